@@ -1,0 +1,101 @@
+"""Every setting in one place: the environment (``.env``, see ``.env.example``) and ``clinic.yml``.
+
+Defaults work out of the box for the embedded set-up on localhost. Secrets have no defaults in the
+repository: ``make run`` writes random ones into ``.env`` the first time.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from actions.clinic_config import ClinicConfig, load_clinic_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# `.env` never overrides what the caller already exported (tests and CI set their own values).
+load_dotenv(PROJECT_ROOT / ".env", override=False)
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise ValueError(f"environment variable {name} must be a number, got {raw!r}") from None
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env_float(name, default))
+
+
+def _path(name: str, default: str) -> Path:
+    path = Path(_env(name, default))
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Environment settings. Read once per process via :func:`get_settings`."""
+
+    clinic_config_path: Path = field(default_factory=lambda: _path("CLINIC_CONFIG", "clinic.yml"))
+    data_dir: Path = field(default_factory=lambda: _path("DATA_DIR", "var"))
+
+    # Rasa server (the console and tests talk to its HTTP API with this token).
+    rasa_url: str = field(default_factory=lambda: _env("RASA_URL", "http://localhost:5005"))
+    rasa_api_token: str = field(default_factory=lambda: _env("RASA_API_TOKEN"))
+
+    # Scheduling/billing API: any FHIR R4 server. The embedded one is the default.
+    fhir_base_url: str = field(
+        default_factory=lambda: _env("FHIR_BASE_URL", "http://localhost:8080/fhir").rstrip("/")
+    )
+    fhir_bearer_token: str = field(default_factory=lambda: _env("FHIR_BEARER_TOKEN"))
+    fhir_timeout_seconds: float = field(
+        default_factory=lambda: _env_float("FHIR_TIMEOUT_SECONDS", 5.0)
+    )
+    fhir_retries: int = field(default_factory=lambda: _env_int("FHIR_RETRIES", 2))
+
+    # Escalation: where handoff records go (the staff console), and the shared secret.
+    handoff_url: str = field(
+        default_factory=lambda: _env("HANDOFF_URL", "http://localhost:8000/api/handoffs")
+    )
+    handoff_secret: str = field(default_factory=lambda: _env("HANDOFF_SECRET"))
+    handoff_timeout_seconds: float = field(
+        default_factory=lambda: _env_float("HANDOFF_TIMEOUT_SECONDS", 3.0)
+    )
+
+    # Pseudonymous SMS conversation ids and phone matching (HMAC key shared with the channel).
+    phone_hash_secret: str = field(default_factory=lambda: _env("PHONE_HASH_SECRET"))
+
+    @property
+    def handoff_outbox_path(self) -> Path:
+        """Handoff records that could not be delivered yet wait here (never lost)."""
+        return self.data_dir / "handoff_outbox.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+@lru_cache(maxsize=4)
+def _load_clinic(path: str, mtime: float) -> ClinicConfig:
+    return load_clinic_config(path)
+
+
+def get_clinic(path: Path | None = None) -> ClinicConfig:
+    """The validated ``clinic.yml`` (re-read when the file changes on disk)."""
+    path = path or get_settings().clinic_config_path
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return _load_clinic(str(path), mtime)
