@@ -1,0 +1,1 @@
+"""HTTP clients of the action server: ``fhir`` (scheduling and billing API) and ``handoff``."""
