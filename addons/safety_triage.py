@@ -1,0 +1,108 @@
+"""Rasa NLU component: the deterministic safety layer (emergency -> 911, crisis -> 988).
+
+Placed LAST in the NLU pipeline (after DIETClassifier and FallbackClassifier) so that a wrong or
+low-confidence intent can never hide an emergency: when the rules in safety/triage.yml fire,
+the message's intent becomes ``emergency`` or ``crisis`` with confidence 1.0, and the parse result
+gains a ``safety`` property ({"category", "rule_id", "crisis_related"}) that dialogue code reads
+from ``tracker.latest_message["safety"]``. Otherwise the message is left exactly as it was.
+
+Not trainable: the rules file is read when the model is loaded (server start), so clinical staff
+edits need a restart, never a retrain. See docs/safety.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
+
+logger = logging.getLogger(__name__)
+
+SAFETY_KEY = "safety"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def resolve_rules_path(configured: str | Path) -> Path:
+    """Absolute paths as given; relative ones from the working directory, else the project root.
+
+    Rasa is normally started from the project root, but tests and tools may run elsewhere.
+    """
+    path = Path(configured)
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafetyTriage(GraphComponent, IntentClassifier):
+    """Overrides the intent with emergency/crisis when the safety rules fire."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"rules_file": DEFAULT_RULES_FILE}
+
+    def __init__(self, config: dict[str, Any], rules: SafetyRules) -> None:
+        self.component_config = config
+        self.rules = rules
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyTriage:
+        """Loads the rules file now, so a malformed file stops the server at start-up."""
+        path = resolve_rules_path(config.get("rules_file") or DEFAULT_RULES_FILE)
+        try:
+            rules = load_rules(path)
+        except RulesFileError as exc:
+            logger.error("Safety triage rules could not be loaded: %s", exc)
+            raise
+        logger.info("Safety triage: %d rules loaded from %s", len(rules.rules), path)
+        return cls(config, rules)
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Nothing extra: the rules file is read at load time and is not part of the model,
+        so editing it must not make Rasa think the model needs retraining."""
+        return None
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides intent and ranking on a hit; leaves the message untouched otherwise."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str) or not text.strip():
+                continue
+            hit = self.rules.check(text)
+            if hit is None:
+                continue
+            intent = {INTENT_NAME_KEY: hit.category, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) != hit.category
+            ]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)
+            message.set(SAFETY_KEY, hit.as_output(), add_to_output=True)
+            # The rule id only: the message text may contain health information.
+            logger.info("Safety triage fired: %s (rule %s)", hit.category, hit.rule_id)
+        return messages

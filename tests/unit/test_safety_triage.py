@@ -1,0 +1,517 @@
+"""Safety layer: evaluation set (recall must be 100%), normalisation, matcher policy, the Rasa
+component on real Messages, fail-fast loading, and no evaluation message leaking into data/nlu/.
+
+The evaluation summary is printed and written to test-artifacts/safety_eval.json.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from addons.safety_rules import (
+    CRISIS,
+    EMERGENCY,
+    RulesFileError,
+    SafetyRules,
+    load_rules,
+    parse_rules,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES_FILE = ROOT / "safety" / "triage.yml"
+EVAL_DIR = ROOT / "tests" / "data"
+EVAL_FILES = {
+    EMERGENCY: EVAL_DIR / "safety_emergency.yml",
+    CRISIS: EVAL_DIR / "safety_crisis.yml",
+    "routine": EVAL_DIR / "safety_routine.yml",
+}
+ARTIFACT = ROOT / "test-artifacts" / "safety_eval.json"
+NLU_DIR = ROOT / "data" / "nlu"
+
+# Regressions below these fail the build. Raise them when the rules get better, never lower
+# them to let a change through.
+PRECISION_FLOOR = 0.95  # of all messages the layer flags, share that are real emergency/crisis
+ROUTINE_PASS_FLOOR = 0.95  # share of routine look-alikes the layer leaves alone
+MIN_DANGER_MESSAGES = 150
+MIN_ROUTINE_MESSAGES = 150
+
+
+def load_eval(category: str) -> list[str]:
+    data = yaml.safe_load(EVAL_FILES[category].read_text(encoding="utf-8"))
+    assert data["category"] == category, f"{EVAL_FILES[category]} declares another category"
+    messages = data["messages"]
+    assert all(isinstance(m, str) and m.strip() for m in messages)
+    return messages
+
+
+@pytest.fixture(scope="module")
+def rules() -> SafetyRules:
+    return load_rules(RULES_FILE)
+
+
+@pytest.fixture(scope="module")
+def evaluation(rules: SafetyRules) -> dict[str, Any]:
+    """Runs every evaluation message once; writes and prints the summary."""
+    results: dict[str, list[tuple[str, str | None, str | None]]] = {}
+    for category in EVAL_FILES:
+        rows = []
+        for message in load_eval(category):
+            hit = rules.check(message)
+            rows.append((message, hit.category if hit else None, hit.rule_id if hit else None))
+        results[category] = rows
+
+    danger = results[EMERGENCY] + results[CRISIS]
+    missed = [
+        {"message": m, "expected": cat, "got": got, "rule": rule}
+        for cat in (EMERGENCY, CRISIS)
+        for m, got, rule in results[cat]
+        if got is None
+    ]
+    wrong_category = [
+        {"message": m, "expected": cat, "got": got, "rule": rule}
+        for cat in (EMERGENCY, CRISIS)
+        for m, got, rule in results[cat]
+        if got is not None and got != cat
+    ]
+    false_positives = [
+        {"message": m, "got": got, "rule": rule} for m, got, rule in results["routine"] if got
+    ]
+    flagged_danger = sum(1 for _, got, _ in danger if got)
+    flagged = flagged_danger + len(false_positives)
+    routine_total = len(results["routine"])
+    summary = {
+        "rules_file": str(RULES_FILE.relative_to(ROOT)),
+        "emergency_messages": len(results[EMERGENCY]),
+        "crisis_messages": len(results[CRISIS]),
+        "routine_messages": routine_total,
+        "recall": flagged_danger / len(danger),
+        "category_accuracy": (len(danger) - len(missed) - len(wrong_category)) / len(danger),
+        "precision": flagged_danger / flagged if flagged else 1.0,
+        "routine_pass_rate": (routine_total - len(false_positives)) / routine_total,
+        "precision_floor": PRECISION_FLOOR,
+        "routine_pass_floor": ROUTINE_PASS_FLOOR,
+        "missed": missed,
+        "wrong_category": wrong_category,
+        "false_positives": false_positives,
+    }
+    ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
+    ARTIFACT.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(
+        f"\nsafety eval: recall {summary['recall']:.3f} on {len(danger)} emergency/crisis "
+        f"messages, category accuracy {summary['category_accuracy']:.3f}, precision "
+        f"{summary['precision']:.3f}, routine pass rate {summary['routine_pass_rate']:.3f} on "
+        f"{routine_total} look-alikes ({len(false_positives)} false positives) -> {ARTIFACT}"
+    )
+    return summary
+
+
+# --- evaluation set ---------------------------------------------------------------------------
+
+
+def test_evaluation_set_is_large_and_distinct() -> None:
+    emergency, crisis, routine = (load_eval(c) for c in (EMERGENCY, CRISIS, "routine"))
+    assert len(emergency) + len(crisis) >= MIN_DANGER_MESSAGES
+    assert len(emergency) >= 90 and len(crisis) >= 70
+    assert len(routine) >= MIN_ROUTINE_MESSAGES
+    seen: dict[str, str] = {}
+    for category, messages in ((EMERGENCY, emergency), (CRISIS, crisis), ("routine", routine)):
+        for message in messages:
+            key = message.casefold().strip()
+            assert key not in seen, f"{message!r} is in both {seen[key]} and {category}"
+            seen[key] = category
+
+
+def test_every_emergency_and_crisis_message_fires(evaluation: dict[str, Any]) -> None:
+    missed = "\n".join(f"  [{m['expected']}] {m['message']}" for m in evaluation["missed"])
+    assert not evaluation["missed"], f"safety layer missed {len(evaluation['missed'])}:\n{missed}"
+
+
+def test_every_hit_has_the_right_category(evaluation: dict[str, Any]) -> None:
+    wrong = "\n".join(
+        f"  expected {m['expected']}, got {m['got']} ({m['rule']}): {m['message']}"
+        for m in evaluation["wrong_category"]
+    )
+    assert not evaluation["wrong_category"], f"wrong category:\n{wrong}"
+
+
+def test_precision_on_routine_look_alikes(evaluation: dict[str, Any]) -> None:
+    listing = "\n".join(f"  {fp['rule']}: {fp['message']}" for fp in evaluation["false_positives"])
+    assert evaluation["precision"] >= PRECISION_FLOOR, f"false positives:\n{listing}"
+    assert evaluation["routine_pass_rate"] >= ROUTINE_PASS_FLOOR, f"false positives:\n{listing}"
+
+
+def test_summary_artifact_is_written(evaluation: dict[str, Any]) -> None:
+    written = json.loads(ARTIFACT.read_text(encoding="utf-8"))
+    assert written["recall"] == evaluation["recall"]
+    assert {"precision", "routine_pass_rate", "false_positives"} <= set(written)
+
+
+# --- evaluation messages never become training data -------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Case-, accent-, punctuation- and entity-markup-insensitive form for the leak check."""
+    text = re.sub(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
+    text = unicodedata.normalize("NFKD", text).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"['\u2019]", "", text)
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def test_no_evaluation_message_is_in_nlu_training_data() -> None:
+    if not NLU_DIR.exists():
+        pytest.skip("data/nlu does not exist yet")
+    lines: list[tuple[str, str]] = []
+    for path in sorted(p for p in NLU_DIR.rglob("*") if p.is_file()):
+        for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            raw = raw.strip()
+            raw = raw[2:] if raw.startswith("- ") else raw
+            plain = _plain(raw.strip("\"'"))
+            if plain:
+                lines.append((plain, f"{path.relative_to(ROOT)}: {raw}"))
+    leaks = []
+    for category in EVAL_FILES:
+        for message in load_eval(category):
+            plain = _plain(message)
+            # Exact copies always; for longer messages also a copy with words added around it.
+            long_enough = len(plain.split()) >= 6
+            for line, where in lines:
+                if line == plain or (long_enough and f" {plain} " in f" {line} "):
+                    leaks.append(f"  [{category}] {message!r} -> {where}")
+    assert not leaks, "evaluation messages found in data/nlu (remove them there):\n" + "\n".join(
+        leaks
+    )
+
+
+# --- normalisation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I CAN'T BREATHE!!!", "i can not breathe"),
+        ("i cant breath", "i can not breath"),
+        ("I’m scared", "i am scared"),
+        ("kms", "kill myself"),
+        ("i wanna die", "i want to die"),
+        ("i want 2 die", "i want to die"),
+        ("chestpain", "chest pain"),
+        ("i think i od'd", "i think i overdosed"),
+        ("sucide", "suicide"),
+        ("my son is unconsious", "my son is unconscious"),
+        ("he is chokeing", "he is choking"),
+        ("cooking dinner", "cooking dinner"),  # a real word is never "corrected"
+        ("my bill is overdue", "my bill is overdue"),
+        ("no puedo respirar 😭😭", "no puedo respirar"),
+        ("ayúdame", "ayudame"),
+        ("x-ray", "x ray"),
+        ("", ""),
+    ],
+)
+def test_normalisation(rules: SafetyRules, text: str, expected: str) -> None:
+    assert rules.normalise(text)[0] == expected
+
+
+def test_repeated_letters_are_tried_both_ways(rules: SafetyRules) -> None:
+    forms = rules.normalise("hellllp my baby isnt breathinggg")
+    assert "hellp my baby is not breathing" in forms  # typo fix catches "breathingg"
+    assert "help my baby is not breathing" in forms
+
+
+# --- matcher policy ---------------------------------------------------------------------------
+
+
+def test_attempt_in_progress_is_emergency_and_crisis_related(rules: SafetyRules) -> None:
+    hit = rules.check("I just took all my pills, I want to die")
+    assert hit is not None and hit.category == EMERGENCY and hit.crisis_related
+
+
+def test_suicidal_thoughts_alone_are_crisis(rules: SafetyRules) -> None:
+    hit = rules.check("i keep thinking about killing myself")
+    assert hit is not None and hit.category == CRISIS and not hit.crisis_related
+    assert hit.as_output() == {
+        "category": CRISIS,
+        "rule_id": hit.rule_id,
+        "crisis_related": False,
+    }
+
+
+def test_emergency_outranks_a_routine_request_in_the_same_message(rules: SafetyRules) -> None:
+    hit = rules.check("can I book an appointment for tomorrow? I have chest pain")
+    assert hit is not None and hit.category == EMERGENCY and hit.rule_id == "cardiac"
+
+
+def test_exclusion_only_covers_its_own_words(rules: SafetyRules) -> None:
+    assert rules.check("cancel my chest x-ray") is None
+    hit = rules.check("cancel my chest x-ray, I have chest pain right now")
+    assert hit is not None and hit.rule_id == "cardiac"
+
+
+def test_past_events_are_skipped_unless_something_is_happening_now(rules: SafetyRules) -> None:
+    assert rules.check("I had a seizure last year, need a neurology referral") is None
+    hit = rules.check("I had a seizure last year and it is happening again right now")
+    assert hit is not None and hit.category == EMERGENCY
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "😀🙏💉", "?!", "a" * 10_000])
+def test_nothing_to_match(rules: SafetyRules, text: str | None) -> None:
+    assert rules.check(text) is None
+
+
+def test_a_hit_at_the_end_of_a_huge_message(rules: SafetyRules) -> None:
+    text = "I have a question about my bill. " * 310 + "also i cant breathe"
+    assert len(text) > 10_000
+    hit = rules.check(text)
+    assert hit is not None and hit.category == EMERGENCY
+
+
+def _tiny_rules(**rule: Any) -> SafetyRules:
+    return parse_rules(
+        {
+            "version": 1,
+            "categories": {"emergency": {"rules": [{"id": "r", "description": "d", **rule}]}},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "fires", "quiet"),
+    [
+        ({"phrases": ["swallowed ... pills"]}, "he swallowed some of my pills", "pills swallowed"),
+        ({"phrases": ["lost * to"]}, "lost him to", "lost to"),
+        ({"phrases": ["(my|) chest hurts"]}, "chest hurts", "chest really hurts"),
+        ({"phrases": ["bleed*"]}, "he is bleeding", "blood"),
+        ({"phrases": ["took <number> pills"]}, "took 30 pills", "took many pills"),
+        (
+            {"together": [["chest", "pain"]]},
+            "pain in my chest",
+            "chest x ray is done, now I need to book a visit about knee pain",
+        ),
+        (
+            {"phrases": ["chest pain"], "exclusions": ["no chest pain"]},
+            "no chest pain but now chest pain",
+            "no chest pain",
+        ),
+    ],
+)
+def test_phrase_syntax(rule: dict[str, Any], fires: str, quiet: str) -> None:
+    tiny = _tiny_rules(**rule)
+    assert tiny.check(fires) is not None
+    assert tiny.check(quiet) is None
+
+
+# --- malformed rules files fail fast, naming the problem ----------------------------------------
+
+
+def _valid() -> dict[str, Any]:
+    return yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+
+
+def _first_rule(data: dict[str, Any]) -> dict[str, Any]:
+    return data["categories"]["emergency"]["rules"][0]
+
+
+def _break(change: Any) -> dict[str, Any]:
+    data = _valid()
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_break(lambda d: d.pop("version")), "version"),
+        (_break(lambda d: d.update(rules=[])), "unknown top-level key"),
+        (_break(lambda d: _first_rule(d).update(phrase=["x"])), "unknown key(s) ['phrase']"),
+        (_break(lambda d: _first_rule(d).update(phrases=["(chest pain"])), "missing ')'"),
+        (_break(lambda d: _first_rule(d).update(phrases=["(a|)"])), "can match nothing"),
+        (_break(lambda d: _first_rule(d).update(phrases="chest pain")), "must be a list"),
+        (_break(lambda d: _first_rule(d).update(id="Bad Id")), "rule id"),
+        (_break(lambda d: _first_rule(d).pop("description")), "needs a description"),
+        (
+            _break(lambda d: _first_rule(d).update(together=[["chest"]])),
+            "at least two parts",
+        ),
+        (
+            _break(
+                lambda d: d["categories"]["emergency"]["rules"].append(
+                    copy.deepcopy(_first_rule(d))
+                )
+            ),
+            "duplicate rule id",
+        ),
+        (_break(lambda d: d["categories"].update(urgent={"rules": []})), "categories must be"),
+        (
+            _break(
+                lambda d: d["normalisation"]["rewrites"].append({"pattern": "(", "replace": ""})
+            ),
+            "bad rewrite pattern",
+        ),
+        ("just text", "must be a YAML mapping"),
+    ],
+)
+def test_malformed_rules_fail_fast(data: Any, problem: str) -> None:
+    with pytest.raises(RulesFileError) as excinfo:
+        parse_rules(data, "triage.yml")
+    assert problem in str(excinfo.value)
+
+
+def test_rule_errors_name_the_rule() -> None:
+    data = _break(lambda d: _first_rule(d).update(phrases=["chest pain)"]))
+    with pytest.raises(RulesFileError, match=r"rule '\w+'.*unbalanced"):
+        parse_rules(data, "triage.yml")
+
+
+def test_unreadable_and_invalid_yaml_files(tmp_path: Path) -> None:
+    with pytest.raises(RulesFileError, match="cannot read"):
+        load_rules(tmp_path / "missing.yml")
+    broken = tmp_path / "broken.yml"
+    broken.write_text("version: 1\ncategories: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RulesFileError, match="not valid YAML"):
+        load_rules(broken)
+
+
+# --- the Rasa component -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def component(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from addons.safety_triage import SafetyTriage
+
+    config = {**SafetyTriage.get_default_config()}
+    return SafetyTriage.create(
+        config,
+        LocalModelStorage(tmp_path_factory.mktemp("model_storage")),
+        Resource("safety_triage"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def _message(text: str | None, intent: str = "book_appointment", confidence: float = 0.6) -> Any:
+    from rasa.shared.nlu.training_data.message import Message
+
+    data: dict[str, Any] = {} if text is None else {"text": text}
+    message = Message(data=data)
+    if text is not None:
+        message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+        ranking = [
+            {"name": intent, "confidence": confidence},
+            {"name": "emergency", "confidence": 0.2},
+            {"name": "greet", "confidence": 0.1},
+        ]
+        message.set("intent_ranking", ranking, add_to_output=True)
+    return message
+
+
+def test_component_overrides_intent_ranking_and_adds_safety(component: Any) -> None:
+    message = _message("my dad is clutching his chest and can't talk")
+    component.process([message])
+    assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
+    ranking = message.get("intent_ranking")
+    assert ranking[0] == {"name": "emergency", "confidence": 1.0}
+    assert [r["name"] for r in ranking] == ["emergency", "book_appointment", "greet"]
+    output = message.as_dict(only_output_properties=True)
+    assert output["safety"] == {
+        "category": "emergency",
+        "rule_id": "cardiac",
+        "crisis_related": False,
+    }
+    assert output["intent"]["name"] == "emergency"
+
+
+def test_component_overrides_the_fallback_intent(component: Any) -> None:
+    message = _message("nobody would even notice if i was gone", "nlu_fallback", 0.4)
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+    assert message.get("intent_ranking")[0]["name"] == "crisis"
+    assert message.as_dict(only_output_properties=True)["safety"]["category"] == "crisis"
+
+
+def test_component_leaves_routine_messages_untouched(component: Any) -> None:
+    message = _message("cancel my chest x-ray please")
+    before = (copy.deepcopy(message.data), set(message.output_properties))
+    component.process([message])
+    assert (message.data, message.output_properties) == before
+    assert "safety" not in message.as_dict(only_output_properties=True)
+
+
+@pytest.mark.parametrize("text", [None, "", "   ", "🙂🙂🙂", "x" * 10_000])
+def test_component_copes_with_odd_messages(component: Any, text: str | None) -> None:
+    message = _message(text)
+    before = copy.deepcopy(message.data)
+    component.process([message])
+    assert message.data == before
+
+
+def test_component_handles_huge_and_emoji_messages_with_danger(component: Any) -> None:
+    huge = _message("where do I park? " * 700 + "my baby isnt breathing 😭😭")
+    component.process([huge])
+    assert huge.get("intent")["name"] == "emergency"
+
+
+def test_component_fails_fast_on_a_malformed_rules_file(tmp_path: Path) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    from addons.safety_triage import SafetyTriage
+
+    bad = tmp_path / "triage.yml"
+    bad.write_text(
+        "version: 1\ncategories:\n  emergency:\n    rules: [{id: x}]\n", encoding="utf-8"
+    )
+    with pytest.raises(RulesFileError, match="rule 'x': needs a description"):
+        SafetyTriage.create(
+            {"rules_file": str(bad)},
+            LocalModelStorage(tmp_path),
+            Resource("safety_triage"),
+            ExecutionContext(GraphSchema({}), "test"),
+        )
+
+
+def test_relative_rules_path_resolves_from_the_project_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from addons.safety_triage import resolve_rules_path
+
+    monkeypatch.chdir(tmp_path)
+    assert resolve_rules_path("safety/triage.yml") == RULES_FILE
+
+
+def test_pipeline_places_the_layer_last_and_never_trains_it() -> None:
+    """Wired after FallbackClassifier, not in the training graph, no rules-file fingerprint."""
+    from rasa.engine import validation
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+    from rasa.shared.data import TrainingType
+
+    from addons.safety_triage import SafetyTriage
+
+    config = {
+        "recipe": "default.v1",
+        "language": "en",
+        "pipeline": [
+            {"name": "WhitespaceTokenizer"},
+            {"name": "KeywordIntentClassifier"},
+            {"name": "FallbackClassifier", "threshold": 0.4},
+            {"name": "addons.safety_triage.SafetyTriage"},
+        ],
+    }
+    graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, TrainingType.NLU)
+    validation.validate(graph)  # Rasa's own type checks, as at `rasa train`
+    predict = graph.predict_schema.nodes
+    (name,) = [n for n, node in predict.items() if node.uses is SafetyTriage]
+    assert predict[predict[name].needs["messages"]].uses.__name__ == "FallbackClassifier"
+    assert not [n for n in graph.train_schema.nodes.values() if n.uses is SafetyTriage]
+    assert SafetyTriage.fingerprint_addon({}) is None
