@@ -119,7 +119,7 @@ class Holiday(BaseModel):
     hours: TimeRange | None = None
 
     @validator("hours", pre=True)
-    def _parse_hours(cls, value: Any) -> TimeRange | None:  # noqa: N805
+    def _parse_hours(cls, value: Any) -> TimeRange | None:
         return TimeRange.parse(value)
 
 
@@ -139,7 +139,7 @@ class Practitioner(BaseModel):
         return list(self.schedule)
 
     @validator("schedule")
-    def _weekdays(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:  # noqa: N805
+    def _weekdays(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for loc, days in value.items():
             bad = [d for d in days if d not in WEEKDAYS]
             if bad:
@@ -201,7 +201,7 @@ class ClinicInfo(BaseModel):
     _staff_hours = validator("staff_hours", pre=True, allow_reuse=True)(_weekly)
 
     @validator("timezone")
-    def _known_zone(cls, value: str) -> str:  # noqa: N805
+    def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
@@ -209,7 +209,7 @@ class ClinicInfo(BaseModel):
         return value
 
     @validator("emergency_number", "crisis_line")
-    def _not_blank(cls, value: str) -> str:  # noqa: N805
+    def _not_blank(cls, value: str) -> str:
         if not str(value).strip():
             raise ValueError("must not be empty: patients in danger are sent to this number")
         return value
@@ -229,7 +229,7 @@ class ClinicConfig(BaseModel):
     billing: Billing
 
     @root_validator(skip_on_failure=True)
-    def _cross_references(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805
+    def _cross_references(cls, values: dict[str, Any]) -> dict[str, Any]:
         location_ids = [loc.id for loc in values["locations"]]
         _unique("locations", location_ids)
         _unique("practitioners", [p.id for p in values["practitioners"]])
@@ -244,8 +244,7 @@ class ClinicConfig(BaseModel):
             for loc in prac.locations:
                 if loc not in location_ids:
                     raise ValueError(
-                        f"practitioners[{i}].schedule: {loc!r} is not a location id "
-                        f"{location_ids}"
+                        f"practitioners[{i}].schedule: {loc!r} is not a location id {location_ids}"
                     )
         for i, visit in enumerate(values["visit_types"]):
             for spec in visit.specialties:
@@ -359,7 +358,7 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
 
 
 def load_clinic_config(path: str | Path) -> ClinicConfig:
-    """Read and validate ``clinic.yml``; every problem is a ``ClinicConfigError`` naming the field."""
+    """Read and validate ``clinic.yml``; a problem raises ``ClinicConfigError`` naming the field."""
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

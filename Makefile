@@ -1,0 +1,111 @@
+# Clinic assistant: `make run` starts everything, `make test` runs every check CI runs.
+# Both install what is missing first (virtual environment, npm packages, Debian packages).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# Rasa 3.6 needs Python 3.10: pyenv's 3.10.13 (see .python-version), else python3.10 on PATH.
+PYTHON310 := $(shell pyenv which python3.10 2>/dev/null || command -v python3.10 2>/dev/null)
+
+TRAIN_INPUTS := config.yml clinic.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install system-deps node-deps env train run shell test lint validate stories bench \
+	crossval clean
+
+help:
+	@echo "make run      install, train if needed, start everything on localhost (Ctrl-C stops)"
+	@echo "make test     install, train if needed, run every check (what CI runs)"
+	@echo "make train    train the model (reuses the cache when nothing changed)"
+	@echo "make shell    chat with the running assistant in this terminal"
+	@echo "make lint     ruff"
+	@echo "make bench    benchmarks (see bench/README.md)"
+	@echo "make crossval NLU cross-validation (slow)"
+
+# --- installation -----------------------------------------------------------------------------
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 is needed (Rasa 3.6 does not run on newer versions)."; \
+	  echo "Install it with: pyenv install 3.10.13"; exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	@# One resolver run for everything, so Rasa's pins hold; `pip check` proves it.
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip check
+	@touch $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation; fi
+
+# npm packages: the Medplum FHIR server the client is tested against (exact versions, lockfile).
+node-deps: tests/peer/medplum/node_modules/.package-lock.json
+
+tests/peer/medplum/node_modules/.package-lock.json: tests/peer/medplum/package-lock.json
+	cd tests/peer/medplum && npm ci --no-audit --no-fund --loglevel=error
+
+env: .env
+
+.env: .env.example
+	$(PY) scripts/ensure_env.py
+
+# --- model ------------------------------------------------------------------------------------
+
+train: install models/.trained
+
+models/.trained: $(TRAIN_INPUTS) | $(STAMP)
+	$(PY) scripts/sync_clinic.py
+	$(RASA) train --domain domain --data data --config config.yml --out models --num-threads 2
+	@touch $@
+
+# --- running ----------------------------------------------------------------------------------
+
+run: install env train
+	$(PY) -m launcher
+
+shell: install env
+	@set -a; source .env; set +a; \
+	$(PY) scripts/chat.py --url "$${RASA_URL:-http://localhost:5005}"
+
+# --- checks -----------------------------------------------------------------------------------
+
+test: install system-deps node-deps env train
+	$(PY) scripts/sync_clinic.py --check
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory validate
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory stories
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+validate: install
+	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+stories: install train
+	$(RASA) test core --model models --stories tests/stories --fail-on-prediction-errors \
+	  --out results/stories
+
+crossval: install
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	  --out results/crossval
+
+bench: install train
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf models results .rasa test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,509 @@
+"""Booking an appointment: what, who, where, when, which slot, who you are, confirm, book.
+
+The patient can give any of it in any order and correct any of it at any point; the form asks
+only for what is missing. Slots are searched live in the scheduling API (FHIR R4) and booked
+only after an explicit "yes".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.fhir import BackendUnavailable, FhirError, SlotTaken
+from actions.clinic_config import ClinicConfig
+from actions.dates import parse_when
+from actions.formatting import address_line, appointment_sentence, offer_label
+from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
+from actions.handoff import escalate
+from actions.identity import IdentitySteps, scheduling_client
+from actions.matching import (
+    find_location,
+    find_practitioner,
+    find_visit_type,
+    parse_choice,
+    wants_anyone,
+)
+from actions.settings import get_clinic
+from actions.slot_search import find_offers, request_from_slots
+
+logger = logging.getLogger(__name__)
+
+# Changing one of these invalidates the offered slots and the confirmation.
+SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
+BOOKING_SLOTS = [
+    "patient_status",
+    "visit_type",
+    "practitioner",
+    "location",
+    "date_preference",
+    "slot_choice",
+    "offered_slots",
+    "booking_confirmed",
+    "excluded_slots",
+    "verify_name",
+    "verify_dob",
+    "new_phone",
+    "backend_error",
+]
+
+
+def eligible_practitioners(clinic: ClinicConfig, visit_type: str | None) -> list[str]:
+    visit = clinic.visit_type(visit_type) if visit_type else None
+    return [p.id for p in clinic.practitioners if visit is None or p.specialty in visit.specialties]
+
+
+def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]:
+    practitioner = slots.get("practitioner")
+    ids = (
+        [practitioner]
+        if practitioner not in (None, "any")
+        else eligible_practitioners(clinic, slots.get("visit_type"))
+    )
+    locations: list[str] = []
+    for pid in ids:
+        prac = clinic.practitioner(pid)
+        for loc in prac.locations if prac else []:
+            if loc not in locations:
+                locations.append(loc)
+    return locations
+
+
+def read_search_details(
+    text: str,
+    entities: list[dict[str, Any]],
+    clinic: ClinicConfig,
+    requested: str | None,
+    now_date: date | None = None,
+) -> dict[str, Any]:
+    """Visit type, practitioner, location and date named anywhere in one message."""
+    updates: dict[str, Any] = {}
+    visit = find_visit_type(text, clinic)
+    if visit:
+        updates["visit_type"] = visit.id
+    practitioner = find_practitioner(text, clinic)
+    if practitioner:
+        updates["practitioner"] = practitioner.id
+    elif requested == "practitioner" and wants_anyone(text):
+        updates["practitioner"] = "any"
+    location = find_location(text, clinic)
+    if location:
+        updates["location"] = location.id
+    elif requested == "location" and wants_anyone(text):
+        updates["location"] = "any"
+    # Entities from the NLU model or from a button payload, when they name a known id.
+    valid = {
+        "visit_type": {v.id for v in clinic.visit_types},
+        "practitioner": {p.id for p in clinic.practitioners} | {"any"},
+        "location": {loc.id for loc in clinic.locations} | {"any"},
+    }
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        if name in valid and value in valid[name] and name not in updates:
+            updates[name] = value
+    date_entities = [e.get("value") for e in entities if e.get("entity") in ("date", "part_of_day")]
+    now = clinic.now()
+    if parse_when(text, now) is not None:
+        updates["date_preference"] = text
+    elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
+        updates["date_preference"] = " ".join(str(v) for v in date_entities)
+    return updates
+
+
+class ValidateBookingForm(IdentitySteps, PatientForm):
+    form_name = "booking_form"
+    own_intents = {"book_appointment"}
+
+    def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
+        if slots.get("escalation_reason") or slots.get("backend_error"):
+            return None
+        if not slots.get("verified") and not slots.get("patient_status"):
+            return "patient_status"
+        for slot in ("visit_type", "practitioner", "location", "date_preference", "slot_choice"):
+            if not slots.get(slot):
+                return slot
+        if not slots.get("verified"):
+            identity = self.identity_next_slot(
+                slots, new_patient=slots.get("patient_status") == "new"
+            )
+            if identity:
+                return identity
+        if slots.get("booking_confirmed") is not True:
+            return "booking_confirmed"
+        return None
+
+    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
+        explain_slot(dispatcher, requested)
+
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        clinic = self.clinic
+        text = latest_text(tracker)
+        intent, _ = latest_intent(tracker)
+        entities = (tracker.latest_message or {}).get("entities") or []
+        updates: dict[str, Any] = {}
+        is_new = slots.get("patient_status") == "new"
+
+        if requested in ("verify_name", "verify_dob", "new_phone"):
+            return self.extract_identity(dispatcher, tracker, slots, requested, new_patient=is_new)
+
+        if requested == "patient_status" or (not slots.get("patient_status") and text):
+            status = _patient_status(text, intent, requested == "patient_status")
+            if status:
+                updates["patient_status"] = status
+                if status == "new" and clinic.new_patient_visit():
+                    updates["visit_type"] = clinic.new_patient_visit().id  # type: ignore[union-attr]
+
+        found = read_search_details(
+            "" if is_button_payload(text) else text, entities, clinic, requested
+        )
+        if updates.get("patient_status") == "new" or is_new:
+            found.pop("visit_type", None)
+        updates.update({k: v for k, v in found.items() if slots.get(k) != v})
+
+        if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
+            updates["practitioner"] = "any"
+        if requested == "location" and "location" not in updates and intent == "deny":
+            updates["location"] = "any"
+
+        if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
+            choice = self._read_choice(tracker, slots)
+            if choice:
+                updates["slot_choice"] = choice
+            elif intent == "deny":
+                dispatcher.utter_message(response="utter_ask_other_time")
+                updates.update({"date_preference": None, "offered_slots": None})
+
+        if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
+            if intent == "affirm":
+                updates["booking_confirmed"] = True
+            elif intent == "deny":
+                dispatcher.utter_message(response="utter_booking_not_confirmed")
+                updates.update({"slot_choice": None, "booking_confirmed": None})
+
+        if any(k in updates for k in SEARCH_SLOTS):
+            # A new detail (or a correction): what was offered or confirmed no longer holds.
+            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+            self._drop_inconsistent(updates, slots, clinic)
+        self._fill_single_choices({**slots, **updates}, updates, clinic)
+        return updates
+
+    def _read_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
+        offers = slots.get("offered_slots") or []
+        ids = [o["id"] for o in offers]
+        for entity in (tracker.latest_message or {}).get("entities") or []:
+            if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
+                return str(entity["value"])
+        index = parse_choice(latest_text(tracker), [offer_label(o, self.clinic) for o in offers])
+        return ids[index] if index is not None else None
+
+    @staticmethod
+    def _drop_inconsistent(
+        updates: dict[str, Any], slots: dict[str, Any], clinic: ClinicConfig
+    ) -> None:
+        """A practitioner who does not do this visit, or does not work at this location."""
+        merged = {**slots, **updates}
+        practitioner = merged.get("practitioner")
+        if practitioner not in (None, "any"):
+            if merged.get("visit_type") and practitioner not in eligible_practitioners(
+                clinic, merged.get("visit_type")
+            ):
+                if "practitioner" in updates and "visit_type" not in updates:
+                    updates["visit_type"] = None
+                else:
+                    updates["practitioner"] = None
+        merged = {**slots, **updates}
+        location = merged.get("location")
+        if location not in (None, "any") and location not in eligible_locations(clinic, merged):
+            if "location" in updates and "practitioner" not in updates:
+                updates["practitioner"] = None
+            else:
+                updates["location"] = None
+
+    @staticmethod
+    def _fill_single_choices(
+        merged: dict[str, Any], updates: dict[str, Any], clinic: ClinicConfig
+    ) -> None:
+        """Don't ask a question with only one possible answer."""
+        if merged.get("visit_type") and not merged.get("practitioner"):
+            options = eligible_practitioners(clinic, merged["visit_type"])
+            if len(options) == 1:
+                updates["practitioner"] = options[0]
+                merged["practitioner"] = options[0]
+        if merged.get("practitioner") and not merged.get("location"):
+            options = eligible_locations(clinic, merged)
+            if len(options) == 1:
+                updates["location"] = options[0]
+
+
+def explain_slot(dispatcher: CollectingDispatcher, requested: str | None) -> None:
+    """A hint for the question the patient's message did not answer."""
+    if requested == "date_preference":
+        dispatcher.utter_message(response="utter_explain_date_preference")
+    elif requested == "slot_choice":
+        dispatcher.utter_message(response="utter_explain_slot_choice")
+    elif requested in (
+        "visit_type",
+        "practitioner",
+        "location",
+        "appointment_choice",
+        "patient_status",
+        "booking_confirmed",
+        "cancel_confirmed",
+    ):
+        dispatcher.utter_message(response="utter_explain_choice")
+    else:
+        dispatcher.utter_message(response="utter_not_understood_in_form")
+
+
+NEW_PATIENT_WORDS = re.compile(
+    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|haven'?t been)\b"
+)
+RETURNING_WORDS = re.compile(
+    r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
+    r"seen (there|here|you)|already a patient|i'?m a patient)\b"
+)
+
+
+def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:
+    """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
+    lowered = text.lower().replace("’", "'")
+    if NEW_PATIENT_WORDS.search(lowered):
+        return "new"
+    if RETURNING_WORDS.search(lowered):
+        return "returning"
+    if not asked:
+        return None
+    choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
+    if choice is not None:
+        return ("returning", "new")[choice]
+    if intent == "affirm" or re.match(r"(yes|yeah|yep|yup|sure|correct|i have)\b", lowered):
+        return "returning"
+    if intent == "deny" or re.match(r"(no|nope|nah|never)\b", lowered):
+        return "new"
+    return None
+
+
+class ActionAskVisitType(Action):
+    """What kind of visit: the clinic's visit types as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_visit_type"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        dispatcher.utter_message(
+            text="What kind of visit do you need?",
+            buttons=[
+                {"title": v.name.capitalize(), "payload": _entity_payload("visit_type", v.id)}
+                for v in clinic.visit_types
+                if not v.new_patients
+            ],
+        )
+        return []
+
+
+class ActionAskPractitioner(Action):
+    """Who: the clinicians who see this kind of visit, or no preference."""
+
+    def name(self) -> str:
+        return "action_ask_practitioner"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        options = eligible_practitioners(clinic, tracker.get_slot("visit_type"))
+        buttons = [
+            {
+                "title": clinic.practitioner(pid).name,
+                "payload": _entity_payload("practitioner", pid),
+            }  # type: ignore[union-attr]
+            for pid in options
+        ]
+        buttons.append(
+            {"title": "No preference", "payload": _entity_payload("practitioner", "any")}
+        )
+        dispatcher.utter_message(text="Who would you like to see?", buttons=buttons)
+        return []
+
+
+class ActionAskLocation(Action):
+    """Where: the offices where the chosen clinician(s) work, or either."""
+
+    def name(self) -> str:
+        return "action_ask_location"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        options = eligible_locations(clinic, dict(tracker.slots))
+        buttons = [
+            {"title": clinic.location(lid).name, "payload": _entity_payload("location", lid)}  # type: ignore[union-attr]
+            for lid in options
+        ]
+        buttons.append({"title": "Either is fine", "payload": _entity_payload("location", "any")})
+        dispatcher.utter_message(text="Which office suits you best?", buttons=buttons)
+        return []
+
+
+def _entity_payload(entity: str, value: str) -> str:
+    """A button payload that sets an entity: ``/inform{"location": "north"}``."""
+    return "/inform" + json.dumps({entity: value})
+
+
+class ActionAskSlotChoice(Action):
+    """Search the schedule and offer a few concrete slots (buttons; numbered on SMS)."""
+
+    def name(self) -> str:
+        return "action_ask_slot_choice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        now = clinic.now()
+        request = request_from_slots(dict(tracker.slots), clinic, now)
+        try:
+            result = find_offers(scheduling_client(), request, clinic, now)
+        except (BackendUnavailable, FhirError):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
+        if not result.offers:
+            dispatcher.utter_message(
+                response="utter_no_slots",
+                buttons=_broaden_buttons(tracker),
+            )
+            return [SlotSet("offered_slots", [])]
+        intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
+        dispatcher.utter_message(
+            response=intro,
+            when=request.when.describe(),
+            buttons=[
+                {
+                    "title": offer_label(offer, clinic),
+                    "payload": _entity_payload("slot_choice", offer["id"]),
+                }
+                for offer in result.offers
+            ],
+        )
+        return [SlotSet("offered_slots", result.offers)]
+
+
+def _broaden_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    buttons = []
+    if tracker.get_slot("practitioner") not in (None, "any"):
+        buttons.append({"title": "Any clinician", "payload": '/inform{"practitioner": "any"}'})
+    if tracker.get_slot("location") not in (None, "any"):
+        buttons.append({"title": "Either office", "payload": '/inform{"location": "any"}'})
+    buttons.append({"title": "Talk to a person", "payload": "/request_human"})
+    return buttons
+
+
+class ActionAskBookingConfirmed(Action):
+    """Repeat exactly what will be booked and ask for a yes."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        offer = chosen_offer(tracker)
+        if offer is None:
+            return [SlotSet("slot_choice", None)]
+        item = {**offer, "visit_type": tracker.get_slot("visit_type")}
+        rescheduling = tracker.active_loop_name == "reschedule_form"
+        dispatcher.utter_message(
+            response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
+            summary=appointment_sentence(item, clinic),
+        )
+        return []
+
+
+def chosen_offer(tracker: Tracker) -> dict[str, Any] | None:
+    choice = tracker.get_slot("slot_choice")
+    return next((o for o in tracker.get_slot("offered_slots") or [] if o["id"] == choice), None)
+
+
+class ActionBookAppointment(Action):
+    """Submit of the booking form: create the patient if new, book, repeat the details."""
+
+    def name(self) -> str:
+        return "action_book_appointment"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reset = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+        if tracker.get_slot("escalation_reason"):
+            return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
+        if tracker.get_slot("backend_error"):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return reset
+        offer = chosen_offer(tracker)
+        if offer is None or tracker.get_slot("booking_confirmed") is not True:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        client = scheduling_client()
+        clinic = get_clinic()
+        events: list[EventType] = []
+        patient_id = tracker.get_slot("patient_id")
+        try:
+            if not tracker.get_slot("verified"):
+                given, _, family = str(tracker.get_slot("verify_name")).partition(" ")
+                patient = client.create_patient(
+                    given=given,
+                    family=family,
+                    birth_date=date.fromisoformat(str(tracker.get_slot("verify_dob"))),
+                    phone=str(tracker.get_slot("new_phone")),
+                )
+                patient_id = patient.id
+                events += [
+                    SlotSet("verified", True),
+                    SlotSet("patient_id", patient.id),
+                    SlotSet("patient_name", f"{patient.given} {patient.family}"),
+                ]
+            appointment = client.book(
+                patient_id=patient_id,
+                slot_id=offer["id"],
+                visit_type=tracker.get_slot("visit_type"),
+            )
+        except SlotTaken:
+            logger.info("slot taken before booking; offering others")
+            dispatcher.utter_message(response="utter_slot_taken")
+            excluded = list(tracker.get_slot("excluded_slots") or []) + [offer["id"]]
+            return events + [
+                SlotSet("excluded_slots", excluded),
+                SlotSet("slot_choice", None),
+                SlotSet("offered_slots", None),
+                SlotSet("booking_confirmed", None),
+                FollowupAction("booking_form"),
+            ]
+        except (BackendUnavailable, FhirError):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return events + reset
+        logger.info("appointment booked")
+        item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}
+        dispatcher.utter_message(
+            response="utter_booked",
+            summary=appointment_sentence(item, clinic),
+            address=address_line(offer.get("location"), clinic),
+        )
+        return events + reset

@@ -1,0 +1,444 @@
+"""Turn what patients write about time into search windows: "next tuesday morning", "the 14th".
+
+``dateparser`` does the heavy lifting (month names, numeric dates, "tomorrow", "in 10 days").
+The few phrasings it gets wrong or does not know ("next friday", "this friday", "the 14th",
+"monday afternoon", "a week from today", "asap", "next week") are handled here first, with one
+documented meaning each. The bot always shows the exact dates it found, so a patient who meant
+another Friday sees it before anything is booked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import dateparser
+from dateparser.search import search_dates
+
+WEEKDAY_NUMBERS = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+PARTS_OF_DAY = {
+    "morning": "morning",
+    "mornings": "morning",
+    "am": "morning",
+    "before noon": "morning",
+    "before lunch": "morning",
+    "early": "morning",
+    "first thing": "morning",
+    "afternoon": "afternoon",
+    "afternoons": "afternoon",
+    "after lunch": "afternoon",
+    "midday": "afternoon",
+    "pm": "afternoon",
+    "evening": "evening",
+    "evenings": "evening",
+    "after work": "evening",
+    "late": "evening",
+    "after 5": "evening",
+    "after five": "evening",
+    "tonight": "evening",
+}
+PART_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
+SOON_WORDS = (
+    "asap",
+    "as soon as possible",
+    "soonest",
+    "earliest",
+    "first available",
+    "next available",
+    "any time",
+    "anytime",
+    "whenever",
+    "any day",
+    "no preference",
+    "doesn't matter",
+    "dont care",
+    "don't care",
+    "soon as possible",
+    "soon",
+)
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "couple": 2,
+    "a couple": 2,
+    "few": 3,
+    "a few": 3,
+}
+SOON_DAYS = 14
+_WEEKDAY = (
+    r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)"
+)
+
+
+@dataclass(frozen=True)
+class When:
+    """A window to search for free slots, plus an optional part of day."""
+
+    start: date
+    end: date  # inclusive
+    part_of_day: str | None = None
+    # "after 3" / "before 11": clock limits in the clinic's time zone.
+    not_before: time | None = None
+    not_after: time | None = None
+    exact: bool = False  # the patient named one specific day
+
+    def describe(self) -> str:
+        if self.start == self.end:
+            day = _day_label(self.start)
+        else:
+            day = f"{_day_label(self.start)} to {_day_label(self.end)}"
+        return f"{day} ({self.part_of_day})" if self.part_of_day else day
+
+    def widen(self, days: int) -> When:
+        """The same request a few days either side (for "nothing free that day")."""
+        return When(
+            self.start - timedelta(days=days),
+            self.end + timedelta(days=days),
+            self.part_of_day,
+            self.not_before,
+            self.not_after,
+            exact=False,
+        )
+
+
+def _day_label(day: date) -> str:
+    return f"{day.strftime('%a %b')} {day.day}"
+
+
+def _clean(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^\w\s/:'-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def part_of_day(text: str) -> str | None:
+    """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
+    cleaned = f" {_clean(text)} "
+    for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
+        if f" {phrase} " in cleaned:
+            return PARTS_OF_DAY[phrase]
+    return None
+
+
+def _clock_limits(text: str) -> tuple[time | None, time | None]:
+    """ "after 3" → not before 15:00; "before 11am" → not after 11:00 (clinic hours are daytime)."""
+    not_before = not_after = None
+    pattern = r"\b(after|before|by|at|around)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
+    for word, value in re.findall(pattern, text):
+        clock = _to_clock(value)
+        if clock is None:
+            continue
+        if word == "after":
+            not_before = clock
+        elif word in ("before", "by"):
+            not_after = clock
+        else:  # "at 2pm", "around 10": within an hour either side
+            base = datetime.combine(date(2000, 1, 1), clock)
+            not_before = (base - timedelta(hours=1)).time()
+            not_after = min(
+                base + timedelta(hours=1, minutes=1), base.replace(hour=23, minute=59)
+            ).time()
+    return not_before, not_after
+
+
+def _to_clock(value: str) -> time | None:
+    match = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", value.strip())
+    if not match:
+        return None
+    hour, minute, meridiem = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if hour > 23 or minute > 59:
+        return None
+    if meridiem == "pm" and hour < 12:
+        hour += 12
+    elif meridiem is None and 1 <= hour <= 6:
+        hour += 12  # "after 3" at a clinic means 3pm
+    return time(hour, minute)
+
+
+def _next_weekday(today: date, weekday: int, include_today: bool = False) -> date:
+    days = (weekday - today.weekday()) % 7
+    if days == 0 and not include_today:
+        days = 7
+    return today + timedelta(days=days)
+
+
+def _ordinal_day(today: date, day: int) -> date | None:
+    """ "the 14th": the next 14th of a month, today included."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate and candidate >= today:
+            return candidate
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return None
+
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# Words that show a message talks about a day at all (before dateparser is asked).
+_DATE_CUE = re.compile(
+    rf"\b{_MONTH}\b|\d{{1,2}}[/-]\d{{1,2}}|\d{{1,2}}(st|nd|rd|th)\b|"
+    r"\b(today|tomorrow|yesterday|day|days|week|weeks|month|months|year)\b"
+)
+
+
+def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
+    """ "in january", "early december", "end of the month": a part of a month, not one day."""
+    match = re.search(
+        rf"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:in\s+)?{_MONTH}\b"
+        r"(?!\s*\d)",
+        cleaned,
+    )
+    if match:
+        month = MONTHS.index(match.group(2)[:3]) + 1
+        year = today.year if month >= today.month else today.year + 1
+    elif re.search(r"\b(end|later|rest) of (the|this) month\b", cleaned):
+        match, month, year = None, today.month, today.year
+        first = date(year, month, 1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        return max(first, last - timedelta(days=9)), last
+    else:
+        return None
+    # "may" alone is too often the verb ("may I come in"): require a hint it is the month.
+    if match.group(2) == "may" and not match.group(1) and not re.search(r"\bin may\b", cleaned):
+        return None
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    part = match.group(1) or ""
+    if part == "early" or part in ("beginning of", "start of"):
+        return first, first + timedelta(days=9)
+    if part in ("mid", "middle of"):
+        return first + timedelta(days=10), first + timedelta(days=19)
+    if part in ("late", "end of"):
+        return first + timedelta(days=20), last
+    return first, last
+
+
+def parse_when(text: str, now: datetime) -> When | None:
+    """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
+    cleaned = _clean(text)
+    if not cleaned:
+        return None
+    today = now.date()
+    part = part_of_day(cleaned)
+    not_before, not_after = _clock_limits(cleaned)
+
+    def window(start: date, end: date | None = None, exact: bool = False) -> When:
+        start = max(start, today)
+        return When(start, max(end or start, start), part, not_before, not_after, exact)
+
+    month_window = _month_window(cleaned, today)
+    if month_window:
+        start, end = month_window
+        month_part = part_of_day(re.sub(r"\b(early|late)\b", " ", cleaned))
+        return When(max(start, today), end, month_part, not_before, not_after)
+    if any(re.search(rf"\b{re.escape(w)}\b", cleaned) for w in SOON_WORDS):
+        return window(today, today + timedelta(days=SOON_DAYS))
+    match = re.search(rf"\b(?:a|one) week from (today|tomorrow|now|{_WEEKDAY})\b", cleaned)
+    if match:
+        ref = match.group(1)
+        if ref in ("today", "now"):
+            base = today
+        elif ref == "tomorrow":
+            base = today + timedelta(days=1)
+        else:
+            base = _next_weekday(today, WEEKDAY_NUMBERS[ref])
+        return window(base + timedelta(days=7), exact=True)
+
+    if re.search(r"\btoday\b|\btonight\b|\bthis (morning|afternoon|evening)\b", cleaned):
+        return window(today, exact=True)
+    if re.search(r"\bday after tomorrow\b", cleaned):
+        return window(today + timedelta(days=2), exact=True)
+    if re.search(r"\b(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b", cleaned):
+        return window(today + timedelta(days=1), exact=True)
+
+    match = re.search(r"\b(this|next|coming)?\s*week(end)?\b", cleaned)
+    if match and not re.search(r"\b(in|a|one|two|\d+)\s+weeks?\b", cleaned):
+        which, weekend = match.group(1), match.group(2)
+        monday = today - timedelta(days=today.weekday())
+        if which == "next":
+            monday += timedelta(days=7)
+        if weekend:
+            saturday = monday + timedelta(days=5)
+            return window(saturday, saturday + timedelta(days=1))
+        if which in ("next", "this", "coming"):
+            return window(monday, monday + timedelta(days=6))
+
+    match = re.search(
+        r"\b(?:in|within)\s+(\d+|a|an|one|two|three|four|five|six|a couple|couple|a few|few)"
+        r"(?:\s+of)?\s+(day|week|month)s?\b",
+        cleaned,
+    )
+    if match:
+        count = NUMBER_WORDS.get(match.group(1)) or int(match.group(1))
+        unit = {"day": 1, "week": 7, "month": 30}[match.group(2)]
+        target = today + timedelta(days=count * unit)
+        if unit == 1 or match.group(0).startswith("within"):
+            return window(today if match.group(0).startswith("within") else target, target)
+        # "in two weeks": that week, from the same weekday on.
+        return window(target, target + timedelta(days=4))
+
+    match = re.search(rf"\b(this|next|coming|on)?\s*{_WEEKDAY}\b", cleaned)
+    if match and not re.search(
+        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d", cleaned
+    ):
+        which, name = match.group(1), match.group(2)
+        weekday = WEEKDAY_NUMBERS[name]
+        day = _next_weekday(today, weekday)
+        if which == "next":
+            # "next X" is X of next week: on a Tuesday, "next friday" is Friday week.
+            monday_next = today - timedelta(days=today.weekday()) + timedelta(days=7)
+            if day < monday_next:
+                day += timedelta(days=7)
+        return window(day, exact=True)
+
+    match = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", cleaned)
+    month_named = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", cleaned)
+    if match and not month_named and not re.search(r"\d{1,2}/\d{1,2}", cleaned):
+        number = int(match.group(1))
+        if 1 <= number <= 31:
+            day = _ordinal_day(today, number)
+            if day:
+                return window(day, exact=True)
+
+    parsed = _dateparser_date(cleaned, now) if _DATE_CUE.search(cleaned) else None
+    if parsed is not None:
+        if parsed < today:
+            return None  # a past date (or a birth date): not something we can book
+        return window(parsed, exact=True)
+    if part or not_before or not_after:
+        # "mornings are best": any day soon, that part of the day.
+        return window(today, today + timedelta(days=SOON_DAYS))
+    return None
+
+
+def _dateparser_date(cleaned: str, now: datetime) -> date | None:
+    settings = {
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "DATE_ORDER": "MDY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    stripped = re.sub(
+        r"\b(" + "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True)) + r")\b", " ", cleaned
+    )
+    stripped = re.sub(
+        r"\b(after|before|by|at|around)\s+\d{1,2}(:\d{2})?\s*(am|pm)?\b", " ", stripped
+    )
+    stripped = re.sub(r"\s+", " ", stripped).strip()
+    if not stripped:
+        return None
+    whole = dateparser.parse(stripped, languages=["en"], settings=settings)
+    if whole is not None and not re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", stripped):
+        return whole.date()
+    try:
+        found = search_dates(stripped, languages=["en"], settings=settings) or []
+    except (ValueError, OverflowError):
+        return None
+    for phrase, moment in found:
+        # Ignore lone words dateparser over-reads ("may", "second", "now", "sun").
+        if re.fullmatch(r"[a-z]+", phrase.strip()) and phrase.strip() not in (
+            "tomorrow",
+            "today",
+        ):
+            continue
+        if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", phrase.strip()):
+            continue
+        return moment.date()
+    return None
+
+
+def parse_birth_date(text: str, today: date) -> date | None:
+    """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
+
+    Two-digit years are read as the most recent past year; dates in the future or more than 120
+    years ago are rejected.
+    """
+    cleaned = _clean(text)
+    if not cleaned or not re.search(r"\d", cleaned):
+        return None
+    numeric = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", cleaned)
+    iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", cleaned)
+    candidate: date | None = None
+    try:
+        if iso:
+            candidate = date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        elif numeric:
+            month, day, year = int(numeric.group(1)), int(numeric.group(2)), int(numeric.group(3))
+            if month > 12 >= day:
+                month, day = day, month  # 14/03/1985: clearly day first
+            if year < 100:
+                year += 2000 if year <= today.year % 100 else 1900
+            candidate = date(year, month, day)
+    except ValueError:
+        return None
+    if candidate is None:
+        settings = {
+            "PREFER_DATES_FROM": "past",
+            "DATE_ORDER": "MDY",
+            "RELATIVE_BASE": datetime.combine(today, time(12)),
+            "REQUIRE_PARTS": ["day", "month", "year"],
+        }
+        stripped = re.sub(r"\b(born|birthday|dob|date of birth|on|is|it's|its|my)\b", " ", cleaned)
+        parsed = dateparser.parse(stripped.strip(), languages=["en"], settings=settings)
+        if parsed is None:
+            try:
+                found = search_dates(stripped, languages=["en"], settings=settings) or []
+            except (ValueError, OverflowError):
+                found = []
+            parsed = found[0][1] if found else None
+        if parsed is None:
+            return None
+        candidate = parsed.date()
+        if candidate > today and candidate.year - 100 > today.year - 121:
+            candidate = candidate.replace(year=candidate.year - 100)
+    if candidate > today or candidate.year < today.year - 120:
+        return None
+    return candidate
+
+
+def within_part_of_day(moment: datetime, when: When) -> bool:
+    """Does a slot starting at ``moment`` (clinic time) fit the part of day and clock limits?"""
+    clock = moment.time()
+    if when.part_of_day:
+        low, high = PART_HOURS[when.part_of_day]
+        if not (low <= clock.hour < high):
+            return False
+    if when.not_before and clock < when.not_before:
+        return False
+    return not (when.not_after and clock >= when.not_after)

@@ -1,0 +1,72 @@
+"""How slots and appointments read to a patient: short, exact, in the clinic's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from actions.clinic_config import ClinicConfig, format_clock
+
+
+def local(moment: datetime, clinic: ClinicConfig) -> datetime:
+    return moment.astimezone(clinic.tz)
+
+
+def day_and_time(moment: datetime, clinic: ClinicConfig) -> str:
+    """``Tue Dec 1, 9:00am`` (minutes always shown so patients can type "the 9:30")."""
+    when = local(moment, clinic)
+    hour = when.hour % 12 or 12
+    suffix = "am" if when.hour < 12 else "pm"
+    return f"{when.strftime('%a %b')} {when.day}, {hour}:{when.minute:02d}{suffix}"
+
+
+def practitioner_name(practitioner_id: str | None, clinic: ClinicConfig, fallback: str = "") -> str:
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    return practitioner.name if practitioner else (fallback or "one of our clinicians")
+
+
+def location_name(location_id: str | None, clinic: ClinicConfig, fallback: str = "") -> str:
+    location = clinic.location(location_id) if location_id else None
+    return location.name if location else (fallback or "our clinic")
+
+
+def visit_name(visit_type_id: str | None, clinic: ClinicConfig) -> str:
+    visit = clinic.visit_type(visit_type_id) if visit_type_id else None
+    return visit.name if visit else "visit"
+
+
+def offer_label(offer: dict[str, Any], clinic: ClinicConfig) -> str:
+    """Button title of an offered slot: ``Tue Dec 1, 9:00am · Dr. Priya Patel · North Office``."""
+    start = datetime.fromisoformat(offer["start"])
+    return " · ".join(
+        [
+            day_and_time(start, clinic),
+            practitioner_name(
+                offer.get("practitioner"), clinic, offer.get("practitioner_name", "")
+            ),
+            location_name(offer.get("location"), clinic, offer.get("location_name", "")),
+        ]
+    )
+
+
+def appointment_sentence(item: dict[str, Any], clinic: ClinicConfig) -> str:
+    """``your annual physical with Dr. Priya Patel on Tue Dec 1, 9:00am at the North Office``."""
+    start = datetime.fromisoformat(item["start"])
+    return (
+        f"your {visit_name(item.get('visit_type'), clinic)} with "
+        f"{practitioner_name(item.get('practitioner'), clinic, item.get('practitioner_name', ''))}"
+        f" on {day_and_time(start, clinic)} at the "
+        f"{location_name(item.get('location'), clinic, item.get('location_name', ''))}"
+    )
+
+
+def address_line(location_id: str | None, clinic: ClinicConfig) -> str:
+    location = clinic.location(location_id) if location_id else None
+    if location is None:
+        return ""
+    floor = f" ({location.floor})" if location.floor else ""
+    return f"{location.name}: {location.address.one_line()}{floor}"
+
+
+def clock(moment: datetime, clinic: ClinicConfig) -> str:
+    return format_clock(local(moment, clinic).time())

@@ -1,0 +1,205 @@
+"""What every patient form shares: deciding, per message, whether it answers the form.
+
+Each form (booking, reschedule, cancel, check, balance) has a validation action built on
+:class:`PatientForm`. For every message while the form is active it:
+
+1. lets safety and escalation messages, "stop", and other questions through: it returns no
+   slot, Rasa rejects the form for this turn, and the ordinary rules answer (911/988, parking,
+   hours, ...). Rasa then returns to the form, which asks its question again;
+2. otherwise reads the message for anything the form needs, in any order ("a physical with
+   Dr. Patel next Tuesday at the north office"), including corrections of earlier answers;
+3. if nothing in the message fits, says what it needs, with an example, and asks again.
+
+The next question is chosen here too (``requested_slot``), so a form asks only for what is
+still missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinic_config import ClinicConfig
+from actions.settings import get_clinic
+
+logger = logging.getLogger(__name__)
+
+# Handled by their own rules whatever form is active (Rasa returns to the form afterwards).
+ESCALATION_INTENTS = {
+    "emergency",
+    "crisis",
+    "request_human",
+    "medical_advice",
+    "test_results",
+    "complaint",
+    "billing_dispute",
+}
+QUESTION_INTENTS = {
+    "parking",
+    "directions",
+    "clinic_hours",
+    "faq",
+    "billing_pay",
+    "billing_insurance",
+    "bot_challenge",
+    "out_of_scope",
+    "greet",
+    "thank",
+    "goodbye",
+}
+TASK_INTENTS = {
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "check_appointment",
+    "billing_balance",
+}
+# Below this confidence an "interrupting" intent is more likely an answer we failed to read.
+INTERRUPT_CONFIDENCE = 0.6
+
+FORM_SLOTS_TO_RESET = [
+    "requested_slot",
+    "patient_status",
+    "verify_name",
+    "verify_dob",
+    "new_phone",
+    "visit_type",
+    "practitioner",
+    "location",
+    "date_preference",
+    "slot_choice",
+    "offered_slots",
+    "booking_confirmed",
+    "appointment_choice",
+    "my_appointments",
+    "cancel_confirmed",
+    "escalation_reason",
+]
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def is_button_payload(text: str) -> bool:
+    return text.startswith("/")
+
+
+def safety_flagged(tracker: Tracker) -> bool:
+    safety = (tracker.latest_message or {}).get("safety") or {}
+    return bool(safety.get("category"))
+
+
+class PatientForm(Action):
+    """Base validation action for a patient form: what it needs and how to read it."""
+
+    form_name = ""
+    # Intents that are this form's own business (they never interrupt it).
+    own_intents: set[str] = set()
+
+    def name(self) -> str:
+        return f"validate_{self.form_name}"
+
+    # --- to implement ---------------------------------------------------------------------
+
+    @abstractmethod
+    def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
+        """The next slot to ask for, given the slots so far; None when the form is complete."""
+
+    @abstractmethod
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        """Slot updates read from the latest message (may utter messages, e.g. on failure)."""
+
+    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
+        """Say what we need when a message did not answer ``requested``."""
+        dispatcher.utter_message(response="utter_not_understood_in_form")
+
+    # --- shared machinery -----------------------------------------------------------------
+
+    @property
+    def clinic(self) -> ClinicConfig:
+        return get_clinic()
+
+    def should_let_through(self, tracker: Tracker) -> bool:
+        """Messages that belong to other rules: safety, escalation, stop, other questions."""
+        intent, confidence = latest_intent(tracker)
+        if safety_flagged(tracker) or intent in ESCALATION_INTENTS or intent == "stop":
+            return True
+        interrupting = (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents
+        return intent in interrupting and confidence >= INTERRUPT_CONFIDENCE
+
+    def returning_after_interruption(self, tracker: Tracker) -> bool:
+        """Did another action answer the latest message before the form ran again?
+
+        Rasa runs the validation with the form itself as the latest action, so look at every
+        action since the patient's last message.
+        """
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                return False
+            if event.get("event") == "action" and event.get("name") not in (
+                self.form_name,
+                "action_listen",
+                None,
+            ):
+                return True
+        return False
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        slots = dict(tracker.slots)
+        requested = tracker.get_slot("requested_slot")
+        returning = self.returning_after_interruption(tracker)
+        updates: dict[str, Any] = {}
+        if returning:
+            # Back after an interruption (e.g. the parking question was answered): the latest
+            # message was not for us, so just ask the pending question again.
+            pass
+        elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
+            return []
+        else:
+            updates = self.extract(dispatcher, tracker, slots, requested)
+            if not updates and tracker.active_loop_name == self.form_name:
+                intent, _ = latest_intent(tracker)
+                if intent in (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents:
+                    return []  # a question after all: let its rule answer it
+                if requested:
+                    self.explain(dispatcher, requested)
+                    updates = {requested: None}
+        slots.update(updates)
+        next_slot = self.next_slot(slots, tracker)
+        events: list[EventType] = [SlotSet(key, value) for key, value in updates.items()]
+        events.append(SlotSet("requested_slot", next_slot))
+        return events
+
+
+class ActionStop(Action):
+    """ "Never mind": stop whatever form is running, change nothing, say so."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_stopped")
+        return [ActiveLoop(None)] + [
+            SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)
+        ]

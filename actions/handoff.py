@@ -1,0 +1,191 @@
+"""Escalation to a human: tell the patient what happens next, pause the bot, notify the console.
+
+Any action can escalate with :func:`escalate`; the rules use :class:`ActionEscalate`, which takes
+the reason from the latest intent (or from the safety layer, or the ``escalation_reason`` slot).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.handoff import HandoffClient, HandoffRecord
+from actions.clinic_config import ClinicConfig, describe_when
+from actions.settings import get_clinic, get_settings
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class Reason:
+    priority: str  # urgent > high > normal (the console sorts by it)
+    team: str  # who should pick it up
+    label: str  # what staff read in the queue
+
+
+REASONS: dict[str, Reason] = {
+    "emergency": Reason("urgent", "clinical", "Possible medical emergency"),
+    "crisis": Reason("urgent", "clinical", "Crisis: patient may be at risk"),
+    "medical_advice": Reason("high", "clinical", "Medical question for a nurse"),
+    "test_results": Reason("high", "clinical", "Asking about test results"),
+    "complaint": Reason("normal", "service", "Complaint: service recovery"),
+    "billing_dispute": Reason("normal", "billing", "Billing dispute"),
+    "request_human": Reason("normal", "front_desk", "Asked for a person"),
+    "low_confidence": Reason("normal", "front_desk", "Assistant did not understand twice"),
+    "verification_failed": Reason("normal", "front_desk", "Identity check failed 3 times"),
+}
+
+# Intents that escalate, and the reason they carry.
+INTENT_REASONS = {reason: reason for reason in REASONS if reason != "low_confidence"}
+INTENT_REASONS.pop("verification_failed")
+
+CHANNELS = {"socketio": "web", "rest": "web", "twilio": "sms"}
+
+
+@lru_cache(maxsize=1)
+def handoff_client() -> HandoffClient:
+    settings = get_settings()
+    client = HandoffClient(
+        settings.handoff_url,
+        settings.handoff_secret,
+        settings.handoff_outbox_path,
+        timeout=settings.handoff_timeout_seconds,
+    )
+    client.start_background_retry()
+    return client
+
+
+def reason_from_tracker(tracker: Tracker) -> str:
+    """The safety layer wins; then an explicit slot; then the intent; else ``request_human``."""
+    latest = tracker.latest_message or {}
+    safety = latest.get("safety") or {}
+    if safety.get("category") in ("emergency", "crisis"):
+        return safety["category"]
+    slot_reason = tracker.get_slot("escalation_reason")
+    if slot_reason in REASONS:
+        return slot_reason
+    intent = (latest.get("intent") or {}).get("name")
+    return INTENT_REASONS.get(intent, "request_human")
+
+
+def patient_channel(tracker: Tracker) -> str:
+    channel = tracker.get_latest_input_channel() or "rest"
+    return CHANNELS.get(channel, channel)
+
+
+def build_summary(tracker: Tracker, reason: str, note: str | None = None) -> str:
+    """A few lines staff read first: why, what the patient last wrote, what was going on."""
+    texts = [
+        (event.get("text") or "").strip()
+        for event in tracker.events
+        if event.get("event") == "user"
+        and (event.get("text") or "").strip()
+        and not (event.get("text") or "").startswith("/")
+    ]
+    parts = [REASONS[reason].label + "."]
+    if note:
+        parts.append(note.strip())
+    if texts:
+        quoted = " | ".join(_clip(t, 200) for t in texts[-3:])
+        parts.append(f'Patient wrote: "{quoted}"')
+    active = (tracker.active_loop or {}).get("name")
+    if active:
+        parts.append(f"Was in: {active.replace('_', ' ')}.")
+    return _clip(" ".join(parts), SUMMARY_LIMIT)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def next_steps_message(clinic: ClinicConfig, reason: str, now: datetime) -> str:
+    """What happens next, honest about staff hours."""
+    info = clinic.clinic
+    urgent = REASONS[reason].priority == "urgent"
+    if clinic.staff_available(now):
+        if urgent:
+            return (
+                "I've alerted our staff and someone will check on you here as soon as they can. "
+                f"Please don't wait for us if you are in danger: call {info.emergency_number}."
+            )
+        return (
+            "A staff member will join this chat shortly, usually within a few minutes. You can "
+            "keep writing here; they will see everything you've said."
+        )
+    back = clinic.next_staff_time(now)
+    when = describe_when(back, now) if back else "as soon as they are back"
+    if urgent:
+        return (
+            f"Our staff are away right now (back {when}), so please don't wait here: call "
+            f"{info.emergency_number} if you're in danger, or call or text {info.crisis_line} "
+            "any time. I've flagged this so staff contact you as soon as they're back."
+        )
+    return (
+        f"Our staff are away right now. Someone will reply here {when}. If it can't wait, call "
+        f"us at {info.main_phone}, or {info.emergency_number} in an emergency."
+    )
+
+
+def patient_info(tracker: Tracker) -> dict[str, Any]:
+    if not tracker.get_slot("verified"):
+        return {"verified": False}
+    return {
+        "verified": True,
+        "patient_id": tracker.get_slot("patient_id"),
+        "name": tracker.get_slot("patient_name"),
+    }
+
+
+def escalate(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    note: str | None = None,
+    now: datetime | None = None,
+) -> list[EventType]:
+    """Say what happens next, send the handoff record (durably) and pause the conversation."""
+    clinic = get_clinic()
+    now = now or clinic.now()
+    meta = REASONS[reason]
+    dispatcher.utter_message(text=next_steps_message(clinic, reason, now))
+    record = HandoffRecord(
+        conversation_id=tracker.sender_id,
+        reason=reason,
+        priority=meta.priority,
+        team=meta.team,
+        channel=patient_channel(tracker),
+        summary=build_summary(tracker, reason, note),
+        patient=patient_info(tracker),
+    )
+    handoff_client().send(record)
+    logger.info("escalated conversation (reason=%s, priority=%s)", reason, meta.priority)
+    return [
+        # Whatever form was running ends: after staff hand back, the patient starts afresh.
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("escalation_reason", None),
+        SlotSet("handoff_id", record.handoff_id),
+        ConversationPaused(),
+    ]
+
+
+class ActionEscalate(Action):
+    """Hand the conversation to staff for the reason the tracker shows."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return escalate(dispatcher, tracker, reason_from_tracker(tracker))

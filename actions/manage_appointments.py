@@ -1,0 +1,427 @@
+"""Check, cancel and reschedule: verify, list upcoming appointments, pick one, confirm, change.
+
+Nothing changes before an explicit "yes". Rescheduling books the new slot first and then
+cancels the old one, so the patient never ends up with none or two (see the FHIR client).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from abc import abstractmethod
+from datetime import datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import SEARCH_SLOTS, chosen_offer, explain_slot, read_search_details
+from actions.clients.fhir import AppointmentRecord, BackendUnavailable, FhirError, SlotTaken
+from actions.clinic_config import ClinicConfig
+from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
+from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
+from actions.handoff import escalate
+from actions.identity import IdentitySteps, scheduling_client
+from actions.matching import parse_choice
+from actions.settings import get_clinic
+
+logger = logging.getLogger(__name__)
+
+MANAGE_SLOTS = [
+    "appointment_choice",
+    "my_appointments",
+    "cancel_confirmed",
+    "date_preference",
+    "slot_choice",
+    "offered_slots",
+    "booking_confirmed",
+    "excluded_slots",
+    "visit_type",
+    "practitioner",
+    "location",
+    "verify_name",
+    "verify_dob",
+    "backend_error",
+    "no_appointments",
+]
+CANCEL_REASON = "Cancelled by the patient in the chat assistant"
+
+
+def appointment_item(appt: AppointmentRecord, clinic: ClinicConfig) -> dict[str, Any]:
+    """What the conversation keeps about an appointment (ids and times, for labels)."""
+    return {
+        "id": appt.id,
+        "start": appt.start.astimezone(clinic.tz).isoformat(),
+        "visit_type": appt.visit_type,
+        "practitioner": appt.practitioner_id,
+        "location": appt.location_id,
+        "practitioner_name": appt.practitioner_name,
+        "location_name": appt.location_name,
+    }
+
+
+def appointment_button_title(item: dict[str, Any], clinic: ClinicConfig) -> str:
+    start = datetime.fromisoformat(item["start"])
+    return f"{day_and_time(start, clinic)} · {visit_name(item.get('visit_type'), clinic)}"
+
+
+def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
+    items = scheduling_client().upcoming_appointments(patient_id)
+    return [appointment_item(a, clinic) for a in items]
+
+
+class ManageForm(IdentitySteps, PatientForm):
+    """Identity, then (for cancel/reschedule) which appointment."""
+
+    needs_choice = True
+
+    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
+        explain_slot(dispatcher, requested)
+
+    @abstractmethod
+    def after_identity(self, slots: dict[str, Any]) -> str | None:
+        """What to ask once the appointment is chosen (None: done)."""
+
+    def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
+        if slots.get("escalation_reason") or slots.get("backend_error"):
+            return None
+        identity = self.identity_next_slot(slots)
+        if identity:
+            return identity
+        if not self.needs_choice or slots.get("no_appointments"):
+            return None
+        if not slots.get("appointment_choice"):
+            return "appointment_choice"
+        return self.after_identity(slots)
+
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        updates: dict[str, Any] = {}
+        if requested in ("verify_name", "verify_dob"):
+            updates = self.extract_identity(dispatcher, tracker, slots, requested)
+        elif requested == "appointment_choice":
+            choice = self._read_appointment_choice(tracker, slots)
+            if choice:
+                updates = {"appointment_choice": choice, **self.on_choice(slots, choice)}
+        else:
+            updates = self.extract_more(dispatcher, tracker, slots, requested)
+        merged = {**slots, **updates}
+        if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
+            updates.update(self._fetch(merged))
+        return updates
+
+    def extract_more(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        return {}
+
+    def on_choice(self, slots: dict[str, Any], choice: str) -> dict[str, Any]:
+        return {}
+
+    def _fetch(self, slots: dict[str, Any]) -> dict[str, Any]:
+        clinic = self.clinic
+        try:
+            items = load_appointments(str(slots["patient_id"]), clinic)
+        except (BackendUnavailable, FhirError):
+            return {"backend_error": True}
+        updates: dict[str, Any] = {"my_appointments": items}
+        if not items:
+            updates["no_appointments"] = True
+        elif len(items) == 1:
+            updates["appointment_choice"] = items[0]["id"]
+            updates.update(self.on_choice({**slots, **updates}, items[0]["id"]))
+        return updates
+
+    def _read_appointment_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
+        items = slots.get("my_appointments") or []
+        ids = [i["id"] for i in items]
+        for entity in (tracker.latest_message or {}).get("entities") or []:
+            if entity.get("entity") == "appointment_choice" and entity.get("value") in ids:
+                return str(entity["value"])
+        clinic = self.clinic
+        labels = [appointment_button_title(i, clinic) for i in items]
+        index = parse_choice(latest_text(tracker), labels)
+        return ids[index] if index is not None else None
+
+
+class ValidateCheckForm(ManageForm):
+    form_name = "check_form"
+    own_intents = {"check_appointment"}
+    needs_choice = False
+
+    def after_identity(self, slots: dict[str, Any]) -> str | None:
+        return None
+
+
+class ValidateCancelForm(ManageForm):
+    form_name = "cancel_form"
+    own_intents = {"cancel_appointment"}
+
+    def after_identity(self, slots: dict[str, Any]) -> str | None:
+        return None if slots.get("cancel_confirmed") is not None else "cancel_confirmed"
+
+    def extract_more(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        if requested != "cancel_confirmed":
+            return {}
+        intent, _ = latest_intent(tracker)
+        if intent == "affirm":
+            return {"cancel_confirmed": True}
+        if intent == "deny":
+            return {"cancel_confirmed": False}
+        choice = self._read_appointment_choice(tracker, slots)
+        if choice and choice != slots.get("appointment_choice"):
+            return {"appointment_choice": choice}
+        return {}
+
+
+class ValidateRescheduleForm(ManageForm):
+    form_name = "reschedule_form"
+    own_intents = {"reschedule_appointment"}
+
+    def after_identity(self, slots: dict[str, Any]) -> str | None:
+        for slot in ("date_preference", "slot_choice"):
+            if not slots.get(slot):
+                return slot
+        return None if slots.get("booking_confirmed") is True else "booking_confirmed"
+
+    def on_choice(self, slots: dict[str, Any], choice: str) -> dict[str, Any]:
+        """Keep the same kind of visit, clinician and office unless the patient changes them."""
+        item = next((i for i in slots.get("my_appointments") or [] if i["id"] == choice), None)
+        if item is None:
+            return {}
+        return {
+            "visit_type": item.get("visit_type"),
+            "practitioner": item.get("practitioner") or "any",
+            "location": item.get("location") or "any",
+        }
+
+    def extract_more(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        clinic = self.clinic
+        text = latest_text(tracker)
+        intent, _ = latest_intent(tracker)
+        entities = (tracker.latest_message or {}).get("entities") or []
+        updates = read_search_details(
+            "" if is_button_payload(text) else text, entities, clinic, requested
+        )
+        updates.pop("visit_type", None)  # the visit stays what it was
+        updates = {k: v for k, v in updates.items() if slots.get(k) != v}
+        if any(k in updates for k in SEARCH_SLOTS):
+            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+            return updates
+        if requested == "slot_choice":
+            offers = slots.get("offered_slots") or []
+            ids = [o["id"] for o in offers]
+            for entity in entities:
+                if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
+                    return {"slot_choice": entity["value"]}
+            index = parse_choice(text, [offer_label(o, clinic) for o in offers])
+            if index is not None:
+                return {"slot_choice": ids[index]}
+            if intent == "deny":
+                dispatcher.utter_message(response="utter_ask_other_time")
+                return {"date_preference": None, "offered_slots": None}
+        if requested == "booking_confirmed":
+            if intent == "affirm":
+                return {"booking_confirmed": True}
+            if intent == "deny":
+                dispatcher.utter_message(response="utter_booking_not_confirmed")
+                return {"slot_choice": None, "booking_confirmed": None}
+        return {}
+
+
+class ActionAskAppointmentChoice(Action):
+    """List the patient's upcoming appointments to pick from."""
+
+    def name(self) -> str:
+        return "action_ask_appointment_choice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        items = tracker.get_slot("my_appointments") or []
+        verb = "cancel" if tracker.active_loop_name == "cancel_form" else "move"
+        dispatcher.utter_message(
+            response="utter_ask_appointment_choice",
+            verb=verb,
+            buttons=[
+                {
+                    "title": appointment_button_title(item, clinic),
+                    "payload": "/inform" + json.dumps({"appointment_choice": item["id"]}),
+                }
+                for item in items
+            ],
+        )
+        return []
+
+
+def chosen_appointment(tracker: Tracker) -> dict[str, Any] | None:
+    choice = tracker.get_slot("appointment_choice")
+    return next((i for i in tracker.get_slot("my_appointments") or [] if i["id"] == choice), None)
+
+
+def late_change(item: dict[str, Any], clinic: ClinicConfig) -> bool:
+    start = datetime.fromisoformat(item["start"])
+    return start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
+
+
+class ActionAskCancelConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_cancel_confirmed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        item = chosen_appointment(tracker)
+        if item is None:
+            return [SlotSet("appointment_choice", None)]
+        policy = f" {clinic.scheduling.late_cancel_policy}" if late_change(item, clinic) else ""
+        dispatcher.utter_message(
+            response="utter_confirm_cancel",
+            summary=appointment_sentence(item, clinic),
+            policy=policy,
+        )
+        return []
+
+
+def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """The common endings: escalate after failed verification, or report a backend problem."""
+    reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+    if tracker.get_slot("escalation_reason"):
+        return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
+    if tracker.get_slot("backend_error"):
+        dispatcher.utter_message(response="utter_backend_unavailable")
+        return reset
+    if tracker.get_slot("no_appointments"):
+        dispatcher.utter_message(response="utter_no_upcoming_appointments")
+        return reset
+    return None
+
+
+class ActionShowAppointments(Action):
+    """Submit of the check form: the patient's upcoming appointments."""
+
+    def name(self) -> str:
+        return "action_show_appointments"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ending = _finish(dispatcher, tracker)
+        if ending is not None:
+            return ending
+        reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+        if not tracker.get_slot("verified"):
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        clinic = get_clinic()
+        try:
+            items = load_appointments(str(tracker.get_slot("patient_id")), clinic)
+        except (BackendUnavailable, FhirError):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return reset
+        if not items:
+            dispatcher.utter_message(response="utter_no_upcoming_appointments")
+            return reset
+        lines = "\n".join(f"- {appointment_sentence(i, clinic)}" for i in items)
+        dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)
+        return reset
+
+
+class ActionCancelAppointment(Action):
+    """Submit of the cancel form."""
+
+    def name(self) -> str:
+        return "action_cancel_appointment"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ending = _finish(dispatcher, tracker)
+        if ending is not None:
+            return ending
+        reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+        item = chosen_appointment(tracker)
+        if item is not None and tracker.get_slot("cancel_confirmed") is False:
+            dispatcher.utter_message(response="utter_cancel_kept")
+            return reset
+        if item is None or tracker.get_slot("cancel_confirmed") is not True:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        try:
+            scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
+        except (BackendUnavailable, FhirError):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return reset
+        logger.info("appointment cancelled")
+        dispatcher.utter_message(
+            response="utter_cancelled", summary=appointment_sentence(item, get_clinic())
+        )
+        return reset
+
+
+class ActionRescheduleAppointment(Action):
+    """Submit of the reschedule form: book the new time, then release the old one."""
+
+    def name(self) -> str:
+        return "action_reschedule_appointment"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ending = _finish(dispatcher, tracker)
+        if ending is not None:
+            return ending
+        reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+        item = chosen_appointment(tracker)
+        offer = chosen_offer(tracker)
+        if item is None or offer is None or tracker.get_slot("booking_confirmed") is not True:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        clinic = get_clinic()
+        try:
+            scheduling_client().reschedule(item["id"], offer["id"])
+        except SlotTaken:
+            dispatcher.utter_message(response="utter_slot_taken")
+            excluded = list(tracker.get_slot("excluded_slots") or []) + [offer["id"]]
+            return [
+                SlotSet("excluded_slots", excluded),
+                SlotSet("slot_choice", None),
+                SlotSet("offered_slots", None),
+                SlotSet("booking_confirmed", None),
+                FollowupAction("reschedule_form"),
+            ]
+        except (BackendUnavailable, FhirError):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return reset
+        logger.info("appointment rescheduled")
+        new_item = {**offer, "visit_type": item.get("visit_type")}
+        dispatcher.utter_message(
+            response="utter_rescheduled",
+            old=day_and_time(datetime.fromisoformat(item["start"]), clinic),
+            summary=appointment_sentence(new_item, clinic),
+        )
+        return reset

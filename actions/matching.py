@@ -1,0 +1,181 @@
+"""Find the clinic's own things (practitioners, locations, visit types, plans) in free text.
+
+The NLU model extracts entities too, but names come from ``clinic.yml`` and patients misspell
+them, so the actions match the raw message against the clinic's aliases as well: exact
+word-boundary matches first, then a close spelling match ("Dr. Patle", "gonzales").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from actions.clinic_config import ClinicConfig, InsurancePlan, Location, Practitioner, VisitType
+
+ANY_WORDS = (
+    "anyone",
+    "any one",
+    "anybody",
+    "any doctor",
+    "any provider",
+    "no preference",
+    "doesn't matter",
+    "doesnt matter",
+    "don't care",
+    "dont care",
+    "whoever",
+    "either",
+    "any of them",
+    "first available",
+    "whichever",
+    "either one",
+    "any location",
+    "both",
+    "any",
+    "no pref",
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words and digits only, single spaces: ``"Dr. O'Kafor!"`` → ``dr o kafor``."""
+    text = text.lower().replace("’", "'").replace("'s ", " ")
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9]+", " ", text)).strip()
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    needle = normalise(needle)
+    return bool(needle) and re.search(rf"\b{re.escape(needle)}\b", haystack) is not None
+
+
+def _best(
+    text: str, candidates: Iterable[tuple[str, object]], fuzzy: float | None
+) -> object | None:
+    """The candidate whose alias appears in ``text`` (longest alias wins), else a close spelling."""
+    haystack = normalise(text)
+    if not haystack:
+        return None
+    hits = [
+        (len(normalise(alias)), item) for alias, item in candidates if _contains(haystack, alias)
+    ]
+    if hits:
+        return max(hits, key=lambda hit: hit[0])[1]
+    if fuzzy is None:
+        return None
+    words = haystack.split()
+    best: tuple[float, object | None] = (0.0, None)
+    for alias, item in candidates:
+        target = normalise(alias)
+        size = len(target.split())
+        if len(target) < 4:
+            continue
+        for i in range(len(words) - size + 1):
+            window = " ".join(words[i : i + size])
+            ratio = difflib.SequenceMatcher(None, window, target).ratio()
+            if ratio > best[0]:
+                best = (ratio, item)
+    return best[1] if best[0] >= fuzzy else None
+
+
+def wants_anyone(text: str) -> bool:
+    """ "no preference", "whoever is free", "either" → the patient does not mind."""
+    haystack = normalise(text)
+    return any(_contains(haystack, phrase) for phrase in ANY_WORDS)
+
+
+def practitioner_aliases(p: Practitioner) -> list[str]:
+    names = [p.name, p.family, f"{p.given} {p.family}"]
+    if p.prefix:
+        names += [f"dr {p.family}", f"doctor {p.family}", f"dr {p.given}"]
+    if p.qualification == "NP":
+        names += ["nurse practitioner", "the np", f"{p.given}"]
+    return names
+
+
+def find_practitioner(text: str, clinic: ClinicConfig) -> Practitioner | None:
+    candidates = [(alias, p) for p in clinic.practitioners for alias in practitioner_aliases(p)]
+    found = _best(text, candidates, fuzzy=0.8)
+    return found if isinstance(found, Practitioner) else None
+
+
+def find_location(text: str, clinic: ClinicConfig) -> Location | None:
+    candidates = [
+        (alias, loc) for loc in clinic.locations for alias in [loc.name, loc.id, *loc.aliases]
+    ]
+    found = _best(text, candidates, fuzzy=0.85)
+    return found if isinstance(found, Location) else None
+
+
+def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
+    candidates = [(alias, v) for v in clinic.visit_types for alias in [v.name, v.id, *v.aliases]]
+    found = _best(text, candidates, fuzzy=0.85)
+    return found if isinstance(found, VisitType) else None
+
+
+def find_insurance(text: str, clinic: ClinicConfig) -> tuple[InsurancePlan, bool] | None:
+    """``(plan, accepted)`` for a plan named in ``text``; None when no known plan is named.
+
+    Only a close match counts: an unknown plan must never get a false "yes".
+    """
+    candidates = [
+        (alias, (plan, True))
+        for plan in clinic.insurance.accepted
+        for alias in [plan.name, *plan.aliases]
+    ] + [
+        (alias, (plan, False))
+        for plan in clinic.insurance.not_accepted
+        for alias in [plan.name, *plan.aliases]
+    ]
+    found = _best(text, candidates, fuzzy=0.9)
+    return found if isinstance(found, tuple) else None
+
+
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "last": -1,
+    "earliest": 1,
+    "latest": -1,
+}
+CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def parse_choice(text: str, labels: list[str]) -> int | None:
+    """Which of ``labels`` (0-based) the patient picked: "2", "the second one", "the 9:30"."""
+    haystack = normalise(text)
+    if not haystack or not labels:
+        return None
+    number = re.fullmatch(
+        r"(?:option |number |no |#)?(\d{1,2}|one|two|three|four|five)(?: please| pls)?", haystack
+    )
+    if number:
+        value = number.group(1)
+        index = (CARDINALS[value] if value in CARDINALS else int(value)) - 1
+        return index if 0 <= index < len(labels) else None
+    for word, value in ORDINALS.items():
+        if re.search(rf"\b{word}\b", haystack) and (
+            len(haystack.split()) <= 6 or re.search(rf"\b(the )?{word} (one|option|slot)", haystack)
+        ):
+            index = len(labels) - 1 if value == -1 else value - 1
+            return index if 0 <= index < len(labels) else None
+    # A time or day the patient repeats back: "the 9:30", "tuesday at 10".
+    clock = re.search(r"\b(\d{1,2})(?: (\d{2}))?(?: ?(am|pm))?\b", haystack)
+    if clock:
+        hour, minute = clock.group(1), clock.group(2) or "00"
+        spoken = f"{int(hour)}:{minute}"
+        matches = [i for i, label in enumerate(labels) if spoken in label.lower()]
+        if clock.group(3):
+            matches = [i for i in matches if clock.group(3) in labels[i].lower()] or matches
+        if len(matches) == 1:
+            return matches[0]
+    scores = [difflib.SequenceMatcher(None, haystack, normalise(label)).ratio() for label in labels]
+    best = max(range(len(labels)), key=lambda i: scores[i])
+    return best if scores[best] >= 0.8 else None

@@ -1,0 +1,38 @@
+"""Phone numbers without storing them: E.164 normalisation and a keyed hash.
+
+The SMS channel derives the conversation id and a ``phone_hash`` (message metadata) from the
+sender's number with :func:`phone_hash`; identity verification compares that hash with the
+hashes of the patient's phone numbers on file. The raw number never enters the tracker or logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+
+
+def normalise_phone(raw: str, default_country: str = "1") -> str | None:
+    """``(916) 555-0123`` / ``916.555.0123`` / ``+1 916 555 0123`` → ``+19165550123``."""
+    if not raw:
+        return None
+    digits = re.sub(r"\D", "", raw)
+    if raw.strip().startswith("+"):
+        return f"+{digits}" if 8 <= len(digits) <= 15 else None
+    if len(digits) == 10:
+        return f"+{default_country}{digits}"
+    if len(digits) == 11 and digits.startswith(default_country):
+        return f"+{digits}"
+    return None
+
+
+def phone_hash(phone: str, secret: str) -> str:
+    """Keyed, stable pseudonym of a phone number (HMAC-SHA256 of its E.164 form)."""
+    normalised = normalise_phone(phone) or phone
+    return hmac.new(secret.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def find_phone(text: str) -> str | None:
+    """The first US-style phone number written in ``text``, normalised."""
+    match = re.search(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}", text or "")
+    return normalise_phone(match.group(0)) if match else None

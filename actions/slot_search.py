@@ -1,0 +1,128 @@
+"""Find free slots for what the patient asked, widening the search when nothing fits.
+
+Shared by booking and rescheduling. Offers are stored in the ``offered_slots`` slot as small
+dicts (id, start, practitioner, location), so the patient's next message ("the second one",
+"9:30", a button) can be matched against exactly what was shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from actions.clients.fhir import FhirClient, SlotRecord
+from actions.clinic_config import ClinicConfig
+from actions.dates import When, parse_when, within_part_of_day
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    visit_type: str | None
+    practitioner: str | None  # clinic id, or None for anyone
+    location: str | None  # clinic id, or None for either
+    when: When
+    exclude: tuple[str, ...] = ()  # slot ids not to offer again (e.g. just taken)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    offers: list[dict[str, Any]]
+    widened: bool  # nothing matched exactly; these are the nearest openings
+
+
+def request_from_slots(slots: dict[str, Any], clinic: ClinicConfig, now: datetime) -> SearchRequest:
+    when = parse_when(str(slots.get("date_preference") or "asap"), now) or parse_when("asap", now)
+    assert when is not None
+    practitioner = slots.get("practitioner")
+    location = slots.get("location")
+    return SearchRequest(
+        visit_type=slots.get("visit_type"),
+        practitioner=None if practitioner in (None, "any") else practitioner,
+        location=None if location in (None, "any") else location,
+        when=when,
+        exclude=tuple(slots.get("excluded_slots") or ()),
+    )
+
+
+def _window(day_from: date, day_to: date, clinic: ClinicConfig) -> tuple[datetime, datetime]:
+    start = datetime.combine(day_from, time(0), tzinfo=clinic.tz)
+    end = datetime.combine(day_to + timedelta(days=1), time(0), tzinfo=clinic.tz)
+    return start, end
+
+
+def _search(
+    client: FhirClient, request: SearchRequest, when: When, clinic: ClinicConfig, now: datetime
+) -> list[SlotRecord]:
+    start, end = _window(when.start, when.end, clinic)
+    start = max(start, now + timedelta(minutes=30))
+    if end <= start:
+        return []
+    found = client.find_free_slots(
+        start=start,
+        end=end,
+        practitioner=request.practitioner,
+        location=request.location,
+        visit_type=request.visit_type,
+        limit=100,
+    )
+    return [
+        slot
+        for slot in found
+        if slot.id not in request.exclude
+        and within_part_of_day(slot.start.astimezone(clinic.tz), when)
+    ]
+
+
+def _spread(slots: list[SlotRecord], count: int) -> list[SlotRecord]:
+    """A few choices across different days/times rather than three back-to-back slots."""
+    chosen: list[SlotRecord] = []
+    seen_days: set[date] = set()
+    for slot in slots:
+        if slot.start.date() not in seen_days:
+            chosen.append(slot)
+            seen_days.add(slot.start.date())
+        if len(chosen) == count:
+            return sorted(chosen, key=lambda s: s.start)
+    for slot in slots:
+        if slot not in chosen:
+            chosen.append(slot)
+        if len(chosen) == count:
+            break
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def find_offers(
+    client: FhirClient, request: SearchRequest, clinic: ClinicConfig, now: datetime
+) -> SearchResult:
+    """Slots for the request; else the nearest days around it; else the next few weeks."""
+    count = clinic.scheduling.offer_count
+    slots = _search(client, request, request.when, clinic, now)
+    widened = False
+    if not slots:
+        widened = True
+        slots = _search(client, request, request.when.widen(3), clinic, now)
+    if not slots:
+        horizon = When(
+            now.date(),
+            now.date() + timedelta(weeks=clinic.scheduling.weeks_ahead),
+            request.when.part_of_day,
+            request.when.not_before,
+            request.when.not_after,
+        )
+        slots = _search(client, request, horizon, clinic, now)
+    return SearchResult([offer_from_slot(s, clinic) for s in _spread(slots, count)], widened)
+
+
+def offer_from_slot(slot: SlotRecord, clinic: ClinicConfig) -> dict[str, Any]:
+    return {
+        "id": slot.id,
+        "start": slot.start.astimezone(clinic.tz).isoformat(),
+        "practitioner": slot.practitioner_id,
+        "location": slot.location_id,
+        "practitioner_name": slot.practitioner_name,
+        "location_name": slot.location_name,
+    }

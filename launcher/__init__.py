@@ -1,0 +1,1 @@
+"""Process launcher for `make run` and the integration tests."""

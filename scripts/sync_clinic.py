@@ -1,0 +1,155 @@
+"""Generate the Rasa files that are derived from ``clinic.yml``.
+
+A clinic edits ``clinic.yml`` only; ``make train`` runs this script first, so the assistant's
+responses and the NLU lookup tables follow the file:
+
+- ``domain/generated_clinic.yml``: slots with the clinic's name and numbers as initial values,
+  so responses such as "call {emergency_number}" work even when the action server is down.
+- ``data/nlu/generated_clinic.yml``: lookup tables and synonyms for practitioners, locations,
+  visit types and insurance plans.
+
+``--check`` exits non-zero when the committed files are out of date (CI runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions.clinic_config import ClinicConfig, load_clinic_config  # noqa: E402
+
+HEADER = "# GENERATED from clinic.yml by scripts/sync_clinic.py (make train). Do not edit.\n"
+
+
+def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
+    """The clinic facts that responses interpolate, e.g. ``{clinic_phone}``."""
+    info = clinic.clinic
+    return {
+        "clinic_name": info.name,
+        "clinic_phone": info.main_phone,
+        "billing_phone": clinic.billing.phone,
+        "emergency_number": info.emergency_number,
+        "crisis_line": info.crisis_line,
+        "crisis_line_name": info.crisis_line_name,
+        "payment_portal_url": clinic.billing.portal_url,
+        "clinic_website": info.website,
+    }
+
+
+def domain_document(clinic: ClinicConfig) -> dict:
+    slots = {
+        name: {
+            "type": "any",
+            "initial_value": value,
+            "influence_conversation": False,
+            "mappings": [{"type": "custom"}],
+        }
+        for name, value in clinic_slots(clinic).items()
+    }
+    return {"version": "3.1", "slots": slots}
+
+
+def _aliases(*groups: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for group in groups:
+        for alias in group:
+            alias = alias.strip().lower()
+            if alias:
+                seen.setdefault(alias, None)
+    return list(seen)
+
+
+def nlu_document(clinic: ClinicConfig) -> dict:
+    practitioners: dict[str, list[str]] = {}
+    for p in clinic.practitioners:
+        names = (
+            [
+                p.name,
+                p.family,
+                f"{p.given} {p.family}",
+                f"dr {p.family}",
+                f"dr. {p.family}",
+                f"doctor {p.family}",
+            ]
+            if p.prefix
+            else [p.name, p.family, f"{p.given} {p.family}"]
+        )
+        practitioners[p.id] = _aliases(names)
+    locations = {loc.id: _aliases([loc.name], loc.aliases) for loc in clinic.locations}
+    visits = {v.id: _aliases([v.name], v.aliases) for v in clinic.visit_types}
+    plans = {
+        plan.name: _aliases([plan.name], plan.aliases)
+        for plan in clinic.insurance.accepted + clinic.insurance.not_accepted
+    }
+    nlu: list[dict] = []
+    for entity, groups in (
+        ("practitioner", practitioners),
+        ("location", locations),
+        ("visit_type", visits),
+        ("insurance", plans),
+    ):
+        values = [alias for aliases in groups.values() for alias in aliases]
+        nlu.append({"lookup": entity, "examples": _block(values)})
+    for groups in (practitioners, locations, visits):
+        for canonical, aliases in groups.items():
+            others = [a for a in aliases if a != canonical]
+            if others:
+                nlu.append({"synonym": canonical, "examples": _block(others)})
+    return {"version": "3.1", "nlu": nlu}
+
+
+def _block(values: list[str]) -> str:
+    return "".join(f"- {v}\n" for v in values)
+
+
+def _dump(document: dict) -> str:
+    def literal(dumper: yaml.Dumper, data: str) -> yaml.Node:
+        style = "|" if "\n" in data else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    Dumper.add_representer(str, literal)
+    return HEADER + yaml.dump(
+        document, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def outputs(clinic: ClinicConfig) -> dict[Path, str]:
+    return {
+        ROOT / "domain" / "generated_clinic.yml": _dump(domain_document(clinic)),
+        ROOT / "data" / "nlu" / "generated_clinic.yml": _dump(nlu_document(clinic)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clinic", default=str(ROOT / "clinic.yml"))
+    parser.add_argument("--check", action="store_true", help="fail if the files are stale")
+    args = parser.parse_args(argv)
+    clinic = load_clinic_config(args.clinic)
+    stale = []
+    for path, text in outputs(clinic).items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(str(path.relative_to(ROOT)))
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("out of date (run `make train` or scripts/sync_clinic.py): " + ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The real Rasa server + action server + FHIR backend, over HTTP, like `make run`."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from launcher.stack import Stack
+from tests.support.stack_fixtures import RasaClient
+
+pytestmark = pytest.mark.integration
+
+
+def sender() -> str:
+    return f"it-{uuid.uuid4().hex[:10]}"
+
+
+def test_hello_gets_a_greeting_with_the_clinic_name(rasa: RasaClient) -> None:
+    replies = rasa.say(sender(), "hello")
+    assert replies, "the bot must answer"
+    assert "Maple Grove Family Health" in replies[0]["text"]
+    assert [b["payload"] for b in replies[0]["buttons"]][:1] == ["/book_appointment"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "🙂🙂🙂", "😭😭", "x" * 10_000, "appointment " * 1000, "<script>alert(1)</script>"],
+    ids=["empty", "spaces", "emoji", "sad-emoji", "10k-chars", "10k-words", "html"],
+)
+def test_odd_messages_get_a_sensible_reply(rasa: RasaClient, text: str) -> None:
+    conversation = sender()
+    replies = rasa.say(conversation, text)
+    assert replies and all(r.get("text") for r in replies)
+    # and the conversation goes on normally afterwards
+    assert "Maple Grove" in rasa.say(conversation, "hi")[0]["text"]
+
+
+def test_http_api_requires_the_token(stack: Stack, rasa: RasaClient) -> None:
+    conversation = sender()
+    rasa.say(conversation, "hello")
+    url = f"{rasa.url}/conversations/{conversation}/tracker"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": rasa.token}, timeout=10).status_code == 200
+    assert requests.get(f"{rasa.url}/status", timeout=10).status_code == 401
+
+
+def test_emergency_gets_911_first_and_the_conversation_pauses(rasa: RasaClient) -> None:
+    conversation = sender()
+    replies = rasa.say(conversation, "my dad has crushing chest pain and cant breathe")
+    assert "911" in replies[0]["text"]
+    assert rasa.tracker(conversation)["paused"] is True

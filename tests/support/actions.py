@@ -1,0 +1,77 @@
+"""Helpers for action tests in the style of Rasa's financial-demo: a real ``Tracker`` and
+``CollectingDispatcher``, and assertions on the exact events and messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff
+from actions.settings import get_settings
+from tests.support.receivers import HandoffReceiver
+
+SECRET = "unit-test-handoff-secret"
+
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    confidence: float = 0.95,
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    channel: str = "rest",
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+    latest_action_name: str = "action_listen",
+    paused: bool = False,
+    metadata: dict[str, Any] | None = None,
+    sender_id: str = "test-patient",
+    extra: dict[str, Any] | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}] if intent else [],
+        "entities": entities or [],
+        "metadata": metadata or {},
+        **(extra or {}),
+    }
+    user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
+                  "metadata": metadata or {}}
+    return Tracker(
+        sender_id=sender_id,
+        slots={"verified": False, **(slots or {})},
+        latest_message=latest,
+        events=[*(events or []), user_event],
+        paused=paused,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name=latest_action_name,
+    )
+
+
+def texts(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("text") or m.get("response") or "" for m in dispatcher.messages]
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") for m in dispatcher.messages if m.get("response")]
+
+
+@pytest.fixture
+def handoff_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HandoffReceiver]:
+    """A local handoff receiver wired into the action settings (fresh caches, own outbox)."""
+    with HandoffReceiver(SECRET) as receiver:
+        monkeypatch.setenv("HANDOFF_URL", receiver.url)
+        monkeypatch.setenv("HANDOFF_SECRET", SECRET)
+        monkeypatch.setenv("DATA_DIR", str(tmp_path))
+        get_settings.cache_clear()
+        handoff.handoff_client.cache_clear()
+        yield receiver
+        get_settings.cache_clear()
+        handoff.handoff_client.cache_clear()

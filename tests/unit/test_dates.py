@@ -1,0 +1,100 @@
+"""Date phrases patients write, read against a fixed clock (Tuesday 24 Nov 2026, 10:00)."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions.dates import parse_birth_date, parse_when, within_part_of_day
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Tuesday
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "part"),
+    [
+        ("tomorrow", date(2026, 11, 25), date(2026, 11, 25), None),
+        ("tmrw morning", date(2026, 11, 25), date(2026, 11, 25), "morning"),
+        ("this friday", date(2026, 11, 27), date(2026, 11, 27), None),
+        ("friday", date(2026, 11, 27), date(2026, 11, 27), None),
+        # "next X" is X of next week.
+        ("next friday", date(2026, 12, 4), date(2026, 12, 4), None),
+        ("next Tuesday morning", date(2026, 12, 1), date(2026, 12, 1), "morning"),
+        ("next monday", date(2026, 11, 30), date(2026, 11, 30), None),
+        ("in two weeks", date(2026, 12, 8), date(2026, 12, 12), None),
+        ("in 10 days", date(2026, 12, 4), date(2026, 12, 4), None),
+        ("the 14th", date(2026, 12, 14), date(2026, 12, 14), None),
+        ("can i come in on the 2nd in the afternoon", date(2026, 12, 2), date(2026, 12, 2),
+         "afternoon"),
+        ("dec 3", date(2026, 12, 3), date(2026, 12, 3), None),
+        ("December 3rd", date(2026, 12, 3), date(2026, 12, 3), None),
+        ("12/3", date(2026, 12, 3), date(2026, 12, 3), None),
+        ("jan 5", date(2027, 1, 5), date(2027, 1, 5), None),
+        ("next week", date(2026, 11, 30), date(2026, 12, 6), None),
+        ("this weekend", date(2026, 11, 28), date(2026, 11, 29), None),
+        ("a week from today", date(2026, 12, 1), date(2026, 12, 1), None),
+        ("day after tomorrow", date(2026, 11, 26), date(2026, 11, 26), None),
+        ("asap", date(2026, 11, 24), date(2026, 12, 8), None),
+        ("as soon as possible please", date(2026, 11, 24), date(2026, 12, 8), None),
+        ("early december", date(2026, 12, 1), date(2026, 12, 10), None),
+        ("sometime in january, afternoons", date(2027, 1, 1), date(2027, 1, 31), "afternoon"),
+        ("mornings are best", date(2026, 11, 24), date(2026, 12, 8), "morning"),
+        ("a physical with Dr. Patel next Tuesday morning at the north office",
+         date(2026, 12, 1), date(2026, 12, 1), "morning"),
+    ],
+)
+def test_parse_when(text: str, start: date, end: date, part: str | None) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None, text
+    assert (when.start, when.end, when.part_of_day) == (start, end, part)
+
+
+@pytest.mark.parametrize(
+    "text", ["hello", "Dr Patel", "2", "the second one", "the 9:30", "north office", ""]
+)
+def test_no_date_in_text(text: str) -> None:
+    assert parse_when(text, NOW) is None
+
+
+def test_clock_limits() -> None:
+    when = parse_when("after 3 on thursday", NOW)
+    assert when is not None and when.start == date(2026, 11, 26)
+    assert when.not_before == time(15, 0)
+    at_two = parse_when("next friday at 2pm", NOW)
+    assert at_two is not None and at_two.not_before == time(13, 0)
+    slot = NOW.replace(day=4, month=12, hour=14)
+    assert within_part_of_day(slot, at_two)
+    assert not within_part_of_day(slot.replace(hour=9), at_two)
+
+
+def test_widen_keeps_part_of_day() -> None:
+    when = parse_when("tuesday morning", NOW)
+    assert when is not None
+    wider = when.widen(3)
+    assert (wider.start, wider.end, wider.part_of_day) == (
+        date(2026, 11, 28), date(2026, 12, 4), "morning",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/14/1985", date(1985, 3, 14)),
+        ("3-14-85", date(1985, 3, 14)),
+        ("March 14 1985", date(1985, 3, 14)),
+        ("born march 14, 1985", date(1985, 3, 14)),
+        ("14 march 1985", date(1985, 3, 14)),
+        ("dob 3/14/85", date(1985, 3, 14)),
+        ("1985-03-14", date(1985, 3, 14)),
+        ("14/03/1985", date(1985, 3, 14)),
+        ("Maria Santos 3/14/1985", date(1985, 3, 14)),
+        ("7/4/20", date(2020, 7, 4)),
+    ],
+)
+def test_birth_dates(text: str, expected: date) -> None:
+    assert parse_birth_date(text, NOW.date()) == expected
+
+
+@pytest.mark.parametrize("text", ["march 1985", "1/2/2030", "yesterday", "no idea", "02/30/1990"])
+def test_not_a_birth_date(text: str) -> None:
+    assert parse_birth_date(text, NOW.date()) is None

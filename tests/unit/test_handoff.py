@@ -1,0 +1,153 @@
+"""Escalation: the patient hears what happens next, staff get a record, the bot pauses."""
+
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.handoff import HandoffClient, HandoffRecord
+from actions.handoff import (
+    REASONS,
+    ActionEscalate,
+    build_summary,
+    escalate,
+    next_steps_message,
+    reason_from_tracker,
+)
+from actions.settings import get_clinic
+from tests.support.actions import SECRET, handoff_env, make_tracker, texts  # noqa: F401
+from tests.support.receivers import HandoffReceiver
+
+TZ = ZoneInfo("America/Los_Angeles")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
+TUESDAY_11PM = datetime(2026, 11, 24, 23, 0, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("intent", "reason", "priority"),
+    [
+        ("emergency", "emergency", "urgent"),
+        ("crisis", "crisis", "urgent"),
+        ("medical_advice", "medical_advice", "high"),
+        ("test_results", "test_results", "high"),
+        ("complaint", "complaint", "normal"),
+        ("billing_dispute", "billing_dispute", "normal"),
+        ("request_human", "request_human", "normal"),
+    ],
+)
+def test_action_escalate_for_each_reason(
+    handoff_env: HandoffReceiver, intent: str, reason: str, priority: str  # noqa: F811
+) -> None:
+    tracker = make_tracker("I need help with this", intent=intent, sender_id=f"conv-{intent}")
+    dispatcher = CollectingDispatcher()
+    events = ActionEscalate().run(dispatcher, tracker, {})
+    assert events[0] == ActiveLoop(None)
+    assert events[-1] == ConversationPaused()
+    assert SlotSet("escalation_reason", None) in events
+    assert len(dispatcher.messages) == 1  # what happens next
+    [record] = handoff_env.records
+    assert record["conversation_id"] == f"conv-{intent}"
+    assert (record["reason"], record["priority"]) == (reason, priority)
+    assert record["team"] == REASONS[reason].team
+    assert record["channel"] == "web"
+    assert record["patient"] == {"verified": False}
+    assert "I need help with this" in record["summary"]
+
+
+def test_low_confidence_and_verification_failed_come_from_callers(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    for reason in ("low_confidence", "verification_failed"):
+        events = escalate(CollectingDispatcher(), make_tracker("???", intent="nlu_fallback"), reason)
+        assert events[-1] == ConversationPaused()
+    assert [r["reason"] for r in handoff_env.records] == ["low_confidence", "verification_failed"]
+
+
+def test_safety_layer_wins_over_the_intent() -> None:
+    tracker = make_tracker(
+        "cancel my appt i have chest pain", intent="cancel_appointment",
+        extra={"safety": {"category": "emergency", "rule_id": "chest_pain"}},
+    )
+    assert reason_from_tracker(tracker) == "emergency"
+    assert reason_from_tracker(make_tracker("?", intent="greet")) == "request_human"
+    slot = make_tracker("x", intent="greet", slots={"escalation_reason": "verification_failed"})
+    assert reason_from_tracker(slot) == "verification_failed"
+
+
+def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:  # noqa: F811
+    tracker = make_tracker(
+        "talk to a person", intent="request_human", channel="twilio",
+        slots={"verified": True, "patient_id": "p1", "patient_name": "Maria Santos"},
+    )
+    escalate(CollectingDispatcher(), tracker, "request_human")
+    [record] = handoff_env.records
+    assert record["channel"] == "sms"
+    assert record["patient"] == {"verified": True, "patient_id": "p1", "name": "Maria Santos"}
+
+
+def test_next_steps_follow_staff_hours() -> None:
+    clinic = get_clinic()
+    during = next_steps_message(clinic, "request_human", TUESDAY_10AM)
+    assert "join this chat shortly" in during
+    after = next_steps_message(clinic, "request_human", TUESDAY_11PM)
+    assert "tomorrow at 8am" in after and clinic.clinic.main_phone in after
+    urgent_after = next_steps_message(clinic, "crisis", TUESDAY_11PM)
+    assert "911" in urgent_after and "988" in urgent_after
+    urgent_during = next_steps_message(clinic, "emergency", TUESDAY_10AM)
+    assert "911" in urgent_during
+
+
+def test_summary_quotes_the_last_messages_and_skips_payloads() -> None:
+    events = [
+        {"event": "user", "text": "hi"},
+        {"event": "user", "text": "/book_appointment"},
+        {"event": "user", "text": "I was charged twice for my visit"},
+    ]
+    tracker = make_tracker("please fix it", intent="billing_dispute", events=events)
+    summary = build_summary(tracker, "billing_dispute")
+    assert summary.startswith("Billing dispute.")
+    assert "charged twice" in summary and "please fix it" in summary
+    assert "/book_appointment" not in summary
+    long = build_summary(make_tracker("x" * 5000, intent="complaint"), "complaint")
+    assert len(long) <= 600
+
+
+def test_failed_delivery_is_kept_and_retried(tmp_path: Path) -> None:
+    with HandoffReceiver(SECRET) as receiver:
+        receiver.fail_next(2)
+        client = HandoffClient(
+            receiver.url, SECRET, tmp_path / "outbox.sqlite3", retry_interval=0.05
+        )
+        record = HandoffRecord("c1", "crisis", "urgent", "clinical", "web", "summary")
+        assert client.send(record) is False
+        assert client.pending() == 1
+        # the background worker retries with backoff until the console accepts it
+        for _ in range(100):
+            if client.pending() == 0:
+                break
+            time.sleep(0.05)
+        assert client.pending() == 0
+        assert [r["handoff_id"] for r in receiver.records] == [record.handoff_id]
+
+
+def test_console_down_then_outbox_survives_a_restart(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox.sqlite3"
+    down = HandoffClient("http://127.0.0.1:9/api/handoffs", SECRET, outbox, timeout=0.5,
+                         retry_interval=3600)
+    record = HandoffRecord("c2", "emergency", "urgent", "clinical", "sms", "summary")
+    assert down.send(record) is False
+    with HandoffReceiver(SECRET) as receiver:
+        restarted = HandoffClient(receiver.url, SECRET, outbox)
+        assert restarted.flush() == 0
+        assert receiver.records[0]["handoff_id"] == record.handoff_id
+
+
+def test_wrong_secret_is_refused_and_kept(tmp_path: Path) -> None:
+    with HandoffReceiver(SECRET) as receiver:
+        client = HandoffClient(receiver.url, "wrong", tmp_path / "o.sqlite3", retry_interval=3600)
+        assert client.send(HandoffRecord("c3", "complaint", "normal", "service", "web", "s")) is False
+        assert receiver.refused == 1 and client.pending() == 1

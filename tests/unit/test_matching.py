@@ -1,0 +1,118 @@
+"""Finding the clinic's practitioners, offices, visit types and plans in what patients write."""
+
+import pytest
+
+from actions.matching import (
+    find_insurance,
+    find_location,
+    find_practitioner,
+    find_visit_type,
+    parse_choice,
+    wants_anyone,
+)
+from actions.phone import find_phone, normalise_phone, phone_hash
+from actions.settings import get_clinic
+
+CLINIC = get_clinic()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a physical with Dr. Patel next Tuesday", "patel"),
+        ("can I see doctor okafor", "okafor"),
+        ("dr patle please", "patel"),  # typo
+        ("Gonzales", "gonzalez"),  # common misspelling
+        ("the nurse practitioner", "lee"),
+        ("Sam Lee", "lee"),
+        ("no preference", None),
+    ],
+)
+def test_find_practitioner(text: str, expected: str | None) -> None:
+    found = find_practitioner(text, CLINIC)
+    assert (found.id if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at the north office", "north"),
+        ("natomas", "north"),
+        ("the downtown one", "downtown"),
+        ("J street", "downtown"),
+        ("either", None),
+    ],
+)
+def test_find_location(text: str, expected: str | None) -> None:
+    found = find_location(text, CLINIC)
+    assert (found.id if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need my annual physical", "physical"),
+        ("flu shot for me", "vaccination"),
+        ("a pap smear", "womens_health"),
+        ("my kid needs a sports physical", "well_child"),
+        ("follow up on my blood pressure", "follow_up"),
+        ("hello", None),
+    ],
+)
+def test_find_visit_type(text: str, expected: str | None) -> None:
+    found = find_visit_type(text, CLINIC)
+    assert (found.id if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "plan", "accepted"),
+    [
+        ("do you take BCBS?", "Blue Cross Blue Shield", True),
+        ("I have blue cross", "Blue Cross Blue Shield", True),
+        ("medi-cal", "Medi-Cal", True),
+        ("Medi Cal", "Medi-Cal", True),
+        ("united healthcare", "UnitedHealthcare", True),
+        ("kaiser", "Kaiser Permanente", False),
+    ],
+)
+def test_find_insurance(text: str, plan: str, accepted: bool) -> None:
+    found = find_insurance(text, CLINIC)
+    assert found is not None
+    assert (found[0].name, found[1]) == (plan, accepted)
+
+
+@pytest.mark.parametrize("text", ["do you take molina", "I have Humana", "my medical insurance"])
+def test_unknown_insurance_is_never_a_yes(text: str) -> None:
+    assert find_insurance(text, CLINIC) is None
+
+
+LABELS = [
+    "Tue Dec 1, 9:00am · Dr. Priya Patel · North Office",
+    "Tue Dec 1, 9:30am · Dr. Priya Patel · North Office",
+    "Wed Dec 2, 2:00pm · Sam Lee, NP · North Office",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("2", 1), ("option 3", 2), ("the first one", 0), ("second please", 1), ("the 9:30", 1),
+     ("2:00pm works", 2), ("last one", 2), ("7", None), ("hmm", None)],
+)
+def test_parse_choice(text: str, index: int | None) -> None:
+    assert parse_choice(text, LABELS) == index
+
+
+def test_wants_anyone() -> None:
+    assert wants_anyone("no preference")
+    assert wants_anyone("whoever is free")
+    assert not wants_anyone("dr patel")
+
+
+def test_phone_helpers() -> None:
+    assert normalise_phone("(916) 555-0123") == "+19165550123"
+    assert normalise_phone("1 916 555 0123") == "+19165550123"
+    assert normalise_phone("12") is None
+    assert find_phone("call me at 916.555.0123 thanks") == "+19165550123"
+    assert phone_hash("(916) 555-0123", "k") == phone_hash("+19165550123", "k")
+    assert phone_hash("+19165550123", "k") != phone_hash("+19165550123", "other")
+    assert "5550123" not in phone_hash("+19165550123", "k")
