@@ -41,7 +41,7 @@ $(STAMP): pyproject.toml
 	  echo "Install it with: pyenv install 3.10.13"; exit 1; fi
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	@# One resolver run for everything, so Rasa's pins hold; `pip check` proves it.
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' --config-settings editable_mode=compat
 	$(PY) -m pip check
 	@touch $(STAMP)
 

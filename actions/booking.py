@@ -195,7 +195,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
         if any(k in updates for k in SEARCH_SLOTS):
             # A new detail (or a correction): what was offered or confirmed no longer holds.
-            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+            updates.update(
+                {
+                    k: None
+                    for k in ("slot_choice", "offered_slots", "booking_confirmed")
+                    if slots.get(k)
+                }
+            )
             self._drop_inconsistent(updates, slots, clinic)
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates

@@ -78,6 +78,7 @@ FORM_SLOTS_TO_RESET = [
     "appointment_choice",
     "my_appointments",
     "cancel_confirmed",
+    "dispute_details",
     "escalation_reason",
 ]
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
@@ -176,6 +176,10 @@ def escalate(
         SlotSet("escalation_reason", None),
         SlotSet("handoff_id", record.handoff_id),
         ConversationPaused(),
+        # Rasa stops predicting once paused, so it never logs the listen itself; without it
+        # the next message (e.g. /restart, or the first after staff hand back) would not
+        # match any rule.
+        ActionExecuted("action_listen"),
     ]
 
 

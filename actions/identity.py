@@ -20,7 +20,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.fhir import BackendUnavailable, FhirClient, FhirError, PatientRecord
+from actions.clients.fhir import FhirClient, FhirError, PatientRecord
 from actions.dates import parse_birth_date
 from actions.handoff import patient_channel
 from actions.phone import find_phone, phone_hash
@@ -113,14 +113,20 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
 
     Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
     """
-    text = re.sub(r"\d[\d/.\-]*", " ", text or "")
     text = re.sub(
-        r"\b(born|dob|date of birth|birthday|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*"
-        r"|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*)\b.*$",
+        r"[,;]?\s*\b(born|dob|d\.o\.b\.?|date of birth|birthday)\b.*$",
+        " ",
+        text or "",
+        flags=re.IGNORECASE,
+    )
+    # A written-out date after the name: "Maria Santos March 14 1985" (but not "Mary", "May").
+    text = re.sub(
+        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$",
         " ",
         text,
         flags=re.IGNORECASE,
     )
+    text = re.sub(r"\d[\d/.\-]*", " ", text)
     text = NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
     if "," in text:
         family, _, given = text.partition(",")
@@ -148,29 +154,29 @@ def sender_phone_hash(tracker: Tracker) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def name_splits(full_name: str) -> list[tuple[str, str]]:
+    """Every (given, family) reading of a name: "Mary Ann O'Brien" is Mary + Ann O'Brien, or
+    Mary Ann + O'Brien."""
+    words = full_name.split()
+    return [(" ".join(words[:i]), " ".join(words[i:])) for i in range(len(words) - 1, 0, -1)]
+
+
 def verify_patient(
     client: FhirClient,
-    given: str,
-    family: str,
+    full_name: str,
     birth_date: date,
     sms_phone_hash: str | None = None,
     require_phone: bool = False,
 ) -> Verification:
     """Exactly one Patient with this name and birth date (and, on SMS, this phone)."""
+    exact: list[PatientRecord] = []
     try:
-        candidates = client.find_patients(family=family, given=given, birth_date=birth_date)
-    except BackendUnavailable:
+        for given, family in name_splits(full_name):
+            found = client.find_patients(family=family, given=given, birth_date=birth_date)
+            exact += [p for p in found if p.birth_date == birth_date and p not in exact]
+    except FhirError:  # includes BackendUnavailable
+        logger.warning("patient search failed")
         return Verification("unavailable")
-    except FhirError:
-        logger.warning("patient search failed", exc_info=False)
-        return Verification("unavailable")
-    exact = [
-        p
-        for p in candidates
-        if p.family.lower() == family.lower()
-        and p.given.lower().split()[0] == given.lower()
-        and p.birth_date == birth_date
-    ]
     if require_phone:
         secret = get_settings().phone_hash_secret
         exact = [
@@ -243,13 +249,11 @@ class IdentitySteps:
         slots: dict[str, Any],
         new_patient: bool,
     ) -> dict[str, Any]:
-        given, _, family = str(slots["verify_name"]).partition(" ")
         birth_date = date.fromisoformat(str(slots["verify_dob"]))
         on_sms = patient_channel(tracker) == "sms"
         result = verify_patient(
             scheduling_client(),
-            given,
-            family,
+            str(slots["verify_name"]),
             birth_date,
             sender_phone_hash(tracker),
             require_phone=on_sms,

@@ -12,12 +12,12 @@ import hmac
 import re
 
 
-def normalise_phone(raw: str, default_country: str = "1") -> str | None:
+def normalize_phone(raw: str | None, default_country: str = "1") -> str | None:
     """``(916) 555-0123`` / ``916.555.0123`` / ``+1 916 555 0123`` → ``+19165550123``."""
     if not raw:
         return None
-    digits = re.sub(r"\D", "", raw)
-    if raw.strip().startswith("+"):
+    digits = re.sub(r"\D", "", str(raw))
+    if str(raw).strip().startswith("+"):
         return f"+{digits}" if 8 <= len(digits) <= 15 else None
     if len(digits) == 10:
         return f"+{default_country}{digits}"
@@ -28,11 +28,11 @@ def normalise_phone(raw: str, default_country: str = "1") -> str | None:
 
 def phone_hash(phone: str, secret: str) -> str:
     """Keyed, stable pseudonym of a phone number (HMAC-SHA256 of its E.164 form)."""
-    normalised = normalise_phone(phone) or phone
+    normalised = normalize_phone(phone) or phone
     return hmac.new(secret.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
 def find_phone(text: str) -> str | None:
     """The first US-style phone number written in ``text``, normalised."""
     match = re.search(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}", text or "")
-    return normalise_phone(match.group(0)) if match else None
+    return normalize_phone(match.group(0)) if match else None

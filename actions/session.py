@@ -46,5 +46,5 @@ class ActionRestart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if tracker.is_paused():
-            return [Restarted(), ConversationPaused()]
+            return [Restarted(), ConversationPaused(), ActionExecuted("action_listen")]
         return [Restarted()]

@@ -60,6 +60,7 @@ class StackConfig:
     action_port: int = 5055
     fhir_port: int = 8080
     console_port: int = 8000
+    web_port: int = 8081
     data_dir: Path = ROOT / "var"
     model_path: Path = ROOT / "models"
     env: dict[str, str] = field(default_factory=dict)
@@ -74,6 +75,7 @@ class StackConfig:
             action_port=int(env.get("ACTION_SERVER_PORT", 5055)),
             fhir_port=int(env.get("FHIR_PORT", 8080)),
             console_port=int(env.get("CONSOLE_PORT", 8000)),
+            web_port=int(env.get("WEB_PORT", 8081)),
             data_dir=_absolute(env.get("DATA_DIR", "var")),
             env=env,
         )
@@ -95,6 +97,7 @@ class StackConfig:
             action_port=free_port(),
             fhir_port=free_port(),
             console_port=free_port(),
+            web_port=free_port(),
             data_dir=data_dir,
             env=merged,
         )
@@ -111,6 +114,11 @@ class StackConfig:
     def console_url(self) -> str:
         return f"http://localhost:{self.console_port}"
 
+    @property
+    def web_url(self) -> str:
+        """The demo clinic page with the chat widget."""
+        return f"http://localhost:{self.web_port}"
+
     def child_env(self) -> dict[str, str]:
         """The environment every child sees: one consistent set of URLs and ports."""
         env = dict(self.env)
@@ -122,6 +130,7 @@ class StackConfig:
                 "ACTION_SERVER_PORT": str(self.action_port),
                 "FHIR_PORT": str(self.fhir_port),
                 "CONSOLE_PORT": str(self.console_port),
+                "WEB_PORT": str(self.web_port),
                 "RASA_URL": self.rasa_url,
                 "ACTION_ENDPOINT_URL": f"http://localhost:{self.action_port}/webhook",
                 "FHIR_BASE_URL": env.get("FHIR_BASE_URL_OVERRIDE") or self.fhir_url,
@@ -162,6 +171,20 @@ def default_services(config: StackConfig, parts: Iterable[str] | None = None) ->
             health_url=f"{config.fhir_url}/metadata",
             headers={"Authorization": f"Bearer {fhir_token}"} if fhir_token else {},
         ),
+        # Staff console: receives escalations (HANDOFF_URL) and Rasa's live events
+        # (CONSOLE_EVENTS_URL); CONSOLE_* settings from the environment; SQLite in DATA_DIR.
+        Service(
+            name="console",
+            command=[
+                sys.executable,
+                "-m",
+                "console",
+                "serve",
+                "--port",
+                str(config.console_port),
+            ],
+            health_url=f"{config.console_url}/health",
+        ),
         Service(
             name="actions",
             command=[
@@ -196,6 +219,11 @@ def default_services(config: StackConfig, parts: Iterable[str] | None = None) ->
             ],
             health_url=f"{config.rasa_url}/",
             startup_timeout=240.0,
+        ),
+        Service(
+            name="web",
+            command=[sys.executable, "-m", "web", "--port", str(config.web_port)],
+            health_url=f"{config.web_url}/health",
         ),
     ]
     if parts is not None:
@@ -291,6 +319,32 @@ class Stack:
 
     def service(self, name: str) -> Service:
         return next(s for s in self.services if s.name == name)
+
+    def stop_service(self, name: str, timeout: float = 15.0) -> None:
+        """Stop one service (tests use it to take the scheduling API down)."""
+        proc = self.service(name).process
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+    def start_service(self, name: str) -> None:
+        """Start one stopped service again, on the same port, and wait until it answers."""
+        service = self.service(name)
+        service.process = subprocess.Popen(
+            service.command,
+            cwd=ROOT,
+            env={**self.config.child_env(), **service.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._pump(service)
+        self._wait_until_healthy(service)
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every child's process group, in reverse order; SIGKILL what is left."""

@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-pytest_plugins = ["tests.support.stack_fixtures"]
+pytest_plugins = ["tests.support.stack_fixtures", "tests.support.actions"]

@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from actions.phone import normalize_phone
+
 if TYPE_CHECKING:
     from actions.clinic_config import ClinicConfig
     from actions.settings import Settings
@@ -185,20 +187,6 @@ class InvoiceRecord:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def normalize_phone(raw: str | None, default_country: str = "1") -> str | None:
-    """``(916) 555-0123`` / ``916.555.0123`` / ``+1 916 555 0123`` -> ``+19165550123``."""
-    if not raw:
-        return None
-    digits = re.sub(r"\D", "", str(raw))
-    if str(raw).strip().startswith("+"):
-        return f"+{digits}" if 8 <= len(digits) <= 15 else None
-    if len(digits) == 10:
-        return f"+{default_country}{digits}"
-    if len(digits) == 11 and digits.startswith(default_country):
-        return f"+{digits}"
-    return None
 
 
 def phone_search_variants(e164: str) -> list[str]:

@@ -7,7 +7,7 @@ own data folder and secrets so it never touches a running development stack.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ import pytest
 import requests
 
 from launcher.stack import ROOT, Stack, StackConfig
-from tests.support.receivers import HandoffReceiver
+from tests.support.console import ConsoleHandoffs, StaffClient, create_user
+from tests.support.twilio_standin import FROM_NUMBER, PUBLIC_WEBHOOK_URL, TwilioStandIn
 
 HANDOFF_SECRET = "test-handoff-secret"
 
@@ -80,23 +81,64 @@ def require_model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def handoff_receiver() -> Iterator[HandoffReceiver]:
-    with HandoffReceiver(HANDOFF_SECRET) as receiver:
-        yield receiver
+def handoff_receiver(stack: Stack) -> ConsoleHandoffs:
+    """Handoff records as the stack's staff console received them (HANDOFF_URL is the console).
+
+    Same ``.records`` as the stand-in receiver it replaces (tests/support/receivers.py).
+    """
+    return ConsoleHandoffs(stack.config)
+
+
+@pytest.fixture(scope="session")
+def console_staff(stack: Stack) -> Callable[..., StaffClient]:
+    """Log in to the stack's console: ``console_staff("dana")`` creates the account once."""
+    created: set[str] = set()
+
+    def login(name: str, role: str = "staff") -> StaffClient:
+        if name not in created:
+            result = create_user(stack.config.child_env(), name, role, display_name=name.title())
+            assert result.returncode == 0, result.stdout + result.stderr
+            created.add(name)
+        client = StaffClient(stack.config.console_url)
+        response = client.login(name)
+        assert response.status_code == 200, response.text
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def twilio_standin() -> Iterator[TwilioStandIn]:
+    """Twilio's Messages API on a free port; the stack's SMS channel sends there."""
+    with TwilioStandIn() as standin:
+        yield standin
 
 
 @pytest.fixture(scope="session")
 def stack_config(
-    tmp_path_factory: pytest.TempPathFactory, handoff_receiver: HandoffReceiver
+    tmp_path_factory: pytest.TempPathFactory,
+    twilio_standin: TwilioStandIn,
 ) -> StackConfig:
-    config = StackConfig.for_tests(tmp_path_factory.mktemp("stack"), HANDOFF_SECRET=HANDOFF_SECRET)
-    config.handoff_url = handoff_receiver.url
+    config = StackConfig.for_tests(
+        tmp_path_factory.mktemp("stack"),
+        HANDOFF_SECRET=HANDOFF_SECRET,
+        TWILIO_ACCOUNT_SID=twilio_standin.account_sid,
+        TWILIO_AUTH_TOKEN=twilio_standin.auth_token,
+        TWILIO_FROM_NUMBER=FROM_NUMBER,
+        TWILIO_API_BASE=twilio_standin.url,
+        # As behind a proxy: Twilio signs the public URL, not the local one.
+        TWILIO_WEBHOOK_URL=PUBLIC_WEBHOOK_URL,
+        SMS_RETRY_SECONDS="0.5",
+        SMS_RETRY_MAX_SECONDS="2",
+        CHAT_SERVER_URL="",
+    )
     return config
 
 
 @pytest.fixture(scope="session")
 def stack(stack_config: StackConfig) -> Iterator[Stack]:
-    """FHIR backend + action server + Rasa server, started once for the whole test session."""
+    """FHIR backend + staff console + action server + Rasa server (+ web page), started once
+    for the whole test session."""
     stack_config.model_path = require_model()
     with Stack(stack_config) as running:
         yield running

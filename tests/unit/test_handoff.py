@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
@@ -19,7 +19,7 @@ from actions.handoff import (
     reason_from_tracker,
 )
 from actions.settings import get_clinic
-from tests.support.actions import SECRET, handoff_env, make_tracker, texts  # noqa: F401
+from tests.support.actions import SECRET, make_tracker
 from tests.support.receivers import HandoffReceiver
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -40,13 +40,16 @@ TUESDAY_11PM = datetime(2026, 11, 24, 23, 0, tzinfo=TZ)
     ],
 )
 def test_action_escalate_for_each_reason(
-    handoff_env: HandoffReceiver, intent: str, reason: str, priority: str  # noqa: F811
+    handoff_env: HandoffReceiver,
+    intent: str,
+    reason: str,
+    priority: str,
 ) -> None:
     tracker = make_tracker("I need help with this", intent=intent, sender_id=f"conv-{intent}")
     dispatcher = CollectingDispatcher()
     events = ActionEscalate().run(dispatcher, tracker, {})
     assert events[0] == ActiveLoop(None)
-    assert events[-1] == ConversationPaused()
+    assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
     assert SlotSet("escalation_reason", None) in events
     assert len(dispatcher.messages) == 1  # what happens next
     [record] = handoff_env.records
@@ -59,17 +62,20 @@ def test_action_escalate_for_each_reason(
 
 
 def test_low_confidence_and_verification_failed_come_from_callers(
-    handoff_env: HandoffReceiver,  # noqa: F811
+    handoff_env: HandoffReceiver,
 ) -> None:
     for reason in ("low_confidence", "verification_failed"):
-        events = escalate(CollectingDispatcher(), make_tracker("???", intent="nlu_fallback"), reason)
-        assert events[-1] == ConversationPaused()
+        events = escalate(
+            CollectingDispatcher(), make_tracker("???", intent="nlu_fallback"), reason
+        )
+        assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
     assert [r["reason"] for r in handoff_env.records] == ["low_confidence", "verification_failed"]
 
 
 def test_safety_layer_wins_over_the_intent() -> None:
     tracker = make_tracker(
-        "cancel my appt i have chest pain", intent="cancel_appointment",
+        "cancel my appt i have chest pain",
+        intent="cancel_appointment",
         extra={"safety": {"category": "emergency", "rule_id": "chest_pain"}},
     )
     assert reason_from_tracker(tracker) == "emergency"
@@ -78,9 +84,11 @@ def test_safety_layer_wins_over_the_intent() -> None:
     assert reason_from_tracker(slot) == "verification_failed"
 
 
-def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:  # noqa: F811
+def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:
     tracker = make_tracker(
-        "talk to a person", intent="request_human", channel="twilio",
+        "talk to a person",
+        intent="request_human",
+        channel="twilio",
         slots={"verified": True, "patient_id": "p1", "patient_name": "Maria Santos"},
     )
     escalate(CollectingDispatcher(), tracker, "request_human")
@@ -136,8 +144,9 @@ def test_failed_delivery_is_kept_and_retried(tmp_path: Path) -> None:
 
 def test_console_down_then_outbox_survives_a_restart(tmp_path: Path) -> None:
     outbox = tmp_path / "outbox.sqlite3"
-    down = HandoffClient("http://127.0.0.1:9/api/handoffs", SECRET, outbox, timeout=0.5,
-                         retry_interval=3600)
+    down = HandoffClient(
+        "http://127.0.0.1:9/api/handoffs", SECRET, outbox, timeout=0.5, retry_interval=3600
+    )
     record = HandoffRecord("c2", "emergency", "urgent", "clinical", "sms", "summary")
     assert down.send(record) is False
     with HandoffReceiver(SECRET) as receiver:
@@ -149,5 +158,7 @@ def test_console_down_then_outbox_survives_a_restart(tmp_path: Path) -> None:
 def test_wrong_secret_is_refused_and_kept(tmp_path: Path) -> None:
     with HandoffReceiver(SECRET) as receiver:
         client = HandoffClient(receiver.url, "wrong", tmp_path / "o.sqlite3", retry_interval=3600)
-        assert client.send(HandoffRecord("c3", "complaint", "normal", "service", "web", "s")) is False
+        assert (
+            client.send(HandoffRecord("c3", "complaint", "normal", "service", "web", "s")) is False
+        )
         assert receiver.refused == 1 and client.pending() == 1

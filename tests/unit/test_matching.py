@@ -10,7 +10,7 @@ from actions.matching import (
     parse_choice,
     wants_anyone,
 )
-from actions.phone import find_phone, normalise_phone, phone_hash
+from actions.phone import find_phone, normalize_phone, phone_hash
 from actions.settings import get_clinic
 
 CLINIC = get_clinic()
@@ -109,9 +109,9 @@ def test_wants_anyone() -> None:
 
 
 def test_phone_helpers() -> None:
-    assert normalise_phone("(916) 555-0123") == "+19165550123"
-    assert normalise_phone("1 916 555 0123") == "+19165550123"
-    assert normalise_phone("12") is None
+    assert normalize_phone("(916) 555-0123") == "+19165550123"
+    assert normalize_phone("1 916 555 0123") == "+19165550123"
+    assert normalize_phone("12") is None
     assert find_phone("call me at 916.555.0123 thanks") == "+19165550123"
     assert phone_hash("(916) 555-0123", "k") == phone_hash("+19165550123", "k")
     assert phone_hash("+19165550123", "k") != phone_hash("+19165550123", "other")

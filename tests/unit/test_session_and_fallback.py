@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation, ActionCoreFallback, ActionDefaultFallback
 from actions.session import ActionRestart, ActionSessionStart
-from tests.support.actions import handoff_env, make_tracker, responses  # noqa: F401
+from tests.support.actions import make_tracker, responses
 from tests.support.receivers import HandoffReceiver
 
 
@@ -28,17 +28,21 @@ def test_session_start_stays_paused() -> None:
 def test_restart_stays_paused_only_when_paused() -> None:
     assert ActionRestart().run(CollectingDispatcher(), make_tracker(), {}) == [Restarted()]
     paused = ActionRestart().run(CollectingDispatcher(), make_tracker(paused=True), {})
-    assert paused == [Restarted(), ConversationPaused()]
+    assert paused == [Restarted(), ConversationPaused(), ActionExecuted("action_listen")]
 
 
 def test_ask_affirmation_offers_the_top_intent_in_plain_words() -> None:
-    tracker = make_tracker("i wanna see someone abt my bil", intent="nlu_fallback", extra={
-        "intent_ranking": [
-            {"name": "nlu_fallback", "confidence": 0.4},
-            {"name": "billing_balance", "confidence": 0.35},
-            {"name": "book_appointment", "confidence": 0.3},
-        ]
-    })
+    tracker = make_tracker(
+        "i wanna see someone abt my bil",
+        intent="nlu_fallback",
+        extra={
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.4},
+                {"name": "billing_balance", "confidence": 0.35},
+                {"name": "book_appointment", "confidence": 0.3},
+            ]
+        },
+    )
     dispatcher = CollectingDispatcher()
     assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
     [message] = dispatcher.messages
@@ -53,10 +57,12 @@ def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
         assert responses(dispatcher) == ["utter_empty_message"]
 
 
-def test_second_unclear_message_goes_to_staff(handoff_env: HandoffReceiver) -> None:  # noqa: F811
+def test_second_unclear_message_goes_to_staff(handoff_env: HandoffReceiver) -> None:
     dispatcher = CollectingDispatcher()
-    events = ActionDefaultFallback().run(dispatcher, make_tracker("asdf", intent="nlu_fallback"), {})
-    assert events[-1] == ConversationPaused()
+    events = ActionDefaultFallback().run(
+        dispatcher, make_tracker("asdf", intent="nlu_fallback"), {}
+    )
+    assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
     assert handoff_env.records[0]["reason"] == "low_confidence"
     assert len(dispatcher.messages) == 2
 

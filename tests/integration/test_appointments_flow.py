@@ -1,0 +1,163 @@
+"""Book, reschedule and cancel through the REST webhook; check the scheduling API's state."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from actions.clients.fhir import FhirClient
+from launcher.stack import Stack
+from tests.support.stack_fixtures import RasaClient
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def fhir(stack: Stack) -> Iterator[FhirClient]:
+    client = FhirClient(stack.config.fhir_url, token=stack.config.env["FHIR_BEARER_TOKEN"])
+    yield client
+    client.close()
+
+
+def patient_id(fhir: FhirClient, given: str, family: str, born: date) -> str:
+    [patient] = fhir.find_patients(family=family, given=given, birth_date=born)
+    return patient.id
+
+
+def buttons(replies: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [b for r in replies for b in r.get("buttons") or []]
+
+
+def joined(replies: list[dict[str, Any]]) -> str:
+    return " ".join(r.get("text") or "" for r in replies)
+
+
+def new_conversation() -> str:
+    return f"appt-{uuid.uuid4().hex[:10]}"
+
+
+def test_book_reschedule_cancel(rasa: RasaClient, fhir: FhirClient) -> None:
+    pid = patient_id(fhir, "Robert", "Miller", date(1950, 11, 2))
+    assert fhir.upcoming_appointments(pid) == []
+    me = new_conversation()
+
+    replies = rasa.say(me, "I'd like a follow-up with Dr. Patel at the downtown clinic next week")
+    assert "seen at" in joined(replies)  # new or returning?
+    offers = buttons(rasa.say(me, "yes, I have been there before"))
+    assert len(offers) == 3 and all("Dr. Priya Patel" in b["title"] for b in offers)
+    assert all("Downtown Clinic" in b["title"] for b in offers)
+    first = offers[0]
+    assert "full name" in joined(rasa.say(me, first["payload"]))
+    assert "date of birth" in joined(rasa.say(me, "Robert Miller"))
+    confirm = joined(rasa.say(me, "11/02/1950"))
+    assert "Thank you, Robert" in confirm and "Shall I book it?" in confirm
+    booked = joined(rasa.say(me, "yes"))
+    assert "You're booked" in booked and "1200 J Street" in booked
+
+    [appointment] = fhir.upcoming_appointments(pid)
+    assert appointment.practitioner_id == "patel" and appointment.location_id == "downtown"
+    assert appointment.visit_type == "follow_up"
+    assert first["title"].split(" · ")[0] in booked
+
+    # Reschedule in the same session: no second identity check, one appointment to pick.
+    asked = joined(rasa.say(me, "something came up, can I reschedule my appointment?"))
+    assert "What day or time" in asked
+    offers = buttons(rasa.say(me, "in two weeks"))
+    assert offers and all("Dr. Priya Patel" in b["title"] for b in offers)
+    assert "move it" in joined(rasa.say(me, "2"))
+    done = joined(rasa.say(me, "yes"))
+    assert "All set" in done
+    [moved] = fhir.upcoming_appointments(pid)
+    assert moved.id != appointment.id
+    assert fhir.get_appointment(appointment.id).status == "cancelled"
+    assert moved.practitioner_id == "patel" and moved.visit_type == "follow_up"
+
+    # Cancel it.
+    assert "cancel" in joined(rasa.say(me, "please cancel my appointment")).lower()
+    assert "I've cancelled" in joined(rasa.say(me, "yes"))
+    assert fhir.upcoming_appointments(pid) == []
+    assert fhir.get_appointment(moved.id).status == "cancelled"
+
+
+def test_nothing_before_verification(rasa: RasaClient) -> None:
+    me = new_conversation()
+    replies = joined(rasa.say(me, "when is my next appointment?"))
+    assert "full name" in replies
+    wrong = joined(rasa.say(me, "Emily Johnson 01/01/1990"))
+    assert "couldn't match" in wrong
+    assert "Dr." not in wrong and "physical" not in wrong
+
+
+def test_three_failed_verifications_go_to_staff(rasa: RasaClient) -> None:
+    me = new_conversation()
+    rasa.say(me, "cancel my appointment")
+    for attempt in range(3):
+        reply = joined(rasa.say(me, f"Emily Johnson 01/0{attempt + 1}/1990"))
+    assert "couldn't confirm your identity" in reply
+    assert rasa.tracker(me)["paused"] is True
+
+
+def test_two_patients_race_for_one_slot(rasa: RasaClient, fhir: FhirClient) -> None:
+    """Both are offered the same slot; the second to confirm hears it was taken, gets others."""
+    first, second = new_conversation(), new_conversation()
+    offers = {}
+    for me, (name, born) in (
+        (first, ("Mary Ann O'Brien", "07/19/1964")),
+        (second, ("Aisha Khan", "01/22/1992")),
+    ):
+        rasa.say(
+            me, "I need a women's health exam with Dr. Gonzalez at the north office in two weeks"
+        )
+        offers[me] = buttons(rasa.say(me, "yes"))
+        rasa.say(me, offers[me][0]["payload"])
+        rasa.say(me, name)
+        assert "Shall I book it?" in joined(rasa.say(me, born))
+    assert offers[first][0]["payload"] == offers[second][0]["payload"]
+    assert "You're booked" in joined(rasa.say(first, "yes"))
+    taken = rasa.say(second, "yes")
+    assert "someone took that time" in joined(taken)
+    retry = buttons(taken)
+    assert retry and offers[first][0]["payload"] not in [b["payload"] for b in retry]
+    rasa.say(second, retry[0]["payload"])
+    assert "You're booked" in joined(rasa.say(second, "yes"))
+
+
+def test_new_patient_books_a_new_patient_visit(rasa: RasaClient, fhir: FhirClient) -> None:
+    me = new_conversation()
+    # "become a patient ... first visit": new patient, new-patient visit; no need to ask.
+    asked = joined(rasa.say(me, "hi, I'd like to become a patient and book a first visit"))
+    assert "Who would you like to see?" in asked
+    rasa.say(me, "no preference")
+    rasa.say(me, "either office is fine")
+    offers = buttons(rasa.say(me, "as soon as possible"))
+    assert offers
+    assert "full name" in joined(rasa.say(me, offers[0]["payload"]))
+    rasa.say(me, "Jordan Alvarez-Reyes")
+    assert "phone" in joined(rasa.say(me, "5/5/1995"))
+    assert "Shall I book it?" in joined(rasa.say(me, "(916) 555-0177"))
+    assert "You're booked" in joined(rasa.say(me, "yes"))
+    [patient] = fhir.find_patients(
+        family="Alvarez-Reyes", given="Jordan", birth_date=date(1995, 5, 5)
+    )
+    assert patient.phones == ["+19165550177"]
+    [appointment] = fhir.upcoming_appointments(patient.id)
+    assert appointment.visit_type == "new_patient"
+
+
+def test_backend_down_gives_phone_and_a_person(rasa: RasaClient, stack: Stack) -> None:
+    me = new_conversation()
+    stack.stop_service("fhir")
+    try:
+        rasa.say(me, "when is my appointment")
+        rasa.say(me, "Emily Johnson")
+        replies = rasa.say(me, "04/12/1988")
+        text = joined(replies)
+        assert "can't reach our scheduling system" in text and "(916) 555-0142" in text
+        assert "/request_human" in [b["payload"] for b in buttons(replies)]
+    finally:
+        stack.start_service("fhir")
+    assert "Maple Grove" in joined(rasa.say(me, "hello"))

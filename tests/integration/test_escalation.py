@@ -1,0 +1,125 @@
+"""Escalation over the real Rasa server: pause, messages kept while paused, expiry, /restart."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from tests.support.receivers import HandoffReceiver
+from tests.support.stack_fixtures import RasaClient
+
+pytestmark = pytest.mark.integration
+
+
+def escalated(rasa: RasaClient) -> str:
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    replies = rasa.texts(conversation, "I want to talk to a real person please")
+    assert any("staff" in text or "person" in text for text in replies), replies
+    assert rasa.tracker(conversation)["paused"] is True
+    return conversation
+
+
+def wait_for_record(receiver: HandoffReceiver, conversation: str) -> dict:
+    for _ in range(100):
+        found = [r for r in receiver.records if r["conversation_id"] == conversation]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no handoff record for {conversation}")
+
+
+def user_texts(tracker: dict) -> list[str]:
+    return [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+
+
+def test_escalation_sends_a_handoff_record(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = escalated(rasa)
+    record = wait_for_record(handoff_receiver, conversation)
+    assert (record["reason"], record["priority"], record["channel"]) == (
+        "request_human",
+        "normal",
+        "web",
+    )
+    assert "talk to a real person" in record["summary"]
+
+
+def test_messages_while_paused_are_kept_and_unanswered(rasa: RasaClient) -> None:
+    conversation = escalated(rasa)
+    assert rasa.say(conversation, "hello? is anyone there?") == []
+    assert rasa.say(conversation, "I need to book an appointment") == []
+    tracker = rasa.tracker(conversation)
+    assert tracker["paused"] is True
+    assert user_texts(tracker)[-2:] == ["hello? is anyone there?", "I need to book an appointment"]
+
+
+def test_pause_survives_session_expiry(rasa: RasaClient) -> None:
+    """The same escalated history, two hours old (past the 60-minute session expiry)."""
+    events = rasa.tracker(escalated(rasa))["events"]
+    two_hours_ago = [{**e, "timestamp": e["timestamp"] - 7200} for e in events]
+    # The SQL tracker store only appends, so the aged history goes to a fresh conversation id.
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    assert rasa.replace_events(conversation, two_hours_ago).status_code == 200
+    assert rasa.tracker(conversation)["paused"] is True
+    assert rasa.say(conversation, "hello, still waiting") == []
+    tracker = rasa.tracker(conversation)
+    kinds = [e["event"] for e in tracker["events"]]
+    assert "session_started" in kinds[len(events) :], "a new session must have started"
+    assert tracker["paused"] is True
+    assert user_texts(tracker)[-1] == "hello, still waiting"
+
+
+def test_pause_survives_restart(rasa: RasaClient) -> None:
+    conversation = escalated(rasa)
+    assert rasa.say(conversation, "/restart") == []
+    assert rasa.tracker(conversation)["paused"] is True
+    assert rasa.say(conversation, "hi") == []
+
+
+def test_staff_hand_back_resumes_the_bot(rasa: RasaClient) -> None:
+    conversation = escalated(rasa)
+    response = rasa.append_events(conversation, [{"event": "resume"}])
+    assert response.status_code == 200
+    assert rasa.tracker(conversation)["paused"] is False
+    assert "Maple Grove" in rasa.say(conversation, "hello")[0]["text"]
+
+
+def test_emergency_reply_comes_first_and_is_urgent(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    replies = rasa.texts(conversation, "i think im having a stroke my face is drooping")
+    assert "911" in replies[0]
+    record = wait_for_record(handoff_receiver, conversation)
+    assert (record["reason"], record["priority"]) == ("emergency", "urgent")
+
+
+def test_crisis_reply_gives_988_even_mid_booking(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    rasa.say(conversation, "I need to book an appointment")
+    replies = rasa.texts(conversation, "honestly everyone would be better off without me")
+    assert "988" in replies[0] and "911" in replies[0]
+    record = wait_for_record(handoff_receiver, conversation)
+    assert (record["reason"], record["priority"]) == ("crisis", "urgent")
+    assert rasa.tracker(conversation)["active_loop"] in ({}, None, {"name": None})
+
+
+def test_two_unclear_messages_go_to_staff(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    """Low confidence is forced with Rasa's intent syntax so the test does not depend on how
+    confident the model happens to be about some gibberish."""
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    first = rasa.texts(conversation, "/nlu_fallback")
+    assert "another way" in first[0]
+    assert rasa.tracker(conversation)["paused"] is False
+    second = rasa.texts(conversation, "/nlu_fallback")
+    assert any("bring in a member of our team" in text for text in second)
+    assert rasa.tracker(conversation)["paused"] is True
+    record = wait_for_record(handoff_receiver, conversation)
+    assert record["reason"] == "low_confidence"
