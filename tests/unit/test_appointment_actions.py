@@ -1,0 +1,421 @@
+"""Appointment actions with a real ``Tracker``/``CollectingDispatcher`` and the real embedded FHIR
+backend (in a thread): the exact events each message produces and the responses sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import identity
+from actions.booking import (
+    ActionAskSlotChoice,
+    ActionBookAppointment,
+    ValidateBookingForm,
+)
+from actions.manage_appointments import (
+    ActionCancelAppointment,
+    ValidateCancelForm,
+    ValidateCheckForm,
+)
+from actions.phone import phone_hash
+from actions.settings import get_settings
+from tests.support.actions import make_tracker, responses
+from tests.support.fhir_servers import FhirServer, embedded_fhir  # noqa: F401
+
+PHONE_SECRET = "unit-phone-secret"
+
+
+@pytest.fixture
+def fhir_env(
+    embedded_fhir: FhirServer,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+) -> Iterator[FhirServer]:
+    """Actions talk to the embedded backend through the normal settings path."""
+    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
+    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
+    monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    yield embedded_fhir
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+
+
+def run_booking(
+    text: str, intent: str = "inform", **kwargs: Any
+) -> tuple[list, CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, active_loop="booking_form", **kwargs)
+    return ValidateBookingForm().run(dispatcher, tracker, {}), dispatcher
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+# --- reading the patient's words ---------------------------------------------------------------
+
+
+def test_everything_in_one_message() -> None:
+    events, dispatcher = run_booking(
+        "a physical with Dr. Patel next Tuesday morning at the north office",
+        intent="book_appointment",
+    )
+    assert events == [
+        SlotSet("visit_type", "physical"),
+        SlotSet("practitioner", "patel"),
+        SlotSet("location", "north"),
+        SlotSet(
+            "date_preference", "a physical with Dr. Patel next Tuesday morning at the north office"
+        ),
+        SlotSet("requested_slot", "patient_status"),
+    ]
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "status"),
+    [
+        ("yes", "affirm", "returning"),
+        ("yep I've been there before", "inform", "returning"),
+        ("no, I'm new", "deny", "new"),
+        ("2", "inform", "new"),
+        ("first time", "inform", "new"),
+    ],
+)
+def test_new_or_returning(text: str, intent: str, status: str) -> None:
+    events, _ = run_booking(text, intent, slots={"requested_slot": "patient_status"})
+    slots = slots_of(events)
+    assert slots["patient_status"] == status
+    if status == "new":
+        assert slots["visit_type"] == "new_patient"
+        assert slots["requested_slot"] == "practitioner"  # the new-patient visit is implied
+
+
+def test_only_one_clinician_does_this_visit() -> None:
+    events, _ = run_booking(
+        "a pap smear", slots={"requested_slot": "visit_type", "patient_status": "returning"}
+    )
+    assert slots_of(events) == {
+        "visit_type": "womens_health",
+        "practitioner": "gonzalez",
+        "requested_slot": "location",
+    }
+
+
+def test_clinician_who_does_not_do_this_visit_drops_the_visit_type() -> None:
+    events, _ = run_booking(
+        "dr okafor",
+        slots={
+            "requested_slot": "practitioner",
+            "patient_status": "returning",
+            "visit_type": "womens_health",
+        },
+    )
+    slots = slots_of(events)
+    assert slots["practitioner"] == "okafor" and slots["visit_type"] is None
+    assert slots["requested_slot"] == "visit_type"
+
+
+def test_no_preference_and_either() -> None:
+    base = {"patient_status": "returning", "visit_type": "physical"}
+    events, _ = run_booking("no preference", slots={**base, "requested_slot": "practitioner"})
+    assert slots_of(events)["practitioner"] == "any"
+    events, _ = run_booking(
+        "nope", "deny", slots={**base, "practitioner": "patel", "requested_slot": "location"}
+    )
+    assert slots_of(events)["location"] == "any"
+
+
+OFFERS = [
+    {
+        "id": "s1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "practitioner": "patel",
+        "location": "north",
+    },
+    {
+        "id": "s2",
+        "start": "2026-12-01T09:30:00-08:00",
+        "practitioner": "patel",
+        "location": "north",
+    },
+]
+READY = {
+    "patient_status": "returning",
+    "visit_type": "physical",
+    "practitioner": "patel",
+    "location": "north",
+    "date_preference": "next tuesday",
+    "offered_slots": OFFERS,
+}
+
+
+def test_pick_an_offer_by_number_time_or_button() -> None:
+    for text, entities in (
+        ("2", []),
+        ("the 9:30 one", []),
+        ('/inform{"slot_choice": "s2"}', [{"entity": "slot_choice", "value": "s2"}]),
+    ):
+        events, _ = run_booking(
+            text, slots={**READY, "requested_slot": "slot_choice"}, entities=entities
+        )
+        assert slots_of(events) == {"slot_choice": "s2", "requested_slot": "verify_name"}
+
+
+def test_correction_while_choosing_clears_the_offers() -> None:
+    events, _ = run_booking(
+        "actually the downtown office would be better",
+        slots={**READY, "requested_slot": "slot_choice"},
+    )
+    assert slots_of(events) == {
+        "location": "downtown",
+        "offered_slots": None,
+        "requested_slot": "slot_choice",
+    }
+
+
+def test_none_of_these_asks_for_another_time() -> None:
+    events, dispatcher = run_booking("no", "deny", slots={**READY, "requested_slot": "slot_choice"})
+    assert slots_of(events) == {
+        "date_preference": None,
+        "offered_slots": None,
+        "requested_slot": "date_preference",
+    }
+    assert responses(dispatcher) == ["utter_ask_other_time"]
+
+
+def test_unreadable_answer_explains_and_asks_again() -> None:
+    events, dispatcher = run_booking(
+        "hmm",
+        slots={
+            "patient_status": "returning",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "north",
+            "requested_slot": "date_preference",
+        },
+    )
+    assert slots_of(events) == {"date_preference": None, "requested_slot": "date_preference"}
+    assert responses(dispatcher) == ["utter_explain_date_preference"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence"),
+    [
+        ("emergency", 0.5),
+        ("crisis", 0.99),
+        ("stop", 0.9),
+        ("parking", 0.9),
+        ("cancel_appointment", 0.95),
+        ("request_human", 0.7),
+    ],
+)
+def test_interruptions_are_let_through(intent: str, confidence: float) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "x",
+        intent=intent,
+        confidence=confidence,
+        active_loop="booking_form",
+        slots={"requested_slot": "date_preference"},
+    )
+    assert ValidateBookingForm().run(dispatcher, tracker, {}) == []
+
+
+def test_safety_flag_lets_through_whatever_the_intent() -> None:
+    tracker = make_tracker(
+        "tomorrow, my chest hurts",
+        intent="inform",
+        active_loop="booking_form",
+        slots={"requested_slot": "date_preference"},
+        extra={"safety": {"category": "emergency", "rule_id": "chest_pain"}},
+    )
+    assert ValidateBookingForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+def test_back_from_an_interruption_asks_again_without_reading_it() -> None:
+    events = [
+        {"event": "user", "text": "where do I park"},
+        {"event": "action", "name": "action_parking"},
+        {"event": "action", "name": "booking_form"},
+    ]
+    tracker = make_tracker(
+        "where do I park",
+        intent="parking",
+        active_loop="booking_form",
+        slots={"requested_slot": "date_preference"},
+        events=events,
+    )
+    tracker.events = events  # the patient's message came before the parking answer
+    dispatcher = CollectingDispatcher()
+    result = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert result == [SlotSet("requested_slot", "patient_status")]
+    assert dispatcher.messages == []
+
+
+# --- against the real backend ------------------------------------------------------------------
+
+
+def test_offers_come_from_the_backend(fhir_env: FhirServer) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "next week",
+        slots={**READY, "offered_slots": None, "date_preference": "next week"},
+        active_loop="booking_form",
+    )
+    [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    offers = event["value"]
+    assert event["name"] == "offered_slots" and len(offers) == 3
+    assert {o["practitioner"] for o in offers} == {"patel"}
+    assert {o["location"] for o in offers} == {"north"}
+    [message] = dispatcher.messages
+    assert message["response"] in ("utter_offer_slots", "utter_nearest_slots")
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/inform{"slot_choice": "' + o["id"] + '"}' for o in offers
+    ]
+
+
+def verify(text: str, requested: str, slots: dict[str, Any], **kwargs: Any) -> tuple[dict, list]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, slots={**slots, "requested_slot": requested}, active_loop="check_form", **kwargs
+    )
+    return slots_of(ValidateCheckForm().run(dispatcher, tracker, {})), responses(dispatcher)
+
+
+def test_identity_verified_with_name_and_birth_date(fhir_env: FhirServer) -> None:
+    slots, said = verify("Emily Johnson", "verify_name", {})
+    assert slots == {"verify_name": "Emily Johnson", "requested_slot": "verify_dob"}
+    slots, said = verify("04/12/1988", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert slots["verified"] is True and slots["patient_name"] == "Emily Johnson"
+    assert slots["patient_id"] and slots["requested_slot"] is None
+    assert said == ["utter_verified"]
+
+
+def test_wrong_details_three_times_escalate(fhir_env: FhirServer) -> None:
+    attempts = 0.0
+    for expected in (
+        "utter_verification_no_match",
+        "utter_verification_no_match",
+        "utter_verification_failed",
+    ):
+        slots, said = verify(
+            "Emily Johnson 01/01/1990", "verify_name", {"verify_attempts": attempts}
+        )
+        assert said == [expected]
+        assert "verified" not in slots and "patient_id" not in slots
+        attempts = slots["verify_attempts"]
+    assert slots["escalation_reason"] == "verification_failed"
+    assert slots["requested_slot"] is None
+
+
+def test_sms_needs_the_number_on_file(fhir_env: FhirServer) -> None:
+    on_file = phone_hash("+19165550123", PHONE_SECRET)
+    slots, _ = verify(
+        "Emily Johnson 4/12/1988",
+        "verify_name",
+        {},
+        channel="twilio",
+        metadata={"phone_hash": on_file},
+    )
+    assert slots["verified"] is True
+    slots, said = verify(
+        "Emily Johnson 4/12/1988",
+        "verify_name",
+        {},
+        channel="twilio",
+        metadata={"phone_hash": phone_hash("+19165550999", PHONE_SECRET)},
+    )
+    assert "verified" not in slots and said == ["utter_verification_no_match_sms"]
+
+
+def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    [patient] = client.find_patients(family="Miller", given="Robert")
+    offers = ActionAskSlotChoice().run(
+        CollectingDispatcher(),
+        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
+        {},
+    )[0]["value"]
+    confirmed = {
+        **READY,
+        "offered_slots": offers,
+        "slot_choice": offers[0]["id"],
+        "booking_confirmed": True,
+        "verified": True,
+        "patient_id": patient.id,
+    }
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_booked"]
+    assert all(e["event"] == "slot" and e["value"] is None for e in events)
+    assert [a.slot_id for a in client.upcoming_appointments(patient.id)].count(offers[0]["id"]) == 1
+
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_slot_taken"]
+    assert events == [
+        SlotSet("excluded_slots", [offers[0]["id"]]),
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("booking_confirmed", None),
+        FollowupAction("booking_form"),
+    ]
+
+
+def test_backend_down_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
+    monkeypatch.setenv("FHIR_RETRIES", "0")
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    try:
+        slots, said = verify("Emily Johnson 4/12/1988", "verify_name", {})
+        assert slots == {
+            "verify_name": "Emily Johnson",
+            "verify_dob": "1988-04-12",
+            "backend_error": True,
+            "requested_slot": None,
+        }
+        dispatcher = CollectingDispatcher()
+        ActionAskSlotChoice().run(dispatcher, make_tracker("", slots=READY), {})
+        assert responses(dispatcher) == ["utter_backend_unavailable"]
+    finally:
+        get_settings.cache_clear()
+        identity.scheduling_client.cache_clear()
+
+
+def test_cancel_declined_keeps_the_appointment() -> None:
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    base = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no keep it",
+        intent="deny",
+        active_loop="cancel_form",
+        slots={**base, "requested_slot": "cancel_confirmed"},
+    )
+    assert slots_of(ValidateCancelForm().run(dispatcher, tracker, {})) == {
+        "cancel_confirmed": False,
+        "requested_slot": None,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionCancelAppointment().run(
+        dispatcher, make_tracker("no", slots={**base, "cancel_confirmed": False}), {}
+    )
+    assert responses(dispatcher) == ["utter_cancel_kept"]
