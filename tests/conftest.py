@@ -4,4 +4,8 @@ import os
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-pytest_plugins = ["tests.support.stack_fixtures", "tests.support.actions"]
+pytest_plugins = [
+    "tests.support.stack_fixtures",
+    "tests.support.actions",
+    "tests.support.fhir_servers",
+]

@@ -24,7 +24,7 @@ from actions.manage_appointments import (
 from actions.phone import phone_hash
 from actions.settings import get_settings
 from tests.support.actions import make_tracker, responses
-from tests.support.fhir_servers import FhirServer, embedded_fhir  # noqa: F401
+from tests.support.fhir_servers import FhirServer
 
 PHONE_SECRET = "unit-phone-secret"
 
@@ -32,7 +32,7 @@ PHONE_SECRET = "unit-phone-secret"
 @pytest.fixture
 def fhir_env(
     embedded_fhir: FhirServer,
-    monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[FhirServer]:
     """Actions talk to the embedded backend through the normal settings path."""
     monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
@@ -374,7 +374,7 @@ def test_backend_down_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
     identity.scheduling_client.cache_clear()
     try:
-        slots, said = verify("Emily Johnson 4/12/1988", "verify_name", {})
+        slots, _ = verify("Emily Johnson 4/12/1988", "verify_name", {})
         assert slots == {
             "verify_name": "Emily Johnson",
             "verify_dob": "1988-04-12",
