@@ -11,6 +11,7 @@ import threading
 
 from dotenv import load_dotenv
 
+from console.cli import first_run_hint
 from launcher.stack import ROOT, Stack, StackConfig
 
 
@@ -25,6 +26,9 @@ def banner(config: StackConfig, token_hint: str) -> str:
          -d '{{"sender": "demo-patient", "message": "hello"}}'
 
   Or chat in this terminal:   make shell
+  Demo clinic page with the chat widget:  {config.web_url}
+  Staff console:              {config.console_url}  (accounts: make staff-user NAME=.. ROLE=admin)
+  SMS (Twilio) webhook:       {rasa}/webhooks/twilio/webhook  (TWILIO_* in .env; docs/channels.md)
   Rasa HTTP API (token in .env, RASA_API_TOKEN):  {rasa}/status?token={token_hint}
   Action server:              http://localhost:{config.action_port}/health
   Scheduling API (FHIR R4):   {config.fhir_url}/metadata  (bearer token FHIR_BEARER_TOKEN)
@@ -52,6 +56,9 @@ def main() -> int:
         print(f"\nCould not start: {exc}", file=sys.stderr)
         return 1
     print(banner(config, "$RASA_API_TOKEN"), flush=True)
+    hint = first_run_hint()
+    if hint:
+        print(hint + "\n", flush=True)
     try:
         while not stopping.wait(1.0):
             for service in stack.services:

@@ -1,0 +1,64 @@
+"""Queue order and what a waiting patient is told: pure functions, so they are easy to test.
+
+Staff take urgent before high before normal, and within a priority whoever has waited longest.
+Conversations handed back to the assistant stay listed (until resolved) but after everything
+that needs a person.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from actions.clinic_config import ClinicConfig, describe_when
+from actions.handoff import REASONS
+
+PRIORITIES = ("urgent", "high", "normal")
+PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+TEAMS = ("clinical", "service", "billing", "front_desk")
+CHANNELS = ("web", "sms")
+
+
+def reason_label(reason: str) -> str:
+    """What staff read for a reason code (the action server's own labels)."""
+    meta = REASONS.get(reason)
+    return meta.label if meta else reason.replace("_", " ").capitalize()
+
+
+def sort_key(item: dict[str, Any]) -> tuple[int, int, float]:
+    """Needs-a-person first, then priority, then longest wait."""
+    return (
+        1 if item["status"] == "handed_back" else 0,
+        PRIORITY_RANK.get(item["priority"], len(PRIORITIES)),
+        float(item["waiting_since"]),
+    )
+
+
+def estimated_wait_minutes(position: int, minutes_per_chat: int) -> int:
+    """Everyone ahead plus this patient, each taking ``minutes_per_chat`` (clinic.yml)."""
+    return max(1, math.ceil(position * minutes_per_chat))
+
+
+def queue_notice(
+    clinic: ClinicConfig, position: int, priority: str, now: datetime
+) -> str:
+    """What a waiting patient hears when they write: place and wait, or when staff are back."""
+    info = clinic.clinic
+    danger = (
+        f" If you are in danger, call {info.emergency_number} now." if priority == "urgent" else ""
+    )
+    if not clinic.staff_available(now):
+        back = clinic.next_staff_time(now)
+        when = describe_when(back, now) if back else "as soon as they are back"
+        return (
+            f"Thanks for your message. Our staff are away right now; someone will reply here "
+            f"{when}. If it can't wait, call us at {info.main_phone}.{danger}"
+        )
+    minutes = estimated_wait_minutes(position, info.minutes_per_waiting_chat)
+    place = "You're next in line" if position == 1 else f"You're number {position} in line"
+    return (
+        f"Thanks for waiting. {place} for our staff; the estimated wait is about {minutes} "
+        f"minute{'s' if minutes != 1 else ''}. You can keep writing here: they will see "
+        f"everything you've said.{danger}"
+    )
