@@ -1,0 +1,295 @@
+"""The SMS channel end to end: signed Twilio webhooks into the running Rasa server, replies out
+through the Twilio stand-in (as behind a proxy: Twilio signs the public URL)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+
+import pytest
+import requests
+
+from actions.phone import phone_hash
+from launcher.stack import Stack
+from tests.support.channel_helpers import staff_reply, wait_until
+from tests.support.stack_fixtures import RasaClient
+from tests.support.twilio_standin import (
+    ACCOUNT_SID,
+    FROM_NUMBER,
+    PUBLIC_WEBHOOK_URL,
+    TwilioStandIn,
+    sign,
+)
+
+pytestmark = pytest.mark.integration
+
+PHONE_SECRET = "test-phone-secret"  # StackConfig.for_tests
+
+
+def new_phone() -> str:
+    return f"+1916555{secrets.randbelow(10_000):04d}"
+
+
+def conversation_of(phone: str) -> str:
+    return "sms-" + phone_hash(phone, PHONE_SECRET)[:24]
+
+
+def webhook(
+    rasa: RasaClient,
+    phone: str,
+    body: str | None,
+    signature: str | None = "valid",
+    url: str = PUBLIC_WEBHOOK_URL,
+    **extra: str,
+) -> requests.Response:
+    """POST a message like Twilio does; ``signature="valid"`` signs it over ``url``."""
+    params = {
+        "AccountSid": ACCOUNT_SID,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "From": phone,
+        "To": FROM_NUMBER,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        **extra,
+    }
+    if body is not None:
+        params["Body"] = body
+    headers = {}
+    if signature == "valid":
+        headers["X-Twilio-Signature"] = sign(url, params)
+    elif signature is not None:
+        headers["X-Twilio-Signature"] = signature
+    return requests.post(
+        f"{rasa.url}/webhooks/twilio/webhook", data=params, headers=headers, timeout=30
+    )
+
+
+def text(
+    rasa: RasaClient, twilio: TwilioStandIn, phone: str, body: str, count: int = 1, **extra: str
+) -> list[str]:
+    """Send one message and return the new SMS replies (at least ``count``)."""
+    before = len(twilio.sent_to(phone))
+    response = webhook(rasa, phone, body, **extra)
+    assert response.status_code == 200, response.text
+    assert response.text == '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+    twilio.wait_for(phone, lambda sent: len(sent) >= before + count)
+    time.sleep(0.5)  # let a multi-message turn finish
+    return twilio.sent_to(phone)[before:]
+
+
+def test_a_signed_message_is_answered_by_sms_with_numbered_options(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    started = time.monotonic()
+    replies = text(rasa, twilio_standin, phone, "hello")
+    assert time.monotonic() - started < 30
+    assert "Maple Grove Family Health" in replies[0]
+    assert "Reply 1 for Book an appointment" in replies[0]
+    assert twilio_standin.messages[-1]["from"] == FROM_NUMBER
+
+
+@pytest.mark.parametrize(
+    ("signature", "url"),
+    [
+        (None, PUBLIC_WEBHOOK_URL),
+        ("", PUBLIC_WEBHOOK_URL),
+        ("bm90IGEgc2lnbmF0dXJl", PUBLIC_WEBHOOK_URL),
+        # Signed over the local URL: behind a proxy only the public URL is right.
+        ("valid", "http://localhost/webhooks/twilio/webhook"),
+    ],
+    ids=["missing", "empty", "forged", "wrong-url"],
+)
+def test_unsigned_or_forged_requests_are_refused(
+    rasa: RasaClient, twilio_standin: TwilioStandIn, signature: str | None, url: str
+) -> None:
+    phone = new_phone()
+    response = webhook(rasa, phone, "hello", signature=signature, url=url)
+    assert response.status_code == 403
+    time.sleep(1)
+    assert twilio_standin.sent_to(phone) == []
+    events = rasa.tracker(conversation_of(phone))["events"] or []
+    assert not [e for e in events if e["event"] == "user"]
+
+
+def test_a_signature_from_another_auth_token_is_refused(rasa: RasaClient) -> None:
+    phone = new_phone()
+    params = {"AccountSid": ACCOUNT_SID, "From": phone, "Body": "hi", "MessageSid": "SM1"}
+    response = requests.post(
+        f"{rasa.url}/webhooks/twilio/webhook",
+        data=params,
+        headers={"X-Twilio-Signature": sign(PUBLIC_WEBHOOK_URL, params, "someone-elses-token")},
+        timeout=30,
+    )
+    assert response.status_code == 403
+
+
+def test_a_picture_without_text_gets_a_kind_answer(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    replies = text(
+        rasa,
+        twilio_standin,
+        phone,
+        "",
+        NumMedia="1",
+        MediaUrl0="https://api.twilio.com/2010-04-01/Accounts/AC/Messages/MM/Media/ME",
+        MediaContentType0="image/jpeg",
+    )
+    assert "can't open pictures" in replies[0]
+    response = webhook(rasa, phone, None, NumMedia="1", MediaContentType0="image/png")
+    assert response.status_code == 200
+    twilio_standin.wait_for(phone, lambda sent: len(sent) == 2)
+
+
+def test_a_very_long_message_and_emoji_are_handled(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    assert text(rasa, twilio_standin, phone, "appointment please " * 300)
+    message = "¿Dónde está la clínica? 🏥 Où est le parking?"
+    assert text(rasa, twilio_standin, phone, message)
+    events = rasa.tracker(conversation_of(phone))["events"]
+    user_texts = [e["text"] for e in events if e["event"] == "user"]
+    assert len(user_texts[0]) == 1600  # cut to Twilio's maximum
+    assert user_texts[-1] == message
+
+
+def test_numbered_and_worded_answers_map_to_the_button_payload(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    greeting = text(rasa, twilio_standin, phone, "hello")[0]
+    number = next(line.split()[1] for line in greeting.splitlines() if line.endswith("for Billing"))
+    replies = text(rasa, twilio_standin, phone, number)
+    latest = rasa.tracker(conversation_of(phone))["latest_message"]
+    assert latest["text"] == "/billing_balance"
+    assert latest["intent"]["name"] == "billing_balance"
+    assert any("billing" in r.lower() for r in replies)
+
+    text(rasa, twilio_standin, phone, "hi")
+    text(rasa, twilio_standin, phone, "directions and hours")
+    assert rasa.tracker(conversation_of(phone))["latest_message"]["text"].startswith("/")
+
+
+def test_stop_start_and_help(rasa: RasaClient, twilio_standin: TwilioStandIn) -> None:
+    phone = new_phone()
+    conversation = conversation_of(phone)
+    text(rasa, twilio_standin, phone, "hello")
+
+    assert "unsubscribed" in text(rasa, twilio_standin, phone, "STOP")[0]
+    # While opted out, nothing is sent: not the bot's answers, not staff replies.
+    before = len(twilio_standin.sent_to(phone))
+    assert webhook(rasa, phone, "what are your hours").status_code == 200
+    response = staff_reply(rasa, conversation, "Hi, this is Alex.", "Alex")
+    assert response.status_code == 200
+    time.sleep(2)
+    assert len(twilio_standin.sent_to(phone)) == before
+
+    assert "subscribed again" in text(rasa, twilio_standin, phone, "start")[0]
+    help_text = text(rasa, twilio_standin, phone, "HELP")[0]
+    assert "Maple Grove Family Health" in help_text and "(916) 555-0142" in help_text
+    assert "911" in help_text
+    assert "Maple Grove" in text(rasa, twilio_standin, phone, "hello")[0]
+
+
+def test_cancel_my_appointment_is_a_request_not_an_opt_out(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    replies = text(rasa, twilio_standin, phone, "cancel my appointment")
+    assert not any("unsubscribed" in r for r in replies)
+    latest = rasa.tracker(conversation_of(phone))["latest_message"]
+    assert latest["intent"]["name"] == "cancel_appointment"
+
+
+def test_the_conversation_is_pseudonymous_and_no_number_is_logged(
+    stack: Stack, rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    text(rasa, twilio_standin, phone, "hello")
+    text(rasa, twilio_standin, phone, "my number is wrong, can you help")
+    tracker = rasa.tracker(conversation_of(phone))
+    assert tracker["sender_id"].startswith("sms-") and tracker["latest_input_channel"] == "twilio"
+    assert tracker["latest_message"]["metadata"] == {"phone_hash": phone_hash(phone, PHONE_SECRET)}
+    national = phone[2:]
+    dumped = json.dumps(tracker)
+    assert national not in dumped and phone not in dumped
+    rasa_log = stack.service("rasa").log_path
+    assert rasa_log is not None
+    assert national not in rasa_log.read_text(errors="replace")
+    for path in stack.config.data_dir.glob("*.sqlite3"):
+        assert national.encode() not in path.read_bytes(), path.name
+    tracker_db = stack.config.data_dir / "tracker.db"
+    assert national.encode() not in tracker_db.read_bytes()
+
+
+def test_a_reply_is_delivered_after_twilio_comes_back(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    twilio_standin.down()
+    try:
+        started = time.monotonic()
+        response = webhook(rasa, phone, "hello")
+        assert response.status_code == 200
+        assert time.monotonic() - started < 5  # the webhook never waits for Twilio
+        time.sleep(3)  # several failed attempts
+        assert twilio_standin.sent_to(phone) == []
+    finally:
+        twilio_standin.up()
+    replies = twilio_standin.wait_for(phone, lambda sent: len(sent) >= 1, timeout=30)
+    assert "Maple Grove" in replies[0]
+
+
+def test_twilio_errors_are_retried_too(rasa: RasaClient, twilio_standin: TwilioStandIn) -> None:
+    phone = new_phone()
+    twilio_standin.fail_next(2)
+    assert "Maple Grove" in text(rasa, twilio_standin, phone, "hello")[0]
+
+
+def test_a_staff_message_is_delivered_by_sms_and_long_ones_are_split(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    conversation = conversation_of(phone)
+    text(rasa, twilio_standin, phone, "hello")
+    before = len(twilio_standin.sent_to(phone))
+    response = staff_reply(rasa, conversation, "Hi, this is Alex from the front desk.", "Alex")
+    assert response.status_code == 200, response.text
+    sent = twilio_standin.wait_for(phone, lambda s: len(s) > before)
+    assert sent[-1] == "Alex (clinic staff): Hi, this is Alex from the front desk."
+
+    long = " ".join(f"Step {i}: bring your insurance card and a photo ID." for i in range(60))
+    before = len(twilio_standin.sent_to(phone))
+    assert staff_reply(rasa, conversation, long, "Alex").status_code == 200
+    parts = twilio_standin.wait_for(phone, lambda s: len(s) >= before + 2)[before:]
+    assert [p[:6] for p in parts] == ["(1/2) ", "(2/2) "]
+    assert all(len(p) <= 1600 for p in parts)
+    assert parts[0].rstrip().endswith(".")
+
+
+def test_a_repeated_webhook_is_handled_once(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    params = {
+        "AccountSid": ACCOUNT_SID,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "From": phone,
+        "To": FROM_NUMBER,
+        "Body": "hello",
+    }
+    headers = {"X-Twilio-Signature": sign(PUBLIC_WEBHOOK_URL, params)}
+    for _ in range(2):
+        response = requests.post(
+            f"{rasa.url}/webhooks/twilio/webhook", data=params, headers=headers, timeout=30
+        )
+        assert response.status_code == 200
+    wait_until(lambda: len(twilio_standin.sent_to(phone)) >= 1, what="the reply")
+    time.sleep(1.5)
+    users = [e for e in rasa.tracker(conversation_of(phone))["events"] if e["event"] == "user"]
+    assert len(users) == 1
