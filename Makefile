@@ -19,14 +19,15 @@ TRAIN_INPUTS := config.yml clinic.yml $(shell find domain data -name '*.yml' 2>/
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help install system-deps node-deps env train run shell test lint validate stories bench \
-	crossval clean
+.PHONY: help install system-deps node-deps web-deps env train run shell test lint validate stories bench \
+	crossval clean staff-user
 
 help:
 	@echo "make run      install, train if needed, start everything on localhost (Ctrl-C stops)"
 	@echo "make test     install, train if needed, run every check (what CI runs)"
 	@echo "make train    train the model (reuses the cache when nothing changed)"
 	@echo "make shell    chat with the running assistant in this terminal"
+	@echo "make staff-user NAME=dana [ROLE=admin] [DISPLAY='Dana R.']  staff console account"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (see bench/README.md)"
 	@echo "make crossval NLU cross-validation (slow)"
@@ -58,6 +59,12 @@ node-deps: tests/peer/medplum/node_modules/.package-lock.json
 tests/peer/medplum/node_modules/.package-lock.json: tests/peer/medplum/package-lock.json
 	cd tests/peer/medplum && npm ci --no-audit --no-fund --loglevel=error
 
+# npm packages of the chat widget: the Socket.IO browser client, served from web/node_modules.
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
 env: .env
 
 .env: .env.example
@@ -74,16 +81,22 @@ models/.trained: $(TRAIN_INPUTS) | $(STAMP)
 
 # --- running ----------------------------------------------------------------------------------
 
-run: install env train
+run: install web-deps env train
 	$(PY) -m launcher
 
 shell: install env
 	@set -a; source .env; set +a; \
 	$(PY) scripts/chat.py --url "$${RASA_URL:-http://localhost:5005}"
 
+# A staff console account; asks for the password (docs/console.md).
+staff-user: install env
+	@test -n "$(NAME)" || { echo "usage: make staff-user NAME=dana [ROLE=admin] [DISPLAY='Dana R.']"; exit 1; }
+	$(PY) -m console create-user "$(NAME)" --role "$(or $(ROLE),staff)" \
+	  $(if $(DISPLAY),--display-name "$(DISPLAY)")
+
 # --- checks -----------------------------------------------------------------------------------
 
-test: install system-deps node-deps env train
+test: install system-deps node-deps web-deps env train
 	$(PY) scripts/sync_clinic.py --check
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory validate

@@ -137,13 +137,25 @@ class PatientForm(Action):
     def clinic(self) -> ClinicConfig:
         return get_clinic()
 
-    def should_let_through(self, tracker: Tracker) -> bool:
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        """Does the message plainly answer the question asked (a name, a date of birth)?
+
+        Free-text answers such as names are often misread by the intent model ("Carlos
+        Rivera" as a question); when the text itself is a valid answer, it wins.
+        """
+        return False
+
+    def should_let_through(self, tracker: Tracker, requested: str | None = None) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
         if safety_flagged(tracker) or intent in ESCALATION_INTENTS or intent == "stop":
             return True
         interrupting = (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents
-        return intent in interrupting and confidence >= INTERRUPT_CONFIDENCE
+        return (
+            intent in interrupting
+            and confidence >= INTERRUPT_CONFIDENCE
+            and not self.answers_requested_slot(tracker, requested)
+        )
 
     def returning_after_interruption(self, tracker: Tracker) -> bool:
         """Did another action answer the latest message before the form ran again?
@@ -173,7 +185,10 @@ class PatientForm(Action):
             # Back after an interruption (e.g. the parking question was answered): the latest
             # message was not for us, so just ask the pending question again.
             pass
-        elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
+        elif (
+            self.should_let_through(tracker, requested)
+            and tracker.active_loop_name == self.form_name
+        ):
             return []
         else:
             updates = self.extract(dispatcher, tracker, slots, requested)

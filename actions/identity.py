@@ -192,6 +192,16 @@ def verify_patient(
 class IdentitySteps:
     """The identity questions a form asks first (name, then date of birth), and the check."""
 
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if requested == "verify_name":
+            return parse_full_name(text) is not None
+        if requested == "verify_dob":
+            return parse_birth_date(text, get_clinic().now().date()) is not None
+        if requested == "new_phone":
+            return find_phone(text) is not None
+        return False
+
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
         if slots.get("verified") or slots.get("escalation_reason") or slots.get("backend_error"):
             return None

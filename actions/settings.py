@@ -75,6 +75,73 @@ class Settings:
     # Pseudonymous SMS conversation ids and phone matching (HMAC key shared with the channel).
     phone_hash_secret: str = field(default_factory=lambda: _env("PHONE_HASH_SECRET"))
 
+    # Web chat (addons/socketio_channel.py, web/): signed session tokens and message limits.
+    socketio_secret: str = field(default_factory=lambda: _env("SOCKETIO_SECRET"))
+    chat_session_max_age_seconds: int = field(
+        default_factory=lambda: _env_int("CHAT_SESSION_MAX_AGE_SECONDS", 86400)
+    )
+    chat_max_message_chars: int = field(
+        default_factory=lambda: _env_int("CHAT_MAX_MESSAGE_CHARS", 1000)
+    )
+    # Where `make run` serves the demo clinic page, and the Rasa URL browsers use to reach it.
+    web_port: int = field(default_factory=lambda: _env_int("WEB_PORT", 8081))
+    chat_server_url: str = field(
+        default_factory=lambda: (
+            _env("CHAT_SERVER_URL") or f"http://localhost:{_env('RASA_PORT') or '5005'}"
+        ).rstrip("/")
+    )
+
+    # SMS (addons/twilio_channel.py). Empty SID/token/secret = the SMS webhook answers 503.
+    twilio_account_sid: str = field(default_factory=lambda: _env("TWILIO_ACCOUNT_SID"))
+    twilio_auth_token: str = field(default_factory=lambda: _env("TWILIO_AUTH_TOKEN"))
+    twilio_from_number: str = field(default_factory=lambda: _env("TWILIO_FROM_NUMBER"))
+    twilio_api_base: str = field(
+        default_factory=lambda: _env("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
+    )
+    # Public URL Twilio posts to; behind a proxy the signature is computed over this URL.
+    twilio_webhook_url: str = field(default_factory=lambda: _env("TWILIO_WEBHOOK_URL"))
+    twilio_timeout_seconds: float = field(
+        default_factory=lambda: _env_float("TWILIO_TIMEOUT_SECONDS", 10.0)
+    )
+    # Failed sends are retried with exponential backoff from the first to the second value,
+    # and given up (logged) once older than SMS_MAX_AGE_HOURS: a day-old reply misleads.
+    sms_retry_seconds: float = field(default_factory=lambda: _env_float("SMS_RETRY_SECONDS", 5.0))
+    sms_retry_max_seconds: float = field(
+        default_factory=lambda: _env_float("SMS_RETRY_MAX_SECONDS", 300.0)
+    )
+    sms_max_age_hours: float = field(default_factory=lambda: _env_float("SMS_MAX_AGE_HOURS", 24.0))
+
+    # Staff console (console/): where it listens, its store, how it signs session cookies.
+    console_host: str = field(default_factory=lambda: _env("CONSOLE_HOST", "127.0.0.1"))
+    console_port: int = field(default_factory=lambda: _env_int("CONSOLE_PORT", 8000))
+    # SQLAlchemy URL; empty = SQLite in DATA_DIR. PostgreSQL: postgresql://user:pw@host/db
+    console_db_url: str = field(default_factory=lambda: _env("CONSOLE_DB_URL"))
+    console_secret_key: str = field(default_factory=lambda: _env("CONSOLE_SECRET_KEY"))
+    console_session_hours: float = field(
+        default_factory=lambda: _env_float("CONSOLE_SESSION_HOURS", 12.0)
+    )
+    # Send cookies only over HTTPS (set true behind a TLS proxy).
+    console_secure_cookies: bool = field(
+        default_factory=lambda: _env("CONSOLE_SECURE_COOKIES").lower() in ("1", "true", "yes")
+    )
+    console_canned_replies_path: Path = field(
+        default_factory=lambda: _path("CONSOLE_CANNED_REPLIES", "console/canned_replies.yml")
+    )
+    # A waiting patient who writes hears their place in the queue at most this often.
+    console_wait_notice_seconds: float = field(
+        default_factory=lambda: _env_float("CONSOLE_WAIT_NOTICE_SECONDS", 120.0)
+    )
+
+    @property
+    def console_database_url(self) -> str:
+        """``CONSOLE_DB_URL``, or the console's SQLite file in ``DATA_DIR``."""
+        return self.console_db_url or f"sqlite:///{self.data_dir / 'console.sqlite3'}"
+
+    @property
+    def sms_store_path(self) -> Path:
+        """SMS outbox, inbox, opt-outs and the encrypted pseudonym→phone map."""
+        return self.data_dir / "sms.sqlite3"
+
     @property
     def handoff_outbox_path(self) -> Path:
         """Handoff records that could not be delivered yet wait here (never lost)."""

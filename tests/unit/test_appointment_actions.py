@@ -419,3 +419,33 @@ def test_cancel_declined_keeps_the_appointment() -> None:
         dispatcher, make_tracker("no", slots={**base, "cancel_confirmed": False}), {}
     )
     assert responses(dispatcher) == ["utter_cancel_kept"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "requested"),
+    [
+        ("Carlos Rivera", "faq", "verify_name"),
+        ("my name is Carlos Rivera", "out_of_scope", "verify_name"),
+        ("09/30/1975", "clinic_hours", "verify_dob"),
+    ],
+)
+def test_a_real_answer_wins_over_a_misread_intent(text: str, intent: str, requested: str) -> None:
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        confidence=0.99,
+        active_loop="check_form",
+        slots={
+            "requested_slot": requested,
+            "verify_name": "Carlos Rivera" if requested == "verify_dob" else None,
+        },
+    )
+    assert ValidateCheckForm().answers_requested_slot(tracker, requested)
+    assert not ValidateCheckForm().should_let_through(tracker, requested)
+    question = make_tracker(
+        "where do I park",
+        intent="parking",
+        active_loop="check_form",
+        slots={"requested_slot": "verify_name"},
+    )
+    assert ValidateCheckForm().run(CollectingDispatcher(), question, {}) == []

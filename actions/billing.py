@@ -1,0 +1,388 @@
+"""Billing: the balance (after identity), how to pay, accepted insurance, and disputes.
+
+* Balance: ``balance_form`` verifies the patient (name + date of birth, as for appointments; a
+  patient verified earlier in the session is not asked again), then ``action_show_balance``
+  reads the patient's open FHIR ``Invoice`` resources (status ``issued``).
+* How to pay, insurance: answered from ``clinic.yml`` (``billing``, ``insurance``).
+* Disputes: ``dispute_form`` asks one question when the patient gave no detail, then
+  ``action_billing_dispute`` hands the conversation to billing staff with a summary.
+
+Amounts are never logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import explain_slot
+from actions.clients.fhir import FhirError, InvoiceRecord
+from actions.clinic_config import ClinicConfig, InsurancePlan
+from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, safety_flagged
+from actions.handoff import escalate
+from actions.identity import IdentitySteps, scheduling_client
+from actions.matching import find_insurance, normalise
+from actions.settings import get_clinic
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+BALANCE_SLOTS = ("verify_name", "verify_dob", "backend_error")
+CURRENCY_SIGNS = {"USD": "$"}
+
+
+# --- shared wording ----------------------------------------------------------------------------
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    """``a, b and c``."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def billing_facts(clinic: ClinicConfig) -> dict[str, str]:
+    """The billing details responses interpolate (all from clinic.yml)."""
+    billing = clinic.billing
+    return {
+        "billing_phone": billing.phone,
+        "billing_hours": billing.hours,
+        "portal_url": billing.portal_url,
+    }
+
+
+def staff_button(title: str = "Talk to billing staff") -> dict[str, str]:
+    return {"title": title, "payload": "/request_human"}
+
+
+# --- balance ---------------------------------------------------------------------------------
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """``$1,240.50`` (``1,240.50 EUR`` for other currencies)."""
+    sign = CURRENCY_SIGNS.get(currency.upper())
+    value = f"{amount.quantize(Decimal('0.01')):,}"
+    return f"{sign}{value}" if sign else f"{value} {currency.upper()}"
+
+
+def total_due(invoices: list[InvoiceRecord]) -> str:
+    """The sum per currency: ``$127.50`` (or ``$10.00 and 5.00 EUR``)."""
+    totals: dict[str, Decimal] = {}
+    for invoice in invoices:
+        key = (invoice.currency or "USD").upper()
+        totals[key] = totals.get(key, Decimal("0")) + invoice.total
+    return join_words([money(amount, cur) for cur, amount in totals.items()])
+
+
+def month_day(day: date) -> str:
+    """``Dec 5``."""
+    return f"{day.strftime('%b')} {day.day}"
+
+
+def statements(count: int) -> str:
+    return "1 open statement" if count == 1 else f"{count} open statements"
+
+
+class ValidateBalanceForm(IdentitySteps, PatientForm):
+    """Identity only (like ``check_form``): nothing about money before the patient is verified."""
+
+    form_name = "balance_form"
+    own_intents = {"billing_balance"}
+
+    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
+        explain_slot(dispatcher, requested)
+
+    def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
+        return self.identity_next_slot(slots)
+
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        if requested in ("verify_name", "verify_dob"):
+            return self.extract_identity(dispatcher, tracker, slots, requested)
+        return {}
+
+
+class ActionShowBalance(Action):
+    """Submit of ``balance_form``: what the verified patient owes, plainly and kindly."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock
+
+    def name(self) -> str:
+        return "action_show_balance"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        reset: list[EventType] = [SlotSet(slot, None) for slot in BALANCE_SLOTS]
+        reason = tracker.get_slot("escalation_reason")
+        if reason:
+            return reset + escalate(dispatcher, tracker, reason)
+        facts = billing_facts(clinic)
+        if tracker.get_slot("backend_error"):
+            return reset + self._unavailable(dispatcher, facts)
+        patient_id = tracker.get_slot("patient_id")
+        if not tracker.get_slot("verified") or not patient_id:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        try:
+            invoices = scheduling_client().open_invoices(str(patient_id))
+        except FhirError as exc:
+            logger.warning("open invoices unavailable (%s)", type(exc).__name__)
+            return reset + self._unavailable(dispatcher, facts)
+        invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
+        if not invoices:
+            dispatcher.utter_message(response="utter_balance_nothing_due", **facts)
+            return reset
+        today = (self.clock or clinic.now)().astimezone(clinic.tz).date()
+        due_days = clinic.billing.due_days
+        due_dates = [d for d in (i.due_date(due_days) for i in invoices) if d is not None]
+        oldest = min(due_dates) if due_dates else None
+        details = {
+            **facts,
+            "amount": total_due(invoices),
+            "statements": statements(len(invoices)),
+            "due_date": month_day(oldest) if oldest else "",
+        }
+        if any(i.is_overdue(due_days, today) for i in invoices):
+            dispatcher.utter_message(
+                response="utter_balance_overdue",
+                buttons=[
+                    {"title": "Ways to pay", "payload": "/billing_pay"},
+                    staff_button("Set up a payment plan"),
+                ],
+                **details,
+            )
+        else:
+            dispatcher.utter_message(
+                response="utter_balance_due" if oldest else "utter_balance_due_no_date",
+                buttons=[{"title": "Ways to pay", "payload": "/billing_pay"}],
+                **details,
+            )
+        logger.info("balance shown (%s open)", len(invoices))
+        return reset
+
+    @staticmethod
+    def _unavailable(dispatcher: CollectingDispatcher, facts: dict[str, str]) -> list[EventType]:
+        dispatcher.utter_message(
+            response="utter_billing_unavailable",
+            buttons=[staff_button("Talk to a person")],
+            **facts,
+        )
+        return []
+
+
+# --- how to pay ------------------------------------------------------------------------------
+
+
+class ActionBillingPay(Action):
+    """Portal, phone, in person, accepted methods; then plans and help, with an offer of staff."""
+
+    def name(self) -> str:
+        return "action_billing_pay"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        billing = clinic.billing
+        facts = billing_facts(clinic)
+        dispatcher.utter_message(
+            response="utter_billing_pay",
+            in_person=billing.in_person or "You can also pay at the front desk.",
+            methods=join_words(billing.methods, "or"),
+            **facts,
+        )
+        help_text = " ".join(
+            t.strip() for t in (billing.payment_plans, billing.financial_assistance)
+        )
+        dispatcher.utter_message(
+            response="utter_billing_help",
+            help=help_text.strip() or "Billing staff can talk through your options with you.",
+            buttons=[staff_button()],
+            **facts,
+        )
+        return []
+
+
+# --- insurance -------------------------------------------------------------------------------
+
+SELF_PAY = re.compile(
+    r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
+    r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance)\b"
+)
+
+
+def named_plan(tracker: Tracker, clinic: ClinicConfig) -> tuple[InsurancePlan | None, bool, str]:
+    """``(plan, accepted, name the patient used)`` for the plan in the latest message.
+
+    ``plan`` is None when the patient named a plan that is not on the clinic's lists (then
+    ``name`` is what they called it, if the NLU found it) or named none at all (``name`` "").
+    Only a close match counts, so an unknown plan never gets a false "yes".
+    """
+    entity_values = [
+        str(e.get("value") or "").strip()
+        for e in (tracker.latest_message or {}).get("entities") or []
+        if e.get("entity") == "insurance" and str(e.get("value") or "").strip()
+    ]
+    for value in entity_values:
+        found = find_insurance(value, clinic)
+        if found:
+            return found[0], found[1], value
+    text = latest_text(tracker)
+    if text and not is_button_payload(text):
+        found = find_insurance(text, clinic)
+        if found:
+            return found[0], found[1], found[0].name
+    return None, False, entity_values[0] if entity_values else ""
+
+
+class ActionCheckInsurance(Action):
+    """Is a plan accepted? From ``clinic.yml``: yes / a kind no / "we can check" / which plan?"""
+
+    def name(self) -> str:
+        return "action_check_insurance"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        facts = billing_facts(clinic)
+        accepted_list = join_words([p.name for p in clinic.insurance.accepted])
+        plan, accepted, said = named_plan(tracker, clinic)
+        text = latest_text(tracker)
+        intent, _ = latest_intent(tracker)
+        if plan is not None and accepted:
+            dispatcher.utter_message(response="utter_insurance_accepted", plan=plan.name, **facts)
+        elif plan is not None:
+            dispatcher.utter_message(
+                response="utter_insurance_not_accepted",
+                plan=plan.name,
+                buttons=[staff_button()],
+                **facts,
+            )
+        elif SELF_PAY.search(normalise(text)):
+            clinic_billing = clinic.billing
+            dispatcher.utter_message(
+                response="utter_insurance_self_pay",
+                help=" ".join(
+                    t.strip()
+                    for t in (clinic_billing.payment_plans, clinic_billing.financial_assistance)
+                ).strip(),
+                buttons=[staff_button()],
+                **facts,
+            )
+        elif said or (intent == "inform" and text and not is_button_payload(text)):
+            # A plan we do not know: never a guess, always a way to find out.
+            dispatcher.utter_message(
+                response="utter_insurance_unknown",
+                plan=said or "that plan",
+                buttons=[staff_button()],
+                **facts,
+            )
+        elif tracker.active_loop_name:
+            # In the middle of a form, which asks its own question next: the list, no question.
+            dispatcher.utter_message(response="utter_insurance_list", plans=accepted_list, **facts)
+        else:
+            dispatcher.utter_message(
+                response="utter_ask_insurance_plan", plans=accepted_list, **facts
+            )
+        return []
+
+
+# --- disputes --------------------------------------------------------------------------------
+
+# Words of a dispute that say nothing about what went wrong ("I want to dispute a charge").
+GENERIC_DISPUTE_WORDS = set(
+    """
+    i im i m me my mine we our you your this that these the a an it its to of for on in with
+    is are was were be been am do does did want would like need have has had please pls plz
+    can could someone somebody anyone look into review check fix help sort out see get about
+    dispute disputing disputed contest contesting appeal appealing challenge
+    charge charges charged bill bills billed billing statement statements invoice account
+    wrong incorrect error errors mistake mistakes problem issue issues question questions
+    not right correct think there seems seem looks look like just hi hello hey
+    overcharged overcharge overbilled why what how
+    """.split()
+)
+DETAIL_MARKERS = re.compile(r"\d|\$")
+DETAILS_LIMIT = 300
+
+
+def clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def has_dispute_detail(text: str) -> bool:
+    """Does the message say what went wrong ("charged twice"), not only that something did?"""
+    if not text or is_button_payload(text):
+        return False
+    if DETAIL_MARKERS.search(text):
+        return True
+    words = [w for w in normalise(text).split() if len(w) > 2 and w not in GENERIC_DISPUTE_WORDS]
+    return len(words) >= 1
+
+
+class ValidateDisputeForm(PatientForm):
+    """One question ("what happened?") when the first message had no detail; any answer counts."""
+
+    form_name = "dispute_form"
+    own_intents = {"billing_dispute"}
+
+    def should_let_through(self, tracker: Tracker) -> bool:
+        # Only safety and "never mind" interrupt: anything else is the patient's account.
+        intent, _ = latest_intent(tracker)
+        return safety_flagged(tracker) or intent in ("emergency", "crisis", "stop")
+
+    def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
+        return None if slots.get("dispute_details") else "dispute_details"
+
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        text = latest_text(tracker)
+        if requested == "dispute_details":
+            if not text or is_button_payload(text):
+                return {"dispute_details": "(no further details given)"}
+            return {"dispute_details": text}
+        if has_dispute_detail(text):
+            return {"dispute_details": text}
+        return {}
+
+
+class ActionBillingDispute(Action):
+    """Submit of ``dispute_form``: acknowledge, keep the patient's account, escalate to billing."""
+
+    def name(self) -> str:
+        return "action_billing_dispute"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        details = str(tracker.get_slot("dispute_details") or "").strip()
+        dispatcher.utter_message(response="utter_billing_dispute")
+        note = f'About the bill: "{clip(details, DETAILS_LIMIT)}"' if details else None
+        return [SlotSet("dispute_details", None)] + escalate(
+            dispatcher, tracker, "billing_dispute", note=note
+        )

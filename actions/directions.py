@@ -1,0 +1,389 @@
+"""Directions, opening hours and parking, per location, from ``clinic.yml``.
+
+One action answers the three questions (``directions``, ``clinic_hours``, ``parking``). Which
+office it talks about, in this order:
+
+1. the office the patient names (the ``location`` entity, e.g. from a button
+   ``/parking{"location":"north"}``, or its name or alias in the text);
+2. "both" / "either": every office;
+3. the office we last talked about in this conversation (``info_location``);
+4. the office of the form the patient is filling in (read only, never changed);
+5. the office of the patient's next appointment, only if they were verified in this session;
+6. the only office, if the clinic has one; for hours, every office in one short message;
+7. otherwise the patient is asked, with one button per office. In the middle of a form the
+   action does not ask (the form asks its own question next): it answers for every office.
+
+Hours and "open now" are computed in the clinic's time zone, holidays included. The clock can be
+injected (``ActionLocationInfo(clock=...)``) so tests run at fixed times.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.fhir import FhirError
+from actions.clinic_config import (
+    WEEKDAYS,
+    ClinicConfig,
+    Holiday,
+    Location,
+    describe_when,
+    format_clock,
+)
+from actions.dates import parse_when
+from actions.formatting import day_and_time
+from actions.forms import is_button_payload, latest_intent, latest_text
+from actions.identity import scheduling_client
+from actions.matching import find_location, normalise, wants_anyone
+from actions.settings import get_clinic
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+TOPICS = ("directions", "clinic_hours", "parking")
+DAY_SHORT = {
+    "mon": "Mon",
+    "tue": "Tue",
+    "wed": "Wed",
+    "thu": "Thu",
+    "fri": "Fri",
+    "sat": "Sat",
+    "sun": "Sun",
+}
+# How far ahead holiday hours are mentioned with the regular hours.
+HOLIDAY_NOTICE_DAYS = 14
+ASK_OFFICE = {
+    "directions": "Which office are you heading to?",
+    "parking": "Which office are you visiting? Parking is different at each one.",
+    "clinic_hours": "Which office would you like the hours for?",
+}
+# Holidays patients name by another name than the clinic's list does.
+HOLIDAY_ALIASES = {
+    "independence": re.compile(r"\b(july 4(th)?|4th of july|fourth of july)\b"),
+}
+
+
+# --- hours -----------------------------------------------------------------------------------
+
+
+def short_date(day: date) -> str:
+    """``Thu, Nov 26``."""
+    return f"{day.strftime('%a, %b')} {day.day}"
+
+
+def weekly_hours(location: Location) -> str:
+    """``Mon–Wed 8am–6pm, Thu 8am–7pm, Fri 8am–5pm, Sat 9am–1pm, Sun closed``."""
+    groups: list[tuple[list[str], str]] = []
+    for day in WEEKDAYS:
+        hours = location.hours[day]
+        label = hours.label() if hours else "closed"
+        if groups and groups[-1][1] == label:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], label))
+    parts = []
+    for days, label in groups:
+        span = (
+            DAY_SHORT[days[0]] if len(days) == 1 else f"{DAY_SHORT[days[0]]}–{DAY_SHORT[days[-1]]}"
+        )
+        parts.append(f"{span} {label}")
+    return ", ".join(parts)
+
+
+def open_status(clinic: ClinicConfig, location: Location, now: datetime) -> str:
+    """``Open now until 6pm`` / ``Closed now; opens tomorrow at 8am`` (holidays included)."""
+    local = now.astimezone(clinic.tz)
+    holiday = clinic.holiday(local.date())
+    today = clinic.hours_on(location, local.date())
+    if clinic.is_open(location, local) and today is not None:
+        special = f" ({holiday.name} hours)" if holiday else ""
+        return f"Open now until {format_clock(today.closes)}{special}"
+    closed = f"Closed today for {holiday.name}" if holiday and today is None else "Closed now"
+    upcoming = clinic.next_opening(location, local)
+    if upcoming is None:
+        return f"{closed}; please call {location.phone} to check when we reopen"
+    return f"{closed}; opens {describe_when(upcoming, local)}"
+
+
+def upcoming_holidays(clinic: ClinicConfig, now: datetime, days: int = HOLIDAY_NOTICE_DAYS) -> str:
+    """``Holiday hours: Thu, Nov 26 closed (Thanksgiving Day).`` for the next two weeks, or ""."""
+    today = now.astimezone(clinic.tz).date()
+    soon = [h for h in clinic.holidays if today < h.date <= today + timedelta(days=days)]
+    if not soon:
+        return ""
+    parts = [
+        f"{short_date(h.date)} {h.hours.label() if h.hours else 'closed'} ({h.name})"
+        for h in sorted(soon, key=lambda h: h.date)
+    ]
+    return "Holiday hours: " + "; ".join(parts) + "."
+
+
+def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Holiday | None] | None:
+    """The day a patient asks about: a holiday by name ("thanksgiving") or a date ("saturday")."""
+    if not text or is_button_payload(text):
+        return None
+    local = now.astimezone(clinic.tz)
+    words = _stem(normalise(text))
+    upcoming = sorted(
+        (
+            h
+            for h in clinic.holidays
+            if local.date() <= h.date <= local.date() + timedelta(days=366)
+        ),
+        key=lambda h: h.date,
+    )
+    best: tuple[int, Holiday] | None = None
+    for holiday in upcoming:
+        for key in _holiday_keys(holiday):
+            if re.search(rf"\b{re.escape(key)}\b", words) and (best is None or len(key) > best[0]):
+                best = (len(key), holiday)
+        for alias, pattern in HOLIDAY_ALIASES.items():
+            if alias in normalise(holiday.name) and pattern.search(normalise(text)):
+                best = best or (0, holiday)
+    if best is not None:
+        return best[1].date, best[1]
+    when = parse_when(text, local)
+    if when is not None and when.start == when.end:
+        return when.start, clinic.holiday(when.start)
+    return None
+
+
+def _stem(text: str) -> str:
+    """``new years day`` and ``new year s day`` → ``new year day`` (good enough for names)."""
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in text.split()]
+    return " ".join(w for w in words if w != "s")
+
+
+def _holiday_keys(holiday: Holiday) -> list[str]:
+    name = _stem(normalise(holiday.name))
+    short = " ".join(w for w in name.split() if w not in ("day", "observed", "the"))
+    return [k for k in {name, short} if k]
+
+
+def hours_on_day(
+    clinic: ClinicConfig,
+    locations: list[Location],
+    day: date,
+    holiday: Holiday | None,
+    now: datetime,
+) -> str:
+    """``Thu, Nov 26 (Thanksgiving Day): both offices are closed.``"""
+    today = now.astimezone(clinic.tz).date()
+    label = "Today" if day == today else ("Tomorrow" if day == today + timedelta(days=1) else "")
+    when = f"{label} ({short_date(day)})" if label else short_date(day)
+    if holiday is not None:
+        when += f" is {holiday.name}"
+    hours = [(loc, clinic.hours_on(loc, day)) for loc in locations]
+    if all(h is None for _, h in hours):
+        who = (
+            "we are"
+            if len(locations) == 1
+            else ("both offices are" if len(locations) == 2 else "all our offices are")
+        )
+        reopen = (
+            clinic.next_opening(
+                locations[0],
+                datetime.combine(day, datetime.max.time(), tzinfo=clinic.tz),
+            )
+            if len(locations) == 1
+            else None
+        )
+        tail = f" We open again {describe_when(reopen, now)}." if reopen else ""
+        return f"{when}: {who} closed.{tail}"
+    if len(locations) == 1:
+        only = hours[0][1]
+        return f"{when}: the {locations[0].name} is open {only.label()}." if only else ""
+    lines = [f"{loc.name}: {h.label() if h else 'closed'}" for loc, h in hours]
+    return f"{when}:\n" + "\n".join(lines)
+
+
+# --- what we say -----------------------------------------------------------------------------
+
+
+def directions_text(location: Location) -> str:
+    lines = [location.name, location.address.one_line()]
+    if location.floor:
+        lines.append(location.floor)
+    lines.append(f"Map: {location.map_url}")
+    if location.transit:
+        lines.append(f"By bus or train: {location.transit}")
+    if location.accessibility:
+        lines.append(f"Accessibility: {location.accessibility}")
+    lines.append(f"Lost on the way? Call {location.phone}.")
+    return "\n".join(lines)
+
+
+def parking_text(location: Location) -> str:
+    text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
+    if location.parking_validation:
+        text += f" {location.parking_validation}"
+    return text
+
+
+def hours_text(clinic: ClinicConfig, locations: list[Location], now: datetime) -> str:
+    lines = [
+        f"{loc.name}: {open_status(clinic, loc, now)}. Hours: {weekly_hours(loc)}."
+        for loc in locations
+    ]
+    notice = upcoming_holidays(clinic, now)
+    if notice:
+        lines.append(notice)
+    return "\n".join(lines)
+
+
+def topic_payload(topic: str, location_id: str) -> str:
+    """``/parking{"location":"north"}``: the same question, with the office named."""
+    return f"/{topic}" + json.dumps({"location": location_id}, separators=(",", ":"))
+
+
+# --- which office ----------------------------------------------------------------------------
+
+
+def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
+    """Offices the latest message names (entity first, then the text)."""
+    found: list[Location] = []
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") != "location":
+            continue
+        value = str(entity.get("value") or "")
+        loc = clinic.location(value) or find_location(value, clinic)
+        if loc is not None and loc not in found:
+            found.append(loc)
+    text = latest_text(tracker)
+    if not found and text and not is_button_payload(text):
+        loc = find_location(text, clinic)
+        if loc is not None:
+            found.append(loc)
+    return found
+
+
+EVERY_OFFICE = re.compile(
+    r"\b(both|either|all|each|every|any) (of )?(your |the |our )?(office|location|clinic|one)s?\b"
+)
+
+
+def wants_every_office(tracker: Tracker) -> bool:
+    """ "both offices", "all locations"; "either" or "no preference" when answering our question."""
+    text = latest_text(tracker)
+    if not text or is_button_payload(text):
+        return False
+    if EVERY_OFFICE.search(normalise(text)):
+        return True
+    intent, _ = latest_intent(tracker)
+    return intent == "inform" and wants_anyone(text)
+
+
+def next_appointment(tracker: Tracker, clinic: ClinicConfig) -> tuple[Location, datetime] | None:
+    """Where and when the verified patient's next appointment is (None if unverified)."""
+    patient_id = tracker.get_slot("patient_id")
+    if not tracker.get_slot("verified") or not patient_id:
+        return None
+    try:
+        appointments = scheduling_client().upcoming_appointments(str(patient_id))
+    except FhirError:
+        logger.info("appointments unavailable for directions; asking which office")
+        return None
+    for appt in appointments:
+        loc = clinic.location(appt.location_id)
+        if loc is not None and appt.start is not None:
+            return loc, appt.start
+    return None
+
+
+class ActionLocationInfo(Action):
+    """Directions, hours or parking for the office the patient means (see module docstring)."""
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock
+
+    def name(self) -> str:
+        return "action_location_info"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        now = (self.clock or clinic.now)().astimezone(clinic.tz)
+        intent, _ = latest_intent(tracker)
+        topic = intent if intent in TOPICS else (tracker.get_slot("info_topic") or "directions")
+        events: list[EventType] = []
+        if tracker.get_slot("info_topic") != topic:
+            events.append(SlotSet("info_topic", topic))
+
+        locations = named_locations(tracker, clinic)
+        explicit = bool(locations)
+        if not locations and (
+            topic == "clinic_hours" or len(clinic.locations) == 1 or wants_every_office(tracker)
+        ):
+            # Hours for every office fit one short message.
+            locations, explicit = list(clinic.locations), True
+        note = ""
+        if not locations:
+            locations, note = self._implied(tracker, clinic)
+        if not locations and tracker.active_loop_name:
+            # In the middle of a form, which asks its own question next: answer for every office.
+            locations, explicit = list(clinic.locations), True
+        if not locations:
+            dispatcher.utter_message(
+                text=ASK_OFFICE[topic],
+                buttons=[
+                    {"title": loc.name, "payload": topic_payload(topic, loc.id)}
+                    for loc in clinic.locations
+                ],
+            )
+            return events
+
+        text = self._answer(topic, clinic, locations, latest_text(tracker), now)
+        buttons = []
+        if not explicit and len(locations) == 1:
+            # We guessed the office: one tap for another one.
+            buttons = [
+                {"title": f"{loc.name} instead", "payload": topic_payload(topic, loc.id)}
+                for loc in clinic.locations
+                if loc.id != locations[0].id
+            ]
+        dispatcher.utter_message(text=f"{note}\n{text}" if note else text, buttons=buttons)
+        if len(locations) == 1 and tracker.get_slot("info_location") != locations[0].id:
+            events.append(SlotSet("info_location", locations[0].id))
+        return events
+
+    @staticmethod
+    def _answer(
+        topic: str, clinic: ClinicConfig, locations: list[Location], text: str, now: datetime
+    ) -> str:
+        if topic == "parking":
+            return "\n".join(parking_text(loc) for loc in locations)
+        if topic == "directions":
+            return "\n\n".join(directions_text(loc) for loc in locations)
+        day = asked_day(text, clinic, now)
+        if day is not None and (day[1] is not None or day[0] != now.date()):
+            # A holiday or another day; "today" is answered by "open now" below.
+            return hours_on_day(clinic, locations, day[0], day[1], now)
+        return hours_text(clinic, locations, now)
+
+    def _implied(self, tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Location], str]:
+        """The office the conversation already points to, and how we know (or nothing)."""
+        last = clinic.location(str(tracker.get_slot("info_location") or ""))
+        if last is not None:
+            return [last], ""
+        if tracker.active_loop_name:
+            in_form = clinic.location(str(tracker.get_slot("location") or ""))
+            if in_form is not None:
+                return [in_form], ""
+        if len(clinic.locations) > 1:
+            upcoming = next_appointment(tracker, clinic)
+            if upcoming is not None:
+                loc, start = upcoming
+                when = day_and_time(start, clinic)
+                return [loc], f"Your next appointment ({when}) is at the {loc.name}."
+        return [], ""

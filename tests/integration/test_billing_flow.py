@@ -1,0 +1,128 @@
+"""Billing and clinic information over the real stack (REST webhook → Rasa → actions → FHIR).
+
+The embedded backend is seeded from clinic_api/demo_patients.yml: Emily Johnson owes $85.00
+(one open statement; one paid), Carlos Rivera $240.00 overdue, Aisha Khan nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+
+from launcher.stack import ROOT, free_port
+from tests.support.receivers import HandoffReceiver
+from tests.support.stack_fixtures import RasaClient
+
+pytestmark = pytest.mark.integration
+
+
+def sender() -> str:
+    return f"bill-{uuid.uuid4().hex[:10]}"
+
+
+def joined(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_verified_patient_hears_their_balance(rasa: RasaClient) -> None:
+    conversation = sender()
+    asked = joined(rasa.say(conversation, "how much do I owe"))
+    assert "confirm who you are" in asked and "$" not in asked
+    assert "date of birth" in joined(rasa.say(conversation, "Emily Johnson"))
+    answer = joined(rasa.say(conversation, "04/12/1988"))
+    assert "Thank you, Emily" in answer
+    assert "Your balance is $85.00, from 1 open statement" in answer
+    # Verified for the rest of the session: no second check.
+    again = joined(rasa.say(conversation, "what's my balance"))
+    assert "Your balance is $85.00" in again and "confirm who you are" not in again
+
+
+def test_overdue_and_nothing_due(rasa: RasaClient) -> None:
+    # Name and date of birth in one message work too.
+    carlos = sender()
+    rasa.say(carlos, "what do I owe")
+    answer = joined(rasa.say(carlos, "Carlos Rivera 09/30/1975"))
+    assert "Your balance is $240.00" in answer and "past due" in answer
+    aisha = sender()
+    rasa.say(aisha, "what do I owe")
+    assert "nothing to pay right now" in joined(rasa.say(aisha, "Aisha Khan 01/22/1992"))
+
+
+def test_unverified_patient_gets_nothing(rasa: RasaClient) -> None:
+    conversation = sender()
+    rasa.say(conversation, "what's my balance")
+    rasa.say(conversation, "Emily Johnson")
+    wrong = joined(rasa.say(conversation, "04/13/1988"))
+    assert "couldn't match those details" in wrong
+    assert "$" not in wrong and "balance" not in wrong.lower()
+    tracker = rasa.tracker(conversation)
+    assert tracker["slots"]["verified"] is False
+    bot_texts = [e.get("text") or "" for e in tracker["events"] if e.get("event") == "bot"]
+    assert not any("$85" in t for t in bot_texts)
+
+
+def test_bad_clinic_file_stops_the_action_server(tmp_path: Path) -> None:
+    raw = yaml.safe_load((ROOT / "clinic.yml").read_text(encoding="utf-8"))
+    raw["locations"][1]["hours"]["mon"] = "7.30 to 5"
+    bad = tmp_path / "clinic.yml"
+    bad.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    env = {**os.environ, "CLINIC_CONFIG": str(bad), "RASA_TELEMETRY_ENABLED": "false"}
+    command = [
+        str(Path(sys.executable).parent / "rasa"),
+        "run",
+        "actions",
+        "--actions",
+        "actions",
+        "--port",
+        str(free_port()),
+    ]
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+        )
+    except subprocess.TimeoutExpired:  # pragma: no cover - it must not start
+        pytest.fail("the action server started with a bad clinic.yml")
+    assert done.returncode != 0
+    assert "clinic.yml is not valid" in done.stderr
+    assert "locations[1].hours: mon: expected 'HH:MM-HH:MM' or 'closed'" in done.stderr
+
+
+def test_dispute_asks_what_happened_then_goes_to_billing_staff(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = sender()
+    asked = joined(rasa.say(conversation, "I want to dispute a charge"))
+    assert "what happened" in asked
+    rasa.say(conversation, "They billed me for a flu shot I never got")
+    assert rasa.tracker(conversation)["paused"] is True
+    [record] = [r for r in handoff_receiver.records if r["conversation_id"] == conversation]
+    assert (record["reason"], record["team"]) == ("billing_dispute", "billing")
+    assert 'About the bill: "They billed me for a flu shot I never got"' in record["summary"]
+
+
+def test_parking_asks_which_office_and_the_button_answers(rasa: RasaClient) -> None:
+    conversation = sender()
+    [question] = rasa.say(conversation, "where do I park")
+    payloads = [b["payload"] for b in question["buttons"]]
+    assert payloads == ['/parking{"location":"downtown"}', '/parking{"location":"north"}']
+    assert "Free parking in the lot" in joined(rasa.say(conversation, payloads[1]))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("what should I bring to my appointment", "photo ID"),
+        ("how early should I arrive", "15 minutes"),
+        ("I need a prescription refill", "our staff handle refills"),
+        ("do you have an interpreter", "Interpreter services are free"),
+        ("where are the new patient forms", "new-patient forms"),
+    ],
+)
+def test_common_questions_are_answered(rasa: RasaClient, question: str, answer: str) -> None:
+    assert answer in joined(rasa.say(sender(), question))

@@ -1,0 +1,432 @@
+"""Billing actions: balance after identity, how to pay, insurance, disputes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import billing, identity
+from actions.billing import (
+    ActionBillingDispute,
+    ActionBillingPay,
+    ActionCheckInsurance,
+    ActionShowBalance,
+    ValidateBalanceForm,
+    ValidateDisputeForm,
+    has_dispute_detail,
+    money,
+)
+from actions.clients.fhir import BackendUnavailable, InvoiceRecord, PatientRecord
+from tests.support.actions import handoff_env, make_tracker  # noqa: F401
+from tests.support.receivers import HandoffReceiver
+
+TZ = ZoneInfo("America/Los_Angeles")
+TODAY = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
+BILLING = {
+    "billing_phone": "(916) 555-0199",
+    "billing_hours": "Monday to Friday, 8am to 5pm",
+    "portal_url": "https://pay.maplegrovehealth.example",
+}
+RESET = [SlotSet("verify_name", None), SlotSet("verify_dob", None), SlotSet("backend_error", None)]
+VERIFIED = {"verified": True, "patient_id": "p-emily", "patient_name": "Emily Johnson"}
+EMILY = PatientRecord("p-emily", "Emily", "Johnson", date(1988, 4, 12), ["+19165550123"])
+
+
+def invoice(days_ago: int, amount: str, status: str = "issued", iid: str = "i1") -> InvoiceRecord:
+    return InvoiceRecord(
+        id=iid,
+        status=status,
+        date=date.fromordinal(TODAY.date().toordinal() - days_ago),
+        total=Decimal(amount),
+        currency="USD",
+        description="Office visit copay",
+    )
+
+
+class FakeFhir:
+    """The FHIR client as the billing actions use it."""
+
+    def __init__(self) -> None:
+        self.invoices: list[InvoiceRecord] = []
+        self.patients: list[PatientRecord] = [EMILY]
+        self.down = False
+        self.invoice_calls: list[str] = []
+
+    def open_invoices(self, patient_id: str) -> list[InvoiceRecord]:
+        self.invoice_calls.append(patient_id)
+        if self.down:
+            raise BackendUnavailable("down")
+        return self.invoices
+
+    def find_patients(self, family: str, given: str, birth_date: date) -> list[PatientRecord]:
+        if self.down:
+            raise BackendUnavailable("down")
+        return [
+            p
+            for p in self.patients
+            if p.family.lower() == family.lower() and p.birth_date == birth_date
+        ]
+
+
+@pytest.fixture
+def fhir(monkeypatch: pytest.MonkeyPatch) -> FakeFhir:
+    fake = FakeFhir()
+    monkeypatch.setattr(billing, "scheduling_client", lambda: fake)
+    monkeypatch.setattr(identity, "scheduling_client", lambda: fake)
+    return fake
+
+
+def show_balance(slots: dict[str, Any]) -> tuple[list[Any], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", intent="inform", slots=slots)
+    events = ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
+    return events, dispatcher.messages
+
+
+# --- balance: identity first -----------------------------------------------------------------
+
+
+def test_balance_form_asks_for_the_name_first() -> None:
+    tracker = make_tracker("what do I owe", intent="billing_balance")
+    events = ValidateBalanceForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("requested_slot", "verify_name")]
+
+
+def test_balance_form_skips_identity_when_already_verified() -> None:
+    tracker = make_tracker("what do I owe", intent="billing_balance", slots=VERIFIED)
+    events = ValidateBalanceForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("requested_slot", None)]
+
+
+def test_balance_form_verifies_name_and_birth_date(fhir: FakeFhir) -> None:
+    form = ValidateBalanceForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "Emily Johnson",
+        intent="inform",
+        active_loop="balance_form",
+        slots={"requested_slot": "verify_name"},
+    )
+    events = form.run(dispatcher, tracker, {})
+    assert events == [
+        SlotSet("verify_name", "Emily Johnson"),
+        SlotSet("requested_slot", "verify_dob"),
+    ]
+    tracker = make_tracker(
+        "04/12/1988",
+        intent="inform",
+        active_loop="balance_form",
+        slots={"requested_slot": "verify_dob", "verify_name": "Emily Johnson"},
+    )
+    events = form.run(dispatcher, tracker, {})
+    assert events == [
+        SlotSet("verify_dob", "1988-04-12"),
+        SlotSet("verified", True),
+        SlotSet("patient_id", "p-emily"),
+        SlotSet("patient_name", "Emily Johnson"),
+        SlotSet("verify_attempts", 0.0),
+        SlotSet("patient_status", "returning"),
+        SlotSet("requested_slot", None),
+    ]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_verified"]
+    assert fhir.invoice_calls == []  # nothing about money inside the form
+
+
+def test_balance_form_lets_other_questions_through() -> None:
+    tracker = make_tracker(
+        "where do I park",
+        intent="parking",
+        active_loop="balance_form",
+        slots={"requested_slot": "verify_dob", "verify_name": "Emily Johnson"},
+    )
+    assert ValidateBalanceForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+def test_no_balance_without_verification(fhir: FakeFhir) -> None:
+    events, messages = show_balance({"patient_id": "p-emily", "verified": False})
+    assert events == RESET
+    assert [m["response"] for m in messages] == ["utter_stopped"]
+    assert fhir.invoice_calls == []
+
+
+# --- balance: the answer ---------------------------------------------------------------------
+
+
+def test_nothing_due(fhir: FakeFhir) -> None:
+    events, messages = show_balance(VERIFIED)
+    assert events == RESET
+    assert fhir.invoice_calls == ["p-emily"]
+    [message] = messages
+    assert message["response"] == "utter_balance_nothing_due"
+    assert message["buttons"] == []
+
+
+def test_open_balance_with_the_oldest_due_date(fhir: FakeFhir) -> None:
+    fhir.invoices = [invoice(12, "85.00", iid="i1"), invoice(3, "42.50", iid="i2")]
+    events, messages = show_balance(VERIFIED)
+    assert events == RESET
+    [message] = messages
+    assert message["response"] == "utter_balance_due"
+    assert {k: message[k] for k in ("amount", "statements", "due_date")} == {
+        "amount": "$127.50",
+        "statements": "2 open statements",
+        "due_date": "Dec 12",  # 12 days ago + 30 days
+    }
+    assert {k: message[k] for k in BILLING} == BILLING
+    assert message["buttons"] == [{"title": "Ways to pay", "payload": "/billing_pay"}]
+
+
+def test_overdue_balance_is_said_kindly_with_a_payment_plan_offer(fhir: FakeFhir) -> None:
+    fhir.invoices = [invoice(45, "240.00")]
+    events, messages = show_balance(VERIFIED)
+    assert events == RESET
+    [message] = messages
+    assert message["response"] == "utter_balance_overdue"
+    assert (message["amount"], message["statements"], message["due_date"]) == (
+        "$240.00",
+        "1 open statement",
+        "Nov 9",
+    )
+    assert message["buttons"] == [
+        {"title": "Ways to pay", "payload": "/billing_pay"},
+        {"title": "Set up a payment plan", "payload": "/request_human"},
+    ]
+
+
+def test_due_today_is_not_overdue(fhir: FakeFhir) -> None:
+    fhir.invoices = [invoice(30, "10.00")]
+    _, messages = show_balance(VERIFIED)
+    assert messages[0]["response"] == "utter_balance_due"
+    assert messages[0]["due_date"] == "Nov 24"
+
+
+def test_backend_down_apologises_with_the_billing_phone(fhir: FakeFhir) -> None:
+    fhir.down = True
+    events, messages = show_balance(VERIFIED)
+    assert events == RESET
+    [message] = messages
+    assert message["response"] == "utter_billing_unavailable"
+    assert message["billing_phone"] == "(916) 555-0199"
+    assert message["buttons"] == [{"title": "Talk to a person", "payload": "/request_human"}]
+
+
+def test_backend_down_during_verification(fhir: FakeFhir) -> None:
+    events, messages = show_balance({"backend_error": True})
+    assert events == RESET
+    assert [m["response"] for m in messages] == ["utter_billing_unavailable"]
+    assert fhir.invoice_calls == []
+
+
+def test_failed_verification_escalates(handoff_env: HandoffReceiver) -> None:  # noqa: F811
+    events, messages = show_balance({"escalation_reason": "verification_failed"})
+    assert events[:3] == RESET
+    assert ActiveLoop(None) in events and ConversationPaused() in events
+    assert [r["reason"] for r in handoff_env.records] == ["verification_failed"]
+    assert len(messages) == 1
+
+
+def test_money() -> None:
+    assert money(Decimal("1240.5"), "USD") == "$1,240.50"
+    assert money(Decimal("5"), "eur") == "5.00 EUR"
+
+
+# --- how to pay ------------------------------------------------------------------------------
+
+
+def test_how_to_pay_then_plans_and_an_offer_of_billing_staff() -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingPay().run(dispatcher, make_tracker("how do I pay", "billing_pay"), {})
+    assert events == []
+    pay, help_ = dispatcher.messages
+    assert pay["response"] == "utter_billing_pay"
+    assert {k: pay[k] for k in BILLING} == BILLING
+    assert pay["methods"] == ("credit or debit card, HSA or FSA card, bank transfer (ACH) or check")
+    assert pay["in_person"] == "You can pay at the front desk of either location."
+    assert help_["response"] == "utter_billing_help"
+    assert help_["help"].startswith("Balances over $100 can be split into monthly payments")
+    assert "financial assistance program" in help_["help"]
+    assert help_["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+
+
+# --- insurance -------------------------------------------------------------------------------
+
+
+def check_insurance(
+    text: str,
+    entity: str | None = None,
+    intent: str = "billing_insurance",
+    active_loop: str | None = None,
+) -> dict[str, Any]:
+    entities = [{"entity": "insurance", "value": entity}] if entity else []
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, entities=entities, active_loop=active_loop)
+    assert ActionCheckInsurance().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "plan"),
+    [
+        ("do you take BCBS", "BCBS", "Blue Cross Blue Shield"),
+        ("do you accept blue cross", None, "Blue Cross Blue Shield"),
+        ("is Anthem in network", "Anthem", "Blue Cross Blue Shield"),
+        ("I have Medi-Cal, can I come there", "Medi-Cal", "Medi-Cal"),
+        ("do you take my daughter's medi cal", "medi cal", "Medi-Cal"),
+        ("do you accept medicaid", "medicaid", "Medi-Cal"),
+        ("do u take uhc", "uhc", "UnitedHealthcare"),
+        ("is Medicare Advantage ok", "Medicare Advantage", "Medicare"),
+        ("I'm military, do you accept Tricare", None, "TRICARE"),
+        ("aetna", "aetna", "Aetna"),
+    ],
+)
+def test_accepted_plans_and_their_aliases(text: str, entity: str | None, plan: str) -> None:
+    message = check_insurance(text, entity)
+    assert message["response"] == "utter_insurance_accepted"
+    assert message["plan"] == plan
+    assert message["billing_phone"] == BILLING["billing_phone"]
+
+
+def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
+    message = check_insurance("do you take kaiser insurance", "kaiser")
+    assert message["response"] == "utter_insurance_not_accepted"
+    assert message["plan"] == "Kaiser Permanente"
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "plan"),
+    [
+        ("do you guys take Molina", "Molina", "Molina"),
+        ("is Humana accepted at your clinic", "Humana", "Humana"),
+        ("do you take Blue Choice", "Blue Choice", "Blue Choice"),
+        # Answering "which plan?" with a plan the NLU did not tag.
+        ("Oscar Health", None, "that plan"),
+    ],
+)
+def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: str) -> None:
+    intent = "inform" if entity is None else "billing_insurance"
+    message = check_insurance(text, entity, intent=intent)
+    assert message["response"] == "utter_insurance_unknown"
+    assert message["plan"] == plan
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+
+
+def test_no_plan_named_asks_which_with_the_list() -> None:
+    message = check_insurance("do you take my insurance")
+    assert message["response"] == "utter_ask_insurance_plan"
+    assert message["plans"] == (
+        "Blue Cross Blue Shield, Aetna, Cigna, UnitedHealthcare, Health Net, Medicare, "
+        "Medi-Cal, Sutter Health Plus and TRICARE"
+    )
+
+
+def test_no_plan_named_in_the_middle_of_a_form_gives_the_list_without_a_question() -> None:
+    message = check_insurance("do you take my insurance", active_loop="booking_form")
+    assert message["response"] == "utter_insurance_list"
+
+
+def test_no_insurance_means_self_pay() -> None:
+    message = check_insurance("I don't have insurance, can I still be seen")
+    assert message["response"] == "utter_insurance_self_pay"
+    assert "payment" in message["help"]
+
+
+# --- disputes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "detail"),
+    [
+        ("I want to dispute a charge", False),
+        ("my bill is wrong", False),
+        ("billing error", False),
+        ("bill is wrong pls fix", False),
+        ("I'd like someone to review my bill, it's not correct", False),
+        ("overcharged!!", False),
+        ("/billing_dispute", False),
+        ("I was charged twice", True),
+        ("I was billed for a service I never received", True),
+        ("insurance should have covered this", True),
+        ("I got a statement for $450 but I owe my copay only", True),
+        ("I already paid this but I got another bill", True),
+    ],
+)
+def test_dispute_detail(text: str, detail: bool) -> None:
+    assert has_dispute_detail(text) is detail
+
+
+def test_dispute_without_detail_asks_what_happened() -> None:
+    tracker = make_tracker("I want to dispute a charge", intent="billing_dispute")
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [SlotSet("requested_slot", "dispute_details")]
+
+
+def test_dispute_with_detail_goes_straight_on() -> None:
+    tracker = make_tracker("I was charged twice for my visit", intent="billing_dispute")
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [
+        SlotSet("dispute_details", "I was charged twice for my visit"),
+        SlotSet("requested_slot", None),
+    ]
+
+
+@pytest.mark.parametrize("intent", ["inform", "billing_dispute", "billing_balance", "complaint"])
+def test_any_answer_to_what_happened_is_kept(intent: str) -> None:
+    tracker = make_tracker(
+        "They billed me for a flu shot I never got",
+        intent=intent,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert events == [
+        SlotSet("dispute_details", "They billed me for a flu shot I never got"),
+        SlotSet("requested_slot", None),
+    ]
+
+
+@pytest.mark.parametrize("intent", ["emergency", "crisis", "stop"])
+def test_safety_and_stop_interrupt_the_dispute_question(intent: str) -> None:
+    tracker = make_tracker(
+        "help",
+        intent=intent,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    assert ValidateDisputeForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+def test_dispute_escalates_to_billing_with_the_patient_account(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    events_so_far = [{"event": "user", "text": "I want to dispute a charge"}]
+    tracker = make_tracker(
+        "They billed me for a flu shot I never got",
+        intent="inform",
+        slots={"dispute_details": "They billed me for a flu shot I never got"},
+        events=events_so_far,
+        sender_id="conv-dispute",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert events[0] == SlotSet("dispute_details", None)
+    assert events[1] == ActiveLoop(None) and ConversationPaused() in events
+    assert dispatcher.messages[0]["response"] == "utter_billing_dispute"
+    assert len(dispatcher.messages) == 2  # the acknowledgement, then what happens next
+    [record] = handoff_env.records
+    assert (record["reason"], record["team"], record["priority"]) == (
+        "billing_dispute",
+        "billing",
+        "normal",
+    )
+    assert record["summary"].startswith(
+        'Billing dispute. About the bill: "They billed me for a flu shot I never got"'
+    )
+    assert "I want to dispute a charge" in record["summary"]

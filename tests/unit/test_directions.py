@@ -1,0 +1,367 @@
+"""Directions, hours and parking per location, from clinic.yml, at fixed clocks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import directions
+from actions.clients.fhir import AppointmentRecord, BackendUnavailable
+from actions.directions import (
+    ActionLocationInfo,
+    asked_day,
+    hours_text,
+    open_status,
+    upcoming_holidays,
+    weekly_hours,
+)
+from actions.settings import get_clinic
+from tests.support.actions import make_tracker
+
+TZ = ZoneInfo("America/Los_Angeles")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
+TUESDAY_11PM = datetime(2026, 11, 24, 23, 0, tzinfo=TZ)
+WEDNESDAY_8PM = datetime(2026, 11, 25, 20, 0, tzinfo=TZ)
+THANKSGIVING_10AM = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
+CHRISTMAS_EVE_10AM = datetime(2026, 12, 24, 10, 0, tzinfo=TZ)
+CHRISTMAS_EVE_1PM = datetime(2026, 12, 24, 13, 0, tzinfo=TZ)
+CLINIC = get_clinic()
+DOWNTOWN = CLINIC.location("downtown")
+NORTH = CLINIC.location("north")
+assert DOWNTOWN is not None and NORTH is not None
+
+DOWNTOWN_WEEK = "Mon–Wed 8am–6pm, Thu 8am–7pm, Fri 8am–5pm, Sat 9am–1pm, Sun closed"
+NORTH_WEEK = "Mon–Thu 7:30am–5pm, Fri 7:30am–4pm, Sat–Sun closed"
+THANKSGIVING_NOTICE = (
+    "Holiday hours: Thu, Nov 26 closed (Thanksgiving Day); "
+    "Fri, Nov 27 closed (Day after Thanksgiving)."
+)
+PARKING_NORTH = (
+    "Parking at the North Office (4500 Natomas Boulevard, Building B): Free parking in the lot "
+    "in front of Building B, no time limit. No validation needed; parking is free."
+)
+PARKING_DOWNTOWN = (
+    "Parking at the Downtown Clinic (1200 J Street, Suite 300): Park in the City Garage on 12th "
+    "and J (entrance on 12th Street). Street meters on J Street allow 2 hours. Bring your garage "
+    "ticket to the front desk; we validate up to 2 hours."
+)
+DIRECTIONS_NORTH = (
+    "North Office\n"
+    "4500 Natomas Boulevard, Building B, Sacramento, CA 95835\n"
+    "Ground floor of Building B, next to the pharmacy.\n"
+    "Map: https://maps.google.com/?q=4500+Natomas+Boulevard+Sacramento+CA+95835\n"
+    "By bus or train: Bus route 13 stops at Natomas Blvd & Truxel Rd, a 3-minute walk.\n"
+    "Accessibility: Step-free entrance, 6 accessible parking spaces by the door, accessible "
+    "restrooms, and hearing loop at the reception desk.\n"
+    "Lost on the way? Call (916) 555-0176."
+)
+
+
+def run(tracker: Any, clock: datetime = TUESDAY_10AM) -> tuple[list[Any], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = ActionLocationInfo(clock=lambda: clock).run(dispatcher, tracker, {})
+    return events, dispatcher.messages
+
+
+def location_entity(value: str) -> list[dict[str, Any]]:
+    return [{"entity": "location", "value": value}]
+
+
+class FakeScheduling:
+    """Stands in for the FHIR client: upcoming appointments, or the backend being down."""
+
+    def __init__(self, appointments: list[AppointmentRecord] | None = None, down: bool = False):
+        self.appointments = appointments or []
+        self.down = down
+        self.calls: list[str] = []
+
+    def upcoming_appointments(self, patient_id: str) -> list[AppointmentRecord]:
+        self.calls.append(patient_id)
+        if self.down:
+            raise BackendUnavailable("down")
+        return self.appointments
+
+
+def appointment(location_id: str, start: datetime) -> AppointmentRecord:
+    return AppointmentRecord(
+        id="a1",
+        status="booked",
+        start=start,
+        end=start + timedelta(minutes=30),
+        slot_id="s1",
+        patient_id="p1",
+        practitioner_id="lee",
+        location_id=location_id,
+        practitioner_name="Sam Lee, NP",
+        location_name="",
+        visit_type="follow_up",
+        description="",
+    )
+
+
+@pytest.fixture
+def fhir(monkeypatch: pytest.MonkeyPatch) -> FakeScheduling:
+    fake = FakeScheduling()
+    monkeypatch.setattr(directions, "scheduling_client", lambda: fake)
+    return fake
+
+
+# --- hours ------------------------------------------------------------------------------------
+
+
+def test_weekly_hours_group_days_with_the_same_hours() -> None:
+    assert weekly_hours(DOWNTOWN) == DOWNTOWN_WEEK
+    assert weekly_hours(NORTH) == NORTH_WEEK
+
+
+@pytest.mark.parametrize(
+    ("now", "location", "expected"),
+    [
+        (TUESDAY_10AM, "downtown", "Open now until 6pm"),
+        (TUESDAY_10AM, "north", "Open now until 5pm"),
+        (TUESDAY_11PM, "downtown", "Closed now; opens tomorrow at 8am"),
+        (TUESDAY_11PM, "north", "Closed now; opens tomorrow at 7:30am"),
+        # Thanksgiving and the day after: closed until the weekend / Monday.
+        (WEDNESDAY_8PM, "downtown", "Closed now; opens Saturday at 9am"),
+        (WEDNESDAY_8PM, "north", "Closed now; opens Monday at 7:30am"),
+        (THANKSGIVING_10AM, "downtown", "Closed today for Thanksgiving Day; opens Saturday at 9am"),
+        (CHRISTMAS_EVE_10AM, "north", "Open now until 12pm (Christmas Eve hours)"),
+        (CHRISTMAS_EVE_1PM, "north", "Closed now; opens Monday at 7:30am"),
+        # A UTC clock is read in the clinic's time zone (18:30 UTC = 10:30am in Sacramento).
+        (datetime(2026, 11, 24, 18, 30, tzinfo=ZoneInfo("UTC")), "north", "Open now until 5pm"),
+    ],
+)
+def test_open_now_in_the_clinic_time_zone(now: datetime, location: str, expected: str) -> None:
+    loc = CLINIC.location(location)
+    assert loc is not None
+    assert open_status(CLINIC, loc, now) == expected
+
+
+def test_holidays_in_the_next_two_weeks_are_mentioned() -> None:
+    assert upcoming_holidays(CLINIC, TUESDAY_10AM) == THANKSGIVING_NOTICE
+    assert upcoming_holidays(CLINIC, datetime(2026, 10, 1, 9, 0, tzinfo=TZ)) == ""
+    assert upcoming_holidays(CLINIC, datetime(2026, 12, 20, 9, 0, tzinfo=TZ)) == (
+        "Holiday hours: Thu, Dec 24 8am–12pm (Christmas Eve); Fri, Dec 25 closed "
+        "(Christmas Day); Thu, Dec 31 8am–2pm (New Year's Eve); Fri, Jan 1 closed "
+        "(New Year's Day)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("are you open on thanksgiving", "2026-11-26"),
+        ("what are your hours on christmas eve", "2026-12-24"),
+        ("are you closed for christmas", "2026-12-25"),
+        ("are you open on new year's day", "2027-01-01"),
+        ("open new years eve?", "2026-12-31"),
+        ("are you closed on july 4th", "2027-07-05"),
+        ("are you open tomorrow", "2026-11-25"),
+        ("are you open on saturday", "2026-11-28"),
+    ],
+)
+def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
+    found = asked_day(text, CLINIC, TUESDAY_10AM)
+    assert found is not None and found[0].isoformat() == day
+
+
+def test_no_day_in_a_general_question() -> None:
+    assert asked_day("what are your hours", CLINIC, TUESDAY_10AM) is None
+    assert asked_day('/clinic_hours{"location":"north"}', CLINIC, TUESDAY_10AM) is None
+
+
+# --- the action ------------------------------------------------------------------------------
+
+
+def test_parking_without_an_office_asks_which_one_with_buttons(fhir: FakeScheduling) -> None:
+    events, messages = run(make_tracker("where do I park", intent="parking"))
+    assert events == [SlotSet("info_topic", "parking")]
+    [message] = messages
+    assert message["text"] == "Which office are you visiting? Parking is different at each one."
+    assert message["buttons"] == [
+        {"title": "Downtown Clinic", "payload": '/parking{"location":"downtown"}'},
+        {"title": "North Office", "payload": '/parking{"location":"north"}'},
+    ]
+    assert fhir.calls == []  # nobody verified: no appointment look-up
+
+
+def test_button_payload_names_the_office() -> None:
+    tracker = make_tracker(
+        '/parking{"location":"north"}', intent="parking", entities=location_entity("north")
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "parking"), SlotSet("info_location", "north")]
+    assert [(m["text"], m["buttons"]) for m in messages] == [(PARKING_NORTH, [])]
+
+
+def test_office_named_in_the_text_without_an_entity() -> None:
+    events, messages = run(make_tracker("how do I get to the natomas office", intent="directions"))
+    assert events == [SlotSet("info_topic", "directions"), SlotSet("info_location", "north")]
+    assert [m["text"] for m in messages] == [DIRECTIONS_NORTH]
+
+
+def test_typed_answer_to_which_office_uses_the_remembered_question() -> None:
+    tracker = make_tracker(
+        "the downtown one",
+        intent="inform",
+        entities=location_entity("downtown"),
+        slots={"info_topic": "parking"},
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_location", "downtown")]
+    assert [m["text"] for m in messages] == [PARKING_DOWNTOWN]
+
+
+def test_both_offices() -> None:
+    tracker = make_tracker("either is fine", intent="inform", slots={"info_topic": "parking"})
+    events, messages = run(tracker)
+    assert events == []
+    assert [m["text"] for m in messages] == [f"{PARKING_DOWNTOWN}\n{PARKING_NORTH}"]
+
+
+def test_general_hours_for_both_offices_in_one_message() -> None:
+    events, messages = run(make_tracker("what are your hours", intent="clinic_hours"))
+    assert events == [SlotSet("info_topic", "clinic_hours")]
+    assert [m["text"] for m in messages] == [
+        f"Downtown Clinic: Open now until 6pm. Hours: {DOWNTOWN_WEEK}.\n"
+        f"North Office: Open now until 5pm. Hours: {NORTH_WEEK}.\n"
+        f"{THANKSGIVING_NOTICE}"
+    ]
+    assert hours_text(CLINIC, [DOWNTOWN, NORTH], TUESDAY_10AM) == messages[0]["text"]
+
+
+def test_hours_of_one_office_at_night() -> None:
+    tracker = make_tracker(
+        "is the north office open", intent="clinic_hours", entities=location_entity("north")
+    )
+    _, messages = run(tracker, TUESDAY_11PM)
+    assert [m["text"] for m in messages] == [
+        f"North Office: Closed now; opens tomorrow at 7:30am. Hours: {NORTH_WEEK}.\n"
+        f"{THANKSGIVING_NOTICE}"
+    ]
+
+
+def test_holiday_question() -> None:
+    _, messages = run(make_tracker("are you open on thanksgiving", intent="clinic_hours"))
+    assert [m["text"] for m in messages] == [
+        "Thu, Nov 26 is Thanksgiving Day: both offices are closed."
+    ]
+    tracker = make_tracker(
+        "north office hours on christmas eve",
+        intent="clinic_hours",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert [m["text"] for m in messages] == [
+        "Thu, Dec 24 is Christmas Eve: the North Office is open 8am–12pm."
+    ]
+
+
+def test_another_day() -> None:
+    _, messages = run(make_tracker("are you open on saturday", intent="clinic_hours"))
+    assert [m["text"] for m in messages] == [
+        "Sat, Nov 28:\nDowntown Clinic: 9am–1pm\nNorth Office: closed"
+    ]
+    _, messages = run(make_tracker("are you open today", intent="clinic_hours"), THANKSGIVING_10AM)
+    assert [m["text"] for m in messages] == [
+        "Today (Thu, Nov 26) is Thanksgiving Day: both offices are closed."
+    ]
+
+
+def test_verified_patient_gets_the_office_of_their_next_appointment(fhir: FakeScheduling) -> None:
+    fhir.appointments = [appointment("north", datetime(2026, 11, 27, 14, 0, tzinfo=TZ))]
+    tracker = make_tracker(
+        "where do I park", intent="parking", slots={"verified": True, "patient_id": "p1"}
+    )
+    events, messages = run(tracker)
+    assert fhir.calls == ["p1"]
+    assert events == [SlotSet("info_topic", "parking"), SlotSet("info_location", "north")]
+    [message] = messages
+    assert message["text"] == (
+        f"Your next appointment (Fri Nov 27, 2:00pm) is at the North Office.\n{PARKING_NORTH}"
+    )
+    assert message["buttons"] == [
+        {"title": "Downtown Clinic instead", "payload": '/parking{"location":"downtown"}'}
+    ]
+
+
+def test_unverified_patient_never_gets_appointment_details(fhir: FakeScheduling) -> None:
+    fhir.appointments = [appointment("north", datetime(2026, 11, 27, 14, 0, tzinfo=TZ))]
+    # A patient id without verification (e.g. a half-finished check) reveals nothing.
+    tracker = make_tracker(
+        "how do I get there", intent="directions", slots={"verified": False, "patient_id": "p1"}
+    )
+    events, messages = run(tracker)
+    assert fhir.calls == []
+    assert events == [SlotSet("info_topic", "directions")]
+    assert messages[0]["text"] == "Which office are you heading to?"
+
+
+def test_backend_down_just_asks_which_office(fhir: FakeScheduling) -> None:
+    fhir.down = True
+    tracker = make_tracker(
+        "where do I park", intent="parking", slots={"verified": True, "patient_id": "p1"}
+    )
+    events, messages = run(tracker)
+    assert fhir.calls == ["p1"]
+    assert events == [SlotSet("info_topic", "parking")]
+    assert len(messages[0]["buttons"]) == 2
+
+
+def test_the_office_talked_about_last_is_remembered() -> None:
+    tracker = make_tracker(
+        "where do I park",
+        intent="parking",
+        slots={"info_topic": "directions", "info_location": "north"},
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "parking")]
+    assert messages[0]["text"] == PARKING_NORTH
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Downtown Clinic instead"]
+
+
+def test_mid_booking_question_reads_but_never_changes_form_slots() -> None:
+    slots = {"location": "downtown", "practitioner": "patel", "requested_slot": "date_preference"}
+    tracker = make_tracker(
+        "where do I park?", intent="parking", slots=slots, active_loop="booking_form"
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "parking"), SlotSet("info_location", "downtown")]
+    assert messages[0]["text"] == PARKING_DOWNTOWN
+    assert not any(e["name"] in ("location", "requested_slot") for e in events)
+
+
+def test_mid_booking_question_without_an_office_answers_for_both_without_asking() -> None:
+    tracker = make_tracker(
+        "where do I park?",
+        intent="parking",
+        slots={"requested_slot": "visit_type"},
+        active_loop="booking_form",
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "parking")]
+    assert [(m["text"], m["buttons"]) for m in messages] == [
+        (f"{PARKING_DOWNTOWN}\n{PARKING_NORTH}", [])
+    ]
+
+
+def test_a_clinic_with_one_office_never_asks(monkeypatch: pytest.MonkeyPatch) -> None:
+    single = CLINIC.copy(update={"locations": [NORTH]})
+    monkeypatch.setattr(directions, "get_clinic", lambda: single)
+    events, messages = run(make_tracker("where do I park", intent="parking"))
+    assert events == [SlotSet("info_topic", "parking"), SlotSet("info_location", "north")]
+    assert [(m["text"], m["buttons"]) for m in messages] == [(PARKING_NORTH, [])]
+
+
+def test_replies_are_sms_friendly() -> None:
+    for intent in ("directions", "parking", "clinic_hours"):
+        tracker = make_tracker("x", intent=intent, entities=location_entity("downtown"))
+        _, messages = run(tracker)
+        for message in messages:
+            assert "|" not in message["text"] and "**" not in message["text"]
+            assert len(message["text"]) < 700
