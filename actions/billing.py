@@ -24,7 +24,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import explain_slot
-from actions.clients.fhir import FhirError, InvoiceRecord
+from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig, InsurancePlan
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, safety_flagged
 from actions.handoff import escalate

@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.fhir import BackendUnavailable, FhirError, SlotTaken
+from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.formatting import address_line, appointment_sentence, offer_label

@@ -30,7 +30,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.fhir import FhirError
+from actions.clients.fhir_model import FhirError
 from actions.clinic_config import (
     WEEKDAYS,
     ClinicConfig,

@@ -145,7 +145,7 @@ class PatientForm(Action):
         """
         return False
 
-    def should_let_through(self, tracker: Tracker, requested: str | None = None) -> bool:
+    def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
         if safety_flagged(tracker) or intent in ESCALATION_INTENTS or intent == "stop":
@@ -154,7 +154,7 @@ class PatientForm(Action):
         return (
             intent in interrupting
             and confidence >= INTERRUPT_CONFIDENCE
-            and not self.answers_requested_slot(tracker, requested)
+            and not self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
         )
 
     def returning_after_interruption(self, tracker: Tracker) -> bool:
@@ -185,10 +185,7 @@ class PatientForm(Action):
             # Back after an interruption (e.g. the parking question was answered): the latest
             # message was not for us, so just ask the pending question again.
             pass
-        elif (
-            self.should_let_through(tracker, requested)
-            and tracker.active_loop_name == self.form_name
-        ):
+        elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:
             updates = self.extract(dispatcher, tracker, slots, requested)

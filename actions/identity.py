@@ -20,7 +20,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.fhir import FhirClient, FhirError, PatientRecord
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import FhirError, PatientRecord
 from actions.dates import parse_birth_date
 from actions.handoff import patient_channel
 from actions.phone import find_phone, phone_hash

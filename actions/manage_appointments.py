@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import SEARCH_SLOTS, chosen_offer, explain_slot, read_search_details
-from actions.clients.fhir import AppointmentRecord, BackendUnavailable, FhirError, SlotTaken
+from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from actions.clients.fhir import FhirClient, SlotRecord
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import SlotRecord
 from actions.clinic_config import ClinicConfig
 from actions.dates import When, parse_when, within_part_of_day
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from actions.clients.fhir import normalize_phone
+from actions.phone import normalize_phone
 
 
 class SearchError(ValueError):

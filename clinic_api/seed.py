@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import requests
 import yaml
 
-from actions.clients.fhir import (
+from actions.clients.fhir_model import (
     FHIR_JSON,
     LOCATION_SYSTEM,
     PRACTITIONER_SYSTEM,

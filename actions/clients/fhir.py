@@ -15,322 +15,70 @@ parameters defined by the FHIR specification:
 
 Errors are :class:`FhirError` and its subclasses. Their messages, and this module's log lines, name
 resources by id only: never a patient's name, birth date, phone number or an amount.
+
+Where the parts are: identifier systems, exceptions, records and pure helpers are in
+:mod:`actions.clients.fhir_model`; the HTTP layer (session, timeouts, retries, status mapping,
+read/search/paging/create/update) is :class:`~actions.clients.fhir_transport.FhirTransport`, the
+base class of :class:`FhirClient`; this module holds the domain operations (patients, directory,
+schedules and slots, appointments, billing, health).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import requests
 
+from actions.clients.fhir_model import (
+    INACTIVE_APPOINTMENT_STATUSES,
+    LOCATION_SYSTEM,
+    PARTS_OF_DAY,
+    PRACTITIONER_SYSTEM,
+    SPECIALTY_SYSTEM,
+    VISIT_TYPE_SYSTEM,
+    AppointmentRecord,
+    BackendUnavailable,
+    FhirError,
+    InvoiceRecord,
+    LocationRecord,
+    NotFound,
+    PatientRecord,
+    PractitionerRecord,
+    ScheduleRecord,
+    SlotRecord,
+    SlotTaken,
+    _codes,
+    _identifier,
+    _part_of_day,
+    _person_name,
+    fhir_instant,
+    normalize_name,
+    parse_date,
+    parse_instant,
+    phone_search_variants,
+    ref_id,
+    ref_type,
+)
+from actions.clients.fhir_transport import FhirTransport
 from actions.phone import normalize_phone
 
 if TYPE_CHECKING:
     from actions.clinic_config import ClinicConfig
     from actions.settings import Settings
 
+__all__ = ["FhirClient"]
+
 logger = logging.getLogger(__name__)
-
-# Identifier and coding systems that tie FHIR resources to clinic.yml ids (the contract with any
-# FHIR server the clinic uses; the embedded backend's seed writes them).
-PRACTITIONER_SYSTEM = "urn:clinic-assistant:practitioner"
-LOCATION_SYSTEM = "urn:clinic-assistant:location"
-VISIT_TYPE_SYSTEM = "urn:clinic-assistant:visit-type"
-SPECIALTY_SYSTEM = "urn:clinic-assistant:specialty"
-
-FHIR_JSON = "application/fhir+json"
-# Appointment statuses that no longer hold their slot.
-INACTIVE_APPOINTMENT_STATUSES = frozenset({"cancelled", "noshow", "entered-in-error"})
-PARTS_OF_DAY = ("morning", "afternoon", "evening")
-
-_RETRY_STATUSES = frozenset({502, 503, 504})
-_PAGE_LIMIT = 50  # never follow more Bundle `next` links than this in one search
-
-
-# --- errors ---------------------------------------------------------------------------------
-
-
-class FhirError(Exception):
-    """The FHIR server refused or failed a request. ``status`` is the HTTP status, if any."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class NotFound(FhirError):
-    """The resource does not exist (404) or is gone (410)."""
-
-
-class SlotTaken(FhirError):
-    """The slot is no longer free (someone else booked it first, or it is in the past)."""
-
-
-class BackendUnavailable(FhirError):
-    """The server could not be reached, timed out, or failed (5xx). Try again later."""
-
-
-# --- records --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PatientRecord:
-    """A patient. ``given`` holds all given names joined by spaces; phones are E.164."""
-
-    id: str
-    given: str
-    family: str
-    birth_date: date | None
-    phones: list[str]
-
-
-@dataclass(frozen=True)
-class PractitionerRecord:
-    """A practitioner. ``id`` is the FHIR logical id, ``clinic_id`` the clinic.yml id."""
-
-    id: str
-    clinic_id: str
-    name: str
-    specialty: str
-
-
-@dataclass(frozen=True)
-class LocationRecord:
-    """A clinic location. ``id`` is the FHIR logical id, ``clinic_id`` the clinic.yml id."""
-
-    id: str
-    clinic_id: str
-    name: str
-
-
-@dataclass(frozen=True)
-class ScheduleRecord:
-    """One practitioner's schedule at one location.
-
-    ``practitioner_id``/``location_id`` are clinic.yml ids (the FHIR id when a resource carries no
-    clinic identifier); ``practitioner_ref``/``location_ref`` are FHIR references.
-    """
-
-    id: str
-    practitioner_id: str
-    location_id: str
-    practitioner_ref: str
-    location_ref: str
-    specialty: str
-    service_types: list[str]
-    active: bool
-
-
-@dataclass(frozen=True)
-class SlotRecord:
-    """A free slot. ``practitioner_id``/``location_id`` are clinic.yml ids; times are tz-aware."""
-
-    id: str
-    start: datetime
-    end: datetime
-    practitioner_id: str
-    location_id: str
-    practitioner_name: str
-    location_name: str
-    service_types: list[str]
-    version: str
-    schedule_id: str = ""
-
-
-@dataclass(frozen=True)
-class AppointmentRecord:
-    """An appointment. ``patient_id`` is the FHIR id; practitioner/location ids are clinic.yml ids;
-    ``visit_type`` is the clinic.yml visit type id (None if the appointment has none)."""
-
-    id: str
-    status: str
-    start: datetime | None
-    end: datetime | None
-    slot_id: str
-    patient_id: str
-    practitioner_id: str
-    location_id: str
-    practitioner_name: str
-    location_name: str
-    visit_type: str | None
-    description: str
-
-
-@dataclass(frozen=True)
-class InvoiceRecord:
-    """A bill. ``status`` is FHIR's (``issued`` = open, ``balanced`` = paid)."""
-
-    id: str
-    status: str
-    date: date | None
-    total: Decimal
-    currency: str
-    description: str
-
-    def due_date(self, due_days: int) -> date | None:
-        """The day payment is due (``billing.due_days`` after the invoice date)."""
-        return self.date + timedelta(days=due_days) if self.date else None
-
-    def is_overdue(self, due_days: int, today: date) -> bool:
-        due = self.due_date(due_days)
-        return self.status == "issued" and due is not None and today > due
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def phone_search_variants(e164: str) -> list[str]:
-    """Spellings of a US number that servers which store phones verbatim may hold."""
-    variants = [e164]
-    if e164.startswith("+1") and len(e164) == 12:
-        n = e164[2:]
-        a, b, c = n[:3], n[3:6], n[6:]
-        variants += [
-            n,
-            f"1{n}",
-            f"({a}) {b}-{c}",
-            f"{a}-{b}-{c}",
-            f"{a}.{b}.{c}",
-            f"{a} {b} {c}",
-            f"+1 {a}-{b}-{c}",
-            f"+1 ({a}) {b}-{c}",
-            f"+1 {a} {b} {c}",
-            f"1-{a}-{b}-{c}",
-        ]
-    return variants
-
-
-def normalize_name(value: str | None) -> str:
-    """Case-, accent- and punctuation-insensitive form of a name: ``"O'Brién"`` -> ``obrien``."""
-    text = unicodedata.normalize("NFKD", value or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
-
-
-def fhir_instant(moment: datetime) -> str:
-    """A tz-aware datetime as a FHIR instant in UTC (``2026-12-01T16:00:00Z``)."""
-    if moment.tzinfo is None:
-        raise ValueError("datetimes sent to the FHIR server must be time-zone aware")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_instant(value: str | None) -> datetime | None:
-    """A FHIR instant/dateTime -> tz-aware datetime (UTC if the value has no offset)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def ref_id(reference: str | None, resource_type: str | None = None) -> str:
-    """``Patient/123`` (or an absolute URL, or ``Patient/123/_history/2``) -> ``123``."""
-    if not reference:
-        return ""
-    parts = [p for p in str(reference).split("/") if p]
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    if len(parts) >= 2 and (resource_type is None or parts[-2] == resource_type):
-        return parts[-1]
-    return parts[-1] if len(parts) == 1 and resource_type is None else ""
-
-
-def ref_type(reference: str | None) -> str:
-    parts = [p for p in str(reference or "").split("/") if p]
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    return parts[-2] if len(parts) >= 2 else ""
-
-
-def _codes(concepts: Iterable[dict[str, Any]] | None, system: str) -> list[str]:
-    out: list[str] = []
-    for concept in concepts or []:
-        for coding in concept.get("coding") or []:
-            if coding.get("system") == system and coding.get("code") and coding["code"] not in out:
-                out.append(coding["code"])
-    return out
-
-
-def _identifier(resource: dict[str, Any], system: str) -> str:
-    for ident in resource.get("identifier") or []:
-        if ident.get("system") == system and ident.get("value"):
-            return str(ident["value"])
-    return ""
-
-
-def _etag_version(etag: str | None) -> str:
-    """``W/"3"`` -> ``3``."""
-    if not etag:
-        return ""
-    match = re.search(r'"([^"]*)"', etag)
-    return match.group(1) if match else etag.strip()
-
-
-_REDACTIONS = (
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?\b"), "[date]"),
-    (re.compile(r"\$?\b\d+\.\d{2}\b"), "[amount]"),
-    (re.compile(r"\+?\(?\d[\d\s().-]{6,}\d"), "[number]"),
-)
-
-
-def redact(text: str, sensitive: Iterable[str] = ()) -> str:
-    """Strip what could be patient data from a server message (dates, numbers, amounts, and
-    every value in ``sensitive``), and cut it short."""
-    for value in sorted({str(v) for v in sensitive if v and len(str(v)) >= 2}, key=len)[::-1]:
-        text = re.sub(re.escape(value), "[redacted]", text, flags=re.IGNORECASE)
-    for pattern, repl in _REDACTIONS:
-        text = pattern.sub(repl, text)
-    return text[:200]
-
-
-def _part_of_day(local: datetime) -> str:
-    if local.hour < 12:
-        return "morning"
-    return "afternoon" if local.hour < 17 else "evening"
-
-
-def _person_name(resource: dict[str, Any]) -> str:
-    names = resource.get("name") or []
-    if isinstance(names, str):  # Location.name
-        return names
-    for name in names:
-        if name.get("text"):
-            return str(name["text"])
-    for name in names:
-        parts = [*name.get("prefix", []), *name.get("given", []), name.get("family", "")]
-        text = " ".join(p for p in parts if p)
-        if name.get("suffix"):
-            text += ", " + " ".join(name["suffix"])
-        if text:
-            return text
-    return ""
 
 
 # --- the client -----------------------------------------------------------------------------
 
 
-class FhirClient:
+class FhirClient(FhirTransport):
     """Talks to one FHIR R4 server over one ``requests.Session``.
 
     ``clinic`` (clinic.yml) supplies the time zone for parts of the day, specialty and visit-type
@@ -348,17 +96,15 @@ class FhirClient:
         backoff: float = 0.2,
         directory_ttl: float = 300.0,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = (min(3.05, float(timeout)), float(timeout))
-        self.retries = max(0, int(retries))
-        self.backoff = backoff
-        self._clinic = clinic
-        self.session = session or requests.Session()
-        self.session.headers.update(
-            {"Accept": FHIR_JSON, "User-Agent": "clinic-assistant-fhir-client/1"}
+        super().__init__(
+            base_url,
+            token=token,
+            timeout=timeout,
+            retries=retries,
+            session=session,
+            backoff=backoff,
         )
-        if token:
-            self.session.headers["Authorization"] = f"Bearer {token}"
+        self._clinic = clinic
         self._directory_ttl = directory_ttl
         self._directory_at = 0.0
         self._practitioners: dict[str, PractitionerRecord] = {}
@@ -388,256 +134,6 @@ class FhirClient:
 
             self._clinic = get_clinic()
         return self._clinic
-
-    def close(self) -> None:
-        self.session.close()
-
-    # --- transport ------------------------------------------------------------------------
-
-    def _url(self, path: str) -> str:
-        return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path}"
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        what: str,
-        *,
-        safe: bool,
-        params: Sequence[tuple[str, str]] | None = None,
-        form: Sequence[tuple[str, str]] | None = None,
-        body: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> requests.Response:
-        """One HTTP exchange. ``safe`` requests (reads) are retried on connection errors,
-        timeouts and 502/503/504; others are sent exactly once. ``what`` names the request in
-        logs and errors (resource type and id only)."""
-        hdrs = dict(headers or {})
-        data: Any = None
-        if body is not None:
-            data = json.dumps(body)
-            hdrs["Content-Type"] = FHIR_JSON
-        elif form is not None:
-            data = list(form)
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        attempts = 1 + self.retries if safe else 1
-        for attempt in range(1, attempts + 1):
-            started = time.monotonic()
-            try:
-                response = self.session.request(
-                    method,
-                    self._url(path),
-                    params=list(params) if params else None,
-                    data=data,
-                    headers=hdrs,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                kind = "timed out" if isinstance(exc, requests.Timeout) else "connection failed"
-                logger.warning(
-                    "FHIR %s %s: %s (attempt %d/%d)", method, what, kind, attempt, attempts
-                )
-                if attempt < attempts:
-                    time.sleep(self.backoff * 2 ** (attempt - 1))
-                    continue
-                raise BackendUnavailable(f"FHIR {method} {what}: {kind}") from None
-            except requests.RequestException as exc:
-                raise BackendUnavailable(f"FHIR {method} {what}: {type(exc).__name__}") from None
-            logger.debug(
-                "FHIR %s %s -> %s (%.0f ms)",
-                method,
-                what,
-                response.status_code,
-                (time.monotonic() - started) * 1000,
-            )
-            if response.status_code in _RETRY_STATUSES and attempt < attempts:
-                logger.warning(
-                    "FHIR %s %s -> %s, retrying (attempt %d/%d)",
-                    method,
-                    what,
-                    response.status_code,
-                    attempt,
-                    attempts,
-                )
-                time.sleep(self.backoff * 2 ** (attempt - 1))
-                continue
-            return response
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _check(
-        self,
-        response: requests.Response,
-        what: str,
-        *,
-        slot_conflict: bool = False,
-        sensitive: Iterable[str] = (),
-    ) -> None:
-        """Map an HTTP status onto the client's exceptions (2xx returns)."""
-        status = response.status_code
-        if 200 <= status < 300:
-            return
-        if status in (404, 410):
-            raise NotFound(f"FHIR {what}: not found ({status})", status)
-        if slot_conflict and status in (409, 412):
-            raise SlotTaken(f"FHIR {what}: slot no longer free ({status})", status)
-        if status >= 500 or status == 429:
-            raise BackendUnavailable(f"FHIR {what}: server error {status}", status)
-        if status in (401, 403):
-            raise FhirError(
-                f"FHIR {what}: not authorised ({status}); check FHIR_BEARER_TOKEN", status
-            )
-        detail = self._outcome_text(response, sensitive)
-        raise FhirError(f"FHIR {what}: HTTP {status}" + (f": {detail}" if detail else ""), status)
-
-    @staticmethod
-    def _outcome_text(response: requests.Response, sensitive: Iterable[str]) -> str:
-        try:
-            outcome = response.json()
-        except ValueError:
-            return ""
-        if not isinstance(outcome, dict) or outcome.get("resourceType") != "OperationOutcome":
-            return ""
-        texts = []
-        for issue in outcome.get("issue") or []:
-            text = issue.get("diagnostics") or (issue.get("details") or {}).get("text") or ""
-            texts.append(f"{issue.get('code', 'error')}: {text}".strip(": "))
-        return redact("; ".join(texts), sensitive)
-
-    @staticmethod
-    def _json(response: requests.Response, what: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            data = response.json(**kwargs)
-        except ValueError:
-            raise BackendUnavailable(f"FHIR {what}: response is not JSON") from None
-        if not isinstance(data, dict):
-            raise BackendUnavailable(f"FHIR {what}: response is not a FHIR resource")
-        return data
-
-    def _read(self, resource_type: str, resource_id: str) -> tuple[dict[str, Any], str]:
-        """GET one resource; returns it and its version (meta.versionId, else the ETag)."""
-        if not resource_id or "/" in resource_id:
-            raise NotFound(f"FHIR {resource_type}: invalid id")
-        what = f"{resource_type}/{resource_id}"
-        response = self._request("GET", what, what, safe=True)
-        self._check(response, what)
-        resource = self._json(response, what)
-        version = str((resource.get("meta") or {}).get("versionId") or "") or _etag_version(
-            response.headers.get("ETag")
-        )
-        return resource, version
-
-    def _written(
-        self, response: requests.Response, resource_type: str, what: str, known_id: str = ""
-    ) -> tuple[dict[str, Any], str]:
-        """The resource a successful create/update returned (read back if the body is empty,
-        e.g. ``201``/``204`` with ``Prefer: return=minimal`` servers)."""
-        resource: dict[str, Any] | None = None
-        if response.content:
-            try:
-                data = response.json()
-                if isinstance(data, dict) and data.get("resourceType") == resource_type:
-                    resource = data
-            except ValueError:
-                resource = None
-        if resource is None:
-            new_id = (
-                ref_id(
-                    response.headers.get("Location") or response.headers.get("Content-Location"),
-                    resource_type,
-                )
-                or known_id
-            )
-            if not new_id:
-                raise FhirError(f"FHIR {what}: server returned neither the resource nor Location")
-            return self._read(resource_type, new_id)
-        version = str((resource.get("meta") or {}).get("versionId") or "") or _etag_version(
-            response.headers.get("ETag")
-        )
-        return resource, version
-
-    def _create(
-        self,
-        resource: dict[str, Any],
-        *,
-        slot_conflict: bool = False,
-        sensitive: Iterable[str] = (),
-    ) -> dict[str, Any]:
-        rtype = resource["resourceType"]
-        what = f"create {rtype}"
-        response = self._request("POST", rtype, what, safe=False, body=resource)
-        self._check(response, what, slot_conflict=slot_conflict, sensitive=sensitive)
-        return self._written(response, rtype, what)[0]
-
-    def _update(
-        self, resource: dict[str, Any], version: str | None, *, slot_conflict: bool = False
-    ) -> tuple[dict[str, Any], str]:
-        rtype, rid = resource["resourceType"], resource["id"]
-        what = f"{rtype}/{rid}"
-        headers = {"If-Match": f'W/"{version}"'} if version else None
-        response = self._request(
-            "PUT", what, f"update {what}", safe=False, body=resource, headers=headers
-        )
-        self._check(response, f"update {what}", slot_conflict=slot_conflict)
-        return self._written(response, rtype, f"update {what}", known_id=rid)
-
-    def _search(
-        self,
-        resource_type: str,
-        params: Sequence[tuple[str, str]],
-        *,
-        post: bool = False,
-        json_kwargs: dict[str, Any] | None = None,
-    ) -> Iterator[dict[str, Any]]:
-        """Matches of a search, following Bundle ``next`` links (same server only)."""
-        for page in self._search_pages(resource_type, params, post=post, json_kwargs=json_kwargs):
-            yield from page
-
-    def _search_pages(
-        self,
-        resource_type: str,
-        params: Sequence[tuple[str, str]],
-        *,
-        post: bool = False,
-        json_kwargs: dict[str, Any] | None = None,
-    ) -> Iterator[list[dict[str, Any]]]:
-        """Pages of matches of a search, following Bundle ``next`` links (same server only)."""
-        what = f"search {resource_type}"
-        if post:
-            response = self._request(
-                "POST", f"{resource_type}/_search", what, safe=True, form=params
-            )
-        else:
-            response = self._request("GET", resource_type, what, safe=True, params=params)
-        base = urlsplit(self.base_url)
-        for _page in range(_PAGE_LIMIT):
-            self._check(response, what, sensitive=[v for _, v in params] if post else ())
-            bundle = self._json(response, what, **(json_kwargs or {}))
-            if bundle.get("resourceType") != "Bundle":
-                raise BackendUnavailable(f"FHIR {what}: response is not a Bundle")
-            page = []
-            for entry in bundle.get("entry") or []:
-                resource = entry.get("resource") or {}
-                mode = (entry.get("search") or {}).get("mode", "match")
-                if resource.get("resourceType") == resource_type and mode == "match":
-                    page.append(resource)
-            yield page
-            next_url = next(
-                (
-                    link.get("url")
-                    for link in bundle.get("link") or []
-                    if link.get("relation") == "next" and link.get("url")
-                ),
-                None,
-            )
-            if not next_url:
-                return
-            target = urlsplit(next_url)
-            if (target.scheme, target.netloc) != (base.scheme, base.netloc):
-                logger.warning("FHIR %s: next link points to another server; not followed", what)
-                return
-            response = self._request("GET", next_url, what, safe=True)
-        logger.warning("FHIR %s: stopped after %d pages", what, _PAGE_LIMIT)
 
     # --- patients -------------------------------------------------------------------------
 

@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from actions.clients.fhir import (
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import (
     LOCATION_SYSTEM,
     PRACTITIONER_SYSTEM,
     SPECIALTY_SYSTEM,
     VISIT_TYPE_SYSTEM,
-    FhirClient,
     SlotTaken,
 )
 from actions.clinic_config import WEEKDAYS

@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from actions.clients.fhir import FhirClient, NotFound, SlotRecord, SlotTaken
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import NotFound, SlotRecord, SlotTaken
 from actions.settings import get_clinic
 from tests.support.fhir_servers import FhirServer, embedded_fhir, medplum_fhir
 

@@ -441,7 +441,7 @@ def test_a_real_answer_wins_over_a_misread_intent(text: str, intent: str, reques
         },
     )
     assert ValidateCheckForm().answers_requested_slot(tracker, requested)
-    assert not ValidateCheckForm().should_let_through(tracker, requested)
+    assert not ValidateCheckForm().should_let_through(tracker)
     question = make_tracker(
         "where do I park",
         intent="parking",

@@ -22,7 +22,7 @@ from actions.billing import (
     has_dispute_detail,
     money,
 )
-from actions.clients.fhir import BackendUnavailable, InvoiceRecord, PatientRecord
+from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
 from tests.support.actions import handoff_env, make_tracker  # noqa: F401
 from tests.support.receivers import HandoffReceiver
 

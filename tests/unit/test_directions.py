@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directions
-from actions.clients.fhir import AppointmentRecord, BackendUnavailable
+from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable
 from actions.directions import (
     ActionLocationInfo,
     asked_day,

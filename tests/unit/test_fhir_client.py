@@ -14,19 +14,19 @@ import pytest
 import requests
 import responses
 
-from actions.clients.fhir import (
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import (
     LOCATION_SYSTEM,
     PRACTITIONER_SYSTEM,
     SPECIALTY_SYSTEM,
     VISIT_TYPE_SYSTEM,
     BackendUnavailable,
-    FhirClient,
     FhirError,
     NotFound,
     SlotTaken,
-    normalize_phone,
     redact,
 )
+from actions.phone import normalize_phone
 from actions.settings import Settings, get_clinic
 
 BASE = "http://fhir.test/fhir"
