@@ -23,7 +23,6 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import explain_slot
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig, InsurancePlan
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, safety_flagged
@@ -98,9 +97,6 @@ class ValidateBalanceForm(IdentitySteps, PatientForm):
 
     form_name = "balance_form"
     own_intents = {"billing_balance"}
-
-    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
-        explain_slot(dispatcher, requested)
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         return self.identity_next_slot(slots)

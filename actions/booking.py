@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
+from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.formatting import address_line, appointment_sentence, offer_label
@@ -139,9 +139,6 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             return "booking_confirmed"
         return None
 
-    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
-        explain_slot(dispatcher, requested)
-
     def extract(
         self,
         dispatcher: CollectingDispatcher,
@@ -252,26 +249,6 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             options = eligible_locations(clinic, merged)
             if len(options) == 1:
                 updates["location"] = options[0]
-
-
-def explain_slot(dispatcher: CollectingDispatcher, requested: str | None) -> None:
-    """A hint for the question the patient's message did not answer."""
-    if requested == "date_preference":
-        dispatcher.utter_message(response="utter_explain_date_preference")
-    elif requested == "slot_choice":
-        dispatcher.utter_message(response="utter_explain_slot_choice")
-    elif requested in (
-        "visit_type",
-        "practitioner",
-        "location",
-        "appointment_choice",
-        "patient_status",
-        "booking_confirmed",
-        "cancel_confirmed",
-    ):
-        dispatcher.utter_message(response="utter_explain_choice")
-    else:
-        dispatcher.utter_message(response="utter_not_understood_in_form")
 
 
 NEW_PATIENT_WORDS = re.compile(
@@ -387,7 +364,7 @@ class ActionAskSlotChoice(Action):
         request = request_from_slots(dict(tracker.slots), clinic, now)
         try:
             result = find_offers(scheduling_client(), request, clinic, now)
-        except (BackendUnavailable, FhirError):
+        except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
         if not result.offers:
@@ -448,6 +425,23 @@ def chosen_offer(tracker: Tracker) -> dict[str, Any] | None:
     return next((o for o in tracker.get_slot("offered_slots") or [] if o["id"] == choice), None)
 
 
+def offer_others(
+    dispatcher: CollectingDispatcher, tracker: Tracker, taken_id: str, form: str
+) -> list[EventType]:
+    """The chosen slot went to someone else meanwhile: apologise, never offer it again, and go
+    back to the form, which searches and offers the next ones."""
+    logger.info("slot taken before booking; offering others")
+    dispatcher.utter_message(response="utter_slot_taken")
+    excluded = list(tracker.get_slot("excluded_slots") or []) + [taken_id]
+    return [
+        SlotSet("excluded_slots", excluded),
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("booking_confirmed", None),
+        FollowupAction(form),
+    ]
+
+
 class ActionBookAppointment(Action):
     """Submit of the booking form: create the patient if new, book, repeat the details."""
 
@@ -492,17 +486,8 @@ class ActionBookAppointment(Action):
                 visit_type=tracker.get_slot("visit_type"),
             )
         except SlotTaken:
-            logger.info("slot taken before booking; offering others")
-            dispatcher.utter_message(response="utter_slot_taken")
-            excluded = list(tracker.get_slot("excluded_slots") or []) + [offer["id"]]
-            return events + [
-                SlotSet("excluded_slots", excluded),
-                SlotSet("slot_choice", None),
-                SlotSet("offered_slots", None),
-                SlotSet("booking_confirmed", None),
-                FollowupAction("booking_form"),
-            ]
-        except (BackendUnavailable, FhirError):
+            return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")
+        except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return events + reset
         logger.info("appointment booked")

@@ -62,6 +62,17 @@ TASK_INTENTS = {
 # Below this confidence an "interrupting" intent is more likely an answer we failed to read.
 INTERRUPT_CONFIDENCE = 0.6
 
+# Questions answered by tapping one of the offered options (or replying with its number).
+CHOICE_SLOTS = {
+    "visit_type",
+    "practitioner",
+    "location",
+    "appointment_choice",
+    "patient_status",
+    "booking_confirmed",
+    "cancel_confirmed",
+}
+
 FORM_SLOTS_TO_RESET = [
     "requested_slot",
     "patient_status",
@@ -129,7 +140,14 @@ class PatientForm(Action):
 
     def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
         """Say what we need when a message did not answer ``requested``."""
-        dispatcher.utter_message(response="utter_not_understood_in_form")
+        if requested == "date_preference":
+            dispatcher.utter_message(response="utter_explain_date_preference")
+        elif requested == "slot_choice":
+            dispatcher.utter_message(response="utter_explain_slot_choice")
+        elif requested in CHOICE_SLOTS:
+            dispatcher.utter_message(response="utter_explain_choice")
+        else:
+            dispatcher.utter_message(response="utter_not_understood_in_form")
 
     # --- shared machinery -----------------------------------------------------------------
 

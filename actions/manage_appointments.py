@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import SEARCH_SLOTS, chosen_offer, explain_slot, read_search_details
-from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable, FhirError, SlotTaken
+from actions.booking import SEARCH_SLOTS, chosen_offer, offer_others, read_search_details
+from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
@@ -76,9 +76,6 @@ class ManageForm(IdentitySteps, PatientForm):
 
     needs_choice = True
 
-    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
-        explain_slot(dispatcher, requested)
-
     @abstractmethod
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         """What to ask once the appointment is chosen (None: done)."""
@@ -132,7 +129,7 @@ class ManageForm(IdentitySteps, PatientForm):
         clinic = self.clinic
         try:
             items = load_appointments(str(slots["patient_id"]), clinic)
-        except (BackendUnavailable, FhirError):
+        except FhirError:  # incl. BackendUnavailable
             return {"backend_error": True}
         updates: dict[str, Any] = {"my_appointments": items}
         if not items:
@@ -340,7 +337,7 @@ class ActionShowAppointments(Action):
         clinic = get_clinic()
         try:
             items = load_appointments(str(tracker.get_slot("patient_id")), clinic)
-        except (BackendUnavailable, FhirError):
+        except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         if not items:
@@ -373,7 +370,7 @@ class ActionCancelAppointment(Action):
             return reset
         try:
             scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
-        except (BackendUnavailable, FhirError):
+        except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         logger.info("appointment cancelled")
@@ -405,16 +402,8 @@ class ActionRescheduleAppointment(Action):
         try:
             scheduling_client().reschedule(item["id"], offer["id"])
         except SlotTaken:
-            dispatcher.utter_message(response="utter_slot_taken")
-            excluded = list(tracker.get_slot("excluded_slots") or []) + [offer["id"]]
-            return [
-                SlotSet("excluded_slots", excluded),
-                SlotSet("slot_choice", None),
-                SlotSet("offered_slots", None),
-                SlotSet("booking_confirmed", None),
-                FollowupAction("reschedule_form"),
-            ]
-        except (BackendUnavailable, FhirError):
+            return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")
+        except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         logger.info("appointment rescheduled")

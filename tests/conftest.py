@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.support.stack_fixtures",
     "tests.support.actions",
     "tests.support.fhir_servers",
+    "tests.support.browser",
 ]

@@ -13,23 +13,15 @@ from typing import Any
 
 import pytest
 import socketio
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from launcher.stack import ROOT, Stack
+from launcher.stack import Stack
+from tests.support.browser import SCREENSHOTS
 from tests.support.console import STAFF_PASSWORD, StaffClient, wait_for
 from tests.support.stack_fixtures import RasaClient
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
@@ -60,14 +52,6 @@ class Patient:
 
     def close(self) -> None:
         self.sio.disconnect()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()
