@@ -185,7 +185,7 @@ class ActionSubmitCsat(Action):
                     headers={"Authorization": f"Bearer {settings.handoff_secret}"},
                     timeout=settings.handoff_timeout_seconds,
                 )
-                if response.status_code >= 300:
+                if not 200 <= response.status_code < 300:
                     logger.warning("rating not stored: console answered %s", response.status_code)
             except requests.RequestException as exc:
                 logger.warning("rating not stored: console unreachable (%s)", type(exc).__name__)

@@ -115,7 +115,7 @@ class ConsoleEventBroker(EventBroker):
             async with self._session.post(
                 self.url, json=batch, headers={"Authorization": f"Bearer {self.secret}"}
             ) as response:
-                if response.status >= 300:
+                if not 200 <= response.status < 300:
                     self._drop(f"the console answered HTTP {response.status}", len(batch))
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             self._drop(f"the console is not reachable ({type(exc).__name__})", len(batch))

@@ -61,7 +61,7 @@ class RasaApi:
             async with client.request(
                 method, url, params={**params, "token": self.token}, json=body
             ) as response:
-                if response.status >= 300:
+                if not 200 <= response.status < 300:
                     # Never log the URL: it carries the token.
                     raise RasaError(f"Rasa answered HTTP {response.status}")
                 return await response.json(content_type=None)
