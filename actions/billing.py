@@ -60,8 +60,12 @@ def billing_facts(clinic: ClinicConfig) -> dict[str, str]:
     }
 
 
+STAFF_PAYLOAD = '/request_human{"staff_team": "billing"}'
+
+
 def staff_button(title: str = "Talk to billing staff") -> dict[str, str]:
-    return {"title": title, "payload": "/request_human"}
+    """A button that hands the chat to billing staff (reason ``billing_question``)."""
+    return {"title": title, "payload": STAFF_PAYLOAD}
 
 
 # --- balance ---------------------------------------------------------------------------------

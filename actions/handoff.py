@@ -40,13 +40,16 @@ REASONS: dict[str, Reason] = {
     "complaint": Reason("normal", "service", "Complaint: service recovery"),
     "billing_dispute": Reason("normal", "billing", "Billing dispute"),
     "request_human": Reason("normal", "front_desk", "Asked for a person"),
+    "billing_question": Reason("normal", "billing", "Asked for billing staff"),
     "low_confidence": Reason("normal", "front_desk", "Assistant did not understand twice"),
     "verification_failed": Reason("normal", "front_desk", "Identity check failed 3 times"),
 }
 
-# Intents that escalate, and the reason they carry.
-INTENT_REASONS = {reason: reason for reason in REASONS if reason != "low_confidence"}
-INTENT_REASONS.pop("verification_failed")
+# Intents that escalate, and the reason they carry (the others are set by actions or buttons).
+NOT_INTENTS = {"low_confidence", "verification_failed", "billing_question"}
+INTENT_REASONS = {reason: reason for reason in REASONS if reason not in NOT_INTENTS}
+# A "talk to a person" button that names a team: /request_human{"staff_team": "billing"}.
+TEAM_REASONS = {"billing": "billing_question"}
 
 CHANNELS = {"socketio": "web", "rest": "web", "twilio": "sms"}
 
@@ -65,7 +68,8 @@ def handoff_client() -> HandoffClient:
 
 
 def reason_from_tracker(tracker: Tracker) -> str:
-    """The safety layer wins; then an explicit slot; then the intent; else ``request_human``."""
+    """The safety layer wins; then an explicit slot; then the intent (and the team a button
+    asked for); else ``request_human``."""
     latest = tracker.latest_message or {}
     safety = latest.get("safety") or {}
     if safety.get("category") in ("emergency", "crisis"):
@@ -74,6 +78,9 @@ def reason_from_tracker(tracker: Tracker) -> str:
     if slot_reason in REASONS:
         return slot_reason
     intent = (latest.get("intent") or {}).get("name")
+    if intent == "request_human":
+        team = next(tracker.get_latest_entity_values("staff_team"), None)
+        return TEAM_REASONS.get(team, "request_human")
     return INTENT_REASONS.get(intent, "request_human")
 
 

@@ -106,6 +106,23 @@ def test_dispute_asks_what_happened_then_goes_to_billing_staff(
     assert 'About the bill: "They billed me for a flu shot I never got"' in record["summary"]
 
 
+def test_unknown_plan_offers_billing_staff_and_the_button_reaches_them(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = sender()
+    asked = joined(rasa.say(conversation, "do you take my insurance?"))
+    assert "Which insurance plan do you have?" in asked
+    replies = rasa.say(conversation, "Zenith Mutual")
+    assert "we can check for you" in joined(replies)
+    offered = [b for r in replies for b in r.get("buttons") or []]
+    [button] = [b for b in offered if b["title"] == "Talk to billing staff"]
+    rasa.say(conversation, button["payload"])
+    assert rasa.tracker(conversation)["paused"] is True
+    [record] = [r for r in handoff_receiver.records if r["conversation_id"] == conversation]
+    assert (record["reason"], record["team"]) == ("billing_question", "billing")
+    assert "Zenith Mutual" in record["summary"]
+
+
 def test_parking_asks_which_office_and_the_button_answers(rasa: RasaClient) -> None:
     conversation = sender()
     [question] = rasa.say(conversation, "where do I park")

@@ -27,6 +27,8 @@ from tests.support.actions import handoff_env, make_tracker  # noqa: F401
 from tests.support.receivers import HandoffReceiver
 
 TZ = ZoneInfo("America/Los_Angeles")
+# Billing's "talk to a person" buttons go to billing staff, not the front desk.
+BILLING_STAFF = '/request_human{"staff_team": "billing"}'
 TODAY = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
 BILLING = {
     "billing_phone": "(916) 555-0199",
@@ -195,7 +197,7 @@ def test_overdue_balance_is_said_kindly_with_a_payment_plan_offer(fhir: FakeFhir
     )
     assert message["buttons"] == [
         {"title": "Ways to pay", "payload": "/billing_pay"},
-        {"title": "Set up a payment plan", "payload": "/request_human"},
+        {"title": "Set up a payment plan", "payload": BILLING_STAFF},
     ]
 
 
@@ -213,7 +215,7 @@ def test_backend_down_apologises_with_the_billing_phone(fhir: FakeFhir) -> None:
     [message] = messages
     assert message["response"] == "utter_billing_unavailable"
     assert message["billing_phone"] == "(916) 555-0199"
-    assert message["buttons"] == [{"title": "Talk to a person", "payload": "/request_human"}]
+    assert message["buttons"] == [{"title": "Talk to a person", "payload": BILLING_STAFF}]
 
 
 def test_backend_down_during_verification(fhir: FakeFhir) -> None:
@@ -251,7 +253,7 @@ def test_how_to_pay_then_plans_and_an_offer_of_billing_staff() -> None:
     assert help_["response"] == "utter_billing_help"
     assert help_["help"].startswith("Balances over $100 can be split into monthly payments")
     assert "financial assistance program" in help_["help"]
-    assert help_["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+    assert help_["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
 # --- insurance -------------------------------------------------------------------------------
@@ -297,7 +299,7 @@ def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
     message = check_insurance("do you take kaiser insurance", "kaiser")
     assert message["response"] == "utter_insurance_not_accepted"
     assert message["plan"] == "Kaiser Permanente"
-    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
 @pytest.mark.parametrize(
@@ -315,7 +317,7 @@ def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: 
     message = check_insurance(text, entity, intent=intent)
     assert message["response"] == "utter_insurance_unknown"
     assert message["plan"] == plan
-    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": "/request_human"}]
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
 def test_no_plan_named_asks_which_with_the_list() -> None:

@@ -61,6 +61,32 @@ def test_action_escalate_for_each_reason(
     assert "I need help with this" in record["summary"]
 
 
+def test_billing_staff_button_goes_to_billing_not_the_front_desk(
+    handoff_env: HandoffReceiver,
+) -> None:
+    button = make_tracker(
+        '/request_human{"staff_team": "billing"}',
+        intent="request_human",
+        entities=[{"entity": "staff_team", "value": "billing"}],
+    )
+    typed = make_tracker("can I talk to someone", intent="request_human")
+    unknown_team = make_tracker(
+        '/request_human{"staff_team": "surgery"}',
+        intent="request_human",
+        entities=[{"entity": "staff_team", "value": "surgery"}],
+    )
+    for tracker in (button, typed, unknown_team):
+        ActionEscalate().run(CollectingDispatcher(), tracker, {})
+    teams = [(r["reason"], r["team"], r["priority"]) for r in handoff_env.records]
+    assert teams == [
+        ("billing_question", "billing", "normal"),
+        ("request_human", "front_desk", "normal"),
+        ("request_human", "front_desk", "normal"),
+    ]
+    # The payload is not quoted to staff as if the patient had typed it.
+    assert "staff_team" not in handoff_env.records[0]["summary"]
+
+
 def test_low_confidence_and_verification_failed_come_from_callers(
     handoff_env: HandoffReceiver,
 ) -> None:
