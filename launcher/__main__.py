@@ -1,6 +1,6 @@
 """``make run``: start every part of the assistant on localhost and print where to find it.
 
-Ctrl-C stops everything cleanly.
+A part that crashes is restarted (a few times at most); Ctrl-C stops everything cleanly.
 """
 
 from __future__ import annotations
@@ -61,10 +61,15 @@ def main() -> int:
         print(hint + "\n", flush=True)
     try:
         while not stopping.wait(1.0):
-            for service in stack.services:
-                if service.process is not None and service.process.poll() is not None:
-                    print(f"\n{service.name} stopped unexpectedly; see {service.log_path}")
-                    stopping.set()
+            crashed = [s for s in stack.services if s.process and s.process.poll() is not None]
+            for service in crashed:
+                print(f"\n{service.name} stopped unexpectedly; restarting ({service.log_path})")
+            try:
+                for name in stack.revive_crashed():
+                    print(f"{name} is running again.", flush=True)
+            except (RuntimeError, TimeoutError) as exc:
+                print(f"\nGiving up: {exc}", file=sys.stderr)
+                stopping.set()
     finally:
         print("\nStopping...", flush=True)
         stack.stop()

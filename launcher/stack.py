@@ -245,6 +245,7 @@ class Stack:
         self.services = services if services is not None else default_services(config)
         self.echo = echo
         self._pumps: list[threading.Thread] = []
+        self._restarts: dict[str, list[float]] = {}
 
     def __enter__(self) -> Stack:
         self.start()
@@ -345,6 +346,30 @@ class Stack:
         )
         self._pump(service)
         self._wait_until_healthy(service)
+
+    def revive_crashed(self, max_restarts: int = 3, window_s: float = 600.0) -> list[str]:
+        """Start again every service whose process has exited; the names of those restarted.
+
+        A crashed action server or console should not leave patients without an answer until
+        someone notices. A service that crashes more than ``max_restarts`` times within
+        ``window_s`` seconds is broken, not unlucky: RuntimeError, and the caller stops.
+        """
+        restarted = []
+        now = time.monotonic()
+        for service in self.services:
+            proc = service.process
+            if proc is None or proc.poll() is None:
+                continue
+            recent = [t for t in self._restarts.get(service.name, []) if now - t < window_s]
+            if len(recent) >= max_restarts:
+                raise RuntimeError(
+                    f"{service.name} stopped {len(recent) + 1} times within {window_s:.0f} s; "
+                    f"see {service.log_path}"
+                )
+            self._restarts[service.name] = [*recent, now]
+            self.start_service(service.name)
+            restarted.append(service.name)
+        return restarted
 
     def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every child's process group, in reverse order; SIGKILL what is left."""
