@@ -190,7 +190,6 @@ class ClinicInfo(BaseModel):
     short_name: str = ""
     timezone: str
     main_phone: str
-    billing_phone: str
     website: str = ""
     emergency_number: str
     crisis_line: str

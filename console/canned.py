@@ -30,7 +30,7 @@ def placeholders(clinic: ClinicConfig) -> dict[str, str]:
     return {
         "clinic_name": info.name,
         "main_phone": info.main_phone,
-        "billing_phone": info.billing_phone,
+        "billing_phone": clinic.billing.phone,
         "emergency_number": info.emergency_number,
         "crisis_line": info.crisis_line,
         "payment_portal": clinic.billing.portal_url,
