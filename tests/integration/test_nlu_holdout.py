@@ -17,15 +17,14 @@ Never copy holdout messages into data/nlu: they measure.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-import yaml
 
+from tests.support.nlu_text import intent_examples, plain
 from tests.support.stack_fixtures import RasaClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,30 +39,8 @@ ARTIFACT = ROOT / "test-artifacts" / "nlu_holdout.json"
 # when the training data gets better; never lower them to let a change through.
 ACCURACY_FLOORS = {"A": 0.93, "B": 0.92}
 
-_MARKUP = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
-
-
-def _plain(text: str) -> str:
-    text = _MARKUP.sub(r"\1", text).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
-
-
-def _examples(path: Path) -> list[tuple[str, str]]:
-    """(label, text) pairs of a Rasa NLU YAML file's intent examples."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    pairs = []
-    for block in data.get("nlu") or []:
-        if "intent" not in block:
-            continue
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                pairs.append((block["intent"], _MARKUP.sub(r"\1", line[2:].strip())))
-    return pairs
-
-
 def load_holdout(name: str) -> list[tuple[str, str]]:
-    return _examples(HOLDOUT_SETS[name])
+    return intent_examples(HOLDOUT_SETS[name])
 
 
 def _predicted_label(parsed: dict[str, Any]) -> str:
@@ -82,8 +59,8 @@ def test_holdout_set_is_complete_and_not_in_training_data(name: str) -> None:
     assert len(holdout) >= 200
     assert {"out_of_scope", "book_appointment", "complaint", "emergency", "crisis"} <= labels
     assert any(label.startswith("faq/") for label in labels)
-    training = {_plain(text) for path in NLU_DIR.glob("*.yml") for _, text in _examples(path)}
-    leaks = [text for _, text in holdout if _plain(text) in training]
+    training = {plain(text) for path in NLU_DIR.glob("*.yml") for _, text in intent_examples(path)}
+    leaks = [text for _, text in holdout if plain(text) in training]
     assert not leaks, f"holdout messages found in data/nlu (remove them there): {leaks}"
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ from addons.safety_rules import (
     load_rules,
     parse_rules,
 )
+from tests.support.nlu_text import plain
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_FILE = ROOT / "safety" / "triage.yml"
@@ -157,15 +156,6 @@ def test_summary_artifact_is_written(evaluation: dict[str, Any]) -> None:
 # --- evaluation messages never become training data -------------------------------------------
 
 
-def _plain(text: str) -> str:
-    """Case-, accent-, punctuation- and entity-markup-insensitive form for the leak check."""
-    text = re.sub(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
-    text = unicodedata.normalize("NFKD", text).casefold()
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"['\u2019]", "", text)
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
-
-
 def test_no_evaluation_message_is_in_nlu_training_data() -> None:
     if not NLU_DIR.exists():
         pytest.skip("data/nlu does not exist yet")
@@ -174,17 +164,17 @@ def test_no_evaluation_message_is_in_nlu_training_data() -> None:
         for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
             raw = raw.strip()
             raw = raw[2:] if raw.startswith("- ") else raw
-            plain = _plain(raw.strip("\"'"))
-            if plain:
-                lines.append((plain, f"{path.relative_to(ROOT)}: {raw}"))
+            line = plain(raw.strip("\"'"))
+            if line:
+                lines.append((line, f"{path.relative_to(ROOT)}: {raw}"))
     leaks = []
     for category in EVAL_FILES:
         for message in load_eval(category):
-            plain = _plain(message)
+            text = plain(message)
             # Exact copies always; for longer messages also a copy with words added around it.
-            long_enough = len(plain.split()) >= 6
+            long_enough = len(text.split()) >= 6
             for line, where in lines:
-                if line == plain or (long_enough and f" {plain} " in f" {line} "):
+                if line == text or (long_enough and f" {text} " in f" {line} "):
                     leaks.append(f"  [{category}] {message!r} -> {where}")
     assert not leaks, "evaluation messages found in data/nlu (remove them there):\n" + "\n".join(
         leaks
