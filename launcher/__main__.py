@@ -61,9 +61,6 @@ def main() -> int:
         print(hint + "\n", flush=True)
     try:
         while not stopping.wait(1.0):
-            crashed = [s for s in stack.services if s.process and s.process.poll() is not None]
-            for service in crashed:
-                print(f"\n{service.name} stopped unexpectedly; restarting ({service.log_path})")
             try:
                 for name in stack.revive_crashed():
                     print(f"{name} is running again.", flush=True)

@@ -367,6 +367,8 @@ class Stack:
                     f"see {service.log_path}"
                 )
             self._restarts[service.name] = [*recent, now]
+            if self.echo:
+                self.echo(f"{service.name} stopped unexpectedly; restarting ({service.log_path})")
             self.start_service(service.name)
             restarted.append(service.name)
         return restarted
