@@ -46,12 +46,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip check
 	@touch $(STAMP)
 
-# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser),
+# and Debian's postgresql, on which the console's tests run a second time (CONSOLE_DB_URL).
+SYSTEM_PACKAGES := $(if $(shell command -v chromium),,chromium fonts-liberation) \
+	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql)
+
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium for the browser tests..."; \
+	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
+	  echo "Installing Debian packages for the tests: $(strip $(SYSTEM_PACKAGES))"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation; fi
+	  $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); fi
 
 # npm packages: the Medplum FHIR server the client is tested against (exact versions, lockfile).
 node-deps: tests/peer/medplum/node_modules/.package-lock.json

@@ -208,8 +208,12 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        """A write transaction. On SQLite it takes the write lock at BEGIN, so what it reads
+        cannot change before it writes (PostgreSQL: the reads that matter say FOR UPDATE)."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(write=True)
+            with conn.begin():
+                yield conn
 
     def _retry(self, fn: Callable[[], T], attempts: int = 3) -> T:
         """Re-run ``fn`` when a unique constraint lost a race (the loser then sees the winner)."""
@@ -346,13 +350,17 @@ class Store:
                 item = self._item(conn, seen.item_id)
                 assert item is not None
                 return Receipt(item=item, created=False, duplicate=True)
+            # Locked: a concurrent escalation must not raise the item from a stale copy (it
+            # could lower an urgent priority back, or lose a count).
             current = conn.execute(
-                select(items).where(
+                select(items)
+                .where(
                     and_(
                         items.c.conversation_id == record["conversation_id"],
                         items.c.closed_at.is_(None),
                     )
                 )
+                .with_for_update()
             ).first()
             if current is None:
                 item_id = record["handoff_id"]
@@ -687,11 +695,19 @@ def _engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy, not the sqlite3 module, decides when a transaction begins: sqlite3
+            # would begin it only at the first write, after the reads it depends on.
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("write")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     return create_engine(url, future=True, pool_pre_ping=True)

@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.support.actions",
     "tests.support.fhir_servers",
     "tests.support.browser",
+    "tests.support.postgres",
 ]

@@ -1,5 +1,6 @@
 """The staff console's API over real HTTP: the console runs as its own process (as in
-`make run`) with a temporary database, in front of a stand-in for Rasa's HTTP API."""
+`make run`) with a temporary database, in front of a stand-in for Rasa's HTTP API. Every test
+runs twice: on SQLite (the default) and on a real PostgreSQL server (``CONSOLE_DB_URL``)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 
+from console.store import Store
 from launcher.stack import free_port
 from tests.support.console import (
     ConsoleProcess,
@@ -37,17 +39,22 @@ def fake_rasa() -> Iterator[FakeRasa]:
         yield fake
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def console(
-    tmp_path_factory: pytest.TempPathFactory, fake_rasa: FakeRasa
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_rasa: FakeRasa
 ) -> Iterator[ConsoleProcess]:
+    """The console on each database it supports: every test here runs on both."""
     data_dir: Path = tmp_path_factory.mktemp("console")
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("postgres_server").create_database()
+    else:
+        db_url = f"sqlite:///{data_dir / 'console.sqlite3'}"
     process = ConsoleProcess(
         data_dir,
         {
             "HANDOFF_SECRET": SECRET,
             "CONSOLE_SECRET_KEY": "console-test-cookie-key",
-            "CONSOLE_DB_URL": f"sqlite:///{data_dir / 'console.sqlite3'}",
+            "CONSOLE_DB_URL": db_url,
             "RASA_URL": fake_rasa.url,
             "RASA_API_TOKEN": RASA_TOKEN,
             # No scheduling system: appointments must degrade, not break the page.
@@ -211,6 +218,30 @@ def test_second_escalation_raises_the_open_item_instead_of_duplicating(
     [item] = [i for i in sam.queue() if i["conversation_id"] == conversation]
     assert (item["priority"], item["reason"], item["escalations"]) == ("urgent", "crisis", 2)
     assert item["summary"].startswith("Crisis")
+
+
+def test_simultaneous_escalations_of_one_conversation_make_one_item(
+    console: ConsoleProcess, sam: StaffClient
+) -> None:
+    """The action server's retries and a second escalation can arrive at the same moment."""
+    conversation = f"conv-{uuid.uuid4().hex[:8]}"
+    records = [handoff_record(conversation) for _ in range(6)]
+    sends = [*records, records[0], records[1]]  # two retries of already sent records
+    barrier = threading.Barrier(len(sends))
+    statuses: list[int] = []
+
+    def send(record: dict[str, Any]) -> None:
+        barrier.wait()
+        statuses.append(send_handoff(console, record).status_code)
+
+    threads = [threading.Thread(target=send, args=(r,)) for r in sends]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] * (len(sends) - 1) + [201], statuses
+    [item] = [i for i in sam.queue() if i["conversation_id"] == conversation]
+    assert item["escalations"] == len(records)
 
 
 def test_malformed_handoff_is_refused_with_400(console: ConsoleProcess) -> None:
@@ -547,6 +578,19 @@ def test_a_restart_keeps_the_queue_its_state_and_history(
     assert any(e["action"] == "reply" for e in ada.get("/api/audit").json()["entries"])
     # and a retry of an already delivered record is still recognised
     assert send_handoff(console, claimed).json()["duplicate"] is True
+
+
+def test_the_queue_lives_in_the_configured_database(console: ConsoleProcess) -> None:
+    """CONSOLE_DB_URL is really used (no silent fall-back to a SQLite file in DATA_DIR)."""
+    record = new_item(console)
+    store = Store(console.env["CONSOLE_DB_URL"])
+    try:
+        assert store.open_item_for(record["conversation_id"]) is not None
+        assert {u.username for u in store.list_users()} >= {"ada", "sam", "kim"}
+    finally:
+        store.close()
+    if console.env["CONSOLE_DB_URL"].startswith("postgresql"):
+        assert not list(console.data_dir.glob("*.sqlite3"))
 
 
 def test_create_user_refuses_duplicates_and_short_passwords(console: ConsoleProcess) -> None:
