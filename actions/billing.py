@@ -24,11 +24,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import FhirError, InvoiceRecord
-from actions.clinic_config import ClinicConfig, InsurancePlan
+from actions.clinic_config import ClinicConfig
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, safety_flagged
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
-from actions.matching import find_insurance, normalise
+from actions.matching import normalise
+from actions.plan_names import PlanNamed, identify, plan_in_message
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -229,28 +230,23 @@ SELF_PAY = re.compile(
 )
 
 
-def named_plan(tracker: Tracker, clinic: ClinicConfig) -> tuple[InsurancePlan | None, bool, str]:
-    """``(plan, accepted, name the patient used)`` for the plan in the latest message.
-
-    ``plan`` is None when the patient named a plan that is not on the clinic's lists (then
-    ``name`` is what they called it, if the NLU found it) or named none at all (``name`` "").
-    Only a close match counts, so an unknown plan never gets a false "yes".
-    """
-    entity_values = [
-        str(e.get("value") or "").strip()
-        for e in (tracker.latest_message or {}).get("entities") or []
-        if e.get("entity") == "insurance" and str(e.get("value") or "").strip()
-    ]
-    for value in entity_values:
-        found = find_insurance(value, clinic)
-        if found:
-            return found[0], found[1], value
+def named_plan(tracker: Tracker, clinic: ClinicConfig) -> PlanNamed | None:
+    """The plan named in the latest message (see :mod:`actions.plan_names`), or None."""
     text = latest_text(tracker)
-    if text and not is_button_payload(text):
-        found = find_insurance(text, clinic)
-        if found:
-            return found[0], found[1], found[0].name
-    return None, False, entity_values[0] if entity_values else ""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    if not text:
+        return None
+    if is_button_payload(text):  # a button's plan: its entity value is the whole name
+        values = [str(e.get("value") or "") for e in entities if e.get("entity") == "insurance"]
+        return identify(values[0], clinic) if values and values[0].strip() else None
+    intent, _ = latest_intent(tracker)
+    return plan_in_message(
+        text,
+        entities,
+        clinic,
+        whole_answer=intent == "inform",
+        about_insurance=intent == "billing_insurance",
+    )
 
 
 class ActionCheckInsurance(Action):
@@ -265,15 +261,17 @@ class ActionCheckInsurance(Action):
         clinic = get_clinic()
         facts = billing_facts(clinic)
         accepted_list = join_words([p.name for p in clinic.insurance.accepted])
-        plan, accepted, said = named_plan(tracker, clinic)
+        named = named_plan(tracker, clinic)
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
-        if plan is not None and accepted:
-            dispatcher.utter_message(response="utter_insurance_accepted", plan=plan.name, **facts)
-        elif plan is not None:
+        if named is not None and named.plan is not None and named.accepted:
+            dispatcher.utter_message(
+                response="utter_insurance_accepted", plan=named.plan.name, **facts
+            )
+        elif named is not None and named.plan is not None:
             dispatcher.utter_message(
                 response="utter_insurance_not_accepted",
-                plan=plan.name,
+                plan=named.plan.name,
                 buttons=[staff_button()],
                 **facts,
             )
@@ -288,11 +286,22 @@ class ActionCheckInsurance(Action):
                 buttons=[staff_button()],
                 **facts,
             )
-        elif said or (intent == "inform" and text and not is_button_payload(text)):
+        elif named is not None and named.family is not None:
+            # "Cigna Open Access Plus": the company is on a list, this plan may not be.
+            dispatcher.utter_message(
+                response="utter_insurance_family_accepted"
+                if named.family_accepted
+                else "utter_insurance_family_not_accepted",
+                family=named.family.name,
+                plan=named.said,
+                buttons=[staff_button()],
+                **facts,
+            )
+        elif named is not None or (intent == "inform" and text and not is_button_payload(text)):
             # A plan we do not know: never a guess, always a way to find out.
             dispatcher.utter_message(
                 response="utter_insurance_unknown",
-                plan=said or "that plan",
+                plan=named.said if named is not None else "that plan",
                 buttons=[staff_button()],
                 **facts,
             )

@@ -1,4 +1,4 @@
-"""Find the clinic's own things (practitioners, locations, visit types, plans) in free text.
+"""Find the clinic's own things (practitioners, locations, visit types) in free text.
 
 The NLU model extracts entities too, but names come from ``clinic.yml`` and patients misspell
 them, so the actions match the raw message against the clinic's aliases as well: exact
@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from actions.clinic_config import ClinicConfig, InsurancePlan, Location, Practitioner, VisitType
+from actions.clinic_config import ClinicConfig, Location, Practitioner, VisitType
 
 ANY_WORDS = (
     "anyone",
@@ -110,24 +110,6 @@ def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
     candidates = [(alias, v) for v in clinic.visit_types for alias in [v.name, v.id, *v.aliases]]
     found = _best(text, candidates, fuzzy=0.85)
     return found if isinstance(found, VisitType) else None
-
-
-def find_insurance(text: str, clinic: ClinicConfig) -> tuple[InsurancePlan, bool] | None:
-    """``(plan, accepted)`` for a plan named in ``text``; None when no known plan is named.
-
-    Only a close match counts: an unknown plan must never get a false "yes".
-    """
-    candidates = [
-        (alias, (plan, True))
-        for plan in clinic.insurance.accepted
-        for alias in [plan.name, *plan.aliases]
-    ] + [
-        (alias, (plan, False))
-        for plan in clinic.insurance.not_accepted
-        for alias in [plan.name, *plan.aliases]
-    ]
-    found = _best(text, candidates, fuzzy=0.9)
-    return found if isinstance(found, tuple) else None
 
 
 ORDINALS = {

@@ -37,7 +37,7 @@ ARTIFACT = ROOT / "test-artifacts" / "nlu_holdout.json"
 
 # About 4 points below what the model trained from data/nlu reaches (see the artifact). Raise them
 # when the training data gets better; never lower them to let a change through.
-ACCURACY_FLOORS = {"A": 0.93, "B": 0.92}
+ACCURACY_FLOORS = {"A": 0.94, "B": 0.94}
 
 def load_holdout(name: str) -> list[tuple[str, str]]:
     return intent_examples(HOLDOUT_SETS[name])

@@ -4,17 +4,20 @@ through the Twilio stand-in (as behind a proxy: Twilio signs the public URL)."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import signal
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
 from actions.phone import phone_hash
-from launcher.stack import Stack
+from launcher.stack import Stack, StackConfig, default_services
 from tests.support.channel_helpers import staff_reply, wait_until
-from tests.support.stack_fixtures import RasaClient
+from tests.support.stack_fixtures import RasaClient, require_model
 from tests.support.twilio_standin import (
     ACCOUNT_SID,
     FROM_NUMBER,
@@ -293,3 +296,37 @@ def test_a_repeated_webhook_is_handled_once(
     time.sleep(1.5)
     users = [e for e in rasa.tracker(conversation_of(phone))["events"] if e["event"] == "user"]
     assert len(users) == 1
+
+
+def test_a_message_rasa_crashed_on_is_answered_after_the_restart(
+    tmp_path: Path, stack_config: StackConfig, twilio_standin: TwilioStandIn
+) -> None:
+    """Twilio got its 200, so it will not send again: the inbox must bring the message back."""
+    twilio_env = {k: v for k, v in stack_config.env.items() if k.startswith(("TWILIO_", "SMS_"))}
+    config = StackConfig.for_tests(tmp_path, CHAT_SERVER_URL="", **twilio_env)
+    config.model_path = require_model()
+    parts = ["fhir", "console", "actions", "rasa"]
+    with Stack(config, default_services(config, parts=parts)) as stack:
+        rasa = RasaClient(config.rasa_url, config.env["RASA_API_TOKEN"])
+        phone = new_phone()
+        actions = stack.service("actions").process
+        assert actions is not None
+        os.killpg(actions.pid, signal.SIGSTOP)  # the turn now waits for the action server...
+        try:
+            assert webhook(rasa, phone, "hello").status_code == 200
+            time.sleep(2)
+            rasa_process = stack.service("rasa").process
+            assert rasa_process is not None
+            os.killpg(rasa_process.pid, signal.SIGKILL)  # ...and Rasa dies in the middle of it
+            rasa_process.wait(timeout=10)
+        finally:
+            os.killpg(actions.pid, signal.SIGCONT)
+        assert twilio_standin.sent_to(phone) == []
+
+        assert stack.revive_crashed() == ["rasa"]
+
+        replies = twilio_standin.wait_for(phone, lambda sent: len(sent) >= 1, timeout=60)
+        assert "Maple Grove" in replies[0]
+        time.sleep(1)
+        users = [e for e in rasa.tracker(conversation_of(phone))["events"] if e["event"] == "user"]
+        assert [u["text"] for u in users] == ["hello"]  # answered once, from the inbox

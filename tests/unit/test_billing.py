@@ -308,8 +308,10 @@ def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
         ("do you guys take Molina", "Molina", "Molina"),
         ("is Humana accepted at your clinic", "Humana", "Humana"),
         ("do you take Blue Choice", "Blue Choice", "Blue Choice"),
-        # Answering "which plan?" with a plan the NLU did not tag.
-        ("Oscar Health", None, "that plan"),
+        # Answering "which plan?" with a plan the NLU did not tag: its words are the name.
+        ("Oscar Health", None, "Oscar Health"),
+        # ...and with more than a name: still a way to find out, never a guess.
+        ("the one my work gave me last year, not sure of the name", None, "that plan"),
     ],
 )
 def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: str) -> None:
@@ -317,6 +319,33 @@ def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: 
     message = check_insurance(text, entity, intent=intent)
     assert message["response"] == "utter_insurance_unknown"
     assert message["plan"] == plan
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "response", "family", "plan"),
+    [
+        (
+            "is cigna open access plus accepted",
+            "cigna",
+            "utter_insurance_family_accepted",
+            "Cigna",
+            "cigna open access plus",
+        ),
+        (
+            "do you take Kaiser Senior Advantage",
+            "Kaiser Senior Advantage",
+            "utter_insurance_family_not_accepted",
+            "Kaiser Permanente",
+            "Kaiser Senior Advantage",
+        ),
+    ],
+)
+def test_a_plan_that_carries_a_known_name_gets_a_careful_answer(
+    text: str, entity: str, response: str, family: str, plan: str
+) -> None:
+    message = check_insurance(text, entity)
+    assert (message["response"], message["family"], message["plan"]) == (response, family, plan)
     assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 

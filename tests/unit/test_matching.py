@@ -3,7 +3,6 @@
 import pytest
 
 from actions.matching import (
-    find_insurance,
     find_location,
     find_practitioner,
     find_visit_type,
@@ -62,28 +61,6 @@ def test_find_location(text: str, expected: str | None) -> None:
 def test_find_visit_type(text: str, expected: str | None) -> None:
     found = find_visit_type(text, CLINIC)
     assert (found.id if found else None) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "plan", "accepted"),
-    [
-        ("do you take BCBS?", "Blue Cross Blue Shield", True),
-        ("I have blue cross", "Blue Cross Blue Shield", True),
-        ("medi-cal", "Medi-Cal", True),
-        ("Medi Cal", "Medi-Cal", True),
-        ("united healthcare", "UnitedHealthcare", True),
-        ("kaiser", "Kaiser Permanente", False),
-    ],
-)
-def test_find_insurance(text: str, plan: str, accepted: bool) -> None:
-    found = find_insurance(text, CLINIC)
-    assert found is not None
-    assert (found[0].name, found[1]) == (plan, accepted)
-
-
-@pytest.mark.parametrize("text", ["do you take molina", "I have Humana", "my medical insurance"])
-def test_unknown_insurance_is_never_a_yes(text: str) -> None:
-    assert find_insurance(text, CLINIC) is None
 
 
 LABELS = [

@@ -1,0 +1,319 @@
+"""The health plan a patient named, in their own words, and whether it is one the clinic knows.
+
+The NLU model tags plan names (``insurance`` entity), but an unfamiliar name is often tagged only
+in part ("Zenith [Mutual]") and a known alias can sit inside a longer, different name ("United
+American" is not UnitedHealthcare). So the whole name is read around the tag or the alias, and a
+plan counts as named only when every distinctive word of that name belongs to it: an unknown
+plan must never get a false "yes".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from actions.clinic_config import ClinicConfig, InsurancePlan
+from actions.matching import normalise
+
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*")
+
+# Words that are never part of a plan's name: where a name around a tag or alias stops.
+BOUNDARY_WORDS = frozenset(
+    """
+    i im me my mine we re our ours you your u ya yall y all guys he she his her him they their
+    s t d ll ve m don doesn didn isn aren wasn won cannot cant dont doesnt isnt
+    it its this that these those there here a an the and or but so if as also too just still
+    do does did is are was were be been being am will would can could should shall may might
+    take takes taking took taken accept accepts accepted accepting cover covers covered covering
+    have has had got get gets use uses using on in with for by through thru at to from into
+    about under via per network networks contracted participate participating
+    ok okay fine good alright work works working
+    what which whether who how when where why any some all other another same new old current
+    hi hello hey please pls plz thanks thank question asking ask wondering wonder know
+    clinic clinics office offices practice doctor doctors visit visits appointment
+    insurance insurances insurer provider carrier coverage card cards
+    yes no not nope yeah yep sure
+    now currently right today switched changed change job employer
+    mom mother dad father husband wife son daughter kid kids child children baby partner
+    grandma grandpa grandmother grandfather parents brother sister aunt uncle
+    member members patient patients subscriber holder
+    bill bills billed billing charge charged pay paid says said say one ones called named
+    questions problem problems seen see checkup appt book make
+    file record records account list self cash aceptan acepta aceptar tengo tienen seguro
+    """.split()
+)
+
+# Words a plan's name can carry without changing which plan it is ("Aetna PPO", "Medicare
+# Part B"): they neither make nor break a match. Everything else is distinctive.
+GENERIC_WORDS = frozenset(
+    """
+    ppo hmo epo pos hsa hdhp plan plans insurance health healthcare medical coverage card
+    supplement supplemental part a b c d of the gold silver bronze platinum basic
+    individual family group employer marketplace exchange obamacare aca
+    """.split()
+)
+
+MAX_NAME_TOKENS = 6
+
+
+@dataclass(frozen=True)
+class PlanNamed:
+    """What the patient called their plan, and the clinic's plan it is (if it is one)."""
+
+    said: str
+    plan: InsurancePlan | None = None
+    accepted: bool = False
+    # Not one of the clinic's plans, but it carries one's name ("Cigna Open Access Plus",
+    # "Humana Medicare Advantage"): maybe a plan of that company, maybe not. Never a yes.
+    family: InsurancePlan | None = None
+    family_accepted: bool = False
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+
+
+def _is_boundary(token: str) -> bool:
+    if re.search(r"['’]s$", token, re.IGNORECASE):  # "my daughter's Medi-Cal": a person's
+        return True
+    words = normalise(token).split()
+    return not words or all(w in BOUNDARY_WORDS or _misspelt_insurance(w) for w in words)
+
+
+def _misspelt_insurance(word: str) -> bool:
+    return len(word) >= 7 and difflib.SequenceMatcher(None, word, "insurance").ratio() >= 0.8
+
+
+def _has_case(text: str) -> bool:
+    """Whether capitals tell names apart here (not an all-lower or all-caps message)."""
+    return any(c.isupper() for c in text) and any(c.islower() for c in text)
+
+
+def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, last: int) -> str:
+    """Grow ``tokens[first..last]`` over neighbouring name words (not across punctuation; where
+    the patient uses capitals, only over capitalised words: "do you bill Blue Shield")."""
+    cased = _has_case(text)
+
+    def joined(left: int, right: int) -> bool:
+        return text[tokens[left][1] : tokens[right][0]].strip() == ""
+
+    def name_word(i: int) -> bool:
+        token = tokens[i][2]
+        if _is_boundary(token):
+            return False
+        if not cased or any(c.isupper() for c in token):
+            return True
+        # "Blue Cross of Idaho": a lower-case "of" between capitalised words
+        return normalise(token) == "of" and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
+
+    while first <= last and _is_boundary(tokens[first][2]):
+        first += 1
+    while last >= first and _is_boundary(tokens[last][2]):
+        last -= 1
+    if first > last:
+        return ""
+    while (
+        first > 0
+        and last - first + 1 < MAX_NAME_TOKENS
+        and joined(first - 1, first)
+        and name_word(first - 1)
+    ):
+        first -= 1
+    while (
+        last < len(tokens) - 1
+        and last - first + 1 < MAX_NAME_TOKENS
+        and joined(last, last + 1)
+        and name_word(last + 1)
+    ):
+        last += 1
+    # "of" joins words inside a name ("Blue Cross of Idaho"), never ends one.
+    while last > first and normalise(tokens[last][2]) == "of":
+        last -= 1
+    return text[tokens[first][0] : tokens[last][1]].rstrip(".-'’")
+
+
+def name_around(text: str, start: int, end: int) -> str:
+    """The whole plan name that the characters ``text[start:end]`` are part of ("" if none)."""
+    tokens = _tokens(text)
+    inside = [i for i, (s, e, _) in enumerate(tokens) if s < end and e > start]
+    return _name_between(text, tokens, inside[0], inside[-1]) if inside else ""
+
+
+def _aliases(plan: InsurancePlan) -> list[list[str]]:
+    return [normalise(alias).split() for alias in [plan.name, *plan.aliases]]
+
+
+def _typo_of(word: str, known: str) -> bool:
+    """The same word, or a typo of it ("aetan"); not a different word that looks alike
+    ("Medica" is not Medicaid)."""
+    if word == known:
+        return True
+    return (
+        len(word) >= 4
+        and len(known) >= 4
+        and known not in GENERIC_WORDS
+        and abs(len(word) - len(known)) <= 1
+        and difflib.SequenceMatcher(None, word, known).ratio() >= 0.8
+    )
+
+
+def _contains_alias(words: list[str], alias: list[str]) -> bool:
+    """``alias`` word for word (typos allowed), or run together or apart ("bluecross",
+    "united healthcare")."""
+    size = len(alias)
+    if any(
+        all(_typo_of(w, a) for w, a in zip(words[i : i + size], alias, strict=True))
+        for i in range(len(words) - size + 1)
+    ):
+        return True
+    joined = "".join(alias)
+    return any(
+        "".join(words[i:j]) == joined
+        for i in range(len(words))
+        for j in range(i + 1, min(len(words), i + 4) + 1)
+    )
+
+
+def _plans(clinic: ClinicConfig) -> list[tuple[InsurancePlan, bool]]:
+    return [(p, True) for p in clinic.insurance.accepted] + [
+        (p, False) for p in clinic.insurance.not_accepted
+    ]
+
+
+def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
+    """The clinic's plan called ``name``, only if every distinctive word of ``name`` is its own;
+    else the plan whose name it carries (``family``), if any."""
+    words = normalise(name).split()
+    distinctive = [w for w in words if w not in GENERIC_WORDS]
+    if not distinctive:
+        return PlanNamed(name)
+    best: tuple[int, InsurancePlan, bool] | None = None
+    family: tuple[int, InsurancePlan, bool] | None = None
+    for plan, accepted in _plans(clinic):
+        aliases = _aliases(plan)
+        if not any(_contains_alias(words, a) for a in aliases):
+            continue
+        known = {w for alias in aliases for w in alias} | {"".join(a) for a in aliases}
+        covered = sum(any(_typo_of(w, k) for k in known) for w in distinctive)
+        if covered == len(distinctive):  # no word that belongs to none of its names
+            if best is None or covered > best[0]:
+                best = (covered, plan, accepted)
+        elif family is None or covered > family[0]:
+            family = (covered, plan, accepted)
+    if best is not None:
+        return PlanNamed(name, best[1], best[2])
+    if family is not None:
+        return PlanNamed(name, family=family[1], family_accepted=family[2])
+    return PlanNamed(name)
+
+
+def _alias_spans(text: str, clinic: ClinicConfig) -> list[tuple[int, int]]:
+    """Token ranges of ``text`` where a known plan alias is written (longest first)."""
+    tokens = _tokens(text)
+    flat: list[tuple[str, int]] = [
+        (word, i) for i, (_, _, tok) in enumerate(tokens) for word in normalise(tok).split()
+    ]
+    words = [w for w, _ in flat]
+    spans: list[tuple[int, int, int]] = []
+    for plan, _ in _plans(clinic):
+        for alias in [plan.name, *plan.aliases]:
+            target = normalise(alias).split()
+            size = len(target)
+            for i in range(len(words) - size + 1):
+                window = words[i : i + size]
+                exact = window == target
+                near = (
+                    len(" ".join(target)) >= 4
+                    and difflib.SequenceMatcher(None, " ".join(window), " ".join(target)).ratio()
+                    >= 0.9
+                )
+                if exact or near:
+                    spans.append((size, flat[i][1], flat[i + size - 1][1]))
+    return [(first, last) for _, first, last in sorted(spans, reverse=True)]
+
+
+# In a question about insurance, the words right after these name the plan ("do you take
+# sunflower", "I'm on Quartz", "my card says Sierra Health")...
+CUES_BEFORE = frozenset(
+    "accept accepts accepting take takes taking use using on have got says".split()
+)
+# ...and so do the words right before these ("is sendero accepted", "Prominence taken?").
+CUES_AFTER = frozenset("accepted taken ok okay".split())
+
+
+def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
+    """Plan names a question about insurance gives by its wording, when the NLU tagged none."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if _is_boundary(tokens[i][2]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and not _is_boundary(tokens[j + 1][2]):
+            if text[tokens[j][1] : tokens[j + 1][0]].strip():
+                break
+            j += 1
+        runs.append((i, j))
+        i = j + 1
+    names = []
+    for first, last in runs:
+        before = normalise(tokens[first - 1][2]) if first > 0 else ""
+        after = normalise(tokens[last + 1][2]) if last + 1 < len(tokens) else ""
+        gap_after = (
+            text[tokens[last][1] : tokens[last + 1][0]] if after else text[tokens[last][1] :]
+        )
+        opens_question = first == 0 and any(c in gap_after for c in "?,-—:")
+        in_network = (
+            after == "in"
+            and last + 2 < len(tokens)
+            and normalise(tokens[last + 2][2]).startswith("network")
+        )
+        cued = before in CUES_BEFORE or after in CUES_AFTER or in_network or opens_question
+        if cued and last - first < MAX_NAME_TOKENS:
+            names.append(text[tokens[first][0] : tokens[last][1]].rstrip(".-'’"))
+    return names
+
+
+def plan_in_message(
+    text: str,
+    entities: list[dict[str, Any]],
+    clinic: ClinicConfig,
+    whole_answer: bool = False,
+    about_insurance: bool = False,
+) -> PlanNamed | None:
+    """The plan named in a message: around the NLU's ``insurance`` tags, else around a known
+    alias, else by the wording of a question ``about_insurance`` ("do you take <name>"), else
+    (``whole_answer``: the message answers "which plan?") the message's own words. None when no
+    plan is named."""
+    tokens = _tokens(text)
+    names: list[str] = []
+    for entity in entities:
+        value = str(entity.get("value") or "").strip()
+        if entity.get("entity") != "insurance" or not value:
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            found = text.lower().find(value.lower())
+            start, end = (found, found + len(value)) if found >= 0 else (None, None)
+        names.append(name_around(text, start, end) if start is not None else value)
+    if not names:
+        names = [
+            _name_between(text, tokens, first, last) for first, last in _alias_spans(text, clinic)
+        ]
+    if not names and about_insurance:
+        names = _cued_names(text, tokens)
+    if not names and whole_answer and 0 < len(tokens) <= MAX_NAME_TOKENS:
+        names = [_name_between(text, tokens, 0, len(tokens) - 1)]
+    named = [identify(n, clinic) for n in names if n]
+    named = [
+        n for n in named if n.plan or any(w not in GENERIC_WORDS for w in normalise(n.said).split())
+    ]
+    if not named:
+        return None
+    return next(
+        (n for n in named if n.plan is not None),
+        next((n for n in named if n.family is not None), named[0]),
+    )

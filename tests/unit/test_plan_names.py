@@ -1,0 +1,153 @@
+"""Which plan a patient named: the whole name around a tag or alias, and never a false "yes"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from actions.plan_names import identify, name_around, plan_in_message
+from actions.settings import get_clinic
+
+CLINIC = get_clinic()
+
+
+def tag(text: str, part: str) -> dict[str, Any]:
+    """An ``insurance`` entity over ``part`` of ``text``, as the NLU model reports it."""
+    start = text.index(part)
+    return {"entity": "insurance", "value": part, "start": start, "end": start + len(part)}
+
+
+@pytest.mark.parametrize(
+    ("text", "part", "name"),
+    [
+        ("do you accept Zenith Mutual?", "Mutual", "Zenith Mutual"),
+        ("is Alignment Health accepted at your clinic", "Health", "Alignment Health"),
+        ("do you take L.A. Care", "Care", "L.A. Care"),
+        ("does the clinic accept highmark insurance", "highmark", "highmark"),
+        ("I have blue cross through my job", "blue cross", "blue cross"),
+        ("my mom has Medicare and a supplement", "Medicare", "Medicare"),
+        ("do you take Blue Cross of Idaho?", "Blue Cross", "Blue Cross of Idaho"),
+        # a comma ends a name: "Premera" is not "Premera, Aetna"
+        ("I have Premera, is that ok", "Premera", "Premera"),
+        # a tag that took a word too many is trimmed
+        ("do you take my Molina", "my Molina", "Molina"),
+        ("do you take my daughter's medi cal", "medi cal", "medi cal"),
+        ("Cigna subscriber since 2019, are you in network", "Cigna", "Cigna"),
+        ("would Premera be taken at your office", "Premera", "Premera"),
+    ],
+)
+def test_the_whole_name_around_a_tag(text: str, part: str, name: str) -> None:
+    start = text.index(part)
+    assert name_around(text, start, start + len(part)) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "plan", "accepted"),
+    [
+        ("BCBS", "Blue Cross Blue Shield", True),
+        ("Anthem Blue Cross PPO", "Blue Cross Blue Shield", True),
+        ("medi cal", "Medi-Cal", True),
+        ("Medicare Part B", "Medicare", True),
+        ("united", "UnitedHealthcare", True),
+        ("aetan", "Aetna", True),  # a typo of a known plan
+        ("bluecross", "Blue Cross Blue Shield", True),  # an alias run together
+        ("United Health Care", "UnitedHealthcare", True),  # ...or apart
+        ("Kaiser HMO", "Kaiser Permanente", False),
+    ],
+)
+def test_known_plans_by_any_of_their_names(name: str, plan: str, accepted: bool) -> None:
+    named = identify(name, CLINIC)
+    assert named.plan is not None
+    assert (named.plan.name, named.accepted) == (plan, accepted)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "United American",  # contains the alias "united", is another company
+        "Humana Medicare Advantage",  # contains "medicare advantage", is Humana's plan
+        "Aetna Better Health",
+        "Medica",  # looks like Medicaid / Medicare, is neither
+        "Blue Choice",
+        "Zenith Mutual",
+        "PPO",  # no plan at all
+        "Care",  # a word of "medical managed care" and "tri care", not a plan's name
+        "Blue",
+    ],
+)
+def test_a_longer_or_different_name_is_never_a_yes(name: str) -> None:
+    assert identify(name, CLINIC).plan is None
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "accepted"),
+    [
+        ("Cigna Open Access Plus", "Cigna", True),
+        ("Tricare Prime", "TRICARE", True),
+        ("United American", "UnitedHealthcare", True),
+        ("Humana Medicare Advantage", "Medicare", True),
+        ("Kaiser Senior Advantage", "Kaiser Permanente", False),
+    ],
+)
+def test_a_name_that_carries_a_known_plan_is_its_family_not_the_plan(
+    name: str, family: str, accepted: bool
+) -> None:
+    named = identify(name, CLINIC)
+    assert named.plan is None and named.family is not None
+    assert (named.family.name, named.family_accepted) == (family, accepted)
+
+
+@pytest.mark.parametrize("name", ["Medica", "Zenith Mutual", "Blue Choice"])
+def test_an_unrelated_name_has_no_family(name: str) -> None:
+    assert identify(name, CLINIC).family is None
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "said", "plan"),
+    [
+        ("do you accept Zenith Mutual?", [("Mutual",)], "Zenith Mutual", None),
+        ("do you take United American insurance", [], "United American", None),
+        ("do you take united", [], "united", "UnitedHealthcare"),
+        ("is my BCBS plan in network", [], "BCBS", "Blue Cross Blue Shield"),
+        ("do you take Kaiser", [("Kaiser",)], "Kaiser", "Kaiser Permanente"),
+    ],
+)
+def test_plan_in_a_question(
+    text: str, entities: list[tuple[str]], said: str, plan: str | None
+) -> None:
+    named = plan_in_message(text, [tag(text, e[0]) for e in entities], CLINIC)
+    assert named is not None
+    assert named.said == said
+    assert (named.plan.name if named.plan else None) == plan
+
+
+def test_an_entity_without_offsets_is_found_in_the_text() -> None:
+    named = plan_in_message(
+        "do you take Zenith Mutual", [{"entity": "insurance", "value": "Zenith"}], CLINIC
+    )
+    assert named is not None and named.said == "Zenith Mutual" and named.plan is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [("Oscar Health", "Oscar Health"), ("it's premera", "premera"), ("we have Devoted", "Devoted")],
+)
+def test_a_short_answer_to_which_plan_is_the_name(answer: str, said: str) -> None:
+    named = plan_in_message(answer, [], CLINIC, whole_answer=True)
+    assert named is not None and named.said == said and named.plan is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you take my insurance",
+        "what insurance do you accept",
+        "do you accept HMO insurance",
+        "I don't have insurance, can I still be seen",
+        "is a pap smear covered by my insurance",
+    ],
+)
+def test_no_plan_named(text: str) -> None:
+    assert plan_in_message(text, [], CLINIC) is None
+    assert plan_in_message(text, [], CLINIC, whole_answer=True) is None
