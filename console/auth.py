@@ -15,8 +15,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -118,34 +116,3 @@ def bearer_ok(header: str | None, secret: str) -> bool:
     if not secret or not header or not header.startswith("Bearer "):
         return False
     return hmac.compare_digest(header[len("Bearer ") :].encode(), secret.encode())
-
-
-class LoginThrottle:
-    """After ``limit`` failed logins for one name within ``window`` seconds, refuse for a while.
-
-    In memory: a restart forgets, which is acceptable for slowing down password guessing.
-    """
-
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, username: str, now: float) -> list[float]:
-        times = [t for t in self._failures.get(username, []) if t > now - self.window]
-        self._failures[username] = times
-        return times
-
-    def blocked(self, username: str, now: float | None = None) -> bool:
-        with self._lock:
-            return len(self._recent(username.lower(), now or time.time())) >= self.limit
-
-    def failed(self, username: str, now: float | None = None) -> None:
-        with self._lock:
-            now = now or time.time()
-            self._recent(username.lower(), now).append(now)
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username.lower(), None)

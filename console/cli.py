@@ -80,6 +80,8 @@ def set_password(args: argparse.Namespace) -> int:
         print(f"No user {args.name!r}.")
         return 1
     store.set_password(args.name, auth.hash_password(_read_password(args.password_stdin)))
+    # Audited, and it lifts a lock-out after failed logins (Store.failed_logins).
+    store.log(store.user_by_name(args.name), "password_set", detail="command line")
     print(f"Password changed for {args.name!r}; their open sessions were logged out.")
     return 0
 

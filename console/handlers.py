@@ -24,6 +24,9 @@ from console.store import Session, User
 logger = logging.getLogger("console")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# After this many failed logins to one account within the window, refuse it for a while.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_S = 900.0
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -141,16 +144,15 @@ async def login(request: web.Request) -> web.Response:
     console = _console(request)
     body: LoginIn = await _body(request, LoginIn)
     name = body.username.strip()
-    if console.throttle.blocked(name):
+    since = time.time() - LOGIN_FAILURE_WINDOW_S
+    if await console.db(console.store.failed_logins, name, since) >= LOGIN_FAILURE_LIMIT:
         return error(429, "Too many failed attempts. Wait 15 minutes or ask an admin.")
     user = await console.db(console.store.user_by_name, name)
     stored = user.password_hash if user is not None and not user.disabled else None
     ok = await console.db(auth.verify_or_waste_time, body.password, stored)
     if not ok or user is None:
-        console.throttle.failed(name)
         await console.db(console.store.log, user, "login_failed")
         return error(401, "Wrong user name or password.")
-    console.throttle.succeeded(name)
     old: Session | None = request.get("session")
     if old is not None:
         # A new session id at login: a session planted before login is worthless after it.

@@ -104,7 +104,6 @@ class Console:
         self.store = store or Store(config.db_url)
         self.rasa = RasaApi(config.rasa_url, config.rasa_token)
         self.hub = EventHub()
-        self.throttle = auth.LoginThrottle()
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="console-db")
         self._tasks: set[asyncio.Task[None]] = set()
         self._canned: tuple[float, list[dict[str, str]]] = (-1.0, [])

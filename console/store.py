@@ -629,6 +629,26 @@ class Store:
                 )
             )
 
+    def failed_logins(self, username: str, since: float) -> int:
+        """Failed logins to this account since ``since`` and since its last good login or new
+        password: what slows down password guessing, kept in the audit log so that a restart
+        does not reset it and every console process sees the same count."""
+        with self.engine.connect() as conn:
+            name = func.lower(audit.c.username) == username.strip().lower()
+            last_login = conn.execute(
+                select(func.max(audit.c.at)).where(
+                    and_(name, audit.c.action.in_(("login", "password_set")))
+                )
+            ).scalar_one()
+            after = max(since, last_login or 0.0)
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(audit)
+                    .where(and_(name, audit.c.action == "login_failed", audit.c.at > after))
+                ).scalar_one()
+            )
+
     def log_view(self, user: User, item: dict[str, Any], within: float = 600.0) -> None:
         """Audit a view once per ``within`` seconds per person and conversation (the page
         re-reads an open conversation on every new message)."""

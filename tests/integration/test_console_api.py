@@ -5,6 +5,8 @@ runs twice: on SQLite (the default) and on a real PostgreSQL server (``CONSOLE_D
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -16,8 +18,9 @@ import pytest
 import requests
 
 from console.store import Store
-from launcher.stack import free_port
+from launcher.stack import ROOT, free_port
 from tests.support.console import (
+    STAFF_PASSWORD,
     ConsoleProcess,
     StaffClient,
     create_user,
@@ -154,6 +157,36 @@ def test_login_needs_the_right_password_and_a_csrf_token(console: ConsoleProcess
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert response.json()["user"]["display_name"] == "Sam R."
+
+
+def test_repeated_wrong_passwords_lock_the_account_across_a_restart_until_reset(
+    console: ConsoleProcess,
+) -> None:
+    name = f"lee{uuid.uuid4().hex[:6]}"
+    assert create_user(console.env, name).returncode == 0
+    client = StaffClient(console.url)
+    client.start_session()
+    for _ in range(5):
+        wrong = client.post("/api/login", {"username": name, "password": "guess guess guess"})
+        assert wrong.status_code == 401
+    assert client.login(name).status_code == 429  # even with the right password now
+    assert StaffClient(console.url).login("sam").status_code == 200  # only that account
+
+    console.restart()
+    assert StaffClient(console.url).login(name).status_code == 429
+
+    reset = subprocess.run(
+        [sys.executable, "-m", "console", "set-password", name, "--password-stdin"],
+        input=STAFF_PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        env=console.env,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert reset.returncode == 0, reset.stdout + reset.stderr
+    assert StaffClient(console.url).login(name).status_code == 200
 
 
 def test_state_changing_calls_need_the_csrf_token(

@@ -1,8 +1,11 @@
-"""The console's pure parts: queue order, wait estimates and notices, passwords, cookies, CSRF."""
+"""The console's small parts: queue order, wait estimates and notices, passwords, cookies, CSRF,
+the failed-login count."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,6 +15,7 @@ from console import auth
 from console.canned import load_canned_replies
 from console.queue import estimated_wait_minutes, queue_notice, reason_label, sort_key
 from console.rasa_api import transcript
+from console.store import Store
 
 TZ = ZoneInfo("America/Los_Angeles")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
@@ -137,16 +141,20 @@ def test_bearer_check_refuses_an_empty_secret() -> None:
     assert not auth.bearer_ok(None, "s3cret")
 
 
-def test_login_throttle_blocks_after_repeated_failures() -> None:
-    throttle = auth.LoginThrottle(limit=3, window=60)
+def test_failed_logins_count_since_the_last_good_login_or_new_password(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
+    sam = store.create_user("sam", "Sam R.", "staff", "not-a-real-hash")
     for _ in range(3):
-        assert not throttle.blocked("Sam", now=100)
-        throttle.failed("Sam", now=100)
-    assert throttle.blocked("sam", now=110)
-    assert not throttle.blocked("sam", now=200)  # the window passed
-    throttle.failed("kim", now=100)
-    throttle.succeeded("kim")
-    assert not throttle.blocked("kim", now=100)
+        store.log(sam, "login_failed")
+    assert store.failed_logins("SAM ", since=0) == 3
+    assert store.failed_logins("sam", since=time.time() + 1) == 0  # older than the window
+    assert store.failed_logins("kim", since=0) == 0
+    store.log(sam, "login")
+    assert store.failed_logins("sam", since=0) == 0
+    store.log(sam, "login_failed")
+    store.log(sam, "password_set")
+    assert store.failed_logins("sam", since=0) == 0
+    store.close()
 
 
 # --- transcript and canned replies ---------------------------------------------------------------
