@@ -55,7 +55,8 @@ system-deps:
 	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
 	  echo "Installing Debian packages for the tests: $(strip $(SYSTEM_PACKAGES))"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES); fi
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    $(SYSTEM_PACKAGES); fi
 
 # npm packages: the Medplum FHIR server the client is tested against (exact versions, lockfile).
 node-deps: tests/peer/medplum/node_modules/.package-lock.json
