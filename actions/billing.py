@@ -249,6 +249,39 @@ def named_plan(tracker: Tracker, clinic: ClinicConfig) -> PlanNamed | None:
     )
 
 
+def answer_plan(dispatcher: CollectingDispatcher, named: PlanNamed, clinic: ClinicConfig) -> None:
+    """What the clinic knows about the plan the patient named: yes, a kind no, a careful "can't
+    tell" or "we can check". Never a false yes; every answer but the yes offers billing staff."""
+    facts = billing_facts(clinic)
+    if named.plan is not None and named.accepted:
+        dispatcher.utter_message(response="utter_insurance_accepted", plan=named.plan.name, **facts)
+    elif named.plan is not None:
+        dispatcher.utter_message(
+            response="utter_insurance_not_accepted",
+            plan=named.plan.name,
+            buttons=[staff_button()],
+            **facts,
+        )
+    elif named.family is not None:
+        # "Cigna Open Access Plus": the company is on a list, this plan may not be.
+        dispatcher.utter_message(
+            response="utter_insurance_family_accepted"
+            if named.family_accepted
+            else "utter_insurance_family_not_accepted",
+            family=named.family.name,
+            plan=named.said,
+            buttons=[staff_button()],
+            **facts,
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_insurance_unknown",
+            plan=named.said,
+            buttons=[staff_button()],
+            **facts,
+        )
+
+
 class ActionCheckInsurance(Action):
     """Is a plan accepted? From ``clinic.yml``: yes / a kind no / "we can check" / which plan?"""
 
@@ -264,17 +297,8 @@ class ActionCheckInsurance(Action):
         named = named_plan(tracker, clinic)
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
-        if named is not None and named.plan is not None and named.accepted:
-            dispatcher.utter_message(
-                response="utter_insurance_accepted", plan=named.plan.name, **facts
-            )
-        elif named is not None and named.plan is not None:
-            dispatcher.utter_message(
-                response="utter_insurance_not_accepted",
-                plan=named.plan.name,
-                buttons=[staff_button()],
-                **facts,
-            )
+        if named is not None and (named.plan is not None or named.family is not None):
+            answer_plan(dispatcher, named, clinic)
         elif SELF_PAY.search(normalise(text)):
             clinic_billing = clinic.billing
             dispatcher.utter_message(
@@ -286,25 +310,10 @@ class ActionCheckInsurance(Action):
                 buttons=[staff_button()],
                 **facts,
             )
-        elif named is not None and named.family is not None:
-            # "Cigna Open Access Plus": the company is on a list, this plan may not be.
-            dispatcher.utter_message(
-                response="utter_insurance_family_accepted"
-                if named.family_accepted
-                else "utter_insurance_family_not_accepted",
-                family=named.family.name,
-                plan=named.said,
-                buttons=[staff_button()],
-                **facts,
-            )
-        elif named is not None or (intent == "inform" and text and not is_button_payload(text)):
-            # A plan we do not know: never a guess, always a way to find out.
-            dispatcher.utter_message(
-                response="utter_insurance_unknown",
-                plan=named.said if named is not None else "that plan",
-                buttons=[staff_button()],
-                **facts,
-            )
+        elif named is not None:
+            answer_plan(dispatcher, named, clinic)  # a plan we do not know: we can check
+        elif intent == "inform" and text and not is_button_payload(text):
+            answer_plan(dispatcher, PlanNamed("that plan"), clinic)
         elif tracker.active_loop_name:
             # In the middle of a form, which asks its own question next: the list, no question.
             dispatcher.utter_message(response="utter_insurance_list", plans=accepted_list, **facts)

@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.billing import answer_plan
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
@@ -31,6 +32,7 @@ from actions.matching import (
     parse_choice,
     wants_anyone,
 )
+from actions.plan_names import plan_in_message
 from actions.settings import get_clinic
 from actions.slot_search import find_offers, request_from_slots
 
@@ -155,6 +157,12 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
         if requested in ("verify_name", "verify_dob", "new_phone"):
             return self.extract_identity(dispatcher, tracker, slots, requested, new_patient=is_new)
+
+        if requested is None and intent == "book_appointment" and not is_button_payload(text):
+            # "I'd like a check-up, I have Kaiser": answer the insurance half before booking.
+            named = plan_in_message(text, entities, clinic)
+            if named is not None:
+                answer_plan(dispatcher, named, clinic)
 
         if requested == "patient_status" or (not slots.get("patient_status") and text):
             status = _patient_status(text, intent, requested == "patient_status")

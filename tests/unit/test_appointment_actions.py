@@ -78,6 +78,40 @@ def test_everything_in_one_message() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "entities", "response", "plan"),
+    [
+        (
+            "I'd like a physical, I have Kaiser",
+            [],
+            "utter_insurance_not_accepted",
+            "Kaiser Permanente",
+        ),
+        ("book me a flu shot, we have aetna", [], "utter_insurance_accepted", "Aetna"),
+        (
+            "can I book a visit? I have Zenith Mutual",
+            [{"entity": "insurance", "value": "Zenith Mutual"}],
+            "utter_insurance_unknown",
+            "Zenith Mutual",
+        ),
+    ],
+)
+def test_a_plan_named_when_asking_to_book_is_answered_first(
+    text: str, entities: list[dict[str, Any]], response: str, plan: str
+) -> None:
+    events, dispatcher = run_booking(text, intent="book_appointment", entities=entities)
+    [message] = dispatcher.messages
+    assert (message["response"], message["plan"]) == (response, plan)
+    assert SlotSet("requested_slot", "patient_status") in events  # and the booking goes on
+
+
+def test_a_plan_is_answered_only_when_the_booking_starts() -> None:
+    _, dispatcher = run_booking(
+        "I have Kaiser", intent="book_appointment", slots={"requested_slot": "visit_type"}
+    )
+    assert not [m for m in dispatcher.messages if "insurance" in (m["response"] or "")]
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "status"),
     [
         ("yes", "affirm", "returning"),
