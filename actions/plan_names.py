@@ -147,12 +147,13 @@ def _aliases(plan: InsurancePlan) -> list[list[str]]:
 
 def _typo_of(word: str, known: str) -> bool:
     """The same word, or a typo of it ("aetan"); not a different word that looks alike
-    ("Medica" is not Medicaid)."""
+    ("Medica" is not Medicaid, and "medical" is a word of its own, not a typo of Medicare)."""
     if word == known:
         return True
     return (
         len(word) >= 4
         and len(known) >= 4
+        and word not in GENERIC_WORDS
         and known not in GENERIC_WORDS
         and abs(len(word) - len(known)) <= 1
         and difflib.SequenceMatcher(None, word, known).ratio() >= 0.8
@@ -171,6 +172,7 @@ def _contains_alias(words: list[str], alias: list[str]) -> bool:
     joined = "".join(alias)
     return any(
         "".join(words[i:j]) == joined
+        and not (j == i + 1 and words[i] in GENERIC_WORDS)  # "medical" is not "medi cal"
         for i in range(len(words))
         for j in range(i + 1, min(len(words), i + 4) + 1)
     )

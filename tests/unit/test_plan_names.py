@@ -98,7 +98,7 @@ def test_a_name_that_carries_a_known_plan_is_its_family_not_the_plan(
     assert (named.family.name, named.family_accepted) == (family, accepted)
 
 
-@pytest.mark.parametrize("name", ["Medica", "Zenith Mutual", "Blue Choice"])
+@pytest.mark.parametrize("name", ["Medica", "Zenith Mutual", "Blue Choice", "Medical Mutual"])
 def test_an_unrelated_name_has_no_family(name: str) -> None:
     assert identify(name, CLINIC).family is None
 
