@@ -93,6 +93,14 @@ def test_bad_clinic_file_stops_the_action_server(tmp_path: Path) -> None:
     assert "locations[1].hours: mon: expected 'HH:MM-HH:MM' or 'closed'" in done.stderr
 
 
+def handed_to_billing(rasa: RasaClient, receiver: HandoffReceiver, conversation: str) -> dict:
+    """The conversation is paused and its one handoff record went to billing staff."""
+    assert rasa.tracker(conversation)["paused"] is True
+    [record] = [r for r in receiver.records if r["conversation_id"] == conversation]
+    assert record["team"] == "billing"
+    return record
+
+
 def test_dispute_asks_what_happened_then_goes_to_billing_staff(
     rasa: RasaClient, handoff_receiver: HandoffReceiver
 ) -> None:
@@ -100,9 +108,8 @@ def test_dispute_asks_what_happened_then_goes_to_billing_staff(
     asked = joined(rasa.say(conversation, "I want to dispute a charge"))
     assert "what happened" in asked
     rasa.say(conversation, "They billed me for a flu shot I never got")
-    assert rasa.tracker(conversation)["paused"] is True
-    [record] = [r for r in handoff_receiver.records if r["conversation_id"] == conversation]
-    assert (record["reason"], record["team"]) == ("billing_dispute", "billing")
+    record = handed_to_billing(rasa, handoff_receiver, conversation)
+    assert record["reason"] == "billing_dispute"
     assert 'About the bill: "They billed me for a flu shot I never got"' in record["summary"]
 
 
@@ -117,9 +124,8 @@ def test_unknown_plan_offers_billing_staff_and_the_button_reaches_them(
     offered = [b for r in replies for b in r.get("buttons") or []]
     [button] = [b for b in offered if b["title"] == "Talk to billing staff"]
     rasa.say(conversation, button["payload"])
-    assert rasa.tracker(conversation)["paused"] is True
-    [record] = [r for r in handoff_receiver.records if r["conversation_id"] == conversation]
-    assert (record["reason"], record["team"]) == ("billing_question", "billing")
+    record = handed_to_billing(rasa, handoff_receiver, conversation)
+    assert record["reason"] == "billing_question"
     assert "Zenith Mutual" in record["summary"]
 
 
