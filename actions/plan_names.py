@@ -136,7 +136,10 @@ def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, las
 
 def name_around(text: str, start: int, end: int) -> str:
     """The whole plan name that the characters ``text[start:end]`` are part of ("" if none)."""
-    tokens = _tokens(text)
+    return _name_around(text, _tokens(text), start, end)
+
+
+def _name_around(text: str, tokens: list[tuple[int, int, str]], start: int, end: int) -> str:
     inside = [i for i, (s, e, _) in enumerate(tokens) if s < end and e > start]
     return _name_between(text, tokens, inside[0], inside[-1]) if inside else ""
 
@@ -300,7 +303,7 @@ def plan_in_message(
         if not isinstance(start, int) or not isinstance(end, int):
             found = text.lower().find(value.lower())
             start, end = (found, found + len(value)) if found >= 0 else (None, None)
-        names.append(name_around(text, start, end) if start is not None else value)
+        names.append(_name_around(text, tokens, start, end) if start is not None else value)
     if not names:
         names = [
             _name_between(text, tokens, first, last) for first, last in _alias_spans(text, clinic)
