@@ -148,9 +148,25 @@ def _aliases(plan: InsurancePlan) -> list[list[str]]:
     return [normalise(alias).split() for alias in [plan.name, *plan.aliases]]
 
 
+def _edits(a: str, b: str) -> int:
+    """Typing slips between two words: letters left out, added, changed or swapped."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, prev2[j - 2] + 1)
+            row.append(cost)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
 def _typo_of(word: str, known: str) -> bool:
-    """The same word, or a typo of it ("aetan"); not a different word that looks alike
-    ("Medica" is not Medicaid, and "medical" is a word of its own, not a typo of Medicare)."""
+    """The same word, or one slip away from it ("aetan", "cigma"; two in a long word); not a
+    different word that looks alike ("Medica" is not Medicaid, "HealthNow" is not Health Net,
+    "UnitedHealthOne" is not UnitedHealthcare, and "medical" is a word of its own)."""
     if word == known:
         return True
     return (
@@ -158,8 +174,7 @@ def _typo_of(word: str, known: str) -> bool:
         and len(known) >= 4
         and word not in GENERIC_WORDS
         and known not in GENERIC_WORDS
-        and abs(len(word) - len(known)) <= 1
-        and difflib.SequenceMatcher(None, word, known).ratio() >= 0.8
+        and _edits(word, known) <= (2 if len(known) >= 12 else 1)
     )
 
 
@@ -187,11 +202,23 @@ def _plans(clinic: ClinicConfig) -> list[tuple[InsurancePlan, bool]]:
     ]
 
 
+def _own_words(words: list[str], aliases: list[list[str]]) -> set[int]:
+    """Positions of ``words`` that belong to one of the plan's names: a word of an alias (or
+    a slip of one), or part of an alias written apart ("medi care", "cig na")."""
+    known = {w for alias in aliases for w in alias} | {"".join(a) for a in aliases}
+    own = {i for i, w in enumerate(words) if any(_typo_of(w, k) for k in known)}
+    for i in range(len(words)):
+        for j in range(i + 2, min(len(words), i + 4) + 1):
+            if "".join(words[i:j]) in known:
+                own.update(range(i, j))
+    return own
+
+
 def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
     """The clinic's plan called ``name``, only if every distinctive word of ``name`` is its own;
     else the plan whose name it carries (``family``), if any."""
     words = normalise(name).split()
-    distinctive = [w for w in words if w not in GENERIC_WORDS]
+    distinctive = {i for i, w in enumerate(words) if w not in GENERIC_WORDS}
     if not distinctive:
         return PlanNamed(name)
     best: tuple[int, InsurancePlan, bool] | None = None
@@ -200,8 +227,7 @@ def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
         aliases = _aliases(plan)
         if not any(_contains_alias(words, a) for a in aliases):
             continue
-        known = {w for alias in aliases for w in alias} | {"".join(a) for a in aliases}
-        covered = sum(any(_typo_of(w, k) for k in known) for w in distinctive)
+        covered = len(_own_words(words, aliases) & distinctive)
         if covered == len(distinctive):  # no word that belongs to none of its names
             if best is None or covered > best[0]:
                 best = (covered, plan, accepted)

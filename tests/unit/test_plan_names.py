@@ -51,8 +51,11 @@ def test_the_whole_name_around_a_tag(text: str, part: str, name: str) -> None:
         ("Medicare Part B", "Medicare", True),
         ("united", "UnitedHealthcare", True),
         ("aetan", "Aetna", True),  # a typo of a known plan
+        ("cigma", "Cigna", True),
+        ("unitedhelthcare", "UnitedHealthcare", True),  # two slips in a long word
         ("bluecross", "Blue Cross Blue Shield", True),  # an alias run together
         ("United Health Care", "UnitedHealthcare", True),  # ...or apart
+        ("Medi care", "Medicare", True),  # a one-word name written apart
         ("Kaiser HMO", "Kaiser Permanente", False),
     ],
 )
@@ -69,6 +72,9 @@ def test_known_plans_by_any_of_their_names(name: str, plan: str, accepted: bool)
         "Humana Medicare Advantage",  # contains "medicare advantage", is Humana's plan
         "Aetna Better Health",
         "Medica",  # looks like Medicaid / Medicare, is neither
+        "UnitedHealthOne",  # three letters from UnitedHealthcare, another product
+        "HealthNow",  # two letters from Healthnet, another company
+        "china",  # two letters from Cigna
         "Blue Choice",
         "Zenith Mutual",
         "PPO",  # no plan at all
@@ -96,6 +102,39 @@ def test_a_name_that_carries_a_known_plan_is_its_family_not_the_plan(
     named = identify(name, CLINIC)
     assert named.plan is None and named.family is not None
     assert (named.family.name, named.family_accepted) == (family, accepted)
+
+
+# Real US health plans and carriers the demo clinic does not list (some carry a listed name and
+# may be its family, never the plan itself).
+OTHER_CARRIERS = """
+Humana; Molina Healthcare; Centene; Ambetter; WellCare; Oscar Health; Highmark; Premera;
+Regence; CareFirst; Florida Blue; Excellus; EmblemHealth; Fidelis; Healthfirst; MetroPlus;
+Amerigroup; Elevance; Magellan; Optum; UMR; GEHA; Meritain Health; Tufts; Harvard Pilgrim;
+Point32Health; Priority Health; HealthPartners; Medica; Medical Mutual; Geisinger; Capital Blue;
+Independence Blue Cross; Horizon BCBS; Wellmark; Premera Blue Cross; Quartz; SelectHealth;
+PacificSource; Moda; Providence Health Plan; Sharp Health Plan; Western Health Advantage;
+Valley Health Plan; L.A. Care; IEHP; CalOptima; Partnership HealthPlan; CenCal; CalViva;
+Alameda Alliance; Anthem Medi-Cal; Health Plan of San Joaquin; Chinese Community Health Plan;
+Brand New Day; Alignment Health; Clover Health; Devoted Health; Bright Health; SCAN;
+Cigna HealthSpring; Aetna Better Health; Humana Gold; AARP Medicare; Mutual of Omaha;
+Golden Rule; MetLife; Delta Dental; VSP; EyeMed; TriWest; CHAMPVA; Medigap; Humana Medicare;
+Health Net Federal Services; HealthNow; Univera; Independent Health; MVP Health Care; CDPHP;
+Blue Care Network; Health Alliance Plan; CareSource; Paramount; AmeriHealth Caritas;
+Keystone First; UPMC Health Plan; Sanford Health Plan; United American; UnitedHealthOne;
+Unity Health; Humana Military; Tricare West; MultiPlan; First Health; PHCS;
+Aetna Signature Administrators; Trustmark; Medi-Share; Liberty HealthShare; Sutter Select;
+Dignity Health; Stanford Health Care Advantage
+"""
+
+
+@pytest.mark.parametrize("name", [n.strip() for n in OTHER_CARRIERS.split(";")])
+def test_a_real_plan_the_clinic_does_not_list_is_never_a_yes(name: str) -> None:
+    for named in (
+        identify(name, CLINIC),
+        plan_in_message(f"do you take {name}?", [], CLINIC, about_insurance=True),
+        plan_in_message(name, [], CLINIC, whole_answer=True),
+    ):
+        assert named is not None and named.plan is None, named
 
 
 @pytest.mark.parametrize("name", ["Medica", "Zenith Mutual", "Blue Choice", "Medical Mutual"])
