@@ -31,10 +31,11 @@ from actions.matching import (
     find_visit_type,
     parse_choice,
     wants_anyone,
+    without_anyone,
 )
 from actions.plan_names import plan_in_message
 from actions.settings import get_clinic
-from actions.slot_search import find_offers, request_from_slots
+from actions.slot_search import closed_reason, find_offers, request_from_slots
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +112,13 @@ def read_search_details(
         if name in valid and value in valid[name] and name not in updates:
             updates[name] = value
     date_entities = [e.get("value") for e in entities if e.get("entity") in ("date", "part_of_day")]
+    if requested in ("practitioner", "location") and updates.get(requested) == "any":
+        # "No preference" answers who or where; it says nothing about when ("doesn't matter" is
+        # also a date phrase), so it must not replace an earlier "next week" or skip that question.
+        text = without_anyone(text)
+        date_entities = []
     now = clinic.now()
-    if parse_when(text, now) is not None:
+    if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
@@ -382,9 +388,13 @@ class ActionAskSlotChoice(Action):
             )
             return [SlotSet("offered_slots", [])]
         intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
+        reason = closed_reason(request, clinic) if result.widened else None
+        if reason:
+            intro = "utter_closed_nearest_slots"
         dispatcher.utter_message(
             response=intro,
             when=request.when.describe(),
+            reason=reason,
             buttons=[
                 {
                     "title": offer_label(offer, clinic),

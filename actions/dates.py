@@ -110,9 +110,9 @@ class When:
 
     def describe(self) -> str:
         if self.start == self.end:
-            day = _day_label(self.start)
+            day = day_label(self.start)
         else:
-            day = f"{_day_label(self.start)} to {_day_label(self.end)}"
+            day = f"{day_label(self.start)} to {day_label(self.end)}"
         return f"{day} ({self.part_of_day})" if self.part_of_day else day
 
     def widen(self, days: int) -> When:
@@ -127,7 +127,7 @@ class When:
         )
 
 
-def _day_label(day: date) -> str:
+def day_label(day: date) -> str:
     return f"{day.strftime('%a %b')} {day.day}"
 
 

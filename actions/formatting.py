@@ -61,10 +61,12 @@ def appointment_sentence(item: dict[str, Any], clinic: ClinicConfig) -> str:
 
 
 def address_line(location_id: str | None, clinic: ClinicConfig) -> str:
+    """ "North Office: 4500 Natomas Boulevard, ... (Ground floor of Building B)", to go inside a
+    sentence (so no full stop of its own)."""
     location = clinic.location(location_id) if location_id else None
     if location is None:
         return ""
-    floor = f" ({location.floor})" if location.floor else ""
+    floor = f" ({location.floor.rstrip('. ')})" if location.floor else ""
     return f"{location.name}: {location.address.one_line()}{floor}"
 
 

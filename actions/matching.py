@@ -83,6 +83,15 @@ def wants_anyone(text: str) -> bool:
     return any(_contains(haystack, phrase) for phrase in ANY_WORDS)
 
 
+def without_anyone(text: str) -> str:
+    """``text`` without its "no preference" words: what is left may still say when ("either
+    office, but next week")."""
+    text = text.replace("’", "'")
+    for phrase in sorted(ANY_WORDS, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(phrase)}\b", " ", text, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", text).strip(" ,.;!-")
+
+
 def practitioner_aliases(p: Practitioner) -> list[str]:
     names = [p.name, p.family, f"{p.given} {p.family}"]
     if p.prefix:

@@ -14,8 +14,8 @@ from typing import Any
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import SlotRecord
-from actions.clinic_config import ClinicConfig
-from actions.dates import When, parse_when, within_part_of_day
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location
+from actions.dates import When, day_label, parse_when, within_part_of_day
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,49 @@ def find_offers(
         )
         slots = _search(client, request, horizon, clinic, now)
     return SearchResult([offer_from_slot(s, clinic) for s in _spread(slots, count)], widened)
+
+
+def _days(when: When) -> list[date]:
+    return [when.start + timedelta(days=i) for i in range((when.end - when.start).days + 1)]
+
+
+def _on(days: list[date]) -> str:
+    """ "on Fridays" for one day of the week, else "from Sat Nov 28 to Sun Nov 29"."""
+    if len(days) == 1:
+        return f"on {WEEKDAY_NAMES[WEEKDAYS[days[0].weekday()]]}s"
+    return f"from {day_label(days[0])} to {day_label(days[-1])}"
+
+
+def closed_reason(request: SearchRequest, clinic: ClinicConfig) -> str | None:
+    """Why the days asked for cannot have an opening, when the calendar says so: "We're closed
+    on Fri Nov 27 (Day after Thanksgiving)", "Sam Lee, NP isn't in on Saturdays". None for a
+    long window, or when those days are simply booked up."""
+    days = _days(request.when)
+    if not 0 < len(days) <= 7:
+        return None
+    location = clinic.location(request.location) if request.location else None
+    locations = [location] if location else clinic.locations
+
+    def closed(places: list[Location]) -> bool:
+        return all(clinic.hours_on(loc, day) is None for loc in places for day in days)
+
+    if closed(clinic.locations):
+        holiday = clinic.holiday(days[0]) if len(days) == 1 else None
+        if holiday is not None:
+            return f"We're closed on {day_label(days[0])} ({holiday.name})"
+        return f"We're closed {_on(days)}"
+    practitioner = clinic.practitioner(request.practitioner) if request.practitioner else None
+    if practitioner is not None and not any(
+        WEEKDAYS[day.weekday()] in practitioner.schedule.get(loc.id, [])
+        and clinic.hours_on(loc, day) is not None
+        for day in days
+        for loc in locations
+    ):
+        where = f" at the {location.name}" if location and len(practitioner.schedule) > 1 else ""
+        return f"{practitioner.name} isn't in{where} {_on(days)}"
+    if location and closed(locations):
+        return f"The {location.name} is closed {_on(days)}"
+    return None
 
 
 def offer_from_slot(slot: SlotRecord, clinic: ClinicConfig) -> dict[str, Any]:

@@ -165,6 +165,42 @@ def test_no_preference_and_either() -> None:
     assert slots_of(events)["location"] == "any"
 
 
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [
+        ("no preference", "practitioner"),
+        ("first available", "practitioner"),
+        ("doesn't matter", "location"),
+        ("any one is fine", "location"),
+    ],
+)
+def test_no_preference_for_who_or_where_says_nothing_about_when(text: str, requested: str) -> None:
+    base = {"patient_status": "returning", "visit_type": "sick", "requested_slot": requested}
+    if requested == "location":
+        base["practitioner"] = "any"
+    # "...next week" in the first message is kept...
+    events, _ = run_booking(text, slots={**base, "date_preference": "next week"})
+    assert slots_of(events)[requested] == "any"
+    assert "date_preference" not in slots_of(events)
+    # ...and without it, "when?" is still asked.
+    events, _ = run_booking(text, slots=base)
+    assert "date_preference" not in slots_of(events)
+    if requested == "location":
+        assert slots_of(events)["requested_slot"] == "date_preference"
+
+
+def test_no_preference_for_where_but_a_day_for_when() -> None:
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "practitioner": "any",
+        "requested_slot": "location",
+    }
+    events, _ = run_booking("either, but next week please", slots=slots)
+    assert slots_of(events)["location"] == "any"
+    assert slots_of(events)["date_preference"] == "but next week please"
+
+
 OFFERS = [
     {
         "id": "s1",
@@ -314,6 +350,20 @@ def test_offers_come_from_the_backend(fhir_env: FhirServer) -> None:
     ]
 
 
+def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "sunday",
+        slots={**READY, "offered_slots": None, "date_preference": "sunday"},
+        active_loop="booking_form",
+    )
+    [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert len(event["value"]) == 3
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_closed_nearest_slots"
+    assert message["reason"] == "We're closed on Sundays"
+
+
 def verify(text: str, requested: str, slots: dict[str, Any], **kwargs: Any) -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
@@ -387,6 +437,10 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
+    assert dispatcher.messages[0]["address"] == (
+        "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835 "
+        "(Ground floor of Building B, next to the pharmacy)"  # "...{address}." adds the stop
+    )
     assert all(e["event"] == "slot" and e["value"] is None for e in events)
     assert [a.slot_id for a in client.upcoming_appointments(patient.id)].count(offers[0]["id"]) == 1
 
