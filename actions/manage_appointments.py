@@ -75,6 +75,8 @@ class ManageForm(IdentitySteps, PatientForm):
     """Identity, then (for cancel/reschedule) which appointment."""
 
     needs_choice = True
+    # Say which appointment it is when the patient has only one (so nobody was asked to pick).
+    names_the_only_one = False
 
     @abstractmethod
     def after_identity(self, slots: dict[str, Any]) -> str | None:
@@ -111,6 +113,12 @@ class ManageForm(IdentitySteps, PatientForm):
         merged = {**slots, **updates}
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
             updates.update(self._fetch(merged))
+            items = updates.get("my_appointments") or []
+            if self.names_the_only_one and len(items) == 1:
+                dispatcher.utter_message(
+                    response="utter_the_only_appointment",
+                    summary=appointment_sentence(items[0], self.clinic),
+                )
         return updates
 
     def extract_more(
@@ -190,6 +198,7 @@ class ValidateCancelForm(ManageForm):
 class ValidateRescheduleForm(ManageForm):
     form_name = "reschedule_form"
     own_intents = {"reschedule_appointment"}
+    names_the_only_one = True
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         for slot in ("date_preference", "slot_choice"):

@@ -20,6 +20,7 @@ from actions.manage_appointments import (
     ActionCancelAppointment,
     ValidateCancelForm,
     ValidateCheckForm,
+    ValidateRescheduleForm,
 )
 from actions.phone import phone_hash
 from actions.settings import get_settings
@@ -379,6 +380,23 @@ def test_identity_verified_with_name_and_birth_date(fhir_env: FhirServer) -> Non
     assert slots["verified"] is True and slots["patient_name"] == "Emily Johnson"
     assert slots["patient_id"] and slots["requested_slot"] is None
     assert said == ["utter_verified"]
+
+
+def test_reschedule_names_the_only_appointment(fhir_env: FhirServer) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "04/12/1988",
+        slots={"verify_name": "Emily Johnson", "requested_slot": "verify_dob"},
+        active_loop="reschedule_form",
+    )
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots["verified"] is True and slots["requested_slot"] == "date_preference"
+    [appointment] = slots["my_appointments"]
+    assert slots["appointment_choice"] == appointment["id"]
+    assert (slots["visit_type"], slots["practitioner"]) == ("physical", "patel")
+    assert responses(dispatcher) == ["utter_verified", "utter_the_only_appointment"]
+    summary = dispatcher.messages[1]["summary"]
+    assert summary.startswith("your annual physical with Dr. Priya Patel on ")
 
 
 def test_wrong_details_three_times_escalate(fhir_env: FhirServer) -> None:
