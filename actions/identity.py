@@ -30,6 +30,7 @@ from actions.settings import get_clinic, get_settings
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+ADULT_AGE = 18
 NOT_NAME_WORDS = {
     "i",
     "im",
@@ -102,6 +103,14 @@ NAME_PREFIXES = re.compile(
     r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for)?\s*",
     re.IGNORECASE,
 )
+
+
+def _age(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -272,7 +281,12 @@ class IdentitySteps:
         if result.status == "verified" and result.patient is not None:
             logger.info("identity verified")
             patient = result.patient
-            dispatcher.utter_message(response="utter_verified", patient_first_name=patient.given)
+            # A child's record is usually confirmed by a parent: thank the writer, not the child.
+            child = _age(birth_date, get_clinic().now().date()) < ADULT_AGE
+            dispatcher.utter_message(
+                response="utter_verified_child" if child else "utter_verified",
+                patient_first_name=patient.given,
+            )
             return {
                 "verified": True,
                 "patient_id": patient.id,

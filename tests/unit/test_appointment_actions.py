@@ -382,6 +382,12 @@ def test_identity_verified_with_name_and_birth_date(fhir_env: FhirServer) -> Non
     assert said == ["utter_verified"]
 
 
+def test_a_child_is_confirmed_without_thanking_the_child(fhir_env: FhirServer) -> None:
+    slots, said = verify("06/05/2017", "verify_dob", {"verify_name": "Liam Nguyen"})
+    assert slots["verified"] is True
+    assert said == ["utter_verified_child"]
+
+
 def test_reschedule_names_the_only_appointment(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
