@@ -100,13 +100,16 @@ def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, las
         return text[tokens[left][1] : tokens[right][0]].strip() == ""
 
     def name_word(i: int) -> bool:
-        token = tokens[i][2]
-        if _is_boundary(token):
+        word = tokens[i][2]
+        before_capital = i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
+        if cased and word == "For" and before_capital:
+            return True  # "TRICARE For Life": a capitalised "For" inside a name
+        if _is_boundary(word):
             return False
-        if not cased or any(c.isupper() for c in token):
+        if not cased or any(c.isupper() for c in word):
             return True
         # "Blue Cross of Idaho": a lower-case "of" between capitalised words
-        return normalise(token) == "of" and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
+        return normalise(word) == "of" and before_capital
 
     while first <= last and _is_boundary(tokens[first][2]):
         first += 1

@@ -28,6 +28,8 @@ def tag(text: str, part: str) -> dict[str, Any]:
         ("I have blue cross through my job", "blue cross", "blue cross"),
         ("my mom has Medicare and a supplement", "Medicare", "Medicare"),
         ("do you take Blue Cross of Idaho?", "Blue Cross", "Blue Cross of Idaho"),
+        ("do you take TRICARE For Life?", "TRICARE", "TRICARE For Life"),
+        ("Do you take Aetna For my son", "Aetna", "Aetna"),
         # a comma ends a name: "Premera" is not "Premera, Aetna"
         ("I have Premera, is that ok", "Premera", "Premera"),
         # a tag that took a word too many is trimmed
