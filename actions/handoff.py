@@ -132,10 +132,12 @@ def next_steps_message(clinic: ClinicConfig, reason: str, now: datetime) -> str:
     back = clinic.next_staff_time(now)
     when = describe_when(back, now) if back else "as soon as they are back"
     if urgent:
+        # 988 is for a crisis; a medical emergency needs 911 only (its first reply said so).
+        lifeline = f", or call or text {info.crisis_line} any time" if reason == "crisis" else ""
         return (
             f"Our staff are away right now (back {when}), so please don't wait here: call "
-            f"{info.emergency_number} if you're in danger, or call or text {info.crisis_line} "
-            "any time. I've flagged this so staff contact you as soon as they're back."
+            f"{info.emergency_number} if you're in danger{lifeline}. I've flagged this so staff "
+            "contact you as soon as they're back."
         )
     return (
         f"Our staff are away right now. Someone will reply here {when}. If it can't wait, call "

@@ -133,6 +133,8 @@ def test_next_steps_follow_staff_hours() -> None:
     assert "911" in urgent_after and "988" in urgent_after
     urgent_during = next_steps_message(clinic, "emergency", TUESDAY_10AM)
     assert "911" in urgent_during
+    emergency_after = next_steps_message(clinic, "emergency", TUESDAY_11PM)
+    assert "911" in emergency_after and "988" not in emergency_after  # 988 is the crisis line
 
 
 def test_summary_quotes_the_last_messages_and_skips_payloads() -> None:
