@@ -16,6 +16,7 @@ from typing import Any
 
 from actions.clinic_config import ClinicConfig, InsurancePlan
 from actions.matching import normalise
+from addons.safety_rules import typo_distance
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*")
 
@@ -151,33 +152,19 @@ def _aliases(plan: InsurancePlan) -> list[list[str]]:
     return [normalise(alias).split() for alias in [plan.name, *plan.aliases]]
 
 
-def _edits(a: str, b: str) -> int:
-    """Typing slips between two words: letters left out, added, changed or swapped."""
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, prev2[j - 2] + 1)
-            row.append(cost)
-        prev2, prev = prev, row
-    return prev[-1]
-
-
 def _typo_of(word: str, known: str) -> bool:
     """The same word, or one slip away from it ("aetan", "cigma"; two in a long word); not a
     different word that looks alike ("Medica" is not Medicaid, "HealthNow" is not Health Net,
     "UnitedHealthOne" is not UnitedHealthcare, and "medical" is a word of its own)."""
     if word == known:
         return True
+    limit = 2 if len(known) >= 12 else 1
     return (
         len(word) >= 4
         and len(known) >= 4
         and word not in GENERIC_WORDS
         and known not in GENERIC_WORDS
-        and _edits(word, known) <= (2 if len(known) >= 12 else 1)
+        and typo_distance(word, known, limit) <= limit
     )
 
 

@@ -100,8 +100,9 @@ def fold(text: str) -> str:
     return _APOSTROPHES.sub("'", text.casefold())
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (typo distance), or limit + 1 when above limit."""
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (typing slips: letters left out, added, changed or
+    swapped), or limit + 1 when above limit. Also used by the action server (plan names)."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     prev2: list[int] = []
@@ -177,7 +178,7 @@ class Normaliser:
             if target[0] != token[0]:
                 continue
             limit = 2 if len(target) >= 11 else 1
-            distance = _distance(token, target, limit)
+            distance = typo_distance(token, target, limit)
             if distance <= limit and distance < best_distance:
                 best, best_distance = target, distance
         return best
