@@ -57,6 +57,10 @@ GENERIC_WORDS = frozenset(
 )
 
 MAX_NAME_TOKENS = 6
+# The longest real plan names ("Blue Cross Blue Shield Federal Employee Program") stay well
+# inside these; a run of 10,000 letters is not a plan, and is never repeated back.
+MAX_NAME_CHARS = 60
+MAX_WORD_CHARS = 24
 
 
 @dataclass(frozen=True)
@@ -298,6 +302,10 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     return names
 
 
+def _plausible_name(name: str) -> bool:
+    return len(name) <= MAX_NAME_CHARS and all(len(w) <= MAX_WORD_CHARS for w in name.split())
+
+
 def plan_in_message(
     text: str,
     entities: list[dict[str, Any]],
@@ -328,7 +336,7 @@ def plan_in_message(
         names = _cued_names(text, tokens)
     if not names and whole_answer and 0 < len(tokens) <= MAX_NAME_TOKENS:
         names = [_name_between(text, tokens, 0, len(tokens) - 1)]
-    named = [identify(n, clinic) for n in names if n]
+    named = [identify(n, clinic) for n in names if n and _plausible_name(n)]
     named = [
         n for n in named if n.plan or any(w not in GENERIC_WORDS for w in normalise(n.said).split())
     ]

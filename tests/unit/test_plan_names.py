@@ -192,3 +192,17 @@ def test_a_short_answer_to_which_plan_is_the_name(answer: str, said: str) -> Non
 def test_no_plan_named(text: str) -> None:
     assert plan_in_message(text, [], CLINIC) is None
     assert plan_in_message(text, [], CLINIC, whole_answer=True) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 10_000, "do you take " + "x" * 300, "do you take " + "Zed " * 40 + "?"],
+    ids=["10k-letters", "one-huge-word", "forty-words"],
+)
+def test_a_run_of_text_that_no_plan_could_be_named_is_never_repeated(text: str) -> None:
+    # The NLU can tag a whole message as the plan; nobody's plan is 10,000 letters long.
+    whole = [{"entity": "insurance", "value": text, "start": 0, "end": len(text)}]
+    for entities in ([], whole):
+        for kwargs in ({}, {"about_insurance": True}, {"whole_answer": True}):
+            named = plan_in_message(text, entities, CLINIC, **kwargs)
+            assert named is None or len(named.said) <= 60, named
