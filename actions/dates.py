@@ -131,10 +131,29 @@ def day_label(day: date) -> str:
     return f"{day.strftime('%a %b')} {day.day}"
 
 
+# Text-message spellings of time words ("2moro aftn", "nxt wk").
+SHORTHAND = {
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "2morow": "tomorrow",
+    "2mrw": "tomorrow",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "aftn": "afternoon",
+    "aft": "afternoon",
+    "arvo": "afternoon",
+    "mornin": "morning",
+    "morn": "morning",
+    "nxt": "next",
+    "wk": "week",
+    "wks": "weeks",
+}
+
+
 def _clean(text: str) -> str:
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^\w\s/:'-]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(SHORTHAND.get(word, word) for word in text.split())
 
 
 def part_of_day(text: str) -> str | None:
@@ -226,6 +245,16 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     if match:
         month = MONTHS.index(match.group(2)[:3]) + 1
         year = today.year if month >= today.month else today.year + 1
+    elif relative := re.search(
+        r"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:the\s+)?"
+        r"(next|this|coming) month\b",
+        cleaned,
+    ):
+        # "early next month": the first days of next month (never "a month from today").
+        first = today.replace(day=1)
+        if relative.group(2) != "this":
+            first = (first + timedelta(days=32)).replace(day=1)
+        return _part_of_month(first, relative.group(1) or "")
     elif re.search(r"\b(end|later|rest) of (the|this) month\b", cleaned):
         match, month, year = None, today.month, today.year
         first = date(year, month, 1)
@@ -236,9 +265,12 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     # "may" alone is too often the verb ("may I come in"): require a hint it is the month.
     if match.group(2) == "may" and not match.group(1) and not re.search(r"\bin may\b", cleaned):
         return None
-    first = date(year, month, 1)
+    return _part_of_month(date(year, month, 1), match.group(1) or "")
+
+
+def _part_of_month(first: date, part: str) -> tuple[date, date]:
+    """The days of the month starting ``first`` that "early", "mid" or "late" mean."""
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    part = match.group(1) or ""
     if part == "early" or part in ("beginning of", "start of"):
         return first, first + timedelta(days=9)
     if part in ("mid", "middle of"):
@@ -254,6 +286,16 @@ def parse_when(text: str, now: datetime) -> When | None:
     if not cleaned:
         return None
     today = now.date()
+    week_of = re.search(r"\b(?:the )?week of\b", cleaned)
+    if week_of:
+        # "the week of the 14th": that whole week (Monday to Sunday), not the 14th alone.
+        day = parse_when(cleaned.replace(week_of.group(0), " "), now)
+        if day is not None and day.start == day.end:
+            monday = day.start - timedelta(days=day.start.weekday())
+            return When(
+                max(monday, today), monday + timedelta(days=6), day.part_of_day,
+                day.not_before, day.not_after,
+            )
     part = part_of_day(cleaned)
     not_before, not_after = _clock_limits(cleaned)
 
