@@ -25,11 +25,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
-from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, safety_flagged
+from actions.forms import (
+    TASK_INTENTS,
+    PatientForm,
+    is_button_payload,
+    latest_intent,
+    latest_text,
+    safety_flagged,
+)
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import normalise
-from actions.plan_names import PlanNamed, identify, plan_in_message
+from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -249,17 +256,38 @@ def named_plan(tracker: Tracker, clinic: ClinicConfig) -> PlanNamed | None:
     )
 
 
-def answer_plan(dispatcher: CollectingDispatcher, named: PlanNamed, clinic: ClinicConfig) -> None:
+MAX_PLANS_ANSWERED = 3
+
+
+def several_plans(tracker: Tracker, clinic: ClinicConfig) -> list[PlanNamed]:
+    """The plans a typed insurance question names, when it names more than one (else [])."""
+    text = latest_text(tracker)
+    intent, _ = latest_intent(tracker)
+    if intent != "billing_insurance" or not text or is_button_payload(text):
+        return []
+    entities = (tracker.latest_message or {}).get("entities") or []
+    plans = plans_in_message(text, entities, clinic)[:MAX_PLANS_ANSWERED]
+    return plans if len(plans) > 1 else []
+
+
+def answer_plan(
+    dispatcher: CollectingDispatcher,
+    named: PlanNamed,
+    clinic: ClinicConfig,
+    offer_staff: bool = True,
+) -> None:
     """What the clinic knows about the plan the patient named: yes, a kind no, a careful "can't
-    tell" or "we can check". Never a false yes; every answer but the yes offers billing staff."""
+    tell" or "we can check". Never a false yes; every answer but the yes offers billing staff
+    (``offer_staff=False``: the caller offers it once, after several answers)."""
     facts = billing_facts(clinic)
+    staff = [staff_button()] if offer_staff else []
     if named.plan is not None and named.accepted:
         dispatcher.utter_message(response="utter_insurance_accepted", plan=named.plan.name, **facts)
     elif named.plan is not None:
         dispatcher.utter_message(
             response="utter_insurance_not_accepted",
             plan=named.plan.name,
-            buttons=[staff_button()],
+            buttons=staff,
             **facts,
         )
     elif named.family is not None:
@@ -270,14 +298,14 @@ def answer_plan(dispatcher: CollectingDispatcher, named: PlanNamed, clinic: Clin
             else "utter_insurance_family_not_accepted",
             family=named.family.name,
             plan=named.said,
-            buttons=[staff_button()],
+            buttons=staff,
             **facts,
         )
     else:
         dispatcher.utter_message(
             response="utter_insurance_unknown",
             plan=named.said,
-            buttons=[staff_button()],
+            buttons=staff,
             **facts,
         )
 
@@ -297,7 +325,14 @@ class ActionCheckInsurance(Action):
         named = named_plan(tracker, clinic)
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
-        if named is not None and (named.plan is not None or named.family is not None):
+        several = several_plans(tracker, clinic)
+        if several:
+            # "Oscar or Anthem?": one answer each, so no plan is passed over in silence, and
+            # billing staff offered once, with the last answer that is not a plain yes.
+            unsure = [i for i, p in enumerate(several) if not (p.plan and p.accepted)]
+            for i, plan in enumerate(several):
+                answer_plan(dispatcher, plan, clinic, offer_staff=bool(unsure) and i == unsure[-1])
+        elif named is not None and (named.plan is not None or named.family is not None):
             answer_plan(dispatcher, named, clinic)
         elif SELF_PAY.search(normalise(text)):
             clinic_billing = clinic.billing
@@ -341,6 +376,13 @@ GENERIC_DISPUTE_WORDS = set(
 )
 DETAIL_MARKERS = re.compile(r"\d|\$")
 DETAILS_LIMIT = 300
+# How sure the model must be that a message asks for another task, not what went wrong...
+TASK_SWITCH_CONFIDENCE = 0.8
+# ...and words that make it an account of what went wrong after all ("they billed me twice").
+ACCOUNT_WORDS = re.compile(
+    r"\b(bill|billed|billing|charge|charged|charges|never|wrong|twice|double|refund|refunded|"
+    r"overcharged|paid|mistake|error|didn|did not|shouldn|should not|denied|claim|insurance)\b"
+)
 
 
 def clip(text: str, limit: int) -> str:
@@ -365,9 +407,23 @@ class ValidateDisputeForm(PatientForm):
     own_intents = {"billing_dispute"}
 
     def should_let_through(self, tracker: Tracker) -> bool:
-        # Only safety and "never mind" interrupt: anything else is the patient's account.
-        intent, _ = latest_intent(tracker)
-        return safety_flagged(tracker) or intent in ("emergency", "crisis", "stop")
+        # Safety and "never mind" interrupt; so do a tapped button and a plain request for
+        # another task ("I want to see my balance": no amount, no date), which would otherwise
+        # be filed as the patient's account of what went wrong. Anything else is that account.
+        intent, confidence = latest_intent(tracker)
+        if safety_flagged(tracker) or intent in ("emergency", "crisis", "stop"):
+            return True
+        text = latest_text(tracker)
+        if intent in self.own_intents:
+            return False
+        if is_button_payload(text):
+            return True
+        return (
+            intent in TASK_INTENTS
+            and confidence >= TASK_SWITCH_CONFIDENCE
+            and not DETAIL_MARKERS.search(text)
+            and not ACCOUNT_WORDS.search(normalise(text))
+        )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         return None if slots.get("dispute_details") else "dispute_details"

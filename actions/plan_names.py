@@ -23,7 +23,7 @@ TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*")
 # Words that are never part of a plan's name: where a name around a tag or alias stops.
 BOUNDARY_WORDS = frozenset(
     """
-    i im me my mine we re our ours you your u ya yall y all guys he she his her him they their
+    i im me my mine we re our ours you your u ya yall y all guys he she his her him they them their
     s t d ll ve m don doesn didn isn aren wasn won cannot cant dont doesnt isnt
     it its this that these those there here a an the and or but so if as also too just still
     do does did is are was were be been being am will would can could should shall may might
@@ -302,6 +302,39 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     return names
 
 
+def plans_in_message(
+    text: str, entities: list[dict[str, Any]], clinic: ClinicConfig
+) -> list[PlanNamed]:
+    """Every plan a question about insurance names ("do you take Oscar or Anthem?"), in the
+    order written: the NLU's tags, known aliases and cue words together, one answer per plan.
+    Names inside a longer one ("Blue Cross" in "Anthem Blue Cross") are not counted twice."""
+    tokens = _tokens(text)
+    names: list[str] = []
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") == "insurance" and isinstance(start, int) and isinstance(end, int):
+            names.append(_name_around(text, tokens, start, end))
+    spans = _alias_spans(text, clinic)
+    names += [_name_between(text, tokens, first, last) for first, last in spans]
+    names += _cued_names(text, tokens)
+    names = [n for n in dict.fromkeys(names) if n and _plausible_name(n)]
+    names = [n for n in names if not any(n != other and n in other for other in names)]
+    named: dict[str, PlanNamed] = {}
+    for name in sorted(names, key=text.find):
+        plan = identify(name, clinic)
+        known = plan.plan or plan.family
+        if _names_a_plan(plan):
+            named.setdefault(known.name if known else plan.said.casefold(), plan)
+    return list(named.values())
+
+
+def _names_a_plan(named: PlanNamed) -> bool:
+    """A clinic's plan, or a name with a word of its own (not just "HMO insurance")."""
+    return named.plan is not None or any(
+        w not in GENERIC_WORDS for w in normalise(named.said).split()
+    )
+
+
 def _plausible_name(name: str) -> bool:
     return len(name) <= MAX_NAME_CHARS and all(len(w) <= MAX_WORD_CHARS for w in name.split())
 
@@ -337,9 +370,7 @@ def plan_in_message(
     if not names and whole_answer and 0 < len(tokens) <= MAX_NAME_TOKENS:
         names = [_name_between(text, tokens, 0, len(tokens) - 1)]
     named = [identify(n, clinic) for n in names if n and _plausible_name(n)]
-    named = [
-        n for n in named if n.plan or any(w not in GENERIC_WORDS for w in normalise(n.said).split())
-    ]
+    named = [n for n in named if _names_a_plan(n)]
     if not named:
         return None
     return next(

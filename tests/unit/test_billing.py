@@ -363,6 +363,44 @@ def test_no_plan_named_in_the_middle_of_a_form_gives_the_list_without_a_question
     assert message["response"] == "utter_insurance_list"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Do you accept Oscar health insurance or Anthem?",
+            [
+                ("utter_insurance_unknown", "Oscar health", True),
+                ("utter_insurance_accepted", "Blue Cross Blue Shield", False),
+            ],
+        ),
+        (
+            "does the clinic accept Anthem Blue Cross and Aetna",
+            [
+                ("utter_insurance_accepted", "Blue Cross Blue Shield", False),
+                ("utter_insurance_accepted", "Aetna", False),
+            ],
+        ),
+        (
+            "I have Kaiser and my husband has Cigna, do you take them",
+            [
+                ("utter_insurance_not_accepted", "Kaiser Permanente", True),
+                ("utter_insurance_accepted", "Cigna", False),
+            ],
+        ),
+    ],
+)
+def test_every_plan_in_one_question_gets_its_own_answer(
+    text: str, expected: list[tuple[str, str, bool]]
+) -> None:
+    # Oscar was once passed over in silence, as if it were accepted like Anthem.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="billing_insurance")
+    assert ActionCheckInsurance().run(dispatcher, tracker, {}) == []
+    assert [
+        (m["response"], m["plan"], bool(m.get("buttons"))) for m in dispatcher.messages
+    ] == expected
+
+
 def test_no_insurance_means_self_pay() -> None:
     message = check_insurance("I don't have insurance, can I still be seen")
     assert message["response"] == "utter_insurance_self_pay"
@@ -421,6 +459,37 @@ def test_any_answer_to_what_happened_is_kept(intent: str) -> None:
         SlotSet("dispute_details", "They billed me for a flu shot I never got"),
         SlotSet("requested_slot", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("I want to see my balance", "billing_balance"),
+        ("/billing_balance", "billing_balance"),
+        ("actually can I book a checkup", "book_appointment"),
+    ],
+)
+def test_a_plain_request_for_another_task_is_not_filed_as_the_dispute(
+    text: str, intent: str
+) -> None:
+    # "Billing" typed (the greeting button's title) was once read as a dispute, and the next
+    # message, a balance request, was filed for billing staff as what went wrong.
+    tracker = make_tracker(
+        text, intent=intent, active_loop="dispute_form", slots={"requested_slot": "dispute_details"}
+    )
+    assert ValidateDisputeForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+def test_an_unsure_task_reading_is_kept_as_the_dispute() -> None:
+    tracker = make_tracker(
+        "I want to see my balance",
+        intent="billing_balance",
+        confidence=0.6,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert events[0] == SlotSet("dispute_details", "I want to see my balance")
 
 
 @pytest.mark.parametrize("intent", ["emergency", "crisis", "stop"])
