@@ -1,8 +1,12 @@
 """Identity before any patient data: full name + date of birth matched against the FHIR Patient.
 
 On SMS the sender's phone must also be one of the patient's numbers (compared as keyed hashes;
-see ``actions/phone.py``). Three failed tries end in a handoff to staff. Verification lives in
-slots, so it holds for the conversation session and is gone when the session expires.
+see ``actions/phone.py``). Names are compared without case, accents, apostrophes, hyphens or
+spaces ("Mary Ann OBrien" is "Mary-Ann O'Brien"); the birth date must match in full. Three failed
+tries end in a handoff to staff. Across conversations, too many failed checks naming one person
+(``actions/verify_lockout.py``) refuse further checks for that name for a while, with the same
+reply and handoff as the third failed try. Verification lives in slots, so it holds for the
+conversation session and is gone when the session expires.
 
 Nothing here ever tells the patient *which* detail did not match, and nothing is logged but
 outcomes.
@@ -26,6 +30,7 @@ from actions.dates import parse_birth_date
 from actions.handoff import patient_channel
 from actions.phone import find_phone, phone_hash
 from actions.settings import get_clinic, get_settings
+from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
 logger = logging.getLogger(__name__)
 
@@ -118,15 +123,43 @@ def scheduling_client() -> FhirClient:
     return FhirClient.from_settings()
 
 
+@lru_cache(maxsize=1)
+def verification_lockout() -> VerifyLockout:
+    """The per-name limit on failed checks across conversations (SQLite under ``DATA_DIR``)."""
+    s = get_settings()
+    return VerifyLockout(
+        s.verify_lockout_path,
+        s.phone_hash_secret,
+        max_failures=s.verify_lockout_max_failures,
+        window_seconds=s.verify_lockout_minutes * 60,
+    )
+
+
+# A word of a name: letters (any script, accented or not) with apostrophes, hyphens and dots
+# inside, e.g. "O'Brien", "Mary-Ann", "St.", "José", "Dvořák". Curly apostrophes (phones type
+# them) are made straight first.
+NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-.])*")
+CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+# A question about, or a refusal of, the identity question (not an answer to it).
+WHY_OR_NO = re.compile(
+    r"\b(why|what for|do i have to|do you need|don'?t want|do not want|rather not|"
+    r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
+    re.IGNORECASE,
+)
+
+
 def parse_full_name(text: str) -> tuple[str, str] | None:
     """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
 
     Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
     """
+    text = (text or "").translate(CURLY_APOSTROPHES)
     text = re.sub(
         r"[,;]?\s*\b(born|dob|d\.o\.b\.?|date of birth|birthday)\b.*$",
         " ",
-        text or "",
+        text,
         flags=re.IGNORECASE,
     )
     # A written-out date after the name: "Maria Santos March 14 1985" (but not "Mary", "May").
@@ -144,9 +177,9 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
     words = [w for w in re.split(r"\s+", text) if w]
     if not 2 <= len(words) <= 5:
         return None
-    if any(not re.fullmatch(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'\-.]*", w) for w in words):
+    if any(not NAME_WORD.fullmatch(w) for w in words):
         return None
-    if any(w.lower().strip(".'") in NOT_NAME_WORDS for w in words):
+    if any(w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS for w in words):
         return None
     return words[0].strip("."), " ".join(words[1:]).strip(".")
 
@@ -237,13 +270,21 @@ class IdentitySteps:
         text = (tracker.latest_message or {}).get("text") or ""
         today = get_clinic().now().date()
         updates: dict[str, Any] = {}
+        name = parse_full_name(text) if requested == "verify_name" else None
+        dob = parse_birth_date(text, today)
+        unanswered = (requested == "verify_name" and name is None) or (
+            requested == "verify_dob" and dob is None
+        )
+        if unanswered and WHY_OR_NO.search(text):
+            # "why do you need it?", "I don't want to give my name": say why, and the other
+            # ways (phone, or something else), instead of asking the same question again.
+            dispatcher.utter_message(response="utter_why_identity")
+            return {requested: None}
         if requested == "verify_name":
-            name = parse_full_name(text)
             if name is None:
                 dispatcher.utter_message(response="utter_need_full_name")
                 return {"verify_name": None}
             updates["verify_name"] = f"{name[0]} {name[1]}"
-        dob = parse_birth_date(text, today)
         if requested == "verify_dob" and dob is None:
             dispatcher.utter_message(response="utter_need_birth_date")
             return {"verify_dob": None}
@@ -270,14 +311,38 @@ class IdentitySteps:
         new_patient: bool,
     ) -> dict[str, Any]:
         birth_date = date.fromisoformat(str(slots["verify_dob"]))
+        full_name = str(slots["verify_name"])
         on_sms = patient_channel(tracker) == "sms"
+        try:
+            lockout = verification_lockout()
+            if lockout.is_locked(full_name):
+                # Too many failed checks naming this person, in any conversation: refused
+                # without looking, with the same reply and handoff as the last failed try
+                # (whether or not such a patient exists).
+                logger.info("identity not verified (too many failed checks for this name)")
+                return self._give_up(dispatcher, slots)
+        except LockoutStoreError:
+            logger.error("verification limit store unavailable; identity not checked")
+            return {"backend_error": True}
         result = verify_patient(
             scheduling_client(),
-            str(slots["verify_name"]),
+            full_name,
             birth_date,
             sender_phone_hash(tracker),
             require_phone=on_sms,
         )
+        if result.status == "unavailable":
+            return {"backend_error": True}
+        try:
+            if result.status == "verified":
+                lockout.record_success(full_name)
+            else:
+                # Counted in the new-patient path too: "I'm new" must not allow unlimited
+                # name + birth date guesses.
+                lockout.record_failure(full_name)
+        except LockoutStoreError:
+            logger.error("verification limit store unavailable; identity not checked")
+            return {"backend_error": True}
         if result.status == "verified" and result.patient is not None:
             logger.info("identity verified")
             patient = result.patient
@@ -294,22 +359,25 @@ class IdentitySteps:
                 "verify_attempts": 0.0,
                 "patient_status": "returning",
             }
-        if result.status == "unavailable":
-            return {"backend_error": True}
         if new_patient:
             # No record with these details: a genuinely new patient, created when booking.
             return {}
         attempts = int(slots.get("verify_attempts") or 0) + 1
         logger.info("identity not verified (attempt %s of %s)", attempts, MAX_ATTEMPTS)
         if attempts >= MAX_ATTEMPTS:
-            dispatcher.utter_message(response="utter_verification_failed")
-            return {
-                "verify_attempts": float(attempts),
-                "escalation_reason": "verification_failed",
-                "verify_name": None,
-                "verify_dob": None,
-            }
+            return self._give_up(dispatcher, slots)
         dispatcher.utter_message(
             response="utter_verification_no_match_sms" if on_sms else "utter_verification_no_match"
         )
         return {"verify_attempts": float(attempts), "verify_name": None, "verify_dob": None}
+
+    @staticmethod
+    def _give_up(dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:
+        """No more tries here: say so (never why) and hand over to staff."""
+        dispatcher.utter_message(response="utter_verification_failed")
+        return {
+            "verify_attempts": float(int(slots.get("verify_attempts") or 0) + 1),
+            "escalation_reason": "verification_failed",
+            "verify_name": None,
+            "verify_dob": None,
+        }

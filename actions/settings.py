@@ -74,6 +74,14 @@ class Settings:
 
     # Pseudonymous SMS conversation ids and phone matching (HMAC key shared with the channel).
     phone_hash_secret: str = field(default_factory=lambda: _env("PHONE_HASH_SECRET"))
+    # Identity checks naming one person, across conversations: after this many failures within
+    # VERIFY_LOCKOUT_MINUTES, checks naming that person are refused for VERIFY_LOCKOUT_MINUTES.
+    verify_lockout_max_failures: int = field(
+        default_factory=lambda: _env_int("VERIFY_LOCKOUT_MAX_FAILURES", 5)
+    )
+    verify_lockout_minutes: float = field(
+        default_factory=lambda: _env_float("VERIFY_LOCKOUT_MINUTES", 30.0)
+    )
 
     # Web chat (addons/socketio_channel.py, web/): signed session tokens and message limits.
     socketio_secret: str = field(default_factory=lambda: _env("SOCKETIO_SECRET"))
@@ -141,6 +149,11 @@ class Settings:
     def sms_store_path(self) -> Path:
         """SMS outbox, inbox, opt-outs and the encrypted pseudonym→phone map."""
         return self.data_dir / "sms.sqlite3"
+
+    @property
+    def verify_lockout_path(self) -> Path:
+        """Failed identity checks per person named (keyed hashes of names, never names)."""
+        return self.data_dir / "verify_lockout.sqlite3"
 
     @property
     def handoff_outbox_path(self) -> Path:

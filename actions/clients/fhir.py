@@ -155,14 +155,21 @@ class FhirClient(FhirTransport):
         )
 
     @staticmethod
-    def _given_matches(wanted: str, record: PatientRecord, resource: dict[str, Any]) -> bool:
-        key = normalize_name(wanted)
-        if not key:
-            return True
+    def _name_matches(family: str, given: str | None, resource: dict[str, Any]) -> bool:
+        """One of the resource's names has this family name and (when given) this given name,
+        both compared normalised (:func:`normalize_name`: case, accents, apostrophes, hyphens
+        and spaces do not count). A given name matches one of the name's given names or all of
+        them run together ("Mary Ann" / "Mary-Ann" / "Mary" for given ``["Mary", "Ann"]``)."""
+        family_key = normalize_name(family)
+        if not family_key:
+            return False
+        given_key = normalize_name(given)
         for name in resource.get("name") or []:
-            given = name.get("given") or []
-            options = {normalize_name(g) for g in given} | {normalize_name("".join(given))}
-            if key in options:
+            if normalize_name(name.get("family")) != family_key:
+                continue
+            parts = [str(g) for g in name.get("given") or []]
+            options = {normalize_name(g) for g in parts} | {normalize_name("".join(parts))}
+            if not given_key or given_key in options:
                 return True
         return False
 
@@ -170,20 +177,24 @@ class FhirClient(FhirTransport):
         self, family: str, given: str | None = None, birth_date: date | None = None
     ) -> list[PatientRecord]:
         """Patients whose family name (and given name, birth date when given) match, ignoring
-        case, accents and punctuation. Sent as ``POST Patient/_search`` (no PHI in the URL)."""
-        params: list[tuple[str, str]] = [("family", family.strip()), ("_count", "50")]
+        case, accents, apostrophes, hyphens and spaces ("OBrien", "O'Brien", "O’Brien" and
+        "O Brien" are one name). Sent as ``POST Patient/_search`` (no PHI in the URL).
+
+        With a birth date, the server is asked for that ``birthdate`` only and names are compared
+        here: FHIR string search ignores case and accents but not punctuation, so ``family=OBrien``
+        would not find "O'Brien" on any server. Without one, ``family`` is searched (a prefix
+        match in FHIR) and compared here exactly, normalised."""
         if birth_date is not None:
-            params.append(("birthdate", birth_date.isoformat()))
+            params = [("birthdate", birth_date.isoformat()), ("_count", "100")]
+        else:
+            params = [("family", family.strip()), ("_count", "50")]
         out = []
         for resource in self._search("Patient", params, post=True):
             record = self._patient(resource)
-            families = {normalize_name(n.get("family")) for n in resource.get("name") or []}
-            if normalize_name(family) not in families:
-                continue  # FHIR string search matches prefixes ("Lee" finds "Leeds")
             if birth_date is not None and record.birth_date != birth_date:
                 continue
-            if given and not self._given_matches(given, record, resource):
-                continue
+            if not self._name_matches(family, given, resource):
+                continue  # also: FHIR string search matches prefixes ("Lee" finds "Leeds")
             out.append(record)
         return out
 

@@ -244,8 +244,35 @@ def test_find_patients_posts_search_form_without_phi_in_url(
     assert urlsplit(call.request.url).query == ""
     assert call.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
     body = form(call)
-    assert body["family"] == ["garcia"] and body["birthdate"] == ["1980-02-03"]
-    assert "given" not in body  # given names are compared here, not sent
+    assert body["birthdate"] == ["1980-02-03"]
+    assert "family" not in body and "given" not in body  # names are compared here, not sent
+
+
+def test_find_patients_ignores_punctuation_spacing_and_accents(
+    mock: responses.RequestsMock, client: FhirClient
+) -> None:
+    mary = {
+        **PATIENT,
+        "id": "pat-5",
+        "name": [{"use": "official", "family": "O'Brien", "given": ["Mary", "Ann"]}],
+    }
+    mock.post(f"{BASE}/Patient/_search", json=bundle(PATIENT, mary))
+    for family, given in [
+        ("OBrien", "Mary Ann"),
+        ("obrien", "mary ann"),
+        ("O\u2019Brien", "Mary-Ann"),
+        ("O Brien", "MaryAnn"),
+        ("O-Brien", "Mary"),
+    ]:
+        assert [p.id for p in client.find_patients(family, given, date(1980, 2, 3))] == ["pat-5"]
+    assert [p.id for p in client.find_patients("Garcia", "Jose", date(1980, 2, 3))] == ["pat-1"]
+    assert not client.find_patients("OBrian", "Mary Ann", date(1980, 2, 3))
+    assert not client.find_patients("OBrien", "Maryanne", date(1980, 2, 3))
+    assert not client.find_patients("O'Brien", "Mary Ann", date(1980, 2, 4))
+    # family and given must come from the same name, and a name has a family name
+    split = {**PATIENT, "id": "pat-6", "name": [{"family": "Stone"}, {"given": ["Ada"]}]}
+    mock.replace(responses.POST, f"{BASE}/Patient/_search", json=bundle(split))
+    assert not client.find_patients("Stone", "Ada", date(1980, 2, 3))
 
 
 def test_find_patients_given_name_forms(mock: responses.RequestsMock, client: FhirClient) -> None:

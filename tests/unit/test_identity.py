@@ -1,0 +1,329 @@
+"""Identity checks driven through the real form actions against the embedded FHIR backend:
+names compared without punctuation, case, accents or spacing (and nothing else loosened), and
+the limit on failed checks naming one person across conversations."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import identity
+from actions.identity import parse_full_name
+from actions.manage_appointments import ValidateCheckForm
+from actions.settings import get_settings
+from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
+from tests.support.actions import make_tracker, responses
+from tests.support.fhir_servers import FhirServer
+
+PHONE_SECRET = "unit-phone-secret"
+MARY_DOB = "07/19/1964"
+
+
+@pytest.fixture
+def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
+    """Actions talk to the embedded backend through the normal settings path."""
+    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
+    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
+    monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    yield embedded_fhir
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The limit store with an injected clock (5 failures, 30 minutes)."""
+    now = Clock()
+    store = VerifyLockout(tmp_path / "lockout.sqlite3", PHONE_SECRET, 5, 1800, clock=now)
+    monkeypatch.setattr(identity, "verification_lockout", lambda: store)
+    return now
+
+
+def verify(
+    text: str, slots: dict[str, Any] | None = None, sender: str = "conv-1", **kwargs: Any
+) -> tuple[dict[str, Any], list[str]]:
+    """One message answering the name question of the check form (name and date of birth)."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        slots={**(slots or {}), "requested_slot": "verify_name"},
+        active_loop="check_form",
+        sender_id=sender,
+        **kwargs,
+    )
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return slots_set, responses(dispatcher)
+
+
+def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
+    said: list[str] = []
+    attempts = 0.0
+    for n in range(tries):
+        slots, reply = verify(f"{name} 01/{n + 1:02d}/1990", {"verify_attempts": attempts}, sender)
+        assert "verified" not in slots
+        attempts = slots.get("verify_attempts", attempts)
+        said += reply
+    return said
+
+
+# --- 1. names: punctuation, case, accents and spacing do not count ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mary Ann OBrien", ("Mary", "Ann OBrien")),
+        ("mary ann obrien", ("mary", "ann obrien")),
+        ("Mary-Ann O'Brien", ("Mary-Ann", "O'Brien")),
+        ("Mary Ann O Brien", ("Mary", "Ann O Brien")),
+        ("Mary Ann O\u2019Brien", ("Mary", "Ann O'Brien")),
+        ("I\u2019m Mary Ann O\u2019Brien", ("Mary", "Ann O'Brien")),
+        ("José Dvořák 1/2/1970", ("José", "Dvořák")),
+    ],
+)
+def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
+    text: str, expected: tuple[str, str]
+) -> None:
+    assert parse_full_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Mary Ann O'Brien",
+        "Mary Ann OBrien",
+        "mary ann obrien",
+        "Mary-Ann O'Brien",
+        "Mary Ann O Brien",
+        "Mary Ann O\u2019Brien",
+        "MARY ANN O\u2018BRIEN",
+        "Mary O'Brien",
+    ],
+)
+def test_mary_ann_obrien_is_verified_however_written(fhir_env: FhirServer, name: str) -> None:
+    slots, said = verify(f"{name} {MARY_DOB}")
+    assert slots["verified"] is True, name
+    assert slots["patient_name"] == "Mary Ann O'Brien"
+    assert said == ["utter_verified"]
+
+
+def test_accents_do_not_count_either_way(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    created = client.create_patient("José", "Núñez-Álvarez", date(1971, 3, 4))
+    for name in ("Jose Nunez-Alvarez", "José Núñez Álvarez", "jose nunezalvarez"):
+        slots, _ = verify(f"{name} 03/04/1971")
+        assert slots["verified"] is True and slots["patient_id"] == created.id, name
+    slots, _ = verify("Emíly Jóhnson 04/12/1988")
+    assert slots["verified"] is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mary Ann OBrien 07/19/1965",  # date of birth off by a year
+        "Mary Ann OBrien 07/20/1964",  # off by a day
+        "Mary Anne OBrien 07/19/1964",  # another given name
+        "Mary Ann OBrian 07/19/1964",  # another family name
+        "Mary Ann OBriens 07/19/1964",  # no prefix matches
+        "Ann Mary OBrien 07/19/1964",
+        "Emily Johnson 07/19/1964",  # another patient's name
+    ],
+)
+def test_nothing_else_is_loosened(fhir_env: FhirServer, text: str) -> None:
+    slots, said = verify(text)
+    assert "verified" not in slots and "patient_id" not in slots
+    assert said == ["utter_verification_no_match"]  # never which detail was wrong
+
+
+def test_two_patients_whose_names_differ_only_in_punctuation_are_no_match(
+    fhir_env: FhirServer,
+) -> None:
+    client = fhir_env.client()
+    client.create_patient("Sam", "O'Neil", date(1980, 8, 8))
+    client.create_patient("Sam", "ONeil", date(1980, 8, 8))
+    for name in ("Sam O'Neil", "Sam ONeil"):
+        slots, said = verify(f"{name} 08/08/1980")
+        assert "verified" not in slots and said == ["utter_verification_no_match"]
+
+
+def test_sms_still_needs_the_number_on_file(fhir_env: FhirServer) -> None:
+    from actions.phone import phone_hash
+
+    on_file = {"phone_hash": phone_hash("+19165550128", PHONE_SECRET)}
+    slots, _ = verify(f"Mary Ann OBrien {MARY_DOB}", channel="twilio", metadata=on_file)
+    assert slots["verified"] is True
+    other = {"phone_hash": phone_hash("+19165550999", PHONE_SECRET)}
+    slots, said = verify(f"Mary Ann OBrien {MARY_DOB}", channel="twilio", metadata=other)
+    assert "verified" not in slots and said == ["utter_verification_no_match_sms"]
+
+
+# --- 2. the limit per person named, across conversations --------------------------------------
+
+
+def test_limit_holds_across_conversations_and_resets_after_the_window(
+    fhir_env: FhirServer, clock: Clock
+) -> None:
+    # Conversation 1: three wrong dates of birth, then staff (the per-conversation limit).
+    assert fail_in_new_conversation("conv-1", "Mary Ann O'Brien", 3) == [
+        "utter_verification_no_match",
+        "utter_verification_no_match",
+        "utter_verification_failed",
+    ]
+    # Conversation 2, same person spelled differently: two more failures make five.
+    clock.now += 60
+    assert fail_in_new_conversation("conv-2", "mary-ann obrien", 2) == [
+        "utter_verification_no_match",
+        "utter_verification_no_match",
+    ]
+    locked_at = clock.now
+    # Conversation 3: even the right date of birth is refused, exactly like a last failed try.
+    clock.now += 60
+    slots, said = verify(f"Mary Ann O\u2019Brien {MARY_DOB}", sender="conv-3")
+    assert said == ["utter_verification_failed"]
+    assert slots["escalation_reason"] == "verification_failed"
+    assert "verified" not in slots and "patient_id" not in slots
+    assert slots["verify_name"] is None and slots["verify_dob"] is None
+    # Another patient is not affected.
+    slots, _ = verify("Emily Johnson 04/12/1988", sender="conv-4")
+    assert slots["verified"] is True
+    # Still refused one second before the 30 minutes are over, verified after them.
+    clock.now = locked_at + 1800 - 1
+    slots, said = verify(f"Mary Ann OBrien {MARY_DOB}", sender="conv-5")
+    assert said == ["utter_verification_failed"] and "verified" not in slots
+    clock.now += 2
+    slots, said = verify(f"Mary Ann OBrien {MARY_DOB}", sender="conv-6")
+    assert slots["verified"] is True and said == ["utter_verified"]
+
+
+def test_a_name_with_no_record_is_limited_the_same_way(fhir_env: FhirServer, clock: Clock) -> None:
+    """The refusal says nothing about whether the person exists."""
+    fail_in_new_conversation("a", "Nobody Atall", 3)
+    fail_in_new_conversation("b", "Nobody Atall", 2)
+    slots, said = verify("Nobody Atall 01/09/1990", sender="c")
+    assert said == ["utter_verification_failed"]
+    assert slots["escalation_reason"] == "verification_failed"
+
+
+def test_failures_older_than_the_window_are_forgotten(fhir_env: FhirServer, clock: Clock) -> None:
+    fail_in_new_conversation("a", "Emily Johnson", 2)
+    fail_in_new_conversation("b", "Emily Johnson", 2)
+    clock.now += 1800
+    fail_in_new_conversation("c", "Emily Johnson", 2)
+    slots, _ = verify("Emily Johnson 04/12/1988", sender="d")
+    assert slots["verified"] is True
+
+
+def test_success_clears_earlier_failures(fhir_env: FhirServer, clock: Clock) -> None:
+    fail_in_new_conversation("a", "Emily Johnson", 3)
+    slots, _ = verify("Emily Johnson 04/12/1988", sender="b")
+    assert slots["verified"] is True
+    fail_in_new_conversation("c", "Emily Johnson", 3)
+    slots, _ = verify("Emily Johnson 04/12/1988", sender="d")
+    assert slots["verified"] is True
+
+
+def test_the_new_patient_path_counts_and_is_limited_too(fhir_env: FhirServer, clock: Clock) -> None:
+    steps = identity.IdentitySteps()
+    slots = {"verify_name": "Mary Ann O'Brien", "new_phone": "+19165550177"}
+
+    def check_as_new(dob: str) -> tuple[dict[str, Any], list[str]]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(dob, intent="inform", active_loop="booking_form")
+        updates = steps.extract_identity(
+            dispatcher, tracker, dict(slots), "verify_dob", new_patient=True
+        )
+        return updates, responses(dispatcher)
+
+    for n in range(5):
+        updates, said = check_as_new(f"01/{n + 1:02d}/1990")
+        assert said == [] and "verified" not in updates  # a new patient, as before
+    updates, said = check_as_new(MARY_DOB)
+    assert said == ["utter_verification_failed"] and "verified" not in updates
+    assert updates["escalation_reason"] == "verification_failed"
+
+
+def test_counts_survive_a_restart_and_never_hold_the_name(tmp_path: Path) -> None:
+    path = tmp_path / "lockout.sqlite3"
+    now = Clock()
+    first = VerifyLockout(path, "secret", max_failures=3, window_seconds=1800, clock=now)
+    assert [first.record_failure("Mary Ann O'Brien") for _ in range(3)] == [False, False, True]
+    restarted = VerifyLockout(path, "secret", max_failures=3, window_seconds=1800, clock=now)
+    assert restarted.is_locked("MARY-ANN O\u2019BRIEN") and not restarted.is_locked("Emily Jo")
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir()).lower()
+    assert b"obrien" not in raw and b"brien" not in raw and b"mary ann" not in raw
+    with sqlite3.connect(path) as db:
+        [(key,)] = db.execute("SELECT name_key FROM verify_failures").fetchall()
+    assert key == name_key("mary ann obrien", "secret") != name_key("mary ann obrien", "other")
+
+
+def test_concurrent_failures_are_all_counted(tmp_path: Path) -> None:
+    path = tmp_path / "lockout.sqlite3"
+    now = Clock()
+    VerifyLockout(path, "secret", max_failures=80, clock=now)
+    results: list[bool] = []
+
+    def worker() -> None:
+        store = VerifyLockout(path, "secret", max_failures=80, clock=now)
+        results.extend(store.record_failure("Emily Johnson") for _ in range(10))
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 80 and results.count(True) == 1
+    assert VerifyLockout(path, "secret", clock=now).is_locked("Emily Johnson")
+
+
+def test_store_unavailable_checks_nothing(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> VerifyLockout:
+        raise LockoutStoreError("verification limit store cannot be opened")
+
+    monkeypatch.setattr(identity, "verification_lockout", broken)
+    slots, _ = verify(f"Mary Ann O'Brien {MARY_DOB}")
+    assert slots["backend_error"] is True and "verified" not in slots
+
+
+def test_no_patient_details_in_logs(
+    fhir_env: FhirServer, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fail_in_new_conversation("a", "Mary Ann O'Brien", 3)
+    fail_in_new_conversation("b", "Mary Ann O'Brien", 3)
+    verify(f"Mary Ann O'Brien {MARY_DOB}", sender="c")
+    logged = caplog.text.lower()
+    assert "brien" not in logged and "mary" not in logged
+    assert "1964" not in logged and "1990" not in logged
+    assert name_key("Mary Ann O'Brien", PHONE_SECRET) not in logged
+
+
+@pytest.mark.parametrize(
+    "text", ["i dont want to give my name", "why do you need it", "I'd rather not say"]
+)
+def test_a_refusal_or_why_gets_the_reason_and_other_ways(text: str) -> None:
+    # The same name question used to come back, word for word, to "why do you need it".
+    slots, said = verify(text)
+    assert said == ["utter_why_identity"]
+    assert slots["verify_name"] is None and slots["requested_slot"] == "verify_name"
