@@ -18,10 +18,26 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import answer_plan
+from actions.booking_guards import (
+    appointment_times,
+    booked_appointments,
+    check_offer,
+    chosen_offer,
+    duplicates_of_chosen,
+    patient_age,
+    refusal_events,
+    refuse,
+    short_practitioner_name,
+    visits_phrase,
+)
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.formatting import address_line, appointment_sentence, offer_label
+from actions.formatting import (
+    address_line,
+    appointment_sentence,
+    offer_label,
+)
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
@@ -35,7 +51,13 @@ from actions.matching import (
 )
 from actions.plan_names import plan_in_message
 from actions.settings import get_clinic
-from actions.slot_search import closed_reason, find_offers, request_from_slots
+from actions.slot_search import (
+    age_limit,
+    closed_reason,
+    find_offers,
+    request_from_slots,
+    sees_patient,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +80,16 @@ BOOKING_SLOTS = [
 ]
 
 
-def eligible_practitioners(clinic: ClinicConfig, visit_type: str | None) -> list[str]:
+def eligible_practitioners(
+    clinic: ClinicConfig, visit_type: str | None, age: int | None = None
+) -> list[str]:
+    """Who does this kind of visit (and, when the patient's age is known, sees that age)."""
     visit = clinic.visit_type(visit_type) if visit_type else None
-    return [p.id for p in clinic.practitioners if visit is None or p.specialty in visit.specialties]
+    return [
+        p.id
+        for p in clinic.practitioners
+        if (visit is None or p.specialty in visit.specialties) and sees_patient(clinic, p.id, age)
+    ]
 
 
 def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]:
@@ -143,11 +172,44 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             )
             if identity:
                 return identity
+        if slots.get("booking_confirmed") is False:
+            return None  # declined a second visit of the same kind: nothing to book
         if slots.get("booking_confirmed") is not True:
             return "booking_confirmed"
         return None
 
     def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        updates = self._read(dispatcher, tracker, slots, requested)
+        merged = {**slots, **updates}
+        if (
+            requested != "booking_confirmed"
+            and merged.get("slot_choice")
+            and self.next_slot(merged, tracker) == "booking_confirmed"
+        ):
+            # A slot is picked and we know who the patient is: before asking for the "yes",
+            # make sure this patient can have it.
+            updates.update(self._guard(dispatcher, merged))
+        return updates
+
+    def _guard(self, dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:
+        choice = slots.get("slot_choice")
+        offer = next((o for o in slots.get("offered_slots") or [] if o["id"] == choice), None)
+        if offer is None:
+            return {}
+        try:
+            refusal = check_offer(offer, slots, self.clinic)
+        except FhirError:  # incl. BackendUnavailable; the booking itself checks again
+            logger.warning("could not check the patient's appointments before confirming")
+            return {}
+        return refuse(dispatcher, refusal, offer["id"], slots) if refusal else {}
+
+    def _read(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
@@ -183,6 +245,16 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if updates.get("patient_status") == "new" or is_new:
             found.pop("visit_type", None)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
+        named = updates.get("practitioner")
+        if age_limit(clinic, named) is not None and not sees_patient(
+            clinic, named, patient_age({**slots, **updates}, clinic)
+        ):
+            # An adult (already identified) asking for a children-only clinician.
+            dispatcher.utter_message(
+                response="utter_asked_for_children_only",
+                practitioner=short_practitioner_name(named, clinic),
+            )
+            updates["practitioner"] = "any"
 
         if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
             updates["practitioner"] = "any"
@@ -201,8 +273,17 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if intent == "affirm":
                 updates["booking_confirmed"] = True
             elif intent == "deny":
-                dispatcher.utter_message(response="utter_booking_not_confirmed")
-                updates.update({"slot_choice": None, "booking_confirmed": None})
+                duplicates = duplicates_of_chosen(tracker, clinic)
+                if duplicates:
+                    # "No" to a second visit of the same kind: nothing more to book.
+                    dispatcher.utter_message(
+                        response="utter_duplicate_not_booked",
+                        existing=visits_phrase(duplicates, clinic),
+                    )
+                    updates["booking_confirmed"] = False
+                else:
+                    dispatcher.utter_message(response="utter_booking_not_confirmed")
+                    updates.update({"slot_choice": None, "booking_confirmed": None})
 
         if any(k in updates for k in SEARCH_SLOTS):
             # A new detail (or a correction): what was offered or confirmed no longer holds.
@@ -324,7 +405,8 @@ class ActionAskPractitioner(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
-        options = eligible_practitioners(clinic, tracker.get_slot("visit_type"))
+        age = patient_age(dict(tracker.slots), clinic)
+        options = eligible_practitioners(clinic, tracker.get_slot("visit_type"), age)
         buttons = [
             {
                 "title": clinic.practitioner(pid).name,
@@ -375,8 +457,26 @@ class ActionAskSlotChoice(Action):
     ) -> list[EventType]:
         clinic = get_clinic()
         now = clinic.now()
-        request = request_from_slots(dict(tracker.slots), clinic, now)
+        slots = dict(tracker.slots)
+        events: list[EventType] = []
+        moving = (
+            slots.get("appointment_choice")
+            if tracker.active_loop_name == "reschedule_form"
+            else None
+        )
         try:
+            # Who the patient is, when already known: no children-only clinician for an adult,
+            # and no time the patient is already booked.
+            age = patient_age(slots, clinic)
+            busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
+            if not sees_patient(clinic, slots.get("practitioner"), age):
+                dispatcher.utter_message(
+                    response="utter_asked_for_children_only",
+                    practitioner=short_practitioner_name(slots.get("practitioner"), clinic),
+                )
+                slots["practitioner"] = "any"
+                events.append(SlotSet("practitioner", "any"))
+            request = request_from_slots(slots, clinic, now, age=age, busy=busy)
             result = find_offers(scheduling_client(), request, clinic, now)
         except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
@@ -384,9 +484,9 @@ class ActionAskSlotChoice(Action):
         if not result.offers:
             dispatcher.utter_message(
                 response="utter_no_slots",
-                buttons=_broaden_buttons(tracker),
+                buttons=_broaden_buttons(slots),
             )
-            return [SlotSet("offered_slots", [])]
+            return events + [SlotSet("offered_slots", [])]
         intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
         reason = closed_reason(request, clinic) if result.widened else None
         if reason:
@@ -403,14 +503,14 @@ class ActionAskSlotChoice(Action):
                 for offer in result.offers
             ],
         )
-        return [SlotSet("offered_slots", result.offers)]
+        return events + [SlotSet("offered_slots", result.offers)]
 
 
-def _broaden_buttons(tracker: Tracker) -> list[dict[str, str]]:
+def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:
     buttons = []
-    if tracker.get_slot("practitioner") not in (None, "any"):
+    if slots.get("practitioner") not in (None, "any"):
         buttons.append({"title": "Any clinician", "payload": '/inform{"practitioner": "any"}'})
-    if tracker.get_slot("location") not in (None, "any"):
+    if slots.get("location") not in (None, "any"):
         buttons.append({"title": "Either office", "payload": '/inform{"location": "any"}'})
     buttons.append({"title": "Talk to a person", "payload": "/request_human"})
     return buttons
@@ -431,16 +531,20 @@ class ActionAskBookingConfirmed(Action):
             return [SlotSet("slot_choice", None)]
         item = {**offer, "visit_type": tracker.get_slot("visit_type")}
         rescheduling = tracker.active_loop_name == "reschedule_form"
+        duplicates = [] if rescheduling else duplicates_of_chosen(tracker, clinic)
+        if duplicates:
+            # Another visit of the same kind a few days away: say so, so "no" is easy.
+            dispatcher.utter_message(
+                response="utter_confirm_booking_again",
+                summary=appointment_sentence(item, clinic),
+                existing=visits_phrase(duplicates, clinic),
+            )
+            return []
         dispatcher.utter_message(
             response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
             summary=appointment_sentence(item, clinic),
         )
         return []
-
-
-def chosen_offer(tracker: Tracker) -> dict[str, Any] | None:
-    choice = tracker.get_slot("slot_choice")
-    return next((o for o in tracker.get_slot("offered_slots") or [] if o["id"] == choice), None)
 
 
 def offer_others(
@@ -475,6 +579,8 @@ class ActionBookAppointment(Action):
         if tracker.get_slot("backend_error"):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
+        if tracker.get_slot("booking_confirmed") is False:
+            return reset  # declined a second visit of the same kind (already answered)
         offer = chosen_offer(tracker)
         if offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
@@ -484,6 +590,10 @@ class ActionBookAppointment(Action):
         events: list[EventType] = []
         patient_id = tracker.get_slot("patient_id")
         try:
+            # Last check right before booking: an appointment may have been made meanwhile.
+            refusal = check_offer(offer, dict(tracker.slots), clinic)
+            if refusal is not None:
+                return refusal_events(dispatcher, tracker, refusal, offer["id"], "booking_form")
             if not tracker.get_slot("verified"):
                 given, _, family = str(tracker.get_slot("verify_name")).partition(" ")
                 patient = client.create_patient(

@@ -16,7 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import SEARCH_SLOTS, chosen_offer, offer_others, read_search_details
+from actions.booking import SEARCH_SLOTS, offer_others, read_search_details
+from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
@@ -197,7 +198,9 @@ class ValidateCancelForm(ManageForm):
 
 class ValidateRescheduleForm(ManageForm):
     form_name = "reschedule_form"
-    own_intents = {"reschedule_appointment"}
+    # "book me in next week after school" while moving an appointment is the new time, not a
+    # second booking (that once left the patient with two appointments).
+    own_intents = {"reschedule_appointment", "book_appointment"}
     names_the_only_one = True
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
@@ -239,12 +242,19 @@ class ValidateRescheduleForm(ManageForm):
         if requested == "slot_choice":
             offers = slots.get("offered_slots") or []
             ids = [o["id"] for o in offers]
-            for entity in entities:
-                if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
-                    return {"slot_choice": entity["value"]}
-            index = parse_choice(text, [offer_label(o, clinic) for o in offers])
-            if index is not None:
-                return {"slot_choice": ids[index]}
+            picked = next(
+                (
+                    e["value"]
+                    for e in entities
+                    if e.get("entity") == "slot_choice" and e.get("value") in ids
+                ),
+                None,
+            )
+            if picked is None:
+                index = parse_choice(text, [offer_label(o, clinic) for o in offers])
+                picked = ids[index] if index is not None else None
+            if picked is not None:
+                return self._guard(dispatcher, slots, offers[ids.index(picked)])
             if intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 return {"date_preference": None, "offered_slots": None}
@@ -255,6 +265,20 @@ class ValidateRescheduleForm(ManageForm):
                 dispatcher.utter_message(response="utter_booking_not_confirmed")
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}
+
+    def _guard(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any], offer: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The picked time, unless the patient is already booked then (not counting the
+        appointment being moved) or the clinician does not see patients of this age."""
+        try:
+            refusal = check_offer(offer, slots, self.clinic, moving=slots.get("appointment_choice"))
+        except FhirError:  # incl. BackendUnavailable; the reschedule itself checks again
+            logger.warning("could not check the patient's appointments before confirming")
+            refusal = None
+        if refusal is None:
+            return {"slot_choice": offer["id"]}
+        return refuse(dispatcher, refusal, offer["id"], slots)
 
 
 class ActionAskAppointmentChoice(Action):
@@ -409,6 +433,10 @@ class ActionRescheduleAppointment(Action):
             return reset
         clinic = get_clinic()
         try:
+            # Last check: not into a time the patient is already booked (other than this one).
+            refusal = check_offer(offer, dict(tracker.slots), clinic, moving=item["id"])
+            if refusal is not None:
+                return refusal_events(dispatcher, tracker, refusal, offer["id"], "reschedule_form")
             scheduling_client().reschedule(item["id"], offer["id"])
         except SlotTaken:
             return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")

@@ -19,6 +19,44 @@ from actions.dates import When, day_label, parse_when, within_part_of_day
 
 logger = logging.getLogger(__name__)
 
+# Who sees whom. clinic.yml's specialties carry no age range, so this is the one place that says
+# a specialty sees only patients younger than the given age: a patient of that age or older is
+# never offered, nor booked with, a practitioner of that specialty.
+SPECIALTY_AGE_LIMITS: dict[str, int] = {"pediatrics": 18}
+
+
+def age_on(birth_date: date, today: date) -> int:
+    """Age in whole years on ``today``."""
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
+def age_limit(clinic: ClinicConfig, practitioner_id: str | None) -> int | None:
+    """The age from which this practitioner no longer sees patients (None: any age)."""
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    return SPECIALTY_AGE_LIMITS.get(practitioner.specialty) if practitioner else None
+
+
+def sees_patient(clinic: ClinicConfig, practitioner_id: str | None, age: int | None) -> bool:
+    """May this practitioner see a patient of this age? (Unknown age or practitioner: yes.)"""
+    limit = age_limit(clinic, practitioner_id)
+    return limit is None or age is None or age < limit
+
+
+def unsuitable_practitioners(clinic: ClinicConfig, age: int | None) -> tuple[str, ...]:
+    """Practitioners a patient of this age must not be offered (none when the age is unknown)."""
+    return tuple(p.id for p in clinic.practitioners if not sees_patient(clinic, p.id, age))
+
+
+Busy = tuple[datetime, datetime]
+
+
+def overlaps(start: datetime, end: datetime, busy: Busy) -> bool:
+    return start < busy[1] and busy[0] < end
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -27,6 +65,10 @@ class SearchRequest:
     location: str | None  # clinic id, or None for either
     when: When
     exclude: tuple[str, ...] = ()  # slot ids not to offer again (e.g. just taken)
+    # Practitioners this patient must not see (e.g. pediatrics for an adult).
+    exclude_practitioners: tuple[str, ...] = ()
+    # Times the patient is already booked (start, end): slots overlapping them are not offered.
+    busy: tuple[Busy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,7 +77,14 @@ class SearchResult:
     widened: bool  # nothing matched exactly; these are the nearest openings
 
 
-def request_from_slots(slots: dict[str, Any], clinic: ClinicConfig, now: datetime) -> SearchRequest:
+def request_from_slots(
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+    now: datetime,
+    age: int | None = None,
+    busy: tuple[Busy, ...] = (),
+) -> SearchRequest:
+    """The search the slots ask for; with the patient's age and booked times when known."""
     when = parse_when(str(slots.get("date_preference") or "asap"), now) or parse_when("asap", now)
     assert when is not None
     practitioner = slots.get("practitioner")
@@ -46,6 +95,8 @@ def request_from_slots(slots: dict[str, Any], clinic: ClinicConfig, now: datetim
         location=None if location in (None, "any") else location,
         when=when,
         exclude=tuple(slots.get("excluded_slots") or ()),
+        exclude_practitioners=unsuitable_practitioners(clinic, age),
+        busy=busy,
     )
 
 
@@ -74,6 +125,8 @@ def _search(
         slot
         for slot in found
         if slot.id not in request.exclude
+        and slot.practitioner_id not in request.exclude_practitioners
+        and not any(overlaps(slot.start, slot.end, b) for b in request.busy)
         and within_part_of_day(slot.start.astimezone(clinic.tz), when)
     ]
 
@@ -165,6 +218,7 @@ def offer_from_slot(slot: SlotRecord, clinic: ClinicConfig) -> dict[str, Any]:
     return {
         "id": slot.id,
         "start": slot.start.astimezone(clinic.tz).isoformat(),
+        "end": slot.end.astimezone(clinic.tz).isoformat(),
         "practitioner": slot.practitioner_id,
         "location": slot.location_id,
         "practitioner_name": slot.practitioner_name,

@@ -468,6 +468,9 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     assert all(e["event"] == "slot" and e["value"] is None for e in events)
     assert [a.slot_id for a in client.upcoming_appointments(patient.id)].count(offers[0]["id"]) == 1
 
+    # Someone else wants the same time (the same patient would be told they already have it).
+    [other] = client.find_patients(family="O'Brien", given="Mary Ann")
+    confirmed = {**confirmed, "patient_id": other.id}
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_slot_taken"]
@@ -561,3 +564,23 @@ def test_a_real_answer_wins_over_a_misread_intent(text: str, intent: str, reques
         slots={"requested_slot": "verify_name"},
     )
     assert ValidateCheckForm().run(CollectingDispatcher(), question, {}) == []
+
+
+def test_a_booking_request_while_rescheduling_is_the_new_time() -> None:
+    # "next week after school" was read as book_appointment, which started a second booking
+    # and left the patient with both the old and the new appointment.
+    tracker = make_tracker(
+        "next week after school, like 3:30 or later",
+        intent="book_appointment",
+        confidence=0.9,
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "appointment_choice": "a1",
+            "requested_slot": "date_preference",
+        },
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert events, "the form must not be left for a new booking"
+    assert slots_of(events)["date_preference"]

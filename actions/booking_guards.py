@@ -1,0 +1,205 @@
+"""Checks before a slot is booked for a patient: one appointment at a time, and clinicians who
+see children only (``SPECIALTY_AGE_LIMITS`` in ``actions/slot_search.py``).
+
+The booking and reschedule forms run them once a slot is picked and the patient is known (before
+asking for the "yes"), and the booking actions run them again just before booking.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.fhir_model import AppointmentRecord, FhirError
+from actions.clinic_config import ClinicConfig
+from actions.dates import day_label
+from actions.formatting import day_and_time, practitioner_name, visit_name
+from actions.identity import scheduling_client
+from actions.slot_search import Busy, age_on, overlaps, sees_patient
+
+logger = logging.getLogger(__name__)
+
+
+def chosen_offer(tracker: Tracker) -> dict[str, Any] | None:
+    choice = tracker.get_slot("slot_choice")
+    return next((o for o in tracker.get_slot("offered_slots") or [] if o["id"] == choice), None)
+
+
+# Another visit of the same kind this many days either side of a new one is pointed out in the
+# confirmation question: it is often a mistake, but the patient may still want it.
+SAME_VISIT_DAYS = 3
+
+
+def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
+    """The patient's age when known: from the date of birth given in this conversation, else
+    from the verified patient's record. None when nobody is identified yet."""
+    today = clinic.now().date()
+    dob = slots.get("verify_dob")
+    if dob:
+        try:
+            return age_on(date.fromisoformat(str(dob)), today)
+        except ValueError:
+            pass
+    if slots.get("verified") and slots.get("patient_id"):
+        try:
+            birth = scheduling_client().get_patient(str(slots["patient_id"])).birth_date
+        except FhirError:  # incl. BackendUnavailable
+            logger.warning("patient record unavailable; age unknown")
+            return None
+        return age_on(birth, today) if birth else None
+    return None
+
+
+def booked_appointments(
+    slots: dict[str, Any], moving: str | None = None
+) -> list[AppointmentRecord]:
+    """The verified patient's upcoming booked appointments, except the one being moved (a new
+    patient has none). Raises ``FhirError``."""
+    if not (slots.get("verified") and slots.get("patient_id")):
+        return []
+    upcoming = scheduling_client().upcoming_appointments(str(slots["patient_id"]))
+    return [a for a in upcoming if a.id != moving and a.start is not None]
+
+
+def appointment_times(appointment: AppointmentRecord, clinic: ClinicConfig) -> Busy:
+    assert appointment.start is not None
+    end = appointment.end or appointment.start + timedelta(minutes=clinic.scheduling.slot_minutes)
+    return appointment.start, end
+
+
+def offer_times(offer: dict[str, Any], clinic: ClinicConfig) -> Busy:
+    start = datetime.fromisoformat(offer["start"])
+    if offer.get("end"):
+        return start, datetime.fromisoformat(offer["end"])
+    return start, start + timedelta(minutes=clinic.scheduling.slot_minutes)
+
+
+def short_practitioner_name(practitioner_id: str | None, clinic: ClinicConfig) -> str:
+    """ "Dr. Okafor"; "Sam Lee, NP" for a practitioner without a prefix."""
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    if practitioner is not None and practitioner.prefix:
+        return f"{practitioner.prefix} {practitioner.family}"
+    return practitioner_name(practitioner_id, clinic)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an offered slot is not booked for this patient: the response to say, its values, and
+    the slot values that change so the next offers suit the patient."""
+
+    response: str
+    values: dict[str, str] = field(default_factory=dict)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+
+def refusal_for(
+    offer: dict[str, Any],
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+    age: int | None,
+    appointments: list[AppointmentRecord],
+) -> Refusal | None:
+    """A clinician who does not see patients of this age, or a time the patient is already
+    booked; None when the offer may be booked."""
+    practitioner = offer.get("practitioner")
+    if not sees_patient(clinic, practitioner, age):
+        asked_by_name = slots.get("practitioner") == practitioner
+        return Refusal(
+            "utter_asked_for_children_only" if asked_by_name else "utter_children_only",
+            {"practitioner": short_practitioner_name(practitioner, clinic)},
+            {"practitioner": "any"},
+        )
+    start, end = offer_times(offer, clinic)
+    for appointment in appointments:
+        if overlaps(start, end, appointment_times(appointment, clinic)):
+            who = practitioner_name(
+                appointment.practitioner_id, clinic, appointment.practitioner_name
+            )
+            existing = f"your {visit_name(appointment.visit_type, clinic)} with {who}"
+            assert appointment.start is not None
+            return Refusal(
+                "utter_already_booked_then",
+                {"existing": existing, "when": day_and_time(appointment.start, clinic)},
+            )
+    return None
+
+
+def check_offer(
+    offer: dict[str, Any], slots: dict[str, Any], clinic: ClinicConfig, moving: str | None = None
+) -> Refusal | None:
+    """``refusal_for`` with the patient's age and appointments fetched. Raises ``FhirError``."""
+    return refusal_for(
+        offer, slots, clinic, patient_age(slots, clinic), booked_appointments(slots, moving)
+    )
+
+
+def refuse(
+    dispatcher: CollectingDispatcher, refusal: Refusal, offer_id: str, slots: dict[str, Any]
+) -> dict[str, Any]:
+    """Say why, never offer that slot again, and search again (the form offers the next ones)."""
+    logger.info("offered slot not booked: %s", refusal.response)
+    dispatcher.utter_message(response=refusal.response, **refusal.values)
+    excluded = [s for s in slots.get("excluded_slots") or [] if s != offer_id]
+    return {
+        "slot_choice": None,
+        "offered_slots": None,
+        "excluded_slots": [*excluded, offer_id],
+        **{k: v for k, v in refusal.slots.items() if slots.get(k) != v},
+    }
+
+
+def refusal_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, refusal: Refusal, offer_id: str, form: str
+) -> list[EventType]:
+    """``refuse`` at the end of a form: back into the form, which offers other times."""
+    updates = refuse(dispatcher, refusal, offer_id, dict(tracker.slots))
+    updates["booking_confirmed"] = None
+    return [SlotSet(k, v) for k, v in updates.items()] + [FollowupAction(form)]
+
+
+def same_visit_nearby(
+    offer: dict[str, Any],
+    visit_type: str | None,
+    appointments: list[AppointmentRecord],
+    clinic: ClinicConfig,
+) -> list[AppointmentRecord]:
+    """The patient's appointments of the same kind within ``SAME_VISIT_DAYS`` of the offer."""
+    if not visit_type:
+        return []
+    day = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
+    return [
+        a
+        for a in appointments
+        if a.visit_type == visit_type
+        and a.start is not None
+        and abs((a.start.astimezone(clinic.tz).date() - day).days) <= SAME_VISIT_DAYS
+    ]
+
+
+def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -> str:
+    """ "an annual physical on Tue Dec 1"; "2 annual physicals booked, on Tue Dec 1 and Wed
+    Dec 2"."""
+    name = visit_name(appointments[0].visit_type, clinic)
+    days = [day_label(a.start.astimezone(clinic.tz).date()) for a in appointments if a.start]
+    if len(days) == 1:
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        return f"{article} {name} on {days[0]}"
+    return f"{len(days)} {name}s booked, on {', '.join(days[:-1])} and {days[-1]}"
+
+
+def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[AppointmentRecord]:
+    """Same-kind visits near the chosen slot (none if the backend cannot say)."""
+    offer = chosen_offer(tracker)
+    if offer is None:
+        return []
+    try:
+        appointments = booked_appointments(dict(tracker.slots))
+    except FhirError:  # incl. BackendUnavailable
+        return []
+    return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)

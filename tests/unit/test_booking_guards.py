@@ -1,0 +1,458 @@
+"""Booking guards against the real embedded FHIR backend: no second appointment at a time the
+patient is already booked, a word before a second visit of the same kind a few days apart, the
+appointment being moved does not block its own reschedule, and no children-only clinician for an
+adult. Real ``Tracker``/``CollectingDispatcher``; exact events and responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import identity
+from actions.booking import (
+    ActionAskBookingConfirmed,
+    ActionAskPractitioner,
+    ActionAskSlotChoice,
+    ActionBookAppointment,
+    ValidateBookingForm,
+)
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import AppointmentRecord, SlotRecord
+from actions.dates import day_label
+from actions.formatting import day_and_time
+from actions.manage_appointments import (
+    ActionRescheduleAppointment,
+    ValidateRescheduleForm,
+    appointment_item,
+)
+from actions.settings import get_settings
+from actions.slot_search import offer_from_slot
+from tests.support.actions import make_tracker, responses
+from tests.support.fhir_servers import FhirServer
+
+
+@pytest.fixture
+def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
+    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
+    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    yield embedded_fhir
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+
+
+def patient_id(client: FhirClient, given: str, family: str) -> str:
+    [patient] = client.find_patients(family=family, given=given)
+    return patient.id
+
+
+def free_slots(client: FhirClient, days: int = 14, **kwargs: Any) -> list[SlotRecord]:
+    now = client.clinic.now()
+    return client.find_free_slots(
+        start=now + timedelta(hours=2), end=now + timedelta(days=days), limit=500, **kwargs
+    )
+
+
+def slot_at(
+    client: FhirClient, start: datetime, visit_type: str, not_with: str
+) -> SlotRecord | None:
+    """A free slot of another practitioner who sees adults, starting exactly at ``start``."""
+    found = client.find_free_slots(
+        start=start, end=start + timedelta(minutes=1), visit_type=visit_type, limit=50
+    )
+    others = [s for s in found if s.practitioner_id not in (not_with, "okafor")]
+    return next((s for s in others if s.start == start), None)
+
+
+def offer(slot: SlotRecord, client: FhirClient) -> dict[str, Any]:
+    return offer_from_slot(slot, client.clinic)
+
+
+def booking_slots(pid: str, offers: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "practitioner": "any",
+        "location": "any",
+        "date_preference": "next week",
+        "offered_slots": offers,
+        "verified": True,
+        "patient_id": pid,
+        **extra,
+    }
+
+
+def pick(text: str, slots: dict[str, Any], form: Any = None) -> tuple[list, CollectingDispatcher]:
+    form = form or ValidateBookingForm()
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        slots={**slots, "requested_slot": "slot_choice"},
+        active_loop=form.form_name,
+    )
+    return form.run(dispatcher, tracker, {}), dispatcher
+
+
+# --- 1. no second appointment at the same time -------------------------------------------------
+
+
+def test_a_time_already_booked_is_refused_and_other_times_offered(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    clinic = client.clinic
+    pid = patient_id(client, "Robert", "Miller")
+    # Sam Lee's first morning slot at the North Office, and another clinician at that same time.
+    pair = None
+    for lee in free_slots(client, practitioner="lee", visit_type="sick"):
+        local = lee.start.astimezone(clinic.tz)
+        if (local.hour, local.minute) == (7, 30):
+            other = slot_at(client, lee.start, "follow_up", not_with="lee")
+            if other is not None:
+                pair = (lee, other)
+                break
+    assert pair is not None, "seed has no clinician beside Sam Lee at 7:30"
+    lee, other = pair
+    client.book(patient_id=pid, slot_id=lee.id, visit_type="sick")
+
+    # Picking the other clinician's slot at that time: said kindly, and asked again.
+    day = day_label(lee.start.astimezone(clinic.tz))
+    slots = booking_slots(pid, [offer(other, client)], visit_type="follow_up", date_preference=day)
+    events, dispatcher = pick("1", slots)
+    assert events == [
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("excluded_slots", [other.id]),
+        SlotSet("requested_slot", "slot_choice"),
+    ]
+    assert responses(dispatcher) == ["utter_already_booked_then"]
+    [message] = dispatcher.messages
+    assert message["existing"] == "your sick visit with Sam Lee, NP"
+    assert message["when"] == day_and_time(lee.start, clinic)
+
+    # The next offers that day leave the booked time out (the 7:30 slots come first otherwise).
+    dispatcher = CollectingDispatcher()
+    after = {**slots, "slot_choice": None, "offered_slots": None}
+    [event] = ActionAskSlotChoice().run(
+        dispatcher, make_tracker("", slots=after, active_loop="booking_form"), {}
+    )
+    offers = event["value"]
+    assert offers and all(datetime.fromisoformat(o["start"]) >= lee.end for o in offers)
+    assert responses(dispatcher) == ["utter_offer_slots"]
+
+    # And the booking itself checks again (e.g. the other appointment was made meanwhile).
+    confirmed = {**slots, "slot_choice": other.id, "booking_confirmed": True}
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_already_booked_then"]
+    assert events == [
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("excluded_slots", [other.id]),
+        SlotSet("booking_confirmed", None),
+        FollowupAction("booking_form"),
+    ]
+    assert [a.slot_id for a in client.upcoming_appointments(pid)] == [lee.id]
+
+
+# --- 2. a second visit of the same kind a few days apart --------------------------------------
+
+
+def emily_and_a_second_physical(client: FhirClient) -> tuple[str, AppointmentRecord, SlotRecord]:
+    pid = patient_id(client, "Emily", "Johnson")
+    [physical] = client.upcoming_appointments(pid)
+    assert physical.visit_type == "physical" and physical.start is not None
+    day_after = physical.start + timedelta(days=1)
+    slot = next(
+        s
+        for s in free_slots(client, days=21, practitioner="patel", visit_type="physical")
+        if s.start >= day_after and s.start - physical.start <= timedelta(days=3)
+    )
+    return pid, physical, slot
+
+
+def test_the_same_kind_of_visit_days_apart_is_pointed_out(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    clinic = client.clinic
+    pid, physical, slot = emily_and_a_second_physical(client)
+    slots = booking_slots(pid, [offer(slot, client)], visit_type="physical")
+
+    # Not the same time: the pick stands, and the confirmation question says what she has.
+    events, dispatcher = pick("1", slots)
+    assert events == [
+        SlotSet("slot_choice", slot.id),
+        SlotSet("requested_slot", "booking_confirmed"),
+    ]
+    assert dispatcher.messages == []
+    chosen = {**slots, "slot_choice": slot.id}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("1", slots=chosen, active_loop="booking_form")
+    assert ActionAskBookingConfirmed().run(dispatcher, tracker, {}) == []
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_confirm_booking_again"
+    assert (
+        question["existing"]
+        == f"an annual physical on {day_label(physical.start.astimezone(clinic.tz))}"
+    )
+    assert question["summary"].startswith("your annual physical with ")
+
+    # "No": nothing is booked, and the form ends.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no",
+        intent="deny",
+        slots={**chosen, "requested_slot": "booking_confirmed"},
+        active_loop="booking_form",
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert events == [SlotSet("booking_confirmed", False), SlotSet("requested_slot", None)]
+    assert responses(dispatcher) == ["utter_duplicate_not_booked"]
+    assert dispatcher.messages[0]["existing"] == question["existing"]
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(
+        dispatcher, make_tracker("no", slots={**chosen, "booking_confirmed": False}), {}
+    )
+    assert dispatcher.messages == []
+    assert all(e["event"] == "slot" and e["value"] is None for e in events)
+    assert [a.id for a in client.upcoming_appointments(pid)] == [physical.id]
+
+    # "Yes, book another": booked.
+    dispatcher = CollectingDispatcher()
+    ActionBookAppointment().run(
+        dispatcher, make_tracker("yes", slots={**chosen, "booking_confirmed": True}), {}
+    )
+    assert responses(dispatcher) == ["utter_booked"]
+    assert len(client.upcoming_appointments(pid)) == 2
+
+
+def test_an_ordinary_confirmation_has_no_warning(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    pid = patient_id(client, "Mary Ann", "O'Brien")
+    [slot, *_] = free_slots(client, practitioner="lee", visit_type="physical")
+    slots = booking_slots(pid, [offer(slot, client)], visit_type="physical", slot_choice=slot.id)
+    dispatcher = CollectingDispatcher()
+    ActionAskBookingConfirmed().run(
+        dispatcher, make_tracker("", slots=slots, active_loop="booking_form"), {}
+    )
+    assert responses(dispatcher) == ["utter_confirm_booking"]
+
+
+# --- 3. rescheduling is not blocked by the appointment being moved -----------------------------
+
+
+def test_reschedule_to_the_same_time_with_someone_else(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    clinic = client.clinic
+    pid = patient_id(client, "Carlos", "Rivera")
+    [current] = client.upcoming_appointments(pid)
+    assert current.start is not None
+    other = slot_at(client, current.start, "follow_up", not_with=current.practitioner_id)
+    assert other is not None, "seed has no other clinician at the time of Carlos's follow-up"
+    item = appointment_item(current, clinic)
+    slots = {
+        "verified": True,
+        "patient_id": pid,
+        "my_appointments": [item],
+        "appointment_choice": current.id,
+        "visit_type": "follow_up",
+        "practitioner": "any",
+        "location": "any",
+        # The day of the current appointment, from just before its time.
+        "date_preference": day_label(current.start.astimezone(clinic.tz))
+        + " after "
+        + day_and_time(current.start - timedelta(minutes=1), clinic).split(", ")[1],
+    }
+    # The search does not count the appointment being moved as busy...
+    dispatcher = CollectingDispatcher()
+    [event] = ActionAskSlotChoice().run(
+        dispatcher, make_tracker("", slots=slots, active_loop="reschedule_form"), {}
+    )
+    assert any(o["start"] == item["start"] for o in event["value"])
+    # ...nor does picking the new time, nor the change itself.
+    events, dispatcher = pick(
+        "1", {**slots, "offered_slots": [offer(other, client)]}, ValidateRescheduleForm()
+    )
+    assert events == [
+        SlotSet("slot_choice", other.id),
+        SlotSet("requested_slot", "booking_confirmed"),
+    ]
+    assert dispatcher.messages == []
+    confirmed = {
+        **slots,
+        "offered_slots": [offer(other, client)],
+        "slot_choice": other.id,
+        "booking_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionRescheduleAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_rescheduled"]
+    assert [a.slot_id for a in client.upcoming_appointments(pid)] == [other.id]
+
+
+# --- 4. children-only clinicians ---------------------------------------------------------------
+
+
+def okafor_slot(client: FhirClient, avoid: AppointmentRecord | None = None) -> SlotRecord:
+    return next(
+        s
+        for s in free_slots(client, practitioner="okafor", visit_type="vaccination")
+        if avoid is None or avoid.start is None or s.start.date() != avoid.start.date()
+    )
+
+
+def verify_after_pick(
+    name: str, dob: str, slots: dict[str, Any]
+) -> tuple[list, CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        dob,
+        intent="inform",
+        slots={**slots, "verify_name": name, "requested_slot": "verify_dob"},
+        active_loop="booking_form",
+    )
+    return ValidateBookingForm().run(dispatcher, tracker, {}), dispatcher
+
+
+def flu_shot_with_whoever(slot: SlotRecord, client: FhirClient) -> dict[str, Any]:
+    """ "book a flu shot", "whoever", "next week", the pediatrician's slot picked; not yet
+    verified (identity comes after the slot in this flow)."""
+    return {
+        "patient_status": "returning",
+        "visit_type": "vaccination",
+        "practitioner": "any",
+        "location": "any",
+        "date_preference": "next week",
+        "offered_slots": [offer(slot, client)],
+        "slot_choice": slot.id,
+    }
+
+
+def test_an_adult_is_not_booked_with_the_pediatrician(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    pid = patient_id(client, "Aisha", "Khan")
+    slot = okafor_slot(client)
+    slots = flu_shot_with_whoever(slot, client)
+
+    events, dispatcher = verify_after_pick("Aisha Khan", "01/22/1992", slots)
+    assert SlotSet("verified", True) in events and SlotSet("patient_id", pid) in events
+    assert events[-4:] == [
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("excluded_slots", [slot.id]),
+        SlotSet("requested_slot", "slot_choice"),
+    ]
+    assert responses(dispatcher) == ["utter_verified", "utter_children_only"]
+    assert dispatcher.messages[1]["practitioner"] == "Dr. Okafor"
+
+    # The next openings are with clinicians who see adults.
+    verified = {
+        **slots,
+        "verified": True,
+        "patient_id": pid,
+        "verify_dob": "1992-01-22",
+        "slot_choice": None,
+        "offered_slots": None,
+        "excluded_slots": [slot.id],
+    }
+    dispatcher = CollectingDispatcher()
+    [event] = ActionAskSlotChoice().run(
+        dispatcher, make_tracker("", slots=verified, active_loop="booking_form"), {}
+    )
+    assert event["value"] and "okafor" not in {o["practitioner"] for o in event["value"]}
+
+    # The booking itself refuses too, and nothing is booked.
+    confirmed = {
+        **verified,
+        "offered_slots": [offer(slot, client)],
+        "slot_choice": slot.id,
+        "booking_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_children_only"]
+    assert events == [
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("excluded_slots", [slot.id]),
+        SlotSet("booking_confirmed", None),
+        FollowupAction("booking_form"),
+    ]
+    assert all(a.practitioner_id != "okafor" for a in client.upcoming_appointments(pid))
+
+
+def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    pid = patient_id(client, "Aisha", "Khan")
+    known = {
+        "patient_status": "returning",
+        "visit_type": "vaccination",
+        "verified": True,
+        "patient_id": pid,
+    }
+    # Who-buttons for a known adult leave the pediatrician out.
+    dispatcher = CollectingDispatcher()
+    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=known), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["Dr. Priya Patel", "Sam Lee, NP", "No preference"]
+    # Asking for him by name.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "with dr okafor please",
+        intent="inform",
+        slots={**known, "requested_slot": "practitioner"},
+        active_loop="booking_form",
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert events == [SlotSet("practitioner", "any"), SlotSet("requested_slot", "location")]
+    assert responses(dispatcher) == ["utter_asked_for_children_only"]
+    assert dispatcher.messages[0]["practitioner"] == "Dr. Okafor"
+    # A search that still names him (e.g. a reschedule keeping the clinician) says so too.
+    dispatcher = CollectingDispatcher()
+    events = ActionAskSlotChoice().run(
+        dispatcher,
+        make_tracker(
+            "",
+            slots={
+                **known,
+                "practitioner": "okafor",
+                "location": "any",
+                "date_preference": "next week",
+            },
+            active_loop="booking_form",
+        ),
+        {},
+    )
+    assert events[0] == SlotSet("practitioner", "any")
+    assert events[1]["name"] == "offered_slots" and events[1]["value"]
+    assert "okafor" not in {o["practitioner"] for o in events[1]["value"]}
+    assert responses(dispatcher)[0] == "utter_asked_for_children_only"
+
+
+def test_a_child_is_still_booked_with_the_pediatrician(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    pid = patient_id(client, "Liam", "Nguyen")
+    [well_child] = client.upcoming_appointments(pid)
+    slot = okafor_slot(client, avoid=well_child)
+    slots = flu_shot_with_whoever(slot, client)
+
+    events, dispatcher = verify_after_pick("Liam Nguyen", "06/05/2017", slots)
+    assert events[-1] == SlotSet("requested_slot", "booking_confirmed")
+    assert "slot_choice" not in {e["name"] for e in events}
+    assert responses(dispatcher) == ["utter_verified_child"]
+
+    confirmed = {
+        **slots,
+        "verified": True,
+        "patient_id": pid,
+        "verify_dob": "2017-06-05",
+        "booking_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_booked"]
+    assert slot.id in [a.slot_id for a in client.upcoming_appointments(pid)]
