@@ -1,7 +1,7 @@
-"""Directions, opening hours and parking, per location, from ``clinic.yml``.
+"""Directions, opening hours, parking and phone numbers, per location, from ``clinic.yml``.
 
-One action answers the three questions (``directions``, ``clinic_hours``, ``parking``). Which
-office it talks about, in this order:
+One action answers the four questions (``directions``, ``clinic_hours``, ``parking``,
+``contact_info``). Which office it talks about, in this order:
 
 1. the office the patient names (the ``location`` entity, e.g. from a button
    ``/parking{"location":"north"}``, or its name or alias in the text);
@@ -9,7 +9,8 @@ office it talks about, in this order:
 3. the office we last talked about in this conversation (``info_location``);
 4. the office of the form the patient is filling in (read only, never changed);
 5. the office of the patient's next appointment, only if they were verified in this session;
-6. the only office, if the clinic has one; for hours, every office in one short message;
+6. the only office, if the clinic has one; for hours and phone numbers, every office in one
+   short message;
 7. otherwise the patient is asked, with one button per office. In the middle of a form the
    action does not ask (the form asks its own question next): it answers for every office.
 
@@ -50,7 +51,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-TOPICS = ("directions", "clinic_hours", "parking")
+TOPICS = ("directions", "clinic_hours", "parking", "contact_info")
+# Topics whose answer for every office fits one short message (no "which office?" question).
+ALL_OFFICES_AT_ONCE = ("clinic_hours", "contact_info")
 DAY_SHORT = {
     "mon": "Mon",
     "tue": "Tue",
@@ -70,6 +73,7 @@ ASK_OFFICE = {
 # Holidays patients name by another name than the clinic's list does.
 HOLIDAY_ALIASES = {
     "independence": re.compile(r"\b(july 4(th)?|4th of july|fourth of july)\b"),
+    "martin luther king": re.compile(r"\b(mlk|martin luther king)\b"),
 }
 
 
@@ -223,11 +227,37 @@ def directions_text(location: Location) -> str:
     return "\n".join(lines)
 
 
-def parking_text(location: Location) -> str:
+# "Is there handicap parking?": the accessibility notes (accessible spaces) belong in the answer.
+ACCESSIBLE_WORDS = re.compile(
+    r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
+)
+
+
+def parking_text(location: Location, accessible: bool = False) -> str:
     text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
     if location.parking_validation:
         text += f" {location.parking_validation}"
+    if accessible and location.accessibility:
+        text += f" Accessibility: {location.accessibility}"
     return text
+
+
+BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|balance|invoice)\b")
+
+
+def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
+    """Phone numbers: the office(s) asked about, and billing's (first when the patient asked
+    for billing), with a way to reach a person here."""
+    billing = f"Billing questions: {clinic.billing.phone} ({clinic.billing.hours})"
+    about_billing = bool(BILLING_WORDS.search(normalise(text)))
+    lines = [billing] if about_billing else []
+    if len(locations) == len(clinic.locations) and len(locations) > 1:
+        lines.append(f"Main number: {clinic.clinic.main_phone}")
+    lines += [f"{loc.name}: {loc.phone}" for loc in locations]
+    if not about_billing:
+        lines.append(billing)
+    lines.append('Or say "talk to a person" and I\'ll connect you with our staff here.')
+    return "\n".join(lines)
 
 
 def hours_text(clinic: ClinicConfig, locations: list[Location], now: datetime) -> str:
@@ -323,9 +353,11 @@ class ActionLocationInfo(Action):
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
         if not locations and (
-            topic == "clinic_hours" or len(clinic.locations) == 1 or wants_every_office(tracker)
+            topic in ALL_OFFICES_AT_ONCE
+            or len(clinic.locations) == 1
+            or wants_every_office(tracker)
         ):
-            # Hours for every office fit one short message.
+            # Hours and phone numbers for every office fit one short message.
             locations, explicit = list(clinic.locations), True
         note = ""
         if not locations:
@@ -362,9 +394,12 @@ class ActionLocationInfo(Action):
         topic: str, clinic: ClinicConfig, locations: list[Location], text: str, now: datetime
     ) -> str:
         if topic == "parking":
-            return "\n".join(parking_text(loc) for loc in locations)
+            accessible = bool(ACCESSIBLE_WORDS.search(normalise(text)))
+            return "\n".join(parking_text(loc, accessible) for loc in locations)
         if topic == "directions":
             return "\n\n".join(directions_text(loc) for loc in locations)
+        if topic == "contact_info":
+            return contact_text(clinic, locations, text)
         day = asked_day(text, clinic, now)
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.

@@ -23,6 +23,7 @@ INTENT_DESCRIPTIONS = {
     "directions": "get directions to our office",
     "clinic_hours": "check our opening hours",
     "parking": "find out where to park",
+    "contact_info": "get our phone numbers",
     "request_human": "talk to a person",
     "medical_advice": "ask a nurse a medical question",
     "test_results": "ask about test results",

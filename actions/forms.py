@@ -42,6 +42,7 @@ ESCALATION_INTENTS = {
 QUESTION_INTENTS = {
     "parking",
     "directions",
+    "contact_info",
     "clinic_hours",
     "faq",
     "billing_pay",

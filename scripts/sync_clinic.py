@@ -34,6 +34,9 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
         "clinic_name": info.name,
         "clinic_phone": info.main_phone,
         "billing_phone": clinic.billing.phone,
+        "billing_hours": clinic.billing.hours,
+        "late_cancel_policy": clinic.scheduling.late_cancel_policy
+        or "Please let us know as early as you can if you can't come.",
         "emergency_number": info.emergency_number,
         "crisis_line": info.crisis_line,
         "crisis_line_name": info.crisis_line_name,

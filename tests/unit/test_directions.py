@@ -161,6 +161,8 @@ def test_holidays_in_the_next_two_weeks_are_mentioned() -> None:
         ("are you open on new year's day", "2027-01-01"),
         ("open new years eve?", "2026-12-31"),
         ("are you closed on july 4th", "2027-07-05"),
+        ("open on MLK day?", "2027-01-18"),
+        ("martin luther king day hours", "2027-01-18"),
         ("are you open tomorrow", "2026-11-25"),
         ("are you open on saturday", "2026-11-28"),
     ],
@@ -365,3 +367,48 @@ def test_replies_are_sms_friendly() -> None:
         for message in messages:
             assert "|" not in message["text"] and "**" not in message["text"]
             assert len(message["text"]) < 700
+
+
+BILLING_LINE = "Billing questions: (916) 555-0199 (Monday to Friday, 8am to 5pm)"
+PERSON_LINE = 'Or say "talk to a person" and I\'ll connect you with our staff here.'
+
+
+def test_phone_numbers_of_every_office_without_asking_which() -> None:
+    events, messages = run(make_tracker("what's your phone number", intent="contact_info"))
+    assert events == [SlotSet("info_topic", "contact_info")]
+    assert [m["text"] for m in messages] == [
+        "Main number: (916) 555-0142\n"
+        "Downtown Clinic: (916) 555-0142\n"
+        "North Office: (916) 555-0176\n"
+        f"{BILLING_LINE}\n{PERSON_LINE}"
+    ]
+    assert messages[0]["buttons"] == []
+
+
+def test_phone_number_of_the_office_named() -> None:
+    tracker = make_tracker(
+        "number for the north office?", intent="contact_info", entities=location_entity("north")
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "contact_info"), SlotSet("info_location", "north")]
+    assert [m["text"] for m in messages] == [
+        f"North Office: (916) 555-0176\n{BILLING_LINE}\n{PERSON_LINE}"
+    ]
+
+
+def test_billing_phone_first_when_the_patient_asks_for_billing() -> None:
+    _, messages = run(make_tracker("how do I contact billing", intent="contact_info"))
+    assert messages[0]["text"].splitlines()[0] == BILLING_LINE
+    assert messages[0]["text"].count("555-0199") == 1
+
+
+def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
+    tracker = make_tracker(
+        "is there handicap parking at north", intent="parking", entities=location_entity("north")
+    )
+    _, messages = run(tracker)
+    assert messages[0]["text"].startswith(PARKING_NORTH)
+    assert "6 accessible parking spaces by the door" in messages[0]["text"]
+    _, plain = run(make_tracker("where do I park at north", intent="parking",
+                                entities=location_entity("north")))
+    assert plain[0]["text"] == PARKING_NORTH
