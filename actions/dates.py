@@ -183,6 +183,16 @@ def _clock_limits(text: str) -> tuple[time | None, time | None]:
             not_after = min(
                 base + timedelta(hours=1, minutes=1), base.replace(hour=23, minute=59)
             ).time()
+    # "3:30 or later", "10 or earlier"
+    later = r"(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+or\s+(later|after|earlier|before|sooner)\b"
+    for value, word in re.findall(later, text):
+        clock = _to_clock(value)
+        if clock is not None and word in ("later", "after"):
+            not_before = clock
+        elif clock is not None:
+            not_after = clock
+    if not_before is None and re.search(r"\bafter school\b", text):
+        not_before = time(15, 0)
     return not_before, not_after
 
 

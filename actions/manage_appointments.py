@@ -24,7 +24,13 @@ from actions.formatting import appointment_sentence, day_and_time, offer_label, 
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
-from actions.matching import parse_choice
+from actions.matching import (
+    find_location,
+    find_practitioner,
+    find_visit_type,
+    normalise,
+    parse_choice,
+)
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -65,6 +71,43 @@ def appointment_item(appt: AppointmentRecord, clinic: ClinicConfig) -> dict[str,
 def appointment_button_title(item: dict[str, Any], clinic: ClinicConfig) -> str:
     start = datetime.fromisoformat(item["start"])
     return f"{day_and_time(start, clinic)} · {visit_name(item.get('visit_type'), clinic)}"
+
+
+WEEKDAY_WORDS = (
+    ("monday", "mon"),
+    ("tuesday", "tue", "tues"),
+    ("wednesday", "wed"),
+    ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"),
+    ("saturday", "sat"),
+    ("sunday", "sun"),
+)
+
+
+def choice_by_description(
+    text: str, items: list[dict[str, Any]], clinic: ClinicConfig
+) -> int | None:
+    """The one appointment the patient describes by its kind, clinician, office or weekday
+    ("the vaccine one", "cancel the pap", "the one with Dr. Patel", "the wednesday one"); None
+    when the words fit none or several."""
+    if not text or is_button_payload(text) or not items:
+        return None
+    words = set(normalise(text).split())
+    visit = find_visit_type(text, clinic)
+    practitioner = find_practitioner(text, clinic)
+    location = find_location(text, clinic)
+    weekdays = [i for i, names in enumerate(WEEKDAY_WORDS) if words & set(names)]
+    if not (visit or practitioner or location or weekdays):
+        return None
+    fits = [
+        index
+        for index, item in enumerate(items)
+        if (visit is None or item.get("visit_type") == visit.id)
+        and (practitioner is None or item.get("practitioner") == practitioner.id)
+        and (location is None or item.get("location") == location.id)
+        and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
@@ -157,6 +200,8 @@ class ManageForm(IdentitySteps, PatientForm):
         clinic = self.clinic
         labels = [appointment_button_title(i, clinic) for i in items]
         index = parse_choice(latest_text(tracker), labels)
+        if index is None:
+            index = choice_by_description(latest_text(tracker), items, clinic)
         return ids[index] if index is not None else None
 
 

@@ -584,3 +584,44 @@ def test_a_booking_request_while_rescheduling_is_the_new_time() -> None:
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert events, "the form must not be left for a new booking"
     assert slots_of(events)["date_preference"]
+
+
+CHOICES = [
+    {"id": "a", "start": "2026-12-02T09:00:00-08:00", "visit_type": "vaccination",
+     "practitioner": "patel", "location": "downtown"},
+    {"id": "b", "start": "2026-12-04T07:30:00-08:00", "visit_type": "womens_health",
+     "practitioner": "gonzalez", "location": "north"},
+    {"id": "c", "start": "2026-12-04T10:30:00-08:00", "visit_type": "physical",
+     "practitioner": "patel", "location": "downtown"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen"),
+    [
+        ("the vaccine one", "a"),
+        ("cancel the pap one", "b"),
+        ("the wednesday one", "a"),
+        ("the one with dr gonzalez", "b"),
+        ("the physical", "c"),
+        # several fit, or nothing describes one: ask again rather than guess
+        ("the friday one", None),
+        ("the one with patel", None),
+        ("yes", None),
+    ],
+)
+def test_an_appointment_is_picked_by_its_description(text: str, chosen: str | None) -> None:
+    # "the vaccine one" used to get "Please tap one of the options".
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        active_loop="cancel_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": CHOICES,
+            "requested_slot": "appointment_choice",
+        },
+    )
+    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events).get("appointment_choice") == chosen

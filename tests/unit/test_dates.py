@@ -64,6 +64,22 @@ def test_no_date_in_text(text: str) -> None:
     assert parse_when(text, NOW) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "not_before", "not_after"),
+    [
+        # 8:00am was once offered for this
+        ("next week after school, like 3:30 or later", time(15, 30), None),
+        ("any day after school", time(15, 0), None),
+        ("10am or earlier", None, time(10, 0)),
+    ],
+)
+def test_or_later_and_after_school(
+    text: str, not_before: time | None, not_after: time | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and (when.not_before, when.not_after) == (not_before, not_after)
+
+
 def test_clock_limits() -> None:
     when = parse_when("after 3 on thursday", NOW)
     assert when is not None and when.start == date(2026, 11, 26)
