@@ -45,6 +45,7 @@ from actions.matching import (
     find_location,
     find_practitioner,
     find_visit_type,
+    normalise,
     parse_choice,
     wants_anyone,
     without_anyone,
@@ -154,9 +155,25 @@ def read_search_details(
     return updates
 
 
+# "Move my appointment" names one the patient already has; "can I do 9am instead" does not.
+EXISTING_APPOINTMENT = re.compile(
+    r"\b(my|the|our|his|her|existing|current|other|old|first)\s+(\w+\s+)?"
+    r"(appointment|appt|appts|visit|booking|physical|checkup|one)\b"
+)
+
+
 class ValidateBookingForm(IdentitySteps, PatientForm):
     form_name = "booking_form"
     own_intents = {"book_appointment"}
+
+    def interrupting_intents(self, tracker: Tracker) -> set[str]:
+        # While booking, "can I do 9am instead" is a correction of this booking, even when the
+        # model reads it as a reschedule (it once turned a new sick visit into moving the
+        # patient's physical); "move my other appointment" still switches task.
+        intents = super().interrupting_intents(tracker)
+        if not EXISTING_APPOINTMENT.search(normalise(latest_text(tracker))):
+            intents = intents - {"reschedule_appointment"}
+        return intents
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         if slots.get("escalation_reason") or slots.get("backend_error"):

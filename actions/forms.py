@@ -164,14 +164,17 @@ class PatientForm(Action):
         """
         return False
 
+    def interrupting_intents(self, tracker: Tracker) -> set[str]:
+        """Questions and other tasks that interrupt this form (not its own business)."""
+        return (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents
+
     def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
         if safety_flagged(tracker) or intent in ESCALATION_INTENTS or intent == "stop":
             return True
-        interrupting = (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents
         return (
-            intent in interrupting
+            intent in self.interrupting_intents(tracker)
             and confidence >= INTERRUPT_CONFIDENCE
             and not self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
         )
@@ -210,7 +213,7 @@ class PatientForm(Action):
             updates = self.extract(dispatcher, tracker, slots, requested)
             if not updates and tracker.active_loop_name == self.form_name:
                 intent, _ = latest_intent(tracker)
-                if intent in (QUESTION_INTENTS | TASK_INTENTS) - self.own_intents:
+                if intent in self.interrupting_intents(tracker):
                     return []  # a question after all: let its rule answer it
                 if requested:
                     self.explain(dispatcher, requested)

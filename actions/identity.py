@@ -237,6 +237,8 @@ class IdentitySteps:
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
+        if requested in ("verify_name", "verify_dob") and WHY_OR_NO.search(text):
+            return True  # "why do you need my name?": the form answers it (utter_why_identity)
         if requested == "verify_name":
             return parse_full_name(text) is not None
         if requested == "verify_dob":

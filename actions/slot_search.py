@@ -168,7 +168,27 @@ def find_offers(
             request.when.not_after,
         )
         slots = _search(client, request, horizon, clinic, now)
+    slots = _closest_first(slots, request.when, clinic)
     return SearchResult([offer_from_slot(s, clinic) for s in _spread(slots, count)], widened)
+
+
+def _closest_first(slots: list[SlotRecord], when: When, clinic: ClinicConfig) -> list[SlotRecord]:
+    """For "at 3:30" (a window of an hour either side), the times nearest 3:30 first, day by
+    day: the time asked for is offered whenever it is free, not only the earliest ones."""
+    if when.not_before is None or when.not_after is None:
+        return slots
+    day = date(2000, 1, 1)
+    low, high = datetime.combine(day, when.not_before), datetime.combine(day, when.not_after)
+    if high - low > timedelta(hours=2, minutes=1):
+        return slots
+    middle = low + (high - low) / 2
+
+    def distance(slot: SlotRecord) -> tuple[date, float]:
+        local = slot.start.astimezone(clinic.tz)
+        at = datetime.combine(day, local.time().replace(tzinfo=None))
+        return local.date(), abs((at - middle).total_seconds())
+
+    return sorted(slots, key=distance)
 
 
 def _days(when: When) -> list[date]:

@@ -16,6 +16,8 @@ from actions.settings import get_settings
 from tests.support.receivers import HandoffReceiver
 
 SECRET = "unit-test-handoff-secret"
+# The phone-hash key the unit tests' SMS patients are hashed with.
+PHONE_SECRET = "unit-phone-secret"
 
 
 def make_tracker(

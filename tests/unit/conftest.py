@@ -1,14 +1,32 @@
-"""Unit-test set-up: the cross-conversation limit on failed identity checks
+"""Unit-test set-up: actions talk to the embedded FHIR backend through the normal settings path
+(``fhir_env``), and the cross-conversation limit on failed identity checks
 (``actions/verify_lockout.py``) gets a fresh store per test, never the one in ``DATA_DIR``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from actions import identity
+from actions.settings import get_settings
 from actions.verify_lockout import VerifyLockout
+from tests.support.actions import PHONE_SECRET
+from tests.support.fhir_servers import FhirServer
+
+
+@pytest.fixture
+def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
+    """Actions talk to the embedded backend through the normal settings path."""
+    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
+    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
+    monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    yield embedded_fhir
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
 
 
 @pytest.fixture(autouse=True)

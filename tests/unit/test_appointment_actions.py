@@ -3,7 +3,6 @@ backend (in a thread): the exact events each message produces and the responses 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,26 +23,8 @@ from actions.manage_appointments import (
 )
 from actions.phone import phone_hash
 from actions.settings import get_settings
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
-
-PHONE_SECRET = "unit-phone-secret"
-
-
-@pytest.fixture
-def fhir_env(
-    embedded_fhir: FhirServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[FhirServer]:
-    """Actions talk to the embedded backend through the normal settings path."""
-    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
-    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
-    monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
-    yield embedded_fhir
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
 
 
 def run_booking(
@@ -296,6 +277,30 @@ def test_interruptions_are_let_through(intent: str, confidence: float) -> None:
         slots={"requested_slot": "date_preference"},
     )
     assert ValidateBookingForm().run(dispatcher, tracker, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "switches"),
+    [
+        ("can I do 9am instead", False),
+        ("actually move my physical instead", True),
+        ("I'd rather reschedule my other appointment", True),
+    ],
+)
+def test_a_reschedule_reading_while_booking_switches_only_for_an_existing_appointment(
+    text: str, switches: bool
+) -> None:
+    # "can I do 9am instead" once turned a new sick visit into moving the patient's physical.
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        confidence=0.9,
+        active_loop="booking_form",
+        slots={"requested_slot": "slot_choice", "visit_type": "sick", "practitioner": "any",
+               "location": "north", "date_preference": "2026-12-02"},
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert (events == []) is switches
 
 
 def test_safety_flag_lets_through_whatever_the_intent() -> None:

@@ -5,15 +5,12 @@ adult. Real ``Tracker``/``CollectingDispatcher``; exact events and responses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity
 from actions.booking import (
     ActionAskBookingConfirmed,
     ActionAskPractitioner,
@@ -30,21 +27,9 @@ from actions.manage_appointments import (
     ValidateRescheduleForm,
     appointment_item,
 )
-from actions.settings import get_settings
 from actions.slot_search import offer_from_slot
 from tests.support.actions import make_tracker, responses
 from tests.support.fhir_servers import FhirServer
-
-
-@pytest.fixture
-def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
-    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
-    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
-    yield embedded_fhir
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
 
 
 def patient_id(client: FhirClient, given: str, family: str) -> str:

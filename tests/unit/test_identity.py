@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,26 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity
 from actions.identity import parse_full_name
 from actions.manage_appointments import ValidateCheckForm
-from actions.settings import get_settings
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 
-PHONE_SECRET = "unit-phone-secret"
 MARY_DOB = "07/19/1964"
 
 
-@pytest.fixture
-def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
-    """Actions talk to the embedded backend through the normal settings path."""
-    monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
-    monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
-    monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
-    yield embedded_fhir
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
 
 
 class Clock:
@@ -327,3 +313,19 @@ def test_a_refusal_or_why_gets_the_reason_and_other_ways(text: str) -> None:
     slots, said = verify(text)
     assert said == ["utter_why_identity"]
     assert slots["verify_name"] is None and slots["requested_slot"] == "verify_name"
+
+
+def test_a_refusal_read_as_out_of_scope_is_still_answered_by_the_form() -> None:
+    # The model read "i dont want to give my name" as out_of_scope, which let it through to
+    # the out-of-scope reply, and the same name question followed.
+    tracker = make_tracker(
+        "i dont want to give my name",
+        intent="out_of_scope",
+        confidence=0.9,
+        active_loop="check_form",
+        slots={"requested_slot": "verify_name"},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_why_identity"]
+    assert {"event": "slot", "timestamp": None, "name": "verify_name", "value": None} in events

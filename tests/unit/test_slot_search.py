@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from actions.dates import When
+from actions.clients.fhir_model import SlotRecord
+from actions.dates import When, parse_when
 from actions.settings import get_clinic
-from actions.slot_search import SearchRequest, closed_reason
+from actions.slot_search import SearchRequest, closed_reason, find_offers
 
 CLINIC = get_clinic()
 CLOSED_HOLIDAY = next(h for h in CLINIC.holidays if h.hours is None)
@@ -63,3 +64,38 @@ def test_closed_reason(
 ) -> None:
     request = SearchRequest("sick", practitioner, location, when)
     assert closed_reason(request, CLINIC) == reason
+
+
+
+class FreeSlots:
+    """A scheduling client whose free slots are the given times of one day, each with the
+    given clinician (in time order, as a FHIR server returns them)."""
+
+    def __init__(self, day: date, times: list[tuple[str, str]]) -> None:
+        self.slots = []
+        for i, (hhmm, who) in enumerate(times):
+            start = datetime.combine(day, datetime.strptime(hhmm, "%H:%M").time(), CLINIC.tz)
+            end = start + timedelta(minutes=30)
+            self.slots.append(
+                SlotRecord(f"s{i}", start, end, who, "downtown", who, "Downtown Clinic", [], "1")
+            )
+
+    def find_free_slots(self, **_: object) -> list[SlotRecord]:
+        return self.slots
+
+
+def test_the_time_asked_for_is_offered_when_free() -> None:
+    # "thursday dec 3 at 3:30pm" was offered 2:30, 3:00 and 4:00 while 3:30 was free.
+    day = weekday_after(BASE, 3)
+    now = datetime.combine(day - timedelta(days=2), time(9), CLINIC.tz)
+    client = FreeSlots(
+        day,
+        [("14:30", "patel"), ("14:30", "okafor"), ("15:00", "patel"), ("15:00", "okafor"),
+         ("15:30", "okafor"), ("16:00", "okafor")],
+    )
+    when = parse_when(f"{day:%B} {day.day} at 3:30pm", now)
+    assert when is not None
+    request = SearchRequest(visit_type=None, practitioner=None, location=None, when=when)
+    result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
+    times = [o["start"][11:16] for o in result.offers]
+    assert "15:30" in times and times == sorted(times)
