@@ -264,8 +264,9 @@ def _alias_spans(text: str, clinic: ClinicConfig) -> list[tuple[int, int]]:
 CUES_BEFORE = frozenset(
     "accept accepts accepting take takes taking use using on have got says".split()
 )
-# ...and so do the words right before these ("is sendero accepted", "Prominence taken?").
-CUES_AFTER = frozenset("accepted taken ok okay".split())
+# ...and so do the words right before these ("is sendero accepted", "Prominence taken?", "would
+# Paramount be accepted").
+CUES_AFTER = frozenset("accepted taken covered ok okay".split())
 
 
 def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
@@ -291,12 +292,17 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
             text[tokens[last][1] : tokens[last + 1][0]] if after else text[tokens[last][1] :]
         )
         opens_question = first == 0 and any(c in gap_after for c in "?,-—:")
-        in_network = (
-            after == "in"
-            and last + 2 < len(tokens)
-            and normalise(tokens[last + 2][2]).startswith("network")
+        # "Sentara in network", "Sentara in your network"; "would Paramount be accepted"
+        following = [normalise(t[2]) for t in tokens[last + 1 : last + 4]]
+        in_network = after == "in" and any(w.startswith("network") for w in following[1:])
+        be_cued = (
+            after in ("be", "is", "get", "gets")
+            and len(following) > 1
+            and following[1] in CUES_AFTER
         )
-        cued = before in CUES_BEFORE or after in CUES_AFTER or in_network or opens_question
+        cued = (
+            before in CUES_BEFORE or after in CUES_AFTER or in_network or be_cued or opens_question
+        )
         if cued and last - first < MAX_NAME_TOKENS:
             names.append(text[tokens[first][0] : tokens[last][1]].rstrip(".-'’"))
     return names

@@ -206,3 +206,21 @@ def test_a_run_of_text_that_no_plan_could_be_named_is_never_repeated(text: str) 
         for kwargs in ({}, {"about_insurance": True}, {"whole_answer": True}):
             named = plan_in_message(text, entities, CLINIC, **kwargs)
             assert named is None or len(named.said) <= 60, named
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Is Sentara in your network", "Sentara"),
+        ("hi! would Paramount be accepted at the clinic?", "Paramount"),
+        ("is Wellmark covered", "Wellmark"),
+    ],
+)
+def test_the_wording_names_a_plan_the_model_did_not_tag(text: str, said: str) -> None:
+    named = plan_in_message(text, [], CLINIC, about_insurance=True)
+    assert named is not None and named.said == said and named.plan is None
+
+
+@pytest.mark.parametrize("text", ["is it in network", "would that be accepted"])
+def test_pronouns_are_no_plan(text: str) -> None:
+    assert plan_in_message(text, [], CLINIC, about_insurance=True) is None
