@@ -18,10 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label
+from actions.dates import age_on, day_label
 from actions.formatting import day_and_time, practitioner_name, visit_name
 from actions.identity import scheduling_client
-from actions.slot_search import Busy, age_on, overlaps, sees_patient
+from actions.slot_search import Busy, overlaps, sees_patient
 
 logger = logging.getLogger(__name__)
 

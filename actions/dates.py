@@ -290,6 +290,15 @@ def _part_of_month(first: date, part: str) -> tuple[date, date]:
     return first, last
 
 
+def age_on(birth_date: date, today: date) -> int:
+    """Age in whole years on ``today``."""
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
+
+
 def parse_when(text: str, now: datetime) -> When | None:
     """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
     cleaned = _clean(text)

@@ -26,7 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord
-from actions.dates import parse_birth_date
+from actions.dates import age_on, parse_birth_date
 from actions.handoff import patient_channel
 from actions.phone import find_phone, phone_hash
 from actions.settings import get_clinic, get_settings
@@ -108,14 +108,6 @@ NAME_PREFIXES = re.compile(
     r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for)?\s*",
     re.IGNORECASE,
 )
-
-
-def _age(birth_date: date, today: date) -> int:
-    return (
-        today.year
-        - birth_date.year
-        - ((today.month, today.day) < (birth_date.month, birth_date.day))
-    )
 
 
 @lru_cache(maxsize=1)
@@ -349,7 +341,7 @@ class IdentitySteps:
             logger.info("identity verified")
             patient = result.patient
             # A child's record is usually confirmed by a parent: thank the writer, not the child.
-            child = _age(birth_date, get_clinic().now().date()) < ADULT_AGE
+            child = age_on(birth_date, get_clinic().now().date()) < ADULT_AGE
             dispatcher.utter_message(
                 response="utter_verified_child" if child else "utter_verified",
                 patient_first_name=patient.given,

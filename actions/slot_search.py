@@ -25,15 +25,6 @@ logger = logging.getLogger(__name__)
 SPECIALTY_AGE_LIMITS: dict[str, int] = {"pediatrics": 18}
 
 
-def age_on(birth_date: date, today: date) -> int:
-    """Age in whole years on ``today``."""
-    return (
-        today.year
-        - birth_date.year
-        - ((today.month, today.day) < (birth_date.month, birth_date.day))
-    )
-
-
 def age_limit(clinic: ClinicConfig, practitioner_id: str | None) -> int | None:
     """The age from which this practitioner no longer sees patients (None: any age)."""
     practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
