@@ -38,7 +38,7 @@ from actions.formatting import (
     appointment_sentence,
     offer_label,
 )
-from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
+from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import (
@@ -154,6 +154,10 @@ def read_search_details(
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
     return updates
 
+
+# Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
+ARRIVE_MINUTES = 15
+NEW_PATIENT_ARRIVE_MINUTES = 30
 
 # "Move my appointment" names one the patient already has; "can I do 9am instead" does not.
 EXISTING_APPOINTMENT = re.compile(
@@ -287,9 +291,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 updates.update({"date_preference": None, "offered_slots": None})
 
         if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
-            if intent == "affirm":
+            answer = yes_or_no(tracker)
+            if answer is True:
                 updates["booking_confirmed"] = True
-            elif intent == "deny":
+            elif answer is False:
                 duplicates = duplicates_of_chosen(tracker, clinic)
                 if duplicates:
                     # "No" to a second visit of the same kind: nothing more to book.
@@ -637,9 +642,12 @@ class ActionBookAppointment(Action):
             return events + reset
         logger.info("appointment booked")
         item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}
+        new_patient = tracker.get_slot("patient_status") == "new"
         dispatcher.utter_message(
             response="utter_booked",
             summary=appointment_sentence(item, clinic),
             address=address_line(offer.get("location"), clinic),
+            # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes early.
+            arrive_early=NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES,
         )
         return events + reset

@@ -17,6 +17,7 @@ still missing.
 from __future__ import annotations
 
 import logging
+import re
 from abc import abstractmethod
 from typing import Any
 
@@ -108,6 +109,37 @@ def is_button_payload(text: str) -> bool:
     return text.startswith("/")
 
 
+# The "Shall I book / cancel / move it?" questions, answered yes or no.
+CONFIRMATION_SLOTS = {"booking_confirmed", "cancel_confirmed"}
+# A typed answer that starts with yes or no is that answer, whatever else it says ("Yes, cancel
+# it" was read as "stop", "yes move it" as a new request); "no problem" is not a no.
+TYPED_YES = re.compile(
+    r"^\W*(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|confirm|"
+    r"confirmed|correct|absolutely|definitely|of course)\b",
+    re.IGNORECASE,
+)
+TYPED_NO = re.compile(
+    r"^\W*(no|nope|nah|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
+    re.IGNORECASE,
+)
+
+
+def yes_or_no(tracker: Tracker) -> bool | None:
+    """The patient's answer to a yes/no question: True, False, or None if it is neither."""
+    text = latest_text(tracker)
+    intent, _ = latest_intent(tracker)
+    if not is_button_payload(text):
+        if TYPED_YES.match(text):
+            return True
+        if TYPED_NO.match(text):
+            return False
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    return None
+
+
 def safety_flagged(tracker: Tracker) -> bool:
     safety = (tracker.latest_message or {}).get("safety") or {}
     return bool(safety.get("category"))
@@ -171,7 +203,12 @@ class PatientForm(Action):
     def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
-        if safety_flagged(tracker) or intent in ESCALATION_INTENTS or intent == "stop":
+        if safety_flagged(tracker) or intent in ESCALATION_INTENTS:
+            return True
+        confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
+        if confirming and yes_or_no(tracker) is not None:
+            return False  # "Yes, cancel it" answers the question (the model may read "stop")
+        if intent == "stop":
             return True
         return (
             intent in self.interrupting_intents(tracker)

@@ -21,7 +21,7 @@ from actions.booking_guards import check_offer, chosen_offer, refusal_events, re
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
-from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text
+from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import (
@@ -230,11 +230,9 @@ class ValidateCancelForm(ManageForm):
     ) -> dict[str, Any]:
         if requested != "cancel_confirmed":
             return {}
-        intent, _ = latest_intent(tracker)
-        if intent == "affirm":
-            return {"cancel_confirmed": True}
-        if intent == "deny":
-            return {"cancel_confirmed": False}
+        answer = yes_or_no(tracker)
+        if answer is not None:
+            return {"cancel_confirmed": answer}
         choice = self._read_appointment_choice(tracker, slots)
         if choice and choice != slots.get("appointment_choice"):
             return {"appointment_choice": choice}
@@ -304,9 +302,10 @@ class ValidateRescheduleForm(ManageForm):
                 dispatcher.utter_message(response="utter_ask_other_time")
                 return {"date_preference": None, "offered_slots": None}
         if requested == "booking_confirmed":
-            if intent == "affirm":
+            answer = yes_or_no(tracker)
+            if answer is True:
                 return {"booking_confirmed": True}
-            if intent == "deny":
+            if answer is False:
                 dispatcher.utter_message(response="utter_booking_not_confirmed")
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}

@@ -466,6 +466,7 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
+    assert dispatcher.messages[0]["arrive_early"] == 15  # 30 for a new patient, as the FAQ says
     assert dispatcher.messages[0]["address"] == (
         "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835 "
         "(Ground floor of Building B, next to the pharmacy)"  # "...{address}." adds the stop
@@ -630,3 +631,79 @@ def test_an_appointment_is_picked_by_its_description(text: str, chosen: str | No
     )
     events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events).get("appointment_choice") == chosen
+
+
+def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -> None:
+    # The booking confirmation said 15 minutes, while the arrival-time answer says 30 for new
+    # patients.
+    offers = ActionAskSlotChoice().run(
+        CollectingDispatcher(),
+        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
+        {},
+    )[0]["value"]
+    new = {
+        **READY,
+        "visit_type": "new_patient",
+        "patient_status": "new",
+        "offered_slots": offers,
+        "slot_choice": offers[-1]["id"],
+        "booking_confirmed": True,
+        "verify_name": "Noor Haddad",
+        "verify_dob": "1990-03-14",
+        "new_phone": "+19165550188",
+    }
+    dispatcher = CollectingDispatcher()
+    ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
+    assert responses(dispatcher) == ["utter_booked"]
+    assert dispatcher.messages[0]["arrive_early"] == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("Yes, cancel it", "stop", True),  # the button's own title, typed: once read as "stop"
+        ("yes cancel", "stop", True),
+        ("no keep it", "stop", False),
+        ("No problem, go ahead", "affirm", True),
+        ("/affirm", "affirm", True),
+    ],
+)
+def test_a_typed_yes_or_no_answers_the_cancel_question(
+    text: str, intent: str, answer: bool
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        active_loop="cancel_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": CHOICES,
+            "appointment_choice": "a",
+            "requested_slot": "cancel_confirmed",
+        },
+    )
+    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events)["cancel_confirmed"] is answer
+
+
+def test_yes_move_it_answers_the_move_question() -> None:
+    # "yes move it" was read as a new reschedule request: "Please tap one of the options".
+    tracker = make_tracker(
+        "yes move it",
+        intent="reschedule_appointment",
+        confidence=0.56,
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": CHOICES,
+            "appointment_choice": "a",
+            "date_preference": "next week",
+            "offered_slots": [{"id": "s1", "start": "2026-12-09T10:00:00-08:00"}],
+            "slot_choice": "s1",
+            "requested_slot": "booking_confirmed",
+        },
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events)["booking_confirmed"] is True
