@@ -308,6 +308,24 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     return names
 
 
+def _tagged_names(
+    text: str, tokens: list[tuple[int, int, str]], entities: list[dict[str, Any]]
+) -> list[str]:
+    """The whole names around the NLU's ``insurance`` tags (found in the text by value when a
+    tag has no offsets)."""
+    names: list[str] = []
+    for entity in entities:
+        value = str(entity.get("value") or "").strip()
+        if entity.get("entity") != "insurance" or not value:
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            found = text.lower().find(value.lower())
+            start, end = (found, found + len(value)) if found >= 0 else (None, None)
+        names.append(_name_around(text, tokens, start, end) if start is not None else value)
+    return names
+
+
 def plans_in_message(
     text: str, entities: list[dict[str, Any]], clinic: ClinicConfig
 ) -> list[PlanNamed]:
@@ -315,11 +333,7 @@ def plans_in_message(
     order written: the NLU's tags, known aliases and cue words together, one answer per plan.
     Names inside a longer one ("Blue Cross" in "Anthem Blue Cross") are not counted twice."""
     tokens = _tokens(text)
-    names: list[str] = []
-    for entity in entities:
-        start, end = entity.get("start"), entity.get("end")
-        if entity.get("entity") == "insurance" and isinstance(start, int) and isinstance(end, int):
-            names.append(_name_around(text, tokens, start, end))
+    names = _tagged_names(text, tokens, entities)
     spans = _alias_spans(text, clinic)
     names += [_name_between(text, tokens, first, last) for first, last in spans]
     names += _cued_names(text, tokens)
@@ -357,16 +371,7 @@ def plan_in_message(
     (``whole_answer``: the message answers "which plan?") the message's own words. None when no
     plan is named."""
     tokens = _tokens(text)
-    names: list[str] = []
-    for entity in entities:
-        value = str(entity.get("value") or "").strip()
-        if entity.get("entity") != "insurance" or not value:
-            continue
-        start, end = entity.get("start"), entity.get("end")
-        if not isinstance(start, int) or not isinstance(end, int):
-            found = text.lower().find(value.lower())
-            start, end = (found, found + len(value)) if found >= 0 else (None, None)
-        names.append(_name_around(text, tokens, start, end) if start is not None else value)
+    names = _tagged_names(text, tokens, entities)
     if not names:
         names = [
             _name_between(text, tokens, first, last) for first, last in _alias_spans(text, clinic)
