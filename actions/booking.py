@@ -27,7 +27,7 @@ from actions.booking_guards import (
     patient_age,
     refusal_events,
     refuse,
-    short_practitioner_name,
+    refuse_children_only,
     visits_phrase,
 )
 from actions.clients.fhir_model import FhirError, SlotTaken
@@ -219,8 +219,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         return updates
 
     def _guard(self, dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:
-        choice = slots.get("slot_choice")
-        offer = next((o for o in slots.get("offered_slots") or [] if o["id"] == choice), None)
+        offer = chosen_offer(slots)
         if offer is None:
             return {}
         try:
@@ -267,14 +266,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             found.pop("visit_type", None)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         named = updates.get("practitioner")
-        if age_limit(clinic, named) is not None and not sees_patient(
-            clinic, named, patient_age({**slots, **updates}, clinic)
+        # (The patient's age is looked up only for a clinician with an age limit.)
+        if age_limit(clinic, named) is not None and refuse_children_only(
+            dispatcher, clinic, named, patient_age({**slots, **updates}, clinic)
         ):
-            # An adult (already identified) asking for a children-only clinician.
-            dispatcher.utter_message(
-                response="utter_asked_for_children_only",
-                practitioner=short_practitioner_name(named, clinic),
-            )
             updates["practitioner"] = "any"
 
         if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
@@ -491,11 +486,7 @@ class ActionAskSlotChoice(Action):
             # and no time the patient is already booked.
             age = patient_age(slots, clinic)
             busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
-            if not sees_patient(clinic, slots.get("practitioner"), age):
-                dispatcher.utter_message(
-                    response="utter_asked_for_children_only",
-                    practitioner=short_practitioner_name(slots.get("practitioner"), clinic),
-                )
+            if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
                 slots["practitioner"] = "any"
                 events.append(SlotSet("practitioner", "any"))
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
@@ -548,7 +539,7 @@ class ActionAskBookingConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
-        offer = chosen_offer(tracker)
+        offer = chosen_offer(tracker.slots)
         if offer is None:
             return [SlotSet("slot_choice", None)]
         item = {**offer, "visit_type": tracker.get_slot("visit_type")}
@@ -603,7 +594,7 @@ class ActionBookAppointment(Action):
             return reset
         if tracker.get_slot("booking_confirmed") is False:
             return reset  # declined a second visit of the same kind (already answered)
-        offer = chosen_offer(tracker)
+        offer = chosen_offer(tracker.slots)
         if offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
             return reset

@@ -26,9 +26,27 @@ from actions.slot_search import Busy, overlaps, sees_patient
 logger = logging.getLogger(__name__)
 
 
-def chosen_offer(tracker: Tracker) -> dict[str, Any] | None:
-    choice = tracker.get_slot("slot_choice")
-    return next((o for o in tracker.get_slot("offered_slots") or [] if o["id"] == choice), None)
+def chosen_offer(slots: dict[str, Any]) -> dict[str, Any] | None:
+    """The offered slot the patient picked (``slot_choice`` among ``offered_slots``)."""
+    choice = slots.get("slot_choice")
+    return next((o for o in slots.get("offered_slots") or [] if o["id"] == choice), None)
+
+
+def refuse_children_only(
+    dispatcher: CollectingDispatcher,
+    clinic: ClinicConfig,
+    practitioner_id: str | None,
+    age: int | None,
+) -> bool:
+    """An identified adult asked for a children-only clinician: say so. True means the search
+    goes on with any clinician instead."""
+    if sees_patient(clinic, practitioner_id, age):
+        return False
+    dispatcher.utter_message(
+        response="utter_asked_for_children_only",
+        practitioner=short_practitioner_name(practitioner_id, clinic),
+    )
+    return True
 
 
 # Another visit of the same kind this many days either side of a new one is pointed out in the
@@ -195,7 +213,7 @@ def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -
 
 def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[AppointmentRecord]:
     """Same-kind visits near the chosen slot (none if the backend cannot say)."""
-    offer = chosen_offer(tracker)
+    offer = chosen_offer(tracker.slots)
     if offer is None:
         return []
     try:

@@ -471,7 +471,7 @@ class ActionRescheduleAppointment(Action):
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
         item = chosen_appointment(tracker)
-        offer = chosen_offer(tracker)
+        offer = chosen_offer(tracker.slots)
         if item is None or offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
             return reset
