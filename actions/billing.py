@@ -37,6 +37,7 @@ from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import normalise
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
+from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -157,7 +158,7 @@ class ActionShowBalance(Action):
         invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
         if not invoices:
             dispatcher.utter_message(response="utter_balance_nothing_due", **facts)
-            return reset
+            return reset + offer_second_request(dispatcher, tracker)
         today = (self.clock or clinic.now)().astimezone(clinic.tz).date()
         due_days = clinic.billing.due_days
         due_dates = [d for d in (i.due_date(due_days) for i in invoices) if d is not None]
@@ -184,7 +185,7 @@ class ActionShowBalance(Action):
                 **details,
             )
         logger.info("balance shown (%s open)", len(invoices))
-        return reset
+        return reset + offer_second_request(dispatcher, tracker)
 
     @staticmethod
     def _unavailable(dispatcher: CollectingDispatcher, facts: dict[str, str]) -> list[EventType]:
@@ -310,6 +311,15 @@ def answer_plan(
         )
 
 
+def marketplace_named(text: str, clinic: ClinicConfig) -> str | None:
+    """The marketplace a message names ("covered california"), as clinic.yml writes it."""
+    words = f" {normalise(text)} "
+    for name in clinic.insurance.marketplaces:
+        if f" {normalise(name)} " in words:
+            return name
+    return None
+
+
 class ActionCheckInsurance(Action):
     """Is a plan accepted? From ``clinic.yml``: yes / a kind no / "we can check" / which plan?"""
 
@@ -326,7 +336,17 @@ class ActionCheckInsurance(Action):
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
         several = several_plans(tracker, clinic)
-        if several:
+        marketplace = marketplace_named(text, clinic)
+        if marketplace and not several and (named is None or named.plan is None):
+            # "Covered California" is a marketplace, not a plan: which company is it with?
+            dispatcher.utter_message(
+                response="utter_insurance_marketplace",
+                marketplace=marketplace,
+                plans=accepted_list,
+                buttons=[staff_button()],
+                **facts,
+            )
+        elif several:
             # "Oscar or Anthem?": one answer each, so no plan is passed over in silence, and
             # billing staff offered once, with the last answer that is not a plain yes.
             unsure = [i for i, p in enumerate(several) if not (p.plan and p.accepted)]

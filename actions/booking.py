@@ -24,7 +24,6 @@ from actions.booking_guards import (
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
-    patient_age,
     refusal_events,
     refuse,
     refuse_children_only,
@@ -33,6 +32,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
+from actions.directions import holiday_named
 from actions.formatting import (
     address_line,
     appointment_sentence,
@@ -40,8 +40,10 @@ from actions.formatting import (
 )
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client
+from actions.identity import IdentitySteps, patient_age, scheduling_client
 from actions.matching import (
+    ANY_CLINICIAN,
+    ANY_OFFICE,
     find_location,
     find_practitioner,
     find_visit_type,
@@ -51,6 +53,7 @@ from actions.matching import (
     without_anyone,
 )
 from actions.plan_names import plan_in_message
+from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
     age_limit,
@@ -64,6 +67,20 @@ logger = logging.getLogger(__name__)
 
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
+# Answers to "what kind of visit?" that describe a problem, or say the patient is not sure.
+SYMPTOM = re.compile(
+    r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|swollen|swelling|injur(y|ed|ies)|"
+    r"sprain(ed)?|twisted|rash|fever|cough(ing)?|sick|ill|unwell|infection|itch(y|ing)?|"
+    r"vomit(ing)?|throwing up|diarrh?ea|dizzy|headaches?|migraines?|lump|bump|bitten|bite|"
+    r"burn(ed|t)?|cold|flu|not feeling (well|good|great)|feel(ing)? (bad|awful|terrible))\b",
+    re.IGNORECASE,
+)
+UNSURE = re.compile(
+    r"\b(don'?t know|dont know|dunno|idk|not sure|unsure|no idea|no clue|not certain|"
+    r"which (one|kind|type)|what kind|what type|help me (choose|pick|decide)|"
+    r"none of (these|those|them))\b",
+    re.IGNORECASE,
+)
 BOOKING_SLOTS = [
     "patient_status",
     "visit_type",
@@ -114,7 +131,6 @@ def read_search_details(
     entities: list[dict[str, Any]],
     clinic: ClinicConfig,
     requested: str | None,
-    now_date: date | None = None,
 ) -> dict[str, Any]:
     """Visit type, practitioner, location and date named anywhere in one message."""
     updates: dict[str, Any] = {}
@@ -124,12 +140,16 @@ def read_search_details(
     practitioner = find_practitioner(text, clinic)
     if practitioner:
         updates["practitioner"] = practitioner.id
-    elif requested == "practitioner" and wants_anyone(text):
+    elif (requested == "practitioner" and wants_anyone(text)) or (
+        requested is None and ANY_CLINICIAN.search(text)
+    ):
         updates["practitioner"] = "any"
     location = find_location(text, clinic)
     if location:
         updates["location"] = location.id
-    elif requested == "location" and wants_anyone(text):
+    elif (requested == "location" and wants_anyone(text)) or (
+        requested is None and ANY_OFFICE.search(text)
+    ):
         updates["location"] = "any"
     # Entities from the NLU model or from a button payload, when they name a known id.
     valid = {
@@ -148,12 +168,20 @@ def read_search_details(
         text = without_anyone(text)
         date_entities = []
     now = clinic.now()
+    holiday = holiday_named(text, clinic, now.date()) if text else None
+    if holiday is not None and not RELATIVE_TO_A_DAY.search(text):
+        # "christmas eve morning": the holiday's date, said as a date the search reads; the
+        # search then says the office is closed and offers the nearest days.
+        text = f"{holiday.date:%B} {holiday.date.day} {text}"
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
     return updates
 
+
+# "the day after christmas", "the week before thanksgiving": not the holiday itself.
+RELATIVE_TO_A_DAY = re.compile(r"\b(after|before|around|week|until|till|since|from)\b", re.I)
 
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15
@@ -272,6 +300,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             updates["practitioner"] = "any"
 
+        if requested == "visit_type" and "visit_type" not in updates:
+            updates.update(self._help_choose_visit(dispatcher, text))
+
         if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
             updates["practitioner"] = "any"
         if requested == "location" and "location" not in updates and intent == "deny":
@@ -314,6 +345,22 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             self._drop_inconsistent(updates, slots, clinic)
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
+
+    def _help_choose_visit(self, dispatcher: CollectingDispatcher, text: str) -> dict[str, Any]:
+        """An answer to "what kind of visit?" that is a symptom ("I don't know, my knee
+        hurts") books the clinic's visit for new problems, and says so; "not sure" gets a word
+        on how to choose, instead of the same buttons again."""
+        visit = self.clinic.new_problem_visit()
+        if SYMPTOM.search(text) and visit is not None:
+            dispatcher.utter_message(response="utter_visit_type_for_symptoms", visit=visit.name)
+            return {"visit_type": visit.id}
+        if UNSURE.search(text):
+            dispatcher.utter_message(
+                response="utter_visit_type_help",
+                visit=visit.name if visit else "the closest kind",
+            )
+            return {"visit_type": None}
+        return {}
 
     def _read_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
         offers = slots.get("offered_slots") or []
@@ -401,12 +448,15 @@ class ActionAskVisitType(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
+        # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
+        # visits).
+        named = clinic.practitioner(str(tracker.get_slot("practitioner") or ""))
         dispatcher.utter_message(
             text="What kind of visit do you need?",
             buttons=[
                 {"title": v.name.capitalize(), "payload": _entity_payload("visit_type", v.id)}
                 for v in clinic.visit_types
-                if not v.new_patients
+                if not v.new_patients and (named is None or named.specialty in v.specialties)
             ],
         )
         return []
@@ -426,9 +476,9 @@ class ActionAskPractitioner(Action):
         options = eligible_practitioners(clinic, tracker.get_slot("visit_type"), age)
         buttons = [
             {
-                "title": clinic.practitioner(pid).name,
+                "title": self._title(clinic, pid, age),
                 "payload": _entity_payload("practitioner", pid),
-            }  # type: ignore[union-attr]
+            }
             for pid in options
         ]
         buttons.append(
@@ -436,6 +486,13 @@ class ActionAskPractitioner(Action):
         )
         dispatcher.utter_message(text="Who would you like to see?", buttons=buttons)
         return []
+
+    @staticmethod
+    def _title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
+        """The name; before we know the patient's age, also who a clinician sees only."""
+        name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
+        limit = age_limit(clinic, practitioner_id)
+        return f"{name} (patients under {limit})" if limit is not None and age is None else name
 
 
 class ActionAskLocation(Action):
@@ -641,4 +698,4 @@ class ActionBookAppointment(Action):
             # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes early.
             arrive_early=NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES,
         )
-        return events + reset
+        return events + reset + offer_second_request(dispatcher, tracker)

@@ -1,5 +1,5 @@
 """Checks before a slot is booked for a patient: one appointment at a time, and clinicians who
-see children only (``SPECIALTY_AGE_LIMITS`` in ``actions/slot_search.py``).
+see children only (``sees_patients_under`` in clinic.yml).
 
 The booking and reschedule forms run them once a slot is picked and the patient is known (before
 asking for the "yes"), and the booking actions run them again just before booking.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -18,9 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import age_on, day_label
+from actions.dates import day_label
 from actions.formatting import day_and_time, practitioner_name, visit_name
-from actions.identity import scheduling_client
+from actions.identity import patient_age, scheduling_client
 from actions.slot_search import Busy, overlaps, sees_patient
 
 logger = logging.getLogger(__name__)
@@ -52,26 +52,6 @@ def refuse_children_only(
 # Another visit of the same kind this many days either side of a new one is pointed out in the
 # confirmation question: it is often a mistake, but the patient may still want it.
 SAME_VISIT_DAYS = 3
-
-
-def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
-    """The patient's age when known: from the date of birth given in this conversation, else
-    from the verified patient's record. None when nobody is identified yet."""
-    today = clinic.now().date()
-    dob = slots.get("verify_dob")
-    if dob:
-        try:
-            return age_on(date.fromisoformat(str(dob)), today)
-        except ValueError:
-            pass
-    if slots.get("verified") and slots.get("patient_id"):
-        try:
-            birth = scheduling_client().get_patient(str(slots["patient_id"])).birth_date
-        except FhirError:  # incl. BackendUnavailable
-            logger.warning("patient record unavailable; age unknown")
-            return None
-        return age_on(birth, today) if birth else None
-    return None
 
 
 def booked_appointments(

@@ -131,6 +131,8 @@ class Practitioner(BaseModel):
     family: str
     qualification: str = ""
     specialty: str
+    # Sees only patients younger than this (a pediatrician: 18); none: any age.
+    sees_patients_under: int | None = Field(None, ge=1, le=130)
     # location id -> weekdays ("mon".."sun") this practitioner works there.
     schedule: dict[str, list[str]]
 
@@ -154,6 +156,9 @@ class VisitType(BaseModel):
     duration_minutes: int = Field(30, gt=0, le=480)
     specialties: list[str]
     new_patients: bool = False
+    # The visit for a new symptom, pain or illness: suggested when the patient describes one
+    # instead of choosing, or is not sure which kind they need.
+    for_new_problems: bool = False
 
 
 class Scheduling(BaseModel):
@@ -172,6 +177,9 @@ class InsurancePlan(BaseModel):
 class Insurance(BaseModel):
     accepted: list[InsurancePlan]
     not_accepted: list[InsurancePlan] = Field(default_factory=list)
+    # Where plans are bought, not plans ("Covered California"): the answer depends on the
+    # insurance company behind the plan, so the patient is asked which it is.
+    marketplaces: list[str] = Field(default_factory=list)
 
 
 class Billing(BaseModel):
@@ -275,6 +283,9 @@ class ClinicConfig(BaseModel):
 
     def new_patient_visit(self) -> VisitType | None:
         return next((v for v in self.visit_types if v.new_patients), None)
+
+    def new_problem_visit(self) -> VisitType | None:
+        return next((v for v in self.visit_types if v.for_new_problems), None)
 
     def holiday(self, day: date) -> Holiday | None:
         return next((h for h in self.holidays if h.date == day), None)

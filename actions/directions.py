@@ -137,13 +137,21 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
     if not text or is_button_payload(text):
         return None
     local = now.astimezone(clinic.tz)
+    holiday = holiday_named(text, clinic, local.date())
+    if holiday is not None:
+        return holiday.date, holiday
+    when = parse_when(text, local)
+    if when is not None and when.start == when.end:
+        return when.start, clinic.holiday(when.start)
+    return None
+
+
+def holiday_named(text: str, clinic: ClinicConfig, today: date) -> Holiday | None:
+    """The clinic holiday a message names ("christmas", "july 4th"), the next one on or after
+    ``today`` (within a year); the longest name wins ("christmas eve" over "christmas")."""
     words = _stem(normalise(text))
     upcoming = sorted(
-        (
-            h
-            for h in clinic.holidays
-            if local.date() <= h.date <= local.date() + timedelta(days=366)
-        ),
+        (h for h in clinic.holidays if today <= h.date <= today + timedelta(days=366)),
         key=lambda h: h.date,
     )
     best: tuple[int, Holiday] | None = None
@@ -154,12 +162,7 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
         for alias, pattern in HOLIDAY_ALIASES.items():
             if alias in normalise(holiday.name) and pattern.search(normalise(text)):
                 best = best or (0, holiday)
-    if best is not None:
-        return best[1].date, best[1]
-    when = parse_when(text, local)
-    if when is not None and when.start == when.end:
-        return when.start, clinic.holiday(when.start)
-    return None
+    return best[1] if best is not None else None
 
 
 def _stem(text: str) -> str:

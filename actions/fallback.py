@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import escalate
+from actions.second_request import CLEAR, take_second_request
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -34,6 +35,10 @@ INTENT_DESCRIPTIONS = {
     "thank": "say thanks",
     "bot_challenge": "ask whether I'm a bot",
 }
+
+
+# The opening of "Did you mean …?"; a typed "yes" right after it takes the suggestion.
+SUGGESTION_OPENING = "Sorry, I want to be sure I understood."
 
 
 def _has_words(text: str) -> bool:
@@ -63,8 +68,7 @@ class ActionAskAffirmation(Action):
             return []
         intent = ranking[0]
         dispatcher.utter_message(
-            text="Sorry, I want to be sure I understood. "
-            f"Did you want to {INTENT_DESCRIPTIONS[intent]}?",
+            text=f"{SUGGESTION_OPENING} Did you want to {INTENT_DESCRIPTIONS[intent]}?",
             buttons=[
                 {"title": "Yes", "payload": f"/{intent}"},
                 {"title": "No, something else", "payload": "/out_of_scope"},
@@ -99,3 +103,87 @@ class ActionCoreFallback(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
+
+
+def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
+    """The intent offered by the last bot message, if it was "Did you mean …?", and the unclear
+    user message it was about; None when the last bot message was anything else."""
+    last_bot = None
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "bot":
+            last_bot = index
+            break
+    if last_bot is None:
+        return None
+    bot = events[last_bot]
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    if not (bot.get("text") or "").startswith(SUGGESTION_OPENING) or not buttons:
+        return None
+    payload = str(buttons[0].get("payload") or "")
+    intent = payload[1:]
+    if not payload.startswith("/") or intent not in INTENT_DESCRIPTIONS:
+        return None
+    for event in reversed(events[:last_bot]):
+        if event.get("event") == "user":
+            return intent, event
+    return None
+
+
+def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:
+    """``text`` as a new message meaning ``intent``, with the channel, metadata (the SMS
+    sender's phone hash) and message id of ``original``, so transcripts show the patient's words
+    once."""
+    parse_data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": entities,
+    }
+    event = UserUttered(text, parse_data, input_channel=original.get("input_channel"))
+    event["message_id"] = original.get("message_id")
+    event["metadata"] = original.get("metadata") or {}
+    return [ActionExecuted("action_listen"), event]
+
+
+class ActionAnswerYes(Action):
+    """A "yes" outside any form. After "You also asked: '…'. Shall we do that now?" it starts
+    that request in the patient's words; typed after "Did you mean …?" it means the suggestion,
+    as the Yes button does (Rasa's fallback loop would replay it as a bare "yes"); otherwise the
+    patient is asked what they need."""
+
+    def name(self) -> str:
+        return "action_answer_yes"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = list(tracker.events)
+        second = take_second_request(events, tracker.get_slot("pending_request"))
+        if second is not None:
+            yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
+            return CLEAR + replayed(second["text"], second["intent"], yes, [])
+        accepted = accepted_suggestion(events)
+        if accepted is not None:
+            intent, original = accepted
+            entities = (original.get("parse_data") or {}).get("entities") or []
+            return replayed(original.get("text") or "", intent, original, entities)
+        offered = offered_task(events)
+        if offered is not None:
+            # "Would you like to book one?" [Book an appointment] - "yes": that button.
+            yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
+            return replayed(f"/{offered}", offered, yes, [])
+        dispatcher.utter_message(response="utter_how_can_help")
+        return []
+
+
+def offered_task(events: list[dict[str, Any]]) -> str | None:
+    """The intent of the first button of the last bot message, when that message asked a
+    question and the button starts something ("Would you like to book one?" [Book an
+    appointment])."""
+    last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), None)
+    if last_bot is None or not (last_bot.get("text") or "").rstrip().endswith("?"):
+        return None
+    buttons = (last_bot.get("data") or {}).get("buttons") or []
+    payload = str(buttons[0].get("payload") or "") if buttons else ""
+    intent = payload[1:]
+    return intent if payload.startswith("/") and intent in INTENT_DESCRIPTIONS else None

@@ -93,6 +93,7 @@ FORM_SLOTS_TO_RESET = [
     "cancel_confirmed",
     "dispute_details",
     "escalation_reason",
+    "pending_request",
 ]
 
 
@@ -171,6 +172,12 @@ class PatientForm(Action):
     ) -> dict[str, Any]:
         """Slot updates read from the latest message (may utter messages, e.g. on failure)."""
 
+    def on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Slot updates when the form starts, before the message is read (none by default)."""
+        return {}
+
     def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
         """Say what we need when a message did not answer ``requested``."""
         if requested == "date_preference":
@@ -233,6 +240,16 @@ class PatientForm(Action):
                 return True
         return False
 
+    def starting(self, tracker: Tracker) -> bool:
+        """Is this the form's first run, on the message that started it? (Rasa has already
+        written the form's ``active_loop`` event when it asks for the validation.)"""
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "active_loop" and event.get("name") == self.form_name:
+                return True
+        return tracker.active_loop_name != self.form_name
+
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
@@ -247,7 +264,10 @@ class PatientForm(Action):
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:
-            updates = self.extract(dispatcher, tracker, slots, requested)
+            if self.starting(tracker):
+                updates = self.on_activation(dispatcher, tracker, slots)
+                slots.update(updates)
+            updates.update(self.extract(dispatcher, tracker, slots, requested))
             if not updates and tracker.active_loop_name == self.form_name:
                 intent, _ = latest_intent(tracker)
                 if intent in self.interrupting_intents(tracker):

@@ -26,9 +26,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord
+from actions.clinic_config import ClinicConfig
 from actions.dates import age_on, parse_birth_date
 from actions.handoff import patient_channel
 from actions.phone import find_phone, phone_hash
+from actions.second_request import remember_second_request
 from actions.settings import get_clinic, get_settings
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
@@ -176,6 +178,64 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
     return words[0].strip("."), " ".join(words[1:]).strip(".")
 
 
+# Someone other than the patient checked so far: "my husband's bill", "book my son in too".
+OTHER_PERSON = re.compile(
+    r"\b(?:my|our)\s+(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
+    r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
+    r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
+    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b",
+    re.IGNORECASE,
+)
+# Relations a verified child can be to the parent who writes ("my son" may be the patient).
+CHILD_RELATIONS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "grandson",
+                   "granddaughter"}
+
+
+def someone_else(text: str, patient_is_minor: bool) -> str | None:
+    """The relation named when the message is about a person other than the verified patient
+    ("husband"), else None. A parent who verified their child may still say "my son"."""
+    match = OTHER_PERSON.search(text or "")
+    if match is None:
+        return None
+    who = match["who"].lower()
+    if who in CHILD_RELATIONS and patient_is_minor:
+        return None
+    return who
+
+
+# "my name is Emily Johnson, what do I owe?": the name before the request, said in passing.
+INTRODUCTION = re.compile(
+    r"\b(?:(?P<said>my name is|my name's|name is)|(?P<intro>this is|i am|i'm|im))\s+(?P<rest>.+)",
+    re.IGNORECASE,
+)
+INTRODUCTION_END = re.compile(
+    r"[,.;:!?()]|\s(?:and|but|i|i'm|im|what|whats|what's|need|want|can|could|would|how|when|"
+    r"where|my|calling|here|from|with|about|trying|looking|wondering)\b",
+    re.IGNORECASE,
+)
+
+
+def introduced_name(text: str) -> tuple[str, str] | None:
+    """The writer's name when they introduce themselves ("my name is emily johnson and ...",
+    "Hi, this is Emily Johnson."). After "this is" / "I'm" the name must be capitalised, so
+    "I'm running late" is not a name."""
+    match = INTRODUCTION.search((text or "").translate(CURLY_APOSTROPHES))
+    if match is None:
+        return None
+    rest = match["rest"]
+    end = INTRODUCTION_END.search(rest)
+    candidate = rest[: end.start()] if end else rest
+    name = parse_full_name(candidate)
+    if name and match["intro"] and not all(w[:1].isupper() for w in " ".join(name).split()):
+        return None
+    return name
+
+
+# What identifies the patient checked so far; cleared when the patient asks about someone else.
+PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verify_dob",
+                 "patient_status", "my_appointments")
+
+
 @dataclass(frozen=True)
 class Verification:
     status: str  # "verified" | "no_match" | "unavailable"
@@ -224,8 +284,30 @@ def verify_patient(
     return Verification("verified", exact[0])
 
 
+def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
+    """The patient's age when known: from the date of birth given in this conversation, else
+    from the verified patient's record. None when nobody is identified yet."""
+    today = clinic.now().date()
+    dob = slots.get("verify_dob")
+    if dob:
+        try:
+            return age_on(date.fromisoformat(str(dob)), today)
+        except ValueError:
+            pass
+    if slots.get("verified") and slots.get("patient_id"):
+        try:
+            birth = scheduling_client().get_patient(str(slots["patient_id"])).birth_date
+        except FhirError:  # incl. BackendUnavailable
+            logger.warning("patient record unavailable; age unknown")
+            return None
+        return age_on(birth, today) if birth else None
+    return None
+
+
 class IdentitySteps:
     """The identity questions a form asks first (name, then date of birth), and the check."""
+
+    own_intents: set[str] = set()
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
@@ -238,6 +320,38 @@ class IdentitySteps:
         if requested == "new_phone":
             return find_phone(text) is not None
         return False
+
+    def on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A request about someone else than the patient verified earlier in this chat ("and
+        what does my husband owe?") starts a new identity check for that person: their data
+        needs their details, and the answer must not be the first patient's. Before any check,
+        a name the patient introduced themselves with is not asked again."""
+        updates = remember_second_request(tracker, self.own_intents)
+        return {**updates, **self._identity_on_activation(dispatcher, tracker, slots)}
+
+    def _identity_on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if not slots.get("verified"):
+            name = None if OTHER_PERSON.search(text) else introduced_name(text)
+            # Only the name: the check itself runs when the date of birth is asked and given.
+            return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
+        if not OTHER_PERSON.search(text):
+            return {}
+        age = patient_age(slots, get_clinic())
+        who = someone_else(text, age is not None and age < ADULT_AGE)
+        if who is None:
+            return {}
+        logger.info("request about another person: identity check starts again")
+        dispatcher.utter_message(
+            response="utter_other_person",
+            patient_name=str(slots.get("patient_name") or "") or "the patient",
+            relation=who,
+        )
+        return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
         if slots.get("verified") or slots.get("escalation_reason") or slots.get("backend_error"):

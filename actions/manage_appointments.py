@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from abc import abstractmethod
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
+from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -110,6 +112,14 @@ def choice_by_description(
     return fits[0] if len(fits) == 1 else None
 
 
+# "Move my physical to Friday": the verb, then the appointment, then the new time.
+MOVE_VERB = re.compile(
+    r"\b(move|moving|reschedule|rescheduling|change|changing|push|switch|shift|bump|swap)\b",
+    re.IGNORECASE,
+)
+NEW_TIME = re.compile(r"\b(?:to|for|until|till|into|instead)\b", re.IGNORECASE)
+
+
 def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
     items = scheduling_client().upcoming_appointments(patient_id)
     return [appointment_item(a, clinic) for a in items]
@@ -156,7 +166,7 @@ class ManageForm(IdentitySteps, PatientForm):
             updates = self.extract_more(dispatcher, tracker, slots, requested)
         merged = {**slots, **updates}
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
-            updates.update(self._fetch(merged))
+            updates.update(self._fetch(merged, self.described(tracker)))
             items = updates.get("my_appointments") or []
             if self.names_the_only_one and len(items) == 1:
                 dispatcher.utter_message(
@@ -177,7 +187,20 @@ class ManageForm(IdentitySteps, PatientForm):
     def on_choice(self, slots: dict[str, Any], choice: str) -> dict[str, Any]:
         return {}
 
-    def _fetch(self, slots: dict[str, Any]) -> dict[str, Any]:
+    def described(self, tracker: Tracker) -> str:
+        """The words of the request that started this form ("cancel the sick visit on
+        Monday"), where the patient may already have said which appointment they mean."""
+        if self.starting(tracker):
+            return latest_text(tracker)  # this message starts the form
+        events = list(tracker.events)
+        for index in range(len(events) - 1, -1, -1):
+            event = events[index]
+            if event.get("event") == "active_loop" and event.get("name") == self.form_name:
+                before = (e for e in reversed(events[:index]) if e.get("event") == "user")
+                return str(next(before, {}).get("text") or "")
+        return ""
+
+    def _fetch(self, slots: dict[str, Any], described: str = "") -> dict[str, Any]:
         clinic = self.clinic
         try:
             items = load_appointments(str(slots["patient_id"]), clinic)
@@ -186,9 +209,12 @@ class ManageForm(IdentitySteps, PatientForm):
         updates: dict[str, Any] = {"my_appointments": items}
         if not items:
             updates["no_appointments"] = True
-        elif len(items) == 1:
-            updates["appointment_choice"] = items[0]["id"]
-            updates.update(self.on_choice({**slots, **updates}, items[0]["id"]))
+        else:
+            # The only one, or the one the opening request described.
+            index = 0 if len(items) == 1 else choice_by_description(described, items, clinic)
+            if index is not None:
+                updates["appointment_choice"] = items[index]["id"]
+                updates.update(self.on_choice({**slots, **updates}, items[index]["id"]))
         return updates
 
     def _read_appointment_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
@@ -251,6 +277,15 @@ class ValidateRescheduleForm(ManageForm):
             if not slots.get(slot):
                 return slot
         return None if slots.get("booking_confirmed") is True else "booking_confirmed"
+
+    def described(self, tracker: Tracker) -> str:
+        # "I need to move my Monday physical to Friday": the appointment is what comes after
+        # the verb, up to "to"; the rest is the new time.
+        text = super().described(tracker)
+        verb = MOVE_VERB.search(text)
+        if verb is None:
+            return text
+        return NEW_TIME.split(text[verb.end() :], maxsplit=1)[0]
 
     def on_choice(self, slots: dict[str, Any], choice: str) -> dict[str, Any]:
         """Keep the same kind of visit, clinician and office unless the patient changes them."""
@@ -391,7 +426,7 @@ def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
         return reset
     if tracker.get_slot("no_appointments"):
         dispatcher.utter_message(response="utter_no_upcoming_appointments")
-        return reset
+        return reset + offer_second_request(dispatcher, tracker)
     return None
 
 
@@ -419,10 +454,10 @@ class ActionShowAppointments(Action):
             return reset
         if not items:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
-            return reset
+            return reset + offer_second_request(dispatcher, tracker)
         lines = "\n".join(f"- {appointment_sentence(i, clinic)}" for i in items)
         dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)
-        return reset
+        return reset + offer_second_request(dispatcher, tracker)
 
 
 class ActionCancelAppointment(Action):
@@ -441,7 +476,7 @@ class ActionCancelAppointment(Action):
         item = chosen_appointment(tracker)
         if item is not None and tracker.get_slot("cancel_confirmed") is False:
             dispatcher.utter_message(response="utter_cancel_kept")
-            return reset
+            return reset + offer_second_request(dispatcher, tracker)
         if item is None or tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
             return reset
@@ -451,10 +486,12 @@ class ActionCancelAppointment(Action):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         logger.info("appointment cancelled")
+        # With another request waiting, that is the next question, not "book another time?".
         dispatcher.utter_message(
-            response="utter_cancelled", summary=appointment_sentence(item, get_clinic())
+            response="utter_cancelled_only" if has_second_request(tracker) else "utter_cancelled",
+            summary=appointment_sentence(item, get_clinic()),
         )
-        return reset
+        return reset + offer_second_request(dispatcher, tracker)
 
 
 class ActionRescheduleAppointment(Action):
@@ -494,4 +531,4 @@ class ActionRescheduleAppointment(Action):
             old=day_and_time(datetime.fromisoformat(item["start"]), clinic),
             summary=appointment_sentence(new_item, clinic),
         )
-        return reset
+        return reset + offer_second_request(dispatcher, tracker)

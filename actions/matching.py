@@ -77,6 +77,21 @@ def _best(
     return best[1] if best[0] >= fuzzy else None
 
 
+# Said in passing in a request ("a sick visit for him, whoever is free"), before any question:
+# no preference for who, or for where.
+ANY_CLINICIAN = re.compile(
+    r"\b(whoever|anyone|anybody|any (doctor|provider|clinician|dr)|"
+    r"(doesn'?t|does not) matter who|(don'?t|do not) care who)\b",
+    re.IGNORECASE,
+)
+ANY_OFFICE = re.compile(
+    r"\b(either (office|location|clinic)|any (office|location|clinic)|anywhere|"
+    r"whichever (office|location|clinic)|(doesn'?t|does not) matter where|"
+    r"(don'?t|do not) care where)\b",
+    re.IGNORECASE,
+)
+
+
 def wants_anyone(text: str) -> bool:
     """ "no preference", "whoever is free", "either" → the patient does not mind."""
     haystack = normalise(text)

@@ -19,16 +19,12 @@ from actions.dates import When, day_label, parse_when, within_part_of_day
 
 logger = logging.getLogger(__name__)
 
-# Who sees whom. clinic.yml's specialties carry no age range, so this is the one place that says
-# a specialty sees only patients younger than the given age: a patient of that age or older is
-# never offered, nor booked with, a practitioner of that specialty.
-SPECIALTY_AGE_LIMITS: dict[str, int] = {"pediatrics": 18}
-
-
 def age_limit(clinic: ClinicConfig, practitioner_id: str | None) -> int | None:
-    """The age from which this practitioner no longer sees patients (None: any age)."""
+    """The age from which this practitioner no longer sees patients (None: any age), from
+    ``sees_patients_under`` in clinic.yml: a patient of that age or older is never offered,
+    nor booked with, this practitioner."""
     practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
-    return SPECIALTY_AGE_LIMITS.get(practitioner.specialty) if practitioner else None
+    return practitioner.sees_patients_under if practitioner else None
 
 
 def sees_patient(clinic: ClinicConfig, practitioner_id: str | None, age: int | None) -> bool:

@@ -15,7 +15,8 @@ def transcript_messages(events: list[dict[str, Any]], limit: int = MAX_MESSAGES)
     """User and bot messages since the last ``session_started``, as the widget renders them.
 
     A button click is stored as its payload (``/book_appointment``); it is shown as the
-    button's title, and hidden if no earlier button explains it.
+    button's title, and hidden if no earlier button explains it. A message the fallback loop
+    replays (same ``message_id`` as one already shown) is not shown twice.
     """
     start = 0
     for index, event in enumerate(events):
@@ -23,6 +24,7 @@ def transcript_messages(events: list[dict[str, Any]], limit: int = MAX_MESSAGES)
             start = index + 1
     messages: list[dict[str, Any]] = []
     titles: dict[str, str] = {}
+    seen_ids: set[str] = set()
     for event in events[start:]:
         kind = event.get("event")
         text = event.get("text") or ""
@@ -45,6 +47,11 @@ def transcript_messages(events: list[dict[str, Any]], limit: int = MAX_MESSAGES)
                 message["staff_name"] = str(metadata.get("staff_name") or "")
             messages.append(message)
         elif kind == "user":
+            message_id = event.get("message_id")
+            if message_id in seen_ids:
+                continue
+            if message_id:
+                seen_ids.add(message_id)
             if text.startswith("/"):
                 if text not in titles:
                     continue

@@ -135,13 +135,20 @@ def _iso(timestamp: Any) -> str | None:
 def transcript(tracker: dict[str, Any]) -> list[dict[str, Any]]:
     """Patient, assistant and staff messages (plus pause/resume markers), oldest first.
 
-    Texts are returned as data; the page renders them with ``textContent`` only.
+    Texts are returned as data; the page renders them with ``textContent`` only. A message
+    Rasa's fallback loop replays (same ``message_id`` as an earlier one) is listed once.
     """
     out: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
     for event in tracker.get("events") or []:
         kind = event.get("event")
         at = _iso(event.get("timestamp"))
         if kind == "user":
+            message_id = event.get("message_id")
+            if message_id in seen_ids:
+                continue
+            if message_id:
+                seen_ids.add(message_id)
             text = event.get("text") or ""
             if text.startswith("EXTERNAL: "):
                 out.append({"kind": "system", "text": "Rating question sent", "at": at})

@@ -161,3 +161,22 @@ def test_backend_down_gives_phone_and_a_person(rasa: RasaClient, stack: Stack) -
     finally:
         stack.start_service("fhir")
     assert "Maple Grove" in joined(rasa.say(me, "hello"))
+
+
+def test_two_requests_a_name_in_passing_and_someone_else(rasa: RasaClient) -> None:
+    """The name said with the request is not asked again; the second request is asked about
+    when the first is done, and a typed yes starts it; a question about another person starts
+    a new identity check instead of answering with this patient's data."""
+    me = new_conversation()
+    asked = joined(rasa.say(me, "Hi, this is Mary Ann O'Brien. When is my appointment, and "
+                                "what do I owe?"))
+    assert "date of birth" in asked and "full name" not in asked
+    answer = joined(rasa.say(me, "07/19/1964"))
+    assert "don't have any upcoming appointments" in answer
+    assert "You also asked: \u201cwhat do I owe\u201d" in answer
+    balance = joined(rasa.say(me, "yes"))
+    assert "$120.00" in balance
+    other = joined(rasa.say(me, "and when is my husband's next appointment?"))
+    assert "your husband" in other and "Mary Ann O'Brien's details" in other
+    assert "full name" in other
+    assert "$120.00" not in other and "upcoming" not in other

@@ -63,3 +63,34 @@ def test_emergency_gets_911_first_and_the_conversation_pauses(rasa: RasaClient) 
     replies = rasa.say(conversation, "my dad has crushing chest pain and cant breathe")
     assert "911" in replies[0]["text"]
     assert rasa.tracker(conversation)["paused"] is True
+
+
+def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> None:
+    """The state after an unclear message and "Did you mean …?" is written through the HTTP API
+    (how unsure the model is about any wording changes with the data); the patient then types
+    "yes" instead of pressing the button, and gets what was offered."""
+    conversation = f"yes-{uuid.uuid4().hex[:10]}"
+    rasa.texts(conversation, "hello")
+    unclear = "wen r u guys there"
+    state = [
+        {"event": "user", "text": unclear, "message_id": "unclear-1",
+         "parse_data": {"text": unclear, "entities": [],
+                        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+                        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                                           {"name": "clinic_hours", "confidence": 0.35}]}},
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": "action_two_stage_fallback"},
+        {"event": "bot", "text": "Sorry, I want to be sure I understood. "
+         "Did you want to check our opening hours?",
+         "data": {"buttons": [{"title": "Yes", "payload": "/clinic_hours"},
+                              {"title": "No, something else", "payload": "/out_of_scope"}]}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    assert rasa.append_events(conversation, state).status_code == 200
+    replies = " ".join(rasa.texts(conversation, "yes"))
+    assert "What can I help you with" not in replies
+    assert "hours" in replies.lower() or "open" in replies.lower(), replies
+    tracker = rasa.tracker(conversation)
+    assert not tracker["active_loop"]
+    users = [e for e in tracker["events"] if e["event"] == "user"]
+    assert users[-1]["parse_data"]["intent"]["name"] == "clinic_hours"

@@ -3,18 +3,22 @@ backend (in a thread): the exact events each message produces and the responses 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity
+from actions import identity, manage_appointments
 from actions.booking import (
     ActionAskSlotChoice,
     ActionBookAppointment,
     ValidateBookingForm,
+    read_search_details,
 )
+from actions.clinic_config import Holiday
+from actions.dates import parse_when
 from actions.manage_appointments import (
     ActionCancelAppointment,
     ValidateCancelForm,
@@ -22,7 +26,7 @@ from actions.manage_appointments import (
     ValidateRescheduleForm,
 )
 from actions.phone import phone_hash
-from actions.settings import get_settings
+from actions.settings import get_clinic, get_settings
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 
@@ -257,6 +261,32 @@ def test_unreadable_answer_explains_and_asks_again() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["I don't know, my knee hurts", "sprained ankle", "throwing up since last night"],
+)
+def test_a_symptom_instead_of_a_visit_type_books_a_sick_visit(text: str) -> None:
+    events, dispatcher = run_booking(
+        text, slots={"patient_status": "returning", "requested_slot": "visit_type"}
+    )
+    assert slots_of(events)["visit_type"] == "sick"
+    assert slots_of(events)["requested_slot"] == "practitioner"
+    assert [(m["response"], m.get("visit")) for m in dispatcher.messages] == [
+        ("utter_visit_type_for_symptoms", "sick visit")
+    ]
+
+
+@pytest.mark.parametrize("text", ["I don't know", "not sure which one", "none of those"])
+def test_not_sure_which_visit_gets_help_choosing(text: str) -> None:
+    events, dispatcher = run_booking(
+        text, slots={"patient_status": "returning", "requested_slot": "visit_type"}
+    )
+    assert slots_of(events) == {"visit_type": None, "requested_slot": "visit_type"}
+    assert [(m["response"], m.get("visit")) for m in dispatcher.messages] == [
+        ("utter_visit_type_help", "sick visit")
+    ]
+
+
+@pytest.mark.parametrize(
     ("intent", "confidence"),
     [
         ("emergency", 0.5),
@@ -368,6 +398,52 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
     [message] = dispatcher.messages
     assert message["response"] == "utter_closed_nearest_slots"
     assert message["reason"] == "We're closed on Sundays"
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "expected"),
+    [
+        ("book a sick visit for him, whoever", None, {"visit_type": "sick", "practitioner": "any"}),
+        ("can anyone see me at either office", None, {"practitioner": "any", "location": "any"}),
+        ("physical with dr patel, doesn't matter where", None,
+         {"visit_type": "physical", "practitioner": "patel", "location": "any"}),
+        # Answering another question, "anyone" is not read as who or where.
+        ("anyone", "date_preference", {}),
+    ],
+)
+def test_no_preference_said_in_the_request(
+    text: str, requested: str | None, expected: dict
+) -> None:
+    found = read_search_details(text, [], get_clinic(), requested)
+    assert {k: v for k, v in found.items() if k != "date_preference"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day_offset", "part"),
+    [
+        ("christmas eve morning", 9, "morning"),
+        ("Christmas please", 10, None),
+        ("xmas", None, None),  # not a name on the clinic's list: asked again, as before
+        ("the day after christmas", None, None),  # not the holiday itself
+    ],
+)
+def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: str | None) -> None:
+    clinic = get_clinic()
+    today = clinic.now().date()
+    holidays = [
+        Holiday(date=today + timedelta(days=9), name="Christmas Eve"),
+        Holiday(date=today + timedelta(days=10), name="Christmas Day"),
+    ]
+    with_holidays = clinic.copy(update={"holidays": holidays})
+    found = read_search_details(text, [], with_holidays, "date_preference")
+    if day_offset is None:
+        assert "date_preference" not in found
+        return
+    when = parse_when(found["date_preference"], clinic.now())
+    assert when is not None
+    assert (when.start, when.end, when.part_of_day) == (
+        today + timedelta(days=day_offset), today + timedelta(days=day_offset), part
+    )
 
 
 def verify(text: str, requested: str, slots: dict[str, Any], **kwargs: Any) -> tuple[dict, list]:
@@ -633,6 +709,53 @@ def test_an_appointment_is_picked_by_its_description(text: str, chosen: str | No
     assert slots_of(events).get("appointment_choice") == chosen
 
 
+@pytest.mark.parametrize(
+    ("form", "opening", "chosen"),
+    [
+        (ValidateCancelForm, "cancel the pap smear on friday please", "b"),
+        (ValidateCancelForm, "I need to cancel an appointment", None),
+        (ValidateRescheduleForm, "I need to move my vaccine appointment to friday", "a"),
+        # "to wednesday" is the new time, not the appointment (two are on Friday: ask).
+        (ValidateRescheduleForm, "can I reschedule my friday one to wednesday", None),
+    ],
+)
+def test_the_opening_request_may_say_which_appointment(
+    monkeypatch: pytest.MonkeyPatch, form: type, opening: str, chosen: str | None
+) -> None:
+    """Said before the identity questions, used once the appointments are known."""
+    monkeypatch.setattr(manage_appointments, "load_appointments", lambda pid, clinic: CHOICES)
+    history = [
+        {"event": "user", "text": opening, "parse_data": {"text": opening}},
+        {"event": "active_loop", "name": form.form_name},
+        {"event": "user", "text": "Emily Johnson"},
+    ]
+    tracker = make_tracker(
+        "04/12/1988",
+        intent="inform",
+        active_loop=form.form_name,
+        events=history,
+        slots={"verified": True, "patient_id": "p1", "requested_slot": None},
+    )
+    slots = slots_of(form().run(CollectingDispatcher(), tracker, {}))
+    assert slots["my_appointments"] == CHOICES
+    assert slots.get("appointment_choice") == chosen
+    if chosen is None:
+        assert slots["requested_slot"] == "appointment_choice"
+
+
+def test_a_verified_patient_naming_the_appointment_at_once_is_not_asked_which(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(manage_appointments, "load_appointments", lambda pid, clinic: CHOICES)
+    tracker = make_tracker(
+        "please cancel the vaccine appointment",
+        intent="cancel_appointment",
+        slots={"verified": True, "patient_id": "p1", "patient_name": "Emily Johnson"},
+    )
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert (slots["appointment_choice"], slots["requested_slot"]) == ("a", "cancel_confirmed")
+
+
 def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -> None:
     # The booking confirmation said 15 minutes, while the arrival-time answer says 30 for new
     # patients.
@@ -707,3 +830,57 @@ def test_yes_move_it_answers_the_move_question() -> None:
     )
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["booking_confirmed"] is True
+
+
+def verified_as(full_name: str, birth_date: str) -> dict[str, Any]:
+    slots, _ = verify(birth_date, "verify_dob", {"verify_name": full_name})
+    assert slots["verified"] is True
+    # What the forms leave behind after their task: the verified patient, no answers.
+    return {k: slots[k] for k in ("verified", "patient_id", "patient_name")}
+
+
+def start_form(form: Any, text: str, intent: str, slots: dict[str, Any]) -> tuple[dict, list]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, slots=slots)
+    return slots_of(form.run(dispatcher, tracker, {})), dispatcher.messages
+
+
+def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirServer) -> None:
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    slots, said = start_form(
+        ValidateCheckForm(), "when is my husband's next appointment", "check_appointment", emily
+    )
+    assert [(m["response"], m.get("relation"), m.get("patient_name")) for m in said] == [
+        ("utter_other_person", "husband", "Emily Johnson")
+    ]
+    assert slots["verified"] is False
+    assert slots["patient_id"] is None and slots["patient_name"] is None
+    assert slots["requested_slot"] == "verify_name"
+    # Booking for her daughter starts with "have you been here before?", for the daughter.
+    slots, said = start_form(
+        ValidateBookingForm(), "can I book my daughter a checkup", "book_appointment", emily
+    )
+    assert [m["response"] for m in said] == ["utter_other_person"]
+    assert slots["verified"] is False and slots["requested_slot"] == "patient_status"
+
+
+def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> None:
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(
+        ValidateCheckForm(), "when is my son's next appointment", "check_appointment", liam
+    )
+    assert said == []
+    assert slots == {"requested_slot": None}
+    # ... but his mother's appointments are hers.
+    slots, said = start_form(
+        ValidateCheckForm(), "and my wife's?", "check_appointment", liam
+    )
+    assert [m["response"] for m in said] == ["utter_other_person"]
+    assert slots["requested_slot"] == "verify_name"
+
+
+def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    slots, said = start_form(ValidateCheckForm(), "when is my next appointment",
+                             "check_appointment", emily)
+    assert (slots, said) == ({"requested_slot": None}, [])

@@ -295,6 +295,28 @@ def test_accepted_plans_and_their_aliases(text: str, entity: str | None, plan: s
     assert message["billing_phone"] == BILLING["billing_phone"]
 
 
+@pytest.mark.parametrize(
+    ("text", "entity", "marketplace"),
+    [
+        ("do you take covered california", "california", "Covered California"),
+        ("i got my insurance thru Covered CA", None, "Covered CA"),
+        ("is obamacare accepted", "obamacare", "Obamacare"),
+    ],
+)
+def test_a_marketplace_is_not_a_plan(text: str, entity: str | None, marketplace: str) -> None:
+    # "Covered California" got "I don't see california on my list".
+    message = check_insurance(text, entity)
+    assert message["response"] == "utter_insurance_marketplace"
+    assert message["marketplace"] == marketplace
+    assert "Medi-Cal" in message["plans"]
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
+
+
+def test_a_plan_bought_on_a_marketplace_is_answered_as_the_plan() -> None:
+    message = check_insurance("Covered California plan through Health Net", "Health Net")
+    assert (message["response"], message["plan"]) == ("utter_insurance_accepted", "Health Net")
+
+
 def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
     message = check_insurance("do you take kaiser insurance", "kaiser")
     assert message["response"] == "utter_insurance_not_accepted"

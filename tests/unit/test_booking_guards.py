@@ -15,6 +15,7 @@ from actions.booking import (
     ActionAskBookingConfirmed,
     ActionAskPractitioner,
     ActionAskSlotChoice,
+    ActionAskVisitType,
     ActionBookAppointment,
     ValidateBookingForm,
 )
@@ -368,6 +369,32 @@ def test_an_adult_is_not_booked_with_the_pediatrician(fhir_env: FhirServer) -> N
         FollowupAction("booking_form"),
     ]
     assert all(a.practitioner_id != "okafor" for a in client.upcoming_appointments(pid))
+
+
+def test_visit_buttons_are_what_the_chosen_clinician_does() -> None:
+    def titles(slots: dict) -> list[str]:
+        dispatcher = CollectingDispatcher()
+        ActionAskVisitType().run(dispatcher, make_tracker("", slots=slots), {})
+        return [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+    everything = titles({"patient_status": "returning"})
+    assert "Well-child visit" in everything and "Women's health exam" in everything
+    with_lee = titles({"patient_status": "returning", "practitioner": "lee"})
+    assert with_lee == ["Annual physical", "Sick visit", "Follow-up visit", "Vaccination"]
+    assert titles({"practitioner": "any"}) == everything
+
+
+def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"patient_status": "returning", "visit_type": "vaccination"}
+    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == [
+        "Dr. Priya Patel",
+        "Dr. James Okafor (patients under 18)",
+        "Sam Lee, NP",
+        "No preference",
+    ]
 
 
 def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) -> None:

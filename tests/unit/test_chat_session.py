@@ -72,6 +72,24 @@ def test_transcript_shows_the_current_session_with_button_titles() -> None:
     ]
 
 
+def test_transcript_shows_a_replayed_message_once() -> None:
+    """The fallback loop replays the patient's clarifying message (same message_id)."""
+    events = [
+        {"event": "user", "text": "need apptmnt", "message_id": "a"},
+        _bot("Did you want to book an appointment?"),
+        {"event": "user", "text": "yes", "message_id": "b"},
+        {"event": "rewind"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes", "message_id": "b"},
+        {"event": "user", "text": "need apptmnt", "message_id": "a"},
+        {"event": "user", "text": "yes", "message_id": None},
+        {"event": "user", "text": "yes"},
+    ]
+    assert [m["text"] for m in transcript_messages(events) if m["sender"] == "user"] == [
+        "need apptmnt", "yes", "yes", "yes"
+    ]
+
+
 def test_transcript_is_capped() -> None:
     events = [{"event": "user", "text": f"message {i}"} for i in range(150)]
     messages = transcript_messages(events, limit=100)

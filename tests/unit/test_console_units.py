@@ -191,6 +191,18 @@ def test_transcript_keeps_patient_bot_and_staff_messages_as_text() -> None:
     assert transcript(tracker)[3]["staff_name"] == "Dana"
 
 
+def test_transcript_lists_a_replayed_message_once() -> None:
+    tracker = {
+        "events": [
+            {"event": "user", "text": "yes", "message_id": "b", "timestamp": 1},
+            {"event": "rewind", "timestamp": 2},
+            {"event": "user", "text": "yes", "message_id": "b", "timestamp": 3},
+            {"event": "user", "text": "yes", "timestamp": 4},
+        ]
+    }
+    assert [m["at"][-14:-6] for m in transcript(tracker)] == ["00:00:01", "00:00:04"]
+
+
 def test_canned_replies_fill_placeholders_and_survive_a_broken_file(tmp_path) -> None:
     path = tmp_path / "canned.yml"
     path.write_text(

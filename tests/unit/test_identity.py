@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
-from actions.identity import parse_full_name
+from actions.identity import introduced_name, parse_full_name
 from actions.manage_appointments import ValidateCheckForm
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
@@ -329,3 +330,76 @@ def test_a_refusal_read_as_out_of_scope_is_still_answered_by_the_form() -> None:
     events = ValidateCheckForm().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_why_identity"]
     assert {"event": "slot", "timestamp": None, "name": "verify_name", "value": None} in events
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Hi my name is Emily Johnson, what's my balance?", ("Emily", "Johnson")),
+        ("my name is emily johnson and i need to cancel", ("emily", "johnson")),
+        ("Hi, this is Carlos Rivera calling about my bill", ("Carlos", "Rivera")),
+        ("I'm Mary Ann O\u2019Brien and I want to book", ("Mary", "Ann O'Brien")),
+        ("Hi I'm Emily Johnson dob 4/12/1988 what do I owe", ("Emily", "Johnson")),
+        # Not introductions: no capitals after "I'm" / "this is", or not a name at all.
+        ("I'm running late for my appointment", None),
+        ("i'm emily johnson", None),
+        ("I am looking to book a physical", None),
+        ("This is a question about my bill", None),
+        ("my name is emily", None),
+    ],
+)
+def test_a_name_said_in_passing(text: str, name: tuple[str, str] | None) -> None:
+    assert introduced_name(text) == name
+
+
+def test_a_name_given_with_the_request_is_not_asked_again() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("Hi my name is Emily Johnson, what are my appointments?",
+                           intent="check_appointment")
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("verify_name", "Emily Johnson"),
+        ("requested_slot", "verify_dob"),
+    ]
+    assert dispatcher.messages == []
+    # A parent's own name is not the patient's.
+    tracker = make_tracker("Hi, this is Maria Lopez, when is my son's appointment?",
+                           intent="check_appointment")
+    events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
+
+
+def test_the_first_run_is_told_apart_as_rasa_calls_it() -> None:
+    """Rasa writes the form's active_loop event before it asks for the first validation, so
+    the form is already "active" then; only the events say it has just started."""
+    text = "Hi, this is Mary Ann O'Brien. When is my appointment?"
+    latest = {"text": text, "intent": {"name": "check_appointment", "confidence": 0.98},
+              "entities": []}
+    tracker = Tracker(
+        sender_id="live",
+        slots={"verified": False, "requested_slot": None},
+        latest_message=latest,
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text, "parse_data": latest},
+            {"event": "user_featurization", "use_text_for_featurization": False},
+            {"event": "active_loop", "name": "check_form"},
+            {"event": "slot", "name": "requested_slot", "value": None},
+            {"event": "action", "name": "check_form"},
+        ],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": "check_form"},
+        latest_action_name="check_form",
+    )
+    form = ValidateCheckForm()
+    assert form.starting(tracker)
+    events = form.run(CollectingDispatcher(), tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("verify_name", "Mary Ann O'Brien"),
+        ("requested_slot", "verify_dob"),
+    ]
+    # The next message is not a first run.
+    later = make_tracker("07/19/1964", intent="inform", active_loop="check_form",
+                         slots={"requested_slot": "verify_dob"}, events=tracker.events)
+    assert not form.starting(later)

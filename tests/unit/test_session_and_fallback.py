@@ -2,14 +2,21 @@
 
 from rasa_sdk.events import (
     ActionExecuted,
+    BotUttered,
     ConversationPaused,
     Restarted,
     SessionStarted,
     UserUtteranceReverted,
+    UserUttered,
 )
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionAskAffirmation, ActionCoreFallback, ActionDefaultFallback
+from actions.fallback import (
+    ActionAnswerYes,
+    ActionAskAffirmation,
+    ActionCoreFallback,
+    ActionDefaultFallback,
+)
 from actions.session import ActionRestart, ActionSessionStart
 from tests.support.actions import make_tracker, responses
 from tests.support.receivers import HandoffReceiver
@@ -72,3 +79,89 @@ def test_core_fallback_asks_again_without_escalating() -> None:
     events = ActionCoreFallback().run(dispatcher, make_tracker("hm", intent="inform"), {})
     assert events == [UserUtteranceReverted()]
     assert responses(dispatcher) == ["utter_default"]
+
+
+def _suggestion_history(suggested: str) -> list[dict]:
+    """What the tracker holds after "Did you mean …?" and a typed "yes" that Rasa's fallback
+    loop rewound and replayed."""
+    unclear = UserUttered(
+        "need apptmnt wit patel tues",
+        {"intent": {"name": "nlu_fallback", "confidence": 0.4},
+         "entities": [{"entity": "practitioner", "value": "patel"}]},
+        input_channel="twilio",
+    )
+    unclear["message_id"] = "m-1"
+    unclear["metadata"] = {"phone_hash": "abc"}
+    dispatcher = CollectingDispatcher()
+    ActionAskAffirmation().run(
+        dispatcher,
+        make_tracker("need apptmnt wit patel tues", intent="nlu_fallback",
+                     extra={"intent_ranking": [{"name": suggested, "confidence": 0.3}]}),
+        {},
+    )
+    [question] = dispatcher.messages
+    return [
+        unclear,
+        ActionExecuted("action_two_stage_fallback"),
+        BotUttered(question["text"], {"buttons": question["buttons"]}),
+        ActionExecuted("action_listen"),
+        UserUttered("yes", {"intent": {"name": "affirm", "confidence": 0.99}}),
+        UserUtteranceReverted(),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def test_typed_yes_after_did_you_mean_takes_the_suggestion() -> None:
+    tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("book_appointment"))
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    listen, replay = events
+    assert listen == ActionExecuted("action_listen")
+    # The unclear message again, now as the intent the patient said yes to, with its
+    # entities, channel, metadata and message id (so transcripts show it once).
+    assert replay["event"] == "user"
+    assert replay["text"] == "need apptmnt wit patel tues"
+    assert replay["parse_data"]["intent"] == {"name": "book_appointment", "confidence": 1.0}
+    assert replay["parse_data"]["entities"] == [{"entity": "practitioner", "value": "patel"}]
+    assert replay["input_channel"] == "twilio"
+    assert replay["metadata"] == {"phone_hash": "abc"}
+    assert replay["message_id"] == "m-1"
+
+
+def test_yes_with_nothing_asked_asks_what_the_patient_needs() -> None:
+    for history in (
+        [],
+        # The last bot message was something else, though a suggestion came earlier.
+        [*_suggestion_history("billing_balance"), BotUttered("You're very welcome.")],
+    ):
+        dispatcher = CollectingDispatcher()
+        events = ActionAnswerYes().run(dispatcher, make_tracker("yes", intent="affirm",
+                                                                events=history), {})
+        assert events == []
+        assert responses(dispatcher) == ["utter_how_can_help"]
+
+
+def test_typed_yes_to_an_offer_takes_its_first_button() -> None:
+    offer = BotUttered(
+        "You don't have any upcoming appointments with us. Would you like to book one?",
+        {"buttons": [{"title": "Book an appointment", "payload": "/book_appointment"}]},
+    )
+    tracker = make_tracker("yes please", intent="affirm", events=[offer])
+    dispatcher = CollectingDispatcher()
+    listen, replay = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert listen == ActionExecuted("action_listen")
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
+        "/book_appointment", "book_appointment"
+    )
+    # Not a question, or a button that starts nothing: "what can I help with?".
+    for bot in (
+        BotUttered("Hi! (If this is an emergency, call 911.)",
+                   {"buttons": [{"title": "Book", "payload": "/book_appointment"}]}),
+        BotUttered("Which office?", {"buttons": [{"title": "North", "payload": "/inform"}]}),
+    ):
+        dispatcher = CollectingDispatcher()
+        assert ActionAnswerYes().run(dispatcher, make_tracker("yes", intent="affirm",
+                                                             events=[bot]), {}) == []
+        assert responses(dispatcher) == ["utter_how_can_help"]

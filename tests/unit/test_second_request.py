@@ -1,0 +1,113 @@
+"""Two requests in one message: the form does one, the other is asked about when it is done."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import manage_appointments
+from actions.fallback import ActionAnswerYes
+from actions.manage_appointments import ActionCancelAppointment, ValidateCancelForm
+from actions.second_request import second_request
+from tests.support.actions import make_tracker, responses
+
+BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "other"),
+    [
+        ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
+        ("cancel my physical and book my son a checkup", "book_appointment",
+         {"intent": "cancel_appointment", "text": "cancel my physical"}),
+        ("please cancel. also what's my balance", "cancel_appointment",
+         {"intent": "billing_balance", "text": "what's my balance"}),
+        ("when is my appointment and can I move it", "check_appointment",
+         {"intent": "reschedule_appointment", "text": "can I move it"}),
+        # One request, however long.
+        ("book a physical with dr patel next tuesday morning", "book_appointment", None),
+        ("I want to book, my son has a fever", "book_appointment", None),
+        # Moving an appointment books the new time: not a second request.
+        ("move my appointment, can you book me for friday instead", "reschedule_appointment",
+         None),
+        ("/cancel_appointment", "cancel_appointment", None),
+    ],
+)
+def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
+    assert second_request(text, own) == other
+
+
+def test_the_form_remembers_the_other_request_when_it_starts() -> None:
+    tracker = make_tracker(
+        "cancel my physical and book my son a checkup", intent="cancel_appointment"
+    )
+    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("pending_request", BOOK_SON) in events
+    # A message with one request forgets an older one.
+    tracker = make_tracker(
+        "cancel my appointment", intent="cancel_appointment", slots={"pending_request": BOOK_SON}
+    )
+    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("pending_request", None) in events
+
+
+def test_after_the_cancel_the_other_request_is_asked_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cancelled: list[str] = []
+
+    class Client:
+        def cancel(self, appointment_id: str, reason: str) -> None:
+            cancelled.append(appointment_id)
+
+    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
+    item = {"id": "a1", "start": "2026-12-01T09:00:00-08:00", "visit_type": "physical",
+            "practitioner": "patel", "location": "north"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "yes",
+        intent="affirm",
+        slots={"verified": True, "patient_id": "p1", "my_appointments": [item],
+               "appointment_choice": "a1", "cancel_confirmed": True,
+               "pending_request": BOOK_SON},
+    )
+    ActionCancelAppointment().run(dispatcher, tracker, {})
+    assert cancelled == ["a1"]
+    # No "book another time?" with another request waiting: that request is the question.
+    assert responses(dispatcher)[0] == "utter_cancelled_only"
+    question = dispatcher.messages[1]
+    assert question["text"] == (
+        "You also asked: \u201cbook my son a checkup\u201d. Shall we do that now?"
+    )
+    assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_yes_to_the_other_request_starts_it_in_the_patients_words() -> None:
+    question = BotUttered(
+        "You also asked: \u201cbook my son a checkup\u201d. Shall we do that now?"
+    )
+    tracker = make_tracker(
+        "yes please",
+        intent="affirm",
+        events=[question, ActionExecuted("action_listen")],
+        slots={"pending_request": BOOK_SON},
+        channel="twilio",
+        metadata={"phone_hash": "abc"},
+    )
+    dispatcher = CollectingDispatcher()
+    clear, listen, replay = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert (clear, listen) == (SlotSet("pending_request", None), ActionExecuted("action_listen"))
+    assert replay["text"] == "book my son a checkup"
+    assert replay["parse_data"]["intent"] == {"name": "book_appointment", "confidence": 1.0}
+    assert replay["input_channel"] == "twilio"
+    assert replay["metadata"] == {"phone_hash": "abc"}
+    # The same "yes" when the last message was something else: nothing is started.
+    tracker = make_tracker(
+        "yes", intent="affirm", events=[question, BotUttered("You're welcome!")],
+        slots={"pending_request": BOOK_SON},
+    )
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerYes().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_how_can_help"]
