@@ -96,6 +96,20 @@ _WEEKDAY = (
 )
 
 
+def past_day(text: str, today: date) -> date | None:
+    """A day just gone that a patient asks about ("yesterday", "last friday", "this past
+    Saturday"): within the last week. None for anything else."""
+    cleaned = _clean(text)
+    if re.search(r"\byesterday\b", cleaned):
+        return today - timedelta(days=1)
+    match = re.search(rf"\b(?:last|this past|past)\s+{_WEEKDAY}\b", cleaned)
+    if match is None:
+        return None
+    weekday = next(n for name, n in WEEKDAY_NUMBERS.items() if match.group(1).startswith(name))
+    back = (today.weekday() - weekday) % 7 or 7
+    return today - timedelta(days=back)
+
+
 @dataclass(frozen=True)
 class When:
     """A window to search for free slots, plus an optional part of day."""

@@ -40,7 +40,7 @@ from actions.clinic_config import (
     describe_when,
     format_clock,
 )
-from actions.dates import parse_when
+from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
 from actions.forms import is_button_payload, latest_intent, latest_text
 from actions.identity import scheduling_client
@@ -137,6 +137,9 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
     if not text or is_button_payload(text):
         return None
     local = now.astimezone(clinic.tz)
+    gone = past_day(text, local.date())
+    if gone is not None:
+        return gone, clinic.holiday(gone)
     holiday = holiday_named(text, clinic, local.date())
     if holiday is not None:
         return holiday.date, holiday
@@ -184,32 +187,38 @@ def hours_on_day(
     holiday: Holiday | None,
     now: datetime,
 ) -> str:
-    """``Thu, Nov 26 (Thanksgiving Day): both offices are closed.``"""
+    """``Thu, Nov 26 is Thanksgiving Day: both offices are closed.`` A day gone ("were you open
+    last friday?") is said in the past: ``Fri, Nov 27 was ...: both offices were closed.``"""
     today = now.astimezone(clinic.tz).date()
-    label = "Today" if day == today else ("Tomorrow" if day == today + timedelta(days=1) else "")
-    when = f"{label} ({short_date(day)})" if label else short_date(day)
+    labels = {today: "Today", today + timedelta(days=1): "Tomorrow",
+              today - timedelta(days=1): "Yesterday"}
+    label = labels.get(day, "")
+    dated = short_date(day) + (f", {day.year}" if day.year != today.year else "")
+    when = f"{label} ({dated})" if label else dated
+    gone = day < today
+    is_, are = ("was", "were") if gone else ("is", "are")
     if holiday is not None:
-        when += f" is {holiday.name}"
+        when += f" {is_} {holiday.name}"
     hours = [(loc, clinic.hours_on(loc, day)) for loc in locations]
     if all(h is None for _, h in hours):
         who = (
-            "we are"
+            f"we {are}"
             if len(locations) == 1
-            else ("both offices are" if len(locations) == 2 else "all our offices are")
+            else (f"both offices {are}" if len(locations) == 2 else f"all our offices {are}")
         )
         reopen = (
             clinic.next_opening(
                 locations[0],
                 datetime.combine(day, datetime.max.time(), tzinfo=clinic.tz),
             )
-            if len(locations) == 1
+            if len(locations) == 1 and not gone
             else None
         )
         tail = f" We open again {describe_when(reopen, now)}." if reopen else ""
         return f"{when}: {who} closed.{tail}"
     if len(locations) == 1:
         only = hours[0][1]
-        return f"{when}: the {locations[0].name} is open {only.label()}." if only else ""
+        return f"{when}: the {locations[0].name} {is_} open {only.label()}." if only else ""
     lines = [f"{loc.name}: {h.label() if h else 'closed'}" for loc, h in hours]
     return f"{when}:\n" + "\n".join(lines)
 

@@ -165,6 +165,10 @@ def test_holidays_in_the_next_two_weeks_are_mentioned() -> None:
         ("martin luther king day hours", "2027-01-18"),
         ("are you open tomorrow", "2026-11-25"),
         ("are you open on saturday", "2026-11-28"),
+        # Days gone: "were you open last friday" was answered for the coming Friday.
+        ("were you open last friday", "2026-11-20"),
+        ("were u open yesterday", "2026-11-23"),
+        ("was the north office open this past saturday", "2026-11-21"),
     ],
 )
 def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
@@ -272,6 +276,25 @@ def test_another_day() -> None:
     _, messages = run(make_tracker("are you open today", intent="clinic_hours"), THANKSGIVING_10AM)
     assert [m["text"] for m in messages] == [
         "Today (Thu, Nov 26) is Thanksgiving Day: both offices are closed."
+    ]
+
+
+def test_a_day_gone_is_answered_in_the_past() -> None:
+    _, messages = run(make_tracker("were you open last saturday", intent="clinic_hours"))
+    assert [m["text"] for m in messages] == [
+        "Sat, Nov 21:\nDowntown Clinic: 9am–1pm\nNorth Office: closed"
+    ]
+    _, messages = run(make_tracker("were you open yesterday", intent="clinic_hours"),
+                      datetime(2026, 11, 27, 10, 0, tzinfo=TZ))
+    assert [m["text"] for m in messages] == [
+        "Yesterday (Thu, Nov 26) was Thanksgiving Day: both offices were closed."
+    ]
+
+
+def test_a_holiday_next_year_says_the_year() -> None:
+    _, messages = run(make_tracker("are you open on new years day", intent="clinic_hours"))
+    assert [m["text"] for m in messages] == [
+        "Fri, Jan 1, 2027 is New Year's Day: both offices are closed."
     ]
 
 
