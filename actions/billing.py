@@ -37,7 +37,7 @@ from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import normalise
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
-from actions.second_request import offer_second_request
+from actions.second_request import answer_second_request, offer_second_request
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,9 @@ class ActionBillingPay(Action):
             buttons=[staff_button()],
             **facts,
         )
-        return []
+        if tracker.active_loop_name:
+            return []  # the form asks its own question next
+        return answer_second_request(dispatcher, tracker, "billing_pay")
 
 
 # --- insurance -------------------------------------------------------------------------------
@@ -376,7 +378,10 @@ class ActionCheckInsurance(Action):
             dispatcher.utter_message(
                 response="utter_ask_insurance_plan", plans=accepted_list, **facts
             )
-        return []
+            return []  # a question of our own: the patient answers that first
+        if tracker.active_loop_name:
+            return []
+        return answer_second_request(dispatcher, tracker, "billing_insurance")
 
 
 # --- disputes --------------------------------------------------------------------------------

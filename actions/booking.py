@@ -197,6 +197,7 @@ EXISTING_APPOINTMENT = re.compile(
 class ValidateBookingForm(IdentitySteps, PatientForm):
     form_name = "booking_form"
     own_intents = {"book_appointment"}
+    checks_identity_at_start = False
 
     def interrupting_intents(self, tracker: Tracker) -> set[str]:
         # While booking, "can I do 9am instead" is a correction of this booking, even when the
@@ -302,6 +303,17 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
         if requested == "visit_type" and "visit_type" not in updates:
             updates.update(self._help_choose_visit(dispatcher, text))
+
+        if (
+            requested in ("visit_type", "practitioner", "location")
+            and requested not in updates
+            and not is_button_payload(text)
+        ):
+            # "2", "the second one": as numbered on SMS and in "reply with its number".
+            options = choice_options(requested, {**slots, **updates}, clinic)
+            index = parse_choice(text, [title for title, _ in options])
+            if index is not None:
+                updates[requested] = options[index][1]
 
         if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
             updates["practitioner"] = "any"
@@ -438,81 +450,91 @@ def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     return None
 
 
-class ActionAskVisitType(Action):
-    """What kind of visit: the clinic's visit types as buttons."""
+def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> list[tuple[str, str]]:
+    """The (title, value) options offered for ``visit_type``, ``practitioner`` or
+    ``location``, in order: the buttons, and what a typed "2" picks."""
+    if slot == "visit_type":
+        # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
+        # visits), and nothing only children have for a patient known to be an adult.
+        named = clinic.practitioner(str(slots.get("practitioner") or ""))
+        age = patient_age(slots, clinic) if slots.get("verified") else None
+        return [
+            (v.name.capitalize(), v.id)
+            for v in clinic.visit_types
+            if not v.new_patients
+            and (named is None or named.specialty in v.specialties)
+            and (
+                age is None
+                or any(
+                    sees_patient(clinic, p.id, age)
+                    for p in clinic.practitioners
+                    if p.specialty in v.specialties
+                )
+            )
+        ]
+    if slot == "practitioner":
+        age = patient_age(slots, clinic)
+        options = eligible_practitioners(clinic, slots.get("visit_type"), age)
+        return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
+            ("No preference", "any")
+        ]
+    if slot == "location":
+        options = eligible_locations(clinic, slots)
+        return [(clinic.location(lid).name, lid) for lid in options] + [  # type: ignore[union-attr]
+            ("Either is fine", "any")
+        ]
+    return []
+
+
+def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
+    """The name; before we know the patient's age, also who a clinician sees only."""
+    name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
+    limit = age_limit(clinic, practitioner_id)
+    return f"{name} (patients under {limit})" if limit is not None and age is None else name
+
+
+class AskChoice(Action):
+    """Ask for a choice slot with its options as buttons (numbered on SMS)."""
+
+    slot = ""
+    question = ""
 
     def name(self) -> str:
-        return "action_ask_visit_type"
+        return f"action_ask_{self.slot}"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        clinic = get_clinic()
-        # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
-        # visits).
-        named = clinic.practitioner(str(tracker.get_slot("practitioner") or ""))
+        options = choice_options(self.slot, dict(tracker.slots), get_clinic())
         dispatcher.utter_message(
-            text="What kind of visit do you need?",
+            text=self.question,
             buttons=[
-                {"title": v.name.capitalize(), "payload": _entity_payload("visit_type", v.id)}
-                for v in clinic.visit_types
-                if not v.new_patients and (named is None or named.specialty in v.specialties)
+                {"title": title, "payload": _entity_payload(self.slot, value)}
+                for title, value in options
             ],
         )
         return []
 
 
-class ActionAskPractitioner(Action):
+class ActionAskVisitType(AskChoice):
+    """What kind of visit: the clinic's visit types."""
+
+    slot = "visit_type"
+    question = "What kind of visit do you need?"
+
+
+class ActionAskPractitioner(AskChoice):
     """Who: the clinicians who see this kind of visit, or no preference."""
 
-    def name(self) -> str:
-        return "action_ask_practitioner"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        clinic = get_clinic()
-        age = patient_age(dict(tracker.slots), clinic)
-        options = eligible_practitioners(clinic, tracker.get_slot("visit_type"), age)
-        buttons = [
-            {
-                "title": self._title(clinic, pid, age),
-                "payload": _entity_payload("practitioner", pid),
-            }
-            for pid in options
-        ]
-        buttons.append(
-            {"title": "No preference", "payload": _entity_payload("practitioner", "any")}
-        )
-        dispatcher.utter_message(text="Who would you like to see?", buttons=buttons)
-        return []
-
-    @staticmethod
-    def _title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
-        """The name; before we know the patient's age, also who a clinician sees only."""
-        name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
-        limit = age_limit(clinic, practitioner_id)
-        return f"{name} (patients under {limit})" if limit is not None and age is None else name
+    slot = "practitioner"
+    question = "Who would you like to see?"
 
 
-class ActionAskLocation(Action):
+class ActionAskLocation(AskChoice):
     """Where: the offices where the chosen clinician(s) work, or either."""
 
-    def name(self) -> str:
-        return "action_ask_location"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        clinic = get_clinic()
-        options = eligible_locations(clinic, dict(tracker.slots))
-        buttons = [
-            {"title": clinic.location(lid).name, "payload": _entity_payload("location", lid)}  # type: ignore[union-attr]
-            for lid in options
-        ]
-        buttons.append({"title": "Either is fine", "payload": _entity_payload("location", "any")})
-        dispatcher.utter_message(text="Which office suits you best?", buttons=buttons)
-        return []
+    slot = "location"
+    question = "Which office suits you best?"
 
 
 def _entity_payload(entity: str, value: str) -> str:

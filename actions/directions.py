@@ -45,6 +45,7 @@ from actions.formatting import day_and_time
 from actions.forms import is_button_payload, latest_intent, latest_text
 from actions.identity import scheduling_client
 from actions.matching import find_location, normalise, wants_anyone
+from actions.second_request import answer_second_request
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -399,7 +400,9 @@ class ActionLocationInfo(Action):
         dispatcher.utter_message(text=f"{note}\n{text}" if note else text, buttons=buttons)
         if len(locations) == 1 and tracker.get_slot("info_location") != locations[0].id:
             events.append(SlotSet("info_location", locations[0].id))
-        return events
+        if tracker.active_loop_name:
+            return events  # the form asks its own question next
+        return events + answer_second_request(dispatcher, tracker, topic)
 
     @staticmethod
     def _answer(

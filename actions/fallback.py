@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import escalate
-from actions.second_request import CLEAR, take_second_request
+from actions.second_request import CLEAR, replayed, take_second_request
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -39,6 +41,22 @@ INTENT_DESCRIPTIONS = {
 
 # The opening of "Did you mean …?"; a typed "yes" right after it takes the suggestion.
 SUGGESTION_OPENING = "Sorry, I want to be sure I understood."
+
+
+# Accepted suggestions whose unclear message is read again as that request (it may say who,
+# when or which office); the others start as the Yes button does.
+READ_AGAIN = {
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "check_appointment",
+    "billing_balance",
+    "billing_insurance",
+    "directions",
+    "clinic_hours",
+    "parking",
+    "contact_info",
+}
 
 
 def _has_words(text: str) -> bool:
@@ -129,22 +147,6 @@ def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, An
     return None
 
 
-def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:
-    """``text`` as a new message meaning ``intent``, with the channel, metadata (the SMS
-    sender's phone hash) and message id of ``original``, so transcripts show the patient's words
-    once."""
-    parse_data = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 1.0},
-        "intent_ranking": [{"name": intent, "confidence": 1.0}],
-        "entities": entities,
-    }
-    event = UserUttered(text, parse_data, input_channel=original.get("input_channel"))
-    event["message_id"] = original.get("message_id")
-    event["metadata"] = original.get("metadata") or {}
-    return [ActionExecuted("action_listen"), event]
-
-
 class ActionAnswerYes(Action):
     """A "yes" outside any form. After "You also asked: '…'. Shall we do that now?" it starts
     that request in the patient's words; typed after "Did you mean …?" it means the suggestion,
@@ -165,25 +167,41 @@ class ActionAnswerYes(Action):
         accepted = accepted_suggestion(events)
         if accepted is not None:
             intent, original = accepted
+            if intent not in READ_AGAIN:
+                # As the Yes button: the unclear words are not, say, the dispute's details.
+                return replayed(f"/{intent}", intent, original, [])
             entities = (original.get("parse_data") or {}).get("entities") or []
             return replayed(original.get("text") or "", intent, original, entities)
         offered = offered_task(events)
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
+            intent, payload, entities = offered
             yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
-            return replayed(f"/{offered}", offered, yes, [])
+            return replayed(payload, intent, yes, entities)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
 
 
-def offered_task(events: list[dict[str, Any]]) -> str | None:
-    """The intent of the first button of the last bot message, when that message asked a
-    question and the button starts something ("Would you like to book one?" [Book an
-    appointment])."""
+def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
+    """What the first button of the last bot message starts (intent, payload, entities), when
+    that message offers it: a question ("Would you like to book one?" [Book an appointment]) or
+    a single button ("... or I can connect you with them now." [Talk to billing staff])."""
     last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), None)
-    if last_bot is None or not (last_bot.get("text") or "").rstrip().endswith("?"):
+    if last_bot is None:
         return None
     buttons = (last_bot.get("data") or {}).get("buttons") or []
-    payload = str(buttons[0].get("payload") or "") if buttons else ""
-    intent = payload[1:]
-    return intent if payload.startswith("/") and intent in INTENT_DESCRIPTIONS else None
+    asks = (last_bot.get("text") or "").rstrip().endswith("?")
+    if not buttons or not (asks or len(buttons) == 1):
+        return None
+    payload = str(buttons[0].get("payload") or "")
+    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+    if match is None or match.group(1) not in INTENT_DESCRIPTIONS:
+        return None
+    try:
+        values = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    entities = [{"entity": str(k), "value": v} for k, v in values.items()]
+    return match.group(1), payload, entities

@@ -40,6 +40,8 @@ ESCALATION_INTENTS = {
     "complaint",
     "billing_dispute",
 }
+# Never held back by a form, even when the message also starts with "yes" or "no".
+URGENT_INTENTS = {"emergency", "crisis", "request_human"}
 QUESTION_INTENTS = {
     "parking",
     "directions",
@@ -210,11 +212,15 @@ class PatientForm(Action):
     def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
-        if safety_flagged(tracker) or intent in ESCALATION_INTENTS:
+        if safety_flagged(tracker) or intent in URGENT_INTENTS:
             return True
         confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
         if confirming and yes_or_no(tracker) is not None:
-            return False  # "Yes, cancel it" answers the question (the model may read "stop")
+            # "Yes, cancel it" answers the question (the model may read "stop"), and so does
+            # "no wait keep it" (once read as a complaint, which paused the chat).
+            return False
+        if intent in ESCALATION_INTENTS:
+            return True
         if intent == "stop":
             return True
         return (

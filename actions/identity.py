@@ -25,7 +25,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir import FhirClient
-from actions.clients.fhir_model import FhirError, PatientRecord
+from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ClinicConfig
 from actions.dates import age_on, parse_birth_date
 from actions.handoff import patient_channel
@@ -104,6 +104,12 @@ NOT_NAME_WORDS = {
     "clinic",
     "again",
     "sorry",
+    "really",
+    "urgent",
+    "important",
+    "emergency",
+    "late",
+    "early",
 }
 NAME_PREFIXES = re.compile(
     r"^(hi|hello|hey|yes|yeah|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
@@ -180,33 +186,70 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
 
 # Someone other than the patient checked so far: "my husband's bill", "book my son in too".
 OTHER_PERSON = re.compile(
-    r"\b(?:my|our)\s+(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
+    r"\b(?:my|our)\s+(?P<other>(?:other|another|second|third)\s+)?"
+    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
     r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
     r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
     r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b",
     re.IGNORECASE,
 )
-# Relations a verified child can be to the parent who writes ("my son" may be the patient).
-CHILD_RELATIONS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "grandson",
-                   "granddaughter"}
+# Relations a verified child can be to the parent who writes ("my son" may be the patient),
+# with the words that mean the same person.
+CHILD_RELATIONS = {"son": "son", "boy": "son", "grandson": "grandson", "daughter": "daughter",
+                   "girl": "daughter", "granddaughter": "granddaughter", "child": "child",
+                   "kid": "child", "baby": "child"}
 
 
-def someone_else(text: str, patient_is_minor: bool) -> str | None:
+def is_button_payload_text(text: str) -> bool:
+    return text.startswith("/")
+
+
+def relation_in(text: str) -> str | None:
+    """The relation a message names ("son" in "whens my sons appt"), if any."""
+    match = OTHER_PERSON.search(text or "")
+    return match["who"].lower() if match else None
+
+
+def someone_else(
+    text: str, patient_is_minor: bool, patient_relation: str | None = None
+) -> str | None:
     """The relation named when the message is about a person other than the verified patient
-    ("husband"), else None. A parent who verified their child may still say "my son"."""
+    ("husband"), else None. A parent who verified their child may still say "my son", but not
+    "my daughter" when it was their son they asked about, nor "my other son"."""
     match = OTHER_PERSON.search(text or "")
     if match is None:
         return None
     who = match["who"].lower()
-    if who in CHILD_RELATIONS and patient_is_minor:
-        return None
-    return who
+    if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
+        return who
+    said = CHILD_RELATIONS.get(patient_relation or "", "child")
+    same = CHILD_RELATIONS[who]
+    return None if "child" in (said, same) or said == same else who
 
+
+# Words before "'s" that are not a person's name.
+OTHER_WORDS = {
+    "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "week", "month", "year", "last", "next", "this", "that", "it", "one",
+    "husband", "wife", "spouse", "partner", "son", "daughter", "child", "kid", "baby", "boy",
+    "girl", "mom", "mother", "mum", "mommy", "dad", "father", "daddy", "grandma", "grandmother",
+    "grandpa", "grandfather", "grandson", "granddaughter", "brother", "sister", "other",
+    "everyone", "everybody", "nobody", "someone", "somebody", "he", "she", "there", "here",
+    "let", "what", "who", "where", "when", "how",
+}
+
+VERB_WORDS = {"whats", "check", "see", "about", "and", "also", "show", "tell", "give", "get",
+              "look", "up", "pay", "owe", "on", "of", "with", "at", "in", "is"}
 
 # "my name is Emily Johnson, what do I owe?": the name before the request, said in passing.
 INTRODUCTION = re.compile(
-    r"\b(?:(?P<said>my name is|my name's|name is)|(?P<intro>this is|i am|i'm|im))\s+(?P<rest>.+)",
+    r"\b(?:(?P<said>my name is|my name's|name is)|(?P<intro>this is|i am|i'm|im|it's|its))\s+"
+    r"(?P<rest>.+)",
     re.IGNORECASE,
+)
+# "Emily Johnson here, i need to resched": a capitalised name at the start, then "here".
+NAME_HERE = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})\s+here\b"
 )
 INTRODUCTION_END = re.compile(
     r"[,.;:!?()]|\s(?:and|but|i|i'm|im|what|whats|what's|need|want|can|could|would|how|when|"
@@ -219,7 +262,11 @@ def introduced_name(text: str) -> tuple[str, str] | None:
     """The writer's name when they introduce themselves ("my name is emily johnson and ...",
     "Hi, this is Emily Johnson."). After "this is" / "I'm" the name must be capitalised, so
     "I'm running late" is not a name."""
-    match = INTRODUCTION.search((text or "").translate(CURLY_APOSTROPHES))
+    text = (text or "").translate(CURLY_APOSTROPHES)
+    here = NAME_HERE.match(text)
+    if here is not None:
+        return parse_full_name(here["name"])
+    match = INTRODUCTION.search(text)
     if match is None:
         return None
     rest = match["rest"]
@@ -231,9 +278,71 @@ def introduced_name(text: str) -> tuple[str, str] | None:
     return name
 
 
+# "what's Emily's balance", "carlos rivera's appointment": a person's data asked for by name.
+NAMED_DATA = re.compile(
+    r"\b(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)['’]s\s+"
+    r"(?:next\s+|last\s+|upcoming\s+|open\s+|current\s+)?"
+    r"(?:balance|bill|bills|appointment|appointments|appt|appts|visit|visits|account|statement)\b",
+    re.IGNORECASE,
+)
+
+
+def named_other(text: str, patient_name: str) -> str | None:
+    """The name of someone other than the verified patient whose balance or appointments are
+    asked for by name ("what's Emily's balance" while Aisha is verified), else None."""
+    match = NAMED_DATA.search((text or "").translate(CURLY_APOSTROPHES))
+    if match is None:
+        return None
+    # The name is the last word, with the one before it when that is a name too.
+    words = [w for w in match["name"].split()[-2:] if _name_like(w)]
+    if len(match["name"].split()) > 1 and len(words) == 1 and not _name_like(
+        match["name"].split()[-1]
+    ):
+        words = []
+    own = {normalize_name(w) for w in patient_name.split()}
+    clinic = get_clinic()
+    staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
+    if not words or any(normalize_name(w) in own | staff for w in words):
+        return None
+    if any(w.lower() in OTHER_WORDS for w in words):
+        return None  # "my son's appointment", "today's appointment": not a name
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _name_like(word: str) -> bool:
+    plain = word.lower().replace("'", "")
+    return plain not in NOT_NAME_WORDS and plain not in OTHER_WORDS and plain not in VERB_WORDS
+
+
+def relation_asked_about(tracker: Tracker) -> str | None:
+    """The last relation the writer named in this session ("whens my sons appt"): who the
+    patient being verified is to them."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") == "user":
+            relation = relation_in(event.get("text") or "")
+            if relation:
+                return relation
+    return None
+
+
+def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | None:
+    """A name and date of birth given with the request ("what do I owe? Carlos Rivera, dob
+    9/30/1975", "i need my bill. im Carlos Rivera born 9/30/1975"): in one sentence or part of
+    one, with nothing else in it."""
+    for sentence in re.split(r"[.;?!\n]+", text or ""):
+        for part in [sentence, *sentence.split(",")]:
+            birth = parse_birth_date(part, today) if re.search(r"\d", part) else None
+            name = parse_full_name(part) if birth else None
+            if name and birth:
+                return name, birth
+    return None
+
+
 # What identifies the patient checked so far; cleared when the patient asks about someone else.
 PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verify_dob",
-                 "patient_status", "my_appointments")
+                 "patient_status", "my_appointments", "patient_relation")
 
 
 @dataclass(frozen=True)
@@ -308,6 +417,9 @@ class IdentitySteps:
     """The identity questions a form asks first (name, then date of birth), and the check."""
 
     own_intents: set[str] = set()
+    # Name and date of birth given with the request are checked at once (not when booking,
+    # which asks who the patient is at the end).
+    checks_identity_at_start = True
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
@@ -336,20 +448,30 @@ class IdentitySteps:
     ) -> dict[str, Any]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
-            name = None if OTHER_PERSON.search(text) else introduced_name(text)
-            # Only the name: the check itself runs when the date of birth is asked and given.
+            if OTHER_PERSON.search(text) or is_button_payload_text(text):
+                return {}  # a parent's own name is not the patient's
+            given = given_identity(text, get_clinic().now().date())
+            if given is not None and self.checks_identity_at_start:
+                (first, last), birth = given
+                updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
+                return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
+            name = given[0] if given else introduced_name(text)
+            # Only the name: the check runs when the date of birth is asked and given.
             return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
-        if not OTHER_PERSON.search(text):
-            return {}
-        age = patient_age(slots, get_clinic())
-        who = someone_else(text, age is not None and age < ADULT_AGE)
-        if who is None:
+        person = named_other(text, str(slots.get("patient_name") or ""))
+        if person is None and OTHER_PERSON.search(text):
+            age = patient_age(slots, get_clinic())
+            who = someone_else(
+                text, age is not None and age < ADULT_AGE, slots.get("patient_relation")
+            )
+            person = f"your {who}" if who else None
+        if person is None:
             return {}
         logger.info("request about another person: identity check starts again")
         dispatcher.utter_message(
             response="utter_other_person",
             patient_name=str(slots.get("patient_name") or "") or "the patient",
-            relation=who,
+            person=person,
         )
         return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
 
@@ -460,13 +582,17 @@ class IdentitySteps:
                 response="utter_verified_child" if child else "utter_verified",
                 patient_first_name=patient.given,
             )
-            return {
+            verified = {
                 "verified": True,
                 "patient_id": patient.id,
                 "patient_name": f"{patient.given} {patient.family}",
                 "verify_attempts": 0.0,
                 "patient_status": "returning",
             }
+            if child:
+                # "my son": how the parent called the child, if they did.
+                verified["patient_relation"] = relation_asked_about(tracker)
+            return verified
         if new_patient:
             # No record with these details: a genuinely new patient, created when booking.
             return {}

@@ -1,10 +1,12 @@
-"""A second request in the same message ("cancel my physical and book my son a checkup").
+"""A second request in the same message ("cancel my physical and book my son a checkup", "when
+is my appointment and where do I park?").
 
-The form does the request the model recognised; the other one is remembered (``pending_request``)
-with the patient's own words. When the first task is done, the patient is asked "You also asked:
-'book my son a checkup'. Shall we do that now?"; a yes (button or typed) replays those words as
-that request (``actions/fallback.py``), so the next form reads them as if just written, including
-who it is for.
+The request the model recognised is handled first; the other one is remembered
+(``pending_request``) in the patient's own words. A quick question (parking, hours, insurance)
+is then answered straight away; another task is offered: "You also asked: 'book my son a
+checkup'. Shall we do that now?", and a yes (button or typed, ``actions/fallback.py``) replays
+those words as that request, so the next form reads them as if just written, including who it
+is for.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 # How each task is usually asked for, in a clause of its own.
@@ -28,12 +30,33 @@ TASK_WORDS = {
         r"\b(reschedule|move|push back|change the (time|day|date))\b", re.IGNORECASE
     ),
     "check_appointment": re.compile(
-        r"\b(when is|when's|what time is|check on) (my|his|her|our)\b", re.IGNORECASE
+        r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b", re.IGNORECASE
     ),
     "billing_balance": re.compile(
         r"\b(what do i owe|how much do i owe|what i owe|my balance)\b", re.IGNORECASE
     ),
 }
+# Quick questions: answered at once after the first request, without asking.
+QUESTION_WORDS = {
+    "parking": re.compile(r"\b(park|parking)\b", re.IGNORECASE),
+    "clinic_hours": re.compile(
+        r"\b(hours|what time (do|does|are) (you|u)|(are|r) (you|u) open|open (on|today|tomorrow|"
+        r"tmrw|now|right now|saturday|sunday))\b",
+        re.IGNORECASE,
+    ),
+    "directions": re.compile(
+        r"\b(where is|where's|wheres|address|directions|how do i get)\b", re.IGNORECASE
+    ),
+    "billing_insurance": re.compile(
+        r"\b(insurance|(do|does|will) (you|u|ya) (take|accept)|(you|u) take|accepted)\b",
+        re.IGNORECASE,
+    ),
+    "billing_pay": re.compile(
+        r"\b(how (do|can) i pay|pay (my|the|a) bill|payment plan)\b", re.IGNORECASE
+    ),
+    "contact_info": re.compile(r"\b(phone number|fax|email address)\b", re.IGNORECASE),
+}
+REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Tasks that already do another: moving an appointment books the new time and frees the old.
 INCLUDED = {"reschedule_appointment": {"book_appointment", "cancel_appointment"}}
 # Where one request ends and the next begins.
@@ -41,21 +64,22 @@ CLAUSE_BREAK = re.compile(r"\b(?:and|also|then|plus|after that)\b|[,;.!?]", re.I
 MAX_REQUEST_CHARS = 160
 # The opening of the question; a typed "yes" right after it takes the request.
 OPENING = "You also asked:"
+CLEAR = [SlotSet("pending_request", None)]
 
 
 def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     """The other request in ``text`` than ``own_intent`` (the one the model recognised), as
     ``{"intent": ..., "text": <its clause>}``; None when the message asks for one thing."""
-    if not text or text.startswith("/") or own_intent not in TASK_WORDS:
+    if not text or text.startswith("/") or own_intent not in REQUEST_WORDS:
         return None
     clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
     if len(clauses) < 2:
         return None
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
     for clause in clauses:
-        if TASK_WORDS[own_intent].search(clause):
-            continue  # the request the form is doing
-        for intent, pattern in TASK_WORDS.items():
+        if REQUEST_WORDS[own_intent].search(clause):
+            continue  # the request being handled
+        for intent, pattern in REQUEST_WORDS.items():
             if intent not in skip and pattern.search(clause):
                 return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
     return None
@@ -73,11 +97,36 @@ def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str
     return {"pending_request": pending}
 
 
-def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """After a task is done: ask about the other request of the same message, if there was one."""
-    pending = tracker.get_slot("pending_request")
-    if not isinstance(pending, dict) or not pending.get("text"):
+def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:
+    """``text`` as a new message meaning ``intent``, with the channel, metadata (the SMS
+    sender's phone hash) and message id of ``original``, so transcripts show the patient's
+    words once."""
+    parse_data = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "intent_ranking": [{"name": intent, "confidence": 1.0}],
+        "entities": entities,
+    }
+    event = UserUttered(text, parse_data, input_channel=original.get("input_channel"))
+    event["message_id"] = original.get("message_id")
+    event["metadata"] = original.get("metadata") or {}
+    return [ActionExecuted("action_listen"), event]
+
+
+def _latest_user_event(tracker: Tracker) -> dict[str, Any]:
+    return next((e for e in reversed(tracker.events) if e.get("event") == "user"), {})
+
+
+def follow_up(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any
+) -> list[EventType]:
+    """After the first request: answer a quick question at once, or offer the other task."""
+    if not isinstance(pending, dict) or not pending.get("text") or not pending.get("intent"):
         return []
+    if pending["intent"] in QUESTION_WORDS:
+        return CLEAR + replayed(
+            str(pending["text"]), str(pending["intent"]), _latest_user_event(tracker), []
+        )
     dispatcher.utter_message(
         text=f"{OPENING} \u201c{pending['text']}\u201d. Shall we do that now?",
         buttons=[
@@ -85,7 +134,22 @@ def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
             {"title": "No, thanks", "payload": "/deny"},
         ],
     )
-    return []
+    if tracker.get_slot("pending_request") == pending:
+        return []
+    return [SlotSet("pending_request", pending)]
+
+
+def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """When a form's task is done: the other request of the message that started it."""
+    return follow_up(dispatcher, tracker, tracker.get_slot("pending_request"))
+
+
+def answer_second_request(
+    dispatcher: CollectingDispatcher, tracker: Tracker, own_intent: str
+) -> list[EventType]:
+    """When a question is answered: the other request of the same message, if any."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return follow_up(dispatcher, tracker, second_request(text, own_intent))
 
 
 def has_second_request(tracker: Tracker) -> bool:
@@ -101,6 +165,3 @@ def take_second_request(events: list[dict[str, Any]], pending: Any) -> dict[str,
     if last_bot is None or not (last_bot.get("text") or "").startswith(OPENING):
         return None
     return {"intent": str(pending["intent"]), "text": str(pending["text"])}
-
-
-CLEAR = [SlotSet("pending_request", None)]

@@ -172,7 +172,7 @@ def test_two_requests_a_name_in_passing_and_someone_else(rasa: RasaClient) -> No
                                 "what do I owe?"))
     assert "date of birth" in asked and "full name" not in asked
     answer = joined(rasa.say(me, "07/19/1964"))
-    assert "don't have any upcoming appointments" in answer
+    assert "Mary Ann O'Brien has no upcoming appointments" in answer
     assert "You also asked: \u201cwhat do I owe\u201d" in answer
     balance = joined(rasa.say(me, "yes"))
     assert "$120.00" in balance

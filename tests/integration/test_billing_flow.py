@@ -33,14 +33,15 @@ def joined(replies: list[dict]) -> str:
 def test_verified_patient_hears_their_balance(rasa: RasaClient) -> None:
     conversation = sender()
     asked = joined(rasa.say(conversation, "how much do I owe"))
-    assert "confirm who you are" in asked and "$" not in asked
+    assert "confirm who the patient is" in asked and "$" not in asked
     assert "date of birth" in joined(rasa.say(conversation, "Emily Johnson"))
     answer = joined(rasa.say(conversation, "04/12/1988"))
     assert "Thank you, Emily" in answer
-    assert "Your balance is $85.00, from 1 open statement" in answer
+    assert "The balance for Emily Johnson is $85.00, from 1 open statement" in answer
     # Verified for the rest of the session: no second check.
     again = joined(rasa.say(conversation, "what's my balance"))
-    assert "Your balance is $85.00" in again and "confirm who you are" not in again
+    assert "The balance for Emily Johnson is $85.00" in again
+    assert "confirm who the patient is" not in again
 
 
 def test_overdue_and_nothing_due(rasa: RasaClient) -> None:
@@ -48,7 +49,7 @@ def test_overdue_and_nothing_due(rasa: RasaClient) -> None:
     carlos = sender()
     rasa.say(carlos, "what do I owe")
     answer = joined(rasa.say(carlos, "Carlos Rivera 09/30/1975"))
-    assert "Your balance is $240.00" in answer and "past due" in answer
+    assert "The balance for Carlos Rivera is $240.00" in answer and "past due" in answer
     aisha = sender()
     rasa.say(aisha, "what do I owe")
     assert "nothing to pay right now" in joined(rasa.say(aisha, "Aisha Khan 01/22/1992"))

@@ -171,7 +171,7 @@ def test_numbered_and_worded_answers_map_to_the_button_payload(
     latest = rasa.tracker(conversation_of(phone))["latest_message"]
     assert latest["text"] == "/billing_balance"
     assert latest["intent"]["name"] == "billing_balance"
-    assert any("confirm who you are" in r for r in replies)  # the balance needs identity
+    assert any("confirm who the patient is" in r for r in replies)  # the balance needs identity
 
     text(rasa, twilio_standin, phone, "hi")
     text(rasa, twilio_standin, phone, "directions and hours")

@@ -78,7 +78,7 @@ def test_a_button_payload_is_understood(chat: Callable[[], ChatClient]) -> None:
     client.session()
     replies = client.say("/billing_balance")
     # The balance is private: the Billing button starts the identity check.
-    assert any("confirm who you are" in r.get("text", "") for r in replies)
+    assert any("confirm who the patient is" in r.get("text", "") for r in replies)
 
 
 def test_a_session_id_without_its_token_gets_a_fresh_empty_session(

@@ -787,6 +787,8 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
         ("Yes, cancel it", "stop", True),  # the button's own title, typed: once read as "stop"
         ("yes cancel", "stop", True),
         ("no keep it", "stop", False),
+        # Read as a complaint, it once paused the chat and cancelled nothing.
+        ("no wait keep it", "complaint", False),
         ("No problem, go ahead", "affirm", True),
         ("/affirm", "affirm", True),
     ],
@@ -808,6 +810,17 @@ def test_a_typed_yes_or_no_answers_the_cancel_question(
     )
     events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["cancel_confirmed"] is answer
+
+
+def test_a_person_or_an_emergency_still_interrupts_the_cancel_question() -> None:
+    for text, intent in (("no, I want to talk to a person", "request_human"),
+                         ("no, my chest hurts and I can't breathe", "emergency")):
+        tracker = make_tracker(
+            text, intent=intent, active_loop="cancel_form",
+            slots={"verified": True, "patient_id": "p1", "my_appointments": CHOICES,
+                   "appointment_choice": "a", "requested_slot": "cancel_confirmed"},
+        )
+        assert ValidateCancelForm().run(CollectingDispatcher(), tracker, {}) == []
 
 
 def test_yes_move_it_answers_the_move_question() -> None:
@@ -850,8 +863,8 @@ def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirSer
     slots, said = start_form(
         ValidateCheckForm(), "when is my husband's next appointment", "check_appointment", emily
     )
-    assert [(m["response"], m.get("relation"), m.get("patient_name")) for m in said] == [
-        ("utter_other_person", "husband", "Emily Johnson")
+    assert [(m["response"], m.get("person"), m.get("patient_name")) for m in said] == [
+        ("utter_other_person", "your husband", "Emily Johnson")
     ]
     assert slots["verified"] is False
     assert slots["patient_id"] is None and slots["patient_name"] is None
@@ -877,6 +890,56 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
     )
     assert [m["response"] for m in said] == ["utter_other_person"]
     assert slots["requested_slot"] == "verify_name"
+
+
+def test_a_parent_of_a_verified_son_asking_for_a_daughter_checks_her(
+    fhir_env: FhirServer,
+) -> None:
+    # Liam verified after "whens my sons appt": "book my daughter a flu shot" was booked for
+    # Liam.
+    asked = [{"event": "user", "text": "hey whens my sons appt"}]
+    slots, _ = verify("06/05/2017", "verify_dob", {"verify_name": "Liam Nguyen"}, events=asked)
+    assert slots["patient_relation"] == "son"
+    liam = {k: slots[k] for k in ("verified", "patient_id", "patient_name", "patient_relation")}
+    for text in ("and can u book my daughter a flu shot", "can i also book my other son a checkup"):
+        new, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
+        assert [m["response"] for m in said] == ["utter_other_person"], text
+        assert new["verified"] is False and new["patient_relation"] is None
+    # ... while "my boy" and "my kid" are still Liam.
+    for text in ("when is my boy's appointment", "when is my kid's appointment"):
+        new, said = start_form(ValidateCheckForm(), text, "check_appointment", liam)
+        assert (new, said) == ({"requested_slot": None}, []), text
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("what's Emily's balance", "Emily"),
+        ("whats carlos rivera's next appointment", "Carlos Rivera"),
+        ("can you check Liam's bill too", "Liam"),
+        # Not another person: the patient's own name, a clinician, a day.
+        ("what's Aisha's balance", None),
+        ("when is Dr. Patel's appointment", None),
+        ("is today's appointment still on", None),
+    ],
+)
+def test_another_person_asked_about_by_name(text: str, person: str | None) -> None:
+    aisha = {"verified": True, "patient_id": "p-aisha", "patient_name": "Aisha Khan"}
+    slots, said = start_form(ValidateCheckForm(), text, "check_appointment", aisha)
+    if person is None:
+        assert said == [] and "verified" not in slots
+    else:
+        assert [(m["response"], m["person"]) for m in said] == [("utter_other_person", person)]
+        assert slots["verified"] is False
+
+
+def test_booking_takes_only_the_name_given_with_the_request() -> None:
+    # Booking checks who the patient is at the end, with the date of birth asked then.
+    slots, said = start_form(
+        ValidateBookingForm(), "book a physical. Emily Johnson 04/12/1988", "book_appointment", {}
+    )
+    assert slots["verify_name"] == "Emily Johnson" and "verify_dob" not in slots
+    assert "verified" not in slots and said == []
 
 
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:

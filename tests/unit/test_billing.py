@@ -140,6 +140,33 @@ def test_balance_form_verifies_name_and_birth_date(fhir: FakeFhir) -> None:
     assert fhir.invoice_calls == []  # nothing about money inside the form
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i need to know my bill. Emily Johnson 04/12/1988",
+        "what do i owe? Emily Johnson, dob 4/12/1988",
+        "hey i need to know my bill, im Emily Johnson born 4/12/88",
+    ],
+)
+def test_name_and_birth_date_with_the_request_are_checked_at_once(
+    fhir: FakeFhir, text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="billing_balance")
+    events = ValidateBalanceForm().run(dispatcher, tracker, {})
+    assert SlotSet("verified", True) in events and SlotSet("requested_slot", None) in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_verified"]
+
+
+def test_wrong_details_with_the_request_count_as_a_try(fhir: FakeFhir) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("what do I owe. Emily Johnson 01/01/1990", intent="billing_balance")
+    events = ValidateBalanceForm().run(dispatcher, tracker, {})
+    assert SlotSet("verify_attempts", 1.0) in events
+    assert SlotSet("requested_slot", "verify_name") in events
+    assert [m["response"] for m in dispatcher.messages] == ["utter_verification_no_match"]
+
+
 def test_balance_form_lets_other_questions_through() -> None:
     tracker = make_tracker(
         "where do I park",

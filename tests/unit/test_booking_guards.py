@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -382,6 +383,38 @@ def test_visit_buttons_are_what_the_chosen_clinician_does() -> None:
     with_lee = titles({"patient_status": "returning", "practitioner": "lee"})
     assert with_lee == ["Annual physical", "Sick visit", "Follow-up visit", "Vaccination"]
     assert titles({"practitioner": "any"}) == everything
+
+
+def test_an_adult_is_not_offered_a_visit_only_children_have(fhir_env: FhirServer) -> None:
+    pid = patient_id(fhir_env.client(), "Robert", "Miller")
+    dispatcher = CollectingDispatcher()
+    slots = {"verified": True, "patient_id": pid, "patient_status": "returning"}
+    ActionAskVisitType().run(dispatcher, make_tracker("", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert "Well-child visit" not in titles and "Annual physical" in titles
+
+
+@pytest.mark.parametrize(
+    ("requested", "text", "value"),
+    [
+        ("visit_type", "2", "sick"),
+        ("visit_type", "the fourth one", "well_child"),
+        ("practitioner", "3", "lee"),
+        ("practitioner", "4", "any"),
+        ("location", "1", "downtown"),
+        ("location", "3", "any"),
+    ],
+)
+def test_a_typed_number_picks_from_the_menu(requested: str, text: str, value: str) -> None:
+    # "Please tap one of the options, or reply with its number." - and the number failed.
+    slots = {"patient_status": "returning", "requested_slot": requested}
+    if requested != "visit_type":
+        slots["visit_type"] = "vaccination"
+    if requested == "location":
+        slots["practitioner"] = "patel"
+    tracker = make_tracker(text, intent="inform", slots=slots, active_loop="booking_form")
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet(requested, value) in events
 
 
 def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> None:

@@ -340,6 +340,9 @@ def test_a_refusal_read_as_out_of_scope_is_still_answered_by_the_form() -> None:
         ("Hi, this is Carlos Rivera calling about my bill", ("Carlos", "Rivera")),
         ("I'm Mary Ann O\u2019Brien and I want to book", ("Mary", "Ann O'Brien")),
         ("Hi I'm Emily Johnson dob 4/12/1988 what do I owe", ("Emily", "Johnson")),
+        ("Hi it's Carlos Rivera, when's my appt?", ("Carlos", "Rivera")),
+        ("hi, Emily Johnson here, i need to resched my physical", ("Emily", "Johnson")),
+        ("It's Really Urgent", None),
         # Not introductions: no capitals after "I'm" / "this is", or not a name at all.
         ("I'm running late for my appointment", None),
         ("i'm emily johnson", None),

@@ -7,9 +7,10 @@ from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import manage_appointments
+from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
 from actions.manage_appointments import ActionCancelAppointment, ValidateCancelForm
-from actions.second_request import second_request
+from actions.second_request import offer_second_request, second_request
 from tests.support.actions import make_tracker, responses
 
 BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
@@ -32,6 +33,15 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
         ("move my appointment, can you book me for friday instead", "reschedule_appointment",
          None),
         ("/cancel_appointment", "cancel_appointment", None),
+        # Quick questions count too, either way round.
+        ("when is my appt and where do i park", "check_appointment",
+         {"intent": "parking", "text": "where do i park"}),
+        ("when is my appt and where do i park", "parking",
+         {"intent": "check_appointment", "text": "when is my appt"}),
+        ("what time u open tmrw and do u take aetna", "clinic_hours",
+         {"intent": "billing_insurance", "text": "do u take aetna"}),
+        ("how do i pay and where do i park at north office", "parking",
+         {"intent": "billing_pay", "text": "how do i pay"}),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
@@ -111,3 +121,31 @@ def test_yes_to_the_other_request_starts_it_in_the_patients_words() -> None:
     dispatcher = CollectingDispatcher()
     assert ActionAnswerYes().run(dispatcher, tracker, {}) == []
     assert responses(dispatcher) == ["utter_how_can_help"]
+
+
+def test_a_quick_question_is_answered_at_once_after_the_task() -> None:
+    parking = {"intent": "parking", "text": "where do i park"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("yes", intent="affirm", slots={"pending_request": parking})
+    events = offer_second_request(dispatcher, tracker)
+    assert dispatcher.messages == []  # no "shall we?": the answer comes next
+    clear, listen, replay = events
+    assert (clear, listen) == (SlotSet("pending_request", None), ActionExecuted("action_listen"))
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
+        "where do i park", "parking"
+    )
+
+
+def test_after_a_question_is_answered_the_task_in_the_same_message_is_offered() -> None:
+    tracker = make_tracker(
+        "when is my appt and where do i park at the north office",
+        intent="parking",
+        entities=[{"entity": "location", "value": "north"}],
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionLocationInfo().run(dispatcher, tracker, {})
+    parking, question = dispatcher.messages
+    assert "North Office" in parking["text"]
+    assert question["text"].startswith("You also asked: \u201cwhen is my appt\u201d")
+    check = {"intent": "check_appointment", "text": "when is my appt"}
+    assert SlotSet("pending_request", check) in events

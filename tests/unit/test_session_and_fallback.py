@@ -158,10 +158,35 @@ def test_typed_yes_to_an_offer_takes_its_first_button() -> None:
     # Not a question, or a button that starts nothing: "what can I help with?".
     for bot in (
         BotUttered("Hi! (If this is an emergency, call 911.)",
-                   {"buttons": [{"title": "Book", "payload": "/book_appointment"}]}),
+                   {"buttons": [{"title": "Book", "payload": "/book_appointment"},
+                                {"title": "Billing", "payload": "/billing_balance"}]}),
         BotUttered("Which office?", {"buttons": [{"title": "North", "payload": "/inform"}]}),
     ):
         dispatcher = CollectingDispatcher()
         assert ActionAnswerYes().run(dispatcher, make_tracker("yes", intent="affirm",
                                                              events=[bot]), {}) == []
         assert responses(dispatcher) == ["utter_how_can_help"]
+
+
+def test_typed_yes_to_an_offer_of_billing_staff_is_that_button() -> None:
+    for text in (
+        "Would you like me to connect you with our billing staff?",
+        # One button, no question mark: still the offer.
+        "I don't see Molina on my list, but we can check for you, or I can connect you now.",
+    ):
+        staff = {"title": "Talk to billing staff",
+                 "payload": '/request_human{"staff_team": "billing"}'}
+        offer = BotUttered(text, {"buttons": [staff]})
+        tracker = make_tracker("yes please", intent="affirm", events=[offer])
+        _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+        assert replay["parse_data"]["intent"]["name"] == "request_human"
+        assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
+
+
+def test_typed_yes_to_a_suggested_dispute_asks_what_happened_like_the_button() -> None:
+    """The unclear message is not filed as the dispute's details."""
+    tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("billing_dispute"))
+    _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
+        "/billing_dispute", "billing_dispute"
+    )
