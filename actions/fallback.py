@@ -205,3 +205,29 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
         return None
     entities = [{"entity": str(k), "value": v} for k, v in values.items()]
     return match.group(1), payload, entities
+
+
+# "no, that's all", "nope im good": the patient is done.
+DONE = re.compile(
+    r"\b(that'?s all|thats all|that is all|that'?s it|thats it|nothing else|all set|all good|"
+    r"i'?m good|im good|i'?m fine|no thanks|no thank you|nope thanks|we'?re good)\b",
+    re.IGNORECASE,
+)
+
+
+class ActionAnswerNo(Action):
+    """A "no" outside any form: after "anything else?" (or "no, that's all") a goodbye;
+    otherwise what the patient would like instead."""
+
+    def name(self) -> str:
+        return "action_answer_no"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = list(tracker.events)
+        last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), {})
+        text = (tracker.latest_message or {}).get("text") or ""
+        done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
+        dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
+        return CLEAR if tracker.get_slot("pending_request") else []

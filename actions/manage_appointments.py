@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from abc import abstractmethod
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -21,6 +21,8 @@ from actions.booking import SEARCH_SLOTS, offer_others, read_search_details
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
+from actions.dates import parse_when
+from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
 from actions.handoff import escalate
@@ -86,6 +88,28 @@ WEEKDAY_WORDS = (
 )
 
 
+# A date written out: "dec 24", "december 24th", "12/24".
+WRITTEN_DATE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b"
+    r"|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
+def described_date(text: str, clinic: ClinicConfig) -> date | None:
+    """The day an appointment is described by: a holiday by name ("the christmas eve one") or
+    a written date ("the dec 24 one"); None otherwise."""
+    today = clinic.now().date()
+    holiday = holiday_named(text, clinic, today)
+    if holiday is not None:
+        return holiday.date
+    written = WRITTEN_DATE.search(text)
+    if written is None:
+        return None
+    when = parse_when(written.group(0), clinic.now())
+    return when.start if when is not None and when.start == when.end else None
+
+
 def choice_by_description(
     text: str, items: list[dict[str, Any]], clinic: ClinicConfig
 ) -> int | None:
@@ -99,7 +123,8 @@ def choice_by_description(
     practitioner = find_practitioner(text, clinic)
     location = find_location(text, clinic)
     weekdays = [i for i, names in enumerate(WEEKDAY_WORDS) if words & set(names)]
-    if not (visit or practitioner or location or weekdays):
+    day = described_date(text, clinic)
+    if not (visit or practitioner or location or weekdays or day):
         return None
     fits = [
         index
@@ -108,6 +133,7 @@ def choice_by_description(
         and (practitioner is None or item.get("practitioner") == practitioner.id)
         and (location is None or item.get("location") == location.id)
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
+        and (day is None or datetime.fromisoformat(item["start"]).date() == day)
     ]
     return fits[0] if len(fits) == 1 else None
 

@@ -756,6 +756,31 @@ def test_a_verified_patient_naming_the_appointment_at_once_is_not_asked_which(
     assert (slots["appointment_choice"], slots["requested_slot"]) == ("a", "cancel_confirmed")
 
 
+def test_an_appointment_is_picked_by_its_date() -> None:
+    # "the december 24 one", "dec 24" were refused: only the number worked.
+    today = get_clinic().now().date()
+    first, second = today + timedelta(days=3), today + timedelta(days=5)
+    items = [
+        {"id": "x", "start": f"{first.isoformat()}T09:00:00-08:00", "visit_type": "physical",
+         "practitioner": "patel", "location": "downtown"},
+        {"id": "y", "start": f"{second.isoformat()}T09:00:00-08:00", "visit_type": "physical",
+         "practitioner": "patel", "location": "downtown"},
+    ]
+    for text, chosen in (
+        (f"the {second:%B} {second.day} one", "y"),
+        (f"{first:%b} {first.day}", "x"),
+        (f"the one on {second.month}/{second.day}", "y"),
+        (f"the {first:%B} {first.day + 0}th one please", "x"),
+    ):
+        tracker = make_tracker(
+            text, intent="inform", active_loop="cancel_form",
+            slots={"verified": True, "patient_id": "p1", "my_appointments": items,
+                   "requested_slot": "appointment_choice"},
+        )
+        events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+        assert slots_of(events).get("appointment_choice") == chosen, text
+
+
 def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -> None:
     # The booking confirmation said 15 minutes, while the arrival-time answer says 30 for new
     # patients.

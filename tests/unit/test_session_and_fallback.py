@@ -12,6 +12,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import (
+    ActionAnswerNo,
     ActionAnswerYes,
     ActionAskAffirmation,
     ActionCoreFallback,
@@ -190,3 +191,16 @@ def test_typed_yes_to_a_suggested_dispute_asks_what_happened_like_the_button() -
     assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
         "/billing_dispute", "billing_dispute"
     )
+
+
+def test_no_after_anything_else_is_goodbye() -> None:
+    cases = [
+        ("no", [BotUttered("You're very welcome. Is there anything else I can help with?")],
+         "utter_goodbye"),
+        ("no thats all thx", [], "utter_goodbye"),
+        ("no", [BotUttered("Which office would you like?")], "utter_how_can_help"),
+    ]
+    for text, history, expected in cases:
+        dispatcher = CollectingDispatcher()
+        ActionAnswerNo().run(dispatcher, make_tracker(text, intent="deny", events=history), {})
+        assert responses(dispatcher) == [expected], text
