@@ -236,7 +236,8 @@ class ActionBillingPay(Action):
 
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
-    r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance)\b"
+    r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
+    r"no have (any )?insurance|no tengo seguro|sin seguro)\b"
 )
 
 

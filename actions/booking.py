@@ -32,7 +32,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.directions import holiday_named
+from actions.directions import named_day
 from actions.formatting import (
     address_line,
     appointment_sentence,
@@ -168,11 +168,13 @@ def read_search_details(
         text = without_anyone(text)
         date_entities = []
     now = clinic.now()
-    holiday = holiday_named(text, clinic, now.date()) if text else None
-    if holiday is not None and not RELATIVE_TO_A_DAY.search(text):
-        # "christmas eve morning": the holiday's date, said as a date the search reads; the
-        # search then says the office is closed and offers the nearest days.
-        text = f"{holiday.date:%B} {holiday.date.day} {text}"
+    day = named_day(text, clinic, now.date()) if text else None
+    if day is not None and not RELATIVE_TO_A_DAY.search(text):
+        # "christmas eve morning", "the day after christmas": that date, said as a date the
+        # search reads; on a holiday the search says the office is closed and offers the
+        # nearest days.
+        rest = re.sub(r"\b(the )?day (after|before)\b", " ", text, flags=re.IGNORECASE)
+        text = f"{day:%B} {day.day} {rest}"
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
@@ -180,8 +182,10 @@ def read_search_details(
     return updates
 
 
-# "the day after christmas", "the week before thanksgiving": not the holiday itself.
-RELATIVE_TO_A_DAY = re.compile(r"\b(after|before|around|week|until|till|since|from)\b", re.I)
+# "the week before thanksgiving", "after christmas": not one day ("the day after christmas" is).
+RELATIVE_TO_A_DAY = re.compile(
+    r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I
+)
 
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15

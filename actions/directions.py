@@ -74,6 +74,7 @@ ASK_OFFICE = {
 # Holidays patients name by another name than the clinic's list does.
 HOLIDAY_ALIASES = {
     "independence": re.compile(r"\b(july 4(th)?|4th of july|fourth of july)\b"),
+    "after thanksgiving": re.compile(r"\b(black friday|thanksgiving friday)\b"),
     "martin luther king": re.compile(r"\b(mlk|martin luther king)\b"),
 }
 
@@ -141,9 +142,9 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
     gone = past_day(text, local.date())
     if gone is not None:
         return gone, clinic.holiday(gone)
-    holiday = holiday_named(text, clinic, local.date())
-    if holiday is not None:
-        return holiday.date, holiday
+    day = named_day(text, clinic, local.date())
+    if day is not None:
+        return day, clinic.holiday(day)
     when = parse_when(text, local)
     if when is not None and when.start == when.end:
         return when.start, clinic.holiday(when.start)
@@ -167,6 +168,18 @@ def holiday_named(text: str, clinic: ClinicConfig, today: date) -> Holiday | Non
             if alias in normalise(holiday.name) and pattern.search(normalise(text)):
                 best = best or (0, holiday)
     return best[1] if best is not None else None
+
+
+def named_day(text: str, clinic: ClinicConfig, today: date) -> date | None:
+    """The day a holiday name points to: the holiday, or the day after or before it ("the day
+    after christmas"), unless the clinic's own name for it says so ("Day after Thanksgiving")."""
+    holiday = holiday_named(text, clinic, today)
+    if holiday is None:
+        return None
+    side = re.search(r"\bday (after|before)\b", normalise(text))
+    if side is None or side.group(1) in normalise(holiday.name):
+        return holiday.date
+    return holiday.date + timedelta(days=1 if side.group(1) == "after" else -1)
 
 
 def _stem(text: str) -> str:

@@ -424,7 +424,8 @@ def test_no_preference_said_in_the_request(
         ("christmas eve morning", 9, "morning"),
         ("Christmas please", 10, None),
         ("xmas", None, None),  # not a name on the clinic's list: asked again, as before
-        ("the day after christmas", None, None),  # not the holiday itself
+        ("the day after christmas", 11, None),
+        ("the week after christmas", None, None),  # not one day: asked again
     ],
 )
 def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: str | None) -> None:

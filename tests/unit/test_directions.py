@@ -169,6 +169,11 @@ def test_holidays_in_the_next_two_weeks_are_mentioned() -> None:
         ("were you open last friday", "2026-11-20"),
         ("were u open yesterday", "2026-11-23"),
         ("was the north office open this past saturday", "2026-11-21"),
+        # The day after or before a holiday, unless that is the holiday's own name.
+        ("r u open the day after christmas", "2026-12-26"),
+        ("open the day before new years?", "2026-12-31"),
+        ("open day after thanksgiving?", "2026-11-27"),
+        ("open black friday?", "2026-11-27"),
     ],
 )
 def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
