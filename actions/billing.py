@@ -32,6 +32,7 @@ from actions.forms import (
     latest_intent,
     latest_text,
     safety_flagged,
+    yes_or_no,
 )
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
@@ -463,7 +464,9 @@ class ValidateDisputeForm(PatientForm):
     ) -> dict[str, Any]:
         text = latest_text(tracker)
         if requested == "dispute_details":
-            if not text or is_button_payload(text):
+            # A tapped button or a bare "yes" / "ok" is no account of what went wrong.
+            bare = yes_or_no(tracker) is not None and len(text.split()) <= 3
+            if not text or is_button_payload(text) or bare:
                 return {"dispute_details": "(no further details given)"}
             return {"dispute_details": text}
         if has_dispute_detail(text):

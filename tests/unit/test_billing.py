@@ -510,6 +510,16 @@ def test_any_answer_to_what_happened_is_kept(intent: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("text", ["yes", "ok", "yes please"])
+def test_a_bare_yes_is_not_filed_as_what_happened(text: str) -> None:
+    tracker = make_tracker(
+        text, intent="affirm", active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("dispute_details", "(no further details given)") in events
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
