@@ -8,6 +8,10 @@ tries end in a handoff to staff. Across conversations, too many failed checks na
 reply and handoff as the third failed try. Verification lives in slots, so it holds for the
 conversation session and is gone when the session expires.
 
+When a form starts, what the request itself says is used (``actions/mentions.py`` reads it): a
+name said in passing is not asked again, a name and date of birth given with it are checked at
+once, and a request about another person than the one verified starts a new check for them.
+
 Nothing here ever tells the patient *which* detail did not match, and nothing is logged but
 outcomes.
 """
@@ -25,10 +29,20 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir import FhirClient
-from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
+from actions.clients.fhir_model import FhirError, PatientRecord
 from actions.clinic_config import ClinicConfig
 from actions.dates import age_on, parse_birth_date
+from actions.forms import is_button_payload
 from actions.handoff import patient_channel
+from actions.mentions import (
+    OTHER_PERSON,
+    given_identity,
+    introduced_name,
+    named_other,
+    parse_full_name,
+    relation_asked_about,
+    someone_else,
+)
 from actions.phone import find_phone, phone_hash
 from actions.second_request import remember_second_request
 from actions.settings import get_clinic, get_settings
@@ -38,86 +52,6 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 ADULT_AGE = 18
-NOT_NAME_WORDS = {
-    "i",
-    "im",
-    "my",
-    "me",
-    "we",
-    "you",
-    "the",
-    "a",
-    "an",
-    "to",
-    "for",
-    "is",
-    "are",
-    "what",
-    "when",
-    "where",
-    "why",
-    "how",
-    "who",
-    "can",
-    "could",
-    "would",
-    "do",
-    "does",
-    "need",
-    "want",
-    "appointment",
-    "appt",
-    "book",
-    "cancel",
-    "reschedule",
-    "bill",
-    "park",
-    "parking",
-    "doctor",
-    "dr",
-    "help",
-    "please",
-    "yes",
-    "no",
-    "not",
-    "dont",
-    "know",
-    "hi",
-    "hello",
-    "thanks",
-    "thank",
-    "ok",
-    "okay",
-    "sure",
-    "born",
-    "dob",
-    "birthday",
-    "today",
-    "tomorrow",
-    "stop",
-    "never",
-    "mind",
-    "person",
-    "human",
-    "agent",
-    "office",
-    "clinic",
-    "again",
-    "sorry",
-    "really",
-    "urgent",
-    "important",
-    "emergency",
-    "late",
-    "early",
-}
-NAME_PREFIXES = re.compile(
-    r"^(hi|hello|hey|yes|yeah|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
-    r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for)?\s*",
-    re.IGNORECASE,
-)
-
-
 @lru_cache(maxsize=1)
 def scheduling_client() -> FhirClient:
     return FhirClient.from_settings()
@@ -135,209 +69,12 @@ def verification_lockout() -> VerifyLockout:
     )
 
 
-# A word of a name: letters (any script, accented or not) with apostrophes, hyphens and dots
-# inside, e.g. "O'Brien", "Mary-Ann", "St.", "José", "Dvořák". Curly apostrophes (phones type
-# them) are made straight first.
-NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-.])*")
-CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-
-
 # A question about, or a refusal of, the identity question (not an answer to it).
 WHY_OR_NO = re.compile(
     r"\b(why|what for|do i have to|do you need|don'?t want|do not want|rather not|"
     r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
     re.IGNORECASE,
 )
-
-
-def parse_full_name(text: str) -> tuple[str, str] | None:
-    """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
-
-    Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
-    """
-    text = (text or "").translate(CURLY_APOSTROPHES)
-    text = re.sub(
-        r"[,;]?\s*\b(born|dob|d\.o\.b\.?|date of birth|birthday)\b.*$",
-        " ",
-        text,
-        flags=re.IGNORECASE,
-    )
-    # A written-out date after the name: "Maria Santos March 14 1985" (but not "Mary", "May").
-    text = re.sub(
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$",
-        " ",
-        text,
-        flags=re.IGNORECASE,
-    )
-    text = re.sub(r"\d[\d/.\-]*", " ", text)
-    text = NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
-    if "," in text:
-        family, _, given = text.partition(",")
-        text = f"{given.strip()} {family.strip()}"
-    words = [w for w in re.split(r"\s+", text) if w]
-    if not 2 <= len(words) <= 5:
-        return None
-    if any(not NAME_WORD.fullmatch(w) for w in words):
-        return None
-    if any(w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS for w in words):
-        return None
-    return words[0].strip("."), " ".join(words[1:]).strip(".")
-
-
-# Someone other than the patient checked so far: "my husband's bill", "book my son in too".
-OTHER_PERSON = re.compile(
-    r"\b(?:my|our)\s+(?P<other>(?:other|another|second|third)\s+)?"
-    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
-    r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
-    r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
-    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b",
-    re.IGNORECASE,
-)
-# Relations a verified child can be to the parent who writes ("my son" may be the patient),
-# with the words that mean the same person.
-CHILD_RELATIONS = {"son": "son", "boy": "son", "grandson": "grandson", "daughter": "daughter",
-                   "girl": "daughter", "granddaughter": "granddaughter", "child": "child",
-                   "kid": "child", "baby": "child"}
-
-
-def is_button_payload_text(text: str) -> bool:
-    return text.startswith("/")
-
-
-def relation_in(text: str) -> str | None:
-    """The relation a message names ("son" in "whens my sons appt"), if any."""
-    match = OTHER_PERSON.search(text or "")
-    return match["who"].lower() if match else None
-
-
-def someone_else(
-    text: str, patient_is_minor: bool, patient_relation: str | None = None
-) -> str | None:
-    """The relation named when the message is about a person other than the verified patient
-    ("husband"), else None. A parent who verified their child may still say "my son", but not
-    "my daughter" when it was their son they asked about, nor "my other son"."""
-    match = OTHER_PERSON.search(text or "")
-    if match is None:
-        return None
-    who = match["who"].lower()
-    if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
-        return who
-    said = CHILD_RELATIONS.get(patient_relation or "", "child")
-    same = CHILD_RELATIONS[who]
-    return None if "child" in (said, same) or said == same else who
-
-
-# Words before "'s" that are not a person's name.
-OTHER_WORDS = {
-    "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "week", "month", "year", "last", "next", "this", "that", "it", "one",
-    "husband", "wife", "spouse", "partner", "son", "daughter", "child", "kid", "baby", "boy",
-    "girl", "mom", "mother", "mum", "mommy", "dad", "father", "daddy", "grandma", "grandmother",
-    "grandpa", "grandfather", "grandson", "granddaughter", "brother", "sister", "other",
-    "everyone", "everybody", "nobody", "someone", "somebody", "he", "she", "there", "here",
-    "let", "what", "who", "where", "when", "how",
-}
-
-VERB_WORDS = {"whats", "check", "see", "about", "and", "also", "show", "tell", "give", "get",
-              "look", "up", "pay", "owe", "on", "of", "with", "at", "in", "is"}
-
-# "my name is Emily Johnson, what do I owe?": the name before the request, said in passing.
-INTRODUCTION = re.compile(
-    r"\b(?:(?P<said>my name is|my name's|name is)|(?P<intro>this is|i am|i'm|im|it's|its))\s+"
-    r"(?P<rest>.+)",
-    re.IGNORECASE,
-)
-# "Emily Johnson here, i need to resched": a capitalised name at the start, then "here".
-NAME_HERE = re.compile(
-    r"^\W*(?:(?:hi|hello|hey)\W+)?(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,3})\s+here\b"
-)
-INTRODUCTION_END = re.compile(
-    r"[,.;:!?()]|\s(?:and|but|i|i'm|im|what|whats|what's|need|want|can|could|would|how|when|"
-    r"where|my|calling|here|from|with|about|trying|looking|wondering)\b",
-    re.IGNORECASE,
-)
-
-
-def introduced_name(text: str) -> tuple[str, str] | None:
-    """The writer's name when they introduce themselves ("my name is emily johnson and ...",
-    "Hi, this is Emily Johnson."). After "this is" / "I'm" the name must be capitalised, so
-    "I'm running late" is not a name."""
-    text = (text or "").translate(CURLY_APOSTROPHES)
-    here = NAME_HERE.match(text)
-    if here is not None:
-        return parse_full_name(here["name"])
-    match = INTRODUCTION.search(text)
-    if match is None:
-        return None
-    rest = match["rest"]
-    end = INTRODUCTION_END.search(rest)
-    candidate = rest[: end.start()] if end else rest
-    name = parse_full_name(candidate)
-    if name and match["intro"] and not all(w[:1].isupper() for w in " ".join(name).split()):
-        return None
-    return name
-
-
-# "what's Emily's balance", "carlos rivera's appointment": a person's data asked for by name.
-NAMED_DATA = re.compile(
-    r"\b(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)['’]s\s+"
-    r"(?:next\s+|last\s+|upcoming\s+|open\s+|current\s+)?"
-    r"(?:balance|bill|bills|appointment|appointments|appt|appts|visit|visits|account|statement)\b",
-    re.IGNORECASE,
-)
-
-
-def named_other(text: str, patient_name: str) -> str | None:
-    """The name of someone other than the verified patient whose balance or appointments are
-    asked for by name ("what's Emily's balance" while Aisha is verified), else None."""
-    match = NAMED_DATA.search((text or "").translate(CURLY_APOSTROPHES))
-    if match is None:
-        return None
-    # The name is the last word, with the one before it when that is a name too.
-    words = [w for w in match["name"].split()[-2:] if _name_like(w)]
-    if len(match["name"].split()) > 1 and len(words) == 1 and not _name_like(
-        match["name"].split()[-1]
-    ):
-        words = []
-    own = {normalize_name(w) for w in patient_name.split()}
-    clinic = get_clinic()
-    staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
-    if not words or any(normalize_name(w) in own | staff for w in words):
-        return None
-    if any(w.lower() in OTHER_WORDS for w in words):
-        return None  # "my son's appointment", "today's appointment": not a name
-    return " ".join(w[:1].upper() + w[1:] for w in words)
-
-
-def _name_like(word: str) -> bool:
-    plain = word.lower().replace("'", "")
-    return plain not in NOT_NAME_WORDS and plain not in OTHER_WORDS and plain not in VERB_WORDS
-
-
-def relation_asked_about(tracker: Tracker) -> str | None:
-    """The last relation the writer named in this session ("whens my sons appt"): who the
-    patient being verified is to them."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            break
-        if event.get("event") == "user":
-            relation = relation_in(event.get("text") or "")
-            if relation:
-                return relation
-    return None
-
-
-def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | None:
-    """A name and date of birth given with the request ("what do I owe? Carlos Rivera, dob
-    9/30/1975", "i need my bill. im Carlos Rivera born 9/30/1975"): in one sentence or part of
-    one, with nothing else in it."""
-    for sentence in re.split(r"[.;?!\n]+", text or ""):
-        for part in [sentence, *sentence.split(",")]:
-            birth = parse_birth_date(part, today) if re.search(r"\d", part) else None
-            name = parse_full_name(part) if birth else None
-            if name and birth:
-                return name, birth
-    return None
 
 
 # What identifies the patient checked so far; cleared when the patient asks about someone else.
@@ -448,7 +185,7 @@ class IdentitySteps:
     ) -> dict[str, Any]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
-            if OTHER_PERSON.search(text) or is_button_payload_text(text):
+            if OTHER_PERSON.search(text) or is_button_payload(text):
                 return {}  # a parent's own name is not the patient's
             given = given_identity(text, get_clinic().now().date())
             if given is not None and self.checks_identity_at_start:

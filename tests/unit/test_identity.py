@@ -16,8 +16,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
-from actions.identity import introduced_name, parse_full_name
 from actions.manage_appointments import ValidateCheckForm
+from actions.mentions import introduced_name, parse_full_name
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
