@@ -126,11 +126,8 @@ class ActionCoreFallback(Action):
 def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
     """The intent offered by the last bot message, if it was "Did you mean …?", and the unclear
     user message it was about; None when the last bot message was anything else."""
-    last_bot = None
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "bot":
-            last_bot = index
-            break
+    last_bot = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "bot"),
+                    None)
     if last_bot is None:
         return None
     bot = events[last_bot]
@@ -160,9 +157,9 @@ class ActionAnswerYes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events = list(tracker.events)
+        yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
         second = take_second_request(events, tracker.get_slot("pending_request"))
         if second is not None:
-            yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
             return CLEAR + replayed(second["text"], second["intent"], yes, [])
         accepted = accepted_suggestion(events)
         if accepted is not None:
@@ -176,7 +173,6 @@ class ActionAnswerYes(Action):
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
-            yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
             return replayed(payload, intent, yes, entities)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
