@@ -45,7 +45,11 @@ from actions.formatting import day_and_time
 from actions.forms import is_button_payload, latest_intent, latest_text
 from actions.identity import scheduling_client
 from actions.matching import find_location, normalise, wants_anyone
-from actions.second_request import answer_second_request
+from actions.second_request import (
+    answer_second_request,
+    offer_second_request,
+    remember_second_request,
+)
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -305,6 +309,11 @@ def topic_payload(topic: str, location_id: str) -> str:
 # --- which office ----------------------------------------------------------------------------
 
 
+def last_bot_text(tracker: Tracker) -> str:
+    bot = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), {})
+    return str(bot.get("text") or "")
+
+
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     """Offices the latest message names (entity first, then the text)."""
     found: list[Location] = []
@@ -378,6 +387,11 @@ class ActionLocationInfo(Action):
 
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
+        asked_office = last_bot_text(tracker) in ASK_OFFICE.values()
+        if not locations and asked_office and intent == "inform":
+            # "Which office?" answered with something else (a name, a date): every office,
+            # rather than the same question again.
+            locations, explicit = list(clinic.locations), True
         if not locations and (
             topic in ALL_OFFICES_AT_ONCE
             or len(clinic.locations) == 1
@@ -399,7 +413,9 @@ class ActionLocationInfo(Action):
                     for loc in clinic.locations
                 ],
             )
-            return events
+            # "when is my appt and where do i park": kept for after the office is chosen.
+            kept = remember_second_request(tracker, {topic})
+            return events + [SlotSet(slot, value) for slot, value in kept.items()]
 
         text = self._answer(topic, clinic, locations, latest_text(tracker), now)
         buttons = []
@@ -415,6 +431,8 @@ class ActionLocationInfo(Action):
             events.append(SlotSet("info_location", locations[0].id))
         if tracker.active_loop_name:
             return events  # the form asks its own question next
+        if asked_office:
+            return events + offer_second_request(dispatcher, tracker)
         return events + answer_second_request(dispatcher, tracker, topic)
 
     @staticmethod

@@ -86,8 +86,8 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
 
 
 def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str, Any]:
-    """Slot update when a form starts: the other request in the message, or none (so an old
-    one is never asked about)."""
+    """Slot update when a form starts (or a question is asked back): the other request in the
+    message, or none, so an old one is never asked about."""
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
     own = intent if intent in own_intents else next(iter(sorted(own_intents)), None)
     text = (tracker.latest_message or {}).get("text") or ""

@@ -440,3 +440,30 @@ def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
     _, plain = run(make_tracker("where do I park at north", intent="parking",
                                 entities=location_entity("north")))
     assert plain[0]["text"] == PARKING_NORTH
+
+
+def test_which_office_answered_with_something_else_gets_every_office() -> None:
+    # A name typed after "Which office?" got the same question again, and again.
+    asked = {"event": "bot", "text": "Which office are you visiting? Parking is different at "
+             "each one."}
+    tracker = make_tracker("Aisha Khan", intent="inform", events=[asked],
+                           slots={"info_topic": "parking"})
+    _, messages = run(tracker)
+    [answer] = messages
+    assert "Downtown Clinic" in answer["text"] and "North Office" in answer["text"]
+    assert "Which office" not in answer["text"]
+
+
+def test_a_second_request_waits_for_the_office_choice() -> None:
+    events, messages = run(make_tracker("when is my appt and where do i park", intent="parking"))
+    assert messages[0]["text"].startswith("Which office are you visiting?")
+    check = {"intent": "check_appointment", "text": "when is my appt"}
+    assert SlotSet("pending_request", check) in events
+    asked = {"event": "bot", "text": messages[0]["text"]}
+    tracker = make_tracker('/parking{"location":"north"}', intent="parking",
+                           entities=location_entity("north"), events=[asked],
+                           slots={"info_topic": "parking", "pending_request": check})
+    _, messages = run(tracker)
+    parking, offer = messages
+    assert "North Office" in parking["text"]
+    assert offer["text"].startswith("You also asked: \u201cwhen is my appt\u201d")
