@@ -179,6 +179,11 @@ def read_search_details(
         updates["date_preference"] = text
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
+    elif requested == "date_preference" and text:
+        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS).
+        index = parse_choice(text, DATE_SUGGESTIONS)
+        if index is not None:
+            updates["date_preference"] = DATE_SUGGESTIONS[index]
     return updates
 
 
@@ -186,6 +191,9 @@ def read_search_details(
 RELATIVE_TO_A_DAY = re.compile(
     r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I
 )
+
+# The buttons of utter_ask_date_preference (domain/appointments.yml), in order.
+DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
 
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15

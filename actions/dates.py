@@ -440,7 +440,7 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
         return None
     whole = dateparser.parse(stripped, languages=["en"], settings=settings)
     if whole is not None and not re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", stripped):
-        return whole.date()
+        return _not_a_year_late(whole.date(), now.date(), cleaned)
     try:
         found = search_dates(stripped, languages=["en"], settings=settings) or []
     except (ValueError, OverflowError):
@@ -454,8 +454,17 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
             continue
         if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", phrase.strip()):
             continue
-        return moment.date()
+        return _not_a_year_late(moment.date(), now.date(), cleaned)
     return None
+
+
+def _not_a_year_late(parsed: date, today: date, cleaned: str) -> date:
+    """Today's own date ("Nov 30" on Nov 30) is today: dateparser's "future" skips to next
+    year's, unless the year was written."""
+    same_day = (parsed.month, parsed.day) == (today.month, today.day)
+    if same_day and parsed.year == today.year + 1 and not re.search(r"\b\d{4}\b", cleaned):
+        return today
+    return parsed
 
 
 def parse_birth_date(text: str, today: date) -> date | None:

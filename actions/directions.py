@@ -75,10 +75,14 @@ ASK_OFFICE = {
     "parking": "Which office are you visiting? Parking is different at each one.",
     "clinic_hours": "Which office would you like the hours for?",
 }
+# "were you open ...", "was it closed ...": a question about a day gone.
+PAST_TENSE = re.compile(r"\b(were|was|last)\b")
 # Holidays patients name by another name than the clinic's list does.
 HOLIDAY_ALIASES = {
     "independence": re.compile(r"\b(july 4(th)?|4th of july|fourth of july)\b"),
     "after thanksgiving": re.compile(r"\b(black friday|thanksgiving friday)\b"),
+    "christmas day": re.compile(r"\b(xmas|x mas)\b(?! eve)"),
+    "christmas eve": re.compile(r"\b(xmas|x mas) eve\b"),
     "martin luther king": re.compile(r"\b(mlk|martin luther king)\b"),
 }
 
@@ -155,12 +159,16 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
     return None
 
 
-def holiday_named(text: str, clinic: ClinicConfig, today: date) -> Holiday | None:
-    """The clinic holiday a message names ("christmas", "july 4th"), the next one on or after
-    ``today`` (within a year); the longest name wins ("christmas eve" over "christmas")."""
+def holiday_named(
+    text: str, clinic: ClinicConfig, today: date, until: date | None = None
+) -> Holiday | None:
+    """The clinic holiday a message names ("christmas", "july 4th"), the next one from
+    ``today`` (to ``until``, else within a year); the longest name wins ("christmas eve" over
+    "christmas")."""
     words = _stem(normalise(text))
+    last = until or today + timedelta(days=366)
     upcoming = sorted(
-        (h for h in clinic.holidays if today <= h.date <= today + timedelta(days=366)),
+        (h for h in clinic.holidays if today <= h.date <= last),
         key=lambda h: h.date,
     )
     best: tuple[int, Holiday] | None = None
@@ -177,7 +185,11 @@ def holiday_named(text: str, clinic: ClinicConfig, today: date) -> Holiday | Non
 def named_day(text: str, clinic: ClinicConfig, today: date) -> date | None:
     """The day a holiday name points to: the holiday, or the day after or before it ("the day
     after christmas"), unless the clinic's own name for it says so ("Day after Thanksgiving")."""
-    holiday = holiday_named(text, clinic, today)
+    holiday = None
+    if PAST_TENSE.search(normalise(text)):
+        # "were you open on thanksgiving?" three days later: that one, not next year's.
+        holiday = holiday_named(text, clinic, today - timedelta(days=7), today - timedelta(days=1))
+    holiday = holiday or holiday_named(text, clinic, today)
     if holiday is None:
         return None
     side = re.search(r"\bday (after|before)\b", normalise(text))
@@ -388,6 +400,17 @@ class ActionLocationInfo(Action):
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
         asked_office = last_bot_text(tracker) in ASK_OFFICE.values()
+        if (
+            intent == "inform"
+            and not locations
+            and not asked_office
+            and not wants_every_office(tracker)
+            and asked_day(latest_text(tracker), clinic, now) is None
+        ):
+            # After an answer, details that name no office or day ("Aisha Khan", a birth date)
+            # are not about it: ask what the patient needs instead of "Which office?" again.
+            dispatcher.utter_message(response="utter_how_can_help")
+            return events
         if not locations and asked_office and intent == "inform":
             # "Which office?" answered with something else (a name, a date): every office,
             # rather than the same question again.

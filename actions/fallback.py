@@ -11,7 +11,12 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import escalate
-from actions.second_request import CLEAR, replayed, take_second_request
+from actions.second_request import (
+    CLEAR,
+    replayed,
+    start_second_request,
+    take_second_request,
+)
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -160,7 +165,7 @@ class ActionAnswerYes(Action):
         yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
         second = take_second_request(events, tracker.get_slot("pending_request"))
         if second is not None:
-            return CLEAR + replayed(second["text"], second["intent"], yes, [])
+            return start_second_request(tracker, second)
         accepted = accepted_suggestion(events)
         if accepted is not None:
             intent, original = accepted

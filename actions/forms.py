@@ -77,6 +77,16 @@ CHOICE_SLOTS = {
     "cancel_confirmed",
 }
 
+# What identifies the patient checked so far; cleared when the patient asks about someone else.
+PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verify_dob",
+                 "patient_status", "my_appointments", "patient_relation")
+
+
+def forget_patient() -> list[EventType]:
+    """Events that forget who was verified: the next task checks identity again."""
+    return [SlotSet(slot, False if slot == "verified" else None) for slot in PATIENT_SLOTS]
+
+
 FORM_SLOTS_TO_RESET = [
     "requested_slot",
     "patient_status",
@@ -116,13 +126,21 @@ def is_button_payload(text: str) -> bool:
 CONFIRMATION_SLOTS = {"booking_confirmed", "cancel_confirmed"}
 # A typed answer that starts with yes or no is that answer, whatever else it says ("Yes, cancel
 # it" was read as "stop", "yes move it" as a new request); "no problem" is not a no.
+# Fillers before the answer: "hmm no actually keep it", "oh yes please".
+FILLER = r"^\W*(?:(?:hmm+|um+|uh+|oh|ah|well|wait|actually|sorry|so)\b[\s,.!]*)*"
 TYPED_YES = re.compile(
-    r"^\W*(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|confirm|"
-    r"confirmed|correct|absolutely|definitely|of course)\b",
+    FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
+    r"confirm|confirmed|correct|absolutely|definitely|of course)\b",
     re.IGNORECASE,
 )
 TYPED_NO = re.compile(
-    r"^\W*(no|nope|nah|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
+    FILLER + r"(no|nope|nah|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
+    re.IGNORECASE,
+)
+# "actually I'll keep it", "leave it as is": a no to cancelling or moving, wherever it is said.
+KEEP_IT = re.compile(
+    r"\b(keep it|leave it|don'?t cancel|do not cancel|dont cancel|don'?t move|"
+    r"do not move|never ?mind,? keep)\b",
     re.IGNORECASE,
 )
 
@@ -132,10 +150,10 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     text = latest_text(tracker)
     intent, _ = latest_intent(tracker)
     if not is_button_payload(text):
+        if TYPED_NO.match(text) or KEEP_IT.search(text):
+            return False
         if TYPED_YES.match(text):
             return True
-        if TYPED_NO.match(text):
-            return False
     if intent == "affirm":
         return True
     if intent == "deny":

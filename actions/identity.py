@@ -32,7 +32,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord
 from actions.clinic_config import ClinicConfig
 from actions.dates import age_on, parse_birth_date
-from actions.forms import is_button_payload
+from actions.forms import PATIENT_SLOTS, is_button_payload
 from actions.handoff import patient_channel
 from actions.mentions import (
     OTHER_PERSON,
@@ -75,11 +75,6 @@ WHY_OR_NO = re.compile(
     r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
     re.IGNORECASE,
 )
-
-
-# What identifies the patient checked so far; cleared when the patient asks about someone else.
-PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verify_dob",
-                 "patient_status", "my_appointments", "patient_relation")
 
 
 @dataclass(frozen=True)

@@ -276,12 +276,19 @@ def relation_asked_about(tracker: Tracker) -> str | None:
     return None
 
 
+NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
+
+
 def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | None:
     """A name and date of birth given with the request ("what do I owe? Carlos Rivera, dob
     9/30/1975", "i need my bill. im Carlos Rivera born 9/30/1975"): in one sentence or part of
     one, with nothing else in it."""
-    for sentence in re.split(r"[.;?!\n]+", text or ""):
-        for part in [sentence, *sentence.split(",")]:
+    for sentence in re.split(r"[;?!\n]+|\.(?!\d)", text or ""):
+        # "Carlos Rivera 09/30/1975 when is my appointment": the name and date come first.
+        upto_date = NUMERIC_DATE.search(sentence)
+        head = [sentence[: upto_date.end()]] if upto_date else []
+        for part in [sentence, *head, *sentence.split(",")]:
+            part = re.sub(r"\b(here|speaking|calling)\b", " ", part, flags=re.IGNORECASE)
             birth = parse_birth_date(part, today) if re.search(r"\d", part) else None
             name = parse_full_name(part) if birth else None
             if name and birth:

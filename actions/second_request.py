@@ -18,6 +18,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import forget_patient
+from actions.mentions import OTHER_PERSON
+
 # How each task is usually asked for, in a clause of its own.
 TASK_WORDS = {
     "book_appointment": re.compile(
@@ -57,6 +60,8 @@ QUESTION_WORDS = {
     "contact_info": re.compile(r"\b(phone number|fax|email address)\b", re.IGNORECASE),
 }
 REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
+# Done straight after the first request, without "Shall we?": questions, and looking up.
+AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance"}
 # Tasks that already do another: moving an appointment books the new time and frees the old.
 INCLUDED = {"reschedule_appointment": {"book_appointment", "cancel_appointment"}}
 # Where one request ends and the next begins.
@@ -76,12 +81,20 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     if len(clauses) < 2:
         return None
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
+    own_clauses = [c for c in clauses if REQUEST_WORDS[own_intent].search(c)]
     for clause in clauses:
-        if REQUEST_WORDS[own_intent].search(clause):
+        if clause in own_clauses:
             continue  # the request being handled
         for intent, pattern in REQUEST_WORDS.items():
             if intent not in skip and pattern.search(clause):
-                return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
+                pending = {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
+                if any(OTHER_PERSON.search(c) for c in own_clauses) and not OTHER_PERSON.search(
+                    clause
+                ):
+                    # "book my son a checkup" first, then "cancel my physical": the second is
+                    # the writer's own, so whoever was verified for the first is not assumed.
+                    pending["own"] = "writer"
+                return pending
     return None
 
 
@@ -117,16 +130,26 @@ def _latest_user_event(tracker: Tracker) -> dict[str, Any]:
     return next((e for e in reversed(tracker.events) if e.get("event") == "user"), {})
 
 
+def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
+    """The other request, in the patient's words, as if just written. The writer's own request
+    after one for someone else ("own": "writer") checks who it is for again."""
+    fresh = pending.get("own") == "writer" and tracker.get_slot("verified")
+    return (
+        (forget_patient() if fresh else [])
+        + CLEAR
+        + replayed(str(pending["text"]), str(pending["intent"]), _latest_user_event(tracker), [])
+    )
+
+
 def follow_up(
     dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any
 ) -> list[EventType]:
-    """After the first request: answer a quick question at once, or offer the other task."""
+    """After the first request: answer a quick question (or look something up) at once, or
+    offer the other task."""
     if not isinstance(pending, dict) or not pending.get("text") or not pending.get("intent"):
         return []
-    if pending["intent"] in QUESTION_WORDS:
-        return CLEAR + replayed(
-            str(pending["text"]), str(pending["intent"]), _latest_user_event(tracker), []
-        )
+    if pending["intent"] in AT_ONCE:
+        return start_second_request(tracker, pending)
     dispatcher.utter_message(
         text=f"{OPENING} \u201c{pending['text']}\u201d. Shall we do that now?",
         buttons=[
@@ -164,4 +187,4 @@ def take_second_request(events: list[dict[str, Any]], pending: Any) -> dict[str,
     last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), None)
     if last_bot is None or not (last_bot.get("text") or "").startswith(OPENING):
         return None
-    return {"intent": str(pending["intent"]), "text": str(pending["text"])}
+    return {k: str(v) for k, v in pending.items()}

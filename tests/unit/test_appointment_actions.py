@@ -4,14 +4,17 @@ backend (in a thread): the exact events each message produces and the responses 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity, manage_appointments
 from actions.booking import (
+    DATE_SUGGESTIONS,
     ActionAskSlotChoice,
     ActionBookAppointment,
     ValidateBookingForm,
@@ -423,7 +426,7 @@ def test_no_preference_said_in_the_request(
     [
         ("christmas eve morning", 9, "morning"),
         ("Christmas please", 10, None),
-        ("xmas", None, None),  # not a name on the clinic's list: asked again, as before
+        ("xmas", 10, None),  # what patients call it
         ("the day after christmas", 11, None),
         ("the week after christmas", None, None),  # not one day: asked again
     ],
@@ -815,6 +818,8 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
         ("no keep it", "stop", False),
         # Read as a complaint, it once paused the chat and cancelled nothing.
         ("no wait keep it", "complaint", False),
+        ("hmm no actually keep it, sorry", "complaint", False),
+        ("ok actually i'll keep it", "affirm", False),
         ("No problem, go ahead", "affirm", True),
         ("/affirm", "affirm", True),
     ],
@@ -966,6 +971,17 @@ def test_booking_takes_only_the_name_given_with_the_request() -> None:
     )
     assert slots["verify_name"] == "Emily Johnson" and "verify_dob" not in slots
     assert "verified" not in slots and said == []
+
+
+def test_a_number_picks_a_suggested_day() -> None:
+    # "3" at "What day or time works best?" got "Sorry, I didn't catch a day".
+    domain_file = Path(__file__).resolve().parents[2] / "domain" / "appointments.yml"
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    [ask] = domain["responses"]["utter_ask_date_preference"]
+    assert [b["payload"] for b in ask["buttons"]] == DATE_SUGGESTIONS
+    for text, day in (("3", "next week"), ("1", "as soon as possible")):
+        found = read_search_details(text, [], get_clinic(), "date_preference")
+        assert found["date_preference"] == day
 
 
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:

@@ -146,6 +146,8 @@ def test_balance_form_verifies_name_and_birth_date(fhir: FakeFhir) -> None:
         "i need to know my bill. Emily Johnson 04/12/1988",
         "what do i owe? Emily Johnson, dob 4/12/1988",
         "hey i need to know my bill, im Emily Johnson born 4/12/88",
+        "Emily Johnson 04/12/1988 how much do i owe",
+        "Emily Johnson here, dob 4/12/1988 - whats my balance?",
     ],
 )
 def test_name_and_birth_date_with_the_request_are_checked_at_once(

@@ -122,3 +122,11 @@ def test_birth_dates(text: str, expected: date) -> None:
 @pytest.mark.parametrize("text", ["march 1985", "1/2/2030", "yesterday", "no idea", "02/30/1990"])
 def test_not_a_birth_date(text: str) -> None:
     assert parse_birth_date(text, NOW.date()) is None
+
+
+@pytest.mark.parametrize("text", ["Nov 24", "Tue Nov 24", "november 24th"])
+def test_todays_own_date_is_today_not_next_year(text: str) -> None:
+    # dateparser's "future" read today's date as gone and gave next year's.
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start, when.end) == (NOW.date(), NOW.date())
+    assert parse_when("nov 24 2027", NOW).start == date(2027, 11, 24)  # a year written stays

@@ -455,15 +455,35 @@ def test_which_office_answered_with_something_else_gets_every_office() -> None:
 
 
 def test_a_second_request_waits_for_the_office_choice() -> None:
-    events, messages = run(make_tracker("when is my appt and where do i park", intent="parking"))
+    events, messages = run(make_tracker("cancel my appt and where do i park", intent="parking"))
     assert messages[0]["text"].startswith("Which office are you visiting?")
-    check = {"intent": "check_appointment", "text": "when is my appt"}
-    assert SlotSet("pending_request", check) in events
+    cancel = {"intent": "cancel_appointment", "text": "cancel my appt"}
+    assert SlotSet("pending_request", cancel) in events
     asked = {"event": "bot", "text": messages[0]["text"]}
     tracker = make_tracker('/parking{"location":"north"}', intent="parking",
                            entities=location_entity("north"), events=[asked],
-                           slots={"info_topic": "parking", "pending_request": check})
+                           slots={"info_topic": "parking", "pending_request": cancel})
     _, messages = run(tracker)
     parking, offer = messages
     assert "North Office" in parking["text"]
-    assert offer["text"].startswith("You also asked: \u201cwhen is my appt\u201d")
+    assert offer["text"].startswith("You also asked: \u201ccancel my appt\u201d")
+
+
+def test_details_after_an_answer_that_name_no_office_do_not_ask_which_office_again() -> None:
+    answered = {"event": "bot", "text": "North Office: Closed now; opens tomorrow at 7:30am."}
+    tracker = make_tracker("01/22/1992", intent="inform", events=[answered],
+                           slots={"info_topic": "clinic_hours"})
+    dispatcher = CollectingDispatcher()
+    ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_how_can_help"]
+
+
+def test_a_holiday_just_gone_asked_in_the_past_tense() -> None:
+    sunday = datetime(2026, 11, 29, 10, 0, tzinfo=TZ)
+    assert asked_day("were u open on thanksgiving", CLINIC, sunday)[0].isoformat() == "2026-11-26"
+    # In the present tense: the next one.
+    assert asked_day("are you open on thanksgiving", CLINIC, sunday)[0].isoformat() == (
+        "2027-11-25"
+    )
+    assert asked_day("are you guys open on xmas", CLINIC, sunday)[0].isoformat() == "2026-12-25"
+    assert asked_day("open xmas eve?", CLINIC, sunday)[0].isoformat() == "2026-12-24"

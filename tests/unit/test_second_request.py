@@ -20,8 +20,10 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
     ("text", "own", "other"),
     [
         ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
+        # The booking is for the son; the cancel is the writer's own ("own": who is verified
+        # for the booking is not assumed for it).
         ("cancel my physical and book my son a checkup", "book_appointment",
-         {"intent": "cancel_appointment", "text": "cancel my physical"}),
+         {"intent": "cancel_appointment", "text": "cancel my physical", "own": "writer"}),
         ("please cancel. also what's my balance", "cancel_appointment",
          {"intent": "billing_balance", "text": "what's my balance"}),
         ("when is my appointment and can I move it", "check_appointment",
@@ -138,7 +140,7 @@ def test_a_quick_question_is_answered_at_once_after_the_task() -> None:
 
 def test_after_a_question_is_answered_the_task_in_the_same_message_is_offered() -> None:
     tracker = make_tracker(
-        "when is my appt and where do i park at the north office",
+        "cancel my appt and where do i park at the north office",
         intent="parking",
         entities=[{"entity": "location", "value": "north"}],
     )
@@ -146,6 +148,29 @@ def test_after_a_question_is_answered_the_task_in_the_same_message_is_offered() 
     events = ActionLocationInfo().run(dispatcher, tracker, {})
     parking, question = dispatcher.messages
     assert "North Office" in parking["text"]
-    assert question["text"].startswith("You also asked: \u201cwhen is my appt\u201d")
-    check = {"intent": "check_appointment", "text": "when is my appt"}
-    assert SlotSet("pending_request", check) in events
+    assert question["text"].startswith("You also asked: \u201ccancel my appt\u201d")
+    cancel = {"intent": "cancel_appointment", "text": "cancel my appt"}
+    assert SlotSet("pending_request", cancel) in events
+
+
+def test_looking_something_up_comes_at_once_without_asking() -> None:
+    tracker = make_tracker("where do i park at the north office and when is my appt",
+                           intent="parking", entities=[{"entity": "location", "value": "north"}])
+    dispatcher = CollectingDispatcher()
+    events = ActionLocationInfo().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1  # the parking answer; no "shall we?"
+    assert events[-1]["parse_data"]["intent"]["name"] == "check_appointment"
+    assert events[-1]["text"] == "when is my appt"
+
+
+def test_yes_to_the_writers_own_request_after_one_for_their_child_checks_who_again() -> None:
+    question = BotUttered("You also asked: \u201ccancel my physical\u201d. Shall we do that now?")
+    pending = {"intent": "cancel_appointment", "text": "cancel my physical", "own": "writer"}
+    tracker = make_tracker(
+        "yes", intent="affirm", events=[question],
+        slots={"pending_request": pending, "verified": True, "patient_id": "p-liam",
+               "patient_name": "Liam Nguyen"},
+    )
+    events = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("verified", False) in events and SlotSet("patient_id", None) in events
+    assert events[-1]["text"] == "cancel my physical"
