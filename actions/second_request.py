@@ -62,8 +62,12 @@ QUESTION_WORDS = {
 REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Done straight after the first request, without "Shall we?": questions, and looking up.
 AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance"}
-# Tasks that already do another: moving an appointment books the new time and frees the old.
-INCLUDED = {"reschedule_appointment": {"book_appointment", "cancel_appointment"}}
+# Requests one already covers: moving an appointment books the new time and frees the old;
+# booking answers a plan named with it first ("a check-up, I have Kaiser").
+INCLUDED = {
+    "reschedule_appointment": {"book_appointment", "cancel_appointment"},
+    "book_appointment": {"billing_insurance"},
+}
 # Where one request ends and the next begins.
 CLAUSE_BREAK = re.compile(r"\b(?:and|also|then|plus|after that)\b|[,;.!?]", re.IGNORECASE)
 MAX_REQUEST_CHARS = 160

@@ -35,6 +35,8 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
         ("move my appointment, can you book me for friday instead", "reschedule_appointment",
          None),
         ("/cancel_appointment", "cancel_appointment", None),
+        # Booking answers the plan named with it first.
+        ("I'd like a check-up, do you take Kaiser", "book_appointment", None),
         # Quick questions count too, either way round.
         ("when is my appt and where do i park", "check_appointment",
          {"intent": "parking", "text": "where do i park"}),
