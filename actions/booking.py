@@ -475,14 +475,7 @@ def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> li
             for v in clinic.visit_types
             if not v.new_patients
             and (named is None or named.specialty in v.specialties)
-            and (
-                age is None
-                or any(
-                    sees_patient(clinic, p.id, age)
-                    for p in clinic.practitioners
-                    if p.specialty in v.specialties
-                )
-            )
+            and (age is None or eligible_practitioners(clinic, v.id, age))
         ]
     if slot == "practitioner":
         age = patient_age(slots, clinic)

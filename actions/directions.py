@@ -42,7 +42,7 @@ from actions.clinic_config import (
 )
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
-from actions.forms import is_button_payload, latest_intent, latest_text
+from actions.forms import is_button_payload, last_event, latest_intent, latest_text
 from actions.identity import scheduling_client
 from actions.matching import find_location, normalise, wants_anyone
 from actions.second_request import (
@@ -321,11 +321,6 @@ def topic_payload(topic: str, location_id: str) -> str:
 # --- which office ----------------------------------------------------------------------------
 
 
-def last_bot_text(tracker: Tracker) -> str:
-    bot = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), {})
-    return str(bot.get("text") or "")
-
-
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     """Offices the latest message names (entity first, then the text)."""
     found: list[Location] = []
@@ -399,7 +394,7 @@ class ActionLocationInfo(Action):
 
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
-        asked_office = last_bot_text(tracker) in ASK_OFFICE.values()
+        asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
         if (
             intent == "inform"
             and not locations

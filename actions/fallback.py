@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import last_event
 from actions.handoff import escalate
 from actions.second_request import (
     CLEAR,
@@ -128,25 +129,38 @@ class ActionCoreFallback(Action):
         return [UserUtteranceReverted()]
 
 
+def first_button(bot: dict[str, Any]) -> tuple[str, str, list] | None:
+    """The first button of a bot message as (intent, payload, entities), when it starts one of
+    the requests of ``INTENT_DESCRIPTIONS`` (``/request_human{"staff_team": "billing"}``)."""
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    payload = str(buttons[0].get("payload") or "") if buttons else ""
+    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+    if match is None or match.group(1) not in INTENT_DESCRIPTIONS:
+        return None
+    try:
+        values = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    entities = [{"entity": str(k), "value": v} for k, v in values.items()]
+    return match.group(1), payload, entities
+
+
 def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
     """The intent offered by the last bot message, if it was "Did you mean …?", and the unclear
     user message it was about; None when the last bot message was anything else."""
-    last_bot = next((i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "bot"),
-                    None)
+    last_bot = next(
+        (i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "bot"), None
+    )
     if last_bot is None:
         return None
     bot = events[last_bot]
-    buttons = (bot.get("data") or {}).get("buttons") or []
-    if not (bot.get("text") or "").startswith(SUGGESTION_OPENING) or not buttons:
+    offered = first_button(bot)
+    if not (bot.get("text") or "").startswith(SUGGESTION_OPENING) or offered is None:
         return None
-    payload = str(buttons[0].get("payload") or "")
-    intent = payload[1:]
-    if not payload.startswith("/") or intent not in INTENT_DESCRIPTIONS:
-        return None
-    for event in reversed(events[:last_bot]):
-        if event.get("event") == "user":
-            return intent, event
-    return None
+    unclear = last_event(events[:last_bot], "user")
+    return (offered[0], unclear) if unclear else None
 
 
 class ActionAnswerYes(Action):
@@ -162,7 +176,6 @@ class ActionAnswerYes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events = list(tracker.events)
-        yes = next((e for e in reversed(events) if e.get("event") == "user"), {})
         second = take_second_request(events, tracker.get_slot("pending_request"))
         if second is not None:
             return start_second_request(tracker, second)
@@ -178,7 +191,7 @@ class ActionAnswerYes(Action):
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
-            return replayed(payload, intent, yes, entities)
+            return replayed(payload, intent, last_event(events, "user"), entities)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
 
@@ -187,25 +200,12 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
     """What the first button of the last bot message starts (intent, payload, entities), when
     that message offers it: a question ("Would you like to book one?" [Book an appointment]) or
     a single button ("... or I can connect you with them now." [Talk to billing staff])."""
-    last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), None)
-    if last_bot is None:
-        return None
-    buttons = (last_bot.get("data") or {}).get("buttons") or []
-    asks = (last_bot.get("text") or "").rstrip().endswith("?")
+    bot = last_event(events, "bot")
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    asks = (bot.get("text") or "").rstrip().endswith("?")
     if not buttons or not (asks or len(buttons) == 1):
         return None
-    payload = str(buttons[0].get("payload") or "")
-    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
-    if match is None or match.group(1) not in INTENT_DESCRIPTIONS:
-        return None
-    try:
-        values = json.loads(match.group(2)) if match.group(2) else {}
-    except ValueError:
-        return None
-    if not isinstance(values, dict):
-        return None
-    entities = [{"entity": str(k), "value": v} for k, v in values.items()]
-    return match.group(1), payload, entities
+    return first_button(bot)
 
 
 # "no, that's all", "nope im good": the patient is done.
@@ -227,7 +227,7 @@ class ActionAnswerNo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events = list(tracker.events)
-        last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), {})
+        last_bot = last_event(events, "bot")
         text = (tracker.latest_message or {}).get("text") or ""
         done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
         dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")

@@ -82,9 +82,13 @@ PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verif
                  "patient_status", "my_appointments", "patient_relation")
 
 
+def forgotten_patient() -> dict[str, Any]:
+    """Slot values that forget who was verified: the next task checks identity again."""
+    return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
+
+
 def forget_patient() -> list[EventType]:
-    """Events that forget who was verified: the next task checks identity again."""
-    return [SlotSet(slot, False if slot == "verified" else None) for slot in PATIENT_SLOTS]
+    return [SlotSet(slot, value) for slot, value in forgotten_patient().items()]
 
 
 FORM_SLOTS_TO_RESET = [
@@ -116,6 +120,11 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
+    return next((e for e in reversed(events) if e.get("event") == kind), {})
 
 
 def is_button_payload(text: str) -> bool:

@@ -32,7 +32,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord
 from actions.clinic_config import ClinicConfig
 from actions.dates import age_on, parse_birth_date
-from actions.forms import PATIENT_SLOTS, is_button_payload
+from actions.forms import forgotten_patient, is_button_payload
 from actions.handoff import patient_channel
 from actions.mentions import (
     OTHER_PERSON,
@@ -205,7 +205,7 @@ class IdentitySteps:
             patient_name=str(slots.get("patient_name") or "") or "the patient",
             person=person,
         )
-        return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
+        return forgotten_patient()
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
         if slots.get("verified") or slots.get("escalation_reason") or slots.get("backend_error"):

@@ -24,7 +24,14 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
-from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
+from actions.forms import (
+    PatientForm,
+    is_button_payload,
+    last_event,
+    latest_intent,
+    latest_text,
+    yes_or_no,
+)
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import (
@@ -222,8 +229,7 @@ class ManageForm(IdentitySteps, PatientForm):
         for index in range(len(events) - 1, -1, -1):
             event = events[index]
             if event.get("event") == "active_loop" and event.get("name") == self.form_name:
-                before = (e for e in reversed(events[:index]) if e.get("event") == "user")
-                return str(next(before, {}).get("text") or "")
+                return str(last_event(events[:index], "user").get("text") or "")
         return ""
 
     def _fetch(self, slots: dict[str, Any], described: str = "") -> dict[str, Any]:

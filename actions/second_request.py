@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import forget_patient
+from actions.forms import forget_patient, last_event
 from actions.mentions import OTHER_PERSON
 
 # How each task is usually asked for, in a clause of its own.
@@ -130,19 +130,20 @@ def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -
     return [ActionExecuted("action_listen"), event]
 
 
-def _latest_user_event(tracker: Tracker) -> dict[str, Any]:
-    return next((e for e in reversed(tracker.events) if e.get("event") == "user"), {})
-
-
 def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
     """The other request, in the patient's words, as if just written. The writer's own request
     after one for someone else ("own": "writer") checks who it is for again."""
     fresh = pending.get("own") == "writer" and tracker.get_slot("verified")
+    latest = last_event(tracker.events, "user")
     return (
         (forget_patient() if fresh else [])
         + CLEAR
-        + replayed(str(pending["text"]), str(pending["intent"]), _latest_user_event(tracker), [])
+        + replayed(str(pending["text"]), str(pending["intent"]), latest, [])
     )
+
+
+def _is_request(pending: Any) -> bool:
+    return isinstance(pending, dict) and bool(pending.get("text")) and bool(pending.get("intent"))
 
 
 def follow_up(
@@ -150,7 +151,7 @@ def follow_up(
 ) -> list[EventType]:
     """After the first request: answer a quick question (or look something up) at once, or
     offer the other task."""
-    if not isinstance(pending, dict) or not pending.get("text") or not pending.get("intent"):
+    if not _is_request(pending):
         return []
     if pending["intent"] in AT_ONCE:
         return start_second_request(tracker, pending)
@@ -180,15 +181,13 @@ def answer_second_request(
 
 
 def has_second_request(tracker: Tracker) -> bool:
-    pending = tracker.get_slot("pending_request")
-    return isinstance(pending, dict) and bool(pending.get("text"))
+    return _is_request(tracker.get_slot("pending_request"))
 
 
 def take_second_request(events: list[dict[str, Any]], pending: Any) -> dict[str, str] | None:
     """The remembered request, if the last bot message was the question about it."""
-    if not isinstance(pending, dict) or not pending.get("text") or not pending.get("intent"):
+    if not _is_request(pending):
         return None
-    last_bot = next((e for e in reversed(events) if e.get("event") == "bot"), None)
-    if last_bot is None or not (last_bot.get("text") or "").startswith(OPENING):
+    if not (last_event(events, "bot").get("text") or "").startswith(OPENING):
         return None
     return {k: str(v) for k, v in pending.items()}
