@@ -31,7 +31,7 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when
+from actions.dates import day_label, parse_when
 from actions.directions import named_day
 from actions.formatting import (
     address_line,
@@ -40,7 +40,7 @@ from actions.formatting import (
 )
 from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, patient_age, scheduling_client
+from actions.identity import IdentitySteps, patient_age, scheduling_client, whose
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
@@ -248,6 +248,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         requested: str | None,
     ) -> dict[str, Any]:
         updates = self._read(dispatcher, tracker, slots, requested)
+        updates.update(self._visit_for_a_child({**slots, **updates}))
         merged = {**slots, **updates}
         if (
             requested != "booking_confirmed"
@@ -258,6 +259,21 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # make sure this patient can have it.
             updates.update(self._guard(dispatcher, merged))
         return updates
+
+    def _visit_for_a_child(self, slots: dict[str, Any]) -> dict[str, Any]:
+        """Once the patient is known to be a child, their "checkup" is the children's visit
+        (``for_children`` in clinic.yml), when their clinician does that visit."""
+        visit = self.clinic.visit_type(str(slots.get("visit_type") or ""))
+        if visit is None or visit.for_children is None:
+            return {}
+        child_visit = self.clinic.visit_for_age(visit.id, patient_age(slots, self.clinic))
+        practitioner = slots.get("practitioner")
+        if child_visit == visit.id or (
+            practitioner not in (None, "any")
+            and practitioner not in eligible_practitioners(self.clinic, child_visit)
+        ):
+            return {}
+        return {"visit_type": child_visit}
 
     def _guard(self, dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:
         offer = chosen_offer(slots)
@@ -588,6 +604,10 @@ class ActionAskSlotChoice(Action):
         reason = closed_reason(request, clinic) if result.widened else None
         if reason:
             intro = "utter_closed_nearest_slots"
+        if result.last_bookable is not None:
+            intro = "utter_latest_slots"
+            limit = f"I can only book up to {day_label(result.last_bookable)} so far"
+            reason = f"{reason}, and {limit}" if reason else limit
         dispatcher.utter_message(
             response=intro,
             when=request.when.describe(),
@@ -633,13 +653,13 @@ class ActionAskBookingConfirmed(Action):
             # Another visit of the same kind a few days away: say so, so "no" is easy.
             dispatcher.utter_message(
                 response="utter_confirm_booking_again",
-                summary=appointment_sentence(item, clinic),
+                summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
                 existing=visits_phrase(duplicates, clinic),
             )
             return []
         dispatcher.utter_message(
             response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
-            summary=appointment_sentence(item, clinic),
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         return []
 
@@ -720,7 +740,7 @@ class ActionBookAppointment(Action):
         new_patient = tracker.get_slot("patient_status") == "new"
         dispatcher.utter_message(
             response="utter_booked",
-            summary=appointment_sentence(item, clinic),
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
             address=address_line(offer.get("location"), clinic),
             # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes early.
             arrive_early=NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES,

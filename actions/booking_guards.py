@@ -20,7 +20,7 @@ from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import day_and_time, practitioner_name, visit_name
-from actions.identity import patient_age, scheduling_client
+from actions.identity import patient_age, scheduling_client, whose
 from actions.slot_search import Busy, overlaps, sees_patient
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,8 @@ def refusal_for(
             who = practitioner_name(
                 appointment.practitioner_id, clinic, appointment.practitioner_name
             )
-            existing = f"your {visit_name(appointment.visit_type, clinic)} with {who}"
+            visit = visit_name(appointment.visit_type, clinic)
+            existing = f"{whose(slots, clinic, age)} {visit} with {who}"
             assert appointment.start is not None
             return Refusal(
                 "utter_already_booked_then",

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, Field, ValidationError, root_validator, validator
 
+# Under this age a patient is a child: a parent answers for them, and they book children's visits.
+ADULT_AGE = 18
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = {
     "mon": "Monday",
@@ -159,6 +161,8 @@ class VisitType(BaseModel):
     # The visit for a new symptom, pain or illness: suggested when the patient describes one
     # instead of choosing, or is not sure which kind they need.
     for_new_problems: bool = False
+    # The visit a patient under 18 books instead ("a checkup" for a child is a well-child visit).
+    for_children: str | None = None
 
 
 class Scheduling(BaseModel):
@@ -253,7 +257,13 @@ class ClinicConfig(BaseModel):
                     raise ValueError(
                         f"practitioners[{i}].schedule: {loc!r} is not a location id {location_ids}"
                     )
+        visit_ids = [v.id for v in values["visit_types"]]
         for i, visit in enumerate(values["visit_types"]):
+            if visit.for_children is not None and visit.for_children not in visit_ids:
+                raise ValueError(
+                    f"visit_types[{i}].for_children: {visit.for_children!r} is not a visit "
+                    f"type id {visit_ids}"
+                )
             for spec in visit.specialties:
                 if spec not in specialties:
                     raise ValueError(
@@ -283,6 +293,14 @@ class ClinicConfig(BaseModel):
 
     def new_patient_visit(self) -> VisitType | None:
         return next((v for v in self.visit_types if v.new_patients), None)
+
+    def visit_for_age(self, visit_type_id: str | None, age: int | None) -> str | None:
+        """The visit type a patient of ``age`` books for ``visit_type_id``: a child's own visit
+        (``for_children``) under 18, else the same one."""
+        visit = self.visit_type(visit_type_id) if visit_type_id else None
+        if visit is None or visit.for_children is None or age is None or age >= ADULT_AGE:
+            return visit_type_id
+        return visit.for_children
 
     def new_problem_visit(self) -> VisitType | None:
         return next((v for v in self.visit_types if v.for_new_problems), None)

@@ -467,6 +467,22 @@ def _not_a_year_late(parsed: date, today: date, cleaned: str) -> date:
     return parsed
 
 
+SPANISH_MONTHS = {
+    "enero": "January", "febrero": "February", "marzo": "March", "abril": "April",
+    "mayo": "May", "junio": "June", "julio": "July", "agosto": "August",
+    "septiembre": "September", "setiembre": "September", "octubre": "October",
+    "noviembre": "November", "diciembre": "December",
+}
+SPANISH_DATE = re.compile(
+    r"\b(\d{1,2})\s+de\s+(" + "|".join(SPANISH_MONTHS) + r")\s+(?:de(?:l)?\s+)?(\d{2,4})\b"
+)
+
+
+def _spanish_months(text: str) -> str:
+    """ "22 de enero de 1992" -> "22 January 1992" (many patients write their birth date so)."""
+    return SPANISH_DATE.sub(lambda m: f"{m[1]} {SPANISH_MONTHS[m[2]]} {m[3]}", text)
+
+
 def parse_birth_date(text: str, today: date) -> date | None:
     """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
 
@@ -499,6 +515,7 @@ def parse_birth_date(text: str, today: date) -> date | None:
             "REQUIRE_PARTS": ["day", "month", "year"],
         }
         stripped = re.sub(r"\b(born|birthday|dob|date of birth|on|is|it's|its|my)\b", " ", cleaned)
+        stripped = _spanish_months(stripped)
         parsed = dateparser.parse(stripped.strip(), languages=["en"], settings=settings)
         if parsed is None:
             try:

@@ -49,11 +49,12 @@ def offer_label(offer: dict[str, Any], clinic: ClinicConfig) -> str:
     )
 
 
-def appointment_sentence(item: dict[str, Any], clinic: ClinicConfig) -> str:
-    """``your annual physical with Dr. Priya Patel on Tue Dec 1, 9:00am at the North Office``."""
+def appointment_sentence(item: dict[str, Any], clinic: ClinicConfig, whose: str = "your") -> str:
+    """``your annual physical with Dr. Priya Patel on Tue Dec 1, 9:00am at the North Office``
+    (``whose``: "Liam's" when a parent writes for a child)."""
     start = datetime.fromisoformat(item["start"])
     return (
-        f"your {visit_name(item.get('visit_type'), clinic)} with "
+        f"{whose} {visit_name(item.get('visit_type'), clinic)} with "
         f"{practitioner_name(item.get('practitioner'), clinic, item.get('practitioner_name', ''))}"
         f" on {day_and_time(start, clinic)} at the "
         f"{location_name(item.get('location'), clinic, item.get('location_name', ''))}"

@@ -29,8 +29,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir import FhirClient
-from actions.clients.fhir_model import FhirError, PatientRecord
-from actions.clinic_config import ClinicConfig
+from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
+from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on, parse_birth_date
 from actions.forms import forgotten_patient, is_button_payload
 from actions.handoff import patient_channel
@@ -42,6 +42,7 @@ from actions.mentions import (
     parse_full_name,
     relation_asked_about,
     someone_else,
+    writer_asks_for_own,
 )
 from actions.phone import find_phone, phone_hash
 from actions.second_request import remember_second_request
@@ -51,7 +52,8 @@ from actions.verify_lockout import LockoutStoreError, VerifyLockout
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-ADULT_AGE = 18
+
+
 @lru_cache(maxsize=1)
 def scheduling_client() -> FhirClient:
     return FhirClient.from_settings()
@@ -75,6 +77,27 @@ WHY_OR_NO = re.compile(
     r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
     re.IGNORECASE,
 )
+
+
+# What a message that only says who the patient is gets classified as.
+INTRODUCTIONS = frozenset({"greet", "inform"})
+# Events after which an earlier message no longer speaks for this request.
+NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
+
+
+def introduction_before(events: list[dict[str, Any]]) -> str:
+    """The patient's previous message when it only said who they are ("Hi, this is Carlos
+    Rivera, 9/30/1975") and the bot has only answered it since; else ""."""
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return ""
+    before, latest = users[-2], users[-1]
+    intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
+    if intent not in INTRODUCTIONS or any(
+        e.get("event") in NEW_CONTEXT for e in events[before:latest]
+    ):
+        return ""
+    return str(events[before].get("text") or "")
 
 
 @dataclass(frozen=True)
@@ -145,6 +168,15 @@ def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
     return None
 
 
+def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -> str:
+    """Whose appointment, said to the writer: "your", or "Liam's" when the patient is a child
+    (a parent is writing). ``age``: the patient's, when already looked up."""
+    name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
+    if age is None and name:
+        age = patient_age(slots, clinic)
+    return f"{name[0]}'s" if age is not None and age < ADULT_AGE else "your"
+
+
 class IdentitySteps:
     """The identity questions a form asks first (name, then date of birth), and the check."""
 
@@ -180,23 +212,8 @@ class IdentitySteps:
     ) -> dict[str, Any]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
-            if OTHER_PERSON.search(text) or is_button_payload(text):
-                return {}  # a parent's own name is not the patient's
-            given = given_identity(text, get_clinic().now().date())
-            if given is not None and self.checks_identity_at_start:
-                (first, last), birth = given
-                updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
-                return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
-            name = given[0] if given else introduced_name(text)
-            # Only the name: the check runs when the date of birth is asked and given.
-            return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
-        person = named_other(text, str(slots.get("patient_name") or ""))
-        if person is None and OTHER_PERSON.search(text):
-            age = patient_age(slots, get_clinic())
-            who = someone_else(
-                text, age is not None and age < ADULT_AGE, slots.get("patient_relation")
-            )
-            person = f"your {who}" if who else None
+            return self._before_any_check(dispatcher, tracker, slots, text)
+        person = self._someone_else(text, slots)
         if person is None:
             return {}
         logger.info("request about another person: identity check starts again")
@@ -205,7 +222,61 @@ class IdentitySteps:
             patient_name=str(slots.get("patient_name") or "") or "the patient",
             person=person,
         )
-        return forgotten_patient()
+        forgotten = forgotten_patient()
+        # "what do I owe? I'm his mom, Emily Johnson": her details are not asked again.
+        slots = {**slots, **forgotten}
+        return {**forgotten, **self._before_any_check(dispatcher, tracker, slots, text, False)}
+
+    def _before_any_check(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        text: str,
+        look_back: bool = True,
+    ) -> dict[str, Any]:
+        """The name (and date of birth) the patient gave with the request, or (``look_back``)
+        in a message of its own just before it."""
+        today = get_clinic().now().date()
+        if OTHER_PERSON.search(text):
+            return {}  # a parent's own name is not the patient's
+        if look_back and (
+            is_button_payload(text) or not (given_identity(text, today) or introduced_name(text))
+        ):
+            # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
+            text = introduction_before(list(tracker.events))
+            if OTHER_PERSON.search(text):
+                return {}
+        given = given_identity(text, today)
+        if given is not None and self.checks_identity_at_start:
+            (first, last), birth = given
+            updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
+            return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
+        name = given[0] if given else introduced_name(text)
+        # Only the name: the check runs when the date of birth is asked and given.
+        return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
+
+    @staticmethod
+    def _someone_else(text: str, slots: dict[str, Any]) -> str | None:
+        """Who a request is about when that is not the verified patient ("Emily", "your
+        husband", "your own account"); None when it is them."""
+        patient_name = str(slots.get("patient_name") or "")
+        person = named_other(text, patient_name)
+        if person is not None:
+            return person
+        clinic = get_clinic()
+        age = patient_age(slots, clinic)
+        child = age is not None and age < ADULT_AGE
+        if OTHER_PERSON.search(text):
+            who = someone_else(text, child, slots.get("patient_relation"))
+            return f"your {who}" if who else None
+        given = given_identity(text, clinic.now().date())
+        introduced = given[0] if given else introduced_name(text)
+        if introduced and normalize_name(" ".join(introduced)) != normalize_name(patient_name):
+            return " ".join(introduced)  # "what do I owe? I'm his mom, Emily Johnson"
+        if child and writer_asks_for_own(text, patient_name):
+            return "your own account"  # a parent who checked their child's: "what do I owe?"
+        return None
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
         if slots.get("verified") or slots.get("escalation_reason") or slots.get("backend_error"):

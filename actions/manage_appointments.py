@@ -33,7 +33,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client
+from actions.identity import IdentitySteps, scheduling_client, whose
 from actions.matching import (
     find_location,
     find_practitioner,
@@ -204,7 +204,7 @@ class ManageForm(IdentitySteps, PatientForm):
             if self.names_the_only_one and len(items) == 1:
                 dispatcher.utter_message(
                     response="utter_the_only_appointment",
-                    summary=appointment_sentence(items[0], self.clinic),
+                    summary=appointment_sentence(items[0], self.clinic, whose(merged, self.clinic)),
                 )
         return updates
 
@@ -442,7 +442,7 @@ class ActionAskCancelConfirmed(Action):
         policy = f" {clinic.scheduling.late_cancel_policy}" if late_change(item, clinic) else ""
         dispatcher.utter_message(
             response="utter_confirm_cancel",
-            summary=appointment_sentence(item, clinic),
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
             policy=policy,
         )
         return []
@@ -521,7 +521,7 @@ class ActionCancelAppointment(Action):
         # With another request waiting, that is the next question, not "book another time?".
         dispatcher.utter_message(
             response="utter_cancelled_only" if has_second_request(tracker) else "utter_cancelled",
-            summary=appointment_sentence(item, get_clinic()),
+            summary=appointment_sentence(item, get_clinic(), whose(tracker.slots, get_clinic())),
         )
         return reset + offer_second_request(dispatcher, tracker)
 
@@ -561,6 +561,6 @@ class ActionRescheduleAppointment(Action):
         dispatcher.utter_message(
             response="utter_rescheduled",
             old=day_and_time(datetime.fromisoformat(item["start"]), clinic),
-            summary=appointment_sentence(new_item, clinic),
+            summary=appointment_sentence(new_item, clinic, whose(tracker.slots, clinic)),
         )
         return reset + offer_second_request(dispatcher, tracker)

@@ -88,10 +88,44 @@ NOT_NAME_WORDS = {
     "emergency",
     "late",
     "early",
+    # the writer's relation to the patient: "I'm his mom, Emily Johnson"
+    "his",
+    "her",
+    "their",
+    "our",
+    "he",
+    "she",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "parent",
+    "guardian",
+    "son",
+    "daughter",
+    "husband",
+    "wife",
+    "child",
+    "kid",
+    # Spanish months: "22 de enero 1992" is a date, not a name
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 }
 NAME_PREFIXES = re.compile(
-    r"^(hi|hello|hey|yes|yeah|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
-    r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for)?\s*",
+    r"^(hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
+    r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|soy|"
+    r"me llamo|mi nombre es)?\s*",
     re.IGNORECASE,
 )
 
@@ -174,6 +208,33 @@ def someone_else(
     said = CHILD_RELATIONS.get(patient_relation or "", "child")
     same = CHILD_RELATIONS[who]
     return None if "child" in (said, same) or said == same else who
+
+
+# The writer asking for their own records or visit ("what do I owe", "my balance", "book me").
+OWN_REQUEST = re.compile(
+    r"\b(?:my\s+(?:own\s+)?(?:balance|bill|bills|account|statement|statements|appointment|"
+    r"appointments|appt|appts|visit|visits|checkup|physical)|(?:do|did|much do|what do)\s+i\s+"
+    r"(?:owe|have)|i\s+owe|for\s+me|for\s+myself|book\s+me|get\s+me\s+in|my\s+own)\b",
+    re.IGNORECASE,
+)
+# "I'm his mom": the writer, not someone else.
+WRITER_AS_PARENT = re.compile(
+    r"\b(?:his|her|their)\s+(?:mom|mother|mum|dad|father|parent|guardian|grandma|grandmother|"
+    r"grandpa|grandfather)\b",
+    re.IGNORECASE,
+)
+# Who else a message may be about: the verified child, in a parent's words.
+THIRD_PERSON = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.IGNORECASE)
+
+
+def writer_asks_for_own(text: str, patient_name: str) -> bool:
+    """Whether the message asks for the writer's own records or visit ("what do I owe?"), not
+    the verified patient's ("what does he owe", "Liam's appointment")."""
+    text = WRITER_AS_PARENT.sub(" ", (text or "").translate(CURLY_APOSTROPHES))
+    if not OWN_REQUEST.search(text) or THIRD_PERSON.search(text):
+        return False
+    names = {normalize_name(w) for w in patient_name.split()}
+    return not any(normalize_name(w) in names for w in re.findall(r"[^\W\d_][\w'-]*", text))
 
 
 # Words before "'s" that are not a person's name.

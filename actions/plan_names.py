@@ -56,6 +56,9 @@ GENERIC_WORDS = frozenset(
     """.split()
 )
 
+# Words after a plan's kind that make it a description ("medical insurance").
+DESCRIBED = frozenset("insurance insurances coverage plan plans card benefits".split())
+
 MAX_NAME_TOKENS = 6
 # The longest real plan names ("Blue Cross Blue Shield Federal Employee Program") stay well
 # inside these; a run of 10,000 letters is not a plan, and is never repeated back.
@@ -78,6 +81,11 @@ class PlanNamed:
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+
+
+def plain_words(name: str) -> bool:
+    """Whether ``name`` is made only of words any plan may carry ("medical", "PPO plan")."""
+    return all(w in GENERIC_WORDS for w in normalise(name).split())
 
 
 def _is_boundary(token: str) -> bool:
@@ -139,7 +147,18 @@ def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, las
     # "of" joins words inside a name ("Blue Cross of Idaho"), never ends one.
     while last > first and normalise(tokens[last][2]) == "of":
         last -= 1
+    if _a_kind_of_plan(tokens, first, last):
+        return ""
     return text[tokens[first][0] : tokens[last][1]].rstrip(".-'’")
+
+
+def _a_kind_of_plan(tokens: list[tuple[int, int, str]], first: int, last: int) -> bool:
+    """``tokens[first..last]`` says what kind of plan, not which: "medical insurance", "PPO
+    coverage"."""
+    following = normalise(tokens[last + 1][2]) if last + 1 < len(tokens) else ""
+    return following in DESCRIBED and all(
+        w in GENERIC_WORDS for i in range(first, last + 1) for w in normalise(tokens[i][2]).split()
+    )
 
 
 def name_around(text: str, start: int, end: int) -> str:
@@ -162,6 +181,8 @@ def _typo_of(word: str, known: str) -> bool:
     "UnitedHealthOne" is not UnitedHealthcare, and "medical" is a word of its own)."""
     if word == known:
         return True
+    if len(word) == 3 and len(known) == 4 and known.startswith(word):
+        return True  # "blu cross"
     limit = 2 if len(known) >= 12 else 1
     return (
         len(word) >= 4
@@ -214,6 +235,10 @@ def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
     words = normalise(name).split()
     distinctive = {i for i, w in enumerate(words) if w not in GENERIC_WORDS}
     if not distinctive:
+        # Only a clinic's alias made of such words, word for word ("medical": Medi-Cal).
+        for plan, accepted in _plans(clinic):
+            if words in _aliases(plan):
+                return PlanNamed(name, plan, accepted)
         return PlanNamed(name)
     best: tuple[int, InsurancePlan, bool] | None = None
     family: tuple[int, InsurancePlan, bool] | None = None
@@ -225,7 +250,7 @@ def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
         if covered == len(distinctive):  # no word that belongs to none of its names
             if best is None or covered > best[0]:
                 best = (covered, plan, accepted)
-        elif family is None or covered > family[0]:
+        elif covered and (family is None or covered > family[0]):
             family = (covered, plan, accepted)
     if best is not None:
         return PlanNamed(name, best[1], best[2])
@@ -303,7 +328,7 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
         cued = (
             before in CUES_BEFORE or after in CUES_AFTER or in_network or be_cued or opens_question
         )
-        if cued and last - first < MAX_NAME_TOKENS:
+        if cued and last - first < MAX_NAME_TOKENS and not _a_kind_of_plan(tokens, first, last):
             names.append(text[tokens[first][0] : tokens[last][1]].rstrip(".-'’"))
     return names
 

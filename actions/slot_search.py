@@ -19,6 +19,7 @@ from actions.dates import When, day_label, parse_when, within_part_of_day
 
 logger = logging.getLogger(__name__)
 
+
 def age_limit(clinic: ClinicConfig, practitioner_id: str | None) -> int | None:
     """The age from which this practitioner no longer sees patients (None: any age), from
     ``sees_patients_under`` in clinic.yml: a patient of that age or older is never offered,
@@ -56,12 +57,18 @@ class SearchRequest:
     exclude_practitioners: tuple[str, ...] = ()
     # Times the patient is already booked (start, end): slots overlapping them are not offered.
     busy: tuple[Busy, ...] = ()
+    # The patient's age is not known yet: clinicians who see every age come first, so an adult
+    # is not offered the pediatrician's times only to be refused once identified.
+    age_unknown: bool = False
 
 
 @dataclass(frozen=True)
 class SearchResult:
     offers: list[dict[str, Any]]
     widened: bool  # nothing matched exactly; these are the nearest openings
+    # The days asked for lie beyond the booking window: the last day that can be booked
+    # (the offers are the latest openings before it).
+    last_bookable: date | None = None
 
 
 def request_from_slots(
@@ -84,6 +91,7 @@ def request_from_slots(
         exclude=tuple(slots.get("excluded_slots") or ()),
         exclude_practitioners=unsuitable_practitioners(clinic, age),
         busy=busy,
+        age_unknown=age is None,
     )
 
 
@@ -118,14 +126,20 @@ def _search(
     ]
 
 
-def _spread(slots: list[SlotRecord], count: int) -> list[SlotRecord]:
+def local_day(slot: SlotRecord, clinic: ClinicConfig) -> date:
+    """The slot's day at the clinic (a 4pm slot in California is the next day in UTC)."""
+    return slot.start.astimezone(clinic.tz).date()
+
+
+def _spread(slots: list[SlotRecord], count: int, clinic: ClinicConfig) -> list[SlotRecord]:
     """A few choices across different days/times rather than three back-to-back slots."""
     chosen: list[SlotRecord] = []
     seen_days: set[date] = set()
     for slot in slots:
-        if slot.start.date() not in seen_days:
+        day = local_day(slot, clinic)
+        if day not in seen_days:
             chosen.append(slot)
-            seen_days.add(slot.start.date())
+            seen_days.add(day)
         if len(chosen) == count:
             return sorted(chosen, key=lambda s: s.start)
     for slot in slots:
@@ -139,24 +153,63 @@ def _spread(slots: list[SlotRecord], count: int) -> list[SlotRecord]:
 def find_offers(
     client: FhirClient, request: SearchRequest, clinic: ClinicConfig, now: datetime
 ) -> SearchResult:
-    """Slots for the request; else the nearest days around it; else the next few weeks."""
+    """Slots for the request; else the nearest days around it; else the next few weeks (for
+    days beyond them: the latest openings, and the last day that can be booked)."""
     count = clinic.scheduling.offer_count
     slots = _search(client, request, request.when, clinic, now)
     widened = False
     if not slots:
         widened = True
         slots = _search(client, request, request.when.widen(3), clinic, now)
+    last_day = now.date() + timedelta(weeks=clinic.scheduling.weeks_ahead)
+    beyond = request.when.start > last_day
+    latest_first = False
+    if not slots and beyond:
+        # "MLK day" two months out: the openings nearest to it are the latest ones.
+        slots = _latest(client, request, clinic, now, last_day, count)
+        latest_first = bool(slots)
     if not slots:
-        horizon = When(
-            now.date(),
-            now.date() + timedelta(weeks=clinic.scheduling.weeks_ahead),
-            request.when.part_of_day,
-            request.when.not_before,
-            request.when.not_after,
-        )
-        slots = _search(client, request, horizon, clinic, now)
+        slots = _search(client, request, _horizon(request.when, now.date(), last_day), clinic, now)
     slots = _closest_first(slots, request.when, clinic)
-    return SearchResult([offer_from_slot(s, clinic) for s in _spread(slots, count)], widened)
+    if latest_first:
+        slots.sort(key=lambda s: local_day(s, clinic), reverse=True)
+    if request.age_unknown:
+        slots.sort(key=lambda s: age_limit(clinic, s.practitioner_id) is not None)
+    offers = [offer_from_slot(s, clinic) for s in _spread(slots, count, clinic)]
+    return SearchResult(offers, widened, last_day if beyond else None)
+
+
+def _latest(
+    client: FhirClient,
+    request: SearchRequest,
+    clinic: ClinicConfig,
+    now: datetime,
+    last_day: date,
+    count: int,
+) -> list[SlotRecord]:
+    """Openings on the last ``count`` days that have any, up to ``last_day``: the latest week
+    with openings first (a backend may not have filled the whole window yet), then a day at a
+    time back from its end (a week's search returns only its earliest slots)."""
+    week_end = last_day
+    while week_end >= now.date():
+        week = _horizon(request.when, week_end - timedelta(days=6), week_end)
+        if _search(client, request, week, clinic, now):
+            break
+        week_end -= timedelta(days=7)
+    found: list[SlotRecord] = []
+    days_with_slots = 0
+    day = week_end
+    while day >= max(now.date(), week_end - timedelta(days=13)) and days_with_slots < count:
+        on_day = _search(client, request, _horizon(request.when, day, day), clinic, now)
+        found.extend(on_day)
+        days_with_slots += bool(on_day)
+        day -= timedelta(days=1)
+    return sorted(found, key=lambda s: s.start)
+
+
+def _horizon(when: When, first: date, last: date) -> When:
+    """The days ``first..last`` at the part of day and times ``when`` asks for."""
+    return When(first, last, when.part_of_day, when.not_before, when.not_after)
 
 
 def _closest_first(slots: list[SlotRecord], when: When, clinic: ClinicConfig) -> list[SlotRecord]:

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.clinic_config import ClinicConfig, load_clinic_config  # noqa: E402
+from actions.plan_names import plain_words  # noqa: E402
 
 HEADER = "# GENERATED from clinic.yml by scripts/sync_clinic.py (make train). Do not edit.\n"
 
@@ -86,8 +87,10 @@ def nlu_document(clinic: ClinicConfig) -> dict:
         practitioners[p.id] = _aliases(names)
     locations = {loc.id: _aliases([loc.name], loc.aliases) for loc in clinic.locations}
     visits = {v.id: _aliases([v.name], v.aliases) for v in clinic.visit_types}
+    # An alias made only of plain words ("medical" for Medi-Cal) would mark "medical records"
+    # as a plan: the action server reads it in insurance questions alone (plan_names).
     plans = {
-        plan.name: _aliases([plan.name], plan.aliases)
+        plan.name: [a for a in _aliases([plan.name], plan.aliases) if not plain_words(a)]
         for plan in clinic.insurance.accepted + clinic.insurance.not_accepted
     }
     nlu: list[dict] = []

@@ -13,6 +13,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity, manage_appointments
+from actions.billing import ValidateBalanceForm
 from actions.booking import (
     DATE_SUGGESTIONS,
     ActionAskSlotChoice,
@@ -401,6 +402,32 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
     [message] = dispatcher.messages
     assert message["response"] == "utter_closed_nearest_slots"
     assert message["reason"] == "We're closed on Sundays"
+
+
+def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
+    clinic = get_clinic()
+    last_day = clinic.now().date() + timedelta(weeks=clinic.scheduling.weeks_ahead)
+    asked = last_day + timedelta(weeks=3)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        f"{asked:%B} {asked.day}",
+        slots={**READY, "offered_slots": None, "date_preference": f"{asked:%B} {asked.day}"},
+        active_loop="booking_form",
+    )
+    [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_latest_slots"
+    assert message["reason"].endswith(
+        f"I can only book up to {last_day:%a %b} {last_day.day} so far"
+    )
+    # The latest days the backend has openings on, not this week's.
+    now = clinic.now()
+    free = identity.scheduling_client().find_free_slots(
+        now, now + timedelta(weeks=clinic.scheduling.weeks_ahead), "patel", "north", limit=1000
+    )
+    open_days = sorted({s.start.astimezone(clinic.tz).date().isoformat() for s in free})
+    assert len(open_days) > len(event["value"])
+    assert [o["start"][:10] for o in event["value"]] == open_days[-len(event["value"]) :]
 
 
 @pytest.mark.parametrize(
@@ -921,6 +948,38 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
     )
     assert [m["response"] for m in said] == ["utter_other_person"]
     assert slots["requested_slot"] == "verify_name"
+
+
+@pytest.mark.parametrize(
+    ("text", "switched", "name"),
+    [
+        # A parent who checked their child's details, asking for their own.
+        ("and what do i owe? im his mom emily johnson", True, None),
+        ("whats my balance", True, None),
+        ("what do I owe? I'm his mom, Emily Johnson 04/12/1988", True, "Emily Johnson"),
+        ("what do I owe? This is Emily Johnson", True, "Emily Johnson"),
+        # Still about the child.
+        ("what does he owe", False, None),
+        ("and Liam's balance?", False, None),
+    ],
+)
+def test_a_parent_asking_for_their_own_bill_is_not_given_the_childs(
+    fhir_env: FhirServer, text: str, switched: bool, name: str | None
+) -> None:
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(ValidateBalanceForm(), text, "billing_balance", liam)
+    if not switched:
+        assert said == [] and "verified" not in slots
+        return
+    assert said[0]["response"] == "utter_other_person"
+    assert said[0]["patient_name"] == "Liam Nguyen"
+    assert slots["verified"] in (False, True) and slots.get("patient_name") != "Liam Nguyen"
+    if name is None:
+        assert slots["verified"] is False and slots["requested_slot"] == "verify_name"
+    elif "04/12/1988" in text:
+        assert slots["verified"] is True and slots["patient_name"] == name  # checked at once
+    else:
+        assert slots["verify_name"] == name and slots["requested_slot"] == "verify_dob"
 
 
 def test_a_parent_of_a_verified_son_asking_for_a_daughter_checks_her(

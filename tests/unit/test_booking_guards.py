@@ -501,3 +501,52 @@ def test_a_child_is_still_booked_with_the_pediatrician(fhir_env: FhirServer) -> 
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
     assert slot.id in [a.slot_id for a in client.upcoming_appointments(pid)]
+
+
+@pytest.mark.parametrize(
+    ("name", "dob", "clinician", "booked_as"),
+    [
+        # A child's "checkup" is a well-child visit (for_children in clinic.yml)...
+        ("Liam Nguyen", "06/05/2017", "okafor", "well_child"),
+        ("Liam Nguyen", "06/05/2017", "any", "well_child"),
+        # ...unless the clinician asked for does not do those.
+        ("Liam Nguyen", "06/05/2017", "patel", "physical"),
+        # An adult's stays an annual physical.
+        ("Aisha Khan", "01/22/1992", "any", "physical"),
+    ],
+)
+def test_a_childs_checkup_is_a_well_child_visit(
+    fhir_env: FhirServer, name: str, dob: str, clinician: str, booked_as: str
+) -> None:
+    client = fhir_env.client()
+    practitioner = "patel" if clinician == "patel" else "okafor"
+    slot = free_slots(client, practitioner=practitioner)[-1]
+    slots = {
+        **flu_shot_with_whoever(slot, client),
+        "visit_type": "physical",
+        "practitioner": clinician,
+    }
+    events, _ = verify_after_pick(name, dob, slots)
+    visit = {e["name"]: e["value"] for e in events}.get("visit_type", "physical")
+    assert visit == booked_as
+
+
+def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServer) -> None:
+    client = fhir_env.client()
+    pid = patient_id(client, "Liam", "Nguyen")
+    slot = free_slots(client, practitioner="okafor", visit_type="vaccination")[-1]
+    child = {
+        **flu_shot_with_whoever(slot, client),
+        "verified": True,
+        "patient_id": pid,
+        "patient_name": "Liam Nguyen",
+        "verify_dob": "2017-06-05",
+    }
+    dispatcher = CollectingDispatcher()
+    ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=child), {})
+    assert dispatcher.messages[0]["summary"].startswith("Liam's vaccination with Dr. James Okafor")
+    # An adult hears "your".
+    adult = {**child, "patient_name": "Aisha Khan", "verify_dob": "1992-01-22"}
+    dispatcher = CollectingDispatcher()
+    ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=adult), {})
+    assert dispatcher.messages[0]["summary"].startswith("your vaccination with")

@@ -113,6 +113,9 @@ def test_widen_keeps_part_of_day() -> None:
         ("14/03/1985", date(1985, 3, 14)),
         ("Maria Santos 3/14/1985", date(1985, 3, 14)),
         ("7/4/20", date(2020, 7, 4)),
+        # in Spanish, as many patients write it
+        ("22 de enero de 1992", date(1992, 1, 22)),
+        ("naci el 30 de septiembre del 1975", date(1975, 9, 30)),
     ],
 )
 def test_birth_dates(text: str, expected: date) -> None:

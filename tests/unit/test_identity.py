@@ -86,6 +86,8 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         ("Mary Ann O\u2019Brien", ("Mary", "Ann O'Brien")),
         ("I\u2019m Mary Ann O\u2019Brien", ("Mary", "Ann O'Brien")),
         ("José Dvořák 1/2/1970", ("José", "Dvořák")),
+        ("soy Aisha Khan", ("Aisha", "Khan")),
+        ("Maria de la Cruz", ("Maria", "de la Cruz")),
     ],
 )
 def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
@@ -406,3 +408,57 @@ def test_the_first_run_is_told_apart_as_rasa_calls_it() -> None:
     later = make_tracker("07/19/1964", intent="inform", active_loop="check_form",
                          slots={"requested_slot": "verify_dob"}, events=tracker.events)
     assert not form.starting(later)
+
+
+def introduced_first(intent: str, between: list[dict[str, Any]] | None = None) -> list[dict]:
+    """The patient said only who they are, and the bot asked what they need."""
+    text = f"Hi, this is Mary Ann O'Brien, {MARY_DOB}"
+    return [
+        {"event": "action", "name": "action_listen"},
+        {
+            "event": "user",
+            "text": text,
+            "parse_data": {"text": text, "intent": {"name": intent}, "entities": []},
+        },
+        *(between or []),
+        {"event": "action", "name": "utter_how_can_help"},
+        {"event": "bot", "text": "What can I help you with?"},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+@pytest.mark.parametrize("request_text", ["when is my appointment?", "/check_appointment"])
+def test_who_the_patient_said_they_are_just_before_is_not_asked_again(
+    fhir_env: FhirServer, request_text: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        request_text, intent="check_appointment", events=introduced_first("inform")
+    )
+    slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
+    assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
+    assert responses(dispatcher) == ["utter_verified"]
+
+
+@pytest.mark.parametrize(
+    ("intent", "between", "text"),
+    [
+        ("billing_dispute", [], "when is my appointment?"),  # that message asked something
+        ("inform", [{"event": "session_started"}], "when is my appointment?"),  # a new session
+        ("inform", [], "when is my son's appointment?"),  # about someone else
+    ],
+)
+def test_an_earlier_introduction_counts_only_right_before(
+    fhir_env: FhirServer, intent: str, between: list[dict[str, Any]], text: str
+) -> None:
+    tracker = make_tracker(
+        text, intent="check_appointment", events=introduced_first(intent, between)
+    )
+    events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
+
+
+@pytest.mark.parametrize("text", ["22 de enero 1992", "his mom", "my son Liam"])
+def test_not_a_name(text: str) -> None:
+    # "22 de enero 1992" answered the name question and was taken as the name: a failed check.
+    assert parse_full_name(text) is None

@@ -59,6 +59,9 @@ def test_the_whole_name_around_a_tag(text: str, part: str, name: str) -> None:
         ("United Health Care", "UnitedHealthcare", True),  # ...or apart
         ("Medi care", "Medicare", True),  # a one-word name written apart
         ("Kaiser HMO", "Kaiser Permanente", False),
+        ("blu cross", "Blue Cross Blue Shield", True),  # a letter short
+        ("untied healthcare", "UnitedHealthcare", True),  # two letters swapped
+        ("medical", "Medi-Cal", True),  # an alias listed in clinic.yml, word for word
     ],
 )
 def test_known_plans_by_any_of_their_names(name: str, plan: str, accepted: bool) -> None:
@@ -152,6 +155,8 @@ def test_an_unrelated_name_has_no_family(name: str) -> None:
         ("do you take united", [], "united", "UnitedHealthcare"),
         ("is my BCBS plan in network", [], "BCBS", "Blue Cross Blue Shield"),
         ("do you take Kaiser", [("Kaiser",)], "Kaiser", "Kaiser Permanente"),
+        ("aceptan medical?", [], "medical", "Medi-Cal"),
+        ("is Medical accepted", [], "Medical", "Medi-Cal"),
     ],
 )
 def test_plan_in_a_question(
@@ -187,6 +192,9 @@ def test_a_short_answer_to_which_plan_is_the_name(answer: str, said: str) -> Non
         "do you accept HMO insurance",
         "I don't have insurance, can I still be seen",
         "is a pap smear covered by my insurance",
+        # "medical" is Medi-Cal's alias, but "medical insurance" says what kind, not which
+        "do you accept medical insurance?",
+        "medical coverage accepted?",
     ],
 )
 def test_no_plan_named(text: str) -> None:

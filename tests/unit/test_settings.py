@@ -40,6 +40,8 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
          "practitioners[0].schedule: 'uptown' is not a location id"),
         (lambda c: c["practitioners"][0].__setitem__("specialty", "surgery"),
          "practitioners[0].specialty: 'surgery' is not one of specialties"),
+        (lambda c: c["visit_types"][0].__setitem__("for_children", "kids_physical"),
+         "visit_types[0].for_children: 'kids_physical' is not a visit type id"),
         (lambda c: c["locations"][0].pop("phone"), "locations[0].phone: field required"),
         (lambda c: c["locations"][0]["hours"].pop("sun"), "missing day(s) ['sun']"),
         (lambda c: c["locations"].append(dict(c["locations"][0])),

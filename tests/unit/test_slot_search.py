@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -99,3 +99,70 @@ def test_the_time_asked_for_is_offered_when_free() -> None:
     result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
     times = [o["start"][11:16] for o in result.offers]
     assert "15:30" in times and times == sorted(times)
+
+
+class DailySlots:
+    """A scheduling client with free slots every 20 minutes from 8:00 to 17:40 (past 16:00 in
+    California is the next day in UTC) with Dr. Patel on every open day of ``days`` from
+    ``first``; it honours the searched window and returns the earliest ``limit`` slots, as a
+    FHIR server does."""
+
+    def __init__(self, first: date, days: int) -> None:
+        self.slots = []
+        for i in range(days):
+            day = first + timedelta(days=i)
+            if day.weekday() == 6 or CLINIC.holiday(day):
+                continue
+            for n in range(30):
+                start = datetime.combine(day, time(8), CLINIC.tz) + timedelta(minutes=20 * n)
+                start = start.astimezone(timezone.utc)  # as FHIR servers often write them
+                self.slots.append(
+                    SlotRecord(f"s{i}-{n}", start, start + timedelta(minutes=20), "patel",
+                               "downtown", "Dr. Priya Patel", "Downtown Clinic", [], "1")
+                )
+
+    def find_free_slots(
+        self, start: datetime, end: datetime, limit: int = 20, **_: object
+    ) -> list[SlotRecord]:
+        return [s for s in self.slots if start <= s.start < end][:limit]
+
+    def days(self) -> list[date]:
+        return sorted({s.start.astimezone(CLINIC.tz).date() for s in self.slots})
+
+
+def test_a_day_beyond_the_booking_window_gets_the_latest_openings() -> None:
+    # "book me on MLK day" two months out was offered the first openings of this week.
+    holiday = CLOSED_HOLIDAY.date
+    weeks = CLINIC.scheduling.weeks_ahead
+    now = datetime.combine(holiday - timedelta(weeks=weeks + 2), time(9), CLINIC.tz)
+    last_day = now.date() + timedelta(weeks=weeks)
+    client = DailySlots(now.date(), weeks * 7 + 1)
+    request = SearchRequest("sick", None, None, on(holiday))
+    result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
+    assert result.widened and result.last_bookable == last_day
+    days = [date.fromisoformat(o["start"][:10]) for o in result.offers]
+    open_days = [d for d in client.days() if d <= last_day]
+    assert days == open_days[-CLINIC.scheduling.offer_count :]
+    # Each day's first opening, as for any other day (a day is the clinic's, not UTC's).
+    assert {o["start"][11:16] for o in result.offers} == {"08:00"}
+    # Within the window, the nearest days still come first, and nothing is said of a limit.
+    soon = now.date() + timedelta(days=10)
+    result = find_offers(client, SearchRequest("sick", None, None, on(soon)), CLINIC, now)  # type: ignore[arg-type]
+    assert result.last_bookable is None
+    assert min(date.fromisoformat(o["start"][:10]) for o in result.offers) >= soon - timedelta(3)
+
+
+def test_before_the_age_is_known_clinicians_for_all_ages_come_first() -> None:
+    # "a physical, anyone, next week" was offered three 8:00 times with the pediatrician (first
+    # by name at the same time), and an adult was refused each once identified.
+    day = weekday_after(BASE, 0)
+    now = datetime.combine(day - timedelta(days=3), time(9), CLINIC.tz)
+    client = FreeSlots(day, [("08:00", "okafor"), ("08:00", "patel"), ("09:00", "okafor")])
+    when = on(day)
+    unknown = SearchRequest("physical", None, None, when, age_unknown=True)
+    offers = find_offers(client, unknown, CLINIC, now).offers  # type: ignore[arg-type]
+    assert offers[0]["practitioner"] == "patel"
+    # For a child (age known), the times are simply in order.
+    child = SearchRequest("physical", None, None, when)
+    offers = find_offers(client, child, CLINIC, now).offers  # type: ignore[arg-type]
+    assert offers[0]["practitioner"] == "okafor"
