@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -31,7 +31,13 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label, parse_when
+from actions.dates import (
+    day_label,
+    only_time_of_day,
+    parse_when,
+    with_new_time,
+    without_birth_dates,
+)
 from actions.directions import named_day
 from actions.formatting import (
     address_line,
@@ -126,13 +132,57 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
     return locations
 
 
+# Asking for other times, not picking one of those shown ("anything after 3?").
+NOT_A_PICK = re.compile(
+    r"\b(after|before|later|earlier|anything|other|instead|else|different|available|"
+    r"openings?|do you have|how about|what about)\b",
+    re.IGNORECASE,
+)
+WEEKDAY_WORDS = {
+    "mon": 0, "monday": 0, "tue": 1, "tues": 1, "tuesday": 1, "wed": 2, "weds": 2,
+    "wednesday": 2, "thu": 3, "thur": 3, "thurs": 3, "thursday": 3, "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5, "sun": 6, "sunday": 6,
+}
+
+
+def picked_offer(
+    text: str, entities: list[dict[str, Any]], offers: list[dict[str, Any]], clinic: ClinicConfig
+) -> str | None:
+    """The id of the offered slot the patient picked: a button, "2", "the 9:30", or the day of
+    one shown ("tuesday", "tues 7:30 works": the Tuesday in the list, not this week's)."""
+    ids = [o["id"] for o in offers]
+    for entity in entities:
+        if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
+            return str(entity["value"])
+    if not text or is_button_payload(text) or not offers:
+        return None
+    labels = [offer_label(o, clinic) for o in offers]
+    index = parse_choice(text, labels)
+    if index is None:
+        days = {WEEKDAY_WORDS[w] for w in normalise(text).split() if w in WEEKDAY_WORDS}
+        on_day = [
+            i
+            for i, o in enumerate(offers)
+            if len(days) == 1
+            and datetime.fromisoformat(o["start"]).astimezone(clinic.tz).weekday() in days
+        ]
+        if len(on_day) == 1 and not re.search(r"\d", text):
+            index = on_day[0]
+        elif on_day:
+            within = parse_choice(text, [labels[i] for i in on_day])
+            index = on_day[within] if within is not None else None
+    return ids[index] if index is not None else None
+
+
 def read_search_details(
     text: str,
     entities: list[dict[str, Any]],
     clinic: ClinicConfig,
     requested: str | None,
+    previous_when: str | None = None,
 ) -> dict[str, Any]:
-    """Visit type, practitioner, location and date named anywhere in one message."""
+    """Visit type, practitioner, location and date named anywhere in one message; a time of
+    day alone ("anything after 3?") is about the days of ``previous_when``."""
     updates: dict[str, Any] = {}
     visit = find_visit_type(text, clinic)
     if visit:
@@ -168,6 +218,7 @@ def read_search_details(
         text = without_anyone(text)
         date_entities = []
     now = clinic.now()
+    text = without_birth_dates(text, now.date())
     day = named_day(text, clinic, now.date()) if text else None
     if day is not None and not RELATIVE_TO_A_DAY.search(text):
         # "christmas eve morning", "the day after christmas": that date, said as a date the
@@ -177,6 +228,8 @@ def read_search_details(
         text = f"{day:%B} {day.day} {rest}"
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
+        if previous_when and only_time_of_day(text, now):
+            updates["date_preference"] = with_new_time(previous_when, text)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
     elif requested == "date_preference" and text:
@@ -317,8 +370,19 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     updates["visit_type"] = clinic.new_patient_visit().id  # type: ignore[union-attr]
 
         found = read_search_details(
-            "" if is_button_payload(text) else text, entities, clinic, requested
+            "" if is_button_payload(text) else text,
+            entities,
+            clinic,
+            requested,
+            slots.get("date_preference"),
         )
+        if (
+            requested == "slot_choice"
+            and set(found) <= {"date_preference"}
+            and not NOT_A_PICK.search(text)
+            and picked_offer(text, entities, slots.get("offered_slots") or [], clinic)
+        ):
+            found.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
         if updates.get("patient_status") == "new" or is_new:
             found.pop("visit_type", None)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
@@ -349,7 +413,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             updates["location"] = "any"
 
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
-            choice = self._read_choice(tracker, slots)
+            choice = picked_offer(text, entities, slots.get("offered_slots") or [], clinic)
             if choice:
                 updates["slot_choice"] = choice
             elif intent == "deny":
@@ -401,15 +465,6 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             )
             return {"visit_type": None}
         return {}
-
-    def _read_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
-        offers = slots.get("offered_slots") or []
-        ids = [o["id"] for o in offers]
-        for entity in (tracker.latest_message or {}).get("entities") or []:
-            if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
-                return str(entity["value"])
-        index = parse_choice(latest_text(tracker), [offer_label(o, self.clinic) for o in offers])
-        return ids[index] if index is not None else None
 
     @staticmethod
     def _drop_inconsistent(

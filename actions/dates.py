@@ -388,7 +388,13 @@ def parse_when(text: str, now: datetime) -> When | None:
         return window(target, target + timedelta(days=4))
 
     match = re.search(rf"\b(this|next|coming|on)?\s*{_WEEKDAY}\b", cleaned)
-    if match and not re.search(
+    ordinal = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", cleaned)
+    if match and ordinal and not re.search(r"\d{1,2}/\d{1,2}", cleaned):
+        # "friday the 18th": the 18th that is a Friday (the date decides, not "this Friday").
+        day = _weekday_and_ordinal(today, WEEKDAY_NUMBERS[match.group(2)], int(ordinal.group(1)))
+        if day:
+            return window(day, exact=True)
+    if match and not ordinal and not re.search(
         r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d", cleaned
     ):
         which, name = match.group(1), match.group(2)
@@ -419,6 +425,16 @@ def parse_when(text: str, now: datetime) -> When | None:
         # "mornings are best": any day soon, that part of the day.
         return window(today, today + timedelta(days=SOON_DAYS))
     return None
+
+
+def _weekday_and_ordinal(today: date, weekday: int, number: int) -> date | None:
+    """The next date that is both the ``number``th and a ``weekday`` (this month's or the
+    next); else the next ``number``th: patients are surer of the date than of its weekday."""
+    if not 1 <= number <= 31:
+        return None
+    first = _ordinal_day(today, number)
+    following = _ordinal_day(first + timedelta(days=1), number) if first else None
+    return next((d for d in (first, following) if d and d.weekday() == weekday), first)
 
 
 def _dateparser_date(cleaned: str, now: datetime) -> date | None:
@@ -465,6 +481,47 @@ def _not_a_year_late(parsed: date, today: date, cleaned: str) -> date:
     if same_day and parsed.year == today.year + 1 and not re.search(r"\b\d{4}\b", cleaned):
         return today
     return parsed
+
+
+# Times of day without a day: "after 3", "at 8", "7:30", "8 am", "3:30 or later".
+CLOCK_PHRASE = re.compile(
+    r"\b(?:after|before|by|at|around)\s+\d{1,2}(?::\d{2})?\s*(?:am|pm)?\b"
+    r"|\b\d{1,2}:\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b"
+    r"|\bor\s+(?:later|after|earlier|before|sooner)\b|\bnoon\b"
+)
+
+
+def _without_times(cleaned: str) -> str:
+    rest = CLOCK_PHRASE.sub(" ", cleaned)
+    for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    return rest
+
+
+def only_time_of_day(text: str, now: datetime) -> bool:
+    """Whether ``text`` asks for a time of day and no day ("anything after 3?", "8 am",
+    "mornings"): said about the days already being looked at."""
+    cleaned = _clean(text)
+    return parse_when(cleaned, now) is not None and parse_when(_without_times(cleaned), now) is None
+
+
+def with_new_time(previous: str, text: str) -> str:
+    """The days of ``previous`` at the time of day of ``text``: "thursday" + "after 3"."""
+    return f"{_without_times(_clean(previous))} {text}"
+
+
+NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
+
+
+def without_birth_dates(text: str, today: date) -> str:
+    """``text`` without dates of a past year ("aisha khan 1/22/92"): a date of birth given with
+    the request is not when to come."""
+
+    def drop(match: re.Match[str]) -> str:
+        born = parse_birth_date(match.group(0), today)
+        return " " if born is not None and born.year < today.year else match.group(0)
+
+    return NUMERIC_DATE_WITH_YEAR.sub(drop, text)
 
 
 SPANISH_MONTHS = {

@@ -83,21 +83,25 @@ WHY_OR_NO = re.compile(
 INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
 NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
+MAX_INTRODUCTION_MESSAGES = 3
 
 
 def introduction_before(events: list[dict[str, Any]]) -> str:
-    """The patient's previous message when it only said who they are ("Hi, this is Carlos
-    Rivera, 9/30/1975") and the bot has only answered it since; else ""."""
+    """The patient's messages just before the latest one that only said who they are ("Hi,
+    this is Carlos Rivera, 9/30/1975", or the name and the date in two messages), when the bot
+    has only answered them since; else ""."""
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return ""
-    before, latest = users[-2], users[-1]
-    intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
-    if intent not in INTRODUCTIONS or any(
-        e.get("event") in NEW_CONTEXT for e in events[before:latest]
-    ):
-        return ""
-    return str(events[before].get("text") or "")
+    texts: list[str] = []
+    for before, after in zip(reversed(users[:-1]), reversed(users[1:]), strict=True):
+        intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in INTRODUCTIONS or any(
+            e.get("event") in NEW_CONTEXT for e in events[before:after]
+        ):
+            break
+        texts.insert(0, str(events[before].get("text") or ""))
+        if len(texts) == MAX_INTRODUCTION_MESSAGES:
+            break
+    return " ".join(texts)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,19 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import SEARCH_SLOTS, offer_others, read_search_details
+from actions.booking import (
+    NOT_A_PICK,
+    SEARCH_SLOTS,
+    offer_others,
+    picked_offer,
+    read_search_details,
+)
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.directions import holiday_named
-from actions.formatting import appointment_sentence, day_and_time, offer_label, visit_name
+from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import (
     PatientForm,
     is_button_payload,
@@ -342,28 +348,26 @@ class ValidateRescheduleForm(ManageForm):
         intent, _ = latest_intent(tracker)
         entities = (tracker.latest_message or {}).get("entities") or []
         updates = read_search_details(
-            "" if is_button_payload(text) else text, entities, clinic, requested
+            "" if is_button_payload(text) else text,
+            entities,
+            clinic,
+            requested,
+            slots.get("date_preference"),
         )
         updates.pop("visit_type", None)  # the visit stays what it was
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
+        offers = slots.get("offered_slots") or []
+        picked = (
+            picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
+        )
+        if picked and set(updates) <= {"date_preference"} and not NOT_A_PICK.search(text):
+            updates.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
         if any(k in updates for k in SEARCH_SLOTS):
             updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
             return updates
         if requested == "slot_choice":
-            offers = slots.get("offered_slots") or []
-            ids = [o["id"] for o in offers]
-            picked = next(
-                (
-                    e["value"]
-                    for e in entities
-                    if e.get("entity") == "slot_choice" and e.get("value") in ids
-                ),
-                None,
-            )
-            if picked is None:
-                index = parse_choice(text, [offer_label(o, clinic) for o in offers])
-                picked = ids[index] if index is not None else None
             if picked is not None:
+                ids = [o["id"] for o in offers]
                 return self._guard(dispatcher, slots, offers[ids.index(picked)])
             if intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")

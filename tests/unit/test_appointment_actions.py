@@ -1048,3 +1048,52 @@ def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
     slots, said = start_form(ValidateCheckForm(), "when is my next appointment",
                              "check_appointment", emily)
     assert (slots, said) == ({"requested_slot": None}, [])
+
+
+SHOWN = [
+    {"id": "mon", "start": "2026-12-07T08:00:00-08:00", "practitioner": "lee", "location": "north"},
+    {"id": "tue", "start": "2026-12-08T07:30:00-08:00", "practitioner": "lee", "location": "north"},
+    {"id": "wed", "start": "2026-12-09T08:00:00-08:00", "practitioner": "lee", "location": "north"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        # The day of one shown is that one, not this week's Tuesday (was a new search).
+        ("tuesday", "tue"),
+        ("tues 7:30 works", "tue"),
+        ("wednesday at 8 is good", "wed"),
+        ("the 7:30", "tue"),
+        # Asking for other times is a new search.
+        ("anything tuesday afternoon instead?", None),
+        ("tuesday at 9", None),  # no such time shown
+    ],
+)
+def test_a_time_shown_is_picked_by_its_day_or_time(text: str, picked: str | None) -> None:
+    slots = {**READY, "offered_slots": SHOWN, "requested_slot": "slot_choice"}
+    events, _ = run_booking(text, slots=slots)
+    found = slots_of(events)
+    assert found.get("slot_choice") == picked
+    if picked:
+        assert "date_preference" not in found
+    else:
+        assert found["date_preference"]
+
+
+def test_a_time_of_day_alone_keeps_the_days_asked_for() -> None:
+    # "anything after 3?" about Thursday's openings searched the next two weeks.
+    slots = {**READY, "date_preference": "thursday afternoon", "offered_slots": SHOWN,
+             "requested_slot": "slot_choice"}
+    events, _ = run_booking("anything after 3?", slots=slots)
+    when = parse_when(slots_of(events)["date_preference"], get_clinic().now())
+    assert when is not None and when.start == when.end and when.start.weekday() == 3
+    assert when.not_before is not None and when.not_before.hour == 15
+
+
+def test_a_birth_date_with_the_request_is_not_when_to_come() -> None:
+    found = read_search_details(
+        "need to resched my womens health appt w dr gonzalez, aisha khan 1/22/92",
+        [], get_clinic(), None,
+    )
+    assert "date_preference" not in found and found["practitioner"] == "gonzalez"

@@ -49,6 +49,11 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("mornings are best", date(2026, 11, 24), date(2026, 12, 8), "morning"),
         ("a physical with Dr. Patel next Tuesday morning at the north office",
          date(2026, 12, 1), date(2026, 12, 1), "morning"),
+        # A weekday with a date: the date (was this week's Friday, Dec 4 instead of Dec 18).
+        ("friday the 18th", date(2026, 12, 18), date(2026, 12, 18), None),
+        ("tuesday the 8th at 3:30", date(2026, 12, 8), date(2026, 12, 8), None),
+        ("tues 5th", date(2027, 1, 5), date(2027, 1, 5), None),  # December's 5th is a Saturday
+        ("friday the 19th", date(2026, 12, 19), date(2026, 12, 19), None),  # no such Friday soon
     ],
 )
 def test_parse_when(text: str, start: date, end: date, part: str | None) -> None:

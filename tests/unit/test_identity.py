@@ -462,3 +462,21 @@ def test_an_earlier_introduction_counts_only_right_before(
 def test_not_a_name(text: str) -> None:
     # "22 de enero 1992" answered the name question and was taken as the name: a failed check.
     assert parse_full_name(text) is None
+
+
+def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
+    fhir_env: FhirServer,
+) -> None:
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
+    for text in ("Mary Ann O'Brien", MARY_DOB):
+        events += [
+            {"event": "user", "text": text,
+             "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []}},
+            {"event": "action", "name": "utter_how_can_help"},
+            {"event": "bot", "text": "What can I help you with?"},
+            {"event": "action", "name": "action_listen"},
+        ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("when is my appointment", intent="check_appointment", events=events)
+    slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
+    assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
