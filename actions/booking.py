@@ -132,6 +132,11 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
     return locations
 
 
+INSURANCE_TALK = re.compile(
+    r"\b(insurance|insured|plan|coverage|covered|cover|in[- ]network|copay|co-pay|accept|"
+    r"take|i have|i'm on|im on|through)\b",
+    re.IGNORECASE,
+)
 # Asking for other times, not picking one of those shown ("anything after 3?").
 NOT_A_PICK = re.compile(
     r"\b(after|before|later|earlier|anything|other|instead|else|different|available|"
@@ -359,7 +364,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if requested is None and intent == "book_appointment" and not is_button_payload(text):
             # "I'd like a check-up, I have Kaiser": answer the insurance half before booking.
             named = plan_in_message(text, entities, clinic)
-            if named is not None:
+            # An unknown name is a plan only when the patient talks of insurance: "a physical on
+            # martin luther king day" is not one.
+            if named is not None and (named.plan or named.family or INSURANCE_TALK.search(text)):
                 answer_plan(dispatcher, named, clinic)
 
         if requested == "patient_status" or (not slots.get("patient_status") and text):

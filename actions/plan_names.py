@@ -43,6 +43,10 @@ BOUNDARY_WORDS = frozenset(
     bill bills billed billing charge charged pay paid says said say one ones called named
     questions problem problems seen see checkup appt book make
     file record records account list self cash aceptan acepta aceptar tengo tienen seguro
+    because cause cuz since while until never ever been always already really only actually
+    think thought guess wanted want wants need needs like would love hoping hope switched
+    acceptan aceptar mi mis su esposo esposa hijo hija tiene y o no habla hablo ingles espanol
+    el ella ellos ustedes usted que si por favor
     """.split()
 )
 
@@ -294,6 +298,14 @@ CUES_BEFORE = frozenset(
 CUES_AFTER = frozenset("accepted taken covered ok okay".split())
 
 
+# A sentence about insurance, in a message of several: only there do cue words name a plan.
+ABOUT_INSURANCE = re.compile(
+    r"\b(insurance|insurer|plan|plans|coverage|covered|cover|network|card|take|takes|accept|"
+    r"accepts|accepted|seguro|aceptan|acepta)\b",
+    re.IGNORECASE,
+)
+
+
 def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     """Plan names a question about insurance gives by its wording, when the NLU tagged none."""
     runs: list[tuple[int, int]] = []
@@ -309,8 +321,12 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
             j += 1
         runs.append((i, j))
         i = j + 1
+    sentences = [m.span() for m in re.finditer(r"[^.?!;\n]+", text)]
     names = []
     for first, last in runs:
+        sentence = next((text[a:b] for a, b in sentences if a <= tokens[first][0] < b), text)
+        if len(sentences) > 1 and not ABOUT_INSURANCE.search(sentence):
+            continue  # "... also where is the clinic? I think it's on J street"
         before = normalise(tokens[first - 1][2]) if first > 0 else ""
         after = normalise(tokens[last + 1][2]) if last + 1 < len(tokens) else ""
         gap_after = (

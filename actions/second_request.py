@@ -48,7 +48,9 @@ QUESTION_WORDS = {
         re.IGNORECASE,
     ),
     "directions": re.compile(
-        r"\b(where is|where's|wheres|address|directions|how do i get)\b", re.IGNORECASE
+        r"\b(where is|where's|wheres|address|directions|how do i get|where (the|your) "
+        r"(clinic|office|offices) (is|are)|where (you|u) are|where are (you|u))\b",
+        re.IGNORECASE,
     ),
     "billing_insurance": re.compile(
         r"\b(insurance|(do|does|will) (you|u|ya) (take|accept)|(you|u) take|accepted)\b",

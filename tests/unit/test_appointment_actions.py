@@ -94,6 +94,16 @@ def test_a_plan_named_when_asking_to_book_is_answered_first(
     assert SlotSet("requested_slot", "patient_status") in events  # and the booking goes on
 
 
+def test_a_day_tagged_as_a_plan_is_no_plan() -> None:
+    # The model once tagged "martin luther king day" as insurance: "I don't see martin luther
+    # king day on my list" before the booking question.
+    text = "i want to book a physical on martin luther king day"
+    tag = {"entity": "insurance", "value": "martin luther king day", "start": 26, "end": 48}
+    events, dispatcher = run_booking(text, intent="book_appointment", entities=[tag])
+    assert dispatcher.messages == []
+    assert SlotSet("requested_slot", "patient_status") in events
+
+
 def test_a_plan_is_answered_only_when_the_booking_starts() -> None:
     _, dispatcher = run_booking(
         "I have Kaiser", intent="book_appointment", slots={"requested_slot": "visit_type"}

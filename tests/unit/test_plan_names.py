@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from actions.plan_names import identify, name_around, plan_in_message
+from actions.plan_names import identify, name_around, plan_in_message, plans_in_message
 from actions.settings import get_clinic
 
 CLINIC = get_clinic()
@@ -232,3 +232,20 @@ def test_the_wording_names_a_plan_the_model_did_not_tag(text: str, said: str) ->
 @pytest.mark.parametrize("text", ["is it in network", "would that be accepted"])
 def test_pronouns_are_no_plan(text: str) -> None:
     assert plan_in_message(text, [], CLINIC, about_insurance=True) is None
+
+
+def test_only_the_insurance_part_of_a_long_message_names_plans() -> None:
+    # Was: "...whether that includes Blue Sheild because", "I don't see never on my list", "I
+    # don't see J street on my list".
+    text = (
+        "Hi, do you guys take Blue Sheild because I just switched jobs and I have never been "
+        "there. also I wanted to know where the clinic is, I think it's on J street?"
+    )
+    named = plans_in_message(text, [], CLINIC)
+    assert [(n.said, n.plan.name if n.plan else None) for n in named] == [
+        ("Blue Sheild", "Blue Cross Blue Shield")
+    ]
+    # Spanish around the name is not part of it.
+    text = "acceptan medical? mi esposo tiene medi-cal y no habla ingles"
+    named = plans_in_message(text, [], CLINIC)
+    assert [n.plan.name if n.plan else n.said for n in named] == ["Medi-Cal"]

@@ -46,6 +46,8 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
          {"intent": "billing_insurance", "text": "do u take aetna"}),
         ("how do i pay and where do i park at north office", "parking",
          {"intent": "billing_pay", "text": "how do i pay"}),
+        ("do you take Blue Shield? also I wanted to know where the clinic is", "billing_insurance",
+         {"intent": "directions", "text": "I wanted to know where the clinic is"}),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
