@@ -44,7 +44,15 @@ from actions.formatting import (
     appointment_sentence,
     offer_label,
 )
-from actions.forms import PatientForm, is_button_payload, latest_intent, latest_text, yes_or_no
+from actions.forms import (
+    NEVER_MIND,
+    PatientForm,
+    is_button_payload,
+    latest_intent,
+    latest_text,
+    safety_flagged,
+    yes_or_no,
+)
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, patient_age, scheduling_client, whose
 from actions.matching import (
@@ -79,6 +87,13 @@ SYMPTOM = re.compile(
     r"sprain(ed)?|twisted|rash|fever|cough(ing)?|sick|ill|unwell|infection|itch(y|ing)?|"
     r"vomit(ing)?|throwing up|diarrh?ea|dizzy|headaches?|migraines?|lump|bump|bitten|bite|"
     r"burn(ed|t)?|cold|flu|not feeling (well|good|great)|feel(ing)? (bad|awful|terrible))\b",
+    re.IGNORECASE,
+)
+# A question for a nurse, not a description of what the visit is for.
+ADVICE_QUESTION = re.compile(
+    r"\b(should (i|he|she|we)|can (i|he|she|we) (take|give|use)|is it (ok|okay|safe|normal|bad)|"
+    r"what (should|can|do) (i|we)|how (much|many|often)|do (i|we) need to|give (him|her|them)|"
+    r"take (tylenol|advil|ibuprofen|motrin)|dose|dosage)\b",
     re.IGNORECASE,
 )
 UNSURE = re.compile(
@@ -278,6 +293,20 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             intents = intents - {"reschedule_appointment"}
         return intents
 
+    def should_let_through(self, tracker: Tracker) -> bool:
+        # "what kind of visit?" - "i just have a bad cough, whatever type that is": the answer
+        # (a sick visit), not a question for the nurses (which paused the chat mid-booking).
+        text = latest_text(tracker)
+        if (
+            tracker.get_slot("requested_slot") == "visit_type"
+            and latest_intent(tracker)[0] == "medical_advice"
+            and not safety_flagged(tracker)
+            and SYMPTOM.search(text)
+            and not ADVICE_QUESTION.search(text)
+        ):
+            return False
+        return super().should_let_through(tracker)
+
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         if slots.get("escalation_reason") or slots.get("backend_error"):
             return None
@@ -440,6 +469,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                         existing=visits_phrase(duplicates, clinic),
                     )
                     updates["booking_confirmed"] = False
+                elif NEVER_MIND.search(text):
+                    dispatcher.utter_message(response="utter_stopped")
+                    updates["booking_confirmed"] = False  # nothing to book
                 else:
                     dispatcher.utter_message(response="utter_booking_not_confirmed")
                     updates.update({"slot_choice": None, "booking_confirmed": None})

@@ -336,7 +336,16 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
         loc = find_location(text, clinic)
         if loc is not None:
             found.append(loc)
+    last = str(tracker.get_slot("info_location") or "")
+    if not found and last and OTHER_OFFICE.search(normalise(text)):
+        # "what about the other office?" after an answer about one of them
+        found = [loc for loc in clinic.locations if loc.id != last]
     return found
+
+
+OTHER_OFFICE = re.compile(
+    r"\b(the |your |ur )?other (office|offices|location|locations|clinic|one|place|site|branch)\b"
+)
 
 
 EVERY_OFFICE = re.compile(

@@ -15,6 +15,7 @@ from actions.handoff import escalate
 from actions.second_request import (
     CLEAR,
     replayed,
+    request_in,
     start_second_request,
     take_second_request,
 )
@@ -232,3 +233,26 @@ class ActionAnswerNo(Action):
         done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
         dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
         return CLEAR if tracker.get_slot("pending_request") else []
+
+
+class ActionDetailsGiven(Action):
+    """Details (a name, a birth date, a day) with no question asked. When the same message
+    asks for something in words the model read past ("Hi, Emily Johnson, 04/12/1988. I'd like
+    to book a physical on january 5th"), that request starts in the patient's words; otherwise
+    the patient is asked what they need (a name and birth date are used by the next request:
+    ``identity.introduction_before``)."""
+
+    def name(self) -> str:
+        return "action_details_given"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        latest = last_event(list(tracker.events), "user")
+        text = str(latest.get("text") or "")
+        intent = request_in(text)
+        if intent is not None:
+            entities = (tracker.latest_message or {}).get("entities") or []
+            return replayed(text, intent, latest, entities)
+        dispatcher.utter_message(response="utter_how_can_help")
+        return []

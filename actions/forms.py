@@ -154,6 +154,13 @@ KEEP_IT = re.compile(
 )
 
 
+# "no, never mind", "nah forget it": the patient drops the whole task, not just this time.
+NEVER_MIND = re.compile(
+    r"\b(never ?mind|nvm|forget (it|about it|that)|don'?t bother|not anymore)\b(?!,? keep)",
+    re.IGNORECASE,
+)
+
+
 def yes_or_no(tracker: Tracker) -> bool | None:
     """The patient's answer to a yes/no question: True, False, or None if it is neither."""
     text = latest_text(tracker)

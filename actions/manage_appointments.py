@@ -31,6 +31,7 @@ from actions.dates import parse_when
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import (
+    NEVER_MIND,
     PatientForm,
     is_button_payload,
     last_event,
@@ -314,7 +315,8 @@ class ValidateRescheduleForm(ManageForm):
         for slot in ("date_preference", "slot_choice"):
             if not slots.get(slot):
                 return slot
-        return None if slots.get("booking_confirmed") is True else "booking_confirmed"
+        # False: "no, never mind" - the form ends and nothing moves.
+        return None if slots.get("booking_confirmed") in (True, False) else "booking_confirmed"
 
     def described(self, tracker: Tracker) -> str:
         # "I need to move my Monday physical to Friday": the appointment is what comes after
@@ -376,8 +378,10 @@ class ValidateRescheduleForm(ManageForm):
             answer = yes_or_no(tracker)
             if answer is True:
                 return {"booking_confirmed": True}
+            if answer is False and NEVER_MIND.search(text):
+                return {"booking_confirmed": False}  # the reschedule action says it stopped
             if answer is False:
-                dispatcher.utter_message(response="utter_booking_not_confirmed")
+                dispatcher.utter_message(response="utter_reschedule_not_confirmed")
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}
 

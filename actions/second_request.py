@@ -36,7 +36,9 @@ TASK_WORDS = {
         r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b", re.IGNORECASE
     ),
     "billing_balance": re.compile(
-        r"\b(what do i owe|how much do i owe|what i owe|my balance)\b", re.IGNORECASE
+        r"\b(what do i owe|how much do i owe|what i owe|my balance|do i owe|owe anything|"
+        r"how much is my bill|amount due)\b",
+        re.IGNORECASE,
     ),
 }
 # Quick questions: answered at once after the first request, without asking.
@@ -76,6 +78,17 @@ MAX_REQUEST_CHARS = 160
 # The opening of the question; a typed "yes" right after it takes the request.
 OPENING = "You also asked:"
 CLEAR = [SlotSet("pending_request", None)]
+
+
+def request_in(text: str) -> str | None:
+    """The first request a message words as one of ours (in the order written), if any."""
+    if not text or text.startswith("/"):
+        return None
+    for clause in CLAUSE_BREAK.split(text):
+        for intent, pattern in REQUEST_WORDS.items():
+            if clause and pattern.search(clause):
+                return intent
+    return None
 
 
 def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:

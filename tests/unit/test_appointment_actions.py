@@ -913,6 +913,45 @@ def test_yes_move_it_answers_the_move_question() -> None:
     assert slots_of(events)["booking_confirmed"] is True
 
 
+MOVING = {
+    "verified": True,
+    "patient_id": "p1",
+    "my_appointments": CHOICES,
+    "appointment_choice": "a",
+    "date_preference": "next week",
+    "offered_slots": [{"id": "s1", "start": "2026-12-09T10:00:00-08:00"}],
+    "slot_choice": "s1",
+    "requested_slot": "booking_confirmed",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "said", "confirmed"),
+    [
+        # "no, never mind" drops the task (was: "Let's find a time that suits you better").
+        ("no, never mind", "deny", [], False),
+        ("nah forget it", "deny", [], False),
+        # A plain no looks for another time, and says the appointment has not moved.
+        ("no", "deny", ["utter_reschedule_not_confirmed"], None),
+    ],
+)
+def test_no_to_the_move(text: str, intent: str, said: list[str], confirmed: bool | None) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, active_loop="reschedule_form", slots=MOVING)
+    events = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == said
+    assert events["booking_confirmed"] is confirmed
+    assert events["requested_slot"] == (None if confirmed is False else "slot_choice")
+
+
+def test_no_never_mind_to_the_booking_stops_it() -> None:
+    slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
+    events, dispatcher = run_booking("no, never mind", intent="deny", slots=slots)
+    assert responses(dispatcher) == ["utter_stopped"]
+    assert slots_of(events)["booking_confirmed"] is False
+    assert slots_of(events)["requested_slot"] is None
+
+
 def verified_as(full_name: str, birth_date: str) -> dict[str, Any]:
     slots, _ = verify(birth_date, "verify_dob", {"verify_name": full_name})
     assert slots["verified"] is True
@@ -1107,3 +1146,23 @@ def test_a_birth_date_with_the_request_is_not_when_to_come() -> None:
         [], get_clinic(), None,
     )
     assert "date_preference" not in found and found["practitioner"] == "gonzalez"
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [
+        # A symptom in answer to "what kind of visit?": a sick visit, not a nurse question
+        # (which escalated and paused the chat in the middle of booking).
+        ("i just have a bad cough, whatever type that is", True),
+        ("my knee hurts", True),
+        # A question for the nurses still goes to them.
+        ("should i give him tylenol for the fever in the meantime?", False),
+    ],
+)
+def test_a_symptom_answering_the_visit_question(text: str, answered: bool) -> None:
+    slots = {"patient_status": "returning", "requested_slot": "visit_type"}
+    events, dispatcher = run_booking(text, intent="medical_advice", slots=slots)
+    if answered:
+        assert slots_of(events)["visit_type"] == "sick"
+    else:
+        assert events == [] and dispatcher.messages == []

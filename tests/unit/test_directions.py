@@ -228,6 +228,16 @@ def test_typed_answer_to_which_office_uses_the_remembered_question() -> None:
     assert [m["text"] for m in messages] == [PARKING_DOWNTOWN]
 
 
+@pytest.mark.parametrize("text", ["what about the other office?", "and ur other location"])
+def test_the_other_office_after_an_answer_about_one(text: str) -> None:
+    tracker = make_tracker(
+        text, intent="inform", slots={"info_topic": "parking", "info_location": "north"}
+    )
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_location", "downtown")]
+    assert [m["text"] for m in messages] == [PARKING_DOWNTOWN]
+
+
 def test_both_offices() -> None:
     tracker = make_tracker("either is fine", intent="inform", slots={"info_topic": "parking"})
     events, messages = run(tracker)

@@ -1,5 +1,6 @@
 """Session start / restart keep escalated chats paused; the two-stage fallback."""
 
+import pytest
 from rasa_sdk.events import (
     ActionExecuted,
     BotUttered,
@@ -17,6 +18,7 @@ from actions.fallback import (
     ActionAskAffirmation,
     ActionCoreFallback,
     ActionDefaultFallback,
+    ActionDetailsGiven,
 )
 from actions.session import ActionRestart, ActionSessionStart
 from tests.support.actions import make_tracker, responses
@@ -204,3 +206,31 @@ def test_no_after_anything_else_is_goodbye() -> None:
         dispatcher = CollectingDispatcher()
         ActionAnswerNo().run(dispatcher, make_tracker(text, intent="deny", events=history), {})
         assert responses(dispatcher) == [expected], text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The model read these as details only (inform, 100%): the request was dropped.
+        ("Hi this is Emily Johnson 4/12/1988, do I owe anything?", "billing_balance"),
+        ("Hi, Emily Johnson, 04/12/1988. I'd like to book a physical on january 5th",
+         "book_appointment"),
+        ("Carlos Rivera 9/30/1975 and when is my appointment", "check_appointment"),
+    ],
+)
+def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="inform", metadata={"k": "v"})
+    events = ActionDetailsGiven().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    listen, replay = events
+    assert listen == ActionExecuted("action_listen")
+    assert replay["text"] == text and replay["parse_data"]["intent"]["name"] == intent
+    assert replay["metadata"] == {"k": "v"}
+
+
+@pytest.mark.parametrize("text", ["Emily Johnson 4/12/1988", "next tuesday", "the north office"])
+def test_details_alone_get_what_can_i_help_with(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {})
+    assert events == [] and responses(dispatcher) == ["utter_how_can_help"]
