@@ -201,6 +201,15 @@ class ActionShowBalance(Action):
 # --- how to pay ------------------------------------------------------------------------------
 
 
+# Paying over time, or help with a bill the patient cannot pay.
+NEEDS_HELP_PAYING = re.compile(
+    r"\b(payment plans?|pay(ing)? (it )?(over time|in (installments|parts|pieces))|installments?|"
+    r"monthly payments?|can'?t (afford|pay)|cannot (afford|pay)|unable to pay|lost my job|"
+    r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discount)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionBillingPay(Action):
     """Portal, phone, in person, accepted methods; then plans and help, with an offer of staff."""
 
@@ -213,21 +222,27 @@ class ActionBillingPay(Action):
         clinic = get_clinic()
         billing = clinic.billing
         facts = billing_facts(clinic)
+        help_text = " ".join(
+            t.strip() for t in (billing.payment_plans, billing.financial_assistance)
+        )
+        help_message = {
+            "response": "utter_billing_help",
+            "help": help_text.strip() or "Billing staff can talk through your options with you.",
+            **facts,
+        }
+        # "can I set up a payment plan", "I lost my job and can't pay": that answer first.
+        needs_help = bool(NEEDS_HELP_PAYING.search(latest_text(tracker)))
+        if needs_help:
+            plan_button = staff_button("Set up a plan with billing")
+            dispatcher.utter_message(buttons=[plan_button], **help_message)
         dispatcher.utter_message(
             response="utter_billing_pay",
             in_person=billing.in_person or "You can also pay at the front desk.",
             methods=join_words(billing.methods, "or"),
             **facts,
         )
-        help_text = " ".join(
-            t.strip() for t in (billing.payment_plans, billing.financial_assistance)
-        )
-        dispatcher.utter_message(
-            response="utter_billing_help",
-            help=help_text.strip() or "Billing staff can talk through your options with you.",
-            buttons=[staff_button()],
-            **facts,
-        )
+        if not needs_help:
+            dispatcher.utter_message(buttons=[staff_button()], **help_message)
         if tracker.active_loop_name:
             return []  # the form asks its own question next
         return answer_second_request(dispatcher, tracker, "billing_pay")

@@ -30,7 +30,7 @@ TASK_WORDS = {
     ),
     "cancel_appointment": re.compile(r"\bcancel", re.IGNORECASE),
     "reschedule_appointment": re.compile(
-        r"\b(reschedule|move|push back|change the (time|day|date))\b", re.IGNORECASE
+        r"\b(reschedule|resched|move|push back|change the (time|day|date))\b", re.IGNORECASE
     ),
     "check_appointment": re.compile(
         r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b", re.IGNORECASE

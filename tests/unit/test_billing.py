@@ -285,6 +285,23 @@ def test_how_to_pay_then_plans_and_an_offer_of_billing_staff() -> None:
     assert help_["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i set up a payment plan",
+        "I need help with financial assistance, I lost my job and cant pay my bill",
+    ],
+)
+def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
+    # Was the how-to-pay list, with plans and assistance at the end.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    help_, pay = dispatcher.messages
+    assert help_["response"] == "utter_billing_help"
+    assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
+    assert pay["response"] == "utter_billing_pay" and not pay.get("buttons")
+
+
 # --- insurance -------------------------------------------------------------------------------
 
 
