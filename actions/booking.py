@@ -58,6 +58,7 @@ from actions.identity import IdentitySteps, patient_age, scheduling_client, whos
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
+    OTHER_CLINICIAN,
     find_location,
     find_practitioner,
     find_visit_type,
@@ -208,7 +209,10 @@ def read_search_details(
     if visit:
         updates["visit_type"] = visit.id
     practitioner = find_practitioner(text, clinic)
-    if practitioner:
+    if OTHER_CLINICIAN.search(text):
+        updates["practitioner"] = "any"
+        text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when
+    elif practitioner:
         updates["practitioner"] = practitioner.id
     elif (requested == "practitioner" and wants_anyone(text)) or (
         requested is None and ANY_CLINICIAN.search(text)

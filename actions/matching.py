@@ -84,6 +84,15 @@ ANY_CLINICIAN = re.compile(
     r"(doesn'?t|does not) matter who|(don'?t|do not) care who)\b",
     re.IGNORECASE,
 )
+# Whoever is free, said at any point, also against the clinician asked for earlier ("doesn't
+# have to be sam", "no preference on provider", "a different doctor").
+OTHER_CLINICIAN = re.compile(
+    r"\b((doesn'?t|does not|dont|don'?t|do not) (have to|need to) be|"
+    r"no preference (on|for) (the )?(provider|doctor|clinician|dr|who)|"
+    r"any (other )?(provider|doctor|clinician)|(a )?different (provider|doctor|clinician|dr)|"
+    r"other than (dr\.? )?\w+|not with (dr\.? )?\w+)\b",
+    re.IGNORECASE,
+)
 ANY_OFFICE = re.compile(
     r"\b(either (office|location|clinic)|any (office|location|clinic)|anywhere|"
     r"whichever (office|location|clinic)|(doesn'?t|does not) matter where|"

@@ -447,8 +447,11 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
         ("can anyone see me at either office", None, {"practitioner": "any", "location": "any"}),
         ("physical with dr patel, doesn't matter where", None,
          {"visit_type": "physical", "practitioner": "patel", "location": "any"}),
-        # Answering another question, "anyone" is not read as who or where.
+        # Answering another question, "anyone" is not read as who or where...
         ("anyone", "date_preference", {}),
+        # ...but "not Sam" is, at any point (it kept Sam Lee, who is not in on Saturdays).
+        ("no preference on provider", "slot_choice", {"practitioner": "any"}),
+        ("can i see someone other than dr lee", "slot_choice", {"practitioner": "any"}),
     ],
 )
 def test_no_preference_said_in_the_request(
