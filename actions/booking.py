@@ -43,6 +43,7 @@ from actions.formatting import (
     address_line,
     appointment_sentence,
     offer_label,
+    visit_name,
 )
 from actions.forms import (
     NEVER_MIND,
@@ -424,7 +425,18 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             found.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
         if updates.get("patient_status") == "new" or is_new:
-            found.pop("visit_type", None)
+            asked = found.pop("visit_type", None) or slots.get("visit_type")
+            first_visit = clinic.new_patient_visit()
+            if updates.get("patient_status") == "new" and first_visit and asked not in (
+                None,
+                first_visit.id,
+            ):
+                # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
+                dispatcher.utter_message(
+                    response="utter_new_patient_visit_first",
+                    visit=visit_name(asked, clinic),
+                    first_visit=first_visit.name,
+                )
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)

@@ -1169,3 +1169,15 @@ def test_a_symptom_answering_the_visit_question(text: str, answered: bool) -> No
         assert slots_of(events)["visit_type"] == "sick"
     else:
         assert events == [] and dispatcher.messages == []
+
+
+def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
+    # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
+    slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}
+    events, dispatcher = run_booking("no, I'm new", intent="deny", slots=slots)
+    assert slots_of(events)["visit_type"] == "new_patient"
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_new_patient_visit_first"
+    assert (message["visit"], message["first_visit"]) == (
+        "women's health exam", "new-patient visit"
+    )
