@@ -68,6 +68,7 @@ from actions.matching import (
     wants_anyone,
     without_anyone,
 )
+from actions.mentions import OTHER_PERSON, parse_full_name
 from actions.plan_names import plan_in_message
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
@@ -409,6 +410,12 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 updates["patient_status"] = status
                 if status == "new" and clinic.new_patient_visit():
                     updates["visit_type"] = clinic.new_patient_visit().id  # type: ignore[union-attr]
+            elif requested == "patient_status" and not is_button_payload(text):
+                # "Have you been seen here before?" - "Liam Nguyen": who it is for, kept for the
+                # identity questions (the status is asked again, without "please tap").
+                name = parse_full_name(text)
+                if name and not OTHER_PERSON.search(text):
+                    updates["verify_name"] = f"{name[0]} {name[1]}"
 
         found = read_search_details(
             "" if is_button_payload(text) else text,

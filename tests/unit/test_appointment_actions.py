@@ -1181,3 +1181,13 @@ def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     assert (message["visit"], message["first_visit"]) == (
         "women's health exam", "new-patient visit"
     )
+
+
+def test_a_name_in_answer_to_seen_before_is_kept_not_refused() -> None:
+    # "Have you been seen here before?" - "Liam Nguyen" got "Please tap one of the options".
+    events, dispatcher = run_booking(
+        "Liam Nguyen", slots={"visit_type": "well_child", "requested_slot": "patient_status"}
+    )
+    found = slots_of(events)
+    assert (found["verify_name"], found["requested_slot"]) == ("Liam Nguyen", "patient_status")
+    assert dispatcher.messages == []
