@@ -101,6 +101,9 @@ def _window(day_from: date, day_to: date, clinic: ClinicConfig) -> tuple[datetim
     return start, end
 
 
+SEARCH_LIMIT = 300
+
+
 def _search(
     client: FhirClient, request: SearchRequest, when: When, clinic: ClinicConfig, now: datetime
 ) -> list[SlotRecord]:
@@ -114,7 +117,10 @@ def _search(
         practitioner=request.practitioner,
         location=request.location,
         visit_type=request.visit_type,
-        limit=100,
+        # Filtered by the server, so "afternoons next week" is not cut off by the earliest
+        # mornings; enough slots for a few different days.
+        part_of_day=when.part_of_day,
+        limit=SEARCH_LIMIT,
     )
     return [
         slot

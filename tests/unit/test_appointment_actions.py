@@ -3,7 +3,7 @@ backend (in a thread): the exact events each message produces and the responses 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -412,6 +412,18 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
     [message] = dispatcher.messages
     assert message["response"] == "utter_closed_nearest_slots"
     assert message["reason"] == "We're closed on Sundays"
+
+
+def test_afternoons_over_a_week_are_offered_on_different_days(fhir_env: FhirServer) -> None:
+    # The earliest slots of the week (mornings) filled the search before the afternoon filter.
+    dispatcher = CollectingDispatcher()
+    slots = {**READY, "practitioner": "any", "location": "any", "offered_slots": None,
+             "date_preference": "next week in the afternoon"}
+    tracker = make_tracker("", slots=slots, active_loop="booking_form")
+    [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    starts = [datetime.fromisoformat(o["start"]) for o in event["value"]]
+    assert len(starts) == 3 and len({s.date() for s in starts}) == 3
+    assert all(12 <= s.hour < 17 for s in starts)
 
 
 def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
