@@ -88,6 +88,11 @@ class ActionAskAffirmation(Action):
             for item in latest.get("intent_ranking") or []
             if item.get("name") in INTENT_DESCRIPTIONS
         ]
+        # A request worded the usual way ("... also where do i park there") is the likelier
+        # meaning than the model's guess about the rest ("do u do bloodwork?").
+        worded = request_in(latest.get("text") or "")
+        if worded in INTENT_DESCRIPTIONS:
+            ranking.insert(0, worded)
         if not ranking:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []

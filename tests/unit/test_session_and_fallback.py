@@ -60,6 +60,25 @@ def test_ask_affirmation_offers_the_top_intent_in_plain_words() -> None:
     assert [b["payload"] for b in message["buttons"]] == ["/billing_balance", "/out_of_scope"]
 
 
+def test_ask_affirmation_offers_a_request_worded_in_the_message_first() -> None:
+    # "Did you want to book an appointment?" for a question about lab work and parking.
+    tracker = make_tracker(
+        "do u do bloodwork at the north office? also where do i park there",
+        intent="nlu_fallback",
+        extra={
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.45},
+                {"name": "book_appointment", "confidence": 0.3},
+                {"name": "parking", "confidence": 0.2},
+            ]
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    ActionAskAffirmation().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["text"].endswith("Did you want to find out where to park?")
+
+
 def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
     for text in ("", "   ", "🙂🙂"):
         dispatcher = CollectingDispatcher()
