@@ -55,7 +55,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, patient_age, scheduling_client, whose
+from actions.identity import IdentitySteps, is_child, patient_age, scheduling_client, whose
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
@@ -357,11 +357,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         """Once the patient is known to be a child, their "checkup" is the children's visit
         (``for_children`` in clinic.yml), when their clinician does that visit."""
         visit = self.clinic.visit_type(str(slots.get("visit_type") or ""))
-        if visit is None or visit.for_children is None:
+        if visit is None or visit.for_children is None or not is_child(slots, self.clinic):
             return {}
-        child_visit = self.clinic.visit_for_age(visit.id, patient_age(slots, self.clinic))
+        child_visit = visit.for_children
         practitioner = slots.get("practitioner")
-        if child_visit == visit.id or (
+        if (
             practitioner not in (None, "any")
             and practitioner not in eligible_practitioners(self.clinic, child_visit)
         ):

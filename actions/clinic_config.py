@@ -294,14 +294,6 @@ class ClinicConfig(BaseModel):
     def new_patient_visit(self) -> VisitType | None:
         return next((v for v in self.visit_types if v.new_patients), None)
 
-    def visit_for_age(self, visit_type_id: str | None, age: int | None) -> str | None:
-        """The visit type a patient of ``age`` books for ``visit_type_id``: a child's own visit
-        (``for_children``) under 18, else the same one."""
-        visit = self.visit_type(visit_type_id) if visit_type_id else None
-        if visit is None or visit.for_children is None or age is None or age >= ADULT_AGE:
-            return visit_type_id
-        return visit.for_children
-
     def new_problem_visit(self) -> VisitType | None:
         return next((v for v in self.visit_types if v.for_new_problems), None)
 

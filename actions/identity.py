@@ -172,13 +172,24 @@ def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
     return None
 
 
+def is_child(slots: dict[str, Any], clinic: ClinicConfig) -> bool:
+    """Whether the patient is under 18, without asking the backend: a verified child has a
+    ``patient_relation`` (set by the check); before the check, the birth date given says."""
+    if slots.get("verified"):
+        return bool(slots.get("patient_relation"))
+    try:
+        born = date.fromisoformat(str(slots.get("verify_dob") or ""))
+    except ValueError:
+        return False
+    return age_on(born, clinic.now().date()) < ADULT_AGE
+
+
 def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -> str:
     """Whose appointment, said to the writer: "your", or "Liam's" when the patient is a child
     (a parent is writing). ``age``: the patient's, when already looked up."""
     name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
-    if age is None and name:
-        age = patient_age(slots, clinic)
-    return f"{name[0]}'s" if age is not None and age < ADULT_AGE else "your"
+    child = age < ADULT_AGE if age is not None else is_child(slots, clinic)
+    return f"{name[0]}'s" if name and child else "your"
 
 
 class IdentitySteps:
@@ -269,8 +280,7 @@ class IdentitySteps:
         if person is not None:
             return person
         clinic = get_clinic()
-        age = patient_age(slots, clinic)
-        child = age is not None and age < ADULT_AGE
+        child = is_child(slots, clinic)
         if OTHER_PERSON.search(text):
             who = someone_else(text, child, slots.get("patient_relation"))
             return f"your {who}" if who else None
@@ -397,8 +407,9 @@ class IdentitySteps:
                 "patient_status": "returning",
             }
             if child:
-                # "my son": how the parent called the child, if they did.
-                verified["patient_relation"] = relation_asked_about(tracker)
+                # "my son": how the parent called the child ("child" if they did not); set
+                # only for a child, so it also says the patient is one (is_child).
+                verified["patient_relation"] = relation_asked_about(tracker) or "child"
             return verified
         if new_patient:
             # No record with these details: a genuinely new patient, created when booking.

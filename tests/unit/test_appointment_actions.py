@@ -704,7 +704,7 @@ def test_a_real_answer_wins_over_a_misread_intent(text: str, intent: str, reques
     assert ValidateCheckForm().run(CollectingDispatcher(), question, {}) == []
 
 
-def test_a_booking_request_while_rescheduling_is_the_new_time() -> None:
+def test_a_booking_request_while_rescheduling_is_the_new_time(fhir_env: FhirServer) -> None:
     # "next week after school" was read as book_appointment, which started a second booking
     # and left the patient with both the old and the new appointment.
     tracker = make_tracker(
@@ -971,7 +971,8 @@ def verified_as(full_name: str, birth_date: str) -> dict[str, Any]:
     slots, _ = verify(birth_date, "verify_dob", {"verify_name": full_name})
     assert slots["verified"] is True
     # What the forms leave behind after their task: the verified patient, no answers.
-    return {k: slots[k] for k in ("verified", "patient_id", "patient_name")}
+    keep = ("verified", "patient_id", "patient_name", "patient_relation")
+    return {k: slots[k] for k in keep if k in slots}
 
 
 def start_form(form: Any, text: str, intent: str, slots: dict[str, Any]) -> tuple[dict, list]:

@@ -540,13 +540,13 @@ def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServe
         "verified": True,
         "patient_id": pid,
         "patient_name": "Liam Nguyen",
-        "verify_dob": "2017-06-05",
+        "patient_relation": "child",  # set by the check for a child
     }
     dispatcher = CollectingDispatcher()
     ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=child), {})
     assert dispatcher.messages[0]["summary"].startswith("Liam's vaccination with Dr. James Okafor")
     # An adult hears "your".
-    adult = {**child, "patient_name": "Aisha Khan", "verify_dob": "1992-01-22"}
+    adult = {**child, "patient_name": "Aisha Khan", "patient_relation": None}
     dispatcher = CollectingDispatcher()
     ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=adult), {})
     assert dispatcher.messages[0]["summary"].startswith("your vaccination with")
