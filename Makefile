@@ -79,10 +79,13 @@ env: .env
 
 train: install models/.trained
 
+# The stamp takes the time training started: a file edited while it trains is newer than the
+# stamp, so the next run trains again (the model only has what was read at the start).
 models/.trained: $(TRAIN_INPUTS) | $(STAMP)
 	$(PY) scripts/sync_clinic.py
+	@mkdir -p models && touch models/.training-started
 	$(RASA) train --domain domain --data data --config config.yml --out models --num-threads 2
-	@touch $@
+	@mv models/.training-started $@
 
 # --- running ----------------------------------------------------------------------------------
 

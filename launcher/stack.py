@@ -23,6 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already accepts connections on this local port."""
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (for tests running beside `make run`)."""
     with socket.socket() as sock:
@@ -101,6 +108,15 @@ class StackConfig:
             data_dir=data_dir,
             env=merged,
         )
+
+    def ports(self) -> dict[str, int]:
+        return {
+            "rasa": self.rasa_port,
+            "actions": self.action_port,
+            "fhir": self.fhir_port,
+            "console": self.console_port,
+            "web": self.web_port,
+        }
 
     @property
     def rasa_url(self) -> str:
@@ -256,6 +272,19 @@ class Stack:
 
     def start(self) -> None:
         """Start all services at once (Rasa loads its model meanwhile), then wait for each."""
+        ours = {service.name for service in self.services}
+        busy = [
+            f"{name} ({port})"
+            for name, port in self.config.ports().items()
+            if name in ours and port_in_use(port)
+        ]
+        if busy:
+            # Else the health checks would pass against whatever already listens there (an
+            # earlier `make run` still stopping) while our own services fail to bind.
+            raise RuntimeError(
+                f"port already in use: {', '.join(busy)}. Is another `make run` still running "
+                "or stopping? Stop it (Ctrl-C) and wait, or set the *_PORT variables in .env."
+            )
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         log_dir = self.config.data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,16 @@ def test_a_part_that_keeps_crashing_is_given_up_on(tmp_path: Path) -> None:
         crash(stack, "web")
         with pytest.raises(RuntimeError, match="web stopped 3 times"):
             stack.revive_crashed(max_restarts=2)
+
+
+def test_a_port_already_in_use_is_said_before_anything_starts(tmp_path: Path) -> None:
+    # A second `make run` while the first was still stopping "started" against the old
+    # services' health checks, then gave up when its own could not bind.
+    config = StackConfig.for_tests(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", config.web_port))
+        taken.listen()
+        stack = Stack(config, default_services(config, parts=["fhir", "web"]))
+        with pytest.raises(RuntimeError, match=rf"port already in use: web \({config.web_port}\)"):
+            stack.start()
+        assert all(service.process is None for service in stack.services)
