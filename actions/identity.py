@@ -45,7 +45,7 @@ from actions.mentions import (
     writer_asks_for_own,
 )
 from actions.phone import find_phone, phone_hash
-from actions.second_request import remember_second_request
+from actions.second_request import CLAUSE_BREAK, remember_second_request, request_in
 from actions.settings import get_clinic, get_settings
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
@@ -84,6 +84,16 @@ INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
 NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
 MAX_INTRODUCTION_MESSAGES = 3
+
+
+def about_someone_else(text: str) -> bool:
+    """Whether every request in ``text`` is about another person ("Hi, this is Maria Lopez,
+    when is my son's appointment?"): then the writer's name is not the patient's. "What's my
+    balance and what does my son owe?" asks for the writer's own first."""
+    if not OTHER_PERSON.search(text):
+        return False
+    requests = [c for c in CLAUSE_BREAK.split(text) if c and request_in(c)]
+    return not requests or all(OTHER_PERSON.search(c) for c in requests)
 
 
 def introduction_before(events: list[dict[str, Any]]) -> str:
@@ -253,14 +263,14 @@ class IdentitySteps:
         """The name (and date of birth) the patient gave with the request, or (``look_back``)
         in a message of its own just before it."""
         today = get_clinic().now().date()
-        if OTHER_PERSON.search(text):
+        if about_someone_else(text):
             return {}  # a parent's own name is not the patient's
         if look_back and (
             is_button_payload(text) or not (given_identity(text, today) or introduced_name(text))
         ):
             # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
             text = introduction_before(list(tracker.events))
-            if OTHER_PERSON.search(text):
+            if about_someone_else(text):
                 return {}
         given = given_identity(text, today)
         if given is not None and self.checks_identity_at_start:

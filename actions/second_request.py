@@ -37,7 +37,7 @@ TASK_WORDS = {
     ),
     "billing_balance": re.compile(
         r"\b(what do i owe|how much do i owe|what i owe|my balance|do i owe|owe anything|"
-        r"how much is my bill|amount due)\b",
+        r"how much is my bill|amount due|(does|do) (my|our) \w+( \w+)? owe|\w+'?s balance)\b",
         re.IGNORECASE,
     ),
 }
@@ -101,6 +101,11 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         return None
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
     own_clauses = [c for c in clauses if REQUEST_WORDS[own_intent].search(c)]
+    if own_intent in AT_ONCE and own_clauses and not OTHER_PERSON.search(own_clauses[0]):
+        # "what's my balance and what does my son owe": the same request for someone else.
+        other = next((c for c in own_clauses[1:] if OTHER_PERSON.search(c)), None)
+        if other is not None:
+            return {"intent": own_intent, "text": other[:MAX_REQUEST_CHARS]}
     for clause in clauses:
         if clause in own_clauses:
             continue  # the request being handled

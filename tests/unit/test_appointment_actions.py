@@ -1204,3 +1204,17 @@ def test_a_name_in_answer_to_seen_before_is_kept_not_refused() -> None:
     found = slots_of(events)
     assert (found["verify_name"], found["requested_slot"]) == ("Liam Nguyen", "patient_status")
     assert dispatcher.messages == []
+
+
+def test_the_writers_own_request_before_one_for_their_son_uses_their_name(
+    fhir_env: FhirServer,
+) -> None:
+    # "asked for her full name, which she just gave": "my son" anywhere blocked the writer's.
+    text = "Hi, I'm Emily Johnson, born April 12 1988. What's my balance and what does my son owe?"
+    slots, said = start_form(ValidateBalanceForm(), text, "billing_balance", {"verified": False})
+    assert slots["verified"] is True and slots["patient_name"] == "Emily Johnson"
+    assert slots["pending_request"] == {"intent": "billing_balance", "text": "what does my son owe"}
+    # ...while a request only about the son is not hers.
+    text = "Hi, this is Emily Johnson, when is my son's appointment?"
+    slots, said = start_form(ValidateCheckForm(), text, "check_appointment", {"verified": False})
+    assert "verify_name" not in slots and said == []

@@ -48,6 +48,9 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
          {"intent": "billing_pay", "text": "how do i pay"}),
         ("do you take Blue Shield? also I wanted to know where the clinic is", "billing_insurance",
          {"intent": "directions", "text": "I wanted to know where the clinic is"}),
+        # The same request for someone else (was dropped without a word).
+        ("What's my balance and what does my son Liam owe?", "billing_balance",
+         {"intent": "billing_balance", "text": "what does my son Liam owe"}),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
