@@ -237,13 +237,18 @@ def read_search_details(
         name, value = entity.get("entity"), entity.get("value")
         if name in valid and value in valid[name] and name not in updates:
             updates[name] = value
-    date_entities = [e.get("value") for e in entities if e.get("entity") in ("date", "part_of_day")]
+    now = clinic.now()
+    date_entities = [
+        value
+        for e in entities
+        if e.get("entity") in ("date", "part_of_day")
+        and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
+    ]
     if requested in ("practitioner", "location") and updates.get(requested) == "any":
         # "No preference" answers who or where; it says nothing about when ("doesn't matter" is
         # also a date phrase), so it must not replace an earlier "next week" or skip that question.
         text = without_anyone(text)
         date_entities = []
-    now = clinic.now()
     text = without_birth_dates(text, now.date())
     day = named_day(text, clinic, now.date()) if text else None
     if day is not None and not RELATIVE_TO_A_DAY.search(text):

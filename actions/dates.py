@@ -510,7 +510,7 @@ def with_new_time(previous: str, text: str) -> str:
     return f"{_without_times(_clean(previous))} {text}"
 
 
-NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
+NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
 
 
 def without_birth_dates(text: str, today: date) -> str:
@@ -518,8 +518,13 @@ def without_birth_dates(text: str, today: date) -> str:
     the request is not when to come."""
 
     def drop(match: re.Match[str]) -> str:
-        born = parse_birth_date(match.group(0), today)
-        return " " if born is not None and born.year < today.year else match.group(0)
+        year = match.group(1)
+        if len(year) == 2:
+            # "1/22/92" is a birth date; "1/5/27" may be next January.
+            past = int(year) > today.year % 100 + 1
+        else:
+            past = int(year) < today.year
+        return " " if past and parse_birth_date(match.group(0), today) else match.group(0)
 
     return NUMERIC_DATE_WITH_YEAR.sub(drop, text)
 

@@ -1157,11 +1157,14 @@ def test_a_time_of_day_alone_keeps_the_days_asked_for() -> None:
 
 
 def test_a_birth_date_with_the_request_is_not_when_to_come() -> None:
-    found = read_search_details(
-        "need to resched my womens health appt w dr gonzalez, aisha khan 1/22/92",
-        [], get_clinic(), None,
-    )
-    assert "date_preference" not in found and found["practitioner"] == "gonzalez"
+    text = "need to resched my womens health appt w dr gonzalez, aisha khan 1/22/92"
+    # ...whether or not the model tags it as a date (it was read as Jan 22, 2092).
+    for entities in ([], [{"entity": "date", "value": "1/22/92"}]):
+        found = read_search_details(text, entities, get_clinic(), None)
+        assert "date_preference" not in found and found["practitioner"] == "gonzalez"
+    # A date of next year written short is still when to come.
+    found = read_search_details("can I come 1/5/27", [], get_clinic(), None)
+    assert found["date_preference"]
 
 
 @pytest.mark.parametrize(
