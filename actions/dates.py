@@ -35,6 +35,13 @@ WEEKDAY_NUMBERS = {
     "sunday": 6,
     "sun": 6,
 }
+
+
+def weekdays_named(text: str) -> set[int]:
+    """The weekdays a message names, Monday 0 ("tues 7:30 works", "the wednesday one")."""
+    return {WEEKDAY_NUMBERS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in WEEKDAY_NUMBERS}
+
+
 PARTS_OF_DAY = {
     "morning": "morning",
     "mornings": "morning",

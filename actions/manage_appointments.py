@@ -17,17 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import (
-    NOT_A_PICK,
-    SEARCH_SLOTS,
-    offer_others,
-    picked_offer,
-    read_search_details,
-)
+from actions.booking import SEARCH_SLOTS, offer_others
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when
+from actions.dates import parse_when, weekdays_named
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import (
@@ -45,11 +39,11 @@ from actions.matching import (
     find_location,
     find_practitioner,
     find_visit_type,
-    normalise,
     parse_choice,
 )
 from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
+from actions.visit_request import NOT_A_PICK, picked_offer, read_search_details
 
 logger = logging.getLogger(__name__)
 
@@ -91,17 +85,6 @@ def appointment_button_title(item: dict[str, Any], clinic: ClinicConfig) -> str:
     return f"{day_and_time(start, clinic)} · {visit_name(item.get('visit_type'), clinic)}"
 
 
-WEEKDAY_WORDS = (
-    ("monday", "mon"),
-    ("tuesday", "tue", "tues"),
-    ("wednesday", "wed"),
-    ("thursday", "thu", "thur", "thurs"),
-    ("friday", "fri"),
-    ("saturday", "sat"),
-    ("sunday", "sun"),
-)
-
-
 # A date written out: "dec 24", "december 24th", "12/24".
 WRITTEN_DATE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b"
@@ -132,11 +115,10 @@ def choice_by_description(
     when the words fit none or several."""
     if not text or is_button_payload(text) or not items:
         return None
-    words = set(normalise(text).split())
     visit = find_visit_type(text, clinic)
     practitioner = find_practitioner(text, clinic)
     location = find_location(text, clinic)
-    weekdays = [i for i, names in enumerate(WEEKDAY_WORDS) if words & set(names)]
+    weekdays = weekdays_named(text)
     day = described_date(text, clinic)
     if not (visit or practitioner or location or weekdays or day):
         return None

@@ -15,11 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity, manage_appointments
 from actions.billing import ValidateBalanceForm
 from actions.booking import (
-    DATE_SUGGESTIONS,
     ActionAskSlotChoice,
     ActionBookAppointment,
     ValidateBookingForm,
-    read_search_details,
 )
 from actions.clinic_config import Holiday
 from actions.dates import parse_when
@@ -31,6 +29,7 @@ from actions.manage_appointments import (
 )
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
+from actions.visit_request import DATE_SUGGESTIONS, read_search_details
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 

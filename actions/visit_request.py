@@ -1,0 +1,154 @@
+"""What a patient's words ask for when booking or moving a visit: the kind of visit, who,
+where and when ("a physical with Dr. Patel next Tuesday morning at the north office"), and
+which of the times shown they picked ("the second one", "tuesday", "8 am").
+
+Shared by booking (``actions/booking.py``) and rescheduling (``actions/manage_appointments.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from actions.clinic_config import ClinicConfig
+from actions.dates import (
+    only_time_of_day,
+    parse_when,
+    weekdays_named,
+    with_new_time,
+    without_birth_dates,
+)
+from actions.directions import named_day
+from actions.formatting import offer_label
+from actions.forms import is_button_payload
+from actions.matching import (
+    ANY_CLINICIAN,
+    ANY_OFFICE,
+    OTHER_CLINICIAN,
+    find_location,
+    find_practitioner,
+    find_visit_type,
+    parse_choice,
+    wants_anyone,
+    without_anyone,
+)
+
+# Asking for other times, not picking one of those shown ("anything after 3?").
+NOT_A_PICK = re.compile(
+    r"\b(after|before|later|earlier|anything|other|instead|else|different|available|"
+    r"openings?|do you have|how about|what about)\b",
+    re.IGNORECASE,
+)
+
+
+def picked_offer(
+    text: str, entities: list[dict[str, Any]], offers: list[dict[str, Any]], clinic: ClinicConfig
+) -> str | None:
+    """The id of the offered slot the patient picked: a button, "2", "the 9:30", or the day of
+    one shown ("tuesday", "tues 7:30 works": the Tuesday in the list, not this week's)."""
+    ids = [o["id"] for o in offers]
+    for entity in entities:
+        if entity.get("entity") == "slot_choice" and entity.get("value") in ids:
+            return str(entity["value"])
+    if not text or is_button_payload(text) or not offers:
+        return None
+    labels = [offer_label(o, clinic) for o in offers]
+    index = parse_choice(text, labels)
+    if index is None:
+        days = weekdays_named(text)
+        on_day = [
+            i
+            for i, o in enumerate(offers)
+            if len(days) == 1
+            and datetime.fromisoformat(o["start"]).astimezone(clinic.tz).weekday() in days
+        ]
+        if len(on_day) == 1 and not re.search(r"\d", text):
+            index = on_day[0]
+        elif on_day:
+            within = parse_choice(text, [labels[i] for i in on_day])
+            index = on_day[within] if within is not None else None
+    return ids[index] if index is not None else None
+
+
+def read_search_details(
+    text: str,
+    entities: list[dict[str, Any]],
+    clinic: ClinicConfig,
+    requested: str | None,
+    previous_when: str | None = None,
+) -> dict[str, Any]:
+    """Visit type, practitioner, location and date named anywhere in one message; a time of
+    day alone ("anything after 3?") is about the days of ``previous_when``."""
+    updates: dict[str, Any] = {}
+    visit = find_visit_type(text, clinic)
+    if visit:
+        updates["visit_type"] = visit.id
+    practitioner = find_practitioner(text, clinic)
+    if OTHER_CLINICIAN.search(text):
+        updates["practitioner"] = "any"
+        text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when
+    elif practitioner:
+        updates["practitioner"] = practitioner.id
+    elif (requested == "practitioner" and wants_anyone(text)) or (
+        requested is None and ANY_CLINICIAN.search(text)
+    ):
+        updates["practitioner"] = "any"
+    location = find_location(text, clinic)
+    if location:
+        updates["location"] = location.id
+    elif (requested == "location" and wants_anyone(text)) or (
+        requested is None and ANY_OFFICE.search(text)
+    ):
+        updates["location"] = "any"
+    # Entities from the NLU model or from a button payload, when they name a known id.
+    valid = {
+        "visit_type": {v.id for v in clinic.visit_types},
+        "practitioner": {p.id for p in clinic.practitioners} | {"any"},
+        "location": {loc.id for loc in clinic.locations} | {"any"},
+    }
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        if name in valid and value in valid[name] and name not in updates:
+            updates[name] = value
+    now = clinic.now()
+    date_entities = [
+        value
+        for e in entities
+        if e.get("entity") in ("date", "part_of_day")
+        and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
+    ]
+    if requested in ("practitioner", "location") and updates.get(requested) == "any":
+        # "No preference" answers who or where; it says nothing about when ("doesn't matter" is
+        # also a date phrase), so it must not replace an earlier "next week" or skip that question.
+        text = without_anyone(text)
+        date_entities = []
+    text = without_birth_dates(text, now.date())
+    day = named_day(text, clinic, now.date()) if text else None
+    if day is not None and not RELATIVE_TO_A_DAY.search(text):
+        # "christmas eve morning", "the day after christmas": that date, said as a date the
+        # search reads; on a holiday the search says the office is closed and offers the
+        # nearest days.
+        rest = re.sub(r"\b(the )?day (after|before)\b", " ", text, flags=re.IGNORECASE)
+        text = f"{day:%B} {day.day} {rest}"
+    if text and parse_when(text, now) is not None:
+        updates["date_preference"] = text
+        if previous_when and only_time_of_day(text, now):
+            updates["date_preference"] = with_new_time(previous_when, text)
+    elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
+        updates["date_preference"] = " ".join(str(v) for v in date_entities)
+    elif requested == "date_preference" and text:
+        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS).
+        index = parse_choice(text, DATE_SUGGESTIONS)
+        if index is not None:
+            updates["date_preference"] = DATE_SUGGESTIONS[index]
+    return updates
+
+
+# "the week before thanksgiving", "after christmas": not one day ("the day after christmas" is).
+RELATIVE_TO_A_DAY = re.compile(
+    r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I
+)
+
+# The buttons of utter_ask_date_preference (domain/appointments.yml), in order.
+DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
