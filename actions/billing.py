@@ -102,8 +102,23 @@ def month_day(day: date) -> str:
     return f"{day.strftime('%b')} {day.day}"
 
 
-def statements(count: int) -> str:
-    return "1 open statement" if count == 1 else f"{count} open statements"
+# Up to this many open statements are each named ("what was it for?" answered at once).
+NAMED_STATEMENTS = 3
+
+
+def statements(invoices: list[InvoiceRecord]) -> str:
+    """ "1 open statement (Office visit copay)", "2 open statements (Lab work, $50.00; ...)"."""
+    count = len(invoices)
+    said = "1 open statement" if count == 1 else f"{count} open statements"
+    named = [i for i in invoices if i.description.strip()]
+    if not named or count > NAMED_STATEMENTS:
+        return said
+    if count == 1:
+        return f"{said} ({named[0].description.strip()})"
+    items = "; ".join(
+        f"{i.description.strip()}, {money(i.total, i.currency or 'USD')}" for i in named
+    )
+    return f"{said} ({items})"
 
 
 class ValidateBalanceForm(IdentitySteps, PatientForm):
@@ -167,7 +182,7 @@ class ActionShowBalance(Action):
         details = {
             **facts,
             "amount": total_due(invoices),
-            "statements": statements(len(invoices)),
+            "statements": statements(invoices),
             "due_date": month_day(oldest) if oldest else "",
         }
         if any(i.is_overdue(due_days, today) for i in invoices):
@@ -230,18 +245,18 @@ class ActionBillingPay(Action):
             "help": help_text.strip() or "Billing staff can talk through your options with you.",
             **facts,
         }
-        # "can I set up a payment plan", "I lost my job and can't pay": that answer first.
-        needs_help = bool(NEEDS_HELP_PAYING.search(latest_text(tracker)))
-        if needs_help:
+        if NEEDS_HELP_PAYING.search(latest_text(tracker)):
+            # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
+            # ending with the offer, so a typed "yes" takes it.
             plan_button = staff_button("Set up a plan with billing")
             dispatcher.utter_message(buttons=[plan_button], **help_message)
-        dispatcher.utter_message(
-            response="utter_billing_pay",
-            in_person=billing.in_person or "You can also pay at the front desk.",
-            methods=join_words(billing.methods, "or"),
-            **facts,
-        )
-        if not needs_help:
+        else:
+            dispatcher.utter_message(
+                response="utter_billing_pay",
+                in_person=billing.in_person or "You can also pay at the front desk.",
+                methods=join_words(billing.methods, "or"),
+                **facts,
+            )
             dispatcher.utter_message(buttons=[staff_button()], **help_message)
         if tracker.active_loop_name:
             return []  # the form asks its own question next

@@ -147,6 +147,15 @@ INSURANCE_TALK = re.compile(
     r"take|i have|i'm on|im on|through)\b",
     re.IGNORECASE,
 )
+# The patient does not want to book at all.
+NOT_BOOKING = re.compile(
+    r"\b((don'?t|do not|dont|didn'?t|did not) (want|need|wanna|mean|ask) (to )?(book|make|schedule|"
+    r"an appointment|a visit|an appt)|not (trying|looking|wanting) to (book|schedule)|"
+    r"no (booking|appointment) (please|pls|thanks)|stop booking)\b"
+    r"(?!\s+(with|at|on|for|in|there|that|this|then)\b)",  # "... with Patel": a correction
+    re.IGNORECASE,
+)
+
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15
 NEW_PATIENT_ARRIVE_MINUTES = 30
@@ -189,6 +198,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         if slots.get("escalation_reason") or slots.get("backend_error"):
             return None
+        if slots.get("booking_confirmed") is False:
+            return None  # nothing to book: declined, or "never mind"
         if not slots.get("verified") and not slots.get("patient_status"):
             return "patient_status"
         for slot in ("visit_type", "practitioner", "location", "date_preference", "slot_choice"):
@@ -200,8 +211,6 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             )
             if identity:
                 return identity
-        if slots.get("booking_confirmed") is False:
-            return None  # declined a second visit of the same kind: nothing to book
         if slots.get("booking_confirmed") is not True:
             return "booking_confirmed"
         return None
@@ -213,6 +222,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         slots: dict[str, Any],
         requested: str | None,
     ) -> dict[str, Any]:
+        if NOT_BOOKING.search(latest_text(tracker)):
+            # "no i dont want to book anything" (the form was started by a misread question):
+            # stop, instead of "please tap one of the options" again and again.
+            dispatcher.utter_message(response="utter_stopped")
+            return {"booking_confirmed": False}
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child({**slots, **updates}))
         merged = {**slots, **updates}

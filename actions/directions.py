@@ -343,6 +343,7 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     return found
 
 
+BILLING_OFFICE = re.compile(r"\b(billing|billing office|billing department|billing team)\b")
 OTHER_OFFICE = re.compile(
     r"\b(the |your |ur )?other (office|offices|location|locations|clinic|one|place|site|branch)\b"
 )
@@ -397,6 +398,8 @@ class ActionLocationInfo(Action):
         now = (self.clock or clinic.now)().astimezone(clinic.tz)
         intent, _ = latest_intent(tracker)
         topic = intent if intent in TOPICS else (tracker.get_slot("info_topic") or "directions")
+        if intent == "inform" and asked_day(latest_text(tracker), clinic, now) is not None:
+            topic = "clinic_hours"  # "and new year's eve?" after directions: the hours that day
         events: list[EventType] = []
         if tracker.get_slot("info_topic") != topic:
             events.append(SlotSet("info_topic", topic))
@@ -473,6 +476,10 @@ class ActionLocationInfo(Action):
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)
+        if BILLING_OFFICE.search(normalise(text)):
+            # "is billing open saturday?": billing's own hours, not the offices'.
+            billing = clinic.billing
+            return f"Our billing team is available {billing.hours}, at {billing.phone}."
         day = asked_day(text, clinic, now)
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.

@@ -88,6 +88,15 @@ NOT_NAME_WORDS = {
     "emergency",
     "late",
     "early",
+    # what is asked for, not who asks: "Emily Johnson 4/12/1988 balance"
+    "balance",
+    "owe",
+    "owes",
+    "owed",
+    "pay",
+    "payment",
+    "insurance",
+    "due",
     # the writer's relation to the patient: "I'm his mom, Emily Johnson"
     "his",
     "her",
@@ -214,7 +223,8 @@ def someone_else(
 OWN_REQUEST = re.compile(
     r"\b(?:my\s+(?:own\s+)?(?:balance|bill|bills|account|statement|statements|appointment|"
     r"appointments|appt|appts|visit|visits|checkup|physical)|(?:do|did|much do|what do)\s+i\s+"
-    r"(?:owe|have)|i\s+owe|for\s+me|for\s+myself|book\s+me|get\s+me\s+in|my\s+own)\b",
+    r"(?:owe|have)|i\s+owe|for\s+me|for\s+myself|book\s+me|get\s+me\s+in|my\s+own|mine|"
+    r"(?:and|what about|how about)\s+me)\b",
     re.IGNORECASE,
 )
 # "I'm his mom": the writer, not someone else.
@@ -348,7 +358,13 @@ def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | Non
         # "Carlos Rivera 09/30/1975 when is my appointment": the name and date come first.
         upto_date = NUMERIC_DATE.search(sentence)
         head = [sentence[: upto_date.end()]] if upto_date else []
-        for part in [sentence, *head, *sentence.split(",")]:
+        if upto_date:
+            # "balance for Emily Johnson 4/12/1988": the last few words before the date.
+            words = sentence[: upto_date.start()].split()
+            head += [" ".join(words[-n:]) + " " + upto_date.group(0) for n in (4, 3, 2)]
+        # The name before the date first: "Emily Johnson 4/12/1988 balance" is not a patient
+        # called "Johnson balance".
+        for part in [*head, sentence, *sentence.split(",")]:
             part = re.sub(r"\b(here|speaking|calling)\b", " ", part, flags=re.IGNORECASE)
             birth = parse_birth_date(part, today) if re.search(r"\d", part) else None
             name = parse_full_name(part) if birth else None

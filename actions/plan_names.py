@@ -378,7 +378,7 @@ def plans_in_message(
     spans = _alias_spans(text, clinic)
     names += [_name_between(text, tokens, first, last) for first, last in spans]
     names += _cued_names(text, tokens)
-    names = [n for n in dict.fromkeys(names) if n and _plausible_name(n)]
+    names = [n for n in dict.fromkeys(names) if n and _plausible_name(n) and _maybe_plan(n, clinic)]
     names = [n for n in names if not any(n != other and n in other for other in names)]
     named: dict[str, PlanNamed] = {}
     for name in sorted(names, key=text.find):
@@ -394,6 +394,17 @@ def _names_a_plan(named: PlanNamed) -> bool:
     return named.plan is not None or any(
         w not in GENERIC_WORDS for w in normalise(named.said).split()
     )
+
+
+def _maybe_plan(name: str, clinic: ClinicConfig) -> bool:
+    """Not one of the clinic's offices ("J street") nor part of a marketplace's name ("ca" in
+    "covered ca thru blue shield"): those are answered elsewhere."""
+    words = normalise(name).split()
+    offices = [
+        normalise(n).split() for loc in clinic.locations for n in [loc.name, loc.id, *loc.aliases]
+    ]
+    marketplaces = [set(normalise(m).split()) for m in clinic.insurance.marketplaces]
+    return words not in offices and not any(set(words) <= m for m in marketplaces)
 
 
 def _plausible_name(name: str) -> bool:
@@ -421,7 +432,9 @@ def plan_in_message(
         names = _cued_names(text, tokens)
     if not names and whole_answer and 0 < len(tokens) <= MAX_NAME_TOKENS:
         names = [_name_between(text, tokens, 0, len(tokens) - 1)]
-    named = [identify(n, clinic) for n in names if n and _plausible_name(n)]
+    named = [
+        identify(n, clinic) for n in names if n and _plausible_name(n) and _maybe_plan(n, clinic)
+    ]
     named = [n for n in named if _names_a_plan(n)]
     if not named:
         return None

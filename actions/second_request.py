@@ -37,7 +37,8 @@ TASK_WORDS = {
     ),
     "billing_balance": re.compile(
         r"\b(what do i owe|how much do i owe|what i owe|my balance|do i owe|owe anything|"
-        r"how much is my bill|amount due|(does|do) (my|our) \w+( \w+)? owe|\w+'?s balance)\b",
+        r"how much is my bill|amount due|(does|do) (my|our) \w+( \w+)? owe|\w+'?s balance|"
+        r"balance|owe|owes)\b",
         re.IGNORECASE,
     ),
 }
@@ -59,7 +60,7 @@ QUESTION_WORDS = {
         re.IGNORECASE,
     ),
     "billing_pay": re.compile(
-        r"\b(how (do|can) i pay|pay (my|the|a) bill|payment plan)\b", re.IGNORECASE
+        r"\b(how (do|can) i pay|pay (my |the |a )?bill|payment plan)\b", re.IGNORECASE
     ),
     "contact_info": re.compile(r"\b(phone number|fax|email address)\b", re.IGNORECASE),
 }

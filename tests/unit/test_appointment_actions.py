@@ -1023,6 +1023,8 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
         ("what do I owe? I'm his mom, Emily Johnson 04/12/1988", True, "Emily Johnson"),
         ("what do I owe? This is Emily Johnson", True, "Emily Johnson"),
         # Still about the child.
+        ("do i have a balance too?", True, None),
+        ("and me?", True, None),
         ("what does he owe", False, None),
         ("and Liam's balance?", False, None),
     ],
@@ -1220,3 +1222,24 @@ def test_the_writers_own_request_before_one_for_their_son_uses_their_name(
     text = "Hi, this is Emily Johnson, when is my son's appointment?"
     slots, said = start_form(ValidateCheckForm(), text, "check_appointment", {"verified": False})
     assert "verify_name" not in slots and said == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stops"),
+    [
+        # A question misread as booking ("is that overdue??"), then the patient says so: was
+        # "Please tap one of the options" again and again.
+        ("no i dont want to book anything", True),
+        ("I didn't ask to book", True),
+        ("dont want to book with patel, anyone else?", False),  # a correction
+    ],
+)
+def test_not_wanting_to_book_stops_the_booking(text: str, stops: bool) -> None:
+    slots = {"patient_status": "returning", "requested_slot": "visit_type"}
+    events, dispatcher = run_booking(text, intent="deny", slots=slots)
+    found = slots_of(events)
+    if stops:
+        assert responses(dispatcher) == ["utter_stopped"]
+        assert found["booking_confirmed"] is False and found["requested_slot"] is None
+    else:
+        assert "utter_stopped" not in responses(dispatcher)

@@ -497,3 +497,24 @@ def test_a_holiday_just_gone_asked_in_the_past_tense() -> None:
     )
     assert asked_day("are you guys open on xmas", CLINIC, sunday)[0].isoformat() == "2026-12-25"
     assert asked_day("open xmas eve?", CLINIC, sunday)[0].isoformat() == "2026-12-24"
+
+
+def test_a_day_asked_after_directions_is_about_the_hours() -> None:
+    # "and new years eve?" after the directions repeated the directions.
+    tracker = make_tracker(
+        "and new years eve?", intent="inform",
+        slots={"info_topic": "directions", "info_location": "downtown"},
+    )
+    events, messages = run(tracker)
+    assert SlotSet("info_topic", "clinic_hours") in events
+    [message] = messages
+    assert "New Year's Eve" in message["text"] and "8am–2pm" in message["text"]
+
+
+def test_billings_hours_are_billings() -> None:
+    # "is billing open saturday?" got the offices' Saturday hours (billing is closed then).
+    _, messages = run(make_tracker("is billing open saturday?", intent="clinic_hours"))
+    [message] = messages
+    assert message["text"] == (
+        "Our billing team is available Monday to Friday, 8am to 5pm, at (916) 555-0199."
+    )

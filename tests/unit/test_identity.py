@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.manage_appointments import ValidateCheckForm
-from actions.mentions import introduced_name, parse_full_name
+from actions.mentions import given_identity, introduced_name, parse_full_name
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
@@ -480,3 +480,22 @@ def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
     tracker = make_tracker("when is my appointment", intent="check_appointment", events=events)
     slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
     assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Was "Johnson balance": a patient with no record, and a failed check counted.
+        ("Emily Johnson 4/12/1988 balance", ("Emily", "Johnson")),
+        ("balance for Emily Johnson 4/12/1988", ("Emily", "Johnson")),
+        ("pay bill Emily Johnson 04/12/1988", ("Emily", "Johnson")),
+        ("need to resched my appt aisha khan 1/22/92", ("aisha", "khan")),
+        # Better no name than a wrong one.
+        ("hi i need to know what my son liam nguyen owes, dob 06/05/2017", None),
+    ],
+)
+def test_the_name_given_with_a_birth_date_and_a_request(
+    text: str, name: tuple[str, str] | None
+) -> None:
+    found = given_identity(text, date(2026, 11, 30))
+    assert (found[0] if found else None) == name

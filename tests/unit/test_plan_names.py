@@ -249,3 +249,18 @@ def test_only_the_insurance_part_of_a_long_message_names_plans() -> None:
     text = "acceptan medical? mi esposo tiene medi-cal y no habla ingles"
     named = plans_in_message(text, [], CLINIC)
     assert [n.plan.name if n.plan else n.said for n in named] == ["Medi-Cal"]
+
+
+@pytest.mark.parametrize(
+    ("text", "plans"),
+    [
+        # "I don't see ca on my list" then "Yes, we accept Blue Cross Blue Shield".
+        ("i have covered ca thru blue shield, is that ok?", ["Blue Cross Blue Shield"]),
+        # An office's name tagged or cued as a plan: "I don't see J street on my list".
+        ("do you take Blue Shield? I take the bus to J street", ["Blue Cross Blue Shield"]),
+    ],
+)
+def test_offices_and_marketplaces_are_not_plans(text: str, plans: list[str]) -> None:
+    tags = [tag(text, "J street")] if "J street" in text else []
+    named = plans_in_message(text, tags, CLINIC)
+    assert [n.plan.name if n.plan else n.said for n in named] == plans

@@ -235,6 +235,8 @@ def test_no_after_anything_else_is_goodbye() -> None:
         ("Hi, Emily Johnson, 04/12/1988. I'd like to book a physical on january 5th",
          "book_appointment"),
         ("Carlos Rivera 9/30/1975 and when is my appointment", "check_appointment"),
+        ("Emily Johnson 4/12/1988 balance", "billing_balance"),
+        ("pay bill Emily Johnson 04/12/1988", "billing_pay"),
     ],
 )
 def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) -> None:
