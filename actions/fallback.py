@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import last_event
+from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
 from actions.second_request import (
     CLEAR,
@@ -96,15 +96,19 @@ class ActionAskAffirmation(Action):
         if not ranking:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        intent = ranking[0]
-        dispatcher.utter_message(
-            text=f"{SUGGESTION_OPENING} Did you want to {INTENT_DESCRIPTIONS[intent]}?",
-            buttons=[
-                {"title": "Yes", "payload": f"/{intent}"},
-                {"title": "No, something else", "payload": "/out_of_scope"},
-            ],
-        )
+        suggest(dispatcher, ranking[0])
         return []
+
+
+def suggest(dispatcher: CollectingDispatcher, intent: str) -> None:
+    """ "Sorry, I want to be sure I understood. Did you want to …?" [Yes] [No, something else]"""
+    dispatcher.utter_message(
+        text=f"{SUGGESTION_OPENING} Did you want to {INTENT_DESCRIPTIONS[intent]}?",
+        buttons=[
+            {"title": "Yes", "payload": f"/{intent}"},
+            {"title": "No, something else", "payload": "/out_of_scope"},
+        ],
+    )
 
 
 class ActionDefaultFallback(Action):
@@ -261,3 +265,21 @@ class ActionDetailsGiven(Action):
             return replayed(text, intent, latest, entities)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+class ActionComplaint(Action):
+    """A complaint: acknowledged and handed to staff (service recovery). A message the model
+    only thinks is one ("no I mean my husband's appointment") is asked about first, since
+    the handoff pauses the chat."""
+
+    def name(self) -> str:
+        return "action_complaint"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if not clearly_a_complaint(tracker):
+            suggest(dispatcher, "complaint")
+            return []
+        dispatcher.utter_message(response="utter_complaint")
+        return escalate(dispatcher, tracker, "complaint")

@@ -161,6 +161,29 @@ NEVER_MIND = re.compile(
 )
 
 
+# Words of a real complaint; without them, a message read as one with less than
+# COMPLAINT_CONFIDENCE is asked about before staff are brought in.
+COMPLAINT_WORDS = re.compile(
+    r"\b(rude|complain|complaining|complaint|unacceptable|terrible|horrible|awful|worst|"
+    r"disappointed|upset|angry|furious|frustrated|frustrating|ridiculous|disrespect\w*|"
+    r"unprofessional|never again|mistreated|poor service|bad experience|not happy|unhappy|"
+    r"waited (for )?(over|more than|almost) |kept (me )?waiting|yelled|ignored)\b",
+    re.IGNORECASE,
+)
+COMPLAINT_CONFIDENCE = 0.8
+
+
+def clearly_a_complaint(tracker: Tracker) -> bool:
+    """The latest message is a complaint beyond doubt: confidently classified, or worded so."""
+    intent, confidence = latest_intent(tracker)
+    text = latest_text(tracker)
+    return intent == "complaint" and (
+        confidence >= COMPLAINT_CONFIDENCE
+        or is_button_payload(text)
+        or bool(COMPLAINT_WORDS.search(text))
+    )
+
+
 def yes_or_no(tracker: Tracker) -> bool | None:
     """The patient's answer to a yes/no question: True, False, or None if it is neither."""
     text = latest_text(tracker)
@@ -252,6 +275,10 @@ class PatientForm(Action):
         if confirming and yes_or_no(tracker) is not None:
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
+            return False
+        if intent == "complaint" and not clearly_a_complaint(tracker):
+            # "actually wait, doesn't he already have one?" was read as a complaint, which
+            # handed the chat to staff and paused it mid-booking: the form reads it instead.
             return False
         if intent in ESCALATION_INTENTS:
             return True

@@ -163,6 +163,9 @@ ORDINALS = {
 CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
+MONTH_WORDS = r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\d(st|nd|rd|th)\b"
+
+
 def parse_choice(text: str, labels: list[str]) -> int | None:
     """Which of ``labels`` (0-based) the patient picked: "2", "the second one", "the 9:30"."""
     haystack = normalise(text)
@@ -181,8 +184,16 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         ):
             index = len(labels) - 1 if value == -1 else value - 1
             return index if 0 <= index < len(labels) else None
-    # A time or day the patient repeats back: "the 9:30", "tuesday at 10".
-    clock = re.search(r"\b(\d{1,2})(?: (\d{2}))?(?: ?(am|pm))?\b", haystack)
+    # A time or day the patient repeats back: "the 9:30", "tuesday at 10". A bare number is a
+    # time only in a short answer ("dec 8 at 3pm" is not the 8:00).
+    clock = re.search(r"\b(\d{1,2})(?: (\d{2}))?(?: ?(am|pm))\b", haystack) or re.search(
+        r"\b(\d{1,2}) (\d{2})()\b", haystack
+    )
+    if clock is None and not re.search(MONTH_WORDS, haystack):
+        short = len(haystack.split()) <= 3
+        clock = re.search(r"(?:\bat |^(?:the )?)(\d{1,2})()()\b", haystack) or (
+            re.search(r"\b(\d{1,2})()()\b", haystack) if short else None
+        )
     if clock:
         hour, minute = clock.group(1), clock.group(2) or "00"
         spoken = f"{int(hour)}:{minute}"

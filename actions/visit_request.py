@@ -25,10 +25,12 @@ from actions.forms import is_button_payload
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
+    MONTH_WORDS,
     OTHER_CLINICIAN,
     find_location,
     find_practitioner,
     find_visit_type,
+    normalise,
     parse_choice,
     wants_anyone,
     without_anyone,
@@ -68,7 +70,19 @@ def picked_offer(
         elif on_day:
             within = parse_choice(text, [labels[i] for i in on_day])
             index = on_day[within] if within is not None else None
+    if index is not None and not _on_the_day_named(text, offers[index], clinic):
+        return None  # "dec 8 at 3pm" is not Wednesday's 3:00
     return ids[index] if index is not None else None
+
+
+def _on_the_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
+    """Whether the offer is on the date the text names, if it names one ("dec 8", "the 8th")."""
+    if not re.search(MONTH_WORDS, normalise(text)):
+        return True
+    when = parse_when(text, clinic.now())
+    if when is None or when.start != when.end:
+        return True
+    return datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date() == when.start
 
 
 def read_search_details(

@@ -29,7 +29,7 @@ from actions.manage_appointments import (
 )
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
-from actions.visit_request import DATE_SUGGESTIONS, read_search_details
+from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 
@@ -1243,3 +1243,29 @@ def test_not_wanting_to_book_stops_the_booking(text: str, stops: bool) -> None:
         assert found["booking_confirmed"] is False and found["requested_slot"] is None
     else:
         assert "utter_stopped" not in responses(dispatcher)
+
+
+def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> None:
+    # Was handed to staff as a complaint, and the chat paused, at "Shall I book it?".
+    slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
+    text = "actually wait, doesn't he already have a checkup coming up?"
+    tracker = make_tracker(text, intent="complaint", confidence=0.61,
+                           active_loop="booking_form", slots=slots)
+    assert not ValidateBookingForm().should_let_through(tracker)
+    tracker = make_tracker("the front desk was so rude to me", intent="complaint",
+                           confidence=0.61, active_loop="booking_form", slots=slots)
+    assert ValidateBookingForm().should_let_through(tracker)
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        # "dec 8 at 3pm" was booked at Tue Dec 8, 8:00 (the "8" read as a time).
+        ("dec 8 at 3pm", None),
+        ("wednesday at 8", "wed"),
+        ("i said 8", None),  # Monday's and Wednesday's 8:00: which one is not clear
+        ("the 7:30", "tue"),
+    ],
+)
+def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:
+    assert picked_offer(text, [], SHOWN, get_clinic()) == picked

@@ -12,10 +12,12 @@ from rasa_sdk.events import (
 )
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import fallback
 from actions.fallback import (
     ActionAnswerNo,
     ActionAnswerYes,
     ActionAskAffirmation,
+    ActionComplaint,
     ActionCoreFallback,
     ActionDefaultFallback,
     ActionDetailsGiven,
@@ -255,3 +257,32 @@ def test_details_alone_get_what_can_i_help_with(text: str) -> None:
     dispatcher = CollectingDispatcher()
     events = ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {})
     assert events == [] and responses(dispatcher) == ["utter_how_can_help"]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "escalated"),
+    [
+        ("the receptionist was really rude to me yesterday", 0.6, True),  # worded as one
+        ("I waited two hours past my appointment time", 0.95, True),  # confidently one
+        # Read as complaints (0.5-0.7): these handed the chat to staff and paused it.
+        ("no i mean my husband's appointment", 0.62, False),
+        ("oh wait actually no, keep it", 0.55, False),
+        ("/complaint", 1.0, True),  # the Yes button of the question below
+    ],
+)
+def test_only_a_clear_complaint_goes_to_staff(
+    text: str, confidence: float, escalated: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[str] = []
+    monkeypatch.setattr(fallback, "escalate", lambda d, t, reason: handed.append(reason) or [])
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="complaint", confidence=confidence)
+    ActionComplaint().run(dispatcher, tracker, {})
+    if escalated:
+        assert handed == ["complaint"] and responses(dispatcher) == ["utter_complaint"]
+    else:
+        assert handed == []
+        [message] = dispatcher.messages
+        assert message["text"].endswith("Did you want to tell us about a problem with your care "
+                                        "or service?")
+        assert message["buttons"][0]["payload"] == "/complaint"
