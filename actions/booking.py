@@ -247,7 +247,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if visit is None or visit.for_children is None or not is_child(slots, self.clinic):
             return {}
         child_visit = visit.for_children
-        practitioner = slots.get("practitioner")
+        # The clinician of the time already picked, else the one asked for: a family doctor's
+        # physical stays a physical (booking it as a well-child visit was refused).
+        offer = chosen_offer(slots)
+        practitioner = offer.get("practitioner") if offer else slots.get("practitioner")
         if (
             practitioner not in (None, "any")
             and practitioner not in eligible_practitioners(self.clinic, child_visit)

@@ -154,6 +154,10 @@ KEEP_IT = re.compile(
 )
 
 
+# A detail changed: "make it downtown", "tuesday instead".
+CHANGE_INSTEAD = re.compile(
+    r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b", re.IGNORECASE
+)
 # "no, never mind", "nah forget it": the patient drops the whole task, not just this time.
 NEVER_MIND = re.compile(
     r"\b(never ?mind|nvm|forget (it|about it|that)|don'?t bother|not anymore)\b(?!,? keep)",
@@ -283,7 +287,8 @@ class PatientForm(Action):
         if intent in ESCALATION_INTENTS:
             return True
         if intent == "stop":
-            return True
+            # "scratch that, make it downtown" changes a detail; it does not stop the task.
+            return not CHANGE_INSTEAD.search(latest_text(tracker))
         return (
             intent in self.interrupting_intents(tracker)
             and confidence >= INTERRUPT_CONFIDENCE

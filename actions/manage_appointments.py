@@ -85,10 +85,10 @@ def appointment_button_title(item: dict[str, Any], clinic: ClinicConfig) -> str:
     return f"{day_and_time(start, clinic)} · {visit_name(item.get('visit_type'), clinic)}"
 
 
-# A date written out: "dec 24", "december 24th", "12/24".
+# A date written out: "dec 24", "december 24th", "12/24", "the 7th".
 WRITTEN_DATE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(st|nd|rd|th)?\b"
-    r"|\b\d{1,2}/\d{1,2}\b",
+    r"|\b\d{1,2}/\d{1,2}\b|\bthe\s+\d{1,2}(st|nd|rd|th)\b",
     re.IGNORECASE,
 )
 

@@ -36,6 +36,15 @@ from actions.matching import (
     without_anyone,
 )
 
+# How long something has lasted, not when to come: "a cough for like a week", "since monday".
+DURATION = re.compile(
+    r"\b(?:for|since|past|last)\s+(?:like\s+|about\s+|almost\s+|over\s+|nearly\s+|the\s+)?"
+    r"(?:a|an|one|two|three|four|five|few|couple(?:\s+of)?|\d+|several)\s+"
+    r"(?:days?|weeks?|months?|years?)\b(?!\s+(?:from|out|ahead|away|later|time)\b)"
+    r"|\bsince\s+(?:yesterday|last\s+\w+|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|this morning)\b",
+    re.IGNORECASE,
+)
 # Asking for other times, not picking one of those shown ("anything after 3?").
 NOT_A_PICK = re.compile(
     r"\b(after|before|later|earlier|anything|other|instead|else|different|available|"
@@ -137,7 +146,7 @@ def read_search_details(
         # also a date phrase), so it must not replace an earlier "next week" or skip that question.
         text = without_anyone(text)
         date_entities = []
-    text = without_birth_dates(text, now.date())
+    text = DURATION.sub(" ", without_birth_dates(text, now.date()))
     day = named_day(text, clinic, now.date()) if text else None
     if day is not None and not RELATIVE_TO_A_DAY.search(text):
         # "christmas eve morning", "the day after christmas": that date, said as a date the

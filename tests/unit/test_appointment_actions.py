@@ -26,6 +26,7 @@ from actions.manage_appointments import (
     ValidateCancelForm,
     ValidateCheckForm,
     ValidateRescheduleForm,
+    choice_by_description,
 )
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
@@ -1269,3 +1270,43 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
 )
 def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:
     assert picked_offer(text, [], SHOWN, get_clinic()) == picked
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # How long a symptom has lasted was read as when to come (a sick patient offered a week
+        # out).
+        ("ive had a bad cough for like a week and some fever", None),
+        ("fever since monday", None),
+        ("had it for 3 days, anything today?", "today"),
+        ("for two weeks from now", "two weeks"),
+    ],
+)
+def test_how_long_it_has_lasted_is_not_when_to_come(text: str, when: str | None) -> None:
+    found = read_search_details(text, [], get_clinic(), "visit_type")
+    assert (when in found["date_preference"]) if when else "date_preference" not in found
+
+
+def test_scratch_that_make_it_downtown_changes_the_office() -> None:
+    # Read as "stop": "No problem, I've stopped there", and the booking was gone.
+    slots = {**READY, "requested_slot": "slot_choice"}
+    tracker = make_tracker("oh actually scratch that, make it downtown", intent="stop",
+                           active_loop="booking_form", slots=slots)
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events)["location"] == "downtown"
+    stop = make_tracker("never mind", intent="stop", active_loop="booking_form", slots=slots)
+    assert ValidateBookingForm().should_let_through(stop)
+
+
+def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
+    # "the 7th" (of two listed) was read as a new booking.
+    items = [
+        {"id": "mon", "start": "2026-12-07T12:00:00-08:00", "visit_type": "womens_health",
+         "practitioner": "gonzalez", "location": "north"},
+        {"id": "tue", "start": "2026-12-08T15:00:00-08:00", "visit_type": "vaccination",
+         "practitioner": "patel", "location": "north"},
+    ]
+    assert choice_by_description("the 7th", items, get_clinic()) == 0
+    assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
