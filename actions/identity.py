@@ -273,10 +273,18 @@ class IdentitySteps:
             if about_someone_else(text):
                 return {}
         given = given_identity(text, today)
-        if given is not None and self.checks_identity_at_start:
+        if given is not None:
             (first, last), birth = given
             updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
-            return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
+            if self.checks_identity_at_start:
+                return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
+            # Booking (a new patient may book too): checked quietly as a new patient would be;
+            # a match is a returning patient, verified at once; no match asks at the end.
+            checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
+            if checked.get("verified"):
+                return {**updates, **checked}
+            if checked:  # the check could not run, or gave up: the form says so
+                return checked
         name = given[0] if given else introduced_name(text)
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}

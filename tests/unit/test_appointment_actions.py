@@ -975,6 +975,10 @@ def verified_as(full_name: str, birth_date: str) -> dict[str, Any]:
     return {k: slots[k] for k in keep if k in slots}
 
 
+def responses_of(messages: list[dict[str, Any]]) -> list[str]:
+    return [m.get("response") or "" for m in messages]
+
+
 def start_form(form: Any, text: str, intent: str, slots: dict[str, Any]) -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent, slots=slots)
@@ -1090,12 +1094,21 @@ def test_another_person_asked_about_by_name(text: str, person: str | None) -> No
         assert slots["verified"] is False
 
 
-def test_booking_takes_only_the_name_given_with_the_request() -> None:
-    # Booking checks who the patient is at the end, with the date of birth asked then.
+def test_booking_checks_a_name_and_birth_date_given_with_the_request(
+    fhir_env: FhirServer,
+) -> None:
+    # A returning patient is verified at once (the birth date was asked again at the end, and
+    # an adult was offered the pediatrician meanwhile)...
     slots, said = start_form(
         ValidateBookingForm(), "book a physical. Emily Johnson 04/12/1988", "book_appointment", {}
     )
-    assert slots["verify_name"] == "Emily Johnson" and "verify_dob" not in slots
+    assert slots["verified"] is True and slots["patient_status"] == "returning"
+    assert responses_of(said) == ["utter_verified"]
+    # ...while someone with no record (maybe new) keeps the name, and nothing is said yet.
+    slots, said = start_form(
+        ValidateBookingForm(), "book a physical. Jordan Ellis 03/03/1990", "book_appointment", {}
+    )
+    assert slots["verify_name"] == "Jordan Ellis" and "verify_dob" not in slots
     assert "verified" not in slots and said == []
 
 
