@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
+from actions.matching import find_practitioner, find_visit_type
 from actions.second_request import (
     CLEAR,
     replayed,
@@ -19,6 +20,7 @@ from actions.second_request import (
     start_second_request,
     take_second_request,
 )
+from actions.settings import get_clinic
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -260,6 +262,10 @@ class ActionDetailsGiven(Action):
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
         intent = request_in(text)
+        if intent is None and not text.startswith("/"):
+            clinic = get_clinic()
+            if find_visit_type(text, clinic) or find_practitioner(text, clinic):
+                intent = "book_appointment"  # "need a follow up with sam lee feb 20"
         if intent is not None:
             entities = (tracker.latest_message or {}).get("entities") or []
             return replayed(text, intent, latest, entities)

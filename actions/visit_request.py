@@ -8,7 +8,7 @@ Shared by booking (``actions/booking.py``) and rescheduling (``actions/manage_ap
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from actions.clinic_config import ClinicConfig
@@ -94,6 +94,18 @@ def _on_the_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) ->
     return datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date() == when.start
 
 
+def _weekday_in_the_days_asked(text: str, previous_when: str, now: datetime) -> str:
+    """ "tues w/ patel" while next week is being looked at: next week's Tuesday, not this
+    week's ("this"/"next" said, or a date, keep their own meaning)."""
+    if not weekdays_named(text) or re.search(r"\b(this|next|coming|today|tomorrow)\b", text, re.I):
+        return text
+    asked, before = parse_when(text, now), parse_when(previous_when, now)
+    if asked is None or before is None or asked.start != asked.end or asked.start >= before.start:
+        return text
+    day = asked.start + timedelta(days=-(-(before.start - asked.start).days // 7) * 7)
+    return f"{day:%B} {day.day} {text}"
+
+
 def read_search_details(
     text: str,
     entities: list[dict[str, Any]],
@@ -158,6 +170,8 @@ def read_search_details(
         updates["date_preference"] = text
         if previous_when and only_time_of_day(text, now):
             updates["date_preference"] = with_new_time(previous_when, text)
+        elif previous_when:
+            updates["date_preference"] = _weekday_in_the_days_asked(text, previous_when, now)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
     elif requested == "date_preference" and text:

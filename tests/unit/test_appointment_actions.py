@@ -1323,3 +1323,24 @@ def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     ]
     assert choice_by_description("the 7th", items, get_clinic()) == 0
     assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "weeks_later"),
+    [
+        # Next week's times shown; "tues w/ patel" searched this week's Tuesday.
+        ("tues w/ patel", "next week", True),
+        ("tuesday instead", "next week in the afternoon", True),
+        ("next tuesday", "next week", False),  # said in full: its own meaning
+    ],
+)
+def test_a_weekday_is_the_one_in_the_days_asked(
+    text: str, previous: str, weeks_later: bool
+) -> None:
+    clinic = get_clinic()
+    now = clinic.now()
+    found = read_search_details(text, [], clinic, "slot_choice", previous)
+    when, before = parse_when(found["date_preference"], now), parse_when(previous, now)
+    assert when is not None and before is not None
+    assert when.start.weekday() == 1 and when.start >= before.start
+    assert (found["date_preference"] != text) is weeks_later  # the date written in front

@@ -239,6 +239,9 @@ def test_no_after_anything_else_is_goodbye() -> None:
         ("Carlos Rivera 9/30/1975 and when is my appointment", "check_appointment"),
         ("Emily Johnson 4/12/1988 balance", "billing_balance"),
         ("pay bill Emily Johnson 04/12/1988", "billing_pay"),
+        # A visit or a clinician named: a booking.
+        ("need a follow up with sam lee feb 20", "book_appointment"),
+        ("physical with dr patel downtown on tuesday the 8th", "book_appointment"),
     ],
 )
 def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) -> None:
