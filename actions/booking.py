@@ -144,7 +144,7 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
 
 INSURANCE_TALK = re.compile(
     r"\b(insurance|insured|plan|coverage|covered|cover|in[- ]network|copay|co-pay|accept|"
-    r"take|i have|i'm on|im on|through)\b",
+    r"take|i have|i'm on|im on|through|thru|member|card)\b",
     re.IGNORECASE,
 )
 # The patient does not want to book at all.

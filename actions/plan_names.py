@@ -46,7 +46,7 @@ BOUNDARY_WORDS = frozenset(
     because cause cuz since while until never ever been always already really only actually
     think thought guess wanted want wants need needs like would love hoping hope switched
     acceptan aceptar mi mis su esposo esposa hijo hija tiene y o no habla hablo ingles espanol
-    el ella ellos ustedes usted que si por favor
+    ella ellos ustedes usted que si por favor
     """.split()
 )
 
@@ -324,8 +324,10 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
     sentences = [m.span() for m in re.finditer(r"[^.?!;\n]+", text)]
     names = []
     for first, last in runs:
-        sentence = next((text[a:b] for a, b in sentences if a <= tokens[first][0] < b), text)
-        if len(sentences) > 1 and not ABOUT_INSURANCE.search(sentence):
+        # The sentence of the name and the next one ("aultcare?? do you take it").
+        at = next((i for i, (a, b) in enumerate(sentences) if a <= tokens[first][0] < b), None)
+        context = " ".join(text[a:b] for a, b in sentences[at : at + 2]) if at is not None else text
+        if len(sentences) > 1 and not ABOUT_INSURANCE.search(context):
             continue  # "... also where is the clinic? I think it's on J street"
         before = normalise(tokens[first - 1][2]) if first > 0 else ""
         after = normalise(tokens[last + 1][2]) if last + 1 < len(tokens) else ""

@@ -78,6 +78,12 @@ def test_everything_in_one_message() -> None:
         ),
         ("book me a flu shot, we have aetna", [], "utter_insurance_accepted", "Aetna"),
         (
+            "El Paso Health member, can i make an appt",
+            [{"entity": "insurance", "value": "El Paso Health"}],
+            "utter_insurance_unknown",
+            "El Paso Health",
+        ),
+        (
             "can I book a visit? I have Zenith Mutual",
             [{"entity": "insurance", "value": "Zenith Mutual"}],
             "utter_insurance_unknown",

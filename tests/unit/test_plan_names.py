@@ -264,3 +264,9 @@ def test_offices_and_marketplaces_are_not_plans(text: str, plans: list[str]) -> 
     tags = [tag(text, "J street")] if "J street" in text else []
     named = plans_in_message(text, tags, CLINIC)
     assert [n.plan.name if n.plan else n.said for n in named] == plans
+
+
+def test_a_name_asked_about_in_the_next_sentence_is_still_named() -> None:
+    # "aultcare??" is a sentence of its own; "do you take it" is the question about it.
+    [named] = plans_in_message("aultcare?? do you take it", [], CLINIC)
+    assert named.said == "aultcare" and named.plan is None
