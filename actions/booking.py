@@ -66,11 +66,7 @@ from actions.slot_search import (
     request_from_slots,
     sees_patient,
 )
-from actions.visit_request import (
-    NOT_A_PICK,
-    picked_offer,
-    read_search_details,
-)
+from actions.visit_request import picked_offer, picks_a_shown_time, read_search_details
 
 logger = logging.getLogger(__name__)
 
@@ -314,12 +310,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             requested,
             slots.get("date_preference"),
         )
-        if (
-            requested == "slot_choice"
-            and set(found) <= {"date_preference"}
-            and not NOT_A_PICK.search(text)
-            and picked_offer(text, entities, slots.get("offered_slots") or [], clinic)
-        ):
+        offers = slots.get("offered_slots") or []
+        picked = (
+            picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
+        )
+        if picks_a_shown_time(text, found, picked):
             found.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
         if updates.get("patient_status") == "new" or is_new:
             asked = found.pop("visit_type", None) or slots.get("visit_type")
@@ -362,9 +357,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             updates["location"] = "any"
 
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
-            choice = picked_offer(text, entities, slots.get("offered_slots") or [], clinic)
-            if choice:
-                updates["slot_choice"] = choice
+            if picked:
+                updates["slot_choice"] = picked
             elif intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 updates.update({"date_preference": None, "offered_slots": None})

@@ -343,7 +343,7 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     return found
 
 
-BILLING_OFFICE = re.compile(r"\b(billing|billing office|billing department|billing team)\b")
+BILLING_OFFICE = re.compile(r"\bbilling\b")  # "billing", "the billing office", ...
 OTHER_OFFICE = re.compile(
     r"\b(the |your |ur )?other (office|offices|location|locations|clinic|one|place|site|branch)\b"
 )

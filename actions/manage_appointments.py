@@ -43,7 +43,7 @@ from actions.matching import (
 )
 from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
-from actions.visit_request import NOT_A_PICK, picked_offer, read_search_details
+from actions.visit_request import picked_offer, picks_a_shown_time, read_search_details
 
 logger = logging.getLogger(__name__)
 
@@ -344,7 +344,7 @@ class ValidateRescheduleForm(ManageForm):
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
         )
-        if picked and set(updates) <= {"date_preference"} and not NOT_A_PICK.search(text):
+        if picks_a_shown_time(text, updates, picked):
             updates.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
         if any(k in updates for k in SEARCH_SLOTS):
             updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
@@ -508,10 +508,11 @@ class ActionCancelAppointment(Action):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         logger.info("appointment cancelled")
+        clinic = get_clinic()
         # With another request waiting, that is the next question, not "book another time?".
         dispatcher.utter_message(
             response="utter_cancelled_only" if has_second_request(tracker) else "utter_cancelled",
-            summary=appointment_sentence(item, get_clinic(), whose(tracker.slots, get_clinic())),
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         return reset + offer_second_request(dispatcher, tracker)
 

@@ -84,6 +84,13 @@ def picked_offer(
     return ids[index] if index is not None else None
 
 
+def picks_a_shown_time(text: str, details: dict[str, Any], picked: str | None) -> bool:
+    """Whether the message picks one of the times shown rather than asking for other days:
+    it picked one, names nothing but a day or time ("tuesday", "8 am"), and does not ask for
+    others ("anything after 3?")."""
+    return bool(picked) and set(details) <= {"date_preference"} and not NOT_A_PICK.search(text)
+
+
 def _on_the_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
     """Whether the offer is on the date the text names, if it names one ("dec 8", "the 8th")."""
     if not re.search(MONTH_WORDS, normalise(text)):

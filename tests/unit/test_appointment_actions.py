@@ -912,28 +912,6 @@ def test_a_person_or_an_emergency_still_interrupts_the_cancel_question() -> None
         assert ValidateCancelForm().run(CollectingDispatcher(), tracker, {}) == []
 
 
-def test_yes_move_it_answers_the_move_question() -> None:
-    # "yes move it" was read as a new reschedule request: "Please tap one of the options".
-    tracker = make_tracker(
-        "yes move it",
-        intent="reschedule_appointment",
-        confidence=0.56,
-        active_loop="reschedule_form",
-        slots={
-            "verified": True,
-            "patient_id": "p1",
-            "my_appointments": CHOICES,
-            "appointment_choice": "a",
-            "date_preference": "next week",
-            "offered_slots": [{"id": "s1", "start": "2026-12-09T10:00:00-08:00"}],
-            "slot_choice": "s1",
-            "requested_slot": "booking_confirmed",
-        },
-    )
-    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
-    assert slots_of(events)["booking_confirmed"] is True
-
-
 MOVING = {
     "verified": True,
     "patient_id": "p1",
@@ -944,6 +922,21 @@ MOVING = {
     "slot_choice": "s1",
     "requested_slot": "booking_confirmed",
 }
+
+
+def test_yes_move_it_answers_the_move_question() -> None:
+    # "yes move it" was read as a new reschedule request: "Please tap one of the options".
+    tracker = make_tracker(
+        "yes move it",
+        intent="reschedule_appointment",
+        confidence=0.56,
+        active_loop="reschedule_form",
+        slots=MOVING,
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events)["booking_confirmed"] is True
+
+
 
 
 @pytest.mark.parametrize(
