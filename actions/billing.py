@@ -457,6 +457,9 @@ def has_dispute_detail(text: str) -> bool:
     return len(words) >= 1
 
 
+DISPUTE_INTERRUPTIONS = {"emergency", "crisis", "stop", "share_card_number"}
+
+
 class ValidateDisputeForm(PatientForm):
     """One question ("what happened?") when the first message had no detail; any answer counts."""
 
@@ -464,11 +467,12 @@ class ValidateDisputeForm(PatientForm):
     own_intents = {"billing_dispute"}
 
     def should_let_through(self, tracker: Tracker) -> bool:
-        # Safety and "never mind" interrupt; so do a tapped button and a plain request for
-        # another task ("I want to see my balance": no amount, no date), which would otherwise
-        # be filed as the patient's account of what went wrong. Anything else is that account.
+        # Safety, a typed card number (never filed for staff) and "never mind" interrupt; so do
+        # a tapped button and a plain request for another task ("I want to see my balance": no
+        # amount, no date), which would otherwise be filed as the patient's account of what
+        # went wrong. Anything else is that account.
         intent, confidence = latest_intent(tracker)
-        if safety_flagged(tracker) or intent in ("emergency", "crisis", "stop"):
+        if safety_flagged(tracker) or intent in DISPUTE_INTERRUPTIONS:
             return True
         text = latest_text(tracker)
         if intent in self.own_intents:

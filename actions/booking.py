@@ -29,7 +29,7 @@ from actions.booking_guards import (
     refuse_children_only,
     visits_phrase,
 )
-from actions.clients.fhir_model import FhirError, SlotTaken
+from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
     day_label,
@@ -665,6 +665,21 @@ class ActionAskBookingConfirmed(Action):
         return []
 
 
+def tell_change_failed(dispatcher: CollectingDispatcher, exc: FhirError, change: str) -> None:
+    """A booking, move or cancellation that did not happen: unreachable, or refused.
+
+    A refusal (a 4xx the server explained, or an appointment that can no longer change) is not
+    fixed by trying again in a few minutes, so the patient is sent to the front desk instead.
+    The log says which, for IT; the error text names resources by id only.
+    """
+    if isinstance(exc, BackendUnavailable) or exc.status in (401, 403):
+        logger.warning("%s failed: scheduling system unavailable (%s)", change, exc)
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    else:
+        logger.warning("%s refused by the scheduling system: %s", change, exc)
+        dispatcher.utter_message(response="utter_change_refused")
+
+
 def offer_others(
     dispatcher: CollectingDispatcher, tracker: Tracker, taken_id: str, form: str
 ) -> list[EventType]:
@@ -733,8 +748,8 @@ class ActionBookAppointment(Action):
             )
         except SlotTaken:
             return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")
-        except FhirError:  # incl. BackendUnavailable
-            dispatcher.utter_message(response="utter_backend_unavailable")
+        except FhirError as exc:  # incl. BackendUnavailable
+            tell_change_failed(dispatcher, exc, "booking")
             return events + reset
         logger.info("appointment booked")
         item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}

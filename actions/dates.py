@@ -612,3 +612,53 @@ def within_part_of_day(moment: datetime, when: When) -> bool:
     if when.not_before and clock < when.not_before:
         return False
     return not (when.not_after and clock >= when.not_after)
+
+
+# "push it back a week", "a couple of days later", "move it up 2 days", "same time next week":
+# said of an existing appointment, counted from that appointment's day, not from today.
+_SHIFT_AMOUNT = r"(an?|one|two|three|four|five|six|(?:a )?couple(?: of)?|(?:a )?few|\d{1,2})"
+_SHIFT_EARLIER = ("up", "earlier", "sooner", "before")
+_SHIFT = re.compile(
+    rf"\b(?:(back|out|later|up|earlier|sooner)\s+(?:by\s+)?{_SHIFT_AMOUNT}\s+(day|week)s?\b"
+    rf"|(?:by\s+)?{_SHIFT_AMOUNT}\s+(day|week)s?\s+(later|after|earlier|sooner|before|back|out|up)"
+    r"(?!\s+(?:than|that|this|the|my|our|from|today|tomorrow|now)\b))",
+)
+_SAME_TIME_NEXT_WEEK = re.compile(
+    r"\b(?:(same time|same day)\s+(?:the\s+)?(?:next|following) week"
+    r"|(?:the )?(?:following week|week after)(?!\s+(?:that|this|next|christmas|thanksgiving)\b))\b"
+)
+
+
+def says_a_shift(text: str) -> bool:
+    """Whether the text moves an appointment by an amount ("push it back a week")."""
+    cleaned = _clean(text)
+    return bool(_SHIFT.search(cleaned) or _SAME_TIME_NEXT_WEEK.search(cleaned))
+
+
+def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
+    """``text`` (cleaned) with a shift of the appointment starting at ``start`` said as the day it
+    lands on: "push it back a week" -> "push it December 10", "same time next week" -> "December
+    10 at 9:30 am", "the week after" -> "week of December 10". ``None`` if no shift is said. A
+    shift to today or earlier becomes "as soon as possible"."""
+    cleaned = _clean(text)
+    shift = _SHIFT.search(cleaned)
+    if shift is not None:
+        direction = shift.group(1) or shift.group(6)
+        amount = (shift.group(2) or shift.group(4) or "").replace(" of", "")
+        unit = shift.group(3) or shift.group(5)
+        number = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1)
+        days = number * (7 if unit == "week" else 1)
+        target = start.date() + timedelta(days=-days if direction in _SHIFT_EARLIER else days)
+        said = "as soon as possible" if target <= today else f"{target:%B} {target.day}"
+    elif (same := _SAME_TIME_NEXT_WEEK.search(cleaned)) is not None:
+        shift = same
+        target = start.date() + timedelta(days=7)
+        if same.group(1) == "same time":
+            said = f"{target:%B} {target.day} at " + f"{start:%I:%M %p}".lstrip("0").lower()
+        elif same.group(1) == "same day":
+            said = f"{target:%B} {target.day}"
+        else:
+            said = f"week of {target:%B} {target.day}"
+    else:
+        return None
+    return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())

@@ -41,7 +41,7 @@ ESCALATION_INTENTS = {
     "billing_dispute",
 }
 # Never held back by a form, even when the message also starts with "yes" or "no".
-URGENT_INTENTS = {"emergency", "crisis", "request_human"}
+URGENT_INTENTS = {"emergency", "crisis", "request_human", "share_card_number"}
 QUESTION_INTENTS = {
     "parking",
     "directions",

@@ -17,11 +17,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import SEARCH_SLOTS, offer_others
+from actions.booking import SEARCH_SLOTS, offer_others, tell_change_failed
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when, weekdays_named
+from actions.dates import parse_when, says_a_shift, weekdays_named
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import (
@@ -339,6 +339,9 @@ class ValidateRescheduleForm(ManageForm):
             slots.get("date_preference"),
         )
         updates.pop("visit_type", None)  # the visit stays what it was
+        if not is_button_payload(text) and says_a_shift(text):
+            # "a couple of days later": counted from the appointment's day by the search
+            updates["date_preference"] = text
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
         offers = slots.get("offered_slots") or []
         picked = (
@@ -504,8 +507,8 @@ class ActionCancelAppointment(Action):
             return reset
         try:
             scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
-        except FhirError:  # incl. BackendUnavailable
-            dispatcher.utter_message(response="utter_backend_unavailable")
+        except FhirError as exc:  # incl. BackendUnavailable
+            tell_change_failed(dispatcher, exc, "cancellation")
             return reset
         logger.info("appointment cancelled")
         clinic = get_clinic()
@@ -544,8 +547,8 @@ class ActionRescheduleAppointment(Action):
             scheduling_client().reschedule(item["id"], offer["id"])
         except SlotTaken:
             return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")
-        except FhirError:  # incl. BackendUnavailable
-            dispatcher.utter_message(response="utter_backend_unavailable")
+        except FhirError as exc:  # incl. BackendUnavailable
+            tell_change_failed(dispatcher, exc, "reschedule")
             return reset
         logger.info("appointment rescheduled")
         new_item = {**offer, "visit_type": item.get("visit_type")}

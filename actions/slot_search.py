@@ -15,7 +15,7 @@ from typing import Any
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import SlotRecord
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location
-from actions.dates import When, day_label, parse_when, within_part_of_day
+from actions.dates import When, day_label, parse_when, shift_said_as_day, within_part_of_day
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,22 @@ def request_from_slots(
     age: int | None = None,
     busy: tuple[Busy, ...] = (),
 ) -> SearchRequest:
-    """The search the slots ask for; with the patient's age and booked times when known."""
-    when = parse_when(str(slots.get("date_preference") or "asap"), now) or parse_when("asap", now)
+    """The search the slots ask for; with the patient's age and booked times when known.
+
+    While an appointment is being moved, "push it back a week" counts from its day."""
+    wanted = str(slots.get("date_preference") or "asap")
+    moving = next(
+        (
+            item
+            for item in slots.get("my_appointments") or []
+            if item.get("id") == slots.get("appointment_choice")
+        ),
+        None,
+    )
+    if moving is not None:
+        start = datetime.fromisoformat(moving["start"])
+        wanted = shift_said_as_day(wanted, start, now.date()) or wanted
+    when = parse_when(wanted, now) or parse_when("asap", now)
     assert when is not None
     practitioner = slots.get("practitioner")
     location = slots.get("location")

@@ -30,6 +30,7 @@ from twilio.request_validator import RequestValidator
 
 from actions.settings import Settings, get_clinic, get_settings
 from addons import sms_text
+from addons.card_numbers import redact_card_numbers
 from addons.sms_outbox import SmsOutbox, TwilioMessages
 from addons.sms_store import Contact, InboxItem, SmsStore
 
@@ -320,6 +321,8 @@ class TwilioInput(InputChannel):
         if num_media:
             output.queue(conversation, Texts.picture_ignored())
         text = text[: sms_text.INBOUND_MAX_CHARS].replace("¡", "@")  # GSM carriers mangle @
+        # Not even the inbox keeps a card number; the NLU still sees that one was sent.
+        text = redact_card_numbers(text)
         payload = sms_text.match_option(text, self.store.take_options(conversation))
         item = InboxItem(
             message_sid=params.first("MessageSid") or params.first("SmsSid") or "",

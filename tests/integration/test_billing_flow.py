@@ -6,6 +6,7 @@ The embedded backend is seeded from clinic_api/demo_patients.yml: Emily Johnson 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from launcher.stack import ROOT, free_port
+from launcher.stack import ROOT, Stack, free_port
 from tests.support.receivers import HandoffReceiver
 from tests.support.stack_fixtures import RasaClient
 
@@ -66,6 +67,25 @@ def test_unverified_patient_gets_nothing(rasa: RasaClient) -> None:
     assert tracker["slots"]["verified"] is False
     bot_texts = [e.get("text") or "" for e in tracker["events"] if e.get("event") == "bot"]
     assert not any("$85" in t for t in bot_texts)
+
+
+def test_a_typed_card_number_is_refused_and_never_stored(stack: Stack, rasa: RasaClient) -> None:
+    """In the middle of the identity check: the patient hears why and where to pay, the check
+    goes on, and the number is in neither the tracker (HTTP API) nor the database file."""
+    conversation = sender()
+    rasa.say(conversation, "how much do I owe")
+    answer = joined(rasa.say(conversation, "just charge my visa 4111 1111 1111 1111 cvv 123"))
+    assert "please don't send card numbers here" in answer
+    assert "https://" in answer and "(916) 555-0199" in answer
+    assert "full name" in answer.lower() or "confirm who the patient is" in answer
+    assert "Emily Johnson is $85.00" in joined(rasa.say(conversation, "Emily Johnson 04/12/1988"))
+    tracker = json.dumps(rasa.tracker(conversation))
+    assert "just charge my visa [card number removed] [removed]" in tracker
+    database = (stack.config.data_dir / "tracker.db").read_bytes()
+    for secret in ("4111 1111", "4111111111111111", "cvv 123"):
+        assert secret not in tracker
+        assert secret.encode() not in database
+    assert b"just charge my visa [card number removed]" in database
 
 
 def test_bad_clinic_file_stops_the_action_server(tmp_path: Path) -> None:

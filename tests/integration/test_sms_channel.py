@@ -230,6 +230,19 @@ def test_the_conversation_is_pseudonymous_and_no_number_is_logged(
     assert national.encode() not in tracker_db.read_bytes()
 
 
+def test_a_card_number_by_sms_is_refused_and_kept_nowhere(
+    stack: Stack, rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    phone = new_phone()
+    replies = text(rasa, twilio_standin, phone, "pls charge my card 5555-5555-5555-4444 thx")
+    assert "please don't send card numbers here" in " ".join(replies)
+    tracker = json.dumps(rasa.tracker(conversation_of(phone)))
+    assert "pls charge my card [card number removed] thx" in tracker
+    for path in [*stack.config.data_dir.glob("*.sqlite3"), stack.config.data_dir / "tracker.db"]:
+        content = path.read_bytes()
+        assert b"5555-5555" not in content and b"5555555555554444" not in content, path.name
+
+
 def test_a_reply_is_delivered_after_twilio_comes_back(
     rasa: RasaClient, twilio_standin: TwilioStandIn
 ) -> None:

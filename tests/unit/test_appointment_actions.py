@@ -315,6 +315,7 @@ def test_not_sure_which_visit_gets_help_choosing(text: str) -> None:
         ("parking", 0.9),
         ("cancel_appointment", 0.95),
         ("request_human", 0.7),
+        ("share_card_number", 1.0),
     ],
 )
 def test_interruptions_are_let_through(intent: str, confidence: float) -> None:
@@ -627,6 +628,32 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     ]
 
 
+def test_a_booking_the_backend_refuses_is_not_called_an_outage(fhir_env: FhirServer) -> None:
+    """The server answers but will not book (here: the slot does not offer that visit type):
+    trying again later won't help, so the patient is sent to the front desk, not told to wait."""
+    client = fhir_env.client()
+    [patient] = client.find_patients(family="Miller", given="Robert")
+    offers = ActionAskSlotChoice().run(
+        CollectingDispatcher(),
+        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
+        {},
+    )[0]["value"]
+    confirmed = {
+        **READY,
+        "visit_type": "womens_health",  # Dr. Patel's slots don't offer it
+        "offered_slots": offers,
+        "slot_choice": offers[0]["id"],
+        "booking_confirmed": True,
+        "verified": True,
+        "patient_id": patient.id,
+    }
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_change_refused"]
+    assert all(e["event"] == "slot" and e["value"] is None for e in events)
+    assert offers[0]["id"] not in [a.slot_id for a in client.upcoming_appointments(patient.id)]
+
+
 def test_backend_down_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
     monkeypatch.setenv("FHIR_RETRIES", "0")
@@ -728,6 +755,26 @@ def test_a_booking_request_while_rescheduling_is_the_new_time(fhir_env: FhirServ
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert events, "the form must not be left for a new booking"
     assert slots_of(events)["date_preference"]
+
+
+@pytest.mark.parametrize(
+    "text", ["a couple of days later", "the week after", "push it back a week"]
+)
+def test_a_shift_of_the_appointment_is_the_new_time(fhir_env: FhirServer, text: str) -> None:
+    """Kept as said, so the search counts it from the appointment's day (slot_search)."""
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "appointment_choice": "a1",
+            "requested_slot": "date_preference",
+        },
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert slots_of(events)["date_preference"] == text
 
 
 CHOICES = [

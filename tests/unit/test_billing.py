@@ -570,7 +570,7 @@ def test_an_unsure_task_reading_is_kept_as_the_dispute() -> None:
     assert events[0] == SlotSet("dispute_details", "I want to see my balance")
 
 
-@pytest.mark.parametrize("intent", ["emergency", "crisis", "stop"])
+@pytest.mark.parametrize("intent", ["emergency", "crisis", "stop", "share_card_number"])
 def test_safety_and_stop_interrupt_the_dispute_question(intent: str) -> None:
     tracker = make_tracker(
         "help",

@@ -5,7 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.dates import parse_birth_date, parse_when, within_part_of_day
+from actions.dates import (
+    parse_birth_date,
+    parse_when,
+    says_a_shift,
+    shift_said_as_day,
+    within_part_of_day,
+)
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Tuesday
 
@@ -138,3 +144,38 @@ def test_todays_own_date_is_today_not_next_year(text: str) -> None:
     when = parse_when(text, NOW)
     assert when is not None and (when.start, when.end) == (NOW.date(), NOW.date())
     assert parse_when("nov 24 2027", NOW).start == date(2027, 11, 24)  # a year written stays
+
+
+APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Thursday
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("push it back a week", "push it december 10"),
+        ("can we push it back by a week?", "can we push it december 10"),
+        ("move it up 2 days", "move it december 1"),
+        ("a couple of days later", "december 5"),
+        ("move it out two weeks please", "move it december 17 please"),
+        ("one week later", "december 10"),
+        ("same time next week", "december 10 at 9:30 am"),
+        ("same day the following week", "december 10"),
+        ("the week after", "week of december 10"),
+        ("3 days earlier", "november 30"),
+        ("10 days earlier", "as soon as possible"),  # today or before
+    ],
+)
+def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
+    assert says_a_shift(text)
+    shifted = shift_said_as_day(text, APPOINTMENT, NOW.date())
+    assert shifted is not None and shifted.lower() == said
+    when = parse_when(shifted, NOW)
+    assert when is not None and when.start >= NOW.date()
+
+
+@pytest.mark.parametrize(
+    "text", ["next week", "a week from today", "a week later than that", "in 2 days", "friday"]
+)
+def test_no_shift(text: str) -> None:
+    assert not says_a_shift(text)
+    assert shift_said_as_day(text, APPOINTMENT, NOW.date()) is None

@@ -9,7 +9,7 @@ import pytest
 from actions.clients.fhir_model import SlotRecord
 from actions.dates import When, parse_when
 from actions.settings import get_clinic
-from actions.slot_search import SearchRequest, closed_reason, find_offers
+from actions.slot_search import SearchRequest, closed_reason, find_offers, request_from_slots
 
 CLINIC = get_clinic()
 CLOSED_HOLIDAY = next(h for h in CLINIC.holidays if h.hours is None)
@@ -166,3 +166,29 @@ def test_before_the_age_is_known_clinicians_for_all_ages_come_first() -> None:
     child = SearchRequest("physical", None, None, when)
     offers = find_offers(client, child, CLINIC, now).offers  # type: ignore[arg-type]
     assert offers[0]["practitioner"] == "okafor"
+
+
+def test_a_shift_counts_from_the_appointment_being_moved() -> None:
+    """"push it back a week" while moving the Dec 3 appointment asks for Dec 10, not for a week
+    from today; without an appointment being moved it is a week from today."""
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=CLINIC.tz)
+    moving = {
+        "my_appointments": [
+            {"id": "a1", "start": "2026-12-03T09:30:00-08:00"},
+            {"id": "a2", "start": "2026-12-15T14:00:00-08:00"},
+        ],
+        "date_preference": "can we push it back a week",
+    }
+    first = request_from_slots({**moving, "appointment_choice": "a1"}, CLINIC, now)
+    assert (first.when.start, first.when.end) == (date(2026, 12, 10), date(2026, 12, 10))
+    second = request_from_slots({**moving, "appointment_choice": "a2"}, CLINIC, now)
+    assert second.when.start == date(2026, 12, 22)
+    same_time = request_from_slots(
+        {**moving, "appointment_choice": "a1", "date_preference": "same time next week"},
+        CLINIC,
+        now,
+    )
+    assert same_time.when.start == date(2026, 12, 10)
+    assert same_time.when.not_before is not None and same_time.when.not_before <= time(9, 30)
+    booking = request_from_slots({**moving, "appointment_choice": None}, CLINIC, now)
+    assert booking.when.start == date(2026, 12, 7)

@@ -1,0 +1,81 @@
+"""Rasa NLU component: a message with a payment card number becomes ``share_card_number``.
+
+The assistant then says that chat is not the place for card numbers, that the number was
+removed, and how to pay safely (action_card_number_shared). Deterministic, like the safety
+layer: it does not depend on how the model reads "here's my visa 4111 ...". The intent's
+training examples only keep ``rasa data validate`` and the model consistent; when the model
+predicts ``share_card_number`` for a message without a card number ("my card ends in 1234"),
+the next intent takes its place.
+
+Placed before FallbackClassifier (which then judges the remaining intents as usual) and before
+SafetyTriage (an emergency always wins). The number itself is removed by the tracker store
+(addons/redacting_tracker_store.py); nothing here logs or keeps the text.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.card_numbers import REMOVED, has_card_number
+
+logger = logging.getLogger(__name__)
+
+CARD_INTENT = "share_card_number"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CardNumberGuard(GraphComponent, IntentClassifier):
+    """``share_card_number`` exactly when the message holds a card number."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CardNumberGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            # The SMS channel removes the number before its inbox stores the message.
+            if isinstance(text, str) and (has_card_number(text) or REMOVED in text):
+                intent = {INTENT_NAME_KEY: CARD_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                # Alone, so the fallback's ambiguity check has nothing to compare it with.
+                message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
+                # Digits read as dates or amounts must not fill any slot.
+                message.set(ENTITIES, [], add_to_output=True)
+                logger.info("A card number was typed; it will not be stored")
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == CARD_INTENT:
+                self._next_intent(message)
+        return messages
+
+    @staticmethod
+    def _next_intent(message: Message) -> None:
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) != CARD_INTENT
+        ]
+        top = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
+        message.set(INTENT, dict(top), add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
