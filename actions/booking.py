@@ -55,7 +55,7 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
-from actions.mentions import OTHER_PERSON, parse_full_name
+from actions.mentions import OTHER_PERSON, given_identity, parse_full_name
 from actions.plan_names import plan_in_message
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
@@ -302,6 +302,16 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 name = parse_full_name(text)
                 if name and not OTHER_PERSON.search(text):
                     updates["verify_name"] = f"{name[0]} {name[1]}"
+        if (
+            requested in IDENTITY_ANYTIME
+            and not slots.get("verified")
+            and not is_button_payload(text)
+            and given_identity(text, clinic.now().date()) is not None
+        ):
+            # "Who would you like to see?" - "Robert Miller 11/02/1950": checked at once, as in
+            # the first message (a match needs no "have you been here before?"), instead of
+            # "please tap one of the options"; the question is asked again.
+            updates.update(self._before_any_check(dispatcher, tracker, slots, text, False))
 
         found = read_search_details(
             "" if is_button_payload(text) else text,
@@ -458,6 +468,10 @@ RETURNING_WORDS = re.compile(
     r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
     r"seen (there|here|you)|already a patient|i'?m a patient)\b"
 )
+
+
+# Booking questions a name and date of birth may answer instead (checked at once).
+IDENTITY_ANYTIME = ("patient_status", "visit_type", "practitioner", "location", "date_preference")
 
 
 def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:

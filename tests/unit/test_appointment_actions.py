@@ -1390,3 +1390,28 @@ def test_a_weekday_is_the_one_in_the_days_asked(
     assert when is not None and before is not None
     assert when.start.weekday() == 1 and when.start >= before.start
     assert (found["date_preference"] != text) is weeks_later  # the date written in front
+
+
+@pytest.mark.parametrize(
+    ("answered", "requested"),
+    [
+        ({}, "patient_status"),
+        ({"patient_status": "returning"}, "practitioner"),
+        ({"patient_status": "returning", "practitioner": "any"}, "location"),
+    ],
+)
+def test_name_and_birth_date_at_another_booking_question_are_checked(
+    fhir_env: FhirServer, answered: dict[str, Any], requested: str
+) -> None:
+    """"Who would you like to see?" - "Robert Miller 11/02/1950": verified at once, and the
+    question is asked again without "please tap one of the options"."""
+    events, dispatcher = run_booking(
+        "Robert Miller 11/02/1950",
+        slots={**answered, "visit_type": "sick", "requested_slot": requested},
+    )
+    slots = slots_of(events)
+    assert slots["verified"] is True and slots["patient_name"] == "Robert Miller"
+    assert responses(dispatcher) == ["utter_verified"]
+    # a returning patient now: the status question is not asked again
+    expected = "practitioner" if requested == "patient_status" else requested
+    assert slots["requested_slot"] == expected
