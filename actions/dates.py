@@ -50,10 +50,12 @@ PARTS_OF_DAY = {
     "before lunch": "morning",
     "early": "morning",
     "first thing": "morning",
+    "earlier in the day": "morning",
     "afternoon": "afternoon",
     "afternoons": "afternoon",
     "after lunch": "afternoon",
     "midday": "afternoon",
+    "later in the day": "afternoon",
     "pm": "afternoon",
     "evening": "evening",
     "evenings": "evening",
@@ -650,6 +652,8 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
         days = number * (7 if unit == "week" else 1)
         target = start.date() + timedelta(days=-days if direction in _SHIFT_EARLIER else days)
         said = "as soon as possible" if target <= today else f"{target:%B} {target.day}"
+        if target > today and part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned):
+            said += " at " + f"{start:%I:%M %p}".lstrip("0").lower()  # around the same time
     elif (same := _SAME_TIME_NEXT_WEEK.search(cleaned)) is not None:
         shift = same
         target = start.date() + timedelta(days=7)

@@ -156,7 +156,10 @@ KEEP_IT = re.compile(
 
 # A detail changed: "make it downtown", "tuesday instead".
 CHANGE_INSTEAD = re.compile(
-    r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b", re.IGNORECASE
+    r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b"
+    # "scratch that, the north office" (but "scratch that, forget it" stops)
+    r"|\bscratch that\W+(?!(never|nvm|forget|i don|don|nothing|stop|all|everything|cancel)\b)\w",
+    re.IGNORECASE,
 )
 # "no, never mind", "nah forget it": the patient drops the whole task, not just this time.
 NEVER_MIND = re.compile(
@@ -354,6 +357,14 @@ class PatientForm(Action):
         return events
 
 
+# "actually can you cancel it" with no task running (say, just after a booking): the patient
+# wants an appointment cancelled, not a task stopped (the cancel form confirms first).
+CANCEL_AN_APPOINTMENT = re.compile(
+    r"\bcancel+(ing)? (it|that|this|(the|my|this|that) (appointment|appt|visit|booking|one))\b",
+    re.IGNORECASE,
+)
+
+
 class ActionStop(Action):
     """ "Never mind": stop whatever form is running, change nothing, say so."""
 
@@ -363,6 +374,13 @@ class ActionStop(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        text = latest_text(tracker)
+        if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
+            # second_request imports this module
+            from actions.second_request import replayed
+
+            latest = last_event(tracker.events, "user")
+            return replayed(text, "cancel_appointment", latest, [])
         dispatcher.utter_message(response="utter_stopped")
         return [ActiveLoop(None)] + [
             SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)

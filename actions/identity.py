@@ -38,6 +38,7 @@ from actions.mentions import (
     OTHER_PERSON,
     given_identity,
     introduced_name,
+    named_for,
     named_other,
     parse_full_name,
     relation_asked_about,
@@ -266,7 +267,8 @@ class IdentitySteps:
         if about_someone_else(text):
             return {}  # a parent's own name is not the patient's
         if look_back and (
-            is_button_payload(text) or not (given_identity(text, today) or introduced_name(text))
+            is_button_payload(text)
+            or not (given_identity(text, today) or introduced_name(text) or named_for(text))
         ):
             # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
             text = introduction_before(list(tracker.events))
@@ -285,7 +287,7 @@ class IdentitySteps:
                 return {**updates, **checked}
             if checked:  # the check could not run, or gave up: the form says so
                 return checked
-        name = given[0] if given else introduced_name(text)
+        name = given[0] if given else (introduced_name(text) or named_for(text))
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
 
@@ -345,14 +347,17 @@ class IdentitySteps:
             # ways (phone, or something else), instead of asking the same question again.
             dispatcher.utter_message(response="utter_why_identity")
             return {requested: None}
-        if requested == "verify_name":
-            if name is None:
-                dispatcher.utter_message(response="utter_need_full_name")
-                return {"verify_name": None}
-            updates["verify_name"] = f"{name[0]} {name[1]}"
+        if requested == "verify_name" and name is None:
+            # Asked again in one message (utter_ask_verify_name's identity_reask variant); a
+            # date of birth given instead is kept: "09/30/1975" - "and the name?"
+            kept = {"verify_dob": dob.isoformat()} if dob is not None else {}
+            return {**kept, "verify_name": None, "identity_reask": True}
         if requested == "verify_dob" and dob is None:
-            dispatcher.utter_message(response="utter_need_birth_date")
-            return {"verify_dob": None}
+            return {"verify_dob": None, "identity_reask": True}
+        if slots.get("identity_reask"):
+            updates["identity_reask"] = False
+        if name is not None:
+            updates["verify_name"] = f"{name[0]} {name[1]}"
         if dob is not None and requested in ("verify_name", "verify_dob"):
             updates["verify_dob"] = dob.isoformat()
         if requested == "new_phone":

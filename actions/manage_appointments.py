@@ -21,7 +21,7 @@ from actions.booking import SEARCH_SLOTS, offer_others, tell_change_failed
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when, says_a_shift, weekdays_named
+from actions.dates import parse_when, says_a_shift, weekdays_named, without_birth_dates
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import (
@@ -286,6 +286,14 @@ class ValidateCancelForm(ManageForm):
         return {}
 
 
+# "no, keep my original appointment" to "Shall I move it?": nothing moves, no other times.
+KEEP_THE_OLD_TIME = re.compile(
+    r"\bkeep (it|(my|the) ((original|current|old|existing|first|same) )?"
+    r"(one|appointment|appt|time))\b",
+    re.IGNORECASE,
+)
+
+
 class ValidateRescheduleForm(ManageForm):
     form_name = "reschedule_form"
     # "book me in next week after school" while moving an appointment is the new time, not a
@@ -339,9 +347,9 @@ class ValidateRescheduleForm(ManageForm):
             slots.get("date_preference"),
         )
         updates.pop("visit_type", None)  # the visit stays what it was
-        if not is_button_payload(text) and says_a_shift(text):
+        if "date_preference" not in updates and not is_button_payload(text) and says_a_shift(text):
             # "a couple of days later": counted from the appointment's day by the search
-            updates["date_preference"] = text
+            updates["date_preference"] = without_birth_dates(text, clinic.now().date())
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
         offers = slots.get("offered_slots") or []
         picked = (
@@ -363,7 +371,7 @@ class ValidateRescheduleForm(ManageForm):
             answer = yes_or_no(tracker)
             if answer is True:
                 return {"booking_confirmed": True}
-            if answer is False and NEVER_MIND.search(text):
+            if answer is False and (NEVER_MIND.search(text) or KEEP_THE_OLD_TIME.search(text)):
                 return {"booking_confirmed": False}  # the reschedule action says it stopped
             if answer is False:
                 dispatcher.utter_message(response="utter_reschedule_not_confirmed")

@@ -298,6 +298,27 @@ def introduced_name(text: str) -> tuple[str, str] | None:
     return name
 
 
+# "balance for Carlos Rivera", "appointments for Liam Nguyen": whose data, by a capitalised name.
+DATA_FOR_NAME = re.compile(
+    r"\b(?i:balance|bill|bills|account|statement|appointments?|appts?|visits?)\s+(?i:for|of)\s+"
+    r"(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s*[?.!]*$"
+)
+
+
+def named_for(text: str) -> tuple[str, str] | None:
+    """The patient named at the end of a request ("what's the balance for Carlos Rivera"),
+    capitalised as names are ("appointment for next week" is no one); clinicians excluded."""
+    match = DATA_FOR_NAME.search((text or "").translate(CURLY_APOSTROPHES).strip())
+    if match is None:
+        return None
+    name = parse_full_name(match["name"])
+    clinic = get_clinic()
+    staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
+    if name is None or any(normalize_name(w) in staff for w in " ".join(name).split()):
+        return None
+    return name
+
+
 # "what's Emily's balance", "carlos rivera's appointment": a person's data asked for by name.
 NAMED_DATA = re.compile(
     r"\b(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)['’]s\s+"

@@ -21,6 +21,7 @@ from actions.booking import (
 )
 from actions.clinic_config import Holiday
 from actions.dates import parse_when
+from actions.forms import ActionStop
 from actions.manage_appointments import (
     ActionCancelAppointment,
     ValidateCancelForm,
@@ -777,6 +778,22 @@ def test_a_shift_of_the_appointment_is_the_new_time(fhir_env: FhirServer, text: 
     assert slots_of(events)["date_preference"] == text
 
 
+def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
+    """The date of birth in "Carlos Rivera 09/30/1975 - can you push my appointment back a
+    week?" once made the search read the whole message as "as soon as possible"."""
+    text = "Carlos Rivera 09/30/1975 - can you push my appointment back a week?"
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        active_loop="reschedule_form",
+        slots={"verified": True, "patient_id": "p1", "appointment_choice": "a1",
+               "requested_slot": "date_preference"},
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    wanted = slots_of(events)["date_preference"]
+    assert "1975" not in wanted and "back a week" in wanted
+
+
 CHOICES = [
     {"id": "a", "start": "2026-12-02T09:00:00-08:00", "visit_type": "vaccination",
      "practitioner": "patel", "location": "downtown"},
@@ -992,6 +1009,9 @@ def test_yes_move_it_answers_the_move_question() -> None:
         # "no, never mind" drops the task (was: "Let's find a time that suits you better").
         ("no, never mind", "deny", [], False),
         ("nah forget it", "deny", [], False),
+        # ... and so does keeping the old time (was: the same times offered again).
+        ("never mind, keep my original appointment", "stop", [], False),
+        ("no, keep it", "deny", [], False),
         # A plain no looks for another time, and says the appointment has not moved.
         ("no", "deny", ["utter_reschedule_not_confirmed"], None),
     ],
@@ -1357,6 +1377,33 @@ def test_scratch_that_make_it_downtown_changes_the_office() -> None:
     assert slots_of(events)["location"] == "downtown"
     stop = make_tracker("never mind", intent="stop", active_loop="booking_form", slots=slots)
     assert ValidateBookingForm().should_let_through(stop)
+    north = make_tracker("scratch that, the north office", intent="stop",
+                         active_loop="booking_form", slots={**slots, "location": "downtown"})
+    assert not ValidateBookingForm().should_let_through(north)
+    assert slots_of(ValidateBookingForm().run(CollectingDispatcher(), north, {}))["location"] == (
+        "north"
+    )
+    for text in ("scratch that", "scratch that, forget it"):
+        stop = make_tracker(text, intent="stop", active_loop="booking_form", slots=slots)
+        assert ValidateBookingForm().should_let_through(stop)
+
+
+def test_cancel_it_after_a_booking_cancels_rather_than_stops() -> None:
+    """ "actually can you cancel it" just after a booking was read as "stop": "Nothing was
+    changed", and the appointment stayed booked. It now starts the cancel form (which names
+    the appointment and asks before cancelling); inside a form it still stops the task."""
+    tracker = make_tracker("actually can you cancel it", intent="stop", slots={"verified": True})
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert [e["event"] for e in events] == ["action", "user"]
+    assert events[1]["text"] == "actually can you cancel it"
+    assert events[1]["parse_data"]["intent"] == {"name": "cancel_appointment", "confidence": 1.0}
+    inside = make_tracker("cancel it", intent="stop", active_loop="booking_form", slots=READY)
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, inside, {})
+    assert responses(dispatcher) == ["utter_stopped"]
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
 
 
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
@@ -1415,3 +1462,44 @@ def test_name_and_birth_date_at_another_booking_question_are_checked(
     # a returning patient now: the status question is not asked again
     expected = "practitioner" if requested == "patient_status" else requested
     assert slots["requested_slot"] == expected
+
+
+def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
+    fhir_env: FhirServer,
+) -> None:
+    """ "What is the patient's full name?" - "09/30/1975": the date is kept and the name asked
+    again in one message (identity_reask), not "Could you give me the full name" followed by
+    the whole question again; a name then verifies at once."""
+    slots, said = verify("09/30/1975", "verify_name", {})
+    assert said == []
+    assert slots == {
+        "verify_dob": "1975-09-30",
+        "verify_name": None,
+        "identity_reask": True,
+        "requested_slot": "verify_name",
+    }
+    slots, said = verify("Carlos Rivera", "verify_name", {"verify_dob": "1975-09-30",
+                                                         "identity_reask": True})
+    assert slots["verified"] is True and slots["identity_reask"] is False
+    assert said == ["utter_verified"]
+    slots, said = verify("soon", "verify_dob", {"verify_name": "Carlos Rivera"})
+    assert said == [] and slots["identity_reask"] is True
+    assert slots["requested_slot"] == "verify_dob"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("balance for Carlos Rivera", "Carlos Rivera"),
+        ("what's the balance for Liam Nguyen?", "Liam Nguyen"),
+        ("balance for my son", None),
+        ("appointments for Dr. Patel", None),
+    ],
+)
+def test_a_name_the_request_is_for_is_not_asked_again(
+    fhir_env: FhirServer, text: str, name: str | None
+) -> None:
+    slots, said = start_form(ValidateBalanceForm(), text, "billing_balance", {})
+    assert said == []
+    assert slots.get("verify_name") == name
+    assert slots["requested_slot"] == ("verify_dob" if name else "verify_name")

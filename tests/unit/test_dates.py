@@ -152,16 +152,18 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("push it back a week", "push it december 10"),
-        ("can we push it back by a week?", "can we push it december 10"),
-        ("move it up 2 days", "move it december 1"),
-        ("a couple of days later", "december 5"),
-        ("move it out two weeks please", "move it december 17 please"),
-        ("one week later", "december 10"),
+        # the same time of day, unless the patient names one
+        ("push it back a week", "push it december 10 at 9:30 am"),
+        ("can we push it back by a week?", "can we push it december 10 at 9:30 am"),
+        ("move it up 2 days", "move it december 1 at 9:30 am"),
+        ("a couple of days later, in the afternoon", "december 5 in the afternoon"),
+        ("a couple days later after 3pm", "december 5 after 3pm"),
+        ("move it out two weeks please", "move it december 17 at 9:30 am please"),
+        ("one week later", "december 10 at 9:30 am"),
         ("same time next week", "december 10 at 9:30 am"),
         ("same day the following week", "december 10"),
         ("the week after", "week of december 10"),
-        ("3 days earlier", "november 30"),
+        ("3 days earlier", "november 30 at 9:30 am"),
         ("10 days earlier", "as soon as possible"),  # today or before
     ],
 )
