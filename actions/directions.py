@@ -231,8 +231,9 @@ def hours_on_day(
         when += f" {is_} {holiday.name}"
     hours = [(loc, clinic.hours_on(loc, day)) for loc in locations]
     if all(h is None for _, h in hours):
+        one_of_several = len(locations) == 1 and len(clinic.locations) > 1
         who = (
-            f"we {are}"
+            (f"the {locations[0].name} {is_}" if one_of_several else f"we {are}")
             if len(locations) == 1
             else (f"both offices {are}" if len(locations) == 2 else f"all our offices {are}")
         )
@@ -244,7 +245,14 @@ def hours_on_day(
             if len(locations) == 1 and not gone
             else None
         )
-        tail = f" We open again {describe_when(reopen, now)}." if reopen else ""
+        opens = "It opens" if one_of_several else "We open"
+        tail = f" {opens} again {describe_when(reopen, now)}." if reopen else ""
+        if one_of_several:
+            # "is the north office open saturday": closed, but another office may not be.
+            for other in clinic.locations:
+                other_hours = clinic.hours_on(other, day) if other != locations[0] else None
+                if other_hours is not None:
+                    tail += f" The {other.name} {is_} open {other_hours.label()} that day."
         return f"{when}: {who} closed.{tail}"
     if len(locations) == 1:
         only = hours[0][1]

@@ -63,6 +63,11 @@ def test_emergency_gets_911_first_and_the_conversation_pauses(rasa: RasaClient) 
     replies = rasa.say(conversation, "my dad has crushing chest pain and cant breathe")
     assert "911" in replies[0]["text"]
     assert rasa.tracker(conversation)["paused"] is True
+    # in Spanish too: the rules read "dolor de pecho", and the reader may not know English
+    spanish = rasa.say(sender(), "mi esposo tiene dolor de pecho muy fuerte ahora")
+    assert "llame al 911 ahora" in spanish[0]["text"]
+    crisis = rasa.say(sender(), "me quiero morir")
+    assert "llame o envíe un mensaje de texto al 988" in crisis[0]["text"]
 
 
 def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> None:

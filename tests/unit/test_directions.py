@@ -294,6 +294,19 @@ def test_another_day() -> None:
     ]
 
 
+def test_one_office_closed_on_a_day_names_it_and_the_office_that_is_open() -> None:
+    # Was "Sat, Nov 28: we are closed.", as if the whole clinic were (Downtown opens 9-1).
+    tracker = make_tracker(
+        "is the north office open saturday", intent="clinic_hours",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert [m["text"] for m in messages] == [
+        "Sat, Nov 28: the North Office is closed. It opens again Monday at 7:30am. "
+        "The Downtown Clinic is open 9am–1pm that day."
+    ]
+
+
 def test_a_day_gone_is_answered_in_the_past() -> None:
     _, messages = run(make_tracker("were you open last saturday", intent="clinic_hours"))
     assert [m["text"] for m in messages] == [
