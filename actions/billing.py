@@ -225,6 +225,13 @@ NEEDS_HELP_PAYING = re.compile(
 )
 
 
+HARDSHIP = re.compile(
+    r"\b(can'?t (afford|pay)|cannot (afford|pay)|unable to pay|lost my job|hardship|"
+    r"out of work|unemployed|laid off|struggling)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionBillingPay(Action):
     """Portal, phone, in person, accepted methods; then plans and help, with an offer of staff."""
 
@@ -245,9 +252,13 @@ class ActionBillingPay(Action):
             "help": help_text.strip() or "Billing staff can talk through your options with you.",
             **facts,
         }
-        if NEEDS_HELP_PAYING.search(latest_text(tracker)):
+        text = latest_text(tracker)
+        if NEEDS_HELP_PAYING.search(text):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
-            # ending with the offer, so a typed "yes" takes it.
+            # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
+            if HARDSHIP.search(text):
+                sorry = "I'm sorry things are hard right now."
+                help_message["help"] = f"{sorry} {help_message['help']}"
             plan_button = staff_button("Set up a plan with billing")
             dispatcher.utter_message(buttons=[plan_button], **help_message)
         else:
@@ -305,6 +316,25 @@ def several_plans(tracker: Tracker, clinic: ClinicConfig) -> list[PlanNamed]:
     return plans if len(plans) > 1 else []
 
 
+PLAN_ACRONYMS = {"ppo", "hmo", "epo", "pos", "uhc", "bcbs", "hsa", "hdhp", "aarp", "ihss"}
+SMALL_WORDS = {"of", "and", "the", "for", "de", "del", "la", "y"}
+UNNAMED_PLAN = "that plan"  # what we call a plan the patient has not named
+
+
+def as_named(said: str) -> str:
+    """A plan name as the patient typed it, capitalised when they typed it all in lower case
+    ("aetna better health" -> "Aetna Better Health"), so the answer doesn't read as an echo."""
+    if said != said.lower() or said == UNNAMED_PLAN:
+        return said
+    words = said.split()
+    return " ".join(
+        w.upper() if w in PLAN_ACRONYMS
+        else w if w in SMALL_WORDS and i > 0
+        else w[:1].upper() + w[1:]
+        for i, w in enumerate(words)
+    )
+
+
 def answer_plan(
     dispatcher: CollectingDispatcher,
     named: PlanNamed,
@@ -332,14 +362,14 @@ def answer_plan(
             if named.family_accepted
             else "utter_insurance_family_not_accepted",
             family=named.family.name,
-            plan=named.said,
+            plan=as_named(named.said),
             buttons=staff,
             **facts,
         )
     else:
         dispatcher.utter_message(
             response="utter_insurance_unknown",
-            plan=named.said,
+            plan=as_named(named.said),
             buttons=staff,
             **facts,
         )
@@ -402,7 +432,7 @@ class ActionCheckInsurance(Action):
         elif named is not None:
             answer_plan(dispatcher, named, clinic)  # a plan we do not know: we can check
         elif intent == "inform" and text and not is_button_payload(text):
-            answer_plan(dispatcher, PlanNamed("that plan"), clinic)
+            answer_plan(dispatcher, PlanNamed(UNNAMED_PLAN), clinic)
         elif tracker.active_loop_name:
             # In the middle of a form, which asks its own question next: the list, no question.
             dispatcher.utter_message(response="utter_insurance_list", plans=accepted_list, **facts)

@@ -300,6 +300,9 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
     [help_] = dispatcher.messages
     assert help_["response"] == "utter_billing_help"
     assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
+    # Hardship is acknowledged before the facts; a plan request is not.
+    hardship = "lost my job" in text
+    assert help_["help"].startswith("I'm sorry things are hard right now.") is hardship
 
 
 # --- insurance -------------------------------------------------------------------------------
@@ -398,7 +401,7 @@ def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: 
             "cigna",
             "utter_insurance_family_accepted",
             "Cigna",
-            "cigna open access plus",
+            "Cigna Open Access Plus",  # capitalised: typed in lower case
         ),
         (
             "do you take Kaiser Senior Advantage",
