@@ -168,16 +168,19 @@ def same_visit_nearby(
     appointments: list[AppointmentRecord],
     clinic: ClinicConfig,
 ) -> list[AppointmentRecord]:
-    """The patient's appointments of the same kind within ``SAME_VISIT_DAYS`` of the offer."""
+    """The patient's appointments of the same kind within ``SAME_VISIT_DAYS`` of the offer, or
+    any upcoming one for a ``yearly`` visit (a second physical is rarely meant)."""
     if not visit_type:
         return []
+    visit = clinic.visit_type(visit_type)
+    window = 366 if visit is not None and visit.yearly else SAME_VISIT_DAYS
     day = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
     return [
         a
         for a in appointments
         if a.visit_type == visit_type
         and a.start is not None
-        and abs((a.start.astimezone(clinic.tz).date() - day).days) <= SAME_VISIT_DAYS
+        and abs((a.start.astimezone(clinic.tz).date() - day).days) <= window
     ]
 
 

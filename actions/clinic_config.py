@@ -163,6 +163,9 @@ class VisitType(BaseModel):
     for_new_problems: bool = False
     # The visit a patient under 18 books instead ("a checkup" for a child is a well-child visit).
     for_children: str | None = None
+    # Once a year (a physical): any upcoming one of the same kind is pointed out before a second
+    # is booked (insurance usually pays for one), not only one within a few days.
+    yearly: bool = False
 
 
 class Scheduling(BaseModel):

@@ -20,6 +20,7 @@ from actions.booking import (
     ActionBookAppointment,
     ValidateBookingForm,
 )
+from actions.booking_guards import same_visit_nearby
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
@@ -29,6 +30,7 @@ from actions.manage_appointments import (
     ValidateRescheduleForm,
     appointment_item,
 )
+from actions.settings import get_clinic
 from actions.slot_search import offer_from_slot
 from tests.support.actions import make_tracker, responses
 from tests.support.fhir_servers import FhirServer
@@ -215,6 +217,27 @@ def test_the_same_kind_of_visit_days_apart_is_pointed_out(fhir_env: FhirServer) 
     )
     assert responses(dispatcher) == ["utter_booked"]
     assert len(client.upcoming_appointments(pid)) == 2
+
+
+def test_a_yearly_visit_is_pointed_out_whenever_the_other_one_is() -> None:
+    """A second physical weeks after the first was booked without a word (insurance usually
+    pays for one a year); a second sick visit weeks later is ordinary."""
+    clinic = get_clinic()
+    first = datetime(2026, 12, 18, 8, 0, tzinfo=clinic.tz)
+
+    def booked(visit_type: str) -> AppointmentRecord:
+        return AppointmentRecord(
+            "a1", "booked", first, first + timedelta(minutes=30), "s1", "p1", "patel",
+            "downtown", "Dr. Priya Patel", "Downtown Clinic", visit_type, "",
+        )
+
+    weeks_before = {"start": (first - timedelta(days=16)).isoformat()}
+    days_before = {"start": (first - timedelta(days=2)).isoformat()}
+    for visit in ("physical", "well_child", "womens_health"):
+        assert same_visit_nearby(weeks_before, visit, [booked(visit)], clinic), visit
+    assert not same_visit_nearby(weeks_before, "sick", [booked("sick")], clinic)
+    assert same_visit_nearby(days_before, "sick", [booked("sick")], clinic)
+    assert not same_visit_nearby(weeks_before, "physical", [booked("sick")], clinic)
 
 
 def test_an_ordinary_confirmation_has_no_warning(fhir_env: FhirServer) -> None:
