@@ -146,6 +146,11 @@ NAME_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\-.])*")
 CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
+# Words that are names too ("Zoe Park", "Bill Ortiz", "Julio Mayo"): names when every word of
+# the answer is capitalised, as in a name; "where park", "pay bill" stay no one.
+ALSO_NAMES = {"park", "bill", "mayo", "julio", "abril", "junio", "early", "late"}
+
+
 def parse_full_name(text: str) -> tuple[str, str] | None:
     """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
 
@@ -168,6 +173,10 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
     text = re.sub(r"\d[\d/.\-]*", " ", text)
     text = NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
     if "," in text:
+        # "I already told you, Emily Johnson": the part that is a whole name on its own.
+        for part in reversed(text.split(",")):
+            if len(part.split()) >= 2 and "," not in part and (whole := parse_full_name(part)):
+                return whole
         family, _, given = text.partition(",")
         text = f"{given.strip()} {family.strip()}"
     words = [w for w in re.split(r"\s+", text) if w]
@@ -175,7 +184,12 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
         return None
     if any(not NAME_WORD.fullmatch(w) for w in words):
         return None
-    if any(w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS for w in words):
+    capitalised = all(w[:1].isupper() for w in words)
+    if any(
+        w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS
+        and not (capitalised and w.lower() in ALSO_NAMES)
+        for w in words
+    ):
         return None
     return words[0].strip("."), " ".join(words[1:]).strip(".")
 

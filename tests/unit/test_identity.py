@@ -88,6 +88,12 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         ("José Dvořák 1/2/1970", ("José", "Dvořák")),
         ("soy Aisha Khan", ("Aisha", "Khan")),
         ("Maria de la Cruz", ("Maria", "de la Cruz")),
+        # words that are names too, when written as a name ("Zoe Park" was a parking question)
+        ("Zoe Park", ("Zoe", "Park")),
+        ("Bill Ortiz", ("Bill", "Ortiz")),
+        # the part of the answer that is a name ("Could you give me the full name" followed)
+        ("I already told you, Emily Johnson", ("Emily", "Johnson")),
+        ("Santos, Maria", ("Maria", "Santos")),
     ],
 )
 def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
@@ -458,7 +464,9 @@ def test_an_earlier_introduction_counts_only_right_before(
     assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
-@pytest.mark.parametrize("text", ["22 de enero 1992", "his mom", "my son Liam"])
+@pytest.mark.parametrize(
+    "text", ["22 de enero 1992", "his mom", "my son Liam", "where park", "Pay Bill", "zoe park"]
+)
 def test_not_a_name(text: str) -> None:
     # "22 de enero 1992" answered the name question and was taken as the name: a failed check.
     assert parse_full_name(text) is None
