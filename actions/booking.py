@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import answer_plan
+from actions.billing import answer_plan, join_words
 from actions.booking_guards import (
     appointment_times,
     booked_appointments,
@@ -402,7 +402,16 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     if slots.get(k)
                 }
             )
-            self._drop_inconsistent(updates, slots, clinic)
+            elsewhere = self._drop_inconsistent(updates, slots, clinic)
+            if elsewhere is not None:
+                # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
+                prac = clinic.practitioner(elsewhere)
+                offices = [clinic.location(loc) for loc in prac.locations] if prac else []
+                dispatcher.utter_message(
+                    response="utter_practitioner_elsewhere",
+                    practitioner=prac.name if prac else elsewhere,
+                    offices=join_words([f"the {o.name}" for o in offices if o], "and"),
+                )
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
 
@@ -425,8 +434,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
     @staticmethod
     def _drop_inconsistent(
         updates: dict[str, Any], slots: dict[str, Any], clinic: ClinicConfig
-    ) -> None:
-        """A practitioner who does not do this visit, or does not work at this location."""
+    ) -> str | None:
+        """A practitioner who does not do this visit, or does not work at this location. Returns
+        the practitioner when an office and they did not fit (the patient is told where they
+        work)."""
         merged = {**slots, **updates}
         practitioner = merged.get("practitioner")
         if practitioner not in (None, "any"):
@@ -440,10 +451,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         merged = {**slots, **updates}
         location = merged.get("location")
         if location not in (None, "any") and location not in eligible_locations(clinic, merged):
+            named = merged.get("practitioner")
             if "location" in updates and "practitioner" not in updates:
                 updates["practitioner"] = None
             else:
                 updates["location"] = None
+            return named if named not in (None, "any") else None
+        return None
 
     @staticmethod
     def _fill_single_choices(

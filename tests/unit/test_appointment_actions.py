@@ -1503,3 +1503,31 @@ def test_a_name_the_request_is_for_is_not_asked_again(
     assert said == []
     assert slots.get("verify_name") == name
     assert slots["requested_slot"] == ("verify_dob" if name else "verify_name")
+
+
+@pytest.mark.parametrize(
+    ("slots", "text", "dropped", "kept"),
+    [
+        # both in one message: the office goes (he works at one only, filled in)
+        ({"patient_status": "returning", "visit_type": "sick"}, "with Sam Lee at downtown",
+         ("location", "north"), ("practitioner", "lee")),
+        # the office after the clinician: the clinician goes, and who is asked again
+        ({"patient_status": "returning", "visit_type": "sick", "practitioner": "okafor",
+          "requested_slot": "location"}, "north", ("practitioner", None), ("location", "north")),
+    ],
+)
+def test_a_clinician_at_an_office_they_are_not_at_is_explained(
+    slots: dict[str, Any], text: str, dropped: tuple[str, str | None], kept: tuple[str, str]
+) -> None:
+    """Was silent: only North Office times for "Sam Lee at downtown", or "Who would you like
+    to see?" again after "Dr Okafor" - "north"."""
+    events, dispatcher = run_booking(text, slots=slots)
+    found = slots_of(events)
+    assert found[kept[0]] == kept[1]
+    assert found[dropped[0]] == dropped[1]
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_practitioner_elsewhere"
+    assert (said["practitioner"], said["offices"]) in (
+        ("Sam Lee, NP", "the North Office"),
+        ("Dr. James Okafor", "the Downtown Clinic"),
+    )
