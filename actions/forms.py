@@ -382,6 +382,7 @@ class ActionStop(Action):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
         dispatcher.utter_message(response="utter_stopped")
-        return [ActiveLoop(None)] + [
+        reask = [SlotSet("identity_reask", False)] if tracker.get_slot("identity_reask") else []
+        return [ActiveLoop(None)] + reask + [
             SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)
         ]

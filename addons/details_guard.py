@@ -1,0 +1,104 @@
+"""Rasa NLU component: a message that is only a name and date of birth is ``inform``.
+
+"Hi, this is Emily Johnson 04/12/1988" answers "who is the patient?" or introduces the writer;
+it asks for nothing. The model sometimes read such a message as a billing question (many
+billing examples start with a name and date), and the patient was shown a balance they had not
+asked for. When the message holds nothing but a greeting, an introduction ("this is", "my name
+is", "soy"), two to four name words and a date (with "dob"/"born"), the intent becomes
+``inform`` and the dialogue asks what the patient needs, or the form
+that asked takes the answer. Anything else in the message ("... what do I owe") leaves it as
+the model read it. Placed before FallbackClassifier and SafetyTriage.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+DETAILS_INTENT = "inform"
+# Requests a bare name and date were mistaken for; questions and safety intents are left alone.
+TASK_INTENTS = {
+    "billing_balance",
+    "check_appointment",
+    "book_appointment",
+    "cancel_appointment",
+    "reschedule_appointment",
+    "billing_pay",
+    "billing_dispute",
+    "directions",
+    "parking",
+    "greet",
+}
+
+_FILLER = re.compile(
+    r"\b(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenos dias|buenas tardes|"
+    r"this is|it is|it's|its|i'm|im|i am|my name is|my name's|name is|name|me llamo|soy|"
+    r"here|dob|d\.o\.b\.?|born( on)?|date of birth|birth ?date|birthday|fecha de nacimiento|"
+    r"and|for|patient)\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
+# Words that make it a request, not a name ("Emily Johnson 04/12/1988 balance").
+_REQUEST_WORDS = {
+    "balance", "bill", "bills", "owe", "pay", "appointment", "appointments", "appt", "appts",
+    "book", "cancel", "reschedule", "move", "change", "when", "where", "what", "how", "why",
+    "can", "could", "need", "want", "please", "pls", "park", "parking", "help", "check",
+    "visit", "insurance", "address", "hours", "open", "my", "is", "the", "a", "to",
+}
+
+
+def only_name_and_birth_date(text: str) -> bool:
+    """Whether the message is a name and a date of birth and nothing more."""
+    if not _DATE.search(text or ""):
+        return False
+    rest = _FILLER.sub(" ", _DATE.sub(" ", text))
+    words = [w for w in re.split(r"[\s,;:!?()]+", rest) if w.strip(".-")]
+    return (
+        2 <= len(words) <= 4
+        and all(_NAME_WORD.match(w) for w in words)
+        and not any(w.lower().strip(".") in _REQUEST_WORDS for w in words)
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DetailsOnlyGuard(GraphComponent, IntentClassifier):
+    """``inform`` for a message that only gives a name and date of birth."""
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DetailsOnlyGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            text = message.get(TEXT)
+            if intent.get(INTENT_NAME_KEY) not in TASK_INTENTS or not isinstance(text, str):
+                continue
+            if not only_name_and_birth_date(text):
+                continue
+            details = {INTENT_NAME_KEY: DETAILS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, details, add_to_output=True)
+            # Alone, so the fallback's ambiguity check has nothing to compare it with.
+            message.set(INTENT_RANKING_KEY, [dict(details)], add_to_output=True)
+        return messages
