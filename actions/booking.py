@@ -50,7 +50,14 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, is_child, patient_age, scheduling_client, whose
+from actions.identity import (
+    IdentitySteps,
+    is_child,
+    patient_age,
+    scheduling_client,
+    who_has,
+    whose,
+)
 from actions.matching import (
     normalise,
     parse_choice,
@@ -384,6 +391,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     dispatcher.utter_message(
                         response="utter_duplicate_not_booked",
                         existing=visits_phrase(duplicates, clinic),
+                        still_have=who_has(slots, clinic, "still"),
                     )
                     updates["booking_confirmed"] = False
                 elif NEVER_MIND.search(text):
@@ -684,6 +692,7 @@ class ActionAskBookingConfirmed(Action):
                 response="utter_confirm_booking_again",
                 summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
                 existing=visits_phrase(duplicates, clinic),
+                already_have=who_has(tracker.slots, clinic, "already"),
             )
             return []
         dispatcher.utter_message(

@@ -203,6 +203,13 @@ def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -
     return f"{name[0]}'s" if name and child else "your"
 
 
+def who_has(slots: dict[str, Any], clinic: ClinicConfig, adverb: str = "") -> str:
+    """ "You already have" to the patient, "Liam already has" to a parent about their child."""
+    said = whose(slots, clinic)
+    middle = f" {adverb}" if adverb else ""
+    return f"{said[:-2]}{middle} has" if said != "your" else f"You{middle} have"
+
+
 class IdentitySteps:
     """The identity questions a form asks first (name, then date of birth), and the check."""
 

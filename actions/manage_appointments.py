@@ -34,7 +34,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client, whose
+from actions.identity import IdentitySteps, scheduling_client, who_has, whose
 from actions.matching import (
     find_location,
     find_practitioner,
@@ -194,6 +194,7 @@ class ManageForm(IdentitySteps, PatientForm):
                 dispatcher.utter_message(
                     response="utter_the_only_appointment",
                     summary=appointment_sentence(items[0], self.clinic, whose(merged, self.clinic)),
+                    have=who_has(merged, self.clinic),
                 )
         return updates
 
@@ -488,7 +489,8 @@ class ActionShowAppointments(Action):
         if not items:
             dispatcher.utter_message(response="utter_no_upcoming_appointments")
             return reset + offer_second_request(dispatcher, tracker)
-        lines = "\n".join(f"- {appointment_sentence(i, clinic)}" for i in items)
+        said = whose(tracker.slots, clinic)
+        lines = "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in items)
         dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)
         return reset + offer_second_request(dispatcher, tracker)
 

@@ -507,3 +507,14 @@ def test_the_name_given_with_a_birth_date_and_a_request(
 ) -> None:
     found = given_identity(text, date(2026, 11, 30))
     assert (found[0] if found else None) == name
+
+
+def test_what_a_parent_is_told_about_their_child_names_the_child() -> None:
+    # "You already have a well-child visit on Mon Dec 7" was said to Liam's mother.
+    clinic = identity.get_clinic()
+    liam = {"patient_name": "Liam Nguyen", "patient_relation": "son", "verified": True}
+    emily = {"patient_name": "Emily Johnson", "verified": True}
+    assert identity.who_has(liam, clinic, "already") == "Liam already has"
+    assert identity.who_has(emily, clinic, "already") == "You already have"
+    assert identity.who_has(liam, clinic) == "Liam has"
+    assert identity.who_has(emily, clinic, "still") == "You still have"
