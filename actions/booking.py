@@ -171,6 +171,8 @@ EXISTING_APPOINTMENT = re.compile(
 
 
 class ValidateBookingForm(IdentitySteps, PatientForm):
+    # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
+    no_match_response = "utter_verification_no_match_booking"
     form_name = "booking_form"
     own_intents = {"book_appointment"}
     checks_identity_at_start = False
@@ -243,6 +245,32 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             updates.update(self._guard(dispatcher, merged))
         return updates
 
+    def _as_new_patient(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        updates: dict[str, Any] = {
+            "patient_status": "new",
+            "verify_name": None,
+            "verify_dob": None,
+            "verify_attempts": 0.0,
+            "identity_reask": False,
+        }
+        first_visit = self.clinic.new_patient_visit()
+        if first_visit is not None and slots.get("visit_type") != first_visit.id:
+            # A new patient's first booking is the new-patient visit: the times shown so far
+            # were for another kind, so the search starts again.
+            updates.update(
+                {"visit_type": first_visit.id, "slot_choice": None, "offered_slots": None,
+                 "booking_confirmed": None}
+            )
+            dispatcher.utter_message(
+                response="utter_new_patient_visit_first",
+                visit=visit_name(slots.get("visit_type"), self.clinic),
+                first_visit=first_visit.name,
+            )
+            self._drop_inconsistent(updates, slots, self.clinic)
+        return updates
+
     def _visit_for_a_child(self, slots: dict[str, Any]) -> dict[str, Any]:
         """Once the patient is known to be a child, their "checkup" is the children's visit
         (``for_children`` in clinic.yml), when their clinician does that visit."""
@@ -286,6 +314,12 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates: dict[str, Any] = {}
         is_new = slots.get("patient_status") == "new"
 
+        if requested in ("verify_name", "verify_dob") and not is_new and (
+            NEW_PATIENT_WORDS.search(text.lower())
+        ):
+            # No record matched, and the patient (say, a child) was never seen here: booked as
+            # a new patient instead of a third failed check and a handoff.
+            return self._as_new_patient(dispatcher, slots)
         if requested in ("verify_name", "verify_dob", "new_phone"):
             return self.extract_identity(dispatcher, tracker, slots, requested, new_patient=is_new)
 

@@ -217,6 +217,7 @@ class IdentitySteps:
     # Name and date of birth given with the request are checked at once (not when booking,
     # which asks who the patient is at the end).
     checks_identity_at_start = True
+    no_match_response = "utter_verification_no_match"
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
@@ -449,7 +450,7 @@ class IdentitySteps:
         if attempts >= MAX_ATTEMPTS:
             return self._give_up(dispatcher, slots)
         dispatcher.utter_message(
-            response="utter_verification_no_match_sms" if on_sms else "utter_verification_no_match"
+            response="utter_verification_no_match_sms" if on_sms else self.no_match_response
         )
         return {"verify_attempts": float(attempts), "verify_name": None, "verify_dob": None}
 

@@ -1531,3 +1531,29 @@ def test_a_clinician_at_an_office_they_are_not_at_is_explained(
         ("Sam Lee, NP", "the North Office"),
         ("Dr. James Okafor", "the Downtown Clinic"),
     )
+
+
+def test_no_record_for_a_child_never_seen_here_books_a_new_patient(fhir_env: FhirServer) -> None:
+    """A parent booking for a child who is not on record got three "couldn't match" replies and
+    a handoff; the no-match reply now offers "New patient", which books as one."""
+    slots = {**READY, "patient_status": "returning", "visit_type": "sick",
+             "practitioner": "any", "location": "any",
+             "slot_choice": OFFERS[0]["id"], "verify_name": "Sofia Nguyen",
+             "requested_slot": "verify_dob"}
+    events, dispatcher = run_booking("03/03/2019", slots=slots)
+    assert responses(dispatcher) == ["utter_verification_no_match_booking"]
+    domain_file = Path(__file__).resolve().parents[2] / "domain" / "appointments.yml"
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    [button] = domain["responses"]["utter_verification_no_match_booking"][0]["buttons"]
+    assert button == {"title": "New patient", "payload": "new patient"}
+    assert slots_of(events)["verify_attempts"] == 1.0
+    events, dispatcher = run_booking(
+        "new patient", slots={**slots, "verify_name": None, "verify_dob": None,
+                              "verify_attempts": 1.0, "requested_slot": "verify_name"}
+    )
+    found = slots_of(events)
+    assert found["patient_status"] == "new" and found["visit_type"] == "new_patient"
+    assert found["slot_choice"] is None and found["verify_attempts"] == 0.0
+    assert responses(dispatcher) == ["utter_new_patient_visit_first"]
+    # times for a new-patient visit are looked for again; the name is asked after the pick
+    assert found["requested_slot"] == "slot_choice"
