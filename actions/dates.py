@@ -188,10 +188,13 @@ def part_of_day(text: str) -> str | None:
     return None
 
 
+BARE_CLOCK = re.compile(r"(?<![\w/:.$-])(\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))(?![\w/:])")
+
+
 def _clock_limits(text: str) -> tuple[time | None, time | None]:
     """ "after 3" → not before 15:00; "before 11am" → not after 11:00 (clinic hours are daytime)."""
     not_before = not_after = None
-    pattern = r"\b(after|before|by|at|around)\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
+    pattern = r"\b(after|before|by|at|around)\s+(noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
     for word, value in re.findall(pattern, text):
         clock = _to_clock(value)
         if clock is None:
@@ -216,10 +219,24 @@ def _clock_limits(text: str) -> tuple[time | None, time | None]:
             not_after = clock
     if not_before is None and re.search(r"\bafter school\b", text):
         not_before = time(15, 0)
+    if not_before is None and not_after is None:
+        # A bare clock time: "can I get 10:45 instead", "3pm?" - as "at 10:45".
+        bare = BARE_CLOCK.search(text)
+        # "the 9:30" points at a time shown, it asks for none
+        shown = bare is not None and text[: bare.start()].rstrip().endswith("the")
+        clock = _to_clock(bare.group(1)) if bare and not shown else None
+        if clock is not None:
+            base = datetime.combine(date(2000, 1, 1), clock)
+            not_before = (base - timedelta(hours=1)).time()
+            not_after = min(
+                base + timedelta(hours=1, minutes=1), base.replace(hour=23, minute=59)
+            ).time()
     return not_before, not_after
 
 
 def _to_clock(value: str) -> time | None:
+    if value.strip() == "noon":
+        return time(12, 0)
     match = re.match(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", value.strip())
     if not match:
         return None

@@ -91,6 +91,24 @@ def test_or_later_and_after_school(
     assert when is not None and (when.not_before, when.not_after) == (not_before, not_after)
 
 
+@pytest.mark.parametrize(
+    ("text", "not_before", "not_after"),
+    [
+        # a bare clock time is "at" that time (was ignored: "Which one works for you?")
+        ("can i get 10:45 instead", time(9, 45), time(11, 46)),
+        ("3pm?", time(14, 0), time(16, 1)),
+        # noon (was ignored: "Dec 11 at noon?" offered 8am)
+        ("Dec 11 at noon?", time(11, 0), time(13, 1)),
+        ("after noon", time(12, 0), None),
+    ],
+)
+def test_clock_times_without_at_and_noon(
+    text: str, not_before: time | None, not_after: time | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and (when.not_before, when.not_after) == (not_before, not_after)
+
+
 def test_clock_limits() -> None:
     when = parse_when("after 3 on thursday", NOW)
     assert when is not None and when.start == date(2026, 11, 26)
