@@ -6,8 +6,8 @@ stored: :class:`addons.redacting_tracker_store.RedactingSQLTrackerStore` replace
 the tracker (and the console's live transcript) sees it, and the NLU component
 :class:`addons.card_guard.CardNumberGuard` makes the assistant say why and how to pay safely.
 
-A card number here is 13 to 19 digits, optionally in groups separated by single spaces or
-dashes, that passes the Luhn check. Phone numbers (10-11 digits), dates of birth and amounts
+A card number here is 13 to 19 digits, optionally in groups separated by single spaces,
+dashes, dots or slashes, that passes the Luhn check. Phone numbers (10-11 digits), dates of birth and amounts
 never match; a long number that fails the check is left alone.
 """
 
@@ -18,8 +18,9 @@ import re
 REMOVED = "[card number removed]"
 REMOVED_CODE = "[removed]"
 
-# Runs of digit groups joined by single spaces or dashes ("4111 1111 1111 1111", "4111-1111-...").
-_DIGIT_RUN = re.compile(r"(?<![\d-])\d+(?:[ -]\d+)*(?![\d])")
+# Runs of digit groups joined by single spaces, dashes, dots or slashes ("4111 1111 1111 1111",
+# "4111-1111-...", "4111.1111...."); dates and phone numbers never have a card's grouping.
+_DIGIT_RUN = re.compile(r"(?<![\d./-])\d+(?:[ ./-]\d+)*(?![\d])")
 # The security code or expiry that follows a card number ("cvv 123", "exp 04/28").
 _CARD_EXTRAS = re.compile(
     r"\b(?:cvv2?|cvc2?|cid|security code|sec code|csc)\s*(?:is|:|#|-)?\s*\d{3,4}\b",

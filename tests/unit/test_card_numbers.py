@@ -31,6 +31,8 @@ VISA = "4111 1111 1111 1111"
         "diners 30569309025904",
         "charge 4242424242424242 please",
         "4111 1111 1111 1111 123",
+        "pay with 4111.1111.1111.1111",
+        "my card is 4111/1111/1111/1111 exp 12/27",
     ],
 )
 def test_card_numbers_are_found(text: str) -> None:
@@ -55,6 +57,8 @@ def test_card_numbers_are_found(text: str) -> None:
         "916 555 0142 916 555 0199",  # two phone numbers in a row
         "my card ends in 1111",
         "appointment 2026-12-01 at 10:30",
+        "916.555.0142",
+        "12/01/2026 04/12/1988",
     ],
 )
 def test_other_numbers_are_left_alone(text: str) -> None:
