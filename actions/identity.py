@@ -273,7 +273,9 @@ class IdentitySteps:
         in a message of its own just before it."""
         today = get_clinic().now().date()
         if about_someone_else(text):
-            return {}  # a parent's own name is not the patient's
+            # A parent's own name is not the patient's; "balance for my son Liam Nguyen" is.
+            patient = named_for(text)
+            return {"verify_name": " ".join(patient)} if patient else {}
         if look_back and (
             is_button_payload(text)
             or not (given_identity(text, today) or introduced_name(text) or named_for(text))
@@ -313,9 +315,10 @@ class IdentitySteps:
             who = someone_else(text, child, slots.get("patient_relation"))
             return f"your {who}" if who else None
         given = given_identity(text, clinic.now().date())
-        introduced = given[0] if given else introduced_name(text)
+        introduced = given[0] if given else (introduced_name(text) or named_for(text))
         if introduced and normalize_name(" ".join(introduced)) != normalize_name(patient_name):
-            return " ".join(introduced)  # "what do I owe? I'm his mom, Emily Johnson"
+            # "what do I owe? I'm his mom, Emily Johnson", "balance for Carlos Rivera"
+            return " ".join(introduced)
         if child and writer_asks_for_own(text, patient_name):
             return "your own account"  # a parent who checked their child's: "what do I owe?"
         return None
@@ -452,7 +455,13 @@ class IdentitySteps:
         dispatcher.utter_message(
             response="utter_verification_no_match_sms" if on_sms else self.no_match_response
         )
-        return {"verify_attempts": float(attempts), "verify_name": None, "verify_dob": None}
+        # The name is asked again in one short question (identity_reask), not the long one.
+        return {
+            "verify_attempts": float(attempts),
+            "verify_name": None,
+            "verify_dob": None,
+            "identity_reask": True,
+        }
 
     @staticmethod
     def _give_up(dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:

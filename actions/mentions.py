@@ -315,7 +315,13 @@ def introduced_name(text: str) -> tuple[str, str] | None:
 # "balance for Carlos Rivera", "appointments for Liam Nguyen": whose data, by a capitalised name.
 DATA_FOR_NAME = re.compile(
     r"\b(?i:balance|bill|bills|account|statement|appointments?|appts?|visits?)\s+(?i:for|of)\s+"
+    # "for my son Liam Nguyen": the name is the patient's
+    r"(?:(?i:my|our)\s+(?i:son|daughter|child|kid|boy|girl|baby|husband|wife|partner|mom|mother|"
+    r"dad|father),?\s+)?"
     r"(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s*[?.!]*$"
+    # "what does Carlos Rivera owe?"
+    r"|\b(?i:what|how much)\s+(?i:does|do)\s+(?P<owes>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s+"
+    r"(?i:owe|have)\b"
 )
 
 
@@ -325,7 +331,7 @@ def named_for(text: str) -> tuple[str, str] | None:
     match = DATA_FOR_NAME.search((text or "").translate(CURLY_APOSTROPHES).strip())
     if match is None:
         return None
-    name = parse_full_name(match["name"])
+    name = parse_full_name(match["name"] or match["owes"])
     clinic = get_clinic()
     staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
     if name is None or any(normalize_name(w) in staff for w in " ".join(name).split()):

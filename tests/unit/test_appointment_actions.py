@@ -1494,6 +1494,8 @@ def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
         ("what's the balance for Liam Nguyen?", "Liam Nguyen"),
         ("balance for my son", None),
         ("appointments for Dr. Patel", None),
+        ("balance for my son Liam Nguyen", "Liam Nguyen"),
+        ("what does Carlos Rivera owe?", "Carlos Rivera"),
     ],
 )
 def test_a_name_the_request_is_for_is_not_asked_again(
@@ -1557,3 +1559,17 @@ def test_no_record_for_a_child_never_seen_here_books_a_new_patient(fhir_env: Fhi
     assert responses(dispatcher) == ["utter_new_patient_visit_first"]
     # times for a new-patient visit are looked for again; the name is asked after the pick
     assert found["requested_slot"] == "slot_choice"
+
+
+def test_a_name_asked_about_after_another_patient_was_verified_is_checked(
+    fhir_env: FhirServer,
+) -> None:
+    # Emily verified, then "balance for Carlos Rivera": Emily's balance was shown.
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    slots, said = start_form(ValidateBalanceForm(), "balance for Carlos Rivera",
+                             "billing_balance", emily)
+    assert [(m["response"], m.get("person")) for m in said] == [
+        ("utter_other_person", "Carlos Rivera")
+    ]
+    assert slots["verified"] is False and slots["verify_name"] == "Carlos Rivera"
+    assert slots["requested_slot"] == "verify_dob"
