@@ -73,7 +73,14 @@ from actions.slot_search import (
     request_from_slots,
     sees_patient,
 )
-from actions.visit_request import picked_offer, picks_a_shown_time, read_search_details
+from actions.visit_request import (
+    IDENTITY_ANYTIME,
+    answers_a_visit_question,
+    picked_offer,
+    picks_a_shown_time,
+    read_search_details,
+    written_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +206,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             return False
         return super().should_let_through(tracker)
+
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        intent, _ = latest_intent(tracker)
+        text = latest_text(tracker)
+        return super().answers_requested_slot(tracker, requested) or answers_a_visit_question(
+            text, intent, requested, self.clinic
+        )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         if slots.get("escalation_reason") or slots.get("backend_error"):
@@ -353,6 +367,17 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # the first message (a match needs no "have you been here before?"), instead of
             # "please tap one of the options"; the question is asked again.
             updates.update(self._before_any_check(dispatcher, tracker, slots, text, False))
+        elif (
+            requested in IDENTITY_ANYTIME
+            and requested != "patient_status"
+            and not slots.get("verified")
+            and not is_button_payload(text)
+            and (name := written_name(text)) is not None
+            and not OTHER_PERSON.search(text)
+        ):
+            # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
+            # "please tap" and then a billing question that showed her balance).
+            updates["verify_name"] = f"{name[0]} {name[1]}"
 
         found = read_search_details(
             "" if is_button_payload(text) else text,
@@ -524,10 +549,6 @@ RETURNING_WORDS = re.compile(
     r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
     r"seen (there|here|you)|already a patient|i'?m a patient)\b"
 )
-
-
-# Booking questions a name and date of birth may answer instead (checked at once).
-IDENTITY_ANYTIME = ("patient_status", "visit_type", "practitioner", "location", "date_preference")
 
 
 def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:

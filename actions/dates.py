@@ -680,6 +680,8 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
             said = f"{target:%B} {target.day}"
         else:
             said = f"week of {target:%B} {target.day}"
+            if part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned):
+                said += " at " + f"{start:%I:%M %p}".lstrip("0").lower()  # around the same time
     else:
         return None
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())

@@ -345,7 +345,9 @@ class PatientForm(Action):
             updates.update(self.extract(dispatcher, tracker, slots, requested))
             if not updates and tracker.active_loop_name == self.form_name:
                 intent, _ = latest_intent(tracker)
-                if intent in self.interrupting_intents(tracker):
+                if intent in self.interrupting_intents(tracker) and not self.answers_requested_slot(
+                    tracker, requested
+                ):
                     return []  # a question after all: let its rule answer it
                 if requested:
                     self.explain(dispatcher, requested)

@@ -43,7 +43,12 @@ from actions.matching import (
 )
 from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
-from actions.visit_request import picked_offer, picks_a_shown_time, read_search_details
+from actions.visit_request import (
+    answers_a_visit_question,
+    picked_offer,
+    picks_a_shown_time,
+    read_search_details,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -302,7 +307,15 @@ class ValidateRescheduleForm(ManageForm):
     own_intents = {"reschedule_appointment", "book_appointment"}
     names_the_only_one = True
 
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        intent, _ = latest_intent(tracker)
+        return super().answers_requested_slot(tracker, requested) or answers_a_visit_question(
+            latest_text(tracker), intent, requested, self.clinic
+        )
+
     def after_identity(self, slots: dict[str, Any]) -> str | None:
+        if slots.get("booking_confirmed") is False:
+            return None  # "keep my original appointment": nothing moves
         for slot in ("date_preference", "slot_choice"):
             if not slots.get(slot):
                 return slot
@@ -339,6 +352,8 @@ class ValidateRescheduleForm(ManageForm):
         clinic = self.clinic
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
+        if requested in ("date_preference", "slot_choice") and KEEP_THE_OLD_TIME.search(text):
+            return {"booking_confirmed": False}  # the reschedule action says nothing moved
         entities = (tracker.latest_message or {}).get("entities") or []
         updates = read_search_details(
             "" if is_button_payload(text) else text,

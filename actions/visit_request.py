@@ -15,6 +15,7 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import (
     only_time_of_day,
     parse_when,
+    says_a_shift,
     weekdays_named,
     with_new_time,
     without_birth_dates,
@@ -35,6 +36,7 @@ from actions.matching import (
     wants_anyone,
     without_anyone,
 )
+from actions.mentions import given_identity, parse_full_name
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".
 DURATION = re.compile(
@@ -79,7 +81,8 @@ def picked_offer(
         elif on_day:
             within = parse_choice(text, [labels[i] for i in on_day])
             index = on_day[within] if within is not None else None
-    if index is not None and not _on_the_day_named(text, offers[index], clinic):
+    dated = ORDINAL_PICK.sub(" ", text)  # "the 2nd one" names no date
+    if index is not None and not _on_the_day_named(dated, offers[index], clinic):
         return None  # "dec 8 at 3pm" is not Wednesday's 3:00
     return ids[index] if index is not None else None
 
@@ -153,6 +156,9 @@ def read_search_details(
         name, value = entity.get("entity"), entity.get("value")
         if name in valid and value in valid[name] and name not in updates:
             updates[name] = value
+    if requested == "slot_choice":
+        # "the 2nd one" picks the second time shown; it is not the 2nd of the month
+        text = ORDINAL_PICK.sub(" ", text)
     now = clinic.now()
     date_entities = [
         value
@@ -189,6 +195,10 @@ def read_search_details(
     return updates
 
 
+ORDINAL_PICK = re.compile(
+    r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b", re.I
+)
+
 # "the week before thanksgiving", "after christmas": not one day ("the day after christmas" is).
 RELATIVE_TO_A_DAY = re.compile(
     r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I
@@ -196,3 +206,51 @@ RELATIVE_TO_A_DAY = re.compile(
 
 # The buttons of utter_ask_date_preference (domain/appointments.yml), in order.
 DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
+
+
+# Intents that never ask anything: a message read as one at a day or time question is an answer
+# ("a couple days later" and "later than that?" were read as goodbye).
+NOT_QUESTIONS = {"goodbye", "thank", "greet", "affirm", "deny", "out_of_scope"}
+
+
+def answers_a_visit_question(
+    text: str, intent: str | None, requested: str | None, clinic: ClinicConfig
+) -> bool:
+    """Whether a message the model read as something else answers the booking or rescheduling
+    question asked: a name (with a date of birth or not) at any of them ("Zoe Park" was
+    parking, "Emily Johnson" a billing question), or a day or time at the day or time question
+    when the model read no question in it."""
+    if is_button_payload(text):
+        return False
+    if requested in IDENTITY_ANYTIME and (
+        written_name(text) is not None or given_identity(text, clinic.now().date()) is not None
+    ):
+        return True
+    return (
+        requested in ("date_preference", "slot_choice")
+        and intent in NOT_QUESTIONS
+        and (
+            parse_when(text, clinic.now()) is not None
+            or says_a_shift(text)
+            or (requested == "slot_choice" and OTHER_TIMES.search(text) is not None)
+        )
+    )
+
+
+# "later than that?", "anything earlier?" about the times shown
+OTHER_TIMES = re.compile(r"\b(later|earlier|sooner|other times?|anything else)\b", re.I)
+
+
+# Booking questions a name (and date of birth) may answer instead (checked at once).
+IDENTITY_ANYTIME = (
+    "patient_status", "visit_type", "practitioner", "location", "date_preference", "slot_choice"
+)
+
+
+def written_name(text: str) -> tuple[str, str] | None:
+    """A full name on its own, capitalised as names are ("Emily Johnson"), at a question that
+    did not ask for one; "none of those" is no one."""
+    name = parse_full_name(text)
+    if name is None or not all(w[:1].isupper() for w in " ".join(name).split()):
+        return None
+    return name

@@ -7,8 +7,8 @@ the tracker (and the console's live transcript) sees it, and the NLU component
 :class:`addons.card_guard.CardNumberGuard` makes the assistant say why and how to pay safely.
 
 A card number here is 13 to 19 digits, optionally in groups separated by single spaces,
-dashes, dots or slashes, that passes the Luhn check. Phone numbers (10-11 digits), dates of birth and amounts
-never match; a long number that fails the check is left alone.
+dashes, dots or slashes, that passes the Luhn check. Phone numbers (10-11 digits), dates of
+birth and amounts never match; a long number that fails the check is left alone.
 """
 
 from __future__ import annotations

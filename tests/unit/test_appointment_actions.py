@@ -1573,3 +1573,45 @@ def test_a_name_asked_about_after_another_patient_was_verified_is_checked(
     ]
     assert slots["verified"] is False and slots["verify_name"] == "Carlos Rivera"
     assert slots["requested_slot"] == "verify_dob"
+
+
+def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> None:
+    """ "What kind of visit?" - "Emily Johnson" (read as a billing question): "please tap",
+    then the balance form, which showed her bill. The name is kept and the question asked
+    again; "none of those" is no one."""
+    slots = {"patient_status": "returning", "requested_slot": "visit_type"}
+    tracker = make_tracker("Emily Johnson", intent="billing_balance", confidence=0.9,
+                           active_loop="booking_form", slots=slots)
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events, dispatcher = run_booking("Emily Johnson", intent="billing_balance", slots=slots)
+    assert slots_of(events) == {"verify_name": "Emily Johnson", "requested_slot": "visit_type"}
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "requested"),
+    [("a couple days later", "date_preference"), ("later than that?", "slot_choice")],
+)
+def test_later_at_the_day_question_is_not_goodbye(text: str, requested: str) -> None:
+    # Read as goodbye: "Take care!" and the same question again.
+    slots = {**MOVING, "date_preference": None, "offered_slots": None, "slot_choice": None,
+             "requested_slot": requested}
+    tracker = make_tracker(text, intent="goodbye", confidence=0.8,
+                           active_loop="reschedule_form", slots=slots)
+    assert not ValidateRescheduleForm().should_let_through(tracker)
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert events != []  # the form answers: the day, or what it needs
+
+
+def test_the_2nd_one_is_the_second_time_shown() -> None:
+    # Was read as the 2nd of the month: "Here are the openings I found for Wed Dec 2".
+    events, _ = run_booking("the 2nd one", slots={**READY, "requested_slot": "slot_choice"})
+    assert slots_of(events)["slot_choice"] == OFFERS[1]["id"]
+
+
+def test_keep_my_original_appointment_at_the_times_ends_the_move() -> None:
+    slots = {**MOVING, "slot_choice": None, "requested_slot": "slot_choice"}
+    tracker = make_tracker("never mind, keep my original appointment", intent="deny",
+                           active_loop="reschedule_form", slots=slots)
+    events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert events == {"booking_confirmed": False, "requested_slot": None}

@@ -180,7 +180,7 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("one week later", "december 10 at 9:30 am"),
         ("same time next week", "december 10 at 9:30 am"),
         ("same day the following week", "december 10"),
-        ("the week after", "week of december 10"),
+        ("the week after", "week of december 10 at 9:30 am"),
         ("3 days earlier", "november 30 at 9:30 am"),
         ("10 days earlier", "as soon as possible"),  # today or before
     ],
