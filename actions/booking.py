@@ -853,4 +853,5 @@ class ActionBookAppointment(Action):
             # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes early.
             arrive_early=NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES,
         )
-        return events + reset + offer_second_request(dispatcher, tracker)
+        last = [SlotSet("last_booked", appointment.id)]  # "actually cancel it" means this one
+        return events + reset + last + offer_second_request(dispatcher, tracker)

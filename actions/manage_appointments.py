@@ -152,6 +152,12 @@ def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, A
     return [appointment_item(a, clinic) for a in items]
 
 
+# "cancel it", "move that one": the appointment just booked or moved, if there is one.
+JUST_MADE = re.compile(
+    r"\b(it|that|this|that one|this one|the one (i|you) just (booked|made))\b", re.I
+)
+
+
 class ManageForm(IdentitySteps, PatientForm):
     """Identity, then (for cancel/reschedule) which appointment."""
 
@@ -237,8 +243,12 @@ class ManageForm(IdentitySteps, PatientForm):
         if not items:
             updates["no_appointments"] = True
         else:
-            # The only one, or the one the opening request described.
+            # The only one, the one the opening request described, or the one just booked or
+            # moved when the request says "it" ("actually can you cancel it").
             index = 0 if len(items) == 1 else choice_by_description(described, items, clinic)
+            ids = [i["id"] for i in items]
+            if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
+                index = ids.index(slots["last_booked"])
             if index is not None:
                 updates["appointment_choice"] = items[index]["id"]
                 updates.update(self.on_choice({**slots, **updates}, items[index]["id"]))
@@ -569,7 +579,7 @@ class ActionRescheduleAppointment(Action):
             refusal = check_offer(offer, dict(tracker.slots), clinic, moving=item["id"])
             if refusal is not None:
                 return refusal_events(dispatcher, tracker, refusal, offer["id"], "reschedule_form")
-            scheduling_client().reschedule(item["id"], offer["id"])
+            moved = scheduling_client().reschedule(item["id"], offer["id"])
         except SlotTaken:
             return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")
         except FhirError as exc:  # incl. BackendUnavailable
@@ -582,4 +592,5 @@ class ActionRescheduleAppointment(Action):
             old=day_and_time(datetime.fromisoformat(item["start"]), clinic),
             summary=appointment_sentence(new_item, clinic, whose(tracker.slots, clinic)),
         )
-        return reset + offer_second_request(dispatcher, tracker)
+        last = [SlotSet("last_booked", moved.id)]  # "actually cancel it" means this one
+        return reset + last + offer_second_request(dispatcher, tracker)

@@ -1,6 +1,7 @@
 """Rasa NLU component: a message that is only a name and date of birth is ``inform``.
 
-"Hi, this is Emily Johnson 04/12/1988" answers "who is the patient?" or introduces the writer;
+"Hi, this is Emily Johnson 04/12/1988" (or "Emily Johnson" alone) answers "who is the
+patient?" or introduces the writer;
 it asks for nothing. The model sometimes read such a message as a billing question (many
 billing examples start with a name and date), and the patient was shown a balance they had not
 asked for. When the message holds nothing but a greeting, an introduction ("this is", "my name
@@ -59,15 +60,19 @@ _REQUEST_WORDS = {
     "book", "cancel", "reschedule", "move", "change", "when", "where", "what", "how", "why",
     "can", "could", "need", "want", "please", "pls", "park", "parking", "help", "check",
     "visit", "insurance", "address", "hours", "open", "my", "is", "the", "a", "to",
+    "directions", "billing", "office", "clinic", "downtown", "north", "dr", "doctor", "yes",
+    "no", "thanks", "thank", "ok", "okay", "physical", "checkup", "sick", "today", "tomorrow",
 }
 
 
 def only_name_and_birth_date(text: str) -> bool:
-    """Whether the message is a name and a date of birth and nothing more."""
-    if not _DATE.search(text or ""):
-        return False
-    rest = _FILLER.sub(" ", _DATE.sub(" ", text))
+    """Whether the message is a name and a date of birth and nothing more, or a name alone
+    written as one ("Emily Johnson": every word capitalised)."""
+    dated = bool(_DATE.search(text or ""))
+    rest = _FILLER.sub(" ", _DATE.sub(" ", text or ""))
     words = [w for w in re.split(r"[\s,;:!?()]+", rest) if w.strip(".-")]
+    if not dated and not (2 <= len(words) <= 3 and all(w[:1].isupper() for w in words)):
+        return False
     return (
         2 <= len(words) <= 4
         and all(_NAME_WORD.match(w) for w in words)

@@ -611,8 +611,11 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
         "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835 "
         "(Ground floor of Building B, next to the pharmacy)"  # "...{address}." adds the stop
     )
-    assert all(e["event"] == "slot" and e["value"] is None for e in events)
-    assert [a.slot_id for a in client.upcoming_appointments(patient.id)].count(offers[0]["id"]) == 1
+    booked = [a for a in client.upcoming_appointments(patient.id) if a.slot_id == offers[0]["id"]]
+    assert len(booked) == 1
+    # every answer is cleared; the new appointment is remembered for "actually cancel it"
+    assert [e for e in events if e["value"] is not None] == [SlotSet("last_booked", booked[0].id)]
+    assert all(e["event"] == "slot" for e in events)
 
     # Someone else wants the same time (the same patient would be told they already have it).
     [other] = client.find_patients(family="O'Brien", given="Mary Ann")
@@ -1615,3 +1618,24 @@ def test_keep_my_original_appointment_at_the_times_ends_the_move() -> None:
                            active_loop="reschedule_form", slots=slots)
     events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert events == {"booking_confirmed": False, "requested_slot": None}
+
+
+def test_cancel_it_right_after_booking_names_the_appointment_just_booked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "actually can you cancel it" after a booking asked "Which appointment?" when the
+    patient had others; "it" is the one just booked."""
+    monkeypatch.setattr(manage_appointments, "load_appointments", lambda pid, clinic: CHOICES)
+    tracker = make_tracker(
+        "actually can you cancel it",
+        intent="cancel_appointment",
+        slots={"verified": True, "patient_id": "p1", "last_booked": "b"},
+    )
+    events = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert events["appointment_choice"] == "b"
+    assert events["requested_slot"] == "cancel_confirmed"
+    # without "it", the patient is asked which one
+    tracker = make_tracker("I need to cancel an appointment", intent="cancel_appointment",
+                           slots={"verified": True, "patient_id": "p1", "last_booked": "b"})
+    events = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert events["requested_slot"] == "appointment_choice"

@@ -17,6 +17,8 @@ from addons.details_guard import DetailsOnlyGuard, only_name_and_birth_date
         "soy Aisha Khan 01/22/1992",
         "Mary Ann O'Brien 07/19/1964",
         "emily johnson 4/12/88",
+        "Emily Johnson",  # a name alone, written as one
+        "this is Carlos Rivera",
     ],
 )
 def test_only_a_name_and_birth_date(text: str) -> None:
@@ -31,7 +33,11 @@ def test_only_a_name_and_birth_date(text: str) -> None:
         "Emily Johnson 04/12/1988 where do I park",
         "book 12/01/2026 please",
         "I need an appt 12/3/26",
-        "Emily Johnson",  # no date: the model decides
+        "emily johnson",  # no date and not written as a name: the model decides
+        "Book Appointment",
+        "Directions And Hours",
+        "North Office",
+        "Dr Patel",
         "hello",
     ],
 )
