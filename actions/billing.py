@@ -257,7 +257,7 @@ class ActionBillingPay(Action):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
             if HARDSHIP.search(text):
-                sorry = "I'm sorry things are hard right now."
+                sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
             plan_button = staff_button("Set up a plan with billing")
             dispatcher.utter_message(buttons=[plan_button], **help_message)

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
 from actions.matching import find_practitioner, find_visit_type
+from actions.mentions import given_identity, introduced_name
 from actions.second_request import (
     CLEAR,
     replayed,
@@ -21,6 +22,7 @@ from actions.second_request import (
     take_second_request,
 )
 from actions.settings import get_clinic
+from actions.visit_request import written_name
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -269,7 +271,14 @@ class ActionDetailsGiven(Action):
         if intent is not None:
             entities = (tracker.latest_message or {}).get("entities") or []
             return replayed(text, intent, latest, entities)
-        dispatcher.utter_message(response="utter_how_can_help")
+        # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
+        # done with the request that follows).
+        given = given_identity(text, get_clinic().now().date())
+        name = given[0] if given else (introduced_name(text) or written_name(text))
+        if name is not None:
+            dispatcher.utter_message(response="utter_how_can_help_named", first_name=name[0])
+        else:
+            dispatcher.utter_message(response="utter_how_can_help")
         return []
 
 

@@ -302,7 +302,7 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
     assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
     # Hardship is acknowledged before the facts; a plan request is not.
     hardship = "lost my job" in text
-    assert help_["help"].startswith("I'm sorry things are hard right now.") is hardship
+    assert help_["help"].startswith("I'm sorry you're going through this.") is hardship
 
 
 # --- insurance -------------------------------------------------------------------------------

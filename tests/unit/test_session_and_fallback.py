@@ -255,11 +255,25 @@ def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) 
     assert replay["metadata"] == {"k": "v"}
 
 
-@pytest.mark.parametrize("text", ["Emily Johnson 4/12/1988", "next tuesday", "the north office"])
-def test_details_alone_get_what_can_i_help_with(text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "first_name"),
+    [
+        # a name is thanked by name (it was "What can I help you with?" with no word of it)
+        ("Emily Johnson 4/12/1988", "Emily"),
+        ("Hi, this is Carlos Rivera", "Carlos"),
+        ("next tuesday", None),
+        ("the north office", None),
+    ],
+)
+def test_details_alone_get_what_can_i_help_with(text: str, first_name: str | None) -> None:
     dispatcher = CollectingDispatcher()
     events = ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {})
-    assert events == [] and responses(dispatcher) == ["utter_how_can_help"]
+    assert events == []
+    if first_name:
+        assert responses(dispatcher) == ["utter_how_can_help_named"]
+        assert dispatcher.messages[0]["first_name"] == first_name
+    else:
+        assert responses(dispatcher) == ["utter_how_can_help"]
 
 
 @pytest.mark.parametrize(
