@@ -28,6 +28,7 @@ from actions.clinic_config import ClinicConfig
 from actions.forms import (
     TASK_INTENTS,
     PatientForm,
+    action_before_message,
     is_button_payload,
     latest_intent,
     latest_text,
@@ -283,8 +284,12 @@ SELF_PAY = re.compile(
 )
 
 
-def named_plan(tracker: Tracker, clinic: ClinicConfig) -> PlanNamed | None:
-    """The plan named in the latest message (see :mod:`actions.plan_names`), or None."""
+def named_plan(
+    tracker: Tracker, clinic: ClinicConfig, answering: bool = False
+) -> PlanNamed | None:
+    """The plan named in the latest message (see :mod:`actions.plan_names`), or None.
+    ``answering``: the message answers "Which insurance plan do you have?", whatever the model
+    read it as."""
     text = latest_text(tracker)
     entities = (tracker.latest_message or {}).get("entities") or []
     if not text:
@@ -297,7 +302,7 @@ def named_plan(tracker: Tracker, clinic: ClinicConfig) -> PlanNamed | None:
         text,
         entities,
         clinic,
-        whole_answer=intent == "inform",
+        whole_answer=intent == "inform" or answering,
         about_insurance=intent == "billing_insurance",
     )
 
@@ -396,9 +401,12 @@ class ActionCheckInsurance(Action):
         clinic = get_clinic()
         facts = billing_facts(clinic)
         accepted_list = join_words([p.name for p in clinic.insurance.accepted])
-        named = named_plan(tracker, clinic)
-        text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
+        # A plan name the model misread, right after our question (see ActionStop); a new
+        # insurance question ("what about Cigna?") is read as one.
+        answering = action_before_message(tracker) == self.name() and intent != "billing_insurance"
+        named = named_plan(tracker, clinic, answering)
+        text = latest_text(tracker)
         several = several_plans(tracker, clinic)
         marketplace = marketplace_named(text, clinic)
         if marketplace and not several and (named is None or named.plan is None):
@@ -431,7 +439,7 @@ class ActionCheckInsurance(Action):
             )
         elif named is not None:
             answer_plan(dispatcher, named, clinic)  # a plan we do not know: we can check
-        elif intent == "inform" and text and not is_button_payload(text):
+        elif (intent == "inform" or answering) and text and not is_button_payload(text):
             answer_plan(dispatcher, PlanNamed(UNNAMED_PLAN), clinic)
         elif tracker.active_loop_name:
             # In the middle of a form, which asks its own question next: the list, no question.

@@ -22,7 +22,7 @@ from abc import abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
@@ -367,6 +367,27 @@ CANCEL_AN_APPOINTMENT = re.compile(
 )
 
 
+# Words a real "stop" has; a message read as one without any of them was misread.
+STOP_WORDS = re.compile(
+    r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
+    r"leave it|scratch|done|exit|end)\b",
+    re.IGNORECASE,
+)
+
+
+def action_before_message(tracker: Tracker) -> str | None:
+    """The last action (other than listening) before the latest patient message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 class ActionStop(Action):
     """ "Never mind": stop whatever form is running, change nothing, say so."""
 
@@ -377,6 +398,14 @@ class ActionStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = latest_text(tracker)
+        if (
+            tracker.active_loop_name is None
+            and not STOP_WORDS.search(text)
+            and action_before_message(tracker) == "action_check_insurance"
+        ):
+            # "Which insurance plan do you have?" - "Zenith Mutual", read as "stop" (an unknown
+            # name, no word of stopping): the plan is checked.
+            return [FollowupAction("action_check_insurance")]
         if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
             # second_request imports this module
             from actions.second_request import replayed

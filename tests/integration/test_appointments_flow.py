@@ -109,9 +109,9 @@ def test_two_patients_race_for_one_slot(rasa: RasaClient, fhir: FhirClient) -> N
         (first, ("Mary Ann O'Brien", "07/19/1964")),
         (second, ("Aisha Khan", "01/22/1992")),
     ):
-        rasa.say(
-            me, "I need a women's health exam with Dr. Gonzalez at the north office in two weeks"
-        )
+        # (a follow-up: Aisha already has a women's health exam, and a second one of that
+        # yearly kind is asked about first)
+        rasa.say(me, "I need a follow-up with Dr. Gonzalez at the north office in two weeks")
         offers[me] = buttons(rasa.say(me, "yes"))
         rasa.say(me, offers[me][0]["payload"])
         rasa.say(me, name)

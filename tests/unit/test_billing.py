@@ -611,3 +611,18 @@ def test_dispute_escalates_to_billing_with_the_patient_account(
         'Billing dispute. About the bill: "They billed me for a flu shot I never got"'
     )
     assert "I want to dispute a charge" in record["summary"]
+
+
+def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -> None:
+    """The "Zenith Mutual" the model read as "stop" (ActionStop hands it here)."""
+    asked = [
+        {"event": "action", "name": "action_check_insurance"},
+        {"event": "bot", "text": "We accept ... Which insurance plan do you have?"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("Zenith Mutual", intent="stop", confidence=0.52, events=asked)
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_insurance_unknown"
+    assert message["plan"] == "Zenith Mutual"

@@ -5,6 +5,7 @@ from rasa_sdk.events import (
     ActionExecuted,
     BotUttered,
     ConversationPaused,
+    FollowupAction,
     Restarted,
     SessionStarted,
     UserUtteranceReverted,
@@ -22,6 +23,7 @@ from actions.fallback import (
     ActionDefaultFallback,
     ActionDetailsGiven,
 )
+from actions.forms import ActionStop
 from actions.session import ActionRestart, ActionSessionStart
 from tests.support.actions import make_tracker, responses
 from tests.support.receivers import HandoffReceiver
@@ -303,3 +305,22 @@ def test_only_a_clear_complaint_goes_to_staff(
         assert message["text"].endswith("Did you want to tell us about a problem with your care "
                                         "or service?")
         assert message["buttons"][0]["payload"] == "/complaint"
+
+
+def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
+    """ "Which insurance plan do you have?" - "Zenith Mutual" was read as "stop": "No problem,
+    I've stopped there"; with no word of stopping, the plan is checked."""
+    asked = [
+        {"event": "action", "name": "action_check_insurance"},
+        {"event": "bot", "text": "We accept ... Which insurance plan do you have?"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("Zenith Mutual", intent="stop", confidence=0.52, events=asked)
+    assert ActionStop().run(dispatcher, tracker, {}) == [FollowupAction("action_check_insurance")]
+    assert dispatcher.messages == []
+    # "never mind" after the same question stops
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("never mind", intent="stop", events=asked)
+    ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_stopped"]
