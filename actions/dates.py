@@ -660,6 +660,9 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
     10 at 9:30 am", "the week after" -> "week of December 10". ``None`` if no shift is said. A
     shift to today or earlier becomes "as soon as possible"."""
     cleaned = _clean(text)
+    # "around the same time", unless the patient names a time
+    same_time = " at " + f"{start:%I:%M %p}".lstrip("0").lower()
+    keep_time = part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned)
     shift = _SHIFT.search(cleaned)
     if shift is not None:
         direction = shift.group(1) or shift.group(6)
@@ -668,20 +671,19 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
         number = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1)
         days = number * (7 if unit == "week" else 1)
         target = start.date() + timedelta(days=-days if direction in _SHIFT_EARLIER else days)
-        said = "as soon as possible" if target <= today else f"{target:%B} {target.day}"
-        if target > today and part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned):
-            said += " at " + f"{start:%I:%M %p}".lstrip("0").lower()  # around the same time
+        if target <= today:
+            said = "as soon as possible"
+        else:
+            said = f"{target:%B} {target.day}" + (same_time if keep_time else "")
     elif (same := _SAME_TIME_NEXT_WEEK.search(cleaned)) is not None:
         shift = same
         target = start.date() + timedelta(days=7)
         if same.group(1) == "same time":
-            said = f"{target:%B} {target.day} at " + f"{start:%I:%M %p}".lstrip("0").lower()
+            said = f"{target:%B} {target.day}{same_time}"
         elif same.group(1) == "same day":
             said = f"{target:%B} {target.day}"
         else:
-            said = f"week of {target:%B} {target.day}"
-            if part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned):
-                said += " at " + f"{start:%I:%M %p}".lstrip("0").lower()  # around the same time
+            said = f"week of {target:%B} {target.day}" + (same_time if keep_time else "")
     else:
         return None
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())

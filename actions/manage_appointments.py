@@ -43,6 +43,7 @@ from actions.matching import (
 )
 from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
+from actions.slot_search import chosen_appointment
 from actions.visit_request import (
     answers_a_visit_question,
     picked_offer,
@@ -445,11 +446,6 @@ class ActionAskAppointmentChoice(Action):
         return []
 
 
-def chosen_appointment(tracker: Tracker) -> dict[str, Any] | None:
-    choice = tracker.get_slot("appointment_choice")
-    return next((i for i in tracker.get_slot("my_appointments") or [] if i["id"] == choice), None)
-
-
 def late_change(item: dict[str, Any], clinic: ClinicConfig) -> bool:
     start = datetime.fromisoformat(item["start"])
     return start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
@@ -463,7 +459,7 @@ class ActionAskCancelConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
-        item = chosen_appointment(tracker)
+        item = chosen_appointment(tracker.slots)
         if item is None:
             return [SlotSet("appointment_choice", None)]
         policy = f" {clinic.scheduling.late_cancel_policy}" if late_change(item, clinic) else ""
@@ -533,7 +529,7 @@ class ActionCancelAppointment(Action):
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
-        item = chosen_appointment(tracker)
+        item = chosen_appointment(tracker.slots)
         if item is not None and tracker.get_slot("cancel_confirmed") is False:
             dispatcher.utter_message(response="utter_cancel_kept")
             return reset + offer_second_request(dispatcher, tracker)
@@ -568,7 +564,7 @@ class ActionRescheduleAppointment(Action):
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
-        item = chosen_appointment(tracker)
+        item = chosen_appointment(tracker.slots)
         offer = chosen_offer(tracker.slots)
         if item is None or offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")

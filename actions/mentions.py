@@ -325,6 +325,12 @@ DATA_FOR_NAME = re.compile(
 )
 
 
+def staff_name_words() -> set[str]:
+    """Every word of the clinicians' names: a name made of them is a clinician's, not a
+    patient's ("appointments for Priya Patel")."""
+    return {normalize_name(w) for p in get_clinic().practitioners for w in p.name.split()}
+
+
 def named_for(text: str) -> tuple[str, str] | None:
     """The patient named at the end of a request ("what's the balance for Carlos Rivera"),
     capitalised as names are ("appointment for next week" is no one); clinicians excluded."""
@@ -332,8 +338,7 @@ def named_for(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     name = parse_full_name(match["name"] or match["owes"])
-    clinic = get_clinic()
-    staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
+    staff = staff_name_words()
     if name is None or any(normalize_name(w) in staff for w in " ".join(name).split()):
         return None
     return name
@@ -361,9 +366,7 @@ def named_other(text: str, patient_name: str) -> str | None:
     ):
         words = []
     own = {normalize_name(w) for w in patient_name.split()}
-    clinic = get_clinic()
-    staff = {normalize_name(w) for p in clinic.practitioners for w in p.name.split()}
-    if not words or any(normalize_name(w) in own | staff for w in words):
+    if not words or any(normalize_name(w) in own | staff_name_words() for w in words):
         return None
     if any(w.lower() in OTHER_WORDS for w in words):
         return None  # "my son's appointment", "today's appointment": not a name

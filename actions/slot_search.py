@@ -71,6 +71,12 @@ class SearchResult:
     last_bookable: date | None = None
 
 
+def chosen_appointment(slots: dict[str, Any]) -> dict[str, Any] | None:
+    """The patient's appointment picked to move or cancel (``appointment_choice``), if any."""
+    choice = slots.get("appointment_choice")
+    return next((i for i in slots.get("my_appointments") or [] if i.get("id") == choice), None)
+
+
 def request_from_slots(
     slots: dict[str, Any],
     clinic: ClinicConfig,
@@ -82,14 +88,7 @@ def request_from_slots(
 
     While an appointment is being moved, "push it back a week" counts from its day."""
     wanted = str(slots.get("date_preference") or "asap")
-    moving = next(
-        (
-            item
-            for item in slots.get("my_appointments") or []
-            if item.get("id") == slots.get("appointment_choice")
-        ),
-        None,
-    )
+    moving = chosen_appointment(slots)
     if moving is not None:
         start = datetime.fromisoformat(moving["start"])
         wanted = shift_said_as_day(wanted, start, now.date()) or wanted

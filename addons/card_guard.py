@@ -15,13 +15,8 @@ SafetyTriage (an emergency always wins). The number itself is removed by the tra
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     ENTITIES,
     INTENT,
@@ -33,6 +28,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.card_numbers import REMOVED, has_card_number
+from addons.intent_override import RuleGuard, overrule, ranking_without
 
 logger = logging.getLogger(__name__)
 
@@ -40,28 +36,15 @@ CARD_INTENT = "share_card_number"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CardNumberGuard(GraphComponent, IntentClassifier):
+class CardNumberGuard(RuleGuard):
     """``share_card_number`` exactly when the message holds a card number."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CardNumberGuard:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             # The SMS channel removes the number before its inbox stores the message.
             if isinstance(text, str) and (has_card_number(text) or REMOVED in text):
-                intent = {INTENT_NAME_KEY: CARD_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                # Alone, so the fallback's ambiguity check has nothing to compare it with.
-                message.set(INTENT_RANKING_KEY, [dict(intent)], add_to_output=True)
+                overrule(message, CARD_INTENT)
                 # Digits read as dates or amounts must not fill any slot.
                 message.set(ENTITIES, [], add_to_output=True)
                 logger.info("A card number was typed; it will not be stored")
@@ -71,11 +54,7 @@ class CardNumberGuard(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _next_intent(message: Message) -> None:
-        ranking = [
-            entry
-            for entry in message.get(INTENT_RANKING_KEY) or []
-            if entry.get(INTENT_NAME_KEY) != CARD_INTENT
-        ]
+        ranking = ranking_without(message, CARD_INTENT)
         top = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
         message.set(INTENT, dict(top), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

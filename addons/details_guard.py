@@ -14,21 +14,12 @@ the model read it. Placed before FallbackClassifier and SafetyTriage.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from addons.intent_override import RuleGuard, overrule
 
 DETAILS_INTENT = "inform"
 # Requests a bare name and date were mistaken for; questions and safety intents are left alone.
@@ -81,18 +72,8 @@ def only_name_and_birth_date(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DetailsOnlyGuard(GraphComponent, IntentClassifier):
+class DetailsOnlyGuard(RuleGuard):
     """``inform`` for a message that only gives a name and date of birth."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DetailsOnlyGuard:
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -100,10 +81,6 @@ class DetailsOnlyGuard(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if intent.get(INTENT_NAME_KEY) not in TASK_INTENTS or not isinstance(text, str):
                 continue
-            if not only_name_and_birth_date(text):
-                continue
-            details = {INTENT_NAME_KEY: DETAILS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, details, add_to_output=True)
-            # Alone, so the fallback's ambiguity check has nothing to compare it with.
-            message.set(INTENT_RANKING_KEY, [dict(details)], add_to_output=True)
+            if only_name_and_birth_date(text):
+                overrule(message, DETAILS_INTENT)
         return messages

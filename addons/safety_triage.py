@@ -21,15 +21,10 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from addons.intent_override import overrule
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
 
 logger = logging.getLogger(__name__)
@@ -94,14 +89,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             hit = self.rules.check(text)
             if hit is None:
                 continue
-            intent = {INTENT_NAME_KEY: hit.category, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get(INTENT_NAME_KEY) != hit.category
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(intent), *ranking], add_to_output=True)
+            overrule(message, hit.category, keep_ranking=True)
             message.set(SAFETY_KEY, hit.as_output(), add_to_output=True)
             # The rule id only: the message text may contain health information.
             logger.info("Safety triage fired: %s (rule %s)", hit.category, hit.rule_id)

@@ -20,6 +20,14 @@ SECRET = "unit-test-handoff-secret"
 PHONE_SECRET = "unit-phone-secret"
 
 
+# The events after "Which insurance plan do you have?" (action_check_insurance asked it).
+AFTER_PLAN_QUESTION = [
+    {"event": "action", "name": "action_check_insurance"},
+    {"event": "bot", "text": "We accept ... Which insurance plan do you have?"},
+    {"event": "action", "name": "action_listen"},
+]
+
+
 def make_tracker(
     text: str = "",
     intent: str | None = None,

@@ -19,6 +19,8 @@ from actions.booking import (
     ActionBookAppointment,
     ValidateBookingForm,
 )
+from actions.clients.fhir import FhirClient
+from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import Holiday
 from actions.dates import parse_when
 from actions.forms import ActionStop
@@ -587,7 +589,10 @@ def test_sms_needs_the_number_on_file(fhir_env: FhirServer) -> None:
     assert "verified" not in slots and said == ["utter_verification_no_match_sms"]
 
 
-def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
+def robert_confirms_next_week(
+    fhir_env: FhirServer,
+) -> tuple[FhirClient, PatientRecord, list[dict[str, Any]], dict[str, Any]]:
+    """Robert Miller, verified, said "yes" to the first time offered for READY next week."""
     client = fhir_env.client()
     [patient] = client.find_patients(family="Miller", given="Robert")
     offers = ActionAskSlotChoice().run(
@@ -603,6 +608,11 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
         "verified": True,
         "patient_id": patient.id,
     }
+    return client, patient, offers, confirmed
+
+
+def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
+    client, patient, offers, confirmed = robert_confirms_next_week(fhir_env)
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
@@ -635,22 +645,8 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
 def test_a_booking_the_backend_refuses_is_not_called_an_outage(fhir_env: FhirServer) -> None:
     """The server answers but will not book (here: the slot does not offer that visit type):
     trying again later won't help, so the patient is sent to the front desk, not told to wait."""
-    client = fhir_env.client()
-    [patient] = client.find_patients(family="Miller", given="Robert")
-    offers = ActionAskSlotChoice().run(
-        CollectingDispatcher(),
-        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
-        {},
-    )[0]["value"]
-    confirmed = {
-        **READY,
-        "visit_type": "womens_health",  # Dr. Patel's slots don't offer it
-        "offered_slots": offers,
-        "slot_choice": offers[0]["id"],
-        "booking_confirmed": True,
-        "verified": True,
-        "patient_id": patient.id,
-    }
+    client, patient, offers, confirmed = robert_confirms_next_week(fhir_env)
+    confirmed["visit_type"] = "womens_health"  # Dr. Patel's slots don't offer it
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_change_refused"]

@@ -23,7 +23,7 @@ from actions.billing import (
     money,
 )
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
-from tests.support.actions import handoff_env, make_tracker  # noqa: F401
+from tests.support.actions import AFTER_PLAN_QUESTION, handoff_env, make_tracker  # noqa: F401
 from tests.support.receivers import HandoffReceiver
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -615,13 +615,10 @@ def test_dispute_escalates_to_billing_with_the_patient_account(
 
 def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -> None:
     """The "Zenith Mutual" the model read as "stop" (ActionStop hands it here)."""
-    asked = [
-        {"event": "action", "name": "action_check_insurance"},
-        {"event": "bot", "text": "We accept ... Which insurance plan do you have?"},
-        {"event": "action", "name": "action_listen"},
-    ]
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("Zenith Mutual", intent="stop", confidence=0.52, events=asked)
+    tracker = make_tracker(
+        "Zenith Mutual", intent="stop", confidence=0.52, events=AFTER_PLAN_QUESTION
+    )
     ActionCheckInsurance().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
     assert message["response"] == "utter_insurance_unknown"

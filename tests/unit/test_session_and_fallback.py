@@ -25,7 +25,7 @@ from actions.fallback import (
 )
 from actions.forms import ActionStop
 from actions.session import ActionRestart, ActionSessionStart
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import AFTER_PLAN_QUESTION, make_tracker, responses
 from tests.support.receivers import HandoffReceiver
 
 
@@ -310,17 +310,14 @@ def test_only_a_clear_complaint_goes_to_staff(
 def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
     """ "Which insurance plan do you have?" - "Zenith Mutual" was read as "stop": "No problem,
     I've stopped there"; with no word of stopping, the plan is checked."""
-    asked = [
-        {"event": "action", "name": "action_check_insurance"},
-        {"event": "bot", "text": "We accept ... Which insurance plan do you have?"},
-        {"event": "action", "name": "action_listen"},
-    ]
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("Zenith Mutual", intent="stop", confidence=0.52, events=asked)
+    tracker = make_tracker(
+        "Zenith Mutual", intent="stop", confidence=0.52, events=AFTER_PLAN_QUESTION
+    )
     assert ActionStop().run(dispatcher, tracker, {}) == [FollowupAction("action_check_insurance")]
     assert dispatcher.messages == []
     # "never mind" after the same question stops
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("never mind", intent="stop", events=asked)
+    tracker = make_tracker("never mind", intent="stop", events=AFTER_PLAN_QUESTION)
     ActionStop().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_stopped"]
