@@ -38,6 +38,7 @@ from actions.forms import (
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import normalise
+from actions.payment_methods import MethodAsked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
 from actions.second_request import answer_second_request, offer_second_request
 from actions.settings import get_clinic
@@ -226,11 +227,57 @@ NEEDS_HELP_PAYING = re.compile(
 )
 
 
+# Help with the bill itself rather than time to pay it.
+ASSISTANCE = re.compile(
+    r"\b(financial (assistance|aid|help)|charity care|sliding scale|hardship|discount|"
+    r"lost my job|out of work|unemployed|laid off)\b",
+    re.IGNORECASE,
+)
+# "how do I apply for financial assistance", "what income do I need to qualify"
+HOW_TO_APPLY = re.compile(
+    r"\b(apply|applying|application|qualify|qualifies|eligible|eligibility|requirements?|"
+    r"income limits?|proof of income|sign up for)\b",
+    re.IGNORECASE,
+)
+
+
+QUALIFYING = re.compile(
+    r"\b(qualify|qualifies|eligible|eligibility|income limits?|proof of income)\b", re.IGNORECASE
+)
+
+
+def asks_how_to_apply(text: str) -> bool:
+    """ "how do I apply?" after the assistance answer, "what income do I need to qualify?";
+    not "can I apply my HSA card to the bill"."""
+    return bool(HOW_TO_APPLY.search(text)) and bool(
+        ASSISTANCE.search(text) or QUALIFYING.search(text) or len(text.split()) <= 6
+    )
+
+
 HARDSHIP = re.compile(
     r"\b(can'?t (afford|pay)|cannot (afford|pay)|unable to pay|lost my job|hardship|"
     r"out of work|unemployed|laid off|struggling)\b",
     re.IGNORECASE,
 )
+
+
+def answer_method(
+    dispatcher: CollectingDispatcher, asked: MethodAsked, clinic: ClinicConfig
+) -> None:
+    """ "do you take Apple Pay?": the answer to that first, then the ways to pay."""
+    billing = clinic.billing
+    dispatcher.utter_message(
+        response="utter_payment_method_accepted"
+        if asked.accepted
+        else "utter_payment_method_not_listed",
+        method=asked.said,
+    )
+    dispatcher.utter_message(
+        response="utter_billing_pay",
+        in_person=billing.in_person or "You can also pay at the front desk.",
+        methods=join_words(billing.methods, "or"),
+        **billing_facts(clinic),
+    )
 
 
 class ActionBillingPay(Action):
@@ -254,14 +301,29 @@ class ActionBillingPay(Action):
             **facts,
         }
         text = latest_text(tracker)
-        if NEEDS_HELP_PAYING.search(text):
+        asked = method_asked(text, billing.methods)
+        if asks_how_to_apply(text) and billing.financial_assistance_apply.strip():
+            # "how do I apply / what do I need to qualify?": the how, not the offer again
+            dispatcher.utter_message(
+                response="utter_assistance_how_to_apply",
+                apply=billing.financial_assistance_apply.strip(),
+                buttons=[staff_button("Start an application with billing")],
+                **facts,
+            )
+        elif NEEDS_HELP_PAYING.search(text):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
             if HARDSHIP.search(text):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
-            plan_button = staff_button("Set up a plan with billing")
+            plan_button = staff_button(
+                "Ask billing about assistance"
+                if ASSISTANCE.search(text)
+                else "Set up a plan with billing"
+            )
             dispatcher.utter_message(buttons=[plan_button], **help_message)
+        elif asked is not None:
+            answer_method(dispatcher, asked, clinic)
         else:
             dispatcher.utter_message(
                 response="utter_billing_pay",
@@ -277,6 +339,13 @@ class ActionBillingPay(Action):
 
 # --- insurance -------------------------------------------------------------------------------
 
+# Insured, but the plan's name unknown: "not sure what it's called", "through my job".
+PLAN_NAME_UNKNOWN = re.compile(
+    r"\b(not sure|don t know|dont know|do not know|idk|no idea|forgot|can t remember|"
+    r"cant remember|not certain|unsure)\b.{0,40}\b(name|called|plan|insurance|which|what)\b"
+    r"|\b(through|thru|from|with) (my|our|his|her) (job|work|employer|company|school|union|"
+    r"(husband|wife|partner|spouse|mom|dad|parent|parents) s (job|work|employer|company))\b"
+)
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
@@ -426,6 +495,17 @@ class ActionCheckInsurance(Action):
                 answer_plan(dispatcher, plan, clinic, offer_staff=bool(unsure) and i == unsure[-1])
         elif named is not None and (named.plan is not None or named.family is not None):
             answer_plan(dispatcher, named, clinic)
+        elif named is None and (asked := method_asked(text, clinic.billing.methods)):
+            # "do you accept cash?" read as an insurance question: a way to pay, not a plan
+            answer_method(dispatcher, asked, clinic)
+        elif named is None and PLAN_NAME_UNKNOWN.search(normalise(text)):
+            # "it's through my job, idk the name": where to find it, and who can check
+            dispatcher.utter_message(
+                response="utter_insurance_name_unknown",
+                plans=accepted_list,
+                buttons=[staff_button()],
+                **facts,
+            )
         elif SELF_PAY.search(normalise(text)):
             clinic_billing = clinic.billing
             dispatcher.utter_message(

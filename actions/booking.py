@@ -75,6 +75,7 @@ from actions.slot_search import (
 )
 from actions.visit_request import (
     IDENTITY_ANYTIME,
+    PICK_DETAILS,
     answers_a_visit_question,
     picked_offer,
     picks_a_shown_time,
@@ -150,6 +151,19 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
             if loc not in locations:
                 locations.append(loc)
     return locations
+
+
+def say_where_they_work(
+    dispatcher: CollectingDispatcher, practitioner: str, clinic: ClinicConfig
+) -> None:
+    """ "Sam Lee sees patients at the North Office only": why an office was not kept."""
+    prac = clinic.practitioner(practitioner)
+    offices = [clinic.location(loc) for loc in prac.locations] if prac else []
+    dispatcher.utter_message(
+        response="utter_practitioner_elsewhere",
+        practitioner=prac.name if prac else practitioner,
+        offices=join_words([f"the {o.name}" for o in offices if o], "and"),
+    )
 
 
 INSURANCE_TALK = re.compile(
@@ -390,8 +404,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
         )
-        if picks_a_shown_time(text, found, picked):
-            found.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
+        if picks_a_shown_time(text, found, picked, offers):
+            for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
+                found.pop(detail, None)
         if updates.get("patient_status") == "new" or is_new:
             asked = found.pop("visit_type", None) or slots.get("visit_type")
             first_visit = clinic.new_patient_visit()
@@ -415,6 +430,19 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
         if requested == "visit_type" and "visit_type" not in updates:
             updates.update(self._help_choose_visit(dispatcher, text))
+        elif (
+            requested is None
+            and not slots.get("visit_type")
+            and "visit_type" not in updates
+            and not is_new
+            and SYMPTOM.search(text)
+            and not ADVICE_QUESTION.search(text)
+            and (visit := clinic.new_problem_visit()) is not None
+        ):
+            # "see someone about my knee, it's been swollen for a week": a visit for a new
+            # problem, said, instead of "what kind of visit?" with the symptom just told.
+            dispatcher.utter_message(response="utter_visit_type_for_symptoms", visit=visit.name)
+            updates["visit_type"] = visit.id
 
         if (
             requested in ("visit_type", "practitioner", "location")
@@ -451,6 +479,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                         response="utter_duplicate_not_booked",
                         existing=visits_phrase(duplicates, clinic),
                         still_have=who_has(slots, clinic, "still"),
+                        it="one of them" if len(duplicates) > 1 else "it",
                     )
                     updates["booking_confirmed"] = False
                 elif NEVER_MIND.search(text):
@@ -472,13 +501,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             elsewhere = self._drop_inconsistent(updates, slots, clinic)
             if elsewhere is not None:
                 # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
-                prac = clinic.practitioner(elsewhere)
-                offices = [clinic.location(loc) for loc in prac.locations] if prac else []
-                dispatcher.utter_message(
-                    response="utter_practitioner_elsewhere",
-                    practitioner=prac.name if prac else elsewhere,
-                    offices=join_words([f"the {o.name}" for o in offices if o], "and"),
-                )
+                say_where_they_work(dispatcher, elsewhere, clinic)
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
 
@@ -543,7 +566,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
 
 NEW_PATIENT_WORDS = re.compile(
-    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|haven'?t been)\b"
+    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|haven'?t been|"
+    r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
+    r"(new|brand new)|(has|have)n'?t been seen)\b"
 )
 RETURNING_WORDS = re.compile(
     r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"

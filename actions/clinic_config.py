@@ -198,6 +198,8 @@ class Billing(BaseModel):
     due_days: int = Field(30, gt=0)
     payment_plans: str = ""
     financial_assistance: str = ""
+    # How to apply for assistance: said when the patient asks how to apply or qualify.
+    financial_assistance_apply: str = ""
 
 
 class ClinicInfo(BaseModel):

@@ -179,9 +179,16 @@ def _clean(text: str) -> str:
     return " ".join(SHORTHAND.get(word, word) for word in text.split())
 
 
+# "I am Aisha", "I'm running late": the verb, not a part of the day.
+NOT_A_PART_OF_DAY = re.compile(
+    r"\b(?:i|we|you|he|she|they|who|what|where|how)\s+am\b"
+    r"|\b(?:running|be|being|was|were|am|i'm|im|is|are|too|so|bit|little)\s+late\b"
+)
+
+
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
-    cleaned = f" {_clean(text)} "
+    cleaned = f" {NOT_A_PART_OF_DAY.sub(' ', _clean(text))} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:
             return PARTS_OF_DAY[phrase]
@@ -339,6 +346,15 @@ def age_on(birth_date: date, today: date) -> int:
     )
 
 
+# "after the 10th", "after dec 10", "after friday" (a day; "after 3" is a time of day)
+AFTER_A_DAY = re.compile(
+    r"\bafter (?P<day>(?:the )?\d{1,2}(?:st|nd|rd|th)\b|the \d{1,2}\b|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(?:st|nd|rd|th)?\b|"
+    r"(?:next |this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
+    r"next week\b|this week\b)"
+)
+
+
 def parse_when(text: str, now: datetime) -> When | None:
     """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
     cleaned = _clean(text)
@@ -362,6 +378,14 @@ def parse_when(text: str, now: datetime) -> When | None:
         start = max(start, today)
         return When(start, max(end or start, start), part, not_before, not_after, exact)
 
+    after = AFTER_A_DAY.search(cleaned)
+    if after:
+        # "after the 10th", "any time after friday": from the day after, for two weeks (it
+        # was the 10th itself).
+        day = parse_when(after.group("day"), now)
+        if day is not None:
+            start = day.end + timedelta(days=1)
+            return window(start, start + timedelta(days=SOON_DAYS - 1))
     month_window = _month_window(cleaned, today)
     if month_window:
         start, end = month_window
@@ -571,6 +595,9 @@ def _spanish_months(text: str) -> str:
     return SPANISH_DATE.sub(lambda m: f"{m[1]} {SPANISH_MONTHS[m[2]]} {m[3]}", text)
 
 
+RELATIVE_WORDS = re.compile(r"\b(ago|weeks?|days?|months?|years? old|from now|in \d+)\b")
+
+
 def parse_birth_date(text: str, today: date) -> date | None:
     """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
 
@@ -594,6 +621,13 @@ def parse_birth_date(text: str, today: date) -> date | None:
                 year += 2000 if year <= today.year % 100 else 1900
             candidate = date(year, month, day)
     except ValueError:
+        return None
+    if candidate is None and (
+        RELATIVE_WORDS.search(cleaned)
+        or not (re.search(r"\b\d{4}\b", cleaned) or len(re.findall(r"\d+", cleaned)) >= 2)
+    ):
+        # "in 2 weeks" is no birth date (it was one, 100 years ago): one written in words has
+        # a year.
         return None
     if candidate is None:
         settings = {

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
 from actions.matching import find_practitioner, find_visit_type
-from actions.mentions import given_identity, introduced_name
+from actions.mentions import given_identity, introduced_name, relation_in
 from actions.second_request import (
     CLEAR,
     replayed,
@@ -275,10 +275,40 @@ class ActionDetailsGiven(Action):
         # done with the request that follows).
         given = given_identity(text, get_clinic().now().date())
         name = given[0] if given else (introduced_name(text) or written_name(text))
-        if name is not None:
+        if name is not None and not relation_in(text):
+            # ("about my dad's bill. His name is Carlos Rivera": not "Thanks, Carlos")
             dispatcher.utter_message(response="utter_how_can_help_named", first_name=name[0])
         else:
             dispatcher.utter_message(response="utter_how_can_help")
+        return []
+
+
+# Requests worded so plainly that the model's "out of scope" must have been the name in them
+# ("how much does Carlos Rivera owe": "Rivera" looks like "river"); never directions or
+# parking, whose words ("get to", "where") are in truly unrelated questions too.
+PLAIN_REQUESTS = {
+    "billing_balance", "billing_pay", "check_appointment", "cancel_appointment",
+    "reschedule_appointment", "book_appointment", "clinic_hours",
+}
+
+
+class ActionOutOfScope(Action):
+    """Not something we do, and who can help, unless the message words one of our requests
+    plainly: then that request, in the patient's words."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        latest = last_event(list(tracker.events), "user")
+        text = str(latest.get("text") or "")
+        intent = request_in(text)
+        if intent in PLAIN_REQUESTS:
+            entities = (tracker.latest_message or {}).get("entities") or []
+            return replayed(text, intent, latest, entities)
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []
 
 

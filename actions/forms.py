@@ -26,6 +26,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
+from actions.dates import parse_when
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ ESCALATION_INTENTS = {
 }
 # Never held back by a form, even when the message also starts with "yes" or "no".
 URGENT_INTENTS = {"emergency", "crisis", "request_human", "share_card_number"}
+# Forms whose questions a day answers ("as soon as possible"), at whichever question.
+SEARCH_FORMS = {"booking_form", "reschedule_form"}
+PAIN_WORDS = re.compile(r"\b(hurts?|hurting|pain|painful|aches?|aching|sore|killing me)\b", re.I)
 QUESTION_INTENTS = {
     "parking",
     "directions",
@@ -96,6 +100,7 @@ FORM_SLOTS_TO_RESET = [
     "patient_status",
     "verify_name",
     "verify_dob",
+    "partial_name",
     "new_phone",
     "visit_type",
     "practitioner",
@@ -276,6 +281,16 @@ class PatientForm(Action):
     def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
+        if (
+            intent in ("emergency", "crisis")
+            and not safety_flagged(tracker)
+            and PAIN_WORDS.search(latest_text(tracker))
+            and self._answers_anyway(tracker)
+        ):
+            # "as soon as possible, it really hurts" at "what day works?": the classifier alone
+            # read a crisis (988, and a paused chat); no safety rule fired, and it answers the
+            # question. Pain that is an emergency (chest, worst headache...) fires a rule.
+            return False
         if safety_flagged(tracker) or intent in URGENT_INTENTS:
             return True
         confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
@@ -296,6 +311,17 @@ class PatientForm(Action):
             intent in self.interrupting_intents(tracker)
             and confidence >= INTERRUPT_CONFIDENCE
             and not self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
+        )
+
+    def _answers_anyway(self, tracker: Tracker) -> bool:
+        """The message answers the question asked, whatever the model read: a name, a date
+        of birth, or a day while booking ("as soon as possible, it really hurts")."""
+        requested = tracker.get_slot("requested_slot")
+        if self.answers_requested_slot(tracker, requested):
+            return True
+        # a day or "as soon as possible", at any question of a task that books
+        return self.form_name in SEARCH_FORMS and (
+            parse_when(latest_text(tracker), self.clinic.now()) is not None
         )
 
     def returning_after_interruption(self, tracker: Tracker) -> bool:
@@ -388,6 +414,23 @@ def action_before_message(tracker: Tracker) -> str | None:
     return None
 
 
+CHANGING_ACTIONS = (
+    "action_book_appointment",
+    "action_reschedule_appointment",
+    "action_cancel_appointment",
+)
+
+
+def changed_this_session(tracker: Tracker) -> bool:
+    """Whether a booking, move or cancellation ran in this session."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
+            return True
+    return False
+
+
 class ActionStop(Action):
     """ "Never mind": stop whatever form is running, change nothing, say so."""
 
@@ -412,8 +455,16 @@ class ActionStop(Action):
 
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
-        dispatcher.utter_message(response="utter_stopped")
-        reask = [SlotSet("identity_reask", False)] if tracker.get_slot("identity_reask") else []
+        if tracker.active_loop_name is None and changed_this_session(tracker):
+            # "put it back to the original time" after a move: not "Nothing was changed"
+            dispatcher.utter_message(response="utter_stopped_after_a_change")
+        else:
+            dispatcher.utter_message(response="utter_stopped")
+        reask = [
+            SlotSet(flag, False)
+            for flag in ("identity_reask", "last_name_asked")
+            if tracker.get_slot(flag)
+        ]
         return [ActiveLoop(None)] + reask + [
             SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)
         ]

@@ -40,8 +40,11 @@ from actions.mentions import (
     introduced_name,
     named_for,
     named_other,
+    one_name_word,
     parse_full_name,
     relation_asked_about,
+    relation_in,
+    relative_identity,
     someone_else,
     writer_asks_for_own,
 )
@@ -224,7 +227,8 @@ class IdentitySteps:
         if requested in ("verify_name", "verify_dob") and WHY_OR_NO.search(text):
             return True  # "why do you need my name?": the form answers it (utter_why_identity)
         if requested == "verify_name":
-            return parse_full_name(text) is not None
+            # "Emily" alone too (read as a billing question once, which started another task)
+            return parse_full_name(text) is not None or one_name_word(text) is not None
         if requested == "verify_dob":
             return parse_birth_date(text, get_clinic().now().date()) is not None
         if requested == "new_phone":
@@ -272,11 +276,12 @@ class IdentitySteps:
         """The name (and date of birth) the patient gave with the request, or (``look_back``)
         in a message of its own just before it."""
         today = get_clinic().now().date()
-        if about_someone_else(text):
+        relative = relative_identity(text, today)
+        if about_someone_else(text) and relative is None:
             # A parent's own name is not the patient's; "balance for my son Liam Nguyen" is.
             patient = named_for(text)
             return {"verify_name": " ".join(patient)} if patient else {}
-        if look_back and (
+        if relative is None and look_back and (
             is_button_payload(text)
             or not (given_identity(text, today) or introduced_name(text) or named_for(text))
         ):
@@ -284,7 +289,7 @@ class IdentitySteps:
             text = introduction_before(list(tracker.events))
             if about_someone_else(text):
                 return {}
-        given = given_identity(text, today)
+        given = relative or given_identity(text, today)
         if given is not None:
             (first, last), birth = given
             updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
@@ -312,7 +317,9 @@ class IdentitySteps:
         clinic = get_clinic()
         child = is_child(slots, clinic)
         if OTHER_PERSON.search(text):
-            who = someone_else(text, child, slots.get("patient_relation"))
+            who = someone_else(
+                text, child, slots.get("patient_relation"), str(slots.get("patient_name") or "")
+            )
             return f"your {who}" if who else None
         given = given_identity(text, clinic.now().date())
         introduced = given[0] if given else (introduced_name(text) or named_for(text))
@@ -358,15 +365,25 @@ class IdentitySteps:
             # ways (phone, or something else), instead of asking the same question again.
             dispatcher.utter_message(response="utter_why_identity")
             return {requested: None}
-        if requested == "verify_name" and name is None:
+        half = one_name_word(text) if requested == "verify_name" and name is None else None
+        first_half = slots.get("partial_name")
+        if half and first_half and half.lower() != str(first_half).lower():
+            # "Emily" - "And the last name?" - "Johnson": one name, sent in two messages.
+            name = (str(first_half), half)
+        elif requested == "verify_name" and name is None:
             # Asked again in one message (utter_ask_verify_name's identity_reask variant); a
-            # date of birth given instead is kept: "09/30/1975" - "and the name?"
+            # date of birth given instead is kept: "09/30/1975" - "and the name?"; a first
+            # name alone is kept and the last name asked for (last_name_asked).
             kept = {"verify_dob": dob.isoformat()} if dob is not None else {}
+            if half:
+                kept.update({"partial_name": half, "last_name_asked": True})
             return {**kept, "verify_name": None, "identity_reask": True}
         if requested == "verify_dob" and dob is None:
             return {"verify_dob": None, "identity_reask": True}
         if slots.get("identity_reask"):
             updates["identity_reask"] = False
+        if name is not None and (first_half or slots.get("last_name_asked")):
+            updates.update({"partial_name": None, "last_name_asked": False})
         if name is not None:
             updates["verify_name"] = f"{name[0]} {name[1]}"
         if dob is not None and requested in ("verify_name", "verify_dob"):
@@ -429,8 +446,11 @@ class IdentitySteps:
             patient = result.patient
             # A child's record is usually confirmed by a parent: thank the writer, not the child.
             child = age_on(birth_date, get_clinic().now().date()) < ADULT_AGE
+            # "my dad's bill. His name is Carlos Rivera...": "confirmed for Carlos", not
+            # "Thank you, Carlos" to his child.
+            relative = relation_in((tracker.latest_message or {}).get("text") or "")
             dispatcher.utter_message(
-                response="utter_verified_child" if child else "utter_verified",
+                response="utter_verified_child" if child or relative else "utter_verified",
                 patient_first_name=patient.given,
             )
             verified = {
@@ -461,6 +481,8 @@ class IdentitySteps:
             "verify_name": None,
             "verify_dob": None,
             "identity_reask": True,
+            "partial_name": None,
+            "last_name_asked": False,
         }
 
     @staticmethod
@@ -472,4 +494,6 @@ class IdentitySteps:
             "escalation_reason": "verification_failed",
             "verify_name": None,
             "verify_dob": None,
+            "partial_name": None,
+            "last_name_asked": False,
         }

@@ -17,7 +17,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import SEARCH_SLOTS, offer_others, tell_change_failed
+from actions.booking import (
+    SEARCH_SLOTS,
+    eligible_locations,
+    offer_others,
+    say_where_they_work,
+    tell_change_failed,
+)
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
@@ -45,6 +51,7 @@ from actions.second_request import has_second_request, offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
 from actions.visit_request import (
+    PICK_DETAILS,
     answers_a_visit_question,
     picked_offer,
     picks_a_shown_time,
@@ -343,15 +350,22 @@ class ValidateRescheduleForm(ManageForm):
         return NEW_TIME.split(text[verb.end() :], maxsplit=1)[0]
 
     def on_choice(self, slots: dict[str, Any], choice: str) -> dict[str, Any]:
-        """Keep the same kind of visit, clinician and office unless the patient changes them."""
+        """Keep the same kind of visit, clinician and office unless the patient changes them
+        (or already did: "move my flu shot to Sam Lee" kept the old clinician)."""
         item = next((i for i in slots.get("my_appointments") or [] if i["id"] == choice), None)
         if item is None:
             return {}
-        return {
+        kept = {
             "visit_type": item.get("visit_type"),
-            "practitioner": item.get("practitioner") or "any",
-            "location": item.get("location") or "any",
+            "practitioner": slots.get("practitioner") or item.get("practitioner") or "any",
+            "location": slots.get("location") or item.get("location") or "any",
         }
+        if kept["location"] != "any" and kept["location"] not in eligible_locations(
+            self.clinic, kept
+        ):
+            offices = eligible_locations(self.clinic, {**kept, "location": None})
+            kept["location"] = offices[0] if len(offices) == 1 else "any"
+        return kept
 
     def extract_more(
         self,
@@ -382,10 +396,12 @@ class ValidateRescheduleForm(ManageForm):
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
         )
-        if picks_a_shown_time(text, updates, picked):
-            updates.pop("date_preference", None)  # "tuesday", "8 am": one of those shown
+        if picks_a_shown_time(text, updates, picked, offers):
+            for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
+                updates.pop(detail, None)
         if any(k in updates for k in SEARCH_SLOTS):
             updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+            self._fit_office(dispatcher, updates, slots)
             return updates
         if requested == "slot_choice":
             if picked is not None:
@@ -404,6 +420,25 @@ class ValidateRescheduleForm(ManageForm):
                 dispatcher.utter_message(response="utter_reschedule_not_confirmed")
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}
+
+    def _fit_office(
+        self, dispatcher: CollectingDispatcher, updates: dict[str, Any], slots: dict[str, Any]
+    ) -> None:
+        """The office and clinician kept from the old appointment give way to a new one the
+        patient names: "actually make it Sam Lee" (who works at North only) looks at North,
+        "the north office instead" at whoever works there, and the patient hears why (it was
+        "no opening in the next few weeks" at Downtown)."""
+        merged = {**slots, **updates}
+        practitioner, location = merged.get("practitioner"), merged.get("location")
+        if location in (None, "any") or location in eligible_locations(self.clinic, merged):
+            return
+        if "location" in updates and "practitioner" not in updates:
+            updates["practitioner"] = "any"
+        else:
+            offices = eligible_locations(self.clinic, {**merged, "location": None})
+            updates["location"] = offices[0] if len(offices) == 1 else "any"
+        if practitioner not in (None, "any"):
+            say_where_they_work(dispatcher, practitioner, self.clinic)
 
     def _guard(
         self, dispatcher: CollectingDispatcher, slots: dict[str, Any], offer: dict[str, Any]

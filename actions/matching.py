@@ -177,7 +177,9 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
     if number:
         value = number.group(1)
         index = (CARDINALS[value] if value in CARDINALS else int(value)) - 1
-        return index if 0 <= index < len(labels) else None
+        if 0 <= index < len(labels):
+            return index
+        # "5" with three times shown: the 5:00 one, if there is one (read as a time below)
     for word, value in ORDINALS.items():
         if re.search(rf"\b{word}\b", haystack) and (
             len(haystack.split()) <= 6 or re.search(rf"\b(the )?{word} (one|option|slot)", haystack)
@@ -200,6 +202,12 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         matches = [i for i, label in enumerate(labels) if spoken in label.lower()]
         if clock.group(3):
             matches = [i for i in matches if clock.group(3) in labels[i].lower()] or matches
+        if len(matches) > 1:
+            # "8 with lee", "thursday 5pm": the one whose day, clinician or office is named too
+            words = {w for w in haystack.split() if len(w) >= 3 and not w.isdigit()}
+            matches = [
+                i for i in matches if words & set(normalise(labels[i]).split())
+            ] or matches
         if len(matches) == 1:
             return matches[0]
     scores = [difflib.SequenceMatcher(None, haystack, normalise(label)).ratio() for label in labels]

@@ -13,7 +13,7 @@ from datetime import date
 from rasa_sdk import Tracker
 
 from actions.clients.fhir_model import normalize_name
-from actions.dates import parse_birth_date
+from actions.dates import age_on, parse_birth_date
 from actions.settings import get_clinic
 
 NOT_NAME_WORDS = {
@@ -88,6 +88,39 @@ NOT_NAME_WORDS = {
     "emergency",
     "late",
     "early",
+    # "she's new" once booked a new patient called "she's new"
+    "shes",
+    "hes",
+    "theyre",
+    "thats",
+    "whats",
+    "its",
+    "ive",
+    "youre",
+    "were",
+    "new",
+    "old",
+    "seen",
+    "before",
+    "been",
+    # "in 2 weeks" once read as a patient called "In Weeks"
+    "in",
+    "on",
+    "at",
+    "of",
+    "by",
+    "maybe",
+    "next",
+    "this",
+    "after",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "month",
+    "months",
+    "year",
+    "years",
     # what is asked for, not who asks: "Emily Johnson 4/12/1988 balance"
     "balance",
     "owe",
@@ -134,6 +167,7 @@ NOT_NAME_WORDS = {
 NAME_PREFIXES = re.compile(
     r"^(hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
     r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|soy|"
+    r"his name is|her name is|their name is|his name's|her name's|"
     r"me llamo|mi nombre es)?\s*",
     re.IGNORECASE,
 )
@@ -148,14 +182,11 @@ CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", 
 
 # Words that are names too ("Zoe Park", "Bill Ortiz", "Julio Mayo"): names when every word of
 # the answer is capitalised, as in a name; "where park", "pay bill" stay no one.
-ALSO_NAMES = {"park", "bill", "mayo", "julio", "abril", "junio", "early", "late"}
+ALSO_NAMES = {"park", "bill", "mayo", "julio", "abril", "junio", "early", "late", "day"}
 
 
-def parse_full_name(text: str) -> tuple[str, str] | None:
-    """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
-
-    Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
-    """
+def _name_part(text: str) -> str:
+    """The message without dates, numbers and "my name is": what may be a name."""
     text = (text or "").translate(CURLY_APOSTROPHES)
     text = re.sub(
         r"[,;]?\s*\b(born|dob|d\.o\.b\.?|date of birth|birthday)\b.*$",
@@ -171,7 +202,24 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\d[\d/.\-]*", " ", text)
-    text = NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
+    return NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
+
+
+def _not_a_name(words: list[str]) -> bool:
+    capitalised = all(w[:1].isupper() for w in words)
+    return any(not NAME_WORD.fullmatch(w) for w in words) or any(
+        w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS
+        and not (capitalised and w.lower() in ALSO_NAMES)
+        for w in words
+    )
+
+
+def parse_full_name(text: str) -> tuple[str, str] | None:
+    """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
+
+    Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
+    """
+    text = _name_part(text)
     if "," in text:
         # "I already told you, Emily Johnson": the part that is a whole name on its own.
         for part in reversed(text.split(",")):
@@ -180,18 +228,35 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
         family, _, given = text.partition(",")
         text = f"{given.strip()} {family.strip()}"
     words = [w for w in re.split(r"\s+", text) if w]
-    if not 2 <= len(words) <= 5:
-        return None
-    if any(not NAME_WORD.fullmatch(w) for w in words):
-        return None
-    capitalised = all(w[:1].isupper() for w in words)
-    if any(
-        w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS
-        and not (capitalised and w.lower() in ALSO_NAMES)
-        for w in words
-    ):
+    if not 2 <= len(words) <= 5 or _not_a_name(words):
         return None
     return words[0].strip("."), " ".join(words[1:]).strip(".")
+
+
+# One-word answers that are not half of a name ("huh", "idk"), besides NOT_NAME_WORDS.
+NOT_ONE_NAME = set(
+    """
+    huh hmm hm um uh idk wait nah nope yep yup ya yea k kk lol ugh thx ty nvm bye great fine good
+    cool done here same what whats wat why ok okey okie alright right correct true that this
+    it patient mine myself self name first last full nothing none na n/a no si sí gracias
+    directions hours billing address location locations refill refills records forms results
+    labs menu options start restart quit exit english spanish espanol español hola hey yo
+    """.split()
+)
+
+
+def one_name_word(text: str) -> str | None:
+    """A lone first (or last) name given where the full name was asked: ``"emily"`` → "Emily".
+
+    Patients often send the first name, then the last name in the next message.
+    """
+    words = _name_part(text).split()
+    if len(words) != 1 or len(words[0].strip(".")) < 2 or _not_a_name(words):
+        return None
+    if words[0].lower().strip(".") in NOT_ONE_NAME:
+        return None
+    word = words[0].strip(".")
+    return word if word[:1].isupper() else word[:1].upper() + word[1:]
 
 
 # Someone other than the patient checked so far: "my husband's bill", "book my son in too".
@@ -216,21 +281,38 @@ def relation_in(text: str) -> str | None:
     return match["who"].lower() if match else None
 
 
+# After "my daughter": her first name ("book my daughter Zoe"), capitalised as names are.
+NAME_AFTER_RELATION = re.compile(r"^,?\s+(?P<name>[A-Z][\w'-]+)")
+
+
 def someone_else(
-    text: str, patient_is_minor: bool, patient_relation: str | None = None
+    text: str, patient_is_minor: bool, patient_relation: str | None = None, patient_name: str = ""
 ) -> str | None:
     """The relation named when the message is about a person other than the verified patient
     ("husband"), else None. A parent who verified their child may still say "my son", but not
-    "my daughter" when it was their son they asked about, nor "my other son"."""
+    "my daughter" when it was their son they asked about, nor "my other son", nor "my
+    daughter Zoe" when the child verified is Liam, nor a child who is "a new patient"."""
     match = OTHER_PERSON.search(text or "")
     if match is None:
         return None
     who = match["who"].lower()
     if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
         return who
+    named = NAME_AFTER_RELATION.match(text[match.end():])
+    own = {normalize_name(w) for w in patient_name.split()}
+    if named and own and _name_like(named["name"]) and normalize_name(named["name"]) not in own:
+        return who  # "my daughter Zoe" while Liam is verified
+    if NEW_PATIENT_SAID.search(text):
+        return who  # the verified child has been seen here: a new patient is another child
     said = CHILD_RELATIONS.get(patient_relation or "", "child")
     same = CHILD_RELATIONS[who]
     return None if "child" in (said, same) or said == same else who
+
+
+NEW_PATIENT_SAID = re.compile(
+    r"\b(new patient|(she|he|they)('s| is| are|s) new|never been seen|first (time|visit))\b",
+    re.IGNORECASE,
+)
 
 
 # The writer asking for their own records or visit ("what do I owe", "my balance", "book me").
@@ -391,6 +473,7 @@ def relation_asked_about(tracker: Tracker) -> str | None:
     return None
 
 
+BIRTH_MARKER = re.compile(r"\b(?:born|dob|d\.o\.b|date of birth|birthday)\b", re.IGNORECASE)
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
 
 
@@ -406,6 +489,10 @@ def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | Non
             # "balance for Emily Johnson 4/12/1988": the last few words before the date.
             words = sentence[: upto_date.start()].split()
             head += [" ".join(words[-n:]) + " " + upto_date.group(0) for n in (4, 3, 2)]
+        elif marker := BIRTH_MARKER.search(sentence):
+            # "balance for Mary Ann O'Brien, born July 19 1964": the same, before "born".
+            words = sentence[: marker.start()].split()
+            head += [" ".join(words[-n:]) + " " + sentence[marker.start():] for n in (4, 3, 2)]
         # The name before the date first: "Emily Johnson 4/12/1988 balance" is not a patient
         # called "Johnson balance".
         for part in [*head, sentence, *sentence.split(",")]:
@@ -415,3 +502,58 @@ def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | Non
             if name and birth:
                 return name, birth
     return None
+
+
+# "my son liam nguyen has a bill", "my mom, Mary Ann O'Brien": a relative named right after.
+RELATIVE_THEN_NAME = re.compile(
+    OTHER_PERSON.pattern
+    + r",?\s+(?P<name>[^\W\d_][\w'-]*\s+[^\W\d_][\w'-]*)(?P<third>\s+(?-i:[A-Z])[\w'-]*)?",
+    re.IGNORECASE,
+)
+# Words after "my son" that are not his name: "my son has a bill", "my mom still owes".
+NOT_AFTER_RELATIVE = {"has", "have", "had", "was", "were", "got", "gets", "owes", "still",
+                      "just", "already", "will", "wants", "needs", "said", "says", "lost"}
+CHILD_WORDS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "grandson",
+               "granddaughter"}
+ELDER_WORDS = {"mom", "mother", "mum", "mommy", "dad", "father", "daddy", "grandma",
+               "grandmother", "grandpa", "grandfather"}
+
+
+def fits_relation(relation: str, birth: date, today: date) -> bool:
+    """Whether a birth date is likely the named relative's: with "my son" and a birth date of
+    38 years ago, the details are more likely the parent's own."""
+    age = age_on(birth, today)
+    if relation in CHILD_WORDS:
+        return age < 30
+    if relation in ELDER_WORDS:
+        return age >= 35
+    return age >= 14
+
+
+def relative_identity(text: str, today: date) -> tuple[tuple[str, str], date] | None:
+    """The name and date of birth of the relative a message is about ("how much does my mom
+    owe, Mary Ann O'Brien 7/19/64", "my son liam nguyen has a bill, dob 06/05/2017"): given
+    after the relation, not introduced as the writer's own ("I'm his mom, Emily Johnson"),
+    and a birth date that fits the relation."""
+    text = (text or "").translate(CURLY_APOSTROPHES)
+    relation = OTHER_PERSON.search(text)
+    if relation is None or introduced_name(text) is not None:
+        return None
+    who = relation["who"].lower()
+    given = given_identity(text[relation.start():], today)
+    if given is None:
+        right_after = RELATIVE_THEN_NAME.search(text, relation.start())
+        birth = parse_birth_date(text[relation.end():], today)
+        words = right_after["name"].split() if right_after else []
+        third = (right_after["third"] or "").strip() if right_after else ""
+        if third and words[0][:1].isupper() and third.lower() not in NOT_AFTER_RELATIVE:
+            words.append(third)  # "my sister Mary Ann O'Brien"
+        if birth is None or not words or any(
+            not _name_like(w) or w.lower() in NOT_AFTER_RELATIVE for w in words
+        ):
+            return None
+        name = parse_full_name(" ".join(words))
+        given = (name, birth) if name else None
+    if given is None or not fits_relation(who, given[1], today):
+        return None
+    return given

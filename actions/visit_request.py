@@ -87,11 +87,23 @@ def picked_offer(
     return ids[index] if index is not None else None
 
 
-def picks_a_shown_time(text: str, details: dict[str, Any], picked: str | None) -> bool:
+# What a message that picks a shown time may also name, as the offer's own.
+PICK_DETAILS = ("date_preference", "location", "practitioner")
+
+
+def picks_a_shown_time(
+    text: str, details: dict[str, Any], picked: str | None, offers: list[dict[str, Any]]
+) -> bool:
     """Whether the message picks one of the times shown rather than asking for other days:
-    it picked one, names nothing but a day or time ("tuesday", "8 am"), and does not ask for
-    others ("anything after 3?")."""
-    return bool(picked) and set(details) <= {"date_preference"} and not NOT_A_PICK.search(text)
+    it picked one, names nothing but a day or time ("tuesday", "8 am") and the office or
+    clinician of that time ("downtown then, thursday 5pm", "8 with lee"), and does not ask
+    for others ("anything after 3?"). The caller drops those details (PICK_DETAILS)."""
+    offer = next((o for o in offers if o.get("id") == picked), None)
+    if offer is None or not set(details) <= set(PICK_DETAILS) or NOT_A_PICK.search(text):
+        return False
+    return all(
+        details[k] in ("any", offer.get(k)) for k in ("location", "practitioner") if k in details
+    )
 
 
 def _on_the_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:

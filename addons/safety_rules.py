@@ -353,8 +353,10 @@ class SafetyRules:
         present: PhraseSet,
         window: int,
         source: str = "<rules>",
+        look_alikes: PhraseSet | None = None,
     ) -> None:
         self.normaliser = normaliser
+        self._look_alikes = look_alikes
         self.rules = rules
         self._global_exclusions = global_exclusions
         self._past = past
@@ -393,6 +395,14 @@ class SafetyRules:
         order = {rule.rule_id: i for i, rule in enumerate(self.rules)}
         return sorted(hits.values(), key=lambda h: order[h.rule_id])
 
+    def classifier_look_alike(self, text: str | None) -> bool:
+        """Whether the text is routine wording that the intent classifier (the second net)
+        tends to take for an emergency or crisis: "update my emergency contact". Only asked
+        when no rule fired."""
+        if self._look_alikes is None or not isinstance(text, str) or not text.strip():
+            return False
+        return any(self._look_alikes.spans(norm) for norm in self.normaliser.variants(text))
+
     def check(self, text: str | None) -> SafetyHit | None:
         """The decision: an emergency hit (crisis-related if any crisis rule also fired),
         else a crisis hit, else None."""
@@ -415,7 +425,10 @@ class SafetyRules:
 # ---------------------------------------------------------------------------------------------
 # Loading and validation: every problem names the file, the rule and the offending entry.
 
-_TOP_KEYS = {"version", "normalisation", "past_context", "exclusions", "categories"}
+_TOP_KEYS = {
+    "version", "normalisation", "past_context", "exclusions", "classifier_look_alikes",
+    "categories",
+}
 _CATEGORY_KEYS = {"description", "skip_if_past", "rules"}
 _RULE_KEYS = {
     "id",
@@ -615,7 +628,14 @@ def parse_rules(data: Any, source: str = "<rules>") -> SafetyRules:
             _require(rule.rule_id not in seen, where, f"duplicate rule id '{rule.rule_id}'")
             seen.add(rule.rule_id)
             rules.append(rule)
-    return SafetyRules(normaliser, rules, global_exclusions, past, present, window, source)
+    look_alikes = _compile_phrases(
+        _string_list(data.get("classifier_look_alikes"), source, "classifier_look_alikes"),
+        normaliser,
+        f"{source}: classifier_look_alikes",
+    )
+    return SafetyRules(
+        normaliser, rules, global_exclusions, past, present, window, source, look_alikes
+    )
 
 
 def load_rules(path: str | Path = DEFAULT_RULES_FILE) -> SafetyRules:

@@ -21,13 +21,26 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
+from addons import paused_safety
 from addons.intent_override import overrule
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
 
 logger = logging.getLogger(__name__)
+
+# A paused conversation still gets 911 / 988 when this layer fires (see addons.paused_safety).
+paused_safety.install()
+
+SAFETY_INTENTS = ("emergency", "crisis")
+FALLBACK_INTENT = "nlu_fallback"
 
 SAFETY_KEY = "safety"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,11 +63,13 @@ class SafetyTriage(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"rules_file": DEFAULT_RULES_FILE}
+        # unsure_below: the FallbackClassifier's threshold, for an intent taken from the ranking
+        return {"rules_file": DEFAULT_RULES_FILE, "unsure_below": 0.45}
 
     def __init__(self, config: dict[str, Any], rules: SafetyRules) -> None:
         self.component_config = config
         self.rules = rules
+        self.unsure_below = float(config.get("unsure_below", 0.45))
 
     @classmethod
     def create(
@@ -80,6 +95,30 @@ class SafetyTriage(GraphComponent, IntentClassifier):
         so editing it must not make Rasa think the model needs retraining."""
         return None
 
+    def _second_look(self, message: Message, text: str) -> None:
+        """No rule fired, the classifier guessed emergency or crisis, and the wording is one
+        of the file's ``classifier_look_alikes`` ("how much is the stroke screening?"): the
+        guess is dropped for the classifier's next intent, or the fallback when that one is
+        unsure, so a routine question does not get 911 and a paused chat."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        if intent not in SAFETY_INTENTS or not self.rules.classifier_look_alike(text):
+            return
+        ranking = [
+            entry
+            for entry in message.get(INTENT_RANKING_KEY) or []
+            if entry.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, FALLBACK_INTENT)
+        ]
+        best = ranking[0] if ranking else None
+        if best is None or best.get(PREDICTED_CONFIDENCE_KEY, 0.0) < self.unsure_below:
+            name, confidence = FALLBACK_INTENT, self.unsure_below
+        else:
+            name, confidence = best[INTENT_NAME_KEY], best[PREDICTED_CONFIDENCE_KEY]
+        chosen = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
+        message.set(INTENT, chosen, add_to_output=True)
+        others = [entry for entry in ranking if entry.get(INTENT_NAME_KEY) != name]
+        message.set(INTENT_RANKING_KEY, [dict(chosen), *others], add_to_output=True)
+        logger.info("Safety triage: the classifier's %s guess is a known look-alike", intent)
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Overrides intent and ranking on a hit; leaves the message untouched otherwise."""
         for message in messages:
@@ -88,6 +127,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
                 continue
             hit = self.rules.check(text)
             if hit is None:
+                self._second_look(message, text)
                 continue
             overrule(message, hit.category, keep_ranking=True)
             message.set(SAFETY_KEY, hit.as_output(), add_to_output=True)

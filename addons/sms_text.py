@@ -27,8 +27,18 @@ def keyword(text: str) -> str:
     return re.sub(r"[\s.!]+$", "", (text or "").strip()).upper()
 
 
+# "stop texting me", "remove me from your list": a wish to opt out, not the keyword itself.
+WANTS_NO_TEXTS = re.compile(
+    r"\b(stop|quit|don'?t|don’t|do not|never) (texting|txting|text|messaging|message|"
+    r"sending me (texts|messages))( me)?\b"
+    r"|\b(unsubscribe|remove|take) me\b|\bno more (texts|messages)\b|\bopt (me )?out\b",
+    re.IGNORECASE,
+)
+
+
 def classify_keyword(text: str, opted_out: bool = False) -> str | None:
-    """``"opt_out"``, ``"opt_in"``, ``"help"`` or None for an ordinary message."""
+    """``"opt_out"``, ``"opt_in"``, ``"help"``, ``"how_to_stop"`` (asks in words to stop the
+    texts, which carriers want done by the keyword alone) or None for an ordinary message."""
     word = keyword(text)
     if word in OPT_OUT_KEYWORDS:
         return "opt_out"
@@ -36,6 +46,8 @@ def classify_keyword(text: str, opted_out: bool = False) -> str | None:
         return "opt_in"
     if word in HELP_KEYWORDS:
         return "help"
+    if WANTS_NO_TEXTS.search(text or ""):
+        return "how_to_stop"
     return None
 
 

@@ -80,6 +80,14 @@ class Texts:
         return text
 
     @staticmethod
+    def how_to_stop() -> str:
+        return (
+            "Sorry for the texts. To get no more messages from "
+            f"{get_clinic().clinic.name}, reply STOP (just that word). You can reply START "
+            "any time to get them again."
+        )
+
+    @staticmethod
     def opted_in() -> str:
         return (
             f"You're subscribed again to {get_clinic().clinic.name} texts. "
@@ -314,6 +322,9 @@ class TwilioInput(InputChannel):
             return None
         if kind == "help":
             output.queue(conversation, Texts.help(), compliance=True)
+            return None
+        if kind == "how_to_stop":
+            output.queue(conversation, Texts.how_to_stop())  # not to a number opted out
             return None
         if not text:
             output.queue(conversation, Texts.no_text(num_media))

@@ -56,6 +56,34 @@ def test_messages_while_paused_are_kept_and_unanswered(rasa: RasaClient) -> None
     assert user_texts(tracker)[-2:] == ["hello? is anyone there?", "I need to book an appointment"]
 
 
+@pytest.mark.parametrize(
+    ("text", "number", "reason"),
+    [("actually i want to kill myself", "988", "crisis"),
+     ("now my husband is not breathing", "911", "emergency")],
+)
+def test_an_emergency_while_paused_is_answered_and_raised(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver, text: str, number: str, reason: str
+) -> None:
+    """Waiting for staff is no reason for silence when the safety layer fires: 911 / 988 at
+    once, a second, urgent handoff record, and the chat stays paused; the next routine
+    message gets no reply again."""
+    conversation = escalated(rasa)
+    wait_for_record(handoff_receiver, conversation)
+    replies = rasa.texts(conversation, text)
+    assert replies and number in replies[0], replies
+    for _ in range(100):
+        records = [r for r in handoff_receiver.records if r["conversation_id"] == conversation]
+        if len(records) == 2:
+            break
+        time.sleep(0.1)
+    assert [(r["reason"], r["priority"]) for r in records] == [
+        ("request_human", "normal"),
+        (reason, "urgent"),
+    ]
+    assert rasa.tracker(conversation)["paused"] is True
+    assert rasa.say(conversation, "hello? anyone?") == []
+
+
 def test_pause_survives_session_expiry(rasa: RasaClient) -> None:
     """The same escalated history, two hours old (past the 60-minute session expiry)."""
     events = rasa.tracker(escalated(rasa))["events"]

@@ -39,15 +39,8 @@ def conversation_of(phone: str) -> str:
     return "sms-" + phone_hash(phone, PHONE_SECRET)[:24]
 
 
-def webhook(
-    rasa: RasaClient,
-    phone: str,
-    body: str | None,
-    signature: str | None = "valid",
-    url: str = PUBLIC_WEBHOOK_URL,
-    **extra: str,
-) -> requests.Response:
-    """POST a message like Twilio does; ``signature="valid"`` signs it over ``url``."""
+def twilio_params(phone: str, body: str | None, **extra: str) -> dict[str, str]:
+    """The form fields Twilio posts for one incoming message."""
     params = {
         "AccountSid": ACCOUNT_SID,
         "MessageSid": "SM" + uuid.uuid4().hex,
@@ -59,6 +52,19 @@ def webhook(
     }
     if body is not None:
         params["Body"] = body
+    return params
+
+
+def webhook(
+    rasa: RasaClient,
+    phone: str,
+    body: str | None,
+    signature: str | None = "valid",
+    url: str = PUBLIC_WEBHOOK_URL,
+    **extra: str,
+) -> requests.Response:
+    """POST a message like Twilio does; ``signature="valid"`` signs it over ``url``."""
+    params = twilio_params(phone, body, **extra)
     headers = {}
     if signature == "valid":
         headers["X-Twilio-Signature"] = sign(url, params)
@@ -161,6 +167,32 @@ def test_a_very_long_message_and_emoji_are_handled(
     assert user_texts[-1] == message
 
 
+def test_odd_fields_from_a_signed_request_still_get_an_answer(
+    rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    """A NumMedia that is no number, and a Body that is not valid UTF-8, are read as well as
+    they can be: the patient still gets a reply, never silence."""
+    phone = new_phone()
+    assert text(rasa, twilio_standin, phone, "what are your hours", NumMedia="lots")
+    # signed as the server reads it: the invalid byte becomes U+FFFD
+    params = twilio_params(phone, "where do I park \ufffd")
+    raw = "&".join(
+        f"{k}={requests.utils.quote(v)}" for k, v in params.items() if k != "Body"
+    ) + "&Body=where+do+I+park+%FF"
+    before = len(twilio_standin.sent_to(phone))
+    response = requests.post(
+        f"{rasa.url}/webhooks/twilio/webhook",
+        data=raw.encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": sign(PUBLIC_WEBHOOK_URL, params),
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    twilio_standin.wait_for(phone, lambda sent: len(sent) > before)
+
+
 def test_numbered_and_worded_answers_map_to_the_button_payload(
     rasa: RasaClient, twilio_standin: TwilioStandIn
 ) -> None:
@@ -197,6 +229,9 @@ def test_stop_start_and_help(rasa: RasaClient, twilio_standin: TwilioStandIn) ->
     assert "Maple Grove Family Health" in help_text and "(916) 555-0142" in help_text
     assert "911" in help_text
     assert "Maple Grove" in text(rasa, twilio_standin, phone, "hello")[0]
+    # Asked in words: how to stop (it was "Did you want to ask whether I'm a bot?").
+    [how] = text(rasa, twilio_standin, phone, "stop texting me so much")
+    assert "reply STOP" in how
 
 
 def test_cancel_my_appointment_is_a_request_not_an_opt_out(

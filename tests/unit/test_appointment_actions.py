@@ -128,12 +128,16 @@ def test_a_plan_is_answered_only_when_the_booking_starts() -> None:
         ("no, I'm new", "deny", "new"),
         ("2", "inform", "new"),
         ("first time", "inform", "new"),
+        # once a new patient called "she's new" (the name kept from this answer)
+        ("she's new", "inform", "new"),
+        ("he hasn't been seen there", "inform", "new"),
     ],
 )
 def test_new_or_returning(text: str, intent: str, status: str) -> None:
     events, _ = run_booking(text, intent, slots={"requested_slot": "patient_status"})
     slots = slots_of(events)
     assert slots["patient_status"] == status
+    assert "verify_name" not in slots
     if status == "new":
         assert slots["visit_type"] == "new_patient"
         assert slots["requested_slot"] == "practitioner"  # the new-patient visit is implied
@@ -246,6 +250,24 @@ def test_pick_an_offer_by_number_time_or_button() -> None:
         assert slots_of(events) == {"slot_choice": "s2", "requested_slot": "verify_name"}
 
 
+def test_a_pick_that_names_the_times_own_office_is_a_pick() -> None:
+    """ "ok north then, tuesday 9:30" names the office of the time shown: that time (the list
+    was searched and shown again); another office is a new search."""
+    events, _ = run_booking(
+        "ugh ok north then, tuesday 9:30",
+        slots={**READY, "location": "any", "requested_slot": "slot_choice"},
+        entities=[{"entity": "location", "value": "north"}],
+    )
+    assert slots_of(events) == {"slot_choice": "s2", "requested_slot": "verify_name"}
+    events, _ = run_booking(
+        "downtown then, tuesday 9:30",
+        slots={**READY, "location": "any", "requested_slot": "slot_choice"},
+        entities=[{"entity": "location", "value": "downtown"}],
+    )
+    assert slots_of(events)["location"] == "downtown"
+    assert slots_of(events)["offered_slots"] is None
+
+
 def test_correction_while_choosing_clears_the_offers() -> None:
     events, _ = run_booking(
         "actually the downtown office would be better",
@@ -296,6 +318,22 @@ def test_a_symptom_instead_of_a_visit_type_books_a_sick_visit(text: str) -> None
     assert [(m["response"], m.get("visit")) for m in dispatcher.messages] == [
         ("utter_visit_type_for_symptoms", "sick visit")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "visit"),
+    [
+        # Was "What kind of visit?" with the symptom just told.
+        ("can I see someone about my knee, it's been swollen for a week", "sick"),
+        ("I need my physical, and I have a cold too", "physical"),
+        ("should I come in if my knee hurts?", None),  # a question for the nurses
+    ],
+)
+def test_a_symptom_in_the_request_books_a_sick_visit(text: str, visit: str | None) -> None:
+    events, dispatcher = run_booking(text, "book_appointment")
+    assert slots_of(events).get("visit_type") == visit
+    said = [m["response"] for m in dispatcher.messages]
+    assert ("utter_visit_type_for_symptoms" in said) is (visit == "sick")
 
 
 @pytest.mark.parametrize("text", ["I don't know", "not sure which one", "none of those"])
@@ -366,6 +404,45 @@ def test_safety_flag_lets_through_whatever_the_intent() -> None:
         extra={"safety": {"category": "emergency", "rule_id": "chest_pain"}},
     )
     assert ValidateBookingForm().run(CollectingDispatcher(), tracker, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "flagged", "read_by_the_form"),
+    [
+        # The classifier alone read a crisis (988 and a paused chat): the day is read.
+        ("as soon as possible, it really hurts", "crisis", False, True),
+        ("asap it hurts so much", "crisis", False, True),
+        # ...but not without a day in it, nor when a safety rule fired
+        ("it hurts so much", "crisis", False, False),
+        ("asap, my chest hurts", "emergency", True, False),
+    ],
+)
+def test_pain_with_a_day_while_booking_is_read_unless_a_rule_fired(
+    text: str, intent: str, flagged: bool, read_by_the_form: bool
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        confidence=0.84,
+        active_loop="booking_form",
+        slots={**READY, "date_preference": None, "offered_slots": None,
+               "requested_slot": "date_preference"},
+        extra={"safety": {"category": "emergency", "rule_id": "cardiac"}} if flagged else None,
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert bool(slots_of(events).get("date_preference")) is read_by_the_form
+    # at another question of the booking too ("Who would you like to see?")
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        confidence=0.84,
+        active_loop="booking_form",
+        slots={"patient_status": "returning", "visit_type": "physical",
+               "requested_slot": "practitioner"},
+        extra={"safety": {"category": "emergency", "rule_id": "cardiac"}} if flagged else None,
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert bool(slots_of(events).get("date_preference")) is read_by_the_form
 
 
 def test_back_from_an_interruption_asks_again_without_reading_it() -> None:
@@ -550,6 +627,23 @@ def test_reschedule_names_the_only_appointment(fhir_env: FhirServer) -> None:
     assert responses(dispatcher) == ["utter_verified", "utter_the_only_appointment"]
     summary = dispatcher.messages[1]["summary"]
     assert summary.startswith("your annual physical with Dr. Priya Patel on ")
+
+
+def test_a_clinician_named_before_the_appointment_was_found_is_kept(
+    fhir_env: FhirServer,
+) -> None:
+    """ "move my physical to Sam Lee": the old clinician came back once the appointment was
+    found (Dr. Patel, Downtown); Sam Lee works at North only, so North it is."""
+    tracker = make_tracker(
+        "04/12/1988",
+        slots={"verify_name": "Emily Johnson", "requested_slot": "verify_dob",
+               "practitioner": "lee"},
+        active_loop="reschedule_form",
+    )
+    slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert (slots["visit_type"], slots["practitioner"], slots["location"]) == (
+        "physical", "lee", "north"
+    )
 
 
 def test_wrong_details_three_times_escalate(fhir_env: FhirServer) -> None:
@@ -755,6 +849,51 @@ def test_a_booking_request_while_rescheduling_is_the_new_time(fhir_env: FhirServ
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert events, "the form must not be left for a new booking"
     assert slots_of(events)["date_preference"]
+
+
+@pytest.mark.parametrize(
+    ("before", "text", "entities", "practitioner", "location", "said"),
+    [
+        # Sam Lee works at North only: searched there, and said why (it was "no opening in the
+        # next few weeks" at Downtown).
+        ("patel", "actually make it Sam Lee", [("practitioner", "Sam Lee")], "lee", "north",
+         ["utter_practitioner_elsewhere"]),
+        # Dr. Okafor works Downtown only: whoever sees patients at North.
+        ("okafor", "can it be at the north office instead", [("location", "north office")],
+         "any", "north", ["utter_practitioner_elsewhere"]),
+        # Dr. Gonzalez works at both: nothing to say.
+        ("patel", "make it Dr. Gonzalez", [("practitioner", "Dr. Gonzalez")], "gonzalez", None,
+         []),
+    ],
+)
+def test_a_new_clinician_or_office_while_rescheduling_fits_the_other(
+    before: str,
+    text: str,
+    entities: list[tuple[str, str]],
+    practitioner: str,
+    location: str | None,
+    said: list[str],
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        entities=[{"entity": e, "value": v} for e, v in entities],
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "appointment_choice": "a1",
+            "practitioner": before,
+            "location": "downtown",
+            "visit_type": "sick",
+            "requested_slot": "slot_choice",
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots.get("practitioner", before) == practitioner
+    assert slots.get("location") == location
+    assert responses(dispatcher) == said
 
 
 @pytest.mark.parametrize(
@@ -1082,6 +1221,12 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
     )
     assert [m["response"] for m in said] == ["utter_other_person"]
     assert slots["requested_slot"] == "verify_name"
+    # ... nor is another child, named or new (that booking went on Liam's record).
+    for text in ("book my daughter Zoe, she's a new patient", "book my daughter Zoe a checkup",
+                 "and a new patient visit for my kid"):
+        slots, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
+        assert [m["response"] for m in said][:1] == ["utter_other_person"], text
+        assert slots["verified"] is False
 
 
 @pytest.mark.parametrize(
@@ -1405,6 +1550,23 @@ def test_cancel_it_after_a_booking_cancels_rather_than_stops() -> None:
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
 
 
+def test_stopping_after_a_change_does_not_say_nothing_changed() -> None:
+    """ "put it back to the original time" (read as "stop") just after a move got "Nothing
+    was changed" while the move stood."""
+    moved = [
+        {"event": "action", "name": "action_reschedule_appointment"},
+        {"event": "bot", "text": "All set: your physical is now on Fri Dec 11, 1:00pm."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("no, put it back to the original time", intent="stop", events=moved)
+    dispatcher = CollectingDispatcher()
+    ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_stopped_after_a_change"]
+    dispatcher = CollectingDispatcher()
+    ActionStop().run(dispatcher, make_tracker("never mind", intent="stop"), {})
+    assert responses(dispatcher) == ["utter_stopped"]
+
+
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     # "the 7th" (of two listed) was read as a new booking.
     items = [
@@ -1484,6 +1646,31 @@ def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
     slots, said = verify("soon", "verify_dob", {"verify_name": "Carlos Rivera"})
     assert said == [] and slots["identity_reask"] is True
     assert slots["requested_slot"] == "verify_dob"
+
+
+def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer) -> None:
+    """ "What is the patient's full name?" - "carlos" - "And the last name?" - "Rivera": one
+    name in two messages, verified with the date of birth; a word that is no name ("idk") is
+    not taken for a first name."""
+    slots, said = verify("carlos", "verify_name", {})
+    assert said == []
+    assert slots == {
+        "verify_name": None,
+        "partial_name": "Carlos",
+        "last_name_asked": True,
+        "identity_reask": True,
+        "requested_slot": "verify_name",
+    }
+    slots, said = verify("Rivera", "verify_name", slots)
+    assert slots["verify_name"] == "Carlos Rivera" and slots["requested_slot"] == "verify_dob"
+    assert slots["partial_name"] is None and slots["last_name_asked"] is False
+    slots, said = verify("09/30/1975", "verify_dob", slots)
+    assert slots["verified"] is True and said == ["utter_verified"]
+    slots, said = verify("idk", "verify_name", {})
+    assert "partial_name" not in slots and slots["identity_reask"] is True
+    # The model read "Emily" as a billing question, which left this form for another task.
+    slots, said = verify("Emily", "verify_name", {}, intent="billing_balance", confidence=0.93)
+    assert slots["partial_name"] == "Emily" and slots["requested_slot"] == "verify_name"
 
 
 @pytest.mark.parametrize(

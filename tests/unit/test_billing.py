@@ -277,7 +277,10 @@ def test_how_to_pay_then_plans_and_an_offer_of_billing_staff() -> None:
     pay, help_ = dispatcher.messages
     assert pay["response"] == "utter_billing_pay"
     assert {k: pay[k] for k in BILLING} == BILLING
-    assert pay["methods"] == ("credit or debit card, HSA or FSA card, bank transfer (ACH) or check")
+    assert pay["methods"] == (
+        "credit or debit card, HSA or FSA card, bank transfer (ACH), check or cash (at the front "
+        "desk)"
+    )
     assert pay["in_person"] == "You can pay at the front desk of either location."
     assert help_["response"] == "utter_billing_help"
     assert help_["help"].startswith("Balances over $100 can be split into monthly payments")
@@ -299,10 +302,56 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
     # That answer alone, ending with the offer (a typed "yes" after the list did nothing).
     [help_] = dispatcher.messages
     assert help_["response"] == "utter_billing_help"
-    assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
-    # Hardship is acknowledged before the facts; a plan request is not.
     hardship = "lost my job" in text
+    # Help with the bill itself is offered as that, not as "Set up a plan".
+    title = "Ask billing about assistance" if hardship else "Set up a plan with billing"
+    assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
+    # Hardship is acknowledged before the facts; a plan request is not.
     assert help_["help"].startswith("I'm sorry you're going through this.") is hardship
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how do I apply for financial assistance", "what income do i need to qualify?",
+     "am I eligible for a discount"],
+)
+def test_how_to_apply_for_assistance_is_answered(text: str) -> None:
+    # Was the same offer again ("ask about our financial assistance program").
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_assistance_how_to_apply"
+    assert "To apply, billing staff send you a one-page form" in message["apply"]
+    assert message["buttons"] == [
+        {"title": "Start an application with billing", "payload": BILLING_STAFF}
+    ]
+
+
+def test_applying_a_card_to_the_bill_is_no_assistance_question() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("can I apply my HSA card to the bill", "billing_pay")
+    ActionBillingPay().run(dispatcher, tracker, {})
+    assert "utter_assistance_how_to_apply" not in [m["response"] for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer", "method"),
+    [
+        ("do you take cash", "utter_payment_method_accepted", "cash"),
+        ("ok can i pay at the front desk with cash", "utter_payment_method_accepted", "cash"),
+        ("can i pay with apple pay", "utter_payment_method_not_listed", "Apple Pay"),
+        ("do you accept visa?", "utter_payment_method_accepted", "Visa"),
+        ("do you take venmo", "utter_payment_method_not_listed", "Venmo"),
+        ("paypal?", "utter_payment_method_not_listed", "PayPal"),  # a follow-up, name alone
+    ],
+)
+def test_a_way_to_pay_asked_by_name_is_answered(text: str, answer: str, method: str) -> None:
+    # Was the list of ways to pay only, which never says whether Apple Pay is one.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    first, ways = dispatcher.messages
+    assert (first["response"], first["method"]) == (answer, method)
+    assert ways["response"] == "utter_billing_pay"
 
 
 # --- insurance -------------------------------------------------------------------------------
@@ -382,7 +431,7 @@ def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
         # Answering "which plan?" with a plan the NLU did not tag: its words are the name.
         ("Oscar Health", None, "Oscar Health"),
         # ...and with more than a name: still a way to find out, never a guess.
-        ("the one my work gave me last year, not sure of the name", None, "that plan"),
+        ("the one my work gave me last year", None, "that plan"),
     ],
 )
 def test_unknown_plan_is_never_a_false_yes(text: str, entity: str | None, plan: str) -> None:
@@ -470,6 +519,30 @@ def test_every_plan_in_one_question_gets_its_own_answer(
     assert [
         (m["response"], m["plan"], bool(m.get("buttons"))) for m in dispatcher.messages
     ] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("my insurance is through my job, idk the name. do you take it?", "billing_insurance"),
+     ("i'm not sure what it's called, it's through my husband's work", "inform"),
+     ("the one my work gave me last year, not sure of the name", "inform")],
+)
+def test_a_plan_whose_name_the_patient_does_not_know(text: str, intent: str) -> None:
+    # Was "not something I can help with" and "Did you want to check your appointments?".
+    message = check_insurance(text, intent=intent)
+    assert message["response"] == "utter_insurance_name_unknown"
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize("text", ["do you accept cash", "¿aceptan efectivo?"])
+def test_a_way_to_pay_read_as_an_insurance_question_is_answered_as_one(text: str) -> None:
+    # Was the list of insurance plans.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="billing_insurance")
+    assert ActionCheckInsurance().run(dispatcher, tracker, {}) == []
+    first, ways = dispatcher.messages
+    assert first["response"] == "utter_payment_method_accepted"
+    assert ways["response"] == "utter_billing_pay"
 
 
 def test_no_insurance_means_self_pay() -> None:

@@ -202,6 +202,7 @@ def test_the_same_kind_of_visit_days_apart_is_pointed_out(fhir_env: FhirServer) 
     assert events == [SlotSet("booking_confirmed", False), SlotSet("requested_slot", None)]
     assert responses(dispatcher) == ["utter_duplicate_not_booked"]
     assert dispatcher.messages[0]["existing"] == question["existing"]
+    assert dispatcher.messages[0]["it"] == "it"  # "one of them" when there are two
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(
         dispatcher, make_tracker("no", slots={**chosen, "booking_confirmed": False}), {}

@@ -8,6 +8,7 @@ import pytest
 from actions.dates import (
     parse_birth_date,
     parse_when,
+    part_of_day,
     says_a_shift,
     shift_said_as_day,
     within_part_of_day,
@@ -60,12 +61,32 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("tuesday the 8th at 3:30", date(2026, 12, 8), date(2026, 12, 8), None),
         ("tues 5th", date(2027, 1, 5), date(2027, 1, 5), None),  # December's 5th is a Saturday
         ("friday the 19th", date(2026, 12, 19), date(2026, 12, 19), None),  # no such Friday soon
+        # "after" a day: from the day after, for two weeks (it was that day itself)
+        ("after the 10th, mornings", date(2026, 12, 11), date(2026, 12, 24), "morning"),
+        ("any time after friday", date(2026, 11, 28), date(2026, 12, 11), None),
+        ("after next week", date(2026, 12, 7), date(2026, 12, 20), None),
     ],
 )
 def test_parse_when(text: str, start: date, end: date, part: str | None) -> None:
     when = parse_when(text, NOW)
     assert when is not None, text
     assert (when.start, when.end, when.part_of_day) == (start, end, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("tmrw am", "morning"),
+        ("I am free in the am", "morning"),
+        ("a late appointment", "evening"),
+        # "I am ..." and "running late" once limited the search to mornings / evenings.
+        ("Hi I am Aisha Khan, I need to book my womens health exam", None),
+        ("i am free any day", None),
+        ("I'm running late", None),
+    ],
+)
+def test_part_of_day(text: str, part: str | None) -> None:
+    assert part_of_day(text) == part
 
 
 @pytest.mark.parametrize(
@@ -151,7 +172,12 @@ def test_birth_dates(text: str, expected: date) -> None:
     assert parse_birth_date(text, NOW.date()) == expected
 
 
-@pytest.mark.parametrize("text", ["march 1985", "1/2/2030", "yesterday", "no idea", "02/30/1990"])
+@pytest.mark.parametrize(
+    "text",
+    # "in 2 weeks" was a birth date 100 years ago (and the patient "In Weeks", a failed check)
+    ["march 1985", "1/2/2030", "yesterday", "no idea", "02/30/1990", "in 2 weeks", "in 3 days",
+     "maybe in 1 month"],
+)
 def test_not_a_birth_date(text: str) -> None:
     assert parse_birth_date(text, NOW.date()) is None
 

@@ -17,7 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.manage_appointments import ValidateCheckForm
-from actions.mentions import given_identity, introduced_name, parse_full_name
+from actions.mentions import (
+    given_identity,
+    introduced_name,
+    parse_full_name,
+    relative_identity,
+)
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
@@ -465,7 +470,9 @@ def test_an_earlier_introduction_counts_only_right_before(
 
 
 @pytest.mark.parametrize(
-    "text", ["22 de enero 1992", "his mom", "my son Liam", "where park", "Pay Bill", "zoe park"]
+    "text",
+    ["22 de enero 1992", "his mom", "my son Liam", "where park", "Pay Bill", "zoe park",
+     "in 2 weeks", "maybe in a month"],
 )
 def test_not_a_name(text: str) -> None:
     # "22 de enero 1992" answered the name question and was taken as the name: a failed check.
@@ -507,6 +514,44 @@ def test_the_name_given_with_a_birth_date_and_a_request(
 ) -> None:
     found = given_identity(text, date(2026, 11, 30))
     assert (found[0] if found else None) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Both asked for the full name again, as if nothing had been given.
+        ("how much does my mom owe, Mary Ann O'Brien 7/19/64", ("Mary", "Ann O'Brien")),
+        ("my son liam nguyen has a bill, dob 06/05/2017. how much", ("liam", "nguyen")),
+        ("whats the earliest my kid can be seen? Liam Nguyen dob 6/5/2017 he has a fever",
+         ("Liam", "Nguyen")),
+        ("I'm calling about my dad's bill. His name is Carlos Rivera, born 09/30/1975",
+         ("Carlos", "Rivera")),
+        ("my sister Emily Johnson asked me to check her bill, her birthday is 4/12/1988",
+         ("Emily", "Johnson")),
+        ("My sister Mary Ann O'Brien needs her balance, her birthday is 7/19/1964",
+         ("Mary", "Ann O'Brien")),
+        # The writer's own details, not the relative's: introduced, before the relation, or
+        # a birth date that does not fit ("my son", 38 years old).
+        ("I'm his mom, Emily Johnson 4/12/1988, when is my son's appointment", None),
+        ("Emily Johnson 4/12/1988, can I book my son for a checkup", None),
+        ("what does my son owe? Emily Johnson 4/12/1988", None),
+        ("my son has a bill, dob 06/05/2017", None),
+    ],
+)
+def test_the_relative_named_with_a_birth_date(text: str, name: tuple[str, str] | None) -> None:
+    found = relative_identity(text, date(2026, 11, 30))
+    assert (found[0] if found else None) == name
+
+
+def test_a_relative_named_with_a_birth_date_is_checked_at_once(fhir_env: FhirServer) -> None:
+    text = "when is my mom's appointment? Mary Ann O'Brien 7/19/64"
+    tracker = make_tracker(text, intent="check_appointment")
+    dispatcher = CollectingDispatcher()
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
+    # "confirmed for Mary Ann", not "Thank you, Mary Ann" to her child
+    assert responses(dispatcher) == ["utter_verified_child"]
 
 
 def test_what_a_parent_is_told_about_their_child_names_the_child() -> None:

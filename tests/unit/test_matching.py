@@ -73,10 +73,28 @@ LABELS = [
 @pytest.mark.parametrize(
     ("text", "index"),
     [("2", 1), ("option 3", 2), ("the first one", 0), ("second please", 1), ("the 9:30", 1),
-     ("2:00pm works", 2), ("last one", 2), ("7", None), ("hmm", None)],
+     ("2:00pm works", 2), ("last one", 2), ("7", None), ("hmm", None),
+     # no fourth time shown: the 9:00 (it was "reply with its number")
+     ("9", 0)],
 )
 def test_parse_choice(text: str, index: int | None) -> None:
     assert parse_choice(text, LABELS) == index
+
+
+SAME_TIMES = [
+    "Thu Dec 3, 8:00am · Sam Lee, NP · North Office",
+    "Thu Dec 3, 8:00am · Dr. Priya Patel · North Office",
+    "Fri Dec 4, 5:00pm · Dr. Priya Patel · Downtown Clinic",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    # Two 8:00 times: the one with the clinician named (it showed the list again).
+    [("8 with lee", 0), ("8 patel", 1), ("8", None), ("5", 2)],
+)
+def test_a_time_shown_twice_is_told_apart_by_the_clinician(text: str, index: int | None) -> None:
+    assert parse_choice(text, SAME_TIMES) == index
 
 
 def test_wants_anyone() -> None:

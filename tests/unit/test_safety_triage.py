@@ -437,6 +437,42 @@ def test_component_leaves_routine_messages_untouched(component: Any) -> None:
     assert "safety" not in message.as_dict(only_output_properties=True)
 
 
+def _guessed(text: str, intent: str, ranking: list[tuple[str, float]]) -> Any:
+    """A message the classifier (not the rules) took for ``intent``."""
+    message = _message(text, intent, 0.9)
+    message.set(
+        "intent_ranking",
+        [{"name": intent, "confidence": 0.9}] + [{"name": n, "confidence": c} for n, c in ranking],
+        add_to_output=True,
+    )
+    return message
+
+
+def test_a_classifier_guess_on_a_known_look_alike_is_dropped(component: Any) -> None:
+    # "update my emergency contact" got 911 and a paused chat from the classifier's guess.
+    message = _guessed(
+        "i need to update my emergency contact", "emergency", [("contact_info", 0.6)]
+    )
+    component.process([message])
+    assert message.get("intent") == {"name": "contact_info", "confidence": 0.6}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["contact_info"]
+    # ...for the fallback when the next guess is unsure
+    message = _guessed("how much is the stroke screening?", "emergency", [("greet", 0.02)])
+    component.process([message])
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.45}
+    assert "safety" not in message.as_dict(only_output_properties=True)
+
+
+def test_a_classifier_guess_on_other_wording_stands(component: Any) -> None:
+    """The second net still catches what the rules miss; and a rule beats a look-alike."""
+    message = _guessed("my grandpa is acting really strange", "emergency", [("greet", 0.1)])
+    component.process([message])
+    assert message.get("intent")["name"] == "emergency"
+    message = _guessed("my chest hurts, it's not urgent though", "book_appointment", [])
+    component.process([message])
+    assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
+
+
 @pytest.mark.parametrize("text", [None, "", "   ", "🙂🙂🙂", "x" * 10_000])
 def test_component_copes_with_odd_messages(component: Any, text: str | None) -> None:
     message = _message(text)

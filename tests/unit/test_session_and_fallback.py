@@ -22,6 +22,7 @@ from actions.fallback import (
     ActionCoreFallback,
     ActionDefaultFallback,
     ActionDetailsGiven,
+    ActionOutOfScope,
 )
 from actions.forms import ActionStop
 from actions.session import ActionRestart, ActionSessionStart
@@ -258,6 +259,31 @@ def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) 
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # "Rivera" looks like "river" to the model: it was "not something I can help with".
+        ("how much does Carlos Rivera owe", "billing_balance"),
+        ("I'm dying to know if you're open saturday", "clinic_hours"),
+        # truly elsewhere, or words too common to mean our directions
+        ("what is the capital of france", None),
+        ("how do i get to the river from here", None),
+        ("/out_of_scope", None),
+    ],
+)
+def test_out_of_scope_unless_one_of_our_requests_is_plainly_worded(
+    text: str, intent: str | None
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionOutOfScope().run(dispatcher, make_tracker(text, intent="out_of_scope"), {})
+    if intent is None:
+        assert (events, responses(dispatcher)) == ([], ["utter_out_of_scope"])
+    else:
+        assert dispatcher.messages == []
+        assert events[-1]["parse_data"]["intent"]["name"] == intent
+        assert events[-1]["text"] == text
+
+
+@pytest.mark.parametrize(
     ("text", "first_name"),
     [
         # a name is thanked by name (it was "What can I help you with?" with no word of it)
@@ -265,6 +291,8 @@ def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) 
         ("Hi, this is Carlos Rivera", "Carlos"),
         ("next tuesday", None),
         ("the north office", None),
+        # a relative's name is not the writer's: no "Thanks, Carlos"
+        ("it's about my dad. His name is Carlos Rivera, born 09/30/1975", None),
     ],
 )
 def test_details_alone_get_what_can_i_help_with(text: str, first_name: str | None) -> None:

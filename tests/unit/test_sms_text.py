@@ -33,6 +33,11 @@ OPTIONS = [
         ("stop sign on 12th street", None),
         ("yes", None),
         ("", None),
+        # in words: told how (carriers want the keyword itself)
+        ("stop texting me so much", "how_to_stop"),
+        ("please don't text me anymore", "how_to_stop"),
+        ("remove me from this list", "how_to_stop"),
+        ("can you text me the address", None),
     ],
 )
 def test_only_exact_single_keywords_count(text: str, kind: str | None) -> None:

@@ -1,0 +1,92 @@
+"""A way to pay asked about by name ("do you take cash?", "can I pay with Apple Pay?").
+
+Answered yes or "not on our list" from ``billing.methods`` in clinic.yml, so the patient gets
+an answer to the question they asked, not only the list of ways to pay.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from actions.matching import normalise
+
+# What patients name, most specific first, with the word that shows it in the clinic's list of
+# methods ("visa" is a credit card). A name without a word is looked for as itself.
+NAMED_METHODS: dict[str, str] = {
+    "american express": "credit",
+    "cashier s check": "check",
+    "samsung pay": "",
+    "google pay": "",
+    "apple pay": "",
+    "credit card": "credit",
+    "debit card": "debit",
+    "money order": "",
+    "care credit": "",
+    "carecredit": "",
+    "bank transfer": "ach",
+    "e check": "ach",
+    "cash app": "",
+    "mastercard": "credit",
+    "bitcoin": "",
+    "crypto": "",
+    "paypal": "",
+    "venmo": "",
+    "zelle": "",
+    "visa": "credit",
+    "amex": "credit",
+    "discover": "credit",
+    # words that are also verbs last: "can you check if you take visa"
+    "personal check": "check",
+    "cheques": "check",
+    "cheque": "check",
+    "checks": "check",
+    "check": "check",
+    "credit": "credit",
+    "debit": "debit",
+    "cash": "cash",
+    "hsa": "hsa",
+    "fsa": "fsa",
+    "ach": "ach",
+    # Spanish
+    "efectivo": "cash",
+    "tarjeta de credito": "credit",
+    "tarjeta de debito": "debit",
+    "tarjeta": "credit",
+}
+# The question around the name: "do you take / accept", "can I pay with / by / in".
+ASKS = re.compile(
+    r"\b(take|takes|accept|accepts|accepted|(pay|paying)\b.{0,30}?\b(with|by|in|using|via)|"
+    r"use|is .* ok|okay|allowed|aceptan|acepta|aceptar|puedo pagar|se puede pagar)\b"
+)
+# The name alone, as a follow-up: "cash?", "what about venmo", "and paypal?"
+ALONE = re.compile(r"^(what about|how about|and|or|also|y|)\s*(?P<name>.+?)\s*$")
+DISPLAY = {"hsa": "HSA", "fsa": "FSA", "ach": "ACH", "amex": "Amex", "visa": "Visa",
+           "paypal": "PayPal", "venmo": "Venmo", "zelle": "Zelle", "carecredit": "CareCredit",
+           "care credit": "CareCredit", "mastercard": "Mastercard", "apple pay": "Apple Pay",
+           "google pay": "Google Pay", "samsung pay": "Samsung Pay", "cash app": "Cash App",
+           "american express": "American Express", "discover": "Discover",
+           "cashier s check": "a cashier's check", "e check": "e-check",
+           "efectivo": "cash (efectivo)", "tarjeta": "card (tarjeta)"}
+
+
+@dataclass(frozen=True)
+class MethodAsked:
+    said: str  # as the patient can read it back: "Apple Pay", "cash"
+    accepted: bool
+
+
+def method_asked(text: str, methods: list[str]) -> MethodAsked | None:
+    """The way to pay the message asks about, and whether ``methods`` has it; None when the
+    message names none or does not ask ("I paid cash last week")."""
+    words = f" {normalise(text)} "
+    alone = ALONE.match(words.strip())
+    alone_name = alone["name"] if alone else ""
+    if not ASKS.search(words) and alone_name not in NAMED_METHODS:
+        return None
+    listed = f" {normalise(' '.join(methods))} "
+    for name, word in NAMED_METHODS.items():
+        if f" {name} " in words:
+            accepted = f" {word or name} " in listed
+            return MethodAsked(DISPLAY.get(name, name), accepted)
+    return None
