@@ -4,7 +4,9 @@ Placed LAST in the NLU pipeline (after DIETClassifier and FallbackClassifier) so
 low-confidence intent can never hide an emergency: when the rules in safety/triage.yml fire,
 the message's intent becomes ``emergency`` or ``crisis`` with confidence 1.0, and the parse result
 gains a ``safety`` property ({"category", "rule_id", "crisis_related"}) that dialogue code reads
-from ``tracker.latest_message["safety"]``. Otherwise the message is left exactly as it was.
+from ``tracker.latest_message["safety"]``. With no hit, the message is left as it was, except
+that the classifier's own emergency/crisis guess on wording the rules file lists as a
+look-alike (``classifier_look_alikes``) gives way to its next guess.
 
 Not trainable: the rules file is read when the model is loaded (server start), so clinical staff
 edits need a restart, never a retrain. See docs/safety.md.
@@ -120,7 +122,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
         logger.info("Safety triage: the classifier's %s guess is a known look-alike", intent)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Overrides intent and ranking on a hit; leaves the message untouched otherwise."""
+        """Overrides intent and ranking on a hit; else drops a look-alike guess (if any)."""
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
