@@ -233,16 +233,12 @@ ASSISTANCE = re.compile(
     r"lost my job|out of work|unemployed|laid off)\b",
     re.IGNORECASE,
 )
-# "how do I apply for financial assistance", "what income do I need to qualify"
+# "what income do I need to qualify", and with it "how do I apply for financial assistance"
+QUALIFYING_WORDS = r"qualify|qualifies|eligible|eligibility|income limits?|proof of income"
+QUALIFYING = re.compile(rf"\b({QUALIFYING_WORDS})\b", re.IGNORECASE)
 HOW_TO_APPLY = re.compile(
-    r"\b(apply|applying|application|qualify|qualifies|eligible|eligibility|requirements?|"
-    r"income limits?|proof of income|sign up for)\b",
+    rf"\b(apply|applying|application|requirements?|sign up for|{QUALIFYING_WORDS})\b",
     re.IGNORECASE,
-)
-
-
-QUALIFYING = re.compile(
-    r"\b(qualify|qualifies|eligible|eligibility|income limits?|proof of income)\b", re.IGNORECASE
 )
 
 
@@ -265,13 +261,18 @@ def answer_method(
     dispatcher: CollectingDispatcher, asked: MethodAsked, clinic: ClinicConfig
 ) -> None:
     """ "do you take Apple Pay?": the answer to that first, then the ways to pay."""
-    billing = clinic.billing
     dispatcher.utter_message(
         response="utter_payment_method_accepted"
         if asked.accepted
         else "utter_payment_method_not_listed",
         method=asked.said,
     )
+    say_ways_to_pay(dispatcher, clinic)
+
+
+def say_ways_to_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None:
+    """Online, by phone, in person, and the methods accepted (utter_billing_pay)."""
+    billing = clinic.billing
     dispatcher.utter_message(
         response="utter_billing_pay",
         in_person=billing.in_person or "You can also pay at the front desk.",
@@ -325,12 +326,7 @@ class ActionBillingPay(Action):
         elif asked is not None:
             answer_method(dispatcher, asked, clinic)
         else:
-            dispatcher.utter_message(
-                response="utter_billing_pay",
-                in_person=billing.in_person or "You can also pay at the front desk.",
-                methods=join_words(billing.methods, "or"),
-                **facts,
-            )
+            say_ways_to_pay(dispatcher, clinic)
             dispatcher.utter_message(buttons=[staff_button()], **help_message)
         if tracker.active_loop_name:
             return []  # the form asks its own question next

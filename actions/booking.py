@@ -153,6 +153,12 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
     return locations
 
 
+def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:
+    """The one office where the clinician (or visit) is seen, else "any"."""
+    offices = eligible_locations(clinic, {**slots, "location": None})
+    return offices[0] if len(offices) == 1 else "any"
+
+
 def say_where_they_work(
     dispatcher: CollectingDispatcher, practitioner: str, clinic: ClinicConfig
 ) -> None:
@@ -437,12 +443,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and not is_new
             and SYMPTOM.search(text)
             and not ADVICE_QUESTION.search(text)
-            and (visit := clinic.new_problem_visit()) is not None
         ):
             # "see someone about my knee, it's been swollen for a week": a visit for a new
             # problem, said, instead of "what kind of visit?" with the symptom just told.
-            dispatcher.utter_message(response="utter_visit_type_for_symptoms", visit=visit.name)
-            updates["visit_type"] = visit.id
+            updates.update(self._visit_for_symptoms(dispatcher))
 
         if (
             requested in ("visit_type", "practitioner", "location")
@@ -505,14 +509,22 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
 
+    def _visit_for_symptoms(self, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The clinic's visit for new problems, said ("For something like that I'll look for
+        a sick visit"); nothing when the clinic has none."""
+        visit = self.clinic.new_problem_visit()
+        if visit is None:
+            return {}
+        dispatcher.utter_message(response="utter_visit_type_for_symptoms", visit=visit.name)
+        return {"visit_type": visit.id}
+
     def _help_choose_visit(self, dispatcher: CollectingDispatcher, text: str) -> dict[str, Any]:
         """An answer to "what kind of visit?" that is a symptom ("I don't know, my knee
         hurts") books the clinic's visit for new problems, and says so; "not sure" gets a word
         on how to choose, instead of the same buttons again."""
         visit = self.clinic.new_problem_visit()
         if SYMPTOM.search(text) and visit is not None:
-            dispatcher.utter_message(response="utter_visit_type_for_symptoms", visit=visit.name)
-            return {"visit_type": visit.id}
+            return self._visit_for_symptoms(dispatcher)
         if UNSURE.search(text):
             dispatcher.utter_message(
                 response="utter_visit_type_help",

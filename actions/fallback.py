@@ -248,6 +248,12 @@ class ActionAnswerNo(Action):
         return CLEAR if tracker.get_slot("pending_request") else []
 
 
+def replay_as(tracker: Tracker, latest: dict[str, Any], intent: str) -> list[EventType]:
+    """The patient's latest message again, as ``intent``, with its entities."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return replayed(str(latest.get("text") or ""), intent, latest, entities)
+
+
 class ActionDetailsGiven(Action):
     """Details (a name, a birth date, a day) with no question asked. When the same message
     asks for something in words the model read past ("Hi, Emily Johnson, 04/12/1988. I'd like
@@ -269,8 +275,7 @@ class ActionDetailsGiven(Action):
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
         if intent is not None:
-            entities = (tracker.latest_message or {}).get("entities") or []
-            return replayed(text, intent, latest, entities)
+            return replay_as(tracker, latest, intent)
         # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
         # done with the request that follows).
         given = given_identity(text, get_clinic().now().date())
@@ -306,8 +311,7 @@ class ActionOutOfScope(Action):
         text = str(latest.get("text") or "")
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
-            entities = (tracker.latest_message or {}).get("entities") or []
-            return replayed(text, intent, latest, entities)
+            return replay_as(tracker, latest, intent)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

@@ -21,6 +21,7 @@ from actions.booking import (
     SEARCH_SLOTS,
     eligible_locations,
     offer_others,
+    only_office,
     say_where_they_work,
     tell_change_failed,
 )
@@ -363,8 +364,7 @@ class ValidateRescheduleForm(ManageForm):
         if kept["location"] != "any" and kept["location"] not in eligible_locations(
             self.clinic, kept
         ):
-            offices = eligible_locations(self.clinic, {**kept, "location": None})
-            kept["location"] = offices[0] if len(offices) == 1 else "any"
+            kept["location"] = only_office(self.clinic, kept)
         return kept
 
     def extract_more(
@@ -435,8 +435,7 @@ class ValidateRescheduleForm(ManageForm):
         if "location" in updates and "practitioner" not in updates:
             updates["practitioner"] = "any"
         else:
-            offices = eligible_locations(self.clinic, {**merged, "location": None})
-            updates["location"] = offices[0] if len(offices) == 1 else "any"
+            updates["location"] = only_office(self.clinic, merged)
         if practitioner not in (None, "any"):
             say_where_they_work(dispatcher, practitioner, self.clinic)
 

@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
 
-SAFETY_KEY = "safety"
+SAFETY_KEY = "safety"  # where the safety layer puts its hit in the parse data
 
 
 def urgent_while_paused(tracker: DialogueStateTracker) -> bool:

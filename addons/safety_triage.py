@@ -34,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from addons import paused_safety
 from addons.intent_override import overrule
+from addons.paused_safety import SAFETY_KEY
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,6 @@ paused_safety.install()
 SAFETY_INTENTS = ("emergency", "crisis")
 FALLBACK_INTENT = "nlu_fallback"
 
-SAFETY_KEY = "safety"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
