@@ -342,6 +342,12 @@ PLAN_NAME_UNKNOWN = re.compile(
     r"|\b(through|thru|from|with) (my|our|his|her) (job|work|employer|company|school|union|"
     r"(husband|wife|partner|spouse|mom|dad|parent|parents) s (job|work|employer|company))\b"
 )
+# "I have Kaiser but want to switch, what do you accept": the list too, after the answer.
+LIST_ASKED = re.compile(
+    r"\b(what|which) (insurance|insurances|plans|ones|kinds of insurance)\b.{0,30}\b"
+    r"(accept|take|work with|cover)"
+    r"|\bwhat (do|does) (you|u|ya|the clinic|your clinic) (accept|take)\b"
+)
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
@@ -491,6 +497,10 @@ class ActionCheckInsurance(Action):
                 answer_plan(dispatcher, plan, clinic, offer_staff=bool(unsure) and i == unsure[-1])
         elif named is not None and (named.plan is not None or named.family is not None):
             answer_plan(dispatcher, named, clinic)
+            if not (named.plan and named.accepted) and LIST_ASKED.search(normalise(text)):
+                dispatcher.utter_message(
+                    response="utter_insurance_list", plans=accepted_list, **facts
+                )
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)

@@ -35,8 +35,10 @@ from actions.dates import (
     day_label,
 )
 from actions.formatting import (
+    a_or_an,
     address_line,
     appointment_sentence,
+    arrival,
     offer_label,
     visit_name,
 )
@@ -59,6 +61,7 @@ from actions.identity import (
     whose,
 )
 from actions.matching import (
+    find_visit_type,
     normalise,
     parse_choice,
 )
@@ -197,6 +200,14 @@ EXISTING_APPOINTMENT = re.compile(
 )
 
 
+# Words of a question about money, not about the visit being booked.
+BILL_WORDS = re.compile(
+    r"\b(bill|billed|billing|charge|charged|charges|invoice|statement|balance|paid|pay|"
+    r"insurance|copay|refund|fee)\b",
+    re.IGNORECASE,
+)
+
+
 class ValidateBookingForm(IdentitySteps, PatientForm):
     # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
     no_match_response = "utter_verification_no_match_booking"
@@ -224,6 +235,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and SYMPTOM.search(text)
             and not ADVICE_QUESTION.search(text)
         ):
+            return False
+        if (
+            latest_intent(tracker)[0] in ("billing_dispute", "complaint")
+            and not safety_flagged(tracker)
+            and find_visit_type(text, self.clinic) is not None
+            and not BILL_WORDS.search(text)
+        ):
+            # "the visit type is wrong. vaccination": a correction of this booking (it was
+            # handed to billing staff as a dispute, and the chat paused)
             return False
         return super().should_let_through(tracker)
 
@@ -299,7 +319,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             )
             dispatcher.utter_message(
                 response="utter_new_patient_visit_first",
-                visit=visit_name(slots.get("visit_type"), self.clinic),
+                a_visit=a_or_an(visit_name(slots.get("visit_type"), self.clinic)),
                 first_visit=first_visit.name,
             )
             self._drop_inconsistent(updates, slots, self.clinic)
@@ -423,7 +443,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
                 dispatcher.utter_message(
                     response="utter_new_patient_visit_first",
-                    visit=visit_name(asked, clinic),
+                    a_visit=a_or_an(visit_name(asked, clinic)),
                     first_visit=first_visit.name,
                 )
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
@@ -887,8 +907,11 @@ class ActionBookAppointment(Action):
             response="utter_booked",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
             address=address_line(offer.get("location"), clinic),
-            # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes early.
-            arrive_early=NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES,
+            # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes
+            # early; never before the office opens.
+            arrive=arrival(
+                offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
+            ),
         )
         last = [SlotSet("last_booked", appointment.id)]  # "actually cancel it" means this one
         return events + reset + last + offer_second_request(dispatcher, tracker)

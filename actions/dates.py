@@ -10,11 +10,13 @@ another Friday sees it before anything is booked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import dateparser
 from dateparser.search import search_dates
+
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS
 
 WEEKDAY_NUMBERS = {
     "monday": 0,
@@ -104,6 +106,56 @@ _WEEKDAY = (
     r"|sat(?:urday)?|sun(?:day)?)"
 )
 
+# "not mondays", "any day but friday", "can't do tues or wed": weekdays ruled out.
+_RULED_OUT_DAY = rf"(?:on\s+)?(?:a\s+)?{_WEEKDAY}s?"
+RULED_OUT_DAYS = re.compile(
+    r"\b(?:not|except(?: for)?|besides|other than|apart from|excluding|any ?day but"
+    r"|anything but|never on|can'?t do|cannot do|can'?t make|cannot make|can'?t come|can'?t go"
+    r"|can'?t on|busy on|busy|work(?:ing)? on|i work"
+    # "no fridays" (but "no, friday" corrects a day: only the plural rules one out)
+    rf"|no(?=\s+(?:on\s+)?{_WEEKDAY}s\b))\s+"
+    rf"{_RULED_OUT_DAY}(?:\s*(?:,|or|and|nor)\s*{_RULED_OUT_DAY})*\b"
+)
+# "not in the morning", "no afternoons": the other part of the day.
+RULED_OUT_PART = re.compile(
+    r"\b(?:not|no|never|nothing|can'?t do|cannot do|busy|unavailable)\s+"
+    r"(?:(?:available|free|good|possible|in|the|on|an?|during|too)\s+){0,3}"
+    r"(mornings?|early|am|afternoons?|pm|evenings?|late)\b"
+)
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    """What a request rules out, and its text without saying so."""
+
+    rest: str
+    days: frozenset[int] = frozenset()
+    not_before: time | None = None
+    not_after: time | None = None
+
+
+def _ruled_out(cleaned: str) -> RuledOut | None:
+    days: set[int] = set()
+    for match in RULED_OUT_DAYS.finditer(cleaned):
+        for word in re.findall(r"[a-z]+", match.group(0)):
+            name = word if word in WEEKDAY_NUMBERS else word.removesuffix("s")
+            if name in WEEKDAY_NUMBERS:
+                days.add(WEEKDAY_NUMBERS[name])
+    part = RULED_OUT_PART.search(cleaned)
+    if not days and not part:
+        return None
+    rest = RULED_OUT_PART.sub(" ", RULED_OUT_DAYS.sub(" ", cleaned))
+    if part is None:
+        return RuledOut(rest, frozenset(days))
+    word, too = part.group(1), " too " in part.group(0)
+    if word.startswith(("morning", "early", "am")):
+        # "not too early": not first thing; "no mornings": not before noon
+        return RuledOut(rest, frozenset(days), not_before=time(10 if too else 12))
+    if word == "late" and too:
+        return RuledOut(rest, frozenset(days), not_after=time(16))
+    hour = PART_HOURS["evening"][0] if word.startswith("evening") else 12
+    return RuledOut(rest, frozenset(days), not_after=time(hour))
+
 
 def past_day(text: str, today: date) -> date | None:
     """A day just gone that a patient asks about ("yesterday", "last friday", "this past
@@ -130,22 +182,26 @@ class When:
     not_before: time | None = None
     not_after: time | None = None
     exact: bool = False  # the patient named one specific day
+    # "any day but monday", "not fridays": weekdays (Monday 0) the patient cannot come.
+    not_on: frozenset[int] = frozenset()
 
     def describe(self) -> str:
         if self.start == self.end:
             day = day_label(self.start)
         else:
             day = f"{day_label(self.start)} to {day_label(self.end)}"
-        return f"{day} ({self.part_of_day})" if self.part_of_day else day
+        notes = [self.part_of_day] if self.part_of_day else []
+        if self.not_on and self.start != self.end:
+            names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in sorted(self.not_on)]
+            notes.append("no " + " or ".join(names))
+        return f"{day} ({', '.join(notes)})" if notes else day
 
     def widen(self, days: int) -> When:
         """The same request a few days either side (for "nothing free that day")."""
-        return When(
-            self.start - timedelta(days=days),
-            self.end + timedelta(days=days),
-            self.part_of_day,
-            self.not_before,
-            self.not_after,
+        return replace(
+            self,
+            start=self.start - timedelta(days=days),
+            end=self.end + timedelta(days=days),
             exact=False,
         )
 
@@ -179,6 +235,33 @@ def _clean(text: str) -> str:
     return " ".join(SHORTHAND.get(word, word) for word in text.split())
 
 
+# "late as possible", "late afternoon", "latest": from LATE_FROM to closing.
+LATE_IN_THE_DAY = re.compile(r"\b(late afternoon|late in the day|late as possible|latest|late)\b")
+LATE_FROM = time(15)
+
+
+def _late_in_the_day(cleaned: str) -> bool:
+    """ "late as possible", not "I'm running late" nor "late december" / "late next week"."""
+    return bool(LATE_IN_THE_DAY.search(_without_other_lates(cleaned)))
+
+
+def _without_other_lates(cleaned: str) -> str:
+    """``cleaned`` without a "late" that is no time of day ("running late", "late december")."""
+    return re.sub(
+        rf"\blate\s+(?:in\s+)?(?:the\s+)?(?:next\s+|this\s+)?(?:{_MONTH}|month|week|year)\b",
+        " ",
+        NOT_A_PART_OF_DAY.sub(" ", cleaned),
+    )
+
+
+def _overlap(part: str, not_before: time | None, not_after: time | None) -> bool:
+    """Whether a part of the day and clock limits leave any time at all."""
+    low, high = PART_HOURS[part]
+    start = max(low * 60, not_before.hour * 60 + not_before.minute if not_before else 0)
+    end = min(high * 60, not_after.hour * 60 + not_after.minute if not_after else 24 * 60)
+    return start < end
+
+
 # "I am Aisha", "I'm running late": the verb, not a part of the day.
 NOT_A_PART_OF_DAY = re.compile(
     r"\b(?:i|we|you|he|she|they|who|what|where|how)\s+am\b"
@@ -188,7 +271,7 @@ NOT_A_PART_OF_DAY = re.compile(
 
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
-    cleaned = f" {NOT_A_PART_OF_DAY.sub(' ', _clean(text))} "
+    cleaned = f" {_without_other_lates(_clean(text))} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:
             return PARTS_OF_DAY[phrase]
@@ -292,6 +375,9 @@ _DATE_CUE = re.compile(
 )
 
 
+WEEK_OF_MONTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+
+
 def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     """ "in january", "early december", "end of the month": a part of a month, not one day."""
     match = re.search(
@@ -312,6 +398,8 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
         if relative.group(2) != "this":
             first = (first + timedelta(days=32)).replace(day=1)
         return _part_of_month(first, relative.group(1) or "")
+    elif re.search(r"\b(before|by) (the )?end of (the|this) year\b", cleaned):
+        return today, date(today.year, 12, 31)
     elif re.search(r"\b(end|later|rest) of (the|this) month\b", cleaned):
         match, month, year = None, today.month, today.year
         first = date(year, month, 1)
@@ -322,6 +410,15 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     # "may" alone is too often the verb ("may I come in"): require a hint it is the month.
     if match.group(2) == "may" and not match.group(1) and not re.search(r"\bin may\b", cleaned):
         return None
+    week = re.search(rf"\b(first|1st|second|2nd|third|3rd|last) week (?:of|in) {_MONTH}\b", cleaned)
+    if week and week.group(2) == match.group(2):
+        # "the first week of january": those seven days, not the whole month
+        first = date(year, month, 1)
+        if week.group(1) == "last":
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            return last - timedelta(days=6), last
+        start = first + timedelta(days=7 * WEEK_OF_MONTH[week.group(1)])
+        return start, start + timedelta(days=6)
     return _part_of_month(date(year, month, 1), match.group(1) or "")
 
 
@@ -361,6 +458,18 @@ def parse_when(text: str, now: datetime) -> When | None:
     if not cleaned:
         return None
     today = now.date()
+    ruled_out = _ruled_out(cleaned)
+    if ruled_out is not None:
+        rest = ruled_out.rest
+        when = parse_when(rest, now) or When(
+            today, today + timedelta(days=SOON_DAYS), part_of_day(rest), *_clock_limits(rest)
+        )
+        return replace(
+            when,
+            not_on=when.not_on | ruled_out.days,
+            not_before=max(filter(None, [when.not_before, ruled_out.not_before]), default=None),
+            not_after=min(filter(None, [when.not_after, ruled_out.not_after]), default=None),
+        )
     week_of = re.search(r"\b(?:the )?week of\b", cleaned)
     if week_of:
         # "the week of the 14th": that whole week (Monday to Sunday), not the 14th alone.
@@ -373,6 +482,13 @@ def parse_when(text: str, now: datetime) -> When | None:
             )
     part = part_of_day(cleaned)
     not_before, not_after = _clock_limits(cleaned)
+    if _late_in_the_day(cleaned) and part in ("evening", "afternoon", None):
+        # "late as possible", "late afternoon": the last hours the offices are open (few
+        # are open in the evening, which "late" alone was read as)
+        part, not_before = "afternoon", max(not_before or LATE_FROM, LATE_FROM)
+    if part and (not_before or not_after) and not _overlap(part, not_before, not_after):
+        # "she has preschool in the morning, anything after 2?": the clock decides
+        part = None
 
     def window(start: date, end: date | None = None, exact: bool = False) -> When:
         start = max(start, today)
@@ -420,6 +536,10 @@ def parse_when(text: str, now: datetime) -> When | None:
         if weekend:
             saturday = monday + timedelta(days=5)
             return window(saturday, saturday + timedelta(days=1))
+        days = weekdays_named(cleaned)
+        if which in ("next", "this", "coming") and len(days) == 1:
+            # "next week, ideally thursday morning": that week's Thursday
+            return window(monday + timedelta(days=days.pop()), exact=True)
         if which in ("next", "this", "coming"):
             return window(monday, monday + timedelta(days=6))
 
@@ -549,15 +669,26 @@ def _without_times(cleaned: str) -> str:
 
 
 def only_time_of_day(text: str, now: datetime) -> bool:
-    """Whether ``text`` asks for a time of day and no day ("anything after 3?", "8 am",
-    "mornings"): said about the days already being looked at."""
+    """Whether ``text`` asks for a time of day, or rules out days, and names no day ("anything
+    after 3?", "8 am", "mornings", "not mondays"): said about the days already being looked at."""
     cleaned = _clean(text)
-    return parse_when(cleaned, now) is not None and parse_when(_without_times(cleaned), now) is None
+    if parse_when(cleaned, now) is None:
+        return False
+    ruled_out = _ruled_out(cleaned)
+    rest = ruled_out.rest if ruled_out else cleaned
+    return parse_when(_without_times(rest), now) is None
 
 
 def with_new_time(previous: str, text: str) -> str:
-    """The days of ``previous`` at the time of day of ``text``: "thursday" + "after 3"."""
-    return f"{_without_times(_clean(previous))} {text}"
+    """The days of ``previous`` at the time of day of ``text``: "thursday" + "after 3"; and
+    its time of day too when ``text`` only rules out days ("mornings" + "not mondays")."""
+    cleaned = _clean(text)
+    ruled_out = _ruled_out(cleaned)
+    says_a_time = _without_times(cleaned) != cleaned or (
+        ruled_out is not None and (ruled_out.not_before or ruled_out.not_after)
+    )
+    days = _without_times(_clean(previous)) if says_a_time else previous
+    return " ".join(f"{days} {text}".split())
 
 
 NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
@@ -656,8 +787,11 @@ def parse_birth_date(text: str, today: date) -> date | None:
 
 
 def within_part_of_day(moment: datetime, when: When) -> bool:
-    """Does a slot starting at ``moment`` (clinic time) fit the part of day and clock limits?"""
+    """Does a slot starting at ``moment`` (clinic time) fit the part of day, the clock limits
+    and the weekdays asked for?"""
     clock = moment.time()
+    if moment.weekday() in when.not_on:
+        return False
     if when.part_of_day:
         low, high = PART_HOURS[when.part_of_day]
         if not (low <= clock.hour < high):

@@ -44,7 +44,7 @@ from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
 from actions.forms import is_button_payload, last_event, latest_intent, latest_text
 from actions.identity import scheduling_client
-from actions.matching import find_location, normalise, wants_anyone
+from actions.matching import ROUTE_QUESTION, find_location, normalise, wants_anyone
 from actions.second_request import (
     answer_second_request,
     offer_second_request,
@@ -282,6 +282,22 @@ ACCESSIBLE_WORDS = re.compile(
     r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
 )
 
+# "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route.
+ACCESS_QUESTION = re.compile(
+    r"\b(accessible|accessibility|wheelchair\w*|walker|cane|scooter|stroller|ramp|elevators?|"
+    r"lift|stairs|steps|upstairs|downstairs|floor|step free|disabled|disability|handicap\w*)\b"
+)
+
+
+def access_text(location: Location) -> str:
+    """Where in the building, and the accessibility notes."""
+    lines = [f"{location.name} ({location.address.line})"]
+    if location.floor:
+        lines.append(location.floor)
+    if location.accessibility:
+        lines.append(f"Accessibility: {location.accessibility}")
+    return "\n".join(lines)
+
 
 def parking_text(location: Location, accessible: bool = False) -> str:
     text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
@@ -481,6 +497,10 @@ class ActionLocationInfo(Action):
             accessible = bool(ACCESSIBLE_WORDS.search(normalise(text)))
             return "\n".join(parking_text(loc, accessible) for loc in locations)
         if topic == "directions":
+            plain = normalise(text)
+            # ...unless the route is asked too ("address and is there an elevator")
+            if ACCESS_QUESTION.search(plain) and not ROUTE_QUESTION.search(plain):
+                return "\n\n".join(access_text(loc) for loc in locations)
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)

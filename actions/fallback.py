@@ -10,10 +10,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.dates import parse_when
 from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
-from actions.matching import find_practitioner, find_visit_type
-from actions.mentions import given_identity, introduced_name, relation_in
+from actions.matching import find_location, find_practitioner, find_visit_type
+from actions.mentions import given_identity, introduced_name, parse_full_name, relation_in
 from actions.second_request import (
     CLEAR,
     replayed,
@@ -278,14 +279,48 @@ class ActionDetailsGiven(Action):
             return replay_as(tracker, latest, intent)
         # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
         # done with the request that follows).
-        given = given_identity(text, get_clinic().now().date())
+        clinic = get_clinic()
+        given = given_identity(text, clinic.now().date())
         name = given[0] if given else (introduced_name(text) or written_name(text))
+        if name is None and says_nothing(text, tracker):
+            # "salam", "blorp", a key mash: read as details by the model, but none are there.
+            # Unclear twice in a row goes to staff, as the two-stage fallback does.
+            if _unclear_before(tracker):
+                return ActionDefaultFallback().run(dispatcher, tracker, domain)
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
         if name is not None and not relation_in(text):
             # ("about my dad's bill. His name is Carlos Rivera": not "Thanks, Carlos")
             dispatcher.utter_message(response="utter_how_can_help_named", first_name=name[0])
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+def says_nothing(text: str, tracker: Tracker) -> bool:
+    """Whether a message the model read as details holds none we know: no tagged entity,
+    number, day, office, clinician, visit type, relative or (lower-case) full name."""
+    clinic = get_clinic()
+    return not (
+        (tracker.latest_message or {}).get("entities")
+        or re.search(r"\d", text)
+        or text.startswith("/")
+        or parse_when(text, clinic.now()) is not None
+        or find_location(text, clinic)
+        or find_practitioner(text, clinic)
+        or find_visit_type(text, clinic)
+        or relation_in(text)
+        or parse_full_name(text)
+    )
+
+
+def _unclear_before(tracker: Tracker) -> bool:
+    """Whether the bot's last answer was "say it another way" or "did you mean …?"."""
+    bot = last_event(list(tracker.events), "bot")
+    said = (bot.get("metadata") or {}).get("utter_action")
+    return said == "utter_ask_rephrase" or str(bot.get("text") or "").startswith(
+        SUGGESTION_OPENING
+    )
 
 
 # Requests worded so plainly that the model's "out of scope" must have been the name in them

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from actions.clinic_config import ClinicConfig, format_clock
@@ -33,6 +33,11 @@ def location_name(location_id: str | None, clinic: ClinicConfig, fallback: str =
 def visit_name(visit_type_id: str | None, clinic: ClinicConfig) -> str:
     visit = clinic.visit_type(visit_type_id) if visit_type_id else None
     return visit.name if visit else "visit"
+
+
+def a_or_an(name: str) -> str:
+    """ "an annual physical", "a sick visit"."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def offer_label(offer: dict[str, Any], clinic: ClinicConfig) -> str:
@@ -73,3 +78,14 @@ def address_line(location_id: str | None, clinic: ClinicConfig) -> str:
 
 def clock(moment: datetime, clinic: ClinicConfig) -> str:
     return format_clock(local(moment, clinic).time())
+
+
+def arrival(offer: dict[str, Any], clinic: ClinicConfig, minutes: int) -> str:
+    """ "15 minutes early", or, when that is before the office opens (a 7:30am visit), "when
+    the office opens at 7:30am"."""
+    start = local(datetime.fromisoformat(offer["start"]), clinic)
+    location = clinic.location(offer.get("location") or "")
+    hours = clinic.hours_on(location, start.date()) if location else None
+    if hours is not None and (start - timedelta(minutes=minutes)).time() < hours.opens:
+        return f"when the office opens at {format_clock(hours.opens)}"
+    return f"{minutes} minutes early"

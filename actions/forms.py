@@ -141,10 +141,11 @@ CONFIRMATION_SLOTS = {"booking_confirmed", "cancel_confirmed"}
 # A typed answer that starts with yes or no is that answer, whatever else it says ("Yes, cancel
 # it" was read as "stop", "yes move it" as a new request); "no problem" is not a no.
 # Fillers before the answer: "hmm no actually keep it", "oh yes please".
-FILLER = r"^\W*(?:(?:hmm+|um+|uh+|oh|ah|well|wait|actually|sorry|so)\b[\s,.!]*)*"
+FILLER = r"^\W*(?:(?:hmm+|um+|uh+|ugh+|oh|ah|well|wait|actually|sorry|so)\b[\s,.!]*)*"
 TYPED_YES = re.compile(
     FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
-    r"confirm|confirmed|correct|absolutely|definitely|of course)\b",
+    r"confirm|confirmed|correct|absolutely|definitely|of course|perfect|great|sounds good|"
+    r"that works|works for me|alright|all right|fine|k|kk)\b",
     re.IGNORECASE,
 )
 TYPED_NO = re.compile(

@@ -115,7 +115,9 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def next_steps_message(clinic: ClinicConfig, reason: str, now: datetime) -> str:
+def next_steps_message(
+    clinic: ClinicConfig, reason: str, now: datetime, crisis_related: bool = False
+) -> str:
     """What happens next, honest about staff hours."""
     info = clinic.clinic
     urgent = REASONS[reason].priority == "urgent"
@@ -132,8 +134,13 @@ def next_steps_message(clinic: ClinicConfig, reason: str, now: datetime) -> str:
     back = clinic.next_staff_time(now)
     when = describe_when(back, now) if back else "as soon as they are back"
     if urgent:
-        # 988 is for a crisis; a medical emergency needs 911 only (its first reply said so).
-        lifeline = f", or call or text {info.crisis_line} any time" if reason == "crisis" else ""
+        # 988 is for a crisis; a medical emergency needs 911 only (its first reply said so),
+        # unless it is an attempt or an overdose (crisis_related).
+        lifeline = (
+            f", or call or text {info.crisis_line} any time"
+            if reason == "crisis" or crisis_related
+            else ""
+        )
         return (
             f"Our staff are away right now (back {when}), so please don't wait here: call "
             f"{info.emergency_number} if you're in danger{lifeline}. I've flagged this so staff "
@@ -166,7 +173,19 @@ def escalate(
     clinic = get_clinic()
     now = now or clinic.now()
     meta = REASONS[reason]
-    dispatcher.utter_message(text=next_steps_message(clinic, reason, now))
+    crisis_related = reason == "emergency" and bool(
+        ((tracker.latest_message or {}).get("safety") or {}).get("crisis_related")
+    )
+    if crisis_related:
+        # An attempt or an overdose: 911 first (said already), and the crisis line too.
+        info = clinic.clinic
+        dispatcher.utter_message(
+            text=(
+                "You're not alone in this. Once help is on the way, you can also call or text "
+                f"{info.crisis_line} to reach the {info.crisis_line_name}, free and open 24/7."
+            )
+        )
+    dispatcher.utter_message(text=next_steps_message(clinic, reason, now, crisis_related))
     record = HandoffRecord(
         conversation_id=tracker.sender_id,
         reason=reason,

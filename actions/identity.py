@@ -38,6 +38,7 @@ from actions.mentions import (
     OTHER_PERSON,
     given_identity,
     introduced_name,
+    name_apart,
     named_for,
     named_other,
     one_name_word,
@@ -283,13 +284,22 @@ class IdentitySteps:
             return {"verify_name": " ".join(patient)} if patient else {}
         if relative is None and look_back and (
             is_button_payload(text)
-            or not (given_identity(text, today) or introduced_name(text) or named_for(text))
+            or not (
+                given_identity(text, today)
+                or introduced_name(text)
+                or named_for(text)
+                or name_apart(text)
+            )
         ):
             # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
             text = introduction_before(list(tracker.events))
             if about_someone_else(text):
                 return {}
         given = relative or given_identity(text, today)
+        apart = name_apart(text) if given is None and not about_someone_else(text) else None
+        birth = parse_birth_date(text, today) if apart else None
+        if apart and birth:
+            given = (apart, birth)  # "what's Emily Johnson's balance? DOB 4/12/88"
         if given is not None:
             (first, last), birth = given
             updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
@@ -302,7 +312,7 @@ class IdentitySteps:
                 return {**updates, **checked}
             if checked:  # the check could not run, or gave up: the form says so
                 return checked
-        name = given[0] if given else (introduced_name(text) or named_for(text))
+        name = given[0] if given else (introduced_name(text) or named_for(text) or apart)
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
 

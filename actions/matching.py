@@ -139,8 +139,22 @@ def find_location(text: str, clinic: ClinicConfig) -> Location | None:
     return found if isinstance(found, Location) else None
 
 
+# "the flu shot at 9:30 same day": the day, not a same-day (sick) visit; "a same day
+# appointment", or "same day" alone as the answer to "what kind of visit?", is one.
+SAME_DAY_AS_A_TIME = re.compile(r"\bsame day\b(?! (appointment|appt|visit|sick))")
+NOT_THIS_VISIT = re.compile(
+    r"\b(?:not|instead of|rather than) (?:a |an |the )?\w+"
+    r"(?: (?:visit|shot|exam|check ?up|physical|appointment))?\b"
+)
+
+
 def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
     candidates = [(alias, v) for v in clinic.visit_types for alias in [v.name, v.id, *v.aliases]]
+    plain = normalise(text)
+    if plain != "same day":
+        text = SAME_DAY_AS_A_TIME.sub(" ", plain)
+    # "it's a flu shot, not a sick visit": the visit named, not the one denied
+    text = NOT_THIS_VISIT.sub(" ", text).strip() or text
     found = _best(text, candidates, fuzzy=0.85)
     return found if isinstance(found, VisitType) else None
 
@@ -163,6 +177,12 @@ ORDINALS = {
 CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
+# Asking the way ("where is it", "how do I get there"), not only naming an office.
+ROUTE_QUESTION = re.compile(
+    r"\b(address|where|directions?|get there|how do i get|map|located|location|bus|train|"
+    r"transit|light rail|drive|route)\b"
+)
+
 MONTH_WORDS = r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\d(st|nd|rd|th)\b"
 
 
@@ -171,6 +191,7 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
     haystack = normalise(text)
     if not haystack or not labels:
         return None
+    haystack = re.sub(r"\b(noon|midday)\b", "12 00 pm", haystack)  # "noon works": the 12:00pm
     number = re.fullmatch(
         r"(?:option |number |no |#)?(\d{1,2}|one|two|three|four|five)(?: please| pls)?", haystack
     )

@@ -163,6 +163,18 @@ NOT_NAME_WORDS = {
     "octubre",
     "noviembre",
     "diciembre",
+    # greetings and small talk: "Hi there. Good morning", "ok. sounds good"
+    "there",
+    "morning",
+    "afternoon",
+    "evening",
+    "good",
+    "great",
+    "fine",
+    "sounds",
+    "up",
+    "mixed",
+    "told",
 }
 NAME_PREFIXES = re.compile(
     r"^(hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
@@ -182,7 +194,10 @@ CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", 
 
 # Words that are names too ("Zoe Park", "Bill Ortiz", "Julio Mayo"): names when every word of
 # the answer is capitalised, as in a name; "where park", "pay bill" stay no one.
-ALSO_NAMES = {"park", "bill", "mayo", "julio", "abril", "junio", "early", "late", "day"}
+ALSO_NAMES = {
+    "park", "bill", "mayo", "julio", "abril", "junio", "early", "late", "day", "good", "fine",
+    "morning",
+}
 
 
 def _name_part(text: str) -> str:
@@ -219,11 +234,36 @@ def parse_full_name(text: str) -> tuple[str, str] | None:
 
     Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
     """
-    text = _name_part(text)
+    whole = _whole_name(_name_part(text))
+    return whole if whole is not None else name_apart(text)
+
+
+def name_apart(text: str) -> tuple[str, str] | None:
+    """A name inside a longer message: a sentence that is a whole name on its own ("is my
+    bill past due? Emily Johnson", "I already told you. Emily Johnson"), or a name's
+    possessive ("what's Emily Johnson's balance?")."""
+    sentences = [p for p in re.split(r"(?<!\b[A-Z])[.?!;:]+(?:\s|$)", text) if p.strip()]
+    if len(sentences) > 1:
+        for sentence in reversed(sentences):
+            if (whole := _whole_name(_name_part(sentence))) is not None:
+                return whole
+    for match in POSSESSIVE_NAME.finditer(text.translate(CURLY_APOSTROPHES)):
+        words = match.group(1).split()
+        for size in range(min(len(words), 4), 1, -1):
+            if (whole := _whole_name(" ".join(words[-size:]))) is not None:
+                return whole
+    return None
+
+
+# "Emily Johnson's balance": capitalised words before a possessive.
+POSSESSIVE_NAME = re.compile(r"((?:\b[A-Z][\w'-]*\s+){1,3}[A-Z][\w-]*(?:'[A-Z][\w-]*)?)'s\b")
+
+
+def _whole_name(text: str) -> tuple[str, str] | None:
     if "," in text:
         # "I already told you, Emily Johnson": the part that is a whole name on its own.
         for part in reversed(text.split(",")):
-            if len(part.split()) >= 2 and "," not in part and (whole := parse_full_name(part)):
+            if len(part.split()) >= 2 and (whole := _whole_name(part)):
                 return whole
         family, _, given = text.partition(",")
         text = f"{given.strip()} {family.strip()}"

@@ -46,7 +46,8 @@ BOUNDARY_WORDS = frozenset(
     because cause cuz since while until never ever been always already really only actually
     think thought guess wanted want wants need needs like would love hoping hope switched
     acceptan aceptar mi mis su esposo esposa hijo hija tiene y o no habla hablo ingles espanol
-    ella ellos ustedes usted que si por favor
+    ella ellos ustedes usted que si por favor hola buenas buenos buen tardes dias noches gracias
+    morning afternoon evening then instead either regular plain normal just
     """.split()
 )
 
@@ -59,6 +60,10 @@ GENERIC_WORDS = frozenset(
     individual family group employer marketplace exchange obamacare aca
     """.split()
 )
+
+# Words of plan names that patients often misspell ("helth net", "united helthcare"): a slip of
+# one is read as the word. Only these: a slip of "medical" may be the plan Medica.
+OFTEN_MISSPELT = ("health", "healthcare", "insurance")
 
 # Words after a plan's kind that make it a description ("medical insurance").
 DESCRIBED = frozenset("insurance insurances coverage plan plans card benefits".split())
@@ -99,6 +104,20 @@ def _is_boundary(token: str) -> bool:
     return not words or all(w in BOUNDARY_WORDS or _misspelt_insurance(w) for w in words)
 
 
+def _ends_name(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
+    """Whether ``tokens[i]`` is no word of a plan's name. A possessive after a name word is
+    one ("Cook Children's Health Plan"); after "my" or a relative it is a person's."""
+    token = tokens[i][2]
+    if (
+        re.search(r"['’]s$", token, re.IGNORECASE)
+        and i > 0
+        and not text[tokens[i - 1][1] : tokens[i][0]].strip()
+        and not _is_boundary(tokens[i - 1][2])
+    ):
+        return False
+    return _is_boundary(token)
+
+
 def _misspelt_insurance(word: str) -> bool:
     return len(word) >= 7 and difflib.SequenceMatcher(None, word, "insurance").ratio() >= 0.8
 
@@ -121,7 +140,7 @@ def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, las
         before_capital = i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
         if cased and word == "For" and before_capital:
             return True  # "TRICARE For Life": a capitalised "For" inside a name
-        if _is_boundary(word):
+        if _ends_name(text, tokens, i):
             return False
         if not cased or any(c.isupper() for c in word):
             return True
@@ -130,7 +149,7 @@ def _name_between(text: str, tokens: list[tuple[int, int, str]], first: int, las
 
     while first <= last and _is_boundary(tokens[first][2]):
         first += 1
-    while last >= first and _is_boundary(tokens[last][2]):
+    while last >= first and _ends_name(text, tokens, last):
         last -= 1
     if first > last:
         return ""
@@ -233,10 +252,17 @@ def _own_words(words: list[str], aliases: list[list[str]]) -> set[int]:
     return own
 
 
+def _respelled(word: str) -> str:
+    """``word``, or the often misspelt word it is a slip of ("helth": "health")."""
+    if len(word) < 5 or word in GENERIC_WORDS:
+        return word
+    return next((w for w in OFTEN_MISSPELT if typo_distance(word, w, 1) <= 1), word)
+
+
 def identify(name: str, clinic: ClinicConfig) -> PlanNamed:
     """The clinic's plan called ``name``, only if every distinctive word of ``name`` is its own;
     else the plan whose name it carries (``family``), if any."""
-    words = normalise(name).split()
+    words = [_respelled(w) for w in normalise(name).split()]
     distinctive = {i for i, w in enumerate(words) if w not in GENERIC_WORDS}
     if not distinctive:
         # Only a clinic's alias made of such words, word for word ("medical": Medi-Cal).
@@ -315,7 +341,7 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
             i += 1
             continue
         j = i
-        while j + 1 < len(tokens) and not _is_boundary(tokens[j + 1][2]):
+        while j + 1 < len(tokens) and not _ends_name(text, tokens, j + 1):
             if text[tokens[j][1] : tokens[j + 1][0]].strip():
                 break
             j += 1
@@ -337,6 +363,14 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
         opens_question = first == 0 and any(c in gap_after for c in "?,-—:")
         # "Sentara in network", "Sentara in your network"; "would Paramount be accepted"
         following = [normalise(t[2]) for t in tokens[last + 1 : last + 4]]
+        # "trilogy insurance accepted?", "X health plan ok": the cue after the kind of plan
+        described = next((w for w in following if w not in DESCRIBED | GENERIC_WORDS), "")
+        # "in network with Mountain Health", "r u in network w/ ..."
+        network_with = (
+            before in ("with", "w")
+            and first > 1
+            and normalise(tokens[first - 2][2]).startswith("network")
+        )
         in_network = after == "in" and any(w.startswith("network") for w in following[1:])
         be_cued = (
             after in ("be", "is", "get", "gets")
@@ -344,7 +378,13 @@ def _cued_names(text: str, tokens: list[tuple[int, int, str]]) -> list[str]:
             and following[1] in CUES_AFTER
         )
         cued = (
-            before in CUES_BEFORE or after in CUES_AFTER or in_network or be_cued or opens_question
+            before in CUES_BEFORE
+            or after in CUES_AFTER
+            or (after in DESCRIBED and described in CUES_AFTER)
+            or network_with
+            or in_network
+            or be_cued
+            or opens_question
         )
         if cued and last - first < MAX_NAME_TOKENS and not _a_kind_of_plan(tokens, first, last):
             names.append(text[tokens[first][0] : tokens[last][1]].rstrip(".-'’"))

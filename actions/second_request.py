@@ -43,7 +43,7 @@ TASK_WORDS = {
 }
 # Quick questions: answered at once after the first request, without asking.
 QUESTION_WORDS = {
-    "parking": re.compile(r"\b(park|parking)\b", re.IGNORECASE),
+    "parking": re.compile(r"\b(park|parking|validate|validation)\b", re.IGNORECASE),
     "clinic_hours": re.compile(
         r"\b(hours|what time (do|does|are) (you|u)|(are|r) (you|u) open|open (on|today|tomorrow|"
         r"tmrw|now|right now|saturday|sunday))\b",

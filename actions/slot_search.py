@@ -8,7 +8,7 @@ dicts (id, start, practitioner, location), so the patient's next message ("the s
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -228,7 +228,7 @@ def _latest(
 
 def _horizon(when: When, first: date, last: date) -> When:
     """The days ``first..last`` at the part of day and times ``when`` asks for."""
-    return When(first, last, when.part_of_day, when.not_before, when.not_after)
+    return replace(when, start=first, end=last, exact=False)
 
 
 def _closest_first(slots: list[SlotRecord], when: When, clinic: ClinicConfig) -> list[SlotRecord]:

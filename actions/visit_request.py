@@ -13,8 +13,10 @@ from typing import Any
 
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
+    PART_HOURS,
     only_time_of_day,
     parse_when,
+    part_of_day,
     says_a_shift,
     weekdays_named,
     with_new_time,
@@ -28,6 +30,7 @@ from actions.matching import (
     ANY_OFFICE,
     MONTH_WORDS,
     OTHER_CLINICIAN,
+    ROUTE_QUESTION,
     find_location,
     find_practitioner,
     find_visit_type,
@@ -84,7 +87,17 @@ def picked_offer(
     dated = ORDINAL_PICK.sub(" ", text)  # "the 2nd one" names no date
     if index is not None and not _on_the_day_named(dated, offers[index], clinic):
         return None  # "dec 8 at 3pm" is not Wednesday's 3:00
+    if index is not None and not _at_the_part_of_day_named(text, offers[index], clinic):
+        return None  # "the tuesday one but in the afternoon?" is not Tuesday's 8:00am
     return ids[index] if index is not None else None
+
+
+def _at_the_part_of_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
+    part = part_of_day(text)
+    if part is None:
+        return True
+    low, high = PART_HOURS[part]
+    return low <= datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).hour < high
 
 
 # What a message that picks a shown time may also name, as the offer's own.
@@ -121,6 +134,8 @@ def _weekday_in_the_days_asked(text: str, previous_when: str, now: datetime) -> 
     week's ("this"/"next" said, or a date, keep their own meaning)."""
     if not weekdays_named(text) or re.search(r"\b(this|next|coming|today|tomorrow)\b", text, re.I):
         return text
+    if re.search(MONTH_WORDS, normalise(text)) or re.search(r"\d{1,2}/\d{1,2}", text):
+        return text  # "thursday dec 10": the date says which Thursday (it was Dec 17)
     asked, before = parse_when(text, now), parse_when(previous_when, now)
     if asked is None or before is None or asked.start != asked.end or asked.start >= before.start:
         return text
@@ -237,6 +252,14 @@ def answers_a_visit_question(
     if requested in IDENTITY_ANYTIME and (
         written_name(text) is not None or given_identity(text, clinic.now().date()) is not None
     ):
+        return True
+    if (
+        requested in ("location", "date_preference", "slot_choice", "booking_confirmed")
+        and intent == "directions"
+        and find_location(text, clinic) is not None
+        and not ROUTE_QUESTION.search(normalise(text))
+    ):
+        # "no, the downtown office is fine" while booking: the office, not the way there
         return True
     return (
         requested in ("date_preference", "slot_choice")

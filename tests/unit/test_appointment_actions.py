@@ -23,6 +23,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import Holiday
 from actions.dates import parse_when
+from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop
 from actions.manage_appointments import (
     ActionCancelAppointment,
@@ -705,12 +706,23 @@ def robert_confirms_next_week(
     return client, patient, offers, confirmed
 
 
+def expected_arrival(offer: dict[str, Any], minutes: int) -> str:
+    """The North Office opens at 7:30 on weekdays (the offers' office)."""
+    start = datetime.fromisoformat(offer["start"]).astimezone(get_clinic().tz)
+    assert offer["location"] == "north" and start.weekday() < 5
+    early = start - timedelta(minutes=minutes)
+    if (early.hour, early.minute) < (7, 30):
+        return "when the office opens at 7:30am"
+    return f"{minutes} minutes early"
+
+
 def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     client, patient, offers, confirmed = robert_confirms_next_week(fhir_env)
     dispatcher = CollectingDispatcher()
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
-    assert dispatcher.messages[0]["arrive_early"] == 15  # 30 for a new patient, as the FAQ says
+    # 15 minutes early (30 for a new patient, as the FAQ says), never before the office opens
+    assert dispatcher.messages[0]["arrive"] == expected_arrival(offers[0], 15)
     assert dispatcher.messages[0]["address"] == (
         "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835 "
         "(Ground floor of Building B, next to the pharmacy)"  # "...{address}." adds the stop
@@ -1067,7 +1079,7 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     dispatcher = CollectingDispatcher()
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
     assert responses(dispatcher) == ["utter_booked"]
-    assert dispatcher.messages[0]["arrive_early"] == 30
+    assert dispatcher.messages[0]["arrive"] == expected_arrival(offers[-1], 30)
 
 
 @pytest.mark.parametrize(
@@ -1082,6 +1094,9 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
         ("ok actually i'll keep it", "affirm", False),
         ("No problem, go ahead", "affirm", True),
         ("/affirm", "affirm", True),
+        # "please tap one of the options", and the question again
+        ("ugh ok yes cancel", "cancel_appointment", True),
+        ("perfect thx", "thank", True),
     ],
 )
 def test_a_typed_yes_or_no_answers_the_cancel_question(
@@ -1419,8 +1434,8 @@ def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     assert slots_of(events)["visit_type"] == "new_patient"
     [message] = dispatcher.messages
     assert message["response"] == "utter_new_patient_visit_first"
-    assert (message["visit"], message["first_visit"]) == (
-        "women's health exam", "new-patient visit"
+    assert (message["a_visit"], message["first_visit"]) == (
+        "a women's health exam", "new-patient visit"
     )
 
 
@@ -1469,6 +1484,39 @@ def test_not_wanting_to_book_stops_the_booking(text: str, stops: bool) -> None:
         assert "utter_stopped" not in responses(dispatcher)
 
 
+@pytest.mark.parametrize(
+    ("text", "through"),
+    [
+        # got the directions card, and the same North times again
+        ("no, the downtown office is fine", False),
+        ("no i need downtown. any time on wednesday?", False),
+        ("where is the downtown office?", True),  # the way there: answered, then back
+    ],
+)
+def test_an_office_named_mid_booking_changes_the_office(text: str, through: bool) -> None:
+    slots = {**READY, "verified": True, "requested_slot": "slot_choice"}
+    tracker = make_tracker(text, intent="directions", confidence=0.9,
+                           active_loop="booking_form", slots=slots)
+    assert ValidateBookingForm().should_let_through(tracker) is through
+    if not through:
+        events, _ = run_booking(text, intent="directions", confidence=0.9, slots=slots)
+        assert slots_of(events)["location"] == "downtown"
+
+
+def test_a_visit_type_corrected_mid_booking_is_no_billing_dispute() -> None:
+    # "the visit type is wrong. vaccination" went to billing staff, and the chat paused
+    slots = {**READY, "verified": True, "requested_slot": "slot_choice"}
+    text = "the visit type is wrong. vaccination"
+    tracker = make_tracker(text, intent="billing_dispute", confidence=0.63,
+                           active_loop="booking_form", slots=slots)
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events, _ = run_booking(text, intent="billing_dispute", confidence=0.63, slots=slots)
+    assert slots_of(events)["visit_type"] == "vaccination"
+    tracker = make_tracker("I was charged for the wrong visit type", intent="billing_dispute",
+                           active_loop="booking_form", slots=slots)
+    assert ValidateBookingForm().should_let_through(tracker)
+
+
 def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> None:
     # Was handed to staff as a complaint, and the chat paused, at "Shall I book it?".
     slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
@@ -1489,6 +1537,9 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
         ("wednesday at 8", "wed"),
         ("i said 8", None),  # Monday's and Wednesday's 8:00: which one is not clear
         ("the 7:30", "tue"),
+        # "the tuesday one but in the afternoon?" booked Tuesday's 8:00am
+        ("the tuesday one but in the afternoon?", None),
+        ("the tuesday one, morning is good", "tue"),
     ],
 )
 def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:
@@ -1822,3 +1873,27 @@ def test_cancel_it_right_after_booking_names_the_appointment_just_booked(
                            slots={"verified": True, "patient_id": "p1", "last_booked": "b"})
     events = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
     assert events["requested_slot"] == "appointment_choice"
+
+
+def test_an_annual_physical_not_a_annual_physical() -> None:
+    assert a_or_an("annual physical") == "an annual physical"
+    assert a_or_an("sick visit") == "a sick visit"
+
+
+def test_arrival_is_never_before_the_office_opens() -> None:
+    # "arrive 30 minutes early" for a 7:30am visit at an office that opens at 7:30
+    clinic = get_clinic()
+    north_first = {"start": "2026-12-07T07:30:00-08:00", "location": "north"}
+    assert arrival(north_first, clinic, 15) == "when the office opens at 7:30am"
+    north_nine = {"start": "2026-12-07T09:00:00-08:00", "location": "north"}
+    assert arrival(north_nine, clinic, 30) == "30 minutes early"
+    downtown_saturday = {"start": "2026-12-05T09:00:00-08:00", "location": "downtown"}
+    assert arrival(downtown_saturday, clinic, 15) == "when the office opens at 9am"
+
+
+def test_a_weekday_with_its_date_is_that_date_whatever_was_looked_at() -> None:
+    # "thursday dec 10 at 8:30am" while later days were shown searched Thu Dec 17
+    found = read_search_details(
+        "thursday dec 10 at 8:30am please", [], get_clinic(), "slot_choice", "dec 14"
+    )
+    assert found["date_preference"] == "thursday dec 10 at 8:30am please"

@@ -23,7 +23,12 @@ from actions.billing import (
     money,
 )
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
-from tests.support.actions import AFTER_PLAN_QUESTION, handoff_env, make_tracker  # noqa: F401
+from tests.support.actions import (  # noqa: F401
+    AFTER_PLAN_QUESTION,
+    handoff_env,
+    make_tracker,
+    responses,
+)
 from tests.support.receivers import HandoffReceiver
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -420,6 +425,17 @@ def test_not_accepted_plan_gets_a_kind_no_with_alternatives() -> None:
     assert message["response"] == "utter_insurance_not_accepted"
     assert message["plan"] == "Kaiser Permanente"
     assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
+
+
+def test_a_plan_not_taken_and_the_list_asked_gets_both() -> None:
+    # "I have kaiser but want to switch, what do you accept" got the Kaiser "no" alone
+    dispatcher = CollectingDispatcher()
+    text = "i have kaiser but want to switch to you guys, what do you accept"
+    tracker = make_tracker(text, intent="billing_insurance",
+                           entities=[{"entity": "insurance", "value": "kaiser"}])
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_insurance_not_accepted", "utter_insurance_list"]
+    assert "Medi-Cal" in dispatcher.messages[1]["plans"]
 
 
 @pytest.mark.parametrize(

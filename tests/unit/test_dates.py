@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.dates import (
+    only_time_of_day,
     parse_birth_date,
     parse_when,
     part_of_day,
     says_a_shift,
     shift_said_as_day,
+    with_new_time,
     within_part_of_day,
 )
 
@@ -139,6 +141,97 @@ def test_clock_limits() -> None:
     slot = NOW.replace(day=4, month=12, hour=14)
     assert within_part_of_day(slot, at_two)
     assert not within_part_of_day(slot.replace(hour=9), at_two)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "not_on", "not_before", "not_after"),
+    [
+        ("not mondays", date(2026, 11, 24), date(2026, 12, 8), {0}, None, None),
+        ("any day but friday", date(2026, 11, 24), date(2026, 12, 8), {4}, None, None),
+        ("can't do tues or wed", date(2026, 11, 24), date(2026, 12, 8), {1, 2}, None, None),
+        ("next week, no mondays", date(2026, 11, 30), date(2026, 12, 6), {0}, None, None),
+        ("busy thursday, how about friday", date(2026, 11, 27), date(2026, 11, 27), {3}, None,
+         None),
+        ("I'm not available mornings", date(2026, 11, 24), date(2026, 12, 8), set(), time(12),
+         None),
+        ("thursday but not too early", date(2026, 11, 26), date(2026, 11, 26), set(), time(10),
+         None),
+        ("no afternoons please", date(2026, 11, 24), date(2026, 12, 8), set(), None, time(12)),
+    ],
+)
+def test_days_and_times_ruled_out(
+    text: str,
+    start: date,
+    end: date,
+    not_on: set[int],
+    not_before: time | None,
+    not_after: time | None,
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, set(when.not_on)) == (start, end, not_on)
+    assert (when.not_before, when.not_after) == (not_before, not_after)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "part", "not_before"),
+    [
+        # offered Mon-Wed of next week, not Thursday
+        ("sometime next week, ideally thursday morning", date(2026, 12, 3), date(2026, 12, 3),
+         "morning", None),
+        # "late" was the evening: "no openings in the next few weeks"
+        ("friday the 27th, late as possible", date(2026, 11, 27), date(2026, 11, 27),
+         "afternoon", time(15)),
+        ("any day in december, late afternoon", date(2026, 12, 1), date(2026, 12, 31),
+         "afternoon", time(15)),
+        # a part of the day the clock rules out: the clock decides (was no openings at all)
+        ("she has preschool in the morning, anything after 2?", date(2026, 11, 24),
+         date(2026, 12, 8), None, time(14)),
+        ("the first week of january", date(2027, 1, 1), date(2027, 1, 7), None, None),
+        ("sometime before the end of the year", date(2026, 11, 24), date(2026, 12, 31), None,
+         None),
+        ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None,
+         None),
+        ("no, FRIDAY", date(2026, 11, 27), date(2026, 11, 27), None, None),  # a correction
+    ],
+)
+def test_weeks_late_and_parts_of_the_day_the_clock_rules_out(
+    text: str, start: date, end: date, part: str | None, not_before: time | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, when.part_of_day, when.not_before) == (
+        start, end, part, not_before
+    )
+    assert not when.not_on
+
+
+def test_a_ruled_out_weekday_is_no_slot_and_is_said() -> None:
+    when = parse_when("next week but not monday", NOW)
+    assert when is not None and when.describe() == "Mon Nov 30 to Sun Dec 6 (no Mondays)"
+    monday, tuesday = NOW.replace(day=30, hour=10), NOW.replace(day=1, month=12, hour=10)
+    assert not within_part_of_day(monday, when)
+    assert within_part_of_day(tuesday, when)
+    assert not within_part_of_day(monday, when.widen(3))  # kept when widened
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "combined"),
+    [
+        ("next week mornings", "not mondays", "next week mornings not mondays"),
+        ("next week mornings", "no mornings", "next week no mornings"),
+        ("thursday", "after 3", "thursday after 3"),
+    ],
+)
+def test_a_time_or_a_day_ruled_out_is_about_the_days_asked(
+    previous: str, text: str, combined: str
+) -> None:
+    assert only_time_of_day(text, NOW)
+    assert with_new_time(previous, text) == combined
+
+
+def test_a_day_named_is_not_only_a_time() -> None:
+    assert not only_time_of_day("tuesday, not mondays", NOW)
 
 
 def test_widen_keeps_part_of_day() -> None:

@@ -465,6 +465,26 @@ def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
     assert plain[0]["text"] == PARKING_NORTH
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["is the north office wheelchair accessible?", "is the other one upstairs too?",
+     "my dad uses a walker, can he get in at north"],
+)
+def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) -> None:
+    # "is it wheelchair accessible" repeated the whole route just shown
+    _, messages = run(make_tracker(text, intent="directions", entities=location_entity("north")))
+    assert messages[0]["text"] == (
+        "North Office (4500 Natomas Boulevard, Building B)\n"
+        "Ground floor of Building B, next to the pharmacy.\n"
+        "Accessibility: Step-free entrance, 6 accessible parking spaces by the door, accessible "
+        "restrooms, and hearing loop at the reception desk."
+    )
+    # ...and the route too when it is asked
+    _, route = run(make_tracker("where is it and is there an elevator", intent="directions",
+                                entities=location_entity("north")))
+    assert route[0]["text"] == DIRECTIONS_NORTH
+
+
 def test_which_office_answered_with_something_else_gets_every_office() -> None:
     # A name typed after "Which office?" got the same question again, and again.
     asked = {"event": "bot", "text": "Which office are you visiting? Parking is different at "

@@ -110,6 +110,25 @@ def test_safety_layer_wins_over_the_intent() -> None:
     assert reason_from_tracker(slot) == "verification_failed"
 
 
+def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffReceiver) -> None:
+    # "i swallowed all my pills because i want to die": 911 first (utter_emergency), then 988.
+    safety = {"category": "emergency", "rule_id": "suicide_attempt", "crisis_related": True}
+    tracker = make_tracker("i swallowed my pills", intent="emergency", extra={"safety": safety})
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    lifeline, _next_steps = (m["text"] for m in dispatcher.messages)
+    assert "988" in lifeline and "Suicide & Crisis Lifeline" in lifeline
+    # ...and a medical emergency does not
+    plain = {"category": "emergency", "rule_id": "cardiac", "crisis_related": False}
+    tracker = make_tracker("my chest hurts", intent="emergency", extra={"safety": plain})
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1 and "988" not in dispatcher.messages[0]["text"]
+    assert next_steps_message(get_clinic(), "emergency", TUESDAY_11PM, crisis_related=True).count(
+        "988"
+    ) == 1
+
+
 def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:
     tracker = make_tracker(
         "talk to a person",

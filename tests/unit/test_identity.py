@@ -563,3 +563,24 @@ def test_what_a_parent_is_told_about_their_child_names_the_child() -> None:
     assert identity.who_has(emily, clinic, "already") == "You already have"
     assert identity.who_has(liam, clinic) == "Liam has"
     assert identity.who_has(emily, clinic, "still") == "You still have"
+
+
+@pytest.mark.parametrize(
+    ("text", "verified"),
+    [
+        # the name was asked for again, and then again after the birth date
+        ("is my appointment still on? Mary Ann O'Brien", False),
+        (f"what's Mary Ann O'Brien's next appointment? DOB {MARY_DOB}", True),
+    ],
+)
+def test_a_name_in_a_sentence_of_its_own_or_a_possessive_is_not_asked_again(
+    fhir_env: FhirServer, text: str, verified: bool
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="check_appointment")
+    slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
+    assert slots["verify_name"] == "Mary Ann O'Brien"
+    if verified:
+        assert slots["verified"] is True
+    else:
+        assert slots["requested_slot"] == "verify_dob"

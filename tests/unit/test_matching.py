@@ -55,6 +55,12 @@ def test_find_location(text: str, expected: str | None) -> None:
         ("a pap smear", "womens_health"),
         ("my kid needs a sports physical", "well_child"),
         ("follow up on my blood pressure", "follow_up"),
+        # "same day" is a time here (it booked a sick visit), a kind of visit there
+        ("now the flu shot at 9:30 same day", "vaccination"),
+        ("I need a same day appointment", "sick"),
+        ("same day", "sick"),
+        ("no, it's a flu shot not a sick visit", "vaccination"),  # the one denied is not it
+        ("a physical instead of a sick visit", "physical"),
         ("hello", None),
     ],
 )
@@ -79,6 +85,12 @@ LABELS = [
 )
 def test_parse_choice(text: str, index: int | None) -> None:
     assert parse_choice(text, LABELS) == index
+
+
+def test_noon_is_the_12_00_shown() -> None:
+    labels = [*LABELS[:2], "Wed Dec 2, 12:00pm · Sam Lee, NP · North Office"]
+    assert parse_choice("noon works", labels) == 2
+    assert parse_choice("noon", LABELS) is None  # none shown at 12:00
 
 
 SAME_TIMES = [

@@ -36,6 +36,11 @@ def tag(text: str, part: str) -> dict[str, Any]:
         ("do you take my Molina", "my Molina", "Molina"),
         ("do you take my daughter's medi cal", "medi cal", "medi cal"),
         ("Cigna subscriber since 2019, are you in network", "Cigna", "Cigna"),
+        # greetings and fillers are no part of a name
+        ("hola, aceptan medical?", "medical", "medical"),
+        ("ok what about blue shield then", "blue shield", "blue shield"),
+        ("how about cigna instead", "cigna", "cigna"),
+        ("ok what about regular aetna", "aetna", "aetna"),
         ("would Premera be taken at your office", "Premera", "Premera"),
     ],
 )
@@ -62,6 +67,8 @@ def test_the_whole_name_around_a_tag(text: str, part: str, name: str) -> None:
         ("blu cross", "Blue Cross Blue Shield", True),  # a letter short
         ("untied healthcare", "UnitedHealthcare", True),  # two letters swapped
         ("medical", "Medi-Cal", True),  # an alias listed in clinic.yml, word for word
+        ("helth net", "Health Net", True),  # a slip in a word any plan may carry
+        ("united helthcare", "UnitedHealthcare", True),
     ],
 )
 def test_known_plans_by_any_of_their_names(name: str, plan: str, accepted: bool) -> None:
@@ -222,6 +229,9 @@ def test_a_run_of_text_that_no_plan_could_be_named_is_never_repeated(text: str) 
         ("Is Sentara in your network", "Sentara"),
         ("hi! would Paramount be accepted at the clinic?", "Paramount"),
         ("is Wellmark covered", "Wellmark"),
+        ("is Zenith insurance accepted?", "Zenith"),  # the cue after the kind of plan
+        ("r u in network w/ Sunrise Health", "Sunrise Health"),
+        ("is Rady Children's accepted", "Rady Children's"),  # a possessive inside a name
     ],
 )
 def test_the_wording_names_a_plan_the_model_did_not_tag(text: str, said: str) -> None:

@@ -461,6 +461,10 @@ def test_a_classifier_guess_on_a_known_look_alike_is_dropped(component: Any) -> 
     component.process([message])
     assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.45}
     assert "safety" not in message.as_dict(only_output_properties=True)
+    # "is the other one upstairs too?" (a question about the building) got 911
+    message = _guessed("and is the other one upstairs too?", "emergency", [("directions", 0.5)])
+    component.process([message])
+    assert message.get("intent") == {"name": "directions", "confidence": 0.5}
 
 
 def test_a_classifier_guess_on_other_wording_stands(component: Any) -> None:
@@ -471,6 +475,38 @@ def test_a_classifier_guess_on_other_wording_stands(component: Any) -> None:
     message = _guessed("my chest hurts, it's not urgent though", "book_appointment", [])
     component.process([message])
     assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fifth trial: the classifier alone took these for an emergency or crisis
+        "i got a bill from the emergency room and its wrong",
+        "does the clinic do stroke risk screenings",
+        "i need to reschedule i have a family emergency",
+        "this bill is going to give me a stroke",
+        "my mom has dementia and gets confused, can she bring a caregiver to the visit",
+        "is the shot going to hurt my kid",
+        "the portal keeps crashing and it's driving me insane",
+        "i need a mental health referral for my teenager",
+        "can you stop texting me so much, its killing my battery",
+    ],
+)
+def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is None
+    assert rules.classifier_look_alike(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i need a therapist referral, i want to kill myself",
+        "family emergency, my dad is having a heart attack",
+        "the shot is going to hurt, i dont want to live anymore",
+    ],
+)
+def test_danger_next_to_a_look_alike_still_fires(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is not None
 
 
 @pytest.mark.parametrize("text", [None, "", "   ", "🙂🙂🙂", "x" * 10_000])

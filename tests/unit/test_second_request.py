@@ -20,6 +20,9 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
     ("text", "own", "other"),
     [
         ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
+        # "do you validate" is the parking question (it was dropped)
+        ("whats the address of the downtown clinic and do you validate", "directions",
+         {"intent": "parking", "text": "do you validate"}),
         # The booking is for the son; the cancel is the writer's own ("own": who is verified
         # for the booking is not assumed for it).
         ("cancel my physical and book my son a checkup", "book_appointment",

@@ -306,6 +306,25 @@ def test_details_alone_get_what_can_i_help_with(text: str, first_name: str | Non
         assert responses(dispatcher) == ["utter_how_can_help"]
 
 
+@pytest.mark.parametrize("text", ["salam", "blorp?", "jjjjj"])
+def test_no_details_at_all_is_unclear_and_twice_goes_to_staff(
+    handoff_env: HandoffReceiver, text: str
+) -> None:
+    # A key mash was read as details (inform, 1.0): "What can I help you with?" every time,
+    # never a person.
+    dispatcher = CollectingDispatcher()
+    assert ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {}) == []
+    assert responses(dispatcher) == ["utter_ask_rephrase"]
+    asked_again = {"event": "bot", "text": "Sorry, I didn't quite get that.",
+                   "metadata": {"utter_action": "utter_ask_rephrase"}}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="inform", events=[asked_again])
+    events = ActionDetailsGiven().run(dispatcher, tracker, {})
+    assert ConversationPaused() in events
+    [record] = handoff_env.records
+    assert record["reason"] == "low_confidence"
+
+
 @pytest.mark.parametrize(
     ("text", "confidence", "escalated"),
     [
