@@ -786,16 +786,20 @@ def parse_birth_date(text: str, today: date) -> date | None:
     return candidate
 
 
+def in_part_of_day(moment: datetime, part: str) -> bool:
+    """Does ``moment`` (clinic time) fall in the ``part`` of the day ("morning")?"""
+    low, high = PART_HOURS[part]
+    return low <= moment.hour < high
+
+
 def within_part_of_day(moment: datetime, when: When) -> bool:
     """Does a slot starting at ``moment`` (clinic time) fit the part of day, the clock limits
     and the weekdays asked for?"""
     clock = moment.time()
     if moment.weekday() in when.not_on:
         return False
-    if when.part_of_day:
-        low, high = PART_HOURS[when.part_of_day]
-        if not (low <= clock.hour < high):
-            return False
+    if when.part_of_day and not in_part_of_day(moment, when.part_of_day):
+        return False
     if when.not_before and clock < when.not_before:
         return False
     return not (when.not_after and clock >= when.not_after)

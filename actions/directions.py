@@ -282,10 +282,11 @@ ACCESSIBLE_WORDS = re.compile(
     r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
 )
 
-# "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route.
-ACCESS_QUESTION = re.compile(
-    r"\b(accessible|accessibility|wheelchair\w*|walker|cane|scooter|stroller|ramp|elevators?|"
-    r"lift|stairs|steps|upstairs|downstairs|floor|step free|disabled|disability|handicap\w*)\b"
+# "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route
+# (these words, or ACCESSIBLE_WORDS).
+GETTING_IN_WORDS = re.compile(
+    r"\b(walker|cane|scooter|stroller|ramp|elevators?|lift|stairs|steps|upstairs|downstairs|"
+    r"floor|step free)\b"
 )
 
 
@@ -499,7 +500,8 @@ class ActionLocationInfo(Action):
         if topic == "directions":
             plain = normalise(text)
             # ...unless the route is asked too ("address and is there an elevator")
-            if ACCESS_QUESTION.search(plain) and not ROUTE_QUESTION.search(plain):
+            getting_in = ACCESSIBLE_WORDS.search(plain) or GETTING_IN_WORDS.search(plain)
+            if getting_in and not ROUTE_QUESTION.search(plain):
                 return "\n\n".join(access_text(loc) for loc in locations)
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":

@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.forms import clearly_a_complaint, last_event
 from actions.handoff import escalate
@@ -282,7 +283,7 @@ class ActionDetailsGiven(Action):
         clinic = get_clinic()
         given = given_identity(text, clinic.now().date())
         name = given[0] if given else (introduced_name(text) or written_name(text))
-        if name is None and says_nothing(text, tracker):
+        if name is None and says_nothing(text, tracker, clinic):
             # "salam", "blorp", a key mash: read as details by the model, but none are there.
             # Unclear twice in a row goes to staff, as the two-stage fallback does.
             if _unclear_before(tracker):
@@ -297,10 +298,9 @@ class ActionDetailsGiven(Action):
         return []
 
 
-def says_nothing(text: str, tracker: Tracker) -> bool:
+def says_nothing(text: str, tracker: Tracker, clinic: ClinicConfig) -> bool:
     """Whether a message the model read as details holds none we know: no tagged entity,
     number, day, office, clinician, visit type, relative or (lower-case) full name."""
-    clinic = get_clinic()
     return not (
         (tracker.latest_message or {}).get("entities")
         or re.search(r"\d", text)

@@ -151,8 +151,7 @@ NOT_THIS_VISIT = re.compile(
 def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
     candidates = [(alias, v) for v in clinic.visit_types for alias in [v.name, v.id, *v.aliases]]
     plain = normalise(text)
-    if plain != "same day":
-        text = SAME_DAY_AS_A_TIME.sub(" ", plain)
+    text = plain if plain == "same day" else SAME_DAY_AS_A_TIME.sub(" ", plain)
     # "it's a flu shot, not a sick visit": the visit named, not the one denied
     text = NOT_THIS_VISIT.sub(" ", text).strip() or text
     found = _best(text, candidates, fuzzy=0.85)

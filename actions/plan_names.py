@@ -97,8 +97,11 @@ def plain_words(name: str) -> bool:
     return all(w in GENERIC_WORDS for w in normalise(name).split())
 
 
+POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
 def _is_boundary(token: str) -> bool:
-    if re.search(r"['’]s$", token, re.IGNORECASE):  # "my daughter's Medi-Cal": a person's
+    if POSSESSIVE.search(token):  # "my daughter's Medi-Cal": a person's
         return True
     words = normalise(token).split()
     return not words or all(w in BOUNDARY_WORDS or _misspelt_insurance(w) for w in words)
@@ -109,7 +112,7 @@ def _ends_name(text: str, tokens: list[tuple[int, int, str]], i: int) -> bool:
     one ("Cook Children's Health Plan"); after "my" or a relative it is a person's."""
     token = tokens[i][2]
     if (
-        re.search(r"['’]s$", token, re.IGNORECASE)
+        POSSESSIVE.search(token)
         and i > 0
         and not text[tokens[i - 1][1] : tokens[i][0]].strip()
         and not _is_boundary(tokens[i - 1][2])

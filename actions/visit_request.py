@@ -13,7 +13,7 @@ from typing import Any
 
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
-    PART_HOURS,
+    in_part_of_day,
     only_time_of_day,
     parse_when,
     part_of_day,
@@ -94,10 +94,8 @@ def picked_offer(
 
 def _at_the_part_of_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
     part = part_of_day(text)
-    if part is None:
-        return True
-    low, high = PART_HOURS[part]
-    return low <= datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).hour < high
+    start = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz)
+    return part is None or in_part_of_day(start, part)
 
 
 # What a message that picks a shown time may also name, as the offer's own.
