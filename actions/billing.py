@@ -144,6 +144,26 @@ class ValidateBalanceForm(IdentitySteps, PatientForm):
         return {}
 
 
+# "can I get an itemized bill", "a receipt for what I paid": the balance, and where to get one.
+PAPER_ASKED = re.compile(
+    r"\b(itemi[sz]ed|receipts?|break ?down|copy of (my|the|our|his|her) (bill|statement)s?"
+    r"|(paper|printed|mailed) (bill|statement)s?|statement for (my )?(taxes|hsa|fsa))\b",
+    re.IGNORECASE,
+)
+
+
+def say_where_to_get_paper(
+    dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str]
+) -> None:
+    """Asked in any message since the last balance shown (identity questions came between)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_show_balance":
+            return
+        if event.get("event") == "user" and PAPER_ASKED.search(event.get("text") or ""):
+            dispatcher.utter_message(response="utter_itemized_statement", **facts)
+            return
+
+
 class ActionShowBalance(Action):
     """Submit of ``balance_form``: what the verified patient owes, plainly and kindly."""
 
@@ -176,6 +196,7 @@ class ActionShowBalance(Action):
         invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
         if not invoices:
             dispatcher.utter_message(response="utter_balance_nothing_due", **facts)
+            say_where_to_get_paper(dispatcher, tracker, facts)
             return reset + offer_second_request(dispatcher, tracker)
         today = (self.clock or clinic.now)().astimezone(clinic.tz).date()
         due_days = clinic.billing.due_days
@@ -202,6 +223,7 @@ class ActionShowBalance(Action):
                 buttons=[{"title": "Ways to pay", "payload": "/billing_pay"}],
                 **details,
             )
+        say_where_to_get_paper(dispatcher, tracker, facts)
         logger.info("balance shown (%s open)", len(invoices))
         return reset + offer_second_request(dispatcher, tracker)
 

@@ -24,16 +24,16 @@ from actions.booking_guards import (
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
+    instead_of_children_only,
     refusal_events,
     refuse,
     refuse_children_only,
+    short_practitioner_name,
     visits_phrase,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import (
-    day_label,
-)
+from actions.dates import day_label, parse_birth_date
 from actions.formatting import (
     a_or_an,
     address_line,
@@ -46,6 +46,7 @@ from actions.forms import (
     NEVER_MIND,
     PatientForm,
     is_button_payload,
+    last_event,
     latest_intent,
     latest_text,
     safety_flagged,
@@ -66,6 +67,7 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import OTHER_PERSON, given_identity, parse_full_name
+from actions.phone import find_phone
 from actions.plan_names import plan_in_message
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
@@ -299,6 +301,69 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             updates.update(self._guard(dispatcher, merged))
         return updates
 
+    def _identity_detail(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        text: str,
+        is_new: bool,
+    ) -> dict[str, Any]:
+        """The date of birth after the name, or a new patient's phone after both, sent at
+        another question: kept (checked at once, as with the first message), and said so."""
+        if slots.get("verify_name") and not slots.get("verify_dob"):
+            birth = parse_birth_date(text, self.clinic.now().date())
+            if birth is None:
+                return {}
+            updates = {"verify_dob": birth.isoformat()}
+            checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
+            if checked.get("verified"):
+                return {**updates, **checked}
+            if checked:  # the check could not run, or gave up: the form says so
+                return checked
+        elif is_new and slots.get("verify_dob") and not slots.get("new_phone"):
+            phone = find_phone(text)
+            if phone is None:
+                return {}
+            updates = {"new_phone": phone}
+        else:
+            return {}
+        dispatcher.utter_message(response="utter_identity_noted")
+        return updates
+
+    def _as_returning_patient(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        updates: dict[str, Any] = {"patient_status": "returning", "new_phone": None}
+        first_visit = self.clinic.new_patient_visit()
+        if first_visit is not None and slots.get("visit_type") == first_visit.id:
+            updates.update(
+                {"visit_type": None, "slot_choice": None, "offered_slots": None,
+                 "booking_confirmed": None}
+            )
+        dispatcher.utter_message(response="utter_returning_patient_noted")
+        return updates
+
+    def _known_after_all(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any], checked: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Said "I'm new", and the details match a patient on file: no new-patient visit; the
+        kind of visit is asked (the times found were for the other kind)."""
+        first_visit = self.clinic.new_patient_visit()
+        if (
+            not checked.get("verified")
+            or first_visit is None
+            or slots.get("visit_type") != first_visit.id
+        ):
+            return {}
+        dispatcher.utter_message(response="utter_known_patient_after_all", visit=first_visit.name)
+        return {
+            "visit_type": None,
+            "slot_choice": None,
+            "offered_slots": None,
+            "booking_confirmed": None,
+        }
+
     def _as_new_patient(
         self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
     ) -> dict[str, Any]:
@@ -375,7 +440,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # a new patient instead of a third failed check and a handoff.
             return self._as_new_patient(dispatcher, slots)
         if requested in ("verify_name", "verify_dob", "new_phone"):
-            return self.extract_identity(dispatcher, tracker, slots, requested, new_patient=is_new)
+            checked = self.extract_identity(
+                dispatcher, tracker, slots, requested, new_patient=is_new
+            )
+            return {**checked, **self._known_after_all(dispatcher, slots, checked)}
 
         if requested is None and intent == "book_appointment" and not is_button_payload(text):
             # "I'd like a check-up, I have Kaiser": answer the insurance half before booking.
@@ -385,7 +453,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if named is not None and (named.plan or named.family or INSURANCE_TALK.search(text)):
                 answer_plan(dispatcher, named, clinic)
 
-        if requested == "patient_status" or (not slots.get("patient_status") and text):
+        if is_new and not slots.get("verified") and requested != "patient_status" and (
+            NOT_NEW.search(text.lower()) or RETURNING_WORDS.search(text.lower())
+        ):
+            # "I'm an existing patient, not new", after "new" was read: corrected, and the
+            # new-patient visit (and the times found for it) with it.
+            updates.update(self._as_returning_patient(dispatcher, slots))
+        elif requested == "patient_status" or (not slots.get("patient_status") and text):
             status = _patient_status(text, intent, requested == "patient_status")
             if status:
                 updates["patient_status"] = status
@@ -418,6 +492,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
             # "please tap" and then a billing question that showed her balance).
             updates["verify_name"] = f"{name[0]} {name[1]}"
+            dispatcher.utter_message(response="utter_identity_noted")
+        elif (
+            requested in IDENTITY_ANYTIME
+            and not slots.get("verified")
+            and not is_button_payload(text)
+        ):
+            # "Who would you like to see?" - "04/12/1988" after the name: kept, not "please tap".
+            kept = self._identity_detail(dispatcher, tracker, {**slots, **updates}, text, is_new)
+            updates.update({**kept, **self._known_after_all(dispatcher, slots, kept)})
 
         found = read_search_details(
             "" if is_button_payload(text) else text,
@@ -452,7 +535,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if age_limit(clinic, named) is not None and refuse_children_only(
             dispatcher, clinic, named, patient_age({**slots, **updates}, clinic)
         ):
-            updates["practitioner"] = "any"
+            updates.update(instead_of_children_only({**slots, **updates}, clinic))
 
         if requested == "visit_type" and "visit_type" not in updates:
             updates.update(self._help_choose_visit(dispatcher, text))
@@ -522,10 +605,21 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     if slots.get(k)
                 }
             )
+            before = {**slots, **updates}
             elsewhere = self._drop_inconsistent(updates, slots, clinic)
             if elsewhere is not None:
                 # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
                 say_where_they_work(dispatcher, elsewhere, clinic)
+            elif before.get("visit_type") and before.get("practitioner") not in (None, "any") and (
+                updates.get("practitioner", "") is None or updates.get("visit_type", "") is None
+            ):
+                # "a pap smear with Sam Lee": one of the two is dropped; say why, rather than
+                # showing another clinician's times, or asking again what was just said.
+                dispatcher.utter_message(
+                    response="utter_practitioner_not_for_visit",
+                    practitioner=short_practitioner_name(before["practitioner"], clinic),
+                    a_visit=a_or_an(visit_name(before["visit_type"], clinic)),
+                )
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
 
@@ -598,7 +692,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
 
 
 NEW_PATIENT_WORDS = re.compile(
-    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|haven'?t been|"
+    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|"
+    # "haven't been in since last spring" is a returning patient
+    r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
     r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
     r"(new|brand new)|(has|have)n'?t been seen)\b"
 )
@@ -608,9 +704,15 @@ RETURNING_WORDS = re.compile(
 )
 
 
+# "I'm an existing patient, not new": read before the new-patient words.
+NOT_NEW = re.compile(r"\b(not (a )?new( patient| here)?|not my first (time|visit))\b")
+
+
 def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
     lowered = text.lower().replace("’", "'")
+    if NOT_NEW.search(lowered):
+        return "returning"
     if NEW_PATIENT_WORDS.search(lowered):
         return "new"
     if RETURNING_WORDS.search(lowered):
@@ -661,6 +763,24 @@ def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | N
     name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
     limit = age_limit(clinic, practitioner_id)
     return f"{name} (patients under {limit})" if limit is not None and age is None else name
+
+
+class ActionAskPatientStatus(Action):
+    """ "Have you been seen here before?"; asked again right after (the patient answered with a
+    time or a name), it says the answer was kept and why the question matters."""
+
+    def name(self) -> str:
+        return "action_ask_patient_status"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        said = (last_event(list(tracker.events), "bot").get("metadata") or {}).get("utter_action")
+        asked = said in ("utter_ask_patient_status", "utter_ask_patient_status_again")
+        dispatcher.utter_message(
+            response="utter_ask_patient_status_again" if asked else "utter_ask_patient_status"
+        )
+        return []
 
 
 class AskChoice(Action):
@@ -736,8 +856,9 @@ class ActionAskSlotChoice(Action):
             age = patient_age(slots, clinic)
             busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
             if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
-                slots["practitioner"] = "any"
-                events.append(SlotSet("practitioner", "any"))
+                instead = instead_of_children_only(slots, clinic)
+                slots.update(instead)
+                events += [SlotSet(slot, value) for slot, value in instead.items()]
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
             result = find_offers(scheduling_client(), request, clinic, now)
         except FhirError:  # incl. BackendUnavailable

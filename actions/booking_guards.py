@@ -49,6 +49,17 @@ def refuse_children_only(
     return True
 
 
+def instead_of_children_only(slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
+    """After a children-only clinician is refused: anyone, and either office if the office was
+    the one that clinician works at (it came with them; "nothing free Thursday" at the only
+    office they work at, when the other office had times, was a dead end)."""
+    refused = clinic.practitioner(str(slots.get("practitioner") or ""))
+    instead: dict[str, Any] = {"practitioner": "any"}
+    if refused is not None and refused.locations == [slots.get("location")]:
+        instead["location"] = "any"
+    return instead
+
+
 # Another visit of the same kind this many days either side of a new one is pointed out in the
 # confirmation question: it is often a mistake, but the patient may still want it.
 SAME_VISIT_DAYS = 3

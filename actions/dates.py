@@ -105,11 +105,15 @@ _WEEKDAY = (
     r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
     r"|sat(?:urday)?|sun(?:day)?)"
 )
+WEEKDAY_WORD = _WEEKDAY  # one weekday name or its abbreviation, as a regex group
 
 # "not mondays", "any day but friday", "can't do tues or wed": weekdays ruled out.
+# A negated trigger says the opposite: "not busy monday", "don't work on fridays",
+# "off work on mondays" leave the day open.
+_NOT_NEGATED = r"(?<!not )(?<!n't )(?<!dont )(?<!never )(?<!off )"
 _RULED_OUT_DAY = rf"(?:on\s+)?(?:a\s+)?{_WEEKDAY}s?"
 RULED_OUT_DAYS = re.compile(
-    r"\b(?:not|except(?: for)?|besides|other than|apart from|excluding|any ?day but"
+    rf"\b{_NOT_NEGATED}(?:not|except(?: for)?|besides|other than|apart from|excluding|any ?day but"
     r"|anything but|never on|can'?t do|cannot do|can'?t make|cannot make|can'?t come|can'?t go"
     r"|can'?t on|busy on|busy|work(?:ing)? on|i work"
     # "no fridays" (but "no, friday" corrects a day: only the plural rules one out)
@@ -118,10 +122,14 @@ RULED_OUT_DAYS = re.compile(
 )
 # "not in the morning", "no afternoons": the other part of the day.
 RULED_OUT_PART = re.compile(
-    r"\b(?:not|no|never|nothing|can'?t do|cannot do|busy|unavailable)\s+"
-    r"(?:(?:available|free|good|possible|in|the|on|an?|during|too)\s+){0,3}"
+    rf"\b{_NOT_NEGATED}(?:not|no|never|nothing|can'?t do|cannot do|busy|unavailable)\s+"
+    r"(?:(?:available|free|good|possible|in|the|on|an?|during|too|very|so|super|really|that)\s+){0,3}"
     r"(mornings?|early|am|afternoons?|pm|evenings?|late)\b"
+    # "not very early in the morning": the morning is the early part, not a wish for mornings
+    r"(?:\s+in\s+(?:the\s+)?mornings?\b)?"
 )
+# "not too early", "not very early": not first thing (not "no mornings")
+_SOFTENED = re.compile(r"\b(too|very|so|super|really|that)\b")
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ def _ruled_out(cleaned: str) -> RuledOut | None:
     rest = RULED_OUT_PART.sub(" ", RULED_OUT_DAYS.sub(" ", cleaned))
     if part is None:
         return RuledOut(rest, frozenset(days))
-    word, too = part.group(1), " too " in part.group(0)
+    word, too = part.group(1), bool(_SOFTENED.search(part.group(0)))
     if word.startswith(("morning", "early", "am")):
         # "not too early": not first thing; "no mornings": not before noon
         return RuledOut(rest, frozenset(days), not_before=time(10 if too else 12))
@@ -192,8 +200,14 @@ class When:
             day = f"{day_label(self.start)} to {day_label(self.end)}"
         notes = [self.part_of_day] if self.part_of_day else []
         if self.not_on and self.start != self.end:
-            names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in sorted(self.not_on)]
-            notes.append("no " + " or ".join(names))
+            allowed = sorted(set(range(7)) - self.not_on)
+            if len(allowed) < len(self.not_on):
+                # "thursday or friday": "Thursdays or Fridays only", not five days ruled out
+                names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in allowed]
+                notes.append(" or ".join(names) + " only")
+            else:
+                names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in sorted(self.not_on)]
+                notes.append("no " + " or ".join(names))
         return f"{day} ({', '.join(notes)})" if notes else day
 
     def widen(self, days: int) -> When:
@@ -284,12 +298,21 @@ BARE_CLOCK = re.compile(r"(?<![\w/:.$-])(\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?
 def _clock_limits(text: str) -> tuple[time | None, time | None]:
     """ "after 3" → not before 15:00; "before 11am" → not after 11:00 (clinic hours are daytime)."""
     not_before = not_after = None
-    pattern = r"\b(after|before|by|at|around)\s+(noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
-    for word, value in re.findall(pattern, text):
+    pattern = (
+        r"\b(not\s+|no\s+)?(after|before|by|at|around)\s+"
+        r"(noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
+    )
+    for negated, word, value in re.findall(pattern, text):
         clock = _to_clock(value)
         if clock is None:
             continue
-        if word == "after":
+        if negated and word in ("after", "before"):
+            # "not before 9": from 9 on; "not after 4": until 4
+            if word == "before":
+                not_before = clock
+            else:
+                not_after = clock
+        elif word == "after":
             not_before = clock
         elif word in ("before", "by"):
             not_after = clock
@@ -507,7 +530,10 @@ def parse_when(text: str, now: datetime) -> When | None:
         start, end = month_window
         month_part = part_of_day(re.sub(r"\b(early|late)\b", " ", cleaned))
         return When(max(start, today), end, month_part, not_before, not_after)
-    if any(re.search(rf"\b{re.escape(w)}\b", cleaned) for w in SOON_WORDS):
+    if any(re.search(rf"\b{re.escape(w)}\b", cleaned) for w in SOON_WORDS) and not re.search(
+        r"\b(this|next|coming) week\b|\bweek after next\b", cleaned
+    ):
+        # ("any day of next week" is next week)
         return window(today, today + timedelta(days=SOON_DAYS))
     match = re.search(rf"\b(?:a|one) week from (today|tomorrow|now|{_WEEKDAY})\b", cleaned)
     if match:
@@ -527,6 +553,10 @@ def parse_when(text: str, now: datetime) -> When | None:
     if re.search(r"\b(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b", cleaned):
         return window(today + timedelta(days=1), exact=True)
 
+    days = weekdays_named(cleaned)
+    if re.search(r"\bweek after next\b", cleaned):
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
+        return _only_on(window(monday, monday + timedelta(days=6)), days)
     match = re.search(r"\b(this|next|coming)?\s*week(end)?\b", cleaned)
     if match and not re.search(r"\b(in|a|one|two|\d+)\s+weeks?\b", cleaned):
         which, weekend = match.group(1), match.group(2)
@@ -536,12 +566,11 @@ def parse_when(text: str, now: datetime) -> When | None:
         if weekend:
             saturday = monday + timedelta(days=5)
             return window(saturday, saturday + timedelta(days=1))
-        days = weekdays_named(cleaned)
         if which in ("next", "this", "coming") and len(days) == 1:
             # "next week, ideally thursday morning": that week's Thursday
-            return window(monday + timedelta(days=days.pop()), exact=True)
+            return window(monday + timedelta(days=min(days)), exact=True)
         if which in ("next", "this", "coming"):
-            return window(monday, monday + timedelta(days=6))
+            return _only_on(window(monday, monday + timedelta(days=6)), days)
 
     match = re.search(
         r"\b(?:in|within)\s+(\d+|a|an|one|two|three|four|five|six|a couple|couple|a few|few)"
@@ -557,6 +586,10 @@ def parse_when(text: str, now: datetime) -> When | None:
         # "in two weeks": that week, from the same weekday on.
         return window(target, target + timedelta(days=4))
 
+    if len(days) > 1 and not re.search(r"\d(st|nd|rd|th)\b|\d{1,2}/\d{1,2}", cleaned):
+        # "thursday or friday", "monday or wednesday morning": those days, soon (it was the
+        # first one named alone)
+        return _only_on(window(today, today + timedelta(days=SOON_DAYS)), days)
     match = re.search(rf"\b(this|next|coming|on)?\s*{_WEEKDAY}\b", cleaned)
     ordinal = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", cleaned)
     if match and ordinal and not re.search(r"\d{1,2}/\d{1,2}", cleaned):
@@ -595,6 +628,13 @@ def parse_when(text: str, now: datetime) -> When | None:
         # "mornings are best": any day soon, that part of the day.
         return window(today, today + timedelta(days=SOON_DAYS))
     return None
+
+
+def _only_on(when: When, days: set[int]) -> When:
+    """``when`` on the weekdays named only (all of them when none or one is named)."""
+    if len(days) < 2:
+        return when
+    return replace(when, not_on=when.not_on | frozenset(set(range(7)) - days))
 
 
 def _weekday_and_ordinal(today: date, weekday: int, number: int) -> date | None:

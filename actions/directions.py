@@ -14,6 +14,10 @@ One action answers the four questions (``directions``, ``clinic_hours``, ``parki
 7. otherwise the patient is asked, with one button per office. In the middle of a form the
    action does not ask (the form asks its own question next): it answers for every office.
 
+A question that names a clinician ("what days does Dr. Patel work?", "is Dr. Gonzalez at North
+on Fridays?") is answered with that clinician's days and offices (``actions/clinician_days.py``);
+a route to their office ("how do I get to Dr. Patel's office") with the offices where they work.
+
 Hours and "open now" are computed in the clinic's time zone, holidays included. The clock can be
 injected (``ActionLocationInfo(clock=...)``) so tests run at fixed times.
 """
@@ -39,6 +43,12 @@ from actions.clinic_config import (
     Location,
     describe_when,
     format_clock,
+)
+from actions.clinician_days import (
+    asked_clinician,
+    book_with_button,
+    clinician_days_text,
+    wants_route,
 )
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
@@ -431,6 +441,25 @@ class ActionLocationInfo(Action):
 
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
+        clinician = (
+            asked_clinician(latest_text(tracker), clinic)
+            if topic in ("clinic_hours", "directions")
+            else None
+        )
+        if clinician is not None and topic == "directions" and wants_route(latest_text(tracker)):
+            # "how do I get to Dr. Patel's office": the offices where they work.
+            if not locations:
+                locations = [loc for loc in clinic.locations if loc.id in clinician.schedule]
+                explicit = True
+        elif clinician is not None:
+            # "what days does Dr. Patel work?": the clinician's days and offices.
+            dispatcher.utter_message(
+                text=clinician_days_text(
+                    clinician, clinic, latest_text(tracker), locations, now.date()
+                ),
+                buttons=[] if tracker.active_loop_name else [book_with_button(clinician)],
+            )
+            return events
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
         if (
             intent == "inform"

@@ -146,9 +146,16 @@ def next_steps_message(
             f"{info.emergency_number} if you're in danger{lifeline}. I've flagged this so staff "
             "contact you as soon as they're back."
         )
+    # The phone number that answers the question, and when it does (not a line that is closed
+    # too, without saying so).
+    call = (
+        f"billing is at {clinic.billing.phone} ({clinic.billing.hours})"
+        if REASONS[reason].team == "billing"
+        else f"we're at {info.main_phone} from {when}"
+    )
     return (
-        f"Our staff are away right now. Someone will reply here {when}. If it can't wait, call "
-        f"us at {info.main_phone}, or {info.emergency_number} in an emergency."
+        f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "
+        f"{call}. In an emergency, call {info.emergency_number}."
     )
 
 

@@ -231,7 +231,11 @@ class IdentitySteps:
             # "Emily" alone too (read as a billing question once, which started another task)
             return parse_full_name(text) is not None or one_name_word(text) is not None
         if requested == "verify_dob":
-            return parse_birth_date(text, get_clinic().now().date()) is not None
+            # the name again (or a corrected one) at the date-of-birth question is for us too
+            return (
+                parse_birth_date(text, get_clinic().now().date()) is not None
+                or parse_full_name(text) is not None
+            )
         if requested == "new_phone":
             return find_phone(text) is not None
         return False
@@ -389,6 +393,13 @@ class IdentitySteps:
                 kept.update({"partial_name": half, "last_name_asked": True})
             return {**kept, "verify_name": None, "identity_reask": True}
         if requested == "verify_dob" and dob is None:
+            again = parse_full_name(text)
+            if again and normalize_name(" ".join(again)) != normalize_name(
+                str(slots.get("verify_name") or "")
+            ):
+                # "Carlos Rivera" - "... date of birth?" - "sorry, Carla Rivera": the name is
+                # corrected, and the date of birth asked for it.
+                return {"verify_name": f"{again[0]} {again[1]}", "verify_dob": None}
             return {"verify_dob": None, "identity_reask": True}
         if slots.get("identity_reask"):
             updates["identity_reask"] = False

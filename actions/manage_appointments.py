@@ -156,6 +156,16 @@ MOVE_VERB = re.compile(
 NEW_TIME = re.compile(r"\b(?:to|for|until|till|into|instead)\b", re.IGNORECASE)
 
 
+def new_time_part(text: str) -> str:
+    """ "move my physical from the 8th to the 9th": what comes after "to" is the new time (the
+    8th is the appointment, see ``described``); the whole text when there is no such split."""
+    verb = MOVE_VERB.search(text)
+    if verb is None:
+        return text
+    parts = NEW_TIME.split(text[verb.end() :], maxsplit=1)
+    return parts[1] if len(parts) == 2 and parts[1].strip() else text
+
+
 def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
     items = scheduling_client().upcoming_appointments(patient_id)
     return [appointment_item(a, clinic) for a in items]
@@ -381,7 +391,7 @@ class ValidateRescheduleForm(ManageForm):
             return {"booking_confirmed": False}  # the reschedule action says nothing moved
         entities = (tracker.latest_message or {}).get("entities") or []
         updates = read_search_details(
-            "" if is_button_payload(text) else text,
+            "" if is_button_payload(text) else new_time_part(text),
             entities,
             clinic,
             requested,

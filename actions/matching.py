@@ -200,8 +200,15 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         if 0 <= index < len(labels):
             return index
         # "5" with three times shown: the 5:00 one, if there is one (read as a time below)
+    # "friday first thing", "first week of january", "last thing in the day": times, not picks
+    ordinal_text = re.sub(
+        r"\b(first|1st|last|second|2nd|third|3rd|fourth|4th|fifth|5th) "
+        r"(thing|week|weekend|day|days|of|half|part)\b",
+        " ",
+        haystack,
+    )
     for word, value in ORDINALS.items():
-        if re.search(rf"\b{word}\b", haystack) and (
+        if re.search(rf"\b{word}\b", ordinal_text) and (
             len(haystack.split()) <= 6 or re.search(rf"\b(the )?{word} (one|option|slot)", haystack)
         ):
             index = len(labels) - 1 if value == -1 else value - 1

@@ -259,6 +259,15 @@ def answers_a_visit_question(
     ):
         # "no, the downtown office is fine" while booking: the office, not the way there
         return True
+    if (
+        requested in ("date_preference", "slot_choice")
+        and intent in APPOINTMENT_TASKS
+        and not TASK_WORDS.search(text)
+        and parse_when(text, clinic.now()) is not None
+    ):
+        # "the 17th" at "what day works?" was read as a cancellation (and a "yes" to the
+        # confirmation that followed cancelled the appointment being moved).
+        return True
     return (
         requested in ("date_preference", "slot_choice")
         and intent in NOT_QUESTIONS
@@ -269,6 +278,16 @@ def answers_a_visit_question(
         )
     )
 
+
+# The appointment tasks a bare day was mistaken for, and the words that do ask for one.
+APPOINTMENT_TASKS = {
+    "cancel_appointment", "check_appointment", "book_appointment", "reschedule_appointment"
+}
+TASK_WORDS = re.compile(
+    r"\b(cancel\w*|cxl|call off|delete|remove|check|when is|what time|do i have|book\w*|"
+    r"schedule|resched\w*|move|change|push)\b",
+    re.IGNORECASE,
+)
 
 # "later than that?", "anything earlier?" about the times shown
 OTHER_TIMES = re.compile(r"\b(later|earlier|sooner|other times?|anything else)\b", re.I)

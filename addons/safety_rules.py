@@ -39,6 +39,14 @@ _PHRASE_TOKEN = re.compile(r"\(|\)|\||\.\.\.|[^\s()|]+")
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u02b9\u0060\u00b4\u2032]")
 _NON_WORD = re.compile(r"[\W_]+")
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
+# Punctuation that ends a clause ("my chest hurts, i had a heart attack last year"): a full stop,
+# comma and the like followed by a space or the end, a line break, or a dash between spaces.
+# Marked with a placeholder word that never reaches the matched text.
+_CLAUSE_END = re.compile(r"[.!?;:,]+(?=\s|$)|[\n\r]+|\s[-\u2013\u2014]+\s")
+_CLAUSE_MARK = "zzclausezz"
+# A clause end that also ends a sentence (a full stop, "?" or "!", a line break).
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|[\n\r]+")
+_SENTENCE_MARK = "zzsentencezz"
 
 _PLACEHOLDERS = {"<number>": r"\d+ ", "<year>": r"(?:19|20)\d\d "}
 
@@ -70,18 +78,43 @@ class SafetyHit:
 
 @dataclass(frozen=True)
 class Normalised:
-    """Canonical form of a message: ' w1 w2 ... ' plus the character offset of each word."""
+    """Canonical form of a message: ' w1 w2 ... ' plus the character offset of each word and
+    the clause each word is in (clauses end at a full stop, comma, line break, ...)."""
 
     text: str
     starts: tuple[int, ...]
+    clauses: tuple[int, ...] = ()
+    sentences: tuple[int, ...] = ()
 
     @classmethod
-    def from_tokens(cls, tokens: list[str]) -> Normalised:
+    def from_tokens(
+        cls,
+        tokens: list[str],
+        clauses: list[int] | None = None,
+        sentences: list[int] | None = None,
+    ) -> Normalised:
         starts, pos = [], 1
         for token in tokens:
             starts.append(pos)
             pos += len(token) + 1
-        return cls(" " + " ".join(tokens) + " ", tuple(starts))
+        clause_ids = tuple(clauses) if clauses is not None else (0,) * len(tokens)
+        sentence_ids = tuple(sentences) if sentences is not None else (0,) * len(tokens)
+        return cls(" " + " ".join(tokens) + " ", tuple(starts), clause_ids, sentence_ids)
+
+    def same_clause(self, a: Span, b: Span) -> bool:
+        """Whether two spans share a clause (always true when clauses were not marked)."""
+        if not self.clauses:
+            return True
+        return self.clauses[a[0]] <= self.clauses[b[1]] and self.clauses[b[0]] <= self.clauses[a[1]]
+
+    def same_sentence(self, a: Span, b: Span) -> bool:
+        """Whether two spans share a sentence (always true when sentences were not marked)."""
+        if not self.sentences:
+            return True
+        return (
+            self.sentences[a[0]] <= self.sentences[b[1]]
+            and self.sentences[b[0]] <= self.sentences[a[1]]
+        )
 
     def span_of(self, start: int, end: int) -> Span:
         """Token span covered by the characters [start, end) of `text`."""
@@ -140,11 +173,15 @@ class Normaliser:
         """Words used literally in rules are never 'corrected' into something else."""
         self._protected.update(words)
 
-    def clean(self, text: str) -> str:
-        """Folded text with rewrites applied, apostrophes dropped, punctuation/emoji as spaces."""
+    def clean(self, text: str, mark_clauses: bool = False) -> str:
+        """Folded text with rewrites applied, apostrophes dropped, punctuation/emoji as spaces
+        (with `mark_clauses`, the end of each clause as the placeholder word _CLAUSE_MARK)."""
         text = fold(text)
         for pattern, replacement in self._rewrites:
             text = pattern.sub(replacement, text)
+        if mark_clauses:
+            text = _SENTENCE_END.sub(f" {_SENTENCE_MARK} ", text)
+            text = _CLAUSE_END.sub(f" {_CLAUSE_MARK} ", text)
         text = text.replace("'", "")
         return _NON_WORD.sub(" ", text)
 
@@ -163,12 +200,28 @@ class Normaliser:
 
     def variants(self, text: str) -> list[Normalised]:
         """One or two canonical forms ('hellllp' is tried as both 'help' and 'hellp')."""
-        cleaned = self.clean(text)
+        cleaned = self.clean(text, mark_clauses=True)
         forms = [_LETTER_RUN.sub(r"\1\1", cleaned)]
         single = _LETTER_RUN.sub(r"\1", cleaned)
         if single != forms[0]:
             forms.append(single)
-        return [Normalised.from_tokens(self.map_words(form.split(), fuzzy=True)) for form in forms]
+        return [self._with_clauses(form.split()) for form in forms]
+
+    def _with_clauses(self, tokens: list[str]) -> Normalised:
+        words: list[str] = []
+        clauses: list[int] = []
+        sentences: list[int] = []
+        clause = sentence = 0
+        for token in tokens:
+            if token in (_CLAUSE_MARK, _SENTENCE_MARK):
+                clause += 1
+                sentence += token == _SENTENCE_MARK
+                continue
+            mapped = self.map_words([token], fuzzy=True)
+            words.extend(mapped)
+            clauses.extend([clause] * len(mapped))
+            sentences.extend([sentence] * len(mapped))
+        return Normalised.from_tokens(words, clauses, sentences)
 
     def _fix_typo_uncached(self, token: str) -> str:
         if len(token) < 5 or token in self._protected or not token.isalpha():
@@ -320,7 +373,7 @@ class Rule:
         for together in self.together:
             candidates.extend(together.spans(norm, excluded))
         for span in sorted(candidates):
-            if not (self.skip_if_past and context.is_past(span)):
+            if not (self.skip_if_past and context.is_past(span, norm)):
                 return span
         return None
 
@@ -333,12 +386,28 @@ class _Context:
     past: list[Span]
     present: list[Span]
     window: int
+    past_tense: list[Span] = field(default_factory=list)
 
-    def is_past(self, span: Span) -> bool:
+    def is_past(self, span: Span, norm: Normalised | None = None) -> bool:
+        """A past-time marker near the hit, and no present-time marker near it ("i had a
+        seizure last year, it is happening again"). A past-time marker in a later clause, or in
+        an earlier sentence, counts only when the hit's own clause is in the past tense ("i had
+        a stroke, 2 years ago"), so it cannot hide a symptom said before it ("my chest feels
+        heavy, i had a heart attack last year") or in a sentence after it ("Last year I had a
+        heart attack. My chest hurts."); earlier in the same sentence it does ("history of
+        diabetes, heart attack, high cholesterol")."""
+
         def near(spans: list[Span]) -> bool:
             return any(_gap(span, s) <= self.window for s in spans)
 
-        return near(self.past) and not near(self.present)
+        def counts(marker: Span) -> bool:
+            if norm is None or norm.same_clause(span, marker):
+                return True
+            if marker[0] < span[0] and norm.same_sentence(span, marker):
+                return True  # "history of diabetes, heart attack, ...": a list in one sentence
+            return any(norm.same_clause(span, verb) for verb in self.past_tense)
+
+        return near([s for s in self.past if counts(s)]) and not near(self.present)
 
 
 class SafetyRules:
@@ -354,8 +423,10 @@ class SafetyRules:
         window: int,
         source: str = "<rules>",
         look_alikes: PhraseSet | None = None,
+        past_tense: PhraseSet | None = None,
     ) -> None:
         self.normaliser = normaliser
+        self._past_tense = past_tense
         self._look_alikes = look_alikes
         self.rules = rules
         self._global_exclusions = global_exclusions
@@ -379,6 +450,7 @@ class SafetyRules:
                 self._past.spans(norm),
                 self._present.spans(norm),
                 self._window,
+                self._past_tense.spans(norm) if self._past_tense is not None else [],
             )
             for rule in self.rules:
                 if rule.rule_id in hits:
@@ -596,6 +668,9 @@ def parse_rules(data: Any, source: str = "<rules>") -> SafetyRules:
     present = _compile_phrases(
         _string_list(past_raw.get("present"), where, "present"), normaliser, where
     )
+    past_tense = _compile_phrases(
+        _string_list(past_raw.get("past_tense"), where, "past_tense"), normaliser, where
+    )
     global_exclusions = _compile_phrases(
         _string_list(data.get("exclusions"), source, "exclusions"),
         normaliser,
@@ -634,7 +709,15 @@ def parse_rules(data: Any, source: str = "<rules>") -> SafetyRules:
         f"{source}: classifier_look_alikes",
     )
     return SafetyRules(
-        normaliser, rules, global_exclusions, past, present, window, source, look_alikes
+        normaliser,
+        rules,
+        global_exclusions,
+        past,
+        present,
+        window,
+        source,
+        look_alikes,
+        past_tense,
     )
 
 

@@ -18,6 +18,7 @@ from actions.booking import (
     ActionAskSlotChoice,
     ActionBookAppointment,
     ValidateBookingForm,
+    _patient_status,
 )
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
@@ -31,6 +32,7 @@ from actions.manage_appointments import (
     ValidateCheckForm,
     ValidateRescheduleForm,
     choice_by_description,
+    new_time_part,
 )
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
@@ -1822,7 +1824,7 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     assert not ValidateBookingForm().should_let_through(tracker)
     events, dispatcher = run_booking("Emily Johnson", intent="billing_balance", slots=slots)
     assert slots_of(events) == {"verify_name": "Emily Johnson", "requested_slot": "visit_type"}
-    assert dispatcher.messages == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_identity_noted"]
 
 
 @pytest.mark.parametrize(
@@ -1897,3 +1899,129 @@ def test_a_weekday_with_its_date_is_that_date_whatever_was_looked_at() -> None:
         "thursday dec 10 at 8:30am please", [], get_clinic(), "slot_choice", "dec 14"
     )
     assert found["date_preference"] == "thursday dec 10 at 8:30am please"
+
+
+def book_step(text: str, requested: str, slots: dict[str, Any], intent: str = "inform") -> tuple:
+    """One answer in the middle of the booking form."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        slots={**slots, "requested_slot": requested},
+        active_loop="booking_form",
+    )
+    return slots_of(ValidateBookingForm().run(dispatcher, tracker, {})), responses(dispatcher)
+
+
+def test_birth_date_and_phone_at_a_choice_question_are_kept(fhir_env: FhirServer) -> None:
+    # "Who would you like to see?" - "Jordan Ellis" - "03/03/1990" - "916 555 0100" was
+    # "please tap one of the options" twice, and the details were lost.
+    new = {"patient_status": "new", "visit_type": "new_patient"}
+    slots, said = book_step("Jordan Ellis", "practitioner", new)
+    assert slots["verify_name"] == "Jordan Ellis" and said == ["utter_identity_noted"]
+    slots, said = book_step("03/03/1990", "practitioner", {**new, **slots})
+    assert slots["verify_dob"] == "1990-03-03" and said == ["utter_identity_noted"]
+    assert slots["requested_slot"] == "practitioner"
+    slots, said = book_step("916 555 0100", "practitioner", {**new, **slots})
+    assert slots["new_phone"] and said == ["utter_identity_noted"]
+    assert slots["requested_slot"] == "practitioner"
+
+
+def test_a_patient_on_file_who_said_new_gets_no_new_patient_visit(fhir_env: FhirServer) -> None:
+    new = {"patient_status": "new", "visit_type": "new_patient", "verify_name": "Emily Johnson"}
+    slots, said = book_step("04/12/1988", "practitioner", new)
+    assert slots["verified"] is True and slots["patient_status"] == "returning"
+    assert said == ["utter_verified", "utter_known_patient_after_all"]
+    assert slots["visit_type"] is None and slots["requested_slot"] == "visit_type"
+
+
+def test_the_name_again_at_the_birth_date_question_is_read_by_the_form(
+    fhir_env: FhirServer,
+) -> None:
+    # "Carlos Rivera" at "And the date of birth?" was "not something I can help with".
+    tracker = make_tracker(
+        "Carlos Rivera",
+        intent="out_of_scope",
+        confidence=1.0,
+        slots={"verify_name": "Carlos Rivera", "requested_slot": "verify_dob"},
+        active_loop="check_form",
+    )
+    assert not ValidateCheckForm().should_let_through(tracker)
+    slots, said = verify("Carlos Rivera", "verify_dob", {"verify_name": "Carlos Rivera"})
+    assert slots["identity_reask"] is True and slots["requested_slot"] == "verify_dob"
+    assert said == []
+    slots, said = verify("sorry, Carla Rivera", "verify_dob", {"verify_name": "Carlos Rivera"})
+    assert slots["verify_name"] == "Carla Rivera" and slots["requested_slot"] == "verify_dob"
+
+
+@pytest.mark.parametrize("form", [ValidateBookingForm, ValidateRescheduleForm])
+def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -> None:
+    # "the 17th" at "what day works?" was cancel_appointment (0.69); a "yes" to the
+    # confirmation then cancelled the appointment the patient was moving.
+    for text, let_through in (("the 17th", False), ("cancel the 17th", True)):
+        tracker = make_tracker(
+            text,
+            intent="cancel_appointment",
+            confidence=0.9,
+            slots={"requested_slot": "date_preference", "verified": True},
+            active_loop=form().form_name,
+        )
+        assert form().should_let_through(tracker) is let_through
+
+
+@pytest.mark.parametrize(
+    ("text", "new_time"),
+    [
+        ("please move my physical from the 8th to the 9th", "the 9th"),  # searched the 8th
+        ("move my appointment on the 10th to friday the 11th", "friday the 11th"),
+        ("reschedule for next week", "next week"),
+        ("can i change my appt tomorrow", "can i change my appt tomorrow"),
+    ],
+)
+def test_the_new_time_is_what_comes_after_to(text: str, new_time: str) -> None:
+    assert new_time_part(text).strip() == new_time
+
+
+def test_a_returning_patient_read_as_new_can_say_so() -> None:
+    # "I'm an existing patient, not new" was "Please tap one of the options".
+    new = {"patient_status": "new", "visit_type": "new_patient"}
+    slots, said = book_step("I'm an existing patient, not new", "practitioner", new)
+    assert slots["patient_status"] == "returning" and slots["visit_type"] is None
+    assert said == ["utter_returning_patient_noted"]
+    assert slots["requested_slot"] == "visit_type"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("I've been a patient for years but haven't been in since last spring", "returning"),
+        ("I'm an existing patient, not new", "returning"),
+        ("we haven't been seen there", "new"),
+        ("haven't been before", "new"),
+    ],
+)
+def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
+    assert _patient_status(text, None, True) == status
+
+
+def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
+    # "a pap smear with Sam Lee" showed Dr. Gonzalez's times without a word; "a physical with
+    # Dr. Gonzalez" asked "who would you like to see?" again and again.
+    slots, said = book_step(
+        "can I get a pap smear with Sam Lee?", "visit_type", {"patient_status": "returning"}
+    )
+    assert said == ["utter_practitioner_not_for_visit"]
+    assert slots["visit_type"] == "womens_health" and slots["practitioner"] == "gonzalez"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "I said Dr Gonzalez",
+        intent="inform",
+        slots={"patient_status": "returning", "visit_type": "physical",
+               "requested_slot": "practitioner"},
+        active_loop="booking_form",
+    )
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_practitioner_not_for_visit"
+    assert (message["practitioner"], message["a_visit"]) == ("Dr. Gonzalez", "an annual physical")
+    assert slots["practitioner"] == "gonzalez" and slots["requested_slot"] == "visit_type"

@@ -218,6 +218,29 @@ def test_open_balance_with_the_oldest_due_date(fhir: FakeFhir) -> None:
     assert message["buttons"] == [{"title": "Ways to pay", "payload": "/billing_pay"}]
 
 
+def test_an_itemized_bill_asked_before_the_identity_questions_says_where_to_get_one(
+    fhir: FakeFhir,
+) -> None:
+    # "can I get an itemized bill" repeated the balance, and nothing more.
+    fhir.invoices = [invoice(12, "85.00")]
+    asked = [
+        {"event": "user", "text": "can I get an itemized bill"},
+        {"event": "user", "text": "Emily Johnson"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
+    said = [m["response"] for m in dispatcher.messages]
+    assert said == ["utter_balance_due", "utter_itemized_statement"]
+    assert {k: dispatcher.messages[1][k] for k in BILLING} == BILLING
+    # ...and a plain balance question after that one gets the balance alone.
+    shown = [*asked, {"event": "action", "name": "action_show_balance"}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("and now?", intent="billing_balance", slots=VERIFIED, events=shown)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_balance_due"]
+
+
 def test_overdue_balance_is_said_kindly_with_a_payment_plan_offer(fhir: FakeFhir) -> None:
     fhir.invoices = [invoice(45, "240.00")]
     events, messages = show_balance(VERIFIED)

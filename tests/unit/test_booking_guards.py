@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import (
     ActionAskBookingConfirmed,
+    ActionAskPatientStatus,
     ActionAskPractitioner,
     ActionAskSlotChoice,
     ActionAskVisitType,
@@ -500,6 +501,25 @@ def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) ->
     assert events[1]["name"] == "offered_slots" and events[1]["value"]
     assert "okafor" not in {o["practitioner"] for o in events[1]["value"]}
     assert responses(dispatcher)[0] == "utter_asked_for_children_only"
+    # The office that came with him (his only one) is either office then: "nothing free on
+    # Thursday" at Downtown, with times at North, was a dead end.
+    dispatcher = CollectingDispatcher()
+    events = ActionAskSlotChoice().run(
+        dispatcher,
+        make_tracker(
+            "",
+            slots={
+                **known,
+                "practitioner": "okafor",
+                "location": "downtown",
+                "date_preference": "next week",
+            },
+            active_loop="booking_form",
+        ),
+        {},
+    )
+    assert events[:2] == [SlotSet("practitioner", "any"), SlotSet("location", "any")]
+    assert {o["location"] for o in events[2]["value"]} - {"downtown"}
 
 
 def test_a_child_is_still_booked_with_the_pediatrician(fhir_env: FhirServer) -> None:
@@ -577,3 +597,16 @@ def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServe
     dispatcher = CollectingDispatcher()
     ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=adult), {})
     assert dispatcher.messages[0]["summary"].startswith("your vaccination with")
+
+
+def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None:
+    first = CollectingDispatcher()
+    ActionAskPatientStatus().run(first, make_tracker("I need an appointment for my son"), {})
+    assert [m["response"] for m in first.messages] == ["utter_ask_patient_status"]
+    asked = {"event": "bot", "text": "Have you been seen…",
+             "metadata": {"utter_action": "utter_ask_patient_status"}}
+    again = CollectingDispatcher()
+    ActionAskPatientStatus().run(
+        again, make_tracker("next week after school", intent="inform", events=[asked]), {}
+    )
+    assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]

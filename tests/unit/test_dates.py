@@ -174,6 +174,23 @@ def test_days_and_times_ruled_out(
 
 
 @pytest.mark.parametrize(
+    ("text", "day", "part_of_day"),
+    [
+        ("i'm not busy monday", date(2026, 11, 30), None),
+        ("i dont work on friday", date(2026, 11, 27), None),
+        ("not busy in the morning on thursday", date(2026, 11, 26), "morning"),
+    ],
+)
+def test_a_negated_busy_or_work_leaves_the_day_open(
+    text: str, day: date, part_of_day: str | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, set(when.not_on)) == (day, day, set())
+    assert (when.part_of_day, when.not_before, when.not_after) == (part_of_day, None, None)
+
+
+@pytest.mark.parametrize(
     ("text", "start", "end", "part", "not_before"),
     [
         # offered Mon-Wed of next week, not Thursday
@@ -318,3 +335,40 @@ def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
 def test_no_shift(text: str) -> None:
     assert not says_a_shift(text)
     assert shift_said_as_day(text, APPOINTMENT, NOW.date()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "only", "not_before", "not_after"),
+    [
+        # "thursday or friday" was Thursday alone
+        ("thursday or friday", date(2026, 11, 24), date(2026, 12, 8), {3, 4}, None, None),
+        ("next week tuesday or thursday", date(2026, 11, 30), date(2026, 12, 6), {1, 3}, None,
+         None),
+        ("the week after next", date(2026, 12, 7), date(2026, 12, 13), set(range(7)), None, None),
+        # "not before 9" was read as "before 9"
+        ("mornings are best but not before 9", date(2026, 11, 24), date(2026, 12, 8),
+         set(range(7)), time(9), None),
+        ("not after 4pm", date(2026, 11, 24), date(2026, 12, 8), set(range(7)), None, time(16)),
+        # "not very early in morning" was "mornings", and "any day" hid "next week"
+        ("any day of next week but not very early in morning", date(2026, 11, 30),
+         date(2026, 12, 6), set(range(7)), time(10), None),
+    ],
+)
+def test_several_days_and_negated_clock_limits(
+    text: str,
+    start: date,
+    end: date,
+    only: set[int],
+    not_before: time | None,
+    not_after: time | None,
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end) == (start, end)
+    assert set(range(7)) - set(when.not_on) == only
+    assert (when.not_before, when.not_after) == (not_before, not_after)
+
+
+def test_a_few_days_allowed_are_described_as_those_days() -> None:
+    when = parse_when("thursday or friday", NOW)
+    assert when is not None and when.describe().endswith("(Thursdays or Fridays only)")

@@ -551,3 +551,71 @@ def test_billings_hours_are_billings() -> None:
     assert message["text"] == (
         "Our billing team is available Monday to Friday, 8am to 5pm, at (916) 555-0199."
     )
+
+
+# --- a clinician's days -----------------------------------------------------------------------
+
+
+def test_a_clinicians_days_and_offices_with_one_tap_to_book() -> None:
+    tracker = make_tracker("what days does dr patel work?", intent="clinic_hours")
+    events, messages = run(tracker)
+    assert events == [SlotSet("info_topic", "clinic_hours")]
+    assert messages[0]["text"] == (
+        "Dr. Priya Patel sees patients at the Downtown Clinic on Mondays, Wednesdays and Fridays "
+        "and the North Office on Tuesdays and Thursdays, during office hours."
+    )
+    assert messages[0]["buttons"] == [
+        {"title": "Book with Dr. Patel", "payload": '/book_appointment{"practitioner": "patel"}'}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("is dr gonzalez in on fridays", "Dr. Maria Gonzalez is at the North Office on Fridays."),
+        ("is sam lee working tomorrow", "Sam Lee, NP is at the North Office on Wednesdays."),
+        ("is dr patel in today", "Dr. Priya Patel is at the North Office on Tuesdays."),
+        (
+            "is dr gonzalez at north on tuesdays",
+            "No, Dr. Maria Gonzalez isn't in on Tuesdays at the North Office.",
+        ),
+        (
+            "is dr patel at downtown",
+            "Dr. Priya Patel is at the Downtown Clinic on Mondays, Wednesdays and Fridays.",
+        ),
+        ("is dr okafor at north", "No, Dr. James Okafor doesn't work at the North Office."),
+    ],
+)
+def test_the_day_or_office_asked_about_is_answered_first(text: str, first: str) -> None:
+    _, messages = run(make_tracker(text, intent="clinic_hours"))
+    assert messages[0]["text"].startswith(first + " Each week they see patients at the ")
+
+
+def test_a_childrens_clinician_says_so_and_runs_of_days_are_short() -> None:
+    _, messages = run(make_tracker("when is dr okafor in", intent="clinic_hours"))
+    assert messages[0]["text"] == (
+        "Dr. James Okafor sees patients at the Downtown Clinic from Monday to Saturday, during "
+        "office hours. Dr. James Okafor sees children and teens under 18 only."
+    )
+
+
+def test_the_route_to_a_clinicians_office_is_the_directions_there() -> None:
+    tracker = make_tracker("how do i get to sam lee's office", intent="directions")
+    events, messages = run(tracker)
+    assert messages[0]["text"] == DIRECTIONS_NORTH
+    assert SlotSet("info_location", "north") in events
+
+
+def test_a_clinicians_days_mid_booking_leave_the_question_to_the_form() -> None:
+    tracker = make_tracker(
+        "which days is dr gonzalez downtown?",
+        intent="clinic_hours",
+        slots={"requested_slot": "date_preference"},
+        active_loop="booking_form",
+    )
+    events, messages = run(tracker)
+    assert messages[0]["text"].startswith(
+        "Dr. Maria Gonzalez is at the Downtown Clinic on Tuesdays and Thursdays."
+    )
+    assert messages[0]["buttons"] == []
+    assert events == [SlotSet("info_topic", "clinic_hours")]

@@ -148,6 +148,11 @@ def test_next_steps_follow_staff_hours() -> None:
     assert "join this chat shortly" in during
     after = next_steps_message(clinic, "request_human", TUESDAY_11PM)
     assert "tomorrow at 8am" in after and clinic.clinic.main_phone in after
+    billing_after = next_steps_message(clinic, "billing_dispute", TUESDAY_11PM)
+    assert billing_after.endswith(
+        "If you'd rather call, billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm). "
+        "In an emergency, call 911."
+    )
     urgent_after = next_steps_message(clinic, "crisis", TUESDAY_11PM)
     assert "911" in urgent_after and "988" in urgent_after
     urgent_during = next_steps_message(clinic, "emergency", TUESDAY_10AM)

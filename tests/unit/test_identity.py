@@ -472,7 +472,8 @@ def test_an_earlier_introduction_counts_only_right_before(
 @pytest.mark.parametrize(
     "text",
     ["22 de enero 1992", "his mom", "my son Liam", "where park", "Pay Bill", "zoe park",
-     "in 2 weeks", "maybe in a month"],
+     "in 2 weeks", "maybe in a month", "necesito un intérprete", "hablo español",
+     "My 4 year old needs a doctor. Earliest available please, any location."],
 )
 def test_not_a_name(text: str) -> None:
     # "22 de enero 1992" answered the name question and was taken as the name: a failed check.

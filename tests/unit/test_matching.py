@@ -123,3 +123,19 @@ def test_phone_helpers() -> None:
     assert phone_hash("(916) 555-0123", "k") == phone_hash("+19165550123", "k")
     assert phone_hash("+19165550123", "k") != phone_hash("+19165550123", "other")
     assert "5550123" not in phone_hash("+19165550123", "k")
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ("hmm actually friday first thing", None),  # picked the first time shown, a Monday
+        ("first week of january", None),
+        ("last week of december", None),
+        ("the first one", 0),
+        ("the last one", 2),
+        ("first available", 0),
+    ],
+)
+def test_first_and_last_in_a_time_are_no_pick(text: str, index: int | None) -> None:
+    labels = ["Mon Dec 7, 7:30am", "Tue Dec 8, 9:00am", "Fri Dec 11, 7:30am"]
+    assert parse_choice(text, labels) == index

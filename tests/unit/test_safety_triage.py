@@ -251,6 +251,70 @@ def test_past_events_are_skipped_unless_something_is_happening_now(rules: Safety
     assert hit is not None and hit.category == EMERGENCY
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my chest feels heavy, i had a heart attack last year",
+        "his face is drooping, he had a stroke in 2020",
+        "my chest hurts, at my last visit the doctor said it was fine",
+        "i have chest pain, my last checkup was 2 years ago",
+        "at my last visit they checked my heart and now I have crushing chest pain",
+    ],
+)
+def test_a_past_event_does_not_hide_a_symptom_now(rules: SafetyRules, text: str) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.category == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had a stroke. That was 2 years ago. Need a checkup",
+        "history of diabetes, heart attack, high cholesterol, need a refill",
+        "my last visit the doctor said my chest pain was muscular, need a follow up",
+    ],
+)
+def test_a_past_event_in_another_clause_is_still_past(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is None
+
+
+def test_past_markers_respect_clauses() -> None:
+    """A past marker in a later clause, or in an earlier sentence, counts only when the hit's
+    clause is in the past tense; one in the same clause, or earlier in the same sentence,
+    always counts; present markers count in any clause."""
+    tiny = parse_rules(
+        {
+            "version": 1,
+            "past_context": {
+                "past": ["last year"],
+                "present": ["again"],
+                "past_tense": ["had"],
+            },
+            "categories": {
+                "emergency": {
+                    "skip_if_past": True,
+                    "rules": [{"id": "r", "description": "d", "phrases": ["chest pain"]}],
+                }
+            },
+        }
+    )
+    assert tiny.check("chest pain, it started last year") is not None
+    assert tiny.check("chest pain\nmy dad died last year") is not None
+    assert tiny.check("chest pain - my dad died last year") is not None
+    assert tiny.check("i had chest pain, last year") is None
+    # An earlier sentence: "Last year I had a heart attack. My chest hurts." was not fired.
+    assert tiny.check("last year it was bad. chest pain") is not None
+    assert tiny.check("last year it was bad\nchest pain") is not None
+    assert tiny.check("last year it was bad. i had chest pain") is None
+    assert tiny.check("chest pain last year") is None
+    assert tiny.check("last year, chest pain") is None
+    assert tiny.check("chest pain last year, it is back again") is not None
+    # a decimal point or a time is not the end of a clause
+    assert tiny.normalise("fever 101.5, then 3:30 chest pain") == [
+        "fever 101 5 then 3 30 chest pain"
+    ]
+
+
 @pytest.mark.parametrize("text", [None, "", "   ", "😀🙏💉", "?!", "a" * 10_000])
 def test_nothing_to_match(rules: SafetyRules, text: str | None) -> None:
     assert rules.check(text) is None

@@ -1,0 +1,110 @@
+"""Which days and offices a clinician sees patients ("what days does Dr. Patel work?").
+
+Answered from each practitioner's ``schedule`` in ``clinic.yml``, so patients who want a
+particular clinician hear when to find them, and get one tap to book with them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+
+from actions.billing import join_words
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
+from actions.dates import WEEKDAY_NUMBERS, WEEKDAY_WORD
+from actions.matching import find_practitioner, normalise
+
+# Asked about a clinician's office route ("how do I get to Dr. Patel's office"): directions to
+# where they work, not their days.
+ROUTE_TO_CLINICIAN = re.compile(
+    r"\b(address|directions?|get there|get to|how do i get|map|bus|train|transit|light rail"
+    r"|drive|route)\b"
+)
+_DAY_ASKED = re.compile(rf"\b{WEEKDAY_WORD}s?\b")
+
+
+def asked_clinician(text: str, clinic: ClinicConfig) -> Practitioner | None:
+    """The clinician an hours or directions question names, if any."""
+    return find_practitioner(normalise(text), clinic)
+
+
+def wants_route(text: str) -> bool:
+    return bool(ROUTE_TO_CLINICIAN.search(normalise(text)))
+
+
+def _days(days: list[str]) -> str:
+    """``Mondays, Wednesdays and Fridays``; three or more days in a row: ``Monday to Friday``."""
+    numbers = sorted(WEEKDAYS.index(d) for d in days if d in WEEKDAYS)
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    words = []
+    for run in runs:
+        names = [WEEKDAY_NAMES[WEEKDAYS[n]] for n in run]
+        words += [f"{names[0]} to {names[-1]}"] if len(run) >= 3 else [n + "s" for n in names]
+    return ("from " if len(runs) == 1 and len(runs[0]) >= 3 else "on ") + join_words(words, "and")
+
+
+def _asked_day(text: str, today: date) -> str | None:
+    """The weekday asked about ("on fridays", "today", "tomorrow"), as ``mon``..``sun``."""
+    plain = normalise(text)
+    day = _DAY_ASKED.search(plain)
+    if day:
+        return WEEKDAYS[WEEKDAY_NUMBERS[day.group(1)]]
+    for word, ahead in (("today", 0), ("tonight", 0), ("tomorrow", 1), ("tmrw", 1)):
+        if re.search(rf"\b{word}\b", plain):
+            return WEEKDAYS[(today + timedelta(days=ahead)).weekday()]
+    return None
+
+
+def clinician_days_text(
+    practitioner: Practitioner,
+    clinic: ClinicConfig,
+    text: str,
+    named: list[Location],
+    today: date,
+) -> str:
+    """Where and on which weekdays ``practitioner`` works; a weekday or an office asked about is
+    answered first, and a children-only clinician says so."""
+    offices = {loc.id: loc for loc in clinic.locations}
+    schedule = {loc: days for loc, days in practitioner.schedule.items() if loc in offices}
+    week = join_words(
+        [f"the {offices[loc].name} {_days(days)}" for loc, days in schedule.items()], "and"
+    )
+    answer = f"{practitioner.name} sees patients at {week}, during office hours."
+    asked = _asked_day(text, today)
+    wanted = [loc for loc in named if loc.id in offices]
+    where = [loc for loc in schedule if not wanted or loc in {w.id for w in wanted}]
+    if asked:
+        there = [offices[loc].name for loc in where if asked in schedule[loc]]
+        first = (
+            f"{practitioner.name} is at the {join_words(there, 'and')} on "
+            f"{WEEKDAY_NAMES[asked]}s."
+            if there
+            else f"No, {practitioner.name} isn't in on {WEEKDAY_NAMES[asked]}s"
+            + (f" at the {wanted[0].name}." if wanted else ".")
+        )
+        answer = f"{first} Each week they see patients at {week}."
+    elif wanted:
+        first = (
+            f"{practitioner.name} is at the {wanted[0].name} {_days(schedule[where[0]])}."
+            if where
+            else f"No, {practitioner.name} doesn't work at the {wanted[0].name}."
+        )
+        answer = f"{first} Each week they see patients at {week}."
+    if practitioner.sees_patients_under:
+        answer += f" {practitioner.name} sees children and teens under "
+        answer += f"{practitioner.sees_patients_under} only."
+    return answer
+
+
+def book_with_button(practitioner: Practitioner) -> dict[str, str]:
+    """One tap to start booking with this clinician (the booking form reads the entity)."""
+    first = practitioner.prefix or practitioner.given
+    short = f"{first} {practitioner.family}"
+    payload = "/book_appointment" + json.dumps({"practitioner": practitioner.id})
+    return {"title": f"Book with {short}", "payload": payload}
