@@ -135,6 +135,8 @@ class Practitioner(BaseModel):
     specialty: str
     # Sees only patients younger than this (a pediatrician: 18); none: any age.
     sees_patients_under: int | None = Field(None, ge=1, le=130)
+    # Who they see and for what, in a few words, said when a patient asks about them.
+    sees: str = ""
     # location id -> weekdays ("mon".."sun") this practitioner works there.
     schedule: dict[str, list[str]]
 

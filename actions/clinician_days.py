@@ -21,6 +21,12 @@ ROUTE_TO_CLINICIAN = re.compile(
     r"\b(address|directions?|get there|get to|how do i get|map|bus|train|transit|light rail"
     r"|drive|route)\b"
 )
+# Asked who the clinician sees ("does Sam Lee see kids?", "is Dr. Gonzalez a pediatrician?").
+WHO_ASKED = re.compile(
+    r"\b(kids?|child|children|baby|babies|toddlers?|infants?|teens?|teenagers?|adults?|women|"
+    r"men|ages?|old|elderly|seniors?|who|pap|prenatal|pregnan\w*|specialt\w*|what kind|"
+    r"type of|pediatrician|gyn\w*|family doctor)\b"
+)
 _DAY_ASKED = re.compile(rf"\b{WEEKDAY_WORD}s?\b")
 
 
@@ -96,7 +102,10 @@ def clinician_days_text(
             else f"No, {practitioner.name} doesn't work at the {wanted[0].name}."
         )
         answer = f"{first} Each week they see patients at {week}."
-    if practitioner.sees_patients_under:
+    asked_who = bool(WHO_ASKED.search(normalise(text)))
+    if practitioner.sees and (asked_who or practitioner.sees_patients_under):
+        answer += f" {practitioner.name} sees {practitioner.sees}."
+    elif practitioner.sees_patients_under:
         answer += f" {practitioner.name} sees children and teens under "
         answer += f"{practitioner.sees_patients_under} only."
     return answer

@@ -243,8 +243,15 @@ SHORTHAND = {
 }
 
 
+# "Good evening, I need a checkup" greets; it asks for no evening.
+GREETING = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?(?:(?:good|gd)\s+(?:morning|afternoon|evening|night)\b"
+    r"|(?:morning|evening)(?=\s*!))",
+)
+
+
 def _clean(text: str) -> str:
-    text = text.lower().replace("’", "'")
+    text = GREETING.sub(" ", text.lower().replace("’", "'"))
     text = re.sub(r"[^\w\s/:'-]", " ", text)
     return " ".join(SHORTHAND.get(word, word) for word in text.split())
 
@@ -298,8 +305,11 @@ BARE_CLOCK = re.compile(r"(?<![\w/:.$-])(\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?
 def _clock_limits(text: str) -> tuple[time | None, time | None]:
     """ "after 3" → not before 15:00; "before 11am" → not after 11:00 (clinic hours are daytime)."""
     not_before = not_after = None
+    # "no earlier than 10" is "not before 10"; "nothing later than 4" is "not after 4"
+    text = re.sub(r"\b(?:no|not|nothing) earlier than\b", "not before", text)
+    text = re.sub(r"\b(?:no|not|nothing) later than\b", "not after", text)
     pattern = (
-        r"\b(not\s+|no\s+)?(after|before|by|at|around)\s+"
+        r"\b(not\s+|no\s+|nothing\s+)?(after|before|by|at|around)\s+"
         r"(noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
     )
     for negated, word, value in re.findall(pattern, text):
@@ -517,6 +527,16 @@ def parse_when(text: str, now: datetime) -> When | None:
         start = max(start, today)
         return When(start, max(end or start, start), part, not_before, not_after, exact)
 
+    between = DAY_RANGE.search(cleaned)
+    if between:
+        # "from the 8th to the 9th", "between the 8th and the 9th", "dec 8-9": both days (it
+        # was the first alone, and "8-9" was August 9)
+        month = between.group("month") or ""
+        first_day = between.group("first") or between.group("first_day")
+        first = parse_when(_day_of(month, first_day), now)
+        last = parse_when(_day_of(month, between.group("last")), now)
+        if first is not None and last is not None and first.start <= last.start:
+            return window(first.start, last.end)
     after = AFTER_A_DAY.search(cleaned)
     if after:
         # "after the 10th", "any time after friday": from the day after, for two weeks (it
@@ -628,6 +648,23 @@ def parse_when(text: str, now: datetime) -> When | None:
         # "mornings are best": any day soon, that part of the day.
         return window(today, today + timedelta(days=SOON_DAYS))
     return None
+
+
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
+# Two days: "dec 8-9", "from the 8th to the 9th", "the 14th-18th" (bare numbers without a
+# month are clock times: "between 9 and 11").
+DAY_RANGE = re.compile(
+    rf"\b(?:(?P<month>{_MONTH})\s+(?:from\s+|between\s+)?(?:the\s+)?"
+    rf"(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)|(?:from\s+|between\s+)?(?:the\s+)?"
+    rf"(?P<first_day>{_ORDINAL}))\s*(?:-|to|through|thru|and|till|until)\s*"
+    r"(?:the\s+)?(?P<last>\d{1,2}(?:st|nd|rd|th)?)\b(?!\s*(?:am|pm|:|o'?clock))"
+)
+
+
+def _day_of(month: str, day: str) -> str:
+    """ "dec 9", or "the 9th" when no month is named."""
+    number = re.sub(r"\D", "", day)
+    return f"{month} {number}" if month else f"the {number}th"
 
 
 def _only_on(when: When, days: set[int]) -> When:

@@ -82,6 +82,12 @@ WHY_OR_NO = re.compile(
     r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
     re.IGNORECASE,
 )
+# "i dont know his dob": said how to go on, not the insurance list it was read as.
+NOT_KNOWN = re.compile(
+    r"\b(don'?t know|dont know|do not know|not sure (of|about|what)|no idea|can'?t remember|"
+    r"cannot remember|don'?t remember|forgot|forget)\b",
+    re.IGNORECASE,
+)
 
 
 # What a message that only says who the patient is gets classified as.
@@ -225,7 +231,9 @@ class IdentitySteps:
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
-        if requested in ("verify_name", "verify_dob") and WHY_OR_NO.search(text):
+        if requested in ("verify_name", "verify_dob") and (
+            WHY_OR_NO.search(text) or NOT_KNOWN.search(text)
+        ):
             return True  # "why do you need my name?": the form answers it (utter_why_identity)
         if requested == "verify_name":
             # "Emily" alone too (read as a billing question once, which started another task)
@@ -374,6 +382,10 @@ class IdentitySteps:
         unanswered = (requested == "verify_name" and name is None) or (
             requested == "verify_dob" and dob is None
         )
+        if unanswered and NOT_KNOWN.search(text) and not WHY_OR_NO.search(text):
+            # "i dont know his dob": how to go on without it, then the question again.
+            dispatcher.utter_message(response="utter_identity_not_known")
+            return {requested: None}
         if unanswered and WHY_OR_NO.search(text):
             # "why do you need it?", "I don't want to give my name": say why, and the other
             # ways (phone, or something else), instead of asking the same question again.

@@ -2025,3 +2025,17 @@ def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
     assert message["response"] == "utter_practitioner_not_for_visit"
     assert (message["practitioner"], message["a_visit"]) == ("Dr. Gonzalez", "an annual physical")
     assert slots["practitioner"] == "gonzalez" and slots["requested_slot"] == "visit_type"
+
+
+def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
+    # "i dont know his dob" was read as an insurance question (the plans list).
+    tracker = make_tracker(
+        "i dont know his dob",
+        intent="billing_insurance",
+        confidence=0.71,
+        slots={"verify_name": "Carlos Rivera", "requested_slot": "verify_dob"},
+        active_loop="check_form",
+    )
+    assert not ValidateCheckForm().should_let_through(tracker)
+    slots, said = verify("i dont know his dob", "verify_dob", {"verify_name": "Carlos Rivera"})
+    assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_dob"

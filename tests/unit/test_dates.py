@@ -372,3 +372,34 @@ def test_several_days_and_negated_clock_limits(
 def test_a_few_days_allowed_are_described_as_those_days() -> None:
     when = parse_when("thursday or friday", NOW)
     assert when is not None and when.describe().endswith("(Thursdays or Fridays only)")
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "part", "not_before"),
+    [
+        ("dec 8-9", date(2026, 12, 8), date(2026, 12, 9), None, None),  # was August 9
+        ("from the 8th to the 9th, afternoons", date(2026, 12, 8), date(2026, 12, 9),
+         "afternoon", None),
+        ("between the 8th and the 9th", date(2026, 12, 8), date(2026, 12, 9), None, None),
+        ("the 14th-18th", date(2026, 12, 14), date(2026, 12, 18), None, None),
+        # a greeting asks for no part of the day
+        ("Good evening, I need a checkup next week", date(2026, 11, 30), date(2026, 12, 6),
+         None, None),
+        # "nothing before 9" was "before 9"; "no earlier than 10am" was "around 10"
+        ("nothing before 9 pls", date(2026, 11, 24), date(2026, 12, 8), None, time(9)),
+        ("no earlier than 10am", date(2026, 11, 24), date(2026, 12, 8), None, time(10)),
+    ],
+)
+def test_day_ranges_greetings_and_earliest_times(
+    text: str, start: date, end: date, part: str | None, not_before: time | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, when.part_of_day, when.not_before) == (
+        start, end, part, not_before
+    )
+
+
+def test_bare_numbers_are_no_day_range() -> None:
+    assert parse_when("between 9 and 11", NOW) is None
+    assert parse_when("Good morning!", NOW) is None

@@ -595,7 +595,7 @@ def test_a_childrens_clinician_says_so_and_runs_of_days_are_short() -> None:
     _, messages = run(make_tracker("when is dr okafor in", intent="clinic_hours"))
     assert messages[0]["text"] == (
         "Dr. James Okafor sees patients at the Downtown Clinic from Monday to Saturday, during "
-        "office hours. Dr. James Okafor sees children and teens under 18 only."
+        "office hours. Dr. James Okafor sees babies, children and teens (under 18) only."
     )
 
 
@@ -619,3 +619,12 @@ def test_a_clinicians_days_mid_booking_leave_the_question_to_the_form() -> None:
     )
     assert messages[0]["buttons"] == []
     assert events == [SlotSet("info_topic", "clinic_hours")]
+
+
+def test_who_a_clinician_sees_when_asked() -> None:
+    # "does Sam Lee see kids?" ended the chat ("Take care!").
+    _, messages = run(make_tracker("does sam lee see kids?", intent="clinic_hours"))
+    assert messages[0]["text"].endswith(
+        "Sam Lee, NP sees patients of all ages, children included, for checkups, illness and "
+        "follow-ups."
+    )
