@@ -453,8 +453,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if named is not None and (named.plan or named.family or INSURANCE_TALK.search(text)):
                 answer_plan(dispatcher, named, clinic)
 
-        if is_new and not slots.get("verified") and requested != "patient_status" and (
-            NOT_NEW.search(text.lower()) or RETURNING_WORDS.search(text.lower())
+        if (
+            is_new
+            and not slots.get("verified")
+            and requested != "patient_status"
+            and (NOT_NEW.search(text.lower()) or SAYS_RETURNING.search(text.lower()))
         ):
             # "I'm an existing patient, not new", after "new" was read: corrected, and the
             # new-patient visit (and the times found for it) with it.
@@ -706,6 +709,12 @@ RETURNING_WORDS = re.compile(
 
 # "I'm an existing patient, not new": read before the new-patient words.
 NOT_NEW = re.compile(r"\b(not (a )?new( patient| here)?|not my first (time|visit))\b")
+# A correction to "new" said later in the booking (narrower than RETURNING_WORDS: "i've been
+# meaning to come in" is none).
+SAYS_RETURNING = re.compile(
+    r"\b((existing|returning|current) patient|already a patient|i'?m a patient|"
+    r"(been|came|come) (there |here )?before|seen (there|here|you) before)\b"
+)
 
 
 def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:

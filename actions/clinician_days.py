@@ -35,8 +35,20 @@ def asked_clinician(text: str, clinic: ClinicConfig) -> Practitioner | None:
     return find_practitioner(normalise(text), clinic)
 
 
-def wants_route(text: str) -> bool:
-    return bool(ROUTE_TO_CLINICIAN.search(normalise(text)))
+# The clinician's days or hours are asked ("which days is Dr. Gonzalez at North?"), not the
+# way to an office the patient named ("where is the north office? I see Dr. Patel").
+SCHEDULE_WORDS = re.compile(
+    r"\b(days?|work|works|working|schedule|hours|in on|there on|available|availability|"
+    r"see patients|sees patients|today|tomorrow|when)\b"
+)
+
+
+def wants_route(text: str, office_named: bool = False) -> bool:
+    """A route to the clinician's office, or to an office named with no schedule question."""
+    plain = normalise(text)
+    if ROUTE_TO_CLINICIAN.search(plain):
+        return True
+    return office_named and not (SCHEDULE_WORDS.search(plain) or _DAY_ASKED.search(plain))
 
 
 def _days(days: list[str]) -> str:

@@ -446,7 +446,11 @@ class ActionLocationInfo(Action):
             if topic in ("clinic_hours", "directions")
             else None
         )
-        if clinician is not None and topic == "directions" and wants_route(latest_text(tracker)):
+        if (
+            clinician is not None
+            and topic == "directions"
+            and wants_route(latest_text(tracker), office_named=bool(locations))
+        ):
             # "how do I get to Dr. Patel's office": the offices where they work.
             if not locations:
                 locations = [loc for loc in clinic.locations if loc.id in clinician.schedule]

@@ -1989,6 +1989,9 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
     assert slots["patient_status"] == "returning" and slots["visit_type"] is None
     assert said == ["utter_returning_patient_noted"]
     assert slots["requested_slot"] == "visit_type"
+    # ...but "I've been meaning to come in" says nothing of the kind
+    slots, said = book_step("i've been meaning to come in, next week", "date_preference", new)
+    assert "patient_status" not in slots and said == []
 
 
 @pytest.mark.parametrize(

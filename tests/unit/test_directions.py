@@ -628,3 +628,19 @@ def test_who_a_clinician_sees_when_asked() -> None:
         "Sam Lee, NP sees patients of all ages, children included, for checkups, illness and "
         "follow-ups."
     )
+
+
+def test_the_way_to_an_office_named_with_a_clinician_is_the_way() -> None:
+    # "where is the north office? I see Sam Lee" asks the way, not Sam Lee's days
+    tracker = make_tracker(
+        "where is the north office? I see Sam Lee", intent="directions",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert messages[0]["text"] == DIRECTIONS_NORTH
+    tracker = make_tracker(
+        "which days is dr gonzalez at the north office", intent="directions",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert messages[0]["text"].startswith("Dr. Maria Gonzalez is at the North Office on Mondays")
