@@ -627,6 +627,8 @@ def relative_identity(text: str, today: date) -> tuple[tuple[str, str], date] | 
             not _name_like(w) or w.lower() in NOT_AFTER_RELATIVE for w in words
         ):
             return None
+        # "my son Liam Nguyen's next checkup": the name without the possessive
+        words[-1] = re.sub(r"'s$", "", words[-1])
         name = parse_full_name(" ".join(words))
         given = (name, birth) if name else None
     if given is None or not fits_relation(who, given[1], today):

@@ -531,6 +531,8 @@ def test_the_name_given_with_a_birth_date_and_a_request(
          ("Emily", "Johnson")),
         ("My sister Mary Ann O'Brien needs her balance, her birthday is 7/19/1964",
          ("Mary", "Ann O'Brien")),
+        # "couldn't match those details": the possessive was part of the name
+        ("hi, when is my son Liam Nguyen's next checkup? dob 6/5/2017", ("Liam", "Nguyen")),
         # The writer's own details, not the relative's: introduced, before the relation, or
         # a birth date that does not fit ("my son", 38 years old).
         ("I'm his mom, Emily Johnson 4/12/1988, when is my son's appointment", None),
