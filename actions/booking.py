@@ -316,10 +316,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if birth is None:
                 return {}
             updates = {"verify_dob": birth.isoformat()}
-            checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
-            if checked.get("verified"):
-                return {**updates, **checked}
-            if checked:  # the check could not run, or gave up: the form says so
+            checked = self.check_quietly(dispatcher, tracker, slots, updates)
+            if checked is not None:
                 return checked
         elif is_new and slots.get("verify_dob") and not slots.get("new_phone"):
             phone = find_phone(text)
@@ -337,10 +335,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates: dict[str, Any] = {"patient_status": "returning", "new_phone": None}
         first_visit = self.clinic.new_patient_visit()
         if first_visit is not None and slots.get("visit_type") == first_visit.id:
-            updates.update(
-                {"visit_type": None, "slot_choice": None, "offered_slots": None,
-                 "booking_confirmed": None}
-            )
+            updates.update(another_visit_type(None))
         dispatcher.utter_message(response="utter_returning_patient_noted")
         return updates
 
@@ -357,12 +352,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             return {}
         dispatcher.utter_message(response="utter_known_patient_after_all", visit=first_visit.name)
-        return {
-            "visit_type": None,
-            "slot_choice": None,
-            "offered_slots": None,
-            "booking_confirmed": None,
-        }
+        return another_visit_type(None)
 
     def _as_new_patient(
         self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
@@ -378,10 +368,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if first_visit is not None and slots.get("visit_type") != first_visit.id:
             # A new patient's first booking is the new-patient visit: the times shown so far
             # were for another kind, so the search starts again.
-            updates.update(
-                {"visit_type": first_visit.id, "slot_choice": None, "offered_slots": None,
-                 "booking_confirmed": None}
-            )
+            updates.update(another_visit_type(first_visit.id))
             dispatcher.utter_message(
                 response="utter_new_patient_visit_first",
                 a_visit=a_or_an(visit_name(slots.get("visit_type"), self.clinic)),
@@ -692,6 +679,17 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             options = eligible_locations(clinic, merged)
             if len(options) == 1:
                 updates["location"] = options[0]
+
+
+def another_visit_type(visit_type: str | None) -> dict[str, Any]:
+    """The kind of visit changed (None: asked again): the times found and chosen were for the
+    other kind, so the search starts again."""
+    return {
+        "visit_type": visit_type,
+        "slot_choice": None,
+        "offered_slots": None,
+        "booking_confirmed": None,
+    }
 
 
 NEW_PATIENT_WORDS = re.compile(

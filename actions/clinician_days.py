@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from actions.billing import join_words
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
 from actions.dates import WEEKDAY_NUMBERS, WEEKDAY_WORD
-from actions.matching import find_practitioner, normalise
+from actions.matching import normalise
 
 # Asked about a clinician's office route ("how do I get to Dr. Patel's office"): directions to
 # where they work, not their days.
@@ -28,11 +28,6 @@ WHO_ASKED = re.compile(
     r"type of|pediatrician|gyn\w*|family doctor)\b"
 )
 _DAY_ASKED = re.compile(rf"\b{WEEKDAY_WORD}s?\b")
-
-
-def asked_clinician(text: str, clinic: ClinicConfig) -> Practitioner | None:
-    """The clinician an hours or directions question names, if any."""
-    return find_practitioner(normalise(text), clinic)
 
 
 # The clinician's days or hours are asked ("which days is Dr. Gonzalez at North?"), not the

@@ -201,13 +201,11 @@ class When:
         notes = [self.part_of_day] if self.part_of_day else []
         if self.not_on and self.start != self.end:
             allowed = sorted(set(range(7)) - self.not_on)
-            if len(allowed) < len(self.not_on):
-                # "thursday or friday": "Thursdays or Fridays only", not five days ruled out
-                names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in allowed]
-                notes.append(" or ".join(names) + " only")
-            else:
-                names = [WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in sorted(self.not_on)]
-                notes.append("no " + " or ".join(names))
+            # "thursday or friday": "Thursdays or Fridays only", not five days ruled out
+            only = len(allowed) < len(self.not_on)
+            days = allowed if only else sorted(self.not_on)
+            names = " or ".join(WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in days)
+            notes.append(f"{names} only" if only else f"no {names}")
         return f"{day} ({', '.join(notes)})" if notes else day
 
     def widen(self, days: int) -> When:

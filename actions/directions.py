@@ -44,17 +44,18 @@ from actions.clinic_config import (
     describe_when,
     format_clock,
 )
-from actions.clinician_days import (
-    asked_clinician,
-    book_with_button,
-    clinician_days_text,
-    wants_route,
-)
+from actions.clinician_days import book_with_button, clinician_days_text, wants_route
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
 from actions.forms import is_button_payload, last_event, latest_intent, latest_text
 from actions.identity import scheduling_client
-from actions.matching import ROUTE_QUESTION, find_location, normalise, wants_anyone
+from actions.matching import (
+    ROUTE_QUESTION,
+    find_location,
+    find_practitioner,
+    normalise,
+    wants_anyone,
+)
 from actions.second_request import (
     answer_second_request,
     offer_second_request,
@@ -442,7 +443,7 @@ class ActionLocationInfo(Action):
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
         clinician = (
-            asked_clinician(latest_text(tracker), clinic)
+            find_practitioner(latest_text(tracker), clinic)
             if topic in ("clinic_hours", "directions")
             else None
         )

@@ -317,16 +317,27 @@ class IdentitySteps:
             updates = {"verify_name": f"{first} {last}", "verify_dob": birth.isoformat()}
             if self.checks_identity_at_start:
                 return {**updates, **self._check(dispatcher, tracker, {**slots, **updates}, False)}
-            # Booking (a new patient may book too): checked quietly as a new patient would be;
-            # a match is a returning patient, verified at once; no match asks at the end.
-            checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
-            if checked.get("verified"):
-                return {**updates, **checked}
-            if checked:  # the check could not run, or gave up: the form says so
+            checked = self.check_quietly(dispatcher, tracker, slots, updates)
+            if checked is not None:
                 return checked
         name = given[0] if given else (introduced_name(text) or named_for(text) or apart)
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
+
+    def check_quietly(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        updates: dict[str, Any],
+    ) -> dict[str, Any] | None:
+        """Booking (a new patient may book too): a name and date of birth checked as a new
+        patient's would be. A match is a returning patient, verified at once; the check not
+        running, or giving up, is for the form to say; None: no match (asked at the end)."""
+        checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
+        if checked.get("verified"):
+            return {**updates, **checked}
+        return checked or None
 
     @staticmethod
     def _someone_else(text: str, slots: dict[str, Any]) -> str | None:

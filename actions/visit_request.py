@@ -24,7 +24,7 @@ from actions.dates import (
 )
 from actions.directions import named_day
 from actions.formatting import offer_label
-from actions.forms import is_button_payload
+from actions.forms import TASK_INTENTS, is_button_payload
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
@@ -280,9 +280,7 @@ def answers_a_visit_question(
 
 
 # The appointment tasks a bare day was mistaken for, and the words that do ask for one.
-APPOINTMENT_TASKS = {
-    "cancel_appointment", "check_appointment", "book_appointment", "reschedule_appointment"
-}
+APPOINTMENT_TASKS = TASK_INTENTS - {"billing_balance"}
 TASK_WORDS = re.compile(
     r"\b(cancel\w*|cxl|call off|delete|remove|check|when is|what time|do i have|book\w*|"
     r"schedule|resched\w*|move|change|push)\b",

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
@@ -26,15 +27,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.intent_override import RuleGuard
-
 FALLBACK_INTENT = "nlu_fallback"
 HANDOFF_INTENTS = frozenset({"billing_dispute", "complaint", "test_results", "medical_advice"})
 DEFAULT_THRESHOLD = 0.55
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class UnsureEscalationGuard(RuleGuard):
+class UnsureEscalationGuard(GraphComponent, IntentClassifier):
     """``nlu_fallback`` for a handoff intent read with confidence under ``threshold``."""
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
