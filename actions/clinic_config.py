@@ -137,6 +137,8 @@ class Practitioner(BaseModel):
     sees_patients_under: int | None = Field(None, ge=1, le=130)
     # Who they see and for what, in a few words, said when a patient asks about them.
     sees: str = ""
+    # Other words patients use for them ("the pediatrician", "the doctor who sees kids").
+    aliases: list[str] = []
     # location id -> weekdays ("mon".."sun") this practitioner works there.
     schedule: dict[str, list[str]]
 
@@ -213,6 +215,11 @@ class ClinicInfo(BaseModel):
     emergency_number: str
     crisis_line: str
     crisis_line_name: str = "Suicide & Crisis Lifeline"
+    # Someone hurting the patient: this line too (empty: 988 only). ``abuse_line_text`` is how to
+    # reach it by text, in words ("text START to 88788").
+    abuse_line: str = ""
+    abuse_line_name: str = ""
+    abuse_line_text: str = ""
     staff_hours: dict[str, TimeRange | None]
     minutes_per_waiting_chat: int = Field(4, gt=0)
 

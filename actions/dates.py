@@ -117,7 +117,9 @@ RULED_OUT_DAYS = re.compile(
     r"|anything but|never on|can'?t do|cannot do|can'?t make|cannot make|can'?t come|can'?t go"
     r"|can'?t on|busy on|busy|work(?:ing)? on|i work"
     # "no fridays" (but "no, friday" corrects a day: only the plural rules one out)
-    rf"|no(?=\s+(?:on\s+)?{_WEEKDAY}s\b))\s+"
+    rf"|no(?=\s+(?:on\s+)?{_WEEKDAY}s\b))"
+    # "can't make it wednesday", "can't make my appointment on wednesday": that day is out
+    r"(?:\s+(?:it|(?:my|his|her|our|the|that)\s+(?:appointment|appt|visit|one)))?\s+"
     rf"{_RULED_OUT_DAY}(?:\s*(?:,|or|and|nor)\s*{_RULED_OUT_DAY})*\b"
 )
 # "not in the morning", "no afternoons": the other part of the day.
@@ -248,10 +250,29 @@ GREETING = re.compile(
 )
 
 
+# "I can't make it tomorrow": the day of the appointment they cannot come to, not a new one.
+CANNOT_COME_THAT_DAY = re.compile(
+    r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
+    r"(?:make|come(?:\s+in)?|go|do|attend)(?:\s+(?:it|in|to))?"
+    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:appointment|appt|visit|one))?"
+    r"\s+(?:on\s+)?(?:today|tonight|tomorrow|tmrw|tmr)(?:\s+(?:morning|afternoon|evening))?\b"
+)
+
+
+def said_cannot_come(value: str, text: str) -> bool:
+    """Whether a day the NLU tagged ("tomorrow") is the day the patient cannot come ("I can't
+    make it tomorrow"): not a day to search."""
+    lowered = " ".join(re.sub(r"[^\w\s/:'-]", " ", text.lower().replace("’", "'")).split())
+    return any(
+        value.lower().strip() in match.group(0) for match in CANNOT_COME_THAT_DAY.finditer(lowered)
+    )
+
+
 def _clean(text: str) -> str:
     text = GREETING.sub(" ", text.lower().replace("’", "'"))
     text = re.sub(r"[^\w\s/:'-]", " ", text)
-    return " ".join(SHORTHAND.get(word, word) for word in text.split())
+    text = " ".join(SHORTHAND.get(word, word) for word in text.split())
+    return CANNOT_COME_THAT_DAY.sub(" ", text).strip()
 
 
 # "late as possible", "late afternoon", "latest": from LATE_FROM to closing.

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.forms import clearly_a_complaint, last_event
+from actions.forms import about_the_bot, clearly_a_complaint, last_event, latest_text
 from actions.handoff import escalate
 from actions.matching import find_location, find_practitioner, find_visit_type
 from actions.mentions import given_identity, introduced_name, parse_full_name, relation_in
@@ -292,7 +292,8 @@ class ActionDetailsGiven(Action):
             return []
         if name is not None and not relation_in(text):
             # ("about my dad's bill. His name is Carlos Rivera": not "Thanks, Carlos")
-            dispatcher.utter_message(response="utter_how_can_help_named", first_name=name[0])
+            first = name[0] if not name[0].islower() else name[0].capitalize()  # "robert"
+            dispatcher.utter_message(response="utter_how_can_help_named", first_name=first)
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
@@ -362,6 +363,9 @@ class ActionComplaint(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if about_the_bot(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_sorry_not_helping")
+            return []
         if not clearly_a_complaint(tracker):
             suggest(dispatcher, "complaint")
             return []

@@ -175,7 +175,8 @@ NEVER_MIND = re.compile(
 
 
 # Words of a real complaint; without them, a message read as one with less than
-# COMPLAINT_CONFIDENCE is asked about before staff are brought in.
+# COMPLAINT_CONFIDENCE is asked about before staff are brought in, and one sent while a task
+# is under way is the task's ("no wait, the north office" was read as a complaint at 0.96).
 COMPLAINT_WORDS = re.compile(
     r"\b(rude|complain|complaining|complaint|unacceptable|terrible|horrible|awful|worst|"
     r"disappointed|upset|angry|furious|frustrated|frustrating|ridiculous|disrespect\w*|"
@@ -183,17 +184,39 @@ COMPLAINT_WORDS = re.compile(
     r"waited (for )?(over|more than|almost) |kept (me )?waiting|yelled|ignored)\b",
     re.IGNORECASE,
 )
-COMPLAINT_CONFIDENCE = 0.8
+COMPLAINT_CONFIDENCE = 0.9
+# "this bot is useless", "you're not helping": about this chat, not the clinic's care or staff.
+ABOUT_THE_BOT = re.compile(
+    r"\b(this|you|ur|your|stupid|dumb|useless)\s+(bot|chat ?bot|chat|robot|assistant|ai)\b|"
+    r"\b(you|u|ur|you're|youre|you are)\s+(are\s+|r\s+)?(so\s+)?"
+    r"(useless|stupid|dumb|no help|not helping|not helpful|unhelpful|pointless|a joke)\b",
+    re.IGNORECASE,
+)
+# ... unless the clinic's care or people are named too ("this chat and your receptionist").
+ABOUT_THE_CLINIC = re.compile(
+    r"\b(receptionist|front desk|staff|nurse|doctor|dr|provider|billing|bill|charged|visit|"
+    r"appointment|appt|office|clinic|waited|wait|rude|treated)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_bot(text: str) -> bool:
+    """Venting at the assistant itself: an apology and a person on offer, not a complaint
+    filed with staff (that pauses the chat, and the next question went unanswered)."""
+    return bool(ABOUT_THE_BOT.search(text)) and not ABOUT_THE_CLINIC.search(text)
+
+
+def worded_as_complaint(tracker: Tracker) -> bool:
+    """The latest message says it is a complaint in words (or is the "Yes" to our question)."""
+    text = latest_text(tracker)
+    return is_button_payload(text) or bool(COMPLAINT_WORDS.search(text))
 
 
 def clearly_a_complaint(tracker: Tracker) -> bool:
     """The latest message is a complaint beyond doubt: confidently classified, or worded so."""
     intent, confidence = latest_intent(tracker)
-    text = latest_text(tracker)
     return intent == "complaint" and (
-        confidence >= COMPLAINT_CONFIDENCE
-        or is_button_payload(text)
-        or bool(COMPLAINT_WORDS.search(text))
+        confidence >= COMPLAINT_CONFIDENCE or worded_as_complaint(tracker)
     )
 
 
@@ -299,9 +322,10 @@ class PatientForm(Action):
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
             return False
-        if intent == "complaint" and not clearly_a_complaint(tracker):
-            # "actually wait, doesn't he already have one?" was read as a complaint, which
-            # handed the chat to staff and paused it mid-booking: the form reads it instead.
+        if intent == "complaint" and not worded_as_complaint(tracker):
+            # "actually wait, doesn't he already have one?" and "no wait, the north office"
+            # were read as complaints, which handed the chat to staff and paused it
+            # mid-booking: the form reads them instead.
             return False
         if intent in ESCALATION_INTENTS:
             return True

@@ -159,6 +159,25 @@ def next_steps_message(
     )
 
 
+# The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.
+ABUSE_RULE = "abuse_violence"
+
+
+def abuse_line_message(clinic: ClinicConfig) -> str | None:
+    """The domestic violence line from clinic.yml (``abuse_line``), or None without one."""
+    info = clinic.clinic
+    if not info.abuse_line:
+        return None
+    name = info.abuse_line_name or "domestic violence hotline"
+    how = f"call {info.abuse_line}"
+    if info.abuse_line_text:
+        how += f" or {info.abuse_line_text}"
+    return (
+        f"If someone is hurting you or you don't feel safe at home, the {name} can help too: "
+        f"{how}. It's free, confidential and open 24/7."
+    )
+
+
 def patient_info(tracker: Tracker) -> dict[str, Any]:
     if not tracker.get_slot("verified"):
         return {"verified": False}
@@ -180,9 +199,12 @@ def escalate(
     clinic = get_clinic()
     now = now or clinic.now()
     meta = REASONS[reason]
-    crisis_related = reason == "emergency" and bool(
-        ((tracker.latest_message or {}).get("safety") or {}).get("crisis_related")
-    )
+    safety = (tracker.latest_message or {}).get("safety") or {}
+    crisis_related = reason == "emergency" and bool(safety.get("crisis_related"))
+    abuse = abuse_line_message(clinic) if safety.get("rule_id") == ABUSE_RULE else None
+    if abuse:
+        # Someone hurting them: 988 helps (said already), and so does a line made for this.
+        dispatcher.utter_message(text=abuse)
     if crisis_related:
         # An attempt or an overdose: 911 first (said already), and the crisis line too.
         info = clinic.clinic

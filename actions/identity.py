@@ -32,10 +32,11 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on, parse_birth_date
-from actions.forms import forgotten_patient, is_button_payload
+from actions.forms import forgotten_patient, is_button_payload, latest_text
 from actions.handoff import patient_channel
 from actions.mentions import (
     OTHER_PERSON,
+    asked_about_name,
     given_identity,
     introduced_name,
     name_apart,
@@ -89,6 +90,14 @@ NOT_KNOWN = re.compile(
     re.IGNORECASE,
 )
 
+
+# "my dad died yesterday", "we lost my mother", "she passed away": said with a request.
+BEREAVEMENT = re.compile(
+    r"\b(died|passed away|passed on|has passed|just passed|funeral|lost my (mom|mother|dad|"
+    r"father|husband|wife|son|daughter|brother|sister|grandma|grandmother|grandpa|grandfather|"
+    r"partner|baby)|death in the family|bereavement)\b",
+    re.IGNORECASE,
+)
 
 # What a message that only says who the patient is gets classified as.
 INTRODUCTIONS = frozenset({"greet", "inform"})
@@ -254,7 +263,11 @@ class IdentitySteps:
         """A request about someone else than the patient verified earlier in this chat ("and
         what does my husband owe?") starts a new identity check for that person: their data
         needs their details, and the answer must not be the first patient's. Before any check,
-        a name the patient introduced themselves with is not asked again."""
+        a name the patient introduced themselves with is not asked again. A death mentioned
+        with the request ("cancel my appointment, my dad died yesterday") is acknowledged
+        first."""
+        if BEREAVEMENT.search(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
         return {**updates, **self._identity_on_activation(dispatcher, tracker, slots)}
 
@@ -320,7 +333,10 @@ class IdentitySteps:
             checked = self.check_quietly(dispatcher, tracker, slots, updates)
             if checked is not None:
                 return checked
-        name = given[0] if given else (introduced_name(text) or named_for(text) or apart)
+        about = asked_about_name(text, "") if not look_back else None
+        name = given[0] if given else (
+            introduced_name(text) or named_for(text) or apart or parse_full_name(about or "")
+        )
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
 
@@ -344,7 +360,7 @@ class IdentitySteps:
         """Who a request is about when that is not the verified patient ("Emily", "your
         husband", "your own account"); None when it is them."""
         patient_name = str(slots.get("patient_name") or "")
-        person = named_other(text, patient_name)
+        person = named_other(text, patient_name) or asked_about_name(text, patient_name)
         if person is not None:
             return person
         clinic = get_clinic()

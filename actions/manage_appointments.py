@@ -48,7 +48,7 @@ from actions.matching import (
     find_visit_type,
     parse_choice,
 )
-from actions.second_request import has_second_request, offer_second_request
+from actions.second_request import has_second_request, offer_second_request, replayed
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
 from actions.visit_request import (
@@ -296,9 +296,27 @@ class ValidateCheckForm(ManageForm):
         return None
 
 
+# "no wait, can i move it instead?" to "Cancel it?": keep it, and look for a new time.
+MOVE_INSTEAD = re.compile(
+    r"\b(move|moving|reschedule|resched|rebook|switch|change (it|the (day|time|date))|"
+    r"(another|different|new|later) (day|time|date))\b",
+    re.IGNORECASE,
+)
+
+
+def moves_instead(text: str) -> bool:
+    return bool(MOVE_INSTEAD.search(text)) and not re.search(r"\bcancel", text, re.IGNORECASE)
+
+
 class ValidateCancelForm(ManageForm):
     form_name = "cancel_form"
     own_intents = {"cancel_appointment"}
+
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read
+        return super().answers_requested_slot(tracker, requested) or (
+            requested == "cancel_confirmed" and moves_instead(latest_text(tracker))
+        )
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         return None if slots.get("cancel_confirmed") is not None else "cancel_confirmed"
@@ -315,6 +333,8 @@ class ValidateCancelForm(ManageForm):
         answer = yes_or_no(tracker)
         if answer is not None:
             return {"cancel_confirmed": answer}
+        if moves_instead(latest_text(tracker)):
+            return {"cancel_confirmed": False}
         choice = self._read_appointment_choice(tracker, slots)
         if choice and choice != slots.get("appointment_choice"):
             return {"appointment_choice": choice}
@@ -575,6 +595,8 @@ class ActionCancelAppointment(Action):
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
         item = chosen_appointment(tracker.slots)
         if item is not None and tracker.get_slot("cancel_confirmed") is False:
+            if moves_instead(latest_text(tracker)):
+                return move_instead(dispatcher, tracker, item)
             dispatcher.utter_message(response="utter_cancel_kept")
             return reset + offer_second_request(dispatcher, tracker)
         if item is None or tracker.get_slot("cancel_confirmed") is not True:
@@ -593,6 +615,22 @@ class ActionCancelAppointment(Action):
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         return reset + offer_second_request(dispatcher, tracker)
+
+
+def move_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker, item: dict[str, Any]
+) -> list[EventType]:
+    """ "No wait, can I move it instead?" at "Cancel it?": nothing is cancelled, and the move
+    of that same appointment starts at "What day or time?" (it is not asked which one)."""
+    dispatcher.utter_message(response="utter_move_instead")
+    slots = {**tracker.slots, "appointment_choice": item["id"]}
+    kept = ValidateRescheduleForm().on_choice(slots, item["id"])
+    latest = last_event(tracker.events, "user")
+    return (
+        [SlotSet("cancel_confirmed", None)]
+        + [SlotSet(slot, value) for slot, value in kept.items()]
+        + replayed(latest_text(tracker), "reschedule_appointment", latest, [])
+    )
 
 
 class ActionRescheduleAppointment(Action):

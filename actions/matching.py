@@ -122,7 +122,7 @@ def practitioner_aliases(p: Practitioner) -> list[str]:
         names += [f"dr {p.family}", f"doctor {p.family}", f"dr {p.given}"]
     if p.qualification == "NP":
         names += ["nurse practitioner", "the np", f"{p.given}"]
-    return names
+    return names + p.aliases
 
 
 def find_practitioner(text: str, clinic: ClinicConfig) -> Practitioner | None:

@@ -530,6 +530,28 @@ def named_other(text: str, patient_name: str) -> str | None:
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
+# "what about Aisha Khan, when is she coming in?": another person, by a capitalised full name.
+ABOUT_NAME = re.compile(
+    r"\b(?i:what about|how about|and what about|now for|and for|also for|same for|"
+    r"and also|can you check|could you check)\s+(?P<name>[A-Z][\w'-]+\s+[A-Z][\w'-]+)"
+)
+
+
+def asked_about_name(text: str, patient_name: str) -> str | None:
+    """The full name a follow-up asks about ("what about Aisha Khan?") when it is not the
+    verified patient's nor a clinician's, else None."""
+    match = ABOUT_NAME.search((text or "").translate(CURLY_APOSTROPHES))
+    if match is None:
+        return None
+    words = match["name"].split()
+    own = normalize_name(patient_name)
+    if normalize_name(" ".join(words)) == own or not all(_name_like(w) for w in words):
+        return None
+    if any(normalize_name(w) in staff_name_words() for w in words):
+        return None
+    return " ".join(words)
+
+
 def _name_like(word: str) -> bool:
     plain = word.lower().replace("'", "")
     return plain not in NOT_NAME_WORDS and plain not in OTHER_WORDS and plain not in VERB_WORDS

@@ -17,6 +17,7 @@ from actions.dates import (
     only_time_of_day,
     parse_when,
     part_of_day,
+    said_cannot_come,
     says_a_shift,
     weekdays_named,
     with_new_time,
@@ -85,11 +86,27 @@ def picked_offer(
             within = parse_choice(text, [labels[i] for i in on_day])
             index = on_day[within] if within is not None else None
     dated = ORDINAL_PICK.sub(" ", text)  # "the 2nd one" names no date
+    if index is not None and _bare_ordinal_no_day_shown(text, offers, clinic):
+        dated = ""  # "the 2nd" with no time shown on the 2nd: the second one, not Dec 2
     if index is not None and not _on_the_day_named(dated, offers[index], clinic):
         return None  # "dec 8 at 3pm" is not Wednesday's 3:00
     if index is not None and not _at_the_part_of_day_named(text, offers[index], clinic):
         return None  # "the tuesday one but in the afternoon?" is not Tuesday's 8:00am
     return ids[index] if index is not None else None
+
+
+BARE_ORDINAL = re.compile(r"^\W*(?:the\s+)?([1-5])(?:st|nd|rd|th)\W*$", re.IGNORECASE)
+
+
+def _bare_ordinal_no_day_shown(
+    text: str, offers: list[dict[str, Any]], clinic: ClinicConfig
+) -> bool:
+    """ "the 2nd" alone, and no time shown falls on a 2nd: a place in the list."""
+    bare = BARE_ORDINAL.match(text)
+    return bare is not None and all(
+        datetime.fromisoformat(o["start"]).astimezone(clinic.tz).day != int(bare.group(1))
+        for o in offers
+    )
 
 
 def _at_the_part_of_day_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
@@ -190,6 +207,7 @@ def read_search_details(
         for e in entities
         if e.get("entity") in ("date", "part_of_day")
         and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
+        and not said_cannot_come(value, text)
     ]
     if requested in ("practitioner", "location") and updates.get(requested) == "any":
         # "No preference" answers who or where; it says nothing about when ("doesn't matter" is

@@ -16,7 +16,13 @@ from __future__ import annotations
 import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_TYPE,
+    INTENT,
+    INTENT_NAME_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.intent_override import RuleGuard, overrule
@@ -35,6 +41,9 @@ TASK_INTENTS = {
     "parking",
     "greet",
 }
+
+# Entities a name and a date of birth cannot hold, whatever the model tagged in the name.
+NOT_IN_DETAILS = {"insurance"}
 
 _FILLER = re.compile(
     r"\b(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenos dias|buenas tardes|"
@@ -79,8 +88,15 @@ class DetailsOnlyGuard(RuleGuard):
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT)
-            if intent.get(INTENT_NAME_KEY) not in TASK_INTENTS or not isinstance(text, str):
+            if not isinstance(text, str) or not only_name_and_birth_date(text):
                 continue
-            if only_name_and_birth_date(text):
+            if intent.get(INTENT_NAME_KEY) in TASK_INTENTS:
                 overrule(message, DETAILS_INTENT)
+            if _DATE.search(text):
+                # "Carlos Rivera 09/30/1975": the model tagged "Rivera" as an insurance plan,
+                # and the patient was told "I don't see Carlos Rivera on my list".
+                entities = message.get(ENTITIES) or []
+                kept = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) not in NOT_IN_DETAILS]
+                if len(kept) != len(entities):
+                    message.set(ENTITIES, kept, add_to_output=True)
         return messages

@@ -32,7 +32,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from addons import paused_safety
+from addons import paused_safety, typed_buttons
 from addons.intent_override import overrule
 from addons.paused_safety import SAFETY_KEY
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 # A paused conversation still gets 911 / 988 when this layer fires (see addons.paused_safety).
 paused_safety.install()
+# A button's title typed rather than tapped is that button (see addons.typed_buttons).
+typed_buttons.install()
 
 SAFETY_INTENTS = ("emergency", "crisis")
 FALLBACK_INTENT = "nlu_fallback"

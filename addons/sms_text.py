@@ -67,7 +67,8 @@ def options_from_buttons(buttons: list[dict[str, Any]]) -> list[Option]:
     ]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Lower case, punctuation as spaces, single spaces: how a typed title is compared."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
@@ -75,13 +76,13 @@ def match_option(text: str, options: list[Option]) -> str | None:
     """The payload the patient chose by number (``2``, ``#2``, ``2.``) or by the title's words."""
     if not options:
         return None
-    answer = _fold(text)
+    answer = fold(text)
     number = re.fullmatch(r"(?:option |number |no )?(\d{1,2})", answer)
     if number:
         index = int(number.group(1))
         return options[index - 1].payload if 1 <= index <= len(options) else None
     for option in options:
-        if answer and answer == _fold(option.title):
+        if answer and answer == fold(option.title):
             return option.payload or option.title
     return None
 

@@ -43,6 +43,7 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
         "crisis_line_name": info.crisis_line_name,
         "payment_portal_url": clinic.billing.portal_url,
         "clinic_website": info.website,
+        "visit_minutes": str(clinic.scheduling.slot_minutes),
     }
 
 
@@ -84,7 +85,7 @@ def nlu_document(clinic: ClinicConfig) -> dict:
             if p.prefix
             else [p.name, p.family, f"{p.given} {p.family}"]
         )
-        practitioners[p.id] = _aliases(names)
+        practitioners[p.id] = _aliases(names, p.aliases)
     locations = {loc.id: _aliases([loc.name], loc.aliases) for loc in clinic.locations}
     visits = {v.id: _aliases([v.name], v.aliases) for v in clinic.visit_types}
     # An alias made only of plain words ("medical" for Medi-Cal) would mark "medical records"

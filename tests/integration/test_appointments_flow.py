@@ -82,6 +82,14 @@ def test_book_reschedule_cancel(rasa: RasaClient, fhir: FhirClient) -> None:
     assert fhir.upcoming_appointments(pid) == []
     assert fhir.get_appointment(moved.id).status == "cancelled"
 
+    # [Book another time] typed rather than tapped is that button: a new booking (the model
+    # once read the words as a reschedule, which offered to move another appointment).
+    again = joined(rasa.say(me, "Book another time"))
+    tracker = rasa.tracker(me)
+    assert tracker["latest_message"]["intent"]["name"] == "book_appointment"
+    assert tracker["active_loop"]["name"] == "booking_form", again
+    assert "full name" not in again  # still verified
+
 
 def test_nothing_before_verification(rasa: RasaClient) -> None:
     me = new_conversation()

@@ -137,6 +137,17 @@ def test_crisis_reply_gives_988_even_mid_booking(
     assert rasa.tracker(conversation)["active_loop"] in ({}, None, {"name": None})
 
 
+def test_someone_hurting_the_patient_gets_988_and_the_abuse_line(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver
+) -> None:
+    conversation = f"esc-{uuid.uuid4().hex[:10]}"
+    replies = rasa.texts(conversation, "my boyfriend keeps hitting me and im scared to go home")
+    assert "988" in replies[0] and "911" in replies[0]
+    assert "1-800-799-7233" in replies[1] and "88788" in replies[1]
+    record = wait_for_record(handoff_receiver, conversation)
+    assert (record["reason"], record["priority"]) == ("crisis", "urgent")
+
+
 def test_two_unclear_messages_go_to_staff(
     rasa: RasaClient, handoff_receiver: HandoffReceiver
 ) -> None:

@@ -816,6 +816,39 @@ def test_cancel_declined_keeps_the_appointment() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("no wait, can i move it instead?", "deny"),
+        ("can we do a different day", "reschedule_appointment"),
+    ],
+)
+def test_move_it_instead_at_the_cancel_question_moves_that_appointment(
+    text: str, intent: str
+) -> None:
+    # "OK, I've left your appointment as it is." and nothing more: the move was ignored.
+    item = {"id": "a1", "start": "2026-12-01T09:00:00-08:00", "visit_type": "physical",
+            "practitioner": "patel", "location": "north"}
+    base = {"verified": True, "patient_id": "p1", "my_appointments": [item],
+            "appointment_choice": "a1"}
+    tracker = make_tracker(text, intent=intent, active_loop="cancel_form",
+                           slots={**base, "requested_slot": "cancel_confirmed"})
+    assert slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))[
+        "cancel_confirmed"
+    ] is False
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, slots={**base, "cancel_confirmed": False})
+    events = ActionCancelAppointment().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_move_instead"]
+    assert slots_of(events) == {"cancel_confirmed": None, "visit_type": "physical",
+                                "practitioner": "patel", "location": "north"}
+    replay = events[-1]
+    assert replay["event"] == "user" and replay["parse_data"]["intent"]["name"] == (
+        "reschedule_appointment"
+    )
+    assert replay["text"] == text
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "requested"),
     [
         ("Carlos Rivera", "faq", "verify_name"),
@@ -1225,6 +1258,24 @@ def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirSer
     assert slots["verified"] is False and slots["requested_slot"] == "patient_status"
 
 
+def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServer) -> None:
+    # "what about Aisha Khan, when is she coming in?" showed Emily's appointments.
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    slots, said = start_form(
+        ValidateCheckForm(), "what about Aisha Khan, when is she coming in?", "check_appointment",
+        emily,
+    )
+    assert [(m["response"], m.get("person")) for m in said] == [
+        ("utter_other_person", "Aisha Khan")
+    ]
+    assert slots["verified"] is False and slots["verify_name"] == "Aisha Khan"
+    assert slots["requested_slot"] == "verify_dob"
+    # her own name, or a clinician's, is no one else
+    for text in ("and what about Emily Johnson?", "what about Dr Patel, is she in?"):
+        slots, said = start_form(ValidateCheckForm(), text, "check_appointment", emily)
+        assert said == [], text
+
+
 def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> None:
     liam = verified_as("Liam Nguyen", "06/05/2017")
     slots, said = start_form(
@@ -1529,6 +1580,11 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
     tracker = make_tracker("the front desk was so rude to me", intent="complaint",
                            confidence=0.61, active_loop="booking_form", slots=slots)
     assert ValidateBookingForm().should_let_through(tracker)
+    # Read as a complaint at 0.96 (the "wait"), it paused the chat at "which day?".
+    searching = {**slots, "requested_slot": "slot_choice"}
+    tracker = make_tracker("no wait, the north office", intent="complaint", confidence=0.96,
+                           active_loop="booking_form", slots=searching)
+    assert not ValidateBookingForm().should_let_through(tracker)
 
 
 @pytest.mark.parametrize(
@@ -1542,6 +1598,10 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
         # "the tuesday one but in the afternoon?" booked Tuesday's 8:00am
         ("the tuesday one but in the afternoon?", None),
         ("the tuesday one, morning is good", "tue"),
+        # "the 2nd" searched Wed Dec 2, outside the week asked for: no time shown is on a 2nd
+        ("the 2nd", "tue"),
+        ("3rd", "wed"),
+        ("the 8th", None),  # a day shown: searched as that day (its times are listed)
     ],
 )
 def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:
@@ -2042,3 +2102,24 @@ def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
     assert not ValidateCheckForm().should_let_through(tracker)
     slots, said = verify("i dont know his dob", "verify_dob", {"verify_name": "Carlos Rivera"})
     assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_dob"
+
+
+def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
+    # "I need to cancel my appointment, my dad died yesterday" went straight to "To keep
+    # health information private...".
+    _, said = start_form(
+        ValidateCancelForm(), "I need to cancel my appointment, my dad died yesterday",
+        "cancel_appointment", {},
+    )
+    assert responses_of(said)[:1] == ["utter_sorry_for_loss"]
+    _, said = start_form(ValidateCancelForm(), "cancel my appointment", "cancel_appointment", {})
+    assert "utter_sorry_for_loss" not in responses_of(said)
+
+
+def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:
+    # "i cant make it tomorrow" (the model tagged "tomorrow") searched tomorrow.
+    tagged = [{"entity": "date", "value": "tomorrow"}]
+    found = read_search_details("i cant make it tomorrow", tagged, get_clinic(), None)
+    assert "date_preference" not in found
+    found = read_search_details("can i come tomorrow", tagged, get_clinic(), None)
+    assert found["date_preference"] == "can i come tomorrow"

@@ -157,6 +157,10 @@ def test_clock_limits() -> None:
         ("thursday but not too early", date(2026, 11, 26), date(2026, 11, 26), set(), time(10),
          None),
         ("no afternoons please", date(2026, 11, 24), date(2026, 12, 8), set(), None, time(12)),
+        # The day of the appointment they can't come to: the search offered that day.
+        ("i can't make my appointment on wednesday", date(2026, 11, 24), date(2026, 12, 8), {2},
+         None, None),
+        ("cant make it friday", date(2026, 11, 24), date(2026, 12, 8), {4}, None, None),
     ],
 )
 def test_days_and_times_ruled_out(
@@ -403,3 +407,19 @@ def test_day_ranges_greetings_and_earliest_times(
 def test_bare_numbers_are_no_day_range() -> None:
     assert parse_when("between 9 and 11", NOW) is None
     assert parse_when("Good morning!", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("i cant make it tomorrow", None),
+        ("can't make it tomorrow morning", None),
+        ("I won't be able to make my appointment today", None),
+        ("can't make it tomorrow, can i come friday", date(2026, 11, 27)),
+        ("i can make it tomorrow", date(2026, 11, 25)),
+    ],
+)
+def test_the_day_they_cannot_come_is_not_the_day_asked(text: str, day: date | None) -> None:
+    # "i cant make it tomorrow" searched tomorrow for a new time.
+    when = parse_when(text, NOW)
+    assert (when.start if when else None) == day

@@ -73,3 +73,17 @@ def test_a_bare_introduction_read_as_a_billing_question_becomes_details() -> Non
 def test_requests_and_other_intents_are_left_alone(text: str, intent: str) -> None:
     [result] = DetailsOnlyGuard().process([_parsed(text, intent)])
     assert result.get("intent") == {"name": intent, "confidence": 0.62}
+
+
+def test_no_insurance_plan_in_a_name_and_birth_date() -> None:
+    # The model tagged "Rivera" as a plan: "I don't see Carlos Rivera on my list".
+    message = _parsed("Carlos Rivera 09/30/1975", "inform")
+    rivera = {"entity": "insurance", "value": "Rivera", "start": 7, "end": 13}
+    message.set("entities", [rivera, {"entity": "date", "value": "09/30/1975"}])
+    [result] = DetailsOnlyGuard().process([message])
+    assert result.get("entities") == [{"entity": "date", "value": "09/30/1975"}]
+    # A plan named on its own keeps its entity (it may look like a name, but has no date).
+    plan = _parsed("Blue Shield", "inform")
+    plan.set("entities", [{"entity": "insurance", "value": "Blue Shield"}])
+    [result] = DetailsOnlyGuard().process([plan])
+    assert result.get("entities") == [{"entity": "insurance", "value": "Blue Shield"}]

@@ -13,6 +13,7 @@ from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.handoff import (
     REASONS,
     ActionEscalate,
+    abuse_line_message,
     build_summary,
     escalate,
     next_steps_message,
@@ -127,6 +128,29 @@ def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffRe
     assert next_steps_message(get_clinic(), "emergency", TUESDAY_11PM, crisis_related=True).count(
         "988"
     ) == 1
+
+
+def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: HandoffReceiver) -> None:
+    # "my husband hits me": 988 first (utter_crisis), then the domestic violence line, then what
+    # happens next.
+    safety = {"category": "crisis", "rule_id": "abuse_violence", "crisis_related": False}
+    tracker = make_tracker("my husband hits me", intent="crisis", extra={"safety": safety})
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    abuse_line, next_steps = (m["text"] for m in dispatcher.messages)
+    assert "National Domestic Violence Hotline" in abuse_line
+    assert "call 1-800-799-7233 or text START to 88788" in abuse_line
+    assert "Hotline" not in next_steps
+    # ...and suicidal thoughts do not
+    thoughts = {"category": "crisis", "rule_id": "suicidal_thoughts", "crisis_related": False}
+    tracker = make_tracker("i want to die", intent="crisis", extra={"safety": thoughts})
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1 and "Hotline" not in dispatcher.messages[0]["text"]
+    # A clinic without the line in clinic.yml says 988 only.
+    clinic = get_clinic().copy(deep=True)
+    clinic.clinic.abuse_line = ""
+    assert abuse_line_message(clinic) is None
 
 
 def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:

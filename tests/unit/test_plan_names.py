@@ -280,3 +280,13 @@ def test_a_name_asked_about_in_the_next_sentence_is_still_named() -> None:
     # "aultcare??" is a sentence of its own; "do you take it" is the question about it.
     [named] = plans_in_message("aultcare?? do you take it", [], CLINIC)
     assert named.said == "aultcare" and named.plan is None
+
+
+def test_a_clinician_is_no_plan() -> None:
+    # "I don't see Dr Patel on my list" answered "is dr patel in network with cigna".
+    clinic = get_clinic()
+    tags = [{"entity": "insurance", "value": "dr patel"}, {"entity": "insurance", "value": "cigna"}]
+    [cigna] = plans_in_message("is dr patel in network with cigna", tags, clinic)
+    assert cigna.plan is not None and cigna.plan.name == "Cigna"
+    lee = [{"entity": "insurance", "value": "Sam Lee"}]
+    assert plan_in_message("does Sam Lee take my plan", lee, clinic) is None

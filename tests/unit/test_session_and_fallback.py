@@ -354,6 +354,24 @@ def test_only_a_clear_complaint_goes_to_staff(
         assert message["buttons"][0]["payload"] == "/complaint"
 
 
+@pytest.mark.parametrize(
+    "text", ["this bot is useless", "you are so useless", "stupid chat, not helping"]
+)
+def test_venting_at_the_bot_is_no_complaint(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "this bot is useless" was filed as a complaint and paused the chat: the patient's next
+    question ("what time do you open tomorrow") went unanswered."""
+    handed: list[str] = []
+    monkeypatch.setattr(fallback, "escalate", lambda d, t, reason: handed.append(reason) or [])
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="complaint", confidence=0.97)
+    assert ActionComplaint().run(dispatcher, tracker, {}) == []
+    assert handed == [] and responses(dispatcher) == ["utter_sorry_not_helping"]
+    # ...but the clinic's people or care named with it is one
+    tracker = make_tracker("this chat is useless and your receptionist was rude", "complaint")
+    ActionComplaint().run(CollectingDispatcher(), tracker, {})
+    assert handed == ["complaint"]
+
+
 def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
     """ "Which insurance plan do you have?" - "Zenith Mutual" was read as "stop": "No problem,
     I've stopped there"; with no word of stopping, the plan is checked."""

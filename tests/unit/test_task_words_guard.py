@@ -1,0 +1,47 @@
+"""A booking read into a message that names another task (addons/task_words_guard.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.task_words_guard import TaskWordsGuard, task_named
+
+
+def parsed(text: str, intent: str) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.9})
+    message.set("intent_ranking", [{"name": intent, "confidence": 0.9},
+                                   {"name": "reschedule_appointment", "confidence": 0.1}])
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        # Read as a booking (0.9): a second checkup was being booked for the child.
+        ("need to reschedule my son's checkup, his name is liam nguyen born june 5 2017",
+         "reschedule_appointment"),
+        ("move my physical to friday", "reschedule_appointment"),
+        ("please cancel my checkup on friday", "cancel_appointment"),
+        # A new booking is asked for too, or the other task is told about, not asked for.
+        ("cancel my physical and book my son a checkup", None),
+        ("can u cancel his appt and book him for next week instead", None),
+        ("I rescheduled last time, can I come in friday", None),
+        ("i had to cancel my physical, can i come in friday", None),
+        ("can i get a physical next week", None),
+    ],
+)
+def test_the_task_named(text: str, task: str | None) -> None:
+    assert task_named(text) == task
+
+
+def test_only_a_booking_is_overruled_and_the_ranking_is_kept() -> None:
+    text = "need to reschedule my son's checkup"
+    [result] = TaskWordsGuard().process([parsed(text, "book_appointment")])
+    assert result.get("intent") == {"name": "reschedule_appointment", "confidence": 1.0}
+    assert [r["name"] for r in result.get("intent_ranking")] == [
+        "reschedule_appointment", "book_appointment"
+    ]
+    [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
+    assert result.get("intent")["name"] == "check_appointment"
