@@ -101,6 +101,7 @@ FORM_SLOTS_TO_RESET = [
     "verify_name",
     "verify_dob",
     "partial_name",
+    "tried_name",
     "new_phone",
     "visit_type",
     "practitioner",

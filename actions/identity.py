@@ -99,6 +99,25 @@ BEREAVEMENT = re.compile(
     re.IGNORECASE,
 )
 
+MONTH_WORDS = {
+    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
+    "november", "dec", "december",
+}
+# What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
+CORRECTION_WORDS = {
+    "oops", "whoops", "sorry", "typo", "my", "bad", "i", "mean", "meant", "correction", "oh",
+    "wait", "actually", "its", "it's", "it", "is", "should", "be", "wrong", "dob", "date", "of",
+    "birth", "the", "right", "one", "correct", "that", "was", "a", "ok", "okay", "sry", "srry",
+}
+
+
+def only_a_correction(text: str) -> bool:
+    """The message is a date of birth with nothing but words of correction around it."""
+    words = re.findall(r"[a-z']+", re.sub(r"\d[\d/.\-]*", " ", text.lower()))
+    return all(w in CORRECTION_WORDS or w in MONTH_WORDS for w in words)
+
+
 # What a message that only says who the patient is gets classified as.
 INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
@@ -418,6 +437,12 @@ class IdentitySteps:
             # ways (phone, or something else), instead of asking the same question again.
             dispatcher.utter_message(response="utter_why_identity")
             return {requested: None}
+        if requested == "verify_name" and name is None and dob is not None:
+            tried = slots.get("tried_name")
+            if tried and only_a_correction(text):
+                # "oops 06/05/2017", "sorry typo, 04/12/1988" after a failed check: the date
+                # of birth is corrected, for the name just tried (it was "And the last name?").
+                name = tuple(str(tried).split(" ", 1))  # type: ignore[assignment]
         half = one_name_word(text) if requested == "verify_name" and name is None else None
         first_half = slots.get("partial_name")
         if half and first_half and half.lower() != str(first_half).lower():
@@ -520,6 +545,8 @@ class IdentitySteps:
                 "verify_attempts": 0.0,
                 "patient_status": "returning",
             }
+            if slots.get("tried_name"):
+                verified["tried_name"] = None
             if child:
                 # "my son": how the parent called the child ("child" if they did not); set
                 # only for a child, so it also says the patient is one (is_child).
@@ -535,9 +562,11 @@ class IdentitySteps:
         dispatcher.utter_message(
             response="utter_verification_no_match_sms" if on_sms else self.no_match_response
         )
-        # The name is asked again in one short question (identity_reask), not the long one.
+        # The name is asked again in one short question (identity_reask), not the long one;
+        # a corrected date of birth alone is taken for the name tried (tried_name).
         return {
             "verify_attempts": float(attempts),
+            "tried_name": full_name,
             "verify_name": None,
             "verify_dob": None,
             "identity_reask": True,

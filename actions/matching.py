@@ -67,8 +67,8 @@ def _best(
     for alias, item in candidates:
         target = normalise(alias)
         size = len(target.split())
-        if len(target) < 4:
-            continue
+        if len(target) < 5:
+            continue  # "old" is not "cold", "lea" not "lee": short words only as written
         for i in range(len(words) - size + 1):
             window = " ".join(words[i : i + size])
             ratio = difflib.SequenceMatcher(None, window, target).ratio()

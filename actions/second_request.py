@@ -110,7 +110,9 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         if clause in own_clauses:
             continue  # the request being handled
         for intent, pattern in REQUEST_WORDS.items():
-            if intent not in skip and pattern.search(clause):
+            if (intent not in skip or another_appointment(intent, clause, own_clauses)) and (
+                pattern.search(clause)
+            ):
                 pending = {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
                 if any(OTHER_PERSON.search(c) for c in own_clauses) and not OTHER_PERSON.search(
                     clause
@@ -120,6 +122,20 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
                     pending["own"] = "writer"
                 return pending
     return None
+
+
+def another_appointment(intent: str, clause: str, own_clauses: list[str]) -> bool:
+    """ "move my physical to the week after and also cancel my follow up": the cancellation is
+    of another appointment (another kind of visit named), not the old time of the one moved."""
+    if intent != "cancel_appointment":
+        return False
+    from actions.matching import find_visit_type  # matching reads clinic.yml; imported late
+    from actions.settings import get_clinic
+
+    clinic = get_clinic()
+    cancelled = find_visit_type(clause, clinic)
+    moved = {v.id for c in own_clauses if (v := find_visit_type(c, clinic)) is not None}
+    return cancelled is not None and bool(moved) and cancelled.id not in moved
 
 
 def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str, Any]:

@@ -609,6 +609,23 @@ def test_identity_verified_with_name_and_birth_date(fhir_env: FhirServer) -> Non
     assert said == ["utter_verified"]
 
 
+@pytest.mark.parametrize("correction", ["oops 04/12/1988", "sorry typo, 04/12/1988"])
+def test_a_corrected_birth_date_alone_is_for_the_name_just_tried(
+    fhir_env: FhirServer, correction: str
+) -> None:
+    # "oops 06/05/2017" after a wrong date got "And the last name?" (and a try was spent).
+    slots, said = verify("04/21/1988", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert said == ["utter_verification_no_match"] and slots["tried_name"] == "Emily Johnson"
+    assert slots["requested_slot"] == "verify_name"
+    slots, said = verify(correction, "verify_name", {**slots, "identity_reask": True})
+    assert slots["verified"] is True and slots["patient_name"] == "Emily Johnson"
+    assert slots["tried_name"] is None and said == ["utter_verified"]
+    # A date of birth with someone else's name in words is not this correction.
+    slots, _ = verify("04/21/1988", "verify_dob", {"verify_name": "Emily Johnson"})
+    slots, _ = verify("carla 04/12/1988", "verify_name", {**slots, "identity_reask": True})
+    assert "verified" not in slots and slots.get("partial_name") == "Carla"
+
+
 def test_a_child_is_confirmed_without_thanking_the_child(fhir_env: FhirServer) -> None:
     slots, said = verify("06/05/2017", "verify_dob", {"verify_name": "Liam Nguyen"})
     assert slots["verified"] is True

@@ -37,6 +37,10 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
         # Moving an appointment books the new time: not a second request.
         ("move my appointment, can you book me for friday instead", "reschedule_appointment",
          None),
+        ("move my physical, cancel the old one", "reschedule_appointment", None),
+        # ... but cancelling another kind of visit is another request (it was dropped).
+        ("please move my physical to the week after and also cancel my follow up",
+         "reschedule_appointment", {"intent": "cancel_appointment", "text": "cancel my follow up"}),
         ("/cancel_appointment", "cancel_appointment", None),
         # Booking answers the plan named with it first.
         ("I'd like a check-up, do you take Kaiser", "book_appointment", None),
