@@ -220,6 +220,8 @@ class ClinicInfo(BaseModel):
     abuse_line: str = ""
     abuse_line_name: str = ""
     abuse_line_text: str = ""
+    # A poisoning or overdose: Poison Control too, after the emergency number (empty: none).
+    poison_control: str = ""
     staff_hours: dict[str, TimeRange | None]
     minutes_per_waiting_chat: int = Field(4, gt=0)
 

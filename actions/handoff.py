@@ -178,6 +178,22 @@ def abuse_line_message(clinic: ClinicConfig) -> str | None:
     )
 
 
+def poison_line_message(clinic: ClinicConfig) -> str | None:
+    """Poison Control from clinic.yml (``poison_control``), or None without it."""
+    number = clinic.clinic.poison_control
+    if not number:
+        return None
+    return (
+        f"Poison Control can also tell you what to do right now: call {number} (free, 24/7). "
+        f"If the person is hard to wake, having a seizure or struggling to breathe, call "
+        f"{clinic.clinic.emergency_number}."
+    )
+
+
+# Safety rules (safety/triage.yml) whose reply adds a line made for them.
+SAFETY_LINES = {ABUSE_RULE: abuse_line_message, "poisoning_overdose": poison_line_message}
+
+
 def patient_info(tracker: Tracker) -> dict[str, Any]:
     if not tracker.get_slot("verified"):
         return {"verified": False}
@@ -201,10 +217,11 @@ def escalate(
     meta = REASONS[reason]
     safety = (tracker.latest_message or {}).get("safety") or {}
     crisis_related = reason == "emergency" and bool(safety.get("crisis_related"))
-    abuse = abuse_line_message(clinic) if safety.get("rule_id") == ABUSE_RULE else None
-    if abuse:
-        # Someone hurting them: 988 helps (said already), and so does a line made for this.
-        dispatcher.utter_message(text=abuse)
+    line = SAFETY_LINES.get(str(safety.get("rule_id")))
+    extra = line(clinic) if line else None
+    if extra:
+        # Someone hurting them, or a poisoning: 911 / 988 (said already), and a line made for it.
+        dispatcher.utter_message(text=extra)
     if crisis_related:
         # An attempt or an overdose: 911 first (said already), and the crisis line too.
         info = clinic.clinic

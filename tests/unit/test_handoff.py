@@ -153,6 +153,18 @@ def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: Hando
     assert abuse_line_message(clinic) is None
 
 
+def test_a_poisoning_also_gets_poison_control(handoff_env: HandoffReceiver) -> None:
+    # "my 3 year old just swallowed a bunch of grandma's pills": 911 first (utter_emergency),
+    # then Poison Control, then what happens next.
+    safety = {"category": "emergency", "rule_id": "poisoning_overdose", "crisis_related": False}
+    tracker = make_tracker("swallowed grandmas pills", intent="emergency", extra={"safety": safety})
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    poison, next_steps = (m["text"] for m in dispatcher.messages)
+    assert "Poison Control" in poison and "1-800-222-1222" in poison and "911" in poison
+    assert "Poison Control" not in next_steps
+
+
 def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:
     tracker = make_tracker(
         "talk to a person",
