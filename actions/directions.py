@@ -387,6 +387,9 @@ OTHER_OFFICE = re.compile(
 
 EVERY_OFFICE = re.compile(
     r"\b(both|either|all|each|every|any) (of )?(your |the |our )?(office|location|clinic|one)s?\b"
+    # "which office is closer to sacramento state?": both addresses, for the patient to compare
+    r"|\bwhich (one|office|location|clinic) (is|would be|should i|do i|to)\b"
+    r"|\b(closer|closest|nearer|nearest|easiest) (office|location|clinic)\b"
 )
 
 

@@ -644,3 +644,18 @@ def test_the_way_to_an_office_named_with_a_clinician_is_the_way() -> None:
     )
     _, messages = run(tracker)
     assert messages[0]["text"].startswith("Dr. Maria Gonzalez is at the North Office on Mondays")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which office is closer to sacramento state",
+        "i live in elk grove which office should i go to",
+    ],
+)
+def test_which_office_is_closer_gets_both_addresses(text: str) -> None:
+    # Was "Which office are you heading to?", the question the patient was asking.
+    _, messages = run(make_tracker(text, intent="directions"))
+    [message] = messages
+    assert "1200 J Street" in message["text"] and "North Office" in message["text"]
+    assert message["text"] != "Which office are you heading to?"
