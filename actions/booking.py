@@ -62,6 +62,8 @@ from actions.identity import (
     whose,
 )
 from actions.matching import (
+    find_location,
+    find_practitioner,
     find_visit_type,
     normalise,
     parse_choice,
@@ -210,6 +212,27 @@ BILL_WORDS = re.compile(
 )
 
 
+def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
+    """ "Done. I've cancelled … Would you like to book another time?" [Book another time]: the
+    same kind of visit with the same clinician and office, at another time (the patient may
+    still change them). Empty for any other booking."""
+    cancelled = tracker.get_slot("last_cancelled") or {}
+    said = (last_event(list(tracker.events), "bot").get("metadata") or {}).get("utter_action")
+    if said != "utter_cancelled" or not cancelled.get("visit_type"):
+        return {}
+    if clinic.practitioner(str(cancelled.get("practitioner") or "")) is None:
+        return {}
+    text = latest_text(tracker)
+    named = (find_visit_type, find_practitioner, find_location)
+    if not is_button_payload(text) and any(find(text, clinic) for find in named):
+        return {}  # "book a flu shot instead": what they asked for, not the old visit
+    return {
+        "visit_type": cancelled["visit_type"],
+        "practitioner": cancelled["practitioner"],
+        "location": cancelled.get("location") or "any",
+    }
+
+
 class ValidateBookingForm(IdentitySteps, PatientForm):
     # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
     no_match_response = "utter_verification_no_match_booking"
@@ -275,6 +298,20 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if slots.get("booking_confirmed") is not True:
             return "booking_confirmed"
         return None
+
+    def on_activation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        updates = super().on_activation(dispatcher, tracker, slots)
+        again = same_visit_again(tracker, self.clinic)
+        if again and "verified" not in updates:
+            dispatcher.utter_message(
+                response="utter_same_visit_again",
+                visit=visit_name(again["visit_type"], self.clinic),
+                practitioner=short_practitioner_name(again["practitioner"], self.clinic),
+            )
+            return {**again, **updates}
+        return updates
 
     def extract(
         self,

@@ -614,7 +614,12 @@ class ActionCancelAppointment(Action):
             response="utter_cancelled_only" if has_second_request(tracker) else "utter_cancelled",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
-        return reset + offer_second_request(dispatcher, tracker)
+        # [Book another time] books the same visit (ValidateBookingForm.on_activation).
+        again = SlotSet("last_cancelled", {k: item.get(k) for k in REBOOK_DETAILS})
+        return reset + [again] + offer_second_request(dispatcher, tracker)
+
+
+REBOOK_DETAILS = ("visit_type", "practitioner", "location")
 
 
 def move_instead(

@@ -2140,3 +2140,34 @@ def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None
     assert "date_preference" not in found
     found = read_search_details("can i come tomorrow", tagged, get_clinic(), None)
     assert found["date_preference"] == "can i come tomorrow"
+
+
+AFTER_A_CANCELLATION = [
+    {"event": "bot", "text": "Done. I've cancelled … Would you like to book another time?",
+     "metadata": {"utter_action": "utter_cancelled"}},
+    {"event": "action", "name": "action_listen"},
+]
+CANCELLED_VISIT = {"visit_type": "womens_health", "practitioner": "gonzalez", "location": "north"}
+
+
+def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
+    # Was "What kind of visit do you need?", as if nothing had been said.
+    slots = {"verified": True, "patient_id": "p1", "patient_name": "Aisha Khan",
+             "last_cancelled": CANCELLED_VISIT}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("/book_appointment", intent="book_appointment", slots=slots,
+                           events=AFTER_A_CANCELLATION)
+    found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert {k: found[k] for k in CANCELLED_VISIT} == CANCELLED_VISIT
+    assert found["requested_slot"] == "date_preference"
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_same_visit_again"
+    assert (said["visit"], said["practitioner"]) == ("women's health exam", "Dr. Gonzalez")
+    # "book a flu shot instead" asks for what it names, and a booking at any other time is new.
+    for text, events in (("book a flu shot instead", AFTER_A_CANCELLATION),
+                         ("/book_appointment", [])):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent="book_appointment", slots=slots, events=events)
+        found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+        assert found.get("practitioner") is None, text
+        assert "utter_same_visit_again" not in responses(dispatcher)
