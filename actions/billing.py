@@ -42,6 +42,7 @@ from actions.payment_methods import MethodAsked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
 from actions.second_request import answer_second_request, offer_second_request
 from actions.settings import get_clinic
+from addons.details_text import name_with_birth_date
 
 logger = logging.getLogger(__name__)
 
@@ -385,7 +386,9 @@ def named_plan(
     read it as."""
     text = latest_text(tracker)
     entities = (tracker.latest_message or {}).get("entities") or []
-    if not text:
+    if not text or name_with_birth_date(text):
+        # "Emily Johnson 04/12/1988" after "Which insurance plan?": the patient, not a plan
+        # ("I don't see Emily Johnson 04/12/1988 on my list" told her she was not on file).
         return None
     if is_button_payload(text):  # a button's plan: its entity value is the whole name
         values = [str(e.get("value") or "") for e in entities if e.get("entity") == "insurance"]
@@ -547,7 +550,12 @@ class ActionCheckInsurance(Action):
             )
         elif named is not None:
             answer_plan(dispatcher, named, clinic)  # a plan we do not know: we can check
-        elif (intent == "inform" or answering) and text and not is_button_payload(text):
+        elif (
+            (intent == "inform" or answering)
+            and text
+            and not is_button_payload(text)
+            and not name_with_birth_date(text)
+        ):
             answer_plan(dispatcher, PlanNamed(UNNAMED_PLAN), clinic)
         elif tracker.active_loop_name:
             # In the middle of a form, which asks its own question next: the list, no question.

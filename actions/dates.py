@@ -797,13 +797,24 @@ def without_birth_dates(text: str, today: date) -> str:
     def drop(match: re.Match[str]) -> str:
         year = match.group(1)
         if len(year) == 2:
-            # "1/22/92" is a birth date; "1/5/27" may be next January.
-            past = int(year) > today.year % 100 + 1
+            # "1/22/92" and "6/5/17" are birth dates; "1/5/27" may be next January.
+            past = int(year) not in (today.year % 100, (today.year + 1) % 100)
         else:
             past = int(year) < today.year
         return " " if past and parse_birth_date(match.group(0), today) else match.group(0)
 
-    return NUMERIC_DATE_WITH_YEAR.sub(drop, text)
+    text = NUMERIC_DATE_WITH_YEAR.sub(drop, text)
+    return WRITTEN_DATE_WITH_PAST_YEAR.sub(
+        lambda m: " " if int(m.group("year")) < today.year else m.group(0), text
+    )
+
+
+# "born june 5 2017", "June 5th, 2017": a written date in a past year is a birth date too.
+WRITTEN_DATE_WITH_PAST_YEAR = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
 
 
 SPANISH_MONTHS = {

@@ -25,6 +25,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.visit_request import written_name
+from addons.details_text import only_name_and_birth_date
 
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
@@ -348,6 +349,10 @@ class ActionOutOfScope(Action):
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
+        if only_name_and_birth_date(text):
+            # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
+            # told a patient their own name was off-topic.
+            return ActionDetailsGiven().run(dispatcher, tracker, domain)
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

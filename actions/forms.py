@@ -201,10 +201,21 @@ ABOUT_THE_CLINIC = re.compile(
 )
 
 
+# Swearing or an insult with nothing said about the clinic ("wtf this is so stupid", "ur a
+# useless piece of sh*t bot"): venting at this chat too.
+VENTING = re.compile(
+    r"\b(wtf|stupid|useless|dumb|worthless|pointless|garbage|trash|sucks?|crap|crappy|"
+    r"piece of|shit\w*|sh\*t|fuck\w*|f\*+k?|effing|damn|hate this|waste of time)\b|sh\*t",
+    re.IGNORECASE,
+)
+
+
 def about_the_bot(text: str) -> bool:
     """Venting at the assistant itself: an apology and a person on offer, not a complaint
     filed with staff (that pauses the chat, and the next question went unanswered)."""
-    return bool(ABOUT_THE_BOT.search(text)) and not ABOUT_THE_CLINIC.search(text)
+    return bool(ABOUT_THE_BOT.search(text) or VENTING.search(text)) and not (
+        ABOUT_THE_CLINIC.search(text)
+    )
 
 
 def worded_as_complaint(tracker: Tracker) -> bool:

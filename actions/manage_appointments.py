@@ -305,7 +305,9 @@ MOVE_INSTEAD = re.compile(
 
 
 def moves_instead(text: str) -> bool:
-    return bool(MOVE_INSTEAD.search(text)) and not re.search(r"\bcancel", text, re.IGNORECASE)
+    # "hold on dont cancel, just change the day": a cancel said not to do is no cancel
+    kept = re.sub(r"\b(don'?t|do not|not|never) cancel\w*", " ", text, flags=re.IGNORECASE)
+    return bool(MOVE_INSTEAD.search(kept)) and not re.search(r"\bcancel", kept, re.IGNORECASE)
 
 
 class ValidateCancelForm(ManageForm):

@@ -24,7 +24,9 @@ BOOKING_INTENT = "book_appointment"
 # Asked now, not told about ("I rescheduled last time", "I had to cancel in May").
 RESCHEDULE = re.compile(
     r"\b(re-?schedule|re-?scheduling|resched|re-?book|move (my|his|her|our|the|their) "
-    r"(appointment|appt|visit|checkup|check up|physical))\b",
+    r"(appointment|appt|visit|checkup|check up|physical)|(appointment|appt|visit|checkup|"
+    r"check up|physical) (moved|changed|pushed back)|(move|push) it (to|back|out|up|forward)|"
+    r"change it to)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(

@@ -837,6 +837,7 @@ def test_cancel_declined_keeps_the_appointment() -> None:
     [
         ("no wait, can i move it instead?", "deny"),
         ("can we do a different day", "reschedule_appointment"),
+        ("hold on dont cancel, just change the day", "deny"),
     ],
 )
 def test_move_it_instead_at_the_cancel_question_moves_that_appointment(

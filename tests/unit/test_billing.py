@@ -735,3 +735,14 @@ def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -
     [message] = dispatcher.messages
     assert message["response"] == "utter_insurance_unknown"
     assert message["plan"] == "Zenith Mutual"
+
+
+def test_a_name_and_birth_date_after_the_plan_question_is_no_plan() -> None:
+    # "I don't see Emily Johnson 04/12/1988 on my list" told her she was not on file.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "Emily Johnson 04/12/1988", intent="inform", events=AFTER_PLAN_QUESTION
+    )
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert all(m.get("plan") is None for m in dispatcher.messages)
+    assert "utter_insurance_unknown" not in [m.get("response") for m in dispatcher.messages]

@@ -14,6 +14,7 @@ from actions.dates import (
     shift_said_as_day,
     with_new_time,
     within_part_of_day,
+    without_birth_dates,
 )
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Tuesday
@@ -423,3 +424,17 @@ def test_the_day_they_cannot_come_is_not_the_day_asked(text: str, day: date | No
     # "i cant make it tomorrow" searched tomorrow for a new time.
     when = parse_when(text, NOW)
     assert (when.start if when else None) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # "birthday 6/5/17" was searched as when to come (January, past the booking window).
+        ("his name is Liam Nguyen, birthday 6/5/17", "his name is Liam Nguyen, birthday"),
+        ("born june 5 2017, can he come tomorrow", "born , can he come tomorrow"),
+        ("aisha khan 1/22/92", "aisha khan"),
+        ("the 1/5/27 one", "the 1/5/27 one"),  # next January, not a birth date
+    ],
+)
+def test_birth_dates_are_not_when_to_come(text: str, kept: str) -> None:
+    assert " ".join(without_birth_dates(text, NOW.date()).split()) == kept

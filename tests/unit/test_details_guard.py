@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.details_guard import DetailsOnlyGuard, only_name_and_birth_date
+from addons.details_guard import DetailsOnlyGuard
+from addons.details_text import only_name_and_birth_date
 
 
 @pytest.mark.parametrize(

@@ -283,6 +283,14 @@ def test_out_of_scope_unless_one_of_our_requests_is_plainly_worded(
         assert events[-1]["text"] == text
 
 
+def test_a_name_read_as_out_of_scope_is_thanked_not_turned_away() -> None:
+    # "Carlos Rivera" after the payment-plan answer got "not something I can help with".
+    dispatcher = CollectingDispatcher()
+    ActionOutOfScope().run(dispatcher, make_tracker("Carlos Rivera", intent="out_of_scope"), {})
+    [message] = dispatcher.messages
+    assert (message["response"], message["first_name"]) == ("utter_how_can_help_named", "Carlos")
+
+
 @pytest.mark.parametrize(
     ("text", "first_name"),
     [
@@ -355,7 +363,15 @@ def test_only_a_clear_complaint_goes_to_staff(
 
 
 @pytest.mark.parametrize(
-    "text", ["this bot is useless", "you are so useless", "stupid chat, not helping"]
+    "text",
+    [
+        "this bot is useless",
+        "you are so useless",
+        "stupid chat, not helping",
+        # swearing with nothing about the clinic (was filed as a complaint, chat paused)
+        "wtf this is so stupid",
+        "ur a useless piece of sh*t bot",
+    ],
 )
 def test_venting_at_the_bot_is_no_complaint(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """ "this bot is useless" was filed as a complaint and paused the chat: the patient's next
