@@ -477,8 +477,10 @@ DATA_FOR_NAME = re.compile(
     r"dad|father),?\s+)?"
     r"(?P<name>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s*[?.!]*$"
     # "what does Carlos Rivera owe?"
-    r"|\b(?i:what|how much)\s+(?i:does|do)\s+(?P<owes>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})\s+"
-    r"(?i:owe|have)\b"
+    # "what does Carlos Rivera owe", "and what does carlos rivera owe" (two or three name words:
+    # "my son" is no name, see parse_full_name)
+    r"|\b(?i:what|how much)\s+(?i:does|do)\s+(?P<owes>[^\W\d_][\w'-]+(?:\s+[^\W\d_][\w'-]+)"
+    r"{1,2})\s+(?i:owe|have)\b"
 )
 
 

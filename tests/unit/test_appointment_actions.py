@@ -1294,6 +1294,18 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
         assert said == [], text
 
 
+def test_another_patients_balance_asked_in_lower_case_is_checked_first(
+    fhir_env: FhirServer,
+) -> None:
+    # "and what does carlos rivera owe" after Emily's balance showed Emily's $85 again.
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    slots, said = start_form(
+        ValidateBalanceForm(), "and what does carlos rivera owe", "billing_balance", emily
+    )
+    assert [m["response"] for m in said] == ["utter_other_person"]
+    assert slots["verified"] is False and slots["requested_slot"] == "verify_dob"
+
+
 def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> None:
     liam = verified_as("Liam Nguyen", "06/05/2017")
     slots, said = start_form(
@@ -1813,6 +1825,8 @@ def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer
         ("appointments for Dr. Patel", None),
         ("balance for my son Liam Nguyen", "Liam Nguyen"),
         ("what does Carlos Rivera owe?", "Carlos Rivera"),
+        ("and what does carlos rivera owe", "carlos rivera"),  # lower case, as typed on phones
+        ("what does my son owe", None),
     ],
 )
 def test_a_name_the_request_is_for_is_not_asked_again(
