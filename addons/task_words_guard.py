@@ -4,7 +4,7 @@
 ``book_appointment`` (0.9): the checkup and the name outweighed "reschedule", and a second
 appointment was being booked for a child who already had one. When the model reads a booking
 but the message says "reschedule" (or "cancel") and nothing about booking a new one, the
-intent becomes the task named, with the model's ranking kept below it. Messages that name both
+intent becomes the task named. Messages that name both
 ("cancel my physical and book my son a checkup") are left as read: the second request is
 offered after the first (actions/second_request.py). Placed before FallbackClassifier and
 SafetyTriage, so safety still wins.
@@ -67,5 +67,7 @@ class TaskWordsGuard(RuleGuard):
                 continue
             named = task_named(text)
             if named is not None:
-                overrule(message, named, keep_ranking=True)
+                # Alone in the ranking: beside the model's booking (0.9) the fallback's
+                # ambiguity check would ask "did you mean …?" instead.
+                overrule(message, named)
         return messages

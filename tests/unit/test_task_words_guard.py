@@ -41,12 +41,11 @@ def test_the_task_named(text: str, task: str | None) -> None:
     assert task_named(text) == task
 
 
-def test_only_a_booking_is_overruled_and_the_ranking_is_kept() -> None:
+def test_only_a_booking_is_overruled_and_alone_in_the_ranking() -> None:
+    # With the model's booking (0.9) kept beside it, the fallback asked "did you mean …?".
     text = "need to reschedule my son's checkup"
     [result] = TaskWordsGuard().process([parsed(text, "book_appointment")])
     assert result.get("intent") == {"name": "reschedule_appointment", "confidence": 1.0}
-    assert [r["name"] for r in result.get("intent_ranking")] == [
-        "reschedule_appointment", "book_appointment"
-    ]
+    assert [r["name"] for r in result.get("intent_ranking")] == ["reschedule_appointment"]
     [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
     assert result.get("intent")["name"] == "check_appointment"
