@@ -91,15 +91,19 @@ NOT_KNOWN = re.compile(
 )
 
 
-# "my dad died yesterday", "we lost my mother", "she passed away": said with a request.
+# "my dad died yesterday", "we lost my mother", "she passed away": said with a request (a
+# person, not "my phone died").
+_KIN = (
+    r"(mom|mother|mum|dad|father|husband|wife|son|daughter|brother|sister|grandma|grandmother|"
+    r"grandpa|grandfather|granny|partner|baby|uncle|aunt|cousin|friend|he|she)"
+)
 BEREAVEMENT = re.compile(
-    r"\b(died|passed away|passed on|has passed|just passed|funeral|lost my (mom|mother|dad|"
-    r"father|husband|wife|son|daughter|brother|sister|grandma|grandmother|grandpa|grandfather|"
-    r"partner|baby)|death in the family|bereavement)\b",
+    rf"\b({_KIN}\s+(just\s+|recently\s+|suddenly\s+|has\s+)?(died|passed away|passed on)|"
+    rf"lost my {_KIN}|funeral|death in the family|bereavement)\b",
     re.IGNORECASE,
 )
 
-MONTH_WORDS = {
+MONTH_NAMES = {
     "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
     "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
     "november", "dec", "december",
@@ -115,7 +119,7 @@ CORRECTION_WORDS = {
 def only_a_correction(text: str) -> bool:
     """The message is a date of birth with nothing but words of correction around it."""
     words = re.findall(r"[a-z']+", re.sub(r"\d[\d/.\-]*", " ", text.lower()))
-    return all(w in CORRECTION_WORDS or w in MONTH_WORDS for w in words)
+    return all(w in CORRECTION_WORDS or w in MONTH_NAMES for w in words)
 
 
 # What a message that only says who the patient is gets classified as.

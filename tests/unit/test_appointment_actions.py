@@ -2186,3 +2186,15 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
         found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
         assert found.get("practitioner") is None, text
         assert "utter_same_visit_again" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my phone died so i missed my appt, can i cancel it",
+        "she passed her physical, cancel the other one",
+    ],
+)
+def test_no_condolences_for_a_phone_or_a_test(text: str) -> None:
+    _, said = start_form(ValidateCancelForm(), text, "cancel_appointment", {})
+    assert "utter_sorry_for_loss" not in responses_of(said)
