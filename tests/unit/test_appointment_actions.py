@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -22,7 +23,7 @@ from actions.booking import (
 )
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
-from actions.clinic_config import Holiday
+from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop
@@ -1732,8 +1733,11 @@ def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     ],
 )
 def test_a_weekday_is_the_one_in_the_days_asked(
-    text: str, previous: str, weeks_later: bool
+    text: str, previous: str, weeks_later: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A Monday: on a Tuesday "tues" is already next week's, and nothing is written in front.
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: monday)
     clinic = get_clinic()
     now = clinic.now()
     found = read_search_details(text, [], clinic, "slot_choice", previous)
