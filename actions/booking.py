@@ -46,7 +46,7 @@ from actions.forms import (
     NEVER_MIND,
     PatientForm,
     is_button_payload,
-    last_event,
+    last_response,
     latest_intent,
     latest_text,
     safety_flagged,
@@ -217,8 +217,7 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     same kind of visit with the same clinician and office, at another time (the patient may
     still change them). Empty for any other booking."""
     cancelled = tracker.get_slot("last_cancelled") or {}
-    said = (last_event(list(tracker.events), "bot").get("metadata") or {}).get("utter_action")
-    if said != "utter_cancelled" or not cancelled.get("visit_type"):
+    if last_response(tracker) != "utter_cancelled" or not cancelled.get("visit_type"):
         return {}
     if clinic.practitioner(str(cancelled.get("practitioner") or "")) is None:
         return {}
@@ -819,8 +818,10 @@ class ActionAskPatientStatus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        said = (last_event(list(tracker.events), "bot").get("metadata") or {}).get("utter_action")
-        asked = said in ("utter_ask_patient_status", "utter_ask_patient_status_again")
+        asked = last_response(tracker) in (
+            "utter_ask_patient_status",
+            "utter_ask_patient_status_again",
+        )
         dispatcher.utter_message(
             response="utter_ask_patient_status_again" if asked else "utter_ask_patient_status"
         )

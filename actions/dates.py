@@ -680,6 +680,11 @@ DAY_RANGE = re.compile(
 )
 
 
+def is_month_name(word: str) -> bool:
+    """ "june", "sept", "dec": a month's name or its short form."""
+    return re.fullmatch(_MONTH, word.lower()) is not None
+
+
 def _day_of(month: str, day: str) -> str:
     """ "dec 9", or "the 9th" when no month is named."""
     number = re.sub(r"\D", "", day)
@@ -811,8 +816,7 @@ def without_birth_dates(text: str, today: date) -> str:
 
 # "born june 5 2017", "June 5th, 2017": a written date in a past year is a birth date too.
 WRITTEN_DATE_WITH_PAST_YEAR = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
-    r"(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b",
+    rf"\b{_MONTH}[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
 

@@ -133,6 +133,12 @@ def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return next((e for e in reversed(events) if e.get("event") == kind), {})
 
 
+def last_response(tracker: Tracker) -> str | None:
+    """The name of the response the bot said last ("utter_cancelled"), if it said one."""
+    bot = last_event(list(tracker.events), "bot")
+    return (bot.get("metadata") or {}).get("utter_action")
+
+
 def is_button_payload(text: str) -> bool:
     return text.startswith("/")
 

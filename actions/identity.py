@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.dates import age_on, parse_birth_date
+from actions.dates import age_on, is_month_name, parse_birth_date
 from actions.forms import forgotten_patient, is_button_payload, latest_text
 from actions.handoff import patient_channel
 from actions.mentions import (
@@ -103,11 +103,6 @@ BEREAVEMENT = re.compile(
     re.IGNORECASE,
 )
 
-MONTH_NAMES = {
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
-    "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov",
-    "november", "dec", "december",
-}
 # What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
 CORRECTION_WORDS = {
     "oops", "whoops", "sorry", "typo", "my", "bad", "i", "mean", "meant", "correction", "oh",
@@ -119,7 +114,7 @@ CORRECTION_WORDS = {
 def only_a_correction(text: str) -> bool:
     """The message is a date of birth with nothing but words of correction around it."""
     words = re.findall(r"[a-z']+", re.sub(r"\d[\d/.\-]*", " ", text.lower()))
-    return all(w in CORRECTION_WORDS or w in MONTH_NAMES for w in words)
+    return all(w in CORRECTION_WORDS or is_month_name(w) for w in words)
 
 
 # What a message that only says who the patient is gets classified as.

@@ -19,7 +19,9 @@ from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import forget_patient, last_event
+from actions.matching import find_visit_type
 from actions.mentions import OTHER_PERSON
+from actions.settings import get_clinic
 
 # How each task is usually asked for, in a clause of its own.
 TASK_WORDS = {
@@ -129,9 +131,6 @@ def another_appointment(intent: str, clause: str, own_clauses: list[str]) -> boo
     of another appointment (another kind of visit named), not the old time of the one moved."""
     if intent != "cancel_appointment":
         return False
-    from actions.matching import find_visit_type  # matching reads clinic.yml; imported late
-    from actions.settings import get_clinic
-
     clinic = get_clinic()
     cancelled = find_visit_type(clause, clinic)
     moved = {v.id for c in own_clauses if (v := find_visit_type(c, clinic)) is not None}

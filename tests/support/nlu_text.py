@@ -1,5 +1,6 @@
 """Reading Rasa NLU examples and comparing them loosely, for the checks that evaluation
-messages (safety, NLU holdout) never leak into data/nlu."""
+messages (safety, NLU holdout) never leak into data/nlu; and parsed messages for the tests of
+the rule components."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import yaml
+from rasa.shared.nlu.training_data.message import Message
 
 # [text](entity) and [text]{"entity": ...}: the annotated text stays.
 ENTITY_MARKUP = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")
@@ -34,3 +36,20 @@ def intent_examples(path: Path) -> list[tuple[str, str]]:
             if line.startswith("- "):
                 pairs.append((block["intent"], ENTITY_MARKUP.sub(r"\1", line[2:].strip())))
     return pairs
+
+
+def parsed_message(
+    text: str, intent: str, confidence: float, runner_up: str, runner_up_confidence: float
+) -> Message:
+    """A message as the model left it for the rule components after it: an intent and a
+    two-entry ranking."""
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set(
+        "intent_ranking",
+        [
+            {"name": intent, "confidence": confidence},
+            {"name": runner_up, "confidence": runner_up_confidence},
+        ],
+    )
+    return message

@@ -7,6 +7,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from addons.details_guard import DetailsOnlyGuard
 from addons.details_text import only_name_and_birth_date
+from tests.support.nlu_text import parsed_message
 
 
 @pytest.mark.parametrize(
@@ -47,11 +48,7 @@ def test_a_request_is_not_only_details(text: str) -> None:
 
 
 def _parsed(text: str, intent: str) -> Message:
-    message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.62})
-    message.set("intent_ranking", [{"name": intent, "confidence": 0.62},
-                                   {"name": "check_appointment", "confidence": 0.08}])
-    return message
+    return parsed_message(text, intent, 0.62, "check_appointment", 0.08)
 
 
 def test_a_bare_introduction_read_as_a_billing_question_becomes_details() -> None:

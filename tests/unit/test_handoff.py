@@ -111,20 +111,26 @@ def test_safety_layer_wins_over_the_intent() -> None:
     assert reason_from_tracker(slot) == "verification_failed"
 
 
+def escalation_texts(
+    text: str, intent: str, rule_id: str, crisis_related: bool = False
+) -> list[str]:
+    """What ActionEscalate says after a message the safety layer flagged with ``rule_id``."""
+    safety = {"category": intent, "rule_id": rule_id, "crisis_related": crisis_related}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, extra={"safety": safety})
+    ActionEscalate().run(dispatcher, tracker, {})
+    return [m["text"] for m in dispatcher.messages]
+
+
 def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffReceiver) -> None:
     # "i swallowed all my pills because i want to die": 911 first (utter_emergency), then 988.
-    safety = {"category": "emergency", "rule_id": "suicide_attempt", "crisis_related": True}
-    tracker = make_tracker("i swallowed my pills", intent="emergency", extra={"safety": safety})
-    dispatcher = CollectingDispatcher()
-    ActionEscalate().run(dispatcher, tracker, {})
-    lifeline, _next_steps = (m["text"] for m in dispatcher.messages)
+    lifeline, _next_steps = escalation_texts(
+        "i swallowed my pills", "emergency", "suicide_attempt", crisis_related=True
+    )
     assert "988" in lifeline and "Suicide & Crisis Lifeline" in lifeline
     # ...and a medical emergency does not
-    plain = {"category": "emergency", "rule_id": "cardiac", "crisis_related": False}
-    tracker = make_tracker("my chest hurts", intent="emergency", extra={"safety": plain})
-    dispatcher = CollectingDispatcher()
-    ActionEscalate().run(dispatcher, tracker, {})
-    assert len(dispatcher.messages) == 1 and "988" not in dispatcher.messages[0]["text"]
+    said = escalation_texts("my chest hurts", "emergency", "cardiac")
+    assert len(said) == 1 and "988" not in said[0]
     assert next_steps_message(get_clinic(), "emergency", TUESDAY_11PM, crisis_related=True).count(
         "988"
     ) == 1
@@ -133,20 +139,13 @@ def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffRe
 def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: HandoffReceiver) -> None:
     # "my husband hits me": 988 first (utter_crisis), then the domestic violence line, then what
     # happens next.
-    safety = {"category": "crisis", "rule_id": "abuse_violence", "crisis_related": False}
-    tracker = make_tracker("my husband hits me", intent="crisis", extra={"safety": safety})
-    dispatcher = CollectingDispatcher()
-    ActionEscalate().run(dispatcher, tracker, {})
-    abuse_line, next_steps = (m["text"] for m in dispatcher.messages)
+    abuse_line, next_steps = escalation_texts("my husband hits me", "crisis", "abuse_violence")
     assert "National Domestic Violence Hotline" in abuse_line
     assert "call 1-800-799-7233 or text START to 88788" in abuse_line
     assert "Hotline" not in next_steps
     # ...and suicidal thoughts do not
-    thoughts = {"category": "crisis", "rule_id": "suicidal_thoughts", "crisis_related": False}
-    tracker = make_tracker("i want to die", intent="crisis", extra={"safety": thoughts})
-    dispatcher = CollectingDispatcher()
-    ActionEscalate().run(dispatcher, tracker, {})
-    assert len(dispatcher.messages) == 1 and "Hotline" not in dispatcher.messages[0]["text"]
+    said = escalation_texts("i want to die", "crisis", "suicidal_thoughts")
+    assert len(said) == 1 and "Hotline" not in said[0]
     # A clinic without the line in clinic.yml says 988 only.
     clinic = get_clinic().copy(deep=True)
     clinic.clinic.abuse_line = ""
@@ -156,11 +155,9 @@ def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: Hando
 def test_a_poisoning_also_gets_poison_control(handoff_env: HandoffReceiver) -> None:
     # "my 3 year old just swallowed a bunch of grandma's pills": 911 first (utter_emergency),
     # then Poison Control, then what happens next.
-    safety = {"category": "emergency", "rule_id": "poisoning_overdose", "crisis_related": False}
-    tracker = make_tracker("swallowed grandmas pills", intent="emergency", extra={"safety": safety})
-    dispatcher = CollectingDispatcher()
-    ActionEscalate().run(dispatcher, tracker, {})
-    poison, next_steps = (m["text"] for m in dispatcher.messages)
+    poison, next_steps = escalation_texts(
+        "swallowed grandmas pills", "emergency", "poisoning_overdose"
+    )
     assert "Poison Control" in poison and "1-800-222-1222" in poison and "911" in poison
     assert "Poison Control" not in next_steps
 

@@ -6,14 +6,11 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.task_words_guard import TaskWordsGuard, task_named
+from tests.support.nlu_text import parsed_message
 
 
 def parsed(text: str, intent: str) -> Message:
-    message = Message(data={"text": text})
-    message.set("intent", {"name": intent, "confidence": 0.9})
-    message.set("intent_ranking", [{"name": intent, "confidence": 0.9},
-                                   {"name": "reschedule_appointment", "confidence": 0.1}])
-    return message
+    return parsed_message(text, intent, 0.9, "reschedule_appointment", 0.1)
 
 
 @pytest.mark.parametrize(
