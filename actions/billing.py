@@ -378,9 +378,7 @@ SELF_PAY = re.compile(
 )
 
 
-def named_plan(
-    tracker: Tracker, clinic: ClinicConfig, answering: bool = False
-) -> PlanNamed | None:
+def named_plan(tracker: Tracker, clinic: ClinicConfig, answering: bool = False) -> PlanNamed | None:
     """The plan named in the latest message (see :mod:`actions.plan_names`), or None.
     ``answering``: the message answers "Which insurance plan do you have?", whatever the model
     read it as."""
@@ -429,8 +427,10 @@ def as_named(said: str) -> str:
         return said
     words = said.split()
     return " ".join(
-        w.upper() if w in PLAN_ACRONYMS
-        else w if w in SMALL_WORDS and i > 0
+        w.upper()
+        if w in PLAN_ACRONYMS
+        else w
+        if w in SMALL_WORDS and i > 0
         else w[:1].upper() + w[1:]
         for i, w in enumerate(words)
     )

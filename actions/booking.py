@@ -7,39 +7,35 @@ only after an explicit "yes".
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from datetime import date
 from typing import Any
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import answer_plan, join_words
+from actions.billing import answer_plan
+from actions.booking_choices import (
+    choice_options,
+    eligible_locations,
+    eligible_practitioners,
+    say_where_they_work,
+)
 from actions.booking_guards import (
-    appointment_times,
-    booked_appointments,
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
     instead_of_children_only,
-    refusal_events,
     refuse,
     refuse_children_only,
     short_practitioner_name,
     visits_phrase,
 )
-from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
+from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label, parse_birth_date
+from actions.dates import parse_birth_date
 from actions.formatting import (
     a_or_an,
-    address_line,
-    appointment_sentence,
-    arrival,
-    offer_label,
     visit_name,
 )
 from actions.forms import (
@@ -52,14 +48,11 @@ from actions.forms import (
     safety_flagged,
     yes_or_no,
 )
-from actions.handoff import escalate
 from actions.identity import (
     IdentitySteps,
     is_child,
     patient_age,
-    scheduling_client,
     who_has,
-    whose,
 )
 from actions.matching import (
     find_location,
@@ -69,16 +62,11 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import OTHER_PERSON, given_identity, parse_full_name
+from actions.patient_status import NEW_PATIENT_WORDS, NOT_NEW, SAYS_RETURNING, patient_status
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
-from actions.second_request import offer_second_request
-from actions.settings import get_clinic
 from actions.slot_search import (
     age_limit,
-    closed_reason,
-    find_offers,
-    request_from_slots,
-    sees_patient,
 )
 from actions.visit_request import (
     IDENTITY_ANYTIME,
@@ -132,53 +120,6 @@ BOOKING_SLOTS = [
 ]
 
 
-def eligible_practitioners(
-    clinic: ClinicConfig, visit_type: str | None, age: int | None = None
-) -> list[str]:
-    """Who does this kind of visit (and, when the patient's age is known, sees that age)."""
-    visit = clinic.visit_type(visit_type) if visit_type else None
-    return [
-        p.id
-        for p in clinic.practitioners
-        if (visit is None or p.specialty in visit.specialties) and sees_patient(clinic, p.id, age)
-    ]
-
-
-def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]:
-    practitioner = slots.get("practitioner")
-    ids = (
-        [practitioner]
-        if practitioner not in (None, "any")
-        else eligible_practitioners(clinic, slots.get("visit_type"))
-    )
-    locations: list[str] = []
-    for pid in ids:
-        prac = clinic.practitioner(pid)
-        for loc in prac.locations if prac else []:
-            if loc not in locations:
-                locations.append(loc)
-    return locations
-
-
-def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:
-    """The one office where the clinician (or visit) is seen, else "any"."""
-    offices = eligible_locations(clinic, {**slots, "location": None})
-    return offices[0] if len(offices) == 1 else "any"
-
-
-def say_where_they_work(
-    dispatcher: CollectingDispatcher, practitioner: str, clinic: ClinicConfig
-) -> None:
-    """ "Sam Lee sees patients at the North Office only": why an office was not kept."""
-    prac = clinic.practitioner(practitioner)
-    offices = [clinic.location(loc) for loc in prac.locations] if prac else []
-    dispatcher.utter_message(
-        response="utter_practitioner_elsewhere",
-        practitioner=prac.name if prac else practitioner,
-        offices=join_words([f"the {o.name}" for o in offices if o], "and"),
-    )
-
-
 INSURANCE_TALK = re.compile(
     r"\b(insurance|insured|plan|coverage|covered|cover|in[- ]network|copay|co-pay|accept|"
     r"take|i have|i'm on|im on|through|thru|member|card)\b",
@@ -192,10 +133,6 @@ NOT_BOOKING = re.compile(
     r"(?!\s+(with|at|on|for|in|there|that|this|then)\b)",  # "... with Patel": a correction
     re.IGNORECASE,
 )
-
-# Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
-ARRIVE_MINUTES = 15
-NEW_PATIENT_ARRIVE_MINUTES = 30
 
 # "Move my appointment" names one the patient already has; "can I do 9am instead" does not.
 EXISTING_APPOINTMENT = re.compile(
@@ -424,9 +361,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         # physical stays a physical (booking it as a well-child visit was refused).
         offer = chosen_offer(slots)
         practitioner = offer.get("practitioner") if offer else slots.get("practitioner")
-        if (
-            practitioner not in (None, "any")
-            and practitioner not in eligible_practitioners(self.clinic, child_visit)
+        if practitioner not in (None, "any") and practitioner not in eligible_practitioners(
+            self.clinic, child_visit
         ):
             return {}
         return {"visit_type": child_visit}
@@ -456,8 +392,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates: dict[str, Any] = {}
         is_new = slots.get("patient_status") == "new"
 
-        if requested in ("verify_name", "verify_dob") and not is_new and (
-            NEW_PATIENT_WORDS.search(text.lower())
+        if (
+            requested in ("verify_name", "verify_dob")
+            and not is_new
+            and (NEW_PATIENT_WORDS.search(text.lower()))
         ):
             # No record matched, and the patient (say, a child) was never seen here: booked as
             # a new patient instead of a third failed check and a handoff.
@@ -486,7 +424,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # new-patient visit (and the times found for it) with it.
             updates.update(self._as_returning_patient(dispatcher, slots))
         elif requested == "patient_status" or (not slots.get("patient_status") and text):
-            status = _patient_status(text, intent, requested == "patient_status")
+            status = patient_status(text, intent, requested == "patient_status")
             if status:
                 updates["patient_status"] = status
                 if status == "new" and clinic.new_patient_visit():
@@ -545,9 +483,14 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if updates.get("patient_status") == "new" or is_new:
             asked = found.pop("visit_type", None) or slots.get("visit_type")
             first_visit = clinic.new_patient_visit()
-            if updates.get("patient_status") == "new" and first_visit and asked not in (
-                None,
-                first_visit.id,
+            if (
+                updates.get("patient_status") == "new"
+                and first_visit
+                and asked
+                not in (
+                    None,
+                    first_visit.id,
+                )
             ):
                 # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
                 dispatcher.utter_message(
@@ -636,8 +579,12 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if elsewhere is not None:
                 # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
                 say_where_they_work(dispatcher, elsewhere, clinic)
-            elif before.get("visit_type") and before.get("practitioner") not in (None, "any") and (
-                updates.get("practitioner", "") is None or updates.get("visit_type", "") is None
+            elif (
+                before.get("visit_type")
+                and before.get("practitioner") not in (None, "any")
+                and (
+                    updates.get("practitioner", "") is None or updates.get("visit_type", "") is None
+                )
             ):
                 # "a pap smear with Sam Lee": one of the two is dropped; say why, rather than
                 # showing another clinician's times, or asking again what was just said.
@@ -726,358 +673,3 @@ def another_visit_type(visit_type: str | None) -> dict[str, Any]:
         "offered_slots": None,
         "booking_confirmed": None,
     }
-
-
-NEW_PATIENT_WORDS = re.compile(
-    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|"
-    # "haven't been in since last spring" is a returning patient
-    r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
-    r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
-    r"(new|brand new)|(has|have)n'?t been seen)\b"
-)
-RETURNING_WORDS = re.compile(
-    r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
-    r"seen (there|here|you)|already a patient|i'?m a patient)\b"
-)
-
-
-# "I'm an existing patient, not new": read before the new-patient words.
-NOT_NEW = re.compile(r"\b(not (a )?new( patient| here)?|not my first (time|visit))\b")
-# A correction to "new" said later in the booking (narrower than RETURNING_WORDS: "i've been
-# meaning to come in" is none).
-SAYS_RETURNING = re.compile(
-    r"\b((existing|returning|current) patient|already a patient|i'?m a patient|"
-    r"(been|came|come) (there |here )?before|seen (there|here|you) before)\b"
-)
-
-
-def _patient_status(text: str, intent: str | None, asked: bool) -> str | None:
-    """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
-    lowered = text.lower().replace("’", "'")
-    if NOT_NEW.search(lowered):
-        return "returning"
-    if NEW_PATIENT_WORDS.search(lowered):
-        return "new"
-    if RETURNING_WORDS.search(lowered):
-        return "returning"
-    if not asked:
-        return None
-    choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
-    if choice is not None:
-        return ("returning", "new")[choice]
-    if intent == "affirm" or re.match(r"(yes|yeah|yep|yup|sure|correct|i have)\b", lowered):
-        return "returning"
-    if intent == "deny" or re.match(r"(no|nope|nah|never)\b", lowered):
-        return "new"
-    return None
-
-
-def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> list[tuple[str, str]]:
-    """The (title, value) options offered for ``visit_type``, ``practitioner`` or
-    ``location``, in order: the buttons, and what a typed "2" picks."""
-    if slot == "visit_type":
-        # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
-        # visits), and nothing only children have for a patient known to be an adult.
-        named = clinic.practitioner(str(slots.get("practitioner") or ""))
-        age = patient_age(slots, clinic) if slots.get("verified") else None
-        return [
-            (v.name.capitalize(), v.id)
-            for v in clinic.visit_types
-            if not v.new_patients
-            and (named is None or named.specialty in v.specialties)
-            and (age is None or eligible_practitioners(clinic, v.id, age))
-        ]
-    if slot == "practitioner":
-        age = patient_age(slots, clinic)
-        options = eligible_practitioners(clinic, slots.get("visit_type"), age)
-        return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
-            ("No preference", "any")
-        ]
-    if slot == "location":
-        options = eligible_locations(clinic, slots)
-        return [(clinic.location(lid).name, lid) for lid in options] + [  # type: ignore[union-attr]
-            ("Either is fine", "any")
-        ]
-    return []
-
-
-def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
-    """The name; before we know the patient's age, also who a clinician sees only."""
-    name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
-    limit = age_limit(clinic, practitioner_id)
-    return f"{name} (patients under {limit})" if limit is not None and age is None else name
-
-
-class ActionAskPatientStatus(Action):
-    """ "Have you been seen here before?"; asked again right after (the patient answered with a
-    time or a name), it says the answer was kept and why the question matters."""
-
-    def name(self) -> str:
-        return "action_ask_patient_status"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        asked = last_response(tracker) in (
-            "utter_ask_patient_status",
-            "utter_ask_patient_status_again",
-        )
-        dispatcher.utter_message(
-            response="utter_ask_patient_status_again" if asked else "utter_ask_patient_status"
-        )
-        return []
-
-
-class AskChoice(Action):
-    """Ask for a choice slot with its options as buttons (numbered on SMS)."""
-
-    slot = ""
-    question = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        options = choice_options(self.slot, dict(tracker.slots), get_clinic())
-        dispatcher.utter_message(
-            text=self.question,
-            buttons=[
-                {"title": title, "payload": _entity_payload(self.slot, value)}
-                for title, value in options
-            ],
-        )
-        return []
-
-
-class ActionAskVisitType(AskChoice):
-    """What kind of visit: the clinic's visit types."""
-
-    slot = "visit_type"
-    question = "What kind of visit do you need?"
-
-
-class ActionAskPractitioner(AskChoice):
-    """Who: the clinicians who see this kind of visit, or no preference."""
-
-    slot = "practitioner"
-    question = "Who would you like to see?"
-
-
-class ActionAskLocation(AskChoice):
-    """Where: the offices where the chosen clinician(s) work, or either."""
-
-    slot = "location"
-    question = "Which office suits you best?"
-
-
-def _entity_payload(entity: str, value: str) -> str:
-    """A button payload that sets an entity: ``/inform{"location": "north"}``."""
-    return "/inform" + json.dumps({entity: value})
-
-
-class ActionAskSlotChoice(Action):
-    """Search the schedule and offer a few concrete slots (buttons; numbered on SMS)."""
-
-    def name(self) -> str:
-        return "action_ask_slot_choice"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        clinic = get_clinic()
-        now = clinic.now()
-        slots = dict(tracker.slots)
-        events: list[EventType] = []
-        moving = (
-            slots.get("appointment_choice")
-            if tracker.active_loop_name == "reschedule_form"
-            else None
-        )
-        try:
-            # Who the patient is, when already known: no children-only clinician for an adult,
-            # and no time the patient is already booked.
-            age = patient_age(slots, clinic)
-            busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
-            if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
-                instead = instead_of_children_only(slots, clinic)
-                slots.update(instead)
-                events += [SlotSet(slot, value) for slot, value in instead.items()]
-            request = request_from_slots(slots, clinic, now, age=age, busy=busy)
-            result = find_offers(scheduling_client(), request, clinic, now)
-        except FhirError:  # incl. BackendUnavailable
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
-        if not result.offers:
-            dispatcher.utter_message(
-                response="utter_no_slots",
-                buttons=_broaden_buttons(slots),
-            )
-            return events + [SlotSet("offered_slots", [])]
-        intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
-        reason = closed_reason(request, clinic) if result.widened else None
-        if reason:
-            intro = "utter_closed_nearest_slots"
-        if result.last_bookable is not None:
-            intro = "utter_latest_slots"
-            limit = f"I can only book up to {day_label(result.last_bookable)} so far"
-            reason = f"{reason}, and {limit}" if reason else limit
-        dispatcher.utter_message(
-            response=intro,
-            when=request.when.describe(),
-            reason=reason,
-            buttons=[
-                {
-                    "title": offer_label(offer, clinic),
-                    "payload": _entity_payload("slot_choice", offer["id"]),
-                }
-                for offer in result.offers
-            ],
-        )
-        return events + [SlotSet("offered_slots", result.offers)]
-
-
-def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:
-    buttons = []
-    if slots.get("practitioner") not in (None, "any"):
-        buttons.append({"title": "Any clinician", "payload": '/inform{"practitioner": "any"}'})
-    if slots.get("location") not in (None, "any"):
-        buttons.append({"title": "Either office", "payload": '/inform{"location": "any"}'})
-    buttons.append({"title": "Talk to a person", "payload": "/request_human"})
-    return buttons
-
-
-class ActionAskBookingConfirmed(Action):
-    """Repeat exactly what will be booked and ask for a yes."""
-
-    def name(self) -> str:
-        return "action_ask_booking_confirmed"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        clinic = get_clinic()
-        offer = chosen_offer(tracker.slots)
-        if offer is None:
-            return [SlotSet("slot_choice", None)]
-        item = {**offer, "visit_type": tracker.get_slot("visit_type")}
-        rescheduling = tracker.active_loop_name == "reschedule_form"
-        duplicates = [] if rescheduling else duplicates_of_chosen(tracker, clinic)
-        if duplicates:
-            # Another visit of the same kind a few days away: say so, so "no" is easy.
-            dispatcher.utter_message(
-                response="utter_confirm_booking_again",
-                summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
-                existing=visits_phrase(duplicates, clinic),
-                already_have=who_has(tracker.slots, clinic, "already"),
-            )
-            return []
-        dispatcher.utter_message(
-            response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
-            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
-        )
-        return []
-
-
-def tell_change_failed(dispatcher: CollectingDispatcher, exc: FhirError, change: str) -> None:
-    """A booking, move or cancellation that did not happen: unreachable, or refused.
-
-    A refusal (a 4xx the server explained, or an appointment that can no longer change) is not
-    fixed by trying again in a few minutes, so the patient is sent to the front desk instead.
-    The log says which, for IT; the error text names resources by id only.
-    """
-    if isinstance(exc, BackendUnavailable) or exc.status in (401, 403):
-        logger.warning("%s failed: scheduling system unavailable (%s)", change, exc)
-        dispatcher.utter_message(response="utter_backend_unavailable")
-    else:
-        logger.warning("%s refused by the scheduling system: %s", change, exc)
-        dispatcher.utter_message(response="utter_change_refused")
-
-
-def offer_others(
-    dispatcher: CollectingDispatcher, tracker: Tracker, taken_id: str, form: str
-) -> list[EventType]:
-    """The chosen slot went to someone else meanwhile: apologise, never offer it again, and go
-    back to the form, which searches and offers the next ones."""
-    logger.info("slot taken before booking; offering others")
-    dispatcher.utter_message(response="utter_slot_taken")
-    excluded = list(tracker.get_slot("excluded_slots") or []) + [taken_id]
-    return [
-        SlotSet("excluded_slots", excluded),
-        SlotSet("slot_choice", None),
-        SlotSet("offered_slots", None),
-        SlotSet("booking_confirmed", None),
-        FollowupAction(form),
-    ]
-
-
-class ActionBookAppointment(Action):
-    """Submit of the booking form: create the patient if new, book, repeat the details."""
-
-    def name(self) -> str:
-        return "action_book_appointment"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        reset = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
-        if tracker.get_slot("escalation_reason"):
-            return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
-        if tracker.get_slot("backend_error"):
-            dispatcher.utter_message(response="utter_backend_unavailable")
-            return reset
-        if tracker.get_slot("booking_confirmed") is False:
-            return reset  # declined a second visit of the same kind (already answered)
-        offer = chosen_offer(tracker.slots)
-        if offer is None or tracker.get_slot("booking_confirmed") is not True:
-            dispatcher.utter_message(response="utter_stopped")
-            return reset
-        client = scheduling_client()
-        clinic = get_clinic()
-        events: list[EventType] = []
-        patient_id = tracker.get_slot("patient_id")
-        try:
-            # Last check right before booking: an appointment may have been made meanwhile.
-            refusal = check_offer(offer, dict(tracker.slots), clinic)
-            if refusal is not None:
-                return refusal_events(dispatcher, tracker, refusal, offer["id"], "booking_form")
-            if not tracker.get_slot("verified"):
-                given, _, family = str(tracker.get_slot("verify_name")).partition(" ")
-                patient = client.create_patient(
-                    given=given,
-                    family=family,
-                    birth_date=date.fromisoformat(str(tracker.get_slot("verify_dob"))),
-                    phone=str(tracker.get_slot("new_phone")),
-                )
-                patient_id = patient.id
-                events += [
-                    SlotSet("verified", True),
-                    SlotSet("patient_id", patient.id),
-                    SlotSet("patient_name", f"{patient.given} {patient.family}"),
-                ]
-            appointment = client.book(
-                patient_id=patient_id,
-                slot_id=offer["id"],
-                visit_type=tracker.get_slot("visit_type"),
-            )
-        except SlotTaken:
-            return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")
-        except FhirError as exc:  # incl. BackendUnavailable
-            tell_change_failed(dispatcher, exc, "booking")
-            return events + reset
-        logger.info("appointment booked")
-        item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}
-        new_patient = tracker.get_slot("patient_status") == "new"
-        dispatcher.utter_message(
-            response="utter_booked",
-            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
-            address=address_line(offer.get("location"), clinic),
-            # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes
-            # early; never before the office opens.
-            arrive=arrival(
-                offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
-            ),
-        )
-        last = [SlotSet("last_booked", appointment.id)]  # "actually cancel it" means this one
-        return events + reset + last + offer_second_request(dispatcher, tracker)

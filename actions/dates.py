@@ -529,8 +529,11 @@ def parse_when(text: str, now: datetime) -> When | None:
         if day is not None and day.start == day.end:
             monday = day.start - timedelta(days=day.start.weekday())
             return When(
-                max(monday, today), monday + timedelta(days=6), day.part_of_day,
-                day.not_before, day.not_after,
+                max(monday, today),
+                monday + timedelta(days=6),
+                day.part_of_day,
+                day.not_before,
+                day.not_after,
             )
     part = part_of_day(cleaned)
     not_before, not_after = _clock_limits(cleaned)
@@ -636,8 +639,12 @@ def parse_when(text: str, now: datetime) -> When | None:
         day = _weekday_and_ordinal(today, WEEKDAY_NUMBERS[match.group(2)], int(ordinal.group(1)))
         if day:
             return window(day, exact=True)
-    if match and not ordinal and not re.search(
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d", cleaned
+    if (
+        match
+        and not ordinal
+        and not re.search(
+            r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d", cleaned
+        )
     ):
         which, name = match.group(1), match.group(2)
         weekday = WEEKDAY_NUMBERS[name]
@@ -822,10 +829,19 @@ WRITTEN_DATE_WITH_PAST_YEAR = re.compile(
 
 
 SPANISH_MONTHS = {
-    "enero": "January", "febrero": "February", "marzo": "March", "abril": "April",
-    "mayo": "May", "junio": "June", "julio": "July", "agosto": "August",
-    "septiembre": "September", "setiembre": "September", "octubre": "October",
-    "noviembre": "November", "diciembre": "December",
+    "enero": "January",
+    "febrero": "February",
+    "marzo": "March",
+    "abril": "April",
+    "mayo": "May",
+    "junio": "June",
+    "julio": "July",
+    "agosto": "August",
+    "septiembre": "September",
+    "setiembre": "September",
+    "octubre": "October",
+    "noviembre": "November",
+    "diciembre": "December",
 }
 SPANISH_DATE = re.compile(
     r"\b(\d{1,2})\s+de\s+(" + "|".join(SPANISH_MONTHS) + r")\s+(?:de(?:l)?\s+)?(\d{2,4})\b"

@@ -231,8 +231,11 @@ def hours_on_day(
     """``Thu, Nov 26 is Thanksgiving Day: both offices are closed.`` A day gone ("were you open
     last friday?") is said in the past: ``Fri, Nov 27 was ...: both offices were closed.``"""
     today = now.astimezone(clinic.tz).date()
-    labels = {today: "Today", today + timedelta(days=1): "Tomorrow",
-              today - timedelta(days=1): "Yesterday"}
+    labels = {
+        today: "Today",
+        today + timedelta(days=1): "Tomorrow",
+        today - timedelta(days=1): "Yesterday",
+    }
     label = labels.get(day, "")
     dated = short_date(day) + (f", {day.year}" if day.year != today.year else "")
     when = f"{label} ({dated})" if label else dated

@@ -320,17 +320,20 @@ def _unclear_before(tracker: Tracker) -> bool:
     """Whether the bot's last answer was "say it another way" or "did you mean …?"."""
     bot = last_event(list(tracker.events), "bot")
     said = (bot.get("metadata") or {}).get("utter_action")
-    return said == "utter_ask_rephrase" or str(bot.get("text") or "").startswith(
-        SUGGESTION_OPENING
-    )
+    return said == "utter_ask_rephrase" or str(bot.get("text") or "").startswith(SUGGESTION_OPENING)
 
 
 # Requests worded so plainly that the model's "out of scope" must have been the name in them
 # ("how much does Carlos Rivera owe": "Rivera" looks like "river"); never directions or
 # parking, whose words ("get to", "where") are in truly unrelated questions too.
 PLAIN_REQUESTS = {
-    "billing_balance", "billing_pay", "check_appointment", "cancel_appointment",
-    "reschedule_appointment", "book_appointment", "clinic_hours",
+    "billing_balance",
+    "billing_pay",
+    "check_appointment",
+    "cancel_appointment",
+    "reschedule_appointment",
+    "book_appointment",
+    "clinic_hours",
 }
 
 

@@ -82,8 +82,16 @@ CHOICE_SLOTS = {
 }
 
 # What identifies the patient checked so far; cleared when the patient asks about someone else.
-PATIENT_SLOTS = ("verified", "patient_id", "patient_name", "verify_name", "verify_dob",
-                 "patient_status", "my_appointments", "patient_relation")
+PATIENT_SLOTS = (
+    "verified",
+    "patient_id",
+    "patient_name",
+    "verify_name",
+    "verify_dob",
+    "patient_status",
+    "my_appointments",
+    "patient_relation",
+)
 
 
 def forgotten_patient() -> dict[str, Any]:
@@ -508,6 +516,8 @@ class ActionStop(Action):
             for flag in ("identity_reask", "last_name_asked")
             if tracker.get_slot(flag)
         ]
-        return [ActiveLoop(None)] + reask + [
-            SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)
-        ]
+        return (
+            [ActiveLoop(None)]
+            + reask
+            + [SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)]
+        )

@@ -105,9 +105,41 @@ BEREAVEMENT = re.compile(
 
 # What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
 CORRECTION_WORDS = {
-    "oops", "whoops", "sorry", "typo", "my", "bad", "i", "mean", "meant", "correction", "oh",
-    "wait", "actually", "its", "it's", "it", "is", "should", "be", "wrong", "dob", "date", "of",
-    "birth", "the", "right", "one", "correct", "that", "was", "a", "ok", "okay", "sry", "srry",
+    "oops",
+    "whoops",
+    "sorry",
+    "typo",
+    "my",
+    "bad",
+    "i",
+    "mean",
+    "meant",
+    "correction",
+    "oh",
+    "wait",
+    "actually",
+    "its",
+    "it's",
+    "it",
+    "is",
+    "should",
+    "be",
+    "wrong",
+    "dob",
+    "date",
+    "of",
+    "birth",
+    "the",
+    "right",
+    "one",
+    "correct",
+    "that",
+    "was",
+    "a",
+    "ok",
+    "okay",
+    "sry",
+    "srry",
 }
 
 
@@ -325,13 +357,17 @@ class IdentitySteps:
             # A parent's own name is not the patient's; "balance for my son Liam Nguyen" is.
             patient = named_for(text)
             return {"verify_name": " ".join(patient)} if patient else {}
-        if relative is None and look_back and (
-            is_button_payload(text)
-            or not (
-                given_identity(text, today)
-                or introduced_name(text)
-                or named_for(text)
-                or name_apart(text)
+        if (
+            relative is None
+            and look_back
+            and (
+                is_button_payload(text)
+                or not (
+                    given_identity(text, today)
+                    or introduced_name(text)
+                    or named_for(text)
+                    or name_apart(text)
+                )
             )
         ):
             # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
@@ -352,8 +388,10 @@ class IdentitySteps:
             if checked is not None:
                 return checked
         about = asked_about_name(text, "") if not look_back else None
-        name = given[0] if given else (
-            introduced_name(text) or named_for(text) or apart or parse_full_name(about or "")
+        name = (
+            given[0]
+            if given
+            else (introduced_name(text) or named_for(text) or apart or parse_full_name(about or ""))
         )
         # Only the name: the check runs when the date of birth is asked and given.
         return {"verify_name": f"{name[0]} {name[1]}"} if name else {}

@@ -17,15 +17,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import (
-    SEARCH_SLOTS,
-    eligible_locations,
-    offer_others,
-    only_office,
-    say_where_they_work,
-    tell_change_failed,
-)
+from actions.booking import SEARCH_SLOTS
+from actions.booking_choices import eligible_locations, only_office, say_where_they_work
 from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
+from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when, says_a_shift, weekdays_named, without_birth_dates

@@ -232,9 +232,7 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         if len(matches) > 1:
             # "8 with lee", "thursday 5pm": the one whose day, clinician or office is named too
             words = {w for w in haystack.split() if len(w) >= 3 and not w.isdigit()}
-            matches = [
-                i for i in matches if words & set(normalise(labels[i]).split())
-            ] or matches
+            matches = [i for i in matches if words & set(normalise(labels[i]).split())] or matches
         if len(matches) == 1:
             return matches[0]
     scores = [difflib.SequenceMatcher(None, haystack, normalise(label)).ratio() for label in labels]

@@ -230,7 +230,17 @@ CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", 
 # Words that are names too ("Zoe Park", "Bill Ortiz", "Julio Mayo"): names when every word of
 # the answer is capitalised, as in a name; "where park", "pay bill" stay no one.
 ALSO_NAMES = {
-    "park", "bill", "mayo", "julio", "abril", "junio", "early", "late", "day", "good", "fine",
+    "park",
+    "bill",
+    "mayo",
+    "julio",
+    "abril",
+    "junio",
+    "early",
+    "late",
+    "day",
+    "good",
+    "fine",
     "morning",
 }
 
@@ -345,9 +355,17 @@ OTHER_PERSON = re.compile(
 )
 # Relations a verified child can be to the parent who writes ("my son" may be the patient),
 # with the words that mean the same person.
-CHILD_RELATIONS = {"son": "son", "boy": "son", "grandson": "grandson", "daughter": "daughter",
-                   "girl": "daughter", "granddaughter": "granddaughter", "child": "child",
-                   "kid": "child", "baby": "child"}
+CHILD_RELATIONS = {
+    "son": "son",
+    "boy": "son",
+    "grandson": "grandson",
+    "daughter": "daughter",
+    "girl": "daughter",
+    "granddaughter": "granddaughter",
+    "child": "child",
+    "kid": "child",
+    "baby": "child",
+}
 
 
 def relation_in(text: str) -> str | None:
@@ -373,7 +391,7 @@ def someone_else(
     who = match["who"].lower()
     if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
         return who
-    named = NAME_AFTER_RELATION.match(text[match.end():])
+    named = NAME_AFTER_RELATION.match(text[match.end() :])
     own = {normalize_name(w) for w in patient_name.split()}
     if named and own and _name_like(named["name"]) and normalize_name(named["name"]) not in own:
         return who  # "my daughter Zoe" while Liam is verified
@@ -420,17 +438,91 @@ def writer_asks_for_own(text: str, patient_name: str) -> bool:
 
 # Words before "'s" that are not a person's name.
 OTHER_WORDS = {
-    "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "week", "month", "year", "last", "next", "this", "that", "it", "one",
-    "husband", "wife", "spouse", "partner", "son", "daughter", "child", "kid", "baby", "boy",
-    "girl", "mom", "mother", "mum", "mommy", "dad", "father", "daddy", "grandma", "grandmother",
-    "grandpa", "grandfather", "grandson", "granddaughter", "brother", "sister", "other",
-    "everyone", "everybody", "nobody", "someone", "somebody", "he", "she", "there", "here",
-    "let", "what", "who", "where", "when", "how",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "week",
+    "month",
+    "year",
+    "last",
+    "next",
+    "this",
+    "that",
+    "it",
+    "one",
+    "husband",
+    "wife",
+    "spouse",
+    "partner",
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "baby",
+    "boy",
+    "girl",
+    "mom",
+    "mother",
+    "mum",
+    "mommy",
+    "dad",
+    "father",
+    "daddy",
+    "grandma",
+    "grandmother",
+    "grandpa",
+    "grandfather",
+    "grandson",
+    "granddaughter",
+    "brother",
+    "sister",
+    "other",
+    "everyone",
+    "everybody",
+    "nobody",
+    "someone",
+    "somebody",
+    "he",
+    "she",
+    "there",
+    "here",
+    "let",
+    "what",
+    "who",
+    "where",
+    "when",
+    "how",
 }
 
-VERB_WORDS = {"whats", "check", "see", "about", "and", "also", "show", "tell", "give", "get",
-              "look", "up", "pay", "owe", "on", "of", "with", "at", "in", "is"}
+VERB_WORDS = {
+    "whats",
+    "check",
+    "see",
+    "about",
+    "and",
+    "also",
+    "show",
+    "tell",
+    "give",
+    "get",
+    "look",
+    "up",
+    "pay",
+    "owe",
+    "on",
+    "of",
+    "with",
+    "at",
+    "in",
+    "is",
+}
 
 # "my name is Emily Johnson, what do I owe?": the name before the request, said in passing.
 INTRODUCTION = re.compile(
@@ -520,8 +612,10 @@ def named_other(text: str, patient_name: str) -> str | None:
         return None
     # The name is the last word, with the one before it when that is a name too.
     words = [w for w in match["name"].split()[-2:] if _name_like(w)]
-    if len(match["name"].split()) > 1 and len(words) == 1 and not _name_like(
-        match["name"].split()[-1]
+    if (
+        len(match["name"].split()) > 1
+        and len(words) == 1
+        and not _name_like(match["name"].split()[-1])
     ):
         words = []
     own = {normalize_name(w) for w in patient_name.split()}
@@ -591,7 +685,7 @@ def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | Non
         elif marker := BIRTH_MARKER.search(sentence):
             # "balance for Mary Ann O'Brien, born July 19 1964": the same, before "born".
             words = sentence[: marker.start()].split()
-            head += [" ".join(words[-n:]) + " " + sentence[marker.start():] for n in (4, 3, 2)]
+            head += [" ".join(words[-n:]) + " " + sentence[marker.start() :] for n in (4, 3, 2)]
         # The name before the date first: "Emily Johnson 4/12/1988 balance" is not a patient
         # called "Johnson balance".
         for part in [*head, sentence, *sentence.split(",")]:
@@ -610,12 +704,49 @@ RELATIVE_THEN_NAME = re.compile(
     re.IGNORECASE,
 )
 # Words after "my son" that are not his name: "my son has a bill", "my mom still owes".
-NOT_AFTER_RELATIVE = {"has", "have", "had", "was", "were", "got", "gets", "owes", "still",
-                      "just", "already", "will", "wants", "needs", "said", "says", "lost"}
-CHILD_WORDS = {"son", "daughter", "child", "kid", "baby", "boy", "girl", "grandson",
-               "granddaughter"}
-ELDER_WORDS = {"mom", "mother", "mum", "mommy", "dad", "father", "daddy", "grandma",
-               "grandmother", "grandpa", "grandfather"}
+NOT_AFTER_RELATIVE = {
+    "has",
+    "have",
+    "had",
+    "was",
+    "were",
+    "got",
+    "gets",
+    "owes",
+    "still",
+    "just",
+    "already",
+    "will",
+    "wants",
+    "needs",
+    "said",
+    "says",
+    "lost",
+}
+CHILD_WORDS = {
+    "son",
+    "daughter",
+    "child",
+    "kid",
+    "baby",
+    "boy",
+    "girl",
+    "grandson",
+    "granddaughter",
+}
+ELDER_WORDS = {
+    "mom",
+    "mother",
+    "mum",
+    "mommy",
+    "dad",
+    "father",
+    "daddy",
+    "grandma",
+    "grandmother",
+    "grandpa",
+    "grandfather",
+}
 
 
 def fits_relation(relation: str, birth: date, today: date) -> bool:
@@ -639,16 +770,18 @@ def relative_identity(text: str, today: date) -> tuple[tuple[str, str], date] | 
     if relation is None or introduced_name(text) is not None:
         return None
     who = relation["who"].lower()
-    given = given_identity(text[relation.start():], today)
+    given = given_identity(text[relation.start() :], today)
     if given is None:
         right_after = RELATIVE_THEN_NAME.search(text, relation.start())
-        birth = parse_birth_date(text[relation.end():], today)
+        birth = parse_birth_date(text[relation.end() :], today)
         words = right_after["name"].split() if right_after else []
         third = (right_after["third"] or "").strip() if right_after else ""
         if third and words[0][:1].isupper() and third.lower() not in NOT_AFTER_RELATIVE:
             words.append(third)  # "my sister Mary Ann O'Brien"
-        if birth is None or not words or any(
-            not _name_like(w) or w.lower() in NOT_AFTER_RELATIVE for w in words
+        if (
+            birth is None
+            or not words
+            or any(not _name_like(w) or w.lower() in NOT_AFTER_RELATIVE for w in words)
         ):
             return None
         # "my son Liam Nguyen's next checkup": the name without the possessive

@@ -449,9 +449,7 @@ def _maybe_plan(name: str, clinic: ClinicConfig) -> bool:
     offices = [
         normalise(n).split() for loc in clinic.locations for n in [loc.name, loc.id, *loc.aliases]
     ]
-    clinicians = [
-        set(normalise(p.name).split()) | CLINICIAN_TITLES for p in clinic.practitioners
-    ]
+    clinicians = [set(normalise(p.name).split()) | CLINICIAN_TITLES for p in clinic.practitioners]
     marketplaces = [set(normalise(m).split()) for m in clinic.insurance.marketplaces]
     return (
         words not in offices

@@ -181,9 +181,7 @@ def _is_request(pending: Any) -> bool:
     return isinstance(pending, dict) and bool(pending.get("text")) and bool(pending.get("intent"))
 
 
-def follow_up(
-    dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any
-) -> list[EventType]:
+def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any) -> list[EventType]:
     """After the first request: answer a quick question (or look something up) at once, or
     offer the other task."""
     if not _is_request(pending):

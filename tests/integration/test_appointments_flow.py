@@ -179,8 +179,9 @@ def test_two_requests_a_name_in_passing_and_someone_else(rasa: RasaClient) -> No
     the balance) follows the first; a question about another person starts a new identity
     check instead of answering with this patient's data."""
     me = new_conversation()
-    asked = joined(rasa.say(me, "Hi, this is Mary Ann O'Brien. When is my appointment, and "
-                                "what do I owe?"))
+    asked = joined(
+        rasa.say(me, "Hi, this is Mary Ann O'Brien. When is my appointment, and what do I owe?")
+    )
     assert "date of birth" in asked and "full name" not in asked
     answer = joined(rasa.say(me, "07/19/1964"))
     # The appointments (the race test may have booked her one), then the balance asked for in

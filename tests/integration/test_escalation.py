@@ -58,8 +58,10 @@ def test_messages_while_paused_are_kept_and_unanswered(rasa: RasaClient) -> None
 
 @pytest.mark.parametrize(
     ("text", "number", "reason"),
-    [("actually i want to kill myself", "988", "crisis"),
-     ("now my husband is not breathing", "911", "emergency")],
+    [
+        ("actually i want to kill myself", "988", "crisis"),
+        ("now my husband is not breathing", "911", "emergency"),
+    ],
 )
 def test_an_emergency_while_paused_is_answered_and_raised(
     rasa: RasaClient, handoff_receiver: HandoffReceiver, text: str, number: str, reason: str

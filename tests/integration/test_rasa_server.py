@@ -78,17 +78,33 @@ def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> Non
     rasa.texts(conversation, "hello")
     unclear = "wen r u guys there"
     state = [
-        {"event": "user", "text": unclear, "message_id": "unclear-1",
-         "parse_data": {"text": unclear, "entities": [],
-                        "intent": {"name": "nlu_fallback", "confidence": 0.4},
-                        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
-                                           {"name": "clinic_hours", "confidence": 0.35}]}},
+        {
+            "event": "user",
+            "text": unclear,
+            "message_id": "unclear-1",
+            "parse_data": {
+                "text": unclear,
+                "entities": [],
+                "intent": {"name": "nlu_fallback", "confidence": 0.4},
+                "intent_ranking": [
+                    {"name": "nlu_fallback", "confidence": 0.4},
+                    {"name": "clinic_hours", "confidence": 0.35},
+                ],
+            },
+        },
         {"event": "action", "name": "action_two_stage_fallback"},
         {"event": "active_loop", "name": "action_two_stage_fallback"},
-        {"event": "bot", "text": "Sorry, I want to be sure I understood. "
-         "Did you want to check our opening hours?",
-         "data": {"buttons": [{"title": "Yes", "payload": "/clinic_hours"},
-                              {"title": "No, something else", "payload": "/out_of_scope"}]}},
+        {
+            "event": "bot",
+            "text": "Sorry, I want to be sure I understood. "
+            "Did you want to check our opening hours?",
+            "data": {
+                "buttons": [
+                    {"title": "Yes", "payload": "/clinic_hours"},
+                    {"title": "No, something else", "payload": "/out_of_scope"},
+                ]
+            },
+        },
         {"event": "action", "name": "action_listen"},
     ]
     assert rasa.append_events(conversation, state).status_code == 200

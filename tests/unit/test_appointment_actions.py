@@ -15,12 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity, manage_appointments
 from actions.billing import ValidateBalanceForm
-from actions.booking import (
-    ActionAskSlotChoice,
-    ActionBookAppointment,
-    ValidateBookingForm,
-    _patient_status,
-)
+from actions.booking import ValidateBookingForm
+from actions.booking_times import ActionAskSlotChoice, ActionBookAppointment
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
@@ -35,6 +31,7 @@ from actions.manage_appointments import (
     choice_by_description,
     new_time_part,
 )
+from actions.patient_status import patient_status
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
@@ -392,8 +389,13 @@ def test_a_reschedule_reading_while_booking_switches_only_for_an_existing_appoin
         intent="reschedule_appointment",
         confidence=0.9,
         active_loop="booking_form",
-        slots={"requested_slot": "slot_choice", "visit_type": "sick", "practitioner": "any",
-               "location": "north", "date_preference": "2026-12-02"},
+        slots={
+            "requested_slot": "slot_choice",
+            "visit_type": "sick",
+            "practitioner": "any",
+            "location": "north",
+            "date_preference": "2026-12-02",
+        },
     )
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
     assert (events == []) is switches
@@ -429,8 +431,12 @@ def test_pain_with_a_day_while_booking_is_read_unless_a_rule_fired(
         intent=intent,
         confidence=0.84,
         active_loop="booking_form",
-        slots={**READY, "date_preference": None, "offered_slots": None,
-               "requested_slot": "date_preference"},
+        slots={
+            **READY,
+            "date_preference": None,
+            "offered_slots": None,
+            "requested_slot": "date_preference",
+        },
         extra={"safety": {"category": "emergency", "rule_id": "cardiac"}} if flagged else None,
     )
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
@@ -441,8 +447,11 @@ def test_pain_with_a_day_while_booking_is_read_unless_a_rule_fired(
         intent=intent,
         confidence=0.84,
         active_loop="booking_form",
-        slots={"patient_status": "returning", "visit_type": "physical",
-               "requested_slot": "practitioner"},
+        slots={
+            "patient_status": "returning",
+            "visit_type": "physical",
+            "requested_slot": "practitioner",
+        },
         extra={"safety": {"category": "emergency", "rule_id": "cardiac"}} if flagged else None,
     )
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
@@ -508,8 +517,13 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
 def test_afternoons_over_a_week_are_offered_on_different_days(fhir_env: FhirServer) -> None:
     # The earliest slots of the week (mornings) filled the search before the afternoon filter.
     dispatcher = CollectingDispatcher()
-    slots = {**READY, "practitioner": "any", "location": "any", "offered_slots": None,
-             "date_preference": "next week in the afternoon"}
+    slots = {
+        **READY,
+        "practitioner": "any",
+        "location": "any",
+        "offered_slots": None,
+        "date_preference": "next week in the afternoon",
+    }
     tracker = make_tracker("", slots=slots, active_loop="booking_form")
     [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
     starts = [datetime.fromisoformat(o["start"]) for o in event["value"]]
@@ -548,8 +562,11 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
     [
         ("book a sick visit for him, whoever", None, {"visit_type": "sick", "practitioner": "any"}),
         ("can anyone see me at either office", None, {"practitioner": "any", "location": "any"}),
-        ("physical with dr patel, doesn't matter where", None,
-         {"visit_type": "physical", "practitioner": "patel", "location": "any"}),
+        (
+            "physical with dr patel, doesn't matter where",
+            None,
+            {"visit_type": "physical", "practitioner": "patel", "location": "any"},
+        ),
         # Answering another question, "anyone" is not read as who or where...
         ("anyone", "date_preference", {}),
         # ...but "not Sam" is, at any point (it kept Sam Lee, who is not in on Saturdays).
@@ -589,7 +606,9 @@ def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: 
     when = parse_when(found["date_preference"], clinic.now())
     assert when is not None
     assert (when.start, when.end, when.part_of_day) == (
-        today + timedelta(days=day_offset), today + timedelta(days=day_offset), part
+        today + timedelta(days=day_offset),
+        today + timedelta(days=day_offset),
+        part,
     )
 
 
@@ -657,13 +676,18 @@ def test_a_clinician_named_before_the_appointment_was_found_is_kept(
     found (Dr. Patel, Downtown); Sam Lee works at North only, so North it is."""
     tracker = make_tracker(
         "04/12/1988",
-        slots={"verify_name": "Emily Johnson", "requested_slot": "verify_dob",
-               "practitioner": "lee"},
+        slots={
+            "verify_name": "Emily Johnson",
+            "requested_slot": "verify_dob",
+            "practitioner": "lee",
+        },
         active_loop="reschedule_form",
     )
     slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert (slots["visit_type"], slots["practitioner"], slots["location"]) == (
-        "physical", "lee", "north"
+        "physical",
+        "lee",
+        "north",
     )
 
 
@@ -845,21 +869,39 @@ def test_move_it_instead_at_the_cancel_question_moves_that_appointment(
     text: str, intent: str
 ) -> None:
     # "OK, I've left your appointment as it is." and nothing more: the move was ignored.
-    item = {"id": "a1", "start": "2026-12-01T09:00:00-08:00", "visit_type": "physical",
-            "practitioner": "patel", "location": "north"}
-    base = {"verified": True, "patient_id": "p1", "my_appointments": [item],
-            "appointment_choice": "a1"}
-    tracker = make_tracker(text, intent=intent, active_loop="cancel_form",
-                           slots={**base, "requested_slot": "cancel_confirmed"})
-    assert slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))[
-        "cancel_confirmed"
-    ] is False
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    base = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+    }
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        active_loop="cancel_form",
+        slots={**base, "requested_slot": "cancel_confirmed"},
+    )
+    assert (
+        slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))["cancel_confirmed"]
+        is False
+    )
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent, slots={**base, "cancel_confirmed": False})
     events = ActionCancelAppointment().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_move_instead"]
-    assert slots_of(events) == {"cancel_confirmed": None, "visit_type": "physical",
-                                "practitioner": "patel", "location": "north"}
+    assert slots_of(events) == {
+        "cancel_confirmed": None,
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
     replay = events[-1]
     assert replay["event"] == "user" and replay["parse_data"]["intent"]["name"] == (
         "reschedule_appointment"
@@ -922,14 +964,25 @@ def test_a_booking_request_while_rescheduling_is_the_new_time(fhir_env: FhirServ
     [
         # Sam Lee works at North only: searched there, and said why (it was "no opening in the
         # next few weeks" at Downtown).
-        ("patel", "actually make it Sam Lee", [("practitioner", "Sam Lee")], "lee", "north",
-         ["utter_practitioner_elsewhere"]),
+        (
+            "patel",
+            "actually make it Sam Lee",
+            [("practitioner", "Sam Lee")],
+            "lee",
+            "north",
+            ["utter_practitioner_elsewhere"],
+        ),
         # Dr. Okafor works Downtown only: whoever sees patients at North.
-        ("okafor", "can it be at the north office instead", [("location", "north office")],
-         "any", "north", ["utter_practitioner_elsewhere"]),
+        (
+            "okafor",
+            "can it be at the north office instead",
+            [("location", "north office")],
+            "any",
+            "north",
+            ["utter_practitioner_elsewhere"],
+        ),
         # Dr. Gonzalez works at both: nothing to say.
-        ("patel", "make it Dr. Gonzalez", [("practitioner", "Dr. Gonzalez")], "gonzalez", None,
-         []),
+        ("patel", "make it Dr. Gonzalez", [("practitioner", "Dr. Gonzalez")], "gonzalez", None, []),
     ],
 )
 def test_a_new_clinician_or_office_while_rescheduling_fits_the_other(
@@ -990,8 +1043,12 @@ def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
         text,
         intent="reschedule_appointment",
         active_loop="reschedule_form",
-        slots={"verified": True, "patient_id": "p1", "appointment_choice": "a1",
-               "requested_slot": "date_preference"},
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "appointment_choice": "a1",
+            "requested_slot": "date_preference",
+        },
     )
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     wanted = slots_of(events)["date_preference"]
@@ -999,12 +1056,27 @@ def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
 
 
 CHOICES = [
-    {"id": "a", "start": "2026-12-02T09:00:00-08:00", "visit_type": "vaccination",
-     "practitioner": "patel", "location": "downtown"},
-    {"id": "b", "start": "2026-12-04T07:30:00-08:00", "visit_type": "womens_health",
-     "practitioner": "gonzalez", "location": "north"},
-    {"id": "c", "start": "2026-12-04T10:30:00-08:00", "visit_type": "physical",
-     "practitioner": "patel", "location": "downtown"},
+    {
+        "id": "a",
+        "start": "2026-12-02T09:00:00-08:00",
+        "visit_type": "vaccination",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
+    {
+        "id": "b",
+        "start": "2026-12-04T07:30:00-08:00",
+        "visit_type": "womens_health",
+        "practitioner": "gonzalez",
+        "location": "north",
+    },
+    {
+        "id": "c",
+        "start": "2026-12-04T10:30:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
 ]
 
 
@@ -1091,10 +1163,20 @@ def test_an_appointment_is_picked_by_its_date() -> None:
     today = get_clinic().now().date()
     first, second = today + timedelta(days=3), today + timedelta(days=5)
     items = [
-        {"id": "x", "start": f"{first.isoformat()}T09:00:00-08:00", "visit_type": "physical",
-         "practitioner": "patel", "location": "downtown"},
-        {"id": "y", "start": f"{second.isoformat()}T09:00:00-08:00", "visit_type": "physical",
-         "practitioner": "patel", "location": "downtown"},
+        {
+            "id": "x",
+            "start": f"{first.isoformat()}T09:00:00-08:00",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "downtown",
+        },
+        {
+            "id": "y",
+            "start": f"{second.isoformat()}T09:00:00-08:00",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "downtown",
+        },
     ]
     for text, chosen in (
         (f"the {second:%B} {second.day} one", "y"),
@@ -1103,9 +1185,15 @@ def test_an_appointment_is_picked_by_its_date() -> None:
         (f"the {first:%B} {first.day + 0}th one please", "x"),
     ):
         tracker = make_tracker(
-            text, intent="inform", active_loop="cancel_form",
-            slots={"verified": True, "patient_id": "p1", "my_appointments": items,
-                   "requested_slot": "appointment_choice"},
+            text,
+            intent="inform",
+            active_loop="cancel_form",
+            slots={
+                "verified": True,
+                "patient_id": "p1",
+                "my_appointments": items,
+                "requested_slot": "appointment_choice",
+            },
         )
         events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
         assert slots_of(events).get("appointment_choice") == chosen, text
@@ -1173,12 +1261,21 @@ def test_a_typed_yes_or_no_answers_the_cancel_question(
 
 
 def test_a_person_or_an_emergency_still_interrupts_the_cancel_question() -> None:
-    for text, intent in (("no, I want to talk to a person", "request_human"),
-                         ("no, my chest hurts and I can't breathe", "emergency")):
+    for text, intent in (
+        ("no, I want to talk to a person", "request_human"),
+        ("no, my chest hurts and I can't breathe", "emergency"),
+    ):
         tracker = make_tracker(
-            text, intent=intent, active_loop="cancel_form",
-            slots={"verified": True, "patient_id": "p1", "my_appointments": CHOICES,
-                   "appointment_choice": "a", "requested_slot": "cancel_confirmed"},
+            text,
+            intent=intent,
+            active_loop="cancel_form",
+            slots={
+                "verified": True,
+                "patient_id": "p1",
+                "my_appointments": CHOICES,
+                "appointment_choice": "a",
+                "requested_slot": "cancel_confirmed",
+            },
         )
         assert ValidateCancelForm().run(CollectingDispatcher(), tracker, {}) == []
 
@@ -1206,8 +1303,6 @@ def test_yes_move_it_answers_the_move_question() -> None:
     )
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["booking_confirmed"] is True
-
-
 
 
 @pytest.mark.parametrize(
@@ -1281,7 +1376,9 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
     # "what about Aisha Khan, when is she coming in?" showed Emily's appointments.
     emily = verified_as("Emily Johnson", "04/12/1988")
     slots, said = start_form(
-        ValidateCheckForm(), "what about Aisha Khan, when is she coming in?", "check_appointment",
+        ValidateCheckForm(),
+        "what about Aisha Khan, when is she coming in?",
+        "check_appointment",
         emily,
     )
     assert [(m["response"], m.get("person")) for m in said] == [
@@ -1315,14 +1412,15 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
     assert said == []
     assert slots == {"requested_slot": None}
     # ... but his mother's appointments are hers.
-    slots, said = start_form(
-        ValidateCheckForm(), "and my wife's?", "check_appointment", liam
-    )
+    slots, said = start_form(ValidateCheckForm(), "and my wife's?", "check_appointment", liam)
     assert [m["response"] for m in said] == ["utter_other_person"]
     assert slots["requested_slot"] == "verify_name"
     # ... nor is another child, named or new (that booking went on Liam's record).
-    for text in ("book my daughter Zoe, she's a new patient", "book my daughter Zoe a checkup",
-                 "and a new patient visit for my kid"):
+    for text in (
+        "book my daughter Zoe, she's a new patient",
+        "book my daughter Zoe a checkup",
+        "and a new patient visit for my kid",
+    ):
         slots, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
         assert [m["response"] for m in said][:1] == ["utter_other_person"], text
         assert slots["verified"] is False
@@ -1434,8 +1532,9 @@ def test_a_number_picks_a_suggested_day() -> None:
 
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
     emily = verified_as("Emily Johnson", "04/12/1988")
-    slots, said = start_form(ValidateCheckForm(), "when is my next appointment",
-                             "check_appointment", emily)
+    slots, said = start_form(
+        ValidateCheckForm(), "when is my next appointment", "check_appointment", emily
+    )
     assert (slots, said) == ({"requested_slot": None}, [])
 
 
@@ -1472,8 +1571,12 @@ def test_a_time_shown_is_picked_by_its_day_or_time(text: str, picked: str | None
 
 def test_a_time_of_day_alone_keeps_the_days_asked_for() -> None:
     # "anything after 3?" about Thursday's openings searched the next two weeks.
-    slots = {**READY, "date_preference": "thursday afternoon", "offered_slots": SHOWN,
-             "requested_slot": "slot_choice"}
+    slots = {
+        **READY,
+        "date_preference": "thursday afternoon",
+        "offered_slots": SHOWN,
+        "requested_slot": "slot_choice",
+    }
     events, _ = run_booking("anything after 3?", slots=slots)
     when = parse_when(slots_of(events)["date_preference"], get_clinic().now())
     assert when is not None and when.start == when.end and when.start.weekday() == 3
@@ -1519,7 +1622,8 @@ def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     [message] = dispatcher.messages
     assert message["response"] == "utter_new_patient_visit_first"
     assert (message["a_visit"], message["first_visit"]) == (
-        "a women's health exam", "new-patient visit"
+        "a women's health exam",
+        "new-patient visit",
     )
 
 
@@ -1579,8 +1683,9 @@ def test_not_wanting_to_book_stops_the_booking(text: str, stops: bool) -> None:
 )
 def test_an_office_named_mid_booking_changes_the_office(text: str, through: bool) -> None:
     slots = {**READY, "verified": True, "requested_slot": "slot_choice"}
-    tracker = make_tracker(text, intent="directions", confidence=0.9,
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        text, intent="directions", confidence=0.9, active_loop="booking_form", slots=slots
+    )
     assert ValidateBookingForm().should_let_through(tracker) is through
     if not through:
         events, _ = run_booking(text, intent="directions", confidence=0.9, slots=slots)
@@ -1591,13 +1696,18 @@ def test_a_visit_type_corrected_mid_booking_is_no_billing_dispute() -> None:
     # "the visit type is wrong. vaccination" went to billing staff, and the chat paused
     slots = {**READY, "verified": True, "requested_slot": "slot_choice"}
     text = "the visit type is wrong. vaccination"
-    tracker = make_tracker(text, intent="billing_dispute", confidence=0.63,
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        text, intent="billing_dispute", confidence=0.63, active_loop="booking_form", slots=slots
+    )
     assert not ValidateBookingForm().should_let_through(tracker)
     events, _ = run_booking(text, intent="billing_dispute", confidence=0.63, slots=slots)
     assert slots_of(events)["visit_type"] == "vaccination"
-    tracker = make_tracker("I was charged for the wrong visit type", intent="billing_dispute",
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        "I was charged for the wrong visit type",
+        intent="billing_dispute",
+        active_loop="booking_form",
+        slots=slots,
+    )
     assert ValidateBookingForm().should_let_through(tracker)
 
 
@@ -1605,16 +1715,27 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
     # Was handed to staff as a complaint, and the chat paused, at "Shall I book it?".
     slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
     text = "actually wait, doesn't he already have a checkup coming up?"
-    tracker = make_tracker(text, intent="complaint", confidence=0.61,
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        text, intent="complaint", confidence=0.61, active_loop="booking_form", slots=slots
+    )
     assert not ValidateBookingForm().should_let_through(tracker)
-    tracker = make_tracker("the front desk was so rude to me", intent="complaint",
-                           confidence=0.61, active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        "the front desk was so rude to me",
+        intent="complaint",
+        confidence=0.61,
+        active_loop="booking_form",
+        slots=slots,
+    )
     assert ValidateBookingForm().should_let_through(tracker)
     # Read as a complaint at 0.96 (the "wait"), it paused the chat at "which day?".
     searching = {**slots, "requested_slot": "slot_choice"}
-    tracker = make_tracker("no wait, the north office", intent="complaint", confidence=0.96,
-                           active_loop="booking_form", slots=searching)
+    tracker = make_tracker(
+        "no wait, the north office",
+        intent="complaint",
+        confidence=0.96,
+        active_loop="booking_form",
+        slots=searching,
+    )
     assert not ValidateBookingForm().should_let_through(tracker)
 
 
@@ -1658,15 +1779,23 @@ def test_how_long_it_has_lasted_is_not_when_to_come(text: str, when: str | None)
 def test_scratch_that_make_it_downtown_changes_the_office() -> None:
     # Read as "stop": "No problem, I've stopped there", and the booking was gone.
     slots = {**READY, "requested_slot": "slot_choice"}
-    tracker = make_tracker("oh actually scratch that, make it downtown", intent="stop",
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        "oh actually scratch that, make it downtown",
+        intent="stop",
+        active_loop="booking_form",
+        slots=slots,
+    )
     assert not ValidateBookingForm().should_let_through(tracker)
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["location"] == "downtown"
     stop = make_tracker("never mind", intent="stop", active_loop="booking_form", slots=slots)
     assert ValidateBookingForm().should_let_through(stop)
-    north = make_tracker("scratch that, the north office", intent="stop",
-                         active_loop="booking_form", slots={**slots, "location": "downtown"})
+    north = make_tracker(
+        "scratch that, the north office",
+        intent="stop",
+        active_loop="booking_form",
+        slots={**slots, "location": "downtown"},
+    )
     assert not ValidateBookingForm().should_let_through(north)
     assert slots_of(ValidateBookingForm().run(CollectingDispatcher(), north, {}))["location"] == (
         "north"
@@ -1714,10 +1843,20 @@ def test_stopping_after_a_change_does_not_say_nothing_changed() -> None:
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     # "the 7th" (of two listed) was read as a new booking.
     items = [
-        {"id": "mon", "start": "2026-12-07T12:00:00-08:00", "visit_type": "womens_health",
-         "practitioner": "gonzalez", "location": "north"},
-        {"id": "tue", "start": "2026-12-08T15:00:00-08:00", "visit_type": "vaccination",
-         "practitioner": "patel", "location": "north"},
+        {
+            "id": "mon",
+            "start": "2026-12-07T12:00:00-08:00",
+            "visit_type": "womens_health",
+            "practitioner": "gonzalez",
+            "location": "north",
+        },
+        {
+            "id": "tue",
+            "start": "2026-12-08T15:00:00-08:00",
+            "visit_type": "vaccination",
+            "practitioner": "patel",
+            "location": "north",
+        },
     ]
     assert choice_by_description("the 7th", items, get_clinic()) == 0
     assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
@@ -1758,7 +1897,7 @@ def test_a_weekday_is_the_one_in_the_days_asked(
 def test_name_and_birth_date_at_another_booking_question_are_checked(
     fhir_env: FhirServer, answered: dict[str, Any], requested: str
 ) -> None:
-    """"Who would you like to see?" - "Robert Miller 11/02/1950": verified at once, and the
+    """ "Who would you like to see?" - "Robert Miller 11/02/1950": verified at once, and the
     question is asked again without "please tap one of the options"."""
     events, dispatcher = run_booking(
         "Robert Miller 11/02/1950",
@@ -1786,8 +1925,9 @@ def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
         "identity_reask": True,
         "requested_slot": "verify_name",
     }
-    slots, said = verify("Carlos Rivera", "verify_name", {"verify_dob": "1975-09-30",
-                                                         "identity_reask": True})
+    slots, said = verify(
+        "Carlos Rivera", "verify_name", {"verify_dob": "1975-09-30", "identity_reask": True}
+    )
     assert slots["verified"] is True and slots["identity_reask"] is False
     assert said == ["utter_verified"]
     slots, said = verify("soon", "verify_dob", {"verify_name": "Carlos Rivera"})
@@ -1846,11 +1986,24 @@ def test_a_name_the_request_is_for_is_not_asked_again(
     ("slots", "text", "dropped", "kept"),
     [
         # both in one message: the office goes (he works at one only, filled in)
-        ({"patient_status": "returning", "visit_type": "sick"}, "with Sam Lee at downtown",
-         ("location", "north"), ("practitioner", "lee")),
+        (
+            {"patient_status": "returning", "visit_type": "sick"},
+            "with Sam Lee at downtown",
+            ("location", "north"),
+            ("practitioner", "lee"),
+        ),
         # the office after the clinician: the clinician goes, and who is asked again
-        ({"patient_status": "returning", "visit_type": "sick", "practitioner": "okafor",
-          "requested_slot": "location"}, "north", ("practitioner", None), ("location", "north")),
+        (
+            {
+                "patient_status": "returning",
+                "visit_type": "sick",
+                "practitioner": "okafor",
+                "requested_slot": "location",
+            },
+            "north",
+            ("practitioner", None),
+            ("location", "north"),
+        ),
     ],
 )
 def test_a_clinician_at_an_office_they_are_not_at_is_explained(
@@ -1873,10 +2026,16 @@ def test_a_clinician_at_an_office_they_are_not_at_is_explained(
 def test_no_record_for_a_child_never_seen_here_books_a_new_patient(fhir_env: FhirServer) -> None:
     """A parent booking for a child who is not on record got three "couldn't match" replies and
     a handoff; the no-match reply now offers "New patient", which books as one."""
-    slots = {**READY, "patient_status": "returning", "visit_type": "sick",
-             "practitioner": "any", "location": "any",
-             "slot_choice": OFFERS[0]["id"], "verify_name": "Sofia Nguyen",
-             "requested_slot": "verify_dob"}
+    slots = {
+        **READY,
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "practitioner": "any",
+        "location": "any",
+        "slot_choice": OFFERS[0]["id"],
+        "verify_name": "Sofia Nguyen",
+        "requested_slot": "verify_dob",
+    }
     events, dispatcher = run_booking("03/03/2019", slots=slots)
     assert responses(dispatcher) == ["utter_verification_no_match_booking"]
     domain_file = Path(__file__).resolve().parents[2] / "domain" / "appointments.yml"
@@ -1885,8 +2044,14 @@ def test_no_record_for_a_child_never_seen_here_books_a_new_patient(fhir_env: Fhi
     assert button == {"title": "New patient", "payload": "new patient"}
     assert slots_of(events)["verify_attempts"] == 1.0
     events, dispatcher = run_booking(
-        "new patient", slots={**slots, "verify_name": None, "verify_dob": None,
-                              "verify_attempts": 1.0, "requested_slot": "verify_name"}
+        "new patient",
+        slots={
+            **slots,
+            "verify_name": None,
+            "verify_dob": None,
+            "verify_attempts": 1.0,
+            "requested_slot": "verify_name",
+        },
     )
     found = slots_of(events)
     assert found["patient_status"] == "new" and found["visit_type"] == "new_patient"
@@ -1901,8 +2066,9 @@ def test_a_name_asked_about_after_another_patient_was_verified_is_checked(
 ) -> None:
     # Emily verified, then "balance for Carlos Rivera": Emily's balance was shown.
     emily = verified_as("Emily Johnson", "04/12/1988")
-    slots, said = start_form(ValidateBalanceForm(), "balance for Carlos Rivera",
-                             "billing_balance", emily)
+    slots, said = start_form(
+        ValidateBalanceForm(), "balance for Carlos Rivera", "billing_balance", emily
+    )
     assert [(m["response"], m.get("person")) for m in said] == [
         ("utter_other_person", "Carlos Rivera")
     ]
@@ -1915,8 +2081,13 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     then the balance form, which showed her bill. The name is kept and the question asked
     again; "none of those" is no one."""
     slots = {"patient_status": "returning", "requested_slot": "visit_type"}
-    tracker = make_tracker("Emily Johnson", intent="billing_balance", confidence=0.9,
-                           active_loop="booking_form", slots=slots)
+    tracker = make_tracker(
+        "Emily Johnson",
+        intent="billing_balance",
+        confidence=0.9,
+        active_loop="booking_form",
+        slots=slots,
+    )
     assert not ValidateBookingForm().should_let_through(tracker)
     events, dispatcher = run_booking("Emily Johnson", intent="billing_balance", slots=slots)
     assert slots_of(events) == {"verify_name": "Emily Johnson", "requested_slot": "visit_type"}
@@ -1929,10 +2100,16 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
 )
 def test_later_at_the_day_question_is_not_goodbye(text: str, requested: str) -> None:
     # Read as goodbye: "Take care!" and the same question again.
-    slots = {**MOVING, "date_preference": None, "offered_slots": None, "slot_choice": None,
-             "requested_slot": requested}
-    tracker = make_tracker(text, intent="goodbye", confidence=0.8,
-                           active_loop="reschedule_form", slots=slots)
+    slots = {
+        **MOVING,
+        "date_preference": None,
+        "offered_slots": None,
+        "slot_choice": None,
+        "requested_slot": requested,
+    }
+    tracker = make_tracker(
+        text, intent="goodbye", confidence=0.8, active_loop="reschedule_form", slots=slots
+    )
     assert not ValidateRescheduleForm().should_let_through(tracker)
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     assert events != []  # the form answers: the day, or what it needs
@@ -1946,8 +2123,12 @@ def test_the_2nd_one_is_the_second_time_shown() -> None:
 
 def test_keep_my_original_appointment_at_the_times_ends_the_move() -> None:
     slots = {**MOVING, "slot_choice": None, "requested_slot": "slot_choice"}
-    tracker = make_tracker("never mind, keep my original appointment", intent="deny",
-                           active_loop="reschedule_form", slots=slots)
+    tracker = make_tracker(
+        "never mind, keep my original appointment",
+        intent="deny",
+        active_loop="reschedule_form",
+        slots=slots,
+    )
     events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert events == {"booking_confirmed": False, "requested_slot": None}
 
@@ -1967,8 +2148,11 @@ def test_cancel_it_right_after_booking_names_the_appointment_just_booked(
     assert events["appointment_choice"] == "b"
     assert events["requested_slot"] == "cancel_confirmed"
     # without "it", the patient is asked which one
-    tracker = make_tracker("I need to cancel an appointment", intent="cancel_appointment",
-                           slots={"verified": True, "patient_id": "p1", "last_booked": "b"})
+    tracker = make_tracker(
+        "I need to cancel an appointment",
+        intent="cancel_appointment",
+        slots={"verified": True, "patient_id": "p1", "last_booked": "b"},
+    )
     events = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
     assert events["requested_slot"] == "appointment_choice"
 
@@ -2100,7 +2284,7 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
     ],
 )
 def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
-    assert _patient_status(text, None, True) == status
+    assert patient_status(text, None, True) == status
 
 
 def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
@@ -2115,8 +2299,11 @@ def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
     tracker = make_tracker(
         "I said Dr Gonzalez",
         intent="inform",
-        slots={"patient_status": "returning", "visit_type": "physical",
-               "requested_slot": "practitioner"},
+        slots={
+            "patient_status": "returning",
+            "visit_type": "physical",
+            "requested_slot": "practitioner",
+        },
         active_loop="booking_form",
     )
     slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
@@ -2144,8 +2331,10 @@ def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
     # "I need to cancel my appointment, my dad died yesterday" went straight to "To keep
     # health information private...".
     _, said = start_form(
-        ValidateCancelForm(), "I need to cancel my appointment, my dad died yesterday",
-        "cancel_appointment", {},
+        ValidateCancelForm(),
+        "I need to cancel my appointment, my dad died yesterday",
+        "cancel_appointment",
+        {},
     )
     assert responses_of(said)[:1] == ["utter_sorry_for_loss"]
     _, said = start_form(ValidateCancelForm(), "cancel my appointment", "cancel_appointment", {})
@@ -2162,8 +2351,11 @@ def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None
 
 
 AFTER_A_CANCELLATION = [
-    {"event": "bot", "text": "Done. I've cancelled … Would you like to book another time?",
-     "metadata": {"utter_action": "utter_cancelled"}},
+    {
+        "event": "bot",
+        "text": "Done. I've cancelled … Would you like to book another time?",
+        "metadata": {"utter_action": "utter_cancelled"},
+    },
     {"event": "action", "name": "action_listen"},
 ]
 CANCELLED_VISIT = {"visit_type": "womens_health", "practitioner": "gonzalez", "location": "north"}
@@ -2171,11 +2363,16 @@ CANCELLED_VISIT = {"visit_type": "womens_health", "practitioner": "gonzalez", "l
 
 def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
     # Was "What kind of visit do you need?", as if nothing had been said.
-    slots = {"verified": True, "patient_id": "p1", "patient_name": "Aisha Khan",
-             "last_cancelled": CANCELLED_VISIT}
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "patient_name": "Aisha Khan",
+        "last_cancelled": CANCELLED_VISIT,
+    }
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("/book_appointment", intent="book_appointment", slots=slots,
-                           events=AFTER_A_CANCELLATION)
+    tracker = make_tracker(
+        "/book_appointment", intent="book_appointment", slots=slots, events=AFTER_A_CANCELLATION
+    )
     found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
     assert {k: found[k] for k in CANCELLED_VISIT} == CANCELLED_VISIT
     assert found["requested_slot"] == "date_preference"
@@ -2183,8 +2380,10 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
     assert said["response"] == "utter_same_visit_again"
     assert (said["visit"], said["practitioner"]) == ("women's health exam", "Dr. Gonzalez")
     # "book a flu shot instead" asks for what it names, and a booking at any other time is new.
-    for text, events in (("book a flu shot instead", AFTER_A_CANCELLATION),
-                         ("/book_appointment", [])):
+    for text, events in (
+        ("book a flu shot instead", AFTER_A_CANCELLATION),
+        ("/book_appointment", []),
+    ):
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(text, intent="book_appointment", slots=slots, events=events)
         found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))

@@ -340,8 +340,11 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["how do I apply for financial assistance", "what income do i need to qualify?",
-     "am I eligible for a discount"],
+    [
+        "how do I apply for financial assistance",
+        "what income do i need to qualify?",
+        "am I eligible for a discount",
+    ],
 )
 def test_how_to_apply_for_assistance_is_answered(text: str) -> None:
     # Was the same offer again ("ask about our financial assistance program").
@@ -454,8 +457,9 @@ def test_a_plan_not_taken_and_the_list_asked_gets_both() -> None:
     # "I have kaiser but want to switch, what do you accept" got the Kaiser "no" alone
     dispatcher = CollectingDispatcher()
     text = "i have kaiser but want to switch to you guys, what do you accept"
-    tracker = make_tracker(text, intent="billing_insurance",
-                           entities=[{"entity": "insurance", "value": "kaiser"}])
+    tracker = make_tracker(
+        text, intent="billing_insurance", entities=[{"entity": "insurance", "value": "kaiser"}]
+    )
     ActionCheckInsurance().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_insurance_not_accepted", "utter_insurance_list"]
     assert "Medi-Cal" in dispatcher.messages[1]["plans"]
@@ -562,9 +566,11 @@ def test_every_plan_in_one_question_gets_its_own_answer(
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("my insurance is through my job, idk the name. do you take it?", "billing_insurance"),
-     ("i'm not sure what it's called, it's through my husband's work", "inform"),
-     ("the one my work gave me last year, not sure of the name", "inform")],
+    [
+        ("my insurance is through my job, idk the name. do you take it?", "billing_insurance"),
+        ("i'm not sure what it's called, it's through my husband's work", "inform"),
+        ("the one my work gave me last year, not sure of the name", "inform"),
+    ],
 )
 def test_a_plan_whose_name_the_patient_does_not_know(text: str, intent: str) -> None:
     # Was "not something I can help with" and "Did you want to check your appointments?".
@@ -647,7 +653,9 @@ def test_any_answer_to_what_happened_is_kept(intent: str) -> None:
 @pytest.mark.parametrize("text", ["yes", "ok", "yes please"])
 def test_a_bare_yes_is_not_filed_as_what_happened(text: str) -> None:
     tracker = make_tracker(
-        text, intent="affirm", active_loop="dispute_form",
+        text,
+        intent="affirm",
+        active_loop="dispute_form",
         slots={"requested_slot": "dispute_details"},
     )
     events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
@@ -740,9 +748,7 @@ def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -
 def test_a_name_and_birth_date_after_the_plan_question_is_no_plan() -> None:
     # "I don't see Emily Johnson 04/12/1988 on my list" told her she was not on file.
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "Emily Johnson 04/12/1988", intent="inform", events=AFTER_PLAN_QUESTION
-    )
+    tracker = make_tracker("Emily Johnson 04/12/1988", intent="inform", events=AFTER_PLAN_QUESTION)
     ActionCheckInsurance().run(dispatcher, tracker, {})
     assert all(m.get("plan") is None for m in dispatcher.messages)
     assert "utter_insurance_unknown" not in [m.get("response") for m in dispatcher.messages]

@@ -12,16 +12,14 @@ import pytest
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import (
-    ActionAskBookingConfirmed,
-    ActionAskPatientStatus,
-    ActionAskPractitioner,
-    ActionAskSlotChoice,
-    ActionAskVisitType,
-    ActionBookAppointment,
-    ValidateBookingForm,
-)
+from actions.booking import ValidateBookingForm
+from actions.booking_choices import ActionAskPractitioner, ActionAskVisitType
 from actions.booking_guards import same_visit_nearby
+from actions.booking_times import (
+    ActionAskBookingConfirmed,
+    ActionAskSlotChoice,
+    ActionBookAppointment,
+)
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
@@ -31,6 +29,7 @@ from actions.manage_appointments import (
     ValidateRescheduleForm,
     appointment_item,
 )
+from actions.patient_status import ActionAskPatientStatus
 from actions.settings import get_clinic
 from actions.slot_search import offer_from_slot
 from tests.support.actions import make_tracker, responses
@@ -229,8 +228,18 @@ def test_a_yearly_visit_is_pointed_out_whenever_the_other_one_is() -> None:
 
     def booked(visit_type: str) -> AppointmentRecord:
         return AppointmentRecord(
-            "a1", "booked", first, first + timedelta(minutes=30), "s1", "p1", "patel",
-            "downtown", "Dr. Priya Patel", "Downtown Clinic", visit_type, "",
+            "a1",
+            "booked",
+            first,
+            first + timedelta(minutes=30),
+            "s1",
+            "p1",
+            "patel",
+            "downtown",
+            "Dr. Priya Patel",
+            "Downtown Clinic",
+            visit_type,
+            "",
         )
 
     weeks_before = {"start": (first - timedelta(days=16)).isoformat()}
@@ -603,8 +612,11 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     first = CollectingDispatcher()
     ActionAskPatientStatus().run(first, make_tracker("I need an appointment for my son"), {})
     assert [m["response"] for m in first.messages] == ["utter_ask_patient_status"]
-    asked = {"event": "bot", "text": "Have you been seen…",
-             "metadata": {"utter_action": "utter_ask_patient_status"}}
+    asked = {
+        "event": "bot",
+        "text": "Have you been seen…",
+        "metadata": {"utter_action": "utter_ask_patient_status"},
+    }
     again = CollectingDispatcher()
     ActionAskPatientStatus().run(
         again, make_tracker("next week after school", intent="inform", events=[asked]), {}

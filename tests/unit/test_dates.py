@@ -34,8 +34,12 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("in two weeks", date(2026, 12, 8), date(2026, 12, 12), None),
         ("in 10 days", date(2026, 12, 4), date(2026, 12, 4), None),
         ("the 14th", date(2026, 12, 14), date(2026, 12, 14), None),
-        ("can i come in on the 2nd in the afternoon", date(2026, 12, 2), date(2026, 12, 2),
-         "afternoon"),
+        (
+            "can i come in on the 2nd in the afternoon",
+            date(2026, 12, 2),
+            date(2026, 12, 2),
+            "afternoon",
+        ),
         ("dec 3", date(2026, 12, 3), date(2026, 12, 3), None),
         ("December 3rd", date(2026, 12, 3), date(2026, 12, 3), None),
         ("12/3", date(2026, 12, 3), date(2026, 12, 3), None),
@@ -57,8 +61,12 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("nxt wk", date(2026, 11, 30), date(2026, 12, 6), None),
         ("sometime in january, afternoons", date(2027, 1, 1), date(2027, 1, 31), "afternoon"),
         ("mornings are best", date(2026, 11, 24), date(2026, 12, 8), "morning"),
-        ("a physical with Dr. Patel next Tuesday morning at the north office",
-         date(2026, 12, 1), date(2026, 12, 1), "morning"),
+        (
+            "a physical with Dr. Patel next Tuesday morning at the north office",
+            date(2026, 12, 1),
+            date(2026, 12, 1),
+            "morning",
+        ),
         # A weekday with a date: the date (was this week's Friday, Dec 4 instead of Dec 18).
         ("friday the 18th", date(2026, 12, 18), date(2026, 12, 18), None),
         ("tuesday the 8th at 3:30", date(2026, 12, 8), date(2026, 12, 8), None),
@@ -151,16 +159,40 @@ def test_clock_limits() -> None:
         ("any day but friday", date(2026, 11, 24), date(2026, 12, 8), {4}, None, None),
         ("can't do tues or wed", date(2026, 11, 24), date(2026, 12, 8), {1, 2}, None, None),
         ("next week, no mondays", date(2026, 11, 30), date(2026, 12, 6), {0}, None, None),
-        ("busy thursday, how about friday", date(2026, 11, 27), date(2026, 11, 27), {3}, None,
-         None),
-        ("I'm not available mornings", date(2026, 11, 24), date(2026, 12, 8), set(), time(12),
-         None),
-        ("thursday but not too early", date(2026, 11, 26), date(2026, 11, 26), set(), time(10),
-         None),
+        (
+            "busy thursday, how about friday",
+            date(2026, 11, 27),
+            date(2026, 11, 27),
+            {3},
+            None,
+            None,
+        ),
+        (
+            "I'm not available mornings",
+            date(2026, 11, 24),
+            date(2026, 12, 8),
+            set(),
+            time(12),
+            None,
+        ),
+        (
+            "thursday but not too early",
+            date(2026, 11, 26),
+            date(2026, 11, 26),
+            set(),
+            time(10),
+            None,
+        ),
         ("no afternoons please", date(2026, 11, 24), date(2026, 12, 8), set(), None, time(12)),
         # The day of the appointment they can't come to: the search offered that day.
-        ("i can't make my appointment on wednesday", date(2026, 11, 24), date(2026, 12, 8), {2},
-         None, None),
+        (
+            "i can't make my appointment on wednesday",
+            date(2026, 11, 24),
+            date(2026, 12, 8),
+            {2},
+            None,
+            None,
+        ),
         ("cant make it friday", date(2026, 11, 24), date(2026, 12, 8), {4}, None, None),
     ],
 )
@@ -199,21 +231,39 @@ def test_a_negated_busy_or_work_leaves_the_day_open(
     ("text", "start", "end", "part", "not_before"),
     [
         # offered Mon-Wed of next week, not Thursday
-        ("sometime next week, ideally thursday morning", date(2026, 12, 3), date(2026, 12, 3),
-         "morning", None),
+        (
+            "sometime next week, ideally thursday morning",
+            date(2026, 12, 3),
+            date(2026, 12, 3),
+            "morning",
+            None,
+        ),
         # "late" was the evening: "no openings in the next few weeks"
-        ("friday the 27th, late as possible", date(2026, 11, 27), date(2026, 11, 27),
-         "afternoon", time(15)),
-        ("any day in december, late afternoon", date(2026, 12, 1), date(2026, 12, 31),
-         "afternoon", time(15)),
+        (
+            "friday the 27th, late as possible",
+            date(2026, 11, 27),
+            date(2026, 11, 27),
+            "afternoon",
+            time(15),
+        ),
+        (
+            "any day in december, late afternoon",
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            "afternoon",
+            time(15),
+        ),
         # a part of the day the clock rules out: the clock decides (was no openings at all)
-        ("she has preschool in the morning, anything after 2?", date(2026, 11, 24),
-         date(2026, 12, 8), None, time(14)),
+        (
+            "she has preschool in the morning, anything after 2?",
+            date(2026, 11, 24),
+            date(2026, 12, 8),
+            None,
+            time(14),
+        ),
         ("the first week of january", date(2027, 1, 1), date(2027, 1, 7), None, None),
-        ("sometime before the end of the year", date(2026, 11, 24), date(2026, 12, 31), None,
-         None),
-        ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None,
-         None),
+        ("sometime before the end of the year", date(2026, 11, 24), date(2026, 12, 31), None, None),
+        ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None, None),
         ("no, FRIDAY", date(2026, 11, 27), date(2026, 11, 27), None, None),  # a correction
     ],
 )
@@ -223,7 +273,10 @@ def test_weeks_late_and_parts_of_the_day_the_clock_rules_out(
     when = parse_when(text, NOW)
     assert when is not None
     assert (when.start, when.end, when.part_of_day, when.not_before) == (
-        start, end, part, not_before
+        start,
+        end,
+        part,
+        not_before,
     )
     assert not when.not_on
 
@@ -261,7 +314,9 @@ def test_widen_keeps_part_of_day() -> None:
     assert when is not None
     wider = when.widen(3)
     assert (wider.start, wider.end, wider.part_of_day) == (
-        date(2026, 11, 28), date(2026, 12, 4), "morning",
+        date(2026, 11, 28),
+        date(2026, 12, 4),
+        "morning",
     )
 
 
@@ -290,8 +345,16 @@ def test_birth_dates(text: str, expected: date) -> None:
 @pytest.mark.parametrize(
     "text",
     # "in 2 weeks" was a birth date 100 years ago (and the patient "In Weeks", a failed check)
-    ["march 1985", "1/2/2030", "yesterday", "no idea", "02/30/1990", "in 2 weeks", "in 3 days",
-     "maybe in 1 month"],
+    [
+        "march 1985",
+        "1/2/2030",
+        "yesterday",
+        "no idea",
+        "02/30/1990",
+        "in 2 weeks",
+        "in 3 days",
+        "maybe in 1 month",
+    ],
 )
 def test_not_a_birth_date(text: str) -> None:
     assert parse_birth_date(text, NOW.date()) is None
@@ -347,16 +410,34 @@ def test_no_shift(text: str) -> None:
     [
         # "thursday or friday" was Thursday alone
         ("thursday or friday", date(2026, 11, 24), date(2026, 12, 8), {3, 4}, None, None),
-        ("next week tuesday or thursday", date(2026, 11, 30), date(2026, 12, 6), {1, 3}, None,
-         None),
+        (
+            "next week tuesday or thursday",
+            date(2026, 11, 30),
+            date(2026, 12, 6),
+            {1, 3},
+            None,
+            None,
+        ),
         ("the week after next", date(2026, 12, 7), date(2026, 12, 13), set(range(7)), None, None),
         # "not before 9" was read as "before 9"
-        ("mornings are best but not before 9", date(2026, 11, 24), date(2026, 12, 8),
-         set(range(7)), time(9), None),
+        (
+            "mornings are best but not before 9",
+            date(2026, 11, 24),
+            date(2026, 12, 8),
+            set(range(7)),
+            time(9),
+            None,
+        ),
         ("not after 4pm", date(2026, 11, 24), date(2026, 12, 8), set(range(7)), None, time(16)),
         # "not very early in morning" was "mornings", and "any day" hid "next week"
-        ("any day of next week but not very early in morning", date(2026, 11, 30),
-         date(2026, 12, 6), set(range(7)), time(10), None),
+        (
+            "any day of next week but not very early in morning",
+            date(2026, 11, 30),
+            date(2026, 12, 6),
+            set(range(7)),
+            time(10),
+            None,
+        ),
     ],
 )
 def test_several_days_and_negated_clock_limits(
@@ -383,13 +464,23 @@ def test_a_few_days_allowed_are_described_as_those_days() -> None:
     ("text", "start", "end", "part", "not_before"),
     [
         ("dec 8-9", date(2026, 12, 8), date(2026, 12, 9), None, None),  # was August 9
-        ("from the 8th to the 9th, afternoons", date(2026, 12, 8), date(2026, 12, 9),
-         "afternoon", None),
+        (
+            "from the 8th to the 9th, afternoons",
+            date(2026, 12, 8),
+            date(2026, 12, 9),
+            "afternoon",
+            None,
+        ),
         ("between the 8th and the 9th", date(2026, 12, 8), date(2026, 12, 9), None, None),
         ("the 14th-18th", date(2026, 12, 14), date(2026, 12, 18), None, None),
         # a greeting asks for no part of the day
-        ("Good evening, I need a checkup next week", date(2026, 11, 30), date(2026, 12, 6),
-         None, None),
+        (
+            "Good evening, I need a checkup next week",
+            date(2026, 11, 30),
+            date(2026, 12, 6),
+            None,
+            None,
+        ),
         # "nothing before 9" was "before 9"; "no earlier than 10am" was "around 10"
         ("nothing before 9 pls", date(2026, 11, 24), date(2026, 12, 8), None, time(9)),
         ("no earlier than 10am", date(2026, 11, 24), date(2026, 12, 8), None, time(10)),
@@ -401,7 +492,10 @@ def test_day_ranges_greetings_and_earliest_times(
     when = parse_when(text, NOW)
     assert when is not None
     assert (when.start, when.end, when.part_of_day, when.not_before) == (
-        start, end, part, not_before
+        start,
+        end,
+        part,
+        not_before,
     )
 
 

@@ -297,7 +297,8 @@ def test_another_day() -> None:
 def test_one_office_closed_on_a_day_names_it_and_the_office_that_is_open() -> None:
     # Was "Sat, Nov 28: we are closed.", as if the whole clinic were (Downtown opens 9-1).
     tracker = make_tracker(
-        "is the north office open saturday", intent="clinic_hours",
+        "is the north office open saturday",
+        intent="clinic_hours",
         entities=location_entity("north"),
     )
     _, messages = run(tracker)
@@ -312,8 +313,10 @@ def test_a_day_gone_is_answered_in_the_past() -> None:
     assert [m["text"] for m in messages] == [
         "Sat, Nov 21:\nDowntown Clinic: 9am–1pm\nNorth Office: closed"
     ]
-    _, messages = run(make_tracker("were you open yesterday", intent="clinic_hours"),
-                      datetime(2026, 11, 27, 10, 0, tzinfo=TZ))
+    _, messages = run(
+        make_tracker("were you open yesterday", intent="clinic_hours"),
+        datetime(2026, 11, 27, 10, 0, tzinfo=TZ),
+    )
     assert [m["text"] for m in messages] == [
         "Yesterday (Thu, Nov 26) was Thanksgiving Day: both offices were closed."
     ]
@@ -460,15 +463,21 @@ def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
     _, messages = run(tracker)
     assert messages[0]["text"].startswith(PARKING_NORTH)
     assert "6 accessible parking spaces by the door" in messages[0]["text"]
-    _, plain = run(make_tracker("where do I park at north", intent="parking",
-                                entities=location_entity("north")))
+    _, plain = run(
+        make_tracker(
+            "where do I park at north", intent="parking", entities=location_entity("north")
+        )
+    )
     assert plain[0]["text"] == PARKING_NORTH
 
 
 @pytest.mark.parametrize(
     "text",
-    ["is the north office wheelchair accessible?", "is the other one upstairs too?",
-     "my dad uses a walker, can he get in at north"],
+    [
+        "is the north office wheelchair accessible?",
+        "is the other one upstairs too?",
+        "my dad uses a walker, can he get in at north",
+    ],
 )
 def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) -> None:
     # "is it wheelchair accessible" repeated the whole route just shown
@@ -480,17 +489,25 @@ def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) 
         "restrooms, and hearing loop at the reception desk."
     )
     # ...and the route too when it is asked
-    _, route = run(make_tracker("where is it and is there an elevator", intent="directions",
-                                entities=location_entity("north")))
+    _, route = run(
+        make_tracker(
+            "where is it and is there an elevator",
+            intent="directions",
+            entities=location_entity("north"),
+        )
+    )
     assert route[0]["text"] == DIRECTIONS_NORTH
 
 
 def test_which_office_answered_with_something_else_gets_every_office() -> None:
     # A name typed after "Which office?" got the same question again, and again.
-    asked = {"event": "bot", "text": "Which office are you visiting? Parking is different at "
-             "each one."}
-    tracker = make_tracker("Aisha Khan", intent="inform", events=[asked],
-                           slots={"info_topic": "parking"})
+    asked = {
+        "event": "bot",
+        "text": "Which office are you visiting? Parking is different at each one.",
+    }
+    tracker = make_tracker(
+        "Aisha Khan", intent="inform", events=[asked], slots={"info_topic": "parking"}
+    )
     _, messages = run(tracker)
     [answer] = messages
     assert "Downtown Clinic" in answer["text"] and "North Office" in answer["text"]
@@ -503,9 +520,13 @@ def test_a_second_request_waits_for_the_office_choice() -> None:
     cancel = {"intent": "cancel_appointment", "text": "cancel my appt"}
     assert SlotSet("pending_request", cancel) in events
     asked = {"event": "bot", "text": messages[0]["text"]}
-    tracker = make_tracker('/parking{"location":"north"}', intent="parking",
-                           entities=location_entity("north"), events=[asked],
-                           slots={"info_topic": "parking", "pending_request": cancel})
+    tracker = make_tracker(
+        '/parking{"location":"north"}',
+        intent="parking",
+        entities=location_entity("north"),
+        events=[asked],
+        slots={"info_topic": "parking", "pending_request": cancel},
+    )
     _, messages = run(tracker)
     parking, offer = messages
     assert "North Office" in parking["text"]
@@ -514,8 +535,9 @@ def test_a_second_request_waits_for_the_office_choice() -> None:
 
 def test_details_after_an_answer_that_name_no_office_do_not_ask_which_office_again() -> None:
     answered = {"event": "bot", "text": "North Office: Closed now; opens tomorrow at 7:30am."}
-    tracker = make_tracker("01/22/1992", intent="inform", events=[answered],
-                           slots={"info_topic": "clinic_hours"})
+    tracker = make_tracker(
+        "01/22/1992", intent="inform", events=[answered], slots={"info_topic": "clinic_hours"}
+    )
     dispatcher = CollectingDispatcher()
     ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_how_can_help"]
@@ -535,7 +557,8 @@ def test_a_holiday_just_gone_asked_in_the_past_tense() -> None:
 def test_a_day_asked_after_directions_is_about_the_hours() -> None:
     # "and new years eve?" after the directions repeated the directions.
     tracker = make_tracker(
-        "and new years eve?", intent="inform",
+        "and new years eve?",
+        intent="inform",
         slots={"info_topic": "directions", "info_location": "downtown"},
     )
     events, messages = run(tracker)
@@ -633,13 +656,15 @@ def test_who_a_clinician_sees_when_asked() -> None:
 def test_the_way_to_an_office_named_with_a_clinician_is_the_way() -> None:
     # "where is the north office? I see Sam Lee" asks the way, not Sam Lee's days
     tracker = make_tracker(
-        "where is the north office? I see Sam Lee", intent="directions",
+        "where is the north office? I see Sam Lee",
+        intent="directions",
         entities=location_entity("north"),
     )
     _, messages = run(tracker)
     assert messages[0]["text"] == DIRECTIONS_NORTH
     tracker = make_tracker(
-        "which days is dr gonzalez at the north office", intent="directions",
+        "which days is dr gonzalez at the north office",
+        intent="directions",
         entities=location_entity("north"),
     )
     _, messages = run(tracker)

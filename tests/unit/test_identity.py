@@ -30,8 +30,6 @@ from tests.support.fhir_servers import FhirServer
 MARY_DOB = "07/19/1964"
 
 
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1_700_000_000.0
@@ -370,8 +368,9 @@ def test_a_name_said_in_passing(text: str, name: tuple[str, str] | None) -> None
 
 def test_a_name_given_with_the_request_is_not_asked_again() -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("Hi my name is Emily Johnson, what are my appointments?",
-                           intent="check_appointment")
+    tracker = make_tracker(
+        "Hi my name is Emily Johnson, what are my appointments?", intent="check_appointment"
+    )
     events = ValidateCheckForm().run(dispatcher, tracker, {})
     assert [(e["name"], e["value"]) for e in events] == [
         ("verify_name", "Emily Johnson"),
@@ -379,8 +378,9 @@ def test_a_name_given_with_the_request_is_not_asked_again() -> None:
     ]
     assert dispatcher.messages == []
     # A parent's own name is not the patient's.
-    tracker = make_tracker("Hi, this is Maria Lopez, when is my son's appointment?",
-                           intent="check_appointment")
+    tracker = make_tracker(
+        "Hi, this is Maria Lopez, when is my son's appointment?", intent="check_appointment"
+    )
     events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
     assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
@@ -389,8 +389,11 @@ def test_the_first_run_is_told_apart_as_rasa_calls_it() -> None:
     """Rasa writes the form's active_loop event before it asks for the first validation, so
     the form is already "active" then; only the events say it has just started."""
     text = "Hi, this is Mary Ann O'Brien. When is my appointment?"
-    latest = {"text": text, "intent": {"name": "check_appointment", "confidence": 0.98},
-              "entities": []}
+    latest = {
+        "text": text,
+        "intent": {"name": "check_appointment", "confidence": 0.98},
+        "entities": [],
+    }
     tracker = Tracker(
         sender_id="live",
         slots={"verified": False, "requested_slot": None},
@@ -416,8 +419,13 @@ def test_the_first_run_is_told_apart_as_rasa_calls_it() -> None:
         ("requested_slot", "verify_dob"),
     ]
     # The next message is not a first run.
-    later = make_tracker("07/19/1964", intent="inform", active_loop="check_form",
-                         slots={"requested_slot": "verify_dob"}, events=tracker.events)
+    later = make_tracker(
+        "07/19/1964",
+        intent="inform",
+        active_loop="check_form",
+        slots={"requested_slot": "verify_dob"},
+        events=tracker.events,
+    )
     assert not form.starting(later)
 
 
@@ -471,9 +479,19 @@ def test_an_earlier_introduction_counts_only_right_before(
 
 @pytest.mark.parametrize(
     "text",
-    ["22 de enero 1992", "his mom", "my son Liam", "where park", "Pay Bill", "zoe park",
-     "in 2 weeks", "maybe in a month", "necesito un intérprete", "hablo español",
-     "My 4 year old needs a doctor. Earliest available please, any location."],
+    [
+        "22 de enero 1992",
+        "his mom",
+        "my son Liam",
+        "where park",
+        "Pay Bill",
+        "zoe park",
+        "in 2 weeks",
+        "maybe in a month",
+        "necesito un intérprete",
+        "hablo español",
+        "My 4 year old needs a doctor. Earliest available please, any location.",
+    ],
 )
 def test_not_a_name(text: str) -> None:
     # "22 de enero 1992" answered the name question and was taken as the name: a failed check.
@@ -486,8 +504,11 @@ def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
     events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
     for text in ("Mary Ann O'Brien", MARY_DOB):
         events += [
-            {"event": "user", "text": text,
-             "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []}},
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []},
+            },
             {"event": "action", "name": "utter_how_can_help"},
             {"event": "bot", "text": "What can I help you with?"},
             {"event": "action", "name": "action_listen"},
@@ -523,14 +544,22 @@ def test_the_name_given_with_a_birth_date_and_a_request(
         # Both asked for the full name again, as if nothing had been given.
         ("how much does my mom owe, Mary Ann O'Brien 7/19/64", ("Mary", "Ann O'Brien")),
         ("my son liam nguyen has a bill, dob 06/05/2017. how much", ("liam", "nguyen")),
-        ("whats the earliest my kid can be seen? Liam Nguyen dob 6/5/2017 he has a fever",
-         ("Liam", "Nguyen")),
-        ("I'm calling about my dad's bill. His name is Carlos Rivera, born 09/30/1975",
-         ("Carlos", "Rivera")),
-        ("my sister Emily Johnson asked me to check her bill, her birthday is 4/12/1988",
-         ("Emily", "Johnson")),
-        ("My sister Mary Ann O'Brien needs her balance, her birthday is 7/19/1964",
-         ("Mary", "Ann O'Brien")),
+        (
+            "whats the earliest my kid can be seen? Liam Nguyen dob 6/5/2017 he has a fever",
+            ("Liam", "Nguyen"),
+        ),
+        (
+            "I'm calling about my dad's bill. His name is Carlos Rivera, born 09/30/1975",
+            ("Carlos", "Rivera"),
+        ),
+        (
+            "my sister Emily Johnson asked me to check her bill, her birthday is 4/12/1988",
+            ("Emily", "Johnson"),
+        ),
+        (
+            "My sister Mary Ann O'Brien needs her balance, her birthday is 7/19/1964",
+            ("Mary", "Ann O'Brien"),
+        ),
         # "couldn't match those details": the possessive was part of the name
         ("hi, when is my son Liam Nguyen's next checkup? dob 6/5/2017", ("Liam", "Nguyen")),
         # The writer's own details, not the relative's: introduced, before the relation, or

@@ -21,43 +21,75 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
     [
         ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
         # "do you validate" is the parking question (it was dropped)
-        ("whats the address of the downtown clinic and do you validate", "directions",
-         {"intent": "parking", "text": "do you validate"}),
+        (
+            "whats the address of the downtown clinic and do you validate",
+            "directions",
+            {"intent": "parking", "text": "do you validate"},
+        ),
         # The booking is for the son; the cancel is the writer's own ("own": who is verified
         # for the booking is not assumed for it).
-        ("cancel my physical and book my son a checkup", "book_appointment",
-         {"intent": "cancel_appointment", "text": "cancel my physical", "own": "writer"}),
-        ("please cancel. also what's my balance", "cancel_appointment",
-         {"intent": "billing_balance", "text": "what's my balance"}),
-        ("when is my appointment and can I move it", "check_appointment",
-         {"intent": "reschedule_appointment", "text": "can I move it"}),
+        (
+            "cancel my physical and book my son a checkup",
+            "book_appointment",
+            {"intent": "cancel_appointment", "text": "cancel my physical", "own": "writer"},
+        ),
+        (
+            "please cancel. also what's my balance",
+            "cancel_appointment",
+            {"intent": "billing_balance", "text": "what's my balance"},
+        ),
+        (
+            "when is my appointment and can I move it",
+            "check_appointment",
+            {"intent": "reschedule_appointment", "text": "can I move it"},
+        ),
         # One request, however long.
         ("book a physical with dr patel next tuesday morning", "book_appointment", None),
         ("I want to book, my son has a fever", "book_appointment", None),
         # Moving an appointment books the new time: not a second request.
-        ("move my appointment, can you book me for friday instead", "reschedule_appointment",
-         None),
+        ("move my appointment, can you book me for friday instead", "reschedule_appointment", None),
         ("move my physical, cancel the old one", "reschedule_appointment", None),
         # ... but cancelling another kind of visit is another request (it was dropped).
-        ("please move my physical to the week after and also cancel my follow up",
-         "reschedule_appointment", {"intent": "cancel_appointment", "text": "cancel my follow up"}),
+        (
+            "please move my physical to the week after and also cancel my follow up",
+            "reschedule_appointment",
+            {"intent": "cancel_appointment", "text": "cancel my follow up"},
+        ),
         ("/cancel_appointment", "cancel_appointment", None),
         # Booking answers the plan named with it first.
         ("I'd like a check-up, do you take Kaiser", "book_appointment", None),
         # Quick questions count too, either way round.
-        ("when is my appt and where do i park", "check_appointment",
-         {"intent": "parking", "text": "where do i park"}),
-        ("when is my appt and where do i park", "parking",
-         {"intent": "check_appointment", "text": "when is my appt"}),
-        ("what time u open tmrw and do u take aetna", "clinic_hours",
-         {"intent": "billing_insurance", "text": "do u take aetna"}),
-        ("how do i pay and where do i park at north office", "parking",
-         {"intent": "billing_pay", "text": "how do i pay"}),
-        ("do you take Blue Shield? also I wanted to know where the clinic is", "billing_insurance",
-         {"intent": "directions", "text": "I wanted to know where the clinic is"}),
+        (
+            "when is my appt and where do i park",
+            "check_appointment",
+            {"intent": "parking", "text": "where do i park"},
+        ),
+        (
+            "when is my appt and where do i park",
+            "parking",
+            {"intent": "check_appointment", "text": "when is my appt"},
+        ),
+        (
+            "what time u open tmrw and do u take aetna",
+            "clinic_hours",
+            {"intent": "billing_insurance", "text": "do u take aetna"},
+        ),
+        (
+            "how do i pay and where do i park at north office",
+            "parking",
+            {"intent": "billing_pay", "text": "how do i pay"},
+        ),
+        (
+            "do you take Blue Shield? also I wanted to know where the clinic is",
+            "billing_insurance",
+            {"intent": "directions", "text": "I wanted to know where the clinic is"},
+        ),
         # The same request for someone else (was dropped without a word).
-        ("What's my balance and what does my son Liam owe?", "billing_balance",
-         {"intent": "billing_balance", "text": "what does my son Liam owe"}),
+        (
+            "What's my balance and what does my son Liam owe?",
+            "billing_balance",
+            {"intent": "billing_balance", "text": "what does my son Liam owe"},
+        ),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
@@ -88,15 +120,25 @@ def test_after_the_cancel_the_other_request_is_asked_about(
             cancelled.append(appointment_id)
 
     monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
-    item = {"id": "a1", "start": "2026-12-01T09:00:00-08:00", "visit_type": "physical",
-            "practitioner": "patel", "location": "north"}
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         "yes",
         intent="affirm",
-        slots={"verified": True, "patient_id": "p1", "my_appointments": [item],
-               "appointment_choice": "a1", "cancel_confirmed": True,
-               "pending_request": BOOK_SON},
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": [item],
+            "appointment_choice": "a1",
+            "cancel_confirmed": True,
+            "pending_request": BOOK_SON,
+        },
     )
     ActionCancelAppointment().run(dispatcher, tracker, {})
     assert cancelled == ["a1"]
@@ -131,7 +173,9 @@ def test_yes_to_the_other_request_starts_it_in_the_patients_words() -> None:
     assert replay["metadata"] == {"phone_hash": "abc"}
     # The same "yes" when the last message was something else: nothing is started.
     tracker = make_tracker(
-        "yes", intent="affirm", events=[question, BotUttered("You're welcome!")],
+        "yes",
+        intent="affirm",
+        events=[question, BotUttered("You're welcome!")],
         slots={"pending_request": BOOK_SON},
     )
     dispatcher = CollectingDispatcher()
@@ -148,7 +192,8 @@ def test_a_quick_question_is_answered_at_once_after_the_task() -> None:
     clear, listen, replay = events
     assert (clear, listen) == (SlotSet("pending_request", None), ActionExecuted("action_listen"))
     assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
-        "where do i park", "parking"
+        "where do i park",
+        "parking",
     )
 
 
@@ -168,8 +213,11 @@ def test_after_a_question_is_answered_the_task_in_the_same_message_is_offered() 
 
 
 def test_looking_something_up_comes_at_once_without_asking() -> None:
-    tracker = make_tracker("where do i park at the north office and when is my appt",
-                           intent="parking", entities=[{"entity": "location", "value": "north"}])
+    tracker = make_tracker(
+        "where do i park at the north office and when is my appt",
+        intent="parking",
+        entities=[{"entity": "location", "value": "north"}],
+    )
     dispatcher = CollectingDispatcher()
     events = ActionLocationInfo().run(dispatcher, tracker, {})
     assert len(dispatcher.messages) == 1  # the parking answer; no "shall we?"
@@ -181,9 +229,15 @@ def test_yes_to_the_writers_own_request_after_one_for_their_child_checks_who_aga
     question = BotUttered("You also asked: \u201ccancel my physical\u201d. Shall we do that now?")
     pending = {"intent": "cancel_appointment", "text": "cancel my physical", "own": "writer"}
     tracker = make_tracker(
-        "yes", intent="affirm", events=[question],
-        slots={"pending_request": pending, "verified": True, "patient_id": "p-liam",
-               "patient_name": "Liam Nguyen"},
+        "yes",
+        intent="affirm",
+        events=[question],
+        slots={
+            "pending_request": pending,
+            "verified": True,
+            "patient_id": "p-liam",
+            "patient_name": "Liam Nguyen",
+        },
     )
     events = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
     assert SlotSet("verified", False) in events and SlotSet("patient_id", None) in events

@@ -113,8 +113,10 @@ def _suggestion_history(suggested: str) -> list[dict]:
     loop rewound and replayed."""
     unclear = UserUttered(
         "need apptmnt wit patel tues",
-        {"intent": {"name": "nlu_fallback", "confidence": 0.4},
-         "entities": [{"entity": "practitioner", "value": "patel"}]},
+        {
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "entities": [{"entity": "practitioner", "value": "patel"}],
+        },
         input_channel="twilio",
     )
     unclear["message_id"] = "m-1"
@@ -122,8 +124,11 @@ def _suggestion_history(suggested: str) -> list[dict]:
     dispatcher = CollectingDispatcher()
     ActionAskAffirmation().run(
         dispatcher,
-        make_tracker("need apptmnt wit patel tues", intent="nlu_fallback",
-                     extra={"intent_ranking": [{"name": suggested, "confidence": 0.3}]}),
+        make_tracker(
+            "need apptmnt wit patel tues",
+            intent="nlu_fallback",
+            extra={"intent_ranking": [{"name": suggested, "confidence": 0.3}]},
+        ),
         {},
     )
     [question] = dispatcher.messages
@@ -163,8 +168,9 @@ def test_yes_with_nothing_asked_asks_what_the_patient_needs() -> None:
         [*_suggestion_history("billing_balance"), BotUttered("You're very welcome.")],
     ):
         dispatcher = CollectingDispatcher()
-        events = ActionAnswerYes().run(dispatcher, make_tracker("yes", intent="affirm",
-                                                                events=history), {})
+        events = ActionAnswerYes().run(
+            dispatcher, make_tracker("yes", intent="affirm", events=history), {}
+        )
         assert events == []
         assert responses(dispatcher) == ["utter_how_can_help"]
 
@@ -180,18 +186,29 @@ def test_typed_yes_to_an_offer_takes_its_first_button() -> None:
     assert dispatcher.messages == []
     assert listen == ActionExecuted("action_listen")
     assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
-        "/book_appointment", "book_appointment"
+        "/book_appointment",
+        "book_appointment",
     )
     # Not a question, or a button that starts nothing: "what can I help with?".
     for bot in (
-        BotUttered("Hi! (If this is an emergency, call 911.)",
-                   {"buttons": [{"title": "Book", "payload": "/book_appointment"},
-                                {"title": "Billing", "payload": "/billing_balance"}]}),
+        BotUttered(
+            "Hi! (If this is an emergency, call 911.)",
+            {
+                "buttons": [
+                    {"title": "Book", "payload": "/book_appointment"},
+                    {"title": "Billing", "payload": "/billing_balance"},
+                ]
+            },
+        ),
         BotUttered("Which office?", {"buttons": [{"title": "North", "payload": "/inform"}]}),
     ):
         dispatcher = CollectingDispatcher()
-        assert ActionAnswerYes().run(dispatcher, make_tracker("yes", intent="affirm",
-                                                             events=[bot]), {}) == []
+        assert (
+            ActionAnswerYes().run(
+                dispatcher, make_tracker("yes", intent="affirm", events=[bot]), {}
+            )
+            == []
+        )
         assert responses(dispatcher) == ["utter_how_can_help"]
 
 
@@ -201,8 +218,10 @@ def test_typed_yes_to_an_offer_of_billing_staff_is_that_button() -> None:
         # One button, no question mark: still the offer.
         "I don't see Molina on my list, but we can check for you, or I can connect you now.",
     ):
-        staff = {"title": "Talk to billing staff",
-                 "payload": '/request_human{"staff_team": "billing"}'}
+        staff = {
+            "title": "Talk to billing staff",
+            "payload": '/request_human{"staff_team": "billing"}',
+        }
         offer = BotUttered(text, {"buttons": [staff]})
         tracker = make_tracker("yes please", intent="affirm", events=[offer])
         _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
@@ -215,14 +234,18 @@ def test_typed_yes_to_a_suggested_dispute_asks_what_happened_like_the_button() -
     tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("billing_dispute"))
     _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
     assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (
-        "/billing_dispute", "billing_dispute"
+        "/billing_dispute",
+        "billing_dispute",
     )
 
 
 def test_no_after_anything_else_is_goodbye() -> None:
     cases = [
-        ("no", [BotUttered("You're very welcome. Is there anything else I can help with?")],
-         "utter_goodbye"),
+        (
+            "no",
+            [BotUttered("You're very welcome. Is there anything else I can help with?")],
+            "utter_goodbye",
+        ),
         ("no thats all thx", [], "utter_goodbye"),
         ("no", [BotUttered("Which office would you like?")], "utter_how_can_help"),
     ]
@@ -237,8 +260,10 @@ def test_no_after_anything_else_is_goodbye() -> None:
     [
         # The model read these as details only (inform, 100%): the request was dropped.
         ("Hi this is Emily Johnson 4/12/1988, do I owe anything?", "billing_balance"),
-        ("Hi, Emily Johnson, 04/12/1988. I'd like to book a physical on january 5th",
-         "book_appointment"),
+        (
+            "Hi, Emily Johnson, 04/12/1988. I'd like to book a physical on january 5th",
+            "book_appointment",
+        ),
         ("Carlos Rivera 9/30/1975 and when is my appointment", "check_appointment"),
         ("Emily Johnson 4/12/1988 balance", "billing_balance"),
         ("pay bill Emily Johnson 04/12/1988", "billing_pay"),
@@ -323,8 +348,11 @@ def test_no_details_at_all_is_unclear_and_twice_goes_to_staff(
     dispatcher = CollectingDispatcher()
     assert ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {}) == []
     assert responses(dispatcher) == ["utter_ask_rephrase"]
-    asked_again = {"event": "bot", "text": "Sorry, I didn't quite get that.",
-                   "metadata": {"utter_action": "utter_ask_rephrase"}}
+    asked_again = {
+        "event": "bot",
+        "text": "Sorry, I didn't quite get that.",
+        "metadata": {"utter_action": "utter_ask_rephrase"},
+    }
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent="inform", events=[asked_again])
     events = ActionDetailsGiven().run(dispatcher, tracker, {})
@@ -357,8 +385,9 @@ def test_only_a_clear_complaint_goes_to_staff(
     else:
         assert handed == []
         [message] = dispatcher.messages
-        assert message["text"].endswith("Did you want to tell us about a problem with your care "
-                                        "or service?")
+        assert message["text"].endswith(
+            "Did you want to tell us about a problem with your care or service?"
+        )
         assert message["buttons"][0]["payload"] == "/complaint"
 
 

@@ -66,7 +66,6 @@ def test_closed_reason(
     assert closed_reason(request, CLINIC) == reason
 
 
-
 class FreeSlots:
     """A scheduling client whose free slots are the given times of one day, each with the
     given clinician (in time order, as a FHIR server returns them)."""
@@ -90,8 +89,14 @@ def test_the_time_asked_for_is_offered_when_free() -> None:
     now = datetime.combine(day - timedelta(days=2), time(9), CLINIC.tz)
     client = FreeSlots(
         day,
-        [("14:30", "patel"), ("14:30", "okafor"), ("15:00", "patel"), ("15:00", "okafor"),
-         ("15:30", "okafor"), ("16:00", "okafor")],
+        [
+            ("14:30", "patel"),
+            ("14:30", "okafor"),
+            ("15:00", "patel"),
+            ("15:00", "okafor"),
+            ("15:30", "okafor"),
+            ("16:00", "okafor"),
+        ],
     )
     when = parse_when(f"{day:%B} {day.day} at 3:30pm", now)
     assert when is not None
@@ -117,8 +122,17 @@ class DailySlots:
                 start = datetime.combine(day, time(8), CLINIC.tz) + timedelta(minutes=20 * n)
                 start = start.astimezone(timezone.utc)  # as FHIR servers often write them
                 self.slots.append(
-                    SlotRecord(f"s{i}-{n}", start, start + timedelta(minutes=20), "patel",
-                               "downtown", "Dr. Priya Patel", "Downtown Clinic", [], "1")
+                    SlotRecord(
+                        f"s{i}-{n}",
+                        start,
+                        start + timedelta(minutes=20),
+                        "patel",
+                        "downtown",
+                        "Dr. Priya Patel",
+                        "Downtown Clinic",
+                        [],
+                        "1",
+                    )
                 )
 
     def find_free_slots(
@@ -169,7 +183,7 @@ def test_before_the_age_is_known_clinicians_for_all_ages_come_first() -> None:
 
 
 def test_a_shift_counts_from_the_appointment_being_moved() -> None:
-    """"push it back a week" while moving the Dec 3 appointment asks for Dec 10, not for a week
+    """ "push it back a week" while moving the Dec 3 appointment asks for Dec 10, not for a week
     from today; without an appointment being moved it is a week from today."""
     now = datetime(2026, 11, 30, 10, 0, tzinfo=CLINIC.tz)
     moving = {

@@ -17,14 +17,21 @@ def parsed(text: str, intent: str) -> Message:
     ("text", "task"),
     [
         # Read as a booking (0.9): a second checkup was being booked for the child.
-        ("need to reschedule my son's checkup, his name is liam nguyen born june 5 2017",
-         "reschedule_appointment"),
+        (
+            "need to reschedule my son's checkup, his name is liam nguyen born june 5 2017",
+            "reschedule_appointment",
+        ),
         ("move my physical to friday", "reschedule_appointment"),
-        ("my son liam nguyen (born 06/05/2017) needs his checkup moved to next week",
-         "reschedule_appointment"),
+        (
+            "my son liam nguyen (born 06/05/2017) needs his checkup moved to next week",
+            "reschedule_appointment",
+        ),
         # a second follow-up was booked, and the old one kept
-        ("I'm Carlos Rivera and I have a follow up visit with Sam Lee at the North office. "
-         "Could we please move it to next week, a Thursday afternoon?", "reschedule_appointment"),
+        (
+            "I'm Carlos Rivera and I have a follow up visit with Sam Lee at the North office. "
+            "Could we please move it to next week, a Thursday afternoon?",
+            "reschedule_appointment",
+        ),
         ("please cancel my checkup on friday", "cancel_appointment"),
         # A new booking is asked for too, or the other task is told about, not asked for.
         ("cancel my physical and book my son a checkup", None),

@@ -1,0 +1,153 @@
+"""The booking form's multiple-choice questions: what kind of visit, who, which office.
+
+The options are what the clinic can actually offer for the rest of the request: only the
+clinicians who do this kind of visit (and see a patient of this age), only the offices where
+they work. The same list makes the buttons and decides what a typed "2" picks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.billing import join_words
+from actions.clinic_config import ClinicConfig
+from actions.identity import patient_age
+from actions.settings import get_clinic
+from actions.slot_search import age_limit, sees_patient
+
+
+def eligible_practitioners(
+    clinic: ClinicConfig, visit_type: str | None, age: int | None = None
+) -> list[str]:
+    """Who does this kind of visit (and, when the patient's age is known, sees that age)."""
+    visit = clinic.visit_type(visit_type) if visit_type else None
+    return [
+        p.id
+        for p in clinic.practitioners
+        if (visit is None or p.specialty in visit.specialties) and sees_patient(clinic, p.id, age)
+    ]
+
+
+def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]:
+    practitioner = slots.get("practitioner")
+    ids = (
+        [practitioner]
+        if practitioner not in (None, "any")
+        else eligible_practitioners(clinic, slots.get("visit_type"))
+    )
+    locations: list[str] = []
+    for pid in ids:
+        prac = clinic.practitioner(pid)
+        for loc in prac.locations if prac else []:
+            if loc not in locations:
+                locations.append(loc)
+    return locations
+
+
+def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:
+    """The one office where the clinician (or visit) is seen, else "any"."""
+    offices = eligible_locations(clinic, {**slots, "location": None})
+    return offices[0] if len(offices) == 1 else "any"
+
+
+def say_where_they_work(
+    dispatcher: CollectingDispatcher, practitioner: str, clinic: ClinicConfig
+) -> None:
+    """ "Sam Lee sees patients at the North Office only": why an office was not kept."""
+    prac = clinic.practitioner(practitioner)
+    offices = [clinic.location(loc) for loc in prac.locations] if prac else []
+    dispatcher.utter_message(
+        response="utter_practitioner_elsewhere",
+        practitioner=prac.name if prac else practitioner,
+        offices=join_words([f"the {o.name}" for o in offices if o], "and"),
+    )
+
+
+def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> list[tuple[str, str]]:
+    """The (title, value) options offered for ``visit_type``, ``practitioner`` or
+    ``location``, in order: the buttons, and what a typed "2" picks."""
+    if slot == "visit_type":
+        # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
+        # visits), and nothing only children have for a patient known to be an adult.
+        named = clinic.practitioner(str(slots.get("practitioner") or ""))
+        age = patient_age(slots, clinic) if slots.get("verified") else None
+        return [
+            (v.name.capitalize(), v.id)
+            for v in clinic.visit_types
+            if not v.new_patients
+            and (named is None or named.specialty in v.specialties)
+            and (age is None or eligible_practitioners(clinic, v.id, age))
+        ]
+    if slot == "practitioner":
+        age = patient_age(slots, clinic)
+        options = eligible_practitioners(clinic, slots.get("visit_type"), age)
+        return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
+            ("No preference", "any")
+        ]
+    if slot == "location":
+        options = eligible_locations(clinic, slots)
+        return [(clinic.location(lid).name, lid) for lid in options] + [  # type: ignore[union-attr]
+            ("Either is fine", "any")
+        ]
+    return []
+
+
+def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
+    """The name; before we know the patient's age, also who a clinician sees only."""
+    name = clinic.practitioner(practitioner_id).name  # type: ignore[union-attr]
+    limit = age_limit(clinic, practitioner_id)
+    return f"{name} (patients under {limit})" if limit is not None and age is None else name
+
+
+class AskChoice(Action):
+    """Ask for a choice slot with its options as buttons (numbered on SMS)."""
+
+    slot = ""
+    question = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        options = choice_options(self.slot, dict(tracker.slots), get_clinic())
+        dispatcher.utter_message(
+            text=self.question,
+            buttons=[
+                {"title": title, "payload": entity_payload(self.slot, value)}
+                for title, value in options
+            ],
+        )
+        return []
+
+
+class ActionAskVisitType(AskChoice):
+    """What kind of visit: the clinic's visit types."""
+
+    slot = "visit_type"
+    question = "What kind of visit do you need?"
+
+
+class ActionAskPractitioner(AskChoice):
+    """Who: the clinicians who see this kind of visit, or no preference."""
+
+    slot = "practitioner"
+    question = "Who would you like to see?"
+
+
+class ActionAskLocation(AskChoice):
+    """Where: the offices where the chosen clinician(s) work, or either."""
+
+    slot = "location"
+    question = "Which office suits you best?"
+
+
+def entity_payload(entity: str, value: str) -> str:
+    """A button payload that sets an entity: ``/inform{"location": "north"}``."""
+    return "/inform" + json.dumps({entity: value})

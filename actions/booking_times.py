@@ -1,0 +1,250 @@
+"""The end of a booking: offer a few free times, repeat the chosen one for a yes, and book it.
+
+Shared with rescheduling (the same questions in ``reschedule_form``): a time taken by someone
+else meanwhile is never offered again, and a booking the scheduling system refuses or cannot
+take is explained, never lost in silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import BOOKING_SLOTS
+from actions.booking_choices import entity_payload
+from actions.booking_guards import (
+    appointment_times,
+    booked_appointments,
+    check_offer,
+    chosen_offer,
+    duplicates_of_chosen,
+    instead_of_children_only,
+    refusal_events,
+    refuse_children_only,
+    visits_phrase,
+)
+from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
+from actions.dates import day_label
+from actions.formatting import address_line, appointment_sentence, arrival, offer_label
+from actions.handoff import escalate
+from actions.identity import patient_age, scheduling_client, who_has, whose
+from actions.second_request import offer_second_request
+from actions.settings import get_clinic
+from actions.slot_search import closed_reason, find_offers, request_from_slots
+
+logger = logging.getLogger(__name__)
+
+# Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
+ARRIVE_MINUTES = 15
+NEW_PATIENT_ARRIVE_MINUTES = 30
+
+
+class ActionAskSlotChoice(Action):
+    """Search the schedule and offer a few concrete slots (buttons; numbered on SMS)."""
+
+    def name(self) -> str:
+        return "action_ask_slot_choice"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        now = clinic.now()
+        slots = dict(tracker.slots)
+        events: list[EventType] = []
+        moving = (
+            slots.get("appointment_choice")
+            if tracker.active_loop_name == "reschedule_form"
+            else None
+        )
+        try:
+            # Who the patient is, when already known: no children-only clinician for an adult,
+            # and no time the patient is already booked.
+            age = patient_age(slots, clinic)
+            busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
+            if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
+                instead = instead_of_children_only(slots, clinic)
+                slots.update(instead)
+                events += [SlotSet(slot, value) for slot, value in instead.items()]
+            request = request_from_slots(slots, clinic, now, age=age, busy=busy)
+            result = find_offers(scheduling_client(), request, clinic, now)
+        except FhirError:  # incl. BackendUnavailable
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
+        if not result.offers:
+            dispatcher.utter_message(
+                response="utter_no_slots",
+                buttons=_broaden_buttons(slots),
+            )
+            return events + [SlotSet("offered_slots", [])]
+        intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
+        reason = closed_reason(request, clinic) if result.widened else None
+        if reason:
+            intro = "utter_closed_nearest_slots"
+        if result.last_bookable is not None:
+            intro = "utter_latest_slots"
+            limit = f"I can only book up to {day_label(result.last_bookable)} so far"
+            reason = f"{reason}, and {limit}" if reason else limit
+        dispatcher.utter_message(
+            response=intro,
+            when=request.when.describe(),
+            reason=reason,
+            buttons=[
+                {
+                    "title": offer_label(offer, clinic),
+                    "payload": entity_payload("slot_choice", offer["id"]),
+                }
+                for offer in result.offers
+            ],
+        )
+        return events + [SlotSet("offered_slots", result.offers)]
+
+
+def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:
+    buttons = []
+    if slots.get("practitioner") not in (None, "any"):
+        buttons.append({"title": "Any clinician", "payload": '/inform{"practitioner": "any"}'})
+    if slots.get("location") not in (None, "any"):
+        buttons.append({"title": "Either office", "payload": '/inform{"location": "any"}'})
+    buttons.append({"title": "Talk to a person", "payload": "/request_human"})
+    return buttons
+
+
+class ActionAskBookingConfirmed(Action):
+    """Repeat exactly what will be booked and ask for a yes."""
+
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        offer = chosen_offer(tracker.slots)
+        if offer is None:
+            return [SlotSet("slot_choice", None)]
+        item = {**offer, "visit_type": tracker.get_slot("visit_type")}
+        rescheduling = tracker.active_loop_name == "reschedule_form"
+        duplicates = [] if rescheduling else duplicates_of_chosen(tracker, clinic)
+        if duplicates:
+            # Another visit of the same kind a few days away: say so, so "no" is easy.
+            dispatcher.utter_message(
+                response="utter_confirm_booking_again",
+                summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+                existing=visits_phrase(duplicates, clinic),
+                already_have=who_has(tracker.slots, clinic, "already"),
+            )
+            return []
+        dispatcher.utter_message(
+            response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+        )
+        return []
+
+
+def tell_change_failed(dispatcher: CollectingDispatcher, exc: FhirError, change: str) -> None:
+    """A booking, move or cancellation that did not happen: unreachable, or refused.
+
+    A refusal (a 4xx the server explained, or an appointment that can no longer change) is not
+    fixed by trying again in a few minutes, so the patient is sent to the front desk instead.
+    The log says which, for IT; the error text names resources by id only.
+    """
+    if isinstance(exc, BackendUnavailable) or exc.status in (401, 403):
+        logger.warning("%s failed: scheduling system unavailable (%s)", change, exc)
+        dispatcher.utter_message(response="utter_backend_unavailable")
+    else:
+        logger.warning("%s refused by the scheduling system: %s", change, exc)
+        dispatcher.utter_message(response="utter_change_refused")
+
+
+def offer_others(
+    dispatcher: CollectingDispatcher, tracker: Tracker, taken_id: str, form: str
+) -> list[EventType]:
+    """The chosen slot went to someone else meanwhile: apologise, never offer it again, and go
+    back to the form, which searches and offers the next ones."""
+    logger.info("slot taken before booking; offering others")
+    dispatcher.utter_message(response="utter_slot_taken")
+    excluded = list(tracker.get_slot("excluded_slots") or []) + [taken_id]
+    return [
+        SlotSet("excluded_slots", excluded),
+        SlotSet("slot_choice", None),
+        SlotSet("offered_slots", None),
+        SlotSet("booking_confirmed", None),
+        FollowupAction(form),
+    ]
+
+
+class ActionBookAppointment(Action):
+    """Submit of the booking form: create the patient if new, book, repeat the details."""
+
+    def name(self) -> str:
+        return "action_book_appointment"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        reset = [SlotSet(slot, None) for slot in BOOKING_SLOTS]
+        if tracker.get_slot("escalation_reason"):
+            return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
+        if tracker.get_slot("backend_error"):
+            dispatcher.utter_message(response="utter_backend_unavailable")
+            return reset
+        if tracker.get_slot("booking_confirmed") is False:
+            return reset  # declined a second visit of the same kind (already answered)
+        offer = chosen_offer(tracker.slots)
+        if offer is None or tracker.get_slot("booking_confirmed") is not True:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset
+        client = scheduling_client()
+        clinic = get_clinic()
+        events: list[EventType] = []
+        patient_id = tracker.get_slot("patient_id")
+        try:
+            # Last check right before booking: an appointment may have been made meanwhile.
+            refusal = check_offer(offer, dict(tracker.slots), clinic)
+            if refusal is not None:
+                return refusal_events(dispatcher, tracker, refusal, offer["id"], "booking_form")
+            if not tracker.get_slot("verified"):
+                given, _, family = str(tracker.get_slot("verify_name")).partition(" ")
+                patient = client.create_patient(
+                    given=given,
+                    family=family,
+                    birth_date=date.fromisoformat(str(tracker.get_slot("verify_dob"))),
+                    phone=str(tracker.get_slot("new_phone")),
+                )
+                patient_id = patient.id
+                events += [
+                    SlotSet("verified", True),
+                    SlotSet("patient_id", patient.id),
+                    SlotSet("patient_name", f"{patient.given} {patient.family}"),
+                ]
+            appointment = client.book(
+                patient_id=patient_id,
+                slot_id=offer["id"],
+                visit_type=tracker.get_slot("visit_type"),
+            )
+        except SlotTaken:
+            return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")
+        except FhirError as exc:  # incl. BackendUnavailable
+            tell_change_failed(dispatcher, exc, "booking")
+            return events + reset
+        logger.info("appointment booked")
+        item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}
+        new_patient = tracker.get_slot("patient_status") == "new"
+        dispatcher.utter_message(
+            response="utter_booked",
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+            address=address_line(offer.get("location"), clinic),
+            # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes
+            # early; never before the office opens.
+            arrive=arrival(
+                offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
+            ),
+        )
+        last = [SlotSet("last_booked", appointment.id)]  # "actually cancel it" means this one
+        return events + reset + last + offer_second_request(dispatcher, tracker)

@@ -1,0 +1,81 @@
+"""New or returning patient: read from the patient's words, or asked.
+
+A new patient books a new-patient visit and gives name, birth date and phone; a returning one
+is verified first. Patients say it in many ways ("first time", "I've been there before",
+"not new"), and the question is also answered with a plain yes or no.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import last_response
+from actions.matching import parse_choice
+
+NEW_PATIENT_WORDS = re.compile(
+    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|"
+    # "haven't been in since last spring" is a returning patient
+    r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
+    r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
+    r"(new|brand new)|(has|have)n'?t been seen)\b"
+)
+RETURNING_WORDS = re.compile(
+    r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
+    r"seen (there|here|you)|already a patient|i'?m a patient)\b"
+)
+
+
+# "I'm an existing patient, not new": read before the new-patient words.
+NOT_NEW = re.compile(r"\b(not (a )?new( patient| here)?|not my first (time|visit))\b")
+# A correction to "new" said later in the booking (narrower than RETURNING_WORDS: "i've been
+# meaning to come in" is none).
+SAYS_RETURNING = re.compile(
+    r"\b((existing|returning|current) patient|already a patient|i'?m a patient|"
+    r"(been|came|come) (there |here )?before|seen (there|here|you) before)\b"
+)
+
+
+def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
+    """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
+    lowered = text.lower().replace("’", "'")
+    if NOT_NEW.search(lowered):
+        return "returning"
+    if NEW_PATIENT_WORDS.search(lowered):
+        return "new"
+    if RETURNING_WORDS.search(lowered):
+        return "returning"
+    if not asked:
+        return None
+    choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
+    if choice is not None:
+        return ("returning", "new")[choice]
+    if intent == "affirm" or re.match(r"(yes|yeah|yep|yup|sure|correct|i have)\b", lowered):
+        return "returning"
+    if intent == "deny" or re.match(r"(no|nope|nah|never)\b", lowered):
+        return "new"
+    return None
+
+
+class ActionAskPatientStatus(Action):
+    """ "Have you been seen here before?"; asked again right after (the patient answered with a
+    time or a name), it says the answer was kept and why the question matters."""
+
+    def name(self) -> str:
+        return "action_ask_patient_status"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        asked = last_response(tracker) in (
+            "utter_ask_patient_status",
+            "utter_ask_patient_status_again",
+        )
+        dispatcher.utter_message(
+            response="utter_ask_patient_status_again" if asked else "utter_ask_patient_status"
+        )
+        return []
