@@ -500,10 +500,10 @@ class ActionStop(Action):
             # "Which insurance plan do you have?" - "Zenith Mutual", read as "stop" (an unknown
             # name, no word of stopping): the plan is checked.
             return [FollowupAction("action_check_insurance")]
-        if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
-            # second_request imports this module
-            from actions.second_request import replayed
+        # second_request imports this module
+        from actions.second_request import pending_complaint, replayed, start_second_request
 
+        if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
         if tracker.active_loop_name is None and changed_this_session(tracker):
@@ -516,8 +516,13 @@ class ActionStop(Action):
             for flag in ("identity_reask", "last_name_asked")
             if tracker.get_slot(flag)
         ]
-        return (
+        events = (
             [ActiveLoop(None)]
             + reask
             + [SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)]
         )
+        complaint = pending_complaint(tracker)
+        if complaint is not None:
+            # The task the complaint asked for was stopped; the complaint still reaches staff.
+            return events + start_second_request(tracker, complaint)
+        return events

@@ -51,7 +51,12 @@ from actions.mentions import (
     writer_asks_for_own,
 )
 from actions.phone import find_phone, phone_hash
-from actions.second_request import CLAUSE_BREAK, remember_second_request, request_in
+from actions.second_request import (
+    CLAUSE_BREAK,
+    remember_complaint,
+    remember_second_request,
+    request_in,
+)
 from actions.settings import get_clinic, get_settings
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
@@ -204,6 +209,22 @@ def name_splits(full_name: str) -> list[tuple[str, str]]:
     return [(" ".join(words[:i]), " ".join(words[i:])) for i in range(len(words) - 1, 0, -1)]
 
 
+def without_middle(client: FhirClient, full_name: str, birth_date: date) -> list[PatientRecord]:
+    """ "Emily R Johnson", "Robert James Miller": a middle name or initial that the record
+    does not hold must not fail the check. Only a record with no middle name counts, so a
+    wrong one ("Mary Anne O'Brien" for Mary Ann) still fails."""
+    words = full_name.split()
+    if len(words) < 3:
+        return []
+    given, family = words[0], words[-1]
+    found = client.find_patients(family=family, given=given, birth_date=birth_date)
+    return [
+        p
+        for p in found
+        if p.birth_date == birth_date and normalize_name(p.given) == normalize_name(given)
+    ]
+
+
 def verify_patient(
     client: FhirClient,
     full_name: str,
@@ -217,6 +238,8 @@ def verify_patient(
         for given, family in name_splits(full_name):
             found = client.find_patients(family=family, given=given, birth_date=birth_date)
             exact += [p for p in found if p.birth_date == birth_date and p not in exact]
+        if not exact:
+            exact = without_middle(client, full_name, birth_date)
     except FhirError:  # includes BackendUnavailable
         logger.warning("patient search failed")
         return Verification("unavailable")
@@ -315,10 +338,14 @@ class IdentitySteps:
         needs their details, and the answer must not be the first patient's. Before any check,
         a name the patient introduced themselves with is not asked again. A death mentioned
         with the request ("cancel my appointment, my dad died yesterday") is acknowledged
-        first."""
+        first; so is a complaint that asked for the task, which goes to staff after it."""
         if BEREAVEMENT.search(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
+        complaint = remember_complaint(tracker)
+        if complaint:
+            dispatcher.utter_message(response="utter_complaint_after_task")
+            updates.update(complaint)
         return {**updates, **self._identity_on_activation(dispatcher, tracker, slots)}
 
     def _identity_on_activation(

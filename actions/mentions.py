@@ -313,9 +313,18 @@ def _whole_name(text: str) -> tuple[str, str] | None:
         family, _, given = text.partition(",")
         text = f"{given.strip()} {family.strip()}"
     words = [w for w in re.split(r"\s+", text) if w]
+    # "Mr. Robert Miller", "Carlos Rivera Jr.": the title and the suffix are not on the record.
+    while len(words) > 2 and TITLE.fullmatch(words[0]):
+        words = words[1:]
+    while len(words) > 2 and SUFFIX.fullmatch(words[-1]):
+        words = words[:-1]
     if not 2 <= len(words) <= 5 or _not_a_name(words):
         return None
     return words[0].strip("."), " ".join(words[1:]).strip(".")
+
+
+TITLE = re.compile(r"(mr|mrs|ms|miss|mx)\.?", re.IGNORECASE)
+SUFFIX = re.compile(r"(jr|sr|ii|iii|iv)\.?,?", re.IGNORECASE)
 
 
 # One-word answers that are not half of a name ("huh", "idk"), besides NOT_NAME_WORDS.

@@ -67,7 +67,7 @@ QUESTION_WORDS = {
 }
 REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Done straight after the first request, without "Shall we?": questions, and looking up.
-AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance"}
+AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance", "complaint"}
 # Requests one already covers: moving an appointment books the new time and frees the old;
 # booking answers a plan named with it first ("a check-up, I have Kaiser").
 INCLUDED = {
@@ -80,6 +80,11 @@ MAX_REQUEST_CHARS = 160
 # The opening of the question; a typed "yes" right after it takes the request.
 OPENING = "You also asked:"
 CLEAR = [SlotSet("pending_request", None)]
+# Set in the parse data by addons/task_words_guard.py: a complaint that asked for a task ("this
+# is ridiculous … just cancel my appointment"). The task comes first; the complaint, kept whole
+# for staff, is handed over right after it (or when the patient stops the task).
+WITH_COMPLAINT = "with_complaint"
+MAX_COMPLAINT_CHARS = 1000
 
 
 def request_in(text: str) -> str | None:
@@ -147,6 +152,22 @@ def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str
     if pending is None and tracker.get_slot("pending_request") is None:
         return {}
     return {"pending_request": pending}
+
+
+def remember_complaint(tracker: Tracker) -> dict[str, Any]:
+    """Slot update when a task starts from a complaint that asked for it: the complaint, to be
+    handed to staff once the task is done; else nothing."""
+    latest = tracker.latest_message or {}
+    text = str(latest.get("text") or "").strip()
+    if not latest.get(WITH_COMPLAINT) or not text:
+        return {}
+    return {"pending_request": {"intent": "complaint", "text": text[:MAX_COMPLAINT_CHARS]}}
+
+
+def pending_complaint(tracker: Tracker) -> dict[str, Any] | None:
+    """The complaint waiting for its task to end, if any."""
+    pending = tracker.get_slot("pending_request")
+    return pending if _is_request(pending) and pending["intent"] == "complaint" else None
 
 
 def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:

@@ -8,6 +8,11 @@ intent becomes the task named. Messages that name both
 ("cancel my physical and book my son a checkup") are left as read: the second request is
 offered after the first (actions/second_request.py). Placed before FallbackClassifier and
 SafetyTriage, so safety still wins.
+
+A complaint that also asks for a task in so many words ("this is ridiculous, I've waited three
+weeks. just cancel my appointment") becomes that task, marked ``with_complaint``: the task is
+done now, and the complaint goes to staff right after it (actions/identity.py), instead of a
+paused chat in which the cancellation waits for the next staff shift.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from rasa.shared.nlu.training_data.message import Message
 from addons.intent_override import RuleGuard, overrule
 
 BOOKING_INTENT = "book_appointment"
+COMPLAINT_INTENT = "complaint"
+# Parse-data key (in the tracker's latest message): a complaint came with the task.
+WITH_COMPLAINT_KEY = "with_complaint"
 # Asked now, not told about ("I rescheduled last time", "I had to cancel in May").
 RESCHEDULE = re.compile(
     r"\b(re-?schedule|re-?scheduling|resched|re-?book|move (my|his|her|our|the|their) "
@@ -42,6 +50,26 @@ NEW_BOOKING = re.compile(
     re.IGNORECASE,
 )
 
+# A task asked for, not told about: at the start of a sentence or after "just", "please",
+# "so", "i want to", "can you" ... ("why did you cancel my appointment" asks for nothing).
+ASKED_TASK = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?:so|and|just|please|pls|plz|then|now)\s+)"
+    r"(?:(?:just|please|pls|plz)\s+)?"
+    r"(?:i\s+(?:want|need|would like|wanna|'d like|d like)\s+(?:you\s+)?to\s+|"
+    r"(?:can|could|will)\s+(?:you|u)\s+(?:just\s+|please\s+)?|go ahead and\s+)?"
+    r"(?:just\s+)?(cancel|re-?schedule|resched|move)\s+(?:my|the|it|our|his|her|this|that|"
+    r"appointment|appt)\b",
+    re.IGNORECASE,
+)
+
+
+def task_asked(text: str) -> str | None:
+    """The task a complaint asks for in so many words, if any (and no new booking)."""
+    match = ASKED_TASK.search(text.strip().replace("’", "'"))
+    if match is None or NEW_BOOKING.search(text):
+        return None
+    return "cancel_appointment" if match.group(1).lower() == "cancel" else "reschedule_appointment"
+
 
 def task_named(text: str) -> str | None:
     """``reschedule_appointment`` / ``cancel_appointment`` when the text names that task and no
@@ -57,13 +85,22 @@ def task_named(text: str) -> str | None:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TaskWordsGuard(RuleGuard):
-    """A booking read into a message that asks to reschedule or cancel becomes that task."""
+    """A booking read into a message that asks to reschedule or cancel becomes that task; so
+    does a complaint that asks for one (marked ``with_complaint``)."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT)
-            if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT or not isinstance(text, str):
+            if not isinstance(text, str):
+                continue
+            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
+                asked = task_asked(text)
+                if asked is not None:
+                    overrule(message, asked)
+                    message.set(WITH_COMPLAINT_KEY, True, add_to_output=True)
+                continue
+            if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue
             named = task_named(text)
             if named is not None:

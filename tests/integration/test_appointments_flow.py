@@ -11,6 +11,7 @@ import pytest
 
 from actions.clients.fhir import FhirClient
 from launcher.stack import Stack
+from tests.support.console import ConsoleHandoffs
 from tests.support.stack_fixtures import RasaClient
 
 pytestmark = pytest.mark.integration
@@ -92,6 +93,27 @@ def test_book_reschedule_cancel(rasa: RasaClient, fhir: FhirClient) -> None:
     # ... of the same visit, with the same clinician and office: only the time is asked.
     assert "another time for your follow-up visit with Dr. Patel" in again
     assert tracker["slots"]["practitioner"] == "patel" and "What day or time" in again
+
+
+def test_a_complaint_that_asks_to_cancel_cancels_then_goes_to_staff(
+    rasa: RasaClient, fhir: FhirClient, handoff_receiver: ConsoleHandoffs
+) -> None:
+    """It was read as a complaint only: the chat paused with nothing cancelled, and the
+    cancellation waited for the next staff shift."""
+    pid = patient_id(fhir, "Carlos", "Rivera", date(1975, 9, 30))
+    [appointment] = fhir.upcoming_appointments(pid)
+    me = new_conversation()
+    complaint = "this is ridiculous ive waited 3 weeks for a callback. just cancel my appointment"
+    first = joined(rasa.say(me, complaint))
+    assert "take care of your appointment first" in first and "full name" in first
+    assert "Just to check: cancel" in joined(rasa.say(me, "Carlos Rivera 09/30/1975"))
+    assert rasa.tracker(me)["paused"] is False
+    done = joined(rasa.say(me, "yes"))
+    assert "I've cancelled" in done and "sorry about your experience" in done
+    assert fhir.get_appointment(appointment.id).status == "cancelled"
+    assert rasa.tracker(me)["paused"] is True
+    record = handoff_receiver.wait_for(me)
+    assert record["reason"] == "complaint" and "waited 3 weeks for a callback" in record["summary"]
 
 
 def test_nothing_before_verification(rasa: RasaClient) -> None:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.support.receivers import HandoffReceiver
+from tests.support.console import ConsoleHandoffs
 from tests.support.stack_fixtures import RasaClient
 
 pytestmark = pytest.mark.integration
@@ -21,24 +21,15 @@ def escalated(rasa: RasaClient) -> str:
     return conversation
 
 
-def wait_for_record(receiver: HandoffReceiver, conversation: str) -> dict:
-    for _ in range(100):
-        found = [r for r in receiver.records if r["conversation_id"] == conversation]
-        if found:
-            return found[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no handoff record for {conversation}")
-
-
 def user_texts(tracker: dict) -> list[str]:
     return [e.get("text") for e in tracker["events"] if e["event"] == "user"]
 
 
 def test_escalation_sends_a_handoff_record(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
     conversation = escalated(rasa)
-    record = wait_for_record(handoff_receiver, conversation)
+    record = handoff_receiver.wait_for(conversation)
     assert (record["reason"], record["priority"], record["channel"]) == (
         "request_human",
         "normal",
@@ -64,13 +55,13 @@ def test_messages_while_paused_are_kept_and_unanswered(rasa: RasaClient) -> None
     ],
 )
 def test_an_emergency_while_paused_is_answered_and_raised(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver, text: str, number: str, reason: str
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs, text: str, number: str, reason: str
 ) -> None:
     """Waiting for staff is no reason for silence when the safety layer fires: 911 / 988 at
     once, a second, urgent handoff record, and the chat stays paused; the next routine
     message gets no reply again."""
     conversation = escalated(rasa)
-    wait_for_record(handoff_receiver, conversation)
+    handoff_receiver.wait_for(conversation)
     replies = rasa.texts(conversation, text)
     assert replies and number in replies[0], replies
     for _ in range(100):
@@ -118,40 +109,40 @@ def test_staff_hand_back_resumes_the_bot(rasa: RasaClient) -> None:
 
 
 def test_emergency_reply_comes_first_and_is_urgent(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
     conversation = f"esc-{uuid.uuid4().hex[:10]}"
     replies = rasa.texts(conversation, "i think im having a stroke my face is drooping")
     assert "911" in replies[0]
-    record = wait_for_record(handoff_receiver, conversation)
+    record = handoff_receiver.wait_for(conversation)
     assert (record["reason"], record["priority"]) == ("emergency", "urgent")
 
 
 def test_crisis_reply_gives_988_even_mid_booking(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
     conversation = f"esc-{uuid.uuid4().hex[:10]}"
     rasa.say(conversation, "I need to book an appointment")
     replies = rasa.texts(conversation, "honestly everyone would be better off without me")
     assert "988" in replies[0] and "911" in replies[0]
-    record = wait_for_record(handoff_receiver, conversation)
+    record = handoff_receiver.wait_for(conversation)
     assert (record["reason"], record["priority"]) == ("crisis", "urgent")
     assert rasa.tracker(conversation)["active_loop"] in ({}, None, {"name": None})
 
 
 def test_someone_hurting_the_patient_gets_988_and_the_abuse_line(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
     conversation = f"esc-{uuid.uuid4().hex[:10]}"
     replies = rasa.texts(conversation, "my boyfriend keeps hitting me and im scared to go home")
     assert "988" in replies[0] and "911" in replies[0]
     assert "1-800-799-7233" in replies[1] and "88788" in replies[1]
-    record = wait_for_record(handoff_receiver, conversation)
+    record = handoff_receiver.wait_for(conversation)
     assert (record["reason"], record["priority"]) == ("crisis", "urgent")
 
 
 def test_two_unclear_messages_go_to_staff(
-    rasa: RasaClient, handoff_receiver: HandoffReceiver
+    rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
     """Low confidence is forced with Rasa's intent syntax so the test does not depend on how
     confident the model happens to be about some gibberish."""
@@ -162,5 +153,5 @@ def test_two_unclear_messages_go_to_staff(
     second = rasa.texts(conversation, "/nlu_fallback")
     assert any("bring in a member of our team" in text for text in second)
     assert rasa.tracker(conversation)["paused"] is True
-    record = wait_for_record(handoff_receiver, conversation)
+    record = handoff_receiver.wait_for(conversation)
     assert record["reason"] == "low_confidence"

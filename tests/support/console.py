@@ -210,3 +210,15 @@ class ConsoleHandoffs:
     @property
     def records(self) -> list[dict[str, Any]]:
         return self._store.received_records()
+
+    def wait_for(self, conversation: str, seconds: float = 10.0) -> dict[str, Any]:
+        """The latest record for ``conversation``, once the console has it (it is sent in
+        the background, after the patient's reply)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            found = [r for r in self.records if r["conversation_id"] == conversation]
+            if found:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no handoff record for {conversation}")
+            time.sleep(0.1)

@@ -9,8 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import manage_appointments
 from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
+from actions.forms import ActionStop
 from actions.manage_appointments import ActionCancelAppointment, ValidateCancelForm
-from actions.second_request import offer_second_request, second_request
+from actions.second_request import WITH_COMPLAINT, offer_second_request, second_request
+from addons.task_words_guard import WITH_COMPLAINT_KEY
 from tests.support.actions import make_tracker, responses
 
 BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
@@ -242,3 +244,82 @@ def test_yes_to_the_writers_own_request_after_one_for_their_child_checks_who_aga
     events = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
     assert SlotSet("verified", False) in events and SlotSet("patient_id", None) in events
     assert events[-1]["text"] == "cancel my physical"
+
+
+COMPLAINT_TEXT = "this is ridiculous ive waited 3 weeks for a callback. just cancel my appointment"
+COMPLAINT = {"intent": "complaint", "text": COMPLAINT_TEXT}
+
+
+def test_a_complaint_that_asks_for_a_cancel_is_kept_while_the_cancel_starts() -> None:
+    # addons/task_words_guard.py reads it as the cancel, marked; the mark is the same key here.
+    assert WITH_COMPLAINT == WITH_COMPLAINT_KEY
+    tracker = make_tracker(
+        COMPLAINT_TEXT, intent="cancel_appointment", extra={WITH_COMPLAINT_KEY: True}
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateCancelForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_complaint_after_task"]
+    assert SlotSet("pending_request", COMPLAINT) in events
+    assert SlotSet("requested_slot", "verify_name") in events
+    # Unmarked, the same words are a cancel and nothing more.
+    tracker = make_tracker(COMPLAINT_TEXT, intent="cancel_appointment")
+    dispatcher = CollectingDispatcher()
+    events = ValidateCancelForm().run(dispatcher, tracker, {})
+    assert "utter_complaint_after_task" not in responses(dispatcher)
+    assert SlotSet("pending_request", COMPLAINT) not in events
+
+
+def test_after_the_cancel_the_complaint_goes_to_staff_without_asking(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cancelled: list[str] = []
+
+    class Client:
+        def cancel(self, appointment_id: str, reason: str) -> None:
+            cancelled.append(appointment_id)
+
+    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": "follow_up",
+        "practitioner": "lee",
+        "location": "north",
+    }
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+        "cancel_confirmed": True,
+        "pending_request": COMPLAINT,
+    }
+    dispatcher = CollectingDispatcher()
+    events = ActionCancelAppointment().run(
+        dispatcher, make_tracker("yes", "affirm", slots=slots), {}
+    )
+    assert cancelled == ["a1"]
+    # No "book another time?" before the chat goes to staff, and no "shall we?".
+    assert responses(dispatcher) == ["utter_cancelled_only"] and len(dispatcher.messages) == 1
+    listen, replay = events[-2:]
+    assert listen == ActionExecuted("action_listen")
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (COMPLAINT_TEXT, "complaint")
+
+
+def test_a_stopped_cancel_still_hands_the_complaint_to_staff() -> None:
+    tracker = make_tracker(
+        "never mind",
+        intent="stop",
+        active_loop="cancel_form",
+        slots={"requested_slot": "verify_name", "pending_request": COMPLAINT},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_stopped"]
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
+    listen, replay = events[-2:]
+    assert listen == ActionExecuted("action_listen")
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (COMPLAINT_TEXT, "complaint")
+    # Without one waiting, a stop is only a stop.
+    tracker = make_tracker("never mind", intent="stop", active_loop="cancel_form")
+    assert not any(e.get("event") == "user" for e in ActionStop().run(dispatcher, tracker, {}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.task_words_guard import TaskWordsGuard, task_named
+from addons.task_words_guard import WITH_COMPLAINT_KEY, TaskWordsGuard, task_asked, task_named
 from tests.support.nlu_text import parsed_message
 
 
@@ -53,3 +53,42 @@ def test_only_a_booking_is_overruled_and_alone_in_the_ranking() -> None:
     assert [r["name"] for r in result.get("intent_ranking")] == ["reschedule_appointment"]
     [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
     assert result.get("intent")["name"] == "check_appointment"
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        # Read as a complaint: staff were to cancel it at the next shift, the chat paused.
+        (
+            "this is ridiculous ive waited 3 weeks for a callback. just cancel my appointment",
+            "cancel_appointment",
+        ),
+        ("this is the worst clinic, i want to cancel my appointment", "cancel_appointment"),
+        ("cancel my appointment, your staff were so rude", "cancel_appointment"),
+        (
+            "nobody called me back. can you reschedule my appointment to friday",
+            "reschedule_appointment",
+        ),
+        ("your front desk was rude and i want to move my physical", "reschedule_appointment"),
+        # Told about, not asked for: the complaint itself.
+        ("why did you cancel my appointment", None),
+        ("you guys cancelled my appointment without telling me", None),
+        ("you moved my appointment without asking", None),
+        ("i had to cancel my appointment because nobody called", None),
+        # and a new booking too: left to staff with the complaint
+        ("i waited an hour, cancel it and book me with someone else", None),
+    ],
+)
+def test_the_task_a_complaint_asks_for(text: str, task: str | None) -> None:
+    assert task_asked(text) == task
+
+
+def test_a_complaint_that_asks_for_a_task_becomes_it_and_is_marked() -> None:
+    text = "this is ridiculous ive waited 3 weeks for a callback. just cancel my appointment"
+    [result] = TaskWordsGuard().process([parsed(text, "complaint")])
+    assert result.get("intent") == {"name": "cancel_appointment", "confidence": 1.0}
+    assert result.get(WITH_COMPLAINT_KEY) is True
+    assert WITH_COMPLAINT_KEY in result.as_dict(only_output_properties=True)
+    # A complaint alone stays one, unmarked.
+    [result] = TaskWordsGuard().process([parsed("you moved my appointment!!", "complaint")])
+    assert result.get("intent")["name"] == "complaint" and result.get(WITH_COMPLAINT_KEY) is None
