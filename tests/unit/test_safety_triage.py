@@ -641,3 +641,21 @@ def test_pipeline_places_the_layer_last_and_never_trains_it() -> None:
     assert predict[predict[name].needs["messages"]].uses.__name__ == "FallbackClassifier"
     assert not [n for n in graph.train_schema.nodes.values() if n.uses is SafetyTriage]
     assert SafetyTriage.fingerprint_addon({}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # A joke about a bill got 911 and a paused chat; the bill was never explained.
+        ("i got stabbed with a huge bill, why is it so high", False),
+        ("got shot with a surprise bill lol", False),
+        # Violence itself still fires, also when a bill is somewhere in the words.
+        ("got stabbed by a bill collector", True),
+        ("he got stabbed with a big knife", True),
+    ],
+)
+def test_a_bill_that_stabbed_is_a_figure_of_speech(
+    rules: SafetyRules, text: str, fires: bool
+) -> None:
+    hit = rules.check(text)
+    assert (hit is not None and hit.category == EMERGENCY) is fires

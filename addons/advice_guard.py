@@ -1,0 +1,80 @@
+"""Rasa NLU component: a symptom with "should I bring her in?" is a question for a nurse.
+
+"my daughter has a fever of 101 should i bring her in" was answered with what to bring to a
+visit, "my bp is 160/100 what should i do" with when to arrive, "what should i do for my kids
+diarrhea" with "not something I can help with": the FAQ model matched words, not the question.
+A message that names a symptom and asks what to do about it becomes ``medical_advice`` (a
+nurse, never advice from the bot). Booking, moving, cancelling or checking an appointment is
+left alone ("should i cancel, i have a fever?" is the patient's call), and so are messages
+without a symptom ("what should i bring to my physical?"). Placed just before SafetyTriage,
+which still wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.intent_override import RuleGuard, overrule
+
+ADVICE_INTENT = "medical_advice"
+# Read as one of these, the message is left as read.
+KEEP = frozenset(
+    {
+        "emergency",
+        "crisis",
+        "medical_advice",
+        "test_results",
+        "request_human",
+        "complaint",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "check_appointment",
+        "share_card_number",
+        "stop",
+    }
+)
+SYMPTOM = re.compile(
+    r"\b(fevers?|temp(erature)? (of|is|was)|coughs?|coughing|rash(es)?|vomit(ing|ed)?|"
+    r"throwing up|threw up|diarrh?ea|headaches?|migraines?|sore throat|ear ?aches?|"
+    r"ear infection|pain|painful|hurts?|hurting|swollen|swelling|infection|infected|bleeding|"
+    r"dizzy|dizziness|nause(a|ous)|bp|blood pressure|blood sugar|sugar (is|was|at|of)|lump|"
+    r"stiff neck|sick|flu(?! (shot|shots|vaccine|vaccines|vax|clinic))|a cold|sprain(ed)?|"
+    r"burn(ed|t)?|bitten|allergic reaction|wheezing|congest(ed|ion)|stomach ?ache)\b",
+    re.IGNORECASE,
+)
+# What to do about it, asked now.
+TRIAGE_QUESTION = re.compile(
+    r"\b(should (i|we|he|she|they) (bring|take|come|go|be (worried|concerned)|worry|wait|see|"
+    r"get)|is (that|this|it) (serious|bad|normal|dangerous|an emergency|something (serious|to "
+    r"worry))|is it (ok|okay|safe|fine) to (take|give|use|mix)|"
+    r"what (should|do|can) (i|we) (do|give|take|use)|how long (should|does|will|can|is)\b.{0,40}"
+    r"\b(last|take|go on|before)|before (i|we) (worry|come in|bring)|when (should|do) (i|we) "
+    r"(worry|come|bring|go|call)|do (i|we|they|he|she) need to (see|come|go|be seen|get seen)|"
+    r"(can|should) (i|we) (give|take) (him|her|them|my|some|a|an))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_advice(text: str) -> bool:
+    """A symptom, and the question what to do about it."""
+    text = text.replace("\u2019", "'")
+    return bool(SYMPTOM.search(text) and TRIAGE_QUESTION.search(text))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AdviceQuestionGuard(RuleGuard):
+    """``medical_advice`` for a symptom with a what-should-I-do question."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = message.get(TEXT)
+            if intent in KEEP or not isinstance(text, str) or text.startswith("/"):
+                continue
+            if asks_for_advice(text):
+                overrule(message, ADVICE_INTENT)
+        return messages

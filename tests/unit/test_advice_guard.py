@@ -1,0 +1,68 @@
+"""A symptom with a what-should-I-do question goes to a nurse (addons/advice_guard.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from addons.advice_guard import AdviceQuestionGuard, asks_for_advice
+from tests.support.nlu_text import parsed_message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Answered with what to bring, when to arrive, or "not something I can help with".
+        "my daughter has a fever of 101 should i bring her in",
+        "should i bring my son in for his cough",
+        "my bp is 160/100 what should i do",
+        "how long should a fever last before i worry",
+        "what should i do for my kids diarrhea",
+        "my son has had a fever for 2 days, should i bring him in or wait",
+        "ive had a bad headache for 3 days and my neck is stiff. is that serious?",
+        "is it safe to give my son tylenol for his fever",
+    ],
+)
+def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
+    assert asks_for_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should i bring my insurance card",
+        "what should i bring to my physical",
+        "how much is a sick visit for a sore throat",
+        "should i come in for a flu shot",
+        "is the flu clinic open saturday",
+        "what should i do if i get a bill i can't pay",
+        "i have a sore throat, when is the earliest appointment",
+        "my son has a fever can we come in today",
+        "is it ok to bring my son to my appointment, he's sick",
+        "how long does a physical take",
+        # the booking form reads this at "what kind of visit?" (a sick visit, no advice)
+        "i dont know, what do you recommend for a rash that wont go away",
+    ],
+)
+def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:
+    assert not asks_for_advice(text)
+
+
+@pytest.mark.parametrize(
+    ("read_as", "becomes"),
+    [
+        ("faq", "medical_advice"),
+        ("book_appointment", "medical_advice"),
+        ("out_of_scope", "medical_advice"),
+        ("nlu_fallback", "medical_advice"),
+        # the patient's own call about their appointment, and the safety layer's business
+        ("cancel_appointment", "cancel_appointment"),
+        ("emergency", "emergency"),
+    ],
+)
+def test_which_readings_are_overruled(read_as: str, becomes: str) -> None:
+    text = "my daughter has a fever of 101 should i bring her in"
+    [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.8, "greet", 0.1)])
+    assert result.get("intent")["name"] == becomes
+    if becomes != read_as:
+        assert result.get("intent")["confidence"] == 1.0
+        assert [r["name"] for r in result.get("intent_ranking")] == [becomes]
