@@ -40,6 +40,7 @@ from actions.formatting import (
 )
 from actions.forms import (
     NEVER_MIND,
+    URGENT_INTENTS,
     PatientForm,
     is_button_payload,
     last_response,
@@ -56,6 +57,7 @@ from actions.identity import (
 )
 from actions.matching import (
     find_location,
+    find_not_offered,
     find_practitioner,
     find_visit_type,
     normalise,
@@ -196,6 +198,14 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and SYMPTOM.search(text)
             and not ADVICE_QUESTION.search(text)
         ):
+            return False
+        if (
+            latest_intent(tracker)[0] not in URGENT_INTENTS
+            and not safety_flagged(tracker)
+            and find_not_offered(text, self.clinic) is not None
+        ):
+            # "mammogram" at "what kind of visit?" was read as a question about results and
+            # handed to staff: the form says it is not done here, and what can be booked.
             return False
         if (
             latest_intent(tracker)[0] in ("billing_dispute", "complaint")
@@ -466,6 +476,16 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             kept = self._identity_detail(dispatcher, tracker, {**slots, **updates}, text, is_new)
             updates.update({**kept, **self._known_after_all(dispatcher, slots, kept)})
 
+        unavailable = None if is_button_payload(text) else find_not_offered(text, clinic)
+        if unavailable is not None:
+            # "a physical therapy session" was booked as an annual physical, and "mammogram"
+            # went to staff as a question about results: not done here, who does it, and what
+            # can be booked (the visit question comes next).
+            dispatcher.utter_message(
+                response="utter_not_offered",
+                service=unavailable.name,
+                instead=unavailable.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
+            )
         found = read_search_details(
             "" if is_button_payload(text) else text,
             entities,
@@ -498,6 +518,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     a_visit=a_or_an(visit_name(asked, clinic)),
                     first_visit=first_visit.name,
                 )
+        if unavailable is not None:
+            found.pop("visit_type", None)  # the "physical" of "physical therapy"
+            if not is_new:
+                updates["visit_type"] = None  # asked next (and read: no "please tap one")
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)
@@ -506,7 +530,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             updates.update(instead_of_children_only({**slots, **updates}, clinic))
 
-        if requested == "visit_type" and "visit_type" not in updates:
+        if unavailable is not None:
+            pass  # said what can be booked instead
+        elif requested == "visit_type" and "visit_type" not in updates:
             updates.update(self._help_choose_visit(dispatcher, text))
         elif (
             requested is None

@@ -172,6 +172,15 @@ class VisitType(BaseModel):
     yearly: bool = False
 
 
+class NotOffered(BaseModel):
+    """A service patients ask to book that the clinic does not provide, and who does."""
+
+    name: str
+    aliases: list[str] = Field(..., min_items=1)
+    # Who does it, or what to do instead: said right after "we don't offer ...".
+    instead: str
+
+
 class Scheduling(BaseModel):
     slot_minutes: int = Field(30, gt=0, le=240)
     weeks_ahead: int = Field(6, gt=0, le=52)
@@ -251,6 +260,7 @@ class ClinicConfig(BaseModel):
     specialties: dict[str, str]
     practitioners: list[Practitioner] = Field(..., min_items=1)
     visit_types: list[VisitType] = Field(..., min_items=1)
+    not_offered: list[NotOffered] = Field(default_factory=list)
     scheduling: Scheduling = Field(default_factory=Scheduling)
     insurance: Insurance
     billing: Billing

@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-from actions.clinic_config import ClinicConfig, Location, Practitioner, VisitType
+from actions.clinic_config import ClinicConfig, Location, NotOffered, Practitioner, VisitType
 
 ANY_WORDS = (
     "anyone",
@@ -156,6 +156,17 @@ def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
     text = NOT_THIS_VISIT.sub(" ", text).strip() or text
     found = _best(text, candidates, fuzzy=0.85)
     return found if isinstance(found, VisitType) else None
+
+
+def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
+    """A service the clinic does not provide, named in ``text`` ("a physical therapy session",
+    "can i get a mammogram"): exact words only, since "physical therapy" must not be read as
+    the physical it contains."""
+    plain = normalise(text)
+    for service in clinic.not_offered:
+        if any(_contains(plain, alias) for alias in service.aliases):
+            return service
+    return None
 
 
 ORDINALS = {

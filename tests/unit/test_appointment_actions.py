@@ -2401,3 +2401,57 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
 def test_no_condolences_for_a_phone_or_a_test(text: str) -> None:
     _, said = start_form(ValidateCancelForm(), text, "cancel_appointment", {})
     assert "utter_sorry_for_loss" not in responses_of(said)
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        # booked as an annual physical, confirmation and all
+        ("i want to book a physical therapy session", "physical therapy"),
+        ("can i book a DOT physical for my trucking job", "commercial driver (DOT) physicals"),
+        ("can i book a colonoscopy", "colonoscopies or endoscopies"),
+    ],
+)
+def test_a_service_not_offered_is_said_and_not_booked_as_another(text: str, service: str) -> None:
+    slots, said = start_form(ValidateBookingForm(), text, "book_appointment", {})
+    [message] = [m for m in said if m.get("response") == "utter_not_offered"]
+    assert message["service"] == service and message["instead"]
+    assert "{clinic_phone}" not in message["instead"]
+    assert not slots.get("visit_type")
+
+
+def test_a_service_not_offered_at_the_visit_question_is_not_a_handoff() -> None:
+    # "mammogram" at "what kind of visit?" was read as a question about results: staff, paused.
+    asked = {"patient_status": "returning", "requested_slot": "visit_type"}
+    tracker = make_tracker(
+        "mammogram", intent="test_results", slots=asked, active_loop="booking_form"
+    )
+    form = ValidateBookingForm()
+    assert not form.should_let_through(tracker)
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(form.run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_not_offered"]  # no "please tap one of the options"
+    assert slots["requested_slot"] == "visit_type" and not slots.get("visit_type")
+    # A person asked for still is one.
+    person = make_tracker(
+        "mammogram?? just get me a person",
+        intent="request_human",
+        slots=asked,
+        active_loop="booking_form",
+    )
+    assert form.should_let_through(person)
+
+
+def test_physical_therapy_instead_of_the_physical_about_to_be_booked() -> None:
+    chosen = {**READY, "slot_choice": OFFERS[0]["id"], "requested_slot": "booking_confirmed"}
+    tracker = make_tracker(
+        "wait no i wanted physical therapy not a physical",
+        intent="deny",
+        slots=chosen,
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher)[0] == "utter_not_offered"
+    assert slots["visit_type"] is None and slots["slot_choice"] is None
+    assert slots["requested_slot"] == "visit_type"
