@@ -444,6 +444,23 @@ CANCEL_AN_APPOINTMENT = re.compile(
 )
 
 
+# "actually just cancel it" while moving an appointment: cancel it instead (the cancel form
+# asks before cancelling, so a misreading costs one "no").
+CANCEL_INSTEAD = re.compile(
+    r"\bcancel+(ing)? (it|instead|(it|that) instead|(the|my|this) (appointment|appt|visit|"
+    r"whole thing|physical|checkup|one)|altogether|all together)\b",
+    re.IGNORECASE,
+)
+# Kept when a move becomes a cancellation: which appointment, of which the patient has.
+KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments")
+
+
+def cancels_instead(text: str) -> bool:
+    """ "hmm actually just cancel it" (not "don't cancel it, just move it")."""
+    kept = re.sub(r"\b(don'?t|do not|not|never) cancel\w*", " ", text, flags=re.IGNORECASE)
+    return bool(CANCEL_INSTEAD.search(kept))
+
+
 # Words a real "stop" has; a message read as one without any of them was misread.
 STOP_WORDS = re.compile(
     r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
@@ -506,6 +523,19 @@ class ActionStop(Action):
         if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
+        if tracker.active_loop_name == "reschedule_form" and cancels_instead(text):
+            # "hmm actually just cancel it" while moving it: "Nothing was changed", and the
+            # appointment stayed. The cancel form starts, for the same appointment.
+            latest = last_event(tracker.events, "user")
+            return (
+                [ActiveLoop(None)]
+                + [
+                    SlotSet(slot, None)
+                    for slot in FORM_SLOTS_TO_RESET
+                    if tracker.get_slot(slot) and slot not in KEPT_FOR_CANCEL
+                ]
+                + replayed(text, "cancel_appointment", latest, [])
+            )
         if tracker.active_loop_name is None and changed_this_session(tracker):
             # "put it back to the original time" after a move: not "Nothing was changed"
             dispatcher.utter_message(response="utter_stopped_after_a_change")

@@ -22,7 +22,7 @@ from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
 from actions.formatting import a_or_an, arrival
-from actions.forms import ActionStop
+from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
     ActionCancelAppointment,
     ValidateCancelForm,
@@ -2455,3 +2455,43 @@ def test_physical_therapy_instead_of_the_physical_about_to_be_booked() -> None:
     assert responses(dispatcher)[0] == "utter_not_offered"
     assert slots["visit_type"] is None and slots["slot_choice"] is None
     assert slots["requested_slot"] == "visit_type"
+
+
+def test_cancel_it_instead_while_moving_it_cancels_that_appointment() -> None:
+    """ "hmm actually just cancel it" while rescheduling was read as "stop": "Nothing was
+    changed", and the appointment stayed booked."""
+    moving = {
+        "verified": True,
+        "my_appointments": CHOICES,
+        "appointment_choice": CHOICES[0]["id"],
+        "date_preference": "next week",
+        "requested_slot": "slot_choice",
+    }
+    tracker = make_tracker(
+        "hmm actually just cancel it", intent="stop", slots=moving, active_loop="reschedule_form"
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []  # the cancel form asks "Just to check: cancel …?"
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
+    cleared = {e["name"] for e in events if e.get("event") == "slot"}
+    assert {"date_preference", "requested_slot"} <= cleared
+    assert not cleared & {"appointment_choice", "my_appointments", "verified"}
+    listen, replay = events[-2:]
+    assert (listen["event"], listen["name"]) == ("action", "action_listen")
+    assert replay["parse_data"]["intent"]["name"] == "cancel_appointment"
+
+
+@pytest.mark.parametrize(
+    ("text", "cancels"),
+    [
+        ("hmm actually just cancel it", True),
+        ("actually cancel instead", True),
+        ("you know what, cancel the appointment", True),
+        ("dont cancel it, just move it to friday", False),
+        ("cancel that, keep my old time", False),
+        ("never mind", False),
+    ],
+)
+def test_what_cancels_instead_of_moving(text: str, cancels: bool) -> None:
+    assert cancels_instead(text) is cancels
