@@ -856,13 +856,95 @@ def _spanish_months(text: str) -> str:
 RELATIVE_WORDS = re.compile(r"\b(ago|weeks?|days?|months?|years? old|from now|in \d+)\b")
 
 
+_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = [
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen",
+]  # fmt: skip
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}  # fmt: skip
+_ORDINAL_ONES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                 "ninth"]  # fmt: skip
+_ORDINAL_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+                  "sixteenth", "seventeenth", "eighteenth", "nineteenth"]  # fmt: skip
+
+
+def _day_words() -> dict[str, int]:
+    """ "twelfth" -> 12, "twenty first" -> 21, "thirty one" -> 31: the days of a month."""
+    words: dict[str, int] = {}
+    for n, (cardinal, ordinal) in enumerate(zip(_ONES, _ORDINAL_ONES, strict=True), start=1):
+        words[cardinal] = words[ordinal] = n
+    for n, (cardinal, ordinal) in enumerate(zip(_TEENS, _ORDINAL_TEENS, strict=True), start=10):
+        words[cardinal] = words[ordinal] = n
+    words["twentieth"], words["thirtieth"] = 20, 30
+    words["twenty"], words["thirty"] = 20, 30
+    for tens, base in (("twenty", 20), ("thirty", 30)):
+        for n, (cardinal, ordinal) in enumerate(zip(_ONES, _ORDINAL_ONES, strict=True), start=1):
+            if base + n <= 31:
+                words[f"{tens} {cardinal}"] = words[f"{tens} {ordinal}"] = base + n
+    return words
+
+
+_DAY_WORDS = _day_words()
+_DAY_WORD = "|".join(sorted(_DAY_WORDS, key=len, reverse=True))
+_TWO_DIGITS = (
+    rf"(?:(?:{'|'.join(_TENS)})(?:[ -](?:{'|'.join(_ONES)}))?|{'|'.join(_TEENS)}"
+    rf"|oh[ -](?:{'|'.join(_ONES)}))"
+)
+# After a month and a day: "nineteen eighty eight", "two thousand (and) seventeen", "twenty ten".
+_YEAR_AFTER_DAY = re.compile(
+    rf"(?P<day>\b{_MONTH}\s+\d{{1,2}}|\b\d{{1,2}}\s+{_MONTH}),?\s+"
+    rf"(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
+    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})\b"
+)
+# "april nineteen eighty eight": "nineteen" begins the year there; it is no day.
+_YEAR_GOES_ON = (
+    r"(?!\s+(?:thirty|forty|fifty|sixty|seventy|eighty|ninety|oh|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen)\b)"
+)
+
+
+def _two_digits(words: str) -> int:
+    parts = words.split()
+    if parts[0] == "oh":
+        return _ONES.index(parts[1]) + 1
+    if parts[0] in _TEENS:
+        return _TEENS.index(parts[0]) + 10
+    if parts[0] in _TENS:
+        return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) > 1 else 0)
+    return _ONES.index(parts[0]) + 1
+
+
+def written_numbers(text: str) -> str:
+    """A birth date written in words, in digits: "april twelfth nineteen eighty eight" ->
+    "april 12 1988", "the twelfth of april 1988" -> "12 april 1988". Only a day next to a
+    month, and a year in words after them, are changed ("my first visit" stays as written)."""
+    text = text.replace("-", " ")
+    text = re.sub(
+        rf"\b{_MONTH}\s+(?:the\s+)?({_DAY_WORD})\b{_YEAR_GOES_ON}",
+        lambda m: f"{m.group(1)} {_DAY_WORDS[m.group(2)]}",
+        text,
+    )
+    text = re.sub(
+        rf"\b(?:the\s+)?({_DAY_WORD})\s+(?:of\s+)?{_MONTH}\b",
+        lambda m: f"{_DAY_WORDS[m.group(1)]} {m.group(2)}",
+        text,
+    )
+
+    def year(m: re.Match[str]) -> str:
+        century = 1900 if m.group("head") == "nineteen" else 2000
+        return f"{m.group('day')} {century + _two_digits(m.group('rest'))}"
+
+    return _YEAR_AFTER_DAY.sub(year, text)
+
+
 def parse_birth_date(text: str, today: date) -> date | None:
     """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
 
     Two-digit years are read as the most recent past year; dates in the future or more than 120
     years ago are rejected.
     """
-    cleaned = _clean(text)
+    cleaned = written_numbers(_clean(text))  # "april twelfth nineteen eighty eight"
     if not cleaned or not re.search(r"\d", cleaned):
         return None
     numeric = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", cleaned)

@@ -336,6 +336,14 @@ def test_widen_keeps_part_of_day() -> None:
         # in Spanish, as many patients write it
         ("22 de enero de 1992", date(1992, 1, 22)),
         ("naci el 30 de septiembre del 1975", date(1975, 9, 30)),
+        # in words (the question was asked again, word for word, with no hint)
+        ("april twelfth nineteen eighty eight", date(1988, 4, 12)),
+        ("april twelfth 1988", date(1988, 4, 12)),
+        ("twelfth of april nineteen eighty-eight", date(1988, 4, 12)),
+        ("november second nineteen fifty", date(1950, 11, 2)),
+        ("jan twenty first nineteen ninety", date(1990, 1, 21)),
+        ("june fifth two thousand seventeen", date(2017, 6, 5)),
+        ("june 5 twenty seventeen", date(2017, 6, 5)),
     ],
 )
 def test_birth_dates(text: str, expected: date) -> None:
@@ -354,6 +362,9 @@ def test_birth_dates(text: str, expected: date) -> None:
         "in 2 weeks",
         "in 3 days",
         "maybe in 1 month",
+        # no day: "nineteen" begins the year
+        "april nineteen eighty eight",
+        "my first visit",
     ],
 )
 def test_not_a_birth_date(text: str) -> None:
