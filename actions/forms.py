@@ -176,6 +176,13 @@ KEEP_IT = re.compile(
 
 
 # A detail changed: "make it downtown", "tuesday instead".
+# "hello??", "?", "anyone there?" while a question waits: the question again, after a short
+# "I'm here" (the whole greeting and its menu came back, every time).
+STILL_THERE = re.compile(
+    r"^\W*((hi|hello|hey|helo|hellooo*|yo)( there)?|(are )?(you|u) there|(is )?any ?(one|body) "
+    r"there|still there)?\W*$",
+    re.IGNORECASE,
+)
 CHANGE_INSTEAD = re.compile(
     r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b"
     # "scratch that, the north office" (but "scratch that, forget it" stops)
@@ -413,6 +420,16 @@ class PatientForm(Action):
             # Back after an interruption (e.g. the parking question was answered): the latest
             # message was not for us, so just ask the pending question again.
             pass
+        elif (
+            requested
+            and tracker.active_loop_name == self.form_name
+            and STILL_THERE.match(latest_text(tracker))
+            and re.search(r"[a-z?]", latest_text(tracker), re.IGNORECASE)  # not "👍" or ""
+            and not safety_flagged(tracker)
+        ):
+            dispatcher.utter_message(response="utter_still_here")
+            # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:

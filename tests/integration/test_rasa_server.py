@@ -48,6 +48,17 @@ def test_odd_messages_get_a_sensible_reply(rasa: RasaClient, text: str) -> None:
     assert "Maple Grove" in rasa.say(conversation, "hi")[0]["text"]
 
 
+def test_hello_while_a_question_waits_asks_it_again(rasa: RasaClient) -> None:
+    """ "hello??" at the name question got the whole greeting and its menu again."""
+    conversation = sender()
+    assert "full name" in " ".join(r["text"] for r in rasa.say(conversation, "whats my balance"))
+    for text in ("hello??", "?"):
+        replies = rasa.say(conversation, text)
+        assert [r["text"].split("!")[0] for r in replies[:1]] == ["I'm here"], replies
+        assert "full name" in replies[-1]["text"] and not replies[-1].get("buttons")
+    assert rasa.tracker(conversation)["active_loop"]["name"] == "balance_form"
+
+
 def test_http_api_requires_the_token(stack: Stack, rasa: RasaClient) -> None:
     conversation = sender()
     rasa.say(conversation, "hello")

@@ -8,6 +8,7 @@ from rasa_sdk.events import (
     FollowupAction,
     Restarted,
     SessionStarted,
+    SlotSet,
     UserUtteranceReverted,
     UserUttered,
 )
@@ -25,6 +26,7 @@ from actions.fallback import (
     ActionOutOfScope,
 )
 from actions.forms import ActionStop
+from actions.manage_appointments import ValidateCheckForm
 from actions.session import ActionRestart, ActionSessionStart
 from tests.support.actions import AFTER_PLAN_QUESTION, make_tracker, responses
 from tests.support.receivers import HandoffReceiver
@@ -431,3 +433,29 @@ def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
     tracker = make_tracker("never mind", intent="stop", events=AFTER_PLAN_QUESTION)
     ActionStop().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_stopped"]
+
+
+@pytest.mark.parametrize("text", ["hello??", "?", "anyone there?", "hi"])
+def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) -> None:
+    """ "hello??" at "What is the patient's full name?" got the whole greeting and its menu,
+    then the question, every time; "?" got "not something I can help with"."""
+    tracker = make_tracker(
+        text,
+        intent="greet",
+        slots={"requested_slot": "verify_name"},
+        active_loop="check_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_still_here"]
+    assert events == [SlotSet("verify_name", None), SlotSet("requested_slot", "verify_name")]
+
+
+@pytest.mark.parametrize("text", ["\U0001f44d", "hello? i need to change my appointment"])
+def test_a_thumbs_up_or_a_request_is_no_hello(text: str) -> None:
+    tracker = make_tracker(
+        text, intent="affirm", slots={"requested_slot": "verify_name"}, active_loop="check_form"
+    )
+    dispatcher = CollectingDispatcher()
+    ValidateCheckForm().run(dispatcher, tracker, {})
+    assert "utter_still_here" not in responses(dispatcher)
