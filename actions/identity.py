@@ -53,6 +53,7 @@ from actions.mentions import (
 from actions.phone import find_phone, phone_hash
 from actions.second_request import (
     CLAUSE_BREAK,
+    asked_about_later,
     remember_complaint,
     remember_second_request,
     request_in,
@@ -342,6 +343,11 @@ class IdentitySteps:
         if BEREAVEMENT.search(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
+        pending = updates.get("pending_request")
+        if asked_about_later(pending):
+            # "cancel my physical and book my son a checkup": the booking began without a word
+            # about the cancellation, which seemed forgotten.
+            dispatcher.utter_message(response="utter_second_request_later", request=pending["text"])
         complaint = remember_complaint(tracker)
         if complaint:
             dispatcher.utter_message(response="utter_complaint_after_task")

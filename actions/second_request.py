@@ -35,11 +35,16 @@ TASK_WORDS = {
         r"\b(reschedule|resched|move|push back|change the (time|day|date))\b", re.IGNORECASE
     ),
     "check_appointment": re.compile(
-        r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b", re.IGNORECASE
+        r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b|"
+        # "what are my bills and appointments": the clause "appointments" alone
+        r"^\s*((my|her|his|our|their) )?(upcoming |next )?(appointments|appts)\W*$",
+        re.IGNORECASE,
     ),
     "billing_balance": re.compile(
-        # "balance" and "owe(s)" cover "my balance", "Emily's balance", "what does my son owe".
-        r"\b(balance|owe|owes|how much is my bill|amount due)\b",
+        # "balance" and "owe(s)" cover "my balance", "Emily's balance", "what does my son owe";
+        # "her appointments and bills" asks for both (not "how do i pay my bills").
+        r"\b(balance|owe|owes|how much is my bill|amount due|(?<!pay )(?<!pay my )(?<!pay the )"
+        r"bills)\b",
         re.IGNORECASE,
     ),
 }
@@ -232,6 +237,11 @@ def answer_second_request(
     """When a question is answered: the other request of the same message, if any."""
     text = (tracker.latest_message or {}).get("text") or ""
     return follow_up(dispatcher, tracker, second_request(text, own_intent))
+
+
+def asked_about_later(pending: Any) -> bool:
+    """A task that will be offered when this one is done (a question is just answered)."""
+    return _is_request(pending) and pending["intent"] not in AT_ONCE
 
 
 def has_second_request(tracker: Tracker) -> bool:

@@ -42,6 +42,15 @@ CANCEL = re.compile(
     r"this|that|it|appointment|appt|visit)\b",
     re.IGNORECASE,
 )
+# Appointments the patient (or their family) already has, asked about: "can you tell me her
+# appointments and bills" was read as a booking ("What kind of visit do you need?").
+CHECK = re.compile(
+    r"\b((tell me|show me|list|look up|check|see|what are|what's|whats|when (is|are|'s)|"
+    r"when's) (all )?(my|her|his|our|their) (upcoming |next |scheduled )?|"
+    r"(do (i|we)|does (she|he|my \w+)) have (an |any )?(upcoming )?)"
+    r"(appointments?|appts?|visits?)\b",
+    re.IGNORECASE,
+)
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
     r"\b(book|make an? (appointment|appt)|new (appointment|appt|one)|another (appointment|appt|"
@@ -72,21 +81,24 @@ def task_asked(text: str) -> str | None:
 
 
 def task_named(text: str) -> str | None:
-    """``reschedule_appointment`` / ``cancel_appointment`` when the text names that task and no
-    new booking; else None."""
+    """``reschedule_appointment`` / ``cancel_appointment`` / ``check_appointment`` when the text
+    names that task and no new booking; else None."""
     if NEW_BOOKING.search(text):
         return None
     if RESCHEDULE.search(text):
         return "reschedule_appointment"
     if CANCEL.search(text):
         return "cancel_appointment"
+    if CHECK.search(text.replace("\u2019", "'")):
+        return "check_appointment"
     return None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TaskWordsGuard(RuleGuard):
-    """A booking read into a message that asks to reschedule or cancel becomes that task; so
-    does a complaint that asks for one (marked ``with_complaint``)."""
+    """A booking read into a message that asks to reschedule, cancel or see appointments
+    becomes that task; so does a complaint that asks for a move or a cancel (marked
+    ``with_complaint``)."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -58,6 +58,18 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
             {"intent": "cancel_appointment", "text": "cancel my follow up"},
         ),
         ("/cancel_appointment", "cancel_appointment", None),
+        # Appointments and bills asked for together: the bills were dropped.
+        (
+            "can you tell me her appointments and bills",
+            "check_appointment",
+            {"intent": "billing_balance", "text": "bills"},
+        ),
+        (
+            "what are my bills and appointments",
+            "billing_balance",
+            {"intent": "check_appointment", "text": "appointments"},
+        ),
+        ("how do i pay my bills", "billing_pay", None),
         # Booking answers the plan named with it first.
         ("I'd like a check-up, do you take Kaiser", "book_appointment", None),
         # Quick questions count too, either way round.
@@ -102,8 +114,17 @@ def test_the_form_remembers_the_other_request_when_it_starts() -> None:
     tracker = make_tracker(
         "cancel my physical and book my son a checkup", intent="cancel_appointment"
     )
-    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    dispatcher = CollectingDispatcher()
+    events = ValidateCancelForm().run(dispatcher, tracker, {})
     assert SlotSet("pending_request", BOOK_SON) in events
+    # ... and says so: the other task seemed forgotten.
+    [later] = [m for m in dispatcher.messages if m.get("response") == "utter_second_request_later"]
+    assert later["request"] == "book my son a checkup"
+    # A quick question is answered after the task, without a word before it.
+    tracker = make_tracker("cancel my physical and where do i park", intent="cancel_appointment")
+    dispatcher = CollectingDispatcher()
+    ValidateCancelForm().run(dispatcher, tracker, {})
+    assert "utter_second_request_later" not in responses(dispatcher)
     # A message with one request forgets an older one.
     tracker = make_tracker(
         "cancel my appointment", intent="cancel_appointment", slots={"pending_request": BOOK_SON}

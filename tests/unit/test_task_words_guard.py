@@ -39,6 +39,16 @@ def parsed(text: str, intent: str) -> Message:
         ("I rescheduled last time, can I come in friday", None),
         ("i had to cancel my physical, can i come in friday", None),
         ("can i get a physical next week", None),
+        # Her appointments asked about: "What kind of visit do you need?" followed.
+        (
+            "calling for my mother, can you tell me her appointments and bills. "
+            "mary ann o'brien dob 7/19/1964",
+            "check_appointment",
+        ),
+        ("does my son have an appointment this week", "check_appointment"),
+        # free times are a booking's business
+        ("can you tell me the earliest appointment", None),
+        ("do you have any appointments tomorrow", None),
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
