@@ -77,8 +77,24 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+# A person asked for in so many words ("i asked for a person 3 times already!!!" got "did you
+# want to question a charge on your bill?").
+ASKS_FOR_A_PERSON = re.compile(
+    r"\b(real person|live person|actual person|a person|human being|a human|humans?|live agent|"
+    r"representative|operator|someone real|somebody real|real someone)\b",
+    re.IGNORECASE,
+)
+# ... not "am i talking to a real person?" (that is whether this is a bot).
+IS_THIS_A_PERSON = re.compile(
+    r"\b(are (you|u)|r u|am i (talking|speaking|chatting|texting) (to|with)|is this) (a |an )?"
+    r"(real |actual |live )?(human|person|bot|robot)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionAskAffirmation(Action):
-    """First unclear message: offer the most likely meaning, or a way to rephrase."""
+    """First unclear message: offer the most likely meaning, or a way to rephrase. Venting at
+    the chat gets an apology and a person on offer; a person asked for is one."""
 
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -87,8 +103,16 @@ class ActionAskAffirmation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         latest = tracker.latest_message or {}
-        if not _has_words(latest.get("text") or ""):
+        text = latest.get("text") or ""
+        if not _has_words(text):
             dispatcher.utter_message(response="utter_empty_message")
+            return []
+        if ASKS_FOR_A_PERSON.search(text) and not IS_THIS_A_PERSON.search(text):
+            dispatcher.utter_message(response="utter_request_human")
+            return escalate(dispatcher, tracker, "request_human")
+        if about_the_bot(text):
+            # "fuck this", "you guys suck": not "did you want to say thanks?"
+            dispatcher.utter_message(response="utter_sorry_not_helping")
             return []
         ranking = [
             item.get("name")

@@ -1,6 +1,7 @@
 """Session start / restart keep escalated chats paused; the two-stage fallback."""
 
 import pytest
+from rasa_sdk import Tracker
 from rasa_sdk.events import (
     ActionExecuted,
     BotUttered,
@@ -459,3 +460,44 @@ def test_a_thumbs_up_or_a_request_is_no_hello(text: str) -> None:
     dispatcher = CollectingDispatcher()
     ValidateCheckForm().run(dispatcher, tracker, {})
     assert "utter_still_here" not in responses(dispatcher)
+
+
+def unsure(text: str, guess: str) -> Tracker:
+    return make_tracker(
+        text,
+        intent="nlu_fallback",
+        extra={
+            "intent_ranking": [
+                {"name": "nlu_fallback", "confidence": 0.4},
+                {"name": guess, "confidence": 0.3},
+            ]
+        },
+    )
+
+
+def test_a_person_asked_for_again_is_one_without_did_you_mean(
+    handoff_env: HandoffReceiver,
+) -> None:
+    """ "i asked for a person 3 times already!!!" got "Did you want to question a charge on
+    your bill?"."""
+    dispatcher = CollectingDispatcher()
+    tracker = unsure("i asked for a person 3 times already!!!", "billing_dispute")
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher)[0] == "utter_request_human"
+    assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
+    assert handoff_env.records[0]["reason"] == "request_human"
+
+
+def test_whether_this_is_a_person_is_no_request_for_one() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = unsure("wait am i talking to a real person??", "bot_challenge")
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
+    assert "utter_request_human" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["fuck this", "you guys suck"])
+def test_venting_gets_an_apology_not_did_you_mean(text: str) -> None:
+    # "you guys suck" got "Did you want to say thanks?"
+    dispatcher = CollectingDispatcher()
+    assert ActionAskAffirmation().run(dispatcher, unsure(text, "thank"), {}) == []
+    assert responses(dispatcher) == ["utter_sorry_not_helping"]
