@@ -47,7 +47,7 @@ BOUNDARY_WORDS = frozenset(
     think thought guess wanted want wants need needs like would love hoping hope switched
     acceptan aceptar mi mis su esposo esposa hijo hija tiene y o no habla hablo ingles espanol
     ella ellos ustedes usted que si por favor hola buenas buenos buen tardes dias noches gracias
-    morning afternoon evening then instead either regular plain normal just
+    morning afternoon evening then instead either regular plain normal just both each
     """.split()
 )
 

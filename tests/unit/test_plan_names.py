@@ -264,6 +264,18 @@ def test_only_the_insurance_part_of_a_long_message_names_plans() -> None:
 @pytest.mark.parametrize(
     ("text", "plans"),
     [
+        # "…whether that includes Cigna Both"
+        ("do you take aetna and cigna both", ["Aetna", "Cigna"]),
+        ("i have medicare and medi-cal both, is that ok", ["Medicare", "Medi-Cal"]),
+    ],
+)
+def test_both_is_no_part_of_a_name(text: str, plans: list[str]) -> None:
+    assert [n.plan.name if n.plan else n.said for n in plans_in_message(text, [], CLINIC)] == plans
+
+
+@pytest.mark.parametrize(
+    ("text", "plans"),
+    [
         # "I don't see ca on my list" then "Yes, we accept Blue Cross Blue Shield".
         ("i have covered ca thru blue shield, is that ok?", ["Blue Cross Blue Shield"]),
         # An office's name tagged or cued as a plan: "I don't see J street on my list".
