@@ -193,7 +193,11 @@ def find_offers(
     if latest_first:
         slots.sort(key=lambda s: local_day(s, clinic), reverse=True)
     if request.age_unknown:
-        slots.sort(key=lambda s: age_limit(clinic, s.practitioner_id) is not None)
+        # Before the age is known, clinicians for all ages only, when they have any time
+        # here: a new patient asking "asap" was offered three times with the pediatrician,
+        # then refused each once the birth date came.
+        for_all_ages = [s for s in slots if age_limit(clinic, s.practitioner_id) is None]
+        slots = for_all_ages or slots
     offers = [offer_from_slot(s, clinic) for s in _spread(slots, count, clinic)]
     return SearchResult(offers, widened, last_day if beyond else None)
 

@@ -166,16 +166,21 @@ def test_a_day_beyond_the_booking_window_gets_the_latest_openings() -> None:
     assert min(date.fromisoformat(o["start"][:10]) for o in result.offers) >= soon - timedelta(3)
 
 
-def test_before_the_age_is_known_clinicians_for_all_ages_come_first() -> None:
+def test_before_the_age_is_known_clinicians_for_all_ages_only() -> None:
     # "a physical, anyone, next week" was offered three 8:00 times with the pediatrician (first
-    # by name at the same time), and an adult was refused each once identified.
+    # by name at the same time), and an adult was refused each once identified; a new patient
+    # asking "asap" was offered three with the pediatrician alone.
     day = weekday_after(BASE, 0)
     now = datetime.combine(day - timedelta(days=3), time(9), CLINIC.tz)
     client = FreeSlots(day, [("08:00", "okafor"), ("08:00", "patel"), ("09:00", "okafor")])
     when = on(day)
     unknown = SearchRequest("physical", None, None, when, age_unknown=True)
     offers = find_offers(client, unknown, CLINIC, now).offers  # type: ignore[arg-type]
-    assert offers[0]["practitioner"] == "patel"
+    assert [o["practitioner"] for o in offers] == ["patel"]
+    # Only the pediatrician free: offered (the age check after the birth date still holds).
+    only = FreeSlots(day, [("08:00", "okafor"), ("09:00", "okafor")])
+    offers = find_offers(only, unknown, CLINIC, now).offers  # type: ignore[arg-type]
+    assert [o["practitioner"] for o in offers] == ["okafor", "okafor"]
     # For a child (age known), the times are simply in order.
     child = SearchRequest("physical", None, None, when)
     offers = find_offers(client, child, CLINIC, now).offers  # type: ignore[arg-type]
