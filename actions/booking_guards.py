@@ -216,3 +216,15 @@ def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[Appoint
     except FhirError:  # incl. BackendUnavailable
         return []
     return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)
+
+
+def late_change_policy(item: dict[str, Any], tracker: Tracker, clinic: ClinicConfig) -> str:
+    """The late-change policy (with a leading space) when an appointment being cancelled or
+    moved starts within ``late_cancel_hours``; else "". Not for one booked in this chat: a
+    patient who cancelled a minute after booking was warned of a fee."""
+    if item.get("id") and item.get("id") == tracker.get_slot("last_booked"):
+        return ""
+    start = datetime.fromisoformat(item["start"])
+    if start - clinic.now() >= timedelta(hours=clinic.scheduling.late_cancel_hours):
+        return ""
+    return f" {clinic.scheduling.late_cancel_policy}"

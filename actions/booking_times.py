@@ -24,6 +24,7 @@ from actions.booking_guards import (
     chosen_offer,
     duplicates_of_chosen,
     instead_of_children_only,
+    late_change_policy,
     refusal_events,
     refuse_children_only,
     visits_phrase,
@@ -35,7 +36,12 @@ from actions.handoff import escalate
 from actions.identity import patient_age, scheduling_client, who_has, whose
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
-from actions.slot_search import closed_reason, find_offers, request_from_slots
+from actions.slot_search import (
+    chosen_appointment,
+    closed_reason,
+    find_offers,
+    request_from_slots,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,8 +146,17 @@ class ActionAskBookingConfirmed(Action):
                 already_have=who_has(tracker.slots, clinic, "already"),
             )
             return []
+        if rescheduling:
+            # Moving one that starts within a day: the late-change policy, as for a cancel.
+            moving = chosen_appointment(tracker.slots)
+            dispatcher.utter_message(
+                response="utter_confirm_reschedule",
+                summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+                policy=late_change_policy(moving, tracker, clinic) if moving else "",
+            )
+            return []
         dispatcher.utter_message(
-            response="utter_confirm_reschedule" if rescheduling else "utter_confirm_booking",
+            response="utter_confirm_booking",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         return []

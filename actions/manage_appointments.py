@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from abc import abstractmethod
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +19,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import SEARCH_SLOTS
 from actions.booking_choices import eligible_locations, only_office, say_where_they_work
-from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse
+from actions.booking_guards import (
+    check_offer,
+    chosen_offer,
+    late_change_policy,
+    refusal_events,
+    refuse,
+)
 from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
@@ -507,11 +513,6 @@ class ActionAskAppointmentChoice(Action):
         return []
 
 
-def late_change(item: dict[str, Any], clinic: ClinicConfig) -> bool:
-    start = datetime.fromisoformat(item["start"])
-    return start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
-
-
 class ActionAskCancelConfirmed(Action):
     def name(self) -> str:
         return "action_ask_cancel_confirmed"
@@ -523,7 +524,7 @@ class ActionAskCancelConfirmed(Action):
         item = chosen_appointment(tracker.slots)
         if item is None:
             return [SlotSet("appointment_choice", None)]
-        policy = f" {clinic.scheduling.late_cancel_policy}" if late_change(item, clinic) else ""
+        policy = late_change_policy(item, tracker, clinic)
         dispatcher.utter_message(
             response="utter_confirm_cancel",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),

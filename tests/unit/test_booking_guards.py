@@ -25,6 +25,7 @@ from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
 from actions.formatting import day_and_time
 from actions.manage_appointments import (
+    ActionAskCancelConfirmed,
     ActionRescheduleAppointment,
     ValidateRescheduleForm,
     appointment_item,
@@ -622,3 +623,44 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
         again, make_tracker("next week after school", intent="inform", events=[asked]), {}
     )
     assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]
+
+
+# --- 6. the late-change policy ------------------------------------------------------------------
+
+
+def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
+    """Moving an appointment hours away never mentioned the fee (only cancelling did); and a
+    patient who cancelled a minute after booking was warned of one."""
+    clinic = get_clinic()
+    soon = {
+        "id": "a1",
+        "start": (clinic.now() + timedelta(hours=4)).isoformat(),
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    later = {**soon, "id": "a2", "start": (clinic.now() + timedelta(days=3)).isoformat()}
+    new_time = {**soon, "id": "s9", "start": (clinic.now() + timedelta(days=7)).isoformat()}
+    moving = {
+        "verified": True,
+        "my_appointments": [soon, later],
+        "offered_slots": [new_time],
+        "slot_choice": "s9",
+        "visit_type": "physical",
+    }
+    policy = clinic.scheduling.late_cancel_policy
+    for choice, said in (("a1", f" {policy}"), ("a2", "")):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            "", slots={**moving, "appointment_choice": choice}, active_loop="reschedule_form"
+        )
+        ActionAskBookingConfirmed().run(dispatcher, tracker, {})
+        [message] = dispatcher.messages
+        assert (message["response"], message["policy"]) == ("utter_confirm_reschedule", said)
+    # Cancelling: the same rule, except for the appointment just booked in this chat.
+    for last_booked, said in ((None, f" {policy}"), ("a1", "")):
+        dispatcher = CollectingDispatcher()
+        slots = {**moving, "appointment_choice": "a1", "last_booked": last_booked}
+        ActionAskCancelConfirmed().run(dispatcher, make_tracker("", slots=slots), {})
+        [message] = dispatcher.messages
+        assert (message["response"], message["policy"]) == ("utter_confirm_cancel", said)
