@@ -504,11 +504,34 @@ AFTER_A_DAY = re.compile(
 )
 
 
+# "next thursday, no wait friday": what comes after the correction is the day asked for.
+CORRECTED = re.compile(
+    r"\b(no wait|wait no|no sorry|sorry no|no i mean|i mean|i meant|actually|scratch that|"
+    r"(?<!cant )(?<!can't )(?<!cannot )(?<!wont )(?<!won't )(?<!not )(?<!to )make (it|that)|"
+    r"or rather|correction)\b"
+)
+
+
 def parse_when(text: str, now: datetime) -> When | None:
     """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
     cleaned = _clean(text)
     if not cleaned:
         return None
+    corrections = list(CORRECTED.finditer(cleaned))
+    if corrections:
+        before, after = cleaned[: corrections[-1].start()], cleaned[corrections[-1].end() :]
+        said_next = re.search(rf"\bnext\s+(week\b|{_WEEKDAY})", before)
+        if said_next and re.fullmatch(
+            rf"\W*(on\s+)?{_WEEKDAY}\W*(morning|afternoon|evening)?\W*", after
+        ):
+            # "next thursday, no wait friday": next Friday ("next week" likewise)
+            week = " week" if said_next.group(1) == "week" else ""
+            after = f"next{week} {after.strip(' ,.')}"
+        instead = parse_when(after, now) if after.strip() else None
+        if instead is not None:
+            # ("thursday afternoon, actually friday": still the afternoon)
+            kept = part_of_day(before) if instead.part_of_day is None else None
+            return replace(instead, part_of_day=kept) if kept else instead
     today = now.date()
     ruled_out = _ruled_out(cleaned)
     if ruled_out is not None:

@@ -543,3 +543,28 @@ def test_the_day_they_cannot_come_is_not_the_day_asked(text: str, day: date | No
 )
 def test_birth_dates_are_not_when_to_come(text: str, kept: str) -> None:
     assert " ".join(without_birth_dates(text, NOW.date()).split()) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "part"),
+    [
+        # "(Thursdays or Fridays only)", and Thursday offered first
+        ("next thursday, no wait friday", "next friday", None),
+        ("tuesday, actually wednesday", "wednesday", None),
+        ("monday no i mean tuesday", "tuesday", None),
+        ("thursday afternoon, actually friday", "friday", "afternoon"),
+        ("next week tuesday no wait thursday", "next week thursday", None),
+    ],
+)
+def test_a_day_corrected_in_the_same_message_is_the_day(
+    text: str, start: str, part: str | None
+) -> None:
+    when, expected = parse_when(text, NOW), parse_when(start, NOW)
+    assert when is not None and expected is not None
+    assert (when.start, when.end, when.not_on) == (expected.start, expected.end, frozenset())
+    assert when.part_of_day == part
+
+
+def test_cant_make_it_is_no_correction() -> None:
+    when = parse_when("cant make it friday", NOW)
+    assert when is not None and 4 in when.not_on
