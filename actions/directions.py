@@ -407,8 +407,12 @@ def wants_every_office(tracker: Tracker) -> bool:
     return intent == "inform" and wants_anyone(text)
 
 
-def next_appointment(tracker: Tracker, clinic: ClinicConfig) -> tuple[Location, datetime] | None:
-    """Where and when the verified patient's next appointment is (None if unverified)."""
+def next_appointment(
+    tracker: Tracker, clinic: ClinicConfig
+) -> tuple[Location, datetime, bool] | None:
+    """Where and when the verified patient's next appointment is, and whether it is the one
+    just booked or moved in this chat, which "where is that?" right after means (None if
+    unverified)."""
     patient_id = tracker.get_slot("patient_id")
     if not tracker.get_slot("verified") or not patient_id:
         return None
@@ -417,10 +421,12 @@ def next_appointment(tracker: Tracker, clinic: ClinicConfig) -> tuple[Location, 
     except FhirError:
         logger.info("appointments unavailable for directions; asking which office")
         return None
+    just_made = tracker.get_slot("last_booked")
+    appointments = sorted(appointments, key=lambda appt: appt.id != just_made)
     for appt in appointments:
         loc = clinic.location(appt.location_id)
         if loc is not None and appt.start is not None:
-            return loc, appt.start
+            return loc, appt.start, appt.id == just_made
     return None
 
 
@@ -568,7 +574,8 @@ class ActionLocationInfo(Action):
         if len(clinic.locations) > 1:
             upcoming = next_appointment(tracker, clinic)
             if upcoming is not None:
-                loc, start = upcoming
+                loc, start, just_made = upcoming
                 when = day_and_time(start, clinic)
-                return [loc], f"Your next appointment ({when}) is at the {loc.name}."
+                which = "The appointment you just made" if just_made else "Your next appointment"
+                return [loc], f"{which} ({when}) is at the {loc.name}."
         return [], ""

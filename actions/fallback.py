@@ -10,10 +10,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
+from actions.formatting import address_line, appointment_sentence
 from actions.forms import about_the_bot, clearly_a_complaint, last_event, latest_text
 from actions.handoff import escalate
+from actions.identity import scheduling_client, whose
+from actions.manage_appointments import appointment_item
 from actions.matching import find_location, find_practitioner, find_visit_type
 from actions.mentions import given_identity, introduced_name, parse_full_name, relation_in
 from actions.second_request import (
@@ -92,6 +96,35 @@ IS_THIS_A_PERSON = re.compile(
 )
 
 
+# "which doctor was that again?", "what time was it?" right after a booking or a move.
+RECAP = re.compile(
+    r"\b(again|remind me|repeat that)\b|\bwhich (doctor|dr|provider|clinician|office|clinic|"
+    r"location)\b|\b(what|which) (time|day|date) (was|is) (it|that)\b|\bwhen (was|is) (it|that)\b",
+    re.IGNORECASE,
+)
+
+
+def recap_just_made(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """Repeat the appointment just booked or moved in this chat, if that is what is asked."""
+    appointment_id = tracker.get_slot("last_booked")
+    if not appointment_id or not tracker.get_slot("verified") or not RECAP.search(text):
+        return False
+    clinic = get_clinic()
+    try:
+        record = scheduling_client().get_appointment(str(appointment_id))
+    except FhirError:
+        return False
+    if record.status != "booked" or record.start is None:
+        return False
+    item = appointment_item(record, clinic)
+    dispatcher.utter_message(
+        response="utter_recap_appointment",
+        summary=appointment_sentence(item, clinic, whose(dict(tracker.slots), clinic)),
+        address=address_line(item.get("location"), clinic),
+    )
+    return True
+
+
 class ActionAskAffirmation(Action):
     """First unclear message: offer the most likely meaning, or a way to rephrase. Venting at
     the chat gets an apology and a person on offer; a person asked for is one."""
@@ -110,6 +143,8 @@ class ActionAskAffirmation(Action):
         if ASKS_FOR_A_PERSON.search(text) and not IS_THIS_A_PERSON.search(text):
             dispatcher.utter_message(response="utter_request_human")
             return escalate(dispatcher, tracker, "request_human")
+        if recap_just_made(dispatcher, tracker, text):
+            return []
         if about_the_bot(text):
             # "fuck this", "you guys suck": not "did you want to say thanks?"
             dispatcher.utter_message(response="utter_sorry_not_helping")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -344,6 +345,18 @@ def test_verified_patient_gets_the_office_of_their_next_appointment(fhir: FakeSc
     assert message["buttons"] == [
         {"title": "Downtown Clinic instead", "payload": '/parking{"location":"downtown"}'}
     ]
+
+
+def test_where_is_that_right_after_a_booking_is_the_one_just_booked(fhir: FakeScheduling) -> None:
+    # "where is that" after booking an 8:30 was answered with another 8:00 visit that day.
+    earlier = appointment("north", datetime(2026, 11, 27, 8, 0, tzinfo=TZ))
+    booked = replace(appointment("downtown", datetime(2026, 11, 27, 8, 30, tzinfo=TZ)), id="a2")
+    fhir.appointments = [earlier, booked]
+    slots = {"verified": True, "patient_id": "p1", "last_booked": "a2"}
+    _, messages = run(make_tracker("where is that", intent="directions", slots=slots))
+    assert messages[0]["text"].startswith(
+        "The appointment you just made (Fri Nov 27, 8:30am) is at the Downtown Clinic."
+    )
 
 
 def test_unverified_patient_never_gets_appointment_details(fhir: FakeScheduling) -> None:

@@ -1,5 +1,7 @@
 """Session start / restart keep escalated chats paused; the two-stage fallback."""
 
+from datetime import datetime, timedelta
+
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import (
@@ -16,6 +18,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
+from actions.clients.fhir_model import AppointmentRecord
 from actions.fallback import (
     ActionAnswerNo,
     ActionAnswerYes,
@@ -29,6 +32,7 @@ from actions.fallback import (
 from actions.forms import ActionStop
 from actions.manage_appointments import ValidateCheckForm
 from actions.session import ActionRestart, ActionSessionStart
+from actions.settings import get_clinic
 from tests.support.actions import AFTER_PLAN_QUESTION, make_tracker, responses
 from tests.support.receivers import HandoffReceiver
 
@@ -501,3 +505,56 @@ def test_venting_gets_an_apology_not_did_you_mean(text: str) -> None:
     dispatcher = CollectingDispatcher()
     assert ActionAskAffirmation().run(dispatcher, unsure(text, "thank"), {}) == []
     assert responses(dispatcher) == ["utter_sorry_not_helping"]
+
+
+def test_which_doctor_was_that_again_repeats_the_appointment_just_made(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "which doctor was that again" right after a booking got "Did you want to get
+    directions to our office?"."""
+    start = datetime(2026, 12, 4, 8, 30, tzinfo=get_clinic().tz)
+    booked = AppointmentRecord(
+        id="a9",
+        status="booked",
+        start=start,
+        end=start + timedelta(minutes=30),
+        slot_id="s9",
+        patient_id="p1",
+        practitioner_id="patel",
+        location_id="downtown",
+        practitioner_name="Dr. Priya Patel",
+        location_name="Downtown Clinic",
+        visit_type="physical",
+        description="annual physical",
+    )
+
+    class Backend:
+        def get_appointment(self, appointment_id: str) -> AppointmentRecord:
+            assert appointment_id == "a9"
+            return booked
+
+    monkeypatch.setattr(fallback, "scheduling_client", lambda: Backend())
+    slots = {"verified": True, "patient_id": "p1", "last_booked": "a9"}
+    tracker = make_tracker(
+        "which doctor was that again",
+        intent="nlu_fallback",
+        slots=slots,
+        extra={"intent_ranking": [{"name": "directions", "confidence": 0.3}]},
+    )
+    dispatcher = CollectingDispatcher()
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_recap_appointment"
+    assert "Dr. Priya Patel" in message["summary"] and "Fri Dec 4, 8:30am" in message["summary"]
+    assert message["address"].startswith("Downtown Clinic: 1200 J Street")
+    # Nobody verified, or nothing booked here: the usual "did you mean …?".
+    for other in ({}, {"verified": True, "patient_id": "p1"}):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            "which doctor was that again",
+            intent="nlu_fallback",
+            slots=other,
+            extra={"intent_ranking": [{"name": "directions", "confidence": 0.3}]},
+        )
+        ActionAskAffirmation().run(dispatcher, tracker, {})
+        assert "Did you want to get directions" in dispatcher.messages[0]["text"]
