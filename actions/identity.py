@@ -35,6 +35,7 @@ from actions.dates import age_on, is_month_name, parse_birth_date
 from actions.forms import forgotten_patient, is_button_payload, latest_text
 from actions.handoff import patient_channel
 from actions.mentions import (
+    CHILD_RELATIONS,
     OTHER_PERSON,
     asked_about_name,
     given_identity,
@@ -604,10 +605,20 @@ class IdentitySteps:
             # "my dad's bill. His name is Carlos Rivera...": "confirmed for Carlos", not
             # "Thank you, Carlos" to his child.
             relative = relation_in((tracker.latest_message or {}).get("text") or "")
-            dispatcher.utter_message(
-                response="utter_verified_child" if child or relative else "utter_verified",
-                patient_first_name=patient.given,
-            )
+            asked_about = relation_asked_about(tracker)
+            if not child and asked_about in CHILD_RELATIONS:
+                # "how much does my son owe" - "emily johnson 4/12/1988": an adult's record,
+                # maybe the parent's own; her balance came with no word about the son.
+                dispatcher.utter_message(
+                    response="utter_verified_adult_not_child",
+                    patient_first_name=patient.given,
+                    relation=CHILD_RELATIONS[asked_about],
+                )
+            else:
+                dispatcher.utter_message(
+                    response="utter_verified_child" if child or relative else "utter_verified",
+                    patient_first_name=patient.given,
+                )
             verified = {
                 "verified": True,
                 "patient_id": patient.id,

@@ -639,3 +639,15 @@ def test_a_name_in_a_sentence_of_its_own_or_a_possessive_is_not_asked_again(
         assert slots["verified"] is True
     else:
         assert slots["requested_slot"] == "verify_dob"
+
+
+def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: FhirServer) -> None:
+    """ "how much does my son owe" - "emily johnson 4/12/1988" showed her own balance with no
+    word about the son."""
+    asked = [{"event": "user", "text": "how much does my son owe"}]
+    slots, said = verify("emily johnson 4/12/1988", events=asked)
+    assert slots["verified"] is True
+    assert said == ["utter_verified_adult_not_child"]
+    # The child's own details: confirmed for the child, as before.
+    slots, said = verify("liam nguyen 06/05/2017", events=asked)
+    assert said == ["utter_verified_child"]
