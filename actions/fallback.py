@@ -31,6 +31,10 @@ from actions.settings import get_clinic
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
 
+# Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
+# a crisis, unsure.
+SAFETY_CHECK = "safety_check"
+
 # How each intent is offered back to the patient in "Did you mean …?".
 INTENT_DESCRIPTIONS = {
     "book_appointment": "book an appointment",
@@ -137,6 +141,12 @@ class ActionAskAffirmation(Action):
     ) -> list[EventType]:
         latest = tracker.latest_message or {}
         text = latest.get("text") or ""
+        unsure = (latest.get(SAFETY_CHECK) or {}).get("category")
+        if unsure in ("emergency", "crisis"):
+            # The model alone, unsure, read an emergency or a crisis (no safety rule fired): the
+            # number to call, and a tap to reach staff, without pausing the chat.
+            dispatcher.utter_message(response=f"utter_safety_check_{unsure}")
+            return []
         if not _has_words(text):
             dispatcher.utter_message(response="utter_empty_message")
             return []

@@ -338,8 +338,9 @@ class PatientForm(Action):
     def should_let_through(self, tracker: Tracker) -> bool:
         """Messages that belong to other rules: safety, escalation, stop, other questions."""
         intent, confidence = latest_intent(tracker)
+        unsure_safety = bool((tracker.latest_message or {}).get("safety_check"))
         if (
-            intent in ("emergency", "crisis")
+            (intent in ("emergency", "crisis") or unsure_safety)
             and not safety_flagged(tracker)
             and PAIN_WORDS.search(latest_text(tracker))
             and self._answers_anyway(tracker)
@@ -348,7 +349,9 @@ class PatientForm(Action):
             # read a crisis (988, and a paused chat); no safety rule fired, and it answers the
             # question. Pain that is an emergency (chest, worst headache...) fires a rule.
             return False
-        if safety_flagged(tracker) or intent in URGENT_INTENTS:
+        if safety_flagged(tracker) or intent in URGENT_INTENTS or unsure_safety:
+            # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the
+            # fallback checks in with 911 / 988)
             return True
         confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
         if confirming and yes_or_no(tracker) is not None:

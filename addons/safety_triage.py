@@ -6,7 +6,10 @@ the message's intent becomes ``emergency`` or ``crisis`` with confidence 1.0, an
 gains a ``safety`` property ({"category", "rule_id", "crisis_related"}) that dialogue code reads
 from ``tracker.latest_message["safety"]``. With no hit, the message is left as it was, except
 that the classifier's own emergency/crisis guess on wording the rules file lists as a
-look-alike (``classifier_look_alikes``) gives way to its next guess.
+look-alike (``classifier_look_alikes``) gives way to its next guess, and a guess of its own
+below ``sure_from`` (no rule fired) is marked ``safety_check`` and handed to the fallback, which
+checks in with 911 / 988 instead of pausing the chat ("I do not use computers much" was read as
+a crisis at 0.47: 988, and a silent chat until morning, for an elderly patient).
 
 Not trainable: the rules file is read when the model is loaded (server start), so clinical staff
 edits need a restart, never a retrain. See docs/safety.md.
@@ -46,6 +49,8 @@ typed_buttons.install()
 
 SAFETY_INTENTS = ("emergency", "crisis")
 FALLBACK_INTENT = "nlu_fallback"
+# Parse-data key: the classifier alone guessed an emergency or a crisis, unsure (the category).
+SAFETY_CHECK_KEY = "safety_check"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,13 +72,15 @@ class SafetyTriage(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # unsure_below: the FallbackClassifier's threshold, for an intent taken from the ranking
-        return {"rules_file": DEFAULT_RULES_FILE, "unsure_below": 0.45}
+        # unsure_below: the FallbackClassifier's threshold, for an intent taken from the ranking;
+        # sure_from: a classifier-only emergency/crisis guess below it gets a check-in instead.
+        return {"rules_file": DEFAULT_RULES_FILE, "unsure_below": 0.45, "sure_from": 0.8}
 
     def __init__(self, config: dict[str, Any], rules: SafetyRules) -> None:
         self.component_config = config
         self.rules = rules
         self.unsure_below = float(config.get("unsure_below", 0.45))
+        self.sure_from = float(config.get("sure_from", 0.8))
 
     @classmethod
     def create(
@@ -123,6 +130,35 @@ class SafetyTriage(GraphComponent, IntentClassifier):
         message.set(INTENT_RANKING_KEY, [dict(chosen), *others], add_to_output=True)
         logger.info("Safety triage: the classifier's %s guess is a known look-alike", intent)
 
+    def _unsure_guess(self, message: Message) -> None:
+        """No rule fired, and the classifier's emergency or crisis guess (its intent, or the top
+        of the ranking behind ``nlu_fallback``) is under ``sure_from``: marked for a check-in
+        ("if you are in crisis, call or text 988 ..."), as an unclear message, not a handoff.
+        A surer guess still escalates as before: the second net."""
+        intent = message.get(INTENT) or {}
+        name = intent.get(INTENT_NAME_KEY)
+        confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        if name == FALLBACK_INTENT:
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
+            ]
+            if not ranking or ranking[0].get(INTENT_NAME_KEY) not in SAFETY_INTENTS:
+                return
+            guess = ranking[0][INTENT_NAME_KEY]
+        elif name in SAFETY_INTENTS and confidence < self.sure_from:
+            guess = name
+            message.set(
+                INTENT,
+                {INTENT_NAME_KEY: FALLBACK_INTENT, PREDICTED_CONFIDENCE_KEY: confidence},
+                add_to_output=True,
+            )
+        else:
+            return
+        message.set(SAFETY_CHECK_KEY, {"category": guess}, add_to_output=True)
+        logger.info("Safety triage: the classifier alone guessed %s, unsure; a check-in", guess)
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Overrides intent and ranking on a hit; else drops a look-alike guess (if any)."""
         for message in messages:
@@ -132,6 +168,7 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             hit = self.rules.check(text)
             if hit is None:
                 self._second_look(message, text)
+                self._unsure_guess(message)
                 continue
             overrule(message, hit.category, keep_ranking=True)
             message.set(SAFETY_KEY, hit.as_output(), add_to_output=True)

@@ -541,6 +541,33 @@ def test_a_classifier_guess_on_other_wording_stands(component: Any) -> None:
     assert message.get("intent") == {"name": "emergency", "confidence": 1.0}
 
 
+def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any) -> None:
+    """ "I do not use computers much" was read as a crisis at 0.47 (no rule fired): 988, and a
+    paused chat until morning, for an elderly patient."""
+    message = _message("I do not use computers much", "crisis", 0.47)
+    component.process([message])
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.47}
+    output = message.as_dict(only_output_properties=True)
+    assert output["safety_check"] == {"category": "crisis"} and "safety" not in output
+    # Behind the fallback already (under its threshold): marked all the same.
+    message = _message("hmm well", "nlu_fallback", 0.4)
+    message.set(
+        "intent_ranking",
+        [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "emergency", "confidence": 0.3}],
+        add_to_output=True,
+    )
+    component.process([message])
+    assert message.get("safety_check") == {"category": "emergency"}
+    # A sure guess is the second net, as before; a rule is a rule.
+    message = _message("my grandpa is acting really strange", "emergency", 0.85)
+    component.process([message])
+    assert message.get("intent")["name"] == "emergency" and message.get("safety_check") is None
+    message = _message("nobody would even notice if i was gone", "crisis", 0.5)
+    component.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 1.0}
+    assert message.get("safety_check") is None
+
+
 @pytest.mark.parametrize(
     "text",
     [

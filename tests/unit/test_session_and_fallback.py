@@ -558,3 +558,24 @@ def test_which_doctor_was_that_again_repeats_the_appointment_just_made(
         )
         ActionAskAffirmation().run(dispatcher, tracker, {})
         assert "Did you want to get directions" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize("category", ["crisis", "emergency"])
+def test_an_unsure_safety_guess_gets_a_check_in(category: str) -> None:
+    tracker = make_tracker(
+        "I do not use computers much",
+        intent="nlu_fallback",
+        extra={"safety_check": {"category": category}},
+    )
+    dispatcher = CollectingDispatcher()
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []  # nothing paused
+    assert responses(dispatcher) == [f"utter_safety_check_{category}"]
+    # In the middle of a task, the form lets it through to the check-in.
+    in_form = make_tracker(
+        "I do not use computers much",
+        intent="nlu_fallback",
+        extra={"safety_check": {"category": category}},
+        slots={"requested_slot": "verify_name"},
+        active_loop="check_form",
+    )
+    assert ValidateCheckForm().should_let_through(in_form)
