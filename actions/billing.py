@@ -583,6 +583,8 @@ GENERIC_DISPUTE_WORDS = set(
     wrong incorrect error errors mistake mistakes problem issue issues question questions
     not right correct think there seems seem looks look like just hi hello hey
     overcharged overcharge overbilled why what how
+    got get received receive recieved came come mail mailed letter from guys new today
+    yesterday killing kill crazy insane ridiculous
     """.split()
 )
 DETAIL_MARKERS = re.compile(r"\d|\$")

@@ -609,6 +609,10 @@ def test_no_insurance_means_self_pay() -> None:
         ("I'd like someone to review my bill, it's not correct", False),
         ("overcharged!!", False),
         ("/billing_dispute", False),
+        # "I've written down what you told me" followed, for staff, with nothing told
+        ("i got a bill", False),
+        ("got a statement from you", False),
+        ("this bill is killing me", False),
         ("I was charged twice", True),
         ("I was billed for a service I never received", True),
         ("insurance should have covered this", True),
