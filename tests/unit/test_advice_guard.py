@@ -20,6 +20,11 @@ from tests.support.nlu_text import parsed_message
         "my son has had a fever for 2 days, should i bring him in or wait",
         "ive had a bad headache for 3 days and my neck is stiff. is that serious?",
         "is it safe to give my son tylenol for his fever",
+        # "didn't catch a date of birth", "did you want to question a charge?", or 911
+        "also my bp was 170/95 this morning is that too high",
+        # read as a booking
+        "my dad fell and hit his head yesterday, does he need to be seen",
+        "my mom is 80 and fell, she says shes fine but has a bump on her head, should she be seen",
     ],
 )
 def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
@@ -39,6 +44,8 @@ def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
         "my son has a fever can we come in today",
         "is it ok to bring my son to my appointment, he's sick",
         "how long does a physical take",
+        "i fell behind on my bill, is that bad",
+        "should i come in this fall for my flu shot",
         # the booking form reads this at "what kind of visit?" (a sick visit, no advice)
         "i dont know, what do you recommend for a rash that wont go away",
     ],
@@ -54,7 +61,7 @@ def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:
         ("book_appointment", "medical_advice"),
         ("out_of_scope", "medical_advice"),
         ("nlu_fallback", "medical_advice"),
-        # the patient's own call about their appointment, and the safety layer's business
+        # the patient's own call about their appointment, and a sure safety guess
         ("cancel_appointment", "cancel_appointment"),
         ("emergency", "emergency"),
     ],
@@ -66,3 +73,10 @@ def test_which_readings_are_overruled(read_as: str, becomes: str) -> None:
     if becomes != read_as:
         assert result.get("intent")["confidence"] == 1.0
         assert [r["name"] for r in result.get("intent_ranking")] == [becomes]
+
+
+def test_an_unsure_emergency_guess_with_a_question_goes_to_a_nurse() -> None:
+    # "my bp was 170/95 this morning is that too high": an emergency at 0.6, no rule fired.
+    text = "my bp was 170/95 this morning is that too high"
+    [result] = AdviceQuestionGuard().process([parsed_message(text, "emergency", 0.6, "greet", 0.1)])
+    assert result.get("intent") == {"name": "medical_advice", "confidence": 1.0}
