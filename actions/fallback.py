@@ -35,7 +35,8 @@ from addons.details_text import only_name_and_birth_date
 # a crisis, unsure.
 SAFETY_CHECK = "safety_check"
 
-# How each intent is offered back to the patient in "Did you mean …?".
+# How each intent is offered back to the patient in "Did you mean …?". Not `faq`: its "yes"
+# came back as a bare /faq with no topic, and the patient got no answer at all.
 INTENT_DESCRIPTIONS = {
     "book_appointment": "book an appointment",
     "reschedule_appointment": "move an appointment to another time",
@@ -53,7 +54,6 @@ INTENT_DESCRIPTIONS = {
     "medical_advice": "ask a nurse a medical question",
     "test_results": "ask about test results",
     "complaint": "tell us about a problem with your care or service",
-    "faq": "get an answer to a common question",
     "greet": "say hello",
     "goodbye": "end the chat",
     "thank": "say thanks",

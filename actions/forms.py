@@ -245,12 +245,23 @@ def worded_as_complaint(tracker: Tracker) -> bool:
     return is_button_payload(text) or bool(COMPLAINT_WORDS.search(text))
 
 
+# A question ("wait what time was the one i just cancelled"), not an account of what went wrong.
+PLAIN_QUESTION = re.compile(
+    r"^\W*((wait|hold on|um+|so|and|but|ok|okay|oh|hey)\W+)*"
+    r"(what|when|which|where|who|how|is|are|was|were|do|does|did|can|could|will|would)\b",
+    re.IGNORECASE,
+)
+
+
 def clearly_a_complaint(tracker: Tracker) -> bool:
-    """The latest message is a complaint beyond doubt: confidently classified, or worded so."""
+    """The latest message is a complaint beyond doubt: worded so, or confidently classified and
+    not a plain question (a complaint pauses the chat for staff)."""
     intent, confidence = latest_intent(tracker)
-    return intent == "complaint" and (
-        confidence >= COMPLAINT_CONFIDENCE or worded_as_complaint(tracker)
-    )
+    if intent != "complaint":
+        return False
+    if worded_as_complaint(tracker):
+        return True
+    return confidence >= COMPLAINT_CONFIDENCE and not PLAIN_QUESTION.search(latest_text(tracker))
 
 
 def yes_or_no(tracker: Tracker) -> bool | None:

@@ -29,7 +29,7 @@ from actions.fallback import (
     ActionDetailsGiven,
     ActionOutOfScope,
 )
-from actions.forms import ActionStop
+from actions.forms import ActionStop, clearly_a_complaint
 from actions.manage_appointments import ValidateCheckForm
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
@@ -579,3 +579,25 @@ def test_an_unsure_safety_guess_gets_a_check_in(category: str) -> None:
         active_loop="check_form",
     )
     assert ValidateCheckForm().should_let_through(in_form)
+
+
+def test_a_question_read_as_a_complaint_is_asked_about_not_filed() -> None:
+    """ "wait what time was the one i just cancelled" (a complaint at 0.95) paused the chat
+    for staff; a complaint in words still goes to them."""
+    dispatcher = CollectingDispatcher()
+    question = make_tracker(
+        "wait what time was the one i just cancelled", intent="complaint", confidence=0.95
+    )
+    assert ActionComplaint().run(dispatcher, question, {}) == []
+    assert "Did you want to tell us about a problem" in dispatcher.messages[0]["text"]
+    assert not clearly_a_complaint(question)
+    worded = make_tracker("why was the receptionist so rude", intent="complaint", confidence=0.95)
+    assert clearly_a_complaint(worded)
+
+
+def test_a_common_question_is_never_the_suggestion() -> None:
+    # "Did you want to get an answer to a common question?" - "yes": no answer at all.
+    dispatcher = CollectingDispatcher()
+    tracker = unsure("does the clinic have a physical therapist", "faq")
+    ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_ask_rephrase"]  # "could you say it another way?"
