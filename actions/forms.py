@@ -70,6 +70,8 @@ TASK_INTENTS = {
 # Below this confidence an "interrupting" intent is more likely an answer we failed to read.
 INTERRUPT_CONFIDENCE = 0.6
 
+# The questions of the identity check.
+IDENTITY_SLOTS = {"verify_name", "verify_dob", "new_phone"}
 # Questions answered by tapping one of the offered options (or replying with its number).
 CHOICE_SLOTS = {
     "visit_type",
@@ -377,6 +379,12 @@ class PatientForm(Action):
         if intent in ESCALATION_INTENTS:
             return True
         if intent == "stop":
+            if tracker.get_slot("requested_slot") in IDENTITY_SLOTS and not STOP_WORDS.search(
+                latest_text(tracker)
+            ):
+                # "same as mine" at the phone question, read as "stop", threw the whole
+                # new-patient booking away ("Nothing was changed"): no word of stopping in it.
+                return False
             # "scratch that, make it downtown" changes a detail; it does not stop the task.
             return not CHANGE_INSTEAD.search(latest_text(tracker))
         return (

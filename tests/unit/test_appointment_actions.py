@@ -2495,3 +2495,17 @@ def test_cancel_it_instead_while_moving_it_cancels_that_appointment() -> None:
 )
 def test_what_cancels_instead_of_moving(text: str, cancels: bool) -> None:
     assert cancels_instead(text) is cancels
+
+
+def test_same_as_mine_at_the_phone_question_is_no_stop() -> None:
+    """ "same as mine" (read as "stop") threw the new-patient booking away."""
+    asked = {"patient_status": "new", "requested_slot": "new_phone"}
+    form = ValidateBookingForm()
+    same = make_tracker("same as mine", intent="stop", slots=asked, active_loop="booking_form")
+    assert not form.should_let_through(same)
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(form.run(dispatcher, same, {}))
+    assert responses(dispatcher) == ["utter_need_phone"]
+    assert slots["new_phone"] is None  # asked again, nothing thrown away
+    stop = make_tracker("never mind", intent="stop", slots=asked, active_loop="booking_form")
+    assert form.should_let_through(stop)
