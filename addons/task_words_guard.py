@@ -45,10 +45,18 @@ CANCEL = re.compile(
 # Appointments the patient (or their family) already has, asked about: "can you tell me her
 # appointments and bills" was read as a booking ("What kind of visit do you need?").
 CHECK = re.compile(
-    r"\b((tell me|show me|list|look up|check|see|what are|what's|whats|when (is|are|'s)|"
-    r"when's) (all )?(my|her|his|our|their) (upcoming |next |scheduled )?|"
-    r"(do (i|we)|does (she|he|my \w+)) have (an |any )?(upcoming )?)"
-    r"(appointments?|appts?|visits?)\b",
+    r"\b(((tell me|show me|list|look up|check|see|what are|what's|whats|when (is|are|'s)|"
+    r"when's) (all )?(my|her|his|our|their) ([a-z]+'?s )?(upcoming |next |scheduled )?|"
+    r"(do (i|we)|does (my|her|his|our|their) [a-z]+) have (an |any )?(upcoming )?)"
+    r"(appointments?|appts?|visits?)\b|"
+    # "does robert j miller have any appointments coming up?" (not "does dr patel have any
+    # appointments friday?", a booking)
+    r"\bdoes (?!(dr|doctor|the|your|you|nurse)\b)[a-z .']{1,30} have (an |any )?(upcoming )?"
+    r"(appointments?|appts?|visits?) (coming up|scheduled|booked|yet|already)\b|"
+    # "my son liam nguyen has an appointment, when is it?"
+    r"(has|have) an? (appointment|appt|visit)\b[^.?!]{0,40}\bwhen\b|"
+    # "is robert miller booked with dr patel on monday?"
+    r"\bis [a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b)",
     re.IGNORECASE,
 )
 # Words of a new booking: with them, the message may well ask for one.

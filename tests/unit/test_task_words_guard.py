@@ -46,6 +46,16 @@ def parsed(text: str, intent: str) -> Message:
             "check_appointment",
         ),
         ("does my son have an appointment this week", "check_appointment"),
+        # read as bookings: "What kind of visit do you need?"
+        ("my son liam nguyen has an appointment, when is it? dob 06/05/2017", "check_appointment"),
+        ("when are my kids appointments? liam nguyen 6/5/2017", "check_appointment"),
+        (
+            "does robert j miller have any appointments coming up? dob 11/02/1950",
+            "check_appointment",
+        ),
+        ("is robert miller booked with dr patel on monday? im his daughter", "check_appointment"),
+        ("is dr patel free on monday", None),
+        ("does dr patel have any appointments friday", None),
         # free times are a booking's business
         ("can you tell me the earliest appointment", None),
         ("do you have any appointments tomorrow", None),
