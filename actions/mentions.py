@@ -297,7 +297,21 @@ def name_apart(text: str) -> tuple[str, str] | None:
         for size in range(min(len(words), 4), 1, -1):
             if (whole := _whole_name(" ".join(words[-size:]))) is not None:
                 return whole
+    for match in LOWER_POSSESSIVE.finditer(text.translate(CURLY_APOSTROPHES)):
+        # "when is emily johnson's appointment?": typed in lower case, as often on a phone
+        words = match.group(1).split()
+        for size in range(len(words), 1, -1):
+            if (whole := _whole_name(" ".join(words[-size:]))) is not None:
+                return whole
     return None
+
+
+# A lower-case name's possessive before what is asked about.
+LOWER_POSSESSIVE = re.compile(
+    r"\b([a-z][a-z'-]+(?: [a-z][a-z'-]+){1,2})'s (next |upcoming |last )?(appointment|appt|"
+    r"balance|bill|"
+    r"visit|account|checkup|physical|copay)s?\b"
+)
 
 
 # "Emily Johnson's balance": capitalised words before a possessive.
