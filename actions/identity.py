@@ -37,6 +37,7 @@ from actions.handoff import patient_channel
 from actions.mentions import (
     CHILD_RELATIONS,
     OTHER_PERSON,
+    SIBLING,
     asked_about_name,
     given_identity,
     introduced_name,
@@ -453,6 +454,10 @@ class IdentitySteps:
         person = named_other(text, patient_name) or asked_about_name(text, patient_name)
         if person is not None:
             return person
+        sibling = SIBLING.search(text)
+        if sibling and patient_name:
+            # "book his sister zoe too" after Liam: it was booked as Liam's visit.
+            return f"{patient_name.split()[0]}'s {sibling['who'].lower()}"
         clinic = get_clinic()
         child = is_child(slots, clinic)
         if OTHER_PERSON.search(text):

@@ -382,6 +382,12 @@ OTHER_PERSON = re.compile(
     r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b",
     re.IGNORECASE,
 )
+# The patient's brother or sister ("book his sister zoe too" after the son): someone else.
+SIBLING = re.compile(
+    r"\b(?:his|her|their)\s+(?:(?:little|older|younger|big|baby|twin|step|other)\s*)?"
+    r"(?P<who>sister|brother|sibling|sis|bro|twin)\b",
+    re.IGNORECASE,
+)
 # Relations a verified child can be to the parent who writes ("my son" may be the patient),
 # with the words that mean the same person.
 CHILD_RELATIONS = {

@@ -2509,3 +2509,18 @@ def test_same_as_mine_at_the_phone_question_is_no_stop() -> None:
     assert slots["new_phone"] is None  # asked again, nothing thrown away
     stop = make_tracker("never mind", intent="stop", slots=asked, active_loop="booking_form")
     assert form.should_let_through(stop)
+
+
+def test_a_brother_or_sister_of_the_child_verified_is_checked_first(fhir_env: FhirServer) -> None:
+    """ "book his sister zoe too, she's never been here" after Liam: "Just to check: Liam's
+    new-patient visit …", booked as his."""
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(
+        ValidateBookingForm(),
+        "book his sister zoe too, same time if possible. she's never been here",
+        "book_appointment",
+        liam,
+    )
+    [other] = [m for m in said if m.get("response") == "utter_other_person"]
+    assert (other["person"], other["patient_name"]) == ("Liam's sister", "Liam Nguyen")
+    assert slots["verified"] is False and slots["patient_id"] is None
