@@ -42,6 +42,7 @@ from actions.forms import (
     NEVER_MIND,
     URGENT_INTENTS,
     PatientForm,
+    forgotten_patient,
     is_button_payload,
     last_response,
     latest_intent,
@@ -142,6 +143,13 @@ EXISTING_APPOINTMENT = re.compile(
     r"(appointment|appt|appts|visit|booking|physical|checkup|one)\b"
 )
 
+
+# The visit is for another person than the one who was just verified.
+FOR_SOMEONE_ELSE = re.compile(
+    r"\b(not for me|isn'?t for me|not me|it'?s for (my|our|his|her)|its for (my|our|his|her)|"
+    r"this is for (my|our)|(it'?s|its|is) for him|(it'?s|its|is) for her)\b",
+    re.IGNORECASE,
+)
 
 # Words of a question about money, not about the visit being booked.
 BILL_WORDS = re.compile(
@@ -271,6 +279,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # stop, instead of "please tap one of the options" again and again.
             dispatcher.utter_message(response="utter_stopped")
             return {"booking_confirmed": False}
+        switched = self._for_someone_else(dispatcher, tracker, slots)
+        if switched:
+            return switched
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child({**slots, **updates}))
         merged = {**slots, **updates}
@@ -283,6 +294,33 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # make sure this patient can have it.
             updates.update(self._guard(dispatcher, merged))
         return updates
+
+    def _for_someone_else(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" after the
+        writer was verified: "please tap one of the options", and the visit was booked in
+        her name. The check starts again, for the person it is for; what was asked stays."""
+        text = latest_text(tracker)
+        if not slots.get("verified") or not FOR_SOMEONE_ELSE.search(text):
+            return {}
+        person = self._someone_else(text, slots)
+        if person is None:
+            return {}
+        dispatcher.utter_message(
+            response="utter_other_person",
+            patient_name=str(slots.get("patient_name") or "") or "the patient",
+            person=person,
+        )
+        forgotten = forgotten_patient()
+        cleared = {"slot_choice": None, "offered_slots": None, "booking_confirmed": None}
+        merged = {**slots, **forgotten, **cleared, "patient_status": None}
+        return {
+            **forgotten,
+            **cleared,
+            "patient_status": None,
+            **self._before_any_check(dispatcher, tracker, merged, text, False),
+        }
 
     def _identity_detail(
         self,

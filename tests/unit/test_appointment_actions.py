@@ -2524,3 +2524,28 @@ def test_a_brother_or_sister_of_the_child_verified_is_checked_first(fhir_env: Fh
     [other] = [m for m in said if m.get("response") == "utter_other_person"]
     assert (other["person"], other["patient_name"]) == ("Liam's sister", "Liam Nguyen")
     assert slots["verified"] is False and slots["patient_id"] is None
+
+
+def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: FhirServer) -> None:
+    """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" after Aisha was
+    verified: "please tap one of the options", and the visit was booked in her name."""
+    aisha = verified_as("Aisha Khan", "01/22/1992")
+    asking = {
+        **aisha,
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "date_preference": "tomorrow",
+        "requested_slot": "practitioner",
+    }
+    tracker = make_tracker(
+        "wait sorry its not for me its for my dad, robert miller 11/02/1950",
+        intent="inform",
+        slots=asking,
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    said = responses(dispatcher)
+    assert said[:2] == ["utter_other_person", "utter_verified_child"]
+    assert slots["patient_name"] == "Robert Miller" and slots["verified"] is True
+    assert "visit_type" not in slots  # what was asked for stays: a sick visit tomorrow
