@@ -31,7 +31,7 @@ from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when, says_a_shift, weekdays_named, without_birth_dates
 from actions.directions import holiday_named
-from actions.formatting import appointment_sentence, day_and_time, visit_name
+from actions.formatting import address_line, appointment_sentence, day_and_time, visit_name
 from actions.forms import (
     NEVER_MIND,
     PatientForm,
@@ -668,10 +668,17 @@ class ActionRescheduleAppointment(Action):
             return reset
         logger.info("appointment rescheduled")
         new_item = {**offer, "visit_type": item.get("visit_type")}
+        moved_office = offer.get("location") != item.get("location")
         dispatcher.utter_message(
             response="utter_rescheduled",
             old=day_and_time(datetime.fromisoformat(item["start"]), clinic),
             summary=appointment_sentence(new_item, clinic, whose(tracker.slots, clinic)),
+            # Another office: where it is now (the patient could have gone to the old one).
+            where=(
+                f" It's at a different office now: {address_line(offer.get('location'), clinic)}."
+                if moved_office
+                else ""
+            ),
         )
         last = [SlotSet("last_booked", moved.id)]  # "actually cancel it" means this one
         return reset + last + offer_second_request(dispatcher, tracker)

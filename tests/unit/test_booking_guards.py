@@ -23,7 +23,7 @@ from actions.booking_times import (
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
-from actions.formatting import day_and_time
+from actions.formatting import address_line, day_and_time
 from actions.manage_appointments import (
     ActionAskCancelConfirmed,
     ActionRescheduleAppointment,
@@ -314,6 +314,40 @@ def test_reschedule_to_the_same_time_with_someone_else(fhir_env: FhirServer) -> 
     ActionRescheduleAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_rescheduled"]
     assert [a.slot_id for a in client.upcoming_appointments(pid)] == [other.id]
+
+
+def test_a_move_to_another_office_says_where_it_is_now(fhir_env: FhirServer) -> None:
+    """ "All set: … now with Sam Lee, NP … at the North Office" gave no address: the patient
+    could have gone to the old office."""
+    client = fhir_env.client()
+    clinic = client.clinic
+    pid = patient_id(client, "Carlos", "Rivera")
+    [current] = client.upcoming_appointments(pid)
+    item = appointment_item(current, clinic)
+    elsewhere = next(
+        s
+        for s in free_slots(client, practitioner="patel", visit_type="follow_up")
+        if s.location_id != current.location_id
+        and abs(s.start - current.start) > timedelta(hours=2)
+    )
+    confirmed = {
+        "verified": True,
+        "patient_id": pid,
+        "patient_name": "Carlos Rivera",
+        "my_appointments": [item],
+        "appointment_choice": item["id"],
+        "visit_type": item["visit_type"],
+        "offered_slots": [offer(elsewhere, client)],
+        "slot_choice": elsewhere.id,
+        "booking_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionRescheduleAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_rescheduled"
+    assert said["where"] == (
+        f" It's at a different office now: {address_line(elsewhere.location_id, clinic)}."
+    )
 
 
 # --- 4. children-only clinicians ---------------------------------------------------------------
