@@ -170,6 +170,9 @@ class VisitType(BaseModel):
     # Once a year (a physical): any upcoming one of the same kind is pointed out before a second
     # is booked (insurance usually pays for one), not only one within a few days.
     yearly: bool = False
+    # With "no preference", only clinicians of these specialties are offered (default: all of
+    # `specialties`): a follow-up with anyone is not one with the women's health doctor.
+    no_preference_specialties: list[str] | None = None
 
 
 class NotOffered(BaseModel):
@@ -295,6 +298,12 @@ class ClinicConfig(BaseModel):
                     raise ValueError(
                         f"visit_types[{i}].specialties: {spec!r} is not one of specialties "
                         f"{sorted(specialties)}"
+                    )
+            for spec in visit.no_preference_specialties or []:
+                if spec not in visit.specialties:
+                    raise ValueError(
+                        f"visit_types[{i}].no_preference_specialties: {spec!r} is not one of "
+                        f"its specialties {visit.specialties}"
                     )
         return values
 

@@ -39,6 +39,19 @@ def unsuitable_practitioners(clinic: ClinicConfig, age: int | None) -> tuple[str
     return tuple(p.id for p in clinic.practitioners if not sees_patient(clinic, p.id, age))
 
 
+def not_for_anyone(clinic: ClinicConfig, visit_type: str | None) -> tuple[str, ...]:
+    """Clinicians of this visit's specialties that "no preference" does not offer
+    (``no_preference_specialties`` in clinic.yml)."""
+    visit = clinic.visit_type(visit_type) if visit_type else None
+    if visit is None or visit.no_preference_specialties is None:
+        return ()
+    return tuple(
+        p.id
+        for p in clinic.practitioners
+        if p.specialty in visit.specialties and p.specialty not in visit.no_preference_specialties
+    )
+
+
 Busy = tuple[datetime, datetime]
 
 
@@ -102,7 +115,10 @@ def request_from_slots(
         location=None if location in (None, "any") else location,
         when=when,
         exclude=tuple(slots.get("excluded_slots") or ()),
-        exclude_practitioners=unsuitable_practitioners(clinic, age),
+        exclude_practitioners=unsuitable_practitioners(clinic, age)
+        + (
+            not_for_anyone(clinic, slots.get("visit_type")) if practitioner in (None, "any") else ()
+        ),
         busy=busy,
         age_unknown=age is None,
     )

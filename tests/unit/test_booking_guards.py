@@ -282,7 +282,8 @@ def test_reschedule_to_the_same_time_with_someone_else(fhir_env: FhirServer) -> 
         "my_appointments": [item],
         "appointment_choice": current.id,
         "visit_type": "follow_up",
-        "practitioner": "any",
+        # (named: the other clinician at that time may be one "no preference" leaves out)
+        "practitioner": other.practitioner_id,
         "location": "any",
         # The day of the current appointment, from just before its time.
         "date_preference": day_label(current.start.astimezone(clinic.tz))

@@ -211,3 +211,15 @@ def test_a_shift_counts_from_the_appointment_being_moved() -> None:
     assert same_time.when.not_before is not None and same_time.when.not_before <= time(9, 30)
     booking = request_from_slots({**moving, "appointment_choice": None}, CLINIC, now)
     assert booking.when.start == date(2026, 12, 7)
+
+
+def test_no_preference_for_a_follow_up_is_not_the_womens_health_doctor() -> None:
+    """A 74-year-old man's follow-up with "no preference" was booked with Dr. Gonzalez
+    (women's health); named, she is still offered."""
+    now = datetime(2026, 11, 30, 10, 0, tzinfo=CLINIC.tz)
+    anyone = request_from_slots({"visit_type": "follow_up", "practitioner": "any"}, CLINIC, now)
+    assert "gonzalez" in anyone.exclude_practitioners
+    named = request_from_slots({"visit_type": "follow_up", "practitioner": "gonzalez"}, CLINIC, now)
+    assert "gonzalez" not in named.exclude_practitioners
+    physical = request_from_slots({"visit_type": "physical"}, CLINIC, now)
+    assert physical.exclude_practitioners == ()
