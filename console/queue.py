@@ -40,7 +40,9 @@ def estimated_wait_minutes(position: int, minutes_per_chat: int) -> int:
     return max(1, math.ceil(position * minutes_per_chat))
 
 
-def queue_notice(clinic: ClinicConfig, position: int, priority: str, now: datetime) -> str:
+def queue_notice(
+    clinic: ClinicConfig, position: int, priority: str, now: datetime
+) -> str:
     """What a waiting patient hears when they write: place and wait, or when staff are back."""
     info = clinic.clinic
     danger = (

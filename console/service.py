@@ -215,7 +215,11 @@ class Console:
         clinic = get_clinic()
         text = queue_notice(clinic, position, item["priority"], clinic.now())
         try:
-            await self.rasa.send_bot_message(item["conversation_id"], text, {"queue_notice": True})
+            await self.rasa.send_bot_message(
+                item["conversation_id"], text, {"queue_notice": True}
+            )
             logger.info("queue notice sent (item=%s, position=%s)", item["id"], position)
         except RasaError as exc:
             logger.warning("queue notice for item %s not sent: %s", item["id"], exc)
+
+
