@@ -40,7 +40,7 @@ SYMPTOM = re.compile(
     r"throwing up|threw up|diarrh?ea|headaches?|migraines?|sore throat|ear ?aches?|"
     r"ear infection|pain|painful|hurts?|hurting|swollen|swelling|infection|infected|bleeding|"
     r"dizzy|dizziness|nause(a|ous)|bp|blood pressure|blood sugar|sugar (is|was|at|of)|lump|"
-    r"stiff neck|sick|flu(?! (shot|shots|vaccine|vaccines|vax|clinic))|a cold|sprain(ed)?|"
+    r"stiff neck|sick(?! (visit|visits|appointment|appt|day|days|note|leave))|flu(?! (shot|shots|vaccine|vaccines|vax|clinic))|a cold|sprain(ed)?|"
     r"burn(ed|t)?|bitten|allergic reaction|wheezing|congest(ed|ion)|stomach ?ache|"
     r"fell(?! (behind|asleep|through|off the))|fallen|(had|took) a (bad )?fall|"
     r"hit (his|her|my|their|the) head|head injury|bump on (his|her|my|the) head|"

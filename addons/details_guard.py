@@ -44,6 +44,7 @@ TASK_INTENTS = {
 # Entities a name and a date of birth cannot hold, whatever the model tagged in the name.
 NOT_IN_DETAILS = {"insurance"}
 
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DetailsOnlyGuard(RuleGuard):
     """``inform`` for a message that only gives a name and date of birth."""

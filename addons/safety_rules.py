@@ -498,7 +498,11 @@ class SafetyRules:
 # Loading and validation: every problem names the file, the rule and the offending entry.
 
 _TOP_KEYS = {
-    "version", "normalisation", "past_context", "exclusions", "classifier_look_alikes",
+    "version",
+    "normalisation",
+    "past_context",
+    "exclusions",
+    "classifier_look_alikes",
     "categories",
 }
 _CATEGORY_KEYS = {"description", "skip_if_past", "rules"}

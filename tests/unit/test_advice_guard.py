@@ -44,6 +44,7 @@ def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
         "my son has a fever can we come in today",
         "is it ok to bring my son to my appointment, he's sick",
         "how long does a physical take",
+        "how long does a sick visit take",
         "i fell behind on my bill, is that bad",
         "should i come in this fall for my flu shot",
         # the booking form reads this at "what kind of visit?" (a sick visit, no advice)
