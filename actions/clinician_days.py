@@ -95,8 +95,7 @@ def clinician_days_text(
     if asked:
         there = [offices[loc].name for loc in where if asked in schedule[loc]]
         first = (
-            f"{practitioner.name} is at the {join_words(there, 'and')} on "
-            f"{WEEKDAY_NAMES[asked]}s."
+            f"{practitioner.name} is at the {join_words(there, 'and')} on {WEEKDAY_NAMES[asked]}s."
             if there
             else f"No, {practitioner.name} isn't in on {WEEKDAY_NAMES[asked]}s"
             + (f" at the {wanted[0].name}." if wanted else ".")

@@ -129,6 +129,22 @@ def recap_just_made(dispatcher: CollectingDispatcher, tracker: Tracker, text: st
     return True
 
 
+# The last word of a sentence not finished yet: an elderly patient typing "i am" / "calling
+# about" / "the bill" in three messages was handed to staff after the second.
+UNFINISHED_ENDING = set(
+    """
+    i i'm im am is are was about the a an my to for with and calling this that it's its need
+    want have got so but um uh well regarding re on of from in at
+    """.split()
+)
+
+
+def unfinished(text: str) -> bool:
+    """A few words that stop mid-sentence ("i am", "this is", "calling about")."""
+    words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
+    return 0 < len(words) <= 4 and words[-1] in UNFINISHED_ENDING
+
+
 class ActionAskAffirmation(Action):
     """First unclear message: offer the most likely meaning, or a way to rephrase. Venting at
     the chat gets an apology and a person on offer; a person asked for is one."""
@@ -158,6 +174,9 @@ class ActionAskAffirmation(Action):
         if about_the_bot(text):
             # "fuck this", "you guys suck": not "did you want to say thanks?"
             dispatcher.utter_message(response="utter_sorry_not_helping")
+            return []
+        if unfinished(text):
+            dispatcher.utter_message(response="utter_take_your_time")
             return []
         ranking = [
             item.get("name")
@@ -196,6 +215,14 @@ class ActionDefaultFallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        text = latest_text(tracker)
+        if about_the_bot(text):
+            dispatcher.utter_message(response="utter_sorry_not_helping")  # a person on offer
+            return []
+        if unfinished(text):
+            # Still typing, a few words at a time: waited for, not handed over.
+            dispatcher.utter_message(response="utter_take_your_time")
+            return []
         dispatcher.utter_message(
             text="I'm sorry I couldn't follow. I'll bring in a member of our team to help."
         )

@@ -61,13 +61,29 @@ ASKS = re.compile(
 )
 # The name alone, as a follow-up: "cash?", "what about venmo", "and paypal?"
 ALONE = re.compile(r"^(what about|how about|and|or|also|y|)\s*(?P<name>.+?)\s*$")
-DISPLAY = {"hsa": "HSA", "fsa": "FSA", "ach": "ACH", "amex": "Amex", "visa": "Visa",
-           "paypal": "PayPal", "venmo": "Venmo", "zelle": "Zelle", "carecredit": "CareCredit",
-           "care credit": "CareCredit", "mastercard": "Mastercard", "apple pay": "Apple Pay",
-           "google pay": "Google Pay", "samsung pay": "Samsung Pay", "cash app": "Cash App",
-           "american express": "American Express", "discover": "Discover",
-           "cashier s check": "a cashier's check", "e check": "e-check",
-           "efectivo": "cash (efectivo)", "tarjeta": "card (tarjeta)"}
+DISPLAY = {
+    "hsa": "HSA",
+    "fsa": "FSA",
+    "ach": "ACH",
+    "amex": "Amex",
+    "visa": "Visa",
+    "paypal": "PayPal",
+    "venmo": "Venmo",
+    "zelle": "Zelle",
+    "carecredit": "CareCredit",
+    "care credit": "CareCredit",
+    "mastercard": "Mastercard",
+    "apple pay": "Apple Pay",
+    "google pay": "Google Pay",
+    "samsung pay": "Samsung Pay",
+    "cash app": "Cash App",
+    "american express": "American Express",
+    "discover": "Discover",
+    "cashier s check": "a cashier's check",
+    "e check": "e-check",
+    "efectivo": "cash (efectivo)",
+    "tarjeta": "card (tarjeta)",
+}
 
 
 @dataclass(frozen=True)

@@ -311,7 +311,12 @@ OTHER_TIMES = re.compile(r"\b(later|earlier|sooner|other times?|anything else)\b
 
 # Booking questions a name (and date of birth) may answer instead (checked at once).
 IDENTITY_ANYTIME = (
-    "patient_status", "visit_type", "practitioner", "location", "date_preference", "slot_choice"
+    "patient_status",
+    "visit_type",
+    "practitioner",
+    "location",
+    "date_preference",
+    "slot_choice",
 )
 
 

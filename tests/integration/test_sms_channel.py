@@ -176,9 +176,10 @@ def test_odd_fields_from_a_signed_request_still_get_an_answer(
     assert text(rasa, twilio_standin, phone, "what are your hours", NumMedia="lots")
     # signed as the server reads it: the invalid byte becomes U+FFFD
     params = twilio_params(phone, "where do I park \ufffd")
-    raw = "&".join(
-        f"{k}={requests.utils.quote(v)}" for k, v in params.items() if k != "Body"
-    ) + "&Body=where+do+I+park+%FF"
+    raw = (
+        "&".join(f"{k}={requests.utils.quote(v)}" for k, v in params.items() if k != "Body")
+        + "&Body=where+do+I+park+%FF"
+    )
     before = len(twilio_standin.sent_to(phone))
     response = requests.post(
         f"{rasa.url}/webhooks/twilio/webhook",

@@ -51,8 +51,13 @@ def make_tracker(
         "metadata": metadata or {},
         **(extra or {}),
     }
-    user_event = {"event": "user", "text": text, "parse_data": latest, "input_channel": channel,
-                  "metadata": metadata or {}}
+    user_event = {
+        "event": "user",
+        "text": text,
+        "parse_data": latest,
+        "input_channel": channel,
+        "metadata": metadata or {},
+    }
     return Tracker(
         sender_id=sender_id,
         slots={"verified": False, **(slots or {})},

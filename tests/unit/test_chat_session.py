@@ -86,7 +86,10 @@ def test_transcript_shows_a_replayed_message_once() -> None:
         {"event": "user", "text": "yes"},
     ]
     assert [m["text"] for m in transcript_messages(events) if m["sender"] == "user"] == [
-        "need apptmnt", "yes", "yes", "yes"
+        "need apptmnt",
+        "yes",
+        "yes",
+        "yes",
     ]
 
 

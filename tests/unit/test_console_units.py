@@ -165,8 +165,12 @@ def test_transcript_keeps_patient_bot_and_staff_messages_as_text() -> None:
         "events": [
             {"event": "action", "name": "action_listen", "timestamp": 1},
             {"event": "user", "text": "<b>hi</b>", "timestamp": 2, "input_channel": "socketio"},
-            {"event": "bot", "text": "Hello!", "timestamp": 3,
-             "data": {"buttons": [{"title": "A"}]}},
+            {
+                "event": "bot",
+                "text": "Hello!",
+                "timestamp": 3,
+                "data": {"buttons": [{"title": "A"}]},
+            },
             {"event": "pause", "timestamp": 4},
             {
                 "event": "bot",

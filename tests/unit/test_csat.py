@@ -146,4 +146,7 @@ def test_submit_thanks_the_patient_even_if_the_console_is_down(
 
 
 def test_rating_url_uses_the_handoff_endpoint() -> None:
-    assert rating_url("http://c:8000/api/handoffs/", "a b") == "http://c:8000/api/handoffs/a%20b/rating"
+    assert (
+        rating_url("http://c:8000/api/handoffs/", "a b")
+        == "http://c:8000/api/handoffs/a%20b/rating"
+    )

@@ -131,9 +131,12 @@ def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffRe
     # ...and a medical emergency does not
     said = escalation_texts("my chest hurts", "emergency", "cardiac")
     assert len(said) == 1 and "988" not in said[0]
-    assert next_steps_message(get_clinic(), "emergency", TUESDAY_11PM, crisis_related=True).count(
-        "988"
-    ) == 1
+    assert (
+        next_steps_message(get_clinic(), "emergency", TUESDAY_11PM, crisis_related=True).count(
+            "988"
+        )
+        == 1
+    )
 
 
 def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: HandoffReceiver) -> None:

@@ -78,10 +78,19 @@ LABELS = [
 
 @pytest.mark.parametrize(
     ("text", "index"),
-    [("2", 1), ("option 3", 2), ("the first one", 0), ("second please", 1), ("the 9:30", 1),
-     ("2:00pm works", 2), ("last one", 2), ("7", None), ("hmm", None),
-     # no fourth time shown: the 9:00 (it was "reply with its number")
-     ("9", 0)],
+    [
+        ("2", 1),
+        ("option 3", 2),
+        ("the first one", 0),
+        ("second please", 1),
+        ("the 9:30", 1),
+        ("2:00pm works", 2),
+        ("last one", 2),
+        ("7", None),
+        ("hmm", None),
+        # no fourth time shown: the 9:00 (it was "reply with its number")
+        ("9", 0),
+    ],
 )
 def test_parse_choice(text: str, index: int | None) -> None:
     assert parse_choice(text, LABELS) == index

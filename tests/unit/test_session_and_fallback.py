@@ -601,3 +601,27 @@ def test_a_common_question_is_never_the_suggestion() -> None:
     tracker = unsure("does the clinic have a physical therapist", "faq")
     ActionAskAffirmation().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_ask_rephrase"]  # "could you say it another way?"
+
+
+@pytest.mark.parametrize(
+    ("text", "waits"),
+    [
+        ("i am", True),
+        ("calling about", True),
+        ("this is", True),
+        ("the bill", False),
+        ("asdf qwerty", False),
+    ],
+)
+def test_a_sentence_still_being_typed_is_waited_for(
+    handoff_env: HandoffReceiver, text: str, waits: bool
+) -> None:
+    """ "hello" / "i am" / "calling about" / "the bill": an elderly patient, typing slowly,
+    was handed to staff after the second piece, and the chat went silent until morning."""
+    dispatcher = CollectingDispatcher()
+    assert (ActionAskAffirmation().run(dispatcher, unsure(text, "greet"), {}) == []) or not waits
+    if waits:
+        assert responses(dispatcher) == ["utter_take_your_time"]
+    dispatcher = CollectingDispatcher()
+    events = ActionDefaultFallback().run(dispatcher, make_tracker(text, intent="nlu_fallback"), {})
+    assert (events == [] and handoff_env.records == []) is waits

@@ -30,22 +30,36 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda c: c["locations"][1]["hours"].__setitem__("mon", "7.30 to 5"),
-         "locations[1].hours: mon: expected 'HH:MM-HH:MM' or 'closed'"),
-        (lambda c: c["clinic"].__setitem__("timezone", "Mars/Olympus"),
-         "clinic.timezone: unknown time zone"),
-        (lambda c: c["clinic"].__setitem__("emergency_number", " "),
-         "clinic.emergency_number: must not be empty"),
-        (lambda c: c["practitioners"][0].__setitem__("schedule", {"uptown": ["mon"]}),
-         "practitioners[0].schedule: 'uptown' is not a location id"),
-        (lambda c: c["practitioners"][0].__setitem__("specialty", "surgery"),
-         "practitioners[0].specialty: 'surgery' is not one of specialties"),
-        (lambda c: c["visit_types"][0].__setitem__("for_children", "kids_physical"),
-         "visit_types[0].for_children: 'kids_physical' is not a visit type id"),
+        (
+            lambda c: c["locations"][1]["hours"].__setitem__("mon", "7.30 to 5"),
+            "locations[1].hours: mon: expected 'HH:MM-HH:MM' or 'closed'",
+        ),
+        (
+            lambda c: c["clinic"].__setitem__("timezone", "Mars/Olympus"),
+            "clinic.timezone: unknown time zone",
+        ),
+        (
+            lambda c: c["clinic"].__setitem__("emergency_number", " "),
+            "clinic.emergency_number: must not be empty",
+        ),
+        (
+            lambda c: c["practitioners"][0].__setitem__("schedule", {"uptown": ["mon"]}),
+            "practitioners[0].schedule: 'uptown' is not a location id",
+        ),
+        (
+            lambda c: c["practitioners"][0].__setitem__("specialty", "surgery"),
+            "practitioners[0].specialty: 'surgery' is not one of specialties",
+        ),
+        (
+            lambda c: c["visit_types"][0].__setitem__("for_children", "kids_physical"),
+            "visit_types[0].for_children: 'kids_physical' is not a visit type id",
+        ),
         (lambda c: c["locations"][0].pop("phone"), "locations[0].phone: field required"),
         (lambda c: c["locations"][0]["hours"].pop("sun"), "missing day(s) ['sun']"),
-        (lambda c: c["locations"].append(dict(c["locations"][0])),
-         "locations[2].id: duplicate id 'downtown'"),
+        (
+            lambda c: c["locations"].append(dict(c["locations"][0])),
+            "locations[2].id: duplicate id 'downtown'",
+        ),
     ],
 )
 def test_bad_clinic_file_names_the_field(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]
