@@ -676,9 +676,11 @@ def test_pipeline_places_the_layer_last_and_never_trains_it() -> None:
         # A joke about a bill got 911 and a paused chat; the bill was never explained.
         ("i got stabbed with a huge bill, why is it so high", False),
         ("got shot with a surprise bill lol", False),
+        ("i about had a stroke opening this bill, can i get a payment plan", False),
         # Violence itself still fires, also when a bill is somewhere in the words.
         ("got stabbed by a bill collector", True),
         ("he got stabbed with a big knife", True),
+        ("i think i almost had a stroke, my face went numb", True),
     ],
 )
 def test_a_bill_that_stabbed_is_a_figure_of_speech(
