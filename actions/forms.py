@@ -26,7 +26,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when
+from actions.dates import parse_birth_date, parse_when
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -362,6 +362,10 @@ class PatientForm(Action):
             # read a crisis (988, and a paused chat); no safety rule fired, and it answers the
             # question. Pain that is an emergency (chest, worst headache...) fires a rule.
             return False
+        if unsure_safety and not safety_flagged(tracker) and self._gives_details(tracker):
+            # "wait sorry its not for me its for my dad, robert miller 11/02/1950" mid-booking:
+            # a crisis to the model alone (0.6), answered with 988 instead of booking for him.
+            return False
         if safety_flagged(tracker) or intent in URGENT_INTENTS or unsure_safety:
             # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the
             # fallback checks in with 911 / 988)
@@ -391,6 +395,13 @@ class PatientForm(Action):
             intent in self.interrupting_intents(tracker)
             and confidence >= INTERRUPT_CONFIDENCE
             and not self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
+        )
+
+    def _gives_details(self, tracker: Tracker) -> bool:
+        """The message answers the question asked, or gives a date of birth (who it is for)."""
+        today = self.clinic.now().date()
+        return self._answers_anyway(tracker) or (
+            parse_birth_date(latest_text(tracker), today) is not None
         )
 
     def _answers_anyway(self, tracker: Tracker) -> bool:

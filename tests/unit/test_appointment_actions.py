@@ -2549,3 +2549,24 @@ def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: F
     assert said[:2] == ["utter_other_person", "utter_verified_child"]
     assert slots["patient_name"] == "Robert Miller" and slots["verified"] is True
     assert "visit_type" not in slots  # what was asked for stays: a sick visit tomorrow
+
+
+def test_an_unsure_crisis_guess_with_a_birth_date_is_read_by_the_booking() -> None:
+    """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" was a crisis to
+    the model alone (0.6): a 988 check-in instead of the booking for him."""
+    tracker = make_tracker(
+        "wait sorry its not for me its for my dad, robert miller 11/02/1950",
+        intent="nlu_fallback",
+        slots={"verified": True, "patient_name": "Aisha Khan", "requested_slot": "practitioner"},
+        active_loop="booking_form",
+        extra={"safety_check": {"category": "crisis"}},
+    )
+    assert not ValidateBookingForm().should_let_through(tracker)
+    check_in = make_tracker(
+        "i dont know anymore",
+        intent="nlu_fallback",
+        slots={"requested_slot": "practitioner"},
+        active_loop="booking_form",
+        extra={"safety_check": {"category": "crisis"}},
+    )
+    assert ValidateBookingForm().should_let_through(check_in)
