@@ -55,6 +55,7 @@ from actions.mentions import (
 from actions.phone import find_phone, phone_hash
 from actions.second_request import (
     CLAUSE_BREAK,
+    TASK_NAMES,
     asked_about_later,
     remember_complaint,
     remember_second_request,
@@ -349,7 +350,11 @@ class IdentitySteps:
         if asked_about_later(pending):
             # "cancel my physical and book my son a checkup": the booking began without a word
             # about the cancellation, which seemed forgotten.
-            dispatcher.utter_message(response="utter_second_request_later", request=pending["text"])
+            dispatcher.utter_message(
+                response="utter_second_request_later",
+                request=pending["text"],
+                task=TASK_NAMES.get(self.form_name, "this"),
+            )
         complaint = remember_complaint(tracker)
         if complaint:
             dispatcher.utter_message(response="utter_complaint_after_task")

@@ -239,6 +239,16 @@ def answer_second_request(
     return follow_up(dispatcher, tracker, second_request(text, own_intent))
 
 
+# What each form does, as "Let's do one thing at a time: first <this>, then …" says it.
+TASK_NAMES = {
+    "booking_form": "the booking",
+    "cancel_form": "the cancellation",
+    "reschedule_form": "the new time",
+    "check_form": "your appointments",
+    "balance_form": "the balance",
+}
+
+
 def asked_about_later(pending: Any) -> bool:
     """A task that will be offered when this one is done (a question is just answered)."""
     return _is_request(pending) and pending["intent"] not in AT_ONCE

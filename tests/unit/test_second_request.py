@@ -119,7 +119,7 @@ def test_the_form_remembers_the_other_request_when_it_starts() -> None:
     assert SlotSet("pending_request", BOOK_SON) in events
     # ... and says so: the other task seemed forgotten.
     [later] = [m for m in dispatcher.messages if m.get("response") == "utter_second_request_later"]
-    assert later["request"] == "book my son a checkup"
+    assert (later["request"], later["task"]) == ("book my son a checkup", "the cancellation")
     # A quick question is answered after the task, without a word before it.
     tracker = make_tracker("cancel my physical and where do i park", intent="cancel_appointment")
     dispatcher = CollectingDispatcher()
