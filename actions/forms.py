@@ -501,7 +501,7 @@ CANCEL_INSTEAD = re.compile(
     r"whole thing|physical|checkup|one)|altogether|all together)\b",
     re.IGNORECASE,
 )
-# Kept when a move becomes a cancellation: which appointment, of which the patient has.
+# Kept when a move becomes a cancellation: the appointment chosen, and the list it is from.
 KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments")
 
 
