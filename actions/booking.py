@@ -208,8 +208,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             return False
         if (
-            latest_intent(tracker)[0] not in URGENT_INTENTS
+            latest_intent(tracker)[0] not in (*URGENT_INTENTS, "stop")
             and not safety_flagged(tracker)
+            and tracker.get_slot("requested_slot") not in ("date_preference", "slot_choice")
             and find_not_offered(text, self.clinic) is not None
         ):
             # "mammogram" at "what kind of visit?" was read as a question about results and
@@ -514,7 +515,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             kept = self._identity_detail(dispatcher, tracker, {**slots, **updates}, text, is_new)
             updates.update({**kept, **self._known_after_all(dispatcher, slots, kept)})
 
-        unavailable = None if is_button_payload(text) else find_not_offered(text, clinic)
+        unavailable = (
+            None
+            if is_button_payload(text) or requested in ("date_preference", "slot_choice")
+            else find_not_offered(text, clinic)
+        )  # ("anytime except tuesday, I have physio then" is no request for physio)
         if unavailable is not None:
             # "a physical therapy session" was booked as an annual physical, and "mammogram"
             # went to staff as a question about results: not done here, who does it, and what

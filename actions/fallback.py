@@ -88,8 +88,11 @@ def _has_words(text: str) -> bool:
 # A person asked for in so many words ("i asked for a person 3 times already!!!" got "did you
 # want to question a charge on your bill?").
 ASKS_FOR_A_PERSON = re.compile(
-    r"\b(real person|live person|actual person|a person|human being|a human|humans?|live agent|"
-    r"representative|operator|someone real|somebody real|real someone)\b",
+    r"\b((speak|talk|chat|get|connect)\w* (me )?((to|with) )?(a|an|the|some)? ?"
+    r"(real |live |actual )?(person|human|representative|agent|operator|someone)|"
+    r"(real|live|actual) (person|human|agent|someone)|human being|someone real|somebody real|"
+    r"(asked|asking|ask) for (a|an)? ?"
+    r"(real |live )?(person|human|representative))\b",
     re.IGNORECASE,
 )
 # ... not "am i talking to a real person?" (that is whether this is a bot).
@@ -216,6 +219,12 @@ class ActionDefaultFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         text = latest_text(tracker)
+        unsure = ((tracker.latest_message or {}).get(SAFETY_CHECK) or {}).get("category")
+        if unsure in ("emergency", "crisis"):
+            # A second message in a row the model alone (unsure) read as an emergency or a
+            # crisis: the full answer, and staff, as urgent (not "I couldn't follow").
+            dispatcher.utter_message(response=f"utter_{unsure}")
+            return escalate(dispatcher, tracker, unsure)
         if about_the_bot(text):
             dispatcher.utter_message(response="utter_sorry_not_helping")  # a person on offer
             return []

@@ -26,7 +26,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_birth_date, parse_when
+from actions.dates import parse_when
+from actions.mentions import given_identity, relative_identity
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -398,10 +399,12 @@ class PatientForm(Action):
         )
 
     def _gives_details(self, tracker: Tracker) -> bool:
-        """The message answers the question asked, or gives a date of birth (who it is for)."""
+        """The message answers the question asked, or gives a name and a date of birth (who
+        it is for); a date alone may be anything ("since my husband died 3/2/2023")."""
+        text = latest_text(tracker)
         today = self.clinic.now().date()
-        return self._answers_anyway(tracker) or (
-            parse_birth_date(latest_text(tracker), today) is not None
+        return self._answers_anyway(tracker) or bool(
+            given_identity(text, today) or relative_identity(text, today)
         )
 
     def _answers_anyway(self, tracker: Tracker) -> bool:
@@ -501,8 +504,9 @@ CANCEL_INSTEAD = re.compile(
     r"whole thing|physical|checkup|one)|altogether|all together)\b",
     re.IGNORECASE,
 )
-# Kept when a move becomes a cancellation: the appointment chosen, and the list it is from.
-KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments")
+# Kept when a move becomes a cancellation: the appointment chosen, the list it is from, and a
+# complaint waiting for the task.
+KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments", "pending_request")
 
 
 def cancels_instead(text: str) -> bool:

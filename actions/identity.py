@@ -347,7 +347,8 @@ class IdentitySteps:
             dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
         pending = updates.get("pending_request")
-        if asked_about_later(pending):
+        complaint = remember_complaint(tracker)
+        if asked_about_later(pending) and not complaint:
             # "cancel my physical and book my son a checkup": the booking began without a word
             # about the cancellation, which seemed forgotten.
             dispatcher.utter_message(
@@ -355,7 +356,6 @@ class IdentitySteps:
                 request=pending["text"],
                 task=TASK_NAMES.get(self.form_name, "this"),
             )
-        complaint = remember_complaint(tracker)
         if complaint:
             dispatcher.utter_message(response="utter_complaint_after_task")
             updates.update(complaint)
@@ -460,7 +460,12 @@ class IdentitySteps:
         if person is not None:
             return person
         sibling = SIBLING.search(text)
-        if sibling and patient_name:
+        if (
+            sibling
+            and patient_name
+            and not OTHER_PERSON.search(text)
+            and is_child(slots, get_clinic())
+        ):
             # "book his sister zoe too" after Liam: it was booked as Liam's visit.
             return f"{patient_name.split()[0]}'s {sibling['who'].lower()}"
         clinic = get_clinic()

@@ -49,7 +49,12 @@ from actions.matching import (
     find_visit_type,
     parse_choice,
 )
-from actions.second_request import has_second_request, offer_second_request, replayed
+from actions.second_request import (
+    complaint_handover,
+    has_second_request,
+    offer_second_request,
+    replayed,
+)
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
 from actions.visit_request import (
@@ -540,7 +545,7 @@ def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
         return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
     if tracker.get_slot("backend_error"):
         dispatcher.utter_message(response="utter_backend_unavailable")
-        return reset
+        return reset + complaint_handover(tracker)
     if tracker.get_slot("no_appointments"):
         dispatcher.utter_message(response="utter_no_upcoming_appointments")
         return reset + offer_second_request(dispatcher, tracker)
@@ -599,12 +604,12 @@ class ActionCancelAppointment(Action):
             return reset + offer_second_request(dispatcher, tracker)
         if item is None or tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
-            return reset
+            return reset + complaint_handover(tracker)
         try:
             scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
         except FhirError as exc:  # incl. BackendUnavailable
             tell_change_failed(dispatcher, exc, "cancellation")
-            return reset
+            return reset + complaint_handover(tracker)
         logger.info("appointment cancelled")
         clinic = get_clinic()
         # With another request waiting, that is the next question, not "book another time?".
@@ -665,7 +670,7 @@ class ActionRescheduleAppointment(Action):
             return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")
         except FhirError as exc:  # incl. BackendUnavailable
             tell_change_failed(dispatcher, exc, "reschedule")
-            return reset
+            return reset + complaint_handover(tracker)
         logger.info("appointment rescheduled")
         new_item = {**offer, "visit_type": item.get("visit_type")}
         moved_office = offer.get("location") != item.get("location")

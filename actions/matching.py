@@ -160,12 +160,19 @@ def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
 
 def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     """A service the clinic does not provide, named in ``text`` ("a physical therapy session",
-    "can i get a mammogram"): exact words only, since "physical therapy" must not be read as
-    the physical it contains."""
+    "can i get a mammogram"), and no visit it does besides: exact words only, since "physical
+    therapy" must not be read as the physical it contains."""
     plain = normalise(text)
     for service in clinic.not_offered:
-        if any(_contains(plain, alias) for alias in service.aliases):
+        said = [alias for alias in service.aliases if _contains(plain, alias)]
+        if not said:
+            continue
+        rest = plain
+        for alias in said:
+            rest = re.sub(rf"\b{re.escape(normalise(alias))}\b", " ", rest)
+        if find_visit_type(rest, clinic) is None:
             return service
+        # "a follow-up on my MRI results": a visit we do, about something done elsewhere
     return None
 
 

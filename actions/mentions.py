@@ -332,10 +332,10 @@ def _whole_name(text: str) -> tuple[str, str] | None:
         words = words[1:]
     while len(words) > 2 and SUFFIX.fullmatch(words[-1]):
         words = words[:-1]
-    if len(words) > 2 and INITIAL.fullmatch(words[1]):
+    if len(words) > 2 and INITIAL.fullmatch(words[1]) and words[1][0].lower() not in "od":
         # A middle initial ("Emily A Johnson", "Robert I. Miller"): "a" and "I" read as words
         # made the whole name no name; it is not on the record either. (Not the "O" of
-        # "Mary Ann O Brien".)
+        # "Sean O Neil", nor a "D".)
         words = [words[0], *words[2:]]
     if not 2 <= len(words) <= 5 or _not_a_name(words):
         return None

@@ -42,9 +42,10 @@ TASK_WORDS = {
     ),
     "billing_balance": re.compile(
         # "balance" and "owe(s)" cover "my balance", "Emily's balance", "what does my son owe";
-        # "her appointments and bills" asks for both (not "how do i pay my bills").
-        r"\b(balance|owe|owes|how much is my bill|amount due|(?<!pay )(?<!pay my )(?<!pay the )"
-        r"bills)\b",
+        # "her appointments and bills" asks for both (not "i can't afford more bills").
+        r"\b(balance|owe|owes|how much is my bill|amount due|"
+        r"(?<!pay )(my|her|his|our|their) bills)\b|"
+        r"^\s*bills\W*$",
         re.IGNORECASE,
     ),
 }
@@ -156,6 +157,8 @@ def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str
     pending = second_request(text, own)
     if pending is None and tracker.get_slot("pending_request") is None:
         return {}
+    if pending is None and pending_complaint(tracker) is not None:
+        return {}  # a complaint waiting for its task (which this may be) is kept
     return {"pending_request": pending}
 
 
@@ -173,6 +176,13 @@ def pending_complaint(tracker: Tracker) -> dict[str, Any] | None:
     """The complaint waiting for its task to end, if any."""
     pending = tracker.get_slot("pending_request")
     return pending if _is_request(pending) and pending["intent"] == "complaint" else None
+
+
+def complaint_handover(tracker: Tracker) -> list[EventType]:
+    """A task that ended without being done (stopped, or the system down): the complaint that
+    came with it still goes to staff, as promised."""
+    complaint = pending_complaint(tracker)
+    return start_second_request(tracker, complaint) if complaint is not None else []
 
 
 def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:

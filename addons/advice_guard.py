@@ -4,10 +4,10 @@
 visit, "my bp is 160/100 what should i do" with when to arrive, "what should i do for my kids
 diarrhea" with "not something I can help with": the FAQ model matched words, not the question.
 A message that names a symptom and asks what to do about it becomes ``medical_advice`` (a
-nurse, never advice from the bot). Booking, moving, cancelling or checking an appointment is
-left alone ("should i cancel, i have a fever?" is the patient's call), and so are messages
-without a symptom ("what should i bring to my physical?"). Placed just before SafetyTriage,
-which still wins.
+nurse, never advice from the bot). Moving, cancelling or checking an appointment, a booking
+worded as one, and billing questions are left alone ("should i cancel, i have a fever?" is
+the patient's call), and so are messages without a symptom ("what should i bring to my
+physical?"). Placed just before SafetyTriage, which still wins.
 """
 
 from __future__ import annotations
@@ -33,18 +33,28 @@ KEEP = frozenset(
         "check_appointment",
         "share_card_number",
         "stop",
+        "billing_balance",
+        "billing_pay",
+        "billing_insurance",
+        "billing_dispute",
     }
+)
+# Read as a booking and worded as one ("book a visit for my back pain, should i see dr lee?"):
+# left as read. ("my son has had a fever for 2 days, should i bring him in or wait" is not.)
+BOOKING_WORDS = re.compile(
+    r"\b(book|schedule|appointment|appt|make an? (visit|appointment))\b", re.IGNORECASE
 )
 SYMPTOM = re.compile(
     r"\b(fevers?|temp(erature)? (of|is|was)|coughs?|coughing|rash(es)?|vomit(ing|ed)?|"
     r"throwing up|threw up|diarrh?ea|headaches?|migraines?|sore throat|ear ?aches?|"
     r"ear infection|pain|painful|hurts?|hurting|swollen|swelling|infection|infected|bleeding|"
     r"dizzy|dizziness|nause(a|ous)|bp|blood pressure|blood sugar|sugar (is|was|at|of)|lump|"
-    r"stiff neck|sick(?! (visit|visits|appointment|appt|day|days|note|leave))|flu(?! (shot|shots|vaccine|vaccines|vax|clinic))|a cold|sprain(ed)?|"
+    r"stiff neck|sick(?! (visit|visits|appointment|appt|day|days|note|leave))|"
+    r"flu(?! (shot|shots|vaccine|vaccines|vax|clinic))|a cold|sprain(ed)?|"
     r"burn(ed|t)?|bitten|allergic reaction|wheezing|congest(ed|ion)|stomach ?ache|"
     r"fell(?! (behind|asleep|through|off the))|fallen|(had|took) a (bad )?fall|"
     r"hit (his|her|my|their|the) head|head injury|bump on (his|her|my|the) head|"
-    r"\d{2,3} ?(/|over) ?\d{2,3})\b",
+    r"(bp|pressure|reading)\D{0,20}\d{2,3} ?(/|over) ?\d{2,3}|\d{2,3} over \d{2,3})\b",
     re.IGNORECASE,
 )
 # The model's own emergency or crisis guess is kept from this confidence on (SafetyTriage's
@@ -55,8 +65,8 @@ SURE_SAFETY_GUESS = 0.8
 SAFETY_INTENTS = frozenset({"emergency", "crisis"})
 # What to do about it, asked now.
 TRIAGE_QUESTION = re.compile(
-    r"\b(should (i|we|he|she|they) (bring|take|come|go|be (worried|concerned)|worry|wait|see|"
-    r"get)|is (that|this|it) (serious|bad|normal|dangerous|an emergency|something (serious|to "
+    r"\b(should (i|we|he|she|they) (bring|take|come|go|be (worried|concerned)|worry|wait)|"
+    r"is (that|this|it) (serious|bad|normal|dangerous|an emergency|something (serious|to "
     r"worry)|(too )?(high|low))|is it (ok|okay|safe|fine) to (take|give|use|mix)|"
     r"(does|do|should) (he|she|i|we|they) (need to )?be seen|"
     r"what (should|do|can) (i|we) (do|give|take|use)|how long (should|does|will|can|is)\b.{0,40}"
@@ -84,6 +94,8 @@ class AdviceQuestionGuard(RuleGuard):
             sure = float(read.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_SAFETY_GUESS
             text = message.get(TEXT)
             if intent in KEEP or (intent in SAFETY_INTENTS and sure):
+                continue
+            if intent == "book_appointment" and BOOKING_WORDS.search(text or ""):
                 continue
             if not isinstance(text, str) or text.startswith("/"):
                 continue

@@ -54,9 +54,10 @@ CHECK = re.compile(
     r"\bdoes (?!(dr|doctor|the|your|you|nurse)\b)[a-z .']{1,30} have (an |any )?(upcoming )?"
     r"(appointments?|appts?|visits?) (coming up|scheduled|booked|yet|already)\b|"
     # "my son liam nguyen has an appointment, when is it?"
-    r"(has|have) an? (appointment|appt|visit)\b[^.?!]{0,40}\bwhen\b|"
+    r"(has|have) an? (appointment|appt|visit)\b[^.?!]{0,40}\b(when|what (time|day)) (is|was) "
+    r"it\b|"
     # "is robert miller booked with dr patel on monday?"
-    r"\bis [a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b)",
+    r"\bis (?!(dr|doctor|the|there)\b)[a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b)",
     re.IGNORECASE,
 )
 # Words of a new booking: with them, the message may well ask for one.
@@ -80,10 +81,22 @@ ASKED_TASK = re.compile(
 )
 
 
+# Someone else doing it: "you just cancel my appointment without calling me?!" is the complaint.
+SOMEONE_ELSE_DOES_IT = re.compile(
+    r"(?<!can )(?<!could )(?<!would )(?<!will )(?<!please )(?<!pls )"  # "can you cancel it"
+    r"\b(you|u|ya|they|guys|yall|y'all|someone|somebody|he|she|staff|clinic|office)\s+"
+    r"((just|then|now|and|also|still)\s+)*$",
+    re.IGNORECASE,
+)
+
+
 def task_asked(text: str) -> str | None:
     """The task a complaint asks for in so many words, if any (and no new booking)."""
-    match = ASKED_TASK.search(text.strip().replace("’", "'"))
+    text = text.strip().replace("’", "'")
+    match = ASKED_TASK.search(text)
     if match is None or NEW_BOOKING.search(text):
+        return None
+    if SOMEONE_ELSE_DOES_IT.search(text[: match.start(1)]):
         return None
     return "cancel_appointment" if match.group(1).lower() == "cancel" else "reschedule_appointment"
 

@@ -47,6 +47,7 @@ def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
         "how long does a sick visit take",
         "i fell behind on my bill, is that bad",
         "should i come in this fall for my flu shot",
+        "what should i bring to my appointment on 10/24?",
         # the booking form reads this at "what kind of visit?" (a sick visit, no advice)
         "i dont know, what do you recommend for a rash that wont go away",
     ],
@@ -64,6 +65,7 @@ def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:
         ("nlu_fallback", "medical_advice"),
         # the patient's own call about their appointment, and a sure safety guess
         ("cancel_appointment", "cancel_appointment"),
+        ("billing_dispute", "billing_dispute"),
         ("emergency", "emergency"),
     ],
 )
@@ -81,3 +83,11 @@ def test_an_unsure_emergency_guess_with_a_question_goes_to_a_nurse() -> None:
     text = "my bp was 170/95 this morning is that too high"
     [result] = AdviceQuestionGuard().process([parsed_message(text, "emergency", 0.6, "greet", 0.1)])
     assert result.get("intent") == {"name": "medical_advice", "confidence": 1.0}
+
+
+def test_a_booking_worded_as_one_is_left_a_booking() -> None:
+    text = "book a visit for my back pain, should i come in the morning or afternoon?"
+    [result] = AdviceQuestionGuard().process(
+        [parsed_message(text, "book_appointment", 0.9, "greet", 0.1)]
+    )
+    assert result.get("intent")["name"] == "book_appointment"

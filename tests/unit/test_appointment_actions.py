@@ -2570,3 +2570,28 @@ def test_an_unsure_crisis_guess_with_a_birth_date_is_read_by_the_booking() -> No
         extra={"safety_check": {"category": "crisis"}},
     )
     assert ValidateBookingForm().should_let_through(check_in)
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "intent"),
+    [
+        # a visit the clinic does, about something done elsewhere
+        ("a follow-up on my MRI results", None, "book_appointment"),
+        ("a new pt appointment", None, "book_appointment"),
+        # an answer to another question, and a stop
+        ("anytime except tuesday, I have physio then", "date_preference", "inform"),
+    ],
+)
+def test_not_offered_only_when_asked_for(text: str, requested: str | None, intent: str) -> None:
+    slots = {"patient_status": "returning", "requested_slot": requested}
+    tracker = make_tracker(text, intent=intent, slots=slots, active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    ValidateBookingForm().run(dispatcher, tracker, {})
+    assert "utter_not_offered" not in responses(dispatcher)
+    stop = make_tracker(
+        "forget it, I'll see a dentist",
+        intent="stop",
+        slots={"requested_slot": "visit_type"},
+        active_loop="booking_form",
+    )
+    assert ValidateBookingForm().should_let_through(stop)

@@ -7,6 +7,7 @@ from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import manage_appointments
+from actions.clients.fhir_model import BackendUnavailable
 from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
 from actions.forms import ActionStop
@@ -70,6 +71,7 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
             {"intent": "check_appointment", "text": "appointments"},
         ),
         ("how do i pay my bills", "billing_pay", None),
+        ("cancel it, i cant afford more bills", "cancel_appointment", None),
         # Booking answers the plan named with it first.
         ("I'd like a check-up, do you take Kaiser", "book_appointment", None),
         # Quick questions count too, either way round.
@@ -344,3 +346,39 @@ def test_a_stopped_cancel_still_hands_the_complaint_to_staff() -> None:
     # Without one waiting, a stop is only a stop.
     tracker = make_tracker("never mind", intent="stop", active_loop="cancel_form")
     assert not any(e.get("event") == "user" for e in ActionStop().run(dispatcher, tracker, {}))
+
+
+def test_a_complaint_waiting_for_its_task_is_kept_when_the_task_starts_again() -> None:
+    # "hmm actually just cancel it" while moving: the cancel form starts from the replayed words
+    # and used to forget the complaint that came with the move.
+    tracker = make_tracker(
+        "hmm actually just cancel it",
+        intent="cancel_appointment",
+        slots={"pending_request": COMPLAINT},
+    )
+    events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("pending_request", None) not in events
+
+
+def test_a_stopped_or_failed_task_still_hands_the_complaint_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Down:
+        def cancel(self, appointment_id: str, reason: str) -> None:
+            raise BackendUnavailable("down")
+
+    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Down())
+    item = {"id": "a1", "start": "2026-12-09T09:00:00-08:00", "visit_type": "physical"}
+    slots = {
+        "verified": True,
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+        "cancel_confirmed": True,
+        "pending_request": COMPLAINT,
+    }
+    dispatcher = CollectingDispatcher()
+    events = ActionCancelAppointment().run(
+        dispatcher, make_tracker("yes", "affirm", slots=slots), {}
+    )
+    assert responses(dispatcher) == ["utter_backend_unavailable"]
+    assert events[-1]["parse_data"]["intent"]["name"] == "complaint"

@@ -625,3 +625,30 @@ def test_a_sentence_still_being_typed_is_waited_for(
     dispatcher = CollectingDispatcher()
     events = ActionDefaultFallback().run(dispatcher, make_tracker(text, intent="nlu_fallback"), {})
     assert (events == [] and handoff_env.records == []) is waits
+
+
+def test_a_second_unsure_safety_guess_in_a_row_goes_to_staff_as_urgent(
+    handoff_env: HandoffReceiver,
+) -> None:
+    """The second of two messages the model alone read as a crisis got "I couldn't follow"
+    and a normal-priority handoff."""
+    tracker = make_tracker(
+        "i just cant anymore", intent="nlu_fallback", extra={"safety_check": {"category": "crisis"}}
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionDefaultFallback().run(dispatcher, tracker, {})
+    assert responses(dispatcher)[0] == "utter_crisis"
+    assert events[-2:] == [ConversationPaused(), ActionExecuted("action_listen")]
+    assert (handoff_env.records[0]["reason"], handoff_env.records[0]["priority"]) == (
+        "crisis",
+        "urgent",
+    )
+
+
+def test_an_insurance_representative_is_no_request_for_a_person(
+    handoff_env: HandoffReceiver,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = unsure("my insurance representative said its covered", "billing_insurance")
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
+    assert handoff_env.records == []
