@@ -180,10 +180,11 @@ KEEP_IT = re.compile(
 
 # A detail changed: "make it downtown", "tuesday instead".
 # "hello??", "?", "anyone there?" while a question waits: the question again, after a short
-# "I'm here" (the whole greeting and its menu came back, every time).
+# "I'm here" (the whole greeting and its menu came back, every time). A plain "hi" is a
+# greeting.
 STILL_THERE = re.compile(
-    r"^\W*((hi|hello|hey|helo|hellooo*|yo)( there)?|(are )?(you|u) there|(is )?any ?(one|body) "
-    r"there|still there)?\W*$",
+    r"^\W*((hi|hello|hey|helo|hellooo*|yo)( there)?|(are )?(you|u) (still )?there|"
+    r"(is )?any ?(one|body) there|still there)?\W*$",
     re.IGNORECASE,
 )
 CHANGE_INSTEAD = re.compile(
@@ -460,7 +461,9 @@ class PatientForm(Action):
             requested
             and tracker.active_loop_name == self.form_name
             and STILL_THERE.match(latest_text(tracker))
-            and re.search(r"[a-z?]", latest_text(tracker), re.IGNORECASE)  # not "👍" or ""
+            # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
+            # gets the greeting and its menu; not "👍" or "")
+            and re.search(r"\?|there", latest_text(tracker), re.IGNORECASE)
             and not safety_flagged(tracker)
         ):
             dispatcher.utter_message(response="utter_still_here")

@@ -440,7 +440,7 @@ def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
     assert responses(dispatcher) == ["utter_stopped"]
 
 
-@pytest.mark.parametrize("text", ["hello??", "?", "anyone there?", "hi"])
+@pytest.mark.parametrize("text", ["hello??", "?", "anyone there?", "are you still there"])
 def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) -> None:
     """ "hello??" at "What is the patient's full name?" got the whole greeting and its menu,
     then the question, every time; "?" got "not something I can help with"."""
@@ -456,7 +456,9 @@ def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) 
     assert events == [SlotSet("verify_name", None), SlotSet("requested_slot", "verify_name")]
 
 
-@pytest.mark.parametrize("text", ["\U0001f44d", "hello? i need to change my appointment"])
+@pytest.mark.parametrize(
+    "text", ["\U0001f44d", "hello? i need to change my appointment", "hi", "hello"]
+)
 def test_a_thumbs_up_or_a_request_is_no_hello(text: str) -> None:
     tracker = make_tracker(
         text, intent="affirm", slots={"requested_slot": "verify_name"}, active_loop="check_form"
