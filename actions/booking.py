@@ -42,7 +42,6 @@ from actions.forms import (
     NEVER_MIND,
     URGENT_INTENTS,
     PatientForm,
-    forgotten_patient,
     is_button_payload,
     last_response,
     latest_intent,
@@ -308,20 +307,14 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         person = self._someone_else(text, slots)
         if person is None:
             return {}
-        dispatcher.utter_message(
-            response="utter_other_person",
-            patient_name=str(slots.get("patient_name") or "") or "the patient",
-            person=person,
-        )
-        forgotten = forgotten_patient()
-        cleared = {"slot_choice": None, "offered_slots": None, "booking_confirmed": None}
-        merged = {**slots, **forgotten, **cleared, "patient_status": None}
-        return {
-            **forgotten,
-            **cleared,
+        # The times found and chosen were for the other person.
+        cleared = {
+            "slot_choice": None,
+            "offered_slots": None,
+            "booking_confirmed": None,
             "patient_status": None,
-            **self._before_any_check(dispatcher, tracker, merged, text, False),
         }
+        return self.check_again_for(dispatcher, tracker, slots, text, person, cleared)
 
     def _identity_detail(
         self,

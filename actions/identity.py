@@ -370,14 +370,27 @@ class IdentitySteps:
         person = self._someone_else(text, slots)
         if person is None:
             return {}
+        return self.check_again_for(dispatcher, tracker, slots, text, person)
+
+    def check_again_for(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        text: str,
+        person: str,
+        also_clear: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The request is about ``person``, not the patient verified: say so, forget the
+        patient (and ``also_clear``), and check the one named in ``text`` at once ("what do I
+        owe? I'm his mom, Emily Johnson": her details are not asked again)."""
         logger.info("request about another person: identity check starts again")
         dispatcher.utter_message(
             response="utter_other_person",
             patient_name=str(slots.get("patient_name") or "") or "the patient",
             person=person,
         )
-        forgotten = forgotten_patient()
-        # "what do I owe? I'm his mom, Emily Johnson": her details are not asked again.
+        forgotten = {**forgotten_patient(), **(also_clear or {})}
         slots = {**slots, **forgotten}
         return {**forgotten, **self._before_any_check(dispatcher, tracker, slots, text, False)}
 
