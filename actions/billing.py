@@ -100,6 +100,16 @@ def total_due(invoices: list[InvoiceRecord]) -> str:
     return join_words([money(amount, cur) for cur, amount in totals.items()])
 
 
+PLAN_OFFER = "If paying it all at once is hard, we can set up a payment plan with you."
+# A balance under the clinic's payment-plan minimum: no plan promised, still a way forward.
+NO_PLAN_OFFER = "If paying it is hard right now, billing staff can talk through your options."
+
+
+def plan_offered(invoices: list[InvoiceRecord], clinic: ClinicConfig) -> bool:
+    """Whether the open balance is big enough for a payment plan (``payment_plan_minimum``)."""
+    return sum((i.total for i in invoices), Decimal("0")) >= clinic.billing.payment_plan_minimum
+
+
 def month_day(day: date) -> str:
     """``Dec 5``."""
     return f"{day.strftime('%b')} {day.day}"
@@ -210,12 +220,14 @@ class ActionShowBalance(Action):
             "due_date": month_day(oldest) if oldest else "",
         }
         if any(i.is_overdue(due_days, today) for i in invoices):
+            plan = plan_offered(invoices, clinic)
             dispatcher.utter_message(
                 response="utter_balance_overdue",
                 buttons=[
                     {"title": "Ways to pay", "payload": "/billing_pay"},
-                    staff_button("Set up a payment plan"),
+                    staff_button("Set up a payment plan" if plan else "Talk to billing staff"),
                 ],
+                help_paying=PLAN_OFFER if plan else NO_PLAN_OFFER,
                 **details,
             )
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -213,6 +214,9 @@ class Billing(BaseModel):
     in_person: str = ""
     due_days: int = Field(30, gt=0)
     payment_plans: str = ""
+    # The smallest balance a payment plan is offered for (0: any); a smaller overdue balance is
+    # offered billing staff instead of "Set up a payment plan".
+    payment_plan_minimum: Decimal = Field(Decimal("0"), ge=0)
     financial_assistance: str = ""
     # How to apply for assistance: said when the patient asks how to apply or qualify.
     financial_assistance_apply: str = ""

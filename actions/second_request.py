@@ -59,7 +59,9 @@ QUESTION_WORDS = {
     ),
     "directions": re.compile(
         r"\b(where is|where's|wheres|address|directions|how do i get|where (the|your) "
-        r"(clinic|office|offices) (is|are)|where (you|u) are|where are (you|u))\b",
+        r"(clinic|office|offices) (is|are)|where (you|u) are|where are (you|u)|"
+        # "where do i park and is there a bus": the route by bus or train is in the directions
+        r"bus|buses|bus stop|train|light rail|transit|public transport\w*)\b",
         re.IGNORECASE,
     ),
     "billing_insurance": re.compile(

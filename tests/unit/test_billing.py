@@ -252,9 +252,22 @@ def test_overdue_balance_is_said_kindly_with_a_payment_plan_offer(fhir: FakeFhir
         "1 open statement (Office visit copay)",
         "Nov 9",
     )
+    assert message["help_paying"].startswith("If paying it all at once is hard, we can set up")
     assert message["buttons"] == [
         {"title": "Ways to pay", "payload": "/billing_pay"},
         {"title": "Set up a payment plan", "payload": BILLING_STAFF},
+    ]
+
+
+def test_overdue_balance_under_the_plan_minimum_is_offered_billing_staff(fhir: FakeFhir) -> None:
+    # clinic.yml: plans from $100; an $85 balance is not promised one.
+    fhir.invoices = [invoice(45, "85.00")]
+    _, [message] = show_balance(VERIFIED)
+    assert message["response"] == "utter_balance_overdue"
+    assert "payment plan" not in message["help_paying"]
+    assert message["buttons"] == [
+        {"title": "Ways to pay", "payload": "/billing_pay"},
+        {"title": "Talk to billing staff", "payload": BILLING_STAFF},
     ]
 
 
@@ -311,7 +324,7 @@ def test_how_to_pay_then_plans_and_an_offer_of_billing_staff() -> None:
     )
     assert pay["in_person"] == "You can pay at the front desk of either location."
     assert help_["response"] == "utter_billing_help"
-    assert help_["help"].startswith("Balances over $100 can be split into monthly payments")
+    assert help_["help"].startswith("Balances of $100 or more can be split into monthly payments")
     assert "financial assistance program" in help_["help"]
     assert help_["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 

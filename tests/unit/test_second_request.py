@@ -29,6 +29,12 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
             "directions",
             {"intent": "parking", "text": "do you validate"},
         ),
+        # The route by bus is the directions answer (it was dropped after the parking one)
+        (
+            "where do i park and is there a bus that goes there",
+            "parking",
+            {"intent": "directions", "text": "is there a bus that goes there"},
+        ),
         # The booking is for the son; the cancel is the writer's own ("own": who is verified
         # for the booking is not assumed for it).
         (

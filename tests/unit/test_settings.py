@@ -54,6 +54,10 @@ def _write(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
             lambda c: c["visit_types"][0].__setitem__("for_children", "kids_physical"),
             "visit_types[0].for_children: 'kids_physical' is not a visit type id",
         ),
+        (
+            lambda c: c["billing"].__setitem__("payment_plan_minimum", "a hundred"),
+            "billing.payment_plan_minimum: value is not a valid decimal",
+        ),
         (lambda c: c["locations"][0].pop("phone"), "locations[0].phone: field required"),
         (lambda c: c["locations"][0]["hours"].pop("sun"), "missing day(s) ['sun']"),
         (
