@@ -1017,6 +1017,51 @@ def parse_birth_date(text: str, today: date) -> date | None:
     return candidate
 
 
+_BIRTH_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"
+    r"|(?<![/\d])\b(\d{1,2})/(\d{1,2})\b(?![/\d])"
+)
+_FOUR_DIGIT_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+_YEAR_ALONE = re.compile(r"\W*(?:(?:born )?in |it'?s |the year )?'?(\d{2}|\d{4})\W*")
+
+
+def birth_month_day(text: str, today: date) -> str | None:
+    """A birthday without its year ("march 3rd", "3/14", "the 3rd of march"), as "March 3", so
+    that the year sent next completes it; None when the text has a year, or no month and day."""
+    cleaned = written_numbers(_clean(text))
+    if _FOUR_DIGIT_YEAR.search(cleaned) or parse_birth_date(text, today) is not None:
+        return None
+    match = _BIRTH_MONTH_DAY.search(cleaned)
+    if match is None:
+        return None
+    if match.group(5):
+        month, day = int(match.group(5)), int(match.group(6))
+    else:
+        name = match.group(1) or match.group(4)
+        month = MONTHS.index(name[:3]) + 1
+        day = int(match.group(2) or match.group(3))
+    try:
+        said = date(2000, month, day)  # a leap year: February 29 is a birthday too
+    except ValueError:
+        return None
+    return f"{said:%B} {day}"
+
+
+def birth_year(text: str, today: date) -> int | None:
+    """The year alone, sent after a birthday without one: "1985", "85", "in 1985"."""
+    cleaned = _clean(text)
+    found = _FOUR_DIGIT_YEAR.findall(cleaned)
+    if len(found) == 1:
+        year = int(found[0])
+    elif (alone := _YEAR_ALONE.fullmatch(cleaned)) is not None and len(alone.group(1)) == 2:
+        two = int(alone.group(1))
+        year = two + (2000 if two <= today.year % 100 else 1900)
+    else:
+        return None
+    return year if today.year - 120 <= year <= today.year else None
+
+
 def in_part_of_day(moment: datetime, part: str) -> bool:
     """Does ``moment`` (clinic time) fall in the ``part`` of the day ("morning")?"""
     low, high = PART_HOURS[part]

@@ -112,6 +112,7 @@ FORM_SLOTS_TO_RESET = [
     "verify_name",
     "verify_dob",
     "partial_name",
+    "partial_dob",
     "tried_name",
     "new_phone",
     "visit_type",
@@ -600,7 +601,7 @@ class ActionStop(Action):
             dispatcher.utter_message(response="utter_stopped")
         reask = [
             SlotSet(flag, False)
-            for flag in ("identity_reask", "last_name_asked")
+            for flag in ("identity_reask", "last_name_asked", "birth_year_asked")
             if tracker.get_slot(flag)
         ]
         events = (

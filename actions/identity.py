@@ -31,7 +31,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.dates import age_on, is_month_name, parse_birth_date
+from actions.dates import age_on, birth_month_day, birth_year, is_month_name, parse_birth_date
 from actions.forms import forgotten_patient, is_button_payload, latest_text
 from actions.handoff import patient_channel
 from actions.mentions import (
@@ -524,6 +524,11 @@ class IdentitySteps:
         updates: dict[str, Any] = {}
         name = parse_full_name(text) if requested == "verify_name" else None
         dob = parse_birth_date(text, today)
+        kept_day = slots.get("partial_dob")
+        if dob is None and kept_day and requested == "verify_dob":
+            # "March 3" - "And the year?" - "1985": one date of birth, in two messages.
+            year = birth_year(text, today)
+            dob = parse_birth_date(f"{kept_day} {year}", today) if year else None
         unanswered = (requested == "verify_name" and name is None) or (
             requested == "verify_dob" and dob is None
         )
@@ -563,7 +568,13 @@ class IdentitySteps:
                 # "Carlos Rivera" - "... date of birth?" - "sorry, Carla Rivera": the name is
                 # corrected, and the date of birth asked for it.
                 return {"verify_name": f"{again[0]} {again[1]}", "verify_dob": None}
-            return {"verify_dob": None, "identity_reask": True}
+            said_day = birth_month_day(text, today)
+            if said_day is not None:
+                # "march 3": kept, and the year asked for (birth_year_asked).
+                return {"verify_dob": None, "partial_dob": said_day, "birth_year_asked": True}
+            # No year either: the whole date is asked for again.
+            forget_half = {"partial_dob": None, "birth_year_asked": False} if kept_day else {}
+            return {"verify_dob": None, "identity_reask": True, **forget_half}
         if slots.get("identity_reask"):
             updates["identity_reask"] = False
         if name is not None and (first_half or slots.get("last_name_asked")):
@@ -572,6 +583,13 @@ class IdentitySteps:
             updates["verify_name"] = f"{name[0]} {name[1]}"
         if dob is not None and requested in ("verify_name", "verify_dob"):
             updates["verify_dob"] = dob.isoformat()
+            if kept_day or slots.get("birth_year_asked"):
+                updates.update({"partial_dob": None, "birth_year_asked": False})
+        elif name is not None and requested == "verify_name":
+            said_day = birth_month_day(text, today)
+            if said_day is not None:
+                # "Emily Johnson, april 12": the year is what is still missing.
+                updates.update({"partial_dob": said_day, "birth_year_asked": True})
         if requested == "new_phone":
             phone = find_phone(text)
             if phone is None:
@@ -681,6 +699,8 @@ class IdentitySteps:
             "identity_reask": True,
             "partial_name": None,
             "last_name_asked": False,
+            "partial_dob": None,
+            "birth_year_asked": False,
         }
 
     @staticmethod
@@ -694,4 +714,6 @@ class IdentitySteps:
             "verify_dob": None,
             "partial_name": None,
             "last_name_asked": False,
+            "partial_dob": None,
+            "birth_year_asked": False,
         }

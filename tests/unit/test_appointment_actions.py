@@ -1960,6 +1960,33 @@ def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer
     assert slots["partial_name"] == "Emily" and slots["requested_slot"] == "verify_name"
 
 
+def test_a_birthday_without_its_year_is_kept_and_the_year_asked(fhir_env: FhirServer) -> None:
+    """ "... date of birth?" - "sept 30" - "And the year of birth?" - "75": one date of birth in
+    two messages; a name with a birthday ("Carlos Rivera, 9/30") asks for the year too."""
+    named = {"verify_name": "Carlos Rivera"}
+    slots, said = verify("sept 30", "verify_dob", named)
+    assert said == []
+    assert slots == {
+        "verify_dob": None,
+        "partial_dob": "September 30",
+        "birth_year_asked": True,
+        "requested_slot": "verify_dob",
+    }
+    slots, said = verify("75", "verify_dob", {**named, **slots})
+    assert slots["verified"] is True and said == ["utter_verified"]
+    assert slots["partial_dob"] is None and slots["birth_year_asked"] is False
+    slots, said = verify("Carlos Rivera, 9/30", "verify_name", {})
+    assert slots["verify_name"] == "Carlos Rivera" and slots["requested_slot"] == "verify_dob"
+    assert (slots["partial_dob"], slots["birth_year_asked"]) == ("September 30", True)
+    slots, said = verify("in 1975", "verify_dob", slots)
+    assert slots["verified"] is True
+    # No year in the answer: the whole date is asked for again, the half forgotten.
+    kept = {"verify_name": "Carlos Rivera", "partial_dob": "September 30", "birth_year_asked": True}
+    slots, said = verify("not sure", "verify_dob", kept)
+    assert said == [] and slots["identity_reask"] is True
+    assert (slots["partial_dob"], slots["birth_year_asked"]) == (None, False)
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.dates import (
+    birth_month_day,
+    birth_year,
     only_time_of_day,
     parse_birth_date,
     parse_when,
@@ -369,6 +371,46 @@ def test_birth_dates(text: str, expected: date) -> None:
 )
 def test_not_a_birth_date(text: str) -> None:
     assert parse_birth_date(text, NOW.date()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("march 3", "March 3"),
+        ("its March 3rd", "March 3"),
+        ("3/14", "March 14"),
+        ("the 3rd of march", "March 3"),
+        ("april twelfth", "April 12"),
+        ("feb 29", "February 29"),
+        # a year, or no month and day: nothing kept
+        ("03/14/1985", None),
+        ("march 3 85", None),
+        ("march 1985", None),
+        ("2/30", None),
+        ("next tuesday", None),
+        ("no idea", None),
+    ],
+)
+def test_a_birthday_without_its_year(text: str, said: str | None) -> None:
+    assert birth_month_day(text, NOW.date()) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("1985", 1985),
+        ("85", 1985),
+        ("'85", 1985),
+        ("born in 1985", 1985),
+        ("it was 1985 i think", 1985),
+        ("19", 2019),
+        ("2030", None),  # not born yet
+        ("1985 or 1986", None),
+        ("i dont remember", None),
+    ],
+)
+def test_the_year_sent_after_a_birthday(text: str, year: int | None) -> None:
+    assert birth_year(text, NOW.date()) == year
 
 
 @pytest.mark.parametrize("text", ["Nov 24", "Tue Nov 24", "november 24th"])
