@@ -650,8 +650,10 @@ class IdentitySteps:
             child = age_on(birth_date, get_clinic().now().date()) < ADULT_AGE
             # "my dad's bill. His name is Carlos Rivera...": "confirmed for Carlos", not
             # "Thank you, Carlos" to his child.
-            relative = relation_in((tracker.latest_message or {}).get("text") or "")
             asked_about = relation_asked_about(tracker)
+            # ...also when the relation came earlier ("cancel my dad's appointment" - "Robert
+            # Smith" - "1/5/1950"): "confirmed for Robert" reads right to either of them.
+            relative = relation_in((tracker.latest_message or {}).get("text") or "") or asked_about
             if not child and asked_about in CHILD_RELATIONS:
                 # "how much does my son owe" - "emily johnson 4/12/1988": an adult's record,
                 # maybe the parent's own; her balance came with no word about the son.

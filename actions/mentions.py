@@ -461,11 +461,18 @@ WRITER_AS_PARENT = re.compile(
 THIRD_PERSON = re.compile(r"\b(he|him|his|she|her|hers|they|them|their)\b", re.IGNORECASE)
 
 
+# "for me not him", "mine, not liam's": the person the writer says it is not about.
+NOT_THEM = re.compile(r"\bnot\s+(?:for\s+|about\s+)?[^\W\d_][\w'-]*", re.IGNORECASE)
+
+
 def writer_asks_for_own(text: str, patient_name: str) -> bool:
-    """Whether the message asks for the writer's own records or visit ("what do I owe?"), not
-    the verified patient's ("what does he owe", "Liam's appointment")."""
+    """Whether the message asks for the writer's own records or visit ("what do I owe?", "for
+    me not him"), not the verified patient's ("what does he owe", "Liam's appointment")."""
     text = WRITER_AS_PARENT.sub(" ", (text or "").translate(CURLY_APOSTROPHES))
-    if not OWN_REQUEST.search(text) or THIRD_PERSON.search(text):
+    if not OWN_REQUEST.search(text):
+        return False
+    text = NOT_THEM.sub(" ", text)
+    if THIRD_PERSON.search(text):
         return False
     names = {normalize_name(w) for w in patient_name.split()}
     return not any(normalize_name(w) in names for w in re.findall(r"[^\W\d_][\w'-]*", text))

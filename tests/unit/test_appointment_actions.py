@@ -1437,6 +1437,8 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
         # Still about the child.
         ("do i have a balance too?", True, None),
         ("and me?", True, None),
+        ("what do i owe? for me not him", True, None),
+        ("mine, not liam's", True, None),
         ("what does he owe", False, None),
         ("and Liam's balance?", False, None),
     ],

@@ -653,6 +653,11 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     slots, said = verify("emily johnson 4/12/1988", events=asked)
     assert slots["verified"] is True
     assert said == ["utter_verified_adult_not_child"]
+    # A parent's record asked about earlier ("my mom"): "confirmed for Mary Ann", not "Thank
+    # you, Mary Ann" to her daughter.
+    asked_mom = [{"event": "user", "text": "i need to cancel my mom's appointment"}]
+    slots, said = verify(f"mary ann o'brien {MARY_DOB}", events=asked_mom)
+    assert slots["verified"] is True and said == ["utter_verified_child"]
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)
     assert said == ["utter_verified_child"]
