@@ -238,6 +238,9 @@ class ClinicInfo(BaseModel):
     abuse_line_text: str = ""
     # A poisoning or overdose: Poison Control too, after the emergency number (empty: none).
     poison_control: str = ""
+    # A medical question outside staff hours: the on-call nurse line that answers then, for what
+    # cannot wait until staff are back (empty: none).
+    after_hours_nurse_line: str = ""
     staff_hours: dict[str, TimeRange | None]
     minutes_per_waiting_chat: int = Field(4, gt=0)
 

@@ -326,6 +326,13 @@ def parking_text(location: Location, accessible: bool = False) -> str:
 BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|balance|invoice)\b")
 
 
+# "is there an after hours number?", "who do I call at night": the nurse line too.
+AFTER_HOURS_WORDS = re.compile(
+    r"\b(after ?hours?|at night|tonight|overnight|weekends?|nurses?|on ?call|evenings?|"
+    r"(when|if) (you|u) ?a?re closed)\b"
+)
+
+
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
     """Phone numbers: the office(s) asked about, and billing's (first when the patient asked
     for billing), with a way to reach a person here."""
@@ -337,6 +344,11 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
     lines += [f"{loc.name}: {loc.phone}" for loc in locations]
     if not about_billing:
         lines.append(billing)
+        if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_WORDS.search(normalise(text)):
+            lines.append(
+                "After hours, for a medical question that can't wait: our nurse line, "
+                f"{clinic.clinic.after_hours_nurse_line}"
+            )
     lines.append('Or say "talk to a person" and I\'ll connect you with our staff here.')
     return "\n".join(lines)
 

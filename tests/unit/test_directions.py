@@ -452,6 +452,15 @@ def test_phone_numbers_of_every_office_without_asking_which() -> None:
     assert messages[0]["buttons"] == []
 
 
+def test_an_after_hours_number_asked_for_is_the_nurse_line() -> None:
+    text = "is there an after hours number for non urgent questions"
+    _, messages = run(make_tracker(text, intent="contact_info"))
+    lines = messages[0]["text"].splitlines()
+    assert lines[-2] == (
+        "After hours, for a medical question that can't wait: our nurse line, (916) 555-0177"
+    )
+
+
 def test_phone_number_of_the_office_named() -> None:
     tracker = make_tracker(
         "number for the north office?", intent="contact_info", entities=location_entity("north")

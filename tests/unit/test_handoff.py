@@ -189,6 +189,11 @@ def test_next_steps_follow_staff_hours() -> None:
         "If you'd rather call, billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm). "
         "In an emergency, call 911."
     )
+    # A medical question at night: the after-hours nurse line (clinic.yml) as well.
+    advice_after = next_steps_message(clinic, "medical_advice", TUESDAY_11PM)
+    assert "after-hours nurse line is at (916) 555-0177" in advice_after
+    assert "nurse line" not in next_steps_message(clinic, "medical_advice", TUESDAY_10AM)
+    assert "nurse line" not in after and "nurse line" not in billing_after
     urgent_after = next_steps_message(clinic, "crisis", TUESDAY_11PM)
     assert "911" in urgent_after and "988" in urgent_after
     urgent_during = next_steps_message(clinic, "emergency", TUESDAY_10AM)
