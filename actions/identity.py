@@ -39,6 +39,7 @@ from actions.mentions import (
     OTHER_PERSON,
     SIBLING,
     asked_about_name,
+    double_first_name,
     given_identity,
     introduced_name,
     name_apart,
@@ -547,7 +548,11 @@ class IdentitySteps:
                 # "oops 06/05/2017", "sorry typo, 04/12/1988" after a failed check: the date
                 # of birth is corrected, for the name just tried (it was "And the last name?").
                 name = tuple(str(tried).split(" ", 1))  # type: ignore[assignment]
+        double = double_first_name(text) if requested == "verify_name" and name else None
+        if double is not None:
+            name = None  # "mary ann": a first name, and the last name asked for
         half = one_name_word(text) if requested == "verify_name" and name is None else None
+        half = double or half
         first_half = slots.get("partial_name")
         if half and first_half and half.lower() != str(first_half).lower():
             # "Emily" - "And the last name?" - "Johnson": one name, sent in two messages.

@@ -359,6 +359,20 @@ NOT_ONE_NAME = set(
 )
 
 
+# The second half of a double first name ("Mary Ann", "Billie Jo"): never taken for a last name.
+SECOND_FIRST_NAMES = {"ann", "anne", "marie", "mae", "lou", "beth", "lynn", "sue", "jo", "kay"}
+
+
+def double_first_name(text: str) -> str | None:
+    """A double first name alone ("mary ann", "Billie Jo"), where the full name was asked:
+    "Mary Ann", kept and the last name asked for, not checked as first "Mary", last "Ann"."""
+    name = parse_full_name(text)
+    words = _name_part(text).split()
+    if name is None or len(words) != 2 or name[1].lower() not in SECOND_FIRST_NAMES:
+        return None
+    return " ".join(w if w[:1].isupper() else w[:1].upper() + w[1:] for w in name)
+
+
 def one_name_word(text: str) -> str | None:
     """A lone first (or last) name given where the full name was asked: ``"emily"`` → "Emily".
 

@@ -1957,6 +1957,11 @@ def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer
     assert slots["verified"] is True and said == ["utter_verified"]
     slots, said = verify("idk", "verify_name", {})
     assert "partial_name" not in slots and slots["identity_reask"] is True
+    # A double first name alone is a first name: "Mary Ann" - "And the last name?" - "O'Brien"
+    slots, said = verify("mary ann", "verify_name", {})
+    assert (slots["partial_name"], slots["last_name_asked"]) == ("Mary Ann", True)
+    slots, said = verify("O'Brien", "verify_name", slots)
+    assert slots["verify_name"] == "Mary Ann O'Brien"
     # The model read "Emily" as a billing question, which left this form for another task.
     slots, said = verify("Emily", "verify_name", {}, intent="billing_balance", confidence=0.93)
     assert slots["partial_name"] == "Emily" and slots["requested_slot"] == "verify_name"
