@@ -136,6 +136,41 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
                     # the writer's own, so whoever was verified for the first is not assumed.
                     pending["own"] = "writer"
                 return pending
+    return same_task_for_another(clauses, own_clauses, own_intent)
+
+
+# The second person of "book my son and my daughter a checkup" ("... and daughter", "... and
+# my wife's appointment"): a clause that begins with them.
+SECOND_PERSON = re.compile(
+    r"^\s*(?:(?:my|our)\s+)?(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|mom|"
+    r"mother|mum|dad|father|grandma|grandmother|grandpa|grandfather|brother|sister)(?:'?s)?\b",
+    re.IGNORECASE,
+)
+
+
+def same_task_for_another(
+    clauses: list[str], own_clauses: list[str], own_intent: str
+) -> dict[str, str] | None:
+    """ "book my son and my daughter a checkup": the booking for the daughter, done after the
+    son's ("book my daughter a checkup"). Only for two relatives named: one person at a time."""
+    if own_intent not in TASK_WORDS or own_intent in AT_ONCE or not own_clauses:
+        return None
+    own = own_clauses[0]
+    first = OTHER_PERSON.search(own)
+    verb = TASK_WORDS[own_intent].search(own)
+    if first is None or verb is None or verb.start() > first.start():
+        return None
+    for clause in clauses[clauses.index(own) + 1 :]:
+        second = SECOND_PERSON.match(clause)
+        if second is None or any(p.search(clause) for p in REQUEST_WORDS.values()):
+            continue
+        if second["who"].lower() == first["who"].lower():
+            return None  # "my son and my son's friend"? one person, as asked
+        relative = clause[second.start("who") :].strip()
+        if relative == clause[second.start("who") : second.end()].strip():
+            # "book my son a checkup and my daughter": the daughter's is a checkup too
+            relative = f"{relative} {own[first.end() :].strip()}".strip()
+        return {"intent": own_intent, "text": f"{verb.group(0)} my {relative}"[:MAX_REQUEST_CHARS]}
     return None
 
 

@@ -29,6 +29,23 @@ BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
             "directions",
             {"intent": "parking", "text": "do you validate"},
         ),
+        # The same task for a second relative: after the first one's, one person at a time
+        (
+            "book my son and my daughter a checkup",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "book my daughter a checkup"},
+        ),
+        (
+            "book my son a checkup and my daughter",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "book my daughter a checkup"},
+        ),
+        (
+            "cancel my wife's and my son's appointments tomorrow",
+            "cancel_appointment",
+            {"intent": "cancel_appointment", "text": "cancel my son's appointments tomorrow"},
+        ),
+        ("book my son a checkup and my son's friend", "book_appointment", None),
         # The route by bus is the directions answer (it was dropped after the parking one)
         (
             "where do i park and is there a bus that goes there",
