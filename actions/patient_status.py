@@ -14,8 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import last_response
+from actions.forms import last_response, latest_text
 from actions.matching import parse_choice
+from actions.mentions import relation_in
 
 NEW_PATIENT_WORDS = re.compile(
     r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|"
@@ -73,9 +74,26 @@ class ActionAskPatientStatus(Action):
     ) -> list[EventType]:
         asked = last_response(tracker) in (
             "utter_ask_patient_status",
+            "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
         )
-        dispatcher.utter_message(
-            response="utter_ask_patient_status_again" if asked else "utter_ask_patient_status"
-        )
+        relation = relation_in(booking_request(tracker))
+        if asked:
+            dispatcher.utter_message(response="utter_ask_patient_status_again")
+        elif relation:
+            # "book my son a checkup": "Has your son been seen here before?", not "Have you".
+            dispatcher.utter_message(response="utter_ask_patient_status_for", person=relation)
+        else:
+            dispatcher.utter_message(response="utter_ask_patient_status")
         return []
+
+
+def booking_request(tracker: Tracker) -> str:
+    """The patient's message that started the booking (the latest one, if none did)."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "active_loop" and event.get("name") == "booking_form":
+            before = [e for e in events[:index] if e.get("event") == "user"]
+            return str(before[-1].get("text") or "") if before else ""
+    return latest_text(tracker)

@@ -646,8 +646,19 @@ def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServe
 
 def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None:
     first = CollectingDispatcher()
-    ActionAskPatientStatus().run(first, make_tracker("I need an appointment for my son"), {})
+    ActionAskPatientStatus().run(first, make_tracker("I need an appointment"), {})
     assert [m["response"] for m in first.messages] == ["utter_ask_patient_status"]
+    # For a relative, the question names them ("Has your son been seen here before?"), also
+    # when it comes after another message (the one that started the booking names them).
+    started = [
+        {"event": "user", "text": "I need an appointment for my son"},
+        {"event": "active_loop", "name": "booking_form"},
+    ]
+    for_son = CollectingDispatcher()
+    ActionAskPatientStatus().run(for_son, make_tracker("where do i park", events=started), {})
+    assert [(m["response"], m.get("person")) for m in for_son.messages] == [
+        ("utter_ask_patient_status_for", "son")
+    ]
     asked = {
         "event": "bot",
         "text": "Have you been seen…",
