@@ -31,7 +31,13 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.dates import day_label
-from actions.formatting import address_line, appointment_sentence, arrival, offer_label
+from actions.formatting import (
+    address_line,
+    appointment_sentence,
+    arrival,
+    move_sentence,
+    offer_label,
+)
 from actions.handoff import escalate
 from actions.identity import patient_age, scheduling_client, who_has, whose
 from actions.second_request import offer_second_request
@@ -149,9 +155,13 @@ class ActionAskBookingConfirmed(Action):
         if rescheduling:
             # Moving one that starts within a day: the late-change policy, as for a cancel.
             moving = chosen_appointment(tracker.slots)
+            said = whose(tracker.slots, clinic)
             dispatcher.utter_message(
                 response="utter_confirm_reschedule",
-                summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+                # "I'll move your physical on Wed Dec 2, 7:30am to ...": which one moves, too
+                summary=move_sentence(moving, item, clinic, said)
+                if moving
+                else f"it to {appointment_sentence(item, clinic, said)}",
                 policy=late_change_policy(moving, tracker, clinic) if moving else "",
             )
             return []

@@ -66,6 +66,21 @@ def appointment_sentence(item: dict[str, Any], clinic: ClinicConfig, whose: str 
     )
 
 
+def move_sentence(
+    moving: dict[str, Any], new: dict[str, Any], clinic: ClinicConfig, whose: str = "your"
+) -> str:
+    """``your annual physical on Wed Dec 2, 7:30am to Fri Dec 4, 9:00am with Dr. Priya Patel at
+    the North Office``: which appointment moves, and where to."""
+    old_start = datetime.fromisoformat(moving["start"])
+    new_start = datetime.fromisoformat(new["start"])
+    return (
+        f"{whose} {visit_name(moving.get('visit_type'), clinic)} on "
+        f"{day_and_time(old_start, clinic)} to {day_and_time(new_start, clinic)} with "
+        f"{practitioner_name(new.get('practitioner'), clinic, new.get('practitioner_name', ''))}"
+        f" at the {location_name(new.get('location'), clinic, new.get('location_name', ''))}"
+    )
+
+
 def address_line(location_id: str | None, clinic: ClinicConfig) -> str:
     """ "North Office: 4500 Natomas Boulevard, ... (Ground floor of Building B)", to go inside a
     sentence (so no full stop of its own)."""

@@ -94,6 +94,7 @@ PATIENT_SLOTS = (
     "patient_status",
     "my_appointments",
     "patient_relation",
+    "patient_is_relative",
 )
 
 
@@ -138,6 +139,20 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def form_request(tracker: Tracker, form: str | None = None) -> str:
+    """The patient's message that started the form that is running (or ``form``); the latest
+    message when none did."""
+    events = list(tracker.events)
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "active_loop" and event.get("name") and (
+            form is None or event.get("name") == form
+        ):
+            before = [e for e in events[:index] if e.get("event") == "user"]
+            return str(before[-1].get("text") or "") if before else ""
+    return latest_text(tracker)
 
 
 def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on, birth_month_day, birth_year, is_month_name, parse_birth_date
-from actions.forms import forgotten_patient, is_button_payload, latest_text
+from actions.forms import forgotten_patient, form_request, is_button_payload, latest_text
 from actions.handoff import patient_channel
 from actions.mentions import (
     CHILD_RELATIONS,
@@ -297,7 +297,8 @@ def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -
     (a parent is writing). ``age``: the patient's, when already looked up."""
     name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
     child = age < ADULT_AGE if age is not None else is_child(slots, clinic)
-    return f"{name[0]}'s" if name and child else "your"
+    relative = slots.get("verified") and slots.get("patient_is_relative")
+    return f"{name[0]}'s" if name and (child or relative) else "your"
 
 
 def who_has(slots: dict[str, Any], clinic: ClinicConfig, adverb: str = "") -> str:
@@ -681,6 +682,10 @@ class IdentitySteps:
             }
             if slots.get("tried_name"):
                 verified["tried_name"] = None
+            named = relation_in(latest_text(tracker)) or relation_in(form_request(tracker))
+            if not child and named:
+                # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child
+                verified["patient_is_relative"] = True
             if child:
                 # "my son": how the parent called the child ("child" if they did not); set
                 # only for a child, so it also says the patient is one (is_child).

@@ -133,6 +133,15 @@ def choice_by_description(
     """The one appointment the patient describes by its kind, clinician, office or weekday
     ("the vaccine one", "cancel the pap", "the one with Dr. Patel", "the wednesday one"); None
     when the words fit none or several."""
+    fits = described_fits(text, items, clinic)
+    return fits[0] if fits is not None and len(fits) == 1 else None
+
+
+def described_fits(
+    text: str, items: list[dict[str, Any]], clinic: ClinicConfig
+) -> list[int] | None:
+    """The appointments (indexes) that fit what the patient describes; None when the text
+    describes none by kind, clinician, office or day."""
     if not text or is_button_payload(text) or not items:
         return None
     visit = find_visit_type(text, clinic)
@@ -151,7 +160,7 @@ def choice_by_description(
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
         and (day is None or datetime.fromisoformat(item["start"]).date() == day)
     ]
-    return fits[0] if len(fits) == 1 else None
+    return fits
 
 
 # "Move my physical to Friday": the verb, then the appointment, then the new time.
@@ -287,9 +296,13 @@ class ManageForm(IdentitySteps, PatientForm):
                 return str(entity["value"])
         clinic = self.clinic
         labels = [appointment_button_title(i, clinic) for i in items]
-        index = parse_choice(latest_text(tracker), labels)
-        if index is None:
-            index = choice_by_description(latest_text(tracker), items, clinic)
+        text = latest_text(tracker)
+        index = parse_choice(text, labels)
+        fits = described_fits(text, items, clinic)
+        if fits is not None and index not in fits:
+            # "the physical on the 2nd" (Dec 2) is no pick of the second in the list: what it
+            # describes decides, and a pick it contradicts is none.
+            index = fits[0] if len(fits) == 1 else None
         return ids[index] if index is not None else None
 
 

@@ -225,6 +225,10 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         " ",
         haystack,
     )
+    # "the physical on the 2nd": a day of the month, not the second in the list
+    ordinal_text = re.sub(
+        r"\b(on|for|by|until|till) the (1st|2nd|3rd|4th|5th)\b", " ", ordinal_text
+    )
     for word, value in ORDINALS.items():
         if re.search(rf"\b{word}\b", ordinal_text) and (
             len(haystack.split()) <= 6 or re.search(rf"\b(the )?{word} (one|option|slot)", haystack)

@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import last_response, latest_text
+from actions.forms import form_request, last_response
 from actions.matching import parse_choice
 from actions.mentions import relation_in
 
@@ -77,7 +77,7 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
         )
-        relation = relation_in(booking_request(tracker))
+        relation = relation_in(form_request(tracker, "booking_form"))
         if asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:
@@ -87,13 +87,3 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(response="utter_ask_patient_status")
         return []
 
-
-def booking_request(tracker: Tracker) -> str:
-    """The patient's message that started the booking (the latest one, if none did)."""
-    events = list(tracker.events)
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if event.get("event") == "active_loop" and event.get("name") == "booking_form":
-            before = [e for e in events[:index] if e.get("event") == "user"]
-            return str(before[-1].get("text") or "") if before else ""
-    return latest_text(tracker)

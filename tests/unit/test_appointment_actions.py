@@ -1864,6 +1864,31 @@ def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
 
 
+def test_an_appointment_described_by_kind_and_day_is_not_a_pick_by_number() -> None:
+    """ "the physical on the 2nd" with a physical and a sick visit on Dec 2 moved the sick visit
+    (read as the second in the list)."""
+    items = [
+        {"id": "phys", "start": "2026-12-02T07:30:00-08:00", "visit_type": "physical",
+         "practitioner": "patel", "location": "downtown"},
+        {"id": "sick", "start": "2026-12-02T08:30:00-08:00", "visit_type": "sick",
+         "practitioner": "patel", "location": "downtown"},
+        {"id": "later", "start": "2026-12-11T08:30:00-08:00", "visit_type": "physical",
+         "practitioner": "patel", "location": "downtown"},
+    ]
+    form = ValidateRescheduleForm()
+    slots = {"my_appointments": items}
+
+    def picked(text: str) -> str | None:
+        tracker = make_tracker(text, intent="inform", slots=slots)
+        return form._read_appointment_choice(tracker, slots)
+
+    assert picked("the physical on the 2nd") == "phys"
+    assert picked("2") == "sick"
+    assert picked("the 2nd one") == "sick"
+    # two physicals: asked which
+    assert picked("the physical") is None
+
+
 @pytest.mark.parametrize(
     ("text", "previous", "weeks_later"),
     [

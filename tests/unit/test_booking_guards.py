@@ -703,6 +703,13 @@ def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
         ActionAskBookingConfirmed().run(dispatcher, tracker, {})
         [message] = dispatcher.messages
         assert (message["response"], message["policy"]) == ("utter_confirm_reschedule", said)
+        # which appointment moves, and where to
+        moved = next(a for a in (soon, later) if a["id"] == choice)
+        old_at = day_and_time(datetime.fromisoformat(moved["start"]), clinic)
+        new_at = day_and_time(datetime.fromisoformat(new_time["start"]), clinic)
+        assert message["summary"] == (
+            f"your annual physical on {old_at} to {new_at} with Dr. Priya Patel at the North Office"
+        )
     # Cancelling: the same rule, except for the appointment just booked in this chat.
     for last_booked, said in ((None, f" {policy}"), ("a1", "")):
         dispatcher = CollectingDispatcher()

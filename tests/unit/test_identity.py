@@ -655,9 +655,19 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     assert said == ["utter_verified_adult_not_child"]
     # A parent's record asked about earlier ("my mom"): "confirmed for Mary Ann", not "Thank
     # you, Mary Ann" to her daughter.
-    asked_mom = [{"event": "user", "text": "i need to cancel my mom's appointment"}]
+    asked_mom = [
+        {"event": "user", "text": "i need to cancel my mom's appointment"},
+        {"event": "active_loop", "name": "check_form"},
+    ]
     slots, said = verify(f"mary ann o'brien {MARY_DOB}", events=asked_mom)
     assert slots["verified"] is True and said == ["utter_verified_child"]
+    # ...and her appointments are "Mary's", not "your", to her daughter.
+    assert slots["patient_is_relative"] is True
+    assert identity.whose(slots, identity.get_clinic()) == "Mary's"
+    assert identity.who_has(slots, identity.get_clinic(), "still") == "Mary still has"
+    slots, _ = verify(f"mary ann o'brien {MARY_DOB}")
+    assert "patient_is_relative" not in slots
+    assert identity.whose(slots, identity.get_clinic()) == "your"
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)
     assert said == ["utter_verified_child"]
