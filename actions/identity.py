@@ -660,13 +660,16 @@ class IdentitySteps:
             # ...also when the relation came earlier ("cancel my dad's appointment" - "Robert
             # Smith" - "1/5/1950"): "confirmed for Robert" reads right to either of them.
             relative = relation_in((tracker.latest_message or {}).get("text") or "") or asked_about
-            if not child and asked_about in CHILD_RELATIONS:
+            # ...the child asked about in this request, not earlier ("what do i owe, me not him"
+            # after the son's balance is the parent's own)
+            asked_here = relation_in(latest_text(tracker)) or relation_in(form_request(tracker))
+            if not child and asked_here in CHILD_RELATIONS:
                 # "how much does my son owe" - "emily johnson 4/12/1988": an adult's record,
                 # maybe the parent's own; her balance came with no word about the son.
                 dispatcher.utter_message(
                     response="utter_verified_adult_not_child",
                     patient_first_name=patient.given,
-                    relation=CHILD_RELATIONS[asked_about],
+                    relation=CHILD_RELATIONS[asked_here],
                 )
             else:
                 dispatcher.utter_message(

@@ -660,12 +660,60 @@ NAMED_DATA = re.compile(
 )
 
 
+# "what does liam owe", "does liam have an appointment", "ok and liam?": the same, said of them.
+NAMED_SUBJECT = re.compile(
+    r"\b(?:does|did|will)\s+(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)\s+(?:still\s+)?"
+    r"(?:owe|have\s+(?:a|an|any)\s+(?:balance|bill|bills|appointment|appointments|appt|appts|"
+    r"visit|visits)|have\s+anything|need\s+to\s+pay)\b",
+    re.IGNORECASE,
+)
+ABOUT_FIRST_NAME = re.compile(
+    r"^\W*(?:ok(?:ay)?,?\s+)?(?:and|what about|how about|now)\s+(?P<name>[^\W\d_][\w'-]*)\W*$",
+    re.IGNORECASE,
+)
+THEY_WORDS = {"they", "them", "anything", "everyone", "anybody", "somebody", "mine", "me", "us"}
+
+
+# "and billing?", "and both?", "and now?": no one.
+NOT_ASKED_ABOUT = {
+    "they", "them", "him", "her", "his", "hers", "me", "us", "mine", "both", "all", "everything",
+    "everyone", "anything", "anybody", "somebody", "so", "wait", "now", "then", "also", "billing",
+    "bill", "bills", "balance", "hours", "directions", "address", "parking", "insurance", "again",
+    "later", "earlier", "soon", "next", "last", "please", "pls", "thanks", "yes", "no", "ok",
+}
+
+
+def _first_name_alone(word: str) -> bool:
+    """A word said alone after "and"/"what about" that is a person's first name: not a common
+    word, nor a word of clinic.yml (an office, a visit, a plan, a clinician: "and north?")."""
+    plain = word.lower()
+    if plain in NOT_ASKED_ABOUT or not _name_like(word):
+        return False
+    return plain not in clinic_words()
+
+
+_CLINIC_WORDS: dict[int, set[str]] = {}
+
+
+def clinic_words() -> set[str]:
+    """Every word clinic.yml uses (offices, visits, plans, clinicians, holidays...)."""
+    clinic = get_clinic()
+    if id(clinic) not in _CLINIC_WORDS:
+        _CLINIC_WORDS.clear()
+        _CLINIC_WORDS[id(clinic)] = set(re.findall(r"[a-z][a-z'-]+", clinic.json().lower()))
+    return _CLINIC_WORDS[id(clinic)]
+
+
 def named_other(text: str, patient_name: str) -> str | None:
     """The name of someone other than the verified patient whose balance or appointments are
-    asked for by name ("what's Emily's balance" while Aisha is verified), else None."""
-    match = NAMED_DATA.search((text or "").translate(CURLY_APOSTROPHES))
+    asked for by name ("what's Emily's balance", "what does Liam owe", "and liam?" while Emily
+    is verified), else None."""
+    plain = (text or "").translate(CURLY_APOSTROPHES)
+    match = NAMED_DATA.search(plain) or NAMED_SUBJECT.search(plain)
     if match is None:
-        return None
+        match = ABOUT_FIRST_NAME.match(plain)
+        if match is None or not _first_name_alone(match["name"]):
+            return None
     # The name is the last word, with the one before it when that is a name too.
     words = [w for w in match["name"].split()[-2:] if _name_like(w)]
     if (

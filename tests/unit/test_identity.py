@@ -20,6 +20,7 @@ from actions.manage_appointments import ValidateCheckForm
 from actions.mentions import (
     given_identity,
     introduced_name,
+    named_other,
     parse_full_name,
     relative_identity,
 )
@@ -601,6 +602,31 @@ def test_the_relative_named_with_a_birth_date(text: str, name: tuple[str, str] |
     assert (found[0] if found else None) == name
 
 
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        # Emily verified, her son's bill asked about by his first name: his, not hers ("what
+        # does liam owe" showed Emily's $85).
+        ("what does liam owe", "Liam"),
+        ("and does liam owe anything", "Liam"),
+        ("ok and liam?", "Liam"),
+        ("does liam have an appointment", "Liam"),
+        ("what's Liam's balance", "Liam"),
+        # Emily herself, a pronoun, a clinician, an office, a plan, a common word: no one else
+        ("does emily owe anything", None),
+        ("what does he owe", None),
+        ("what do i owe", None),
+        ("does dr patel have an appointment", None),
+        ("and north?", None),
+        ("and kaiser?", None),
+        ("and billing?", None),
+        ("ok and thanks", None),
+    ],
+)
+def test_another_person_asked_about_by_first_name(text: str, other: str | None) -> None:
+    assert named_other(text, "Emily Johnson") == other
+
+
 def test_a_relative_named_with_a_birth_date_is_checked_at_once(fhir_env: FhirServer) -> None:
     text = "when is my mom's appointment? Mary Ann O'Brien 7/19/64"
     tracker = make_tracker(text, intent="check_appointment")
@@ -649,10 +675,22 @@ def test_a_name_in_a_sentence_of_its_own_or_a_possessive_is_not_asked_again(
 def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: FhirServer) -> None:
     """ "how much does my son owe" - "emily johnson 4/12/1988" showed her own balance with no
     word about the son."""
-    asked = [{"event": "user", "text": "how much does my son owe"}]
+    asked = [
+        {"event": "user", "text": "how much does my son owe"},
+        {"event": "active_loop", "name": "balance_form"},
+    ]
     slots, said = verify("emily johnson 4/12/1988", events=asked)
     assert slots["verified"] is True
     assert said == ["utter_verified_adult_not_child"]
+    # The son asked about before, the parent's own account now ("what do i owe, me not him"):
+    # no word about the son's record.
+    own = [
+        *asked,
+        {"event": "user", "text": "what do i owe, me not him"},
+        {"event": "active_loop", "name": "balance_form"},
+    ]
+    slots, said = verify("emily johnson 4/12/1988", events=own)
+    assert said == ["utter_verified_child"]
     # A parent's record asked about earlier ("my mom"): "confirmed for Mary Ann", not "Thank
     # you, Mary Ann" to her daughter.
     asked_mom = [
