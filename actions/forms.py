@@ -534,6 +534,19 @@ def cancels_instead(text: str) -> bool:
     return bool(CANCEL_INSTEAD.search(kept))
 
 
+# "yes cancel it", "ok please cancel": a yes to cancelling, not a "stop".
+YES_CANCEL = re.compile(
+    r"^\W*(yes|yeah|yep|yup|ok|okay|sure|please|go ahead)\b[^.?!]{0,30}\bcancel", re.IGNORECASE
+)
+
+
+def asks_to_cancel(text: str) -> bool:
+    """ "yes cancel it", "cancel that one" (not "no don't cancel", "cancel the cancellation")."""
+    if re.search(r"\b(don'?t|do not|not|never|no)\b", text, re.IGNORECASE):
+        return False
+    return bool(YES_CANCEL.search(text)) or cancels_instead(text)
+
+
 # Words a real "stop" has; a message read as one without any of them was misread.
 STOP_WORDS = re.compile(
     r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
@@ -609,6 +622,13 @@ class ActionStop(Action):
                 ]
                 + replayed(text, "cancel_appointment", latest, [])
             )
+        if tracker.active_loop_name == "cancel_form" and asks_to_cancel(text):
+            # "yes cancel it" in the cancellation itself, read as "stop": "Nothing was changed"
+            # was the opposite of what was asked. A yes to "Shall I cancel...?", else an answer
+            # to "Which appointment?" (asked again if it names none).
+            latest = last_event(tracker.events, "user")
+            confirming = tracker.get_slot("requested_slot") == "cancel_confirmed"
+            return replayed(text, "affirm" if confirming else "inform", latest, [])
         if tracker.active_loop_name is None and changed_this_session(tracker):
             # "put it back to the original time" after a move: not "Nothing was changed"
             dispatcher.utter_message(response="utter_stopped_after_a_change")

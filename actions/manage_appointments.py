@@ -364,8 +364,8 @@ class ValidateCancelForm(ManageForm):
 
 # "no, keep my original appointment" to "Shall I move it?": nothing moves, no other times.
 KEEP_THE_OLD_TIME = re.compile(
-    r"\bkeep (it|(my|the) ((original|current|old|existing|first|same) )?"
-    r"(one|appointment|appt|time))\b",
+    r"\bkeep (it|(my|the) (original|current|old|existing|first|same)"
+    r"( (one|appointment|appt|time))?|(my|the) (one|appointment|appt|time))\b",
     re.IGNORECASE,
 )
 

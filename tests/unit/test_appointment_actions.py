@@ -1314,6 +1314,7 @@ def test_yes_move_it_answers_the_move_question() -> None:
         # ... and so does keeping the old time (was: the same times offered again).
         ("never mind, keep my original appointment", "stop", [], False),
         ("no, keep it", "deny", [], False),
+        ("actually never mind keep the original", "stop", [], False),
         # A plain no looks for another time, and says the appointment has not moved.
         ("no", "deny", ["utter_reschedule_not_confirmed"], None),
     ],
@@ -2539,6 +2540,29 @@ def test_cancel_it_instead_while_moving_it_cancels_that_appointment() -> None:
     listen, replay = events[-2:]
     assert (listen["event"], listen["name"]) == ("action", "action_listen")
     assert replay["parse_data"]["intent"]["name"] == "cancel_appointment"
+
+
+@pytest.mark.parametrize(
+    ("requested", "read_as"), [("appointment_choice", "inform"), ("cancel_confirmed", "affirm")]
+)
+def test_yes_cancel_it_in_the_cancellation_is_no_stop(requested: str, read_as: str) -> None:
+    """ "Which appointment would you like to cancel?" - "yes cancel it" (read as "stop") got
+    "I've stopped there. Nothing was changed." """
+    slots = {"verified": True, "my_appointments": CHOICES, "requested_slot": requested}
+    tracker = make_tracker("yes cancel it", intent="stop", slots=slots, active_loop="cancel_form")
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    listen, replay = events
+    assert (listen["event"], listen["name"]) == ("action", "action_listen")
+    assert replay["parse_data"]["intent"]["name"] == read_as
+    # "no, don't cancel it" is a stop
+    tracker = make_tracker(
+        "no dont cancel it", intent="stop", slots=slots, active_loop="cancel_form"
+    )
+    dispatcher = CollectingDispatcher()
+    ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_stopped"]
 
 
 @pytest.mark.parametrize(

@@ -121,6 +121,7 @@ def test_a_time_shown_twice_is_told_apart_by_the_clinician(text: str, index: int
 def test_wants_anyone() -> None:
     assert wants_anyone("no preference")
     assert wants_anyone("whoever is free")
+    assert wants_anyone("whatever's soonest")  # was asked "Who would you like to see?" again
     assert not wants_anyone("dr patel")
 
 
