@@ -92,6 +92,13 @@ SYMPTOM = re.compile(
     r"burn(ed|t)?|cold|flu|not feeling (well|good|great)|feel(ing)? (bad|awful|terrible))\b",
     re.IGNORECASE,
 )
+# "idk its my knee": a part of the body named with whose it is, a problem there.
+BODY_PART = re.compile(
+    r"\b(my|his|her|their|the|our) (knees?|back|lower back|shoulders?|ankles?|wrists?|foot|feet|"
+    r"hands?|hips?|elbows?|neck|ears?|eyes?|throat|stomach|tummy|belly|skin|legs?|arms?|toes?|"
+    r"fingers?|thumb)\b",
+    re.IGNORECASE,
+)
 # A question for a nurse, not a description of what the visit is for.
 ADVICE_QUESTION = re.compile(
     r"\b(should (i|he|she|we)|can (i|he|she|we) (take|give|use)|is it (ok|okay|safe|normal|bad)|"
@@ -200,11 +207,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         text = latest_text(tracker)
         if (
             tracker.get_slot("requested_slot") == "visit_type"
-            and latest_intent(tracker)[0] == "medical_advice"
+            and latest_intent(tracker)[0] in ("medical_advice", "out_of_scope", "nlu_fallback")
             and not safety_flagged(tracker)
-            and SYMPTOM.search(text)
+            and (SYMPTOM.search(text) or BODY_PART.search(text) or UNSURE.search(text))
             and not ADVICE_QUESTION.search(text)
         ):
+            # ...and "idk its my knee", "idk" (out of scope to the model): "Sorry, that's not
+            # something I can help with" and the same question again
             return False
         if (
             latest_intent(tracker)[0] not in (*URGENT_INTENTS, "stop")
@@ -672,7 +681,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         hurts") books the clinic's visit for new problems, and says so; "not sure" gets a word
         on how to choose, instead of the same buttons again."""
         visit = self.clinic.new_problem_visit()
-        if SYMPTOM.search(text) and visit is not None:
+        if (SYMPTOM.search(text) or BODY_PART.search(text)) and visit is not None:
             return self._visit_for_symptoms(dispatcher)
         if UNSURE.search(text):
             dispatcher.utter_message(

@@ -1617,6 +1617,24 @@ def test_a_symptom_answering_the_visit_question(text: str, answered: bool) -> No
         assert events == [] and dispatcher.messages == []
 
 
+@pytest.mark.parametrize(
+    ("text", "visit", "said"),
+    [
+        # Out of scope to the model; "Sorry, that's not something I can help with" and the same
+        # question again.
+        ("idk its my knee", "sick", "utter_visit_type_for_symptoms"),
+        ("idk", None, "utter_visit_type_help"),
+    ],
+)
+def test_a_body_part_or_idk_read_as_out_of_scope_answers_the_visit_question(
+    text: str, visit: str | None, said: str
+) -> None:
+    slots = {"patient_status": "returning", "requested_slot": "visit_type"}
+    events, dispatcher = run_booking(text, intent="out_of_scope", slots=slots)
+    assert slots_of(events)["visit_type"] == visit
+    assert responses(dispatcher) == [said]
+
+
 def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
     slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}
