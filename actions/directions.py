@@ -329,7 +329,13 @@ BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|b
 # "is there an after hours number?", "who do I call at night": the nurse line too.
 AFTER_HOURS_WORDS = re.compile(
     r"\b(after ?hours?|at night|tonight|overnight|weekends?|nurses?|on ?call|evenings?|"
-    r"(when|if) (you|u) ?a?re closed)\b"
+    r"(when|if) (you|u) ?a?re closed|(when|if) ur closed)\b"
+)
+# Asked with the hours ("is there an after hours number?"): the nurse line as well.
+AFTER_HOURS_HELP = re.compile(
+    r"\b(after ?hours? (number|line|phone|nurse|help|care|doctor|emergency)|nurses? line|"
+    r"nurse (hotline|advice)|on ?call|at night|overnight|(when|if) (you|u) ?a?re closed|"
+    r"(when|if) ur closed)\b"
 )
 
 
@@ -572,7 +578,15 @@ class ActionLocationInfo(Action):
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)
-        return hours_text(clinic, locations, now)
+        hours = hours_text(clinic, locations, now)
+        nurse_line = clinic.clinic.after_hours_nurse_line
+        if nurse_line and AFTER_HOURS_HELP.search(normalise(text)):
+            # "is there an after hours number?" got the opening hours alone
+            hours += (
+                "\nAfter hours, for a medical question that can't wait: our nurse line, "
+                f"{nurse_line}."
+            )
+        return hours
 
     def _implied(self, tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Location], str]:
         """The office the conversation already points to, and how we know (or nothing)."""

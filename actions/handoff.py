@@ -154,11 +154,11 @@ def next_steps_message(
         else f"we're at {info.main_phone} from {when}"
     )
     nurse = ""
-    if REASONS[reason].team == "clinical" and info.after_hours_nurse_line:
+    if REASONS[reason].team in ("clinical", "front_desk") and info.after_hours_nurse_line:
         # "my son has had a fever since dinner" at 11pm: a nurse answers tonight, not tomorrow.
         nurse = (
-            f" If it can't wait until then, our after-hours nurse line is at "
-            f"{info.after_hours_nurse_line}."
+            " For a medical question that can't wait until then, our after-hours nurse line "
+            f"is at {info.after_hours_nurse_line}."
         )
     return (
         f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "

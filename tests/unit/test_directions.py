@@ -461,6 +461,19 @@ def test_an_after_hours_number_asked_for_is_the_nurse_line() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is there an after hours number", "clinic_hours"),
+        ("what number do i call when ur closed", "contact_info"),
+        ("whats the nurse line", "contact_info"),
+    ],
+)
+def test_the_nurse_line_is_given_when_asked_for_after_hours(text: str, intent: str) -> None:
+    _, messages = run(make_tracker(text, intent=intent))
+    assert "our nurse line, (916) 555-0177" in messages[0]["text"]
+
+
 def test_phone_number_of_the_office_named() -> None:
     tracker = make_tracker(
         "number for the north office?", intent="contact_info", entities=location_entity("north")

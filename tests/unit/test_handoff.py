@@ -193,7 +193,10 @@ def test_next_steps_follow_staff_hours() -> None:
     advice_after = next_steps_message(clinic, "medical_advice", TUESDAY_11PM)
     assert "after-hours nurse line is at (916) 555-0177" in advice_after
     assert "nurse line" not in next_steps_message(clinic, "medical_advice", TUESDAY_10AM)
-    assert "nurse line" not in after and "nurse line" not in billing_after
+    # ...and with "talk to a person" at night ("its 11pm and my daughter is throwing up, is
+    # there someone i can talk to"), not with billing
+    assert "after-hours nurse line is at (916) 555-0177" in after
+    assert "nurse line" not in billing_after
     urgent_after = next_steps_message(clinic, "crisis", TUESDAY_11PM)
     assert "911" in urgent_after and "988" in urgent_after
     urgent_during = next_steps_message(clinic, "emergency", TUESDAY_10AM)
