@@ -227,6 +227,9 @@ class ClinicInfo(BaseModel):
     short_name: str = ""
     timezone: str
     main_phone: str
+    # For records and referrals from other offices (optional: without it, asked for a fax
+    # number, the patient is told to call).
+    fax: str = ""
     website: str = ""
     emergency_number: str
     crisis_line: str

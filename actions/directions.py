@@ -345,6 +345,16 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
     billing = f"Billing questions: {clinic.billing.phone} ({clinic.billing.hours})"
     about_billing = bool(BILLING_WORDS.search(normalise(text)))
     lines = [billing] if about_billing else []
+    if re.search(r"\bfax", normalise(text)):
+        # "whats your fax number" got the phone numbers, with no word about a fax
+        fax = clinic.clinic.fax
+        lines.insert(
+            0,
+            f"Fax: {fax}"
+            if fax
+            else f"I don't have a fax number to give you here; the front desk can help at "
+            f"{clinic.clinic.main_phone}.",
+        )
     if len(locations) == len(clinic.locations) and len(locations) > 1:
         lines.append(f"Main number: {clinic.clinic.main_phone}")
     lines += [f"{loc.name}: {loc.phone}" for loc in locations]

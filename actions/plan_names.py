@@ -48,6 +48,7 @@ BOUNDARY_WORDS = frozenset(
     acceptan aceptar mi mis su esposo esposa hijo hija tiene y o no habla hablo ingles espanol
     ella ellos ustedes usted que si por favor hola buenas buenos buen tardes dias noches gracias
     morning afternoon evening then instead either regular plain normal just both each
+    haha hahaha ha hehe lol lmao rofl jk btw tbh idk smh omg xd thx ty
     """.split()
 )
 

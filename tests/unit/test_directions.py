@@ -474,6 +474,11 @@ def test_the_nurse_line_is_given_when_asked_for_after_hours(text: str, intent: s
     assert "our nurse line, (916) 555-0177" in messages[0]["text"]
 
 
+def test_a_fax_number_asked_for_comes_first() -> None:
+    _, messages = run(make_tracker("whats your fax number", intent="contact_info"))
+    assert messages[0]["text"].splitlines()[0] == "Fax: (916) 555-0149"
+
+
 def test_phone_number_of_the_office_named() -> None:
     tracker = make_tracker(
         "number for the north office?", intent="contact_info", entities=location_entity("north")

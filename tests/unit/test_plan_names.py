@@ -164,6 +164,8 @@ def test_an_unrelated_name_has_no_family(name: str) -> None:
         ("do you take Kaiser", [("Kaiser",)], "Kaiser", "Kaiser Permanente"),
         ("aceptan medical?", [], "medical", "Medi-Cal"),
         ("is Medical accepted", [], "Medical", "Medi-Cal"),
+        # laughter is no part of the name ("I can't tell ... whether that includes Aetna Haha")
+        ("im dying to know if you take aetna haha", [], "aetna", "Aetna"),
     ],
 )
 def test_plan_in_a_question(
