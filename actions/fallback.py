@@ -232,6 +232,14 @@ class ActionDefaultFallback(Action):
             # Still typing, a few words at a time: waited for, not handed over.
             dispatcher.utter_message(response="utter_take_your_time")
             return []
+        users = [e for e in tracker.events if e.get("event") == "user"]
+        earlier = str(users[-2].get("text") or "") if len(users) > 1 else ""
+        asked = request_in(earlier)
+        if asked is not None and only_details(text, get_clinic()):
+            # "hi my dad needs help with his bill" - "Did you mean …?" - "robert miller": the
+            # name for that request, not a second unclear message (it went to staff, paused).
+            latest = last_event(list(tracker.events), "user")
+            return replayed(f"{earlier.rstrip(' .')}. {text}", asked, latest, [])
         dispatcher.utter_message(
             text="I'm sorry I couldn't follow. I'll bring in a member of our team to help."
         )
@@ -403,6 +411,15 @@ class ActionDetailsGiven(Action):
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+def only_details(text: str, clinic: ClinicConfig) -> bool:
+    """A name (and maybe a birth date) and nothing else, however it is typed ("robert miller",
+    "Carlos Rivera 9/30/1975")."""
+    if only_name_and_birth_date(text) or given_identity(text, clinic.now().date()):
+        return True
+    name = parse_full_name(text)
+    return name is not None and len(text.split()) <= 4 and request_in(text) is None
 
 
 def says_nothing(text: str, tracker: Tracker, clinic: ClinicConfig) -> bool:

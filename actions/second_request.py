@@ -44,7 +44,8 @@ TASK_WORDS = {
         # "balance" and "owe(s)" cover "my balance", "Emily's balance", "what does my son owe";
         # "her appointments and bills" asks for both (not "i can't afford more bills").
         r"\b(balance|owe|owes|how much is my bill|amount due|"
-        r"(?<!pay )(my|her|his|our|their) bills)\b|"
+        r"(?<!pay )(my|her|his|our|their) bills?(?! (is|was|looks|seems) (wrong|off|too))|"
+        r"help with (my|her|his|our|their) (bill|bills|account))\b|"
         r"^\s*bills\W*$",
         re.IGNORECASE,
     ),

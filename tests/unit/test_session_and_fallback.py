@@ -629,6 +629,22 @@ def test_a_sentence_still_being_typed_is_waited_for(
     assert (events == [] and handoff_env.records == []) is waits
 
 
+def test_a_name_after_did_you_mean_is_for_the_request_before_it(
+    handoff_env: HandoffReceiver,
+) -> None:
+    """ "hi my dad needs help with his bill" - "Did you want to say hello?" - "robert miller"
+    went to staff as a second unclear message, and the chat paused."""
+    earlier = [{"event": "user", "text": "hi my dad needs help with his bill"}]
+    tracker = make_tracker("robert miller", intent="nlu_fallback", events=earlier)
+    dispatcher = CollectingDispatcher()
+    events = ActionDefaultFallback().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and handoff_env.records == []
+    listen, replay = events
+    assert (listen["event"], listen["name"]) == ("action", "action_listen")
+    assert replay["text"] == "hi my dad needs help with his bill. robert miller"
+    assert replay["parse_data"]["intent"]["name"] == "billing_balance"
+
+
 def test_a_second_unsure_safety_guess_in_a_row_goes_to_staff_as_urgent(
     handoff_env: HandoffReceiver,
 ) -> None:
