@@ -45,7 +45,8 @@ TASK_WORDS = {
         # "her appointments and bills" asks for both (not "i can't afford more bills").
         r"\b(balance|owe|owes|how much is my bill|amount due|"
         r"(?<!pay )(my|her|his|our|their) bills?(?! (is|was|looks|seems) (wrong|off|too))|"
-        r"help with (my|her|his|our|their) (bill|bills|account))\b|"
+        r"help with (my|her|his|our|their) (bill|bills|account)|(overdue|past due) (bill|balance)|"
+        r"(bill|balance) (is |was )?(overdue|past due))\b|"
         r"^\s*bills\W*$",
         re.IGNORECASE,
     ),

@@ -57,7 +57,11 @@ CHECK = re.compile(
     r"(has|have) an? (appointment|appt|visit)\b[^.?!]{0,40}\b(when|what (time|day)) (is|was) "
     r"it\b|"
     # "is robert miller booked with dr patel on monday?"
-    r"\bis (?!(dr|doctor|the|there)\b)[a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b)",
+    r"\bis (?!(dr|doctor|the|there)\b)[a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b|"
+    # "my appointments pls", "my appt?", "appointments", "can i manage his appointments"
+    r"^\W*(my|our|his|her|their) (upcoming |next |scheduled )?(appointments?|appts?)"
+    r"( (please|pls|plz))?\W*$|^\W*(appointments|appts)( (please|pls|plz))?\W*$|"
+    r"\bmanage (my|his|her|their) ([a-z]+'?s )?(appointments|appts)\b)",
     re.IGNORECASE,
 )
 # Words of a new booking: with them, the message may well ask for one.

@@ -59,6 +59,12 @@ def parsed(text: str, intent: str) -> Message:
         # free times are a booking's business
         ("can you tell me the earliest appointment", None),
         ("do you have any appointments tomorrow", None),
+        # "Happy to help you book" answered these
+        ("my appointments pls", "check_appointment"),
+        ("my appt?", "check_appointment"),
+        ("appointments", "check_appointment"),
+        ("i manage my moms appointments, mary ann obrien", "check_appointment"),
+        ("i need an appointment", None),
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
