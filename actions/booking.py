@@ -292,7 +292,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if switched:
             return switched
         updates = self._read(dispatcher, tracker, slots, requested)
-        updates.update(self._visit_for_a_child({**slots, **updates}))
+        updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
         merged = {**slots, **updates}
         if (
             requested != "booking_confirmed"
@@ -401,7 +401,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             self._drop_inconsistent(updates, slots, self.clinic)
         return updates
 
-    def _visit_for_a_child(self, slots: dict[str, Any]) -> dict[str, Any]:
+    def _visit_for_a_child(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
+    ) -> dict[str, Any]:
         """Once the patient is known to be a child, their "checkup" is the children's visit
         (``for_children`` in clinic.yml), when their clinician does that visit."""
         visit = self.clinic.visit_type(str(slots.get("visit_type") or ""))
@@ -409,13 +411,24 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             return {}
         child_visit = visit.for_children
         # The clinician of the time already picked, else the one asked for: a family doctor's
-        # physical stays a physical (booking it as a well-child visit was refused).
+        # physical asked for stays a physical (booking it as a well-child visit was refused).
         offer = chosen_offer(slots)
         practitioner = offer.get("practitioner") if offer else slots.get("practitioner")
         if practitioner not in (None, "any") and practitioner not in eligible_practitioners(
             self.clinic, child_visit
         ):
-            return {}
+            if offer is None or slots.get("practitioner") not in (None, "any"):
+                return {}
+            # "No preference", the soonest time (a family doctor's), then the child's details:
+            # "Liam's annual physical" next to his well-child visit. The children's visit is
+            # searched instead, and the parent hears why.
+            name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
+            dispatcher.utter_message(
+                response="utter_child_visit_instead",
+                first_name=name[0] if name else "your child",
+                visit=visit_name(child_visit, self.clinic),
+            )
+            return another_visit_type(child_visit)
         return {"visit_type": child_visit}
 
     def _guard(self, dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> dict[str, Any]:

@@ -598,11 +598,12 @@ def test_a_child_is_still_booked_with_the_pediatrician(fhir_env: FhirServer) -> 
         # A child's "checkup" is a well-child visit (for_children in clinic.yml)...
         ("Liam Nguyen", "06/05/2017", "okafor", "well_child"),
         ("Liam Nguyen", "06/05/2017", "any", "well_child"),
-        # ...unless the clinician asked for does not do those,
+        # ...unless the clinician asked for does not do those.
         ("Liam Nguyen", "06/05/2017", "patel", "physical"),
-        # or the time picked is with one who does not ("no preference", then Dr. Patel's time:
-        # booked as a well-child visit with her, refused, and "I can't reach our system").
-        ("Liam Nguyen", "06/05/2017", "any-patel", "physical"),
+        # A time picked with one who does not, after "no preference": the children's visit is
+        # searched again (it was booked as a physical next to his well-child visit; before
+        # that, as a well-child visit with Dr. Patel, refused: "I can't reach our system").
+        ("Liam Nguyen", "06/05/2017", "any-patel", "well_child-again"),
         # An adult's stays an annual physical.
         ("Aisha Khan", "01/22/1992", "any", "physical"),
     ],
@@ -618,9 +619,13 @@ def test_a_childs_checkup_is_a_well_child_visit(
         "visit_type": "physical",
         "practitioner": clinician.removesuffix("-patel"),
     }
-    events, _ = verify_after_pick(name, dob, slots)
-    visit = {e["name"]: e["value"] for e in events}.get("visit_type", "physical")
-    assert visit == booked_as
+    events, dispatcher = verify_after_pick(name, dob, slots)
+    changed = {e["name"]: e["value"] for e in events}
+    assert changed.get("visit_type", "physical") == booked_as.removesuffix("-again")
+    searched_again = booked_as.endswith("-again")
+    assert ("utter_child_visit_instead" in responses(dispatcher)) is searched_again
+    if searched_again:
+        assert changed["slot_choice"] is None and changed["offered_slots"] is None
 
 
 def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServer) -> None:
