@@ -459,6 +459,27 @@ PLAIN_REQUESTS = {
 }
 
 
+# "what about carlos rivera, he's my husband", "and my son?": the last look-up, for them.
+WHAT_ABOUT = re.compile(r"^\W*(ok(ay)?,?\s+)?(what about|how about|and (for )?|now (for )?)", re.I)
+LOOK_UPS = {
+    "action_show_balance": "billing_balance",
+    "action_show_appointments": "check_appointment",
+}
+
+
+def same_task_for_another(tracker: Tracker, text: str) -> str | None:
+    """The balance or appointments just shown, asked about for another person ("what about
+    carlos rivera, hes my husband" was "not something I can help with")."""
+    if not WHAT_ABOUT.search(text) or not (relation_in(text) or parse_full_name(text)):
+        return None
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "action" and event.get("name") in LOOK_UPS:
+            return LOOK_UPS[event["name"]]
+        if event.get("event") == "session_started":
+            break
+    return None
+
+
 class ActionOutOfScope(Action):
     """Not something we do, and who can help, unless the message words one of our requests
     plainly: then that request, in the patient's words."""
@@ -474,6 +495,9 @@ class ActionOutOfScope(Action):
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
+        again = same_task_for_another(tracker, text)
+        if again is not None:
+            return replay_as(tracker, latest, again)
         if only_name_and_birth_date(text):
             # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
             # told a patient their own name was off-topic.

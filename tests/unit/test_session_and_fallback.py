@@ -629,6 +629,33 @@ def test_a_sentence_still_being_typed_is_waited_for(
     assert (events == [] and handoff_env.records == []) is waits
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what about carlos rivera, hes my husband", "billing_balance"),
+        ("and my son?", "billing_balance"),
+        ("what about the weather", None),
+    ],
+)
+def test_what_about_someone_after_a_look_up_is_the_same_look_up(
+    text: str, asks: str | None
+) -> None:
+    """ "what about carlos rivera, hes my husband" after Emily's balance (out of scope to the
+    model) was "not something I can help with"."""
+    shown = [
+        {"event": "user", "text": "whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="out_of_scope", events=shown)
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    if asks is None:
+        assert responses(dispatcher) == ["utter_out_of_scope"]
+    else:
+        assert dispatcher.messages == []
+        assert events[-1]["parse_data"]["intent"]["name"] == asks
+
+
 def test_a_name_after_did_you_mean_is_for_the_request_before_it(
     handoff_env: HandoffReceiver,
 ) -> None:
