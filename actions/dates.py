@@ -1020,7 +1020,12 @@ def parse_birth_date(text: str, today: date) -> date | None:
 _BIRTH_MONTH_DAY = re.compile(
     rf"\b{_MONTH}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"
-    r"|(?<![/\d])\b(\d{1,2})/(\d{1,2})\b(?![/\d])"
+    r"|(?<![/\d-])\b(\d{1,2})[/-](\d{1,2})\b(?![/\d-])"
+)
+# A year in words, said alone: "nineteen fifty", "two thousand and five".
+_YEAR_IN_WORDS = re.compile(
+    r"\b(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
+    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})\b"
 )
 _FOUR_DIGIT_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _YEAR_ALONE = re.compile(r"\W*(?:(?:born )?in |it'?s |the year )?'?(\d{2}|\d{4})\W*")
@@ -1049,8 +1054,15 @@ def birth_month_day(text: str, today: date) -> str | None:
 
 
 def birth_year(text: str, today: date) -> int | None:
-    """The year alone, sent after a birthday without one: "1985", "85", "in 1985"."""
+    """The year alone, sent after a birthday without one: "1985", "85", "in 1985", "nineteen
+    fifty"; None for two years ("1950? or 51": which one is asked again)."""
     cleaned = _clean(text)
+    if re.search(r"\bor\b", cleaned):
+        return None
+    spoken = _YEAR_IN_WORDS.search(cleaned)
+    if spoken is not None:
+        century = 1900 if spoken.group("head") == "nineteen" else 2000
+        cleaned = cleaned.replace(spoken.group(0), str(century + _two_digits(spoken["rest"])))
     found = _FOUR_DIGIT_YEAR.findall(cleaned)
     if len(found) == 1:
         year = int(found[0])

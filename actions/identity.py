@@ -578,9 +578,9 @@ class IdentitySteps:
             if said_day is not None:
                 # "march 3": kept, and the year asked for (birth_year_asked).
                 return {"verify_dob": None, "partial_dob": said_day, "birth_year_asked": True}
-            # No year either: the whole date is asked for again.
-            forget_half = {"partial_dob": None, "birth_year_asked": False} if kept_day else {}
-            return {"verify_dob": None, "identity_reask": True, **forget_half}
+            # No year in the answer ("what year do you want?", "1950? or 51"): the year is
+            # asked for again, the month and day kept.
+            return {"verify_dob": None, "identity_reask": True}
         if slots.get("identity_reask"):
             updates["identity_reask"] = False
         if name is not None and (first_half or slots.get("last_name_asked")):

@@ -2031,11 +2031,14 @@ def test_a_birthday_without_its_year_is_kept_and_the_year_asked(fhir_env: FhirSe
     assert (slots["partial_dob"], slots["birth_year_asked"]) == ("September 30", True)
     slots, said = verify("in 1975", "verify_dob", slots)
     assert slots["verified"] is True
-    # No year in the answer: the whole date is asked for again, the half forgotten.
+    # No year in the answer, or two: the year is asked for again, the month and day kept.
     kept = {"verify_name": "Carlos Rivera", "partial_dob": "September 30", "birth_year_asked": True}
-    slots, said = verify("not sure", "verify_dob", kept)
-    assert said == [] and slots["identity_reask"] is True
-    assert (slots["partial_dob"], slots["birth_year_asked"]) == (None, False)
+    for answer in ("what year do you want?", "i think 1975? or 76"):
+        slots, said = verify(answer, "verify_dob", kept)
+        assert said == [] and slots["identity_reask"] is True
+        assert "partial_dob" not in slots and "birth_year_asked" not in slots
+    slots, said = verify("nineteen seventy five", "verify_dob", kept)
+    assert slots["verified"] is True
 
 
 @pytest.mark.parametrize(

@@ -379,6 +379,7 @@ def test_not_a_birth_date(text: str) -> None:
         ("march 3", "March 3"),
         ("its March 3rd", "March 3"),
         ("3/14", "March 14"),
+        ("9-30", "September 30"),
         ("the 3rd of march", "March 3"),
         ("april twelfth", "April 12"),
         ("feb 29", "February 29"),
@@ -404,8 +405,11 @@ def test_a_birthday_without_its_year(text: str, said: str | None) -> None:
         ("born in 1985", 1985),
         ("it was 1985 i think", 1985),
         ("19", 2019),
+        ("nineteen fifty", 1950),
+        ("two thousand and five", 2005),
         ("2030", None),  # not born yet
         ("1985 or 1986", None),
+        ("i think 1950? or 51", None),  # which one: asked again
         ("i dont remember", None),
     ],
 )
