@@ -145,7 +145,12 @@ UNFINISHED_ENDING = set(
 def unfinished(text: str) -> bool:
     """A few words that stop mid-sentence ("i am", "this is", "calling about")."""
     words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
+    if text.rstrip().endswith("?") or (words and words[0] in QUESTION_OPENINGS):
+        return False  # "whats it for", "what is that for?": a whole question
     return 0 < len(words) <= 4 and words[-1] in UNFINISHED_ENDING
+
+
+QUESTION_OPENINGS = {"what", "whats", "what's", "who", "whos", "who's", "why", "where", "how"}
 
 
 class ActionAskAffirmation(Action):

@@ -613,6 +613,8 @@ def test_a_common_question_is_never_the_suggestion() -> None:
         ("this is", True),
         ("the bill", False),
         ("asdf qwerty", False),
+        # a whole question (after a balance: "Take your time, I'm here")
+        ("whats it for", False),
     ],
 )
 def test_a_sentence_still_being_typed_is_waited_for(
