@@ -390,7 +390,8 @@ class IdentitySteps:
         dispatcher.utter_message(
             response="utter_other_person",
             patient_name=str(slots.get("patient_name") or "") or "the patient",
-            person=person,
+            # "carlos rivera" as typed on a phone: "Carlos Rivera" (not "your husband")
+            person=person if person.startswith("your ") or not person.islower() else person.title(),
         )
         forgotten = {**forgotten_patient(), **(also_clear or {})}
         slots = {**slots, **forgotten}

@@ -1401,7 +1401,9 @@ def test_another_patients_balance_asked_in_lower_case_is_checked_first(
     slots, said = start_form(
         ValidateBalanceForm(), "and what does carlos rivera owe", "billing_balance", emily
     )
-    assert [m["response"] for m in said] == ["utter_other_person"]
+    assert [(m["response"], m["person"]) for m in said] == [
+        ("utter_other_person", "Carlos Rivera")
+    ]
     assert slots["verified"] is False and slots["requested_slot"] == "verify_dob"
 
 
