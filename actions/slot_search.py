@@ -307,7 +307,20 @@ def closed_reason(request: SearchRequest, clinic: ClinicConfig) -> str | None:
         for loc in locations
     ):
         where = f" at the {location.name}" if location and len(practitioner.schedule) > 1 else ""
-        return f"{practitioner.name} isn't in{where} {_on(days)}"
+        elsewhere = [
+            loc.name
+            for loc in clinic.locations
+            if loc is not location
+            and any(
+                WEEKDAYS[day.weekday()] in practitioner.schedule.get(loc.id, [])
+                and clinic.hours_on(loc, day) is not None
+                for day in days
+            )
+        ]
+        # "... isn't in at the Downtown Clinic on Tuesdays, only at the North Office": where
+        # to find them that day, not just where not.
+        only = f", only at the {' and the '.join(elsewhere)}" if where and elsewhere else ""
+        return f"{practitioner.name} isn't in{where} {_on(days)}{only}"
     if location and closed(locations):
         return f"The {location.name} is closed {_on(days)}"
     return None

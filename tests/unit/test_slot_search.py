@@ -48,7 +48,7 @@ TUESDAY = weekday_after(BASE, 1)
             "patel",
             "downtown",
             on(TUESDAY),
-            "Dr. Priya Patel isn't in at the Downtown Clinic on Tuesdays",
+            "Dr. Priya Patel isn't in at the Downtown Clinic on Tuesdays, only at the North Office",
         ),
         ("patel", None, on(TUESDAY), None),
         ("lee", None, on(SATURDAY), "Sam Lee, NP isn't in on Saturdays"),
