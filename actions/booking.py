@@ -22,6 +22,7 @@ from actions.booking_choices import (
     say_where_they_work,
 )
 from actions.booking_guards import (
+    age_said,
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
@@ -583,8 +584,14 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)
-        if age_limit(clinic, named) is not None and refuse_children_only(
-            dispatcher, clinic, named, patient_age({**slots, **updates}, clinic)
+        limited = age_limit(clinic, named) is not None
+        age = patient_age({**slots, **updates}, clinic) if limited else None
+        if limited and refuse_children_only(
+            dispatcher,
+            clinic,
+            named,
+            # "can dr okafor see me, im 19": refused only after name, birth date and phone
+            age if age is not None else age_said(text),
         ):
             updates.update(instead_of_children_only({**slots, **updates}, clinic))
 

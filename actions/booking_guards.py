@@ -8,6 +8,7 @@ asking for the "yes"), and the booking actions run them again just before bookin
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,21 @@ def chosen_offer(slots: dict[str, Any]) -> dict[str, Any] | None:
     """The offered slot the patient picked (``slot_choice`` among ``offered_slots``)."""
     choice = slots.get("slot_choice")
     return next((o for o in slots.get("offered_slots") or [] if o["id"] == choice), None)
+
+
+# The patient's age said in the message: "can dr okafor see me, im 19", "he's 8".
+AGE_SAID = re.compile(
+    r"\b(?:i'?m|i am|he'?s|he is|she'?s|she is|they'?re|they are|(?:my|our) \w+ is)\s+"
+    r"(\d{1,2})(?:\s*(?:years? old|yrs? old|yo|y/o))?\b(?!\s*(?::|am\b|pm\b|o'?clock|min|hour|"
+    r"week|month|day|%|percent|lbs?|pounds|kg|weeks|months|days))",
+    re.IGNORECASE,
+)
+
+
+def age_said(text: str) -> int | None:
+    """The age a message states ("im 19"), if any."""
+    match = AGE_SAID.search((text or "").replace("\u2019", "'"))
+    return int(match.group(1)) if match else None
 
 
 def refuse_children_only(

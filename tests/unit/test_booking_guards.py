@@ -500,6 +500,26 @@ def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [("can dr okafor see me, im 19", True), ("can dr okafor see him, hes 8", False)],
+)
+def test_an_age_said_with_the_pediatrician_is_heard_before_identity(text: str, told: bool) -> None:
+    """ "can dr okafor see me, im 19": his times were offered, and he was refused only after
+    name, birth date and phone."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        slots={"patient_status": "new", "requested_slot": "practitioner"},
+        active_loop="booking_form",
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    practitioner = {e["name"]: e["value"] for e in events}.get("practitioner")
+    assert practitioner == ("any" if told else "okafor")
+    assert ("utter_asked_for_children_only" in responses(dispatcher)) is told
+
+
 def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) -> None:
     client = fhir_env.client()
     pid = patient_id(client, "Aisha", "Khan")
