@@ -671,7 +671,6 @@ ABOUT_FIRST_NAME = re.compile(
     r"^\W*(?:ok(?:ay)?,?\s+)?(?:and|what about|how about|now)\s+(?P<name>[^\W\d_][\w'-]*)\W*$",
     re.IGNORECASE,
 )
-THEY_WORDS = {"they", "them", "anything", "everyone", "anybody", "somebody", "mine", "me", "us"}
 
 
 # "and billing?", "and both?", "and now?": no one.
