@@ -100,6 +100,23 @@ def total_due(invoices: list[InvoiceRecord]) -> str:
     return join_words([money(amount, cur) for cur, amount in totals.items()])
 
 
+def balance_under_plan_minimum(tracker: Tracker, clinic: ClinicConfig) -> str | None:
+    """The verified patient's open balance ("$35.00") when it is under the payment-plan
+    minimum; None when it is not, nobody is verified, or the billing system does not answer."""
+    patient_id = tracker.get_slot("patient_id")
+    minimum = clinic.billing.payment_plan_minimum
+    if not tracker.get_slot("verified") or not patient_id or minimum <= 0:
+        return None
+    try:
+        invoices = scheduling_client().open_invoices(str(patient_id))
+    except FhirError:
+        return None
+    invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
+    if not invoices or plan_offered(invoices, clinic):
+        return None
+    return total_due(invoices)
+
+
 PLAN_OFFER = "If paying it all at once is hard, we can set up a payment plan with you."
 # A balance under the clinic's payment-plan minimum: no plan promised, still a way forward.
 NO_PLAN_OFFER = "If paying it is hard right now, billing staff can talk through your options."
@@ -352,9 +369,20 @@ class ActionBillingPay(Action):
             if HARDSHIP.search(text):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
+            small = (
+                None if ASSISTANCE.search(text) else balance_under_plan_minimum(tracker, clinic)
+            )
+            if small is not None:
+                # "can i pay in installments" about Liam's $35: plans start at $100, so not
+                # "Set up a plan with billing" (staff would have said no).
+                least = money(billing.payment_plan_minimum, "USD")
+                help_message["help"] = (
+                    f"Payment plans are for balances of {least} or more, and {small} is under "
+                    f"that. {billing.financial_assistance.strip()}"
+                ).strip()
             plan_button = staff_button(
                 "Ask billing about assistance"
-                if ASSISTANCE.search(text)
+                if ASSISTANCE.search(text) or small is not None
                 else "Set up a plan with billing"
             )
             dispatcher.utter_message(buttons=[plan_button], **help_message)

@@ -438,6 +438,10 @@ def someone_else(
     if match is None:
         return None
     who = match["who"].lower()
+    following = re.match(r"^,?\s+([^\W\d_][\w'-]*)", text[match.end() :])
+    own = {normalize_name(w) for w in patient_name.split()}
+    if following and own and normalize_name(following[1]) in own and not match["other"]:
+        return None  # "book my wife emily johnson" while Emily is verified: her, by name
     if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
         return who
     named = NAME_AFTER_RELATION.match(text[match.end() :])

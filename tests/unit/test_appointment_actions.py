@@ -1407,6 +1407,19 @@ def test_another_patients_balance_asked_in_lower_case_is_checked_first(
     assert slots["verified"] is False and slots["requested_slot"] == "verify_dob"
 
 
+def test_the_verified_patient_named_after_a_relation_is_no_one_else(fhir_env: FhirServer) -> None:
+    """ "book my wife emily johnson a physical" after Emily's check: "Happy to help with your wife
+    too. So far I've only checked Emily Johnson's details", and her details asked again."""
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    text = "when is my wife emily johnson's appointment"
+    slots, said = start_form(ValidateCheckForm(), text, "check_appointment", emily)
+    assert said == [] and "verified" not in slots
+    slots, said = start_form(
+        ValidateCheckForm(), "when is my wife's appointment", "check_appointment", emily
+    )
+    assert [m["response"] for m in said] == ["utter_other_person"]
+
+
 def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> None:
     liam = verified_as("Liam Nguyen", "06/05/2017")
     slots, said = start_form(

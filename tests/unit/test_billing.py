@@ -351,6 +351,23 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
     assert help_["help"].startswith("I'm sorry you're going through this.") is hardship
 
 
+@pytest.mark.parametrize(("amount", "small"), [("35.00", True), ("240.00", False)])
+def test_a_plan_asked_for_a_balance_under_the_minimum_says_so(
+    fhir: FakeFhir, amount: str, small: bool
+) -> None:
+    """ "can i pay in installments" about a verified $35 balance got the generic "$100 or more
+    can be split" and "Set up a plan with billing" (which staff would have refused)."""
+    fhir.invoices = [invoice(12, amount)]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("can i pay in installments", "billing_pay", slots=VERIFIED)
+    ActionBillingPay().run(dispatcher, tracker, {})
+    [help_] = dispatcher.messages
+    said = "Payment plans are for balances of $100.00 or more, and $35.00 is under that."
+    assert help_["help"].startswith(said) is small
+    title = "Ask billing about assistance" if small else "Set up a plan with billing"
+    assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
+
+
 @pytest.mark.parametrize(
     "text",
     [
