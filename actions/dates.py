@@ -321,6 +321,13 @@ def part_of_day(text: str) -> str | None:
 BARE_CLOCK = re.compile(r"(?<![\w/:.$-])(\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))(?![\w/:])")
 
 
+# "... cuz i start work at 9:30": the patient's own time, not the one asked for.
+OWN_SCHEDULE = re.compile(
+    r"\b(start|starts|starting|work|working|shift|get off|off work|school|class|leave|"
+    r"pick (him|her|them) up|drop (him|her|them) off|job|meeting)\s*$"
+)
+
+
 def _clock_limits(text: str) -> tuple[time | None, time | None]:
     """ "after 3" → not before 15:00; "before 11am" → not after 11:00 (clinic hours are daytime)."""
     not_before = not_after = None
@@ -331,7 +338,9 @@ def _clock_limits(text: str) -> tuple[time | None, time | None]:
         r"\b(not\s+|no\s+|nothing\s+)?(after|before|by|at|around)\s+"
         r"(noon|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
     )
-    for negated, word, value in re.findall(pattern, text):
+    at_clock: time | None = None
+    for found in re.finditer(pattern, text):
+        negated, word, value = found.groups()
         clock = _to_clock(value)
         if clock is None:
             continue
@@ -345,12 +354,15 @@ def _clock_limits(text: str) -> tuple[time | None, time | None]:
             not_before = clock
         elif word in ("before", "by"):
             not_after = clock
-        else:  # "at 2pm", "around 10": within an hour either side
-            base = datetime.combine(date(2000, 1, 1), clock)
-            not_before = (base - timedelta(hours=1)).time()
-            not_after = min(
-                base + timedelta(hours=1, minutes=1), base.replace(hour=23, minute=59)
-            ).time()
+        elif not OWN_SCHEDULE.search(text[: found.start()]):
+            at_clock = clock  # "at 2pm", "around 10": within an hour either side
+    if at_clock is not None and not_before is None and not_after is None:
+        # (a limit said too wins: "before 9, i start work at 9:30" offered 9:30 only)
+        base = datetime.combine(date(2000, 1, 1), at_clock)
+        not_before = (base - timedelta(hours=1)).time()
+        not_after = min(
+            base + timedelta(hours=1, minutes=1), base.replace(hour=23, minute=59)
+        ).time()
     # "3:30 or later", "10 or earlier"
     later = r"(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+or\s+(later|after|earlier|before|sooner)\b"
     for value, word in re.findall(later, text):

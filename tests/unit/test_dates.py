@@ -116,6 +116,9 @@ def test_no_date_in_text(text: str) -> None:
         ("next week after school, like 3:30 or later", time(15, 30), None),
         ("any day after school", time(15, 0), None),
         ("10am or earlier", None, time(10, 0)),
+        # the patient's own time is not the one asked for (only 9:30 was offered)
+        ("mornings before 9 are ideal cuz i start work at 9:30", None, time(9, 0)),
+        ("can i come at 4, i get off work at 3", time(15, 0), time(17, 1)),
     ],
 )
 def test_or_later_and_after_school(
