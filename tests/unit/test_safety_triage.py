@@ -581,6 +581,11 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "the portal keeps crashing and it's driving me insane",
         "i need a mental health referral for my teenager",
         "can you stop texting me so much, its killing my battery",
+        # trial of 2026-12-01: a crisis reply (and a paused chat) for a parent booking
+        "its for my daughter not me",
+        "its not me its my husband",
+        "actually its for my daughter not me",
+        "shoot, i missed my appt",
     ],
 )
 def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:
