@@ -664,6 +664,13 @@ NAMED_DATA = re.compile(
 )
 
 
+# The same typed without the apostrophe ("aisha khans balance"): the name is what is left.
+NAMED_DATA_BARE = re.compile(
+    r"\b(?P<name>[^\W\d_][\w-]*?(?:\s+[^\W\d_][\w-]*?)?)s\s+"
+    r"(?:next\s+|last\s+|upcoming\s+|open\s+|current\s+)?"
+    r"(?:balance|bill|bills|appointment|appointments|appt|appts|account|statement)\b",
+    re.IGNORECASE,
+)
 # "what does liam owe", "does liam have an appointment", "ok and liam?": the same, said of them.
 NAMED_SUBJECT = re.compile(
     r"\b(?:does|did|will)\s+(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)\s+(?:still\s+)?"
@@ -713,6 +720,14 @@ def named_other(text: str, patient_name: str) -> str | None:
     is verified), else None."""
     plain = (text or "").translate(CURLY_APOSTROPHES)
     match = NAMED_DATA.search(plain) or NAMED_SUBJECT.search(plain)
+    if match is None and (bare := NAMED_DATA_BARE.search(plain)) is not None:
+        # "whats aisha khans balance", "what about liams bill": the name without its "s"
+        said = bare["name"].split()[-2:]
+        while said and not all(_first_name_alone(w) for w in said):
+            said = said[1:]
+        own = {normalize_name(w) for w in patient_name.split()}
+        if said and not any(normalize_name(w) in own for w in said):
+            return " ".join(w[:1].upper() + w[1:] for w in said)
     if match is None:
         match = ABOUT_FIRST_NAME.match(plain)
         if match is None or not _first_name_alone(match["name"]):

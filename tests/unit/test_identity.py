@@ -612,6 +612,11 @@ def test_the_relative_named_with_a_birth_date(text: str, name: tuple[str, str] |
         ("ok and liam?", "Liam"),
         ("does liam have an appointment", "Liam"),
         ("what's Liam's balance", "Liam"),
+        # without the apostrophe, as typed on phones
+        ("what about liams bill", "Liam"),
+        ("whats aisha khans balance", "Aisha Khan"),
+        ("whats my sons balance", None),
+        ("whats emily johnsons balance", None),
         # Emily herself, a pronoun, a clinician, an office, a plan, a common word: no one else
         ("does emily owe anything", None),
         ("what does he owe", None),
