@@ -23,10 +23,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.second_request import request_in
 from addons.intent_override import RuleGuard, overrule
 
 BOOKING_INTENT = "book_appointment"
 COMPLAINT_INTENT = "complaint"
+GREET_INTENT = "greet"
 # Parse-data key (in the tracker's latest message): a complaint came with the task.
 WITH_COMPLAINT_KEY = "with_complaint"
 # Asked now, not told about ("I rescheduled last time", "I had to cancel in May").
@@ -136,6 +138,13 @@ class TaskWordsGuard(RuleGuard):
                 if asked is not None:
                     overrule(message, asked)
                     message.set(WITH_COMPLAINT_KEY, True, add_to_output=True)
+                continue
+            if intent.get(INTENT_NAME_KEY) == GREET_INTENT:
+                # "hello, question about my bill", "hi my dad needs help with his bill": the
+                # greeting and its menu, and the request was lost.
+                asked = request_in(text)
+                if asked is not None:
+                    overrule(message, asked)
                 continue
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue

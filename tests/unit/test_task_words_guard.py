@@ -84,6 +84,22 @@ def test_only_a_booking_is_overruled_and_alone_in_the_ranking() -> None:
 @pytest.mark.parametrize(
     ("text", "task"),
     [
+        # The greeting and its menu answered these, and the request was lost.
+        ("hello, question about my bill", "billing_balance"),
+        ("hi my dad needs help with his bill", "billing_balance"),
+        ("hi, where do i park at the north office", "parking"),
+        ("hi there", "greet"),
+        ("good morning!", "greet"),
+    ],
+)
+def test_a_greeting_with_a_request_is_the_request(text: str, task: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "greet")])
+    assert result.get("intent")["name"] == task
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
         # Read as a complaint: staff were to cancel it at the next shift, the chat paused.
         (
             "this is ridiculous ive waited 3 weeks for a callback. just cancel my appointment",
