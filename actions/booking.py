@@ -500,6 +500,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 name = parse_full_name(text)
                 if name and not OTHER_PERSON.search(text):
                     updates["verify_name"] = f"{name[0]} {name[1]}"
+                elif OTHER_PERSON.search(text):
+                    # "actually its for my daughter not me": asked again, for her ("Has your
+                    # daughter been seen ...?"), not "please tap one of the options"
+                    updates["patient_status"] = None
         if (
             requested in IDENTITY_ANYTIME
             and not slots.get("verified")

@@ -155,6 +155,19 @@ def form_request(tracker: Tracker, form: str | None = None) -> str:
     return latest_text(tracker)
 
 
+def form_texts(tracker: Tracker) -> list[str]:
+    """The patient's messages since the running form started, the one that started it first."""
+    events = list(tracker.events)
+    start = 0
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "active_loop" and events[index].get("name"):
+            users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
+            start = users[-1] if users else index
+            break
+    texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
+    return texts or [latest_text(tracker)]
+
+
 def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
     return next((e for e in reversed(events) if e.get("event") == kind), {})

@@ -32,7 +32,13 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on, birth_month_day, birth_year, is_month_name, parse_birth_date
-from actions.forms import forgotten_patient, form_request, is_button_payload, latest_text
+from actions.forms import (
+    forgotten_patient,
+    form_request,
+    form_texts,
+    is_button_payload,
+    latest_text,
+)
 from actions.handoff import patient_channel
 from actions.mentions import (
     CHILD_RELATIONS,
@@ -686,7 +692,10 @@ class IdentitySteps:
             }
             if slots.get("tried_name"):
                 verified["tried_name"] = None
-            named = relation_in(latest_text(tracker)) or relation_in(form_request(tracker))
+            # (a child asked about and an adult's details are the parent's own: see above)
+            named = any(
+                (r := relation_in(t)) and r not in CHILD_RELATIONS for t in form_texts(tracker)
+            )
             if not child and named:
                 # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child
                 verified["patient_is_relative"] = True

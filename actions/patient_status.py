@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import form_request, last_response
+from actions.forms import form_request, last_response, latest_text
 from actions.matching import parse_choice
 from actions.mentions import relation_in
 
@@ -77,8 +77,12 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
         )
-        relation = relation_in(form_request(tracker, "booking_form"))
-        if asked:
+        said_now = relation_in(latest_text(tracker))
+        relation = said_now or relation_in(form_request(tracker, "booking_form"))
+        if said_now:
+            # "actually its for my daughter not me": the question again, for her
+            dispatcher.utter_message(response="utter_ask_patient_status_for", person=said_now)
+        elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:
             # "book my son a checkup": "Has your son been seen here before?", not "Have you".

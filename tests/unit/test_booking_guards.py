@@ -684,6 +684,23 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     assert [(m["response"], m.get("person")) for m in for_son.messages] == [
         ("utter_ask_patient_status_for", "son")
     ]
+    # Said in answer to the question: asked again, for her.
+    for_her = CollectingDispatcher()
+    switched = make_tracker("actually its for my daughter not me", events=started)
+    ActionAskPatientStatus().run(for_her, switched, {})
+    assert [(m["response"], m.get("person")) for m in for_her.messages] == [
+        ("utter_ask_patient_status_for", "daughter")
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "actually its for my daughter not me",
+        intent="inform",
+        slots={"requested_slot": "patient_status"},
+        active_loop="booking_form",
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == []  # not "please tap one of the options"
+    assert {e["name"]: e["value"] for e in events}["requested_slot"] == "patient_status"
     asked = {
         "event": "bot",
         "text": "Have you been seen…",

@@ -687,6 +687,7 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     slots, said = verify("emily johnson 4/12/1988", events=asked)
     assert slots["verified"] is True
     assert said == ["utter_verified_adult_not_child"]
+    assert "patient_is_relative" not in slots  # her own: "your balance", not "Emily's"
     # The son asked about before, the parent's own account now ("what do i owe, me not him"):
     # no word about the son's record.
     own = [
