@@ -30,6 +30,7 @@ from actions.booking_guards import (
     visits_phrase,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
+from actions.clinic_config import ADULT_AGE
 from actions.dates import day_label
 from actions.formatting import (
     address_line,
@@ -38,8 +39,10 @@ from actions.formatting import (
     move_sentence,
     offer_label,
 )
+from actions.forms import form_texts
 from actions.handoff import escalate
 from actions.identity import patient_age, scheduling_client, who_has, whose
+from actions.mentions import adult_relative_named
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
@@ -78,6 +81,9 @@ class ActionAskSlotChoice(Action):
             # Who the patient is, when already known: no children-only clinician for an adult,
             # and no time the patient is already booked.
             age = patient_age(slots, clinic)
+            if age is None and adult_relative_named(form_texts(tracker)):
+                # "book a follow up for my dad": no pediatrician's times (all three were)
+                age = ADULT_AGE
             busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
             if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
                 instead = instead_of_children_only(slots, clinic)

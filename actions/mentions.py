@@ -417,6 +417,19 @@ CHILD_RELATIONS = {
 }
 
 
+# Relatives who are grown-ups (a brother or sister may be a child).
+ADULT_RELATIONS = {
+    "husband", "wife", "spouse", "partner", "mom", "mother", "mum", "mommy", "dad", "father",
+    "daddy", "grandma", "grandmother", "grandpa", "grandfather", "fiance", "fiancee", "fiancé",
+    "fiancée", "boyfriend", "girlfriend",
+}  # fmt: skip
+
+
+def adult_relative_named(texts: list[str]) -> bool:
+    """Whether the writer named a grown-up relative as the patient ("my dad", "my wife")."""
+    return any(relation_in(t) in ADULT_RELATIONS for t in texts)
+
+
 def relation_in(text: str) -> str | None:
     """The relation a message names ("son" in "whens my sons appt"), if any."""
     match = OTHER_PERSON.search(text or "")

@@ -520,6 +520,29 @@ def test_an_age_said_with_the_pediatrician_is_heard_before_identity(text: str, t
     assert ("utter_asked_for_children_only" in responses(dispatcher)) is told
 
 
+def test_a_booking_for_a_grown_up_relative_offers_no_pediatrician(fhir_env: FhirServer) -> None:
+    """ "my dad ... his doctor wants a follow up, can i book it for him" - no preference: all
+    three times were with Dr. Okafor (children only), refused once his details came."""
+    started = [
+        {"event": "user", "text": "can i book a follow up for my dad"},
+        {"event": "active_loop", "name": "booking_form"},
+    ]
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "follow_up",
+        "practitioner": "any",
+        "location": "downtown",
+        # Saturdays downtown, only the pediatrician works
+        "date_preference": "next saturday",
+    }
+    tracker = make_tracker(
+        "no preference", slots=slots, events=started, active_loop="booking_form"
+    )
+    events = ActionAskSlotChoice().run(CollectingDispatcher(), tracker, {})
+    offers = next(e["value"] for e in events if e.get("name") == "offered_slots")
+    assert offers and "okafor" not in {o["practitioner"] for o in offers}
+
+
 def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) -> None:
     client = fhir_env.client()
     pid = patient_id(client, "Aisha", "Khan")
