@@ -24,11 +24,16 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.second_request import request_in
+from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
 
 BOOKING_INTENT = "book_appointment"
 COMPLAINT_INTENT = "complaint"
 GREET_INTENT = "greet"
+# The nurse line's number asked for, not a nurse.
+NURSE_LINE = re.compile(
+    r"\bnurse(s)? (advice )?(line|hotline|number|phone)\b|\b24[ -]?(hour|hr)s? nurse", re.IGNORECASE
+)
 # Parse-data key (in the tracker's latest message): a complaint came with the task.
 WITH_COMPLAINT_KEY = "with_complaint"
 # Asked now, not told about ("I rescheduled last time", "I had to cancel in May").
@@ -138,6 +143,15 @@ class TaskWordsGuard(RuleGuard):
                 if asked is not None:
                     overrule(message, asked)
                     message.set(WITH_COMPLAINT_KEY, True, add_to_output=True)
+                continue
+            if (
+                intent.get(INTENT_NAME_KEY) in ("request_human", "medical_advice", "clinic_hours")
+                and NURSE_LINE.search(text)
+                and get_clinic().clinic.after_hours_nurse_line
+            ):
+                # "whats the nurse line": handed to staff (and the chat paused) instead of
+                # the number (directions.contact_text gives it).
+                overrule(message, "contact_info")
                 continue
             if intent.get(INTENT_NAME_KEY) == GREET_INTENT:
                 # "hello, question about my bill", "hi my dad needs help with his bill": the

@@ -82,6 +82,21 @@ def test_only_a_booking_is_overruled_and_alone_in_the_ranking() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "task"),
+    [
+        ("whats the nurse line", "request_human", "contact_info"),
+        ("nurse line?", "request_human", "contact_info"),
+        ("do you have a 24 hour nurse", "clinic_hours", "contact_info"),
+        ("can i talk to a nurse", "request_human", "request_human"),
+    ],
+)
+def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str) -> None:
+    """ "whats the nurse line" went to staff, and the chat paused, instead of the number."""
+    [result] = TaskWordsGuard().process([parsed(text, intent)])
+    assert result.get("intent")["name"] == task
+
+
+@pytest.mark.parametrize(
     ("text", "task"),
     [
         # The greeting and its menu answered these, and the request was lost.
