@@ -165,6 +165,11 @@ def form_texts(tracker: Tracker) -> list[str]:
             start = users[-1] if users else index
             break
     texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
+    if texts and texts[0].startswith("/"):
+        # Started by a button ("Did you want to cancel an appointment?" [Yes]): the words that
+        # asked for it came just before ("my mom passed away, how do i cancel her appointments")
+        before = [str(e.get("text") or "") for e in events[:start] if e.get("event") == "user"]
+        texts = [t for t in before[-2:] if not t.startswith("/")] + texts
     return texts or [latest_text(tracker)]
 
 

@@ -351,7 +351,7 @@ class IdentitySteps:
         a name the patient introduced themselves with is not asked again. A death mentioned
         with the request ("cancel my appointment, my dad died yesterday") is acknowledged
         first; so is a complaint that asked for the task, which goes to staff after it."""
-        if BEREAVEMENT.search(latest_text(tracker)):
+        if any(BEREAVEMENT.search(t) for t in form_texts(tracker)):
             dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
         pending = updates.get("pending_request")

@@ -35,6 +35,7 @@ from actions.formatting import address_line, appointment_sentence, day_and_time,
 from actions.forms import (
     NEVER_MIND,
     PatientForm,
+    form_texts,
     is_button_payload,
     last_event,
     latest_intent,
@@ -42,7 +43,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client, who_has, whose
+from actions.identity import BEREAVEMENT, IdentitySteps, scheduling_client, who_has, whose
 from actions.matching import (
     find_location,
     find_practitioner,
@@ -625,9 +626,13 @@ class ActionCancelAppointment(Action):
             return reset + complaint_handover(tracker)
         logger.info("appointment cancelled")
         clinic = get_clinic()
-        # With another request waiting, that is the next question, not "book another time?".
+        # With another request waiting, that is the next question, not "book another time?";
+        # nor is it asked after a death ("my mom passed away, cancel her appointments").
+        bereaved = any(BEREAVEMENT.search(t) for t in form_texts(tracker))
         dispatcher.utter_message(
-            response="utter_cancelled_only" if has_second_request(tracker) else "utter_cancelled",
+            response="utter_cancelled_only"
+            if has_second_request(tracker) or bereaved
+            else "utter_cancelled",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         # [Book another time] books the same visit (ValidateBookingForm.on_activation).

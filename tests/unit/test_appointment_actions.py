@@ -2435,6 +2435,17 @@ def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
     assert responses_of(said)[:1] == ["utter_sorry_for_loss"]
     _, said = start_form(ValidateCancelForm(), "cancel my appointment", "cancel_appointment", {})
     assert "utter_sorry_for_loss" not in responses_of(said)
+    # ...also when the cancellation came through "Did you want to cancel an appointment?"
+    # [Yes] (no condolence was said).
+    said_first = [
+        {"event": "user", "text": "my mom passed away last week, how do i cancel her appointments"},
+        {"event": "user", "text": "/cancel_appointment"},
+        {"event": "active_loop", "name": "cancel_form"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("/cancel_appointment", intent="cancel_appointment", events=said_first)
+    ValidateCancelForm().on_activation(dispatcher, tracker, {})
+    assert responses(dispatcher)[:1] == ["utter_sorry_for_loss"]
 
 
 def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:

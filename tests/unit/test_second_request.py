@@ -158,6 +158,43 @@ def test_the_form_remembers_the_other_request_when_it_starts() -> None:
     assert SlotSet("pending_request", None) in events
 
 
+def test_after_a_death_the_cancel_offers_no_new_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "my mom passed away last week, how do i cancel her appointments" ended with "Would you
+    like to book another time?"."""
+
+    class Client:
+        def cancel(self, appointment_id: str, reason: str) -> None:
+            pass
+
+    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+        "cancel_confirmed": True,
+    }
+    for said, answer in (
+        ("my mom passed away last week, how do i cancel her appointment", "utter_cancelled_only"),
+        ("cancel my appointment", "utter_cancelled"),
+    ):
+        dispatcher = CollectingDispatcher()
+        asked = [
+            {"event": "user", "text": said},
+            {"event": "active_loop", "name": "cancel_form"},
+        ]
+        tracker = make_tracker("yes", intent="affirm", slots=slots, events=asked)
+        ActionCancelAppointment().run(dispatcher, tracker, {})
+        assert responses(dispatcher)[0] == answer
+
+
 def test_after_the_cancel_the_other_request_is_asked_about(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
