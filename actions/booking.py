@@ -64,7 +64,7 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
-from actions.mentions import OTHER_PERSON, given_identity, parse_full_name
+from actions.mentions import FOR_SOMEONE_ELSE, OTHER_PERSON, given_identity, parse_full_name
 from actions.patient_status import NEW_PATIENT_WORDS, NOT_NEW, SAYS_RETURNING, patient_status
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
@@ -151,12 +151,6 @@ EXISTING_APPOINTMENT = re.compile(
 )
 
 
-# The visit is for another person than the one who was just verified.
-FOR_SOMEONE_ELSE = re.compile(
-    r"\b(not for me|isn'?t for me|not me|it'?s for (my|our|his|her)|its for (my|our|his|her)|"
-    r"this is for (my|our)|(it'?s|its|is) for him|(it'?s|its|is) for her)\b",
-    re.IGNORECASE,
-)
 
 # Words of a question about money, not about the visit being booked.
 BILL_WORDS = re.compile(

@@ -42,6 +42,7 @@ from actions.forms import (
 from actions.handoff import patient_channel
 from actions.mentions import (
     CHILD_RELATIONS,
+    FOR_SOMEONE_ELSE,
     OTHER_PERSON,
     SIBLING,
     asked_about_name,
@@ -533,6 +534,20 @@ class IdentitySteps:
         updates: dict[str, Any] = {}
         name = parse_full_name(text) if requested == "verify_name" else None
         dob = parse_birth_date(text, today)
+        who = relation_in(text) if FOR_SOMEONE_ELSE.search(text) else None
+        if who and requested in ("verify_name", "verify_dob") and not name and not dob:
+            # "Emily Johnson" - "... date of birth?" - "wait no its for my son": "I didn't catch
+            # a date of birth there". The check starts again, for him.
+            dispatcher.utter_message(response="utter_check_relative_instead", person=who)
+            return {
+                "verify_name": None,
+                "verify_dob": None,
+                "partial_name": None,
+                "last_name_asked": False,
+                "partial_dob": None,
+                "birth_year_asked": False,
+                "identity_reask": True,
+            }
         kept_day = slots.get("partial_dob")
         if dob is None and kept_day and requested == "verify_dob":
             # "March 3" - "And the year?" - "1985": one date of birth, in two messages.

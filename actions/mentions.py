@@ -417,6 +417,12 @@ CHILD_RELATIONS = {
 }
 
 
+# The visit or record is for another person than the one being checked or just verified.
+FOR_SOMEONE_ELSE = re.compile(
+    r"\b(not for me|isn'?t for me|not me|it'?s for (my|our|his|her)|its for (my|our|his|her)|"
+    r"this is for (my|our)|(it'?s|its|is) for him|(it'?s|its|is) for her)\b",
+    re.IGNORECASE,
+)
 # Relatives who are grown-ups (a brother or sister may be a child).
 ADULT_RELATIONS = {
     "husband", "wife", "spouse", "partner", "mom", "mother", "mum", "mommy", "dad", "father",

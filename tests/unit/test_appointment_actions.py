@@ -1996,6 +1996,18 @@ def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
     assert slots["requested_slot"] == "verify_dob"
 
 
+def test_for_my_son_said_during_the_check_starts_it_again_for_him(fhir_env: FhirServer) -> None:
+    """ "Emily Johnson" - "... date of birth?" - "wait no its for my son" got "I didn't catch a
+    date of birth there", and the same again for his name."""
+    slots, said = verify("wait no its for my son", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert said == ["utter_check_relative_instead"]
+    assert slots["verify_name"] is None and slots["requested_slot"] == "verify_name"
+    assert slots["identity_reask"] is True
+    slots, said = verify("liam nguyen", "verify_name", slots)
+    slots, said = verify("06/05/2017", "verify_dob", {**slots, "verify_name": "liam nguyen"})
+    assert slots["verified"] is True
+
+
 def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer) -> None:
     """ "What is the patient's full name?" - "carlos" - "And the last name?" - "Rivera": one
     name in two messages, verified with the date of birth; a word that is no name ("idk") is
