@@ -44,6 +44,7 @@ from actions.mentions import (
     CHILD_RELATIONS,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
+    SECOND_FIRST_NAMES,
     SIBLING,
     asked_about_name,
     double_first_name,
@@ -305,6 +306,8 @@ def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -
     name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
     child = age < ADULT_AGE if age is not None else is_child(slots, clinic)
     relative = slots.get("verified") and slots.get("patient_is_relative")
+    if len(name) > 2 and name[1].lower() in SECOND_FIRST_NAMES:
+        name = [f"{name[0]} {name[1]}", *name[2:]]  # "Mary Ann's", not "Mary's"
     return f"{name[0]}'s" if name and (child or relative) else "your"
 
 

@@ -707,8 +707,8 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     assert slots["verified"] is True and said == ["utter_verified_child"]
     # ...and her appointments are "Mary's", not "your", to her daughter.
     assert slots["patient_is_relative"] is True
-    assert identity.whose(slots, identity.get_clinic()) == "Mary's"
-    assert identity.who_has(slots, identity.get_clinic(), "still") == "Mary still has"
+    assert identity.whose(slots, identity.get_clinic()) == "Mary Ann's"
+    assert identity.who_has(slots, identity.get_clinic(), "still") == "Mary Ann still has"
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}")
     assert "patient_is_relative" not in slots
     assert identity.whose(slots, identity.get_clinic()) == "your"
