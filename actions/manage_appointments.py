@@ -29,7 +29,13 @@ from actions.booking_guards import (
 from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when, says_a_shift, weekdays_named, without_birth_dates
+from actions.dates import (
+    day_label,
+    parse_when,
+    says_a_shift,
+    weekdays_named,
+    without_birth_dates,
+)
 from actions.directions import holiday_named
 from actions.formatting import address_line, appointment_sentence, day_and_time, visit_name
 from actions.forms import (
@@ -544,12 +550,26 @@ class ActionAskCancelConfirmed(Action):
         if item is None:
             return [SlotSet("appointment_choice", None)]
         policy = late_change_policy(item, tracker, clinic)
+        asked_day = day_in_request(form_texts(tracker)[0], clinic)
+        start = datetime.fromisoformat(item["start"]).astimezone(clinic.tz).date()
+        if asked_day is not None and asked_day != start:
+            # "cancel my appt tmrw" (hers is next week): "cancel ... Wed Dec 9?" with no word
+            # that nothing is booked tomorrow.
+            dispatcher.utter_message(text=f"I don't see an appointment on {day_label(asked_day)}.")
         dispatcher.utter_message(
             response="utter_confirm_cancel",
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
             policy=policy,
         )
         return []
+
+
+def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
+    """The one day a request names ("cancel my appt tmrw"), if any."""
+    if not text or text.startswith("/"):
+        return None
+    when = parse_when(text, clinic.now())
+    return when.start if when is not None and when.start == when.end else None
 
 
 def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:

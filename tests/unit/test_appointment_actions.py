@@ -24,6 +24,7 @@ from actions.dates import parse_when
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
+    ActionAskCancelConfirmed,
     ActionCancelAppointment,
     ValidateCancelForm,
     ValidateCheckForm,
@@ -2433,6 +2434,32 @@ def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
     assert not ValidateCheckForm().should_let_through(tracker)
     slots, said = verify("i dont know his dob", "verify_dob", {"verify_name": "Carlos Rivera"})
     assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_dob"
+
+
+def test_a_day_asked_with_no_appointment_on_it_is_said(fhir_env: FhirServer) -> None:
+    """ "cancel my appt tmrw" (hers is next week) got "cancel ... Wed Dec 9?" with no word that
+    nothing is booked tomorrow."""
+    clinic = get_clinic()
+    later = clinic.now() + timedelta(days=8)
+    item = {
+        "id": "a1",
+        "start": later.isoformat(),
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    slots = {"verified": True, "my_appointments": [item], "appointment_choice": "a1"}
+    for request, told in (("cancel my appt tmrw", True), ("cancel my appointment", False)):
+        asked = [
+            {"event": "user", "text": request},
+            {"event": "active_loop", "name": "cancel_form"},
+        ]
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("04/12/1988", slots=slots, events=asked, active_loop="cancel_form")
+        ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+        texts = [m.get("text") or "" for m in dispatcher.messages]
+        assert texts[0].startswith("I don't see an appointment on") is told
+        assert dispatcher.messages[-1]["response"] == "utter_confirm_cancel"
 
 
 def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
