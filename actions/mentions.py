@@ -712,6 +712,11 @@ NOT_ASKED_ABOUT = {
 }
 
 
+def could_be_a_name(word: str) -> bool:
+    """Whether a lower-case word may be part of a person's name (see ``_first_name_alone``)."""
+    return _first_name_alone(word)
+
+
 def _first_name_alone(word: str) -> bool:
     """A word said alone after "and"/"what about" that is a person's first name: not a common
     word, nor a word of clinic.yml (an office, a visit, a plan, a clinician: "and north?")."""

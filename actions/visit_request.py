@@ -40,7 +40,8 @@ from actions.matching import (
     wants_anyone,
     without_anyone,
 )
-from actions.mentions import given_identity, parse_full_name
+from actions.mentions import could_be_a_name, given_identity, parse_full_name
+from actions.settings import get_clinic
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".
 DURATION = re.compile(
@@ -324,6 +325,19 @@ def written_name(text: str) -> tuple[str, str] | None:
     """A full name on its own, capitalised as names are ("Emily Johnson"), at a question that
     did not ask for one; "none of those" is no one."""
     name = parse_full_name(text)
-    if name is None or not all(w[:1].isupper() for w in " ".join(name).split()):
+    if name is None:
         return None
-    return name
+    words = " ".join(name).split()
+    if all(w[:1].isupper() for w in words):
+        return name
+    # "emily johnson", typed on a phone: a name too when every word could be one (not an
+    # office, a visit, a clinician or a common word); it got "please tap one of the options".
+    if (
+        len(text.split()) <= 3
+        and len({w.lower() for w in words}) == len(words)  # "nope nope"
+        and all(could_be_a_name(w) for w in words)
+        and parse_when(text, get_clinic().now()) is None  # "mornings preferably"
+        and not part_of_day(text.lower())
+    ):
+        return name
+    return None

@@ -2201,6 +2201,14 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     events, dispatcher = run_booking("Emily Johnson", intent="billing_balance", slots=slots)
     assert slots_of(events) == {"verify_name": "Emily Johnson", "requested_slot": "visit_type"}
     assert [m["response"] for m in dispatcher.messages] == ["utter_identity_noted"]
+    # In lower case, as typed on a phone, at the clinician question ("please tap one of the
+    # options", twice); "mornings preferably" is no name.
+    asked_who = {**slots, "visit_type": "physical", "requested_slot": "practitioner"}
+    events, dispatcher = run_booking("emily johnson", intent="inform", slots=asked_who)
+    assert slots_of(events)["verify_name"] == "emily johnson"
+    assert responses(dispatcher) == ["utter_identity_noted"]
+    events, dispatcher = run_booking("mornings preferably", intent="inform", slots=asked_who)
+    assert "verify_name" not in slots_of(events)
 
 
 @pytest.mark.parametrize(
