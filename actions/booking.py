@@ -513,7 +513,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and requested != "patient_status"
             and not slots.get("verified")
             and not is_button_payload(text)
-            and (name := written_name(text)) is not None
+            and (name := written_name(text, requested in ("practitioner", "location"))) is not None
             and not OTHER_PERSON.search(text)
         ):
             # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was

@@ -321,7 +321,7 @@ IDENTITY_ANYTIME = (
 )
 
 
-def written_name(text: str) -> tuple[str, str] | None:
+def written_name(text: str, lower_case_too: bool = False) -> tuple[str, str] | None:
     """A full name on its own, capitalised as names are ("Emily Johnson"), at a question that
     did not ask for one; "none of those" is no one."""
     name = parse_full_name(text)
@@ -330,10 +330,13 @@ def written_name(text: str) -> tuple[str, str] | None:
     words = " ".join(name).split()
     if all(w[:1].isupper() for w in words):
         return name
-    # "emily johnson", typed on a phone: a name too when every word could be one (not an
-    # office, a visit, a clinician or a common word); it got "please tap one of the options".
+    # "emily johnson", typed on a phone, where the question asked is who or where (at "what
+    # kind of visit?" "sprained ankle" is none): a name too when every word could be one (not
+    # an office, a visit, a clinician, a time or a common word); it got "please tap one of the
+    # options".
     if (
-        len(text.split()) <= 3
+        lower_case_too
+        and len(text.split()) <= 3
         and len({w.lower() for w in words}) == len(words)  # "nope nope"
         and all(could_be_a_name(w) for w in words)
         and parse_when(text, get_clinic().now()) is None  # "mornings preferably"
