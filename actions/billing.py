@@ -30,6 +30,7 @@ from actions.forms import (
     PatientForm,
     action_before_message,
     is_button_payload,
+    last_event,
     latest_intent,
     latest_text,
     safety_flagged,
@@ -545,6 +546,14 @@ class ActionCheckInsurance(Action):
         text = latest_text(tracker)
         several = several_plans(tracker, clinic)
         marketplace = marketplace_named(text, clinic)
+        if (named is None or (named.plan is None and named.family is None)) and not marketplace:
+            # "what about carlos rivera 09/30/1975" right after a balance: his balance, not
+            # "I don't see Carlos Rivera 09 on my list" (fallback imports this module)
+            from actions.fallback import replay_as, same_task_for_another
+
+            again = same_task_for_another(tracker, text)
+            if again is not None:
+                return replay_as(tracker, last_event(list(tracker.events), "user"), again)
         if marketplace and not several and (named is None or named.plan is None):
             # "Covered California" is a marketplace, not a plan: which company is it with?
             dispatcher.utter_message(

@@ -390,7 +390,7 @@ class ActionDetailsGiven(Action):
     ) -> list[EventType]:
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
-        intent = request_in(text)
+        intent = request_in(text) or same_task_for_another(tracker, text)
         if intent is None and not text.startswith("/"):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
@@ -475,7 +475,8 @@ LOOK_UPS = {
 def same_task_for_another(tracker: Tracker, text: str) -> str | None:
     """The balance or appointments just shown, asked about for another person ("what about
     carlos rivera, hes my husband" was "not something I can help with")."""
-    if not WHAT_ABOUT.search(text) or not (relation_in(text) or parse_full_name(text)):
+    asked = WHAT_ABOUT.search(text)
+    if asked is None or not (relation_in(text) or parse_full_name(text[asked.end() :])):
         return None
     for event in reversed(list(tracker.events)):
         if event.get("event") == "action" and event.get("name") in LOOK_UPS:

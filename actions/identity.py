@@ -50,6 +50,7 @@ from actions.mentions import (
     double_first_name,
     given_identity,
     introduced_name,
+    name_after_relation,
     name_apart,
     named_for,
     named_other,
@@ -421,7 +422,8 @@ class IdentitySteps:
         relative = relative_identity(text, today)
         if about_someone_else(text) and relative is None:
             # A parent's own name is not the patient's; "balance for my son Liam Nguyen" is.
-            patient = named_for(text)
+            # ("my husband carlos rivera has a bill": his name, asked again before)
+            patient = named_for(text) or name_after_relation(text)
             return {"verify_name": " ".join(patient)} if patient else {}
         if (
             relative is None
@@ -580,6 +582,16 @@ class IdentitySteps:
         half = one_name_word(text) if requested == "verify_name" and name is None else None
         half = double or half
         first_half = slots.get("partial_name")
+        if half and first_half and half.lower() == str(first_half).lower():
+            # "nguyen" - "And the last name?" - "nguyen" again: the whole name is asked for,
+            # not "And the last name?" over and over.
+            return {
+                "partial_name": None,
+                "last_name_asked": False,
+                "verify_name": None,
+                "identity_reask": True,
+                **({"verify_dob": dob.isoformat()} if dob else {}),
+            }
         if half and first_half and half.lower() != str(first_half).lower():
             # "Emily" - "And the last name?" - "Johnson": one name, sent in two messages.
             name = (str(first_half), half)

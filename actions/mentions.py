@@ -431,6 +431,22 @@ ADULT_RELATIONS = {
 }  # fmt: skip
 
 
+def name_after_relation(text: str) -> tuple[str, str] | None:
+    """The name said right after the relation ("my husband carlos rivera has a bill"), if any."""
+    match = OTHER_PERSON.search(text or "")
+    if match is None:
+        return None
+    rest = re.split(
+        r"[,.;:!?]|\b(?:has|have|is|was|needs|wants|owes|had|and|who|appointment|appt|bill)\b",
+        text[match.end() :],
+        maxsplit=1,
+    )[0]
+    words = rest.split()[:3]
+    if not 2 <= len(words) <= 3 or not all(could_be_a_name(w) for w in words):
+        return None
+    return parse_full_name(" ".join(words))
+
+
 def adult_relative_named(texts: list[str]) -> bool:
     """Whether the writer named a grown-up relative as the patient ("my dad", "my wife")."""
     return any(relation_in(t) in ADULT_RELATIONS for t in texts)

@@ -1394,6 +1394,13 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
         assert said == [], text
 
 
+def test_a_relatives_name_said_after_the_relation_is_kept(fhir_env: FhirServer) -> None:
+    """ "my husband carlos rivera has a bill, how much": his name was asked for again."""
+    text = "my husband carlos rivera has a bill, how much"
+    slots, _ = start_form(ValidateBalanceForm(), text, "billing_balance", {})
+    assert slots["verify_name"] == "carlos rivera" and slots["requested_slot"] == "verify_dob"
+
+
 def test_another_patients_balance_asked_in_lower_case_is_checked_first(
     fhir_env: FhirServer,
 ) -> None:
@@ -2029,6 +2036,12 @@ def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer
     assert slots["verified"] is True and said == ["utter_verified"]
     slots, said = verify("idk", "verify_name", {})
     assert "partial_name" not in slots and slots["identity_reask"] is True
+    # The same word again ("nguyen" - "And the last name?" - "nguyen"): the whole name is
+    # asked for, not "And the last name?" for ever.
+    kept = {"partial_name": "Nguyen", "last_name_asked": True}
+    slots, said = verify("nguyen", "verify_name", kept)
+    assert (slots["partial_name"], slots["last_name_asked"]) == (None, False)
+    assert slots["identity_reask"] is True and slots["requested_slot"] == "verify_name"
     # A double first name alone is a first name: "Mary Ann" - "And the last name?" - "O'Brien"
     slots, said = verify("mary ann", "verify_name", {})
     assert (slots["partial_name"], slots["last_name_asked"]) == ("Mary Ann", True)

@@ -18,6 +18,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
+from actions.billing import ActionCheckInsurance
 from actions.clients.fhir_model import AppointmentRecord
 from actions.fallback import (
     ActionAnswerNo,
@@ -656,6 +657,29 @@ def test_what_about_someone_after_a_look_up_is_the_same_look_up(
     else:
         assert dispatcher.messages == []
         assert events[-1]["parse_data"]["intent"]["name"] == asks
+
+
+def test_what_about_someone_read_as_details_or_a_plan_is_the_same_look_up() -> None:
+    """ "what about my son liam" (read as details: "What can I help you with?") and "what about
+    carlos rivera 09/30/1975" (read as a plan: "I don't see Carlos Rivera 09 on my list")."""
+    shown = [
+        {"event": "user", "text": "whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+    ]
+    tracker = make_tracker("what about my son liam", intent="inform", events=shown)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    text = "what about carlos rivera 09/30/1975"
+    tracker = make_tracker(text, intent="billing_insurance", events=shown)
+    dispatcher = CollectingDispatcher()
+    events = ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    # a plan asked about is still a plan
+    tracker = make_tracker("what about blue cross", intent="billing_insurance", events=shown)
+    dispatcher = CollectingDispatcher()
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert dispatcher.messages
 
 
 def test_a_name_after_did_you_mean_is_for_the_request_before_it(
