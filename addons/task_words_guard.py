@@ -13,6 +13,10 @@ A complaint that also asks for a task in so many words ("this is ridiculous, I'v
 weeks. just cancel my appointment") becomes that task, marked ``with_complaint``: the task is
 done now, and the complaint goes to staff right after it (actions/identity.py), instead of a
 paused chat in which the cancellation waits for the next staff shift.
+
+A greeting that asks for something ("hello, question about my bill") is that request, and the
+nurse line's number asked for ("whats the nurse line", read as a request for a person) is the
+phone numbers' answer, not a handoff.
 """
 
 from __future__ import annotations
