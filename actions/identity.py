@@ -122,6 +122,17 @@ BEREAVEMENT = re.compile(
     re.IGNORECASE,
 )
 
+# The name and birth date given so far, with their halves: what a check that starts again (or
+# gives up) forgets.
+ANSWERS_FORGOTTEN: dict[str, Any] = {
+    "verify_name": None,
+    "verify_dob": None,
+    "partial_name": None,
+    "last_name_asked": False,
+    "partial_dob": None,
+    "birth_year_asked": False,
+}
+
 # What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
 CORRECTION_WORDS = {
     "oops",
@@ -544,15 +555,7 @@ class IdentitySteps:
             # "Emily Johnson" - "... date of birth?" - "wait no its for my son": "I didn't catch
             # a date of birth there". The check starts again, for him.
             dispatcher.utter_message(response="utter_check_relative_instead", person=who)
-            return {
-                "verify_name": None,
-                "verify_dob": None,
-                "partial_name": None,
-                "last_name_asked": False,
-                "partial_dob": None,
-                "birth_year_asked": False,
-                "identity_reask": True,
-            }
+            return {**ANSWERS_FORGOTTEN, "identity_reask": True}
         kept_day = slots.get("partial_dob")
         if dob is None and kept_day and requested == "verify_dob":
             # "March 3" - "And the year?" - "1985": one date of birth, in two messages.
@@ -747,15 +750,10 @@ class IdentitySteps:
         # The name is asked again in one short question (identity_reask), not the long one;
         # a corrected date of birth alone is taken for the name tried (tried_name).
         return {
+            **ANSWERS_FORGOTTEN,
             "verify_attempts": float(attempts),
             "tried_name": full_name,
-            "verify_name": None,
-            "verify_dob": None,
             "identity_reask": True,
-            "partial_name": None,
-            "last_name_asked": False,
-            "partial_dob": None,
-            "birth_year_asked": False,
         }
 
     @staticmethod
@@ -763,12 +761,7 @@ class IdentitySteps:
         """No more tries here: say so (never why) and hand over to staff."""
         dispatcher.utter_message(response="utter_verification_failed")
         return {
+            **ANSWERS_FORGOTTEN,
             "verify_attempts": float(int(slots.get("verify_attempts") or 0) + 1),
             "escalation_reason": "verification_failed",
-            "verify_name": None,
-            "verify_dob": None,
-            "partial_name": None,
-            "last_name_asked": False,
-            "partial_dob": None,
-            "birth_year_asked": False,
         }
