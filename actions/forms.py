@@ -141,29 +141,38 @@ def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
 
 
-def form_request(tracker: Tracker, form: str | None = None) -> str:
-    """The patient's message that started the form that is running (or ``form``); the latest
-    message when none did."""
-    events = list(tracker.events)
+def _form_activation(
+    events: list[dict[str, Any]], form: str | None = None
+) -> tuple[int, int | None] | None:
+    """Where the running form (or the last ``form``) was activated: the index of that event
+    and of the patient's message just before it (None when there is none); None when no form
+    was activated."""
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
         if event.get("event") == "active_loop" and event.get("name") and (
             form is None or event.get("name") == form
         ):
-            before = [e for e in events[:index] if e.get("event") == "user"]
-            return str(before[-1].get("text") or "") if before else ""
-    return latest_text(tracker)
+            users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
+            return index, (users[-1] if users else None)
+    return None
+
+
+def form_request(tracker: Tracker, form: str | None = None) -> str:
+    """The patient's message that started the form that is running (or ``form``); the latest
+    message when none did."""
+    events = list(tracker.events)
+    found = _form_activation(events, form)
+    if found is None:
+        return latest_text(tracker)
+    _, user = found
+    return str(events[user].get("text") or "") if user is not None else ""
 
 
 def form_texts(tracker: Tracker) -> list[str]:
     """The patient's messages since the running form started, the one that started it first."""
     events = list(tracker.events)
-    start = 0
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "active_loop" and events[index].get("name"):
-            users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
-            start = users[-1] if users else index
-            break
+    found = _form_activation(events)
+    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
     texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
     if texts and texts[0].startswith("/"):
         # Started by a button ("Did you want to cancel an appointment?" [Yes]): the words that
