@@ -326,17 +326,25 @@ def parking_text(location: Location, accessible: bool = False) -> str:
 BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|balance|invoice)\b")
 
 
+_WHEN_CLOSED = r"(when|if) (you|u) ?a?re closed|(when|if) ur closed"
 # "is there an after hours number?", "who do I call at night": the nurse line too.
 AFTER_HOURS_WORDS = re.compile(
     r"\b(after ?hours?|at night|tonight|overnight|weekends?|nurses?|on ?call|evenings?|"
-    r"(when|if) (you|u) ?a?re closed|(when|if) ur closed)\b"
+    rf"{_WHEN_CLOSED})\b"
 )
 # Asked with the hours ("is there an after hours number?"): the nurse line as well.
 AFTER_HOURS_HELP = re.compile(
     r"\b(after ?hours? (number|line|phone|nurse|help|care|doctor|emergency)|nurses? line|"
-    r"nurse (hotline|advice)|on ?call|at night|overnight|(when|if) (you|u) ?a?re closed|"
-    r"(when|if) ur closed)\b"
+    rf"nurse (hotline|advice)|on ?call|at night|overnight|{_WHEN_CLOSED})\b"
 )
+
+
+def nurse_line_text(clinic: ClinicConfig) -> str:
+    """The after-hours nurse line, as said with the phone numbers or the hours."""
+    return (
+        "After hours, for a medical question that can't wait: our nurse line, "
+        f"{clinic.clinic.after_hours_nurse_line}"
+    )
 
 
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
@@ -361,10 +369,7 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
     if not about_billing:
         lines.append(billing)
         if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_WORDS.search(normalise(text)):
-            lines.append(
-                "After hours, for a medical question that can't wait: our nurse line, "
-                f"{clinic.clinic.after_hours_nurse_line}"
-            )
+            lines.append(nurse_line_text(clinic))
     lines.append('Or say "talk to a person" and I\'ll connect you with our staff here.')
     return "\n".join(lines)
 
@@ -589,13 +594,9 @@ class ActionLocationInfo(Action):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)
         hours = hours_text(clinic, locations, now)
-        nurse_line = clinic.clinic.after_hours_nurse_line
-        if nurse_line and AFTER_HOURS_HELP.search(normalise(text)):
+        if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_HELP.search(normalise(text)):
             # "is there an after hours number?" got the opening hours alone
-            hours += (
-                "\nAfter hours, for a medical question that can't wait: our nurse line, "
-                f"{nurse_line}."
-            )
+            hours += f"\n{nurse_line_text(clinic)}."
         return hours
 
     def _implied(self, tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Location], str]:
