@@ -19,6 +19,39 @@ from tests.support.actions import make_tracker, responses
 BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
 
 
+def cancels_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The appointments the cancel action cancels (the scheduling client's only call here)."""
+    cancelled: list[str] = []
+
+    class Client:
+        def cancel(self, appointment_id: str, reason: str) -> None:
+            cancelled.append(appointment_id)
+
+    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
+    return cancelled
+
+
+def ready_to_cancel(
+    visit_type: str = "physical", practitioner: str = "patel", **more: object
+) -> dict[str, object]:
+    """The slots of a cancellation the patient just confirmed: one appointment, "a1"."""
+    item = {
+        "id": "a1",
+        "start": "2026-12-01T09:00:00-08:00",
+        "visit_type": visit_type,
+        "practitioner": practitioner,
+        "location": "north",
+    }
+    return {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+        "cancel_confirmed": True,
+        **more,
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "own", "other"),
     [
@@ -161,26 +194,8 @@ def test_the_form_remembers_the_other_request_when_it_starts() -> None:
 def test_after_a_death_the_cancel_offers_no_new_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """ "my mom passed away last week, how do i cancel her appointments" ended with "Would you
     like to book another time?"."""
-
-    class Client:
-        def cancel(self, appointment_id: str, reason: str) -> None:
-            pass
-
-    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
-    item = {
-        "id": "a1",
-        "start": "2026-12-01T09:00:00-08:00",
-        "visit_type": "physical",
-        "practitioner": "patel",
-        "location": "north",
-    }
-    slots = {
-        "verified": True,
-        "patient_id": "p1",
-        "my_appointments": [item],
-        "appointment_choice": "a1",
-        "cancel_confirmed": True,
-    }
+    cancels_recorded(monkeypatch)
+    slots = ready_to_cancel()
     for said, answer in (
         ("my mom passed away last week, how do i cancel her appointment", "utter_cancelled_only"),
         ("cancel my appointment", "utter_cancelled"),
@@ -198,33 +213,9 @@ def test_after_a_death_the_cancel_offers_no_new_time(monkeypatch: pytest.MonkeyP
 def test_after_the_cancel_the_other_request_is_asked_about(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    cancelled: list[str] = []
-
-    class Client:
-        def cancel(self, appointment_id: str, reason: str) -> None:
-            cancelled.append(appointment_id)
-
-    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
-    item = {
-        "id": "a1",
-        "start": "2026-12-01T09:00:00-08:00",
-        "visit_type": "physical",
-        "practitioner": "patel",
-        "location": "north",
-    }
+    cancelled = cancels_recorded(monkeypatch)
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "yes",
-        intent="affirm",
-        slots={
-            "verified": True,
-            "patient_id": "p1",
-            "my_appointments": [item],
-            "appointment_choice": "a1",
-            "cancel_confirmed": True,
-            "pending_request": BOOK_SON,
-        },
-    )
+    tracker = make_tracker("yes", intent="affirm", slots=ready_to_cancel(pending_request=BOOK_SON))
     ActionCancelAppointment().run(dispatcher, tracker, {})
     assert cancelled == ["a1"]
     # No "book another time?" with another request waiting: that request is the question.
@@ -355,28 +346,8 @@ def test_a_complaint_that_asks_for_a_cancel_is_kept_while_the_cancel_starts() ->
 def test_after_the_cancel_the_complaint_goes_to_staff_without_asking(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    cancelled: list[str] = []
-
-    class Client:
-        def cancel(self, appointment_id: str, reason: str) -> None:
-            cancelled.append(appointment_id)
-
-    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
-    item = {
-        "id": "a1",
-        "start": "2026-12-01T09:00:00-08:00",
-        "visit_type": "follow_up",
-        "practitioner": "lee",
-        "location": "north",
-    }
-    slots = {
-        "verified": True,
-        "patient_id": "p1",
-        "my_appointments": [item],
-        "appointment_choice": "a1",
-        "cancel_confirmed": True,
-        "pending_request": COMPLAINT,
-    }
+    cancelled = cancels_recorded(monkeypatch)
+    slots = ready_to_cancel("follow_up", "lee", pending_request=COMPLAINT)
     dispatcher = CollectingDispatcher()
     events = ActionCancelAppointment().run(
         dispatcher, make_tracker("yes", "affirm", slots=slots), {}
