@@ -549,9 +549,9 @@ class ActionCheckInsurance(Action):
         if (named is None or (named.plan is None and named.family is None)) and not marketplace:
             # "what about carlos rivera 09/30/1975" right after a balance: his balance, not
             # "I don't see Carlos Rivera 09 on my list" (fallback imports this module)
-            from actions.fallback import replay_as, same_task_for_another
+            from actions.fallback import look_up_for_another, replay_as
 
-            again = same_task_for_another(tracker, text)
+            again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
         if marketplace and not several and (named is None or named.plan is None):

@@ -390,7 +390,7 @@ class ActionDetailsGiven(Action):
     ) -> list[EventType]:
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
-        intent = request_in(text) or same_task_for_another(tracker, text)
+        intent = request_in(text) or look_up_for_another(tracker, text)
         if intent is None and not text.startswith("/"):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
@@ -472,7 +472,7 @@ LOOK_UPS = {
 }
 
 
-def same_task_for_another(tracker: Tracker, text: str) -> str | None:
+def look_up_for_another(tracker: Tracker, text: str) -> str | None:
     """The balance or appointments just shown, asked about for another person ("what about
     carlos rivera, hes my husband" was "not something I can help with")."""
     asked = WHAT_ABOUT.search(text)
@@ -501,7 +501,7 @@ class ActionOutOfScope(Action):
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
-        again = same_task_for_another(tracker, text)
+        again = look_up_for_another(tracker, text)
         if again is not None:
             return replay_as(tracker, latest, again)
         if only_name_and_birth_date(text):
