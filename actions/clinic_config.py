@@ -138,6 +138,8 @@ class Practitioner(BaseModel):
     sees_patients_under: int | None = Field(None, ge=1, le=130)
     # Who they see and for what, in a few words, said when a patient asks about them.
     sees: str = ""
+    # "woman" or "man" (optional): answers "can I see a female doctor?".
+    gender: str = ""
     # Other words patients use for them ("the pediatrician", "the doctor who sees kids").
     aliases: list[str] = []
     # location id -> weekdays ("mon".."sun") this practitioner works there.

@@ -80,6 +80,7 @@ def clinician_days_text(
     text: str,
     named: list[Location],
     today: date,
+    tell_who: bool = False,
 ) -> str:
     """Where and on which weekdays ``practitioner`` works; a weekday or an office asked about is
     answered first, and a children-only clinician says so."""
@@ -108,7 +109,7 @@ def clinician_days_text(
             else f"No, {practitioner.name} doesn't work at the {wanted[0].name}."
         )
         answer = f"{first} Each week they see patients at {week}."
-    asked_who = bool(WHO_ASKED.search(normalise(text)))
+    asked_who = tell_who or bool(WHO_ASKED.search(normalise(text)))
     if practitioner.sees and (asked_who or practitioner.sees_patients_under):
         answer += f" {practitioner.name} sees {practitioner.sees}."
     elif practitioner.sees_patients_under:

@@ -14,7 +14,13 @@ from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.formatting import address_line, appointment_sentence
-from actions.forms import about_the_bot, clearly_a_complaint, last_event, latest_text
+from actions.forms import (
+    about_the_bot,
+    clearly_a_complaint,
+    last_event,
+    last_response,
+    latest_text,
+)
 from actions.handoff import escalate
 from actions.identity import scheduling_client, whose
 from actions.manage_appointments import appointment_item
@@ -50,6 +56,7 @@ INTENT_DESCRIPTIONS = {
     "clinic_hours": "check our opening hours",
     "parking": "find out where to park",
     "contact_info": "get our phone numbers",
+    "ask_clinicians": "find out about our doctors",
     "request_human": "talk to a person",
     "medical_advice": "ask a nurse a medical question",
     "test_results": "ask about test results",
@@ -78,6 +85,7 @@ READ_AGAIN = {
     "clinic_hours",
     "parking",
     "contact_info",
+    "ask_clinicians",
 }
 
 
@@ -484,6 +492,38 @@ def look_up_for_another(tracker: Tracker, text: str) -> str | None:
         if event.get("event") == "session_started":
             break
     return None
+
+
+# The check-ins of an unsure crisis or emergency reading (inside the two-stage fallback): their
+# "I'm okay, something else" and "Not an emergency" buttons send /out_of_scope, which the
+# fallback answers by asking to rephrase.
+SAFETY_CHECKS = {"utter_safety_check_crisis", "utter_safety_check_emergency"}
+
+
+class ActionAskRephrase(Action):
+    """The fallback's "say it another way", except after a check-in: "I'm okay, something
+    else" got "Sorry, I didn't quite get that", and the request of the message checked on
+    ("ugh i'm so done with this, can i move my appt") was lost. That request is taken, or the
+    patient is thanked and asked what we can help with."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if last_response(tracker) not in SAFETY_CHECKS:
+            dispatcher.utter_message(response="utter_ask_rephrase")
+            return []
+        users = [e for e in tracker.events if e.get("event") == "user"]
+        checked = users[-2] if len(users) >= 2 else {}
+        text = str(checked.get("text") or "")
+        intent = request_in(text)
+        if intent is not None:
+            entities = (checked.get("parse_data") or {}).get("entities") or []
+            return replayed(text, intent, checked, entities)
+        dispatcher.utter_message(response="utter_safety_check_cleared")
+        return []
 
 
 class ActionOutOfScope(Action):

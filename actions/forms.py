@@ -52,6 +52,7 @@ QUESTION_INTENTS = {
     "directions",
     "contact_info",
     "clinic_hours",
+    "ask_clinicians",
     "faq",
     "billing_pay",
     "billing_insurance",

@@ -52,9 +52,13 @@ def _contains(haystack: str, needle: str) -> bool:
 
 
 def _best(
-    text: str, candidates: Iterable[tuple[str, object]], fuzzy: float | None
+    text: str,
+    candidates: Iterable[tuple[str, object]],
+    fuzzy: float | None,
+    common: frozenset[str] = frozenset(),
 ) -> object | None:
-    """The candidate whose alias appears in ``text`` (longest alias wins), else a close spelling."""
+    """The candidate whose alias appears in ``text`` (longest alias wins), else a close spelling.
+    ``common`` words count only as written: "my doctor" is not close to "kids doctor"."""
     haystack = normalise(text)
     if not haystack:
         return None
@@ -65,10 +69,10 @@ def _best(
         return max(hits, key=lambda hit: hit[0])[1]
     if fuzzy is None:
         return None
-    words = haystack.split()
+    words = [w for w in haystack.split() if w not in common]
     best: tuple[float, object | None] = (0.0, None)
     for alias, item in candidates:
-        target = normalise(alias)
+        target = " ".join(w for w in normalise(alias).split() if w not in common)
         size = len(target.split())
         if len(target) < 5:
             continue  # "old" is not "cold", "lea" not "lee": short words only as written
@@ -128,9 +132,17 @@ def practitioner_aliases(p: Practitioner) -> list[str]:
     return names + p.aliases
 
 
+# Words of clinicians' aliases that say nothing about who: "my doctor", "any doctor" and "a lady
+# doctor" were read as a close spelling of "kids doctor" (Dr. Okafor, children only).
+CLINICIAN_WORDS = frozenset(
+    "dr doctor doctors doc the a an for who sees see of kids kid children childrens child baby "
+    "babies nurse practitioner np md".split()
+)
+
+
 def find_practitioner(text: str, clinic: ClinicConfig) -> Practitioner | None:
     candidates = [(alias, p) for p in clinic.practitioners for alias in practitioner_aliases(p)]
-    found = _best(text, candidates, fuzzy=0.8)
+    found = _best(text, candidates, fuzzy=0.8, common=CLINICIAN_WORDS)
     return found if isinstance(found, Practitioner) else None
 
 

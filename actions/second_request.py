@@ -12,17 +12,22 @@ is for.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients.rasa_nlu import RasaNluClient
 from actions.forms import forget_patient, last_event
 from actions.matching import find_visit_type
 from actions.mentions import OTHER_PERSON
-from actions.settings import get_clinic
+from actions.settings import get_clinic, get_settings
 
+# A clause about the fees or the policy of cancelling or moving, not a request to do it.
+NOT_THE_POLICY = r"^(?!.*\b(fees?|policy|policies|penalty|penalties|charged?|cost)\b)"
 # How each task is usually asked for, in a clause of its own.
 TASK_WORDS = {
     "book_appointment": re.compile(
@@ -30,9 +35,12 @@ TASK_WORDS = {
         r"set up (an|a) (appointment|appt|visit)|get (me|him|her|them|us|my \w+) (in|seen))\b",
         re.IGNORECASE,
     ),
-    "cancel_appointment": re.compile(r"\bcancel", re.IGNORECASE),
+    # Not the policy ("is there a fee for cancelling", "whats your cancellation policy"):
+    # that is a common question, and a "yes" to it started a cancellation.
+    "cancel_appointment": re.compile(rf"{NOT_THE_POLICY}.*\bcancel", re.IGNORECASE),
     "reschedule_appointment": re.compile(
-        r"\b(reschedule|resched|move|push back|change the (time|day|date))\b", re.IGNORECASE
+        rf"{NOT_THE_POLICY}.*\b(reschedule|resched|move|push back|change the (time|day|date))\b",
+        re.IGNORECASE,
     ),
     "check_appointment": re.compile(
         r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b|"
@@ -67,13 +75,22 @@ QUESTION_WORDS = {
         re.IGNORECASE,
     ),
     "billing_insurance": re.compile(
-        r"\b(insurance|(do|does|will) (you|u|ya) (take|accept)|(you|u) take|accepted)\b",
+        # "do you take walk ins" is no plan
+        r"\b(insurance|((do|does|will) (you|u|ya) (take|accept)|(you|u) take)"
+        r"(?! (walk|appointments?|appts?|new patients|patients|kids|children|cash|cards?|credit"
+        r"|debit|checks?|apple pay|google pay|payments?|same day))|accepted)\b",
         re.IGNORECASE,
     ),
     "billing_pay": re.compile(
         r"\b(how (do|can) i pay|pay (my |the |a )?bill|payment plan)\b", re.IGNORECASE
     ),
     "contact_info": re.compile(r"\b(phone number|fax|email address)\b", re.IGNORECASE),
+    "ask_clinicians": re.compile(
+        r"\b(who are (your|the|ur) (doctors|providers|clinicians|drs)|(which|what) (doctors|"
+        r"providers|clinicians)|(female|male|woman|women|lady|man) (doctor|dr|doc|provider|"
+        r"physician|clinician)s?|a pediatrician|a gyn\w*|(taking|accepting) new patients)\b",
+        re.IGNORECASE,
+    ),
 }
 REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Done straight after the first request, without "Shall we?": questions, and looking up.
@@ -224,15 +241,22 @@ def complaint_handover(tracker: Tracker) -> list[EventType]:
     return start_second_request(tracker, complaint) if complaint is not None else []
 
 
-def replayed(text: str, intent: str, original: dict[str, Any], entities: list) -> list[EventType]:
+def replayed(
+    text: str,
+    intent: str,
+    original: dict[str, Any],
+    entities: list,
+    selected: dict[str, Any] | None = None,
+) -> list[EventType]:
     """``text`` as a new message meaning ``intent``, with the channel, metadata (the SMS
     sender's phone hash) and message id of ``original``, so transcripts show the patient's
-    words once."""
+    words once. ``selected``: the ResponseSelector's part of a parse, for ``utter_faq``."""
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0},
         "intent_ranking": [{"name": intent, "confidence": 1.0}],
         "entities": entities,
+        **({"response_selector": selected} if selected else {}),
     }
     event = UserUttered(text, parse_data, input_channel=original.get("input_channel"))
     event["message_id"] = original.get("message_id")
@@ -283,9 +307,68 @@ def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
 def answer_second_request(
     dispatcher: CollectingDispatcher, tracker: Tracker, own_intent: str
 ) -> list[EventType]:
-    """When a question is answered: the other request of the same message, if any."""
+    """When a question is answered: the other request of the same message, if any, or a
+    common question asked with it ("... and do you give flu shots?")."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return follow_up(dispatcher, tracker, second_request(text, own_intent))
+    pending = second_request(text, own_intent)
+    if pending is None and not tracker.active_loop_name:
+        own = REQUEST_WORDS.get(own_intent)
+        return answer_common_question(tracker, text, lambda c: bool(own and own.search(c)))
+    return follow_up(dispatcher, tracker, pending)
+
+
+@lru_cache(maxsize=1)
+def nlu_client() -> RasaNluClient:
+    settings = get_settings()
+    return RasaNluClient(settings.rasa_url, settings.rasa_api_token)
+
+
+# How sure the model must be that a clause on its own is a common question.
+SURE_COMMON_QUESTION = 0.7
+# Clauses read at most (each is one parse by the Rasa server).
+MAX_CLAUSES_READ = 3
+# Words in a clause read as a question of its own ("hi, what time..." is one question).
+MIN_QUESTION_WORDS = 3
+# A clause that goes on with the question before it ("does my insurance need a referral, or can
+# i just come" got the walk-in answer too).
+SAME_QUESTION_GOES_ON = re.compile(
+    r"^(or|because|cause|cuz|since|so that|if|unless|like|which|that|who)\b", re.IGNORECASE
+)
+
+
+def answer_common_question(
+    tracker: Tracker, text: str, answered: Callable[[str], bool], topic: str = ""
+) -> list[EventType]:
+    """A common question in a clause of ``text`` that the answer given did not cover
+    (``answered``; ``topic``: the common question answered), read by the model on its own and
+    replayed for ``utter_faq``; else nothing."""
+    if not text or text.startswith("/"):
+        return []
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return []
+    unread = [
+        c
+        for c in clauses
+        if len(c.split()) >= MIN_QUESTION_WORDS
+        and not SAME_QUESTION_GOES_ON.match(c)
+        and not answered(c)
+        and not any(p.search(c) for p in REQUEST_WORDS.values())
+    ]
+    for clause in unread[:MAX_CLAUSES_READ]:
+        parsed = nlu_client().parse(clause[:MAX_REQUEST_CHARS])
+        if parsed is None:
+            return []  # the answer given stands alone
+        intent = parsed.get("intent") or {}
+        if intent.get("name") != "faq" or (intent.get("confidence") or 0) < SURE_COMMON_QUESTION:
+            continue
+        selected = parsed.get("response_selector") or {}
+        key = ((selected.get("faq") or {}).get("response") or {}).get("intent_response_key")
+        if not key or str(key).split("/", 1)[-1] == topic:
+            continue
+        latest = last_event(tracker.events, "user")
+        return replayed(clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected)
+    return []
 
 
 # What each form does, as "Let's do one thing at a time: first <this>, then …" says it.

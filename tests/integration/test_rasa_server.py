@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 import requests
@@ -15,6 +16,33 @@ pytestmark = pytest.mark.integration
 
 def sender() -> str:
     return f"it-{uuid.uuid4().hex[:10]}"
+
+
+def unclear_then(
+    text: str, guess: dict[str, Any] | None, bot: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Events of an unclear message (the model's next ``guess`` behind ``nlu_fallback``) and the
+    two-stage fallback's first answer, ``bot``, waiting for the patient's reply."""
+    return [
+        {
+            "event": "user",
+            "text": text,
+            "message_id": f"unclear-{uuid.uuid4().hex[:6]}",
+            "parse_data": {
+                "text": text,
+                "entities": [],
+                "intent": {"name": "nlu_fallback", "confidence": 0.4},
+                "intent_ranking": [
+                    {"name": "nlu_fallback", "confidence": 0.4},
+                    *([guess] if guess else []),
+                ],
+            },
+        },
+        {"event": "action", "name": "action_two_stage_fallback"},
+        {"event": "active_loop", "name": "action_two_stage_fallback"},
+        {"event": "bot", **bot},
+        {"event": "action", "name": "action_listen"},
+    ]
 
 
 def test_hello_gets_a_greeting_with_the_clinic_name(rasa: RasaClient) -> None:
@@ -87,26 +115,10 @@ def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> Non
     "yes" instead of pressing the button, and gets what was offered."""
     conversation = f"yes-{uuid.uuid4().hex[:10]}"
     rasa.texts(conversation, "hello")
-    unclear = "wen r u guys there"
-    state = [
+    state = unclear_then(
+        "wen r u guys there",
+        {"name": "clinic_hours", "confidence": 0.35},
         {
-            "event": "user",
-            "text": unclear,
-            "message_id": "unclear-1",
-            "parse_data": {
-                "text": unclear,
-                "entities": [],
-                "intent": {"name": "nlu_fallback", "confidence": 0.4},
-                "intent_ranking": [
-                    {"name": "nlu_fallback", "confidence": 0.4},
-                    {"name": "clinic_hours", "confidence": 0.35},
-                ],
-            },
-        },
-        {"event": "action", "name": "action_two_stage_fallback"},
-        {"event": "active_loop", "name": "action_two_stage_fallback"},
-        {
-            "event": "bot",
             "text": "Sorry, I want to be sure I understood. "
             "Did you want to check our opening hours?",
             "data": {
@@ -116,8 +128,7 @@ def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> Non
                 ]
             },
         },
-        {"event": "action", "name": "action_listen"},
-    ]
+    )
     assert rasa.append_events(conversation, state).status_code == 200
     replies = " ".join(rasa.texts(conversation, "yes"))
     assert "What can I help you with" not in replies
@@ -126,3 +137,47 @@ def test_typed_yes_to_did_you_mean_takes_the_suggestion(rasa: RasaClient) -> Non
     assert not tracker["active_loop"]
     users = [e for e in tracker["events"] if e["event"] == "user"]
     assert users[-1]["parse_data"]["intent"]["name"] == "clinic_hours"
+
+
+def test_the_clinicians_are_listed_with_a_button_each(rasa: RasaClient) -> None:
+    replies = rasa.say(sender(), "who are your doctors")
+    assert replies[0]["text"].startswith("Our clinicians at Maple Grove Family Health:")
+    assert [b["title"] for b in replies[0]["buttons"]] == [
+        "Book with Dr. Patel",
+        "Book with Dr. Okafor",
+        "Book with Dr. Gonzalez",
+        "Book with Sam Lee",
+    ]
+
+
+def test_a_common_question_and_the_hours_in_one_message_get_both_answers(
+    rasa: RasaClient,
+) -> None:
+    """ "do you give flu shots? and are you open on sundays" got the flu shots only."""
+    texts = rasa.texts(sender(), "do you give flu shots? and are you open on sundays")
+    assert len(texts) == 2, texts
+    assert "Sun closed" in texts[0], texts[0]
+    assert "flu" in texts[1], texts[1]
+
+
+def test_im_okay_after_a_check_in_takes_the_request_of_the_message(rasa: RasaClient) -> None:
+    """The check-in after an unsure crisis reading is written through the HTTP API (which
+    wording the model is unsure about changes with the data); "I'm okay, something else" got
+    "Sorry, I didn't quite get that", and the appointment the patient asked to move was lost."""
+    conversation = sender()
+    rasa.texts(conversation, "hello")
+    state = unclear_then(
+        "ugh im so done with all of this, can i move my appt",
+        None,
+        {
+            "text": "I want to make sure you're okay.",
+            "metadata": {"utter_action": "utter_safety_check_crisis"},
+        },
+    )
+    assert rasa.append_events(conversation, state).status_code == 200
+    replies = " ".join(rasa.texts(conversation, "/out_of_scope"))
+    assert "didn't quite get that" not in replies
+    assert "full name" in replies, replies  # the identity check that moving starts with
+    tracker = rasa.tracker(conversation)
+    assert tracker["active_loop"]["name"] == "reschedule_form"
+    assert not tracker["paused"]

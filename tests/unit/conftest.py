@@ -1,6 +1,8 @@
 """Unit-test set-up: actions talk to the embedded FHIR backend through the normal settings path
-(``fhir_env``), and the cross-conversation limit on failed identity checks
-(``actions/verify_lockout.py``) gets a fresh store per test, never the one in ``DATA_DIR``."""
+(``fhir_env``), the cross-conversation limit on failed identity checks
+(``actions/verify_lockout.py``) gets a fresh store per test, never the one in ``DATA_DIR``, and
+the Rasa server's NLU (read for a second question in a message) is a canned stand-in
+(``canned_nlu``), never whatever server runs on this machine."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from actions import identity
+from actions import identity, second_request
 from actions.settings import get_settings
 from actions.verify_lockout import VerifyLockout
 from tests.support.actions import PHONE_SECRET
 from tests.support.fhir_servers import FhirServer
+from tests.support.nlu import CannedNlu
 
 
 @pytest.fixture
@@ -39,3 +42,10 @@ def _fresh_verification_lockout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         return made[0]
 
     monkeypatch.setattr(identity, "verification_lockout", lockout)
+
+
+@pytest.fixture(autouse=True)
+def canned_nlu(monkeypatch: pytest.MonkeyPatch) -> CannedNlu:
+    nlu = CannedNlu()
+    monkeypatch.setattr(second_request, "nlu_client", lambda: nlu)
+    return nlu

@@ -149,3 +149,36 @@ def test_phone_helpers() -> None:
 def test_first_and_last_in_a_time_are_no_pick(text: str, index: int | None) -> None:
     labels = ["Mon Dec 7, 7:30am", "Tue Dec 8, 9:00am", "Fri Dec 11, 7:30am"]
     assert parse_choice(text, labels) == index
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my doctor",
+        "i need an appointment with my doctor",
+        "i need to see a doctor this week for a sick visit",
+        "whos the best doctor",
+        "can i see the lady doctor",
+        "is there a doctor on call",
+        "any doctor",
+    ],
+)
+def test_a_doctor_in_general_is_no_clinician(text: str) -> None:
+    # All of these were a close spelling of "kids doctor" or "baby doctor": Dr. Okafor, who
+    # sees children only, offered to adults.
+    assert find_practitioner(text, CLINIC) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dr okafr", "okafor"),
+        ("pediatritian", "okafor"),
+        ("gonzales", "gonzalez"),
+        ("the baby doctor", "okafor"),
+        ("sam lea", "lee"),
+    ],
+)
+def test_misspelt_names_and_aliases_still_match(text: str, expected: str) -> None:
+    found = find_practitioner(text, CLINIC)
+    assert found is not None and found.id == expected

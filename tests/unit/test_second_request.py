@@ -12,7 +12,12 @@ from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
 from actions.forms import ActionStop
 from actions.manage_appointments import ActionCancelAppointment, ValidateCancelForm
-from actions.second_request import WITH_COMPLAINT, offer_second_request, second_request
+from actions.second_request import (
+    WITH_COMPLAINT,
+    offer_second_request,
+    request_in,
+    second_request,
+)
 from addons.task_words_guard import WITH_COMPLAINT_KEY
 from tests.support.actions import make_tracker, responses
 
@@ -413,3 +418,34 @@ def test_a_stopped_or_failed_task_still_hands_the_complaint_over(
     )
     assert responses(dispatcher) == ["utter_backend_unavailable"]
     assert events[-1]["parse_data"]["intent"]["name"] == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there a fee for cancelling, and where do i park",
+        "do you send reminders? also whats your cancellation policy",
+        "where do i park at north and is there a fee to reschedule",
+    ],
+)
+def test_the_cancellation_policy_is_no_cancellation(text: str) -> None:
+    # "Shall we do that now?" -> yes started cancelling Carlos's follow-up.
+    pending = second_request(text, "parking")
+    assert pending is None or pending["intent"] not in (
+        "cancel_appointment",
+        "reschedule_appointment",
+    )
+
+
+def test_walk_ins_are_no_insurance_plan() -> None:
+    # "do you take walk ins" got "I don't see Walk Ins on my list" from billing.
+    assert request_in("do you take walk ins") is None
+    assert request_in("do u take walk-ins") is None
+    assert second_request("what time do you close, do you take walk ins", "clinic_hours") is None
+    pending = second_request("what time do you close, do you take aetna", "clinic_hours")
+    assert pending == {"intent": "billing_insurance", "text": "do you take aetna"}
+
+
+def test_the_clinicians_asked_with_another_question() -> None:
+    pending = second_request("are you open saturday and who are your doctors", "clinic_hours")
+    assert pending == {"intent": "ask_clinicians", "text": "who are your doctors"}

@@ -1,6 +1,7 @@
 """Session start / restart keep escalated chats paused; the two-stage fallback."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
@@ -24,6 +25,7 @@ from actions.fallback import (
     ActionAnswerNo,
     ActionAnswerYes,
     ActionAskAffirmation,
+    ActionAskRephrase,
     ActionComplaint,
     ActionCoreFallback,
     ActionDefaultFallback,
@@ -582,6 +584,48 @@ def test_an_unsure_safety_guess_gets_a_check_in(category: str) -> None:
         active_loop="check_form",
     )
     assert ValidateCheckForm().should_let_through(in_form)
+
+
+def after_check_in(message: str, category: str) -> Tracker:
+    """The "I'm okay, something else" (or "Not an emergency") button after a check-in."""
+    checked = {
+        "event": "user",
+        "text": message,
+        "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []},
+    }
+    check_in = {
+        "event": "bot",
+        "text": "I want to make sure you're okay.",
+        "metadata": {"utter_action": f"utter_safety_check_{category}"},
+    }
+    return make_tracker("/out_of_scope", intent="out_of_scope", events=[checked, check_in])
+
+
+def rephrase(tracker: Tracker) -> tuple[list[Any], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    return ActionAskRephrase().run(dispatcher, tracker, {}), dispatcher
+
+
+@pytest.mark.parametrize("category", ["crisis", "emergency"])
+def test_im_okay_after_a_check_in_takes_the_request_it_held(category: str) -> None:
+    # "I'm okay, something else" was told "not something I can help with", request lost.
+    events, dispatcher = rephrase(
+        after_check_in("ugh i'm so done with this, can i move my appt", category)
+    )
+    assert dispatcher.messages == []
+    listen, replay = events
+    assert listen == ActionExecuted("action_listen")
+    assert replay["text"] == "ugh i'm so done with this, can i move my appt"
+    assert replay["parse_data"]["intent"]["name"] == "reschedule_appointment"
+
+
+def test_im_okay_after_a_check_in_with_no_request_is_asked_what_we_can_do() -> None:
+    events, dispatcher = rephrase(after_check_in("i can't take this weather anymore", "crisis"))
+    assert events == []
+    assert responses(dispatcher) == ["utter_safety_check_cleared"]
+    # "No, something else" to "Did you mean …?" is asked to say it another way.
+    _, plain = rephrase(make_tracker("/out_of_scope", intent="out_of_scope"))
+    assert responses(plain) == ["utter_ask_rephrase"]
 
 
 def test_a_question_read_as_a_complaint_is_asked_about_not_filed() -> None:

@@ -1,0 +1,190 @@
+"""Who the clinicians are ("who are your doctors?", "can I see a female doctor?", "is Dr. Patel
+taking new patients?").
+
+Answered from ``practitioners`` in ``clinic.yml``: who each clinician sees, whether they take
+new patients (the specialties of the new-patient visit), and, when asked, which are women or
+men. Each answer ends with one tap to book with the clinicians it names.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.billing import join_words
+from actions.booking_choices import eligible_practitioners
+from actions.clinic_config import ClinicConfig, Practitioner
+from actions.clinician_days import book_with_button, clinician_days_text
+from actions.formatting import a_or_an
+from actions.forms import latest_text
+from actions.identity import patient_age
+from actions.matching import find_practitioner, normalise
+from actions.second_request import answer_second_request
+from actions.settings import get_clinic
+
+# "a female doctor", "a woman provider", "a doctor who is a lady"; not "women's health".
+_CLINICIAN = r"(doctors?|docs?|drs?|providers?|clinicians?|physicians?|np|nurse practitioners?)"
+ASKS_WOMAN = re.compile(
+    rf"\bfemale\b|\b(woman|women|lady|ladies) {_CLINICIAN}\b|\b{_CLINICIAN} (who is|that is|thats)"
+    r" (a )?(woman|lady|female)\b"
+)
+ASKS_MAN = re.compile(
+    rf"\bmale\b|\b(man|men|guy) {_CLINICIAN}\b|\b{_CLINICIAN} (who is|that is|thats) (a )?"
+    r"(man|guy|male)\b"
+)
+ASKS_NEW_PATIENTS = re.compile(
+    r"\b(new patients?|taking (on )?(patients|new)|accepting (new )?patients|accepting new|"
+    r"open to new|(take|takes|taking) me)\b"
+)
+
+
+# "can I pick my doctor?": yes, first.
+ASKS_TO_CHOOSE = re.compile(r"\b(pick|choose|chose|select|request)\b")
+BOOK_ONE = " Tap a name to book with them."
+# What a nurse practitioner is, for "is Sam Lee a real doctor?".
+NP_MEANS = (
+    "A nurse practitioner (NP) is a nurse with advanced training who examines, diagnoses, "
+    "prescribes and treats, much like a doctor."
+)
+
+
+def new_patient_clinicians(clinic: ClinicConfig) -> list[Practitioner]:
+    """Clinicians a new patient can book: those of the new-patient visit's specialties."""
+    specialties = {
+        spec for visit in clinic.visit_types if visit.new_patients for spec in visit.specialties
+    }
+    return [p for p in clinic.practitioners if p.specialty in specialties]
+
+
+def _short(practitioner: Practitioner, clinic: ClinicConfig) -> str:
+    specialty = clinic.specialties.get(practitioner.specialty, "").lower()
+    return f"{practitioner.name} ({specialty})" if specialty else practitioner.name
+
+
+def _new_patients_sentence(clinic: ClinicConfig) -> str:
+    taking = new_patient_clinicians(clinic)
+    if not taking:
+        return f"To become a patient, please call us at {clinic.clinic.main_phone}."
+    if len(taking) == len(clinic.practitioners):
+        return "All of them welcome new patients."
+    names = join_words([p.name for p in taking], "and")
+    return f"New patients can book with {names}."
+
+
+def clinicians_list_text(clinic: ClinicConfig) -> str:
+    """Every clinician, their specialty and who they see, one per line."""
+    lines = [
+        f"• {_short(p, clinic)}" + (f": {p.sees}" if p.sees else "") for p in clinic.practitioners
+    ]
+    return "\n".join(
+        [f"Our clinicians at {clinic.clinic.name}:", *lines, _new_patients_sentence(clinic)]
+    )
+
+
+def _gender_text(
+    clinic: ClinicConfig, gender: str, word: str, among: list[Practitioner], visit: str
+) -> tuple[str, list[Practitioner]]:
+    """The clinicians of ``gender`` among those who could see the patient (``visit``: for the
+    visit being booked)."""
+    chosen = [p for p in among if p.gender == gender]
+    if not chosen:
+        if any(p.gender for p in clinic.practitioners):
+            others = join_words([_short(p, clinic) for p in among], "or")
+            return (
+                f"Sorry, we don't have a {word} clinician{visit}. You can see {others}.",
+                among,
+            )
+        return (
+            f"I don't have that detail here, sorry. Our front desk can tell you who would suit "
+            f"you best: {clinic.clinic.main_phone}.\n\n{clinicians_list_text(clinic)}",
+            [],
+        )
+    names = join_words([_short(p, clinic) for p in chosen], "and")
+    first = (
+        f"Yes: our {word} clinician{visit} is {names}."
+        if len(chosen) == 1
+        else f"Yes: our {word} clinicians{visit} are {names}."
+    )
+    limits = [f"{p.name} sees {p.sees}." for p in chosen if p.sees_patients_under and p.sees]
+    return " ".join([first, *limits]), chosen
+
+
+def _one_clinician_text(
+    practitioner: Practitioner, clinic: ClinicConfig, text: str, today: date
+) -> str:
+    days = clinician_days_text(practitioner, clinic, text, [], today, tell_who=True)
+    if practitioner.qualification == "NP":
+        days = f"{days} {NP_MEANS}"
+    if not ASKS_NEW_PATIENTS.search(normalise(text)):
+        return days
+    if practitioner in new_patient_clinicians(clinic):
+        first = f"Yes, {practitioner.name} is taking new patients."
+    else:
+        first = (
+            f"{practitioner.name} doesn't book new-patient visits; "
+            f"{join_words([p.name for p in new_patient_clinicians(clinic)], 'or')} can."
+        )
+    return f"{first} {days}"
+
+
+class ActionClinicians(Action):
+    """Answers questions about the clinic's clinicians, with buttons to book with them."""
+
+    def __init__(self, clock: Any = None) -> None:
+        self.clock = clock
+
+    def name(self) -> str:
+        return "action_clinicians"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        today = (self.clock or clinic.now)().astimezone(clinic.tz).date()
+        text = latest_text(tracker)
+        plain = normalise(text)
+        named = find_practitioner(text, clinic)
+        gender = (
+            ("woman", "female")
+            if ASKS_WOMAN.search(plain)
+            else ("man", "male")
+            if ASKS_MAN.search(plain)
+            else None
+        )
+        if gender is not None:
+            # Before the name: "a doctor who is a lady" reads as "the doctor who sees kids".
+            among, visit = self._who_could_see(tracker, clinic)
+            answer, chosen = _gender_text(clinic, *gender, among, visit)
+            if not tracker.active_loop_name and chosen:
+                # Not a yes/no question: a typed "yes" took the first button, and a man who
+                # asked for a male clinician was booked with Dr. Patel.
+                answer += BOOK_ONE if len(chosen) > 1 else " Would you like to book with them?"
+        elif named is not None:
+            answer, chosen = _one_clinician_text(named, clinic, text, today), [named]
+        else:
+            answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
+            if ASKS_TO_CHOOSE.search(plain):
+                answer = f"Yes, you can choose who you see. {answer}"
+            if not tracker.active_loop_name:
+                answer += BOOK_ONE
+        buttons = [] if tracker.active_loop_name else [book_with_button(p) for p in chosen]
+        dispatcher.utter_message(text=answer, buttons=buttons)
+        if tracker.active_loop_name:
+            return []  # the form asks its own question next
+        return answer_second_request(dispatcher, tracker, "ask_clinicians")
+
+    @staticmethod
+    def _who_could_see(tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Practitioner], str]:
+        """While booking a kind of visit, the clinicians who do it (and see the patient's
+        age), and " for <a visit>"; otherwise everyone."""
+        slots = dict(tracker.slots)
+        visit = clinic.visit_type(str(slots.get("visit_type") or ""))
+        if tracker.active_loop_name != "booking_form" or visit is None:
+            return list(clinic.practitioners), ""
+        ids = eligible_practitioners(clinic, visit.id, patient_age(slots, clinic))
+        return [p for p in clinic.practitioners if p.id in ids], f" for {a_or_an(visit.name)}"

@@ -1,0 +1,100 @@
+"""The other question of a message whose first one was a common question ("do you do flu shots
+and are you open sunday?", "how do I get my records, and what's my balance?", "do you do x-rays
+and can I get my records?").
+
+The answer itself is ``utter_faq`` (a response, so it is said even when the action server is
+down); this action runs after it and takes the rest of the message as any answer does
+(``actions/second_request.py``): a quick question or a look-up at once, another task offered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.second_request import (
+    CLAUSE_BREAK,
+    MAX_REQUEST_CHARS,
+    MIN_QUESTION_WORDS,
+    REQUEST_WORDS,
+    answer_common_question,
+    follow_up,
+)
+
+# Requests a topic's own question is often worded as: "is there a fee if I cancel" is the
+# cancellation policy, not a cancellation; "should I bring my insurance card" is what to bring.
+OWN_WORDS = {
+    "cancellation_policy": {"cancel_appointment", "reschedule_appointment", "book_appointment"},
+    "arrival_time": {"clinic_hours"},
+    "walk_in": {"book_appointment"},
+    "new_patient_forms": {"book_appointment", "directions"},
+    "telehealth": {"book_appointment"},
+    "records_request": {"contact_info", "directions"},
+    "prescription_refill": {"directions"},
+    "forms_notes": {"directions"},
+    "referral": {"billing_insurance", "book_appointment"},
+    "teen_privacy": {"billing_insurance", "billing_balance", "billing_pay"},
+    "what_to_bring": {"billing_insurance", "billing_pay"},
+    "visit_prep": {"book_appointment"},
+    "reminders": {"check_appointment"},
+}
+# After a common question, "insurance" alone is often part of it ("can I get my records and my
+# insurance card copied"): the plan question must ask whether one is taken.
+ASKS_IF_TAKEN = re.compile(
+    r"\b(take|takes|accept|accepts|accepted|cover|covers|covered|in network|in-network)\b", re.I
+)
+
+
+def faq_topic(tracker: Tracker) -> str:
+    """``services`` for ``faq/services``: the topic the ResponseSelector answered."""
+    latest = tracker.latest_message or {}
+    intent = latest.get("intent") or {}
+    name = str(intent.get("full_retrieval_intent_name") or "")
+    if not name:
+        selected = ((latest.get("response_selector") or {}).get("faq") or {}).get("response")
+        name = str((selected or {}).get("intent_response_key") or "")
+    return name.split("/", 1)[1] if "/" in name else ""
+
+
+def other_question(text: str, topic: str) -> dict[str, str] | None:
+    """The last clause of ``text`` that asks one of our other requests, as ``second_request``
+    gives it, when another clause is left for the common question; else None."""
+    if not text or text.startswith("/"):
+        return None
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+    skip = OWN_WORDS.get(topic, set())
+    for clause in reversed(clauses):  # the common question usually comes first
+        for intent, pattern in REQUEST_WORDS.items():
+            if intent in skip or not pattern.search(clause):
+                continue
+            if intent == "billing_insurance" and not ASKS_IF_TAKEN.search(clause):
+                continue
+            rest = [c for c in clauses if c is not clause and len(c.split()) >= MIN_QUESTION_WORDS]
+            if not any(not pattern.search(c) for c in rest):
+                return None  # one question, only split by "and" or a comma
+            return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
+    return None
+
+
+class ActionFaqFollowUp(Action):
+    """After a common question's answer: the other question of the same message, if any."""
+
+    def name(self) -> str:
+        return "action_faq_follow_up"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if tracker.active_loop_name:
+            return []  # the form asks its own question next
+        text = str((tracker.latest_message or {}).get("text") or "")
+        topic = faq_topic(tracker)
+        other = other_question(text, topic)
+        if other is not None:
+            return follow_up(dispatcher, tracker, other)
+        # "do you do x-rays and can i get my records": another common question
+        return answer_common_question(tracker, text, lambda clause: False, topic)

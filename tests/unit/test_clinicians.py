@@ -1,0 +1,193 @@
+"""Who the clinicians are, from clinic.yml: the list, a female or male clinician, new patients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import clinicians
+from actions.clinicians import ActionClinicians, new_patient_clinicians
+from actions.settings import get_clinic
+from tests.support.actions import make_tracker
+from tests.support.nlu import CannedNlu
+
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+CLINIC = get_clinic()
+
+
+def run(text: str, **kwargs: Any) -> tuple[list[Any], dict[str, Any]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="ask_clinicians", **kwargs)
+    events = ActionClinicians(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1
+    return events, dispatcher.messages[0]
+
+
+def titles(message: dict[str, Any]) -> list[str]:
+    return [button["title"] for button in message["buttons"]]
+
+
+def test_every_clinician_with_who_they_see_and_a_button_each() -> None:
+    events, message = run("who are your doctors")
+    assert events == []
+    assert message["text"] == (
+        "Our clinicians at Maple Grove Family Health:\n"
+        "• Dr. Priya Patel (family medicine): patients of all ages, children included, for "
+        "checkups, illness and follow-ups\n"
+        "• Dr. James Okafor (pediatrics): babies, children and teens (under 18) only\n"
+        "• Dr. Maria Gonzalez (women's health): women and teens for women's health exams (pap "
+        "smears, birth control, prenatal care)\n"
+        "• Sam Lee, NP (family medicine): patients of all ages, children included, for "
+        "checkups, illness and follow-ups\n"
+        "All of them welcome new patients. Tap a name to book with them."
+    )
+    assert titles(message) == [
+        "Book with Dr. Patel",
+        "Book with Dr. Okafor",
+        "Book with Dr. Gonzalez",
+        "Book with Sam Lee",
+    ]
+    assert message["buttons"][0]["payload"] == '/book_appointment{"practitioner": "patel"}'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you have a female doctor",
+        "I'd feel more comfortable with a woman provider",
+        "i want a doctor who is a lady",
+    ],
+)
+def test_a_female_clinician_names_the_women(text: str) -> None:
+    _, message = run(text)
+    assert message["text"] == (
+        "Yes: our female clinicians are Dr. Priya Patel (family medicine) and Dr. Maria "
+        "Gonzalez (women's health). Tap a name to book with them."
+    )
+    assert titles(message) == ["Book with Dr. Patel", "Book with Dr. Gonzalez"]
+
+
+def test_a_male_clinician_says_who_sees_children_only() -> None:
+    _, message = run("is there a male provider")
+    assert message["text"] == (
+        "Yes: our male clinicians are Dr. James Okafor (pediatrics) and Sam Lee, NP (family "
+        "medicine). Dr. James Okafor sees babies, children and teens (under 18) only. Tap a name "
+        "to book with them."
+    )
+    assert titles(message) == ["Book with Dr. Okafor", "Book with Sam Lee"]
+
+
+def test_womens_health_is_the_womens_health_doctor_not_a_request_for_a_woman() -> None:
+    _, message = run("who does women's health there")
+    assert message["text"].startswith("Dr. Maria Gonzalez sees patients at the Downtown Clinic")
+    assert titles(message) == ["Book with Dr. Gonzalez"]
+
+
+def test_without_genders_in_clinic_yml_the_front_desk_is_offered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clinic = CLINIC.copy(
+        update={"practitioners": [p.copy(update={"gender": ""}) for p in CLINIC.practitioners]}
+    )
+    monkeypatch.setattr(clinicians, "get_clinic", lambda: clinic)
+    _, message = run("do you have a female doctor")
+    assert message["text"].startswith(
+        "I don't have that detail here, sorry. Our front desk can tell you who would suit you "
+        "best: (916) 555-0142.\n\nOur clinicians at Maple Grove Family Health:\n"
+    )
+    assert message["buttons"] == []
+
+
+def test_a_named_clinician_taking_new_patients() -> None:
+    _, message = run("is dr gonzalez taking new patients?")
+    assert message["text"] == (
+        "Yes, Dr. Maria Gonzalez is taking new patients. Dr. Maria Gonzalez sees patients at "
+        "the Downtown Clinic on Tuesdays and Thursdays and the North Office on Mondays, "
+        "Wednesdays and Fridays, during office hours. Dr. Maria Gonzalez sees women and teens "
+        "for women's health exams (pap smears, birth control, prenatal care)."
+    )
+    assert titles(message) == ["Book with Dr. Gonzalez"]
+
+
+def test_a_clinician_who_does_no_new_patient_visits_names_who_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    visits = [
+        v.copy(update={"specialties": ["family_medicine"]}) if v.new_patients else v
+        for v in CLINIC.visit_types
+    ]
+    clinic = CLINIC.copy(update={"visit_types": visits})
+    monkeypatch.setattr(clinicians, "get_clinic", lambda: clinic)
+    assert [p.id for p in new_patient_clinicians(clinic)] == ["patel", "lee"]
+    _, message = run("is dr okafor accepting new patients")
+    assert message["text"].startswith(
+        "Dr. James Okafor doesn't book new-patient visits; Dr. Priya Patel or Sam Lee, NP can. "
+        "Dr. James Okafor sees patients at the Downtown Clinic"
+    )
+    _, listed = run("who are your doctors")
+    assert listed["text"].endswith(
+        "\nNew patients can book with Dr. Priya Patel and Sam Lee, NP. Tap a name to book with "
+        "them."
+    )
+
+
+def test_who_a_named_clinician_is() -> None:
+    _, message = run("who is sam lee")
+    assert message["text"] == (
+        "Sam Lee, NP sees patients at the North Office from Monday to Friday, during office "
+        "hours. Sam Lee, NP sees patients of all ages, children included, for checkups, illness "
+        "and follow-ups. A nurse practitioner (NP) is a nurse with advanced training who "
+        "examines, diagnoses, prescribes and treats, much like a doctor."
+    )
+
+
+def test_in_the_middle_of_a_form_no_buttons_leave_the_question_to_the_form() -> None:
+    _, message = run(
+        "do you have any female doctors",
+        active_loop="booking_form",
+        slots={"requested_slot": "practitioner"},
+    )
+    assert message["text"] == (
+        "Yes: our female clinicians are Dr. Priya Patel (family medicine) and Dr. Maria "
+        "Gonzalez (women's health)."
+    )
+    assert message["buttons"] == []
+
+
+def test_while_booking_a_visit_only_who_does_it_is_named() -> None:
+    _, physical = run(
+        "can it be a female doctor",
+        active_loop="booking_form",
+        slots={"requested_slot": "practitioner", "visit_type": "physical"},
+    )
+    assert physical["text"] == (
+        "Yes: our female clinician for an annual physical is Dr. Priya Patel (family medicine)."
+    )
+    _, exam = run(
+        "i'd rather see a male doctor",
+        active_loop="booking_form",
+        slots={"requested_slot": "practitioner", "visit_type": "womens_health"},
+    )
+    assert exam["text"] == (
+        "Sorry, we don't have a male clinician for a women's health exam. You can see Dr. "
+        "Maria Gonzalez (women's health)."
+    )
+    assert exam["buttons"] == []
+
+
+def test_can_i_choose_is_answered_yes_first() -> None:
+    _, message = run("can i pick my doctor")
+    assert message["text"].startswith(
+        "Yes, you can choose who you see. Our clinicians at Maple Grove Family Health:\n"
+    )
+
+
+def test_another_question_in_the_same_message_is_answered_after(canned_nlu: CannedNlu) -> None:
+    events, message = run("who are your doctors and are you open saturday")
+    assert message["text"].startswith("Our clinicians at Maple Grove Family Health:")
+    assert events[-1]["text"] == "are you open saturday"
+    assert events[-1]["parse_data"]["intent"]["name"] == "clinic_hours"

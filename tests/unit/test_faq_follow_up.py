@@ -1,0 +1,146 @@
+"""A common question with another one in the same message: the other is taken after the answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk.events import ActionExecuted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.directions import ActionLocationInfo
+from actions.faq_follow_up import ActionFaqFollowUp, faq_topic, other_question
+from tests.support.actions import make_tracker
+from tests.support.nlu import CannedNlu, faq_parse
+
+
+def faq_tracker(text: str, topic: str, **kwargs: Any) -> Any:
+    intent = {"name": "faq", "confidence": 0.9, "full_retrieval_intent_name": f"faq/{topic}"}
+    return make_tracker(text, intent="faq", extra={"intent": intent}, **kwargs)
+
+
+def run(text: str, topic: str, **kwargs: Any) -> tuple[list[Any], CollectingDispatcher]:
+    dispatcher = CollectingDispatcher()
+    events = ActionFaqFollowUp().run(dispatcher, faq_tracker(text, topic, **kwargs), {})
+    return events, dispatcher
+
+
+def test_the_topic_is_the_retrieval_intent_or_else_the_selected_response() -> None:
+    assert faq_topic(faq_tracker("do you do flu shots", "services")) == "services"
+    selector = {"faq": {"response": {"intent_response_key": "faq/walk_in"}}}
+    tracker = make_tracker("can i walk in", intent="faq", extra={"response_selector": selector})
+    assert faq_topic(tracker) == "walk_in"
+    assert faq_topic(make_tracker("hi", intent="greet")) == ""
+
+
+def test_a_quick_question_in_the_same_message_is_answered_at_once() -> None:
+    events, dispatcher = run("do you do flu shots and are you open sunday", "services")
+    assert dispatcher.messages == []  # the hours answer comes from the replayed question
+    clear, listen, replay = events
+    assert (clear, listen) == (SlotSet("pending_request", None), ActionExecuted("action_listen"))
+    assert replay["text"] == "are you open sunday"
+    assert replay["parse_data"]["intent"]["name"] == "clinic_hours"
+
+
+def test_a_plan_question_in_the_same_message_is_answered() -> None:
+    asked = other_question("do you do flu shots and do you take aetna", "services")
+    assert asked == {"intent": "billing_insurance", "text": "do you take aetna"}
+
+
+def test_the_other_question_may_come_first() -> None:
+    asked = other_question("are you open sunday? also do you do flu shots", "services")
+    assert asked == {"intent": "clinic_hours", "text": "are you open sunday"}
+
+
+def test_a_balance_in_the_same_message_is_looked_up_at_once() -> None:
+    events, _ = run("how do i get a copy of my records, and whats my balance", "records_request")
+    assert events[-1]["text"] == "whats my balance"
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+
+
+def test_another_task_in_the_same_message_is_offered() -> None:
+    events, dispatcher = run("do you give tdap shots? if so can i book one", "services")
+    book = {"intent": "book_appointment", "text": "if so can i book one"}
+    assert events == [SlotSet("pending_request", book)]
+    assert dispatcher.messages[0]["text"] == (
+        "You also asked: \u201cif so can i book one\u201d. Shall we do that now?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # the common question is worded like one of our requests
+        ("is there a fee if i cancel, and how much is it", "cancellation_policy"),
+        ("what time do you want me there before my physical", "arrival_time"),
+        ("should i bring my insurance card and my meds", "what_to_bring"),
+        ("does my insurance need a referral, or can i just come", "referral"),
+        ("can i get my records and my insurance card copied", "records_request"),
+        # one question, split by a comma
+        ("hi, are you open for walk ins", "services"),
+        ("do you do flu shots", "services"),
+        # a button
+        ('/faq{"x": 1}', "services"),
+    ],
+)
+def test_one_question_is_answered_once(text: str, topic: str) -> None:
+    assert other_question(text, topic) is None
+    events, dispatcher = run(text, topic)
+    assert (events, dispatcher.messages) == ([], [])
+
+
+def test_in_the_middle_of_a_form_the_form_asks_its_question_next() -> None:
+    events, dispatcher = run(
+        "do you do flu shots and are you open sunday",
+        "services",
+        active_loop="booking_form",
+        slots={"requested_slot": "date_preference"},
+    )
+    assert (events, dispatcher.messages) == ([], [])
+
+
+def test_another_common_question_is_read_on_its_own_and_answered(canned_nlu: CannedNlu) -> None:
+    canned_nlu.readings["can i get my records"] = faq_parse("records_request")
+    events, dispatcher = run("do you do x-rays and can i get my records", "services")
+    assert dispatcher.messages == []
+    listen, replay = events
+    assert listen == ActionExecuted("action_listen")
+    assert replay["text"] == "can i get my records"
+    assert replay["parse_data"]["intent"]["name"] == "faq"
+    selected = replay["parse_data"]["response_selector"]["faq"]["response"]
+    assert selected["utter_action"] == "utter_faq/records_request"
+
+
+def test_the_same_common_question_twice_is_answered_once(canned_nlu: CannedNlu) -> None:
+    canned_nlu.readings["do you do x-rays"] = faq_parse("services")
+    canned_nlu.readings["do you do mri scans"] = faq_parse("services")
+    events, dispatcher = run("do you do x-rays, do you do mri scans", "services")
+    assert (events, dispatcher.messages) == ([], [])
+
+
+def test_a_clause_that_goes_on_with_the_question_is_not_read(canned_nlu: CannedNlu) -> None:
+    canned_nlu.readings["or can i just come"] = faq_parse("walk_in")
+    events, _ = run("does my insurance need a referral, or can i just come", "referral")
+    assert events == []
+    assert canned_nlu.asked == []
+
+
+def test_when_the_model_cannot_be_asked_the_answer_stands_alone(canned_nlu: CannedNlu) -> None:
+    canned_nlu.down = True
+    events, dispatcher = run("do you do x-rays and can i get my records", "services")
+    assert (events, dispatcher.messages) == ([], [])
+
+
+def test_a_common_question_after_the_hours_is_answered_too(canned_nlu: CannedNlu) -> None:
+    """ "do you give flu shots? and are you open on sundays" was read as the hours only."""
+    canned_nlu.readings["do you give flu shots"] = faq_parse("services")
+    tracker = make_tracker("do you give flu shots? and are you open on sundays", "clinic_hours")
+    dispatcher = CollectingDispatcher()
+    events = ActionLocationInfo().run(dispatcher, tracker, {})
+    assert "Sun closed" in dispatcher.messages[0]["text"]
+    assert events[-1]["text"] == "do you give flu shots"
+    assert (
+        events[-1]["parse_data"]["response_selector"]["faq"]["response"]["intent_response_key"]
+        == "faq/services"
+    )
+    assert canned_nlu.asked == ["do you give flu shots"]  # the hours clause is not read again
