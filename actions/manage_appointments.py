@@ -565,10 +565,12 @@ class ActionAskCancelConfirmed(Action):
 
 
 def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
-    """The one day a request names ("cancel my appt tmrw"), if any."""
+    """The one day a request names ("cancel my appt tmrw"), if any; not a date of birth given
+    with it ("carlos rivera 9/30/75" got "I don't see an appointment on Mon Sep 30")."""
     if not text or text.startswith("/"):
         return None
-    when = parse_when(text, clinic.now())
+    now = clinic.now()
+    when = parse_when(without_birth_dates(text, now.date()), now)
     return when.start if when is not None and when.start == when.end else None
 
 

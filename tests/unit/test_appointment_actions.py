@@ -2785,3 +2785,18 @@ def test_not_offered_only_when_asked_for(text: str, requested: str | None, inten
         active_loop="booking_form",
     )
     assert ValidateBookingForm().should_let_through(stop)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can i cancel my appointment. carlos rivera 9/30/75", "cancel it. aisha khan 1/22/92"],
+)
+def test_a_birth_date_with_a_cancellation_is_not_its_day(text: str) -> None:
+    # "I don't see an appointment on Mon Sep 30" was said before the cancellation.
+    assert manage_appointments.day_in_request(text, get_clinic()) is None
+
+
+def test_the_day_named_with_a_cancellation_is_its_day() -> None:
+    clinic = get_clinic()
+    asked = manage_appointments.day_in_request("cancel my appt tmrw, aisha khan 1/22/92", clinic)
+    assert asked == clinic.now().date() + timedelta(days=1)
