@@ -150,6 +150,12 @@ UNFINISHED_ENDING = set(
 )
 
 
+def message_before_last(tracker: Tracker) -> dict[str, Any]:
+    """The patient's message before the latest one, or {} when there is none."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2] if len(users) > 1 else {}
+
+
 def unfinished(text: str) -> bool:
     """A few words that stop mid-sentence ("i am", "this is", "calling about")."""
     words = re.findall(r"[a-z']+", text.lower().replace("\u2019", "'"))
@@ -245,8 +251,7 @@ class ActionDefaultFallback(Action):
             # Still typing, a few words at a time: waited for, not handed over.
             dispatcher.utter_message(response="utter_take_your_time")
             return []
-        users = [e for e in tracker.events if e.get("event") == "user"]
-        earlier = str(users[-2].get("text") or "") if len(users) > 1 else ""
+        earlier = str(message_before_last(tracker).get("text") or "")
         asked = request_in(earlier)
         if asked is not None and only_details(text, get_clinic()):
             # "hi my dad needs help with his bill" - "Did you mean …?" - "robert miller": the
@@ -515,8 +520,7 @@ class ActionAskRephrase(Action):
         if last_response(tracker) not in SAFETY_CHECKS:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        users = [e for e in tracker.events if e.get("event") == "user"]
-        checked = users[-2] if len(users) >= 2 else {}
+        checked = message_before_last(tracker)
         text = str(checked.get("text") or "")
         intent = request_in(text)
         if intent is not None:

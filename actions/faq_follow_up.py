@@ -16,13 +16,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.forms import latest_text
 from actions.second_request import (
-    CLAUSE_BREAK,
     MAX_REQUEST_CHARS,
     MIN_QUESTION_WORDS,
     REQUEST_WORDS,
     answer_common_question,
     follow_up,
+    split_clauses,
 )
 
 # Requests a topic's own question is often worded as: "is there a fee if I cancel" is the
@@ -65,7 +66,7 @@ def other_question(text: str, topic: str) -> dict[str, str] | None:
     gives it, when another clause is left for the common question; else None."""
     if not text or text.startswith("/"):
         return None
-    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+    clauses = split_clauses(text)
     skip = OWN_WORDS.get(topic, set())
     for clause in reversed(clauses):  # the common question usually comes first
         for intent, pattern in REQUEST_WORDS.items():
@@ -91,7 +92,7 @@ class ActionFaqFollowUp(Action):
     ) -> list[EventType]:
         if tracker.active_loop_name:
             return []  # the form asks its own question next
-        text = str((tracker.latest_message or {}).get("text") or "")
+        text = latest_text(tracker)
         topic = faq_topic(tracker)
         other = other_question(text, topic)
         if other is not None:

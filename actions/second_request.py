@@ -125,12 +125,17 @@ def request_in(text: str) -> str | None:
     return None
 
 
+def split_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` ("do you do flu shots", "are you open sunday"), stripped."""
+    return [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+
+
 def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     """The other request in ``text`` than ``own_intent`` (the one the model recognised), as
     ``{"intent": ..., "text": <its clause>}``; None when the message asks for one thing."""
     if not text or text.startswith("/") or own_intent not in REQUEST_WORDS:
         return None
-    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+    clauses = split_clauses(text)
     if len(clauses) < 2:
         return None
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
@@ -344,7 +349,7 @@ def answer_common_question(
     replayed for ``utter_faq``; else nothing."""
     if not text or text.startswith("/"):
         return []
-    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
+    clauses = split_clauses(text)
     if len(clauses) < 2:
         return []
     unread = [
