@@ -12,6 +12,7 @@ const state = {
   events: null,
   audio: null,
   canned: [],
+  sessionRequest: null,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +37,7 @@ async function api(method, path, body) {
   let data = {};
   try { data = await response.json(); } catch (_) { /* empty body */ }
   if (response.status === 401 && path !== '/api/login') {
+    state.csrf = null; // that session is gone: the next login asks for a new one first
     await showLogin('Your session ended. Please log in again.');
   }
   if (!response.ok) {
@@ -73,11 +75,19 @@ const STATUS_TEXT = {
 
 // --- session -----------------------------------------------------------------------------------
 
-async function loadSession() {
-  const data = await api('GET', '/api/session');
-  state.csrf = data.csrf_token;
-  state.user = data.user;
-  return data.user;
+// One session request at a time, and never one in flight during a login: its answer may set
+// the session cookie, and arriving after the login it would put back the anonymous session.
+function loadSession() {
+  if (!state.sessionRequest) {
+    state.sessionRequest = api('GET', '/api/session')
+      .then((data) => {
+        state.csrf = data.csrf_token;
+        state.user = data.user;
+        return data.user;
+      })
+      .finally(() => { state.sessionRequest = null; });
+  }
+  return state.sessionRequest;
 }
 
 async function showLogin(message) {
@@ -88,7 +98,6 @@ async function showLogin(message) {
   $('urgent-banner').hidden = true;
   $('login-view').hidden = false;
   $('login-error').textContent = message || '';
-  try { await loadSession(); } catch (_) { /* shown on submit */ }
   $('login-username').focus();
 }
 
@@ -114,7 +123,7 @@ async function onLogin(event) {
     return;
   }
   try {
-    if (!state.csrf) await loadSession();
+    if (state.sessionRequest || !state.csrf) await loadSession();
     const data = await api('POST', '/api/login', { username, password });
     state.csrf = data.csrf_token;
     state.user = data.user;
@@ -129,6 +138,7 @@ async function onLogin(event) {
 
 async function onLogout() {
   try { await api('POST', '/api/logout'); } catch (_) { /* logged out anyway */ }
+  state.csrf = null;
   state.currentId = null;
   state.current = null;
   $('conversation').hidden = true;

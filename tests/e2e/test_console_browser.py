@@ -103,7 +103,7 @@ def test_staff_answer_a_web_chat_patient_live_and_hand_back(
     transcript = page.locator("#transcript")
     expect(transcript).to_contain_text("I want to talk to a person")
 
-    page.get_by_role("button", name="Claim").click()
+    page.get_by_role("button", name="Claim", exact=True).click()
     expect(page.locator("#conversation-facts")).to_contain_text("With staff (Erin)")
     page.get_by_label("Reply to the patient").fill("Hello, this is Erin from the front desk.")
     page.get_by_role("button", name="Send reply").click()
@@ -128,6 +128,52 @@ def test_staff_answer_a_web_chat_patient_live_and_hand_back(
 
     assert page.evaluate("() => window.__sameDocument") is True  # never reloaded
     assert not [p for p in problems if "Content Security Policy" in p or "Error" in p], problems
+    context.close()
+
+
+# A busy server: every session check answers 1.5 s late, so staff can log in while one is out.
+SLOW_SESSION_CHECKS = """
+(() => {
+  const realFetch = window.fetch.bind(window);
+  window.__sessionChecksOut = 0;
+  window.fetch = (input, init) => {
+    if (!String(input).endsWith('/api/session')) return realFetch(input, init);
+    window.__sessionChecksOut += 1;
+    return realFetch(input, init).then((response) => new Promise((resolve) => {
+      setTimeout(() => {
+        resolve(response);
+        setTimeout(() => { window.__sessionChecksOut -= 1; }, 300);
+      }, 1500);
+    }));
+  };
+})();
+"""
+
+
+def test_a_session_check_answering_after_the_login_changes_nothing(
+    browser: Browser, stack: Stack, rasa: RasaClient, console_staff: Callable[..., StaffClient]
+) -> None:
+    api = console_staff("erin")
+    conversation = f"slow-check-{int(time.time() * 1000)}"
+    rasa.texts(conversation, "I want to talk to a person")
+    item_id = api.wait_for_item(conversation)["id"]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(SLOW_SESSION_CHECKS)
+    page = context.new_page()
+    page.goto(stack.config.console_url + "/")
+    page.get_by_label("User name").fill("erin")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Queue")).to_be_visible()
+    page.wait_for_function("() => window.__sessionChecksOut === 0")
+
+    # Nothing from before the login came back: not the login form, not the anonymous
+    # session's CSRF token (a claim is a checked POST), and the live updates run.
+    expect(page.locator("#login-view")).to_be_hidden()
+    expect(page.locator("#live-state")).to_contain_text("Live")
+    page.locator(f'button.queue-item[data-id="{item_id}"]').click()
+    page.get_by_role("button", name="Claim", exact=True).click()
+    expect(page.locator("#conversation-facts")).to_contain_text("With staff (Erin)")
     context.close()
 
 
