@@ -412,6 +412,19 @@ LIST_ASKED = re.compile(
     r"(accept|take|work with|cover)"
     r"|\bwhat (do|does) (you|u|ya|the clinic|your clinic) (accept|take)\b"
 )
+# "how much is my copay": set by the patient's plan, which we cannot see (it got the balance).
+COPAY_ASKED = re.compile(
+    r"\b(copays?|co pays?|copayments?|co payments?|deductibles?|coinsurance|co insurance|"
+    r"out of pocket)\b"
+)
+# "how do I update my insurance", "my insurance changed" (it got the list of plans only).
+INSURANCE_UPDATE = re.compile(
+    r"\b(update|updating|change|changing|add|adding|give (you|u)|send|upload|submit|switch)\b"
+    r".{0,20}\b(insurance|insurance card|insurance info|card|coverage)\b"
+    r"|\b(new|different) (insurance|insurance card|card|plan)\b"
+    r"|\binsurance (changed|is changing|has changed|switched|is different|is new)\b"
+    r"|\b(changed|switched) (my |our )?(insurance|plans?|insurers?)\b"
+)
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
@@ -575,6 +588,25 @@ class ActionCheckInsurance(Action):
                 dispatcher.utter_message(
                     response="utter_insurance_list", plans=accepted_list, **facts
                 )
+            if INSURANCE_UPDATE.search(normalise(text)):
+                dispatcher.utter_message(response="utter_insurance_update_how", **facts)
+        elif named is None and INSURANCE_UPDATE.search(normalise(text)):
+            dispatcher.utter_message(
+                response="utter_insurance_update", buttons=[staff_button()], **facts
+            )
+            if LIST_ASKED.search(normalise(text)):
+                dispatcher.utter_message(
+                    response="utter_insurance_list", plans=accepted_list, **facts
+                )
+        elif named is None and COPAY_ASKED.search(normalise(text)):
+            dispatcher.utter_message(
+                response="utter_insurance_copay",
+                buttons=[
+                    {"title": "Check my balance", "payload": "/billing_balance"},
+                    staff_button(),
+                ],
+                **facts,
+            )
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)

@@ -626,6 +626,54 @@ def test_no_insurance_means_self_pay() -> None:
     assert "payment" in message["help"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["how much is my copay", "whats my co-pay for a physical", "have i met my deductible"],
+)
+def test_a_copay_is_set_by_the_plan_and_the_balance_is_offered(text: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == "utter_insurance_copay"
+    assert message["billing_phone"] == "(916) 555-0199"
+    assert [b["payload"] for b in message["buttons"]] == [
+        "/billing_balance",
+        billing.STAFF_PAYLOAD,
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do i update my insurance",
+        "my insurance changed, do you take my new plan",
+        "I have a new insurance card, how do I give it to you",
+        "i switched insurance how do i let you know",
+    ],
+)
+def test_updating_insurance_says_how_and_asks_for_the_new_plan(text: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == "utter_insurance_update"
+    assert message["billing_phone"] == "(916) 555-0199"
+
+
+def test_a_new_plan_named_is_checked_and_how_to_update_it_follows() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "I switched to Aetna, how do I update my insurance",
+        intent="billing_insurance",
+        entities=[{"entity": "insurance", "value": "Aetna"}],
+    )
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_insurance_accepted",
+        "utter_insurance_update_how",
+    ]
+
+
+def test_a_plain_plan_question_gets_no_update_or_copay_answer() -> None:
+    message = check_insurance("do you take BCBS", "BCBS")
+    assert message["response"] == "utter_insurance_accepted"
+
+
 # --- disputes --------------------------------------------------------------------------------
 
 
