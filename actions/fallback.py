@@ -36,6 +36,7 @@ from actions.second_request import (
 from actions.settings import get_clinic
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
+from addons.follow_up_guard import is_follow_up
 
 # Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
 # a crisis, unsure.
@@ -487,10 +488,17 @@ LOOK_UPS = {
 
 def look_up_for_another(tracker: Tracker, text: str) -> str | None:
     """The balance or appointments just shown, asked about for another person ("what about
-    carlos rivera, hes my husband" was "not something I can help with")."""
+    carlos rivera, hes my husband" was "not something I can help with"), or for the writer
+    after a relative's ("ok now mine" started a booking)."""
     asked = WHAT_ABOUT.search(text)
-    if asked is None or not (relation_in(text) or parse_full_name(text[asked.end() :])):
+    named = asked is not None and (relation_in(text) or parse_full_name(text[asked.end() :]))
+    if not (named or is_follow_up(text)):
         return None
+    return last_look_up(tracker)
+
+
+def last_look_up(tracker: Tracker) -> str | None:
+    """The intent of the balance or appointments look-up last done in this session."""
     for event in reversed(list(tracker.events)):
         if event.get("event") == "action" and event.get("name") in LOOK_UPS:
             return LOOK_UPS[event["name"]]
@@ -552,6 +560,13 @@ class ActionOutOfScope(Action):
             # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
             # told a patient their own name was off-topic.
             return ActionDetailsGiven().run(dispatcher, tracker, domain)
+        if is_follow_up(text):
+            # "what about my son?" with nothing looked up yet: what to do for him.
+            relation = relation_in(text)
+            dispatcher.utter_message(
+                response="utter_what_for_them", them=f"your {relation}" if relation else "you"
+            )
+            return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
 

@@ -681,6 +681,8 @@ def test_a_sentence_still_being_typed_is_waited_for(
     [
         ("what about carlos rivera, hes my husband", "billing_balance"),
         ("and my son?", "billing_balance"),
+        ("ok now mine", "billing_balance"),
+        ("ok and for my son?", "billing_balance"),
         ("what about the weather", None),
     ],
 )
@@ -701,6 +703,15 @@ def test_what_about_someone_after_a_look_up_is_the_same_look_up(
     else:
         assert dispatcher.messages == []
         assert events[-1]["parse_data"]["intent"]["name"] == asks
+
+
+@pytest.mark.parametrize(("text", "them"), [("what about my son?", "your son"), ("me too", "you")])
+def test_a_follow_up_with_nothing_looked_up_asks_what_to_do_for_them(text: str, them: str) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="out_of_scope", events=[{"event": "user", "text": "hi"}])
+    assert ActionOutOfScope().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    assert (message["response"], message["them"]) == ("utter_what_for_them", them)
 
 
 def test_what_about_someone_read_as_details_or_a_plan_is_the_same_look_up() -> None:

@@ -1,0 +1,56 @@
+"""Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``.
+
+Alone, such a message names a person and no task: the task is the one just done (a balance or
+the appointments looked up), which only the dialogue knows. The model guessed a booking for
+"ok now mine" (0.91) and a goodbye for "ok and for my son?"; as ``out_of_scope`` they reach
+``action_out_of_scope``, which repeats the last look-up for that person (actions/fallback.py,
+``look_up_for_another``) or asks what to help them with. Placed before FallbackClassifier and
+SafetyTriage, so an emergency in the same message still fires.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.intent_override import RuleGuard, overrule
+
+FOLLOW_UP_INTENT = "out_of_scope"
+RELATIONS = (
+    r"husband|wife|spouse|partner|son|daughter|child|kid|kids|baby|boy|girl|mom|mother|mum|dad|"
+    r"father|grandma|grandmother|grandpa|grandfather|brother|sister|fianc[eé]e?|boyfriend|"
+    r"girlfriend"
+)
+# Who: the writer, or someone by relation ("my son", "my son's").
+WHO = rf"(?:me|mine|myself|my own|my (?:(?:other|little|older|younger) )?(?:{RELATIONS})(?:'?s)?)"
+# A follow-up is short and has a word that makes it one: "and", "now", "what about", "too".
+FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|k|kk|great|thanks|thank you|thx|cool|perfect|alright|all right|got it)"
+    r"\W+)?"
+    r"(?:(?:and|now|what about|how about|and what about|same|same for|also|then)\W+"
+    r"(?:(?:for|check|do|show)\W+)?"
+    rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one))?"
+    rf"|{WHO}\W+(?:too|as well|also|now|next)(?:\W+(?:please|pls|plz))?)"
+    r"\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether the message is only "and <someone>?" / "<someone> too": a task done again."""
+    return bool(FOLLOW_UP.search((text or "").replace("\u2019", "'")))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class FollowUpGuard(RuleGuard):
+    """``out_of_scope`` for "now mine", "what about my wife?", "me too"."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if isinstance(text, str) and is_follow_up(text):
+                overrule(message, FOLLOW_UP_INTENT)
+        return messages
