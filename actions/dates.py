@@ -268,10 +268,23 @@ def said_cannot_come(value: str, text: str) -> bool:
     )
 
 
+# An age, not a day: "she is 3 months old", "my 2 year old", "he's 6 weeks" ("3 months old"
+# was read as March 1, and the search offered the last days it could book).
+AGE = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|couple of|"
+    r"\d{1,3})[\s-]*(?:days?|weeks?|wks?|months?|mos?|years?|yrs?|yr)[\s-]*old\b"
+    r"|\b(?:is|s|turns?|turned|just turned|only|almost|nearly)\s+(?:a|an|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+(?:days?|weeks?|months?)\b"
+    r"(?!\s+(?:from|out|ahead|away|later)\b)"
+    r"|\b\d{1,3}\s+(?:days?|weeks?|months?|years?)\s+of\s+age\b"
+)
+
+
 def _clean(text: str) -> str:
     text = GREETING.sub(" ", text.lower().replace("’", "'"))
     text = re.sub(r"[^\w\s/:'-]", " ", text)
     text = " ".join(SHORTHAND.get(word, word) for word in text.split())
+    text = AGE.sub(" ", text)
     return CANNOT_COME_THAT_DAY.sub(" ", text).strip()
 
 

@@ -110,6 +110,28 @@ def test_no_date_in_text(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # "3 months old" was March 1st: the latest days that could be booked were offered
+        "hi can i make an appt for my daughter, she is 3 months old and never been there",
+        "my son is 6 weeks old, need his first checkup",
+        "my 2 year old needs a checkup",
+        "a 10-day-old baby",
+        "she just turned 9 months",
+    ],
+)
+def test_an_age_is_no_day(text: str) -> None:
+    assert parse_when(text, NOW) is None
+
+
+def test_a_day_said_with_an_age_is_that_day() -> None:
+    when = parse_when("she is 3 months old, next friday afternoon", NOW)
+    assert when is not None
+    assert (when.start, when.part_of_day) == (date(2026, 12, 4), "afternoon")
+    assert parse_when("in 3 months", NOW) is not None
+
+
+@pytest.mark.parametrize(
     ("text", "not_before", "not_after"),
     [
         # 8:00am was once offered for this
