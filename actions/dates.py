@@ -417,6 +417,17 @@ def _to_clock(value: str) -> time | None:
     return time(hour, minute)
 
 
+# A clock time written as one: "11:00am", "9am", "7:30" (not "8", which may be a list number).
+CLOCK_SAID = re.compile(r"\b(\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}\s*(?:am|pm))\b", re.IGNORECASE)
+
+
+def clock_times_said(text: str) -> list[time]:
+    """The clock times a message writes out: "Thu Dec 17, 11:00am", "tues 7:30 works" (an
+    hour from 1 to 6 without am/pm is the afternoon, as at a clinic)."""
+    found = (_to_clock(m.lower()) for m in CLOCK_SAID.findall(text or ""))
+    return [clock for clock in found if clock is not None]
+
+
 def _next_weekday(today: date, weekday: int, include_today: bool = False) -> date:
     days = (weekday - today.weekday()) % 7
     if days == 0 and not include_today:

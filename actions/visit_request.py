@@ -13,6 +13,7 @@ from typing import Any
 
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
+    clock_times_said,
     in_part_of_day,
     only_time_of_day,
     parse_when,
@@ -93,7 +94,16 @@ def picked_offer(
         return None  # "dec 8 at 3pm" is not Wednesday's 3:00
     if index is not None and not _at_the_part_of_day_named(text, offers[index], clinic):
         return None  # "the tuesday one but in the afternoon?" is not Tuesday's 8:00am
+    if index is not None and not _at_the_clock_time_named(text, offers[index], clinic):
+        return None  # "Thu Dec 17, 11:00am" (not shown) was booked as that day's 9:00am
     return ids[index] if index is not None else None
+
+
+def _at_the_clock_time_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:
+    """Whether the offer starts at a clock time the text writes out, if it writes one."""
+    said = clock_times_said(text)
+    start = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz)
+    return not said or any((c.hour % 12, c.minute) == (start.hour % 12, start.minute) for c in said)
 
 
 BARE_ORDINAL = re.compile(r"^\W*(?:the\s+)?([1-5])(?:st|nd|rd|th)\W*$", re.IGNORECASE)

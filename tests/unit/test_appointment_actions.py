@@ -1798,6 +1798,10 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
         ("the 2nd", "tue"),
         ("3rd", "wed"),
         ("the 8th", None),  # a day shown: searched as that day (its times are listed)
+        # a time not shown, typed as a button's label, was booked as that day's time shown
+        ("Tue Dec 8, 11:00am · Sam Lee, NP · North Office", None),
+        ("Tue Dec 8, 7:30am · Sam Lee, NP · North Office", "tue"),
+        ("wed 9am", None),
     ],
 )
 def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:
