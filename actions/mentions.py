@@ -212,9 +212,13 @@ NOT_NAME_WORDS = {
     "told",
 }
 NAME_PREFIXES = re.compile(
-    r"^(hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)?[\s,]*(my name is|my name's|name is|name's|"
-    r"it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|soy|"
-    r"his name is|her name is|their name is|his name's|her name's|"
+    # (the greeting a whole word: the "hi" of "his name is" was taken for one)
+    r"^((hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)\b)?[\s,]*(my name is|my name's|name is|"
+    r"name's|it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|"
+    r"soy|his name is|her name is|their name is|his name's|her name's|"
+    # a caregiver's "my dad robert miller", "my mom, mary ann o'brien", "my son is liam nguyen"
+    r"(my|our) (dad|father|mom|mother|mum|son|daughter|husband|wife|partner|grandma|grandpa|"
+    r"grandmother|grandfather|brother|sister|child|kid)('s name is|s name is| is|,)?|"
     r"me llamo|mi nombre es)?\s*",
     re.IGNORECASE,
 )
@@ -262,6 +266,8 @@ def _name_part(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\d[\d/.\-]*", " ", text)
+    # "his name is robert miller and his birthday is ...": the "and his" left before the date
+    text = re.sub(r"[\s,]+(and|&)(\s+(his|her|their|my))?[\s,]*$", " ", text, flags=re.IGNORECASE)
     return NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
 
 

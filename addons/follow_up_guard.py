@@ -1,4 +1,5 @@
-"""Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``.
+"""Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``;
+"till when?" and "how late?" ask the hours again.
 
 Alone, such a message names a person and no task: the task is the one just done (a balance or
 the appointments looked up), which only the dialogue knows. The model guessed a booking for
@@ -24,8 +25,13 @@ RELATIONS = (
     r"father|grandma|grandmother|grandpa|grandfather|brother|sister|fianc[eé]e?|boyfriend|"
     r"girlfriend"
 )
-# Who: the writer, or someone by relation ("my son", "my son's").
-WHO = rf"(?:me|mine|myself|my own|my (?:(?:other|little|older|younger) )?(?:{RELATIONS})(?:'?s)?)"
+# Who: the writer, or someone by relation ("my son", "his sister's"), maybe with their name and
+# date of birth ("my dad robert miller 11/2/1950").
+WHO = (
+    r"(?:me|mine|myself|my own|(?:my|his|her|our) (?:(?:other|little|older|younger) )?"
+    rf"(?:{RELATIONS})(?:'?s)?(?:\W+[a-z'-]+(?:\s+[a-z'-]+){{1,2}}\W+\d{{1,2}}[/.-]\d{{1,2}}"
+    r"[/.-]\d{2,4})?)"
+)
 # A follow-up is short and has a word that makes it one: "and", "now", "what about", "too".
 FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok|okay|k|kk|great|thanks|thank you|thx|cool|perfect|alright|all right|got it)"
@@ -35,6 +41,18 @@ FOLLOW_UP = re.compile(
     rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one))?"
     rf"|{WHO}\W+(?:too|as well|also|now|next)(?:\W+(?:please|pls|plz))?)"
     r"\W*$",
+    re.IGNORECASE,
+)
+
+
+# "till when?", "how late?" after the hours: the hours again ("till when?" was read as the
+# appointments, and the patient asked for a name and birth date).
+HOURS_INTENT = "clinic_hours"
+HOURS_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|and|so|thanks)\W+)?(?:(?:till|til|until|untill|up to) (?:when|what time)|"
+    r"how late(?: (?:are|r) (?:you|u|they|it) open)?|what time (?:do|does) (?:you|u|it|they) "
+    r"(?:close|open)|when (?:do|does) (?:you|u|it|they) (?:close|open))"
+    r"(?: (?:then|that day|on (?:that day|saturday|sunday|\w+day)))?\W*$",
     re.IGNORECASE,
 )
 
@@ -51,6 +69,10 @@ class FollowUpGuard(RuleGuard):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if isinstance(text, str) and is_follow_up(text):
+            if not isinstance(text, str):
+                continue
+            if is_follow_up(text):
                 overrule(message, FOLLOW_UP_INTENT)
+            elif HOURS_FOLLOW_UP.search(text.replace("\u2019", "'")):
+                overrule(message, HOURS_INTENT)
         return messages

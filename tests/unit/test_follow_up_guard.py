@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.follow_up_guard import FollowUpGuard, is_follow_up
+from addons.follow_up_guard import HOURS_FOLLOW_UP, FollowUpGuard, is_follow_up
 
 
 @pytest.mark.parametrize(
@@ -20,6 +20,9 @@ from addons.follow_up_guard import FollowUpGuard, is_follow_up
         "same for me",
         "and my wife’s?",
         "now my daughter",
+        "and my son?",  # was the 911 check-in: the model's unsure guess was an emergency
+        "and his sister?",
+        "what about my dad robert miller 11/2/1950",
     ],
 )
 def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:
@@ -53,3 +56,22 @@ def test_the_guard_sets_out_of_scope_and_leaves_other_messages_alone() -> None:
     FollowUpGuard().process([follow_up, booking])
     assert follow_up.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
     assert booking.get("intent") == {"name": "book_appointment", "confidence": 0.95}
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("till when?", True),  # was the appointments, and a name and birth date asked for
+        ("until what time", True),
+        ("how late are you open", True),
+        ("and what time do you close", True),
+        ("what time is my appointment", False),
+        ("till when can i cancel", False),
+    ],
+)
+def test_till_when_asks_the_hours(text: str, hours: bool) -> None:
+    assert bool(HOURS_FOLLOW_UP.search(text)) is hours
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "check_appointment", "confidence": 0.7}, add_to_output=True)
+    FollowUpGuard().process([message])
+    assert (message.get("intent")["name"] == "clinic_hours") is hours

@@ -98,6 +98,12 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         # the part of the answer that is a name ("Could you give me the full name" followed)
         ("I already told you, Emily Johnson", ("Emily", "Johnson")),
         ("Santos, Maria", ("Maria", "Santos")),
+        # a caregiver's words ("his" lost its "hi" to a greeting, and the question came again)
+        ("his name is robert miller and his birthday is nov 2 1950", ("robert", "miller")),
+        ("his name is carlos rivera", ("carlos", "rivera")),
+        ("my dad robert miller", ("robert", "miller")),
+        ("my son is liam nguyen", ("liam", "nguyen")),
+        ("hi, Emily Johnson", ("Emily", "Johnson")),
     ],
 )
 def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
