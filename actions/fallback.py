@@ -513,6 +513,37 @@ def last_look_up(tracker: Tracker) -> str | None:
 SAFETY_CHECKS = {"utter_safety_check_crisis", "utter_safety_check_emergency"}
 
 
+# What the model's next guess for a message checked on may be taken as, once the patient says
+# it was no emergency or crisis ("ive been really depressed lately, can i see dr patel about it"
+# got "What can I help you with?", and the booking was lost).
+ROUTINE_AFTER_CHECK = {
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "check_appointment",
+    "billing_balance",
+    "billing_pay",
+    "billing_insurance",
+    "directions",
+    "clinic_hours",
+    "parking",
+    "ask_clinicians",
+    "contact_info",
+}
+ROUTINE_GUESS_FLOOR = 0.1
+
+
+def routine_guess(message: dict[str, Any]) -> str | None:
+    """The model's best routine guess for ``message`` (a user event), if it guessed one at all
+    plausibly."""
+    ranking = (message.get("parse_data") or {}).get("intent_ranking") or []
+    for entry in ranking:
+        name, confidence = entry.get("name"), float(entry.get("confidence") or 0.0)
+        if name in ROUTINE_AFTER_CHECK and confidence >= ROUTINE_GUESS_FLOOR:
+            return str(name)
+    return None
+
+
 class ActionAskRephrase(Action):
     """The fallback's "say it another way", except after a check-in: "I'm okay, something
     else" got "Sorry, I didn't quite get that", and the request of the message checked on
@@ -530,7 +561,7 @@ class ActionAskRephrase(Action):
             return []
         checked = message_before_last(tracker)
         text = str(checked.get("text") or "")
-        intent = request_in(text)
+        intent = request_in(text) or routine_guess(checked)
         if intent is not None:
             entities = (checked.get("parse_data") or {}).get("entities") or []
             return replayed(text, intent, checked, entities)

@@ -586,12 +586,18 @@ def test_an_unsure_safety_guess_gets_a_check_in(category: str) -> None:
     assert ValidateCheckForm().should_let_through(in_form)
 
 
-def after_check_in(message: str, category: str) -> Tracker:
+def after_check_in(
+    message: str, category: str, ranking: list[dict[str, Any]] | None = None
+) -> Tracker:
     """The "I'm okay, something else" (or "Not an emergency") button after a check-in."""
     checked = {
         "event": "user",
         "text": message,
-        "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []},
+        "parse_data": {
+            "intent": {"name": "nlu_fallback"},
+            "intent_ranking": ranking or [],
+            "entities": [],
+        },
     }
     check_in = {
         "event": "bot",
@@ -617,6 +623,27 @@ def test_im_okay_after_a_check_in_takes_the_request_it_held(category: str) -> No
     assert listen == ActionExecuted("action_listen")
     assert replay["text"] == "ugh i'm so done with this, can i move my appt"
     assert replay["parse_data"]["intent"]["name"] == "reschedule_appointment"
+
+
+def test_im_okay_after_a_check_in_takes_the_models_routine_guess() -> None:
+    # "can i see dr patel about it" words no request of ours: the model's next guess, a booking
+    text = "ive been really depressed lately, can i see dr patel about it"
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "crisis", "confidence": 0.41},
+        {"name": "medical_advice", "confidence": 0.2},
+        {"name": "book_appointment", "confidence": 0.18},
+    ]
+    events, dispatcher = rephrase(after_check_in(text, "crisis", ranking))
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+    # a guess too faint is no request
+    faint = [
+        {"name": "crisis", "confidence": 0.5},
+        {"name": "book_appointment", "confidence": 0.05},
+    ]
+    events, dispatcher = rephrase(after_check_in(text, "crisis", faint))
+    assert events == [] and responses(dispatcher) == ["utter_safety_check_cleared"]
 
 
 def test_im_okay_after_a_check_in_with_no_request_is_asked_what_we_can_do() -> None:
