@@ -569,6 +569,17 @@ class ActionAskRephrase(Action):
         return []
 
 
+# Asking how to use the chat at all.
+HOW_IT_WORKS = re.compile(
+    r"\bhow (does|do) (this|it|you|u|this thing|this chat) work\b|"
+    r"\bhow (do|can) i use (this|it|you|the chat)\b|\bwhat do i (press|type|click|tap|do here)\b|"
+    r"\b(do not|don't|dont|never) (use|understand|know) (computers|phones|technology|"
+    r"these things|how to use this|how this works)\b|\bnot (good|great) with (computers|phones|"
+    r"technology)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionOutOfScope(Action):
     """Not something we do, and who can help, unless the message words one of our requests
     plainly: then that request, in the patient's words."""
@@ -591,6 +602,11 @@ class ActionOutOfScope(Action):
             # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
             # told a patient their own name was off-topic.
             return ActionDetailsGiven().run(dispatcher, tracker, domain)
+        if HOW_IT_WORKS.search(text):
+            # "I do not use computers much. how does this work" was "not something I can help
+            # with": a dead end for the patient who most needs a plain answer.
+            dispatcher.utter_message(response="utter_how_it_works")
+            return []
         if is_follow_up(text):
             # "what about my son?" with nothing looked up yet: what to do for him.
             relation = relation_in(text)

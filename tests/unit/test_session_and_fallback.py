@@ -741,6 +741,16 @@ def test_a_follow_up_with_nothing_looked_up_asks_what_to_do_for_them(text: str, 
     assert (message["response"], message["them"]) == ("utter_what_for_them", them)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["I do not use computers much. how does this work", "what do i press", "how do i use this"],
+)
+def test_how_the_chat_works_is_explained(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionOutOfScope().run(dispatcher, make_tracker(text, intent="out_of_scope"), {})
+    assert responses(dispatcher) == ["utter_how_it_works"]
+
+
 def test_what_about_someone_read_as_details_or_a_plan_is_the_same_look_up() -> None:
     """ "what about my son liam" (read as details: "What can I help you with?") and "what about
     carlos rivera 09/30/1975" (read as a plan: "I don't see Carlos Rivera 09 on my list")."""
