@@ -425,6 +425,14 @@ INSURANCE_UPDATE = re.compile(
     r"|\binsurance (changed|is changing|has changed|switched|is different|is new)\b"
     r"|\b(changed|switched) (my |our )?(insurance|plans?|insurers?)\b"
 )
+# The price of a visit ("how much is a visit if i pay cash"): billing tells it up front.
+COST_ASKED = re.compile(
+    r"\bhow much (is|does|will|would|do you charge for) (a|an|the|my|one)? ?(\w+ )?"
+    r"(visit|appointment|appt|checkup|check up|physical|exam)\b"
+    r"|\b(cost|price|prices|fee|fees|charge) (of|for) (a|an|the|your)? ?(\w+ )?"
+    r"(visit|appointment|appt|checkup|check up|physical|exam|new patients?)\b"
+    r"|\bself pay (price|prices|rate|rates|cost)\b"
+)
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
@@ -539,6 +547,17 @@ def marketplace_named(text: str, clinic: ClinicConfig) -> str | None:
     return None
 
 
+def say_self_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None:
+    """Seen without insurance: plans, assistance, and billing for the price up front."""
+    billing = clinic.billing
+    dispatcher.utter_message(
+        response="utter_insurance_self_pay",
+        help=" ".join(t.strip() for t in (billing.payment_plans, billing.financial_assistance)),
+        buttons=[staff_button()],
+        **billing_facts(clinic),
+    )
+
+
 class ActionCheckInsurance(Action):
     """Is a plan accepted? From ``clinic.yml``: yes / a kind no / "we can check" / which plan?"""
 
@@ -607,6 +626,9 @@ class ActionCheckInsurance(Action):
                 ],
                 **facts,
             )
+        elif named is None and COST_ASKED.search(normalise(text)):
+            # "how much is a visit if i pay cash" got "Yes, you can pay with cash"
+            say_self_pay(dispatcher, clinic)
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)
@@ -619,16 +641,7 @@ class ActionCheckInsurance(Action):
                 **facts,
             )
         elif SELF_PAY.search(normalise(text)):
-            clinic_billing = clinic.billing
-            dispatcher.utter_message(
-                response="utter_insurance_self_pay",
-                help=" ".join(
-                    t.strip()
-                    for t in (clinic_billing.payment_plans, clinic_billing.financial_assistance)
-                ).strip(),
-                buttons=[staff_button()],
-                **facts,
-            )
+            say_self_pay(dispatcher, clinic)
         elif named is not None:
             answer_plan(dispatcher, named, clinic)  # a plan we do not know: we can check
         elif (

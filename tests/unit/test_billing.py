@@ -620,6 +620,20 @@ def test_a_way_to_pay_read_as_an_insurance_question_is_answered_as_one(text: str
     assert ways["response"] == "utter_billing_pay"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much is a visit if i pay cash",  # was "Yes, you can pay with cash"
+        "is there a fee for new patients without insurance",
+        "what's the self-pay price for a physical",
+    ],
+)
+def test_the_price_of_a_visit_is_billings_to_tell(text: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == "utter_insurance_self_pay"
+    assert message["billing_phone"] == "(916) 555-0199"
+
+
 def test_no_insurance_means_self_pay() -> None:
     message = check_insurance("I don't have insurance, can I still be seen")
     assert message["response"] == "utter_insurance_self_pay"
