@@ -280,11 +280,16 @@ AGE = re.compile(
 )
 
 
+# "can i get a same day appointment": today ("What day works best?" followed).
+SAME_DAY = re.compile(r"\bsame[ -]day\s+(?=(?:appointments?|appts?|visits?|openings?|slots?)\b)")
+
+
 def _clean(text: str) -> str:
     text = GREETING.sub(" ", text.lower().replace("’", "'"))
     text = re.sub(r"[^\w\s/:'-]", " ", text)
     text = " ".join(SHORTHAND.get(word, word) for word in text.split())
     text = AGE.sub(" ", text)
+    text = SAME_DAY.sub(" today ", text)
     return CANNOT_COME_THAT_DAY.sub(" ", text).strip()
 
 
@@ -322,9 +327,19 @@ NOT_A_PART_OF_DAY = re.compile(
 )
 
 
+# When someone is busy, not when to come: "my son drives me and he works afternoons" (the
+# afternoon was searched, with "mornings only please" said first).
+BUSY_PART_OF_DAY = re.compile(
+    r"(?<!not )(?<!never )(?<!t )(?<!no )"
+    r"\b(?:work|works|working|has work|have work|am at work|is at work|has school|have school|"
+    r"am busy|is busy|are busy|busy|have class|has class|teach|teaches|sleep|sleeps)\s+"
+    r"(?:in\s+the\s+|all\s+|every\s+|most\s+)?(?:mornings?|afternoons?|evenings?|nights?)\b"
+)
+
+
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
-    cleaned = f" {_without_other_lates(_clean(text))} "
+    cleaned = f" {_without_other_lates(BUSY_PART_OF_DAY.sub(' ', _clean(text)))} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:
             return PARTS_OF_DAY[phrase]

@@ -233,6 +233,9 @@ def read_search_details(
         # nearest days.
         rest = re.sub(r"\b(the )?day (after|before)\b", " ", text, flags=re.IGNORECASE)
         text = f"{day:%B} {day.day} {rest}"
+    elif day is not None and re.search(r"(?<!day )(?<!week )\bafter\b", text, re.IGNORECASE):
+        # "sometime after christmas, mornings": from the day after (it searched from today)
+        text = f"after {day:%B} {day.day} {text}"
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
         if previous_when and only_time_of_day(text, now):

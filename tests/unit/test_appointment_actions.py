@@ -613,6 +613,20 @@ def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: 
     )
 
 
+def test_after_a_holiday_is_from_the_day_after() -> None:
+    # "sometime after christmas, mornings" searched the next two weeks from today
+    clinic = get_clinic()
+    today = clinic.now().date()
+    holidays = [Holiday(date=today + timedelta(days=10), name="Christmas Day")]
+    with_holidays = clinic.copy(update={"holidays": holidays})
+    found = read_search_details(
+        "sometime after christmas, mornings", [], with_holidays, "date_preference"
+    )
+    when = parse_when(found["date_preference"], clinic.now())
+    assert when is not None
+    assert (when.start, when.part_of_day) == (today + timedelta(days=11), "morning")
+
+
 def verify(text: str, requested: str, slots: dict[str, Any], **kwargs: Any) -> tuple[dict, list]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(

@@ -124,6 +124,18 @@ def test_an_age_is_no_day(text: str) -> None:
     assert parse_when(text, NOW) is None
 
 
+def test_someone_elses_busy_part_of_the_day_is_not_asked_for() -> None:
+    # "he works afternoons" was searched, with "mornings only please" said first
+    text = "mornings only please, my son drives me and he works afternoons"
+    assert part_of_day(text) == "morning"
+    assert part_of_day("i work mornings, afternoons are best") == "afternoon"
+
+
+def test_a_same_day_appointment_is_today() -> None:
+    when = parse_when("can i get a same day appointment", NOW)
+    assert when is not None and when.start == when.end == NOW.date()
+
+
 def test_a_day_said_with_an_age_is_that_day() -> None:
     when = parse_when("she is 3 months old, next friday afternoon", NOW)
     assert when is not None
