@@ -648,7 +648,14 @@ def parse_when(text: str, now: datetime) -> When | None:
     if any(re.search(rf"\b{re.escape(w)}\b", cleaned) for w in SOON_WORDS) and not re.search(
         r"\b(this|next|coming) week\b|\bweek after next\b", cleaned
     ):
-        # ("any day of next week" is next week)
+        # ("any day of next week" is next week). A day said too is that day: "no preference
+        # friday" (no preference of clinician) searched the next two weeks.
+        rest = cleaned
+        for word in SOON_WORDS:
+            rest = re.sub(rf"\b{re.escape(word)}\b", " ", rest)
+        said = parse_when(rest, now) if rest.strip() else None
+        if said is not None and said.exact:
+            return said
         return window(today, today + timedelta(days=SOON_DAYS))
     match = re.search(rf"\b(?:a|one) week from (today|tomorrow|now|{_WEEKDAY})\b", cleaned)
     if match:

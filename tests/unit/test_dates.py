@@ -131,6 +131,21 @@ def test_someone_elses_busy_part_of_the_day_is_not_asked_for() -> None:
     assert part_of_day("i work mornings, afternoons are best") == "afternoon"
 
 
+def test_no_preference_with_a_day_is_that_day() -> None:
+    # "new patient no preference friday" searched the next two weeks (the days shown: Tue-Thu)
+    when = parse_when("new patient no preference friday", NOW)
+    assert when is not None and when.start == when.end == date(2026, 11, 27)
+    when = parse_when("no preference, either office, dec 24 afternoon", NOW)
+    assert when is not None
+    assert (when.start, when.end, when.part_of_day) == (
+        date(2026, 12, 24),
+        date(2026, 12, 24),
+        "afternoon",
+    )
+    soon = parse_when("no preference", NOW)
+    assert soon is not None and soon.start == NOW.date() and soon.end > soon.start
+
+
 def test_a_same_day_appointment_is_today() -> None:
     when = parse_when("can i get a same day appointment", NOW)
     assert when is not None and when.start == when.end == NOW.date()
