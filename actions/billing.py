@@ -152,6 +152,23 @@ def statements(invoices: list[InvoiceRecord]) -> str:
     return f"{said} ({items})"
 
 
+# "what was that charge for?", "what's the $85 for": each open statement, said.
+CHARGE_FOR = re.compile(
+    r"\bwhat(?:s| s| is| was| are| were)? (?:(?:that|this|the|these|those|my|it|they) )?"
+    r"(?:(?:\d+|charges?|bills?|statements?|balance|amount|dollars?|one|ones) ){0,2}for\b"
+    r"(?! (?:a|an|the|my|me|him|her|us|them|this|that|\d))"
+)
+
+
+def itemised(invoices: list[InvoiceRecord]) -> str:
+    """``Office visit copay, $85.00 (billed Nov 19)``; several joined with "; "."""
+    return "; ".join(
+        f"{i.description.strip() or 'Statement'}, {money(i.total, i.currency or 'USD')}"
+        + (f" (billed {month_day(i.date)})" if i.date else "")
+        for i in invoices
+    )
+
+
 class ValidateBalanceForm(IdentitySteps, PatientForm):
     """Identity only (like ``check_form``): nothing about money before the patient is verified."""
 
@@ -253,6 +270,17 @@ class ActionShowBalance(Action):
                 response="utter_balance_due" if oldest else "utter_balance_due_no_date",
                 buttons=[{"title": "Ways to pay", "payload": "/billing_pay"}],
                 **details,
+            )
+        if CHARGE_FOR.search(normalise(latest_text(tracker))):
+            # "what was that charge for?" got the same total again
+            dispatcher.utter_message(
+                response="utter_balance_items",
+                items=itemised(invoices),
+                buttons=[
+                    {"title": "Something's not right", "payload": "/billing_dispute"},
+                    staff_button(),
+                ],
+                **facts,
             )
         say_where_to_get_paper(dispatcher, tracker, facts)
         logger.info("balance shown (%s open)", len(invoices))

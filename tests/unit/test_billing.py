@@ -89,9 +89,11 @@ def fhir(monkeypatch: pytest.MonkeyPatch) -> FakeFhir:
     return fake
 
 
-def show_balance(slots: dict[str, Any]) -> tuple[list[Any], list[dict[str, Any]]]:
+def show_balance(
+    slots: dict[str, Any], text: str = "", intent: str = "inform"
+) -> tuple[list[Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("", intent="inform", slots=slots)
+    tracker = make_tracker(text, intent=intent, slots=slots)
     events = ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
     return events, dispatcher.messages
 
@@ -216,6 +218,26 @@ def test_open_balance_with_the_oldest_due_date(fhir: FakeFhir) -> None:
     }
     assert {k: message[k] for k in BILLING} == BILLING
     assert message["buttons"] == [{"title": "Ways to pay", "payload": "/billing_pay"}]
+
+
+@pytest.mark.parametrize(
+    "text", ["what was that charge for?", "whats that for", "what was the 85 for", "what's it for"]
+)
+def test_what_a_charge_was_for_is_said_with_each_statement(fhir: FakeFhir, text: str) -> None:
+    # "what was that charge for? i dont remember a sick visit" got the same total again
+    fhir.invoices = [invoice(12, "85.00", iid="i1"), invoice(3, "42.50", iid="i2")]
+    _, messages = show_balance(VERIFIED, text, "billing_balance")
+    assert [m["response"] for m in messages] == ["utter_balance_due", "utter_balance_items"]
+    items = messages[1]["items"]
+    assert items.startswith("Office visit copay, $85.00 (billed ")
+    assert "; Office visit copay, $42.50 (billed " in items
+    assert messages[1]["buttons"][0]["payload"] == "/billing_dispute"
+
+
+def test_a_plain_balance_request_gets_no_item_list(fhir: FakeFhir) -> None:
+    fhir.invoices = [invoice(12, "85.00")]
+    _, messages = show_balance(VERIFIED, "whats my balance", "billing_balance")
+    assert [m["response"] for m in messages] == ["utter_balance_due"]
 
 
 def test_an_itemized_bill_asked_before_the_identity_questions_says_where_to_get_one(
