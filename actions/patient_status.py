@@ -62,6 +62,14 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     return None
 
 
+# "its for me not my son": the writer, not the relation named (the question came again, for him).
+FOR_THE_WRITER = re.compile(
+    r"\b(for me|for myself|it'?s me|it is me|me)\b.{0,12}\bnot (for )?(my|our)\b"
+    r"|\bnot (for )?(my|our) \w+\W+(it'?s |it is )?(for )?(me|myself)\b",
+    re.IGNORECASE,
+)
+
+
 class ActionAskPatientStatus(Action):
     """ "Have you been seen here before?"; asked again right after (the patient answered with a
     time or a name), it says the answer was kept and why the question matters."""
@@ -77,9 +85,12 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
         )
-        said_now = relation_in(latest_text(tracker))
+        text = latest_text(tracker)
+        said_now = relation_in(text)
         relation = said_now or relation_in(form_request(tracker, "booking_form"))
-        if said_now:
+        if FOR_THE_WRITER.search(text.replace("\u2019", "'")):
+            dispatcher.utter_message(response="utter_ask_patient_status")
+        elif said_now:
             # "actually its for my daughter not me": the question again, for her
             dispatcher.utter_message(response="utter_ask_patient_status_for", person=said_now)
         elif asked:

@@ -707,6 +707,10 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     assert [(m["response"], m.get("person")) for m in for_son.messages] == [
         ("utter_ask_patient_status_for", "son")
     ]
+    # "its for me not my son": asked of the writer (it was asked of the son again)
+    for_me = CollectingDispatcher()
+    ActionAskPatientStatus().run(for_me, make_tracker("its for me not my son", events=started), {})
+    assert [m["response"] for m in for_me.messages] == ["utter_ask_patient_status"]
     # Said in answer to the question: asked again, for her.
     for_her = CollectingDispatcher()
     switched = make_tracker("actually its for my daughter not me", events=started)
