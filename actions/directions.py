@@ -416,6 +416,26 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
 
 
 BILLING_OFFICE = re.compile(r"\bbilling\b")  # "billing", "the billing office", ...
+THEY = re.compile(r"\b(they|their|them|theyre|they re)\b")
+# How far back "and their hours?" may point ("the phone number for billing" - "and their
+# hours?" - "are they open saturday?").
+THEY_LOOK_BACK = 3
+
+
+def about_billing_office(tracker: Tracker) -> bool:
+    """Whether the hours asked are billing's: said so, or "their hours?" right after billing
+    was asked about (the offices' hours were given, and billing keeps other hours)."""
+    said = [
+        normalise(str(e.get("text") or ""))
+        for e in reversed(list(tracker.events))
+        if e.get("event") == "user"
+    ][: THEY_LOOK_BACK + 1]
+    for text in said:
+        if BILLING_OFFICE.search(text):
+            return True
+        if not THEY.search(text):
+            return False  # a message that does not point back ends the look
+    return False
 OTHER_OFFICE = re.compile(
     r"\b(the |your |ur )?other (office|offices|location|locations|clinic|one|place|site|branch)\b"
 )
@@ -484,6 +504,16 @@ class ActionLocationInfo(Action):
         events: list[EventType] = []
         if tracker.get_slot("info_topic") != topic:
             events.append(SlotSet("info_topic", topic))
+
+        if topic == "clinic_hours" and about_billing_office(tracker):
+            # "is billing open saturday?", "and their hours?" after billing's phone number
+            billing = clinic.billing
+            dispatcher.utter_message(
+                text=f"Our billing team is available {billing.hours}, at {billing.phone}."
+            )
+            if tracker.active_loop_name:
+                return events
+            return events + answer_second_request(dispatcher, tracker, topic)
 
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)
@@ -585,10 +615,6 @@ class ActionLocationInfo(Action):
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)
-        if BILLING_OFFICE.search(normalise(text)):
-            # "is billing open saturday?": billing's own hours, not the offices'.
-            billing = clinic.billing
-            return f"Our billing team is available {billing.hours}, at {billing.phone}."
         day = asked_day(text, clinic, now)
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.

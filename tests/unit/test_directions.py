@@ -616,6 +616,21 @@ def test_billings_hours_are_billings() -> None:
     )
 
 
+def test_their_hours_after_billing_are_billings() -> None:
+    # "whats the phone number for billing" - "and their hours?" got the offices' hours
+    earlier = [
+        {"event": "user", "text": "whats the phone number for billing"},
+        {"event": "bot", "text": "Billing questions: (916) 555-0199 ..."},
+        {"event": "user", "text": "and their hours?"},
+    ]
+    _, messages = run(make_tracker("are they open saturday", intent="clinic_hours", events=earlier))
+    assert messages[0]["text"].startswith("Our billing team is available Monday to Friday")
+    # after an office, "their hours" are the office's
+    office = [{"event": "user", "text": "whats the address of the north office"}]
+    _, messages = run(make_tracker("and their hours?", intent="clinic_hours", events=office))
+    assert "billing" not in messages[0]["text"]
+
+
 # --- a clinician's days -----------------------------------------------------------------------
 
 
