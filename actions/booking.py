@@ -34,6 +34,7 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
+from actions.clinician_days import clinician_meant
 from actions.dates import parse_birth_date
 from actions.formatting import (
     a_or_an,
@@ -44,6 +45,7 @@ from actions.forms import (
     URGENT_INTENTS,
     PatientForm,
     is_button_payload,
+    last_event,
     last_response,
     latest_intent,
     latest_text,
@@ -178,6 +180,10 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
         "practitioner": cancelled["practitioner"],
         "location": cancelled.get("location") or "any",
     }
+
+
+# "book me with her", "can i see him next week": a clinician by pronoun.
+WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
 
 class ValidateBookingForm(IdentitySteps, PatientForm):
@@ -550,6 +556,13 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             requested,
             slots.get("date_preference"),
         )
+        if requested is None and "practitioner" not in found and not slots.get("practitioner"):
+            # "ok book me with her" right after an answer about Dr. Patel: with her (the
+            # clinician was lost, and "Who would you like to see?" followed)
+            last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
+            meant = clinician_meant(text, last_answer, clinic) if WITH_THEM.search(text) else None
+            if meant is not None:
+                found["practitioner"] = meant.id
         offers = slots.get("offered_slots") or []
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None

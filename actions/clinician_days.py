@@ -124,3 +124,16 @@ def book_with_button(practitioner: Practitioner) -> dict[str, str]:
     short = f"{first} {practitioner.family}"
     payload = "/book_appointment" + json.dumps({"practitioner": practitioner.id})
     return {"title": f"Book with {short}", "payload": payload}
+
+
+# "is she taking new patients?", "book me with her": the clinician just spoken of.
+PRONOUN = re.compile(r"\b(she|he|her|him|his)\b")
+
+
+def clinician_meant(text: str, last_answer: str, clinic: ClinicConfig) -> Practitioner | None:
+    """The one clinician the assistant's last answer named, when the patient says "she" or
+    "he" ("what days does dr patel work" - "is she taking new patients" started a booking)."""
+    if not PRONOUN.search(normalise(text)):
+        return None
+    named = [p for p in clinic.practitioners if p.name in last_answer]
+    return named[0] if len(named) == 1 else None

@@ -19,9 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import join_words
 from actions.booking_choices import eligible_practitioners
 from actions.clinic_config import ClinicConfig, Practitioner
-from actions.clinician_days import book_with_button, clinician_days_text
+from actions.clinician_days import book_with_button, clinician_days_text, clinician_meant
 from actions.formatting import a_or_an
-from actions.forms import latest_text
+from actions.forms import last_event, latest_text
 from actions.identity import patient_age
 from actions.matching import find_practitioner, normalise
 from actions.second_request import answer_second_request
@@ -148,7 +148,8 @@ class ActionClinicians(Action):
         today = (self.clock or clinic.now)().astimezone(clinic.tz).date()
         text = latest_text(tracker)
         plain = normalise(text)
-        named = find_practitioner(text, clinic)
+        last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
+        named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
         gender = (
             ("woman", "female")
             if ASKS_WOMAN.search(plain)

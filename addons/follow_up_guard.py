@@ -57,6 +57,18 @@ HOURS_FOLLOW_UP = re.compile(
 )
 
 
+# "is she taking new patients?" after a clinician's answer: about that clinician (it started a
+# booking); actions/clinicians.py reads who "she" is.
+CLINICIANS_INTENT = "ask_clinicians"
+CLINICIAN_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|and|so|great|thanks)\W+)*(?:is (?:she|he) (?:taking|accepting|open to)"
+    r"(?: on)? (?:new )?patients|does (?:she|he) (?:take|accept|see|treat) (?:new patients|kids|"
+    r"children|babies|adults|teens|teenagers|men|women|seniors)|what days (?:is|does) (?:she|he) "
+    r"(?:work|come in|see patients|in))\W*(?:too|also)?\W*$",
+    re.IGNORECASE,
+)
+
+
 def is_follow_up(text: str) -> bool:
     """Whether the message is only "and <someone>?" / "<someone> too": a task done again."""
     return bool(FOLLOW_UP.search((text or "").replace("\u2019", "'")))
@@ -75,4 +87,6 @@ class FollowUpGuard(RuleGuard):
                 overrule(message, FOLLOW_UP_INTENT)
             elif HOURS_FOLLOW_UP.search(text.replace("\u2019", "'")):
                 overrule(message, HOURS_INTENT)
+            elif CLINICIAN_FOLLOW_UP.search(text):
+                overrule(message, CLINICIANS_INTENT)
         return messages

@@ -2818,3 +2818,13 @@ def test_the_day_named_with_a_cancellation_is_its_day() -> None:
     clinic = get_clinic()
     asked = manage_appointments.day_in_request("cancel my appt tmrw, aisha khan 1/22/92", clinic)
     assert asked == clinic.now().date() + timedelta(days=1)
+
+
+def test_book_me_with_her_after_an_answer_about_a_clinician_is_with_her() -> None:
+    # "what days does dr patel work" - "ok book me with her": "Who would you like to see?"
+    answered = [{"event": "bot", "text": "Dr. Priya Patel sees patients at the Downtown Clinic."}]
+    events, _ = run_booking("ok book me with her", intent="book_appointment", events=answered)
+    assert slots_of(events).get("practitioner") == "patel"
+    # without a clinician just named, nobody is guessed
+    events, _ = run_booking("ok book me with her", intent="book_appointment")
+    assert "practitioner" not in slots_of(events)

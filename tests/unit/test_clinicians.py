@@ -113,6 +113,18 @@ def test_a_named_clinician_taking_new_patients() -> None:
     assert titles(message) == ["Book with Dr. Gonzalez"]
 
 
+def test_she_or_he_is_the_clinician_just_named() -> None:
+    # "what days does dr patel work" - "is she taking new patients" started a booking
+    answered = [{"event": "bot", "text": "Dr. Priya Patel sees patients at the Downtown Clinic."}]
+    _, message = run("is she taking new patients", events=answered)
+    assert message["text"].startswith("Yes, Dr. Priya Patel is taking new patients.")
+    assert titles(message) == ["Book with Dr. Patel"]
+    # two named: no guess, the list
+    both = [{"event": "bot", "text": "Dr. Priya Patel and Dr. Maria Gonzalez see women."}]
+    _, message = run("is she taking new patients", events=both)
+    assert len(titles(message)) == 4
+
+
 def test_a_clinician_who_does_no_new_patient_visits_names_who_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

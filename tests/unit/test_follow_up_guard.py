@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.follow_up_guard import HOURS_FOLLOW_UP, FollowUpGuard, is_follow_up
+from addons.follow_up_guard import (
+    CLINICIAN_FOLLOW_UP,
+    HOURS_FOLLOW_UP,
+    FollowUpGuard,
+    is_follow_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +80,17 @@ def test_till_when_asks_the_hours(text: str, hours: bool) -> None:
     message.set("intent", {"name": "check_appointment", "confidence": 0.7}, add_to_output=True)
     FollowUpGuard().process([message])
     assert (message.get("intent")["name"] == "clinic_hours") is hours
+
+
+@pytest.mark.parametrize(
+    ("text", "about_them"),
+    [
+        ("is she taking new patients", True),  # started a booking
+        ("ok does he see kids?", True),
+        ("what days does she work", True),
+        ("can she see me next week", False),  # a booking
+        ("is she there today", False),
+    ],
+)
+def test_she_or_he_taking_new_patients_is_a_clinician_question(text: str, about_them: bool) -> None:
+    assert bool(CLINICIAN_FOLLOW_UP.search(text)) is about_them
