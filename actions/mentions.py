@@ -838,6 +838,11 @@ BIRTH_MARKER = re.compile(r"\b(?:born|dob|d\.o\.b|date of birth|birthday)\b", re
 NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b")
 
 
+# How many words before a date of birth may be the name, widest first: "my name is mary ann
+# o'brien and my birthday is ..." read the four words "ann o'brien and my" as "Ann O'Brien".
+NAME_WINDOWS = (5, 4, 3, 2)
+
+
 def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | None:
     """A name and date of birth given with the request ("what do I owe? Carlos Rivera, dob
     9/30/1975", "i need my bill. im Carlos Rivera born 9/30/1975"): in one sentence or part of
@@ -849,11 +854,11 @@ def given_identity(text: str, today: date) -> tuple[tuple[str, str], date] | Non
         if upto_date:
             # "balance for Emily Johnson 4/12/1988": the last few words before the date.
             words = sentence[: upto_date.start()].split()
-            head += [" ".join(words[-n:]) + " " + upto_date.group(0) for n in (4, 3, 2)]
+            head += [" ".join(words[-n:]) + " " + upto_date.group(0) for n in NAME_WINDOWS]
         elif marker := BIRTH_MARKER.search(sentence):
             # "balance for Mary Ann O'Brien, born July 19 1964": the same, before "born".
             words = sentence[: marker.start()].split()
-            head += [" ".join(words[-n:]) + " " + sentence[marker.start() :] for n in (4, 3, 2)]
+            head += [" ".join(words[-n:]) + " " + sentence[marker.start() :] for n in NAME_WINDOWS]
         # The name before the date first: "Emily Johnson 4/12/1988 balance" is not a patient
         # called "Johnson balance".
         for part in [*head, sentence, *sentence.split(",")]:

@@ -562,6 +562,12 @@ def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
         ("need to resched my appt aisha khan 1/22/92", ("aisha", "khan")),
         # Better no name than a wrong one.
         ("hi i need to know what my son liam nguyen owes, dob 06/05/2017", None),
+        # was asked again ("ann o'brien and my" read as a name once "and my" was dropped)
+        (
+            "my name is mary ann o'brien and my birthday is july 19 1964. how much do i owe",
+            ("mary", "ann o'brien"),
+        ),
+        ("his name is robert miller and his birthday is nov 2 1950", ("robert", "miller")),
     ],
 )
 def test_the_name_given_with_a_birth_date_and_a_request(
