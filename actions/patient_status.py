@@ -41,6 +41,13 @@ SAYS_RETURNING = re.compile(
 )
 
 
+NOT_SURE = re.compile(
+    r"\b(not sure|unsure|don'?t know|do not know|don'?t remember|do not remember|"
+    r"can'?t remember|cannot remember|no idea|idk|i forget|i forgot|no preference|"
+    r"doesn'?t matter|maybe)\b"
+)
+
+
 def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
     lowered = text.lower().replace("’", "'")
@@ -52,6 +59,11 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
         return "returning"
     if not asked:
         return None
+    if NOT_SURE.search(lowered):
+        # "I don't remember", "no preference": looked up as a returning patient; no record
+        # found offers "New patient" (utter_verification_no_match_booking). "no preference"
+        # was taken for "no", a new patient.
+        return "returning"
     choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
     if choice is not None:
         return ("returning", "new")[choice]

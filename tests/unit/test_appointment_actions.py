@@ -2429,6 +2429,11 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
         ("I'm an existing patient, not new", "returning"),
         ("we haven't been seen there", "new"),
         ("haven't been before", "new"),
+        # not sure: looked up (no record offers "New patient"); "no preference" was "new"
+        ("I don't remember", "returning"),
+        ("no preference", "returning"),
+        ("no idea, my wife usually books", "returning"),
+        ("no", "new"),
     ],
 )
 def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
