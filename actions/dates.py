@@ -809,6 +809,8 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
     stripped = re.sub(
         r"\b(after|before|by|at|around)\s+\d{1,2}(:\d{2})?\s*(am|pm)?\b", " ", stripped
     )
+    # Any other clock time is no date either ("the 9am one" was read as September 1st).
+    stripped = re.sub(r"\b\d{1,2}(:\d{2})?\s*(am|pm)\b|\b\d{1,2}:\d{2}\b", " ", stripped)
     stripped = re.sub(r"\s+", " ", stripped).strip()
     if not stripped:
         return None

@@ -118,9 +118,11 @@ def test_no_date_in_text(text: str) -> None:
         "my 2 year old needs a checkup",
         "a 10-day-old baby",
         "she just turned 9 months",
+        # "the 9am one" was September 1st ("I don't see an appointment on Wed Sep 1")
+        "i dont need 2 physicals on the same day, cancel the 9am one",
     ],
 )
-def test_an_age_is_no_day(text: str) -> None:
+def test_an_age_or_a_clock_time_is_no_day(text: str) -> None:
     assert parse_when(text, NOW) is None
 
 
