@@ -42,7 +42,7 @@ from actions.formatting import (
 from actions.forms import form_texts
 from actions.handoff import escalate
 from actions.identity import patient_age, scheduling_client, who_has, whose
-from actions.mentions import adult_relative_named
+from actions.mentions import adult_relative_named, capitalised
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
@@ -241,7 +241,7 @@ class ActionBookAppointment(Action):
             if refusal is not None:
                 return refusal_events(dispatcher, tracker, refusal, offer["id"], "booking_form")
             if not tracker.get_slot("verified"):
-                given, _, family = str(tracker.get_slot("verify_name")).partition(" ")
+                given, _, family = capitalised(str(tracker.get_slot("verify_name"))).partition(" ")
                 patient = client.create_patient(
                     given=given,
                     family=family,

@@ -47,6 +47,7 @@ from actions.mentions import (
     SECOND_FIRST_NAMES,
     SIBLING,
     asked_about_name,
+    capitalised,
     double_first_name,
     given_identity,
     introduced_name,
@@ -315,7 +316,7 @@ def is_child(slots: dict[str, Any], clinic: ClinicConfig) -> bool:
 def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -> str:
     """Whose appointment, said to the writer: "your", or "Liam's" when the patient is a child
     (a parent is writing). ``age``: the patient's, when already looked up."""
-    name = str(slots.get("patient_name") or slots.get("verify_name") or "").split()
+    name = capitalised(str(slots.get("patient_name") or slots.get("verify_name") or "")).split()
     child = age < ADULT_AGE if age is not None else is_child(slots, clinic)
     relative = slots.get("verified") and slots.get("patient_is_relative")
     if len(name) > 2 and name[1].lower() in SECOND_FIRST_NAMES:

@@ -280,6 +280,15 @@ def _not_a_name(words: list[str]) -> bool:
     )
 
 
+def capitalised(name: str) -> str:
+    """A name typed all in lower (or upper) case, as written on a record: "mary ann o'brien" ->
+    "Mary Ann O'Brien" (a new patient's record and "sophia's visit" kept the phone's lower
+    case). A name with capitals of its own ("McDonald", "de la Cruz") is left as typed."""
+    if not (name.islower() or name.isupper()):
+        return name
+    return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name.lower())
+
+
 def parse_full_name(text: str) -> tuple[str, str] | None:
     """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
 

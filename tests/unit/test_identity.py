@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity
 from actions.manage_appointments import ValidateCheckForm
 from actions.mentions import (
+    capitalised,
     given_identity,
     introduced_name,
     named_other,
@@ -727,3 +728,18 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)
     assert said == ["utter_verified_child"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("sophia rivera", "Sophia Rivera"),
+        ("mary ann o'brien", "Mary Ann O'Brien"),
+        ("JEAN-LUC PICARD", "Jean-Luc Picard"),
+        ("Maria de la Cruz", "Maria de la Cruz"),  # capitals of its own: as typed
+        ("Ian McDonald", "Ian McDonald"),
+    ],
+)
+def test_a_name_typed_in_one_case_is_written_as_a_name(typed: str, written: str) -> None:
+    # "sophia's new-patient visit", and a new patient's record in lower case
+    assert capitalised(typed) == written
