@@ -422,6 +422,27 @@ THEY = re.compile(r"\b(they|their|them|theyre|they re)\b")
 THEY_LOOK_BACK = 3
 
 
+# A follow-up this short that names no day is about the day just asked about.
+SHORT_FOLLOW_UP_WORDS = 7
+
+
+def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime) -> str:
+    """The latest message, with the one before it when that asked about the hours of a day
+    and this one names none: "are you open tomorrow" - "what time do you close" got today's
+    closing time, and "and new years day" - "what about the day after" a "what can I help
+    you with?"."""
+    text = latest_text(tracker)
+    if (
+        tracker.get_slot("info_topic") != "clinic_hours"
+        or len(text.split()) > SHORT_FOLLOW_UP_WORDS
+        or asked_day(text, clinic, now) is not None
+    ):
+        return text
+    said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    before = said[-2] if len(said) > 1 else ""
+    return f"{text} {before}" if asked_day(before, clinic, now) is not None else text
+
+
 def about_billing_office(tracker: Tracker) -> bool:
     """Whether the hours asked are billing's: said so, or "their hours?" right after billing
     was asked about (the offices' hours were given, and billing keeps other hours)."""
@@ -499,7 +520,8 @@ class ActionLocationInfo(Action):
         now = (self.clock or clinic.now)().astimezone(clinic.tz)
         intent, _ = latest_intent(tracker)
         topic = intent if intent in TOPICS else (tracker.get_slot("info_topic") or "directions")
-        if intent == "inform" and asked_day(latest_text(tracker), clinic, now) is not None:
+        said = with_day_asked_before(tracker, clinic, now)
+        if intent == "inform" and asked_day(said, clinic, now) is not None:
             topic = "clinic_hours"  # "and new year's eve?" after directions: the hours that day
         events: list[EventType] = []
         if tracker.get_slot("info_topic") != topic:
@@ -546,7 +568,7 @@ class ActionLocationInfo(Action):
             and not locations
             and not asked_office
             and not wants_every_office(tracker)
-            and asked_day(latest_text(tracker), clinic, now) is None
+            and asked_day(said, clinic, now) is None
         ):
             # After an answer, details that name no office or day ("Aisha Khan", a birth date)
             # are not about it: ask what the patient needs instead of "Which office?" again.
@@ -581,7 +603,9 @@ class ActionLocationInfo(Action):
             kept = remember_second_request(tracker, {topic})
             return events + [SlotSet(slot, value) for slot, value in kept.items()]
 
-        text = self._answer(topic, clinic, locations, latest_text(tracker), now)
+        text = self._answer(
+            topic, clinic, locations, said if topic == "clinic_hours" else latest_text(tracker), now
+        )
         buttons = []
         if not explicit and len(locations) == 1:
             # We guessed the office: one tap for another one.

@@ -739,3 +739,21 @@ def test_which_office_is_closer_gets_both_addresses(text: str) -> None:
     [message] = messages
     assert "1200 J Street" in message["text"] and "North Office" in message["text"]
     assert message["text"] != "Which office are you heading to?"
+
+
+def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
+    # "are you open tomorrow" - "what time do you close" got today's closing time
+    asked = "are you open tomorrow"
+    _, direct = run(make_tracker(asked, intent="clinic_hours"))
+    earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
+    follow_up = make_tracker(
+        "what time do you close",
+        intent="clinic_hours",
+        events=earlier,
+        slots={"info_topic": "clinic_hours"},
+    )
+    _, messages = run(follow_up)
+    assert messages[0]["text"] == direct[0]["text"]
+    # with nothing asked before, today
+    _, today = run(make_tracker("what time do you close", intent="clinic_hours"))
+    assert today[0]["text"] != direct[0]["text"]
