@@ -50,7 +50,10 @@ RESCHEDULE = re.compile(
 )
 CANCEL = re.compile(
     r"(?<!had to )(?<!have to )\b(cancel|canceling|cancelling)\s+(my|his|her|our|the|their|"
-    r"this|that|it|appointment|appt|visit)\b",
+    r"this|that|it|appointment|appt|visit)\b"
+    # "no point in keeping my appt, i wont be here next week" was read as a booking
+    r"|\b(no (point|need|use) (in |to )?(keeping|keep)|(don'?t|do not|won'?t|will not) need) "
+    r"(my|his|her|our|the|their|this|that) (appointment|appt|visit)\b",
     re.IGNORECASE,
 )
 # Appointments the patient (or their family) already has, asked about: "can you tell me her

@@ -65,6 +65,9 @@ def parsed(text: str, intent: str) -> Message:
         ("appointments", "check_appointment"),
         ("i manage my moms appointments, mary ann obrien", "check_appointment"),
         ("i need an appointment", None),
+        ("no point in keeping my appt, i wont be here next week", "cancel_appointment"),
+        ("i dont need my appointment anymore", "cancel_appointment"),
+        ("i need my appointment moved", "reschedule_appointment"),  # not a cancellation
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
