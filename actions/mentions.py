@@ -265,6 +265,13 @@ def _name_part(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # Day first: "30 september 1975", "30 de septiembre de 1975" (a name, then the date).
+    text = re.sub(
+        r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+|de\s+)?[^\W\d_]{3,}\.?,?\s+(de\s+|del\s+)?\d{2,4}\b",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\d[\d/.\-]*", " ", text)
     # "his name is robert miller and his birthday is ...": the "and his" left before the date
     text = re.sub(r"[\s,]+(and|&)(\s+(his|her|their|my))?[\s,]*$", " ", text, flags=re.IGNORECASE)

@@ -105,6 +105,9 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         ("my dad robert miller", ("robert", "miller")),
         ("my son is liam nguyen", ("liam", "nguyen")),
         ("hi, Emily Johnson", ("Emily", "Johnson")),
+        # the birth date day first, in Spanish or English ("Could you give me the full name")
+        ("carlos rivera 30 de septiembre de 1975", ("carlos", "rivera")),
+        ("Emily Johnson 12 April 1988", ("Emily", "Johnson")),
     ],
 )
 def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
