@@ -409,6 +409,12 @@ class ActionDetailsGiven(Action):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
+        if intent is None and given_identity(text, get_clinic().now().date()) and (
+            last_action(tracker) == "action_billing_pay"
+        ):
+            # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which says
+            # whether a plan can be set up (it was "Thanks, Emily. What can I help you with?")
+            intent = "billing_balance"
         if intent is not None:
             return replay_as(tracker, latest, intent)
         # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
@@ -430,6 +436,20 @@ class ActionDetailsGiven(Action):
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+def last_action(tracker: Tracker) -> str | None:
+    """The last action before the latest message, other than listening."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return None
+    for event in reversed(events[: users[-1]]):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return str(event.get("name"))
+        if event.get("event") == "user":
+            return None
+    return None
 
 
 def only_details(text: str, clinic: ClinicConfig) -> bool:

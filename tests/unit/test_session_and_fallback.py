@@ -751,6 +751,25 @@ def test_how_the_chat_works_is_explained(text: str) -> None:
     assert responses(dispatcher) == ["utter_how_it_works"]
 
 
+def test_a_name_after_the_payment_plan_answer_looks_up_the_balance() -> None:
+    # "can i do a payment plan" - "emily johnson 04/12/1988": "Thanks, Emily. What can I help
+    # you with?"
+    answered = [
+        {"event": "user", "text": "can i do a payment plan"},
+        {"event": "action", "name": "action_billing_pay"},
+        {"event": "bot", "text": "Balances of $100 or more can be split ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("emily johnson 04/12/1988", intent="inform", events=answered)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    # after something else, a thank-you by name
+    dispatcher = CollectingDispatcher()
+    plain = make_tracker("emily johnson 04/12/1988", intent="inform")
+    assert ActionDetailsGiven().run(dispatcher, plain, {}) == []
+    assert responses(dispatcher) == ["utter_how_can_help_named"]
+
+
 def test_what_about_someone_read_as_details_or_a_plan_is_the_same_look_up() -> None:
     """ "what about my son liam" (read as details: "What can I help you with?") and "what about
     carlos rivera 09/30/1975" (read as a plan: "I don't see Carlos Rivera 09 on my list")."""
