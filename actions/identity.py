@@ -103,6 +103,12 @@ WHY_OR_NO = re.compile(
     r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
     re.IGNORECASE,
 )
+# "i dont know what format you want": any, with examples (it got "if you find them ...").
+FORMAT_ASKED = re.compile(
+    r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"
+    r"the date|my birthday|the birthday|the dob))\b",
+    re.IGNORECASE,
+)
 # "i dont know his dob": said how to go on, not the insurance list it was read as.
 NOT_KNOWN = re.compile(
     r"\b(don'?t know|dont know|do not know|not sure (of|about|what)|no idea|can'?t remember|"
@@ -565,6 +571,9 @@ class IdentitySteps:
         unanswered = (requested == "verify_name" and name is None) or (
             requested == "verify_dob" and dob is None
         )
+        if unanswered and requested == "verify_dob" and FORMAT_ASKED.search(text):
+            dispatcher.utter_message(response="utter_dob_any_format")
+            return {requested: None}
         if unanswered and NOT_KNOWN.search(text) and not WHY_OR_NO.search(text):
             # "i dont know his dob": how to go on without it, then the question again.
             dispatcher.utter_message(response="utter_identity_not_known")

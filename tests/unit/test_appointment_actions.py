@@ -2480,6 +2480,13 @@ def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
     assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_dob"
 
 
+def test_how_to_write_the_birth_date_is_answered(fhir_env: FhirServer) -> None:
+    # "i give up, i dont know what format you want" got "If you find them, just send them here"
+    text = "i give up, i dont know what format you want"
+    slots, said = verify(text, "verify_dob", {"verify_name": "Robert Miller"})
+    assert said == ["utter_dob_any_format"] and slots["requested_slot"] == "verify_dob"
+
+
 def test_a_day_asked_with_no_appointment_on_it_is_said(fhir_env: FhirServer) -> None:
     """ "cancel my appt tmrw" (hers is next week) got "cancel ... Wed Dec 9?" with no word that
     nothing is booked tomorrow."""
