@@ -78,6 +78,13 @@ CHECK = re.compile(
     r"\bmanage (my|his|her|their) ([a-z]+'?s )?(appointments|appts)\b)",
     re.IGNORECASE,
 )
+# What someone owes, asked: "does she owe anything", "how much do i owe".
+OWES = re.compile(
+    r"\b(does|do|did) (she|he|they|i|we|my \w+) (still )?owe\b|\bhow much (do|does|did) "
+    r"[\w ]{1,30}owe\b|\bwhat (do|does) [\w ]{1,30}owe\b|\b(my|her|his|their|our) "
+    r"(balance|bill)\b",
+    re.IGNORECASE,
+)
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
     r"\b(book|make an? (appointment|appt)|new (appointment|appt|one)|another (appointment|appt|"
@@ -120,8 +127,8 @@ def task_asked(text: str) -> str | None:
 
 
 def task_named(text: str) -> str | None:
-    """``reschedule_appointment`` / ``cancel_appointment`` / ``check_appointment`` when the text
-    names that task and no new booking; else None."""
+    """``reschedule_appointment`` / ``cancel_appointment`` / ``check_appointment`` /
+    ``billing_balance`` when the text names that task and no new booking; else None."""
     if NEW_BOOKING.search(text):
         return None
     if RESCHEDULE.search(text):
@@ -130,6 +137,9 @@ def task_named(text: str) -> str | None:
         return "cancel_appointment"
     if CHECK.search(text.replace("\u2019", "'")):
         return "check_appointment"
+    if OWES.search(text):
+        # "i help my mom with her appointments ... does she owe anything": a booking started
+        return "billing_balance"
     return None
 
 

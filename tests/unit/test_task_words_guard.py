@@ -66,6 +66,12 @@ def parsed(text: str, intent: str) -> Message:
         ("i manage my moms appointments, mary ann obrien", "check_appointment"),
         ("i need an appointment", None),
         ("no point in keeping my appt, i wont be here next week", "cancel_appointment"),
+        (
+            "i help my mom with her appointments, she's mary ann o'brien, born july 19 1964. "
+            "does she owe anything",
+            "billing_balance",
+        ),
+        ("book me a physical, how much will i owe", None),  # a booking word: the model's
         ("i dont need my appointment anymore", "cancel_appointment"),
         ("i need my appointment moved", "reschedule_appointment"),  # not a cancellation
     ],
