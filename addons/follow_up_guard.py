@@ -1,5 +1,6 @@
 """Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``;
-"till when?" and "how late?" ask the hours again.
+"till when?" and "how late?" ask the hours again; "is she taking new patients?" asks about the
+clinician just named.
 
 Alone, such a message names a person and no task: the task is the one just done (a balance or
 the appointments looked up), which only the dialogue knows. The model guessed a booking for
@@ -76,7 +77,8 @@ def is_follow_up(text: str) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FollowUpGuard(RuleGuard):
-    """``out_of_scope`` for "now mine", "what about my wife?", "me too"."""
+    """``out_of_scope`` for "now mine", "what about my wife?", "me too"; ``clinic_hours`` for
+    "till when?"; ``ask_clinicians`` for "is she taking new patients?"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
