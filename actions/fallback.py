@@ -214,8 +214,22 @@ class ActionAskAffirmation(Action):
         if not ranking:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
+        if ranking[0] == "billing_insurance" and ACCEPTANCE_ASKED.search(text):
+            # "quick one: do you take CDPHP?": asked in so many words, and the model's best
+            # guess too. "Did you want to ask whether we take your insurance?" cost a turn,
+            # and its "Yes" lost the plan's name ("Which insurance plan do you have?").
+            return replay_as(tracker, last_event(list(tracker.events), "user"), ranking[0])
         suggest(dispatcher, ranking[0])
         return []
+
+
+# Whether a plan is taken, asked in so many words ("do you take mutual of omaha").
+ACCEPTANCE_ASKED = re.compile(
+    r"\b(do|does|will|would|can) (you|u|ya|y'?all|you guys|u guys|your (clinic|office|"
+    r"practice|doctors)|the (clinic|office|practice|doctors)) (guys )?(take|accept|work with|"
+    r"bill|honou?r)\b|\bin[- ]?network\b",
+    re.IGNORECASE,
+)
 
 
 def suggest(dispatcher: CollectingDispatcher, intent: str) -> None:

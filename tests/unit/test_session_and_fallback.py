@@ -751,6 +751,27 @@ def test_how_the_chat_works_is_explained(text: str) -> None:
     assert responses(dispatcher) == ["utter_how_it_works"]
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        # "Did you want to ask whether we take your insurance?" cost a turn, and its "Yes"
+        # lost the plan's name ("Which insurance plan do you have?")
+        ("quick one: do you take CDPHP?", True),
+        ("is mutual of omaha in network", True),
+        ("what about CDPHP", False),  # not asked in so many words: "did you mean …?"
+    ],
+)
+def test_a_plan_asked_about_in_so_many_words_is_answered_at_once(text: str, asked: bool) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, unsure(text, "billing_insurance"), {})
+    if asked:
+        assert dispatcher.messages == []
+        assert events[-1]["text"] == text
+        assert events[-1]["parse_data"]["intent"]["name"] == "billing_insurance"
+    else:
+        assert events == [] and "Did you want to" in dispatcher.messages[0]["text"]
+
+
 def test_a_name_after_the_payment_plan_answer_looks_up_the_balance() -> None:
     # "can i do a payment plan" - "emily johnson 04/12/1988": "Thanks, Emily. What can I help
     # you with?"
