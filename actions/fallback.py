@@ -227,7 +227,8 @@ class ActionAskAffirmation(Action):
 ACCEPTANCE_ASKED = re.compile(
     r"\b(do|does|will|would|can) (you|u|ya|y'?all|you guys|u guys|your (clinic|office|"
     r"practice|doctors)|the (clinic|office|practice|doctors)) (guys )?(take|accept|work with|"
-    r"bill|honou?r)\b|\bin[- ]?network\b",
+    r"bill|honou?r)\b(?! (walk|new patients|patients|appointments|appts|kids|children|babies|"
+    r"same[- ]day|emergencies|late))|\bin[- ]?network\b",
     re.IGNORECASE,
 )
 

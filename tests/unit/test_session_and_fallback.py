@@ -759,6 +759,7 @@ def test_how_the_chat_works_is_explained(text: str) -> None:
         ("quick one: do you take CDPHP?", True),
         ("is mutual of omaha in network", True),
         ("what about CDPHP", False),  # not asked in so many words: "did you mean …?"
+        ("do you take walk ins", False),
     ],
 )
 def test_a_plan_asked_about_in_so_many_words_is_answered_at_once(text: str, asked: bool) -> None:
