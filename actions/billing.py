@@ -580,7 +580,9 @@ def say_self_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None
     billing = clinic.billing
     dispatcher.utter_message(
         response="utter_insurance_self_pay",
-        help=" ".join(t.strip() for t in (billing.payment_plans, billing.financial_assistance)),
+        help=" ".join(
+            t.strip() for t in (billing.payment_plans, billing.financial_assistance)
+        ).strip(),
         buttons=[staff_button()],
         **billing_facts(clinic),
     )
