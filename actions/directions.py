@@ -457,6 +457,8 @@ def about_billing_office(tracker: Tracker) -> bool:
         if not THEY.search(text):
             return False  # a message that does not point back ends the look
     return False
+
+
 OTHER_OFFICE = re.compile(
     r"\b(the |your |ur )?other (office|offices|location|locations|clinic|one|place|site|branch)\b"
 )
