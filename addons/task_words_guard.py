@@ -115,6 +115,25 @@ SOMEONE_ELSE_DOES_IT = re.compile(
 )
 
 
+BALANCE_INTENT = "billing_balance"
+INSURANCE_INTENT = "billing_insurance"
+COPAY = re.compile(
+    r"\b(co-?pays?|co pays?|co-?payments?|deductibles?|co-?insurance|out of pocket)\b",
+    re.IGNORECASE,
+)
+# ...unless what is owed is asked: "what's my copay for the last visit", "my copay balance".
+OWED = re.compile(
+    r"\b(balance|owe|owed|owing|statements?|bills?|billed|charged?|paid|due|last visit|"
+    r"last time|already)\b",
+    re.IGNORECASE,
+)
+
+
+def copay_asked(text: str) -> bool:
+    """A copay, deductible or out-of-pocket cost asked about, not an amount owed."""
+    return bool(COPAY.search(text)) and not OWED.search(text)
+
+
 def task_asked(text: str) -> str | None:
     """The task a complaint asks for in so many words, if any (and no new booking)."""
     text = text.strip().replace("’", "'")
@@ -169,6 +188,11 @@ class TaskWordsGuard(RuleGuard):
                 # "whats the nurse line": handed to staff (and the chat paused) instead of
                 # the number (directions.contact_text gives it).
                 overrule(message, "contact_info")
+                continue
+            if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
+                # "how much is my copay": set by the plan (billing_insurance answers that), not
+                # a balance look-up (the model read it so at 0.57)
+                overrule(message, INSURANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == GREET_INTENT:
                 # "hello, question about my bill", "hi my dad needs help with his bill": the

@@ -158,3 +158,21 @@ def test_a_complaint_that_asks_for_a_task_becomes_it_and_is_marked() -> None:
     # A complaint alone stays one, unmarked.
     [result] = TaskWordsGuard().process([parsed("you moved my appointment!!", "complaint")])
     assert result.get("intent")["name"] == "complaint" and result.get(WITH_COMPLAINT_KEY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "insurance"),
+    [
+        ("how much is my copay", True),  # was the balance, after the identity questions
+        ("what's my co-pay for a physical", True),
+        ("how much is my copay balance", False),
+        ("what's my copay for the last visit", False),
+        ("i already paid my copay", False),
+    ],
+)
+def test_a_copay_read_as_a_balance_is_a_question_for_the_plan(text: str, insurance: bool) -> None:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "billing_balance", "confidence": 0.57}, add_to_output=True)
+    TaskWordsGuard().process([message])
+    expected = "billing_insurance" if insurance else "billing_balance"
+    assert message.get("intent")["name"] == expected
