@@ -16,6 +16,7 @@ from actions.dates import parse_when
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
     about_the_bot,
+    action_before_message,
     clearly_a_complaint,
     last_event,
     last_response,
@@ -425,7 +426,7 @@ class ActionDetailsGiven(Action):
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
         if intent is None and given_identity(text, get_clinic().now().date()) and (
-            last_action(tracker) == "action_billing_pay"
+            action_before_message(tracker) == "action_billing_pay"
         ):
             # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which says
             # whether a plan can be set up (it was "Thanks, Emily. What can I help you with?")
@@ -451,20 +452,6 @@ class ActionDetailsGiven(Action):
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
-
-
-def last_action(tracker: Tracker) -> str | None:
-    """The last action before the latest message, other than listening."""
-    events = list(tracker.events)
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if not users:
-        return None
-    for event in reversed(events[: users[-1]]):
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            return str(event.get("name"))
-        if event.get("event") == "user":
-            return None
-    return None
 
 
 def only_details(text: str, clinic: ClinicConfig) -> bool:
