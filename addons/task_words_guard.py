@@ -27,6 +27,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.billing import COPAY_ASKED
+from actions.matching import normalise
 from actions.second_request import request_in
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
@@ -117,11 +119,8 @@ SOMEONE_ELSE_DOES_IT = re.compile(
 
 BALANCE_INTENT = "billing_balance"
 INSURANCE_INTENT = "billing_insurance"
-COPAY = re.compile(
-    r"\b(co-?pays?|co pays?|co-?payments?|deductibles?|co-?insurance|out of pocket)\b",
-    re.IGNORECASE,
-)
-# ...unless what is owed is asked: "what's my copay for the last visit", "my copay balance".
+# A copay asked (billing.COPAY_ASKED), unless what is owed is asked: "what's my copay for the
+# last visit", "my copay balance".
 OWED = re.compile(
     r"\b(balance|owe|owed|owing|statements?|bills?|billed|charged?|paid|due|last visit|"
     r"last time|already)\b",
@@ -131,7 +130,7 @@ OWED = re.compile(
 
 def copay_asked(text: str) -> bool:
     """A copay, deductible or out-of-pocket cost asked about, not an amount owed."""
-    return bool(COPAY.search(text)) and not OWED.search(text)
+    return bool(COPAY_ASKED.search(normalise(text))) and not OWED.search(text)
 
 
 def task_asked(text: str) -> str | None:
