@@ -354,7 +354,7 @@ class IdentitySteps:
             return True  # "why do you need my name?": the form answers it (utter_why_identity)
         if requested == "verify_name":
             # "Emily" alone too (read as a billing question once, which started another task)
-            return parse_full_name(text) is not None or one_name_word(text) is not None
+            return parse_full_name(text, asked=True) is not None or one_name_word(text) is not None
         if requested == "verify_dob":
             # the name again (or a corrected one) at the date-of-birth question is for us too
             return (
@@ -555,7 +555,7 @@ class IdentitySteps:
         text = (tracker.latest_message or {}).get("text") or ""
         today = get_clinic().now().date()
         updates: dict[str, Any] = {}
-        name = parse_full_name(text) if requested == "verify_name" else None
+        name = parse_full_name(text, asked=True) if requested == "verify_name" else None
         dob = parse_birth_date(text, today)
         who = relation_in(text) if FOR_SOMEONE_ELSE.search(text) else None
         if who and requested in ("verify_name", "verify_dob") and not name and not dob:

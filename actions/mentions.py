@@ -278,12 +278,16 @@ def _name_part(text: str) -> str:
     return NAME_PREFIXES.sub("", text.strip()).strip(" .,!")
 
 
-def _not_a_name(words: list[str]) -> bool:
-    capitalised = all(w[:1].isupper() for w in words)
+def _not_a_name(words: list[str], asked: bool = False) -> bool:
+    """Words that cannot be a name. "Park" and "Bill" may be, when capitalised, or typed in
+    lower case as the answer to "what is your name?" beside a plain name word ("jordan park";
+    not "good morning")."""
+    plain = [w.lower().replace("'", "").strip(".") for w in words]
+    capitalised = all(w[:1].isupper() for w in words) or (
+        asked and any(p not in NOT_NAME_WORDS and p not in ALSO_NAMES for p in plain)
+    )
     return any(not NAME_WORD.fullmatch(w) for w in words) or any(
-        w.lower().replace("'", "").strip(".") in NOT_NAME_WORDS
-        and not (capitalised and w.lower() in ALSO_NAMES)
-        for w in words
+        p in NOT_NAME_WORDS and not (capitalised and p in ALSO_NAMES) for p in plain
     )
 
 
@@ -296,12 +300,13 @@ def capitalised(name: str) -> str:
     return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name.lower())
 
 
-def parse_full_name(text: str) -> tuple[str, str] | None:
+def parse_full_name(text: str, asked: bool = False) -> tuple[str, str] | None:
     """``"my name is Maria Santos"`` → ``("Maria", "Santos")``; ``"Santos, Maria"`` too.
 
     Dates and numbers in the same message are ignored, so "Maria Santos 3/14/1985" works.
+    ``asked``: the message answers "what is the patient's name?" ("jordan park" is a name).
     """
-    whole = _whole_name(_name_part(text))
+    whole = _whole_name(_name_part(text), asked)
     return whole if whole is not None else name_apart(text)
 
 
@@ -340,11 +345,11 @@ LOWER_POSSESSIVE = re.compile(
 POSSESSIVE_NAME = re.compile(r"((?:\b[A-Z][\w'-]*\s+){1,3}[A-Z][\w-]*(?:'[A-Z][\w-]*)?)'s\b")
 
 
-def _whole_name(text: str) -> tuple[str, str] | None:
+def _whole_name(text: str, asked: bool = False) -> tuple[str, str] | None:
     if "," in text:
         # "I already told you, Emily Johnson": the part that is a whole name on its own.
         for part in reversed(text.split(",")):
-            if len(part.split()) >= 2 and (whole := _whole_name(part)):
+            if len(part.split()) >= 2 and (whole := _whole_name(part, asked)):
                 return whole
         family, _, given = text.partition(",")
         text = f"{given.strip()} {family.strip()}"
@@ -359,7 +364,7 @@ def _whole_name(text: str) -> tuple[str, str] | None:
         # made the whole name no name; it is not on the record either. (Not the "O" of
         # "Sean O Neil", nor a "D".)
         words = [words[0], *words[2:]]
-    if not 2 <= len(words) <= 5 or _not_a_name(words):
+    if not 2 <= len(words) <= 5 or _not_a_name(words, asked):
         return None
     return words[0].strip("."), " ".join(words[1:]).strip(".")
 

@@ -50,13 +50,17 @@ def clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 def verify(
-    text: str, slots: dict[str, Any] | None = None, sender: str = "conv-1", **kwargs: Any
+    text: str,
+    slots: dict[str, Any] | None = None,
+    sender: str = "conv-1",
+    intent: str = "inform",
+    **kwargs: Any,
 ) -> tuple[dict[str, Any], list[str]]:
     """One message answering the name question of the check form (name and date of birth)."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         text,
-        intent="inform",
+        intent=intent,
         slots={**(slots or {}), "requested_slot": "verify_name"},
         active_loop="check_form",
         sender_id=sender,
@@ -746,3 +750,24 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
 def test_a_name_typed_in_one_case_is_written_as_a_name(typed: str, written: str) -> None:
     # "sophia's new-patient visit", and a new patient's record in lower case
     assert capitalised(typed) == written
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("kim park", ("kim", "park")),
+        ("jordan park", ("jordan", "park")),
+        ("sam bill", ("sam", "bill")),
+        ("good morning", None),  # a greeting, not "Good Morning"
+        ("where park", None),
+        ("Pay Bill", None),
+    ],
+)
+def test_a_surname_that_is_also_a_word_answers_the_name_question(
+    text: str, name: tuple[str, str] | None
+) -> None:
+    # "What is the patient's full name?" - "kim park" was asked again (lower-case "park" was
+    # parking), while "kim park" said out of the blue stays no name.
+    assert parse_full_name(text, asked=True) == name
+    slots, _ = verify(text, intent="parking")
+    assert slots.get("verify_name") == (f"{name[0]} {name[1]}" if name else None)
