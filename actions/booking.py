@@ -35,7 +35,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
-from actions.dates import parse_birth_date
+from actions.dates import parse_birth_date, parse_when
 from actions.formatting import (
     a_or_an,
     visit_name,
@@ -66,7 +66,13 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
-from actions.mentions import FOR_SOMEONE_ELSE, OTHER_PERSON, given_identity, parse_full_name
+from actions.mentions import (
+    FOR_SOMEONE_ELSE,
+    OTHER_PERSON,
+    given_identity,
+    one_name_word,
+    parse_full_name,
+)
 from actions.patient_status import NEW_PATIENT_WORDS, NOT_NEW, SAYS_RETURNING, patient_status
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
@@ -402,6 +408,40 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             self._drop_inconsistent(updates, slots, self.clinic)
         return updates
 
+    def _search_change(
+        self,
+        dispatcher: CollectingDispatcher,
+        text: str,
+        entities: list[dict[str, Any]],
+        slots: dict[str, Any],
+        requested: str,
+    ) -> dict[str, Any]:
+        """Another day, office or clinician said at an identity question ("What's your date
+        of birth?" - "wait wrong day, tomorrow instead"): the time picked no longer holds, and
+        new times are offered before the question comes back (the change was lost)."""
+        today = self.clinic.now().date()
+        if (
+            is_button_payload(text)
+            or parse_birth_date(text, today) is not None
+            or find_phone(text) is not None
+            or parse_full_name(text, asked=True) is not None
+            or one_name_word(text) is not None
+        ):
+            return {}
+        found = read_search_details(
+            text, entities, self.clinic, requested, slots.get("date_preference")
+        )
+        changed = {k: v for k, v in found.items() if k in PICK_DETAILS and v != slots.get(k)}
+        if not changed:
+            return {}
+        changed.update(
+            {k: None for k in ("slot_choice", "offered_slots", "booking_confirmed") if slots.get(k)}
+        )
+        elsewhere = self._drop_inconsistent(changed, slots, self.clinic)
+        if elsewhere is not None:
+            say_where_they_work(dispatcher, elsewhere, self.clinic)
+        return changed
+
     def _visit_for_a_child(
         self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
     ) -> dict[str, Any]:
@@ -465,6 +505,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # No record matched, and the patient (say, a child) was never seen here: booked as
             # a new patient instead of a third failed check and a handoff.
             return self._as_new_patient(dispatcher, slots)
+        if requested in ("verify_name", "verify_dob", "new_phone") and (
+            changed := self._search_change(dispatcher, text, entities, slots, requested)
+        ):
+            return changed
         if requested in ("verify_name", "verify_dob", "new_phone"):
             checked = self.extract_identity(
                 dispatcher, tracker, slots, requested, new_patient=is_new
@@ -681,6 +725,16 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if elsewhere is not None:
                 # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
                 say_where_they_work(dispatcher, elsewhere, clinic)
+            elif (
+                updates.get("date_preference")
+                and slots.get("date_preference")
+                and requested not in ("date_preference", "slot_choice", "booking_confirmed")
+                and (day := parse_when(str(updates["date_preference"]), clinic.now()))
+            ):
+                # "What's your date of birth?" - "wait wrong day, tomorrow instead": kept, and
+                # said (the next question alone looked as if it was not heard). The new offers
+                # say the day at the other questions.
+                dispatcher.utter_message(response="utter_day_changed", when=day.describe())
             elif (
                 before.get("visit_type")
                 and before.get("practitioner") not in (None, "any")

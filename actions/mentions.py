@@ -199,6 +199,24 @@ NOT_NAME_WORDS = {
     "noviembre",
     "diciembre",
     # greetings and small talk: "Hi there. Good morning", "ok. sounds good"
+    # a change of plan at the name question: "wait wrong day, tomorrow instead", "make it
+    # monday", "downtown instead"
+    "wait",
+    "wrong",
+    "actually",
+    "instead",
+    "make",
+    "it",
+    "change",
+    "switch",
+    "downtown",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
     "there",
     "morning",
     "afternoon",
@@ -283,11 +301,13 @@ def _not_a_name(words: list[str], asked: bool = False) -> bool:
     lower case as the answer to "what is your name?" beside a plain name word ("jordan park";
     not "good morning")."""
     plain = [w.lower().replace("'", "").strip(".") for w in words]
-    capitalised = all(w[:1].isupper() for w in words) or (
-        asked and any(p not in NOT_NAME_WORDS and p not in ALSO_NAMES for p in plain)
-    )
+    capitalised = all(w[:1].isupper() for w in words)
+    # the surname only, after plain name words ("good morning", "bill park" stay no one)
+    surname = asked and all(p not in NOT_NAME_WORDS and p not in ALSO_NAMES for p in plain[:-1])
     return any(not NAME_WORD.fullmatch(w) for w in words) or any(
-        p in NOT_NAME_WORDS and not (capitalised and p in ALSO_NAMES) for p in plain
+        p in NOT_NAME_WORDS
+        and not ((capitalised or (surname and i == len(plain) - 1)) and p in ALSO_NAMES)
+        for i, p in enumerate(plain)
     )
 
 

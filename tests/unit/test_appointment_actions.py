@@ -2840,3 +2840,38 @@ def test_book_me_with_her_after_an_answer_about_a_clinician_is_with_her() -> Non
     # without a clinician just named, nobody is guessed
     events, _ = run_booking("ok book me with her", intent="book_appointment")
     assert "practitioner" not in slots_of(events)
+
+
+@pytest.mark.parametrize(
+    ("requested", "said"),
+    [
+        ("verify_dob", []),  # new times follow at once (they say the day)
+        ("practitioner", ["utter_day_changed"]),
+        ("slot_choice", []),  # the new offers say the day
+    ],
+)
+def test_a_new_day_at_another_question_is_kept_and_said(requested: str, said: list[str]) -> None:
+    # "What's your date of birth?" - "wait wrong day, tomorrow instead": the day was changed,
+    # but only the next question followed, as if it was not heard.
+    events, dispatcher = run_booking(
+        "wait wrong day, tomorrow instead",
+        slots={
+            "requested_slot": requested,
+            "patient_status": "returning",
+            "visit_type": "physical",
+            "date_preference": "friday",
+            "verify_name": "Emily Johnson",
+            "slot_choice": "slot-1",
+            "offered_slots": [{"id": "slot-1", "start": "2026-12-04T09:00:00"}],
+        },
+    )
+    when = parse_when(str(slots_of(events)["date_preference"]), get_clinic().now())
+    assert when is not None and when.start == get_clinic().now().date() + timedelta(days=1)
+    assert responses(dispatcher) == said
+    if requested == "verify_dob":
+        # the time picked for Friday is dropped, the name given is kept
+        assert slots_of(events)["slot_choice"] is None
+        assert "verify_name" not in slots_of(events)
+    if said:
+        message = dispatcher.messages[0]
+        assert message["when"] == when.describe()

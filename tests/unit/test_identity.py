@@ -761,6 +761,11 @@ def test_a_name_typed_in_one_case_is_written_as_a_name(typed: str, written: str)
         ("good morning", None),  # a greeting, not "Good Morning"
         ("where park", None),
         ("Pay Bill", None),
+        ("bill park", None),
+        # a change of plan at the name question, not a name that fails the check
+        ("wait wrong day, tomorrow instead", None),
+        ("make it monday", None),
+        ("downtown instead", None),
     ],
 )
 def test_a_surname_that_is_also_a_word_answers_the_name_question(
