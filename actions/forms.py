@@ -578,7 +578,7 @@ def asks_to_cancel(text: str) -> bool:
 # Words a real "stop" has; a message read as one without any of them was misread.
 STOP_WORDS = re.compile(
     r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
-    r"leave it|scratch|done|exit|end)\b",
+    r"leave it|scratch|done|exit|end|start over|start again|restart)\b",
     re.IGNORECASE,
 )
 

@@ -111,7 +111,8 @@ FORMAT_ASKED = re.compile(
 )
 # "i dont know his dob": said how to go on, not the insurance list it was read as.
 NOT_KNOWN = re.compile(
-    r"\b(don'?t know|dont know|do not know|not sure (of|about|what)|no idea|can'?t remember|"
+    r"\b(don'?t know|dont know|do not know|(idk|dunno)(?= \w)|not sure (of|about|what)|no idea|"
+    r"can'?t remember|"
     r"cannot remember|don'?t remember|forgot|forget)\b",
     re.IGNORECASE,
 )

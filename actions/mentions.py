@@ -203,6 +203,19 @@ NOT_NAME_WORDS = {
     # monday", "downtown instead"
     "wait",
     "wrong",
+    # "start over", "one sec", "just a moment" at the name question: no name to check
+    "start",
+    "over",
+    "sec",
+    "secs",
+    "second",
+    "moment",
+    "minute",
+    "just",
+    "hold",
+    "hang",
+    "oops",
+    "meant",
     "actually",
     "instead",
     "make",
@@ -231,7 +244,9 @@ NOT_NAME_WORDS = {
 }
 NAME_PREFIXES = re.compile(
     # (the greeting a whole word: the "hi" of "his name is" was taken for one)
-    r"^((hi|hello|hey|hola|yes|yeah|si|sure|ok|okay)\b)?[\s,]*(my name is|my name's|name is|"
+    # ("sorry its emily johnson", "oops, i meant Emily Johnson": a corrected name)
+    r"^((hi|hello|hey|hola|yes|yeah|si|sure|ok|okay|sorry|oops|oh|ah|no|wait|actually)\b[\s,.!]*)*"
+    r"(i meant|meant|my name is|my name's|name is|"
     r"name's|it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|"
     r"soy|his name is|her name is|their name is|his name's|her name's|"
     # a caregiver's "my dad robert miller", "my mom, mary ann o'brien", "my son is liam nguyen"
@@ -772,6 +787,9 @@ NOT_ASKED_ABOUT = {
     "everyone", "anything", "anybody", "somebody", "so", "wait", "now", "then", "also", "billing",
     "bill", "bills", "balance", "hours", "directions", "address", "parking", "insurance", "again",
     "later", "earlier", "soon", "next", "last", "please", "pls", "thanks", "yes", "no", "ok",
+    # what a follow-up may ask about instead of a person: "what about blood work"
+    "blood", "work", "lab", "labs", "xray", "xrays", "shot", "shots", "vaccine", "vaccines",
+    "test", "tests", "results", "refill", "refills", "records", "forms",
 }
 
 
@@ -842,12 +860,26 @@ ABOUT_NAME = re.compile(
 )
 
 
+# ... or typed in lower case, ending the message ("what about carlos rivera" repeated the
+# verified patient's balance).
+LOWER_ABOUT_NAME = re.compile(
+    r"\b(?:what about|how about|and what about|now for|and for|also for|same for|can you check|"
+    r"could you check)\s+(?P<name>[a-z][\w'-]+\s+[a-z][\w'-]+)(?:'?s)?"
+    r"(?:\s+(?:too|also|as well|please|pls))?\W*$"
+)
+
+
 def asked_about_name(text: str, patient_name: str) -> str | None:
     """The full name a follow-up asks about ("what about Aisha Khan?") when it is not the
     verified patient's nor a clinician's, else None."""
-    match = ABOUT_NAME.search((text or "").translate(CURLY_APOSTROPHES))
+    plain = (text or "").translate(CURLY_APOSTROPHES)
+    match = ABOUT_NAME.search(plain)
     if match is None:
-        return None
+        match = LOWER_ABOUT_NAME.search(plain)
+        if match is None or not all(_first_name_alone(w) for w in match["name"].split()):
+            return None
+        match = re.match(r"(?P<name>.+)", " ".join(w.capitalize() for w in match["name"].split()))
+        assert match is not None
     words = match["name"].split()
     own = normalize_name(patient_name)
     if normalize_name(" ".join(words)) == own or not all(_name_like(w) for w in words):

@@ -48,9 +48,15 @@ NOT_SURE = re.compile(
 )
 
 
+THUMBS_UP = re.compile("[\U0001F44D\U0001F44C\u2705\u2714]")
+
+
 def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     """New or returning patient, from the words, the buttons (1/2) or a plain yes/no."""
     lowered = text.lower().replace("’", "'")
+    if not re.search(r"[^\W_]", lowered) and not THUMBS_UP.search(lowered):
+        # ".", "...", "🤔": no answer (the model's "affirm" made them a returning patient)
+        return None
     if NOT_NEW.search(lowered):
         return "returning"
     if NEW_PATIENT_WORDS.search(lowered):

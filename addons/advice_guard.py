@@ -4,7 +4,8 @@
 visit, "my bp is 160/100 what should i do" with when to arrive, "what should i do for my kids
 diarrhea" with "not something I can help with": the FAQ model matched words, not the question.
 A message that names a symptom and asks what to do about it becomes ``medical_advice`` (a
-nurse, never advice from the bot). Moving, cancelling or checking an appointment, a booking
+nurse, never advice from the bot), and so does asking whether to stop or keep taking a
+medicine. Moving, cancelling or checking an appointment, a booking
 worded as one, and billing questions are left alone ("should i cancel, i have a fever?" is
 the patient's call), and so are messages without a symptom ("what should i bring to my
 physical?"). Placed just before SafetyTriage, which still wins.
@@ -77,9 +78,29 @@ TRIAGE_QUESTION = re.compile(
 )
 
 
+# Whether to stop, skip or keep taking a medicine (before a visit or a test): "should i stop
+# taking my metformin before my blood test" got when to arrive, "do i stop my blood thinner
+# before the visit" that most visits need no preparation (read as "keep taking it").
+MEDICINE = (
+    r"(meds?|medications?|medicines?|pills?|tablets?|prescriptions?|insulin|metformin|"
+    r"blood thinners?|aspirin|warfarin|coumadin|eliquis|xarelto|plavix|ibuprofen|advil|motrin|"
+    r"tylenol|inhalers?|injections?|doses?|vitamins?|supplements?)"
+)
+MEDICINE_CHANGE = re.compile(
+    r"\b(stop|stopping|hold|holding|skip|skipping|pause|quit|keep|continue|still)\s+(taking\s+)?"
+    rf"((my|his|her|their|the|our)\s+)?([\w-]+\s+){{0,2}}{MEDICINE}\b|\bstop taking\b",
+    re.IGNORECASE,
+)
+ASKED = re.compile(
+    r"\?|\b(should|do|does|can|must|need|have to|ok|okay|safe|supposed)\b", re.IGNORECASE
+)
+
+
 def asks_for_advice(text: str) -> bool:
-    """A symptom, and the question what to do about it."""
+    """A symptom, and the question what to do about it; or whether to stop a medicine."""
     text = text.replace("\u2019", "'")
+    if MEDICINE_CHANGE.search(text) and ASKED.search(text):
+        return True
     return bool(SYMPTOM.search(text) and TRIAGE_QUESTION.search(text))
 
 

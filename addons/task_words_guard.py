@@ -14,6 +14,10 @@ weeks. just cancel my appointment") becomes that task, marked ``with_complaint``
 done now, and the complaint goes to staff right after it (actions/identity.py), instead of a
 paused chat in which the cancellation waits for the next staff shift.
 
+Keeping an appointment ("hmm no keep it", "wait no i didnt mean that, keep it!!") is a no
+(``deny``): read as a crisis (0.44) or a complaint (0.97), it got the 988 check-in or a paused
+chat, and the question asked was lost.
+
 A greeting that asks for something ("hello, question about my bill") is that request, and the
 nurse line's number asked for ("whats the nurse line", read as a request for a person) is the
 phone numbers' answer, not a handoff.
@@ -74,6 +78,12 @@ CHECK = re.compile(
     r"it\b|"
     # "is robert miller booked with dr patel on monday?"
     r"\bis (?!(dr|doctor|the|there)\b)[a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b|"
+    # "when is carlos rivera's appt", "what time is liam's appointment" (out_of_scope, 1.0)
+    r"\b(when|what time|what day) (is|'s) (?!(dr|doctor|the|my|your)\b)[a-z]+( [a-z]+){0,2}'?s "
+    r"(next |upcoming )?(appointment|appt|visit)s?\b|"
+    # "does carlos have an appt this week" (a booking, 0.98)
+    r"\bdoes (?!(dr|doctor|the|your|you|nurse)\b)[a-z]+( [a-z]+)? have (an |any )?"
+    r"(appointments?|appts?|visits?) (this week|today|tomorrow|next week|soon)\b|"
     # "my appointments pls", "my appt?", "appointments", "can i manage his appointments"
     r"^\W*(my|our|his|her|their) (upcoming |next |scheduled )?(appointments?|appts?)"
     r"( (please|pls|plz))?\W*$|^\W*(appointments|appts)( (please|pls|plz))?\W*$|"
@@ -133,6 +143,23 @@ def copay_asked(text: str) -> bool:
     return bool(COPAY_ASKED.search(normalise(text))) and not OWED.search(text)
 
 
+DENY_INTENT = "deny"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+KEEP_IT = re.compile(
+    r"^\W*(?:(?:hmm+|um+|uh+|wait|no+|nah|nope|oh|oops|actually|sorry|never ?mind|nvm|"
+    r"i didn'?t mean (?:that|it)|didn'?t mean (?:that|it)|don'?t (?:cancel|move|change) (?:it|that)"
+    r")\W+)*(?:i (?:want|wanna|would like|'?d like) to |(?:please|pls|just|let'?s) )?"
+    r"(?:keep|leave) (?:it|that|them|my (?:appointment|appt)|the (?:appointment|appt))"
+    r"(?: (?:where it is|as it is|as is|then|please|pls|for now|thanks))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def keeps_it(text: str) -> bool:
+    """ "no keep it": the appointment stays as it is."""
+    return bool(KEEP_IT.search(text.replace("\u2019", "'")))
+
+
 def task_asked(text: str) -> str | None:
     """The task a complaint asks for in so many words, if any (and no new booking)."""
     text = text.strip().replace("’", "'")
@@ -173,6 +200,9 @@ class TaskWordsGuard(RuleGuard):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
+            if keeps_it(text):
+                overrule(message, DENY_INTENT)
+                continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
                 asked = task_asked(text)
                 if asked is not None:
@@ -199,6 +229,11 @@ class TaskWordsGuard(RuleGuard):
                 asked = request_in(text)
                 if asked is not None:
                     overrule(message, asked)
+                continue
+            if intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE_INTENT:
+                if CHECK.search(text.replace("\u2019", "'")):
+                    # "when is carlos rivera's appt": "not something I can help with"
+                    overrule(message, "check_appointment")
                 continue
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue

@@ -25,6 +25,10 @@ from tests.support.nlu_text import parsed_message
         # read as a booking
         "my dad fell and hit his head yesterday, does he need to be seen",
         "my mom is 80 and fell, she says shes fine but has a bump on her head, should she be seen",
+        # whether to stop a medicine: when to arrive, or "most visits need no preparation"
+        "should i stop taking my metformin before my blood test",
+        "do i stop my blood thinner before the visit",
+        "should i skip my insulin the morning of the lab",
     ],
 )
 def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
@@ -50,6 +54,10 @@ def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
         "what should i bring to my appointment on 10/24?",
         # the booking form reads this at "what kind of visit?" (a sick visit, no advice)
         "i dont know, what do you recommend for a rash that wont go away",
+        "should i stop eating before my blood test",  # the fasting answer (visit_prep)
+        "do i need to bring my meds",
+        "can i get a refill of my meds",
+        "i need to stop by to pick up my prescription",
     ],
 )
 def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:

@@ -1406,6 +1406,17 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
     for text in ("and what about Emily Johnson?", "what about Dr Patel, is she in?"):
         slots, said = start_form(ValidateCheckForm(), text, "check_appointment", emily)
         assert said == [], text
+    # typed in lower case ("what about carlos rivera" repeated Emily's balance); a test is no one
+    slots, said = start_form(
+        ValidateBalanceForm(), "what about carlos rivera?", "billing_balance", emily
+    )
+    assert [(m["response"], m.get("person")) for m in said] == [
+        ("utter_other_person", "Carlos Rivera")
+    ]
+    assert slots["verified"] is False and slots["requested_slot"] == "verify_dob"
+    for text in ("what about blood work", "how about next week", "what about emily johnson"):
+        slots, said = start_form(ValidateCheckForm(), text, "check_appointment", emily)
+        assert said == [], text
 
 
 def test_a_relatives_name_said_after_the_relation_is_kept(fhir_env: FhirServer) -> None:
@@ -2440,6 +2451,14 @@ def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
     assert patient_status(text, None, True) == status
 
 
+@pytest.mark.parametrize(
+    ("text", "status"), [(".", None), ("...", None), ("🤔", None), ("👍", "returning")]
+)
+def test_a_dot_is_no_answer_to_new_or_returning(text: str, status: str | None) -> None:
+    # "." read as "affirm" booked the patient as returning
+    assert patient_status(text, "affirm", True) == status
+
+
 def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
     # "a pap smear with Sam Lee" showed Dr. Gonzalez's times without a word; "a physical with
     # Dr. Gonzalez" asked "who would you like to see?" again and again.
@@ -2478,6 +2497,9 @@ def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
     assert not ValidateCheckForm().should_let_through(tracker)
     slots, said = verify("i dont know his dob", "verify_dob", {"verify_name": "Carlos Rivera"})
     assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_dob"
+    # "idk her bday" at the name question: "not something I can help with"
+    slots, said = verify("idk her bday", "verify_name", {})
+    assert said == ["utter_identity_not_known"] and slots["requested_slot"] == "verify_name"
 
 
 def test_how_to_write_the_birth_date_is_answered(fhir_env: FhirServer) -> None:

@@ -176,3 +176,42 @@ def test_a_copay_read_as_a_balance_is_a_question_for_the_plan(text: str, insuran
     TaskWordsGuard().process([message])
     expected = "billing_insurance" if insurance else "billing_balance"
     assert message.get("intent")["name"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "keeps"),
+    [
+        # 988's check-in (a crisis at 0.44), or a complaint and a paused chat
+        ("hmm no keep it", "crisis", True),
+        ("wait no keep it where it is", "crisis", True),
+        ("wait no i didnt mean that, keep it!!", "complaint", True),
+        ("no wait i want to keep it", "complaint", True),
+        ("leave it as is", "stop", True),
+        ("i cant keep going", "crisis", False),  # the safety layer's
+        ("keep it up", "thank", False),
+    ],
+)
+def test_keeping_an_appointment_is_a_no(text: str, read_as: str, keeps: bool) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == ("deny" if keeps else read_as)
+    if keeps:
+        assert [r["name"] for r in result.get("intent_ranking")] == ["deny"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "Sorry, that's not something I can help with here"
+        ("when is carlos rivera's appt", "out_of_scope", "check_appointment"),
+        ("what time is liams appointment", "out_of_scope", "check_appointment"),
+        ("does carlos have an appt this week", "book_appointment", "check_appointment"),
+        ("when is dr patel's next appointment", "out_of_scope", "out_of_scope"),
+        ("does dr patel have an appt this week", "book_appointment", "book_appointment"),
+        ("what is the meaning of life", "out_of_scope", "out_of_scope"),
+    ],
+)
+def test_someones_appointments_asked_by_name_are_a_check(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
