@@ -56,6 +56,7 @@ from actions.matching import (
     normalise,
     wants_anyone,
 )
+from actions.observances import observance_day
 from actions.second_request import (
     answer_second_request,
     offer_second_request,
@@ -81,6 +82,12 @@ DAY_SHORT = {
 }
 # How far ahead holiday hours are mentioned with the regular hours.
 HOLIDAY_NOTICE_DAYS = 14
+# ...and how far ahead when the holidays are asked about.
+HOLIDAY_LIST_DAYS = 120
+HOLIDAYS_ASKED = re.compile(
+    r"\b(holidays|holiday (hours|schedule)|what holiday|which holiday|"
+    r"between (christmas|xmas) and new year)"
+)
 ASK_OFFICE = {
     "directions": "Which office are you heading to?",
     "parking": "Which office are you visiting? Parking is different at each one.",
@@ -202,11 +209,28 @@ def named_day(text: str, clinic: ClinicConfig, today: date) -> date | None:
         holiday = holiday_named(text, clinic, today - timedelta(days=7), today - timedelta(days=1))
     holiday = holiday or holiday_named(text, clinic, today)
     if holiday is None:
-        return None
+        other = observance_day(text, today)  # "black friday", "easter": not clinic holidays
+        return other[1] if other is not None else None
     side = re.search(r"\bday (after|before)\b", normalise(text))
+    day = holiday.date
+    if NEXT_YEAR.search(normalise(text)) and day.year == today.year:
+        # "christmas eve next year": next year's (there, Christmas Day observed), not this one
+        year = today.year + 1
+        again = holiday_named(text, clinic, date(year, 1, 1), date(year, 12, 31))
+        day = again.date if again is not None else _same_day_next_year(day)
     if side is None or side.group(1) in normalise(holiday.name):
-        return holiday.date
-    return holiday.date + timedelta(days=1 if side.group(1) == "after" else -1)
+        return day
+    return day + timedelta(days=1 if side.group(1) == "after" else -1)
+
+
+NEXT_YEAR = re.compile(r"\bnext year\b")
+
+
+def _same_day_next_year(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _stem(text: str) -> str:
@@ -374,12 +398,17 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
     return "\n".join(lines)
 
 
-def hours_text(clinic: ClinicConfig, locations: list[Location], now: datetime) -> str:
+def hours_text(
+    clinic: ClinicConfig,
+    locations: list[Location],
+    now: datetime,
+    holiday_days: int = HOLIDAY_NOTICE_DAYS,
+) -> str:
     lines = [
         f"{loc.name}: {open_status(clinic, loc, now)}. Hours: {weekly_hours(loc)}."
         for loc in locations
     ]
-    notice = upcoming_holidays(clinic, now)
+    notice = upcoming_holidays(clinic, now, holiday_days)
     if notice:
         lines.append(notice)
     return "\n".join(lines)
@@ -641,11 +670,15 @@ class ActionLocationInfo(Action):
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)
-        day = asked_day(text, clinic, now)
+        holidays_asked = bool(HOLIDAYS_ASKED.search(normalise(text)))
+        day = None if holidays_asked else asked_day(text, clinic, now)
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)
-        hours = hours_text(clinic, locations, now)
+        # "what holidays are you closed": all of the coming months' (it got the weekly hours)
+        hours = hours_text(
+            clinic, locations, now, HOLIDAY_LIST_DAYS if holidays_asked else HOLIDAY_NOTICE_DAYS
+        )
         if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_HELP.search(normalise(text)):
             # "is there an after hours number?" got the opening hours alone
             hours += f"\n{nurse_line_text(clinic)}."

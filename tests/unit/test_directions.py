@@ -757,3 +757,39 @@ def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
     # with nothing asked before, today
     _, today = run(make_tracker("what time do you close", intent="clinic_hours"))
     assert today[0]["text"] != direct[0]["text"]
+
+
+DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # this year's Christmas Eve (a half day) was given
+        (
+            "r u open on christmas eve next year",
+            "Fri, Dec 24, 2027 is Christmas Day (observed): both offices are closed.",
+        ),
+        # the next Friday's and Sunday's hours, as if asked about those
+        ("open on easter sunday?", "Sun, Mar 28, 2027: both offices are closed."),
+        (
+            "open on black friday?",
+            "Fri, Nov 26, 2027:\nDowntown Clinic: 8am–5pm\nNorth Office: 7:30am–4pm",
+        ),
+    ],
+)
+def test_a_day_named_by_what_happens_on_it_is_that_day(text: str, answer: str) -> None:
+    _, messages = run(make_tracker(text, intent="clinic_hours"), DECEMBER_1ST)
+    assert [m["text"] for m in messages] == [answer]
+
+
+def test_the_holidays_asked_about_are_listed() -> None:
+    # "what holidays are you closed" got the weekly hours alone
+    tracker = make_tracker("what holidays are you closed", intent="clinic_hours")
+    _, messages = run(tracker, DECEMBER_1ST)
+    [message] = messages
+    assert message["text"].endswith(
+        "Holiday hours: Thu, Dec 24 8am–12pm (Christmas Eve); Fri, Dec 25 closed (Christmas Day); "
+        "Thu, Dec 31 8am–2pm (New Year's Eve); Fri, Jan 1 closed (New Year's Day); "
+        "Mon, Jan 18 closed (Martin Luther King Jr. Day); Mon, Feb 15 closed (Presidents' Day)."
+    )
