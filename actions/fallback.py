@@ -17,6 +17,7 @@ from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
     about_the_bot,
     action_before_message,
+    answered_undo_of_cancel,
     clearly_a_complaint,
     last_event,
     last_response,
@@ -394,6 +395,8 @@ class ActionAnswerNo(Action):
         events = list(tracker.events)
         last_bot = last_event(events, "bot")
         text = (tracker.latest_message or {}).get("text") or ""
+        if answered_undo_of_cancel(dispatcher, tracker):  # "no keep it", after it was cancelled
+            return CLEAR if tracker.get_slot("pending_request") else []
         done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
         dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
         return CLEAR if tracker.get_slot("pending_request") else []

@@ -613,6 +613,36 @@ def changed_this_session(tracker: Tracker) -> bool:
     return False
 
 
+def cancelled_last(tracker: Tracker) -> bool:
+    """Whether the last booking, move or cancellation of this session was a cancellation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
+            return event.get("name") == "action_cancel_appointment"
+    return False
+
+
+# "oops undo that", "wait no i didnt mean that, keep it!!" after a cancellation: it was done.
+UNDO_WORDS = re.compile(
+    r"\b(undo|keep (it|that|my (appointment|appt))|didn'?t mean|did not mean|put it back|"
+    r"take (that|it) back|un-?cancel|want it back|get it back|reinstate|restore)\b",
+    re.IGNORECASE,
+)
+
+
+def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Said, when the patient asks to undo the cancellation just made: it is done, and a new
+    time can be booked (the same one, if still free). Was "What I confirmed earlier stays as
+    it is", or a complaint and a paused chat."""
+    if tracker.active_loop_name or not cancelled_last(tracker):
+        return False
+    if not UNDO_WORDS.search(latest_text(tracker).replace("\u2019", "'")):
+        return False
+    dispatcher.utter_message(response="utter_cancel_not_undone")
+    return True
+
+
 class ActionStop(Action):
     """ "Never mind": stop whatever form is running, change nothing, say so."""
 
@@ -657,7 +687,9 @@ class ActionStop(Action):
             latest = last_event(tracker.events, "user")
             confirming = tracker.get_slot("requested_slot") == "cancel_confirmed"
             return replayed(text, "affirm" if confirming else "inform", latest, [])
-        if tracker.active_loop_name is None and changed_this_session(tracker):
+        if answered_undo_of_cancel(dispatcher, tracker):
+            pass
+        elif tracker.active_loop_name is None and changed_this_session(tracker):
             # "put it back to the original time" after a move: not "Nothing was changed"
             dispatcher.utter_message(response="utter_stopped_after_a_change")
         else:

@@ -21,6 +21,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
+from actions.fallback import ActionAnswerNo
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
@@ -1911,6 +1912,35 @@ def test_stopping_after_a_change_does_not_say_nothing_changed() -> None:
     dispatcher = CollectingDispatcher()
     ActionStop().run(dispatcher, make_tracker("never mind", intent="stop"), {})
     assert responses(dispatcher) == ["utter_stopped"]
+
+
+CANCELLED = [
+    {"event": "action", "name": "action_cancel_appointment"},
+    {"event": "bot", "text": "Done: your physical on Wed Dec 9 is cancelled."},
+    {"event": "action", "name": "action_listen"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "action"),
+    [
+        ("oops undo that", "stop", ActionStop),
+        ("wait no i didnt mean that, keep it!!", "deny", ActionAnswerNo),
+    ],
+)
+def test_undoing_a_cancellation_says_it_is_done_and_offers_a_new_time(
+    text: str, intent: str, action: type
+) -> None:
+    # "OK. What I confirmed earlier in this chat stays as it is", or a complaint (paused chat)
+    dispatcher = CollectingDispatcher()
+    action().run(dispatcher, make_tracker(text, intent=intent, events=CANCELLED), {})
+    assert responses(dispatcher) == ["utter_cancel_not_undone"]
+    # with nothing cancelled, as before
+    dispatcher = CollectingDispatcher()
+    action().run(dispatcher, make_tracker(text, intent=intent), {})
+    assert responses(dispatcher) == [
+        "utter_stopped" if action is ActionStop else "utter_how_can_help"
+    ]
 
 
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
