@@ -371,12 +371,28 @@ def nurse_line_text(clinic: ClinicConfig) -> str:
     )
 
 
+# The patient's own contact details asked about or to be changed (not the clinic's).
+OWN_DETAILS = re.compile(
+    r"\b(update|change|changed|new|correct|fix|wrong)\b.{0,20}\b(my|our|his|her|a) (new )?(cell |"
+    r"mobile |home )?(phone|number|cell|address|email|e mail|contact)|\b(what|which) (phone "
+    r"number|phone|number|address|email) (do|did) (you|u) have (for|on file for) (me|us|him|her)"
+    r"\b|\bmy (phone|number|address|email|contact (info|details)) (changed|is wrong|is not right)"
+    r"\b"
+)
+
+
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
     """Phone numbers: the office(s) asked about, and billing's (first when the patient asked
     for billing), with a way to reach a person here."""
     billing = f"Billing questions: {clinic.billing.phone} ({clinic.billing.hours})"
     about_billing = bool(BILLING_WORDS.search(normalise(text)))
     lines = [billing] if about_billing else []
+    if OWN_DETAILS.search(normalise(text)):
+        # "i need to update my phone number" got the clinic's numbers alone, as if asked
+        lines.append(
+            "I can't see or change your contact details in this chat. The front desk can "
+            f"update them at {clinic.clinic.main_phone}, or at your next visit."
+        )
     if re.search(r"\bfax", normalise(text)):
         # "whats your fax number" got the phone numbers, with no word about a fax
         fax = clinic.clinic.fax
@@ -634,9 +650,13 @@ class ActionLocationInfo(Action):
             kept = remember_second_request(tracker, {topic})
             return events + [SlotSet(slot, value) for slot, value in kept.items()]
 
-        text = self._answer(
-            topic, clinic, locations, said if topic == "clinic_hours" else latest_text(tracker), now
-        )
+        question = said if topic == "clinic_hours" else latest_text(tracker)
+        if asked_office and topic != "clinic_hours":
+            # "is there handicap parking" - "Which office?" - "downtown": the accessible
+            # spaces were left out (only "downtown" was read)
+            users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+            question = " ".join(users[-2:])
+        text = self._answer(topic, clinic, locations, question, now)
         buttons = []
         if not explicit and len(locations) == 1:
             # We guessed the office: one tap for another one.

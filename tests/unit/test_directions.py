@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import directions
 from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable
 from actions.directions import (
+    ASK_OFFICE,
     ActionLocationInfo,
     asked_day,
     hours_text,
@@ -509,6 +510,17 @@ def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
         )
     )
     assert plain[0]["text"] == PARKING_NORTH
+    # the office named after "Which office?": the question was about accessible parking
+    asked = [
+        {"event": "user", "text": "is there handicap parking"},
+        {"event": "bot", "text": ASK_OFFICE["parking"]},
+    ]
+    tracker = make_tracker(
+        "north", intent="inform", entities=location_entity("north"), events=asked
+    )
+    tracker.slots["info_topic"] = "parking"
+    _, messages = run(tracker)
+    assert "6 accessible parking spaces by the door" in messages[0]["text"]
 
 
 @pytest.mark.parametrize(
@@ -793,3 +805,20 @@ def test_the_holidays_asked_about_are_listed() -> None:
         "Thu, Dec 31 8am–2pm (New Year's Eve); Fri, Jan 1 closed (New Year's Day); "
         "Mon, Jan 18 closed (Martin Luther King Jr. Day); Mon, Feb 15 closed (Presidents' Day)."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("i need to update my phone number", True),
+        ("what phone number do you have for me", True),
+        ("my number changed", True),
+        ("whats your phone number", False),
+    ],
+)
+def test_the_patients_own_contact_details_go_to_the_front_desk(text: str, own: bool) -> None:
+    # "i need to update my phone number" got the clinic's numbers, as if asked for them
+    answer = directions.contact_text(CLINIC, CLINIC.locations, text)
+    said = "I can't see or change your contact details in this chat."
+    assert (said in answer) is own
+    assert CLINIC.clinic.main_phone in answer
