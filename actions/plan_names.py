@@ -443,20 +443,31 @@ def _names_a_plan(named: PlanNamed) -> bool:
 
 
 def _maybe_plan(name: str, clinic: ClinicConfig) -> bool:
-    """Not one of the clinic's offices ("J street"), clinicians ("is dr patel in network with
-    cigna": Cigna is the plan) nor part of a marketplace's name ("ca" in "covered ca thru blue
-    shield"): those are answered elsewhere."""
+    """Not one of the clinic's offices ("J street"), visits, clinicians ("is dr patel in
+    network with cigna": Cigna is the plan) nor part of a marketplace's name ("ca" in "covered
+    ca thru blue shield"): those are answered elsewhere."""
     words = normalise(name).split()
     offices = [
         normalise(n).split() for loc in clinic.locations for n in [loc.name, loc.id, *loc.aliases]
     ]
     clinicians = [set(normalise(p.name).split()) | CLINICIAN_TITLES for p in clinic.practitioners]
     marketplaces = [set(normalise(m).split()) for m in clinic.insurance.marketplaces]
+    # nor a kind of visit: "is a physical covered by aetna" got "I don't see Physical on my list"
+    visits = [
+        set(normalise(n).split())
+        for v in clinic.visit_types
+        for n in [v.name, v.id.replace("_", " "), *v.aliases]
+    ]
+    core = set(words) - ARTICLES
     return (
         words not in offices
         and not any(set(words) <= m for m in marketplaces)
         and not any(set(words) - CLINICIAN_TITLES and set(words) <= c for c in clinicians)
+        and not (core and any(core <= v for v in visits))
     )
+
+
+ARTICLES = {"a", "an", "the", "my", "his", "her", "our", "their"}
 
 
 CLINICIAN_TITLES = {"dr", "doctor", "np", "md", "nurse", "practitioner"}

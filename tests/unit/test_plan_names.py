@@ -304,3 +304,17 @@ def test_a_clinician_is_no_plan() -> None:
     assert cigna.plan is not None and cigna.plan.name == "Cigna"
     lee = [{"entity": "insurance", "value": "Sam Lee"}]
     assert plan_in_message("does Sam Lee take my plan", lee, clinic) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "plans"),
+    [
+        # "I don't see Physical on my list", beside the answer about Aetna
+        ("is a physical covered by aetna", ["Aetna"]),
+        ("i have blue cross, is my physical covered", ["Blue Cross Blue Shield"]),
+        ("is a flu shot covered by kaiser", ["Kaiser Permanente"]),
+    ],
+)
+def test_a_kind_of_visit_is_no_plan(text: str, plans: list[str]) -> None:
+    named = plans_in_message(text, [], CLINIC)
+    assert [n.plan.name for n in named if n.plan] == plans and len(named) == len(plans)
