@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from abc import abstractmethod
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,6 +30,7 @@ from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
+    clock_times_said,
     day_label,
     parse_when,
     says_a_shift,
@@ -156,8 +157,14 @@ def described_fits(
     location = find_location(text, clinic)
     weekdays = weekdays_named(text)
     day = described_date(text, clinic)
-    if not (visit or practitioner or location or weekdays or day):
+    clocks = {(c.hour % 12, c.minute) for c in clock_times_said(text) + hours_said(text)}
+    if not (visit or practitioner or location or weekdays or day or clocks):
         return None
+
+    def at_a_time_said(item: dict[str, Any]) -> bool:
+        start = datetime.fromisoformat(item["start"]).astimezone(clinic.tz)
+        return not clocks or (start.hour % 12, start.minute) in clocks
+
     fits = [
         index
         for index, item in enumerate(items)
@@ -166,8 +173,19 @@ def described_fits(
         and (location is None or item.get("location") == location.id)
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
         and (day is None or datetime.fromisoformat(item["start"]).date() == day)
+        and at_a_time_said(item)
     ]
     return fits
+
+
+# "the one at 8", "my 8 o'clock": an hour without am/pm or minutes (clock_times_said needs one).
+HOUR_SAID = re.compile(r"\b(?:at (\d{1,2})(?![\d:/.])(?! ?(?:am|pm))|(\d{1,2}) ?o'?clock)\b", re.I)
+
+
+def hours_said(text: str) -> list[time]:
+    """The bare hours a message names ("the one at 8")."""
+    hours = [int(a or b) for a, b in HOUR_SAID.findall(text or "")]
+    return [time(hour % 24, 0) for hour in hours if 1 <= hour <= 12]
 
 
 # "Move my physical to Friday": the verb, then the appointment, then the new time.

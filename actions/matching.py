@@ -205,6 +205,17 @@ ORDINALS = {
     "last": -1,
     "earliest": 1,
     "latest": -1,
+    # typed in a hurry: "the secnd one" got "Please tap one of the options"
+    "frist": 1,
+    "fisrt": 1,
+    "firts": 1,
+    "secnd": 2,
+    "seond": 2,
+    "sceond": 2,
+    "secound": 2,
+    "seccond": 2,
+    "thrid": 3,
+    "thried": 3,
 }
 CARDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
@@ -235,7 +246,7 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         # "5" with three times shown: the 5:00 one, if there is one (read as a time below)
     # "friday first thing", "first week of january", "last thing in the day": times, not picks
     ordinal_text = re.sub(
-        r"\b(first|1st|last|second|2nd|third|3rd|fourth|4th|fifth|5th) "
+        rf"\b({'|'.join(w for w in ORDINALS if w not in ('earliest', 'latest'))}) "
         r"(thing|week|weekend|day|days|of|half|part)\b",
         " ",
         haystack,

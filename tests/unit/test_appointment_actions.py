@@ -1965,6 +1965,28 @@ def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
     assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        # the list came again ("cancel the 8am one" with two physicals on Dec 2)
+        ("cancel the 8am one", 1),
+        ("i need to cancel the one at 8", 1),
+        ("the 7:30 one", 0),
+        ("can you push the 7:30 one back an hour", 0),
+        ("my 2 oclock", 2),
+        ("cancel the 9am one", None),  # none then: the list
+        ("the physical", None),  # two of them
+    ],
+)
+def test_an_appointment_described_by_its_time(text: str, index: int | None) -> None:
+    items = [
+        {"start": "2026-12-02T07:30:00-08:00", "visit_type": "physical", "practitioner": "patel"},
+        {"start": "2026-12-02T08:00:00-08:00", "visit_type": "physical", "practitioner": "patel"},
+        {"start": "2026-12-03T14:00:00-08:00", "visit_type": "sick", "practitioner": "lee"},
+    ]
+    assert choice_by_description(text, items, get_clinic()) == index
+
+
 def test_an_appointment_described_by_kind_and_day_is_not_a_pick_by_number() -> None:
     """ "the physical on the 2nd" with a physical and a sick visit on Dec 2 moved the sick visit
     (read as the second in the list)."""

@@ -90,6 +90,10 @@ LABELS = [
         ("hmm", None),
         # no fourth time shown: the 9:00 (it was "reply with its number")
         ("9", 0),
+        # typed in a hurry ("Please tap one of the options")
+        ("the secnd one", 1),
+        ("the frist one", 0),
+        ("frist thing in the morning", None),
     ],
 )
 def test_parse_choice(text: str, index: int | None) -> None:
