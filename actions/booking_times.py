@@ -42,6 +42,12 @@ from actions.formatting import (
 from actions.forms import form_texts
 from actions.handoff import escalate
 from actions.identity import patient_age, scheduling_client, who_has, whose
+from actions.interpreter import (
+    interpreter_needed,
+    interpreter_note,
+    interpreter_phrase,
+    session_texts,
+)
 from actions.mentions import adult_relative_named, capitalised
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
@@ -235,6 +241,7 @@ class ActionBookAppointment(Action):
         clinic = get_clinic()
         events: list[EventType] = []
         patient_id = tracker.get_slot("patient_id")
+        interpreter = interpreter_needed(session_texts(tracker))
         try:
             # Last check right before booking: an appointment may have been made meanwhile.
             refusal = check_offer(offer, dict(tracker.slots), clinic)
@@ -258,6 +265,7 @@ class ActionBookAppointment(Action):
                 patient_id=patient_id,
                 slot_id=offer["id"],
                 visit_type=tracker.get_slot("visit_type"),
+                comment=interpreter_note(interpreter) if interpreter is not None else None,
             )
         except SlotTaken:
             return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")
@@ -277,5 +285,9 @@ class ActionBookAppointment(Action):
                 offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
             ),
         )
+        if interpreter is not None:
+            dispatcher.utter_message(
+                response="utter_interpreter_noted", interpreter=interpreter_phrase(interpreter)
+            )
         last = [SlotSet("last_booked", appointment.id)]  # "actually cancel it" means this one
         return events + reset + last + offer_second_request(dispatcher, tracker)

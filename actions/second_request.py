@@ -32,7 +32,11 @@ NOT_THE_POLICY = r"^(?!.*\b(fees?|policy|policies|penalty|penalties|charged?|cos
 TASK_WORDS = {
     "book_appointment": re.compile(
         r"\b(book|schedule|make (an|a|another|a new) (appointment|appt)|"
-        r"set up (an|a) (appointment|appt|visit)|get (me|him|her|them|us|my \w+) (in|seen))\b",
+        r"set up (an|a) (appointment|appt|visit)|get (me|him|her|them|us|my \w+) (in|seen)|"
+        # "i need a sick visit and i need a spanish interpreter": the booking was dropped
+        r"(i|we|he|she|they|my \w+) (need|needs|want|wants|would like|'d like) (a|an|another) "
+        r"(new )?(appointment|appt|sick visit|physical|checkup|check up|check-up|follow up|"
+        r"follow-up|visit))\b",
         re.IGNORECASE,
     ),
     # Not the policy ("is there a fee for cancelling", "whats your cancellation policy"):

@@ -543,9 +543,11 @@ class FhirClient(FhirTransport):
         slot_id: str,
         visit_type: str | None,
         description: str | None = None,
+        comment: str | None = None,
     ) -> AppointmentRecord:
         """Book ``slot_id`` for the patient: hold the Slot (``If-Match``), then create the
-        Appointment; if that fails, the Slot is released again. ``SlotTaken`` if it is gone."""
+        Appointment; if that fails, the Slot is released again. ``SlotTaken`` if it is gone.
+        ``comment``: a note for the staff ("Interpreter needed: Spanish")."""
         slot, version = self._read("Slot", slot_id)
         if slot.get("status") != "free":
             raise SlotTaken(f"FHIR Slot/{slot_id}: not free")
@@ -592,6 +594,8 @@ class FhirClient(FhirTransport):
             "slot": [{"reference": f"Slot/{slot_id}"}],
             "participant": participants,
         }
+        if comment:
+            appointment["comment"] = comment
         if visit_type:
             appointment["serviceType"] = [
                 {
@@ -723,7 +727,13 @@ class FhirClient(FhirTransport):
         if old.get("status") in INACTIVE_APPOINTMENT_STATUSES:
             raise FhirError(f"FHIR Appointment/{appointment_id}: not active")
         current = self._appointment(old)
-        new = self.book(current.patient_id, new_slot_id, current.visit_type, old.get("description"))
+        new = self.book(
+            current.patient_id,
+            new_slot_id,
+            current.visit_type,
+            old.get("description"),
+            old.get("comment"),  # an interpreter noted stays with the appointment
+        )
         try:
             self.cancel(appointment_id, "Rescheduled")
         except FhirError as exc:

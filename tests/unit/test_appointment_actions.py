@@ -538,9 +538,16 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
     last_day = clinic.now().date() + timedelta(weeks=clinic.scheduling.weeks_ahead)
     asked = last_day + timedelta(weeks=3)
     dispatcher = CollectingDispatcher()
+    # Dr. Patel downtown (Mon, Wed, Fri): more open days in the test backend's two weeks than
+    # the three offered, whatever the weekday (at North, Tue and Thu, a Tuesday evening left 3).
     tracker = make_tracker(
         f"{asked:%B} {asked.day}",
-        slots={**READY, "offered_slots": None, "date_preference": f"{asked:%B} {asked.day}"},
+        slots={
+            **READY,
+            "location": "downtown",
+            "offered_slots": None,
+            "date_preference": f"{asked:%B} {asked.day}",
+        },
         active_loop="booking_form",
     )
     [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
@@ -552,7 +559,7 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
     # The latest days the backend has openings on, not this week's.
     now = clinic.now()
     free = identity.scheduling_client().find_free_slots(
-        now, now + timedelta(weeks=clinic.scheduling.weeks_ahead), "patel", "north", limit=1000
+        now, now + timedelta(weeks=clinic.scheduling.weeks_ahead), "patel", "downtown", limit=1000
     )
     open_days = sorted({s.start.astimezone(clinic.tz).date().isoformat() for s in free})
     assert len(open_days) > len(event["value"])
@@ -806,6 +813,25 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
         SlotSet("booking_confirmed", None),
         FollowupAction("booking_form"),
     ]
+
+
+def test_an_interpreter_asked_for_is_noted_on_the_appointment(fhir_env: FhirServer) -> None:
+    """ "i will need a spanish interpreter" mid-booking got the interpreter answer ("just tell us
+    which language you need when you book") and was then noted nowhere."""
+    client, patient, offers, confirmed = robert_confirms_next_week(fhir_env)
+    asked = [{"event": "user", "text": "i will need a spanish interpreter"}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("yes", slots=confirmed, events=asked)
+    ActionBookAppointment().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_booked", "utter_interpreter_noted"]
+    assert dispatcher.messages[1]["interpreter"] == "a Spanish interpreter"
+    [booked] = [a for a in client.upcoming_appointments(patient.id) if a.slot_id == offers[0]["id"]]
+    stored, _ = client._read("Appointment", booked.id)
+    assert stored["comment"] == "Interpreter needed: Spanish"
+    # a move keeps the note
+    moved = client.reschedule(booked.id, offers[1]["id"])
+    stored, _ = client._read("Appointment", moved.id)
+    assert stored["comment"] == "Interpreter needed: Spanish"
 
 
 def test_a_booking_the_backend_refuses_is_not_called_an_outage(fhir_env: FhirServer) -> None:

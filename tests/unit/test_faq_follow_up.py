@@ -65,6 +65,12 @@ def test_another_task_in_the_same_message_is_offered() -> None:
     assert dispatcher.messages[0]["text"] == (
         "You also asked: \u201cif so can i book one\u201d. Shall we do that now?"
     )
+    # "i need a sick visit and ...": the interpreter answered, and the booking dropped
+    text = "i need a sick visit and i need a spanish interpreter"
+    assert other_question(text, "interpreter") == {
+        "intent": "book_appointment",
+        "text": "i need a sick visit",
+    }
 
 
 @pytest.mark.parametrize(
