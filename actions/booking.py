@@ -35,7 +35,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
-from actions.dates import parse_birth_date, parse_when
+from actions.dates import birth_month_day, parse_birth_date, parse_when
 from actions.formatting import (
     a_or_an,
     visit_name,
@@ -91,6 +91,12 @@ from actions.visit_request import (
 
 logger = logging.getLogger(__name__)
 
+# Words that change a detail given earlier ("wait wrong day, tomorrow instead").
+CHANGE_CUE = re.compile(
+    r"\b(instead|actually|wrong|change|make it|rather|switch|different|can we do|could we do|"
+    r"how about|what about|prefer|scratch that)\b",
+    re.IGNORECASE,
+)
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
 # Answers to "what kind of visit?" that describe a problem, or say the patient is not sure.
@@ -422,6 +428,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         today = self.clinic.now().date()
         if (
             is_button_payload(text)
+            or not CHANGE_CUE.search(text)  # "march 3" at the birth-date question is half one
+            or birth_month_day(text, today) is not None
             or parse_birth_date(text, today) is not None
             or find_phone(text) is not None
             or parse_full_name(text, asked=True) is not None

@@ -2975,3 +2975,21 @@ def test_a_new_day_at_another_question_is_kept_and_said(requested: str, said: li
     if said:
         message = dispatcher.messages[0]
         assert message["when"] == when.describe()
+
+
+@pytest.mark.parametrize("text", ["march 3", "its 4/12", "tomorrow"])
+def test_half_a_birth_date_is_no_new_day(text: str) -> None:
+    # "march 3" answers "What's your date of birth?" (the year is asked next); no change cue
+    events, _ = run_booking(
+        text,
+        slots={
+            "requested_slot": "verify_dob",
+            "patient_status": "returning",
+            "visit_type": "physical",
+            "date_preference": "friday",
+            "verify_name": "Emily Johnson",
+            "slot_choice": "slot-1",
+            "offered_slots": [{"id": "slot-1", "start": "2026-12-04T09:00:00"}],
+        },
+    )
+    assert "date_preference" not in slots_of(events) and "slot_choice" not in slots_of(events)
