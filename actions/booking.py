@@ -440,15 +440,25 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             text, entities, self.clinic, requested, slots.get("date_preference")
         )
         changed = {k: v for k, v in found.items() if k in PICK_DETAILS and v != slots.get(k)}
-        if not changed:
-            return {}
-        changed.update(
+        if changed:
+            self._drop_offers(dispatcher, changed, slots)
+        return changed
+
+    def _drop_offers(
+        self, dispatcher: CollectingDispatcher, updates: dict[str, Any], slots: dict[str, Any]
+    ) -> tuple[dict[str, Any], str | None]:
+        """A new detail (or a correction) in ``updates``: what was offered or confirmed no
+        longer holds, and a clinician and office that do not fit are told apart ("Sam Lee at
+        downtown": the office is dropped, and where they work said). Returns the details as
+        they were before that drop, and the practitioner whose offices were said, if any."""
+        updates.update(
             {k: None for k in ("slot_choice", "offered_slots", "booking_confirmed") if slots.get(k)}
         )
-        elsewhere = self._drop_inconsistent(changed, slots, self.clinic)
+        before = {**slots, **updates}
+        elsewhere = self._drop_inconsistent(updates, slots, self.clinic)
         if elsewhere is not None:
             say_where_they_work(dispatcher, elsewhere, self.clinic)
-        return changed
+        return before, elsewhere
 
     def _visit_for_a_child(
         self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
@@ -720,19 +730,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     updates.update({"slot_choice": None, "booking_confirmed": None})
 
         if any(k in updates for k in SEARCH_SLOTS):
-            # A new detail (or a correction): what was offered or confirmed no longer holds.
-            updates.update(
-                {
-                    k: None
-                    for k in ("slot_choice", "offered_slots", "booking_confirmed")
-                    if slots.get(k)
-                }
-            )
-            before = {**slots, **updates}
-            elsewhere = self._drop_inconsistent(updates, slots, clinic)
+            before, elsewhere = self._drop_offers(dispatcher, updates, slots)
             if elsewhere is not None:
-                # "Sam Lee at downtown": the office (or clinician) is dropped; say why.
-                say_where_they_work(dispatcher, elsewhere, clinic)
+                pass  # where they work was said
             elif (
                 updates.get("date_preference")
                 and slots.get("date_preference")

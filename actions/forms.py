@@ -603,24 +603,19 @@ CHANGING_ACTIONS = (
 )
 
 
+def last_change(tracker: Tracker) -> str | None:
+    """The last booking, move or cancellation action that ran in this session, if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            return None
+        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
+            return str(event["name"])
+    return None
+
+
 def changed_this_session(tracker: Tracker) -> bool:
     """Whether a booking, move or cancellation ran in this session."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
-            return True
-    return False
-
-
-def cancelled_last(tracker: Tracker) -> bool:
-    """Whether the last booking, move or cancellation of this session was a cancellation."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
-            return event.get("name") == "action_cancel_appointment"
-    return False
+    return last_change(tracker) is not None
 
 
 # "oops undo that", "wait no i didnt mean that, keep it!!" after a cancellation: it was done.
@@ -635,7 +630,7 @@ def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) 
     """Said, when the patient asks to undo the cancellation just made: it is done, and a new
     time can be booked (the same one, if still free). Was "What I confirmed earlier stays as
     it is", or a complaint and a paused chat."""
-    if tracker.active_loop_name or not cancelled_last(tracker):
+    if tracker.active_loop_name or last_change(tracker) != "action_cancel_appointment":
         return False
     if not UNDO_WORDS.search(latest_text(tracker).replace("\u2019", "'")):
         return False

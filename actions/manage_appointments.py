@@ -185,7 +185,7 @@ HOUR_SAID = re.compile(r"\b(?:at (\d{1,2})(?![\d:/.])(?! ?(?:am|pm))|(\d{1,2}) ?
 def hours_said(text: str) -> list[time]:
     """The bare hours a message names ("the one at 8")."""
     hours = [int(a or b) for a, b in HOUR_SAID.findall(text or "")]
-    return [time(hour % 24, 0) for hour in hours if 1 <= hour <= 12]
+    return [time(hour, 0) for hour in hours if 1 <= hour <= 12]
 
 
 # "Move my physical to Friday": the verb, then the appointment, then the new time.

@@ -13,8 +13,12 @@ from datetime import date
 from rasa_sdk import Tracker
 
 from actions.clients.fhir_model import normalize_name
+from actions.clinic_config import WEEKDAY_NAMES
 from actions.dates import age_on, parse_birth_date
 from actions.settings import get_clinic
+
+# "monday" ... "sunday"
+WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
 NOT_NAME_WORDS = {
     "i",
@@ -198,11 +202,17 @@ NOT_NAME_WORDS = {
     "octubre",
     "noviembre",
     "diciembre",
-    # greetings and small talk: "Hi there. Good morning", "ok. sounds good"
     # a change of plan at the name question: "wait wrong day, tomorrow instead", "make it
-    # monday", "downtown instead"
+    # monday" (the weekdays are added below), "downtown instead"
     "wait",
     "wrong",
+    "actually",
+    "instead",
+    "make",
+    "it",
+    "change",
+    "switch",
+    "downtown",
     # "start over", "one sec", "just a moment" at the name question: no name to check
     "start",
     "over",
@@ -216,20 +226,7 @@ NOT_NAME_WORDS = {
     "hang",
     "oops",
     "meant",
-    "actually",
-    "instead",
-    "make",
-    "it",
-    "change",
-    "switch",
-    "downtown",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+    # greetings and small talk: "Hi there. Good morning", "ok. sounds good"
     "there",
     "morning",
     "afternoon",
@@ -241,7 +238,7 @@ NOT_NAME_WORDS = {
     "up",
     "mixed",
     "told",
-}
+} | WEEKDAY_WORDS
 NAME_PREFIXES = re.compile(
     # (the greeting a whole word: the "hi" of "his name is" was taken for one)
     # ("sorry its emily johnson", "oops, i meant Emily Johnson": a corrected name)
@@ -598,13 +595,6 @@ OTHER_WORDS = {
     "today",
     "tomorrow",
     "yesterday",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "week",
     "month",
     "year",
@@ -656,7 +646,7 @@ OTHER_WORDS = {
     "where",
     "when",
     "how",
-}
+} | WEEKDAY_WORDS
 
 VERB_WORDS = {
     "whats",

@@ -2942,6 +2942,17 @@ def test_book_me_with_her_after_an_answer_about_a_clinician_is_with_her() -> Non
     assert "practitioner" not in slots_of(events)
 
 
+# A Friday time picked, and Emily's name given: what a change of day at the next question finds.
+FRIDAY_PICKED = {
+    "patient_status": "returning",
+    "visit_type": "physical",
+    "date_preference": "friday",
+    "verify_name": "Emily Johnson",
+    "slot_choice": "slot-1",
+    "offered_slots": [{"id": "slot-1", "start": "2026-12-04T09:00:00"}],
+}
+
+
 @pytest.mark.parametrize(
     ("requested", "said"),
     [
@@ -2955,15 +2966,7 @@ def test_a_new_day_at_another_question_is_kept_and_said(requested: str, said: li
     # but only the next question followed, as if it was not heard.
     events, dispatcher = run_booking(
         "wait wrong day, tomorrow instead",
-        slots={
-            "requested_slot": requested,
-            "patient_status": "returning",
-            "visit_type": "physical",
-            "date_preference": "friday",
-            "verify_name": "Emily Johnson",
-            "slot_choice": "slot-1",
-            "offered_slots": [{"id": "slot-1", "start": "2026-12-04T09:00:00"}],
-        },
+        slots={**FRIDAY_PICKED, "requested_slot": requested},
     )
     when = parse_when(str(slots_of(events)["date_preference"]), get_clinic().now())
     assert when is not None and when.start == get_clinic().now().date() + timedelta(days=1)
@@ -2982,14 +2985,6 @@ def test_half_a_birth_date_is_no_new_day(text: str) -> None:
     # "march 3" answers "What's your date of birth?" (the year is asked next); no change cue
     events, _ = run_booking(
         text,
-        slots={
-            "requested_slot": "verify_dob",
-            "patient_status": "returning",
-            "visit_type": "physical",
-            "date_preference": "friday",
-            "verify_name": "Emily Johnson",
-            "slot_choice": "slot-1",
-            "offered_slots": [{"id": "slot-1", "start": "2026-12-04T09:00:00"}],
-        },
+        slots={**FRIDAY_PICKED, "requested_slot": "verify_dob"},
     )
     assert "date_preference" not in slots_of(events) and "slot_choice" not in slots_of(events)
