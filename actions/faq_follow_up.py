@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import latest_text
+from actions.matching import find_not_offered
 from actions.second_request import (
     MAX_REQUEST_CHARS,
     MIN_QUESTION_WORDS,
@@ -25,6 +26,7 @@ from actions.second_request import (
     follow_up,
     split_clauses,
 )
+from actions.settings import get_clinic
 
 # Requests a topic's own question is often worded as: "is there a fee if I cancel" is the
 # cancellation policy, not a cancellation; "should I bring my insurance card" is what to bring.
@@ -48,6 +50,29 @@ OWN_WORDS = {
 ASKS_IF_TAKEN = re.compile(
     r"\b(take|takes|accept|accepts|accepted|cover|covers|covered|in network|in-network)\b", re.I
 )
+
+
+# Answers that say what we do, after which a service we don't offer needs saying: "do you do
+# eye exams" got the services list (read as yes), "do you have a dermatologist" the referral
+# answer, never that there is none here.
+WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
+
+
+def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> bool:
+    """After the services answer, that a service named in ``text`` is not done here, and who
+    does it (clinic.yml ``not_offered``). Whether it was said."""
+    if topic not in WHAT_WE_DO_TOPICS or not text or text.startswith("/"):
+        return False
+    clinic = get_clinic()
+    service = find_not_offered(text, clinic)
+    if service is None:
+        return False
+    dispatcher.utter_message(
+        response="utter_not_offered_here",
+        service=service.name,
+        instead=service.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
+    )
+    return True
 
 
 def faq_topic(tracker: Tracker) -> str:
@@ -94,6 +119,7 @@ class ActionFaqFollowUp(Action):
             return []  # the form asks its own question next
         text = latest_text(tracker)
         topic = faq_topic(tracker)
+        not_offered_note(dispatcher, text, topic)
         other = other_question(text, topic)
         if other is not None:
             return follow_up(dispatcher, tracker, other)

@@ -179,12 +179,18 @@ def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     therapy" must not be read as the physical it contains."""
     plain = normalise(text)
     for service in clinic.not_offered:
-        said = [alias for alias in service.aliases if _contains(plain, alias)]
+        # "do you do eye exams": an alias in the plural too
+        said = [
+            rf"\b{re.escape(normalise(alias))}(?:s|es)?\b"
+            for alias in service.aliases
+            if normalise(alias)
+        ]
+        said = [alias for alias in said if re.search(alias, plain)]
         if not said:
             continue
         rest = plain
         for alias in said:
-            rest = re.sub(rf"\b{re.escape(normalise(alias))}\b", " ", rest)
+            rest = re.sub(alias, " ", rest)
         if find_visit_type(rest, clinic) is None:
             return service
         # "a follow-up on my MRI results": a visit we do, about something done elsewhere

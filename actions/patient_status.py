@@ -19,11 +19,11 @@ from actions.matching import parse_choice
 from actions.mentions import relation_in
 
 NEW_PATIENT_WORDS = re.compile(
-    r"\b(new patient|i'?m new|i am new|first time|first visit|never been|not yet|"
+    r"\b(new (patient|pt)|i'?m new|i am new|first time|first visit|never been|not yet|"
     # "haven't been in since last spring" is a returning patient
     r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
     r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
-    r"(new|brand new)|(has|have)n'?t been seen)\b"
+    r"(both |all )?(new|brand new)|(has|have)n'?t been seen)\b"
 )
 RETURNING_WORDS = re.compile(
     r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
@@ -48,6 +48,8 @@ NOT_SURE = re.compile(
 )
 
 
+# The answer in a word: "new", "brand new", "new here".
+BARE_NEW = re.compile(r"\W*(brand )?new( (one|pt|here|to (you|you guys|the clinic)))?\W*$")
 THUMBS_UP = re.compile("[\U0001F44D\U0001F44C\u2705\u2714]")
 
 
@@ -65,6 +67,9 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
         return "returning"
     if not asked:
         return None
+    if BARE_NEW.match(lowered):
+        # "new" alone got "please tap one of the options", three times over
+        return "new"
     if NOT_SURE.search(lowered):
         # "I don't remember", "no preference": looked up as a returning patient; no record
         # found offers "New patient" (utter_verification_no_match_booking). "no preference"

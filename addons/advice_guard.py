@@ -5,10 +5,11 @@ visit, "my bp is 160/100 what should i do" with when to arrive, "what should i d
 diarrhea" with "not something I can help with": the FAQ model matched words, not the question.
 A message that names a symptom and asks what to do about it becomes ``medical_advice`` (a
 nurse, never advice from the bot), and so does asking whether to stop or keep taking a
-medicine. Moving, cancelling or checking an appointment, a booking
-worded as one, and billing questions are left alone ("should i cancel, i have a fever?" is
-the patient's call), and so are messages without a symptom ("what should i bring to my
-physical?"). Placed just before SafetyTriage, which still wins.
+medicine, and whether to still come to a visit while ill. Moving, cancelling or checking an
+appointment, a booking worded as one, and billing questions with a word of money are left
+alone ("should i cancel, i have a fever?" is the patient's call), and so are messages without
+a symptom ("what should i bring to my physical?"). Placed just before SafetyTriage, which
+still wins.
 """
 
 from __future__ import annotations
@@ -39,6 +40,27 @@ KEEP = frozenset(
         "billing_insurance",
         "billing_dispute",
     }
+)
+# Read as a billing question, the message is one only with a word of money: "my kid has a
+# fever its saturday what do i do" was read as the balance ("what do i do" as "what do i owe").
+BILLING_INTENTS = frozenset(
+    {"billing_balance", "billing_pay", "billing_insurance", "billing_dispute"}
+)
+MONEY_WORDS = re.compile(
+    r"\b(bills?|billed|billing|balance|owe|owed|pay|paid|payment|charged?|charges|cost|costs|"
+    r"price|statement|invoice|insurance|copay|co-pay|deductible|refund|money)\b|\$",
+    re.IGNORECASE,
+)
+# Read as one of these, "should we still come" with a symptom is still a nurse's question.
+STILL_COME_FROM = frozenset({"book_appointment", "check_appointment"})
+# Whether to come to a visit already booked, being ill: a nurse's question, even with a word
+# of a booking ("my son has an appointment at 8 tomorrow but he threw up tonight should we
+# still come" started a new booking).
+STILL_COME = re.compile(
+    r"\b(should|can|do|is it ok(ay)? (if|for)) (i|we|he|she|they|my \w+) still "
+    r"(come( in)?|go|bring (him|her|them)|keep (my|his|her|the|our) (appointment|appt|visit))\b"
+    r"|\bstill (come|go|bring)\b",
+    re.IGNORECASE,
 )
 # Read as a booking and worded as one ("book a visit for my back pain, should i see dr lee?"):
 # left as read. ("my son has had a fever for 2 days, should i bring him in or wait" is not.)
@@ -114,11 +136,18 @@ class AdviceQuestionGuard(RuleGuard):
             intent = read.get(INTENT_NAME_KEY)
             sure = float(read.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= SURE_SAFETY_GUESS
             text = message.get(TEXT)
-            if intent in KEEP or (intent in SAFETY_INTENTS and sure):
-                continue
-            if intent == "book_appointment" and BOOKING_WORDS.search(text or ""):
-                continue
             if not isinstance(text, str) or text.startswith("/"):
+                continue
+            if intent in SAFETY_INTENTS and sure:
+                continue
+            ill_and_coming = bool(SYMPTOM.search(text) and STILL_COME.search(text))
+            if ill_and_coming and (intent in STILL_COME_FROM or intent not in KEEP):
+                overrule(message, ADVICE_INTENT)
+                continue
+            # "what do i do" is not "what do i owe"
+            billing_without_money = intent in BILLING_INTENTS and not MONEY_WORDS.search(text)
+            booked = intent == "book_appointment" and BOOKING_WORDS.search(text)
+            if (intent in KEEP and not billing_without_money) or booked:
                 continue
             if asks_for_advice(text):
                 overrule(message, ADVICE_INTENT)

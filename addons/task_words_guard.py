@@ -32,6 +32,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.billing import COPAY_ASKED
+from actions.identity import BEREAVEMENT
 from actions.matching import normalise
 from actions.second_request import request_in
 from actions.settings import get_clinic
@@ -42,7 +43,11 @@ COMPLAINT_INTENT = "complaint"
 GREET_INTENT = "greet"
 # The nurse line's number asked for, not a nurse.
 NURSE_LINE = re.compile(
-    r"\bnurse(s)? (advice )?(line|hotline|number|phone)\b|\b24[ -]?(hour|hr)s? nurse", re.IGNORECASE
+    r"\bnurse(s)? (advice )?(line|hotline|number|phone)\b|\b24[ -]?(hour|hr)s? nurse|"
+    # "is there a nurse i can call tonight": handed to staff, and the chat paused
+    r"\b(is there|do (you|u) have|have (you|u) got) an? (after[ -]?hours? |on[ -]?call )?"
+    r"(nurse|doctor)s? (i|we|that i|that we|you) can (call|ring|phone|text|talk to)\b",
+    re.IGNORECASE,
 )
 # Parse-data key (in the tracker's latest message): a complaint came with the task.
 WITH_COMPLAINT_KEY = "with_complaint"
@@ -238,6 +243,11 @@ class TaskWordsGuard(RuleGuard):
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue
             named = task_named(text)
+            if named is None and BEREAVEMENT.search(text) and not NEW_BOOKING.search(text):
+                # "my son passed away and you keep texting reminders for his checkup": a
+                # booking was started for him. Cancelling his visits (after the condolences
+                # the identity check says) stops the reminders.
+                named = "cancel_appointment"
             if named is not None:
                 # Alone in the ranking: beside the model's booking (0.9) the fallback's
                 # ambiguity check would ask "did you mean …?" instead.

@@ -43,6 +43,14 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
         "crisis_line_name": info.crisis_line_name,
         "payment_portal_url": clinic.billing.portal_url,
         "clinic_website": info.website,
+        # Who helps when the office is closed ("i ran out of insulin and you're closed").
+        "after_hours_help": (
+            f"our after-hours nurse line at {info.after_hours_nurse_line}"
+            if info.after_hours_nurse_line
+            else "an urgent care clinic or your pharmacist"
+        ),
+        # Where another office sends records: the fax, when the clinic has one.
+        "records_send_to": f"{info.name}, fax {info.fax}" if info.fax else info.name,
         "visit_minutes": str(clinic.scheduling.slot_minutes),
     }
 

@@ -181,3 +181,28 @@ def test_im_okay_after_a_check_in_takes_the_request_of_the_message(rasa: RasaCli
     tracker = rasa.tracker(conversation)
     assert tracker["active_loop"]["name"] == "reschedule_form"
     assert not tracker["paused"]
+
+
+@pytest.mark.parametrize("text", ["do you have the shingles shot", "do you see kids"])
+def test_a_services_question_is_answered_in_the_chat(rasa: RasaClient, text: str) -> None:
+    """ "do you have the shingles shot" paused the chat for a nurse; "do you see kids" got a
+    goodbye (addons/services_guard.py)."""
+    conversation = sender()
+    texts = rasa.texts(conversation, text)
+    assert texts[0].startswith("We're a family practice for all ages, babies to seniors"), texts
+    assert "shingles" in texts[0]
+    assert not rasa.tracker(conversation)["paused"]
+
+
+def test_open_on_a_day_at_one_office_gets_the_hours(rasa: RasaClient) -> None:
+    """ "r u open saturday? north one" started a booking (addons/quick_question_guard.py)."""
+    replies = " ".join(rasa.texts(sender(), "r u open saturday? north one"))
+    assert "North Office" in replies and "Sat" in replies, replies
+    assert "Happy to help you book" not in replies
+
+
+def test_asking_for_a_nurse_to_call_gets_the_number_not_a_paused_chat(rasa: RasaClient) -> None:
+    conversation = sender()
+    replies = " ".join(rasa.texts(conversation, "is there a nurse i can call tonight"))
+    assert "(916) 555-0177" in replies, replies
+    assert not rasa.tracker(conversation)["paused"]

@@ -71,9 +71,11 @@ def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:
         ("book_appointment", "medical_advice"),
         ("out_of_scope", "medical_advice"),
         ("nlu_fallback", "medical_advice"),
+        # a billing reading without a word of money
+        ("billing_balance", "medical_advice"),
+        ("billing_dispute", "medical_advice"),
         # the patient's own call about their appointment, and a sure safety guess
         ("cancel_appointment", "cancel_appointment"),
-        ("billing_dispute", "billing_dispute"),
         ("emergency", "emergency"),
     ],
 )
@@ -99,3 +101,42 @@ def test_a_booking_worded_as_one_is_left_a_booking() -> None:
         [parsed_message(text, "book_appointment", 0.9, "greet", 0.1)]
     )
     assert result.get("intent")["name"] == "book_appointment"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "what do i do" was read as "what do i owe": the family's balance was shown
+        ("my kid has a fever its saturday what do i do", "billing_balance", "medical_advice"),
+        ("i got a bill for my fever visit what do i do", "billing_balance", "billing_balance"),
+        (
+            "my son was charged for his ear infection visit, is that normal",
+            "billing_dispute",
+            "billing_dispute",
+        ),
+        # whether to still come while ill: a nurse's question, even with a word of a booking
+        (
+            "my son has an appointment at 8 tomorrow but he threw up tonight should we still come",
+            "book_appointment",
+            "medical_advice",
+        ),
+        (
+            "i have a fever and cough should i still come to my physical tomorrow",
+            "book_appointment",
+            "medical_advice",
+        ),
+        (
+            "can i still come in with a cough, my appt is at 3",
+            "check_appointment",
+            "medical_advice",
+        ),
+        # the patient's own call, and a booking
+        ("should i cancel, i have a fever?", "cancel_appointment", "cancel_appointment"),
+        ("i have a cough can i book an appointment", "book_appointment", "book_appointment"),
+    ],
+)
+def test_billing_without_money_and_coming_in_while_ill(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.9, "greet", 0.1)])
+    assert result.get("intent")["name"] == becomes

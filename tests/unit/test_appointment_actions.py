@@ -2523,10 +2523,20 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
         ("no preference", "returning"),
         ("no idea, my wife usually books", "returning"),
         ("no", "new"),
+        # "new" alone got "please tap one of the options", three times over
+        ("new", "new"),
+        ("New.", "new"),
+        ("brand new", "new"),
+        ("need a new pt appt", "new"),
+        ("we are both new", "new"),
     ],
 )
 def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
     assert patient_status(text, None, True) == status
+
+
+def test_new_alone_is_an_answer_only_to_the_question() -> None:
+    assert patient_status("new", None, False) is None
 
 
 @pytest.mark.parametrize(

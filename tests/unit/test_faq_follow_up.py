@@ -108,7 +108,7 @@ def test_in_the_middle_of_a_form_the_form_asks_its_question_next() -> None:
 def test_another_common_question_is_read_on_its_own_and_answered(canned_nlu: CannedNlu) -> None:
     canned_nlu.readings["can i get my records"] = faq_parse("records_request")
     events, dispatcher = run("do you do x-rays and can i get my records", "services")
-    assert dispatcher.messages == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_offered_here"]
     listen, replay = events
     assert listen == ActionExecuted("action_listen")
     assert replay["text"] == "can i get my records"
@@ -121,7 +121,8 @@ def test_the_same_common_question_twice_is_answered_once(canned_nlu: CannedNlu) 
     canned_nlu.readings["do you do x-rays"] = faq_parse("services")
     canned_nlu.readings["do you do mri scans"] = faq_parse("services")
     events, dispatcher = run("do you do x-rays, do you do mri scans", "services")
-    assert (events, dispatcher.messages) == ([], [])
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_offered_here"]
 
 
 def test_a_clause_that_goes_on_with_the_question_is_not_read(canned_nlu: CannedNlu) -> None:
@@ -133,8 +134,9 @@ def test_a_clause_that_goes_on_with_the_question_is_not_read(canned_nlu: CannedN
 
 def test_when_the_model_cannot_be_asked_the_answer_stands_alone(canned_nlu: CannedNlu) -> None:
     canned_nlu.down = True
-    events, dispatcher = run("do you do x-rays and can i get my records", "services")
-    assert (events, dispatcher.messages) == ([], [])
+    events, dispatcher = run("do you do eye exams and can i get my records", "services")
+    assert events == []
+    assert [m["response"] for m in dispatcher.messages] == ["utter_not_offered_here"]
 
 
 def test_a_common_question_after_the_hours_is_answered_too(canned_nlu: CannedNlu) -> None:
@@ -150,3 +152,31 @@ def test_a_common_question_after_the_hours_is_answered_too(canned_nlu: CannedNlu
         == "faq/services"
     )
     assert canned_nlu.asked == ["do you give flu shots"]  # the hours clause is not read again
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "service"),
+    [
+        ("do you do eye exams", "services", "eye exams"),  # got the services list: read as yes
+        ("do u do dot physicals", "services", "commercial driver (DOT) physicals"),
+        ("do you have a dermatologist", "referral", "specialist visits"),
+    ],
+)
+def test_a_service_we_do_not_offer_is_said_after_the_answer(
+    text: str, topic: str, service: str
+) -> None:
+    events, dispatcher = run(text, topic)
+    assert events == []
+    [note] = dispatcher.messages
+    assert note["response"] == "utter_not_offered_here"
+    assert note["service"].startswith(service)
+    assert note["instead"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("do you do physicals", "services"), ("can i bring my dentist's note", "what_to_bring")],
+)
+def test_no_note_for_what_we_do_or_another_topic(text: str, topic: str) -> None:
+    _, dispatcher = run(text, topic)
+    assert dispatcher.messages == []

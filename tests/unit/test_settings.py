@@ -115,3 +115,25 @@ def test_generated_rasa_files_are_up_to_date() -> None:
     assert sync_clinic.main(["--check"]) == 0
     text = (PROJECT_ROOT / "domain" / "generated_clinic.yml").read_text()
     assert "initial_value: '911'" in text and "initial_value: '988'" in text
+
+
+def test_records_are_sent_to_the_clinic_fax_when_it_has_one(tmp_path: Path) -> None:
+    """The records answer named no fax: other offices asked the patient for it."""
+    clinic = load_clinic_config(PROJECT_ROOT / "clinic.yml")
+    assert sync_clinic.clinic_slots(clinic)["records_send_to"] == (
+        "Maple Grove Family Health, fax (916) 555-0149"
+    )
+    no_fax = load_clinic_config(_write(tmp_path, lambda c: c["clinic"].pop("fax")))
+    assert sync_clinic.clinic_slots(no_fax)["records_send_to"] == "Maple Grove Family Health"
+
+
+def test_after_hours_help_is_the_nurse_line_when_the_clinic_has_one(tmp_path: Path) -> None:
+    """The refill answer gave only the office number, at night ("i ran out of insulin")."""
+    clinic = load_clinic_config(PROJECT_ROOT / "clinic.yml")
+    assert sync_clinic.clinic_slots(clinic)["after_hours_help"] == (
+        "our after-hours nurse line at (916) 555-0177"
+    )
+    no_line = load_clinic_config(
+        _write(tmp_path, lambda c: c["clinic"].pop("after_hours_nurse_line"))
+    )
+    assert "urgent care" in sync_clinic.clinic_slots(no_line)["after_hours_help"]

@@ -96,6 +96,8 @@ def test_only_a_booking_is_overruled_and_alone_in_the_ranking() -> None:
         ("whats the nurse line", "request_human", "contact_info"),
         ("nurse line?", "request_human", "contact_info"),
         ("do you have a 24 hour nurse", "clinic_hours", "contact_info"),
+        ("is there a nurse i can call tonight", "request_human", "contact_info"),
+        ("do you have an on call doctor we can talk to", "medical_advice", "contact_info"),
         ("can i talk to a nurse", "request_human", "request_human"),
     ],
 )
@@ -215,3 +217,22 @@ def test_someones_appointments_asked_by_name_are_a_check(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        # a booking was started for the child who died
+        (
+            "my son passed away last month and you keep texting reminders for his checkup. "
+            "please make it stop",
+            "cancel_appointment",
+        ),
+        ("my dad died, he had a physical next week", "cancel_appointment"),
+        # a new booking asked for in the same message stays one
+        ("my mom passed away, can i book a visit to talk about grief", "book_appointment"),
+    ],
+)
+def test_a_death_in_the_family_read_as_a_booking_is_a_cancellation(text: str, task: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "book_appointment")])
+    assert result.get("intent")["name"] == task

@@ -1,0 +1,88 @@
+"""Rasa NLU component: a short question with a plain answer, read as a task, gets its answer.
+
+"r u open saturday? north one" and "are you open the 31st? need to come in the afternoon"
+started a booking, "open new years day?" was read as an answer, and "hello do you accept new
+patients" asked which insurance the patient has. Asked whether (or when) the clinic is open,
+with no word of a booking, the message becomes ``clinic_hours`` (whose action reads the office
+and the day from the text); asked whether new patients are taken, and nothing else,
+``ask_clinicians`` (who is taking new patients). Placed before FallbackClassifier, so an unsure
+reading is answered; SafetyTriage, last, still wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.intent_override import RuleGuard, overrule
+
+HOURS_INTENT = "clinic_hours"
+CLINICIANS_INTENT = "ask_clinicians"
+# Readings these questions were given; anything else (a task, billing, safety, a person) stays.
+MISREAD = frozenset(
+    {"book_appointment", "inform", "out_of_scope", "greet", "goodbye", "affirm", "deny", "faq"}
+)
+_DAY = (
+    r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?|today|tomorrow|tmrw|"
+    r"tonight|this (?:weekend|evening|morning|afternoon)|weekends?|evenings?|nights?|"
+    r"new ?years?(?: day| eve)?|christmas(?: eve| day)?|xmas(?: eve)?|thanksgiving|easter|"
+    r"memorial day|labor day|(?:july|jul) 4(?:th)?|(?:the )?(?:\d{1,2}(?:st|nd|rd|th))|holidays?"
+)
+_WHO = (
+    r"(?:you|u|ya|y'?all|you guys|it|they|(?:the |your )?(?:\w+ )?(?:office|offices|clinic|"
+    r"location|one)|\w+ office)"
+)
+HOURS_ASKED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|ok|okay|so|and|also|quick question)\W+)*"
+    rf"(?:(?:are|r|is|will) {_WHO} (?:guys )?(?:still |even )?open\b(?! to\b)"
+    rf"|(?:open|opened) (?:on |this |next |)(?:{_DAY})\b"
+    rf"|what time (?:do|does|will) (?:{_WHO}|\w+) (?:open|close)\b"
+    rf"|(?:when|what time) (?:do|does) (?:{_WHO}|\w+) (?:open|close)\b)",
+    re.IGNORECASE,
+)
+# A booking asked for in the same message: the booking answers the hours too.
+BOOKING_WORDS = re.compile(
+    r"\b(?:book|booking|schedule|appointments?|appts?|slots?|openings?|available|availability|"
+    r"get (?:in|seen)|see (?:dr|doctor|the doctor|someone|a doctor))\b",
+    re.IGNORECASE,
+)
+NEW_PATIENTS_ASKED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|good (?:morning|afternoon|evening)|quick question)\W+)*"
+    r"(?:are|r|is|do|does|will) (?:you|u|ya|y'?all|you guys|the clinic|your clinic|anyone|"
+    r"any (?:doctors?|providers?))(?: guys)? (?:currently |still |now )?"
+    r"(?:taking|accepting|accept|take|seeing|see|open to)(?: any)? new patients\W*$",
+    re.IGNORECASE,
+)
+
+
+def quick_question(text: str) -> str | None:
+    """The intent whose answer the message asks for (hours, new patients), else None."""
+    text = text.replace("\u2019", "'")
+    if NEW_PATIENTS_ASKED.search(text):
+        return CLINICIANS_INTENT
+    if HOURS_ASKED.search(text) and not BOOKING_WORDS.search(text):
+        return HOURS_INTENT
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class QuickQuestionGuard(RuleGuard):
+    """``clinic_hours`` for "r u open saturday? north one"; ``ask_clinicians`` for "hello do
+    you accept new patients"."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if not isinstance(text, str) or text.startswith("/"):
+                continue
+            if intent in MISREAD or (
+                intent == "billing_insurance" and NEW_PATIENTS_ASKED.search(text)
+            ):
+                asked = quick_question(text)
+                if asked is not None and asked != intent:
+                    overrule(message, asked)
+        return messages

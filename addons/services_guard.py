@@ -1,0 +1,162 @@
+"""Rasa NLU component: "do you see kids?", "do you have the shingles shot?" ask what the clinic
+offers, and get the services answer (``faq/services``), not a nurse handoff or the hours.
+
+The model read "do you have the shingles shot" as medical_advice (0.98: the chat paused for a
+nurse), "do you see kids" as goodbye, "do you treat children" and "do you see babies" as the
+opening hours, "do you carry the pneumonia vaccine" as out of scope. A question whether the
+clinic offers a service (vaccines, care for children, tests) becomes ``faq`` with the services
+answer. Left as read: a symptom or a question about safety or side effects ("is it safe to get
+the shingles shot while pregnant" is for a nurse), a booking ("can i book a flu shot"), costs
+and insurance, and whatever the model already read as a common question, a task or safety.
+Placed after the ResponseSelector (whose answer it replaces) and before FallbackClassifier;
+SafetyTriage, last, still wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.constants import (
+    RESPONSE_SELECTOR_PREDICTION_KEY,
+    RESPONSE_SELECTOR_PROPERTY_NAME,
+    RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
+    RESPONSE_SELECTOR_UTTER_ACTION_KEY,
+)
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RESPONSE_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from actions.matching import find_not_offered
+from actions.settings import get_clinic
+from addons.advice_guard import SYMPTOM
+from addons.intent_override import RuleGuard, overrule
+
+FAQ_INTENT = "faq"
+SERVICES_KEY = "faq/services"
+# Read as one of these, the message is left as read: a common question already, a task,
+# billing, safety or a person.
+KEEP = frozenset(
+    {
+        "faq",
+        "reschedule_appointment",
+        "cancel_appointment",
+        "check_appointment",
+        "billing_balance",
+        "billing_pay",
+        "billing_insurance",
+        "billing_dispute",
+        "emergency",
+        "crisis",
+        "test_results",
+        "complaint",
+        "request_human",
+        "stop",
+        "share_card_number",
+    }
+)
+CHILDREN = (
+    r"kids?|children|child|babies|baby|infants?|newborns?|toddlers?|teens?|teenagers?|"
+    r"adolescents?|pediatric\w*|peds|adults|seniors|elderly|families|whole family"
+)
+VACCINES = r"vaccines?|vaccinations?|vax|shots?|boosters?|immuni[sz]ations?|shingrix|gardasil|tdap"
+TESTS = (
+    r"labs?|lab work|blood ?work|blood tests?|(?:std|sti|covid|tb|drug|pregnancy|strep|flu|hiv)"
+    r" tests?|testing|screenings?|ekgs?|ecgs?"
+)
+SERVICE = rf"(?:{CHILDREN}|{VACCINES}|{TESTS})"
+WHO_OFFERS = (
+    r"(?:you|u|ya|y'?all|you guys|you all|the (?:clinic|office|offices|doctors?)|"
+    r"your (?:clinic|office|offices|doctors?|providers?|clinicians?))"
+)
+# "do you (guys) give ...", "is the rsv vaccine available", "can my son get a tb test there".
+OFFER_ASKED = re.compile(
+    rf"\b(?:do|does|can|will|would)\s+{WHO_OFFERS}\s+(?:guys\s+|all\s+)?(?:also\s+)?"
+    r"(?:do|give|offer|have|provide|carry|stock|see|treat|take|accept|administer|work with|"
+    r"take care of)\b(?P<what>.*)"
+    r"|\bis (?:there |the |a |an )?(?P<what2>(?:[\w-]+\s+){1,4})(?:available|offered)\b"
+    r"|\b(?:can|could) (?:i|we|my (?:son|daughter|kid|kids|child|baby|husband|wife|mom|dad)) "
+    r"(?:get|have) (?P<what3>(?:[\w-]+\s+){1,4})(?:here|there|at (?:your|the) (?:clinic|office))\b",
+    re.IGNORECASE,
+)
+SERVICE_WORD = re.compile(rf"\b{SERVICE}\b", re.IGNORECASE)
+# "shingles vaccine?" alone, read as a question for a nurse.
+BARE_VACCINE = re.compile(
+    rf"^\W*(?:(?:the|a|an|any)\s+)?(?:[\w-]+\s+){{0,2}}(?:{VACCINES})\s*\?+\W*$", re.IGNORECASE
+)
+# A question for a nurse, a booking, money: not a services question.
+NOT_SERVICES = re.compile(
+    r"\b(?:should|safe|side effects?|normal|reaction|react|pregnan\w*|breast ?feeding|"
+    r"allerg\w*|sore|worried|risk|risks|after (?:my|the|his|her|a)|book|schedule|appointments?|"
+    r"appts?|openings?|slots?|spots?|today|tonight|tomorrow|this week|next week|weekends?|"
+    r"\w+days?|cost|costs|price|how much|pay|covered|cover|insurance|free|charge|charged|results?|"
+    r"refill|prescri\w*|need (?:a|an|the|to)|due for|records?|how (?:many|often|long))\b",
+    re.IGNORECASE,
+)
+MAX_WORDS = 20
+# Read as a booking, the message is one only with a word of one ("do you see kids" was read
+# as a booking, and the patient asked for the child's name).
+BOOKING = "book_appointment"
+BOOKING_WORDS = re.compile(
+    r"\b(?:book|schedule|appointments?|appts?|make an?|get (?:in|seen)|come in)\b", re.IGNORECASE
+)
+# "flu shot?" read as one of these is a services question; read as an answer (``inform``), it
+# may name the visit being booked.
+BARE_FROM = frozenset({"medical_advice", "out_of_scope", None})
+
+
+def asks_about_services(text: str, intent: str | None = None) -> bool:
+    """Whether the clinic offers a service: vaccines, care for children, tests."""
+    text = text.replace("\u2019", "'")
+    if len(text.split()) > MAX_WORDS or NOT_SERVICES.search(text) or SYMPTOM.search(text):
+        return False
+    if BARE_VACCINE.search(text):
+        return intent in BARE_FROM
+    asked = OFFER_ASKED.search(text)
+    if not asked:
+        return False
+    what = asked.group("what") or asked.group("what2") or asked.group("what3") or ""
+    # "do you do eye exams": a service we don't offer (the answer then says so and who does).
+    return bool(SERVICE_WORD.search(what)) or find_not_offered(what, get_clinic()) is not None
+
+
+def answer_with_services(message: Message) -> None:
+    """``faq`` with the services answer, as if the ResponseSelector had picked it."""
+    overrule(message, FAQ_INTENT)
+    selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+    retrieval = list(selector.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS) or [])
+    if FAQ_INTENT not in retrieval:
+        retrieval.append(FAQ_INTENT)
+    selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = retrieval
+    faq = dict(selector.get(FAQ_INTENT) or {})
+    faq[RESPONSE_SELECTOR_PREDICTION_KEY] = {
+        RESPONSE_SELECTOR_RESPONSES_KEY: [],
+        PREDICTED_CONFIDENCE_KEY: 1.0,
+        INTENT_RESPONSE_KEY: SERVICES_KEY,
+        RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{SERVICES_KEY}",
+    }
+    selector[FAQ_INTENT] = faq
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ServicesQuestionGuard(RuleGuard):
+    """``faq/services`` for "do you see kids?" and "do you have the shingles shot?"."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            text = message.get(TEXT)
+            if intent in KEEP or not isinstance(text, str) or text.startswith("/"):
+                continue
+            if intent == BOOKING and BOOKING_WORDS.search(text):
+                continue
+            if asks_about_services(text, intent):
+                answer_with_services(message)
+        return messages

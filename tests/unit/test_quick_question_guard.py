@@ -1,0 +1,77 @@
+"""A short question with a plain answer, read as a task, gets its answer
+(addons/quick_question_guard.py)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.quick_question_guard import QuickQuestionGuard, quick_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "r u open saturday? north one",  # a booking started
+        "open thursday evening? like 6:30 downtown",
+        "are you open the 31st? need to come in the afternoon",
+        "open new years day?",  # read as an answer
+        "what time does north open tomorrow i want to come early and do paperwork",
+        "is the north office open today",
+        "when does downtown close",
+        "are u guys open on christmas eve",
+    ],
+)
+def test_whether_the_clinic_is_open_is_the_hours(text: str) -> None:
+    assert quick_question(text) == "clinic_hours"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello do you accept new patients",
+        "hi are you taking new patients",
+        "r u accepting new patients",
+    ],
+)
+def test_whether_new_patients_are_taken_is_the_clinicians(text: str) -> None:
+    assert quick_question(text) == "ask_clinicians"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are you open saturday, i want to book a physical",  # the booking answers it
+        "can i book for saturday",
+        "do you accept new patients with medi-cal",  # the plan question too
+        "is dr patel open to new patients",
+        "are you open to discussing my bill",
+        "open the portal",
+        "is there parking open",
+    ],
+)
+def test_other_messages_are_left_alone(text: str) -> None:
+    assert quick_question(text) is None
+
+
+def parsed(text: str, intent: str) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.61})
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        ("r u open saturday? north one", "book_appointment", "clinic_hours"),
+        ("open new years day?", "inform", "clinic_hours"),
+        ("hello do you accept new patients", "billing_insurance", "ask_clinicians"),
+        # a task, billing or safety reading stays
+        ("are you open today", "emergency", "emergency"),
+        ("is it open", "billing_balance", "billing_balance"),
+        ("/book_appointment", "book_appointment", "book_appointment"),
+    ],
+)
+def test_which_readings_are_overruled(text: str, intent: str, becomes: str) -> None:
+    [message] = QuickQuestionGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes

@@ -1,0 +1,113 @@
+"""A question whether the clinic offers a service gets the services answer
+(addons/services_guard.py), not a paused chat for a nurse or the opening hours."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.services_guard import ServicesQuestionGuard, asks_about_services
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("do you have the shingles shot", "medical_advice"),  # the chat paused for a nurse
+        ("do you see kids", "goodbye"),
+        ("do you treat children", "clinic_hours"),
+        ("do you see babies", "clinic_hours"),
+        ("do you have a pediatrician", "clinic_hours"),
+        ("is the rsv vaccine available", "inform"),
+        ("do you carry the pneumonia vaccine", "out_of_scope"),
+        ("shingles vaccine?", "medical_advice"),
+        ("do u guys do tb tests", "out_of_scope"),
+        ("can my son get a tb test there", "inform"),
+        ("do yall take kids", "goodbye"),
+        ("does the clinic give flu shots", "clinic_hours"),
+        ("Do your doctors see teenagers?", "inform"),
+        ("my daughter is 4 do u see kids that young", "book_appointment"),  # asked her name
+        # a service we don't offer: the answer says so (actions/faq_follow_up.py)
+        ("do you have a dentist", "out_of_scope"),
+        ("do you do eye exams", "out_of_scope"),
+    ],
+)
+def test_asking_whether_a_service_is_offered_is_a_services_question(
+    text: str, read_as: str
+) -> None:
+    assert asks_about_services(text, read_as)
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # A nurse's question: safety, side effects, whether one needs it.
+        ("is it safe to get the shingles shot while pregnant", "medical_advice"),
+        ("should i get the shingles vaccine", "medical_advice"),
+        ("do i need a tetanus shot", "medical_advice"),
+        ("do you have the shingles shot, i had a reaction last time", "medical_advice"),
+        ("my arm is sore from my vaccine, do you see that a lot", "medical_advice"),
+        ("do you see kids with a fever", "medical_advice"),
+        # A booking, money, results, other questions.
+        ("do you have any appointments for flu shots", "inform"),
+        ("do you give flu shots on saturday", "clinic_hours"),
+        ("how much do you charge for a tb test", "inform"),
+        ("do you have my lab results", "medical_advice"),
+        ("do you take aetna", "inform"),
+        ("do you take new patients", "inform"),
+        ("do you have parking", "directions"),
+        ("is the doctor available", "inform"),
+        # "flu shot?" read as an answer may name the visit being booked.
+        ("flu shot?", "inform"),
+    ],
+)
+def test_other_questions_are_left_as_read(text: str, read_as: str) -> None:
+    assert not asks_about_services(text, read_as)
+
+
+def parsed(text: str, intent: str, confidence: float = 0.98) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": confidence})
+    message.set(
+        "response_selector",
+        {
+            "all_retrieval_intents": ["faq"],
+            "faq": {
+                "response": {
+                    "responses": [{"text": "Forms ..."}],
+                    "confidence": 0.4,
+                    "intent_response_key": "faq/forms_notes",
+                    "utter_action": "utter_faq/forms_notes",
+                },
+                "ranking": [],
+            },
+        },
+    )
+    return message
+
+
+def test_the_guard_answers_with_the_services_response() -> None:
+    [message] = ServicesQuestionGuard().process(
+        [parsed("do you have the shingles shot", "medical_advice")]
+    )
+    assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/services"
+    assert selected["utter_action"] == "utter_faq/services"
+    assert message.get("response_selector")["all_retrieval_intents"] == ["faq"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can i book my kids in", "book_appointment"),  # a booking, worded as one
+        ("do you see kids", "faq"),  # so is a common question already
+        ("do you have the shingles shot", "emergency"),
+        ("/faq", "out_of_scope"),  # a button payload
+    ],
+)
+def test_the_guard_leaves_tasks_answers_and_payloads_alone(text: str, intent: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == intent
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/forms_notes"
+    )
