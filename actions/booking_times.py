@@ -107,7 +107,7 @@ class ActionAskSlotChoice(Action):
             )
             return events + [SlotSet("offered_slots", [])]
         intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
-        reason = closed_reason(request, clinic) if result.widened else None
+        reason = closed_reason(request, clinic, now) if result.widened else None
         if reason:
             intro = "utter_closed_nearest_slots"
         if result.last_bookable is not None:
@@ -126,7 +126,15 @@ class ActionAskSlotChoice(Action):
                 for offer in result.offers
             ],
         )
+        nurse_line = clinic.clinic.after_hours_nurse_line
+        sick = slots.get("visit_type") == "sick"
+        if nurse_line and sick and reason and reason.endswith(REST_OF_TODAY):
+            # "im sick can i see someone tonight" at 7:30 pm: who helps before we open
+            dispatcher.utter_message(response="utter_sick_after_hours", nurse_line=nurse_line)
         return events + [SlotSet("offered_slots", result.offers)]
+
+
+REST_OF_TODAY = "closed for the rest of today"
 
 
 def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:

@@ -281,15 +281,24 @@ def _on(days: list[date]) -> str:
     return f"from {day_label(days[0])} to {day_label(days[-1])}"
 
 
-def closed_reason(request: SearchRequest, clinic: ClinicConfig) -> str | None:
+def closed_reason(
+    request: SearchRequest, clinic: ClinicConfig, now: datetime | None = None
+) -> str | None:
     """Why the days asked for cannot have an opening, when the calendar says so: "We're closed
-    on Fri Nov 27 (Day after Thanksgiving)", "Sam Lee, NP isn't in on Saturdays". None for a
-    long window, or when those days are simply booked up."""
+    on Fri Nov 27 (Day after Thanksgiving)", "Sam Lee, NP isn't in on Saturdays", "We're
+    closed for the rest of today" (asked at 7:30 pm: "Nothing is free for Tue Dec 1 (evening)"
+    read as booked up). None for a long window, or when those days are simply booked up."""
     days = _days(request.when)
     if not 0 < len(days) <= 7:
         return None
     location = clinic.location(request.location) if request.location else None
     locations = [location] if location else clinic.locations
+    if now is not None and days == [now.astimezone(clinic.tz).date()]:
+        local = now.astimezone(clinic.tz).time()
+        hours = [clinic.hours_on(loc, days[0]) for loc in locations]
+        if all(h is None or h.closes <= local for h in hours) and any(hours):
+            where = f"The {location.name} is" if location else "We're"
+            return f"{where} closed for the rest of today"
 
     def closed(places: list[Location]) -> bool:
         return all(clinic.hours_on(loc, day) is None for loc in places for day in days)

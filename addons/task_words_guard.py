@@ -20,7 +20,10 @@ chat, and the question asked was lost.
 
 A greeting that asks for something ("hello, question about my bill") is that request, and the
 nurse line's number asked for ("whats the nurse line", read as a request for a person) is the
-phone numbers' answer, not a handoff.
+phone numbers' answer, not a handoff. Mail or calls to be kept from someone at home ("please
+dont mail bills to my house, my husband reads my mail") go to staff (``request_human``), who
+set a confidential way to reach the patient; a death in the family read as a booking ("my son
+passed away and you keep texting reminders for his checkup") is a cancellation.
 """
 
 from __future__ import annotations
@@ -47,6 +50,20 @@ NURSE_LINE = re.compile(
     # "is there a nurse i can call tonight": handed to staff, and the chat paused
     r"\b(is there|do (you|u) have|have (you|u) got) an? (after[ -]?hours? |on[ -]?call )?"
     r"(nurse|doctor)s? (i|we|that i|that we|you) can (call|ring|phone|text|talk to)\b",
+    re.IGNORECASE,
+)
+SAFETY_INTENTS = frozenset({"emergency", "crisis"})
+# Mail or calls the patient asks us to keep from someone at home ("please dont mail bills to
+# my house, my husband reads my mail"): got how to pay, or what teens can keep private. Staff
+# set a confidential way to reach them.
+KEEP_FROM_HOME = re.compile(
+    r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
+    r"(mail|mailing|send|sending|call|calling|text|texting|leave|leaving)\b.{0,60}"
+    r"\b(husband|wife|partner|boyfriend|girlfriend|spouse|parents?|mom|dad|family|ex|roommate)"
+    r"\b.{0,50}\b(find out|know|knows|reads?|checks?|sees?|opens?|looks? (at|through)|safe)\b"
+    r"|\b(husband|wife|partner|boyfriend|girlfriend|spouse|parents?|ex)\b.{0,40}\b(can'?t|cannot|"
+    r"must not|mustn'?t|shouldn'?t|doesn'?t|don'?t) (find out|know)\b.{0,60}\b(mail|send|call|"
+    r"text|letter|bill|home|house|address|phone)",
     re.IGNORECASE,
 )
 # Parse-data key (in the tracker's latest message): a complaint came with the task.
@@ -207,6 +224,11 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if keeps_it(text):
                 overrule(message, DENY_INTENT)
+                continue
+            if intent.get(INTENT_NAME_KEY) not in SAFETY_INTENTS and KEEP_FROM_HOME.search(
+                text.replace("\u2019", "'")
+            ):
+                overrule(message, "request_human")
                 continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
                 asked = task_asked(text)

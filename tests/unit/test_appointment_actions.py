@@ -516,6 +516,35 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
     assert message["reason"] == "We're closed on Sundays"
 
 
+def test_tonight_after_closing_is_closed_not_booked_up(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "im sick can i see someone tonight" at 7:30 pm got "Nothing is free for Tue Dec 1
+    (evening)", and no word of who helps before the office opens."""
+    clinic = get_clinic()
+    day = clinic.now().date() + timedelta(days=1)
+    while day.weekday() > 4 or clinic.holiday(day):
+        day += timedelta(days=1)
+    evening = datetime.combine(day, datetime.min.time(), clinic.tz).replace(hour=19, minute=30)
+    monkeypatch.setattr(type(clinic), "now", lambda self: evening)
+    dispatcher = CollectingDispatcher()
+    slots = {
+        **READY,
+        "visit_type": "sick",
+        "practitioner": "any",
+        "location": "any",
+        "offered_slots": None,
+        "date_preference": "tonight",
+    }
+    tracker = make_tracker("tonight", slots=slots, active_loop="booking_form")
+    ActionAskSlotChoice().run(dispatcher, tracker, {})
+    offers, nurse = dispatcher.messages
+    assert offers["response"] == "utter_closed_nearest_slots"
+    assert offers["reason"] == "We're closed for the rest of today"
+    assert nurse["response"] == "utter_sick_after_hours"
+    assert nurse["nurse_line"] == clinic.clinic.after_hours_nurse_line
+
+
 def test_afternoons_over_a_week_are_offered_on_different_days(fhir_env: FhirServer) -> None:
     # The earliest slots of the week (mornings) filled the search before the afternoon filter.
     dispatcher = CollectingDispatcher()

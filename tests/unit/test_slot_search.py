@@ -66,6 +66,23 @@ def test_closed_reason(
     assert closed_reason(request, CLINIC) == reason
 
 
+@pytest.mark.parametrize(
+    ("location", "clock", "reason"),
+    [
+        (None, time(19, 30), "We're closed for the rest of today"),
+        ("north", time(19, 30), "The North Office is closed for the rest of today"),
+        (None, time(12, 0), None),  # open: booked up, not closed
+    ],
+)
+def test_today_after_closing_is_closed(
+    location: str | None, clock: time, reason: str | None
+) -> None:
+    now = datetime.combine(TUESDAY, clock, CLINIC.tz)
+    request = SearchRequest("sick", None, location, on(TUESDAY))
+    assert closed_reason(request, CLINIC, now) == reason
+    assert closed_reason(request, CLINIC) is None  # without the clock, as before
+
+
 class FreeSlots:
     """A scheduling client whose free slots are the given times of one day, each with the
     given clinician (in time order, as a FHIR server returns them)."""

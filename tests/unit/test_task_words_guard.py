@@ -236,3 +236,39 @@ def test_someones_appointments_asked_by_name_are_a_check(
 def test_a_death_in_the_family_read_as_a_booking_is_a_cancellation(text: str, task: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, "book_appointment")])
     assert result.get("intent")["name"] == task
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "task"),
+    [
+        # got how to pay
+        (
+            "please dont mail bills to my house, my husband reads my mail and i dont want him to "
+            "know about my appointments",
+            "billing_pay",
+            "request_human",
+        ),
+        # got what teens can keep private
+        (
+            "please dont send anything to my home address, my husband cant find out im coming "
+            "to see you",
+            "faq",
+            "request_human",
+        ),
+        ("dont send the bill to my parents, they cant know", "billing_balance", "request_human"),
+        # the safety layer's reading stays
+        (
+            "can you stop calling my house about my appointments? my partner checks and its not "
+            "safe",
+            "crisis",
+            "crisis",
+        ),
+        ("please send my bill by email not mail", "billing_pay", "billing_pay"),
+    ],
+)
+def test_mail_or_calls_kept_from_someone_at_home_go_to_staff(
+    text: str, intent: str, task: str
+) -> None:
+    """Staff set a confidential way to reach the patient."""
+    [result] = TaskWordsGuard().process([parsed(text, intent)])
+    assert result.get("intent")["name"] == task
