@@ -52,6 +52,7 @@ from actions.mentions import adult_relative_named, capitalised
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
+    REST_OF_TODAY,
     chosen_appointment,
     closed_reason,
     find_offers,
@@ -132,9 +133,6 @@ class ActionAskSlotChoice(Action):
             # "im sick can i see someone tonight" at 7:30 pm: who helps before we open
             dispatcher.utter_message(response="utter_sick_after_hours", nurse_line=nurse_line)
         return events + [SlotSet("offered_slots", result.offers)]
-
-
-REST_OF_TODAY = "closed for the rest of today"
 
 
 def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:

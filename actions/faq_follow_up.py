@@ -58,21 +58,20 @@ ASKS_IF_TAKEN = re.compile(
 WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
 
 
-def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> bool:
+def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> None:
     """After the services answer, that a service named in ``text`` is not done here, and who
-    does it (clinic.yml ``not_offered``). Whether it was said."""
+    does it (clinic.yml ``not_offered``)."""
     if topic not in WHAT_WE_DO_TOPICS or not text or text.startswith("/"):
-        return False
+        return
     clinic = get_clinic()
     service = find_not_offered(text, clinic)
     if service is None:
-        return False
+        return
     dispatcher.utter_message(
         response="utter_not_offered_here",
         service=service.name,
         instead=service.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
     )
-    return True
 
 
 def faq_topic(tracker: Tracker) -> str:

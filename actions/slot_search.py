@@ -281,6 +281,11 @@ def _on(days: list[date]) -> str:
     return f"from {day_label(days[0])} to {day_label(days[-1])}"
 
 
+# The end of the reason for today asked after closing time (actions/booking_times.py adds the
+# nurse line for a sick visit after it).
+REST_OF_TODAY = "closed for the rest of today"
+
+
 def closed_reason(
     request: SearchRequest, clinic: ClinicConfig, now: datetime | None = None
 ) -> str | None:
@@ -298,7 +303,7 @@ def closed_reason(
         hours = [clinic.hours_on(loc, days[0]) for loc in locations]
         if all(h is None or h.closes <= local for h in hours) and any(hours):
             where = f"The {location.name} is" if location else "We're"
-            return f"{where} closed for the rest of today"
+            return f"{where} {REST_OF_TODAY}"
 
     def closed(places: list[Location]) -> bool:
         return all(clinic.hours_on(loc, day) is None for loc in places for day in days)

@@ -21,6 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.intent_override import RuleGuard, overrule
+from addons.safety_triage import SAFETY_INTENTS
 
 ADVICE_INTENT = "medical_advice"
 # Read as one of these, the message is left as read.
@@ -85,7 +86,6 @@ SYMPTOM = re.compile(
 # was 170/95 this morning is that too high": an emergency at 0.6). The safety rules, after
 # this, still win.
 SURE_SAFETY_GUESS = 0.8
-SAFETY_INTENTS = frozenset({"emergency", "crisis"})
 # What to do about it, asked now.
 TRIAGE_QUESTION = re.compile(
     r"\b(should (i|we|he|she|they) (bring|take|come|go|be (worried|concerned)|worry|wait)|"

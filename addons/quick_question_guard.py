@@ -79,10 +79,12 @@ class QuickQuestionGuard(RuleGuard):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            if intent in MISREAD or (
-                intent == "billing_insurance" and NEW_PATIENTS_ASKED.search(text)
-            ):
-                asked = quick_question(text)
-                if asked is not None and asked != intent:
-                    overrule(message, asked)
+            if intent not in MISREAD and intent != "billing_insurance":
+                continue
+            asked = quick_question(text)
+            if asked is None or asked == intent:
+                continue
+            # "hello do you accept new patients" was read as an insurance question
+            if intent in MISREAD or (intent == "billing_insurance" and asked == CLINICIANS_INTENT):
+                overrule(message, asked)
         return messages

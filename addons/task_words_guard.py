@@ -40,6 +40,7 @@ from actions.matching import normalise
 from actions.second_request import request_in
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
+from addons.safety_triage import SAFETY_INTENTS
 
 BOOKING_INTENT = "book_appointment"
 COMPLAINT_INTENT = "complaint"
@@ -52,7 +53,6 @@ NURSE_LINE = re.compile(
     r"(nurse|doctor)s? (i|we|that i|that we|you) can (call|ring|phone|text|talk to)\b",
     re.IGNORECASE,
 )
-SAFETY_INTENTS = frozenset({"emergency", "crisis"})
 # Mail or calls the patient asks us to keep from someone at home ("please dont mail bills to
 # my house, my husband reads my mail"): got how to pay, or what teens can keep private. Staff
 # set a confidential way to reach them.
