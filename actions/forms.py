@@ -25,6 +25,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
@@ -378,6 +379,26 @@ class PatientForm(Action):
 
     # --- shared machinery -----------------------------------------------------------------
 
+    def answer_beside_question(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        """ "downtown i guess. where do i park there" at "Which office?": the parking rule
+        answered, and "downtown" is the answer (it was asked for again)."""
+        intent, _ = latest_intent(tracker)
+        if requested not in ANSWERED_BESIDE or intent not in QUESTION_INTENTS:
+            return {}
+        for clause in statement_clauses(latest_text(tracker)):
+            said = CollectingDispatcher()
+            updates = self.extract(said, with_text(tracker, clause), slots, requested)
+            if updates.get(requested):
+                dispatcher.messages.extend(said.messages)
+                return updates
+        return {}
+
     @property
     def clinic(self) -> ClinicConfig:
         return get_clinic()
@@ -498,9 +519,9 @@ class PatientForm(Action):
         returning = self.returning_after_interruption(tracker)
         updates: dict[str, Any] = {}
         if returning:
-            # Back after an interruption (e.g. the parking question was answered): the latest
-            # message was not for us, so just ask the pending question again.
-            pass
+            # Back after an interruption (e.g. the parking question was answered): ask the
+            # pending question again, unless the message answered it beside the question.
+            updates = self.answer_beside_question(dispatcher, tracker, slots, requested)
         elif (
             requested
             and tracker.active_loop_name == self.form_name
@@ -516,7 +537,8 @@ class PatientForm(Action):
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:
-            if self.starting(tracker):
+            starting = self.starting(tracker)
+            if starting:
                 updates = self.on_activation(dispatcher, tracker, slots)
                 slots.update(updates)
             updates.update(self.extract(dispatcher, tracker, slots, requested))
@@ -526,7 +548,10 @@ class PatientForm(Action):
                     tracker, requested
                 ):
                     return []  # a question after all: let its rule answer it
-                if requested:
+                if requested and not starting:
+                    # (starting, the message asked for this task: the question waiting was
+                    # another form's; [Just check my balance] at "what happened?" got "Sorry,
+                    # I didn't quite get that")
                     self.explain(dispatcher, requested)
                     updates = {requested: None}
         slots.update(updates)

@@ -17,6 +17,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.all_appointments import (
+    ALL_APPOINTMENTS,
+    appointment_lines,
+    asks_for_all,
+    how_many,
+    means_all,
+)
 from actions.booking import SEARCH_SLOTS
 from actions.booking_choices import eligible_locations, only_office, say_where_they_work
 from actions.booking_guards import (
@@ -27,7 +34,12 @@ from actions.booking_guards import (
     refuse,
 )
 from actions.booking_times import offer_others, tell_change_failed
-from actions.clients.fhir_model import AppointmentRecord, FhirError, SlotTaken
+from actions.clients.fhir_model import (
+    AppointmentRecord,
+    BackendUnavailable,
+    FhirError,
+    SlotTaken,
+)
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
     clock_times_said,
@@ -221,12 +233,20 @@ class ManageForm(IdentitySteps, PatientForm):
     """Identity, then (for cancel/reschedule) which appointment."""
 
     needs_choice = True
+    # "cancel both", "all of them": every appointment at once (``ALL_APPOINTMENTS``).
+    takes_all = False
     # Say which appointment it is when the patient has only one (so nobody was asked to pick).
     names_the_only_one = False
 
     @abstractmethod
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         """What to ask once the appointment is chosen (None: done)."""
+
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        # "all of them" answers "Which appointment?" (once read as a goodbye: "Take care!")
+        return super().answers_requested_slot(tracker, requested) or (
+            requested == "appointment_choice" and means_all(latest_text(tracker))
+        )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
         if slots.get("escalation_reason") or slots.get("backend_error"):
@@ -254,6 +274,10 @@ class ManageForm(IdentitySteps, PatientForm):
             choice = self._read_appointment_choice(tracker, slots)
             if choice:
                 updates = {"appointment_choice": choice, **self.on_choice(slots, choice)}
+            elif means_all(latest_text(tracker)):
+                # "both" while moving: one at a time (not "Please tap one of the options")
+                dispatcher.utter_message(response="utter_move_one_at_a_time")
+                updates = {"appointment_choice": None}
         else:
             updates = self.extract_more(dispatcher, tracker, slots, requested)
         merged = {**slots, **updates}
@@ -308,7 +332,9 @@ class ManageForm(IdentitySteps, PatientForm):
             ids = [i["id"] for i in items]
             if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
                 index = ids.index(slots["last_booked"])
-            if index is not None:
+            if index is None and self.takes_all and asks_for_all(described):
+                updates["appointment_choice"] = ALL_APPOINTMENTS
+            elif index is not None:
                 updates["appointment_choice"] = items[index]["id"]
                 updates.update(self.on_choice({**slots, **updates}, items[index]["id"]))
         return updates
@@ -322,6 +348,8 @@ class ManageForm(IdentitySteps, PatientForm):
         clinic = self.clinic
         labels = [appointment_button_title(i, clinic) for i in items]
         text = latest_text(tracker)
+        if self.takes_all and len(items) > 1 and means_all(text):
+            return ALL_APPOINTMENTS
         index = parse_choice(text, labels)
         fits = described_fits(text, items, clinic)
         if fits is not None and index not in fits:
@@ -357,6 +385,7 @@ def moves_instead(text: str) -> bool:
 class ValidateCancelForm(ManageForm):
     form_name = "cancel_form"
     own_intents = {"cancel_appointment"}
+    takes_all = True
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         # "can i move it instead?" answers "Cancel it?" (no), whatever the model read
@@ -376,6 +405,11 @@ class ValidateCancelForm(ManageForm):
     ) -> dict[str, Any]:
         if requested != "cancel_confirmed":
             return {}
+        if slots.get("appointment_choice") == ALL_APPOINTMENTS:
+            # "no, just the first one" to "cancel both?": that one, asked again
+            one = self._read_appointment_choice(tracker, slots)
+            if one and one != ALL_APPOINTMENTS:
+                return {"appointment_choice": one}
         answer = yes_or_no(tracker)
         if answer is not None:
             return {"cancel_confirmed": answer}
@@ -564,6 +598,16 @@ class ActionAskCancelConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
+        if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
+            items = tracker.get_slot("my_appointments") or []
+            policies = [late_change_policy(i, tracker, clinic) for i in items]
+            dispatcher.utter_message(
+                response="utter_confirm_cancel_all",
+                which=how_many(items),
+                appointments=appointment_lines(items, clinic, whose(tracker.slots, clinic)),
+                policy=next(filter(None, policies), ""),
+            )
+            return []
         item = chosen_appointment(tracker.slots)
         if item is None:
             return [SlotSet("appointment_choice", None)]
@@ -650,6 +694,8 @@ class ActionCancelAppointment(Action):
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+        if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
+            return reset + cancel_all(dispatcher, tracker)
         item = chosen_appointment(tracker.slots)
         if item is not None and tracker.get_slot("cancel_confirmed") is False:
             if moves_instead(latest_text(tracker)):
@@ -681,6 +727,45 @@ class ActionCancelAppointment(Action):
 
 
 REBOOK_DETAILS = ("visit_type", "practitioner", "location")
+
+
+def cancel_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Yes" to "cancel both?": each one, and a clear word on any that could not be."""
+    clinic = get_clinic()
+    items = tracker.get_slot("my_appointments") or []
+    said = whose(tracker.slots, clinic)
+    if tracker.get_slot("cancel_confirmed") is not True:
+        dispatcher.utter_message(response="utter_cancel_kept_all")
+        return offer_second_request(dispatcher, tracker)
+    done: list[dict[str, Any]] = []
+    left: list[dict[str, Any]] = []
+    failed: FhirError | None = None
+    for item in items:
+        if isinstance(failed, BackendUnavailable):
+            left.append(item)  # unreachable: no point waiting on each of the others
+            continue
+        try:
+            scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
+        except FhirError as exc:  # one refused (say, already started): the others still go
+            failed = exc
+            left.append(item)
+            continue
+        done.append(item)
+    logger.info("appointments cancelled (%d of %d)", len(done), len(items))
+    if done:
+        dispatcher.utter_message(
+            response="utter_cancelled_several", appointments=appointment_lines(done, clinic, said)
+        )
+    if failed is not None and not done:
+        tell_change_failed(dispatcher, failed, "cancellation")
+        return complaint_handover(tracker)
+    if failed is not None:
+        logger.warning("cancellation of %d of %d failed: %s", len(left), len(items), failed)
+        dispatcher.utter_message(
+            response="utter_still_booked", appointments=appointment_lines(left, clinic, said)
+        )
+        return complaint_handover(tracker)
+    return offer_second_request(dispatcher, tracker)
 
 
 def move_instead(

@@ -584,6 +584,15 @@ def writer_asks_for_own(text: str, patient_name: str) -> bool:
     if not OWN_REQUEST.search(text):
         return False
     text = NOT_THEM.sub(" ", text)
+    first = re.escape(patient_name.split()[0]) if patient_name.split() else "him"
+    # "book me too, right after liam", "same day as him": the child is where, not whose (the
+    # parent's visit was booked on Liam's record)
+    text = re.sub(
+        rf"\b(?:after|before|with|as|like|behind|than)\s+(?:him|her|them|{first})\b",
+        " ",
+        text,
+        flags=re.IGNORECASE,
+    )
     if THIRD_PERSON.search(text):
         return False
     names = {normalize_name(w) for w in patient_name.split()}

@@ -8,6 +8,10 @@ clinic offers a service (vaccines, care for children, tests) becomes ``faq`` wit
 answer. Left as read: a symptom or a question about safety or side effects ("is it safe to get
 the shingles shot while pregnant" is for a nurse), a booking ("can i book a flu shot"), costs
 and insurance, and whatever the model already read as a common question, a task or safety.
+
+Likewise "no hablo ingles" (medical_advice at 0.96: a paused chat, in English) gets the
+interpreter answer (``faq/interpreter``), which has a line in Spanish.
+
 Placed after the ResponseSelector (whose answer it replaces) and before FallbackClassifier;
 SafetyTriage, last, still wins.
 """
@@ -40,6 +44,7 @@ from addons.intent_override import RuleGuard, overrule
 
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
+INTERPRETER_KEY = "faq/interpreter"
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -100,6 +105,16 @@ NOT_SERVICES = re.compile(
     re.IGNORECASE,
 )
 MAX_WORDS = 20
+# "no hablo ingles", "hablan español?", "me no speak english": help in another language.
+LANGUAGE_HELP = re.compile(
+    r"\b(?:no|poco|casi no) (?:hablo|hablamos|habla|entiendo|se) (?:mucho |muy bien |bien |el )?"
+    r"ingl[eé]s\b|\bhabla(?:n)? (?:usted(?:es)? )?espa[nñ]ol\b|\b(?:solo|sólo) hablo\b|"
+    r"\b(?:no|dont|don't|do not|not) (?:speak|speaking|talk|understand) (?:much |good |well )?"
+    r"english\b|\bnecesito (?:un |una )?(?:int[eé]rprete|traductor|traductora)\b|"
+    r"\bespa[nñ]ol(?: por favor| porfa)?\W*$",
+    re.IGNORECASE,
+)
+MAX_LANGUAGE_WORDS = 12
 # Read as a booking, the message is one only with a word of one ("do you see kids" was read
 # as a booking, and the patient asked for the child's name).
 BOOKING = "book_appointment"
@@ -126,8 +141,13 @@ def asks_about_services(text: str, intent: str | None = None) -> bool:
     return bool(SERVICE_WORD.search(what)) or find_not_offered(what, get_clinic()) is not None
 
 
-def answer_with_services(message: Message) -> None:
-    """``faq`` with the services answer, as if the ResponseSelector had picked it."""
+def asks_for_language_help(text: str) -> bool:
+    """ "no hablo ingles", "hablan español?": a short message about the patient's language."""
+    return len(text.split()) <= MAX_LANGUAGE_WORDS and bool(LANGUAGE_HELP.search(text))
+
+
+def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
+    """``faq`` with the answer ``key``, as if the ResponseSelector had picked it."""
     overrule(message, FAQ_INTENT)
     selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
     retrieval = list(selector.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS) or [])
@@ -138,8 +158,8 @@ def answer_with_services(message: Message) -> None:
     faq[RESPONSE_SELECTOR_PREDICTION_KEY] = {
         RESPONSE_SELECTOR_RESPONSES_KEY: [],
         PREDICTED_CONFIDENCE_KEY: 1.0,
-        INTENT_RESPONSE_KEY: SERVICES_KEY,
-        RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{SERVICES_KEY}",
+        INTENT_RESPONSE_KEY: key,
+        RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}",
     }
     selector[FAQ_INTENT] = faq
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
@@ -147,7 +167,8 @@ def answer_with_services(message: Message) -> None:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
-    """``faq/services`` for "do you see kids?" and "do you have the shingles shot?"."""
+    """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
+    ``faq/interpreter`` for "no hablo ingles"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -156,7 +177,10 @@ class ServicesQuestionGuard(RuleGuard):
             if intent in KEEP or not isinstance(text, str) or text.startswith("/"):
                 continue
             if intent == BOOKING and BOOKING_WORDS.search(text):
+                continue  # a booking (an interpreter asked for is noted on it)
+            if asks_for_language_help(text):
+                answer_with(message, INTERPRETER_KEY)
                 continue
             if asks_about_services(text, intent):
-                answer_with_services(message)
+                answer_with(message)
         return messages

@@ -119,6 +119,13 @@ OWES = re.compile(
     r"(balance|bill)\b",
     re.IGNORECASE,
 )
+# The bill named and nothing more ("bill", "the bill?"): read as a dispute (0.61), whose "what
+# happened?" a plain "ok" answered, filing a dispute and pausing the chat. What is owed, instead.
+BARE_BILL = re.compile(
+    r"^\W*(the |a |my |our )?(bill|bills|billing|statement|invoice)"
+    r"( (please|pls|plz|question|help|info))?\W*$",
+    re.IGNORECASE,
+)
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
     r"\b(book|make an? (appointment|appt)|new (appointment|appt|one)|another (appointment|appt|"
@@ -244,6 +251,9 @@ class TaskWordsGuard(RuleGuard):
                 # "whats the nurse line": handed to staff (and the chat paused) instead of
                 # the number (directions.contact_text gives it).
                 overrule(message, "contact_info")
+                continue
+            if intent.get(INTENT_NAME_KEY) == "billing_dispute" and BARE_BILL.match(text):
+                overrule(message, BALANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
                 # "how much is my copay": set by the plan (billing_insurance answers that), not

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -159,6 +159,27 @@ def test_two_patients_race_for_one_slot(rasa: RasaClient, fhir: FhirClient) -> N
     assert retry and offers[first][0]["payload"] not in [b["payload"] for b in retry]
     rasa.say(second, retry[0]["payload"])
     assert "You're booked" in joined(rasa.say(second, "yes"))
+
+
+def test_cancel_both_my_appointments_cancels_both_after_one_check(
+    rasa: RasaClient, fhir: FhirClient
+) -> None:
+    """ "both" got "Please tap one of the options", and "all of them" a goodbye."""
+    patient = fhir.create_patient("Noor", "Haddad", date(1983, 2, 14))
+    now = datetime.now(timezone.utc)
+    free = fhir.find_free_slots(now + timedelta(days=7), now + timedelta(days=21), "lee")
+    booked = [fhir.book(patient.id, slot.id, "follow_up").id for slot in free[:2]]
+    assert len(fhir.upcoming_appointments(patient.id)) == 2
+    me = new_conversation()
+    assert "full name" in joined(rasa.say(me, "i need to cancel both my appointments"))
+    rasa.say(me, "Noor Haddad")
+    asked = rasa.say(me, "02/14/1983")
+    assert "Just to check: cancel both of these?" in joined(asked)
+    assert joined(asked).count("- your follow-up visit with Sam Lee") == 2
+    done = joined(rasa.say(me, "yes"))
+    assert "Done. I've cancelled:" in done
+    assert fhir.upcoming_appointments(patient.id) == []
+    assert {fhir.get_appointment(i).status for i in booked} == {"cancelled"}
 
 
 def test_new_patient_books_a_new_patient_visit(rasa: RasaClient, fhir: FhirClient) -> None:

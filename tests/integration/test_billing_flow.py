@@ -170,3 +170,16 @@ def test_parking_asks_which_office_and_the_button_answers(rasa: RasaClient) -> N
 )
 def test_common_questions_are_answered(rasa: RasaClient, question: str, answer: str) -> None:
     assert answer in joined(rasa.say(sender(), question))
+
+
+def test_just_check_my_balance_at_what_happened_asks_who_without_an_apology(
+    rasa: RasaClient,
+) -> None:
+    """The button got "Sorry, I didn't quite get that" before the identity question."""
+    conversation = sender()
+    assert "what happened" in joined(rasa.say(conversation, "i got a bill"))
+    answer = joined(rasa.say(conversation, "/billing_balance"))
+    assert "full name" in answer and "didn't quite get" not in answer, answer
+    assert "The balance for Emily Johnson is $85.00" in joined(
+        rasa.say(conversation, "Emily Johnson 04/12/1988")
+    )

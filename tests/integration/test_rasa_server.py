@@ -206,3 +206,23 @@ def test_asking_for_a_nurse_to_call_gets_the_number_not_a_paused_chat(rasa: Rasa
     replies = " ".join(rasa.texts(conversation, "is there a nurse i can call tonight"))
     assert "(916) 555-0177" in replies, replies
     assert not rasa.tracker(conversation)["paused"]
+
+
+def test_an_office_chosen_beside_a_parking_question_is_kept(rasa: RasaClient) -> None:
+    """ "Which office suits you best?" was asked again after the parking answer."""
+    conversation = sender()
+    rasa.texts(conversation, "i need a checkup")
+    rasa.texts(conversation, "yes ive been before")
+    assert "Which office" in " ".join(rasa.texts(conversation, "no preference"))
+    replies = " ".join(rasa.texts(conversation, "downtown i guess. where do i park there"))
+    assert "City Garage" in replies and "What day or time" in replies, replies
+    assert "Which office" not in replies
+    assert rasa.tracker(conversation)["slots"]["location"] == "downtown"
+
+
+def test_no_hablo_ingles_gets_interpreter_help_not_a_nurse(rasa: RasaClient) -> None:
+    """It was read as a medical question: a paused chat, in English only."""
+    conversation = sender()
+    replies = " ".join(rasa.texts(conversation, "no hablo ingles"))
+    assert "En español" in replies and "intérprete" in replies, replies
+    assert not rasa.tracker(conversation)["paused"]

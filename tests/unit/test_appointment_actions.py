@@ -1544,6 +1544,7 @@ def test_a_parent_verified_as_the_child_may_say_my_son(fhir_env: FhirServer) -> 
         ("and me?", True, None),
         ("what do i owe? for me not him", True, None),
         ("mine, not liam's", True, None),
+        ("and mine, same as him?", True, None),
         ("what does he owe", False, None),
         ("and Liam's balance?", False, None),
     ],
@@ -1565,6 +1566,34 @@ def test_a_parent_asking_for_their_own_bill_is_not_given_the_childs(
         assert slots["verified"] is True and slots["patient_name"] == name  # checked at once
     else:
         assert slots["verify_name"] == name and slots["requested_slot"] == "verify_dob"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "book me too please, new patient, sick visit saturday right after liam",
+        "can you book me right after him? im his mom, new patient",
+        "i need a checkup for me too, same day as him",
+    ],
+)
+def test_a_parent_booking_for_themselves_after_the_child_is_checked_again(
+    fhir_env: FhirServer, text: str
+) -> None:
+    """It was booked on Liam's record: "You're booked: Liam's new-patient visit"."""
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
+    assert said[0]["response"] == "utter_other_person" and said[0]["patient_name"] == "Liam Nguyen"
+    assert slots["verified"] is False and slots.get("patient_id") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["book him a flu shot too", "can liam get a flu shot with his checkup"]
+)
+def test_more_for_the_child_stays_with_the_child(fhir_env: FhirServer, text: str) -> None:
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
+    assert "utter_other_person" not in [m.get("response") for m in said]
+    assert "verified" not in slots or slots["verified"] is True
 
 
 def test_a_parent_of_a_verified_son_asking_for_a_daughter_checks_her(

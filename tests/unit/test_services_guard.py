@@ -111,3 +111,36 @@ def test_the_guard_leaves_tasks_answers_and_payloads_alone(text: str, intent: st
     assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
         "faq/forms_notes"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("no hablo ingles", "medical_advice"),  # the chat paused for a nurse, in English
+        ("no hablo mucho ingles", "medical_advice"),
+        ("hola no hablo ingles necesito ayuda", "medical_advice"),
+        ("No hablo inglés", "greet"),
+        ("me no speak english", "out_of_scope"),
+        ("i dont speak much english", "inform"),
+        ("necesito un interprete", "out_of_scope"),
+        ("español por favor", "out_of_scope"),
+    ],
+)
+def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_as: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/interpreter"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("no hablo ingles, me duele mucho el pecho", "emergency"),  # safety first
+        ("i dont speak english well can i book a checkup", "book_appointment"),  # noted on it
+        ("my english is fine, i just need my balance", "billing_balance"),
+    ],
+)
+def test_language_words_in_a_task_or_an_emergency_are_left_alone(text: str, read_as: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent")["name"] == read_as

@@ -272,3 +272,18 @@ def test_mail_or_calls_kept_from_someone_at_home_go_to_staff(
     """Staff set a confidential way to reach the patient."""
     [result] = TaskWordsGuard().process([parsed(text, intent)])
     assert result.get("intent")["name"] == task
+
+
+@pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        ("bill", "billing_balance"),  # a dispute, filed and paused at a plain "ok"
+        ("the bill?", "billing_balance"),
+        ("bill pls", "billing_balance"),
+        ("i got a bill", "billing_dispute"),  # maybe a problem: "what happened?" is asked
+        ("this bill is wrong", "billing_dispute"),
+    ],
+)
+def test_the_bill_named_alone_is_what_is_owed(text: str, becomes: str) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, "billing_dispute")])
+    assert message.get("intent")["name"] == becomes

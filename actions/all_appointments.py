@@ -1,0 +1,64 @@
+"""Cancelling every upcoming appointment at once: "cancel both", "all of them".
+
+"all of them" at "Which appointment would you like to cancel?" was read as a goodbye ("Take
+care!") and "both" got "Please tap one of the options": a patient who wanted both gone had to
+cancel one, start again, and prove who they were a second time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from actions.clinic_config import ClinicConfig
+from actions.formatting import appointment_sentence
+from actions.identity import BEREAVEMENT
+
+# The value of ``appointment_choice`` meaning every appointment listed (a FHIR id never has
+# a "*").
+ALL_APPOINTMENTS = "*all"
+
+_NOUNS = r"(appointments|appts|appt?s|visits|ones|bookings)"
+_WHOSE = r"((my|his|her|their|our|the|these|those|of) ){0,2}"
+# "both", "all of them", "all 3", "them all", "every one of them", "all my appointments".
+ALL_WORDS = re.compile(
+    rf"\b(both|all of (them|those|these|em)|them (all|both)|all (\d|two|three|four)\b|"
+    rf"(all|every|each) (one|single one)( of them)?|the two of them|all {_WHOSE}{_NOUNS}|"
+    r"every (appointment|appt|visit|booking)s?)\b",
+    re.IGNORECASE,
+)
+# "all", "all please", "cancel all", "yes all": the whole answer.
+ALL_ALONE = re.compile(
+    r"^\W*(yes|yeah|yep|ok|okay|please)?\W*(cancel )?(all|everything)"
+    r"( please| pls| of it)?\W*$",
+    re.IGNORECASE,
+)
+# "not both, just the first", "only one of them": one, not all.
+JUST_ONE = re.compile(r"\b(not (both|all)|just (one|the)|only (one|the))\b", re.IGNORECASE)
+# Plural appointments said of someone who has died: "my mom passed, cancel her appointments".
+THEIR_APPOINTMENTS = re.compile(rf"\b(his|her|their|them|all) {_NOUNS}\b", re.IGNORECASE)
+
+
+def means_all(text: str) -> bool:
+    """The answer to "Which appointment?" is all of them ("both", "all 3", "all please")."""
+    if not text or JUST_ONE.search(text):
+        return False
+    return bool(ALL_WORDS.search(text) or ALL_ALONE.match(text))
+
+
+def asks_for_all(text: str) -> bool:
+    """The request itself cancels every appointment ("cancel both my appointments", "my dad
+    passed away, please cancel his appointments")."""
+    if means_all(text):
+        return True
+    return bool(BEREAVEMENT.search(text or "") and THEIR_APPOINTMENTS.search(text or ""))
+
+
+def how_many(items: list[dict[str, Any]]) -> str:
+    """ "both" for two, "all 3" for three."""
+    return "both" if len(items) == 2 else f"all {len(items)}"
+
+
+def appointment_lines(items: list[dict[str, Any]], clinic: ClinicConfig, said: str) -> str:
+    """One line per appointment, as in the list a patient checks."""
+    return "\n".join(f"- {appointment_sentence(item, clinic, said)}" for item in items)

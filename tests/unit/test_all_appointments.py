@@ -1,0 +1,209 @@
+"""Cancelling every appointment at once ("cancel both", "all of them"), against the real
+embedded FHIR backend: what the patient is asked, what is cancelled, and what is said."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.all_appointments import ALL_APPOINTMENTS, asks_for_all, means_all
+from actions.booking_times import ActionAskSlotChoice
+from actions.manage_appointments import (
+    ActionAskCancelConfirmed,
+    ActionCancelAppointment,
+    ValidateCancelForm,
+    ValidateRescheduleForm,
+    load_appointments,
+)
+from actions.settings import get_clinic
+from tests.support.actions import make_tracker, responses
+from tests.support.fhir_servers import FhirServer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "both",
+        "Both please",
+        "all of them",
+        "all",
+        "yes all",
+        "cancel all",
+        "cancel them all",
+        "all 3",
+        "every one of them",
+        "both of my appointments",
+        "all my appointments",
+        "the two of them",
+    ],
+)
+def test_answers_that_mean_every_appointment(text: str) -> None:
+    assert means_all(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the first one",
+        "2",
+        "not both, just the first",
+        "only the physical",
+        "that's all",
+        "thats all thanks",
+        "all good",
+        "the friday one",
+        "",
+    ],
+)
+def test_answers_that_pick_one_or_none(text: str) -> None:
+    assert not means_all(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "all_of_them"),
+    [
+        ("cancel both my appointments", True),
+        ("can you cancel all of my appts", True),
+        ("my dad passed away last week, please cancel his appointments", True),
+        ("my mom died, cancel her appointments", True),
+        ("cancel my appointment", False),
+        ("cancel my appointment on friday", False),
+        ("i need to cancel her appointment", False),
+    ],
+)
+def test_requests_that_cancel_every_appointment(text: str, all_of_them: bool) -> None:
+    assert asks_for_all(text) is all_of_them
+
+
+def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture
+def two_booked(fhir_env: FhirServer) -> dict[str, Any]:
+    """A new patient, verified, with two appointments booked next week."""
+    client = fhir_env.client()
+    patient = client.create_patient("Dana", "Whitfield", date(1979, 3, 8))
+    search = {
+        "patient_status": "returning",
+        "visit_type": "follow_up",
+        "practitioner": "patel",
+        "location": "north",
+        "date_preference": "next week",
+    }
+    offers = ActionAskSlotChoice().run(CollectingDispatcher(), make_tracker("", slots=search), {})
+    offers = offers[0]["value"]
+    for offer in offers[:2]:
+        client.book(patient.id, offer["id"], "follow_up")
+    items = load_appointments(patient.id, get_clinic())
+    assert len(items) == 2
+    return {"verified": True, "patient_id": patient.id, "patient_name": "Dana Whitfield"}
+
+
+def test_cancel_both_in_the_request_asks_once_and_cancels_both(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "cancel both my appointments", intent="cancel_appointment", slots=two_booked
+    )
+    slots = slots_of(ValidateCancelForm().run(dispatcher, tracker, {}))
+    assert slots["appointment_choice"] == ALL_APPOINTMENTS
+    assert slots["requested_slot"] == "cancel_confirmed"  # not "Which appointment?"
+    items = slots["my_appointments"]
+
+    asked = {**two_booked, **slots}
+    dispatcher = CollectingDispatcher()
+    assert ActionAskCancelConfirmed().run(dispatcher, make_tracker("", slots=asked), {}) == []
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_confirm_cancel_all"
+    assert question["which"] == "both"
+    lines = question["appointments"].splitlines()
+    assert len(lines) == 2 and all(line.startswith("- your follow-up visit with") for line in lines)
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("yes", intent="affirm", slots={**asked, "cancel_confirmed": True})
+    ActionCancelAppointment().run(dispatcher, tracker, {})
+    [done] = dispatcher.messages
+    assert done["response"] == "utter_cancelled_several"
+    assert done["appointments"] == question["appointments"]
+    assert load_appointments(two_booked["patient_id"], get_clinic()) == []
+    client = fhir_env.client()
+    assert {client.get_appointment(i["id"]).status for i in items} == {"cancelled"}
+
+
+def test_all_of_them_at_the_question_is_no_goodbye(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    """ "all of them" was read as a goodbye: "Take care!", and the question again."""
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    asked = {**two_booked, "my_appointments": items, "requested_slot": "appointment_choice"}
+    tracker = make_tracker(
+        "all of them", intent="goodbye", confidence=0.9, slots=asked, active_loop="cancel_form"
+    )
+    form = ValidateCancelForm()
+    assert not form.should_let_through(tracker)
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert slots == {"appointment_choice": ALL_APPOINTMENTS, "requested_slot": "cancel_confirmed"}
+
+    # "no, just the first one" to "cancel both?": that one is asked about instead
+    tracker = make_tracker(
+        "no just the first one",
+        intent="deny",
+        slots={**asked, **slots},
+        active_loop="cancel_form",
+    )
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert slots == {"appointment_choice": items[0]["id"], "requested_slot": "cancel_confirmed"}
+
+
+def test_no_to_cancel_both_cancels_nothing(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    kept = {
+        **two_booked,
+        "my_appointments": items,
+        "appointment_choice": ALL_APPOINTMENTS,
+        "cancel_confirmed": False,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionCancelAppointment().run(dispatcher, make_tracker("no", intent="deny", slots=kept), {})
+    assert responses(dispatcher) == ["utter_cancel_kept_all"]
+    assert len(load_appointments(two_booked["patient_id"], get_clinic())) == 2
+
+
+def test_one_refused_the_other_still_cancelled_and_both_said(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    gone = {**items[1], "id": "no-such-appointment"}  # the server refuses it (404)
+    confirmed = {
+        **two_booked,
+        "my_appointments": [items[0], gone],
+        "appointment_choice": ALL_APPOINTMENTS,
+        "cancel_confirmed": True,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionCancelAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    assert responses(dispatcher) == ["utter_cancelled_several", "utter_still_booked"]
+    done, left = dispatcher.messages
+    assert done["appointments"].count("\n") == 0 and left["appointments"].count("\n") == 0
+    assert [i["id"] for i in load_appointments(two_booked["patient_id"], get_clinic())] == [
+        items[1]["id"]
+    ]
+
+
+def test_both_while_moving_moves_one_at_a_time(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    asked = {**two_booked, "my_appointments": items, "requested_slot": "appointment_choice"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("both", intent="affirm", slots=asked, active_loop="reschedule_form")
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_move_one_at_a_time"]
+    assert slots == {"appointment_choice": None, "requested_slot": "appointment_choice"}
