@@ -643,6 +643,22 @@ def changed_this_session(tracker: Tracker) -> bool:
     return last_change(tracker) is not None
 
 
+# Words that name an appointment ("cancel my appointment"), not just "cancel that".
+NAMES_AN_APPOINTMENT = re.compile(r"\b(appointments?|appts?|visits?|bookings?)\b", re.IGNORECASE)
+
+
+def cancels_an_appointment(tracker: Tracker, text: str) -> bool:
+    """ "actually can you cancel it" just after a booking, or "cancel my appointment" read as a
+    stop; not "cancel that" after the parking answer (a never mind: it asked who the patient
+    was, to cancel an appointment nobody had mentioned)."""
+    if not CANCEL_AN_APPOINTMENT.search(text):
+        return False
+    return bool(NAMES_AN_APPOINTMENT.search(text)) or (
+        changed_this_session(tracker)
+        or action_before_message(tracker) in ("action_show_appointments", *CHANGING_ACTIONS)
+    )
+
+
 # "oops undo that", "wait no i didnt mean that, keep it!!" after a cancellation: it was done.
 UNDO_WORDS = re.compile(
     r"\b(undo|keep (it|that|my (appointment|appt))|didn'?t mean|did not mean|put it back|"
@@ -684,7 +700,7 @@ class ActionStop(Action):
         # second_request imports this module
         from actions.second_request import pending_complaint, replayed, start_second_request
 
-        if tracker.active_loop_name is None and CANCEL_AN_APPOINTMENT.search(text):
+        if tracker.active_loop_name is None and cancels_an_appointment(tracker, text):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
         if tracker.active_loop_name == "reschedule_form" and cancels_instead(text):

@@ -274,7 +274,7 @@ class ManageForm(IdentitySteps, PatientForm):
             choice = self._read_appointment_choice(tracker, slots)
             if choice:
                 updates = {"appointment_choice": choice, **self.on_choice(slots, choice)}
-            elif means_all(latest_text(tracker)):
+            elif not self.takes_all and means_all(latest_text(tracker)):
                 # "both" while moving: one at a time (not "Please tap one of the options")
                 dispatcher.utter_message(response="utter_move_one_at_a_time")
                 updates = {"appointment_choice": None}

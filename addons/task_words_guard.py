@@ -126,6 +126,12 @@ BARE_BILL = re.compile(
     r"( (please|pls|plz|question|help|info))?\W*$",
     re.IGNORECASE,
 )
+# Money back ("can i get a refund": "Did you want to book an appointment?"; "refund" alone: a
+# yes, 0.84): a question for billing, asked what happened.
+REFUND = re.compile(r"\b(refund\w*|reimburs\w*|(my|our|the) money back)\b", re.IGNORECASE)
+LEFT_WITH_A_REFUND = frozenset(
+    {"billing_dispute", "billing_insurance", "complaint", "request_human", "faq", *SAFETY_INTENTS}
+)
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
     r"\b(book|make an? (appointment|appt)|new (appointment|appt|one)|another (appointment|appt|"
@@ -251,6 +257,9 @@ class TaskWordsGuard(RuleGuard):
                 # "whats the nurse line": handed to staff (and the chat paused) instead of
                 # the number (directions.contact_text gives it).
                 overrule(message, "contact_info")
+                continue
+            if intent.get(INTENT_NAME_KEY) not in LEFT_WITH_A_REFUND and REFUND.search(text):
+                overrule(message, "billing_dispute")
                 continue
             if intent.get(INTENT_NAME_KEY) == "billing_dispute" and BARE_BILL.match(text):
                 overrule(message, BALANCE_INTENT)

@@ -1967,13 +1967,32 @@ def test_cancel_it_after_a_booking_cancels_rather_than_stops() -> None:
     """ "actually can you cancel it" just after a booking was read as "stop": "Nothing was
     changed", and the appointment stayed booked. It now starts the cancel form (which names
     the appointment and asks before cancelling); inside a form it still stops the task."""
-    tracker = make_tracker("actually can you cancel it", intent="stop", slots={"verified": True})
+    booked = [
+        {"event": "action", "name": "action_book_appointment"},
+        {"event": "bot", "text": "You're booked: your physical on Fri Dec 11, 1:00pm."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker(
+        "actually can you cancel it", intent="stop", slots={"verified": True}, events=booked
+    )
     dispatcher = CollectingDispatcher()
     events = ActionStop().run(dispatcher, tracker, {})
     assert dispatcher.messages == []
     assert [e["event"] for e in events] == ["action", "user"]
     assert events[1]["text"] == "actually can you cancel it"
     assert events[1]["parse_data"]["intent"] == {"name": "cancel_appointment", "confidence": 1.0}
+    # "cancel that" after the parking answer is a never mind (it asked who the patient was)
+    parking = [
+        {"event": "action", "name": "utter_parking"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    for text, replayed_as in (("cancel that", None), ("cancel my appointment", "cancel")):
+        dispatcher = CollectingDispatcher()
+        events = ActionStop().run(dispatcher, make_tracker(text, "stop", events=parking), {})
+        if replayed_as is None:
+            assert responses(dispatcher) == ["utter_stopped"], text
+        else:
+            assert events[-1]["parse_data"]["intent"]["name"] == "cancel_appointment", text
     inside = make_tracker("cancel it", intent="stop", active_loop="booking_form", slots=READY)
     dispatcher = CollectingDispatcher()
     events = ActionStop().run(dispatcher, inside, {})

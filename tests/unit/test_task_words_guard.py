@@ -287,3 +287,19 @@ def test_mail_or_calls_kept_from_someone_at_home_go_to_staff(
 def test_the_bill_named_alone_is_what_is_owed(text: str, becomes: str) -> None:
     [message] = TaskWordsGuard().process([parsed(text, "billing_dispute")])
     assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("can i get a refund", "nlu_fallback", "billing_dispute"),  # "want to book?"
+        ("refund", "affirm", "billing_dispute"),  # a yes, at 0.84
+        ("i want my money back for the copay", "billing_pay", "billing_dispute"),
+        ("i overpaid, refund please", "billing_dispute", "billing_dispute"),
+        ("does insurance reimburse the flu shot", "billing_insurance", "billing_insurance"),
+        ("i want a refund this place is a joke", "complaint", "complaint"),
+    ],
+)
+def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: str) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert message.get("intent")["name"] == becomes
