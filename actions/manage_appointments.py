@@ -731,12 +731,12 @@ REBOOK_DETAILS = ("visit_type", "practitioner", "location")
 
 def cancel_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """ "Yes" to "cancel both?": each one, and a clear word on any that could not be."""
-    clinic = get_clinic()
-    items = tracker.get_slot("my_appointments") or []
-    said = whose(tracker.slots, clinic)
     if tracker.get_slot("cancel_confirmed") is not True:
         dispatcher.utter_message(response="utter_cancel_kept_all")
         return offer_second_request(dispatcher, tracker)
+    clinic = get_clinic()
+    items = tracker.get_slot("my_appointments") or []
+    said = whose(tracker.slots, clinic)
     done: list[dict[str, Any]] = []
     left: list[dict[str, Any]] = []
     failed: FhirError | None = None

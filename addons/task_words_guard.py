@@ -44,6 +44,7 @@ from addons.safety_triage import SAFETY_INTENTS
 
 BOOKING_INTENT = "book_appointment"
 COMPLAINT_INTENT = "complaint"
+DISPUTE_INTENT = "billing_dispute"
 GREET_INTENT = "greet"
 # The nurse line's number asked for, not a nurse.
 NURSE_LINE = re.compile(
@@ -130,7 +131,7 @@ BARE_BILL = re.compile(
 # yes, 0.84): a question for billing, asked what happened.
 REFUND = re.compile(r"\b(refund\w*|reimburs\w*|(my|our|the) money back)\b", re.IGNORECASE)
 LEFT_WITH_A_REFUND = frozenset(
-    {"billing_dispute", "billing_insurance", "complaint", "request_human", "faq", *SAFETY_INTENTS}
+    {DISPUTE_INTENT, "billing_insurance", COMPLAINT_INTENT, "request_human", "faq", *SAFETY_INTENTS}
 )
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
@@ -259,9 +260,9 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "contact_info")
                 continue
             if intent.get(INTENT_NAME_KEY) not in LEFT_WITH_A_REFUND and REFUND.search(text):
-                overrule(message, "billing_dispute")
+                overrule(message, DISPUTE_INTENT)
                 continue
-            if intent.get(INTENT_NAME_KEY) == "billing_dispute" and BARE_BILL.match(text):
+            if intent.get(INTENT_NAME_KEY) == DISPUTE_INTENT and BARE_BILL.match(text):
                 overrule(message, BALANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
