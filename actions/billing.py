@@ -39,9 +39,10 @@ from actions.forms import (
 from actions.handoff import escalate
 from actions.identity import IdentitySteps, scheduling_client
 from actions.matching import normalise
-from actions.payment_methods import MethodAsked, method_asked
+from actions.mentions import given_identity
+from actions.payment_methods import MethodAsked, brand_asked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
-from actions.second_request import answer_second_request, offer_second_request
+from actions.second_request import answer_second_request, offer_second_request, replayed
 from actions.settings import get_clinic
 from addons.details_text import name_with_birth_date
 
@@ -299,21 +300,61 @@ class ActionShowBalance(Action):
 # --- how to pay ------------------------------------------------------------------------------
 
 
+# Patterns below read ``normalise``d text (lower case, no apostrophes: "can't" is "can t"), so
+# "cant", "can't" and "can’t" are one.
+CANT = r"(can t|cant|cannot|can not|unable to|not able to)"
+DONT = r"(don t|dont|do not)"
+# The patient's own situation: "lost my job", "im broke", "i have no money right now" (a "no").
+SITUATION_WORDS = (
+    r"(lost|lose|losing) (my|our|his|her) (job|work|income)|out of work|unemployed|laid off|"
+    r"(i m|im|i am|we re|we are) (so |totally |completely )?broke|no money|money is tight|"
+    rf"{DONT} have (the |any |enough )?(money|funds)"
+)
+# "is there any help with medical bills" (it got a balance look-up)
+HELP_WITH_BILLS = (
+    r"((any|some|financial) help|help paying|help to pay|assistance) (with |for |paying |to pay )?"
+    r"(my |our |the |these |those |his |her )?(medical |hospital |doctor s? )?"
+    r"(bills?|costs?|expenses)|help (with|for) (medical|hospital|doctor) (bills?|costs?|expenses)"
+)
+# Help with the bill itself rather than time to pay it.
+ASSISTANCE_WORDS = (
+    r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discount|"
+    rf"{HELP_WITH_BILLS}|{SITUATION_WORDS}"
+)
+ASSISTANCE = re.compile(rf"\b({ASSISTANCE_WORDS})\b")
+# Said with it, the patient is told we're sorry first.
+HARDSHIP = re.compile(
+    rf"\b({CANT} (afford|pay|make (the |my |a )?payments?)|{SITUATION_WORDS}|hardship|struggling)\b"
+)
+# "i cant pay online, the site is down": a problem with how, not with the money.
+PAYING_HOW = re.compile(
+    rf"\b{CANT} pay\b.{{0,25}}\b(online|on line|website|web site|portal|app|site|link|page|"
+    r"by card|with (my|a|the) card|over the phone|by phone|at the front desk|in person|at the "
+    r"desk|at check ?in|when i come in)\b"
+)
 # Paying over time, or help with a bill the patient cannot pay.
 NEEDS_HELP_PAYING = re.compile(
     r"\b(payment plans?|pay(ing)? (it )?(over time|in (installments|parts|pieces))|installments?|"
-    r"monthly payments?|can'?t (afford|pay)|cannot (afford|pay)|unable to pay|lost my job|"
-    r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discount)\b",
-    re.IGNORECASE,
+    rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
 )
 
 
-# Help with the bill itself rather than time to pay it.
-ASSISTANCE = re.compile(
-    r"\b(financial (assistance|aid|help)|charity care|sliding scale|hardship|discount|"
-    r"lost my job|out of work|unemployed|laid off)\b",
-    re.IGNORECASE,
+# Can't pay, or help with a bill asked for: for addons/task_words_guard.py, which makes these
+# billing_pay whatever the model read ("i lost my job, cant pay" was out of scope).
+CANNOT_PAY = re.compile(
+    rf"\b({CANT} (afford|pay|make (the |my |a )?payments?)|{SITUATION_WORDS}|"
+    rf"financial (assistance|aid|help)|charity care|sliding scale|hardship(?! letters?)|"
+    rf"{HELP_WITH_BILLS})\b"
 )
+
+
+def cannot_pay(text: str) -> bool:
+    """The patient can't pay or needs help with a bill ("lost my job, cant pay", "im broke"),
+    and not because of how ("i cant pay online")."""
+    said = normalise(text)
+    return bool(CANNOT_PAY.search(said)) and not PAYING_HOW.search(said)
+
+
 # "what income do I need to qualify", and with it "how do I apply for financial assistance"
 QUALIFYING_WORDS = r"qualify|qualifies|eligible|eligibility|income limits?|proof of income"
 QUALIFYING = re.compile(rf"\b({QUALIFYING_WORDS})\b", re.IGNORECASE)
@@ -327,14 +368,79 @@ def asks_how_to_apply(text: str) -> bool:
     """ "how do I apply?" after the assistance answer, "what income do I need to qualify?";
     not "can I apply my HSA card to the bill"."""
     return bool(HOW_TO_APPLY.search(text)) and bool(
-        ASSISTANCE.search(text) or QUALIFYING.search(text) or len(text.split()) <= 6
+        ASSISTANCE.search(normalise(text)) or QUALIFYING.search(text) or len(text.split()) <= 6
     )
 
 
-HARDSHIP = re.compile(
-    r"\b(can'?t (afford|pay)|cannot (afford|pay)|unable to pay|lost my job|hardship|"
-    r"out of work|unemployed|laid off|struggling)\b",
-    re.IGNORECASE,
+# Collections and credit: "is my account in collections", "will this hurt my credit score" (the
+# ways to pay, or "not something I can help with"). Billing staff know where an account stands.
+COLLECTIONS = re.compile(
+    r"\b(collections|collection (agency|agencies|notice|notices|letter|letters|company|"
+    r"companies|account)|(sent|send|sending|go|goes|going|turned over|turn me over) to collection|"
+    r"debt collectors?|bill collectors?|credit (score|report|rating|history)|credit bureaus?)\b"
+)
+# "i got a text saying i owe money is this a scam", "a collection agency called me about a bill,
+# is this legit": a dead end, or "question a charge?". Billing confirms it at its own number.
+SCAM = re.compile(
+    r"\b(scam|scams|scammer|scammers|scammed|legit|legitimate|phishing|fraud|fraudulent|fake|"
+    r"(really|actually|truly) (from|sent by) (you|u|your|the clinic|the office))\b"
+)
+MONEY = re.compile(
+    r"\b(bill|bills|billing|owe|owed|owing|money|pay|paid|payment|balance|debt|collections?|"
+    r"charge|charged|charges|account|invoice|statement|card)\b"
+)
+# "what happens if i dont pay": where the account stands, and help if paying is hard.
+UNPAID_ASKED = re.compile(
+    rf"\bwhat (happens|will happen|would happen) (if|when) (i|we) ({DONT}|{CANT}|never|dont) pay\b"
+    r"|\bwhat happens to (my|an|our) (unpaid|overdue|past due) (bill|bills|balance|account)\b"
+)
+
+
+# What may not be from us: a call, a text, a letter, an email (not "is this chat legit?").
+REACHED_BY = re.compile(
+    r"\b(text|texts|texted|call|called|calling|caller|letter|letters|email|emails|emailed|"
+    r"voicemail|message|messages|notice|mail|mailed|agency|collector|collectors|company|bill|"
+    r"bills|statement|invoice)\b"
+)
+
+
+def scam_asked(text: str) -> bool:
+    """Whether a message about money asks if a call, text or letter is really from us."""
+    said = normalise(text)
+    return bool(SCAM.search(said) and MONEY.search(said) and REACHED_BY.search(said))
+
+
+def collections_asked(text: str) -> bool:
+    """Collections, credit or a message that may not be ours ("is my account in collections")."""
+    said = normalise(text)
+    return bool(COLLECTIONS.search(said) or UNPAID_ASKED.search(said)) or scam_asked(text)
+
+
+# "can my husband pay my bill": yes, anyone can (it got the list, which never said so).
+SOMEONE_ELSE_PAYS = re.compile(
+    r"\b(can|could|may|is it ok|is it okay|is it alright|does it matter if|can it be)\b"
+    r".{0,30}\b(someone|somebody|anyone|any one|family|friend|(my|a|another) (husband|wife|"
+    r"spouse|partner|mom|mother|dad|father|son|daughter|parent|parents|friend|family member|"
+    r"relative|boyfriend|girlfriend|brother|sister|kid|child|employer|boss|grandma|grandpa))\b.{0,25}"
+    r"\b(pay|pays|paying|cover|covers) (my|our|for my|for me|for us|for our|it|the bill)\b"
+    r"|\bdoes it have to be me\b|\b(do|does) (i|the patient) have to (be the one to )?pay "
+    r"(it )?(myself|personally)\b"
+)
+# "can i pay my mom's bill": yes, and how.
+PAY_FOR_ANOTHER = re.compile(
+    r"\b(can|could|may) (i|we) (pay|cover) (for )?(my|his|her|their|our|someone|somebody) "
+    r"(\w+ )?(bill|bills|balance|statement)\b"
+    r"|\b(can|could|may) (i|we) pay (for )?(someone|somebody) else\b"
+)
+# "how long do i have to pay": billing.due_days (it got the ways to pay).
+DUE_ASKED = re.compile(
+    r"\bhow (long|many days|much time) (do|does|will|would|have) (i|we|you|he|she|they|patients) "
+    r"(have|get|got) (to pay|before|until|till|to make)"
+    r"|\bwhen (is|are|s) (my |the |this |it |our |a )?(bill |bills |payment |statement )?due\b"
+    r"|\bwhen (do|should|must|does) (i|we|it|the bill) (have to |need to |got to )?"
+    r"(pay|be paid)( it| the bill| my bill)?( by)?\W*$"
+    r"|\b(due date|grace period|payment deadline|deadline to pay)\b"
+    r"|\bhow soon (do|should|must) (i|we) (have to |need to )?pay\b"
 )
 
 
@@ -362,6 +468,16 @@ def say_ways_to_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> N
     )
 
 
+def balance_first(tracker: Tracker, text: str) -> list[EventType]:
+    """The message again as a balance question, and itself as the question asked after it
+    (``asked_after`` keeps it while the balance form starts: see remember_second_request)."""
+    latest = last_event(list(tracker.events), "user")
+    entities = (tracker.latest_message or {}).get("entities") or []
+    pending = {"intent": "billing_pay", "text": text, "asked_after": "billing_balance"}
+    replay = replayed(text, "billing_balance", latest, entities)
+    return [SlotSet("pending_request", pending), *replay]
+
+
 class ActionBillingPay(Action):
     """Portal, phone, in person, accepted methods; then plans and help, with an offer of staff."""
 
@@ -383,8 +499,16 @@ class ActionBillingPay(Action):
             **facts,
         }
         text = latest_text(tracker)
+        said = normalise(text)
         asked = method_asked(text, billing.methods)
-        if asks_how_to_apply(text) and billing.financial_assistance_apply.strip():
+        balance_button = {"title": "Check my balance", "payload": "/billing_balance"}
+        if scam_asked(text):
+            # "i got a text saying i owe money is this a scam": a dead end, or "question a
+            # charge?". Billing confirms it at the number the patient finds on our own pages.
+            dispatcher.utter_message(
+                response="utter_billing_is_it_us", buttons=[staff_button(), balance_button], **facts
+            )
+        elif asks_how_to_apply(text) and billing.financial_assistance_apply.strip():
             # "how do I apply / what do I need to qualify?": the how, not the offer again
             dispatcher.utter_message(
                 response="utter_assistance_how_to_apply",
@@ -392,15 +516,28 @@ class ActionBillingPay(Action):
                 buttons=[staff_button("Start an application with billing")],
                 **facts,
             )
-        elif NEEDS_HELP_PAYING.search(text):
+        elif COLLECTIONS.search(said):
+            # "is my account in collections", "will this hurt my credit score": the ways to
+            # pay, or "not something I can help with". Billing knows where the account stands.
+            self._collections(dispatcher, said, facts, balance_button)
+        elif (
+            NEEDS_HELP_PAYING.search(said)
+            and not PAYING_HOW.search(said)
+            and not ASSISTANCE.search(said)
+            and not tracker.get_slot("verified")
+            and given_identity(text, clinic.now().date())
+        ):
+            # "carlos rivera 9/30/75 can i set up a payment plan": his balance first (which
+            # says whether it can be split), then this answer; it was the general one, and
+            # "how much is my balance" asked his name again.
+            return balance_first(tracker, text)
+        elif NEEDS_HELP_PAYING.search(said) and not PAYING_HOW.search(said):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
-            if HARDSHIP.search(text):
+            if HARDSHIP.search(said):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
-            small = (
-                None if ASSISTANCE.search(text) else balance_under_plan_minimum(tracker, clinic)
-            )
+            small = None if ASSISTANCE.search(said) else balance_under_plan_minimum(tracker, clinic)
             if small is not None:
                 # "can i pay in installments" about Liam's $35: plans start at $100, so not
                 # "Set up a plan with billing" (staff would have said no).
@@ -411,10 +548,28 @@ class ActionBillingPay(Action):
                 ).strip()
             plan_button = staff_button(
                 "Ask billing about assistance"
-                if ASSISTANCE.search(text) or small is not None
+                if ASSISTANCE.search(said) or small is not None
                 else "Set up a plan with billing"
             )
             dispatcher.utter_message(buttons=[plan_button], **help_message)
+        elif UNPAID_ASKED.search(said):
+            self._collections(dispatcher, said, facts, balance_button)
+        elif SOMEONE_ELSE_PAYS.search(said) or PAY_FOR_ANOTHER.search(said):
+            # "can my husband pay my bill" got the list, which never said yes.
+            dispatcher.utter_message(
+                response="utter_billing_someone_else_pays"
+                if SOMEONE_ELSE_PAYS.search(said)
+                else "utter_billing_pay_for_someone"
+            )
+            say_ways_to_pay(dispatcher, clinic)
+        elif DUE_ASKED.search(said) and asked is None:
+            # "how long do i have to pay" got the ways to pay: billing.due_days
+            dispatcher.utter_message(
+                response="utter_billing_due_days",
+                due_days=billing.due_days,
+                buttons=[balance_button, staff_button()],
+                **facts,
+            )
         elif asked is not None:
             answer_method(dispatcher, asked, clinic)
         else:
@@ -423,6 +578,21 @@ class ActionBillingPay(Action):
         if tracker.active_loop_name:
             return []  # the form asks its own question next
         return answer_second_request(dispatcher, tracker, "billing_pay")
+
+    @staticmethod
+    def _collections(
+        dispatcher: CollectingDispatcher,
+        said: str,
+        facts: dict[str, str],
+        balance_button: dict[str, str],
+    ) -> None:
+        """Reassurance, and billing staff to say where the account stands (we can't see it)."""
+        dispatcher.utter_message(
+            response="utter_billing_collections",
+            sorry="I'm sorry things are hard right now. " if HARDSHIP.search(said) else "",
+            buttons=[staff_button(), balance_button],
+            **facts,
+        )
 
 
 # --- insurance -------------------------------------------------------------------------------
@@ -616,7 +786,11 @@ class ActionCheckInsurance(Action):
             again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
-        if marketplace and not several and (named is None or named.plan is None):
+        brand = brand_asked(text, clinic.billing.methods)
+        if brand is not None and (named is None or (named.plan is None and named.family is None)):
+            # "do you take care credit" got "I don't see Care Credit on my list" of plans
+            answer_method(dispatcher, brand, clinic)
+        elif marketplace and not several and (named is None or named.plan is None):
             # "Covered California" is a marketplace, not a plan: which company is it with?
             dispatcher.utter_message(
                 response="utter_insurance_marketplace",
@@ -696,6 +870,43 @@ class ActionCheckInsurance(Action):
 
 # --- disputes --------------------------------------------------------------------------------
 
+# A fee named: "late fee", "the late cancel fee", "no show fee", "the fee".
+FEE_NAMED = re.compile(
+    r"\b(late|no show|noshow|missed|missed (appointment|appt|visit)|cancel|cancellation|"
+    r"cancelation|late cancel|late cancellation|payment|the|that|this|a|these|those|\d+( dollar)?)"
+    r" (fee|fees|penalty|penalties)\b|\blate (payment )?charges?\b"
+)
+# ...and disputed: unfair, to be taken off, on the bill already ("why is there a late fee on my
+# bill" got the arrival time; "the late cancel fee is unfair" was out of scope). Not asked about
+# ahead ("will i get charged a fee?", "is there a fee for missing an appointment").
+FEE_DISPUTED = re.compile(
+    r"\b(unfair|not fair|ridiculous|remove|removed|waive|waived|waiving|take (it|that|this|the "
+    r"\w+ ?fee|the fee) off|drop (it|that|the)|reverse|refund|dispute|contest|appeal|"
+    r"(don t|dont|do not|shouldn t|shouldnt|should not|please don t|pls dont|not) (be )?"
+    r"charg(e|ed|ing)|charged (me|us|my)|got charged|was charged|been charged|"
+    r"on (my|the|our|his|her) (bill|statement|account|invoice)|"
+    r"(why|how come) (was there|did i get|do i have|am i|was i|did)|"
+    r"(why|how come) (is there|is|was) (a|an|this|that) [\w ]{0,20}(on|in) (my|the|our) "
+    r"(bill|statement|account|invoice)|"
+    r"(there s|theres|there is|i have|i got|got) an? (?![\w ]{0,20}\b(policy|policies|question|"
+    r"questions)\b)(late|no show|cancel\w*|\d+))\b"
+)
+# "late fee??", "why a late fee": the fee named and nothing more, a dispute too.
+FEE_ALONE = re.compile(
+    r"^(a |the |this |that |why |why a |why the |what s this |whats this |what is this )?"
+    r"(late|no show|late cancel|late cancellation|cancellation|cancel) (fee|fees|charge|charges)"
+    r"( (again|pls|please|on my bill))?$"
+)
+
+
+def fee_disputed(text: str) -> bool:
+    """A fee on the bill questioned or asked to be taken off (a billing dispute)."""
+    said = normalise(text)
+    if FEE_ALONE.search(said):
+        return True
+    return bool(FEE_NAMED.search(said) and FEE_DISPUTED.search(said))
+
+
 # Words of a dispute that say nothing about what went wrong ("I want to dispute a charge").
 GENERIC_DISPUTE_WORDS = set(
     """
@@ -707,6 +918,7 @@ GENERIC_DISPUTE_WORDS = set(
     wrong incorrect error errors mistake mistakes problem issue issues question questions
     not right correct think there seems seem looks look like just hi hello hey
     overcharged overcharge overbilled why what how
+    late fee fees
     got get received receive recieved came come mail mailed letter from guys new today
     yesterday killing kill crazy insane ridiculous
     """.split()

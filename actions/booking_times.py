@@ -8,7 +8,8 @@ take is explained, never lost in silence.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,7 +31,7 @@ from actions.booking_guards import (
     visits_phrase,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
-from actions.clinic_config import ADULT_AGE
+from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import day_label
 from actions.formatting import (
     address_line,
@@ -53,6 +54,8 @@ from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
     REST_OF_TODAY,
+    SearchRequest,
+    SearchResult,
     chosen_appointment,
     closed_reason,
     find_offers,
@@ -98,9 +101,33 @@ class ActionAskSlotChoice(Action):
                 events += [SlotSet(slot, value) for slot, value in instead.items()]
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
             result = find_offers(scheduling_client(), request, clinic, now)
+            there = at_their_other_office(request, result, clinic, now)
         except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
+        if there is not None:
+            # "tues or thurs next week" with Dr. Patel, kept at Downtown: she is at North then
+            # (it was "I couldn't find an opening in the next few weeks")
+            request, result = there
+            practitioner = clinic.practitioner(str(request.practitioner))
+            office = clinic.location(str(slots.get("location")))
+            other = clinic.location(str(result.offers[0]["location"]))
+            dispatcher.utter_message(
+                response="utter_practitioner_there_instead",
+                practitioner=practitioner.name if practitioner else "Your clinician",
+                office=office.name if office else "that office",
+                other=other.name if other else "our other office",
+                when=request.when.describe(),
+                buttons=[
+                    {
+                        "title": offer_label(offer, clinic),
+                        "payload": entity_payload("slot_choice", offer["id"]),
+                    }
+                    for offer in result.offers
+                ],
+            )
+            location = SlotSet("location", result.offers[0]["location"])
+            return events + [location, SlotSet("offered_slots", result.offers)]
         if not result.offers:
             dispatcher.utter_message(
                 response="utter_no_slots",
@@ -133,6 +160,30 @@ class ActionAskSlotChoice(Action):
             # "im sick can i see someone tonight" at 7:30 pm: who helps before we open
             dispatcher.utter_message(response="utter_sick_after_hours", nurse_line=nurse_line)
         return events + [SlotSet("offered_slots", result.offers)]
+
+
+def at_their_other_office(
+    request: SearchRequest, result: SearchResult, clinic: ClinicConfig, now: datetime
+) -> tuple[SearchRequest, SearchResult] | None:
+    """The clinician asked for, at their other office, when the office kept has nothing at the
+    times asked for (or only the nearest ones) and the other has: the search and its result."""
+    if (result.offers and not result.widened) or not (request.practitioner and request.location):
+        return None
+    practitioner = clinic.practitioner(request.practitioner)
+    works_at = practitioner.locations if practitioner else []
+    others = [loc for loc in works_at if loc != request.location]
+    if not others:
+        return None
+    elsewhere = replace(request, location=None)
+    found = find_offers(scheduling_client(), elsewhere, clinic, now)
+    if not found.offers or found.widened or found.last_bookable is not None:
+        return None
+    if all(offer.get("location") == request.location for offer in found.offers):
+        return None
+    offers = [offer for offer in found.offers if offer.get("location") in others]
+    if len({offer.get("location") for offer in offers}) != 1:
+        return None
+    return elsewhere, replace(found, offers=offers)
 
 
 def _broaden_buttons(slots: dict[str, Any]) -> list[dict[str, str]]:

@@ -284,8 +284,78 @@ AGE = re.compile(
 SAME_DAY = re.compile(r"\bsame[ -]day\s+(?=(?:appointments?|appts?|visits?|openings?|slots?)\b)")
 
 
+# Clock times as people type them, said as "h:mm" the rest reads: "330pm", "at 1030", "10.30",
+# "half past 2", "quarter to 11", "between 10 and 2", "2 or 3", "lunchtime" (all were ignored,
+# and the earliest morning times offered).
+_MINUTES = r"(?:00|05|10|15|20|25|30|35|40|45|50|55)"
+_GLUED_CLOCK = re.compile(rf"(?<![\w$/:.,-])(1[0-2]|0?[1-9])({_MINUTES})(?=\s*(?:am|pm)\b)")
+_GLUED_AFTER_WORD = re.compile(
+    rf"\b(at|around|after|before|by|about|for|to|till|until|from)\s+(1[0-2]|0?[1-9])({_MINUTES})"
+    r"(?![\w/:.,$-])(?!\s*(?:dollars|bucks|usd)\b)"
+)
+_GLUED_BEFORE_DAY = re.compile(
+    rf"(?<![\w$/:.,-])(1[0-2]|0?[1-9])({_MINUTES})(?![\w/:.,$-])(?=\s+(?:on\s+)?(?:today|"
+    rf"tomorrow|tmrw|tmr|tonight|next|this|{_WEEKDAY})\b)"
+)
+_GLUED_AFTER_DAY = re.compile(
+    rf"\b(?P<day>today|tomorrow|tmrw|tmr|tonight|{_WEEKDAY})\s+(?P<hour>1[0-2]|0?[1-9])"
+    rf"(?P<minute>{_MINUTES})(?![\w/:.,$-])"
+)
+_DOTTED_CLOCK = re.compile(r"(?<![\w$/.,])(1[0-2]|0?[1-9])\.([0-5]\d)(?=\s*(?:am|pm)?\b)(?!\.\d)")
+_PAST_TO = re.compile(r"\b(half|quarter)\s+(past|after|to|till|til)\s+(1[0-2]|[1-9])\b")
+# ("between 2 and 3 weeks from now", "1 or 2 days": no clock times)
+_NOT_A_CLOCK_AFTER = (
+    r"(?!\s*(?:am|pm)?\s*(?:weeks?|days?|months?|hours?|hrs?|years?|kids?|children|people|times|"
+    r"of|more|visits?|appointments?|appts?|minutes?|mins?)\b)"
+)
+_BETWEEN = re.compile(
+    r"\bbetween\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+(?:and|-|to)\s+(\d{1,2}(?::\d{2})?\s*"
+    rf"(?:am|pm)?)\b{_NOT_A_CLOCK_AFTER}"
+)
+_EITHER_HOUR = re.compile(
+    rf"(?<![\w/:$.-])(1[0-2]|[1-9])\s+or\s+(1[0-2]|[1-9])(?![\w/:.-]){_NOT_A_CLOCK_AFTER}"
+)
+_LUNCH = re.compile(r"\b(?:lunch ?time|lunch hour|lunch break|over lunch|around lunch)\b")
+
+
+def _spoken_clocks(text: str) -> str:
+    """``text`` (lower case) with clock times written as the parser reads them."""
+    text = _DOTTED_CLOCK.sub(r"\1:\2", text)
+    text = _GLUED_CLOCK.sub(r"\1:\2", text)
+    text = _GLUED_AFTER_WORD.sub(r"\1 \2:\3", text)
+
+    text = _GLUED_BEFORE_DAY.sub(r"\1:\2", text)
+    text = _GLUED_AFTER_DAY.sub(r"\g<day> \g<hour>:\g<minute>", text)
+
+    def past_to(match: re.Match[str]) -> str:
+        part, direction, hour = match.group(1), match.group(2), int(match.group(3))
+        minutes = 30 if part == "half" else 15
+        if direction in ("to", "till", "til"):
+            hour, minutes = (hour - 1) or 12, 60 - minutes
+        return f"{hour}:{minutes:02d}"
+
+    text = _PAST_TO.sub(past_to, text)
+    text = _BETWEEN.sub(r"after \1 before \2", text)
+
+    def either_hour(match: re.Match[str]) -> str:
+        # "5 or 6": from 5pm until 7pm (not "before 7", which is 7am); "dec 1 or 2" is days
+        if re.search(rf"\b{_MONTH}\W*$", text[: match.start()]):
+            return match.group(0)
+        first, second = _to_clock(match.group(1)), _to_clock(match.group(2))
+        if first is None or second is None or second < first:
+            return match.group(0)
+        end = min(second.hour + 1, 23)
+        return f"after {first:%H:%M} before {end:02d}:{second.minute:02d}"
+
+    text = _EITHER_HOUR.sub(either_hour, text)
+    if re.search(r"\d", text):
+        return text  # a clock said too wins ("im on my lunch break, can i come friday at 9")
+    return _LUNCH.sub("after 11:30am before 1:30pm", text)
+
+
 def _clean(text: str) -> str:
     text = GREETING.sub(" ", text.lower().replace("’", "'"))
+    text = _spoken_clocks(text)
     text = re.sub(r"[^\w\s/:'-]", " ", text)
     text = " ".join(SHORTHAND.get(word, word) for word in text.split())
     text = AGE.sub(" ", text)
@@ -1168,10 +1238,90 @@ _SAME_TIME_NEXT_WEEK = re.compile(
 )
 
 
+# "next week same time": the order turned round.
+_NEXT_WEEK_SAME_TIME = re.compile(
+    r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
+)
+# "an hour later", "2 hours earlier", "later by an hour": the same day, that much moved.
+_HOUR_SHIFT = re.compile(
+    r"\b(?:(an?|one|two|three|four|half an?|\d)\s+(?:more\s+)?(hours?|hrs?)\s+"
+    r"(later|earlier|sooner|after|before|back|up)"
+    r"|(later|earlier)\s+by\s+(an?|one|two|three|half an?|\d)\s+(hours?|hrs?))\b"
+)
+# "same day", "that day", "later that day": the appointment's own day (not a same-day visit,
+# nor "same day next week").
+_SAME_DAY_AS_IT = re.compile(
+    r"\b(?:(?:the|that)\s+)?same\s+day\b(?!\s+(?:(?:the\s+)?(?:next|following)\s+week|"
+    r"appointments?|appts?|visits?|openings?|slots?|sick)\b)|\b(?:later|earlier)\s+that\s+day\b"
+)
+# "not the same day", "can't do that same day": the appointment's day ruled out, not asked for.
+_DAY_REFUSED = re.compile(
+    r"\b(?:not|no|never|can\s?t|cannot|can not|won\s?t|doesn\s?t|don\s?t|isn\s?t|anything but|"
+    r"other than|except)\b(?:\s+\w+){0,3}\s*$"
+)
+_SAME_TIME = re.compile(r"\b(?:at\s+|around\s+)?(?:the\s+)?same\s+time\b")
+_LATER_WORD = re.compile(r"\b(later|after)\b")
+_EARLIER_WORD = re.compile(r"\b(earlier|before|sooner)\b")
+
+
 def says_a_shift(text: str) -> bool:
-    """Whether the text moves an appointment by an amount ("push it back a week")."""
+    """Whether the text moves an appointment by an amount ("push it back a week", "an hour
+    later") or to its own day or time ("same day", "friday same time")."""
     cleaned = _clean(text)
-    return bool(_SHIFT.search(cleaned) or _SAME_TIME_NEXT_WEEK.search(cleaned))
+    same_day = _SAME_DAY_AS_IT.search(cleaned)
+    return bool(
+        _SHIFT.search(cleaned)
+        or _SAME_TIME_NEXT_WEEK.search(cleaned)
+        or _NEXT_WEEK_SAME_TIME.search(cleaned)
+        or _HOUR_SHIFT.search(cleaned)
+        or (same_day and not _DAY_REFUSED.search(cleaned[: same_day.start()]))
+        or _SAME_TIME.search(cleaned)
+    )
+
+
+def _clock_words(moment: datetime) -> str:
+    return f"{moment:%I:%M %p}".lstrip("0").lower()
+
+
+def _hours_moved(match: re.Match[str]) -> timedelta:
+    amount = match.group(1) or match.group(5) or "an"
+    direction = match.group(3) or match.group(4) or "later"
+    if amount.startswith("half"):
+        minutes = 30
+    else:
+        minutes = 60 * (int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1))
+    sign = -1 if direction in ("earlier", "sooner", "before", "up") else 1
+    return timedelta(minutes=sign * minutes)
+
+
+def _same_day_shift(cleaned: str, start: datetime) -> str | None:
+    """ "same day but an hour later" -> "December 7 at 3:00 pm"; "same day, later" ->
+    "December 7 after 2:00 pm"; "friday same time" -> "friday at 2:00 pm"; None otherwise."""
+    day = f"{start:%B} {start.day}"
+    hours = _HOUR_SHIFT.search(cleaned)
+    if hours is not None:
+        moved = start + _hours_moved(hours)
+        rest = _SAME_DAY_AS_IT.sub(" ", cleaned[: hours.start()] + " " + cleaned[hours.end() :])
+        # another day named with it ("friday, an hour later") keeps that day
+        on = "" if parse_when(rest, start) is not None else f"{moved:%B} {moved.day} "
+        return " ".join(f"{rest} {on}at {_clock_words(moved)}".split())
+    same_day = _SAME_DAY_AS_IT.search(cleaned)
+    if same_day is not None and not _DAY_REFUSED.search(cleaned[: same_day.start()]):
+        rest = cleaned[: same_day.start()] + " " + cleaned[same_day.end() :]
+        if CLOCK_PHRASE.search(rest):
+            return " ".join(f"{day} {rest}".split())  # "same day after 3": their own limit
+        if _LATER_WORD.search(same_day.group(0)) or _LATER_WORD.search(rest):
+            rest, said = _LATER_WORD.sub(" ", rest), f"{day} after {_clock_words(start)}"
+        elif _EARLIER_WORD.search(same_day.group(0)) or _EARLIER_WORD.search(rest):
+            rest, said = _EARLIER_WORD.sub(" ", rest), f"{day} before {_clock_words(start)}"
+        else:
+            said = day
+        return " ".join(f"{rest} {said}".split())
+    same_time = _SAME_TIME.search(cleaned)
+    if same_time is not None:
+        before, after = cleaned[: same_time.start()], cleaned[same_time.end() :]
+        return " ".join(f"{before} at {_clock_words(start)} {after}".split())
+    return None
 
 
 def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
@@ -1195,6 +1345,11 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
             said = "as soon as possible"
         else:
             said = f"{target:%B} {target.day}" + (same_time if keep_time else "")
+    elif (same := _NEXT_WEEK_SAME_TIME.search(cleaned)) is not None:
+        # "next week same time": that weekday next week, at that time
+        shift = same
+        target = start.date() + timedelta(days=7)
+        said = f"{target:%B} {target.day}{same_time}"
     elif (same := _SAME_TIME_NEXT_WEEK.search(cleaned)) is not None:
         shift = same
         target = start.date() + timedelta(days=7)
@@ -1205,5 +1360,5 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
         else:
             said = f"week of {target:%B} {target.day}" + (same_time if keep_time else "")
     else:
-        return None
+        return _same_day_shift(cleaned, start)
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())

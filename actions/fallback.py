@@ -509,6 +509,9 @@ LOOK_UPS = {
     "action_show_balance": "billing_balance",
     "action_show_appointments": "check_appointment",
 }
+# The tasks a follow-up ("me too", "and my daughter?") asks again: a look-up, or a booking ("me
+# too pls" after booking Liam's flu shot was "What would you like me to do for you?").
+LAST_TASKS = {**LOOK_UPS, "action_book_appointment": "book_appointment"}
 
 
 def look_up_for_another(tracker: Tracker, text: str) -> str | None:
@@ -523,13 +526,34 @@ def look_up_for_another(tracker: Tracker, text: str) -> str | None:
 
 
 def last_look_up(tracker: Tracker) -> str | None:
-    """The intent of the balance or appointments look-up last done in this session."""
+    """The intent of the balance or appointments look-up, or the booking, last done in this
+    session."""
     for event in reversed(list(tracker.events)):
-        if event.get("event") == "action" and event.get("name") in LOOK_UPS:
-            return LOOK_UPS[event["name"]]
+        if event.get("event") == "action" and event.get("name") in LAST_TASKS:
+            return LAST_TASKS[event["name"]]
         if event.get("event") == "session_started":
             break
     return None
+
+
+def last_visit_booked(tracker: Tracker) -> list[dict[str, Any]]:
+    """The visit type of the booking last made, as an entity: "me too" books the same visit."""
+    booked = False
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "action" and event.get("name") == "action_book_appointment":
+            booked = True
+        elif booked and event.get("event") == "slot" and event.get("name") == "visit_type":
+            if event.get("value"):
+                # a child's well-child visit is a checkup to the parent: the booking form makes
+                # it the child's visit again for a child
+                adult = next(
+                    (v.id for v in get_clinic().visit_types if v.for_children == event["value"]),
+                    event["value"],
+                )
+                return [{"entity": "visit_type", "value": adult}]
+        elif event.get("event") == "session_started":
+            break
+    return []
 
 
 # The check-ins of an unsure crisis or emergency reading (inside the two-stage fallback): their
@@ -556,11 +580,20 @@ ROUTINE_AFTER_CHECK = {
     "contact_info",
 }
 ROUTINE_GUESS_FLOOR = 0.1
+# A message that asks for something at all: without it, a guess is the model's noise ("i dont
+# see the point anymore" had insurance at 0.2: "I'm okay, something else" got the plan list).
+ASKS_FOR_SOMETHING = re.compile(
+    r"\?|\b(can|could|would|will|do|does|is|are|how|where|when|what|which|need|want|wanna|"
+    r"book|appt|appointment|visit|bill|pay|owe|insurance|cancel|move|change)\b",
+    re.IGNORECASE,
+)
 
 
 def routine_guess(message: dict[str, Any]) -> str | None:
     """The model's best routine guess for ``message`` (a user event), if it guessed one at all
-    plausibly."""
+    plausibly and the message asks for something."""
+    if not ASKS_FOR_SOMETHING.search(str(message.get("text") or "")):
+        return None
     ranking = (message.get("parse_data") or {}).get("intent_ranking") or []
     for entry in ranking:
         name, confidence = entry.get("name"), float(entry.get("confidence") or 0.0)
@@ -621,6 +654,8 @@ class ActionOutOfScope(Action):
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
         again = look_up_for_another(tracker, text)
+        if again == "book_appointment":
+            return replayed(text, again, latest, last_visit_booked(tracker))
         if again is not None:
             return replay_as(tracker, latest, again)
         if only_name_and_birth_date(text):

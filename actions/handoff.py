@@ -144,7 +144,7 @@ def next_steps_message(
         return (
             f"Our staff are away right now (back {when}), so please don't wait here: call "
             f"{info.emergency_number} if you're in danger{lifeline}. I've flagged this so staff "
-            "contact you as soon as they're back."
+            "reply here as soon as they're back."
         )
     # The phone number that answers the question, and when it does (not a line that is closed
     # too, without saying so).
@@ -167,22 +167,13 @@ def next_steps_message(
 
 
 # The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.
+# Its first reply (utter_crisis's variation) gives the domestic violence line; staff are told how
+# to reply safely, since the person hurting them may see a call or a voicemail.
 ABUSE_RULE = "abuse_violence"
-
-
-def abuse_line_message(clinic: ClinicConfig) -> str | None:
-    """The domestic violence line from clinic.yml (``abuse_line``), or None without one."""
-    info = clinic.clinic
-    if not info.abuse_line:
-        return None
-    name = info.abuse_line_name or "domestic violence hotline"
-    how = f"call {info.abuse_line}"
-    if info.abuse_line_text:
-        how += f" or {info.abuse_line_text}"
-    return (
-        f"If someone is hurting you or you don't feel safe at home, the {name} can help too: "
-        f"{how}. It's free, confidential and open 24/7."
-    )
+ABUSE_NOTE = (
+    "Someone may be hurting the patient: reply in this chat only, and do not call or leave "
+    "messages unless they ask."
+)
 
 
 def poison_line_message(clinic: ClinicConfig) -> str | None:
@@ -198,7 +189,7 @@ def poison_line_message(clinic: ClinicConfig) -> str | None:
 
 
 # Safety rules (safety/triage.yml) whose reply adds a line made for them.
-SAFETY_LINES = {ABUSE_RULE: abuse_line_message, "poisoning_overdose": poison_line_message}
+SAFETY_LINES = {"poisoning_overdose": poison_line_message}
 
 
 def patient_info(tracker: Tracker) -> dict[str, Any]:
@@ -224,10 +215,13 @@ def escalate(
     meta = REASONS[reason]
     safety = (tracker.latest_message or {}).get("safety") or {}
     crisis_related = reason == "emergency" and bool(safety.get("crisis_related"))
-    line = SAFETY_LINES.get(str(safety.get("rule_id")))
+    rule = str(safety.get("rule_id"))
+    if rule == ABUSE_RULE:
+        note = f"{ABUSE_NOTE} {note}" if note else ABUSE_NOTE
+    line = SAFETY_LINES.get(rule)
     extra = line(clinic) if line else None
     if extra:
-        # Someone hurting them, or a poisoning: 911 / 988 (said already), and a line made for it.
+        # A poisoning: 911 (said already), and a line made for it.
         dispatcher.utter_message(text=extra)
     if crisis_related:
         # An attempt or an overdose: 911 first (said already), and the crisis line too.
@@ -255,6 +249,8 @@ def escalate(
         ActiveLoop(None),
         SlotSet("requested_slot", None),
         SlotSet("escalation_reason", None),
+        # utter_crisis's variation was for this message only
+        SlotSet("safety_rule", None),
         SlotSet("handoff_id", record.handoff_id),
         ConversationPaused(),
         # Rasa stops predicting once paused, so it never logs the listen itself; without it

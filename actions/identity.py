@@ -527,8 +527,9 @@ class IdentitySteps:
         if introduced and normalize_name(" ".join(introduced)) != normalize_name(patient_name):
             # "what do I owe? I'm his mom, Emily Johnson", "balance for Carlos Rivera"
             return " ".join(introduced)
-        if child and writer_asks_for_own(text, patient_name):
-            return "your own account"  # a parent who checked their child's: "what do I owe?"
+        if (child or slots.get("patient_is_relative")) and writer_asks_for_own(text, patient_name):
+            # a parent who checked their child's, or a son his father's: "what do I owe?"
+            return "your own account"
         return None
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
@@ -737,8 +738,10 @@ class IdentitySteps:
             if slots.get("tried_name"):
                 verified["tried_name"] = None
             # (a child asked about and an adult's details are the parent's own: see above)
+            # ("book me a physical, my wife said i need one" is the writer's own)
             named = any(
-                (r := relation_in(t)) and r not in CHILD_RELATIONS for t in form_texts(tracker)
+                about_someone_else(t) and (r := relation_in(t)) and r not in CHILD_RELATIONS
+                for t in form_texts(tracker)
             )
             if not child and named:
                 # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child

@@ -177,10 +177,12 @@ def described_fits(
         start = datetime.fromisoformat(item["start"]).astimezone(clinic.tz)
         return not clocks or (start.hour % 12, start.minute) in clocks
 
+    # "my son's checkup" is his well-child visit (for_children in clinic.yml)
+    kinds = {visit.id, visit.for_children} - {None} if visit is not None else set()
     fits = [
         index
         for index, item in enumerate(items)
-        if (visit is None or item.get("visit_type") == visit.id)
+        if (visit is None or item.get("visit_type") in kinds)
         and (practitioner is None or item.get("practitioner") == practitioner.id)
         and (location is None or item.get("location") == location.id)
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
@@ -208,14 +210,34 @@ MOVE_VERB = re.compile(
 NEW_TIME = re.compile(r"\b(?:to|for|until|till|into|instead)\b", re.IGNORECASE)
 
 
+# "the other office": the one the appointment being moved is not at.
+OTHER_OFFICE = re.compile(
+    r"\b(?:the\s+)?other\s+(?:office|location|clinic|site|place|branch)\b", re.IGNORECASE
+)
+NOT_THE_OTHER = re.compile(
+    r"\b(?:not|no|don'?t want|rather not)\s+(?:at\s+|to\s+)?(?:the\s+)?other\s+"
+    r"(?:office|location|clinic|site|place|branch)\b",
+    re.IGNORECASE,
+)
+# "my thursday appt", "the 2pm physical": the appointment being moved, described.
+THE_APPOINTMENT = re.compile(
+    r"\b(?:my|the|his|her|our|their)\s+(?:[\w'/:.-]+\s+){0,3}?(?:appt|appointment|visit|"
+    r"physical|check ?up|follow ?up|followup|shot|exam)s?\b",
+    re.IGNORECASE,
+)
+
+
 def new_time_part(text: str) -> str:
     """ "move my physical from the 8th to the 9th": what comes after "to" is the new time (the
-    8th is the appointment, see ``described``); the whole text when there is no such split."""
+    8th is the appointment, see ``described``). Without such a split, the text less the
+    appointment it describes ("need to move my thursday appt" searched Thursdays)."""
     verb = MOVE_VERB.search(text)
     if verb is None:
         return text
     parts = NEW_TIME.split(text[verb.end() :], maxsplit=1)
-    return parts[1] if len(parts) == 2 and parts[1].strip() else text
+    if len(parts) == 2 and parts[1].strip():
+        return parts[1]
+    return " ".join((text[: verb.end()] + THE_APPOINTMENT.sub(" ", text[verb.end() :])).split())
 
 
 def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
@@ -531,6 +553,41 @@ class ValidateRescheduleForm(ManageForm):
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}
 
+    def extract(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        updates = super().extract(dispatcher, tracker, slots, requested)
+        return {**updates, **self._other_office(dispatcher, tracker, {**slots, **updates})}
+
+    def _other_office(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, merged: dict[str, Any]
+    ) -> dict[str, Any]:
+        """ "move it to the other office": the office the appointment is not at (it was
+        ignored, and Downtown searched again), once the appointment is known."""
+        moving = chosen_appointment(merged)
+        if moving is None or merged.get("location") not in (None, "any", moving.get("location")):
+            return {}
+        latest = latest_text(tracker)
+        if find_location(latest, self.clinic) is not None or NOT_THE_OTHER.search(latest):
+            return {}  # "downtown, the other office is too far": the office named
+        said_now = OTHER_OFFICE.search(latest)
+        chosen_now = merged.get("appointment_choice") != tracker.get_slot("appointment_choice")
+        said_before = chosen_now and any(OTHER_OFFICE.search(t) for t in form_texts(tracker))
+        if not (said_now or said_before):
+            return {}
+        others = [loc.id for loc in self.clinic.locations if loc.id != moving.get("location")]
+        if len(others) != 1:
+            return {}
+        updates: dict[str, Any] = {"location": others[0]}
+        if merged.get("offered_slots") or merged.get("slot_choice"):
+            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+        self._fit_office(dispatcher, updates, merged)
+        return updates
+
     def _fit_office(
         self, dispatcher: CollectingDispatcher, updates: dict[str, Any], slots: dict[str, Any]
     ) -> None:
@@ -613,8 +670,11 @@ class ActionAskCancelConfirmed(Action):
             return [SlotSet("appointment_choice", None)]
         policy = late_change_policy(item, tracker, clinic)
         asked_day = day_in_request(form_texts(tracker)[0], clinic)
-        start = datetime.fromisoformat(item["start"]).astimezone(clinic.tz).date()
-        if asked_day is not None and asked_day != start:
+        days = {
+            datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()
+            for i in tracker.get_slot("my_appointments") or [item]
+        }
+        if asked_day is not None and asked_day not in days:
             # "cancel my appt tmrw" (hers is next week): "cancel ... Wed Dec 9?" with no word
             # that nothing is booked tomorrow.
             dispatcher.utter_message(text=f"I don't see an appointment on {day_label(asked_day)}.")

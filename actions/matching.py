@@ -146,10 +146,42 @@ def find_practitioner(text: str, clinic: ClinicConfig) -> Practitioner | None:
     return found if isinstance(found, Practitioner) else None
 
 
+# "not downtown", "anywhere but the north one": an office ruled out (normalised words).
+NOT_THERE = (
+    r"\b(?:not|except|other than|instead of|rather than|anywhere but|anything but|but not|"
+    r"can t do|cant do|cannot do|don t want|dont want|do not want|rather not (?:go|drive|come)"
+    r"(?: to)?)\s+(?:(?:at|in|to|the|that|this|your)\s+){0,2}"
+    # ("no downtown please", not "no, the downtown office is fine")
+    r"|\bno\s+"
+)
+
+
+def offices_ruled_out(text: str, clinic: ClinicConfig) -> set[str]:
+    """The offices the patient says no to ("not downtown", "the other one, not north")."""
+    haystack = normalise(text)
+    return {
+        loc.id
+        for loc in clinic.locations
+        for alias in [loc.name, loc.id, *loc.aliases]
+        if normalise(alias)
+        and re.search(f"(?:{NOT_THERE}){re.escape(normalise(alias))}\\b", haystack)
+    }
+
+
 def find_location(text: str, clinic: ClinicConfig) -> Location | None:
+    """The office named in ``text``; one ruled out ("not downtown" gave Downtown) is not it,
+    and with only one other office, that other one is."""
     candidates = [
         (alias, loc) for loc in clinic.locations for alias in [loc.name, loc.id, *loc.aliases]
     ]
+    ruled_out = offices_ruled_out(text, clinic)
+    if ruled_out:
+        candidates = [(alias, loc) for alias, loc in candidates if loc.id not in ruled_out]
+        named = _best(text, candidates, fuzzy=None)
+        if isinstance(named, Location):
+            return named
+        others = [loc for loc in clinic.locations if loc.id not in ruled_out]
+        return others[0] if len(others) == 1 else None
     found = _best(text, candidates, fuzzy=0.85)
     return found if isinstance(found, Location) else None
 

@@ -560,13 +560,14 @@ OWN_REQUEST = re.compile(
     r"\b(?:my\s+(?:own\s+)?(?:balance|bill|bills|account|statement|statements|appointment|"
     r"appointments|appt|appts|visit|visits|checkup|physical)|(?:do|did|much do|what do)\s+i\s+"
     r"(?:owe|have)|i\s+owe|for\s+me|for\s+myself|book\s+me|get\s+me\s+in|my\s+own|mine|"
-    r"(?:and|what about|how about)\s+me)\b",
+    r"(?:and|now|what about|how about)\s+(?:me|mine)|me\s+(?:too|as\s+well)|same\s+for\s+me|"
+    r"i\s+(?:need|want)\s+(?:one|it|that|the same)\s+(?:too|as\s+well))\b",
     re.IGNORECASE,
 )
-# "I'm his mom": the writer, not someone else.
+# "I'm his mom", "I'm her son": the writer, not someone else.
 WRITER_AS_PARENT = re.compile(
     r"\b(?:his|her|their)\s+(?:mom|mother|mum|dad|father|parent|guardian|grandma|grandmother|"
-    r"grandpa|grandfather)\b",
+    r"grandpa|grandfather|son|daughter|husband|wife|partner|caregiver|carer)\b",
     re.IGNORECASE,
 )
 # Who else a message may be about: the verified child, in a parent's words.
@@ -588,7 +589,7 @@ def writer_asks_for_own(text: str, patient_name: str) -> bool:
     # "book me too, right after liam", "same day as him": the child is where, not whose (the
     # parent's visit was booked on Liam's record)
     text = re.sub(
-        rf"\b(?:after|before|with|as|like|behind|than)\s+(?:him|her|them|{first})\b",
+        rf"\b(?:after|before|with|as|like|behind|than)\s+(?:him|her|hers|his|them|theirs|{first})\b",
         " ",
         text,
         flags=re.IGNORECASE,

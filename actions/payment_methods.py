@@ -14,6 +14,9 @@ from actions.matching import normalise
 # What patients name, most specific first, with the word that shows it in the clinic's list of
 # methods ("visa" is a credit card). A name without a word is looked for as itself.
 NAMED_METHODS: dict[str, str] = {
+    # a health credit card, never a "credit card" ("can i pay with care credit card" got a yes)
+    "care credit": "",
+    "carecredit": "",
     "american express": "credit",
     "cashier s check": "check",
     "samsung pay": "",
@@ -22,8 +25,6 @@ NAMED_METHODS: dict[str, str] = {
     "credit card": "credit",
     "debit card": "debit",
     "money order": "",
-    "care credit": "",
-    "carecredit": "",
     "bank transfer": "ach",
     "e check": "ach",
     "cash app": "",
@@ -86,10 +87,17 @@ DISPLAY = {
 }
 
 
+# Names that are only ever a way to pay (not "check", "cash", "credit": verbs and everyday
+# words): "do you take care credit" was answered as an insurance plan ("I don't see Care
+# Credit on my list").
+BRANDS = frozenset(name for name, word in NAMED_METHODS.items() if not word)
+
+
 @dataclass(frozen=True)
 class MethodAsked:
     said: str  # as the patient can read it back: "Apple Pay", "cash"
     accepted: bool
+    brand: bool = False  # a name that is only ever a way to pay (BRANDS)
 
 
 def method_asked(text: str, methods: list[str]) -> MethodAsked | None:
@@ -104,5 +112,12 @@ def method_asked(text: str, methods: list[str]) -> MethodAsked | None:
     for name, word in NAMED_METHODS.items():
         if f" {name} " in words:
             accepted = f" {word or name} " in listed
-            return MethodAsked(DISPLAY.get(name, name), accepted)
+            return MethodAsked(DISPLAY.get(name, name), accepted, name in BRANDS)
     return None
+
+
+def brand_asked(text: str, methods: list[str]) -> MethodAsked | None:
+    """A way to pay asked about by a name that is nothing else ("do you take care credit",
+    "can i use apple pay"), whatever the model read the message as; else None."""
+    asked = method_asked(text, methods)
+    return asked if asked is not None and asked.brand else None

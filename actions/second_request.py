@@ -224,6 +224,9 @@ def remember_second_request(tracker: Tracker, own_intents: set[str]) -> dict[str
         return {}
     if pending is None and pending_complaint(tracker) is not None:
         return {}  # a complaint waiting for its task (which this may be) is kept
+    kept = tracker.get_slot("pending_request")
+    if pending is None and _is_request(kept) and kept.get("asked_after") == intent:
+        return {}  # a question asked with the details, answered once this task is done
     return {"pending_request": pending}
 
 

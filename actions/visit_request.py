@@ -199,6 +199,11 @@ def read_search_details(
         requested is None and ANY_OFFICE.search(text)
     ):
         updates["location"] = "any"
+    soonest = SOONEST.search(text)
+    if requested in ("practitioner", "location") and requested not in updates and soonest:
+        # "the earliest you have" at "who would you like to see?": whoever and wherever is first
+        # (the question came back, or the first office's times were offered as the earliest)
+        updates[requested] = "any"
     # Entities from the NLU model or from a button payload, when they name a known id.
     valid = {
         "visit_type": {v.id for v in clinic.visit_types},
@@ -249,6 +254,10 @@ def read_search_details(
         index = parse_choice(text, DATE_SUGGESTIONS)
         if index is not None:
             updates["date_preference"] = DATE_SUGGESTIONS[index]
+        elif wants_anyone(text) and ONLY_FILLER.fullmatch(without_anyone(text).lower()):
+            # "any", "whatever", "either" alone: no day preferred, the soonest (it was "I didn't
+            # catch a day there")
+            updates["date_preference"] = DATE_SUGGESTIONS[0]
     return updates
 
 
@@ -263,6 +272,16 @@ RELATIVE_TO_A_DAY = re.compile(
 
 # The buttons of utter_ask_date_preference (domain/appointments.yml), in order.
 DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
+SOONEST = re.compile(
+    r"\b(earliest|soonest|first available|next available|asap|as soon as possible|"
+    r"whatever is first|whoever is first|first (?:one|opening|slot) you have)\b",
+    re.IGNORECASE,
+)
+# What may be left of a "no preference" answer: "either is fine", "any works for me".
+ONLY_FILLER = re.compile(
+    r"\W*(is|are|'?s)?\s*(fine|ok|okay|good|great|works?|honestly|really)?\s*"
+    r"(for me|with me|by me|i guess|tbh|lol|thanks|thank you)?\W*"
+)
 
 
 # Intents that never ask anything: a message read as one at a day or time question is an answer

@@ -33,14 +33,19 @@ WHO = (
     rf"(?:{RELATIONS})(?:'?s)?(?:\W+[a-z'-]+(?:\s+[a-z'-]+){{1,2}}\W+\d{{1,2}}[/.-]\d{{1,2}}"
     r"[/.-]\d{2,4})?)"
 )
+# "right after hers", "same day as him": where the writer's own visit goes, after a relative's.
+NEXT_TO = (
+    r"(?:\W+(?:right |just |straight )?(?:after|before|next to|with|same (?:day|time)(?: as)?)"
+    r" (?:him|her|hers|his|them|theirs|that one|that|it|[a-z]+'?s?))?"
+)
 # A follow-up is short and has a word that makes it one: "and", "now", "what about", "too".
 FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok|okay|k|kk|great|thanks|thank you|thx|cool|perfect|alright|all right|got it)"
     r"\W+)?"
     r"(?:(?:and|now|what about|how about|and what about|same|same for|also|then)\W+"
     r"(?:(?:for|check|do|show)\W+)?"
-    rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one))?"
-    rf"|{WHO}\W+(?:too|as well|also|now|next)(?:\W+(?:please|pls|plz))?)"
+    rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one))?{NEXT_TO}"
+    rf"|{WHO}\W+(?:too|as well|also|now|next)(?:\W+(?:please|pls|plz))?{NEXT_TO})"
     r"\W*$",
     re.IGNORECASE,
 )

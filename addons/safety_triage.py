@@ -27,6 +27,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -35,7 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from addons import paused_safety, typed_buttons
+from addons import clarified_words, paused_safety, typed_buttons
 from addons.intent_override import overrule
 from addons.paused_safety import SAFETY_KEY
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
@@ -46,6 +47,8 @@ logger = logging.getLogger(__name__)
 paused_safety.install()
 # A button's title typed rather than tapped is that button (see addons.typed_buttons).
 typed_buttons.install()
+# A request confirmed at "Did you mean …?" keeps the patient's words (addons.clarified_words).
+clarified_words.install()
 
 SAFETY_INTENTS = ("emergency", "crisis")
 FALLBACK_INTENT = "nlu_fallback"
@@ -53,6 +56,13 @@ FALLBACK_INTENT = "nlu_fallback"
 SAFETY_CHECK_KEY = "safety_check"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Rules whose first reply is a variation of its own (``utter_crisis`` when someone is hurting the
+# patient: the domestic violence line with 911 and 988). The rule id reaches the response as the
+# ``safety_rule`` entity, whose slot the variation's condition reads: the reply stays a plain
+# response, sent even when the action server is down.
+OWN_REPLY_RULES = ("abuse_violence",)
+SAFETY_RULE_ENTITY = "safety_rule"
 
 
 def resolve_rules_path(configured: str | Path) -> Path:
@@ -172,6 +182,21 @@ class SafetyTriage(GraphComponent, IntentClassifier):
                 continue
             overrule(message, hit.category, keep_ranking=True)
             message.set(SAFETY_KEY, hit.as_output(), add_to_output=True)
+            if hit.rule_id in OWN_REPLY_RULES:
+                mark_rule(message, text, hit.rule_id)
             # The rule id only: the message text may contain health information.
             logger.info("Safety triage fired: %s (rule %s)", hit.category, hit.rule_id)
         return messages
+
+
+def mark_rule(message: Message, text: str, rule_id: str) -> None:
+    """The rule that fired, as an entity over the whole message (see ``OWN_REPLY_RULES``)."""
+    entity = {
+        "entity": SAFETY_RULE_ENTITY,
+        "value": rule_id,
+        "start": 0,
+        "end": len(text),
+        "extractor": "SafetyTriage",
+    }
+    others = [e for e in message.get(ENTITIES) or [] if e.get("entity") != SAFETY_RULE_ENTITY]
+    message.set(ENTITIES, [*others, entity], add_to_output=True)

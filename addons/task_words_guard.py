@@ -24,6 +24,14 @@ phone numbers' answer, not a handoff. Mail or calls to be kept from someone at h
 dont mail bills to my house, my husband reads my mail") go to staff (``request_human``), who
 set a confidential way to reach the patient; a death in the family read as a booking ("my son
 passed away and you keep texting reminders for his checkup") is a cancellation.
+
+Money trouble is a billing question whatever the model read: "i lost my job, cant pay" (out of
+scope), "i have no money right now" (a "no"), collections, credit and "is this text a scam?"
+become ``billing_pay``, whose action answers each (actions/billing.py), and so does a way to pay
+that is nothing else ("do you take care credit", read as an insurance plan). A fee questioned
+("why is there a late fee on my bill": the arrival time; "the late cancel fee is unfair") is a
+billing dispute; a cancellation asked for with a question about its fee ("i need to cancel my
+physical, will i get charged a fee?", read as the policy) is the cancellation.
 """
 
 from __future__ import annotations
@@ -34,9 +42,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.billing import COPAY_ASKED
+from actions.billing import (
+    COPAY_ASKED,
+    FEE_NAMED,
+    cannot_pay,
+    collections_asked,
+    fee_disputed,
+    scam_asked,
+)
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
+from actions.payment_methods import brand_asked
 from actions.second_request import request_in
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
@@ -70,11 +86,15 @@ KEEP_FROM_HOME = re.compile(
 # Parse-data key (in the tracker's latest message): a complaint came with the task.
 WITH_COMPLAINT_KEY = "with_complaint"
 # Asked now, not told about ("I rescheduled last time", "I had to cancel in May").
+# (the visits by name too: "i need to move my follow up" was a second booking)
+_VISIT_NOUN = (
+    r"(appointment|appt|visit|checkup|check up|physical|follow ?up|follow-up|followup|"
+    r"sick visit|flu shot|shot|vaccination|exam|well child visit|well-child visit)"
+)
 RESCHEDULE = re.compile(
-    r"\b(re-?schedule|re-?scheduling|resched|re-?book|move (my|his|her|our|the|their) "
-    r"(appointment|appt|visit|checkup|check up|physical)|(appointment|appt|visit|checkup|"
-    r"check up|physical) (moved|changed|pushed back)|(move|push) it (to|back|out|up|forward)|"
-    r"change it to)\b",
+    r"\b(re-?schedule|re-?scheduling|resched|re-?book|(move|push|change|switch) (my|his|her|our|"
+    rf"the|their) ([a-z]+ )?{_VISIT_NOUN}|{_VISIT_NOUN} (moved|changed|pushed back)|"
+    r"(move|push) it (to|back|out|up|forward)|change it to)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(
@@ -179,6 +199,80 @@ def copay_asked(text: str) -> bool:
     return bool(COPAY_ASKED.search(normalise(text))) and not OWED.search(text)
 
 
+PAY_INTENT = "billing_pay"
+# A fee on the bill disputed ("why is there a late fee on my bill": the arrival time; "the late
+# cancel fee is unfair": out of scope) is a billing dispute, unless read as one of these. Read
+# as a dispute already, it is made sure (0.3 asked "did you mean …?").
+LEFT_WITH_A_FEE = frozenset({"request_human", "share_card_number", "stop", *SAFETY_INTENTS})
+# Read as one of these, a message that can't pay ("i lost my job, cant pay": out of scope), asks
+# about collections or credit, or whether a bill is a scam is the how-to-pay question, whose
+# action answers each. Tasks, handoffs, safety and insurance (the self-pay answer covers help
+# paying) keep their reading; the how-to-pay reading itself is made sure.
+MISREAD_BILLING_HELP = frozenset(
+    {
+        PAY_INTENT,
+        "out_of_scope",
+        "faq",
+        "deny",  # "i have no money right now" (0.73); a yes takes the offer made, so no "affirm"
+        "greet",
+        "thank",
+        "goodbye",
+        "bot_challenge",
+        "billing_balance",
+        "clinic_hours",
+        "directions",
+        "parking",
+        "contact_info",
+        "ask_clinicians",
+        "nlu_fallback",
+    }
+)
+# A way to pay named ("do you take care credit") read as one of these stays as read.
+KEEP_WITH_A_BRAND = LEFT_WITH_A_FEE | {
+    DISPUTE_INTENT,
+    COMPLAINT_INTENT,
+    "medical_advice",
+    "test_results",
+    BOOKING_INTENT,
+    "cancel_appointment",
+    "reschedule_appointment",
+    "check_appointment",
+}
+# A dispute read with less confidence than this (addons/unsure_escalation.py asks "did you mean
+# …?" under 0.55) is no dispute when the message asks about collections: "a collection agency
+# called me about a maple grove bill is this legit" got "question a charge?", then "what
+# happened?".
+UNSURE_DISPUTE = 0.55
+# "is there any help with medical bills" read as the balance: kept when the balance is asked.
+BALANCE_ASKED = re.compile(
+    r"\b(how much|what (do|does|did) (i|we|he|she|they|my \w+) owe|balance|amount due|"
+    r"what i owe)\b"
+)
+
+
+def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -> bool:
+    """Whether a message read as ``intent`` is really a question for the how-to-pay answer: it
+    can't pay, asks about collections, credit or a scam, or names a way to pay that is nothing
+    else ("do you take care credit": an insurance plan, "I don't see Care Credit on my list")."""
+    if intent not in KEEP_WITH_A_BRAND and brand_asked(text, get_clinic().billing.methods):
+        return True
+    if intent == DISPUTE_INTENT:
+        return scam_asked(text) or (confidence < UNSURE_DISPUTE and collections_asked(text))
+    if intent not in MISREAD_BILLING_HELP:
+        return False
+    if not (cannot_pay(text) or collections_asked(text)):
+        return False
+    return intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text))
+
+
+def fee_task(text: str, intent: str | None) -> str | None:
+    """A cancellation (or move) asked for with a question about its fee ("i need to cancel my
+    physical, will i get charged a fee?": the policy only, read as a common question)."""
+    if intent != "faq" or not FEE_NAMED.search(normalise(text)):
+        return None
+    return task_asked(text)
+
+
 DENY_INTENT = "deny"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 KEEP_IT = re.compile(
@@ -243,6 +337,25 @@ class TaskWordsGuard(RuleGuard):
                 text.replace("\u2019", "'")
             ):
                 overrule(message, "request_human")
+                continue
+            read_as = intent.get(INTENT_NAME_KEY)
+            if (
+                read_as not in LEFT_WITH_A_FEE
+                and fee_disputed(text)
+                and task_asked(text) is None
+                and task_named(text) not in ("cancel_appointment", "reschedule_appointment")
+            ):
+                # "why is there a late fee on my bill" (the arrival time), "the late cancel fee
+                # is unfair my kid was sick" ("did you want to cancel?"): billing staff decide.
+                overrule(message, DISPUTE_INTENT)
+                continue
+            fee_asked_with = fee_task(text, read_as)
+            if fee_asked_with is not None:
+                # the cancellation goes ahead; its confirmation says the late-change policy
+                overrule(message, fee_asked_with)
+                continue
+            if billing_help_asked(text, read_as, float(intent.get("confidence", 1.0))):
+                overrule(message, PAY_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
                 asked = task_asked(text)

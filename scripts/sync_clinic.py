@@ -52,6 +52,30 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
         # Where another office sends records: the fax, when the clinic has one.
         "records_send_to": f"{info.name}, fax {info.fax}" if info.fax else info.name,
         "visit_minutes": str(clinic.scheduling.slot_minutes),
+        **abuse_help(clinic),
+    }
+
+
+def abuse_help(clinic: ClinicConfig) -> dict[str, str]:
+    """Who helps someone being hurt at home (``utter_crisis``'s variation for it): the domestic
+    violence line when clinic.yml has one, and 988 either way."""
+    info = clinic.clinic
+    lifeline = f"call or text {info.crisis_line}"
+    if not info.abuse_line:
+        return {
+            "abuse_help": f"Please {lifeline} to reach the {info.crisis_line_name}, free and "
+            "open 24/7.",
+            "abuse_help_es": f"Llame o envíe un mensaje de texto al {info.crisis_line}, gratis, "
+            "las 24 horas.",
+        }
+    name = info.abuse_line_name or "domestic violence hotline"
+    how = f"call {info.abuse_line}"
+    if info.abuse_line_text:
+        how += f" or {info.abuse_line_text}"
+    return {
+        "abuse_help": f"The {name} can help you stay safe and make a plan: {how}. It's free, "
+        f"confidential and open 24/7. You can also {lifeline} any time you need to talk.",
+        "abuse_help_es": f"La línea {info.abuse_line} atiende en español, gratis y las 24 horas.",
     }
 
 

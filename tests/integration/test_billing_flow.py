@@ -183,3 +183,54 @@ def test_just_check_my_balance_at_what_happened_asks_who_without_an_apology(
     assert "The balance for Emily Johnson is $85.00" in joined(
         rasa.say(conversation, "Emily Johnson 04/12/1988")
     )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i lost my job, cant pay",
+        "im broke, what happens if i dont pay",
+        "i have no money right now",
+    ],
+)
+def test_a_patient_who_cannot_pay_hears_about_plans_and_assistance(
+    rasa: RasaClient, message: str
+) -> None:
+    """Was "not something I can help with", the cancellation policy or "What can I help you
+    with?"."""
+    answer = joined(rasa.say(sender(), message))
+    assert "I'm sorry you're going through this" in answer, answer
+    assert "financial assistance" in answer and "billing staff" in answer
+
+
+@pytest.mark.parametrize(
+    "message", ["why is there a late fee on my bill", "the late cancel fee is unfair"]
+)
+def test_a_fee_on_the_bill_questioned_goes_to_billing_staff(
+    rasa: RasaClient, handoff_receiver: HandoffReceiver, message: str
+) -> None:
+    """Was the arrival time, or "not something I can help with"."""
+    conversation = sender()
+    answer = joined(rasa.say(conversation, message))
+    if "what happened" in answer:
+        rasa.say(conversation, "i paid on time, it should not be there")
+    record = handed_to_billing(rasa, handoff_receiver, conversation)
+    assert record["reason"] == "billing_dispute"
+
+
+@pytest.mark.parametrize(
+    ("message", "answer"),
+    [
+        ("do you take care credit", "I don't see CareCredit on our list"),
+        ("can i pay with care credit card", "I don't see CareCredit on our list"),
+        ("is my account in collections", "where your account stands"),
+        ("will this hurt my credit score", "where your account stands"),
+        ("i got a text saying i owe money is this a scam", "really from us"),
+        ("can my husband pay my bill", "Yes, anyone can pay a bill for you"),
+        ("how long do i have to pay", "Bills are due 30 days after the statement date"),
+    ],
+)
+def test_money_questions_get_their_own_answer(rasa: RasaClient, message: str, answer: str) -> None:
+    replies = joined(rasa.say(sender(), message))
+    assert answer in replies, replies
+    assert "(916) 555-0199" in replies

@@ -130,15 +130,24 @@ def test_crisis_reply_gives_988_even_mid_booking(
     assert rasa.tracker(conversation)["active_loop"] in ({}, None, {"name": None})
 
 
-def test_someone_hurting_the_patient_gets_988_and_the_abuse_line(
+def test_someone_hurting_the_patient_gets_911_the_abuse_line_and_988(
     rasa: RasaClient, handoff_receiver: ConsoleHandoffs
 ) -> None:
+    """One first reply made for it (utter_crisis's variation, chosen by the safety_rule slot):
+    danger first, then the domestic violence line, then 988; staff are told not to call."""
     conversation = f"esc-{uuid.uuid4().hex[:10]}"
     replies = rasa.texts(conversation, "my boyfriend keeps hitting me and im scared to go home")
-    assert "988" in replies[0] and "911" in replies[0]
-    assert "1-800-799-7233" in replies[1] and "88788" in replies[1]
+    first = replies[0]
+    assert first.index("911") < first.index("1-800-799-7233") < first.index("988")
+    assert "88788" in first and "Suicide & Crisis Lifeline" not in first
+    assert not any("1-800-799-7233" in reply for reply in replies[1:])
     record = handoff_receiver.wait_for(conversation)
     assert (record["reason"], record["priority"]) == ("crisis", "urgent")
+    assert "do not call" in record["summary"]
+    # The slot is cleared with the handoff: a later crisis gets the usual reply.
+    assert rasa.tracker(conversation)["slots"]["safety_rule"] is None
+    again = rasa.texts(conversation, "i want to kill myself")
+    assert "Suicide & Crisis Lifeline" in again[0] and "1-800-799-7233" not in again[0]
 
 
 def test_two_unclear_messages_go_to_staff(

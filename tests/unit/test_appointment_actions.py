@@ -502,6 +502,32 @@ def test_offers_come_from_the_backend(fhir_env: FhirServer) -> None:
     ]
 
 
+def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirServer) -> None:
+    """ "tues or thurs next week in the afternoon" while moving Dr. Patel's Downtown visit was
+    "I couldn't find an opening in the next few weeks": she is at North on those days."""
+    dispatcher = CollectingDispatcher()
+    when = "tues or thurs next week in the afternoon"
+    slots = {**READY, "location": "downtown", "offered_slots": None, "date_preference": when}
+    tracker = make_tracker(when, slots=slots, active_loop="booking_form")
+    events = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    location, offered = events
+    assert (location["name"], location["value"]) == ("location", "north")
+    assert offered["value"] and {o["location"] for o in offered["value"]} == {"north"}
+    assert {o["practitioner"] for o in offered["value"]} == {"patel"}
+    days = {datetime.fromisoformat(o["start"]).weekday() for o in offered["value"]}
+    assert days <= {1, 3}
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_practitioner_there_instead"
+    assert (message["office"], message["other"]) == ("Downtown Clinic", "North Office")
+    # ...while the office kept with times free is what is offered
+    slots["date_preference"] = "mon or wed next week"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("mon or wed next week", slots=slots, active_loop="booking_form")
+    [offered] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert {o["location"] for o in offered["value"]} == {"downtown"}
+    assert dispatcher.messages[0]["response"] == "utter_offer_slots"
+
+
 def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
@@ -1087,6 +1113,50 @@ def test_a_new_clinician_or_office_while_rescheduling_fits_the_other(
 
 
 @pytest.mark.parametrize(
+    ("text", "location", "practitioner"),
+    [
+        ("can i move it to the other office", "north", "patel"),  # Dr. Patel works at both
+        ("not downtown", "north", "patel"),  # "not downtown" searched Downtown
+        # the office named, or "the other office" refused, is kept
+        ("downtown, the other office is too far for me", "downtown", "patel"),
+        ("not the other office, keep it downtown please", "downtown", "patel"),
+    ],
+)
+def test_the_other_office_when_moving(
+    fhir_env: FhirServer, text: str, location: str, practitioner: str
+) -> None:
+    """ "can i move it to the other office" was ignored: Downtown again."""
+    moving = {"id": "a1", "start": "2026-12-09T08:00:00-08:00", "location": "downtown"}
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": [moving],
+            "appointment_choice": "a1",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "downtown",
+            "requested_slot": "date_preference",
+        },
+    )
+    slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    kept = (slots.get("location", "downtown"), slots.get("practitioner", "patel"))
+    assert kept == (location, practitioner)
+    # ...and said before the appointment was known, it counts once it is
+    tracker = make_tracker(
+        "04/12/1988",
+        slots={"verify_name": "Emily Johnson", "requested_slot": "verify_dob"},
+        active_loop="reschedule_form",
+        events=[{"event": "user", "text": "move my physical to the other office"}],
+    )
+    slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert (slots["practitioner"], slots["location"]) == ("patel", "north")
+
+
+@pytest.mark.parametrize(
     "text", ["a couple of days later", "the week after", "push it back a week"]
 )
 def test_a_shift_of_the_appointment_is_the_new_time(fhir_env: FhirServer, text: str) -> None:
@@ -1444,6 +1514,31 @@ def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirSer
     assert slots["verified"] is False and slots["requested_slot"] == "patient_status"
 
 
+def test_the_writers_own_account_after_an_adult_relatives(fhir_env: FhirServer) -> None:
+    # "how much does my mom owe, mary ann o'brien 7/19/64" - "ok and what do i owe" showed the
+    # mother's $120 again: the writer's own account is checked first, as after a child's.
+    mom = {**verified_as("Mary Ann O'Brien", "07/19/1964"), "patient_is_relative": True}
+    for form, text, intent in (
+        (ValidateBalanceForm(), "ok and what do i owe", "billing_balance"),
+        (ValidateCheckForm(), "and my appointments?", "check_appointment"),
+        (ValidateBookingForm(), "what about me i need a flu shot", "book_appointment"),
+        (ValidateBookingForm(), "me too pls", "book_appointment"),
+    ):
+        slots, said = start_form(form, text, intent, mom)
+        assert [(m["response"], m.get("person")) for m in said] == [
+            ("utter_other_person", "your own account")
+        ], text
+        assert slots["verified"] is False and slots["patient_name"] is None, text
+    # ...and "what does she owe" is still the mother's
+    slots, said = start_form(ValidateBalanceForm(), "what does she owe", "billing_balance", mom)
+    assert said == [] and "verified" not in slots
+    # "i'm her son, what do i owe": the writer
+    slots, said = start_form(
+        ValidateBalanceForm(), "im her son, what do i owe", "billing_balance", mom
+    )
+    assert [m.get("person") for m in said] == ["your own account"]
+
+
 def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServer) -> None:
     # "what about Aisha Khan, when is she coming in?" showed Emily's appointments.
     emily = verified_as("Emily Johnson", "04/12/1988")
@@ -1664,6 +1759,28 @@ def test_a_number_picks_a_suggested_day() -> None:
     for text, day in (("3", "next week"), ("1", "as soon as possible")):
         found = read_search_details(text, [], get_clinic(), "date_preference")
         assert found["date_preference"] == day
+
+
+def test_the_earliest_at_who_or_where_is_anyone_soonest() -> None:
+    # "the earliest you have" at "which office?" kept the first office; "whats soonest" at
+    # "who would you like to see?" got the question again
+    asked = (("location", "the earliest you have"), ("practitioner", "whats soonest"))
+    for requested, text in asked:
+        found = read_search_details(text, [], get_clinic(), requested)
+        assert found[requested] == "any" and found["date_preference"] == text
+    found = read_search_details("earliest with dr patel", [], get_clinic(), "practitioner")
+    assert found["practitioner"] == "patel"
+
+
+def test_any_day_is_the_soonest() -> None:
+    # "any" at "What day or time works best?" got "Sorry, I didn't catch a day there".
+    for text in ("any", "whatever", "Either is fine", "doesnt matter"):
+        found = read_search_details(text, [], get_clinic(), "date_preference")
+        assert found["date_preference"] == "as soon as possible", text
+    # ...but a day said with it is that day, and "any" at the clinician question says no day
+    found = read_search_details("any day next week", [], get_clinic(), "date_preference")
+    assert found["date_preference"] == "any day next week"
+    assert "date_preference" not in read_search_details("any", [], get_clinic(), "practitioner")
 
 
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
@@ -2569,7 +2686,12 @@ def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -
         ("please move my physical from the 8th to the 9th", "the 9th"),  # searched the 8th
         ("move my appointment on the 10th to friday the 11th", "friday the 11th"),
         ("reschedule for next week", "next week"),
-        ("can i change my appt tomorrow", "can i change my appt tomorrow"),
+        # "my appt" is the appointment; what is left may say when
+        ("can i change my appt tomorrow", "can i change tomorrow"),
+        ("need to move my thursday appt", "need to move"),  # searched Thursdays
+        ("can i push my followup same day, an hour later", "can i push same day, an hour later"),
+        ("move it friday", "move it friday"),
+        ("move it, the friday one works better", "move it, the friday one works better"),
     ],
 )
 def test_the_new_time_is_what_comes_after_to(text: str, new_time: str) -> None:
@@ -2698,6 +2820,24 @@ def test_a_day_asked_with_no_appointment_on_it_is_said(fhir_env: FhirServer) -> 
         texts = [m.get("text") or "" for m in dispatcher.messages]
         assert texts[0].startswith("I don't see an appointment on") is told
         assert dispatcher.messages[-1]["response"] == "utter_confirm_cancel"
+    # Another one picked from the list, with one on the day asked: nothing false said ("cancel
+    # my sons checkup on wednesday", then Thursday's picked, got "I don't see an appointment
+    # on Wed Dec 9", which he had).
+    tomorrow = {**item, "id": "a2", "start": (clinic.now() + timedelta(days=1)).isoformat()}
+    both = {**slots, "my_appointments": [item, tomorrow]}
+    asked = [{"event": "user", "text": "cancel my appt tmrw"}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("the later one", slots=both, events=asked, active_loop="cancel_form")
+    ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_confirm_cancel"]
+
+
+def test_a_childs_checkup_is_the_well_child_visit() -> None:
+    items = [
+        {"start": "2026-12-03T08:00:00-08:00", "visit_type": "vaccination"},
+        {"start": "2026-12-09T08:00:00-08:00", "visit_type": "well_child"},
+    ]
+    assert choice_by_description("cancel my sons checkup on wednesday", items, get_clinic()) == 1
 
 
 def test_a_death_said_with_the_request_is_acknowledged_first() -> None:

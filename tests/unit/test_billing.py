@@ -23,6 +23,7 @@ from actions.billing import (
     money,
 )
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
+from actions.second_request import remember_second_request
 from tests.support.actions import (  # noqa: F401
     AFTER_PLAN_QUESTION,
     handoff_env,
@@ -388,6 +389,32 @@ def test_a_plan_asked_for_a_balance_under_the_minimum_says_so(
     assert help_["help"].startswith(said) is small
     title = "Ask billing about assistance" if small else "Set up a plan with billing"
     assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
+
+
+def test_a_plan_asked_with_name_and_birth_date_looks_up_the_balance_first() -> None:
+    """ "carlos rivera 9/30/75 can i set up a payment plan" got the general answer, and "how
+    much is my balance" then asked his name again: his balance first, then this answer (which
+    says whether his balance can be split)."""
+    text = "carlos rivera 9/30/75 can i set up a payment plan"
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert dispatcher.messages == []
+    pending, listen, replay = events
+    assert pending == SlotSet(
+        "pending_request",
+        {"intent": "billing_pay", "text": text, "asked_after": "billing_balance"},
+    )
+    assert listen["name"] == "action_listen"
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (text, "billing_balance")
+    # ...which the balance form keeps while it starts, and answers once it is done
+    asked = {"intent": "billing_pay", "text": text, "asked_after": "billing_balance"}
+    tracker = make_tracker(text, "billing_balance", slots={"pending_request": asked})
+    assert remember_second_request(tracker, {"billing_balance"}) == {}
+    # Verified already, or no details with it: the answer itself
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("can i set up a payment plan", "billing_pay")
+    ActionBillingPay().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_billing_help"]
 
 
 @pytest.mark.parametrize(
@@ -870,3 +897,237 @@ def test_a_name_and_birth_date_after_the_plan_question_is_no_plan() -> None:
     ActionCheckInsurance().run(dispatcher, tracker, {})
     assert all(m.get("plan") is None for m in dispatcher.messages)
     assert "utter_insurance_unknown" not in [m.get("response") for m in dispatcher.messages]
+
+
+# --- can't pay, collections, someone else paying, when it's due (live trials) ----------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i lost my job, cant pay",
+        "lost my job cant pay the 240",
+        "carlos rivera 9/30/75 i lost my job and cant pay",
+        "im broke, what happens if i dont pay",
+        "i have no money right now",
+        "i can’t afford it",
+    ],
+)
+def test_a_patient_who_cannot_pay_hears_sorry_then_plans_and_assistance(text: str) -> None:
+    # Were "not something I can help with", the late-cancellation policy and "What can I help
+    # you with?" (the NLU side: addons/task_words_guard.py).
+    assert billing.cannot_pay(text)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert help_["response"] == "utter_billing_help"
+    assert help_["help"].startswith("I'm sorry you're going through this.")
+    assert "monthly payments" in help_["help"] and "financial assistance" in help_["help"]
+    assert help_["buttons"][0]["payload"] == BILLING_STAFF
+
+
+def test_help_with_medical_bills_is_the_assistance_answer() -> None:
+    # was a balance look-up
+    text = "is there any help with medical bills"
+    assert billing.cannot_pay(text)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert "financial assistance" in help_["help"]
+    assert help_["buttons"] == [{"title": "Ask billing about assistance", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i cant pay online, the portal is down", "how do i pay", "i can pay next week"],
+)
+def test_paying_another_way_is_no_hardship(text: str) -> None:
+    assert not billing.cannot_pay(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is my account in collections",
+        "do you send unpaid bills to collections",
+        "mary ann obrien 7/19/64 i got a letter saying my account goes to collections, please "
+        "dont send me to collections i can pay",
+        "will this hurt my credit score",
+        "what happens if i dont pay my bill",
+    ],
+)
+def test_collections_and_credit_get_reassurance_and_billing_staff(text: str) -> None:
+    # Were the ways to pay, or "not something I can help with".
+    assert billing.collections_asked(text)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_collections"
+    assert {k: message[k] for k in BILLING} == BILLING
+    assert message["sorry"] == ""
+    # a typed "yes" takes the first button: billing staff
+    assert message["buttons"][0] == {"title": "Talk to billing staff", "payload": BILLING_STAFF}
+
+
+def test_collections_with_hardship_says_sorry_first() -> None:
+    dispatcher = CollectingDispatcher()
+    text = "i lost my job, will my bill go to collections"
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_collections"
+    assert message["sorry"].startswith("I'm sorry")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a collection agency called me about a maple grove bill is this legit",
+        "i got a text saying i owe money is this a scam",
+        "is this bill really from you",
+    ],
+)
+def test_a_message_about_money_that_may_not_be_ours_is_checked_with_billing(text: str) -> None:
+    # "question a charge?" and then "what happened?", or a dead end.
+    assert billing.scam_asked(text)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_is_it_us"
+    assert {k: message[k] for k in BILLING} == BILLING
+    assert message["buttons"][0]["payload"] == BILLING_STAFF
+
+
+@pytest.mark.parametrize("text", ["is this a scam", "is the flu shot legit"])
+def test_a_scam_without_money_is_not_a_billing_question(text: str) -> None:
+    assert not billing.scam_asked(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("can my husband pay my bill", "utter_billing_someone_else_pays"),
+        ("can someone else pay my bill", "utter_billing_someone_else_pays"),
+        ("is it ok if my mom pays for me", "utter_billing_someone_else_pays"),
+        ("can i pay my mom's bill", "utter_billing_pay_for_someone"),
+    ],
+)
+def test_someone_else_paying_is_a_yes_then_how(text: str, answer: str) -> None:
+    # "can my husband pay my bill" got the list, which never said yes.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    yes, ways = dispatcher.messages
+    assert yes["response"] == answer
+    assert ways["response"] == "utter_billing_pay"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long do i have to pay",
+        "when is my bill due",
+        "when do i have to pay it by?",
+        "is there a grace period",
+    ],
+)
+def test_how_long_to_pay_is_the_due_days(text: str) -> None:
+    # Was the generic list of ways to pay, though clinic.yml has billing.due_days.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_due_days"
+    assert message["due_days"] == 30
+    assert message["buttons"] == [
+        {"title": "Check my balance", "payload": "/billing_balance"},
+        {"title": "Talk to billing staff", "payload": BILLING_STAFF},
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you take care credit",
+        "do you take carecredit",
+        "can i pay with care credit card",  # was "Yes, you can pay with credit card"
+        "can i use care-credit?",
+    ],
+)
+def test_carecredit_is_never_a_yes(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    first, ways = dispatcher.messages
+    assert (first["response"], first["method"]) == ("utter_payment_method_not_listed", "CareCredit")
+    assert ways["response"] == "utter_billing_pay"
+
+
+def test_carecredit_read_as_insurance_is_answered_as_a_way_to_pay() -> None:
+    # "I don't see Care Credit on my list, but we can check for you" (of insurance plans)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("do you take care credit", intent="billing_insurance")
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    first, ways = dispatcher.messages
+    assert (first["response"], first["method"]) == ("utter_payment_method_not_listed", "CareCredit")
+    assert ways["response"] == "utter_billing_pay"
+
+
+@pytest.mark.parametrize(
+    ("text", "disputed"),
+    [
+        ("why is there a late fee on my bill", True),
+        ("theres a late fee on my bill", True),
+        ("late fee??", True),
+        ("can u remove the late fee pls i was in the hospital", True),
+        ("the late cancel fee is unfair", True),
+        ("carlos rivera 9/30/75 the late cancel fee is unfair, my car broke down", True),
+        ("the late cancel fee is unfair my kid was sick", True),
+        (
+            "i had to cancel last minute because my mom was in the ER, please dont charge me the "
+            "fee",
+            True,
+        ),
+        ("i was charged a no show fee but i called to cancel", True),
+        # asked about ahead: the policy, or a cancellation
+        ("i need to cancel my physical, will i get charged a fee?", False),
+        ("is there a fee for missing an appointment", False),
+        ("do you charge a late fee", False),
+        ("what is your cancellation policy", False),
+        # a why about the policy, not a fee charged (these paused the chat for staff)
+        ("why is there a fee for a no show", False),
+        ("how come there is a late fee policy", False),
+        ("i have a late cancel fee question", False),
+    ],
+)
+def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, disputed: bool) -> None:
+    assert billing.fee_disputed(text) is disputed
+
+
+def test_a_late_fee_named_alone_is_asked_what_happened() -> None:
+    # "late fee??" says which charge, not what is wrong with it: one question first.
+    assert not has_dispute_detail("late fee??")
+    assert not has_dispute_detail("why is there a late fee on my bill")
+    assert has_dispute_detail("the late cancel fee is unfair my kid was sick")
+
+
+@pytest.mark.parametrize(
+    ("text", "scam", "cannot", "someone_else"),
+    [
+        ("i got a text saying i owe money is this a scam", True, False, False),
+        ("is this chat legit? do you need my insurance card", False, False, False),
+        ("hardship letter for work? i need a doctor's note", False, False, False),
+        (
+            "i cant pay at the front desk, i forgot my wallet, can i still be seen",
+            False,
+            False,
+            False,
+        ),
+        ("can i use a credit card to pay my bill", False, False, False),
+        ("can my husband pay my bill", False, False, True),
+    ],
+)
+def test_money_words_that_ask_something_else(
+    text: str, scam: bool, cannot: bool, someone_else: bool
+) -> None:
+    """Look-alikes: a card is nobody paying for the patient ("can i use a credit card to pay my
+    bill" got "Yes, anyone can pay a bill for you"), a chat is no call or letter to check."""
+    assert billing.scam_asked(text) is scam
+    assert billing.cannot_pay(text) is cannot
+    assert bool(billing.SOMEONE_ELSE_PAYS.search(billing.normalise(text))) is someone_else

@@ -498,6 +498,20 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("the week after", "week of december 10 at 9:30 am"),
         ("3 days earlier", "november 30 at 9:30 am"),
         ("10 days earlier", "as soon as possible"),  # today or before
+        # the order turned round ("next week same time" kept no time)
+        ("next week same time", "december 10 at 9:30 am"),
+        # the appointment's own day and time ("same day but an hour later" searched today)
+        ("same day but an hour later", "but december 3 at 10:30 am"),
+        ("an hour earlier", "december 3 at 8:30 am"),
+        ("2 hours later please", "please december 3 at 11:30 am"),
+        ("later that day", "december 3 after 9:30 am"),
+        ("same day but earlier", "but december 3 before 9:30 am"),
+        ("the same day, in the afternoon", "in the afternoon december 3"),
+        ("friday same time", "friday at 9:30 am"),
+        ("friday, an hour later", "friday at 10:30 am"),
+        # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
+        ("same day after 3", "december 3 after 3"),
+        ("same day before 11am", "december 3 before 11am"),
     ],
 )
 def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
@@ -509,7 +523,18 @@ def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["next week", "a week from today", "a week later than that", "in 2 days", "friday"]
+    "text",
+    [
+        "next week",
+        "a week from today",
+        "a week later than that",
+        "in 2 days",
+        "friday",
+        "an hour",
+        # the appointment's day ruled out, not asked for (it searched that day only)
+        "i can't make it that day",
+        "not the same day",
+    ],
 )
 def test_no_shift(text: str) -> None:
     assert not says_a_shift(text)
@@ -611,8 +636,53 @@ def test_day_ranges_greetings_and_earliest_times(
 
 
 def test_bare_numbers_are_no_day_range() -> None:
-    assert parse_when("between 9 and 11", NOW) is None
+    # "between 9 and 11" is a time of day (any day), not the 9th to the 11th
+    when = parse_when("between 9 and 11", NOW)
+    assert when is not None and (when.start, when.end) == (NOW.date(), date(2026, 12, 8))
+    assert (when.not_before, when.not_after) == (time(9, 0), time(11, 0))
     assert parse_when("Good morning!", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "not_before", "not_after"),
+    [
+        # clock times as typed were ignored, and the earliest morning times offered
+        ("330pm friday", date(2026, 11, 27), time(14, 30), time(16, 31)),
+        ("move it to 330 friday", date(2026, 11, 27), time(14, 30), time(16, 31)),
+        ("1030 friday", date(2026, 11, 27), time(9, 30), time(11, 31)),
+        ("friday 10.30am", date(2026, 11, 27), time(9, 30), time(11, 31)),
+        ("friday 830", date(2026, 11, 27), time(7, 30), time(9, 31)),
+        ("half past 2 on friday", date(2026, 11, 27), time(13, 30), time(15, 31)),
+        ("quarter to 11 on friday", date(2026, 11, 27), time(9, 45), time(11, 46)),
+        ("friday between 10 and 2", date(2026, 11, 27), time(10, 0), time(14, 0)),
+        ("tmrw 2 or 3", date(2026, 11, 25), time(14, 0), time(16, 0)),
+        ("lunchtime friday", date(2026, 11, 27), time(11, 30), time(13, 30)),
+        ("friday 5 or 6", date(2026, 11, 27), time(17, 0), time(19, 0)),  # was 5pm to 7am
+        # the writer's own lunch break is no time asked for when a time is said
+        ("im on my lunch break, can i come friday at 9", date(2026, 11, 27), time(8), time(10, 1)),
+    ],
+)
+def test_clock_times_as_typed(text: str, day: date, not_before: time, not_after: time) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start, when.end) == (day, day)
+    assert (when.not_before, when.not_after) == (not_before, not_after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i owe $240",
+        "room 330",
+        "1 or 2 weeks from now",
+        "11/02/1950",
+        "10.5 miles",
+        "between 2 and 3 weeks from now",
+        "dec 1 or 2",
+    ],
+)
+def test_numbers_that_are_no_clock_time(text: str) -> None:
+    when = parse_when(text, NOW)
+    assert when is None or (when.not_before, when.not_after) == (None, None)
 
 
 @pytest.mark.parametrize(

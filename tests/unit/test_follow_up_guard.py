@@ -28,6 +28,8 @@ from addons.follow_up_guard import (
         "and my son?",  # was the 911 check-in: the model's unsure guess was an emergency
         "and his sister?",
         "what about my dad robert miller 11/2/1950",
+        "now me, right after hers",  # was the 988 check-in, and the booking lost
+        "and me too, same day as him",
     ],
 )
 def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:

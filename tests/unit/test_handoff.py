@@ -11,15 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.handoff import (
+    ABUSE_NOTE,
     REASONS,
     ActionEscalate,
-    abuse_line_message,
     build_summary,
     escalate,
     next_steps_message,
     reason_from_tracker,
 )
 from actions.settings import get_clinic
+from scripts.sync_clinic import abuse_help
 from tests.support.actions import SECRET, make_tracker
 from tests.support.receivers import HandoffReceiver
 
@@ -139,20 +140,41 @@ def test_an_attempt_or_overdose_also_gets_the_crisis_line(handoff_env: HandoffRe
     )
 
 
-def test_someone_hurting_the_patient_also_gets_the_abuse_line(handoff_env: HandoffReceiver) -> None:
-    # "my husband hits me": 988 first (utter_crisis), then the domestic violence line, then what
-    # happens next.
-    abuse_line, next_steps = escalation_texts("my husband hits me", "crisis", "abuse_violence")
-    assert "National Domestic Violence Hotline" in abuse_line
-    assert "call 1-800-799-7233 or text START to 88788" in abuse_line
-    assert "Hotline" not in next_steps
-    # ...and suicidal thoughts do not
+def test_someone_hurting_the_patient_is_answered_safely(handoff_env: HandoffReceiver) -> None:
+    # "my husband hits me": the first reply (utter_crisis's variation) gave the domestic
+    # violence line; what happens next promises a reply here, and staff are told not to call.
+    tracker = make_tracker(
+        "my husband hits me",
+        intent="crisis",
+        extra={"safety": {"category": "crisis", "rule_id": "abuse_violence"}},
+        slots={"safety_rule": "abuse_violence"},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionEscalate().run(dispatcher, tracker, {})
+    [next_steps] = [m["text"] for m in dispatcher.messages]
+    # (staff reply in this chat; "staff contact you" could mean a call the abuser hears)
+    assert "Hotline" not in next_steps and "contact you" not in next_steps
+    assert "here" in next_steps
+    assert SlotSet("safety_rule", None) in events  # the variation was for this message only
+    [record] = handoff_env.records
+    assert ABUSE_NOTE in record["summary"]
+    # ...and suicidal thoughts carry no such note
     said = escalation_texts("i want to die", "crisis", "suicidal_thoughts")
-    assert len(said) == 1 and "Hotline" not in said[0]
+    assert len(said) == 1 and ABUSE_NOTE not in handoff_env.records[-1]["summary"]
+
+
+def test_the_abuse_reply_names_the_line_from_clinic_yml() -> None:
+    help_ = abuse_help(get_clinic())
+    assert help_["abuse_help"].startswith("The National Domestic Violence Hotline can help")
+    assert "call 1-800-799-7233 or text START to 88788" in help_["abuse_help"]
+    assert "call or text 988" in help_["abuse_help"]
+    assert "1-800-799-7233" in help_["abuse_help_es"]
     # A clinic without the line in clinic.yml says 988 only.
     clinic = get_clinic().copy(deep=True)
     clinic.clinic.abuse_line = ""
-    assert abuse_line_message(clinic) is None
+    assert abuse_help(clinic)["abuse_help"] == (
+        "Please call or text 988 to reach the 988 Suicide & Crisis Lifeline, free and open 24/7."
+    )
 
 
 def test_a_poisoning_also_gets_poison_control(handoff_env: HandoffReceiver) -> None:

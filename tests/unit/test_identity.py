@@ -731,6 +731,14 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     assert identity.who_has(slots, identity.get_clinic(), "still") == "Mary Ann still has"
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}")
     assert "patient_is_relative" not in slots
+    # a relative only mentioned is not who the request is about: her own ("what do i owe"
+    # next then asked her details again)
+    mentioned = [
+        {"event": "user", "text": "book me a physical, my wife said i need one"},
+        {"event": "active_loop", "name": "check_form"},
+    ]
+    slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=mentioned)
+    assert "patient_is_relative" not in slots
     assert identity.whose(slots, identity.get_clinic()) == "your"
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)

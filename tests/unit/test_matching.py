@@ -40,6 +40,19 @@ def test_find_practitioner(text: str, expected: str | None) -> None:
         ("the downtown one", "downtown"),
         ("J street", "downtown"),
         ("either", None),
+        # an office ruled out is not the one named ("not downtown" searched Downtown)
+        ("not downtown", "north"),
+        ("not the north one", "downtown"),
+        ("the other one, not downtown", "north"),
+        ("anywhere but downtown", "north"),
+        ("cant do downtown", "north"),
+        ("downtown not north", "downtown"),
+        ("not sure, downtown?", "downtown"),
+        ("i don't want downtown", "north"),
+        ("no downtown please", "north"),
+        ("i'd rather not drive downtown, north please", "north"),
+        ("no, the downtown office is fine", "downtown"),
+        ("i can't get to downtown, how do i get there", "downtown"),  # the way there
     ],
 )
 def test_find_location(text: str, expected: str | None) -> None:

@@ -485,6 +485,25 @@ def test_component_overrides_intent_ranking_and_adds_safety(component: Any) -> N
     assert output["intent"]["name"] == "emergency"
 
 
+def test_abuse_is_marked_for_its_own_reply(component: Any) -> None:
+    # utter_crisis's variation for it reads the safety_rule slot, filled from this entity
+    text = "my boyfriend keeps hitting me and im scared to go home"
+    message = _message(text)
+    message.set("entities", [{"entity": "location", "value": "Downtown", "start": 0, "end": 2}])
+    component.process([message])
+    entities = message.as_dict(only_output_properties=True)["entities"]
+    assert [(e["entity"], e["value"]) for e in entities] == [
+        ("location", "Downtown"),
+        ("safety_rule", "abuse_violence"),
+    ]
+    assert (entities[1]["start"], entities[1]["end"]) == (0, len(text))
+    # ...other rules keep the usual reply: no entity
+    message = _message("i want to kill myself")
+    component.process([message])
+    assert message.as_dict(only_output_properties=True)["safety"]["rule_id"] == "suicidal_thoughts"
+    assert not message.get("entities")
+
+
 def test_component_overrides_the_fallback_intent(component: Any) -> None:
     message = _message("nobody would even notice if i was gone", "nlu_fallback", 0.4)
     component.process([message])

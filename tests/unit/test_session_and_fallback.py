@@ -644,6 +644,14 @@ def test_im_okay_after_a_check_in_takes_the_models_routine_guess() -> None:
     ]
     events, dispatcher = rephrase(after_check_in(text, "crisis", faint))
     assert events == [] and responses(dispatcher) == ["utter_safety_check_cleared"]
+    # ...and so is a guess for a message that asks for nothing ("I'm okay, something else"
+    # after "i dont see the point anymore" got the insurance plans, the model's 0.2 guess)
+    noise = [
+        {"name": "crisis", "confidence": 0.76},
+        {"name": "billing_insurance", "confidence": 0.2},
+    ]
+    events, dispatcher = rephrase(after_check_in("i dont see the point anymore", "crisis", noise))
+    assert events == [] and responses(dispatcher) == ["utter_safety_check_cleared"]
 
 
 def test_im_okay_after_a_check_in_with_no_request_is_asked_what_we_can_do() -> None:
@@ -730,6 +738,34 @@ def test_what_about_someone_after_a_look_up_is_the_same_look_up(
     else:
         assert dispatcher.messages == []
         assert events[-1]["parse_data"]["intent"]["name"] == asks
+
+
+def test_me_too_after_a_booking_books_the_same_visit() -> None:
+    # "me too pls" after booking Liam's flu shot was "What would you like me to do for you?"
+    booked = [
+        {"event": "user", "text": "book my son liam a flu shot"},
+        {"event": "slot", "name": "visit_type", "value": "vaccination"},
+        {"event": "action", "name": "action_book_appointment"},
+        {"event": "slot", "name": "visit_type", "value": None},
+    ]
+    for text in ("me too pls", "and my daughter too"):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent="out_of_scope", events=booked)
+        events = ActionOutOfScope().run(dispatcher, tracker, {})
+        assert dispatcher.messages == []
+        parse = events[-1]["parse_data"]
+        assert (events[-1]["text"], parse["intent"]["name"]) == (text, "book_appointment")
+        assert parse["entities"] == [{"entity": "visit_type", "value": "vaccination"}]
+    # ...while a look-up after the booking is the task followed up
+    # a child's well-child visit is a checkup for the parent ("me too" booked a pediatric visit)
+    child = [{**e, "value": "well_child"} if e.get("value") == "vaccination" else e for e in booked]
+    tracker = make_tracker("me too", intent="out_of_scope", events=child)
+    events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["entities"] == [{"entity": "visit_type", "value": "physical"}]
+    shown = [*booked, {"event": "action", "name": "action_show_balance"}]
+    tracker = make_tracker("me too", intent="out_of_scope", events=shown)
+    events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
 
 
 @pytest.mark.parametrize(("text", "them"), [("what about my son?", "your son"), ("me too", "you")])

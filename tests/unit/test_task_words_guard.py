@@ -33,6 +33,12 @@ def parsed(text: str, intent: str) -> Message:
             "reschedule_appointment",
         ),
         ("please cancel my checkup on friday", "cancel_appointment"),
+        # a second follow-up was booked (the move came "later"), then both kept
+        (
+            "whats the earliest you have with the same doctor, I need to move my follow up",
+            "reschedule_appointment",
+        ),
+        ("need to move my thursday appt", "reschedule_appointment"),
         # A new booking is asked for too, or the other task is told about, not asked for.
         ("cancel my physical and book my son a checkup", None),
         ("can u cancel his appt and book him for next week instead", None),
@@ -303,3 +309,99 @@ def test_the_bill_named_alone_is_what_is_owed(text: str, becomes: str) -> None:
 def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: str) -> None:
     [message] = TaskWordsGuard().process([parsed(text, read_as)])
     assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # "Sorry, that's not something I can help with here"
+        ("i lost my job, cant pay", "out_of_scope"),
+        ("lost my job cant pay the 240", "out_of_scope"),
+        ("carlos rivera 9/30/75 i lost my job and cant pay", "out_of_scope"),
+        ("im broke, what happens if i dont pay", "faq"),  # the late-cancellation policy
+        ("i have no money right now", "deny"),  # "What can I help you with?"
+        ("is there any help with medical bills", "billing_balance"),  # a balance look-up
+        # collections, credit, a scam: the ways to pay, a dead end, or "question a charge?"
+        ("will this hurt my credit score", "out_of_scope"),
+        ("is my account in collections", "billing_pay"),
+        ("a collection agency called me about a maple grove bill is this legit", "billing_dispute"),
+        ("i got a text saying i owe money is this a scam", "billing_dispute"),
+        # insurance: "I don't see Care Credit on my list"; unsure (0.39): "did you mean …?"
+        ("do you take care credit", "billing_insurance"),
+        ("do you take care credit", "billing_pay"),
+    ],
+)
+def test_cannot_pay_collections_and_carecredit_are_how_to_pay(text: str, read_as: str) -> None:
+    message = parsed_message(text, read_as, 0.39, "faq", 0.3)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent") == {"name": "billing_pay", "confidence": 1.0}
+    assert [r["name"] for r in result.get("intent_ranking")] == ["billing_pay"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("whats my balance, i lost my job", "billing_balance"),
+        ("i'm unemployed, do you take medi-cal", "billing_insurance"),  # the self-pay answer
+        ("i lost my job and need to cancel my physical", "cancel_appointment"),
+        ("i lost my job and i cant go on", "crisis"),
+        ("i cant pay online, the portal is down", "out_of_scope"),
+        ("i want to book a physical, do you take apple pay", "book_appointment"),
+        ("this collection agency says i owe $500 but i already paid it", "billing_dispute"),
+        ("hi my dad needs help with his bill", "billing_balance"),
+    ],
+)
+def test_other_readings_of_money_trouble_are_kept(text: str, read_as: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # the arrival time ("Please arrive 15 minutes before…")
+        ("why is there a late fee on my bill", "faq"),
+        ("theres a late fee on my bill", "faq"),
+        ("late fee??", "faq"),
+        ("can u remove the late fee pls i was in the hospital", "faq"),  # calendar reminders
+        # "not something I can help with", "Did you want to cancel an appointment?"
+        ("the late cancel fee is unfair", "out_of_scope"),
+        ("carlos rivera 9/30/75 the late cancel fee is unfair, my car broke down", "out_of_scope"),
+        ("the late cancel fee is unfair my kid was sick", "cancel_appointment"),
+        (
+            "i had to cancel last minute because my mom was in the ER, please dont charge me the "
+            "fee",
+            "billing_dispute",  # at 0.3: "did you mean …?"
+        ),
+        ("the late cancel fee is unfair, your front desk never called me back", "complaint"),
+    ],
+)
+def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, read_as: str) -> None:
+    message = parsed_message(text, read_as, 0.3, "faq", 0.2)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent") == {"name": "billing_dispute", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # the policy alone: the cancellation asked for was not done
+        ("i need to cancel my physical, will i get charged a fee?", "faq", "cancel_appointment"),
+        ("please reschedule my appt, is there a fee for that", "faq", "reschedule_appointment"),
+        # the policy asked about, nothing asked for
+        ("is there a fee for missing an appointment", "faq", "faq"),
+        ("is there a fee if i cancel my appointment", "faq", "faq"),
+        ("do you charge a late fee", "faq", "faq"),
+        # a cancellation that pleads about the fee stays one
+        (
+            "cancel my appt tomorrow and please dont charge me the late fee",
+            "cancel_appointment",
+            "cancel_appointment",
+        ),
+    ],
+)
+def test_a_cancellation_asked_with_its_fee_is_the_cancellation(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
