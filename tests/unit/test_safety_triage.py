@@ -497,6 +497,11 @@ def test_abuse_is_marked_for_its_own_reply(component: Any) -> None:
         ("safety_rule", "abuse_violence"),
     ]
     assert (entities[1]["start"], entities[1]["end"]) == (0, len(text))
+    # ...also when suicidal words fired a rule too: that reply has 988 as well
+    message = _message("my boyfriend hits me and i dont want to live anymore")
+    component.process([message])
+    assert message.as_dict(only_output_properties=True)["safety"]["rule_id"] == "abuse_violence"
+    assert [e["entity"] for e in message.get("entities")] == ["safety_rule"]
     # ...other rules keep the usual reply: no entity
     message = _message("i want to kill myself")
     component.process([message])
