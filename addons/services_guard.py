@@ -146,6 +146,32 @@ def asks_for_language_help(text: str) -> bool:
     return len(text.split()) <= MAX_LANGUAGE_WORDS and bool(LANGUAGE_HELP.search(text))
 
 
+# Answers as useful in any language: the address, the hours, the phone ("donde estan ubicados").
+ANSWERED_IN_ANY_LANGUAGE = frozenset({"directions", "clinic_hours", "contact_info", "parking"})
+SAFETY = frozenset({"emergency", "crisis"})
+# Words of a request in Spanish that English messages don't use.
+SPANISH_WORDS = frozenset(
+    "necesito necesita quiero quisiera cita citas hijo hija hijos esposo esposa mamá mama papá "
+    "para por favor cuánto cuanto debo deuda cuenta factura pagar dónde donde están estan "
+    "ubicados ubicada clínica clinica doctora médico medico tiene tengo fiebre dolor ayuda "
+    "mañana manana hoy semana cancelar cambiar mi mis usted ustedes gracias buenos buenas "
+    "días dias tardes horario abren cierran".split()
+)
+# Short words both languages use, or names: not counted either way.
+MIN_SPANISH_WORDS = 2
+SPANISH_SHARE = 0.5
+
+
+def written_in_spanish(text: str) -> bool:
+    """Whether most of a message's words are Spanish request words ("cuanto debo"); not a
+    name and birth date given in Spanish ("mi hijo liam nguyen 06/05/2017"), which a form reads."""
+    if re.search(r"\d", text):
+        return False
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    spanish = [w for w in words if w in SPANISH_WORDS]
+    return len(spanish) >= MIN_SPANISH_WORDS and len(spanish) >= SPANISH_SHARE * len(words)
+
+
 def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
     """``faq`` with the answer ``key``, as if the ResponseSelector had picked it."""
     overrule(message, FAQ_INTENT)
@@ -174,7 +200,15 @@ class ServicesQuestionGuard(RuleGuard):
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             text = message.get(TEXT)
-            if intent in KEEP or not isinstance(text, str) or text.startswith("/"):
+            if not isinstance(text, str) or text.startswith("/"):
+                continue
+            if written_in_spanish(text) and intent not in ANSWERED_IN_ANY_LANGUAGE | SAFETY:
+                # a request written in Spanish, whatever the model read ("necesito cita para mi
+                # hijo, tiene fiebre" got what to bring to a visit; "cita para mi hijo por
+                # favor" a cancellation): the interpreter answer, its Spanish line and phone
+                answer_with(message, INTERPRETER_KEY)
+                continue
+            if intent in KEEP:
                 continue
             if intent == BOOKING and BOOKING_WORDS.search(text):
                 continue  # a booking (an interpreter asked for is noted on it)

@@ -124,6 +124,10 @@ def test_the_guard_leaves_tasks_answers_and_payloads_alone(text: str, intent: st
         ("i dont speak much english", "inform"),
         ("necesito un interprete", "out_of_scope"),
         ("español por favor", "out_of_scope"),
+        # a request written in Spanish: what to bring, a cancellation, a balance in English
+        ("necesito cita para mi hijo, tiene fiebre", "faq"),
+        ("cita para mi hijo por favor", "cancel_appointment"),
+        ("cuanto debo", "billing_balance"),
     ],
 )
 def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_as: str) -> None:
@@ -139,6 +143,10 @@ def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_a
         ("no hablo ingles, me duele mucho el pecho", "emergency"),  # safety first
         ("i dont speak english well can i book a checkup", "book_appointment"),  # noted on it
         ("my english is fine, i just need my balance", "billing_balance"),
+        # the address is as useful in any language
+        ("donde estan ubicados", "directions"),
+        ("i need a cita", "book_appointment"),
+        ("mi hijo liam nguyen 06/05/2017", "inform"),  # details for the form asking
     ],
 )
 def test_language_words_in_a_task_or_an_emergency_are_left_alone(text: str, read_as: str) -> None:
