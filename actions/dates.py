@@ -313,7 +313,17 @@ _BETWEEN = re.compile(
     rf"(?:am|pm)?)\b{_NOT_A_CLOCK_AFTER}"
 )
 _EITHER_HOUR = re.compile(
-    rf"(?<![\w/:$.-])(1[0-2]|[1-9])\s+or\s+(1[0-2]|[1-9])(?![\w/:.-]){_NOT_A_CLOCK_AFTER}"
+    r"(?<![\w/:$.-])(1[0-2]|[1-9])(?:\s*(am|pm))?\s+or\s+(1[0-2]|[1-9])(?:\s*(am|pm))?"
+    rf"(?![\w/:.-]){_NOT_A_CLOCK_AFTER}"
+)
+# "10-11am", "from 1 to 3", "monday 10 to 11": a window of the day (the earliest mornings were
+# offered); with "from", an am/pm, or right after a day, so "dec 8-9" stays two days.
+_CLOCK_RANGE = re.compile(
+    r"(?:\b(?P<from>from)\s+|(?P<day>\b(?:today|tomorrow|tonight|mon|monday|tue|tues|tuesday|"
+    r"wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\s+)|"
+    r"(?<![\w/:$.-]))"
+    r"(?P<first>\d{1,2}(?::\d{2})?)\s*(?P<m1>am|pm)?\s*(?:-|to|till|til|until)\s*"
+    rf"(?P<second>\d{{1,2}}(?::\d{{2}})?)\s*(?P<m2>am|pm)?(?![\w/:.-]){_NOT_A_CLOCK_AFTER}"
 )
 _LUNCH = re.compile(r"\b(?:lunch ?time|lunch hour|lunch break|over lunch|around lunch)\b")
 
@@ -337,11 +347,30 @@ def _spoken_clocks(text: str) -> str:
     text = _PAST_TO.sub(past_to, text)
     text = _BETWEEN.sub(r"after \1 before \2", text)
 
+    def clock_range(match: re.Match[str]) -> str:
+        said = match.group(0)
+        if not (match["from"] or match["day"] or match["m1"] or match["m2"]):
+            return said
+        if re.search(rf"\b{_MONTH}\W*$", text[: match.start()]):
+            return said
+        first = _to_clock(match["first"] + (match["m1"] or match["m2"] or ""))
+        second = _to_clock(match["second"] + (match["m2"] or ""))
+        if first is None or second is None:
+            return said
+        if second <= first and not match["m2"] and second.hour < 12:
+            second = second.replace(hour=second.hour + 12)  # "10 to 1": until 1pm
+        if second <= first:
+            return said
+        return f"{match['day'] or ''}after {first:%H:%M} before {second:%H:%M}"
+
+    text = _CLOCK_RANGE.sub(clock_range, text)
+
     def either_hour(match: re.Match[str]) -> str:
         # "5 or 6": from 5pm until 7pm (not "before 7", which is 7am); "dec 1 or 2" is days
         if re.search(rf"\b{_MONTH}\W*$", text[: match.start()]):
             return match.group(0)
-        first, second = _to_clock(match.group(1)), _to_clock(match.group(2))
+        first = _to_clock(match.group(1) + (match.group(2) or match.group(4) or ""))
+        second = _to_clock(match.group(3) + (match.group(4) or ""))
         if first is None or second is None or second < first:
             return match.group(0)
         end = min(second.hour + 1, 23)
@@ -626,6 +655,11 @@ AFTER_A_DAY = re.compile(
 
 
 # "next thursday, no wait friday": what comes after the correction is the day asked for.
+# What a correction may say alone: a time ("930", "make it 4", "at 2:30pm").
+NEW_CLOCK = re.compile(
+    r"(?:(?:make it|let s do|lets do|let's do|at|say)\s+)?"
+    r"(?P<clock>\d{1,2}(?::\d{2})?\s*(?:am|pm)?|(?:1[0-2]|[1-9])[0-5]\d)"
+)
 CORRECTED = re.compile(
     r"\b(no wait|wait no|no sorry|sorry no|no i mean|i mean|i meant|actually|scratch that|"
     r"or rather|correction)\b"
@@ -648,6 +682,14 @@ def parse_when(text: str, now: datetime) -> When | None:
             week = " week" if said_next.group(1) == "week" else ""
             after = f"next{week} {after.strip(' ,.')}"
         instead = parse_when(after, now) if after.strip() else None
+        clock = NEW_CLOCK.fullmatch(after.strip(" ,."))
+        if clock is not None and parse_when(before, now) is not None:
+            # "friday 830 no wait 930", "friday at 2, actually make it 4": the day said before,
+            # at the time corrected (the first time was searched)
+            value = clock["clock"]
+            if re.fullmatch(r"\d{3,4}", value):
+                value = f"{value[:-2]}:{value[-2:]}"
+            return parse_when(f"{_without_times(before)} at {value}", now)
         if instead is not None:
             # ("thursday afternoon, actually friday": still the afternoon)
             kept = part_of_day(before) if instead.part_of_day is None else None

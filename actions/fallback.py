@@ -615,7 +615,12 @@ class ActionAskRephrase(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         if last_response(tracker) not in SAFETY_CHECKS:
-            dispatcher.utter_message(response="utter_ask_rephrase")
+            # after [No, something else] the guess was wrong: "Sorry, I didn't quite get that"
+            # blamed the patient's words
+            guessed = accepted_suggestion(list(tracker.events)) is not None
+            dispatcher.utter_message(
+                response="utter_ask_rephrase_after_guess" if guessed else "utter_ask_rephrase"
+            )
             return []
         checked = message_before_last(tracker)
         text = str(checked.get("text") or "")

@@ -739,8 +739,13 @@ class IdentitySteps:
                 verified["tried_name"] = None
             # (a child asked about and an adult's details are the parent's own: see above)
             # ("book me a physical, my wife said i need one" is the writer's own)
+            # (a grown daughter named with her details is a relative: "book my daughter aisha
+            # khan 1/22/92", then "now me" booked on her record)
+            today = get_clinic().now().date()
             named = any(
-                about_someone_else(t) and (r := relation_in(t)) and r not in CHILD_RELATIONS
+                about_someone_else(t)
+                and (r := relation_in(t))
+                and (r not in CHILD_RELATIONS or relative_identity(t, today) is not None)
                 for t in form_texts(tracker)
             )
             if not child and named:

@@ -512,8 +512,18 @@ class ValidateRescheduleForm(ManageForm):
         if requested in ("date_preference", "slot_choice") and KEEP_THE_OLD_TIME.search(text):
             return {"booking_confirmed": False}  # the reschedule action says nothing moved
         entities = (tracker.latest_message or {}).get("entities") or []
+        new_time = "" if is_button_payload(text) else new_time_part(text)
+        if new_time and new_time != text:
+            # the model's "thursday" in "move my thursday appt" is the old day, not the new
+            said = new_time.lower()
+            entities = [
+                e
+                for e in entities
+                if e.get("entity") not in ("date", "part_of_day")
+                or str(e.get("value") or "").lower() in said
+            ]
         updates = read_search_details(
-            "" if is_button_payload(text) else new_time_part(text),
+            new_time,
             entities,
             clinic,
             requested,

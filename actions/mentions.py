@@ -1034,6 +1034,13 @@ def relative_identity(text: str, today: date) -> tuple[tuple[str, str], date] | 
         words[-1] = re.sub(r"'s$", "", words[-1])
         name = parse_full_name(" ".join(words))
         given = (name, birth) if name else None
-    if given is None or not fits_relation(who, given[1], today):
+    if given is None:
+        return None
+    named = name_after_relation(text)
+    if named is not None and [w.lower() for w in named] == [w.lower() for w in given[0]]:
+        # "book my daughter aisha khan 1/22/92": her, whatever her age (a grown daughter was
+        # taken for the writer, whose own "now me" then booked on the daughter's record)
+        return given
+    if not fits_relation(who, given[1], today):
         return None
     return given

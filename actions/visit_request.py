@@ -231,6 +231,8 @@ def read_search_details(
         text = without_anyone(text)
         date_entities = []
     text = DURATION.sub(" ", without_birth_dates(text, now.date()))
+    if requested == "date_preference" and re.fullmatch(r"\s*(?:1[0-2]|[1-9])[0-5]\d\s*", text):
+        text = f"at {text.strip()}"  # "330" at "what day or time?": 3:30 ("didn't catch a day")
     day = named_day(text, clinic, now.date()) if text else None
     if day is not None and not RELATIVE_TO_A_DAY.search(text):
         # "christmas eve morning", "the day after christmas": that date, said as a date the

@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from addons.intent_override import RuleGuard, overrule
@@ -118,6 +124,24 @@ ASKED = re.compile(
 )
 
 
+# "cant stop shaking" was a "stop" ("No problem, I've stopped there"): a symptom told, for a
+# nurse; "cant stop crying all day" is distress: 988's check-in (a crisis guess too unsure to
+# pause the chat, which the safety layer turns into the check-in with its buttons).
+CANT_STOP_SYMPTOM = re.compile(
+    r"\b(?:can'?t|cannot|can not|won'?t|wont) stop (?:shaking|shivering|coughing|throwing up|"
+    r"vomiting|puking|sneezing|itching|scratching|sweating|twitching|trembling|hiccuping|"
+    r"hiccupping|wheezing|bleeding|peeing|pooping|going to the bathroom|having diarrhea)\b",
+    re.IGNORECASE,
+)
+DISTRESS = re.compile(
+    r"\b(?:can'?t|cannot|can not) stop crying\b|\bcrying all (?:day|night|the time)\b|"
+    r"\b(?:so )?tired of everything\b|\beverything(?:'s| is) falling apart\b|"
+    r"\bfeel(?:ing)? (?:so |really |very )?empty\b",
+    re.IGNORECASE,
+)
+UNSURE_CRISIS = 0.5
+
+
 def asks_for_advice(text: str) -> bool:
     """A symptom, and the question what to do about it; or whether to stop a medicine."""
     text = text.replace("\u2019", "'")
@@ -139,6 +163,14 @@ class AdviceQuestionGuard(RuleGuard):
             if not isinstance(text, str) or text.startswith("/"):
                 continue
             if intent in SAFETY_INTENTS and sure:
+                continue
+            if DISTRESS.search(text) and intent not in KEEP:
+                unsure = {INTENT_NAME_KEY: "crisis", PREDICTED_CONFIDENCE_KEY: UNSURE_CRISIS}
+                message.set(INTENT, unsure, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [dict(unsure)], add_to_output=True)
+                continue
+            if CANT_STOP_SYMPTOM.search(text) and intent not in KEEP - {"stop"}:
+                overrule(message, ADVICE_INTENT)
                 continue
             ill_and_coming = bool(SYMPTOM.search(text) and STILL_COME.search(text))
             if ill_and_coming and (intent in STILL_COME_FROM or intent not in KEEP):

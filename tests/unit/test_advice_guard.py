@@ -140,3 +140,29 @@ def test_billing_without_money_and_coming_in_while_ill(
 ) -> None:
     [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.9, "greet", 0.1)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"), [("cant stop shaking", "stop"), ("i cant stop coughing", "stop")]
+)
+def test_a_symptom_that_wont_stop_is_for_a_nurse_not_a_stop(text: str, read_as: str) -> None:
+    # "cant stop shaking" got "No problem, I've stopped there. Nothing was changed."
+    [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.8, "greet", 0.1)])
+    assert result.get("intent") == {"name": "medical_advice", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text", ["cant stop crying all day", "idk man everything is falling apart"]
+)
+def test_distress_is_an_unsure_crisis_for_the_check_in(text: str) -> None:
+    """Read as out of scope ("not something I can help with"): an unsure crisis guess, which the
+    safety layer turns into 988's check-in (a chat paused for staff would be too much)."""
+    [result] = AdviceQuestionGuard().process(
+        [parsed_message(text, "out_of_scope", 0.8, "greet", 0.1)]
+    )
+    assert result.get("intent") == {"name": "crisis", "confidence": 0.5}
+    # ...and a stop asked for in words stays one
+    [stop] = AdviceQuestionGuard().process(
+        [parsed_message("stop, i dont want to book", "stop", 0.9, "greet", 0.1)]
+    )
+    assert stop.get("intent")["name"] == "stop"

@@ -3,7 +3,7 @@ backend (in a thread): the exact events each message produces and the responses 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -1156,6 +1156,34 @@ def test_the_other_office_when_moving(
     assert (slots["practitioner"], slots["location"]) == ("patel", "north")
 
 
+def test_the_day_of_the_appointment_moved_is_no_new_day() -> None:
+    """ "need to move my thursday appt": the model's date entity "thursday" searched Thursdays
+    (the old day); the new day is asked for."""
+    tracker = make_tracker(
+        "need to move my thursday appt",
+        intent="reschedule_appointment",
+        entities=[{"entity": "date", "value": "thursday", "start": 16, "end": 24}],
+        active_loop="reschedule_form",
+        slots={"verified": True, "patient_id": "p1", "requested_slot": "appointment_choice"},
+    )
+    form = ValidateRescheduleForm()
+    updates = form.extract_more(CollectingDispatcher(), tracker, dict(tracker.slots), None)
+    assert "date_preference" not in updates
+    # ...while a new day said after "to" is the new day
+    tracker = make_tracker(
+        "move my thursday appt to friday",
+        intent="reschedule_appointment",
+        entities=[
+            {"entity": "date", "value": "thursday", "start": 8, "end": 16},
+            {"entity": "date", "value": "friday", "start": 25, "end": 31},
+        ],
+        active_loop="reschedule_form",
+        slots={"verified": True, "patient_id": "p1"},
+    )
+    updates = form.extract_more(CollectingDispatcher(), tracker, dict(tracker.slots), None)
+    assert updates["date_preference"].strip() == "friday"
+
+
 @pytest.mark.parametrize(
     "text", ["a couple of days later", "the week after", "push it back a week"]
 )
@@ -1770,6 +1798,15 @@ def test_the_earliest_at_who_or_where_is_anyone_soonest() -> None:
         assert found[requested] == "any" and found["date_preference"] == text
     found = read_search_details("earliest with dr patel", [], get_clinic(), "practitioner")
     assert found["practitioner"] == "patel"
+
+
+def test_a_bare_clock_time_at_the_day_question() -> None:
+    # "330" at "What day or time works best?" got "Sorry, I didn't catch a day there"
+    found = read_search_details("330", [], get_clinic(), "date_preference")
+    when = parse_when(found["date_preference"], get_clinic().now())
+    assert when is not None and when.not_before == time(14, 30)
+    # ...not at another question ("3" picks the third option there)
+    assert "date_preference" not in read_search_details("330", [], get_clinic(), "location")
 
 
 def test_any_day_is_the_soonest() -> None:

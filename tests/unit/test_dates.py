@@ -658,6 +658,17 @@ def test_bare_numbers_are_no_day_range() -> None:
         ("tmrw 2 or 3", date(2026, 11, 25), time(14, 0), time(16, 0)),
         ("lunchtime friday", date(2026, 11, 27), time(11, 30), time(13, 30)),
         ("friday 5 or 6", date(2026, 11, 27), time(17, 0), time(19, 0)),  # was 5pm to 7am
+        ("friday 2 or 3pm", date(2026, 11, 27), time(14, 0), time(16, 0)),  # 2pm was left out
+        ("friday 8 or 9am", date(2026, 11, 27), time(8, 0), time(10, 0)),
+        # ranges of the day (the earliest mornings were offered)
+        ("move it to friday 10-11am", date(2026, 11, 27), time(10, 0), time(11, 0)),
+        ("friday 10 to 11", date(2026, 11, 27), time(10, 0), time(11, 0)),
+        ("friday from 1 to 3", date(2026, 11, 27), time(13, 0), time(15, 0)),
+        ("friday 2-4pm", date(2026, 11, 27), time(14, 0), time(16, 0)),
+        # a time corrected in the same message (the first one was searched)
+        ("friday 830 no wait 930", date(2026, 11, 27), time(8, 30), time(10, 31)),
+        ("friday at 2, actually make it 4", date(2026, 11, 27), time(15, 0), time(17, 1)),
+        ("friday at 9 no i mean 10am", date(2026, 11, 27), time(9, 0), time(11, 1)),
         # the writer's own lunch break is no time asked for when a time is said
         ("im on my lunch break, can i come friday at 9", date(2026, 11, 27), time(8), time(10, 1)),
     ],
@@ -678,6 +689,7 @@ def test_clock_times_as_typed(text: str, day: date, not_before: time, not_after:
         "10.5 miles",
         "between 2 and 3 weeks from now",
         "dec 1 or 2",
+        "dec 8-9",
     ],
 )
 def test_numbers_that_are_no_clock_time(text: str) -> None:

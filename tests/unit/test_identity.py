@@ -743,6 +743,14 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)
     assert said == ["utter_verified_child"]
+    # a grown daughter named with her details is her, and a relative ("now me" then booked on
+    # her record: she was taken for the writer, being 34)
+    grown = [
+        {"event": "user", "text": f"book my daughter mary ann o'brien {MARY_DOB} a checkup"},
+        {"event": "active_loop", "name": "check_form"},
+    ]
+    slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=grown)
+    assert slots["verified"] is True and slots["patient_is_relative"] is True
 
 
 @pytest.mark.parametrize(

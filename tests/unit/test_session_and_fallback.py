@@ -658,9 +658,21 @@ def test_im_okay_after_a_check_in_with_no_request_is_asked_what_we_can_do() -> N
     events, dispatcher = rephrase(after_check_in("i can't take this weather anymore", "crisis"))
     assert events == []
     assert responses(dispatcher) == ["utter_safety_check_cleared"]
-    # "No, something else" to "Did you mean …?" is asked to say it another way.
+    # A rephrase asked for with no guess before it: "could you say it another way?"
     _, plain = rephrase(make_tracker("/out_of_scope", intent="out_of_scope"))
     assert responses(plain) == ["utter_ask_rephrase"]
+    # [No, something else] to "Did you mean …?": the guess was wrong ("Sorry, I didn't quite
+    # get that" blamed the patient's words)
+    guessed = [
+        {"event": "user", "text": "is it too late", "parse_data": {"intent": {}}},
+        {
+            "event": "bot",
+            "text": "Sorry, I want to be sure I understood. Did you want to check what you owe?",
+            "data": {"buttons": [{"title": "Yes", "payload": "/billing_balance"}]},
+        },
+    ]
+    _, after_guess = rephrase(make_tracker("/out_of_scope", intent="out_of_scope", events=guessed))
+    assert responses(after_guess) == ["utter_ask_rephrase_after_guess"]
 
 
 def test_a_question_read_as_a_complaint_is_asked_about_not_filed() -> None:
