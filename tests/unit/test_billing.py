@@ -1094,6 +1094,10 @@ def test_carecredit_read_as_insurance_is_answered_as_a_way_to_pay() -> None:
         ("why is there a fee for a no show", False),
         ("how come there is a late fee policy", False),
         ("i have a late cancel fee question", False),
+        # ...and more ways of questioning one charged (visit length, the policy, a complaint)
+        ("can u take off the late fee my kid was sick", True),
+        ("the no show fee is bs", True),
+        ("late fee?? i never even missed anything", True),
     ],
 )
 def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, disputed: bool) -> None:
@@ -1111,6 +1115,15 @@ def test_a_late_fee_named_alone_is_asked_what_happened() -> None:
     ("text", "scam", "cannot", "someone_else"),
     [
         ("i got a text saying i owe money is this a scam", True, False, False),
+        # a dispute filed (and the chat paused) without the warning not to pay through it
+        ("got a txt from u guys saying i owe 240 is that legit", True, False, False),
+        (
+            "someone called me saying i owe maple grove money and wanted my card number",
+            True,
+            False,
+            False,
+        ),
+        ("is this text real? it says i have a balance and to click a link", True, False, False),
         ("is this chat legit? do you need my insurance card", False, False, False),
         ("hardship letter for work? i need a doctor's note", False, False, False),
         (
