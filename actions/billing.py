@@ -37,7 +37,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client
+from actions.identity import IdentitySteps, introduction_before, scheduling_client
 from actions.matching import normalise
 from actions.mentions import given_identity
 from actions.payment_methods import MethodAsked, brand_asked, method_asked
@@ -334,7 +334,8 @@ PAYING_HOW = re.compile(
 )
 # Paying over time, or help with a bill the patient cannot pay.
 NEEDS_HELP_PAYING = re.compile(
-    r"\b(payment plans?|pay(ing)? (it )?(over time|in (installments|parts|pieces))|installments?|"
+    r"\b(payment plans?|pay(ing)? (it |this |that )?(off )?(over time|in (installments|parts|"
+    r"pieces|chunks))|installments?|"
     rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
 )
 
@@ -470,13 +471,25 @@ def say_ways_to_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> N
     )
 
 
-def balance_first(tracker: Tracker, text: str) -> list[EventType]:
-    """The message again as a balance question, and itself as the question asked after it
-    (``asked_after`` keeps it while the balance form starts: see remember_second_request)."""
+def with_identity(tracker: Tracker, text: str, clinic: ClinicConfig) -> str | None:
+    """``text`` with the name and birth date it came with, or that the patient introduced
+    themselves with just before ("carlos rivera 09/30/1975" - "Thanks, Carlos" - "i owe $240
+    right? can i pay it off in parts" asked his details again); None without them."""
+    today = clinic.now().date()
+    if given_identity(text, today):
+        return text
+    intro = introduction_before(list(tracker.events))
+    return f"{intro.rstrip(' .')}. {text}" if intro and given_identity(intro, today) else None
+
+
+def balance_first(tracker: Tracker, text: str, identified: str) -> list[EventType]:
+    """The message again as a balance question (``identified``: with the patient's details),
+    and itself as the question asked after it (``asked_after`` keeps it while the balance form
+    starts: see remember_second_request)."""
     latest = last_event(list(tracker.events), "user")
     entities = (tracker.latest_message or {}).get("entities") or []
     pending = {"intent": "billing_pay", "text": text, "asked_after": "billing_balance"}
-    replay = replayed(text, "billing_balance", latest, entities)
+    replay = replayed(identified, "billing_balance", latest, entities)
     return [SlotSet("pending_request", pending), *replay]
 
 
@@ -527,12 +540,12 @@ class ActionBillingPay(Action):
             and not PAYING_HOW.search(said)
             and not ASSISTANCE.search(said)
             and not tracker.get_slot("verified")
-            and given_identity(text, clinic.now().date())
+            and (identified := with_identity(tracker, text, clinic)) is not None
         ):
             # "carlos rivera 9/30/75 can i set up a payment plan": his balance first (which
             # says whether it can be split), then this answer; it was the general one, and
             # "how much is my balance" asked his name again.
-            return balance_first(tracker, text)
+            return balance_first(tracker, text, identified)
         elif NEEDS_HELP_PAYING.search(said) and not PAYING_HOW.search(said):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.

@@ -410,6 +410,23 @@ def test_a_plan_asked_with_name_and_birth_date_looks_up_the_balance_first() -> N
     asked = {"intent": "billing_pay", "text": text, "asked_after": "billing_balance"}
     tracker = make_tracker(text, "billing_balance", slots={"pending_request": asked})
     assert remember_second_request(tracker, {"billing_balance"}) == {}
+    # ...or given just before ("carlos rivera 09/30/1975" - "Thanks, Carlos" - this asked his
+    # details again)
+    introduced = [
+        {
+            "event": "user",
+            "text": "carlos rivera 09/30/1975",
+            "parse_data": {"intent": {"name": "inform"}},
+        },
+        {"event": "bot", "text": "Thanks, Carlos. What can I help you with?"},
+    ]
+    asked = "i owe $240 right? can i pay it off in parts"
+    events = ActionBillingPay().run(
+        CollectingDispatcher(), make_tracker(asked, "billing_pay", events=introduced), {}
+    )
+    assert events[0]["value"]["text"] == asked
+    assert events[-1]["text"] == f"carlos rivera 09/30/1975. {asked}"
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
     # Verified already, or no details with it: the answer itself
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("can i set up a payment plan", "billing_pay")
