@@ -118,13 +118,7 @@ class ActionAskSlotChoice(Action):
                 office=office.name if office else "that office",
                 other=other.name if other else "our other office",
                 when=request.when.describe(),
-                buttons=[
-                    {
-                        "title": offer_label(offer, clinic),
-                        "payload": entity_payload("slot_choice", offer["id"]),
-                    }
-                    for offer in result.offers
-                ],
+                buttons=offer_buttons(result.offers, clinic),
             )
             location = SlotSet("location", result.offers[0]["location"])
             return events + [location, SlotSet("offered_slots", result.offers)]
@@ -146,13 +140,7 @@ class ActionAskSlotChoice(Action):
             response=intro,
             when=request.when.describe(),
             reason=reason,
-            buttons=[
-                {
-                    "title": offer_label(offer, clinic),
-                    "payload": entity_payload("slot_choice", offer["id"]),
-                }
-                for offer in result.offers
-            ],
+            buttons=offer_buttons(result.offers, clinic),
         )
         nurse_line = clinic.clinic.after_hours_nurse_line
         sick = slots.get("visit_type") == "sick"
@@ -160,6 +148,14 @@ class ActionAskSlotChoice(Action):
             # "im sick can i see someone tonight" at 7:30 pm: who helps before we open
             dispatcher.utter_message(response="utter_sick_after_hours", nurse_line=nurse_line)
         return events + [SlotSet("offered_slots", result.offers)]
+
+
+def offer_buttons(offers: list[dict[str, Any]], clinic: ClinicConfig) -> list[dict[str, str]]:
+    """One button per time offered (numbered options on SMS)."""
+    return [
+        {"title": offer_label(offer, clinic), "payload": entity_payload("slot_choice", offer["id"])}
+        for offer in offers
+    ]
 
 
 def at_their_other_office(

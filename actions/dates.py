@@ -1310,15 +1310,22 @@ def says_a_shift(text: str) -> bool:
     """Whether the text moves an appointment by an amount ("push it back a week", "an hour
     later") or to its own day or time ("same day", "friday same time")."""
     cleaned = _clean(text)
-    same_day = _SAME_DAY_AS_IT.search(cleaned)
     return bool(
         _SHIFT.search(cleaned)
         or _SAME_TIME_NEXT_WEEK.search(cleaned)
         or _NEXT_WEEK_SAME_TIME.search(cleaned)
         or _HOUR_SHIFT.search(cleaned)
-        or (same_day and not _DAY_REFUSED.search(cleaned[: same_day.start()]))
+        or _own_day_asked(cleaned)
         or _SAME_TIME.search(cleaned)
     )
+
+
+def _own_day_asked(cleaned: str) -> re.Match[str] | None:
+    """ "same day", "later that day": the appointment's own day asked for, not ruled out."""
+    same_day = _SAME_DAY_AS_IT.search(cleaned)
+    if same_day is None or _DAY_REFUSED.search(cleaned[: same_day.start()]):
+        return None
+    return same_day
 
 
 def _clock_words(moment: datetime) -> str:
@@ -1347,8 +1354,8 @@ def _same_day_shift(cleaned: str, start: datetime) -> str | None:
         # another day named with it ("friday, an hour later") keeps that day
         on = "" if parse_when(rest, start) is not None else f"{moved:%B} {moved.day} "
         return " ".join(f"{rest} {on}at {_clock_words(moved)}".split())
-    same_day = _SAME_DAY_AS_IT.search(cleaned)
-    if same_day is not None and not _DAY_REFUSED.search(cleaned[: same_day.start()]):
+    same_day = _own_day_asked(cleaned)
+    if same_day is not None:
         rest = cleaned[: same_day.start()] + " " + cleaned[same_day.end() :]
         if CLOCK_PHRASE.search(rest):
             return " ".join(f"{day} {rest}".split())  # "same day after 3": their own limit
@@ -1373,7 +1380,7 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
     shift to today or earlier becomes "as soon as possible"."""
     cleaned = _clean(text)
     # "around the same time", unless the patient names a time
-    same_time = " at " + f"{start:%I:%M %p}".lstrip("0").lower()
+    same_time = f" at {_clock_words(start)}"
     keep_time = part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned)
     shift = _SHIFT.search(cleaned)
     if shift is not None:

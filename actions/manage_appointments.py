@@ -542,8 +542,7 @@ class ValidateRescheduleForm(ManageForm):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 updates.pop(detail, None)
         if any(k in updates for k in SEARCH_SLOTS):
-            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
-            self._fit_office(dispatcher, updates, slots)
+            self._search_again(dispatcher, updates, slots)
             return updates
         if requested == "slot_choice":
             if picked is not None:
@@ -593,10 +592,15 @@ class ValidateRescheduleForm(ManageForm):
         if len(others) != 1:
             return {}
         updates: dict[str, Any] = {"location": others[0]}
-        if merged.get("offered_slots") or merged.get("slot_choice"):
-            updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
-        self._fit_office(dispatcher, updates, merged)
+        self._search_again(dispatcher, updates, merged)
         return updates
+
+    def _search_again(
+        self, dispatcher: CollectingDispatcher, updates: dict[str, Any], slots: dict[str, Any]
+    ) -> None:
+        """A search detail changed: what was offered or confirmed no longer holds."""
+        updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
+        self._fit_office(dispatcher, updates, slots)
 
     def _fit_office(
         self, dispatcher: CollectingDispatcher, updates: dict[str, Any], slots: dict[str, Any]

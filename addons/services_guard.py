@@ -41,6 +41,7 @@ from actions.matching import find_not_offered
 from actions.settings import get_clinic
 from addons.advice_guard import SYMPTOM
 from addons.intent_override import RuleGuard, overrule
+from addons.safety_triage import SAFETY_INTENTS
 
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
@@ -146,9 +147,11 @@ def asks_for_language_help(text: str) -> bool:
     return len(text.split()) <= MAX_LANGUAGE_WORDS and bool(LANGUAGE_HELP.search(text))
 
 
-# Answers as useful in any language: the address, the hours, the phone ("donde estan ubicados").
-ANSWERED_IN_ANY_LANGUAGE = frozenset({"directions", "clinic_hours", "contact_info", "parking"})
-SAFETY = frozenset({"emergency", "crisis"})
+# Answers as useful in any language: the address, the hours, the phone ("donde estan ubicados"),
+# and 911 / 988 (their replies have a Spanish line).
+ANSWERED_IN_ANY_LANGUAGE = frozenset(
+    {"directions", "clinic_hours", "contact_info", "parking", *SAFETY_INTENTS}
+)
 # Words of a request in Spanish that English messages don't use.
 SPANISH_WORDS = frozenset(
     "necesito necesita quiero quisiera cita citas hijo hija hijos esposo esposa mamá mama papá "
@@ -202,7 +205,7 @@ class ServicesQuestionGuard(RuleGuard):
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            if written_in_spanish(text) and intent not in ANSWERED_IN_ANY_LANGUAGE | SAFETY:
+            if written_in_spanish(text) and intent not in ANSWERED_IN_ANY_LANGUAGE:
                 # a request written in Spanish, whatever the model read ("necesito cita para mi
                 # hijo, tiene fiebre" got what to bring to a visit; "cita para mi hijo por
                 # favor" a cancellation): the interpreter answer, its Spanish line and phone
