@@ -318,7 +318,7 @@ HELP_WITH_BILLS = (
 )
 # Help with the bill itself rather than time to pay it.
 ASSISTANCE_WORDS = (
-    r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discount|"
+    r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discounts?|"
     rf"{HELP_WITH_BILLS}|{SITUATION_WORDS}"
 )
 ASSISTANCE = re.compile(rf"\b({ASSISTANCE_WORDS})\b")
@@ -337,6 +337,13 @@ NEEDS_HELP_PAYING = re.compile(
     r"\b(payment plans?|pay(ing)? (it |this |that )?(off )?(over time|in (installments|parts|"
     r"pieces|chunks))|installments?|"
     rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
+)
+
+
+# Paying over time asked about, not help with the bill itself.
+PLAN_ASKED = re.compile(
+    r"\b(payment plans?|installments?|monthly payments?|over time|in (parts|pieces|chunks)|"
+    r"pay(ing)? (it |this |that )?off)\b"
 )
 
 
@@ -446,6 +453,29 @@ DUE_ASKED = re.compile(
     r"|\bhow soon (do|should|must) (i|we) (have to |need to )?pay\b"
 )
 
+# "whats the late fee", "do you charge interest": billing.late_fees (it got the arrival time).
+# Not a fee already on the bill (FEE_DISPUTED: a dispute) nor one for an appointment missed or
+# cancelled late (the cancellation policy).
+LATE_PAYMENT_ASKED = re.compile(
+    r"\blate (payment )?(fee|fees|charge|charges|penalty|penalties)\b"
+    r"|\b(charge|charges|charging|add|adds|apply) (any )?(interest|finance charges?)\b"
+    r"|\binterest (on|for) (my |the |a |an |unpaid |overdue |late )*(bill|bills|balance|payment|"
+    r"payments|account)\b|\bpay(ing)? (it |my bill |the bill )?late\b|\blate payments?\b"
+)
+APPOINTMENT_FEE = re.compile(
+    r"\b(cancel\w*|resched\w*|miss|missed|missing|no ?show|show up|appointment|appointments|"
+    r"appt|appts|visit|running late|arrive|arriving|late to|late for)\b"
+)
+ABOUT_A_BILL = re.compile(r"\b(bill|bills|payment|payments|pay|paying|balance|interest)\b")
+
+
+def late_payment_asked(text: str) -> bool:
+    """Late fees or interest on a bill asked about ahead ("do you charge late fees?")."""
+    said = normalise(text)
+    return bool(LATE_PAYMENT_ASKED.search(said)) and not (
+        APPOINTMENT_FEE.search(said) or fee_disputed(text)
+    )
+
 
 def answer_method(
     dispatcher: CollectingDispatcher, asked: MethodAsked, clinic: ClinicConfig
@@ -549,6 +579,11 @@ class ActionBillingPay(Action):
         elif NEEDS_HELP_PAYING.search(said) and not PAYING_HOW.search(said):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
+            if ASSISTANCE.search(said) and not PLAN_ASKED.search(said):
+                # "do you have a sliding scale": the assistance program first (it led with
+                # payment plans, which answer another question)
+                first = (billing.financial_assistance, billing.payment_plans)
+                help_message["help"] = " ".join(t.strip() for t in first).strip() or help_text
             if HARDSHIP.search(said):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
@@ -577,6 +612,18 @@ class ActionBillingPay(Action):
                 else "utter_billing_pay_for_someone"
             )
             say_ways_to_pay(dispatcher, clinic)
+        elif late_payment_asked(text):
+            # "whats the late fee" got the arrival time; "late fee" alone may mean a missed
+            # appointment's, so its policy is said too unless a bill is named.
+            appointments = "" if ABOUT_A_BILL.search(said) else clinic.scheduling.late_cancel_policy
+            dispatcher.utter_message(
+                response="utter_billing_late_fees",
+                late_fees=billing.late_fees.strip()
+                or f"Billing staff can tell you about fees on a bill at {facts['billing_phone']}.",
+                appointments=f" For appointments: {appointments.strip()}" if appointments else "",
+                buttons=[balance_button, staff_button()],
+                **facts,
+            )
         elif DUE_ASKED.search(said) and asked is None:
             # "how long do i have to pay" got the ways to pay: billing.due_days
             dispatcher.utter_message(

@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import answer_plan
+from actions.birth_dates import birth_month_day, parse_birth_date
 from actions.booking_choices import (
     choice_options,
     eligible_locations,
@@ -35,7 +36,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
-from actions.dates import birth_month_day, parse_birth_date, parse_when
+from actions.dates import parse_when
 from actions.formatting import (
     a_or_an,
     visit_name,

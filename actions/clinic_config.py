@@ -222,6 +222,9 @@ class Billing(BaseModel):
     financial_assistance: str = ""
     # How to apply for assistance: said when the patient asks how to apply or qualify.
     financial_assistance_apply: str = ""
+    # Late fees or interest on unpaid bills: said when the patient asks ("do you charge late
+    # fees?"); empty: billing staff are named as the ones who know.
+    late_fees: str = ""
 
 
 class ClinicInfo(BaseModel):

@@ -170,7 +170,7 @@ def _ruled_out(cleaned: str) -> RuledOut | None:
 def past_day(text: str, today: date) -> date | None:
     """A day just gone that a patient asks about ("yesterday", "last friday", "this past
     Saturday"): within the last week. None for anything else."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     if re.search(r"\byesterday\b", cleaned):
         return today - timedelta(days=1)
     match = re.search(rf"\b(?:last|this past|past)\s+{_WEEKDAY}\b", cleaned)
@@ -351,7 +351,7 @@ def _spoken_clocks(text: str) -> str:
         said = match.group(0)
         if not (match["from"] or match["day"] or match["m1"] or match["m2"]):
             return said
-        if re.search(rf"\b{_MONTH}\W*$", text[: match.start()]):
+        if re.search(rf"\b{MONTH_WORD}\W*$", text[: match.start()]):
             return said
         first = _to_clock(match["first"] + (match["m1"] or match["m2"] or ""))
         second = _to_clock(match["second"] + (match["m2"] or ""))
@@ -367,7 +367,7 @@ def _spoken_clocks(text: str) -> str:
 
     def either_hour(match: re.Match[str]) -> str:
         # "5 or 6": from 5pm until 7pm (not "before 7", which is 7am); "dec 1 or 2" is days
-        if re.search(rf"\b{_MONTH}\W*$", text[: match.start()]):
+        if re.search(rf"\b{MONTH_WORD}\W*$", text[: match.start()]):
             return match.group(0)
         first = _to_clock(match.group(1) + (match.group(2) or match.group(4) or ""))
         second = _to_clock(match.group(3) + (match.group(4) or ""))
@@ -382,7 +382,9 @@ def _spoken_clocks(text: str) -> str:
     return _LUNCH.sub("after 11:30am before 1:30pm", text)
 
 
-def _clean(text: str) -> str:
+def clean_words(text: str) -> str:
+    """Lower case, spoken clocks in digits, shorthand spelled out, ages and greetings gone:
+    the text the parsers here read."""
     text = GREETING.sub(" ", text.lower().replace("’", "'"))
     text = _spoken_clocks(text)
     text = re.sub(r"[^\w\s/:'-]", " ", text)
@@ -405,7 +407,7 @@ def _late_in_the_day(cleaned: str) -> bool:
 def _without_other_lates(cleaned: str) -> str:
     """``cleaned`` without a "late" that is no time of day ("running late", "late december")."""
     return re.sub(
-        rf"\blate\s+(?:in\s+)?(?:the\s+)?(?:next\s+|this\s+)?(?:{_MONTH}|month|week|year)\b",
+        rf"\blate\s+(?:in\s+)?(?:the\s+)?(?:next\s+|this\s+)?(?:{MONTH_WORD}|month|week|year)\b",
         " ",
         NOT_A_PART_OF_DAY.sub(" ", cleaned),
     )
@@ -438,7 +440,7 @@ BUSY_PART_OF_DAY = re.compile(
 
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
-    cleaned = f" {_without_other_lates(BUSY_PART_OF_DAY.sub(' ', _clean(text)))} "
+    cleaned = f" {_without_other_lates(BUSY_PART_OF_DAY.sub(' ', clean_words(text)))} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:
             return PARTS_OF_DAY[phrase]
@@ -566,13 +568,13 @@ def _ordinal_day(today: date, day: int) -> date | None:
 
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = (
+MONTH_WORD = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 # Words that show a message talks about a day at all (before dateparser is asked).
 _DATE_CUE = re.compile(
-    rf"\b{_MONTH}\b|\d{{1,2}}[/-]\d{{1,2}}|\d{{1,2}}(st|nd|rd|th)\b|"
+    rf"\b{MONTH_WORD}\b|\d{{1,2}}[/-]\d{{1,2}}|\d{{1,2}}(st|nd|rd|th)\b|"
     r"\b(today|tomorrow|yesterday|day|days|week|weeks|month|months|year)\b"
 )
 
@@ -583,7 +585,8 @@ WEEK_OF_MONTH = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd":
 def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     """ "in january", "early december", "end of the month": a part of a month, not one day."""
     match = re.search(
-        rf"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:in\s+)?{_MONTH}\b"
+        rf"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:in\s+)?"
+        rf"{MONTH_WORD}\b"
         r"(?!\s*\d)",
         cleaned,
     )
@@ -612,7 +615,9 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     # "may" alone is too often the verb ("may I come in"): require a hint it is the month.
     if match.group(2) == "may" and not match.group(1) and not re.search(r"\bin may\b", cleaned):
         return None
-    week = re.search(rf"\b(first|1st|second|2nd|third|3rd|last) week (?:of|in) {_MONTH}\b", cleaned)
+    week = re.search(
+        rf"\b(first|1st|second|2nd|third|3rd|last) week (?:of|in) {MONTH_WORD}\b", cleaned
+    )
     if week and week.group(2) == match.group(2):
         # "the first week of january": those seven days, not the whole month
         first = date(year, month, 1)
@@ -668,7 +673,7 @@ CORRECTED = re.compile(
 
 def parse_when(text: str, now: datetime) -> When | None:
     """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     if not cleaned:
         return None
     corrections = list(CORRECTED.finditer(cleaned))
@@ -872,7 +877,7 @@ _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
 # Two days: "dec 8-9", "from the 8th to the 9th", "the 14th-18th" (bare numbers without a
 # month are clock times: "between 9 and 11").
 DAY_RANGE = re.compile(
-    rf"\b(?:(?P<month>{_MONTH})\s+(?:from\s+|between\s+)?(?:the\s+)?"
+    rf"\b(?:(?P<month>{MONTH_WORD})\s+(?:from\s+|between\s+)?(?:the\s+)?"
     rf"(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)|(?:from\s+|between\s+)?(?:the\s+)?"
     rf"(?P<first_day>{_ORDINAL}))\s*(?:-|to|through|thru|and|till|until)\s*"
     r"(?:the\s+)?(?P<last>\d{1,2}(?:st|nd|rd|th)?)\b(?!\s*(?:am|pm|:|o'?clock))"
@@ -881,7 +886,7 @@ DAY_RANGE = re.compile(
 
 def is_month_name(word: str) -> bool:
     """ "june", "sept", "dec": a month's name or its short form."""
-    return re.fullmatch(_MONTH, word.lower()) is not None
+    return re.fullmatch(MONTH_WORD, word.lower()) is not None
 
 
 def _day_of(month: str, day: str) -> str:
@@ -973,7 +978,7 @@ def _without_times(cleaned: str) -> str:
 def only_time_of_day(text: str, now: datetime) -> bool:
     """Whether ``text`` asks for a time of day, or rules out days, and names no day ("anything
     after 3?", "8 am", "mornings", "not mondays"): said about the days already being looked at."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     if parse_when(cleaned, now) is None:
         return False
     ruled_out = _ruled_out(cleaned)
@@ -984,266 +989,13 @@ def only_time_of_day(text: str, now: datetime) -> bool:
 def with_new_time(previous: str, text: str) -> str:
     """The days of ``previous`` at the time of day of ``text``: "thursday" + "after 3"; and
     its time of day too when ``text`` only rules out days ("mornings" + "not mondays")."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     ruled_out = _ruled_out(cleaned)
     says_a_time = _without_times(cleaned) != cleaned or (
         ruled_out is not None and (ruled_out.not_before or ruled_out.not_after)
     )
-    days = _without_times(_clean(previous)) if says_a_time else previous
+    days = _without_times(clean_words(previous)) if says_a_time else previous
     return " ".join(f"{days} {text}".split())
-
-
-NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
-
-
-def without_birth_dates(text: str, today: date) -> str:
-    """``text`` without dates of a past year ("aisha khan 1/22/92"): a date of birth given with
-    the request is not when to come."""
-
-    def drop(match: re.Match[str]) -> str:
-        year = match.group(1)
-        if len(year) == 2:
-            # "1/22/92" and "6/5/17" are birth dates; "1/5/27" may be next January.
-            past = int(year) not in (today.year % 100, (today.year + 1) % 100)
-        else:
-            past = int(year) < today.year
-        return " " if past and parse_birth_date(match.group(0), today) else match.group(0)
-
-    text = NUMERIC_DATE_WITH_YEAR.sub(drop, text)
-    return WRITTEN_DATE_WITH_PAST_YEAR.sub(
-        lambda m: " " if int(m.group("year")) < today.year else m.group(0), text
-    )
-
-
-# "born june 5 2017", "June 5th, 2017": a written date in a past year is a birth date too.
-WRITTEN_DATE_WITH_PAST_YEAR = re.compile(
-    rf"\b{_MONTH}[a-z]*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{{2}})\b",
-    re.IGNORECASE,
-)
-
-
-SPANISH_MONTHS = {
-    "enero": "January",
-    "febrero": "February",
-    "marzo": "March",
-    "abril": "April",
-    "mayo": "May",
-    "junio": "June",
-    "julio": "July",
-    "agosto": "August",
-    "septiembre": "September",
-    "setiembre": "September",
-    "octubre": "October",
-    "noviembre": "November",
-    "diciembre": "December",
-}
-SPANISH_DATE = re.compile(
-    r"\b(\d{1,2})\s+de\s+(" + "|".join(SPANISH_MONTHS) + r")\s+(?:de(?:l)?\s+)?(\d{2,4})\b"
-)
-
-
-def _spanish_months(text: str) -> str:
-    """ "22 de enero de 1992" -> "22 January 1992" (many patients write their birth date so)."""
-    return SPANISH_DATE.sub(lambda m: f"{m[1]} {SPANISH_MONTHS[m[2]]} {m[3]}", text)
-
-
-RELATIVE_WORDS = re.compile(r"\b(ago|weeks?|days?|months?|years? old|from now|in \d+)\b")
-
-
-_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = [
-    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen",
-]  # fmt: skip
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}  # fmt: skip
-_ORDINAL_ONES = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                 "ninth"]  # fmt: skip
-_ORDINAL_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-                  "sixteenth", "seventeenth", "eighteenth", "nineteenth"]  # fmt: skip
-
-
-def _day_words() -> dict[str, int]:
-    """ "twelfth" -> 12, "twenty first" -> 21, "thirty one" -> 31: the days of a month."""
-    words: dict[str, int] = {}
-    for n, (cardinal, ordinal) in enumerate(zip(_ONES, _ORDINAL_ONES, strict=True), start=1):
-        words[cardinal] = words[ordinal] = n
-    for n, (cardinal, ordinal) in enumerate(zip(_TEENS, _ORDINAL_TEENS, strict=True), start=10):
-        words[cardinal] = words[ordinal] = n
-    words["twentieth"], words["thirtieth"] = 20, 30
-    words["twenty"], words["thirty"] = 20, 30
-    for tens, base in (("twenty", 20), ("thirty", 30)):
-        for n, (cardinal, ordinal) in enumerate(zip(_ONES, _ORDINAL_ONES, strict=True), start=1):
-            if base + n <= 31:
-                words[f"{tens} {cardinal}"] = words[f"{tens} {ordinal}"] = base + n
-    return words
-
-
-_DAY_WORDS = _day_words()
-_DAY_WORD = "|".join(sorted(_DAY_WORDS, key=len, reverse=True))
-_TWO_DIGITS = (
-    rf"(?:(?:{'|'.join(_TENS)})(?:[ -](?:{'|'.join(_ONES)}))?|{'|'.join(_TEENS)}"
-    rf"|oh[ -](?:{'|'.join(_ONES)}))"
-)
-# After a month and a day: "nineteen eighty eight", "two thousand (and) seventeen", "twenty ten".
-_YEAR_AFTER_DAY = re.compile(
-    rf"(?P<day>\b{_MONTH}\s+\d{{1,2}}|\b\d{{1,2}}\s+{_MONTH}),?\s+"
-    rf"(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
-    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})\b"
-)
-# "april nineteen eighty eight": "nineteen" begins the year there; it is no day.
-_YEAR_GOES_ON = (
-    r"(?!\s+(?:thirty|forty|fifty|sixty|seventy|eighty|ninety|oh|ten|eleven|twelve|thirteen|"
-    r"fourteen|fifteen|sixteen|seventeen|eighteen)\b)"
-)
-
-
-def _two_digits(words: str) -> int:
-    parts = words.split()
-    if parts[0] == "oh":
-        return _ONES.index(parts[1]) + 1
-    if parts[0] in _TEENS:
-        return _TEENS.index(parts[0]) + 10
-    if parts[0] in _TENS:
-        return _TENS[parts[0]] + (_ONES.index(parts[1]) + 1 if len(parts) > 1 else 0)
-    return _ONES.index(parts[0]) + 1
-
-
-def written_numbers(text: str) -> str:
-    """A birth date written in words, in digits: "april twelfth nineteen eighty eight" ->
-    "april 12 1988", "the twelfth of april 1988" -> "12 april 1988". Only a day next to a
-    month, and a year in words after them, are changed ("my first visit" stays as written)."""
-    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "eighty-eight", not "3-14-85"
-    text = re.sub(
-        rf"\b{_MONTH}\s+(?:the\s+)?({_DAY_WORD})\b{_YEAR_GOES_ON}",
-        lambda m: f"{m.group(1)} {_DAY_WORDS[m.group(2)]}",
-        text,
-    )
-    text = re.sub(
-        rf"\b(?:the\s+)?({_DAY_WORD})\s+(?:of\s+)?{_MONTH}\b",
-        lambda m: f"{_DAY_WORDS[m.group(1)]} {m.group(2)}",
-        text,
-    )
-
-    def year(m: re.Match[str]) -> str:
-        century = 1900 if m.group("head") == "nineteen" else 2000
-        return f"{m.group('day')} {century + _two_digits(m.group('rest'))}"
-
-    return _YEAR_AFTER_DAY.sub(year, text)
-
-
-def parse_birth_date(text: str, today: date) -> date | None:
-    """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
-
-    Two-digit years are read as the most recent past year; dates in the future or more than 120
-    years ago are rejected.
-    """
-    cleaned = written_numbers(_clean(text))  # "april twelfth nineteen eighty eight"
-    if not cleaned or not re.search(r"\d", cleaned):
-        return None
-    numeric = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", cleaned)
-    iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", cleaned)
-    candidate: date | None = None
-    try:
-        if iso:
-            candidate = date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        elif numeric:
-            month, day, year = int(numeric.group(1)), int(numeric.group(2)), int(numeric.group(3))
-            if month > 12 >= day:
-                month, day = day, month  # 14/03/1985: clearly day first
-            if year < 100:
-                year += 2000 if year <= today.year % 100 else 1900
-            candidate = date(year, month, day)
-    except ValueError:
-        return None
-    if candidate is None and (
-        RELATIVE_WORDS.search(cleaned)
-        or not (re.search(r"\b\d{4}\b", cleaned) or len(re.findall(r"\d+", cleaned)) >= 2)
-    ):
-        # "in 2 weeks" is no birth date (it was one, 100 years ago): one written in words has
-        # a year.
-        return None
-    if candidate is None:
-        settings = {
-            "PREFER_DATES_FROM": "past",
-            "DATE_ORDER": "MDY",
-            "RELATIVE_BASE": datetime.combine(today, time(12)),
-            "REQUIRE_PARTS": ["day", "month", "year"],
-        }
-        stripped = re.sub(r"\b(born|birthday|dob|date of birth|on|is|it's|its|my)\b", " ", cleaned)
-        stripped = _spanish_months(stripped)
-        parsed = dateparser.parse(stripped.strip(), languages=["en"], settings=settings)
-        if parsed is None:
-            try:
-                found = search_dates(stripped, languages=["en"], settings=settings) or []
-            except (ValueError, OverflowError):
-                found = []
-            parsed = found[0][1] if found else None
-        if parsed is None:
-            return None
-        candidate = parsed.date()
-        if candidate > today and candidate.year - 100 > today.year - 121:
-            candidate = candidate.replace(year=candidate.year - 100)
-    if candidate > today or candidate.year < today.year - 120:
-        return None
-    return candidate
-
-
-_BIRTH_MONTH_DAY = re.compile(
-    rf"\b{_MONTH}\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b"
-    rf"|\b(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b"
-    r"|(?<![/\d-])\b(\d{1,2})[/-](\d{1,2})\b(?![/\d-])"
-)
-# A year in words, said alone: "nineteen fifty", "two thousand and five".
-_YEAR_IN_WORDS = re.compile(
-    r"\b(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
-    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})\b"
-)
-_FOUR_DIGIT_YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
-_YEAR_ALONE = re.compile(r"\W*(?:(?:born )?in |it'?s |the year )?'?(\d{2}|\d{4})\W*")
-
-
-def birth_month_day(text: str, today: date) -> str | None:
-    """A birthday without its year ("march 3rd", "3/14", "the 3rd of march"), as "March 3", so
-    that the year sent next completes it; None when the text has a year, or no month and day."""
-    cleaned = written_numbers(_clean(text))
-    if _FOUR_DIGIT_YEAR.search(cleaned) or parse_birth_date(text, today) is not None:
-        return None
-    match = _BIRTH_MONTH_DAY.search(cleaned)
-    if match is None:
-        return None
-    if match.group(5):
-        month, day = int(match.group(5)), int(match.group(6))
-    else:
-        name = match.group(1) or match.group(4)
-        month = MONTHS.index(name[:3]) + 1
-        day = int(match.group(2) or match.group(3))
-    try:
-        said = date(2000, month, day)  # a leap year: February 29 is a birthday too
-    except ValueError:
-        return None
-    return f"{said:%B} {day}"
-
-
-def birth_year(text: str, today: date) -> int | None:
-    """The year alone, sent after a birthday without one: "1985", "85", "in 1985", "nineteen
-    fifty"; None for two years ("1950? or 51": which one is asked again)."""
-    cleaned = _clean(text)
-    if re.search(r"\bor\b", cleaned):
-        return None
-    spoken = _YEAR_IN_WORDS.search(cleaned)
-    if spoken is not None:
-        century = 1900 if spoken.group("head") == "nineteen" else 2000
-        cleaned = cleaned.replace(spoken.group(0), str(century + _two_digits(spoken["rest"])))
-    found = _FOUR_DIGIT_YEAR.findall(cleaned)
-    if len(found) == 1:
-        year = int(found[0])
-    elif (alone := _YEAR_ALONE.fullmatch(cleaned)) is not None and len(alone.group(1)) == 2:
-        two = int(alone.group(1))
-        year = two + (2000 if two <= today.year % 100 else 1900)
-    else:
-        return None
-    return year if today.year - 120 <= year <= today.year else None
 
 
 def in_part_of_day(moment: datetime, part: str) -> bool:
@@ -1309,7 +1061,7 @@ _EARLIER_WORD = re.compile(r"\b(earlier|before|sooner)\b")
 def says_a_shift(text: str) -> bool:
     """Whether the text moves an appointment by an amount ("push it back a week", "an hour
     later") or to its own day or time ("same day", "friday same time")."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     return bool(
         _SHIFT.search(cleaned)
         or _SAME_TIME_NEXT_WEEK.search(cleaned)
@@ -1378,7 +1130,7 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
     lands on: "push it back a week" -> "push it December 10", "same time next week" -> "December
     10 at 9:30 am", "the week after" -> "week of December 10". ``None`` if no shift is said. A
     shift to today or earlier becomes "as soon as possible"."""
-    cleaned = _clean(text)
+    cleaned = clean_words(text)
     # "around the same time", unless the patient names a time
     same_time = f" at {_clock_words(start)}"
     keep_time = part_of_day(cleaned) is None and not CLOCK_PHRASE.search(cleaned)

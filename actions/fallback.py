@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.billing import asks_how_to_apply
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
@@ -203,6 +204,10 @@ class ActionAskAffirmation(Action):
         if unfinished(text):
             dispatcher.utter_message(response="utter_take_your_time")
             return []
+        if last_response(tracker) in ASSISTANCE_OFFERED and asks_how_to_apply(text):
+            # "how do i apply" after the financial assistance answer: "Did you want to find
+            # out how to pay a bill?", and its Yes gave the ways to pay.
+            return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_pay")
         ranking = [
             item.get("name")
             for item in latest.get("intent_ranking") or []
@@ -223,6 +228,11 @@ class ActionAskAffirmation(Action):
             return replay_as(tracker, last_event(list(tracker.events), "user"), ranking[0])
         suggest(dispatcher, ranking[0])
         return []
+
+
+# Answers that offer financial assistance (actions/billing.py), after which "how do i apply"
+# asks how to apply for it.
+ASSISTANCE_OFFERED = {"utter_billing_help", "utter_billing_collections"}
 
 
 # Whether a plan is taken, asked in so many words ("do you take mutual of omaha").

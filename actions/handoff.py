@@ -218,10 +218,13 @@ def escalate(
     rule = str(safety.get("rule_id"))
     if rule == ABUSE_RULE:
         note = f"{ABUSE_NOTE} {note}" if note else ABUSE_NOTE
-    line = SAFETY_LINES.get(rule)
+    # A poisoning: 911 (said already), and a line made for it, also when an attempt was the
+    # rule chosen ("took 30 tylenol on purpose")
+    line = next(
+        (SAFETY_LINES[r] for r in (rule, *(safety.get("also") or [])) if r in SAFETY_LINES), None
+    )
     extra = line(clinic) if line else None
     if extra:
-        # A poisoning: 911 (said already), and a line made for it.
         dispatcher.utter_message(text=extra)
     if crisis_related:
         # An attempt or an overdose: 911 first (said already), and the crisis line too.

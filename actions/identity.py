@@ -28,10 +28,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.birth_dates import birth_month_day, birth_year, parse_birth_date
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.dates import age_on, birth_month_day, birth_year, is_month_name, parse_birth_date
+from actions.dates import age_on, is_month_name
 from actions.forms import (
     forgotten_patient,
     form_request,

@@ -24,6 +24,7 @@ from actions.all_appointments import (
     how_many,
     means_all,
 )
+from actions.birth_dates import without_birth_dates
 from actions.booking import SEARCH_SLOTS
 from actions.booking_choices import eligible_locations, only_office, say_where_they_work
 from actions.booking_guards import (
@@ -47,7 +48,6 @@ from actions.dates import (
     parse_when,
     says_a_shift,
     weekdays_named,
-    without_birth_dates,
 )
 from actions.directions import holiday_named
 from actions.formatting import address_line, appointment_sentence, day_and_time, visit_name

@@ -12,9 +12,10 @@ from datetime import date
 
 from rasa_sdk import Tracker
 
+from actions.birth_dates import parse_birth_date
 from actions.clients.fhir_model import normalize_name
 from actions.clinic_config import WEEKDAY_NAMES
-from actions.dates import age_on, parse_birth_date
+from actions.dates import age_on
 from actions.settings import get_clinic
 
 # "monday" ... "sunday"

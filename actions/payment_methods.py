@@ -58,6 +58,8 @@ NAMED_METHODS: dict[str, str] = {
 # The question around the name: "do you take / accept", "can I pay with / by / in".
 ASKS = re.compile(
     r"\b(take|takes|accept|accepts|accepted|(pay|paying)\b.{0,30}?\b(with|by|in|using|via)|"
+    # "can i pay cash", "could we pay it by check": the question without a "with"
+    r"(can|could|may) (i|we|u|you|someone) (still |just |also )?pay|"
     r"use|is .* ok|okay|allowed|aceptan|acepta|aceptar|puedo pagar|se puede pagar)\b"
 )
 # The name alone, as a follow-up: "cash?", "what about venmo", "and paypal?"

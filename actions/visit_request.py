@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from actions.birth_dates import without_birth_dates
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
     clock_times_said,
@@ -22,7 +23,6 @@ from actions.dates import (
     says_a_shift,
     weekdays_named,
     with_new_time,
-    without_birth_dates,
 )
 from actions.directions import named_day
 from actions.formatting import offer_label

@@ -18,7 +18,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -66,14 +66,20 @@ class SafetyHit:
     description: str
     matched: str
     crisis_related: bool = False
+    # The other rules that fired on the message: a reply line made for one of them is said
+    # too ("took 30 tylenol on purpose": an attempt, and Poison Control for the overdose).
+    also: tuple[str, ...] = ()
 
     def as_output(self) -> dict[str, Any]:
         """The small dict exposed to dialogue code (no message text: it may hold PHI)."""
-        return {
+        output: dict[str, Any] = {
             "category": self.category,
             "rule_id": self.rule_id,
             "crisis_related": self.crisis_related,
         }
+        if self.also:
+            output["also"] = list(self.also)
+        return output
 
 
 @dataclass(frozen=True)
@@ -476,22 +482,25 @@ class SafetyRules:
         return any(self._look_alikes.spans(norm) for norm in self.normaliser.variants(text))
 
     def check(self, text: str | None) -> SafetyHit | None:
-        """The decision: an emergency hit (crisis-related if any crisis rule also fired),
-        else a crisis hit, else None."""
-        hits = self.matches(text)
+        """The decision on a text (see ``decide``)."""
+        return self.decide(self.matches(text))
+
+    @staticmethod
+    def decide(hits: list[SafetyHit], prefer: tuple[str, ...] = ()) -> SafetyHit | None:
+        """The decision on the rules that fired (``matches``): an emergency hit (crisis-related
+        if any crisis rule also fired), else a crisis hit (one in ``prefer`` first), else None.
+        The other rules that fired are named in its ``also``."""
         emergency = next((h for h in hits if h.category == EMERGENCY), None)
-        crisis = next((h for h in hits if h.category == CRISIS), None)
-        if emergency is not None:
-            if crisis is not None and not emergency.crisis_related:
-                return SafetyHit(
-                    emergency.category,
-                    emergency.rule_id,
-                    emergency.description,
-                    emergency.matched,
-                    crisis_related=True,
-                )
-            return emergency
-        return crisis
+        crisis = next((h for h in hits if h.category == CRISIS and h.rule_id in prefer), None)
+        crisis = crisis or next((h for h in hits if h.category == CRISIS), None)
+        chosen = emergency or crisis
+        if chosen is None:
+            return None
+        return replace(
+            chosen,
+            crisis_related=chosen.crisis_related or (emergency is not None and crisis is not None),
+            also=tuple(h.rule_id for h in hits if h.rule_id != chosen.rule_id),
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -175,18 +175,9 @@ class SafetyTriage(GraphComponent, IntentClassifier):
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip():
                 continue
-            hit = self.rules.check(text)
-            if hit is not None and hit.category == "crisis" and hit.rule_id not in OWN_REPLY_RULES:
-                # "my boyfriend hits me and i dont want to live anymore": the reply made for
-                # someone hurting them (it has 988 too), and staff's note not to call
-                hit = next(
-                    (
-                        h
-                        for h in self.rules.matches(text)
-                        if h.category == hit.category and h.rule_id in OWN_REPLY_RULES
-                    ),
-                    hit,
-                )
+            # "my boyfriend hits me and i dont want to live anymore": the reply made for someone
+            # hurting them (it has 988 too), and staff's note not to call
+            hit = self.rules.decide(self.rules.matches(text), prefer=OWN_REPLY_RULES)
             if hit is None:
                 self._second_look(message, text)
                 self._unsure_guess(message)

@@ -26,7 +26,8 @@ set a confidential way to reach the patient; a death in the family read as a boo
 passed away and you keep texting reminders for his checkup") is a cancellation.
 
 Money trouble is a billing question whatever the model read: "i lost my job, cant pay" (out of
-scope), "i have no money right now" (a "no"), collections, credit and "is this text a scam?"
+scope), "i have no money right now" (a "no"), collections, credit, late fees ("whats the late
+fee": the arrival time) and "is this text a scam?"
 become ``billing_pay``, whose action answers each (actions/billing.py), and so does a way to pay
 that is nothing else ("do you take care credit", read as an insurance plan). A fee questioned
 ("why is there a late fee on my bill": the arrival time; "the late cancel fee is unfair") is a
@@ -48,6 +49,7 @@ from actions.billing import (
     cannot_pay,
     collections_asked,
     fee_disputed,
+    late_payment_asked,
     scam_asked,
 )
 from actions.identity import BEREAVEMENT
@@ -252,15 +254,20 @@ BALANCE_ASKED = re.compile(
 
 def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -> bool:
     """Whether a message read as ``intent`` is really a question for the how-to-pay answer: it
-    can't pay, asks about collections, credit or a scam, or names a way to pay that is nothing
-    else ("do you take care credit": an insurance plan, "I don't see Care Credit on my list")."""
+    can't pay, asks about collections, credit, a scam or late fees, or names a way to pay that
+    is nothing else ("do you take care credit": an insurance plan, "I don't see Care Credit on
+    my list")."""
     if intent not in KEEP_WITH_A_BRAND and brand_asked(text, get_clinic().billing.methods):
         return True
     if intent == DISPUTE_INTENT:
-        return scam_asked(text) or (confidence < UNSURE_DISPUTE and collections_asked(text))
+        return (
+            scam_asked(text)
+            or late_payment_asked(text)
+            or (confidence < UNSURE_DISPUTE and collections_asked(text))
+        )
     if intent not in MISREAD_BILLING_HELP:
         return False
-    if not (cannot_pay(text) or collections_asked(text)):
+    if not (cannot_pay(text) or collections_asked(text) or late_payment_asked(text)):
         return False
     return intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text))
 

@@ -20,6 +20,7 @@ from actions.billing import (
     ValidateBalanceForm,
     ValidateDisputeForm,
     has_dispute_detail,
+    late_payment_asked,
     money,
 )
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
@@ -372,6 +373,23 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
     assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
     # Hardship is acknowledged before the facts; a plan request is not.
     assert help_["help"].startswith("I'm sorry you're going through this.") is hardship
+    # Help with the bill itself is answered with the assistance program first.
+    facts = help_["help"].removeprefix("I'm sorry you're going through this. ")
+    assert facts.startswith("If paying is hard right now, ask about our financial") is hardship
+    assert facts.startswith("Balances of $100 or more") is not hardship
+
+
+@pytest.mark.parametrize(
+    "text", ["do you have a sliding scale", "do you offer any discounts for low income"]
+)
+def test_assistance_asked_about_leads_with_the_assistance_program(text: str) -> None:
+    # "do you have a sliding scale" led with payment plans ("Balances of $100 or more ...").
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert help_["help"].startswith("If paying is hard right now, ask about our financial")
+    assert "Balances of $100 or more can be split" in help_["help"]
+    assert help_["buttons"][0]["title"] == "Ask billing about assistance"
 
 
 @pytest.mark.parametrize(("amount", "small"), [("35.00", True), ("240.00", False)])
@@ -462,6 +480,41 @@ def test_applying_a_card_to_the_bill_is_no_assistance_question() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "policy_too"),
+    [
+        ("whats the late fee", True),  # may mean a missed appointment's fee
+        ("do you charge late fees", True),
+        ("do you charge interest on unpaid bills", False),
+        ("what happens if i pay my bill late, is there a fee", False),
+    ],
+)
+def test_late_fees_asked_ahead_are_answered_from_clinic_yml(text: str, policy_too: bool) -> None:
+    # "whats the late fee" got the arrival time ("Please arrive 15 minutes before…").
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_late_fees"
+    assert message["late_fees"].startswith("We don't add late fees or interest")
+    assert ("$25 late-cancellation fee" in message["appointments"]) is policy_too
+    assert [b["title"] for b in message["buttons"]] == ["Check my balance", "Talk to billing staff"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("is there a late payment fee", True),
+        ("do you add interest to my balance", True),
+        ("why is there a late fee on my bill", False),  # on the bill: a dispute
+        ("is there a late fee if i cancel", False),  # the cancellation policy
+        ("what if im late to my appointment", False),  # the arrival time
+        ("can i pay late", True),
+    ],
+)
+def test_which_messages_ask_about_late_fees(text: str, asked: bool) -> None:
+    assert late_payment_asked(text) is asked
+
+
+@pytest.mark.parametrize(
     ("text", "answer", "method"),
     [
         ("do you take cash", "utter_payment_method_accepted", "cash"),
@@ -470,6 +523,10 @@ def test_applying_a_card_to_the_bill_is_no_assistance_question() -> None:
         ("do you accept visa?", "utter_payment_method_accepted", "Visa"),
         ("do you take venmo", "utter_payment_method_not_listed", "Venmo"),
         ("paypal?", "utter_payment_method_not_listed", "PayPal"),  # a follow-up, name alone
+        # no "with": it got the list of ways, which never said yes
+        ("can i pay cash", "utter_payment_method_accepted", "cash"),
+        ("could we pay it by check", "utter_payment_method_accepted", "check"),
+        ("can u pay venmo", "utter_payment_method_not_listed", "Venmo"),
     ],
 )
 def test_a_way_to_pay_asked_by_name_is_answered(text: str, answer: str, method: str) -> None:

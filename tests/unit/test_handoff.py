@@ -20,6 +20,7 @@ from actions.handoff import (
     reason_from_tracker,
 )
 from actions.settings import get_clinic
+from addons.safety_rules import DEFAULT_RULES_FILE, load_rules
 from scripts.sync_clinic import abuse_help
 from tests.support.actions import SECRET, make_tracker
 from tests.support.receivers import HandoffReceiver
@@ -113,10 +114,12 @@ def test_safety_layer_wins_over_the_intent() -> None:
 
 
 def escalation_texts(
-    text: str, intent: str, rule_id: str, crisis_related: bool = False
+    text: str, intent: str, rule_id: str, crisis_related: bool = False, also: list[str] = ()
 ) -> list[str]:
     """What ActionEscalate says after a message the safety layer flagged with ``rule_id``."""
     safety = {"category": intent, "rule_id": rule_id, "crisis_related": crisis_related}
+    if also:
+        safety["also"] = list(also)
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent, extra={"safety": safety})
     ActionEscalate().run(dispatcher, tracker, {})
@@ -185,6 +188,23 @@ def test_a_poisoning_also_gets_poison_control(handoff_env: HandoffReceiver) -> N
     )
     assert "Poison Control" in poison and "1-800-222-1222" in poison and "911" in poison
     assert "Poison Control" not in next_steps
+
+
+def test_an_overdose_taken_on_purpose_gets_911_988_and_poison_control(
+    handoff_env: HandoffReceiver,
+) -> None:
+    # The attempt is the rule chosen; Poison Control was left out although the overdose rule
+    # fired too. The safety layer's own output is used, as the action server receives it.
+    text = "took 30 tylenol on purpose"
+    hit = load_rules(DEFAULT_RULES_FILE).check(text)
+    assert hit is not None
+    safety = hit.as_output()
+    assert (safety["rule_id"], safety["crisis_related"]) == ("suicide_attempt", True)
+    assert "poisoning_overdose" in safety["also"]
+    poison, lifeline, _next_steps = escalation_texts(
+        text, "emergency", safety["rule_id"], True, safety["also"]
+    )
+    assert "1-800-222-1222" in poison and "988" in lifeline
 
 
 def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver) -> None:

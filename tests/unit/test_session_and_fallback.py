@@ -94,6 +94,45 @@ def test_ask_affirmation_offers_a_request_worded_in_the_message_first() -> None:
     assert message["text"].endswith("Did you want to find out where to park?")
 
 
+@pytest.mark.parametrize(("said_before", "answered"), [("utter_billing_help", True), (None, False)])
+def test_how_do_i_apply_after_the_assistance_answer_asks_how_to_apply(
+    said_before: str | None, answered: bool
+) -> None:
+    # "Did you want to find out how to pay a bill?", and its Yes gave the ways to pay.
+    answer = {
+        "event": "bot",
+        "text": "I'm sorry you're going through this. If paying is hard right now, ...",
+        "metadata": {"utter_action": said_before} if said_before else {},
+    }
+    asked = {
+        "event": "user",
+        "text": "how do i apply",
+        "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []},
+    }
+    tracker = make_tracker(
+        "how do i apply",
+        intent="nlu_fallback",
+        events=[answer, asked],
+        extra={
+            "intent_ranking": [
+                {"name": "billing_pay", "confidence": 0.52},
+                {"name": "nlu_fallback", "confidence": 0.45},
+            ]
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    if answered:
+        assert dispatcher.messages == []
+        assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
+            "how do i apply",
+            "billing_pay",
+        )
+    else:
+        [message] = dispatcher.messages
+        assert message["text"].endswith("Did you want to find out how to pay a bill?")
+
+
 def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
     for text in ("", "   ", "🙂🙂"):
         dispatcher = CollectingDispatcher()

@@ -329,6 +329,10 @@ def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: 
         # insurance: "I don't see Care Credit on my list"; unsure (0.39): "did you mean …?"
         ("do you take care credit", "billing_insurance"),
         ("do you take care credit", "billing_pay"),
+        # late fees or interest asked about ahead: the arrival time, the cancellation policy
+        ("whats the late fee", "faq"),
+        ("do you charge interest if i pay my bill late", "faq"),
+        ("is there a penalty for late payment", "billing_dispute"),
     ],
 )
 def test_cannot_pay_collections_and_carecredit_are_how_to_pay(text: str, read_as: str) -> None:
@@ -391,7 +395,8 @@ def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, read_as: str) -> N
         # the policy asked about, nothing asked for
         ("is there a fee for missing an appointment", "faq", "faq"),
         ("is there a fee if i cancel my appointment", "faq", "faq"),
-        ("do you charge a late fee", "faq", "faq"),
+        # late fees on a bill: its answer says both (actions/billing.py)
+        ("do you charge a late fee", "faq", "billing_pay"),
         # a cancellation that pleads about the fee stays one
         (
             "cancel my appt tomorrow and please dont charge me the late fee",
