@@ -436,10 +436,16 @@ SOMEONE_ELSE_PAYS = re.compile(
     r"|\bdoes it have to be me\b|\b(do|does) (i|the patient) have to (be the one to )?pay "
     r"(it )?(myself|personally)\b"
 )
-# "can i pay my mom's bill": yes, and how.
+# "can i pay my mom's bill": yes, and how. Not "can i pay my bill online" (own bill: "Yes, you
+# can pay a bill for someone else").
+RELATIVE = (
+    r"(husband|wife|spouse|partner|mom|mother|mum|dad|father|son|daughter|parent|parents|"
+    r"friend|boyfriend|girlfriend|brother|sister|kid|kids|child|children|grandma|grandpa|"
+    r"grandmother|grandfather|aunt|uncle|roommate|fiance|fiancee|family member|relative)"
+)
 PAY_FOR_ANOTHER = re.compile(
-    r"\b(can|could|may) (i|we) (pay|cover) (for )?(my|his|her|their|our|someone|somebody) "
-    r"(\w+ )?(bill|bills|balance|statement)\b"
+    r"\b(can|could|may) (i|we) (pay|cover) (for )?((his|her|their|someone s|somebody s|someone "
+    rf"else s) (\w+ )?|(my|our) {RELATIVE}( s|s)? )(bill|bills|balance|statement)\b"
     r"|\b(can|could|may) (i|we) pay (for )?(someone|somebody) else\b"
 )
 # "how long do i have to pay": billing.due_days (it got the ways to pay).

@@ -232,6 +232,22 @@ STILL_THERE = re.compile(
     r"(is )?any ?(one|body) there|still there)?\W*$",
     re.IGNORECASE,
 )
+# A pause or a question back, and nothing else: no answer. The model read "huh" as a yes (1.0)
+# and "hmm let me think" as one (0.61), which booked the visit; "wait" and "maybe" as "stop",
+# which threw the task away.
+PAUSE_WORDS = (
+    r"hmm+|um+|uh+|huh|eh|erm|what|wut|wat|wha|wait|hold on|hang on|"
+    r"(?:one|a|just a) (?:sec|second|min|minute|moment)|give me a (?:sec|second|minute|moment)|"
+    r"brb|be right back|let me (?:think|check|see)(?: about it)?|thinking|i'?m thinking|"
+    r"maybe|perhaps|i guess|what do you mean|wdym|pardon|come again|sorry"
+)
+HESITANT = re.compile(rf"^\W*(?:(?:{PAUSE_WORDS})[\s,.!?]*)+$", re.IGNORECASE)
+# ...and a doubt, no yes or no either ("idk" answers "what kind of visit?": help choosing).
+UNDECIDED = re.compile(
+    rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i don'?t know|dunno)"
+    r"[\s,.!?]*)+$",
+    re.IGNORECASE,
+)
 CHANGE_INSTEAD = re.compile(
     r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b"
     # "scratch that, the north office" (but "scratch that, forget it" stops)
@@ -317,6 +333,8 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     """The patient's answer to a yes/no question: True, False, or None if it is neither."""
     text = latest_text(tracker)
     intent, _ = latest_intent(tracker)
+    if UNDECIDED.match(text):
+        return None  # "huh", "hmm let me think", "not sure": never taken for a yes
     if not is_button_payload(text):
         if TYPED_NO.match(text) or KEEP_IT.search(text):
             return False
@@ -533,6 +551,16 @@ class PatientForm(Action):
         ):
             dispatcher.utter_message(response="utter_still_here")
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        elif (
+            requested
+            and tracker.active_loop_name == self.form_name
+            and HESITANT.match(latest_text(tracker))
+            and not safety_flagged(tracker)
+        ):
+            # "huh", "wait", "hmm let me think": the question again, with time to think (a yes
+            # read into "huh" booked the visit; "wait" read as stop threw the task away)
+            dispatcher.utter_message(response="utter_no_rush")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []

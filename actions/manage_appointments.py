@@ -69,6 +69,7 @@ from actions.matching import (
     find_visit_type,
     parse_choice,
 )
+from actions.mentions import without_patient_names
 from actions.second_request import (
     complaint_handover,
     has_second_request,
@@ -165,7 +166,7 @@ def described_fits(
     if not text or is_button_payload(text) or not items:
         return None
     visit = find_visit_type(text, clinic)
-    practitioner = find_practitioner(text, clinic)
+    practitioner = find_practitioner(without_patient_names(text, clinic.now().date()), clinic)
     location = find_location(text, clinic)
     weekdays = weekdays_named(text)
     day = described_date(text, clinic)

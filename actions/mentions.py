@@ -1045,3 +1045,43 @@ def relative_identity(text: str, today: date) -> tuple[tuple[str, str], date] | 
     if not fits_relation(who, given[1], today):
         return None
     return given
+
+
+def _is_clinician(name: tuple[str, str]) -> bool:
+    """Whether a full name is a clinician's ("sam lee" at "who would you like to see?")."""
+    given, family = (normalize_name(w) for w in name)
+    return any(
+        normalize_name(p.given) == given and normalize_name(p.family) == family
+        for p in get_clinic().practitioners
+    )
+
+
+def without_patient_names(text: str, today: date) -> str:
+    """``text`` less the names of the people a visit is for, so that they are not read as a
+    clinician's: "new patient, maria santos 03/14/1985" chose Dr. Maria Gonzalez, "james
+    carter 2/2/1980" Dr. James Okafor, "jordan lee" and "my son sam" Sam Lee, NP. A name given
+    with a birth date, introduced ("I'm ..."), or said right after a relation goes; a
+    clinician's own full name stays."""
+    names = [
+        found[0] if isinstance(found[0], tuple) else found
+        for found in (
+            given_identity(text, today),
+            relative_identity(text, today),
+            introduced_name(text),
+            name_after_relation(text),
+            named_for(text),
+        )
+        if found is not None
+    ]
+    for name in names:
+        if not _is_clinician(name):
+            pattern = r"\b" + r"\W+".join(re.escape(w) for w in " ".join(name).split()) + r"\b"
+            text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    relation = OTHER_PERSON.search(text)
+    if relation is not None:
+        # "my son sam needs a sick visit": the word after the relation is the son
+        after = re.match(r"\W+(?:named |called )?([a-z][a-z'-]+)\b", text[relation.end() :], re.I)
+        if after is not None and normalize_name(after[1]) in staff_name_words():
+            start = relation.end() + after.start(1)
+            text = text[:start] + " " + text[relation.end() + after.end(1) :]
+    return text

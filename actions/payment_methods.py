@@ -102,10 +102,15 @@ class MethodAsked:
     brand: bool = False  # a name that is only ever a way to pay (BRANDS)
 
 
+# Checking in or out of a visit is no check: "do i pay my copay when i check in" got "Yes, you
+# can pay with check".
+CHECK_IN_OUT = re.compile(r"\bcheck(ing)? ?(in|out|up)\b")
+
+
 def method_asked(text: str, methods: list[str]) -> MethodAsked | None:
     """The way to pay the message asks about, and whether ``methods`` has it; None when the
     message names none or does not ask ("I paid cash last week")."""
-    words = f" {normalise(text)} "
+    words = f" {CHECK_IN_OUT.sub(' ', normalise(text))} "
     alone = ALONE.match(words.strip())
     alone_name = alone["name"] if alone else ""
     if not ASKS.search(words) and alone_name not in NAMED_METHODS:

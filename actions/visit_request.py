@@ -41,7 +41,12 @@ from actions.matching import (
     wants_anyone,
     without_anyone,
 )
-from actions.mentions import could_be_a_name, given_identity, parse_full_name
+from actions.mentions import (
+    could_be_a_name,
+    given_identity,
+    parse_full_name,
+    without_patient_names,
+)
 from actions.settings import get_clinic
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".
@@ -182,7 +187,8 @@ def read_search_details(
     visit = find_visit_type(text, clinic)
     if visit:
         updates["visit_type"] = visit.id
-    practitioner = find_practitioner(text, clinic)
+    # (not the patient's own name: "maria santos 3/14/85" chose Dr. Maria Gonzalez)
+    practitioner = find_practitioner(without_patient_names(text, clinic.now().date()), clinic)
     if OTHER_CLINICIAN.search(text):
         updates["practitioner"] = "any"
         text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when

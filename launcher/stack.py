@@ -73,6 +73,9 @@ class StackConfig:
     env: dict[str, str] = field(default_factory=dict)
     # Where escalations go; defaults to the console of this stack.
     handoff_url: str = ""
+    # The Rasa server's listen address (the widget, SMS and the HTTP API reach it); the action
+    # server always listens on 127.0.0.1: only Rasa calls it, and it has no authentication.
+    rasa_host: str = "127.0.0.1"
 
     @classmethod
     def from_environment(cls) -> StackConfig:
@@ -85,6 +88,7 @@ class StackConfig:
             web_port=int(env.get("WEB_PORT", 8081)),
             data_dir=_absolute(env.get("DATA_DIR", "var")),
             env=env,
+            rasa_host=env.get("RASA_HOST") or "127.0.0.1",
         )
 
     @classmethod
@@ -213,6 +217,9 @@ def default_services(config: StackConfig, parts: Iterable[str] | None = None) ->
                 str(config.action_port),
             ],
             health_url=f"http://localhost:{config.action_port}/health",
+            # rasa_sdk listens on 0.0.0.0 unless told otherwise: anyone on the network could
+            # have run an action with a made-up tracker ("verified", any patient id).
+            env={"SANIC_HOST": "127.0.0.1"},
         ),
         Service(
             name="rasa",
@@ -222,6 +229,8 @@ def default_services(config: StackConfig, parts: Iterable[str] | None = None) ->
                 "--enable-api",
                 "--auth-token",
                 rasa_token,
+                "--interface",
+                config.rasa_host,
                 "--port",
                 str(config.rasa_port),
                 "--model",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,6 +96,28 @@ def test_http_api_requires_the_token(stack: Stack, rasa: RasaClient) -> None:
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
     assert requests.get(url, params={"token": rasa.token}, timeout=10).status_code == 200
     assert requests.get(f"{rasa.url}/status", timeout=10).status_code == 401
+
+
+def listen_addresses(port: int) -> set[str]:
+    """The local addresses sockets listen on at ``port`` (Linux's /proc/net tables, in hex)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def test_every_part_listens_on_loopback_only(stack: Stack) -> None:
+    # Rasa and the action server listened on 0.0.0.0: anyone on the network could run an
+    # action (which has no authentication) with a made-up "verified" tracker.
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1
+    for part, port in stack.config.ports().items():
+        addresses = listen_addresses(port)
+        assert addresses, f"{part} is not listening on {port}"
+        assert addresses <= loopback, f"{part} listens on {addresses}"
 
 
 def test_emergency_gets_911_first_and_the_conversation_pauses(rasa: RasaClient) -> None:

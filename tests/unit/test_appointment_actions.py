@@ -295,7 +295,7 @@ def test_none_of_these_asks_for_another_time() -> None:
 
 def test_unreadable_answer_explains_and_asks_again() -> None:
     events, dispatcher = run_booking(
-        "hmm",
+        "the blue one",
         slots={
             "patient_status": "returning",
             "visit_type": "physical",

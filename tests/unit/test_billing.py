@@ -480,6 +480,17 @@ def test_applying_a_card_to_the_bill_is_no_assistance_question() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["do i have to pay my copay when i check in", "can i pay after my visit when i check out"],
+)
+def test_checking_in_or_out_is_no_check(text: str) -> None:
+    # "Yes, you can pay with check."
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert "utter_payment_method_accepted" not in [m["response"] for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
     ("text", "policy_too"),
     [
         ("whats the late fee", True),  # may mean a missed appointment's fee
@@ -523,6 +534,8 @@ def test_which_messages_ask_about_late_fees(text: str, asked: bool) -> None:
         ("do you accept visa?", "utter_payment_method_accepted", "Visa"),
         ("do you take venmo", "utter_payment_method_not_listed", "Venmo"),
         ("paypal?", "utter_payment_method_not_listed", "PayPal"),  # a follow-up, name alone
+        # checking in is no check: "Yes, you can pay with check"
+        ("can i pay by check when i check in", "utter_payment_method_accepted", "check"),
         # no "with": it got the list of ways, which never said yes
         ("can i pay cash", "utter_payment_method_accepted", "cash"),
         ("could we pay it by check", "utter_payment_method_accepted", "check"),
@@ -1083,6 +1096,8 @@ def test_a_scam_without_money_is_not_a_billing_question(text: str) -> None:
         ("can someone else pay my bill", "utter_billing_someone_else_pays"),
         ("is it ok if my mom pays for me", "utter_billing_someone_else_pays"),
         ("can i pay my mom's bill", "utter_billing_pay_for_someone"),
+        ("can we pay our sons balance", "utter_billing_pay_for_someone"),
+        ("could i pay her bill for her", "utter_billing_pay_for_someone"),
     ],
 )
 def test_someone_else_paying_is_a_yes_then_how(text: str, answer: str) -> None:
@@ -1092,6 +1107,20 @@ def test_someone_else_paying_is_a_yes_then_how(text: str, answer: str) -> None:
     yes, ways = dispatcher.messages
     assert yes["response"] == answer
     assert ways["response"] == "utter_billing_pay"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["can i pay my bill online", "can i pay my bill on saturday", "can we pay our balance now"],
+)
+def test_paying_ones_own_bill_is_not_paying_for_someone_else(text: str) -> None:
+    # "can i pay my bill online": "Yes, you can pay a bill for someone else, such as a family
+    # member", and the question asked was never answered.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    said = [m["response"] for m in dispatcher.messages]
+    assert said[0] == "utter_billing_pay"
+    assert "utter_billing_pay_for_someone" not in said
 
 
 @pytest.mark.parametrize(

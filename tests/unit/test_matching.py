@@ -11,6 +11,7 @@ from actions.matching import (
 )
 from actions.phone import find_phone, normalize_phone, phone_hash
 from actions.settings import get_clinic
+from actions.visit_request import read_search_details
 
 CLINIC = get_clinic()
 
@@ -199,3 +200,25 @@ def test_a_doctor_in_general_is_no_clinician(text: str) -> None:
 def test_misspelt_names_and_aliases_still_match(text: str, expected: str) -> None:
     found = find_practitioner(text, CLINIC)
     assert found is not None and found.id == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "clinician"),
+    [
+        # the patient's own name chose a clinician who shares a word of it
+        ("new patient here, maria santos, dob 03/14/1985, need a checkup", None),
+        ("hi new patient, james carter, 2/2/1980, need a checkup", None),
+        ("jordan lee 5/5/1990 need a physical no pref", None),
+        ("my son sam needs a sick visit tomorrow", None),
+        ("can my husband lee see dr gonzalez", "gonzalez"),
+        ("Hi, I'm Maria Santos and I need a physical with Dr. Patel", "patel"),
+        # a clinician named is still one
+        ("sam lee", "lee"),
+        ("i want to see sam lee on tuesday", "lee"),
+        ("im emily johnson 4/12/88, book me with sam", "lee"),
+        ("with dr okafor for my son sam nguyen 6/5/2017", "okafor"),
+    ],
+)
+def test_a_patients_name_is_no_clinician(text: str, clinician: str | None) -> None:
+    updates = read_search_details(text, [], CLINIC, None)
+    assert updates.get("practitioner") == clinician

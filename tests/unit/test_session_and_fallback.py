@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
 from actions.billing import ActionCheckInsurance
+from actions.booking import ValidateBookingForm
 from actions.clients.fhir_model import AppointmentRecord
 from actions.fallback import (
     ActionAnswerNo,
@@ -32,8 +33,12 @@ from actions.fallback import (
     ActionDetailsGiven,
     ActionOutOfScope,
 )
-from actions.forms import ActionStop, clearly_a_complaint
-from actions.manage_appointments import ValidateCheckForm
+from actions.forms import ActionStop, clearly_a_complaint, yes_or_no
+from actions.manage_appointments import (
+    ValidateCancelForm,
+    ValidateCheckForm,
+    ValidateRescheduleForm,
+)
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
 from tests.support.actions import AFTER_PLAN_QUESTION, make_tracker, responses
@@ -496,6 +501,49 @@ def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) 
     events = ValidateCheckForm().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_still_here"]
     assert events == [SlotSet("verify_name", None), SlotSet("requested_slot", "verify_name")]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "form", "requested"),
+    [
+        # read as yes (1.0, 0.61): "You're booked", "Book another one anyway?" taken as yes
+        ("huh", "affirm", "booking_form", "booking_confirmed"),
+        ("hmm let me think", "affirm", "booking_form", "booking_confirmed"),
+        ("huh?", "affirm", "cancel_form", "cancel_confirmed"),
+        # read as stop: "No problem, I've stopped there", the task thrown away
+        ("wait", "stop", "booking_form", "practitioner"),
+        ("maybe", "stop", "reschedule_form", "booking_confirmed"),
+        ("one sec", "inform", "booking_form", "slot_choice"),
+    ],
+)
+def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
+    text: str, read_as: str, form: str, requested: str
+) -> None:
+    validators = {
+        "booking_form": ValidateBookingForm,
+        "cancel_form": ValidateCancelForm,
+        "reschedule_form": ValidateRescheduleForm,
+    }
+    tracker = make_tracker(
+        text, intent=read_as, slots={"requested_slot": requested}, active_loop=form
+    )
+    dispatcher = CollectingDispatcher()
+    events = validators[form]().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_no_rush"]
+    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    assert yes_or_no(tracker) is None
+
+
+@pytest.mark.parametrize("text", ["hmm ok", "wait yes", "yes please", "uh sure"])
+def test_a_yes_after_a_pause_word_is_still_a_yes(text: str) -> None:
+    tracker = make_tracker(text, intent="affirm", slots={"requested_slot": "booking_confirmed"})
+    assert yes_or_no(tracker) is True
+
+
+@pytest.mark.parametrize("text", ["not sure", "idk", "hmm i dont know"])
+def test_a_doubt_is_no_yes(text: str) -> None:
+    tracker = make_tracker(text, intent="affirm", slots={"requested_slot": "booking_confirmed"})
+    assert yes_or_no(tracker) is None
 
 
 @pytest.mark.parametrize(
