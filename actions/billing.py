@@ -340,6 +340,9 @@ NEEDS_HELP_PAYING = re.compile(
 )
 
 
+# What is owed asked with the help ("can i get a payment plan, how much do i owe"): looked up
+# after the answer.
+AMOUNT_ASKED = re.compile(r"\b(how much|owe|owed|balance|amount due|total)\b")
 # Paying over time asked about, not help with the bill itself.
 PLAN_ASKED = re.compile(
     r"\b(payment plans?|installments?|monthly payments?|over time|in (parts|pieces|chunks)|"
@@ -608,6 +611,11 @@ class ActionBillingPay(Action):
                 else "Set up a plan with billing"
             )
             dispatcher.utter_message(buttons=[plan_button], **help_message)
+            if not AMOUNT_ASKED.search(said):
+                # "i lost my job, can u help with my bill": that help is the answer; a balance
+                # look-up started after it ("What is the patient's full name?") swallowed the
+                # "yes" to billing staff
+                return []
         elif UNPAID_ASKED.search(said):
             self._collections(dispatcher, said, facts, balance_button)
         elif SOMEONE_ELSE_PAYS.search(said) or PAY_FOR_ANOTHER.search(said):

@@ -77,6 +77,7 @@ from actions.mentions import (
 from actions.patient_status import NEW_PATIENT_WORDS, NOT_NEW, SAYS_RETURNING, patient_status
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
+from actions.second_request import MAX_REQUEST_CHARS
 from actions.slot_search import (
     age_limit,
 )
@@ -91,6 +92,17 @@ from actions.visit_request import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Another person's visit asked for beside this one ("... for my daughter mia too", "book me
+# as well"), not instead of it ("actually it's for my daughter": _for_someone_else).
+ANOTHER_TOO = re.compile(
+    r"\b(too|also|as well|another one|one more|one for (me|my|him|her))\b", re.IGNORECASE
+)
+# ...as a visit ("is it ok if my husband comes too" is no booking for him).
+BOOKING_WORDS = re.compile(
+    r"\b(book\w*|schedule|appointment|appt|visit|one for|needs? (one|a|an|to be seen))\b",
+    re.IGNORECASE,
+)
 
 # Words that change a detail given earlier ("wait wrong day, tomorrow instead").
 CHANGE_CUE = re.compile(
@@ -305,6 +317,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         switched = self._for_someone_else(dispatcher, tracker, slots)
         if switched:
             return switched
+        later = self._another_person_too(dispatcher, tracker, slots)
+        if later:
+            return later
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
         merged = {**slots, **updates}
@@ -338,6 +353,32 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             "patient_status": None,
         }
         return self.check_again_for(dispatcher, tracker, slots, text, person, cleared)
+
+    def _another_person_too(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        """ "i want to book for my daughter mia nguyen, dob 2/14/2020, flu shot too" while Liam's
+        booking waited for a day: "I didn't catch a day there", and Mia's request was lost.
+        Hers is booked right after this one, with her own check; the patient is told so."""
+        text = latest_text(tracker)
+        if (
+            not slots.get("verified")
+            or is_button_payload(text)
+            or self.starting(tracker)
+            or not ANOTHER_TOO.search(text)
+            or not (BOOKING_WORDS.search(text) or find_visit_type(text, self.clinic))
+        ):
+            return {}
+        person = self._someone_else(text, slots)
+        if person is None:
+            return {}
+        pending: dict[str, Any] = {"intent": "book_appointment", "text": text[:MAX_REQUEST_CHARS]}
+        if person == "your own account":
+            pending["own"] = "writer"  # "book me too": the writer is checked, not the child
+        dispatcher.utter_message(
+            response="utter_second_request_later", task="this booking", request=pending["text"]
+        )
+        return {"pending_request": pending}
 
     def _identity_detail(
         self,

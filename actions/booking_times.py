@@ -42,14 +42,14 @@ from actions.formatting import (
 )
 from actions.forms import form_texts
 from actions.handoff import escalate
-from actions.identity import patient_age, scheduling_client, who_has, whose
+from actions.identity import is_child, patient_age, scheduling_client, who_has, whose
 from actions.interpreter import (
     interpreter_needed,
     interpreter_note,
     interpreter_phrase,
     session_texts,
 )
-from actions.mentions import adult_relative_named, capitalised
+from actions.mentions import adult_relative_named, capitalised, relation_asked_about
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
@@ -314,6 +314,11 @@ class ActionBookAppointment(Action):
                     SlotSet("patient_id", patient.id),
                     SlotSet("patient_name", f"{patient.given} {patient.family}"),
                 ]
+                if is_child(dict(tracker.slots), clinic):
+                    # as a verified child's check says (is_child reads it once verified):
+                    # "and one for me too" after a new daughter's visit was booked on her chart
+                    relation = relation_asked_about(tracker) or "child"
+                    events.append(SlotSet("patient_relation", relation))
             appointment = client.book(
                 patient_id=patient_id,
                 slot_id=offer["id"],

@@ -250,12 +250,21 @@ GREETING = re.compile(
 )
 
 
-# "I can't make it tomorrow": the day of the appointment they cannot come to, not a new one.
+# "I can't make it tomorrow", "cant make my appt on the 7th, can we do tuesday": the day of the
+# appointment they cannot come to, not a new one (the 7th was searched). Weekdays are left to
+# RULED_OUT_DAYS ("can't do mondays": none of them).
+_THAT_DAY = (
+    r"(?:today|tonight|tomorrow|tmrw|tmr|(?:the\s+)?\d{1,2}(?:st|nd|rd|th)|\d{1,2}/\d{1,2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?)"
+)
 CANNOT_COME_THAT_DAY = re.compile(
     r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
     r"(?:make|come(?:\s+in)?|go|do|attend)(?:\s+(?:it|in|to))?"
-    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:appointment|appt|visit|one))?"
-    r"\s+(?:on\s+)?(?:today|tonight|tomorrow|tmrw|tmr)(?:\s+(?:morning|afternoon|evening))?\b"
+    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:\w+\s+)?(?:appointment|appt|visit|one|physical|"
+    r"check ?up|follow ?up|shot|exam))?"
+    rf"\s+(?:on\s+)?{_THAT_DAY}(?:\s*(?:,|or|and|nor)\s*(?:the\s+)?{_THAT_DAY})*"
+    r"(?:\s+(?:morning|afternoon|evening))?\b"
 )
 
 

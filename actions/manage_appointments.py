@@ -59,6 +59,7 @@ from actions.forms import (
     last_event,
     latest_intent,
     latest_text,
+    safety_flagged,
     yes_or_no,
 )
 from actions.handoff import escalate
@@ -445,6 +446,8 @@ class ValidateCancelForm(ManageForm):
 
 
 # "no, keep my original appointment" to "Shall I move it?": nothing moves, no other times.
+# The questions at which keeping the old time is an answer.
+KEEPS_AT = ("date_preference", "slot_choice", "booking_confirmed")
 KEEP_THE_OLD_TIME = re.compile(
     r"\bkeep (it|(my|the) (original|current|old|existing|first|same)"
     r"( (one|appointment|appt|time))?|(my|the) (one|appointment|appt|time))\b",
@@ -464,6 +467,17 @@ class ValidateRescheduleForm(ManageForm):
         return super().answers_requested_slot(tracker, requested) or answers_a_visit_question(
             latest_text(tracker), intent, requested, self.clinic
         )
+
+    def should_let_through(self, tracker: Tracker) -> bool:
+        # "keep the original time pls" got the 988 check-in (the model alone, unsure, read a
+        # crisis), "keep my original one on the 7th" the ways to pay: the form reads them.
+        if (
+            tracker.get_slot("requested_slot") in KEEPS_AT
+            and KEEP_THE_OLD_TIME.search(latest_text(tracker))
+            and not safety_flagged(tracker)
+        ):
+            return False
+        return super().should_let_through(tracker)
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         if slots.get("booking_confirmed") is False:
@@ -510,8 +524,10 @@ class ValidateRescheduleForm(ManageForm):
         clinic = self.clinic
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
-        if requested in ("date_preference", "slot_choice") and KEEP_THE_OLD_TIME.search(text):
-            return {"booking_confirmed": False}  # the reschedule action says nothing moved
+        if requested in KEEPS_AT and KEEP_THE_OLD_TIME.search(text):
+            # the reschedule action says nothing moved (at the confirmation, "keep my original
+            # one on the 7th" searched the 7th)
+            return {"booking_confirmed": False}
         entities = (tracker.latest_message or {}).get("entities") or []
         new_time = "" if is_button_payload(text) else new_time_part(text)
         if new_time and new_time != text:

@@ -327,6 +327,15 @@ def answers_a_visit_question(
         # "the 17th" at "what day works?" was read as a cancellation (and a "yes" to the
         # confirmation that followed cancelled the appointment being moved).
         return True
+    if (
+        requested == "booking_confirmed"
+        and intent in ("out_of_scope", "deny")
+        and not TASK_WORDS.search(text)
+        and parse_when(text, clinic.now()) is not None
+    ):
+        # "hmm actually can it be the 16th instead" at "Shall I book it?": "not something I
+        # can help with", and the same question again
+        return True
     return (
         requested in ("date_preference", "slot_choice")
         and intent in NOT_QUESTIONS

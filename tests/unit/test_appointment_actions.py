@@ -1393,6 +1393,32 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     assert dispatcher.messages[0]["arrive"] == expected_arrival(offers[-1], 30)
 
 
+@pytest.mark.parametrize(("born", "relation"), [("2019-03-09", "child"), ("1990-03-14", None)])
+def test_a_new_child_booked_is_known_as_a_child(
+    fhir_env: FhirServer, born: str, relation: str | None
+) -> None:
+    # "and one for me too right after" after a parent booked her new daughter: the mother's
+    # visit was booked on the 7-year-old's chart (a verified child is one by this slot).
+    offers = ActionAskSlotChoice().run(
+        CollectingDispatcher(),
+        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
+        {},
+    )[0]["value"]
+    new = {
+        **READY,
+        "visit_type": "new_patient",
+        "patient_status": "new",
+        "offered_slots": offers,
+        "slot_choice": offers[0]["id"],
+        "booking_confirmed": True,
+        "verify_name": "Zara Khan",
+        "verify_dob": born,
+        "new_phone": "+19165550188",
+    }
+    events = ActionBookAppointment().run(CollectingDispatcher(), make_tracker("yes", slots=new), {})
+    assert slots_of(events).get("patient_relation") == relation
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "answer"),
     [
@@ -1484,17 +1510,36 @@ def test_yes_move_it_answers_the_move_question() -> None:
         ("never mind, keep my original appointment", "stop", [], False),
         ("no, keep it", "deny", [], False),
         ("actually never mind keep the original", "stop", [], False),
+        # the old day named searched it; the model's crisis guess got the 988 check-in
+        ("hmm no actually keep my original one on the 7th", "billing_pay", [], False),
+        ("keep the original time pls", "nlu_fallback", [], False),
         # A plain no looks for another time, and says the appointment has not moved.
         ("no", "deny", ["utter_reschedule_not_confirmed"], None),
     ],
 )
 def test_no_to_the_move(text: str, intent: str, said: list[str], confirmed: bool | None) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(text, intent=intent, active_loop="reschedule_form", slots=MOVING)
+    unsure = {"safety_check": {"category": "crisis"}} if intent == "nlu_fallback" else {}
+    tracker = make_tracker(
+        text, intent=intent, active_loop="reschedule_form", slots=MOVING, extra=unsure
+    )
     events = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
     assert responses(dispatcher) == said
     assert events["booking_confirmed"] is confirmed
     assert events["requested_slot"] == (None if confirmed is False else "slot_choice")
+
+
+@pytest.mark.parametrize("read_as", ["out_of_scope", "deny"])
+def test_another_day_at_the_move_confirmation_searches_it(read_as: str) -> None:
+    # "hmm actually can it be the 16th instead" at "Is that right?": "Sorry, that's not
+    # something I can help with here", then the same confirmation again.
+    dispatcher = CollectingDispatcher()
+    text = "hmm actually can it be the 16th instead"
+    tracker = make_tracker(text, intent=read_as, active_loop="reschedule_form", slots=MOVING)
+    events = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert "16th" in events["date_preference"]
+    assert (events["slot_choice"], events["booking_confirmed"]) == (None, None)
+    assert events["requested_slot"] == "slot_choice"
 
 
 def test_no_never_mind_to_the_booking_stops_it() -> None:
@@ -3252,3 +3297,42 @@ def test_half_a_birth_date_is_no_new_day(text: str) -> None:
         slots={**FRIDAY_PICKED, "requested_slot": "verify_dob"},
     )
     assert "date_preference" not in slots_of(events) and "slot_choice" not in slots_of(events)
+
+
+LIAM_BOOKING = {
+    "verified": True,
+    "patient_id": "p-liam",
+    "patient_name": "Liam Nguyen",
+    "patient_relation": "son",
+    "patient_status": "returning",
+    "visit_type": "vaccination",
+    "practitioner": "any",
+    "location": "downtown",
+    "requested_slot": "date_preference",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("i want to book for my daughter mia nguyen, dob 2/14/2020, flu shot too", None),
+        ("oh and book me too, i need a physical", "writer"),
+    ],
+)
+def test_another_persons_visit_asked_mid_booking_comes_right_after(
+    text: str, own: str | None
+) -> None:
+    # "Sorry, I didn't catch a day there": Mia's request was lost, the day asked again.
+    events, dispatcher = run_booking(text, intent="book_appointment", slots=LIAM_BOOKING)
+    assert responses(dispatcher) == ["utter_second_request_later"]
+    pending = slots_of(events)["pending_request"]
+    assert pending["intent"] == "book_appointment" and pending["text"] == text
+    assert pending.get("own") == own
+    assert slots_of(events)["requested_slot"] == "date_preference"  # Liam's question again
+
+
+def test_someone_coming_along_is_no_booking_for_them() -> None:
+    _events, dispatcher = run_booking(
+        "is it ok if my husband comes too", intent="faq", slots=LIAM_BOOKING
+    )
+    assert "utter_second_request_later" not in responses(dispatcher)

@@ -1247,3 +1247,20 @@ def test_money_words_that_ask_something_else(
     assert billing.scam_asked(text) is scam
     assert billing.cannot_pay(text) is cannot
     assert bool(billing.SOMEONE_ELSE_PAYS.search(billing.normalise(text))) is someone_else
+
+
+@pytest.mark.parametrize(
+    ("text", "looked_up"),
+    [
+        ("i lost my job, can u help with my bill", False),
+        ("can i get a payment plan? how much do i owe", True),
+    ],
+)
+def test_help_paying_starts_no_balance_look_up_unless_asked(text: str, looked_up: bool) -> None:
+    # The hardship answer ended "Would you like me to connect you with our billing staff?",
+    # then "What is the patient's full name?" at once, which swallowed the "yes".
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    replays = [e for e in events if e.get("event") == "user"]
+    intents = [e["parse_data"]["intent"]["name"] for e in replays]
+    assert (intents == ["billing_balance"]) is looked_up

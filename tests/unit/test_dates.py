@@ -605,6 +605,12 @@ def test_numbers_that_are_no_clock_time(text: str) -> None:
         ("can't make it tomorrow morning", None),
         ("I won't be able to make my appointment today", None),
         ("can't make it tomorrow, can i come friday", date(2026, 11, 27)),
+        # a dated day ruled out: it was searched ("Here are the openings I found for Mon Dec 7")
+        ("cant make my appt on the 7th, can we do tuesday", date(2026, 12, 1)),
+        ("i cant do the 3rd or 4th. whats on the 9th", date(2026, 12, 9)),
+        ("can't make my physical on 12/7 can i do 12/9", date(2026, 12, 9)),
+        ("cant make my appt on the 11th", None),
+        ("i can make it on the 7th", date(2026, 12, 7)),
         ("i can make it tomorrow", date(2026, 11, 25)),
     ],
 )
