@@ -37,6 +37,32 @@ ASKS_MAN = re.compile(
     rf"\bmale\b|\b(man|men|guy) {_CLINICIAN}\b|\b{_CLINICIAN} (who is|that is|thats) (a )?"
     r"(man|guy|male)\b"
 )
+# "is dr patel a woman?", "is he a man or woman": asked of one clinician (it got their days).
+EITHER_GENDER = re.compile(
+    r"\b(man or (a )?woman|woman or (a )?man|male or female|female or male|guy or (a )?girl)\b"
+)
+GENDER_ASKED = re.compile(
+    r"\b(is|s) (he|she|they|dr \w+|doctor \w+|\w+|\w+ \w+) (a )?(woman|lady|female|girl|man|guy|"
+    r"male)\b"
+)
+WOMAN_WORDS = re.compile(r"\b(woman|lady|female|girl)\b")
+
+
+def gender_said(plain: str, practitioner: Practitioner) -> str | None:
+    """The answer to a question about one clinician's gender ("Yes, Dr. Priya Patel is a
+    woman."), from ``gender`` in clinic.yml; None when not asked or not known."""
+    if not practitioner.gender:
+        return None
+    said = f"{practitioner.name} is a {practitioner.gender}."
+    if EITHER_GENDER.search(plain):
+        return said
+    found = GENDER_ASKED.search(plain)
+    if found is None:
+        return None
+    asked = "woman" if WOMAN_WORDS.search(found.group(0)) else "man"
+    return f"Yes, {said}" if asked == practitioner.gender else f"No, {said}"
+
+
 ASKS_NEW_PATIENTS = re.compile(
     r"\b(new patients?|taking (on )?(patients|new)|accepting (new )?patients|accepting new|"
     r"open to new|(take|takes|taking) me)\b"
@@ -150,8 +176,11 @@ class ActionClinicians(Action):
         plain = normalise(text)
         last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
         named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
+        said = gender_said(plain, named) if named is not None else None
         gender = (
-            ("woman", "female")
+            None
+            if said is not None  # "is sam lee a female": of him, not "our female clinicians"
+            else ("woman", "female")
             if ASKS_WOMAN.search(plain)
             else ("man", "male")
             if ASKS_MAN.search(plain)
@@ -167,6 +196,8 @@ class ActionClinicians(Action):
                 answer += BOOK_ONE if len(chosen) > 1 else " Would you like to book with them?"
         elif named is not None:
             answer, chosen = _one_clinician_text(named, clinic, text, today), [named]
+            if said is not None:
+                answer = f"{said} {answer}"
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
             if ASKS_TO_CHOOSE.search(plain):

@@ -203,3 +203,21 @@ def test_another_question_in_the_same_message_is_answered_after(canned_nlu: Cann
     assert message["text"].startswith("Our clinicians at Maple Grove Family Health:")
     assert events[-1]["text"] == "are you open saturday"
     assert events[-1]["parse_data"]["intent"]["name"] == "clinic_hours"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("is dr patel a woman", "Yes, Dr. Priya Patel is a woman."),
+        ("is sam lee a female", "No, Sam Lee, NP is a man."),
+        ("is dr okafor a man or woman", "Dr. James Okafor is a man."),
+    ],
+)
+def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
+    # "is dr patel a woman" got her days only, although clinic.yml says.
+    _, message = run(text)
+    assert message["text"].startswith(said)
+    # ...and of the clinician just named
+    answered = [{"event": "bot", "text": "Sam Lee, NP sees patients at the North Office."}]
+    _, message = run("is he a man or woman", events=answered)
+    assert message["text"].startswith("Sam Lee, NP is a man.")
