@@ -336,6 +336,15 @@ def answers_a_visit_question(
         # "hmm actually can it be the 16th instead" at "Shall I book it?": "not something I
         # can help with", and the same question again
         return True
+    finders = {"practitioner": find_practitioner, "location": find_location}
+    if (
+        requested in finders
+        and intent in NOT_QUESTIONS
+        and finders[requested](text, clinic) is not None
+    ):
+        # "ok patel then" (a goodbye: "Take care!"), "thanks, patel please" (a thank-you) at
+        # "who would you like to see?": the question came back
+        return True
     return (
         requested in ("date_preference", "slot_choice")
         and intent in NOT_QUESTIONS

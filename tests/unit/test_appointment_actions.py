@@ -3336,3 +3336,22 @@ def test_someone_coming_along_is_no_booking_for_them() -> None:
         "is it ok if my husband comes too", intent="faq", slots=LIAM_BOOKING
     )
     assert "utter_second_request_later" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "requested", "slot", "value"),
+    [
+        ("ok patel then", "goodbye", "practitioner", "practitioner", "patel"),
+        ("thanks, patel please", "thank", "practitioner", "practitioner", "patel"),
+        ("ok north then, thanks", "goodbye", "location", "location", "north"),
+    ],
+)
+def test_an_answer_with_ok_or_thanks_answers_the_question(
+    text: str, read_as: str, requested: str, slot: str, value: str
+) -> None:
+    # "Take care! If you need anything else ...", and the question again.
+    slots = {"patient_status": "returning", "visit_type": "physical", "requested_slot": requested}
+    if requested == "location":
+        slots["practitioner"] = "any"
+    events, _ = run_booking(text, intent=read_as, slots=slots)
+    assert slots_of(events)[slot] == value
