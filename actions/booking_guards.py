@@ -159,9 +159,11 @@ def refusal_for(
 def check_offer(
     offer: dict[str, Any], slots: dict[str, Any], clinic: ClinicConfig, moving: str | None = None
 ) -> Refusal | None:
-    """``refusal_for`` with the patient's age and appointments fetched. Raises ``FhirError``."""
+    """``refusal_for`` with the patient's age on the visit's day (17 today, 18 then: not for a
+    children-only clinician) and appointments fetched. Raises ``FhirError``."""
+    day = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
     return refusal_for(
-        offer, slots, clinic, patient_age(slots, clinic), booked_appointments(slots, moving)
+        offer, slots, clinic, patient_age(slots, clinic, day), booked_appointments(slots, moving)
     )
 
 

@@ -289,10 +289,13 @@ def verify_patient(
     return Verification("verified", exact[0])
 
 
-def patient_age(slots: dict[str, Any], clinic: ClinicConfig) -> int | None:
-    """The patient's age when known: from the date of birth given in this conversation, else
-    from the verified patient's record. None when nobody is identified yet."""
-    today = clinic.now().date()
+def patient_age(
+    slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None
+) -> int | None:
+    """The patient's age (today, or ``on`` a visit's day) when known: from the date of birth
+    given in this conversation, else from the verified patient's record. None when nobody is
+    identified yet."""
+    today = on or clinic.now().date()
     dob = slots.get("verify_dob")
     if dob:
         try:

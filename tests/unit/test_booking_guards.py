@@ -5,7 +5,7 @@ adult. Real ``Tracker``/``CollectingDispatcher``; exact events and responses."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
 from actions.booking_choices import ActionAskPractitioner, ActionAskVisitType
-from actions.booking_guards import same_visit_nearby
+from actions.booking_guards import check_offer, same_visit_nearby
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
@@ -786,3 +786,21 @@ def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
         ActionAskCancelConfirmed().run(dispatcher, make_tracker("", slots=slots), {})
         [message] = dispatcher.messages
         assert (message["response"], message["policy"]) == ("utter_confirm_cancel", said)
+
+
+def test_the_age_that_counts_is_the_one_on_the_visit_day() -> None:
+    # 17 today, 18 on the day: Dr. Okafor (under 18 only) was booked for him.
+    clinic = get_clinic()
+    turns_18 = clinic.now().date() + timedelta(days=3)
+    slots = {
+        "verify_dob": turns_18.replace(year=turns_18.year - 18).isoformat(),
+        "visit_type": "vaccination",
+    }
+
+    def okafor_on(day: int) -> dict[str, Any]:
+        when = datetime.combine(turns_18 + timedelta(days=day), time(10), tzinfo=clinic.tz)
+        return {"id": "s1", "start": when.isoformat(), "practitioner": "okafor"}
+
+    after = check_offer({**okafor_on(1), "location": "downtown"}, slots, clinic)
+    assert after is not None and after.response == "utter_children_only"
+    assert check_offer({**okafor_on(-1), "location": "downtown"}, slots, clinic) is None
