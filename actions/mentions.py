@@ -22,6 +22,10 @@ from actions.settings import get_clinic
 WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
 NOT_NAME_WORDS = {
+    # "book my other son noah too": the name was saved as "Noah Too"
+    "too",
+    "also",
+    "aswell",
     "i",
     "im",
     "my",

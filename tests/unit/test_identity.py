@@ -532,6 +532,8 @@ def test_an_earlier_introduction_counts_only_right_before(
         "necesito un intérprete",
         "hablo español",
         "My 4 year old needs a doctor. Earliest available please, any location.",
+        "noah too",  # "book my other son noah too" booked a "Noah Too"
+        "noah also",
     ],
 )
 def test_not_a_name(text: str) -> None:
