@@ -1041,6 +1041,14 @@ _SAME_TIME_NEXT_WEEK = re.compile(
 )
 
 
+# "the following monday", "the monday after": the first such weekday after the appointment's
+# day ("move it to the following monday" from Mon Dec 7 searched Dec 7 itself).
+_FOLLOWING_WEEKDAY = re.compile(
+    rf"\b(?:the\s+)?following\s+{_WEEKDAY}\b|\bthe\s+{_WEEKDAY}\s+after(?:\s+(?:that|it))?\b"
+    r"(?!\s+(?:next|christmas|thanksgiving|new year))"
+)
+
+
 # "next week same time": the order turned round.
 _NEXT_WEEK_SAME_TIME = re.compile(
     r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
@@ -1078,6 +1086,7 @@ def says_a_shift(text: str) -> bool:
         or _HOUR_SHIFT.search(cleaned)
         or _own_day_asked(cleaned)
         or _SAME_TIME.search(cleaned)
+        or _FOLLOWING_WEEKDAY.search(cleaned)
     )
 
 
@@ -1169,6 +1178,11 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
             said = f"{target:%B} {target.day}"
         else:
             said = f"week of {target:%B} {target.day}" + (same_time if keep_time else "")
+    elif (following := _FOLLOWING_WEEKDAY.search(cleaned)) is not None:
+        shift = following
+        weekday = WEEKDAY_NUMBERS[next(g for g in following.groups() if g)[:3]]
+        target = _next_weekday(start.date(), weekday)
+        said = f"{target:%B} {target.day}" + (same_time if keep_time else "")
     else:
         return _same_day_shift(cleaned, start)
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())

@@ -409,6 +409,9 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("same day but earlier", "but december 3 before 9:30 am"),
         ("the same day, in the afternoon", "in the afternoon december 3"),
         ("friday same time", "friday at 9:30 am"),
+        # the weekday after the appointment's (Thu Dec 3): it searched the Monday before it
+        ("the following monday", "december 7 at 9:30 am"),
+        ("can we do the thursday after", "can we do december 10 at 9:30 am"),
         ("friday, an hour later", "friday at 10:30 am"),
         # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
         ("same day after 3", "december 3 after 3"),
