@@ -680,6 +680,14 @@ CORRECTED = re.compile(
 )
 
 
+_COUNT = r"\d{1,2}|one|two|three|four|five|six"
+# "between 2 and 3 weeks from now", "in 2-3 weeks", "1 or 2 days out": a span of days ahead.
+SPAN_AHEAD = re.compile(
+    rf"\b(?:between|in|within|like|about|around)?\s*(?P<a>{_COUNT})\s*(?:and|to|or|-)\s*"
+    rf"(?P<b>{_COUNT})\s+(?P<unit>days?|weeks?)\b"
+)
+
+
 def parse_when(text: str, now: datetime) -> When | None:
     """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
     cleaned = clean_words(text)
@@ -748,6 +756,13 @@ def parse_when(text: str, now: datetime) -> When | None:
         start = max(start, today)
         return When(start, max(end or start, start), part, not_before, not_after, exact)
 
+    span = SPAN_AHEAD.search(cleaned)
+    if span:
+        # "between 2 and 3 weeks from now", "in 1 or 2 days": from the first to the last (it
+        # was the last day alone)
+        unit = 7 if span["unit"].startswith("week") else 1
+        first, last = (int(span[k]) if span[k].isdigit() else NUMBER_WORDS[span[k]] for k in "ab")
+        return window(today + timedelta(days=first * unit), today + timedelta(days=last * unit))
     between = DAY_RANGE.search(cleaned)
     if between:
         # "from the 8th to the 9th", "between the 8th and the 9th", "dec 8-9": both days (it

@@ -96,7 +96,9 @@ _VISIT_NOUN = (
 RESCHEDULE = re.compile(
     r"\b(re-?schedule|re-?scheduling|resched|re-?book|(move|push|change|switch) (my|his|her|our|"
     rf"the|their) ([a-z]+ )?{_VISIT_NOUN}|{_VISIT_NOUN} (moved|changed|pushed back)|"
-    r"(move|push) it (to|back|out|up|forward)|change it to)\b",
+    r"(move|push) it (to|back|out|up|forward)|change it to|"
+    # "i need to move the second one to ...": a booking was started
+    r"(move|push|change|switch) (the|my) (first|second|third|last|other|earlier|later) one)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(

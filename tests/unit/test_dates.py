@@ -646,3 +646,18 @@ def test_a_day_corrected_in_the_same_message_is_the_day(
 def test_cant_make_it_is_no_correction() -> None:
     when = parse_when("cant make it friday", NOW)
     assert when is not None and 4 in when.not_on
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # the last day alone was searched ("between 2 and 3 weeks": Dec 15 only)
+        ("between 2 and 3 weeks from now", date(2026, 12, 8), date(2026, 12, 15)),
+        ("in 2-3 weeks", date(2026, 12, 8), date(2026, 12, 15)),
+        ("in 1 or 2 days", date(2026, 11, 25), date(2026, 11, 26)),
+        ("in two or three days", date(2026, 11, 26), date(2026, 11, 27)),
+    ],
+)
+def test_a_span_of_days_or_weeks_ahead(text: str, start: date, end: date) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start, when.end) == (start, end)

@@ -80,6 +80,7 @@ def parsed(text: str, intent: str) -> Message:
         ("book me a physical, how much will i owe", None),  # a booking word: the model's
         ("i dont need my appointment anymore", "cancel_appointment"),
         ("i need my appointment moved", "reschedule_appointment"),  # not a cancellation
+        ("i need to move the second one to between 2 and 3 weeks", "reschedule_appointment"),
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
