@@ -578,6 +578,7 @@ def check_insurance(
         ("do you take my daughter's medi cal", "medi cal", "Medi-Cal"),
         ("do you accept medicaid", "medicaid", "Medi-Cal"),
         ("do u take uhc", "uhc", "UnitedHealthcare"),
+        ("what about unitedhealth", None, "UnitedHealthcare"),  # "I don't see Unitedhealth"
         ("is Medicare Advantage ok", "Medicare Advantage", "Medicare"),
         ("I'm military, do you accept Tricare", None, "TRICARE"),
         ("aetna", "aetna", "Aetna"),
