@@ -221,6 +221,11 @@ class ActionAskAffirmation(Action):
         if not ranking:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
+        if worded is not None and given_identity(text, get_clinic().now().date()):
+            # "carlos rivera 9/30/1975 when is my follow up": a request in so many words, with
+            # the details it needs; "Did you want to check your upcoming appointments?", and
+            # its Yes asked his name again
+            return replay_as(tracker, last_event(list(tracker.events), "user"), worded)
         if ranking[0] == "billing_insurance" and ACCEPTANCE_ASKED.search(text):
             # "quick one: do you take CDPHP?": asked in so many words, and the model's best
             # guess too. "Did you want to ask whether we take your insurance?" cost a turn,

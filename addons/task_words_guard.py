@@ -115,7 +115,7 @@ CHECK = re.compile(
     r"\b(((tell me|show me|list|look up|check|see|what are|what's|whats|when (is|are|'s)|"
     r"when's) (all )?(my|her|his|our|their) ([a-z]+'?s )?(upcoming |next |scheduled )?|"
     r"(do (i|we)|does (my|her|his|our|their) [a-z]+) have (an |any )?(upcoming )?)"
-    r"(appointments?|appts?|visits?)\b|"
+    r"(appointments?|appts?|visits?|follow ?ups?|physicals?|check ?ups?)\b|"
     # "does robert j miller have any appointments coming up?" (not "does dr patel have any
     # appointments friday?", a booking)
     r"\bdoes (?!(dr|doctor|the|your|you|nurse)\b)[a-z .']{1,30} have (an |any )?(upcoming )?"
@@ -164,6 +164,16 @@ NEW_BOOKING = re.compile(
     r"us) in|instead)\b",
     re.IGNORECASE,
 )
+
+# A visit needed, read as the appointments looked up ("this is emily johnson 04/12/1988, i need
+# a sick visit": check_appointment, 0.88): a booking.
+NEEDS_A_VISIT = re.compile(
+    r"\b(i|we|he|she|they|my \w+|\w+) (need|needs|want|wants|would like|d like)( to (get|book|"
+    r"make|schedule))? (a|an|another) ([\w-]+ ){0,2}(visit|appointment|appt|checkup|check up|"
+    r"physical|shot|exam|vaccine|follow up|follow-up)\b",
+    re.IGNORECASE,
+)
+
 
 # A task asked for, not told about: at the start of a sentence or after "just", "please",
 # "so", "i want to", "can you" ... ("why did you cancel my appointment" asks for nothing).
@@ -403,6 +413,13 @@ class TaskWordsGuard(RuleGuard):
                 if CHECK.search(text.replace("\u2019", "'")):
                     # "when is carlos rivera's appt": "not something I can help with"
                     overrule(message, "check_appointment")
+                continue
+            if (
+                intent.get(INTENT_NAME_KEY) == "check_appointment"
+                and NEEDS_A_VISIT.search(text)
+                and not CHECK.search(text.replace("\u2019", "'"))
+            ):
+                overrule(message, BOOKING_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue

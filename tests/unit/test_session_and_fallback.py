@@ -138,6 +138,29 @@ def test_how_do_i_apply_after_the_assistance_answer_asks_how_to_apply(
         assert message["text"].endswith("Did you want to find out how to pay a bill?")
 
 
+def test_a_request_worded_with_name_and_birth_date_is_taken_at_once() -> None:
+    # "Did you want to check your upcoming appointments?", and its Yes asked his name again.
+    text = "carlos rivera 9/30/1975 when is my follow up"
+    asked = {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": "nlu_fallback"}, "entities": []},
+    }
+    tracker = make_tracker(
+        text,
+        intent="nlu_fallback",
+        events=[asked],
+        extra={"intent_ranking": [{"name": "check_appointment", "confidence": 0.4}]},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
+        text,
+        "check_appointment",
+    )
+
+
 def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
     for text in ("", "   ", "🙂🙂"):
         dispatcher = CollectingDispatcher()

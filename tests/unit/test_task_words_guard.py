@@ -411,3 +411,19 @@ def test_a_cancellation_asked_with_its_fee_is_the_cancellation(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        # read as the appointments looked up (0.88): "Did you want to check ...", then asked
+        # for her name again
+        ("this is emily johnson 04/12/1988, i need a sick visit", "book_appointment"),
+        ("my son needs a flu shot", "book_appointment"),
+        ("i need to know when my appointment is", "check_appointment"),
+        ("when is my physical, i need a new one after that", "check_appointment"),
+    ],
+)
+def test_a_visit_needed_read_as_a_check_is_a_booking(text: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
+    assert result.get("intent")["name"] == becomes
