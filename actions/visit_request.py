@@ -295,6 +295,26 @@ ONLY_FILLER = re.compile(
 # Intents that never ask anything: a message read as one at a day or time question is an answer
 # ("a couple days later" and "later than that?" were read as goodbye).
 NOT_QUESTIONS = {"goodbye", "thank", "greet", "affirm", "deny", "out_of_scope"}
+# "ugh this week has been awful im so stressed. anyway downtown is fine": the answer after an
+# aside (read as a billing question, 1.0: the ways to pay, and the office asked again).
+AFTER_AN_ASIDE = re.compile(
+    r"\b(?:anyway|anyways|anyhow|but yeah|but yes)\b\W*(?P<rest>\S.*)$", re.IGNORECASE
+)
+
+
+def answers_after_an_aside(text: str, requested: str | None, clinic: ClinicConfig) -> bool:
+    """Whether what follows "anyway" answers the booking question asked."""
+    aside = AFTER_AN_ASIDE.search(text)
+    if aside is None:
+        return False
+    rest = aside["rest"]
+    if requested == "practitioner":
+        return find_practitioner(rest, clinic) is not None or wants_anyone(rest)
+    if requested == "location":
+        return find_location(rest, clinic) is not None or wants_anyone(rest)
+    if requested in ("date_preference", "slot_choice"):
+        return parse_when(rest, clinic.now()) is not None
+    return False
 
 
 def answers_a_visit_question(
@@ -306,6 +326,8 @@ def answers_a_visit_question(
     when the model read no question in it."""
     if is_button_payload(text):
         return False
+    if answers_after_an_aside(text, requested, clinic):
+        return True
     if requested in IDENTITY_ANYTIME and (
         written_name(text) is not None or given_identity(text, clinic.now().date()) is not None
     ):

@@ -3355,3 +3355,26 @@ def test_an_answer_with_ok_or_thanks_answers_the_question(
         slots["practitioner"] = "any"
     events, _ = run_booking(text, intent=read_as, slots=slots)
     assert slots_of(events)[slot] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "slot", "value"),
+    [
+        # read as a billing question (1.0): the ways to pay, and the office asked again
+        (
+            "ugh this week has been awful im so stressed and overwhelmed. anyway downtown is fine",
+            "location",
+            "location",
+            "downtown",
+        ),
+        ("sorry long day lol. anyway dr patel", "practitioner", "practitioner", "patel"),
+    ],
+)
+def test_an_answer_after_an_aside_answers_the_question(
+    text: str, requested: str, slot: str, value: str
+) -> None:
+    slots = {"patient_status": "returning", "visit_type": "physical", "requested_slot": requested}
+    if requested == "location":
+        slots["practitioner"] = "any"
+    events, _ = run_booking(text, intent="billing_pay", slots=slots)
+    assert slots_of(events)[slot] == value
