@@ -232,6 +232,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         # (a sick visit), not a question for the nurses (which paused the chat mid-booking).
         text = latest_text(tracker)
         if (
+            latest_intent(tracker)[0] in ("stop", "deny", "complaint")
+            and not safety_flagged(tracker)
+            and FOR_SOMEONE_ELSE.search(text)
+            and not NEVER_MIND.search(text)
+        ):
+            # "wait actually its for my daughter not me. shes 7" (read as stop): "No problem,
+            # I've stopped there", and the visit asked for was lost; it is booked for her
+            return False
+        if (
             tracker.get_slot("requested_slot") == "visit_type"
             and latest_intent(tracker)[0] in ("medical_advice", "out_of_scope", "nlu_fallback")
             and not safety_flagged(tracker)

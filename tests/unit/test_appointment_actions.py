@@ -3180,6 +3180,27 @@ def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: F
     assert "visit_type" not in slots  # what was asked for stays: a sick visit tomorrow
 
 
+@pytest.mark.parametrize("read_as", ["stop", "deny"])
+def test_for_my_daughter_not_me_read_as_stop_is_no_stop(read_as: str) -> None:
+    # "wait actually its for my daughter not me. shes 7": "No problem, I've stopped there",
+    # and the office, the time and the kind of visit were lost.
+    tracker = make_tracker(
+        "wait actually its for my daughter not me. shes 7",
+        intent=read_as,
+        slots={"verified": True, "patient_name": "Aisha Khan", "requested_slot": "location"},
+        active_loop="booking_form",
+    )
+    assert not ValidateBookingForm().should_let_through(tracker)
+    # ...but "never mind, it's not for me" stops
+    stop = make_tracker(
+        "never mind its not for me",
+        intent="stop",
+        slots={"verified": True, "patient_name": "Aisha Khan", "requested_slot": "location"},
+        active_loop="booking_form",
+    )
+    assert ValidateBookingForm().should_let_through(stop)
+
+
 def test_an_unsure_crisis_guess_with_a_birth_date_is_read_by_the_booking() -> None:
     """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" was a crisis to
     the model alone (0.6): a 988 check-in instead of the booking for him."""
