@@ -242,6 +242,25 @@ def test_a_plain_balance_request_gets_no_item_list(fhir: FakeFhir) -> None:
     assert [m["response"] for m in messages] == ["utter_balance_due"]
 
 
+def test_an_itemized_bill_asked_right_after_the_balance_is_not_the_balance_again(
+    fhir: FakeFhir,
+) -> None:
+    # "can you mail me an itemized one" repeated the balance word for word first.
+    fhir.invoices = [invoice(12, "85.00")]
+    shown = [
+        {"event": "user", "text": "whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "bot", "text": "Your balance is $85.00 ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "can you mail me an itemized one", intent="billing_balance", slots=VERIFIED, events=shown
+    )
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_itemized_statement"]
+
+
 def test_an_itemized_bill_asked_before_the_identity_questions_says_where_to_get_one(
     fhir: FakeFhir,
 ) -> None:
