@@ -58,6 +58,7 @@ from actions.identity import (
     is_child,
     patient_age,
     who_has,
+    whose,
 )
 from actions.matching import (
     find_location,
@@ -385,7 +386,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if person == "your own account":
             pending["own"] = "writer"  # "book me too": the writer is checked, not the child
         dispatcher.utter_message(
-            response="utter_second_request_later", task="this booking", request=pending["text"]
+            response="utter_second_request_later",
+            task=f"{whose(slots, self.clinic)} booking",  # "first Liam's booking, then ..."
+            request=pending["text"],
         )
         return {"pending_request": pending}
 

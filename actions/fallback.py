@@ -221,11 +221,16 @@ class ActionAskAffirmation(Action):
         if not ranking:
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
-        if worded is not None and given_identity(text, get_clinic().now().date()):
-            # "carlos rivera 9/30/1975 when is my follow up": a request in so many words, with
-            # the details it needs; "Did you want to check your upcoming appointments?", and
-            # its Yes asked his name again
-            return replay_as(tracker, last_event(list(tracker.events), "user"), worded)
+        clinic = get_clinic()
+        if given_identity(text, clinic.now().date()) and (
+            worded is not None
+            or (ranking[0] == "book_appointment" and find_visit_type(text, clinic) is not None)
+        ):
+            # "carlos rivera 9/30/1975 when is my follow up", "new patient here, maria santos,
+            # dob 03/14/1985, need a checkup": a request with the details it needs; "Did you
+            # want to ...?" cost a turn (and its Yes asked his name again)
+            asked = worded or ranking[0]
+            return replay_as(tracker, last_event(list(tracker.events), "user"), asked)
         if ranking[0] == "billing_insurance" and ACCEPTANCE_ASKED.search(text):
             # "quick one: do you take CDPHP?": asked in so many words, and the model's best
             # guess too. "Did you want to ask whether we take your insurance?" cost a turn,

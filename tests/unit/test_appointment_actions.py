@@ -3346,6 +3346,7 @@ def test_another_persons_visit_asked_mid_booking_comes_right_after(
     # "Sorry, I didn't catch a day there": Mia's request was lost, the day asked again.
     events, dispatcher = run_booking(text, intent="book_appointment", slots=LIAM_BOOKING)
     assert responses(dispatcher) == ["utter_second_request_later"]
+    assert dispatcher.messages[0]["task"] == "Liam's booking"
     pending = slots_of(events)["pending_request"]
     assert pending["intent"] == "book_appointment" and pending["text"] == text
     assert pending.get("own") == own

@@ -138,9 +138,22 @@ def test_how_do_i_apply_after_the_assistance_answer_asks_how_to_apply(
         assert message["text"].endswith("Did you want to find out how to pay a bill?")
 
 
-def test_a_request_worded_with_name_and_birth_date_is_taken_at_once() -> None:
+@pytest.mark.parametrize(
+    ("text", "guess", "taken"),
+    [
+        ("carlos rivera 9/30/1975 when is my follow up", "check_appointment", "check_appointment"),
+        # a visit named with the details: the model's booking guess
+        (
+            "new patient here, maria santos, dob 03/14/1985, need a checkup",
+            "book_appointment",
+            "book_appointment",
+        ),
+    ],
+)
+def test_a_request_worded_with_name_and_birth_date_is_taken_at_once(
+    text: str, guess: str, taken: str
+) -> None:
     # "Did you want to check your upcoming appointments?", and its Yes asked his name again.
-    text = "carlos rivera 9/30/1975 when is my follow up"
     asked = {
         "event": "user",
         "text": text,
@@ -150,15 +163,12 @@ def test_a_request_worded_with_name_and_birth_date_is_taken_at_once() -> None:
         text,
         intent="nlu_fallback",
         events=[asked],
-        extra={"intent_ranking": [{"name": "check_appointment", "confidence": 0.4}]},
+        extra={"intent_ranking": [{"name": guess, "confidence": 0.4}]},
     )
     dispatcher = CollectingDispatcher()
     events = ActionAskAffirmation().run(dispatcher, tracker, {})
     assert dispatcher.messages == []
-    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
-        text,
-        "check_appointment",
-    )
+    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (text, taken)
 
 
 def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
