@@ -211,22 +211,6 @@ def say_where_to_get_paper(
             return
 
 
-def balance_just_shown(tracker: Tracker) -> bool:
-    """Whether the balance was the bot's answer just before the latest message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif seen_user and event.get("event") == "action":
-            if event.get("name") == "action_show_balance":
-                return True
-            if event.get("name") not in ("action_listen", None):
-                return False
-    return False
-
-
 class ActionShowBalance(Action):
     """Submit of ``balance_form``: what the verified patient owes, plainly and kindly."""
 
@@ -251,7 +235,10 @@ class ActionShowBalance(Action):
         if not tracker.get_slot("verified") or not patient_id:
             dispatcher.utter_message(response="utter_stopped")
             return reset
-        if PAPER_ASKED.search(latest_text(tracker)) and balance_just_shown(tracker):
+        if (
+            PAPER_ASKED.search(latest_text(tracker))
+            and action_before_message(tracker) == "action_show_balance"
+        ):
             # "can you mail me an itemized one" right after the balance: how to get it (the
             # balance was said again word for word first)
             dispatcher.utter_message(response="utter_itemized_statement", **facts)
