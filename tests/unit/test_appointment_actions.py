@@ -1368,29 +1368,36 @@ def test_an_appointment_is_picked_by_its_date() -> None:
         assert slots_of(events).get("appointment_choice") == chosen, text
 
 
-def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -> None:
-    # The booking confirmation said 15 minutes, while the arrival-time answer says 30 for new
-    # patients.
+def new_patient_ready(name: str, born: str, pick: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new patient's booking confirmed for the offer at ``pick`` of those found next week:
+    the slots, and that offer."""
     offers = ActionAskSlotChoice().run(
         CollectingDispatcher(),
         make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
         {},
     )[0]["value"]
-    new = {
+    slots = {
         **READY,
         "visit_type": "new_patient",
         "patient_status": "new",
         "offered_slots": offers,
-        "slot_choice": offers[-1]["id"],
+        "slot_choice": offers[pick]["id"],
         "booking_confirmed": True,
-        "verify_name": "Noor Haddad",
-        "verify_dob": "1990-03-14",
+        "verify_name": name,
+        "verify_dob": born,
         "new_phone": "+19165550188",
     }
+    return slots, offers[pick]
+
+
+def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -> None:
+    # The booking confirmation said 15 minutes, while the arrival-time answer says 30 for new
+    # patients.
+    new, offer = new_patient_ready("Noor Haddad", "1990-03-14", -1)
     dispatcher = CollectingDispatcher()
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
     assert responses(dispatcher) == ["utter_booked"]
-    assert dispatcher.messages[0]["arrive"] == expected_arrival(offers[-1], 30)
+    assert dispatcher.messages[0]["arrive"] == expected_arrival(offer, 30)
 
 
 @pytest.mark.parametrize(("born", "relation"), [("2019-03-09", "child"), ("1990-03-14", None)])
@@ -1399,22 +1406,7 @@ def test_a_new_child_booked_is_known_as_a_child(
 ) -> None:
     # "and one for me too right after" after a parent booked her new daughter: the mother's
     # visit was booked on the 7-year-old's chart (a verified child is one by this slot).
-    offers = ActionAskSlotChoice().run(
-        CollectingDispatcher(),
-        make_tracker("", slots={**READY, "offered_slots": None, "date_preference": "next week"}),
-        {},
-    )[0]["value"]
-    new = {
-        **READY,
-        "visit_type": "new_patient",
-        "patient_status": "new",
-        "offered_slots": offers,
-        "slot_choice": offers[0]["id"],
-        "booking_confirmed": True,
-        "verify_name": "Zara Khan",
-        "verify_dob": born,
-        "new_phone": "+19165550188",
-    }
+    new, _ = new_patient_ready("Zara Khan", born, 0)
     events = ActionBookAppointment().run(CollectingDispatcher(), make_tracker("yes", slots=new), {})
     assert slots_of(events).get("patient_relation") == relation
 
