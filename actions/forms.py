@@ -601,7 +601,15 @@ CANCEL_AN_APPOINTMENT = re.compile(
 # asks before cancelling, so a misreading costs one "no").
 CANCEL_INSTEAD = re.compile(
     r"\bcancel+(ing)? (it|instead|(it|that) instead|(the|my|this) (appointment|appt|visit|"
-    r"whole thing|physical|checkup|one)|altogether|all together)\b",
+    r"whole thing|physical|checkup|one)|altogether|all together|"
+    # "actually just cancel all my appts": got "let's move them one at a time"
+    r"(them )?(all|both|every ?(one|thing))|them)\b",
+    re.IGNORECASE,
+)
+# "cancel" said and not taken back ("don't cancel it", "can't cancel because of the fee").
+NOT_CANCEL = re.compile(
+    r"\b(don'?t|dont|do not|not|never|can'?t|cannot|won'?t|wouldn'?t|rather not|instead of|"
+    r"without|no need to)( want)?( to)? cancel\w*",
     re.IGNORECASE,
 )
 # Kept when a move becomes a cancellation: the appointment chosen, the list it is from, and a
@@ -611,8 +619,18 @@ KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments", "pending_request")
 
 def cancels_instead(text: str) -> bool:
     """ "hmm actually just cancel it" (not "don't cancel it, just move it")."""
-    kept = re.sub(r"\b(don'?t|do not|not|never) cancel\w*", " ", text, flags=re.IGNORECASE)
-    return bool(CANCEL_INSTEAD.search(kept))
+    return bool(CANCEL_INSTEAD.search(NOT_CANCEL.sub(" ", text)))
+
+
+def switches_to_cancel(text: str, intent: str | None) -> bool:
+    """While moving an appointment: the patient wants it (or them) cancelled instead, "actually
+    cancel the dec 7 one instead" (read as a cancellation, yet taken as the one to move) or
+    "hmm just cancel it" (read as a stop). Not "i cant cancel, just move it"."""
+    if cancels_instead(text):
+        return True
+    return intent == "cancel_appointment" and bool(
+        re.search(r"\bcancel", NOT_CANCEL.sub(" ", text), re.IGNORECASE)
+    )
 
 
 # "yes cancel it", "ok please cancel": a yes to cancelling, not a "stop".

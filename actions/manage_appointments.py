@@ -60,6 +60,7 @@ from actions.forms import (
     latest_intent,
     latest_text,
     safety_flagged,
+    switches_to_cancel,
     yes_or_no,
 )
 from actions.handoff import escalate
@@ -305,6 +306,17 @@ class ManageForm(IdentitySteps, PatientForm):
         else:
             updates = self.extract_more(dispatcher, tracker, slots, requested)
         merged = {**slots, **updates}
+        if (
+            self.needs_choice
+            and merged.get("my_appointments")
+            and not merged.get("appointment_choice")
+            and self.starting(tracker)
+        ):
+            # The list came with a move that became a cancellation ("hmm, just cancel all of
+            # them"): the request may say which.
+            updates.update(
+                self._described_choice(merged, merged["my_appointments"], self.described(tracker))
+            )
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
             updates.update(self._fetch(merged, self.described(tracker)))
             items = updates.get("my_appointments") or []
@@ -350,18 +362,24 @@ class ManageForm(IdentitySteps, PatientForm):
         if not items:
             updates["no_appointments"] = True
         else:
-            # The only one, the one the opening request described, or the one just booked or
-            # moved when the request says "it" ("actually can you cancel it").
-            index = 0 if len(items) == 1 else choice_by_description(described, items, clinic)
-            ids = [i["id"] for i in items]
-            if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
-                index = ids.index(slots["last_booked"])
-            if index is None and self.takes_all and asks_for_all(described):
-                updates["appointment_choice"] = ALL_APPOINTMENTS
-            elif index is not None:
-                updates["appointment_choice"] = items[index]["id"]
-                updates.update(self.on_choice({**slots, **updates}, items[index]["id"]))
+            updates.update(self._described_choice({**slots, **updates}, items, described))
         return updates
+
+    def _described_choice(
+        self, slots: dict[str, Any], items: list[dict[str, Any]], described: str
+    ) -> dict[str, Any]:
+        """The only one, the one the request described, or the one just booked or moved when
+        the request says "it" ("actually can you cancel it"); or all of them."""
+        index = 0 if len(items) == 1 else choice_by_description(described, items, self.clinic)
+        ids = [i["id"] for i in items]
+        if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
+            index = ids.index(slots["last_booked"])
+        if index is None and self.takes_all and asks_for_all(described):
+            return {"appointment_choice": ALL_APPOINTMENTS}
+        if index is None:
+            return {}
+        choice = items[index]["id"]
+        return {"appointment_choice": choice, **self.on_choice(slots, choice)}
 
     def _read_appointment_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
         items = slots.get("my_appointments") or []
@@ -469,6 +487,14 @@ class ValidateRescheduleForm(ManageForm):
         )
 
     def should_let_through(self, tracker: Tracker) -> bool:
+        intent, _ = latest_intent(tracker)
+        if intent in ("cancel_appointment", "stop") and switches_to_cancel(
+            latest_text(tracker), intent
+        ):
+            # "actually cancel the dec 7 one instead" was taken as the one to move, and
+            # "just cancel all my appts" got "let's move them one at a time": the cancellation
+            # starts (its rule, or the stop's replay), and confirms first.
+            return True
         # "keep the original time pls" got the 988 check-in (the model alone, unsure, read a
         # crisis), "keep my original one on the 7th" the ways to pay: the form reads them.
         if (

@@ -3,7 +3,7 @@ embedded FHIR backend: what the patient is asked, what is cancelled, and what is
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.all_appointments import ALL_APPOINTMENTS, asks_for_all, means_all
 from actions.booking_times import ActionAskSlotChoice
+from actions.forms import switches_to_cancel
 from actions.manage_appointments import (
     ActionAskCancelConfirmed,
     ActionCancelAppointment,
@@ -207,3 +208,57 @@ def test_both_while_moving_moves_one_at_a_time(
     slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
     assert responses(dispatcher) == ["utter_move_one_at_a_time"]
     assert slots == {"appointment_choice": None, "requested_slot": "appointment_choice"}
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("actually just cancel all my appts", "cancel_appointment"),
+        ("cancel them both", "stop"),
+        ("actually cancel the first one instead", "cancel_appointment"),
+    ],
+)
+def test_a_cancellation_asked_while_moving_starts_the_cancellation(
+    fhir_env: FhirServer, two_booked: dict[str, Any], text: str, read_as: str
+) -> None:
+    """ "actually just cancel all my appts" while moving got "let's move them one at a time",
+    and "cancel the dec 7 one instead" was taken as the appointment to move."""
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    asked = {**two_booked, "my_appointments": items, "requested_slot": "appointment_choice"}
+    moving = make_tracker(text, intent=read_as, slots=asked, active_loop="reschedule_form")
+    dispatcher = CollectingDispatcher()
+    assert ValidateRescheduleForm().run(dispatcher, moving, {}) == []
+    assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "switches"),
+    [
+        ("actually cancel the dec 7 one instead", "cancel_appointment", True),
+        ("hmm just cancel it", "stop", True),
+        ("i cant cancel it because of the fee, just move it", "cancel_appointment", False),
+        ("dont cancel, i need it moved", "cancel_appointment", False),
+        ("never mind", "stop", False),
+    ],
+)
+def test_what_switches_a_move_to_a_cancellation(text: str, read_as: str, switches: bool) -> None:
+    assert switches_to_cancel(text, read_as) is switches
+
+
+@pytest.mark.parametrize("picked", ["all", 0, 1])
+def test_a_cancellation_after_a_move_reads_which_from_the_request(
+    fhir_env: FhirServer, two_booked: dict[str, Any], picked: Any
+) -> None:
+    """The list fetched for the move is kept when it becomes a cancellation (the stop's replay):
+    what the request says picks from it, without "Which appointment?"."""
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    text = "hmm just cancel all of them"
+    if picked != "all":
+        clock = datetime.fromisoformat(items[picked]["start"]).strftime("%-I:%M")
+        text = f"actually cancel the {clock} one"
+    kept = {**two_booked, "my_appointments": items}
+    tracker = make_tracker(text, intent="cancel_appointment", slots=kept)
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    expected = ALL_APPOINTMENTS if picked == "all" else items[picked]["id"]
+    assert slots["appointment_choice"] == expected
+    assert slots["requested_slot"] == "cancel_confirmed"

@@ -3112,6 +3112,10 @@ def test_yes_cancel_it_in_the_cancellation_is_no_stop(requested: str, read_as: s
         ("dont cancel it, just move it to friday", False),
         ("cancel that, keep my old time", False),
         ("never mind", False),
+        ("ok just cancel them all then", True),
+        ("cancel both", True),
+        ("i cant cancel it because of the fee", False),
+        ("i dont want to cancel it", False),
     ],
 )
 def test_what_cancels_instead_of_moving(text: str, cancels: bool) -> None:
