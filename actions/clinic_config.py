@@ -244,6 +244,9 @@ class ClinicInfo(BaseModel):
     abuse_line: str = ""
     abuse_line_name: str = ""
     abuse_line_text: str = ""
+    # A child who may be abused or neglected: this line (call or text) instead (empty: 988).
+    child_abuse_line: str = ""
+    child_abuse_line_name: str = ""
     # A poisoning or overdose: Poison Control too, after the emergency number (empty: none).
     poison_control: str = ""
     # A medical question outside staff hours: the on-call nurse line that answers then, for what

@@ -169,7 +169,8 @@ def next_steps_message(
 # The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.
 # Its first reply (utter_crisis's variation) gives the domestic violence line; staff are told how
 # to reply safely, since the person hurting them may see a call or a voicemail.
-ABUSE_RULE = "abuse_violence"
+# (a child who may be abused or neglected too: the child may be the one writing)
+ABUSE_RULES = ("abuse_violence", "child_abuse_neglect")
 ABUSE_NOTE = (
     "Someone may be hurting the patient: reply in this chat only, and do not call or leave "
     "messages unless they ask."
@@ -216,7 +217,7 @@ def escalate(
     safety = (tracker.latest_message or {}).get("safety") or {}
     crisis_related = reason == "emergency" and bool(safety.get("crisis_related"))
     rule = str(safety.get("rule_id"))
-    if rule == ABUSE_RULE:
+    if rule in ABUSE_RULES:
         note = f"{ABUSE_NOTE} {note}" if note else ABUSE_NOTE
     # A poisoning: 911 (said already), and a line made for it, also when an attempt was the
     # rule chosen ("took 30 tylenol on purpose")

@@ -61,7 +61,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # patient: the domestic violence line with 911 and 988). The rule id reaches the response as the
 # ``safety_rule`` entity, whose slot the variation's condition reads: the reply stays a plain
 # response, sent even when the action server is down.
-OWN_REPLY_RULES = ("abuse_violence",)
+OWN_REPLY_RULES = ("abuse_violence", "child_abuse_neglect")
 SAFETY_RULE_ENTITY = "safety_rule"
 
 

@@ -53,6 +53,7 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
         "records_send_to": f"{info.name}, fax {info.fax}" if info.fax else info.name,
         "visit_minutes": str(clinic.scheduling.slot_minutes),
         **abuse_help(clinic),
+        **child_abuse_help(clinic),
     }
 
 
@@ -76,6 +77,29 @@ def abuse_help(clinic: ClinicConfig) -> dict[str, str]:
         "abuse_help": f"The {name} can help you stay safe and make a plan: {how}. It's free, "
         f"confidential and open 24/7. You can also {lifeline} any time you need to talk.",
         "abuse_help_es": f"La línea {info.abuse_line} atiende en español, gratis y las 24 horas.",
+    }
+
+
+def child_abuse_help(clinic: ClinicConfig) -> dict[str, str]:
+    """Who helps when a child may be abused or neglected (``utter_crisis``'s variation for the
+    ``child_abuse_neglect`` rule), worded for a parent, a neighbour or the child: the child abuse
+    line when clinic.yml has one, and 988 either way."""
+    info = clinic.clinic
+    lifeline = f"call or text {info.crisis_line}"
+    if not info.child_abuse_line:
+        return {
+            "child_abuse_help": f"Please {lifeline} to reach the {info.crisis_line_name}, free "
+            "and open 24/7.",
+            "child_abuse_help_es": f"Llame o envíe un mensaje de texto al {info.crisis_line}, "
+            "gratis, las 24 horas.",
+        }
+    name = info.child_abuse_line_name or "child abuse hotline"
+    return {
+        "child_abuse_help": f"The {name} can talk it through with you and help you report it, "
+        f"and it listens to kids and teens too: call or text {info.child_abuse_line}. It's free, "
+        f"confidential and open 24/7. You can also {lifeline} any time you need to talk.",
+        "child_abuse_help_es": f"La línea {info.child_abuse_line} atiende en español, gratis y "
+        "las 24 horas.",
     }
 
 

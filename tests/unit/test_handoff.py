@@ -21,7 +21,7 @@ from actions.handoff import (
 )
 from actions.settings import get_clinic
 from addons.safety_rules import DEFAULT_RULES_FILE, load_rules
-from scripts.sync_clinic import abuse_help
+from scripts.sync_clinic import abuse_help, child_abuse_help
 from tests.support.actions import SECRET, make_tracker
 from tests.support.receivers import HandoffReceiver
 
@@ -178,6 +178,34 @@ def test_the_abuse_reply_names_the_line_from_clinic_yml() -> None:
     assert abuse_help(clinic)["abuse_help"] == (
         "Please call or text 988 to reach the 988 Suicide & Crisis Lifeline, free and open 24/7."
     )
+
+
+def test_a_child_who_may_be_abused_gets_the_child_abuse_line() -> None:
+    """ "i think my kid is being abused at daycare" got the adult domestic violence script
+    ("I'm so sorry this is happening to you"), and no line made for children."""
+    help_ = child_abuse_help(get_clinic())
+    assert help_["child_abuse_help"].startswith("The Childhelp National Child Abuse Hotline")
+    assert "call or text 1-800-422-4453" in help_["child_abuse_help"]
+    assert "kids and teens" in help_["child_abuse_help"]  # a child may be the one writing
+    assert "call or text 988" in help_["child_abuse_help"]
+    assert "1-800-422-4453" in help_["child_abuse_help_es"]
+    clinic = get_clinic().copy(deep=True)
+    clinic.clinic.child_abuse_line = ""
+    assert child_abuse_help(clinic)["child_abuse_help"].startswith("Please call or text 988")
+
+
+def test_staff_reply_safely_to_a_child_who_may_be_abused(handoff_env: HandoffReceiver) -> None:
+    # (a teen being hurt at home: a call or a voicemail may reach the person hurting them)
+    tracker = make_tracker(
+        "im 15 and my moms boyfriend keeps touching me",
+        intent="crisis",
+        extra={"safety": {"category": "crisis", "rule_id": "child_abuse_neglect"}},
+        slots={"safety_rule": "child_abuse_neglect"},
+    )
+    events = ActionEscalate().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("safety_rule", None) in events
+    [record] = handoff_env.records
+    assert ABUSE_NOTE in record["summary"] and record["priority"] == "urgent"
 
 
 def test_a_poisoning_also_gets_poison_control(handoff_env: HandoffReceiver) -> None:
