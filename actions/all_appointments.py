@@ -62,3 +62,33 @@ def how_many(items: list[dict[str, Any]]) -> str:
 def appointment_lines(items: list[dict[str, Any]], clinic: ClinicConfig, said: str) -> str:
     """One line per appointment, as in the list a patient checks."""
     return "\n".join(f"- {appointment_sentence(item, clinic, said)}" for item in items)
+
+
+# "keep the sick one", "leave the 22nd", "don't cancel the physical", "not that one": the
+# appointments said to stay, up to the clause's end (or "cancel", "but", "just", "and").
+KEEP_CLAUSE = re.compile(
+    r"\b(?:keep|leave|don'?t cancel|dont cancel|do not cancel|not)\b(?P<kept>.*?)"
+    r"(?=[,.;!?]|\b(?:but|just|only|and|cancel|instead|i meant|i mean)\b|$)",
+    re.IGNORECASE,
+)
+# "cancel the rest", "the other one", "all the others", "everything else".
+THE_OTHERS = re.compile(
+    r"\b(the rest|rest of (them|em|it)|(the |all (the )?)?others|(the )?other (one|ones|"
+    r"appointments?|appts?|visits?|two|2|three|3)|everything else|all (of )?the other)\b",
+    re.IGNORECASE,
+)
+
+
+def kept_and_rest(text: str) -> tuple[str, str]:
+    """ "wait no, keep the sick one, cancel the rest": what is said to stay ("the sick one")
+    and the rest of the message ("wait no, cancel the rest"). Read as one, the sick visit was
+    the appointment picked to cancel."""
+    text = (text or "").replace("\u2019", "'")
+    kept = " ".join(m.group("kept").strip() for m in KEEP_CLAUSE.finditer(text))
+    rest = " ".join(KEEP_CLAUSE.sub(" ", text).split())
+    return kept.strip(), rest
+
+
+def means_the_others(text: str) -> bool:
+    """ "cancel the rest", "just the other one": every appointment not said to stay."""
+    return bool(THE_OTHERS.search(text or ""))

@@ -22,8 +22,11 @@ from actions.all_appointments import (
     appointment_lines,
     asks_for_all,
     how_many,
+    kept_and_rest,
     means_all,
+    means_the_others,
 )
+from actions.answer_beside import with_text
 from actions.birth_dates import without_birth_dates
 from actions.booking import SEARCH_SLOTS
 from actions.booking_choices import eligible_locations, only_office, say_where_they_work
@@ -430,13 +433,68 @@ class ValidateCancelForm(ManageForm):
     takes_all = True
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
-        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read
+        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read; so does
+        # a correction ("actually cancel both", read as a stop: only the one was cancelled)
         return super().answers_requested_slot(tracker, requested) or (
-            requested == "cancel_confirmed" and moves_instead(latest_text(tracker))
+            requested == "cancel_confirmed"
+            and (
+                moves_instead(latest_text(tracker))
+                or self.corrected_choice(tracker, dict(tracker.slots)) is not None
+            )
         )
+
+    def should_let_through(self, tracker: Tracker) -> bool:
+        if (
+            tracker.get_slot("requested_slot") == "cancel_confirmed"
+            and not safety_flagged(tracker)
+            and self.corrected_choice(tracker, dict(tracker.slots)) is not None
+        ):
+            return False
+        return super().should_let_through(tracker)
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         return None if slots.get("cancel_confirmed") is not None else "cancel_confirmed"
+
+    def corrected_choice(self, tracker: Tracker, slots: dict[str, Any]) -> dict[str, Any] | None:
+        """At "Just to check: cancel …?": another appointment, or another set, said instead.
+        "wait no, keep the sick one, cancel the rest" picked the sick visit to cancel (the one
+        to keep); "no thats the wrong one, i meant the sam lee one" got "I've left your
+        appointment as it is", and the Sam Lee visit was not asked about."""
+        items = slots.get("my_appointments") or []
+        text = latest_text(tracker)
+        if len(items) < 2 or is_button_payload(text):
+            return None
+        current = slots.get("appointment_choice")
+        ids = [i["id"] for i in items]
+        if current != ALL_APPOINTMENTS and means_all(text) and re.search(r"\bcancel", text, re.I):
+            return {"appointment_choice": ALL_APPOINTMENTS}  # "actually cancel both"
+        kept_text, rest = kept_and_rest(text)
+        kept: set[str] = set()
+        if kept_text:
+            fits = described_fits(kept_text, items, self.clinic)
+            one = self._read_appointment_choice(with_text(tracker, kept_text), slots)
+            if fits:
+                kept = {ids[i] for i in fits}
+            elif one in ids:
+                kept = {one}  # "keep the first one"
+            elif JUST_MADE.search(kept_text) and current in ids:
+                kept = {current}  # "keep that one"
+        if kept and (means_the_others(rest) or current == ALL_APPOINTMENTS):
+            return self._cancel_only([i for i in items if i["id"] not in kept])
+        fits = described_fits(rest, items, self.clinic)
+        if fits is not None and len(fits) == 1 and ids[fits[0]] not in (current, *kept):
+            return {"appointment_choice": ids[fits[0]]}
+        return None
+
+    @staticmethod
+    def _cancel_only(left: list[dict[str, Any]]) -> dict[str, Any]:
+        """The appointments left to cancel, asked about again (none: nothing is cancelled)."""
+        if not left:
+            return {"cancel_confirmed": False}
+        if len(left) == 1:
+            return {"appointment_choice": left[0]["id"]}
+        # several: "cancel these 2?", listing them (the list is what gets cancelled)
+        return {"appointment_choice": ALL_APPOINTMENTS, "my_appointments": left}
 
     def extract_more(
         self,
@@ -447,9 +505,15 @@ class ValidateCancelForm(ManageForm):
     ) -> dict[str, Any]:
         if requested != "cancel_confirmed":
             return {}
+        corrected = self.corrected_choice(tracker, slots)
+        if corrected is not None:
+            return corrected
+        # (an appointment said to stay is none to cancel: "no keep the first one")
+        kept_text, rest = kept_and_rest(latest_text(tracker))
+        picking = with_text(tracker, rest) if kept_text else tracker
         if slots.get("appointment_choice") == ALL_APPOINTMENTS:
             # "no, just the first one" to "cancel both?": that one, asked again
-            one = self._read_appointment_choice(tracker, slots)
+            one = self._read_appointment_choice(picking, slots)
             if one and one != ALL_APPOINTMENTS:
                 return {"appointment_choice": one}
         answer = yes_or_no(tracker)
@@ -457,7 +521,7 @@ class ValidateCancelForm(ManageForm):
             return {"cancel_confirmed": answer}
         if moves_instead(latest_text(tracker)):
             return {"cancel_confirmed": False}
-        choice = self._read_appointment_choice(tracker, slots)
+        choice = self._read_appointment_choice(picking, slots)
         if choice and choice != slots.get("appointment_choice"):
             return {"appointment_choice": choice}
         return {}
@@ -719,7 +783,8 @@ class ActionAskCancelConfirmed(Action):
                 response="utter_confirm_cancel_all",
                 which=how_many(items),
                 appointments=appointment_lines(items, clinic, whose(tracker.slots, clinic)),
-                policy=next(filter(None, policies), ""),
+                # on a line of its own, not run on after the last appointment listed
+                policy="\n" + next(filter(None, policies)).strip() if any(policies) else "",
             )
             return []
         item = chosen_appointment(tracker.slots)

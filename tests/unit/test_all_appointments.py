@@ -3,7 +3,7 @@ embedded FHIR backend: what the patient is asked, what is cancelled, and what is
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -262,3 +262,117 @@ def test_a_cancellation_after_a_move_reads_which_from_the_request(
     expected = ALL_APPOINTMENTS if picked == "all" else items[picked]["id"]
     assert slots["appointment_choice"] == expected
     assert slots["requested_slot"] == "cancel_confirmed"
+
+
+THREE = [
+    {
+        "id": "a",
+        "start": "2026-12-07T09:00:00-08:00",
+        "visit_type": "vaccination",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
+    {
+        "id": "b",
+        "start": "2026-12-09T07:30:00-08:00",
+        "visit_type": "womens_health",
+        "practitioner": "gonzalez",
+        "location": "north",
+    },
+    {
+        "id": "c",
+        "start": "2026-12-10T10:30:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
+]
+A, B, C = THREE
+
+
+@pytest.mark.parametrize(
+    ("current", "text", "read_as", "expected"),
+    [
+        # the one to keep was picked to cancel
+        (
+            "*all",
+            "wait no, keep the physical, cancel the rest",
+            "deny",
+            {"choice": "*all", "left": [A, B]},
+        ),
+        (
+            "c",
+            "wait no keep the physical just cancel the other ones",
+            "deny",
+            {"choice": "*all", "left": [A, B]},
+        ),
+        ("*all", "no keep the first one", "deny", {"choice": "*all", "left": [B, C]}),
+        (
+            "*all",
+            "keep the gonzalez one, the rest can go",
+            "inform",
+            {"choice": "*all", "left": [A, C]},
+        ),
+        # another one meant: asked about instead ("I've left your appointment as it is")
+        ("a", "no thats the wrong one, i meant the gonzalez one", "deny", {"choice": "b"}),
+        ("a", "no, not that one, the physical", "deny", {"choice": "c"}),
+        ("a", "wait no keep that one, i meant the physical on the 10th", "deny", {"choice": "c"}),
+        # all of them after all (read as a stop: only the one was cancelled)
+        ("a", "actually cancel all of them", "stop", {"choice": "*all"}),
+        # plain answers stay plain
+        ("a", "no keep it", "deny", {"confirmed": False}),
+        ("c", "no dont cancel the physical", "deny", {"confirmed": False}),
+        ("a", "yes", "affirm", {"confirmed": True}),
+        ("*all", "no just the first one", "deny", {"choice": "a"}),
+    ],
+)
+def test_a_correction_at_the_cancel_question_changes_what_is_cancelled(
+    current: str, text: str, read_as: str, expected: dict[str, Any]
+) -> None:
+    asked = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": THREE,
+        "appointment_choice": current,
+        "requested_slot": "cancel_confirmed",
+    }
+    tracker = make_tracker(text, intent=read_as, slots=asked, active_loop="cancel_form")
+    form = ValidateCancelForm()
+    assert not form.should_let_through(tracker)
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    if "confirmed" in expected:
+        assert slots["cancel_confirmed"] is expected["confirmed"]
+        return
+    assert slots["appointment_choice"] == expected["choice"]
+    assert slots["requested_slot"] == "cancel_confirmed"  # asked again, nothing cancelled yet
+    assert "cancel_confirmed" not in slots
+    assert slots.get("my_appointments", THREE) == expected.get("left", THREE)
+
+
+def test_the_appointments_left_to_cancel_are_the_ones_asked_about() -> None:
+    """ "keep the physical, cancel the rest": "cancel both of these?", the other two listed."""
+    asked = {"verified": True, "appointment_choice": ALL_APPOINTMENTS, "my_appointments": [A, B]}
+    dispatcher = CollectingDispatcher()
+    ActionAskCancelConfirmed().run(dispatcher, make_tracker("", slots=asked), {})
+    [question] = dispatcher.messages
+    assert question["which"] == "both"
+    assert [line.split(" on ")[0] for line in question["appointments"].splitlines()] == [
+        "- your vaccination with Dr. Priya Patel",
+        "- your women's health exam with Dr. Maria Gonzalez",
+    ]
+
+
+def test_the_late_change_policy_is_on_its_own_line_after_the_list() -> None:
+    """It ran on after the last appointment: "…at the North Office Changes less than 24 hours
+    ahead…"."""
+    soon = (get_clinic().now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    items = [
+        {**A, "start": soon.isoformat()},
+        {**B, "start": (soon + timedelta(days=3)).isoformat()},
+    ]
+    asked = {"verified": True, "appointment_choice": ALL_APPOINTMENTS, "my_appointments": items}
+    dispatcher = CollectingDispatcher()
+    ActionAskCancelConfirmed().run(dispatcher, make_tracker("", slots=asked), {})
+    [question] = dispatcher.messages
+    policy = get_clinic().scheduling.late_cancel_policy
+    assert question["policy"] == "\n" + policy
