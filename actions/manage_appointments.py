@@ -537,6 +537,21 @@ KEEP_THE_OLD_TIME = re.compile(
 )
 
 
+# An appointment spoken of ("the one on dec 4", "the gonzalez appointment"), not a day alone.
+APPOINTMENT_WORD = re.compile(r"\b(one|appointment|appt|visit|booking)s?\b", re.IGNORECASE)
+# What a new search makes stale: the times shown, the one picked and its yes.
+RESEARCH_SLOTS = ("slot_choice", "offered_slots", "booking_confirmed", "excluded_slots")
+# "wait wrong appt, i meant the one on dec 4", "no the other one": the appointment being moved
+# was not the one meant (said after it was picked).
+WRONG_ONE = re.compile(
+    r"\b(wrong (one|appt|appointment|visit)|not (that|the right) one|i meant|i mean the|"
+    r"meant the|the other (one|appointment|appt|visit)|different (one|appointment|appt)|"
+    r"(move|moving|reschedule|change) the [^,.!?]{0,30}\b(one|appointment|appt|visit) "
+    r"(not|instead))\b",
+    re.IGNORECASE,
+)
+
+
 class ValidateRescheduleForm(ManageForm):
     form_name = "reschedule_form"
     # "book me in next week after school" while moving an appointment is the new time, not a
@@ -614,6 +629,10 @@ class ValidateRescheduleForm(ManageForm):
         clinic = self.clinic
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
+        if requested in KEEPS_AT:
+            other = self._another_one_meant(dispatcher, text, slots)
+            if other is not None:
+                return other
         if requested in KEEPS_AT and KEEP_THE_OLD_TIME.search(text):
             # the reschedule action says nothing moved (at the confirmation, "keep my original
             # one on the 7th" searched the 7th)
@@ -668,6 +687,37 @@ class ValidateRescheduleForm(ManageForm):
                 dispatcher.utter_message(response="utter_reschedule_not_confirmed")
                 return {"slot_choice": None, "booking_confirmed": None}
         return {}
+
+    def _another_one_meant(
+        self, dispatcher: CollectingDispatcher, text: str, slots: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """ "wait wrong appt, i meant the one on dec 4 not the 22nd" once the times were shown:
+        Dec 22 was searched, for the appointment not meant, again and again. The one meant is
+        moved instead (asked which when the words fit several), and its new time asked anew."""
+        items = slots.get("my_appointments") or []
+        if len(items) < 2 or is_button_payload(text) or not WRONG_ONE.search(text):
+            return None
+        current = slots.get("appointment_choice")
+        _, rest = kept_and_rest(text)
+        if not (
+            APPOINTMENT_WORD.search(rest) or find_visit_type(rest, self.clinic) is not None
+        ):
+            return None  # "i meant the following monday": the new day
+        fits = described_fits(rest, items, self.clinic) or []
+        others = [items[i] for i in fits if items[i]["id"] != current]
+        if not others and means_the_others(rest) and len(items) == 2:
+            others = [i for i in items if i["id"] != current]  # "no, the other one"
+        fresh = {slot: None for slot in ("date_preference", *RESEARCH_SLOTS)}
+        if len(others) != 1:
+            # "wrong appointment": which one, then
+            return {**fresh, "appointment_choice": None, "practitioner": None, "location": None}
+        meant = others[0]
+        dispatcher.utter_message(
+            response="utter_moving_instead",
+            summary=appointment_sentence(meant, self.clinic, whose(slots, self.clinic)),
+        )
+        unkept = {**slots, "practitioner": None, "location": None}
+        return {**fresh, "appointment_choice": meant["id"], **self.on_choice(unkept, meant["id"])}
 
     def extract(
         self,

@@ -376,3 +376,86 @@ def test_the_late_change_policy_is_on_its_own_line_after_the_list() -> None:
     [question] = dispatcher.messages
     policy = get_clinic().scheduling.late_cancel_policy
     assert question["policy"] == "\n" + policy
+
+
+@pytest.mark.parametrize("requested", ["date_preference", "slot_choice", "booking_confirmed"])
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("wait wrong appt, i meant the one on dec 9 not the 10th", "b"),
+        ("no i want to move the gonzalez appointment not that one", "b"),
+        ("sorry i meant the vaccination, leave the physical alone", "a"),
+    ],
+)
+def test_another_appointment_meant_while_moving_is_moved_instead(
+    requested: str, text: str, meant: str
+) -> None:
+    """ "wait wrong appt, i meant the one on dec 4 not the 22nd" at "Move it to …?": Dec 22
+    was searched for the appointment not meant, again at every correction."""
+    moving = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": THREE,
+        "appointment_choice": "c",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+        "date_preference": "next week",
+        "offered_slots": [{"id": "s1", "start": "2026-12-15T09:00:00-08:00"}],
+        "slot_choice": "s1" if requested == "booking_confirmed" else None,
+        "requested_slot": requested,
+    }
+    tracker = make_tracker(text, intent="inform", slots=moving, active_loop="reschedule_form")
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_moving_instead"]
+    item = {i["id"]: i for i in THREE}[meant]
+    assert dispatcher.messages[0]["summary"].startswith(f"your {item['visit_type']}"[:9])
+    assert slots["appointment_choice"] == meant
+    assert (slots["visit_type"], slots["practitioner"]) == (
+        item["visit_type"],
+        item["practitioner"],
+    )
+    assert slots["date_preference"] is None and slots["offered_slots"] is None
+    assert slots["requested_slot"] == "date_preference"  # when to, for the one meant
+
+
+def test_a_new_day_for_the_appointment_being_moved_is_no_correction() -> None:
+    moving = {
+        "verified": True,
+        "my_appointments": THREE,
+        "appointment_choice": "c",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+        "requested_slot": "date_preference",
+    }
+    for text in ("the 9th please", "i mean the following monday"):
+        tracker = make_tracker(text, intent="inform", slots=moving, active_loop="reschedule_form")
+        dispatcher = CollectingDispatcher()
+        slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+        assert "utter_moving_instead" not in responses(dispatcher)
+        assert slots.get("appointment_choice", "c") == "c"
+
+
+@pytest.mark.parametrize(
+    ("items", "text", "choice"),
+    [([A, C], "no the other one", "a"), (THREE, "thats the wrong appointment", None)],
+)
+def test_the_other_one_or_an_unclear_wrong_one_while_moving(
+    items: list[dict[str, Any]], text: str, choice: str | None
+) -> None:
+    """Two appointments: "the other one" is the one meant; more, and none described: which?"""
+    moving = {
+        "verified": True,
+        "my_appointments": items,
+        "appointment_choice": "c",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+        "requested_slot": "date_preference",
+    }
+    tracker = make_tracker(text, intent="deny", slots=moving, active_loop="reschedule_form")
+    slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert slots["appointment_choice"] == choice
+    assert slots["requested_slot"] == ("date_preference" if choice else "appointment_choice")
