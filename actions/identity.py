@@ -622,6 +622,14 @@ class IdentitySteps:
             if half:
                 kept.update({"partial_name": half, "last_name_asked": True})
             return {**kept, "verify_name": None, "identity_reask": True}
+        if requested == "verify_dob" and dob is not None and slots.get("verify_name"):
+            pair = given_identity(text, today)
+            if pair is not None and normalize_name(" ".join(pair[0])) != normalize_name(
+                str(slots["verify_name"])
+            ):
+                # "Mia Brooks" - "... date of birth?" - "Leo Brooks 2/20/2017": a new patient
+                # Mia was booked with Leo's date of birth. The date goes with the name given.
+                name, dob = pair
         if requested == "verify_dob" and dob is None:
             again = parse_full_name(text)
             if again and normalize_name(" ".join(again)) != normalize_name(

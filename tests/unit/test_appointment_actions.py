@@ -724,6 +724,16 @@ def test_a_corrected_birth_date_alone_is_for_the_name_just_tried(
     assert "verified" not in slots and slots.get("partial_name") == "Carla"
 
 
+def test_a_birth_date_given_with_another_name_goes_with_that_name(fhir_env: FhirServer) -> None:
+    """ "Mia Brooks" - "... date of birth?" - "Leo Brooks 2/20/2017": a new patient Mia was
+    booked with Leo's date of birth."""
+    slots, _ = verify("Liam Nguyen 06/05/2017", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert slots["verified"] is True and slots["patient_name"] == "Liam Nguyen"
+    # the name asked about, with its date: as before
+    slots, _ = verify("emily johnson 04/12/1988", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert slots["patient_name"] == "Emily Johnson"
+
+
 def test_a_child_is_confirmed_without_thanking_the_child(fhir_env: FhirServer) -> None:
     slots, said = verify("06/05/2017", "verify_dob", {"verify_name": "Liam Nguyen"})
     assert slots["verified"] is True
