@@ -126,7 +126,9 @@ _KIN = (
     r"grandpa|grandfather|granny|partner|baby|uncle|aunt|cousin|friend|he|she)"
 )
 BEREAVEMENT = re.compile(
-    rf"\b({_KIN}\s+(just\s+|recently\s+|suddenly\s+|has\s+)?(died|passed away|passed on)|"
+    rf"\b({_KIN}\s+(just\s+|recently\s+|suddenly\s+|has\s+|had\s+)?(died|passed away|passed on|"
+    # "my wife passed last month" (not "he passed his test", "my dad passed out")
+    r"passed(?!\s+(out|his|her|their|the|a|an|my|it|by|through|on|over|all)\b))|"
     rf"lost my {_KIN}|funeral|death in the family|bereavement)\b",
     re.IGNORECASE,
 )
@@ -289,9 +291,7 @@ def verify_patient(
     return Verification("verified", exact[0])
 
 
-def patient_age(
-    slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None
-) -> int | None:
+def patient_age(slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None) -> int | None:
     """The patient's age (today, or ``on`` a visit's day) when known: from the date of birth
     given in this conversation, else from the verified patient's record. None when nobody is
     identified yet."""

@@ -522,6 +522,24 @@ def relation_in(text: str) -> str | None:
     return match["who"].lower() if match else None
 
 
+# "my wife passed last month", "since my husband died": said of a relative who has died (not
+# "my son passed his driving test", "my dad passed out").
+HAS_DIED = re.compile(
+    r"\s+(?:just\s+|recently\s+|suddenly\s+|has\s+|had\s+)?(?:died|passed away|passed on|"
+    r"passed(?!\s+(?:out|his|her|their|the|a|an|my|it|by|through|on|over|all)\b))\b",
+    re.IGNORECASE,
+)
+
+
+def living_relation_in(text: str) -> str | None:
+    """The relation a booking may be for: not one who has died ("my wife passed last month
+    and i cant sleep, can i see dr patel": "Has your wife been seen here before?")."""
+    for match in OTHER_PERSON.finditer(text or ""):
+        if not HAS_DIED.match(text[match.end() :]):
+            return match["who"].lower()
+    return None
+
+
 # After "my daughter": her first name ("book my daughter Zoe"), capitalised as names are.
 NAME_AFTER_RELATION = re.compile(r"^,?\s+(?P<name>[A-Z][\w'-]+)")
 

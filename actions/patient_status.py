@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import form_request, last_response, latest_text
 from actions.matching import parse_choice
-from actions.mentions import relation_in
+from actions.mentions import living_relation_in
 
 NEW_PATIENT_WORDS = re.compile(
     r"\b(new (patient|pt)|i'?m new|i am new|first time|first visit|never been|not yet|"
@@ -109,8 +109,9 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_again",
         )
         text = latest_text(tracker)
-        said_now = relation_in(text)
-        relation = said_now or relation_in(form_request(tracker, "booking_form"))
+        # (not a relative who has died: "my wife passed last month, can i see dr patel")
+        said_now = living_relation_in(text)
+        relation = said_now or living_relation_in(form_request(tracker, "booking_form"))
         if FOR_THE_WRITER.search(text.replace("\u2019", "'")):
             dispatcher.utter_message(response="utter_ask_patient_status")
         elif said_now:

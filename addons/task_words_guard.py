@@ -165,6 +165,14 @@ NEW_BOOKING = re.compile(
     re.IGNORECASE,
 )
 
+# The visits or reminders of someone who died ("reminders for his checkup"); not the writer's
+# own ("since my husband passed ... i need a refill appointment": a booking for the writer).
+THEIR_VISITS = re.compile(
+    rf"\b((his|her|their) ([a-z]+ )?({_VISIT_NOUN}s?|reminders?|texts?|calls?)|reminders?|"
+    rf"(he|she|they) (had|has|have) (a|an|some) ([a-z]+ )?{_VISIT_NOUN}s?)\b",
+    re.IGNORECASE,
+)
+
 # A visit needed, read as the appointments looked up ("this is emily johnson 04/12/1988, i need
 # a sick visit": check_appointment, 0.88): a booking.
 NEEDS_A_VISIT = re.compile(
@@ -424,7 +432,12 @@ class TaskWordsGuard(RuleGuard):
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
                 continue
             named = task_named(text)
-            if named is None and BEREAVEMENT.search(text) and not NEW_BOOKING.search(text):
+            if (
+                named is None
+                and BEREAVEMENT.search(text)
+                and THEIR_VISITS.search(text)
+                and not NEW_BOOKING.search(text)
+            ):
                 # "my son passed away and you keep texting reminders for his checkup": a
                 # booking was started for him. Cancelling his visits (after the condolences
                 # the identity check says) stops the reminders.

@@ -692,6 +692,25 @@ def test_a_parent_is_asked_about_the_childs_visit_not_theirs(fhir_env: FhirServe
     assert dispatcher.messages[0]["summary"].startswith("your vaccination with")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my wife passed last month and i cant sleep, can i see dr patel sometime next week",
+        "i feel so alone since my husband passed. anyway i need a refill appointment",
+    ],
+)
+def test_a_booking_after_a_death_is_for_the_writer(text: str) -> None:
+    """ "Has your wife been seen at Maple Grove Family Health before?" for a wife who died."""
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, make_tracker(text), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_patient_status"]
+    # ...and the loss is acknowledged first
+    said = CollectingDispatcher()
+    tracker = make_tracker(text, intent="book_appointment")
+    ValidateBookingForm().run(said, tracker, {})
+    assert responses(said)[:1] == ["utter_sorry_for_loss"]
+
+
 def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None:
     first = CollectingDispatcher()
     ActionAskPatientStatus().run(first, make_tracker("I need an appointment"), {})

@@ -238,6 +238,13 @@ def test_someones_appointments_asked_by_name_are_a_check(
         ("my dad died, he had a physical next week", "cancel_appointment"),
         # a new booking asked for in the same message stays one
         ("my mom passed away, can i book a visit to talk about grief", "book_appointment"),
+        # ...and so does the writer's own visit ("passed" alone is a death too)
+        (
+            "i feel so alone since my husband passed. anyway i need a refill appointment with "
+            "dr patel",
+            "book_appointment",
+        ),
+        ("my wife passed last month and i cant sleep, can i see dr patel", "book_appointment"),
     ],
 )
 def test_a_death_in_the_family_read_as_a_booking_is_a_cancellation(text: str, task: str) -> None:
