@@ -717,3 +717,131 @@ def test_a_bill_that_stabbed_is_a_figure_of_speech(
 ) -> None:
     hit = rules.check(text)
     assert (hit is not None and hit.category == EMERGENCY) is fires
+
+
+# --- trial conversations of 2026-12-03 ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        ("my toddler is locked in the car and its really hot out", "child_in_car"),
+        ("theres a kid left alone in a car in your parking lot, windows up", "child_in_car"),
+        (
+            "my mom has dementia and keeps wandering off, shes missing right now",
+            "missing_vulnerable_person",
+        ),
+        ("cant find my toddler, she wandered off from the yard", "missing_vulnerable_person"),
+    ],
+)
+def test_a_child_in_a_car_or_a_missing_person_is_an_emergency(
+    rules: SafetyRules, text: str, rule_id: str
+) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.category == EMERGENCY and hit.rule_id == rule_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mom has dementia, can she see dr patel",
+        "my mom has dementia and is missing her glasses",
+        "my son is missing school for his appointment, can i get a note",
+        "i locked my keys in the car, im going to be late for my appt",
+        "my son got his finger stuck in the car door",
+        # a past event is not happening now (emergency rules skip the past)
+        "my dad with dementia went missing last year, can we get a gps tracker",
+    ],
+)
+def test_car_and_missing_look_alikes_stay_quiet(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("i just want the pain to stop", True),
+        ("i just want the pain to stop. all of it. forever", True),
+        ("i want the pain to stop, i cant do this anymore", True),
+        # physical pain named near it: a request for care
+        ("i just want the pain to stop, my back is killing me", False),
+        ("my migraine wont quit, i just want the pain to stop", False),
+        ("i just want the pain to stop, can i get something stronger than ibuprofen", False),
+        ("i just want the pain in my back to stop", False),
+    ],
+)
+def test_wanting_the_pain_to_stop_fires_unless_physical_pain_is_named(
+    rules: SafetyRules, text: str, fires: bool
+) -> None:
+    hit = rules.check(text)
+    assert (hit is not None and hit.rule_id == "hopelessness") is fires
+    assert hit is None or hit.category == CRISIS
+
+
+CHILD_ABUSE = [
+    "i think my kid is being abused at daycare",
+    "my neighbors kid has bruises all over and is left alone all day what do i do",
+    "child being neglected next door, kids are alone for days, no food",
+    # a minor describing abuse of themselves: abuse_violence fires too, the child rule is chosen
+    "im 15 and my moms boyfriend keeps touching me",
+    "pretty sure the babysitter is hitting my son",
+]
+
+
+@pytest.mark.parametrize("text", CHILD_ABUSE)
+def test_a_child_who_may_be_abused_gets_the_child_rule(rules: SafetyRules, text: str) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.category == CRISIS and hit.rule_id == "child_abuse_neglect"
+    # Also when abuse_violence fired too and both rules are preferred (their own replies): the
+    # child rule comes first in the file, and the first preferred hit in file order is chosen.
+    preferred = ("abuse_violence", "child_abuse_neglect")
+    chosen = SafetyRules.decide(rules.matches(text), prefer=preferred)
+    assert chosen is not None and chosen.rule_id == "child_abuse_neglect"
+
+
+def test_the_child_rule_is_checked_before_abuse_violence(rules: SafetyRules) -> None:
+    ids = [rule.rule_id for rule in rules.rules]
+    assert ids.index("child_abuse_neglect") < ids.index("abuse_violence")
+    assert next(r for r in rules.rules if r.rule_id == "child_abuse_neglect").category == CRISIS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my boyfriend keeps hitting me and im scared to go home",
+        "my uncle molested me when i was a kid",  # an adult survivor: the adult rule
+        "im 15 minutes away, my boyfriend hit me",
+    ],
+)
+def test_adult_abuse_keeps_the_abuse_rule(rules: SafetyRules, text: str) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.rule_id == "abuse_violence"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you check my kid for bruises from soccer",
+        "my son bruises easily is that normal",
+        "is there daycare near the clinic",
+        "my foster son was neglected as a baby, can he see a therapist",
+        "my son has adhd and he keeps hitting the other kids at school, can we get an eval",
+    ],
+)
+def test_child_abuse_look_alikes_stay_quiet(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is None
+
+
+def test_a_child_who_may_be_abused_is_marked_for_its_own_reply(component: Any) -> None:
+    from addons.safety_triage import OWN_REPLY_RULES
+
+    if "child_abuse_neglect" not in OWN_REPLY_RULES:
+        pytest.skip("the child abuse reply is not wired in addons/safety_triage.py yet")
+    message = _message("im 15 and my moms boyfriend keeps touching me")
+    component.process([message])
+    output = message.as_dict(only_output_properties=True)
+    assert output["safety"]["rule_id"] == "child_abuse_neglect"
+    assert "abuse_violence" in output["safety"]["also"]
+    assert [(e["entity"], e["value"]) for e in output["entities"]] == [
+        ("safety_rule", "child_abuse_neglect")
+    ]
