@@ -80,6 +80,7 @@ from actions.second_request import (
     has_second_request,
     offer_second_request,
     replayed,
+    yes_and_another,
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
@@ -444,10 +445,14 @@ class ValidateCancelForm(ManageForm):
         )
 
     def should_let_through(self, tracker: Tracker) -> bool:
+        text = latest_text(tracker)
         if (
             tracker.get_slot("requested_slot") == "cancel_confirmed"
             and not safety_flagged(tracker)
-            and self.corrected_choice(tracker, dict(tracker.slots)) is not None
+            and (
+                yes_and_another(text, "cancel_appointment") is not None
+                or self.corrected_choice(tracker, dict(tracker.slots)) is not None
+            )
         ):
             return False
         return super().should_let_through(tracker)
@@ -505,6 +510,9 @@ class ValidateCancelForm(ManageForm):
     ) -> dict[str, Any]:
         if requested != "cancel_confirmed":
             return {}
+        also = yes_and_another(latest_text(tracker), "cancel_appointment")
+        if also is not None:
+            return {"cancel_confirmed": True, "pending_request": also}
         corrected = self.corrected_choice(tracker, slots)
         if corrected is not None:
             return corrected
@@ -567,6 +575,12 @@ class ValidateRescheduleForm(ManageForm):
 
     def should_let_through(self, tracker: Tracker) -> bool:
         intent, _ = latest_intent(tracker)
+        if (
+            tracker.get_slot("requested_slot") == "booking_confirmed"
+            and not safety_flagged(tracker)
+            and yes_and_another(latest_text(tracker), "reschedule_appointment") is not None
+        ):
+            return False  # "yes thx. oh and cancel the physical too": moved, then the other
         if intent in ("cancel_appointment", "stop") and switches_to_cancel(
             latest_text(tracker), intent
         ):
@@ -629,6 +643,10 @@ class ValidateRescheduleForm(ManageForm):
         clinic = self.clinic
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
+        if requested == "booking_confirmed":
+            also = yes_and_another(text, "reschedule_appointment")
+            if also is not None:
+                return {"booking_confirmed": True, "pending_request": also}
         if requested in KEEPS_AT:
             other = self._another_one_meant(dispatcher, text, slots)
             if other is not None:

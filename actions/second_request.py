@@ -167,6 +167,31 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     return same_task_for_another(clauses, own_clauses, own_intent)
 
 
+# "yes thx. oh and cancel the physical on the 10th too": a yes first, then another request.
+YES_FIRST = re.compile(
+    r"^\W*(yes|yeah|yep|yup|ya|sure|perfect|sounds good|that works|please do|do it|go ahead)\b",
+    re.IGNORECASE,
+)
+# The tasks that can wait for the one being confirmed.
+LATER_TASKS = ("book_appointment", "reschedule_appointment", "cancel_appointment")
+# "... move the other one too": the same task again, for another appointment.
+ONE_MORE = re.compile(r"\b(too|also|as well|another|the other|one more)\b", re.IGNORECASE)
+
+
+def yes_and_another(text: str, own_intent: str) -> dict[str, str] | None:
+    """A yes to the question asked, with another task after it (kept for when this one is
+    done): "yes thx. oh and cancel the physical on the 10th too" at "Move it to …?" searched
+    the 10th instead of moving it; "yes pls. and can u move the womens health one" at "Cancel
+    it?" cancelled it and forgot the move."""
+    if not text or not YES_FIRST.match(text):
+        return None
+    for clause in split_clauses(text)[1:]:
+        asked = request_in(clause)
+        if asked in LATER_TASKS and (asked != own_intent or ONE_MORE.search(clause)):
+            return {"intent": asked, "text": clause[:MAX_REQUEST_CHARS]}
+    return None
+
+
 # The second person of "book my son and my daughter a checkup" ("... and daughter", "... and
 # my wife's appointment"): a clause that begins with them.
 SECOND_PERSON = re.compile(

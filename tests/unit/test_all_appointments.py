@@ -459,3 +459,53 @@ def test_the_other_one_or_an_unclear_wrong_one_while_moving(
     slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert slots["appointment_choice"] == choice
     assert slots["requested_slot"] == ("date_preference" if choice else "appointment_choice")
+
+
+def test_yes_with_another_task_at_the_cancel_question_cancels_and_keeps_the_other() -> None:
+    """ "yes pls. and can u move the womens health one to same time next week": cancelled, and
+    the move silently dropped (worse, the women's health exam could be read as the one meant)."""
+    asked = {
+        "verified": True,
+        "my_appointments": THREE,
+        "appointment_choice": "a",
+        "requested_slot": "cancel_confirmed",
+    }
+    text = "yes pls. and can u move the womens health one to same time next week"
+    tracker = make_tracker(
+        text, intent="reschedule_appointment", slots=asked, active_loop="cancel_form"
+    )
+    form = ValidateCancelForm()
+    assert not form.should_let_through(tracker)
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert slots["cancel_confirmed"] is True and "appointment_choice" not in slots
+    assert slots["pending_request"] == {
+        "intent": "reschedule_appointment",
+        "text": "can u move the womens health one to same time next week",
+    }
+
+
+def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() -> None:
+    """ "yes thx. oh and cancel the physical on the 10th too" at "Move it to …?": the 10th was
+    searched, the move never made, and nothing cancelled."""
+    moving = {
+        "verified": True,
+        "my_appointments": THREE,
+        "appointment_choice": "a",
+        "visit_type": "vaccination",
+        "practitioner": "patel",
+        "location": "downtown",
+        "date_preference": "next week",
+        "slot_choice": "s1",
+        "offered_slots": [{"id": "s1", "start": "2026-12-15T09:00:00-08:00"}],
+        "requested_slot": "booking_confirmed",
+    }
+    text = "yes thx. oh and cancel the physical on the 10th too"
+    tracker = make_tracker(
+        text, intent="cancel_appointment", slots=moving, active_loop="reschedule_form"
+    )
+    form = ValidateRescheduleForm()
+    assert not form.should_let_through(tracker)
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert slots["booking_confirmed"] is True and "date_preference" not in slots
+    assert slots["pending_request"]["intent"] == "cancel_appointment"
+    assert slots["requested_slot"] is None  # done: the move is made
