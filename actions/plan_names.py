@@ -28,6 +28,7 @@ BOUNDARY_WORDS = frozenset(
     it its this that these those there here a an the and or but so if as also too just still
     do does did is are was were be been being am will would can could should shall may might
     take takes taking took taken accept accepts accepted accepting cover covers covered covering
+    accpet accpets acept acepts accpt except excepts
     have has had got get gets use uses using on in with for by through thru at to from into
     about under via per network networks contracted participate participating
     ok okay fine good alright work works working
@@ -322,6 +323,8 @@ def _alias_spans(text: str, clinic: ClinicConfig) -> list[tuple[int, int]]:
 # sunflower", "I'm on Quartz", "my card says Sierra Health")...
 CUES_BEFORE = frozenset(
     "accept accepts accepting take takes taking use using on have got says".split()
+    # (typos of "accept": "accpet bluecross?", "do you except aetna")
+    + "accpet accpets acept acepts accpt except excepts".split()
 )
 # ...and so do the words right before these ("is sendero accepted", "Prominence taken?", "would
 # Paramount be accepted").
@@ -331,7 +334,8 @@ CUES_AFTER = frozenset("accepted taken covered ok okay".split())
 # A sentence about insurance, in a message of several: only there do cue words name a plan.
 ABOUT_INSURANCE = re.compile(
     r"\b(insurance|insurer|plan|plans|coverage|covered|cover|network|card|take|takes|accept|"
-    r"accepts|accepted|seguro|aceptan|acepta)\b",
+    # (and its typos: "accpet bluecross?", "do you except aetna")
+    r"accepts|accepted|accpet|acept|accpt|except|seguro|aceptan|acepta)\b",
     re.IGNORECASE,
 )
 

@@ -55,6 +55,7 @@ from actions.billing import (
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
 from actions.payment_methods import brand_asked
+from actions.plan_names import plan_in_message
 from actions.second_request import request_in
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
@@ -300,6 +301,22 @@ def fee_task(text: str, intent: str | None) -> str | None:
     return task_asked(text)
 
 
+# Short replies the model may read into a typed plan name.
+MISREAD_PLAN_QUESTION = frozenset(
+    {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
+)
+MAX_PLAN_QUESTION_WORDS = 5
+
+
+def plan_asked_about(text: str) -> bool:
+    """A few words that name one of the clinic's plans (or a plan of its company): "accpet
+    bluecross?", "blue sheild ok?", "aetna??"."""
+    if len(text.split()) > MAX_PLAN_QUESTION_WORDS:
+        return False
+    named = plan_in_message(text, [], get_clinic(), about_insurance=True)
+    return named is not None and (named.plan is not None or named.family is not None)
+
+
 DENY_INTENT = "deny"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 KEEP_IT = re.compile(
@@ -408,6 +425,11 @@ class TaskWordsGuard(RuleGuard):
             if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
                 # "how much is my copay": set by the plan (billing_insurance answers that), not
                 # a balance look-up (the model read it so at 0.57)
+                overrule(message, INSURANCE_INTENT)
+                continue
+            if read_as in MISREAD_PLAN_QUESTION and plan_asked_about(text):
+                # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
+                # yes ("What can I help you with?"): whether the plan is taken.
                 overrule(message, INSURANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == GREET_INTENT:

@@ -42,6 +42,9 @@ def tag(text: str, part: str) -> dict[str, Any]:
         ("how about cigna instead", "cigna", "cigna"),
         ("ok what about regular aetna", "aetna", "aetna"),
         ("would Premera be taken at your office", "Premera", "Premera"),
+        # a typo of "accept" is no part of a name ("whether Accpet Kaiser is different")
+        ("accpet kaiser?", "kaiser", "kaiser"),
+        ("do you except aetna", "aetna", "aetna"),
     ],
 )
 def test_the_whole_name_around_a_tag(text: str, part: str, name: str) -> None:

@@ -434,3 +434,23 @@ def test_a_cancellation_asked_with_its_fee_is_the_cancellation(
 def test_a_visit_needed_read_as_a_check_is_a_booking(text: str, becomes: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("accpet bluecross?", "stop", "billing_insurance"),  # "Nothing was changed"
+        ("blue sheild ok?", "affirm", "billing_insurance"),  # "What can I help you with?"
+        ("do you except aetna", "faq", "billing_insurance"),
+        ("accpet kaiser?", "out_of_scope", "billing_insurance"),
+        # no plan, or a longer message: as read
+        ("ok", "affirm", "affirm"),
+        ("stop", "stop", "stop"),
+        ("no thanks, i'll call you about my aetna card later today", "deny", "deny"),
+    ],
+)
+def test_a_plan_typed_with_a_typo_is_an_insurance_question(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
