@@ -431,6 +431,25 @@ def scam_asked(text: str) -> bool:
     return bool(SCAM.search(said) and MONEY.search(said) and REACHED_BY.search(said))
 
 
+# "i already paid that last week", "but i paid it online yesterday": got the same balance again
+# (or "What can I help you with?"). A payment takes days to show; billing can check it.
+ALREADY_PAID = re.compile(
+    r"\b(i|we|my \w+|he|she) (already |just |have |ve |already have )?(paid|payed|"
+    r"sent (the |a |my )?payment|made (the |a |my )?payment)\b"
+    r"(?! (it |the bill |my bill )?(late|off|online\?))"
+    r".{0,40}\b(already|last|yesterday|ago|this (morning|week|month)|on the|online|by phone|"
+    r"over the phone|in person|at the desk|check|card)\b"
+    r"|\b(i|we) (already|have already|ve already) (paid|payed)\b"
+    r"|\b(already|been) paid (it|that|this|in full|off)\b"
+)
+
+
+def already_paid(text: str) -> bool:
+    """The patient says the bill was paid already (not "can i pay it online?")."""
+    said = normalise(text)
+    return bool(ALREADY_PAID.search(said)) and not re.search(r"\b(can|could|how) (i|we)\b", said)
+
+
 def collections_asked(text: str) -> bool:
     """Collections, credit or a message that may not be ours ("is my account in collections")."""
     said = normalise(text)
@@ -570,6 +589,11 @@ class ActionBillingPay(Action):
             dispatcher.utter_message(
                 response="utter_billing_is_it_us", buttons=[staff_button(), balance_button], **facts
             )
+        elif already_paid(text):
+            # "i already paid that last week": the balance again was no answer
+            dispatcher.utter_message(
+                response="utter_billing_already_paid", buttons=[staff_button()], **facts
+            )
         elif asks_how_to_apply(text) and billing.financial_assistance_apply.strip():
             # "how do I apply / what do I need to qualify?": the how, not the offer again
             dispatcher.utter_message(
@@ -624,6 +648,15 @@ class ActionBillingPay(Action):
                 # look-up started after it ("What is the patient's full name?") swallowed the
                 # "yes" to billing staff
                 return []
+        elif UNPAID_ASKED.search(said) and billing.late_fees.strip():
+            # "what happens if i dont pay": what the clinic does (no late fees, a reminder
+            # first), not "I can't see collections from here"
+            dispatcher.utter_message(
+                response="utter_billing_if_unpaid",
+                late_fees=billing.late_fees.strip(),
+                buttons=[staff_button(), balance_button],
+                **facts,
+            )
         elif UNPAID_ASKED.search(said):
             self._collections(dispatcher, said, facts, balance_button)
         elif SOMEONE_ELSE_PAYS.search(said) or PAY_FOR_ANOTHER.search(said):

@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.billing import (
     COPAY_ASKED,
     FEE_NAMED,
+    already_paid,
     cannot_pay,
     collections_asked,
     fee_disputed,
@@ -288,7 +289,12 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         )
     if intent not in MISREAD_BILLING_HELP:
         return False
-    if not (cannot_pay(text) or collections_asked(text) or late_payment_asked(text)):
+    if not (
+        cannot_pay(text)
+        or collections_asked(text)
+        or late_payment_asked(text)
+        or already_paid(text)
+    ):
         return False
     return intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text))
 

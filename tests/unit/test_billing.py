@@ -1060,7 +1060,6 @@ def test_paying_another_way_is_no_hardship(text: str) -> None:
         "mary ann obrien 7/19/64 i got a letter saying my account goes to collections, please "
         "dont send me to collections i can pay",
         "will this hurt my credit score",
-        "what happens if i dont pay my bill",
     ],
 )
 def test_collections_and_credit_get_reassurance_and_billing_staff(text: str) -> None:
@@ -1074,6 +1073,45 @@ def test_collections_and_credit_get_reassurance_and_billing_staff(text: str) -> 
     assert message["sorry"] == ""
     # a typed "yes" takes the first button: billing staff
     assert message["buttons"][0] == {"title": "Talk to billing staff", "payload": BILLING_STAFF}
+
+
+def test_what_happens_if_i_dont_pay_gets_the_clinics_own_policy() -> None:
+    """Was "I can't see collections or credit reporting from here", though clinic.yml says:
+    no late fees or interest, and a reminder first."""
+    text = "what happens if i dont pay my bill"
+    assert billing.collections_asked(text)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_if_unpaid"
+    assert message["late_fees"].startswith("We don't add late fees or interest")
+    assert message["buttons"][0] == {"title": "Talk to billing staff", "payload": BILLING_STAFF}
+
+
+@pytest.mark.parametrize(
+    ("text", "paid"),
+    [
+        ("i already paid that last week", True),
+        ("i paid it last week!!", True),
+        ("but i paid it online yesterday", True),
+        ("my husband paid it by phone on monday", True),
+        ("we paid that already", True),
+        ("can i pay it online", False),
+        ("i paid my bill late, is there a fee", False),
+        ("how do i pay", False),
+    ],
+)
+def test_a_bill_paid_already_gets_how_long_it_takes_and_billing(text: str, paid: bool) -> None:
+    """ "i already paid that last week" got the same balance again, or "What can I help you
+    with?"."""
+    assert billing.already_paid(text) is paid
+    if not paid:
+        return
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_already_paid"
+    assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
 def test_collections_with_hardship_says_sorry_first() -> None:

@@ -176,15 +176,18 @@ def test_a_complaint_that_asks_for_a_task_becomes_it_and_is_marked() -> None:
         ("what's my co-pay for a physical", True),
         ("how much is my copay balance", False),
         ("what's my copay for the last visit", False),
-        ("i already paid my copay", False),
+        # (a payment that may not show yet: the billing answer says so)
+        ("i already paid my copay", None),
     ],
 )
-def test_a_copay_read_as_a_balance_is_a_question_for_the_plan(text: str, insurance: bool) -> None:
+def test_a_copay_read_as_a_balance_is_a_question_for_the_plan(
+    text: str, insurance: bool | None
+) -> None:
     message = Message(data={"text": text})
     message.set("intent", {"name": "billing_balance", "confidence": 0.57}, add_to_output=True)
     TaskWordsGuard().process([message])
-    expected = "billing_insurance" if insurance else "billing_balance"
-    assert message.get("intent")["name"] == expected
+    expected = {True: "billing_insurance", False: "billing_balance", None: "billing_pay"}
+    assert message.get("intent")["name"] == expected[insurance]
 
 
 @pytest.mark.parametrize(
@@ -454,3 +457,10 @@ def test_a_plan_typed_with_a_typo_is_an_insurance_question(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize("read_as", ["billing_balance", "out_of_scope", "thank"])
+def test_a_bill_paid_already_is_the_billing_answer(read_as: str) -> None:
+    # The balance again, or "What can I help you with?"
+    [result] = TaskWordsGuard().process([parsed("i already paid that last week", read_as)])
+    assert result.get("intent")["name"] == "billing_pay"
