@@ -732,6 +732,44 @@ COPAY_ASKED = re.compile(
     r"\b(copays?|co pays?|copayments?|co payments?|deductibles?|coinsurance|co insurance|"
     r"out of pocket)\b"
 )
+# "whats a deductible", "difference between that and a copay", "and coinsurance?": each got
+# "Your copay is set by your insurance plan" word for word. General terms, said plainly.
+INSURANCE_TERMS = (
+    (
+        re.compile(r"\bdeductibles?\b"),
+        "A deductible is what you pay for covered care each year before your plan starts paying "
+        "its share.",
+    ),
+    (
+        re.compile(r"\b(copays?|co pays?|copayments?|co payments?)\b"),
+        "A copay is a set amount, like $25, that you pay for a visit.",
+    ),
+    (
+        re.compile(r"\b(coinsurance|co insurance)\b"),
+        "Coinsurance is a share of the cost, like 20%, that you pay once the deductible is met.",
+    ),
+    (
+        re.compile(r"\bout of pocket (max|maximum|limit)\b"),
+        "The out-of-pocket maximum is the most you pay in a year for covered care; after that, "
+        "your plan pays the rest.",
+    ),
+)
+# "what is a deductible", "whats the difference between ...", "what does coinsurance mean".
+TERM_ASKED = re.compile(
+    r"\b(what s|whats|what is|what are|what does|what do|meaning of|mean|means|difference|"
+    r"explain|vs|versus|and)\b"
+)
+
+
+def insurance_terms(text: str) -> str:
+    """What the insurance words asked about mean ("whats a deductible"), or "" when the question
+    is about the patient's own amount ("how much is my copay", "have i met my deductible")."""
+    said = normalise(text)
+    if not TERM_ASKED.search(said) or re.search(r"\b(my|our|his|her|met)\b", said):
+        return ""
+    return " ".join(meaning for word, meaning in INSURANCE_TERMS if word.search(said))
+
+
 # "how do I update my insurance", "my insurance changed" (it got the list of plans only).
 INSURANCE_UPDATE = re.compile(
     r"\b(update|updating|change|changing|add|adding|give (you|u)|send|upload|submit|switch)\b"
@@ -939,6 +977,9 @@ class ActionCheckInsurance(Action):
                     response="utter_insurance_list", plans=accepted_list, **facts
                 )
         elif named is None and COPAY_ASKED.search(normalise(text)):
+            terms = insurance_terms(text)
+            if terms:
+                dispatcher.utter_message(text=terms)
             dispatcher.utter_message(
                 response="utter_insurance_copay",
                 buttons=[

@@ -36,6 +36,7 @@ BOUNDARY_WORDS = frozenset(
     hi hello hey please pls plz thanks thank question asking ask wondering wonder know
     clinic clinics office offices practice doctor doctors visit visits appointment
     insurance insurances insurer provider carrier coverage card cards
+    copay copays copayment deductible deductibles coinsurance pocket max maximum
     yes no not nope yeah yep sure
     now currently right today switched changed change job employer
     mom mother dad father husband wife son daughter kid kids child children baby partner

@@ -797,6 +797,26 @@ def test_no_insurance_means_self_pay() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "meanings"),
+    [
+        ("whats a deductible", ["A deductible is"]),
+        ("deductible vs copay?", ["A deductible is", "A copay is"]),
+        ("and coinsurance?", ["Coinsurance is"]),
+        ("how much is my copay", []),  # their own amount: no definitions
+    ],
+)
+def test_insurance_words_asked_about_are_explained_first(text: str, meanings: list[str]) -> None:
+    """ "whats a deductible", then "and coinsurance?": each got the same copay answer."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="billing_insurance")
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    *first, last = dispatcher.messages
+    assert last["response"] == "utter_insurance_copay"
+    said = " ".join(m["text"] for m in first)
+    assert [m for m in meanings if m in said] == meanings and len(first) == min(len(meanings), 1)
+
+
+@pytest.mark.parametrize(
     "text",
     ["how much is my copay", "whats my co-pay for a physical", "have i met my deductible"],
 )
