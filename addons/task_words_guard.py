@@ -307,6 +307,16 @@ def fee_task(text: str, intent: str | None) -> str | None:
     return task_asked(text)
 
 
+# The writer says sorry for their own words ("sorry for being rude earlier", "my bad for
+# yelling"): no complaint about us.
+OWN_APOLOGY = re.compile(
+    r"\b(sorry|apologi[sz]e|apologies|my bad)\b[^.!?]{0,20}\b(i|me|my|being|for)\b[^.!?]{0,15}"
+    r"\b(rude|snappy|short with|harsh|mean|"
+    r"yelling|yelled|swearing|swore|cursing|attitude|language|grumpy|cranky|outburst|rant|"
+    r"ranting|venting)\b",
+    re.IGNORECASE,
+)
+
 # Short replies the model may read into a typed plan name.
 MISREAD_PLAN_QUESTION = frozenset(
     {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
@@ -407,6 +417,13 @@ class TaskWordsGuard(RuleGuard):
             if billing_help_asked(text, read_as, float(intent.get("confidence", 1.0))):
                 overrule(message, PAY_INTENT)
                 continue
+            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT and OWN_APOLOGY.search(text):
+                # "sorry for being rude earlier, i was just stressed. can u tell me ur hours on
+                # saturday": a complaint handed to staff (and the chat paused), no hours given.
+                asked = request_in(text)
+                if asked is not None and asked != COMPLAINT_INTENT:
+                    overrule(message, asked)
+                    continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
                 asked = task_asked(text)
                 if asked is not None:

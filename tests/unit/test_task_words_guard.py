@@ -464,3 +464,21 @@ def test_a_bill_paid_already_is_the_billing_answer(read_as: str) -> None:
     # The balance again, or "What can I help you with?"
     [result] = TaskWordsGuard().process([parsed("i already paid that last week", read_as)])
     assert result.get("intent")["name"] == "billing_pay"
+
+
+@pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        (
+            "sorry for being rude earlier, i was just stressed. can u tell me ur hours on saturday",
+            "clinic_hours",
+        ),
+        ("my bad for yelling. whats my balance", "billing_balance"),
+        # a complaint with an apology in it stays one
+        ("sorry but the front desk was so rude to me", "complaint"),
+    ],
+)
+def test_an_apology_for_ones_own_words_is_no_complaint(text: str, becomes: str) -> None:
+    # The chat was handed to staff and paused; the hours were never given.
+    [result] = TaskWordsGuard().process([parsed(text, "complaint")])
+    assert result.get("intent")["name"] == becomes
