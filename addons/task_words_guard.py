@@ -32,7 +32,14 @@ become ``billing_pay``, whose action answers each (actions/billing.py), and so d
 that is nothing else ("do you take care credit", read as an insurance plan). A fee questioned
 ("why is there a late fee on my bill": the arrival time; "the late cancel fee is unfair") is a
 billing dispute; a cancellation asked for with a question about its fee ("i need to cancel my
-physical, will i get charged a fee?", read as the policy) is the cancellation.
+physical, will i get charged a fee?", read as the policy) is the cancellation. A bill said to
+be paid already ("i already paid that last week") is the how-to-pay answer, which says how long
+a payment takes to show.
+
+A new patient asking for a visit ("hi new patient, james carter, 2/2/1980, need a checkup",
+read as a move) is a booking; a plan typed in a few words ("accpet bluecross?", read as a stop)
+is an insurance question; an apology for one's own words with a request ("sorry for being rude
+earlier ... whats your saturday hours") is that request, not a complaint.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ from actions.billing import (
 )
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
+from actions.patient_status import NEW_PATIENT_WORDS
 from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
@@ -317,6 +325,9 @@ OWN_APOLOGY = re.compile(
     re.IGNORECASE,
 )
 
+# A move or a cancellation in so many words (a new patient has no appointment to change).
+CANCEL_WORDS = re.compile(r"\b(cancel\w*|resched\w*|move|moving|change|push)\b", re.IGNORECASE)
+
 # Short replies the model may read into a typed plan name.
 MISREAD_PLAN_QUESTION = frozenset(
     {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
@@ -472,6 +483,16 @@ class TaskWordsGuard(RuleGuard):
                 and NEEDS_A_VISIT.search(text)
                 and not CHECK.search(text.replace("\u2019", "'"))
             ):
+                overrule(message, BOOKING_INTENT)
+                continue
+            if (
+                read_as in ("reschedule_appointment", "cancel_appointment", "check_appointment")
+                and NEW_PATIENT_WORDS.search(text.lower())
+                and task_named(text) is None
+                and not CANCEL_WORDS.search(text)
+            ):
+                # "hi new patient, james carter, 2/2/1980, need a checkup" (a move: "I couldn't
+                # match those details to a patient record", and tries counted): a first booking
                 overrule(message, BOOKING_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:

@@ -482,3 +482,30 @@ def test_an_apology_for_ones_own_words_is_no_complaint(text: str, becomes: str) 
     # The chat was handed to staff and paused; the hours were never given.
     [result] = TaskWordsGuard().process([parsed(text, "complaint")])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        (
+            "hi new patient, james carter, 2/2/1980, need a checkup",
+            "reschedule_appointment",
+            "book_appointment",
+        ),
+        (
+            "im new here, sarah lopez 02/02/1980, want a physical",
+            "check_appointment",
+            "book_appointment",
+        ),
+        # a change asked for stays one (whoever says they are new)
+        (
+            "im a new patient and need to move my first visit",
+            "reschedule_appointment",
+            "reschedule_appointment",
+        ),
+    ],
+)
+def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, becomes: str) -> None:
+    # Read as a move: "I couldn't match those details to a patient record", twice.
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
