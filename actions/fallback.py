@@ -14,6 +14,7 @@ from actions.billing import asks_how_to_apply
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
+from actions.feelings import feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
     about_the_bot,
@@ -203,6 +204,10 @@ class ActionAskAffirmation(Action):
             return []
         if unfinished(text):
             dispatcher.utter_message(response="utter_take_your_time")
+            return []
+        if feelings_only(text):
+            # "im so overwhelmed": the ways to pay a bill (read as a payment question)
+            dispatcher.utter_message(response="utter_feelings_heard")
             return []
         if last_response(tracker) in ASSISTANCE_OFFERED and asks_how_to_apply(text):
             # "how do i apply" after the financial assistance answer: "Did you want to find

@@ -352,6 +352,13 @@ def safety_flagged(tracker: Tracker) -> bool:
     return bool(safety.get("category"))
 
 
+def _feelings_only(text: str) -> bool:
+    # (actions.feelings reads requests with actions.second_request, which imports this module)
+    from actions.feelings import feelings_only
+
+    return feelings_only(text)
+
+
 class PatientForm(Action):
     """Base validation action for a patient form: what it needs and how to read it."""
 
@@ -561,6 +568,16 @@ class PatientForm(Action):
             # "huh", "wait", "hmm let me think": the question again, with time to think (a yes
             # read into "huh" booked the visit; "wait" read as stop threw the task away)
             dispatcher.utter_message(response="utter_no_rush")
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        elif (
+            requested
+            and tracker.active_loop_name == self.form_name
+            and _feelings_only(latest_text(tracker))
+            and not safety_flagged(tracker)
+            and not (tracker.latest_message or {}).get("safety_check")
+        ):
+            # "ugh im so stressed" at "Which office?": "Please tap one of the options"
+            dispatcher.utter_message(response="utter_feelings_heard_in_form")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []

@@ -60,6 +60,7 @@ from actions.billing import (
     late_payment_asked,
     scam_asked,
 )
+from actions.feelings import feelings_only
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
 from actions.patient_status import NEW_PATIENT_WORDS
@@ -328,6 +329,13 @@ OWN_APOLOGY = re.compile(
 # A move or a cancellation in so many words (a new patient has no appointment to change).
 CANCEL_WORDS = re.compile(r"\b(cancel\w*|resched\w*|move|moving|change|push)\b", re.IGNORECASE)
 
+# Distress with no request ("im so overwhelmed") read as one of these stays as read: safety,
+# a person or a nurse asked for, a complaint about us.
+KEEP_WITH_FEELINGS = frozenset(
+    {*SAFETY_INTENTS, "request_human", "medical_advice", "test_results", COMPLAINT_INTENT}
+)
+FALLBACK_INTENT = "nlu_fallback"
+
 # Short replies the model may read into a typed plan name.
 MISREAD_PLAN_QUESTION = frozenset(
     {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
@@ -460,6 +468,11 @@ class TaskWordsGuard(RuleGuard):
                 # "how much is my copay": set by the plan (billing_insurance answers that), not
                 # a balance look-up (the model read it so at 0.57)
                 overrule(message, INSURANCE_INTENT)
+                continue
+            if read_as not in KEEP_WITH_FEELINGS and feelings_only(text):
+                # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
+                # fallback's kind word, with a person and 988 on offer; a form asks again
+                overrule(message, FALLBACK_INTENT)
                 continue
             if read_as in MISREAD_PLAN_QUESTION and plan_asked_about(text):
                 # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a

@@ -1,0 +1,76 @@
+"""Distress said with no request: a kind word, a person and 988 on offer, and a task under way
+goes on where it was (actions/feelings.py, the fallback, the forms and the NLU guard)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import ValidateBookingForm
+from actions.fallback import ActionAskAffirmation
+from actions.feelings import feelings_only
+from addons.task_words_guard import TaskWordsGuard
+from tests.support.actions import make_tracker, responses
+from tests.support.nlu_text import parsed_message
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [
+        ("im so overwhelmed", True),
+        ("ugh im so stressed", True),
+        ("ugh this is too much", True),
+        ("im having a really rough week", True),
+        ("i feel so alone", True),
+        # a request with it: that request is answered (billing says sorry first)
+        ("im so overwhelmed with all these bills", False),
+        ("im scared about my results", False),
+        ("so stressed, can i book a physical", False),
+        ("ugh im so stressed. anyway downtown is fine", False),  # the answer after an aside
+        # no feeling said
+        ("im fine", False),
+        ("im not sure", False),
+        ("im so sorry", False),
+    ],
+)
+def test_what_is_a_feeling_said_with_no_request(text: str, only: bool) -> None:
+    assert feelings_only(text) is only
+
+
+def test_a_feeling_alone_gets_a_kind_word_a_person_and_988() -> None:
+    """ "im so overwhelmed" got the ways to pay a bill."""
+    tracker = make_tracker("im so overwhelmed", intent="nlu_fallback")
+    dispatcher = CollectingDispatcher()
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_feelings_heard"]
+
+
+def test_a_feeling_in_a_task_keeps_its_place() -> None:
+    """ "ugh im so stressed" at "Which office?" got "Please tap one of the options"."""
+    tracker = make_tracker(
+        "ugh im so stressed",
+        intent="nlu_fallback",
+        slots={"requested_slot": "location"},
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_feelings_heard_in_form"]
+    assert events == [SlotSet("location", None), SlotSet("requested_slot", "location")]
+
+
+@pytest.mark.parametrize(
+    ("read_as", "becomes"),
+    [
+        ("billing_pay", "nlu_fallback"),  # the ways to pay a bill
+        ("out_of_scope", "nlu_fallback"),
+        ("crisis", "crisis"),  # the model's crisis reading is kept (988 at once)
+        ("request_human", "request_human"),
+        ("complaint", "complaint"),
+    ],
+)
+def test_the_model_reading_of_a_feeling(read_as: str, becomes: str) -> None:
+    message = parsed_message("im so overwhelmed", read_as, 0.99, "billing_balance", 0.01)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent")["name"] == becomes
