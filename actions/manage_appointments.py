@@ -171,6 +171,8 @@ def described_fits(
     describes none by kind, clinician, office or day."""
     if not text or is_button_payload(text) or not items:
         return None
+    # "hi robert miller 11/02/1950, pls cancel my follow up with sam lee": no visit on Nov 2
+    text = without_birth_dates(text, clinic.now().date())
     visit = find_visit_type(text, clinic)
     practitioner = find_practitioner(without_patient_names(text, clinic.now().date()), clinic)
     location = find_location(text, clinic)

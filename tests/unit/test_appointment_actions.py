@@ -1267,6 +1267,8 @@ CHOICES = [
         ("the wednesday one", "a"),
         ("the one with dr gonzalez", "b"),
         ("the physical", "c"),
+        # a date of birth said with it is no day of an appointment (the list came instead)
+        ("hi emily johnson 04/12/1988, the one with dr gonzalez", "b"),
         # several fit, or nothing describes one: ask again rather than guess
         ("the friday one", None),
         ("the one with patel", None),
