@@ -174,6 +174,17 @@ def _weekday_in_the_days_asked(text: str, previous_when: str, now: datetime) -> 
     return f"{day:%B} {day.day} {text}"
 
 
+# Another visit, named to say when ("same week as my physical", "right after her checkup"): a
+# flu shot being booked became a physical.
+VISIT_REFERRED_TO = re.compile(
+    r"\b(same (day|week|time|morning|afternoon) as|right after|right before|after|before|around|"
+    r"near|close to|next to|together with|along with|with) (my|his|her|their|our) "
+    r"([\w'-]+ ){0,2}?(appointment|appt|visit|physical|check ?up|follow ?up|followup|shot|exam|"
+    r"vaccination|vaccine|one)s?\b",
+    re.IGNORECASE,
+)
+
+
 def read_search_details(
     text: str,
     entities: list[dict[str, Any]],
@@ -184,7 +195,7 @@ def read_search_details(
     """Visit type, practitioner, location and date named anywhere in one message; a time of
     day alone ("anything after 3?") is about the days of ``previous_when``."""
     updates: dict[str, Any] = {}
-    visit = find_visit_type(text, clinic)
+    visit = find_visit_type(VISIT_REFERRED_TO.sub(" ", text), clinic)
     if visit:
         updates["visit_type"] = visit.id
     # (not the patient's own name: "maria santos 3/14/85" chose Dr. Maria Gonzalez)

@@ -3408,3 +3408,20 @@ def test_an_answer_after_an_aside_answers_the_question(
         slots["practitioner"] = "any"
     events, _ = run_booking(text, intent="billing_pay", slots=slots)
     assert slots_of(events)[slot] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "visit"),
+    [
+        ("no same week as my physical, like wed or fri that week", None),
+        ("a flu shot right after my checkup", "vaccination"),
+        ("i need a physical", "physical"),
+    ],
+)
+def test_another_visit_named_to_say_when_is_not_the_visit_booked(
+    text: str, visit: str | None
+) -> None:
+    """Booking a flu shot, "no same week as my physical" made it a physical ("Book another one
+    anyway? That would be your annual physical ...")."""
+    found = read_search_details(text, [], get_clinic(), "date_preference")
+    assert found.get("visit_type") == visit
