@@ -49,7 +49,12 @@ from actions.interpreter import (
     interpreter_phrase,
     session_texts,
 )
-from actions.mentions import adult_relative_named, capitalised, relation_asked_about
+from actions.mentions import (
+    adult_relative_named,
+    capitalised,
+    child_named,
+    relation_asked_about,
+)
 from actions.second_request import offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
@@ -67,6 +72,13 @@ logger = logging.getLogger(__name__)
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15
 NEW_PATIENT_ARRIVE_MINUTES = 30
+
+
+def visit_for_children(visit_type: str | None, clinic: ClinicConfig) -> bool:
+    """A children's visit ("well-child"): its clinicians may see children only."""
+    return visit_type is not None and visit_type in {
+        v.for_children for v in clinic.visit_types if v.for_children
+    }
 
 
 class ActionAskSlotChoice(Action):
@@ -91,8 +103,18 @@ class ActionAskSlotChoice(Action):
             # Who the patient is, when already known: no children-only clinician for an adult,
             # and no time the patient is already booked.
             age = patient_age(slots, clinic)
-            if age is None and adult_relative_named(form_texts(tracker)):
+            texts = form_texts(tracker)
+            if age is None and adult_relative_named(texts):
                 # "book a follow up for my dad": no pediatrician's times (all three were)
+                age = ADULT_AGE
+            elif (
+                age is None
+                and slots.get("practitioner") in (None, "any")
+                and not child_named(texts)
+                and not visit_for_children(slots.get("visit_type"), clinic)
+            ):
+                # No child spoken of: "what about a saturday then? i work weekdays" got three
+                # Saturdays with the pediatrician, refused once the birth date came.
                 age = ADULT_AGE
             busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
             if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):

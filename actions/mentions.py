@@ -516,6 +516,23 @@ def adult_relative_named(texts: list[str]) -> bool:
     return any(relation_in(t) in ADULT_RELATIONS for t in texts)
 
 
+# A child spoken of: "my 4 year old", "for my kid", "the baby", "she's 7".
+CHILD_SPOKEN_OF = re.compile(
+    r"\b(kids?|child|children|baby|babies|toddler|infant|newborn|teen|teenager|preschooler|"
+    r"pediatric\w*|(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen)[ -](year|yr|month|week)s?[ -]old|"
+    r"(she|he)'?s (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
+    re.IGNORECASE,
+)
+
+
+def child_named(texts: list[str]) -> bool:
+    """Whether the writer spoke of a child as the patient ("my son", "my 4 year old")."""
+    return any(
+        relation_in(t) in CHILD_RELATIONS or CHILD_SPOKEN_OF.search(t or "") for t in texts
+    )
+
+
 def relation_in(text: str) -> str | None:
     """The relation a message names ("son" in "whens my sons appt"), if any."""
     match = OTHER_PERSON.search(text or "")

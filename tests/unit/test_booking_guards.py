@@ -543,6 +543,36 @@ def test_a_booking_for_a_grown_up_relative_offers_no_pediatrician(fhir_env: Fhir
     assert offers and "okafor" not in {o["practitioner"] for o in offers}
 
 
+@pytest.mark.parametrize(
+    ("request_text", "visit", "pediatrician"),
+    [
+        ("new here, need a sick visit. what about a saturday? i work weekdays", "sick", False),
+        ("new patient, my 4 year old needs a sick visit on saturday", "sick", True),
+        ("need a well child visit saturday", "well_child", True),
+    ],
+)
+def test_a_new_patient_of_unknown_age_gets_the_pediatrician_only_for_a_child(
+    fhir_env: FhirServer, request_text: str, visit: str, pediatrician: bool
+) -> None:
+    """ "what about a saturday then? i work weekdays": three Saturdays with Dr. Okafor (children
+    only), refused after name, birth date and phone ("Nothing is free for Sat Dec 26")."""
+    started = [
+        {"event": "user", "text": request_text},
+        {"event": "active_loop", "name": "booking_form"},
+    ]
+    slots = {
+        "patient_status": "new",
+        "visit_type": visit,
+        "practitioner": "any",
+        "location": "downtown",
+        "date_preference": "next saturday",  # Saturdays downtown, only the pediatrician works
+    }
+    tracker = make_tracker("", slots=slots, events=started, active_loop="booking_form")
+    events = ActionAskSlotChoice().run(CollectingDispatcher(), tracker, {})
+    offers = next((e["value"] for e in events if e.get("name") == "offered_slots"), None) or []
+    assert ("okafor" in {o["practitioner"] for o in offers}) is pediatrician
+
+
 def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) -> None:
     client = fhir_env.client()
     pid = patient_id(client, "Aisha", "Khan")
