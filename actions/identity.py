@@ -64,6 +64,7 @@ from actions.mentions import (
     someone_else,
     writer_asks_for_own,
 )
+from actions.patient_status import NEW_PATIENT_WORDS
 from actions.phone import find_phone, phone_hash
 from actions.second_request import (
     CLAUSE_BREAK,
@@ -478,6 +479,10 @@ class IdentitySteps:
             checked = self.check_quietly(dispatcher, tracker, slots, updates)
             if checked is not None:
                 return checked
+            if NEW_PATIENT_WORDS.search(text.lower()):
+                # "hi new patient, james carter, 2/2/1980, need a checkup": no record, as
+                # said; the date of birth is kept (it was asked for again later)
+                return updates
         about = asked_about_name(text, "") if not look_back else None
         name = (
             given[0]

@@ -3425,3 +3425,16 @@ def test_another_visit_named_to_say_when_is_not_the_visit_booked(
     anyway? That would be your annual physical ...")."""
     found = read_search_details(text, [], get_clinic(), "date_preference")
     assert found.get("visit_type") == visit
+
+
+def test_a_new_patients_details_given_with_the_request_are_kept(fhir_env: FhirServer) -> None:
+    """ "hi new patient, james carter, 2/2/1980, need a checkup": the date of birth was
+    dropped (and asked for again later)."""
+    slots, _ = start_form(
+        ValidateBookingForm(),
+        "hi new patient, james carter, 2/2/1980, need a checkup",
+        "book_appointment",
+        {},
+    )
+    assert (slots["verify_name"], slots["verify_dob"]) == ("james carter", "1980-02-02")
+    assert slots["patient_status"] == "new" and not slots.get("verified")
