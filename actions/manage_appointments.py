@@ -897,9 +897,19 @@ def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
         dispatcher.utter_message(response="utter_backend_unavailable")
         return reset + complaint_handover(tracker)
     if tracker.get_slot("no_appointments"):
-        dispatcher.utter_message(response="utter_no_upcoming_appointments")
-        return reset + offer_second_request(dispatcher, tracker)
+        return reset + no_appointments(dispatcher, tracker)
     return None
+
+
+def no_appointments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Nothing booked: a booking offered, except after a death ("my mom passed away, cancel
+    her appointments" got "Mary Ann O'Brien has no upcoming appointments. Would you like to
+    book one?"): then the front desk, who update the records and stop bills and mail."""
+    if any(BEREAVEMENT.search(t) for t in form_texts(tracker)):
+        dispatcher.utter_message(response="utter_no_appointments_after_a_death")
+        return []
+    dispatcher.utter_message(response="utter_no_upcoming_appointments")
+    return offer_second_request(dispatcher, tracker)
 
 
 class ActionShowAppointments(Action):
@@ -925,8 +935,7 @@ class ActionShowAppointments(Action):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset
         if not items:
-            dispatcher.utter_message(response="utter_no_upcoming_appointments")
-            return reset + offer_second_request(dispatcher, tracker)
+            return reset + no_appointments(dispatcher, tracker)
         said = whose(tracker.slots, clinic)
         lines = "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in items)
         dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)

@@ -1662,9 +1662,7 @@ def test_another_patients_balance_asked_in_lower_case_is_checked_first(
     slots, said = start_form(
         ValidateBalanceForm(), "and what does carlos rivera owe", "billing_balance", emily
     )
-    assert [(m["response"], m["person"]) for m in said] == [
-        ("utter_other_person", "Carlos Rivera")
-    ]
+    assert [(m["response"], m["person"]) for m in said] == [("utter_other_person", "Carlos Rivera")]
     assert slots["verified"] is False and slots["requested_slot"] == "verify_dob"
 
 
@@ -2297,12 +2295,27 @@ def test_an_appointment_described_by_kind_and_day_is_not_a_pick_by_number() -> N
     """ "the physical on the 2nd" with a physical and a sick visit on Dec 2 moved the sick visit
     (read as the second in the list)."""
     items = [
-        {"id": "phys", "start": "2026-12-02T07:30:00-08:00", "visit_type": "physical",
-         "practitioner": "patel", "location": "downtown"},
-        {"id": "sick", "start": "2026-12-02T08:30:00-08:00", "visit_type": "sick",
-         "practitioner": "patel", "location": "downtown"},
-        {"id": "later", "start": "2026-12-11T08:30:00-08:00", "visit_type": "physical",
-         "practitioner": "patel", "location": "downtown"},
+        {
+            "id": "phys",
+            "start": "2026-12-02T07:30:00-08:00",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "downtown",
+        },
+        {
+            "id": "sick",
+            "start": "2026-12-02T08:30:00-08:00",
+            "visit_type": "sick",
+            "practitioner": "patel",
+            "location": "downtown",
+        },
+        {
+            "id": "later",
+            "start": "2026-12-11T08:30:00-08:00",
+            "visit_type": "physical",
+            "practitioner": "patel",
+            "location": "downtown",
+        },
     ]
     form = ValidateRescheduleForm()
     slots = {"my_appointments": items}
@@ -2949,6 +2962,35 @@ def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
     tracker = make_tracker("/cancel_appointment", intent="cancel_appointment", events=said_first)
     ValidateCancelForm().on_activation(dispatcher, tracker, {})
     assert responses(dispatcher)[:1] == ["utter_sorry_for_loss"]
+
+
+@pytest.mark.parametrize(
+    ("first_message", "said"),
+    [
+        (
+            "my mom passed away, please cancel her appointments",
+            "utter_no_appointments_after_a_death",
+        ),
+        ("cancel my appointment", "utter_no_upcoming_appointments"),
+    ],
+)
+def test_nothing_booked_after_a_death_offers_the_front_desk_not_a_booking(
+    first_message: str, said: str
+) -> None:
+    """ "Mary Ann O'Brien has no upcoming appointments with us. Would you like to book one?"
+    to her grieving son."""
+    started = [
+        {"event": "user", "text": first_message},
+        {"event": "active_loop", "name": "cancel_form"},
+    ]
+    tracker = make_tracker(
+        "07/19/1964",
+        slots={"verified": True, "patient_name": "Mary Ann O'Brien", "no_appointments": True},
+        events=started,
+    )
+    dispatcher = CollectingDispatcher()
+    ActionCancelAppointment().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [said]
 
 
 def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:
