@@ -579,6 +579,19 @@ class PatientForm(Action):
             # "ugh im so stressed" at "Which office?": "Please tap one of the options"
             dispatcher.utter_message(response="utter_feelings_heard_in_form")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        elif (
+            requested
+            and tracker.active_loop_name == self.form_name
+            and (VENTING.search(latest_text(tracker)) or ABOUT_THE_BOT.search(latest_text(tracker)))
+            and latest_intent(tracker)[0] in ("out_of_scope", "nlu_fallback")
+            and not safety_flagged(tracker)
+            and not (tracker.latest_message or {}).get("safety_check")
+            and not self._answers_anyway(tracker)
+        ):
+            # "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,
+            # that's not something I can help with here". Sorry, then the question again.
+            dispatcher.utter_message(response="utter_sorry_lets_go_on")
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:

@@ -74,3 +74,26 @@ def test_the_model_reading_of_a_feeling(read_as: str, becomes: str) -> None:
     message = parsed_message("im so overwhelmed", read_as, 0.99, "billing_balance", 0.01)
     [result] = TaskWordsGuard().process([message])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "sorry"),
+    [
+        ("omg this is so annoying just give me a fucking appointment", "out_of_scope", True),
+        ("this bot is useless", "nlu_fallback", True),
+        ("damn, downtown", "inform", False),  # an answer, read by the form
+    ],
+)
+def test_venting_in_a_task_gets_sorry_and_the_question_again(
+    text: str, read_as: str, sorry: bool
+) -> None:
+    """ "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,
+    that's not something I can help with here"."""
+    tracker = make_tracker(
+        text, intent=read_as, slots={"requested_slot": "location"}, active_loop="booking_form"
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert ("utter_sorry_lets_go_on" in responses(dispatcher)) is sorry
+    if sorry:
+        assert events == [SlotSet("location", None), SlotSet("requested_slot", "location")]
