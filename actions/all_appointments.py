@@ -64,19 +64,26 @@ def appointment_lines(items: list[dict[str, Any]], clinic: ClinicConfig, said: s
     return "\n".join(f"- {appointment_sentence(item, clinic, said)}" for item in items)
 
 
-# "keep the sick one", "leave the 22nd", "don't cancel the physical", "not that one": the
-# appointments said to stay, up to the clause's end (or "cancel", "but", "just", "and").
+# "keep the sick one", "leave the 22nd", "don't cancel the physical", "not that one", "all
+# except the physical": the appointments said to stay, up to the clause's end (or "cancel",
+# "but", "just", "and cancel ...").
 KEEP_CLAUSE = re.compile(
-    r"\b(?:keep|leave|don'?t cancel|dont cancel|do not cancel|not)\b(?P<kept>.*?)"
-    r"(?=[,.;!?]|\b(?:but|just|only|and|cancel|instead|i meant|i mean)\b|$)",
+    r"\b(?:keep|leave|don'?t cancel|dont cancel|do not cancel|not|except|other than|apart from|"
+    r"besides)\b(?P<kept>.*?)"
+    r"(?=[.;!?]|,(?! and\b)|\b(?:but|just|only|cancel|instead|i meant|i mean)\b|"
+    r"\band (?:just |then )?(?:cancel|delete|drop|get rid)|$)",
     re.IGNORECASE,
 )
-# "cancel the rest", "the other one", "all the others", "everything else".
+# Several appointments said to stay: "the physical and the sick visit", "the 7th, the 9th".
+KEPT_APART = re.compile(r",|&|\band\b|\bplus\b|\bor\b", re.IGNORECASE)
+# "cancel the rest", "all the others", "everything else", "the other two": every one not kept.
 THE_OTHERS = re.compile(
-    r"\b(the rest|rest of (them|em|it)|(the |all (the )?)?others|(the )?other (one|ones|"
-    r"appointments?|appts?|visits?|two|2|three|3)|everything else|all (of )?the other)\b",
+    r"\b(the rest|rest of (them|em|it)|(the |all (the )?)?others|(the )?other (ones|"
+    r"appointments|appts|visits|two|2|three|3)|everything( else)?|all (of )?the other)\b",
     re.IGNORECASE,
 )
+# "the other one": one of them, not all.
+THE_OTHER_ONE = re.compile(r"\b(the )?other (one|appointment|appt|visit)\b(?!s)", re.IGNORECASE)
 
 
 def kept_and_rest(text: str) -> tuple[str, str]:
@@ -89,6 +96,16 @@ def kept_and_rest(text: str) -> tuple[str, str]:
     return kept.strip(), rest
 
 
+def kept_parts(kept: str) -> list[str]:
+    """ "the physical and the sick visit": each appointment said to stay."""
+    return [part.strip() for part in KEPT_APART.split(kept or "") if part.strip()]
+
+
 def means_the_others(text: str) -> bool:
-    """ "cancel the rest", "just the other one": every appointment not said to stay."""
+    """ "cancel the rest", "all the others": every appointment not said to stay."""
     return bool(THE_OTHERS.search(text or ""))
+
+
+def means_the_other_one(text: str) -> bool:
+    """ "no the other one": one appointment besides the one asked about."""
+    return bool(THE_OTHER_ONE.search(text or ""))

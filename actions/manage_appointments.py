@@ -23,7 +23,9 @@ from actions.all_appointments import (
     asks_for_all,
     how_many,
     kept_and_rest,
+    kept_parts,
     means_all,
+    means_the_other_one,
     means_the_others,
 )
 from actions.answer_beside import with_text
@@ -312,17 +314,17 @@ class ManageForm(IdentitySteps, PatientForm):
         else:
             updates = self.extract_more(dispatcher, tracker, slots, requested)
         merged = {**slots, **updates}
-        if (
-            self.needs_choice
-            and merged.get("my_appointments")
-            and not merged.get("appointment_choice")
-            and self.starting(tracker)
-        ):
+        if self.needs_choice and merged.get("my_appointments") and self.starting(tracker):
             # The list came with a move that became a cancellation ("hmm, just cancel all of
-            # them"): the request may say which.
-            updates.update(
-                self._described_choice(merged, merged["my_appointments"], self.described(tracker))
-            )
+            # them"): the request may say which; all of them, also once one was being moved
+            # ("ugh, cancel all my appts instead" cancelled only that one).
+            described = self.described(tracker)
+            if not merged.get("appointment_choice") or (
+                self.takes_all and asks_for_all(described)
+            ):
+                updates.update(
+                    self._described_choice(merged, merged["my_appointments"], described)
+                )
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
             updates.update(self._fetch(merged, self.described(tracker)))
             items = updates.get("my_appointments") or []
@@ -376,6 +378,12 @@ class ManageForm(IdentitySteps, PatientForm):
     ) -> dict[str, Any]:
         """The only one, the one the request described, or the one just booked or moved when
         the request says "it" ("actually can you cancel it"); or all of them."""
+        if self.takes_all and len(items) > 1:
+            # "keep my physical but cancel the other appts" offered to cancel the physical
+            kept_text, rest = kept_and_rest(described)
+            kept = self._kept(kept_text, items, None)
+            if kept and (means_the_others(rest) or means_all(rest)):
+                return self._cancel_only([i for i in items if i["id"] not in kept])
         index = 0 if len(items) == 1 else choice_by_description(described, items, self.clinic)
         ids = [i["id"] for i in items]
         if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
@@ -386,6 +394,33 @@ class ManageForm(IdentitySteps, PatientForm):
             return {}
         choice = items[index]["id"]
         return {"appointment_choice": choice, **self.on_choice(slots, choice)}
+
+    def _kept(self, kept_text: str, items: list[dict[str, Any]], current: Any) -> set[str]:
+        """The appointments said to stay ("keep the physical and the sick visit", "keep the
+        first one", "keep that one")."""
+        ids = [i["id"] for i in items]
+        labels = [appointment_button_title(i, self.clinic) for i in items]
+        kept: set[str] = set()
+        for part in kept_parts(kept_text):
+            fits = described_fits(part, items, self.clinic)
+            picked = parse_choice(part, labels)
+            if fits:
+                kept |= {ids[i] for i in fits}
+            elif picked is not None:
+                kept.add(ids[picked])  # "keep the first one"
+            elif JUST_MADE.search(part) and current in ids:
+                kept.add(current)  # "keep that one"
+        return kept
+
+    @staticmethod
+    def _cancel_only(left: list[dict[str, Any]]) -> dict[str, Any]:
+        """The appointments left to cancel, asked about again (none: nothing is cancelled)."""
+        if not left:
+            return {"cancel_confirmed": False}
+        if len(left) == 1:
+            return {"appointment_choice": left[0]["id"]}
+        # several: "cancel these 2?", listing them (the list is what gets cancelled)
+        return {"appointment_choice": ALL_APPOINTMENTS, "my_appointments": left}
 
     def _read_appointment_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
         items = slots.get("my_appointments") or []
@@ -476,32 +511,21 @@ class ValidateCancelForm(ManageForm):
         if current != ALL_APPOINTMENTS and means_all(text) and re.search(r"\bcancel", text, re.I):
             return {"appointment_choice": ALL_APPOINTMENTS}  # "actually cancel both"
         kept_text, rest = kept_and_rest(text)
-        kept: set[str] = set()
-        if kept_text:
-            fits = described_fits(kept_text, items, self.clinic)
-            one = self._read_appointment_choice(with_text(tracker, kept_text), slots)
-            if fits:
-                kept = {ids[i] for i in fits}
-            elif one in ids:
-                kept = {one}  # "keep the first one"
-            elif JUST_MADE.search(kept_text) and current in ids:
-                kept = {current}  # "keep that one"
+        kept = self._kept(kept_text, items, current)
         if kept and (means_the_others(rest) or current == ALL_APPOINTMENTS):
             return self._cancel_only([i for i in items if i["id"] not in kept])
         fits = described_fits(rest, items, self.clinic)
         if fits is not None and len(fits) == 1 and ids[fits[0]] not in (current, *kept):
             return {"appointment_choice": ids[fits[0]]}
+        others = [i for i in items if i["id"] not in (current, *kept)]
+        if current in ids and means_the_other_one(rest):
+            # "no the other one": that one when there are two; else which of them
+            return {"appointment_choice": others[0]["id"] if len(others) == 1 else None}
+        if current in ids and means_the_others(rest):
+            return self._cancel_only(others)  # "no, the other ones"
+        if fits and WRONG_ONE.search(rest):
+            return {"appointment_choice": None}  # "wrong one, i meant dr patel's" (two): which?
         return None
-
-    @staticmethod
-    def _cancel_only(left: list[dict[str, Any]]) -> dict[str, Any]:
-        """The appointments left to cancel, asked about again (none: nothing is cancelled)."""
-        if not left:
-            return {"cancel_confirmed": False}
-        if len(left) == 1:
-            return {"appointment_choice": left[0]["id"]}
-        # several: "cancel these 2?", listing them (the list is what gets cancelled)
-        return {"appointment_choice": ALL_APPOINTMENTS, "my_appointments": left}
 
     def extract_more(
         self,
@@ -725,7 +749,7 @@ class ValidateRescheduleForm(ManageForm):
             return None  # "i meant the following monday": the new day
         fits = described_fits(rest, items, self.clinic) or []
         others = [items[i] for i in fits if items[i]["id"] != current]
-        if not others and means_the_others(rest) and len(items) == 2:
+        if not others and means_the_other_one(rest) and len(items) == 2:
             others = [i for i in items if i["id"] != current]  # "no, the other one"
         fresh = {slot: None for slot in ("date_preference", *RESEARCH_SLOTS)}
         if len(others) != 1:

@@ -317,6 +317,19 @@ A, B, C = THREE
         ("a", "no thats the wrong one, i meant the gonzalez one", "deny", {"choice": "b"}),
         ("a", "no, not that one, the physical", "deny", {"choice": "c"}),
         ("a", "wait no keep that one, i meant the physical on the 10th", "deny", {"choice": "c"}),
+        # two kept: both stay ("keep the physical and the sick visit": only the first stayed)
+        (
+            "*all",
+            "hmm wait keep the physical and the vaccination, cancel the rest",
+            "deny",
+            {"choice": "b"},
+        ),
+        # "the other one" of three: which one? (it was "left as it is", or "cancel both")
+        ("a", "no the other one", "deny", {"choice": None}),
+        ("a", "no not that one, the other one", "deny", {"choice": None}),
+        ("a", "no, the other ones", "deny", {"choice": "*all", "left": [B, C]}),
+        # two fit the correction: which of them?
+        ("b", "wrong one, i meant the one with dr patel", "deny", {"choice": None}),
         # all of them after all (read as a stop: only the one was cancelled)
         ("a", "actually cancel all of them", "stop", {"choice": "*all"}),
         # plain answers stay plain
@@ -344,7 +357,10 @@ def test_a_correction_at_the_cancel_question_changes_what_is_cancelled(
         assert slots["cancel_confirmed"] is expected["confirmed"]
         return
     assert slots["appointment_choice"] == expected["choice"]
-    assert slots["requested_slot"] == "cancel_confirmed"  # asked again, nothing cancelled yet
+    # asked again (or which one first), nothing cancelled yet
+    assert slots["requested_slot"] == (
+        "cancel_confirmed" if expected["choice"] else "appointment_choice"
+    )
     assert "cancel_confirmed" not in slots
     assert slots.get("my_appointments", THREE) == expected.get("left", THREE)
 
@@ -509,3 +525,41 @@ def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() 
     assert slots["booking_confirmed"] is True and "date_preference" not in slots
     assert slots["pending_request"]["intent"] == "cancel_appointment"
     assert slots["requested_slot"] is None  # done: the move is made
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("hi, pls keep my physical but cancel the other appts", [A, B]),
+        ("cancel everything except the physical", [A, B]),
+        ("cancel all my appointments except the vaccination and the physical", [B]),
+    ],
+)
+def test_keep_one_cancel_the_others_in_the_request_asks_about_the_others(
+    text: str, left: list[dict[str, Any]]
+) -> None:
+    """ "pls keep my physical but cancel the other appts" as the request: "Just to check:
+    cancel your annual physical …?", the one to keep."""
+    kept = {"verified": True, "patient_id": "p1", "my_appointments": THREE}
+    tracker = make_tracker(text, intent="cancel_appointment", slots=kept)
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    expected = ALL_APPOINTMENTS if len(left) > 1 else left[0]["id"]
+    assert slots["appointment_choice"] == expected
+    assert slots.get("my_appointments", THREE) == (left if len(left) > 1 else THREE)
+    assert slots["requested_slot"] == "cancel_confirmed"
+
+
+def test_cancel_all_instead_of_the_one_being_moved_asks_about_all() -> None:
+    """ "ugh you know what, cancel all my appts instead" once the sick visit was being moved:
+    only the sick visit was cancelled, and the patient thought everything was."""
+    moved = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": THREE,
+        "appointment_choice": "a",  # kept from the move
+    }
+    text = "ugh you know what, cancel all my appts instead"
+    tracker = make_tracker(text, intent="cancel_appointment", slots=moved)
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert slots["appointment_choice"] == ALL_APPOINTMENTS
+    assert slots["requested_slot"] == "cancel_confirmed"
