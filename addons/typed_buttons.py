@@ -18,6 +18,7 @@ Installed when the safety layer is loaded into the Rasa server (the pipeline imp
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -46,7 +47,14 @@ def typed_button_payload(text: str | None, tracker: DialogueStateTracker) -> str
     typed = fold(text or "")
     if not typed or (text or "").lstrip().startswith("/") or tracker.is_paused():
         return None
-    for button in offered_buttons(tracker):
+    buttons = offered_buttons(tracker)
+    number = re.fullmatch(r"(?:option |number |no )?(\d{1,2})", typed)
+    if number and 1 <= int(number.group(1)) <= len(buttons):
+        # "2" under [Yes, cancel it] [No, keep it]: "Please tap one of the options, or reply
+        # with its number" came again (numbers worked for times only)
+        payload = str(buttons[int(number.group(1)) - 1].get("payload") or "")
+        return payload if payload.startswith("/") else None
+    for button in buttons:
         payload = str(button.get("payload") or "")
         if payload.startswith("/") and fold(str(button.get("title") or "")) == typed:
             return payload

@@ -48,6 +48,18 @@ def test_buttons_of_any_bot_message_since_the_patient_wrote() -> None:
     assert typed_button_payload("Book another time", later) == "/book_appointment"
 
 
+def test_a_typed_number_is_that_button() -> None:
+    """ "2" under [Yes, cancel it] [No, keep it]: "Please tap one of the options, or reply with
+    its number", again."""
+    after_cancel = tracker(CANCELLED, ActionExecuted("action_listen"))
+    assert typed_button_payload("2", after_cancel) == "/thank"
+    assert typed_button_payload("#1", after_cancel) == "/book_appointment"
+    assert typed_button_payload("3", after_cancel) is None  # no third button
+    # a rating's buttons carry the number itself: left to the form that asked
+    rating = BotUttered("How did we do?", data={"buttons": [{"title": "1", "payload": "1"}]})
+    assert typed_button_payload("1", tracker(rating, ActionExecuted("action_listen"))) is None
+
+
 def test_other_words_are_left_to_the_model() -> None:
     after_cancel = tracker(CANCELLED, ActionExecuted("action_listen"))
     for text in ("book another time next week", "book", "", None, "/book_appointment"):
