@@ -905,7 +905,8 @@ class ActionAskCancelConfirmed(Action):
 def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
     """The one day a request names ("cancel my appt tmrw"), if any; not a date of birth given
     with it ("carlos rivera 9/30/75" got "I don't see an appointment on Mon Sep 30")."""
-    if not text or text.startswith("/"):
+    if not text or text.startswith("/") or BEREAVEMENT.search(text):
+        # ("my dad passed away sunday, cancel his appointments": the day of the death)
         return None
     now = clinic.now()
     when = parse_when(without_birth_dates(text, now.date()), now)

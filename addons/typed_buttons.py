@@ -5,8 +5,9 @@ SMS patients answer numbered options with the number or the title's words
 types "Book another time" under the [Book another time] button means the same, but the model
 reads those words afresh and can miss: right after a cancellation it read them as a
 reschedule, which offered to move a *different* appointment. So before a message is parsed,
-text that is the title of a button the bot sent since the patient's last message is handled
-as that button's payload, exactly as a tap (the transcript shows the payload, as for a tap).
+text that is the title of a button the bot sent since the patient's last message (or its
+number: "2") is handled as that button's payload, exactly as a tap (the transcript shows the
+payload, as for a tap).
 
 Not while the conversation is paused (staff read the patient's words), and not across a new
 session (the buttons belong to a conversation that has ended).

@@ -3299,7 +3299,12 @@ def test_not_offered_only_when_asked_for(text: str, requested: str | None, inten
 
 @pytest.mark.parametrize(
     "text",
-    ["can i cancel my appointment. carlos rivera 9/30/75", "cancel it. aisha khan 1/22/92"],
+    [
+        "can i cancel my appointment. carlos rivera 9/30/75",
+        "cancel it. aisha khan 1/22/92",
+        # the day of a death ("I don't see an appointment on Sun Dec 6")
+        "my dad passed away sunday. please cancel his appointments",
+    ],
 )
 def test_a_birth_date_with_a_cancellation_is_not_its_day(text: str) -> None:
     # "I don't see an appointment on Mon Sep 30" was said before the cancellation.
