@@ -345,12 +345,19 @@ MAX_PLAN_QUESTION_WORDS = 5
 
 def plan_asked_about(text: str) -> bool:
     """A few words that name one of the clinic's plans (or a plan of its company): "accpet
-    bluecross?", "blue sheild ok?", "aetna??"."""
-    if len(text.split()) > MAX_PLAN_QUESTION_WORDS:
+    bluecross?", "blue sheild ok?", "aetna??"; not "medical question"."""
+    if len(text.split()) > MAX_PLAN_QUESTION_WORDS or NOT_A_PLAN.search(text):
         return False
     named = plan_in_message(text, [], get_clinic(), about_insurance=True)
     return named is not None and (named.plan is not None or named.family is not None)
 
+
+# "medical question", "medical advice": Medi-Cal is also called "medical", these are not it.
+NOT_A_PLAN = re.compile(
+    r"\b(question|questions|advice|issue|issues|problem|problems|emergency|help|records?|"
+    r"history|condition|leave|note|form|forms)\b",
+    re.IGNORECASE,
+)
 
 DENY_INTENT = "deny"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -474,7 +481,11 @@ class TaskWordsGuard(RuleGuard):
                 # fallback's kind word, with a person and 988 on offer; a form asks again
                 overrule(message, FALLBACK_INTENT)
                 continue
-            if read_as in MISREAD_PLAN_QUESTION and plan_asked_about(text):
+            if (
+                read_as in MISREAD_PLAN_QUESTION
+                or (read_as == "medical_advice" and len(text.split()) <= 2)
+            ) and plan_asked_about(text):
+                # ("medical?", Medi-Cal's other name, went to the nurses and paused the chat)
                 # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
                 # yes ("What can I help you with?"): whether the plan is taken.
                 overrule(message, INSURANCE_INTENT)

@@ -446,6 +446,11 @@ def test_a_visit_needed_read_as_a_check_is_a_booking(text: str, becomes: str) ->
         ("blue sheild ok?", "affirm", "billing_insurance"),  # "What can I help you with?"
         ("do you except aetna", "faq", "billing_insurance"),
         ("accpet kaiser?", "out_of_scope", "billing_insurance"),
+        # Medi-Cal's other name: to the nurses, and the chat paused
+        ("medical?", "medical_advice", "billing_insurance"),
+        ("medical ok", "faq", "billing_insurance"),
+        ("medical question", "medical_advice", "medical_advice"),
+        ("i have a medical question", "medical_advice", "medical_advice"),
         # no plan, or a longer message: as read
         ("ok", "affirm", "affirm"),
         ("stop", "stop", "stop"),
