@@ -14,7 +14,7 @@ from actions.billing import asks_how_to_apply
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.feelings import feelings_only
+from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
     about_the_bot,
@@ -204,6 +204,10 @@ class ActionAskAffirmation(Action):
             return []
         if unfinished(text):
             dispatcher.utter_message(response="utter_take_your_time")
+            return []
+        if baby_lost(text):
+            # "i just lost my baby": condolences, the signs that need 911, and a person
+            dispatcher.utter_message(response="utter_sorry_baby_lost")
             return []
         if feelings_only(text):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)

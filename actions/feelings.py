@@ -39,6 +39,21 @@ THEN_AN_ANSWER = re.compile(
 )
 
 
+# "i just lost my baby", "i had a miscarriage": the complaint check ("Did you want to tell us
+# about a problem with your care?"), then a bare menu.
+BABY_LOST = re.compile(
+    r"\b(lost (my|the|our) (baby|pregnancy|little one)|miscarr(y|ied|iage|ying|iages)|"
+    r"stillbirth|still born|stillborn|baby (died|passed|passed away|has died|was born still))\b",
+    re.IGNORECASE,
+)
+
+
+def baby_lost(text: str) -> bool:
+    """A pregnancy or a baby lost, said with no request of ours."""
+    text = (text or "").replace("\u2019", "'")
+    return bool(BABY_LOST.search(text)) and request_in(text) is None
+
+
 def feelings_only(text: str) -> bool:
     """Distress said with no request of ours in it ("im so overwhelmed", "ugh this is too
     much"); not "im so stressed about my bill" (the billing answer, which says sorry first)."""

@@ -60,7 +60,7 @@ from actions.billing import (
     late_payment_asked,
     scam_asked,
 )
-from actions.feelings import feelings_only
+from actions.feelings import baby_lost, feelings_only
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
 from actions.patient_status import NEW_PATIENT_WORDS
@@ -334,6 +334,9 @@ CANCEL_WORDS = re.compile(r"\b(cancel\w*|resched\w*|move|moving|change|push)\b",
 KEEP_WITH_FEELINGS = frozenset(
     {*SAFETY_INTENTS, "request_human", "medical_advice", "test_results", COMPLAINT_INTENT}
 )
+# ...and a pregnancy or a baby lost ("i just lost my baby", read as a complaint: "Did you want
+# to tell us about a problem with your care?") is answered with condolences unless read so.
+KEEP_WITH_A_LOSS = frozenset({*SAFETY_INTENTS, "request_human", "medical_advice"})
 FALLBACK_INTENT = "nlu_fallback"
 
 # Short replies the model may read into a typed plan name.
@@ -425,6 +428,13 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "request_human")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
+            if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
+                read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
+            ):
+                # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
+                # fallback's kind word, with a person and 988 on offer; a form asks again
+                overrule(message, FALLBACK_INTENT)
+                continue
             if (
                 read_as not in LEFT_WITH_A_FEE
                 and fee_disputed(text)
@@ -475,11 +485,6 @@ class TaskWordsGuard(RuleGuard):
                 # "how much is my copay": set by the plan (billing_insurance answers that), not
                 # a balance look-up (the model read it so at 0.57)
                 overrule(message, INSURANCE_INTENT)
-                continue
-            if read_as not in KEEP_WITH_FEELINGS and feelings_only(text):
-                # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
-                # fallback's kind word, with a person and 988 on offer; a form asks again
-                overrule(message, FALLBACK_INTENT)
                 continue
             if (
                 read_as in MISREAD_PLAN_QUESTION

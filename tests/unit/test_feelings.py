@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
 from actions.fallback import ActionAskAffirmation
-from actions.feelings import feelings_only
+from actions.feelings import baby_lost, feelings_only
 from addons.task_words_guard import TaskWordsGuard
 from tests.support.actions import make_tracker, responses
 from tests.support.nlu_text import parsed_message
@@ -97,3 +97,17 @@ def test_venting_in_a_task_gets_sorry_and_the_question_again(
     assert ("utter_sorry_lets_go_on" in responses(dispatcher)) is sorry
     if sorry:
         assert events == [SlotSet("location", None), SlotSet("requested_slot", "location")]
+
+
+@pytest.mark.parametrize("read_as", ["complaint", "nlu_fallback", "out_of_scope"])
+def test_a_baby_lost_gets_condolences_the_signs_for_911_and_a_person(read_as: str) -> None:
+    """ "i just lost my baby": "Did you want to tell us about a problem with your care or
+    service?", then "What can I help you with?"."""
+    message = parsed_message("i just lost my baby", read_as, 0.8, "out_of_scope", 0.1)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent")["name"] == "nlu_fallback"
+    dispatcher = CollectingDispatcher()
+    ActionAskAffirmation().run(dispatcher, make_tracker("i just lost my baby"), {})
+    assert responses(dispatcher) == ["utter_sorry_baby_lost"]
+    # a request with it is that request (condolences come with it: actions/identity.py)
+    assert not baby_lost("we lost our baby last week, please cancel her appointments")
