@@ -387,7 +387,11 @@ def asks_how_to_apply(text: str) -> bool:
     """ "how do I apply?" after the assistance answer, "what income do I need to qualify?";
     not "can I apply my HSA card to the bill"."""
     return bool(HOW_TO_APPLY.search(text)) and bool(
-        ASSISTANCE.search(normalise(text)) or QUALIFYING.search(text) or len(text.split()) <= 6
+        ASSISTANCE.search(normalise(text))
+        or QUALIFYING.search(text)
+        or len(text.split()) <= 6
+        # "how do i apply for the assistance thing" got the ways to pay
+        or re.search(r"\b(assistance|aid|help program|discount program)\b", text, re.I)
     )
 
 

@@ -477,6 +477,7 @@ def test_a_plan_asked_with_name_and_birth_date_looks_up_the_balance_first() -> N
         "how do I apply for financial assistance",
         "what income do i need to qualify?",
         "am I eligible for a discount",
+        "no thanks, how do i apply for the assistance thing",  # was the ways to pay
     ],
 )
 def test_how_to_apply_for_assistance_is_answered(text: str) -> None:
