@@ -536,6 +536,37 @@ class PatientForm(Action):
                 return True
         return tracker.active_loop_name != self.form_name
 
+    def aside_reply(self, tracker: Tracker) -> str | None:
+        """A message that answers nothing and asks for nothing, said with a question waiting:
+        the reply to it, after which the question comes again. None for any other message."""
+        text = latest_text(tracker)
+        if (
+            tracker.active_loop_name != self.form_name
+            or safety_flagged(tracker)
+            or (tracker.latest_message or {}).get("safety_check")
+        ):
+            return None
+        if STILL_THERE.match(text) and re.search(r"\?|there", text, re.IGNORECASE):
+            # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
+            # gets the greeting and its menu; not "👍" or "")
+            return "utter_still_here"
+        if HESITANT.match(text):
+            # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
+            # the visit; "wait" read as stop threw the task away)
+            return "utter_no_rush"
+        if _feelings_only(text):
+            # "ugh im so stressed" at "Which office?": "Please tap one of the options"
+            return "utter_feelings_heard_in_form"
+        if (
+            (VENTING.search(text) or ABOUT_THE_BOT.search(text))
+            and latest_intent(tracker)[0] in ("out_of_scope", "nlu_fallback")
+            and not self._answers_anyway(tracker)
+        ):
+            # "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,
+            # that's not something I can help with here"
+            return "utter_sorry_lets_go_on"
+        return None
+
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
@@ -547,50 +578,9 @@ class PatientForm(Action):
             # Back after an interruption (e.g. the parking question was answered): ask the
             # pending question again, unless the message answered it beside the question.
             updates = self.answer_beside_question(dispatcher, tracker, slots, requested)
-        elif (
-            requested
-            and tracker.active_loop_name == self.form_name
-            and STILL_THERE.match(latest_text(tracker))
-            # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
-            # gets the greeting and its menu; not "👍" or "")
-            and re.search(r"\?|there", latest_text(tracker), re.IGNORECASE)
-            and not safety_flagged(tracker)
-        ):
-            dispatcher.utter_message(response="utter_still_here")
+        elif requested and (aside := self.aside_reply(tracker)) is not None:
+            dispatcher.utter_message(response=aside)
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
-        elif (
-            requested
-            and tracker.active_loop_name == self.form_name
-            and HESITANT.match(latest_text(tracker))
-            and not safety_flagged(tracker)
-        ):
-            # "huh", "wait", "hmm let me think": the question again, with time to think (a yes
-            # read into "huh" booked the visit; "wait" read as stop threw the task away)
-            dispatcher.utter_message(response="utter_no_rush")
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
-        elif (
-            requested
-            and tracker.active_loop_name == self.form_name
-            and _feelings_only(latest_text(tracker))
-            and not safety_flagged(tracker)
-            and not (tracker.latest_message or {}).get("safety_check")
-        ):
-            # "ugh im so stressed" at "Which office?": "Please tap one of the options"
-            dispatcher.utter_message(response="utter_feelings_heard_in_form")
-            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
-        elif (
-            requested
-            and tracker.active_loop_name == self.form_name
-            and (VENTING.search(latest_text(tracker)) or ABOUT_THE_BOT.search(latest_text(tracker)))
-            and latest_intent(tracker)[0] in ("out_of_scope", "nlu_fallback")
-            and not safety_flagged(tracker)
-            and not (tracker.latest_message or {}).get("safety_check")
-            and not self._answers_anyway(tracker)
-        ):
-            # "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,
-            # that's not something I can help with here". Sorry, then the question again.
-            dispatcher.utter_message(response="utter_sorry_lets_go_on")
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
