@@ -870,9 +870,11 @@ class ActionAskCancelConfirmed(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         clinic = get_clinic()
+        # (no fee spoken of to someone cancelling for a person who died)
+        bereaved = any(BEREAVEMENT.search(t) for t in form_texts(tracker))
         if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
             items = tracker.get_slot("my_appointments") or []
-            policies = [late_change_policy(i, tracker, clinic) for i in items]
+            policies = [] if bereaved else [late_change_policy(i, tracker, clinic) for i in items]
             dispatcher.utter_message(
                 response="utter_confirm_cancel_all",
                 which=how_many(items),
@@ -884,7 +886,7 @@ class ActionAskCancelConfirmed(Action):
         item = chosen_appointment(tracker.slots)
         if item is None:
             return [SlotSet("appointment_choice", None)]
-        policy = late_change_policy(item, tracker, clinic)
+        policy = "" if bereaved else late_change_policy(item, tracker, clinic)
         asked_day = day_in_request(form_texts(tracker)[0], clinic)
         days = {
             datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()

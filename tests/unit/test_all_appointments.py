@@ -563,3 +563,21 @@ def test_cancel_all_instead_of_the_one_being_moved_asks_about_all() -> None:
     slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
     assert slots["appointment_choice"] == ALL_APPOINTMENTS
     assert slots["requested_slot"] == "cancel_confirmed"
+
+
+def test_no_late_fee_is_spoken_of_when_cancelling_for_someone_who_died() -> None:
+    """ "my dad passed away sunday. please cancel his appointments": "Changes less than 24
+    hours ahead may carry a $25 late-cancellation fee" to his son."""
+    soon = (get_clinic().now() + timedelta(hours=3)).replace(second=0, microsecond=0)
+    items = [{**A, "start": soon.isoformat()}, B]
+    started = [
+        {"event": "user", "text": "my dad passed away sunday. please cancel his appointments"},
+        {"event": "active_loop", "name": "cancel_form"},
+    ]
+    for choice in (ALL_APPOINTMENTS, "a"):
+        asked = {"verified": True, "appointment_choice": choice, "my_appointments": items}
+        dispatcher = CollectingDispatcher()
+        ActionAskCancelConfirmed().run(
+            dispatcher, make_tracker("", slots=asked, events=started), {}
+        )
+        assert dispatcher.messages[-1]["policy"] == ""
