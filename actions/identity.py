@@ -481,8 +481,10 @@ class IdentitySteps:
                 return checked
             if NEW_PATIENT_WORDS.search(text.lower()):
                 # "hi new patient, james carter, 2/2/1980, need a checkup": no record, as
-                # said; the date of birth is kept (it was asked for again later)
-                return updates
+                # said; the date of birth is kept (it was asked for again later), and so is
+                # a phone number given with them ("... cell 916 555 0190")
+                phone = find_phone(text)
+                return {**updates, **({"new_phone": phone} if phone else {})}
         about = asked_about_name(text, "") if not look_back else None
         name = (
             given[0]

@@ -3485,3 +3485,11 @@ def test_a_new_patients_details_given_with_the_request_are_kept(fhir_env: FhirSe
     )
     assert (slots["verify_name"], slots["verify_dob"]) == ("james carter", "1980-02-02")
     assert slots["patient_status"] == "new" and not slots.get("verified")
+    # ...and a phone number given with them
+    slots, _ = start_form(
+        ValidateBookingForm(),
+        "hi new patient, tom brennan dob 02/27/1985 cell 916 555 0190, need a physical",
+        "book_appointment",
+        {},
+    )
+    assert (slots["verify_dob"], slots["new_phone"]) == ("1985-02-27", "+19165550190")
