@@ -501,7 +501,9 @@ def name_after_relation(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     rest = re.split(
-        r"[,.;:!?]|\b(?:has|have|is|was|needs|wants|owes|had|and|who|appointment|appt|bill)\b",
+        r"[,.;:!?]|\b(?:has|have|is|was|needs|wants|owes|had|and|who|appointment|appt|bill|"
+        # "my father robert miller died last week": he was asked about as "robert miller died"
+        r"died|passed|just|recently|will|can|cant|can't|does|did|went|got)\b",
         text[match.end() :],
         maxsplit=1,
     )[0]

@@ -1652,6 +1652,11 @@ def test_a_relatives_name_said_after_the_relation_is_kept(fhir_env: FhirServer) 
     text = "my husband carlos rivera has a bill, how much"
     slots, _ = start_form(ValidateBalanceForm(), text, "billing_balance", {})
     assert slots["verify_name"] == "carlos rivera" and slots["requested_slot"] == "verify_dob"
+    # "my father robert miller died last week": asked about as "robert miller died", and his
+    # right date of birth then failed the check
+    text = "my father robert miller died last week. how do i close his account"
+    slots, _ = start_form(ValidateBalanceForm(), text, "billing_balance", {})
+    assert slots["verify_name"] == "robert miller"
 
 
 def test_another_patients_balance_asked_in_lower_case_is_checked_first(
