@@ -69,7 +69,14 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.handoff import escalate
-from actions.identity import BEREAVEMENT, IdentitySteps, scheduling_client, who_has, whose
+from actions.identity import (
+    BEREAVEMENT,
+    IdentitySteps,
+    death_said,
+    scheduling_client,
+    who_has,
+    whose,
+)
 from actions.matching import (
     find_location,
     find_practitioner,
@@ -471,14 +478,10 @@ class ValidateCancelForm(ManageForm):
     takes_all = True
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
-        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read; so does
-        # a correction ("actually cancel both", read as a stop: only the one was cancelled)
+        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read (a
+        # correction is read whatever the model read too: should_let_through)
         return super().answers_requested_slot(tracker, requested) or (
-            requested == "cancel_confirmed"
-            and (
-                moves_instead(latest_text(tracker))
-                or self.corrected_choice(tracker, dict(tracker.slots)) is not None
-            )
+            requested == "cancel_confirmed" and moves_instead(latest_text(tracker))
         )
 
     def should_let_through(self, tracker: Tracker) -> bool:
@@ -871,7 +874,7 @@ class ActionAskCancelConfirmed(Action):
     ) -> list[EventType]:
         clinic = get_clinic()
         # (no fee spoken of to someone cancelling for a person who died)
-        bereaved = any(BEREAVEMENT.search(t) for t in form_texts(tracker))
+        bereaved = death_said(tracker)
         if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
             items = tracker.get_slot("my_appointments") or []
             policies = [] if bereaved else [late_change_policy(i, tracker, clinic) for i in items]
@@ -932,7 +935,7 @@ def no_appointments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     """Nothing booked: a booking offered, except after a death ("my mom passed away, cancel
     her appointments" got "Mary Ann O'Brien has no upcoming appointments. Would you like to
     book one?"): then the front desk, who update the records and stop bills and mail."""
-    if any(BEREAVEMENT.search(t) for t in form_texts(tracker)):
+    if death_said(tracker):
         dispatcher.utter_message(response="utter_no_appointments_after_a_death")
         return []
     dispatcher.utter_message(response="utter_no_upcoming_appointments")
@@ -1002,7 +1005,7 @@ class ActionCancelAppointment(Action):
         clinic = get_clinic()
         # With another request waiting, that is the next question, not "book another time?";
         # nor is it asked after a death ("my mom passed away, cancel her appointments").
-        bereaved = any(BEREAVEMENT.search(t) for t in form_texts(tracker))
+        bereaved = death_said(tracker)
         dispatcher.utter_message(
             response="utter_cancelled_only"
             if has_second_request(tracker) or bereaved

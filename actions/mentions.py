@@ -543,11 +543,11 @@ def relation_in(text: str) -> str | None:
 
 # "my wife passed last month", "since my husband died": said of a relative who has died (not
 # "my son passed his driving test", "my dad passed out").
-HAS_DIED = re.compile(
-    r"\s+(?:just\s+|recently\s+|suddenly\s+|has\s+|had\s+)?(?:died|passed away|passed on|"
-    r"passed(?!\s+(?:out|his|her|their|the|a|an|my|it|by|through|on|over|all)\b))\b",
-    re.IGNORECASE,
+DIED = (
+    r"(?:just\s+|recently\s+|suddenly\s+|has\s+|had\s+)?(?:died|passed away|passed on|"
+    r"passed(?!\s+(?:out|his|her|their|the|a|an|my|it|by|through|on|over|all)\b))"
 )
+HAS_DIED = re.compile(rf"\s+{DIED}\b", re.IGNORECASE)
 
 
 def living_relation_in(text: str) -> str | None:
