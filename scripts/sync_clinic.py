@@ -57,27 +57,34 @@ def clinic_slots(clinic: ClinicConfig) -> dict[str, str]:
     }
 
 
+def _with_lifeline(key: str, clinic: ClinicConfig, line: str, help_text: str) -> dict[str, str]:
+    """``{key}`` and ``{key}_es``: the line made for it (``help_text`` saying how to reach it),
+    then 988 any time; or, with no such line in clinic.yml, 988 alone."""
+    info = clinic.clinic
+    lifeline = f"call or text {info.crisis_line}"
+    if not line:
+        return {
+            key: f"Please {lifeline} to reach the {info.crisis_line_name}, free and open 24/7.",
+            f"{key}_es": f"Llame o envíe un mensaje de texto al {info.crisis_line}, gratis, "
+            "las 24 horas.",
+        }
+    return {
+        key: f"{help_text} It's free, confidential and open 24/7. You can also {lifeline} any "
+        "time you need to talk.",
+        f"{key}_es": f"La línea {line} atiende en español, gratis y las 24 horas.",
+    }
+
+
 def abuse_help(clinic: ClinicConfig) -> dict[str, str]:
     """Who helps someone being hurt at home (``utter_crisis``'s variation for it): the domestic
     violence line when clinic.yml has one, and 988 either way."""
     info = clinic.clinic
-    lifeline = f"call or text {info.crisis_line}"
-    if not info.abuse_line:
-        return {
-            "abuse_help": f"Please {lifeline} to reach the {info.crisis_line_name}, free and "
-            "open 24/7.",
-            "abuse_help_es": f"Llame o envíe un mensaje de texto al {info.crisis_line}, gratis, "
-            "las 24 horas.",
-        }
     name = info.abuse_line_name or "domestic violence hotline"
     how = f"call {info.abuse_line}"
     if info.abuse_line_text:
         how += f" or {info.abuse_line_text}"
-    return {
-        "abuse_help": f"The {name} can help you stay safe and make a plan: {how}. It's free, "
-        f"confidential and open 24/7. You can also {lifeline} any time you need to talk.",
-        "abuse_help_es": f"La línea {info.abuse_line} atiende en español, gratis y las 24 horas.",
-    }
+    said = f"The {name} can help you stay safe and make a plan: {how}."
+    return _with_lifeline("abuse_help", clinic, info.abuse_line, said)
 
 
 def child_abuse_help(clinic: ClinicConfig) -> dict[str, str]:
@@ -85,22 +92,12 @@ def child_abuse_help(clinic: ClinicConfig) -> dict[str, str]:
     ``child_abuse_neglect`` rule), worded for a parent, a neighbour or the child: the child abuse
     line when clinic.yml has one, and 988 either way."""
     info = clinic.clinic
-    lifeline = f"call or text {info.crisis_line}"
-    if not info.child_abuse_line:
-        return {
-            "child_abuse_help": f"Please {lifeline} to reach the {info.crisis_line_name}, free "
-            "and open 24/7.",
-            "child_abuse_help_es": f"Llame o envíe un mensaje de texto al {info.crisis_line}, "
-            "gratis, las 24 horas.",
-        }
     name = info.child_abuse_line_name or "child abuse hotline"
-    return {
-        "child_abuse_help": f"The {name} can talk it through with you and help you report it, "
-        f"and it listens to kids and teens too: call or text {info.child_abuse_line}. It's free, "
-        f"confidential and open 24/7. You can also {lifeline} any time you need to talk.",
-        "child_abuse_help_es": f"La línea {info.child_abuse_line} atiende en español, gratis y "
-        "las 24 horas.",
-    }
+    said = (
+        f"The {name} can talk it through with you and help you report it, and it listens to "
+        f"kids and teens too: call or text {info.child_abuse_line}."
+    )
+    return _with_lifeline("child_abuse_help", clinic, info.child_abuse_line, said)
 
 
 def domain_document(clinic: ClinicConfig) -> dict:
