@@ -20,15 +20,18 @@ from addons.safety_rules import typo_distance
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.&'’-]*")
 
+# Typos of "accept" ("accpet bluecross?", "do you except aetna"): no part of a plan's name,
+# and a cue that one follows.
+ACCEPT_TYPOS = frozenset("accpet accpets acept acepts accpt except excepts".split())
+
 # Words that are never part of a plan's name: where a name around a tag or alias stops.
-BOUNDARY_WORDS = frozenset(
+BOUNDARY_WORDS = ACCEPT_TYPOS | frozenset(
     """
     i im me my mine we re our ours you your u ya yall y all guys he she his her him they them their
     s t d ll ve m don doesn didn isn aren wasn won cannot cant dont doesnt isnt
     it its this that these those there here a an the and or but so if as also too just still
     do does did is are was were be been being am will would can could should shall may might
     take takes taking took taken accept accepts accepted accepting cover covers covered covering
-    accpet accpets acept acepts accpt except excepts
     have has had got get gets use uses using on in with for by through thru at to from into
     about under via per network networks contracted participate participating
     ok okay fine good alright work works working
@@ -322,10 +325,8 @@ def _alias_spans(text: str, clinic: ClinicConfig) -> list[tuple[int, int]]:
 
 # In a question about insurance, the words right after these name the plan ("do you take
 # sunflower", "I'm on Quartz", "my card says Sierra Health")...
-CUES_BEFORE = frozenset(
+CUES_BEFORE = ACCEPT_TYPOS | frozenset(
     "accept accepts accepting take takes taking use using on have got says".split()
-    # (typos of "accept": "accpet bluecross?", "do you except aetna")
-    + "accpet accpets acept acepts accpt except excepts".split()
 )
 # ...and so do the words right before these ("is sendero accepted", "Prominence taken?", "would
 # Paramount be accepted").
