@@ -342,7 +342,8 @@ PAYING_HOW = re.compile(
 )
 # Paying over time, or help with a bill the patient cannot pay.
 NEEDS_HELP_PAYING = re.compile(
-    r"\b(payment plans?|pay(ing)? (it |this |that )?(off )?(over time|in (installments|parts|"
+    r"\b(spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|"
+    r"payment plans?|pay(ing)? (it |this |that )?(off )?(over time|in (installments|parts|"
     r"pieces|chunks))|installments?|"
     rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
 )
@@ -353,8 +354,21 @@ NEEDS_HELP_PAYING = re.compile(
 AMOUNT_ASKED = re.compile(r"\b(how much|owe|owed|balance|amount due|total)\b")
 # Paying over time asked about, not help with the bill itself.
 PLAN_ASKED = re.compile(
-    r"\b(payment plans?|installments?|monthly payments?|over time|in (parts|pieces|chunks)|"
+    r"\b(spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|payment plans?|"
+    r"installments?|monthly payments?|over time|in (parts|pieces|chunks)|"
     r"pay(ing)? (it |this |that )?off)\b"
+)
+
+
+# "how many months can i spread it over", "how long can the plan be" (it got the plans' offer
+# alone, or "Most visits are booked for 30 minutes").
+PLAN_LENGTH = re.compile(
+    r"\b(how (long|many months)|longest|max(imum)?)\b.{0,40}\b(plans?|spread|"
+    r"pay (it |this |that )?off|monthly payments?)\b|\bspread\b.{0,25}\b\d+ months\b"
+)
+PLAN_LENGTH_SAID = (
+    "How long a plan runs is agreed with billing staff, to fit the balance and what you can "
+    "pay each month."
 )
 
 
@@ -621,7 +635,9 @@ class ActionBillingPay(Action):
             # says whether it can be split), then this answer; it was the general one, and
             # "how much is my balance" asked his name again.
             return balance_first(tracker, text, identified)
-        elif NEEDS_HELP_PAYING.search(said) and not PAYING_HOW.search(said):
+        elif (NEEDS_HELP_PAYING.search(said) or PLAN_LENGTH.search(said)) and not PAYING_HOW.search(
+            said
+        ):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
             if ASSISTANCE.search(said) and not PLAN_ASKED.search(said):
@@ -629,6 +645,8 @@ class ActionBillingPay(Action):
                 # payment plans, which answer another question)
                 first = (billing.financial_assistance, billing.payment_plans)
                 help_message["help"] = " ".join(t.strip() for t in first).strip() or help_text
+            if PLAN_LENGTH.search(said) and clinic.billing.payment_plans.strip():
+                help_message["help"] = f"{PLAN_LENGTH_SAID} {help_message['help']}"
             if HARDSHIP.search(said):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"
@@ -763,6 +781,28 @@ TERM_ASKED = re.compile(
     r"\b(what s|whats|what is|what are|what does|what do|meaning of|mean|means|difference|"
     r"explain|vs|versus|and)\b"
 )
+
+
+# "whats an eob" (it got the balance again, word for word).
+EOB_ASKED = re.compile(r"\b(eobs?|e o b|explanation of benefits)\b")
+# "is that after insurance?", "does the 240 include what insurance paid" (it got the list of
+# plans and "Which insurance plan do you have?").
+AFTER_INSURANCE = re.compile(
+    r"\b(is|does|did|was)\b.{0,25}\b(after|minus|before|include|includes|including|count|"
+    r"take into account|with)\b.{0,15}\b(insurance|what (my |the )?(insurance|plan) (paid|pays|"
+    r"covered|covers))\b"
+)
+
+
+def eob_or_after_insurance(text: str) -> str | None:
+    """``utter_insurance_eob`` or ``utter_balance_after_insurance`` when the message asks what an
+    EOB is or whether a balance is what's left after insurance; else None."""
+    said = normalise(text)
+    if EOB_ASKED.search(said) and TERM_ASKED.search(said) and not re.search(r"\bmy eob\b", said):
+        return "utter_insurance_eob"
+    if AFTER_INSURANCE.search(said):
+        return "utter_balance_after_insurance"
+    return None
 
 
 def insurance_terms(text: str) -> str:
@@ -946,7 +986,19 @@ class ActionCheckInsurance(Action):
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
         brand = brand_asked(text, clinic.billing.methods)
-        if brand is not None and (named is None or (named.plan is None and named.family is None)):
+        explained = eob_or_after_insurance(text) if named is None and not several else None
+        if explained is not None:
+            dispatcher.utter_message(
+                response=explained,
+                buttons=[
+                    {"title": "Check my balance", "payload": "/billing_balance"},
+                    staff_button(),
+                ],
+                **facts,
+            )
+        elif brand is not None and (
+            named is None or (named.plan is None and named.family is None)
+        ):
             # "do you take care credit" got "I don't see Care Credit on my list" of plans
             answer_method(dispatcher, brand, clinic)
         elif marketplace and not several and (named is None or named.plan is None):

@@ -75,7 +75,13 @@ from actions.mentions import (
     one_name_word,
     parse_full_name,
 )
-from actions.patient_status import NEW_PATIENT_WORDS, NOT_NEW, SAYS_RETURNING, patient_status
+from actions.patient_status import (
+    NEW_PATIENT_WORDS,
+    NOT_NEW,
+    SAYS_RETURNING,
+    new_patients_asked_before,
+    patient_status,
+)
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
 from actions.second_request import MAX_REQUEST_CHARS
@@ -605,7 +611,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # new-patient visit (and the times found for it) with it.
             updates.update(self._as_returning_patient(dispatcher, slots))
         elif requested == "patient_status" or (not slots.get("patient_status") and text):
-            status = patient_status(text, intent, requested == "patient_status")
+            status = patient_status(text, intent, requested == "patient_status") or (
+                "new" if requested is None and new_patients_asked_before(tracker) else None
+            )
             if status:
                 updates["patient_status"] = status
                 if status == "new" and clinic.new_patient_visit():

@@ -551,6 +551,36 @@ def next_appointment(
     return None
 
 
+# "where is my appointment", "how do i get to my physical": the appointment's office, not the
+# one last talked about ("is there parking downtown" - "where is my appointment" sent a patient
+# of the North Office to the Downtown Clinic).
+APPOINTMENT_NOUN = re.compile(
+    r"\b(my|the|his|her|our|that|this) (next |upcoming |new )?(appointment|appt|visit|"
+    r"physical|checkup|check up|follow up|exam)s?\b"
+)
+IT_OR_THERE = re.compile(r"\b(it|there)\b")
+# After these, "where is it?" is the appointment just shown, booked or moved.
+APPOINTMENT_ACTIONS = frozenset(
+    {"action_show_appointments", "action_book_appointment", "action_reschedule_appointment"}
+)
+
+
+def appointment_meant(tracker: Tracker) -> bool:
+    """Whether the question is about the patient's appointment: named, or "it" right after one
+    was shown, booked or moved (and no office answer since)."""
+    text = normalise(latest_text(tracker))
+    if APPOINTMENT_NOUN.search(text):
+        return True
+    if not IT_OR_THERE.search(text):
+        return False
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "action" and event.get("name") in APPOINTMENT_ACTIONS:
+            return True
+        if event.get("event") == "action" and event.get("name") == "action_location_info":
+            return False
+    return False
+
+
 class ActionLocationInfo(Action):
     """Directions, hours or parking for the office the patient means (see module docstring)."""
 
@@ -707,17 +737,18 @@ class ActionLocationInfo(Action):
     def _implied(self, tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Location], str]:
         """The office the conversation already points to, and how we know (or nothing)."""
         last = clinic.location(str(tracker.get_slot("info_location") or ""))
-        if last is not None:
+        meant = appointment_meant(tracker)
+        if last is not None and not meant:
             return [last], ""
         if tracker.active_loop_name:
             in_form = clinic.location(str(tracker.get_slot("location") or ""))
             if in_form is not None:
                 return [in_form], ""
-        if len(clinic.locations) > 1:
+        if len(clinic.locations) > 1 and (meant or last is None):
             upcoming = next_appointment(tracker, clinic)
             if upcoming is not None:
                 loc, start, just_made = upcoming
                 when = day_and_time(start, clinic)
                 which = "The appointment you just made" if just_made else "Your next appointment"
                 return [loc], f"{which} ({when}) is at the {loc.name}."
-        return [], ""
+        return ([last], "") if last is not None else ([], "")

@@ -29,9 +29,16 @@ from actions.handoff import escalate
 from actions.identity import scheduling_client, whose
 from actions.manage_appointments import appointment_item
 from actions.matching import find_location, find_practitioner, find_visit_type
-from actions.mentions import given_identity, introduced_name, parse_full_name, relation_in
+from actions.mentions import (
+    OTHER_PERSON,
+    given_identity,
+    introduced_name,
+    parse_full_name,
+    relation_in,
+)
 from actions.second_request import (
     CLEAR,
+    REFERENT,
     replayed,
     request_in,
     start_second_request,
@@ -40,7 +47,7 @@ from actions.second_request import (
 from actions.settings import get_clinic
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
-from addons.follow_up_guard import is_follow_up
+from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
 
 # Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
 # a crisis, unsure.
@@ -457,12 +464,18 @@ class ActionDetailsGiven(Action):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
-        if intent is None and given_identity(text, get_clinic().now().date()) and (
-            action_before_message(tracker) == "action_billing_pay"
-        ):
-            # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which says
-            # whether a plan can be set up (it was "Thanks, Emily. What can I help you with?")
-            intent = "billing_balance"
+        if intent is None and given_identity(text, get_clinic().now().date()):
+            before = action_before_message(tracker)
+            if before == "action_billing_pay":
+                # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which
+                # says whether a plan can be set up (it was "Thanks, Emily. What can I help
+                # you with?")
+                intent = "billing_balance"
+            elif before in LOOK_UPS or last_response(tracker) == "utter_whose_details":
+                # "... If you meant your son's record, send me their full name and date of
+                # birth." - "liam nguyen 06/05/2017": his balance (it was "Thanks, Liam. What
+                # can I help you with?")
+                intent = last_look_up(tracker)
         if intent is not None:
             return replay_as(tracker, latest, intent)
         # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
@@ -552,6 +565,21 @@ def look_up_for_another(tracker: Tracker, text: str) -> str | None:
     if not (named or is_follow_up(text)):
         return None
     return last_look_up(tracker)
+
+
+# How many of the patient's messages before the latest one may name who "hers" is.
+SPOKEN_OF_MESSAGES = 3
+
+
+def spoken_of(tracker: Tracker) -> str | None:
+    """The relative named in the patient's last few messages ("my wife wants to know hers
+    too"), whom "and hers?" is about; None when none was."""
+    users = [e for e in reversed(list(tracker.events)) if e.get("event") == "user"]
+    for event in users[1 : 1 + SPOKEN_OF_MESSAGES]:
+        named = OTHER_PERSON.search(str(event.get("text") or ""))
+        if named:
+            return named.group("who").lower()
+    return None
 
 
 def last_look_up(tracker: Tracker) -> str | None:
@@ -688,6 +716,17 @@ class ActionOutOfScope(Action):
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
         again = look_up_for_another(tracker, text)
+        if again is not None and is_pronoun_follow_up(text):
+            # "and hers?" after "my wife wants to know hers too": the welcome menu, or the
+            # writer's own balance again. For the one spoken of, or asked who.
+            who = spoken_of(tracker)
+            if who is None:
+                dispatcher.utter_message(response="utter_whose_details")
+                return []
+            entities = (tracker.latest_message or {}).get("entities") or []
+            replay = replayed(text, again, latest, entities)
+            replay[-1]["parse_data"][REFERENT] = f"your {who}"
+            return replay
         if again == "book_appointment":
             return replayed(text, again, latest, last_visit_booked(tracker))
         if again is not None:

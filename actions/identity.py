@@ -69,6 +69,7 @@ from actions.patient_status import NEW_PATIENT_WORDS
 from actions.phone import find_phone, phone_hash
 from actions.second_request import (
     CLAUSE_BREAK,
+    REFERENT,
     TASK_NAMES,
     asked_about_later,
     remember_complaint,
@@ -409,7 +410,8 @@ class IdentitySteps:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
             return self._before_any_check(dispatcher, tracker, slots, text)
-        person = self._someone_else(text, slots)
+        # ("and hers?": whom it means, said in an earlier message; actions/fallback.py)
+        person = self._someone_else(text, slots) or (tracker.latest_message or {}).get(REFERENT)
         if person is None:
             return {}
         return self.check_again_for(dispatcher, tracker, slots, text, person)

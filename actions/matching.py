@@ -301,8 +301,11 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
             return index if 0 <= index < len(labels) else None
     # A time or day the patient repeats back: "the 9:30", "tuesday at 10". A bare number is a
     # time only in a short answer ("dec 8 at 3pm" is not the 8:00).
-    clock = re.search(r"\b(\d{1,2})(?: (\d{2}))?(?: ?(am|pm))\b", haystack) or re.search(
-        r"\b(\d{1,2}) (\d{2})()\b", haystack
+    clock = (
+        re.search(r"\b(\d{1,2})(?: (\d{2}))?(?: ?(am|pm))\b", haystack)
+        or re.search(r"\b(\d{1,2}) (\d{2})()\b", haystack)
+        # typed without the colon: "the 430 one", "ok 130 then", "1030am"
+        or re.search(r"\b(1[0-2]|0?[1-9])([0-5]\d) ?(am|pm)?\b", haystack)
     )
     if clock is None and not re.search(MONTH_WORDS, haystack):
         short = len(haystack.split()) <= 3

@@ -54,6 +54,9 @@ NOT_NAME_WORDS = {
     "want",
     "appointment",
     "appt",
+    "patient",
+    "patients",
+    "name",  # "first visit, name Ben Cole dob 14 March 1990" was a patient called "name Ben Cole"
     "book",
     "cancel",
     "reschedule",
@@ -251,6 +254,8 @@ NAME_PREFIXES = re.compile(
     r"(i meant|meant|my name is|my name's|name is|"
     r"name's|it's|it is|its|i am|i'm|im|this is|the patient is|patient name is|patient is|for|"
     r"soy|his name is|her name is|their name is|his name's|her name's|"
+    # "name Ben Cole", "my name Ben Cole" (SMS shorthand)
+    r"(my |patient )?name\b:?|"
     # a caregiver's "my dad robert miller", "my mom, mary ann o'brien", "my son is liam nguyen"
     r"(my|our) (dad|father|mom|mother|mum|son|daughter|husband|wife|partner|grandma|grandpa|"
     r"grandmother|grandfather|brother|sister|child|kid)('s name is|s name is| is|,)?|"
@@ -293,9 +298,11 @@ def _name_part(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
-    # A written-out date after the name: "Maria Santos March 14 1985" (but not "Mary", "May").
+    # A written-out date after the name: "Maria Santos March 14 1985" (but not "Mary", "May",
+    # nor "Jo Marsh 03-14-1990", which left "Jo" and a patient called "Jo patient").
     text = re.sub(
-        r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d.*$",
+        r"\b(jan(uary)?|feb(ruary|uary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+        r"sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?\s+\d.*$",
         " ",
         text,
         flags=re.IGNORECASE,

@@ -93,6 +93,27 @@ FOR_THE_WRITER = re.compile(
 )
 
 
+# "do you take new patients?" - "ok book me": "Have you been seen here before?" asked what the
+# patient had just said.
+NEW_PATIENTS_ASKED = re.compile(
+    r"\b(do|are|r|is|will)\b.{0,25}\b(take|taking|accept|accepting|see|seeing|open to)\b"
+    r".{0,10}\bnew (patients|pts|patient)\b",
+    re.IGNORECASE,
+)
+# How many of the patient's messages before the booking may have asked it.
+NEW_PATIENTS_LOOK_BACK = 3
+
+
+def new_patients_asked_before(tracker: Tracker) -> bool:
+    """Whether the patient asked if we take new patients in one of their last few messages
+    before the latest (which started the booking)."""
+    users = [e for e in reversed(list(tracker.events)) if e.get("event") == "user"]
+    return any(
+        NEW_PATIENTS_ASKED.search(str(e.get("text") or ""))
+        for e in users[1 : 1 + NEW_PATIENTS_LOOK_BACK]
+    )
+
+
 class ActionAskPatientStatus(Action):
     """ "Have you been seen here before?"; asked again right after (the patient answered with a
     time or a name), it says the answer was kept and why the question matters."""
@@ -107,6 +128,7 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status",
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
+            "utter_ask_patient_status_gently",
         )
         text = latest_text(tracker)
         # (not a relative who has died: "my wife passed last month, can i see dr patel")
@@ -122,6 +144,9 @@ class ActionAskPatientStatus(Action):
         elif relation:
             # "book my son a checkup": "Has your son been seen here before?", not "Have you".
             dispatcher.utter_message(response="utter_ask_patient_status_for", person=relation)
+        elif last_response(tracker) == "utter_sorry_for_loss":
+            # "I'm so sorry for your loss." then "Happy to help you book." jarred.
+            dispatcher.utter_message(response="utter_ask_patient_status_gently")
         else:
             dispatcher.utter_message(response="utter_ask_patient_status")
         return []

@@ -115,6 +115,8 @@ CLEAR = [SlotSet("pending_request", None)]
 # is ridiculous … just cancel my appointment"). The task comes first; the complaint, kept whole
 # for staff, is handed over right after it (or when the patient stops the task).
 WITH_COMPLAINT = "with_complaint"
+# Parse-data key of a replayed "and hers?": who "hers" is ("your wife"; actions/fallback.py).
+REFERENT = "referent"
 MAX_COMPLAINT_CHARS = 1000
 
 

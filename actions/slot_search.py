@@ -337,7 +337,37 @@ def closed_reason(
         return f"{practitioner.name} isn't in{where} {_on(days)}{only}"
     if location and closed(locations):
         return f"The {location.name} is closed {_on(days)}"
-    return None
+    return _only_for_children_then(request, clinic, days, locations)
+
+
+def _only_for_children_then(
+    request: SearchRequest, clinic: ClinicConfig, days: list[date], locations: list[Location]
+) -> str | None:
+    """ "On Saturdays only Dr. James Okafor, who sees patients under 18, is in": an adult asking
+    for a Saturday was told "Nothing is free", as if the day were booked up."""
+    if request.practitioner is not None:
+        return None
+    visit = clinic.visit_type(request.visit_type) if request.visit_type else None
+    working = [
+        p
+        for p in clinic.practitioners
+        if (visit is None or p.specialty in visit.specialties)
+        and any(
+            WEEKDAYS[day.weekday()] in p.schedule.get(loc.id, [])
+            and clinic.hours_on(loc, day) is not None
+            for day in days
+            for loc in locations
+        )
+    ]
+    if not working or not all(
+        p.id in request.exclude_practitioners and p.sees_patients_under for p in working
+    ):
+        return None
+    who = " and ".join(
+        f"{p.name}, who sees patients under {p.sees_patients_under}," for p in working
+    )
+    on = _on(days)
+    return f"{on[0].upper()}{on[1:]} only {who} {'is' if len(working) == 1 else 'are'} in"
 
 
 def offer_from_slot(slot: SlotRecord, clinic: ClinicConfig) -> dict[str, Any]:

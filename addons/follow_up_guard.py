@@ -29,7 +29,9 @@ RELATIONS = (
 # Who: the writer, or someone by relation ("my son", "his sister's"), maybe with their name and
 # date of birth ("my dad robert miller 11/2/1950").
 WHO = (
-    r"(?:me|mine|myself|my own|(?:my|his|her|our) (?:(?:other|little|older|younger) )?"
+    # ("and hers?" after "my wife wants to know hers too": the welcome menu)
+    r"(?:hers|his|him|her|theirs|them|"
+    r"me|mine|myself|my own|(?:my|his|her|our) (?:(?:other|little|older|younger) )?"
     rf"(?:{RELATIONS})(?:'?s)?(?:\W+[a-z'-]+(?:\s+[a-z'-]+){{1,2}}\W+\d{{1,2}}[/.-]\d{{1,2}}"
     r"[/.-]\d{2,4})?)"
 )
@@ -73,6 +75,19 @@ CLINICIAN_FOLLOW_UP = re.compile(
     r"(?:work|come in|see patients|in))\W*(?:too|also)?\W*$",
     re.IGNORECASE,
 )
+
+
+# "and hers?", "what about him": someone spoken of before, whom only the dialogue knows.
+PRONOUN_ONLY = re.compile(
+    r"^\W*(?:(?:ok|okay|and|now|what about|how about|same for|also|then|for)\W+)*"
+    r"(?:hers|his|him|her|theirs|them)\W*(?:(?:too|as well|also|now|please|pls|plz)\W*)*$",
+    re.IGNORECASE,
+)
+
+
+def is_pronoun_follow_up(text: str) -> bool:
+    """ "and hers?": a follow-up about someone named only earlier in the chat."""
+    return is_follow_up(text) and bool(PRONOUN_ONLY.search(text or ""))
 
 
 def is_follow_up(text: str) -> bool:

@@ -53,9 +53,11 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.billing import (
     COPAY_ASKED,
     FEE_NAMED,
+    PLAN_LENGTH,
     already_paid,
     cannot_pay,
     collections_asked,
+    eob_or_after_insurance,
     fee_disputed,
     late_payment_asked,
     scam_asked,
@@ -146,6 +148,14 @@ CHECK = re.compile(
     r"^\W*(my|our|his|her|their) (upcoming |next |scheduled )?(appointments?|appts?)"
     r"( (please|pls|plz))?\W*$|^\W*(appointments|appts)( (please|pls|plz))?\W*$|"
     r"\bmanage (my|his|her|their) ([a-z]+'?s )?(appointments|appts)\b)",
+    re.IGNORECASE,
+)
+# "who's my appt with", "who is it with": the appointments, which name the clinician (it got
+# "we see patients by appointment, so please book first", or "did you want our doctors?").
+WHO_WITH = re.compile(
+    r"^\W*(?:(?:ok|okay|and|so|wait|sorry)\W+)*(who|which (doctor|dr|provider|clinician|one))"
+    r"(?:'?s| is| was| am i)( (my|the|his|her|our|their|that) ([a-z']+ ){0,2}(appointment|appt|"
+    r"visit|checkup|physical)s?| it| that)( (with|w|w/))\b.{0,20}$",
     re.IGNORECASE,
 )
 # What someone owes, asked: "does she owe anything", "how much do i owe".
@@ -260,6 +270,23 @@ MISREAD_BILLING_HELP = frozenset(
         "nlu_fallback",
     }
 )
+# What an EOB is, or whether a balance is after insurance, read as one of these.
+MISREAD_INSURANCE_WORDS = frozenset(
+    {
+        "billing_balance",
+        "billing_pay",
+        "inform",
+        "faq",
+        "out_of_scope",
+        "affirm",
+        "deny",
+        "check_appointment",
+        "greet",
+        "thank",
+    }
+)
+# A bill said to be paid already, read as details or the appointments.
+MISREAD_AS_DETAILS = frozenset({"inform", "check_appointment"})
 # A way to pay named ("do you take care credit") read as one of these stays as read.
 KEEP_WITH_A_BRAND = LEFT_WITH_A_FEE | {
     DISPUTE_INTENT,
@@ -296,6 +323,14 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
             or late_payment_asked(text)
             or (confidence < UNSURE_DISPUTE and collections_asked(text))
         )
+    if intent in MISREAD_AS_DETAILS and already_paid(text):
+        # "i already paid that last week" (details, 1.0: "What can I help you with?"), "i paid
+        # it online on thursday, can u check" (the appointments)
+        return True
+    if intent in MISREAD_BILLING_HELP | {BOOKING_INTENT} and PLAN_LENGTH.search(normalise(text)):
+        # "how long can the plan be" (a common question: "Most visits are booked for 30
+        # minutes"), "how many months can i spread it over" (a booking)
+        return True
     if intent not in MISREAD_BILLING_HELP:
         return False
     if not (
@@ -428,6 +463,9 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "request_human")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
+            if read_as not in SAFETY_INTENTS and WHO_WITH.search(text.replace("\u2019", "'")):
+                overrule(message, "check_appointment")
+                continue
             if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
                 read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
             ):
@@ -480,6 +518,11 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if intent.get(INTENT_NAME_KEY) == DISPUTE_INTENT and BARE_BILL.match(text):
                 overrule(message, BALANCE_INTENT)
+                continue
+            if read_as in MISREAD_INSURANCE_WORDS and eob_or_after_insurance(text):
+                # "whats an eob" (the balance again), "is that after insurance?" (details:
+                # the list of plans): what it means, said plainly
+                overrule(message, INSURANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
                 # "how much is my copay": set by the plan (billing_insurance answers that), not

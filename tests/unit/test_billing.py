@@ -399,6 +399,21 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["how many months can i spread it over", "whats the longest plan you do"]
+)
+def test_how_long_a_plan_runs_is_answered(text: str) -> None:
+    # "how many months can i spread it over" got the ways to pay and the plans' offer, which
+    # never said how long.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert help_["response"] == "utter_billing_help"
+    assert help_["help"].startswith("How long a plan runs is agreed with billing staff")
+    assert "Balances of $100 or more can be split" in help_["help"]
+    assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize(
     "text", ["do you have a sliding scale", "do you offer any discounts for low income"]
 )
 def test_assistance_asked_about_leads_with_the_assistance_program(text: str) -> None:
@@ -1343,3 +1358,21 @@ def test_help_paying_starts_no_balance_look_up_unless_asked(text: str, looked_up
     replays = [e for e in events if e.get("event") == "user"]
     intents = [e["parse_data"]["intent"]["name"] for e in replays]
     assert (intents == ["billing_balance"]) is looked_up
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("whats an eob", "utter_insurance_eob"),
+        ("is that after insurance?", "utter_balance_after_insurance"),
+        ("does the 240 include what insurance paid", "utter_balance_after_insurance"),
+    ],
+)
+def test_an_eob_or_a_balance_after_insurance_is_explained(text: str, response: str) -> None:
+    # "whats an eob" got the balance again word for word; "is that after insurance?" the list
+    # of plans and "Which insurance plan do you have?"
+    dispatcher = CollectingDispatcher()
+    assert ActionCheckInsurance().run(dispatcher, make_tracker(text, "billing_insurance"), {}) == []
+    [said] = dispatcher.messages
+    assert said["response"] == response
+    assert [b["title"] for b in said["buttons"]] == ["Check my balance", "Talk to billing staff"]

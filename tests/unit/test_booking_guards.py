@@ -739,6 +739,15 @@ def test_a_booking_after_a_death_is_for_the_writer(text: str) -> None:
     tracker = make_tracker(text, intent="book_appointment")
     ValidateBookingForm().run(said, tracker, {})
     assert responses(said)[:1] == ["utter_sorry_for_loss"]
+    # ...and the question after the condolences does not begin "Happy to help you book."
+    condoled = {
+        "event": "bot",
+        "text": "I'm so sorry for your loss.",
+        "metadata": {"utter_action": "utter_sorry_for_loss"},
+    }
+    gently = CollectingDispatcher()
+    ActionAskPatientStatus().run(gently, make_tracker(text, events=[condoled]), {})
+    assert [m["response"] for m in gently.messages] == ["utter_ask_patient_status_gently"]
 
 
 def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None:
@@ -853,3 +862,22 @@ def test_the_age_that_counts_is_the_one_on_the_visit_day() -> None:
     after = check_offer({**okafor_on(1), "location": "downtown"}, slots, clinic)
     assert after is not None and after.response == "utter_children_only"
     assert check_offer({**okafor_on(-1), "location": "downtown"}, slots, clinic) is None
+
+
+def test_a_booking_after_asking_if_new_patients_are_taken_is_a_new_patients() -> None:
+    """ "do you take new patients?" - "ok book me" asked "Have you been seen here before?"."""
+    asked = [
+        {"event": "user", "text": "do you take new patients?"},
+        {"event": "action", "name": "action_clinicians"},
+        {"event": "bot", "text": "Yes, ..."},
+    ]
+    tracker = make_tracker("ok book me", intent="book_appointment", events=asked)
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["patient_status"] == "new"
+    assert slots["visit_type"] == "new_patient"
+    # without that question, it is asked
+    plain = make_tracker("ok book me", intent="book_appointment")
+    events = ValidateBookingForm().run(CollectingDispatcher(), plain, {})
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert not slots.get("patient_status")

@@ -360,6 +360,33 @@ def test_where_is_that_right_after_a_booking_is_the_one_just_booked(fhir: FakeSc
     )
 
 
+def test_the_appointment_asked_about_beats_the_office_last_talked_about(
+    fhir: FakeScheduling,
+) -> None:
+    """ "is there parking downtown" - "where is my appointment" / (after the list) "where is
+    it": the Downtown Clinic's address, for an appointment at the North Office."""
+    fhir.appointments = [appointment("north", datetime(2026, 11, 27, 14, 0, tzinfo=TZ))]
+    slots = {"verified": True, "patient_id": "p1", "info_location": "downtown"}
+    for text, events in (
+        ("how do i get to my appointment", []),
+        ("where is it", [{"event": "action", "name": "action_show_appointments"}]),
+    ):
+        tracker = make_tracker(text, intent="directions", slots=slots, events=events)
+        _, messages = run(tracker)
+        assert messages[0]["text"].startswith(
+            "Your next appointment (Fri Nov 27, 2:00pm) is at the North Office."
+        )
+    # "where is it" after an answer about an office: that office
+    answered = [
+        {"event": "action", "name": "action_show_appointments"},
+        {"event": "action", "name": "action_location_info"},
+    ]
+    tracker = make_tracker("where is it", intent="directions", slots=slots, events=answered)
+    _, messages = run(tracker)
+    assert "North Office" not in messages[0]["text"]
+    assert "Downtown Clinic" in messages[0]["text"]
+
+
 def test_unverified_patient_never_gets_appointment_details(fhir: FakeScheduling) -> None:
     fhir.appointments = [appointment("north", datetime(2026, 11, 27, 14, 0, tzinfo=TZ))]
     # A patient id without verification (e.g. a half-finished check) reveals nothing.

@@ -11,6 +11,7 @@ from addons.follow_up_guard import (
     HOURS_FOLLOW_UP,
     FollowUpGuard,
     is_follow_up,
+    is_pronoun_follow_up,
 )
 
 
@@ -30,10 +31,16 @@ from addons.follow_up_guard import (
         "what about my dad robert miller 11/2/1950",
         "now me, right after hers",  # was the 988 check-in, and the booking lost
         "and me too, same day as him",
+        "and hers?",  # was the welcome menu (a greeting)
+        "what about him",
+        "ok and for her?",
     ],
 )
 def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:
     assert is_follow_up(text)
+    # only a pronoun: whom it means is read from the chat (actions/fallback.py)
+    pronoun = text in ("and hers?", "what about him", "ok and for her?")
+    assert is_pronoun_follow_up(text) == pronoun
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,16 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         # the birth date day first, in Spanish or English ("Could you give me the full name")
         ("carlos rivera 30 de septiembre de 1975", ("carlos", "rivera")),
         ("Emily Johnson 12 April 1988", ("Emily", "Johnson")),
+        # a surname that begins like a month, and "new patient" before it (a record was made
+        # for "Jo patient": "Marsh 03-14-1990" was read as a date, "patient, Jo" as Last, First)
+        ("new patient, Jo Marsh 03-14-1990 555 201 3344", ("Jo", "Marsh")),
+        ("Jo Marsh 03-14-1990", ("Jo", "Marsh")),
+        ("Maya Septon 5/5/1990", ("Maya", "Septon")),
+        ("Maria Santos march 14th 1985", ("Maria", "Santos")),
+        # SMS shorthand ("name Ben Cole" was a patient called "name Ben Cole")
+        ("name Ben Cole", ("Ben", "Cole")),
+        ("my name Ben Cole", ("Ben", "Cole")),
+        ("Nameer Khan", ("Nameer", "Khan")),
     ],
 )
 def test_names_with_any_apostrophe_hyphen_or_accent_are_read(
@@ -578,6 +588,9 @@ def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
             ("mary", "ann o'brien"),
         ),
         ("his name is robert miller and his birthday is nov 2 1950", ("robert", "miller")),
+        # a new patient's first message (records were made for "Jo patient", "name Ben Cole")
+        ("new patient, Jo Marsh 03-14-1990 555 201 3344, need a physical", ("Jo", "Marsh")),
+        ("first visit, name Ben Cole dob 14 March 1990", ("Ben", "Cole")),
     ],
 )
 def test_the_name_given_with_a_birth_date_and_a_request(

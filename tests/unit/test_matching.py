@@ -108,6 +108,11 @@ LABELS = [
         ("the secnd one", 1),
         ("the frist one", 0),
         ("frist thing in the morning", None),
+        # a time typed without its colon ("Which one works for you?")
+        ("the 930 one", 1),
+        ("ok 2pm then", 2),
+        ("200pm", 2),
+        ("1990", None),
     ],
 )
 def test_parse_choice(text: str, index: int | None) -> None:

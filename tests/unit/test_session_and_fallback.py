@@ -19,7 +19,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
-from actions.billing import ActionCheckInsurance
+from actions.billing import ActionCheckInsurance, ValidateBalanceForm
 from actions.booking import ValidateBookingForm
 from actions.clients.fhir_model import AppointmentRecord
 from actions.fallback import (
@@ -870,6 +870,63 @@ def test_what_about_someone_after_a_look_up_is_the_same_look_up(
     else:
         assert dispatcher.messages == []
         assert events[-1]["parse_data"]["intent"]["name"] == asks
+
+
+def test_and_hers_after_a_look_up_is_for_the_one_spoken_of() -> None:
+    """ "my wife wants to know hers too" - "and hers?" after Carlos's balance got the welcome
+    menu; "her balance pls" gave the writer's balance again."""
+    shown = [
+        {"event": "user", "text": "carlos rivera 9/30/1975 whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "user", "text": "my wife wants to know hers too"},
+        {"event": "bot", "text": "Did you want to check what you owe?"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("and hers?", intent="out_of_scope", events=shown)
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    parse = events[-1]["parse_data"]
+    assert (events[-1]["text"], parse["intent"]["name"]) == ("and hers?", "billing_balance")
+    assert parse["referent"] == "your wife"
+    # ...and the balance form checks her identity, not the verified writer's balance again
+    form = ValidateBalanceForm()
+    asked = CollectingDispatcher()
+    verified = {"verified": True, "patient_id": "p1", "patient_name": "Carlos Rivera"}
+    replayed_tracker = make_tracker(
+        "and hers?", intent="billing_balance", slots=verified, extra={"referent": "your wife"}
+    )
+    updates = form._identity_on_activation(asked, replayed_tracker, verified)
+    assert [m["response"] for m in asked.messages] == ["utter_other_person"]
+    assert asked.messages[0]["person"] == "your wife"
+    assert updates["verified"] is False and updates["patient_id"] is None
+    # No one spoken of: whose details, and the name and birth date sent next are looked up.
+    alone = make_tracker("and hers?", intent="out_of_scope", events=shown[:2])
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, alone, {}) == []
+    assert responses(dispatcher) == ["utter_whose_details"]
+    asked_whose = [
+        *shown[:2],
+        {"event": "user", "text": "and hers?"},
+        {"event": "action", "name": "action_out_of_scope"},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_whose_details"}},
+    ]
+    tracker = make_tracker("emily johnson 04/12/1988", intent="inform", events=asked_whose)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+
+
+def test_details_sent_right_after_a_balance_are_that_persons_balance() -> None:
+    """ "... If you meant your son's record, send me their full name and date of birth." -
+    "liam nguyen 06/05/2017" was "Thanks, Liam. What can I help you with?"."""
+    shown = [
+        {"event": "user", "text": "whats my balance and my son's"},
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "bot", "text": "If you meant your son's record, send me ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("liam nguyen 06/05/2017", intent="inform", events=shown)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
 
 
 def test_me_too_after_a_booking_books_the_same_visit() -> None:

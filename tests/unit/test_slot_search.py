@@ -66,6 +66,33 @@ def test_closed_reason(
     assert closed_reason(request, CLINIC) == reason
 
 
+def test_a_day_only_the_childrens_doctor_works_is_said_so_to_an_adult() -> None:
+    """An adult asking for a Saturday was told "Nothing is free for Sat Dec 5", as if booked up:
+    only the pediatrician works on Saturdays."""
+    adult = request_from_slots(
+        {"visit_type": "physical", "date_preference": "saturday"},
+        CLINIC,
+        datetime.combine(TUESDAY, time(9), CLINIC.tz),
+        age=36,
+    )
+    assert adult.when.start.weekday() == 5
+    assert closed_reason(adult, CLINIC) == (
+        "On Saturdays only Dr. James Okafor, who sees patients under 18, is in"
+    )
+    # A child (or a patient whose age is not known yet) can be seen then: booked up, not closed.
+    for age in (4, None):
+        child = request_from_slots(
+            {"visit_type": "sick", "date_preference": "saturday"},
+            CLINIC,
+            datetime.combine(TUESDAY, time(9), CLINIC.tz),
+            age=age,
+        )
+        assert closed_reason(child, CLINIC) is None
+    # On a weekday other clinicians are in.
+    weekday = SearchRequest("physical", None, None, on(TUESDAY), exclude_practitioners=("okafor",))
+    assert closed_reason(weekday, CLINIC) is None
+
+
 @pytest.mark.parametrize(
     ("location", "clock", "reason"),
     [

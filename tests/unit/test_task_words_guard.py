@@ -464,11 +464,33 @@ def test_a_plan_typed_with_a_typo_is_an_insurance_question(
     assert result.get("intent")["name"] == becomes
 
 
-@pytest.mark.parametrize("read_as", ["billing_balance", "out_of_scope", "thank"])
+@pytest.mark.parametrize("read_as", ["billing_balance", "out_of_scope", "thank", "inform"])
 def test_a_bill_paid_already_is_the_billing_answer(read_as: str) -> None:
-    # The balance again, or "What can I help you with?"
+    # The balance again, or "What can I help you with?" (read as details, at 1.0)
     [result] = TaskWordsGuard().process([parsed("i already paid that last week", read_as)])
     assert result.get("intent")["name"] == "billing_pay"
+    text = "i paid it online on thursday, can u check"  # was the appointments
+    [result] = TaskWordsGuard().process([parsed(text, "check_appointment")])
+    assert result.get("intent")["name"] == "billing_pay"
+    # details are still details
+    [result] = TaskWordsGuard().process([parsed("emily johnson 4/12/1988", "inform")])
+    assert result.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("how long can the plan be", "faq", "billing_pay"),  # "visits are booked for 30 min"
+        ("how many months can i spread it over", "book_appointment", "billing_pay"),
+        ("how long is the visit", "faq", "faq"),
+        ("how long does a payment take to show up", "faq", "faq"),
+    ],
+)
+def test_how_long_a_payment_plan_runs_is_a_billing_question(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
 
 
 @pytest.mark.parametrize(
@@ -512,5 +534,39 @@ def test_an_apology_for_ones_own_words_is_no_complaint(text: str, becomes: str) 
 )
 def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, becomes: str) -> None:
     # Read as a move: "I couldn't match those details to a patient record", twice.
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("whats an eob", "billing_balance", "billing_insurance"),  # was the balance again
+        ("is that after insurance?", "inform", "billing_insurance"),  # was the list of plans
+        ("does the 240 include what insurance paid", "billing_balance", "billing_insurance"),
+        # a dispute stays one
+        ("my EOB says I owe nothing but you billed me", "billing_dispute", "billing_dispute"),
+        ("whats my balance", "billing_balance", "billing_balance"),
+    ],
+)
+def test_what_an_eob_is_or_a_balance_after_insurance_is_explained(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("who's my appt with", "faq", "check_appointment"),  # "please book first"
+        ("who is it with", "ask_clinicians", "check_appointment"),  # "our doctors?"
+        ("who is my womens health appt with?", "faq", "check_appointment"),
+        ("who is dr patel", "ask_clinicians", "ask_clinicians"),
+    ],
+)
+def test_who_an_appointment_is_with_is_the_appointments(
+    text: str, read_as: str, becomes: str
+) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
