@@ -90,9 +90,21 @@ def is_pronoun_follow_up(text: str) -> bool:
     return is_follow_up(text) and bool(PRONOUN_ONLY.search(text or ""))
 
 
+# "my wife wants to know hers too" (read as unsure: "Did you want to check what you owe?", and
+# "and hers?" after it was taken for a no).
+RELATIVE_TOO = re.compile(
+    r"^\W*(?:(?:ok|okay|and|also|so)\W+)*(?:my|our) (?:other )?(?:" + RELATIONS + r")(?:'?s)?"
+    r"(?: (?:wants|would like|needs|wanted|asked|is asking)(?: to (?:know|check|see|hear))?)?"
+    r"(?: (?:hers|his|theirs|what (?:she|he|they) owes?|(?:her|his|their) (?:balance|bill)))?"
+    r" (?:too|as well|also)\W*$",
+    re.IGNORECASE,
+)
+
+
 def is_follow_up(text: str) -> bool:
     """Whether the message is only "and <someone>?" / "<someone> too": a task done again."""
-    return bool(FOLLOW_UP.search((text or "").replace("\u2019", "'")))
+    said = (text or "").replace("\u2019", "'")
+    return bool(FOLLOW_UP.search(said) or RELATIVE_TOO.search(said))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

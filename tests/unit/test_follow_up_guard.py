@@ -31,6 +31,8 @@ from addons.follow_up_guard import (
         "what about my dad robert miller 11/2/1950",
         "now me, right after hers",  # was the 988 check-in, and the booking lost
         "and me too, same day as him",
+        "my wife wants to know hers too",  # was "Did you want to check what you owe?"
+        "my husband would like to know his balance as well",
         "and hers?",  # was the welcome menu (a greeting)
         "what about him",
         "ok and for her?",
@@ -55,6 +57,7 @@ def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:
         "and the other office?",
         "what about my sons appointment",
         "and my son needs a checkup",
+        "my son needs a checkup too",
         "what about carlos rivera",  # a name: the look-up reads it (actions/fallback.py)
     ],
 )
