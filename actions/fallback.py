@@ -394,6 +394,11 @@ class ActionAnswerYes(Action):
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
             return replayed(payload, intent, last_event(events, "user"), entities)
+        asked = request_in(latest_text(tracker))
+        if asked is not None:
+            # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
+            # with?" asked what the patient had just said.
+            return replay_as(tracker, last_event(events, "user"), asked)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
 
@@ -572,9 +577,15 @@ SPOKEN_OF_MESSAGES = 3
 
 
 def spoken_of(tracker: Tracker) -> str | None:
-    """The relative named in the patient's last few messages ("my wife wants to know hers
-    too"), whom "and hers?" is about; None when none was."""
-    users = [e for e in reversed(list(tracker.events)) if e.get("event") == "user"]
+    """The relative named in the patient's last few messages since the last look-up ("my wife
+    wants to know hers too"), whom "and hers?" is about; None when none was (one named before
+    the look-up has had theirs)."""
+    users: list[dict[str, Any]] = []
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "action" and event.get("name") in LOOK_UPS:
+            break
+        if event.get("event") == "user":
+            users.append(event)
     for event in users[1 : 1 + SPOKEN_OF_MESSAGES]:
         named = OTHER_PERSON.search(str(event.get("text") or ""))
         if named:

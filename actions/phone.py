@@ -32,7 +32,16 @@ def phone_hash(phone: str, secret: str) -> str:
     return hmac.new(secret.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
+PHONE_WRITTEN = re.compile(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")
+
+
 def find_phone(text: str) -> str | None:
     """The first US-style phone number written in ``text``, normalised."""
-    match = re.search(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}", text or "")
+    match = PHONE_WRITTEN.search(text or "")
     return normalize_phone(match.group(0)) if match else None
+
+
+def without_phones(text: str) -> str:
+    """``text`` without phone numbers: "555 201 3345, need a physical on saturday" is not a
+    date ("What day or time works best for you?" was asked after it)."""
+    return PHONE_WRITTEN.sub(" ", text or "")

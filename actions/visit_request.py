@@ -47,6 +47,7 @@ from actions.mentions import (
     parse_full_name,
     without_patient_names,
 )
+from actions.phone import without_phones
 from actions.settings import get_clinic
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".
@@ -247,7 +248,7 @@ def read_search_details(
         # also a date phrase), so it must not replace an earlier "next week" or skip that question.
         text = without_anyone(text)
         date_entities = []
-    text = DURATION.sub(" ", without_birth_dates(text, now.date()))
+    text = DURATION.sub(" ", without_phones(without_birth_dates(text, now.date())))
     if requested == "date_preference" and re.fullmatch(r"\s*(?:1[0-2]|[1-9])[0-5]\d\s*", text):
         text = f"at {text.strip()}"  # "330" at "what day or time?": 3:30 ("didn't catch a day")
     day = named_day(text, clinic, now.date()) if text else None

@@ -2,6 +2,7 @@
 
 import pytest
 
+from actions.dates import parse_when
 from actions.matching import (
     find_location,
     find_practitioner,
@@ -227,3 +228,17 @@ def test_misspelt_names_and_aliases_still_match(text: str, expected: str) -> Non
 def test_a_patients_name_is_no_clinician(text: str, clinician: str | None) -> None:
     updates = read_search_details(text, [], CLINIC, None)
     assert updates.get("practitioner") == clinician
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "new patient, Quinn Marsh 03-14-1991 555 201 3345, need a physical on saturday",
+        "new patient, Quinn Marsh 3/14/1991 (555) 201-3345, need a physical on saturday",
+    ],
+)
+def test_a_phone_number_given_with_the_request_is_no_date(text: str) -> None:
+    # "555 201 3345" hid "on saturday": "What day or time works best for you?" came next
+    updates = read_search_details(text, [], CLINIC, None)
+    when = parse_when(str(updates.get("date_preference")), CLINIC.now())
+    assert when is not None and when.start.weekday() == 5 and when.start == when.end

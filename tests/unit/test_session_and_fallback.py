@@ -230,6 +230,26 @@ def _suggestion_history(suggested: str) -> list[dict]:
     ]
 
 
+def test_a_yes_that_asks_for_something_is_that_request() -> None:
+    """ "do you take new patients?" - "ok book me" (read as a yes) was "What can I help you
+    with?"; a plain "ok" still asks."""
+    answered = [
+        {"event": "user", "text": "do you take new patients?"},
+        {"event": "bot", "text": "All of them welcome new patients. Tap a name to book."},
+    ]
+    tracker = make_tracker("ok book me", intent="affirm", events=answered)
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
+        "ok book me",
+        "book_appointment",
+    )
+    dispatcher = CollectingDispatcher()
+    assert ActionAnswerYes().run(dispatcher, make_tracker("ok", intent="affirm"), {}) == []
+    assert responses(dispatcher) == ["utter_how_can_help"]
+
+
 def test_typed_yes_after_did_you_mean_takes_the_suggestion() -> None:
     tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("book_appointment"))
     dispatcher = CollectingDispatcher()
@@ -903,6 +923,13 @@ def test_and_hers_after_a_look_up_is_for_the_one_spoken_of() -> None:
     alone = make_tracker("and hers?", intent="out_of_scope", events=shown[:2])
     dispatcher = CollectingDispatcher()
     assert ActionOutOfScope().run(dispatcher, alone, {}) == []
+    assert responses(dispatcher) == ["utter_whose_details"]
+    # ...nor when the one named has had theirs since (the wife's balance was shown: "and hers?"
+    # asked about the wife again, who was the one verified)
+    hers_shown = [*shown, {"event": "action", "name": "action_show_balance"}]
+    dispatcher = CollectingDispatcher()
+    again = make_tracker("and hers?", intent="out_of_scope", events=hers_shown)
+    assert ActionOutOfScope().run(dispatcher, again, {}) == []
     assert responses(dispatcher) == ["utter_whose_details"]
     asked_whose = [
         *shown[:2],
