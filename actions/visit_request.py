@@ -370,6 +370,15 @@ def answers_a_visit_question(
         # "hmm actually can it be the 16th instead" at "Shall I book it?": "not something I
         # can help with", and the same question again
         return True
+    if (
+        requested in ("date_preference", "slot_choice", "booking_confirmed")
+        and intent == "clinic_hours"
+        and NOT_THAT_DAY.search(text)
+        and parse_when(text, clinic.now()) is not None
+    ):
+        # "not monday, other days?" at the times shown: the opening hours, and the same
+        # Monday times again
+        return True
     finders = {"practitioner": find_practitioner, "location": find_location}
     if (
         requested in finders
@@ -395,6 +404,13 @@ APPOINTMENT_TASKS = TASK_INTENTS - {"billing_balance"}
 TASK_WORDS = re.compile(
     r"\b(cancel\w*|cxl|call off|delete|remove|check|when is|what time|do i have|book\w*|"
     r"schedule|resched\w*|move|change|push)\b",
+    re.IGNORECASE,
+)
+
+# A day ruled out ("not monday", "anything but friday"): read as the hours by the model.
+NOT_THAT_DAY = re.compile(
+    r"\b(not|no|except|but|other than|besides|anything but)\b\W+(on )?(a )?"
+    r"(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day)?s?\b",
     re.IGNORECASE,
 )
 

@@ -1546,6 +1546,33 @@ def test_another_day_at_the_move_confirmation_searches_it(read_as: str) -> None:
     assert events["requested_slot"] == "slot_choice"
 
 
+def test_a_day_ruled_out_at_the_times_shown_is_no_hours_question() -> None:
+    # "not monday, other days?" (the hours, 0.54): the opening hours, then the same Monday
+    # times again
+    offered = {**MOVING, "slot_choice": None, "requested_slot": "slot_choice"}
+    form = ValidateRescheduleForm()
+    tracker = make_tracker(
+        "not monday, other days?",
+        intent="clinic_hours",
+        confidence=0.9,
+        active_loop="reschedule_form",
+        slots=offered,
+    )
+    assert not form.should_let_through(tracker)
+    events = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert "monday" in events["date_preference"]
+    assert parse_when(events["date_preference"], get_clinic().now()).not_on == frozenset({0})
+    # the hours asked in so many words are still the hours
+    asked = make_tracker(
+        "what are your hours on monday",
+        intent="clinic_hours",
+        confidence=0.9,
+        active_loop="reschedule_form",
+        slots=offered,
+    )
+    assert form.should_let_through(asked)
+
+
 def test_no_never_mind_to_the_booking_stops_it() -> None:
     slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
     events, dispatcher = run_booking("no, never mind", intent="deny", slots=slots)
