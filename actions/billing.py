@@ -778,7 +778,8 @@ INSURANCE_TERMS = (
 )
 # "what is a deductible", "whats the difference between ...", "what does coinsurance mean".
 TERM_ASKED = re.compile(
-    r"\b(what s|whats|what is|what are|what does|what do|meaning of|mean|means|difference|"
+    r"\b(what s|whats|what is|what are|what does|what do|wats|wat s|wat is|wut|wuts|"
+    r"meaning of|mean|means|difference|"
     r"explain|vs|versus|and)\b"
 )
 

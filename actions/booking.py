@@ -54,6 +54,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.identity import (
+    OWN_ACCOUNT,
     IdentitySteps,
     is_child,
     patient_age,
@@ -389,7 +390,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if person is None:
             return {}
         pending: dict[str, Any] = {"intent": "book_appointment", "text": text[:MAX_REQUEST_CHARS]}
-        if person == "your own account":
+        if person == OWN_ACCOUNT:
             pending["own"] = "writer"  # "book me too": the writer is checked, not the child
         dispatcher.utter_message(
             response="utter_second_request_later",

@@ -100,6 +100,28 @@ PATIENT_SLOTS = (
 )
 
 
+# What is kept of a verified patient while another person is checked (``previous_patient``).
+REMEMBERED_PATIENT = ("patient_id", "patient_name", "patient_relation", "patient_is_relative")
+
+
+def remembered_patient(slots: dict[str, Any]) -> dict[str, Any] | None:
+    """The verified patient in ``slots``, to go back to after a check for someone else."""
+    if not slots.get("verified") or not slots.get("patient_id"):
+        return None
+    return {slot: slots.get(slot) for slot in REMEMBERED_PATIENT}
+
+
+def restored_patient(previous: dict[str, Any]) -> dict[str, Any]:
+    """Slot values that make ``previous`` (verified earlier in this session) the patient again."""
+    return {
+        **forgotten_patient(),
+        **{slot: previous.get(slot) for slot in REMEMBERED_PATIENT},
+        "verified": True,
+        "patient_status": "returning",
+        "previous_patient": None,
+    }
+
+
 def forgotten_patient() -> dict[str, Any]:
     """Slot values that forget who was verified: the next task checks identity again."""
     return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
@@ -806,6 +828,11 @@ class ActionStop(Action):
             + reask
             + [SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)]
         )
+        previous = tracker.get_slot("previous_patient")
+        if previous and not tracker.get_slot("verified"):
+            # "and my wife's?" - "actually nvm": the writer, verified before, is still the
+            # patient ("whats my balance again" asked for a name and birth date).
+            events += [SlotSet(slot, value) for slot, value in restored_patient(previous).items()]
         complaint = pending_complaint(tracker)
         if complaint is not None:
             # The task the complaint asked for was stopped; the complaint still reaches staff.

@@ -39,6 +39,8 @@ from actions.forms import (
     form_texts,
     is_button_payload,
     latest_text,
+    remembered_patient,
+    restored_patient,
 )
 from actions.handoff import patient_channel
 from actions.mentions import (
@@ -202,6 +204,10 @@ INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
 NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
 MAX_INTRODUCTION_MESSAGES = 3
+
+
+# Who "what do I owe?" is about after a relative's look-up.
+OWN_ACCOUNT = "your own account"
 
 
 def about_someone_else(text: str) -> bool:
@@ -414,6 +420,13 @@ class IdentitySteps:
         person = self._someone_else(text, slots) or (tracker.latest_message or {}).get(REFERENT)
         if person is None:
             return {}
+        previous = slots.get("previous_patient")
+        if person == OWN_ACCOUNT and previous and not (
+            previous.get("patient_is_relative") or previous.get("patient_relation")
+        ):
+            # "whats my husbands balance" - his details - "and mine?": the writer was verified
+            # earlier in this session ("So far I've only checked Carlos Rivera's details").
+            return {**restored_patient(previous), "previous_patient": remembered_patient(slots)}
         return self.check_again_for(dispatcher, tracker, slots, text, person)
 
     def check_again_for(
@@ -435,7 +448,12 @@ class IdentitySteps:
             # "carlos rivera" as typed on a phone: "Carlos Rivera" (not "your husband")
             person=person if person.startswith("your ") or not person.islower() else person.title(),
         )
-        forgotten = {**forgotten_patient(), **(also_clear or {})}
+        forgotten = {
+            **forgotten_patient(),
+            **(also_clear or {}),
+            # kept to go back to ("and mine?", "actually nvm"); None if no one was verified
+            "previous_patient": remembered_patient(slots) or slots.get("previous_patient"),
+        }
         slots = {**slots, **forgotten}
         return {**forgotten, **self._before_any_check(dispatcher, tracker, slots, text, False)}
 
@@ -547,7 +565,7 @@ class IdentitySteps:
             return " ".join(introduced)
         if (child or slots.get("patient_is_relative")) and writer_asks_for_own(text, patient_name):
             # a parent who checked their child's, or a son his father's: "what do I owe?"
-            return "your own account"
+            return OWN_ACCOUNT
         return None
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:

@@ -93,7 +93,12 @@ def is_pronoun_follow_up(text: str) -> bool:
 # "my wife wants to know hers too" (read as unsure: "Did you want to check what you owe?", and
 # "and hers?" after it was taken for a no).
 RELATIVE_TOO = re.compile(
-    r"^\W*(?:(?:ok|okay|and|also|so)\W+)*(?:my|our) (?:other )?(?:" + RELATIONS + r")(?:'?s)?"
+    r"^\W*(?:(?:ok|okay|and|also|so)\W+)*"
+    # "can u check my husbands too" (the visitor policy, 1.0)
+    r"(?:(?:can|could|will|pls|please) (?:you |u )?(?:check|do|look up|see) )?"
+    r"(?:my|our) (?:other )?(?:" + RELATIONS + r")(?:'?s)?"
+    # "my husband robert needs his too"
+    r"(?: (?!(?:wants|would|needs|wanted|asked|is|too|as|also|hers|his|theirs)\b)[a-z]+)?"
     r"(?: (?:wants|would like|needs|wanted|asked|is asking)(?: to (?:know|check|see|hear))?)?"
     r"(?: (?:hers|his|theirs|what (?:she|he|they) owes?|(?:her|his|their) (?:balance|bill)))?"
     r" (?:too|as well|also)\W*$",

@@ -33,6 +33,8 @@ from addons.follow_up_guard import (
         "and me too, same day as him",
         "my wife wants to know hers too",  # was "Did you want to check what you owe?"
         "my husband would like to know his balance as well",
+        "can u check my husbands too",  # was the visitor policy
+        "my husband robert needs his too",  # was "Did you want to cancel an appointment?"
         "and hers?",  # was the welcome menu (a greeting)
         "what about him",
         "ok and for her?",
@@ -58,6 +60,7 @@ def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:
         "what about my sons appointment",
         "and my son needs a checkup",
         "my son needs a checkup too",
+        "can you book my son too",
         "what about carlos rivera",  # a name: the look-up reads it (actions/fallback.py)
     ],
 )

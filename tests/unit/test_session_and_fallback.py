@@ -33,7 +33,7 @@ from actions.fallback import (
     ActionDetailsGiven,
     ActionOutOfScope,
 )
-from actions.forms import ActionStop, clearly_a_complaint, yes_or_no
+from actions.forms import ActionStop, clearly_a_complaint, forgotten_patient, yes_or_no
 from actions.manage_appointments import (
     ValidateCancelForm,
     ValidateCheckForm,
@@ -1108,3 +1108,52 @@ def test_an_insurance_representative_is_no_request_for_a_person(
     tracker = unsure("my insurance representative said its covered", "billing_insurance")
     assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
     assert handoff_env.records == []
+
+
+def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
+    """ "whats my husbands balance" - his details - "and mine?" asked the writer's name and
+    birth date again ("So far I've only checked Carlos Rivera's details"); "and my wife's?" -
+    "actually nvm" - "whats my balance again" did too."""
+    emily = {"verified": True, "patient_id": "p-emily", "patient_name": "Emily Johnson"}
+    form = ValidateBalanceForm()
+    # her husband asked about: she is kept to go back to
+    dispatcher = CollectingDispatcher()
+    asked = make_tracker("whats my husbands balance", intent="billing_balance", slots=emily)
+    updates = form._identity_on_activation(dispatcher, asked, emily)
+    assert updates["verified"] is False
+    assert updates["previous_patient"] == {
+        "patient_id": "p-emily",
+        "patient_name": "Emily Johnson",
+        "patient_relation": None,
+        "patient_is_relative": None,
+    }
+    # ...he is verified (a relative), and "and mine?" is hers again, unasked
+    carlos = {
+        "verified": True,
+        "patient_id": "p-carlos",
+        "patient_name": "Carlos Rivera",
+        "patient_is_relative": True,
+        "previous_patient": updates["previous_patient"],
+    }
+    dispatcher = CollectingDispatcher()
+    mine = make_tracker("and what do i owe?", intent="billing_balance", slots=carlos)
+    back = form._identity_on_activation(dispatcher, mine, carlos)
+    assert dispatcher.messages == []
+    assert (back["verified"], back["patient_id"], back["patient_name"]) == (
+        True,
+        "p-emily",
+        "Emily Johnson",
+    )
+    assert back["previous_patient"]["patient_id"] == "p-carlos"
+    # "actually nvm" during his check: she is the patient again
+    checking = {**forgotten_patient(), "previous_patient": updates["previous_patient"]}
+    tracker = make_tracker(
+        "actually nvm", intent="stop", slots=checking, active_loop="balance_form"
+    )
+    events = ActionStop().run(CollectingDispatcher(), tracker, {})
+    restored = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert (restored["verified"], restored["patient_id"]) == (True, "p-emily")
+    # ...while a stop with no one verified before restores no one
+    tracker = make_tracker("actually nvm", intent="stop", active_loop="balance_form")
+    events = ActionStop().run(CollectingDispatcher(), tracker, {})
+    assert not any(e.get("name") == "verified" for e in events if e.get("event") == "slot")

@@ -542,6 +542,7 @@ def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, bec
     ("text", "read_as", "becomes"),
     [
         ("whats an eob", "billing_balance", "billing_insurance"),  # was the balance again
+        ("wats an eob lol", "out_of_scope", "billing_insurance"),
         ("is that after insurance?", "inform", "billing_insurance"),  # was the list of plans
         ("does the 240 include what insurance paid", "billing_balance", "billing_insurance"),
         # a dispute stays one
