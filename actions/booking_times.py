@@ -322,6 +322,18 @@ class ActionBookAppointment(Action):
             refusal = check_offer(offer, dict(tracker.slots), clinic)
             if refusal is not None:
                 return refusal_events(dispatcher, tracker, refusal, offer["id"], "booking_form")
+            if not tracker.get_slot("verified") and not (
+                tracker.get_slot("patient_status") == "new"
+                and tracker.get_slot("verify_name")
+                and tracker.get_slot("verify_dob")
+                and tracker.get_slot("new_phone")
+            ):
+                # Never a booking for someone neither verified nor a new patient with all their
+                # details (a "returning" patient not on file was booked on a new record with the
+                # phone "None").
+                logger.warning("booking without a verified or new patient refused")
+                dispatcher.utter_message(response="utter_stopped")
+                return reset
             if not tracker.get_slot("verified"):
                 given, _, family = capitalised(str(tracker.get_slot("verify_name"))).partition(" ")
                 patient = client.create_patient(

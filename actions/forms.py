@@ -122,6 +122,23 @@ def restored_patient(previous: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# A question about the time offered for confirmation, answered by asking again.
+ABOUT_THE_OFFER = re.compile(
+    r"^\W*(?:(?:wait|sorry|um+|uh+|ok|and|so)\W+)*(?:who(?:'?s| is| was)? (?:it|that|this) "
+    r"(?:with|w)|what (?:time|day|date)(?:'?s| is| was) (?:it|that|this)|which (?:office|"
+    r"location|doctor|dr)(?:'?s| is| was)? (?:it|that|this)(?: at| with)?|where(?:'?s| is| was) "
+    r"(?:it|that|this))\b(?: again)?\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_offer(tracker: Tracker) -> bool:
+    """ "who is it with?" at "Shall I book it?": answered by the question, asked again."""
+    return tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS and bool(
+        ABOUT_THE_OFFER.search(latest_text(tracker))
+    )
+
+
 def forgotten_patient() -> dict[str, Any]:
     """Slot values that forget who was verified: the next task checks identity again."""
     return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
@@ -489,6 +506,11 @@ class PatientForm(Action):
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
             return False
+        if asks_about_the_offer(tracker):
+            # "who is it with", "wait what time was that" at "Shall I book it?" / "Is that
+            # right?": the question again says it (the old appointment was listed instead,
+            # and the move was lost)
+            return False
         if intent == "complaint" and not worded_as_complaint(tracker):
             # "actually wait, doesn't he already have one?" and "no wait, the north office"
             # were read as complaints, which handed the chat to staff and paused it
@@ -614,15 +636,19 @@ class PatientForm(Action):
             updates.update(self.extract(dispatcher, tracker, slots, requested))
             if not updates and tracker.active_loop_name == self.form_name:
                 intent, _ = latest_intent(tracker)
-                if intent in self.interrupting_intents(tracker) and not self.answers_requested_slot(
-                    tracker, requested
+                about_the_offer = asks_about_the_offer(tracker)
+                if (
+                    intent in self.interrupting_intents(tracker)
+                    and not self.answers_requested_slot(tracker, requested)
+                    and not about_the_offer
                 ):
                     return []  # a question after all: let its rule answer it
                 if requested and not starting:
                     # (starting, the message asked for this task: the question waiting was
                     # another form's; [Just check my balance] at "what happened?" got "Sorry,
                     # I didn't quite get that")
-                    self.explain(dispatcher, requested)
+                    if not about_the_offer:  # (the question again answers it)
+                        self.explain(dispatcher, requested)
                     updates = {requested: None}
         slots.update(updates)
         next_slot = self.next_slot(slots, tracker)

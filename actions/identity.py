@@ -529,7 +529,10 @@ class IdentitySteps:
         """Booking (a new patient may book too): a name and date of birth checked as a new
         patient's would be. A match is a returning patient, verified at once; the check not
         running, or giving up, is for the form to say; None: no match (asked at the end)."""
-        checked = self._check(dispatcher, tracker, {**slots, **updates}, True)
+        # ...unless the patient said they have been here before: then no match is said now,
+        # and the details asked again (they were kept, and a new record made at booking)
+        returning = slots.get("patient_status") == "returning"
+        checked = self._check(dispatcher, tracker, {**slots, **updates}, not returning)
         if checked.get("verified"):
             return {**updates, **checked}
         return checked or None

@@ -3,7 +3,7 @@ backend (in a thread): the exact events each message produces and the responses 
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -1412,6 +1412,28 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     assert dispatcher.messages[0]["arrive"] == expected_arrival(offer, 30)
 
 
+def test_no_booking_for_a_returning_patient_never_verified(fhir_env: FhirServer) -> None:
+    """ "need a sick visit tmrw, been there before", a name and birth date not on file: booked
+    on a new record with the phone "None", and no identity check at all."""
+    new, _ = new_patient_ready("Zebulon Quartermaine", "1996-02-27", 0)
+    unverified = {**new, "patient_status": "returning", "new_phone": None}
+    dispatcher = CollectingDispatcher()
+    events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=unverified), {})
+    assert responses(dispatcher) == ["utter_stopped"]
+    assert not slots_of(events).get("verified")
+    found = fhir_env.client().find_patients("Quartermaine", "Zebulon", date(1996, 2, 27))
+    assert found == []
+    # ...and said "been here before", the details given early are checked at once: no match
+    # is said then, and they are asked again at the end
+    form = ValidateBookingForm()
+    slots = {"patient_status": "returning", "verify_name": "Zebulon Quartermaine"}
+    said = CollectingDispatcher()
+    tracker = make_tracker("02/27/1996", intent="inform", slots=slots, active_loop="booking_form")
+    updates = form._identity_detail(said, tracker, slots, "02/27/1996", False)
+    assert responses(said) == ["utter_verification_no_match_booking"]
+    assert (updates["verify_name"], updates["verify_dob"]) == (None, None)
+
+
 @pytest.mark.parametrize(("born", "relation"), [("2019-03-09", "child"), ("1990-03-14", None)])
 def test_a_new_child_booked_is_known_as_a_child(
     fhir_env: FhirServer, born: str, relation: str | None
@@ -1544,6 +1566,27 @@ def test_another_day_at_the_move_confirmation_searches_it(read_as: str) -> None:
     assert "16th" in events["date_preference"]
     assert (events["slot_choice"], events["booking_confirmed"]) == (None, None)
     assert events["requested_slot"] == "slot_choice"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("who is it with", "check_appointment"), ("wait what time was that", "stop")],
+)
+def test_a_question_about_the_time_offered_asks_the_confirmation_again(
+    text: str, read_as: str
+) -> None:
+    # "who is it with" at "Is that right?" listed the old appointment, and the move was lost;
+    # "wait who is it with again" stopped it ("Nothing was changed").
+    form = ValidateRescheduleForm()
+    tracker = make_tracker(
+        text, intent=read_as, confidence=0.95, active_loop="reschedule_form", slots=MOVING
+    )
+    assert not form.should_let_through(tracker)
+    dispatcher = CollectingDispatcher()
+    events = slots_of(form.run(dispatcher, tracker, {}))
+    # the question comes again (it says the time, clinician and office), with no "please tap"
+    assert events == {"booking_confirmed": None, "requested_slot": "booking_confirmed"}
+    assert dispatcher.messages == []
 
 
 def test_a_day_ruled_out_at_the_times_shown_is_no_hours_question() -> None:
