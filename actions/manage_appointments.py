@@ -711,6 +711,15 @@ class ValidateRescheduleForm(ManageForm):
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
         )
+        if (
+            requested == "booking_confirmed"
+            and yes_or_no(tracker) is False
+            and (other := picked_offer(text, entities, offers, clinic)) is not None
+            and other != slots.get("slot_choice")
+        ):
+            # "no the 1pm one" at "Is that right?", the 1pm shown: "your appointment hasn't
+            # moved" and the same times again (or other days searched). That one, confirmed.
+            picked = other
         if picks_a_shown_time(text, updates, picked, offers):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 updates.pop(detail, None)
@@ -724,6 +733,10 @@ class ValidateRescheduleForm(ManageForm):
             if intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 return {"date_preference": None, "offered_slots": None}
+        if requested == "booking_confirmed" and picked is not None:
+            ids = [o["id"] for o in offers]
+            chosen = self._guard(dispatcher, slots, offers[ids.index(picked)])
+            return {**chosen, "booking_confirmed": None}
         if requested == "booking_confirmed":
             answer = yes_or_no(tracker)
             if answer is True:

@@ -363,7 +363,12 @@ def answers_a_visit_question(
         return True
     if (
         requested == "booking_confirmed"
-        and intent in ("out_of_scope", "deny")
+        and (
+            intent in ("out_of_scope", "deny")
+            # "actually can we do 1pm instead" (0.72), "can it be 1pm" (0.99): the answer on
+            # phone or video visits
+            or (intent == "faq" and ANOTHER_TIME_ASKED.search(text))
+        )
         and not TASK_WORDS.search(text)
         and parse_when(text, clinic.now()) is not None
     ):
@@ -407,6 +412,11 @@ TASK_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# Another time asked for at "Shall I book it?" in words the model takes for a question.
+ANOTHER_TIME_ASKED = re.compile(
+    r"\b(instead|actually|rather|(can|could) (it|we) (be|do)|how about|what about|make it)\b",
+    re.IGNORECASE,
+)
 # A day ruled out ("not monday", "anything but friday"): read as the hours by the model.
 NOT_THAT_DAY = re.compile(
     r"\b(not|no|except|but|other than|besides|anything but)\b\W+(on )?(a )?"

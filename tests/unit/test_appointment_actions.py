@@ -1616,6 +1616,44 @@ def test_a_day_ruled_out_at_the_times_shown_is_no_hours_question() -> None:
     assert form.should_let_through(asked)
 
 
+def test_no_the_other_time_shown_at_the_move_confirmation_confirms_that_one(
+    fhir_env: FhirServer,
+) -> None:
+    # "no the 1pm one" at "Is that right?" (the 1pm shown): "your appointment hasn't moved",
+    # then the same times again, the one turned down included.
+    shown = {"practitioner": "lee", "location": "north"}
+    offers = [
+        {"id": "s1", "start": "2026-12-09T10:00:00-08:00", **shown},
+        {"id": "s2", "start": "2026-12-09T13:00:00-08:00", **shown},
+    ]
+    slots = {**MOVING, "offered_slots": offers}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "no the 1pm one", intent="inform", active_loop="reschedule_form", slots=slots
+    )
+    events = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert (events["slot_choice"], events["requested_slot"]) == ("s2", "booking_confirmed")
+    assert responses(dispatcher) == []
+
+
+@pytest.mark.parametrize("text", ["actually can we do 1pm instead", "can it be 1pm"])
+def test_another_time_at_the_booking_confirmation_searches_it(text: str) -> None:
+    # read as a common question: the answer on phone or video visits, then the same
+    # confirmation again
+    slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
+    events, dispatcher = run_booking(text, intent="faq", confidence=0.72, slots=slots)
+    changed = slots_of(events)
+    assert "tuesday" in changed["date_preference"] and "1pm" in changed["date_preference"]
+    assert changed["slot_choice"] is None and not changed.get("booking_confirmed")
+    assert changed["requested_slot"] == "slot_choice"
+    assert responses(dispatcher) == []
+    # a common question with a time in it is still that question
+    tracker = make_tracker(
+        "do i need to be there by 1pm", intent="faq", active_loop="booking_form", slots=slots
+    )
+    assert ValidateBookingForm().should_let_through(tracker)
+
+
 def test_no_never_mind_to_the_booking_stops_it() -> None:
     slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
     events, dispatcher = run_booking("no, never mind", intent="deny", slots=slots)
