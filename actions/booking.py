@@ -31,6 +31,7 @@ from actions.booking_guards import (
     refuse,
     refuse_children_only,
     short_practitioner_name,
+    turned_down,
     visits_phrase,
 )
 from actions.clients.fhir_model import FhirError
@@ -118,6 +119,10 @@ CHANGE_CUE = re.compile(
     r"how about|what about|prefer|scratch that)\b",
     re.IGNORECASE,
 )
+# A short answer to "Have you been seen here before?" ("no im new", "yes i have"): at most
+# this many words and no question mark. ("no im new" was read as a common question and answered
+# with the new-patients FAQ; the question came again.)
+SHORT_STATUS_ANSWER_WORDS = 6
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
 # Answers to "what kind of visit?" that describe a problem, or say the patient is not sure.
@@ -281,8 +286,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         intent, _ = latest_intent(tracker)
         text = latest_text(tracker)
-        return super().answers_requested_slot(tracker, requested) or answers_a_visit_question(
-            text, intent, requested, self.clinic
+        return (
+            super().answers_requested_slot(tracker, requested)
+            or answers_a_visit_question(text, intent, requested, self.clinic)
+            or (requested == "patient_status" and short_status_answer(text, intent))
         )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
@@ -790,7 +797,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                     updates["booking_confirmed"] = False  # nothing to book
                 else:
                     dispatcher.utter_message(response="utter_booking_not_confirmed")
-                    updates.update({"slot_choice": None, "booking_confirmed": None})
+                    updates.update(turned_down(slots))
 
         if any(k in updates for k in SEARCH_SLOTS):
             before, elsewhere = self._drop_offers(dispatcher, updates, slots)
@@ -889,6 +896,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             options = eligible_locations(clinic, merged)
             if len(options) == 1:
                 updates["location"] = options[0]
+
+
+def short_status_answer(text: str, intent: str | None) -> bool:
+    """A few words that say new or returning, asked no question."""
+    return (
+        "?" not in text
+        and len(text.split()) <= SHORT_STATUS_ANSWER_WORDS
+        and patient_status(text, intent, True) is not None
+    )
 
 
 def another_visit_type(visit_type: str | None) -> dict[str, Any]:

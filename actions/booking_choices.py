@@ -74,6 +74,11 @@ def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> li
     if slot == "visit_type":
         # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
         # visits), and nothing only children have for a patient known to be an adult.
+        first_visit = clinic.new_patient_visit()
+        if slots.get("patient_status") == "new" and not slots.get("verified") and first_visit:
+            # A new patient books the new-patient visit first: the other kinds (which it
+            # offered, and then replaced with the new-patient visit) are for later.
+            return [(first_visit.name.capitalize(), first_visit.id)]
         named = clinic.practitioner(str(slots.get("practitioner") or ""))
         age = patient_age(slots, clinic) if slots.get("verified") else None
         return [

@@ -182,6 +182,19 @@ def refuse(
     }
 
 
+def turned_down(slots: dict[str, Any]) -> dict[str, Any]:
+    """A plain "no" to "Shall I book ...?": the time is not offered again (the next search
+    showed it first, as if the answer was not heard)."""
+    chosen = slots.get("slot_choice")
+    excluded = [s for s in slots.get("excluded_slots") or [] if s != chosen]
+    return {
+        "slot_choice": None,
+        "booking_confirmed": None,
+        "offered_slots": None,
+        "excluded_slots": [*excluded, chosen] if chosen else excluded or None,
+    }
+
+
 def refusal_events(
     dispatcher: CollectingDispatcher, tracker: Tracker, refusal: Refusal, offer_id: str, form: str
 ) -> list[EventType]:

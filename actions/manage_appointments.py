@@ -38,6 +38,7 @@ from actions.booking_guards import (
     late_change_policy,
     refusal_events,
     refuse,
+    turned_down,
 )
 from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import (
@@ -745,7 +746,7 @@ class ValidateRescheduleForm(ManageForm):
                 return {"booking_confirmed": False}  # the reschedule action says it stopped
             if answer is False:
                 dispatcher.utter_message(response="utter_reschedule_not_confirmed")
-                return {"slot_choice": None, "booking_confirmed": None}
+                return turned_down(slots)
         return {}
 
     def _another_one_meant(

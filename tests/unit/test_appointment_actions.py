@@ -1553,6 +1553,9 @@ def test_no_to_the_move(text: str, intent: str, said: list[str], confirmed: bool
     assert responses(dispatcher) == said
     assert events["booking_confirmed"] is confirmed
     assert events["requested_slot"] == (None if confirmed is False else "slot_choice")
+    if said:
+        # the time turned down is not offered again
+        assert events["excluded_slots"] == ["s1"] and events["offered_slots"] is None
 
 
 @pytest.mark.parametrize("read_as", ["out_of_scope", "deny"])
@@ -3606,3 +3609,43 @@ def test_a_new_patients_details_given_with_the_request_are_kept(fhir_env: FhirSe
         {},
     )
     assert (slots["verify_dob"], slots["new_phone"]) == ("1985-02-27", "+19165550190")
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "answers"),
+    [
+        ("no im new", "faq", True),
+        ("yes i have", "faq", True),
+        ("no i'm a new patient", "faq", True),
+        ("do you take new patients?", "faq", False),
+        ("what are your hours", "clinic_hours", False),
+    ],
+)
+def test_a_short_answer_to_have_you_been_here_before_is_the_answer(
+    text: str, read_as: str, answers: bool
+) -> None:
+    # "no im new" (a common question to the model) got the new-patients answer, and the same
+    # question again.
+    tracker = make_tracker(
+        text,
+        intent=read_as,
+        confidence=0.9,
+        active_loop="booking_form",
+        slots={"requested_slot": "patient_status"},
+    )
+    assert ValidateBookingForm().should_let_through(tracker) is not answers
+
+
+def test_a_plain_no_to_the_booking_never_offers_that_time_again() -> None:
+    # the next search showed the same time first, as if the "no" had not been heard
+    slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
+    events, dispatcher = run_booking("no", intent="deny", slots={**slots, "excluded_slots": ["s0"]})
+    assert responses(dispatcher) == ["utter_booking_not_confirmed"]
+    changed = slots_of(events)
+    assert changed["excluded_slots"] == ["s0", "s1"]
+    assert (changed["slot_choice"], changed["offered_slots"], changed["booking_confirmed"]) == (
+        None,
+        None,
+        None,
+    )
+    assert changed["requested_slot"] == "slot_choice"

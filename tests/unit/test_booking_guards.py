@@ -453,6 +453,8 @@ def test_visit_buttons_are_what_the_chosen_clinician_does() -> None:
     with_lee = titles({"patient_status": "returning", "practitioner": "lee"})
     assert with_lee == ["Annual physical", "Sick visit", "Follow-up visit", "Vaccination"]
     assert titles({"practitioner": "any"}) == everything
+    # a new patient books the new-patient visit first (a sick visit was offered, then replaced)
+    assert titles({"patient_status": "new"}) == ["New-patient visit"]
 
 
 def test_an_adult_is_not_offered_a_visit_only_children_have(fhir_env: FhirServer) -> None:
