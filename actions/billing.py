@@ -199,16 +199,33 @@ PAPER_ASKED = re.compile(
 )
 
 
+# "i got a bill in the mail", "we received a statement": a bill in hand.
+BILL_RECEIVED = re.compile(
+    # (past tense only: "do i have a bill", "will i get a statement" ask whether there is one)
+    r"\b(got|gotten|received|sent me|mailed me)\b.{0,25}"
+    r"\b(bill|statement|invoice)s?\b"
+    r"|\b(bill|statement|invoice)s?\b.{0,20}\b(came|in the mail|arrived|says|shows)\b",
+    re.IGNORECASE,
+)
+
+
+def said_since_last_balance(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
+    """Whether a message since the last balance shown says it (identity questions may have
+    come between)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_show_balance":
+            return False
+        if event.get("event") == "user" and pattern.search(event.get("text") or ""):
+            return True
+    return False
+
+
 def say_where_to_get_paper(
     dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str]
 ) -> None:
     """Asked in any message since the last balance shown (identity questions came between)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "action" and event.get("name") == "action_show_balance":
-            return
-        if event.get("event") == "user" and PAPER_ASKED.search(event.get("text") or ""):
-            dispatcher.utter_message(response="utter_itemized_statement", **facts)
-            return
+    if said_since_last_balance(tracker, PAPER_ASKED):
+        dispatcher.utter_message(response="utter_itemized_statement", **facts)
 
 
 class ActionShowBalance(Action):
@@ -250,7 +267,14 @@ class ActionShowBalance(Action):
             return reset + self._unavailable(dispatcher, facts)
         invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
         if not invoices:
-            dispatcher.utter_message(response="utter_balance_nothing_due", **facts)
+            # "i got a bill in the mail": the bill in hand needs an answer too (it was only
+            # "all paid up", which leaves the patient wondering about the bill).
+            nothing_due = (
+                "utter_bill_but_nothing_due"
+                if said_since_last_balance(tracker, BILL_RECEIVED)
+                else "utter_balance_nothing_due"
+            )
+            dispatcher.utter_message(response=nothing_due, **facts)
             say_where_to_get_paper(dispatcher, tracker, facts)
             return reset + offer_second_request(dispatcher, tracker)
         today = (self.clock or clinic.now)().astimezone(clinic.tz).date()

@@ -46,7 +46,8 @@ FOLLOW_UP = re.compile(
     r"\W+)?"
     r"(?:(?:and|now|what about|how about|and what about|same|same for|also|then)\W+"
     r"(?:(?:for|check|do|show)\W+)?"
-    rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one))?{NEXT_TO}"
+    # ("ok and mine again?": the writer's own balance asked again, after a relative's)
+    rf"{WHO}(?:\W+(?:too|as well|also|now|please|pls|plz|one|again))?{NEXT_TO}"
     rf"|{WHO}\W+(?:too|as well|also|now|next)(?:\W+(?:please|pls|plz))?{NEXT_TO})"
     r"\W*$",
     re.IGNORECASE,

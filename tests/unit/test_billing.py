@@ -207,6 +207,24 @@ def test_nothing_due(fhir: FakeFhir) -> None:
     assert message["buttons"] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        ("i got a bill in the mail, what is it for", "utter_bill_but_nothing_due"),
+        ("we received a statement from you guys", "utter_bill_but_nothing_due"),
+        ("my statement says i owe money", "utter_bill_but_nothing_due"),
+        ("what do i owe", "utter_balance_nothing_due"),
+        ("do i have a bill", "utter_balance_nothing_due"),
+    ],
+)
+def test_nothing_due_after_a_bill_came_says_what_to_do_with_it(
+    fhir: FakeFhir, text: str, response: str
+) -> None:
+    # "i got a bill in the mail" was only told "all paid up", and left with the bill in hand
+    _, messages = show_balance(VERIFIED, text=text, intent="billing_balance")
+    assert [m["response"] for m in messages] == [response]
+
+
 def test_open_balance_with_the_oldest_due_date(fhir: FakeFhir) -> None:
     fhir.invoices = [invoice(12, "85.00", iid="i1"), invoice(3, "42.50", iid="i2")]
     events, messages = show_balance(VERIFIED)

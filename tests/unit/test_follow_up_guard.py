@@ -38,6 +38,7 @@ from addons.follow_up_guard import (
         "and hers?",  # was the welcome menu (a greeting)
         "what about him",
         "ok and for her?",
+        "ok and mine again?",
     ],
 )
 def test_a_person_after_and_or_now_is_a_follow_up(text: str) -> None:
