@@ -88,7 +88,7 @@ from actions.phone import find_phone
 from actions.plan_names import plan_in_message
 from actions.second_request import MAX_REQUEST_CHARS
 from actions.slot_search import (
-    age_limit,
+    has_age_limits,
 )
 from actions.visit_request import (
     IDENTITY_ANYTIME,
@@ -727,7 +727,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)
-        limited = age_limit(clinic, named) is not None
+        limited = has_age_limits(clinic, named)
         age = patient_age({**slots, **updates}, clinic) if limited else None
         if limited and refuse_children_only(
             dispatcher,

@@ -1,5 +1,5 @@
 """Checks before a slot is booked for a patient: one appointment at a time, and clinicians who
-see children only (``sees_patients_under`` in clinic.yml).
+see some ages only (``sees_patients_under`` and ``sees_patients_from`` in clinic.yml).
 
 The booking and reschedule forms run them once a slot is picked and the patient is known (before
 asking for the "yes"), and the booking actions run them again just before booking.
@@ -22,7 +22,7 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import day_and_time, practitioner_name, visit_name
 from actions.identity import patient_age, scheduling_client, whose
-from actions.slot_search import Busy, overlaps, sees_patient
+from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +54,27 @@ def refuse_children_only(
     practitioner_id: str | None,
     age: int | None,
 ) -> bool:
-    """An identified adult asked for a children-only clinician: say so. True means the search
-    goes on with any clinician instead."""
+    """An identified adult asked for a children-only clinician (or a child for one who sees
+    older patients only): say so. True means the search goes on with any clinician instead."""
     if sees_patient(clinic, practitioner_id, age):
         return False
-    dispatcher.utter_message(
-        response="utter_asked_for_children_only",
-        practitioner=short_practitioner_name(practitioner_id, clinic),
-    )
+    response, values = age_refusal(clinic, practitioner_id, age, asked_by_name=True)
+    dispatcher.utter_message(response=response, **values)
     return True
+
+
+def age_refusal(
+    clinic: ClinicConfig, practitioner_id: str | None, age: int | None, asked_by_name: bool
+) -> tuple[str, dict[str, str]]:
+    """The response (and its values) that says this clinician does not see this patient's
+    age: children only, or older patients only."""
+    name = short_practitioner_name(practitioner_id, clinic)
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    if practitioner is not None and too_young_for(clinic, practitioner_id, age):
+        sees = practitioner.sees or f"patients {practitioner.sees_patients_from} and older"
+        return "utter_not_for_young_patients", {"practitioner": name, "sees": sees}
+    response = "utter_asked_for_children_only" if asked_by_name else "utter_children_only"
+    return response, {"practitioner": name}
 
 
 def instead_of_children_only(slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
@@ -135,11 +147,8 @@ def refusal_for(
     practitioner = offer.get("practitioner")
     if not sees_patient(clinic, practitioner, age):
         asked_by_name = slots.get("practitioner") == practitioner
-        return Refusal(
-            "utter_asked_for_children_only" if asked_by_name else "utter_children_only",
-            {"practitioner": short_practitioner_name(practitioner, clinic)},
-            {"practitioner": "any"},
-        )
+        response, values = age_refusal(clinic, practitioner, age, asked_by_name)
+        return Refusal(response, values, {"practitioner": "any"})
     start, end = offer_times(offer, clinic)
     for appointment in appointments:
         if overlaps(start, end, appointment_times(appointment, clinic)):

@@ -136,6 +136,8 @@ class Practitioner(BaseModel):
     specialty: str
     # Sees only patients younger than this (a pediatrician: 18); none: any age.
     sees_patients_under: int | None = Field(None, ge=1, le=130)
+    # Sees only patients of this age or older (a women's health doctor: 12); none: any age.
+    sees_patients_from: int | None = Field(None, ge=0, le=130)
     # Who they see and for what, in a few words, said when a patient asks about them.
     sees: str = ""
     # "woman" or "man" (optional): answers "can I see a female doctor?".

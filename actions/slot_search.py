@@ -28,10 +28,28 @@ def age_limit(clinic: ClinicConfig, practitioner_id: str | None) -> int | None:
     return practitioner.sees_patients_under if practitioner else None
 
 
+def has_age_limits(clinic: ClinicConfig, practitioner_id: str | None) -> bool:
+    """Whether this practitioner sees some ages only (``sees_patients_under`` or
+    ``sees_patients_from`` in clinic.yml)."""
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    return practitioner is not None and (
+        practitioner.sees_patients_under is not None or practitioner.sees_patients_from is not None
+    )
+
+
+def too_young_for(clinic: ClinicConfig, practitioner_id: str | None, age: int | None) -> bool:
+    """A patient under the practitioner's minimum age (``sees_patients_from``)."""
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    minimum = practitioner.sees_patients_from if practitioner else None
+    return minimum is not None and age is not None and age < minimum
+
+
 def sees_patient(clinic: ClinicConfig, practitioner_id: str | None, age: int | None) -> bool:
     """May this practitioner see a patient of this age? (Unknown age or practitioner: yes.)"""
     limit = age_limit(clinic, practitioner_id)
-    return limit is None or age is None or age < limit
+    return (limit is None or age is None or age < limit) and not too_young_for(
+        clinic, practitioner_id, age
+    )
 
 
 def unsuitable_practitioners(clinic: ClinicConfig, age: int | None) -> tuple[str, ...]:
@@ -212,7 +230,7 @@ def find_offers(
         # Before the age is known, clinicians for all ages only, when they have any time
         # here: a new patient asking "asap" was offered three times with the pediatrician,
         # then refused each once the birth date came.
-        for_all_ages = [s for s in slots if age_limit(clinic, s.practitioner_id) is None]
+        for_all_ages = [s for s in slots if not has_age_limits(clinic, s.practitioner_id)]
         slots = for_all_ages or slots
     offers = [offer_from_slot(s, clinic) for s in _spread(slots, count, clinic)]
     return SearchResult(offers, widened, last_day if beyond else None)

@@ -883,3 +883,49 @@ def test_a_booking_after_asking_if_new_patients_are_taken_is_a_new_patients() ->
     events = ValidateBookingForm().run(CollectingDispatcher(), plain, {})
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert not slots.get("patient_status")
+
+
+def test_a_young_child_is_never_offered_nor_booked_with_the_womens_health_doctor() -> None:
+    # Dr. Gonzalez (women and teens, sees_patients_from: 12) was offered for a boy of 4.
+    clinic = get_clinic()
+    today = clinic.now().date()
+    four = {"verify_dob": today.replace(year=today.year - 4).isoformat()}
+    twenty = {"verify_dob": today.replace(year=today.year - 20).isoformat()}
+    when = datetime.combine(today + timedelta(days=7), time(10), tzinfo=clinic.tz)
+    gonzalez = {"id": "s1", "start": when.isoformat(), "practitioner": "gonzalez"}
+    gonzalez["location"] = "north"
+
+    refusal = check_offer(gonzalez, {**four, "visit_type": "follow_up"}, clinic)
+    assert refusal is not None and refusal.response == "utter_not_for_young_patients"
+    assert refusal.values["practitioner"] == "Dr. Gonzalez" and "teens" in refusal.values["sees"]
+    assert refusal.slots == {"practitioner": "any"}
+    assert check_offer(gonzalez, {**twenty, "visit_type": "follow_up"}, clinic) is None
+
+    # ...and not among the clinicians to choose from for him
+    dispatcher = CollectingDispatcher()
+    slots = {**four, "visit_type": "follow_up", "patient_status": "new"}
+    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert not any("Gonzalez" in t for t in titles) and any("Patel" in t for t in titles)
+
+
+def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> None:
+    clinic = get_clinic()
+    today = clinic.now().date()
+    slots = {
+        "patient_status": "new",
+        "verify_dob": today.replace(year=today.year - 6).isoformat(),
+        "visit_type": "follow_up",
+        "requested_slot": "practitioner",
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "dr gonzalez please", intent="inform", slots=slots, active_loop="booking_form"
+    )
+    changed = {
+        e["name"]: e["value"]
+        for e in ValidateBookingForm().run(dispatcher, tracker, {})
+        if e.get("event") == "slot"
+    }
+    assert responses(dispatcher)[0] == "utter_not_for_young_patients"
+    assert changed["practitioner"] == "any"
