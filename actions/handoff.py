@@ -255,6 +255,8 @@ def escalate(
         SlotSet("escalation_reason", None),
         # utter_crisis's variation was for this message only
         SlotSet("safety_rule", None),
+        # utter_request_human's variation too ("our billing staff")
+        SlotSet("staff_team", None),
         SlotSet("handoff_id", record.handoff_id),
         ConversationPaused(),
         # Rasa stops predicting once paused, so it never logs the listen itself; without it

@@ -144,10 +144,13 @@ def test_unknown_plan_offers_billing_staff_and_the_button_reaches_them(
     assert "we can check for you" in joined(replies)
     offered = [b for r in replies for b in r.get("buttons") or []]
     [button] = [b for b in offered if b["title"] == "Talk to billing staff"]
-    rasa.say(conversation, button["payload"])
+    # the team asked for is the one named ("our staff" was said)
+    assert "connect you with our billing staff" in joined(rasa.say(conversation, button["payload"]))
     record = handed_to_billing(rasa, handoff_receiver, conversation)
     assert record["reason"] == "billing_question"
     assert "Zenith Mutual" in record["summary"]
+    # ...and only for that request: a plain ask for a person later says "our staff"
+    assert rasa.tracker(conversation)["slots"]["staff_team"] is None
 
 
 def test_parking_asks_which_office_and_the_button_answers(rasa: RasaClient) -> None:

@@ -159,6 +159,7 @@ def test_someone_hurting_the_patient_is_answered_safely(handoff_env: HandoffRece
     assert "Hotline" not in next_steps and "contact you" not in next_steps
     assert "here" in next_steps
     assert SlotSet("safety_rule", None) in events  # the variation was for this message only
+    assert SlotSet("staff_team", None) in events  # and utter_request_human's ("billing staff")
     [record] = handoff_env.records
     assert ABUSE_NOTE in record["summary"]
     # ...and suicidal thoughts carry no such note
