@@ -819,11 +819,27 @@ AFTER_INSURANCE = re.compile(
 )
 
 
+# "i got an EOB, do i owe that?" (a complaint to the model: handed to staff, the chat paused).
+OWE_ASKED = re.compile(
+    r"\b(do|should|must|will|would) (i|we) (still )?(owe|pay|have to pay|need to pay)\b"
+    r"|\bis (this|that|it|an eob|the eob|my eob) (a|the) bill\b|\bhave to pay (this|that|it)\b"
+)
+
+
+def eob_bill_asked(text: str) -> bool:
+    """Whether the message asks if an EOB is a bill to pay ("i got an EOB, do i owe that?")."""
+    said = normalise(text)
+    return bool(EOB_ASKED.search(said) and OWE_ASKED.search(said))
+
+
 def eob_or_after_insurance(text: str) -> str | None:
     """``utter_insurance_eob`` or ``utter_balance_after_insurance`` when the message asks what an
-    EOB is or whether a balance is what's left after insurance; else None."""
+    EOB is (or whether one is to be paid) or whether a balance is what's left after insurance;
+    else None."""
     said = normalise(text)
-    if EOB_ASKED.search(said) and TERM_ASKED.search(said) and not re.search(r"\bmy eob\b", said):
+    if eob_bill_asked(text) or (
+        EOB_ASKED.search(said) and TERM_ASKED.search(said) and not re.search(r"\bmy eob\b", said)
+    ):
         return "utter_insurance_eob"
     if AFTER_INSURANCE.search(said):
         return "utter_balance_after_insurance"

@@ -57,6 +57,7 @@ from actions.billing import (
     already_paid,
     cannot_pay,
     collections_asked,
+    eob_bill_asked,
     eob_or_after_insurance,
     fee_disputed,
     late_payment_asked,
@@ -270,6 +271,8 @@ MISREAD_BILLING_HELP = frozenset(
         "nlu_fallback",
     }
 )
+# ...and the plan's length ("how many months can i spread it over") read as a booking too.
+MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
 # What an EOB is, or whether a balance is after insurance, read as one of these.
 MISREAD_INSURANCE_WORDS = frozenset(
     {
@@ -327,7 +330,7 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         # "i already paid that last week" (details, 1.0: "What can I help you with?"), "i paid
         # it online on thursday, can u check" (the appointments)
         return True
-    if intent in MISREAD_BILLING_HELP | {BOOKING_INTENT} and PLAN_LENGTH.search(normalise(text)):
+    if intent in MISREAD_PLAN_LENGTH and PLAN_LENGTH.search(normalise(text)):
         # "how long can the plan be" (a common question: "Most visits are booked for 30
         # minutes"), "how many months can i spread it over" (a booking)
         return True
@@ -498,6 +501,10 @@ class TaskWordsGuard(RuleGuard):
                 if asked is not None and asked != COMPLAINT_INTENT:
                     overrule(message, asked)
                     continue
+            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT and eob_bill_asked(text):
+                # "i got an EOB, do i owe that?": handed to staff and the chat paused
+                overrule(message, INSURANCE_INTENT)
+                continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
                 asked = task_asked(text)
                 if asked is not None:

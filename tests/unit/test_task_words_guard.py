@@ -545,6 +545,10 @@ def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, bec
         ("wats an eob lol", "out_of_scope", "billing_insurance"),
         ("is that after insurance?", "inform", "billing_insurance"),  # was the list of plans
         ("does the 240 include what insurance paid", "billing_balance", "billing_insurance"),
+        # was a complaint: handed to staff, the chat paused
+        ("i got an EOB, do i owe that?", "complaint", "billing_insurance"),
+        ("got an explanation of benefits in the mail. is it a bill?", "faq", "billing_insurance"),
+        ("this eob is wrong and nobody calls me back", "complaint", "complaint"),
         # a dispute stays one
         ("my EOB says I owe nothing but you billed me", "billing_dispute", "billing_dispute"),
         ("whats my balance", "billing_balance", "billing_balance"),
