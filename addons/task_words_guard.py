@@ -324,8 +324,12 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         return (
             scam_asked(text)
             or late_payment_asked(text)
-            or (confidence < UNSURE_DISPUTE and collections_asked(text))
+            or (confidence < UNSURE_DISPUTE and (collections_asked(text) or already_paid(text)))
         )
+    if intent == COMPLAINT_INTENT and confidence < UNSURE_DISPUTE and already_paid(text):
+        # "i paid that already last wk wtf" (a complaint or a dispute, unsure: "Sorry, I didn't
+        # quite get that"): how long a payment takes to show, and billing staff
+        return True
     if intent in MISREAD_AS_DETAILS and already_paid(text):
         # "i already paid that last week" (details, 1.0: "What can I help you with?"), "i paid
         # it online on thursday, can u check" (the appointments)

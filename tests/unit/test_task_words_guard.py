@@ -575,3 +575,14 @@ def test_who_an_appointment_is_with_is_the_appointments(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize("read_as", ["complaint", "billing_dispute"])
+def test_a_bill_paid_already_said_angrily_is_the_billing_answer_when_unsure(read_as: str) -> None:
+    # "Sorry, I didn't quite get that" (the guess was too unsure to hand to staff)
+    text = "i paid that already last wk wtf"
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.4, "billing_pay", 0.3)])
+    assert result.get("intent")["name"] == "billing_pay"
+    # a sure complaint or dispute still reaches staff
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.9, "billing_pay", 0.05)])
+    assert result.get("intent")["name"] == read_as
