@@ -155,7 +155,8 @@ def statements(invoices: list[InvoiceRecord]) -> str:
 
 # "what was that charge for?", "what's the $85 for": each open statement, said.
 CHARGE_FOR = re.compile(
-    r"\bwhat(?:s| s| is| was| are| were)? (?:(?:that|this|the|these|those|my|it|they) )?"
+    r"\b(?:what|wut|wat|wht)(?:s| s| is| was| are| were)? "
+    r"(?:(?:that|this|the|these|those|my|it|they) )?"
     r"(?:(?:\d+|charges?|bills?|statements?|balance|amount|dollars?|one|ones) ){0,2}for\b"
     r"(?! (?:a|an|the|my|me|him|her|us|them|this|that|\d))"
 )
@@ -1026,6 +1027,13 @@ class ActionCheckInsurance(Action):
             again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
+            if action_before_message(tracker) == "action_show_balance" and CHARGE_FOR.search(
+                normalise(text)
+            ):
+                # "wut is it for" right after the balance: the list of plans was given; what the
+                # balance is for is.
+                latest = last_event(list(tracker.events), "user")
+                return replay_as(tracker, latest, "billing_balance")
         brand = brand_asked(text, clinic.billing.methods)
         explained = eob_or_after_insurance(text) if named is None and not several else None
         if explained is not None:

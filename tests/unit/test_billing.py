@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import billing, identity
 from actions.billing import (
+    CHARGE_FOR,
     ActionBillingDispute,
     ActionBillingPay,
     ActionCheckInsurance,
@@ -1394,3 +1395,28 @@ def test_an_eob_or_a_balance_after_insurance_is_explained(text: str, response: s
     [said] = dispatcher.messages
     assert said["response"] == response
     assert [b["title"] for b in said["buttons"]] == ["Check my balance", "Talk to billing staff"]
+
+
+def test_what_the_balance_is_for_read_as_insurance_lists_the_statements() -> None:
+    # "wut is it for" right after the balance got the list of insurance plans.
+    shown = [
+        {"event": "user", "text": "whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "bot", "text": "Your balance is $85.00 ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    text = "wut is it for"
+    tracker = make_tracker(text, intent="billing_insurance", slots=VERIFIED, events=shown)
+    events = ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    [replayed] = [e for e in events if e.get("event") == "user"]
+    assert replayed["parse_data"]["intent"]["name"] == "billing_balance"
+    assert replayed["text"] == "wut is it for"
+    # the balance action then lists the statements (what "what was that charge for?" gets)
+    assert CHARGE_FOR.search("wut is it for")
+    # without a balance just shown it is an insurance question as before
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("wut is it for", intent="billing_insurance", slots=VERIFIED)
+    events = ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert not [e for e in events if e.get("event") == "user"]
