@@ -811,9 +811,15 @@ class ActionStop(Action):
             # "Which insurance plan do you have?" - "Zenith Mutual", read as "stop" (an unknown
             # name, no word of stopping): the plan is checked.
             return [FollowupAction("action_check_insurance")]
-        # second_request imports this module
+        # (both import this module)
+        from actions.manage_appointments import moved_back_to
         from actions.second_request import pending_complaint, replayed, start_second_request
 
+        if tracker.active_loop_name is None and (back := moved_back_to(tracker)):
+            # "put it back to the original time" after a move (read as a stop): "What I
+            # confirmed earlier stays as it is". The move back starts, at that time.
+            latest = last_event(tracker.events, "user")
+            return replayed(f"move it back to {back}", "reschedule_appointment", latest, [])
         if tracker.active_loop_name is None and cancels_an_appointment(tracker, text):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])

@@ -62,6 +62,7 @@ from actions.forms import (
     PatientForm,
     form_texts,
     is_button_payload,
+    last_change,
     last_event,
     latest_intent,
     latest_text,
@@ -575,6 +576,29 @@ KEEP_THE_OLD_TIME = re.compile(
 )
 
 
+# "put it back to the original time", "can you change it back" after a move in this chat.
+BACK_TO_BEFORE = re.compile(
+    r"\b(put|move|change|switch|set|go) (it |that |this |my \w+ )?back\b|\bundo\b"
+    r"|\b(original|old|previous|earlier|first) (time|day|slot|one)\b",
+    re.IGNORECASE,
+)
+
+
+def moved_back_to(tracker: Tracker) -> str | None:
+    """The time ("Tue Dec 8, 10:00am") of the appointment moved in this chat, when the patient
+    asks to put it back; it was "What I confirmed earlier stays as it is", and the patient was
+    left to find the old time again."""
+    if last_change(tracker) != "action_reschedule_appointment":
+        return None
+    before = tracker.get_slot("moved_from")
+    if not before or not BACK_TO_BEFORE.search(latest_text(tracker).replace("\u2019", "'")):
+        return None
+    try:
+        return day_and_time(datetime.fromisoformat(str(before)), get_clinic())
+    except ValueError:
+        return None
+
+
 # An appointment spoken of ("the one on dec 4", "the gonzalez appointment"), not a day alone.
 APPOINTMENT_WORD = re.compile(r"\b(one|appointment|appt|visit|booking)s?\b", re.IGNORECASE)
 # What a new search makes stale: the times shown, the one picked and its yes.
@@ -687,6 +711,9 @@ class ValidateRescheduleForm(ManageForm):
             return {"booking_confirmed": False}
         entities = (tracker.latest_message or {}).get("entities") or []
         new_time = "" if is_button_payload(text) else new_time_part(text)
+        if requested in (None, "date_preference") and (back := moved_back_to(tracker)):
+            # "put it back to the original time" after a move: that time is searched
+            new_time, entities = back, []
         if new_time and new_time != text:
             # the model's "thursday" in "move my thursday appt" is the old day, not the new
             said = new_time.lower()
@@ -1133,5 +1160,8 @@ class ActionRescheduleAppointment(Action):
                 else ""
             ),
         )
-        last = [SlotSet("last_booked", moved.id)]  # "actually cancel it" means this one
+        last = [
+            SlotSet("last_booked", moved.id),  # "actually cancel it" means this one
+            SlotSet("moved_from", item["start"]),  # "put it back" means this time
+        ]
         return reset + last + offer_second_request(dispatcher, tracker)

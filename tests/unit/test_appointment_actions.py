@@ -2334,6 +2334,43 @@ def test_stopping_after_a_change_does_not_say_nothing_changed() -> None:
     assert responses(dispatcher) == ["utter_stopped"]
 
 
+def test_put_it_back_after_a_move_moves_it_back_to_the_old_time() -> None:
+    """It was "What I confirmed earlier stays as it is", and the old time was for the patient
+    to find again."""
+    moved = [
+        {"event": "action", "name": "action_reschedule_appointment"},
+        {"event": "bot", "text": "All set: your physical is now on Fri Dec 11, 1:00pm."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    before = {"moved_from": "2026-12-08T10:00:00-08:00", "verified": True, "last_booked": "a2"}
+    text = "no, put it back to the original time"
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(
+        dispatcher, make_tracker(text, intent="stop", events=moved, slots=before), {}
+    )
+    assert dispatcher.messages == []
+    replayed = events[-1]
+    assert replayed["parse_data"]["intent"]["name"] == "reschedule_appointment"
+    assert replayed["text"] == "move it back to Tue Dec 8, 10:00am"
+    # read as a move at once, that time is searched
+    slots = {**MOVING, **before, "date_preference": None, "requested_slot": "date_preference"}
+    for slot in ("slot_choice", "offered_slots"):
+        slots[slot] = None
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        events=moved,
+        active_loop="reschedule_form",
+        slots=slots,
+    )
+    changed = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert changed["date_preference"].lower().startswith("tue dec 8")
+    # a move back is only after a move
+    dispatcher = CollectingDispatcher()
+    ActionStop().run(dispatcher, make_tracker(text, intent="stop", slots=before), {})
+    assert responses(dispatcher) == ["utter_stopped"]
+
+
 CANCELLED = [
     {"event": "action", "name": "action_cancel_appointment"},
     {"event": "bot", "text": "Done: your physical on Wed Dec 9 is cancelled."},

@@ -312,9 +312,13 @@ def test_reschedule_to_the_same_time_with_someone_else(fhir_env: FhirServer) -> 
         "booking_confirmed": True,
     }
     dispatcher = CollectingDispatcher()
-    ActionRescheduleAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
+    events = ActionRescheduleAppointment().run(
+        dispatcher, make_tracker("yes", slots=confirmed), {}
+    )
     assert responses(dispatcher) == ["utter_rescheduled"]
     assert [a.slot_id for a in client.upcoming_appointments(pid)] == [other.id]
+    # the old time is kept for "put it back to the original time"
+    assert SlotSet("moved_from", item["start"]) in events
 
 
 def test_a_move_to_another_office_says_where_it_is_now(fhir_env: FhirServer) -> None:
