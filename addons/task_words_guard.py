@@ -505,8 +505,9 @@ class TaskWordsGuard(RuleGuard):
                 if asked is not None and asked != COMPLAINT_INTENT:
                     overrule(message, asked)
                     continue
-            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT and eob_bill_asked(text):
-                # "i got an EOB, do i owe that?": handed to staff and the chat paused
+            if read_as in (COMPLAINT_INTENT, DISPUTE_INTENT) and eob_bill_asked(text):
+                # "i got an EOB, do i owe that?" (a complaint, a dispute): handed to staff and
+                # the chat paused
                 overrule(message, INSURANCE_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:

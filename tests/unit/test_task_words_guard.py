@@ -547,6 +547,7 @@ def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, bec
         ("does the 240 include what insurance paid", "billing_balance", "billing_insurance"),
         # was a complaint: handed to staff, the chat paused
         ("i got an EOB, do i owe that?", "complaint", "billing_insurance"),
+        ("i got an EOB, do i owe that?", "billing_dispute", "billing_insurance"),
         ("got an explanation of benefits in the mail. is it a bill?", "faq", "billing_insurance"),
         ("this eob is wrong and nobody calls me back", "complaint", "complaint"),
         # a dispute stays one
