@@ -162,6 +162,14 @@ CHARGE_FOR = re.compile(
 )
 
 
+def charge_asked_after_balance(tracker: Tracker) -> bool:
+    """ "wut is it for" right after the balance: what the balance is for (it got the list of
+    plans, or "Take your time, I'm here")."""
+    return action_before_message(tracker) == "action_show_balance" and bool(
+        CHARGE_FOR.search(normalise(latest_text(tracker)))
+    )
+
+
 def itemised(invoices: list[InvoiceRecord]) -> str:
     """``Office visit copay, $85.00 (billed Nov 19)``; several joined with "; "."""
     return "; ".join(
@@ -1027,11 +1035,7 @@ class ActionCheckInsurance(Action):
             again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
-            if action_before_message(tracker) == "action_show_balance" and CHARGE_FOR.search(
-                normalise(text)
-            ):
-                # "wut is it for" right after the balance: the list of plans was given; what the
-                # balance is for is.
+            if charge_asked_after_balance(tracker):
                 latest = last_event(list(tracker.events), "user")
                 return replay_as(tracker, latest, "billing_balance")
         brand = brand_asked(text, clinic.billing.methods)

@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import asks_how_to_apply
+from actions.billing import asks_how_to_apply, charge_asked_after_balance
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
@@ -176,7 +176,9 @@ def unfinished(text: str) -> bool:
     return 0 < len(words) <= 4 and words[-1] in UNFINISHED_ENDING
 
 
-QUESTION_OPENINGS = {"what", "whats", "what's", "who", "whos", "who's", "why", "where", "how"}
+QUESTION_OPENINGS = set(
+    "what whats what's wut wat wats who whos who's why where how".split()  # "wut is it for"
+)
 
 
 class ActionAskAffirmation(Action):
@@ -205,6 +207,8 @@ class ActionAskAffirmation(Action):
             return escalate(dispatcher, tracker, "request_human")
         if recap_just_made(dispatcher, tracker, text):
             return []
+        if charge_asked_after_balance(tracker):
+            return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
         if about_the_bot(text):
             # "fuck this", "you guys suck": not "did you want to say thanks?"
             dispatcher.utter_message(response="utter_sorry_not_helping")
@@ -389,7 +393,7 @@ class ActionAnswerYes(Action):
                 return replayed(f"/{intent}", intent, original, [])
             entities = (original.get("parse_data") or {}).get("entities") or []
             return replayed(original.get("text") or "", intent, original, entities)
-        offered = offered_task(events)
+        offered = offered_task(events) or button_said(events, latest_text(tracker))
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
@@ -413,6 +417,22 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
     if not buttons or not (asks or len(buttons) == 1):
         return None
     return first_button(bot)
+
+
+# "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.
+SET_IT_UP = re.compile(r"\bset (it |that |this |one |me |a plan |that plan )?up\b", re.IGNORECASE)
+
+
+def button_said(events: list[dict[str, Any]], text: str) -> tuple[str, str, list] | None:
+    """The button of the last bot message that a yes names in other words ("ok set it up":
+    [Set up a payment plan]; it was "What can I help you with?"), as ``first_button``."""
+    if not SET_IT_UP.search(text):
+        return None
+    bot = last_event(events, "bot")
+    for button in (bot.get("data") or {}).get("buttons") or []:
+        if "set up" in str(button.get("title") or "").lower():
+            return first_button({"data": {"buttons": [button]}})
+    return None
 
 
 # "no, that's all", "nope im good": the patient is done.

@@ -1157,3 +1157,48 @@ def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
     tracker = make_tracker("actually nvm", intent="stop", active_loop="balance_form")
     events = ActionStop().run(CollectingDispatcher(), tracker, {})
     assert not any(e.get("name") == "verified" for e in events if e.get("event") == "slot")
+
+
+BALANCE_SHOWN = [
+    {"event": "user", "text": "whats my balance"},
+    {"event": "action", "name": "action_show_balance"},
+    {
+        "event": "bot",
+        "text": "The balance for Carlos Rivera is $240.00 ...",
+        "data": {
+            "buttons": [
+                {"title": "Ways to pay", "payload": "/billing_pay"},
+                {
+                    "title": "Set up a payment plan",
+                    "payload": '/request_human{"staff_team": "billing"}',
+                },
+            ]
+        },
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+def test_ok_set_it_up_takes_the_button_that_sets_it_up() -> None:
+    # "ok set it up" under the overdue balance was "What can I help you with?"
+    tracker = make_tracker("ok set it up", intent="affirm", events=BALANCE_SHOWN)
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    replay = events[-1]
+    assert replay["parse_data"]["intent"]["name"] == "request_human"
+    assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
+
+
+def test_what_the_balance_is_for_said_unclearly_lists_the_statements() -> None:
+    # "wut is it for" (unclear to the model) right after the balance: "Take your time, I'm
+    # here", as if the patient were still typing
+    tracker = make_tracker("wut is it for", intent="nlu_fallback", events=BALANCE_SHOWN)
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    # without the balance just shown, it is a whole question, not words still being typed
+    dispatcher = CollectingDispatcher()
+    ActionAskAffirmation().run(dispatcher, make_tracker("wut is it for", intent="nlu_fallback"), {})
+    assert "utter_take_your_time" not in responses(dispatcher)
