@@ -24,6 +24,7 @@ from actions.booking_choices import (
 )
 from actions.booking_guards import (
     age_said,
+    age_spoken,
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
@@ -46,6 +47,7 @@ from actions.forms import (
     NEVER_MIND,
     URGENT_INTENTS,
     PatientForm,
+    form_texts,
     is_button_payload,
     last_event,
     last_response,
@@ -760,7 +762,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and not is_button_payload(text)
         ):
             # "2", "the second one": as numbered on SMS and in "reply with its number".
-            options = choice_options(requested, {**slots, **updates}, clinic)
+            age_hint = age_spoken(form_texts(tracker))
+            options = choice_options(requested, {**slots, **updates}, clinic, age_hint)
             index = parse_choice(text, [title for title, _ in options])
             if index is not None:
                 updates[requested] = options[index][1]

@@ -15,7 +15,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
+from actions.booking_guards import age_spoken
 from actions.clinic_config import ClinicConfig
+from actions.forms import form_texts
 from actions.identity import patient_age
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, sees_patient
@@ -68,9 +70,12 @@ def say_where_they_work(
     )
 
 
-def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> list[tuple[str, str]]:
+def choice_options(
+    slot: str, slots: dict[str, Any], clinic: ClinicConfig, age_hint: int | None = None
+) -> list[tuple[str, str]]:
     """The (title, value) options offered for ``visit_type``, ``practitioner`` or
-    ``location``, in order: the buttons, and what a typed "2" picks."""
+    ``location``, in order: the buttons, and what a typed "2" picks. ``age_hint``: the age
+    said in words ("my 4 year old"), used until a birth date tells it."""
     if slot == "visit_type":
         # Only what the clinician the patient asked for does ("Sam Lee" does no well-child
         # visits), and nothing only children have for a patient known to be an adult.
@@ -81,6 +86,7 @@ def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> li
             return [(first_visit.name.capitalize(), first_visit.id)]
         named = clinic.practitioner(str(slots.get("practitioner") or ""))
         age = patient_age(slots, clinic) if slots.get("verified") else None
+        age = age if age is not None else age_hint
         return [
             (v.name.capitalize(), v.id)
             for v in clinic.visit_types
@@ -90,6 +96,7 @@ def choice_options(slot: str, slots: dict[str, Any], clinic: ClinicConfig) -> li
         ]
     if slot == "practitioner":
         age = patient_age(slots, clinic)
+        age = age if age is not None else age_hint
         options = eligible_practitioners(clinic, slots.get("visit_type"), age)
         return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
             ("No preference", "any")
@@ -121,7 +128,8 @@ class AskChoice(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        options = choice_options(self.slot, dict(tracker.slots), get_clinic())
+        age_hint = age_spoken(form_texts(tracker))
+        options = choice_options(self.slot, dict(tracker.slots), get_clinic(), age_hint)
         dispatcher.utter_message(
             text=self.question,
             buttons=[

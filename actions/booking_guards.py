@@ -48,6 +48,30 @@ def age_said(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# The patient's age in years: "for my 4 year old son", "my 15-yr-old daughter needs ..." (not
+# "can i bring my 4 year old": someone else).
+YEARS_OLD = r"(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old"
+AGE_IN_YEARS = re.compile(
+    rf"\bfor (?:my|our|a|an|the) {YEARS_OLD}\b"
+    rf"|\b(?:my|our) {YEARS_OLD}(?: \w+)? (?:needs|has|is|isn'?t|should|will)\b",
+    re.IGNORECASE,
+)
+
+
+def age_spoken(texts: list[str]) -> int | None:
+    """The age said for the patient in these messages, the latest first ("a follow up for my
+    4 year old son"), before a birth date tells it: the clinicians offered fit it (Dr.
+    Gonzalez, who sees women and teens, was offered for him)."""
+    for text in reversed(texts):
+        said = age_said(text)
+        if said is not None:
+            return said
+        match = AGE_IN_YEARS.search(text or "")
+        if match:
+            return int(match.group(1) or match.group(2))
+    return None
+
+
 def refuse_children_only(
     dispatcher: CollectingDispatcher,
     clinic: ClinicConfig,

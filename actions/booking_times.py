@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking import BOOKING_SLOTS
 from actions.booking_choices import entity_payload
 from actions.booking_guards import (
+    age_spoken,
     appointment_times,
     booked_appointments,
     check_offer,
@@ -104,6 +105,8 @@ class ActionAskSlotChoice(Action):
             # and no time the patient is already booked.
             age = patient_age(slots, clinic)
             texts = form_texts(tracker)
+            if age is None:
+                age = age_spoken(texts)  # "my 4 year old son"
             if age is None and adult_relative_named(texts):
                 # "book a follow up for my dad": no pediatrician's times (all three were)
                 age = ADULT_AGE

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
 from actions.booking_choices import ActionAskPractitioner, ActionAskVisitType
-from actions.booking_guards import check_offer, same_visit_nearby
+from actions.booking_guards import age_spoken, check_offer, same_visit_nearby
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
@@ -933,3 +933,27 @@ def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> No
     }
     assert responses(dispatcher)[0] == "utter_not_for_young_patients"
     assert changed["practitioner"] == "any"
+
+
+@pytest.mark.parametrize(
+    ("texts", "age"),
+    [
+        (["i need a follow up for my 4 year old son"], 4),
+        (["my 15-yr-old daughter needs a sports physical"], 15),
+        (["book a checkup", "shes 7"], 7),
+        (["i need a pap smear, can i bring my 4 year old"], None),  # not the patient's age
+        (["a physical on the 4th"], None),
+    ],
+)
+def test_an_age_said_in_words_is_read(texts: list[str], age: int | None) -> None:
+    assert age_spoken(texts) == age
+
+
+def test_clinicians_offered_fit_an_age_said_before_the_birth_date() -> None:
+    # "a follow up for my 4 year old son" was offered Dr. Gonzalez (women and teens)
+    dispatcher = CollectingDispatcher()
+    slots = {"visit_type": "follow_up", "patient_status": "new"}
+    tracker = make_tracker("i need a follow up for my 4 year old son", slots=slots)
+    ActionAskPractitioner().run(dispatcher, tracker, {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["Dr. Priya Patel", "Dr. James Okafor", "Sam Lee, NP", "No preference"]
