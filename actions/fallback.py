@@ -48,6 +48,7 @@ from actions.settings import get_clinic
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
+from addons.just_asking_guard import about_to_ask
 
 # Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
 # a crisis, unsure.
@@ -213,7 +214,7 @@ class ActionAskAffirmation(Action):
             # "fuck this", "you guys suck": not "did you want to say thanks?"
             dispatcher.utter_message(response="utter_sorry_not_helping")
             return []
-        if unfinished(text):
+        if unfinished(text) or about_to_ask(text):
             dispatcher.utter_message(response="utter_take_your_time")
             return []
         if baby_lost(text):
@@ -305,7 +306,7 @@ class ActionDefaultFallback(Action):
         if about_the_bot(text):
             dispatcher.utter_message(response="utter_sorry_not_helping")  # a person on offer
             return []
-        if unfinished(text):
+        if unfinished(text) or about_to_ask(text):
             # Still typing, a few words at a time: waited for, not handed over.
             dispatcher.utter_message(response="utter_take_your_time")
             return []

@@ -30,6 +30,7 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
 from actions.settings import get_clinic
+from addons.just_asking_guard import just_asking
 
 logger = logging.getLogger(__name__)
 
@@ -845,6 +846,9 @@ class ActionStop(Action):
             return replayed(text, "affirm" if confirming else "inform", latest, [])
         if answered_undo_of_cancel(dispatcher, tracker):
             pass
+        elif tracker.active_loop_name is None and just_asking(text):
+            # "no i was just asking" after an answer: nothing to stop
+            dispatcher.utter_message(response="utter_anything_else")
         elif tracker.active_loop_name is None and changed_this_session(tracker):
             # "put it back to the original time" after a move: not "Nothing was changed"
             dispatcher.utter_message(response="utter_stopped_after_a_change")

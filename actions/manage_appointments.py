@@ -601,6 +601,18 @@ def moved_back_to(tracker: Tracker) -> str | None:
 
 # An appointment spoken of ("the one on dec 4", "the gonzalez appointment"), not a day alone.
 APPOINTMENT_WORD = re.compile(r"\b(one|appointment|appt|visit|booking)s?\b", re.IGNORECASE)
+# "what other appointments do i have", "show me all my appts": the list, not the one moving.
+OTHER_APPOINTMENTS = re.compile(
+    r"\b(other|all|both|every|rest of) (of )?(my |the )?(appointments?|appts?|visits?|ones?)\b"
+    r"|\b(appointments|appts|visits)\b",
+    re.IGNORECASE,
+)
+# "is that still with sam lee?", "when is it now?" (read as a question about the clinicians, say).
+ABOUT_THE_ONE_MOVING = re.compile(
+    r"\b(is (it|that|this) still (with|at)|when is (it|that) (now|again)|who is (it|that|my \w+) "
+    r"with)\b",
+    re.IGNORECASE,
+)
 # What a new search makes stale: the times shown, the one picked and its yes.
 RESEARCH_SLOTS = ("slot_choice", "offered_slots", "booking_confirmed", "excluded_slots")
 # "wait wrong appt, i meant the one on dec 4", "no the other one": the appointment being moved
@@ -651,6 +663,32 @@ class ValidateRescheduleForm(ManageForm):
         ):
             return False
         return super().should_let_through(tracker)
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        item = chosen_appointment(tracker.slots)
+        if (
+            requested in ("date_preference", "slot_choice")
+            and item is not None
+            and (
+                latest_intent(tracker)[0] == "check_appointment"
+                or ABOUT_THE_ONE_MOVING.search(latest_text(tracker))
+            )
+            and not safety_flagged(tracker)
+            and not OTHER_APPOINTMENTS.search(latest_text(tracker))
+        ):
+            # "wait who is my appt with again?", "is that still with sam lee?" while moving it:
+            # the appointment list came instead, and the move was dropped unsaid ("ok next
+            # tuesday" then got "What can I help you with?"). The one being moved is said,
+            # and the question asked again.
+            dispatcher.utter_message(
+                response="utter_moving_recap",
+                summary=appointment_sentence(item, self.clinic, whose(tracker.slots, self.clinic)),
+            )
+            return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        return super().run(dispatcher, tracker, domain)
 
     def after_identity(self, slots: dict[str, Any]) -> str | None:
         if slots.get("booking_confirmed") is False:

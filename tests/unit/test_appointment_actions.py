@@ -3686,3 +3686,33 @@ def test_a_plain_no_to_the_booking_never_offers_that_time_again() -> None:
         None,
     )
     assert changed["requested_slot"] == "slot_choice"
+
+
+@pytest.mark.parametrize("requested", ["date_preference", "slot_choice"])
+@pytest.mark.parametrize(
+    "text",
+    ["wait who is my appt with again?", "is that still with dr patel?", "sorry when is it now?"],
+)
+def test_asking_about_the_appointment_being_moved_says_it_and_goes_on(
+    requested: str, text: str
+) -> None:
+    # the appointment list came instead, and the move was dropped unsaid: "ok next tuesday"
+    # then got "What can I help you with?"
+    slots = {**MOVING, "requested_slot": requested, "slot_choice": None}
+    read_as = "ask_clinicians" if "still" in text else "check_appointment"
+    tracker = make_tracker(text, intent=read_as, active_loop="reschedule_form", slots=slots)
+    dispatcher = CollectingDispatcher()
+    events = ValidateRescheduleForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_moving_recap"]
+    assert "vaccination with Dr. Priya Patel on Wed Dec 2" in dispatcher.messages[0]["summary"]
+    assert slots_of(events) == {requested: None, "requested_slot": requested}
+    # asking for the whole list still gets it
+    tracker = make_tracker(
+        "what other appointments do i have",
+        intent="check_appointment",
+        active_loop="reschedule_form",
+        slots=slots,
+    )
+    dispatcher = CollectingDispatcher()
+    ValidateRescheduleForm().run(dispatcher, tracker, {})
+    assert "utter_moving_recap" not in responses(dispatcher)

@@ -1,0 +1,68 @@
+"""Rasa NLU component: "no i was just asking" and "i was just wondering" ask for nothing.
+
+"no i was just asking" after the physical therapy answer was read as a billing dispute (0.73):
+the chat went to billing staff and paused until morning, for a patient who had never spoken of
+a bill; inside a booking started by mistake it did the same. It becomes ``stop``: a task
+running ends, and with none running the patient is asked what else we can do
+(``actions/forms.py``). "i was just wondering" (a balance question, 0.95: "What is the
+patient's full name?") and "i have a question" announce a question still to come: they become
+``nlu_fallback``, whose action waits for it ("Take your time, I'm here"). Placed before
+FallbackClassifier; SafetyTriage, last, still wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.intent_override import RuleGuard, overrule
+
+STOP_INTENT = "stop"
+FALLBACK_INTENT = "nlu_fallback"
+# Readings kept whatever the words: safety, and a person asked for.
+KEPT = frozenset({"emergency", "crisis", "request_human"})
+
+_OPENING = r"^\W*(?:(?:no|nah|nope|oh|ok|okay|ah|sorry|lol)\W+)*"
+# "no i was just asking", "no, i was only asking a question", "nah just curious thanks"
+JUST_ASKING = re.compile(
+    _OPENING + r"(?:i was |i'?m |im |i am |was )?(?:just|only) "
+    r"(?:asking|wondering|checking|curious)(?: (?:a )?question)?(?:\W+(?:thanks|thx|ty))?\W*$",
+    re.IGNORECASE,
+)
+# "i was just wondering", "quick question", "i have a question", "can i ask something"
+ABOUT_TO_ASK = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|um+|so|ok|okay)\W+)*(?:(?:i was |i'?m |im )(?:just )?wondering"
+    r"|(?:i (?:have|had|got)|got|quick) (?:a )?(?:quick )?question|can i ask (?:you )?"
+    r"(?:something|a question))\W*$",
+    re.IGNORECASE,
+)
+
+
+def just_asking(text: str) -> bool:
+    """ "no i was just asking": a task offered or started is not wanted."""
+    return bool(JUST_ASKING.match((text or "").replace("\u2019", "'")))
+
+
+def about_to_ask(text: str) -> bool:
+    """ "i was just wondering": the question is still to come."""
+    return bool(ABOUT_TO_ASK.match((text or "").replace("\u2019", "'")))
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class JustAskingGuard(RuleGuard):
+    """``stop`` for "no i was just asking", ``nlu_fallback`` for "i was just wondering"."""
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if not isinstance(text, str) or read_as in KEPT:
+                continue
+            if about_to_ask(text):
+                overrule(message, FALLBACK_INTENT)
+            elif just_asking(text):
+                overrule(message, STOP_INTENT)
+        return messages

@@ -1,0 +1,73 @@
+""""no i was just asking" ends what was offered; "i was just wondering" waits for the question
+(addons/just_asking_guard.py and the actions that answer them)."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.fallback import ActionAskAffirmation
+from actions.forms import ActionStop
+from addons.just_asking_guard import JustAskingGuard
+from tests.support.actions import make_tracker, responses
+from tests.support.nlu_text import parsed_message
+
+
+def intent_after_guard(text: str, read_as: str, confidence: float = 0.73) -> str:
+    message = parsed_message(text, read_as, confidence, "deny", 0.1)
+    [result] = JustAskingGuard().process([message])
+    return result.get("intent")["name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("no i was just asking", "billing_dispute"),  # handed to billing staff, chat paused
+        ("no, i was only asking a question", "nlu_fallback"),
+        ("no i was just checking", "complaint"),
+        ("nah just curious thanks", "billing_balance"),
+        ("oh no I’m just asking", "book_appointment"),
+    ],
+)
+def test_just_asking_stops_what_was_offered(text: str, read_as: str) -> None:
+    assert intent_after_guard(text, read_as) == "stop"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i was just wondering", "quick question", "hi i have a question", "can i ask something"],
+)
+def test_a_question_announced_waits_for_it(text: str) -> None:
+    # "i was just wondering" (a balance question, 0.95) asked for the patient's full name
+    assert intent_after_guard(text, "billing_balance", 0.95) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("i was just wondering what my balance is", "billing_balance"),
+        ("no i was just asking about parking", "parking"),
+        ("i was just asking for a person", "request_human"),
+        ("no i was just asking", "crisis"),
+    ],
+)
+def test_a_message_with_more_in_it_keeps_its_reading(text: str, read_as: str) -> None:
+    assert intent_after_guard(text, read_as) == read_as
+
+
+def test_just_asking_with_nothing_running_asks_what_else() -> None:
+    dispatcher = CollectingDispatcher()
+    ActionStop().run(dispatcher, make_tracker("no i was just asking", intent="stop"), {})
+    assert responses(dispatcher) == ["utter_anything_else"]
+    # ...and inside a booking started by mistake, the booking stops
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("no i was just asking", intent="stop", active_loop="booking_form")
+    ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_stopped"]
+
+
+def test_a_question_announced_is_waited_for() -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("i was just wondering", intent="nlu_fallback")
+    assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_take_your_time"]
