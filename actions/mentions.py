@@ -24,6 +24,14 @@ WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 NOT_NAME_WORDS = {
     # "book my other son noah too": the name was saved as "Noah Too"
     "too",
+    # "flu shots for my 2 kids, ages 6 and 9": a new patient was made called "Ages And"
+    "and",
+    "or",
+    "ages",
+    "age",
+    "both",
+    "kids",
+    "yrs",
     "also",
     "aswell",
     "i",

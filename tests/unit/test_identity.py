@@ -544,6 +544,9 @@ def test_an_earlier_introduction_counts_only_right_before(
         "My 4 year old needs a doctor. Earliest available please, any location.",
         "noah too",  # "book my other son noah too" booked a "Noah Too"
         "noah also",
+        # a new patient was made called "Ages And"
+        "i need flu shots for my 2 kids, ages 6 and 9, both new. can they go back to back?",
+        "both kids",
     ],
 )
 def test_not_a_name(text: str) -> None:
