@@ -520,11 +520,10 @@ class PatientForm(Action):
         if intent in ESCALATION_INTENTS:
             return True
         if intent == "stop":
-            if tracker.get_slot("requested_slot") in IDENTITY_SLOTS and not STOP_WORDS.search(
-                latest_text(tracker)
-            ):
+            if not STOP_WORDS.search(latest_text(tracker)):
                 # "same as mine" at the phone question, read as "stop", threw the whole
-                # new-patient booking away ("Nothing was changed"): no word of stopping in it.
+                # new-patient booking away ("Nothing was changed"), and so did "actually can
+                # it be on a sunday" while moving one: no word of stopping in them.
                 return False
             # "scratch that, make it downtown" changes a detail; it does not stop the task.
             return not CHANGE_INSTEAD.search(latest_text(tracker))
@@ -718,7 +717,8 @@ def asks_to_cancel(text: str) -> bool:
 # Words a real "stop" has; a message read as one without any of them was misread.
 STOP_WORDS = re.compile(
     r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
-    r"leave it|scratch|done|exit|end|start over|start again|restart)\b",
+    r"leave it|scratch|done|exit|end|start over|start again|restart|changed? my mind|skip|"
+    r"anymore|later|(just|only) (asking|wondering|checking|curious))\b",
     re.IGNORECASE,
 )
 

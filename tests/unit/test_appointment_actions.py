@@ -365,13 +365,27 @@ def test_not_sure_which_visit_gets_help_choosing(text: str) -> None:
 def test_interruptions_are_let_through(intent: str, confidence: float) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        "x",
+        "stop" if intent == "stop" else "x",
         intent=intent,
         confidence=confidence,
         active_loop="booking_form",
         slots={"requested_slot": "date_preference"},
     )
     assert ValidateBookingForm().run(dispatcher, tracker, {}) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["actually can it be on a sunday", "actually can we do the week after"]
+)
+def test_a_change_read_as_stop_does_not_stop_the_move(text: str) -> None:
+    # "No problem, I've stopped there. Nothing was changed." (no word of stopping in it)
+    tracker = make_tracker(text, intent="stop", active_loop="reschedule_form", slots=MOVING)
+    assert not ValidateRescheduleForm().should_let_through(tracker)
+    for stopping in ("never mind", "i changed my mind", "forget it"):
+        tracker = make_tracker(
+            stopping, intent="stop", active_loop="reschedule_form", slots=MOVING
+        )
+        assert ValidateRescheduleForm().should_let_through(tracker), stopping
 
 
 @pytest.mark.parametrize(
