@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.billing import (
@@ -89,6 +89,24 @@ NURSE_LINE = re.compile(
 # Mail or calls the patient asks us to keep from someone at home ("please dont mail bills to
 # my house, my husband reads my mail"): got how to pay, or what teens can keep private. Staff
 # set a confidential way to reach them.
+# "i want to talk to someone in billing", "can i just talk to billing": billing staff, as the
+# [Talk to billing staff] button asks (it went to the front desk, with its number).
+BILLING_TEAM = re.compile(
+    r"\b(billing|(about|with) (my|a|the|this) (bill|balance|charge|statement))\b",
+    re.IGNORECASE,
+)
+TEAM_ENTITY = "staff_team"
+
+
+def ask_for_billing_staff(message: Message) -> None:
+    """A person asked for in billing words: the team the button would name, as its entity."""
+    entities = message.get(ENTITIES) or []
+    if any(e.get("entity") == TEAM_ENTITY for e in entities):
+        return
+    team = {"entity": TEAM_ENTITY, "value": "billing", "extractor": "TaskWordsGuard"}
+    message.set(ENTITIES, [*entities, team], add_to_output=True)
+
+
 KEEP_FROM_HOME = re.compile(
     r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
     r"(mail|mailing|send|sending|call|calling|text|texting|leave|leaving)\b.{0,60}"
@@ -470,6 +488,9 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "request_human")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
+            if read_as == "request_human" and BILLING_TEAM.search(text):
+                ask_for_billing_staff(message)
+                continue
             if read_as not in SAFETY_INTENTS and WHO_WITH.search(text.replace("\u2019", "'")):
                 overrule(message, "check_appointment")
                 continue

@@ -587,3 +587,19 @@ def test_a_bill_paid_already_said_angrily_is_the_billing_answer_when_unsure(read
     # a sure complaint or dispute still reaches staff
     [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.9, "billing_pay", 0.05)])
     assert result.get("intent")["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("i want to talk to someone in billing", "billing"),  # went to the front desk
+        ("can i just talk to billing", "billing"),
+        ("i need a person to help with my bill", "billing"),
+        ("i want to talk to a real person", None),
+    ],
+)
+def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: str | None) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "request_human")])
+    assert result.get("intent")["name"] == "request_human"
+    teams = [e["value"] for e in result.get("entities") or [] if e["entity"] == "staff_team"]
+    assert teams == ([team] if team else [])
