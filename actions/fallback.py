@@ -208,6 +208,10 @@ class ActionAskAffirmation(Action):
             return escalate(dispatcher, tracker, "request_human")
         if recap_just_made(dispatcher, tracker, text):
             return []
+        if answered_undo_of_cancel(dispatcher, tracker):
+            # "oh no wait i didnt mean to cancel it, can i get it back?" got "Did you want to
+            # cancel an appointment?", and a yes went on to cancel the other one
+            return []
         if charge_asked_after_balance(tracker):
             return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
         if about_the_bot(text):

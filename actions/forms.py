@@ -785,8 +785,11 @@ UNDO_WORDS = re.compile(
 def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Said, when the patient asks to undo the cancellation just made: it is done, and a new
     time can be booked (the same one, if still free). Was "What I confirmed earlier stays as
-    it is", or a complaint and a paused chat."""
-    if tracker.active_loop_name or last_change(tracker) != "action_cancel_appointment":
+    it is", or a complaint and a paused chat. Also inside the booking started by [Book another
+    time] after it ("wait no, undo that! i didnt mean to cancel": "Nothing was changed")."""
+    if tracker.active_loop_name not in (None, "booking_form"):
+        return False
+    if last_change(tracker) != "action_cancel_appointment":
         return False
     if not UNDO_WORDS.search(latest_text(tracker).replace("\u2019", "'")):
         return False

@@ -21,7 +21,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
-from actions.fallback import ActionAnswerNo
+from actions.fallback import ActionAnswerNo, ActionAskAffirmation
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
@@ -2397,6 +2397,12 @@ CANCELLED = [
     [
         ("oops undo that", "stop", ActionStop),
         ("wait no i didnt mean that, keep it!!", "deny", ActionAnswerNo),
+        # "Did you want to cancel an appointment?", and a yes went on to cancel the other one
+        (
+            "oh no wait i didnt mean to cancel it, can i get it back?",
+            "nlu_fallback",
+            ActionAskAffirmation,
+        ),
     ],
 )
 def test_undoing_a_cancellation_says_it_is_done_and_offers_a_new_time(
@@ -2406,12 +2412,29 @@ def test_undoing_a_cancellation_says_it_is_done_and_offers_a_new_time(
     dispatcher = CollectingDispatcher()
     action().run(dispatcher, make_tracker(text, intent=intent, events=CANCELLED), {})
     assert responses(dispatcher) == ["utter_cancel_not_undone"]
+    if action is ActionAskAffirmation:
+        return
     # with nothing cancelled, as before
     dispatcher = CollectingDispatcher()
     action().run(dispatcher, make_tracker(text, intent=intent), {})
     assert responses(dispatcher) == [
         "utter_stopped" if action is ActionStop else "utter_how_can_help"
     ]
+
+
+def test_undoing_a_cancellation_in_the_booking_after_it_says_it_is_done() -> None:
+    # [Book another time] after the cancellation, then "wait no, undo that! i didnt mean to
+    # cancel": "No problem, I've stopped there. Nothing was changed." (it was cancelled)
+    tracker = make_tracker(
+        "wait no, undo that! i didnt mean to cancel",
+        intent="stop",
+        events=CANCELLED,
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_cancel_not_undone"]
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
 
 
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
