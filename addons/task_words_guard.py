@@ -107,6 +107,14 @@ def ask_for_billing_staff(message: Message) -> None:
     message.set(ENTITIES, [*entities, team], add_to_output=True)
 
 
+# "how do i get to my appointment" (a common question: "Please arrive 15 minutes before").
+ROUTE_TO_APPOINTMENT = re.compile(
+    r"\b(how (do|can|would|will|should) (i|we) (get|go) to|directions to|how to get to|"
+    r"(the )?way to) (my|our|his|her|the) (appointment|appt|visit)\b",
+    re.IGNORECASE,
+)
+MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
+
 KEEP_FROM_HOME = re.compile(
     r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
     r"(mail|mailing|send|sending|call|calling|text|texting|leave|leaving)\b.{0,60}"
@@ -488,6 +496,9 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "request_human")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
+            if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
+                overrule(message, "directions")
+                continue
             if read_as == "request_human" and BILLING_TEAM.search(text):
                 ask_for_billing_staff(message)
                 continue

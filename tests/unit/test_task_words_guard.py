@@ -603,3 +603,16 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
     assert result.get("intent")["name"] == "request_human"
     teams = [e["value"] for e in result.get("entities") or [] if e["entity"] == "staff_team"]
     assert teams == ([team] if team else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("how do i get to my appointment", "faq", "directions"),  # "Please arrive 15 minutes"
+        ("directions to my appt please", "check_appointment", "directions"),
+        ("how early should i get to my appointment", "faq", "faq"),
+    ],
+)
+def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
