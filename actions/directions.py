@@ -471,6 +471,16 @@ THEY_LOOK_BACK = 3
 SHORT_FOLLOW_UP_WORDS = 7
 
 
+# A day named that no date or holiday list here knows ("are you open on hanukkah", "what about
+# boxing day"): the day asked before is not it (Christmas Eve's hours were given for both).
+UNKNOWN_DAY_NAMED = re.compile(
+    r"\b(?!(?:the |that |same |next )day\b)\w+ (day|eve)\b(?! (after|before))|\b(hanukkah|"
+    r"chanukah|hanukah|kwanzaa|diwali|eid|ramadan|passover|rosh hashanah|yom kippur|lunar new "
+    r"year|chinese new year|holi|vesak|boxing)\b",
+    re.IGNORECASE,
+)
+
+
 def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime) -> str:
     """The latest message, with the one before it when that asked about the hours of a day
     and this one names none: "are you open tomorrow" - "what time do you close" got today's
@@ -481,6 +491,7 @@ def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime)
         tracker.get_slot("info_topic") != "clinic_hours"
         or len(text.split()) > SHORT_FOLLOW_UP_WORDS
         or asked_day(text, clinic, now) is not None
+        or UNKNOWN_DAY_NAMED.search(text)
     ):
         return text
     said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]

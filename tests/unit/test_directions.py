@@ -798,6 +798,19 @@ def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
     assert today[0]["text"] != direct[0]["text"]
 
 
+@pytest.mark.parametrize("text", ["are you open on hanukkah", "what about boxing day"])
+def test_a_day_we_do_not_know_is_not_the_day_asked_before(text: str) -> None:
+    # Christmas Eve's hours were given again for both
+    asked = "are you open christmas eve"
+    _, direct = run(make_tracker(asked, intent="clinic_hours"))
+    earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
+    follow_up = make_tracker(
+        text, intent="clinic_hours", events=earlier, slots={"info_topic": "clinic_hours"}
+    )
+    _, messages = run(follow_up)
+    assert "Christmas Eve" not in messages[0]["text"]
+
+
 DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
 
 
