@@ -14,6 +14,7 @@ from typing import Any
 from actions.birth_dates import without_birth_dates
 from actions.clinic_config import ClinicConfig
 from actions.dates import (
+    CORRECTED,
     clock_times_said,
     in_part_of_day,
     only_time_of_day,
@@ -251,6 +252,11 @@ def read_search_details(
     text = DURATION.sub(" ", without_phones(without_birth_dates(text, now.date())))
     if requested == "date_preference" and re.fullmatch(r"\s*(?:1[0-2]|[1-9])[0-5]\d\s*", text):
         text = f"at {text.strip()}"  # "330" at "what day or time?": 3:30 ("didn't catch a day")
+    corrected = list(CORRECTED.finditer(text.lower()))
+    if corrected and named_day(text[corrected[-1].end() :], clinic, now.date()) is not None:
+        # "actually christmas eve morning": what follows the correction (the holiday name was
+        # put before "actually", and the correction searched mornings from today)
+        text = text[corrected[-1].end() :]
     day = named_day(text, clinic, now.date()) if text else None
     if day is not None and not RELATIVE_TO_A_DAY.search(text):
         # "christmas eve morning", "the day after christmas": that date, said as a date the

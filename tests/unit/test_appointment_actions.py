@@ -663,6 +663,9 @@ def test_no_preference_said_in_the_request(
     ("text", "day_offset", "part"),
     [
         ("christmas eve morning", 9, "morning"),
+        # the correction searched mornings from today
+        ("actually christmas eve morning", 9, "morning"),
+        ("no wait, christmas eve afternoon", 9, "afternoon"),
         ("Christmas please", 10, None),
         ("xmas", 10, None),  # what patients call it
         ("the day after christmas", 11, None),
