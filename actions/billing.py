@@ -640,6 +640,10 @@ class ActionBillingPay(Action):
             dispatcher.utter_message(
                 response="utter_billing_is_it_us", buttons=[staff_button(), balance_button], **facts
             )
+            # ...and nothing more: the "i owe money" of the message started a balance look-up
+            # ("What is the patient's full name?") right after "don't give details", and the
+            # "yes" to billing staff answered it
+            return []
         elif already_paid(text):
             # "i already paid that last week": the balance again was no answer
             dispatcher.utter_message(

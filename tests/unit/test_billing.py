@@ -1184,13 +1184,15 @@ def test_collections_with_hardship_says_sorry_first() -> None:
         "a collection agency called me about a maple grove bill is this legit",
         "i got a text saying i owe money is this a scam",
         "is this bill really from you",
+        "someone texted me saying i owe money, scam?",
     ],
 )
 def test_a_message_about_money_that_may_not_be_ours_is_checked_with_billing(text: str) -> None:
     # "question a charge?" and then "what happened?", or a dead end.
     assert billing.scam_asked(text)
     dispatcher = CollectingDispatcher()
-    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    # ...and no balance look-up for its "i owe money" ("What is the patient's full name?")
+    assert ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {}) == []
     [message] = dispatcher.messages
     assert message["response"] == "utter_billing_is_it_us"
     assert {k: message[k] for k in BILLING} == BILLING
