@@ -556,6 +556,22 @@ APPOINTMENT_FEE = re.compile(
 ABOUT_A_BILL = re.compile(r"\b(bill|bills|payment|payments|pay|paying|balance|interest)\b")
 
 
+# "will i have to pay a fee for moving it?", "do i have to pay to reschedule" (the ways to pay a
+# bill, and the payment plans, were the answer).
+CHANGE_FEE_ASKED = re.compile(
+    r"\b(fee|fees|charge|charged|charges|penalty|pay|cost)\b.{0,40}\b(mov(e|ing)|resched\w*|"
+    r"cancel\w*|chang(e|ing)|push(ing)?)\b"
+    r"|\b(mov(e|ing)|resched\w*|cancel\w*|chang(e|ing))\b.{0,40}\b(fee|fees|charged?|penalty|"
+    r"cost)\b"
+)
+
+
+def change_fee_asked(text: str) -> bool:
+    """A fee for moving or cancelling an appointment asked about (not a bill's)."""
+    said = normalise(text)
+    return bool(CHANGE_FEE_ASKED.search(said)) and not re.search(r"\b(bill|balance|plan)\b", said)
+
+
 def late_payment_asked(text: str) -> bool:
     """Late fees or interest on a bill asked about ahead ("do you charge late fees?")."""
     said = normalise(text)
@@ -634,6 +650,12 @@ class ActionBillingPay(Action):
         said = normalise(text)
         asked = method_asked(text, billing.methods)
         balance_button = {"title": "Check my balance", "payload": "/billing_balance"}
+        policy = clinic.scheduling.late_cancel_policy.strip()
+        if change_fee_asked(text) and policy:
+            # "will i have to pay a fee for moving it?" (while moving it): the policy, and the
+            # task goes on
+            dispatcher.utter_message(response="utter_change_fee", policy=policy, **facts)
+            return []
         if scam_asked(text):
             # "i got a text saying i owe money is this a scam": a dead end, or "question a
             # charge?". Billing confirms it at the number the patient finds on our own pages.

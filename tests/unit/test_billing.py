@@ -1422,3 +1422,17 @@ def test_what_the_balance_is_for_read_as_insurance_lists_the_statements() -> Non
     tracker = make_tracker("wut is it for", intent="billing_insurance", slots=VERIFIED)
     events = ActionCheckInsurance().run(dispatcher, tracker, {})
     assert not [e for e in events if e.get("event") == "user"]
+
+
+@pytest.mark.parametrize(
+    "text", ["will i have to pay a fee for moving it?", "do i have to pay to reschedule"]
+)
+def test_a_fee_for_moving_an_appointment_is_the_policy(text: str) -> None:
+    # the ways to pay a bill and the payment plans were the answer (mid-move)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, "billing_pay", active_loop="reschedule_form")
+    assert ActionBillingPay().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_change_fee"
+    assert "$25 late-cancellation fee" in message["policy"]
+    assert not billing.change_fee_asked("can i cancel my payment plan")
