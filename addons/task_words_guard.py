@@ -115,6 +115,14 @@ ROUTE_TO_APPOINTMENT = re.compile(
 )
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
 
+# "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
+# one, to "Book another one anyway?": the Thursday was searched as the new booking's day).
+OTHER_APPOINTMENT_NAMED = re.compile(
+    r"\b(the|my|his|her|our) (\w+ ){0,2}(one|appointment|appt|visit|physical|checkup|booking)\b",
+    re.IGNORECASE,
+)
+MISREAD_AS_NO = frozenset({"deny", "inform"})
+
 KEEP_FROM_HOME = re.compile(
     r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
     r"(mail|mailing|send|sending|call|calling|text|texting|leave|leaving)\b.{0,60}"
@@ -496,6 +504,13 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, "request_human")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
+            if (
+                read_as in MISREAD_AS_NO
+                and OTHER_APPOINTMENT_NAMED.search(text)
+                and task_asked(text) in ("reschedule_appointment", "cancel_appointment")
+            ):
+                overrule(message, str(task_asked(text)))
+                continue
             if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
                 overrule(message, "directions")
                 continue

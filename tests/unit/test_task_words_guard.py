@@ -616,3 +616,23 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
 def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # at "Book another one anyway?": the Thursday was searched for the new booking
+        ("no just move the thursday one to this", "deny", "reschedule_appointment"),
+        ("no! move my dec 10 appt to mon 1pm", "deny", "reschedule_appointment"),
+        ("no, cancel my friday appt", "deny", "cancel_appointment"),
+        # this booking stopped, or another time for it: still a no
+        ("no never mind, cancel it", "deny", "deny"),
+        ("no move it to thursday", "deny", "deny"),
+        ("no dont cancel my appointment", "deny", "deny"),
+    ],
+)
+def test_a_no_that_moves_or_cancels_another_appointment_is_that_task(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
