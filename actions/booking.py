@@ -866,6 +866,20 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         work)."""
         merged = {**slots, **updates}
         practitioner = merged.get("practitioner")
+        adult_kind = next(
+            (v.id for v in clinic.visit_types if v.for_children == merged.get("visit_type")), None
+        )
+        if (
+            practitioner not in (None, "any")
+            and adult_kind is not None
+            and practitioner not in eligible_practitioners(clinic, merged.get("visit_type"))
+            and practitioner in eligible_practitioners(clinic, adult_kind)
+        ):
+            # "a sports physical for my 15 year old with dr patel" (a well-child visit, which
+            # only the pediatrician does): the physical she does for children too. It was
+            # "Dr. Patel doesn't see patients for a well-child visit", again and again.
+            updates["visit_type"] = adult_kind
+            merged = {**slots, **updates}
         if practitioner not in (None, "any"):
             if merged.get("visit_type") and practitioner not in eligible_practitioners(
                 clinic, merged.get("visit_type")

@@ -3756,3 +3756,18 @@ def test_asking_about_the_appointment_being_moved_says_it_and_goes_on(
     dispatcher = CollectingDispatcher()
     ValidateRescheduleForm().run(dispatcher, tracker, {})
     assert "utter_moving_recap" not in responses(dispatcher)
+
+
+def test_a_childrens_visit_with_a_family_doctor_is_the_visit_she_does() -> None:
+    # "Dr. Patel doesn't see patients for a well-child visit", again at "doesnt dr patel see
+    # kids?": the physical she does for children too
+    text = "my 15 year old needs a sports physical for school, can he see dr patel"
+    events, dispatcher = run_booking(text, intent="book_appointment")
+    changed = slots_of(events)
+    assert (changed["visit_type"], changed["practitioner"]) == ("physical", "patel")
+    assert "utter_practitioner_not_for_visit" not in responses(dispatcher)
+    # with the pediatrician, it stays the children's visit
+    events, _ = run_booking(
+        "a sports physical for my son with dr okafor", intent="book_appointment"
+    )
+    assert slots_of(events)["visit_type"] == "well_child"
