@@ -1075,6 +1075,9 @@ class ActionCheckInsurance(Action):
                 ],
                 **facts,
             )
+            # ...and nothing more: "do i owe that" (of "i got an EOB, do i owe that?") started
+            # a balance look-up after it; [Check my balance] is there
+            return []
         elif brand is not None and (
             named is None or (named.plan is None and named.family is None)
         ):

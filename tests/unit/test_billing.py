@@ -1387,6 +1387,8 @@ def test_help_paying_starts_no_balance_look_up_unless_asked(text: str, looked_up
         ("whats an eob", "utter_insurance_eob"),
         ("is that after insurance?", "utter_balance_after_insurance"),
         ("does the 240 include what insurance paid", "utter_balance_after_insurance"),
+        # ...and no balance look-up for its "do i owe that" ("What is the patient's name?")
+        ("i got an EOB, do i owe that?", "utter_insurance_eob"),
     ],
 )
 def test_an_eob_or_a_balance_after_insurance_is_explained(text: str, response: str) -> None:
