@@ -718,7 +718,7 @@ def asks_to_cancel(text: str) -> bool:
 STOP_WORDS = re.compile(
     r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
     r"leave it|scratch|done|exit|end|start over|start again|restart|changed? my mind|skip|"
-    r"anymore|later|(just|only) (asking|wondering|checking|curious))\b",
+    r"anymore|maybe later|(just|only) (asking|wondering|checking|curious))\b",
     re.IGNORECASE,
 )
 
