@@ -270,7 +270,10 @@ def read_search_details(
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
         if previous_when and only_time_of_day(text, now):
-            updates["date_preference"] = with_new_time(previous_when, text)
+            combined = with_new_time(previous_when, text)
+            # ("something in the afternoon?" + "3pm?" made "something in the 3pm?", which no
+            # search could read: the first days found, in the morning)
+            updates["date_preference"] = combined if parse_when(combined, now) else text
         elif previous_when:
             updates["date_preference"] = _weekday_in_the_days_asked(text, previous_when, now)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):

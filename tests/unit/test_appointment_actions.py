@@ -3771,3 +3771,15 @@ def test_a_childrens_visit_with_a_family_doctor_is_the_visit_she_does() -> None:
         "a sports physical for my son with dr okafor", intent="book_appointment"
     )
     assert slots_of(events)["visit_type"] == "well_child"
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [("something in the afternoon?", "3pm?"), ("next tuesday afternoon", "next tuesday 3pm?")],
+)
+def test_a_time_after_a_part_of_the_day_is_searched(before: str, expected: str) -> None:
+    # "something in the afternoon?" then "3pm?" searched "something in the 3pm?", which no
+    # search could read: the first mornings were offered
+    found = read_search_details("3pm?", [], get_clinic(), "slot_choice", before)
+    assert found["date_preference"] == expected
+    assert parse_when(found["date_preference"], get_clinic().now()) is not None
