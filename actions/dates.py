@@ -400,6 +400,8 @@ def clean_words(text: str) -> str:
     text = " ".join(SHORTHAND.get(word, word) for word in text.split())
     text = AGE.sub(" ", text)
     text = SAME_DAY.sub(" today ", text)
+    # "the 7th of january": January 7 (it was the whole of January)
+    text = DAY_OF_MONTH.sub(lambda m: f"{m['month']} {m['day']}", text)
     return CANNOT_COME_THAT_DAY.sub(" ", text).strip()
 
 
@@ -580,6 +582,9 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 MONTH_WORD = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+DAY_OF_MONTH = re.compile(
+    rf"\b(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\s+of\s+(?P<month>{MONTH_WORD})\b"
 )
 # Words that show a message talks about a day at all (before dateparser is asked).
 _DATE_CUE = re.compile(

@@ -661,3 +661,14 @@ def test_cant_make_it_is_no_correction() -> None:
 def test_a_span_of_days_or_weeks_ahead(text: str, start: date, end: date) -> None:
     when = parse_when(text, NOW)
     assert when is not None and (when.start, when.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("the 7th of january", (1, 7)), ("actually can we do the 7th of jan", (1, 7))],
+)
+def test_a_day_of_a_month_said_the_british_way_is_that_day(text: str, day: tuple) -> None:
+    # the whole of January was searched
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start.month, when.start.day) == day
+    assert when.start == when.end
