@@ -649,6 +649,11 @@ class ActionBillingPay(Action):
         text = latest_text(tracker)
         said = normalise(text)
         asked = method_asked(text, billing.methods)
+        if charge_asked_after_balance(tracker):
+            # "what's it for?" right after the balance (read as how to pay): what it is for
+            from actions.fallback import replay_as
+
+            return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
         balance_button = {"title": "Check my balance", "payload": "/billing_balance"}
         policy = clinic.scheduling.late_cancel_policy.strip()
         if change_fee_asked(text) and policy:

@@ -24,6 +24,11 @@ WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 NOT_NAME_WORDS = {
     # "book my other son noah too": the name was saved as "Noah Too"
     "too",
+    # "quick question" at the name question: a patient "Quick Question" was made
+    "quick",
+    "question",
+    "real",
+    "q",
     # "flu shots for my 2 kids, ages 6 and 9": a new patient was made called "Ages And"
     "and",
     "or",
@@ -578,6 +583,10 @@ def living_relation_in(text: str) -> str | None:
 NAME_AFTER_RELATION = re.compile(r"^,?\s+(?P<name>[A-Z][\w'-]+)")
 
 
+# "... too", "... as well", "another one for ...": a child besides the one verified.
+ANOTHER_CHILD_TOO = re.compile(r"\b(too|as well|also|another one)\b", re.IGNORECASE)
+
+
 def someone_else(
     text: str, patient_is_minor: bool, patient_relation: str | None = None, patient_name: str = ""
 ) -> str | None:
@@ -594,6 +603,10 @@ def someone_else(
     if following and own and normalize_name(following[1]) in own and not match["other"]:
         return None  # "book my wife emily johnson" while Emily is verified: her, by name
     if match["other"] or not patient_is_minor or who not in CHILD_RELATIONS:
+        return who
+    if ANOTHER_CHILD_TOO.search(text):
+        # "can i book my son leo too, hes 9" after his sister's booking ("my 2 kids"): his
+        # visit was booked on her record
         return who
     named = NAME_AFTER_RELATION.match(text[match.end() :])
     own = {normalize_name(w) for w in patient_name.split()}
@@ -876,6 +889,10 @@ def clinic_words() -> set[str]:
     return _CLINIC_WORDS[id(clinic)]
 
 
+# Words ending in "s" that are no name's possessive without the apostrophe ("this bill").
+WORDS_ENDING_IN_S = {"this", "his", "its", "is", "was", "yes", "us", "thus", "plus", "bus"}
+
+
 def named_other(text: str, patient_name: str) -> str | None:
     """The name of someone other than the verified patient whose balance or appointments are
     asked for by name ("what's Emily's balance", "what does Liam owe", "and liam?" while Emily
@@ -885,6 +902,8 @@ def named_other(text: str, patient_name: str) -> str | None:
     if match is None and (bare := NAMED_DATA_BARE.search(plain)) is not None:
         # "whats aisha khans balance", "what about liams bill": the name without its "s"
         said = bare["name"].split()[-2:]
+        if said and f"{said[-1]}s".lower() in WORDS_ENDING_IN_S:
+            said = []  # "whats this bill for" was asked about someone called "Thi"
         while said and not all(_first_name_alone(w) for w in said):
             said = said[1:]
         own = {normalize_name(w) for w in patient_name.split()}

@@ -24,6 +24,7 @@ from actions.mentions import (
     named_other,
     parse_full_name,
     relative_identity,
+    someone_else,
 )
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
@@ -810,3 +811,30 @@ def test_a_surname_that_is_also_a_word_answers_the_name_question(
     assert parse_full_name(text, asked=True) == name
     slots, _ = verify(text, intent="parking")
     assert slots.get("verify_name") == (f"{name[0]} {name[1]}" if name else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        # after his sister's booking ("my 2 kids"): his visit was booked on her record
+        ("can i book my son leo too, hes 9", "son"),
+        ("my daughter needs one as well", "daughter"),
+        # the child verified, spoken of again
+        ("book my son a checkup", None),
+        ("whats my sons balance", None),
+    ],
+)
+def test_another_child_too_is_someone_else(text: str, who: str | None) -> None:
+    assert someone_else(text, True, "kids", "Nora Vance") == who
+
+
+@pytest.mark.parametrize("text", ["quick question", "Quick q", "real quick"])
+def test_a_filler_at_the_name_question_is_no_name(text: str) -> None:
+    # a patient record was made for "Quick Question"
+    assert parse_full_name(text, asked=True) is None
+
+
+def test_this_bill_is_nobody_s() -> None:
+    # "Happy to help with Thi too. So far I've only checked Emily Johnson's details"
+    assert named_other("whats this bill for", "Emily Johnson") is None
+    assert named_other("what about liams bill", "Emily Johnson") == "Liam"
