@@ -777,6 +777,7 @@ def cancels_an_appointment(tracker: Tracker, text: str) -> bool:
 # "oops undo that", "wait no i didnt mean that, keep it!!" after a cancellation: it was done.
 UNDO_WORDS = re.compile(
     r"\b(undo|keep (it|that|my (appointment|appt))|didn'?t mean|did not mean|put it back|"
+    r"didn'?t want to cancel|did not want to cancel|never meant|(change|put) (it|that) back|"
     r"take (that|it) back|un-?cancel|want it back|get it back|reinstate|restore)\b",
     re.IGNORECASE,
 )
@@ -824,7 +825,14 @@ class ActionStop(Action):
             # confirmed earlier stays as it is". The move back starts, at that time.
             latest = last_event(tracker.events, "user")
             return replayed(f"move it back to {back}", "reschedule_appointment", latest, [])
-        if tracker.active_loop_name is None and cancels_an_appointment(tracker, text):
+        undoing = last_change(tracker) == "action_cancel_appointment" and UNDO_WORDS.search(
+            text.replace("\u2019", "'")
+        )
+        if (
+            tracker.active_loop_name is None
+            and not undoing  # "nooo i didnt want to cancel that": not another cancellation
+            and cancels_an_appointment(tracker, text)
+        ):
             latest = last_event(tracker.events, "user")
             return replayed(text, "cancel_appointment", latest, [])
         if tracker.active_loop_name == "reschedule_form" and cancels_instead(text):

@@ -56,6 +56,7 @@ from actions.billing import (
     PLAN_LENGTH,
     already_paid,
     cannot_pay,
+    change_fee_asked,
     collections_asked,
     eob_bill_asked,
     eob_or_after_insurance,
@@ -122,6 +123,25 @@ OTHER_APPOINTMENT_NAMED = re.compile(
     re.IGNORECASE,
 )
 MISREAD_AS_NO = frozenset({"deny", "inform"})
+
+# "i didnt want to cancel that", "can you change it back?" (after a cancellation: a new
+# cancellation of another appointment started, or a move of it): a stop, whose action says what
+# can be done (actions/forms.py: the cancellation stands, a new time; a move is put back).
+UNDO_A_CHANGE = re.compile(
+    r"\b(didn'?t|did not|never|dont|don'?t) (want|mean|meant) (to|it|that)\b.{0,15}\bcancel"
+    r"|\b(change|put|move|switch|set) (it|that) back\b|\bundo\b|\bun-?cancel|"
+    r"\b(want|get|have) (it|that|my (appointment|appt|visit|booking|slot|time)) back\b",
+    re.IGNORECASE,
+)
+UNDONE_AS = frozenset(
+    {"cancel_appointment", "reschedule_appointment", "book_appointment", DISPUTE_INTENT,
+     COMPLAINT_INTENT, "out_of_scope", "nlu_fallback", "deny", "inform"}
+)
+# "will i get charged for moving it?", "do u charge for changing it" (a dispute to the model:
+# handed to billing staff, the chat paused, the move lost): the late-change policy.
+FEE_QUESTION = re.compile(
+    r"\b(will|would|do|does|is there|are there|am i|gonna|going to|can)\b", re.IGNORECASE
+)
 
 KEEP_FROM_HOME = re.compile(
     r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
@@ -510,6 +530,16 @@ class TaskWordsGuard(RuleGuard):
                 and task_asked(text) in ("reschedule_appointment", "cancel_appointment")
             ):
                 overrule(message, str(task_asked(text)))
+                continue
+            if read_as in UNDONE_AS and UNDO_A_CHANGE.search(text.replace("\u2019", "'")):
+                overrule(message, "stop")
+                continue
+            if (
+                read_as in (DISPUTE_INTENT, COMPLAINT_INTENT)
+                and change_fee_asked(text)
+                and FEE_QUESTION.search(text)
+            ):
+                overrule(message, PAY_INTENT)
                 continue
             if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
                 overrule(message, "directions")

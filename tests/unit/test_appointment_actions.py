@@ -3783,3 +3783,27 @@ def test_a_time_after_a_part_of_the_day_is_searched(before: str, expected: str) 
     found = read_search_details("3pm?", [], get_clinic(), "slot_choice", before)
     assert found["date_preference"] == expected
     assert parse_when(found["date_preference"], get_clinic().now()) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nooo i didnt want to cancel that",
+        "wait i didnt want to cancel that!!",
+        "can you change it back?",
+    ],
+)
+def test_undoing_a_cancellation_in_other_words_cancels_nothing_else(text: str) -> None:
+    # read as a cancellation (or a move): the patient's other appointment was offered to be
+    # cancelled, or moved, one tap away. The guard makes it a stop, which says it is done.
+    from addons.task_words_guard import TaskWordsGuard
+    from tests.support.nlu_text import parsed_message
+
+    [message] = TaskWordsGuard().process(
+        [parsed_message(text, "cancel_appointment", 0.9, "reschedule_appointment", 0.05)]
+    )
+    assert message.get("intent")["name"] == "stop"
+    dispatcher = CollectingDispatcher()
+    events = ActionStop().run(dispatcher, make_tracker(text, intent="stop", events=CANCELLED), {})
+    assert responses(dispatcher) == ["utter_cancel_not_undone"]
+    assert not [e for e in events if e.get("event") == "user"]  # no cancellation replayed

@@ -636,3 +636,22 @@ def test_a_no_that_moves_or_cancels_another_appointment_is_that_task(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # a dispute: handed to billing staff and paused, and the move in progress lost
+        ("will i get charged for moving it?", "billing_dispute", "billing_pay"),
+        ("do u charge for changing it", "billing_dispute", "billing_pay"),
+        # a charge already made is still a dispute
+        ("why was i charged for cancelling", "billing_dispute", "billing_dispute"),
+        # money back is no undo
+        ("i want my money back", "billing_dispute", "billing_dispute"),
+    ],
+)
+def test_a_fee_for_a_change_asked_ahead_is_the_policy(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
