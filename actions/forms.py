@@ -315,6 +315,9 @@ COMPLAINT_CONFIDENCE = 0.9
 # "this bot is useless", "you're not helping": about this chat, not the clinic's care or staff.
 ABOUT_THE_BOT = re.compile(
     r"\b(this|you|ur|your|stupid|dumb|useless)\s+(bot|chat ?bot|chat|robot|assistant|ai)\b|"
+    # "this is the stupidest bot ever" (a complaint: handed to staff, and the chat paused)
+    r"\b(stupid|dumb|useless|worst|stupidest|dumbest|dumbass|crappy|shitty|terrible|awful)(est)?"
+    r"\s+(bot|chat ?bot|robot|assistant|ai)\b|"
     r"\b(you|u|ur|you're|youre|you are)\s+(are\s+|r\s+)?(so\s+)?"
     r"(useless|stupid|dumb|no help|not helping|not helpful|unhelpful|pointless|a joke)\b",
     re.IGNORECASE,

@@ -507,6 +507,7 @@ def test_only_a_clear_complaint_goes_to_staff(
         # swearing with nothing about the clinic (was filed as a complaint, chat paused)
         "wtf this is so stupid",
         "ur a useless piece of sh*t bot",
+        "this is the stupidest bot ever",  # the chat was paused till morning
     ],
 )
 def test_venting_at_the_bot_is_no_complaint(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
