@@ -244,7 +244,11 @@ CONFIRMATION_SLOTS = {"booking_confirmed", "cancel_confirmed"}
 # A typed answer that starts with yes or no is that answer, whatever else it says ("Yes, cancel
 # it" was read as "stop", "yes move it" as a new request); "no problem" is not a no.
 # Fillers before the answer: "hmm no actually keep it", "oh yes please".
-FILLER = r"^\W*(?:(?:hmm+|um+|uh+|ugh+|oh|ah|well|wait|actually|sorry|so)\b[\s,.!]*)*"
+# ("oh right no dont book it" at "Book another one anyway?" got the insurance answer)
+FILLER = (
+    r"^\W*(?:(?:hmm+|um+|uh+|ugh+|oh+|ah|well|wait|actually|sorry|so|right|oops|my bad)\b"
+    r"[\s,.!]*)*"
+)
 TYPED_YES = re.compile(
     FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
     r"confirm|confirmed|correct|absolutely|definitely|of course|perfect|great|sounds good|"

@@ -1203,3 +1203,13 @@ def test_what_the_balance_is_for_said_unclearly_lists_the_statements() -> None:
     dispatcher = CollectingDispatcher()
     ActionAskAffirmation().run(dispatcher, make_tracker("wut is it for", intent="nlu_fallback"), {})
     assert "utter_take_your_time" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize("text", ["oh right no dont book it", "oops no", "my bad, no"])
+def test_a_no_after_a_filler_is_still_a_no(text: str) -> None:
+    # "oh right no dont book it" at "Book another one anyway?" (read as an insurance question)
+    # got the list of plans and the same question again
+    tracker = make_tracker(
+        text, intent="billing_insurance", slots={"requested_slot": "booking_confirmed"}
+    )
+    assert yes_or_no(tracker) is False
