@@ -509,6 +509,10 @@ class PatientForm(Action):
             # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the
             # fallback checks in with 911 / 988)
             return True
+        if intent == "stop" and just_asking(latest_text(tracker)):
+            # "no i was just asking" at "Shall I book it?": not booked, and no other time
+            # looked for (the time shown was dropped as turned down)
+            return True
         confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
         if confirming and yes_or_no(tracker) is not None:
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does

@@ -571,7 +571,9 @@ class ValidateCancelForm(ManageForm):
 KEEPS_AT = ("date_preference", "slot_choice", "booking_confirmed")
 KEEP_THE_OLD_TIME = re.compile(
     r"\bkeep (it|(my|the) (original|current|old|existing|first|same)"
-    r"( (one|appointment|appt|time))?|(my|the) (one|appointment|appt|time))\b",
+    r"( (one|appointment|appt|time))?|(my|the) (one|appointment|appt|time))\b"
+    # "no leave it", "i dont want to move it anymore" (a day was asked again and again)
+    r"|\bleave it\b|\b(don'?t|do not) (want|need) to (move|change|reschedule) it\b",
     re.IGNORECASE,
 )
 

@@ -3807,3 +3807,14 @@ def test_undoing_a_cancellation_in_other_words_cancels_nothing_else(text: str) -
     events = ActionStop().run(dispatcher, make_tracker(text, intent="stop", events=CANCELLED), {})
     assert responses(dispatcher) == ["utter_cancel_not_undone"]
     assert not [e for e in events if e.get("event") == "user"]  # no cancellation replayed
+
+
+@pytest.mark.parametrize(
+    "text", ["no leave it", "i dont want to move it anymore", "no, leave it as is"]
+)
+def test_leaving_the_appointment_as_it_is_ends_the_move(text: str) -> None:
+    # "What other day or time would work for you?", or "I didn't catch a day", again and again
+    slots = {**MOVING, "requested_slot": "date_preference", "slot_choice": None}
+    tracker = make_tracker(text, intent="deny", active_loop="reschedule_form", slots=slots)
+    events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert events["booking_confirmed"] is False and events["requested_slot"] is None

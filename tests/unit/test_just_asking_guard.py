@@ -71,3 +71,16 @@ def test_a_question_announced_is_waited_for() -> None:
     tracker = make_tracker("i was just wondering", intent="nlu_fallback")
     assert ActionAskAffirmation().run(dispatcher, tracker, {}) == []
     assert responses(dispatcher) == ["utter_take_your_time"]
+
+
+def test_just_asking_at_the_booking_confirmation_stops() -> None:
+    # "Let's find a time that suits you better", and the time shown was never offered again
+    from actions.booking import ValidateBookingForm
+
+    tracker = make_tracker(
+        "no i was just asking",
+        intent="stop",
+        active_loop="booking_form",
+        slots={"requested_slot": "booking_confirmed", "slot_choice": "s1"},
+    )
+    assert ValidateBookingForm().should_let_through(tracker)
