@@ -58,6 +58,16 @@ AGE_IN_YEARS = re.compile(
 )
 
 
+# The patient under a year old: "my baby was born last week", "for my newborn", "a checkup for
+# my 6 month old" (not "can i bring my baby": someone else).
+_BABY = r"(?:baby|newborn|new born|infant|\d{1,2}[\s-]*(?:months?|weeks?|mo)[\s-]*old)"
+BABY = re.compile(
+    rf"\bfor (?:my|our|a|an|the) {_BABY}|\b(?:my|our) {_BABY}(?: \w+)? (?:needs|has|is|was born)"
+    r"|\bborn (?:last|this) (?:week|month)\b",
+    re.IGNORECASE,
+)
+
+
 def age_spoken(texts: list[str]) -> int | None:
     """The age said for the patient in these messages, the latest first ("a follow up for my
     4 year old son"), before a birth date tells it: the clinicians offered fit it (Dr.
@@ -69,6 +79,8 @@ def age_spoken(texts: list[str]) -> int | None:
         match = AGE_IN_YEARS.search(text or "")
         if match:
             return int(match.group(1) or match.group(2))
+        if BABY.search(text or ""):
+            return 0
     return None
 
 

@@ -941,6 +941,10 @@ def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> No
         (["i need a follow up for my 4 year old son"], 4),
         (["my 15-yr-old daughter needs a sports physical"], 15),
         (["book a checkup", "shes 7"], 7),
+        # Dr. Gonzalez was offered for her
+        (["my baby was born last week and needs her first checkup"], 0),
+        (["checkup for my 6 month old"], 0),
+        (["i need a pap smear, can i bring my baby"], None),
         (["i need a pap smear, can i bring my 4 year old"], None),  # not the patient's age
         (["a physical on the 4th"], None),
     ],
