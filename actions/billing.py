@@ -1252,6 +1252,20 @@ def has_dispute_detail(text: str) -> bool:
 
 
 DISPUTE_INTERRUPTIONS = {"emergency", "crisis", "stop", "share_card_number"}
+# Questions of another kind that "what happened?" lets through, asked as questions ("quick
+# question do u take tricare" was filed for billing staff as the account of what went wrong).
+OTHER_QUESTIONS = {
+    "billing_insurance",
+    "clinic_hours",
+    "directions",
+    "parking",
+    "contact_info",
+    "ask_clinicians",
+}
+ASKED = re.compile(
+    r"\?|^\W*(quick question\W+)?(do|does|are|is|what|whats|where|when|how|can|r|u)\b",
+    re.IGNORECASE,
+)
 
 
 class ValidateDisputeForm(PatientForm):
@@ -1273,6 +1287,13 @@ class ValidateDisputeForm(PatientForm):
             return False
         if is_button_payload(text):
             return True
+        if (
+            intent in OTHER_QUESTIONS
+            and confidence >= TASK_SWITCH_CONFIDENCE
+            and ASKED.search(text)
+            and not ACCOUNT_WORDS.search(normalise(text))
+        ):
+            return True  # answered by its rule; "what happened?" is asked again
         return (
             intent in TASK_INTENTS
             and confidence >= TASK_SWITCH_CONFIDENCE

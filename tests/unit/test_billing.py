@@ -1438,3 +1438,27 @@ def test_a_fee_for_moving_an_appointment_is_the_policy(text: str) -> None:
     assert message["response"] == "utter_change_fee"
     assert "$25 late-cancellation fee" in message["policy"]
     assert not billing.change_fee_asked("can i cancel my payment plan")
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "let_through"),
+    [
+        # filed for billing staff as the account of what went wrong; TRICARE never answered
+        ("quick question do u take tricare", "billing_insurance", True),
+        ("what are your hours?", "clinic_hours", True),
+        # an account, whatever the model read
+        ("my insurance should have paid it", "billing_insurance", False),
+        ("they charged me for a flu shot", "clinic_hours", False),
+    ],
+)
+def test_a_question_of_another_kind_at_what_happened_is_answered(
+    text: str, read_as: str, let_through: bool
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent=read_as,
+        confidence=0.95,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    assert ValidateDisputeForm().should_let_through(tracker) is let_through
