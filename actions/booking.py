@@ -29,8 +29,10 @@ from actions.booking_guards import (
     chosen_offer,
     duplicates_of_chosen,
     instead_of_children_only,
+    man_said,
     refuse,
     refuse_children_only,
+    refuse_women_only,
     short_practitioner_name,
     turned_down,
     visits_phrase,
@@ -739,6 +741,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             age if age is not None else age_said(text),
         ):
             updates.update(instead_of_children_only({**slots, **updates}, clinic))
+        elif named and refuse_women_only(dispatcher, clinic, named, form_texts(tracker)):
+            updates.update(instead_of_children_only({**slots, **updates}, clinic))
 
         if unavailable is not None:
             pass  # said what can be booked instead
@@ -762,8 +766,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             and not is_button_payload(text)
         ):
             # "2", "the second one": as numbered on SMS and in "reply with its number".
-            age_hint = age_spoken(form_texts(tracker))
-            options = choice_options(requested, {**slots, **updates}, clinic, age_hint)
+            texts = form_texts(tracker)
+            merged = {**slots, **updates}
+            options = choice_options(
+                requested, merged, clinic, age_spoken(texts), man_said(texts)
+            )
             index = parse_choice(text, [title for title, _ in options])
             if index is not None:
                 updates[requested] = options[index][1]

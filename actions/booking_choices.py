@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
-from actions.booking_guards import age_spoken
+from actions.booking_guards import age_spoken, man_said
 from actions.clinic_config import ClinicConfig
 from actions.forms import form_texts
 from actions.identity import patient_age
@@ -71,7 +71,11 @@ def say_where_they_work(
 
 
 def choice_options(
-    slot: str, slots: dict[str, Any], clinic: ClinicConfig, age_hint: int | None = None
+    slot: str,
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+    age_hint: int | None = None,
+    man: bool = False,
 ) -> list[tuple[str, str]]:
     """The (title, value) options offered for ``visit_type``, ``practitioner`` or
     ``location``, in order: the buttons, and what a typed "2" picks. ``age_hint``: the age
@@ -98,6 +102,9 @@ def choice_options(
         age = patient_age(slots, clinic)
         age = age if age is not None else age_hint
         options = eligible_practitioners(clinic, slots.get("visit_type"), age)
+        if man:  # said to be male: no clinician who sees women only
+            women_only = {p.id for p in clinic.practitioners if p.sees_women_only}
+            options = [pid for pid in options if pid not in women_only]
         return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
             ("No preference", "any")
         ]
@@ -128,8 +135,10 @@ class AskChoice(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        age_hint = age_spoken(form_texts(tracker))
-        options = choice_options(self.slot, dict(tracker.slots), get_clinic(), age_hint)
+        texts = form_texts(tracker)
+        options = choice_options(
+            self.slot, dict(tracker.slots), get_clinic(), age_spoken(texts), man_said(texts)
+        )
         dispatcher.utter_message(
             text=self.question,
             buttons=[

@@ -99,6 +99,41 @@ def refuse_children_only(
     return True
 
 
+# The patient said to be male: "im a man", "52 yr old male", "for my husband", "my son needs".
+_HE = r"(?:husband|son|dad|father|brother|boyfriend|grandpa|grandfather|grandson|boy)"
+MAN_SAID = re.compile(
+    r"\b(?:i'?m|i am|im) (?:a |an )?(?:man|guy|male|dude|gentleman)\b"
+    r"|\b\d{1,3}[\s-]*(?:yo|y/o|yrs?|years?)?[\s-]*(?:old )?(?:male|man|guy)\b"
+    rf"|\bfor (?:my|our) {_HE}\b|\b(?:my|our) {_HE}(?: \w+)? (?:needs|wants|has|is)\b",
+    re.IGNORECASE,
+)
+
+
+def man_said(texts: list[str]) -> bool:
+    """Whether the messages say the patient is male (a clinician who sees women only is not
+    offered)."""
+    return any(MAN_SAID.search(text or "") for text in texts)
+
+
+def refuse_women_only(
+    dispatcher: CollectingDispatcher,
+    clinic: ClinicConfig,
+    practitioner_id: str | None,
+    texts: list[str],
+) -> bool:
+    """A clinician who sees women only asked for a patient said to be male: say so. True
+    means the search goes on with any clinician instead."""
+    practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
+    if practitioner is None or not practitioner.sees_women_only or not man_said(texts):
+        return False
+    dispatcher.utter_message(
+        response="utter_sees_others_only",
+        practitioner=short_practitioner_name(practitioner_id, clinic),
+        sees=practitioner.sees or "women only",
+    )
+    return True
+
+
 def age_refusal(
     clinic: ClinicConfig, practitioner_id: str | None, age: int | None, asked_by_name: bool
 ) -> tuple[str, dict[str, str]]:
@@ -108,7 +143,7 @@ def age_refusal(
     practitioner = clinic.practitioner(practitioner_id) if practitioner_id else None
     if practitioner is not None and too_young_for(clinic, practitioner_id, age):
         sees = practitioner.sees or f"patients {practitioner.sees_patients_from} and older"
-        return "utter_not_for_young_patients", {"practitioner": name, "sees": sees}
+        return "utter_sees_others_only", {"practitioner": name, "sees": sees}
     response = "utter_asked_for_children_only" if asked_by_name else "utter_children_only"
     return response, {"practitioner": name}
 

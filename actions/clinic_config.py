@@ -138,6 +138,8 @@ class Practitioner(BaseModel):
     sees_patients_under: int | None = Field(None, ge=1, le=130)
     # Sees only patients of this age or older (a women's health doctor: 12); none: any age.
     sees_patients_from: int | None = Field(None, ge=0, le=130)
+    # Sees women and girls only: never offered to, nor booked for, a patient said to be male.
+    sees_women_only: bool = False
     # Who they see and for what, in a few words, said when a patient asks about them.
     sees: str = ""
     # "woman" or "man" (optional): answers "can I see a female doctor?".

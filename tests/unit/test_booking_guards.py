@@ -900,7 +900,7 @@ def test_a_young_child_is_never_offered_nor_booked_with_the_womens_health_doctor
     gonzalez["location"] = "north"
 
     refusal = check_offer(gonzalez, {**four, "visit_type": "follow_up"}, clinic)
-    assert refusal is not None and refusal.response == "utter_not_for_young_patients"
+    assert refusal is not None and refusal.response == "utter_sees_others_only"
     assert refusal.values["practitioner"] == "Dr. Gonzalez" and "teens" in refusal.values["sees"]
     assert refusal.slots == {"practitioner": "any"}
     assert check_offer(gonzalez, {**twenty, "visit_type": "follow_up"}, clinic) is None
@@ -931,7 +931,7 @@ def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> No
         for e in ValidateBookingForm().run(dispatcher, tracker, {})
         if e.get("event") == "slot"
     }
-    assert responses(dispatcher)[0] == "utter_not_for_young_patients"
+    assert responses(dispatcher)[0] == "utter_sees_others_only"
     assert changed["practitioner"] == "any"
 
 
@@ -961,3 +961,34 @@ def test_clinicians_offered_fit_an_age_said_before_the_birth_date() -> None:
     ActionAskPractitioner().run(dispatcher, tracker, {})
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert titles == ["Dr. Priya Patel", "Dr. James Okafor", "Sam Lee, NP", "No preference"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im a man, i want a follow up with dr gonzalez",  # was booked
+        "hi im a new patient, 52 yr old male, want to book with dr gonzalez",
+        "a follow up for my husband with dr gonzalez",
+    ],
+)
+def test_a_man_is_not_booked_with_the_clinician_who_sees_women_only(text: str) -> None:
+    tracker = make_tracker(text, intent="book_appointment", active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    changed = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "utter_sees_others_only" in responses(dispatcher)
+    assert changed.get("practitioner") == "any"
+
+
+def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man() -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"visit_type": "follow_up", "patient_status": "returning"}
+    tracker = make_tracker("im a guy, need a follow up", slots=slots)
+    ActionAskPractitioner().run(dispatcher, tracker, {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert not any("Gonzalez" in t for t in titles) and any("Patel" in t for t in titles)
+    # ...and a woman, or nothing said, still has her
+    dispatcher = CollectingDispatcher()
+    ActionAskPractitioner().run(dispatcher, make_tracker("need a follow up", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert any("Gonzalez" in t for t in titles)
