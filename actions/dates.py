@@ -40,8 +40,18 @@ WEEKDAY_NUMBERS = {
 
 
 def weekdays_named(text: str) -> set[int]:
-    """The weekdays a message names, Monday 0 ("tues 7:30 works", "the wednesday one")."""
-    return {WEEKDAY_NUMBERS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in WEEKDAY_NUMBERS}
+    """The weekdays a message names, Monday 0 ("tues 7:30 works", "the wednesday one",
+    "tuesdays")."""
+    words = [
+        w[:-1] if w.endswith("days") and w[:-1] in WEEKDAY_NUMBERS else w
+        for w in re.findall(r"[a-z]+", text.lower())
+    ]
+    return {WEEKDAY_NUMBERS[w] for w in words if w in WEEKDAY_NUMBERS}
+
+
+# "tuesdays or thursdays", "mondays are best": those weekdays, any week (it was "I didn't
+# catch a day there").
+PLURAL_WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days\b")
 
 
 PARTS_OF_DAY = {
@@ -854,10 +864,12 @@ def parse_when(text: str, now: datetime) -> When | None:
         # "in two weeks": that week, from the same weekday on.
         return window(target, target + timedelta(days=4))
 
-    if len(days) > 1 and not re.search(r"\d(st|nd|rd|th)\b|\d{1,2}/\d{1,2}", cleaned):
-        # "thursday or friday", "monday or wednesday morning": those days, soon (it was the
-        # first one named alone)
-        return _only_on(window(today, today + timedelta(days=SOON_DAYS)), days)
+    several = len(days) > 1 or (days and PLURAL_WEEKDAY.search(cleaned))
+    if several and not re.search(r"\d(st|nd|rd|th)\b|\d{1,2}/\d{1,2}", cleaned):
+        # "thursday or friday", "monday or wednesday morning", "tuesdays": those days, soon
+        # (it was the first one named alone)
+        soon = window(today, today + timedelta(days=SOON_DAYS))
+        return replace(soon, not_on=soon.not_on | frozenset(set(range(7)) - days))
     match = re.search(rf"\b(this|next|coming|on)?\s*{_WEEKDAY}\b", cleaned)
     ordinal = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", cleaned)
     if match and ordinal and not re.search(r"\d{1,2}/\d{1,2}", cleaned):

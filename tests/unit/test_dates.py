@@ -672,3 +672,18 @@ def test_a_day_of_a_month_said_the_british_way_is_that_day(text: str, day: tuple
     when = parse_when(text, NOW)
     assert when is not None and (when.start.month, when.start.day) == day
     assert when.start == when.end
+
+
+@pytest.mark.parametrize(
+    ("text", "weekdays"),
+    [
+        ("tuesdays or thursdays", {1, 3}),  # "Sorry, I didn't catch a day there"
+        ("tuesdays are best for me", {1}),
+        ("i said tuesdays", {1}),
+        ("mondays after 3", {0}),
+    ],
+)
+def test_weekdays_said_in_the_plural_are_those_days_any_week(text: str, weekdays: set) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and when.end > when.start
+    assert set(range(7)) - set(when.not_on) == weekdays
