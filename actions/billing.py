@@ -656,6 +656,13 @@ class ActionBillingPay(Action):
             return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
         balance_button = {"title": "Check my balance", "payload": "/billing_balance"}
         policy = clinic.scheduling.late_cancel_policy.strip()
+        if PAPER_ASKED.search(text):
+            # "can i get a receipt for taxes" ("not something I can help with", or the
+            # paid-already answer for "a receipt for what i paid last month"): where to get one
+            dispatcher.utter_message(
+                response="utter_itemized_statement", buttons=[balance_button], **facts
+            )
+            return []
         if change_fee_asked(text) and policy:
             # "will i have to pay a fee for moving it?" (while moving it): the policy, and the
             # task goes on

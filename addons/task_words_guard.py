@@ -53,6 +53,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.billing import (
     COPAY_ASKED,
     FEE_NAMED,
+    PAPER_ASKED,
     PLAN_LENGTH,
     already_paid,
     cannot_pay,
@@ -114,6 +115,9 @@ ROUTE_TO_APPOINTMENT = re.compile(
     r"(the )?way to) (my|our|his|her|the) (appointment|appt|visit)\b",
     re.IGNORECASE,
 )
+# "can i get a receipt for taxes" (out of scope: a dead end), "i need receipts for my hsa"
+# (a booking): where to get one (actions/billing.py).
+MISREAD_RECEIPT = frozenset({"out_of_scope", "nlu_fallback", "book_appointment", "faq"})
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
@@ -539,6 +543,9 @@ class TaskWordsGuard(RuleGuard):
                 and change_fee_asked(text)
                 and FEE_QUESTION.search(text)
             ):
+                overrule(message, PAY_INTENT)
+                continue
+            if read_as in MISREAD_RECEIPT and PAPER_ASKED.search(text):
                 overrule(message, PAY_INTENT)
                 continue
             if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):

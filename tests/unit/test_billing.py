@@ -1462,3 +1462,14 @@ def test_a_question_of_another_kind_at_what_happened_is_answered(
         slots={"requested_slot": "dispute_details"},
     )
     assert ValidateDisputeForm().should_let_through(tracker) is let_through
+
+
+@pytest.mark.parametrize(
+    "text", ["can i get a receipt for taxes", "i need a receipt for what i paid last month"]
+)
+def test_a_receipt_asked_for_says_where_to_get_one(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    assert ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {}) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_itemized_statement"
+    assert {k: message[k] for k in BILLING} == BILLING

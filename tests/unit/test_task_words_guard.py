@@ -655,3 +655,15 @@ def test_a_fee_for_a_change_asked_ahead_is_the_policy(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("can i get a receipt for taxes", "out_of_scope"),  # "not something I can help with"
+        ("i need receipts for my hsa for this year", "book_appointment"),
+    ],
+)
+def test_a_receipt_asked_for_is_the_billing_answer(text: str, read_as: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == "billing_pay"
