@@ -62,6 +62,7 @@ from actions.billing import (
     eob_bill_asked,
     eob_or_after_insurance,
     fee_disputed,
+    insurance_terms,
     late_payment_asked,
     scam_asked,
 )
@@ -544,6 +545,11 @@ class TaskWordsGuard(RuleGuard):
                 and FEE_QUESTION.search(text)
             ):
                 overrule(message, PAY_INTENT)
+                continue
+            if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
+                # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
+                # help with here"
+                overrule(message, INSURANCE_INTENT)
                 continue
             if read_as in MISREAD_RECEIPT and PAPER_ASKED.search(text):
                 overrule(message, PAY_INTENT)

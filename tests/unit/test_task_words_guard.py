@@ -667,3 +667,10 @@ def test_a_fee_for_a_change_asked_ahead_is_the_policy(
 def test_a_receipt_asked_for_is_the_billing_answer(text: str, read_as: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == "billing_pay"
+
+
+@pytest.mark.parametrize("text", ["and a deductible?", "and coinsurance"])
+def test_another_insurance_word_asked_after_one_is_explained(text: str) -> None:
+    # "whats a copay" - "and a deductible?": "Sorry, that's not something I can help with"
+    [result] = TaskWordsGuard().process([parsed(text, "out_of_scope")])
+    assert result.get("intent")["name"] == "billing_insurance"
