@@ -119,7 +119,15 @@ ROUTE_TO_APPOINTMENT = re.compile(
 # "can i get a receipt for taxes" (out of scope: a dead end), "i need receipts for my hsa"
 # (a booking): where to get one (actions/billing.py).
 MISREAD_RECEIPT = frozenset({"out_of_scope", "nlu_fallback", "book_appointment", "faq"})
+# "whichever one my appt is at", "the office my appointment is at" (at "Which office are you
+# heading to?": the list of insurance plans): the appointment's office.
+APPOINTMENT_OFFICE = re.compile(
+    r"\b(one|office|place|location|clinic)\b.{0,12}\b(my|the|his|her) (appointment|appt)\b"
+    r".{0,6}\b(is|at|was)\b",
+    re.IGNORECASE,
+)
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
+MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
 # one, to "Book another one anyway?": the Thursday was searched as the new booking's day).
@@ -553,6 +561,9 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if read_as in MISREAD_RECEIPT and PAPER_ASKED.search(text):
                 overrule(message, PAY_INTENT)
+                continue
+            if read_as in MISREAD_OFFICE and APPOINTMENT_OFFICE.search(text):
+                overrule(message, "directions")
                 continue
             if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
                 overrule(message, "directions")

@@ -611,6 +611,9 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
         ("how do i get to my appointment", "faq", "directions"),  # "Please arrive 15 minutes"
         ("directions to my appt please", "check_appointment", "directions"),
         ("how early should i get to my appointment", "faq", "faq"),
+        # at "Which office are you heading to?": the list of insurance plans
+        ("idk whichever one my appt is at", "billing_insurance", "directions"),
+        ("the one my appointment is at", "inform", "directions"),
     ],
 )
 def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
