@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -43,6 +44,7 @@ from actions.clinician_days import clinician_meant
 from actions.dates import parse_when
 from actions.formatting import (
     a_or_an,
+    day_and_time,
     visit_name,
 )
 from actions.forms import (
@@ -209,7 +211,10 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     same kind of visit with the same clinician and office, at another time (the patient may
     still change them). Empty for any other booking."""
     cancelled = tracker.get_slot("last_cancelled") or {}
-    if last_response(tracker) != "utter_cancelled" or not cancelled.get("visit_type"):
+    offered_by = last_response(tracker)
+    if offered_by not in ("utter_cancelled", "utter_cancel_not_undone"):
+        return {}
+    if not cancelled.get("visit_type"):
         return {}
     if clinic.practitioner(str(cancelled.get("practitioner") or "")) is None:
         return {}
@@ -217,11 +222,18 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     named = (find_visit_type, find_practitioner, find_location)
     if not is_button_payload(text) and any(find(text, clinic) for find in named):
         return {}  # "book a flu shot instead": what they asked for, not the old visit
-    return {
+    again = {
         "visit_type": cancelled["visit_type"],
         "practitioner": cancelled["practitioner"],
         "location": cancelled.get("location") or "any",
     }
+    if offered_by == "utter_cancel_not_undone" and cancelled.get("start"):
+        # "i didnt mean to cancel it" - [Book a new time]: "the same time, if it's still
+        # free", as promised (it asked what kind of visit, from the start)
+        again["date_preference"] = day_and_time(
+            datetime.fromisoformat(str(cancelled["start"])), clinic
+        )
+    return again
 
 
 # "book me with her", "can i see him next week": a clinician by pronoun.

@@ -1094,7 +1094,9 @@ class ActionCancelAppointment(Action):
             summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
         )
         # [Book another time] books the same visit (ValidateBookingForm.on_activation).
-        again = SlotSet("last_cancelled", {k: item.get(k) for k in REBOOK_DETAILS})
+        # (and its time, for [Book a new time] after "i didnt mean to cancel it")
+        cancelled = {**{k: item.get(k) for k in REBOOK_DETAILS}, "start": item.get("start")}
+        again = SlotSet("last_cancelled", cancelled)
         return reset + [again] + offer_second_request(dispatcher, tracker)
 
 

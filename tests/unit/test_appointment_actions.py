@@ -3236,6 +3236,32 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
         assert "utter_same_visit_again" not in responses(dispatcher)
 
 
+def test_book_a_new_time_after_an_undo_looks_at_the_same_time() -> None:
+    # "i didnt mean to cancel it" - "I can book you a new time right away (the same time, if
+    # it's still free)" [Book a new time]: "What kind of visit do you need?", from the start
+    not_undone = [
+        {
+            "event": "bot",
+            "text": "That appointment is already cancelled ...",
+            "metadata": {"utter_action": "utter_cancel_not_undone"},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "patient_name": "Aisha Khan",
+        "last_cancelled": {**CANCELLED_VISIT, "start": "2026-12-09T10:00:00-08:00"},
+    }
+    tracker = make_tracker(
+        "/book_appointment", intent="book_appointment", slots=slots, events=not_undone
+    )
+    found = slots_of(ValidateBookingForm().run(CollectingDispatcher(), tracker, {}))
+    assert {k: found[k] for k in CANCELLED_VISIT} == CANCELLED_VISIT
+    assert found["date_preference"] == "Wed Dec 9, 10:00am"
+    assert found["requested_slot"] == "slot_choice"
+
+
 @pytest.mark.parametrize(
     "text",
     [
