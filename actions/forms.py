@@ -671,7 +671,9 @@ class PatientForm(Action):
 # "actually can you cancel it" with no task running (say, just after a booking): the patient
 # wants an appointment cancelled, not a task stopped (the cancel form confirms first).
 CANCEL_AN_APPOINTMENT = re.compile(
-    r"\bcancel+(ing)? (it|that|this|(the|my|this|that) (appointment|appt|visit|booking|one))\b",
+    # ("no, actually cancel the tuesday one, i booked it twice": "What I confirmed stays")
+    r"\bcancel+(ing)? (it|that|this|(the|my|this|that) ([a-z0-9]+ )?(appointment|appt|visit|"
+    r"booking|one))\b",
     re.IGNORECASE,
 )
 

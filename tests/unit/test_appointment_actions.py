@@ -2315,6 +2315,11 @@ def test_cancel_it_after_a_booking_cancels_rather_than_stops() -> None:
     assert [e["event"] for e in events] == ["action", "user"]
     assert events[1]["text"] == "actually can you cancel it"
     assert events[1]["parse_data"]["intent"] == {"name": "cancel_appointment", "confidence": 1.0}
+    # ...and one named by its day ("What I confirmed earlier in this chat stays as it is")
+    text = "no, actually cancel the tuesday one, i booked it twice by mistake"
+    tracker = make_tracker(text, intent="stop", slots={"verified": True}, events=booked)
+    events = ActionStop().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "cancel_appointment"
     # "cancel that" after the parking answer is a never mind (it asked who the patient was)
     parking = [
         {"event": "action", "name": "utter_parking"},
