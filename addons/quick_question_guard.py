@@ -52,7 +52,9 @@ BOOKING_WORDS = re.compile(
 NEW_PATIENTS_ASKED = re.compile(
     r"^\W*(?:(?:hi|hey|hello|good (?:morning|afternoon|evening)|quick question)\W+)*"
     r"(?:are|r|is|do|does|will) (?:you|u|ya|y'?all|you guys|the clinic|your clinic|anyone|"
-    r"any (?:doctors?|providers?))(?: guys)? (?:currently |still |now )?"
+    # "is dr okafor taking new patients" (a booking started, and the question never answered)
+    r"any (?:doctors?|providers?)|dr\.? [a-z]+|doctor [a-z]+|sam lee|the pediatrician|she|he)"
+    r"(?: guys)? (?:currently |still |now )?"
     r"(?:taking|accepting|accept|take|seeing|see|open to)(?: any)? new patients\W*$",
     re.IGNORECASE,
 )
