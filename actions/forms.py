@@ -30,6 +30,7 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
 from actions.settings import get_clinic
+from actions.undo_words import UNDO_A_CANCEL, said_undo
 from addons.just_asking_guard import just_asking
 
 logger = logging.getLogger(__name__)
@@ -787,15 +788,6 @@ def cancels_an_appointment(tracker: Tracker, text: str) -> bool:
     )
 
 
-# "oops undo that", "wait no i didnt mean that, keep it!!" after a cancellation: it was done.
-UNDO_WORDS = re.compile(
-    r"\b(undo|keep (it|that|my (appointment|appt))|didn'?t mean|did not mean|put it back|"
-    r"didn'?t want to cancel|did not want to cancel|never meant|(change|put) (it|that) back|"
-    r"take (that|it) back|un-?cancel|want it back|get it back|reinstate|restore)\b",
-    re.IGNORECASE,
-)
-
-
 def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
     """Said, when the patient asks to undo the cancellation just made: it is done, and a new
     time can be booked (the same one, if still free). Was "What I confirmed earlier stays as
@@ -805,7 +797,7 @@ def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return False
     if last_change(tracker) != "action_cancel_appointment":
         return False
-    if not UNDO_WORDS.search(latest_text(tracker).replace("\u2019", "'")):
+    if not said_undo(UNDO_A_CANCEL, latest_text(tracker)):
         return False
     dispatcher.utter_message(response="utter_cancel_not_undone")
     return True
@@ -838,8 +830,8 @@ class ActionStop(Action):
             # confirmed earlier stays as it is". The move back starts, at that time.
             latest = last_event(tracker.events, "user")
             return replayed(f"move it back to {back}", "reschedule_appointment", latest, [])
-        undoing = last_change(tracker) == "action_cancel_appointment" and UNDO_WORDS.search(
-            text.replace("\u2019", "'")
+        undoing = last_change(tracker) == "action_cancel_appointment" and said_undo(
+            UNDO_A_CANCEL, text
         )
         if (
             tracker.active_loop_name is None

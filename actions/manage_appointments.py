@@ -95,6 +95,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
+from actions.undo_words import UNDO_A_MOVE, said_undo
 from actions.visit_request import (
     PICK_DETAILS,
     answers_a_visit_question,
@@ -578,14 +579,6 @@ KEEP_THE_OLD_TIME = re.compile(
 )
 
 
-# "put it back to the original time", "can you change it back" after a move in this chat.
-BACK_TO_BEFORE = re.compile(
-    r"\b(put|move|change|switch|set|go) (it |that |this |my \w+ )?back\b|\bundo\b"
-    r"|\b(original|old|previous|earlier|first) (time|day|slot|one)\b",
-    re.IGNORECASE,
-)
-
-
 def moved_back_to(tracker: Tracker) -> str | None:
     """The time ("Tue Dec 8, 10:00am") of the appointment moved in this chat, when the patient
     asks to put it back; it was "What I confirmed earlier stays as it is", and the patient was
@@ -593,7 +586,7 @@ def moved_back_to(tracker: Tracker) -> str | None:
     if last_change(tracker) != "action_reschedule_appointment":
         return None
     before = tracker.get_slot("moved_from")
-    if not before or not BACK_TO_BEFORE.search(latest_text(tracker).replace("\u2019", "'")):
+    if not before or not said_undo(UNDO_A_MOVE, latest_text(tracker)):
         return None
     try:
         return day_and_time(datetime.fromisoformat(str(before)), get_clinic())

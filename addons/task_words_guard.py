@@ -74,6 +74,7 @@ from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
 from actions.settings import get_clinic
+from actions.undo_words import UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -137,15 +138,10 @@ OTHER_APPOINTMENT_NAMED = re.compile(
 )
 MISREAD_AS_NO = frozenset({"deny", "inform"})
 
-# "i didnt want to cancel that", "can you change it back?" (after a cancellation: a new
-# cancellation of another appointment started, or a move of it): a stop, whose action says what
-# can be done (actions/forms.py: the cancellation stands, a new time; a move is put back).
-UNDO_A_CHANGE = re.compile(
-    r"\b(didn'?t|did not|never|dont|don'?t) (want|mean|meant) (to|it|that)\b.{0,15}\bcancel"
-    r"|\b(change|put|move|switch|set) (it|that) back\b|\bundo\b|\bun-?cancel|"
-    r"\b(want|get|have) (it|that|my (appointment|appt|visit|booking|slot|time)) back\b",
-    re.IGNORECASE,
-)
+# "i didnt want to cancel that", "can you change it back?" (actions/undo_words.py; after a
+# cancellation: a new cancellation of another appointment started, or a move of it): a stop,
+# whose action says what can be done (actions/forms.py: the cancellation stands, a new time; a
+# move is put back).
 UNDONE_AS = frozenset(
     {"cancel_appointment", "reschedule_appointment", "book_appointment", DISPUTE_INTENT,
      COMPLAINT_INTENT, "out_of_scope", "nlu_fallback", "deny", "inform"}
@@ -544,7 +540,7 @@ class TaskWordsGuard(RuleGuard):
             ):
                 overrule(message, str(task_asked(text)))
                 continue
-            if read_as in UNDONE_AS and UNDO_A_CHANGE.search(text.replace("\u2019", "'")):
+            if read_as in UNDONE_AS and said_undo(UNDO_A_CHANGE, text):
                 overrule(message, "stop")
                 continue
             if (

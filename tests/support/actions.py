@@ -27,6 +27,26 @@ AFTER_PLAN_QUESTION = [
     {"event": "action", "name": "action_listen"},
 ]
 
+# The events after the balance was shown (action_show_balance), with its two buttons.
+BALANCE_SHOWN = [
+    {"event": "user", "text": "whats my balance"},
+    {"event": "action", "name": "action_show_balance"},
+    {
+        "event": "bot",
+        "text": "Your balance is $85.00 ...",
+        "data": {
+            "buttons": [
+                {"title": "Ways to pay", "payload": "/billing_pay"},
+                {
+                    "title": "Set up a payment plan",
+                    "payload": '/request_human{"staff_team": "billing"}',
+                },
+            ]
+        },
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
 
 def make_tracker(
     text: str = "",

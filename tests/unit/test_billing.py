@@ -28,6 +28,7 @@ from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, Patien
 from actions.second_request import remember_second_request
 from tests.support.actions import (  # noqa: F401
     AFTER_PLAN_QUESTION,
+    BALANCE_SHOWN,
     handoff_env,
     make_tracker,
     responses,
@@ -266,15 +267,12 @@ def test_an_itemized_bill_asked_right_after_the_balance_is_not_the_balance_again
 ) -> None:
     # "can you mail me an itemized one" repeated the balance word for word first.
     fhir.invoices = [invoice(12, "85.00")]
-    shown = [
-        {"event": "user", "text": "whats my balance"},
-        {"event": "action", "name": "action_show_balance"},
-        {"event": "bot", "text": "Your balance is $85.00 ..."},
-        {"event": "action", "name": "action_listen"},
-    ]
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        "can you mail me an itemized one", intent="billing_balance", slots=VERIFIED, events=shown
+        "can you mail me an itemized one",
+        intent="billing_balance",
+        slots=VERIFIED,
+        events=BALANCE_SHOWN,
     )
     ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_itemized_statement"]
@@ -1403,15 +1401,9 @@ def test_an_eob_or_a_balance_after_insurance_is_explained(text: str, response: s
 
 def test_what_the_balance_is_for_read_as_insurance_lists_the_statements() -> None:
     # "wut is it for" right after the balance got the list of insurance plans.
-    shown = [
-        {"event": "user", "text": "whats my balance"},
-        {"event": "action", "name": "action_show_balance"},
-        {"event": "bot", "text": "Your balance is $85.00 ..."},
-        {"event": "action", "name": "action_listen"},
-    ]
     dispatcher = CollectingDispatcher()
     text = "wut is it for"
-    tracker = make_tracker(text, intent="billing_insurance", slots=VERIFIED, events=shown)
+    tracker = make_tracker(text, intent="billing_insurance", slots=VERIFIED, events=BALANCE_SHOWN)
     events = ActionCheckInsurance().run(dispatcher, tracker, {})
     assert dispatcher.messages == []
     [replayed] = [e for e in events if e.get("event") == "user"]

@@ -41,7 +41,12 @@ from actions.manage_appointments import (
 )
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
-from tests.support.actions import AFTER_PLAN_QUESTION, make_tracker, responses
+from tests.support.actions import (
+    AFTER_PLAN_QUESTION,
+    BALANCE_SHOWN,
+    make_tracker,
+    responses,
+)
 from tests.support.receivers import HandoffReceiver
 
 
@@ -1160,24 +1165,6 @@ def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
     assert not any(e.get("name") == "verified" for e in events if e.get("event") == "slot")
 
 
-BALANCE_SHOWN = [
-    {"event": "user", "text": "whats my balance"},
-    {"event": "action", "name": "action_show_balance"},
-    {
-        "event": "bot",
-        "text": "The balance for Carlos Rivera is $240.00 ...",
-        "data": {
-            "buttons": [
-                {"title": "Ways to pay", "payload": "/billing_pay"},
-                {
-                    "title": "Set up a payment plan",
-                    "payload": '/request_human{"staff_team": "billing"}',
-                },
-            ]
-        },
-    },
-    {"event": "action", "name": "action_listen"},
-]
 
 
 def test_ok_set_it_up_takes_the_button_that_sets_it_up() -> None:
