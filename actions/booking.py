@@ -29,7 +29,7 @@ from actions.booking_guards import (
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
-    instead_of_children_only,
+    instead_of_refused_clinician,
     man_said,
     refuse,
     refuse_children_only,
@@ -752,9 +752,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # "can dr okafor see me, im 19": refused only after name, birth date and phone
             age if age is not None else age_said(text),
         ):
-            updates.update(instead_of_children_only({**slots, **updates}, clinic))
+            updates.update(instead_of_refused_clinician({**slots, **updates}, clinic))
         elif named and refuse_women_only(dispatcher, clinic, named, form_texts(tracker)):
-            updates.update(instead_of_children_only({**slots, **updates}, clinic))
+            updates.update(instead_of_refused_clinician({**slots, **updates}, clinic))
 
         if unavailable is not None:
             pass  # said what can be booked instead

@@ -148,10 +148,11 @@ def age_refusal(
     return response, {"practitioner": name}
 
 
-def instead_of_children_only(slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
-    """After a children-only clinician is refused: anyone, and either office if the office was
-    the one that clinician works at (it came with them; "nothing free Thursday" at the only
-    office they work at, when the other office had times, was a dead end)."""
+def instead_of_refused_clinician(slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
+    """After a clinician who does not see this patient (children only, women only, an age limit)
+    is refused: anyone, and either office if the office was the one that clinician works at (it
+    came with them; "nothing free Thursday" at the only office they work at, when the other
+    office had times, was a dead end)."""
     refused = clinic.practitioner(str(slots.get("practitioner") or ""))
     instead: dict[str, Any] = {"practitioner": "any"}
     if refused is not None and refused.locations == [slots.get("location")]:

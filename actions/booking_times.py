@@ -25,7 +25,7 @@ from actions.booking_guards import (
     check_offer,
     chosen_offer,
     duplicates_of_chosen,
-    instead_of_children_only,
+    instead_of_refused_clinician,
     late_change_policy,
     refusal_events,
     refuse_children_only,
@@ -121,7 +121,7 @@ class ActionAskSlotChoice(Action):
                 age = ADULT_AGE
             busy = tuple(appointment_times(a, clinic) for a in booked_appointments(slots, moving))
             if refuse_children_only(dispatcher, clinic, slots.get("practitioner"), age):
-                instead = instead_of_children_only(slots, clinic)
+                instead = instead_of_refused_clinician(slots, clinic)
                 slots.update(instead)
                 events += [SlotSet(slot, value) for slot, value in instead.items()]
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
