@@ -283,10 +283,32 @@ STILL_THERE = re.compile(
 PAUSE_WORDS = (
     r"hmm+|um+|uh+|huh|eh|erm|what|wut|wat|wha|wait|hold on|hang on|"
     r"(?:one|a|just a) (?:sec|second|min|minute|moment)|give me a (?:sec|second|minute|moment)|"
-    r"brb|be right back|let me (?:think|check|see)(?: about it)?|thinking|i'?m thinking|"
+    r"brb|be right back|(?:let me|lemme) (?:think|check|see|look|find it|ask)(?: about it)?|"
+    r"thinking|i'?m thinking|"
     r"maybe|perhaps|i guess|what do you mean|wdym|pardon|come again|sorry"
 )
 HESITANT = re.compile(rf"^\W*(?:(?:{PAUSE_WORDS})[\s,.!?]*)+$", re.IGNORECASE)
+# "ok wait", "okay hold on": an "ok" that holds the answer back (taken as a yes, it booked).
+OK_THEN_PAUSE = re.compile(
+    rf"^\W*(?:ok+|okay|k|kk|alright|sure)[\s,.!]+(?:(?!i guess)(?:{PAUSE_WORDS})[\s,.!?]*)+$",
+    re.IGNORECASE,
+)
+# ...or "ok wait what about parking": a question before the answer.
+OK_BUT_WAIT = re.compile(
+    r"^\W*(?:ok+|okay|k|kk|alright|sure)[\s,.!]+(?:wait|hold on|hang on)\b", re.IGNORECASE
+)
+# "thanks bye", "ok gotta go, will finish later", "ok thats all": leaving with a question
+# waiting. Not an answer ("ok thanks bye" at "Shall I book it?" booked the visit, "ok nvm
+# thanks bye" at "cancel it?" cancelled it), and the goodbye came with the question again.
+LEAVING = re.compile(
+    r"^\W*((ok+|okay|k|kk|alright|thanks|thank you|thx|ty|sorry|um+|oh|well|anyway)[\s,.!]+)*"
+    r"(bye|goodbye|bye bye|bye now|gotta go|got to go|have to go|need to go|gtg|g2g|"
+    r"that'?s all( for now)?|thats it|that'?s it for now|talk (to you )?later|ttyl|see ya|"
+    r"cya|i'?ll (come back|be back|finish|do it|do this) later)"
+    r"([\s,.!]+(thanks|thank you|thx|ty|bye|for now|"
+    r"(i'?ll |will )?(finish|come back|be back|do it|do this)( later| in a bit)?))*\W*$",
+    re.IGNORECASE,
+)
 # ...and a doubt, no yes or no either ("idk" answers "what kind of visit?": help choosing).
 UNDECIDED = re.compile(
     rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i don'?t know|dunno)"
@@ -381,11 +403,11 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     """The patient's answer to a yes/no question: True, False, or None if it is neither."""
     text = latest_text(tracker)
     intent, _ = latest_intent(tracker)
-    if UNDECIDED.match(text):
-        return None  # "huh", "hmm let me think", "not sure": never taken for a yes
+    if UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or LEAVING.match(text):
+        return None  # "huh", "ok wait", "ok thanks bye": never taken for a yes
     if not is_button_payload(text):
-        if TYPED_NO.match(text) or KEEP_IT.search(text):
-            return False
+        if TYPED_NO.match(text) or KEEP_IT.search(text) or NEVER_MIND.search(text):
+            return False  # ("ok nvm": a never mind, not the "ok" before it)
         if TYPED_YES.match(text):
             return True
     if intent == "affirm":
@@ -606,10 +628,13 @@ class PatientForm(Action):
             # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
             # gets the greeting and its menu; not "👍" or "")
             return "utter_still_here"
-        if HESITANT.match(text):
+        if HESITANT.match(text) or OK_THEN_PAUSE.match(text):
             # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
             # the visit; "wait" read as stop threw the task away)
             return "utter_no_rush"
+        if LEAVING.match(text):
+            # "thanks bye" at "Shall I book it?": "Take care!" and the question again
+            return "utter_keep_your_place"
         if _feelings_only(text):
             # "ugh im so stressed" at "Which office?": "Please tap one of the options"
             return "utter_feelings_heard_in_form"

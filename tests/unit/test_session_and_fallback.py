@@ -593,6 +593,49 @@ def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
     assert yes_or_no(tracker) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "form", "requested", "reply"),
+    [
+        # read as yes: "You're booked", "Done. I've cancelled your sick visit"
+        ("ok wait", "booking_form", "booking_confirmed", "utter_no_rush"),
+        ("okay hold on a sec", "cancel_form", "cancel_confirmed", "utter_no_rush"),
+        # "Take care!" and the same question again
+        ("ok thanks bye", "booking_form", "booking_confirmed", "utter_keep_your_place"),
+        ("ok thats all", "cancel_form", "cancel_confirmed", "utter_keep_your_place"),
+        ("gotta go, will finish later", "booking_form", "slot_choice", "utter_keep_your_place"),
+    ],
+)
+def test_an_ok_that_holds_back_or_leaves_answers_nothing(
+    text: str, form: str, requested: str, reply: str
+) -> None:
+    validators = {"booking_form": ValidateBookingForm, "cancel_form": ValidateCancelForm}
+    slots = {"requested_slot": requested}
+    tracker = make_tracker(text, intent="affirm", slots=slots, active_loop=form)
+    dispatcher = CollectingDispatcher()
+    events = validators[form]().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [reply]
+    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    assert yes_or_no(tracker) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("ok nvm", False),
+        ("ok actually nvm", False),
+        ("ok nvm thanks bye", False),
+        ("ok wait what about parking", None),
+        ("ok thanks", True),
+        ("ok i guess", True),
+    ],
+)
+def test_an_ok_is_a_yes_only_when_nothing_after_it_takes_it_back(
+    text: str, answer: bool | None
+) -> None:
+    tracker = make_tracker(text, intent="affirm", slots={"requested_slot": "booking_confirmed"})
+    assert yes_or_no(tracker) is answer
+
+
 @pytest.mark.parametrize("text", ["hmm ok", "wait yes", "yes please", "uh sure"])
 def test_a_yes_after_a_pause_word_is_still_a_yes(text: str) -> None:
     tracker = make_tracker(text, intent="affirm", slots={"requested_slot": "booking_confirmed"})
