@@ -27,6 +27,7 @@ from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
 from actions.forms import (
     TASK_INTENTS,
+    UNDECIDED,
     PatientForm,
     action_before_message,
     is_button_payload,
@@ -1144,7 +1145,9 @@ class ActionCheckInsurance(Action):
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)
-        elif named is None and PLAN_NAME_UNKNOWN.search(normalise(text)):
+        elif named is None and (
+            PLAN_NAME_UNKNOWN.search(normalise(text)) or (answering and UNDECIDED.match(text))
+        ):
             # "it's through my job, idk the name": where to find it, and who can check
             dispatcher.utter_message(
                 response="utter_insurance_name_unknown",

@@ -47,7 +47,7 @@ from actions.clinic_config import (
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
-from actions.forms import is_button_payload, last_event, latest_intent, latest_text
+from actions.forms import UNDECIDED, is_button_payload, last_event, latest_intent, latest_text
 from actions.identity import scheduling_client
 from actions.matching import (
     ROUTE_QUESTION,
@@ -662,9 +662,11 @@ class ActionLocationInfo(Action):
             # are not about it: ask what the patient needs instead of "Which office?" again.
             dispatcher.utter_message(response="utter_how_can_help")
             return events
-        if not locations and asked_office and intent == "inform":
-            # "Which office?" answered with something else (a name, a date): every office,
-            # rather than the same question again.
+        if not locations and asked_office and (
+            intent == "inform" or UNDECIDED.match(latest_text(tracker))
+        ):
+            # "Which office?" answered with something else (a name, a date) or "idk": every
+            # office, rather than the same question again.
             locations, explicit = list(clinic.locations), True
         if not locations and (
             topic in ALL_OFFICES_AT_ONCE

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import asks_how_to_apply, charge_asked_after_balance
@@ -17,6 +17,7 @@ from actions.dates import parse_when
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
+    UNDECIDED,
     about_the_bot,
     action_before_message,
     answered_undo_of_cancel,
@@ -767,6 +768,11 @@ class ActionOutOfScope(Action):
             return replayed(text, again, latest, last_visit_booked(tracker))
         if again is not None:
             return replay_as(tracker, latest, again)
+        asked = action_before_message(tracker)
+        if UNDECIDED.match(text) and asked in DOUBT_ANSWERED_BY:
+            # "idk" at "Which insurance plan do you have?" or "Which office are you heading
+            # to?": "Sorry, that's not something I can help with here"
+            return [FollowupAction(asked)]
         if only_name_and_birth_date(text):
             # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
             # told a patient their own name was off-topic.
@@ -785,6 +791,11 @@ class ActionOutOfScope(Action):
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+# Questions of ours outside a task whose action answers "idk" (where to find the plan's name,
+# every office's directions).
+DOUBT_ANSWERED_BY = ("action_check_insurance", "action_location_info")
 
 
 class ActionComplaint(Action):

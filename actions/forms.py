@@ -297,6 +297,42 @@ OK_THEN_PAUSE = re.compile(
 OK_BUT_WAIT = re.compile(
     r"^\W*(?:ok+|okay|k|kk|alright|sure)[\s,.!]+(?:wait|hold on|hang on)\b", re.IGNORECASE
 )
+# "what does that mean?", "what do u mean", "i dont get it" with a question waiting: the question
+# put in other words (read as a balance question, it started a balance check and the booking
+# was lost).
+QUESTION_BACK = re.compile(
+    r"^\W*(?:(?:um+|uh+|sorry|wait|huh|ok|so)[\s,.!?]+)*(?:what (?:do|did) (?:you|u|ya) mean"
+    r"(?: by (?:that|this))?|what does (?:that|this|it) (?:mean|mean\?)|whats? (?:that|this) mean"
+    r"|what is that supposed to mean|wdym|meaning|i don'?t (?:get|understand)(?: (?:it|that|"
+    r"the question|what you mean|what you'?re asking))?|i dont (?:get|understand)(?: it| that)?"
+    r"|what are (?:you|u) asking(?: me)?|what(?:'?s| is) the question)\W*$",
+    re.IGNORECASE,
+)
+# The question asked, said another way (the question itself follows).
+WHAT_I_ASKED = {
+    "patient_status": "utter_what_i_asked_patient_status",
+    "visit_type": "utter_what_i_asked_visit_type",
+    "practitioner": "utter_what_i_asked_practitioner",
+    "location": "utter_what_i_asked_location",
+    "date_preference": "utter_what_i_asked_date_preference",
+    "slot_choice": "utter_explain_slot_choice",
+    "booking_confirmed": "utter_what_i_asked_confirmation",
+    "cancel_confirmed": "utter_what_i_asked_confirmation",
+    "appointment_choice": "utter_what_i_asked_appointment_choice",
+    "verify_name": "utter_what_i_asked_name",
+    "verify_dob": "utter_dob_any_format",
+    "new_phone": "utter_what_i_asked_phone",
+}
+# "idk", "not sure" at a question whose answer no one else can guess (at who, where and when,
+# "idk" is no preference: actions/matching.py).
+NOT_KNOWN_REPLY = {
+    "verify_name": "utter_identity_not_known",
+    "verify_dob": "utter_identity_not_known",
+    "slot_choice": "utter_explain_slot_choice",
+    "appointment_choice": "utter_what_i_asked_appointment_choice",
+    "booking_confirmed": "utter_what_i_asked_confirmation",
+    "cancel_confirmed": "utter_what_i_asked_confirmation",
+}
 # "thanks bye", "ok gotta go, will finish later", "ok thats all": leaving with a question
 # waiting. Not an answer ("ok thanks bye" at "Shall I book it?" booked the visit, "ok nvm
 # thanks bye" at "cancel it?" cancelled it), and the goodbye came with the question again.
@@ -366,12 +402,33 @@ VENTING = re.compile(
 )
 
 
+# "this is ridiculous", "seriously??", "ugh this is so frustrating, why do you need all this":
+# frustration said of nothing in particular (a complaint to the model at 0.95 or more: handed
+# to staff, the chat paused, mid-task too). A complaint names what went wrong.
+FRUSTRATION = re.compile(
+    r"\b(ridiculous|frustrat\w*|annoy\w*|seriously|confus\w*|ugh+|omg|smh|so hard|"
+    r"complicated|tedious|exhausting|so (long|slow)|taking (so|too) long|"
+    r"(so|too) many questions|why do you need (all )?(this|that|these))\b",
+    re.IGNORECASE,
+)
+FRUSTRATION_WORDS = 12
+
+
+def vague_frustration(text: str) -> bool:
+    """Frustration with nothing of the clinic named, and no complaint word besides."""
+    if not FRUSTRATION.search(text) or len(text.split()) > FRUSTRATION_WORDS:
+        return False
+    return not (ABOUT_THE_CLINIC.search(text) or COMPLAINT_WORDS.search(FRUSTRATION.sub(" ", text)))
+
+
 def about_the_bot(text: str) -> bool:
-    """Venting at the assistant itself: an apology and a person on offer, not a complaint
-    filed with staff (that pauses the chat, and the next question went unanswered)."""
-    return bool(ABOUT_THE_BOT.search(text) or VENTING.search(text)) and not (
-        ABOUT_THE_CLINIC.search(text)
-    )
+    """Venting at the assistant itself, or at nothing in particular: an apology and a person
+    on offer, not a complaint filed with staff (that pauses the chat, and the next question
+    went unanswered)."""
+    return (
+        bool(ABOUT_THE_BOT.search(text) or VENTING.search(text))
+        and not ABOUT_THE_CLINIC.search(text)
+    ) or vague_frustration(text)
 
 
 def worded_as_complaint(tracker: Tracker) -> bool:
@@ -406,10 +463,11 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     if UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or LEAVING.match(text):
         return None  # "huh", "ok wait", "ok thanks bye": never taken for a yes
     if not is_button_payload(text):
-        if TYPED_NO.match(text) or KEEP_IT.search(text) or NEVER_MIND.search(text):
-            return False  # ("ok nvm": a never mind, not the "ok" before it)
+        if TYPED_NO.match(text) or KEEP_IT.search(text):
+            return False
         if TYPED_YES.match(text):
-            return True
+            # "ok nvm", "ok actually nvm": a never mind, not the "ok" before it
+            return not NEVER_MIND.search(text)
     if intent == "affirm":
         return True
     if intent == "deny":
@@ -546,7 +604,9 @@ class PatientForm(Action):
             # right?": the question again says it (the old appointment was listed instead,
             # and the move was lost)
             return False
-        if intent == "complaint" and not worded_as_complaint(tracker):
+        if intent == "complaint" and (
+            not worded_as_complaint(tracker) or about_the_bot(latest_text(tracker))
+        ):
             # "actually wait, doesn't he already have one?" and "no wait, the north office"
             # were read as complaints, which handed the chat to staff and paused it
             # mid-booking: the form reads them instead.
@@ -618,6 +678,7 @@ class PatientForm(Action):
         """A message that answers nothing and asks for nothing, said with a question waiting:
         the reply to it, after which the question comes again. None for any other message."""
         text = latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
         if (
             tracker.active_loop_name != self.form_name
             or safety_flagged(tracker)
@@ -628,19 +689,28 @@ class PatientForm(Action):
             # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
             # gets the greeting and its menu; not "👍" or "")
             return "utter_still_here"
+        if QUESTION_BACK.match(text):
+            # "what does that mean?" (a balance question to the model: the booking was lost)
+            return WHAT_I_ASKED.get(str(requested), "utter_no_rush")
         if HESITANT.match(text) or OK_THEN_PAUSE.match(text):
             # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
             # the visit; "wait" read as stop threw the task away)
             return "utter_no_rush"
+        if UNDECIDED.match(text) and (reply := NOT_KNOWN_REPLY.get(str(requested))):
+            # "idk" at the date of birth: "Sorry, that's not something I can help with here"
+            return reply
         if LEAVING.match(text):
             # "thanks bye" at "Shall I book it?": "Take care!" and the question again
             return "utter_keep_your_place"
         if _feelings_only(text):
             # "ugh im so stressed" at "Which office?": "Please tap one of the options"
             return "utter_feelings_heard_in_form"
+        intent = latest_intent(tracker)[0]
         if (
-            (VENTING.search(text) or ABOUT_THE_BOT.search(text))
-            and latest_intent(tracker)[0] in ("out_of_scope", "nlu_fallback")
+            (
+                (intent in ("out_of_scope", "nlu_fallback") and VENTING.search(text))
+                or (intent in ("out_of_scope", "nlu_fallback", "complaint") and about_the_bot(text))
+            )
             and not self._answers_anyway(tracker)
         ):
             # "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,

@@ -60,6 +60,7 @@ from actions.mentions import (
     named_for,
     named_other,
     one_name_word,
+    other_first_name,
     parse_full_name,
     relation_asked_about,
     relation_in,
@@ -542,7 +543,12 @@ class IdentitySteps:
         """Who a request is about when that is not the verified patient ("Emily", "your
         husband", "your own account"); None when it is them."""
         patient_name = str(slots.get("patient_name") or "")
-        person = named_other(text, patient_name) or asked_about_name(text, patient_name)
+        person = (
+            named_other(text, patient_name)
+            or asked_about_name(text, patient_name)
+            # "book ava too" after Liam was checked: it was booked on his record
+            or other_first_name(text, patient_name)
+        )
         if person is not None:
             return person
         sibling = SIBLING.search(text)

@@ -22,6 +22,21 @@ from actions.settings import get_clinic
 WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
 NOT_NAME_WORDS = {
+    "another",
+    # "what about liam's bill" checked a patient called "About Liam"; "ok now ben" one "Now Ben"
+    "about",
+    "now",
+    "then",
+    "only",
+    "hey",
+    "well",
+    "but",
+    "back",
+    "right",
+    "same",
+    "other",
+    "sister",
+    "brother",
     # "book my other son noah too": the name was saved as "Noah Too"
     "too",
     # "quick question" at the name question: a patient "Quick Question" was made
@@ -927,6 +942,35 @@ def named_other(text: str, patient_name: str) -> str | None:
     if any(w.lower() in OTHER_WORDS for w in words):
         return None  # "my son's appointment", "today's appointment": not a name
     return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+# "book ava too", "ok now ben, back to back", "book ava's flu shot right after liam's": a first
+# name alone, after a booking word or before "'s" (it was booked on the verified child's record).
+FIRST_NAME_BOOKED = re.compile(
+    r"\b(?:book|schedule|get|add|do|now|for|and)\s+(?:in\s+)?(?=(?P<name>[^\W\d_][\w-]*))"
+    r"|\b(?P<owner>[^\W\d_][\w-]*)'s\s+(?:\w+\s+)?(?:visit|shot|checkup|check-up|physical|"
+    r"appointment|appt|exam)\b",
+    re.IGNORECASE,
+)
+# ...said with "too", "also", "next" or a second visit ("now ben"): besides the one verified.
+BESIDES = re.compile(r"\b(too|also|as well|another|next|now|after|before|back to back|both)\b")
+
+
+def other_first_name(text: str, patient_name: str) -> str | None:
+    """The first name of another person to book for, said alone ("book ava too"), when it is
+    not the verified patient's nor a clinician's; None otherwise."""
+    plain = (text or "").translate(CURLY_APOSTROPHES)
+    if not BESIDES.search(plain.lower()):
+        return None
+    own = {normalize_name(w) for w in patient_name.split()}
+    for match in FIRST_NAME_BOOKED.finditer(plain):
+        word = match["name"] or match["owner"]
+        if not _first_name_alone(word) or normalize_name(word) in own | staff_name_words():
+            continue
+        if word.lower() in CHILD_RELATIONS or word.lower() in OTHER_WORDS:
+            continue
+        return word[:1].upper() + word[1:].lower()
+    return None
 
 
 # "what about Aisha Khan, when is she coming in?": another person, by a capitalised full name.

@@ -207,14 +207,14 @@ def read_search_details(
         text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when
     elif practitioner:
         updates["practitioner"] = practitioner.id
-    elif (requested == "practitioner" and wants_anyone(text)) or (
+    elif (requested == "practitioner" and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text))) or (
         requested is None and ANY_CLINICIAN.search(text)
     ):
         updates["practitioner"] = "any"
     location = find_location(text, clinic)
     if location:
         updates["location"] = location.id
-    elif (requested == "location" and wants_anyone(text)) or (
+    elif (requested == "location" and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text))) or (
         requested is None and ANY_OFFICE.search(text)
     ):
         updates["location"] = "any"
@@ -283,7 +283,9 @@ def read_search_details(
         index = parse_choice(text, DATE_SUGGESTIONS)
         if index is not None:
             updates["date_preference"] = DATE_SUGGESTIONS[index]
-        elif wants_anyone(text) and ONLY_FILLER.fullmatch(without_anyone(text).lower()):
+        elif (
+            wants_anyone(text) and ONLY_FILLER.fullmatch(without_anyone(text).lower())
+        ) or DOUBT_ONLY.fullmatch(text):
             # "any", "whatever", "either" alone: no day preferred, the soonest (it was "I didn't
             # catch a day there")
             updates["date_preference"] = DATE_SUGGESTIONS[0]
@@ -307,6 +309,13 @@ SOONEST = re.compile(
     re.IGNORECASE,
 )
 # What may be left of a "no preference" answer: "either is fine", "any works for me".
+# "idk", "not sure", "no idea tbh" alone at who, where or when: no preference (it was "Sorry,
+# that's not something I can help with here"). Not "not sure yet. where do i park".
+DOUBT_ONLY = re.compile(
+    r"\W*(?:i'?m |i am )?(?:idk|dunno|not sure|unsure|no idea|i (?:do ?n'?t|do not) know|"
+    r"i dont know|no clue)(?: (?:tbh|honestly|really|lol|either way|which|who|where|when))?\W*",
+    re.IGNORECASE,
+)
 ONLY_FILLER = re.compile(
     r"\W*(is|are|'?s)?\s*(fine|ok|okay|good|great|works?|honestly|really)?\s*"
     r"(for me|with me|by me|i guess|tbh|lol|thanks|thank you)?\W*"

@@ -148,6 +148,9 @@ class SafetyTriage(GraphComponent, IntentClassifier):
         intent = message.get(INTENT) or {}
         name = intent.get(INTENT_NAME_KEY)
         confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+        if self.rules.classifier_look_alike(message.get(TEXT)):
+            # "ugh this is so confusing" behind the fallback: no check-in with 911 either
+            return
         if name == FALLBACK_INTENT:
             ranking = [
                 entry

@@ -2000,6 +2000,18 @@ def test_any_day_is_the_soonest() -> None:
     assert "date_preference" not in read_search_details("any", [], get_clinic(), "practitioner")
 
 
+@pytest.mark.parametrize("text", ["idk", "not sure", "i dont know tbh", "no idea"])
+def test_a_doubt_alone_at_who_where_or_when_is_no_preference(text: str) -> None:
+    # "idk" at "Who would you like to see?": "Sorry, that's not something I can help with"
+    clinic = get_clinic()
+    assert read_search_details(text, [], clinic, "practitioner") == {"practitioner": "any"}
+    assert read_search_details(text, [], clinic, "location") == {"location": "any"}
+    found = read_search_details(text, [], clinic, "date_preference")
+    assert found == {"date_preference": "as soon as possible"}
+    # ...not a doubt with a question ("im not sure yet. where do i park")
+    assert read_search_details("not sure yet, where do i park", [], clinic, "location") == {}
+
+
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
     emily = verified_as("Emily Johnson", "04/12/1988")
     slots, said = start_form(
@@ -2633,7 +2645,8 @@ def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer
     slots, said = verify("09/30/1975", "verify_dob", slots)
     assert slots["verified"] is True and said == ["utter_verified"]
     slots, said = verify("idk", "verify_name", {})
-    assert "partial_name" not in slots and slots["identity_reask"] is True
+    # (how to go on without the name, then the question again)
+    assert "partial_name" not in slots and said == ["utter_identity_not_known"]
     # The same word again ("nguyen" - "And the last name?" - "nguyen"): the whole name is
     # asked for, not "And the last name?" for ever.
     kept = {"partial_name": "Nguyen", "last_name_asked": True}
@@ -3427,6 +3440,27 @@ def test_a_brother_or_sister_of_the_child_verified_is_checked_first(fhir_env: Fh
     [other] = [m for m in said if m.get("response") == "utter_other_person"]
     assert (other["person"], other["patient_name"]) == ("Liam's sister", "Liam Nguyen")
     assert slots["verified"] is False and slots["patient_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("can you book ava too? she has an ear ache", "Ava"),
+        ("ok now ben, back to back please", "Ben"),
+        ("book ava's flu shot right after liam's", "Ava"),
+    ],
+)
+def test_a_first_name_alone_booked_too_is_checked_first(
+    fhir_env: FhirServer, text: str, person: str
+) -> None:
+    """ "can you book ava too?" after Liam was checked: "Just to check: Liam's sick visit …",
+    and a yes booked Ava's visit on Liam's record."""
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    slots, said = start_form(ValidateBookingForm(), text, "book_appointment", liam)
+    [other] = [m for m in said if m.get("response") == "utter_other_person"]
+    assert other["person"] == person
+    assert slots["verified"] is False and slots["patient_id"] is None
+    assert slots["requested_slot"] == "patient_status"
 
 
 def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: FhirServer) -> None:

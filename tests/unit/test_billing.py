@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import billing, identity
@@ -25,6 +25,7 @@ from actions.billing import (
     money,
 )
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
+from actions.fallback import ActionOutOfScope
 from actions.second_request import remember_second_request
 from tests.support.actions import (  # noqa: F401
     AFTER_PLAN_QUESTION,
@@ -796,6 +797,20 @@ def test_a_plan_whose_name_the_patient_does_not_know(text: str, intent: str) -> 
     message = check_insurance(text, intent=intent)
     assert message["response"] == "utter_insurance_name_unknown"
     assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
+
+
+
+@pytest.mark.parametrize("text", ["i dont know", "idk", "not sure"])
+def test_a_doubt_at_the_plan_question_says_where_to_find_the_name(text: str) -> None:
+    # "i dont know" (out of scope to the model) at "Which insurance plan do you have?": "Sorry,
+    # that's not something I can help with here"
+    tracker = make_tracker(text, intent="out_of_scope", events=AFTER_PLAN_QUESTION)
+    dispatcher = CollectingDispatcher()
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert events == [FollowupAction("action_check_insurance")] and dispatcher.messages == []
+    dispatcher = CollectingDispatcher()
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_insurance_name_unknown"]
 
 
 @pytest.mark.parametrize("text", ["do you accept cash", "¿aceptan efectivo?"])

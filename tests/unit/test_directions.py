@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directions
@@ -22,6 +22,7 @@ from actions.directions import (
     upcoming_holidays,
     weekly_hours,
 )
+from actions.fallback import ActionOutOfScope
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 
@@ -591,6 +592,26 @@ def test_which_office_answered_with_something_else_gets_every_office() -> None:
     [answer] = messages
     assert "Downtown Clinic" in answer["text"] and "North Office" in answer["text"]
     assert "Which office" not in answer["text"]
+
+
+def test_which_office_answered_idk_gets_every_office() -> None:
+    # "idk" (out of scope to the model) got "Sorry, that's not something I can help with here"
+    asked = [
+        {"event": "action", "name": "action_location_info"},
+        {"event": "bot", "text": "Which office are you heading to?"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker(
+        "idk", intent="out_of_scope", events=asked, slots={"info_topic": "directions"}
+    )
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, tracker, {}) == [
+        FollowupAction("action_location_info")
+    ]
+    assert dispatcher.messages == []
+    _, messages = run(tracker)
+    [answer] = messages
+    assert "Downtown Clinic" in answer["text"] and "North Office" in answer["text"]
 
 
 def test_a_second_request_waits_for_the_office_choice() -> None:

@@ -834,6 +834,13 @@ def test_a_filler_at_the_name_question_is_no_name(text: str) -> None:
     assert parse_full_name(text, asked=True) is None
 
 
+@pytest.mark.parametrize("text", ["what about liam's bill", "ok now ben, back to back please"])
+def test_words_around_a_first_name_are_no_full_name(text: str) -> None:
+    # "what about liam's bill" was checked as a patient called "About Liam" (a failed check,
+    # counted towards the lock-out, with Liam's right date of birth)
+    assert parse_full_name(text) is None
+
+
 def test_this_bill_is_nobody_s() -> None:
     # "Happy to help with Thi too. So far I've only checked Emily Johnson's details"
     assert named_other("whats this bill for", "Emily Johnson") is None

@@ -582,6 +582,16 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
     )
     component.process([message])
     assert message.get("safety_check") == {"category": "emergency"}
+    # ...but not on a known look-alike: "ugh this is so confusing" got 911 and the check-in
+    message = _message("ugh this is so confusing", "nlu_fallback", 0.6)
+    message.set(
+        "intent_ranking",
+        [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "emergency", "confidence": 0.5}],
+        add_to_output=True,
+    )
+    component.process([message])
+    assert message.get("safety_check") is None
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 0.6}
     # A sure guess is the second net, as before; a rule is a rule.
     message = _message("my grandpa is acting really strange", "emergency", 0.85)
     component.process([message])
@@ -610,6 +620,9 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "its not me its my husband",
         "actually its for my daughter not me",
         "shoot, i missed my appt",
+        # trial of 2026-12-03: 911 check-ins for frustration, and a sibling's booking
+        "ugh this is so confusing",
+        "can i book his sister too shes 6",
     ],
 )
 def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:

@@ -530,6 +530,62 @@ def test_venting_at_the_bot_is_no_complaint(text: str, monkeypatch: pytest.Monke
     assert handed == ["complaint"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["this is ridiculous", "seriously??", "this is so frustrating", "ugh why is this so hard"],
+)
+def test_frustration_at_nothing_in_particular_is_no_complaint(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "this is so frustrating" (a complaint at 0.99) was filed with staff and the chat paused
+    till morning; with nothing of the clinic named it is met like venting at the chat."""
+    handed: list[str] = []
+    monkeypatch.setattr(fallback, "escalate", lambda d, t, reason: handed.append(reason) or [])
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="complaint", confidence=0.97)
+    assert ActionComplaint().run(dispatcher, tracker, {}) == []
+    assert handed == [] and responses(dispatcher) == ["utter_sorry_not_helping"]
+    # ...and in the middle of a task, sorry and the question again
+    asking = {"requested_slot": "practitioner", "visit_type": "physical"}
+    tracker = make_tracker(text, intent="complaint", slots=asking, active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_sorry_lets_go_on"]
+    assert events == [SlotSet("practitioner", None), SlotSet("requested_slot", "practitioner")]
+    # the clinic's care or people named, or a complaint word besides, is a complaint
+    for complaint in ("this is ridiculous, the receptionist hung up on me", "seriously rude"):
+        tracker = make_tracker(complaint, intent="complaint", confidence=0.97)
+        ActionComplaint().run(CollectingDispatcher(), tracker, {})
+    assert handed == ["complaint", "complaint"]
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "reply"),
+    [
+        # read as a balance question: a balance check began and the booking was lost
+        ("what does that mean?", "practitioner", "utter_what_i_asked_practitioner"),
+        ("what do u mean", "patient_status", "utter_what_i_asked_patient_status"),
+        ("i dont get it", "booking_confirmed", "utter_what_i_asked_confirmation"),
+        # "idk" at the date of birth: "Sorry, that's not something I can help with here"
+        ("idk", "verify_dob", "utter_identity_not_known"),
+        ("not sure", "slot_choice", "utter_explain_slot_choice"),
+    ],
+)
+def test_a_question_back_or_a_doubt_is_met_with_the_question_in_other_words(
+    text: str, requested: str, reply: str
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent="billing_balance",
+        slots={"requested_slot": requested},
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == [reply]
+    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+
+
 def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
     """ "Which insurance plan do you have?" - "Zenith Mutual" was read as "stop": "No problem,
     I've stopped there"; with no word of stopping, the plan is checked."""
