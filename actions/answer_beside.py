@@ -21,8 +21,17 @@ QUESTION_START = re.compile(
     r"would|who|why|which|should|any|anything|u|you|y)\b",
     re.IGNORECASE,
 )
-# Slots an answer beside a question may fill: choices and the day, never a yes to booking.
-ANSWERED_BESIDE = {"visit_type", "practitioner", "location", "date_preference", "patient_status"}
+# Slots an answer beside a question may fill: choices, the day and the time picked ("the tuesday
+# one pls. is there parking there?"), never a yes to booking.
+ANSWERED_BESIDE = {
+    "visit_type",
+    "practitioner",
+    "location",
+    "date_preference",
+    "patient_status",
+    "slot_choice",
+    "appointment_choice",
+}
 
 
 def statement_clauses(text: str) -> list[str]:

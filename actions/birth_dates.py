@@ -155,12 +155,30 @@ def written_numbers(text: str) -> str:
     return _YEAR_AFTER_DAY.sub(year, text)
 
 
+# "04/21/1988 no wait 04/12/1988": the date after the correction (the first one was checked,
+# failed, and counted towards the lock-out).
+CORRECTION = re.compile(
+    r"\b(?:no wait|wait no|no sorry|sorry no|no i mean|i mean|i meant|actually|scratch that|"
+    r"or rather|correction|oops|typo|sorry|no)\b[\s,.:;!-]*(?=.*\d)",
+    re.IGNORECASE,
+)
+
+
 def parse_birth_date(text: str, today: date) -> date | None:
     """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
 
     Two-digit years are read as the most recent past year; dates in the future or more than 120
-    years ago are rejected.
+    years ago are rejected. Corrected in the same message, the date after the correction.
     """
+    corrections = list(CORRECTION.finditer(text or ""))
+    if corrections and corrections[-1].start() > 0:
+        corrected = _parse_birth_date(text[corrections[-1].end() :], today)
+        if corrected is not None:
+            return corrected
+    return _parse_birth_date(text, today)
+
+
+def _parse_birth_date(text: str, today: date) -> date | None:
     cleaned = written_numbers(clean_words(text))  # "april twelfth nineteen eighty eight"
     if not cleaned or not re.search(r"\d", cleaned):
         return None

@@ -88,6 +88,12 @@ HOLIDAYS_ASKED = re.compile(
     r"\b(holidays|holiday (hours|schedule)|what holiday|which holiday|"
     r"between (christmas|xmas) and new year)"
 )
+# The offices' own hours asked beside a clinician's days ("what time do you open saturday").
+OFFICE_HOURS_ASKED = re.compile(
+    r"\b(what time|when|how late|how early) (do|does|are|r|will|is) (you|u|ya|yall|the office|"
+    r"the clinic|it|your office|your clinic) (guys )?(open|close|closing|opening)\b"
+    r"|\b(your|the|ur) (office |clinic )?hours\b|\b(are|r) (you|u|ya|yall) (guys )?open\b"
+)
 ASK_OFFICE = {
     "directions": "Which office are you heading to?",
     "parking": "Which office are you visiting? Parking is different at each one.",
@@ -649,6 +655,12 @@ class ActionLocationInfo(Action):
                 ),
                 buttons=[] if tracker.active_loop_name else [book_with_button(clinician)],
             )
+            if OFFICE_HOURS_ASKED.search(normalise(latest_text(tracker))):
+                # "what time do you open saturday and is dr patel in on saturdays": the
+                # offices' hours were left out
+                offices = locations or list(clinic.locations)
+                hours = self._answer("clinic_hours", clinic, offices, latest_text(tracker), now)
+                dispatcher.utter_message(text=hours)
             return events
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
         if (

@@ -547,7 +547,11 @@ class PatientForm(Action):
         for clause in statement_clauses(latest_text(tracker)):
             said = CollectingDispatcher()
             updates = self.extract(said, with_text(tracker, clause), slots, requested)
-            if updates.get(requested):
+            # ("actually north office. is there parking?" at "What day?": the office changed,
+            # and the times offered next were all Downtown's)
+            if updates.get(requested) or any(
+                updates.get(slot) for slot in ANSWERED_BESIDE if slot != "patient_status"
+            ):
                 dispatcher.messages.extend(said.messages)
                 return updates
         return {}

@@ -339,8 +339,27 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any) 
 
 
 def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """When a form's task is done: the other request of the message that started it."""
-    return follow_up(dispatcher, tracker, tracker.get_slot("pending_request"))
+    """When a form's task is done: the other request of the message that started it, or a
+    question asked with the yes that confirmed it."""
+    pending = tracker.get_slot("pending_request")
+    if _is_request(pending):
+        return follow_up(dispatcher, tracker, pending)
+    return asked_with_the_yes(dispatcher, tracker)
+
+
+def asked_with_the_yes(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "yes book it. and whats my balance?", "yes cancel it. is there a fee for cancelling?"
+    at the confirmation: done, and the question was never answered. (Another task said with
+    the yes is kept by the form: ``yes_and_another``.)"""
+    text = (tracker.latest_message or {}).get("text") or ""
+    if not text or text.startswith("/") or not YES_FIRST.match(text):
+        return []
+    for clause in split_clauses(text)[1:]:
+        asked = request_in(clause)
+        if asked in AT_ONCE and asked != "complaint":
+            pending = {"intent": asked, "text": clause[:MAX_REQUEST_CHARS]}
+            return follow_up(dispatcher, tracker, pending)
+    return answer_common_question(tracker, text, lambda clause: bool(YES_FIRST.match(clause)))
 
 
 def answer_second_request(

@@ -117,3 +117,18 @@ def test_the_year_sent_after_a_birthday(text: str, year: int | None) -> None:
 )
 def test_birth_dates_are_not_when_to_come(text: str, kept: str) -> None:
     assert " ".join(without_birth_dates(text, NOW.date()).split()) == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "born"),
+    [
+        # the first date was checked, failed, and counted towards the lock-out
+        ("04/21/1988 no wait 04/12/1988", date(1988, 4, 12)),
+        ("march 3 1990, no, march 4 1990", date(1990, 3, 4)),
+        ("Emily Johnson 4/12/88 sorry 4/12/1988", date(1988, 4, 12)),
+        ("sorry 01/22/1992", date(1992, 1, 22)),
+        ("04/12/1988", date(1988, 4, 12)),
+    ],
+)
+def test_a_birth_date_corrected_in_the_same_message_is_the_later_one(text: str, born: date) -> None:
+    assert parse_birth_date(text, NOW.date()) == born

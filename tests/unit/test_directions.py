@@ -729,6 +729,18 @@ def test_the_day_or_office_asked_about_is_answered_first(text: str, first: str) 
     assert messages[0]["text"].startswith(first + " Each week they see patients at the ")
 
 
+def test_the_offices_hours_asked_with_a_clinicians_day_are_answered_too() -> None:
+    # "what time do you open saturday and is dr patel in on saturdays": Dr. Patel's days alone
+    text = "what time do you open saturday and is dr patel in on saturdays"
+    _, messages = run(make_tracker(text, intent="clinic_hours"))
+    clinician, hours = messages
+    assert clinician["text"].startswith("No, Dr. Priya Patel isn't in on Saturdays")
+    assert "Sat" in hours["text"] and "9am" in hours["text"]
+    # ...and a clinician's days alone stay alone
+    _, messages = run(make_tracker("is dr patel in on saturdays", intent="clinic_hours"))
+    assert len(messages) == 1
+
+
 def test_a_childrens_clinician_says_so_and_runs_of_days_are_short() -> None:
     _, messages = run(make_tracker("when is dr okafor in", intent="clinic_hours"))
     assert messages[0]["text"] == (

@@ -449,3 +449,25 @@ def test_walk_ins_are_no_insurance_plan() -> None:
 def test_the_clinicians_asked_with_another_question() -> None:
     pending = second_request("are you open saturday and who are your doctors", "clinic_hours")
     assert pending == {"intent": "ask_clinicians", "text": "who are your doctors"}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "clause"),
+    [
+        ("yes book it. and whats my balance?", "billing_balance", "whats my balance"),
+        ("yes please. where do i park?", "parking", "where do i park"),
+    ],
+)
+def test_a_question_asked_with_the_yes_is_answered_after_the_task(
+    text: str, intent: str, clause: str
+) -> None:
+    # "yes book it. and whats my balance?" booked the visit; the balance was never given
+    dispatcher = CollectingDispatcher()
+    events = offer_second_request(dispatcher, make_tracker(text, intent="affirm"))
+    [replay] = [e for e in events if e.get("event") == "user"]
+    assert replay["parse_data"]["intent"]["name"] == intent
+    assert replay["text"] == clause
+    assert dispatcher.messages == []
+    # ...and a plain yes asks nothing more; another task with it is the form's (kept as pending)
+    for plain in ("yes", "yes please book it", "/affirm"):
+        assert offer_second_request(CollectingDispatcher(), make_tracker(plain, "affirm")) == []
