@@ -65,7 +65,13 @@ TASK_WORDS = {
 }
 # Quick questions: answered at once after the first request, without asking.
 QUESTION_WORDS = {
-    "parking": re.compile(r"\b(park|parking|validate|validation)\b", re.IGNORECASE),
+    # ("my kids Ava Park and Ben Park need checkups": parking was answered, Ben forgotten)
+    "parking": re.compile(
+        r"\b(parking|validate|validation)\b|\b(i|we|to|can|do|you|u|should|where|ill|i'll|they|"
+        r"he|she|cant|can't|could|gonna|go|free)\s+park\b|\bpark\s+(there|here|at|in|on|for|"
+        r"near|nearby|close|free|the car|my car)\b",
+        re.IGNORECASE,
+    ),
     "clinic_hours": re.compile(
         r"\b(hours|what time (do|does|are) (you|u)|(are|r) (you|u) open|open (on|today|tomorrow|"
         r"tmrw|now|right now|saturday|sunday))\b",
