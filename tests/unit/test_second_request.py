@@ -471,3 +471,14 @@ def test_a_question_asked_with_the_yes_is_answered_after_the_task(
     # ...and a plain yes asks nothing more; another task with it is the form's (kept as pending)
     for plain in ("yes", "yes please book it", "/affirm"):
         assert offer_second_request(CollectingDispatcher(), make_tracker(plain, "affirm")) == []
+
+
+def test_a_surname_park_is_no_parking_question() -> None:
+    # "my kids Ava Park and Ben Park need checkups": parking was answered after Ava's booking
+    assert request_in("my kids Ava Park and Ben Park need checkups") != "parking"
+    assert second_request("book kim park a physical and where do i park", "book_appointment") == {
+        "intent": "parking",
+        "text": "where do i park",
+    }
+    for asked in ("where can i park", "is there parking", "can i park there", "do you validate"):
+        assert request_in(asked) == "parking", asked
