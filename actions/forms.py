@@ -347,7 +347,8 @@ LEAVING = re.compile(
 )
 # ...and a doubt, no yes or no either ("idk" answers "what kind of visit?": help choosing).
 UNDECIDED = re.compile(
-    rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i don'?t know|dunno)"
+    rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i (?:don'?t|do not) know|"
+    r"dunno|no idea|no clue|tbh|honestly)"
     r"[\s,.!?]*)+$",
     re.IGNORECASE,
 )
@@ -602,6 +603,10 @@ class PatientForm(Action):
         if confirming and yes_or_no(tracker) is not None:
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
+            return False
+        if UNDECIDED.match(latest_text(tracker)):
+            # "idk" at "Who would you like to see?" (out of scope to the model, 1.0): no
+            # preference, read by the form ("Sorry, that's not something I can help with")
             return False
         if asks_about_the_offer(tracker):
             # "who is it with", "wait what time was that" at "Shall I book it?" / "Is that

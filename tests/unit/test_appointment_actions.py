@@ -2010,6 +2010,18 @@ def test_a_doubt_alone_at_who_where_or_when_is_no_preference(text: str) -> None:
     assert found == {"date_preference": "as soon as possible"}
     # ...not a doubt with a question ("im not sure yet. where do i park")
     assert read_search_details("not sure yet, where do i park", [], clinic, "location") == {}
+    # ...and the form reads it, though the model reads it as out of scope (1.0)
+    asking = {"visit_type": "physical", "patient_status": "returning"}
+    tracker = make_tracker(
+        text,
+        intent="out_of_scope",
+        confidence=1.0,
+        slots={**asking, "requested_slot": "practitioner"},
+        active_loop="booking_form",
+    )
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("practitioner", "any") in events
 
 
 def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
