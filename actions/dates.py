@@ -355,6 +355,7 @@ def _spoken_clocks(text: str) -> str:
 
     text = _GLUED_BEFORE_DAY.sub(r"\1:\2", text)
     text = _GLUED_AFTER_DAY.sub(r"\g<day> \g<hour>:\g<minute>", text)
+    text = _GLUED_AFTER_DATE.sub(r"\g<date> at \g<hour>:\g<minute>", text)
 
     def past_to(match: re.Match[str]) -> str:
         part, direction, hour = match.group(1), match.group(2), int(match.group(3))
@@ -592,6 +593,11 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 MONTH_WORD = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+# "dec 11 830", "12/11 830": a time glued after a date (it was "I didn't catch a day there").
+_GLUED_AFTER_DATE = re.compile(
+    rf"\b(?P<date>{MONTH_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}/\d{{1,2}})\s+"
+    rf"(?P<hour>1[0-2]|0?[1-9])(?P<minute>{_MINUTES})(?![\w/:.,$-])"
 )
 DAY_OF_MONTH = re.compile(
     rf"\b(?:the\s+)?(?P<day>[12]?\d|3[01])(?:st|nd|rd|th)?\s+of\s+(?P<month>{MONTH_WORD})\b"

@@ -687,3 +687,11 @@ def test_weekdays_said_in_the_plural_are_those_days_any_week(text: str, weekdays
     when = parse_when(text, NOW)
     assert when is not None and when.end > when.start
     assert set(range(7)) - set(when.not_on) == weekdays
+
+
+@pytest.mark.parametrize("text", ["fri dec 11 830", "dec 11 830", "december 11th 830"])
+def test_a_time_glued_after_a_date_is_that_time(text: str) -> None:
+    # "fri dec 11 830" got "Sorry, I didn't catch a day there"
+    when = parse_when(text, NOW)
+    assert when is not None and when.start == when.end == date(2026, 12, 11)
+    assert when.not_before is not None and when.not_before <= time(8, 30)
