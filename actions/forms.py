@@ -323,6 +323,15 @@ WHAT_I_ASKED = {
     "verify_dob": "utter_dob_any_format",
     "new_phone": "utter_what_i_asked_phone",
 }
+# "hi again, where were we", "ok im back where were we": back to the task (the offices'
+# addresses came, read as a directions question).
+WHERE_WERE_WE = re.compile(
+    r"\b(where (were|was) we(?!\s+(going|supposed|meant|gonna|to|told|parking))|"
+    r"where did we (leave off|stop)|what were we (doing|on)|"
+    r"(let'?s|can we|ok) (continue|carry on|pick up where)|pick up where we left off)\b",
+    re.IGNORECASE,
+)
+WHERE_WERE_WE_WORDS = 10
 # "idk", "not sure" at a question whose answer no one else can guess (at who, where and when,
 # "idk" is no preference: actions/matching.py).
 NOT_KNOWN_REPLY = {
@@ -698,6 +707,8 @@ class PatientForm(Action):
             # "hello??", "?", "anyone there": asking whether we are there (a plain "hi" still
             # gets the greeting and its menu; not "👍" or "")
             return "utter_still_here"
+        if WHERE_WERE_WE.search(text) and len(text.split()) <= WHERE_WERE_WE_WORDS:
+            return "utter_where_we_were"
         if QUESTION_BACK.match(text):
             # "what does that mean?" (a balance question to the model: the booking was lost)
             return WHAT_I_ASKED.get(str(requested), "utter_no_rush")

@@ -67,6 +67,7 @@ from actions.billing import (
     scam_asked,
 )
 from actions.feelings import baby_lost, feelings_only
+from actions.forms import WHERE_WERE_WE, WHERE_WERE_WE_WORDS
 from actions.identity import BEREAVEMENT
 from actions.matching import normalise
 from actions.patient_status import NEW_PATIENT_WORDS
@@ -137,6 +138,9 @@ OTHER_APPOINTMENT_NAMED = re.compile(
     re.IGNORECASE,
 )
 MISREAD_AS_NO = frozenset({"deny", "inform"})
+BACK_AGAIN_MISREAD = frozenset(
+    {"directions", "parking", "faq", "clinic_hours", "contact_info", "out_of_scope", "nlu_fallback"}
+)
 
 # "i didnt want to cancel that", "can you change it back?" (actions/undo_words.py; after a
 # cancellation: a new cancellation of another appointment started, or a move of it): a stop,
@@ -526,6 +530,15 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if keeps_it(text):
                 overrule(message, DENY_INTENT)
+                continue
+            if (
+                intent.get(INTENT_NAME_KEY) in BACK_AGAIN_MISREAD
+                and WHERE_WERE_WE.search(text)
+                and len(text.split()) <= WHERE_WERE_WE_WORDS
+            ):
+                # "hi again, where were we": the offices' addresses (a directions question);
+                # a task running says where it was, none: the greeting
+                overrule(message, GREET_INTENT)
                 continue
             if intent.get(INTENT_NAME_KEY) not in SAFETY_INTENTS and KEEP_FROM_HOME.search(
                 text.replace("\u2019", "'")

@@ -566,6 +566,7 @@ def test_frustration_at_nothing_in_particular_is_no_complaint(
         ("what does that mean?", "practitioner", "utter_what_i_asked_practitioner"),
         ("what do u mean", "patient_status", "utter_what_i_asked_patient_status"),
         ("i dont get it", "booking_confirmed", "utter_what_i_asked_confirmation"),
+        ("hi again, where were we", "practitioner", "utter_where_we_were"),
         # "idk" at the date of birth: "Sorry, that's not something I can help with here"
         ("idk", "verify_dob", "utter_identity_not_known"),
         ("not sure", "slot_choice", "utter_explain_slot_choice"),

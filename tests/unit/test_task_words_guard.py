@@ -213,6 +213,22 @@ def test_keeping_an_appointment_is_a_no(text: str, read_as: str, keeps: bool) ->
 @pytest.mark.parametrize(
     ("text", "read_as", "becomes"),
     [
+        # the offices' addresses and transit, read as a directions question
+        ("hi again, where were we", "directions", "greet"),
+        ("ok im back where were we", "directions", "greet"),
+        ("where were we?", "faq", "greet"),
+        ("where were we going to park, downtown or north", "parking", "parking"),  # 11 words
+        ("where is the north office", "directions", "directions"),
+    ],
+)
+def test_back_again_is_no_directions_question(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
         # "Sorry, that's not something I can help with here"
         ("when is carlos rivera's appt", "out_of_scope", "check_appointment"),
         ("what time is liams appointment", "out_of_scope", "check_appointment"),
