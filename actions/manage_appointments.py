@@ -64,6 +64,7 @@ from actions.forms import (
     is_button_payload,
     last_change,
     last_event,
+    last_response,
     latest_intent,
     latest_text,
     safety_flagged,
@@ -1016,6 +1017,27 @@ def no_appointments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     return offer_second_request(dispatcher, tracker)
 
 
+# "no thats not my appointment", "i never booked that" after the list: the same list again
+# (and again). What is on file is what is on file: who can check it, and what can be done.
+NOT_MINE = re.compile(
+    r"\bnot (my|mine|our|his|her) (appointment|appt|visit|booking)s?\b"
+    r"|\b(i|we) (never|didn'?t|did not|dont|don'?t) (book|booked|make|made|schedule|scheduled|"
+    r"set up|ask for|asked for|remember (booking|making))\b"
+    r"|\b(wrong|not the right) (appointment|appt|visit|one)s?\b",
+    re.IGNORECASE,
+)
+
+
+def not_mine_after_the_list(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Said, when the patient says an appointment just listed is not theirs."""
+    if not NOT_MINE.search(latest_text(tracker).replace("\u2019", "'")):
+        return False
+    if last_response(tracker) != "utter_upcoming_appointments":
+        return False
+    dispatcher.utter_message(response="utter_not_my_appointment")
+    return True
+
+
 class ActionShowAppointments(Action):
     """Submit of the check form: the patient's upcoming appointments."""
 
@@ -1040,6 +1062,8 @@ class ActionShowAppointments(Action):
             return reset
         if not items:
             return reset + no_appointments(dispatcher, tracker)
+        if not_mine_after_the_list(dispatcher, tracker):
+            return reset
         said = whose(tracker.slots, clinic)
         lines = "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in items)
         dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)

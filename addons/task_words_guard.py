@@ -69,6 +69,7 @@ from actions.billing import (
 from actions.feelings import baby_lost, feelings_only
 from actions.forms import WHERE_WERE_WE, WHERE_WERE_WE_WORDS
 from actions.identity import BEREAVEMENT
+from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.payment_methods import brand_asked
@@ -138,6 +139,9 @@ OTHER_APPOINTMENT_NAMED = re.compile(
     re.IGNORECASE,
 )
 MISREAD_AS_NO = frozenset({"deny", "inform"})
+NOT_MINE_MISREAD = frozenset(
+    {"nlu_fallback", "deny", "out_of_scope", "inform", "complaint", "book_appointment", "faq"}
+)
 BACK_AGAIN_MISREAD = frozenset(
     {"directions", "parking", "faq", "clinic_hours", "contact_info", "out_of_scope", "nlu_fallback"}
 )
@@ -527,6 +531,13 @@ class TaskWordsGuard(RuleGuard):
             intent = message.get(INTENT) or {}
             text = message.get(TEXT)
             if not isinstance(text, str):
+                continue
+            if intent.get(INTENT_NAME_KEY) in NOT_MINE_MISREAD and NOT_MINE.search(
+                text.replace("\u2019", "'")
+            ):
+                # "no thats not my appointment" after the list: the fallback's "Did you want to
+                # check your appointments?" (the check action says what can be done)
+                overrule(message, "check_appointment")
                 continue
             if keeps_it(text):
                 overrule(message, DENY_INTENT)

@@ -27,6 +27,7 @@ from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
     ActionAskCancelConfirmed,
     ActionCancelAppointment,
+    ActionShowAppointments,
     ValidateCancelForm,
     ValidateCheckForm,
     ValidateRescheduleForm,
@@ -382,9 +383,7 @@ def test_a_change_read_as_stop_does_not_stop_the_move(text: str) -> None:
     tracker = make_tracker(text, intent="stop", active_loop="reschedule_form", slots=MOVING)
     assert not ValidateRescheduleForm().should_let_through(tracker)
     for stopping in ("never mind", "i changed my mind", "forget it"):
-        tracker = make_tracker(
-            stopping, intent="stop", active_loop="reschedule_form", slots=MOVING
-        )
+        tracker = make_tracker(stopping, intent="stop", active_loop="reschedule_form", slots=MOVING)
         assert ValidateRescheduleForm().should_let_through(tracker), stopping
 
 
@@ -1698,6 +1697,34 @@ def start_form(form: Any, text: str, intent: str, slots: dict[str, Any]) -> tupl
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent, slots=slots)
     return slots_of(form.run(dispatcher, tracker, {})), dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    "text", ["no thats not my appointment", "i never booked that", "wrong appointment"]
+)
+def test_an_appointment_listed_that_is_not_mine_gets_who_can_check(
+    fhir_env: FhirServer, text: str
+) -> None:
+    """ "no thats not my appointment" after the list: the same list again, and again."""
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    listed = [
+        {"event": "action", "name": "action_show_appointments"},
+        {
+            "event": "bot",
+            "text": "Here's what's coming up ...",
+            "metadata": {"utter_action": "utter_upcoming_appointments"},
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="check_appointment", slots=emily, events=listed)
+    ActionShowAppointments().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_not_my_appointment"]
+    # ...and asked again with no list just shown, the list
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="check_appointment", slots=emily)
+    ActionShowAppointments().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_upcoming_appointments"]
 
 
 def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirServer) -> None:

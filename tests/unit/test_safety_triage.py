@@ -858,3 +858,20 @@ def test_a_child_who_may_be_abused_is_marked_for_its_own_reply(component: Any) -
     assert [(e["entity"], e["value"]) for e in output["entities"]] == [
         ("safety_rule", "child_abuse_neglect")
     ]
+
+
+@pytest.mark.parametrize("text", ["i think blue something", "blue something idk", "something blue"])
+def test_a_half_remembered_plan_name_is_no_overdose(rules: SafetyRules, text: str) -> None:
+    # "Which insurance plan do you have?" - "i think blue something": 911 and Poison Control,
+    # and a paused chat ("something" and "blue" within 14 words)
+    assert rules.check(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["he took some pills and is turning blue", "my friend took molly and he looks blue"]
+)
+def test_someone_turning_blue_after_taking_something_still_fires(
+    rules: SafetyRules, text: str
+) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.category == "emergency"

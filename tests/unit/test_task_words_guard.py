@@ -211,6 +211,17 @@ def test_keeping_an_appointment_is_a_no(text: str, read_as: str, keeps: bool) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("no thats not my appointment", "nlu_fallback"), ("i never booked that", "deny")],
+)
+def test_an_appointment_that_is_not_mine_is_a_question_about_the_list(
+    text: str, read_as: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == "check_appointment"
+
+
+@pytest.mark.parametrize(
     ("text", "read_as", "becomes"),
     [
         # the offices' addresses and transit, read as a directions question
