@@ -17,6 +17,8 @@ from actions.dates import parse_when
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
+    OK_BUT_WAIT,
+    QUESTION_BACK,
     UNDECIDED,
     about_the_bot,
     action_before_message,
@@ -388,6 +390,13 @@ class ActionAnswerYes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         events = list(tracker.events)
+        text = latest_text(tracker)
+        if not text.startswith("/") and (
+            UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or QUESTION_BACK.match(text)
+        ):
+            # "huh" (a yes to the model, 1.0) at "Would you like me to connect you with our
+            # billing staff?": handed to staff, and the chat paused. The question again.
+            return ask_again(dispatcher, events)
         second = take_second_request(events, tracker.get_slot("pending_request"))
         if second is not None:
             return start_second_request(tracker, second)
@@ -411,6 +420,18 @@ class ActionAnswerYes(Action):
             return replay_as(tracker, last_event(events, "user"), asked)
         dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+def ask_again(dispatcher: CollectingDispatcher, events: list[dict[str, Any]]) -> list[EventType]:
+    """The last thing said, with its buttons, after "No rush" (or what we can help with)."""
+    bot = last_event(events, "bot")
+    said = str(bot.get("text") or "")
+    if not said:
+        dispatcher.utter_message(response="utter_how_can_help")
+        return []
+    dispatcher.utter_message(response="utter_no_rush")
+    dispatcher.utter_message(text=said, buttons=(bot.get("data") or {}).get("buttons") or [])
+    return []
 
 
 def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:

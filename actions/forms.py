@@ -342,6 +342,12 @@ NOT_KNOWN_REPLY = {
     "booking_confirmed": "utter_what_i_asked_confirmation",
     "cancel_confirmed": "utter_what_i_asked_confirmation",
 }
+# After a typed yes: "no wait", "wait no", "but is it downtown?" take it back or doubt it.
+YES_TAKEN_BACK = re.compile(
+    r"\b(no|nope|nah|wait|hold on|hang on)\b(?!\s+(problem|prob|worries|rush)\b)"
+    r"|\bbut\b.*(\?|\b(is|are|will|can|does|do|what|where|when|which|how)\b)",
+    re.IGNORECASE,
+)
 # "thanks bye", "ok gotta go, will finish later", "ok thats all": leaving with a question
 # waiting. Not an answer ("ok thanks bye" at "Shall I book it?" booked the visit, "ok nvm
 # thanks bye" at "cancel it?" cancelled it), and the goodbye came with the question again.
@@ -475,9 +481,12 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     if not is_button_payload(text):
         if TYPED_NO.match(text) or KEEP_IT.search(text):
             return False
-        if TYPED_YES.match(text):
+        if yes := TYPED_YES.match(text):
             # "ok nvm", "ok actually nvm": a never mind, not the "ok" before it
-            return not NEVER_MIND.search(text)
+            if NEVER_MIND.search(text):
+                return False
+            # "yes no wait", "sure but is it downtown?": taken back, or a doubt (it cancelled)
+            return None if YES_TAKEN_BACK.search(text[yes.end() :]) else True
     if intent == "affirm":
         return True
     if intent == "deny":
@@ -712,6 +721,14 @@ class PatientForm(Action):
         if QUESTION_BACK.match(text):
             # "what does that mean?" (a balance question to the model: the booking was lost)
             return WHAT_I_ASKED.get(str(requested), "utter_no_rush")
+        if (
+            requested in CONFIRMATION_SLOTS
+            and (yes := TYPED_YES.match(text))
+            and YES_TAKEN_BACK.search(text[yes.end() :])
+            and "?" not in text
+        ):
+            # "yes no wait" (it booked, cancelled or moved): the question again
+            return "utter_no_rush"
         if HESITANT.match(text) or OK_THEN_PAUSE.match(text):
             # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
             # the visit; "wait" read as stop threw the task away)

@@ -660,6 +660,9 @@ def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
         ("ok thanks bye", "booking_form", "booking_confirmed", "utter_keep_your_place"),
         ("ok thats all", "cancel_form", "cancel_confirmed", "utter_keep_your_place"),
         ("gotta go, will finish later", "booking_form", "slot_choice", "utter_keep_your_place"),
+        # "You're booked", "Done. I've cancelled …"
+        ("yes no wait", "booking_form", "booking_confirmed", "utter_no_rush"),
+        ("yes wait no", "cancel_form", "cancel_confirmed", "utter_no_rush"),
     ],
 )
 def test_an_ok_that_holds_back_or_leaves_answers_nothing(
@@ -682,6 +685,8 @@ def test_an_ok_that_holds_back_or_leaves_answers_nothing(
         ("ok actually nvm", False),
         ("ok nvm thanks bye", False),
         ("ok wait what about parking", None),
+        ("sure but is it downtown?", None),
+        ("yes, no problem", True),
         ("ok thanks", True),
         ("ok i guess", True),
     ],
@@ -1300,3 +1305,28 @@ def test_a_no_after_a_filler_is_still_a_no(text: str) -> None:
         text, intent="billing_insurance", slots={"requested_slot": "booking_confirmed"}
     )
     assert yes_or_no(tracker) is False
+
+
+@pytest.mark.parametrize("text", ["huh", "ok wait", "what do u mean", "hmm not sure"])
+def test_a_doubt_at_an_offer_is_no_yes(text: str) -> None:
+    """ "huh" (a yes to the model, 1.0) at "Would you like me to connect you with our billing
+    staff?": handed to staff, and the chat paused until morning."""
+    offer = "A plan can help. Would you like me to connect you with our billing staff?"
+    staff = '/request_human{"staff_team": "billing"}'
+    buttons = [{"title": "Talk to billing staff", "payload": staff}]
+    asked = [
+        {"event": "action", "name": "action_billing_pay"},
+        {"event": "bot", "text": offer, "data": {"buttons": buttons}},
+        {"event": "action", "name": "action_listen"},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, make_tracker(text, "affirm", events=asked), {})
+    assert events == []
+    no_rush, again = dispatcher.messages
+    assert no_rush["response"] == "utter_no_rush"
+    assert again["text"] == offer and again["buttons"] == buttons
+    # ...and a yes takes it
+    yes = make_tracker("yes", "affirm", events=asked)
+    events = ActionAnswerYes().run(CollectingDispatcher(), yes, {})
+    [replay] = [e for e in events if e.get("event") == "user"]
+    assert replay["parse_data"]["intent"]["name"] == "request_human"
