@@ -34,6 +34,7 @@ from actions.manage_appointments import appointment_item
 from actions.matching import find_location, find_practitioner, find_visit_type
 from actions.mentions import (
     OTHER_PERSON,
+    first_name_follow_up,
     given_identity,
     introduced_name,
     parse_full_name,
@@ -614,7 +615,7 @@ def look_up_for_another(tracker: Tracker, text: str) -> str | None:
     after a relative's ("ok now mine" started a booking)."""
     asked = WHAT_ABOUT.search(text)
     named = asked is not None and (relation_in(text) or parse_full_name(text[asked.end() :]))
-    if not (named or is_follow_up(text)):
+    if not (named or is_follow_up(text) or first_name_follow_up(text)):
         return None
     return last_look_up(tracker)
 
@@ -803,12 +804,13 @@ class ActionOutOfScope(Action):
             # with": a dead end for the patient who most needs a plain answer.
             dispatcher.utter_message(response="utter_how_it_works")
             return []
-        if is_follow_up(text):
-            # "what about my son?" with nothing looked up yet: what to do for him.
+        first = first_name_follow_up(text)
+        if is_follow_up(text) or first:
+            # "what about my son?" (or "and liam?") with nothing looked up yet: what to do
+            # for him.
             relation = relation_in(text)
-            dispatcher.utter_message(
-                response="utter_what_for_them", them=f"your {relation}" if relation else "you"
-            )
+            them = f"your {relation}" if relation else (first or "").capitalize() or "you"
+            dispatcher.utter_message(response="utter_what_for_them", them=them)
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

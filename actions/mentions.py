@@ -22,6 +22,25 @@ from actions.settings import get_clinic
 WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
 NOT_NAME_WORDS = {
+    # "and weekends?", "and dec?" after the hours: no one called Weekends
+    "weekend",
+    "weekends",
+    "evenings",
+    "mornings",
+    "afternoons",
+    "nights",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
     "another",
     # "what about liam's bill" checked a patient called "About Liam"; "ok now ben" one "Now Ben"
     "about",
@@ -860,6 +879,12 @@ NAMED_SUBJECT = re.compile(
     r"visit|visits)|have\s+anything|need\s+to\s+pay)\b",
     re.IGNORECASE,
 )
+# "what appointments does liam have", "which bills does ava have": the same, asked the other way.
+WHAT_THEY_HAVE = re.compile(
+    r"\b(?:what|which|any)\s+(?:appointments?|appts?|visits?|bills?|balance)\s+(?:does|did|will)\s+"
+    r"(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)\s+(?:still\s+)?(?:have|owe)\b",
+    re.IGNORECASE,
+)
 ABOUT_FIRST_NAME = re.compile(
     r"^\W*(?:ok(?:ay)?,?\s+)?(?:and|what about|how about|now)\s+(?P<name>[^\W\d_][\w'-]*)\W*$",
     re.IGNORECASE,
@@ -913,7 +938,7 @@ def named_other(text: str, patient_name: str) -> str | None:
     asked for by name ("what's Emily's balance", "what does Liam owe", "and liam?" while Emily
     is verified), else None."""
     plain = (text or "").translate(CURLY_APOSTROPHES)
-    match = NAMED_DATA.search(plain) or NAMED_SUBJECT.search(plain)
+    match = NAMED_DATA.search(plain) or NAMED_SUBJECT.search(plain) or WHAT_THEY_HAVE.search(plain)
     if match is None and (bare := NAMED_DATA_BARE.search(plain)) is not None:
         # "whats aisha khans balance", "what about liams bill": the name without its "s"
         said = bare["name"].split()[-2:]
@@ -971,6 +996,15 @@ def other_first_name(text: str, patient_name: str) -> str | None:
             continue
         return word[:1].upper() + word[1:].lower()
     return None
+
+
+def first_name_follow_up(text: str) -> str | None:
+    """ "and liam?", "ok what about ava": a first name alone after a look-up, else None."""
+    match = ABOUT_FIRST_NAME.match((text or "").translate(CURLY_APOSTROPHES))
+    if match is None:
+        return None
+    name = re.sub(r"'s$", "", match["name"], flags=re.IGNORECASE)
+    return name if _first_name_alone(name) else None
 
 
 # "what about Aisha Khan, when is she coming in?": another person, by a capitalised full name.

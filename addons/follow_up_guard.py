@@ -18,6 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.mentions import first_name_follow_up
 from addons.intent_override import RuleGuard, overrule
 
 FOLLOW_UP_INTENT = "out_of_scope"
@@ -123,7 +124,9 @@ class FollowUpGuard(RuleGuard):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            if is_follow_up(text):
+            if is_follow_up(text) or first_name_follow_up(text):
+                # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
+                # twice, and a handoff)
                 overrule(message, FOLLOW_UP_INTENT)
             elif HOURS_FOLLOW_UP.search(text.replace("\u2019", "'")):
                 overrule(message, HOURS_INTENT)

@@ -80,6 +80,26 @@ def test_the_guard_sets_out_of_scope_and_leaves_other_messages_alone() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        # "Sorry, I didn't quite get that", twice, and a handoff
+        ("and liam?", True),
+        ("ok and liam?", True),
+        ("what about ava", True),
+        # a day, an office, a part of the week: not someone
+        ("and tuesday?", False),
+        ("and north?", False),
+        ("and weekends?", False),
+    ],
+)
+def test_a_first_name_alone_after_and_is_a_follow_up(text: str, follow_up: bool) -> None:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": "nlu_fallback", "confidence": 0.4}, add_to_output=True)
+    FollowUpGuard().process([message])
+    assert (message.get("intent")["name"] == "out_of_scope") is follow_up
+
+
+@pytest.mark.parametrize(
     ("text", "hours"),
     [
         ("till when?", True),  # was the appointments, and a name and birth date asked for

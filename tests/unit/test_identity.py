@@ -841,6 +841,20 @@ def test_words_around_a_first_name_are_no_full_name(text: str) -> None:
     assert parse_full_name(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # the verified mother's own appointments were listed
+        ("what appointments does liam have", "Liam"),
+        ("which bills does ava have", "Ava"),
+        ("what appointments does he have", None),
+        ("what appointments do i have", None),
+    ],
+)
+def test_what_someone_has_asked_by_first_name_is_theirs(text: str, name: str | None) -> None:
+    assert named_other(text, "Emily Johnson") == name
+
+
 def test_this_bill_is_nobody_s() -> None:
     # "Happy to help with Thi too. So far I've only checked Emily Johnson's details"
     assert named_other("whats this bill for", "Emily Johnson") is None

@@ -420,6 +420,22 @@ def test_out_of_scope_unless_one_of_our_requests_is_plainly_worded(
         assert events[-1]["text"] == text
 
 
+def test_a_first_name_after_the_appointments_looks_them_up_for_that_person() -> None:
+    # "and liam?" after Emily's appointments: "Sorry, I didn't quite get that", and a handoff
+    listed = [{"event": "action", "name": "action_show_appointments"}]
+    tracker = make_tracker("and liam?", intent="out_of_scope", events=listed)
+    dispatcher = CollectingDispatcher()
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    [replay] = [e for e in events if e.get("event") == "user"]
+    assert replay["parse_data"]["intent"]["name"] == "check_appointment"
+    assert replay["text"] == "and liam?"
+    # ...and with nothing looked up yet, what to do for him
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, make_tracker("and liam?", "out_of_scope"), {}) == []
+    [said] = dispatcher.messages
+    assert (said["response"], said["them"]) == ("utter_what_for_them", "Liam")
+
+
 def test_a_name_read_as_out_of_scope_is_thanked_not_turned_away() -> None:
     # "Carlos Rivera" after the payment-plan answer got "not something I can help with".
     dispatcher = CollectingDispatcher()
