@@ -813,7 +813,7 @@ PLAN_NAME_UNKNOWN = re.compile(
     r"\b(not sure|don t know|dont know|do not know|idk|no idea|forgot|can t remember|"
     r"cant remember|not certain|unsure)\b.{0,40}\b(name|called|plan|insurance|which|what)\b"
     r"|\b(through|thru|from|with) (my|our|his|her) (job|work|employer|company|school|union|"
-    r"(husband|wife|partner|spouse|mom|dad|parent|parents) s (job|work|employer|company))\b"
+    r"(husband|wife|partner|spouse|mom|dad|parent|parents)( s|s) (job|work|employer|company))\b"
 )
 # "I have Kaiser but want to switch, what do you accept": the list too, after the answer.
 LIST_ASKED = re.compile(
@@ -1062,8 +1062,13 @@ class ActionCheckInsurance(Action):
         # A plan name the model misread, right after our question (see ActionStop); a new
         # insurance question ("what about Cigna?") is read as one.
         answering = action_before_message(tracker) == self.name() and intent != "billing_insurance"
-        named = named_plan(tracker, clinic, answering)
         text = latest_text(tracker)
+        # "no idea", "umm not sure", "through my husbands work" at our question: no plan called
+        # "Idea", "Umm" or "Husbands"
+        doubt = action_before_message(tracker) == self.name() and bool(
+            UNDECIDED.match(text) or PLAN_NAME_UNKNOWN.search(normalise(text))
+        )
+        named = None if doubt else named_plan(tracker, clinic, answering)
         several = several_plans(tracker, clinic)
         marketplace = marketplace_named(text, clinic)
         if (named is None or (named.plan is None and named.family is None)) and not marketplace:
@@ -1146,7 +1151,7 @@ class ActionCheckInsurance(Action):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)
         elif named is None and (
-            PLAN_NAME_UNKNOWN.search(normalise(text)) or (answering and UNDECIDED.match(text))
+            PLAN_NAME_UNKNOWN.search(normalise(text)) or doubt
         ):
             # "it's through my job, idk the name": where to find it, and who can check
             dispatcher.utter_message(

@@ -273,8 +273,12 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
     if not haystack or not labels:
         return None
     haystack = re.sub(r"\b(noon|midday)\b", "12 00 pm", haystack)  # "noon works": the 12:00pm
+    # ("ok 1", "1 then", "ok 2": "Which one works for you?" again, or the 1:00 time)
     number = re.fullmatch(
-        r"(?:option |number |no |#)?(\d{1,2}|one|two|three|four|five)(?: please| pls)?", haystack
+        r"(?:(?:ok|okay|k|yes|yeah|yep|sure|um+|uh+|hmm+) )?(?:option |number |no |#)?"
+        r"(\d{1,2}|one|two|three|four|five)"
+        r"(?: (?:please|pls|then|thanks|thx|works|is fine|is good|sounds good|one))?",
+        haystack,
     )
     if number:
         value = number.group(1)

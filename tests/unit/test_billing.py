@@ -813,6 +813,25 @@ def test_a_doubt_at_the_plan_question_says_where_to_find_the_name(text: str) -> 
     assert responses(dispatcher) == ["utter_insurance_name_unknown"]
 
 
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # "I don't see Idea on my list", "… Dunno …", "… Umm …", "… Husbands …"
+        ("no idea", "inform"),
+        ("dunno", "billing_insurance"),
+        ("umm not sure", "inform"),
+        ("hmm idk tbh", "inform"),
+        ("its through my husbands work", "inform"),
+    ],
+)
+def test_no_plan_is_named_by_a_doubt(text: str, intent: str) -> None:
+    tracker = make_tracker(text, intent=intent, events=AFTER_PLAN_QUESTION)
+    dispatcher = CollectingDispatcher()
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_insurance_name_unknown"]
+
+
 @pytest.mark.parametrize("text", ["do you accept cash", "¿aceptan efectivo?"])
 def test_a_way_to_pay_read_as_an_insurance_question_is_answered_as_one(text: str) -> None:
     # Was the list of insurance plans.

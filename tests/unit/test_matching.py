@@ -114,6 +114,10 @@ LABELS = [
         ("ok 2pm then", 2),
         ("200pm", 2),
         ("1990", None),
+        # "Which one works for you?" again
+        ("ok 1", 0),
+        ("1 then", 0),
+        ("ok 2", 1),
     ],
 )
 def test_parse_choice(text: str, index: int | None) -> None:
