@@ -27,7 +27,6 @@ from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
 from actions.forms import (
     TASK_INTENTS,
-    UNDECIDED,
     PatientForm,
     action_before_message,
     is_button_payload,
@@ -45,6 +44,7 @@ from actions.payment_methods import MethodAsked, brand_asked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
 from actions.second_request import answer_second_request, offer_second_request, replayed
 from actions.settings import get_clinic
+from actions.typed_answers import UNDECIDED
 from addons.details_text import name_with_birth_date
 
 logger = logging.getLogger(__name__)

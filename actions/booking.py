@@ -48,7 +48,6 @@ from actions.formatting import (
     visit_name,
 )
 from actions.forms import (
-    NEVER_MIND,
     URGENT_INTENTS,
     PatientForm,
     form_texts,
@@ -96,6 +95,7 @@ from actions.second_request import MAX_REQUEST_CHARS
 from actions.slot_search import (
     has_age_limits,
 )
+from actions.typed_answers import NEVER_MIND
 from actions.visit_request import (
     IDENTITY_ANYTIME,
     PICK_DETAILS,

@@ -47,7 +47,7 @@ from actions.clinic_config import (
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time
-from actions.forms import UNDECIDED, is_button_payload, last_event, latest_intent, latest_text
+from actions.forms import is_button_payload, last_event, latest_intent, latest_text
 from actions.identity import scheduling_client
 from actions.matching import (
     ROUTE_QUESTION,
@@ -63,6 +63,7 @@ from actions.second_request import (
     remember_second_request,
 )
 from actions.settings import get_clinic
+from actions.typed_answers import UNDECIDED
 
 logger = logging.getLogger(__name__)
 

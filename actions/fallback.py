@@ -17,9 +17,6 @@ from actions.dates import parse_when
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.forms import (
-    OK_BUT_WAIT,
-    QUESTION_BACK,
-    UNDECIDED,
     about_the_bot,
     action_before_message,
     answered_undo_of_cancel,
@@ -49,6 +46,7 @@ from actions.second_request import (
     take_second_request,
 )
 from actions.settings import get_clinic
+from actions.typed_answers import OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up

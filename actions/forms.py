@@ -30,6 +30,26 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
 from actions.settings import get_clinic
+from actions.typed_answers import (
+    CHANGE_INSTEAD,
+    CONFIRMATION_SLOTS,
+    HESITANT,
+    KEEP_IT,
+    LEAVING,
+    NEVER_MIND,
+    NOT_KNOWN_REPLY,
+    OK_BUT_WAIT,
+    OK_THEN_PAUSE,
+    QUESTION_BACK,
+    STILL_THERE,
+    TYPED_NO,
+    TYPED_YES,
+    UNDECIDED,
+    WHAT_I_ASKED,
+    WHERE_WERE_WE,
+    WHERE_WERE_WE_WORDS,
+    YES_TAKEN_BACK,
+)
 from actions.undo_words import UNDO_A_CANCEL, said_undo
 from addons.just_asking_guard import just_asking
 
@@ -238,146 +258,6 @@ def last_response(tracker: Tracker) -> str | None:
 
 def is_button_payload(text: str) -> bool:
     return text.startswith("/")
-
-
-# The "Shall I book / cancel / move it?" questions, answered yes or no.
-CONFIRMATION_SLOTS = {"booking_confirmed", "cancel_confirmed"}
-# A typed answer that starts with yes or no is that answer, whatever else it says ("Yes, cancel
-# it" was read as "stop", "yes move it" as a new request); "no problem" is not a no.
-# Fillers before the answer: "hmm no actually keep it", "oh yes please".
-# ("oh right no dont book it" at "Book another one anyway?" got the insurance answer)
-FILLER = (
-    r"^\W*(?:(?:hmm+|um+|uh+|ugh+|oh+|ah|well|wait|actually|sorry|so|right|oops|my bad)\b"
-    r"[\s,.!]*)*"
-)
-TYPED_YES = re.compile(
-    FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
-    r"confirm|confirmed|correct|absolutely|definitely|of course|perfect|great|sounds good|"
-    r"that works|works for me|alright|all right|fine|k|kk)\b",
-    re.IGNORECASE,
-)
-TYPED_NO = re.compile(
-    FILLER + r"(no|nope|nah|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
-    re.IGNORECASE,
-)
-# "actually I'll keep it", "leave it as is": a no to cancelling or moving, wherever it is said.
-KEEP_IT = re.compile(
-    r"\b(keep it|leave it|don'?t cancel|do not cancel|dont cancel|don'?t move|"
-    r"do not move|never ?mind,? keep)\b",
-    re.IGNORECASE,
-)
-
-
-# A detail changed: "make it downtown", "tuesday instead".
-# "hello??", "?", "anyone there?" while a question waits: the question again, after a short
-# "I'm here" (the whole greeting and its menu came back, every time). A plain "hi" is a
-# greeting.
-STILL_THERE = re.compile(
-    r"^\W*((hi|hello|hey|helo|hellooo*|yo)( there)?|(are )?(you|u) (still )?there|"
-    r"(is )?any ?(one|body) there|still there)?\W*$",
-    re.IGNORECASE,
-)
-# A pause or a question back, and nothing else: no answer. The model read "huh" as a yes (1.0)
-# and "hmm let me think" as one (0.61), which booked the visit; "wait" and "maybe" as "stop",
-# which threw the task away.
-PAUSE_WORDS = (
-    r"hmm+|um+|uh+|huh|eh|erm|what|wut|wat|wha|wait|hold on|hang on|"
-    r"(?:one|a|just a) (?:sec|second|min|minute|moment)|give me a (?:sec|second|minute|moment)|"
-    r"brb|be right back|(?:let me|lemme) (?:think|check|see|look|find it|ask)(?: about it)?|"
-    r"thinking|i'?m thinking|"
-    r"maybe|perhaps|i guess|what do you mean|wdym|pardon|come again|sorry"
-)
-HESITANT = re.compile(rf"^\W*(?:(?:{PAUSE_WORDS})[\s,.!?]*)+$", re.IGNORECASE)
-# "ok wait", "okay hold on": an "ok" that holds the answer back (taken as a yes, it booked).
-OK_THEN_PAUSE = re.compile(
-    rf"^\W*(?:ok+|okay|k|kk|alright|sure)[\s,.!]+(?:(?!i guess)(?:{PAUSE_WORDS})[\s,.!?]*)+$",
-    re.IGNORECASE,
-)
-# ...or "ok wait what about parking": a question before the answer.
-OK_BUT_WAIT = re.compile(
-    r"^\W*(?:ok+|okay|k|kk|alright|sure)[\s,.!]+(?:wait|hold on|hang on)\b", re.IGNORECASE
-)
-# "what does that mean?", "what do u mean", "i dont get it" with a question waiting: the question
-# put in other words (read as a balance question, it started a balance check and the booking
-# was lost).
-QUESTION_BACK = re.compile(
-    r"^\W*(?:(?:um+|uh+|sorry|wait|huh|ok|so)[\s,.!?]+)*(?:what (?:do|did) (?:you|u|ya) mean"
-    r"(?: by (?:that|this))?|what does (?:that|this|it) (?:mean|mean\?)|whats? (?:that|this) mean"
-    r"|what is that supposed to mean|wdym|meaning|i don'?t (?:get|understand)(?: (?:it|that|"
-    r"the question|what you mean|what you'?re asking))?|i dont (?:get|understand)(?: it| that)?"
-    r"|what are (?:you|u) asking(?: me)?|what(?:'?s| is) the question)\W*$",
-    re.IGNORECASE,
-)
-# The question asked, said another way (the question itself follows).
-WHAT_I_ASKED = {
-    "patient_status": "utter_what_i_asked_patient_status",
-    "visit_type": "utter_what_i_asked_visit_type",
-    "practitioner": "utter_what_i_asked_practitioner",
-    "location": "utter_what_i_asked_location",
-    "date_preference": "utter_what_i_asked_date_preference",
-    "slot_choice": "utter_explain_slot_choice",
-    "booking_confirmed": "utter_what_i_asked_confirmation",
-    "cancel_confirmed": "utter_what_i_asked_confirmation",
-    "appointment_choice": "utter_what_i_asked_appointment_choice",
-    "verify_name": "utter_what_i_asked_name",
-    "verify_dob": "utter_dob_any_format",
-    "new_phone": "utter_what_i_asked_phone",
-}
-# "hi again, where were we", "ok im back where were we": back to the task (the offices'
-# addresses came, read as a directions question).
-WHERE_WERE_WE = re.compile(
-    r"\b(where (were|was) we(?!\s+(going|supposed|meant|gonna|to|told|parking))|"
-    r"where did we (leave off|stop)|what were we (doing|on)|"
-    r"(let'?s|can we|ok) (continue|carry on|pick up where)|pick up where we left off)\b",
-    re.IGNORECASE,
-)
-WHERE_WERE_WE_WORDS = 10
-# "idk", "not sure" at a question whose answer no one else can guess (at who, where and when,
-# "idk" is no preference: actions/matching.py).
-NOT_KNOWN_REPLY = {
-    "verify_name": "utter_identity_not_known",
-    "verify_dob": "utter_identity_not_known",
-    "slot_choice": "utter_explain_slot_choice",
-    "appointment_choice": "utter_what_i_asked_appointment_choice",
-    "booking_confirmed": "utter_what_i_asked_confirmation",
-    "cancel_confirmed": "utter_what_i_asked_confirmation",
-}
-# After a typed yes: "no wait", "wait no", "but is it downtown?" take it back or doubt it.
-YES_TAKEN_BACK = re.compile(
-    r"\b(no|nope|nah|wait|hold on|hang on)\b(?!\s+(problem|prob|worries|rush)\b)"
-    r"|\bbut\b.*(\?|\b(is|are|will|can|does|do|what|where|when|which|how)\b)",
-    re.IGNORECASE,
-)
-# "thanks bye", "ok gotta go, will finish later", "ok thats all": leaving with a question
-# waiting. Not an answer ("ok thanks bye" at "Shall I book it?" booked the visit, "ok nvm
-# thanks bye" at "cancel it?" cancelled it), and the goodbye came with the question again.
-LEAVING = re.compile(
-    r"^\W*((ok+|okay|k|kk|alright|thanks|thank you|thx|ty|sorry|um+|oh|well|anyway)[\s,.!]+)*"
-    r"(bye|goodbye|bye bye|bye now|gotta go|got to go|have to go|need to go|gtg|g2g|"
-    r"that'?s all( for now)?|thats it|that'?s it for now|talk (to you )?later|ttyl|see ya|"
-    r"cya|i'?ll (come back|be back|finish|do it|do this) later)"
-    r"([\s,.!]+(thanks|thank you|thx|ty|bye|for now|"
-    r"(i'?ll |will )?(finish|come back|be back|do it|do this)( later| in a bit)?))*\W*$",
-    re.IGNORECASE,
-)
-# ...and a doubt, no yes or no either ("idk" answers "what kind of visit?": help choosing).
-UNDECIDED = re.compile(
-    rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i (?:don'?t|do not) know|"
-    r"dunno|no idea|no clue|tbh|honestly)"
-    r"[\s,.!?]*)+$",
-    re.IGNORECASE,
-)
-CHANGE_INSTEAD = re.compile(
-    r"\b(make it|instead|change (it|that) to|switch (it )?to|rather have|go with)\b"
-    # "scratch that, the north office" (but "scratch that, forget it" stops)
-    r"|\bscratch that\W+(?!(never|nvm|forget|i don|don|nothing|stop|all|everything|cancel)\b)\w",
-    re.IGNORECASE,
-)
-# "no, never mind", "nah forget it": the patient drops the whole task, not just this time.
-NEVER_MIND = re.compile(
-    r"\b(never ?mind|nvm|forget (it|about it|that)|don'?t bother|not anymore)\b(?!,? keep)",
-    re.IGNORECASE,
-)
 
 
 # Words of a real complaint; without them, a message read as one with less than

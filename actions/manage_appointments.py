@@ -58,7 +58,6 @@ from actions.dates import (
 from actions.directions import holiday_named
 from actions.formatting import address_line, appointment_sentence, day_and_time, visit_name
 from actions.forms import (
-    NEVER_MIND,
     PatientForm,
     form_texts,
     is_button_payload,
@@ -96,6 +95,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
+from actions.typed_answers import NEVER_MIND
 from actions.undo_words import UNDO_A_MOVE, said_undo
 from actions.visit_request import (
     PICK_DETAILS,

@@ -67,7 +67,6 @@ from actions.billing import (
     scam_asked,
 )
 from actions.feelings import baby_lost, feelings_only
-from actions.forms import WHERE_WERE_WE, WHERE_WERE_WE_WORDS
 from actions.identity import BEREAVEMENT
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
@@ -76,6 +75,7 @@ from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
 from actions.settings import get_clinic
+from actions.typed_answers import WHERE_WERE_WE, WHERE_WERE_WE_WORDS
 from actions.undo_words import UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
