@@ -380,7 +380,14 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         writer was verified: "please tap one of the options", and the visit was booked in
         her name. The check starts again, for the person it is for; what was asked stays."""
         text = latest_text(tracker)
-        if not slots.get("verified") or not FOR_SOMEONE_ELSE.search(text):
+        if not slots.get("verified"):
+            return {}
+        if not FOR_SOMEONE_ELSE.search(text) and (
+            given_identity(text, self.clinic.now().date()) is None or ANOTHER_TOO.search(text)
+        ):
+            # (another person's name and date of birth alone: "sorry, its liam nguyen
+            # 06/05/2017" after "If you meant your grandson's record, send me their full name
+            # and date of birth" was ignored, and the grandson's visit went on as Robert's)
             return {}
         person = self._someone_else(text, slots)
         if person is None:

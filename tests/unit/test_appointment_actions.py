@@ -3502,6 +3502,36 @@ def test_a_first_name_alone_booked_too_is_checked_first(
     assert slots["requested_slot"] == "patient_status"
 
 
+def test_the_grandchilds_details_sent_while_times_are_shown_check_him(
+    fhir_env: FhirServer,
+) -> None:
+    """ "If you meant your grandson's record, send me their full name and date of birth" -
+    "sorry, its liam nguyen 06/05/2017": "Which one works for you?", and the grandson's flu
+    shot went on towards Robert's record."""
+    robert = verified_as("Robert Miller", "11/02/1950")
+    showing = {
+        **robert,
+        "patient_status": "returning",
+        "visit_type": "vaccination",
+        "practitioner": "patel",
+        "location": "downtown",
+        "date_preference": "friday morning",
+        "offered_slots": [{"id": "slot-1", "label": "Fri Dec 4, 9:00am"}],
+        "requested_slot": "slot_choice",
+    }
+    tracker = make_tracker(
+        "sorry, its liam nguyen 06/05/2017",
+        intent="inform",
+        slots=showing,
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher)[0] == "utter_other_person"
+    assert slots["patient_name"] == "Liam Nguyen" and slots["verified"] is True
+    assert slots["offered_slots"] is None and slots["slot_choice"] is None
+
+
 def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: FhirServer) -> None:
     """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" after Aisha was
     verified: "please tap one of the options", and the visit was booked in her name."""
