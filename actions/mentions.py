@@ -22,18 +22,17 @@ from actions.settings import get_clinic
 WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
 NOT_NAME_WORDS = {
-    # "and weekends?", "and dec?" after the hours: no one called Weekends
+    # "and weekends?", "and dec?" after the hours: no one called Weekends ("Jan" and "Jun" are
+    # first names)
     "weekend",
     "weekends",
     "evenings",
     "mornings",
     "afternoons",
     "nights",
-    "jan",
     "feb",
     "mar",
     "apr",
-    "jun",
     "jul",
     "aug",
     "sep",
