@@ -48,6 +48,7 @@ from actions.formatting import (
     visit_name,
 )
 from actions.forms import (
+    IDENTITY_SLOTS,
     URGENT_INTENTS,
     PatientForm,
     form_texts,
@@ -363,6 +364,20 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
         merged = {**slots, **updates}
+        if (
+            requested not in IDENTITY_SLOTS
+            and not merged.get("verified")
+            and merged.get("patient_status") != "new"
+            and merged.get("verify_name")
+            and merged.get("verify_dob")
+            and self.next_slot(merged, tracker) == "booking_confirmed"
+        ):
+            # A returning patient's name and date of birth kept from answers to other
+            # questions ("Marisol Quint" at "Has your daughter been seen before?"), never
+            # checked: the date of birth is asked, and the check runs (the "Shall I book it?"
+            # came unchecked, and its yes stopped with nothing booked).
+            updates["verify_dob"] = None
+            merged["verify_dob"] = None
         if (
             requested != "booking_confirmed"
             and merged.get("slot_choice")

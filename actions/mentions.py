@@ -41,6 +41,13 @@ NOT_NAME_WORDS = {
     "nov",
     "dec",
     "another",
+    # "what about myself": "What would you like me to do for Myself?"
+    "myself",
+    "yourself",
+    "himself",
+    "herself",
+    "themselves",
+    "ourselves",
     # "what about liam's bill" checked a patient called "About Liam"; "ok now ben" one "Now Ben"
     "about",
     "now",

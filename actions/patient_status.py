@@ -26,8 +26,10 @@ NEW_PATIENT_WORDS = re.compile(
     r"(both |all )?(new|brand new)|(has|have)n'?t been seen)\b"
 )
 RETURNING_WORDS = re.compile(
-    r"\b(been (there |here )?before|existing|returning|current patient|i have been|i've been|"
-    r"seen (there|here|you)|already a patient|i'?m a patient)\b"
+    r"\b(been (there |here |seen |in )?(before|b4|bfore|befor)|existing|returning|current patient|"
+    r"i have been|i've been|seen (there|here|you)|already a patient|i'?m a patient|"
+    # "shes been seen before" (asked three times), "ya been there b4"
+    r"(she|he|they|we)('?s|'?re| has| have| is| are|s) (been|seen) (seen|there|here|before|b4))\b"
 )
 
 
@@ -78,7 +80,8 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
     if choice is not None:
         return ("returning", "new")[choice]
-    if intent == "affirm" or re.match(r"(yes|yeah|yep|yup|sure|correct|i have)\b", lowered):
+    said_yes = re.match(r"(yes|yeah|yep|yup|ya|yea|yah|sure|correct|i have)\b", lowered)
+    if intent == "affirm" or said_yes:
         return "returning"
     if intent == "deny" or re.match(r"(no|nope|nah|never)\b", lowered):
         return "new"

@@ -207,14 +207,20 @@ def read_search_details(
         text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when
     elif practitioner:
         updates["practitioner"] = practitioner.id
-    elif (requested == "practitioner" and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text))) or (
+    elif (
+        requested == "practitioner"
+        and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text) or DONT_CARE.fullmatch(text))
+    ) or (
         requested is None and ANY_CLINICIAN.search(text)
     ):
         updates["practitioner"] = "any"
     location = find_location(text, clinic)
     if location:
         updates["location"] = location.id
-    elif (requested == "location" and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text))) or (
+    elif (
+        requested == "location"
+        and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text) or DONT_CARE.fullmatch(text))
+    ) or (
         requested is None and ANY_OFFICE.search(text)
     ):
         updates["location"] = "any"
@@ -316,6 +322,12 @@ DOUBT_ONLY = re.compile(
     r"i dont know|no clue)(?: (?:tbh|honestly|really|lol|either way|which|who|where|when))?\W*",
     re.IGNORECASE,
 )
+# "i dont care", "dont care tbh": no preference.
+DONT_CARE = re.compile(
+    r"\W*(?:i |honestly i |tbh i )?(?:do ?n'?t|do not|dont) (?:really )?(?:care|mind)"
+    r"(?: (?:who|which|where|tbh|honestly|really|at all|either way))?\W*",
+    re.IGNORECASE,
+)
 ONLY_FILLER = re.compile(
     r"\W*(is|are|'?s)?\s*(fine|ok|okay|good|great|works?|honestly|really)?\s*"
     r"(for me|with me|by me|i guess|tbh|lol|thanks|thank you)?\W*"
@@ -361,6 +373,14 @@ def answers_a_visit_question(
     if requested in IDENTITY_ANYTIME and (
         written_name(text) is not None or given_identity(text, clinic.now().date()) is not None
     ):
+        return True
+    if requested in ("practitioner", "location") and (
+        DOUBT_ONLY.fullmatch(text)
+        or (wants_anyone(text) and ONLY_FILLER.fullmatch(without_anyone(text).lower()))
+        or DONT_CARE.fullmatch(text)
+    ):
+        # "anyone" (the offices' hours to the model), "dont care" (out of scope) at "Who would
+        # you like to see?": no preference
         return True
     if (
         requested in ("location", "date_preference", "slot_choice", "booking_confirmed")

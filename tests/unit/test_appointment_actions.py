@@ -3077,6 +3077,10 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
         ("brand new", "new"),
         ("need a new pt appt", "new"),
         ("we are both new", "new"),
+        # "Please tap one of the options", and the question up to three times
+        ("ya been there b4", "returning"),
+        ("i need to book a checkup for my daughter, shes been seen before", "returning"),
+        ("she hasnt been seen", "new"),
     ],
 )
 def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
@@ -3952,3 +3956,42 @@ def test_leaving_the_appointment_as_it_is_ends_the_move(text: str) -> None:
     tracker = make_tracker(text, intent="deny", active_loop="reschedule_form", slots=slots)
     events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert events["booking_confirmed"] is False and events["requested_slot"] is None
+
+
+def test_a_returning_patients_details_kept_unchecked_are_checked_before_the_yes(
+    fhir_env: FhirServer,
+) -> None:
+    """ "Has your daughter been seen before?" - "Marisol Quint" - "05/14/2015" (kept, never
+    checked) ... "1": "Just to check: Marisol's well-child visit …", and "Yes, book it" got "I've
+    stopped there. Nothing was changed." The date of birth is asked, and the check runs."""
+    kept = {
+        "patient_status": "returning",
+        "visit_type": "well_child",
+        "practitioner": "okafor",
+        "location": "downtown",
+        "date_preference": "next friday",
+        "verify_name": "Marisol Quint",
+        "verify_dob": "2015-05-14",
+        "offered_slots": [{"id": "slot-1", "start": "2026-12-11T08:30:00"}],
+        "requested_slot": "slot_choice",
+    }
+    events, _ = run_booking("1", slots=kept)
+    slots = slots_of(events)
+    assert slots["slot_choice"] == "slot-1"
+    assert slots["verify_dob"] is None and slots["requested_slot"] == "verify_dob"
+    # ...while a new patient's details need no check (they are registered)
+    events, _ = run_booking("1", slots={**kept, "patient_status": "new", "new_phone": "x"})
+    assert slots_of(events)["requested_slot"] == "booking_confirmed"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"), [("anyone", "clinic_hours"), ("dont care", "out_of_scope")]
+)
+def test_no_preference_read_as_another_question_is_no_preference(text: str, read_as: str) -> None:
+    # "anyone" at "Who would you like to see?" got the offices' hours, "dont care" "Sorry,
+    # that's not something I can help with here"
+    asking = {"visit_type": "sick", "patient_status": "returning", "requested_slot": "practitioner"}
+    tracker = make_tracker(text, intent=read_as, slots=asking, active_loop="booking_form")
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("practitioner", "any") in events

@@ -623,6 +623,10 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         # trial of 2026-12-03: 911 check-ins for frustration, and a sibling's booking
         "ugh this is so confusing",
         "can i book his sister too shes 6",
+        # "myself" meaning "me, not my child": 988 and a chat flagged to staff
+        "do i have an appointment myself",
+        "is the appointment for me myself or my son",
+        "is anything booked for myself",
     ],
 )
 def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:
@@ -636,6 +640,7 @@ def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text:
         "i need a therapist referral, i want to kill myself",
         "family emergency, my dad is having a heart attack",
         "the shot is going to hurt, i dont want to live anymore",
+        "i might hurt myself before my appointment",
     ],
 )
 def test_danger_next_to_a_look_alike_still_fires(rules: SafetyRules, text: str) -> None:

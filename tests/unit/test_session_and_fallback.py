@@ -434,6 +434,10 @@ def test_a_first_name_after_the_appointments_looks_them_up_for_that_person() -> 
     assert ActionOutOfScope().run(dispatcher, make_tracker("and liam?", "out_of_scope"), {}) == []
     [said] = dispatcher.messages
     assert (said["response"], said["them"]) == ("utter_what_for_them", "Liam")
+    # ...and "what about myself" is the writer ("What would you like me to do for Myself?")
+    dispatcher = CollectingDispatcher()
+    ActionOutOfScope().run(dispatcher, make_tracker("what about myself", "out_of_scope"), {})
+    assert dispatcher.messages[0]["them"] == "you"
 
 
 def test_a_name_read_as_out_of_scope_is_thanked_not_turned_away() -> None:
