@@ -311,7 +311,11 @@ def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -
     """ "an annual physical on Tue Dec 1"; "2 annual physicals booked, on Tue Dec 1 and Wed
     Dec 2"."""
     name = visit_name(appointments[0].visit_type, clinic)
-    days = [day_label(a.start.astimezone(clinic.tz).date()) for a in appointments if a.start]
+    starts = [a.start for a in appointments if a.start]
+    days = [day_label(start.astimezone(clinic.tz).date()) for start in starts]
+    if len(set(days)) < len(days):
+        # "on Mon Dec 7 and Mon Dec 7" read as a mistake: with their times
+        days = [day_and_time(start, clinic) for start in starts]
     if len(days) == 1:
         article = "an" if name[:1].lower() in "aeiou" else "a"
         return f"{article} {name} on {days[0]}"

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
 from actions.booking_choices import ActionAskPractitioner, ActionAskVisitType
-from actions.booking_guards import age_spoken, check_offer, same_visit_nearby
+from actions.booking_guards import age_spoken, check_offer, same_visit_nearby, visits_phrase
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
@@ -992,3 +992,24 @@ def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man() -> None:
     ActionAskPractitioner().run(dispatcher, make_tracker("need a follow up", slots=slots), {})
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
     assert any("Gonzalez" in t for t in titles)
+
+
+def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
+    # "Liam already has 2 vaccinations booked, on Mon Dec 7 and Mon Dec 7" read as a mistake
+    clinic = get_clinic()
+    morning = datetime(2026, 12, 7, 8, 0, tzinfo=clinic.tz)
+
+    def at(start: datetime) -> AppointmentRecord:
+        end = start + timedelta(minutes=15)
+        return AppointmentRecord(
+            "a1", "booked", start, end, "s1", "p1", "okafor", "downtown",
+            "Dr. James Okafor", "Downtown Clinic", "vaccination", "",
+        )
+
+    noon = morning.replace(hour=12)
+    said = visits_phrase([at(morning), at(noon)], clinic)
+    assert said == (
+        f"2 vaccinations booked, on {day_and_time(morning, clinic)} and "
+        f"{day_and_time(noon, clinic)}"
+    )
+    assert visits_phrase([at(morning)], clinic) == f"a vaccination on {day_label(morning.date())}"

@@ -695,3 +695,10 @@ def test_a_time_glued_after_a_date_is_that_time(text: str) -> None:
     when = parse_when(text, NOW)
     assert when is not None and when.start == when.end == date(2026, 12, 11)
     assert when.not_before is not None and when.not_before <= time(8, 30)
+
+
+@pytest.mark.parametrize("text", ["nxt thurs aftrnoon", "next thursday afternon"])
+def test_a_misspelt_part_of_day_is_kept(text: str) -> None:
+    # "cn i mve it to nxt thurs aftrnoon": Thursday mornings were offered
+    when = parse_when(text, NOW)
+    assert when is not None and when.part_of_day == "afternoon"
