@@ -92,6 +92,9 @@ TASK_INTENTS = {
     "check_appointment",
     "billing_balance",
 }
+# Tasks that keep a balance question for when they are done (PatientForm.question_for_later).
+DEFERS_THE_BALANCE = {"booking_form", "reschedule_form", "cancel_form"}
+BALANCE_QUESTION_CHARS = 160
 # Below this confidence an "interrupting" intent is more likely an answer we failed to read.
 INTERRUPT_CONFIDENCE = 0.6
 
@@ -581,6 +584,24 @@ class PatientForm(Action):
                 return True
         return tracker.active_loop_name != self.form_name
 
+    def question_for_later(self, tracker: Tracker) -> dict[str, str] | None:
+        """ "do i still owe anything?" in the middle of a booking, a move or a cancellation:
+        kept, and answered when the task is done (or stopped). The balance check is a task of
+        its own, which ended this one: the times offered were never offered again."""
+        intent, confidence = latest_intent(tracker)
+        text = latest_text(tracker)
+        if (
+            self.form_name not in DEFERS_THE_BALANCE
+            or intent != "billing_balance"
+            or confidence < INTERRUPT_CONFIDENCE
+            or is_button_payload(text)
+            or safety_flagged(tracker)
+            or tracker.get_slot("pending_request")
+            or self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
+        ):
+            return None
+        return {"intent": "billing_balance", "text": text[:BALANCE_QUESTION_CHARS]}
+
     def aside_reply(self, tracker: Tracker) -> str | None:
         """A message that answers nothing and asks for nothing, said with a question waiting:
         the reply to it, after which the question comes again. None for any other message."""
@@ -650,6 +671,13 @@ class PatientForm(Action):
             dispatcher.utter_message(response=aside)
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        elif requested and (later := self.question_for_later(tracker)) is not None:
+            dispatcher.utter_message(response="utter_balance_after_task")
+            return [
+                SlotSet("pending_request", later),
+                SlotSet(requested, None),
+                SlotSet("requested_slot", requested),
+            ]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:
@@ -835,7 +863,12 @@ class ActionStop(Action):
             return [FollowupAction("action_check_insurance")]
         # (both import this module)
         from actions.manage_appointments import moved_back_to
-        from actions.second_request import pending_complaint, replayed, start_second_request
+        from actions.second_request import (
+            answered_at_once,
+            pending_complaint,
+            replayed,
+            start_second_request,
+        )
 
         if tracker.active_loop_name is None and (back := moved_back_to(tracker)):
             # "put it back to the original time" after a move (read as a stop): "What I
@@ -901,4 +934,8 @@ class ActionStop(Action):
         if complaint is not None:
             # The task the complaint asked for was stopped; the complaint still reaches staff.
             return events + start_second_request(tracker, complaint)
+        question = tracker.get_slot("pending_request")
+        if tracker.active_loop_name and answered_at_once(question):
+            # "do i still owe anything?" kept for after the booking, which was stopped
+            return events + start_second_request(tracker, question)
         return events

@@ -445,6 +445,11 @@ TASK_NAMES = {
 }
 
 
+def answered_at_once(pending: Any) -> bool:
+    """A question kept for when a task is done (not a task, not a complaint)."""
+    return _is_request(pending) and pending["intent"] in AT_ONCE - {"complaint"}
+
+
 def asked_about_later(pending: Any) -> bool:
     """A task that will be offered when this one is done (a question is just answered)."""
     return _is_request(pending) and pending["intent"] not in AT_ONCE

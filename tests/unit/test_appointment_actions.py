@@ -3995,3 +3995,41 @@ def test_no_preference_read_as_another_question_is_no_preference(text: str, read
     assert not ValidateBookingForm().should_let_through(tracker)
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
     assert SlotSet("practitioner", "any") in events
+
+
+def test_a_balance_question_mid_booking_is_kept_for_after_it() -> None:
+    """ "do i still owe anything?" while times were shown: the balance, and the times were
+    never offered again (the balance check is a task of its own, which ended the booking)."""
+    showing = {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "offered_slots": [{"id": "slot-1", "start": "2026-12-09T10:00:00"}],
+        "requested_slot": "slot_choice",
+    }
+    events, dispatcher = run_booking(
+        "do i still owe anything?", intent="billing_balance", slots=showing
+    )
+    assert responses(dispatcher) == ["utter_balance_after_task"]
+    assert events == [
+        SlotSet(
+            "pending_request", {"intent": "billing_balance", "text": "do i still owe anything?"}
+        ),
+        SlotSet("slot_choice", None),
+        SlotSet("requested_slot", "slot_choice"),
+    ]
+    # ...answered when the booking is stopped
+    asked = {**showing, "pending_request": {"intent": "billing_balance", "text": "what do i owe"}}
+    tracker = make_tracker("never mind", intent="stop", slots=asked, active_loop="booking_form")
+    stopped = ActionStop().run(CollectingDispatcher(), tracker, {})
+    [replay] = [e for e in stopped if e.get("event") == "user"]
+    assert replay["parse_data"]["intent"]["name"] == "billing_balance"
+    # ...and a balance question while another waits is the balance check's, as before
+    events, dispatcher = run_booking(
+        "what do i owe",
+        intent="billing_balance",
+        slots={
+            **asked,
+            "pending_request": {"intent": "cancel_appointment", "text": "cancel my physical"},
+        },
+    )
+    assert "utter_balance_after_task" not in responses(dispatcher)
