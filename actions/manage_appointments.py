@@ -98,6 +98,7 @@ from actions.slot_search import chosen_appointment
 from actions.typed_answers import NEVER_MIND
 from actions.undo_words import UNDO_A_MOVE, said_undo
 from actions.visit_request import (
+    ORDINAL_PICK,
     PICK_DETAILS,
     answers_a_visit_question,
     picked_offer,
@@ -190,7 +191,9 @@ def described_fits(
     practitioner = find_practitioner(without_patient_names(text, clinic.now().date()), clinic)
     location = find_location(text, clinic)
     weekdays = weekdays_named(text)
-    day = described_date(text, clinic)
+    # ("the 2nd one" is the second in the list, not a day: no appointment on Jan 2 fitted, and
+    # the pick was dropped once Dec 2 had gone by)
+    day = described_date(ORDINAL_PICK.sub(" ", text), clinic)
     clocks = {(c.hour % 12, c.minute) for c in clock_times_said(text) + hours_said(text)}
     if not (visit or practitioner or location or weekdays or day or clocks):
         return None

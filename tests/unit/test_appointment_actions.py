@@ -2542,30 +2542,39 @@ def test_an_appointment_described_by_its_time(text: str, index: int | None) -> N
 
 def test_an_appointment_described_by_kind_and_day_is_not_a_pick_by_number() -> None:
     """ "the physical on the 2nd" with a physical and a sick visit on Dec 2 moved the sick visit
-    (read as the second in the list)."""
+    (read as the second in the list). (Days ahead of today: a day of the month gone by is next
+    month's, and this test once failed when Dec 2 passed.)"""
+    clinic = get_clinic()
+    day = clinic.now().date() + timedelta(days=3)
+    later = day + timedelta(days=9)
+
+    def at(when: date, clock: str) -> str:
+        return f"{when.isoformat()}T{clock}:00"
+
     items = [
         {
             "id": "phys",
-            "start": "2026-12-02T07:30:00-08:00",
+            "start": at(day, "07:30"),
             "visit_type": "physical",
             "practitioner": "patel",
             "location": "downtown",
         },
         {
             "id": "sick",
-            "start": "2026-12-02T08:30:00-08:00",
+            "start": at(day, "08:30"),
             "visit_type": "sick",
             "practitioner": "patel",
             "location": "downtown",
         },
         {
             "id": "later",
-            "start": "2026-12-11T08:30:00-08:00",
+            "start": at(later, "08:30"),
             "visit_type": "physical",
             "practitioner": "patel",
             "location": "downtown",
         },
     ]
+    suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(day.day, "th")
     form = ValidateRescheduleForm()
     slots = {"my_appointments": items}
 
@@ -2573,7 +2582,7 @@ def test_an_appointment_described_by_kind_and_day_is_not_a_pick_by_number() -> N
         tracker = make_tracker(text, intent="inform", slots=slots)
         return form._read_appointment_choice(tracker, slots)
 
-    assert picked("the physical on the 2nd") == "phys"
+    assert picked(f"the physical on the {day.day}{suffix}") == "phys"
     assert picked("2") == "sick"
     assert picked("the 2nd one") == "sick"
     # two physicals: asked which
