@@ -1061,11 +1061,12 @@ class ActionCheckInsurance(Action):
         intent, _ = latest_intent(tracker)
         # A plan name the model misread, right after our question (see ActionStop); a new
         # insurance question ("what about Cigna?") is read as one.
-        answering = action_before_message(tracker) == self.name() and intent != "billing_insurance"
+        after_our_question = action_before_message(tracker) == self.name()
+        answering = after_our_question and intent != "billing_insurance"
         text = latest_text(tracker)
         # "no idea", "umm not sure", "through my husbands work" at our question: no plan called
         # "Idea", "Umm" or "Husbands"
-        doubt = action_before_message(tracker) == self.name() and bool(
+        doubt = after_our_question and bool(
             UNDECIDED.match(text) or PLAN_NAME_UNKNOWN.search(normalise(text))
         )
         named = None if doubt else named_plan(tracker, clinic, answering)

@@ -550,6 +550,23 @@ def test_venting_at_the_bot_is_no_complaint(text: str, monkeypatch: pytest.Monke
     assert handed == ["complaint"]
 
 
+VALIDATORS = {
+    "booking_form": ValidateBookingForm,
+    "cancel_form": ValidateCancelForm,
+    "reschedule_form": ValidateRescheduleForm,
+}
+
+
+def asked_again_after(tracker: Any, form: str) -> list[str]:
+    """The responses said to a message that answers nothing, after which the question waiting
+    comes again (asserted here: only the requested slot is cleared and asked for)."""
+    requested = tracker.get_slot("requested_slot")
+    dispatcher = CollectingDispatcher()
+    events = VALIDATORS[form]().run(dispatcher, tracker, {})
+    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    return responses(dispatcher)
+
+
 @pytest.mark.parametrize(
     "text",
     ["this is ridiculous", "seriously??", "this is so frustrating", "ugh why is this so hard"],
@@ -568,10 +585,7 @@ def test_frustration_at_nothing_in_particular_is_no_complaint(
     # ...and in the middle of a task, sorry and the question again
     asking = {"requested_slot": "practitioner", "visit_type": "physical"}
     tracker = make_tracker(text, intent="complaint", slots=asking, active_loop="booking_form")
-    dispatcher = CollectingDispatcher()
-    events = ValidateBookingForm().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_sorry_lets_go_on"]
-    assert events == [SlotSet("practitioner", None), SlotSet("requested_slot", "practitioner")]
+    assert asked_again_after(tracker, "booking_form") == ["utter_sorry_lets_go_on"]
     # the clinic's care or people named, or a complaint word besides, is a complaint
     for complaint in ("this is ridiculous, the receptionist hung up on me", "seriously rude"):
         tracker = make_tracker(complaint, intent="complaint", confidence=0.97)
@@ -601,10 +615,7 @@ def test_a_question_back_or_a_doubt_is_met_with_the_question_in_other_words(
         slots={"requested_slot": requested},
         active_loop="booking_form",
     )
-    dispatcher = CollectingDispatcher()
-    events = ValidateBookingForm().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == [reply]
-    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    assert asked_again_after(tracker, "booking_form") == [reply]
 
 
 def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
@@ -655,18 +666,10 @@ def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) 
 def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
     text: str, read_as: str, form: str, requested: str
 ) -> None:
-    validators = {
-        "booking_form": ValidateBookingForm,
-        "cancel_form": ValidateCancelForm,
-        "reschedule_form": ValidateRescheduleForm,
-    }
     tracker = make_tracker(
         text, intent=read_as, slots={"requested_slot": requested}, active_loop=form
     )
-    dispatcher = CollectingDispatcher()
-    events = validators[form]().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_no_rush"]
-    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    assert asked_again_after(tracker, form) == ["utter_no_rush"]
     assert yes_or_no(tracker) is None
 
 
@@ -688,13 +691,9 @@ def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
 def test_an_ok_that_holds_back_or_leaves_answers_nothing(
     text: str, form: str, requested: str, reply: str
 ) -> None:
-    validators = {"booking_form": ValidateBookingForm, "cancel_form": ValidateCancelForm}
     slots = {"requested_slot": requested}
     tracker = make_tracker(text, intent="affirm", slots=slots, active_loop=form)
-    dispatcher = CollectingDispatcher()
-    events = validators[form]().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == [reply]
-    assert events == [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+    assert asked_again_after(tracker, form) == [reply]
     assert yes_or_no(tracker) is None
 
 
