@@ -162,10 +162,22 @@ def described_date(text: str, clinic: ClinicConfig) -> date | None:
     if holiday is not None:
         return holiday.date
     written = WRITTEN_DATE.search(text)
-    if written is None:
+    if written is None or DAY_OF_MONTH_ONLY.fullmatch(written.group(0)):
         return None
     when = parse_when(written.group(0), clinic.now())
     return when.start if when is not None and when.start == when.end else None
+
+
+# "the physical on the 10th": a day of the month without a month fits an appointment on any
+# month's 10th (it was read as the next 10th, and the Jan 10 physical fitted nothing in December).
+DAY_OF_MONTH_ONLY = re.compile(r"the\s+(\d{1,2})(?:st|nd|rd|th)", re.IGNORECASE)
+
+
+def described_day_of_month(text: str) -> int | None:
+    """The day of the month an appointment is described by when no month is said."""
+    written = WRITTEN_DATE.search(text)
+    only = DAY_OF_MONTH_ONLY.fullmatch(written.group(0)) if written is not None else None
+    return int(only.group(1)) if only is not None else None
 
 
 def choice_by_description(
@@ -194,8 +206,9 @@ def described_fits(
     # ("the 2nd one" is the second in the list, not a day: no appointment on Jan 2 fitted, and
     # the pick was dropped once Dec 2 had gone by)
     day = described_date(ORDINAL_PICK.sub(" ", text), clinic)
+    day_of_month = described_day_of_month(ORDINAL_PICK.sub(" ", text))
     clocks = {(c.hour % 12, c.minute) for c in clock_times_said(text) + hours_said(text)}
-    if not (visit or practitioner or location or weekdays or day or clocks):
+    if not (visit or practitioner or location or weekdays or day or day_of_month or clocks):
         return None
 
     def at_a_time_said(item: dict[str, Any]) -> bool:
@@ -212,6 +225,7 @@ def described_fits(
         and (location is None or item.get("location") == location.id)
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
         and (day is None or datetime.fromisoformat(item["start"]).date() == day)
+        and (day_of_month is None or datetime.fromisoformat(item["start"]).day == day_of_month)
         and at_a_time_said(item)
     ]
     return fits

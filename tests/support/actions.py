@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,23 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from actions.settings import get_settings
+from actions.settings import get_clinic, get_settings
 from tests.support.receivers import HandoffReceiver
 
 SECRET = "unit-test-handoff-secret"
 # The phone-hash key the unit tests' SMS patients are hashed with.
 PHONE_SECRET = "unit-phone-secret"
+
+
+
+
+def next_month_on(day: int, hour: int, minute: int = 0) -> str:
+    """A clinic wall-clock time on ``day`` of next month, as FHIR writes it: an appointment that
+    stays ahead of the clinic's today whatever day the tests run (fixed dates failed once
+    passed)."""
+    clinic = get_clinic()
+    first = (clinic.now().date().replace(day=1) + timedelta(days=32)).replace(day=1)
+    return datetime.combine(first.replace(day=day), time(hour, minute), clinic.tz).isoformat()
 
 
 # The events after "Which insurance plan do you have?" (action_check_insurance asked it).

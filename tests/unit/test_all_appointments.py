@@ -20,7 +20,7 @@ from actions.manage_appointments import (
     load_appointments,
 )
 from actions.settings import get_clinic
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import make_tracker, next_month_on, responses
 from tests.support.fhir_servers import FhirServer
 
 
@@ -267,27 +267,28 @@ def test_a_cancellation_after_a_move_reads_which_from_the_request(
 THREE = [
     {
         "id": "a",
-        "start": "2026-12-07T09:00:00-08:00",
+        "start": next_month_on(7, 9, 0),
         "visit_type": "vaccination",
         "practitioner": "patel",
         "location": "downtown",
     },
     {
         "id": "b",
-        "start": "2026-12-09T07:30:00-08:00",
+        "start": next_month_on(9, 7, 30),
         "visit_type": "womens_health",
         "practitioner": "gonzalez",
         "location": "north",
     },
     {
         "id": "c",
-        "start": "2026-12-10T10:30:00-08:00",
+        "start": next_month_on(10, 10, 30),
         "visit_type": "physical",
         "practitioner": "patel",
         "location": "downtown",
     },
 ]
 A, B, C = THREE
+MONTH_OF_THREE = datetime.fromisoformat(B["start"]).strftime("%b").lower()
 
 
 @pytest.mark.parametrize(
@@ -398,7 +399,7 @@ def test_the_late_change_policy_is_on_its_own_line_after_the_list() -> None:
 @pytest.mark.parametrize(
     ("text", "meant"),
     [
-        ("wait wrong appt, i meant the one on dec 9 not the 10th", "b"),
+        (f"wait wrong appt, i meant the one on {MONTH_OF_THREE} 9 not the 10th", "b"),
         ("no i want to move the gonzalez appointment not that one", "b"),
         ("sorry i meant the vaccination, leave the physical alone", "a"),
     ],
@@ -417,7 +418,7 @@ def test_another_appointment_meant_while_moving_is_moved_instead(
         "practitioner": "patel",
         "location": "downtown",
         "date_preference": "next week",
-        "offered_slots": [{"id": "s1", "start": "2026-12-15T09:00:00-08:00"}],
+        "offered_slots": [{"id": "s1", "start": next_month_on(15, 9, 0)}],
         "slot_choice": "s1" if requested == "booking_confirmed" else None,
         "requested_slot": requested,
     }
@@ -512,7 +513,7 @@ def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() 
         "location": "downtown",
         "date_preference": "next week",
         "slot_choice": "s1",
-        "offered_slots": [{"id": "s1", "start": "2026-12-15T09:00:00-08:00"}],
+        "offered_slots": [{"id": "s1", "start": next_month_on(15, 9, 0)}],
         "requested_slot": "booking_confirmed",
     }
     text = "yes thx. oh and cancel the physical on the 10th too"

@@ -38,7 +38,7 @@ from actions.patient_status import patient_status
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
-from tests.support.actions import PHONE_SECRET, make_tracker, responses
+from tests.support.actions import PHONE_SECRET, make_tracker, next_month_on, responses
 from tests.support.fhir_servers import FhirServer
 
 
@@ -2059,11 +2059,27 @@ def test_my_own_appointments_stay_mine(fhir_env: FhirServer) -> None:
     assert (slots, said) == ({"requested_slot": None}, [])
 
 
-SHOWN = [
-    {"id": "mon", "start": "2026-12-07T08:00:00-08:00", "practitioner": "lee", "location": "north"},
-    {"id": "tue", "start": "2026-12-08T07:30:00-08:00", "practitioner": "lee", "location": "north"},
-    {"id": "wed", "start": "2026-12-09T08:00:00-08:00", "practitioner": "lee", "location": "north"},
-]
+def _week_shown() -> date:
+    """The Monday of the times shown below: next month, on the 7th to the 13th, so that no day
+    shown is a 1st to 3rd ("the 2nd" is a pick by number) and all stay ahead of today (fixed
+    December dates failed once they had gone by)."""
+    seventh = (get_clinic().now().date().replace(day=1) + timedelta(days=32)).replace(day=7)
+    return seventh + timedelta(days=-seventh.weekday() % 7)
+
+
+MON = _week_shown()
+TUE, WED = MON + timedelta(days=1), MON + timedelta(days=2)
+
+
+def _shown(key: str, day: date, clock: time) -> dict[str, str]:
+    start = datetime.combine(day, clock, get_clinic().tz).isoformat()
+    return {"id": key, "start": start, "practitioner": "lee", "location": "north"}
+
+
+SHOWN = [_shown("mon", MON, time(8)), _shown("tue", TUE, time(7, 30)), _shown("wed", WED, time(8))]
+# How the bot writes Tuesday ("Tue Dec 8") and how a patient types it ("dec 8").
+TUE_LABEL = f"Tue {TUE:%b} {TUE.day}"
+TUE_TYPED = f"{TUE:%b} {TUE.day}".lower()
 
 
 @pytest.mark.parametrize(
@@ -2111,7 +2127,8 @@ def test_a_birth_date_with_the_request_is_not_when_to_come() -> None:
         found = read_search_details(text, entities, get_clinic(), None)
         assert "date_preference" not in found and found["practitioner"] == "gonzalez"
     # A date of next year written short is still when to come.
-    found = read_search_details("can I come 1/5/27", [], get_clinic(), None)
+    next_year = (get_clinic().now().year + 1) % 100
+    found = read_search_details(f"can I come 1/5/{next_year:02d}", [], get_clinic(), None)
     assert found["date_preference"]
 
 
@@ -2282,7 +2299,7 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
     ("text", "picked"),
     [
         # "dec 8 at 3pm" was booked at Tue Dec 8, 8:00 (the "8" read as a time).
-        ("dec 8 at 3pm", None),
+        (f"{TUE_TYPED} at 3pm", None),
         ("wednesday at 8", "wed"),
         ("i said 8", None),  # Monday's and Wednesday's 8:00: which one is not clear
         ("the 7:30", "tue"),
@@ -2292,10 +2309,10 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
         # "the 2nd" searched Wed Dec 2, outside the week asked for: no time shown is on a 2nd
         ("the 2nd", "tue"),
         ("3rd", "wed"),
-        ("the 8th", None),  # a day shown: searched as that day (its times are listed)
+        (f"the {TUE.day}th", None),  # a day shown: searched as that day (its times are listed)
         # a time not shown, typed as a button's label, was booked as that day's time shown
-        ("Tue Dec 8, 11:00am · Sam Lee, NP · North Office", None),
-        ("Tue Dec 8, 7:30am · Sam Lee, NP · North Office", "tue"),
+        (f"{TUE_LABEL}, 11:00am · Sam Lee, NP · North Office", None),
+        (f"{TUE_LABEL}, 7:30am · Sam Lee, NP · North Office", "tue"),
         ("wed 9am", None),
     ],
 )
@@ -2497,25 +2514,36 @@ def test_undoing_a_cancellation_in_the_booking_after_it_says_it_is_done() -> Non
 
 
 def test_an_appointment_is_picked_by_its_day_of_the_month() -> None:
-    # "the 7th" (of two listed) was read as a new booking.
+    """ "the 7th" (of two listed) was read as a new booking; and "the physical on the 10th" with
+    the physical on next month's 10th fitted nothing while this month's 10th was still ahead.
+    A day of the month without a month fits that day in any month."""
     items = [
         {
             "id": "mon",
-            "start": "2026-12-07T12:00:00-08:00",
+            "start": next_month_on(7, 12),
             "visit_type": "womens_health",
             "practitioner": "gonzalez",
             "location": "north",
         },
         {
             "id": "tue",
-            "start": "2026-12-08T15:00:00-08:00",
+            "start": next_month_on(8, 15),
             "visit_type": "vaccination",
             "practitioner": "patel",
+            "location": "north",
+        },
+        {
+            "id": "later",
+            "start": (datetime.fromisoformat(next_month_on(10, 9)) + timedelta(31)).isoformat(),
+            "visit_type": "physical",
+            "practitioner": "lee",
             "location": "north",
         },
     ]
     assert choice_by_description("the 7th", items, get_clinic()) == 0
     assert choice_by_description("the one on the 8th please", items, get_clinic()) == 1
+    tenth = datetime.fromisoformat(items[2]["start"]).day
+    assert choice_by_description(f"cancel the physical on the {tenth}th", items, get_clinic()) == 2
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from actions.second_request import (
     second_request,
 )
 from addons.task_words_guard import WITH_COMPLAINT_KEY
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import make_tracker, next_month_on, responses
 
 BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
 
@@ -42,7 +42,7 @@ def ready_to_cancel(
     """The slots of a cancellation the patient just confirmed: one appointment, "a1"."""
     item = {
         "id": "a1",
-        "start": "2026-12-01T09:00:00-08:00",
+        "start": next_month_on(1, 9),
         "visit_type": visit_type,
         "practitioner": practitioner,
         "location": "north",
@@ -404,7 +404,7 @@ def test_a_stopped_or_failed_task_still_hands_the_complaint_over(
             raise BackendUnavailable("down")
 
     monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Down())
-    item = {"id": "a1", "start": "2026-12-09T09:00:00-08:00", "visit_type": "physical"}
+    item = {"id": "a1", "start": next_month_on(9, 9), "visit_type": "physical"}
     slots = {
         "verified": True,
         "my_appointments": [item],
