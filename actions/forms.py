@@ -364,17 +364,24 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     if not is_button_payload(text):
         if TYPED_NO.match(text) or KEEP_IT.search(text):
             return False
-        if yes := TYPED_YES.match(text):
+        if TYPED_YES.match(text):
             # "ok nvm", "ok actually nvm": a never mind, not the "ok" before it
             if NEVER_MIND.search(text):
                 return False
             # "yes no wait", "sure but is it downtown?": taken back, or a doubt (it cancelled)
-            return None if YES_TAKEN_BACK.search(text[yes.end() :]) else True
+            return None if yes_taken_back(text) else True
     if intent == "affirm":
         return True
     if intent == "deny":
         return False
     return None
+
+
+def yes_taken_back(text: str) -> bool:
+    """A typed yes the same message takes back or doubts ("yes no wait", "sure but is it
+    downtown?"): read by yes_or_no as no answer, and by aside_reply as time to think."""
+    yes = TYPED_YES.match(text)
+    return yes is not None and YES_TAKEN_BACK.search(text[yes.end() :]) is not None
 
 
 def safety_flagged(tracker: Tracker) -> bool:
@@ -624,8 +631,7 @@ class PatientForm(Action):
             return WHAT_I_ASKED.get(str(requested), "utter_no_rush")
         if (
             requested in CONFIRMATION_SLOTS
-            and (yes := TYPED_YES.match(text))
-            and YES_TAKEN_BACK.search(text[yes.end() :])
+            and yes_taken_back(text)
             and "?" not in text
         ):
             # "yes no wait" (it booked, cancelled or moved): the question again
