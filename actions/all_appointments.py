@@ -27,9 +27,10 @@ ALL_WORDS = re.compile(
     r"every (appointment|appt|visit|booking)s?)\b",
     re.IGNORECASE,
 )
-# "all", "all please", "cancel all", "yes all": the whole answer.
+# "all", "all please", "cancel all", "yes all", "actually just cancel all": the whole answer.
 ALL_ALONE = re.compile(
-    r"^\W*(yes|yeah|yep|ok|okay|please)?\W*(cancel )?(all|everything)"
+    r"^\W*(?:(?:actually|just|so|hmm+|um+|ugh|no)\W+)*(yes|yeah|yep|ok|okay|please)?\W*"
+    r"(?:just )?(cancel )?(all|everything)"
     r"( please| pls| of it)?\W*$",
     re.IGNORECASE,
 )
@@ -65,11 +66,14 @@ def appointment_lines(items: list[dict[str, Any]], clinic: ClinicConfig, said: s
 
 
 # "keep the sick one", "leave the 22nd", "don't cancel the physical", "not that one", "all
-# except the physical": the appointments said to stay, up to the clause's end (or "cancel",
-# "but", "just", "and cancel ...").
+# except the physical", "everything but the physical": the appointments said to stay, up to
+# the clause's end (or "cancel", "but", "just", "and cancel ...").
 KEEP_CLAUSE = re.compile(
     r"\b(?:keep|leave|don'?t cancel|dont cancel|do not cancel|not|except|other than|apart from|"
-    r"besides)\b(?P<kept>.*?)"
+    r"besides|"
+    # "everything but my physical" (the physical was the one offered to cancel)
+    r"(?:(?<=everything )|(?<=all )|(?<=them all )|(?<=all of them )|(?<=all of em )|"
+    r"(?<=every one )|(?<=all appts )|(?<=all appointments ))but)\b(?P<kept>.*?)"
     r"(?=[.;!?]|,(?! and\b)|\b(?:but|just|only|cancel|instead|i meant|i mean)\b|"
     r"\band (?:just |then )?(?:cancel|delete|drop|get rid)|$)",
     re.IGNORECASE,

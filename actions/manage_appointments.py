@@ -331,6 +331,12 @@ class ManageForm(IdentitySteps, PatientForm):
         updates: dict[str, Any] = {}
         if requested in ("verify_name", "verify_dob"):
             updates = self.extract_identity(dispatcher, tracker, slots, requested)
+        elif requested == "appointment_choice" and (
+            all_but := self._all_but_kept(slots.get("my_appointments") or [], latest_text(tracker))
+        ):
+            # "actually cancel all except the physical" at "Which appointment …?" (it offered
+            # the physical)
+            updates = all_but
         elif requested == "appointment_choice":
             choice = self._read_appointment_choice(tracker, slots)
             if choice:
@@ -406,12 +412,8 @@ class ManageForm(IdentitySteps, PatientForm):
     ) -> dict[str, Any]:
         """The only one, the one the request described, or the one just booked or moved when
         the request says "it" ("actually can you cancel it"); or all of them."""
-        if self.takes_all and len(items) > 1:
-            # "keep my physical but cancel the other appts" offered to cancel the physical
-            kept_text, rest = kept_and_rest(described)
-            kept = self._kept(kept_text, items, None)
-            if kept and (means_the_others(rest) or means_all(rest)):
-                return self._cancel_only([i for i in items if i["id"] not in kept])
+        if all_but := self._all_but_kept(items, described):
+            return all_but
         index = 0 if len(items) == 1 else choice_by_description(described, items, self.clinic)
         ids = [i["id"] for i in items]
         if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
@@ -422,6 +424,17 @@ class ManageForm(IdentitySteps, PatientForm):
             return {}
         choice = items[index]["id"]
         return {"appointment_choice": choice, **self.on_choice(slots, choice)}
+
+    def _all_but_kept(self, items: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+        """ "keep my physical but cancel the other appts", "everything but the physical": the
+        others, to cancel (it offered to cancel the physical); None for any other message."""
+        if not self.takes_all or len(items) < 2:
+            return None
+        kept_text, rest = kept_and_rest(text)
+        kept = self._kept(kept_text, items, None)
+        if kept and (means_the_others(rest) or means_all(rest)):
+            return self._cancel_only([i for i in items if i["id"] not in kept])
+        return None
 
     def _kept(self, kept_text: str, items: list[dict[str, Any]], current: Any) -> set[str]:
         """The appointments said to stay ("keep the physical and the sick visit", "keep the

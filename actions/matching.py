@@ -293,6 +293,13 @@ def parse_choice(text: str, labels: list[str]) -> int | None:
         " ",
         haystack,
     )
+    # "actually whats my balance first": first of all, not the first button (it answered
+    # "Have you been seen here before?" with yes, and the balance question was dropped)
+    ordinal_text = re.sub(
+        r"\b(what|whats|how|when|where|why|can|could|do|does|is|check|tell)\b(.*) first$",
+        r"\1\2",
+        ordinal_text,
+    )
     # "the physical on the 2nd": a day of the month, not the second in the list
     ordinal_text = re.sub(
         r"\b(on|for|by|until|till) the (1st|2nd|3rd|4th|5th)\b", " ", ordinal_text

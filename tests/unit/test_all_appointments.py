@@ -533,6 +533,9 @@ def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() 
     [
         ("hi, pls keep my physical but cancel the other appts", [A, B]),
         ("cancel everything except the physical", [A, B]),
+        # "everything but my physical" offered to cancel the physical
+        ("cancel everything but my physical", [A, B]),
+        ("cancel them all but the vaccination", [B, C]),
         ("cancel all my appointments except the vaccination and the physical", [B]),
     ],
 )
@@ -582,3 +585,24 @@ def test_no_late_fee_is_spoken_of_when_cancelling_for_someone_who_died() -> None
             dispatcher, make_tracker("", slots=asked, events=started), {}
         )
         assert dispatcher.messages[-1]["policy"] == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["actually cancel all except the physical", "everything but the physical"]
+)
+def test_keep_one_at_which_to_cancel_asks_about_the_others(text: str) -> None:
+    """ "actually cancel all except the physical" at "Which appointment would you like to
+    cancel?" offered the physical, the one to keep."""
+    asked = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": THREE,
+        "requested_slot": "appointment_choice",
+    }
+    tracker = make_tracker(
+        text, intent="cancel_appointment", slots=asked, active_loop="cancel_form"
+    )
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert slots["appointment_choice"] == ALL_APPOINTMENTS
+    assert slots["my_appointments"] == [A, B]
+    assert slots["requested_slot"] == "cancel_confirmed"
