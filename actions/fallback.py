@@ -46,7 +46,7 @@ from actions.second_request import (
     take_second_request,
 )
 from actions.settings import get_clinic
-from actions.typed_answers import OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
+from actions.typed_answers import ALREADY_SAID, OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
@@ -793,6 +793,11 @@ class ActionOutOfScope(Action):
             # "idk" at "Which insurance plan do you have?" or "Which office are you heading
             # to?": "Sorry, that's not something I can help with here"
             return [FollowupAction(asked)]
+        if ALREADY_SAID.match(text):
+            # "i already told you" after the parking answer: "Did you want to question a
+            # charge on your bill?"
+            dispatcher.utter_message(response="utter_sorry_say_again")
+            return []
         if only_name_and_birth_date(text):
             # "Carlos Rivera" after the payment-plan answer: "not something I can help with"
             # told a patient their own name was off-topic.

@@ -31,6 +31,7 @@ from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
 from actions.settings import get_clinic
 from actions.typed_answers import (
+    ALREADY_SAID,
     CHANGE_INSTEAD,
     CONFIRMATION_SLOTS,
     HESITANT,
@@ -512,9 +513,10 @@ class PatientForm(Action):
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
             return False
-        if UNDECIDED.match(latest_text(tracker)):
+        if UNDECIDED.match(latest_text(tracker)) or ALREADY_SAID.match(latest_text(tracker)):
             # "idk" at "Who would you like to see?" (out of scope to the model, 1.0): no
-            # preference, read by the form ("Sorry, that's not something I can help with")
+            # preference, read by the form ("Sorry, that's not something I can help with");
+            # "i just told you my name??": sorry, and the question again
             return False
         if asks_about_the_offer(tracker):
             # "who is it with", "wait what time was that" at "Shall I book it?" / "Is that
@@ -640,6 +642,9 @@ class PatientForm(Action):
             # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
             # the visit; "wait" read as stop threw the task away)
             return "utter_no_rush"
+        if ALREADY_SAID.match(text):
+            # "i just told you my name??" (a billing dispute: handed to staff, chat paused)
+            return "utter_sorry_not_caught"
         if UNDECIDED.match(text) and (reply := NOT_KNOWN_REPLY.get(str(requested))):
             # "idk" at the date of birth: "Sorry, that's not something I can help with here"
             return reply

@@ -130,7 +130,9 @@ LEAVING = re.compile(
 # ...and a doubt, no yes or no either ("idk" answers "what kind of visit?": help choosing).
 UNDECIDED = re.compile(
     rf"^\W*(?:(?:{PAUSE_WORDS}|(?:i'?m |i am )?not sure|unsure|idk|i (?:don'?t|do not) know|"
-    r"dunno|no idea|no clue|tbh|honestly)"
+    r"dunno|no idea|no clue|tbh|honestly|"
+    # "idk thats why im asking" at "Which office?" (a billing dispute: handed to staff)
+    r"that'?s (?:why|what) i'?m asking|that'?s why i asked)"
     r"[\s,.!?]*)+$",
     re.IGNORECASE,
 )
@@ -143,5 +145,19 @@ CHANGE_INSTEAD = re.compile(
 # "no, never mind", "nah forget it": the patient drops the whole task, not just this time.
 NEVER_MIND = re.compile(
     r"\b(never ?mind|nvm|forget (it|about it|that)|don'?t bother|not anymore)\b(?!,? keep)",
+    re.IGNORECASE,
+)
+
+# "i just told you my name??", "i already told you": the patient thinks it was said (it was
+# read as a billing dispute, handed to staff and the chat paused). Sorry, and the question again.
+ALREADY_SAID = re.compile(
+    r"^\W*(?:(?:ugh|omg|but|um+|uh+|well|dude)\W+)*"
+    r"(?:i|ive|i've|i have)\s+(?:just\s+|already\s+|literally\s+)*"
+    r"(?:told|said|gave|typed|sent|answered|put|wrote)(?:\s+(?:it|that|this|them))?"
+    r"(?:\s+(?:to\s+)?(?:you|u))?"
+    r"(?:\s+(?:my|the|his|her|their|our)\s+(?:full\s+)?(?:name|names|birthday|date of birth|"
+    r"dob|birth ?date|details|info|information|number|phone( number)?|address|office|day|date|"
+    r"time))?"
+    r"(?:\s+(?:already|before|earlier|above|twice|again))*\W*$",
     re.IGNORECASE,
 )

@@ -75,7 +75,7 @@ from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
 from actions.settings import get_clinic
-from actions.typed_answers import WHERE_WERE_WE, WHERE_WERE_WE_WORDS
+from actions.typed_answers import ALREADY_SAID, UNDECIDED, WHERE_WERE_WE, WHERE_WERE_WE_WORDS
 from actions.undo_words import UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
@@ -541,6 +541,15 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if keeps_it(text):
                 overrule(message, DENY_INTENT)
+                continue
+            if intent.get(INTENT_NAME_KEY) in (
+                DISPUTE_INTENT,
+                COMPLAINT_INTENT,
+                "nlu_fallback",
+            ) and (ALREADY_SAID.match(text) or UNDECIDED.match(text)):
+                # "i just told you my name??", "idk thats why im asking" (billing disputes at
+                # 0.84 and 0.93: handed to staff and the chat paused): not understood, said so
+                overrule(message, "out_of_scope")
                 continue
             if (
                 intent.get(INTENT_NAME_KEY) in BACK_AGAIN_MISREAD

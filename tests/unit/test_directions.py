@@ -594,15 +594,17 @@ def test_which_office_answered_with_something_else_gets_every_office() -> None:
     assert "Which office" not in answer["text"]
 
 
-def test_which_office_answered_idk_gets_every_office() -> None:
-    # "idk" (out of scope to the model) got "Sorry, that's not something I can help with here"
+@pytest.mark.parametrize("text", ["idk", "idk thats why im asking"])
+def test_which_office_answered_idk_gets_every_office(text: str) -> None:
+    # "idk" (out of scope to the model) got "Sorry, that's not something I can help with here";
+    # "idk thats why im asking" (a billing dispute) was handed to staff, the chat paused
     asked = [
         {"event": "action", "name": "action_location_info"},
         {"event": "bot", "text": "Which office are you heading to?"},
         {"event": "action", "name": "action_listen"},
     ]
     tracker = make_tracker(
-        "idk", intent="out_of_scope", events=asked, slots={"info_topic": "directions"}
+        text, intent="out_of_scope", events=asked, slots={"info_topic": "directions"}
     )
     dispatcher = CollectingDispatcher()
     assert ActionOutOfScope().run(dispatcher, tracker, {}) == [

@@ -594,6 +594,31 @@ def test_frustration_at_nothing_in_particular_is_no_complaint(
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "requested"),
+    [
+        ("i just told you my name??", "out_of_scope", "verify_name"),
+        ("ugh i already gave u my birthday", "billing_dispute", "verify_dob"),
+        ("i told you already!", "nlu_fallback", "practitioner"),
+    ],
+)
+def test_i_already_told_you_in_a_task_is_sorry_and_the_question_again(
+    text: str, intent: str, requested: str
+) -> None:
+    """ "i just told you my name??" at the name question was read as a billing dispute: filed
+    with billing staff, and the chat paused till morning."""
+    tracker = make_tracker(
+        text, intent=intent, slots={"requested_slot": requested}, active_loop="booking_form"
+    )
+    assert not ValidateBookingForm().should_let_through(tracker)
+    assert asked_again_after(tracker, "booking_form") == ["utter_sorry_not_caught"]
+    # with no question waiting, sorry and what they need once more (not "Did you want to
+    # question a charge on your bill?")
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, make_tracker(text, intent="out_of_scope"), {}) == []
+    assert responses(dispatcher) == ["utter_sorry_say_again"]
+
+
+@pytest.mark.parametrize(
     ("text", "requested", "reply"),
     [
         # read as a balance question: a balance check began and the booking was lost

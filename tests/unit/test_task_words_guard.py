@@ -115,6 +115,25 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "intent", "read_as"),
+    [
+        # billing disputes (0.84, 0.93): handed to staff, and the chat paused till morning
+        ("i just told you my name??", "billing_dispute", "out_of_scope"),
+        ("idk thats why im asking", "billing_dispute", "out_of_scope"),
+        ("i already told you", "complaint", "out_of_scope"),
+        # a dispute or a complaint said with it stays one
+        ("i already told you the bill is wrong", "billing_dispute", "billing_dispute"),
+        ("i told you already, the nurse was rude", "complaint", "complaint"),
+    ],
+)
+def test_i_already_told_you_is_not_understood_not_a_complaint(
+    text: str, intent: str, read_as: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, intent)])
+    assert result.get("intent")["name"] == read_as
+
+
+@pytest.mark.parametrize(
     ("text", "task"),
     [
         # The greeting and its menu answered these, and the request was lost.
