@@ -56,7 +56,7 @@ from actions.mentions import (
     child_named,
     relation_asked_about,
 )
-from actions.second_request import offer_second_request
+from actions.second_request import after_unfinished_task, offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
     REST_OF_TODAY,
@@ -308,13 +308,15 @@ class ActionBookAppointment(Action):
             return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
         if tracker.get_slot("backend_error"):
             dispatcher.utter_message(response="utter_backend_unavailable")
-            return reset
+            return reset + after_unfinished_task(tracker)
         if tracker.get_slot("booking_confirmed") is False:
-            return reset  # declined a second visit of the same kind (already answered)
+            # declined a second visit of the same kind (already answered); a balance question
+            # kept for after the booking was never answered
+            return reset + after_unfinished_task(tracker)
         offer = chosen_offer(tracker.slots)
         if offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
-            return reset
+            return reset + after_unfinished_task(tracker)
         client = scheduling_client()
         clinic = get_clinic()
         events: list[EventType] = []

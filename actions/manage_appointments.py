@@ -87,7 +87,7 @@ from actions.matching import (
 )
 from actions.mentions import without_patient_names
 from actions.second_request import (
-    complaint_handover,
+    after_unfinished_task,
     has_second_request,
     offer_second_request,
     replayed,
@@ -1030,7 +1030,7 @@ def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
         return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
     if tracker.get_slot("backend_error"):
         dispatcher.utter_message(response="utter_backend_unavailable")
-        return reset + complaint_handover(tracker)
+        return reset + after_unfinished_task(tracker)
     if tracker.get_slot("no_appointments"):
         return reset + no_appointments(dispatcher, tracker)
     return None
@@ -1123,12 +1123,12 @@ class ActionCancelAppointment(Action):
             return reset + offer_second_request(dispatcher, tracker)
         if item is None or tracker.get_slot("cancel_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
-            return reset + complaint_handover(tracker)
+            return reset + after_unfinished_task(tracker)
         try:
             scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
         except FhirError as exc:  # incl. BackendUnavailable
             tell_change_failed(dispatcher, exc, "cancellation")
-            return reset + complaint_handover(tracker)
+            return reset + after_unfinished_task(tracker)
         logger.info("appointment cancelled")
         clinic = get_clinic()
         # With another request waiting, that is the next question, not "book another time?";
@@ -1179,13 +1179,13 @@ def cancel_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Event
         )
     if failed is not None and not done:
         tell_change_failed(dispatcher, failed, "cancellation")
-        return complaint_handover(tracker)
+        return after_unfinished_task(tracker)
     if failed is not None:
         logger.warning("cancellation of %d of %d failed: %s", len(left), len(items), failed)
         dispatcher.utter_message(
             response="utter_still_booked", appointments=appointment_lines(left, clinic, said)
         )
-        return complaint_handover(tracker)
+        return after_unfinished_task(tracker)
     return offer_second_request(dispatcher, tracker)
 
 
@@ -1222,7 +1222,7 @@ class ActionRescheduleAppointment(Action):
         offer = chosen_offer(tracker.slots)
         if item is None or offer is None or tracker.get_slot("booking_confirmed") is not True:
             dispatcher.utter_message(response="utter_stopped")
-            return reset
+            return reset + after_unfinished_task(tracker)
         clinic = get_clinic()
         try:
             # Last check: not into a time the patient is already booked (other than this one).
@@ -1234,7 +1234,7 @@ class ActionRescheduleAppointment(Action):
             return offer_others(dispatcher, tracker, offer["id"], "reschedule_form")
         except FhirError as exc:  # incl. BackendUnavailable
             tell_change_failed(dispatcher, exc, "reschedule")
-            return reset + complaint_handover(tracker)
+            return reset + after_unfinished_task(tracker)
         logger.info("appointment rescheduled")
         new_item = {**offer, "visit_type": item.get("visit_type")}
         moved_office = offer.get("location") != item.get("location")

@@ -279,11 +279,15 @@ def pending_complaint(tracker: Tracker) -> dict[str, Any] | None:
     return pending if _is_request(pending) and pending["intent"] == "complaint" else None
 
 
-def complaint_handover(tracker: Tracker) -> list[EventType]:
-    """A task that ended without being done (stopped, or the system down): the complaint that
-    came with it still goes to staff, as promised."""
+def after_unfinished_task(tracker: Tracker) -> list[EventType]:
+    """A task that ended without being done (stopped, declined, or the system down): the
+    complaint that came with it still goes to staff, and a question kept for after it ("I'll
+    look up what you owe as soon as we've finished this") is answered, as promised."""
     complaint = pending_complaint(tracker)
-    return start_second_request(tracker, complaint) if complaint is not None else []
+    if complaint is not None:
+        return start_second_request(tracker, complaint)
+    question = tracker.get_slot("pending_request")
+    return start_second_request(tracker, question) if answered_at_once(question) else []
 
 
 def replayed(

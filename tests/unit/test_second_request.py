@@ -7,11 +7,16 @@ from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import manage_appointments
+from actions.booking_times import ActionBookAppointment
 from actions.clients.fhir_model import BackendUnavailable
 from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
 from actions.forms import ActionStop
-from actions.manage_appointments import ActionCancelAppointment, ValidateCancelForm
+from actions.manage_appointments import (
+    ActionCancelAppointment,
+    ActionRescheduleAppointment,
+    ValidateCancelForm,
+)
 from actions.second_request import (
     WITH_COMPLAINT,
     offer_second_request,
@@ -482,3 +487,32 @@ def test_a_surname_park_is_no_parking_question() -> None:
     }
     for asked in ("where can i park", "is there parking", "can i park there", "do you validate"):
         assert request_in(asked) == "parking", asked
+
+
+BALANCE_LATER = {"intent": "billing_balance", "text": "oh also do i still owe money?"}
+
+
+@pytest.mark.parametrize(
+    ("action", "slots", "said"),
+    [
+        # "actually nvm ill keep it where it is" while moving: "No problem, I've stopped
+        # there", and the balance promised was never looked up
+        (ActionRescheduleAppointment, {"verified": True}, ["utter_stopped"]),
+        # "No, don't book it" at "You already have an annual physical …"
+        (ActionBookAppointment, {"verified": True, "booking_confirmed": False}, []),
+        (ActionBookAppointment, {"verified": True}, ["utter_stopped"]),
+        (ActionBookAppointment, {"backend_error": True}, ["utter_backend_unavailable"]),
+    ],
+)
+def test_a_task_left_undone_still_answers_the_question_kept_for_after_it(
+    action: type, slots: dict[str, object], said: list[str]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("no", "deny", slots={**slots, "pending_request": BALANCE_LATER})
+    events = action().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == said
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    assert events[-1]["text"] == BALANCE_LATER["text"]
+    # with nothing kept, nothing follows
+    tracker = make_tracker("no", "deny", slots=slots)
+    assert all(e.get("event") == "slot" for e in action().run(CollectingDispatcher(), tracker, {}))
