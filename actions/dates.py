@@ -1118,6 +1118,11 @@ _DAY_REFUSED = re.compile(
     r"other than|except)\b(?:\s+\w+){0,3}\s*$"
 )
 _SAME_TIME = re.compile(r"\b(?:at\s+|around\s+)?(?:the\s+)?same\s+time\b")
+# "to the afternoon", "the morning instead": that part of the appointment's own day.
+_PART_OF_ITS_DAY = re.compile(
+    r"(?:(?:to|into|in|for)\s+)?the\s+(morning|afternoon|evening)"
+    r"(?:\s+(?:instead|please|pls|if possible|if you can))?"
+)
 _LATER_WORD = re.compile(r"\b(later|after)\b")
 _EARLIER_WORD = re.compile(r"\b(earlier|before|sooner)\b")
 
@@ -1187,6 +1192,11 @@ def _same_day_shift(cleaned: str, start: datetime) -> str | None:
     if same_time is not None:
         before, after = cleaned[: same_time.start()], cleaned[same_time.end() :]
         return " ".join(f"{before} at {_clock_words(start)} {after}".split())
+    part = _PART_OF_ITS_DAY.fullmatch(cleaned.strip())
+    if part is not None:
+        # "move my tuesday appt to the afternoon": that Tuesday's afternoon (it searched the
+        # afternoons of the next two weeks from today)
+        return f"{day} {part.group(1)}"
     return None
 
 

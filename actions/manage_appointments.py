@@ -259,9 +259,24 @@ NOT_THE_OTHER = re.compile(
     re.IGNORECASE,
 )
 # "my thursday appt", "the 2pm physical": the appointment being moved, described.
+# "my appt on the 10th" (before "back a week"): the day or time of the one moved, not the new
+# one (a week after next month's 10th was past the booking window). At the end of the message
+# it stays the day asked for ("move my appointment on friday").
+_ITS_DAY_OR_TIME = (
+    r"(?:\s+(?:on|from|at)\s+(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)|\d{1,2}(?::\d{2})?\s*(?:am|pm)?|"
+    r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)"
+    r"(?=\s+\S))?"
+)
 THE_APPOINTMENT = re.compile(
     r"\b(?:my|the|his|her|our|their)\s+(?:[\w'/:.-]+\s+){0,3}?(?:appt|appointment|visit|"
-    r"physical|check ?up|follow ?up|followup|shot|exam)s?\b",
+    r"physical|check ?up|follow ?up|followup|shot|exam)s?\b" + _ITS_DAY_OR_TIME,
+    re.IGNORECASE,
+)
+# "push the sam lee one back a week", "move the 9am one to friday": right after the verb, the
+# one moved ("move it, the friday one works better" names the new time).
+THE_ONE_MOVED = re.compile(
+    r"^\s*(?:my|the|his|her|our|their)\s+(?:[\w'/:.-]+\s+){0,3}?one\b" + _ITS_DAY_OR_TIME,
     re.IGNORECASE,
 )
 
@@ -276,7 +291,33 @@ def new_time_part(text: str) -> str:
     parts = NEW_TIME.split(text[verb.end() :], maxsplit=1)
     if len(parts) == 2 and parts[1].strip():
         return parts[1]
-    return " ".join((text[: verb.end()] + THE_APPOINTMENT.sub(" ", text[verb.end() :])).split())
+    rest = THE_ONE_MOVED.sub(" ", text[verb.end() :], count=1)
+    return " ".join((text[: verb.end()] + THE_APPOINTMENT.sub(" ", rest)).split())
+
+
+# "same time pls", "the same time if possible": the time of the appointment being moved.
+SAME_TIME_ONLY = re.compile(
+    r"^\W*(?:(?:ok|okay|yes|yeah|um+|hmm+|can i|could i|can we|could we|can it be|i'?d like|"
+    r"i want|do you have|is there|anything)\W+)*(?:at |around )?(?:the )?same time"
+    r"(?:\W+(?:pls|please|as (?:before|now|it is|my appt|my appointment)|if (?:possible|you can)|"
+    r"works|is best|would be (?:best|great|good)))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def offer_at_the_same_time(
+    item: dict[str, Any] | None, offers: list[dict[str, Any]], clinic: ClinicConfig
+) -> str | None:
+    """The id of the one time shown at the same time of day as ``item``, if just one is."""
+    if item is None:
+        return None
+    clock = datetime.fromisoformat(item["start"]).astimezone(clinic.tz).time()
+    same = [
+        o["id"]
+        for o in offers
+        if datetime.fromisoformat(o["start"]).astimezone(clinic.tz).time() == clock
+    ]
+    return same[0] if len(same) == 1 else None
 
 
 def load_appointments(patient_id: str, clinic: ClinicConfig) -> list[dict[str, Any]]:
@@ -803,6 +844,12 @@ class ValidateRescheduleForm(ManageForm):
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
         )
+        if requested == "slot_choice" and picked is None and SAME_TIME_ONLY.match(text):
+            # "same time pls" at the times a week later: the one at the appointment's own time
+            # (it searched the next two weeks from today, at that time)
+            picked = offer_at_the_same_time(chosen_appointment(slots), offers, clinic)
+            if picked is not None:
+                updates.pop("date_preference", None)
         if (
             requested == "booking_confirmed"
             and yes_or_no(tracker) is False

@@ -3078,6 +3078,12 @@ def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -
         ("can i push my followup same day, an hour later", "can i push same day, an hour later"),
         ("move it friday", "move it friday"),
         ("move it, the friday one works better", "move it, the friday one works better"),
+        # the day or time of the one moved, before the shift: a week after next month's 10th
+        # (past the booking window), and 7:30am times a week later than the 9am one
+        ("can u push the sam lee one on the 10th back a week", "can u push back a week"),
+        ("push my appt on the 10th back a week", "push back a week"),
+        ("push the 9am one back a week", "push back a week"),
+        ("move my appointment on friday", "move on friday"),  # at the end: the day asked for
     ],
 )
 def test_the_new_time_is_what_comes_after_to(text: str, new_time: str) -> None:
@@ -4070,3 +4076,40 @@ def test_a_balance_question_mid_booking_is_kept_for_after_it() -> None:
         },
     )
     assert "utter_balance_after_task" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [("same time pls", "s2"), ("the same time if possible", "s2"), ("same time", "s2")],
+)
+def test_same_time_at_the_times_a_week_later_picks_the_one_at_its_time(
+    text: str, picked: str
+) -> None:
+    """ "push my physical back a week" showed Tue 8:30, 9:00 and 9:30 a week later; "same time
+    pls" searched the next two weeks from today at 9:00 instead of taking the 9:00 shown."""
+    physical = {
+        "id": "a",
+        "start": next_month_on(8, 9),
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    a_week_later = datetime.fromisoformat(physical["start"]) + timedelta(days=7)
+    shown = [
+        {"id": f"s{n}", "start": (a_week_later + timedelta(minutes=m)).isoformat()}
+        for n, m in ((1, -30), (2, 0), (3, 30))
+    ]
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [physical],
+        "appointment_choice": "a",
+        "visit_type": "physical",
+        "date_preference": "push my physical back a week",
+        "offered_slots": shown,
+        "requested_slot": "slot_choice",
+    }
+    tracker = make_tracker(text, intent="inform", slots=slots, active_loop="reschedule_form")
+    found = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert found.get("slot_choice") == picked
+    assert "date_preference" not in found

@@ -427,6 +427,21 @@ def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("to the afternoon", "december 3 afternoon"),
+        ("the morning instead", "december 3 morning"),
+        ("afternoon", None),  # any afternoon
+    ],
+)
+def test_the_afternoon_while_moving_is_that_days(text: str, said: str | None) -> None:
+    """ "can i move my tuesday appt to the afternoon" searched the afternoons of the next two
+    weeks from today, not that Tuesday's."""
+    shifted = shift_said_as_day(text, APPOINTMENT, NOW.date())
+    assert (shifted.lower() if shifted else None) == said
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "next week",
