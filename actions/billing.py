@@ -567,6 +567,18 @@ CHANGE_FEE_ASKED = re.compile(
 )
 
 
+# "can i pay it here", "can i pay in the chat", "can you take my payment by text"
+PAY_HERE = re.compile(
+    r"\b(pay|payment|card)\b.{0,30}\b(here|in (the |this )?chat|through (you|the chat|this)|"
+    r"by text|over text|via text|with you|on here)\b"
+)
+# "can i just pay at my appt", "can i pay when i come in"
+PAY_AT_THE_VISIT = re.compile(
+    r"\bpay\b.{0,20}\b(at (my|the|his|her|our) (appt|appointment|visit)|when (i|we|he|she) "
+    r"(come|get there|arrive|check in)|at check ?in|in person)\b"
+)
+
+
 def change_fee_asked(text: str) -> bool:
     """A fee for moving or cancelling an appointment asked about (not a bill's)."""
     said = normalise(text)
@@ -781,6 +793,15 @@ class ActionBillingPay(Action):
                 buttons=[balance_button, staff_button()],
                 **facts,
             )
+        elif PAY_HERE.search(said) and asked is None:
+            # "can i pay it right here in the chat?": the ways to pay never said no (the
+            # patient then typed a card number)
+            dispatcher.utter_message(response="utter_no_payment_in_chat")
+            say_ways_to_pay(dispatcher, clinic)
+        elif PAY_AT_THE_VISIT.search(said) and asked is None:
+            # "can i just pay at my appt?": the yes was buried in the list
+            dispatcher.utter_message(response="utter_pay_at_the_visit")
+            say_ways_to_pay(dispatcher, clinic)
         elif asked is not None:
             answer_method(dispatcher, asked, clinic)
         else:

@@ -793,6 +793,10 @@ class ActionOutOfScope(Action):
             # "idk" at "Which insurance plan do you have?" or "Which office are you heading
             # to?": "Sorry, that's not something I can help with here"
             return [FollowupAction(asked)]
+        if QUESTION_BACK.match(text):
+            # "what do u mean" after the parking answer: how to pay a bill
+            dispatcher.utter_message(response="utter_which_part")
+            return []
         if ALREADY_SAID.match(text):
             # "i already told you" after the parking answer: "Did you want to question a
             # charge on your bill?"

@@ -107,7 +107,9 @@ def verification_lockout() -> VerifyLockout:
 # A question about, or a refusal of, the identity question (not an answer to it).
 WHY_OR_NO = re.compile(
     r"\b(why|what for|do i have to|do you need|don'?t want|do not want|rather not|"
-    r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b",
+    r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b"
+    # "no thanks", "i said no" at the name question: the same question came back, every time
+    r"|^\W*(no|nope|nah|i said no)([\s,.!]+(thanks|thank you|thx|ty))?\W*$",
     re.IGNORECASE,
 )
 # "i dont know what format you want": any, with examples (it got "if you find them ...").

@@ -75,7 +75,13 @@ from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
 from actions.settings import get_clinic
-from actions.typed_answers import ALREADY_SAID, UNDECIDED, WHERE_WERE_WE, WHERE_WERE_WE_WORDS
+from actions.typed_answers import (
+    ALREADY_SAID,
+    QUESTION_BACK,
+    UNDECIDED,
+    WHERE_WERE_WE,
+    WHERE_WERE_WE_WORDS,
+)
 from actions.undo_words import UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
@@ -180,10 +186,11 @@ _VISIT_NOUN = (
 )
 RESCHEDULE = re.compile(
     r"\b(re-?schedule|re-?scheduling|resched|re-?book|(move|push|change|switch) (my|his|her|our|"
-    rf"the|their) ([a-z]+ )?{_VISIT_NOUN}|{_VISIT_NOUN} (moved|changed|pushed back)|"
+    rf"the|their) ([\w:]+ )?{_VISIT_NOUN}|{_VISIT_NOUN} (moved|changed|pushed back)|"
     r"(move|push) it (to|back|out|up|forward)|change it to|"
-    # "i need to move the second one to ...": a booking was started
-    r"(move|push|change|switch) (the|my) (first|second|third|last|other|earlier|later) one)\b",
+    # "i need to move the second one to ...", "i need to move the 8:30 one": a booking was
+    # started (and "reschedule" at its questions got "Please tap one of the options")
+    r"(move|push|change|switch) (the|my) ([\w:']+ ){1,2}one)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(
@@ -549,6 +556,15 @@ class TaskWordsGuard(RuleGuard):
             ) and (ALREADY_SAID.match(text) or UNDECIDED.match(text)):
                 # "i just told you my name??", "idk thats why im asking" (billing disputes at
                 # 0.84 and 0.93: handed to staff and the chat paused): not understood, said so
+                overrule(message, "out_of_scope")
+                continue
+            if QUESTION_BACK.match(text) and intent.get(INTENT_NAME_KEY) not in (
+                *SAFETY_INTENTS,
+                "affirm",
+                "deny",
+            ):
+                # "what do u mean" after the parking answer: how to pay a bill (0.45); in a task
+                # the form says its question another way, outside one: which part to explain
                 overrule(message, "out_of_scope")
                 continue
             if (

@@ -153,6 +153,25 @@ def test_balance_form_verifies_name_and_birth_date(fhir: FakeFhir) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        # the ways to pay never said no (the patient then typed a card number)
+        ("can i pay it right here in the chat?", "utter_no_payment_in_chat"),
+        ("can i just give you my card by text", "utter_no_payment_in_chat"),
+        # the yes was buried in the list
+        ("can i just pay at my appt?", "utter_pay_at_the_visit"),
+        ("can i pay when i come in", "utter_pay_at_the_visit"),
+        ("how do I pay", "utter_billing_pay"),
+    ],
+)
+def test_paying_here_or_at_the_visit_is_answered_first(text: str, first: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    said = responses(dispatcher)
+    assert said[0] == first and "utter_billing_pay" in said
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "i need to know my bill. Emily Johnson 04/12/1988",

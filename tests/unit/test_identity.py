@@ -370,7 +370,15 @@ def test_no_patient_details_in_logs(
 
 
 @pytest.mark.parametrize(
-    "text", ["i dont want to give my name", "why do you need it", "I'd rather not say"]
+    "text",
+    [
+        "i dont want to give my name",
+        "why do you need it",
+        "I'd rather not say",
+        # the same question came back, every time
+        "no thanks",
+        "i said no",
+    ],
 )
 def test_a_refusal_or_why_gets_the_reason_and_other_ways(text: str) -> None:
     # The same name question used to come back, word for word, to "why do you need it".

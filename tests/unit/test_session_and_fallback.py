@@ -618,6 +618,22 @@ def test_i_already_told_you_in_a_task_is_sorry_and_the_question_again(
     assert responses(dispatcher) == ["utter_sorry_say_again"]
 
 
+def test_what_do_you_mean_outside_a_task_asks_which_part() -> None:
+    """ "what do u mean" after the parking answer got how to pay a bill."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("what do u mean", intent="out_of_scope")
+    assert ActionOutOfScope().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_which_part"]
+    # in a task, the form says its question another way
+    asking = make_tracker(
+        "what do u mean",
+        intent="out_of_scope",
+        slots={"requested_slot": "practitioner"},
+        active_loop="booking_form",
+    )
+    assert not ValidateBookingForm().should_let_through(asking)
+
+
 @pytest.mark.parametrize(
     ("text", "requested", "reply"),
     [

@@ -81,6 +81,13 @@ def parsed(text: str, intent: str) -> Message:
         ("i dont need my appointment anymore", "cancel_appointment"),
         ("i need my appointment moved", "reschedule_appointment"),  # not a cancellation
         ("i need to move the second one to between 2 and 3 weeks", "reschedule_appointment"),
+        # a booking ("What kind of visit do you need?"), and "reschedule" at it got "Please
+        # tap one of the options"
+        (
+            "hi its mary ann obrien 7/19/64, i need to move the 8:30 one",
+            "reschedule_appointment",
+        ),
+        ("can i move my 830 appt", "reschedule_appointment"),
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
@@ -124,9 +131,13 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
         # a dispute or a complaint said with it stays one
         ("i already told you the bill is wrong", "billing_dispute", "billing_dispute"),
         ("i told you already, the nurse was rude", "complaint", "complaint"),
+        # "what do u mean" after the parking answer: how to pay a bill (0.45)
+        ("what do u mean", "billing_pay", "out_of_scope"),
+        ("what does that mean", "nlu_fallback", "out_of_scope"),
+        ("what do you mean", "affirm", "affirm"),  # at an offer: the offer again
     ],
 )
-def test_i_already_told_you_is_not_understood_not_a_complaint(
+def test_i_already_told_you_or_what_do_you_mean_is_no_request(
     text: str, intent: str, read_as: str
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, intent)])
