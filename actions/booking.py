@@ -101,6 +101,8 @@ from actions.visit_request import (
     IDENTITY_ANYTIME,
     PICK_DETAILS,
     answers_a_visit_question,
+    office_shown,
+    other_office,
     picked_offer,
     picks_a_shown_time,
     read_search_details,
@@ -545,6 +547,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         found = read_search_details(
             text, entities, self.clinic, requested, slots.get("date_preference")
         )
+        if "location" not in found and (
+            other := other_office(text, office_shown(slots), self.clinic)
+        ):
+            found["location"] = other  # "no the OTHER office" at the times shown
         changed = {k: v for k, v in found.items() if k in PICK_DETAILS and v != slots.get(k)}
         if changed:
             self._drop_offers(dispatcher, changed, slots)
@@ -726,6 +732,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             requested,
             slots.get("date_preference"),
         )
+        if "location" not in found and (other := other_office(text, office_shown(slots), clinic)):
+            found["location"] = other  # "i meant the other office" at "Shall I book it?"
         if requested is None and "practitioner" not in found and not slots.get("practitioner"):
             # "ok book me with her" right after an answer about Dr. Patel: with her (the
             # clinician was lost, and "Who would you like to see?" followed)

@@ -98,7 +98,9 @@ from actions.slot_search import chosen_appointment
 from actions.typed_answers import NEVER_MIND
 from actions.undo_words import UNDO_A_MOVE, said_undo
 from actions.visit_request import (
+    NOT_THE_OTHER,
     ORDINAL_PICK,
+    OTHER_OFFICE,
     PICK_DETAILS,
     answers_a_visit_question,
     picked_offer,
@@ -249,15 +251,6 @@ MOVE_VERB = re.compile(
 NEW_TIME = re.compile(r"\b(?:to|for|until|till|into|instead)\b", re.IGNORECASE)
 
 
-# "the other office": the one the appointment being moved is not at.
-OTHER_OFFICE = re.compile(
-    r"\b(?:the\s+)?other\s+(?:office|location|clinic|site|place|branch)\b", re.IGNORECASE
-)
-NOT_THE_OTHER = re.compile(
-    r"\b(?:not|no|don'?t want|rather not)\s+(?:at\s+|to\s+)?(?:the\s+)?other\s+"
-    r"(?:office|location|clinic|site|place|branch)\b",
-    re.IGNORECASE,
-)
 # "my thursday appt", "the 2pm physical": the appointment being moved, described.
 # "my appt on the 10th" (before "back a week"): the day or time of the one moved, not the new
 # one (a week after next month's 10th was past the booking window). At the end of the message

@@ -48,6 +48,9 @@ TASK_WORDS = {
     ),
     "check_appointment": re.compile(
         r"\b(when is|when's|whens|what time is|check on) (my|his|her|our)\b|"
+        # "when is liams appointment and what does he owe": only the balance was answered
+        r"\b(when is|when's|whens|what time is) [a-z]+'?s (next )?(appointment|appt|visit|"
+        r"checkup|check up|physical)s?\b|"
         # "what are my bills and appointments": the clause "appointments" alone
         r"^\s*((my|her|his|our|their) )?(upcoming |next )?(appointments|appts)\W*$",
         re.IGNORECASE,

@@ -298,6 +298,37 @@ def read_search_details(
     return updates
 
 
+# "the other office": the one the appointment being moved, or the times shown, are not at.
+OTHER_OFFICE = re.compile(
+    r"\b(?:the\s+)?other\s+(?:office|location|clinic|site|place|branch)\b", re.IGNORECASE
+)
+NOT_THE_OTHER = re.compile(
+    # ("no the OTHER office" is a no to these times: that other office)
+    r"\b(?:not|don'?t want|rather not)\s+(?:at\s+|to\s+)?(?:the\s+)?other\s+"
+    r"(?:office|location|clinic|site|place|branch)\b",
+    re.IGNORECASE,
+)
+
+
+def office_shown(slots: dict[str, Any]) -> str | None:
+    """The office asked for, or the one office all the times shown are at."""
+    if slots.get("location") not in (None, "any"):
+        return str(slots["location"])
+    offices = {o.get("location") for o in slots.get("offered_slots") or []}
+    return str(offices.pop()) if len(offices) == 1 and None not in offices else None
+
+
+def other_office(text: str, current: str | None, clinic: ClinicConfig) -> str | None:
+    """ "no the OTHER office" at the North times: Downtown (the same North times came back,
+    three times over). None when no other office is meant, or it is not one office."""
+    if current is None or not OTHER_OFFICE.search(text) or NOT_THE_OTHER.search(text):
+        return None
+    if find_location(text, clinic) is not None:
+        return None  # "downtown, the other office is too far": the office named
+    others = [loc.id for loc in clinic.locations if loc.id != current]
+    return others[0] if len(others) == 1 else None
+
+
 ORDINAL_PICK = re.compile(
     r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b", re.I
 )

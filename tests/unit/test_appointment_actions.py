@@ -4113,3 +4113,21 @@ def test_same_time_at_the_times_a_week_later_picks_the_one_at_its_time(
     found = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert found.get("slot_choice") == picked
     assert "date_preference" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "office"),
+    [
+        ("no the OTHER office", "slot_choice", "downtown"),
+        ("i meant the other office", "booking_confirmed", "downtown"),
+        ("downtown, the other office is too far", "slot_choice", "downtown"),
+        ("not the other office, this one is fine", "slot_choice", None),
+    ],
+)
+def test_the_other_office_at_the_times_shown_is_searched(
+    text: str, requested: str, office: str | None
+) -> None:
+    """ "no the OTHER office" at the North times got the same North times, three times over."""
+    slots = {**READY, "practitioner": "any", "slot_choice": "s1", "requested_slot": requested}
+    events, _ = run_booking(text, slots=slots)
+    assert slots_of(events).get("location") == office

@@ -166,6 +166,12 @@ def ready_to_cancel(
             "billing_insurance",
             {"intent": "directions", "text": "I wanted to know where the clinic is"},
         ),
+        # a child's appointment by name: only the balance was answered
+        (
+            "when is liams appointment and what does he owe",
+            "billing_balance",
+            {"intent": "check_appointment", "text": "when is liams appointment"},
+        ),
         # The same request for someone else (was dropped without a word).
         (
             "What's my balance and what does my son Liam owe?",
