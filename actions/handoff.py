@@ -203,6 +203,14 @@ def patient_info(tracker: Tracker) -> dict[str, Any]:
     }
 
 
+# A change the patient was making when the conversation went to staff: said not done.
+UNFINISHED_TASKS = {
+    "booking_form": "The booking we were making",
+    "reschedule_form": "The move we were making",
+    "cancel_form": "The cancellation",
+}
+
+
 def escalate(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -237,6 +245,14 @@ def escalate(
             )
         )
     dispatcher.utter_message(text=next_steps_message(clinic, reason, now, crisis_related))
+    unfinished = UNFINISHED_TASKS.get(str(tracker.active_loop_name))
+    if unfinished and meta.priority != "urgent":
+        # "oh wait i also got charged twice" mid-booking: handed to billing, and the patient
+        # was never told the checkup was not booked
+        dispatcher.utter_message(
+            text=f"{unfinished} isn't done yet: our staff can help with it too, or ask me "
+            "again once you're done with them."
+        )
     record = HandoffRecord(
         conversation_id=tracker.sender_id,
         reason=reason,

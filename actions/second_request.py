@@ -168,14 +168,21 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
                 pattern.search(clause)
             ):
                 pending = {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
-                if any(OTHER_PERSON.search(c) for c in own_clauses) and not OTHER_PERSON.search(
-                    clause
+                if (
+                    any(OTHER_PERSON.search(c) for c in own_clauses)
+                    and not OTHER_PERSON.search(clause)
+                    and not SAME_PERSON_AGAIN.search(clause)
                 ):
                     # "book my son a checkup" first, then "cancel my physical": the second is
-                    # the writer's own, so whoever was verified for the first is not assumed.
+                    # the writer's own, so whoever was verified for the first is not assumed
+                    # ("when is my sons appointment and what does he owe" is still the son's).
                     pending["own"] = "writer"
                 return pending
     return same_task_for_another(clauses, own_clauses, own_intent)
+
+
+# "... and what does he owe": the person of the first request again.
+SAME_PERSON_AGAIN = re.compile(r"\b(he|she|him|his|her|hers|they|them|their)\b", re.IGNORECASE)
 
 
 # "yes thx. oh and cancel the physical on the 10th too": a yes first, then another request.

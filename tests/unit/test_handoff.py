@@ -31,6 +31,33 @@ TUESDAY_11PM = datetime(2026, 11, 24, 23, 0, tzinfo=TZ)
 
 
 @pytest.mark.parametrize(
+    ("intent", "form", "unfinished"),
+    [
+        ("billing_dispute", "booking_form", "The booking we were making isn't done yet"),
+        ("request_human", "reschedule_form", "The move we were making isn't done yet"),
+        ("complaint", "cancel_form", "The cancellation isn't done yet"),
+        ("billing_dispute", None, None),
+        ("emergency", "booking_form", None),  # 911 and nothing else in the way
+    ],
+)
+def test_a_task_left_by_a_handoff_is_said_not_done(
+    handoff_env: HandoffReceiver, intent: str, form: str | None, unfinished: str | None
+) -> None:
+    """ "oh wait i also got charged twice last month" mid-booking went to billing staff, and
+    the patient was never told the checkup was not booked."""
+    tracker = make_tracker("oh wait i also got charged twice", intent=intent, active_loop=form)
+    dispatcher = CollectingDispatcher()
+    ActionEscalate().run(dispatcher, tracker, {})
+    said = [m.get("text") or "" for m in dispatcher.messages]
+    assert [t for t in said if "isn't done yet" in t] == (
+        [f"{unfinished}: our staff can help with it too, or ask me again once you're done with "
+         "them."]
+        if unfinished
+        else []
+    )
+
+
+@pytest.mark.parametrize(
     ("intent", "reason", "priority"),
     [
         ("emergency", "emergency", "urgent"),

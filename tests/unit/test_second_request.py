@@ -166,6 +166,12 @@ def ready_to_cancel(
             "billing_insurance",
             {"intent": "directions", "text": "I wanted to know where the clinic is"},
         ),
+        # "he" is the son again, not the writer (his details were asked for again)
+        (
+            "when is my sons appointment and what does he owe",
+            "check_appointment",
+            {"intent": "billing_balance", "text": "what does he owe"},
+        ),
         # a child's appointment by name: only the balance was answered
         (
             "when is liams appointment and what does he owe",
