@@ -158,7 +158,8 @@ def statements(invoices: list[InvoiceRecord]) -> str:
 CHARGE_FOR = re.compile(
     r"\b(?:what|wut|wat|wht)(?:s| s| is| was| are| were)? "
     r"(?:(?:that|this|the|these|those|my|it|they) )?"
-    r"(?:(?:\d+|charges?|bills?|statements?|balance|amount|dollars?|one|ones) ){0,2}for\b"
+    r"(?:(?:\d+|charges?|bills?|statements?|balance|amount|dollars?|one|ones|visits?|"
+    r"appointments?|appts?|fees?|copays?) ){0,2}for\b"
     r"(?! (?:a|an|the|my|me|him|her|us|them|this|that|\d))"
 )
 
@@ -297,7 +298,10 @@ class ActionShowBalance(Action):
             "statements": statements(invoices),
             "due_date": month_day(oldest) if oldest else "",
         }
-        if any(i.is_overdue(due_days, today) for i in invoices):
+        items_only = charge_asked_after_balance(tracker)
+        if items_only:
+            pass  # "what was that visit for" right after it: not the whole balance again
+        elif any(i.is_overdue(due_days, today) for i in invoices):
             plan = plan_offered(invoices, clinic)
             dispatcher.utter_message(
                 response="utter_balance_overdue",

@@ -276,6 +276,19 @@ def test_what_a_charge_was_for_is_said_with_each_statement(fhir: FakeFhir, text:
     assert messages[1]["buttons"][0]["payload"] == "/billing_dispute"
 
 
+@pytest.mark.parametrize("text", ["what was that visit for", "whats that for"])
+def test_what_a_charge_was_for_right_after_the_balance_is_the_items_only(
+    fhir: FakeFhir, text: str
+) -> None:
+    """ "what was that visit for" right after the balance got the whole balance again, word for
+    word."""
+    fhir.invoices = [invoice(12, "85.00", iid="i1")]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="billing_balance", slots=VERIFIED, events=BALANCE_SHOWN)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_balance_items"]
+
+
 def test_a_plain_balance_request_gets_no_item_list(fhir: FakeFhir) -> None:
     fhir.invoices = [invoice(12, "85.00")]
     _, messages = show_balance(VERIFIED, "whats my balance", "billing_balance")
