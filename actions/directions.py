@@ -35,6 +35,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import (
     WEEKDAYS,
@@ -172,6 +173,8 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
     if not text or is_button_payload(text):
         return None
     local = now.astimezone(clinic.tz)
+    # "aisha khan 1/22/92" at "Which office?": her birth date, not the hours of Jan 22, 2092
+    text = without_birth_dates(text, local.date())
     gone = past_day(text, local.date())
     if gone is not None:
         return gone, clinic.holiday(gone)

@@ -187,6 +187,8 @@ def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
 def test_no_day_in_a_general_question() -> None:
     assert asked_day("what are your hours", CLINIC, TUESDAY_10AM) is None
     assert asked_day('/clinic_hours{"location":"north"}', CLINIC, TUESDAY_10AM) is None
+    # a birth date given at "Which office?" was the hours of Tue, Jan 22, 2092
+    assert asked_day("aisha khan 1/22/92", CLINIC, TUESDAY_10AM) is None
 
 
 # --- the action ------------------------------------------------------------------------------
