@@ -90,11 +90,19 @@ THE_OTHERS = re.compile(
 THE_OTHER_ONE = re.compile(r"\b(the )?other (one|appointment|appt|visit)\b(?!s)", re.IGNORECASE)
 
 
+# Typed in a hurry: "cancel evrything exept the physcial" offered to cancel the physical.
+TYPED_EXCEPT = re.compile(r"\b(?:exept|excpet|excep|expect|exsept|exccept|acept|accept)\b", re.I)
+TYPED_EVERYTHING = re.compile(
+    r"\b(?:evrything|everythng|evrythng|everthing|everyting|every thing|evry thing)\b", re.I
+)
+
+
 def kept_and_rest(text: str) -> tuple[str, str]:
     """ "wait no, keep the sick one, cancel the rest": what is said to stay ("the sick one")
     and the rest of the message ("wait no, cancel the rest"). Read as one, the sick visit was
     the appointment picked to cancel."""
-    text = (text or "").replace("\u2019", "'")
+    text = TYPED_EVERYTHING.sub("everything", TYPED_EXCEPT.sub("except", (text or "")))
+    text = text.replace("\u2019", "'")
     kept = " ".join(m.group("kept").strip() for m in KEEP_CLAUSE.finditer(text))
     rest = " ".join(KEEP_CLAUSE.sub(" ", text).split())
     return kept.strip(), rest

@@ -104,7 +104,10 @@ _HE = r"(?:husband|son|dad|father|brother|boyfriend|grandpa|grandfather|grandson
 MAN_SAID = re.compile(
     r"\b(?:i'?m|i am|im) (?:a |an )?(?:man|guy|male|dude|gentleman)\b"
     r"|\b\d{1,3}[\s-]*(?:yo|y/o|yrs?|years?)?[\s-]*(?:old )?(?:male|man|guy)\b"
-    rf"|\bfor (?:my|our) {_HE}\b|\b(?:my|our) {_HE}(?: \w+)? (?:needs|wants|has|is)\b",
+    rf"|\bfor (?:my|our) {_HE}\b|\b(?:my|our) {_HE}(?: \w+)? (?:needs|wants|has|is)\b"
+    # "can i also book my dad, hes 78": booked with the women's-health doctor
+    rf"|\b(?:book|booking|schedule|get|make) (?:in )?(?:my|our) {_HE}\b"
+    rf"|\b(?:my|our) {_HE}\W+(?:he'?s|hes|he is|he needs|he has|he only)\b",
     re.IGNORECASE,
 )
 

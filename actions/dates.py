@@ -987,6 +987,11 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
     stripped = re.sub(r"\s+", " ", stripped).strip()
     if not stripped:
         return None
+    day_only = _DAY_OF_MONTH_ONLY.search(stripped)
+    if day_only is not None and not re.search(rf"\b{MONTH_WORD}\b|\d/\d", stripped):
+        # "hi its mary ann obrien, cancel my appt on the 10th": dateparser's search read
+        # "on the 10th" as Oct 3 in a longer message; the next 10th is meant
+        return _next_day_of_month(int(day_only.group(1)), now.date())
     whole = dateparser.parse(stripped, languages=["en"], settings=settings)
     if whole is not None and not re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", stripped):
         return _not_a_year_late(whole.date(), now.date(), cleaned)
@@ -1004,6 +1009,27 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
         if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", phrase.strip()):
             continue
         return _not_a_year_late(moment.date(), now.date(), cleaned)
+    return None
+
+
+# "the 10th", "on the 3rd": a day of the month, the month unsaid.
+_DAY_OF_MONTH_ONLY = re.compile(
+    r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?! (?:week|one|option|time|slot|choice|half|of))"
+)
+
+
+def _next_day_of_month(day: int, today: date) -> date | None:
+    """The next ``day`` of a month from ``today`` (today's own included); None if no month
+    within a year has it."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+        if found is not None and found >= today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 
@@ -1110,7 +1136,9 @@ _HOUR_SHIFT = re.compile(
 # nor "same day next week").
 _SAME_DAY_AS_IT = re.compile(
     r"\b(?:(?:the|that)\s+)?same\s+day\b(?!\s+(?:(?:the\s+)?(?:next|following)\s+week|"
-    r"appointments?|appts?|visits?|openings?|slots?|sick)\b)|\b(?:later|earlier)\s+that\s+day\b"
+    r"appointments?|appts?|visits?|openings?|slots?|sick)\b)"
+    # "later in the day" searched the afternoons of the next two weeks
+    r"|\b(?:later|earlier)\s+(?:that|in\s+the|on\s+the\s+same)\s+day\b"
 )
 # "not the same day", "can't do that same day": the appointment's day ruled out, not asked for.
 _DAY_REFUSED = re.compile(

@@ -513,11 +513,15 @@ class PatientForm(Action):
             # "Yes, cancel it" answers the question (the model may read "stop"), and so does
             # "no wait keep it" (once read as a complaint, which paused the chat).
             return False
-        if any(p.match(latest_text(tracker)) for p in (UNDECIDED, ALREADY_SAID, QUESTION_BACK)):
+        if any(
+            p.match(latest_text(tracker))
+            for p in (UNDECIDED, ALREADY_SAID, QUESTION_BACK, LEAVING)
+        ):
             # "idk" at "Who would you like to see?" (out of scope to the model, 1.0): no
             # preference, read by the form ("Sorry, that's not something I can help with");
             # "i just told you my name??": sorry, and the question again; "what do u mean":
-            # the question in other words
+            # the question in other words; "ill book later" (a goodbye, 0.9: "Goodbye", then
+            # the question again): nothing done, the place kept
             return False
         if asks_about_the_offer(tracker):
             # "who is it with", "wait what time was that" at "Shall I book it?" / "Is that

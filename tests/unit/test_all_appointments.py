@@ -536,6 +536,11 @@ def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() 
         # "everything but my physical" offered to cancel the physical
         ("cancel everything but my physical", [A, B]),
         ("cancel them all but the vaccination", [B, C]),
+        # typed in a hurry: the physical was offered to cancel
+        ("cancel evrything exept the physcial", [A, B]),
+        ("cancel all excpet the physical", [A, B]),
+        ("cancel everythng but physical", [A, B]),
+        ("cancel every thing but the physical", [A, B]),
         ("cancel all my appointments except the vaccination and the physical", [B]),
     ],
 )

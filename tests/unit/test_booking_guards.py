@@ -969,6 +969,9 @@ def test_clinicians_offered_fit_an_age_said_before_the_birth_date() -> None:
         "im a man, i want a follow up with dr gonzalez",  # was booked
         "hi im a new patient, 52 yr old male, want to book with dr gonzalez",
         "a follow up for my husband with dr gonzalez",
+        # booked with her for a 78-year-old father
+        "can i also book my dad, hes 78 and also new here. dr gonzalez please",
+        "my dad, hes new, can he see dr gonzalez",
     ],
 )
 def test_a_man_is_not_booked_with_the_clinician_who_sees_women_only(text: str) -> None:

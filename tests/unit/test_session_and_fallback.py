@@ -724,6 +724,15 @@ def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
         ("ok thanks bye", "booking_form", "booking_confirmed", "utter_keep_your_place"),
         ("ok thats all", "cancel_form", "cancel_confirmed", "utter_keep_your_place"),
         ("gotta go, will finish later", "booking_form", "slot_choice", "utter_keep_your_place"),
+        # "Goodbye" and the question again; other times were offered
+        ("ill book later", "booking_form", "practitioner", "utter_keep_your_place"),
+        ("ill do it another time", "booking_form", "location", "utter_keep_your_place"),
+        (
+            "no actually ill call u guys later",
+            "booking_form",
+            "booking_confirmed",
+            "utter_keep_your_place",
+        ),
         # "You're booked", "Done. I've cancelled …"
         ("yes no wait", "booking_form", "booking_confirmed", "utter_no_rush"),
         ("yes wait no", "cancel_form", "cancel_confirmed", "utter_no_rush"),
@@ -736,6 +745,9 @@ def test_an_ok_that_holds_back_or_leaves_answers_nothing(
     tracker = make_tracker(text, intent="affirm", slots=slots, active_loop=form)
     assert asked_again_after(tracker, form) == [reply]
     assert yes_or_no(tracker) is None
+    # read as a goodbye, the form still answers it ("Goodbye", then the question again)
+    leaving = make_tracker(text, intent="goodbye", slots=slots, active_loop=form)
+    assert not VALIDATORS[form]().should_let_through(leaving) or reply != "utter_keep_your_place"
 
 
 @pytest.mark.parametrize(
