@@ -363,9 +363,17 @@ HELP_WITH_BILLS = (
     r"(bills?|costs?|expenses)|help (with|for) (medical|hospital|doctor) (bills?|costs?|expenses)"
 )
 # Help with the bill itself rather than time to pay it.
+# "can you just waive it?", "can u forgive it" (the bill, not a fee): the ways to pay were the
+# answer, the assistance program buried at the end.
+WAIVE_WORDS = (
+    r"(waive|waived|forgive|forgiven|write (it |this |that )?off|written off)"
+    r"(?! (the |my |a |that |this )?((late|no ?show|cancel\w*|missed|change) )*fee)"
+)
+WAIVE_ASKED = re.compile(rf"\b{WAIVE_WORDS}")
+WAIVE_SAID = "I can't waive a bill myself, but our financial assistance program can."
 ASSISTANCE_WORDS = (
     r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discounts?|"
-    rf"{HELP_WITH_BILLS}|{SITUATION_WORDS}"
+    rf"{HELP_WITH_BILLS}|{SITUATION_WORDS}|{WAIVE_WORDS}"
 )
 ASSISTANCE = re.compile(rf"\b({ASSISTANCE_WORDS})\b")
 # Said with it, the patient is told we're sorry first.
@@ -735,6 +743,8 @@ class ActionBillingPay(Action):
                 help_message["help"] = " ".join(t.strip() for t in first).strip() or help_text
             if PLAN_LENGTH.search(said) and clinic.billing.payment_plans.strip():
                 help_message["help"] = f"{PLAN_LENGTH_SAID} {help_message['help']}"
+            if WAIVE_ASKED.search(said):
+                help_message["help"] = f"{WAIVE_SAID} {help_message['help']}"
             if HARDSHIP.search(said):
                 sorry = "I'm sorry you're going through this."
                 help_message["help"] = f"{sorry} {help_message['help']}"

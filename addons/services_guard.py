@@ -158,7 +158,8 @@ SPANISH_WORDS = frozenset(
     "para por favor cuánto cuanto debo deuda cuenta factura pagar dónde donde están estan "
     "ubicados ubicada clínica clinica doctora médico medico tiene tengo fiebre dolor ayuda "
     "mañana manana hoy semana cancelar cambiar mi mis usted ustedes gracias buenos buenas "
-    "días dias tardes horario abren cierran".split()
+    "días dias tardes horario abren cierran hola soy nuevo nueva paciente hacer una "
+    "necesitamos podemos puedo".split()
 )
 # Short words both languages use, or names: not counted either way.
 MIN_SPANISH_WORDS = 2

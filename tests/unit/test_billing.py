@@ -1152,6 +1152,21 @@ def test_a_patient_who_cannot_pay_hears_sorry_then_plans_and_assistance(text: st
     assert help_["buttons"][0]["payload"] == BILLING_STAFF
 
 
+@pytest.mark.parametrize(
+    "text", ["can you just waive it?", "can u forgive it", "can my bill be forgiven"]
+)
+def test_waive_my_bill_is_the_assistance_answer(text: str) -> None:
+    """ "can you just waive it?" after "i lost my job" got the ways to pay, the assistance
+    program buried at the end."""
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert help_["help"].startswith("I can't waive a bill myself, but our financial assistance")
+    assert help_["buttons"][0]["payload"] == BILLING_STAFF
+    # a fee asked to be waived is not the bill ("can you waive the late cancel fee")
+    assert not billing.WAIVE_ASKED.search("can you waive the late cancel fee")
+
+
 def test_help_with_medical_bills_is_the_assistance_answer() -> None:
     # was a balance look-up
     text = "is there any help with medical bills"

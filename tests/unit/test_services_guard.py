@@ -128,6 +128,9 @@ def test_the_guard_leaves_tasks_answers_and_payloads_alone(text: str, intent: st
         ("necesito cita para mi hijo, tiene fiebre", "faq"),
         ("cita para mi hijo por favor", "cancel_appointment"),
         ("cuanto debo", "billing_balance"),
+        # English only ("Happy to help you book"), no Spanish line
+        ("hola, necesito una cita, soy nuevo", "book_appointment"),
+        ("quiero hacer una cita soy paciente nuevo", "book_appointment"),
     ],
 )
 def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_as: str) -> None:
