@@ -91,7 +91,7 @@ THE_OTHER_ONE = re.compile(r"\b(the )?other (one|appointment|appt|visit)\b(?!s)"
 
 
 # Typed in a hurry: "cancel evrything exept the physcial" offered to cancel the physical.
-TYPED_EXCEPT = re.compile(r"\b(?:exept|excpet|excep|expect|exsept|exccept|acept|accept)\b", re.I)
+TYPED_EXCEPT = re.compile(r"\b(?:exept|excpet|excep|expect|exsept|exccept|acept)\b", re.I)
 TYPED_EVERYTHING = re.compile(
     r"\b(?:evrything|everythng|evrythng|everthing|everyting|every thing|evry thing)\b", re.I
 )
