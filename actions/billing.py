@@ -370,7 +370,7 @@ WAIVE_WORDS = (
     r"(?! (the |my |a |that |this )?((late|no ?show|cancel\w*|missed|change) )*fee)"
 )
 WAIVE_ASKED = re.compile(rf"\b{WAIVE_WORDS}")
-WAIVE_SAID = "I can't waive a bill myself, but our financial assistance program can."
+WAIVE_SAID = "I can't waive a bill myself, but billing staff can check what help you qualify for."
 ASSISTANCE_WORDS = (
     r"financial (assistance|aid|help)|charity care|sliding scale|hardship|discounts?|"
     rf"{HELP_WITH_BILLS}|{SITUATION_WORDS}|{WAIVE_WORDS}"
