@@ -307,7 +307,8 @@ VENTING = re.compile(
 # to staff, the chat paused, mid-task too). A complaint names what went wrong.
 FRUSTRATION = re.compile(
     r"\b(ridiculous|frustrat\w*|annoy\w*|seriously|confus\w*|ugh+|omg|smh|so hard|"
-    r"complicated|tedious|exhausting|so (long|slow)|taking (so|too) long|"
+    r"complicated|tedious|exhausting|so (long|slow)|taking (so|too) long|taking forever|"
+    r"hurry( up)?|"
     r"(so|too) many questions|why do you need (all )?(this|that|these))\b",
     re.IGNORECASE,
 )

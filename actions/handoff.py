@@ -211,6 +211,21 @@ UNFINISHED_TASKS = {
 }
 
 
+def task_under_way(tracker: Tracker) -> str | None:
+    """The form running, or the one a form of its own interrupted ("oh wait i was charged
+    twice" mid-booking: the dispute's form ran on top of the booking's, which never ended)."""
+    current = tracker.active_loop_name
+    if current in UNFINISHED_TASKS or current is None:
+        return current
+    for event in reversed(list(tracker.events)):
+        if event.get("event") != "active_loop":
+            continue
+        name = event.get("name")
+        if name != current:
+            return name  # None: the earlier form had ended
+    return None
+
+
 def escalate(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -245,7 +260,7 @@ def escalate(
             )
         )
     dispatcher.utter_message(text=next_steps_message(clinic, reason, now, crisis_related))
-    unfinished = UNFINISHED_TASKS.get(str(tracker.active_loop_name))
+    unfinished = UNFINISHED_TASKS.get(str(task_under_way(tracker)))
     if unfinished and meta.priority != "urgent":
         # "oh wait i also got charged twice" mid-booking: handed to billing, and the patient
         # was never told the checkup was not booked

@@ -126,7 +126,7 @@ LEAVING = re.compile(
     r"cya|i'?ll (come back|be back|finish|do it|do this) later|"
     # "ill book later" (a goodbye to the model: "Goodbye", then the question again)
     r"i'?ll (book|do|finish|schedule) (it |this |that )?(later|another time|some other time)|"
-    r"(maybe |i'?ll do it )?(another|some other) time|"
+    # (not "another time" alone: the "No, another time" button's words, other times wanted)
     # "no actually ill call u guys later" at "Shall I book it?": other times were offered
     r"i'?ll (just )?(call|phone|ring)( you| u| the office| the clinic)?( guys)?"
     r"( later| instead| tomorrow)?)"

@@ -67,6 +67,7 @@ from actions.billing import (
     scam_asked,
 )
 from actions.feelings import baby_lost, feelings_only
+from actions.forms import vague_frustration
 from actions.identity import BEREAVEMENT
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
@@ -86,6 +87,15 @@ from actions.undo_words import UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
+# Impatience with the chat alone ("ugh this is taking forever"; not "my cough is taking
+# forever to go away", a question for the nurses).
+CHAT_IMPATIENCE = re.compile(
+    r"^\W*(?:(?:ugh+|omg|come on|seriously|jeez|geez|why is)\W+)*"
+    r"(?:(?:this|it|you|u|the bot|this chat|everything)\s+(?:is\s+|s\s+|are\s+|r\s+)?)?"
+    r"(?:taking (?:forever|so long|too long|ages)|so slow|slow|"
+    r"hurry(?: up)?(?: please| pls| already)?)\W*$",
+    re.IGNORECASE,
+)
 BOOKING_INTENT = "book_appointment"
 COMPLAINT_INTENT = "complaint"
 DISPUTE_INTENT = "billing_dispute"
@@ -557,6 +567,15 @@ class TaskWordsGuard(RuleGuard):
                 # "i just told you my name??", "idk thats why im asking" (billing disputes at
                 # 0.84 and 0.93: handed to staff and the chat paused): not understood, said so
                 overrule(message, "out_of_scope")
+                continue
+            read_as = intent.get(INTENT_NAME_KEY)
+            if (read_as == "medical_advice" and CHAT_IMPATIENCE.match(text)) or (
+                read_as in (DISPUTE_INTENT, "nlu_fallback") and vague_frustration(text)
+            ):
+                # "ugh this is taking forever" (a question for the nurses: handed over, the
+                # chat paused): venting, met as a complaint about nothing in particular is
+                # (sorry, and the question again; no handoff)
+                overrule(message, COMPLAINT_INTENT)
                 continue
             if QUESTION_BACK.match(text) and intent.get(INTENT_NAME_KEY) not in (
                 *SAFETY_INTENTS,

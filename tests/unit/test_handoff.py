@@ -57,6 +57,26 @@ def test_a_task_left_by_a_handoff_is_said_not_done(
     )
 
 
+def test_a_task_under_a_dispute_form_is_said_not_done(handoff_env: HandoffReceiver) -> None:
+    """The dispute's own form ran on top of the booking's: "The booking we were making isn't
+    done yet" was never said."""
+    booking = [{"event": "active_loop", "name": "booking_form"}]
+    disputing = booking + [{"event": "active_loop", "name": "dispute_form"}]
+    ended = booking + [
+        {"event": "active_loop", "name": None},
+        {"event": "active_loop", "name": "dispute_form"},
+    ]
+    for events, said in ((disputing, True), (ended, False)):
+        tracker = make_tracker(
+            "i was charged twice", intent="billing_dispute", events=events,
+            active_loop="dispute_form",
+        )
+        dispatcher = CollectingDispatcher()
+        escalate(dispatcher, tracker, "billing_dispute")
+        texts = [m.get("text") or "" for m in dispatcher.messages]
+        assert any("The booking we were making isn't done yet" in t for t in texts) is said
+
+
 @pytest.mark.parametrize(
     ("intent", "reason", "priority"),
     [

@@ -41,6 +41,7 @@ from actions.manage_appointments import (
 )
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
+from actions.typed_answers import LEAVING
 from tests.support.actions import (
     AFTER_PLAN_QUESTION,
     BALANCE_SHOWN,
@@ -745,6 +746,8 @@ def test_an_ok_that_holds_back_or_leaves_answers_nothing(
     tracker = make_tracker(text, intent="affirm", slots=slots, active_loop=form)
     assert asked_again_after(tracker, form) == [reply]
     assert yes_or_no(tracker) is None
+    # ("No, another time", a button's words, looks for other times: no leaving)
+    assert not LEAVING.match("another time") and not LEAVING.match("No, another time")
     # read as a goodbye, the form still answers it ("Goodbye", then the question again)
     leaving = make_tracker(text, intent="goodbye", slots=slots, active_loop=form)
     assert not VALIDATORS[form]().should_let_through(leaving) or reply != "utter_keep_your_place"

@@ -135,6 +135,11 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
         ("what do u mean", "billing_pay", "out_of_scope"),
         ("what does that mean", "nlu_fallback", "out_of_scope"),
         ("what do you mean", "affirm", "affirm"),  # at an offer: the offer again
+        # a question for the nurses: handed over, the chat paused; venting is a complaint
+        # about nothing in particular (sorry, and the question again)
+        ("ugh this is taking forever", "medical_advice", "complaint"),
+        ("why is this so slow", "billing_dispute", "complaint"),
+        ("my cough is taking forever to go away", "medical_advice", "medical_advice"),
     ],
 )
 def test_i_already_told_you_or_what_do_you_mean_is_no_request(
