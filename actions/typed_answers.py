@@ -72,7 +72,9 @@ QUESTION_BACK = re.compile(
     r"(?: by (?:that|this))?|what does (?:that|this|it) (?:mean|mean\?)|whats? (?:that|this) mean"
     r"|what is that supposed to mean|wdym|meaning|i don'?t (?:get|understand)(?: (?:it|that|"
     r"the question|what you mean|what you'?re asking))?|i dont (?:get|understand)(?: it| that)?"
-    r"|what are (?:you|u) asking(?: me)?|what(?:'?s| is) the question)\W*$",
+    r"|what are (?:you|u) asking(?: me)?|what(?:'?s| is) the question"
+    # "huh?", "sorry what?": not understood ("No rush, take your time" did not fit)
+    r"|huh\s*\?+|(?:sorry\W*)?what\s*\?+|come again\s*\?*)\W*$",
     re.IGNORECASE,
 )
 # The question asked, said another way (the question itself follows).

@@ -642,6 +642,9 @@ def test_what_do_you_mean_outside_a_task_asks_which_part() -> None:
         ("what does that mean?", "practitioner", "utter_what_i_asked_practitioner"),
         ("what do u mean", "patient_status", "utter_what_i_asked_patient_status"),
         ("i dont get it", "booking_confirmed", "utter_what_i_asked_confirmation"),
+        # "huh?" (read as yes: "Done. I've cancelled …"; then "No rush, take your time")
+        ("huh?", "cancel_confirmed", "utter_what_i_asked_confirmation"),
+        ("sorry what?", "practitioner", "utter_what_i_asked_practitioner"),
         ("hi again, where were we", "practitioner", "utter_where_we_were"),
         # "idk" at the date of birth: "Sorry, that's not something I can help with here"
         ("idk", "verify_dob", "utter_identity_not_known"),
@@ -698,7 +701,6 @@ def test_hello_while_a_question_waits_asks_it_again_without_the_menu(text: str) 
         # read as yes (1.0, 0.61): "You're booked", "Book another one anyway?" taken as yes
         ("huh", "affirm", "booking_form", "booking_confirmed"),
         ("hmm let me think", "affirm", "booking_form", "booking_confirmed"),
-        ("huh?", "affirm", "cancel_form", "cancel_confirmed"),
         # read as stop: "No problem, I've stopped there", the task thrown away
         ("wait", "stop", "booking_form", "practitioner"),
         ("maybe", "stop", "reschedule_form", "booking_confirmed"),
