@@ -649,7 +649,11 @@ class PatientForm(Action):
             # the visit; "wait" read as stop threw the task away)
             return "utter_no_rush"
         if ALREADY_SAID.match(text):
-            # "i just told you my name??" (a billing dispute: handed to staff, chat paused)
+            # "i just told you my name??" (a billing dispute: handed to staff, chat paused); at
+            # the birth-date question, the name was noted ("Sorry, I didn't catch that" was not
+            # true)
+            if requested == "verify_dob" and tracker.get_slot("verify_name"):
+                return "utter_have_the_name"
             return "utter_sorry_not_caught"
         if UNDECIDED.match(text) and (reply := NOT_KNOWN_REPLY.get(str(requested))):
             # "idk" at the date of birth: "Sorry, that's not something I can help with here"

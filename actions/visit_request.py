@@ -350,7 +350,9 @@ SOONEST = re.compile(
 # that's not something I can help with here"). Not "not sure yet. where do i park".
 DOUBT_ONLY = re.compile(
     r"\W*(?:i'?m |i am )?(?:idk|dunno|not sure|unsure|no idea|i (?:do ?n'?t|do not) know|"
-    r"i dont know|no clue)(?: (?:tbh|honestly|really|lol|either way|which|who|where|when))?\W*",
+    r"i dont know|no clue)(?: (?:tbh|honestly|really|lol|either way|which|who|where|when))?"
+    # "idk thats why im asking" at "Who would you like to see?": "not something I can help with"
+    r"(?:\W+that'?s (?:why|what) i'?m asking|\W+that'?s why i asked)?\W*",
     re.IGNORECASE,
 )
 # "i dont care", "dont care tbh": no preference.

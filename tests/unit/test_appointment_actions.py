@@ -4028,7 +4028,12 @@ def test_a_returning_patients_details_kept_unchecked_are_checked_before_the_yes(
 
 
 @pytest.mark.parametrize(
-    ("text", "read_as"), [("anyone", "clinic_hours"), ("dont care", "out_of_scope")]
+    ("text", "read_as"),
+    [
+        ("anyone", "clinic_hours"),
+        ("dont care", "out_of_scope"),
+        ("idk thats why im asking", "out_of_scope"),  # "not something I can help with"
+    ],
 )
 def test_no_preference_read_as_another_question_is_no_preference(text: str, read_as: str) -> None:
     # "anyone" at "Who would you like to see?" got the offices' hours, "dont care" "Sorry,

@@ -612,6 +612,14 @@ def test_i_already_told_you_in_a_task_is_sorry_and_the_question_again(
     )
     assert not ValidateBookingForm().should_let_through(tracker)
     assert asked_again_after(tracker, "booking_form") == ["utter_sorry_not_caught"]
+    # the name given, at the birth-date question: it was noted ("didn't catch that" was wrong)
+    noted = make_tracker(
+        text,
+        intent=intent,
+        slots={"requested_slot": "verify_dob", "verify_name": "Emily Johnson"},
+        active_loop="booking_form",
+    )
+    assert asked_again_after(noted, "booking_form") == ["utter_have_the_name"]
     # with no question waiting, sorry and what they need once more (not "Did you want to
     # question a charge on your bill?")
     dispatcher = CollectingDispatcher()
