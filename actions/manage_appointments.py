@@ -10,7 +10,7 @@ import json
 import logging
 import re
 from abc import abstractmethod
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -182,6 +182,44 @@ def described_day_of_month(text: str) -> int | None:
     return int(only.group(1)) if only is not None else None
 
 
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+)
+# "the january one", "the one in january", "my december appt": the month it is in.
+MONTH_DESCRIBED = re.compile(
+    rf"\bthe ({_MONTH_NAMES}) one\b|\bthe one in ({_MONTH_NAMES})\b"
+    rf"|\b(?:my|the) ({_MONTH_NAMES}) (?:appt|appointment|visit)s?\b",
+    re.IGNORECASE,
+)
+# "the one today", "my appt tomorrow", "tomorrow's one": that day's.
+TODAY_DESCRIBED = re.compile(
+    r"\b(?:the one|my (?:appt|appointment|visit)|the (?:appt|appointment|visit))\s+"
+    r"(today|tonight|tomorrow|tmrw|tmr)\b"
+    r"|\b(today|tomorrow|tmrw)'?s (?:one|appt|appointment|visit)\b",
+    re.IGNORECASE,
+)
+
+
+def described_month(text: str) -> int | None:
+    """The month an appointment is described by ("the january one"), 1-12."""
+    found = MONTH_DESCRIBED.search(text)
+    if found is None:
+        return None
+    name = next(g for g in found.groups() if g).lower()[:3]
+    return ("jan feb mar apr may jun jul aug sep oct nov dec".split()).index(name) + 1
+
+
+def described_today(text: str, clinic: ClinicConfig) -> date | None:
+    """The day "the one today" / "my appt tomorrow" means."""
+    found = TODAY_DESCRIBED.search(text)
+    if found is None:
+        return None
+    word = (found.group(1) or found.group(2)).lower()
+    today = clinic.now().date()
+    return today if word in ("today", "tonight") else today + timedelta(days=1)
+
+
 def choice_by_description(
     text: str, items: list[dict[str, Any]], clinic: ClinicConfig
 ) -> int | None:
@@ -207,10 +245,13 @@ def described_fits(
     weekdays = weekdays_named(text)
     # ("the 2nd one" is the second in the list, not a day: no appointment on Jan 2 fitted, and
     # the pick was dropped once Dec 2 had gone by)
-    day = described_date(ORDINAL_PICK.sub(" ", text), clinic)
+    day = described_date(ORDINAL_PICK.sub(" ", text), clinic) or described_today(text, clinic)
     day_of_month = described_day_of_month(ORDINAL_PICK.sub(" ", text))
+    # ("the january one" and "the one today" listed them all, then "Please tap one")
+    month = described_month(text)
     clocks = {(c.hour % 12, c.minute) for c in clock_times_said(text) + hours_said(text)}
-    if not (visit or practitioner or location or weekdays or day or day_of_month or clocks):
+    said = (visit, practitioner, location, weekdays, day, day_of_month, month, clocks)
+    if not any(said):
         return None
 
     def at_a_time_said(item: dict[str, Any]) -> bool:
@@ -228,6 +269,7 @@ def described_fits(
         and (not weekdays or datetime.fromisoformat(item["start"]).weekday() in weekdays)
         and (day is None or datetime.fromisoformat(item["start"]).date() == day)
         and (day_of_month is None or datetime.fromisoformat(item["start"]).day == day_of_month)
+        and (month is None or datetime.fromisoformat(item["start"]).month == month)
         and at_a_time_said(item)
     ]
     return fits

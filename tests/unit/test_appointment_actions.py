@@ -4136,3 +4136,25 @@ def test_the_other_office_at_the_times_shown_is_searched(
     slots = {**READY, "practitioner": "any", "slot_choice": "s1", "requested_slot": requested}
     events, _ = run_booking(text, slots=slots)
     assert slots_of(events).get("location") == office
+
+
+def test_an_appointment_is_picked_by_its_month_or_as_todays() -> None:
+    """ "cancel the january one" and "the one today" (one of each) listed every appointment,
+    then "Please tap one of the options"."""
+    clinic = get_clinic()
+    today = clinic.now().date()
+
+    def at(day: date, hour: int) -> str:
+        return datetime.combine(day, time(hour), clinic.tz).isoformat()
+
+    items = [
+        {"start": at(today, 17), "visit_type": "sick", "practitioner": "lee"},
+        {"start": at(today + timedelta(days=40), 9), "visit_type": "physical"},
+        {"start": at(today + timedelta(days=3), 9), "visit_type": "physical"},
+    ]
+    month = datetime.fromisoformat(items[1]["start"]).strftime("%B").lower()
+    assert choice_by_description(f"cancel the {month} one", items, clinic) == 1
+    assert choice_by_description(f"the one in {month[:3]}", items, clinic) == 1
+    assert choice_by_description("the one today", items, clinic) == 0
+    assert choice_by_description("i cant make it to my appt today", items, clinic) == 0
+    assert choice_by_description("the physical", items, clinic) is None  # two of them
