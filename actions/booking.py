@@ -197,8 +197,11 @@ NOT_BOOKING = re.compile(
 EXISTING_APPOINTMENT = re.compile(
     r"\b(my|the|our|his|her|existing|current|other|old|first)\s+(\w+\s+)?"
     r"(appointment|appt|appts|visit|booking|physical|checkup|one)\b"
+    # "reschedule", "i want to reschedule not book": the task named alone ("Please tap one of
+    # the options" at "What kind of visit?", for a patient who never meant to book)
+    r"|^\W*(i (want|need|wanna) to |i meant |no,? )?(re-?schedule|resched|move one)\W*"
+    r"(not (book|a new one)\W*)?$"
 )
-
 
 
 # Words of a question about money, not about the visit being booked.

@@ -393,6 +393,10 @@ def test_a_change_read_as_stop_does_not_stop_the_move(text: str) -> None:
         ("can I do 9am instead", False),
         ("actually move my physical instead", True),
         ("I'd rather reschedule my other appointment", True),
+        # the task named alone: "Please tap one of the options", for a patient who never
+        # meant to book
+        ("reschedule", True),
+        ("i want to reschedule not book", True),
     ],
 )
 def test_a_reschedule_reading_while_booking_switches_only_for_an_existing_appointment(
