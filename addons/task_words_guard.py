@@ -559,13 +559,16 @@ class TaskWordsGuard(RuleGuard):
             if keeps_it(text):
                 overrule(message, DENY_INTENT)
                 continue
-            if intent.get(INTENT_NAME_KEY) in (
-                DISPUTE_INTENT,
-                COMPLAINT_INTENT,
-                "nlu_fallback",
-            ) and (ALREADY_SAID.match(text) or UNDECIDED.match(text)):
+            if (
+                intent.get(INTENT_NAME_KEY) in (DISPUTE_INTENT, COMPLAINT_INTENT, "nlu_fallback")
+                and UNDECIDED.match(text)
+            ) or (
+                ALREADY_SAID.match(text)
+                and intent.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, "affirm", "deny")
+            ):
                 # "i just told you my name??", "idk thats why im asking" (billing disputes at
-                # 0.84 and 0.93: handed to staff and the chat paused): not understood, said so
+                # 0.84 and 0.93: handed to staff and the chat paused; "i already told you"
+                # after an answer: "Did you want to end the chat?"): not understood, said so
                 overrule(message, "out_of_scope")
                 continue
             read_as = intent.get(INTENT_NAME_KEY)

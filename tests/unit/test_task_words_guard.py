@@ -128,6 +128,7 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
         ("i just told you my name??", "billing_dispute", "out_of_scope"),
         ("idk thats why im asking", "billing_dispute", "out_of_scope"),
         ("i already told you", "complaint", "out_of_scope"),
+        ("i already told you", "goodbye", "out_of_scope"),  # "Did you want to end the chat?"
         # a dispute or a complaint said with it stays one
         ("i already told you the bill is wrong", "billing_dispute", "billing_dispute"),
         ("i told you already, the nurse was rude", "complaint", "complaint"),
