@@ -910,7 +910,9 @@ def parse_when(text: str, now: datetime) -> When | None:
         return window(day, exact=True)
 
     match = re.search(r"\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b", cleaned)
-    month_named = re.search(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", cleaned)
+    # (a month's word, not its first letters: "hi its mary ann obrien, cancel my appt on the
+    # 10th" went to dateparser, which read "on the 10th" as Oct 3)
+    month_named = re.search(rf"\b{MONTH_WORD}\b", cleaned)
     if match and not month_named and not re.search(r"\d{1,2}/\d{1,2}", cleaned):
         number = int(match.group(1))
         if 1 <= number <= 31:
@@ -987,11 +989,6 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
     stripped = re.sub(r"\s+", " ", stripped).strip()
     if not stripped:
         return None
-    day_only = _DAY_OF_MONTH_ONLY.search(stripped)
-    if day_only is not None and not re.search(rf"\b{MONTH_WORD}\b|\d/\d", stripped):
-        # "hi its mary ann obrien, cancel my appt on the 10th": dateparser's search read
-        # "on the 10th" as Oct 3 in a longer message; the next 10th is meant
-        return _next_day_of_month(int(day_only.group(1)), now.date())
     whole = dateparser.parse(stripped, languages=["en"], settings=settings)
     if whole is not None and not re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", stripped):
         return _not_a_year_late(whole.date(), now.date(), cleaned)
@@ -1009,27 +1006,6 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
         if re.fullmatch(r"\d{1,2}(:\d{2})?\s*(am|pm)?", phrase.strip()):
             continue
         return _not_a_year_late(moment.date(), now.date(), cleaned)
-    return None
-
-
-# "the 10th", "on the 3rd": a day of the month, the month unsaid.
-_DAY_OF_MONTH_ONLY = re.compile(
-    r"\bthe (\d{1,2})(?:st|nd|rd|th)\b(?! (?:week|one|option|time|slot|choice|half|of))"
-)
-
-
-def _next_day_of_month(day: int, today: date) -> date | None:
-    """The next ``day`` of a month from ``today`` (today's own included); None if no month
-    within a year has it."""
-    year, month = today.year, today.month
-    for _ in range(13):
-        try:
-            found = date(year, month, day)
-        except ValueError:
-            found = None
-        if found is not None and found >= today:
-            return found
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 

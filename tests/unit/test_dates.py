@@ -32,6 +32,13 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("in two weeks", date(2026, 12, 8), date(2026, 12, 12), None),
         ("in 10 days", date(2026, 12, 4), date(2026, 12, 4), None),
         ("the 14th", date(2026, 12, 14), date(2026, 12, 14), None),
+        # a name that begins like a month is no month ("I don't see an appointment on Fri Oct 1")
+        (
+            "hi its mary ann obrien, can you cancel my appt on the 14th",
+            date(2026, 12, 14),
+            date(2026, 12, 14),
+            None,
+        ),
         (
             "can i come in on the 2nd in the afternoon",
             date(2026, 12, 2),
