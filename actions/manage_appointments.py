@@ -103,6 +103,7 @@ from actions.visit_request import (
     OTHER_OFFICE,
     PICK_DETAILS,
     answers_a_visit_question,
+    only_other_office,
     picked_offer,
     picks_a_shown_time,
     read_search_details,
@@ -245,8 +246,9 @@ def described_fits(
     weekdays = weekdays_named(text)
     # ("the 2nd one" is the second in the list, not a day: no appointment on Jan 2 fitted, and
     # the pick was dropped once Dec 2 had gone by)
-    day = described_date(ORDINAL_PICK.sub(" ", text), clinic) or described_today(text, clinic)
-    day_of_month = described_day_of_month(ORDINAL_PICK.sub(" ", text))
+    dated = ORDINAL_PICK.sub(" ", text)
+    day = described_date(dated, clinic) or described_today(text, clinic)
+    day_of_month = described_day_of_month(dated)
     # ("the january one" and "the one today" listed them all, then "Please tap one")
     month = described_month(text)
     clocks = {(c.hour % 12, c.minute) for c in clock_times_said(text) + hours_said(text)}
@@ -979,10 +981,10 @@ class ValidateRescheduleForm(ManageForm):
         said_before = chosen_now and any(OTHER_OFFICE.search(t) for t in form_texts(tracker))
         if not (said_now or said_before):
             return {}
-        others = [loc.id for loc in self.clinic.locations if loc.id != moving.get("location")]
-        if len(others) != 1:
+        other = only_other_office(moving.get("location"), self.clinic)
+        if other is None:
             return {}
-        updates: dict[str, Any] = {"location": others[0]}
+        updates: dict[str, Any] = {"location": other}
         self._search_again(dispatcher, updates, merged)
         return updates
 

@@ -325,6 +325,11 @@ def other_office(text: str, current: str | None, clinic: ClinicConfig) -> str | 
         return None
     if find_location(text, clinic) is not None:
         return None  # "downtown, the other office is too far": the office named
+    return only_other_office(current, clinic)
+
+
+def only_other_office(current: Any, clinic: ClinicConfig) -> str | None:
+    """The office that is not ``current``, when the clinic has just one other."""
     others = [loc.id for loc in clinic.locations if loc.id != current]
     return others[0] if len(others) == 1 else None
 

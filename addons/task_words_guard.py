@@ -560,7 +560,7 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, DENY_INTENT)
                 continue
             if (
-                intent.get(INTENT_NAME_KEY) in (DISPUTE_INTENT, COMPLAINT_INTENT, "nlu_fallback")
+                intent.get(INTENT_NAME_KEY) in (DISPUTE_INTENT, COMPLAINT_INTENT)
                 and UNDECIDED.match(text)
             ) or (
                 ALREADY_SAID.match(text)
@@ -573,7 +573,7 @@ class TaskWordsGuard(RuleGuard):
                 continue
             read_as = intent.get(INTENT_NAME_KEY)
             if (read_as == "medical_advice" and CHAT_IMPATIENCE.match(text)) or (
-                read_as in (DISPUTE_INTENT, "nlu_fallback") and vague_frustration(text)
+                read_as == DISPUTE_INTENT and vague_frustration(text)
             ):
                 # "ugh this is taking forever" (a question for the nurses: handed over, the
                 # chat paused): venting, met as a complaint about nothing in particular is

@@ -2067,7 +2067,7 @@ def _week_shown() -> date:
     """The Monday of the times shown below: next month, on the 7th to the 13th, so that no day
     shown is a 1st to 3rd ("the 2nd" is a pick by number) and all stay ahead of today (fixed
     December dates failed once they had gone by)."""
-    seventh = (get_clinic().now().date().replace(day=1) + timedelta(days=32)).replace(day=7)
+    seventh = datetime.fromisoformat(next_month_on(7, 0)).date()
     return seventh + timedelta(days=-seventh.weekday() % 7)
 
 

@@ -134,7 +134,7 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
         ("i told you already, the nurse was rude", "complaint", "complaint"),
         # "what do u mean" after the parking answer: how to pay a bill (0.45)
         ("what do u mean", "billing_pay", "out_of_scope"),
-        ("what does that mean", "nlu_fallback", "out_of_scope"),
+        ("what does that mean", "billing_balance", "out_of_scope"),
         ("what do you mean", "affirm", "affirm"),  # at an offer: the offer again
         # a question for the nurses: handed over, the chat paused; venting is a complaint
         # about nothing in particular (sorry, and the question again)
