@@ -946,16 +946,29 @@ INSURANCE_UPDATE = re.compile(
     r"|\binsurance (changed|is changing|has changed|switched|is different|is new)\b"
     r"|\b(changed|switched) (my |our )?(insurance|plans?|insurers?)\b"
 )
-# The price of a visit ("how much is a visit if i pay cash"): billing tells it up front.
+_PRICED = (
+    r"(visit|appointment|appt|checkup|check up|physical|exam|shot|shots|vaccine|vaccines|test|"
+    r"tests|lab|labs|blood work|x ray|pap|screening|new patients?)"
+)
+# The price of a visit ("how much is a visit if i pay cash", "how much is a flu shot"): billing
+# tells it up front.
 COST_ASKED = re.compile(
-    r"\bhow much (is|does|will|would|do you charge for) (a|an|the|my|one)? ?(\w+ )?"
-    r"(visit|appointment|appt|checkup|check up|physical|exam)\b"
+    r"\bhow much (is|are|does|do|will|would|do you charge for|for|to get) (a|an|the|my|one)? ?"
+    rf"(\w+ )?{_PRICED}\b"
     r"|\b(cost|price|prices|fee|fees|charge) (of|for) (a|an|the|your)? ?(\w+ )?"
-    r"(visit|appointment|appt|checkup|check up|physical|exam|new patients?)\b"
+    rf"{_PRICED}\b"
     r"|\bself pay (price|prices|rate|rates|cost)\b"
 )
+# "i lost my insurance card": the visit can go ahead (it got the list of plans).
+CARD_LOST = re.compile(
+    r"\b(lost|lose|misplaced|cant find|can t find|forgot|left|dont have|don t have|no have) "
+    r"(my |his |her |the )?(insurance |medical |medi cal |medicare |medicaid )?card\b"
+)
+# "how much is a sick visit if i pay cash": the self-pay answer
+CASH_WORDS = re.compile(r"\b(cash|out of pocket|pay myself|cash price)\b")
 SELF_PAY = re.compile(
     r"\b(no insurance|not insured|uninsured|without insurance|self pay|selfpay|cash pay|"
+    r"lost my insurance|lost our insurance|lost (my|our) coverage|no longer have insurance|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
     r"no have (any )?insurance|no tengo seguro|sin seguro)\b"
 )
@@ -1118,6 +1131,11 @@ class ActionCheckInsurance(Action):
             if charge_asked_after_balance(tracker):
                 latest = last_event(list(tracker.events), "user")
                 return replay_as(tracker, latest, "billing_balance")
+        if CARD_LOST.search(normalise(text)) and not several:
+            # "i lost my insurance card, can i still come to my appt" got the list of plans,
+            # and "forgot my medi-cal card at home" "Please bring your insurance card"
+            dispatcher.utter_message(response="utter_insurance_card_lost", **facts)
+            return []
         brand = brand_asked(text, clinic.billing.methods)
         explained = eob_or_after_insurance(text) if named is None and not several else None
         if explained is not None:
@@ -1181,8 +1199,14 @@ class ActionCheckInsurance(Action):
                 **facts,
             )
         elif named is None and COST_ASKED.search(normalise(text)):
-            # "how much is a visit if i pay cash" got "Yes, you can pay with cash"
-            say_self_pay(dispatcher, clinic)
+            # "how much is a visit if i pay cash" got "Yes, you can pay with cash"; "how much
+            # will my physical cost" got the self-pay answer (no one said they had no plan)
+            if SELF_PAY.search(normalise(text)) or CASH_WORDS.search(normalise(text)):
+                say_self_pay(dispatcher, clinic)
+            else:
+                dispatcher.utter_message(
+                    response="utter_visit_cost", buttons=[staff_button()], **facts
+                )
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)
@@ -1302,6 +1326,13 @@ def has_dispute_detail(text: str) -> bool:
     return len(words) >= 1
 
 
+# The dispute given up for something else ("actually nvm, just tell me what i owe", "can u
+# just check what i owe first").
+MIND_CHANGED = re.compile(
+    r"\b(nvm|never ?mind|forget (it|that|about it)|scratch that|first|instead)\b"
+    r"|^\W*(?:(?:ok|oh|hmm+|um+|wait|sorry)\W+)*actually\W+(?:can (?:u|you) )?just\b",
+    re.IGNORECASE,
+)
 DISPUTE_INTERRUPTIONS = {"emergency", "crisis", "stop", "share_card_number"}
 # Questions of another kind that "what happened?" lets through, asked as questions ("quick
 # question do u take tricare" was filed for billing staff as the account of what went wrong).
@@ -1337,6 +1368,14 @@ class ValidateDisputeForm(PatientForm):
         if intent in self.own_intents:
             return False
         if is_button_payload(text):
+            return True
+        if (
+            intent in TASK_INTENTS | OTHER_QUESTIONS
+            and MIND_CHANGED.search(text)
+            and not DETAIL_MARKERS.search(text)
+        ):
+            # "actually nvm, just tell me what i owe" (a balance at 0.52) was filed for billing
+            # staff as what went wrong, and the chat paused: the dispute is left for the task
             return True
         if (
             intent in OTHER_QUESTIONS

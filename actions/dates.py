@@ -287,12 +287,22 @@ CANNOT_COME_THAT_DAY = re.compile(
 )
 
 
+# "a checkup but not tomorrow please": any day after it (tomorrow was searched). Not "why not
+# tomorrow?", which asks for it.
+NOT_THAT_DAY = re.compile(
+    r"(?<!\bwhy )\b(?:not|except|anything but|any ?day but|other than)\s+(?:for\s+)?(?:on\s+)?"
+    r"(?P<day>today|tonight|tomorrow|tommorow|tomorow|tmr)\b"
+)
+
+
 def said_cannot_come(value: str, text: str) -> bool:
     """Whether a day the NLU tagged ("tomorrow") is the day the patient cannot come ("I can't
     make it tomorrow"): not a day to search."""
     lowered = " ".join(re.sub(r"[^\w\s/:'-]", " ", text.lower().replace("’", "'")).split())
     return any(
-        value.lower().strip() in match.group(0) for match in CANNOT_COME_THAT_DAY.finditer(lowered)
+        value.lower().strip() in match.group(0)
+        for pattern in (CANNOT_COME_THAT_DAY, NOT_THAT_DAY)
+        for match in pattern.finditer(lowered)
     )
 
 
@@ -456,6 +466,9 @@ def _overlap(part: str, not_before: time | None, not_after: time | None) -> bool
 NOT_A_PART_OF_DAY = re.compile(
     r"\b(?:i|we|you|he|she|they|who|what|where|how)\s+am\b"
     r"|\b(?:running|be|being|was|were|am|i'm|im|is|are|too|so|bit|little)\s+late\b"
+    # "my late husband saw her too": the afternoon was searched
+    r"|\b(?:my|our|his|her)\s+late\s+(?:husband|wife|mother|father|mom|dad|son|daughter|"
+    r"partner|brother|sister|grandma|grandpa|grandmother|grandfather)\b"
 )
 
 
@@ -469,9 +482,21 @@ BUSY_PART_OF_DAY = re.compile(
 )
 
 
+# A part of the day that is hard for the patient: "can i move it to a morning, its hard for me
+# to get a ride in the afternoon" (the afternoon was searched), "afternoons are tough".
+HARD_PART_OF_DAY = re.compile(
+    r"\b(?:hard|difficult|tough|tricky|impossible|no good|not good)\b(?:\s+\w+){0,8}?\s+"
+    r"(?:in|during|for)\s+(?:the\s+)?(?:mornings?|afternoons?|evenings?)\b"
+    r"|\b(?:mornings?|afternoons?|evenings?)\s+(?:are|is|s)\s+(?:too\s+|really\s+|very\s+)?"
+    r"(?:hard|difficult|tough|tricky|impossible|bad|no good|not good)\b"
+)
+
+
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
-    cleaned = f" {_without_other_lates(BUSY_PART_OF_DAY.sub(' ', clean_words(text)))} "
+    cleaned = clean_words(text)
+    cleaned = HARD_PART_OF_DAY.sub(" ", BUSY_PART_OF_DAY.sub(" ", cleaned))
+    cleaned = f" {_without_other_lates(cleaned)} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:
             return PARTS_OF_DAY[phrase]
@@ -747,6 +772,20 @@ def parse_when(text: str, now: datetime) -> When | None:
             kept = part_of_day(before) if instead.part_of_day is None else None
             return replace(instead, part_of_day=kept) if kept else instead
     today = now.date()
+    not_that = NOT_THAT_DAY.search(cleaned)
+    if not_that is not None:
+        # "not tomorrow": from the day after it, or what else was asked, without that day
+        skipped = today + timedelta(days=0 if not_that["day"] in ("today", "tonight") else 1)
+        rest = NOT_THAT_DAY.sub(" ", cleaned)
+        when = parse_when(rest, now) if rest.strip() else None
+        if when is None:
+            start = skipped + timedelta(days=1)
+            return When(
+                start, start + timedelta(days=SOON_DAYS), part_of_day(rest), *_clock_limits(rest)
+            )
+        if when.start == skipped and when.end > skipped:
+            return replace(when, start=skipped + timedelta(days=1))
+        return when
     ruled_out = _ruled_out(cleaned)
     if ruled_out is not None:
         rest = ruled_out.rest

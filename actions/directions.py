@@ -363,7 +363,8 @@ BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|b
 _WHEN_CLOSED = r"(when|if) (you|u) ?a?re closed|(when|if) ur closed"
 # "is there an after hours number?", "who do I call at night": the nurse line too.
 AFTER_HOURS_WORDS = re.compile(
-    r"\b(after ?hours?|at night|tonight|overnight|weekends?|nurses?|on ?call|evenings?|"
+    r"\b(after ?hours?|at night|night|nights|tonight|overnight|weekends?|nurses?|on ?call|"
+    r"evenings?|"
     rf"{_WHEN_CLOSED})\b"
 )
 # Asked with the hours ("is there an after hours number?"): the nurse line as well.
@@ -388,7 +389,12 @@ OWN_DETAILS = re.compile(
     r"number|phone|number|address|email) (do|did) (you|u) have (for|on file for) (me|us|him|her)"
     r"\b|\bmy (phone|number|address|email|contact (info|details)) (changed|is wrong|is not right)"
     r"\b"
+    # "can you send the reminders to my phone instead of hers"
+    r"|\b(send|text|call)\b.{0,30}\b(to )?my (own )?(phone|number|cell)\b.{0,12}\binstead\b"
+    r"|\b(text|send it to|call) my (phone|number|cell) instead\b"
 )
+# "whats your email address", "can i email you": there is none for patients.
+EMAIL_ASKED = re.compile(r"\b(e ?mail|emails|emailing)\b")
 
 
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
@@ -412,6 +418,13 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
             if fax
             else f"I don't have a fax number to give you here; the front desk can help at "
             f"{clinic.clinic.main_phone}.",
+        )
+    if EMAIL_ASKED.search(normalise(text)) and not OWN_DETAILS.search(normalise(text)):
+        # "whats your email address" got the directions to both offices
+        lines.insert(
+            0,
+            "We don't take patient questions by email, to keep health information private: "
+            "please call, or ask me here.",
         )
     if len(locations) == len(clinic.locations) and len(locations) > 1:
         lines.append(f"Main number: {clinic.clinic.main_phone}")
@@ -580,6 +593,11 @@ APPOINTMENT_NOUN = re.compile(
     r"physical|checkup|check up|follow up|exam)s?\b"
 )
 IT_OR_THERE = re.compile(r"\b(it|there)\b")
+# Which office an appointment is at ("which office is my appointment at", "where is my appt").
+WHERE_IS_IT = re.compile(
+    r"\b(which|what) (office|location|clinic|one|place|building)\b|\bwhere (s|is|was|will)\b"
+    r"|\bwheres\b"
+)
 # After these, "where is it?" is the appointment just shown, booked or moved.
 APPOINTMENT_ACTIONS = frozenset(
     {"action_show_appointments", "action_book_appointment", "action_reschedule_appointment"}
@@ -666,6 +684,22 @@ class ActionLocationInfo(Action):
                 hours = self._answer("clinic_hours", clinic, offices, latest_text(tracker), now)
                 dispatcher.utter_message(text=hours)
             return events
+        if (
+            not locations
+            and topic == "directions"
+            and not tracker.get_slot("verified")
+            and not tracker.active_loop_name
+            and len(clinic.locations) > 1
+            and WHERE_IS_IT.search(normalise(latest_text(tracker)))
+            and appointment_meant(tracker)
+        ):
+            # "which office is my appointment at" got both offices' directions (and the name
+            # and birth date sent next "What can I help you with?"): the appointments, with
+            # their office, after the identity check
+            from actions.fallback import replay_as
+
+            latest = last_event(list(tracker.events), "user")
+            return events + replay_as(tracker, latest, "check_appointment")
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
         if (
             intent == "inform"

@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.mentions import given_identity, relative_identity
+from actions.mentions import given_identity, name_said_before, relative_identity
 from actions.settings import get_clinic
 from actions.typed_answers import (
     ALREADY_SAID,
@@ -654,6 +654,8 @@ class PatientForm(Action):
             # true)
             if requested == "verify_dob" and tracker.get_slot("verify_name"):
                 return "utter_have_the_name"
+            if requested == "verify_name" and name_said_before(list(tracker.events)):
+                return None  # the name said before is read as the answer (extract_identity)
             return "utter_sorry_not_caught"
         if UNDECIDED.match(text) and (reply := NOT_KNOWN_REPLY.get(str(requested))):
             # "idk" at the date of birth: "Sorry, that's not something I can help with here"

@@ -47,6 +47,7 @@ from actions.mentions import (
     CHILD_RELATIONS,
     DIED,
     FOR_SOMEONE_ELSE,
+    NEW_WRITER,
     OTHER_PERSON,
     SECOND_FIRST_NAMES,
     SIBLING,
@@ -57,8 +58,10 @@ from actions.mentions import (
     introduced_name,
     name_after_relation,
     name_apart,
+    name_said_before,
     named_for,
     named_other,
+    new_writer,
     one_name_word,
     other_first_name,
     parse_full_name,
@@ -80,6 +83,7 @@ from actions.second_request import (
     request_in,
 )
 from actions.settings import get_clinic, get_settings
+from actions.typed_answers import ALREADY_SAID
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
 logger = logging.getLogger(__name__)
@@ -207,6 +211,21 @@ INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
 NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
 MAX_INTRODUCTION_MESSAGES = 3
+# Questions answered between the introduction and the request, which do not end it.
+ANSWERED_BETWEEN = frozenset(
+    {
+        "clinic_hours",
+        "parking",
+        "directions",
+        "contact_info",
+        "faq",
+        "billing_pay",
+        "billing_insurance",
+        "ask_clinicians",
+        "thank",
+    }
+)
+MAX_MESSAGES_BACK = 4
 
 
 # Who "what do I owe?" is about after a relative's look-up.
@@ -224,21 +243,40 @@ def about_someone_else(text: str) -> bool:
 
 
 def introduction_before(events: list[dict[str, Any]]) -> str:
-    """The patient's messages just before the latest one that only said who they are ("Hi,
-    this is Carlos Rivera, 9/30/1975", or the name and the date in two messages), when the bot
-    has only answered them since; else ""."""
+    """The patient's messages before the latest one that only said who they are ("Hi, this is
+    Carlos Rivera, 9/30/1975", or the name and the date in two messages), when the bot has
+    only answered them and a few plain questions since ("what time do you open": she was
+    thanked by name, then asked for her name again with "what do i owe"); else ""."""
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     texts: list[str] = []
-    for before, after in zip(reversed(users[:-1]), reversed(users[1:]), strict=True):
+    pairs = list(zip(reversed(users[:-1]), reversed(users[1:]), strict=True))
+    for before, after in pairs[:MAX_MESSAGES_BACK]:
         intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent not in INTRODUCTIONS or any(
-            e.get("event") in NEW_CONTEXT for e in events[before:after]
-        ):
+        if any(e.get("event") in NEW_CONTEXT for e in events[before:after]):
+            break
+        if intent in ANSWERED_BETWEEN and not texts:
+            continue
+        if intent not in INTRODUCTIONS:
             break
         texts.insert(0, str(events[before].get("text") or ""))
         if len(texts) == MAX_INTRODUCTION_MESSAGES:
             break
     return " ".join(texts)
+
+
+def writer_since_verified(events: list[dict[str, Any]], patient_name: str) -> str | None:
+    """Someone other than the verified patient said they write now, in a message since the
+    check ("this is Carlos Rivera now" - "what do i owe?"): who (see ``new_writer``)."""
+    texts: list[str] = []
+    for event in reversed(events):
+        if event.get("event") == "slot" and event.get("name") == "verified":
+            break
+        if event.get("event") == "user":
+            texts.append(str(event.get("text") or ""))
+    for text in texts:
+        if (writer := new_writer(text, patient_name)) is not None:
+            return writer
+    return None
 
 
 @dataclass(frozen=True)
@@ -419,6 +457,9 @@ class IdentitySteps:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
             return self._before_any_check(dispatcher, tracker, slots, text)
+        writer = writer_since_verified(list(tracker.events), str(slots.get("patient_name") or ""))
+        if writer is not None:
+            return self.check_the_new_writer(dispatcher, tracker, slots, text, writer)
         # ("and hers?": whom it means, said in an earlier message; actions/fallback.py)
         person = self._someone_else(text, slots) or (tracker.latest_message or {}).get(REFERENT)
         if person is None:
@@ -429,7 +470,19 @@ class IdentitySteps:
         ):
             # "whats my husbands balance" - his details - "and mine?": the writer was verified
             # earlier in this session ("So far I've only checked Carlos Rivera's details").
-            return {**restored_patient(previous), "previous_patient": remembered_patient(slots)}
+            # (the one set aside is not the writer: "my appointment" is never theirs)
+            aside = remembered_patient(slots)
+            return {
+                **restored_patient(previous),
+                "previous_patient": {**aside, "patient_is_relative": True} if aside else None,
+            }
+        introduced = introduced_name(text)
+        if introduced and normalize_name(" ".join(introduced)) == normalize_name(person):
+            # "Hi, this is Carlos Rivera, what do I owe?" after Emily's check: he writes now,
+            # and "and mine?" must not go back to her records
+            return self.check_again_for(
+                dispatcher, tracker, slots, text, person, also_clear={"previous_patient": None}
+            )
         return self.check_again_for(dispatcher, tracker, slots, text, person)
 
     def check_again_for(
@@ -453,12 +506,33 @@ class IdentitySteps:
         )
         forgotten = {
             **forgotten_patient(),
-            **(also_clear or {}),
             # kept to go back to ("and mine?", "actually nvm"); None if no one was verified
             "previous_patient": remembered_patient(slots) or slots.get("previous_patient"),
+            **(also_clear or {}),
         }
         slots = {**slots, **forgotten}
         return {**forgotten, **self._before_any_check(dispatcher, tracker, slots, text, False)}
+
+    def check_the_new_writer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        text: str,
+        writer: str,
+    ) -> dict[str, Any]:
+        """Someone else now writes ("oh wait this is actually carlos rivera typing, whats my
+        balance": Emily's was shown to him): the patient verified is forgotten, with no way
+        back to them in this chat, and the writer's own details are asked for."""
+        logger.info("someone else writes now: identity check starts again")
+        dispatcher.utter_message(response="utter_new_writer")
+        forgotten = {**forgotten_patient(), "previous_patient": None}
+        found = self._before_any_check(
+            dispatcher, tracker, {**slots, **forgotten}, text, look_back=False
+        )
+        if not found.get("verify_name") and writer != NEW_WRITER:
+            found["verify_name"] = writer
+        return {**forgotten, **found}
 
     def _before_any_check(
         self,
@@ -574,8 +648,16 @@ class IdentitySteps:
         if introduced and normalize_name(" ".join(introduced)) != normalize_name(patient_name):
             # "what do I owe? I'm his mom, Emily Johnson", "balance for Carlos Rivera"
             return " ".join(introduced)
-        if (child or slots.get("patient_is_relative")) and writer_asks_for_own(text, patient_name):
-            # a parent who checked their child's, or a son his father's: "what do I owe?"
+        previous = slots.get("previous_patient") or {}
+        writer_before = bool(previous) and not (
+            previous.get("patient_is_relative") or previous.get("patient_relation")
+        )
+        if (
+            child or slots.get("patient_is_relative") or writer_before
+        ) and writer_asks_for_own(text, patient_name):
+            # a parent who checked their child's, or a son his father's: "what do I owe?";
+            # and the writer checked first, then someone by name ("whats carlos riveras
+            # balance" - ... - "now back to me, when is MY appointment" showed his)
             return OWN_ACCOUNT
         return None
 
@@ -605,6 +687,10 @@ class IdentitySteps:
         today = get_clinic().now().date()
         updates: dict[str, Any] = {}
         name = parse_full_name(text, asked=True) if requested == "verify_name" else None
+        if requested == "verify_name" and name is None and ALREADY_SAID.match(text):
+            # "hi its emily johnson, when is my appt" (a name in lower case after "its" is not
+            # read as one: "im running late") - "...full name?" - "i just told you": that name
+            name = name_said_before(list(tracker.events))
         dob = parse_birth_date(text, today)
         who = relation_in(text) if FOR_SOMEONE_ELSE.search(text) else None
         if who and requested in ("verify_name", "verify_dob") and not name and not dob:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -517,7 +518,15 @@ OTHER_PERSON = re.compile(
     r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
     r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
     r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
-    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b",
+    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b"
+    # ...not one named for how the writer gets there or when they can ("my daughter usually
+    # drives me, i'd like a checkup for myself": "Has your daughter been seen here before?";
+    # "my husband has the car on mondays so can I move my physical"), unless the rest of the
+    # message is about them ("my husband works nights, can he come in the evening")
+    r"(?!\s+(?:usually\s+|always\s+|normally\s+|often\s+|will\s+|can\s+|has\s+to\s+)?"
+    r"(?:drives?|driving|takes?\s+me|brings?\s+me|picks?\s+me|gives?\s+me|helps?\s+me|"
+    r"(?:has|needs|uses)\s+the\s+car|comes?\s+with\s+me|goes\s+with\s+me|works|working)\b"
+    r"(?!.*\b(?:he|she|him|her|his|hers|they|them)\b))",
     re.IGNORECASE,
 )
 # The patient's brother or sister ("book his sister zoe too" after the son): someone else.
@@ -793,7 +802,9 @@ VERB_WORDS = {
 
 # "my name is Emily Johnson, what do I owe?": the name before the request, said in passing.
 INTRODUCTION = re.compile(
-    r"\b(?:(?P<said>my name is|my name's|name is)|(?P<intro>this is|i am|i'm|im|it's|its))\s+"
+    # ("her name is Mary Ann O'Brien": a relative's, see relative_identity)
+    r"\b(?:(?P<said>my name is|my name's|(?<!his )(?<!her )(?<!their )name is)"
+    r"|(?P<intro>this is|i am|i'm|im|it's|its))\s+"
     r"(?P<rest>.+)",
     re.IGNORECASE,
 )
@@ -803,15 +814,16 @@ NAME_HERE = re.compile(
 )
 INTRODUCTION_END = re.compile(
     r"[,.;:!?()]|\s(?:and|but|i|i'm|im|what|whats|what's|need|want|can|could|would|how|when|"
-    r"where|my|calling|here|from|with|about|trying|looking|wondering)\b",
+    r"where|my|calling|here|from|with|about|trying|looking|wondering|now|typing|texting|"
+    r"writing)\b",
     re.IGNORECASE,
 )
 
 
-def introduced_name(text: str) -> tuple[str, str] | None:
+def introduced_name(text: str, any_case: bool = False) -> tuple[str, str] | None:
     """The writer's name when they introduce themselves ("my name is emily johnson and ...",
     "Hi, this is Emily Johnson."). After "this is" / "I'm" the name must be capitalised, so
-    "I'm running late" is not a name."""
+    "I'm running late" is not a name (``any_case``: the patient says a name was given)."""
     text = (text or "").translate(CURLY_APOSTROPHES)
     here = NAME_HERE.match(text)
     if here is not None:
@@ -823,9 +835,79 @@ def introduced_name(text: str) -> tuple[str, str] | None:
     end = INTRODUCTION_END.search(rest)
     candidate = rest[: end.start()] if end else rest
     name = parse_full_name(candidate)
-    if name and match["intro"] and not all(w[:1].isupper() for w in " ".join(name).split()):
+    if (
+        name
+        and match["intro"]
+        and not any_case
+        and not all(w[:1].isupper() for w in " ".join(name).split())
+    ):
         return None
     return name
+
+
+# Someone else says they now write, in a chat where a patient was verified ("my husband is
+# taking over the phone now", "someone else is typing"): what was shown is not theirs.
+TAKEOVER = re.compile(
+    r"\b(?:taking over|takes over|took over|take over)\b"
+    r"|\b(?:is|am|i'?m|im)\s+(?:now\s+)?(?:the one\s+)?(?:typing|texting|writing|on (?:the|this) "
+    r"(?:phone|chat))\s+(?:now|instead)\b"
+    r"|\b(?:my|our)\s+\w+\s+(?:is\s+)?(?:now\s+)?(?:typing|texting|writing|on (?:the|this) "
+    r"(?:phone|chat))(?:\s+now)?\W*$"
+    r"|\bsomeone else (?:is\s+)?(?:typing|texting|writing|here|on (?:the|this) (?:phone|chat))\b",
+    re.IGNORECASE,
+)
+# "this is actually carlos rivera typing", "its carlos now": a name typed in any case, said as
+# the one now writing.
+WRITER_NAMED = re.compile(
+    r"\b(?:this is|it'?s|its|i'?m|im|i am)\s+(?:actually\s+|now\s+|really\s+)?"
+    r"(?P<name>[^\W\d_][\w'-]+\s+[^\W\d_][\w'-]+(?:\s+[^\W\d_][\w'-]+)?)\s+"
+    r"(?:typing|texting|writing|here now|now|on (?:the|this) (?:phone|chat))\b",
+    re.IGNORECASE,
+)
+# Words of a sentence, not of a name ("im running late now").
+WORD_ENDINGS = re.compile(r"[a-z]{3,}(?:ing|ed|ly)$", re.IGNORECASE)
+NEW_WRITER = "someone new"
+
+
+def new_writer(text: str, patient_name: str) -> str | None:
+    """The name of someone who says they now write instead of the verified patient ("this is
+    Carlos Rivera now", "oh wait this is actually carlos rivera typing"), ``NEW_WRITER`` when
+    they give none ("my husband is taking over the phone now"); None for the patient."""
+    text = (text or "").translate(CURLY_APOSTROPHES)
+    named = WRITER_NAMED.search(text)
+    name = None
+    if named is not None and not any(WORD_ENDINGS.fullmatch(w) for w in named["name"].split()):
+        name = parse_full_name(named["name"])
+    if name is None and TAKEOVER.search(text):
+        # "hi, my husband is taking over: this is Carlos Rivera"
+        name = introduced_name(text)
+        if name is None:
+            return NEW_WRITER
+    if name is not None and normalize_name(" ".join(name)) != normalize_name(patient_name):
+        return " ".join(name)
+    return None
+
+
+# How far back "i just told you" at the name question looks for the name.
+NAME_SAID_MESSAGES = 3
+
+
+def name_said_before(events: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The name the patient introduced themselves with in one of their last messages of this
+    task, before the latest one: "hi its emily johnson, when is my appt" (typed in lower
+    case, so not read as a name then) - "...full name?" - "i just told you"."""
+    start = max(
+        (i for i, e in enumerate(events) if e.get("event") in ("session_started", "restart")),
+        default=0,
+    )
+    users = [e for e in events[start:] if e.get("event") == "user"][:-1]
+    for event in reversed(users[-NAME_SAID_MESSAGES:]):
+        text = str(event.get("text") or "")
+        if FOR_SOMEONE_ELSE.search(text) or OTHER_PERSON.search(text):
+            return None  # "this is maria lopez, when is my son's appt": not the patient
+        if (name := introduced_name(text, any_case=True)) is not None:
+            return name
+    return None
 
 
 # "balance for Carlos Rivera", "appointments for Liam Nguyen": whose data, by a capitalised name.

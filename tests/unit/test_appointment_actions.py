@@ -1806,6 +1806,53 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
         assert said == [], text
 
 
+@pytest.mark.parametrize(
+    ("before", "text", "name"),
+    [
+        # Emily's balance was shown to him
+        (
+            None,
+            "oh wait sorry this is actually carlos rivera typing, whats my balance",
+            "carlos rivera",
+        ),
+        (None, "ok my husband is taking over the phone now. hi, what do i owe?", None),
+        # said on its own, and then asked: Emily's appointments were shown ("Thank you, Emily")
+        ("this is Carlos Rivera now", "what do i owe", "Carlos Rivera"),
+        ("my wife is typing now", "what do i owe", None),
+    ],
+)
+def test_someone_else_writing_now_is_asked_for_their_own_details(
+    fhir_env: FhirServer, before: str | None, text: str, name: str | None
+) -> None:
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    # (kept to go back to with "and mine?": not for the one writing now)
+    emily["previous_patient"] = {"patient_id": "x", "patient_name": "Aisha Khan"}
+    said_before = [
+        {"event": "slot", "name": "verified", "value": True},
+        {"event": "user", "text": before, "parse_data": {"text": before}},
+        {"event": "bot", "text": "Thanks, Carlos. What can I help you with?"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, intent="billing_balance", slots=emily, events=said_before if before else None
+    )
+    slots = slots_of(ValidateBalanceForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_new_writer"]
+    assert slots["verified"] is False and slots["patient_id"] is None
+    assert slots["previous_patient"] is None
+    assert slots.get("verify_name") == name
+    assert slots["requested_slot"] == ("verify_dob" if name else "verify_name")
+    # the patient's own words are no one new
+    emily = verified_as("Emily Johnson", "04/12/1988")
+    for own in ("im running late now, whats my balance", "im typing on my phone, what do i owe"):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(own, "billing_balance", slots=emily)
+        assert slots_of(ValidateBalanceForm().run(dispatcher, tracker, {})) == {
+            "requested_slot": None
+        }, own
+        assert dispatcher.messages == [], own
+
+
 def test_a_relatives_name_said_after_the_relation_is_kept(fhir_env: FhirServer) -> None:
     """ "my husband carlos rivera has a bill, how much": his name was asked for again."""
     text = "my husband carlos rivera has a bill, how much"

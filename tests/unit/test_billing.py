@@ -889,10 +889,37 @@ def test_the_price_of_a_visit_is_billings_to_tell(text: str) -> None:
     assert message["billing_phone"] == "(916) 555-0199"
 
 
-def test_no_insurance_means_self_pay() -> None:
-    message = check_insurance("I don't have insurance, can I still be seen")
-    assert message["response"] == "utter_insurance_self_pay"
-    assert "payment" in message["help"]
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much will my physical cost",  # was the self-pay answer: no one said "no plan"
+        "how much is a flu shot",
+        "whats the price of a tb test",
+    ],
+)
+def test_a_price_asked_with_no_word_of_insurance_is_billings_to_tell_too(text: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == "utter_visit_cost"
+    assert message["billing_phone"] == "(916) 555-0199"
+    assert message["buttons"][0]["title"] == "Talk to billing staff"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        # "Which insurance plan do you have?", to someone who has none any more
+        ("I lost my insurance, can i still come in?", "utter_insurance_self_pay"),
+        ("I don't have insurance, can I still be seen", "utter_insurance_self_pay"),
+        # the list of plans, to someone who only lost the card
+        ("i lost my insurance card, can i still come to my appt", "utter_insurance_card_lost"),
+        ("forgot my medi-cal card at home", "utter_insurance_card_lost"),
+    ],
+)
+def test_no_insurance_means_self_pay_and_a_lost_card_is_no_bar(text: str, response: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == response
+    if response == "utter_insurance_self_pay":
+        assert "payment" in message["help"]
 
 
 @pytest.mark.parametrize(
@@ -1041,15 +1068,52 @@ def test_a_bare_yes_is_not_filed_as_what_happened(text: str) -> None:
         ("actually can I book a checkup", "book_appointment"),
     ],
 )
+@pytest.mark.parametrize("confidence", [0.95, 0.52])
 def test_a_plain_request_for_another_task_is_not_filed_as_the_dispute(
-    text: str, intent: str
+    text: str, intent: str, confidence: float
 ) -> None:
     # "Billing" typed (the greeting button's title) was once read as a dispute, and the next
     # message, a balance request, was filed for billing staff as what went wrong.
     tracker = make_tracker(
-        text, intent=intent, active_loop="dispute_form", slots={"requested_slot": "dispute_details"}
+        text,
+        intent=intent,
+        confidence=confidence,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    events = ValidateDisputeForm().run(CollectingDispatcher(), tracker, {})
+    assert (events == []) is (confidence > 0.8 or text.startswith("/"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually nvm, just tell me what i owe",
+        "hmm actually can u just check what i owe first",
+        "never mind that, whats my balance",
+    ],
+)
+def test_the_dispute_given_up_for_another_task_is_not_filed(text: str) -> None:
+    """ "actually nvm, just tell me what i owe" (a balance at 0.52) was filed for billing
+    staff as what went wrong with the bill, and the chat paused."""
+    tracker = make_tracker(
+        text,
+        intent="billing_balance",
+        confidence=0.52,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
     )
     assert ValidateDisputeForm().run(CollectingDispatcher(), tracker, {}) == []
+    # ...but an account of what went wrong, with the same words, is kept
+    account = make_tracker(
+        "actually nvm the copay, they charged me $85 twice",
+        intent="billing_balance",
+        confidence=0.52,
+        active_loop="dispute_form",
+        slots={"requested_slot": "dispute_details"},
+    )
+    events = ValidateDisputeForm().run(CollectingDispatcher(), account, {})
+    assert events[0]["name"] == "dispute_details"
 
 
 def test_an_unsure_task_reading_is_kept_as_the_dispute() -> None:

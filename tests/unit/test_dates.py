@@ -9,6 +9,7 @@ from actions.dates import (
     only_time_of_day,
     parse_when,
     part_of_day,
+    said_cannot_come,
     says_a_shift,
     shift_said_as_day,
     with_new_time,
@@ -624,6 +625,27 @@ def test_numbers_that_are_no_clock_time(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "end", "ruled_out"),
+    [
+        # NOW is Tuesday Nov 24: tomorrow (Wed 25) was searched, and offered
+        ("a checkup but not tomorrow please", date(2026, 11, 26), date(2026, 12, 10), "tomorrow"),
+        ("not tommorow", date(2026, 11, 26), date(2026, 12, 10), "tommorow"),
+        ("this week but not today", date(2026, 11, 25), date(2026, 11, 29), "today"),
+        ("not today, friday", date(2026, 11, 27), date(2026, 11, 27), "today"),
+        # asked for, not ruled out
+        ("why not tomorrow?", date(2026, 11, 25), date(2026, 11, 25), None),
+    ],
+)
+def test_not_tomorrow_is_any_day_after_it(
+    text: str, start: date, end: date, ruled_out: str | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None and (when.start, when.end) == (start, end)
+    # the day the model tags is not the one to search
+    assert said_cannot_come(ruled_out or "tomorrow", text) is bool(ruled_out)
+
+
+@pytest.mark.parametrize(
     ("text", "day"),
     [
         ("i cant make it tomorrow", None),
@@ -724,3 +746,22 @@ def test_a_misspelt_part_of_day_is_kept(text: str) -> None:
     # "cn i mve it to nxt thurs aftrnoon": Thursday mornings were offered
     when = parse_when(text, NOW)
     assert when is not None and when.part_of_day == "afternoon"
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        # the afternoon was searched for each
+        ("can i move it to a morning, its hard for me to get a ride in the afternoon", "morning"),
+        ("mornings are better, afternoons are hard", "morning"),
+        ("its hard for me to get a ride in the afternoon my son works", None),
+        ("I always liked Dr Patel, my late husband saw her too", None),
+        # still a time of day
+        ("late afternoon", "afternoon"),
+        ("the afternoon is best", "afternoon"),
+    ],
+)
+def test_a_part_of_the_day_that_is_hard_or_a_late_husband_is_not_asked_for(
+    text: str, part: str | None
+) -> None:
+    assert part_of_day(text) == part

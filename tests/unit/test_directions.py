@@ -890,6 +890,7 @@ def test_the_holidays_asked_about_are_listed() -> None:
         ("i need to update my phone number", True),
         ("what phone number do you have for me", True),
         ("my number changed", True),
+        ("can you send the reminders to my phone instead of hers", True),
         ("whats your phone number", False),
     ],
 )
@@ -899,3 +900,50 @@ def test_the_patients_own_contact_details_go_to_the_front_desk(text: str, own: b
     said = "I can't see or change your contact details in this chat."
     assert (said in answer) is own
     assert CLINIC.clinic.main_phone in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "no_email", "nurse_line"),
+    [
+        ("whats your email address", True, False),
+        ("can i email you", True, False),
+        ("night number?", False, True),
+        ("who do I call at night", False, True),
+        ("whats your phone number", False, False),
+    ],
+)
+def test_email_and_night_numbers_are_answered(text: str, no_email: bool, nurse_line: bool) -> None:
+    """ "whats your email address" got the directions, "can i email you" the phone numbers
+    with no word about email; "night number?" got no nurse line."""
+    answer = directions.contact_text(CLINIC, CLINIC.locations, text)
+    assert ("We don't take patient questions by email" in answer) is no_email
+    assert (str(CLINIC.clinic.after_hours_nurse_line) in answer) is nurse_line
+    assert CLINIC.clinic.main_phone in answer
+
+
+@pytest.mark.parametrize(
+    ("text", "checked"),
+    [
+        ("which office is my appointment at", True),
+        ("where is my appt", True),
+        # a route, or an office named: answered here
+        ("how do i get to my appointment", False),
+        ("where is my appointment, downtown?", False),
+    ],
+)
+def test_which_office_an_appointment_is_at_is_the_appointments_after_the_check(
+    text: str, checked: bool
+) -> None:
+    """ "which office is my appointment at" got both offices' directions, and the name and
+    birth date sent next "What can I help you with?"."""
+    entities = location_entity("downtown") if "downtown" in text else []
+    events, messages = run(make_tracker(text, intent="directions", entities=entities))
+    replayed = [e for e in events if e.get("event") == "user"]
+    assert bool(replayed) is checked
+    if checked:
+        [user] = replayed
+        assert (user["text"], user["parse_data"]["intent"]["name"]) == (text, "check_appointment")
+        assert messages == []
+    # ...and once verified, the office of the appointment is said here (FakeScheduling tests)
+    verified = make_tracker(text, intent="directions", slots={"verified": True})
+    assert not [e for e in run(verified)[0] if e.get("event") == "user"]

@@ -23,6 +23,7 @@ from actions.mentions import (
     introduced_name,
     named_other,
     parse_full_name,
+    relation_in,
     relative_identity,
     someone_else,
 )
@@ -445,6 +446,56 @@ def test_a_name_given_with_the_request_is_not_asked_again() -> None:
     assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
+def said_first(text: str) -> list[dict[str, Any]]:
+    """The patient's first message, and the name question it got."""
+    return [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": {"text": text, "entities": []}},
+        {"event": "active_loop", "name": "check_form"},
+        {"event": "bot", "text": "What is the patient's full name (first and last)?"},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "name"),
+    [
+        ("hi its emily johnson, when is my appt", "emily johnson"),
+        ("this is carlos rivera when is my appointment", "carlos rivera"),
+        # not the patient, or no name said
+        ("hi this is maria lopez, when is my sons appt", None),
+        ("when is my appt", None),
+    ],
+)
+def test_i_just_told_you_at_the_name_question_reads_the_name_said_before(
+    first: str, name: str | None
+) -> None:
+    """ "hi its emily johnson, when is my appt" (a name in lower case after "its" is not
+    read as one: "im running late") - "...full name?" - "i just told you": "Sorry, I didn't
+    catch that", and the name asked for a second time."""
+    tracker = make_tracker(
+        "i just told you",
+        intent="out_of_scope",
+        slots={"requested_slot": "verify_name"},
+        active_loop="check_form",
+        events=said_first(first),
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    if name is None:
+        assert responses(dispatcher) == ["utter_sorry_not_caught"]
+        assert [(e["name"], e["value"]) for e in events] == [
+            ("verify_name", None),
+            ("requested_slot", "verify_name"),
+        ]
+        return
+    assert dispatcher.messages == []
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("verify_name", name),
+        ("requested_slot", "verify_dob"),
+    ]
+
+
 def test_the_first_run_is_told_apart_as_rasa_calls_it() -> None:
     """Rasa writes the form's active_loop event before it asks for the first validation, so
     the form is already "active" then; only the events say it has just started."""
@@ -517,6 +568,45 @@ def test_who_the_patient_said_they_are_just_before_is_not_asked_again(
     slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
     assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
     assert responses(dispatcher) == ["utter_verified"]
+
+
+def question_between(intent: str, *more: dict[str, Any]) -> list[dict[str, Any]]:
+    """A plain question asked and answered after the introduction."""
+    return [
+        {
+            "event": "user",
+            "text": "what time do you open",
+            "parse_data": {"text": "what time do you open", "intent": {"name": intent}},
+        },
+        *more,
+        {"event": "action", "name": "action_clinic_hours"},
+        {"event": "bot", "text": "Downtown Clinic: 8am-7pm"},
+        {"event": "action", "name": "action_listen"},
+    ]
+
+
+def test_an_introduction_holds_over_a_plain_question_answered_since(
+    fhir_env: FhirServer,
+) -> None:
+    """ "Hi, this is Emily Johnson dob 04/12/1988" ("Thanks, Emily") - "what time do you
+    open" - "what do i owe": the name was asked for again."""
+    events = [*introduced_first("inform"), *question_between("clinic_hours")]
+    tracker = make_tracker("when is my appointment?", intent="check_appointment", events=events)
+    dispatcher = CollectingDispatcher()
+    slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
+    assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
+    # ...not over a task begun in between, nor a message asking something else
+    for between in (
+        question_between("clinic_hours", {"event": "active_loop", "name": "directions_form"}),
+        question_between("billing_dispute"),
+    ):
+        tracker = make_tracker(
+            "when is my appointment?",
+            intent="check_appointment",
+            events=[*introduced_first("inform"), *between],
+        )
+        events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+        assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
 @pytest.mark.parametrize(
@@ -636,6 +726,11 @@ def test_the_name_given_with_a_birth_date_and_a_request(
         ),
         # "couldn't match those details": the possessive was part of the name
         ("hi, when is my son Liam Nguyen's next checkup? dob 6/5/2017", ("Liam", "Nguyen")),
+        # the name was asked for again ("her name is" read as the writer's own)
+        (
+            "is my mothers appointment still on? her name is Mary Ann O'Brien, dob 07/19/1964",
+            ("Mary", "Ann O'Brien"),
+        ),
         # The writer's own details, not the relative's: introduced, before the relation, or
         # a birth date that does not fit ("my son", 38 years old).
         ("I'm his mom, Emily Johnson 4/12/1988, when is my son's appointment", None),
@@ -867,3 +962,25 @@ def test_this_bill_is_nobody_s() -> None:
     # "Happy to help with Thi too. So far I've only checked Emily Johnson's details"
     assert named_other("whats this bill for", "Emily Johnson") is None
     assert named_other("what about liams bill", "Emily Johnson") == "Liam"
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # how the writer gets there, or when they can: the visit is the writer's
+        ("my daughter usually drives me, i'd like to book a checkup for myself", None),
+        ("my husband has the car on mondays so can I move my physical to a wednesday", None),
+        ("can i move it to a morning its hard to get a ride in the afternoon my son works", None),
+        # ...unless the rest is about them
+        ("my husband works nights, can he get an evening appt", "husband"),
+        ("my daughter drives me, she needs a flu shot too", "daughter"),
+        ("book my son a checkup", "son"),
+    ],
+)
+def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
+    text: str, relation: str | None
+) -> None:
+    """ "my husband has the car on mondays so can I move my physical": Emily's move was
+    dropped, and her husband's identity asked for ("Happy to help with your husband too")."""
+    assert relation_in(text) == relation
+    assert someone_else(text, False) == relation

@@ -1341,6 +1341,17 @@ def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
         "Emily Johnson",
     )
     assert back["previous_patient"]["patient_id"] == "p-carlos"
+    # ...and "my appointment" after that is still hers (he is not the writer)
+    emily_again = {**emily, **back}
+    again = make_tracker("when is my appointment", intent="check_appointment", slots=emily_again)
+    assert form._identity_on_activation(CollectingDispatcher(), again, emily_again) == {}
+    # someone checked by name ("whats carlos riveras balance"), then "now back to me, when is
+    # MY appointment": his was shown, as "your follow-up visit"
+    by_name = {**carlos, "patient_is_relative": None}
+    dispatcher = CollectingDispatcher()
+    me = make_tracker("ok thx. now back to me, when is MY appointment", slots=by_name)
+    back = form._identity_on_activation(dispatcher, me, by_name)
+    assert dispatcher.messages == [] and back["patient_id"] == "p-emily"
     # "actually nvm" during his check: she is the patient again
     checking = {**forgotten_patient(), "previous_patient": updates["previous_patient"]}
     tracker = make_tracker(
