@@ -92,7 +92,7 @@ from actions.patient_status import (
 )
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
-from actions.second_request import MAX_REQUEST_CHARS
+from actions.second_request import MAX_REQUEST_CHARS, yes_and_another
 from actions.slot_search import (
     has_age_limits,
 )
@@ -360,6 +360,12 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # stop, instead of "please tap one of the options" again and again.
             dispatcher.utter_message(response="utter_stopped")
             return {"booking_confirmed": False}
+        if requested == "booking_confirmed":
+            also = yes_and_another(latest_text(tracker), "book_appointment")
+            if also is not None:
+                # "yes please, and then cancel the thursday one" searched Thursday's times
+                # and booked nothing: booked, and the cancellation asked for after it
+                return {"booking_confirmed": True, "pending_request": also}
         switched = self._for_someone_else(dispatcher, tracker, slots)
         if switched:
             return switched

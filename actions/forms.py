@@ -34,6 +34,7 @@ from actions.typed_answers import (
     ALREADY_SAID,
     CHANGE_INSTEAD,
     CONFIRMATION_SLOTS,
+    HAS_A_WORD,
     HESITANT,
     KEEP_IT,
     LEAVING,
@@ -50,6 +51,7 @@ from actions.typed_answers import (
     WHERE_WERE_WE,
     WHERE_WERE_WE_WORDS,
     YES_TAKEN_BACK,
+    emoji_answer,
 )
 from actions.undo_words import UNDO_A_CANCEL, said_undo
 from addons.just_asking_guard import just_asking
@@ -372,6 +374,12 @@ def yes_or_no(tracker: Tracker) -> bool | None:
                 return False
             # "yes no wait", "sure but is it downtown?": taken back, or a doubt (it cancelled)
             return None if yes_taken_back(text) else True
+    if not is_button_payload(text) and (emoji := emoji_answer(text)) is not None:
+        return emoji
+    if not is_button_payload(text) and not HAS_A_WORD.search(text):
+        # "👎", "❌", "🤔", "...", "o", "x": the model read them as yes (0.8-0.99), which
+        # booked, moved and cancelled; a yes must be said
+        return None
     if intent == "affirm":
         return True
     if intent == "deny":

@@ -101,6 +101,8 @@ def build_summary(tracker: Tracker, reason: str, note: str | None = None) -> str
     parts = [REASONS[reason].label + "."]
     if note:
         parts.append(note.strip())
+        # 'About the bill: "why is my bill so high"' was followed by the same words again
+        texts = [t for t in texts if " ".join(t.split())[:150] not in note]
     if texts:
         quoted = " | ".join(_clip(t, 200) for t in texts[-3:])
         parts.append(f'Patient wrote: "{quoted}"')

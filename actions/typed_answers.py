@@ -20,13 +20,32 @@ FILLER = (
 TYPED_YES = re.compile(
     FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
     r"confirm|confirmed|correct|absolutely|definitely|of course|perfect|great|sounds good|"
-    r"that works|works for me|alright|all right|fine|k|kk)\b",
+    r"that works|works for me|alright|all right|fine|k|kk|y)\b",
     re.IGNORECASE,
 )
 TYPED_NO = re.compile(
-    FILLER + r"(no|nope|nah|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
+    FILLER + r"(no|nope|nah|n|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
     re.IGNORECASE,
 )
+# Emoji that answer a yes/no question by themselves (the model read 👎 and ❌ as yes).
+YES_EMOJI = frozenset("👍👌✅✔☑🆗🙆")
+NO_EMOJI = frozenset("👎❌✖🚫🙅⛔")
+# Skin tones and the emoji presentation selector: "👍🏽" and "✔️" are 👍 and ✔.
+EMOJI_MODIFIERS = re.compile("[\U0001F3FB-\U0001F3FF\ufe0f\\s]")
+# A message with a word in it (two letters or more), not only emoji, punctuation or one letter.
+HAS_A_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def emoji_answer(text: str) -> bool | None:
+    """A yes or a no said with emoji alone (👍, 👎, ❌), else None."""
+    said = set(EMOJI_MODIFIERS.sub("", text))
+    if said and said <= NO_EMOJI:
+        return False
+    if said and said <= YES_EMOJI:
+        return True
+    return None
+
+
 # "actually I'll keep it", "leave it as is": a no to cancelling or moving, wherever it is said.
 KEEP_IT = re.compile(
     r"\b(keep it|leave it|don'?t cancel|do not cancel|dont cancel|don'?t move|"

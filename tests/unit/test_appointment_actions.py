@@ -1677,6 +1677,24 @@ def test_another_time_at_the_booking_confirmation_searches_it(text: str) -> None
     assert ValidateBookingForm().should_let_through(tracker)
 
 
+@pytest.mark.parametrize(
+    ("text", "also"),
+    [
+        ("yes please, and then cancel the thursday one", "cancel_appointment"),
+        ("yes thx. oh and can u move my physical to friday", "reschedule_appointment"),
+    ],
+)
+def test_a_yes_with_another_task_books_and_keeps_the_task(text: str, also: str) -> None:
+    """ "yes please, and then cancel the thursday one" at "Shall I book it?" searched
+    Thursday's times: nothing was booked, and nothing said so."""
+    slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
+    events, dispatcher = run_booking(text, intent="cancel_appointment", slots=slots)
+    changed = slots_of(events)
+    assert changed["booking_confirmed"] is True and changed["requested_slot"] is None
+    assert changed["pending_request"]["intent"] == also
+    assert "date_preference" not in changed and responses(dispatcher) == []
+
+
 def test_no_never_mind_to_the_booking_stops_it() -> None:
     slots = {**READY, "verified": True, "slot_choice": "s1", "requested_slot": "booking_confirmed"}
     events, dispatcher = run_booking("no, never mind", intent="deny", slots=slots)

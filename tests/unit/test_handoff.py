@@ -336,6 +336,9 @@ def test_summary_quotes_the_last_messages_and_skips_payloads() -> None:
     assert "/book_appointment" not in summary
     long = build_summary(make_tracker("x" * 5000, intent="complaint"), "complaint")
     assert len(long) <= 600
+    # a message the note already quotes is not quoted twice
+    noted = build_summary(tracker, "billing_dispute", note='About the bill: "please fix it"')
+    assert noted.count("please fix it") == 1 and "charged twice" in noted
 
 
 def test_failed_delivery_is_kept_and_retried(tmp_path: Path) -> None:

@@ -783,6 +783,36 @@ def test_an_ok_is_a_yes_only_when_nothing_after_it_takes_it_back(
     assert yes_or_no(tracker) is answer
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # the model read each as a yes (0.8-0.99): a thumbs-down booked, a cross moved and a
+        # thinking face cancelled
+        ("👎", False),
+        ("❌", False),
+        ("👎🏽", False),
+        ("🤔", None),
+        ("...", None),
+        ("o", None),
+        ("x", None),
+        # said plainly
+        ("👍", True),
+        ("✔️", True),
+        ("👍👍", True),
+        ("y", True),
+        ("n", False),
+        ("yes 👍", True),
+    ],
+)
+def test_emoji_punctuation_or_one_letter_is_no_yes_unless_it_says_so(
+    text: str, answer: bool | None
+) -> None:
+    tracker = make_tracker(
+        text, intent="affirm", confidence=0.95, slots={"requested_slot": "booking_confirmed"}
+    )
+    assert yes_or_no(tracker) is answer
+
+
 @pytest.mark.parametrize("text", ["hmm ok", "wait yes", "yes please", "uh sure"])
 def test_a_yes_after_a_pause_word_is_still_a_yes(text: str) -> None:
     tracker = make_tracker(text, intent="affirm", slots={"requested_slot": "booking_confirmed"})
