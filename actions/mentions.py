@@ -853,7 +853,24 @@ TAKEOVER = re.compile(
     r"(?:phone|chat))\s+(?:now|instead)\b"
     r"|\b(?:my|our)\s+\w+\s+(?:is\s+)?(?:now\s+)?(?:typing|texting|writing|on (?:the|this) "
     r"(?:phone|chat))(?:\s+now)?\W*$"
-    r"|\bsomeone else (?:is\s+)?(?:typing|texting|writing|here|on (?:the|this) (?:phone|chat))\b",
+    r"|\bsomeone else (?:is\s+)?(?:typing|texting|writing|here|on (?:the|this) (?:phone|chat))\b"
+    # "passing the phone to my wife", "she's taking the phone", "he'll take it from here"
+    r"|\b(?:passing|handing|giving|pass|hand|give|gave|handed|passed)\s+(?:the\s+|my\s+)?"
+    r"(?:phone|chat)\s+(?:over\s+)?to\b"
+    r"|\b(?:taking|takes|took|take)\s+(?:the|my|this)\s+(?:phone|chat)\b"
+    r"|\btake it from here\b"
+    # "this is his wife now", "hi its his daughter now", "different person"
+    r"|\b(?:this is|it'?s|its|i'?m|im|i am)\s+(?:actually\s+)?(?:his|her|their)\s+"
+    r"(?:wife|husband|partner|son|daughter|mom|mother|mum|dad|father|sister|brother|grandson|"
+    r"granddaughter|caregiver|friend)\s+(?:now|here|typing|texting|instead)\b"
+    r"|(?:^|[,.;!]\s*)(?:a\s+)?different person\b"
+    r"|\b(?:i'?m|im|i am|this is|its|it'?s)\s+(?:a\s+)?(?:different|another|other)\s+person\b",
+    re.IGNORECASE,
+)
+# "Emily here now": a first name alone, said as the one now writing.
+FIRST_NAME_NOW = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|ok)\W+)*(?:(?P<intro>this is|it'?s|its)\s+)?"
+    r"(?P<name>[^\W\d_][\w'-]+)\s+(?:here\s+now|(?(intro)(?:now|typing|texting)|here now))\b",
     re.IGNORECASE,
 )
 # "this is actually carlos rivera typing", "its carlos now": a name typed in any case, said as
@@ -864,8 +881,12 @@ WRITER_NAMED = re.compile(
     r"(?:typing|texting|writing|here now|now|on (?:the|this) (?:phone|chat))\b",
     re.IGNORECASE,
 )
-# Words of a sentence, not of a name ("im running late now").
-WORD_ENDINGS = re.compile(r"[a-z]{3,}(?:ing|ed|ly)$", re.IGNORECASE)
+# Words of a sentence, not of a name ("im running late now", "im so tired now").
+WORD_ENDINGS = re.compile(r"[a-z]{4,}ing", re.IGNORECASE)
+SENTENCE_WORDS = frozenset(
+    "late sorry busy sick done ready free tired stressed confused sure fine good okay ok so "
+    "very really just not still also almost nearly at in on back home out off up".split()
+)
 NEW_WRITER = "someone new"
 
 
@@ -876,13 +897,22 @@ def new_writer(text: str, patient_name: str) -> str | None:
     text = (text or "").translate(CURLY_APOSTROPHES)
     named = WRITER_NAMED.search(text)
     name = None
-    if named is not None and not any(WORD_ENDINGS.fullmatch(w) for w in named["name"].split()):
+    if named is not None and not any(
+        WORD_ENDINGS.fullmatch(w) or w.lower() in SENTENCE_WORDS for w in named["name"].split()
+    ):
         name = parse_full_name(named["name"])
     if name is None and TAKEOVER.search(text):
-        # "hi, my husband is taking over: this is Carlos Rivera"
-        name = introduced_name(text)
+        # "hi, my husband is taking over: this is Carlos Rivera", "hey this is emily johnson,
+        # different person, what do i owe"
+        name = introduced_name(text, any_case=True)
         if name is None:
             return NEW_WRITER
+    first = FIRST_NAME_NOW.match(text)
+    if name is None and first is not None:
+        said = normalize_name(first["name"])
+        own = normalize_name((patient_name.split() or [""])[0])
+        if said not in NOT_NAME_WORDS and said not in NOT_ONE_NAME and said != own:
+            return NEW_WRITER  # "Emily here now, whats my balance" after Carlos's check
     if name is not None and normalize_name(" ".join(name)) != normalize_name(patient_name):
         return " ".join(name)
     return None

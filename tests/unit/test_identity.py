@@ -22,6 +22,7 @@ from actions.mentions import (
     given_identity,
     introduced_name,
     named_other,
+    new_writer,
     parse_full_name,
     relation_in,
     relative_identity,
@@ -984,3 +985,28 @@ def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
     dropped, and her husband's identity asked for ("Happy to help with your husband too")."""
     assert relation_in(text) == relation
     assert someone_else(text, False) == relation
+
+
+@pytest.mark.parametrize(
+    ("text", "writer"),
+    [
+        # Carlos's records were shown after each of these
+        ("this is his wife now. when is MY appt", "someone new"),
+        ("passing the phone to my wife", "someone new"),
+        ("ok my husband will take it from here", "someone new"),
+        ("ok thx. my wife wants to ask something, she's taking the phone", "someone new"),
+        ("hi its his daughter now", "someone new"),
+        ("Emily here now, whats my balance", "someone new"),
+        ("hey this is emily johnson, different person, what do i owe", "emily johnson"),
+        ("oh wait sorry this is actually carlos rivera typing", None),  # the patient himself
+        ("this is Emily Johnson now", "Emily Johnson"),
+        # the patient's own words
+        ("im running late now, can i move my appt", None),
+        ("perfect now what about parking", None),
+        ("can i book for a different person", None),
+        ("I'm his dad, when is Liam's appointment", None),
+        ("carlos here now", None),
+    ],
+)
+def test_who_says_they_write_now(text: str, writer: str | None) -> None:
+    assert new_writer(text, "Carlos Rivera") == writer
