@@ -183,6 +183,11 @@ def _parse_birth_date(text: str, today: date) -> date | None:
     if not cleaned or not re.search(r"\d", cleaned):
         return None
     numeric = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", cleaned)
+    if numeric is None:
+        # "04121988", "041288" typed without separators (each was "I didn't catch a date of
+        # birth there", seven times over): month, day, year, when the digits are all there is
+        # of a number in the message
+        numeric = re.fullmatch(r"\D*?\b(\d{2})(\d{2})(\d{4}|\d{2})\b\D*", cleaned)
     iso = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", cleaned)
     candidate: date | None = None
     try:

@@ -442,6 +442,10 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
     asks = (bot.get("text") or "").rstrip().endswith("?")
     if not buttons or not (asks or len(buttons) == 1):
         return None
+    if not asks and str(buttons[0].get("title") or "").lower().endswith(" instead"):
+        # "k" under the North Office's parking [Downtown Clinic instead]: got it, not the
+        # other office's parking
+        return None
     return first_button(bot)
 
 

@@ -34,6 +34,10 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("jan twenty first nineteen ninety", date(1990, 1, 21)),
         ("june fifth two thousand seventeen", date(2017, 6, 5)),
         ("june 5 twenty seventeen", date(2017, 6, 5)),
+        # digits alone, as texted ("I didn't catch a date of birth there", seven times)
+        ("041288", date(1988, 4, 12)),
+        ("04121988", date(1988, 4, 12)),
+        ("dob 04121988", date(1988, 4, 12)),
     ],
 )
 def test_birth_dates(text: str, expected: date) -> None:
@@ -55,6 +59,10 @@ def test_birth_dates(text: str, expected: date) -> None:
         # no day: "nineteen" begins the year
         "april nineteen eighty eight",
         "my first visit",
+        # other numbers
+        "12345678",
+        "9165550123",
+        "my zip is 95814",
     ],
 )
 def test_not_a_birth_date(text: str) -> None:

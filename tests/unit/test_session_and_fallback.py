@@ -256,6 +256,24 @@ def test_a_yes_that_asks_for_something_is_that_request() -> None:
     assert responses(dispatcher) == ["utter_how_can_help"]
 
 
+def test_a_yes_under_an_other_office_button_is_no_tap_on_it() -> None:
+    """ "k" under the North Office's parking and its [Downtown Clinic instead] button gave the
+    Downtown Clinic's parking; a single button that offers something is still taken."""
+    for title, taken in (("Downtown Clinic instead", False), ("Talk to billing staff", True)):
+        shown = [
+            {"event": "user", "text": "parking?"},
+            {
+                "event": "bot",
+                "text": "Parking at the North Office: free lot in front.",
+                "data": {"buttons": [{"title": title, "payload": "/request_human"}]},
+            },
+        ]
+        dispatcher = CollectingDispatcher()
+        events = ActionAnswerYes().run(dispatcher, make_tracker("k", "affirm", events=shown), {})
+        assert bool(events) is taken, title
+        assert (responses(dispatcher) == ["utter_how_can_help"]) is not taken
+
+
 def test_typed_yes_after_did_you_mean_takes_the_suggestion() -> None:
     tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("book_appointment"))
     dispatcher = CollectingDispatcher()
