@@ -17,8 +17,10 @@ CLAUSE = re.compile(r"[^.?!;,\n]+[.?!;,\n]*")
 JOINED = re.compile(r"\s+(?:and|but|also|plus|then|oh and|btw)\s+", re.IGNORECASE)
 # How questions open, typed with or without a question mark.
 QUESTION_START = re.compile(
-    r"^\W*(where|what|whats|what's|when|how|hows|is|isnt|are|r|do|does|did|can|could|will|"
-    r"would|who|why|which|should|any|anything|u|you|y)\b",
+    # ("the 1pm one. wait is parking free there": the question after "wait" was not one)
+    r"^\W*(?:(?:wait|oh|ok|okay|so|also|and|btw|um+|hmm+|quick question)\W+)*"
+    r"(where|wheres|where's|what|whats|what's|when|how|hows|is|isnt|are|r|do|does|did|can|"
+    r"could|will|would|who|why|which|should|any|anything|u|you|y)\b",
     re.IGNORECASE,
 )
 # Slots an answer beside a question may fill: choices, the day and the time picked ("the tuesday

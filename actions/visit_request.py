@@ -239,9 +239,10 @@ def read_search_details(
         name, value = entity.get("entity"), entity.get("value")
         if name in valid and value in valid[name] and name not in updates:
             updates[name] = value
-    if requested == "slot_choice":
+    if requested == "slot_choice" and ORDINAL_PICK.search(text):
         # "the 2nd one" picks the second time shown; it is not the 2nd of the month
         text = ORDINAL_PICK.sub(" ", text)
+        entities = [e for e in entities if not ORDINAL_DAY.fullmatch(str(e.get("value") or ""))]
     now = clinic.now()
     date_entities = [
         value
@@ -335,9 +336,13 @@ def only_other_office(current: Any, clinic: ClinicConfig) -> str | None:
 
 
 ORDINAL_PICK = re.compile(
-    r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b", re.I
+    r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b"
+    # "2nd pls", "the 3rd" alone at the times shown: a pick (Saturday the 2nd was searched)
+    r"|^\W*(the )?(1st|2nd|3rd|first|second|third|last)\W*(pls|plz|please|thanks|thx|ty)?\W*$",
+    re.I,
 )
 
+ORDINAL_DAY = re.compile(r"\s*(the\s+)?(1st|2nd|3rd|first|second|third|last)\s*", re.I)
 # "the week before thanksgiving", "after christmas": not one day ("the day after christmas" is).
 RELATIVE_TO_A_DAY = re.compile(
     r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I

@@ -24,6 +24,10 @@ from tests.support.actions import make_tracker
         ("where do i park at the north office", []),  # the question alone
         ("is parking free? and do you validate?", []),
         ("downtown", []),  # an answer alone: the form reads it the usual way
+        # the time picked was dropped: no question was seen after "wait", nor in "wheres"
+        ("the 1pm one. wait is parking free there", ["the 1pm one"]),
+        ("the thu one. wheres the parking", ["the thu one"]),
+        ("wait no the 2pm one", []),
     ],
 )
 def test_the_clauses_that_are_not_questions(text: str, statements: list[str]) -> None:

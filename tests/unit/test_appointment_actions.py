@@ -247,6 +247,9 @@ def test_pick_an_offer_by_number_time_or_button() -> None:
         ("2", []),
         ("the 9:30 one", []),
         ('/inform{"slot_choice": "s2"}', [{"entity": "slot_choice", "value": "s2"}]),
+        # the 2nd of the month was searched ("The North Office is closed on Saturdays")
+        ("2nd pls", [{"entity": "date", "value": "2nd"}]),
+        ("the 2nd", [{"entity": "date", "value": "the 2nd"}]),
     ):
         events, _ = run_booking(
             text, slots={**READY, "requested_slot": "slot_choice"}, entities=entities
