@@ -20,7 +20,7 @@ FILLER = (
 TYPED_YES = re.compile(
     FILLER + r"(yes|yeah|yea|yep|yup|ya|yas|sure|ok|okay|si|sí|please do|go ahead|do it|"
     r"confirm|confirmed|correct|absolutely|definitely|of course|perfect|great|sounds good|"
-    r"that works|works for me|alright|all right|fine|k|kk|y)\b",
+    r"that works|works for me|alright|all right|fine|k|kk|y(?![?'’]))\b",
     re.IGNORECASE,
 )
 TYPED_NO = re.compile(

@@ -819,6 +819,7 @@ def test_an_ok_is_a_yes_only_when_nothing_after_it_takes_it_back(
         ("👍👍", True),
         ("y", True),
         ("n", False),
+        ("y?", None),  # "why?"
         ("yes 👍", True),
     ],
 )
