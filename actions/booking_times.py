@@ -54,6 +54,7 @@ from actions.mentions import (
     adult_relative_named,
     capitalised,
     child_named,
+    given_and_family,
     relation_asked_about,
 )
 from actions.second_request import after_unfinished_task, offer_second_request
@@ -340,7 +341,7 @@ class ActionBookAppointment(Action):
                 dispatcher.utter_message(response="utter_stopped")
                 return reset
             if not tracker.get_slot("verified"):
-                given, _, family = capitalised(str(tracker.get_slot("verify_name"))).partition(" ")
+                given, family = given_and_family(capitalised(str(tracker.get_slot("verify_name"))))
                 patient = client.create_patient(
                     given=given,
                     family=family,

@@ -783,7 +783,8 @@ def parse_when(text: str, now: datetime) -> When | None:
             return When(
                 start, start + timedelta(days=SOON_DAYS), part_of_day(rest), *_clock_limits(rest)
             )
-        if when.start == skipped and when.end > skipped:
+        if when.start <= skipped < when.end:
+            # ("anytime except tomorrow": from the day after; the window has no gaps)
             return replace(when, start=skipped + timedelta(days=1))
         return when
     ruled_out = _ruled_out(cleaned)

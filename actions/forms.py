@@ -29,6 +29,7 @@ from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, name_said_before, relative_identity
+from actions.phone import find_phone
 from actions.settings import get_clinic
 from actions.typed_answers import (
     ALREADY_SAID,
@@ -508,6 +509,15 @@ class PatientForm(Action):
         if unsure_safety and not safety_flagged(tracker) and self._gives_details(tracker):
             # "wait sorry its not for me its for my dad, robert miller 11/02/1950" mid-booking:
             # a crisis to the model alone (0.6), answered with 988 instead of booking for him.
+            return False
+        if (
+            tracker.get_slot("requested_slot") == "new_phone"
+            and intent not in URGENT_INTENTS
+            and not safety_flagged(tracker)
+            and find_phone(latest_text(tracker)) is not None
+        ):
+            # "916.555.0161" at "What's the best phone number?" (a medical question to the
+            # model, 0.99): handed to the nurses, and the booking lost
             return False
         if safety_flagged(tracker) or intent in URGENT_INTENTS or unsure_safety:
             # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the

@@ -511,7 +511,13 @@ class IdentitySteps:
             **(also_clear or {}),
         }
         slots = {**slots, **forgotten}
-        return {**forgotten, **self._before_any_check(dispatcher, tracker, slots, text, False)}
+        found = self._before_any_check(dispatcher, tracker, slots, text, False)
+        named = parse_full_name(person) if not person.startswith("your ") else None
+        if named is not None and not found.get("verify_name"):
+            # "whats carlos riveras balance": "Happy to help with Carlos Rivera too", then
+            # "What is the patient's full name?"
+            found["verify_name"] = f"{named[0]} {named[1]}"
+        return {**forgotten, **found}
 
     def check_the_new_writer(
         self,

@@ -389,6 +389,25 @@ def _not_a_name(words: list[str], asked: bool = False) -> bool:
     )
 
 
+# Words that begin a family name ("Maria de la Cruz", "Anna van der Berg").
+SURNAME_PARTICLES = frozenset(
+    "de del della der di da dos das du la le van von st bin ibn al".split()
+)
+
+
+def given_and_family(full_name: str) -> tuple[str, str]:
+    """A new patient's name as a record holds it: the family name is the last word (with any
+    particles before it), the given names the rest. "Jenna Marie Odell" was saved as Jenna +
+    "Marie Odell", so "Jenna Odell" never matched her record again."""
+    words = full_name.split()
+    if len(words) < 2:
+        return full_name.strip(), ""
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in SURNAME_PARTICLES:
+        start -= 1
+    return " ".join(words[:start]), " ".join(words[start:])
+
+
 def capitalised(name: str) -> str:
     """A name typed all in lower (or upper) case, as written on a record: "mary ann o'brien" ->
     "Mary Ann O'Brien" (a new patient's record and "sophia's visit" kept the phone's lower

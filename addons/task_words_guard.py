@@ -166,6 +166,12 @@ BACK_AGAIN_MISREAD = frozenset(
 # cancellation: a new cancellation of another appointment started, or a move of it): a stop,
 # whose action says what can be done (actions/forms.py: the cancellation stands, a new time; a
 # move is put back).
+# "wait no i didn't mean that": taken back, whatever "that" was (not "keep it", which also
+# answers "Should I move it?"), when the model read a complaint or nothing.
+DIDNT_MEAN_THAT = re.compile(
+    r"\b(?:didn'?t|didnt|did not|never) mean(?:t)? (?:that|it|to do that|to)\b", re.IGNORECASE
+)
+TAKEN_BACK_AS = frozenset({DISPUTE_INTENT, COMPLAINT_INTENT, "out_of_scope", "nlu_fallback"})
 UNDONE_AS = frozenset(
     {"cancel_appointment", "reschedule_appointment", "book_appointment", DISPUTE_INTENT,
      COMPLAINT_INTENT, "out_of_scope", "nlu_fallback", "deny", "inform"}
@@ -612,6 +618,11 @@ class TaskWordsGuard(RuleGuard):
                 overrule(message, str(task_asked(text)))
                 continue
             if read_as in UNDONE_AS and said_undo(UNDO_A_CHANGE, text):
+                overrule(message, "stop")
+                continue
+            if read_as in TAKEN_BACK_AS and said_undo(DIDNT_MEAN_THAT, text):
+                # "wait no i didn't mean that" right after a cancellation: filed with staff as
+                # a complaint (the stop after a cancellation offers to book it again)
                 overrule(message, "stop")
                 continue
             if (

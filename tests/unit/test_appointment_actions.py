@@ -3585,6 +3585,18 @@ def test_same_as_mine_at_the_phone_question_is_no_stop() -> None:
     assert form.should_let_through(stop)
 
 
+@pytest.mark.parametrize("text", ["916.555.0161", "my cell 916.555.0161"])
+def test_a_phone_number_at_the_phone_question_is_the_answer(text: str) -> None:
+    """ "916.555.0161" (a medical question to the model, 0.99) was handed to the nurses, and
+    the new-patient booking lost."""
+    asked = {"patient_status": "new", "requested_slot": "new_phone"}
+    form = ValidateBookingForm()
+    tracker = make_tracker(text, intent="medical_advice", slots=asked, active_loop="booking_form")
+    assert not form.should_let_through(tracker)
+    slots = slots_of(form.run(CollectingDispatcher(), tracker, {}))
+    assert slots["new_phone"] == "+19165550161"
+
+
 def test_a_brother_or_sister_of_the_child_verified_is_checked_first(fhir_env: FhirServer) -> None:
     """ "book his sister zoe too, she's never been here" after Liam: "Just to check: Liam's
     new-patient visit …", booked as his."""

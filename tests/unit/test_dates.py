@@ -632,6 +632,7 @@ def test_numbers_that_are_no_clock_time(text: str) -> None:
         ("not tommorow", date(2026, 11, 26), date(2026, 12, 10), "tommorow"),
         ("this week but not today", date(2026, 11, 25), date(2026, 11, 29), "today"),
         ("not today, friday", date(2026, 11, 27), date(2026, 11, 27), "today"),
+        ("anytime except tomorrow", date(2026, 11, 26), date(2026, 12, 8), "tomorrow"),
         # asked for, not ruled out
         ("why not tomorrow?", date(2026, 11, 25), date(2026, 11, 25), None),
     ],

@@ -19,6 +19,7 @@ from actions import identity
 from actions.manage_appointments import ValidateCheckForm
 from actions.mentions import (
     capitalised,
+    given_and_family,
     given_identity,
     introduced_name,
     named_other,
@@ -1010,3 +1011,27 @@ def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
 )
 def test_who_says_they_write_now(text: str, writer: str | None) -> None:
     assert new_writer(text, "Carlos Rivera") == writer
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "family"),
+    [
+        # saved as Jenna + "Marie Odell": "Jenna Odell" never matched her record again
+        ("Jenna Marie Odell", "Jenna Marie", "Odell"),
+        ("Mary Ann O'Brien", "Mary Ann", "O'Brien"),
+        ("Maria de la Cruz", "Maria", "de la Cruz"),
+        ("Tom Becker", "Tom", "Becker"),
+    ],
+)
+def test_a_new_patients_family_name_is_the_last(name: str, given: str, family: str) -> None:
+    assert given_and_family(name) == (given, family)
+
+
+def test_a_new_patient_with_a_middle_name_is_found_without_it(fhir_env: FhirServer) -> None:
+    client = identity.scheduling_client()
+    given, family = given_and_family("Jenna Marie Odell")
+    client.create_patient(
+        given=given, family=family, birth_date=date(1991, 3, 7), phone="(916) 555-0133"
+    )
+    for typed in ("Jenna Odell", "Jenna Marie Odell"):
+        assert identity.verify_patient(client, typed, date(1991, 3, 7)).status == "verified"

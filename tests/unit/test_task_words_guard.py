@@ -247,6 +247,22 @@ def test_keeping_an_appointment_is_a_no(text: str, read_as: str, keeps: bool) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # filed with staff as a complaint right after a cancellation
+        ("wait no i didn't mean that", "complaint", "stop"),
+        ("i didnt mean to do that", "nlu_fallback", "stop"),
+        # "keep it" answers a question too: a no (above), and a complaint stays one
+        ("wait no i didnt mean that, keep it!!", "complaint", "deny"),
+        ("the nurse was rude, i didnt like it", "complaint", "complaint"),
+    ],
+)
+def test_i_didnt_mean_that_takes_back_what_was_done(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "read_as"),
     [("no thats not my appointment", "nlu_fallback"), ("i never booked that", "deny")],
 )
