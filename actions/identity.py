@@ -264,7 +264,9 @@ def introduction_before(events: list[dict[str, Any]]) -> str:
     return " ".join(texts)
 
 
-def writer_since_verified(events: list[dict[str, Any]], patient_name: str) -> str | None:
+def writer_since_verified(
+    events: list[dict[str, Any]], patient_name: str, patient_wrote: bool = False
+) -> str | None:
     """Someone other than the verified patient said they write now, in a message since the
     check ("this is Carlos Rivera now" - "what do i owe?"): who (see ``new_writer``)."""
     texts: list[str] = []
@@ -274,7 +276,7 @@ def writer_since_verified(events: list[dict[str, Any]], patient_name: str) -> st
         if event.get("event") == "user":
             texts.append(str(event.get("text") or ""))
     for text in texts:
-        if (writer := new_writer(text, patient_name)) is not None:
+        if (writer := new_writer(text, patient_name, patient_wrote)) is not None:
             return writer
     return None
 
@@ -457,7 +459,14 @@ class IdentitySteps:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
             return self._before_any_check(dispatcher, tracker, slots, text)
-        writer = writer_since_verified(list(tracker.events), str(slots.get("patient_name") or ""))
+        patient_wrote = not (
+            slots.get("patient_is_relative")
+            or slots.get("patient_relation")
+            or is_child(slots, get_clinic())
+        )
+        writer = writer_since_verified(
+            list(tracker.events), str(slots.get("patient_name") or ""), patient_wrote
+        )
         if writer is not None:
             return self.check_the_new_writer(dispatcher, tracker, slots, text, writer)
         # ("and hers?": whom it means, said in an earlier message; actions/fallback.py)

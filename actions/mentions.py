@@ -909,11 +909,32 @@ SENTENCE_WORDS = frozenset(
 NEW_WRITER = "someone new"
 
 
-def new_writer(text: str, patient_name: str) -> str | None:
+# "im his daughter, can u tell me when his appt is" after the father's own check: not him.
+WRITER_IS_RELATIVE = re.compile(
+    r"\b(?:i'?m|im|i am|this is|its|it'?s)\s+(?:actually\s+)?(?:his|her|their)\s+(?:wife|"
+    r"husband|partner|spouse|son|daughter|mom|mother|mum|dad|father|sister|brother|grandson|"
+    r"granddaughter|caregiver|friend|neighbou?r)\b",
+    re.IGNORECASE,
+)
+
+
+def new_writer(text: str, patient_name: str, patient_wrote: bool = False) -> str | None:
     """The name of someone who says they now write instead of the verified patient ("this is
     Carlos Rivera now", "oh wait this is actually carlos rivera typing"), ``NEW_WRITER`` when
-    they give none ("my husband is taking over the phone now"); None for the patient."""
+    they give none ("my husband is taking over the phone now"); None for the patient.
+    ``patient_wrote``: the patient checked was the writer (a grown-up checked for themselves),
+    so "I'm his daughter" is someone else too (a parent who checked a child says "I'm his
+    mom" of the child)."""
     text = (text or "").translate(CURLY_APOSTROPHES)
+    if (
+        patient_wrote
+        and WRITER_IS_RELATIVE.search(text)
+        and not OTHER_PERSON.search(text)
+        and named_other(text, patient_name) is None
+        and other_first_name(text, patient_name) is None
+    ):
+        # (not "I'm his mom, when is Liam's appointment": she asks about her son)
+        return NEW_WRITER
     named = WRITER_NAMED.search(text)
     name = None
     if named is not None and not any(

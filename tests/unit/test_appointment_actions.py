@@ -1840,6 +1840,8 @@ def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServe
         # said on its own, and then asked: Emily's appointments were shown ("Thank you, Emily")
         ("this is Carlos Rivera now", "what do i owe", "Carlos Rivera"),
         ("my wife is typing now", "what do i owe", None),
+        # her own check, then her husband with a request: "your annual physical" to him
+        (None, "this is her husband, when is her appt", None),
     ],
 )
 def test_someone_else_writing_now_is_asked_for_their_own_details(
@@ -1863,7 +1865,12 @@ def test_someone_else_writing_now_is_asked_for_their_own_details(
     assert slots["previous_patient"] is None
     assert slots.get("verify_name") == name
     assert slots["requested_slot"] == ("verify_dob" if name else "verify_name")
-    # the patient's own words are no one new
+    # the patient's own words are no one new, nor a parent who checked their child
+    liam = verified_as("Liam Nguyen", "06/05/2017")
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("im his mom, whats his balance", "billing_balance", slots=liam)
+    ValidateBalanceForm().run(dispatcher, tracker, {})
+    assert "utter_new_writer" not in responses(dispatcher)
     emily = verified_as("Emily Johnson", "04/12/1988")
     for own in ("im running late now, whats my balance", "im typing on my phone, what do i owe"):
         dispatcher = CollectingDispatcher()
