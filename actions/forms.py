@@ -168,6 +168,30 @@ def asks_about_the_offer(tracker: Tracker) -> bool:
     )
 
 
+# "now back to me", "ok and mine?": the writer again, after someone else's check began.
+BACK_TO_ME = re.compile(
+    r"\b(back to me|(?:and|now|what about|how about|ok) (?:me|mine)|my own|me again|mine again|"
+    r"for me instead)\b",
+    re.IGNORECASE,
+)
+
+
+def writer_to_go_back_to(tracker: Tracker) -> dict[str, Any] | None:
+    """The writer verified before someone else's check began ("whats carlos riveras balance"),
+    when the latest message turns back to them ("now back to me, when is MY appointment": the
+    name was asked for, for Carlos, again and again); else None."""
+    previous = tracker.get_slot("previous_patient") or {}
+    if (
+        not previous
+        or tracker.get_slot("verified")
+        or previous.get("patient_is_relative")
+        or previous.get("patient_relation")
+        or not BACK_TO_ME.search(latest_text(tracker))
+    ):
+        return None
+    return previous
+
+
 def forgotten_patient() -> dict[str, Any]:
     """Slot values that forget who was verified: the next task checks identity again."""
     return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
@@ -522,6 +546,14 @@ class PatientForm(Action):
         if safety_flagged(tracker) or intent in URGENT_INTENTS or unsure_safety:
             # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the
             # fallback checks in with 911 / 988)
+            return True
+        if (
+            tracker.get_slot("requested_slot") in IDENTITY_SLOTS
+            and intent in TASK_INTENTS - self.own_intents
+            and writer_to_go_back_to(tracker) is not None
+        ):
+            # "now back to me, when is MY appointment" during Carlos's check: the writer's
+            # request, for the writer (see IdentitySteps)
             return True
         if intent == "stop" and just_asking(latest_text(tracker)):
             # "no i was just asking" at "Shall I book it?": not booked, and no other time

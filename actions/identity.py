@@ -41,6 +41,7 @@ from actions.forms import (
     latest_text,
     remembered_patient,
     restored_patient,
+    writer_to_go_back_to,
 )
 from actions.handoff import patient_channel
 from actions.mentions import (
@@ -458,6 +459,10 @@ class IdentitySteps:
     ) -> dict[str, Any]:
         text = (tracker.latest_message or {}).get("text") or ""
         if not slots.get("verified"):
+            previous = writer_to_go_back_to(tracker)
+            if previous is not None:
+                # "whats carlos riveras balance" - "now back to me, when is MY appointment"
+                return restored_patient(previous)
             return self._before_any_check(dispatcher, tracker, slots, text)
         patient_wrote = not (
             slots.get("patient_is_relative")
@@ -698,6 +703,11 @@ class IdentitySteps:
         """Read name / date of birth / phone from the message; verify once both are known."""
         if slots.get("verified") or requested not in ("verify_name", "verify_dob", "new_phone"):
             return {}
+        previous = writer_to_go_back_to(tracker)
+        if previous is not None and requested != "new_phone":
+            # "what does Liam Nguyen owe" - "...date of birth?" - "ok and mine?": the writer's
+            # (the date of birth was asked for, for Liam, again and again)
+            return restored_patient(previous)
         text = (tracker.latest_message or {}).get("text") or ""
         today = get_clinic().now().date()
         updates: dict[str, Any] = {}

@@ -1417,6 +1417,50 @@ def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
 
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ok and mine?", "billing_balance"), ("now back to me, what do i owe", "billing_balance")],
+)
+def test_back_to_the_writer_during_someone_elses_check(text: str, intent: str) -> None:
+    """ "what does Liam Nguyen owe" - "...date of birth?" - "ok and mine?" asked for his date
+    of birth again and again; "now back to me, when is MY appointment" for his name."""
+    emily = {"patient_id": "p-emily", "patient_name": "Emily Johnson"}
+    checking = {
+        **forgotten_patient(),
+        "previous_patient": emily,
+        "verify_name": "Liam Nguyen",
+        "requested_slot": "verify_dob",
+    }
+    form = ValidateBalanceForm()
+    tracker = make_tracker(text, intent=intent, slots=checking, active_loop="balance_form")
+    assert not form.should_let_through(tracker)
+    slots = {e["name"]: e["value"] for e in form.run(CollectingDispatcher(), tracker, {})}
+    assert (slots["verified"], slots["patient_id"], slots["verify_name"]) == (
+        True,
+        "p-emily",
+        None,
+    )
+    # another task of the writer's: let through, and the writer is the patient when it starts
+    other = make_tracker(
+        "now back to me, when is MY appointment",
+        intent="check_appointment",
+        slots=checking,
+        active_loop="balance_form",
+    )
+    assert form.should_let_through(other)
+    start = make_tracker(
+        "now back to me, when is MY appointment", intent="check_appointment", slots=checking
+    )
+    back = ValidateCheckForm()._identity_on_activation(CollectingDispatcher(), start, checking)
+    assert (back["verified"], back["patient_id"]) == (True, "p-emily")
+    # ...but not a relative kept aside, nor with no one to go back to
+    for previous in ({**emily, "patient_is_relative": True}, None):
+        slots_now = {**checking, "previous_patient": previous}
+        tracker = make_tracker(text, intent=intent, slots=slots_now, active_loop="balance_form")
+        events = form.run(CollectingDispatcher(), tracker, {})
+        assert not any(e.get("name") == "verified" and e.get("value") for e in events)
+
+
 def test_ok_set_it_up_takes_the_button_that_sets_it_up() -> None:
     # "ok set it up" under the overdue balance was "What can I help you with?"
     tracker = make_tracker("ok set it up", intent="affirm", events=BALANCE_SHOWN)
