@@ -1329,7 +1329,7 @@ def has_dispute_detail(text: str) -> bool:
 # The dispute given up for something else ("actually nvm, just tell me what i owe", "can u
 # just check what i owe first").
 MIND_CHANGED = re.compile(
-    r"\b(nvm|never ?mind|forget (it|that|about it)|scratch that|first|instead)\b"
+    r"\b(nvm|never ?mind|forget (it|that|about it)|scratch that|instead)\b|\bfirst\W*$"
     r"|^\W*(?:(?:ok|oh|hmm+|um+|wait|sorry)\W+)*actually\W+(?:can (?:u|you) )?just\b",
     re.IGNORECASE,
 )
