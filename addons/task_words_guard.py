@@ -418,7 +418,11 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         return (
             scam_asked(text)
             or late_payment_asked(text)
-            or (confidence < UNSURE_DISPUTE and (collections_asked(text) or already_paid(text)))
+            # ("i have no money right now", unsure: "Did you want to question a charge?")
+            or (
+                confidence < UNSURE_DISPUTE
+                and (collections_asked(text) or already_paid(text) or cannot_pay(text))
+            )
         )
     if intent == COMPLAINT_INTENT and confidence < UNSURE_DISPUTE and already_paid(text):
         # "i paid that already last wk wtf" (a complaint or a dispute, unsure: "Sorry, I didn't

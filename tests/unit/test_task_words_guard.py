@@ -410,6 +410,7 @@ def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: 
         ("carlos rivera 9/30/75 i lost my job and cant pay", "out_of_scope"),
         ("im broke, what happens if i dont pay", "faq"),  # the late-cancellation policy
         ("i have no money right now", "deny"),  # "What can I help you with?"
+        ("i have no money right now", "billing_dispute"),  # unsure: "question a charge?"
         ("is there any help with medical bills", "billing_balance"),  # a balance look-up
         # collections, credit, a scam: the ways to pay, a dead end, or "question a charge?"
         ("will this hurt my credit score", "out_of_scope"),
