@@ -399,12 +399,12 @@ def yes_or_no(tracker: Tracker) -> bool | None:
                 return False
             # "yes no wait", "sure but is it downtown?": taken back, or a doubt (it cancelled)
             return None if yes_taken_back(text) else True
-    if not is_button_payload(text) and (emoji := emoji_answer(text)) is not None:
-        return emoji
-    if not is_button_payload(text) and not HAS_A_WORD.search(text):
-        # "👎", "❌", "🤔", "...", "o", "x": the model read them as yes (0.8-0.99), which
-        # booked, moved and cancelled; a yes must be said
-        return None
+        if (emoji := emoji_answer(text)) is not None:
+            return emoji
+        if not HAS_A_WORD.search(text):
+            # "👎", "❌", "🤔", "...", "o", "x": the model read them as yes (0.8-0.99), which
+            # booked, moved and cancelled; a yes must be said
+            return None
     if intent == "affirm":
         return True
     if intent == "deny":

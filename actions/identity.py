@@ -524,14 +524,12 @@ class IdentitySteps:
             "previous_patient": remembered_patient(slots) or slots.get("previous_patient"),
             **(also_clear or {}),
         }
-        slots = {**slots, **forgotten}
-        found = self._before_any_check(dispatcher, tracker, slots, text, False)
+        # ("whats carlos riveras balance": "Happy to help with Carlos Rivera too", then "What
+        # is the patient's full name?")
         named = parse_full_name(person) if not person.startswith("your ") else None
-        if named is not None and not found.get("verify_name"):
-            # "whats carlos riveras balance": "Happy to help with Carlos Rivera too", then
-            # "What is the patient's full name?"
-            found["verify_name"] = f"{named[0]} {named[1]}"
-        return {**forgotten, **found}
+        return self._check_anew(
+            dispatcher, tracker, slots, text, forgotten, f"{named[0]} {named[1]}" if named else None
+        )
 
     def check_the_new_writer(
         self,
@@ -547,11 +545,25 @@ class IdentitySteps:
         logger.info("someone else writes now: identity check starts again")
         dispatcher.utter_message(response="utter_new_writer")
         forgotten = {**forgotten_patient(), "previous_patient": None}
+        name = writer if writer != NEW_WRITER else None
+        return self._check_anew(dispatcher, tracker, slots, text, forgotten, name)
+
+    def _check_anew(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        text: str,
+        forgotten: dict[str, Any],
+        name: str | None,
+    ) -> dict[str, Any]:
+        """The patient forgotten (``forgotten``), and the check begun for the one the message
+        names, else for ``name`` (who was said to be asked about, or to be writing)."""
         found = self._before_any_check(
             dispatcher, tracker, {**slots, **forgotten}, text, look_back=False
         )
-        if not found.get("verify_name") and writer != NEW_WRITER:
-            found["verify_name"] = writer
+        if name and not found.get("verify_name"):
+            found["verify_name"] = name
         return {**forgotten, **found}
 
     def _before_any_check(

@@ -23,6 +23,12 @@ UNDO_A_CANCEL = re.compile(
     re.IGNORECASE,
 )
 
+# "wait no i didn't mean that": taken back, whatever "that" was, for the NLU guard when the
+# model read a complaint or nothing (not "keep it", which also answers "Should I move it?").
+DIDNT_MEAN_THAT = re.compile(
+    r"\b(?:didn'?t|didnt|did not|never) mean(?:t)? (?:that|it|to do that|to)\b", re.IGNORECASE
+)
+
 # After a move, also "put my appt back", "go back", "the original time".
 UNDO_A_MOVE = re.compile(
     _UNDO + r"|\b(put|move|change|switch|set|go) (it |that |this |my \w+ )?back\b"

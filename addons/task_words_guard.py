@@ -83,7 +83,7 @@ from actions.typed_answers import (
     WHERE_WERE_WE,
     WHERE_WERE_WE_WORDS,
 )
-from actions.undo_words import UNDO_A_CHANGE, said_undo
+from actions.undo_words import DIDNT_MEAN_THAT, UNDO_A_CHANGE, said_undo
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -166,11 +166,7 @@ BACK_AGAIN_MISREAD = frozenset(
 # cancellation: a new cancellation of another appointment started, or a move of it): a stop,
 # whose action says what can be done (actions/forms.py: the cancellation stands, a new time; a
 # move is put back).
-# "wait no i didn't mean that": taken back, whatever "that" was (not "keep it", which also
-# answers "Should I move it?"), when the model read a complaint or nothing.
-DIDNT_MEAN_THAT = re.compile(
-    r"\b(?:didn'?t|didnt|did not|never) mean(?:t)? (?:that|it|to do that|to)\b", re.IGNORECASE
-)
+# Read as these, "wait no i didn't mean that" takes back what was done (DIDNT_MEAN_THAT).
 TAKEN_BACK_AS = frozenset({DISPUTE_INTENT, COMPLAINT_INTENT, "out_of_scope", "nlu_fallback"})
 UNDONE_AS = frozenset(
     {"cancel_appointment", "reschedule_appointment", "book_appointment", DISPUTE_INTENT,
