@@ -438,7 +438,9 @@ def cannot_pay(text: str) -> bool:
 QUALIFYING_WORDS = r"qualify|qualifies|eligible|eligibility|income limits?|proof of income"
 QUALIFYING = re.compile(rf"\b({QUALIFYING_WORDS})\b", re.IGNORECASE)
 HOW_TO_APPLY = re.compile(
-    rf"\b(apply|applying|application|requirements?|sign up for|{QUALIFYING_WORDS})\b",
+    rf"\b(apply|applying|application|requirements?|sign up for|{QUALIFYING_WORDS})\b"
+    # "how does the financial assistance thing work" got "ask about our financial assistance"
+    r"|\bhow (does|do|would|will) (the |your |that |this )?[\w ]{0,30}\b(work|works)\b",
     re.IGNORECASE,
 )
 
@@ -583,6 +585,14 @@ CHANGE_FEE_ASKED = re.compile(
 PAY_HERE = re.compile(
     r"\b(pay|payment|card)\b.{0,30}\b(here|in (the |this )?chat|through (you|the chat|this)|"
     r"by text|over text|via text|with you|on here)\b"
+)
+# "can i pay half now", "whats the minimum i can pay", "do i have to pay it all at once": a
+# part now is fine (it got the ways to pay and the plan paragraph, and no yes).
+PART_PAYMENT = re.compile(
+    r"\bpay(ing)?\b.{0,15}\b(half|part|some|a (little|bit)|portion|\d+ (now|today|first|for now))\b"
+    r"|\bpartial( payments?)?\b|\b(minimum|least)\b.{0,15}\bpay\b"
+    r"|\b(have|need|got) to pay (it |the whole (thing|bill|balance|amount) )?(all )?at once\b"
+    r"|\b(have|need) to pay (it all|the whole (thing|bill|balance|amount)|everything|the full)\b"
 )
 # "can i just pay at my appt", "can i pay when i come in"
 PAY_AT_THE_VISIT = re.compile(
@@ -768,6 +778,16 @@ class ActionBillingPay(Action):
                 # look-up started after it ("What is the patient's full name?") swallowed the
                 # "yes" to billing staff
                 return []
+        elif PART_PAYMENT.search(said) and not PAYING_HOW.search(said):
+            dispatcher.utter_message(response="utter_partial_payment", **facts)
+            say_ways_to_pay(dispatcher, clinic)
+            small = balance_under_plan_minimum(tracker, clinic)
+            if small is None and billing.payment_plans.strip():
+                # paying the rest over time: the plan, and staff to set it up
+                dispatcher.utter_message(
+                    text=billing.payment_plans.strip(),
+                    buttons=[staff_button("Set up a plan with billing")],
+                )
         elif UNPAID_ASKED.search(said) and billing.late_fees.strip():
             # "what happens if i dont pay": what the clinic does (no late fees, a reminder
             # first), not "I can't see collections from here"
@@ -812,6 +832,12 @@ class ActionBillingPay(Action):
             # patient then typed a card number)
             dispatcher.utter_message(response="utter_no_payment_in_chat")
             say_ways_to_pay(dispatcher, clinic)
+        elif PAY_AT_THE_VISIT.search(said) and COPAY_ASKED.search(said):
+            # "do i need to pay a copay when i come in" got "Yes, you can pay at the front
+            # desk": a yes about a copay nobody here can see
+            dispatcher.utter_message(
+                response="utter_insurance_copay", buttons=[balance_button], **facts
+            )
         elif PAY_AT_THE_VISIT.search(said) and asked is None:
             # "can i just pay at my appt?": the yes was buried in the list
             dispatcher.utter_message(response="utter_pay_at_the_visit")

@@ -38,7 +38,7 @@ from actions.booking_guards import (
     turned_down,
     visits_phrase,
 )
-from actions.clients.fhir_model import FhirError
+from actions.clients.fhir_model import FhirError, normalize_name
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
 from actions.dates import parse_when
@@ -77,6 +77,7 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import (
+    BIRTH_MARKER,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
     given_identity,
@@ -243,6 +244,10 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
 
 
 # "book me with her", "can i see him next week": a clinician by pronoun.
+# Where a new patient's details, all given, can still be put right (_registration_corrected).
+CORRECTABLE_AT = ("date_preference", "slot_choice", "booking_confirmed")
+# "my last name is spelled Whitfeld", "sorry the name is Dana Whitfeld": a name corrected.
+NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling)\b", re.IGNORECASE)
 WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
 
@@ -372,6 +377,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         later = self._another_person_too(dispatcher, tracker, slots)
         if later:
             return later
+        corrected = self._registration_corrected(dispatcher, tracker, slots, requested)
+        if corrected:
+            return corrected
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
         merged = {**slots, **updates}
@@ -397,6 +405,54 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # A slot is picked and we know who the patient is: before asking for the "yes",
             # make sure this patient can have it.
             updates.update(self._guard(dispatcher, merged))
+        return updates
+
+    def _registration_corrected(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        """A new patient's date of birth, phone or name put right after it was given ("wait
+        my birthday is 3/14/1990 not 3/4" at "Shall I book it?" searched times in 1990).
+
+        The detail is replaced and said; the times already chosen stay, and "Shall I book
+        it?" is asked again with the corrected details. A new date of birth may turn out to
+        be a patient on file: checked, as when it was first given.
+        """
+        text = latest_text(tracker)
+        if (
+            slots.get("verified")
+            or slots.get("patient_status") != "new"
+            or requested not in CORRECTABLE_AT
+            or not slots.get("verify_dob")
+            or is_button_payload(text)
+        ):
+            return {}
+        today = self.clinic.now().date()
+        updates: dict[str, Any] = {}
+        birth = parse_birth_date(text, today) if BIRTH_MARKER.search(text) else None
+        if birth is not None and birth.isoformat() != slots.get("verify_dob"):
+            updates["verify_dob"] = birth.isoformat()
+        phone = find_phone(text) if slots.get("new_phone") else None
+        if phone is not None and phone != slots.get("new_phone"):
+            updates["new_phone"] = phone
+        name = parse_full_name(text) if NAME_WORD.search(text) else None
+        if name is not None and normalize_name(" ".join(name)) != normalize_name(
+            str(slots.get("verify_name") or "")
+        ):
+            updates["verify_name"] = f"{name[0]} {name[1]}"
+        if not updates:
+            return {}
+        if "verify_dob" in updates or "verify_name" in updates:
+            checked = self.check_quietly(dispatcher, tracker, slots, updates)
+            if checked is not None:
+                # on file after all (verified), or the check could not run: as at first
+                return {**checked, **self._known_after_all(dispatcher, slots, checked)}
+        dispatcher.utter_message(response="utter_registration_corrected")
+        if slots.get("booking_confirmed") is not None:
+            updates["booking_confirmed"] = None
         return updates
 
     def _for_someone_else(

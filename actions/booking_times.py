@@ -57,6 +57,7 @@ from actions.mentions import (
     given_and_family,
     relation_asked_about,
 )
+from actions.phone import phone_for_display
 from actions.second_request import after_unfinished_task, offer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import (
@@ -256,11 +257,33 @@ class ActionAskBookingConfirmed(Action):
                 policy=late_change_policy(moving, tracker, clinic) if moving else "",
             )
             return []
-        dispatcher.utter_message(
-            response="utter_confirm_booking",
-            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
-        )
+        summary = appointment_sentence(item, clinic, whose(tracker.slots, clinic))
+        registering = new_patient_details(tracker.slots)
+        if registering is not None:
+            # A new patient's record is made from these: said back, so a typo can be fixed
+            # before it is booked under them ("wait my birthday is 3/14 not 3/4").
+            dispatcher.utter_message(
+                response="utter_confirm_new_patient_booking", summary=summary, **registering
+            )
+            return []
+        dispatcher.utter_message(response="utter_confirm_booking", summary=summary)
         return []
+
+
+def new_patient_details(slots: dict[str, Any]) -> dict[str, str] | None:
+    """Name, date of birth and phone a new patient's record will be made from, as said back;
+    None for a verified patient."""
+    if slots.get("verified") or slots.get("patient_status") != "new":
+        return None
+    name, born, phone = (slots.get(k) for k in ("verify_name", "verify_dob", "new_phone"))
+    if not (name and born and phone):
+        return None
+    birth = date.fromisoformat(str(born))
+    return {
+        "patient_full_name": str(name),
+        "birth_date": f"{birth:%B} {birth.day}, {birth.year}",
+        "phone": phone_for_display(str(phone)),
+    }
 
 
 def tell_change_failed(dispatcher: CollectingDispatcher, exc: FhirError, change: str) -> None:

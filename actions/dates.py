@@ -211,6 +211,15 @@ class When:
         else:
             day = f"{day_label(self.start)} to {day_label(self.end)}"
         notes = [self.part_of_day] if self.part_of_day else []
+        # ("after 3" was kept, and not said: the patient could not tell it was heard; a
+        # window around a time asked for, "at 4pm", has both limits and is not said)
+        one_limit = (self.not_before is None) != (self.not_after is None)
+        if one_limit and self.not_before is not None and self.not_before != time(12, 0):
+            notes.append(f"after {_clock_said(self.not_before)}")
+        elif one_limit and self.not_before is not None and not self.part_of_day:
+            notes.append("afternoons")  # "no mornings"
+        if one_limit and self.not_after is not None:
+            notes.append(f"before {_clock_said(self.not_after)}")
         if self.not_on and self.start != self.end:
             allowed = sorted(set(range(7)) - self.not_on)
             # "thursday or friday": "Thursdays or Fridays only", not five days ruled out
@@ -228,6 +237,13 @@ class When:
             end=self.end + timedelta(days=days),
             exact=False,
         )
+
+
+def _clock_said(moment: time) -> str:
+    """``time(15, 0)`` → "3pm", ``time(9, 30)`` → "9:30am"."""
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def day_label(day: date) -> str:
@@ -1096,6 +1112,43 @@ def with_new_time(previous: str, text: str) -> str:
     return " ".join(f"{days} {text}".split())
 
 
+# "any time next week", "mornings are fine now": the limits said before are dropped.
+LIMITS_DROPPED = re.compile(
+    r"\b(any ?time|whenever|any day|any time of day|(?:mornings?|fridays?|mondays?|tuesdays?|"
+    r"wednesdays?|thursdays?|saturdays?|any\w*) (?:is|are|would be) (?:fine|ok|okay|good)"
+    r"|doesn'?t matter|don'?t care)\b",
+    re.IGNORECASE,
+)
+
+
+def with_kept_limits(previous: str, text: str, now: datetime) -> str:
+    """Other days (``text``), with the times of day and the weekdays ruled out that were said
+    before (``previous``): "only after 3, not fridays" - "actually next week" offered Friday
+    mornings, without a word about the limits dropped. What ``text`` says of its own wins; a
+    day named that was ruled out ("friday the 11th then") is that day."""
+    new, before = parse_when(text, now), parse_when(previous, now)
+    if new is None or before is None or LIMITS_DROPPED.search(text):
+        return text
+    extra: list[str] = []
+    if not (new.part_of_day or new.not_before or new.not_after):
+        if before.part_of_day:
+            extra.append(f"{before.part_of_day}s")
+        if before.not_before is not None:
+            extra.append(f"after {_clock_said(before.not_before)}")
+        if before.not_after is not None:
+            extra.append(f"before {_clock_said(before.not_after)}")
+    ruled_out_day_named = new.exact and new.start.weekday() in before.not_on
+    if before.not_on and not new.not_on and not ruled_out_day_named:
+        extra.append("not " + " or ".join(WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in before.not_on))
+    if not extra:
+        return text
+    combined = " ".join([text, *extra])
+    kept = parse_when(combined, now)
+    if kept is None or (kept.start, kept.end) != (new.start, new.end):
+        return text  # the limits read as a day of their own: the days asked for, alone
+    return combined
+
+
 def in_part_of_day(moment: datetime, part: str) -> bool:
     """Does ``moment`` (clinic time) fall in the ``part`` of the day ("morning")?"""
     low, high = PART_HOURS[part]
@@ -1126,7 +1179,9 @@ _SHIFT = re.compile(
 )
 _SAME_TIME_NEXT_WEEK = re.compile(
     r"\b(?:(same time|same day)\s+(?:the\s+)?(?:next|following) week"
-    r"|(?:the )?(?:following week|week after)(?!\s+(?:that|this|next|christmas|thanksgiving)\b))\b"
+    r"|(?:the )?(?:following week|week after)(?!\s+(?:that|this|next|christmas|thanksgiving)\b)"
+    # ("next week after 3pm" is next week, after 3pm: it was the week after the appointment)
+    r"(?!\s+\d))\b"
 )
 
 

@@ -47,6 +47,7 @@ from actions.typed_answers import (
     STILL_THERE,
     TYPED_NO,
     TYPED_YES,
+    TYPO_SAID,
     UNDECIDED,
     WHAT_I_ASKED,
     WHERE_WERE_WE,
@@ -585,6 +586,14 @@ class PatientForm(Action):
             # "actually wait, doesn't he already have one?" and "no wait, the north office"
             # were read as complaints, which handed the chat to staff and paused it
             # mid-booking: the form reads them instead.
+            return False
+        if (
+            tracker.get_slot("requested_slot") in IDENTITY_SLOTS
+            and intent in ("billing_dispute", "complaint")
+            and TYPO_SAID.search(latest_text(tracker))
+        ):
+            # "i spelled my name wrong" after a failed check: a complaint about a bill to the
+            # model (0.86), handed to billing staff; the form asks for the name again
             return False
         if intent in ESCALATION_INTENTS:
             return True

@@ -129,9 +129,12 @@ def next_steps_message(
                 "I've alerted our staff and someone will check on you here as soon as they can. "
                 f"Please don't wait for us if you are in danger: call {info.emergency_number}."
             )
+        # ("can i just call someone instead" was handed over with no number to call)
+        phone = clinic.billing.phone if REASONS[reason].team == "billing" else info.main_phone
         return (
             "A staff member will join this chat shortly, usually within a few minutes. You can "
-            "keep writing here; they will see everything you've said."
+            "keep writing here; they will see everything you've said. If you'd rather call, "
+            f"we're at {phone}."
         )
     back = clinic.next_staff_time(now)
     when = describe_when(back, now) if back else "as soon as they are back"

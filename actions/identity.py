@@ -84,7 +84,7 @@ from actions.second_request import (
     request_in,
 )
 from actions.settings import get_clinic, get_settings
-from actions.typed_answers import ALREADY_SAID
+from actions.typed_answers import ALREADY_SAID, TYPO_SAID
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ FORMAT_ASKED = re.compile(
     r"the date|my birthday|the birthday|the dob))\b",
     re.IGNORECASE,
 )
+BIRTH_DATE_WORDS = re.compile(r"\b(birth ?day|dob|d\.o\.b|date|born|birth)\b", re.IGNORECASE)
 # "i dont know his dob": said how to go on, not the insurance list it was read as.
 NOT_KNOWN = re.compile(
     r"\b(don'?t know|dont know|do not know|(idk|dunno)(?= \w)|not sure (of|about|what)|no idea|"
@@ -288,6 +289,25 @@ class Verification:
     patient: PatientRecord | None = None
 
 
+def other_ways_after_two_misses(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+) -> None:
+    """A second answer in a row that is no name or date of birth: the other ways, once.
+
+    "Robert Miller" - "the second of nov" - "fifty" - "blah" got "I still need the year of
+    birth" again and again, with nobody named who could help instead.
+    """
+    if not slots.get("identity_reask"):
+        return  # the first miss: the question again, in other words, is enough
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started":
+            break
+        said = (event.get("metadata") or {}).get("utter_action")
+        if event.get("event") == "bot" and said == "utter_identity_other_ways":
+            return  # said once this session already
+    dispatcher.utter_message(response="utter_identity_other_ways")
+
+
 def sender_phone_hash(tracker: Tracker) -> str | None:
     """The SMS channel's keyed hash of the sender's number (never the number itself)."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
@@ -411,7 +431,7 @@ class IdentitySteps:
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
         if requested in ("verify_name", "verify_dob") and (
-            WHY_OR_NO.search(text) or NOT_KNOWN.search(text)
+            WHY_OR_NO.search(text) or NOT_KNOWN.search(text) or TYPO_SAID.search(text)
         ):
             return True  # "why do you need my name?": the form answers it (utter_why_identity)
         if requested == "verify_name":
@@ -743,6 +763,8 @@ class IdentitySteps:
         unanswered = (requested == "verify_name" and name is None) or (
             requested == "verify_dob" and dob is None
         )
+        if unanswered and dob is None and TYPO_SAID.search(text):
+            return self._typo_said(text, slots, requested)
         if unanswered and requested == "verify_dob" and FORMAT_ASKED.search(text):
             dispatcher.utter_message(response="utter_dob_any_format")
             return {requested: None}
@@ -787,6 +809,8 @@ class IdentitySteps:
             kept = {"verify_dob": dob.isoformat()} if dob is not None else {}
             if half:
                 kept.update({"partial_name": half, "last_name_asked": True})
+            else:
+                other_ways_after_two_misses(dispatcher, tracker, slots)
             return {**kept, "verify_name": None, "identity_reask": True}
         if requested == "verify_dob" and dob is not None and slots.get("verify_name"):
             pair = given_identity(text, today)
@@ -810,6 +834,7 @@ class IdentitySteps:
                 return {"verify_dob": None, "partial_dob": said_day, "birth_year_asked": True}
             # No year in the answer ("what year do you want?", "1950? or 51"): the year is
             # asked for again, the month and day kept.
+            other_ways_after_two_misses(dispatcher, tracker, slots)
             return {"verify_dob": None, "identity_reask": True}
         if slots.get("identity_reask"):
             updates["identity_reask"] = False
@@ -838,6 +863,16 @@ class IdentitySteps:
                 return updates
             updates.update(self._check(dispatcher, tracker, merged, new_patient))
         return updates
+
+    @staticmethod
+    def _typo_said(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:
+        """ "i typed my birthday wrong" after no match: the name just tried is kept and the
+        date of birth asked for alone; "i spelled my name wrong": the name asked for again
+        (the short question, identity_reask)."""
+        tried = slots.get("tried_name")
+        if requested == "verify_name" and tried and BIRTH_DATE_WORDS.search(text):
+            return {"verify_name": str(tried), "verify_dob": None, "identity_reask": False}
+        return {requested: None, "identity_reask": True}
 
     def _check(
         self,

@@ -193,11 +193,14 @@ MONTH_DESCRIBED = re.compile(
     rf"|\b(?:my|the) ({_MONTH_NAMES}) (?:appt|appointment|visit)s?\b",
     re.IGNORECASE,
 )
-# "the one today", "my appt tomorrow", "tomorrow's one": that day's.
+# "the one today", "my appt tomorrow", "tomorrow's one": that day's. With its time too ("cancel
+# my 9am today", "the 2:30 one tomorrow", "today's 9am"): the 9am in three days was as good a
+# fit, and both were listed.
+_AT_A_TIME = r"(?: \d{1,2}(?::\d{2})? ?(?:am|pm|a\.m\.|p\.m\.|o'?clock)?)"
 TODAY_DESCRIBED = re.compile(
-    r"\b(?:the one|my (?:appt|appointment|visit)|the (?:appt|appointment|visit))\s+"
-    r"(today|tonight|tomorrow|tmrw|tmr)\b"
-    r"|\b(today|tomorrow|tmrw)'?s (?:one|appt|appointment|visit)\b",
+    rf"\b(?:the one|(?:my|the){_AT_A_TIME}? (?:appt|appointment|visit|one)"
+    rf"|(?:my|the){_AT_A_TIME})\s+(today|tonight|tomorrow|tmrw|tmr)\b"
+    r"|\b(today|tomorrow|tmrw)'?s (?:one|appt|appointment|visit|\d{1,2}(?::\d{2})? ?(?:am|pm))",
     re.IGNORECASE,
 )
 

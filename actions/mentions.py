@@ -22,7 +22,17 @@ from actions.settings import get_clinic
 # "monday" ... "sunday"
 WEEKDAY_WORDS = {name.lower() for name in WEEKDAY_NAMES.values()}
 
-NOT_NAME_WORDS = {
+# "April twelfth 1988" at "... date of birth?" was checked as a patient called April Twelfth.
+ORDINAL_DAY_WORDS = set(
+    """
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth
+    thirtieth twenty-first twenty-second twenty-third twenty-fourth twenty-fifth twenty-sixth
+    twenty-seventh twenty-eighth twenty-ninth thirty-first
+    """.split()
+)
+
+NOT_NAME_WORDS = ORDINAL_DAY_WORDS | {
     # "and weekends?", "and dec?" after the hours: no one called Weekends ("Jan" and "Jun" are
     # first names)
     "weekend",
@@ -474,6 +484,8 @@ def _whole_name(text: str, asked: bool = False) -> tuple[str, str] | None:
     # "Mr. Robert Miller", "Carlos Rivera Jr.": the title and the suffix are not on the record.
     while len(words) > 2 and TITLE.fullmatch(words[0]):
         words = words[1:]
+    if len(words) == 2 and TITLE.fullmatch(words[0]):
+        return None  # "mrs johnson" is no first name: checked as "Mrs Johnson", a try lost
     while len(words) > 2 and SUFFIX.fullmatch(words[-1]):
         words = words[:-1]
     if len(words) > 2 and INITIAL.fullmatch(words[1]) and words[1][0].lower() not in "od":

@@ -45,3 +45,10 @@ def without_phones(text: str) -> str:
     """``text`` without phone numbers: "555 201 3345, need a physical on saturday" is not a
     date ("What day or time works best for you?" was asked after it)."""
     return PHONE_WRITTEN.sub(" ", text or "")
+
+
+def phone_for_display(e164: str) -> str:
+    """``+19165550123`` → ``(916) 555-0123``; other numbers as stored."""
+    if re.fullmatch(r"\+1\d{10}", e164 or ""):
+        return f"({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
+    return e164

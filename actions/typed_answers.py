@@ -189,3 +189,13 @@ ALREADY_SAID = re.compile(
     r"(?:\s+(?:already|before|earlier|above|twice|again))*\W*$",
     re.IGNORECASE,
 )
+
+
+# "i spelled my name wrong", "i typed my birthday wrong" after no match: a billing complaint
+# to the model (the chat went to billing staff); the detail is asked for again
+# (actions/identity.py).
+TYPO_SAID = re.compile(
+    r"\b(typo|misspelled|misspelt|mistyped|(spelled|spelt|typed|wrote|put|entered|gave)\b"
+    r"[\w\s']{0,20}\b(wrong|incorrect|incorrectly|badly))\b",
+    re.IGNORECASE,
+)

@@ -23,6 +23,7 @@ from actions.dates import (
     said_cannot_come,
     says_a_shift,
     weekdays_named,
+    with_kept_limits,
     with_new_time,
 )
 from actions.directions import named_day
@@ -282,7 +283,8 @@ def read_search_details(
             # search could read: the first days found, in the morning)
             updates["date_preference"] = combined if parse_when(combined, now) else text
         elif previous_when:
-            updates["date_preference"] = _weekday_in_the_days_asked(text, previous_when, now)
+            days = _weekday_in_the_days_asked(text, previous_when, now)
+            updates["date_preference"] = with_kept_limits(previous_when, days, now)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
     elif requested == "date_preference" and text:
@@ -301,11 +303,13 @@ def read_search_details(
 
 # "the other office": the one the appointment being moved, or the times shown, are not at.
 OTHER_OFFICE = re.compile(
-    r"\b(?:the\s+)?other\s+(?:office|location|clinic|site|place|branch)\b", re.IGNORECASE
+    # ("a different office" got the same North times)
+    r"\b(?:the\s+|a\s+)?(?:other|different)\s+(?:office|location|clinic|site|place|branch)\b",
+    re.IGNORECASE,
 )
 NOT_THE_OTHER = re.compile(
     # ("no the OTHER office" is a no to these times: that other office)
-    r"\b(?:not|don'?t want|rather not)\s+(?:at\s+|to\s+)?(?:the\s+)?other\s+"
+    r"\b(?:not|don'?t want|rather not)\s+(?:at\s+|to\s+)?(?:the\s+|a\s+)?(?:other|different)\s+"
     r"(?:office|location|clinic|site|place|branch)\b",
     re.IGNORECASE,
 )

@@ -16,7 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import identity, manage_appointments
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
-from actions.booking_times import ActionAskSlotChoice, ActionBookAppointment
+from actions.booking_times import (
+    ActionAskBookingConfirmed,
+    ActionAskSlotChoice,
+    ActionBookAppointment,
+)
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
@@ -1435,6 +1439,45 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     assert dispatcher.messages[0]["arrive"] == expected_arrival(offer, 30)
 
 
+def test_a_new_patient_hears_their_details_and_can_put_them_right(fhir_env: FhirServer) -> None:
+    """ "wait my birthday is 3/14/1990 not 3/4" at "Shall I book it?" searched times in 1990
+    ("I can only book up to..."); the question named none of the details the new record is
+    made from."""
+    new, _ = new_patient_ready("Dana Whitfield", "1990-03-04", 0)
+    asked = {**new, "booking_confirmed": None, "requested_slot": "booking_confirmed"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("", slots=asked, active_loop="booking_form")
+    ActionAskBookingConfirmed().run(dispatcher, tracker, {})
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_confirm_new_patient_booking"
+    assert (question["patient_full_name"], question["birth_date"], question["phone"]) == (
+        "Dana Whitfield",
+        "March 4, 1990",
+        "(916) 555-0188",
+    )
+    events, said = run_booking("wait my birthday is 3/14/1990 not 3/4", slots=asked)
+    slots = slots_of(events)
+    assert responses(said) == ["utter_registration_corrected"]
+    assert slots["verify_dob"] == "1990-03-14" and slots["requested_slot"] == "booking_confirmed"
+    assert "date_preference" not in slots and "slot_choice" not in slots  # the time stays
+    events, said = run_booking("my number is actually 916-555-0177", slots=asked)
+    assert slots_of(events)["new_phone"] == "+19165550177"
+    events, said = run_booking("sorry my last name is spelled Whitfeld, Dana Whitfeld", slots=asked)
+    assert slots_of(events)["verify_name"] == "Dana Whitfeld"
+    # ...and a birth date that is a patient on file: that patient, checked (as at first)
+    emily = {**asked, "verify_name": "Emily Johnson"}
+    events, said = run_booking("oops my dob is 04/12/1988", slots=emily)
+    assert slots_of(events)["verified"] is True
+    # a date of another kind is still a day for the visit
+    events, _ = run_booking("actually friday", slots={**asked, "requested_slot": "slot_choice"})
+    assert "verify_dob" not in slots_of(events)
+    # a returning patient's confirmation is as before
+    dispatcher = CollectingDispatcher()
+    returning = {**asked, "verified": True, "patient_status": "returning"}
+    ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=returning), {})
+    assert responses(dispatcher) == ["utter_confirm_booking"]
+
+
 def test_no_booking_for_a_returning_patient_never_verified(fhir_env: FhirServer) -> None:
     """ "need a sick visit tmrw, been there before", a name and birth date not on file: booked
     on a new record with the phone "None", and no identity check at all."""
@@ -2848,6 +2891,61 @@ def test_a_birthday_without_its_year_is_kept_and_the_year_asked(fhir_env: FhirSe
     assert slots["verified"] is True
 
 
+def test_a_typo_owned_up_to_asks_for_that_detail_again(fhir_env: FhirServer) -> None:
+    """ "Emily Jonson" - "04/12/1988" - no match - "i spelled my name wrong" went to billing
+    staff as a complaint about a bill; "i typed my birthday wrong" asked for the name again."""
+    failed = {"tried_name": "Emily Johnson", "identity_reask": True}
+    tracker = make_tracker(
+        "i spelled my name wrong",
+        intent="billing_dispute",
+        confidence=0.86,
+        slots={"requested_slot": "verify_name"},
+        active_loop="check_form",
+    )
+    assert ValidateCheckForm().answers_requested_slot(tracker, "verify_name")
+    assert not ValidateCheckForm().should_let_through(tracker)
+    slots, said = verify("i spelled my name wrong", "verify_name", failed)
+    assert said == [] and slots["requested_slot"] == "verify_name"
+    assert slots["identity_reask"] is True
+    slots, said = verify("i typed my birthday wrong", "verify_name", failed)
+    assert said == [] and slots["verify_name"] == "Emily Johnson"
+    assert slots["requested_slot"] == "verify_dob"
+    slots, said = verify("04/12/1988", "verify_dob", {**failed, **slots})
+    assert slots["verified"] is True
+
+
+def test_a_birth_date_in_words_is_no_name(fhir_env: FhirServer) -> None:
+    """ "April twelfth 1988" at "... date of birth?" was checked as a patient called April
+    Twelfth (a try lost, and a correct birth date refused); "mrs johnson" as one called Mrs."""
+    slots, said = verify("April twelfth, 1988", "verify_dob", {"verify_name": "Emily Johnson"})
+    assert slots["verified"] is True and said == ["utter_verified"]
+    slots, said = verify("mrs johnson", "verify_name", {})
+    assert "verify_attempts" not in slots and slots["identity_reask"] is True
+    assert slots["requested_slot"] == "verify_name"
+
+
+def test_a_second_miss_in_a_row_names_the_other_ways_once(fhir_env: FhirServer) -> None:
+    """ "Robert Miller" - "the second of nov" - "fifty" - "blah" got "I still need the year of
+    birth" again and again, with nobody named who could help."""
+    kept = {"verify_name": "Robert Miller", "partial_dob": "November 2", "birth_year_asked": True}
+    slots, said = verify("fifty", "verify_dob", kept)
+    assert said == [] and slots["identity_reask"] is True
+    slots, said = verify("blah", "verify_dob", {**kept, **slots})
+    assert said == ["utter_identity_other_ways"] and slots["requested_slot"] == "verify_dob"
+    # said once in a session, not before every question after
+    said_before = {"utter_action": "utter_identity_other_ways"}
+    earlier = [{"event": "bot", "text": "", "metadata": said_before}]
+    slots, said = verify("zzz", "verify_dob", {**kept, **slots}, events=earlier)
+    assert said == []
+    # a name that is no name, twice: the same
+    slots, said = verify("the patient", "verify_name", {})
+    assert said == [] and slots["identity_reask"] is True
+    slots, said = verify("the patient", "verify_name", slots)
+    assert said == ["utter_identity_other_ways"]
+    slots, said = verify("Robert Miller", "verify_name", slots)
+    assert slots["verify_name"] == "Robert Miller" and slots["identity_reask"] is False
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
@@ -4249,3 +4347,8 @@ def test_an_appointment_is_picked_by_its_month_or_as_todays() -> None:
     assert choice_by_description("the one today", items, clinic) == 0
     assert choice_by_description("i cant make it to my appt today", items, clinic) == 0
     assert choice_by_description("the physical", items, clinic) is None  # two of them
+    # with its time: "cancel my 9am today" listed both 9ams
+    items[0]["start"] = at(today, 9)
+    for text in ("cancel my 9am today", "the 9 am one today", "cancel today's 9am"):
+        assert choice_by_description(text, items, clinic) == 0, text
+    assert choice_by_description("cancel my 9am", items, clinic) is None

@@ -174,6 +174,34 @@ def test_paying_here_or_at_the_visit_is_answered_first(text: str, first: str) ->
 @pytest.mark.parametrize(
     "text",
     [
+        "can i pay half now",
+        "whats the minimum i can pay",
+        "do i have to pay it all at once",
+        "can i pay $50 now and the rest later",
+        "can i make a partial payment",
+    ],
+)
+def test_paying_part_now_gets_a_yes(text: str) -> None:
+    """ "can i pay half now" got the ways to pay and the plan paragraph, with no yes in it."""
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    said = responses(dispatcher)
+    assert said[:2] == ["utter_partial_payment", "utter_billing_pay"]
+    assert "Balances of $100 or more" in dispatcher.messages[-1]["text"]
+
+
+def test_a_copay_at_the_visit_is_no_yes() -> None:
+    """ "do i need to pay a copay when i come in" (a Medicare patient) got "Yes, you can pay at
+    the front desk when you come in": a copay nobody here can see."""
+    dispatcher = CollectingDispatcher()
+    text = "do i need to pay a copay when i come in"
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert responses(dispatcher) == ["utter_insurance_copay"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "i need to know my bill. Emily Johnson 04/12/1988",
         "what do i owe? Emily Johnson, dob 4/12/1988",
         "hey i need to know my bill, im Emily Johnson born 4/12/88",
@@ -543,6 +571,7 @@ def test_a_plan_asked_with_name_and_birth_date_looks_up_the_balance_first() -> N
         "what income do i need to qualify?",
         "am I eligible for a discount",
         "no thanks, how do i apply for the assistance thing",  # was the ways to pay
+        "how does the financial assistance thing work",  # was the offer again
     ],
 )
 def test_how_to_apply_for_assistance_is_answered(text: str) -> None:

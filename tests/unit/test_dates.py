@@ -12,6 +12,7 @@ from actions.dates import (
     said_cannot_come,
     says_a_shift,
     shift_said_as_day,
+    with_kept_limits,
     with_new_time,
     within_part_of_day,
 )
@@ -363,6 +364,46 @@ def test_a_time_or_a_day_ruled_out_is_about_the_days_asked(
 ) -> None:
     assert only_time_of_day(text, NOW)
     assert with_new_time(previous, text) == combined
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "described"),
+    [
+        # "only after 3, not fridays" - "actually next week" offered Friday mornings
+        (
+            "only after 3, not fridays",
+            "actually next week",
+            "Mon Nov 30 to Sun Dec 6 (after 3pm, no Fridays)",
+        ),
+        ("not mornings", "next week", "Mon Nov 30 to Sun Dec 6 (afternoons)"),
+        ("after 3", "ok thursday then", "Thu Nov 26 (after 3pm)"),
+        ("before 11am", "next tuesday", "Tue Dec 1 (before 11am)"),
+        # what the new words say of their own wins
+        (
+            "only after 3, not fridays",
+            "next week mornings",
+            "Mon Nov 30 to Sun Dec 6 (morning, no Fridays)",
+        ),
+        # a day named that was ruled out is that day; its time limit stays
+        ("after 3, not fridays", "friday dec 4", "Fri Dec 4 (after 3pm)"),
+        # "any time" drops them
+        ("mornings", "any time next week", "Mon Nov 30 to Sun Dec 6"),
+        ("not fridays", "next week, any day is fine", "Mon Nov 30 to Sun Dec 6"),
+    ],
+)
+def test_limits_said_before_stay_when_the_days_change(
+    previous: str, text: str, described: str
+) -> None:
+    when = parse_when(with_kept_limits(previous, text, NOW), NOW)
+    assert when is not None and when.describe() == described
+
+
+def test_next_week_after_a_time_is_no_shift_of_the_appointment() -> None:
+    """ "only after 3" - "actually next week" while moving a Dec 9 visit searched the week
+    after the appointment, around its own time ("week after" read in "next week after 3pm")."""
+    start = NOW.replace(day=9, month=12, hour=16)
+    assert shift_said_as_day("actually next week after 3pm not fridays", start, NOW.date()) is None
+    assert shift_said_as_day("the week after", start, NOW.date()) is not None
 
 
 def test_a_day_named_is_not_only_a_time() -> None:

@@ -300,6 +300,10 @@ def test_next_steps_follow_staff_hours() -> None:
     clinic = get_clinic()
     during = next_steps_message(clinic, "request_human", TUESDAY_10AM)
     assert "join this chat shortly" in during
+    # the number to call, while someone comes ("can i just call someone instead" had none)
+    assert during.endswith(f"If you'd rather call, we're at {clinic.clinic.main_phone}.")
+    billing_during = next_steps_message(clinic, "billing_dispute", TUESDAY_10AM)
+    assert billing_during.endswith(f"we're at {clinic.billing.phone}.")
     after = next_steps_message(clinic, "request_human", TUESDAY_11PM)
     assert "tomorrow at 8am" in after and clinic.clinic.main_phone in after
     billing_after = next_steps_message(clinic, "billing_dispute", TUESDAY_11PM)
