@@ -22,6 +22,7 @@ from actions.booking_choices import (
     eligible_locations,
     eligible_practitioners,
     say_where_they_work,
+    someone_other_than,
 )
 from actions.booking_guards import (
     age_said,
@@ -102,6 +103,7 @@ from actions.visit_request import (
     IDENTITY_ANYTIME,
     PICK_DETAILS,
     answers_a_visit_question,
+    not_the_one_before,
     office_shown,
     other_office,
     picked_offer,
@@ -173,6 +175,7 @@ BOOKING_SLOTS = [
     "offered_slots",
     "booking_confirmed",
     "excluded_slots",
+    "practitioner_not",
     "verify_name",
     "verify_dob",
     "new_phone",
@@ -835,7 +838,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
                 updates["visit_type"] = None  # asked next (and read: no "please tap one")
+        not_the_one_before(text, slots, found)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
+        merged = {**slots, **updates}
+        updates.update(someone_other_than(dispatcher, merged, clinic, patient_age(merged, clinic)))
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)
         limited = has_age_limits(clinic, named)

@@ -20,7 +20,7 @@ from actions.clinic_config import ClinicConfig
 from actions.forms import form_texts
 from actions.identity import patient_age
 from actions.settings import get_clinic
-from actions.slot_search import age_limit, sees_patient
+from actions.slot_search import age_limit, not_for_anyone, sees_patient
 
 
 def eligible_practitioners(
@@ -55,6 +55,48 @@ def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:
     """The one office where the clinician (or visit) is seen, else "any"."""
     offices = eligible_locations(clinic, {**slots, "location": None})
     return offices[0] if len(offices) == 1 else "any"
+
+
+def someone_other_than(
+    dispatcher: CollectingDispatcher,
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+    age: int | None = None,
+) -> dict[str, Any]:
+    """ "someone other than dr patel": anyone else who does this visit (``practitioner_not``,
+    left out of the search). Nobody else does it: said, and that clinician kept; nobody else
+    at the office asked for: said, and the other offices searched too. ("someone other than dr
+    patel" offered Dr. Patel's times three times over: at Downtown only she does follow-ups.)
+    """
+    not_this = slots.get("practitioner_not")
+    visit_id = slots.get("visit_type")
+    if not not_this or not visit_id or slots.get("practitioner") not in (None, "any"):
+        return {}
+    visit, excluded = clinic.visit_type(str(visit_id)), clinic.practitioner(str(not_this))
+    if visit is None or excluded is None:
+        return {}
+    # (whom "no preference" searches: not a women's health clinician for a follow-up)
+    unasked = set(not_for_anyone(clinic, visit.id)) | {not_this}
+    others = [p for p in eligible_practitioners(clinic, visit.id, age) if p not in unasked]
+    if not others:
+        dispatcher.utter_message(
+            response="utter_only_clinician_for_visit",
+            practitioner=excluded.name,
+            visit=visit.name,
+        )
+        return {"practitioner": not_this, "practitioner_not": None}
+    office = slots.get("location")
+    here = [p for p in others if office in getattr(clinic.practitioner(p), "locations", [])]
+    if office not in (None, "any") and not here:
+        location = clinic.location(str(office))
+        dispatcher.utter_message(
+            response="utter_only_clinician_at_office",
+            practitioner=excluded.name,
+            visit=visit.name,
+            office=location.name if location else str(office),
+        )
+        return {"location": "any"}
+    return {}
 
 
 def say_where_they_work(

@@ -213,6 +213,7 @@ FORM_SLOTS_TO_RESET = [
     "new_phone",
     "visit_type",
     "practitioner",
+    "practitioner_not",
     "location",
     "date_preference",
     "slot_choice",

@@ -31,7 +31,12 @@ from actions.all_appointments import (
 from actions.answer_beside import with_text
 from actions.birth_dates import without_birth_dates
 from actions.booking import SEARCH_SLOTS
-from actions.booking_choices import eligible_locations, only_office, say_where_they_work
+from actions.booking_choices import (
+    eligible_locations,
+    only_office,
+    say_where_they_work,
+    someone_other_than,
+)
 from actions.booking_guards import (
     check_offer,
     chosen_offer,
@@ -75,6 +80,7 @@ from actions.identity import (
     BEREAVEMENT,
     IdentitySteps,
     death_said,
+    patient_age,
     scheduling_client,
     who_has,
     whose,
@@ -103,6 +109,7 @@ from actions.visit_request import (
     OTHER_OFFICE,
     PICK_DETAILS,
     answers_a_visit_question,
+    not_the_one_before,
     only_other_office,
     picked_offer,
     picks_a_shown_time,
@@ -120,6 +127,7 @@ MANAGE_SLOTS = [
     "offered_slots",
     "booking_confirmed",
     "excluded_slots",
+    "practitioner_not",
     "visit_type",
     "practitioner",
     "location",
@@ -876,10 +884,13 @@ class ValidateRescheduleForm(ManageForm):
             slots.get("date_preference"),
         )
         updates.pop("visit_type", None)  # the visit stays what it was
+        not_the_one_before(new_time, slots, updates)
         if "date_preference" not in updates and not is_button_payload(text) and says_a_shift(text):
             # "a couple of days later": counted from the appointment's day by the search
             updates["date_preference"] = without_birth_dates(text, clinic.now().date())
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
+        merged = {**slots, **updates}
+        updates.update(someone_other_than(dispatcher, merged, clinic, patient_age(merged, clinic)))
         offers = slots.get("offered_slots") or []
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None

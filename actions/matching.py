@@ -97,7 +97,8 @@ OTHER_CLINICIAN = re.compile(
     r"\b((doesn'?t|does not|dont|don'?t|do not) (have to|need to) be|"
     r"no preference (on|for) (the )?(provider|doctor|clinician|dr|who)|"
     r"any (other )?(provider|doctor|clinician)|(a )?different (provider|doctor|clinician|dr)|"
-    r"other than (dr\.? )?\w+|not with (dr\.? )?\w+)\b",
+    r"other than (dr\.? )?\w+|not with (dr\.? )?\w+|(anyone|anybody) but (dr\.? )?\w+|"
+    r"not (dr\.? )?\w+,? (someone|somebody|anyone|anybody) else)\b",
     re.IGNORECASE,
 )
 ANY_OFFICE = re.compile(

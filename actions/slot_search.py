@@ -134,8 +134,12 @@ def request_from_slots(
         when=when,
         exclude=tuple(slots.get("excluded_slots") or ()),
         exclude_practitioners=unsuitable_practitioners(clinic, age)
+        + (not_for_anyone(clinic, slots.get("visit_type")) if practitioner in (None, "any") else ())
+        # "someone other than dr patel" (actions/booking_choices.py someone_other_than)
         + (
-            not_for_anyone(clinic, slots.get("visit_type")) if practitioner in (None, "any") else ()
+            (str(slots["practitioner_not"]),)
+            if practitioner in (None, "any") and slots.get("practitioner_not")
+            else ()
         ),
         busy=busy,
         age_unknown=age is None,

@@ -188,6 +188,34 @@ VISIT_REFERRED_TO = re.compile(
 )
 
 
+# "other than dr patel", "not with patel", "not patel, someone else": the one named is not wanted
+# (besides "doesn't have to be Sam", which wants anyone, Sam too).
+NOT_THIS_ONE = re.compile(
+    r"\b(other than|not with|anyone but|anybody but|someone besides|besides|except)\b"
+    r"|\bnot (dr\.? )?\w+,? (someone|somebody|anyone|anybody) else\b",
+    re.IGNORECASE,
+)
+
+
+DIFFERENT_ONE = re.compile(r"\b(different|another|other) (provider|doctor|clinician|dr)\b", re.I)
+
+
+def not_the_one_before(text: str, slots: dict[str, Any], updates: dict[str, Any]) -> None:
+    """ "a different doctor" while Dr. Patel is asked for (or is the appointment's): anyone but
+    her (``practitioner_not``), not "anyone", which offered her times again. A clinician named
+    after it ("ok dr lee then") ends it."""
+    before = slots.get("practitioner")
+    if updates.get("practitioner") not in (None, "any") and slots.get("practitioner_not"):
+        updates["practitioner_not"] = None
+    elif (
+        updates.get("practitioner") == "any"
+        and "practitioner_not" not in updates
+        and before not in (None, "any")
+        and DIFFERENT_ONE.search(text)
+    ):
+        updates["practitioner_not"] = before
+
+
 def read_search_details(
     text: str,
     entities: list[dict[str, Any]],
@@ -205,6 +233,9 @@ def read_search_details(
     practitioner = find_practitioner(without_patient_names(text, clinic.now().date()), clinic)
     if OTHER_CLINICIAN.search(text):
         updates["practitioner"] = "any"
+        if practitioner and NOT_THIS_ONE.search(text):
+            # "someone other than dr patel": anyone but her (her times came back three times)
+            updates["practitioner_not"] = practitioner.id
         text = OTHER_CLINICIAN.sub(" ", text)  # "no preference on provider" says nothing of when
     elif practitioner:
         updates["practitioner"] = practitioner.id

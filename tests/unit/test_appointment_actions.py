@@ -41,6 +41,7 @@ from actions.manage_appointments import (
 from actions.patient_status import patient_status
 from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
+from actions.slot_search import request_from_slots
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
 from tests.support.actions import PHONE_SECRET, make_tracker, next_month_on, responses
 from tests.support.fhir_servers import FhirServer
@@ -659,7 +660,11 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
         ("anyone", "date_preference", {}),
         # ...but "not Sam" is, at any point (it kept Sam Lee, who is not in on Saturdays).
         ("no preference on provider", "slot_choice", {"practitioner": "any"}),
-        ("can i see someone other than dr lee", "slot_choice", {"practitioner": "any"}),
+        (
+            "can i see someone other than dr lee",
+            "slot_choice",
+            {"practitioner": "any", "practitioner_not": "lee"},
+        ),
     ],
 )
 def test_no_preference_said_in_the_request(
@@ -1147,6 +1152,80 @@ def test_a_new_clinician_or_office_while_rescheduling_fits_the_other(
     assert slots.get("practitioner", before) == practitioner
     assert slots.get("location") == location
     assert responses(dispatcher) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "visit", "said", "updates"),
+    [
+        # at Downtown only Dr. Patel does follow-ups: anyone else is at North
+        (
+            "i want to reschedule with someone other than dr patel",
+            "follow_up",
+            ["utter_only_clinician_at_office"],
+            {"practitioner": "any", "practitioner_not": "patel", "location": "any"},
+        ),
+        (
+            "a different provider please",
+            "follow_up",
+            ["utter_only_clinician_at_office"],
+            {"practitioner": "any", "practitioner_not": "patel", "location": "any"},
+        ),
+        # nobody else does a women's health exam: said, and she is kept
+        (
+            "can i see someone other than dr gonzalez?",
+            "womens_health",
+            ["utter_only_clinician_for_visit"],
+            {"practitioner": "gonzalez"},
+        ),
+        # "doesn't have to be" wants anyone, her too
+        ("doesn't have to be patel", "follow_up", [], {"practitioner": "any"}),
+    ],
+)
+def test_someone_other_than_a_clinician_when_moving(
+    fhir_env: FhirServer, text: str, visit: str, said: list[str], updates: dict[str, Any]
+) -> None:
+    """ "someone other than dr patel" offered Dr. Patel's times three times over (at Downtown
+    only she does follow-ups), and "someone other than dr gonzalez" hers, without a word."""
+    before = "gonzalez" if visit == "womens_health" else "patel"
+    location = "north" if visit == "womens_health" else "downtown"
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "verify_dob": "1975-09-30",
+            "my_appointments": [{"id": "a1", "start": "2026-12-09T16:00:00-08:00"}],
+            "appointment_choice": "a1",
+            "visit_type": visit,
+            "practitioner": before,
+            "location": location,
+            "requested_slot": "slot_choice",
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == said
+    assert {k: slots.get(k, "unchanged") for k in updates} == updates
+    if "practitioner_not" not in updates:
+        assert slots.get("practitioner_not") is None
+    clinic = get_clinic()
+    search = request_from_slots({**tracker.slots, **slots}, clinic, clinic.now(), age=51)
+    assert ("patel" in search.exclude_practitioners) == ("practitioner_not" in updates)
+
+
+def test_someone_other_than_a_clinician_when_booking() -> None:
+    events, dispatcher = run_booking(
+        "actually someone other than dr patel", slots={**READY, "requested_slot": "slot_choice"}
+    )
+    slots = slots_of(events)
+    assert (slots["practitioner"], slots["practitioner_not"]) == ("any", "patel")
+    assert responses(dispatcher) == []  # Sam Lee sees physicals at North
+    # naming a clinician again drops it
+    chosen = {**READY, **slots, "requested_slot": "slot_choice"}
+    events, _ = run_booking("ok dr lee then", slots=chosen)
+    assert slots_of(events)["practitioner_not"] is None
 
 
 @pytest.mark.parametrize(
