@@ -841,7 +841,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         not_the_one_before(text, slots, found)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         merged = {**slots, **updates}
-        updates.update(someone_other_than(dispatcher, merged, clinic, patient_age(merged, clinic)))
+        updates.update(someone_other_than(dispatcher, merged, clinic))
         named = updates.get("practitioner")
         # (The patient's age is looked up only for a clinician with an age limit.)
         limited = has_age_limits(clinic, named)

@@ -58,10 +58,7 @@ def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:
 
 
 def someone_other_than(
-    dispatcher: CollectingDispatcher,
-    slots: dict[str, Any],
-    clinic: ClinicConfig,
-    age: int | None = None,
+    dispatcher: CollectingDispatcher, slots: dict[str, Any], clinic: ClinicConfig
 ) -> dict[str, Any]:
     """ "someone other than dr patel": anyone else who does this visit (``practitioner_not``,
     left out of the search). Nobody else does it: said, and that clinician kept; nobody else
@@ -77,6 +74,7 @@ def someone_other_than(
         return {}
     # (whom "no preference" searches: not a women's health clinician for a follow-up)
     unasked = set(not_for_anyone(clinic, visit.id)) | {not_this}
+    age = patient_age(slots, clinic)  # (looked up only now: a call to the scheduling API)
     others = [p for p in eligible_practitioners(clinic, visit.id, age) if p not in unasked]
     if not others:
         dispatcher.utter_message(

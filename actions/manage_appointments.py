@@ -80,7 +80,6 @@ from actions.identity import (
     BEREAVEMENT,
     IdentitySteps,
     death_said,
-    patient_age,
     scheduling_client,
     who_has,
     whose,
@@ -457,6 +456,10 @@ class ManageForm(IdentitySteps, PatientForm):
                     summary=appointment_sentence(items[0], self.clinic, whose(merged, self.clinic)),
                     have=who_has(merged, self.clinic),
                 )
+        if updates.get("appointment_choice"):
+            # "move my womens health appt, can i see someone other than dr gonzalez?": said
+            # before the appointment (and its kind of visit) was known
+            updates.update(someone_other_than(dispatcher, {**slots, **updates}, self.clinic))
         return updates
 
     def extract_more(
@@ -890,7 +893,7 @@ class ValidateRescheduleForm(ManageForm):
             updates["date_preference"] = without_birth_dates(text, clinic.now().date())
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
         merged = {**slots, **updates}
-        updates.update(someone_other_than(dispatcher, merged, clinic, patient_age(merged, clinic)))
+        updates.update(someone_other_than(dispatcher, merged, clinic))
         offers = slots.get("offered_slots") or []
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None

@@ -1215,6 +1215,37 @@ def test_someone_other_than_a_clinician_when_moving(
     assert ("patel" in search.exclude_practitioners) == ("practitioner_not" in updates)
 
 
+def test_someone_other_than_said_before_the_appointment_is_known(fhir_env: FhirServer) -> None:
+    """ "move my womens health appt, can i see someone other than dr gonzalez?" in one message:
+    the kind of visit was not known yet, and nobody was found at all."""
+    visit = {
+        "id": "a1",
+        "start": "2026-12-09T16:00:00-08:00",
+        "visit_type": "womens_health",
+        "practitioner": "gonzalez",
+        "location": "north",
+    }
+    tracker = make_tracker(
+        "the womens health one",
+        intent="inform",
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "verify_dob": "1992-01-22",
+            "my_appointments": [visit],
+            "practitioner": "any",
+            "practitioner_not": "gonzalez",
+            "requested_slot": "appointment_choice",
+        },
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_only_clinician_for_visit"]
+    assert (slots["appointment_choice"], slots["practitioner"]) == ("a1", "gonzalez")
+    assert slots["practitioner_not"] is None
+
+
 def test_someone_other_than_a_clinician_when_booking() -> None:
     events, dispatcher = run_booking(
         "actually someone other than dr patel", slots={**READY, "requested_slot": "slot_choice"}
