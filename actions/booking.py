@@ -246,11 +246,11 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     return again
 
 
-# "book me with her", "can i see him next week": a clinician by pronoun.
 # Where a new patient's details, all given, can still be put right (_registration_corrected).
 CORRECTABLE_AT = ("date_preference", "slot_choice", "booking_confirmed")
 # "my last name is spelled Whitfeld", "sorry the name is Dana Whitfeld": a name corrected.
 NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling)\b", re.IGNORECASE)
+# "book me with her", "can i see him next week": a clinician by pronoun.
 WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
 
