@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 import dateparser
 from dateparser.search import search_dates
 
-from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, format_clock
 
 WEEKDAY_NUMBERS = {
     "monday": 0,
@@ -215,17 +215,17 @@ class When:
         # window around a time asked for, "at 4pm", has both limits and is not said)
         one_limit = (self.not_before is None) != (self.not_after is None)
         if one_limit and self.not_before is not None and self.not_before != time(12, 0):
-            notes.append(f"after {_clock_said(self.not_before)}")
+            notes.append(f"after {format_clock(self.not_before)}")
         elif one_limit and self.not_before is not None and not self.part_of_day:
             notes.append("afternoons")  # "no mornings"
         if one_limit and self.not_after is not None:
-            notes.append(f"before {_clock_said(self.not_after)}")
+            notes.append(f"before {format_clock(self.not_after)}")
         if self.not_on and self.start != self.end:
             allowed = sorted(set(range(7)) - self.not_on)
             # "thursday or friday": "Thursdays or Fridays only", not five days ruled out
             only = len(allowed) < len(self.not_on)
             days = allowed if only else sorted(self.not_on)
-            names = " or ".join(WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in days)
+            names = weekdays_plural(days)
             notes.append(f"{names} only" if only else f"no {names}")
         return f"{day} ({', '.join(notes)})" if notes else day
 
@@ -239,11 +239,9 @@ class When:
         )
 
 
-def _clock_said(moment: time) -> str:
-    """``time(15, 0)`` → "3pm", ``time(9, 30)`` → "9:30am"."""
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+def weekdays_plural(days: list[int]) -> str:
+    """``[0, 4]`` (Monday 0) → "Mondays or Fridays"."""
+    return " or ".join(WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in days)
 
 
 def day_label(day: date) -> str:
@@ -1134,12 +1132,12 @@ def with_kept_limits(previous: str, text: str, now: datetime) -> str:
         if before.part_of_day:
             extra.append(f"{before.part_of_day}s")
         if before.not_before is not None:
-            extra.append(f"after {_clock_said(before.not_before)}")
+            extra.append(f"after {format_clock(before.not_before)}")
         if before.not_after is not None:
-            extra.append(f"before {_clock_said(before.not_after)}")
+            extra.append(f"before {format_clock(before.not_after)}")
     ruled_out_day_named = new.exact and new.start.weekday() in before.not_on
     if before.not_on and not new.not_on and not ruled_out_day_named:
-        extra.append("not " + " or ".join(WEEKDAY_NAMES[WEEKDAYS[d]] + "s" for d in before.not_on))
+        extra.append(f"not {weekdays_plural(sorted(before.not_on))}")
     if not extra:
         return text
     combined = " ".join([text, *extra])
