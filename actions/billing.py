@@ -42,7 +42,12 @@ from actions.matching import normalise
 from actions.mentions import given_identity
 from actions.payment_methods import MethodAsked, brand_asked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
-from actions.second_request import answer_second_request, offer_second_request, replayed
+from actions.second_request import (
+    after_identity_declined,
+    answer_second_request,
+    offer_second_request,
+    replayed,
+)
 from actions.settings import get_clinic
 from actions.typed_answers import UNDECIDED
 from addons.details_text import name_with_birth_date
@@ -51,7 +56,7 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-BALANCE_SLOTS = ("verify_name", "verify_dob", "backend_error")
+BALANCE_SLOTS = ("verify_name", "verify_dob", "backend_error", "identity_declined")
 CURRENCY_SIGNS = {"USD": "$"}
 
 
@@ -259,6 +264,8 @@ class ActionShowBalance(Action):
         facts = billing_facts(clinic)
         if tracker.get_slot("backend_error"):
             return reset + self._unavailable(dispatcher, facts)
+        if tracker.get_slot("identity_declined"):
+            return reset + after_identity_declined(tracker)  # (utter_identity_declined said it)
         patient_id = tracker.get_slot("patient_id")
         if not tracker.get_slot("verified") or not patient_id:
             dispatcher.utter_message(response="utter_stopped")

@@ -108,11 +108,12 @@ _TWO_DIGITS = (
     rf"(?:(?:{'|'.join(_TENS)})(?:[ -](?:{'|'.join(_ONES)}))?|{'|'.join(_TEENS)}"
     rf"|oh[ -](?:{'|'.join(_ONES)}))"
 )
-# After a month and a day: "nineteen eighty eight", "two thousand (and) seventeen", "twenty ten".
+# After a month and a day: "nineteen eighty eight", "two thousand (and) seventeen", "twenty ten",
+# or the last two digits alone, "eighty eight" (was read as a patient called Eighty Eight).
 _YEAR_AFTER_DAY = re.compile(
     rf"(?P<day>\b{MONTH_WORD}\s+\d{{1,2}}|\b\d{{1,2}}\s+{MONTH_WORD}),?\s+"
-    rf"(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
-    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})\b"
+    rf"(?:(?P<head>nineteen|two thousand(?: and)?|twenty)\s+"
+    rf"(?P<rest>{_TWO_DIGITS}|{'|'.join(_ONES)})|(?P<short>{_TWO_DIGITS}))\b"
 )
 # "april nineteen eighty eight": "nineteen" begins the year there; it is no day.
 _YEAR_GOES_ON = (
@@ -138,7 +139,8 @@ def written_numbers(text: str) -> str:
     month, and a year in words after them, are changed ("my first visit" stays as written)."""
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "eighty-eight", not "3-14-85"
     text = re.sub(
-        rf"\b{MONTH_WORD}\s+(?:the\s+)?({_DAY_WORD})\b{_YEAR_GOES_ON}",
+        # (an ordinal day is no start of a year: "april twelfth eighty eight")
+        rf"\b{MONTH_WORD}\s+(?:the\s+)?({_DAY_WORD})\b(?:(?<=th|st|nd|rd)|{_YEAR_GOES_ON})",
         lambda m: f"{m.group(1)} {_DAY_WORDS[m.group(2)]}",
         text,
     )
@@ -149,6 +151,8 @@ def written_numbers(text: str) -> str:
     )
 
     def year(m: re.Match[str]) -> str:
+        if m.group("short"):  # "eighty eight": as two digits, read like "88"
+            return f"{m.group('day')} {_two_digits(m.group('short')):02d}"
         century = 1900 if m.group("head") == "nineteen" else 2000
         return f"{m.group('day')} {century + _two_digits(m.group('rest'))}"
 

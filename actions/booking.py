@@ -62,6 +62,7 @@ from actions.forms import (
     yes_or_no,
 )
 from actions.identity import (
+    IDENTITY_ENDINGS,
     OWN_ACCOUNT,
     IdentitySteps,
     is_child,
@@ -180,6 +181,7 @@ BOOKING_SLOTS = [
     "verify_dob",
     "new_phone",
     "backend_error",
+    "identity_declined",
 ]
 
 
@@ -323,7 +325,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
-        if slots.get("escalation_reason") or slots.get("backend_error"):
+        if any(slots.get(slot) for slot in IDENTITY_ENDINGS):
             return None
         if slots.get("booking_confirmed") is False:
             return None  # nothing to book: declined, or "never mind"

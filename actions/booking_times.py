@@ -58,7 +58,11 @@ from actions.mentions import (
     relation_asked_about,
 )
 from actions.phone import phone_for_display
-from actions.second_request import after_unfinished_task, offer_second_request
+from actions.second_request import (
+    after_identity_declined,
+    after_unfinished_task,
+    offer_second_request,
+)
 from actions.settings import get_clinic
 from actions.slot_search import (
     REST_OF_TODAY,
@@ -333,6 +337,8 @@ class ActionBookAppointment(Action):
         if tracker.get_slot("backend_error"):
             dispatcher.utter_message(response="utter_backend_unavailable")
             return reset + after_unfinished_task(tracker)
+        if tracker.get_slot("identity_declined"):
+            return reset + after_identity_declined(tracker)  # (utter_identity_declined said it)
         if tracker.get_slot("booking_confirmed") is False:
             # declined a second visit of the same kind (already answered); a balance question
             # kept for after the booking was never answered

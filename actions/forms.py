@@ -224,6 +224,7 @@ FORM_SLOTS_TO_RESET = [
     "cancel_confirmed",
     "dispute_details",
     "escalation_reason",
+    "identity_declined",
     "pending_request",
 ]
 
@@ -1000,7 +1001,7 @@ class ActionStop(Action):
             dispatcher.utter_message(response="utter_stopped")
         reask = [
             SlotSet(flag, False)
-            for flag in ("identity_reask", "last_name_asked", "birth_year_asked")
+            for flag in ("identity_reask", "last_name_asked", "birth_year_asked", "birth_day_asked")
             if tracker.get_slot(flag)
         ]
         events = (

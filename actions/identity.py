@@ -109,6 +109,9 @@ def verification_lockout() -> VerifyLockout:
     )
 
 
+# Slots that end the identity check unfinished: the form's submit says what happens instead.
+IDENTITY_ENDINGS = ("escalation_reason", "backend_error", "identity_declined")
+
 # A question about, or a refusal of, the identity question (not an answer to it).
 WHY_OR_NO = re.compile(
     r"\b(why|what for|do i have to|do you need|don'?t want|do not want|rather not|"
@@ -160,6 +163,7 @@ ANSWERS_FORGOTTEN: dict[str, Any] = {
     "last_name_asked": False,
     "partial_dob": None,
     "birth_year_asked": False,
+    "birth_day_asked": False,
 }
 
 # What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
@@ -306,6 +310,19 @@ def other_ways_after_two_misses(
         if event.get("event") == "bot" and said == "utter_identity_other_ways":
             return  # said once this session already
     dispatcher.utter_message(response="utter_identity_other_ways")
+
+
+def said_in_this_task(tracker: Tracker, response: str) -> bool:
+    """Whether the bot said ``response`` since the running form started (or, with none
+    running, in this session)."""
+    for event in reversed(list(tracker.events)):
+        kind = event.get("event")
+        if kind == "session_started" or (kind == "active_loop" and event.get("name")):
+            return False
+        said = (event.get("metadata") or {}).get("utter_action")
+        if kind == "bot" and said == response:
+            return True
+    return False
 
 
 def sender_phone_hash(tracker: Tracker) -> str | None:
@@ -714,7 +731,7 @@ class IdentitySteps:
         return None
 
     def identity_next_slot(self, slots: dict[str, Any], new_patient: bool = False) -> str | None:
-        if slots.get("verified") or slots.get("escalation_reason") or slots.get("backend_error"):
+        if slots.get("verified") or any(slots.get(s) for s in IDENTITY_ENDINGS):
             return None
         if not slots.get("verify_name"):
             return "verify_name"
@@ -757,9 +774,15 @@ class IdentitySteps:
             return {**ANSWERS_FORGOTTEN, "identity_reask": True}
         kept_day = slots.get("partial_dob")
         if dob is None and kept_day and requested == "verify_dob":
-            # "March 3" - "And the year?" - "1985": one date of birth, in two messages.
-            year = birth_year(text, today)
-            dob = parse_birth_date(f"{kept_day} {year}", today) if year else None
+            if slots.get("birth_day_asked"):
+                # "1975" - "And the month and day?" - "sept 30" (the year was forgotten, and
+                # asked for again)
+                day = birth_month_day(text, today)
+                dob = parse_birth_date(f"{day} {kept_day}", today) if day else None
+            else:
+                # "March 3" - "And the year?" - "1985": one date of birth, in two messages.
+                year = birth_year(text, today)
+                dob = parse_birth_date(f"{kept_day} {year}", today) if year else None
         unanswered = (requested == "verify_name" and name is None) or (
             requested == "verify_dob" and dob is None
         )
@@ -773,6 +796,11 @@ class IdentitySteps:
             dispatcher.utter_message(response="utter_identity_not_known")
             return {requested: None}
         if unanswered and WHY_OR_NO.search(text):
+            if said_in_this_task(tracker, "utter_why_identity"):
+                # "why?" - (why, and the question again) - "no i'd rather not": the same
+                # paragraph and question came back every time. The check ends, kindly.
+                dispatcher.utter_message(response="utter_identity_declined")
+                return {requested: None, "identity_declined": True}
             # "why do you need it?", "I don't want to give my name": say why, and the other
             # ways (phone, or something else), instead of asking the same question again.
             dispatcher.utter_message(response="utter_why_identity")
@@ -832,6 +860,10 @@ class IdentitySteps:
             if said_day is not None:
                 # "march 3": kept, and the year asked for (birth_year_asked).
                 return {"verify_dob": None, "partial_dob": said_day, "birth_year_asked": True}
+            year = None if kept_day else birth_year(text, today)
+            if year is not None:
+                # "1988": kept, and the month and day asked for (birth_day_asked).
+                return {"verify_dob": None, "partial_dob": str(year), "birth_day_asked": True}
             # No year in the answer ("what year do you want?", "1950? or 51"): the year is
             # asked for again, the month and day kept.
             other_ways_after_two_misses(dispatcher, tracker, slots)
@@ -844,8 +876,10 @@ class IdentitySteps:
             updates["verify_name"] = f"{name[0]} {name[1]}"
         if dob is not None and requested in ("verify_name", "verify_dob"):
             updates["verify_dob"] = dob.isoformat()
-            if kept_day or slots.get("birth_year_asked"):
-                updates.update({"partial_dob": None, "birth_year_asked": False})
+            if kept_day or slots.get("birth_year_asked") or slots.get("birth_day_asked"):
+                updates.update(
+                    {"partial_dob": None, "birth_year_asked": False, "birth_day_asked": False}
+                )
         elif name is not None and requested == "verify_name":
             said_day = birth_month_day(text, today)
             if said_day is not None:

@@ -78,6 +78,7 @@ from actions.forms import (
 from actions.handoff import escalate
 from actions.identity import (
     BEREAVEMENT,
+    IDENTITY_ENDINGS,
     IdentitySteps,
     death_said,
     scheduling_client,
@@ -92,6 +93,7 @@ from actions.matching import (
 )
 from actions.mentions import without_patient_names
 from actions.second_request import (
+    after_identity_declined,
     after_unfinished_task,
     has_second_request,
     offer_second_request,
@@ -133,6 +135,7 @@ MANAGE_SLOTS = [
     "verify_name",
     "verify_dob",
     "backend_error",
+    "identity_declined",
     "no_appointments",
 ]
 CANCEL_REASON = "Cancelled by the patient in the chat assistant"
@@ -398,7 +401,7 @@ class ManageForm(IdentitySteps, PatientForm):
         )
 
     def next_slot(self, slots: dict[str, Any], tracker: Tracker) -> str | None:
-        if slots.get("escalation_reason") or slots.get("backend_error"):
+        if any(slots.get(slot) for slot in IDENTITY_ENDINGS):
             return None
         identity = self.identity_next_slot(slots)
         if identity:
@@ -1132,6 +1135,8 @@ def _finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventTyp
     if tracker.get_slot("backend_error"):
         dispatcher.utter_message(response="utter_backend_unavailable")
         return reset + after_unfinished_task(tracker)
+    if tracker.get_slot("identity_declined"):
+        return reset + after_identity_declined(tracker)  # (utter_identity_declined said it)
     if tracker.get_slot("no_appointments"):
         return reset + no_appointments(dispatcher, tracker)
     return None

@@ -32,7 +32,17 @@ ORDINAL_DAY_WORDS = set(
     """.split()
 )
 
-NOT_NAME_WORDS = ORDINAL_DAY_WORDS | {
+# "nineteen seventy five", "thirty september" at "... date of birth?" were checked as a
+# corrected name (a try lost, and the right birth date failed next).
+NUMBER_AND_MONTH_WORDS = set(
+    """
+    one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand january february september october november december
+    """.split()
+)
+
+NOT_NAME_WORDS = ORDINAL_DAY_WORDS | NUMBER_AND_MONTH_WORDS | {
     # "and weekends?", "and dec?" after the hours: no one called Weekends ("Jan" and "Jun" are
     # first names)
     "weekend",

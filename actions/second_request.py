@@ -108,6 +108,7 @@ QUESTION_WORDS = {
 REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Done straight after the first request, without "Shall we?": questions, and looking up.
 AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance", "complaint"}
+NEEDS_IDENTITY = {"check_appointment", "billing_balance"}
 # Requests one already covers: moving an appointment books the new time and frees the old;
 # booking answers a plan named with it first ("a check-up, I have Kaiser").
 INCLUDED = {
@@ -298,6 +299,16 @@ def after_unfinished_task(tracker: Tracker) -> list[EventType]:
         return start_second_request(tracker, complaint)
     question = tracker.get_slot("pending_request")
     return start_second_request(tracker, question) if answered_at_once(question) else []
+
+
+def after_identity_declined(tracker: Tracker) -> list[EventType]:
+    """``after_unfinished_task`` when the patient would not give a name and birth date: a
+    question kept for later that needs them ("and what do i owe?") is dropped, not asked
+    again; a complaint still reaches staff, and a general question is answered."""
+    question = tracker.get_slot("pending_request")
+    if answered_at_once(question) and question["intent"] in NEEDS_IDENTITY:
+        return CLEAR
+    return after_unfinished_task(tracker)
 
 
 def replayed(

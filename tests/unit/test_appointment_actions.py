@@ -3001,6 +3001,46 @@ def test_a_birthday_without_its_year_is_kept_and_the_year_asked(fhir_env: FhirSe
     assert slots["verified"] is True
 
 
+def test_a_year_alone_is_kept_and_the_month_and_day_asked(fhir_env: FhirServer) -> None:
+    """ "Liam Nguyen" - "2017" - "I didn't catch a date of birth there" - "june 5" - "I still
+    need the year of birth": the year had been sent, and was forgotten."""
+    named = {"verify_name": "Liam Nguyen"}
+    slots, said = verify("2017", "verify_dob", named)
+    assert said == []
+    assert slots == {
+        "verify_dob": None,
+        "partial_dob": "2017",
+        "birth_day_asked": True,
+        "requested_slot": "verify_dob",
+    }
+    missed, said = verify("blah", "verify_dob", {**named, **slots})
+    assert said == [] and missed["identity_reask"] is True and "partial_dob" not in missed
+    slots, said = verify("june 5", "verify_dob", {**named, **slots})
+    assert slots["verified"] is True and said == ["utter_verified_child"]
+    assert (slots["partial_dob"], slots["birth_day_asked"]) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Carlos Rivera", "nineteen seventy five"),
+        ("Emily Johnson", "April twelfth, eighty eight"),
+        ("Carlos Rivera", "thirty september"),
+    ],
+)
+def test_a_birth_date_in_words_is_no_corrected_name(
+    fhir_env: FhirServer, name: str, text: str
+) -> None:
+    """ "nineteen seventy five" at "... date of birth?" was checked as a patient called
+    Nineteen Seventy Five: a try lost, and the right birth date, sent next, failed."""
+    slots, _ = verify(text, "verify_dob", {"verify_name": name})
+    if "eighty" in text:
+        assert slots["verified"] is True  # a whole date, the year as two digits in words
+    else:
+        assert "verify_attempts" not in slots and "verify_name" not in slots
+        assert slots["requested_slot"] == "verify_dob"
+
+
 def test_a_typo_owned_up_to_asks_for_that_detail_again(fhir_env: FhirServer) -> None:
     """ "Emily Jonson" - "04/12/1988" - no match - "i spelled my name wrong" went to billing
     staff as a complaint about a bill; "i typed my birthday wrong" asked for the name again."""

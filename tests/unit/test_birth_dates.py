@@ -34,6 +34,9 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("jan twenty first nineteen ninety", date(1990, 1, 21)),
         ("june fifth two thousand seventeen", date(2017, 6, 5)),
         ("june 5 twenty seventeen", date(2017, 6, 5)),
+        # the year's last two digits in words (was read as a patient called Eighty Eight)
+        ("April twelfth, eighty eight", date(1988, 4, 12)),
+        ("the 30th of september, seventy-five", date(1975, 9, 30)),
         # digits alone, as texted ("I didn't catch a date of birth there", seven times)
         ("041288", date(1988, 4, 12)),
         ("04121988", date(1988, 4, 12)),

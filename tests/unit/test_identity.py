@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
-from actions.manage_appointments import ValidateCheckForm
+from actions.manage_appointments import ActionShowAppointments, ValidateCheckForm
 from actions.mentions import (
     capitalised,
     given_and_family,
@@ -388,6 +388,54 @@ def test_a_refusal_or_why_gets_the_reason_and_other_ways(text: str) -> None:
     slots, said = verify(text)
     assert said == ["utter_why_identity"]
     assert slots["verify_name"] is None and slots["requested_slot"] == "verify_name"
+
+
+WHY_SAID = [
+    {"event": "active_loop", "name": "check_form"},
+    {"event": "bot", "text": "I ask...", "metadata": {"utter_action": "utter_why_identity"}},
+]
+
+
+@pytest.mark.parametrize("text", ["no i'd rather not", "no", "why?", "i dont want to give it"])
+def test_a_second_refusal_ends_the_check_kindly(text: str) -> None:
+    # "why" - (why, and the question) - "no i'd rather not" got the same paragraph and the same
+    # question again, as many times as the patient said no.
+    slots, said = verify(text, events=WHY_SAID)
+    assert said == ["utter_identity_declined"]
+    assert slots["identity_declined"] is True and slots["requested_slot"] is None
+
+
+def test_the_reason_given_in_an_earlier_task_does_not_count() -> None:
+    earlier = [*WHY_SAID, {"event": "active_loop", "name": None}]
+    earlier += [{"event": "active_loop", "name": "balance_form"}]
+    slots, said = verify("no", events=earlier)
+    assert said == ["utter_why_identity"]
+    assert slots["requested_slot"] == "verify_name"
+
+
+def test_after_a_refusal_the_task_ends_without_another_message() -> None:
+    # (utter_identity_declined said what happens instead; a balance question kept for after the
+    # check is dropped, not asked for a name again)
+    pending = {"text": "and what do i owe", "intent": "billing_balance"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("no", slots={"identity_declined": True, "pending_request": pending})
+    events = ActionShowAppointments().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert {"event": "slot", "timestamp": None, "name": "identity_declined", "value": None} in (
+        events
+    )
+    assert {"event": "slot", "timestamp": None, "name": "pending_request", "value": None} in (
+        events
+    )
+    assert not [e for e in events if e.get("event") == "user"]
+
+
+def test_after_a_refusal_a_general_question_kept_for_later_is_answered() -> None:
+    pending = {"text": "where do i park", "intent": "parking"}
+    tracker = make_tracker("no", slots={"identity_declined": True, "pending_request": pending})
+    events = ActionShowAppointments().run(CollectingDispatcher(), tracker, {})
+    replay = [e for e in events if e.get("event") == "user"]
+    assert [e["text"] for e in replay] == ["where do i park"]
 
 
 def test_a_refusal_read_as_out_of_scope_is_still_answered_by_the_form() -> None:
