@@ -177,6 +177,12 @@ def _ruled_out(cleaned: str) -> RuledOut | None:
     return RuledOut(rest, frozenset(days), not_after=time(hour))
 
 
+def weekdays_ruled_out(text: str) -> frozenset[int]:
+    """The weekdays a message rules out ("not saturday either", "can't do tues or wed")."""
+    ruled = _ruled_out(clean_words(text))
+    return ruled.days if ruled is not None else frozenset()
+
+
 def past_day(text: str, today: date) -> date | None:
     """A day just gone that a patient asks about ("yesterday", "last friday", "this past
     Saturday"): within the last week. None for anything else."""
@@ -1196,11 +1202,15 @@ _NEXT_WEEK_SAME_TIME = re.compile(
     r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
 )
 # "an hour later", "2 hours earlier", "later by an hour": the same day, that much moved.
+# "an hour later", "30 min later", "later by 15 minutes" (minutes got the arrival FAQ)
+_SHIFT_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
+_SHIFT_UNIT = r"hours?|hrs?|minutes?|mins?"
 _HOUR_SHIFT = re.compile(
-    r"\b(?:(an?|one|two|three|four|half an?|\d)\s+(?:more\s+)?(hours?|hrs?)\s+"
+    rf"\b(?:({_SHIFT_AMOUNT})\s+(?:more\s+)?({_SHIFT_UNIT})\s+"
     r"(later|earlier|sooner|after|before|back|up)"
-    r"|(later|earlier)\s+by\s+(an?|one|two|three|half an?|\d)\s+(hours?|hrs?))\b"
+    rf"|(later|earlier)\s+by\s+({_SHIFT_AMOUNT})\s+({_SHIFT_UNIT}))\b"
 )
+_MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45, "forty-five": 45}
 # "same day", "that day", "later that day": the appointment's own day (not a same-day visit,
 # nor "same day next week").
 _SAME_DAY_AS_IT = re.compile(
@@ -1254,10 +1264,14 @@ def _clock_words(moment: datetime) -> str:
 def _hours_moved(match: re.Match[str]) -> timedelta:
     amount = match.group(1) or match.group(5) or "an"
     direction = match.group(3) or match.group(4) or "later"
+    unit = match.group(2) or match.group(6) or "hour"
+    number = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1)
     if amount.startswith("half"):
         minutes = 30
+    elif unit.startswith("min"):
+        minutes = int(amount) if amount.isdigit() else _MINUTE_WORDS.get(amount, 30)
     else:
-        minutes = 60 * (int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1))
+        minutes = 60 * number
     sign = -1 if direction in ("earlier", "sooner", "before", "up") else 1
     return timedelta(minutes=sign * minutes)
 

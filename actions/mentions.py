@@ -33,16 +33,25 @@ ORDINAL_DAY_WORDS = set(
 )
 
 # "nineteen seventy five", "thirty september" at "... date of birth?" were checked as a
-# corrected name (a try lost, and the right birth date failed next).
-NUMBER_AND_MONTH_WORDS = set(
+# corrected name (a try lost, and the right birth date failed next); request verbs.
+NUMBER_MONTH_AND_VERB_WORDS = set(
     """
     one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
     sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
     hundred thousand january february september october november december
     """.split()
-)
+) | {
+    # "can u move carlos's appt": not someone called Move Carlos (a try lost on that name)
+    "move",
+    "cancel",
+    "reschedule",
+    "resched",
+    "book",
+    "schedule",
+    "confirm",
+}
 
-NOT_NAME_WORDS = ORDINAL_DAY_WORDS | NUMBER_AND_MONTH_WORDS | {
+NOT_NAME_WORDS = ORDINAL_DAY_WORDS | NUMBER_MONTH_AND_VERB_WORDS | {
     # "and weekends?", "and dec?" after the hours: no one called Weekends ("Jan" and "Jun" are
     # first names)
     "weekend",
@@ -1040,7 +1049,10 @@ def named_for(text: str) -> tuple[str, str] | None:
 NAMED_DATA = re.compile(
     r"\b(?P<name>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)['’]s\s+"
     r"(?:next\s+|last\s+|upcoming\s+|open\s+|current\s+)?"
-    r"(?:balance|bill|bills|appointment|appointments|appt|appts|visit|visits|account|statement)\b",
+    r"(?:balance|bill|bills|appointment|appointments|appt|appts|visit|visits|account|statement|"
+    # "can you cancel carlos's checkup monday" (Emily verified) offered to cancel hers
+    r"(?:(?:annual|well[- ]child|well|sick|flu|follow[- ]?up)\s+)?(?:checkup|check-up|physical|"
+    r"exam|shot|shots|vaccination|vaccine|visit|follow[- ]?up))\b",
     re.IGNORECASE,
 )
 

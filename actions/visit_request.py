@@ -23,6 +23,7 @@ from actions.dates import (
     said_cannot_come,
     says_a_shift,
     weekdays_named,
+    weekdays_ruled_out,
     with_kept_limits,
     with_new_time,
 )
@@ -82,13 +83,20 @@ def picked_offer(
         return None
     labels = [offer_label(o, clinic) for o in offers]
     index = parse_choice(text, labels)
+    ruled_out = weekdays_ruled_out(text)
+    days = weekdays_named(text) - ruled_out
+    if index is not None and _weekday(offers[index], clinic) in ruled_out:
+        index = None  # "not the saturday one, the 9:30 monday"
+    if index is not None and days and _weekday(offers[index], clinic) not in days:
+        # "ok friday at 5:30 then" with Monday's 5:30 shown was confirmed as Monday's: that
+        # day's time if shown, else a search for it
+        index = None
     if index is None:
-        days = weekdays_named(text)
         on_day = [
             i
             for i, o in enumerate(offers)
             if len(days) == 1
-            and datetime.fromisoformat(o["start"]).astimezone(clinic.tz).weekday() in days
+            and _weekday(o, clinic) in days
         ]
         if len(on_day) == 1 and not re.search(r"\d", text):
             index = on_day[0]
@@ -105,6 +113,10 @@ def picked_offer(
     if index is not None and not _at_the_clock_time_named(text, offers[index], clinic):
         return None  # "Thu Dec 17, 11:00am" (not shown) was booked as that day's 9:00am
     return ids[index] if index is not None else None
+
+
+def _weekday(offer: dict[str, Any], clinic: ClinicConfig) -> int:
+    return datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).weekday()
 
 
 def _at_the_clock_time_named(text: str, offer: dict[str, Any], clinic: ClinicConfig) -> bool:

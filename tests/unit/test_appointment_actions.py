@@ -2546,6 +2546,15 @@ def test_a_question_read_as_a_complaint_mid_booking_stays_in_the_booking() -> No
         (f"{TUE_LABEL}, 11:00am · Sam Lee, NP · North Office", None),
         (f"{TUE_LABEL}, 7:30am · Sam Lee, NP · North Office", "tue"),
         ("wed 9am", None),
+        # a weekday with a time shown on another day ("ok friday at 5:30 then", Monday's 5:30
+        # shown) was confirmed as that other day's
+        ("ok friday at 7:30 then", None),
+        ("hmm or monday at 7:30", None),
+        ("tuesday at 7:30", "tue"),
+        # a day ruled out is not the day picked ("not saturday either he has a game" was
+        # confirmed as Saturday's time)
+        ("not tuesday either he has a game", None),
+        ("not tuesday, the wednesday one", "wed"),
     ],
 )
 def test_a_date_is_not_read_as_a_time_shown(text: str, picked: str | None) -> None:

@@ -462,6 +462,11 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("the following monday", "december 7 at 9:30 am"),
         ("can we do the thursday after", "can we do december 10 at 9:30 am"),
         ("friday, an hour later", "friday at 10:30 am"),
+        # minutes ("can you make it 30 minutes later" got the arrival-time answer)
+        ("can you make it 30 minutes later", "can you make it december 3 at 10:00 am"),
+        ("wait, make it 30 min later", "wait make it december 3 at 10:00 am"),
+        ("fifteen mins earlier", "december 3 at 9:15 am"),
+        ("later by 45 minutes", "december 3 at 10:15 am"),
         # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
         ("same day after 3", "december 3 after 3"),
         ("same day before 11am", "december 3 before 11am"),

@@ -818,6 +818,14 @@ def test_the_relative_named_with_a_birth_date(text: str, name: tuple[str, str] |
         ("and kaiser?", None),
         ("and billing?", None),
         ("ok and thanks", None),
+        # a visit of theirs, named by its kind ("can you cancel carlos's checkup monday" offered
+        # to cancel Emily's own physical), and no "Move Carlos" (a try lost on that name)
+        ("can you cancel carlos's checkup monday", "Carlos"),
+        ("ok and can you cancel liam's checkup monday", "Liam"),
+        ("reschedule liam's well child visit", "Liam"),
+        ("can u move carlos's appt to next week too", "Carlos"),
+        ("cancel today's physical", None),
+        ("cancel my son's checkup", None),
     ],
 )
 def test_another_person_asked_about_by_first_name(text: str, other: str | None) -> None:
@@ -981,7 +989,19 @@ def test_another_child_too_is_someone_else(text: str, who: str | None) -> None:
     assert someone_else(text, True, "kids", "Nora Vance") == who
 
 
-@pytest.mark.parametrize("text", ["quick question", "Quick q", "real quick"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quick question",
+        "Quick q",
+        "real quick",
+        # at "... date of birth?", read as a corrected name: a try lost on "Nineteen Seventy"
+        "nineteen seventy five",
+        "thirty september",
+        # "Move Carlos": a try lost on that name
+        "can u move carlos's appt to next week too",
+    ],
+)
 def test_a_filler_at_the_name_question_is_no_name(text: str) -> None:
     # a patient record was made for "Quick Question"
     assert parse_full_name(text, asked=True) is None
