@@ -797,6 +797,11 @@ class ActionOutOfScope(Action):
             # "idk" at "Which insurance plan do you have?" or "Which office are you heading
             # to?": "Sorry, that's not something I can help with here"
             return [FollowupAction(asked)]
+        if FIRST_FUMBLE.match(text) and not bot_spoke_this_session(tracker):
+            # "?", "hmm", "what", "i dont understand" as the first message: "Sorry, that's not
+            # something I can help with here" was cold for someone finding their feet
+            dispatcher.utter_message(response="utter_how_it_works")
+            return []
         if QUESTION_BACK.match(text):
             # "what do u mean" after the parking answer: how to pay a bill
             dispatcher.utter_message(response="utter_which_part")
@@ -825,6 +830,23 @@ class ActionOutOfScope(Action):
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+# No request yet, only a sound of not knowing what to do: "?", "hmm", "what", "huh", "lol".
+FIRST_FUMBLE = re.compile(
+    r"^\W*(?:(?:hmm+|hm+|um+|uh+|huh|lol|what|wat|wut|wha|ok|okay|idk|help|hello|hi)\W*)*$"
+    r"|" + QUESTION_BACK.pattern,
+    re.IGNORECASE,
+)
+
+
+def bot_spoke_this_session(tracker: Tracker) -> bool:
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
 
 
 # Questions of ours outside a task whose action answers "idk" (where to find the plan's name,

@@ -127,6 +127,19 @@ def test_nothing_before_verification(rasa: RasaClient) -> None:
     assert "Dr." not in wrong and "physical" not in wrong
 
 
+def test_asked_why_then_refused_the_check_ends_with_the_phone(rasa: RasaClient) -> None:
+    """The same paragraph and the same question came back as often as the patient said no."""
+    me = new_conversation()
+    rasa.say(me, "when is my appt")
+    assert "nobody else can see" in joined(rasa.say(me, "why do you need that"))
+    declined = joined(rasa.say(me, "no i'd rather not"))
+    assert "you don't have to share them" in declined and "(916) 555-0142" in declined
+    assert "full name" not in declined
+    tracker = rasa.tracker(me)
+    assert (tracker.get("active_loop") or {}).get("name") is None and not tracker["paused"]
+    assert "Downtown Clinic" in joined(rasa.say(me, "whats the address downtown"))
+
+
 def test_three_failed_verifications_go_to_staff(rasa: RasaClient) -> None:
     me = new_conversation()
     rasa.say(me, "cancel my appointment")

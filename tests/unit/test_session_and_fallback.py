@@ -439,6 +439,19 @@ def test_out_of_scope_unless_one_of_our_requests_is_plainly_worded(
         assert events[-1]["text"] == text
 
 
+@pytest.mark.parametrize("text", ["?", "??", "hmm", "what", "lol", "i dont understand"])
+def test_a_first_message_that_is_no_request_gets_how_this_works(text: str) -> None:
+    # "Sorry, that's not something I can help with here" to someone finding their feet
+    dispatcher = CollectingDispatcher()
+    assert ActionOutOfScope().run(dispatcher, make_tracker(text, "out_of_scope"), {}) == []
+    assert responses(dispatcher) == ["utter_how_it_works"]
+    # ...and after the bot has spoken, "what?" asks which part to explain, as before
+    spoke = [{"event": "bot", "text": "You can park in the garage."}]
+    dispatcher = CollectingDispatcher()
+    ActionOutOfScope().run(dispatcher, make_tracker("what?", "out_of_scope", events=spoke), {})
+    assert responses(dispatcher) == ["utter_which_part"]
+
+
 def test_a_first_name_after_the_appointments_looks_them_up_for_that_person() -> None:
     # "and liam?" after Emily's appointments: "Sorry, I didn't quite get that", and a handoff
     listed = [{"event": "action", "name": "action_show_appointments"}]
@@ -648,7 +661,8 @@ def test_i_already_told_you_in_a_task_is_sorry_and_the_question_again(
 def test_what_do_you_mean_outside_a_task_asks_which_part() -> None:
     """ "what do u mean" after the parking answer got how to pay a bill."""
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker("what do u mean", intent="out_of_scope")
+    parking = [{"event": "bot", "text": "Parking at the Downtown Clinic: ..."}]
+    tracker = make_tracker("what do u mean", intent="out_of_scope", events=parking)
     assert ActionOutOfScope().run(dispatcher, tracker, {}) == []
     assert responses(dispatcher) == ["utter_which_part"]
     # in a task, the form says its question another way
