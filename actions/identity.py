@@ -455,9 +455,13 @@ class IdentitySteps:
             # "Emily" alone too (read as a billing question once, which started another task)
             return parse_full_name(text, asked=True) is not None or one_name_word(text) is not None
         if requested == "verify_dob":
-            # the name again (or a corrected one) at the date-of-birth question is for us too
+            # the name again (or a corrected one) at the date-of-birth question is for us too,
+            # and half a date ("nineteen seventy five" was read as out of scope)
+            today = get_clinic().now().date()
             return (
-                parse_birth_date(text, get_clinic().now().date()) is not None
+                parse_birth_date(text, today) is not None
+                or birth_month_day(text, today) is not None
+                or birth_year(text, today) is not None
                 or parse_full_name(text) is not None
             )
         if requested == "new_phone":

@@ -1689,6 +1689,24 @@ MOVING = {
 }
 
 
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("wait, make it 30 min later", "december 9 at 10:30 am"),
+        ("an hour earlier", "december 9 at 9:00 am"),
+    ],
+)
+def test_a_shift_at_the_confirmation_counts_from_the_time_offered(
+    fhir_env: FhirServer, text: str, wanted: str
+) -> None:
+    # "I'll move it to Dec 9, 10:00am. Is that right?" - "wait, make it 30 min later" counted
+    # from the appointment's own time, and the offered time came back
+    tracker = make_tracker(text, "reschedule_appointment", active_loop="reschedule_form")
+    tracker.slots.update(MOVING)
+    slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    assert wanted in slots["date_preference"].lower()
+
+
 def test_yes_move_it_answers_the_move_question() -> None:
     # "yes move it" was read as a new reschedule request: "Please tap one of the options".
     tracker = make_tracker(
@@ -3027,6 +3045,16 @@ def test_a_year_alone_is_kept_and_the_month_and_day_asked(fhir_env: FhirServer) 
     slots, said = verify("june 5", "verify_dob", {**named, **slots})
     assert slots["verified"] is True and said == ["utter_verified_child"]
     assert (slots["partial_dob"], slots["birth_day_asked"]) == (None, False)
+    # half a date is an answer, whatever the model read ("nineteen seventy five" was let
+    # through as out of scope, and the year was lost)
+    for half in ("nineteen seventy five", "sept 30", "1975"):
+        tracker = make_tracker(
+            half,
+            intent="out_of_scope",
+            active_loop="check_form",
+            slots={"requested_slot": "verify_dob", "verify_name": "Carlos Rivera"},
+        )
+        assert ValidateCheckForm().answers_requested_slot(tracker, "verify_dob")
 
 
 @pytest.mark.parametrize(
