@@ -45,7 +45,7 @@ BILLING = {
     "billing_hours": "Monday to Friday, 8am to 5pm",
     "portal_url": "https://pay.maplegrovehealth.example",
 }
-RESET = [SlotSet("verify_name", None), SlotSet("verify_dob", None), SlotSet("backend_error", None)]
+RESET = [SlotSet(slot, None) for slot in billing.BALANCE_SLOTS]
 VERIFIED = {"verified": True, "patient_id": "p-emily", "patient_name": "Emily Johnson"}
 EMILY = PatientRecord("p-emily", "Emily", "Johnson", date(1988, 4, 12), ["+19165550123"])
 
@@ -418,7 +418,7 @@ def test_backend_down_during_verification(fhir: FakeFhir) -> None:
 
 def test_failed_verification_escalates(handoff_env: HandoffReceiver) -> None:  # noqa: F811
     events, messages = show_balance({"escalation_reason": "verification_failed"})
-    assert events[:3] == RESET
+    assert events[: len(RESET)] == RESET
     assert ActiveLoop(None) in events and ConversationPaused() in events
     assert [r["reason"] for r in handoff_env.records] == ["verification_failed"]
     assert len(messages) == 1
