@@ -1201,8 +1201,8 @@ _FOLLOWING_WEEKDAY = re.compile(
 _NEXT_WEEK_SAME_TIME = re.compile(
     r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
 )
-# "an hour later", "2 hours earlier", "later by an hour": the same day, that much moved.
-# "an hour later", "30 min later", "later by 15 minutes" (minutes got the arrival FAQ)
+# "an hour later", "2 hours earlier", "later by an hour", "30 min later": the same day, that much
+# moved (minutes got the arrival-time answer).
 _SHIFT_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
 _SHIFT_UNIT = r"hours?|hrs?|minutes?|mins?"
 _HOUR_SHIFT = re.compile(
