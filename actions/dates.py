@@ -1265,13 +1265,12 @@ def _hours_moved(match: re.Match[str]) -> timedelta:
     amount = match.group(1) or match.group(5) or "an"
     direction = match.group(3) or match.group(4) or "later"
     unit = match.group(2) or match.group(6) or "hour"
-    number = int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1)
     if amount.startswith("half"):
         minutes = 30
     elif unit.startswith("min"):
         minutes = int(amount) if amount.isdigit() else _MINUTE_WORDS.get(amount, 30)
     else:
-        minutes = 60 * number
+        minutes = 60 * (int(amount) if amount.isdigit() else NUMBER_WORDS.get(amount, 1))
     sign = -1 if direction in ("earlier", "sooner", "before", "up") else 1
     return timedelta(minutes=sign * minutes)
 

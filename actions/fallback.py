@@ -21,6 +21,7 @@ from actions.forms import (
     action_before_message,
     answered_undo_of_cancel,
     clearly_a_complaint,
+    events_this_session,
     last_event,
     last_response,
     latest_text,
@@ -646,18 +647,16 @@ def spoken_of(tracker: Tracker) -> str | None:
 def last_look_up(tracker: Tracker) -> str | None:
     """The intent of the balance or appointments look-up, or the booking, last done in this
     session."""
-    for event in reversed(list(tracker.events)):
+    for event in events_this_session(tracker):
         if event.get("event") == "action" and event.get("name") in LAST_TASKS:
             return LAST_TASKS[event["name"]]
-        if event.get("event") == "session_started":
-            break
     return None
 
 
 def last_visit_booked(tracker: Tracker) -> list[dict[str, Any]]:
     """The visit type of the booking last made, as an entity: "me too" books the same visit."""
     booked = False
-    for event in reversed(list(tracker.events)):
+    for event in events_this_session(tracker):
         if event.get("event") == "action" and event.get("name") == "action_book_appointment":
             booked = True
         elif booked and event.get("event") == "slot" and event.get("name") == "visit_type":
@@ -669,8 +668,6 @@ def last_visit_booked(tracker: Tracker) -> list[dict[str, Any]]:
                     event["value"],
                 )
                 return [{"entity": "visit_type", "value": adult}]
-        elif event.get("event") == "session_started":
-            break
     return []
 
 
@@ -841,12 +838,7 @@ FIRST_FUMBLE = re.compile(
 
 
 def bot_spoke_this_session(tracker: Tracker) -> bool:
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "session_started":
-            return False
-        if event.get("event") == "bot":
-            return True
-    return False
+    return any(e.get("event") == "bot" for e in events_this_session(tracker))
 
 
 # Questions of ours outside a task whose action answers "idk" (where to find the plan's name,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import abstractmethod
+from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -282,6 +283,21 @@ def form_texts(tracker: Tracker) -> list[str]:
 def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
     return next((e for e in reversed(events) if e.get("event") == kind), {})
+
+
+def events_this_session(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The events of this conversation session, newest first (up to ``session_started``)."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started":
+            return
+        yield event
+
+
+def is_response(event: dict[str, Any], response: str) -> bool:
+    """Whether ``event`` is the bot saying ``response`` ("utter_why_identity")."""
+    return event.get("event") == "bot" and (
+        (event.get("metadata") or {}).get("utter_action") == response
+    )
 
 
 def last_response(tracker: Tracker) -> str | None:
@@ -883,9 +899,7 @@ CHANGING_ACTIONS = (
 
 def last_change(tracker: Tracker) -> str | None:
     """The last booking, move or cancellation action that ran in this session, if any."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "session_started":
-            return None
+    for event in events_this_session(tracker):
         if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
             return str(event["name"])
     return None

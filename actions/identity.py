@@ -34,10 +34,12 @@ from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on, is_month_name
 from actions.forms import (
+    events_this_session,
     forgotten_patient,
     form_request,
     form_texts,
     is_button_payload,
+    is_response,
     latest_text,
     remembered_patient,
     restored_patient,
@@ -303,24 +305,18 @@ def other_ways_after_two_misses(
     """
     if not slots.get("identity_reask"):
         return  # the first miss: the question again, in other words, is enough
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "session_started":
-            break
-        said = (event.get("metadata") or {}).get("utter_action")
-        if event.get("event") == "bot" and said == "utter_identity_other_ways":
-            return  # said once this session already
+    if any(is_response(e, "utter_identity_other_ways") for e in events_this_session(tracker)):
+        return  # said once this session already
     dispatcher.utter_message(response="utter_identity_other_ways")
 
 
 def said_in_this_task(tracker: Tracker, response: str) -> bool:
     """Whether the bot said ``response`` since the running form started (or, with none
     running, in this session)."""
-    for event in reversed(list(tracker.events)):
-        kind = event.get("event")
-        if kind == "session_started" or (kind == "active_loop" and event.get("name")):
+    for event in events_this_session(tracker):
+        if event.get("event") == "active_loop" and event.get("name"):
             return False
-        said = (event.get("metadata") or {}).get("utter_action")
-        if kind == "bot" and said == response:
+        if is_response(event, response):
             return True
     return False
 

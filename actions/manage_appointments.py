@@ -892,18 +892,19 @@ class ValidateRescheduleForm(ManageForm):
         )
         updates.pop("visit_type", None)  # the visit stays what it was
         not_the_one_before(new_time, slots, updates)
-        offer = chosen_offer(slots) if requested == "booking_confirmed" else None
-        if offer is not None and not is_button_payload(text) and says_a_shift(text):
-            # "wait, make it 30 min later" at "I'll move it to 4:30pm. Is that right?": from
-            # the time just offered (it counted from the appointment's own 4:00, and 4:30 came
-            # back)
-            offered = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz)
-            shifted = shift_said_as_day(text, offered, clinic.now().date())
-            if shifted is not None:
-                updates["date_preference"] = shifted
-        if "date_preference" not in updates and not is_button_payload(text) and says_a_shift(text):
-            # "a couple of days later": counted from the appointment's day by the search
-            updates["date_preference"] = without_birth_dates(text, clinic.now().date())
+        if not is_button_payload(text) and says_a_shift(text):
+            offer = chosen_offer(slots) if requested == "booking_confirmed" else None
+            if offer is not None:
+                # "wait, make it 30 min later" at "I'll move it to 4:30pm. Is that right?":
+                # from the time just offered (it counted from the appointment's own 4:00, and
+                # 4:30 came back)
+                offered = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz)
+                shifted = shift_said_as_day(text, offered, clinic.now().date())
+                if shifted is not None:
+                    updates["date_preference"] = shifted
+            if "date_preference" not in updates:
+                # "a couple of days later": counted from the appointment's day by the search
+                updates["date_preference"] = without_birth_dates(text, clinic.now().date())
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
         merged = {**slots, **updates}
         updates.update(someone_other_than(dispatcher, merged, clinic))

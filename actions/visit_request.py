@@ -85,12 +85,12 @@ def picked_offer(
     index = parse_choice(text, labels)
     ruled_out = weekdays_ruled_out(text)
     days = weekdays_named(text) - ruled_out
-    if index is not None and _weekday(offers[index], clinic) in ruled_out:
-        index = None  # "not the saturday one, the 9:30 monday"
-    if index is not None and days and _weekday(offers[index], clinic) not in days:
-        # "ok friday at 5:30 then" with Monday's 5:30 shown was confirmed as Monday's: that
-        # day's time if shown, else a search for it
-        index = None
+    if index is not None:
+        weekday = _weekday(offers[index], clinic)
+        if weekday in ruled_out or (days and weekday not in days):
+            # "ok friday at 5:30 then" with Monday's 5:30 shown was confirmed as Monday's, "not
+            # saturday either" as Saturday's: that day's time if shown, else a search for it
+            index = None
     if index is None:
         on_day = [
             i

@@ -45,7 +45,12 @@ BILLING = {
     "billing_hours": "Monday to Friday, 8am to 5pm",
     "portal_url": "https://pay.maplegrovehealth.example",
 }
-RESET = [SlotSet(slot, None) for slot in billing.BALANCE_SLOTS]
+RESET = [
+    SlotSet("verify_name", None),
+    SlotSet("verify_dob", None),
+    SlotSet("backend_error", None),
+    SlotSet("identity_declined", None),
+]
 VERIFIED = {"verified": True, "patient_id": "p-emily", "patient_name": "Emily Johnson"}
 EMILY = PatientRecord("p-emily", "Emily", "Johnson", date(1988, 4, 12), ["+19165550123"])
 
