@@ -38,6 +38,7 @@ from actions.booking_guards import (
     short_practitioner_name,
     turned_down,
     visits_phrase,
+    woman_asked,
 )
 from actions.clients.fhir_model import FhirError, normalize_name
 from actions.clinic_config import ClinicConfig
@@ -884,7 +885,7 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             texts = form_texts(tracker)
             merged = {**slots, **updates}
             options = choice_options(
-                requested, merged, clinic, age_spoken(texts), man_said(texts)
+                requested, merged, clinic, age_spoken(texts), man_said(texts), woman_asked(texts)
             )
             index = parse_choice(text, [title for title, _ in options])
             if index is not None:

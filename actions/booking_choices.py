@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
-from actions.booking_guards import age_spoken, man_said
+from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
 from actions.clinic_config import ClinicConfig
 from actions.forms import form_texts
 from actions.identity import patient_age
@@ -116,6 +116,7 @@ def choice_options(
     clinic: ClinicConfig,
     age_hint: int | None = None,
     man: bool = False,
+    woman_clinician: bool = False,
 ) -> list[tuple[str, str]]:
     """The (title, value) options offered for ``visit_type``, ``practitioner`` or
     ``location``, in order: the buttons, and what a typed "2" picks. ``age_hint``: the age
@@ -145,6 +146,9 @@ def choice_options(
         if man:  # said to be male: no clinician who sees women only
             women_only = {p.id for p in clinic.practitioners if p.sees_women_only}
             options = [pid for pid in options if pid not in women_only]
+        if woman_clinician:  # "with a female doctor pls": Sam Lee was offered
+            men = men_left_out(clinic, options)
+            options = [pid for pid in options if pid not in men]
         return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
             ("No preference", "any")
         ]
@@ -177,7 +181,12 @@ class AskChoice(Action):
     ) -> list[EventType]:
         texts = form_texts(tracker)
         options = choice_options(
-            self.slot, dict(tracker.slots), get_clinic(), age_spoken(texts), man_said(texts)
+            self.slot,
+            dict(tracker.slots),
+            get_clinic(),
+            age_spoken(texts),
+            man_said(texts),
+            woman_asked(texts),
         )
         dispatcher.utter_message(
             text=self.question,

@@ -112,6 +112,29 @@ MAN_SAID = re.compile(
 )
 
 
+# "a female doctor", "a woman provider", "a doctor who is a lady"; not "women's health".
+CLINICIAN_WORDS = (
+    r"(doctors?|docs?|drs?|providers?|clinicians?|physicians?|np|nurse practitioners?)"
+)
+ASKS_WOMAN = re.compile(
+    rf"\bfemale\b|\b(woman|women|lady|ladies) {CLINICIAN_WORDS}\b|\b{CLINICIAN_WORDS} (who is|"
+    r"that is|thats) (a )?(woman|lady|female)\b"
+)
+
+
+def woman_asked(texts: list[str]) -> bool:
+    """Whether the patient asked for a woman clinician in this task ("sick visit, with a
+    female doctor pls"): only women are offered, and "no preference" searches only them."""
+    return any(ASKS_WOMAN.search((text or "").lower()) for text in texts)
+
+
+def men_left_out(clinic: ClinicConfig, options: list[str]) -> list[str]:
+    """The clinicians of ``options`` a woman clinician asked for leaves out; none when no
+    woman is among them (then the request cannot be met, and everyone is offered)."""
+    women = [pid for pid in options if getattr(clinic.practitioner(pid), "gender", "") == "woman"]
+    return [pid for pid in options if pid not in women] if women else []
+
+
 def man_said(texts: list[str]) -> bool:
     """Whether the messages say the patient is male (a clinician who sees women only is not
     offered)."""

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import BOOKING_SLOTS
-from actions.booking_choices import entity_payload
+from actions.booking_choices import eligible_practitioners, entity_payload
 from actions.booking_guards import (
     age_spoken,
     appointment_times,
@@ -27,9 +27,11 @@ from actions.booking_guards import (
     duplicates_of_chosen,
     instead_of_refused_clinician,
     late_change_policy,
+    men_left_out,
     refusal_events,
     refuse_children_only,
     visits_phrase,
+    woman_asked,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ADULT_AGE, ClinicConfig
@@ -131,6 +133,11 @@ class ActionAskSlotChoice(Action):
                 slots.update(instead)
                 events += [SlotSet(slot, value) for slot, value in instead.items()]
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
+            if woman_asked(texts) and slots.get("practitioner") in (None, "any"):
+                # "a female doctor pls", then "no preference": Sam Lee's times were offered
+                eligible = eligible_practitioners(clinic, request.visit_type, age)
+                left_out = (*request.exclude_practitioners, *men_left_out(clinic, eligible))
+                request = replace(request, exclude_practitioners=left_out)
             result = find_offers(scheduling_client(), request, clinic, now)
             there = at_their_other_office(request, result, clinic, now)
         except FhirError:  # incl. BackendUnavailable

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
 from actions.booking_choices import eligible_practitioners
+from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import book_with_button, clinician_days_text, clinician_meant
 from actions.formatting import a_or_an
@@ -27,15 +28,9 @@ from actions.matching import find_practitioner, normalise
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
 
-# "a female doctor", "a woman provider", "a doctor who is a lady"; not "women's health".
-_CLINICIAN = r"(doctors?|docs?|drs?|providers?|clinicians?|physicians?|np|nurse practitioners?)"
-ASKS_WOMAN = re.compile(
-    rf"\bfemale\b|\b(woman|women|lady|ladies) {_CLINICIAN}\b|\b{_CLINICIAN} (who is|that is|thats)"
-    r" (a )?(woman|lady|female)\b"
-)
 ASKS_MAN = re.compile(
-    rf"\bmale\b|\b(man|men|guy) {_CLINICIAN}\b|\b{_CLINICIAN} (who is|that is|thats) (a )?"
-    r"(man|guy|male)\b"
+    rf"\bmale\b|\b(man|men|guy) {CLINICIAN_WORDS}\b|\b{CLINICIAN_WORDS} (who is|that is|thats) "
+    r"(a )?(man|guy|male)\b"
 )
 # "is dr patel a woman?", "is he a man or woman": asked of one clinician (it got their days).
 EITHER_GENDER = re.compile(

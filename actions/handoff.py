@@ -129,12 +129,18 @@ def next_steps_message(
                 "I've alerted our staff and someone will check on you here as soon as they can. "
                 f"Please don't wait for us if you are in danger: call {info.emergency_number}."
             )
-        # ("can i just call someone instead" was handed over with no number to call)
-        phone = clinic.billing.phone if REASONS[reason].team == "billing" else info.main_phone
+        # ("can i just call someone instead" was handed over with no number to call; billing's
+        # line keeps shorter hours than the staff at the console: said, as after hours)
+        call = (
+            f"billing is at {clinic.billing.phone} ({clinic.billing.hours})"
+            if REASONS[reason].team == "billing"
+            else f"we're at {info.main_phone}"
+        )
+        # (no "within a few minutes": the wait depends on the queue, told when they write)
         return (
-            "A staff member will join this chat shortly, usually within a few minutes. You can "
-            "keep writing here; they will see everything you've said. If you'd rather call, "
-            f"we're at {phone}."
+            "A staff member will join this chat as soon as one is free. You can keep writing "
+            "here; they will see everything you've said. If you'd rather call, "
+            f"{call}."
         )
     back = clinic.next_staff_time(now)
     when = describe_when(back, now) if back else "as soon as they are back"

@@ -58,6 +58,7 @@ from actions.mentions import (
     capitalised,
     double_first_name,
     given_identity,
+    introduced_first_name,
     introduced_name,
     name_after_relation,
     name_apart,
@@ -73,6 +74,7 @@ from actions.mentions import (
     relative_identity,
     someone_else,
     writer_asks_for_own,
+    writer_is_relative,
 )
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.phone import find_phone, phone_hash
@@ -600,7 +602,7 @@ class IdentitySteps:
             dispatcher, tracker, {**slots, **forgotten}, text, look_back=False
         )
         if name and not found.get("verify_name"):
-            found["verify_name"] = name
+            found = {"verify_name": name}
         return {**forgotten, **found}
 
     def _before_any_check(
@@ -615,6 +617,7 @@ class IdentitySteps:
         in a message of its own just before it."""
         today = get_clinic().now().date()
         relative = relative_identity(text, today)
+        first_said = None
         if about_someone_else(text) and relative is None:
             # A parent's own name is not the patient's; "balance for my son Liam Nguyen" is.
             # ("my husband carlos rivera has a bill": his name, asked again before)
@@ -634,6 +637,7 @@ class IdentitySteps:
             )
         ):
             # "Hi, this is Carlos Rivera 9/30/1975" - "How can I help?" - "my bill"
+            first_said = None if about_someone_else(text) else introduced_first_name(text)
             text = introduction_before(list(tracker.events))
             if about_someone_else(text):
                 return {}
@@ -663,7 +667,13 @@ class IdentitySteps:
             else (introduced_name(text) or named_for(text) or apart or parse_full_name(about or ""))
         )
         # Only the name: the check runs when the date of birth is asked and given.
-        return {"verify_name": f"{name[0]} {name[1]}"} if name else {}
+        if name:
+            return {"verify_name": f"{name[0]} {name[1]}"}
+        # "this is Carlos, i need to move my appt", or "hi this is Carlos" - "How can I help?" -
+        # "i need to move my appt": "Thanks, Carlos... What is your last name?" (the full name
+        # was asked, and "Carlos" typed again)
+        first = first_said or (None if about_someone_else(text) else introduced_first_name(text))
+        return {"partial_name": first, "last_name_asked": True} if first else {}
 
     def check_quietly(
         self,
@@ -989,11 +999,16 @@ class IdentitySteps:
             # (a grown daughter named with her details is a relative: "book my daughter aisha
             # khan 1/22/92", then "now me" booked on her record)
             today = get_clinic().now().date()
+            texts = form_texts(tracker)
             named = any(
                 about_someone_else(t)
                 and (r := relation_in(t))
                 and (r not in CHILD_RELATIONS or relative_identity(t, today) is not None)
-                for t in form_texts(tracker)
+                for t in texts
+            ) or any(
+                # "i'm his wife, can i cancel carlos rivera's appointment": "Carlos's follow-up"
+                writer_is_relative(t)
+                for t in [*texts, introduction_before(list(tracker.events))]
             )
             if not child and named:
                 # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child

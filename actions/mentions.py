@@ -895,6 +895,47 @@ def introduced_name(text: str, any_case: bool = False) -> tuple[str, str] | None
     return name
 
 
+# "Carlos here, i need to move my appt": a capitalised first name at the start, then "here".
+FIRST_NAME_HERE = re.compile(r"^\W*(?:(?:hi|hello|hey)\W+)?(?P<name>[A-Z][\w'-]+)\s+here\b")
+# How people say how they are, capitalised as if a name ("I'm Pregnant, can i book").
+NOT_INTRODUCED = frozenset(
+    {
+        "sick", "ill", "late", "new", "back", "sorry", "fine", "okay", "ready", "done", "home",
+        "busy", "free", "sure", "here", "pregnant", "deaf", "blind", "disabled", "old", "away",
+        "lost", "stuck", "calling", "texting", "writing", "trying", "wondering", "hoping",
+    }
+)
+STATE_WORD_ENDING = re.compile(r"(?:ed|ous|ful|ive|ing|able|ible|less|ant|ic|ish|ory)$")
+
+
+def introduced_first_name(text: str) -> str | None:
+    """The writer's first name alone when they introduce themselves with it ("this is Carlos,
+    i need to move my appt", "my name is emily, ..."): kept, so only the last name is asked
+    for. After "this is" / "I'm" the word must be capitalised ("I'm Confused" is no one)."""
+    text = (text or "").translate(CURLY_APOSTROPHES)
+    here = FIRST_NAME_HERE.match(text)
+    if here is not None:
+        word, said = here["name"], False
+    else:
+        match = INTRODUCTION.search(text)
+        if match is None:
+            return None
+        rest = match["rest"]
+        end = INTRODUCTION_END.search(rest)
+        words = (rest[: end.start()] if end else rest).split()
+        if len(words) != 1:
+            return None
+        word, said = words[0].strip("."), bool(match["said"])
+    if not said and not word[:1].isupper():
+        return None
+    plain = word.lower()
+    if plain.endswith(("'s", "s'")) or plain in NOT_INTRODUCED or not _first_name_alone(word):
+        return None
+    if len(plain) >= 6 and STATE_WORD_ENDING.search(plain):
+        return None  # "I'm Confused", "This is Ridiculous", "I am Diabetic"
+    return one_name_word(word)
+
+
 # Someone else says they now write, in a chat where a patient was verified ("my husband is
 # taking over the phone now", "someone else is typing"): what was shown is not theirs.
 TAKEOVER = re.compile(
@@ -947,6 +988,22 @@ WRITER_IS_RELATIVE = re.compile(
     r"granddaughter|caregiver|friend|neighbou?r)\b",
     re.IGNORECASE,
 )
+
+
+# The writer says how they are related to the patient: "i'm his wife", "I'm Carlos's wife",
+# "this is carlos riveras daughter".
+WRITER_RELATION = re.compile(
+    r"\b(?:i'?m|im|i am|this is|its|it'?s)\s+(?:actually\s+|just\s+)?"
+    r"(?:his|her|their|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?'?s)\s+(?:wife|husband|partner|"
+    r"spouse|son|daughter|mom|mother|mum|dad|father|sister|brother|grandson|granddaughter|"
+    r"niece|nephew|caregiver|carer|friend|neighbou?r|fianc[eé]e?|boyfriend|girlfriend)\b",
+    re.IGNORECASE,
+)
+
+
+def writer_is_relative(text: str) -> bool:
+    """Whether the writer said they are the patient's relative or carer ("I'm her sister")."""
+    return WRITER_RELATION.search((text or "").translate(CURLY_APOSTROPHES)) is not None
 
 
 def new_writer(text: str, patient_name: str, patient_wrote: bool = False) -> str | None:

@@ -130,11 +130,22 @@ REFERENT = "referent"
 MAX_COMPLAINT_CHARS = 1000
 
 
+# A request said not to be one: "dont want to book if i have a big bill", "no need to cancel".
+NEGATED_REQUEST = re.compile(
+    r"\b(?:don'?t|do not|not|never|no need to|won'?t|wouldn'?t|rather not|can'?t|cannot)"
+    r"(?:\s+(?:really|even|want|wanna|need|going|gonna|trying|to|have|ready))*\s+"
+    r"(?:book|cancel|resched\w*|move|change|pay)\b",
+    re.IGNORECASE,
+)
+
+
 def request_in(text: str) -> str | None:
     """The first request a message words as one of ours (in the order written), if any."""
     if not text or text.startswith("/"):
         return None
     for clause in CLAUSE_BREAK.split(text):
+        if clause and NEGATED_REQUEST.search(clause):
+            continue  # "i don't want to cancel, just move it"
         for intent, pattern in REQUEST_WORDS.items():
             if clause and pattern.search(clause):
                 return intent
@@ -162,8 +173,8 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         if other is not None:
             return {"intent": own_intent, "text": other[:MAX_REQUEST_CHARS]}
     for clause in clauses:
-        if clause in own_clauses:
-            continue  # the request being handled
+        if clause in own_clauses or NEGATED_REQUEST.search(clause):
+            continue  # the request being handled, or one said not to be ("dont want to book")
         for intent, pattern in REQUEST_WORDS.items():
             if (intent not in skip or another_appointment(intent, clause, own_clauses)) and (
                 pattern.search(clause)

@@ -227,6 +227,11 @@ def find_offers(
         latest_first = bool(slots)
     if not slots:
         slots = _search(client, request, _horizon(request.when, now.date(), last_day), clinic, now)
+    if not slots and request.when.not_on:
+        # "saturdays are best for me" with Dr. Patel, who is never in on Saturdays: "I couldn't
+        # find an opening" again and again. Her nearest days instead (closed_reason says why).
+        any_day = replace(request.when, not_on=frozenset())
+        slots = _search(client, request, _horizon(any_day, now.date(), last_day), clinic, now)
     slots = _closest_first(slots, request.when, clinic)
     if latest_first:
         slots.sort(key=lambda s: local_day(s, clinic), reverse=True)
@@ -293,12 +298,14 @@ def _closest_first(slots: list[SlotRecord], when: When, clinic: ClinicConfig) ->
 
 
 def _days(when: When) -> list[date]:
-    return [when.start + timedelta(days=i) for i in range((when.end - when.start).days + 1)]
+    """The days of the window the patient can come ("saturdays": its Saturdays)."""
+    every = [when.start + timedelta(days=i) for i in range((when.end - when.start).days + 1)]
+    return [day for day in every if day.weekday() not in when.not_on]
 
 
 def _on(days: list[date]) -> str:
     """ "on Fridays" for one day of the week, else "from Sat Nov 28 to Sun Nov 29"."""
-    if len(days) == 1:
+    if len({day.weekday() for day in days}) == 1:
         return f"on {WEEKDAY_NAMES[WEEKDAYS[days[0].weekday()]]}s"
     return f"from {day_label(days[0])} to {day_label(days[-1])}"
 

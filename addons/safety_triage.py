@@ -36,7 +36,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from addons import clarified_words, paused_safety, typed_buttons
+from addons import clarified_words, paused_safety, typed_buttons, waiting_reply
 from addons.intent_override import overrule
 from addons.paused_safety import SAFETY_KEY
 from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 # A paused conversation still gets 911 / 988 when this layer fires (see addons.paused_safety).
 paused_safety.install()
+# ...and every other message there gets a short "your message reached staff" (addons.waiting_reply).
+waiting_reply.install()
 # A button's title typed rather than tapped is that button (see addons.typed_buttons).
 typed_buttons.install()
 # A request confirmed at "Did you mean …?" keeps the patient's words (addons.clarified_words).

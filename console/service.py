@@ -213,7 +213,9 @@ class Console:
             return
         position = await self.db(self.store.waiting_position, item["id"]) or 1
         clinic = get_clinic()
-        text = queue_notice(clinic, position, item["priority"], clinic.now())
+        text = queue_notice(
+            clinic, position, item["priority"], clinic.now(), str(item.get("reason") or "")
+        )
         try:
             await self.rasa.send_bot_message(
                 item["conversation_id"], text, {"queue_notice": True}

@@ -93,7 +93,7 @@ def test_book_reschedule_cancel(rasa: RasaClient, fhir: FhirClient) -> None:
     assert tracker["active_loop"]["name"] == "booking_form", again
     assert "full name" not in again  # still verified
     # ... of the same visit, with the same clinician and office: only the time is asked.
-    assert "another time for your follow-up visit with Dr. Patel" in again
+    assert "another time for the follow-up visit with Dr. Patel" in again
     assert tracker["slots"]["practitioner"] == "patel" and "What day or time" in again
 
 

@@ -553,6 +553,28 @@ def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirSer
     assert dispatcher.messages[0]["response"] == "utter_offer_slots"
 
 
+def test_a_woman_clinician_asked_for_is_searched_for_with_no_preference(
+    fhir_env: FhirServer,
+) -> None:
+    """ "a sick visit with a female doctor" - "No preference": Sam Lee's times were offered."""
+    slots = {
+        **READY,
+        "visit_type": "sick",
+        "practitioner": "any",
+        "location": "any",
+        "offered_slots": None,
+        "date_preference": "asap",
+    }
+    said = {"event": "user", "text": "a sick visit with a female doctor please"}
+    offered: dict[str, set[str]] = {}
+    for asked, events in (("woman", [said]), ("anyone", [])):
+        tracker = make_tracker("asap", slots=slots, active_loop="booking_form", events=events)
+        [event] = ActionAskSlotChoice().run(CollectingDispatcher(), tracker, {})
+        offered[asked] = {o["practitioner"] for o in event["value"]}
+    assert offered["woman"] == {"patel"}
+    assert "lee" in offered["anyone"]  # (he has the earliest times)
+
+
 def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
@@ -1705,6 +1727,36 @@ def test_a_shift_at_the_confirmation_counts_from_the_time_offered(
     tracker.slots.update(MOVING)
     slots = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert wanted in slots["date_preference"].lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("yes do it, and how much is my balance", "and how much is my balance"),
+        ("yes book it. oh and one more thing, how much do i owe?", "oh and one more thing, how "
+         "much do i owe?"),
+    ],
+)
+def test_yes_with_a_balance_question_at_the_confirmation_confirms(text: str, kept: str) -> None:
+    """ "yes book it. oh and one more thing, how much do i owe?" at "Is that right?": the yes
+    was lost (the question again), and the "yes book it" kept with the balance question was
+    offered afterwards as a second booking ("You also asked: “yes book it”")."""
+    tracker = make_tracker(
+        text, intent="billing_balance", confidence=0.9, active_loop="reschedule_form", slots=MOVING
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots["booking_confirmed"] is True and slots["requested_slot"] is None
+    assert slots["pending_request"] == {"intent": "billing_balance", "text": kept}
+    assert responses(dispatcher) == []
+    # ...while a question with no yes waits for the answer, as before
+    tracker = make_tracker(
+        "how much do i owe", intent="billing_balance", active_loop="reschedule_form", slots=MOVING
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots["booking_confirmed"] is None and slots["requested_slot"] == "booking_confirmed"
+    assert responses(dispatcher) == ["utter_balance_after_task"]
 
 
 def test_yes_move_it_answers_the_move_question() -> None:

@@ -963,6 +963,33 @@ def test_clinicians_offered_fit_an_age_said_before_the_birth_date() -> None:
     assert titles == ["Dr. Priya Patel", "Dr. James Okafor", "Sam Lee, NP", "No preference"]
 
 
+def test_a_woman_clinician_asked_for_offers_only_women() -> None:
+    """ "sick visit, with a female doctor pls": Sam Lee (a man) was offered, and "No
+    preference" searched his times too."""
+    dispatcher = CollectingDispatcher()
+    slots = {"visit_type": "sick", "patient_status": "returning"}
+    tracker = make_tracker("sick visit, with a female doctor pls", slots=slots)
+    ActionAskPractitioner().run(dispatcher, tracker, {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["Dr. Priya Patel", "No preference"]
+    # ...and "2" typed is the "No preference" of these, not Sam Lee
+    asked = {**slots, "requested_slot": "practitioner"}
+    tracker = make_tracker("2", slots=asked, active_loop="booking_form")
+    tracker.events.insert(0, {"event": "user", "text": "sick visit with a female doctor pls"})
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "practitioner", "value": "any"} in events
+    # Without the words: everyone who does the visit.
+    dispatcher = CollectingDispatcher()
+    ActionAskPractitioner().run(dispatcher, make_tracker("a sick visit", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == [
+        "Dr. Priya Patel",
+        "Dr. James Okafor (patients under 18)",
+        "Sam Lee, NP",
+        "No preference",
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

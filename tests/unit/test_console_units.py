@@ -4,7 +4,7 @@ the failed-login count."""
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -82,6 +82,23 @@ def test_queue_notice_outside_staff_hours_says_when_they_will_hear_back() -> Non
     assert "away right now" in text and "tomorrow at 8am" in text
     assert clinic.clinic.main_phone in text
     assert "in line" not in text
+    # The line that answers, for the reason handed over: billing's with its hours, the nurse
+    # line for a medical question (the main line, closed, was all it gave)
+    billing = queue_notice(clinic, 2, "normal", TUESDAY_11PM, "billing_dispute")
+    assert "billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm)" in billing
+    medical = queue_notice(clinic, 2, "high", TUESDAY_11PM, "medical_advice")
+    assert "after-hours nurse line is at (916) 555-0177" in medical
+
+
+def test_a_wait_past_the_staffs_closing_time_says_so() -> None:
+    """ "about 120 minutes" at 5:55pm, from staff who leave at 6."""
+    clinic = get_clinic()
+    closing = clinic.staff_hours_on(TUESDAY_10AM.date())
+    assert closing is not None
+    late = datetime.combine(TUESDAY_10AM.date(), closing.closes, clinic.tz) - timedelta(minutes=5)
+    text = queue_notice(clinic, 30, "normal", late)
+    assert "Our staff leave today at 6pm" in text and "reply here tomorrow at 8am" in text
+    assert "leave" not in queue_notice(clinic, 1, "normal", TUESDAY_10AM)
 
 
 # --- passwords, cookies, CSRF, shared secret -----------------------------------------------------

@@ -299,11 +299,14 @@ def test_verified_patient_and_sms_channel_in_record(handoff_env: HandoffReceiver
 def test_next_steps_follow_staff_hours() -> None:
     clinic = get_clinic()
     during = next_steps_message(clinic, "request_human", TUESDAY_10AM)
-    assert "join this chat shortly" in during
+    assert "join this chat as soon as one is free" in during
     # the number to call, while someone comes ("can i just call someone instead" had none)
     assert during.endswith(f"If you'd rather call, we're at {clinic.clinic.main_phone}.")
+    # billing's line, with its hours (shorter than staff's: it was given at 5:30pm)
     billing_during = next_steps_message(clinic, "billing_dispute", TUESDAY_10AM)
-    assert billing_during.endswith(f"we're at {clinic.billing.phone}.")
+    assert billing_during.endswith(
+        "If you'd rather call, billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm)."
+    )
     after = next_steps_message(clinic, "request_human", TUESDAY_11PM)
     assert "tomorrow at 8am" in after and clinic.clinic.main_phone in after
     billing_after = next_steps_message(clinic, "billing_dispute", TUESDAY_11PM)

@@ -21,6 +21,7 @@ from actions.mentions import (
     capitalised,
     given_and_family,
     given_identity,
+    introduced_first_name,
     introduced_name,
     named_other,
     new_writer,
@@ -496,6 +497,54 @@ def test_a_name_given_with_the_request_is_not_asked_again() -> None:
     assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("this is Carlos, i need to move my appt", "Carlos"),
+        ("Carlos here, need to resched", "Carlos"),
+        ("hi my name is emily and i need a checkup", "Emily"),
+        ("Hi it's Aisha", "Aisha"),
+        # how the writer is, capitalised as if a name; a relative's name; a full name
+        ("I'm Pregnant, can i book a visit", None),
+        ("I'm Confused", None),
+        ("This is Ridiculous", None),
+        ("its Carlos's appt i need to move", None),
+        ("this is carlos", None),
+        ("I'm Carlos Rivera", None),
+    ],
+)
+def test_a_first_name_said_in_passing(text: str, first: str | None) -> None:
+    assert introduced_first_name(text) == first
+
+
+def test_a_first_name_given_with_the_request_is_kept_and_the_last_name_asked() -> None:
+    """ "this is Carlos, when is my next appt" was asked "What is the patient's full name?",
+    and "Carlos" typed again: "Thanks, Carlos ... What is your last name?" instead."""
+    tracker = make_tracker("this is Carlos, when is my next appt", intent="check_appointment")
+    events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [
+        ("partial_name", "Carlos"),
+        ("last_name_asked", True),
+        ("requested_slot", "verify_name"),
+    ]
+    slots = {e["name"]: e["value"] for e in events}
+    answered, said = verify("Rivera", slots)
+    assert answered["verify_name"] == "Carlos Rivera" and said == []
+    assert (answered["partial_name"], answered["last_name_asked"]) == (None, False)
+    # ...or in a greeting of its own just before
+    greeted = [
+        {"event": "user", "text": "hi this is Carlos", "parse_data": {"intent": {"name": "greet"}}},
+        {"event": "bot", "text": "Hi! How can I help?"},
+    ]
+    tracker = make_tracker("when is my next appt", intent="check_appointment", events=greeted)
+    events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    assert ("partial_name", "Carlos") in [(e["name"], e["value"]) for e in events]
+    # ...not for a son's visit: the writer is not the patient
+    tracker = make_tracker("this is Carlos, when is my son's appt", intent="check_appointment")
+    events = ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
+
+
 def said_first(text: str) -> list[dict[str, Any]]:
     """The patient's first message, and the name question it got."""
     return [
@@ -931,6 +980,15 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     ]
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=grown)
     assert slots["verified"] is True and slots["patient_is_relative"] is True
+    # the writer saying what they are to the patient: "Carlos's follow-up", not "your"
+    for said_by in ("im his wife, can i cancel his appt", "I'm Carlos's wife, when is his appt"):
+        wife = [
+            {"event": "user", "text": said_by},
+            {"event": "active_loop", "name": "check_form"},
+        ]
+        slots, _ = verify("carlos rivera 09/30/1975", events=wife)
+        assert slots["verified"] is True and slots["patient_is_relative"] is True
+        assert identity.whose(slots, identity.get_clinic()) == "Carlos's"
 
 
 @pytest.mark.parametrize(

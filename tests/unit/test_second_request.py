@@ -184,6 +184,9 @@ def ready_to_cancel(
             "billing_balance",
             {"intent": "billing_balance", "text": "what does my son Liam owe"},
         ),
+        # a request said not to be one ("You also asked: “dont want to book ...”")
+        ("how much do i owe? dont want to book if i have a big bill", "billing_balance", None),
+        ("i dont want to cancel, just move it", "reschedule_appointment", None),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:

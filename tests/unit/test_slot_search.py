@@ -267,3 +267,22 @@ def test_no_preference_for_a_follow_up_is_not_the_womens_health_doctor() -> None
     assert "gonzalez" not in named.exclude_practitioners
     physical = request_from_slots({"visit_type": "physical"}, CLINIC, now)
     assert physical.exclude_practitioners == ()
+
+
+def test_a_weekday_the_clinician_never_works_gets_their_nearest_days_and_why() -> None:
+    """ "saturdays are best for me" with Dr. Patel (never in on Saturdays): "I couldn't find an
+    opening that matches in the next few weeks" to every answer, with no reason given."""
+    now = datetime.combine(TUESDAY, time(9), CLINIC.tz)
+    client = DailySlots(now.date(), 21)
+    client.slots = [s for s in client.slots if s.start.astimezone(CLINIC.tz).weekday() != 5]
+    when = parse_when("saturdays are best for me", now)
+    assert when is not None and when.not_on
+    request = SearchRequest("sick", "patel", None, when)
+    result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
+    assert result.offers and result.widened
+    assert closed_reason(request, CLINIC, now) == "Dr. Priya Patel isn't in on Saturdays"
+    # ...while Saturdays she works are offered as asked
+    client = DailySlots(now.date(), 21)
+    result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
+    offered = [datetime.fromisoformat(o["start"]).astimezone(CLINIC.tz) for o in result.offers]
+    assert {day.weekday() for day in offered} == {5} and not result.widened

@@ -1,0 +1,104 @@
+"""A patient who writes while waiting for staff hears, at once, that the message reached them.
+
+A paused conversation gets no prediction (DESIGN.md): staff are on it. The console tells a
+waiting patient their place in the queue, but at most every couple of minutes, and through
+the channel they last wrote on, which the REST webhook cannot receive later: "hello?", "how
+long will this take", "its getting worse" met silence. This answers each such message with a
+short, fixed acknowledgement (staff hours from clinic.yml, the emergency number every time),
+without running the policy, so the chat stays paused and the staff's transcript shows it.
+
+Not once a staff member has written in this wait (they are talking with the patient), and not
+for messages the processor handles anyway (the safety layer firing: :mod:`addons.paused_safety`,
+and ``/restart``), nor for the console's own ``EXTERNAL_`` intents.
+
+Installed with the safety layer (:mod:`addons.safety_triage` calls :func:`install`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.processor import MessageProcessor
+from rasa.shared.core.events import BotUttered, ConversationPaused
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.clinic_config import ClinicConfig, describe_when
+from actions.settings import get_clinic
+
+logger = logging.getLogger(__name__)
+
+ACK_KEY = "waiting_ack"  # in the acknowledgement's metadata
+EXTERNAL_PREFIX = "EXTERNAL"
+
+
+def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
+    """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
+    differently, so "hello?" and "hello??" do not get the same words back."""
+    info = clinic.clinic
+    emergency = f"In an emergency, call {info.emergency_number}."
+    if not clinic.staff_available(now):
+        back = clinic.next_staff_time(now)
+        when = describe_when(back, now) if back else "as soon as they are back"
+        after_hours = (
+            f"Thanks, I've added that for our staff. They're away right now and will reply "
+            f"here {when}. {emergency}",
+            f"Got it, that's saved for our staff too; they'll see it {when}. {emergency}",
+        )
+        return after_hours[turn % len(after_hours)]
+    replies = (
+        "Thanks, I've added that for our staff: whoever joins you will see everything you've "
+        f"written. {emergency}",
+        "Got it. You're still in line for a person, and your messages are saved for them. If "
+        f"you'd rather call, we're at {info.main_phone}. {emergency}",
+        "I've passed that on too. A staff member will reply here as soon as one is free. "
+        f"{emergency}",
+    )
+    return replies[turn % len(replies)]
+
+
+def waiting_turn(tracker: DialogueStateTracker) -> int | None:
+    """How many acknowledgements this wait has had, or None when none is due: a staff member
+    has written since the pause, or the latest message is the console's own."""
+    latest = tracker.latest_message
+    if latest is None:
+        return None
+    intent = (latest.intent or {}).get("name") or ""
+    if intent.startswith(EXTERNAL_PREFIX) or (latest.text or "").startswith(EXTERNAL_PREFIX):
+        return None
+    acks = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            return acks
+        if isinstance(event, BotUttered):
+            metadata = event.metadata or {}
+            if metadata.get("from_staff"):
+                return None  # staff are talking with the patient: no bot in between
+            acks += bool(metadata.get(ACK_KEY))
+    return acks
+
+
+def install() -> None:
+    """Patches the processor's prediction loop once (idempotent)."""
+    current: Any = MessageProcessor.__dict__["_run_prediction_loop"]
+    if current.__name__ == "_run_prediction_loop_or_acknowledge":
+        return
+    original = current
+
+    async def _run_prediction_loop_or_acknowledge(
+        self: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
+    ) -> None:
+        if tracker.is_paused() and not self._should_handle_message(tracker):
+            turn = waiting_turn(tracker)
+            if turn is not None:
+                clinic = get_clinic()
+                text = waiting_reply(clinic, clinic.now(), turn)
+                await output_channel.send_response(tracker.sender_id, {"text": text})
+                tracker.update(BotUttered(text, metadata={ACK_KEY: True}))
+                logger.info("message while waiting for staff: acknowledged")
+            return
+        await original(self, output_channel, tracker)
+
+    MessageProcessor._run_prediction_loop = _run_prediction_loop_or_acknowledge  # type: ignore[method-assign]

@@ -1,0 +1,51 @@
+"""What a patient hears at once when they write while waiting for staff (addons.waiting_reply)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from actions.settings import get_clinic
+from addons.waiting_reply import ACK_KEY, waiting_reply, waiting_turn
+
+TZ = ZoneInfo("America/Los_Angeles")
+TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
+TUESDAY_11PM = datetime(2026, 11, 24, 23, 0, tzinfo=TZ)
+
+
+def tracker_with(*events: object) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("conv-1", list(events))  # type: ignore[arg-type]
+
+
+def said(text: str, intent: str = "greet") -> UserUttered:
+    return UserUttered(text, {"name": intent, "confidence": 1.0})
+
+
+def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
+    clinic = get_clinic()
+    during = [waiting_reply(clinic, TUESDAY_10AM, turn) for turn in range(3)]
+    assert len(set(during)) == 3 and all("call 911" in text for text in during)
+    assert clinic.clinic.main_phone in during[1]
+    after = [waiting_reply(clinic, TUESDAY_11PM, turn) for turn in range(2)]
+    assert len(set(after)) == 2
+    assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
+
+
+def test_the_turn_counts_acknowledgements_since_the_pause() -> None:
+    paused = [ActionExecuted("action_escalate"), ConversationPaused()]
+    assert waiting_turn(tracker_with(*paused, said("hello?"))) == 0
+    acked = BotUttered("Thanks...", metadata={ACK_KEY: True})
+    assert waiting_turn(tracker_with(*paused, said("hello?"), acked, said("hello??"))) == 1
+    # an acknowledgement before an earlier pause does not count
+    earlier = [acked, *paused, said("hi")]
+    assert waiting_turn(tracker_with(*earlier)) == 0
+
+
+def test_no_acknowledgement_once_staff_write_or_for_the_consoles_own_intents() -> None:
+    paused = [ConversationPaused()]
+    staff = BotUttered("Hi, Dana here.", metadata={"from_staff": True})
+    assert waiting_turn(tracker_with(*paused, staff, said("thanks dana"))) is None
+    assert waiting_turn(tracker_with(*paused, said("EXTERNAL: csat", "EXTERNAL_csat"))) is None
