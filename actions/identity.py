@@ -602,7 +602,9 @@ class IdentitySteps:
             dispatcher, tracker, {**slots, **forgotten}, text, look_back=False
         )
         if name and not found.get("verify_name"):
-            found = {"verify_name": name}
+            # (the whole name known: no first name kept for "What is your last name?")
+            found = {k: v for k, v in found.items() if k not in ("partial_name", "last_name_asked")}
+            found["verify_name"] = name
         return {**forgotten, **found}
 
     def _before_any_check(
