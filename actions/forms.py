@@ -431,15 +431,6 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     return None
 
 
-def after_the_yes(text: str) -> str:
-    """What a message says after its typed yes and the clause it opens: "yes book it. oh and
-    how much do i owe?" -> "oh and how much do i owe?"."""
-    yes = TYPED_YES.match(text)
-    rest = text[yes.end() :] if yes else text
-    clause = re.search(r"[.,;!?]\s*(?=\S)", rest)
-    return (rest[clause.end() :] if clause else rest).strip() or text
-
-
 def yes_taken_back(text: str) -> bool:
     """A typed yes the same message takes back or doubts ("yes no wait", "sure but is it
     downtown?"): read by yes_or_no as no answer, and by aside_reply as time to think."""
@@ -701,6 +692,12 @@ class PatientForm(Action):
             or self.answers_requested_slot(tracker, tracker.get_slot("requested_slot"))
         ):
             return None
+        if tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS and yes_or_no(tracker):
+            # "yes book it. oh and how much do i owe?" at "Shall I book it?": the yes answers
+            # the question (should_let_through), and the balance asked with it follows the task
+            # (asked_with_the_yes). Kept here, the yes was lost and the "yes book it" in the
+            # question kept was offered afterwards as a second booking.
+            return None
         return {"intent": "billing_balance", "text": text[:BALANCE_QUESTION_CHARS]}
 
     def aside_reply(self, tracker: Tracker) -> str | None:
@@ -781,19 +778,12 @@ class PatientForm(Action):
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif requested and (later := self.question_for_later(tracker)) is not None:
-            if requested not in CONFIRMATION_SLOTS or yes_or_no(tracker) is not True:
-                dispatcher.utter_message(response="utter_balance_after_task")
-                return [
-                    SlotSet("pending_request", later),
-                    SlotSet(requested, None),
-                    SlotSet("requested_slot", requested),
-                ]
-            # "yes book it. oh and how much do i owe?" at "Shall I book it?": the yes was lost
-            # (the question came again), and the "yes book it" kept with the balance question
-            # was offered as a second booking afterwards. The yes stands; the balance follows.
-            updates = {"pending_request": {**later, "text": after_the_yes(latest_text(tracker))}}
-            slots.update(updates)
-            updates.update(self.extract(dispatcher, tracker, slots, requested))
+            dispatcher.utter_message(response="utter_balance_after_task")
+            return [
+                SlotSet("pending_request", later),
+                SlotSet(requested, None),
+                SlotSet("requested_slot", requested),
+            ]
         elif self.should_let_through(tracker) and tracker.active_loop_name == self.form_name:
             return []
         else:

@@ -475,6 +475,11 @@ def test_the_clinicians_asked_with_another_question() -> None:
     ("text", "intent", "clause"),
     [
         ("yes book it. and whats my balance?", "billing_balance", "whats my balance"),
+        (
+            "yes book it. oh and one more thing, how much do i owe?",
+            "billing_balance",
+            "how much do i owe",
+        ),
         ("yes please. where do i park?", "parking", "where do i park"),
     ],
 )
