@@ -493,11 +493,16 @@ def test_a_typed_number_picks_from_the_menu(requested: str, text: str, value: st
     assert SlotSet(requested, value) in events
 
 
-def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> None:
+def practitioner_titles(tracker: Any) -> list[str]:
+    """The buttons of "Who would you like to see?" for ``tracker``."""
     dispatcher = CollectingDispatcher()
+    ActionAskPractitioner().run(dispatcher, tracker, {})
+    return [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+
+def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> None:
     slots = {"patient_status": "returning", "visit_type": "vaccination"}
-    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=slots), {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(make_tracker("", slots=slots))
     assert titles == [
         "Dr. Priya Patel",
         "Dr. James Okafor (patients under 18)",
@@ -589,9 +594,7 @@ def test_an_adult_who_asks_for_the_pediatrician_is_told(fhir_env: FhirServer) ->
         "patient_id": pid,
     }
     # Who-buttons for a known adult leave the pediatrician out.
-    dispatcher = CollectingDispatcher()
-    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=known), {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(make_tracker("", slots=known))
     assert titles == ["Dr. Priya Patel", "Sam Lee, NP", "No preference"]
     # Asking for him by name.
     dispatcher = CollectingDispatcher()
@@ -906,10 +909,8 @@ def test_a_young_child_is_never_offered_nor_booked_with_the_womens_health_doctor
     assert check_offer(gonzalez, {**twenty, "visit_type": "follow_up"}, clinic) is None
 
     # ...and not among the clinicians to choose from for him
-    dispatcher = CollectingDispatcher()
     slots = {**four, "visit_type": "follow_up", "patient_status": "new"}
-    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=slots), {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(make_tracker("", slots=slots))
     assert not any("Gonzalez" in t for t in titles) and any("Patel" in t for t in titles)
 
 
@@ -955,22 +956,18 @@ def test_an_age_said_in_words_is_read(texts: list[str], age: int | None) -> None
 
 def test_clinicians_offered_fit_an_age_said_before_the_birth_date() -> None:
     # "a follow up for my 4 year old son" was offered Dr. Gonzalez (women and teens)
-    dispatcher = CollectingDispatcher()
     slots = {"visit_type": "follow_up", "patient_status": "new"}
     tracker = make_tracker("i need a follow up for my 4 year old son", slots=slots)
-    ActionAskPractitioner().run(dispatcher, tracker, {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(tracker)
     assert titles == ["Dr. Priya Patel", "Dr. James Okafor", "Sam Lee, NP", "No preference"]
 
 
 def test_a_woman_clinician_asked_for_offers_only_women() -> None:
     """ "sick visit, with a female doctor pls": Sam Lee (a man) was offered, and "No
     preference" searched his times too."""
-    dispatcher = CollectingDispatcher()
     slots = {"visit_type": "sick", "patient_status": "returning"}
     tracker = make_tracker("sick visit, with a female doctor pls", slots=slots)
-    ActionAskPractitioner().run(dispatcher, tracker, {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(tracker)
     assert titles == ["Dr. Priya Patel", "No preference"]
     # ...and "2" typed is the "No preference" of these, not Sam Lee
     asked = {**slots, "requested_slot": "practitioner"}
@@ -979,9 +976,7 @@ def test_a_woman_clinician_asked_for_offers_only_women() -> None:
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
     assert {"event": "slot", "timestamp": None, "name": "practitioner", "value": "any"} in events
     # Without the words: everyone who does the visit.
-    dispatcher = CollectingDispatcher()
-    ActionAskPractitioner().run(dispatcher, make_tracker("a sick visit", slots=slots), {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(make_tracker("a sick visit", slots=slots))
     assert titles == [
         "Dr. Priya Patel",
         "Dr. James Okafor (patients under 18)",
@@ -1011,16 +1006,12 @@ def test_a_man_is_not_booked_with_the_clinician_who_sees_women_only(text: str) -
 
 
 def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man() -> None:
-    dispatcher = CollectingDispatcher()
     slots = {"visit_type": "follow_up", "patient_status": "returning"}
     tracker = make_tracker("im a guy, need a follow up", slots=slots)
-    ActionAskPractitioner().run(dispatcher, tracker, {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(tracker)
     assert not any("Gonzalez" in t for t in titles) and any("Patel" in t for t in titles)
     # ...and a woman, or nothing said, still has her
-    dispatcher = CollectingDispatcher()
-    ActionAskPractitioner().run(dispatcher, make_tracker("need a follow up", slots=slots), {})
-    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    titles = practitioner_titles(make_tracker("need a follow up", slots=slots))
     assert any("Gonzalez" in t for t in titles)
 
 
