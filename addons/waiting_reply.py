@@ -11,17 +11,27 @@ Not once a staff member has written in this wait (they are talking with the pati
 for messages the processor handles anyway (the safety layer firing: :mod:`addons.paused_safety`,
 and ``/restart``), nor for the console's own ``EXTERNAL_`` intents.
 
+A patient who takes the request back ("never mind, I figured it out", "can the bot just help
+me instead") met the same acknowledgement and stayed in the queue, with the bot unable to help:
+such a message runs ``action_withdraw_handoff`` instead (:mod:`actions.handoff_withdrawal`),
+which closes the console item and gives the assistant back, unless the chat must stay with
+staff (urgent, or already claimed).
+
 Installed with the safety layer (:mod:`addons.safety_triage` calls :func:`install`).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
+from rasa.core.actions.action import action_for_name_or_text
 from rasa.core.channels.channel import OutputChannel
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, ConversationPaused
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -32,6 +42,21 @@ logger = logging.getLogger(__name__)
 
 ACK_KEY = "waiting_ack"  # in the acknowledgement's metadata
 EXTERNAL_PREFIX = "EXTERNAL"
+WITHDRAW_ACTION = "action_withdraw_handoff"
+
+# The patient takes the request for a person back. Not "forget it" in the middle of a
+# sentence, nor "I don't need help with the bill, I need a person".
+WITHDRAWS = re.compile(
+    r"^\W*(?:never ?mind|nvm|forget (?:it|about it)|no need|cancel (?:that|it))\b"
+    r"|\b(?:figured|sorted|worked) (?:it )?out\b|\bproblem solved\b|\b(?:i'?m|im) all set\b"
+    r"|\bno longer need\b"
+    r"|\b(?:don'?t|dont|do not) need (?:a |the |any )?(?:person|human|someone|anyone|staff|"
+    r"help|nurse|them|you)\b(?=\W*(?:any ?more|now|after all)?\W*$)"
+    r"|\bcancel (?:the|my|that) (?:request|call ?back|handoff)\b"
+    r"|\b(?:bot|assistant)\b.{0,20}\b(?:help me|instead)\b"
+    r"|\b(?:back to|use|ask) the (?:bot|assistant)\b",
+    re.IGNORECASE,
+)
 
 
 def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
@@ -59,6 +84,11 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
     return replies[turn % len(replies)]
 
 
+def withdraws(text: str | None) -> bool:
+    """The message takes back the request for a person ("never mind, I sorted it out")."""
+    return bool(text and WITHDRAWS.search(text.replace("\u2019", "'")))
+
+
 def waiting_turn(tracker: DialogueStateTracker) -> int | None:
     """How many acknowledgements this wait has had, or None when none is due: a staff member
     has written since the pause, or the latest message is the console's own."""
@@ -80,6 +110,19 @@ def waiting_turn(tracker: DialogueStateTracker) -> int | None:
     return acks
 
 
+async def _withdraw(
+    processor: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
+) -> None:
+    """Runs the withdrawal action, then listens if it gave the assistant back (no rule: a
+    paused chat has no prediction to make it)."""
+    for name in (WITHDRAW_ACTION, ACTION_LISTEN_NAME):
+        if name == ACTION_LISTEN_NAME and tracker.is_paused():
+            return  # it stays with staff; a paused turn ends without action_listen
+        action = action_for_name_or_text(name, processor.domain, processor.action_endpoint)
+        prediction = PolicyPrediction.for_action_name(processor.domain, name)
+        await processor._run_action(action, tracker, output_channel, processor.nlg, prediction)
+
+
 def install() -> None:
     """Patches the processor's prediction loop once (idempotent)."""
     current: Any = MessageProcessor.__dict__["_run_prediction_loop"]
@@ -92,6 +135,9 @@ def install() -> None:
     ) -> None:
         if tracker.is_paused() and not self._should_handle_message(tracker):
             turn = waiting_turn(tracker)
+            if turn is not None and withdraws(tracker.latest_message.text):
+                await _withdraw(self, output_channel, tracker)
+                return
             if turn is not None:
                 clinic = get_clinic()
                 text = waiting_reply(clinic, clinic.now(), turn)

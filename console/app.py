@@ -45,6 +45,7 @@ from console.handlers import (
     reply,
     resolve,
     session_info,
+    withdraw,
 )
 from console.service import Console, ConsoleConfig
 from console.store import Session, Store, StoreError, User
@@ -193,6 +194,7 @@ def create_app(config: ConsoleConfig, store: Store | None = None) -> web.Applica
     app.router.add_post("/api/handoffs/{item_id}/handback", hand_back)
     app.router.add_post("/api/handoffs/{item_id}/resolve", resolve)
     app.router.add_post("/api/handoffs/{key}/rating", rating)
+    app.router.add_post("/api/handoffs/{key}/withdraw", withdraw)
     app.router.add_get("/api/canned-replies", canned_replies)
     app.router.add_get("/api/audit", audit_log)
     app.router.add_get("/api/events", live_events)

@@ -17,9 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from console import auth
 from console.rasa_api import CSAT_INTENT, RasaError, transcript
-from console.schemas import HandoffIn, LoginIn, RatingIn, ReplyIn
+from console.schemas import HandoffIn, LoginIn, RatingIn, ReplyIn, WithdrawIn
 from console.service import Console, iso
-from console.store import Session, User
+from console.store import CLOSED_STATUSES, Session, User
 
 logger = logging.getLogger("console")
 
@@ -184,7 +184,7 @@ async def list_handoffs(request: web.Request) -> web.Response:
     closed = request.query.get("state") == "closed"
     items = await console.db(console.store.queue, closed)
     if closed:
-        items = [i for i in items if i["status"] == "resolved"]
+        items = [i for i in items if i["status"] in CLOSED_STATUSES]
     now = time.time()
     return web.json_response({"items": [console.public_item(i, now) for i in items]})
 
@@ -358,6 +358,25 @@ async def rating(request: web.Request) -> web.Response:
     logger.info("rating stored for item %s", item["id"])
     console.hub.publish("queue", item_id=item["id"])
     return web.json_response({"ok": True, "id": item["id"]})
+
+
+@access("machine")
+async def withdraw(request: web.Request) -> web.Response:
+    """From the action server: a waiting patient wrote "never mind". Always 200 with the
+    outcome (``withdrawn``, or why not: ``urgent``, ``claimed``, ...), for the patient's reply."""
+    console = _console(request)
+    body: WithdrawIn = await _body(request, WithdrawIn)
+    item = await console.db(console.store.find_item, request.match_info["key"])
+    if item is None or (body.conversation_id and body.conversation_id != item["conversation_id"]):
+        return error(404, "no such conversation")
+    outcome = await console.db(console.store.withdraw, item["id"])
+    if outcome == "withdrawn":
+        await console.db(
+            console.store.log, None, "withdraw", item, "no longer needs staff", "patient"
+        )
+        console.hub.publish("queue", item_id=item["id"])
+    logger.info("withdrawal for item %s: %s", item["id"], outcome)
+    return web.json_response({"id": item["id"], "outcome": outcome})
 
 
 @access("staff")

@@ -74,3 +74,7 @@ class ReplyIn(BaseModel):
 class LoginIn(BaseModel):
     username: str = Field(..., min_length=1, max_length=64)
     password: str = Field(..., min_length=1, max_length=1024)
+
+
+class WithdrawIn(BaseModel):
+    conversation_id: str | None = Field(None, max_length=255)

@@ -45,8 +45,10 @@ from console.queue import PRIORITY_RANK, sort_key
 T = TypeVar("T")
 
 # waiting: in the queue, nobody has it. claimed: a staff member has it. handed_back: the
-# assistant has it again (still listed until resolved). resolved: closed.
+# assistant has it again (still listed until resolved). resolved: closed by staff. withdrawn:
+# closed by the patient ("never mind") before anyone picked it up.
 OPEN_STATUSES = ("waiting", "claimed", "handed_back")
+CLOSED_STATUSES = ("resolved", "withdrawn")
 
 metadata = MetaData()
 
@@ -517,6 +519,8 @@ class Store:
         status = item["status"]
         if status == "resolved":
             raise StoreError("this conversation is resolved")
+        if status == "withdrawn":
+            raise StoreError("the patient withdrew this request; the assistant has it again")
         if action == "reply":
             if status == "handed_back":
                 raise StoreError("the assistant has this conversation again; it is not paused")
@@ -553,6 +557,35 @@ class Store:
             )
         if result.rowcount != 1:
             raise StoreError("the conversation changed meanwhile; reload and try again")
+
+    def withdraw(self, item_id: str) -> str:
+        """The patient no longer needs staff: closes the item if it still waits for somebody.
+
+        Returns what happened: ``withdrawn``; or why not: ``urgent`` (an emergency or crisis is
+        checked on regardless), ``claimed`` (a staff member has it and is about to write),
+        ``handed_back``, ``resolved`` / ``withdrawn`` (already closed), ``unknown``.
+        """
+        now = time.time()
+        with self._tx() as conn:
+            result = conn.execute(
+                items.update()
+                .where(
+                    and_(
+                        items.c.id == item_id,
+                        items.c.status == "waiting",
+                        items.c.priority != "urgent",
+                    )
+                )
+                .values(status="withdrawn", closed_at=now, updated_at=now)
+            )
+        if result.rowcount == 1:
+            return "withdrawn"
+        item = self.item(item_id)
+        if item is None:
+            return "unknown"
+        if item["status"] == "waiting":
+            return "urgent"
+        return str(item["status"])
 
     def take_notice_turn(self, item_id: str, every: float, now: float | None = None) -> bool:
         """True at most once per ``every`` seconds per item: rate-limits queue notices."""
@@ -614,14 +647,16 @@ class Store:
         action: str,
         item: dict[str, Any] | None = None,
         detail: str = "",
+        actor: str = "-",
     ) -> None:
-        """One audit line: who did what to which conversation (ids only, never patient data)."""
+        """One audit line: who did what to which conversation (ids only, never patient data).
+        ``actor`` names who acted when it was not a staff member (e.g. the patient)."""
         with self._tx() as conn:
             conn.execute(
                 audit.insert().values(
                     at=time.time(),
                     user_id=user.id if user else None,
-                    username=user.username if user else "-",
+                    username=user.username if user else actor,
                     action=action,
                     item_id=item["id"] if item else None,
                     conversation_id=item["conversation_id"] if item else None,

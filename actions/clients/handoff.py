@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -138,6 +139,46 @@ class HandoffClient:
             )
             self._count_attempt(handoff_id)
             return False
+
+    def withdraw(self, handoff_id: str, conversation_id: str) -> str:
+        """Tell the console that a waiting patient no longer needs staff.
+
+        Returns the console's outcome (``withdrawn``, or why not: ``urgent``, ``claimed``, ...;
+        see ``console.store.Store.withdraw``), ``unknown`` if it has no such handoff, or
+        ``unreachable``. A record that never left the outbox is just taken out of it (unless it
+        is urgent: an emergency is checked on regardless).
+        """
+        with self._lock:  # not while a retry is delivering this very record
+            with self._db() as db:
+                row = db.execute(
+                    "SELECT body FROM outbox WHERE handoff_id = ?", (handoff_id,)
+                ).fetchone()
+                if row is not None:
+                    if json.loads(row[0]).get("priority") == "urgent":
+                        return "urgent"
+                    db.execute("DELETE FROM outbox WHERE handoff_id = ?", (handoff_id,))
+                    return "withdrawn"
+            try:
+                response = self._session.post(
+                    f"{self.url.rstrip('/')}/{quote(handoff_id, safe='')}/withdraw",
+                    json={"conversation_id": conversation_id},
+                    headers={"Authorization": f"Bearer {self.secret}"},
+                    timeout=(min(self.timeout, 2.0), self.timeout),
+                )
+            except requests.RequestException as exc:
+                logger.warning("withdrawal of %s not sent (%s)", handoff_id, type(exc).__name__)
+                return "unreachable"
+        if response.status_code == 404:
+            return "unknown"
+        if not 200 <= response.status_code < 300:
+            logger.warning(
+                "withdrawal of %s refused with HTTP %s", handoff_id, response.status_code
+            )
+            return "unreachable"
+        try:
+            return str(response.json()["outcome"])
+        except (ValueError, KeyError, TypeError):
+            return "unreachable"
 
     def _count_attempt(self, handoff_id: str) -> None:
         with self._db() as db:

@@ -71,6 +71,7 @@ const STATUS_TEXT = {
   claimed: 'With staff',
   handed_back: 'Back with the assistant',
   resolved: 'Resolved',
+  withdrawn: 'Withdrawn by the patient',
 };
 
 // --- session -----------------------------------------------------------------------------------
@@ -362,7 +363,7 @@ function updateControls(item) {
   $('claim-button').disabled = item.status !== 'waiting';
   $('release-button').disabled = !(item.status === 'claimed' && (mine || admin));
   $('handback-button').disabled = !(withStaff && mayAct);
-  $('resolve-button').disabled = item.status === 'resolved' || (item.status === 'claimed' && !mayAct);
+  $('resolve-button').disabled = item.status === 'resolved' || item.status === 'withdrawn' || (item.status === 'claimed' && !mayAct);
   const canReply = withStaff && mayAct;
   $('reply-text').disabled = !canReply;
   $('reply-button').disabled = !canReply;

@@ -553,6 +553,56 @@ def test_waiting_patient_who_writes_hears_their_place_once_per_interval(
 # --- audit and canned replies --------------------------------------------------------------------
 
 
+def withdraw(console: ConsoleProcess, key: str, secret: str = SECRET, **body: Any) -> Any:
+    return requests.post(
+        f"{console.url}/api/handoffs/{key}/withdraw",
+        json=body,
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=10,
+    )
+
+
+def test_a_waiting_patient_can_withdraw_the_request(
+    console: ConsoleProcess, fake_rasa: FakeRasa, sam: StaffClient, ada: StaffClient
+) -> None:
+    """ "never mind, I sorted it out" (the action server's call): the item leaves the queue as
+    withdrawn, in the closed list and the audit log, and staff can no longer reply into it."""
+    record = new_item(console)
+    conversation = record["conversation_id"]
+    item_id = item_id_for(sam, conversation)
+    assert withdraw(console, record["handoff_id"], secret="nope").status_code == 401
+    assert withdraw(console, record["handoff_id"], conversation_id="other").status_code == 404
+    assert withdraw(console, "no-such-handoff").status_code == 404
+
+    response = withdraw(console, record["handoff_id"], conversation_id=conversation)
+    assert response.status_code == 200
+    assert response.json() == {"id": item_id, "outcome": "withdrawn"}
+    assert all(i["id"] != item_id for i in sam.queue())
+    assert sam.wait_for_item(conversation, closed=True)["status"] == "withdrawn"
+    reply = sam.post(f"/api/handoffs/{item_id}/reply", {"text": "Hi, still need help?"})
+    assert reply.status_code == 409 and "withdrew" in reply.json()["error"]
+    assert sam.post(f"/api/handoffs/{item_id}/resolve").status_code == 409
+    assert fake_rasa.calls_for(conversation) == []  # no rating question for a withdrawal
+    [entry] = ada.get("/api/audit", params={"item": item_id}).json()["entries"]
+    assert (entry["action"], entry["username"]) == ("withdraw", "patient")
+    # twice (a retry): already closed, nothing changes
+    assert withdraw(console, record["handoff_id"]).json()["outcome"] == "withdrawn"
+
+
+def test_an_urgent_or_claimed_request_cannot_be_withdrawn(
+    console: ConsoleProcess, sam: StaffClient
+) -> None:
+    urgent = new_item(console, reason="crisis", priority="urgent", team="clinical")
+    urgent_id = item_id_for(sam, urgent["conversation_id"])
+    assert withdraw(console, urgent["handoff_id"]).json()["outcome"] == "urgent"
+    claimed = new_item(console)
+    claimed_id = item_id_for(sam, claimed["conversation_id"])
+    assert sam.post(f"/api/handoffs/{claimed_id}/claim").status_code == 200
+    assert withdraw(console, claimed["handoff_id"]).json()["outcome"] == "claimed"
+    still_open = {i["id"]: i["status"] for i in sam.queue()}
+    assert still_open[urgent_id] == "waiting" and still_open[claimed_id] == "claimed"
+
+
 def test_audit_records_who_did_what_and_only_admins_see_it(
     console: ConsoleProcess, sam: StaffClient, ada: StaffClient
 ) -> None:

@@ -102,6 +102,39 @@ def test_a_waiting_patient_who_writes_hears_their_place_in_the_queue(
     assert "in line" in notice["text"] or "away right now" in notice["text"]
 
 
+def test_a_waiting_patient_who_says_never_mind_gets_the_assistant_back(
+    rasa: RasaClient, console_staff: Callable[..., StaffClient]
+) -> None:
+    """ "never mind, I sorted it out" met "your message reached staff", and the patient stayed
+    in the queue with a bot that would not help: the item is withdrawn, the bot is back."""
+    conversation = conversation_id()
+    escalate(rasa, conversation)
+    dana = console_staff("dana")
+    item = dana.wait_for_item(conversation)
+    [reply] = rasa.texts(conversation, "never mind, I sorted it out")
+    assert "let our staff know you don't need them" in reply
+    assert rasa.tracker(conversation)["paused"] is False
+    closed = dana.wait_for_item(conversation, closed=True)
+    assert (closed["id"], closed["status"]) == (item["id"], "withdrawn")
+    assert all(i["conversation_id"] != conversation for i in dana.queue())
+    # the assistant answers the next message as usual
+    assert any("Which office" in text for text in rasa.texts(conversation, "what's your address"))
+
+
+def test_never_mind_after_staff_picked_it_up_stays_with_them(
+    rasa: RasaClient, console_staff: Callable[..., StaffClient]
+) -> None:
+    conversation = conversation_id()
+    escalate(rasa, conversation)
+    dana = console_staff("dana")
+    item_id = dana.wait_for_item(conversation)["id"]
+    assert dana.post(f"/api/handoffs/{item_id}/claim").status_code == 200
+    [reply] = rasa.texts(conversation, "nvm i figured it out")
+    assert "already picked up your message" in reply
+    assert rasa.tracker(conversation)["paused"] is True
+    assert next(i for i in dana.queue() if i["id"] == item_id)["status"] == "claimed"
+
+
 def test_console_down_delays_an_escalation_but_never_loses_it(
     stack: Stack, rasa: RasaClient, console_staff: Callable[..., StaffClient]
 ) -> None:

@@ -12,11 +12,15 @@ class HandoffReceiver:
     """Accepts handoff records like the staff console does (Bearer secret) and keeps them.
 
     ``fail_next(n)`` makes the next ``n`` requests answer 503, to exercise the retry path.
+    ``POST {url}/{handoff_id}/withdraw`` is kept in ``withdrawals`` and answered with
+    ``withdraw_outcome`` for a handoff it received (404 otherwise), as the console answers.
     """
 
     def __init__(self, secret: str, port: int = 0) -> None:
         self.secret = secret
         self.records: list[dict[str, Any]] = []
+        self.withdrawals: list[tuple[str, dict[str, Any]]] = []
+        self.withdraw_outcome = "withdrawn"
         self.refused = 0
         self._failures = 0
         self._lock = threading.Lock()
@@ -33,14 +37,20 @@ class HandoffReceiver:
                     if receiver._failures > 0:
                         receiver._failures -= 1
                         return self._answer(503)
+                    if self.path.endswith("/withdraw"):
+                        handoff_id = self.path.rsplit("/", 2)[-2]
+                        receiver.withdrawals.append((handoff_id, json.loads(body)))
+                        if handoff_id not in {r["handoff_id"] for r in receiver.records}:
+                            return self._answer(404)
+                        return self._answer(200, {"outcome": receiver.withdraw_outcome})
                     receiver.records.append(json.loads(body))
                 return self._answer(201)
 
-            def _answer(self, status: int) -> None:
+            def _answer(self, status: int, body: dict[str, Any] | None = None) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(json.dumps(body or {}).encode())
 
             def log_message(self, *args: Any) -> None:
                 pass

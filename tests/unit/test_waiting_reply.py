@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.settings import get_clinic
-from addons.waiting_reply import ACK_KEY, waiting_reply, waiting_turn
+from addons.waiting_reply import ACK_KEY, waiting_reply, waiting_turn, withdraws
 
 TZ = ZoneInfo("America/Los_Angeles")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
@@ -49,3 +50,38 @@ def test_no_acknowledgement_once_staff_write_or_for_the_consoles_own_intents() -
     staff = BotUttered("Hi, Dana here.", metadata={"from_staff": True})
     assert waiting_turn(tracker_with(*paused, staff, said("thanks dana"))) is None
     assert waiting_turn(tracker_with(*paused, said("EXTERNAL: csat", "EXTERNAL_csat"))) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nevermind i figured it out",
+        "nvm",
+        "Never mind \u2014 sorted it out",
+        "forget it",
+        "im all set thanks",
+        "i don't need a person anymore",
+        "I no longer need help",
+        "can the bot just help me instead",
+        "can i cancel the request",
+        "no need, my husband called you",
+    ],
+)
+def test_taking_the_request_back_is_recognised(text: str) -> None:
+    assert withdraws(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello?",
+        "how long will this take",
+        "this is taking forever, forget it",  # frustration mid-sentence: still wants a person
+        "i dont need help with my bill, i need a person",
+        "i want to cancel my appointment",
+        "what's your address",
+        "",
+    ],
+)
+def test_other_messages_while_waiting_are_not_a_withdrawal(text: str) -> None:
+    assert not withdraws(text)

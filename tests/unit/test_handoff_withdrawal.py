@@ -1,0 +1,92 @@
+"""A waiting patient who writes "never mind" (actions.handoff_withdrawal, HandoffClient.withdraw).
+
+The console's side (which items may be withdrawn) is tested over HTTP in
+tests/integration/test_console_api.py, and end to end in test_console_stack.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa_sdk.events import ConversationResumed, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.handoff import HandoffClient, HandoffRecord
+from actions.handoff import handoff_client
+from actions.handoff_withdrawal import ActionWithdrawHandoff
+from actions.settings import get_clinic
+from tests.support.actions import SECRET, make_tracker, texts
+from tests.support.receivers import HandoffReceiver
+
+
+def withdraw(handoff_id: str | None) -> tuple[list[object], list[str]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "never mind, I sorted it out",
+        intent="deny",
+        slots={"handoff_id": handoff_id},
+        paused=True,
+        sender_id="conv-w",
+    )
+    events = ActionWithdrawHandoff().run(dispatcher, tracker, {})
+    return events, texts(dispatcher)
+
+
+def delivered(receiver: HandoffReceiver, priority: str = "normal") -> str:
+    record = HandoffRecord("conv-w", "request_human", priority, "front_desk", "web", "s")
+    assert handoff_client().send(record) is True
+    return record.handoff_id
+
+
+def test_a_withdrawn_request_gives_the_assistant_back(handoff_env: HandoffReceiver) -> None:
+    handoff_id = delivered(handoff_env)
+    events, said = withdraw(handoff_id)
+    assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
+    assert handoff_env.withdrawals == [(handoff_id, {"conversation_id": "conv-w"})]
+    [text] = said
+    assert "let our staff know you don't need them" in text
+    assert get_clinic().clinic.main_phone in text  # a person is still one call away
+
+
+def test_an_urgent_or_claimed_request_stays_with_staff(handoff_env: HandoffReceiver) -> None:
+    handoff_id = delivered(handoff_env, "urgent")
+    handoff_env.withdraw_outcome = "urgent"
+    events, [text] = withdraw(handoff_id)
+    assert events == []
+    assert "will still check in" in text and "call 911" in text and "988" in text
+
+    handoff_env.withdraw_outcome = "claimed"
+    events, [text] = withdraw(handoff_id)
+    assert events == []
+    assert "already picked up your message" in text
+
+
+def test_console_down_still_gives_the_assistant_back_and_says_so(
+    handoff_env: HandoffReceiver,
+) -> None:
+    handoff_id = delivered(handoff_env)
+    handoff_env.fail_next(1)
+    events, [text] = withdraw(handoff_id)
+    assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
+    assert "someone may still write to you here" in text
+
+
+def test_a_request_the_console_never_got_is_withdrawn_from_the_outbox(tmp_path: Path) -> None:
+    down = HandoffClient(
+        "http://127.0.0.1:9/api/handoffs", SECRET, tmp_path / "o.sqlite3", retry_interval=3600
+    )
+    normal = HandoffRecord("c1", "complaint", "normal", "service", "web", "s")
+    urgent = HandoffRecord("c2", "crisis", "urgent", "clinical", "web", "s")
+    assert down.send(normal) is False and down.send(urgent) is False
+    assert down.withdraw(normal.handoff_id, "c1") == "withdrawn"
+    # an emergency is delivered and checked on, whatever the patient writes after it
+    assert down.withdraw(urgent.handoff_id, "c2") == "urgent"
+    assert down.pending() == 1
+    assert down.withdraw("no-such-handoff", "c3") == "unreachable"
+
+
+def test_an_unknown_handoff_gives_the_assistant_back(handoff_env: HandoffReceiver) -> None:
+    assert handoff_client().withdraw("never-sent", "conv-w") == "unknown"
+    events, [text] = withdraw(None)
+    assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
+    assert text.startswith("Okay, no problem. I'm back to help")
