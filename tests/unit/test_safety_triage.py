@@ -885,3 +885,80 @@ def test_someone_turning_blue_after_taking_something_still_fires(
 ) -> None:
     hit = rules.check(text)
     assert hit is not None and hit.category == "emergency"
+
+
+# --- tester's report (safety-gaps): the rule chosen decides the crisis reply's wording ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "rule_id"),
+    [
+        # words between the person and the verb: the abuse lines, not the generic reply
+        ("someone at home hurts me", "abuse_violence"),
+        ("somebody in my house hurts me", "abuse_violence"),
+        ("people at home hurt me", "abuse_violence"),
+        ("someone at home is hurting me", "abuse_violence"),
+        ("someone in my family is hurting me", "abuse_violence"),
+        ("i get hit at home", "abuse_violence"),
+        (
+            "8am. honestly someone at home hurts me and thats why i need to come in",
+            "abuse_violence",
+        ),
+        # a parent telling that a child is hit: the child abuse line
+        ("my son's dad hits him", "child_abuse_neglect"),
+        ("my daughters stepdad keeps hitting her", "child_abuse_neglect"),
+        # a parent afraid of what they may do: the 988 reply, not the reply for a victim
+        ("i keep having thoughts of hurting my baby", "harm_to_others"),
+        ("urges to hurt my newborn", "harm_to_others"),
+        ("voices telling me to hurt my kids", "harm_to_others"),
+    ],
+)
+def test_the_rule_chosen_for_the_reply(rules: SafetyRules, text: str, rule_id: str) -> None:
+    from addons.safety_triage import OWN_REPLY_RULES
+
+    hits = rules.matches(text)
+    chosen = SafetyRules.decide(hits, prefer=OWN_REPLY_RULES)
+    assert chosen is not None and chosen.category == CRISIS and chosen.rule_id == rule_id
+    if rule_id == "harm_to_others":
+        # abuse_violence would be preferred for its own reply whenever it fires, whatever the order
+        assert "abuse_violence" not in [h.rule_id for h in hits]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back hurts me at home",
+        "my knee hurts when im at home",
+        "someone at home has the flu",
+        "my kid hits his head a lot at home",
+        "i got hit at home plate in softball",
+        "her dad shook her awake",
+        "his coach kicked him off the team",
+        "need a depression screening, been feeling down, no thoughts of hurting myself",
+        "my doctor asked if i have suicidal thoughts, i dont, can i book a follow up",
+        "my son swallowed a battery last year, he's fine now, need his well child check",
+        "i cant breathe when i see this bill lol",
+    ],
+)
+def test_tester_look_alikes_stay_quiet(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no one can help me, i want to die",
+        "i dont want to live",
+        "no thoughts of hurting myself but i want to die",
+        "my doctor asked if i have suicidal thoughts, i dont want to live anymore",
+        "my doctor asked if i have suicidal thoughts and i do",
+        "he's not breathing now",
+        "i swallowed a battery",
+        "my son swallowed a battery an hour ago he seems fine now",
+        "i cut myself on purpose",
+        "i can't breathe",
+        "my sons dad hits him when hes drunk",
+    ],
+)
+def test_danger_next_to_the_tester_look_alikes_still_fires(rules: SafetyRules, text: str) -> None:
+    assert rules.check(text) is not None
