@@ -83,6 +83,7 @@ from actions.mentions import (
     BIRTH_MARKER,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
+    corrected_name,
     given_identity,
     one_name_word,
     parse_full_name,
@@ -232,9 +233,15 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     if clinic.practitioner(str(cancelled.get("practitioner") or "")) is None:
         return {}
     text = latest_text(tracker)
-    named = (find_visit_type, find_practitioner, find_location)
-    if not is_button_payload(text) and any(find(text, clinic) for find in named):
-        return {}  # "book a flu shot instead": what they asked for, not the old visit
+    named = (
+        (find_visit_type, "visit_type"),
+        (find_practitioner, "practitioner"),
+        (find_location, "location"),
+    )
+    for find, key in named:
+        found = None if is_button_payload(text) else find(text, clinic)
+        if found is not None and found.id != cancelled.get(key):
+            return {}  # "book a flu shot instead": what they asked for, not the old visit
     again = {
         "visit_type": cancelled["visit_type"],
         "practitioner": cancelled["practitioner"],
@@ -251,8 +258,10 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
 
 # Where a new patient's details, all given, can still be put right (_registration_corrected).
 CORRECTABLE_AT = ("date_preference", "slot_choice", "booking_confirmed")
+# ...and the name alone, as soon as it is given ("oops typo, Morgan Ellis" at "date of birth?").
+NAME_CORRECTABLE_AT = (*CORRECTABLE_AT, "verify_dob", "new_phone")
 # "my last name is spelled Whitfeld", "sorry the name is Dana Whitfeld": a name corrected.
-NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling)\b", re.IGNORECASE)
+NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling|typo)\b", re.IGNORECASE)
 # "book me with her", "can i see him next week": a clinician by pronoun.
 WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
@@ -313,6 +322,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         ):
             # "the visit type is wrong. vaccination": a correction of this booking (it was
             # handed to billing staff as a dispute, and the chat paused)
+            return False
+        slots = tracker.slots
+        if (
+            not safety_flagged(tracker)
+            and self._correcting_registration(tracker, slots, slots.get("requested_slot"))
+            and self._name_put_right(text, slots) is not None
+        ):
+            # "the name is wrong, its Jordan Baker" at "Shall I book it?" was a billing dispute
+            # (the chat paused), "my name is Jordan Baker" a greeting: the name is put right.
             return False
         return super().should_let_through(tracker)
 
@@ -428,30 +446,23 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         be a patient on file: checked, as when it was first given.
         """
         text = latest_text(tracker)
-        if (
-            slots.get("verified")
-            or slots.get("patient_status") != "new"
-            or requested not in CORRECTABLE_AT
-            or not slots.get("verify_dob")
-            or is_button_payload(text)
-        ):
+        if not self._correcting_registration(tracker, slots, requested):
             return {}
         today = self.clinic.now().date()
         updates: dict[str, Any] = {}
-        birth = parse_birth_date(text, today) if BIRTH_MARKER.search(text) else None
-        if birth is not None and birth.isoformat() != slots.get("verify_dob"):
-            updates["verify_dob"] = birth.isoformat()
-        phone = find_phone(text) if slots.get("new_phone") else None
-        if phone is not None and phone != slots.get("new_phone"):
-            updates["new_phone"] = phone
-        name = parse_full_name(text) if NAME_WORD.search(text) else None
-        if name is not None and normalize_name(" ".join(name)) != normalize_name(
-            str(slots.get("verify_name") or "")
-        ):
-            updates["verify_name"] = f"{name[0]} {name[1]}"
+        if requested in CORRECTABLE_AT and slots.get("verify_dob"):
+            birth = parse_birth_date(text, today) if BIRTH_MARKER.search(text) else None
+            if birth is not None and birth.isoformat() != slots.get("verify_dob"):
+                updates["verify_dob"] = birth.isoformat()
+            phone = find_phone(text) if slots.get("new_phone") else None
+            if phone is not None and phone != slots.get("new_phone"):
+                updates["new_phone"] = phone
+        name = self._name_put_right(text, slots)
+        if name is not None:
+            updates["verify_name"] = name
         if not updates:
             return {}
-        if "verify_dob" in updates or "verify_name" in updates:
+        if slots.get("verify_dob") and ("verify_dob" in updates or "verify_name" in updates):
             checked = self.check_quietly(dispatcher, tracker, slots, updates)
             if checked is not None:
                 # on file after all (verified), or the check could not run: as at first
@@ -460,6 +471,32 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if slots.get("booking_confirmed") is not None:
             updates["booking_confirmed"] = None
         return updates
+
+    @staticmethod
+    def _correcting_registration(
+        tracker: Tracker, slots: dict[str, Any], requested: str | None
+    ) -> bool:
+        """A new patient, not on file, whose details are being asked for or confirmed."""
+        return (
+            not slots.get("verified")
+            and slots.get("patient_status") == "new"
+            and bool(slots.get("verify_name"))
+            and requested in NAME_CORRECTABLE_AT
+            and (requested not in CORRECTABLE_AT or bool(slots.get("verify_dob")))
+            and not is_button_payload(latest_text(tracker))
+        )
+
+    @staticmethod
+    def _name_put_right(text: str, slots: dict[str, Any]) -> str | None:
+        """ "the name is wrong, its Jordan Baker", "my last name is spelled Whitfeld": the new
+        name, if it differs from the one given."""
+        if not NAME_WORD.search(text):
+            return None
+        current = str(slots.get("verify_name") or "")
+        name = corrected_name(text, current) or parse_full_name(text)
+        if name is None or normalize_name(" ".join(name)) == normalize_name(current):
+            return None
+        return f"{name[0]} {name[1]}"
 
     def _for_someone_else(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]

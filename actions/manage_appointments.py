@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.all_appointments import (
@@ -88,6 +88,7 @@ from actions.identity import (
 )
 from actions.matching import (
     find_location,
+    find_not_offered,
     find_practitioner,
     find_visit_type,
     parse_choice,
@@ -382,6 +383,19 @@ JUST_MADE = re.compile(
 )
 
 
+# "neither", "none of those", "its not there" at "Which appointment …?": the one meant is not
+# with us ("Please tap one of the options" came back four times).
+NONE_OF_THEM = re.compile(
+    r"^\W*(neither|none|nope,? none|no,? none)\b(?! of (my|the) \w+ (ones?|appointments?))"
+    r"|\bnone of (them|those|these|the above)\b|\bnot (any|one) of (them|those|these)\b"
+    r"|\b(it'?s|its|that'?s|thats|it is) not (there|listed|on (the|that|this|your) list|one of "
+    r"(them|those|these))\b",
+    re.IGNORECASE,
+)
+# The appointment_choice that ends the form with nothing changed (its submit says so).
+NOT_LISTED = "not_listed"
+
+
 class ManageForm(IdentitySteps, PatientForm):
     """Identity, then (for cancel/reschedule) which appointment."""
 
@@ -411,6 +425,8 @@ class ManageForm(IdentitySteps, PatientForm):
             return None
         if not slots.get("appointment_choice"):
             return "appointment_choice"
+        if slots.get("appointment_choice") == NOT_LISTED:
+            return None
         return self.after_identity(slots)
 
     def extract(
@@ -437,6 +453,8 @@ class ManageForm(IdentitySteps, PatientForm):
                 # "both" while moving: one at a time (not "Please tap one of the options")
                 dispatcher.utter_message(response="utter_move_one_at_a_time")
                 updates = {"appointment_choice": None}
+            else:
+                updates = self._not_among_them(dispatcher, latest_text(tracker))
         else:
             updates = self.extract_more(dispatcher, tracker, slots, requested)
         merged = {**slots, **updates}
@@ -558,6 +576,21 @@ class ManageForm(IdentitySteps, PatientForm):
             return {"appointment_choice": left[0]["id"]}
         # several: "cancel these 2?", listing them (the list is what gets cancelled)
         return {"appointment_choice": ALL_APPOINTMENTS, "my_appointments": left}
+
+    def _not_among_them(self, dispatcher: CollectingDispatcher, text: str) -> dict[str, Any]:
+        """ "cancel my dentist appointment", "neither" at "Which appointment …?": who has it (a
+        service we don't provide), or the list is all there is; nothing changes here."""
+        service = find_not_offered(text, self.clinic)
+        if service is not None:
+            dispatcher.utter_message(
+                response="utter_appointment_not_with_us", service=service.name,
+                instead=service.instead,
+            )
+            return {"appointment_choice": NOT_LISTED}
+        if NONE_OF_THEM.search(text):
+            dispatcher.utter_message(response="utter_appointment_not_listed")
+            return {"appointment_choice": NOT_LISTED}
+        return {}
 
     def _read_appointment_choice(self, tracker: Tracker, slots: dict[str, Any]) -> str | None:
         items = slots.get("my_appointments") or []
@@ -748,6 +781,25 @@ WRONG_ONE = re.compile(
 )
 
 
+# Just after a cancellation, "ok book me something next week instead", "i want to rebook the
+# follow up i just cancelled": that visit booked again (read as a reschedule, the patient's
+# other appointment was offered to be moved, and "i meant the one i just cancelled" could not
+# stop it). Not "move my physical instead", nor "change my other appointment too".
+REBOOKS = re.compile(
+    r"\bre-?book|\bbook\b|\bcancel+ed\b|\b(a )?new (one|time|appointment|appt|visit)\b",
+    re.IGNORECASE,
+)
+MOVES_ANOTHER = re.compile(r"\b(move|push|shift|bump|swap)\b|\bother\b", re.IGNORECASE)
+
+
+def rebooks_the_cancelled(tracker: Tracker) -> bool:
+    """A reschedule request that asks for the visit just cancelled to be booked again."""
+    if last_change(tracker) != "action_cancel_appointment":
+        return False
+    text = latest_text(tracker)
+    return bool(REBOOKS.search(text)) and not MOVES_ANOTHER.search(text)
+
+
 class ValidateRescheduleForm(ManageForm):
     form_name = "reschedule_form"
     # "book me in next week after school" while moving an appointment is the new time, not a
@@ -789,6 +841,12 @@ class ValidateRescheduleForm(ManageForm):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if self.starting(tracker) and rebooks_the_cancelled(tracker):
+            latest = last_event(tracker.events, "user")
+            entities = (latest.get("parse_data") or {}).get("entities") or []
+            return [ActiveLoop(None), SlotSet("requested_slot", None)] + replayed(
+                latest_text(tracker), "book_appointment", latest, entities
+            )
         requested = tracker.get_slot("requested_slot")
         item = chosen_appointment(tracker.slots)
         if (

@@ -456,6 +456,38 @@ def parse_full_name(text: str, asked: bool = False) -> tuple[str, str] | None:
     return whole if whole is not None else name_apart(text)
 
 
+# Where a corrected name starts: "the name is wrong, its Jordan Baker", "sorry the name should
+# be Jordan Baker", "my name is spelled Jordan Baker not Jordna Bakre".
+CORRECTED_NAME_START = re.compile(
+    r"\b(?:is|be|its|it's|it is|spelled|spelt|as|to)\s*[:=-]?\s+", re.IGNORECASE
+)
+# Where it ends: "... not Jordna Bakre", "..., thanks".
+CORRECTED_NAME_END = re.compile(r"\s+(?:not|instead|rather|thanks|thank|thx|pls|please)\b|[,.;!?]")
+# "my last name is spelled Whitfeld": one half of the name.
+NAME_HALF = re.compile(r"\b(first|last|sur|family|given)\s*name\b", re.IGNORECASE)
+
+
+def corrected_name(text: str, current: str = "") -> tuple[str, str] | None:
+    """The name a patient puts right, as ``(first, last)``: the whole name after "is" / "should
+    be" / "its" / "spelled", or one half of ``current`` ("my last name is spelled Whitfeld")."""
+    text = text.translate(CURLY_APOSTROPHES)
+    half = NAME_HALF.search(text)
+    for start in reversed(list(CORRECTED_NAME_START.finditer(text))):
+        rest = CORRECTED_NAME_END.split(text[start.end() :], maxsplit=1)[0].strip()
+        if not rest or CORRECTED_NAME_START.match(rest + " "):
+            continue  # ("its spelled j-o-r-d-a-n": not "spelled" for a first name)
+        if half is not None and half.start() < start.start():
+            words = rest.split()
+            first, _, last = current.partition(" ")
+            if len(words) == 1 and NAME_WORD.fullmatch(words[0]) and first and last:
+                new = words[0][:1].upper() + words[0][1:]
+                return (new, last) if half.group(1).lower() in ("first", "given") else (first, new)
+        whole = _whole_name(rest, asked=True)
+        if whole is not None:
+            return whole
+    return None
+
+
 def name_apart(text: str) -> tuple[str, str] | None:
     """A name inside a longer message: a sentence that is a whole name on its own ("is my
     bill past due? Emily Johnson", "I already told you. Emily Johnson"), or a name's

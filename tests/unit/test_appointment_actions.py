@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity, manage_appointments
@@ -25,7 +25,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
-from actions.fallback import ActionAnswerNo, ActionAskAffirmation
+from actions.fallback import ActionAnswerNo, ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
@@ -1268,6 +1268,68 @@ def test_someone_other_than_said_before_the_appointment_is_known(fhir_env: FhirS
     assert slots["practitioner_not"] is None
 
 
+TWO_VISITS = [
+    {
+        "id": "a1",
+        "start": "2026-12-16T09:00:00-08:00",
+        "visit_type": "sick",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
+    {
+        "id": "a2",
+        "start": "2026-12-22T08:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+    },
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("the dentist one", "utter_appointment_not_with_us"),
+        ("neither, its my teeth cleaning", "utter_appointment_not_with_us"),
+        ("neither", "utter_appointment_not_listed"),
+        ("none of those", "utter_appointment_not_listed"),
+        ("its not on the list", "utter_appointment_not_listed"),
+    ],
+)
+def test_an_appointment_that_is_not_with_us_ends_the_cancellation_unchanged(
+    text: str, said: str
+) -> None:
+    # "cancel my dentist appointment": "Please tap one of the options" four times, and
+    # "neither" could not get out.
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": TWO_VISITS,
+        "requested_slot": "appointment_choice",
+    }
+    tracker = make_tracker(text, intent="inform", active_loop="cancel_form", slots=slots)
+    dispatcher = CollectingDispatcher()
+    found = slots_of(ValidateCancelForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == [said]
+    assert found["requested_slot"] is None  # the form ends: nothing is cancelled
+    dispatcher = CollectingDispatcher()
+    done = make_tracker(text, slots={**slots, **found})
+    ActionCancelAppointment().run(dispatcher, done, {})
+    assert responses(dispatcher) == ["utter_stopped"]
+
+
+def test_none_of_a_kind_is_still_a_pick() -> None:
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": TWO_VISITS,
+        "requested_slot": "appointment_choice",
+    }
+    tracker = make_tracker("the physical", intent="inform", active_loop="cancel_form", slots=slots)
+    found = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert found["appointment_choice"] == "a2"
+
+
 def test_someone_other_than_a_clinician_when_booking() -> None:
     events, dispatcher = run_booking(
         "actually someone other than dr patel", slots={**READY, "requested_slot": "slot_choice"}
@@ -1608,6 +1670,48 @@ def test_a_new_patient_hears_their_details_and_can_put_them_right(fhir_env: Fhir
     returning = {**asked, "verified": True, "patient_status": "returning"}
     ActionAskBookingConfirmed().run(dispatcher, make_tracker("", slots=returning), {})
     assert responses(dispatcher) == ["utter_confirm_booking"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "name"),
+    [
+        ("the name is wrong, its Jordan Baker", "billing_dispute", "Jordan Baker"),
+        ("my name is Jordan Baker", "greet", "Jordan Baker"),
+        ("sorry the name should be Jordan Baker", "out_of_scope", "Jordan Baker"),
+        ("9am. also my name is spelled Jordan Baker not Jordna Bakre", "inform", "Jordan Baker"),
+        ("my first name is spelled Jordan", "inform", "Jordan Bakre"),
+    ],
+)
+def test_a_new_patient_can_put_their_name_right_however_it_is_read(
+    fhir_env: FhirServer, text: str, intent: str, name: str
+) -> None:
+    """ "If any detail is wrong, just tell me the right one" - "the name is wrong, its Jordan
+    Baker" was a billing dispute (the chat paused), "my name is Jordan Baker" a greeting, and
+    "sorry the name should be ..." not understood: the name stayed misspelled on the record."""
+    new, _ = new_patient_ready("Jordna Bakre", "1990-03-03", 0)
+    asked = {**new, "booking_confirmed": None, "requested_slot": "booking_confirmed"}
+    tracker = make_tracker(text, intent=intent, slots=asked, active_loop="booking_form")
+    assert ValidateBookingForm().should_let_through(tracker) is False
+    events, said = run_booking(text, intent=intent, slots=asked)
+    assert responses(said) == ["utter_registration_corrected"]
+    assert slots_of(events)["verify_name"] == name
+    assert slots_of(events)["requested_slot"] == "booking_confirmed"
+
+
+def test_a_new_patient_can_put_their_name_right_while_asked_for_more(
+    fhir_env: FhirServer,
+) -> None:
+    # At "date of birth?" ("I didn't catch a date of birth there") and at "phone number?"
+    # ("Please send a 10-digit phone number"): the name is put right, the question asked again.
+    base = {"patient_status": "new", "visit_type": "new_patient", "verify_name": "Morgna Elis"}
+    for requested, extra in (("verify_dob", {}), ("new_phone", {"verify_dob": "1990-03-03"})):
+        slots = {**READY, **base, **extra, "slot_choice": OFFERS[0]["id"]}
+        slots["requested_slot"] = requested
+        for text in ("oops typo, Morgan Ellis", "i spelled my name wrong its Morgan Ellis"):
+            events, said = run_booking(text, slots=slots)
+            assert responses(said) == ["utter_registration_corrected"], (requested, text)
+            assert slots_of(events)["verify_name"] == "Morgan Ellis"
+            assert slots_of(events)["requested_slot"] == requested
 
 
 def test_no_booking_for_a_returning_patient_never_verified(fhir_env: FhirServer) -> None:
@@ -2790,6 +2894,8 @@ CANCELLED = [
             "nlu_fallback",
             ActionAskAffirmation,
         ),
+        # "Did you want to tell us about a problem with your care or service?"
+        ("wait no!! keep it, i clicked wrong", "complaint", ActionComplaint),
     ],
 )
 def test_undoing_a_cancellation_says_it_is_done_and_offers_a_new_time(
@@ -2799,7 +2905,7 @@ def test_undoing_a_cancellation_says_it_is_done_and_offers_a_new_time(
     dispatcher = CollectingDispatcher()
     action().run(dispatcher, make_tracker(text, intent=intent, events=CANCELLED), {})
     assert responses(dispatcher) == ["utter_cancel_not_undone"]
-    if action is ActionAskAffirmation:
+    if action in (ActionAskAffirmation, ActionComplaint):
         return
     # with nothing cancelled, as before
     dispatcher = CollectingDispatcher()
@@ -3754,6 +3860,72 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
         found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
         assert found.get("practitioner") is None, text
         assert "utter_same_visit_again" not in responses(dispatcher)
+
+
+def test_rebooking_the_visit_just_cancelled_books_it_again() -> None:
+    # "i want to rebook the follow up i just cancelled": it named the cancelled visit, and the
+    # booking started from scratch ("Who would you like to see?").
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "patient_name": "Aisha Khan",
+        "last_cancelled": CANCELLED_VISIT,
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "i want to rebook the womens health exam i just cancelled",
+        intent="book_appointment",
+        slots=slots,
+        events=AFTER_A_CANCELLATION,
+    )
+    found = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert {k: found[k] for k in CANCELLED_VISIT} == CANCELLED_VISIT
+    assert responses(dispatcher) == ["utter_same_visit_again"]
+
+
+CANCELLED_NOW = [{"event": "action", "name": "action_cancel_appointment"}, *AFTER_A_CANCELLATION]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok book me something next week instead",
+        "i want to rebook the follow up i just cancelled",
+        "can i get a new time for it",
+    ],
+)
+def test_a_reschedule_just_after_a_cancellation_books_that_visit_again(text: str) -> None:
+    # Read as a reschedule, it offered to move the patient's other appointment (Emily's
+    # physical), and "i meant the one i just cancelled" could not stop it: the message is
+    # replayed as a booking, which books the cancelled visit again.
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        slots={"verified": True, "patient_id": "p1", "last_cancelled": CANCELLED_VISIT},
+        events=CANCELLED_NOW,
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert events[:3] == [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        ActionExecuted("action_listen"),
+    ]
+    assert (events[3]["text"], events[3]["parse_data"]["intent"]["name"]) == (
+        text,
+        "book_appointment",
+    )
+
+
+@pytest.mark.parametrize("text", ["actually move my physical instead", "move my other one too"])
+def test_moving_another_appointment_after_a_cancellation_is_still_a_move(text: str) -> None:
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        slots={"verified": True, "patient_id": "p1"},
+        events=CANCELLED_NOW,
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    assert not any(e.get("event") == "user" for e in events)
 
 
 def test_book_a_new_time_after_an_undo_looks_at_the_same_time() -> None:
