@@ -1301,11 +1301,23 @@ FEE_DISPUTED = re.compile(
     r"(there s|theres|there is|i have|i got|got) an? (?![\w ]{0,20}\b(policy|policies|question|"
     r"questions)\b)(late|no show|cancel\w*|\d+))\b"
 )
-# "late fee??", "why a late fee": the fee named and nothing more, a dispute too.
+# "late fee??", "why a late fee": the fee named and nothing more, a dispute too (we add no late
+# fees to bills, so one named is one charged).
+# A fee of the cancellation policy named alone ("no show fee?", "late cancellation fee?") asks
+# whether there is one, like "is there a no-show fee": the policy (handed to billing staff, the
+# chat paused, it waited for the next shift). Pointed at ("why the no show fee", "this cancel
+# fee", "no show fee on my bill", "no show fee again") it is still a dispute.
+POLICY_FEE = (
+    r"(no show|noshow|late cancel|late cancellation|late cancelation|cancellation|cancelation|"
+    r"cancel|missed appointment|missed appt|missed visit)"
+)
+FEE_WORD = r"(fee|fees|charge|charges)"
 FEE_ALONE = re.compile(
     r"^(a |the |this |that |why |why a |why the |what s this |whats this |what is this )?"
-    r"(late|no show|late cancel|late cancellation|cancellation|cancel) (fee|fees|charge|charges)"
-    r"( (again|pls|please|on my bill))?$"
+    rf"late {FEE_WORD}( (again|pls|please|on my bill))?$"
+    r"|^(this |that |why |why a |why the |what s this |whats this |what is this )"
+    rf"{POLICY_FEE} {FEE_WORD}( (again|pls|please|on my bill))?$"
+    rf"|^(a |the )?{POLICY_FEE} {FEE_WORD} (again|pls|please|on my bill)$"
 )
 
 

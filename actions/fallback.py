@@ -737,14 +737,24 @@ class ActionAskRephrase(Action):
                 response="utter_ask_rephrase_after_guess" if guessed else "utter_ask_rephrase"
             )
             return []
-        checked = message_before_last(tracker)
-        text = str(checked.get("text") or "")
-        intent = request_in(text) or routine_guess(checked)
-        if intent is not None:
-            entities = (checked.get("parse_data") or {}).get("entities") or []
-            return replayed(text, intent, checked, entities)
-        dispatcher.utter_message(response="utter_safety_check_cleared")
-        return []
+        return request_after_check(dispatcher, tracker)
+
+
+def request_after_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After "I'm okay, something else" at a check-in: the request of the message checked on,
+    or thanks and what we can help with."""
+    checked = message_before_last(tracker)
+    text = str(checked.get("text") or "")
+    entities = (checked.get("parse_data") or {}).get("entities") or []
+    # "can i still come in for my physical": a visit named and asked for is a booking (the
+    # model's next guess was the opening hours)
+    visit = any(e.get("entity") == "visit_type" for e in entities)
+    asks_for_a_visit = "book_appointment" if visit and ASKS_FOR_SOMETHING.search(text) else None
+    intent = request_in(text) or asks_for_a_visit or routine_guess(checked)
+    if intent is not None:
+        return replayed(text, intent, checked, entities)
+    dispatcher.utter_message(response="utter_safety_check_cleared")
+    return []
 
 
 # Asking how to use the chat at all.
@@ -770,6 +780,10 @@ class ActionOutOfScope(Action):
     ) -> list[EventType]:
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
+        if text == "/out_of_scope" and last_response(tracker) in SAFETY_CHECKS:
+            # [I'm okay, something else] under a check-in outside the fallback ("i cut myself
+            # shaving lol, can i still come in for my physical" got the opening hours)
+            return request_after_check(dispatcher, tracker)
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
@@ -859,6 +873,10 @@ class ActionComplaint(Action):
     ) -> list[EventType]:
         if about_the_bot(latest_text(tracker)):
             dispatcher.utter_message(response="utter_sorry_not_helping")
+            return []
+        if answered_undo_of_cancel(dispatcher, tracker):
+            # "wait no!! keep it, i clicked wrong" just after a cancellation: "Did you want to
+            # tell us about a problem with your care?" (and "No" led nowhere)
             return []
         if not clearly_a_complaint(tracker):
             suggest(dispatcher, "complaint")

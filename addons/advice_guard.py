@@ -87,6 +87,16 @@ SYMPTOM = re.compile(
     r"(bp|pressure|reading)\D{0,20}\d{2,3} ?(/|over) ?\d{2,3}|\d{2,3} over \d{2,3})\b",
     re.IGNORECASE,
 )
+# A visit asked for in so many words beside a symptom ("my daughter cant breathe thru her nose,
+# so stuffy, need a sick visit": a nurse's question, unsure, then "did you mean …?"): a
+# booking, unless what to do about it is asked too.
+VISIT_ASKED = re.compile(
+    r"\b(need|needs|want|wants|would like|'?d like)( to (book|make|schedule|get))? (a|an) "
+    r"(sick visit|appointment|appt|checkup|check up|check-up)\b",
+    re.IGNORECASE,
+)
+VISIT_ASKED_FROM = frozenset({ADVICE_INTENT, "nlu_fallback"})
+BOOKING_INTENT = "book_appointment"
 # The model's own emergency or crisis guess is kept from this confidence on (SafetyTriage's
 # sure_from); below it, a symptom with a question goes to a nurse, not to "call 911?" ("my bp
 # was 170/95 this morning is that too high": an emergency at 0.6). The safety rules, after
@@ -97,6 +107,10 @@ TRIAGE_QUESTION = re.compile(
     r"\b(should (i|we|he|she|they) (bring|take|come|go|be (worried|concerned)|worry|wait)|"
     r"is (that|this|it) (serious|bad|normal|dangerous|an emergency|something (serious|to "
     r"worry)|(too )?(high|low))|is it (ok|okay|safe|fine) to (take|give|use|mix)|"
+    # "is a fever of 101 bad for a 7 yr old?" (a booking, 1.0), "is 101 fever dangerous for
+    # kids" (the opening hours): the symptom itself asked about
+    r"is (a |an |my |his |her |their |the )?([\w.]+ ){0,5}(bad|dangerous|serious|too high|"
+    r"worrying|concerning)|"
     r"(does|do|should) (he|she|i|we|they) (need to )?be seen|"
     r"what (should|do|can) (i|we) (do|give|take|use)|how long (should|does|will|can|is)\b.{0,40}"
     r"\b(last|take|go on|before)|before (i|we) (worry|come in|bring)|when (should|do) (i|we) "
@@ -175,6 +189,13 @@ class AdviceQuestionGuard(RuleGuard):
             ill_and_coming = bool(SYMPTOM.search(text) and STILL_COME.search(text))
             if ill_and_coming and (intent in STILL_COME_FROM or intent not in KEEP):
                 overrule(message, ADVICE_INTENT)
+                continue
+            if (
+                intent in VISIT_ASKED_FROM
+                and VISIT_ASKED.search(text.replace("\u2019", "'"))
+                and not asks_for_advice(text)
+            ):
+                overrule(message, BOOKING_INTENT)
                 continue
             # "what do i do" is not "what do i owe"
             billing_without_money = intent in BILLING_INTENTS and not MONEY_WORDS.search(text)

@@ -9,6 +9,11 @@ answer. Left as read: a symptom or a question about safety or side effects ("is 
 the shingles shot while pregnant" is for a nurse), a booking ("can i book a flu shot"), costs
 and insurance, and whatever the model already read as a common question, a task or safety.
 
+A kind of care or specialist named alone ("heart doctor?", "therapist?", "cardiologist?",
+"mental health help?") asks the same: it was read as a stop ("No problem, I've stopped there"),
+a greeting, or what to bring to a visit. The services answer says what we do, and
+actions/faq_follow_up.py adds that specialists (clinic.yml ``not_offered``) are seen elsewhere.
+
 Likewise "no hablo ingles" (medical_advice at 0.96: a paused chat, in English) gets the
 interpreter answer (``faq/interpreter``), which has a line in Spanish.
 
@@ -96,6 +101,62 @@ SERVICE_WORD = re.compile(rf"\b{SERVICE}\b", re.IGNORECASE)
 BARE_VACCINE = re.compile(
     rf"^\W*(?:(?:the|a|an|any)\s+)?(?:[\w-]+\s+){{0,2}}(?:{VACCINES})\s*\?+\W*$", re.IGNORECASE
 )
+# A kind of care or a specialist named alone, as a question: "heart doctor?", "therapist?",
+# "mental health help?" (clinic.yml's not-offered specialists are matched too: "cardiologist?").
+CARE_NAMED = (
+    r"(?:(?:heart|skin|foot|feet|bone|kids?|child(?:ren)?'?s?|women'?s|mental health|"
+    r"behavioral health)\s+(?:doctors?|docs?|drs?|specialists?)|"
+    r"therap(?:y|ist|ists)|counsel(?:l?ing|l?ors?)|psychiatr(?:y|ist|ists)|"
+    r"psycholog(?:y|ist|ists)|(?:mental|behavioral|behavioural) health(?:\s+(?:help|care|"
+    r"services?|support|counsel(?:l?ing|l?ors?)))?|pediatricians?|paediatricians?)"
+)
+BARE_CARE = re.compile(
+    rf"^\W*(?:(?:do you have|do u have|you have|u have|any|a|an|the)\s+){{0,2}}{CARE_NAMED}"
+    r"\s*\?+\W*$",
+    re.IGNORECASE,
+)
+MAX_BARE_WORDS = 4
+# Read as one of these, a kind of care named alone is the services question; a task, billing,
+# safety or a person asked for keeps its reading, and so does a services or referral answer.
+BARE_CARE_FROM = frozenset(
+    {
+        "stop",
+        "greet",
+        "goodbye",
+        "thank",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "nlu_fallback",
+        "medical_advice",
+        "faq",
+        "inform",
+        None,
+    }
+)
+KEEP_FAQ_KEYS = frozenset({SERVICES_KEY, "faq/referral"})
+
+
+def care_named_alone(text: str) -> bool:
+    """ "heart doctor?", "therapist?", "cardiologist?": a kind of care asked about in a few
+    words, ending with a question mark."""
+    text = text.replace("\u2019", "'").strip()
+    if len(text.split()) > MAX_BARE_WORDS or not text.rstrip().endswith("?"):
+        return False
+    if BARE_CARE.search(text):
+        return True
+    service = find_not_offered(text, get_clinic())
+    # the whole message is the service's name ("cardiologist?", "physio?"), not a visit
+    return service is not None and len(text.split()) <= 2
+
+
+def faq_key(message: Message) -> str | None:
+    """The common question's answer the ResponseSelector picked, e.g. ``faq/what_to_bring``."""
+    selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT) or {}
+    prediction = selector.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}
+    return prediction.get(INTENT_RESPONSE_KEY)
+
+
 # A question for a nurse, a booking, money: not a services question.
 NOT_SERVICES = re.compile(
     r"\b(?:should|safe|side effects?|normal|reaction|react|pregnan\w*|breast ?feeding|"
@@ -211,6 +272,13 @@ class ServicesQuestionGuard(RuleGuard):
                 # hijo, tiene fiebre" got what to bring to a visit; "cita para mi hijo por
                 # favor" a cancellation): the interpreter answer, its Spanish line and phone
                 answer_with(message, INTERPRETER_KEY)
+                continue
+            if intent in BARE_CARE_FROM and care_named_alone(text):
+                # "heart doctor?" and "therapist?" were a stop, "mental health help?" a
+                # greeting, "cardiologist?" what to bring to a visit; a services or referral
+                # answer picked already is kept, and made sure (at 0.44 it fell back)
+                key = faq_key(message) if intent == FAQ_INTENT else None
+                answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
                 continue
             if intent in KEEP:
                 continue

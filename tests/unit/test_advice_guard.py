@@ -29,6 +29,11 @@ from tests.support.nlu_text import parsed_message
         "should i stop taking my metformin before my blood test",
         "do i stop my blood thinner before the visit",
         "should i skip my insulin the morning of the lab",
+        # the symptom itself asked about: a booking (1.0), the opening hours
+        "is a fever of 101 bad for a 7 yr old?",
+        "is 101 fever dangerous for kids",
+        "is a 102 fever too high for my toddler",
+        "is my sons cough serious",
     ],
 )
 def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
@@ -58,6 +63,9 @@ def test_a_symptom_and_what_to_do_about_it(text: str) -> None:
         "do i need to bring my meds",
         "can i get a refill of my meds",
         "i need to stop by to pick up my prescription",
+        "is the flu shot dangerous for kids",
+        "is parking bad on saturdays",
+        "i had chest pain last year, is a checkup a good idea",
     ],
 )
 def test_no_symptom_or_no_question_is_left_alone(text: str) -> None:
@@ -166,3 +174,30 @@ def test_distress_is_an_unsure_crisis_for_the_check_in(text: str) -> None:
         [parsed_message("stop, i dont want to book", "stop", 0.9, "greet", 0.1)]
     )
     assert stop.get("intent")["name"] == "stop"
+
+
+@pytest.mark.parametrize("read_as", ["medical_advice", "nlu_fallback"])
+def test_a_visit_asked_for_beside_a_symptom_is_a_booking(read_as: str) -> None:
+    # a nurse's question at 0.52: "did you mean …?" for a parent who asked for a sick visit
+    text = "my daughter cant breathe thru her nose, so stuffy, need a sick visit"
+    [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.52, "greet", 0.1)])
+    assert result.get("intent") == {"name": "book_appointment", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # what to do is asked too: a nurse
+        ("my son has a fever, should i bring him in or does he need an appointment", "faq"),
+        ("i have a rash, is it serious? i want an appointment", "medical_advice"),
+        # read as something else
+        ("i need an appointment, my son has a cough", "book_appointment"),
+        ("im having chest pain i need an appointment", "emergency"),
+    ],
+)
+def test_a_visit_asked_with_a_question_or_read_otherwise_is_not_made_a_booking(
+    text: str, read_as: str
+) -> None:
+    [result] = AdviceQuestionGuard().process([parsed_message(text, read_as, 0.9, "greet", 0.1)])
+    expected = "medical_advice" if read_as == "faq" else read_as
+    assert result.get("intent")["name"] == expected

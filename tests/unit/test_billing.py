@@ -1494,6 +1494,17 @@ def test_carecredit_read_as_insurance_is_answered_as_a_way_to_pay() -> None:
         ("can u take off the late fee my kid was sick", True),
         ("the no show fee is bs", True),
         ("late fee?? i never even missed anything", True),
+        # a fee of the cancellation policy named alone asks whether there is one (both went
+        # to billing staff, and the chat paused); pointed at, it is one charged
+        ("no show fee?", False),
+        ("late cancellation fee?", False),
+        ("a no-show fee?", False),
+        ("cancellation fee?", False),
+        ("why the no show fee", True),
+        ("whats this cancellation fee", True),
+        ("no show fee on my bill", True),
+        ("late cancel fee again", True),
+        ("why was i charged a no show fee", True),
     ],
 )
 def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, disputed: bool) -> None:

@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.services_guard import ServicesQuestionGuard, asks_about_services
+from addons.services_guard import (
+    ServicesQuestionGuard,
+    asks_about_services,
+    care_named_alone,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,6 +114,55 @@ def test_the_guard_leaves_tasks_answers_and_payloads_alone(text: str, intent: st
     assert message.get("intent")["name"] == intent
     assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
         "faq/forms_notes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # "No problem, I've stopped there", the greeting's menu, what to bring to a visit
+        ("heart doctor?", "stop"),
+        ("therapist?", "stop"),
+        ("mental health help?", "greet"),
+        ("cardiologist?", "faq"),  # faq/forms_notes here: what to bring, in the report
+        ("any skin doctor?", "out_of_scope"),
+        ("a counselor??", "deny"),
+        ("physio?", "nlu_fallback"),  # clinic.yml's not_offered, named alone
+    ],
+)
+def test_a_kind_of_care_named_alone_is_the_services_question(text: str, read_as: str) -> None:
+    assert care_named_alone(text)
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/services"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("i need a therapist?", "request_human"),  # not named alone
+        ("heart doctor", "stop"),  # no question
+        ("my therapist said i should get a physical?", "book_appointment"),
+        ("pediatrician?", "ask_clinicians"),  # our clinicians, as read
+        ("therapist?", "crisis"),
+        ("cardiologist?", "cancel_appointment"),
+    ],
+)
+def test_care_named_in_a_sentence_or_read_as_a_task_is_left_alone(text: str, read_as: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent")["name"] == read_as
+
+
+def test_care_named_alone_keeps_a_referral_answer_and_makes_it_sure() -> None:
+    # "mental health help?": faq at 0.44 with the services answer, then the fallback
+    message = parsed("cardiologist?", "faq", confidence=0.44)
+    message.get("response_selector")["faq"]["response"]["intent_response_key"] = "faq/referral"
+    [message] = ServicesQuestionGuard().process([message])
+    assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/referral"
     )
 
 

@@ -1012,16 +1012,32 @@ def rephrase(tracker: Tracker) -> tuple[list[Any], CollectingDispatcher]:
 
 
 @pytest.mark.parametrize("category", ["crisis", "emergency"])
-def test_im_okay_after_a_check_in_takes_the_request_it_held(category: str) -> None:
-    # "I'm okay, something else" was told "not something I can help with", request lost.
-    events, dispatcher = rephrase(
-        after_check_in("ugh i'm so done with this, can i move my appt", category)
+@pytest.mark.parametrize("action", [ActionAskRephrase, ActionOutOfScope])
+def test_im_okay_after_a_check_in_takes_the_request_it_held(category: str, action: type) -> None:
+    # "I'm okay, something else" was told "not something I can help with", request lost; and
+    # outside the fallback (the button's /out_of_scope read by its own rule), the opening hours.
+    dispatcher = CollectingDispatcher()
+    events = action().run(
+        dispatcher, after_check_in("ugh i'm so done with this, can i move my appt", category), {}
     )
     assert dispatcher.messages == []
     listen, replay = events
     assert listen == ActionExecuted("action_listen")
     assert replay["text"] == "ugh i'm so done with this, can i move my appt"
     assert replay["parse_data"]["intent"]["name"] == "reschedule_appointment"
+
+
+def test_im_okay_after_a_check_in_books_the_visit_asked_for() -> None:
+    dispatcher = CollectingDispatcher()
+    # (the model's next guess after crisis was the opening hours, which is what it got)
+    ranking = [{"name": "crisis", "confidence": 0.29}, {"name": "clinic_hours", "confidence": 0.17}]
+    tracker = after_check_in(
+        "i cut myself shaving lol, can i still come in for my physical", "crisis", ranking
+    )
+    tracker.events[0]["parse_data"]["entities"] = [{"entity": "visit_type", "value": "physical"}]
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
 
 
 def test_im_okay_after_a_check_in_takes_the_models_routine_guess() -> None:

@@ -478,6 +478,31 @@ def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, read_as: str) -> N
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # billing_dispute at 1.0: handed to billing staff and the chat paused, for a question
+        # the cancellation policy answers ("is there a no-show fee" got it)
+        "no show fee?",
+        "late cancellation fee?",
+        "No-show fee??",
+        "the late cancel fee?",
+    ],
+)
+def test_a_policy_fee_named_alone_is_the_policy_not_a_dispute(text: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "faq")])
+    assert result.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["why was i charged a no show fee", "why the no show fee", "no show fee on my bill"],
+)
+def test_a_policy_fee_charged_is_still_a_dispute(text: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "faq")])
+    assert result.get("intent") == {"name": "billing_dispute", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
     ("text", "read_as", "becomes"),
     [
         # the policy alone: the cancellation asked for was not done
