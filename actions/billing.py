@@ -614,6 +614,15 @@ def change_fee_asked(text: str) -> bool:
     return bool(CHANGE_FEE_ASKED.search(said)) and not re.search(r"\b(bill|balance|plan)\b", said)
 
 
+def due_asked(text: str) -> bool:
+    """How long there is to pay a bill ("how long do i have to pay"; not "how long do i have
+    before my appointment")."""
+    said = normalise(text)
+    return bool(DUE_ASKED.search(said)) and bool(
+        ABOUT_A_BILL.search(said) or re.search(r"\bstatement\b", said)
+    )
+
+
 def late_payment_asked(text: str) -> bool:
     """Late fees or interest on a bill asked about ahead ("do you charge late fees?")."""
     said = normalise(text)
@@ -1383,6 +1392,9 @@ DISPUTE_INTERRUPTIONS = {"emergency", "crisis", "stop", "share_card_number"}
 # question do u take tricare" was filed for billing staff as the account of what went wrong).
 OTHER_QUESTIONS = {
     "billing_insurance",
+    # "i got a bill" - "what happened?" - "how long do i have to pay": filed for billing staff
+    # and the chat paused, the question unanswered
+    "billing_pay",
     "clinic_hours",
     "directions",
     "parking",

@@ -87,7 +87,7 @@ HOLIDAY_NOTICE_DAYS = 14
 # ...and how far ahead when the holidays are asked about.
 HOLIDAY_LIST_DAYS = 120
 HOLIDAYS_ASKED = re.compile(
-    r"\b(holidays|holiday (hours|schedule)|what holiday|which holiday|"
+    r"\b(holidays|holiday (hours|schedule)|what holiday|which holiday|closures?|closings|"
     r"between (christmas|xmas) and new year)"
 )
 # The offices' own hours asked beside a clinician's days ("what time do you open saturday").
@@ -382,6 +382,34 @@ def nurse_line_text(clinic: ClinicConfig) -> str:
     )
 
 
+# The nearest emergency room, hospital or urgent care asked for: not one of our offices (the
+# clinic's address was given, as if it were one).
+_ER_PLACE = r"(er|e r|emergency room|emergency department|emergency dept|hospital|urgent care)"
+ER_ASKED = re.compile(
+    rf"\b(nearest|closest|nearby|local) {_ER_PLACE}s?\b"
+    rf"|\b(do|does) (you|u|the clinic|yall) (guys )?have an? {_ER_PLACE}\b"
+    rf"|\b{_ER_PLACE}s? (near|close to|nearby|around|by) (me|here|you|u|the clinic|your)\b"
+    rf"|\b(get to|directions to|way to|where is|wheres|where s) the {_ER_PLACE}\b"
+    rf"|\bwhich {_ER_PLACE}s? (do|does|should) (you|u|i|we)\b"
+)
+
+
+def emergency_room_text(clinic: ClinicConfig) -> str:
+    """Where to go when it can't wait for the clinic: 911 first, and who can help decide."""
+    info = clinic.clinic
+    text = (
+        f"If this is an emergency, call {info.emergency_number} now: they will send help or tell "
+        "you the closest emergency room. We're a family clinic, without an emergency room or "
+        "urgent care, and I can't look up the nearest one: a map app will show it."
+    )
+    if info.after_hours_nurse_line:
+        text += (
+            f" Not sure it needs the ER? Our nurse line can help you decide: "
+            f"{info.after_hours_nurse_line}."
+        )
+    return text + f" For a same-day visit with us, call {info.main_phone} or ask me for a time."
+
+
 # The patient's own contact details asked about or to be changed (not the clinic's).
 OWN_DETAILS = re.compile(
     r"\b(update|change|changed|new|correct|fix|wrong)\b.{0,20}\b(my|our|his|her|a) (new )?(cell |"
@@ -504,6 +532,10 @@ UNKNOWN_DAY_NAMED = re.compile(
 )
 
 
+# "are you open now" names this moment: not the day asked about before (it repeated that day).
+NOW_ASKED = re.compile(r"\b(now|rn|currently|at the moment|atm|still open)\b", re.IGNORECASE)
+
+
 def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime) -> str:
     """The latest message, with the one before it when that asked about the hours of a day
     and this one names none: "are you open tomorrow" - "what time do you close" got today's
@@ -515,6 +547,7 @@ def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime)
         or len(text.split()) > SHORT_FOLLOW_UP_WORDS
         or asked_day(text, clinic, now) is not None
         or UNKNOWN_DAY_NAMED.search(text)
+        or NOW_ASKED.search(text)
     ):
         return text
     said = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
@@ -652,6 +685,11 @@ class ActionLocationInfo(Action):
             if tracker.active_loop_name:
                 return events
             return events + answer_second_request(dispatcher, tracker, topic)
+
+        if topic == "directions" and ER_ASKED.search(normalise(latest_text(tracker))):
+            # "where is the nearest ER?" got the clinic's own address
+            dispatcher.utter_message(text=emergency_room_text(clinic))
+            return events
 
         locations = named_locations(tracker, clinic)
         explicit = bool(locations)

@@ -49,6 +49,14 @@ BOOKING_WORDS = re.compile(
     r"get (?:in|seen)|see (?:dr|doctor|the doctor|someone|a doctor))\b",
     re.IGNORECASE,
 )
+# The days the clinic is closed: "any closures coming up?" was read as a cancellation and
+# "holiday schedule?" as a check of the patient's appointments, so those readings give way too.
+CLOSURES_ASKED = re.compile(
+    r"\b(?:closures?|closings|closed days|holiday (?:hours|schedule|closures?)|"
+    r"(?:what|which|any) holidays?|closed (?:for|on|over) (?:the )?holidays?)\b",
+    re.IGNORECASE,
+)
+CLOSURE_MISREAD = MISREAD | {"cancel_appointment", "check_appointment", "reschedule_appointment"}
 NEW_PATIENTS_ASKED = re.compile(
     r"^\W*(?:(?:hi|hey|hello|good (?:morning|afternoon|evening)|quick question)\W+)*"
     r"(?:are|r|is|do|does|will) (?:you|u|ya|y'?all|you guys|the clinic|your clinic|anyone|"
@@ -65,7 +73,9 @@ def quick_question(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if NEW_PATIENTS_ASKED.search(text):
         return CLINICIANS_INTENT
-    if HOURS_ASKED.search(text) and not BOOKING_WORDS.search(text):
+    # ("holiday schedule" is no booking)
+    booking = BOOKING_WORDS.search(CLOSURES_ASKED.sub(" ", text))
+    if (HOURS_ASKED.search(text) or CLOSURES_ASKED.search(text)) and not booking:
         return HOURS_INTENT
     return None
 
@@ -81,12 +91,17 @@ class QuickQuestionGuard(RuleGuard):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            if intent not in MISREAD and intent != "billing_insurance":
+            misread = CLOSURE_MISREAD if CLOSURES_ASKED.search(text) else MISREAD
+            if intent not in misread and intent not in ("billing_insurance", HOURS_INTENT):
                 continue
             asked = quick_question(text)
-            if asked is None or asked == intent:
+            if asked is None:
+                continue
+            if asked == intent:
+                # made sure: "holiday schedule?" (the hours at 0.38) was "did you mean …?"
+                overrule(message, asked)
                 continue
             # "hello do you accept new patients" was read as an insurance question
-            if intent in MISREAD or (intent == "billing_insurance" and asked == CLINICIANS_INTENT):
+            if intent in misread or (intent == "billing_insurance" and asked == CLINICIANS_INTENT):
                 overrule(message, asked)
         return messages

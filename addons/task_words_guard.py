@@ -59,6 +59,7 @@ from actions.billing import (
     cannot_pay,
     change_fee_asked,
     collections_asked,
+    due_asked,
     eob_bill_asked,
     eob_or_after_insurance,
     fee_disputed,
@@ -66,6 +67,7 @@ from actions.billing import (
     late_payment_asked,
     scam_asked,
 )
+from actions.directions import ER_ASKED
 from actions.feelings import baby_lost, feelings_only
 from actions.forms import vague_frustration
 from actions.identity import BEREAVEMENT
@@ -147,6 +149,19 @@ APPOINTMENT_OFFICE = re.compile(
 )
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
 MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
+# "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
+# the directions action says 911 first and that we are no emergency room (actions/directions.py).
+MISREAD_ER = MISREAD_ROUTE | {"greet", "complaint", "inform", "parking", "contact_info"}
+# "i got a bill", "received a bill from you" and nothing more: the dispute's "what happened?"
+# (read as the balance, it asked for the patient's name with no word of the bill's trouble).
+BILL_RECEIVED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|so|um+|ok|okay|yeah)\W+)*(?:i|we|my \w+) (?:just |also )?"
+    r"(?:got|received|recieved|have) (?:a|this|another|a new) (?:bill|statement|invoice)"
+    r"(?: (?:from (?:you|u|you guys|y'?all|the clinic|your clinic|your office)|in the mail|today|"
+    r"yesterday|this week))?\W*$",
+    re.IGNORECASE,
+)
+MISREAD_BILL_RECEIVED = frozenset({"billing_balance", "billing_pay", "out_of_scope", "inform"})
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
 # one, to "Book another one anyway?": the Thursday was searched as the new booking's day).
@@ -363,6 +378,10 @@ MISREAD_BILLING_HELP = frozenset(
 )
 # ...and the plan's length ("how many months can i spread it over") read as a booking too.
 MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
+# How long there is to pay read as a common question ("how long do i have to pay": how long a
+# visit lasts) or a booking. Read as the balance it stays: that answer gives the patient's own
+# due date.
+MISREAD_DUE = frozenset({"faq", BOOKING_INTENT, "out_of_scope", "clinic_hours", "greet", "inform"})
 # What an EOB is, or whether a balance is after insurance, read as one of these.
 MISREAD_INSURANCE_WORDS = frozenset(
     {
@@ -431,6 +450,8 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
     if intent in MISREAD_PLAN_LENGTH and PLAN_LENGTH.search(normalise(text)):
         # "how long can the plan be" (a common question: "Most visits are booked for 30
         # minutes"), "how many months can i spread it over" (a booking)
+        return True
+    if intent in MISREAD_DUE and due_asked(text):
         return True
     if intent not in MISREAD_BILLING_HELP:
         return False
@@ -645,6 +666,12 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
                 overrule(message, "directions")
+                continue
+            if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
+                overrule(message, "directions")
+                continue
+            if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
+                overrule(message, DISPUTE_INTENT)
                 continue
             if read_as == "request_human" and BILLING_TEAM.search(text):
                 ask_for_billing_staff(message)

@@ -1629,7 +1629,10 @@ def test_a_fee_for_moving_an_appointment_is_the_policy(text: str) -> None:
         # filed for billing staff as the account of what went wrong; TRICARE never answered
         ("quick question do u take tricare", "billing_insurance", True),
         ("what are your hours?", "clinic_hours", True),
+        # filed, and the chat paused until morning
+        ("how long do i have to pay", "billing_pay", True),
         # an account, whatever the model read
+        ("why do i have to pay, i was never seen", "billing_pay", False),
         ("my insurance should have paid it", "billing_insurance", False),
         ("they charged me for a flu shot", "clinic_hours", False),
     ],

@@ -835,6 +835,21 @@ def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
     assert today[0]["text"] != direct[0]["text"]
 
 
+@pytest.mark.parametrize("text", ["are you open now", "r u open rn?"])
+def test_open_now_after_another_day_is_about_now(text: str) -> None:
+    # "are you open tomorrow" - "are you open now" gave tomorrow's hours again
+    asked = "are you open tomorrow"
+    _, direct = run(make_tracker(asked, intent="clinic_hours"))
+    earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
+    follow_up = make_tracker(
+        text, intent="clinic_hours", events=earlier, slots={"info_topic": "clinic_hours"}
+    )
+    _, messages = run(follow_up)
+    _, alone = run(make_tracker(text, intent="clinic_hours"))
+    assert messages[0]["text"] != direct[0]["text"]
+    assert messages[0]["text"] == alone[0]["text"]
+
+
 @pytest.mark.parametrize("text", ["are you open on hanukkah", "what about boxing day"])
 def test_a_day_we_do_not_know_is_not_the_day_asked_before(text: str) -> None:
     # Christmas Eve's hours were given again for both
@@ -947,3 +962,31 @@ def test_which_office_an_appointment_is_at_is_the_appointments_after_the_check(
     # ...and once verified, the office of the appointment is said here (FakeScheduling tests)
     verified = make_tracker(text, intent="directions", slots={"verified": True})
     assert not [e for e in run(verified)[0] if e.get("event") == "user"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is the nearest ER?",
+        "closest hospital to you",
+        "is there an urgent care near me",
+        "how do i get to the emergency room",
+        "which hospital do you use",
+        "do you have an ER",
+    ],
+)
+def test_the_nearest_emergency_room_is_not_our_address(text: str) -> None:
+    # "where is the nearest ER?" got the clinic's address, as if it were one
+    _, messages = run(make_tracker(text, intent="directions"))
+    [message] = messages
+    assert message["text"].startswith("If this is an emergency, call 911 now")
+    assert "(916) 555-0177" in message["text"] and "(916) 555-0142" in message["text"]
+    assert "1200 J Street" not in message["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["is your office near the hospital", "where is the downtown office, by the er?"]
+)
+def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
+    _, messages = run(make_tracker(text, intent="directions"))
+    assert not messages[0]["text"].startswith("If this is an emergency")

@@ -20,6 +20,9 @@ from addons.quick_question_guard import QuickQuestionGuard, quick_question
         "is the north office open today",
         "when does downtown close",
         "are u guys open on christmas eve",
+        "any closures coming up?",  # a cancellation
+        "holiday schedule?",  # a check of the patient's appointments
+        "are you closed for the holidays",
     ],
 )
 def test_whether_the_clinic_is_open_is_the_hours(text: str) -> None:
@@ -50,6 +53,7 @@ def test_whether_new_patients_are_taken_is_the_clinicians(text: str) -> None:
         "are you open to discussing my bill",
         "open the portal",
         "is there parking open",
+        "my appointment got cancelled for a holiday closure",
     ],
 )
 def test_other_messages_are_left_alone(text: str) -> None:
@@ -68,6 +72,10 @@ def parsed(text: str, intent: str) -> Message:
         ("r u open saturday? north one", "book_appointment", "clinic_hours"),
         ("open new years day?", "inform", "clinic_hours"),
         ("hello do you accept new patients", "billing_insurance", "ask_clinicians"),
+        ("any closures coming up?", "cancel_appointment", "clinic_hours"),
+        ("holiday schedule?", "check_appointment", "clinic_hours"),
+        # only the closures' misreadings give way to the hours
+        ("are you open today", "cancel_appointment", "cancel_appointment"),
         # a task, billing or safety reading stays
         ("are you open today", "emergency", "emergency"),
         ("is it open", "billing_balance", "billing_balance"),
@@ -77,3 +85,9 @@ def parsed(text: str, intent: str) -> Message:
 def test_which_readings_are_overruled(text: str, intent: str, becomes: str) -> None:
     [message] = QuickQuestionGuard().process([parsed(text, intent)])
     assert message.get("intent")["name"] == becomes
+
+
+def test_an_unsure_reading_of_the_hours_is_made_sure() -> None:
+    # "holiday schedule?" (the hours at 0.38) was "did you mean …?"
+    [message] = QuickQuestionGuard().process([parsed("holiday schedule?", "clinic_hours")])
+    assert message.get("intent") == {"name": "clinic_hours", "confidence": 1.0}

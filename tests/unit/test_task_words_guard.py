@@ -782,3 +782,44 @@ def test_another_insurance_word_asked_after_one_is_explained(text: str) -> None:
     # "whats a copay" - "and a deductible?": "Sorry, that's not something I can help with"
     [result] = TaskWordsGuard().process([parsed(text, "out_of_scope")])
     assert result.get("intent")["name"] == "billing_insurance"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # the clinic's own address was the answer
+        ("where is the nearest ER?", "out_of_scope", "directions"),
+        ("is there an urgent care near me", "faq", "directions"),
+        ("which hospital do you use", "out_of_scope", "directions"),
+        # safety still wins
+        ("how do i get to the emergency room", "emergency", "emergency"),
+        # the patient's name was asked, with no word of the bill's trouble
+        ("i got a bill", "billing_balance", "billing_dispute"),
+        ("we just received a statement from you guys", "billing_balance", "billing_dispute"),
+        # a question about it stays as read
+        ("i got a bill, how much is it", "billing_balance", "billing_balance"),
+        ("i got a bill", "request_human", "request_human"),
+    ],
+)
+def test_an_er_or_a_bill_received_gets_its_answer(text: str, intent: str, becomes: str) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # how long a visit lasts was the answer
+        ("how long do i have to pay", "faq", "billing_pay"),
+        ("when is the statement due", "book_appointment", "billing_pay"),
+        # the balance gives the patient's own due date
+        ("when is my bill due", "billing_balance", "billing_balance"),
+        # no bill in it
+        ("how long do i have before my appointment", "faq", "faq"),
+    ],
+)
+def test_how_long_there_is_to_pay_is_the_billing_answer(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
