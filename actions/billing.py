@@ -1013,6 +1013,9 @@ SELF_PAY = re.compile(
     r"lost my insurance|lost our insurance|lost (my|our) coverage|no longer have insurance|"
     r"don t have (any )?insurance|do not have (any )?insurance|dont have (any )?insurance|"
     r"no have (any )?insurance|no tengo seguro|sin seguro)\b"
+    # "do i need insurance?" (it got the list of plans, and no answer)
+    r"|\b(do|does|would|will) (i|we|he|she|they|you|u|my \w+) (need|have to have|require|"
+    r"need to have) (health |medical )?insurance\b|\binsurance (required|necessary|a must)\b"
 )
 
 

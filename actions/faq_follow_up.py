@@ -33,6 +33,7 @@ from actions.settings import get_clinic
 OWN_WORDS = {
     "cancellation_policy": {"cancel_appointment", "reschedule_appointment", "book_appointment"},
     "arrival_time": {"clinic_hours"},
+    "running_late": {"clinic_hours", "reschedule_appointment"},
     "walk_in": {"book_appointment"},
     "new_patient_forms": {"book_appointment", "directions"},
     "telehealth": {"book_appointment"},

@@ -944,6 +944,9 @@ def test_a_price_asked_with_no_word_of_insurance_is_billings_to_tell_too(text: s
         # "Which insurance plan do you have?", to someone who has none any more
         ("I lost my insurance, can i still come in?", "utter_insurance_self_pay"),
         ("I don't have insurance, can I still be seen", "utter_insurance_self_pay"),
+        # the list of plans, and no answer
+        ("do i need insurance?", "utter_insurance_self_pay"),
+        ("is insurance required to be seen", "utter_insurance_self_pay"),
         # the list of plans, to someone who only lost the card
         ("i lost my insurance card, can i still come to my appt", "utter_insurance_card_lost"),
         ("forgot my medi-cal card at home", "utter_insurance_card_lost"),
