@@ -632,6 +632,9 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "do i have an appointment myself",
         "is the appointment for me myself or my son",
         "is anything booked for myself",
+        # an everyday cut: 988's check-in
+        "i cut myself shaving",
+        "nicked my finger chopping onions, do i need a tetanus shot",
     ],
 )
 def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:
