@@ -5,7 +5,9 @@ started a booking, "open new years day?" was read as an answer, and "hello do yo
 patients" asked which insurance the patient has. Asked whether (or when) the clinic is open,
 with no word of a booking, the message becomes ``clinic_hours`` (whose action reads the office
 and the day from the text); asked whether new patients are taken, and nothing else,
-``ask_clinicians`` (who is taking new patients). Placed before FallbackClassifier, so an unsure
+``ask_clinicians`` (who is taking new patients). The days it is closed ("any closures coming
+up?", a cancellation; "holiday schedule?", a check of appointments) are the hours too, and an
+unsure reading of the hours is made sure. Placed before FallbackClassifier, so an unsure
 reading is answered; SafetyTriage, last, still wins.
 """
 

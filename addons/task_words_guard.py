@@ -36,6 +36,11 @@ physical, will i get charged a fee?", read as the policy) is the cancellation. A
 be paid already ("i already paid that last week") is the how-to-pay answer, which says how long
 a payment takes to show.
 
+The nearest ER or hospital asked for ("where is the nearest ER?", out of scope) goes to the
+directions action, which says 911 first and that we have none (it gave our own address); a bare
+"i got a bill" (the balance: a name asked for) is a dispute, whose "what happened?" lets the
+patient say; how long there is to pay, read as a common question, is ``billing_pay``.
+
 A new patient asking for a visit ("hi new patient, james carter, 2/2/1980, need a checkup",
 read as a move) is a booking; a plan typed in a few words ("accpet bluecross?", read as a stop)
 is an insurance question; an apology for one's own words with a request ("sorry for being rude
