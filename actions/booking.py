@@ -977,6 +977,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 # say the day at the other questions.
                 dispatcher.utter_message(response="utter_day_changed", when=day.describe())
             elif (
+                updates.get("date_preference")
+                and not slots.get("date_preference")
+                and requested in ("patient_status", "visit_type", "practitioner", "location")
+                and (day := parse_when(str(updates["date_preference"]), clinic.now()))
+            ):
+                # "Who would you like to see?" - "next tuesday afternoon": kept, but the same
+                # question alone looked as if it was not heard (and a later "2pm" was "instead")
+                dispatcher.utter_message(response="utter_day_noted", when=day.describe())
+            elif (
                 before.get("visit_type")
                 and before.get("practitioner") not in (None, "any")
                 and (

@@ -4339,6 +4339,19 @@ def test_a_new_day_at_another_question_is_kept_and_said(requested: str, said: li
         assert message["when"] == when.describe()
 
 
+def test_a_first_day_at_another_question_is_kept_and_said() -> None:
+    # "Who would you like to see?" - "next tuesday afternoon": the same question alone, as if
+    # it was not heard (and a later "2pm" was "Got it, I'll look at ... instead")
+    events, dispatcher = run_booking(
+        "next tuesday afternoon",
+        slots={"patient_status": "returning", "visit_type": "sick", "requested_slot": "practitioner"},
+    )
+    when = parse_when(str(slots_of(events)["date_preference"]), get_clinic().now())
+    assert when is not None and when.part_of_day == "afternoon"
+    assert responses(dispatcher) == ["utter_day_noted"]
+    assert dispatcher.messages[0]["when"] == when.describe()
+
+
 @pytest.mark.parametrize("text", ["march 3", "its 4/12", "tomorrow"])
 def test_half_a_birth_date_is_no_new_day(text: str) -> None:
     # "march 3" answers "What's your date of birth?" (the year is asked next); no change cue
