@@ -4344,7 +4344,11 @@ def test_a_first_day_at_another_question_is_kept_and_said() -> None:
     # it was not heard (and a later "2pm" was "Got it, I'll look at ... instead")
     events, dispatcher = run_booking(
         "next tuesday afternoon",
-        slots={"patient_status": "returning", "visit_type": "sick", "requested_slot": "practitioner"},
+        slots={
+            "patient_status": "returning",
+            "visit_type": "sick",
+            "requested_slot": "practitioner",
+        },
     )
     when = parse_when(str(slots_of(events)["date_preference"]), get_clinic().now())
     assert when is not None and when.part_of_day == "afternoon"
