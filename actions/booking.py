@@ -43,7 +43,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import FhirError, normalize_name
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
-from actions.dates import parse_when
+from actions.dates import When, parse_when
 from actions.formatting import (
     a_or_an,
     day_and_time,
@@ -140,6 +140,9 @@ CHANGE_CUE = re.compile(
 SHORT_STATUS_ANSWER_WORDS = 6
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
+# Questions at which a first day given is said back; after the later ones (identity, times)
+# the offers that follow say it.
+FIRST_DAY_SAID_AT = ("patient_status", "visit_type", "practitioner", "location")
 # Answers to "what kind of visit?" that describe a problem, or say the patient is not sure.
 SYMPTOM = re.compile(
     r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|swollen|swelling|injur(y|ed|ies)|"
@@ -966,25 +969,9 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             before, elsewhere = self._drop_offers(dispatcher, updates, slots)
             if elsewhere is not None:
                 pass  # where they work was said
-            elif (
-                updates.get("date_preference")
-                and slots.get("date_preference")
-                and requested not in ("date_preference", "slot_choice", "booking_confirmed")
-                and (day := parse_when(str(updates["date_preference"]), clinic.now()))
-            ):
-                # "What's your date of birth?" - "wait wrong day, tomorrow instead": kept, and
-                # said (the next question alone looked as if it was not heard). The new offers
-                # say the day at the other questions.
-                dispatcher.utter_message(response="utter_day_changed", when=day.describe())
-            elif (
-                updates.get("date_preference")
-                and not slots.get("date_preference")
-                and requested in ("patient_status", "visit_type", "practitioner", "location")
-                and (day := parse_when(str(updates["date_preference"]), clinic.now()))
-            ):
-                # "Who would you like to see?" - "next tuesday afternoon": kept, but the same
-                # question alone looked as if it was not heard (and a later "2pm" was "instead")
-                dispatcher.utter_message(response="utter_day_noted", when=day.describe())
+            elif (said_back := self._day_to_say_back(updates, slots, requested)) is not None:
+                response, day = said_back
+                dispatcher.utter_message(response=response, when=day.describe())
             elif (
                 before.get("visit_type")
                 and before.get("practitioner") not in (None, "any")
@@ -1001,6 +988,27 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
                 )
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
+
+    def _day_to_say_back(
+        self, updates: dict[str, Any], slots: dict[str, Any], requested: str | None
+    ) -> tuple[str, When] | None:
+        """A day given at another question, with the response that says it back: the next
+        question alone looked as if it was not heard. ``utter_day_changed`` when it replaces
+        one ("What's your date of birth?" - "wait wrong day, tomorrow instead"; new offers say
+        the day at the other questions), ``utter_day_noted`` when it is the first ("Who would
+        you like to see?" - "next tuesday afternoon", after which a "2pm" was "instead")."""
+        if not updates.get("date_preference"):
+            return None
+        if slots.get("date_preference"):
+            if requested in ("date_preference", "slot_choice", "booking_confirmed"):
+                return None
+            response = "utter_day_changed"
+        elif requested in FIRST_DAY_SAID_AT:
+            response = "utter_day_noted"
+        else:
+            return None
+        day = parse_when(str(updates["date_preference"]), self.clinic.now())
+        return (response, day) if day is not None else None
 
     def _visit_for_symptoms(self, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         """The clinic's visit for new problems, said ("For something like that I'll look for
