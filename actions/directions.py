@@ -62,6 +62,7 @@ from actions.second_request import (
     answer_second_request,
     offer_second_request,
     remember_second_request,
+    replay_as,
 )
 from actions.settings import get_clinic
 from actions.typed_answers import UNDECIDED
@@ -734,8 +735,6 @@ class ActionLocationInfo(Action):
             # "which office is my appointment at" got both offices' directions (and the name
             # and birth date sent next "What can I help you with?"): the appointments, with
             # their office, after the identity check
-            from actions.fallback import replay_as
-
             latest = last_event(list(tracker.events), "user")
             return events + replay_as(tracker, latest, "check_appointment")
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()

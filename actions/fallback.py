@@ -41,6 +41,7 @@ from actions.mentions import (
 from actions.second_request import (
     CLEAR,
     REFERENT,
+    replay_as,
     replayed,
     request_in,
     start_second_request,
@@ -492,12 +493,6 @@ class ActionAnswerNo(Action):
         done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
         dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
         return CLEAR if tracker.get_slot("pending_request") else []
-
-
-def replay_as(tracker: Tracker, latest: dict[str, Any], intent: str) -> list[EventType]:
-    """The patient's latest message again, as ``intent``, with its entities."""
-    entities = (tracker.latest_message or {}).get("entities") or []
-    return replayed(str(latest.get("text") or ""), intent, latest, entities)
 
 
 class ActionDetailsGiven(Action):

@@ -99,6 +99,7 @@ from actions.second_request import (
     after_unfinished_task,
     has_second_request,
     offer_second_request,
+    replay_as,
     replayed,
     yes_and_another,
 )
@@ -843,9 +844,8 @@ class ValidateRescheduleForm(ManageForm):
     ) -> list[EventType]:
         if self.starting(tracker) and rebooks_the_cancelled(tracker):
             latest = last_event(tracker.events, "user")
-            entities = (latest.get("parse_data") or {}).get("entities") or []
-            return [ActiveLoop(None), SlotSet("requested_slot", None)] + replayed(
-                latest_text(tracker), "book_appointment", latest, entities
+            return [ActiveLoop(None), SlotSet("requested_slot", None)] + replay_as(
+                tracker, latest, "book_appointment"
             )
         requested = tracker.get_slot("requested_slot")
         item = chosen_appointment(tracker.slots)

@@ -345,6 +345,12 @@ def replayed(
     return [ActionExecuted("action_listen"), event]
 
 
+def replay_as(tracker: Tracker, latest: dict[str, Any], intent: str) -> list[EventType]:
+    """The patient's latest message again, as ``intent``, with its entities."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return replayed(str(latest.get("text") or ""), intent, latest, entities)
+
+
 def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
     """The other request, in the patient's words, as if just written. The writer's own request
     after one for someone else ("own": "writer") checks who it is for again."""
