@@ -817,50 +817,40 @@ def test_which_office_is_closer_gets_both_addresses(text: str) -> None:
     assert message["text"] != "Which office are you heading to?"
 
 
-def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
-    # "are you open tomorrow" - "what time do you close" got today's closing time
-    asked = "are you open tomorrow"
+def hours_asked_after(asked: str, text: str) -> tuple[str, str]:
+    """The hours answer to ``asked``, and to ``text`` written right after it."""
     _, direct = run(make_tracker(asked, intent="clinic_hours"))
     earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
     follow_up = make_tracker(
-        "what time do you close",
-        intent="clinic_hours",
-        events=earlier,
-        slots={"info_topic": "clinic_hours"},
+        text, intent="clinic_hours", events=earlier, slots={"info_topic": "clinic_hours"}
     )
     _, messages = run(follow_up)
-    assert messages[0]["text"] == direct[0]["text"]
+    return direct[0]["text"], messages[0]["text"]
+
+
+def test_a_short_follow_up_is_about_the_day_just_asked() -> None:
+    # "are you open tomorrow" - "what time do you close" got today's closing time
+    direct, answer = hours_asked_after("are you open tomorrow", "what time do you close")
+    assert answer == direct
     # with nothing asked before, today
     _, today = run(make_tracker("what time do you close", intent="clinic_hours"))
-    assert today[0]["text"] != direct[0]["text"]
+    assert today[0]["text"] != direct
 
 
 @pytest.mark.parametrize("text", ["are you open now", "r u open rn?"])
 def test_open_now_after_another_day_is_about_now(text: str) -> None:
     # "are you open tomorrow" - "are you open now" gave tomorrow's hours again
-    asked = "are you open tomorrow"
-    _, direct = run(make_tracker(asked, intent="clinic_hours"))
-    earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
-    follow_up = make_tracker(
-        text, intent="clinic_hours", events=earlier, slots={"info_topic": "clinic_hours"}
-    )
-    _, messages = run(follow_up)
+    direct, answer = hours_asked_after("are you open tomorrow", text)
     _, alone = run(make_tracker(text, intent="clinic_hours"))
-    assert messages[0]["text"] != direct[0]["text"]
-    assert messages[0]["text"] == alone[0]["text"]
+    assert answer != direct
+    assert answer == alone[0]["text"]
 
 
 @pytest.mark.parametrize("text", ["are you open on hanukkah", "what about boxing day"])
 def test_a_day_we_do_not_know_is_not_the_day_asked_before(text: str) -> None:
     # Christmas Eve's hours were given again for both
-    asked = "are you open christmas eve"
-    _, direct = run(make_tracker(asked, intent="clinic_hours"))
-    earlier = [{"event": "user", "text": asked}, {"event": "bot", "text": direct[0]["text"]}]
-    follow_up = make_tracker(
-        text, intent="clinic_hours", events=earlier, slots={"info_topic": "clinic_hours"}
-    )
-    _, messages = run(follow_up)
-    assert "Christmas Eve" not in messages[0]["text"]
+    _, answer = hours_asked_after("are you open christmas eve", text)
+    assert "Christmas Eve" not in answer
 
 
 DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
