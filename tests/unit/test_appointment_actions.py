@@ -3830,16 +3830,17 @@ AFTER_A_CANCELLATION = [
     {"event": "action", "name": "action_listen"},
 ]
 CANCELLED_VISIT = {"visit_type": "womens_health", "practitioner": "gonzalez", "location": "north"}
+AISHA_AFTER_CANCELLING = {
+    "verified": True,
+    "patient_id": "p1",
+    "patient_name": "Aisha Khan",
+    "last_cancelled": CANCELLED_VISIT,
+}
 
 
 def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
     # Was "What kind of visit do you need?", as if nothing had been said.
-    slots = {
-        "verified": True,
-        "patient_id": "p1",
-        "patient_name": "Aisha Khan",
-        "last_cancelled": CANCELLED_VISIT,
-    }
+    slots = AISHA_AFTER_CANCELLING
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         "/book_appointment", intent="book_appointment", slots=slots, events=AFTER_A_CANCELLATION
@@ -3865,12 +3866,7 @@ def test_book_another_time_after_a_cancellation_books_the_same_visit() -> None:
 def test_rebooking_the_visit_just_cancelled_books_it_again() -> None:
     # "i want to rebook the follow up i just cancelled": it named the cancelled visit, and the
     # booking started from scratch ("Who would you like to see?").
-    slots = {
-        "verified": True,
-        "patient_id": "p1",
-        "patient_name": "Aisha Khan",
-        "last_cancelled": CANCELLED_VISIT,
-    }
+    slots = AISHA_AFTER_CANCELLING
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         "i want to rebook the womens health exam i just cancelled",
