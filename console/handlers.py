@@ -19,7 +19,7 @@ from console import auth
 from console.rasa_api import CSAT_INTENT, RasaError, transcript
 from console.schemas import HandoffIn, LoginIn, RatingIn, ReplyIn, WithdrawIn
 from console.service import Console, iso
-from console.store import CLOSED_STATUSES, Session, User
+from console.store import CLOSED_STATUSES, OPEN_STATUSES, STAFF_HOLDS_STATUSES, Session, User
 
 logger = logging.getLogger("console")
 
@@ -308,7 +308,7 @@ async def hand_back(request: web.Request) -> web.Response:
     except RasaError as exc:
         return error(502, f"Not handed back: {exc}. Try again in a moment.")
     await console.db(
-        console.store.set_status, item["id"], user, "handed_back", ("waiting", "claimed")
+        console.store.set_status, item["id"], user, "handed_back", STAFF_HOLDS_STATUSES
     )
     await console.db(console.store.log, user, "hand_back", item)
     return web.json_response(await _changed(console, item["id"]))
@@ -322,18 +322,12 @@ async def resolve(request: web.Request) -> web.Response:
     item = await _item_or_404(request)
     item = await console.db(console.store.check_can_act, item["id"], user, "resolve")
     conversation_id = item["conversation_id"]
-    if item["status"] in ("waiting", "claimed"):
+    if item["status"] in STAFF_HOLDS_STATUSES:
         try:
             await console.rasa.resume(conversation_id)
         except RasaError as exc:
             return error(502, f"Not resolved: {exc}. Try again in a moment.")
-    await console.db(
-        console.store.set_status,
-        item["id"],
-        user,
-        "resolved",
-        ("waiting", "claimed", "handed_back"),
-    )
+    await console.db(console.store.set_status, item["id"], user, "resolved", OPEN_STATUSES)
     try:
         await console.rasa.trigger_intent(conversation_id, CSAT_INTENT)
         csat = "rating question sent"

@@ -48,6 +48,8 @@ T = TypeVar("T")
 # assistant has it again (still listed until resolved). resolved: closed by staff. withdrawn:
 # closed by the patient ("never mind") before anyone picked it up.
 OPEN_STATUSES = ("waiting", "claimed", "handed_back")
+# The open statuses in which staff hold the conversation and the assistant is paused.
+STAFF_HOLDS_STATUSES = ("waiting", "claimed")
 CLOSED_STATUSES = ("resolved", "withdrawn")
 
 metadata = MetaData()

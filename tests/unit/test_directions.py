@@ -868,7 +868,7 @@ DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
         ("open on easter sunday?", "Sun, Mar 28, 2027: both offices are closed."),
         (
             "open on black friday?",
-            "Fri, Nov 26, 2027:\nDowntown Clinic: 8am–5pm\nNorth Office: 7:30am–4pm",
+            "Fri, Nov 26, 2027 is Day after Thanksgiving: both offices are closed.",
         ),
     ],
 )
