@@ -779,6 +779,16 @@ class IdentitySteps:
             name = name_said_before(list(tracker.events))
         dob = parse_birth_date(text, today)
         who = relation_in(text) if FOR_SOMEONE_ELSE.search(text) else None
+        theirs = name_after_relation(text) if who and not name else None
+        if theirs and requested in ("verify_name", "verify_dob"):
+            # "its for my son liam nguyen" at the name or birth-date question: his name (the
+            # name was asked for again, as if none had been given)
+            kept = str(slots.get("verify_name") or "")
+            if kept and normalize_name(kept) != normalize_name(" ".join(theirs)):
+                dispatcher.utter_message(response="utter_check_relative_instead", person=who)
+            if dob is None:
+                return {**ANSWERS_FORGOTTEN, "verify_name": f"{theirs[0]} {theirs[1]}"}
+            name = theirs
         if who and requested in ("verify_name", "verify_dob") and not name and not dob:
             # "Emily Johnson" - "... date of birth?" - "wait no its for my son": "I didn't catch
             # a date of birth there". The check starts again, for him.

@@ -117,6 +117,18 @@ def new_patients_asked_before(tracker: Tracker) -> bool:
     )
 
 
+def _first_name_just_given(tracker: Tracker) -> str | None:
+    """The first name of the patient's name, when their latest message gave it (the form kept
+    it for the identity check); None otherwise."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "slot" and event.get("name") == "verify_name":
+            name = str(event.get("value") or "").split()
+            return name[0].capitalize() if name else None
+    return None
+
+
 class ActionAskPatientStatus(Action):
     """ "Have you been seen here before?"; asked again right after (the patient answered with a
     time or a name), it says the answer was kept and why the question matters."""
@@ -131,6 +143,7 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status",
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
+            "utter_ask_patient_status_named",
             "utter_ask_patient_status_gently",
         )
         text = latest_text(tracker)
@@ -142,6 +155,9 @@ class ActionAskPatientStatus(Action):
         elif said_now:
             # "actually its for my daughter not me": the question again, for her
             dispatcher.utter_message(response="utter_ask_patient_status_for", person=said_now)
+        elif asked and (first := _first_name_just_given(tracker)):
+            # "aisha khan" at this question: "Got it, I'll keep that in mind" read oddly
+            dispatcher.utter_message(response="utter_ask_patient_status_named", first_name=first)
         elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:

@@ -3119,6 +3119,24 @@ def test_for_my_son_said_during_the_check_starts_it_again_for_him(fhir_env: Fhir
     assert slots["verified"] is True
 
 
+def test_for_my_son_with_his_name_takes_his_name(fhir_env: FhirServer) -> None:
+    """ "What is the patient's full name?" - "its for my son liam nguyen" got "let's look up
+    your son's record instead" and the name question again."""
+    slots, said = verify("its for my son liam nguyen", "verify_name", {})
+    assert said == []
+    assert slots["verify_name"] == "liam nguyen" and slots["requested_slot"] == "verify_dob"
+    slots, said = verify("06/05/2017", "verify_dob", slots)
+    assert slots["verified"] is True and slots["patient_name"] == "Liam Nguyen"
+    # At the birth-date question, after the writer's own name: his, said to be instead.
+    slots, said = verify(
+        "oh wait its for my son liam nguyen 06/05/2017",
+        "verify_dob",
+        {"verify_name": "Emily Johnson"},
+    )
+    assert said == ["utter_check_relative_instead", "utter_verified_child"]
+    assert slots["verified"] is True and slots["patient_name"] == "Liam Nguyen"
+
+
 def test_a_first_name_alone_is_kept_and_the_last_name_asked(fhir_env: FhirServer) -> None:
     """ "What is the patient's full name?" - "carlos" - "And the last name?" - "Rivera": one
     name in two messages, verified with the date of birth; a word that is no name ("idk") is

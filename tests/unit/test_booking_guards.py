@@ -807,6 +807,32 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]
 
 
+def test_a_name_given_at_been_here_before_is_thanked_by_name_and_kept() -> None:
+    # "aisha khan" at the question got "Got it, I'll keep that in mind."
+    asked = {
+        "event": "bot",
+        "text": "Have you been seen…",
+        "metadata": {"utter_action": "utter_ask_patient_status"},
+    }
+    tracker = make_tracker(
+        "aisha khan",
+        intent="inform",
+        slots={"requested_slot": "patient_status"},
+        active_loop="booking_form",
+        events=[asked],
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    kept = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert kept["verify_name"].lower() == "aisha khan"
+    assert kept["requested_slot"] == "patient_status"
+    tracker.events.extend(events)
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, tracker, {})
+    assert [(m["response"], m.get("first_name")) for m in dispatcher.messages] == [
+        ("utter_ask_patient_status_named", "Aisha")
+    ]
+
+
 # --- 6. the late-change policy ------------------------------------------------------------------
 
 
