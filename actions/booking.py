@@ -51,6 +51,7 @@ from actions.formatting import (
 )
 from actions.forms import (
     IDENTITY_SLOTS,
+    INTERRUPT_CONFIDENCE,
     URGENT_INTENTS,
     PatientForm,
     form_texts,
@@ -284,6 +285,22 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
         if not EXISTING_APPOINTMENT.search(normalise(latest_text(tracker))):
             intents = intents - {"reschedule_appointment"}
         return intents
+
+    def aside_reply(self, tracker: Tracker) -> str | None:
+        # A new patient's "when is my appointment?" mid-booking: there is none yet (the check
+        # ran, found no record, and forgot the name and birth date the booking had kept).
+        intent, confidence = latest_intent(tracker)
+        if (
+            intent == "check_appointment"
+            and confidence >= INTERRUPT_CONFIDENCE
+            and tracker.active_loop_name == self.form_name
+            and tracker.get_slot("patient_status") == "new"
+            and not tracker.get_slot("verified")
+            and not safety_flagged(tracker)
+            and not OTHER_PERSON.search(latest_text(tracker))
+        ):
+            return "utter_no_appointment_yet"
+        return super().aside_reply(tracker)
 
     def should_let_through(self, tracker: Tracker) -> bool:
         # "what kind of visit?" - "i just have a bad cough, whatever type that is": the answer

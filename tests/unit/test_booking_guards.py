@@ -807,6 +807,38 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]
 
 
+@pytest.mark.parametrize(
+    ("text", "status", "reply"),
+    [
+        ("when is my appointment", "new", ["utter_no_appointment_yet"]),
+        # someone else's, or a returning patient's: the check, as before
+        ("when is my sons appointment", "new", []),
+        ("when is my appointment", "returning", []),
+    ],
+)
+def test_a_new_patient_asking_when_their_appointment_is_mid_booking_has_none_yet(
+    text: str, status: str, reply: list[str]
+) -> None:
+    # The check ran, found no record, and forgot the name and birth date the booking kept.
+    tracker = make_tracker(
+        text,
+        intent="check_appointment",
+        slots={
+            "requested_slot": "practitioner",
+            "patient_status": status,
+            "verify_name": "Jordan Smith",
+            "verify_dob": "1990-03-03",
+        },
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == reply
+    if reply:
+        assert {e["name"]: e["value"] for e in events}["requested_slot"] == "practitioner"
+        assert not any(e.get("name") in ("verify_name", "verify_dob") for e in events)
+
+
 def test_a_name_given_at_been_here_before_is_thanked_by_name_and_kept() -> None:
     # "aisha khan" at the question got "Got it, I'll keep that in mind."
     asked = {
