@@ -103,6 +103,7 @@ from actions.slot_search import (
     has_age_limits,
 )
 from actions.typed_answers import NEVER_MIND
+from actions.usual_clinician import asks_for_usual_clinician, usual_clinician
 from actions.visit_request import (
     IDENTITY_ANYTIME,
     PICK_DETAILS,
@@ -188,6 +189,7 @@ BOOKING_SLOTS = [
     "new_phone",
     "backend_error",
     "identity_declined",
+    "usual_clinician",
 ]
 
 
@@ -370,6 +372,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             return None  # nothing to book: declined, or "never mind"
         if not slots.get("verified") and not slots.get("patient_status"):
             return "patient_status"
+        if slots.get("usual_clinician") and not slots.get("verified"):
+            # "the same doctor as last time": who the patient is comes first, to look it up
+            identity = self.identity_next_slot(slots)
+            if identity:
+                return identity
         for slot in ("visit_type", "practitioner", "location", "date_preference", "slot_choice"):
             if not slots.get(slot):
                 return slot
@@ -426,6 +433,15 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             return corrected
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
+        if not is_button_payload(latest_text(tracker)):
+            text = latest_text(tracker)
+            found = usual_clinician(dispatcher, text, {**slots, **updates}, self.clinic)
+            updates.update(found)
+            if found.get("practitioner"):
+                # (an office chosen before that they don't work at is asked again; the only
+                # office they work at is not asked)
+                self._drop_inconsistent(updates, slots, self.clinic)
+                self._fill_single_choices({**slots, **updates}, updates, self.clinic)
         merged = {**slots, **updates}
         if (
             requested not in IDENTITY_SLOTS
@@ -791,8 +807,11 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # new-patient visit (and the times found for it) with it.
             updates.update(self._as_returning_patient(dispatcher, slots))
         elif requested == "patient_status" or (not slots.get("patient_status") and text):
-            status = patient_status(text, intent, requested == "patient_status") or (
-                "new" if requested is None and new_patients_asked_before(tracker) else None
+            status = (
+                patient_status(text, intent, requested == "patient_status")
+                # "book with my usual doctor": seen here before
+                or ("returning" if asks_for_usual_clinician(text) else None)
+                or ("new" if requested is None and new_patients_asked_before(tracker) else None)
             )
             if status:
                 updates["patient_status"] = status
@@ -937,6 +956,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             requested in ("visit_type", "practitioner", "location")
             and requested not in updates
             and not is_button_payload(text)
+            # ("same doctor as my last visit" was the last option, "No preference")
+            and not asks_for_usual_clinician(text)
         ):
             # "2", "the second one": as numbered on SMS and in "reply with its number".
             texts = form_texts(tracker)

@@ -227,6 +227,7 @@ FORM_SLOTS_TO_RESET = [
     "escalation_reason",
     "identity_declined",
     "pending_request",
+    "usual_clinician",
 ]
 
 

@@ -9,7 +9,8 @@ What is created (each thing once: it carries an identifier and is looked up befo
 * free Slots of ``scheduling.slot_minutes`` on the practitioner's days at that location, within
   its opening hours (holidays closed, or their special hours), from now to ``weeks_ahead`` weeks
   ahead. Running the seed again tops this window up: it always reaches ``weeks_ahead`` weeks;
-* the demo patients of ``demo_patients.yml`` with their upcoming appointments and invoices.
+* the demo patients of ``demo_patients.yml`` with their upcoming appointments, past visits
+  (``fulfilled``, for "the same doctor as last time") and invoices.
 
 :func:`seed_store` writes straight into the embedded SQLite store (one transaction per batch);
 :func:`seed_over_http` seeds any FHIR R4 server (server-assigned ids; references are mapped after
@@ -406,6 +407,56 @@ def seed(
     return report
 
 
+def _seed_past_visit(
+    backend: SeedBackend,
+    clinic: ClinicConfig,
+    report: SeedReport,
+    schedules: dict[tuple[str, str], dict[str, Any]],
+    patient_ref: str,
+    spec: dict[str, Any],
+    today: date,
+) -> None:
+    """A visit that took place (``fulfilled``, no slot), ``days_ago`` days before the day it
+    is first seeded: who the patient saw last time."""
+    schedule = schedules.get((spec["practitioner"], spec["location"]))
+    if schedule is None:
+        logger.warning("demo past visit %s: no such schedule", spec["key"])
+        return
+    hour, minute = (int(x) for x in str(spec.get("time", "09:00")).split(":"))
+    day = today - timedelta(days=int(spec.get("days_ago", 30)))
+    prac, loc = clinic.practitioner(spec["practitioner"]), clinic.location(spec["location"])
+    for _ in range(14 if prac and loc else 0):
+        # (a day they worked there and the office was open, not a Sunday or a holiday)
+        works = WEEKDAYS[day.weekday()] in prac.schedule.get(loc.id, [])
+        if works and clinic.hours_on(loc, day) is not None:
+            break
+        day -= timedelta(days=1)
+    start = datetime.combine(day, time(hour, minute), tzinfo=clinic.tz)
+    end = start + timedelta(minutes=clinic.scheduling.slot_minutes)
+    visit = clinic.visit_type(spec["visit_type"])
+    name = visit.name if visit else spec["visit_type"]
+    actors = [a["reference"] for a in schedule["actor"]]
+    _ensure(
+        backend,
+        report,
+        {
+            "resourceType": "Appointment",
+            "identifier": _ident(DEMO_APPOINTMENT_SYSTEM, spec["key"]),
+            "status": "fulfilled",
+            "serviceType": [_concept(VISIT_TYPE_SYSTEM, spec["visit_type"], name)],
+            "description": name,
+            "start": fhir_instant(start),
+            "end": fhir_instant(end),
+            "participant": [
+                {"actor": {"reference": ref}, "required": "required", "status": "accepted"}
+                for ref in [patient_ref, *actors]
+            ],
+        },
+        DEMO_APPOINTMENT_SYSTEM,
+        spec["key"],
+    )
+
+
 def _seed_demo(
     backend: SeedBackend,
     clinic: ClinicConfig,
@@ -482,6 +533,8 @@ def _seed_demo(
                 },
             )
             report.add("Appointment")
+        for spec in person.get("past_visits") or []:
+            _seed_past_visit(backend, clinic, report, schedules, patient_ref, spec, today)
         for spec in person.get("invoices") or []:
             amount = float(Decimal(str(spec["amount"])))
             _ensure(

@@ -74,6 +74,9 @@ __all__ = ["FhirClient"]
 
 logger = logging.getLogger(__name__)
 
+# Appointment statuses of a visit that took place (or was booked and its time has passed: many
+# clinics never mark a visit fulfilled).
+PAST_VISIT_STATUSES = ("fulfilled", "arrived", "checked-in", "booked")
 
 # --- the client -----------------------------------------------------------------------------
 
@@ -673,6 +676,25 @@ class FhirClient(FhirTransport):
         ]
         out = [a for a in out if a.start is not None and a.start >= now]
         return sorted(out, key=lambda a: a.start or now)
+
+    def last_visit(self, patient_id: str) -> AppointmentRecord | None:
+        """The patient's latest visit before now that was not cancelled or missed, with a
+        clinician on it ("the same doctor as last time"); None when there is none."""
+        now = datetime.now(timezone.utc)
+        params = [
+            ("patient", f"Patient/{patient_id}"),
+            ("date", f"lt{fhir_instant(now)}"),
+            ("status", ",".join(PAST_VISIT_STATUSES)),
+            ("_sort", "-date"),
+            ("_count", "20"),
+        ]
+        for res in self._search("Appointment", params):
+            if res.get("status") not in PAST_VISIT_STATUSES:
+                continue
+            visit = self._appointment(res)
+            if visit.practitioner_id and visit.start is not None and visit.start < now:
+                return visit
+        return None
 
     def cancel(
         self, appointment_id: str, reason: str = "Cancelled by patient"

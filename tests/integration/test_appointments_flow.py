@@ -97,6 +97,24 @@ def test_book_reschedule_cancel(rasa: RasaClient, fhir: FhirClient) -> None:
     assert tracker["slots"]["practitioner"] == "patel" and "What day or time" in again
 
 
+def test_the_same_doctor_as_last_time_is_booked(rasa: RasaClient, fhir: FhirClient) -> None:
+    """The seeded past visit (Mary Ann O'Brien, Dr. Patel): the patient is checked first,
+    then the times offered are with the clinician of that visit."""
+    pid = patient_id(fhir, "Mary Ann", "O'Brien", date(1964, 7, 19))
+    last = fhir.last_visit(pid)
+    assert last is not None and last.practitioner_id == "patel"
+    me = new_conversation()
+    asked = joined(rasa.say(me, "i need a follow up with the same doctor as last time"))
+    assert "full name" in asked and "seen at" not in asked
+    assert "date of birth" in joined(rasa.say(me, "Mary Ann O'Brien"))
+    told = joined(rasa.say(me, "07/19/1964"))
+    assert "You saw Dr. Priya Patel last time" in told, told
+    assert "Who would you like to see?" not in told
+    rasa.say(me, "either office")
+    offers = buttons(rasa.say(me, "next week"))
+    assert offers and all("Dr. Priya Patel" in b["title"] for b in offers)
+
+
 def test_a_complaint_that_asks_to_cancel_cancels_then_goes_to_staff(
     rasa: RasaClient, fhir: FhirClient, handoff_receiver: ConsoleHandoffs
 ) -> None:

@@ -558,6 +558,35 @@ def test_seed_tops_up_slots_and_respects_hours(tmp_path: Path) -> None:
     assert max(days) >= (monday + timedelta(days=14 + 5)).date()
 
 
+def test_seed_past_visits_fall_on_days_the_clinician_worked_there(tmp_path: Path) -> None:
+    # Monday after Thanksgiving: Liam's visit "3 days ago" (Fri 27, closed) moves back to Wed 25
+    # (Thu 26 is Thanksgiving too).
+    monday = datetime(2026, 11, 30, 7, 0, tzinfo=CLINIC.tz)
+    db = seeded_db(tmp_path / "past.sqlite3", CLINIC, weeks=1, now=monday)
+    store = Store(db)
+    try:
+        _, visits = store.search("Appointment", [("status", "fulfilled")], "date", 100, 0)
+        _, schedules = store.search("Schedule", [], None, 100, 0)
+    finally:
+        store.close()
+    actors = {
+        tuple(a["reference"] for a in s["actor"]): s["identifier"][0]["value"].split("@")
+        for s in schedules
+    }
+    days = {}
+    for visit in visits:
+        start = datetime.fromisoformat(visit["start"].replace("Z", "+00:00")).astimezone(CLINIC.tz)
+        refs = tuple(p["actor"]["reference"] for p in visit["participant"][1:])
+        prac_id, loc_id = actors[refs]
+        prac, loc = CLINIC.practitioner(prac_id), CLINIC.location(loc_id)
+        assert prac is not None and loc is not None and start < monday
+        assert WEEKDAYS[start.weekday()] in prac.schedule[loc_id]
+        assert CLINIC.hours_on(loc, start.date()) is not None
+        assert "slot" not in visit  # a visit that took place holds no bookable slot
+        days[visit["identifier"][0]["value"]] = start.date()
+    assert len(days) == 5 and days["liam-past-vaccination"] == date(2026, 11, 25)
+
+
 def test_seed_special_holiday_hours(tmp_path: Path) -> None:
     # Christmas Eve 2026 (Thursday): 08:00-12:00 only.
     db = seeded_db(

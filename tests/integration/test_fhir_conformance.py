@@ -156,6 +156,18 @@ def test_seeded_upcoming_appointment(client: FhirClient) -> None:
     assert [(a.practitioner_id, a.visit_type) for a in upcoming] == [("okafor", "well_child")]
 
 
+def test_last_visit(client: FhirClient) -> None:
+    """Who the patient saw last time: the latest past visit, not an upcoming one."""
+    carlos = client.find_patients("Rivera", "Carlos", date(1975, 9, 30))[0]
+    last = client.last_visit(carlos.id)
+    assert last is not None and last.status == "fulfilled"
+    assert (last.practitioner_id, last.location_id, last.visit_type) == ("lee", "north", "sick")
+    assert last.start is not None and last.start < datetime.now(timezone.utc)
+    assert last.id not in {a.id for a in client.upcoming_appointments(carlos.id)}
+    robert = client.find_patients("Miller", "Robert", date(1950, 11, 2))[0]
+    assert client.last_visit(robert.id) is None
+
+
 def test_reschedule(client: FhirClient) -> None:
     aisha = client.find_patients("Khan", "Aisha", date(1992, 1, 22))[0]
     before = client.upcoming_appointments(aisha.id)
