@@ -84,7 +84,9 @@ QUESTION_WORDS = {
         r"\b(where is|where's|wheres|address|directions|how do i get|where (the|your) "
         r"(clinic|office|offices) (is|are)|where (you|u) are|where are (you|u)|"
         # "where do i park and is there a bus": the route by bus or train is in the directions
-        r"bus|buses|bus stop|train|light rail|transit|public transport\w*)\b",
+        r"bus|buses|bus stop|train|light rail|transit|public transport\w*|"
+        # "what floor are you on and what are your hours": the floor was dropped
+        r"(what|which) (floor|suite|building|entrance)|floor (are|r|is) (you|u|it))\b",
         re.IGNORECASE,
     ),
     "billing_insurance": re.compile(

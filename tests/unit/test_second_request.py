@@ -95,6 +95,12 @@ def ready_to_cancel(
             "parking",
             {"intent": "directions", "text": "is there a bus that goes there"},
         ),
+        # (the floor was dropped after the hours)
+        (
+            "what floor are you on and what are your hours",
+            "clinic_hours",
+            {"intent": "directions", "text": "what floor are you on"},
+        ),
         # The booking is for the son; the cancel is the writer's own ("own": who is verified
         # for the booking is not assumed for it).
         (
