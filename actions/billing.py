@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
+from actions.dispute_question import asks_back
 from actions.forms import (
     TASK_INTENTS,
     PatientForm,
@@ -1415,6 +1416,13 @@ class ValidateDisputeForm(PatientForm):
 
     form_name = "dispute_form"
     own_intents = {"billing_dispute"}
+
+    def aside_reply(self, tracker: Tracker) -> str | None:
+        if tracker.get_slot("requested_slot") == "dispute_details" and asks_back(
+            latest_text(tracker)
+        ):
+            return "utter_dispute_which_bill"
+        return super().aside_reply(tracker)
 
     def should_let_through(self, tracker: Tracker) -> bool:
         # Safety, a typed card number (never filed for staff) and "never mind" interrupt; so do
