@@ -55,6 +55,13 @@ TASK_WORDS = {
         r"^\s*((my|her|his|our|their) )?(upcoming |next )?(appointments|appts)\W*$",
         re.IGNORECASE,
     ),
+    # "i was charged twice for my last visit and i need to cancel tuesday": the dispute was lost
+    "billing_dispute": re.compile(
+        r"\b((charged|billed) (me )?(twice|double|two times|for (something|a \w+ i never))|"
+        r"double (charged|billed)|overcharged|dispute|refund|wrong (charge|bill|amount)|"
+        r"(bill|charge|statement) (is|was|looks|seems) (wrong|incorrect|too high|off))\b",
+        re.IGNORECASE,
+    ),
     "billing_balance": re.compile(
         # "balance" and "owe(s)" cover "my balance", "Emily's balance", "what does my son owe";
         # "her appointments and bills" asks for both (not "i can't afford more bills").
@@ -111,6 +118,9 @@ REQUEST_WORDS = {**TASK_WORDS, **QUESTION_WORDS}
 # Done straight after the first request, without "Shall we?": questions, and looking up.
 AT_ONCE = set(QUESTION_WORDS) | {"check_appointment", "billing_balance", "complaint"}
 NEEDS_IDENTITY = {"check_appointment", "billing_balance"}
+# Requests that end with the chat handed to staff, who read the whole message: nothing is kept
+# to offer after them (the chat is theirs by then).
+HANDED_OVER = {"billing_dispute"}
 # Requests one already covers: moving an appointment books the new time and frees the old;
 # booking answers a plan named with it first ("a check-up, I have Kaiser").
 INCLUDED = {
@@ -142,14 +152,15 @@ NEGATED_REQUEST = re.compile(
 
 
 def request_in(text: str) -> str | None:
-    """The first request a message words as one of ours (in the order written), if any."""
+    """The first request a message words as one of ours (in the order written), if any; a
+    dispute is only ever a second request (kept for after the other one)."""
     if not text or text.startswith("/"):
         return None
     for clause in CLAUSE_BREAK.split(text):
         if clause and NEGATED_REQUEST.search(clause):
             continue  # "i don't want to cancel, just move it"
         for intent, pattern in REQUEST_WORDS.items():
-            if clause and pattern.search(clause):
+            if intent not in HANDED_OVER and clause and pattern.search(clause):
                 return intent
     return None
 
@@ -162,7 +173,12 @@ def split_clauses(text: str) -> list[str]:
 def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     """The other request in ``text`` than ``own_intent`` (the one the model recognised), as
     ``{"intent": ..., "text": <its clause>}``; None when the message asks for one thing."""
-    if not text or text.startswith("/") or own_intent not in REQUEST_WORDS:
+    if (
+        not text
+        or text.startswith("/")
+        or own_intent not in REQUEST_WORDS
+        or own_intent in HANDED_OVER
+    ):
         return None
     clauses = split_clauses(text)
     if len(clauses) < 2:

@@ -95,6 +95,18 @@ def ready_to_cancel(
             "parking",
             {"intent": "directions", "text": "is there a bus that goes there"},
         ),
+        # The dispute, after the cancellation (it was lost); not the other way round: the
+        # dispute hands the chat to staff, who read the whole message.
+        (
+            "i was charged twice for my last visit and i also need to cancel my appt on tuesday",
+            "cancel_appointment",
+            {"intent": "billing_dispute", "text": "i was charged twice for my last visit"},
+        ),
+        (
+            "i was charged twice for my last visit and i also need to cancel my appt on tuesday",
+            "billing_dispute",
+            None,
+        ),
         # (the floor was dropped after the hours)
         (
             "what floor are you on and what are your hours",
