@@ -91,6 +91,7 @@ from actions.typed_answers import (
     WHERE_WERE_WE_WORDS,
 )
 from actions.undo_words import DIDNT_MEAN_THAT, UNDO_A_CHANGE, said_undo
+from actions.usual_clinician import asks_for_usual_clinician
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -674,6 +675,15 @@ class TaskWordsGuard(RuleGuard):
                 continue
             if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
                 overrule(message, "directions")
+                continue
+            if (
+                read_as == "ask_clinicians"
+                and asks_for_usual_clinician(text)
+                and task_named(text) is None
+            ):
+                # "can i see the same dr as last time?" (the list of our clinicians): a booking,
+                # with the clinician of the last visit (actions/usual_clinician.py)
+                overrule(message, BOOKING_INTENT)
                 continue
             if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
                 overrule(message, DISPUTE_INTENT)

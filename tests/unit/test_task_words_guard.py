@@ -683,6 +683,24 @@ def test_who_an_appointment_is_with_is_the_appointments(
     assert result.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        # the list of our clinicians was the answer
+        ("can i see the same dr as last time? i think it was a woman", "book_appointment"),
+        ("i want my usual doctor", "book_appointment"),
+        # another task named: not made a booking here
+        ("can i move my appt to a day with my usual doctor", "ask_clinicians"),
+        ("who are your doctors", "ask_clinicians"),
+    ],
+)
+def test_the_same_clinician_as_last_time_read_as_the_list_is_a_booking(
+    text: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "ask_clinicians")])
+    assert result.get("intent")["name"] == becomes
+
+
 @pytest.mark.parametrize("read_as", ["complaint", "billing_dispute"])
 def test_a_bill_paid_already_said_angrily_is_the_billing_answer_when_unsure(read_as: str) -> None:
     # "Sorry, I didn't quite get that" (the guess was too unsure to hand to staff)
