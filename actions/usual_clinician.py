@@ -3,7 +3,8 @@
 Patients ask for "my usual doctor" or "whoever I saw last time" instead of a name. The booking
 keeps the wish (slot ``usual_clinician``), checks who the patient is first, then reads their
 latest past visit from the scheduling API and books with that clinician, if they do this kind
-of visit. Without a past visit (or with the API down) the patient is told so and asked to pick.
+of visit. Without a past visit (or with the API down, or for a patient who said they are new)
+the patient is told so and asked to pick.
 """
 
 from __future__ import annotations
