@@ -36,6 +36,7 @@ from actions.booking_guards import (
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import day_label
+from actions.duplicate_patients import duplicate_note, possible_duplicate
 from actions.formatting import (
     address_line,
     appointment_sentence,
@@ -376,13 +377,16 @@ class ActionBookAppointment(Action):
                 logger.warning("booking without a verified or new patient refused")
                 dispatcher.utter_message(response="utter_stopped")
                 return reset
+            notes = [interpreter_note(interpreter)] if interpreter is not None else []
             if not tracker.get_slot("verified"):
                 given, family = given_and_family(capitalised(str(tracker.get_slot("verify_name"))))
+                born = date.fromisoformat(str(tracker.get_slot("verify_dob")))
+                phone = str(tracker.get_slot("new_phone"))
+                twin = possible_duplicate(client, given, family, born, phone)
+                if twin is not None:
+                    notes.append(duplicate_note(twin))
                 patient = client.create_patient(
-                    given=given,
-                    family=family,
-                    birth_date=date.fromisoformat(str(tracker.get_slot("verify_dob"))),
-                    phone=str(tracker.get_slot("new_phone")),
+                    given=given, family=family, birth_date=born, phone=phone
                 )
                 patient_id = patient.id
                 events += [
@@ -399,7 +403,7 @@ class ActionBookAppointment(Action):
                 patient_id=patient_id,
                 slot_id=offer["id"],
                 visit_type=tracker.get_slot("visit_type"),
-                comment=interpreter_note(interpreter) if interpreter is not None else None,
+                comment=" ".join(notes) or None,
             )
         except SlotTaken:
             return events + offer_others(dispatcher, tracker, offer["id"], "booking_form")

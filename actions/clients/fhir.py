@@ -201,6 +201,15 @@ class FhirClient(FhirTransport):
             out.append(record)
         return out
 
+    def patients_born_on(self, birth_date: date) -> list[PatientRecord]:
+        """Every patient with this birth date (``POST Patient/_search``: no PHI in the URL)."""
+        params = [("birthdate", birth_date.isoformat()), ("_count", "100")]
+        return [
+            record
+            for record in map(self._patient, self._search("Patient", params, post=True))
+            if record.birth_date == birth_date
+        ]
+
     def find_patients_by_phone(self, phone: str) -> list[PatientRecord]:
         """Patients with this phone number (any spelling; compared as E.164)."""
         e164 = normalize_phone(phone)

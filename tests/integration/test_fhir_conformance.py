@@ -57,6 +57,12 @@ def test_find_patient_by_name_and_birth_date(client: FhirClient) -> None:
         client.get_patient("no-such-patient")
 
 
+def test_patients_born_on(client: FhirClient) -> None:
+    born = client.patients_born_on(date(1988, 4, 12))
+    assert [(p.given, p.family) for p in born] == [("Emily", "Johnson")]
+    assert client.patients_born_on(date(1901, 1, 1)) == []
+
+
 def test_find_patient_by_phone(client: FhirClient) -> None:
     for spelling in ("+19165550124", "(916) 555-0124", "916.555.0124"):
         assert [p.family for p in client.find_patients_by_phone(spelling)] == ["Rivera"]

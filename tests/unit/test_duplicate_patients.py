@@ -1,0 +1,73 @@
+"""A new patient who may already have a chart, against the real embedded FHIR backend: booked
+(nothing said to the patient about anyone else), with a note asking staff to check."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking_times import ActionBookAppointment
+from actions.duplicate_patients import similar_names
+from tests.support.actions import make_tracker, responses
+from tests.support.fhir_servers import FhirServer
+from tests.unit.test_appointment_actions import robert_confirms_next_week
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [
+        ("Emely Jonson", "Emily Johnson", True),
+        ("emily johnson", "Emily Johnson", True),
+        ("Mary Ann OBrien", "Mary Ann O'Brien", True),
+        ("Emma Stone", "Emily Johnson", False),
+        ("Jordan Smith", "Jordan Baker", False),
+    ],
+)
+def test_similar_names(one: str, other: str, alike: bool) -> None:
+    assert similar_names(one, other) is alike
+
+
+def book_new_patient(fhir_env: FhirServer, name: str, born: str, phone: str) -> dict[str, Any]:
+    """The stored Appointment of a new patient's booking of the first time offered."""
+    client, _, offers, confirmed = robert_confirms_next_week(fhir_env)
+    new = {
+        **confirmed,
+        "verified": False,
+        "patient_id": None,
+        "patient_status": "new",
+        "verify_name": name,
+        "verify_dob": born,
+        "new_phone": phone,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
+    assert responses(dispatcher) == ["utter_booked"]
+    [patient] = client.find_patients(name.split()[1], name.split()[0], date.fromisoformat(born))
+    [booked] = [a for a in client.upcoming_appointments(patient.id) if a.slot_id == offers[0]["id"]]
+    stored, _ = client._read("Appointment", booked.id)
+    client.cancel(booked.id)  # (the next test books the same time)
+    return stored
+
+
+def test_a_new_patient_like_one_on_file_is_booked_and_flagged_for_staff(
+    fhir_env: FhirServer,
+) -> None:
+    # "Emely Jonson", Emily Johnson's birth date: a second chart was made, unflagged
+    [emily] = fhir_env.client().find_patients("Johnson", "Emily", date(1988, 4, 12))
+    stored = book_new_patient(fhir_env, "Emely Jonson", "1988-04-12", "9165550199")
+    assert f"Patient/{emily.id}" in stored["comment"] and "duplicate" in stored["comment"]
+    assert "Emily" not in stored["comment"]  # the id only
+
+
+def test_the_same_phone_and_birth_date_are_flagged_too(fhir_env: FhirServer) -> None:
+    [carlos] = fhir_env.client().find_patients("Rivera", "Carlos", date(1975, 9, 30))
+    stored = book_new_patient(fhir_env, "Charlie Rivers", "1975-09-30", "(916) 555-0124")
+    assert f"Patient/{carlos.id}" in stored["comment"]
+
+
+def test_a_new_patient_like_nobody_on_file_has_no_note(fhir_env: FhirServer) -> None:
+    stored = book_new_patient(fhir_env, "Jordan Baker", "1990-03-03", "9165550177")
+    assert "comment" not in stored
