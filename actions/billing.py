@@ -25,7 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
-from actions.dispute_question import asks_back
+from actions.dispute_question import DETAIL_MARKERS, asks_back
 from actions.forms import (
     TASK_INTENTS,
     PatientForm,
@@ -1358,7 +1358,6 @@ GENERIC_DISPUTE_WORDS = set(
     yesterday killing kill crazy insane ridiculous
     """.split()
 )
-DETAIL_MARKERS = re.compile(r"\d|\$")
 DETAILS_LIMIT = 300
 # How sure the model must be that a message asks for another task, not what went wrong...
 TASK_SWITCH_CONFIDENCE = 0.8

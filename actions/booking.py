@@ -433,8 +433,8 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             return corrected
         updates = self._read(dispatcher, tracker, slots, requested)
         updates.update(self._visit_for_a_child(dispatcher, {**slots, **updates}))
-        if not is_button_payload(latest_text(tracker)):
-            text = latest_text(tracker)
+        text = latest_text(tracker)
+        if not is_button_payload(text):
             found = usual_clinician(dispatcher, text, {**slots, **updates}, self.clinic)
             updates.update(found)
             if found.get("practitioner"):

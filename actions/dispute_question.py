@@ -15,6 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.identity import said_in_this_task
 
+# A figure or an amount: the message says something of what went wrong.
+DETAIL_MARKERS = re.compile(r"\d|\$")
 # "which bill do you mean?", "what do you need?", "like what?": the question asked back (it was
 # filed for billing staff as the account of what went wrong, and the chat handed over).
 QUESTION_BACK = re.compile(
@@ -27,7 +29,7 @@ QUESTION_BACK = re.compile(
 
 def asks_back(text: str) -> bool:
     """Whether the message asks what the dispute question means, giving no detail itself."""
-    return bool(QUESTION_BACK.search(text.strip())) and not re.search(r"\d|\$", text)
+    return bool(QUESTION_BACK.search(text.strip())) and not DETAIL_MARKERS.search(text)
 
 
 class ActionAskDisputeDetails(Action):

@@ -407,6 +407,39 @@ def seed(
     return report
 
 
+def _spec_clock(spec: dict[str, Any]) -> time:
+    """A demo appointment's ``time`` ("09:00" unless given)."""
+    hour, minute = (int(x) for x in str(spec.get("time", "09:00")).split(":"))
+    return time(hour, minute)
+
+
+def _demo_appointment(
+    spec: dict[str, Any],
+    schedule: dict[str, Any],
+    patient_ref: str,
+    clinic: ClinicConfig,
+    status: str,
+    start: str,
+    end: str,
+) -> dict[str, Any]:
+    """A demo Appointment of ``spec``'s visit type with the patient and the schedule's actors."""
+    visit = clinic.visit_type(spec["visit_type"])
+    name = visit.name if visit else spec["visit_type"]
+    return {
+        "resourceType": "Appointment",
+        "identifier": _ident(DEMO_APPOINTMENT_SYSTEM, spec["key"]),
+        "status": status,
+        "serviceType": [_concept(VISIT_TYPE_SYSTEM, spec["visit_type"], name)],
+        "description": name,
+        "start": start,
+        "end": end,
+        "participant": [
+            {"actor": {"reference": ref}, "required": "required", "status": "accepted"}
+            for ref in [patient_ref, *(a["reference"] for a in schedule["actor"])]
+        ],
+    }
+
+
 def _seed_past_visit(
     backend: SeedBackend,
     clinic: ClinicConfig,
@@ -422,7 +455,6 @@ def _seed_past_visit(
     if schedule is None:
         logger.warning("demo past visit %s: no such schedule", spec["key"])
         return
-    hour, minute = (int(x) for x in str(spec.get("time", "09:00")).split(":"))
     day = today - timedelta(days=int(spec.get("days_ago", 30)))
     prac, loc = clinic.practitioner(spec["practitioner"]), clinic.location(spec["location"])
     for _ in range(14 if prac and loc else 0):
@@ -431,30 +463,12 @@ def _seed_past_visit(
         if works and clinic.hours_on(loc, day) is not None:
             break
         day -= timedelta(days=1)
-    start = datetime.combine(day, time(hour, minute), tzinfo=clinic.tz)
+    start = datetime.combine(day, _spec_clock(spec), tzinfo=clinic.tz)
     end = start + timedelta(minutes=clinic.scheduling.slot_minutes)
-    visit = clinic.visit_type(spec["visit_type"])
-    name = visit.name if visit else spec["visit_type"]
-    actors = [a["reference"] for a in schedule["actor"]]
-    _ensure(
-        backend,
-        report,
-        {
-            "resourceType": "Appointment",
-            "identifier": _ident(DEMO_APPOINTMENT_SYSTEM, spec["key"]),
-            "status": "fulfilled",
-            "serviceType": [_concept(VISIT_TYPE_SYSTEM, spec["visit_type"], name)],
-            "description": name,
-            "start": fhir_instant(start),
-            "end": fhir_instant(end),
-            "participant": [
-                {"actor": {"reference": ref}, "required": "required", "status": "accepted"}
-                for ref in [patient_ref, *actors]
-            ],
-        },
-        DEMO_APPOINTMENT_SYSTEM,
-        spec["key"],
+    resource = _demo_appointment(
+        spec, schedule, patient_ref, clinic, "fulfilled", fhir_instant(start), fhir_instant(end)
     )
+    _ensure(backend, report, resource, DEMO_APPOINTMENT_SYSTEM, spec["key"])
 
 
 def _seed_demo(
@@ -496,42 +510,21 @@ def _seed_demo(
             if schedule is None:
                 logger.warning("demo appointment %s: no such schedule", spec["key"])
                 continue
-            hour, minute = (int(x) for x in str(spec.get("time", "09:00")).split(":"))
             target = datetime.combine(
                 today + timedelta(days=int(spec.get("days_ahead", 2))),
-                time(hour, minute),
+                _spec_clock(spec),
                 tzinfo=clinic.tz,
             )
             slot = backend.first_free_slot(f"Schedule/{schedule['id']}", max(target, now))
             if slot is None:
                 logger.warning("demo appointment %s: no free slot", spec["key"])
                 continue
-            visit = clinic.visit_type(spec["visit_type"])
-            actors = [a["reference"] for a in schedule["actor"]]
-            backend.book(
-                slot,
-                {
-                    "resourceType": "Appointment",
-                    "identifier": _ident(DEMO_APPOINTMENT_SYSTEM, spec["key"]),
-                    "status": "booked",
-                    "serviceType": [
-                        _concept(
-                            VISIT_TYPE_SYSTEM,
-                            spec["visit_type"],
-                            visit.name if visit else spec["visit_type"],
-                        )
-                    ],
-                    "description": visit.name if visit else spec["visit_type"],
-                    "start": slot["start"],
-                    "end": slot["end"],
-                    "created": today.isoformat(),
-                    "slot": [{"reference": f"Slot/{slot['id']}"}],
-                    "participant": [
-                        {"actor": {"reference": ref}, "required": "required", "status": "accepted"}
-                        for ref in [patient_ref, *actors]
-                    ],
-                },
+            resource = _demo_appointment(
+                spec, schedule, patient_ref, clinic, "booked", slot["start"], slot["end"]
             )
+            resource["created"] = today.isoformat()
+            resource["slot"] = [{"reference": f"Slot/{slot['id']}"}]
+            backend.book(slot, resource)
             report.add("Appointment")
         for spec in person.get("past_visits") or []:
             _seed_past_visit(backend, clinic, report, schedules, patient_ref, spec, today)

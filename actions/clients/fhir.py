@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -188,27 +189,25 @@ class FhirClient(FhirTransport):
         would not find "O'Brien" on any server. Without one, ``family`` is searched (a prefix
         match in FHIR) and compared here exactly, normalised."""
         if birth_date is not None:
-            params = [("birthdate", birth_date.isoformat()), ("_count", "100")]
+            found = self._born_on(birth_date)
         else:
-            params = [("family", family.strip()), ("_count", "50")]
-        out = []
-        for resource in self._search("Patient", params, post=True):
-            record = self._patient(resource)
-            if birth_date is not None and record.birth_date != birth_date:
-                continue
-            if not self._name_matches(family, given, resource):
-                continue  # also: FHIR string search matches prefixes ("Lee" finds "Leeds")
-            out.append(record)
-        return out
+            found = self._search(
+                "Patient", [("family", family.strip()), ("_count", "50")], post=True
+            )
+        # (also: FHIR string search matches prefixes, "Lee" finds "Leeds")
+        return [self._patient(r) for r in found if self._name_matches(family, given, r)]
 
     def patients_born_on(self, birth_date: date) -> list[PatientRecord]:
         """Every patient with this birth date (``POST Patient/_search``: no PHI in the URL)."""
+        return [self._patient(resource) for resource in self._born_on(birth_date)]
+
+    def _born_on(self, birth_date: date) -> Iterator[dict[str, Any]]:
+        """Patient resources with this birth date (checked here too: a server may match a
+        wider range)."""
         params = [("birthdate", birth_date.isoformat()), ("_count", "100")]
-        return [
-            record
-            for record in map(self._patient, self._search("Patient", params, post=True))
-            if record.birth_date == birth_date
-        ]
+        for resource in self._search("Patient", params, post=True):
+            if parse_date(resource.get("birthDate")) == birth_date:
+                yield resource
 
     def find_patients_by_phone(self, phone: str) -> list[PatientRecord]:
         """Patients with this phone number (any spelling; compared as E.164)."""
