@@ -47,6 +47,7 @@ from actions.second_request import (
     after_identity_declined,
     answer_second_request,
     offer_second_request,
+    question_before_handoff,
     replayed,
 )
 from actions.settings import get_clinic
@@ -1489,6 +1490,17 @@ class ActionBillingDispute(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        quick = question_before_handoff(latest_text(tracker))
+        if quick is not None and tracker.get_slot("pending_request") is None:
+            # "i was charged twice. also what time do you close?": the hours first (once the
+            # chat is handed over, staff answer it), then the dispute, at once, in the rest of
+            # the message's words (its account stays in dispute_details)
+            question, rest = quick
+            dispute = {"intent": "billing_dispute", "text": rest, "at_once": True}
+            latest = last_event(tracker.events, "user")
+            return [SlotSet("pending_request", dispute)] + replayed(
+                question["text"], question["intent"], latest, []
+            )
         details = str(tracker.get_slot("dispute_details") or "").strip()
         dispatcher.utter_message(response="utter_billing_dispute")
         note = f'About the bill: "{clip(details, DETAILS_LIMIT)}"' if details else None

@@ -165,6 +165,36 @@ def request_in(text: str) -> str | None:
     return None
 
 
+# Quick questions answered before a billing dispute is handed to staff ("i was charged twice.
+# also what time do you close today?": the hours were never answered, the chat was paused for
+# staff). Not the billing ones: "my insurance should have paid" is part of the dispute.
+BEFORE_HANDOFF = ("parking", "clinic_hours", "directions", "contact_info", "ask_clinicians")
+# A clause put as a question ("I was charged for parking" is the dispute, not a question).
+ASKED_AS_QUESTION = re.compile(
+    r"\?\s*$|^\W*(what|whats|what's|where|wheres|where's|when|how|do|does|are|r|is|can|could|"
+    r"which|who)\b",
+    re.IGNORECASE,
+)
+
+
+def question_before_handoff(text: str) -> tuple[dict[str, str], str] | None:
+    """A quick question asked with a billing dispute, and the rest of the message (the dispute
+    itself, kept for after the answer); None when there is none or nothing else is left."""
+    if not text or text.startswith("/"):
+        return None
+    clauses = split_clauses(text)
+    for clause in clauses:
+        if not ASKED_AS_QUESTION.search(clause) or TASK_WORDS["billing_dispute"].search(clause):
+            continue
+        for intent in BEFORE_HANDOFF:
+            if QUESTION_WORDS[intent].search(clause):
+                rest = ", ".join(c for c in clauses if c is not clause)
+                if not rest:
+                    return None
+                return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}, rest
+    return None
+
+
 def split_clauses(text: str) -> list[str]:
     """The clauses of ``text`` ("do you do flu shots", "are you open sunday"), stripped."""
     return [c.strip() for c in CLAUSE_BREAK.split(text) if c and c.strip()]
@@ -390,7 +420,7 @@ def follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, pending: Any) 
     offer the other task."""
     if not _is_request(pending):
         return []
-    if pending["intent"] in AT_ONCE:
+    if pending["intent"] in AT_ONCE or pending.get("at_once"):
         return start_second_request(tracker, pending)
     dispatcher.utter_message(
         text=f"{OPENING} \u201c{pending['text']}\u201d. Shall we do that now?",
@@ -435,6 +465,9 @@ def answer_second_request(
     common question asked with it ("... and do you give flu shots?")."""
     text = (tracker.latest_message or {}).get("text") or ""
     pending = second_request(text, own_intent)
+    kept = tracker.get_slot("pending_request")
+    if pending is None and _is_request(kept) and kept.get("at_once"):
+        return follow_up(dispatcher, tracker, kept)  # a dispute waiting for this answer
     if pending is None and not tracker.active_loop_name:
         own = REQUEST_WORDS.get(own_intent)
         return answer_common_question(tracker, text, lambda c: bool(own and own.search(c)))

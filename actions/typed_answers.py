@@ -110,6 +110,7 @@ WHAT_I_ASKED = {
     "verify_name": "utter_what_i_asked_name",
     "verify_dob": "utter_dob_any_format",
     "new_phone": "utter_what_i_asked_phone",
+    "dispute_details": "utter_what_i_asked_dispute_details",
 }
 # "hi again, where were we", "ok im back where were we": back to the task (the offices'
 # addresses came, read as a directions question).

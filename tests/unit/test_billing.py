@@ -1205,6 +1205,46 @@ def test_dispute_escalates_to_billing_with_the_patient_account(
     assert "I want to dispute a charge" in record["summary"]
 
 
+def test_a_quick_question_with_the_dispute_is_answered_before_the_handoff(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    # "... also what time do you close today?": the chat was handed to staff and paused, and
+    # the hours were never answered
+    text = "i was charged twice for my last visit. also what time do you close today?"
+    tracker = make_tracker(
+        text, intent="billing_dispute", slots={"dispute_details": text}, sender_id="conv-q"
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and handoff_env.records == []  # not handed over yet
+    dispute = {
+        "intent": "billing_dispute",
+        "text": "i was charged twice for my last visit",
+        "at_once": True,
+    }
+    kept, listen, question = events
+    assert kept == SlotSet("pending_request", dispute)
+    assert listen["name"] == "action_listen"
+    assert (question["text"], question["parse_data"]["intent"]["name"]) == (
+        "what time do you close today",
+        "clinic_hours",
+    )
+    # the dispute replayed after the answer (no question left in it) is handed over, with the
+    # account given first
+    replay = make_tracker(
+        dispute["text"],
+        intent="billing_dispute",
+        slots={"dispute_details": text, "pending_request": None},
+        sender_id="conv-q",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, replay, {})
+    assert ConversationPaused() in events
+    assert dispatcher.messages[0]["response"] == "utter_billing_dispute"
+    [record] = handoff_env.records
+    assert record["summary"].startswith(f'Billing dispute. About the bill: "{text}"')
+
+
 def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -> None:
     """The "Zenith Mutual" the model read as "stop" (ActionStop hands it here)."""
     dispatcher = CollectingDispatcher()

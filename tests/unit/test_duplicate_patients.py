@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import threading
+import urllib.error
+import urllib.request
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import identity
 from actions.booking_times import ActionBookAppointment
 from actions.duplicate_patients import similar_names
+from actions.settings import get_settings
 from tests.support.actions import make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 from tests.unit.test_appointment_actions import robert_confirms_next_week
@@ -71,3 +78,77 @@ def test_the_same_phone_and_birth_date_are_flagged_too(fhir_env: FhirServer) -> 
 def test_a_new_patient_like_nobody_on_file_has_no_note(fhir_env: FhirServer) -> None:
     stored = book_new_patient(fhir_env, "Jordan Baker", "1990-03-03", "9165550177")
     assert "comment" not in stored
+
+
+class NoBirthDateSearch:
+    """A FHIR server in front of the embedded one that refuses a Patient search by birth date
+    alone (400, as servers with a narrower search answer), and passes everything else on."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.refused = 0
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                form = parse_qs(body.decode())
+                if (
+                    self.path.endswith("/Patient/_search")
+                    and "birthdate" in form
+                    and not ("family" in form or "name" in form)
+                ):
+                    proxy.refused += 1
+                    self._answer(400, b'{"resourceType": "OperationOutcome"}')
+                    return
+                headers = {
+                    k: v
+                    for k, v in self.headers.items()
+                    if k.lower() not in {"host", "content-length"}
+                }
+                request = urllib.request.Request(
+                    proxy.upstream + self.path.split("/fhir", 1)[1],
+                    data=body if self.command != "GET" else None,
+                    headers=headers,
+                    method=self.command,
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as answer:
+                        self._answer(answer.status, answer.read())
+                except urllib.error.HTTPError as error:
+                    self._answer(error.code, error.read())
+
+            def _answer(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/fhir+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/fhir"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_a_failed_duplicate_search_still_books(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # a server that cannot search by birth date alone failed the whole booking ("couldn't
+    # reach the scheduling system")
+    proxy = NoBirthDateSearch(fhir_env.base_url)
+    monkeypatch.setenv("FHIR_BASE_URL", proxy.base_url)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    try:
+        stored = book_new_patient(fhir_env, "Emmy Johnsen", "1988-04-12", "9165550198")
+    finally:
+        proxy.server.shutdown()
+    assert proxy.refused == 1
+    assert "comment" not in stored
+    assert "duplicate-chart search failed (400)" in caplog.text
+    assert "1988" not in caplog.text and "Johnsen" not in caplog.text

@@ -20,6 +20,7 @@ from actions.manage_appointments import (
 from actions.second_request import (
     WITH_COMPLAINT,
     offer_second_request,
+    question_before_handoff,
     request_in,
     second_request,
 )
@@ -554,3 +555,47 @@ def test_a_task_left_undone_still_answers_the_question_kept_for_after_it(
     # with nothing kept, nothing follows
     tracker = make_tracker("no", "deny", slots=slots)
     assert all(e.get("event") == "slot" for e in action().run(CollectingDispatcher(), tracker, {}))
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "rest"),
+    [
+        (
+            "i was charged twice for my last visit. also what time do you close today?",
+            {"intent": "clinic_hours", "text": "what time do you close today"},
+            "i was charged twice for my last visit",
+        ),
+        (
+            "where do i park? and my bill is wrong, i paid it already",
+            {"intent": "parking", "text": "where do i park"},
+            "my bill is wrong, i paid it already",
+        ),
+        # part of the dispute, not a question of its own
+        ("I was charged for parking validation, that should be free", None, None),
+        ("my insurance should have covered this, what happened?", None, None),
+        ("where is my refund?", None, None),
+        # a question and nothing else
+        ("what are your hours?", None, None),
+    ],
+)
+def test_a_quick_question_asked_with_a_dispute(
+    text: str, question: dict | None, rest: str | None
+) -> None:
+    found = question_before_handoff(text)
+    assert found == (None if question is None else (question, rest))
+
+
+def test_after_the_quick_question_the_kept_dispute_starts_at_once() -> None:
+    dispute = {"intent": "billing_dispute", "text": "i was charged twice", "at_once": True}
+    tracker = make_tracker(
+        "what time do you close today",
+        intent="clinic_hours",
+        slots={"pending_request": dispute},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionLocationInfo().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) >= 1  # the hours; no "shall we?"
+    assert not any(m.get("text", "").startswith("You also asked") for m in dispatcher.messages)
+    assert SlotSet("pending_request", None) in events
+    assert events[-1]["text"] == "i was charged twice"
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_dispute"

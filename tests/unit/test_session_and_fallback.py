@@ -19,7 +19,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
-from actions.billing import ActionCheckInsurance, ValidateBalanceForm
+from actions.billing import ActionCheckInsurance, ValidateBalanceForm, ValidateDisputeForm
 from actions.booking import ValidateBookingForm
 from actions.clients.fhir_model import AppointmentRecord
 from actions.fallback import (
@@ -586,6 +586,7 @@ VALIDATORS = {
     "booking_form": ValidateBookingForm,
     "cancel_form": ValidateCancelForm,
     "reschedule_form": ValidateRescheduleForm,
+    "dispute_form": ValidateDisputeForm,
 }
 
 
@@ -701,6 +702,17 @@ def test_a_question_back_or_a_doubt_is_met_with_the_question_in_other_words(
         active_loop="booking_form",
     )
     assert asked_again_after(tracker, "booking_form") == [reply]
+
+
+def test_what_does_that_mean_at_the_dispute_question_explains_it() -> None:
+    # "No rush, take your time" did not answer the question
+    tracker = make_tracker(
+        "what does that mean?",
+        intent="billing_balance",
+        slots={"requested_slot": "dispute_details"},
+        active_loop="dispute_form",
+    )
+    assert asked_again_after(tracker, "dispute_form") == ["utter_what_i_asked_dispute_details"]
 
 
 def test_a_plan_name_read_as_stop_after_the_plan_question_is_checked() -> None:
