@@ -72,6 +72,7 @@ from actions.identity import (
     who_has,
     whose,
 )
+from actions.last_seen import last_seen_taken
 from actions.matching import (
     find_location,
     find_not_offered,
@@ -969,6 +970,10 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             if index is not None:
                 updates[requested] = options[index][1]
 
+        if requested == "practitioner" and "practitioner" not in updates:
+            asked = str(last_event(list(tracker.events), "bot").get("text") or "")
+            if (again := last_seen_taken(text, asked, clinic)) is not None:
+                updates["practitioner"] = again  # "same one" to "Liam saw Dr. Okafor last time."
         if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
             updates["practitioner"] = "any"
         if requested == "location" and "location" not in updates and intent == "deny":

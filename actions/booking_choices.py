@@ -19,6 +19,7 @@ from actions.booking_guards import age_spoken, man_said, men_left_out, woman_ask
 from actions.clinic_config import ClinicConfig
 from actions.forms import form_texts
 from actions.identity import patient_age
+from actions.last_seen import last_seen_line
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
 
@@ -189,13 +190,16 @@ class AskChoice(Action):
             woman_asked(texts),
         )
         dispatcher.utter_message(
-            text=self.question,
+            text=self.question_for(dict(tracker.slots), [value for _, value in options]),
             buttons=[
                 {"title": title, "payload": entity_payload(self.slot, value)}
                 for title, value in options
             ],
         )
         return []
+
+    def question_for(self, slots: dict[str, Any], choices: list[str]) -> str:
+        return self.question
 
 
 class ActionAskVisitType(AskChoice):
@@ -210,6 +214,10 @@ class ActionAskPractitioner(AskChoice):
 
     slot = "practitioner"
     question = "Who would you like to see?"
+
+    def question_for(self, slots: dict[str, Any], choices: list[str]) -> str:
+        seen = last_seen_line(slots, get_clinic(), choices)
+        return f"{self.question} {seen}" if seen else self.question
 
 
 class ActionAskLocation(AskChoice):

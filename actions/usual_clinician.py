@@ -34,8 +34,10 @@ USUAL_CLINICIAN = re.compile(
     # (not "same doctor as my husband")
     rf"|(?:the )?same {_CLINICIAN}\b(?! (?:time|day|office|location)\b)"
     rf"(?! as (?:my|his|her|our|their|the) (?!last\b))"
-    rf"|(?:{_CLINICIAN}|one|person|whoever|who) (?:i|we|he|she|they) (?:saw|had|seen|see|usually "
-    rf"see|always see|normally see) (?:{_BEFORE}|usually|normally|always)"
+    rf"|(?:{_CLINICIAN}|one|person|whoever|who) (?:i|we|he|she|they) "
+    # "whoever he usually sees" was no preference
+    rf"(?:(?:usually|normally|always|regularly) (?:see|sees|saw|has|have)\b"
+    rf"|(?:saw|had|seen|see|sees) (?:{_BEFORE}|usually|normally|always|regularly))"
     rf"|my pcp)\b",
     re.IGNORECASE,
 )

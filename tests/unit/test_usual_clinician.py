@@ -1,4 +1,4 @@
-""""The same doctor as last time" in a booking, against the real embedded FHIR backend (whose
+""" "The same doctor as last time" in a booking, against the real embedded FHIR backend (whose
 demo patients have past visits): who the patient is comes first, then their latest visit's
 clinician is booked, or the patient hears why not and picks."""
 
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.booking import ValidateBookingForm
+from actions.booking_choices import ActionAskPractitioner
 from actions.settings import get_settings
 from actions.usual_clinician import asks_for_usual_clinician
 from tests.support.actions import make_tracker, responses
@@ -44,6 +45,9 @@ def verified(name_and_birth_date: str) -> dict[str, Any]:
         "same provider",
         "with my pcp",
         "my regular dr",
+        "whoever he usually sees",
+        "the doctor she always sees",
+        "the one we normally see",
     ],
 )
 def test_the_wish_is_read(text: str) -> None:
@@ -58,6 +62,8 @@ def test_the_wish_is_read(text: str) -> None:
         "same office please",
         "the same doctor as my husband",
         "Dr. Patel",
+        "the doctor i see is great",
+        "who do i usually call about bills",
     ],
 )
 def test_other_words_are_not_the_wish(text: str) -> None:
@@ -136,3 +142,61 @@ def test_a_new_patient_is_not_looked_up(fhir_env: FhirServer) -> None:
     assert said == ["utter_usual_clinician_new_patient"]
     assert slots["usual_clinician"] is False and not slots.get("practitioner")
     assert slots["requested_slot"] == "practitioner"
+
+
+def clinician_question(slots: dict[str, Any]) -> str:
+    """The text of "Who would you like to see?" asked with ``slots``."""
+    dispatcher = CollectingDispatcher()
+    ActionAskPractitioner().run(dispatcher, make_tracker("", slots=slots), {})
+    return dispatcher.messages[0]["text"]
+
+
+def test_the_clinician_question_says_who_a_verified_patient_saw_last(
+    fhir_env: FhirServer,
+) -> None:
+    # "Liam Nguyen 6/5/2017" said first: the clinicians were offered with nothing to go on
+    liam = verified("Liam Nguyen 06/05/2017")
+    asked = clinician_question(liam)
+    assert asked == "Who would you like to see? Liam saw Dr. James Okafor last time."
+    carlos = verified("Carlos Rivera 09/30/1975")
+    assert clinician_question(carlos).endswith(" You saw Sam Lee, NP last time.")
+    # nothing before the patient is verified, or without a visit, or for a clinician who does
+    # not do this kind of visit (Aisha's was Dr. Gonzalez, women's health; this is a sick visit)
+    asked_first = {"patient_status": "returning", "visit_type": "sick"}
+    assert clinician_question(asked_first) == "Who would you like to see?"
+    assert clinician_question(verified("Robert Miller 11/02/1950")) == "Who would you like to see?"
+    assert clinician_question(verified("Aisha Khan 01/22/1992")) == "Who would you like to see?"
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("same one", "okafor"),
+        ("yes please", "okafor"),
+        ("him", "okafor"),
+        ("ok", "okafor"),
+        ("no preference", "any"),
+        ("Sam Lee", "lee"),
+    ],
+)
+def test_same_one_after_it_takes_that_clinician(
+    fhir_env: FhirServer, text: str, taken: str
+) -> None:
+    liam = verified("Liam Nguyen 06/05/2017")
+    asked = [{"event": "bot", "text": clinician_question(liam)}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, intent="inform", slots=liam, events=asked, active_loop="booking_form"
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert {"event": "slot", "timestamp": None, "name": "practitioner", "value": taken} in events
+
+
+def test_the_clinician_question_goes_on_without_the_api(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    liam = verified("Liam Nguyen 06/05/2017")
+    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    assert clinician_question(liam) == "Who would you like to see?"
