@@ -112,6 +112,8 @@ class Location(BaseModel):
     parking_validation: str = ""
     transit: str = ""
     accessibility: str = ""
+    bike_parking: str = ""
+    ev_charging: str = ""
 
     _hours = validator("hours", pre=True, allow_reuse=True)(_weekly)
 

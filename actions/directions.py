@@ -35,6 +35,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.amenities import amenity_asked, amenity_text
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import (
@@ -683,6 +684,16 @@ class ActionLocationInfo(Action):
             dispatcher.utter_message(
                 text=f"Our billing team is available {billing.hours}, at {billing.phone}."
             )
+            if tracker.active_loop_name:
+                return events
+            return events + answer_second_request(dispatcher, tracker, topic)
+
+        amenity = amenity_asked(latest_text(tracker)) if intent == "parking" else None
+        if amenity is not None:
+            # "is there a bike rack" got the car park; the detail, for every office unless one
+            # is named (short enough for both)
+            offices = named_locations(tracker, clinic) or list(clinic.locations)
+            dispatcher.utter_message(text=amenity_text(amenity, offices))
             if tracker.active_loop_name:
                 return events
             return events + answer_second_request(dispatcher, tracker, topic)

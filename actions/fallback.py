@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.amenities import amenity_asked
 from actions.billing import asks_how_to_apply, charge_asked_after_balance
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
@@ -782,6 +783,10 @@ class ActionOutOfScope(Action):
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)
+        if amenity_asked(text):
+            # "can i charge my electric car there": the offices' chargers (it was "not
+            # something I can help with")
+            return replay_as(tracker, latest, "parking")
         again = look_up_for_another(tracker, text)
         if again is not None and is_pronoun_follow_up(text):
             # "and hers?" after "my wife wants to know hers too": the welcome menu, or the

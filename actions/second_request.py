@@ -20,6 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.amenities import AMENITIES
 from actions.clients.rasa_nlu import RasaNluClient
 from actions.forms import forget_patient, last_event
 from actions.matching import find_visit_type
@@ -79,7 +80,9 @@ QUESTION_WORDS = {
     "parking": re.compile(
         r"\b(parking|validate|validation)\b|\b(i|we|to|can|do|you|u|should|where|ill|i'll|they|"
         r"he|she|cant|can't|could|gonna|go|free)\s+park\b|\bpark\s+(there|here|at|in|on|for|"
-        r"near|nearby|close|free|the car|my car)\b",
+        r"near|nearby|close|free|the car|my car)\b"
+        # "what are your hours and is there a bike rack": the rack was dropped
+        rf"|{AMENITIES['bike_parking'].pattern}|{AMENITIES['ev_charging'].pattern}",
         re.IGNORECASE,
     ),
     "clinic_hours": re.compile(

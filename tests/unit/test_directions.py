@@ -12,6 +12,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import directions
+from actions.amenities import amenity_asked, amenity_text
 from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable
 from actions.directions import (
     ASK_OFFICE,
@@ -980,3 +981,67 @@ def test_the_nearest_emergency_room_is_not_our_address(text: str) -> None:
 def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
     _, messages = run(make_tracker(text, intent="directions"))
     assert not messages[0]["text"].startswith("If this is an emergency")
+
+
+# --- bike racks and chargers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("is there a bike rack", "bike_parking"),
+        ("where can i lock my bike", "bike_parking"),
+        ("can i bring my bike inside", "bike_parking"),
+        ("do you have ev charging", "ev_charging"),
+        ("is there a charger for my tesla at the north office", "ev_charging"),
+        ("any electric car chargers?", "ev_charging"),
+        # not these
+        ("i fell off my bike", None),
+        ("there is a charge on my bill", None),
+        ("i was charged twice", None),
+        ("where do i park my tesla", None),
+    ],
+)
+def test_a_bike_rack_or_a_charger_asked(text: str, kind: str | None) -> None:
+    assert amenity_asked(text) == kind
+
+
+def test_a_bike_rack_asked_gets_each_office_s_racks_not_the_car_park() -> None:
+    # "is there a bike rack" got "Which office?" and then the City Garage
+    events, messages = run(make_tracker("is there a bike rack", intent="parking"))
+    [answer] = messages
+    assert answer["text"] == (
+        "Bike parking at the Downtown Clinic: Bike racks on J Street, right beside the "
+        "building's entrance.\n"
+        "Bike parking at the North Office: A covered bike rack beside the door of Building B."
+    )
+    assert events == [SlotSet("info_topic", "parking")]
+
+
+def test_a_charger_asked_at_one_office_gets_that_office_s() -> None:
+    tracker = make_tracker(
+        "is there a charger for my tesla at the north office",
+        intent="parking",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert [m["text"] for m in messages] == [
+        "Electric car charging at the North Office: There are no EV chargers in our lot."
+    ]
+
+
+def test_an_office_without_the_detail_sends_the_patient_to_its_front_desk() -> None:
+    clinic = get_clinic()
+    bare = clinic.locations[0].copy(update={"bike_parking": ""})
+    assert amenity_text("bike_parking", [bare]) == (
+        f"Bike parking at the {bare.name}: I don't have that detail; the front desk can tell "
+        f"you at {bare.phone}."
+    )
+
+
+def test_a_charger_question_read_as_out_of_scope_is_answered() -> None:
+    # "can i charge my electric car there": "not something I can help with"
+    tracker = make_tracker("can i charge my electric car there", intent="out_of_scope")
+    events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "parking"
+    assert events[-1]["text"] == "can i charge my electric car there"

@@ -67,6 +67,12 @@ def ready_to_cancel(
     ("text", "own", "other"),
     [
         ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
+        # the bike rack was dropped
+        (
+            "what are your hours and is there a bike rack",
+            "clinic_hours",
+            {"intent": "parking", "text": "is there a bike rack"},
+        ),
         # "do you validate" is the parking question (it was dropped)
         (
             "whats the address of the downtown clinic and do you validate",
