@@ -58,6 +58,7 @@ from actions.matching import (
     normalise,
     wants_anyone,
 )
+from actions.nearby_areas import nearer_note, nearer_office
 from actions.observances import observance_day
 from actions.second_request import (
     answer_second_request,
@@ -749,6 +750,14 @@ class ActionLocationInfo(Action):
             latest = last_event(list(tracker.events), "user")
             return events + replay_as(tracker, latest, "check_appointment")
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
+        note = ""
+        nearer = None if locations else nearer_office(latest_text(tracker), clinic)
+        if nearer is not None:
+            # "which office is closer to elk grove": both offices' directions came back
+            # (where they park or when it closes: the other office one tap away, as their
+            # visit may be there)
+            locations, explicit = [nearer[0]], topic == "directions"
+            note = nearer_note(*nearer)
         if (
             intent == "inform"
             and not locations
@@ -773,7 +782,6 @@ class ActionLocationInfo(Action):
         ):
             # Hours and phone numbers for every office fit one short message.
             locations, explicit = list(clinic.locations), True
-        note = ""
         if not locations:
             locations, note = self._implied(tracker, clinic)
         if not locations and tracker.active_loop_name:

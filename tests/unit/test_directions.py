@@ -18,12 +18,14 @@ from actions.directions import (
     ASK_OFFICE,
     ActionLocationInfo,
     asked_day,
+    directions_text,
     hours_text,
     open_status,
     upcoming_holidays,
     weekly_hours,
 )
 from actions.fallback import ActionOutOfScope
+from actions.nearby_areas import nearer_office
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 
@@ -807,7 +809,8 @@ def test_the_way_to_an_office_named_with_a_clinician_is_the_way() -> None:
     "text",
     [
         "which office is closer to sacramento state",
-        "i live in elk grove which office should i go to",
+        # (a place clinic.yml does not place: Elk Grove now gets the Downtown Clinic)
+        "i live in folsom which office should i go to",
     ],
 )
 def test_which_office_is_closer_gets_both_addresses(text: str) -> None:
@@ -1045,3 +1048,52 @@ def test_a_charger_question_read_as_out_of_scope_is_answered() -> None:
     events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
     assert events[-1]["parse_data"]["intent"]["name"] == "parking"
     assert events[-1]["text"] == "can i charge my electric car there"
+
+
+# --- a place named instead of an office -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "office", "place"),
+    [
+        ("which office is closer to elk grove", "downtown", "Elk Grove"),
+        ("is the north office closer to natomas", None, None),
+        ("we live in west sacramento, where should we go", "downtown", "West Sacramento"),
+        ("im coming from roseville", "north", "Roseville"),
+        ("which office is closer to me", None, None),
+        ("how far is the north office from downtown", None, None),
+    ],
+)
+def test_the_office_closer_to_a_place(text: str, office: str | None, place: str | None) -> None:
+    found = nearer_office(text, get_clinic())
+    assert (found[0].id, found[1]) == (office, place) if found else office is None
+
+
+def test_which_office_is_closer_gets_that_office_s_directions() -> None:
+    # both offices' directions came back, and the patient had to work it out
+    _, messages = run(make_tracker("which office is closer to elk grove", intent="directions"))
+    [answer] = messages
+    assert answer["text"] == (
+        "From Elk Grove, the Downtown Clinic is the closer of our offices.\n"
+        + directions_text(get_clinic().location("downtown"))
+    )
+    assert answer["buttons"] == []
+
+
+def test_a_place_answers_which_office() -> None:
+    asked = [
+        {"event": "action", "name": "action_location_info"},
+        {
+            "event": "bot",
+            "text": "Which office are you visiting? Parking is different at each one.",
+        },
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker(
+        "i live in rio linda", intent="inform", events=asked, slots={"info_topic": "parking"}
+    )
+    _, messages = run(tracker)
+    assert messages[0]["text"] == (
+        "From Rio Linda, the North Office is the closer of our offices.\n" + PARKING_NORTH
+    )
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Downtown Clinic instead"]

@@ -1,0 +1,32 @@
+"""A place the patient names instead of an office: "which office is closer to Elk Grove?".
+
+Both offices' full directions came back, and the patient had to work out which was nearer.
+Each office's ``nearby`` list in ``clinic.yml`` names the places it is the closer one for.
+"""
+
+from __future__ import annotations
+
+import re
+
+from actions.clinic_config import ClinicConfig, Location
+from actions.matching import normalise
+
+
+def nearer_office(text: str, clinic: ClinicConfig) -> tuple[Location, str] | None:
+    """The office a place named in ``text`` is closer to, with the place as written in
+    ``clinic.yml``; the longest name wins ("West Sacramento", not "Sacramento")."""
+    plain = normalise(text)
+    found: tuple[Location, str] | None = None
+    for location in clinic.locations:
+        for place in location.nearby:
+            words = normalise(place)
+            if not words or re.search(rf"\b{re.escape(words)}\b", plain) is None:
+                continue
+            if found is None or len(words) > len(normalise(found[1])):
+                found = (location, place)
+    return found
+
+
+def nearer_note(location: Location, place: str) -> str:
+    """ "From Elk Grove, the Downtown Clinic is the closer of our offices." """
+    return f"From {place}, the {location.name} is the closer of our offices."
