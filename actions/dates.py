@@ -441,6 +441,15 @@ def _spoken_clocks(text: str) -> str:
     return _LUNCH.sub("after 11:30am before 1:30pm", text)
 
 
+# How often, not when: "are you open 7 days a week" searched Dec 18 ("7 days" and "a week"),
+# "24 hours a day", "twice a month", "24/7".
+HOW_OFTEN = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|once|twice|twenty four)\s+"
+    r"(?:(?:days?|hours?|hrs?|times?)\s+)?(?:a|per|each|every)\s+(?:week|wk|day|month|year)\b"
+    r"|\b24\s*/\s*7\b"
+)
+
+
 def clean_words(text: str) -> str:
     """Lower case, spoken clocks in digits, shorthand spelled out, ages and greetings gone:
     the text the parsers here read."""
@@ -449,6 +458,7 @@ def clean_words(text: str) -> str:
     text = re.sub(r"[^\w\s/:'-]", " ", text)
     text = " ".join(SHORTHAND.get(word, word) for word in text.split())
     text = AGE.sub(" ", text)
+    text = HOW_OFTEN.sub(" ", text)
     text = SAME_DAY.sub(" today ", text)
     # "the 7th of january": January 7 (it was the whole of January)
     text = DAY_OF_MONTH.sub(lambda m: f"{m['month']} {m['day']}", text)

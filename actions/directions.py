@@ -48,8 +48,9 @@ from actions.clinic_config import (
 )
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
 from actions.dates import parse_when, past_day
-from actions.formatting import day_and_time
+from actions.formatting import day_and_time, short_date
 from actions.forms import is_button_payload, last_event, latest_intent, latest_text
+from actions.hours_at_time import asked_clock, hours_at, without_clock
 from actions.identity import scheduling_client
 from actions.matching import (
     ROUTE_QUESTION,
@@ -117,11 +118,6 @@ HOLIDAY_ALIASES = {
 
 
 # --- hours -----------------------------------------------------------------------------------
-
-
-def short_date(day: date) -> str:
-    """``Thu, Nov 26``."""
-    return f"{day.strftime('%a, %b')} {day.day}"
 
 
 def weekly_hours(location: Location) -> str:
@@ -841,6 +837,15 @@ class ActionLocationInfo(Action):
             return contact_text(clinic, locations, text)
         holidays_asked = bool(HOLIDAYS_ASKED.search(normalise(text)))
         day = None if holidays_asked else asked_day(text, clinic, now)
+        at = None if holidays_asked else asked_clock(without_birth_dates(text, now.date()))
+        on = asked_day(without_clock(text), clinic, now) if at is not None else None
+        if at is not None and on is not None:
+            # "are you open at 6:30pm on thursday": open then or not (the day's hours came)
+            return hours_at(clinic, locations, at, on[0], now)
+        if at is not None:
+            # "are you open at 7am": the next 7am, and the week's hours
+            table = hours_text(clinic, locations, now, HOLIDAY_NOTICE_DAYS)
+            return f"{hours_at(clinic, locations, at, None, now)}\n{table}"
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from actions.clinic_config import ClinicConfig, format_clock
@@ -104,3 +104,8 @@ def arrival(offer: dict[str, Any], clinic: ClinicConfig, minutes: int) -> str:
     if hours is not None and (start - timedelta(minutes=minutes)).time() < hours.opens:
         return f"when the office opens at {format_clock(hours.opens)}"
     return f"{minutes} minutes early"
+
+
+def short_date(day: date) -> str:
+    """``Thu, Nov 26``."""
+    return f"{day.strftime('%a, %b')} {day.day}"

@@ -166,6 +166,19 @@ def test_a_day_said_with_an_age_is_that_day() -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["are you open 7 days a week", "open 24 hours a day?", "24/7?", "twice a month"]
+)
+def test_how_often_is_no_day(text: str) -> None:
+    # "7 days a week" searched Dec 18 ("7 days" and "a week")
+    assert parse_when(text, NOW) is None
+
+
+def test_a_day_said_with_how_often_is_that_day() -> None:
+    when = parse_when("i work 5 days a week, can you do saturday", NOW)
+    assert when is not None and when.start == date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
     ("text", "not_before", "not_after"),
     [
         # 8:00am was once offered for this

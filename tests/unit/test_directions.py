@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from actions.directions import (
     weekly_hours,
 )
 from actions.fallback import ActionOutOfScope
+from actions.hours_at_time import asked_clock
 from actions.nearby_areas import nearer_office
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
@@ -189,6 +190,9 @@ def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
 
 def test_no_day_in_a_general_question() -> None:
     assert asked_day("what are your hours", CLINIC, TUESDAY_10AM) is None
+    # how often, not when: "Fri, Dec 18" was answered
+    assert asked_day("are you open 7 days a week", CLINIC, TUESDAY_10AM) is None
+    assert asked_day("open 24/7?", CLINIC, TUESDAY_10AM) is None
     assert asked_day('/clinic_hours{"location":"north"}', CLINIC, TUESDAY_10AM) is None
     # a birth date given at "Which office?" was the hours of Tue, Jan 22, 2092
     assert asked_day("aisha khan 1/22/92", CLINIC, TUESDAY_10AM) is None
@@ -1097,3 +1101,57 @@ def test_a_place_answers_which_office() -> None:
         "From Rio Linda, the North Office is the closer of our offices.\n" + PARKING_NORTH
     )
     assert [b["title"] for b in messages[0]["buttons"]] == ["Downtown Clinic instead"]
+
+
+# --- a time of day asked ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "clock"),
+    [
+        ("are you open at 7am", time(7, 0)),
+        ("open at 6:30 pm on thursday?", time(18, 30)),
+        ("can i come by at 5 today", time(17, 0)),
+        ("is the north office open at 8 tomorrow", time(8, 0)),
+        ("open at noon on saturday?", time(12, 0)),
+        # no time of day
+        ("are you open 7 days a week", None),
+        ("what are your hours on 12/5", None),
+        ("are you open on the 5th", None),
+    ],
+)
+def test_the_time_of_day_asked(text: str, clock: time | None) -> None:
+    assert asked_clock(text) == clock
+
+
+def test_open_at_a_time_on_a_day_says_which_office_is_open_then() -> None:
+    # the day's hours came back, and the patient had to work it out
+    _, messages = run(make_tracker("are you open at 6:30pm on thursday", intent="clinic_hours"))
+    assert [m["text"] for m in messages] == [
+        "At 6:30pm on Thu, Nov 26:\nDowntown Clinic: closed that day\nNorth Office: closed that day"
+    ]  # (Thanksgiving)
+    tracker = make_tracker(
+        "is the downtown clinic open at 6:30pm next thursday",
+        intent="clinic_hours",
+        entities=location_entity("downtown"),
+    )
+    _, messages = run(tracker)
+    assert (
+        messages[0]["text"] == "At 6:30pm on Thu, Dec 3, the Downtown Clinic is open (until 7pm)."
+    )
+
+
+def test_open_at_a_time_with_no_day_is_the_next_time_it_comes_round_then_the_week() -> None:
+    _, messages = run(make_tracker("are you open at 7am", intent="clinic_hours"))
+    assert messages[0]["text"].startswith(
+        "At 7am tomorrow (Wed, Nov 25):\n"
+        "Downtown Clinic: not open yet (opens at 8am)\n"
+        "North Office: not open yet (opens at 7:30am)\n"
+    )
+    assert "Hours: Mon–Wed 8am–6pm" in messages[0]["text"]
+    _, messages = run(make_tracker("are you open at 5:30 today", intent="clinic_hours"))
+    assert messages[0]["text"].startswith(
+        "At 5:30pm today (Tue, Nov 24):\n"
+        "Downtown Clinic: open (until 6pm)\n"
+        "North Office: closed by then (closes at 5pm)"
+    )
