@@ -223,14 +223,25 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         other = next((c for c in own_clauses[1:] if OTHER_PERSON.search(c)), None)
         if other is not None:
             return {"intent": own_intent, "text": other[:MAX_REQUEST_CHARS]}
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         if clause in own_clauses or NEGATED_REQUEST.search(clause):
             continue  # the request being handled, or one said not to be ("dont want to book")
         for intent, pattern in REQUEST_WORDS.items():
             if (intent not in skip or another_appointment(intent, clause, own_clauses)) and (
                 pattern.search(clause)
             ):
-                pending = {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
+                # a third request rides along with the second, and is found when the second
+                # is replayed ("... when is my next appointment and where do i park": the
+                # parking was dropped)
+                later = [
+                    c
+                    for c in clauses[index + 1 :]
+                    if c not in own_clauses
+                    and not NEGATED_REQUEST.search(c)
+                    and any(p.search(c) for p in REQUEST_WORDS.values())
+                ]
+                text = " and ".join([clause, *later])
+                pending = {"intent": intent, "text": text[:MAX_REQUEST_CHARS]}
                 if (
                     any(OTHER_PERSON.search(c) for c in own_clauses)
                     and not OTHER_PERSON.search(clause)

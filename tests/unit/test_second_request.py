@@ -67,6 +67,20 @@ def ready_to_cancel(
     ("text", "own", "other"),
     [
         ("cancel my physical and book my son a checkup", "cancel_appointment", BOOK_SON),
+        # a third request rides along with the second (the parking was dropped)
+        (
+            "whats my balance, when is my next appointment and where do i park",
+            "billing_balance",
+            {
+                "intent": "check_appointment",
+                "text": "when is my next appointment and where do i park",
+            },
+        ),
+        (
+            "when is my next appointment and where do i park",
+            "check_appointment",
+            {"intent": "parking", "text": "where do i park"},
+        ),
         # the bike rack was dropped
         (
             "what are your hours and is there a bike rack",
