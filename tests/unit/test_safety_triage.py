@@ -239,6 +239,37 @@ def test_emergency_outranks_a_routine_request_in_the_same_message(rules: SafetyR
     assert hit is not None and hit.category == EMERGENCY and hit.rule_id == "cardiac"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Poison Control came with 911: "something", "high", "pills", "acid" read as drugs
+        "my chest hurts a little when i breathe, can i book something",
+        "my blood pressure is high and my chest hurts",
+        "acid reflux and chest pain",
+        "i forgot my pills and my chest hurts",
+    ],
+)
+def test_chest_pain_with_a_common_word_is_no_poisoning(rules: SafetyRules, text: str) -> None:
+    hit = rules.check(text)
+    assert hit is not None and (hit.rule_id, hit.also) == ("cardiac", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("took something at a party and now hes shaking", "poisoning_overdose"),
+        ("he got high and now his heart is racing", "poisoning_overdose"),
+        # (caught only by "rolling" as a drug before)
+        ("his eyes are rolling and hes shaking", "seizure"),
+    ],
+)
+def test_drugs_said_plainly_and_eyes_rolling_still_fire(
+    rules: SafetyRules, text: str, rule: str
+) -> None:
+    hit = rules.check(text)
+    assert hit is not None and hit.rule_id == rule
+
+
 def test_exclusion_only_covers_its_own_words(rules: SafetyRules) -> None:
     assert rules.check("cancel my chest x-ray") is None
     hit = rules.check("cancel my chest x-ray, I have chest pain right now")
