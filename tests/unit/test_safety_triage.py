@@ -247,6 +247,7 @@ def test_emergency_outranks_a_routine_request_in_the_same_message(rules: SafetyR
         "my blood pressure is high and my chest hurts",
         "acid reflux and chest pain",
         "i forgot my pills and my chest hurts",
+        "my daughter crystal says her chest hurts",
     ],
 )
 def test_chest_pain_with_a_common_word_is_no_poisoning(rules: SafetyRules, text: str) -> None:
