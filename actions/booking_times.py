@@ -423,6 +423,9 @@ class ActionBookAppointment(Action):
                 offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
             ),
         )
+        if new_patient and clinic.clinic.website:
+            # the forms can be done before the visit (it was said only when asked about them)
+            dispatcher.utter_message(response="utter_new_patient_forms_online")
         if interpreter is not None:
             dispatcher.utter_message(
                 response="utter_interpreter_noted", interpreter=interpreter_phrase(interpreter)

@@ -1629,7 +1629,8 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     new, offer = new_patient_ready("Noor Haddad", "1990-03-14", -1)
     dispatcher = CollectingDispatcher()
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
-    assert responses(dispatcher) == ["utter_booked"]
+    # ...and that the forms can be filled in online first (said only when asked about them)
+    assert responses(dispatcher) == ["utter_booked", "utter_new_patient_forms_online"]
     assert dispatcher.messages[0]["arrive"] == expected_arrival(offer, 30)
 
 

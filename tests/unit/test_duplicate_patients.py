@@ -51,7 +51,7 @@ def book_new_patient(fhir_env: FhirServer, name: str, born: str, phone: str) -> 
     }
     dispatcher = CollectingDispatcher()
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
-    assert responses(dispatcher) == ["utter_booked"]
+    assert responses(dispatcher) == ["utter_booked", "utter_new_patient_forms_online"]
     [patient] = client.find_patients(name.split()[1], name.split()[0], date.fromisoformat(born))
     [booked] = [a for a in client.upcoming_appointments(patient.id) if a.slot_id == offers[0]["id"]]
     stored, _ = client._read("Appointment", booked.id)
