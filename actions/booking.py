@@ -40,7 +40,8 @@ from actions.booking_guards import (
     visits_phrase,
     woman_asked,
 )
-from actions.clients.fhir_model import FhirError, normalize_name
+from actions.booking_patient import BookingPatientSteps, another_visit_type
+from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
 from actions.dates import When, parse_when
@@ -65,12 +66,10 @@ from actions.forms import (
 )
 from actions.identity import (
     IDENTITY_ENDINGS,
-    OWN_ACCOUNT,
     IdentitySteps,
     is_child,
     patient_age,
     who_has,
-    whose,
 )
 from actions.last_seen import last_seen_taken
 from actions.matching import (
@@ -82,10 +81,8 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import (
-    BIRTH_MARKER,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
-    corrected_name,
     given_identity,
     one_name_word,
     parse_full_name,
@@ -99,7 +96,7 @@ from actions.patient_status import (
 )
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
-from actions.second_request import MAX_REQUEST_CHARS, yes_and_another
+from actions.second_request import yes_and_another
 from actions.slot_search import (
     has_age_limits,
 )
@@ -119,17 +116,6 @@ from actions.visit_request import (
 )
 
 logger = logging.getLogger(__name__)
-
-# Another person's visit asked for beside this one ("... for my daughter mia too", "book me
-# as well"), not instead of it ("actually it's for my daughter": _for_someone_else).
-ANOTHER_TOO = re.compile(
-    r"\b(too|also|as well|another one|one more|one for (me|my|him|her))\b", re.IGNORECASE
-)
-# ...as a visit ("is it ok if my husband comes too" is no booking for him).
-BOOKING_WORDS = re.compile(
-    r"\b(book\w*|schedule|appointment|appt|visit|one for|needs? (one|a|an|to be seen))\b",
-    re.IGNORECASE,
-)
 
 # Words that change a detail given earlier ("wait wrong day, tomorrow instead").
 CHANGE_CUE = re.compile(
@@ -263,17 +249,11 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     return again
 
 
-# Where a new patient's details, all given, can still be put right (_registration_corrected).
-CORRECTABLE_AT = ("date_preference", "slot_choice", "booking_confirmed")
-# ...and the name alone, as soon as it is given ("oops typo, Morgan Ellis" at "date of birth?").
-NAME_CORRECTABLE_AT = (*CORRECTABLE_AT, "verify_dob", "new_phone")
-# "my last name is spelled Whitfeld", "sorry the name is Dana Whitfeld": a name corrected.
-NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling|typo)\b", re.IGNORECASE)
 # "book me with her", "can i see him next week": a clinician by pronoun.
 WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
 
-class ValidateBookingForm(IdentitySteps, PatientForm):
+class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
     # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
     no_match_response = "utter_verification_no_match_booking"
     form_name = "booking_form"
@@ -466,205 +446,6 @@ class ValidateBookingForm(IdentitySteps, PatientForm):
             # A slot is picked and we know who the patient is: before asking for the "yes",
             # make sure this patient can have it.
             updates.update(self._guard(dispatcher, merged))
-        return updates
-
-    def _registration_corrected(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        slots: dict[str, Any],
-        requested: str | None,
-    ) -> dict[str, Any]:
-        """A new patient's date of birth, phone or name put right after it was given ("wait
-        my birthday is 3/14/1990 not 3/4" at "Shall I book it?" searched times in 1990).
-
-        The detail is replaced and said; the times already chosen stay, and "Shall I book
-        it?" is asked again with the corrected details. A new date of birth may turn out to
-        be a patient on file: checked, as when it was first given.
-        """
-        text = latest_text(tracker)
-        if not self._correcting_registration(tracker, slots, requested):
-            return {}
-        today = self.clinic.now().date()
-        updates: dict[str, Any] = {}
-        if requested in CORRECTABLE_AT and slots.get("verify_dob"):
-            birth = parse_birth_date(text, today) if BIRTH_MARKER.search(text) else None
-            if birth is not None and birth.isoformat() != slots.get("verify_dob"):
-                updates["verify_dob"] = birth.isoformat()
-            phone = find_phone(text) if slots.get("new_phone") else None
-            if phone is not None and phone != slots.get("new_phone"):
-                updates["new_phone"] = phone
-        name = self._name_put_right(text, slots)
-        if name is not None:
-            updates["verify_name"] = name
-        if not updates:
-            return {}
-        if slots.get("verify_dob") and ("verify_dob" in updates or "verify_name" in updates):
-            checked = self.check_quietly(dispatcher, tracker, slots, updates)
-            if checked is not None:
-                # on file after all (verified), or the check could not run: as at first
-                return {**checked, **self._known_after_all(dispatcher, slots, checked)}
-        dispatcher.utter_message(response="utter_registration_corrected")
-        if slots.get("booking_confirmed") is not None:
-            updates["booking_confirmed"] = None
-        return updates
-
-    @staticmethod
-    def _correcting_registration(
-        tracker: Tracker, slots: dict[str, Any], requested: str | None
-    ) -> bool:
-        """A new patient, not on file, whose details are being asked for or confirmed."""
-        return (
-            not slots.get("verified")
-            and slots.get("patient_status") == "new"
-            and bool(slots.get("verify_name"))
-            and requested in NAME_CORRECTABLE_AT
-            and (requested not in CORRECTABLE_AT or bool(slots.get("verify_dob")))
-            and not is_button_payload(latest_text(tracker))
-        )
-
-    @staticmethod
-    def _name_put_right(text: str, slots: dict[str, Any]) -> str | None:
-        """ "the name is wrong, its Jordan Baker", "my last name is spelled Whitfeld": the new
-        name, if it differs from the one given."""
-        if not NAME_WORD.search(text):
-            return None
-        current = str(slots.get("verify_name") or "")
-        name = corrected_name(text, current) or parse_full_name(text)
-        if name is None or normalize_name(" ".join(name)) == normalize_name(current):
-            return None
-        return f"{name[0]} {name[1]}"
-
-    def _for_someone_else(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
-    ) -> dict[str, Any]:
-        """ "wait sorry its not for me its for my dad, robert miller 11/02/1950" after the
-        writer was verified: "please tap one of the options", and the visit was booked in
-        her name. The check starts again, for the person it is for; what was asked stays."""
-        text = latest_text(tracker)
-        if not slots.get("verified"):
-            return {}
-        if not FOR_SOMEONE_ELSE.search(text) and (
-            given_identity(text, self.clinic.now().date()) is None or ANOTHER_TOO.search(text)
-        ):
-            # (another person's name and date of birth alone: "sorry, its liam nguyen
-            # 06/05/2017" after "If you meant your grandson's record, send me their full name
-            # and date of birth" was ignored, and the grandson's visit went on as Robert's)
-            return {}
-        person = self._someone_else(text, slots)
-        if person is None:
-            return {}
-        # The times found and chosen were for the other person.
-        cleared = {
-            "slot_choice": None,
-            "offered_slots": None,
-            "booking_confirmed": None,
-            "patient_status": None,
-        }
-        return self.check_again_for(dispatcher, tracker, slots, text, person, cleared)
-
-    def _another_person_too(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
-    ) -> dict[str, Any]:
-        """ "i want to book for my daughter mia nguyen, dob 2/14/2020, flu shot too" while Liam's
-        booking waited for a day: "I didn't catch a day there", and Mia's request was lost.
-        Hers is booked right after this one, with her own check; the patient is told so."""
-        text = latest_text(tracker)
-        if (
-            not slots.get("verified")
-            or is_button_payload(text)
-            or self.starting(tracker)
-            or not ANOTHER_TOO.search(text)
-            or not (BOOKING_WORDS.search(text) or find_visit_type(text, self.clinic))
-        ):
-            return {}
-        person = self._someone_else(text, slots)
-        if person is None:
-            return {}
-        pending: dict[str, Any] = {"intent": "book_appointment", "text": text[:MAX_REQUEST_CHARS]}
-        if person == OWN_ACCOUNT:
-            pending["own"] = "writer"  # "book me too": the writer is checked, not the child
-        dispatcher.utter_message(
-            response="utter_second_request_later",
-            task=f"{whose(slots, self.clinic)} booking",  # "first Liam's booking, then ..."
-            request=pending["text"],
-        )
-        return {"pending_request": pending}
-
-    def _identity_detail(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        slots: dict[str, Any],
-        text: str,
-        is_new: bool,
-    ) -> dict[str, Any]:
-        """The date of birth after the name, or a new patient's phone after both, sent at
-        another question: kept (checked at once, as with the first message), and said so."""
-        if slots.get("verify_name") and not slots.get("verify_dob"):
-            birth = parse_birth_date(text, self.clinic.now().date())
-            if birth is None:
-                return {}
-            updates = {"verify_dob": birth.isoformat()}
-            checked = self.check_quietly(dispatcher, tracker, slots, updates)
-            if checked is not None:
-                return checked
-        elif is_new and slots.get("verify_dob") and not slots.get("new_phone"):
-            phone = find_phone(text)
-            if phone is None:
-                return {}
-            updates = {"new_phone": phone}
-        else:
-            return {}
-        dispatcher.utter_message(response="utter_identity_noted")
-        return updates
-
-    def _as_returning_patient(
-        self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
-    ) -> dict[str, Any]:
-        updates: dict[str, Any] = {"patient_status": "returning", "new_phone": None}
-        first_visit = self.clinic.new_patient_visit()
-        if first_visit is not None and slots.get("visit_type") == first_visit.id:
-            updates.update(another_visit_type(None))
-        dispatcher.utter_message(response="utter_returning_patient_noted")
-        return updates
-
-    def _known_after_all(
-        self, dispatcher: CollectingDispatcher, slots: dict[str, Any], checked: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Said "I'm new", and the details match a patient on file: no new-patient visit; the
-        kind of visit is asked (the times found were for the other kind)."""
-        first_visit = self.clinic.new_patient_visit()
-        if (
-            not checked.get("verified")
-            or first_visit is None
-            or slots.get("visit_type") != first_visit.id
-        ):
-            return {}
-        dispatcher.utter_message(response="utter_known_patient_after_all", visit=first_visit.name)
-        return another_visit_type(None)
-
-    def _as_new_patient(
-        self, dispatcher: CollectingDispatcher, slots: dict[str, Any]
-    ) -> dict[str, Any]:
-        updates: dict[str, Any] = {
-            "patient_status": "new",
-            "verify_name": None,
-            "verify_dob": None,
-            "verify_attempts": 0.0,
-            "identity_reask": False,
-        }
-        first_visit = self.clinic.new_patient_visit()
-        if first_visit is not None and slots.get("visit_type") != first_visit.id:
-            # A new patient's first booking is the new-patient visit: the times shown so far
-            # were for another kind, so the search starts again.
-            updates.update(another_visit_type(first_visit.id))
-            dispatcher.utter_message(
-                response="utter_new_patient_visit_first",
-                a_visit=a_or_an(visit_name(slots.get("visit_type"), self.clinic)),
-                first_visit=first_visit.name,
-            )
-            self._drop_inconsistent(updates, slots, self.clinic)
         return updates
 
     def _search_change(
@@ -1142,14 +923,3 @@ def short_status_answer(text: str, intent: str | None) -> bool:
         and len(text.split()) <= SHORT_STATUS_ANSWER_WORDS
         and patient_status(text, intent, True) is not None
     )
-
-
-def another_visit_type(visit_type: str | None) -> dict[str, Any]:
-    """The kind of visit changed (None: asked again): the times found and chosen were for the
-    other kind, so the search starts again."""
-    return {
-        "visit_type": visit_type,
-        "slot_choice": None,
-        "offered_slots": None,
-        "booking_confirmed": None,
-    }
