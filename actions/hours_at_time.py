@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from actions.clinic_config import ClinicConfig, Location, format_clock
+from actions.clinic_config import ClinicConfig, Location, TimeRange, format_clock
 from actions.formatting import short_date
 
 # "7am", "6:30 pm", "at 7", "by 7:45", "noon" (not "7 days", "3 kids", a date "12/5").
@@ -50,10 +50,11 @@ def without_clock(text: str) -> str:
     return CLOCK.sub(" ", text or "")
 
 
-def _state(hours: object, at: time) -> str:
+def _state(hours: TimeRange | None, at: time) -> str:
+    """One office at ``at``, given its hours that day."""
     if hours is None:
         return "closed that day"
-    opens, closes = hours.opens, hours.closes  # type: ignore[attr-defined]
+    opens, closes = hours.opens, hours.closes
     if at < opens:
         return f"not open yet (opens at {format_clock(opens)})"
     if at < closes:
