@@ -836,16 +836,16 @@ class ActionLocationInfo(Action):
         if topic == "contact_info":
             return contact_text(clinic, locations, text)
         holidays_asked = bool(HOLIDAYS_ASKED.search(normalise(text)))
-        day = None if holidays_asked else asked_day(text, clinic, now)
         at = None if holidays_asked else asked_clock(without_birth_dates(text, now.date()))
-        on = asked_day(without_clock(text), clinic, now) if at is not None else None
-        if at is not None and on is not None:
-            # "are you open at 6:30pm on thursday": open then or not (the day's hours came)
-            return hours_at(clinic, locations, at, on[0], now)
         if at is not None:
+            on = asked_day(without_clock(text), clinic, now)
+            if on is not None:
+                # "are you open at 6:30pm on thursday": open then or not (the day's hours came)
+                return hours_at(clinic, locations, at, on[0], now)
             # "are you open at 7am": the next 7am, and the week's hours
             table = hours_text(clinic, locations, now, HOLIDAY_NOTICE_DAYS)
             return f"{hours_at(clinic, locations, at, None, now)}\n{table}"
+        day = None if holidays_asked else asked_day(text, clinic, now)
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)

@@ -427,11 +427,18 @@ def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -
     return f"{name[0]}'s" if name and (child or relative) else "your"
 
 
+def subject_of(said: str, capital: bool = False) -> str:
+    """Who ``whose`` speaks of, as a subject: "you" ("You") for "your", "Liam" for "Liam's"."""
+    if said != "your":
+        return said[:-2]
+    return "You" if capital else "you"
+
+
 def who_has(slots: dict[str, Any], clinic: ClinicConfig, adverb: str = "") -> str:
     """ "You already have" to the patient, "Liam already has" to a parent about their child."""
     said = whose(slots, clinic)
     middle = f" {adverb}" if adverb else ""
-    return f"{said[:-2]}{middle} has" if said != "your" else f"You{middle} have"
+    return f"{subject_of(said, capital=True)}{middle} {'have' if said == 'your' else 'has'}"
 
 
 class IdentitySteps:

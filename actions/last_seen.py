@@ -14,7 +14,7 @@ from typing import Any
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.formatting import practitioner_name
-from actions.identity import scheduling_client, whose
+from actions.identity import scheduling_client, subject_of, whose
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ def last_seen_line(slots: dict[str, Any], clinic: ClinicConfig, choices: list[st
         return None
     if visit is None or visit.practitioner_id not in choices:
         return None
-    owner = whose(slots, clinic)
-    who = "You" if owner == "your" else owner[:-2]
+    who = subject_of(whose(slots, clinic), capital=True)
     seen = practitioner_name(visit.practitioner_id, clinic, visit.practitioner_name)
     return f"{who} saw {seen} last time."
 

@@ -84,6 +84,12 @@ def _best(
     return best[1] if best[0] >= fuzzy else None
 
 
+def longest_named(text: str, candidates: Iterable[tuple[str, object]]) -> object | None:
+    """The candidate whose name appears in ``text`` as whole words (the longest name wins:
+    "West Sacramento", not "Sacramento"); no close spellings."""
+    return _best(text, candidates, fuzzy=None)
+
+
 # Said in passing in a request ("a sick visit for him, whoever is free"), before any question:
 # no preference for who, or for where.
 ANY_CLINICIAN = re.compile(

@@ -6,25 +6,15 @@ Each office's ``nearby`` list in ``clinic.yml`` names the places it is the close
 
 from __future__ import annotations
 
-import re
-
 from actions.clinic_config import ClinicConfig, Location
-from actions.matching import normalise
+from actions.matching import longest_named
 
 
 def nearer_office(text: str, clinic: ClinicConfig) -> tuple[Location, str] | None:
     """The office a place named in ``text`` is closer to, with the place as written in
     ``clinic.yml``; the longest name wins ("West Sacramento", not "Sacramento")."""
-    plain = normalise(text)
-    found: tuple[Location, str] | None = None
-    for location in clinic.locations:
-        for place in location.nearby:
-            words = normalise(place)
-            if not words or re.search(rf"\b{re.escape(words)}\b", plain) is None:
-                continue
-            if found is None or len(words) > len(normalise(found[1])):
-                found = (location, place)
-    return found
+    places = [(place, (loc, place)) for loc in clinic.locations for place in loc.nearby]
+    return longest_named(text, places)  # type: ignore[return-value]
 
 
 def nearer_note(location: Location, place: str) -> str:

@@ -19,7 +19,7 @@ from actions.booking_choices import eligible_practitioners
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.formatting import local, practitioner_name, visit_name
-from actions.identity import patient_age, scheduling_client, whose
+from actions.identity import patient_age, scheduling_client, subject_of, whose
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def usual_clinician(
     if slots.get("slot_choice") or slots.get("offered_slots"):
         updates.update({"slot_choice": None, "offered_slots": None, "booking_confirmed": None})
     owner = whose(slots, clinic)
-    who = "you" if owner == "your" else owner[:-2]
+    who = subject_of(owner)
     try:
         visit = scheduling_client().last_visit(str(slots["patient_id"]))
     except FhirError as exc:  # incl. BackendUnavailable
@@ -88,7 +88,7 @@ def usual_clinician(
         # a sick visit: said, and the clinician question asked.
         dispatcher.utter_message(
             response="utter_usual_clinician_not_for_this",
-            who=who.capitalize() if who == "you" else who,
+            who=subject_of(owner, capital=True),
             practitioner=seen,
             day=day,
             visit=visit_name(visit_type, clinic).lower() if visit_type else "this visit",
@@ -96,7 +96,7 @@ def usual_clinician(
         return {**updates, "practitioner": None}
     dispatcher.utter_message(
         response="utter_usual_clinician",
-        who=who.capitalize() if who == "you" else who,
+        who=subject_of(owner, capital=True),
         practitioner=seen,
         day=day,
     )

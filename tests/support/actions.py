@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff
+from actions import handoff, identity
 from actions.settings import get_clinic, get_settings
 from tests.support.receivers import HandoffReceiver
 
@@ -122,3 +122,14 @@ def handoff_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Han
         yield receiver
         get_settings.cache_clear()
         handoff.handoff_client.cache_clear()
+
+
+def actions_use_fhir(monkeypatch: pytest.MonkeyPatch, base_url: str, **env: str) -> None:
+    """The actions' scheduling client pointed at another FHIR server, through the settings
+    (a proxy in front of the real one, or a port nothing listens on: the backend down).
+    ``env``: more settings (``FHIR_RETRIES="0"``)."""
+    monkeypatch.setenv("FHIR_BASE_URL", base_url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()

@@ -43,7 +43,13 @@ from actions.phone import phone_hash
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
-from tests.support.actions import PHONE_SECRET, make_tracker, next_month_on, responses
+from tests.support.actions import (
+    PHONE_SECRET,
+    actions_use_fhir,
+    make_tracker,
+    next_month_on,
+    responses,
+)
 from tests.support.fhir_servers import FhirServer
 
 
@@ -966,10 +972,7 @@ def test_a_booking_the_backend_refuses_is_not_called_an_outage(fhir_env: FhirSer
 
 
 def test_backend_down_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
-    monkeypatch.setenv("FHIR_RETRIES", "0")
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    actions_use_fhir(monkeypatch, "http://127.0.0.1:9/fhir", FHIR_RETRIES="0")
     try:
         slots, _ = verify("Emily Johnson 4/12/1988", "verify_name", {})
         assert slots == {

@@ -14,11 +14,9 @@ from urllib.parse import parse_qs
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity
 from actions.booking_times import ActionBookAppointment
 from actions.duplicate_patients import similar_names
-from actions.settings import get_settings
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import actions_use_fhir, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 from tests.unit.test_appointment_actions import robert_confirms_next_week
 
@@ -141,9 +139,7 @@ def test_a_failed_duplicate_search_still_books(
     # a server that cannot search by birth date alone failed the whole booking ("couldn't
     # reach the scheduling system")
     proxy = NoBirthDateSearch(fhir_env.base_url)
-    monkeypatch.setenv("FHIR_BASE_URL", proxy.base_url)
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    actions_use_fhir(monkeypatch, proxy.base_url)
     try:
         stored = book_new_patient(fhir_env, "Emmy Johnsen", "1988-04-12", "9165550198")
     finally:

@@ -9,12 +9,10 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity
 from actions.booking import ValidateBookingForm
 from actions.booking_choices import ActionAskPractitioner
-from actions.settings import get_settings
 from actions.usual_clinician import asks_for_usual_clinician
-from tests.support.actions import make_tracker, responses
+from tests.support.actions import actions_use_fhir, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 
 
@@ -127,9 +125,7 @@ def test_the_backend_down_is_said_and_the_clinician_asked(
     fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     slots = verified("Carlos Rivera 09/30/1975")
-    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    actions_use_fhir(monkeypatch, "http://127.0.0.1:9/fhir")
     slots, said, _ = step("same doctor as before", slots)
     assert said == ["utter_usual_clinician_not_looked_up"]
     assert not slots.get("practitioner") and slots["requested_slot"] == "practitioner"
@@ -196,7 +192,5 @@ def test_the_clinician_question_goes_on_without_the_api(
     fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     liam = verified("Liam Nguyen 06/05/2017")
-    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    actions_use_fhir(monkeypatch, "http://127.0.0.1:9/fhir")
     assert clinician_question(liam) == "Who would you like to see?"
