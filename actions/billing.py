@@ -395,9 +395,20 @@ PAYING_HOW = re.compile(
     r"by card|with (my|a|the) card|over the phone|by phone|at the front desk|in person|at the "
     r"desk|at check ?in|when i come in)\b"
 )
+# Paying over time in other words: "can i split that up", "can i make payments on it", "do
+# you do financing", "can i pay 50 a month", "a little at a time" (each got the ways to pay,
+# with plans last). Splitting between two cards or two people is how to pay, not a plan.
+OVER_TIME_WORDS = (
+    r"split (it|this|that|the (bill|balance|cost|total)|my (bill|balance))( up)?"
+    r"(?! (between|across|among|on|with|two|2)\b)|"
+    r"make (monthly )?payments (on|for|towards?)\b|financ(e|ing)|"
+    r"\$?\d+ (dollars )?(a|per|each|every) month|(a (little|bit)|some) at a time|"
+    r"bit by bit|little by little|spread (out )?the (cost|payments?)"
+)
 # Paying over time, or help with a bill the patient cannot pay.
 NEEDS_HELP_PAYING = re.compile(
-    r"\b(spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|"
+    rf"\b({OVER_TIME_WORDS}|"
+    r"spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|"
     r"payment plans?|pay(ing)? (it |this |that )?(off )?(over time|in (installments|parts|"
     r"pieces|chunks))|installments?|"
     rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
@@ -409,7 +420,8 @@ NEEDS_HELP_PAYING = re.compile(
 AMOUNT_ASKED = re.compile(r"\b(how much|owe|owed|balance|amount due|total)\b")
 # Paying over time asked about, not help with the bill itself.
 PLAN_ASKED = re.compile(
-    r"\b(spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|payment plans?|"
+    rf"\b({OVER_TIME_WORDS}|"
+    r"spread (it|this|that|the (bill|balance|cost|payments?)) (out|over)|payment plans?|"
     r"installments?|monthly payments?|over time|in (parts|pieces|chunks)|"
     r"pay(ing)? (it |this |that )?off)\b"
 )
@@ -1002,6 +1014,9 @@ COST_ASKED = re.compile(
     r"|\b(cost|price|prices|fee|fees|charge) (of|for) (a|an|the|your)? ?(\w+ )?"
     rf"{_PRICED}\b"
     r"|\bself pay (price|prices|rate|rates|cost)\b"
+    # "wait how much will it cost" while booking (it got the list of plans we take)
+    r"|\bhow much (is|will|would|does|did) (it|that|this) (cost|be|run|set me back)\b"
+    r"|\bwhat (does|will|would) (it|that|this) cost\b"
 )
 # "i lost my insurance card": the visit can go ahead (it got the list of plans).
 CARD_LOST = re.compile(
@@ -1197,9 +1212,7 @@ class ActionCheckInsurance(Action):
             # ...and nothing more: "do i owe that" (of "i got an EOB, do i owe that?") started
             # a balance look-up after it; [Check my balance] is there
             return []
-        elif brand is not None and (
-            named is None or (named.plan is None and named.family is None)
-        ):
+        elif brand is not None and (named is None or (named.plan is None and named.family is None)):
             # "do you take care credit" got "I don't see Care Credit on my list" of plans
             answer_method(dispatcher, brand, clinic)
         elif marketplace and not several and (named is None or named.plan is None):
@@ -1257,9 +1270,7 @@ class ActionCheckInsurance(Action):
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
             answer_method(dispatcher, asked, clinic)
-        elif named is None and (
-            PLAN_NAME_UNKNOWN.search(normalise(text)) or doubt
-        ):
+        elif named is None and (PLAN_NAME_UNKNOWN.search(normalise(text)) or doubt):
             # "it's through my job, idk the name": where to find it, and who can check
             dispatcher.utter_message(
                 response="utter_insurance_name_unknown",

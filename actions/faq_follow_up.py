@@ -9,6 +9,7 @@ down); this action runs after it and takes the rest of the message as any answer
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -16,8 +17,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.formatting import a_or_an
 from actions.forms import latest_text
-from actions.matching import find_not_offered
+from actions.matching import find_not_offered, longest_named
 from actions.second_request import (
     MAX_REQUEST_CHARS,
     MIN_QUESTION_WORDS,
@@ -75,6 +77,33 @@ def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) ->
     )
 
 
+def offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> bool:
+    """After the services answer, a visit we do that ``text`` names ("do you do pap smears",
+    "do you give flu shots"): yes, what it is booked as, and one tap to book it (the answer
+    alone listed everything we do, and left the patient to work out the yes)."""
+    if topic != "services" or not text or text.startswith("/"):
+        return False
+    clinic = get_clinic()
+    if find_not_offered(text, clinic) is not None:
+        return False  # "do you do physical therapy": not the physical it contains
+    aliases = [
+        (said, visit)
+        for visit in clinic.visit_types
+        for alias in (visit.name, *visit.aliases)
+        for said in (alias, f"{alias}s")  # "do you do physicals"
+    ]
+    visit = longest_named(text, aliases)
+    if visit is None:
+        return False
+    payload = "/book_appointment" + json.dumps({"visit_type": visit.id})
+    dispatcher.utter_message(
+        response="utter_offered_here",
+        visit=a_or_an(visit.name),
+        buttons=[{"title": f"Book {a_or_an(visit.name)}", "payload": payload}],
+    )
+    return True
+
+
 def faq_topic(tracker: Tracker) -> str:
     """``services`` for ``faq/services``: the topic the ResponseSelector answered."""
     latest = tracker.latest_message or {}
@@ -121,6 +150,9 @@ class ActionFaqFollowUp(Action):
         topic = faq_topic(tracker)
         not_offered_note(dispatcher, text, topic)
         other = other_question(text, topic)
+        if other is None or other["intent"] != "book_appointment":
+            # ("do you give tdap shots? if so can i book one": the booking is offered below)
+            offered_note(dispatcher, text, topic)
         if other is not None:
             return follow_up(dispatcher, tracker, other)
         # "do you do x-rays and can i get my records": another common question

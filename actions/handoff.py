@@ -16,6 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.call_back import STAFF_NOTE as CALL_NOTE
+from actions.call_back import call_back_line
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.clinic_config import ClinicConfig, describe_when
 from actions.settings import get_clinic, get_settings
@@ -271,6 +273,16 @@ def escalate(
             )
         )
     dispatcher.utter_message(text=next_steps_message(clinic, reason, now, crisis_related))
+    text = str((tracker.latest_message or {}).get("text") or "")
+    call = (
+        None
+        if meta.priority == "urgent" or rule in ABUSE_RULES
+        else call_back_line(text, clinic, now)
+    )
+    if call:
+        # "can someone call me back": nobody at the console has a number to ring
+        dispatcher.utter_message(text=call)
+        note = f"{CALL_NOTE} {note}" if note else CALL_NOTE
     unfinished = UNFINISHED_TASKS.get(str(task_under_way(tracker)))
     if unfinished and meta.priority != "urgent":
         # "oh wait i also got charged twice" mid-booking: handed to billing, and the patient

@@ -482,6 +482,35 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "can i split that up",
+        "can i make payments on it",
+        "do you do financing",
+        "can i pay 50 a month",
+        "can i pay a little at a time",
+        "is there a way to spread it out",
+    ],
+)
+def test_paying_over_time_in_other_words_is_a_plan_question(text: str) -> None:
+    # Each got the ways to pay, with payment plans last.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [help_] = dispatcher.messages
+    assert help_["response"] == "utter_billing_help"
+    assert help_["help"].startswith("Balances of $100 or more can be split")
+    assert help_["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
+
+
+def test_splitting_between_two_cards_is_how_to_pay() -> None:
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(
+        dispatcher, make_tracker("can i split the bill between 2 cards", "billing_pay"), {}
+    )
+    assert dispatcher.messages[0]["response"] == "utter_billing_pay"
+
+
+@pytest.mark.parametrize(
     "text", ["how many months can i spread it over", "whats the longest plan you do"]
 )
 def test_how_long_a_plan_runs_is_answered(text: str) -> None:
@@ -865,7 +894,6 @@ def test_a_plan_whose_name_the_patient_does_not_know(text: str, intent: str) -> 
     assert message["buttons"] == [{"title": "Talk to billing staff", "payload": BILLING_STAFF}]
 
 
-
 @pytest.mark.parametrize("text", ["i dont know", "idk", "not sure"])
 def test_a_doubt_at_the_plan_question_says_where_to_find_the_name(text: str) -> None:
     # "i dont know" (out of scope to the model) at "Which insurance plan do you have?": "Sorry,
@@ -877,7 +905,6 @@ def test_a_doubt_at_the_plan_question_says_where_to_find_the_name(text: str) -> 
     dispatcher = CollectingDispatcher()
     ActionCheckInsurance().run(dispatcher, tracker, {})
     assert responses(dispatcher) == ["utter_insurance_name_unknown"]
-
 
 
 @pytest.mark.parametrize(
@@ -929,6 +956,8 @@ def test_the_price_of_a_visit_is_billings_to_tell(text: str) -> None:
         "how much will my physical cost",  # was the self-pay answer: no one said "no plan"
         "how much is a flu shot",
         "whats the price of a tb test",
+        "wait how much will it cost",  # while booking: got the list of plans we take
+        "what does that cost",
     ],
 )
 def test_a_price_asked_with_no_word_of_insurance_is_billings_to_tell_too(text: str) -> None:

@@ -35,7 +35,8 @@ def test_the_topic_is_the_retrieval_intent_or_else_the_selected_response() -> No
 
 def test_a_quick_question_in_the_same_message_is_answered_at_once() -> None:
     events, dispatcher = run("do you do flu shots and are you open sunday", "services")
-    assert dispatcher.messages == []  # the hours answer comes from the replayed question
+    # the yes to flu shots; the hours answer comes from the replayed question
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offered_here"]
     clear, listen, replay = events
     assert (clear, listen) == (SlotSet("pending_request", None), ActionExecuted("action_listen"))
     assert replay["text"] == "are you open sunday"
@@ -84,7 +85,7 @@ def test_another_task_in_the_same_message_is_offered() -> None:
         ("can i get my records and my insurance card copied", "records_request"),
         # one question, split by a comma
         ("hi, are you open for walk ins", "services"),
-        ("do you do flu shots", "services"),
+        ("do you do same day visits or walk ins", "walk_in"),
         # a button
         ('/faq{"x": 1}', "services"),
     ],
@@ -177,6 +178,44 @@ def test_a_service_we_do_not_offer_is_said_after_the_answer(
     ("text", "topic"),
     [("do you do physicals", "services"), ("can i bring my dentist's note", "what_to_bring")],
 )
-def test_no_note_for_what_we_do_or_another_topic(text: str, topic: str) -> None:
+def test_no_not_offered_note_for_what_we_do_or_another_topic(text: str, topic: str) -> None:
     _, dispatcher = run(text, topic)
-    assert dispatcher.messages == []
+    assert "utter_not_offered_here" not in [m.get("response") for m in dispatcher.messages]
+    # (a physical gets the yes instead, see below; the dentist's note nothing more)
+    assert len(dispatcher.messages) == (topic == "services")
+
+
+@pytest.mark.parametrize(
+    ("text", "visit", "visit_type"),
+    [
+        ("do you do pap smears", "a women's health exam", "womens_health"),
+        ("do you do flu shots", "a vaccination", "vaccination"),
+        ("can i get a sports physical there", "a well-child visit", "well_child"),
+        ("do you guys do physicals", "an annual physical", "physical"),
+    ],
+)
+def test_a_visit_we_do_named_in_the_question_gets_a_yes_and_a_way_to_book_it(
+    text: str, visit: str, visit_type: str
+) -> None:
+    # The services answer alone listed everything we do; the yes was left to work out.
+    events, dispatcher = run(text, "services")
+    assert events == []
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_offered_here"
+    assert said["visit"] == visit
+    payload = '/book_appointment{"visit_type": "' + visit_type + '"}'
+    assert said["buttons"] == [{"title": f"Book {visit}", "payload": payload}]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("do you do physical therapy", "services"),  # not the physical it contains
+        ("do you do blood work", "services"),  # no visit of ours named
+        ("do you do flu shots", "walk_in"),  # another answer
+        ("do you give tdap shots? if so can i book one", "services"),  # booking offered instead
+    ],
+)
+def test_no_yes_unless_the_services_answer_and_a_visit_named(text: str, topic: str) -> None:
+    _, dispatcher = run(text, topic)
+    assert "utter_offered_here" not in [m.get("response") for m in dispatcher.messages]

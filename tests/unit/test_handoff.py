@@ -50,8 +50,10 @@ def test_a_task_left_by_a_handoff_is_said_not_done(
     ActionEscalate().run(dispatcher, tracker, {})
     said = [m.get("text") or "" for m in dispatcher.messages]
     assert [t for t in said if "isn't done yet" in t] == (
-        [f"{unfinished}: our staff can help with it too, or ask me again once you're done with "
-         "them."]
+        [
+            f"{unfinished}: our staff can help with it too, or ask me again once you're done with "
+            "them."
+        ]
         if unfinished
         else []
     )
@@ -68,7 +70,9 @@ def test_a_task_under_a_dispute_form_is_said_not_done(handoff_env: HandoffReceiv
     ]
     for events, said in ((disputing, True), (ended, False)):
         tracker = make_tracker(
-            "i was charged twice", intent="billing_dispute", events=events,
+            "i was charged twice",
+            intent="billing_dispute",
+            events=events,
             active_loop="dispute_form",
         )
         dispatcher = CollectingDispatcher()
@@ -386,3 +390,49 @@ def test_wrong_secret_is_refused_and_kept(tmp_path: Path) -> None:
             client.send(HandoffRecord("c3", "complaint", "normal", "service", "web", "s")) is False
         )
         assert receiver.refused == 1 and client.pending() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("can someone call me back", "please write the best phone number to reach you here"),
+        ("can the nurse call me at 916-555-0100", "at the number you gave"),
+        ("please have someone give me a call", "please write the best phone number"),
+        ("i need a person, dont call me just text", None),  # no call
+        ("I need help with this", None),
+    ],
+)
+def test_a_call_asked_for_asks_the_number_and_tells_staff(
+    handoff_env: HandoffReceiver, text: str, asked: str | None
+) -> None:
+    """ "can someone call me back" was told a staff member would join the chat: nobody at the
+    console had a number to call."""
+    dispatcher = CollectingDispatcher()
+    escalate(
+        dispatcher, make_tracker(text, intent="request_human"), "request_human", now=TUESDAY_10AM
+    )
+    said = [m["text"] for m in dispatcher.messages]
+    [record] = handoff_env.records
+    if asked is None:
+        assert len(said) == 1
+        assert "phone call" not in record["summary"]
+        return
+    _next_steps, call = said
+    assert asked in call and call.endswith("as soon as one is free.")
+    assert record["summary"].startswith(
+        "Asked for a person. Asked for a phone call: the number is in the chat."
+    )
+
+
+def test_a_call_asked_for_at_night_says_when_and_not_in_an_emergency(
+    handoff_env: HandoffReceiver,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("can someone call me back", intent="request_human")
+    escalate(dispatcher, tracker, "request_human", now=TUESDAY_11PM)
+    assert dispatcher.messages[-1]["text"].endswith("staff will call you tomorrow at 8am.")
+    # 911 first, and nothing that makes an emergency wait for a call
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("call me back, my chest hurts", intent="emergency")
+    escalate(dispatcher, tracker, "emergency", now=TUESDAY_10AM)
+    assert not any("phone number" in m["text"] for m in dispatcher.messages)
