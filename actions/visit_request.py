@@ -283,8 +283,10 @@ def read_search_details(
         name, value = entity.get("entity"), entity.get("value")
         if name in valid and value in valid[name] and name not in updates:
             updates[name] = value
-    if requested == "slot_choice" and ORDINAL_PICK.search(text):
-        # "the 2nd one" picks the second time shown; it is not the 2nd of the month
+    if requested in PICKED_FROM_A_LIST and ORDINAL_PICK.search(text):
+        # "the 2nd one" picks the second time shown (or clinician, or office: "the 2nd one" at
+        # "Who would you like to see?" searched Saturday Jan 2, for the wrong clinician, and
+        # dropped the "tomorrow afternoon" said before); it is not the 2nd of the month
         text = ORDINAL_PICK.sub(" ", text)
         entities = [e for e in entities if not ORDINAL_DAY.fullmatch(str(e.get("value") or ""))]
     now = clinic.now()
@@ -382,6 +384,8 @@ def only_other_office(current: Any, clinic: ClinicConfig) -> str | None:
     return others[0] if len(others) == 1 else None
 
 
+# Questions answered from a list of buttons (or numbered options on SMS).
+PICKED_FROM_A_LIST = ("slot_choice", "practitioner", "location", "visit_type")
 ORDINAL_PICK = re.compile(
     r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b"
     # "2nd pls", "the 3rd" alone at the times shown: a pick (Saturday the 2nd was searched)

@@ -268,6 +268,34 @@ def test_pick_an_offer_by_number_time_or_button() -> None:
         assert slots_of(events) == {"slot_choice": "s2", "requested_slot": "verify_name"}
 
 
+@pytest.mark.parametrize(
+    ("requested", "text", "picked"),
+    [
+        # (for a patient of unknown age: Dr. Patel, Dr. Okafor, Sam Lee, No preference)
+        ("practitioner", "the 2nd one", {"practitioner": "okafor"}),
+        ("practitioner", "2nd pls", {"practitioner": "okafor"}),
+        # (Dr. Patel's offices: Downtown, North, Either)
+        ("location", "the second one", {"location": "north"}),
+    ],
+)
+def test_a_pick_from_the_clinicians_or_offices_is_no_day_of_the_month(
+    requested: str, text: str, picked: dict[str, str]
+) -> None:
+    """ "the 2nd one" at "Who would you like to see?" searched Saturday Jan 2 instead of
+    "tomorrow afternoon", with the clinician shown first."""
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "date_preference": "tomorrow afternoon",
+        "practitioner": "patel" if requested == "location" else None,
+        "requested_slot": requested,
+    }
+    events, _ = run_booking(text, slots=slots, entities=[{"entity": "date", "value": "2nd"}])
+    updates = slots_of(events)
+    assert {k: updates.get(k) for k in picked} == picked
+    assert "date_preference" not in updates
+
+
 def test_a_pick_that_names_the_times_own_office_is_a_pick() -> None:
     """ "ok north then, tuesday 9:30" names the office of the time shown: that time (the list
     was searched and shown again); another office is a new search."""
