@@ -605,9 +605,14 @@ OTHER_PERSON = re.compile(
     # drives me, i'd like a checkup for myself": "Has your daughter been seen here before?";
     # "my husband has the car on mondays so can I move my physical"), unless the rest of the
     # message is about them ("my husband works nights, can he come in the evening")
-    r"(?!\s+(?:usually\s+|always\s+|normally\s+|often\s+|will\s+|can\s+|has\s+to\s+)?"
+    # ...nor one doing the booking for the writer ("can my wife book for me": "Has your wife
+    # been seen here before?")
+    r"(?!\s+(?:usually\s+|always\s+|normally\s+|often\s+|will\s+|can\s+|has\s+to\s+|"
+    r"is\s+)?"
     r"(?:drives?|driving|takes?\s+me|brings?\s+me|picks?\s+me|gives?\s+me|helps?\s+me|"
-    r"(?:has|needs|uses)\s+the\s+car|comes?\s+with\s+me|goes\s+with\s+me|works|working)\b"
+    r"helping\s+me|(?:has|needs|uses)\s+the\s+car|comes?\s+with\s+me|goes\s+with\s+me|"
+    r"works|working|(?:(?:books?|booking|makes?|making|schedules?|scheduling|sets?|setting|"
+    r"calls?|calling|writing|texting|typing|doing)\b[\w' ]{0,40}\bfor\s+me))\b"
     r"(?!.*\b(?:he|she|him|her|his|hers|they|them)\b))",
     re.IGNORECASE,
 )

@@ -1103,6 +1103,11 @@ def test_this_bill_is_nobody_s() -> None:
         ("my husband works nights, can he get an evening appt", "husband"),
         ("my daughter drives me, she needs a flu shot too", "daughter"),
         ("book my son a checkup", "son"),
+        # the one doing the booking for the writer ("Has your wife been seen here before?")
+        ("can my wife book for me", None),
+        ("is it ok if my son makes the appointment for me", None),
+        ("my daughter is writing this for me, i need a checkup", None),
+        ("can i book for my wife", "wife"),
     ],
 )
 def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
