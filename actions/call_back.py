@@ -14,8 +14,10 @@ from datetime import datetime
 from actions.clinic_config import ClinicConfig, describe_when
 from actions.phone import find_phone
 
+# (not "i need to call my insurance", nor "i was told to call back")
 CALL_ASKED = re.compile(
-    r"\b(call|phone|ring) (me|us|him|her|my \w+)( back)?\b|\bcall ?back\b|"
+    r"\b(call|phone|ring) (me|us|him|her|my (cell|phone|mobile|number|home|house|work))"
+    r"( back)?\b|\b(a|the) call ?back\b|"
     r"\bgive (me|us) a (call|ring)\b|\b(talk|speak) (to|with) (someone|somebody|a person|"
     r"a human|a nurse|the doctor|staff) (on|over|by) the phone\b",
     re.IGNORECASE,

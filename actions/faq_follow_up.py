@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clinic_config import VisitType
 from actions.formatting import a_or_an
 from actions.forms import latest_text
 from actions.matching import find_not_offered, longest_named
@@ -77,15 +78,15 @@ def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) ->
     )
 
 
-def offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> bool:
+def offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> None:
     """After the services answer, a visit we do that ``text`` names ("do you do pap smears",
     "do you give flu shots"): yes, what it is booked as, and one tap to book it (the answer
     alone listed everything we do, and left the patient to work out the yes)."""
     if topic != "services" or not text or text.startswith("/"):
-        return False
+        return
     clinic = get_clinic()
     if find_not_offered(text, clinic) is not None:
-        return False  # "do you do physical therapy": not the physical it contains
+        return  # "do you do physical therapy": not the physical it contains
     aliases = [
         (said, visit)
         for visit in clinic.visit_types
@@ -93,15 +94,14 @@ def offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> boo
         for said in (alias, f"{alias}s")  # "do you do physicals"
     ]
     visit = longest_named(text, aliases)
-    if visit is None:
-        return False
+    if not isinstance(visit, VisitType):
+        return
     payload = "/book_appointment" + json.dumps({"visit_type": visit.id})
     dispatcher.utter_message(
         response="utter_offered_here",
         visit=a_or_an(visit.name),
         buttons=[{"title": f"Book {a_or_an(visit.name)}", "payload": payload}],
     )
-    return True
 
 
 def faq_topic(tracker: Tracker) -> str:

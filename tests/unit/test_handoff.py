@@ -399,6 +399,9 @@ def test_wrong_secret_is_refused_and_kept(tmp_path: Path) -> None:
         ("can the nurse call me at 916-555-0100", "at the number you gave"),
         ("please have someone give me a call", "please write the best phone number"),
         ("i need a person, dont call me just text", None),  # no call
+        ("i need to call my insurance first, can i talk to someone", None),
+        ("i was told to call back today, i need a person", None),
+        ("ive been waiting a week for a call back", "please write the best phone number"),
         ("I need help with this", None),
     ],
 )
