@@ -122,10 +122,24 @@ WEEKDAY_WORD = _WEEKDAY  # one weekday name or its abbreviation, as a regex grou
 # "off work on mondays" leave the day open.
 _NOT_NEGATED = r"(?<!not )(?<!n't )(?<!dont )(?<!never )(?<!off )"
 _RULED_OUT_DAY = rf"(?:on\s+)?(?:a\s+)?{_WEEKDAY}s?"
-RULED_OUT_DAYS = re.compile(
-    rf"\b{_NOT_NEGATED}(?:not|except(?: for)?|besides|other than|apart from|excluding|any ?day but"
+_RULING_OUT = (
+    r"not|except(?: for)?|besides|other than|apart from|excluding|any ?day but"
     r"|anything but|never on|can'?t do|cannot do|can'?t make|cannot make|can'?t come|can'?t go"
     r"|can'?t on|busy on|busy|work(?:ing)? on|i work"
+)
+# "i work monday through friday", "busy mon-fri": every day from the first to the last (it
+# was Monday ruled out, and Friday taken as the day wanted).
+RULED_OUT_DAY_RANGE = re.compile(
+    rf"\b{_NOT_NEGATED}(?:{_RULING_OUT})\s+(?:from\s+)?{_WEEKDAY}s?\s*"
+    rf"(?:through|thru|to|till|til|until|-)\s*{_WEEKDAY}s?\b"
+)
+# "i work weekdays", "can't do weekends", "busy during the week": those days.
+RULED_OUT_WEEK_PART = re.compile(
+    rf"\b{_NOT_NEGATED}(?:{_RULING_OUT}|no)\s+(?:on\s+|during\s+)?(?:the\s+)?"
+    r"(?P<part>week ?days|weekends?|week)\b(?!\s+(?:of|after|from)\b)"
+)
+RULED_OUT_DAYS = re.compile(
+    rf"\b{_NOT_NEGATED}(?:{_RULING_OUT}"
     # "no fridays" (but "no, friday" corrects a day: only the plural rules one out)
     rf"|no(?=\s+(?:on\s+)?{_WEEKDAY}s\b))"
     # "can't make it wednesday", "can't make my appointment on wednesday": that day is out
@@ -154,8 +168,18 @@ class RuledOut:
     not_after: time | None = None
 
 
+def _weekday_of(word: str) -> int:
+    return next(n for name, n in WEEKDAY_NUMBERS.items() if word.rstrip("s").startswith(name))
+
+
 def _ruled_out(cleaned: str) -> RuledOut | None:
     days: set[int] = set()
+    for match in RULED_OUT_DAY_RANGE.finditer(cleaned):
+        first, last = (_weekday_of(match.group(i)) for i in (1, 2))
+        days.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+    for match in RULED_OUT_WEEK_PART.finditer(cleaned):
+        days.update({5, 6} if match["part"].startswith("weekend") else range(5))
+    cleaned = RULED_OUT_WEEK_PART.sub(" ", RULED_OUT_DAY_RANGE.sub(" ", cleaned))
     for match in RULED_OUT_DAYS.finditer(cleaned):
         for word in re.findall(r"[a-z]+", match.group(0)):
             name = word if word in WEEKDAY_NUMBERS else word.removesuffix("s")
@@ -312,6 +336,15 @@ CANNOT_COME_THAT_DAY = re.compile(
 NOT_THAT_DAY = re.compile(
     r"(?<!\bwhy )\b(?:not|except|anything but|any ?day but|other than)\s+(?:for\s+)?(?:on\s+)?"
     r"(?P<day>today|tonight|tomorrow|tommorow|tomorow|tmr)\b"
+)
+
+
+# "not next week", "anything but this week", "can't make it next week": from the Monday after
+# that week (it was that very week that was searched).
+NOT_THAT_WEEK = re.compile(
+    r"(?<!\bwhy )\b(?:not|except|anything but|any ?time but|other than|can'?t do|cannot do|"
+    r"can'?t make(?:\s+it)?|cannot make(?:\s+it)?|can'?t come(?:\s+in)?|busy|away|out of town)"
+    r"\s+(?:for\s+)?(?:the\s+)?(?P<which>this|next|coming)\s+week\b(?!end)"
 )
 
 
@@ -817,6 +850,24 @@ def parse_when(text: str, now: datetime) -> When | None:
             # ("anytime except tomorrow": from the day after; the window has no gaps)
             return replace(when, start=skipped + timedelta(days=1))
         return when
+    not_week = NOT_THAT_WEEK.search(cleaned)
+    if not_week is not None:
+        monday = today - timedelta(days=today.weekday())
+        after = monday + timedelta(days=14 if not_week["which"] == "next" else 7)
+        rest = NOT_THAT_WEEK.sub(" ", cleaned)
+        when = parse_when(rest, now) if rest.strip() else None
+        if when is None:
+            return When(
+                after, after + timedelta(days=SOON_DAYS), part_of_day(rest), *_clock_limits(rest)
+            )
+        if when.exact and when.start < after:
+            # ("can't make it next week, tuesday?": the Tuesday after it)
+            day = when.start + timedelta(days=7 * -(-(after - when.start).days // 7))
+            return replace(when, start=day, end=day)
+        if when.start < after:
+            # ("not next week, mornings": mornings after it)
+            return replace(when, start=after, end=max(when.end, after + timedelta(days=6)))
+        return when
     ruled_out = _ruled_out(cleaned)
     if ruled_out is not None:
         rest = ruled_out.rest
@@ -936,7 +987,9 @@ def parse_when(text: str, now: datetime) -> When | None:
             return _only_on(window(monday, monday + timedelta(days=6)), days)
 
     match = re.search(
-        r"\b(?:in|within)\s+(\d+|a|an|one|two|three|four|five|six|a couple|couple|a few|few)"
+        # ("a saturday morning in about 4 weeks" was the next Saturday)
+        r"\b(?:in|within)\s+(?:about\s+|around\s+|roughly\s+|like\s+|maybe\s+)?"
+        r"(\d+|a|an|one|two|three|four|five|six|a couple|couple|a few|few)"
         r"(?:\s+of)?\s+(day|week|month)s?\b",
         cleaned,
     )
@@ -946,6 +999,12 @@ def parse_when(text: str, now: datetime) -> When | None:
         target = today + timedelta(days=count * unit)
         if unit == 1 or match.group(0).startswith("within"):
             return window(today if match.group(0).startswith("within") else target, target)
+        if len(days) == 1:
+            # "a saturday in about 4 weeks": that week's Saturday (it was the next one)
+            return window(_next_weekday(target, min(days), include_today=True), exact=True)
+        if days:
+            when = window(target, target + timedelta(days=6))
+            return replace(when, not_on=when.not_on | frozenset(set(range(7)) - days))
         # "in two weeks": that week, from the same weekday on.
         return window(target, target + timedelta(days=4))
 

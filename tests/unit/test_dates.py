@@ -285,6 +285,45 @@ def test_days_and_times_ruled_out(
 
 
 @pytest.mark.parametrize(
+    ("text", "start", "end", "not_on", "part"),
+    [
+        # "i work monday through friday": every day of it (Monday was ruled out, and Friday
+        # taken for the day wanted, so Fridays and Saturdays were searched)
+        (
+            "i work monday through friday so i was hoping maybe a saturday morning would work",
+            date(2026, 11, 28),
+            date(2026, 11, 28),
+            {0, 1, 2, 3, 4},
+            "morning",
+        ),
+        ("busy mon-wed", date(2026, 11, 24), date(2026, 12, 8), {0, 1, 2}, None),
+        ("i cant do weekdays", date(2026, 11, 24), date(2026, 12, 8), {0, 1, 2, 3, 4}, None),
+        ("i work during the week", date(2026, 11, 24), date(2026, 12, 8), {0, 1, 2, 3, 4}, None),
+        ("no weekends please", date(2026, 11, 24), date(2026, 12, 8), {5, 6}, None),
+        # "in about 4 weeks" with a weekday: that week's (it was the next Saturday)
+        (
+            "a saturday morning in about 4 weeks",
+            date(2026, 12, 26),
+            date(2026, 12, 26),
+            set(),
+            "morning",
+        ),
+        # a week ruled out: after it (it was that very week that was searched)
+        ("not next week", date(2026, 12, 7), date(2026, 12, 21), set(), None),
+        ("anything but this week", date(2026, 11, 30), date(2026, 12, 14), set(), None),
+        ("i cant make it next week, tuesday?", date(2026, 12, 8), date(2026, 12, 8), set(), None),
+        ("why not next week", date(2026, 11, 30), date(2026, 12, 6), set(), None),
+    ],
+)
+def test_a_range_of_days_or_a_week_ruled_out(
+    text: str, start: date, end: date, not_on: set[int], part: str | None
+) -> None:
+    when = parse_when(text, NOW)
+    assert when is not None
+    assert (when.start, when.end, set(when.not_on), when.part_of_day) == (start, end, not_on, part)
+
+
+@pytest.mark.parametrize(
     ("text", "day", "part_of_day"),
     [
         ("i'm not busy monday", date(2026, 11, 30), None),
