@@ -2,7 +2,8 @@
 (``fhir_env``), the cross-conversation limit on failed identity checks
 (``actions/verify_lockout.py``) gets a fresh store per test, never the one in ``DATA_DIR``, and
 the Rasa server's NLU (read for a second question in a message) is a canned stand-in
-(``canned_nlu``), never whatever server runs on this machine."""
+(``canned_nlu``), never whatever server runs on this machine; nor is its FHIR backend
+(``_no_live_fhir``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,19 @@ def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iter
     yield embedded_fhir
     get_settings.cache_clear()
     identity.scheduling_client.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_live_fhir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test that does not ask for a FHIR server gets none: a closed local port, never the
+    backend of ``make run`` (tests that built their own tracker read appointments from it)."""
+    monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
+    get_settings.cache_clear()
+    identity.scheduling_client.cache_clear()
+    yield
+    get_settings.cache_clear()
+    # (some tests put a stand-in client in its place, taken away after this)
+    getattr(identity.scheduling_client, "cache_clear", lambda: None)()
 
 
 @pytest.fixture(autouse=True)
