@@ -229,9 +229,14 @@ def find_offers(
         slots = _search(client, request, _horizon(request.when, now.date(), last_day), clinic, now)
     if not slots and request.when.not_on:
         # "saturdays are best for me" with Dr. Patel, who is never in on Saturdays: "I couldn't
-        # find an opening" again and again. Her nearest days instead (closed_reason says why).
+        # find an opening" again and again. Her nearest days instead (closed_reason says why):
+        # first around the day asked ("a saturday in about 4 weeks" got next week's days as
+        # the closest), then from today.
         any_day = replace(request.when, not_on=frozenset())
-        slots = _search(client, request, _horizon(any_day, now.date(), last_day), clinic, now)
+        if any_day.start > now.date():
+            slots = _search(client, request, any_day.widen(3), clinic, now)
+        if not slots:
+            slots = _search(client, request, _horizon(any_day, now.date(), last_day), clinic, now)
     slots = _closest_first(slots, request.when, clinic)
     if latest_first:
         slots.sort(key=lambda s: local_day(s, clinic), reverse=True)

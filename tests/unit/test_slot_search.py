@@ -286,3 +286,20 @@ def test_a_weekday_the_clinician_never_works_gets_their_nearest_days_and_why() -
     result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
     offered = [datetime.fromisoformat(o["start"]).astimezone(CLINIC.tz) for o in result.offers]
     assert {day.weekday() for day in offered} == {5} and not result.widened
+
+
+def test_a_weekday_never_worked_weeks_ahead_gets_the_days_nearest_the_one_asked() -> None:
+    """ "a saturday morning in about 4 weeks" with Dr. Patel (never in on Saturdays): the
+    "closest openings" were next week's, three weeks before the day asked."""
+    now = datetime.combine(TUESDAY, time(9), CLINIC.tz)
+    client = DailySlots(now.date(), 42)
+    client.slots = [s for s in client.slots if s.start.astimezone(CLINIC.tz).weekday() != 5]
+    when = parse_when("i work weekdays, a saturday morning in about 4 weeks", now)
+    assert when is not None and when.not_on
+    request = SearchRequest("sick", "patel", None, when)
+    result = find_offers(client, request, CLINIC, now)  # type: ignore[arg-type]
+    offered = [
+        datetime.fromisoformat(o["start"]).astimezone(CLINIC.tz).date() for o in result.offers
+    ]
+    assert offered and result.widened
+    assert all(abs((day - when.start).days) <= 3 for day in offered)
