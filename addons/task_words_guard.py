@@ -167,7 +167,11 @@ BILL_RECEIVED = re.compile(
     r"yesterday|this week))?\W*$",
     re.IGNORECASE,
 )
-MISREAD_BILL_RECEIVED = frozenset({"billing_balance", "billing_pay", "out_of_scope", "inform"})
+# (the dispute itself too, when read unsure: its "what happened?", not "did you mean ...?",
+# whichever way the model leans after a retrain)
+MISREAD_BILL_RECEIVED = frozenset(
+    {"billing_balance", "billing_pay", "out_of_scope", "inform", "billing_dispute"}
+)
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
 # one, to "Book another one anyway?": the Thursday was searched as the new booking's day).

@@ -178,9 +178,11 @@ def test_a_common_question_and_the_hours_in_one_message_get_both_answers(
 ) -> None:
     """ "do you give flu shots? and are you open on sundays" got the flu shots only."""
     texts = rasa.texts(sender(), "do you give flu shots? and are you open on sundays")
-    assert len(texts) == 2, texts
+    assert len(texts) == 3, texts
     assert "Sun closed" in texts[0], texts[0]
     assert "flu" in texts[1], texts[1]
+    # ...and the plain yes the list of services left to be worked out
+    assert texts[2].startswith("Yes, we do. It's booked as a vaccination"), texts[2]
 
 
 def test_im_okay_after_a_check_in_takes_the_request_of_the_message(rasa: RasaClient) -> None:

@@ -824,6 +824,15 @@ def test_an_er_or_a_bill_received_gets_its_answer(text: str, intent: str, become
     assert message.get("intent")["name"] == becomes
 
 
+def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
+    """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
+    a charge?" instead of the dispute's "what happened?"."""
+    message = parsed_message("i got a bill", "billing_dispute", 0.52, "billing_balance", 0.46)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent") == {"name": "billing_dispute", "confidence": 1.0}
+    assert [r["name"] for r in result.get("intent_ranking")] == ["billing_dispute"]
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "becomes"),
     [
