@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from actions.clinic_config import ClinicConfig, describe_when
+from actions.clinic_config import ClinicConfig
 from actions.phone import find_phone
 
 # (not "i need to call my insurance", nor "i was told to call back")
@@ -36,11 +36,7 @@ def call_back_line(text: str, clinic: ClinicConfig, now: datetime) -> str | None
     """What to tell a patient who asked for a call in ``text``; None if they did not."""
     if not text or text.startswith("/") or not CALL_ASKED.search(text) or NO_CALL.search(text):
         return None
-    if clinic.staff_available(now):
-        when = "as soon as one is free"
-    else:
-        back = clinic.next_staff_time(now)
-        when = describe_when(back, now) if back else "when they are back"
+    when = "as soon as one is free" if clinic.staff_available(now) else clinic.staff_back(now)
     if find_phone(text):
         return f"Staff will call you at the number you gave, {when}."
     return (

@@ -394,6 +394,11 @@ class ClinicConfig(BaseModel):
         """When staff are next at the console after ``at``."""
         return _next_start(self.staff_hours_on, at.astimezone(self.tz))
 
+    def staff_back(self, now: datetime) -> str:
+        """When staff are back, in words ("tomorrow at 8am"), for a patient told to wait."""
+        back = self.next_staff_time(now)
+        return describe_when(back, now) if back else "as soon as they are back"
+
 
 def _next_start(hours_on: Any, local: datetime) -> datetime | None:
     for offset in range(22):

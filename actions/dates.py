@@ -216,8 +216,7 @@ def past_day(text: str, today: date) -> date | None:
     match = re.search(rf"\b(?:last|this past|past)\s+{_WEEKDAY}\b", cleaned)
     if match is None:
         return None
-    weekday = next(n for name, n in WEEKDAY_NUMBERS.items() if match.group(1).startswith(name))
-    back = (today.weekday() - weekday) % 7 or 7
+    back = (today.weekday() - _weekday_of(match.group(1))) % 7 or 7
     return today - timedelta(days=back)
 
 
@@ -1003,8 +1002,7 @@ def parse_when(text: str, now: datetime) -> When | None:
             # "a saturday in about 4 weeks": that week's Saturday (it was the next one)
             return window(_next_weekday(target, min(days), include_today=True), exact=True)
         if days:
-            when = window(target, target + timedelta(days=6))
-            return replace(when, not_on=when.not_on | frozenset(set(range(7)) - days))
+            return _only_on(window(target, target + timedelta(days=6)), days)
         # "in two weeks": that week, from the same weekday on.
         return window(target, target + timedelta(days=4))
 

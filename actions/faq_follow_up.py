@@ -62,31 +62,28 @@ ASKS_IF_TAKEN = re.compile(
 WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
 
 
-def not_offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> None:
-    """After the services answer, that a service named in ``text`` is not done here, and who
-    does it (clinic.yml ``not_offered``)."""
+def service_note(
+    dispatcher: CollectingDispatcher, text: str, topic: str, booking_asked: bool
+) -> None:
+    """After the services answer, about a service ``text`` names: one we don't do, and who
+    does it (clinic.yml ``not_offered``: "do you do eye exams" read as a yes); or a visit we do
+    ("do you do pap smears", "do you give flu shots"): yes, what it is booked as, and one tap
+    to book it, unless the message asked to book already (the answer alone listed everything
+    we do, and left the patient to work out the yes)."""
     if topic not in WHAT_WE_DO_TOPICS or not text or text.startswith("/"):
         return
     clinic = get_clinic()
     service = find_not_offered(text, clinic)
-    if service is None:
+    if service is not None:
+        # ("do you do physical therapy": not the physical it contains)
+        dispatcher.utter_message(
+            response="utter_not_offered_here",
+            service=service.name,
+            instead=service.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
+        )
         return
-    dispatcher.utter_message(
-        response="utter_not_offered_here",
-        service=service.name,
-        instead=service.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
-    )
-
-
-def offered_note(dispatcher: CollectingDispatcher, text: str, topic: str) -> None:
-    """After the services answer, a visit we do that ``text`` names ("do you do pap smears",
-    "do you give flu shots"): yes, what it is booked as, and one tap to book it (the answer
-    alone listed everything we do, and left the patient to work out the yes)."""
-    if topic != "services" or not text or text.startswith("/"):
+    if topic != "services" or booking_asked:
         return
-    clinic = get_clinic()
-    if find_not_offered(text, clinic) is not None:
-        return  # "do you do physical therapy": not the physical it contains
     aliases = [
         (said, visit)
         for visit in clinic.visit_types
@@ -148,11 +145,10 @@ class ActionFaqFollowUp(Action):
             return []  # the form asks its own question next
         text = latest_text(tracker)
         topic = faq_topic(tracker)
-        not_offered_note(dispatcher, text, topic)
         other = other_question(text, topic)
-        if other is None or other["intent"] != "book_appointment":
-            # ("do you give tdap shots? if so can i book one": the booking is offered below)
-            offered_note(dispatcher, text, topic)
+        # ("do you give tdap shots? if so can i book one": the booking is offered below)
+        booking_asked = other is not None and other["intent"] == "book_appointment"
+        service_note(dispatcher, text, topic, booking_asked)
         if other is not None:
             return follow_up(dispatcher, tracker, other)
         # "do you do x-rays and can i get my records": another common question

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.call_back import STAFF_NOTE as CALL_NOTE
 from actions.call_back import call_back_line
 from actions.clients.handoff import HandoffClient, HandoffRecord
-from actions.clinic_config import ClinicConfig, describe_when
+from actions.clinic_config import ClinicConfig
 from actions.settings import get_clinic, get_settings
 
 logger = logging.getLogger(__name__)
@@ -144,8 +144,7 @@ def next_steps_message(
             "here; they will see everything you've said. If you'd rather call, "
             f"{call}."
         )
-    back = clinic.next_staff_time(now)
-    when = describe_when(back, now) if back else "as soon as they are back"
+    when = clinic.staff_back(now)
     if urgent:
         # 988 is for a crisis; a medical emergency needs 911 only (its first reply said so),
         # unless it is an attempt or an overdose (crisis_related).

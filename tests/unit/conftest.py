@@ -20,17 +20,22 @@ from tests.support.fhir_servers import FhirServer
 from tests.support.nlu import CannedNlu
 
 
+def _forget_settings() -> None:
+    """Settings and the FHIR client are read again from the environment next time."""
+    get_settings.cache_clear()
+    # (some tests put a stand-in client in its place, taken away after the fixtures end)
+    getattr(identity.scheduling_client, "cache_clear", lambda: None)()
+
+
 @pytest.fixture
 def fhir_env(embedded_fhir: FhirServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[FhirServer]:
     """Actions talk to the embedded backend through the normal settings path."""
     monkeypatch.setenv("FHIR_BASE_URL", embedded_fhir.base_url)
     monkeypatch.setenv("FHIR_BEARER_TOKEN", embedded_fhir.token)
     monkeypatch.setenv("PHONE_HASH_SECRET", PHONE_SECRET)
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    _forget_settings()
     yield embedded_fhir
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    _forget_settings()
 
 
 @pytest.fixture(autouse=True)
@@ -38,12 +43,9 @@ def _no_live_fhir(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A test that does not ask for a FHIR server gets none: a closed local port, never the
     backend of ``make run`` (tests that built their own tracker read appointments from it)."""
     monkeypatch.setenv("FHIR_BASE_URL", "http://127.0.0.1:9/fhir")
-    get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    _forget_settings()
     yield
-    get_settings.cache_clear()
-    # (some tests put a stand-in client in its place, taken away after this)
-    getattr(identity.scheduling_client, "cache_clear", lambda: None)()
+    _forget_settings()
 
 
 @pytest.fixture(autouse=True)

@@ -269,12 +269,17 @@ def test_no_preference_for_a_follow_up_is_not_the_womens_health_doctor() -> None
     assert physical.exclude_practitioners == ()
 
 
+def no_saturdays(client: DailySlots) -> DailySlots:
+    """Dr. Patel as she is: never in on Saturdays."""
+    client.slots = [s for s in client.slots if s.start.astimezone(CLINIC.tz).weekday() != 5]
+    return client
+
+
 def test_a_weekday_the_clinician_never_works_gets_their_nearest_days_and_why() -> None:
     """ "saturdays are best for me" with Dr. Patel (never in on Saturdays): "I couldn't find an
     opening that matches in the next few weeks" to every answer, with no reason given."""
     now = datetime.combine(TUESDAY, time(9), CLINIC.tz)
-    client = DailySlots(now.date(), 21)
-    client.slots = [s for s in client.slots if s.start.astimezone(CLINIC.tz).weekday() != 5]
+    client = no_saturdays(DailySlots(now.date(), 21))
     when = parse_when("saturdays are best for me", now)
     assert when is not None and when.not_on
     request = SearchRequest("sick", "patel", None, when)
@@ -292,8 +297,7 @@ def test_a_weekday_never_worked_weeks_ahead_gets_the_days_nearest_the_one_asked(
     """ "a saturday morning in about 4 weeks" with Dr. Patel (never in on Saturdays): the
     "closest openings" were next week's, three weeks before the day asked."""
     now = datetime.combine(TUESDAY, time(9), CLINIC.tz)
-    client = DailySlots(now.date(), 42)
-    client.slots = [s for s in client.slots if s.start.astimezone(CLINIC.tz).weekday() != 5]
+    client = no_saturdays(DailySlots(now.date(), 42))
     when = parse_when("i work weekdays, a saturday morning in about 4 weeks", now)
     assert when is not None and when.not_on
     request = SearchRequest("sick", "patel", None, when)
