@@ -628,6 +628,31 @@ def change_fee_asked(text: str) -> bool:
     return bool(CHANGE_FEE_ASKED.search(said)) and not re.search(r"\b(bill|balance|plan)\b", said)
 
 
+# "i'll pay it friday", "ill pay when i get paid", "is it ok if i pay next week": when the patient
+# will pay, not how (it got the ways to pay, or "What can I help you with?", and never said
+# whether later is fine).
+_LATER_DAY = (
+    r"later|tomorrow|tmrw|tonight|this weekend|next (week|month|friday|monday)|"
+    r"(on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(the )?(end|first|beginning|start) of (the|next) month|when (i|we) (get|got) paid|"
+    r"(on |after )?pay ?day|(on )?the \d{1,2}(st|nd|rd|th)?|"
+    r"in (a|one|two|\d+) (few )?(days?|weeks?)"
+)
+PAY_LATER = re.compile(
+    r"\b(i ll|ill|i will|i can|can i|we ll|we will|i m going to|im going to|gonna|going to|"
+    r"plan to|planning to|ok if i|okay if i|alright if i|fine if i)\b.{0,15}\bpay\b"
+    rf"( (it|this|that|the (bill|balance)|(it|this|that) off|off))?( by| on| at)? ({_LATER_DAY})\b"
+)
+
+
+def pay_later(text: str) -> bool:
+    """Whether the patient says when they will pay ("i'll pay it friday"), not how or how much."""
+    said = normalise(text)
+    return bool(PAY_LATER.search(said)) and not (
+        NEEDS_HELP_PAYING.search(said) or PART_PAYMENT.search(said)
+    )
+
+
 def due_asked(text: str) -> bool:
     """How long there is to pay a bill ("how long do i have to pay"; not "how long do i have
     before my appointment")."""
@@ -855,6 +880,15 @@ class ActionBillingPay(Action):
                 response="utter_billing_due_days",
                 due_days=billing.due_days,
                 buttons=[balance_button, staff_button()],
+                **facts,
+            )
+        elif pay_later(text) and asked is None:
+            # "i'll pay it friday" (the ways to pay, with no word on whether later is fine)
+            dispatcher.utter_message(
+                response="utter_billing_pay_later",
+                due_days=billing.due_days,
+                late_fees=billing.late_fees.strip(),
+                buttons=[balance_button],
                 **facts,
             )
         elif PAY_HERE.search(said) and asked is None:

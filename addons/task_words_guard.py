@@ -39,7 +39,8 @@ a payment takes to show.
 The nearest ER or hospital asked for ("where is the nearest ER?", out of scope) goes to the
 directions action, which says 911 first and that we have none (it gave our own address); a bare
 "i got a bill" (the balance: a name asked for) is a dispute, whose "what happened?" lets the
-patient say; how long there is to pay, read as a common question, is ``billing_pay``.
+patient say; how long there is to pay, read as a common question, is ``billing_pay``, and so
+is when the patient will pay ("ill pay it friday", read as details).
 
 A new patient asking for a visit ("hi new patient, james carter, 2/2/1980, need a checkup",
 read as a move) is a booking; a plan typed in a few words ("accpet bluecross?", read as a stop)
@@ -70,6 +71,7 @@ from actions.billing import (
     fee_disputed,
     insurance_terms,
     late_payment_asked,
+    pay_later,
     scam_asked,
 )
 from actions.directions import ER_ASKED
@@ -392,6 +394,9 @@ MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
 # visit lasts) or a booking. Read as the balance it stays: that answer gives the patient's own
 # due date.
 MISREAD_DUE = frozenset({"faq", BOOKING_INTENT, "out_of_scope", "clinic_hours", "greet", "inform"})
+# When the patient will pay ("ill pay it friday") read as details (0.95: "What can I help you
+# with?") or one of these.
+MISREAD_PAY_LATER = MISREAD_DUE | {"nlu_fallback"}
 # What an EOB is, or whether a balance is after insurance, read as one of these.
 MISREAD_INSURANCE_WORDS = frozenset(
     {
@@ -462,6 +467,8 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         # minutes"), "how many months can i spread it over" (a booking)
         return True
     if intent in MISREAD_DUE and due_asked(text):
+        return True
+    if intent in MISREAD_PAY_LATER and pay_later(text):
         return True
     if intent not in MISREAD_BILLING_HELP:
         return False

@@ -1513,6 +1513,43 @@ def test_how_long_to_pay_is_the_due_days(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "ill pay it friday",
+        "I'll pay it on the 15th",
+        "ok i will pay it next week",
+        "is it ok if i pay when i get paid",
+        "can i pay the bill at the end of the month",
+    ],
+)
+def test_when_the_patient_will_pay_is_answered_as_fine(text: str) -> None:
+    # "ill pay it friday" got "What can I help you with?", and "i will pay it next week" the
+    # ways to pay, neither saying that later is fine.
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_pay_later"
+    assert message["due_days"] == 30
+    assert message["late_fees"].startswith("We don't add late fees")
+    assert message["buttons"] == [{"title": "Check my balance", "payload": "/billing_balance"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i pay half now and the rest next week",
+        "can i set up a payment plan and pay next month",
+        "i cant pay until friday",
+        "can i pay online tomorrow",
+    ],
+)
+def test_paying_later_in_part_or_with_help_keeps_that_answer(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert "utter_billing_pay_later" not in [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "do you take care credit",
         "do you take carecredit",
         "can i pay with care credit card",  # was "Yes, you can pay with credit card"

@@ -850,3 +850,22 @@ def test_how_long_there_is_to_pay_is_the_billing_answer(
 ) -> None:
     [message] = TaskWordsGuard().process([parsed(text, intent)])
     assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # details (0.95): "What can I help you with?"
+        ("ill pay it friday", "inform", "billing_pay"),
+        ("I'll pay it on the 15th", "nlu_fallback", "billing_pay"),
+        # a date to book is no payment
+        ("can i come in friday", "inform", "inform"),
+        # a task asked for keeps its reading
+        ("i will pay it next week, cancel my appt", "cancel_appointment", "cancel_appointment"),
+    ],
+)
+def test_when_the_patient_will_pay_is_the_billing_answer(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
