@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 import dateparser
 from dateparser.search import search_dates
 
-from actions.dates import MONTH_WORD, MONTHS, clean_words
+from actions.date_words import MONTH_WORD, MONTHS, clean_words
 
 NUMERIC_DATE_WITH_YEAR = re.compile(r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](\d{4}|\d{2})\b")
 

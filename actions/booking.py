@@ -15,7 +15,6 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import answer_plan
 from actions.birth_dates import birth_month_day, parse_birth_date
 from actions.booking_choices import (
     choice_options,
@@ -71,6 +70,7 @@ from actions.identity import (
     patient_age,
     who_has,
 )
+from actions.insurance import answer_plan
 from actions.last_seen import last_seen_taken
 from actions.matching import (
     find_location,
@@ -80,13 +80,8 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
-from actions.mentions import (
-    FOR_SOMEONE_ELSE,
-    OTHER_PERSON,
-    given_identity,
-    one_name_word,
-    parse_full_name,
-)
+from actions.mentions import given_identity
+from actions.names import one_name_word, parse_full_name
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
     NOT_NEW,
@@ -96,6 +91,7 @@ from actions.patient_status import (
 )
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
+from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
 from actions.second_request import yes_and_another
 from actions.slot_search import (
     has_age_limits,

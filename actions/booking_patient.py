@@ -18,14 +18,10 @@ from actions.formatting import a_or_an, visit_name
 from actions.forms import is_button_payload, latest_text
 from actions.identity import OWN_ACCOUNT, whose
 from actions.matching import find_visit_type
-from actions.mentions import (
-    BIRTH_MARKER,
-    FOR_SOMEONE_ELSE,
-    corrected_name,
-    given_identity,
-    parse_full_name,
-)
+from actions.mentions import BIRTH_MARKER, given_identity
+from actions.names import corrected_name, parse_full_name
 from actions.phone import find_phone
+from actions.relatives import FOR_SOMEONE_ELSE
 from actions.second_request import MAX_REQUEST_CHARS
 
 # Another person's visit asked for beside this one ("... for my daughter mia too", "book me

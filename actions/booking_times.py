@@ -53,14 +53,9 @@ from actions.interpreter import (
     interpreter_phrase,
     session_texts,
 )
-from actions.mentions import (
-    adult_relative_named,
-    capitalised,
-    child_named,
-    given_and_family,
-    relation_asked_about,
-)
+from actions.names import capitalised, given_and_family
 from actions.phone import phone_for_display
+from actions.relatives import adult_relative_named, child_named, relation_asked_about
 from actions.second_request import (
     after_identity_declined,
     after_unfinished_task,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from actions.billing import join_words
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
-from actions.dates import WEEKDAY_NUMBERS, WEEKDAY_WORD
+from actions.date_words import WEEKDAY_NUMBERS, WEEKDAY_WORD
 from actions.matching import normalise
 
 # Asked about a clinician's office route ("how do I get to Dr. Patel's office"): directions to

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked
-from actions.billing import asks_how_to_apply, charge_asked_after_balance
+from actions.billing import charge_asked_after_balance
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
@@ -31,14 +31,11 @@ from actions.handoff import escalate
 from actions.identity import scheduling_client, whose
 from actions.manage_appointments import appointment_item
 from actions.matching import find_location, find_practitioner, find_visit_type
-from actions.mentions import (
-    OTHER_PERSON,
-    first_name_follow_up,
-    given_identity,
-    introduced_name,
-    parse_full_name,
-    relation_in,
-)
+from actions.mentions import given_identity
+from actions.named_others import first_name_follow_up
+from actions.names import parse_full_name
+from actions.paying import asks_how_to_apply
+from actions.relatives import OTHER_PERSON, relation_in
 from actions.second_request import (
     CLEAR,
     REFERENT,
@@ -51,6 +48,7 @@ from actions.second_request import (
 from actions.settings import get_clinic
 from actions.typed_answers import ALREADY_SAID, OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
+from actions.writers import introduced_name
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
 from addons.just_asking_guard import about_to_ask
@@ -270,7 +268,7 @@ class ActionAskAffirmation(Action):
         return []
 
 
-# Answers that offer financial assistance (actions/billing.py), after which "how do i apply"
+# Answers that offer financial assistance (actions/paying.py), after which "how do i apply"
 # asks how to apply for it.
 ASSISTANCE_OFFERED = {"utter_billing_help", "utter_billing_collections"}
 

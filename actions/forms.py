@@ -29,7 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.mentions import given_identity, name_said_before, relative_identity
+from actions.mentions import given_identity, relative_identity
 from actions.phone import find_phone
 from actions.settings import get_clinic
 from actions.typed_answers import (
@@ -57,6 +57,7 @@ from actions.typed_answers import (
     emoji_answer,
 )
 from actions.undo_words import UNDO_A_CANCEL, said_undo
+from actions.writers import name_said_before
 from addons.just_asking_guard import just_asking
 
 logger = logging.getLogger(__name__)
@@ -967,7 +968,7 @@ class ActionStop(Action):
             # name, no word of stopping): the plan is checked.
             return [FollowupAction("action_check_insurance")]
         # (both import this module)
-        from actions.manage_appointments import moved_back_to
+        from actions.reschedule_appointment import moved_back_to
         from actions.second_request import (
             answered_at_once,
             pending_complaint,

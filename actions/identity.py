@@ -8,9 +8,11 @@ tries end in a handoff to staff. Across conversations, too many failed checks na
 reply and handoff as the third failed try. Verification lives in slots, so it holds for the
 conversation session and is gone when the session expires.
 
-When a form starts, what the request itself says is used (``actions/mentions.py`` reads it): a
-name said in passing is not asked again, a name and date of birth given with it are checked at
-once, and a request about another person than the one verified starts a new check for them.
+When a form starts, what the request itself says is used: a name said in passing
+(``actions/writers.py`` reads it) is not asked again, a name and date of birth given with it
+(``actions/mentions.py``) are checked at once, and a request about another person than the one
+verified (``actions/relatives.py``, ``actions/named_others.py``) starts a new check for them.
+Names themselves are read in ``actions/names.py``.
 
 Nothing here ever tells the patient *which* detail did not match, and nothing is logged but
 outcomes.
@@ -32,7 +34,8 @@ from actions.birth_dates import birth_month_day, birth_year, parse_birth_date
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
 from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.dates import age_on, is_month_name
+from actions.date_words import is_month_name
+from actions.dates import age_on
 from actions.forms import (
     events_this_session,
     forgotten_patient,
@@ -46,38 +49,30 @@ from actions.forms import (
     writer_to_go_back_to,
 )
 from actions.handoff import patient_channel
-from actions.mentions import (
-    CHILD_RELATIONS,
-    DIED,
-    FOR_SOMEONE_ELSE,
-    NEW_WRITER,
-    OTHER_PERSON,
+from actions.mentions import given_identity, relative_identity
+from actions.named_others import asked_about_name, named_for, named_other, other_first_name
+from actions.names import (
     SECOND_FIRST_NAMES,
-    SIBLING,
-    asked_about_name,
     capitalised,
     double_first_name,
-    given_identity,
-    introduced_first_name,
-    introduced_name,
-    name_after_relation,
     name_apart,
-    name_said_before,
-    named_for,
-    named_other,
-    new_writer,
     one_name_word,
-    other_first_name,
     parse_full_name,
-    relation_asked_about,
-    relation_in,
-    relative_identity,
-    someone_else,
-    writer_asks_for_own,
-    writer_is_relative,
 )
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.phone import find_phone, phone_hash
+from actions.relatives import (
+    CHILD_RELATIONS,
+    DIED,
+    FOR_SOMEONE_ELSE,
+    OTHER_PERSON,
+    SIBLING,
+    name_after_relation,
+    relation_asked_about,
+    relation_in,
+    someone_else,
+    writer_asks_for_own,
+)
 from actions.second_request import (
     CLAUSE_BREAK,
     REFERENT,
@@ -90,6 +85,14 @@ from actions.second_request import (
 from actions.settings import get_clinic, get_settings
 from actions.typed_answers import ALREADY_SAID, TYPO_SAID
 from actions.verify_lockout import LockoutStoreError, VerifyLockout
+from actions.writers import (
+    NEW_WRITER,
+    introduced_first_name,
+    introduced_name,
+    name_said_before,
+    new_writer,
+    writer_is_relative,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import form_request, last_response, latest_text
 from actions.matching import parse_choice
-from actions.mentions import living_relation_in
+from actions.relatives import living_relation_in
 
 NEW_PATIENT_WORDS = re.compile(
     r"\b(new (patient|pt)|i'?m new|i am new|first time|first visit|never been|not yet|"

@@ -24,7 +24,7 @@ from actions.amenities import AMENITIES
 from actions.clients.rasa_nlu import RasaNluClient
 from actions.forms import forget_patient, last_event
 from actions.matching import find_visit_type
-from actions.mentions import OTHER_PERSON
+from actions.relatives import OTHER_PERSON
 from actions.settings import get_clinic, get_settings
 
 # A clause about the fees or the policy of cancelling or moving, not a request to do it.

@@ -15,7 +15,8 @@ from typing import Any
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import SlotRecord
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location
-from actions.dates import When, day_label, parse_when, shift_said_as_day, within_part_of_day
+from actions.date_changes import shift_said_as_day
+from actions.dates import When, day_label, parse_when, within_part_of_day
 
 logger = logging.getLogger(__name__)
 

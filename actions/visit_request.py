@@ -2,7 +2,8 @@
 where and when ("a physical with Dr. Patel next Tuesday morning at the north office"), and
 which of the times shown they picked ("the second one", "tuesday", "8 am").
 
-Shared by booking (``actions/booking.py``) and rescheduling (``actions/manage_appointments.py``).
+Shared by booking (``actions/booking.py``) and rescheduling
+(``actions/reschedule_appointment.py``).
 """
 
 from __future__ import annotations
@@ -13,20 +14,10 @@ from typing import Any
 
 from actions.birth_dates import without_birth_dates
 from actions.clinic_config import ClinicConfig
-from actions.dates import (
-    CORRECTED,
-    clock_times_said,
-    in_part_of_day,
-    only_time_of_day,
-    parse_when,
-    part_of_day,
-    said_cannot_come,
-    says_a_shift,
-    weekdays_named,
-    weekdays_ruled_out,
-    with_kept_limits,
-    with_new_time,
-)
+from actions.clock_times import clock_times_said, in_part_of_day, part_of_day
+from actions.date_changes import only_time_of_day, says_a_shift, with_kept_limits, with_new_time
+from actions.date_words import weekdays_named
+from actions.dates import CORRECTED, parse_when
 from actions.directions import named_day
 from actions.formatting import offer_label
 from actions.forms import TASK_INTENTS, is_button_payload
@@ -44,13 +35,11 @@ from actions.matching import (
     wants_anyone,
     without_anyone,
 )
-from actions.mentions import (
-    could_be_a_name,
-    given_identity,
-    parse_full_name,
-    without_patient_names,
-)
+from actions.mentions import given_identity, without_patient_names
+from actions.name_words import could_be_a_name
+from actions.names import parse_full_name
 from actions.phone import without_phones
+from actions.ruled_out_days import said_cannot_come, weekdays_ruled_out
 from actions.settings import get_clinic
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".

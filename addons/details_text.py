@@ -1,5 +1,5 @@
 """A message that is only a name and a date of birth, as text rules (no Rasa imports, so the
-action server can use them too: :mod:`actions.billing`)."""
+action server can use them too: :mod:`actions.insurance`)."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.mentions import first_name_follow_up
+from actions.named_others import first_name_follow_up
 from addons.intent_override import RuleGuard, overrule
 
 FOLLOW_UP_INTENT = "out_of_scope"

@@ -28,7 +28,7 @@ passed away and you keep texting reminders for his checkup") is a cancellation.
 Money trouble is a billing question whatever the model read: "i lost my job, cant pay" (out of
 scope), "i have no money right now" (a "no"), collections, credit, late fees ("whats the late
 fee": the arrival time) and "is this text a scam?"
-become ``billing_pay``, whose action answers each (actions/billing.py), and so does a way to pay
+become ``billing_pay``, whose action answers each (actions/paying.py), and so does a way to pay
 that is nothing else ("do you take care credit", read as an insurance plan). A fee questioned
 ("why is there a late fee on my bill": the arrival time; "the late cancel fee is unfair") is a
 billing dispute; a cancellation asked for with a question about its fee ("i need to cancel my
@@ -56,31 +56,27 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.billing import (
-    COPAY_ASKED,
-    FEE_NAMED,
-    PAPER_ASKED,
+from actions.billing import PAPER_ASKED
+from actions.directions import ER_ASKED
+from actions.disputes import FEE_NAMED, fee_disputed
+from actions.feelings import baby_lost, feelings_only
+from actions.forms import vague_frustration
+from actions.identity import BEREAVEMENT
+from actions.insurance import COPAY_ASKED, eob_bill_asked, eob_or_after_insurance, insurance_terms
+from actions.manage_appointments import NOT_MINE
+from actions.matching import normalise
+from actions.patient_status import NEW_PATIENT_WORDS
+from actions.paying import (
     PLAN_LENGTH,
     already_paid,
     cannot_pay,
     change_fee_asked,
     collections_asked,
     due_asked,
-    eob_bill_asked,
-    eob_or_after_insurance,
-    fee_disputed,
-    insurance_terms,
     late_payment_asked,
     pay_later,
     scam_asked,
 )
-from actions.directions import ER_ASKED
-from actions.feelings import baby_lost, feelings_only
-from actions.forms import vague_frustration
-from actions.identity import BEREAVEMENT
-from actions.manage_appointments import NOT_MINE
-from actions.matching import normalise
-from actions.patient_status import NEW_PATIENT_WORDS
 from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
 from actions.second_request import request_in
@@ -146,7 +142,7 @@ ROUTE_TO_APPOINTMENT = re.compile(
     re.IGNORECASE,
 )
 # "can i get a receipt for taxes" (out of scope: a dead end), "i need receipts for my hsa"
-# (a booking): where to get one (actions/billing.py).
+# (a booking): where to get one (actions/paying.py).
 MISREAD_RECEIPT = frozenset({"out_of_scope", "nlu_fallback", "book_appointment", "faq"})
 # "whichever one my appt is at", "the office my appointment is at" (at "Which office are you
 # heading to?": the list of insurance plans): the appointment's office.

@@ -11,14 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.all_appointments import ALL_APPOINTMENTS, asks_for_all, means_all
 from actions.booking_times import ActionAskSlotChoice
-from actions.forms import switches_to_cancel
-from actions.manage_appointments import (
+from actions.cancel_appointment import (
     ActionAskCancelConfirmed,
     ActionCancelAppointment,
     ValidateCancelForm,
-    ValidateRescheduleForm,
-    load_appointments,
 )
+from actions.forms import switches_to_cancel
+from actions.manage_appointments import load_appointments
+from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker, next_month_on, responses
 from tests.support.fhir_servers import FhirServer

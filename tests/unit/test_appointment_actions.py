@@ -13,13 +13,18 @@ import yaml
 from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity, manage_appointments
+from actions import cancel_appointment, identity, manage_appointments
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
     ActionBookAppointment,
+)
+from actions.cancel_appointment import (
+    ActionAskCancelConfirmed,
+    ActionCancelAppointment,
+    ValidateCancelForm,
 )
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
@@ -29,17 +34,13 @@ from actions.fallback import ActionAnswerNo, ActionAskAffirmation, ActionComplai
 from actions.formatting import a_or_an, arrival
 from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
-    ActionAskCancelConfirmed,
-    ActionCancelAppointment,
     ActionShowAppointments,
-    ValidateCancelForm,
     ValidateCheckForm,
-    ValidateRescheduleForm,
     choice_by_description,
-    new_time_part,
 )
 from actions.patient_status import patient_status
 from actions.phone import phone_hash
+from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
@@ -4328,12 +4329,12 @@ def test_not_offered_only_when_asked_for(text: str, requested: str | None, inten
 )
 def test_a_birth_date_with_a_cancellation_is_not_its_day(text: str) -> None:
     # "I don't see an appointment on Mon Sep 30" was said before the cancellation.
-    assert manage_appointments.day_in_request(text, get_clinic()) is None
+    assert cancel_appointment.day_in_request(text, get_clinic()) is None
 
 
 def test_the_day_named_with_a_cancellation_is_its_day() -> None:
     clinic = get_clinic()
-    asked = manage_appointments.day_in_request("cancel my appt tmrw, aisha khan 1/22/92", clinic)
+    asked = cancel_appointment.day_in_request("cancel my appt tmrw, aisha khan 1/22/92", clinic)
     assert asked == clinic.now().date() + timedelta(days=1)
 
 

@@ -11,21 +11,13 @@ import pytest
 from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import billing, identity
-from actions.billing import (
-    CHARGE_FOR,
-    ActionBillingDispute,
-    ActionBillingPay,
-    ActionCheckInsurance,
-    ActionShowBalance,
-    ValidateBalanceForm,
-    ValidateDisputeForm,
-    has_dispute_detail,
-    late_payment_asked,
-    money,
-)
+from actions import billing, disputes, identity, paying
+from actions.billing import CHARGE_FOR, ActionShowBalance, ValidateBalanceForm, money
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
+from actions.disputes import ActionBillingDispute, ValidateDisputeForm, has_dispute_detail
 from actions.fallback import ActionOutOfScope
+from actions.insurance import ActionCheckInsurance
+from actions.paying import ActionBillingPay, late_payment_asked
 from actions.second_request import remember_second_request
 from tests.support.actions import (  # noqa: F401
     AFTER_PLAN_QUESTION,
@@ -1312,7 +1304,7 @@ def test_a_name_and_birth_date_after_the_plan_question_is_no_plan() -> None:
 def test_a_patient_who_cannot_pay_hears_sorry_then_plans_and_assistance(text: str) -> None:
     # Were "not something I can help with", the late-cancellation policy and "What can I help
     # you with?" (the NLU side: addons/task_words_guard.py).
-    assert billing.cannot_pay(text)
+    assert paying.cannot_pay(text)
     dispatcher = CollectingDispatcher()
     ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
     [help_] = dispatcher.messages
@@ -1335,13 +1327,13 @@ def test_waive_my_bill_is_the_assistance_answer(text: str) -> None:
     assert "financial assistance program" in help_["help"]
     assert help_["buttons"][0]["payload"] == BILLING_STAFF
     # a fee asked to be waived is not the bill ("can you waive the late cancel fee")
-    assert not billing.WAIVE_ASKED.search("can you waive the late cancel fee")
+    assert not paying.WAIVE_ASKED.search("can you waive the late cancel fee")
 
 
 def test_help_with_medical_bills_is_the_assistance_answer() -> None:
     # was a balance look-up
     text = "is there any help with medical bills"
-    assert billing.cannot_pay(text)
+    assert paying.cannot_pay(text)
     dispatcher = CollectingDispatcher()
     ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
     [help_] = dispatcher.messages
@@ -1354,7 +1346,7 @@ def test_help_with_medical_bills_is_the_assistance_answer() -> None:
     ["i cant pay online, the portal is down", "how do i pay", "i can pay next week"],
 )
 def test_paying_another_way_is_no_hardship(text: str) -> None:
-    assert not billing.cannot_pay(text)
+    assert not paying.cannot_pay(text)
 
 
 @pytest.mark.parametrize(
@@ -1369,7 +1361,7 @@ def test_paying_another_way_is_no_hardship(text: str) -> None:
 )
 def test_collections_and_credit_get_reassurance_and_billing_staff(text: str) -> None:
     # Were the ways to pay, or "not something I can help with".
-    assert billing.collections_asked(text)
+    assert paying.collections_asked(text)
     dispatcher = CollectingDispatcher()
     ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
     [message] = dispatcher.messages
@@ -1384,7 +1376,7 @@ def test_what_happens_if_i_dont_pay_gets_the_clinics_own_policy() -> None:
     """Was "I can't see collections or credit reporting from here", though clinic.yml says:
     no late fees or interest, and a reminder first."""
     text = "what happens if i dont pay my bill"
-    assert billing.collections_asked(text)
+    assert paying.collections_asked(text)
     dispatcher = CollectingDispatcher()
     ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
     [message] = dispatcher.messages
@@ -1409,7 +1401,7 @@ def test_what_happens_if_i_dont_pay_gets_the_clinics_own_policy() -> None:
 def test_a_bill_paid_already_gets_how_long_it_takes_and_billing(text: str, paid: bool) -> None:
     """ "i already paid that last week" got the same balance again, or "What can I help you
     with?"."""
-    assert billing.already_paid(text) is paid
+    assert paying.already_paid(text) is paid
     if not paid:
         return
     dispatcher = CollectingDispatcher()
@@ -1439,7 +1431,7 @@ def test_collections_with_hardship_says_sorry_first() -> None:
 )
 def test_a_message_about_money_that_may_not_be_ours_is_checked_with_billing(text: str) -> None:
     # "question a charge?" and then "what happened?", or a dead end.
-    assert billing.scam_asked(text)
+    assert paying.scam_asked(text)
     dispatcher = CollectingDispatcher()
     # ...and no balance look-up for its "i owe money" ("What is the patient's full name?")
     assert ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {}) == []
@@ -1451,7 +1443,7 @@ def test_a_message_about_money_that_may_not_be_ours_is_checked_with_billing(text
 
 @pytest.mark.parametrize("text", ["is this a scam", "is the flu shot legit"])
 def test_a_scam_without_money_is_not_a_billing_question(text: str) -> None:
-    assert not billing.scam_asked(text)
+    assert not paying.scam_asked(text)
 
 
 @pytest.mark.parametrize(
@@ -1617,7 +1609,7 @@ def test_carecredit_read_as_insurance_is_answered_as_a_way_to_pay() -> None:
     ],
 )
 def test_a_fee_on_the_bill_questioned_is_a_dispute(text: str, disputed: bool) -> None:
-    assert billing.fee_disputed(text) is disputed
+    assert disputes.fee_disputed(text) is disputed
 
 
 def test_a_late_fee_named_alone_is_asked_what_happened() -> None:
@@ -1657,9 +1649,9 @@ def test_money_words_that_ask_something_else(
 ) -> None:
     """Look-alikes: a card is nobody paying for the patient ("can i use a credit card to pay my
     bill" got "Yes, anyone can pay a bill for you"), a chat is no call or letter to check."""
-    assert billing.scam_asked(text) is scam
-    assert billing.cannot_pay(text) is cannot
-    assert bool(billing.SOMEONE_ELSE_PAYS.search(billing.normalise(text))) is someone_else
+    assert paying.scam_asked(text) is scam
+    assert paying.cannot_pay(text) is cannot
+    assert bool(paying.SOMEONE_ELSE_PAYS.search(paying.normalise(text))) is someone_else
 
 
 @pytest.mark.parametrize(
@@ -1729,7 +1721,7 @@ def test_a_fee_for_moving_an_appointment_is_the_policy(text: str) -> None:
     [message] = dispatcher.messages
     assert message["response"] == "utter_change_fee"
     assert "$25 late-cancellation fee" in message["policy"]
-    assert not billing.change_fee_asked("can i cancel my payment plan")
+    assert not paying.change_fee_asked("can i cancel my payment plan")
 
 
 @pytest.mark.parametrize(

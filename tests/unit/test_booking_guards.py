@@ -20,17 +20,14 @@ from actions.booking_times import (
     ActionAskSlotChoice,
     ActionBookAppointment,
 )
+from actions.cancel_appointment import ActionAskCancelConfirmed
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
 from actions.formatting import address_line, day_and_time
-from actions.manage_appointments import (
-    ActionAskCancelConfirmed,
-    ActionRescheduleAppointment,
-    ValidateRescheduleForm,
-    appointment_item,
-)
+from actions.manage_appointments import appointment_item
 from actions.patient_status import ActionAskPatientStatus
+from actions.reschedule_appointment import ActionRescheduleAppointment, ValidateRescheduleForm
 from actions.settings import get_clinic
 from actions.slot_search import offer_from_slot
 from tests.support.actions import make_tracker, responses

@@ -5,17 +5,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from actions.dates import (
+from actions.clock_times import part_of_day
+from actions.date_changes import (
     only_time_of_day,
-    parse_when,
-    part_of_day,
-    said_cannot_come,
     says_a_shift,
     shift_said_as_day,
     with_kept_limits,
     with_new_time,
-    within_part_of_day,
 )
+from actions.dates import parse_when, within_part_of_day
+from actions.ruled_out_days import said_cannot_come
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Tuesday
 

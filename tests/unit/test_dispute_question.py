@@ -7,8 +7,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import ValidateDisputeForm
 from actions.dispute_question import ActionAskDisputeDetails, asks_back
+from actions.disputes import ValidateDisputeForm
 from tests.support.actions import make_tracker, responses
 
 ASKING = {"requested_slot": "dispute_details"}

@@ -17,20 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity
 from actions.manage_appointments import ActionShowAppointments, ValidateCheckForm
-from actions.mentions import (
-    capitalised,
-    given_and_family,
-    given_identity,
-    introduced_first_name,
-    introduced_name,
-    named_other,
-    new_writer,
-    parse_full_name,
-    relation_in,
-    relative_identity,
-    someone_else,
-)
+from actions.mentions import given_identity, relative_identity
+from actions.named_others import named_other
+from actions.names import capitalised, given_and_family, parse_full_name
+from actions.relatives import relation_in, someone_else
 from actions.verify_lockout import LockoutStoreError, VerifyLockout, name_key
+from actions.writers import introduced_first_name, introduced_name, new_writer
 from tests.support.actions import PHONE_SECRET, make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 

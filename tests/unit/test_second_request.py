@@ -6,17 +6,14 @@ import pytest
 from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import manage_appointments
+from actions import cancel_appointment
 from actions.booking_times import ActionBookAppointment
+from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelForm
 from actions.clients.fhir_model import BackendUnavailable
 from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
 from actions.forms import ActionStop
-from actions.manage_appointments import (
-    ActionCancelAppointment,
-    ActionRescheduleAppointment,
-    ValidateCancelForm,
-)
+from actions.reschedule_appointment import ActionRescheduleAppointment
 from actions.second_request import (
     WITH_COMPLAINT,
     offer_second_request,
@@ -38,7 +35,7 @@ def cancels_recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def cancel(self, appointment_id: str, reason: str) -> None:
             cancelled.append(appointment_id)
 
-    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Client())
+    monkeypatch.setattr(cancel_appointment, "scheduling_client", lambda: Client())
     return cancelled
 
 
@@ -462,7 +459,7 @@ def test_a_stopped_or_failed_task_still_hands_the_complaint_over(
         def cancel(self, appointment_id: str, reason: str) -> None:
             raise BackendUnavailable("down")
 
-    monkeypatch.setattr(manage_appointments, "scheduling_client", lambda: Down())
+    monkeypatch.setattr(cancel_appointment, "scheduling_client", lambda: Down())
     item = {"id": "a1", "start": next_month_on(9, 9), "visit_type": "physical"}
     slots = {
         "verified": True,

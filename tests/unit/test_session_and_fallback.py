@@ -19,9 +19,11 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import fallback
-from actions.billing import ActionCheckInsurance, ValidateBalanceForm, ValidateDisputeForm
+from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
+from actions.cancel_appointment import ValidateCancelForm
 from actions.clients.fhir_model import AppointmentRecord
+from actions.disputes import ValidateDisputeForm
 from actions.fallback import (
     ActionAnswerNo,
     ActionAnswerYes,
@@ -34,11 +36,9 @@ from actions.fallback import (
     ActionOutOfScope,
 )
 from actions.forms import ActionStop, clearly_a_complaint, forgotten_patient, yes_or_no
-from actions.manage_appointments import (
-    ValidateCancelForm,
-    ValidateCheckForm,
-    ValidateRescheduleForm,
-)
+from actions.insurance import ActionCheckInsurance
+from actions.manage_appointments import ValidateCheckForm
+from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
 from actions.typed_answers import LEAVING

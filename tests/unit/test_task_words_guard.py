@@ -511,7 +511,7 @@ def test_a_policy_fee_charged_is_still_a_dispute(text: str) -> None:
         # the policy asked about, nothing asked for
         ("is there a fee for missing an appointment", "faq", "faq"),
         ("is there a fee if i cancel my appointment", "faq", "faq"),
-        # late fees on a bill: its answer says both (actions/billing.py)
+        # late fees on a bill: its answer says both (actions/paying.py)
         ("do you charge a late fee", "faq", "billing_pay"),
         # a cancellation that pleads about the fee stays one
         (

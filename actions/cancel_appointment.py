@@ -1,0 +1,322 @@
+"""Cancel: one appointment or several, asked about and confirmed first.
+
+Nothing is cancelled before an explicit "yes". "No wait, can I move it instead?" at that question
+keeps the appointment and starts moving it (``actions/reschedule_appointment.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.all_appointments import (
+    ALL_APPOINTMENTS,
+    appointment_lines,
+    how_many,
+    kept_and_rest,
+    means_all,
+    means_the_other_one,
+    means_the_others,
+)
+from actions.answer_beside import with_text
+from actions.birth_dates import without_birth_dates
+from actions.booking_guards import late_change_policy
+from actions.booking_times import tell_change_failed
+from actions.clients.fhir_model import BackendUnavailable, FhirError
+from actions.clinic_config import ClinicConfig
+from actions.dates import day_label, parse_when
+from actions.formatting import appointment_sentence
+from actions.forms import (
+    form_texts,
+    is_button_payload,
+    last_event,
+    latest_text,
+    safety_flagged,
+    yes_or_no,
+)
+from actions.identity import BEREAVEMENT, death_said, scheduling_client, whose
+from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
+from actions.reschedule_appointment import ValidateRescheduleForm
+from actions.second_request import (
+    after_unfinished_task,
+    has_second_request,
+    offer_second_request,
+    replayed,
+    yes_and_another,
+)
+from actions.settings import get_clinic
+from actions.slot_search import chosen_appointment
+
+logger = logging.getLogger(__name__)
+
+CANCEL_REASON = "Cancelled by the patient in the chat assistant"
+
+
+# "no wait, can i move it instead?" to "Cancel it?": keep it, and look for a new time.
+MOVE_INSTEAD = re.compile(
+    r"\b(move|moving|reschedule|resched|rebook|switch|change (it|the (day|time|date))|"
+    r"(another|different|new|later) (day|time|date))\b",
+    re.IGNORECASE,
+)
+
+
+def moves_instead(text: str) -> bool:
+    # "hold on dont cancel, just change the day": a cancel said not to do is no cancel
+    kept = re.sub(r"\b(don'?t|do not|not|never) cancel\w*", " ", text, flags=re.IGNORECASE)
+    return bool(MOVE_INSTEAD.search(kept)) and not re.search(r"\bcancel", kept, re.IGNORECASE)
+
+
+class ValidateCancelForm(ManageForm):
+    form_name = "cancel_form"
+    own_intents = {"cancel_appointment"}
+    takes_all = True
+
+    def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
+        # "can i move it instead?" answers "Cancel it?" (no), whatever the model read (a
+        # correction is read whatever the model read too: should_let_through)
+        return super().answers_requested_slot(tracker, requested) or (
+            requested == "cancel_confirmed" and moves_instead(latest_text(tracker))
+        )
+
+    def should_let_through(self, tracker: Tracker) -> bool:
+        text = latest_text(tracker)
+        if (
+            tracker.get_slot("requested_slot") == "cancel_confirmed"
+            and not safety_flagged(tracker)
+            and (
+                yes_and_another(text, "cancel_appointment") is not None
+                or self.corrected_choice(tracker, dict(tracker.slots)) is not None
+            )
+        ):
+            return False
+        return super().should_let_through(tracker)
+
+    def after_identity(self, slots: dict[str, Any]) -> str | None:
+        return None if slots.get("cancel_confirmed") is not None else "cancel_confirmed"
+
+    def corrected_choice(self, tracker: Tracker, slots: dict[str, Any]) -> dict[str, Any] | None:
+        """At "Just to check: cancel …?": another appointment, or another set, said instead.
+        "wait no, keep the sick one, cancel the rest" picked the sick visit to cancel (the one
+        to keep); "no thats the wrong one, i meant the sam lee one" got "I've left your
+        appointment as it is", and the Sam Lee visit was not asked about."""
+        items = slots.get("my_appointments") or []
+        text = latest_text(tracker)
+        if len(items) < 2 or is_button_payload(text):
+            return None
+        current = slots.get("appointment_choice")
+        ids = [i["id"] for i in items]
+        if current != ALL_APPOINTMENTS and means_all(text) and re.search(r"\bcancel", text, re.I):
+            return {"appointment_choice": ALL_APPOINTMENTS}  # "actually cancel both"
+        kept_text, rest = kept_and_rest(text)
+        kept = self._kept(kept_text, items, current)
+        if kept and (means_the_others(rest) or current == ALL_APPOINTMENTS):
+            return self._cancel_only([i for i in items if i["id"] not in kept])
+        fits = described_fits(rest, items, self.clinic)
+        if fits is not None and len(fits) == 1 and ids[fits[0]] not in (current, *kept):
+            return {"appointment_choice": ids[fits[0]]}
+        others = [i for i in items if i["id"] not in (current, *kept)]
+        if current in ids and means_the_other_one(rest):
+            # "no the other one": that one when there are two; else which of them
+            return {"appointment_choice": others[0]["id"] if len(others) == 1 else None}
+        if current in ids and means_the_others(rest):
+            return self._cancel_only(others)  # "no, the other ones"
+        if fits and WRONG_ONE.search(rest):
+            return {"appointment_choice": None}  # "wrong one, i meant dr patel's" (two): which?
+        return None
+
+    def extract_more(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        if requested != "cancel_confirmed":
+            return {}
+        also = yes_and_another(latest_text(tracker), "cancel_appointment")
+        if also is not None:
+            return {"cancel_confirmed": True, "pending_request": also}
+        corrected = self.corrected_choice(tracker, slots)
+        if corrected is not None:
+            return corrected
+        # (an appointment said to stay is none to cancel: "no keep the first one")
+        kept_text, rest = kept_and_rest(latest_text(tracker))
+        picking = with_text(tracker, rest) if kept_text else tracker
+        if slots.get("appointment_choice") == ALL_APPOINTMENTS:
+            # "no, just the first one" to "cancel both?": that one, asked again
+            one = self._read_appointment_choice(picking, slots)
+            if one and one != ALL_APPOINTMENTS:
+                return {"appointment_choice": one}
+        answer = yes_or_no(tracker)
+        if answer is not None:
+            return {"cancel_confirmed": answer}
+        if moves_instead(latest_text(tracker)):
+            return {"cancel_confirmed": False}
+        choice = self._read_appointment_choice(picking, slots)
+        if choice and choice != slots.get("appointment_choice"):
+            return {"appointment_choice": choice}
+        return {}
+
+
+class ActionAskCancelConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_cancel_confirmed"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        clinic = get_clinic()
+        # (no fee spoken of to someone cancelling for a person who died)
+        bereaved = death_said(tracker)
+        if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
+            items = tracker.get_slot("my_appointments") or []
+            policies = [] if bereaved else [late_change_policy(i, tracker, clinic) for i in items]
+            dispatcher.utter_message(
+                response="utter_confirm_cancel_all",
+                which=how_many(items),
+                appointments=appointment_lines(items, clinic, whose(tracker.slots, clinic)),
+                # on a line of its own, not run on after the last appointment listed
+                policy="\n" + next(filter(None, policies)).strip() if any(policies) else "",
+            )
+            return []
+        item = chosen_appointment(tracker.slots)
+        if item is None:
+            return [SlotSet("appointment_choice", None)]
+        policy = "" if bereaved else late_change_policy(item, tracker, clinic)
+        asked_day = day_in_request(form_texts(tracker)[0], clinic)
+        days = {
+            datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()
+            for i in tracker.get_slot("my_appointments") or [item]
+        }
+        if asked_day is not None and asked_day not in days:
+            # "cancel my appt tmrw" (hers is next week): "cancel ... Wed Dec 9?" with no word
+            # that nothing is booked tomorrow.
+            dispatcher.utter_message(text=f"I don't see an appointment on {day_label(asked_day)}.")
+        dispatcher.utter_message(
+            response="utter_confirm_cancel",
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+            policy=policy,
+        )
+        return []
+
+
+def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
+    """The one day a request names ("cancel my appt tmrw"), if any; not a date of birth given
+    with it ("carlos rivera 9/30/75" got "I don't see an appointment on Mon Sep 30")."""
+    if not text or text.startswith("/") or BEREAVEMENT.search(text):
+        # ("my dad passed away sunday, cancel his appointments": the day of the death)
+        return None
+    now = clinic.now()
+    when = parse_when(without_birth_dates(text, now.date()), now)
+    return when.start if when is not None and when.start == when.end else None
+
+
+class ActionCancelAppointment(Action):
+    """Submit of the cancel form."""
+
+    def name(self) -> str:
+        return "action_cancel_appointment"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        ending = finish(dispatcher, tracker)
+        if ending is not None:
+            return ending
+        reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
+        if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
+            return reset + cancel_all(dispatcher, tracker)
+        item = chosen_appointment(tracker.slots)
+        if item is not None and tracker.get_slot("cancel_confirmed") is False:
+            if moves_instead(latest_text(tracker)):
+                return move_instead(dispatcher, tracker, item)
+            dispatcher.utter_message(response="utter_cancel_kept")
+            return reset + offer_second_request(dispatcher, tracker)
+        if item is None or tracker.get_slot("cancel_confirmed") is not True:
+            dispatcher.utter_message(response="utter_stopped")
+            return reset + after_unfinished_task(tracker)
+        try:
+            scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
+        except FhirError as exc:  # incl. BackendUnavailable
+            tell_change_failed(dispatcher, exc, "cancellation")
+            return reset + after_unfinished_task(tracker)
+        logger.info("appointment cancelled")
+        clinic = get_clinic()
+        # With another request waiting, that is the next question, not "book another time?";
+        # nor is it asked after a death ("my mom passed away, cancel her appointments").
+        bereaved = death_said(tracker)
+        dispatcher.utter_message(
+            response="utter_cancelled_only"
+            if has_second_request(tracker) or bereaved
+            else "utter_cancelled",
+            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+        )
+        # [Book another time] books the same visit (ValidateBookingForm.on_activation).
+        # (and its time, for [Book a new time] after "i didnt mean to cancel it")
+        cancelled = {**{k: item.get(k) for k in REBOOK_DETAILS}, "start": item.get("start")}
+        again = SlotSet("last_cancelled", cancelled)
+        return reset + [again] + offer_second_request(dispatcher, tracker)
+
+
+REBOOK_DETAILS = ("visit_type", "practitioner", "location")
+
+
+def cancel_all(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Yes" to "cancel both?": each one, and a clear word on any that could not be."""
+    if tracker.get_slot("cancel_confirmed") is not True:
+        dispatcher.utter_message(response="utter_cancel_kept_all")
+        return offer_second_request(dispatcher, tracker)
+    clinic = get_clinic()
+    items = tracker.get_slot("my_appointments") or []
+    said = whose(tracker.slots, clinic)
+    done: list[dict[str, Any]] = []
+    left: list[dict[str, Any]] = []
+    failed: FhirError | None = None
+    for item in items:
+        if isinstance(failed, BackendUnavailable):
+            left.append(item)  # unreachable: no point waiting on each of the others
+            continue
+        try:
+            scheduling_client().cancel(item["id"], reason=CANCEL_REASON)
+        except FhirError as exc:  # one refused (say, already started): the others still go
+            failed = exc
+            left.append(item)
+            continue
+        done.append(item)
+    logger.info("appointments cancelled (%d of %d)", len(done), len(items))
+    if done:
+        dispatcher.utter_message(
+            response="utter_cancelled_several", appointments=appointment_lines(done, clinic, said)
+        )
+    if failed is not None and not done:
+        tell_change_failed(dispatcher, failed, "cancellation")
+        return after_unfinished_task(tracker)
+    if failed is not None:
+        logger.warning("cancellation of %d of %d failed: %s", len(left), len(items), failed)
+        dispatcher.utter_message(
+            response="utter_still_booked", appointments=appointment_lines(left, clinic, said)
+        )
+        return after_unfinished_task(tracker)
+    return offer_second_request(dispatcher, tracker)
+
+
+def move_instead(
+    dispatcher: CollectingDispatcher, tracker: Tracker, item: dict[str, Any]
+) -> list[EventType]:
+    """ "No wait, can I move it instead?" at "Cancel it?": nothing is cancelled, and the move
+    of that same appointment starts at "What day or time?" (it is not asked which one)."""
+    dispatcher.utter_message(response="utter_move_instead")
+    slots = {**tracker.slots, "appointment_choice": item["id"]}
+    kept = ValidateRescheduleForm().on_choice(slots, item["id"])
+    latest = last_event(tracker.events, "user")
+    return (
+        [SlotSet("cancel_confirmed", None)]
+        + [SlotSet(slot, value) for slot, value in kept.items()]
+        + replayed(latest_text(tracker), "reschedule_appointment", latest, [])
+    )
