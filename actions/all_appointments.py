@@ -12,7 +12,7 @@ from typing import Any
 
 from actions.clinic_config import ClinicConfig
 from actions.formatting import appointment_sentence
-from actions.identity import BEREAVEMENT
+from actions.request_context import BEREAVEMENT
 
 # The value of ``appointment_choice`` meaning every appointment listed (a FHIR id never has
 # a "*").

@@ -28,13 +28,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
-from actions.forms import PatientForm, action_before_message, latest_text
+from actions.forms import PatientForm
 from actions.handoff import escalate
-from actions.identity import IdentitySteps, scheduling_client
+from actions.identity import IdentitySteps
 from actions.matching import normalise
+from actions.patient_match import scheduling_client
 from actions.payment_methods import MethodAsked
 from actions.second_request import after_identity_declined, offer_second_request
 from actions.settings import get_clinic
+from actions.stop import action_before_message
+from actions.tracker_reading import latest_text
 
 logger = logging.getLogger(__name__)
 

@@ -49,27 +49,8 @@ from actions.formatting import (
     day_and_time,
     visit_name,
 )
-from actions.forms import (
-    IDENTITY_SLOTS,
-    INTERRUPT_CONFIDENCE,
-    URGENT_INTENTS,
-    PatientForm,
-    form_texts,
-    is_button_payload,
-    last_event,
-    last_response,
-    latest_intent,
-    latest_text,
-    safety_flagged,
-    yes_or_no,
-)
-from actions.identity import (
-    IDENTITY_ENDINGS,
-    IdentitySteps,
-    is_child,
-    patient_age,
-    who_has,
-)
+from actions.forms import IDENTITY_SLOTS, INTERRUPT_CONFIDENCE, URGENT_INTENTS, PatientForm
+from actions.identity import IDENTITY_ENDINGS, IdentitySteps
 from actions.insurance import answer_plan
 from actions.last_seen import last_seen_taken
 from actions.matching import (
@@ -81,6 +62,7 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import given_identity
+from actions.message_reading import safety_flagged, yes_or_no
 from actions.names import one_name_word, parse_full_name
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
@@ -89,12 +71,21 @@ from actions.patient_status import (
     new_patients_asked_before,
     patient_status,
 )
+from actions.patient_words import is_child, patient_age, who_has
 from actions.phone import find_phone
 from actions.plan_names import plan_in_message
 from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
 from actions.second_request import yes_and_another
 from actions.slot_search import (
     has_age_limits,
+)
+from actions.tracker_reading import (
+    form_texts,
+    is_button_payload,
+    last_event,
+    last_response,
+    latest_intent,
+    latest_text,
 )
 from actions.typed_answers import NEVER_MIND
 from actions.usual_clinician import asks_for_usual_clinician, usual_clinician

@@ -17,11 +17,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import join_words
 from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
 from actions.clinic_config import ClinicConfig
-from actions.forms import form_texts
-from actions.identity import patient_age
 from actions.last_seen import last_seen_line
+from actions.patient_words import patient_age
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
+from actions.tracker_reading import form_texts
 
 
 def eligible_practitioners(

@@ -21,7 +21,8 @@ from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import day_and_time, practitioner_name, visit_name
-from actions.identity import patient_age, scheduling_client, whose
+from actions.patient_match import scheduling_client
+from actions.patient_words import patient_age, whose
 from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
 
 logger = logging.getLogger(__name__)

@@ -15,14 +15,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.birth_dates import parse_birth_date
 from actions.clients.fhir_model import normalize_name
 from actions.formatting import a_or_an, visit_name
-from actions.forms import is_button_payload, latest_text
-from actions.identity import OWN_ACCOUNT, whose
 from actions.matching import find_visit_type
 from actions.mentions import BIRTH_MARKER, given_identity
 from actions.names import corrected_name, parse_full_name
+from actions.patient_words import whose
 from actions.phone import find_phone
 from actions.relatives import FOR_SOMEONE_ELSE
+from actions.request_context import OWN_ACCOUNT
 from actions.second_request import MAX_REQUEST_CHARS
+from actions.tracker_reading import is_button_payload, latest_text
 
 # Another person's visit asked for beside this one ("... for my daughter mia too", "book me
 # as well"), not instead of it ("actually it's for my daughter": _for_someone_else).

@@ -44,9 +44,7 @@ from actions.formatting import (
     move_sentence,
     offer_label,
 )
-from actions.forms import form_texts
 from actions.handoff import escalate
-from actions.identity import is_child, patient_age, scheduling_client, who_has, whose
 from actions.interpreter import (
     interpreter_needed,
     interpreter_note,
@@ -54,6 +52,8 @@ from actions.interpreter import (
     session_texts,
 )
 from actions.names import capitalised, given_and_family
+from actions.patient_match import scheduling_client
+from actions.patient_words import is_child, patient_age, who_has, whose
 from actions.phone import phone_for_display
 from actions.relatives import adult_relative_named, child_named, relation_asked_about
 from actions.second_request import (
@@ -71,6 +71,7 @@ from actions.slot_search import (
     find_offers,
     request_from_slots,
 )
+from actions.tracker_reading import form_texts
 
 logger = logging.getLogger(__name__)
 

@@ -32,16 +32,11 @@ from actions.clients.fhir_model import BackendUnavailable, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label, parse_when
 from actions.formatting import appointment_sentence
-from actions.forms import (
-    form_texts,
-    is_button_payload,
-    last_event,
-    latest_text,
-    safety_flagged,
-    yes_or_no,
-)
-from actions.identity import BEREAVEMENT, death_said, scheduling_client, whose
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
+from actions.message_reading import safety_flagged, yes_or_no
+from actions.patient_match import scheduling_client
+from actions.patient_words import whose
+from actions.request_context import BEREAVEMENT, death_said
 from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.second_request import (
     after_unfinished_task,
@@ -52,6 +47,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
+from actions.tracker_reading import form_texts, is_button_payload, last_event, latest_text
 
 logger = logging.getLogger(__name__)
 

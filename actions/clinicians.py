@@ -22,11 +22,11 @@ from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import book_with_button, clinician_days_text, clinician_meant
 from actions.formatting import a_or_an
-from actions.forms import last_event, latest_text
-from actions.identity import patient_age
 from actions.matching import find_practitioner, normalise
+from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
+from actions.tracker_reading import last_event, latest_text
 
 ASKS_MAN = re.compile(
     rf"\bmale\b|\b(man|men|guy) {CLINICIAN_WORDS}\b|\b{CLINICIAN_WORDS} (who is|that is|thats) "

@@ -17,8 +17,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import PatientForm, latest_intent, latest_text, safety_flagged
+from actions.forms import PatientForm
+from actions.message_reading import safety_flagged
 from actions.settings import get_settings
+from actions.tracker_reading import latest_intent, latest_text
 
 logger = logging.getLogger(__name__)
 

@@ -49,9 +49,7 @@ from actions.clinic_config import (
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
 from actions.dates import parse_when, past_day
 from actions.formatting import day_and_time, short_date
-from actions.forms import is_button_payload, last_event, latest_intent, latest_text
 from actions.hours_at_time import asked_clock, hours_at, without_clock
-from actions.identity import scheduling_client
 from actions.matching import (
     ROUTE_QUESTION,
     find_location,
@@ -61,6 +59,7 @@ from actions.matching import (
 )
 from actions.nearby_areas import nearer_note, nearer_office
 from actions.observances import observance_day
+from actions.patient_match import scheduling_client
 from actions.second_request import (
     answer_second_request,
     offer_second_request,
@@ -68,6 +67,7 @@ from actions.second_request import (
     replay_as,
 )
 from actions.settings import get_clinic
+from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 from actions.typed_answers import UNDECIDED
 
 logger = logging.getLogger(__name__)

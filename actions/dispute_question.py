@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.identity import said_in_this_task
+from actions.identity_answers import said_in_this_task
 
 # A figure or an amount: the message says something of what went wrong.
 DETAIL_MARKERS = re.compile(r"\d|\$")

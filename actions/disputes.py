@@ -17,19 +17,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dispute_question import DETAIL_MARKERS, asks_back
-from actions.forms import (
-    TASK_INTENTS,
-    PatientForm,
-    is_button_payload,
-    last_event,
-    latest_intent,
-    latest_text,
-    safety_flagged,
-    yes_or_no,
-)
+from actions.forms import TASK_INTENTS, PatientForm
 from actions.handoff import escalate
 from actions.matching import normalise
+from actions.message_reading import safety_flagged, yes_or_no
 from actions.second_request import question_before_handoff, replayed
+from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 
 # A fee named: "late fee", "the late cancel fee", "no show fee", "the fee".
 FEE_NAMED = re.compile(

@@ -17,23 +17,15 @@ from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
-from actions.forms import (
-    about_the_bot,
-    action_before_message,
-    answered_undo_of_cancel,
-    clearly_a_complaint,
-    events_this_session,
-    last_event,
-    last_response,
-    latest_text,
-)
 from actions.handoff import escalate
-from actions.identity import scheduling_client, whose
 from actions.manage_appointments import appointment_item
 from actions.matching import find_location, find_practitioner, find_visit_type
 from actions.mentions import given_identity
+from actions.message_reading import about_the_bot, clearly_a_complaint
 from actions.named_others import first_name_follow_up
 from actions.names import parse_full_name
+from actions.patient_match import scheduling_client
+from actions.patient_words import whose
 from actions.paying import asks_how_to_apply
 from actions.relatives import OTHER_PERSON, relation_in
 from actions.second_request import (
@@ -46,6 +38,8 @@ from actions.second_request import (
     take_second_request,
 )
 from actions.settings import get_clinic
+from actions.stop import action_before_message, answered_undo_of_cancel
+from actions.tracker_reading import events_this_session, last_event, last_response, latest_text
 from actions.typed_answers import ALREADY_SAID, OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
 from actions.writers import introduced_name

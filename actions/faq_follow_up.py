@@ -19,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import VisitType
 from actions.formatting import a_or_an
-from actions.forms import latest_text
 from actions.matching import find_not_offered, longest_named
 from actions.second_request import (
     MAX_REQUEST_CHARS,
@@ -30,6 +29,7 @@ from actions.second_request import (
     split_clauses,
 )
 from actions.settings import get_clinic
+from actions.tracker_reading import latest_text
 
 # Requests a topic's own question is often worded as: "is there a fee if I cancel" is the
 # cancellation policy, not a cancellation; "should I bring my insurance card" is what to bring.

@@ -19,44 +19,45 @@ from __future__ import annotations
 import logging
 import re
 from abc import abstractmethod
-from collections.abc import Iterator
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.mentions import given_identity, relative_identity
+from actions.message_reading import (
+    VENTING,
+    about_the_bot,
+    safety_flagged,
+    worded_as_complaint,
+    yes_or_no,
+    yes_taken_back,
+)
 from actions.phone import find_phone
+from actions.remembered_patient import writer_to_go_back_to
 from actions.settings import get_clinic
+from actions.stop import STOP_WORDS
+from actions.tracker_reading import is_button_payload, latest_intent, latest_text
 from actions.typed_answers import (
     ALREADY_SAID,
     CHANGE_INSTEAD,
     CONFIRMATION_SLOTS,
-    HAS_A_WORD,
     HESITANT,
-    KEEP_IT,
     LEAVING,
-    NEVER_MIND,
     NOT_KNOWN_REPLY,
-    OK_BUT_WAIT,
     OK_THEN_PAUSE,
     QUESTION_BACK,
     STILL_THERE,
-    TYPED_NO,
-    TYPED_YES,
     TYPO_SAID,
     UNDECIDED,
     WHAT_I_ASKED,
     WHERE_WERE_WE,
     WHERE_WERE_WE_WORDS,
-    YES_TAKEN_BACK,
-    emoji_answer,
 )
-from actions.undo_words import UNDO_A_CANCEL, said_undo
 from actions.writers import name_said_before
 from addons.just_asking_guard import just_asking
 
@@ -118,41 +119,6 @@ CHOICE_SLOTS = {
     "cancel_confirmed",
 }
 
-# What identifies the patient checked so far; cleared when the patient asks about someone else.
-PATIENT_SLOTS = (
-    "verified",
-    "patient_id",
-    "patient_name",
-    "verify_name",
-    "verify_dob",
-    "patient_status",
-    "my_appointments",
-    "patient_relation",
-    "patient_is_relative",
-)
-
-
-# What is kept of a verified patient while another person is checked (``previous_patient``).
-REMEMBERED_PATIENT = ("patient_id", "patient_name", "patient_relation", "patient_is_relative")
-
-
-def remembered_patient(slots: dict[str, Any]) -> dict[str, Any] | None:
-    """The verified patient in ``slots``, to go back to after a check for someone else."""
-    if not slots.get("verified") or not slots.get("patient_id"):
-        return None
-    return {slot: slots.get(slot) for slot in REMEMBERED_PATIENT}
-
-
-def restored_patient(previous: dict[str, Any]) -> dict[str, Any]:
-    """Slot values that make ``previous`` (verified earlier in this session) the patient again."""
-    return {
-        **forgotten_patient(),
-        **{slot: previous.get(slot) for slot in REMEMBERED_PATIENT},
-        "verified": True,
-        "patient_status": "returning",
-        "previous_patient": None,
-    }
-
 
 # A question about the time offered for confirmation, answered by asking again.
 ABOUT_THE_OFFER = re.compile(
@@ -169,280 +135,6 @@ def asks_about_the_offer(tracker: Tracker) -> bool:
     return tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS and bool(
         ABOUT_THE_OFFER.search(latest_text(tracker))
     )
-
-
-# "now back to me", "ok and mine?": the writer again, after someone else's check began.
-BACK_TO_ME = re.compile(
-    r"\b(back to me|(?:and|now|what about|how about|ok) (?:me|mine)|my own|me again|mine again|"
-    r"for me instead)\b",
-    re.IGNORECASE,
-)
-
-
-def writer_to_go_back_to(tracker: Tracker) -> dict[str, Any] | None:
-    """The writer verified before someone else's check began ("whats carlos riveras balance"),
-    when the latest message turns back to them ("now back to me, when is MY appointment": the
-    name was asked for, for Carlos, again and again); else None."""
-    previous = tracker.get_slot("previous_patient") or {}
-    if (
-        not previous
-        or tracker.get_slot("verified")
-        or previous.get("patient_is_relative")
-        or previous.get("patient_relation")
-        or not BACK_TO_ME.search(latest_text(tracker))
-    ):
-        return None
-    return previous
-
-
-def forgotten_patient() -> dict[str, Any]:
-    """Slot values that forget who was verified: the next task checks identity again."""
-    return {slot: (False if slot == "verified" else None) for slot in PATIENT_SLOTS}
-
-
-def forget_patient() -> list[EventType]:
-    return [SlotSet(slot, value) for slot, value in forgotten_patient().items()]
-
-
-FORM_SLOTS_TO_RESET = [
-    "requested_slot",
-    "patient_status",
-    "verify_name",
-    "verify_dob",
-    "partial_name",
-    "partial_dob",
-    "tried_name",
-    "new_phone",
-    "visit_type",
-    "practitioner",
-    "practitioner_not",
-    "location",
-    "date_preference",
-    "slot_choice",
-    "offered_slots",
-    "booking_confirmed",
-    "appointment_choice",
-    "my_appointments",
-    "cancel_confirmed",
-    "dispute_details",
-    "escalation_reason",
-    "identity_declined",
-    "pending_request",
-    "usual_clinician",
-]
-
-
-def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
-    intent = (tracker.latest_message or {}).get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
-
-
-def latest_text(tracker: Tracker) -> str:
-    return ((tracker.latest_message or {}).get("text") or "").strip()
-
-
-def _form_activation(
-    events: list[dict[str, Any]], form: str | None = None
-) -> tuple[int, int | None] | None:
-    """Where the running form (or the last ``form``) was activated: the index of that event
-    and of the patient's message just before it (None when there is none); None when no form
-    was activated."""
-    for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if event.get("event") == "active_loop" and event.get("name") and (
-            form is None or event.get("name") == form
-        ):
-            users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
-            return index, (users[-1] if users else None)
-    return None
-
-
-def form_request(tracker: Tracker, form: str | None = None) -> str:
-    """The patient's message that started the form that is running (or ``form``); the latest
-    message when none did."""
-    events = list(tracker.events)
-    found = _form_activation(events, form)
-    if found is None:
-        return latest_text(tracker)
-    _, user = found
-    return str(events[user].get("text") or "") if user is not None else ""
-
-
-def form_texts(tracker: Tracker) -> list[str]:
-    """The patient's messages since the running form started, the one that started it first."""
-    events = list(tracker.events)
-    found = _form_activation(events)
-    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
-    texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
-    if texts and texts[0].startswith("/"):
-        # Started by a button ("Did you want to cancel an appointment?" [Yes]): the words that
-        # asked for it came just before ("my mom passed away, how do i cancel her appointments")
-        before = [str(e.get("text") or "") for e in events[:start] if e.get("event") == "user"]
-        texts = [t for t in before[-2:] if not t.startswith("/")] + texts
-    return texts or [latest_text(tracker)]
-
-
-def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
-    """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
-    return next((e for e in reversed(events) if e.get("event") == kind), {})
-
-
-def events_this_session(tracker: Tracker) -> Iterator[dict[str, Any]]:
-    """The events of this conversation session, newest first (up to ``session_started``)."""
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "session_started":
-            return
-        yield event
-
-
-def is_response(event: dict[str, Any], response: str) -> bool:
-    """Whether ``event`` is the bot saying ``response`` ("utter_why_identity")."""
-    return event.get("event") == "bot" and (
-        (event.get("metadata") or {}).get("utter_action") == response
-    )
-
-
-def last_response(tracker: Tracker) -> str | None:
-    """The name of the response the bot said last ("utter_cancelled"), if it said one."""
-    bot = last_event(list(tracker.events), "bot")
-    return (bot.get("metadata") or {}).get("utter_action")
-
-
-def is_button_payload(text: str) -> bool:
-    return text.startswith("/")
-
-
-# Words of a real complaint; without them, a message read as one with less than
-# COMPLAINT_CONFIDENCE is asked about before staff are brought in, and one sent while a task
-# is under way is the task's ("no wait, the north office" was read as a complaint at 0.96).
-COMPLAINT_WORDS = re.compile(
-    r"\b(rude|complain|complaining|complaint|unacceptable|terrible|horrible|awful|worst|"
-    r"disappointed|upset|angry|furious|frustrated|frustrating|ridiculous|disrespect\w*|"
-    r"unprofessional|never again|mistreated|poor service|bad experience|not happy|unhappy|"
-    r"waited (for )?(over|more than|almost) |kept (me )?waiting|yelled|ignored)\b",
-    re.IGNORECASE,
-)
-COMPLAINT_CONFIDENCE = 0.9
-# "this bot is useless", "you're not helping": about this chat, not the clinic's care or staff.
-ABOUT_THE_BOT = re.compile(
-    r"\b(this|you|ur|your|stupid|dumb|useless)\s+(bot|chat ?bot|chat|robot|assistant|ai)\b|"
-    # "this is the stupidest bot ever" (a complaint: handed to staff, and the chat paused)
-    r"\b(stupid|dumb|useless|worst|stupidest|dumbest|dumbass|crappy|shitty|terrible|awful)(est)?"
-    r"\s+(bot|chat ?bot|robot|assistant|ai)\b|"
-    r"\b(you|u|ur|you're|youre|you are)\s+(are\s+|r\s+)?(so\s+)?"
-    r"(useless|stupid|dumb|no help|not helping|not helpful|unhelpful|pointless|a joke)\b",
-    re.IGNORECASE,
-)
-# ... unless the clinic's care or people are named too ("this chat and your receptionist").
-ABOUT_THE_CLINIC = re.compile(
-    r"\b(receptionist|front desk|staff|nurse|doctor|dr|provider|billing|bill|charged|visit|"
-    r"appointment|appt|office|clinic|waited|wait|rude|treated)\b",
-    re.IGNORECASE,
-)
-
-
-# Swearing or an insult with nothing said about the clinic ("wtf this is so stupid", "ur a
-# useless piece of sh*t bot"): venting at this chat too.
-VENTING = re.compile(
-    r"\b(wtf|stupid|useless|dumb|worthless|pointless|garbage|trash|sucks?|crap|crappy|"
-    r"piece of|shit\w*|sh\*t|fuck\w*|f\*+k?|effing|damn|hate this|waste of time)\b|sh\*t",
-    re.IGNORECASE,
-)
-
-
-# "this is ridiculous", "seriously??", "ugh this is so frustrating, why do you need all this":
-# frustration said of nothing in particular (a complaint to the model at 0.95 or more: handed
-# to staff, the chat paused, mid-task too). A complaint names what went wrong.
-FRUSTRATION = re.compile(
-    r"\b(ridiculous|frustrat\w*|annoy\w*|seriously|confus\w*|ugh+|omg|smh|so hard|"
-    r"complicated|tedious|exhausting|so (long|slow)|taking (so|too) long|taking forever|"
-    r"hurry( up)?|"
-    r"(so|too) many questions|why do you need (all )?(this|that|these))\b",
-    re.IGNORECASE,
-)
-FRUSTRATION_WORDS = 12
-
-
-def vague_frustration(text: str) -> bool:
-    """Frustration with nothing of the clinic named, and no complaint word besides."""
-    if not FRUSTRATION.search(text) or len(text.split()) > FRUSTRATION_WORDS:
-        return False
-    return not (ABOUT_THE_CLINIC.search(text) or COMPLAINT_WORDS.search(FRUSTRATION.sub(" ", text)))
-
-
-def about_the_bot(text: str) -> bool:
-    """Venting at the assistant itself, or at nothing in particular: an apology and a person
-    on offer, not a complaint filed with staff (that pauses the chat, and the next question
-    went unanswered)."""
-    return (
-        bool(ABOUT_THE_BOT.search(text) or VENTING.search(text))
-        and not ABOUT_THE_CLINIC.search(text)
-    ) or vague_frustration(text)
-
-
-def worded_as_complaint(tracker: Tracker) -> bool:
-    """The latest message says it is a complaint in words (or is the "Yes" to our question)."""
-    text = latest_text(tracker)
-    return is_button_payload(text) or bool(COMPLAINT_WORDS.search(text))
-
-
-# A question ("wait what time was the one i just cancelled"), not an account of what went wrong.
-PLAIN_QUESTION = re.compile(
-    r"^\W*((wait|hold on|um+|so|and|but|ok|okay|oh|hey)\W+)*"
-    r"(what|when|which|where|who|how|is|are|was|were|do|does|did|can|could|will|would)\b",
-    re.IGNORECASE,
-)
-
-
-def clearly_a_complaint(tracker: Tracker) -> bool:
-    """The latest message is a complaint beyond doubt: worded so, or confidently classified and
-    not a plain question (a complaint pauses the chat for staff)."""
-    intent, confidence = latest_intent(tracker)
-    if intent != "complaint":
-        return False
-    if worded_as_complaint(tracker):
-        return True
-    return confidence >= COMPLAINT_CONFIDENCE and not PLAIN_QUESTION.search(latest_text(tracker))
-
-
-def yes_or_no(tracker: Tracker) -> bool | None:
-    """The patient's answer to a yes/no question: True, False, or None if it is neither."""
-    text = latest_text(tracker)
-    intent, _ = latest_intent(tracker)
-    if UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or LEAVING.match(text):
-        return None  # "huh", "ok wait", "ok thanks bye": never taken for a yes
-    if not is_button_payload(text):
-        if TYPED_NO.match(text) or KEEP_IT.search(text):
-            return False
-        if TYPED_YES.match(text):
-            # "ok nvm", "ok actually nvm": a never mind, not the "ok" before it
-            if NEVER_MIND.search(text):
-                return False
-            # "yes no wait", "sure but is it downtown?": taken back, or a doubt (it cancelled)
-            return None if yes_taken_back(text) else True
-        if (emoji := emoji_answer(text)) is not None:
-            return emoji
-        if not HAS_A_WORD.search(text):
-            # "👎", "❌", "🤔", "...", "o", "x": the model read them as yes (0.8-0.99), which
-            # booked, moved and cancelled; a yes must be said
-            return None
-    if intent == "affirm":
-        return True
-    if intent == "deny":
-        return False
-    return None
-
-
-def yes_taken_back(text: str) -> bool:
-    """A typed yes the same message takes back or doubts ("yes no wait", "sure but is it
-    downtown?"): read by yes_or_no as no answer, and by aside_reply as time to think."""
-    yes = TYPED_YES.match(text)
-    return yes is not None and YES_TAKEN_BACK.search(text[yes.end() :]) is not None
-
-
-def safety_flagged(tracker: Tracker) -> bool:
-    safety = (tracker.latest_message or {}).get("safety") or {}
-    return bool(safety.get("category"))
 
 
 def _feelings_only(text: str) -> bool:
@@ -814,234 +506,4 @@ class PatientForm(Action):
         next_slot = self.next_slot(slots, tracker)
         events: list[EventType] = [SlotSet(key, value) for key, value in updates.items()]
         events.append(SlotSet("requested_slot", next_slot))
-        return events
-
-
-# "actually can you cancel it" with no task running (say, just after a booking): the patient
-# wants an appointment cancelled, not a task stopped (the cancel form confirms first).
-CANCEL_AN_APPOINTMENT = re.compile(
-    # ("no, actually cancel the tuesday one, i booked it twice": "What I confirmed stays")
-    r"\bcancel+(ing)? (it|that|this|(the|my|this|that) ([a-z0-9]+ )?(appointment|appt|visit|"
-    r"booking|one))\b",
-    re.IGNORECASE,
-)
-
-
-# "actually just cancel it" while moving an appointment: cancel it instead (the cancel form
-# asks before cancelling, so a misreading costs one "no").
-CANCEL_INSTEAD = re.compile(
-    r"\bcancel+(ing)? (it|instead|(it|that) instead|(the|my|this) (appointment|appt|visit|"
-    r"whole thing|physical|checkup|one)|altogether|all together|"
-    # "actually just cancel all my appts": got "let's move them one at a time"
-    r"(them )?(all|both|every ?(one|thing))|them)\b",
-    re.IGNORECASE,
-)
-# "cancel" said and not taken back ("don't cancel it", "can't cancel because of the fee").
-NOT_CANCEL = re.compile(
-    r"\b(don'?t|dont|do not|not|never|can'?t|cannot|won'?t|wouldn'?t|rather not|instead of|"
-    r"without|no need to)( want)?( to)? cancel\w*",
-    re.IGNORECASE,
-)
-# Kept when a move becomes a cancellation: the appointment chosen, the list it is from, and a
-# complaint waiting for the task.
-KEPT_FOR_CANCEL = ("appointment_choice", "my_appointments", "pending_request")
-
-
-def cancels_instead(text: str) -> bool:
-    """ "hmm actually just cancel it" (not "don't cancel it, just move it")."""
-    return bool(CANCEL_INSTEAD.search(NOT_CANCEL.sub(" ", text)))
-
-
-def switches_to_cancel(text: str, intent: str | None) -> bool:
-    """While moving an appointment: the patient wants it (or them) cancelled instead, "actually
-    cancel the dec 7 one instead" (read as a cancellation, yet taken as the one to move) or
-    "hmm just cancel it" (read as a stop). Not "i cant cancel, just move it"."""
-    if cancels_instead(text):
-        return True
-    return intent == "cancel_appointment" and bool(
-        re.search(r"\bcancel", NOT_CANCEL.sub(" ", text), re.IGNORECASE)
-    )
-
-
-# "yes cancel it", "ok please cancel": a yes to cancelling, not a "stop".
-YES_CANCEL = re.compile(
-    r"^\W*(yes|yeah|yep|yup|ok|okay|sure|please|go ahead)\b[^.?!]{0,30}\bcancel", re.IGNORECASE
-)
-
-
-def asks_to_cancel(text: str) -> bool:
-    """ "yes cancel it", "cancel that one" (not "no don't cancel", "cancel the cancellation")."""
-    if re.search(r"\b(don'?t|do not|not|never|no)\b", text, re.IGNORECASE):
-        return False
-    return bool(YES_CANCEL.search(text)) or cancels_instead(text)
-
-
-# Words a real "stop" has; a message read as one without any of them was misread.
-STOP_WORDS = re.compile(
-    r"\b(stop|never ?mind|nvm|forget|cancel|quit|nothing|no|nah|nope|enough|don'?t|not now|"
-    r"leave it|scratch|done|exit|end|start over|start again|restart|changed? my mind|skip|"
-    r"anymore|maybe later|(just|only) (asking|wondering|checking|curious))\b",
-    re.IGNORECASE,
-)
-
-
-def action_before_message(tracker: Tracker) -> str | None:
-    """The last action (other than listening) before the latest patient message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
-
-
-CHANGING_ACTIONS = (
-    "action_book_appointment",
-    "action_reschedule_appointment",
-    "action_cancel_appointment",
-)
-
-
-def last_change(tracker: Tracker) -> str | None:
-    """The last booking, move or cancellation action that ran in this session, if any."""
-    for event in events_this_session(tracker):
-        if event.get("event") == "action" and event.get("name") in CHANGING_ACTIONS:
-            return str(event["name"])
-    return None
-
-
-def changed_this_session(tracker: Tracker) -> bool:
-    """Whether a booking, move or cancellation ran in this session."""
-    return last_change(tracker) is not None
-
-
-# Words that name an appointment ("cancel my appointment"), not just "cancel that".
-NAMES_AN_APPOINTMENT = re.compile(r"\b(appointments?|appts?|visits?|bookings?)\b", re.IGNORECASE)
-
-
-def cancels_an_appointment(tracker: Tracker, text: str) -> bool:
-    """ "actually can you cancel it" just after a booking, or "cancel my appointment" read as a
-    stop; not "cancel that" after the parking answer (a never mind: it asked who the patient
-    was, to cancel an appointment nobody had mentioned)."""
-    if not CANCEL_AN_APPOINTMENT.search(text):
-        return False
-    return bool(NAMES_AN_APPOINTMENT.search(text)) or (
-        changed_this_session(tracker)
-        or action_before_message(tracker) in ("action_show_appointments", *CHANGING_ACTIONS)
-    )
-
-
-def answered_undo_of_cancel(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Said, when the patient asks to undo the cancellation just made: it is done, and a new
-    time can be booked (the same one, if still free). Was "What I confirmed earlier stays as
-    it is", or a complaint and a paused chat. Also inside the booking started by [Book another
-    time] after it ("wait no, undo that! i didnt mean to cancel": "Nothing was changed")."""
-    if tracker.active_loop_name not in (None, "booking_form"):
-        return False
-    if last_change(tracker) != "action_cancel_appointment":
-        return False
-    if not said_undo(UNDO_A_CANCEL, latest_text(tracker)):
-        return False
-    dispatcher.utter_message(response="utter_cancel_not_undone")
-    return True
-
-
-class ActionStop(Action):
-    """ "Never mind": stop whatever form is running, change nothing, say so."""
-
-    def name(self) -> str:
-        return "action_stop"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        text = latest_text(tracker)
-        if (
-            tracker.active_loop_name is None
-            and not STOP_WORDS.search(text)
-            and action_before_message(tracker) == "action_check_insurance"
-        ):
-            # "Which insurance plan do you have?" - "Zenith Mutual", read as "stop" (an unknown
-            # name, no word of stopping): the plan is checked.
-            return [FollowupAction("action_check_insurance")]
-        # (both import this module)
-        from actions.reschedule_appointment import moved_back_to
-        from actions.second_request import (
-            answered_at_once,
-            pending_complaint,
-            replayed,
-            start_second_request,
-        )
-
-        if tracker.active_loop_name is None and (back := moved_back_to(tracker)):
-            # "put it back to the original time" after a move (read as a stop): "What I
-            # confirmed earlier stays as it is". The move back starts, at that time.
-            latest = last_event(tracker.events, "user")
-            return replayed(f"move it back to {back}", "reschedule_appointment", latest, [])
-        undoing = last_change(tracker) == "action_cancel_appointment" and said_undo(
-            UNDO_A_CANCEL, text
-        )
-        if (
-            tracker.active_loop_name is None
-            and not undoing  # "nooo i didnt want to cancel that": not another cancellation
-            and cancels_an_appointment(tracker, text)
-        ):
-            latest = last_event(tracker.events, "user")
-            return replayed(text, "cancel_appointment", latest, [])
-        if tracker.active_loop_name == "reschedule_form" and cancels_instead(text):
-            # "hmm actually just cancel it" while moving it: "Nothing was changed", and the
-            # appointment stayed. The cancel form starts, for the same appointment.
-            latest = last_event(tracker.events, "user")
-            return (
-                [ActiveLoop(None)]
-                + [
-                    SlotSet(slot, None)
-                    for slot in FORM_SLOTS_TO_RESET
-                    if tracker.get_slot(slot) and slot not in KEPT_FOR_CANCEL
-                ]
-                + replayed(text, "cancel_appointment", latest, [])
-            )
-        if tracker.active_loop_name == "cancel_form" and asks_to_cancel(text):
-            # "yes cancel it" in the cancellation itself, read as "stop": "Nothing was changed"
-            # was the opposite of what was asked. A yes to "Shall I cancel...?", else an answer
-            # to "Which appointment?" (asked again if it names none).
-            latest = last_event(tracker.events, "user")
-            confirming = tracker.get_slot("requested_slot") == "cancel_confirmed"
-            return replayed(text, "affirm" if confirming else "inform", latest, [])
-        if answered_undo_of_cancel(dispatcher, tracker):
-            pass
-        elif tracker.active_loop_name is None and just_asking(text):
-            # "no i was just asking" after an answer: nothing to stop
-            dispatcher.utter_message(response="utter_anything_else")
-        elif tracker.active_loop_name is None and changed_this_session(tracker):
-            # "put it back to the original time" after a move: not "Nothing was changed"
-            dispatcher.utter_message(response="utter_stopped_after_a_change")
-        else:
-            dispatcher.utter_message(response="utter_stopped")
-        reask = [
-            SlotSet(flag, False)
-            for flag in ("identity_reask", "last_name_asked", "birth_year_asked", "birth_day_asked")
-            if tracker.get_slot(flag)
-        ]
-        events = (
-            [ActiveLoop(None)]
-            + reask
-            + [SlotSet(slot, None) for slot in FORM_SLOTS_TO_RESET if tracker.get_slot(slot)]
-        )
-        previous = tracker.get_slot("previous_patient")
-        if previous and not tracker.get_slot("verified"):
-            # "and my wife's?" - "actually nvm": the writer, verified before, is still the
-            # patient ("whats my balance again" asked for a name and birth date).
-            events += [SlotSet(slot, value) for slot, value in restored_patient(previous).items()]
-        complaint = pending_complaint(tracker)
-        if complaint is not None:
-            # The task the complaint asked for was stopped; the complaint still reaches staff.
-            return events + start_second_request(tracker, complaint)
-        question = tracker.get_slot("pending_request")
-        if tracker.active_loop_name and answered_at_once(question):
-            # "do i still owe anything?" kept for after the booking, which was stopped
-            return events + start_second_request(tracker, question)
         return events

@@ -21,49 +21,40 @@ outcomes.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.birth_dates import birth_month_day, birth_year, parse_birth_date
-from actions.clients.fhir import FhirClient
-from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
-from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.date_words import is_month_name
+from actions.clients.fhir_model import normalize_name
+from actions.clinic_config import ADULT_AGE
 from actions.dates import age_on
-from actions.forms import (
-    events_this_session,
-    forgotten_patient,
-    form_request,
-    form_texts,
-    is_button_payload,
-    is_response,
-    latest_text,
-    remembered_patient,
-    restored_patient,
-    writer_to_go_back_to,
-)
 from actions.handoff import patient_channel
+from actions.identity_answers import (
+    BIRTH_DATE_WORDS,
+    FORMAT_ASKED,
+    NOT_KNOWN,
+    WHY_OR_NO,
+    only_a_correction,
+    other_ways_after_two_misses,
+    said_in_this_task,
+)
 from actions.mentions import given_identity, relative_identity
 from actions.named_others import asked_about_name, named_for, named_other, other_first_name
-from actions.names import (
-    SECOND_FIRST_NAMES,
-    capitalised,
-    double_first_name,
-    name_apart,
-    one_name_word,
-    parse_full_name,
+from actions.names import double_first_name, name_apart, one_name_word, parse_full_name
+from actions.patient_match import (
+    scheduling_client,
+    sender_phone_hash,
+    verification_lockout,
+    verify_patient,
 )
 from actions.patient_status import NEW_PATIENT_WORDS
-from actions.phone import find_phone, phone_hash
+from actions.patient_words import is_child
+from actions.phone import find_phone
 from actions.relatives import (
     CHILD_RELATIONS,
-    DIED,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
     SIBLING,
@@ -73,24 +64,40 @@ from actions.relatives import (
     someone_else,
     writer_asks_for_own,
 )
+from actions.remembered_patient import (
+    forgotten_patient,
+    remembered_patient,
+    restored_patient,
+    writer_to_go_back_to,
+)
+from actions.request_context import (
+    OWN_ACCOUNT,
+    about_someone_else,
+    death_said,
+    introduction_before,
+    writer_since_verified,
+)
 from actions.second_request import (
-    CLAUSE_BREAK,
     REFERENT,
     TASK_NAMES,
     asked_about_later,
     remember_complaint,
     remember_second_request,
-    request_in,
 )
-from actions.settings import get_clinic, get_settings
+from actions.settings import get_clinic
+from actions.tracker_reading import (
+    form_request,
+    form_texts,
+    is_button_payload,
+    latest_text,
+)
 from actions.typed_answers import ALREADY_SAID, TYPO_SAID
-from actions.verify_lockout import LockoutStoreError, VerifyLockout
+from actions.verify_lockout import LockoutStoreError
 from actions.writers import (
     NEW_WRITER,
     introduced_first_name,
     introduced_name,
     name_said_before,
-    new_writer,
     writer_is_relative,
 )
 
@@ -99,67 +106,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 
 
-@lru_cache(maxsize=1)
-def scheduling_client() -> FhirClient:
-    return FhirClient.from_settings()
-
-
-@lru_cache(maxsize=1)
-def verification_lockout() -> VerifyLockout:
-    """The per-name limit on failed checks across conversations (SQLite under ``DATA_DIR``)."""
-    s = get_settings()
-    return VerifyLockout(
-        s.verify_lockout_path,
-        s.phone_hash_secret,
-        max_failures=s.verify_lockout_max_failures,
-        window_seconds=s.verify_lockout_minutes * 60,
-    )
-
-
 # Slots that end the identity check unfinished: the form's submit says what happens instead.
 IDENTITY_ENDINGS = ("escalation_reason", "backend_error", "identity_declined")
-
-# A question about, or a refusal of, the identity question (not an answer to it).
-WHY_OR_NO = re.compile(
-    r"\b(why|what for|do i have to|do you need|don'?t want|do not want|rather not|"
-    r"not comfortable|prefer not|won'?t give|refuse|none of your business)\b"
-    # "no thanks", "i said no" at the name question: the same question came back, every time
-    r"|^\W*(no|nope|nah|i said no)([\s,.!]+(thanks|thank you|thx|ty))?\W*$",
-    re.IGNORECASE,
-)
-# "i dont know what format you want": any, with examples (it got "if you find them ...").
-FORMAT_ASKED = re.compile(
-    r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"
-    r"the date|my birthday|the birthday|the dob))\b",
-    re.IGNORECASE,
-)
-BIRTH_DATE_WORDS = re.compile(r"\b(birth ?day|dob|d\.o\.b|date|born|birth)\b", re.IGNORECASE)
-# "i dont know his dob": said how to go on, not the insurance list it was read as.
-NOT_KNOWN = re.compile(
-    r"\b(don'?t know|dont know|do not know|(idk|dunno)(?= \w)|not sure (of|about|what)|no idea|"
-    r"can'?t remember|"
-    r"cannot remember|don'?t remember|forgot|forget)\b",
-    re.IGNORECASE,
-)
-
-
-# "my dad died yesterday", "we lost my mother", "she passed away": said with a request (a
-# person, not "my phone died").
-_KIN = (
-    r"(mom|mother|mum|dad|father|husband|wife|son|daughter|brother|sister|grandma|grandmother|"
-    r"grandpa|grandfather|granny|partner|baby|uncle|aunt|cousin|friend|he|she)"
-)
-BEREAVEMENT = re.compile(
-    # ("my wife passed last month", not "he passed his test" nor "my dad passed out")
-    rf"\b({_KIN}\s+{DIED}|lost my {_KIN}|funeral|death in the family|bereavement)\b",
-    re.IGNORECASE,
-)
-
-
-def death_said(tracker: Tracker) -> bool:
-    """A death mentioned in the messages of this task ("cancel my appointment, my dad died
-    yesterday"): condolences, and no fee, booking offer or new time spoken of."""
-    return any(BEREAVEMENT.search(t) for t in form_texts(tracker))
 
 # The name and birth date given so far, with their halves: what a check that starts again (or
 # gives up) forgets.
@@ -172,276 +120,6 @@ ANSWERS_FORGOTTEN: dict[str, Any] = {
     "birth_year_asked": False,
     "birth_day_asked": False,
 }
-
-# What may come with a corrected date of birth: "oops", "sorry typo", "i mean".
-CORRECTION_WORDS = {
-    "oops",
-    "whoops",
-    "sorry",
-    "typo",
-    "my",
-    "bad",
-    "i",
-    "mean",
-    "meant",
-    "correction",
-    "oh",
-    "wait",
-    "actually",
-    "its",
-    "it's",
-    "it",
-    "is",
-    "should",
-    "be",
-    "wrong",
-    "dob",
-    "date",
-    "of",
-    "birth",
-    "the",
-    "right",
-    "one",
-    "correct",
-    "that",
-    "was",
-    "a",
-    "ok",
-    "okay",
-    "sry",
-    "srry",
-}
-
-
-def only_a_correction(text: str) -> bool:
-    """The message is a date of birth with nothing but words of correction around it."""
-    words = re.findall(r"[a-z']+", re.sub(r"\d[\d/.\-]*", " ", text.lower()))
-    return all(w in CORRECTION_WORDS or is_month_name(w) for w in words)
-
-
-# What a message that only says who the patient is gets classified as.
-INTRODUCTIONS = frozenset({"greet", "inform"})
-# Events after which an earlier message no longer speaks for this request.
-NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
-MAX_INTRODUCTION_MESSAGES = 3
-# Questions answered between the introduction and the request, which do not end it.
-ANSWERED_BETWEEN = frozenset(
-    {
-        "clinic_hours",
-        "parking",
-        "directions",
-        "contact_info",
-        "faq",
-        "billing_pay",
-        "billing_insurance",
-        "ask_clinicians",
-        "thank",
-    }
-)
-MAX_MESSAGES_BACK = 4
-
-
-# Who "what do I owe?" is about after a relative's look-up.
-OWN_ACCOUNT = "your own account"
-
-
-def about_someone_else(text: str) -> bool:
-    """Whether every request in ``text`` is about another person ("Hi, this is Maria Lopez,
-    when is my son's appointment?"): then the writer's name is not the patient's. "What's my
-    balance and what does my son owe?" asks for the writer's own first."""
-    if not OTHER_PERSON.search(text):
-        return False
-    requests = [c for c in CLAUSE_BREAK.split(text) if c and request_in(c)]
-    return not requests or all(OTHER_PERSON.search(c) for c in requests)
-
-
-def introduction_before(events: list[dict[str, Any]]) -> str:
-    """The patient's messages before the latest one that only said who they are ("Hi, this is
-    Carlos Rivera, 9/30/1975", or the name and the date in two messages), when the bot has
-    only answered them and a few plain questions since ("what time do you open": she was
-    thanked by name, then asked for her name again with "what do i owe"); else ""."""
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    texts: list[str] = []
-    pairs = list(zip(reversed(users[:-1]), reversed(users[1:]), strict=True))
-    for before, after in pairs[:MAX_MESSAGES_BACK]:
-        intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
-        if any(e.get("event") in NEW_CONTEXT for e in events[before:after]):
-            break
-        if intent in ANSWERED_BETWEEN and not texts:
-            continue
-        if intent not in INTRODUCTIONS:
-            break
-        texts.insert(0, str(events[before].get("text") or ""))
-        if len(texts) == MAX_INTRODUCTION_MESSAGES:
-            break
-    return " ".join(texts)
-
-
-def writer_since_verified(
-    events: list[dict[str, Any]], patient_name: str, patient_wrote: bool = False
-) -> str | None:
-    """Someone other than the verified patient said they write now, in a message since the
-    check ("this is Carlos Rivera now" - "what do i owe?"): who (see ``new_writer``)."""
-    texts: list[str] = []
-    for event in reversed(events):
-        if event.get("event") == "slot" and event.get("name") == "verified":
-            break
-        if event.get("event") == "user":
-            texts.append(str(event.get("text") or ""))
-    for text in texts:
-        if (writer := new_writer(text, patient_name, patient_wrote)) is not None:
-            return writer
-    return None
-
-
-@dataclass(frozen=True)
-class Verification:
-    status: str  # "verified" | "no_match" | "unavailable"
-    patient: PatientRecord | None = None
-
-
-def other_ways_after_two_misses(
-    dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
-) -> None:
-    """A second answer in a row that is no name or date of birth: the other ways, once.
-
-    "Robert Miller" - "the second of nov" - "fifty" - "blah" got "I still need the year of
-    birth" again and again, with nobody named who could help instead.
-    """
-    if not slots.get("identity_reask"):
-        return  # the first miss: the question again, in other words, is enough
-    if any(is_response(e, "utter_identity_other_ways") for e in events_this_session(tracker)):
-        return  # said once this session already
-    dispatcher.utter_message(response="utter_identity_other_ways")
-
-
-def said_in_this_task(tracker: Tracker, response: str) -> bool:
-    """Whether the bot said ``response`` since the running form started (or, with none
-    running, in this session)."""
-    for event in events_this_session(tracker):
-        if event.get("event") == "active_loop" and event.get("name"):
-            return False
-        if is_response(event, response):
-            return True
-    return False
-
-
-def sender_phone_hash(tracker: Tracker) -> str | None:
-    """The SMS channel's keyed hash of the sender's number (never the number itself)."""
-    metadata = (tracker.latest_message or {}).get("metadata") or {}
-    value = metadata.get("phone_hash")
-    return value if isinstance(value, str) and value else None
-
-
-def name_splits(full_name: str) -> list[tuple[str, str]]:
-    """Every (given, family) reading of a name: "Mary Ann O'Brien" is Mary + Ann O'Brien, or
-    Mary Ann + O'Brien."""
-    words = full_name.split()
-    return [(" ".join(words[:i]), " ".join(words[i:])) for i in range(len(words) - 1, 0, -1)]
-
-
-def without_middle(client: FhirClient, full_name: str, birth_date: date) -> list[PatientRecord]:
-    """ "Emily R Johnson", "Robert James Miller": a middle name or initial that the record
-    does not hold must not fail the check. Only a record with no middle name counts, so a
-    wrong one ("Mary Anne O'Brien" for Mary Ann) still fails."""
-    words = full_name.split()
-    if len(words) < 3:
-        return []
-    given, family = words[0], words[-1]
-    found = client.find_patients(family=family, given=given, birth_date=birth_date)
-    return [
-        p
-        for p in found
-        if p.birth_date == birth_date and normalize_name(p.given) == normalize_name(given)
-    ]
-
-
-def verify_patient(
-    client: FhirClient,
-    full_name: str,
-    birth_date: date,
-    sms_phone_hash: str | None = None,
-    require_phone: bool = False,
-) -> Verification:
-    """Exactly one Patient with this name and birth date (and, on SMS, this phone)."""
-    exact: list[PatientRecord] = []
-    try:
-        for given, family in name_splits(full_name):
-            found = client.find_patients(family=family, given=given, birth_date=birth_date)
-            exact += [p for p in found if p.birth_date == birth_date and p not in exact]
-        if not exact:
-            exact = without_middle(client, full_name, birth_date)
-    except FhirError:  # includes BackendUnavailable
-        logger.warning("patient search failed")
-        return Verification("unavailable")
-    if require_phone:
-        secret = get_settings().phone_hash_secret
-        exact = [
-            p
-            for p in exact
-            if sms_phone_hash and any(phone_hash(n, secret) == sms_phone_hash for n in p.phones)
-        ]
-    if len(exact) != 1:
-        return Verification("no_match")
-    return Verification("verified", exact[0])
-
-
-def patient_age(slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None) -> int | None:
-    """The patient's age (today, or ``on`` a visit's day) when known: from the date of birth
-    given in this conversation, else from the verified patient's record. None when nobody is
-    identified yet."""
-    today = on or clinic.now().date()
-    dob = slots.get("verify_dob")
-    if dob:
-        try:
-            return age_on(date.fromisoformat(str(dob)), today)
-        except ValueError:
-            pass
-    if slots.get("verified") and slots.get("patient_id"):
-        try:
-            birth = scheduling_client().get_patient(str(slots["patient_id"])).birth_date
-        except FhirError:  # incl. BackendUnavailable
-            logger.warning("patient record unavailable; age unknown")
-            return None
-        return age_on(birth, today) if birth else None
-    return None
-
-
-def is_child(slots: dict[str, Any], clinic: ClinicConfig) -> bool:
-    """Whether the patient is under 18, without asking the backend: a verified child has a
-    ``patient_relation`` (set by the check); before the check, the birth date given says."""
-    if slots.get("verified"):
-        return bool(slots.get("patient_relation"))
-    try:
-        born = date.fromisoformat(str(slots.get("verify_dob") or ""))
-    except ValueError:
-        return False
-    return age_on(born, clinic.now().date()) < ADULT_AGE
-
-
-def whose(slots: dict[str, Any], clinic: ClinicConfig, age: int | None = None) -> str:
-    """Whose appointment, said to the writer: "your", or "Liam's" when the patient is a child
-    (a parent is writing). ``age``: the patient's, when already looked up."""
-    name = capitalised(str(slots.get("patient_name") or slots.get("verify_name") or "")).split()
-    child = age < ADULT_AGE if age is not None else is_child(slots, clinic)
-    relative = slots.get("verified") and slots.get("patient_is_relative")
-    if len(name) > 2 and name[1].lower() in SECOND_FIRST_NAMES:
-        name = [f"{name[0]} {name[1]}", *name[2:]]  # "Mary Ann's", not "Mary's"
-    return f"{name[0]}'s" if name and (child or relative) else "your"
-
-
-def subject_of(said: str, capital: bool = False) -> str:
-    """Who ``whose`` speaks of, as a subject: "you" ("You") for "your", "Liam" for "Liam's"."""
-    if said != "your":
-        return said[:-2]
-    return "You" if capital else "you"
-
-
-def who_has(slots: dict[str, Any], clinic: ClinicConfig, adverb: str = "") -> str:
-    """ "You already have" to the patient, "Liam already has" to a parent about their child."""
-    said = whose(slots, clinic)
-    middle = f" {adverb}" if adverb else ""
-    return f"{subject_of(said, capital=True)}{middle} {'have' if said == 'your' else 'has'}"
 
 
 class IdentitySteps:

@@ -22,18 +22,13 @@ from actions.billing import (
     staff_button,
 )
 from actions.clinic_config import ClinicConfig
-from actions.forms import (
-    action_before_message,
-    is_button_payload,
-    last_event,
-    latest_intent,
-    latest_text,
-)
 from actions.matching import normalise
 from actions.payment_methods import brand_asked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
+from actions.stop import action_before_message
+from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 from actions.typed_answers import UNDECIDED
 from addons.details_text import name_with_birth_date
 

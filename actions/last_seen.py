@@ -14,7 +14,8 @@ from typing import Any
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.formatting import practitioner_name
-from actions.identity import scheduling_client, subject_of, whose
+from actions.patient_match import scheduling_client
+from actions.patient_words import subject_of, whose
 
 logger = logging.getLogger(__name__)
 

@@ -35,16 +35,9 @@ from actions.date_words import weekdays_named
 from actions.dates import parse_when
 from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
-from actions.forms import PatientForm, is_button_payload, last_event, last_response, latest_text
+from actions.forms import PatientForm
 from actions.handoff import escalate
-from actions.identity import (
-    IDENTITY_ENDINGS,
-    IdentitySteps,
-    death_said,
-    scheduling_client,
-    who_has,
-    whose,
-)
+from actions.identity import IDENTITY_ENDINGS, IdentitySteps
 from actions.matching import (
     find_location,
     find_not_offered,
@@ -53,12 +46,16 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import without_patient_names
+from actions.patient_match import scheduling_client
+from actions.patient_words import who_has, whose
+from actions.request_context import death_said
 from actions.second_request import (
     after_identity_declined,
     after_unfinished_task,
     offer_second_request,
 )
 from actions.settings import get_clinic
+from actions.tracker_reading import is_button_payload, last_event, last_response, latest_text
 from actions.visit_request import ORDINAL_PICK
 
 MANAGE_SLOTS = [

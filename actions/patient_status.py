@@ -14,9 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import form_request, last_response, latest_text
 from actions.matching import parse_choice
 from actions.relatives import living_relation_in
+from actions.tracker_reading import form_request, last_response, latest_text
 
 NEW_PATIENT_WORDS = re.compile(
     r"\b(new (patient|pt)|i'?m new|i am new|first time|first visit|never been|not yet|"

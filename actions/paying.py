@@ -28,14 +28,14 @@ from actions.billing import (
 )
 from actions.clinic_config import ClinicConfig
 from actions.disputes import fee_disputed
-from actions.forms import last_event, latest_text
-from actions.identity import introduction_before
 from actions.insurance import COPAY_ASKED
 from actions.matching import normalise
 from actions.mentions import given_identity
 from actions.payment_methods import method_asked
+from actions.request_context import introduction_before
 from actions.second_request import answer_second_request, replayed
 from actions.settings import get_clinic
+from actions.tracker_reading import last_event, latest_text
 
 # Patterns below read ``normalise``d text (lower case, no apostrophes: "can't" is "can t"), so
 # "cant", "can't" and "can’t" are one.

@@ -30,20 +30,11 @@ from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.date_changes import says_a_shift, shift_said_as_day
 from actions.formatting import address_line, appointment_sentence, day_and_time
-from actions.forms import (
-    form_texts,
-    is_button_payload,
-    last_change,
-    last_event,
-    latest_intent,
-    latest_text,
-    safety_flagged,
-    switches_to_cancel,
-    yes_or_no,
-)
-from actions.identity import scheduling_client, whose
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
 from actions.matching import find_location, find_visit_type
+from actions.message_reading import safety_flagged, yes_or_no
+from actions.patient_match import scheduling_client
+from actions.patient_words import whose
 from actions.second_request import (
     after_unfinished_task,
     offer_second_request,
@@ -52,6 +43,14 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
+from actions.stop import last_change, switches_to_cancel
+from actions.tracker_reading import (
+    form_texts,
+    is_button_payload,
+    last_event,
+    latest_intent,
+    latest_text,
+)
 from actions.typed_answers import NEVER_MIND
 from actions.undo_words import UNDO_A_MOVE, said_undo
 from actions.visit_request import (

@@ -22,10 +22,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import AMENITIES
 from actions.clients.rasa_nlu import RasaNluClient
-from actions.forms import forget_patient, last_event
 from actions.matching import find_visit_type
 from actions.relatives import OTHER_PERSON
+from actions.remembered_patient import forget_patient
 from actions.settings import get_clinic, get_settings
+from actions.tracker_reading import last_event
 
 # A clause about the fees or the policy of cancelling or moving, not a request to do it.
 NOT_THE_POLICY = r"^(?!.*\b(fees?|policy|policies|penalty|penalties|charged?|cost)\b)"

@@ -19,7 +19,8 @@ from actions.booking_choices import eligible_practitioners
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.formatting import local, practitioner_name, visit_name
-from actions.identity import patient_age, scheduling_client, subject_of, whose
+from actions.patient_match import scheduling_client
+from actions.patient_words import patient_age, subject_of, whose
 
 logger = logging.getLogger(__name__)
 

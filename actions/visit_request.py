@@ -20,7 +20,7 @@ from actions.date_words import weekdays_named
 from actions.dates import CORRECTED, parse_when
 from actions.directions import named_day
 from actions.formatting import offer_label
-from actions.forms import TASK_INTENTS, is_button_payload
+from actions.forms import TASK_INTENTS
 from actions.matching import (
     ANY_CLINICIAN,
     ANY_OFFICE,
@@ -41,6 +41,7 @@ from actions.names import parse_full_name
 from actions.phone import without_phones
 from actions.ruled_out_days import said_cannot_come, weekdays_ruled_out
 from actions.settings import get_clinic
+from actions.tracker_reading import is_button_payload
 
 # How long something has lasted, not when to come: "a cough for like a week", "since monday".
 DURATION = re.compile(

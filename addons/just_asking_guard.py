@@ -4,7 +4,7 @@
 the chat went to billing staff and paused until morning, for a patient who had never spoken of
 a bill; inside a booking started by mistake it did the same. It becomes ``stop``: a task
 running ends, and with none running the patient is asked what else we can do
-(``actions/forms.py``). "i was just wondering" (a balance question, 0.95: "What is the
+(``actions/stop.py``). "i was just wondering" (a balance question, 0.95: "What is the
 patient's full name?") and "i have a question" announce a question still to come: they become
 ``nlu_fallback``, whose action waits for it ("Take your time, I'm here"). Placed before
 FallbackClassifier; SafetyTriage, last, still wins.

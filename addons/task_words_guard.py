@@ -60,11 +60,10 @@ from actions.billing import PAPER_ASKED
 from actions.directions import ER_ASKED
 from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, feelings_only
-from actions.forms import vague_frustration
-from actions.identity import BEREAVEMENT
 from actions.insurance import COPAY_ASKED, eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
+from actions.message_reading import vague_frustration
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.paying import (
     PLAN_LENGTH,
@@ -79,6 +78,7 @@ from actions.paying import (
 )
 from actions.payment_methods import brand_asked
 from actions.plan_names import plan_in_message
+from actions.request_context import BEREAVEMENT
 from actions.second_request import request_in
 from actions.settings import get_clinic
 from actions.typed_answers import (
@@ -187,7 +187,7 @@ BACK_AGAIN_MISREAD = frozenset(
 
 # "i didnt want to cancel that", "can you change it back?" (actions/undo_words.py; after a
 # cancellation: a new cancellation of another appointment started, or a move of it): a stop,
-# whose action says what can be done (actions/forms.py: the cancellation stands, a new time; a
+# whose action says what can be done (actions/stop.py: the cancellation stands, a new time; a
 # move is put back).
 # Read as these, "wait no i didn't mean that" takes back what was done (DIDNT_MEAN_THAT).
 TAKEN_BACK_AS = frozenset({DISPUTE_INTENT, COMPLAINT_INTENT, "out_of_scope", "nlu_fallback"})

@@ -12,7 +12,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff, identity
+from actions import handoff, patient_match
 from actions.settings import get_clinic, get_settings
 from tests.support.receivers import HandoffReceiver
 
@@ -132,4 +132,4 @@ def actions_use_fhir(monkeypatch: pytest.MonkeyPatch, base_url: str, **env: str)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    identity.scheduling_client.cache_clear()
+    patient_match.scheduling_client.cache_clear()

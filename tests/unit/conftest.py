@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import identity, second_request
+from actions import identity, patient_match, second_request
 from actions.settings import get_settings
 from actions.verify_lockout import VerifyLockout
 from tests.support.actions import PHONE_SECRET
@@ -24,7 +24,7 @@ def _forget_settings() -> None:
     """Settings and the FHIR client are read again from the environment next time."""
     get_settings.cache_clear()
     # (some tests put a stand-in client in its place, taken away after the fixtures end)
-    getattr(identity.scheduling_client, "cache_clear", lambda: None)()
+    getattr(patient_match.scheduling_client, "cache_clear", lambda: None)()
 
 
 @pytest.fixture

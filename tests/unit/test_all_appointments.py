@@ -16,10 +16,10 @@ from actions.cancel_appointment import (
     ActionCancelAppointment,
     ValidateCancelForm,
 )
-from actions.forms import switches_to_cancel
 from actions.manage_appointments import load_appointments
 from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.settings import get_clinic
+from actions.stop import switches_to_cancel
 from tests.support.actions import make_tracker, next_month_on, responses
 from tests.support.fhir_servers import FhirServer
 

@@ -13,7 +13,7 @@ import yaml
 from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cancel_appointment, identity, manage_appointments
+from actions import cancel_appointment, manage_appointments, patient_match
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
 from actions.booking_times import (
@@ -32,7 +32,6 @@ from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
 from actions.fallback import ActionAnswerNo, ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
-from actions.forms import ActionStop, cancels_instead
 from actions.manage_appointments import (
     ActionShowAppointments,
     ValidateCheckForm,
@@ -43,6 +42,7 @@ from actions.phone import phone_hash
 from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
+from actions.stop import ActionStop, cancels_instead
 from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
 from tests.support.actions import (
     PHONE_SECRET,
@@ -695,7 +695,7 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
     )
     # The latest days the backend has openings on, not this week's.
     now = clinic.now()
-    free = identity.scheduling_client().find_free_slots(
+    free = patient_match.scheduling_client().find_free_slots(
         now, now + timedelta(weeks=clinic.scheduling.weeks_ahead), "patel", "downtown", limit=1000
     )
     open_days = sorted({s.start.astimezone(clinic.tz).date().isoformat() for s in free})
@@ -1015,7 +1015,7 @@ def test_backend_down_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
         assert responses(dispatcher) == ["utter_backend_unavailable"]
     finally:
         get_settings.cache_clear()
-        identity.scheduling_client.cache_clear()
+        patient_match.scheduling_client.cache_clear()
 
 
 def test_cancel_declined_keeps_the_appointment() -> None:

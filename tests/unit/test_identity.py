@@ -15,7 +15,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import identity
+from actions import identity, patient_match, patient_words
 from actions.manage_appointments import ActionShowAppointments, ValidateCheckForm
 from actions.mentions import given_identity, relative_identity
 from actions.named_others import named_other
@@ -889,10 +889,10 @@ def test_what_a_parent_is_told_about_their_child_names_the_child() -> None:
     clinic = identity.get_clinic()
     liam = {"patient_name": "Liam Nguyen", "patient_relation": "son", "verified": True}
     emily = {"patient_name": "Emily Johnson", "verified": True}
-    assert identity.who_has(liam, clinic, "already") == "Liam already has"
-    assert identity.who_has(emily, clinic, "already") == "You already have"
-    assert identity.who_has(liam, clinic) == "Liam has"
-    assert identity.who_has(emily, clinic, "still") == "You still have"
+    assert patient_words.who_has(liam, clinic, "already") == "Liam already has"
+    assert patient_words.who_has(emily, clinic, "already") == "You already have"
+    assert patient_words.who_has(liam, clinic) == "Liam has"
+    assert patient_words.who_has(emily, clinic, "still") == "You still have"
 
 
 @pytest.mark.parametrize(
@@ -948,8 +948,8 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     assert slots["verified"] is True and said == ["utter_verified_child"]
     # ...and her appointments are "Mary's", not "your", to her daughter.
     assert slots["patient_is_relative"] is True
-    assert identity.whose(slots, identity.get_clinic()) == "Mary Ann's"
-    assert identity.who_has(slots, identity.get_clinic(), "still") == "Mary Ann still has"
+    assert patient_words.whose(slots, identity.get_clinic()) == "Mary Ann's"
+    assert patient_words.who_has(slots, identity.get_clinic(), "still") == "Mary Ann still has"
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}")
     assert "patient_is_relative" not in slots
     # a relative only mentioned is not who the request is about: her own ("what do i owe"
@@ -960,7 +960,7 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     ]
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=mentioned)
     assert "patient_is_relative" not in slots
-    assert identity.whose(slots, identity.get_clinic()) == "your"
+    assert patient_words.whose(slots, identity.get_clinic()) == "your"
     # The child's own details: confirmed for the child, as before.
     slots, said = verify("liam nguyen 06/05/2017", events=asked)
     assert said == ["utter_verified_child"]
@@ -980,7 +980,7 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
         ]
         slots, _ = verify("carlos rivera 09/30/1975", events=wife)
         assert slots["verified"] is True and slots["patient_is_relative"] is True
-        assert identity.whose(slots, identity.get_clinic()) == "Carlos's"
+        assert patient_words.whose(slots, identity.get_clinic()) == "Carlos's"
 
 
 @pytest.mark.parametrize(
@@ -1151,10 +1151,10 @@ def test_a_new_patients_family_name_is_the_last(name: str, given: str, family: s
 
 
 def test_a_new_patient_with_a_middle_name_is_found_without_it(fhir_env: FhirServer) -> None:
-    client = identity.scheduling_client()
+    client = patient_match.scheduling_client()
     given, family = given_and_family("Jenna Marie Odell")
     client.create_patient(
         given=given, family=family, birth_date=date(1991, 3, 7), phone="(916) 555-0133"
     )
     for typed in ("Jenna Odell", "Jenna Marie Odell"):
-        assert identity.verify_patient(client, typed, date(1991, 3, 7)).status == "verified"
+        assert patient_match.verify_patient(client, typed, date(1991, 3, 7)).status == "verified"

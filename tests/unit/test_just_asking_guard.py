@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionAskAffirmation
-from actions.forms import ActionStop
+from actions.stop import ActionStop
 from addons.just_asking_guard import JustAskingGuard
 from tests.support.actions import make_tracker, responses
 from tests.support.nlu_text import parsed_message

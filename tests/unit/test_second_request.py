@@ -12,7 +12,6 @@ from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelFo
 from actions.clients.fhir_model import BackendUnavailable
 from actions.directions import ActionLocationInfo
 from actions.fallback import ActionAnswerYes
-from actions.forms import ActionStop
 from actions.reschedule_appointment import ActionRescheduleAppointment
 from actions.second_request import (
     WITH_COMPLAINT,
@@ -21,6 +20,7 @@ from actions.second_request import (
     request_in,
     second_request,
 )
+from actions.stop import ActionStop
 from addons.task_words_guard import WITH_COMPLAINT_KEY
 from tests.support.actions import make_tracker, next_month_on, responses
 

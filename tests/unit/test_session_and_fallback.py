@@ -35,12 +35,14 @@ from actions.fallback import (
     ActionDetailsGiven,
     ActionOutOfScope,
 )
-from actions.forms import ActionStop, clearly_a_complaint, forgotten_patient, yes_or_no
 from actions.insurance import ActionCheckInsurance
 from actions.manage_appointments import ValidateCheckForm
+from actions.message_reading import clearly_a_complaint, yes_or_no
+from actions.remembered_patient import forgotten_patient
 from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.session import ActionRestart, ActionSessionStart
 from actions.settings import get_clinic
+from actions.stop import ActionStop
 from actions.typed_answers import LEAVING
 from tests.support.actions import (
     AFTER_PLAN_QUESTION,

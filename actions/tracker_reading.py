@@ -1,0 +1,94 @@
+"""Reading the conversation so far: the patient's latest message and the intent read in it,
+the message that started the running form and those sent since, the latest event of a kind,
+and the response the bot said last.
+
+Nearly every action reads the tracker this way, so these live on their own rather than with
+the forms that first needed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from rasa_sdk import Tracker
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def latest_text(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def _form_activation(
+    events: list[dict[str, Any]], form: str | None = None
+) -> tuple[int, int | None] | None:
+    """Where the running form (or the last ``form``) was activated: the index of that event
+    and of the patient's message just before it (None when there is none); None when no form
+    was activated."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if event.get("event") == "active_loop" and event.get("name") and (
+            form is None or event.get("name") == form
+        ):
+            users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
+            return index, (users[-1] if users else None)
+    return None
+
+
+def form_request(tracker: Tracker, form: str | None = None) -> str:
+    """The patient's message that started the form that is running (or ``form``); the latest
+    message when none did."""
+    events = list(tracker.events)
+    found = _form_activation(events, form)
+    if found is None:
+        return latest_text(tracker)
+    _, user = found
+    return str(events[user].get("text") or "") if user is not None else ""
+
+
+def form_texts(tracker: Tracker) -> list[str]:
+    """The patient's messages since the running form started, the one that started it first."""
+    events = list(tracker.events)
+    found = _form_activation(events)
+    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
+    texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
+    if texts and texts[0].startswith("/"):
+        # Started by a button ("Did you want to cancel an appointment?" [Yes]): the words that
+        # asked for it came just before ("my mom passed away, how do i cancel her appointments")
+        before = [str(e.get("text") or "") for e in events[:start] if e.get("event") == "user"]
+        texts = [t for t in before[-2:] if not t.startswith("/")] + texts
+    return texts or [latest_text(tracker)]
+
+
+def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
+    return next((e for e in reversed(events) if e.get("event") == kind), {})
+
+
+def events_this_session(tracker: Tracker) -> Iterator[dict[str, Any]]:
+    """The events of this conversation session, newest first (up to ``session_started``)."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "session_started":
+            return
+        yield event
+
+
+def is_response(event: dict[str, Any], response: str) -> bool:
+    """Whether ``event`` is the bot saying ``response`` ("utter_why_identity")."""
+    return event.get("event") == "bot" and (
+        (event.get("metadata") or {}).get("utter_action") == response
+    )
+
+
+def last_response(tracker: Tracker) -> str | None:
+    """The name of the response the bot said last ("utter_cancelled"), if it said one."""
+    bot = last_event(list(tracker.events), "bot")
+    return (bot.get("metadata") or {}).get("utter_action")
+
+
+def is_button_payload(text: str) -> bool:
+    return text.startswith("/")
