@@ -36,7 +36,7 @@ from actions.patient_match import scheduling_client
 from actions.payment_methods import MethodAsked
 from actions.second_request import after_identity_declined, offer_second_request
 from actions.settings import get_clinic
-from actions.stop import action_before_message
+from actions.stop import action_before_first_reading, action_before_message
 from actions.tracker_reading import latest_text
 
 logger = logging.getLogger(__name__)
@@ -177,13 +177,16 @@ CHARGE_FOR = re.compile(
     r"(?:(?:\d+|charges?|bills?|statements?|balance|amount|dollars?|one|ones|visits?|"
     r"appointments?|appts?|fees?|copays?) ){0,2}for\b"
     r"(?! (?:a|an|the|my|me|him|her|us|them|this|that|\d))"
+    # "why so much", "why is it that high", "how come i owe 240": what makes up the amount
+    r"|\b(?:why|how come)\b(?: \w+){0,4} (?:so|that|this|too) (?:much|high|big|expensive)\b"
+    r"|\b(?:why|how come)\b(?: \w+){0,4} (?:owe|is it|its|it s|was it|charged|billed) \d+\b"
 )
 
 
 def charge_asked_after_balance(tracker: Tracker) -> bool:
     """ "wut is it for" right after the balance: what the balance is for (it got the list of
     plans, or "Take your time, I'm here")."""
-    return action_before_message(tracker) == "action_show_balance" and bool(
+    return action_before_first_reading(tracker) == "action_show_balance" and bool(
         CHARGE_FOR.search(normalise(latest_text(tracker)))
     )
 
@@ -298,9 +301,11 @@ class ActionShowBalance(Action):
         if not invoices:
             # "i got a bill in the mail": the bill in hand needs an answer too (it was only
             # "all paid up", which leaves the patient wondering about the bill).
+            # ("why so much" right after "nothing to pay": the bill the patient has in mind)
             nothing_due = (
                 "utter_bill_but_nothing_due"
                 if said_since_last_balance(tracker, BILL_RECEIVED)
+                or CHARGE_FOR.search(normalise(latest_text(tracker)))
                 else "utter_balance_nothing_due"
             )
             dispatcher.utter_message(response=nothing_due, **facts)

@@ -63,6 +63,7 @@ from actions.matching import (
 )
 from actions.mentions import given_identity
 from actions.message_reading import safety_flagged, yes_or_no
+from actions.name_words import could_be_a_name
 from actions.names import one_name_word, parse_full_name
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
@@ -134,6 +135,29 @@ BODY_PART = re.compile(
     r"fingers?|thumb)\b",
     re.IGNORECASE,
 )
+# "see someone about my knee", "get my back looked at": a part of the body the visit is about,
+# a problem there too, though no symptom is named.
+ABOUT_BODY_PART = re.compile(
+    r"\b(about|for|with|look at|looked at|check|checked|check out|checked out)\W+"
+    + BODY_PART.pattern[2:]
+    + r"|"
+    + BODY_PART.pattern
+    + r"\W+(looked at|checked|checked out|seen to)\b",
+    re.IGNORECASE,
+)
+# "dr smith", "can i see doctor nguyen": a doctor named (the clinic's own are matched first).
+DOCTOR_NAMED = re.compile(r"\b(?:dr|doctor)\b\.?\s*([a-z][a-z'-]+)\W*$", re.IGNORECASE)
+
+
+def other_doctor_named(text: str) -> str | None:
+    """ "Dr. Smith" for "dr smith" typed at the clinician question, when no clinician of the
+    clinic matched it; None when the word after "doctor" is no name ("a doctor please")."""
+    found = DOCTOR_NAMED.search(text.strip())
+    if found is None or len(text.split()) > 6 or not could_be_a_name(found.group(1)):
+        return None
+    return f"Dr. {found.group(1).capitalize()}"
+
+
 # A question for a nurse, not a description of what the visit is for.
 ADVICE_QUESTION = re.compile(
     r"\b(should (i|he|she|we)|can (i|he|she|we) (take|give|use)|is it (ok|okay|safe|normal|bad)|"
@@ -617,7 +641,17 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
             # "please tap" and then a billing question that showed her balance).
             updates["verify_name"] = f"{name[0]} {name[1]}"
-            dispatcher.utter_message(response="utter_identity_noted")
+            if requested == "practitioner":
+                # "Who would you like to see?" - "Sarah Smith": a clinician the patient knows
+                # from elsewhere, or their own name given early; both said ("Thanks, I've
+                # noted that" left the one looking for Sarah Smith wondering)
+                dispatcher.utter_message(
+                    response="utter_no_such_clinician_name_noted",
+                    name=" ".join(part.capitalize() for part in updates["verify_name"].split()),
+                    clinic_name=clinic.clinic.name,
+                )
+            else:
+                dispatcher.utter_message(response="utter_identity_noted")
         elif (
             requested in IDENTITY_ANYTIME
             and not slots.get("verified")
@@ -714,7 +748,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             and not slots.get("visit_type")
             and "visit_type" not in updates
             and not is_new
-            and SYMPTOM.search(text)
+            and (SYMPTOM.search(text) or ABOUT_BODY_PART.search(text))
             and not ADVICE_QUESTION.search(text)
         ):
             # "see someone about my knee, it's been swollen for a week": a visit for a new
@@ -797,6 +831,16 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
                     practitioner=short_practitioner_name(before["practitioner"], clinic),
                     a_visit=a_or_an(visit_name(before["visit_type"], clinic)),
                 )
+        if requested == "practitioner" and not updates and not is_button_payload(text):
+            other = other_doctor_named(text)
+            if other is not None:
+                # "dr smith" at "Who would you like to see?": "please tap one of the options"
+                dispatcher.utter_message(
+                    response="utter_no_such_clinician",
+                    name=other,
+                    clinic_name=clinic.clinic.name,
+                )
+                updates["practitioner"] = None
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
 

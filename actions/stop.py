@@ -129,6 +129,28 @@ def action_before_message(tracker: Tracker) -> str | None:
     return None
 
 
+def action_before_first_reading(tracker: Tracker) -> str | None:
+    """Like ``action_before_message``, for a message replayed as another intent (same message
+    id): the last action before the patient sent it, not the action that replayed it."""
+    events = list(tracker.events)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return None
+    start = users[-1]
+    message_id = events[start].get("message_id")
+    if message_id:
+        for i in reversed(users[:-1]):
+            if events[i].get("message_id") != message_id:
+                break
+            start = i
+    for event in reversed(events[:start]):
+        if event.get("event") == "user":
+            return None
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 CHANGING_ACTIONS = (
     "action_book_appointment",
     "action_reschedule_appointment",

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from actions.birth_dates import without_birth_dates
+from actions.clients.fhir_model import normalize_name
 from actions.clinic_config import ClinicConfig
 from actions.clock_times import clock_times_said, in_part_of_day, part_of_day
 from actions.date_changes import only_time_of_day, says_a_shift, with_kept_limits, with_new_time
@@ -561,11 +562,18 @@ IDENTITY_ANYTIME = (
 )
 
 
+def is_a_clinician(name: tuple[str, str], clinic: ClinicConfig) -> bool:
+    """ "Priya Patel": one of the clinic's clinicians (the patient asked for her, at "Who would
+    you like to see?", and was told "Thanks, I've noted that", kept as the patient's name)."""
+    said = normalize_name(" ".join(name))
+    return any(said in normalize_name(p.name) for p in clinic.practitioners)
+
+
 def written_name(text: str, lower_case_too: bool = False) -> tuple[str, str] | None:
     """A full name on its own, capitalised as names are ("Emily Johnson"), at a question that
     did not ask for one; "none of those" is no one."""
     name = parse_full_name(text)
-    if name is None:
+    if name is None or is_a_clinician(name, get_clinic()):
         return None
     words = " ".join(name).split()
     if all(w[:1].isupper() for w in words):

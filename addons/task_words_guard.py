@@ -391,8 +391,9 @@ MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
 # due date.
 MISREAD_DUE = frozenset({"faq", BOOKING_INTENT, "out_of_scope", "clinic_hours", "greet", "inform"})
 # When the patient will pay ("ill pay it friday") read as details (0.95: "What can I help you
-# with?") or one of these.
-MISREAD_PAY_LATER = MISREAD_DUE | {"nlu_fallback"}
+# with?") or one of these; or as the balance ("is it ok if i pay when i get paid", 0.49: the
+# identity check) when what is owed is not asked.
+MISREAD_PAY_LATER = MISREAD_DUE | {"nlu_fallback", "billing_balance"}
 # What an EOB is, or whether a balance is after insurance, read as one of these.
 MISREAD_INSURANCE_WORDS = frozenset(
     {
@@ -450,6 +451,10 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
                 and (collections_asked(text) or already_paid(text) or cannot_pay(text))
             )
         )
+    if intent == "medical_advice" and collections_asked(text):
+        # "will this hurt my credit score" (0.75 medical advice, once apostrophes stopped
+        # counting: the nurses were asked): a credit score or collections is never medical
+        return True
     if intent == COMPLAINT_INTENT and confidence < UNSURE_DISPUTE and already_paid(text):
         # "i paid that already last wk wtf" (a complaint or a dispute, unsure: "Sorry, I didn't
         # quite get that"): how long a payment takes to show, and billing staff
@@ -464,7 +469,11 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         return True
     if intent in MISREAD_DUE and due_asked(text):
         return True
-    if intent in MISREAD_PAY_LATER and pay_later(text):
+    if (
+        intent in MISREAD_PAY_LATER
+        and pay_later(text)
+        and (intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text)))
+    ):
         return True
     if intent not in MISREAD_BILLING_HELP:
         return False

@@ -56,6 +56,26 @@ def test_overdue_and_nothing_due(rasa: RasaClient) -> None:
     assert "nothing to pay right now" in joined(rasa.say(aisha, "Aisha Khan 01/22/1992"))
 
 
+def test_why_so_much_after_the_balance_says_what_it_is_for(rasa: RasaClient) -> None:
+    # It was handed to billing staff as a dispute, the chat paused till the next shift.
+    carlos = sender()
+    rasa.say(carlos, "what do I owe")
+    assert "$240.00" in joined(rasa.say(carlos, "Carlos Rivera 09/30/1975"))
+    replies = rasa.say(carlos, "why so much")
+    answer = joined(replies)
+    assert "Here's what is open: Sick visit, $240.00" in answer
+    assert "The balance for Carlos Rivera" not in answer  # not the whole balance again
+    assert "written down what you told me" not in answer  # no handoff
+    assert [b["title"] for r in replies for b in r.get("buttons") or []] == [
+        "Something's not right",
+        "Talk to billing staff",
+    ]
+    aisha = sender()
+    rasa.say(aisha, "what do I owe")
+    assert "nothing to pay right now" in joined(rasa.say(aisha, "Aisha Khan 01/22/1992"))
+    assert "crossed with a payment" in joined(rasa.say(aisha, "why so much"))
+
+
 def test_unverified_patient_gets_nothing(rasa: RasaClient) -> None:
     conversation = sender()
     rasa.say(conversation, "what's my balance")

@@ -372,6 +372,12 @@ def test_a_symptom_instead_of_a_visit_type_books_a_sick_visit(text: str) -> None
     [
         # Was "What kind of visit?" with the symptom just told.
         ("can I see someone about my knee, it's been swollen for a week", "sick"),
+        # No symptom named, a part of the body still is: was "What kind of visit?".
+        ("i need to see someone about my knee", "sick"),
+        ("can i get my back looked at this week", "sick"),
+        ("book me in to have someone check my ears", "sick"),
+        ("I need an appointment for my son", None),  # whose, not what is wrong
+        ("i want to book a follow up about my knee", "follow_up"),
         ("I need my physical, and I have a cold too", "physical"),
         ("should I come in if my knee hurts?", None),  # a question for the nurses
     ],
@@ -3479,9 +3485,47 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     asked_who = {**slots, "visit_type": "physical", "requested_slot": "practitioner"}
     events, dispatcher = run_booking("emily johnson", intent="inform", slots=asked_who)
     assert slots_of(events)["verify_name"] == "emily johnson"
-    assert responses(dispatcher) == ["utter_identity_noted"]
+    # (at that question it may be a clinician from elsewhere too: both are said)
+    assert responses(dispatcher) == ["utter_no_such_clinician_name_noted"]
+    assert dispatcher.messages[0]["name"] == "Emily Johnson"
     events, dispatcher = run_booking("mornings preferably", intent="inform", slots=asked_who)
     assert "verify_name" not in slots_of(events)
+
+
+@pytest.mark.parametrize("text", ["Priya Patel", "Sam Lee", "james okafor"])
+def test_a_clinician_named_at_who_would_you_like_to_see_is_not_the_patient(text: str) -> None:
+    # "Priya Patel" got "Thanks, I've noted that": kept as the patient's name (the identity
+    # check would have asked for the date of birth of "Priya Patel")
+    asked_who = {
+        "patient_status": "returning",
+        "visit_type": "physical" if "okafor" not in text else "well_child",
+        "requested_slot": "practitioner",
+    }
+    events, dispatcher = run_booking(text, intent="inform", slots=asked_who)
+    slots = slots_of(events)
+    assert "verify_name" not in slots
+    assert slots["practitioner"] in {p.id for p in get_clinic().practitioners}
+    assert "utter_identity_noted" not in responses(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("dr smith", "Dr. Smith"), ("Can I see Doctor Nguyen?", "Dr. Nguyen")],
+)
+def test_a_doctor_who_is_not_here_is_said_so(text: str, said: str) -> None:
+    # "dr smith" at "Who would you like to see?" got "Please tap one of the options"
+    asked_who = {"patient_status": "returning", "visit_type": "physical"}
+    events, dispatcher = run_booking(
+        text, intent="inform", slots={**asked_who, "requested_slot": "practitioner"}
+    )
+    assert slots_of(events) == {"practitioner": None, "requested_slot": "practitioner"}
+    [message] = dispatcher.messages
+    assert (message["response"], message["name"]) == ("utter_no_such_clinician", said)
+    # a doctor not named is the plain "please tap" still
+    _, dispatcher = run_booking(
+        "a doctor please", intent="inform", slots={**asked_who, "requested_slot": "practitioner"}
+    )
+    assert responses(dispatcher) == ["utter_explain_choice"]
 
 
 @pytest.mark.parametrize(
@@ -3588,7 +3632,8 @@ def test_birth_date_and_phone_at_a_choice_question_are_kept(fhir_env: FhirServer
     # "please tap one of the options" twice, and the details were lost.
     new = {"patient_status": "new", "visit_type": "new_patient"}
     slots, said = book_step("Jordan Ellis", "practitioner", new)
-    assert slots["verify_name"] == "Jordan Ellis" and said == ["utter_identity_noted"]
+    assert slots["verify_name"] == "Jordan Ellis"
+    assert said == ["utter_no_such_clinician_name_noted"]
     slots, said = book_step("03/03/1990", "practitioner", {**new, **slots})
     assert slots["verify_dob"] == "1990-03-03" and said == ["utter_identity_noted"]
     assert slots["requested_slot"] == "practitioner"

@@ -1266,6 +1266,67 @@ def test_a_quick_question_with_the_dispute_is_answered_before_the_handoff(
     assert record["summary"].startswith(f'Billing dispute. About the bill: "{text}"')
 
 
+@pytest.mark.parametrize(
+    "text", ["why so much", "why is it that high??", "how come i owe $240", "why was i charged 85"]
+)
+def test_why_so_much_right_after_the_balance_lists_what_it_is_for(
+    fhir: FakeFhir,
+    handoff_env: HandoffReceiver,  # noqa: F811
+    text: str,
+) -> None:
+    # "why so much" right after the balance was handed to billing staff as a dispute and the
+    # chat paused (staff away: "someone will reply tomorrow"): what the amount is made of first
+    tracker = make_tracker(
+        text,
+        intent="billing_dispute",
+        slots={**VERIFIED, "dispute_details": text},
+        events=[*BALANCE_SHOWN, {"event": "action", "name": "action_listen"}],
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and handoff_env.records == []
+    assert events[0] == SlotSet("dispute_details", None)
+    listen, replayed = events[1:]
+    assert listen["name"] == "action_listen"
+    assert (replayed["text"], replayed["parse_data"]["intent"]["name"]) == (
+        text,
+        "billing_balance",
+    )
+    # the balance action then lists the statements only, not the whole balance again (the
+    # replay has the message's id, so the balance is still what came just before it)
+    fhir.invoices = [invoice(12, "85.00", iid="i1")]
+    first = {**tracker.events[-1], "message_id": "m1"}
+    replayed["message_id"] = "m1"
+    again = make_tracker(
+        text,
+        intent="billing_balance",
+        slots=VERIFIED,
+        events=[*tracker.events[:-1], first, {"event": "action", "name": "dispute_form"}, *events],
+    )
+    again.events.pop()  # make_tracker's own copy of the latest message: the replay is it
+    dispatcher = CollectingDispatcher()
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, again, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_balance_items"]
+
+
+def test_why_so_much_after_something_else_is_still_a_dispute(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    tracker = make_tracker(
+        "why so much", intent="billing_dispute", slots={"dispute_details": "why so much"}
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert ConversationPaused() in events
+    assert dispatcher.messages[0]["response"] == "utter_billing_dispute"
+
+
+def test_why_so_much_with_nothing_due_speaks_of_the_bill_in_hand(fhir: FakeFhir) -> None:
+    # "why so much" after "nothing to pay" got "nothing to pay" again, word for word
+    _, messages = show_balance(VERIFIED, text="why so much", intent="billing_balance")
+    assert [m["response"] for m in messages] == ["utter_bill_but_nothing_due"]
+
+
 def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -> None:
     """The "Zenith Mutual" the model read as "stop" (ActionStop hands it here)."""
     dispatcher = CollectingDispatcher()

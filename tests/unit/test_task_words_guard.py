@@ -414,6 +414,7 @@ def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: 
         ("is there any help with medical bills", "billing_balance"),  # a balance look-up
         # collections, credit, a scam: the ways to pay, a dead end, or "question a charge?"
         ("will this hurt my credit score", "out_of_scope"),
+        ("will this hurt my credit score", "medical_advice"),  # "our nurses can" (0.75)
         ("is my account in collections", "billing_pay"),
         ("a collection agency called me about a maple grove bill is this legit", "billing_dispute"),
         ("i got a text saying i owe money is this a scam", "billing_dispute"),
@@ -858,6 +859,10 @@ def test_how_long_there_is_to_pay_is_the_billing_answer(
         # details (0.95): "What can I help you with?"
         ("ill pay it friday", "inform", "billing_pay"),
         ("I'll pay it on the 15th", "nlu_fallback", "billing_pay"),
+        # the balance (0.49): the identity check for a look-up nobody asked for
+        ("is it ok if i pay when i get paid", "billing_balance", "billing_pay"),
+        # ...unless what is owed is asked too
+        ("how much do i owe? ill pay it friday", "billing_balance", "billing_balance"),
         # a date to book is no payment
         ("can i come in friday", "inform", "inform"),
         # a task asked for keeps its reading
