@@ -546,7 +546,9 @@ def no_appointments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[
     if death_said(tracker):
         dispatcher.utter_message(response="utter_no_appointments_after_a_death")
         return []
-    dispatcher.utter_message(response="utter_no_upcoming_appointments")
+    # ("Mary Ann O'Brien has no upcoming appointments" to Mary Ann herself)
+    have = who_has(tracker.slots, get_clinic())
+    dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
     return offer_second_request(dispatcher, tracker)
 
 

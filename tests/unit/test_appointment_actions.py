@@ -3908,6 +3908,24 @@ def test_nothing_booked_after_a_death_offers_the_front_desk_not_a_booking(
     assert responses(dispatcher) == [said]
 
 
+@pytest.mark.parametrize(
+    ("slots", "have"),
+    [
+        ({"patient_name": "Mary Ann O'Brien", "verify_dob": "1964-07-19"}, "You have"),
+        ({"patient_name": "Liam Nguyen", "patient_relation": "son"}, "Liam has"),
+    ],
+)
+def test_nothing_booked_is_said_to_the_patient_as_you(slots: dict, have: str) -> None:
+    # "Mary Ann O'Brien has no upcoming appointments with us" to Mary Ann herself
+    tracker = make_tracker(
+        "07/19/1964", slots={"verified": True, "no_appointments": True, **slots}
+    )
+    dispatcher = CollectingDispatcher()
+    ActionCancelAppointment().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert (message["response"], message["have"]) == ("utter_no_upcoming_appointments", have)
+
+
 def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:
     # "i cant make it tomorrow" (the model tagged "tomorrow") searched tomorrow.
     tagged = [{"entity": "date", "value": "tomorrow"}]
