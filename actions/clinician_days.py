@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from actions.billing import join_words
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
-from actions.date_words import WEEKDAY_NUMBERS, WEEKDAY_WORD
+from actions.date_words import WEEKDAY, WEEKDAY_NUMBERS
 from actions.matching import normalise
 
 # Asked about a clinician's office route ("how do I get to Dr. Patel's office"): directions to
@@ -27,7 +27,7 @@ WHO_ASKED = re.compile(
     r"men|ages?|old|elderly|seniors?|who|pap|prenatal|pregnan\w*|specialt\w*|what kind|"
     r"type of|pediatrician|gyn\w*|family doctor)\b"
 )
-_DAY_ASKED = re.compile(rf"\b{WEEKDAY_WORD}s?\b")
+_DAY_ASKED = re.compile(rf"\b{WEEKDAY}s?\b")
 
 
 # The clinician's days or hours are asked ("which days is Dr. Gonzalez at North?"), not the

@@ -111,12 +111,12 @@ _NEXT_WEEK_SAME_TIME = re.compile(
 )
 # "an hour later", "2 hours earlier", "later by an hour", "30 min later": the same day, that much
 # moved (minutes got the arrival-time answer).
-_SHIFT_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
+_HOUR_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
 _SHIFT_UNIT = r"hours?|hrs?|minutes?|mins?"
 _HOUR_SHIFT = re.compile(
-    rf"\b(?:({_SHIFT_AMOUNT})\s+(?:more\s+)?({_SHIFT_UNIT})\s+"
+    rf"\b(?:({_HOUR_AMOUNT})\s+(?:more\s+)?({_SHIFT_UNIT})\s+"
     r"(later|earlier|sooner|after|before|back|up)"
-    rf"|(later|earlier)\s+by\s+({_SHIFT_AMOUNT})\s+({_SHIFT_UNIT}))\b"
+    rf"|(later|earlier)\s+by\s+({_HOUR_AMOUNT})\s+({_SHIFT_UNIT}))\b"
 )
 _MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45, "forty-five": 45}
 # "same day", "that day", "later that day": the appointment's own day (not a same-day visit,

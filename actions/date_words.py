@@ -61,11 +61,11 @@ NUMBER_WORDS = {
     "few": 3,
     "a few": 3,
 }
+# One weekday name or its abbreviation, as a regex group.
 WEEKDAY = (
     r"(mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
     r"|sat(?:urday)?|sun(?:day)?)"
 )
-WEEKDAY_WORD = WEEKDAY  # one weekday name or its abbreviation, as a regex group
 
 
 def weekday_of(word: str) -> int:

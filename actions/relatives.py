@@ -166,7 +166,6 @@ def someone_else(
         # visit was booked on her record
         return who
     named = NAME_AFTER_RELATION.match(text[match.end() :])
-    own = {normalize_name(w) for w in patient_name.split()}
     if named and own and name_like(named["name"]) and normalize_name(named["name"]) not in own:
         return who  # "my daughter Zoe" while Liam is verified
     if NEW_PATIENT_SAID.search(text):
