@@ -142,7 +142,12 @@ ABOUT_BODY_PART = re.compile(
     + BODY_PART.pattern[2:]
     + r"|"
     + BODY_PART.pattern
-    + r"\W+(looked at|checked|checked out|seen to)\b",
+    + r"\W+(looked at|checked|checked out|seen to)\b"
+    # "my throat is killing me", "my back's been acting up"
+    + r"|"
+    + BODY_PART.pattern
+    + r"\W*(is|are|s|has been|have been|s been|keeps|kept)?\W*(killing me|acting up|"
+    r"bothering me|bugging me|not right|messed up|giving me (trouble|problems|grief))\b",
     re.IGNORECASE,
 )
 # "dr smith", "can i see doctor nguyen": a doctor named (the clinic's own are matched first).

@@ -254,6 +254,23 @@ def _holiday_keys(holiday: Holiday) -> list[str]:
     return [k for k in {name, short} if k]
 
 
+def reopening(clinic: ClinicConfig, locations: list[Location], day: date, now: datetime) -> str:
+    """`` We open again Mon, Dec 7 at 8am.`` after a day all offices are closed, or which office
+    opens first when they open at different times; nothing when none opens in the weeks ahead."""
+    end_of_day = datetime.combine(day, datetime.max.time(), tzinfo=clinic.tz)
+    openings = [
+        (when, loc)
+        for loc in locations
+        if (when := clinic.next_opening(loc, end_of_day)) is not None
+    ]
+    if not openings:
+        return ""
+    first = min(when for when, _ in openings)
+    first_open = [loc for when, loc in openings if when == first]
+    who = "We open" if len(first_open) == len(locations) else f"The {first_open[0].name} opens"
+    return f" {who} again {describe_when(first, now)}."
+
+
 def hours_on_day(
     clinic: ClinicConfig,
     locations: list[Location],
@@ -294,6 +311,9 @@ def hours_on_day(
         )
         opens = "It opens" if one_of_several else "We open"
         tail = f" {opens} again {describe_when(reopen, now)}." if reopen else ""
+        if len(locations) > 1 and not gone:
+            # "what about sunday": "both offices are closed", and nothing on when to come
+            tail = reopening(clinic, locations, day, now)
         if one_of_several:
             # "is the north office open saturday": closed, but another office may not be.
             for other in clinic.locations:

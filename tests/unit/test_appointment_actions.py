@@ -376,6 +376,8 @@ def test_a_symptom_instead_of_a_visit_type_books_a_sick_visit(text: str) -> None
         ("i need to see someone about my knee", "sick"),
         ("can i get my back looked at this week", "sick"),
         ("book me in to have someone check my ears", "sick"),
+        ("hey can i get in to see someone today, my throat is killing me", "sick"),
+        ("my back's been acting up, need an appt", "sick"),
         ("I need an appointment for my son", None),  # whose, not what is wrong
         ("i want to book a follow up about my knee", "follow_up"),
         ("I need my physical, and I have a cold too", "physical"),

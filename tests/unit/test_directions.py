@@ -282,7 +282,8 @@ def test_hours_of_one_office_at_night() -> None:
 def test_holiday_question() -> None:
     _, messages = run(make_tracker("are you open on thanksgiving", intent="clinic_hours"))
     assert [m["text"] for m in messages] == [
-        "Thu, Nov 26 is Thanksgiving Day: both offices are closed."
+        "Thu, Nov 26 is Thanksgiving Day: both offices are closed. The Downtown Clinic opens "
+        "again Saturday at 9am."
     ]
     tracker = make_tracker(
         "north office hours on christmas eve",
@@ -302,7 +303,8 @@ def test_another_day() -> None:
     ]
     _, messages = run(make_tracker("are you open today", intent="clinic_hours"), THANKSGIVING_10AM)
     assert [m["text"] for m in messages] == [
-        "Today (Thu, Nov 26) is Thanksgiving Day: both offices are closed."
+        "Today (Thu, Nov 26) is Thanksgiving Day: both offices are closed. The Downtown Clinic "
+        "opens again Saturday at 9am."
     ]
 
 
@@ -337,7 +339,8 @@ def test_a_day_gone_is_answered_in_the_past() -> None:
 def test_a_holiday_next_year_says_the_year() -> None:
     _, messages = run(make_tracker("are you open on new years day", intent="clinic_hours"))
     assert [m["text"] for m in messages] == [
-        "Fri, Jan 1, 2027 is New Year's Day: both offices are closed."
+        "Fri, Jan 1, 2027 is New Year's Day: both offices are closed. The Downtown Clinic opens "
+        "again Saturday, Jan 2 at 9am."
     ]
 
 
@@ -870,13 +873,19 @@ DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
         # this year's Christmas Eve (a half day) was given
         (
             "r u open on christmas eve next year",
-            "Fri, Dec 24, 2027 is Christmas Day (observed): both offices are closed.",
+            "Fri, Dec 24, 2027 is Christmas Day (observed): both offices are closed. The "
+            "Downtown Clinic opens again Saturday, Dec 25 at 9am.",
         ),
         # the next Friday's and Sunday's hours, as if asked about those
-        ("open on easter sunday?", "Sun, Mar 28, 2027: both offices are closed."),
+        (
+            "open on easter sunday?",
+            "Sun, Mar 28, 2027: both offices are closed. The North Office opens again Monday, "
+            "Mar 29 at 7:30am.",
+        ),
         (
             "open on black friday?",
-            "Fri, Nov 26, 2027 is Day after Thanksgiving: both offices are closed.",
+            "Fri, Nov 26, 2027 is Day after Thanksgiving: both offices are closed. The "
+            "Downtown Clinic opens again Saturday, Nov 27 at 9am.",
         ),
     ],
 )
