@@ -34,10 +34,10 @@ from actions.identity import IdentitySteps
 from actions.matching import normalise
 from actions.patient_match import scheduling_client
 from actions.payment_methods import MethodAsked
-from actions.second_request import after_identity_declined, offer_second_request
+from actions.second_request import after_identity_declined, offer_second_request, replay_as
 from actions.settings import get_clinic
-from actions.stop import action_before_first_reading, action_before_message
-from actions.tracker_reading import latest_text
+from actions.stop import action_before_message
+from actions.tracker_reading import last_event, latest_text
 
 logger = logging.getLogger(__name__)
 
@@ -186,9 +186,17 @@ CHARGE_FOR = re.compile(
 def charge_asked_after_balance(tracker: Tracker) -> bool:
     """ "wut is it for" right after the balance: what the balance is for (it got the list of
     plans, or "Take your time, I'm here")."""
-    return action_before_first_reading(tracker) == "action_show_balance" and bool(
+    return action_before_message(tracker, past_replays=True) == "action_show_balance" and bool(
         CHARGE_FOR.search(normalise(latest_text(tracker)))
     )
+
+
+def as_balance_items(tracker: Tracker) -> list[EventType] | None:
+    """ "wut is it for", "why so much" right after the balance, whatever the model read: the
+    message again as the balance question, whose action then lists the statements."""
+    if not charge_asked_after_balance(tracker):
+        return None
+    return replay_as(tracker, last_event(tracker.events, "user"), "billing_balance")
 
 
 def itemised(invoices: list[InvoiceRecord]) -> str:

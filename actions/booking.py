@@ -64,7 +64,7 @@ from actions.matching import (
 from actions.mentions import given_identity
 from actions.message_reading import safety_flagged, yes_or_no
 from actions.name_words import could_be_a_name
-from actions.names import one_name_word, parse_full_name
+from actions.names import capitalised, one_name_word, parse_full_name
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
     NOT_NEW,
@@ -129,25 +129,20 @@ SYMPTOM = re.compile(
     re.IGNORECASE,
 )
 # "idk its my knee": a part of the body named with whose it is, a problem there.
-BODY_PART = re.compile(
-    r"\b(my|his|her|their|the|our) (knees?|back|lower back|shoulders?|ankles?|wrists?|foot|feet|"
+_BODY_PART = (
+    r"(my|his|her|their|the|our) (knees?|back|lower back|shoulders?|ankles?|wrists?|foot|feet|"
     r"hands?|hips?|elbows?|neck|ears?|eyes?|throat|stomach|tummy|belly|skin|legs?|arms?|toes?|"
-    r"fingers?|thumb)\b",
-    re.IGNORECASE,
+    r"fingers?|thumb)\b"
 )
+BODY_PART = re.compile(rf"\b{_BODY_PART}", re.IGNORECASE)
 # "see someone about my knee", "get my back looked at": a part of the body the visit is about,
 # a problem there too, though no symptom is named.
 ABOUT_BODY_PART = re.compile(
-    r"\b(about|for|with|look at|looked at|check|checked|check out|checked out)\W+"
-    + BODY_PART.pattern[2:]
-    + r"|"
-    + BODY_PART.pattern
-    + r"\W+(looked at|checked|checked out|seen to)\b"
+    rf"\b(about|for|with|look at|looked at|check|checked|check out|checked out)\W+{_BODY_PART}"
+    rf"|\b{_BODY_PART}\W+(looked at|checked|checked out|seen to)\b"
     # "my throat is killing me", "my back's been acting up"
-    + r"|"
-    + BODY_PART.pattern
-    + r"\W*(is|are|s|has been|have been|s been|keeps|kept)?\W*(killing me|acting up|"
-    r"bothering me|bugging me|not right|messed up|giving me (trouble|problems|grief))\b",
+    rf"|\b{_BODY_PART}\W*(is|are|s|has been|have been|s been|keeps|kept)?\W*(killing me|"
+    r"acting up|bothering me|bugging me|not right|messed up|giving me (trouble|problems|grief))\b",
     re.IGNORECASE,
 )
 # "dr smith", "can i see doctor nguyen": a doctor named (the clinic's own are matched first).
@@ -652,7 +647,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
                 # noted that" left the one looking for Sarah Smith wondering)
                 dispatcher.utter_message(
                     response="utter_no_such_clinician_name_noted",
-                    name=" ".join(part.capitalize() for part in updates["verify_name"].split()),
+                    name=capitalised(updates["verify_name"]),
                     clinic_name=clinic.clinic.name,
                 )
             else:

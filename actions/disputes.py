@@ -16,13 +16,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.billing import charge_asked_after_balance
+from actions.billing import as_balance_items
 from actions.dispute_question import DETAIL_MARKERS, asks_back
 from actions.forms import TASK_INTENTS, PatientForm
 from actions.handoff import escalate
 from actions.matching import normalise
 from actions.message_reading import safety_flagged, yes_or_no
-from actions.second_request import question_before_handoff, replay_as, replayed
+from actions.second_request import question_before_handoff, replayed
 from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 
 # A fee named: "late fee", "the late cancel fee", "no show fee", "the fee".
@@ -222,13 +222,10 @@ class ActionBillingDispute(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if charge_asked_after_balance(tracker):
+        if (items := as_balance_items(tracker)) is not None:
             # "why so much" right after the balance was handed to billing staff as a dispute,
             # the chat paused: what the balance is made of first, with "Something's not right"
-            latest = last_event(tracker.events, "user")
-            return [SlotSet("dispute_details", None)] + replay_as(
-                tracker, latest, "billing_balance"
-            )
+            return [SlotSet("dispute_details", None), *items]
         quick = question_before_handoff(latest_text(tracker))
         if quick is not None and tracker.get_slot("pending_request") is None:
             # "i was charged twice. also what time do you close?": the hours first (once the

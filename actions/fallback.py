@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked
-from actions.billing import charge_asked_after_balance
+from actions.billing import as_balance_items
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
@@ -209,8 +209,8 @@ class ActionAskAffirmation(Action):
             # "oh no wait i didnt mean to cancel it, can i get it back?" got "Did you want to
             # cancel an appointment?", and a yes went on to cancel the other one
             return []
-        if charge_asked_after_balance(tracker):
-            return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
+        if (items := as_balance_items(tracker)) is not None:
+            return items
         if about_the_bot(text):
             # "fuck this", "you guys suck": not "did you want to say thanks?"
             dispatcher.utter_message(response="utter_sorry_not_helping")

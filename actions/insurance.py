@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import (
     answer_method,
+    as_balance_items,
     billing_facts,
-    charge_asked_after_balance,
     join_words,
     staff_button,
 )
@@ -323,9 +323,8 @@ class ActionCheckInsurance(Action):
             again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)
-            if charge_asked_after_balance(tracker):
-                latest = last_event(list(tracker.events), "user")
-                return replay_as(tracker, latest, "billing_balance")
+            if (items := as_balance_items(tracker)) is not None:
+                return items
         if CARD_LOST.search(normalise(text)) and not several:
             # "i lost my insurance card, can i still come to my appt" got the list of plans,
             # and "forgot my medi-cal card at home" "Please bring your insurance card"

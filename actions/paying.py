@@ -19,9 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import (
     PAPER_ASKED,
     answer_method,
+    as_balance_items,
     balance_under_plan_minimum,
     billing_facts,
-    charge_asked_after_balance,
     money,
     say_ways_to_pay,
     staff_button,
@@ -397,11 +397,9 @@ class ActionBillingPay(Action):
         text = latest_text(tracker)
         said = normalise(text)
         asked = method_asked(text, billing.methods)
-        if charge_asked_after_balance(tracker):
+        if (items := as_balance_items(tracker)) is not None:
             # "what's it for?" right after the balance (read as how to pay): what it is for
-            from actions.fallback import replay_as
-
-            return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_balance")
+            return items
         balance_button = {"title": "Check my balance", "payload": "/billing_balance"}
         policy = clinic.scheduling.late_cancel_policy.strip()
         if PAPER_ASKED.search(text):

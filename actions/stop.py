@@ -116,38 +116,26 @@ STOP_WORDS = re.compile(
 )
 
 
-def action_before_message(tracker: Tracker) -> str | None:
-    """The last action (other than listening) before the latest patient message."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
-    return None
-
-
-def action_before_first_reading(tracker: Tracker) -> str | None:
-    """Like ``action_before_message``, for a message replayed as another intent (same message
-    id): the last action before the patient sent it, not the action that replayed it."""
+def action_before_message(tracker: Tracker, past_replays: bool = False) -> str | None:
+    """The last action (other than listening) before the latest patient message. With
+    ``past_replays``, for a message replayed as another intent (same message id): the last
+    action before the patient sent it, not the action that replayed it."""
     events = list(tracker.events)
-    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
-    if not users:
+    users = (i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "user")
+    start = next(users, None)  # (read from the end: the tracker may be long)
+    if start is None:
         return None
-    start = users[-1]
     message_id = events[start].get("message_id")
-    if message_id:
-        for i in reversed(users[:-1]):
+    if past_replays and message_id:
+        for i in users:
             if events[i].get("message_id") != message_id:
                 break
             start = i
-    for event in reversed(events[:start]):
-        if event.get("event") == "user":
+    for i in range(start - 1, -1, -1):
+        if events[i].get("event") == "user":
             return None
-        if event.get("event") == "action" and event.get("name") != "action_listen":
-            return event.get("name")
+        if events[i].get("event") == "action" and events[i].get("name") != "action_listen":
+            return events[i].get("name")
     return None
 
 
