@@ -15,7 +15,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # Rasa 3.6 needs Python 3.10: pyenv's 3.10.13 (see .python-version), else python3.10 on PATH.
 PYTHON310 := $(shell pyenv which python3.10 2>/dev/null || command -v python3.10 2>/dev/null)
 
-TRAIN_INPUTS := config.yml clinic.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+# What the model is made from: a change to any of these trains it again (the tokenizer code too,
+# as it shapes the features; its fingerprint_addon tells Rasa so).
+TRAIN_INPUTS := config.yml clinic.yml addons/apostrophe_tokenizer.py \
+	$(shell find domain data -name '*.yml' 2>/dev/null)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

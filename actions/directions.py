@@ -331,6 +331,16 @@ def hours_on_day(
 # --- what we say -----------------------------------------------------------------------------
 
 
+# At most this many words in a reply to "Which office?" that only names the office ("the
+# north one please"); more is a question of its own.
+OFFICE_ANSWER_WORDS = 4
+
+
+def answers_only_the_office(text: str) -> bool:
+    """A short reply naming the office, not a new question."""
+    return "?" not in text and len(text.split()) <= OFFICE_ANSWER_WORDS
+
+
 def directions_text(location: Location) -> str:
     lines = [location.name, location.address.one_line()]
     if location.floor:
@@ -355,6 +365,23 @@ GETTING_IN_WORDS = re.compile(
     r"\b(walker|cane|scooter|stroller|ramp|elevators?|lift|stairs|steps|upstairs|downstairs|"
     r"floor|step free)\b"
 )
+
+
+# "can i take the bus there": the stop and the address, not the whole card (which SMS splits in
+# two) - unless the way by car, the map or the address is asked too.
+TRANSIT_WORDS = re.compile(r"\b(bus(es)?|train|transit|light rail|metro|public transport\w*)\b")
+DRIVING_WORDS = re.compile(r"\b(address|directions?|map|drive|driving|car|route)\b")
+
+
+def transit_text(location: Location) -> str:
+    """The address and how to get there by bus or train."""
+    return "\n".join(
+        [
+            f"{location.name}: {location.address.one_line()}",
+            f"By bus or train: {location.transit}",
+            f"Map: {location.map_url}",
+        ]
+    )
 
 
 def access_text(location: Location) -> str:
@@ -816,9 +843,12 @@ class ActionLocationInfo(Action):
             return events + [SlotSet(slot, value) for slot, value in kept.items()]
 
         question = said if topic == "clinic_hours" else latest_text(tracker)
-        if asked_office and topic != "clinic_hours":
+        reply = latest_text(tracker)
+        if asked_office and topic != "clinic_hours" and answers_only_the_office(reply):
             # "is there handicap parking" - "Which office?" - "downtown": the accessible
-            # spaces were left out (only "downtown" was read)
+            # spaces were left out (only "downtown" was read). A question of its own ("is the
+            # north office wheelchair accessible") is answered alone: read with "where are you
+            # located" before it, it got the whole directions card.
             users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
             question = " ".join(users[-2:])
         text = self._answer(topic, clinic, locations, question, now)
@@ -852,6 +882,12 @@ class ActionLocationInfo(Action):
             getting_in = ACCESSIBLE_WORDS.search(plain) or GETTING_IN_WORDS.search(plain)
             if getting_in and not ROUTE_QUESTION.search(plain):
                 return "\n\n".join(access_text(loc) for loc in locations)
+            if (
+                TRANSIT_WORDS.search(plain)
+                and not DRIVING_WORDS.search(plain)
+                and all(loc.transit for loc in locations)
+            ):
+                return "\n\n".join(transit_text(loc) for loc in locations)
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)

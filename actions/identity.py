@@ -35,6 +35,7 @@ from actions.handoff import patient_channel
 from actions.identity_answers import (
     BIRTH_DATE_WORDS,
     FORMAT_ASKED,
+    NO_PHONE,
     NOT_KNOWN,
     WHY_OR_NO,
     only_a_correction,
@@ -151,7 +152,9 @@ class IdentitySteps:
                 or parse_full_name(text) is not None
             )
         if requested == "new_phone":
-            return find_phone(text) is not None
+            # "why do you need that?" (a complaint to the model) and "i don't have a phone":
+            # answered here, not with an apology and the same question again
+            return bool(find_phone(text) or WHY_OR_NO.search(text) or NO_PHONE.search(text))
         return False
 
     def on_activation(
@@ -598,8 +601,7 @@ class IdentitySteps:
         if requested == "new_phone":
             phone = find_phone(text)
             if phone is None:
-                dispatcher.utter_message(response="utter_need_phone")
-                return {"new_phone": None}
+                return self._no_phone_given(dispatcher, tracker, text)
             updates["new_phone"] = phone
         merged = {**slots, **updates}
         if merged.get("verify_name") and merged.get("verify_dob"):
@@ -607,6 +609,19 @@ class IdentitySteps:
                 return updates
             updates.update(self._check(dispatcher, tracker, merged, new_patient))
         return updates
+
+    @staticmethod
+    def _no_phone_given(
+        dispatcher: CollectingDispatcher, tracker: Tracker, text: str
+    ) -> dict[str, Any]:
+        """No number at "What's the best phone number?": why it is asked, once; a second "no"
+        (or no phone at all) ends the booking kindly, with the front desk's ways to book."""
+        refused = WHY_OR_NO.search(text) or NO_PHONE.search(text)
+        if refused and (NO_PHONE.search(text) or said_in_this_task(tracker, "utter_why_new_phone")):
+            dispatcher.utter_message(response="utter_new_phone_declined")
+            return {"new_phone": None, "identity_declined": True}
+        dispatcher.utter_message(response="utter_why_new_phone" if refused else "utter_need_phone")
+        return {"new_phone": None}
 
     @staticmethod
     def _typo_said(text: str, slots: dict[str, Any], requested: str) -> dict[str, Any]:

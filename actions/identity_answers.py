@@ -27,6 +27,12 @@ WHY_OR_NO = re.compile(
     r"|^\W*(no|nope|nah|i said no)([\s,.!]+(thanks|thank you|thx|ty))?\W*$",
     re.IGNORECASE,
 )
+# "i don't have a phone", "no cell" at the new patient's phone question.
+NO_PHONE = re.compile(
+    r"\b((don'?t|do not|dont) (have|own) (a |any )?(phone|cell|cellphone|mobile|number)|"
+    r"no (phone|cell|cellphone|mobile)( number)?)\b",
+    re.IGNORECASE,
+)
 # "i dont know what format you want": any, with examples (it got "if you find them ...").
 FORMAT_ASKED = re.compile(
     r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"

@@ -18,6 +18,7 @@ from actions.typed_answers import (
     KEEP_IT,
     LEAVING,
     NEVER_MIND,
+    NO_WAIT_ASKING,
     OK_BUT_WAIT,
     TYPED_NO,
     TYPED_YES,
@@ -126,8 +127,10 @@ def yes_or_no(tracker: Tracker) -> bool | None:
     if UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or LEAVING.match(text):
         return None  # "huh", "ok wait", "ok thanks bye": never taken for a yes
     if not is_button_payload(text):
-        if TYPED_NO.match(text) or KEEP_IT.search(text):
+        if KEEP_IT.search(text):
             return False
+        if TYPED_NO.match(text):
+            return None if NO_WAIT_ASKING.match(text) else False
         if TYPED_YES.match(text):
             # "ok nvm", "ok actually nvm": a never mind, not the "ok" before it
             if NEVER_MIND.search(text):

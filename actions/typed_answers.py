@@ -27,6 +27,14 @@ TYPED_NO = re.compile(
     FILLER + r"(no|nope|nah|n|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
     re.IGNORECASE,
 )
+# "actually no wait, is there a fee for cancelling?": a pause to ask something, not a no (the
+# appointment was left as it was, and the question went unanswered).
+NO_WAIT_ASKING = re.compile(
+    FILLER + r"(no|nope|nah)[\s,.!]+(wait|hold on|hang on)\b[\s,.!]*"
+    r"((what|when|which|where|who|how|is|are|was|were|do|does|did|can|could|will|would)\b|"
+    r"[^?]*\?)",
+    re.IGNORECASE,
+)
 # Emoji that answer a yes/no question by themselves (the model read 👎 and ❌ as yes).
 YES_EMOJI = frozenset("👍👌✅✔☑🆗🙆")
 NO_EMOJI = frozenset("👎❌✖🚫🙅⛔")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from addons import apostrophe_tokenizer
 from addons.apostrophe_tokenizer import ApostropheFreeTokenizer
 
 
@@ -46,3 +49,18 @@ def test_words_without_apostrophes_are_whitespace_tokens() -> None:
         ("tmrw", 10, 14),
         ("9am", 15, 18),
     ]
+
+
+
+def test_the_fingerprint_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rasa fingerprints a component by name and settings: without this, a change to the
+    # tokenizer reused the model trained with the old tokens.
+    today = ApostropheFreeTokenizer.fingerprint_addon({})
+    assert today and today == ApostropheFreeTokenizer.fingerprint_addon({})
+    edited = tmp_path / "apostrophe_tokenizer.py"
+    source = Path(apostrophe_tokenizer.__file__).read_text()
+    one_more = source.replace("frozenset(", 'frozenset("\\u201b" + ', 1)  # one apostrophe more
+    assert one_more != source
+    edited.write_text(one_more)
+    monkeypatch.setattr(apostrophe_tokenizer, "__file__", str(edited))
+    assert ApostropheFreeTokenizer.fingerprint_addon({}) not in (None, today)

@@ -37,6 +37,7 @@ from actions.manage_appointments import (
     ValidateCheckForm,
     choice_by_description,
 )
+from actions.message_reading import yes_or_no
 from actions.patient_status import patient_status
 from actions.phone import phone_hash
 from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part
@@ -1822,6 +1823,32 @@ def test_a_typed_yes_or_no_answers_the_cancel_question(
     )
     events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["cancel_confirmed"] is answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["actually no wait, is there a fee for cancelling?", "no hold on what's the cancellation fee"],
+)
+def test_no_wait_and_a_question_at_the_cancel_question_answers_it_first(text: str) -> None:
+    # "OK, I've left the appointment as it is", and the fee question went unanswered: the
+    # question is answered (the FAQ goes through) and "cancel it?" comes back after it.
+    tracker = make_tracker(
+        text,
+        intent="faq",
+        confidence=0.99,
+        active_loop="cancel_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "my_appointments": CHOICES,
+            "appointment_choice": "a",
+            "requested_slot": "cancel_confirmed",
+        },
+    )
+    assert yes_or_no(tracker) is None
+    assert ValidateCancelForm().should_let_through(tracker)
+    plain_no = make_tracker("no wait, keep it", intent="deny")
+    assert yes_or_no(plain_no) is False
 
 
 def test_a_person_or_an_emergency_still_interrupts_the_cancel_question() -> None:
@@ -4211,6 +4238,56 @@ def test_same_as_mine_at_the_phone_question_is_no_stop() -> None:
     assert slots["new_phone"] is None  # asked again, nothing thrown away
     stop = make_tracker("never mind", intent="stop", slots=asked, active_loop="booking_form")
     assert form.should_let_through(stop)
+
+
+NEW_PHONE_ASKED = {
+    **READY,
+    "visit_type": "new_patient",
+    "slot_choice": "s2",
+    "patient_status": "new",
+    "requested_slot": "new_phone",
+    "verify_name": "Jordan Blake",
+    "verify_dob": "1990-03-03",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("why do you need that", "complaint"), ("i'd rather not give my number", "deny")],
+)
+def test_why_at_the_phone_question_gets_the_reason(text: str, intent: str) -> None:
+    # "why do you need that" (a complaint to the model) got "Sorry this is taking longer than
+    # it should" and the same question again, with no reason given.
+    form = ValidateBookingForm()
+    tracker = make_tracker(text, intent=intent, slots=NEW_PHONE_ASKED, active_loop="booking_form")
+    assert not form.should_let_through(tracker)
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(form.run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_why_new_phone"]
+    assert slots["new_phone"] is None and slots["requested_slot"] == "new_phone"
+    assert not slots.get("identity_declined")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_given"),
+    [("no i'd rather not", True), ("i dont have a phone", False), ("no cell phone", False)],
+)
+def test_no_number_after_the_reason_ends_the_booking_kindly(text: str, reason_given: bool) -> None:
+    events = [
+        {"event": "active_loop", "name": "booking_form"},
+        {"event": "bot", "text": "It goes...", "metadata": {"utter_action": "utter_why_new_phone"}},
+    ]
+    tracker = make_tracker(
+        text,
+        intent="deny",
+        slots=NEW_PHONE_ASKED,
+        active_loop="booking_form",
+        events=events if reason_given else [],
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_new_phone_declined"]
+    assert slots["identity_declined"] is True and slots["requested_slot"] is None
 
 
 @pytest.mark.parametrize("text", ["916.555.0161", "my cell 916.555.0161"])

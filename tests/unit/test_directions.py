@@ -591,6 +591,52 @@ def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) 
     assert route[0]["text"] == DIRECTIONS_NORTH
 
 
+def test_a_question_of_its_own_after_which_office_is_answered_alone() -> None:
+    # "where are you located" - "Which office?" - "is the north office wheelchair accessible"
+    # was read as one question with the first, and got the whole route card.
+    asked = [
+        {"event": "user", "text": "where are you located"},
+        {"event": "bot", "text": ASK_OFFICE["directions"]},
+    ]
+    tracker = make_tracker(
+        "is the north office wheelchair accessible",
+        intent="directions",
+        entities=location_entity("north"),
+        events=asked,
+    )
+    _, messages = run(tracker)
+    assert messages[0]["text"].startswith("North Office (4500 Natomas Boulevard, Building B)\n")
+    assert "Map:" not in messages[0]["text"]
+    # a short answer naming the office still answers the question before it
+    office_only = make_tracker(
+        "the north one", intent="inform", entities=location_entity("north"), events=asked
+    )
+    _, messages = run(office_only)
+    assert messages[0]["text"] == DIRECTIONS_NORTH
+
+
+@pytest.mark.parametrize(
+    ("text", "card"),
+    [
+        ("can i take the bus to the north office", False),
+        ("is there a light rail stop near north", False),
+        ("whats the address of the north office and is there a bus", True),
+        ("can i drive or take the bus to north", True),
+    ],
+)
+def test_a_transit_question_gets_the_stop_and_address(text: str, card: bool) -> None:
+    # "can i take the bus there" got the whole card (floor, accessibility, phone): two SMS
+    _, messages = run(make_tracker(text, intent="directions", entities=location_entity("north")))
+    if card:
+        assert messages[0]["text"] == DIRECTIONS_NORTH
+    else:
+        assert messages[0]["text"] == (
+            "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835\n"
+            "By bus or train: Bus route 13 stops at Natomas Blvd & Truxel Rd, a 3-minute walk.\n"
+            "Map: https://maps.google.com/?q=4500+Natomas+Boulevard+Sacramento+CA+95835"
+        )
+
+
 def test_which_office_answered_with_something_else_gets_every_office() -> None:
     # A name typed after "Which office?" got the same question again, and again.
     asked = {
