@@ -8,7 +8,6 @@ only after an explicit "yes".
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +39,21 @@ from actions.booking_guards import (
     woman_asked,
 )
 from actions.booking_patient import BookingPatientSteps, another_visit_type
+from actions.booking_words import (
+    ABOUT_BODY_PART,
+    ADVICE_QUESTION,
+    BILL_WORDS,
+    BODY_PART,
+    CHANGE_CUE,
+    EXISTING_APPOINTMENT,
+    INSURANCE_TALK,
+    NOT_BOOKING,
+    SHORT_STATUS_ANSWER_WORDS,
+    SYMPTOM,
+    UNSURE,
+    WITH_THEM,
+    other_doctor_named,
+)
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clinician_days import clinician_meant
@@ -61,15 +75,10 @@ from actions.matching import (
     normalise,
     parse_choice,
 )
-from actions.mentions import given_identity
 from actions.message_reading import safety_flagged, yes_or_no
-from actions.name_words import could_be_a_name
-from actions.names import capitalised, one_name_word, parse_full_name
+from actions.names import one_name_word, parse_full_name
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
-    NOT_NEW,
-    SAYS_RETURNING,
-    new_patients_asked_before,
     patient_status,
 )
 from actions.patient_words import is_child, patient_age, who_has
@@ -91,7 +100,6 @@ from actions.tracker_reading import (
 from actions.typed_answers import NEVER_MIND
 from actions.usual_clinician import asks_for_usual_clinician, usual_clinician
 from actions.visit_request import (
-    IDENTITY_ANYTIME,
     PICK_DETAILS,
     answers_a_visit_question,
     not_the_one_before,
@@ -100,77 +108,15 @@ from actions.visit_request import (
     picked_offer,
     picks_a_shown_time,
     read_search_details,
-    written_name,
 )
 
 logger = logging.getLogger(__name__)
 
-# Words that change a detail given earlier ("wait wrong day, tomorrow instead").
-CHANGE_CUE = re.compile(
-    r"\b(instead|actually|wrong|change|make it|rather|switch|different|can we do|could we do|"
-    r"how about|what about|prefer|scratch that)\b",
-    re.IGNORECASE,
-)
-# A short answer to "Have you been seen here before?" ("no im new", "yes i have"): at most
-# this many words and no question mark. ("no im new" was read as a common question and answered
-# with the new-patients FAQ; the question came again.)
-SHORT_STATUS_ANSWER_WORDS = 6
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
 # Questions at which a first day given is said back; after the later ones (identity, times)
 # the offers that follow say it.
 FIRST_DAY_SAID_AT = ("patient_status", "visit_type", "practitioner", "location")
-# Answers to "what kind of visit?" that describe a problem, or say the patient is not sure.
-SYMPTOM = re.compile(
-    r"\b(pain|painful|hurts?|hurting|aches?|aching|sore|swollen|swelling|injur(y|ed|ies)|"
-    r"sprain(ed)?|twisted|rash|fever|cough(ing)?|sick|ill|unwell|infection|itch(y|ing)?|"
-    r"vomit(ing)?|throwing up|diarrh?ea|dizzy|headaches?|migraines?|lump|bump|bitten|bite|"
-    r"burn(ed|t)?|cold|flu|not feeling (well|good|great)|feel(ing)? (bad|awful|terrible))\b",
-    re.IGNORECASE,
-)
-# "idk its my knee": a part of the body named with whose it is, a problem there.
-_BODY_PART = (
-    r"(my|his|her|their|the|our) (knees?|back|lower back|shoulders?|ankles?|wrists?|foot|feet|"
-    r"hands?|hips?|elbows?|neck|ears?|eyes?|throat|stomach|tummy|belly|skin|legs?|arms?|toes?|"
-    r"fingers?|thumb)\b"
-)
-BODY_PART = re.compile(rf"\b{_BODY_PART}", re.IGNORECASE)
-# "see someone about my knee", "get my back looked at": a part of the body the visit is about,
-# a problem there too, though no symptom is named.
-ABOUT_BODY_PART = re.compile(
-    rf"\b(about|for|with|look at|looked at|check|checked|check out|checked out)\W+{_BODY_PART}"
-    rf"|\b{_BODY_PART}\W+(looked at|checked|checked out|seen to)\b"
-    # "my throat is killing me", "my back's been acting up"
-    rf"|\b{_BODY_PART}\W*(is|are|s|has been|have been|s been|keeps|kept)?\W*(killing me|"
-    r"acting up|bothering me|bugging me|not right|messed up|giving me (trouble|problems|grief))\b",
-    re.IGNORECASE,
-)
-# "dr smith", "can i see doctor nguyen": a doctor named (the clinic's own are matched first).
-DOCTOR_NAMED = re.compile(r"\b(?:dr|doctor)\b\.?\s*([a-z][a-z'-]+)\W*$", re.IGNORECASE)
-
-
-def other_doctor_named(text: str) -> str | None:
-    """ "Dr. Smith" for "dr smith" typed at the clinician question, when no clinician of the
-    clinic matched it; None when the word after "doctor" is no name ("a doctor please")."""
-    found = DOCTOR_NAMED.search(text.strip())
-    if found is None or len(text.split()) > 6 or not could_be_a_name(found.group(1)):
-        return None
-    return f"Dr. {found.group(1).capitalize()}"
-
-
-# A question for a nurse, not a description of what the visit is for.
-ADVICE_QUESTION = re.compile(
-    r"\b(should (i|he|she|we)|can (i|he|she|we) (take|give|use)|is it (ok|okay|safe|normal|bad)|"
-    r"what (should|can|do) (i|we)|how (much|many|often)|do (i|we) need to|give (him|her|them)|"
-    r"take (tylenol|advil|ibuprofen|motrin)|dose|dosage)\b",
-    re.IGNORECASE,
-)
-UNSURE = re.compile(
-    r"\b(don'?t know|dont know|dunno|idk|not sure|unsure|no idea|no clue|not certain|"
-    r"which (one|kind|type)|what kind|what type|help me (choose|pick|decide)|"
-    r"none of (these|those|them))\b",
-    re.IGNORECASE,
-)
 BOOKING_SLOTS = [
     "patient_status",
     "visit_type",
@@ -189,39 +135,6 @@ BOOKING_SLOTS = [
     "identity_declined",
     "usual_clinician",
 ]
-
-
-INSURANCE_TALK = re.compile(
-    r"\b(insurance|insured|plan|coverage|covered|cover|in[- ]network|copay|co-pay|accept|"
-    r"take|i have|i'm on|im on|through|thru|member|card)\b",
-    re.IGNORECASE,
-)
-# The patient does not want to book at all.
-NOT_BOOKING = re.compile(
-    r"\b((don'?t|do not|dont|didn'?t|did not) (want|need|wanna|mean|ask) (to )?(book|make|schedule|"
-    r"an appointment|a visit|an appt)|not (trying|looking|wanting) to (book|schedule)|"
-    r"no (booking|appointment) (please|pls|thanks)|stop booking)\b"
-    r"(?!\s+(with|at|on|for|in|there|that|this|then)\b)",  # "... with Patel": a correction
-    re.IGNORECASE,
-)
-
-# "Move my appointment" names one the patient already has; "can I do 9am instead" does not.
-EXISTING_APPOINTMENT = re.compile(
-    r"\b(my|the|our|his|her|existing|current|other|old|first)\s+(\w+\s+)?"
-    r"(appointment|appt|appts|visit|booking|physical|checkup|one)\b"
-    # "reschedule", "i want to reschedule not book": the task named alone ("Please tap one of
-    # the options" at "What kind of visit?", for a patient who never meant to book)
-    r"|^\W*(i (want|need|wanna) to |i meant |no,? )?(re-?schedule|resched|move one)\W*"
-    r"(not (book|a new one)\W*)?$"
-)
-
-
-# Words of a question about money, not about the visit being booked.
-BILL_WORDS = re.compile(
-    r"\b(bill|billed|billing|charge|charged|charges|invoice|statement|balance|paid|pay|"
-    r"insurance|copay|refund|fee)\b",
-    re.IGNORECASE,
-)
 
 
 def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
@@ -258,10 +171,6 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
             datetime.fromisoformat(str(cancelled["start"])), clinic
         )
     return again
-
-
-# "book me with her", "can i see him next week": a clinician by pronoun.
-WITH_THEM = re.compile(r"\b(with|see|to) (her|him)\b", re.IGNORECASE)
 
 
 class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
@@ -590,76 +499,8 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             if named is not None and (named.plan or named.family or INSURANCE_TALK.search(text)):
                 answer_plan(dispatcher, named, clinic)
 
-        if (
-            is_new
-            and not slots.get("verified")
-            and requested != "patient_status"
-            and (NOT_NEW.search(text.lower()) or SAYS_RETURNING.search(text.lower()))
-        ):
-            # "I'm an existing patient, not new", after "new" was read: corrected, and the
-            # new-patient visit (and the times found for it) with it.
-            updates.update(self._as_returning_patient(dispatcher, slots))
-        elif requested == "patient_status" or (not slots.get("patient_status") and text):
-            status = (
-                patient_status(text, intent, requested == "patient_status")
-                # "book with my usual doctor": seen here before
-                or ("returning" if asks_for_usual_clinician(text) else None)
-                or ("new" if requested is None and new_patients_asked_before(tracker) else None)
-            )
-            if status:
-                updates["patient_status"] = status
-                if status == "new" and clinic.new_patient_visit():
-                    updates["visit_type"] = clinic.new_patient_visit().id  # type: ignore[union-attr]
-            elif requested == "patient_status" and not is_button_payload(text):
-                # "Have you been seen here before?" - "Liam Nguyen": who it is for, kept for the
-                # identity questions (the status is asked again, without "please tap").
-                name = parse_full_name(text)
-                if name and not OTHER_PERSON.search(text):
-                    updates["verify_name"] = f"{name[0]} {name[1]}"
-                elif OTHER_PERSON.search(text):
-                    # "actually its for my daughter not me": asked again, for her ("Has your
-                    # daughter been seen ...?"), not "please tap one of the options"
-                    updates["patient_status"] = None
-        if (
-            requested in IDENTITY_ANYTIME
-            and not slots.get("verified")
-            and not is_button_payload(text)
-            and given_identity(text, clinic.now().date()) is not None
-        ):
-            # "Who would you like to see?" - "Robert Miller 11/02/1950": checked at once, as in
-            # the first message (a match needs no "have you been here before?"), instead of
-            # "please tap one of the options"; the question is asked again.
-            updates.update(self._before_any_check(dispatcher, tracker, slots, text, False))
-        elif (
-            requested in IDENTITY_ANYTIME
-            and requested != "patient_status"
-            and not slots.get("verified")
-            and not is_button_payload(text)
-            and (name := written_name(text, requested in ("practitioner", "location"))) is not None
-            and not OTHER_PERSON.search(text)
-        ):
-            # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
-            # "please tap" and then a billing question that showed her balance).
-            updates["verify_name"] = f"{name[0]} {name[1]}"
-            if requested == "practitioner":
-                # "Who would you like to see?" - "Sarah Smith": a clinician the patient knows
-                # from elsewhere, or their own name given early; both said ("Thanks, I've
-                # noted that" left the one looking for Sarah Smith wondering)
-                dispatcher.utter_message(
-                    response="utter_no_such_clinician_name_noted",
-                    name=capitalised(updates["verify_name"]),
-                    clinic_name=clinic.clinic.name,
-                )
-            else:
-                dispatcher.utter_message(response="utter_identity_noted")
-        elif (
-            requested in IDENTITY_ANYTIME
-            and not slots.get("verified")
-            and not is_button_payload(text)
-        ):
-            # "Who would you like to see?" - "04/12/1988" after the name: kept, not "please tap".
-            kept = self._identity_detail(dispatcher, tracker, {**slots, **updates}, text, is_new)
-            updates.update({**kept, **self._known_after_all(dispatcher, slots, kept)})
+        updates.update(self._read_status(dispatcher, tracker, slots, requested))
+        updates.update(self._identity_anytime(dispatcher, tracker, slots, updates, requested))
 
         unavailable = (
             None

@@ -1,6 +1,6 @@
-"""Who a booking is for, while it goes on: a new patient's details put right, the patient
-turning out to be on file (or new) after all, the visit being for someone else, or another
-person's visit asked for too. A mixin of ``ValidateBookingForm`` (``actions/booking.py``), which
+"""Who a booking is for, while it goes on: new or seen here before, a name or date of birth
+given early, a new patient's details put right, the patient turning out to be on file (or new)
+after all, the visit being for someone else, or another person's visit asked for too. A mixin of ``ValidateBookingForm`` (``actions/booking.py``), which
 calls these from ``extract``.
 """
 
@@ -17,13 +17,21 @@ from actions.clients.fhir_model import normalize_name
 from actions.formatting import a_or_an, visit_name
 from actions.matching import find_visit_type
 from actions.mentions import BIRTH_MARKER, given_identity
-from actions.names import corrected_name, parse_full_name
+from actions.names import capitalised, corrected_name, parse_full_name
+from actions.patient_status import (
+    NOT_NEW,
+    SAYS_RETURNING,
+    new_patients_asked_before,
+    patient_status,
+)
 from actions.patient_words import whose
 from actions.phone import find_phone
-from actions.relatives import FOR_SOMEONE_ELSE
+from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
 from actions.request_context import OWN_ACCOUNT
 from actions.second_request import MAX_REQUEST_CHARS
-from actions.tracker_reading import is_button_payload, latest_text
+from actions.tracker_reading import is_button_payload, latest_intent, latest_text
+from actions.usual_clinician import asks_for_usual_clinician
+from actions.visit_request import IDENTITY_ANYTIME, written_name
 
 # Another person's visit asked for beside this one ("... for my daughter mia too", "book me
 # as well"), not instead of it ("actually it's for my daughter": _for_someone_else).
@@ -181,6 +189,108 @@ class BookingPatientSteps:
             request=pending["text"],
         )
         return {"pending_request": pending}
+
+    def _read_status(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        """New or seen here before: asked, said with the request ("I'm new"), or put right
+        ("I'm an existing patient, not new"); a name given at the question kept for later."""
+        clinic = self.clinic
+        text = latest_text(tracker)
+        intent, _ = latest_intent(tracker)
+        is_new = slots.get("patient_status") == "new"
+        updates: dict[str, Any] = {}
+        if (
+            is_new
+            and not slots.get("verified")
+            and requested != "patient_status"
+            and (NOT_NEW.search(text.lower()) or SAYS_RETURNING.search(text.lower()))
+        ):
+            # "I'm an existing patient, not new", after "new" was read: corrected, and the
+            # new-patient visit (and the times found for it) with it.
+            updates.update(self._as_returning_patient(dispatcher, slots))
+        elif requested == "patient_status" or (not slots.get("patient_status") and text):
+            status = (
+                patient_status(text, intent, requested == "patient_status")
+                # "book with my usual doctor": seen here before
+                or ("returning" if asks_for_usual_clinician(text) else None)
+                or ("new" if requested is None and new_patients_asked_before(tracker) else None)
+            )
+            if status:
+                updates["patient_status"] = status
+                if status == "new" and clinic.new_patient_visit():
+                    updates["visit_type"] = clinic.new_patient_visit().id  # type: ignore[union-attr]
+            elif requested == "patient_status" and not is_button_payload(text):
+                # "Have you been seen here before?" - "Liam Nguyen": who it is for, kept for the
+                # identity questions (the status is asked again, without "please tap").
+                name = parse_full_name(text)
+                if name and not OTHER_PERSON.search(text):
+                    updates["verify_name"] = f"{name[0]} {name[1]}"
+                elif OTHER_PERSON.search(text):
+                    # "actually its for my daughter not me": asked again, for her ("Has your
+                    # daughter been seen ...?"), not "please tap one of the options"
+                    updates["patient_status"] = None
+        return updates
+
+    def _identity_anytime(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        so_far: dict[str, Any],
+        requested: str | None,
+    ) -> dict[str, Any]:
+        """A name, a date of birth or both, given at one of the visit questions: checked or
+        kept for the identity questions, instead of "please tap one of the options"."""
+        clinic = self.clinic
+        text = latest_text(tracker)
+        is_new = slots.get("patient_status") == "new"
+        updates: dict[str, Any] = {}
+        if (
+            requested in IDENTITY_ANYTIME
+            and not slots.get("verified")
+            and not is_button_payload(text)
+            and given_identity(text, clinic.now().date()) is not None
+        ):
+            # "Who would you like to see?" - "Robert Miller 11/02/1950": checked at once, as in
+            # the first message (a match needs no "have you been here before?"), instead of
+            # "please tap one of the options"; the question is asked again.
+            updates.update(self._before_any_check(dispatcher, tracker, slots, text, False))
+        elif (
+            requested in IDENTITY_ANYTIME
+            and requested != "patient_status"
+            and not slots.get("verified")
+            and not is_button_payload(text)
+            and (name := written_name(text, requested in ("practitioner", "location"))) is not None
+            and not OTHER_PERSON.search(text)
+        ):
+            # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
+            # "please tap" and then a billing question that showed her balance).
+            updates["verify_name"] = f"{name[0]} {name[1]}"
+            if requested == "practitioner":
+                # "Who would you like to see?" - "Sarah Smith": a clinician the patient knows
+                # from elsewhere, or their own name given early; both said ("Thanks, I've
+                # noted that" left the one looking for Sarah Smith wondering)
+                dispatcher.utter_message(
+                    response="utter_no_such_clinician_name_noted",
+                    name=capitalised(updates["verify_name"]),
+                    clinic_name=clinic.clinic.name,
+                )
+            else:
+                dispatcher.utter_message(response="utter_identity_noted")
+        elif (
+            requested in IDENTITY_ANYTIME
+            and not slots.get("verified")
+            and not is_button_payload(text)
+        ):
+            # "Who would you like to see?" - "04/12/1988" after the name: kept, not "please tap".
+            kept = self._identity_detail(dispatcher, tracker, {**slots, **so_far}, text, is_new)
+            updates.update({**kept, **self._known_after_all(dispatcher, slots, kept)})
+        return updates
 
     def _identity_detail(
         self,

@@ -82,6 +82,7 @@ from actions.second_request import (
     REFERENT,
     TASK_NAMES,
     asked_about_later,
+    first_task_name,
     remember_complaint,
     remember_second_request,
 )
@@ -177,7 +178,7 @@ class IdentitySteps:
             dispatcher.utter_message(
                 response="utter_second_request_later",
                 request=pending["text"],
-                task=TASK_NAMES.get(self.form_name, "this"),
+                task=first_task_name(tracker, pending, TASK_NAMES.get(self.form_name, "this")),
             )
         if complaint:
             dispatcher.utter_message(response="utter_complaint_after_task")

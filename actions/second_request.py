@@ -253,7 +253,51 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
                     # ("when is my sons appointment and what does he owe" is still the son's).
                     pending["own"] = "writer"
                 return pending
-    return same_task_for_another(clauses, own_clauses, own_intent)
+    return same_task_for_another(clauses, own_clauses, own_intent) or writer_too(
+        clauses, own_intent
+    )
+
+
+# The writer named beside a relative: "checkups for me and my daughter", "book my son and me",
+# "my husband and i both need flu shots". The relative's booking comes first (the form books
+# for the relative named); the writer's own was lost.
+WRITER_AT_END = re.compile(r"\bfor (?:me|myself)\s*$", re.IGNORECASE)
+WRITER_FIRST = re.compile(r"^\s*(?:for\s+)?(?:me|myself|i)\b(?P<rest>.*)$", re.IGNORECASE)
+ALSO_WORDS = re.compile(r"\s*\b(both|too|as well|also)\b", re.IGNORECASE)
+# What may follow "me" / "i" in the writer's clause: a visit ("me a checkup") or a need for one.
+WRITER_BOOKING = re.compile(
+    r"^\s*($|(a|an|one|another)\b|(need|needs|want|would like|'d like|have to)\b)", re.IGNORECASE
+)
+
+
+def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | None:
+    """The writer's booking, asked with a relative's ("book my daughter and me a checkup"),
+    to offer when the relative's is done: the writer's clause, checked for the writer."""
+    if own_intent != "book_appointment" or not any(OTHER_PERSON.search(c) for c in clauses):
+        return None
+    for index, clause in enumerate(clauses):
+        if OTHER_PERSON.search(clause):
+            continue
+        if WRITER_AT_END.search(clause):
+            text = clause  # "i want to book a physical for me" (and one for my wife)
+        elif (first := WRITER_FIRST.match(clause)) and any(
+            OTHER_PERSON.search(c) for c in clauses[:index]
+        ):
+            rest = ALSO_WORDS.sub("", first["rest"])
+            if not rest.strip() and first.group(0).strip().lower() == "i":
+                # "my son and i also need flu shots": the need is the next clause
+                rest = " " + ALSO_WORDS.sub("", " ".join(clauses[index + 1 : index + 2]))
+                if not rest.strip():
+                    return None
+            if not WRITER_BOOKING.match(rest):
+                return None  # "... and i also have a question"
+            # "(my son and) i both need flu shots", "(book my daughter and) me a checkup"
+            needs = re.match(r"\s*(need|want|would|'d|have)", rest)
+            text = f"i{rest}" if needs else f"book me{rest}"
+        else:
+            continue
+        return {"intent": own_intent, "text": text.strip()[:MAX_REQUEST_CHARS], "own": "writer"}
+    return None
 
 
 # "... and what does he owe": the person of the first request again.
@@ -556,6 +600,17 @@ TASK_NAMES = {
 def answered_at_once(pending: Any) -> bool:
     """A question kept for when a task is done (not a task, not a complaint)."""
     return _is_request(pending) and pending["intent"] in AT_ONCE - {"complaint"}
+
+
+def first_task_name(tracker: Tracker, pending: dict[str, Any], task: str) -> str:
+    """ "your daughter's booking" when the writer's own booking waits for hers ("book my
+    daughter and me a checkup"): "first the booking, then 'book me a checkup'" said neither
+    whose came first."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    relative = OTHER_PERSON.search(text)
+    if pending.get("own") != "writer" or pending["intent"] != "book_appointment" or not relative:
+        return task
+    return f"your {relative['who'].lower()}'s booking"
 
 
 def asked_about_later(pending: Any) -> bool:

@@ -7,6 +7,7 @@ from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cancel_appointment
+from actions.booking import ValidateBookingForm
 from actions.booking_times import ActionBookAppointment
 from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelForm
 from actions.clients.fhir_model import BackendUnavailable
@@ -107,6 +108,30 @@ def ready_to_cancel(
             {"intent": "cancel_appointment", "text": "cancel my son's appointments tomorrow"},
         ),
         ("book my son a checkup and my son's friend", "book_appointment", None),
+        # The writer beside a relative: the relative's booking first (the form books for the
+        # relative named), then the writer's own, checked for the writer (it was lost)
+        (
+            "i need checkups for me and my daughter",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need checkups for me", "own": "writer"},
+        ),
+        (
+            "book my daughter and me a checkup",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "book me a checkup", "own": "writer"},
+        ),
+        (
+            "my son and i both need flu shots",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need flu shots", "own": "writer"},
+        ),
+        (
+            "my husband and I also need to schedule physicals",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need to schedule physicals", "own": "writer"},
+        ),
+        ("book my son a checkup and i also have a question", "book_appointment", None),
+        ("cancel my son's appointment and mine", "cancel_appointment", None),
         # The route by bus is the directions answer (it was dropped after the parking one)
         (
             "where do i park and is there a bus that goes there",
@@ -227,6 +252,18 @@ def ready_to_cancel(
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
     assert second_request(text, own) == other
+
+
+def test_the_writers_own_booking_waits_for_the_relatives_and_is_said_so() -> None:
+    # "i need checkups for me and my daughter": the daughter's was booked, the mother's lost.
+    tracker = make_tracker("i need checkups for me and my daughter", intent="book_appointment")
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    mine = {"intent": "book_appointment", "text": "i need checkups for me", "own": "writer"}
+    assert SlotSet("pending_request", mine) in events
+    [later] = [m for m in dispatcher.messages if m.get("response") == "utter_second_request_later"]
+    assert later["request"] == "i need checkups for me"
+    assert later["task"] == "your daughter's booking"
 
 
 def test_the_form_remembers_the_other_request_when_it_starts() -> None:
