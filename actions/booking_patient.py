@@ -1,7 +1,7 @@
 """Who a booking is for, while it goes on: new or seen here before, a name or date of birth
 given early, a new patient's details put right, the patient turning out to be on file (or new)
-after all, the visit being for someone else, or another person's visit asked for too. A mixin of ``ValidateBookingForm`` (``actions/booking.py``), which
-calls these from ``extract``.
+after all, the visit being for someone else, or another person's visit asked for too. A mixin
+of ``ValidateBookingForm`` (``actions/booking.py``), which calls these from ``extract``.
 """
 
 from __future__ import annotations

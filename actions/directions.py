@@ -24,11 +24,10 @@ injected (``ActionLocationInfo(clock=...)``) so tests run at fixed times.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -38,17 +37,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.amenities import amenity_asked, amenity_text
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
-from actions.clinic_config import (
-    WEEKDAYS,
-    ClinicConfig,
-    Holiday,
-    Location,
-    describe_when,
-    format_clock,
-)
+from actions.clinic_config import ClinicConfig, Location
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
-from actions.dates import parse_when, past_day
-from actions.formatting import day_and_time, short_date
+from actions.formatting import day_and_time
 from actions.hours_at_time import asked_clock, hours_at, without_clock
 from actions.matching import (
     ROUTE_QUESTION,
@@ -58,7 +49,30 @@ from actions.matching import (
     wants_anyone,
 )
 from actions.nearby_areas import nearer_note, nearer_office
-from actions.observances import observance_day
+from actions.office_answers import (
+    ACCESSIBLE_WORDS,
+    AFTER_HOURS_HELP,
+    DRIVING_WORDS,
+    ER_ASKED,
+    GETTING_IN_WORDS,
+    TRANSIT_WORDS,
+    access_text,
+    answers_only_the_office,
+    contact_text,
+    directions_text,
+    emergency_room_text,
+    nurse_line_text,
+    parking_text,
+    topic_payload,
+    transit_text,
+)
+from actions.office_hours import (
+    HOLIDAY_LIST_DAYS,
+    HOLIDAY_NOTICE_DAYS,
+    asked_day,
+    hours_on_day,
+    hours_text,
+)
 from actions.patient_match import scheduling_client
 from actions.second_request import (
     answer_second_request,
@@ -77,19 +91,6 @@ Clock = Callable[[], datetime]
 TOPICS = ("directions", "clinic_hours", "parking", "contact_info")
 # Topics whose answer for every office fits one short message (no "which office?" question).
 ALL_OFFICES_AT_ONCE = ("clinic_hours", "contact_info")
-DAY_SHORT = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
-}
-# How far ahead holiday hours are mentioned with the regular hours.
-HOLIDAY_NOTICE_DAYS = 14
-# ...and how far ahead when the holidays are asked about.
-HOLIDAY_LIST_DAYS = 120
 HOLIDAYS_ASKED = re.compile(
     r"\b(holidays|holiday (hours|schedule)|what holiday|which holiday|closures?|closings|"
     r"between (christmas|xmas) and new year)"
@@ -105,431 +106,6 @@ ASK_OFFICE = {
     "parking": "Which office are you visiting? Parking is different at each one.",
     "clinic_hours": "Which office would you like the hours for?",
 }
-# "were you open ...", "was it closed ...": a question about a day gone.
-PAST_TENSE = re.compile(r"\b(were|was|last)\b")
-# Holidays patients name by another name than the clinic's list does.
-HOLIDAY_ALIASES = {
-    "independence": re.compile(r"\b(july 4(th)?|4th of july|fourth of july)\b"),
-    "after thanksgiving": re.compile(r"\b(black friday|thanksgiving friday)\b"),
-    "christmas day": re.compile(r"\b(xmas|x mas)\b(?! eve)"),
-    "christmas eve": re.compile(r"\b(xmas|x mas) eve\b"),
-    "martin luther king": re.compile(r"\b(mlk|martin luther king)\b"),
-}
-
-
-# --- hours -----------------------------------------------------------------------------------
-
-
-def weekly_hours(location: Location) -> str:
-    """``Mon–Wed 8am–6pm, Thu 8am–7pm, Fri 8am–5pm, Sat 9am–1pm, Sun closed``."""
-    groups: list[tuple[list[str], str]] = []
-    for day in WEEKDAYS:
-        hours = location.hours[day]
-        label = hours.label() if hours else "closed"
-        if groups and groups[-1][1] == label:
-            groups[-1][0].append(day)
-        else:
-            groups.append(([day], label))
-    parts = []
-    for days, label in groups:
-        span = (
-            DAY_SHORT[days[0]] if len(days) == 1 else f"{DAY_SHORT[days[0]]}–{DAY_SHORT[days[-1]]}"
-        )
-        parts.append(f"{span} {label}")
-    return ", ".join(parts)
-
-
-def open_status(clinic: ClinicConfig, location: Location, now: datetime) -> str:
-    """``Open now until 6pm`` / ``Closed now; opens tomorrow at 8am`` (holidays included)."""
-    local = now.astimezone(clinic.tz)
-    holiday = clinic.holiday(local.date())
-    today = clinic.hours_on(location, local.date())
-    if clinic.is_open(location, local) and today is not None:
-        special = f" ({holiday.name} hours)" if holiday else ""
-        return f"Open now until {format_clock(today.closes)}{special}"
-    closed = f"Closed today for {holiday.name}" if holiday and today is None else "Closed now"
-    upcoming = clinic.next_opening(location, local)
-    if upcoming is None:
-        return f"{closed}; please call {location.phone} to check when we reopen"
-    return f"{closed}; opens {describe_when(upcoming, local)}"
-
-
-def upcoming_holidays(clinic: ClinicConfig, now: datetime, days: int = HOLIDAY_NOTICE_DAYS) -> str:
-    """``Holiday hours: Thu, Nov 26 closed (Thanksgiving Day).`` for the next two weeks, or ""."""
-    today = now.astimezone(clinic.tz).date()
-    soon = [h for h in clinic.holidays if today < h.date <= today + timedelta(days=days)]
-    if not soon:
-        return ""
-    parts = [
-        f"{short_date(h.date)} {h.hours.label() if h.hours else 'closed'} ({h.name})"
-        for h in sorted(soon, key=lambda h: h.date)
-    ]
-    return "Holiday hours: " + "; ".join(parts) + "."
-
-
-def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Holiday | None] | None:
-    """The day a patient asks about: a holiday by name ("thanksgiving") or a date ("saturday")."""
-    if not text or is_button_payload(text):
-        return None
-    local = now.astimezone(clinic.tz)
-    # "aisha khan 1/22/92" at "Which office?": her birth date, not the hours of Jan 22, 2092
-    text = without_birth_dates(text, local.date())
-    gone = past_day(text, local.date())
-    if gone is not None:
-        return gone, clinic.holiday(gone)
-    day = named_day(text, clinic, local.date())
-    if day is not None:
-        return day, clinic.holiday(day)
-    when = parse_when(text, local)
-    if when is not None and when.start == when.end:
-        return when.start, clinic.holiday(when.start)
-    return None
-
-
-def holiday_named(
-    text: str, clinic: ClinicConfig, today: date, until: date | None = None
-) -> Holiday | None:
-    """The clinic holiday a message names ("christmas", "july 4th"), the next one from
-    ``today`` (to ``until``, else within a year); the longest name wins ("christmas eve" over
-    "christmas")."""
-    words = _stem(normalise(text))
-    last = until or today + timedelta(days=366)
-    upcoming = sorted(
-        (h for h in clinic.holidays if today <= h.date <= last),
-        key=lambda h: h.date,
-    )
-    best: tuple[int, Holiday] | None = None
-    for holiday in upcoming:
-        for key in _holiday_keys(holiday):
-            if re.search(rf"\b{re.escape(key)}\b", words) and (best is None or len(key) > best[0]):
-                best = (len(key), holiday)
-        for alias, pattern in HOLIDAY_ALIASES.items():
-            if alias in normalise(holiday.name) and pattern.search(normalise(text)):
-                best = best or (0, holiday)
-    return best[1] if best is not None else None
-
-
-def named_day(text: str, clinic: ClinicConfig, today: date) -> date | None:
-    """The day a holiday name points to: the holiday, or the day after or before it ("the day
-    after christmas"), unless the clinic's own name for it says so ("Day after Thanksgiving")."""
-    holiday = None
-    if PAST_TENSE.search(normalise(text)):
-        # "were you open on thanksgiving?" three days later: that one, not next year's.
-        holiday = holiday_named(text, clinic, today - timedelta(days=7), today - timedelta(days=1))
-    holiday = holiday or holiday_named(text, clinic, today)
-    if holiday is None:
-        other = observance_day(text, today)  # "black friday", "easter": not clinic holidays
-        return other[1] if other is not None else None
-    side = re.search(r"\bday (after|before)\b", normalise(text))
-    day = holiday.date
-    if NEXT_YEAR.search(normalise(text)) and day.year == today.year:
-        # "christmas eve next year": next year's (there, Christmas Day observed), not this one
-        year = today.year + 1
-        again = holiday_named(text, clinic, date(year, 1, 1), date(year, 12, 31))
-        day = again.date if again is not None else _same_day_next_year(day)
-    if side is None or side.group(1) in normalise(holiday.name):
-        return day
-    return day + timedelta(days=1 if side.group(1) == "after" else -1)
-
-
-NEXT_YEAR = re.compile(r"\bnext year\b")
-
-
-def _same_day_next_year(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def _stem(text: str) -> str:
-    """``new years day`` and ``new year s day`` → ``new year day`` (good enough for names)."""
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in text.split()]
-    return " ".join(w for w in words if w != "s")
-
-
-def _holiday_keys(holiday: Holiday) -> list[str]:
-    name = _stem(normalise(holiday.name))
-    short = " ".join(w for w in name.split() if w not in ("day", "observed", "the"))
-    return [k for k in {name, short} if k]
-
-
-def reopening(clinic: ClinicConfig, locations: list[Location], day: date, now: datetime) -> str:
-    """`` We open again Mon, Dec 7 at 8am.`` after a day all offices are closed, or which office
-    opens first when they open at different times; nothing when none opens in the weeks ahead."""
-    end_of_day = datetime.combine(day, datetime.max.time(), tzinfo=clinic.tz)
-    openings = [
-        (when, loc)
-        for loc in locations
-        if (when := clinic.next_opening(loc, end_of_day)) is not None
-    ]
-    if not openings:
-        return ""
-    first = min(when for when, _ in openings)
-    first_open = [loc for when, loc in openings if when == first]
-    who = "We open" if len(first_open) == len(locations) else f"The {first_open[0].name} opens"
-    return f" {who} again {describe_when(first, now)}."
-
-
-def hours_on_day(
-    clinic: ClinicConfig,
-    locations: list[Location],
-    day: date,
-    holiday: Holiday | None,
-    now: datetime,
-) -> str:
-    """``Thu, Nov 26 is Thanksgiving Day: both offices are closed.`` A day gone ("were you open
-    last friday?") is said in the past: ``Fri, Nov 27 was ...: both offices were closed.``"""
-    today = now.astimezone(clinic.tz).date()
-    labels = {
-        today: "Today",
-        today + timedelta(days=1): "Tomorrow",
-        today - timedelta(days=1): "Yesterday",
-    }
-    label = labels.get(day, "")
-    dated = short_date(day) + (f", {day.year}" if day.year != today.year else "")
-    when = f"{label} ({dated})" if label else dated
-    gone = day < today
-    is_, are = ("was", "were") if gone else ("is", "are")
-    if holiday is not None:
-        when += f" {is_} {holiday.name}"
-    hours = [(loc, clinic.hours_on(loc, day)) for loc in locations]
-    if all(h is None for _, h in hours):
-        one_of_several = len(locations) == 1 and len(clinic.locations) > 1
-        who = (
-            (f"the {locations[0].name} {is_}" if one_of_several else f"we {are}")
-            if len(locations) == 1
-            else (f"both offices {are}" if len(locations) == 2 else f"all our offices {are}")
-        )
-        reopen = (
-            clinic.next_opening(
-                locations[0],
-                datetime.combine(day, datetime.max.time(), tzinfo=clinic.tz),
-            )
-            if len(locations) == 1 and not gone
-            else None
-        )
-        opens = "It opens" if one_of_several else "We open"
-        tail = f" {opens} again {describe_when(reopen, now)}." if reopen else ""
-        if len(locations) > 1 and not gone:
-            # "what about sunday": "both offices are closed", and nothing on when to come
-            tail = reopening(clinic, locations, day, now)
-        if one_of_several:
-            # "is the north office open saturday": closed, but another office may not be.
-            for other in clinic.locations:
-                other_hours = clinic.hours_on(other, day) if other != locations[0] else None
-                if other_hours is not None:
-                    tail += f" The {other.name} {is_} open {other_hours.label()} that day."
-        return f"{when}: {who} closed.{tail}"
-    if len(locations) == 1:
-        only = hours[0][1]
-        return f"{when}: the {locations[0].name} {is_} open {only.label()}." if only else ""
-    lines = [f"{loc.name}: {h.label() if h else 'closed'}" for loc, h in hours]
-    return f"{when}:\n" + "\n".join(lines)
-
-
-# --- what we say -----------------------------------------------------------------------------
-
-
-# At most this many words in a reply to "Which office?" that only names the office ("the
-# north one please"); more is a question of its own.
-OFFICE_ANSWER_WORDS = 4
-
-
-def answers_only_the_office(text: str) -> bool:
-    """A short reply naming the office, not a new question."""
-    return "?" not in text and len(text.split()) <= OFFICE_ANSWER_WORDS
-
-
-def directions_text(location: Location) -> str:
-    lines = [location.name, location.address.one_line()]
-    if location.floor:
-        lines.append(location.floor)
-    lines.append(f"Map: {location.map_url}")
-    if location.transit:
-        lines.append(f"By bus or train: {location.transit}")
-    if location.accessibility:
-        lines.append(f"Accessibility: {location.accessibility}")
-    lines.append(f"Lost on the way? Call {location.phone}.")
-    return "\n".join(lines)
-
-
-# "Is there handicap parking?": the accessibility notes (accessible spaces) belong in the answer.
-ACCESSIBLE_WORDS = re.compile(
-    r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
-)
-
-# "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route
-# (these words, or ACCESSIBLE_WORDS).
-GETTING_IN_WORDS = re.compile(
-    r"\b(walker|cane|scooter|stroller|ramp|elevators?|lift|stairs|steps|upstairs|downstairs|"
-    r"floor|step free)\b"
-)
-
-
-# "can i take the bus there": the stop and the address, not the whole card (which SMS splits in
-# two) - unless the way by car, the map or the address is asked too.
-TRANSIT_WORDS = re.compile(r"\b(bus(es)?|train|transit|light rail|metro|public transport\w*)\b")
-DRIVING_WORDS = re.compile(r"\b(address|directions?|map|drive|driving|car|route)\b")
-
-
-def transit_text(location: Location) -> str:
-    """The address and how to get there by bus or train."""
-    return "\n".join(
-        [
-            f"{location.name}: {location.address.one_line()}",
-            f"By bus or train: {location.transit}",
-            f"Map: {location.map_url}",
-        ]
-    )
-
-
-def access_text(location: Location) -> str:
-    """Where in the building, and the accessibility notes."""
-    lines = [f"{location.name} ({location.address.line})"]
-    if location.floor:
-        lines.append(location.floor)
-    if location.accessibility:
-        lines.append(f"Accessibility: {location.accessibility}")
-    return "\n".join(lines)
-
-
-def parking_text(location: Location, accessible: bool = False) -> str:
-    text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
-    if location.parking_validation:
-        text += f" {location.parking_validation}"
-    if accessible and location.accessibility:
-        text += f" Accessibility: {location.accessibility}"
-    return text
-
-
-BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|balance|invoice)\b")
-
-
-_WHEN_CLOSED = r"(when|if) (you|u) ?a?re closed|(when|if) ur closed"
-# "is there an after hours number?", "who do I call at night": the nurse line too.
-AFTER_HOURS_WORDS = re.compile(
-    r"\b(after ?hours?|at night|night|nights|tonight|overnight|weekends?|nurses?|on ?call|"
-    r"evenings?|"
-    rf"{_WHEN_CLOSED})\b"
-)
-# Asked with the hours ("is there an after hours number?"): the nurse line as well.
-AFTER_HOURS_HELP = re.compile(
-    r"\b(after ?hours? (number|line|phone|nurse|help|care|doctor|emergency)|nurses? line|"
-    rf"nurse (hotline|advice)|on ?call|at night|overnight|{_WHEN_CLOSED})\b"
-)
-
-
-def nurse_line_text(clinic: ClinicConfig) -> str:
-    """The after-hours nurse line, as said with the phone numbers or the hours."""
-    return (
-        "After hours, for a medical question that can't wait: our nurse line, "
-        f"{clinic.clinic.after_hours_nurse_line}"
-    )
-
-
-# The nearest emergency room, hospital or urgent care asked for: not one of our offices (the
-# clinic's address was given, as if it were one).
-_ER_PLACE = r"(er|e r|emergency room|emergency department|emergency dept|hospital|urgent care)"
-ER_ASKED = re.compile(
-    rf"\b(nearest|closest|nearby|local) {_ER_PLACE}s?\b"
-    rf"|\b(do|does) (you|u|the clinic|yall) (guys )?have an? {_ER_PLACE}\b"
-    rf"|\b{_ER_PLACE}s? (near|close to|nearby|around|by) (me|here|you|u|the clinic|your)\b"
-    rf"|\b(get to|directions to|way to|where is|wheres|where s) the {_ER_PLACE}\b"
-    rf"|\bwhich {_ER_PLACE}s? (do|does|should) (you|u|i|we)\b"
-)
-
-
-def emergency_room_text(clinic: ClinicConfig) -> str:
-    """Where to go when it can't wait for the clinic: 911 first, and who can help decide."""
-    info = clinic.clinic
-    text = (
-        f"If this is an emergency, call {info.emergency_number} now: they will send help or tell "
-        "you the closest emergency room. We're a family clinic, without an emergency room or "
-        "urgent care, and I can't look up the nearest one: a map app will show it."
-    )
-    if info.after_hours_nurse_line:
-        text += (
-            f" Not sure it needs the ER? Our nurse line can help you decide: "
-            f"{info.after_hours_nurse_line}."
-        )
-    return text + f" For a same-day visit with us, call {info.main_phone} or ask me for a time."
-
-
-# The patient's own contact details asked about or to be changed (not the clinic's).
-OWN_DETAILS = re.compile(
-    r"\b(update|change|changed|new|correct|fix|wrong)\b.{0,20}\b(my|our|his|her|a) (new )?(cell |"
-    r"mobile |home )?(phone|number|cell|address|email|e mail|contact)|\b(what|which) (phone "
-    r"number|phone|number|address|email) (do|did) (you|u) have (for|on file for) (me|us|him|her)"
-    r"\b|\bmy (phone|number|address|email|contact (info|details)) (changed|is wrong|is not right)"
-    r"\b"
-    # "can you send the reminders to my phone instead of hers"
-    r"|\b(send|text|call)\b.{0,30}\b(to )?my (own )?(phone|number|cell)\b.{0,12}\binstead\b"
-    r"|\b(text|send it to|call) my (phone|number|cell) instead\b"
-)
-# "whats your email address", "can i email you": there is none for patients.
-EMAIL_ASKED = re.compile(r"\b(e ?mail|emails|emailing)\b")
-
-
-def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
-    """Phone numbers: the office(s) asked about, and billing's (first when the patient asked
-    for billing), with a way to reach a person here."""
-    billing = f"Billing questions: {clinic.billing.phone} ({clinic.billing.hours})"
-    about_billing = bool(BILLING_WORDS.search(normalise(text)))
-    lines = [billing] if about_billing else []
-    if OWN_DETAILS.search(normalise(text)):
-        # "i need to update my phone number" got the clinic's numbers alone, as if asked
-        lines.append(
-            "I can't see or change your contact details in this chat. The front desk can "
-            f"update them at {clinic.clinic.main_phone}, or at your next visit."
-        )
-    if re.search(r"\bfax", normalise(text)):
-        # "whats your fax number" got the phone numbers, with no word about a fax
-        fax = clinic.clinic.fax
-        lines.insert(
-            0,
-            f"Fax: {fax}"
-            if fax
-            else f"I don't have a fax number to give you here; the front desk can help at "
-            f"{clinic.clinic.main_phone}.",
-        )
-    if EMAIL_ASKED.search(normalise(text)) and not OWN_DETAILS.search(normalise(text)):
-        # "whats your email address" got the directions to both offices
-        lines.insert(
-            0,
-            "We don't take patient questions by email, to keep health information private: "
-            "please call, or ask me here.",
-        )
-    if len(locations) == len(clinic.locations) and len(locations) > 1:
-        lines.append(f"Main number: {clinic.clinic.main_phone}")
-    lines += [f"{loc.name}: {loc.phone}" for loc in locations]
-    if not about_billing:
-        lines.append(billing)
-        if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_WORDS.search(normalise(text)):
-            lines.append(nurse_line_text(clinic))
-    lines.append('Or say "talk to a person" and I\'ll connect you with our staff here.')
-    return "\n".join(lines)
-
-
-def hours_text(
-    clinic: ClinicConfig,
-    locations: list[Location],
-    now: datetime,
-    holiday_days: int = HOLIDAY_NOTICE_DAYS,
-) -> str:
-    lines = [
-        f"{loc.name}: {open_status(clinic, loc, now)}. Hours: {weekly_hours(loc)}."
-        for loc in locations
-    ]
-    notice = upcoming_holidays(clinic, now, holiday_days)
-    if notice:
-        lines.append(notice)
-    return "\n".join(lines)
-
-
-def topic_payload(topic: str, location_id: str) -> str:
-    """``/parking{"location":"north"}``: the same question, with the office named."""
-    return f"/{topic}" + json.dumps({"location": location_id}, separators=(",", ":"))
 
 
 # --- which office ----------------------------------------------------------------------------
@@ -812,8 +388,10 @@ class ActionLocationInfo(Action):
             # are not about it: ask what the patient needs instead of "Which office?" again.
             dispatcher.utter_message(response="utter_how_can_help")
             return events
-        if not locations and asked_office and (
-            intent == "inform" or UNDECIDED.match(latest_text(tracker))
+        if (
+            not locations
+            and asked_office
+            and (intent == "inform" or UNDECIDED.match(latest_text(tracker)))
         ):
             # "Which office?" answered with something else (a name, a date) or "idk": every
             # office, rather than the same question again.

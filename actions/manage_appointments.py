@@ -33,7 +33,6 @@ from actions.clinic_config import ClinicConfig
 from actions.clock_times import clock_times_said
 from actions.date_words import weekdays_named
 from actions.dates import parse_when
-from actions.directions import holiday_named
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import PatientForm
 from actions.handoff import escalate
@@ -46,6 +45,7 @@ from actions.matching import (
     parse_choice,
 )
 from actions.mentions import without_patient_names
+from actions.office_hours import holiday_named
 from actions.patient_match import scheduling_client
 from actions.patient_words import who_has, whose
 from actions.request_context import death_said

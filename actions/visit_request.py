@@ -19,7 +19,6 @@ from actions.clock_times import clock_times_said, in_part_of_day, part_of_day
 from actions.date_changes import only_time_of_day, says_a_shift, with_kept_limits, with_new_time
 from actions.date_words import weekdays_named
 from actions.dates import CORRECTED, parse_when
-from actions.directions import named_day
 from actions.formatting import offer_label
 from actions.forms import TASK_INTENTS
 from actions.matching import (
@@ -39,6 +38,7 @@ from actions.matching import (
 from actions.mentions import given_identity, without_patient_names
 from actions.name_words import could_be_a_name
 from actions.names import parse_full_name
+from actions.office_hours import named_day
 from actions.phone import without_phones
 from actions.ruled_out_days import said_cannot_come, weekdays_ruled_out
 from actions.settings import get_clinic

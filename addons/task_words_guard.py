@@ -57,13 +57,13 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.billing import PAPER_ASKED
-from actions.directions import ER_ASKED
 from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, feelings_only
 from actions.insurance import COPAY_ASKED, eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
 from actions.message_reading import vague_frustration
+from actions.office_answers import ER_ASKED
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.paying import (
     PLAN_LENGTH,

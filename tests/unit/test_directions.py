@@ -14,19 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import directions
 from actions.amenities import amenity_asked, amenity_text
 from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable
-from actions.directions import (
-    ASK_OFFICE,
-    ActionLocationInfo,
-    asked_day,
-    directions_text,
-    hours_text,
-    open_status,
-    upcoming_holidays,
-    weekly_hours,
-)
+from actions.directions import ASK_OFFICE, ActionLocationInfo
 from actions.fallback import ActionOutOfScope
 from actions.hours_at_time import asked_clock
 from actions.nearby_areas import nearer_office
+from actions.office_answers import contact_text, directions_text
+from actions.office_hours import asked_day, hours_text, open_status, upcoming_holidays, weekly_hours
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 
@@ -964,7 +957,7 @@ def test_the_holidays_asked_about_are_listed() -> None:
 )
 def test_the_patients_own_contact_details_go_to_the_front_desk(text: str, own: bool) -> None:
     # "i need to update my phone number" got the clinic's numbers, as if asked for them
-    answer = directions.contact_text(CLINIC, CLINIC.locations, text)
+    answer = contact_text(CLINIC, CLINIC.locations, text)
     said = "I can't see or change your contact details in this chat."
     assert (said in answer) is own
     assert CLINIC.clinic.main_phone in answer
@@ -983,7 +976,7 @@ def test_the_patients_own_contact_details_go_to_the_front_desk(text: str, own: b
 def test_email_and_night_numbers_are_answered(text: str, no_email: bool, nurse_line: bool) -> None:
     """ "whats your email address" got the directions, "can i email you" the phone numbers
     with no word about email; "night number?" got no nurse line."""
-    answer = directions.contact_text(CLINIC, CLINIC.locations, text)
+    answer = contact_text(CLINIC, CLINIC.locations, text)
     assert ("We don't take patient questions by email" in answer) is no_email
     assert (str(CLINIC.clinic.after_hours_nurse_line) in answer) is nurse_line
     assert CLINIC.clinic.main_phone in answer

@@ -1,0 +1,195 @@
+"""What we say about an office, from ``clinic.yml``: the route, the way in (floors and
+accessibility), getting there by bus or train, parking, phone numbers, the after-hours nurse line
+and the nearest emergency room. ``actions/directions.py`` picks the office and the answer."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from actions.clinic_config import ClinicConfig, Location
+from actions.matching import normalise
+
+# At most this many words in a reply to "Which office?" that only names the office ("the
+# north one please"); more is a question of its own.
+OFFICE_ANSWER_WORDS = 4
+
+
+def answers_only_the_office(text: str) -> bool:
+    """A short reply naming the office, not a new question."""
+    return "?" not in text and len(text.split()) <= OFFICE_ANSWER_WORDS
+
+
+def directions_text(location: Location) -> str:
+    lines = [location.name, location.address.one_line()]
+    if location.floor:
+        lines.append(location.floor)
+    lines.append(f"Map: {location.map_url}")
+    if location.transit:
+        lines.append(f"By bus or train: {location.transit}")
+    if location.accessibility:
+        lines.append(f"Accessibility: {location.accessibility}")
+    lines.append(f"Lost on the way? Call {location.phone}.")
+    return "\n".join(lines)
+
+
+# "Is there handicap parking?": the accessibility notes (accessible spaces) belong in the answer.
+ACCESSIBLE_WORDS = re.compile(
+    r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
+)
+
+# "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route
+# (these words, or ACCESSIBLE_WORDS).
+GETTING_IN_WORDS = re.compile(
+    r"\b(walker|cane|scooter|stroller|ramp|elevators?|lift|stairs|steps|upstairs|downstairs|"
+    r"floor|step free)\b"
+)
+
+
+# "can i take the bus there": the stop and the address, not the whole card (which SMS splits in
+# two) - unless the way by car, the map or the address is asked too.
+TRANSIT_WORDS = re.compile(r"\b(bus(es)?|train|transit|light rail|metro|public transport\w*)\b")
+DRIVING_WORDS = re.compile(r"\b(address|directions?|map|drive|driving|car|route)\b")
+
+
+def transit_text(location: Location) -> str:
+    """The address and how to get there by bus or train."""
+    return "\n".join(
+        [
+            f"{location.name}: {location.address.one_line()}",
+            f"By bus or train: {location.transit}",
+            f"Map: {location.map_url}",
+        ]
+    )
+
+
+def access_text(location: Location) -> str:
+    """Where in the building, and the accessibility notes."""
+    lines = [f"{location.name} ({location.address.line})"]
+    if location.floor:
+        lines.append(location.floor)
+    if location.accessibility:
+        lines.append(f"Accessibility: {location.accessibility}")
+    return "\n".join(lines)
+
+
+def parking_text(location: Location, accessible: bool = False) -> str:
+    text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
+    if location.parking_validation:
+        text += f" {location.parking_validation}"
+    if accessible and location.accessibility:
+        text += f" Accessibility: {location.accessibility}"
+    return text
+
+
+BILLING_WORDS = re.compile(r"\b(bill|bills|billing|billed|payment|payments|pay|balance|invoice)\b")
+
+
+_WHEN_CLOSED = r"(when|if) (you|u) ?a?re closed|(when|if) ur closed"
+# "is there an after hours number?", "who do I call at night": the nurse line too.
+AFTER_HOURS_WORDS = re.compile(
+    r"\b(after ?hours?|at night|night|nights|tonight|overnight|weekends?|nurses?|on ?call|"
+    r"evenings?|"
+    rf"{_WHEN_CLOSED})\b"
+)
+# Asked with the hours ("is there an after hours number?"): the nurse line as well.
+AFTER_HOURS_HELP = re.compile(
+    r"\b(after ?hours? (number|line|phone|nurse|help|care|doctor|emergency)|nurses? line|"
+    rf"nurse (hotline|advice)|on ?call|at night|overnight|{_WHEN_CLOSED})\b"
+)
+
+
+def nurse_line_text(clinic: ClinicConfig) -> str:
+    """The after-hours nurse line, as said with the phone numbers or the hours."""
+    return (
+        "After hours, for a medical question that can't wait: our nurse line, "
+        f"{clinic.clinic.after_hours_nurse_line}"
+    )
+
+
+# The nearest emergency room, hospital or urgent care asked for: not one of our offices (the
+# clinic's address was given, as if it were one).
+_ER_PLACE = r"(er|e r|emergency room|emergency department|emergency dept|hospital|urgent care)"
+ER_ASKED = re.compile(
+    rf"\b(nearest|closest|nearby|local) {_ER_PLACE}s?\b"
+    rf"|\b(do|does) (you|u|the clinic|yall) (guys )?have an? {_ER_PLACE}\b"
+    rf"|\b{_ER_PLACE}s? (near|close to|nearby|around|by) (me|here|you|u|the clinic|your)\b"
+    rf"|\b(get to|directions to|way to|where is|wheres|where s) the {_ER_PLACE}\b"
+    rf"|\bwhich {_ER_PLACE}s? (do|does|should) (you|u|i|we)\b"
+)
+
+
+def emergency_room_text(clinic: ClinicConfig) -> str:
+    """Where to go when it can't wait for the clinic: 911 first, and who can help decide."""
+    info = clinic.clinic
+    text = (
+        f"If this is an emergency, call {info.emergency_number} now: they will send help or tell "
+        "you the closest emergency room. We're a family clinic, without an emergency room or "
+        "urgent care, and I can't look up the nearest one: a map app will show it."
+    )
+    if info.after_hours_nurse_line:
+        text += (
+            f" Not sure it needs the ER? Our nurse line can help you decide: "
+            f"{info.after_hours_nurse_line}."
+        )
+    return text + f" For a same-day visit with us, call {info.main_phone} or ask me for a time."
+
+
+# The patient's own contact details asked about or to be changed (not the clinic's).
+OWN_DETAILS = re.compile(
+    r"\b(update|change|changed|new|correct|fix|wrong)\b.{0,20}\b(my|our|his|her|a) (new )?(cell |"
+    r"mobile |home )?(phone|number|cell|address|email|e mail|contact)|\b(what|which) (phone "
+    r"number|phone|number|address|email) (do|did) (you|u) have (for|on file for) (me|us|him|her)"
+    r"\b|\bmy (phone|number|address|email|contact (info|details)) (changed|is wrong|is not right)"
+    r"\b"
+    # "can you send the reminders to my phone instead of hers"
+    r"|\b(send|text|call)\b.{0,30}\b(to )?my (own )?(phone|number|cell)\b.{0,12}\binstead\b"
+    r"|\b(text|send it to|call) my (phone|number|cell) instead\b"
+)
+# "whats your email address", "can i email you": there is none for patients.
+EMAIL_ASKED = re.compile(r"\b(e ?mail|emails|emailing)\b")
+
+
+def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
+    """Phone numbers: the office(s) asked about, and billing's (first when the patient asked
+    for billing), with a way to reach a person here."""
+    billing = f"Billing questions: {clinic.billing.phone} ({clinic.billing.hours})"
+    about_billing = bool(BILLING_WORDS.search(normalise(text)))
+    lines = [billing] if about_billing else []
+    if OWN_DETAILS.search(normalise(text)):
+        # "i need to update my phone number" got the clinic's numbers alone, as if asked
+        lines.append(
+            "I can't see or change your contact details in this chat. The front desk can "
+            f"update them at {clinic.clinic.main_phone}, or at your next visit."
+        )
+    if re.search(r"\bfax", normalise(text)):
+        # "whats your fax number" got the phone numbers, with no word about a fax
+        fax = clinic.clinic.fax
+        lines.insert(
+            0,
+            f"Fax: {fax}"
+            if fax
+            else f"I don't have a fax number to give you here; the front desk can help at "
+            f"{clinic.clinic.main_phone}.",
+        )
+    if EMAIL_ASKED.search(normalise(text)) and not OWN_DETAILS.search(normalise(text)):
+        # "whats your email address" got the directions to both offices
+        lines.insert(
+            0,
+            "We don't take patient questions by email, to keep health information private: "
+            "please call, or ask me here.",
+        )
+    if len(locations) == len(clinic.locations) and len(locations) > 1:
+        lines.append(f"Main number: {clinic.clinic.main_phone}")
+    lines += [f"{loc.name}: {loc.phone}" for loc in locations]
+    if not about_billing:
+        lines.append(billing)
+        if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_WORDS.search(normalise(text)):
+            lines.append(nurse_line_text(clinic))
+    lines.append('Or say "talk to a person" and I\'ll connect you with our staff here.')
+    return "\n".join(lines)
+
+
+def topic_payload(topic: str, location_id: str) -> str:
+    """``/parking{"location":"north"}``: the same question, with the office named."""
+    return f"/{topic}" + json.dumps({"location": location_id}, separators=(",", ":"))
