@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -13,34 +12,40 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.amenities import amenity_asked
 from actions.billing import as_balance_items
 from actions.clients.fhir_model import FhirError
-from actions.clinic_config import ClinicConfig
-from actions.dates import parse_when
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
+from actions.look_ups import (
+    LOOK_UPS,
+    PLAIN_REQUESTS,
+    last_look_up,
+    last_visit_booked,
+    look_up_for_another,
+    only_details,
+    says_nothing,
+    spoken_of,
+    unclear_before,
+)
 from actions.manage_appointments import appointment_item
-from actions.matching import find_location, find_practitioner, find_visit_type
+from actions.matching import find_practitioner, find_visit_type
 from actions.mentions import given_identity
 from actions.message_reading import about_the_bot, clearly_a_complaint
 from actions.named_others import first_name_follow_up
-from actions.names import parse_full_name
+from actions.offer_answers import INTENT_DESCRIPTIONS, SUGGESTION_OPENING, accepted_suggestion
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
 from actions.paying import asks_how_to_apply
-from actions.relatives import OTHER_PERSON, relation_in
+from actions.relatives import relation_in
 from actions.second_request import (
-    CLEAR,
     REFERENT,
     replay_as,
     replayed,
     request_in,
-    start_second_request,
-    take_second_request,
 )
 from actions.settings import get_clinic
 from actions.stop import action_before_message, answered_undo_of_cancel
 from actions.tracker_reading import events_this_session, last_event, last_response, latest_text
-from actions.typed_answers import ALREADY_SAID, OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
+from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
 from actions.writers import introduced_name
 from addons.details_text import only_name_and_birth_date
@@ -50,53 +55,6 @@ from addons.just_asking_guard import about_to_ask
 # Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
 # a crisis, unsure.
 SAFETY_CHECK = "safety_check"
-
-# How each intent is offered back to the patient in "Did you mean …?". Not `faq`: its "yes"
-# came back as a bare /faq with no topic, and the patient got no answer at all.
-INTENT_DESCRIPTIONS = {
-    "book_appointment": "book an appointment",
-    "reschedule_appointment": "move an appointment to another time",
-    "cancel_appointment": "cancel an appointment",
-    "check_appointment": "check your upcoming appointments",
-    "billing_balance": "check what you owe",
-    "billing_pay": "find out how to pay a bill",
-    "billing_insurance": "ask whether we take your insurance",
-    "billing_dispute": "question a charge on your bill",
-    "directions": "get directions to our office",
-    "clinic_hours": "check our opening hours",
-    "parking": "find out where to park",
-    "contact_info": "get our phone numbers",
-    "ask_clinicians": "find out about our doctors",
-    "request_human": "talk to a person",
-    "medical_advice": "ask a nurse a medical question",
-    "test_results": "ask about test results",
-    "complaint": "tell us about a problem with your care or service",
-    "greet": "say hello",
-    "goodbye": "end the chat",
-    "thank": "say thanks",
-    "bot_challenge": "ask whether I'm a bot",
-}
-
-
-# The opening of "Did you mean …?"; a typed "yes" right after it takes the suggestion.
-SUGGESTION_OPENING = "Sorry, I want to be sure I understood."
-
-
-# Accepted suggestions whose unclear message is read again as that request (it may say who,
-# when or which office); the others start as the Yes button does.
-READ_AGAIN = {
-    "book_appointment",
-    "reschedule_appointment",
-    "cancel_appointment",
-    "check_appointment",
-    "billing_balance",
-    "billing_insurance",
-    "directions",
-    "clinic_hours",
-    "parking",
-    "contact_info",
-    "ask_clinicians",
-}
 
 
 def _has_words(text: str) -> bool:
@@ -337,157 +295,6 @@ class ActionCoreFallback(Action):
         return [UserUtteranceReverted()]
 
 
-def first_button(bot: dict[str, Any]) -> tuple[str, str, list] | None:
-    """The first button of a bot message as (intent, payload, entities), when it starts one of
-    the requests of ``INTENT_DESCRIPTIONS`` (``/request_human{"staff_team": "billing"}``)."""
-    buttons = (bot.get("data") or {}).get("buttons") or []
-    payload = str(buttons[0].get("payload") or "") if buttons else ""
-    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
-    if match is None or match.group(1) not in INTENT_DESCRIPTIONS:
-        return None
-    try:
-        values = json.loads(match.group(2)) if match.group(2) else {}
-    except ValueError:
-        return None
-    if not isinstance(values, dict):
-        return None
-    entities = [{"entity": str(k), "value": v} for k, v in values.items()]
-    return match.group(1), payload, entities
-
-
-def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
-    """The intent offered by the last bot message, if it was "Did you mean …?", and the unclear
-    user message it was about; None when the last bot message was anything else."""
-    last_bot = next(
-        (i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "bot"), None
-    )
-    if last_bot is None:
-        return None
-    bot = events[last_bot]
-    offered = first_button(bot)
-    if not (bot.get("text") or "").startswith(SUGGESTION_OPENING) or offered is None:
-        return None
-    unclear = last_event(events[:last_bot], "user")
-    return (offered[0], unclear) if unclear else None
-
-
-class ActionAnswerYes(Action):
-    """A "yes" outside any form. After "You also asked: '…'. Shall we do that now?" it starts
-    that request in the patient's words; typed after "Did you mean …?" it means the suggestion,
-    as the Yes button does (Rasa's fallback loop would replay it as a bare "yes"); otherwise the
-    patient is asked what they need."""
-
-    def name(self) -> str:
-        return "action_answer_yes"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        events = list(tracker.events)
-        text = latest_text(tracker)
-        if not text.startswith("/") and (
-            UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or QUESTION_BACK.match(text)
-        ):
-            # "huh" (a yes to the model, 1.0) at "Would you like me to connect you with our
-            # billing staff?": handed to staff, and the chat paused. The question again.
-            return ask_again(dispatcher, events)
-        second = take_second_request(events, tracker.get_slot("pending_request"))
-        if second is not None:
-            return start_second_request(tracker, second)
-        accepted = accepted_suggestion(events)
-        if accepted is not None:
-            intent, original = accepted
-            if intent not in READ_AGAIN:
-                # As the Yes button: the unclear words are not, say, the dispute's details.
-                return replayed(f"/{intent}", intent, original, [])
-            entities = (original.get("parse_data") or {}).get("entities") or []
-            return replayed(original.get("text") or "", intent, original, entities)
-        offered = offered_task(events) or button_said(events, latest_text(tracker))
-        if offered is not None:
-            # "Would you like to book one?" [Book an appointment] - "yes": that button.
-            intent, payload, entities = offered
-            return replayed(payload, intent, last_event(events, "user"), entities)
-        asked = request_in(latest_text(tracker))
-        if asked is not None:
-            # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
-            # with?" asked what the patient had just said.
-            return replay_as(tracker, last_event(events, "user"), asked)
-        dispatcher.utter_message(response="utter_how_can_help")
-        return []
-
-
-def ask_again(dispatcher: CollectingDispatcher, events: list[dict[str, Any]]) -> list[EventType]:
-    """The last thing said, with its buttons, after "No rush" (or what we can help with)."""
-    bot = last_event(events, "bot")
-    said = str(bot.get("text") or "")
-    if not said:
-        dispatcher.utter_message(response="utter_how_can_help")
-        return []
-    dispatcher.utter_message(response="utter_no_rush")
-    dispatcher.utter_message(text=said, buttons=(bot.get("data") or {}).get("buttons") or [])
-    return []
-
-
-def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
-    """What the first button of the last bot message starts (intent, payload, entities), when
-    that message offers it: a question ("Would you like to book one?" [Book an appointment]) or
-    a single button ("... or I can connect you with them now." [Talk to billing staff])."""
-    bot = last_event(events, "bot")
-    buttons = (bot.get("data") or {}).get("buttons") or []
-    asks = (bot.get("text") or "").rstrip().endswith("?")
-    if not buttons or not (asks or len(buttons) == 1):
-        return None
-    if not asks and str(buttons[0].get("title") or "").lower().endswith(" instead"):
-        # "k" under the North Office's parking [Downtown Clinic instead]: got it, not the
-        # other office's parking
-        return None
-    return first_button(bot)
-
-
-# "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.
-SET_IT_UP = re.compile(r"\bset (it |that |this |one |me |a plan |that plan )?up\b", re.IGNORECASE)
-
-
-def button_said(events: list[dict[str, Any]], text: str) -> tuple[str, str, list] | None:
-    """The button of the last bot message that a yes names in other words ("ok set it up":
-    [Set up a payment plan]; it was "What can I help you with?"), as ``first_button``."""
-    if not SET_IT_UP.search(text):
-        return None
-    bot = last_event(events, "bot")
-    for button in (bot.get("data") or {}).get("buttons") or []:
-        if "set up" in str(button.get("title") or "").lower():
-            return first_button({"data": {"buttons": [button]}})
-    return None
-
-
-# "no, that's all", "nope im good": the patient is done.
-DONE = re.compile(
-    r"\b(that'?s all|thats all|that is all|that'?s it|thats it|nothing else|all set|all good|"
-    r"i'?m good|im good|i'?m fine|no thanks|no thank you|nope thanks|we'?re good)\b",
-    re.IGNORECASE,
-)
-
-
-class ActionAnswerNo(Action):
-    """A "no" outside any form: after "anything else?" (or "no, that's all") a goodbye;
-    otherwise what the patient would like instead."""
-
-    def name(self) -> str:
-        return "action_answer_no"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        events = list(tracker.events)
-        last_bot = last_event(events, "bot")
-        text = (tracker.latest_message or {}).get("text") or ""
-        if answered_undo_of_cancel(dispatcher, tracker):  # "no keep it", after it was cancelled
-            return CLEAR if tracker.get_slot("pending_request") else []
-        done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
-        dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
-        return CLEAR if tracker.get_slot("pending_request") else []
-
-
 class ActionDetailsGiven(Action):
     """Details (a name, a birth date, a day) with no question asked. When the same message
     asks for something in words the model read past ("Hi, Emily Johnson, 04/12/1988. I'd like
@@ -530,7 +337,7 @@ class ActionDetailsGiven(Action):
         if name is None and says_nothing(text, tracker, clinic):
             # "salam", "blorp", a key mash: read as details by the model, but none are there.
             # Unclear twice in a row goes to staff, as the two-stage fallback does.
-            if _unclear_before(tracker):
+            if unclear_before(tracker):
                 return ActionDefaultFallback().run(dispatcher, tracker, domain)
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
@@ -541,122 +348,6 @@ class ActionDetailsGiven(Action):
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
-
-
-def only_details(text: str, clinic: ClinicConfig) -> bool:
-    """A name (and maybe a birth date) and nothing else, however it is typed ("robert miller",
-    "Carlos Rivera 9/30/1975")."""
-    if only_name_and_birth_date(text) or given_identity(text, clinic.now().date()):
-        return True
-    name = parse_full_name(text)
-    return name is not None and len(text.split()) <= 4 and request_in(text) is None
-
-
-def says_nothing(text: str, tracker: Tracker, clinic: ClinicConfig) -> bool:
-    """Whether a message the model read as details holds none we know: no tagged entity,
-    number, day, office, clinician, visit type, relative or (lower-case) full name."""
-    return not (
-        (tracker.latest_message or {}).get("entities")
-        or re.search(r"\d", text)
-        or text.startswith("/")
-        or parse_when(text, clinic.now()) is not None
-        or find_location(text, clinic)
-        or find_practitioner(text, clinic)
-        or find_visit_type(text, clinic)
-        or relation_in(text)
-        or parse_full_name(text)
-    )
-
-
-def _unclear_before(tracker: Tracker) -> bool:
-    """Whether the bot's last answer was "say it another way" or "did you mean …?"."""
-    bot = last_event(list(tracker.events), "bot")
-    said = (bot.get("metadata") or {}).get("utter_action")
-    return said == "utter_ask_rephrase" or str(bot.get("text") or "").startswith(SUGGESTION_OPENING)
-
-
-# Requests worded so plainly that the model's "out of scope" must have been the name in them
-# ("how much does Carlos Rivera owe": "Rivera" looks like "river"); never directions or
-# parking, whose words ("get to", "where") are in truly unrelated questions too.
-PLAIN_REQUESTS = {
-    "billing_balance",
-    "billing_pay",
-    "check_appointment",
-    "cancel_appointment",
-    "reschedule_appointment",
-    "book_appointment",
-    "clinic_hours",
-}
-
-
-# "what about carlos rivera, he's my husband", "and my son?": the last look-up, for them.
-WHAT_ABOUT = re.compile(r"^\W*(ok(ay)?,?\s+)?(what about|how about|and (for )?|now (for )?)", re.I)
-LOOK_UPS = {
-    "action_show_balance": "billing_balance",
-    "action_show_appointments": "check_appointment",
-}
-# The tasks a follow-up ("me too", "and my daughter?") asks again: a look-up, or a booking ("me
-# too pls" after booking Liam's flu shot was "What would you like me to do for you?").
-LAST_TASKS = {**LOOK_UPS, "action_book_appointment": "book_appointment"}
-
-
-def look_up_for_another(tracker: Tracker, text: str) -> str | None:
-    """The balance or appointments just shown, asked about for another person ("what about
-    carlos rivera, hes my husband" was "not something I can help with"), or for the writer
-    after a relative's ("ok now mine" started a booking)."""
-    asked = WHAT_ABOUT.search(text)
-    named = asked is not None and (relation_in(text) or parse_full_name(text[asked.end() :]))
-    if not (named or is_follow_up(text) or first_name_follow_up(text)):
-        return None
-    return last_look_up(tracker)
-
-
-# How many of the patient's messages before the latest one may name who "hers" is.
-SPOKEN_OF_MESSAGES = 3
-
-
-def spoken_of(tracker: Tracker) -> str | None:
-    """The relative named in the patient's last few messages since the last look-up ("my wife
-    wants to know hers too"), whom "and hers?" is about; None when none was (one named before
-    the look-up has had theirs)."""
-    users: list[dict[str, Any]] = []
-    for event in reversed(list(tracker.events)):
-        if event.get("event") == "action" and event.get("name") in LOOK_UPS:
-            break
-        if event.get("event") == "user":
-            users.append(event)
-    for event in users[1 : 1 + SPOKEN_OF_MESSAGES]:
-        named = OTHER_PERSON.search(str(event.get("text") or ""))
-        if named:
-            return named.group("who").lower()
-    return None
-
-
-def last_look_up(tracker: Tracker) -> str | None:
-    """The intent of the balance or appointments look-up, or the booking, last done in this
-    session."""
-    for event in events_this_session(tracker):
-        if event.get("event") == "action" and event.get("name") in LAST_TASKS:
-            return LAST_TASKS[event["name"]]
-    return None
-
-
-def last_visit_booked(tracker: Tracker) -> list[dict[str, Any]]:
-    """The visit type of the booking last made, as an entity: "me too" books the same visit."""
-    booked = False
-    for event in events_this_session(tracker):
-        if event.get("event") == "action" and event.get("name") == "action_book_appointment":
-            booked = True
-        elif booked and event.get("event") == "slot" and event.get("name") == "visit_type":
-            if event.get("value"):
-                # a child's well-child visit is a checkup to the parent: the booking form makes
-                # it the child's visit again for a child
-                adult = next(
-                    (v.id for v in get_clinic().visit_types if v.for_children == event["value"]),
-                    event["value"],
-                )
-                return [{"entity": "visit_type", "value": adult}]
-    return []
 
 
 # The check-ins of an unsure crisis or emergency reading (inside the two-stage fallback): their

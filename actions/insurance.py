@@ -22,10 +22,11 @@ from actions.billing import (
     staff_button,
 )
 from actions.clinic_config import ClinicConfig
+from actions.look_ups import look_up_for_another
 from actions.matching import normalise
 from actions.payment_methods import brand_asked, method_asked
 from actions.plan_names import PlanNamed, identify, plan_in_message, plans_in_message
-from actions.second_request import answer_second_request
+from actions.second_request import answer_second_request, replay_as
 from actions.settings import get_clinic
 from actions.stop import action_before_message
 from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
@@ -317,9 +318,7 @@ class ActionCheckInsurance(Action):
         marketplace = marketplace_named(text, clinic)
         if (named is None or (named.plan is None and named.family is None)) and not marketplace:
             # "what about carlos rivera 09/30/1975" right after a balance: his balance, not
-            # "I don't see Carlos Rivera 09 on my list" (fallback imports this module)
-            from actions.fallback import look_up_for_another, replay_as
-
+            # "I don't see Carlos Rivera 09 on my list"
             again = look_up_for_another(tracker, text)
             if again is not None:
                 return replay_as(tracker, last_event(list(tracker.events), "user"), again)

@@ -7,7 +7,7 @@ its title), Rasa's ``TwoStageFallbackAction`` replays the *tap* as the clarified
 here before?", and the father, the vaccination and his name and birth date were lost.
 
 This wraps ``two_stage_fallback._message_clarification`` so that, for the requests whose
-details live in the words (``actions.fallback.READ_AGAIN``), the clarified message carries the
+details live in the words (``actions.offer_answers.READ_AGAIN``), the clarified message carries the
 unclear message's text and entities with the confirmed intent. Other intents keep Rasa's
 behaviour (a dispute confirmed does not take the unclear words as its details). A typed "yes"
 is answered by ``action_answer_yes`` the same way.
@@ -27,7 +27,7 @@ from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 
-from actions.fallback import READ_AGAIN
+from actions.offer_answers import READ_AGAIN
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.dates import parse_when
-from actions.fallback import ActionAnswerNo, ActionAskAffirmation, ActionComplaint
+from actions.fallback import ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
 from actions.manage_appointments import (
     ActionShowAppointments,
@@ -38,6 +38,7 @@ from actions.manage_appointments import (
     choice_by_description,
 )
 from actions.message_reading import yes_or_no
+from actions.offer_answers import ActionAnswerNo
 from actions.patient_status import patient_status
 from actions.phone import phone_hash
 from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part

@@ -12,7 +12,7 @@ from actions.booking_times import ActionBookAppointment
 from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelForm
 from actions.clients.fhir_model import BackendUnavailable
 from actions.directions import ActionLocationInfo
-from actions.fallback import ActionAnswerYes
+from actions.offer_answers import ActionAnswerYes
 from actions.reschedule_appointment import ActionRescheduleAppointment
 from actions.second_request import (
     WITH_COMPLAINT,

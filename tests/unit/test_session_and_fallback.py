@@ -25,8 +25,6 @@ from actions.cancel_appointment import ValidateCancelForm
 from actions.clients.fhir_model import AppointmentRecord
 from actions.disputes import ValidateDisputeForm
 from actions.fallback import (
-    ActionAnswerNo,
-    ActionAnswerYes,
     ActionAskAffirmation,
     ActionAskRephrase,
     ActionComplaint,
@@ -38,6 +36,7 @@ from actions.fallback import (
 from actions.insurance import ActionCheckInsurance
 from actions.manage_appointments import ValidateCheckForm
 from actions.message_reading import clearly_a_complaint, yes_or_no
+from actions.offer_answers import ActionAnswerNo, ActionAnswerYes
 from actions.remembered_patient import forgotten_patient
 from actions.reschedule_appointment import ValidateRescheduleForm
 from actions.session import ActionRestart, ActionSessionStart

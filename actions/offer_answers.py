@@ -1,0 +1,223 @@
+"""A yes or a no to what the assistant just offered: the request a "did you mean …?" suggested,
+the task a button started ("Set up a plan with billing"), or the question asked again. Typed
+answers count as much as taps ("yes set it up", "nah im good")."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.second_request import (
+    CLEAR,
+    replay_as,
+    replayed,
+    request_in,
+    start_second_request,
+    take_second_request,
+)
+from actions.stop import answered_undo_of_cancel
+from actions.tracker_reading import last_event, latest_text
+from actions.typed_answers import OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
+
+# How each intent is offered back to the patient in "Did you mean …?". Not `faq`: its "yes"
+# came back as a bare /faq with no topic, and the patient got no answer at all.
+INTENT_DESCRIPTIONS = {
+    "book_appointment": "book an appointment",
+    "reschedule_appointment": "move an appointment to another time",
+    "cancel_appointment": "cancel an appointment",
+    "check_appointment": "check your upcoming appointments",
+    "billing_balance": "check what you owe",
+    "billing_pay": "find out how to pay a bill",
+    "billing_insurance": "ask whether we take your insurance",
+    "billing_dispute": "question a charge on your bill",
+    "directions": "get directions to our office",
+    "clinic_hours": "check our opening hours",
+    "parking": "find out where to park",
+    "contact_info": "get our phone numbers",
+    "ask_clinicians": "find out about our doctors",
+    "request_human": "talk to a person",
+    "medical_advice": "ask a nurse a medical question",
+    "test_results": "ask about test results",
+    "complaint": "tell us about a problem with your care or service",
+    "greet": "say hello",
+    "goodbye": "end the chat",
+    "thank": "say thanks",
+    "bot_challenge": "ask whether I'm a bot",
+}
+
+
+# The opening of "Did you mean …?"; a typed "yes" right after it takes the suggestion.
+SUGGESTION_OPENING = "Sorry, I want to be sure I understood."
+
+
+# Accepted suggestions whose unclear message is read again as that request (it may say who,
+# when or which office); the others start as the Yes button does.
+READ_AGAIN = {
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+    "check_appointment",
+    "billing_balance",
+    "billing_insurance",
+    "directions",
+    "clinic_hours",
+    "parking",
+    "contact_info",
+    "ask_clinicians",
+}
+
+
+def first_button(bot: dict[str, Any]) -> tuple[str, str, list] | None:
+    """The first button of a bot message as (intent, payload, entities), when it starts one of
+    the requests of ``INTENT_DESCRIPTIONS`` (``/request_human{"staff_team": "billing"}``)."""
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    payload = str(buttons[0].get("payload") or "") if buttons else ""
+    match = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+    if match is None or match.group(1) not in INTENT_DESCRIPTIONS:
+        return None
+    try:
+        values = json.loads(match.group(2)) if match.group(2) else {}
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    entities = [{"entity": str(k), "value": v} for k, v in values.items()]
+    return match.group(1), payload, entities
+
+
+def accepted_suggestion(events: list[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
+    """The intent offered by the last bot message, if it was "Did you mean …?", and the unclear
+    user message it was about; None when the last bot message was anything else."""
+    last_bot = next(
+        (i for i in range(len(events) - 1, -1, -1) if events[i].get("event") == "bot"), None
+    )
+    if last_bot is None:
+        return None
+    bot = events[last_bot]
+    offered = first_button(bot)
+    if not (bot.get("text") or "").startswith(SUGGESTION_OPENING) or offered is None:
+        return None
+    unclear = last_event(events[:last_bot], "user")
+    return (offered[0], unclear) if unclear else None
+
+
+class ActionAnswerYes(Action):
+    """A "yes" outside any form. After "You also asked: '…'. Shall we do that now?" it starts
+    that request in the patient's words; typed after "Did you mean …?" it means the suggestion,
+    as the Yes button does (Rasa's fallback loop would replay it as a bare "yes"); otherwise the
+    patient is asked what they need."""
+
+    def name(self) -> str:
+        return "action_answer_yes"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = list(tracker.events)
+        text = latest_text(tracker)
+        if not text.startswith("/") and (
+            UNDECIDED.match(text) or OK_BUT_WAIT.match(text) or QUESTION_BACK.match(text)
+        ):
+            # "huh" (a yes to the model, 1.0) at "Would you like me to connect you with our
+            # billing staff?": handed to staff, and the chat paused. The question again.
+            return ask_again(dispatcher, events)
+        second = take_second_request(events, tracker.get_slot("pending_request"))
+        if second is not None:
+            return start_second_request(tracker, second)
+        accepted = accepted_suggestion(events)
+        if accepted is not None:
+            intent, original = accepted
+            if intent not in READ_AGAIN:
+                # As the Yes button: the unclear words are not, say, the dispute's details.
+                return replayed(f"/{intent}", intent, original, [])
+            entities = (original.get("parse_data") or {}).get("entities") or []
+            return replayed(original.get("text") or "", intent, original, entities)
+        offered = offered_task(events) or button_said(events, latest_text(tracker))
+        if offered is not None:
+            # "Would you like to book one?" [Book an appointment] - "yes": that button.
+            intent, payload, entities = offered
+            return replayed(payload, intent, last_event(events, "user"), entities)
+        asked = request_in(latest_text(tracker))
+        if asked is not None:
+            # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
+            # with?" asked what the patient had just said.
+            return replay_as(tracker, last_event(events, "user"), asked)
+        dispatcher.utter_message(response="utter_how_can_help")
+        return []
+
+
+def ask_again(dispatcher: CollectingDispatcher, events: list[dict[str, Any]]) -> list[EventType]:
+    """The last thing said, with its buttons, after "No rush" (or what we can help with)."""
+    bot = last_event(events, "bot")
+    said = str(bot.get("text") or "")
+    if not said:
+        dispatcher.utter_message(response="utter_how_can_help")
+        return []
+    dispatcher.utter_message(response="utter_no_rush")
+    dispatcher.utter_message(text=said, buttons=(bot.get("data") or {}).get("buttons") or [])
+    return []
+
+
+def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
+    """What the first button of the last bot message starts (intent, payload, entities), when
+    that message offers it: a question ("Would you like to book one?" [Book an appointment]) or
+    a single button ("... or I can connect you with them now." [Talk to billing staff])."""
+    bot = last_event(events, "bot")
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    asks = (bot.get("text") or "").rstrip().endswith("?")
+    if not buttons or not (asks or len(buttons) == 1):
+        return None
+    if not asks and str(buttons[0].get("title") or "").lower().endswith(" instead"):
+        # "k" under the North Office's parking [Downtown Clinic instead]: got it, not the
+        # other office's parking
+        return None
+    return first_button(bot)
+
+
+# "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.
+SET_IT_UP = re.compile(r"\bset (it |that |this |one |me |a plan |that plan )?up\b", re.IGNORECASE)
+
+
+def button_said(events: list[dict[str, Any]], text: str) -> tuple[str, str, list] | None:
+    """The button of the last bot message that a yes names in other words ("ok set it up":
+    [Set up a payment plan]; it was "What can I help you with?"), as ``first_button``."""
+    if not SET_IT_UP.search(text):
+        return None
+    bot = last_event(events, "bot")
+    for button in (bot.get("data") or {}).get("buttons") or []:
+        if "set up" in str(button.get("title") or "").lower():
+            return first_button({"data": {"buttons": [button]}})
+    return None
+
+
+# "no, that's all", "nope im good": the patient is done.
+DONE = re.compile(
+    r"\b(that'?s all|thats all|that is all|that'?s it|thats it|nothing else|all set|all good|"
+    r"i'?m good|im good|i'?m fine|no thanks|no thank you|nope thanks|we'?re good)\b",
+    re.IGNORECASE,
+)
+
+
+class ActionAnswerNo(Action):
+    """A "no" outside any form: after "anything else?" (or "no, that's all") a goodbye;
+    otherwise what the patient would like instead."""
+
+    def name(self) -> str:
+        return "action_answer_no"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events = list(tracker.events)
+        last_bot = last_event(events, "bot")
+        text = (tracker.latest_message or {}).get("text") or ""
+        if answered_undo_of_cancel(dispatcher, tracker):  # "no keep it", after it was cancelled
+            return CLEAR if tracker.get_slot("pending_request") else []
+        done = DONE.search(text) or "anything else" in (last_bot.get("text") or "").lower()
+        dispatcher.utter_message(response="utter_goodbye" if done else "utter_how_can_help")
+        return CLEAR if tracker.get_slot("pending_request") else []
