@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking_guards import late_change_policy
 from actions.clinic_config import VisitType
-from actions.formatting import a_or_an
+from actions.formatting import a_or_an, day_and_time, visit_name
 from actions.matching import find_not_offered, longest_named
+from actions.patient_words import whose
 from actions.second_request import (
     MAX_REQUEST_CHARS,
     MIN_QUESTION_WORDS,
@@ -101,6 +104,37 @@ def service_note(
     )
 
 
+# The forms in which one appointment is being cancelled or moved.
+CHANGING_ONE = ("cancel_form", "reschedule_form")
+
+
+def fee_for_this_one(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """ "is there a fee for cancelling?" while cancelling or moving one appointment: whether
+    the late-change fee applies to that one (the policy alone left the patient to work out
+    whether Monday 9am was within 24 hours)."""
+    if topic != "cancellation_policy" or tracker.active_loop_name not in CHANGING_ONE:
+        return
+    chosen = tracker.get_slot("appointment_choice")
+    items = tracker.get_slot("my_appointments") or []
+    item = next((i for i in items if chosen and i.get("id") == chosen), None)
+    if item is None:
+        return
+    clinic = get_clinic()
+    start = datetime.fromisoformat(item["start"])
+    soon = start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
+    if soon and not late_change_policy(item, tracker, clinic):
+        return  # booked in this chat: no fee, though it is soon (the policy's exception)
+    said = (
+        f"{whose(dict(tracker.slots), clinic)} {visit_name(item.get('visit_type'), clinic)} on "
+        f"{day_and_time(start, clinic)}"
+    )
+    dispatcher.utter_message(
+        response="utter_late_fee_applies" if soon else "utter_no_late_fee",
+        appointment=said[:1].upper() + said[1:],
+        hours=clinic.scheduling.late_cancel_hours,
+    )
+
+
 def faq_topic(tracker: Tracker) -> str:
     """``services`` for ``faq/services``: the topic the ResponseSelector answered."""
     latest = tracker.latest_message or {}
@@ -141,10 +175,11 @@ class ActionFaqFollowUp(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        topic = faq_topic(tracker)
         if tracker.active_loop_name:
+            fee_for_this_one(dispatcher, tracker, topic)
             return []  # the form asks its own question next
         text = latest_text(tracker)
-        topic = faq_topic(tracker)
         other = other_question(text, topic)
         # ("do you give tdap shots? if so can i book one": the booking is offered below)
         booking_asked = other is not None and other["intent"] == "book_appointment"

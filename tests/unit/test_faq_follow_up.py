@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directions import ActionLocationInfo
 from actions.faq_follow_up import ActionFaqFollowUp, faq_topic, other_question
+from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 from tests.support.nlu import CannedNlu, faq_parse
 
@@ -219,3 +221,46 @@ def test_a_visit_we_do_named_in_the_question_gets_a_yes_and_a_way_to_book_it(
 def test_no_yes_unless_the_services_answer_and_a_visit_named(text: str, topic: str) -> None:
     _, dispatcher = run(text, topic)
     assert "utter_offered_here" not in [m.get("response") for m in dispatcher.messages]
+
+
+def _being_cancelled(hours_away: float, booked_here: bool = False) -> dict[str, Any]:
+    start = get_clinic().now() + timedelta(hours=hours_away)
+    item = {"id": "a1", "start": start.isoformat(), "visit_type": "physical"}
+    return {
+        "my_appointments": [item],
+        "appointment_choice": "a1",
+        "requested_slot": "cancel_confirmed",
+        "verified": True,
+        **({"last_booked": "a1"} if booked_here else {}),
+    }
+
+
+@pytest.mark.parametrize(
+    ("hours_away", "booked_here", "said"),
+    [
+        (72, False, "utter_no_late_fee"),
+        (5, False, "utter_late_fee_applies"),
+        # booked in this chat: the policy does not apply, and "more than 24 hours" is untrue
+        (5, True, None),
+    ],
+)
+def test_the_fee_question_while_cancelling_says_whether_it_applies_to_this_one(
+    hours_away: float, booked_here: bool, said: str | None
+) -> None:
+    # "is there a fee for cancelling?" at "cancel it?" got the policy alone, and the patient
+    # had to work out whether their appointment was within 24 hours.
+    slots = _being_cancelled(hours_away, booked_here)
+    _, dispatcher = run(
+        "is there a fee for cancelling?",
+        "cancellation_policy",
+        slots=slots,
+        active_loop="cancel_form",
+    )
+    messages = dispatcher.messages
+    assert [m["response"] for m in messages] == ([said] if said else [])
+    if said:
+        assert messages[0]["appointment"].startswith("Your annual physical on ")
+        assert messages[0]["hours"] == 24
+    # another common question in the same place adds nothing
+    _, other = run("where do i park", "parking", slots=slots, active_loop="cancel_form")
+    assert other.messages == []
