@@ -8,6 +8,7 @@ dicts (id, start, practitioner, location), so the patient's next message ("the s
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -109,6 +110,22 @@ def chosen_appointment(slots: dict[str, Any]) -> dict[str, Any] | None:
     return next((i for i in slots.get("my_appointments") or [] if i.get("id") == choice), None)
 
 
+# "next week", not "not next week" (which parse_when reads as after it).
+NEXT_WEEK = re.compile(r"(?<!not )\bnext week\b", re.IGNORECASE)
+
+
+def week_after_it(wanted: str, its_day: date, now: datetime) -> When | None:
+    """ "move it to next week" of an appointment that is next week already: the week after
+    (it searched the appointment's own week, and offered an hour earlier the same day). The
+    offers name the days they span, so the patient sees which week was looked at."""
+    if not NEXT_WEEK.search(wanted):
+        return None
+    when = parse_when(wanted, now)
+    if when is None or not when.start <= its_day <= when.end:
+        return None
+    return parse_when(wanted, now + timedelta(days=7))
+
+
 def request_from_slots(
     slots: dict[str, Any],
     clinic: ClinicConfig,
@@ -121,10 +138,12 @@ def request_from_slots(
     While an appointment is being moved, "push it back a week" counts from its day."""
     wanted = str(slots.get("date_preference") or "asap")
     moving = chosen_appointment(slots)
+    when = None
     if moving is not None:
         start = datetime.fromisoformat(moving["start"])
         wanted = shift_said_as_day(wanted, start, now.date()) or wanted
-    when = parse_when(wanted, now) or parse_when("asap", now)
+        when = week_after_it(wanted, start.astimezone(clinic.tz).date(), now)
+    when = when or parse_when(wanted, now) or parse_when("asap", now)
     assert when is not None
     practitioner = slots.get("practitioner")
     location = slots.get("location")

@@ -1799,6 +1799,8 @@ def test_a_new_child_booked_is_known_as_a_child(
         # Read as a complaint, it once paused the chat and cancelled nothing.
         ("no wait keep it", "complaint", False),
         ("hmm no actually keep it, sorry", "complaint", False),
+        # after the fee answer: "No rush, take your time", and the question again
+        ("ok no keep it then", "affirm", False),
         ("ok actually i'll keep it", "affirm", False),
         ("No problem, go ahead", "affirm", True),
         ("/affirm", "affirm", True),

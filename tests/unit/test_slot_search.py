@@ -66,6 +66,33 @@ def test_closed_reason(
     assert closed_reason(request, CLINIC) == reason
 
 
+@pytest.mark.parametrize(
+    ("its_day_after_monday", "wanted", "week_of"),
+    [
+        # next week already: the week after it (it offered an hour earlier on the same day)
+        (0, "next week", 14),
+        (3, "next week in the afternoon", 14),
+        # this week, or the week after next: next week, as said
+        (-4, "next week", 7),
+        (9, "next week", 7),
+        (0, "not next week", None),  # after it, as parse_when reads it
+    ],
+)
+def test_move_it_to_next_week_of_one_already_next_week_looks_at_the_week_after(
+    its_day_after_monday: int, wanted: str, week_of: int | None
+) -> None:
+    friday = datetime(2026, 12, 4, 19, 50, tzinfo=CLINIC.tz)  # next Monday is Dec 7
+    its_day = date(2026, 12, 7) + timedelta(days=its_day_after_monday)
+    moving = {"id": "a1", "start": datetime.combine(its_day, time(9), CLINIC.tz).isoformat()}
+    slots = {"my_appointments": [moving], "appointment_choice": "a1", "date_preference": wanted}
+    when = request_from_slots(slots, CLINIC, friday).when
+    if week_of is None:
+        assert when == parse_when(wanted, friday)
+    else:
+        assert (when.start, when.end) == (date(2026, 12, week_of), date(2026, 12, week_of + 6))
+    assert when.part_of_day == ("afternoon" if "afternoon" in wanted else None)
+
+
 def test_a_day_only_the_childrens_doctor_works_is_said_so_to_an_adult() -> None:
     """An adult asking for a Saturday was told "Nothing is free for Sat Dec 5", as if booked up:
     only the pediatrician works on Saturdays."""
