@@ -41,6 +41,9 @@ from actions.settings import get_clinic
 logger = logging.getLogger(__name__)
 
 ACK_KEY = "waiting_ack"  # in the acknowledgement's metadata
+# ...with this one when staff are away: the acknowledgement says when they are back, and the
+# console sends no queue notice of its own (on SMS the same news came twice, as two texts).
+AWAY_KEY = "staff_away"
 EXTERNAL_PREFIX = "EXTERNAL"
 WITHDRAW_ACTION = "action_withdraw_handoff"
 
@@ -82,6 +85,12 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
         f"{emergency}",
     )
     return replies[turn % len(replies)]
+
+
+def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
+    """The acknowledgement's metadata: an acknowledgement, and whether it said staff are away
+    (and when they are back), for the console (``console/service.py``)."""
+    return {ACK_KEY: True, **({} if clinic.staff_available(now) else {AWAY_KEY: True})}
 
 
 def withdraws(text: str | None) -> bool:
@@ -140,9 +149,11 @@ def install() -> None:
                 return
             if turn is not None:
                 clinic = get_clinic()
-                text = waiting_reply(clinic, clinic.now(), turn)
+                now = clinic.now()
+                text = waiting_reply(clinic, now, turn)
                 await output_channel.send_response(tracker.sender_id, {"text": text})
-                tracker.update(BotUttered(text, metadata={ACK_KEY: True}))
+                metadata = ack_metadata(clinic, now)
+                tracker.update(BotUttered(text, metadata=metadata))
                 logger.info("message while waiting for staff: acknowledged")
             return
         await original(self, output_channel, tracker)

@@ -203,7 +203,10 @@ class Console:
                 and float(e.get("timestamp") or 0) > item["waiting_since"]
                 for e in conv_events
             )
-            if item["status"] == "waiting" and wrote_while_waiting:
+            # Staff away: the assistant's own acknowledgement said when they are back (its
+            # "staff_away" metadata); a notice saying it again was a second text on SMS.
+            told_when = any((e.get("metadata") or {}).get("staff_away") for e in conv_events)
+            if item["status"] == "waiting" and wrote_while_waiting and not told_when:
                 await self.send_queue_notice(item)
 
     async def send_queue_notice(self, item: dict[str, Any]) -> None:

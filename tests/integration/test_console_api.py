@@ -550,6 +550,39 @@ def test_waiting_patient_who_writes_hears_their_place_once_per_interval(
     assert len(sent) == 1
 
 
+def test_no_queue_notice_when_the_assistant_already_said_when_staff_are_back(
+    console: ConsoleProcess, fake_rasa: FakeRasa
+) -> None:
+    # Outside staff hours the assistant's acknowledgement says when staff are back; the
+    # console's notice said it again (two texts on SMS). Its metadata says so.
+    record = new_item(console)
+    conversation = record["conversation_id"]
+    now = time.time()
+    events = [
+        {"sender_id": conversation, "event": "user", "text": "hello?", "timestamp": now},
+        {
+            "sender_id": conversation,
+            "event": "bot",
+            "text": "Thanks, I've added that for our staff. They're away right now ...",
+            "timestamp": now,
+            "metadata": {"waiting_ack": True, "staff_away": True},
+        },
+    ]
+    headers = {"Authorization": f"Bearer {SECRET}"}
+    url = f"{console.url}/api/rasa-events"
+    assert requests.post(url, json=events, headers=headers, timeout=10).status_code == 202
+    time.sleep(1.5)
+    assert not [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"]
+    # ...while an acknowledgement during staff hours leaves the place in line to the console
+    events[1]["metadata"] = {"waiting_ack": True}
+    assert requests.post(url, json=events, headers=headers, timeout=10).status_code == 202
+    wait_for(
+        lambda: [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"],
+        10,
+        "a queue notice",
+    )
+
+
 # --- audit and canned replies --------------------------------------------------------------------
 
 

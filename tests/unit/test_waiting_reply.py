@@ -10,7 +10,14 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaus
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.settings import get_clinic
-from addons.waiting_reply import ACK_KEY, waiting_reply, waiting_turn, withdraws
+from addons.waiting_reply import (
+    ACK_KEY,
+    AWAY_KEY,
+    ack_metadata,
+    waiting_reply,
+    waiting_turn,
+    withdraws,
+)
 
 TZ = ZoneInfo("America/Los_Angeles")
 TUESDAY_10AM = datetime(2026, 11, 24, 10, 0, tzinfo=TZ)
@@ -33,6 +40,14 @@ def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
     after = [waiting_reply(clinic, TUESDAY_11PM, turn) for turn in range(2)]
     assert len(set(after)) == 2
     assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
+
+
+def test_an_acknowledgement_outside_staff_hours_tells_the_console_it_said_when() -> None:
+    # The console's queue notice said the same "away right now ... tomorrow" again: on SMS, a
+    # second text. The metadata lets the console leave it out (console/service.py).
+    clinic = get_clinic()
+    assert ack_metadata(clinic, TUESDAY_11PM) == {ACK_KEY: True, AWAY_KEY: True}
+    assert ack_metadata(clinic, TUESDAY_10AM) == {ACK_KEY: True}
 
 
 def test_the_turn_counts_acknowledgements_since_the_pause() -> None:
