@@ -608,7 +608,10 @@ def first_task_name(tracker: Tracker, pending: dict[str, Any], task: str) -> str
     whose came first."""
     text = (tracker.latest_message or {}).get("text") or ""
     relative = OTHER_PERSON.search(text)
-    if pending.get("own") != "writer" or pending["intent"] != "book_appointment" or not relative:
+    booking_after_booking = task == TASK_NAMES["booking_form"] and (
+        pending["intent"] == "book_appointment"
+    )
+    if pending.get("own") != "writer" or not booking_after_booking or not relative:
         return task
     return f"your {relative['who'].lower()}'s booking"
 

@@ -16,6 +16,7 @@ from actions.offer_answers import ActionAnswerYes
 from actions.reschedule_appointment import ActionRescheduleAppointment
 from actions.second_request import (
     WITH_COMPLAINT,
+    first_task_name,
     offer_second_request,
     question_before_handoff,
     request_in,
@@ -264,6 +265,10 @@ def test_the_writers_own_booking_waits_for_the_relatives_and_is_said_so() -> Non
     [later] = [m for m in dispatcher.messages if m.get("response") == "utter_second_request_later"]
     assert later["request"] == "i need checkups for me"
     assert later["task"] == "your daughter's booking"
+    # the son's cancellation first: not "first your son's booking"
+    cancel = make_tracker("cancel my son's appointment and book me a checkup")
+    book_mine = {"intent": "book_appointment", "text": "book me a checkup", "own": "writer"}
+    assert first_task_name(cancel, book_mine, "the cancellation") == "the cancellation"
 
 
 def test_the_form_remembers_the_other_request_when_it_starts() -> None:
