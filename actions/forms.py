@@ -421,7 +421,7 @@ class PatientForm(Action):
             and yes_or_no(tracker) is None
         ):
             # "yes no wait" (it booked, cancelled or moved): the question again; "ok no keep
-            # it then" is a no ("No rush, take your time", and the question again)
+            # it then" is a no (it got "No rush, take your time", and the question again)
             return "utter_no_rush"
         if HESITANT.match(text) or OK_THEN_PAUSE.match(text):
             # "huh", "wait", "hmm let me think": time to think (a yes read into "huh" booked
