@@ -35,6 +35,7 @@ from actions.payment_methods import method_asked
 from actions.request_context import introduction_before
 from actions.second_request import answer_second_request, replayed
 from actions.settings import get_clinic
+from actions.stop import action_before_message
 from actions.tracker_reading import last_event, latest_text
 
 # Patterns below read ``normalise``d text (lower case, no apostrophes: "can't" is "can t"), so
@@ -539,12 +540,17 @@ class ActionBillingPay(Action):
                 **facts,
             )
         elif pay_later(text) and asked is None:
-            # "i'll pay it friday" (the ways to pay, with no word on whether later is fine)
+            # "i'll pay it friday" (the ways to pay, with no word on whether later is fine);
+            # right after the balance, which said when it is due, not "the due date is printed
+            # on the statement" and a button to check the balance just shown
+            shown = action_before_message(tracker, past_replays=True) == "action_show_balance"
             dispatcher.utter_message(
-                response="utter_billing_pay_later",
+                response="utter_billing_pay_later_after_balance"
+                if shown
+                else "utter_billing_pay_later",
                 due_days=billing.due_days,
                 late_fees=billing.late_fees.strip(),
-                buttons=[balance_button],
+                buttons=[] if shown else [balance_button],
                 **facts,
             )
         elif PAY_HERE.search(said) and asked is None:

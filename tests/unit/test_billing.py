@@ -1585,6 +1585,23 @@ def test_when_the_patient_will_pay_is_answered_as_fine(text: str) -> None:
     assert message["buttons"] == [{"title": "Check my balance", "payload": "/billing_balance"}]
 
 
+def test_paying_later_right_after_the_balance_says_no_more_than_is_new() -> None:
+    # After the balance (which said when it was due): "the statement date, which is printed
+    # on the statement" and a "Check my balance" button for the balance just shown.
+    after_balance = [
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "bot", "text": "The balance for Carlos Rivera is $240.00 ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("ok ill pay it friday", "billing_pay", events=after_balance)
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_billing_pay_later_after_balance"
+    assert message["late_fees"].startswith("We don't add late fees")
+    assert message["buttons"] == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
