@@ -29,8 +29,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.birth_dates import birth_month_day, birth_year, parse_birth_date
 from actions.clients.fhir_model import normalize_name
-from actions.clinic_config import ADULT_AGE
-from actions.dates import age_on
 from actions.handoff import patient_channel
 from actions.identity_answers import (
     BIRTH_DATE_WORDS,
@@ -55,12 +53,10 @@ from actions.patient_status import NEW_PATIENT_WORDS
 from actions.patient_words import is_child
 from actions.phone import find_phone
 from actions.relatives import (
-    CHILD_RELATIONS,
     FOR_SOMEONE_ELSE,
     OTHER_PERSON,
     SIBLING,
     name_after_relation,
-    relation_asked_about,
     relation_in,
     someone_else,
     writer_asks_for_own,
@@ -87,21 +83,11 @@ from actions.second_request import (
     remember_second_request,
 )
 from actions.settings import get_clinic
-from actions.tracker_reading import (
-    form_request,
-    form_texts,
-    is_button_payload,
-    latest_text,
-)
+from actions.tracker_reading import is_button_payload
 from actions.typed_answers import ALREADY_SAID, TYPO_SAID
+from actions.verified_patient import verified_slots
 from actions.verify_lockout import LockoutStoreError
-from actions.writers import (
-    NEW_WRITER,
-    introduced_first_name,
-    introduced_name,
-    name_said_before,
-    writer_is_relative,
-)
+from actions.writers import NEW_WRITER, introduced_first_name, introduced_name, name_said_before
 
 logger = logging.getLogger(__name__)
 
@@ -210,8 +196,10 @@ class IdentitySteps:
         if person is None:
             return {}
         previous = slots.get("previous_patient")
-        if person == OWN_ACCOUNT and previous and not (
-            previous.get("patient_is_relative") or previous.get("patient_relation")
+        if (
+            person == OWN_ACCOUNT
+            and previous
+            and not (previous.get("patient_is_relative") or previous.get("patient_relation"))
         ):
             # "whats my husbands balance" - his details - "and mine?": the writer was verified
             # earlier in this session ("So far I've only checked Carlos Rivera's details").
@@ -425,9 +413,9 @@ class IdentitySteps:
         writer_before = bool(previous) and not (
             previous.get("patient_is_relative") or previous.get("patient_relation")
         )
-        if (
-            child or slots.get("patient_is_relative") or writer_before
-        ) and writer_asks_for_own(text, patient_name):
+        if (child or slots.get("patient_is_relative") or writer_before) and writer_asks_for_own(
+            text, patient_name
+        ):
             # a parent who checked their child's, or a son his father's: "what do I owe?";
             # and the writer checked first, then someone by name ("whats carlos riveras
             # balance" - ... - "now back to me, when is MY appointment" showed his)
@@ -676,64 +664,7 @@ class IdentitySteps:
             return {"backend_error": True}
         if result.status == "verified" and result.patient is not None:
             logger.info("identity verified")
-            patient = result.patient
-            # A child's record is usually confirmed by a parent: thank the writer, not the child.
-            child = age_on(birth_date, get_clinic().now().date()) < ADULT_AGE
-            # "my dad's bill. His name is Carlos Rivera...": "confirmed for Carlos", not
-            # "Thank you, Carlos" to his child.
-            asked_about = relation_asked_about(tracker)
-            # ...also when the relation came earlier ("cancel my dad's appointment" - "Robert
-            # Smith" - "1/5/1950"): "confirmed for Robert" reads right to either of them.
-            relative = relation_in((tracker.latest_message or {}).get("text") or "") or asked_about
-            # ...the child asked about in this request, not earlier ("what do i owe, me not him"
-            # after the son's balance is the parent's own)
-            asked_here = relation_in(latest_text(tracker)) or relation_in(form_request(tracker))
-            if not child and asked_here in CHILD_RELATIONS:
-                # "how much does my son owe" - "emily johnson 4/12/1988": an adult's record,
-                # maybe the parent's own; her balance came with no word about the son.
-                dispatcher.utter_message(
-                    response="utter_verified_adult_not_child",
-                    patient_first_name=patient.given,
-                    relation=CHILD_RELATIONS[asked_here],
-                )
-            else:
-                dispatcher.utter_message(
-                    response="utter_verified_child" if child or relative else "utter_verified",
-                    patient_first_name=patient.given,
-                )
-            verified = {
-                "verified": True,
-                "patient_id": patient.id,
-                "patient_name": f"{patient.given} {patient.family}",
-                "verify_attempts": 0.0,
-                "patient_status": "returning",
-            }
-            if slots.get("tried_name"):
-                verified["tried_name"] = None
-            # (a child asked about and an adult's details are the parent's own: see above)
-            # ("book me a physical, my wife said i need one" is the writer's own)
-            # (a grown daughter named with her details is a relative: "book my daughter aisha
-            # khan 1/22/92", then "now me" booked on her record)
-            today = get_clinic().now().date()
-            texts = form_texts(tracker)
-            named = any(
-                about_someone_else(t)
-                and (r := relation_in(t))
-                and (r not in CHILD_RELATIONS or relative_identity(t, today) is not None)
-                for t in texts
-            ) or any(
-                # "i'm his wife, can i cancel carlos rivera's appointment": "Carlos's follow-up"
-                writer_is_relative(t)
-                for t in [*texts, introduction_before(list(tracker.events))]
-            )
-            if not child and named:
-                # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child
-                verified["patient_is_relative"] = True
-            if child:
-                # "my son": how the parent called the child ("child" if they did not); set
-                # only for a child, so it also says the patient is one (is_child).
-                verified["patient_relation"] = relation_asked_about(tracker) or "child"
-            return verified
+            return verified_slots(dispatcher, tracker, slots, result.patient, birth_date)
         if new_patient:
             # No record with these details: a genuinely new patient, created when booking.
             return {}

@@ -1,0 +1,88 @@
+"""The patient just verified: the thanks said (to the writer, for a child or a relative) and
+the slots that remember who it is for the rest of the session: the record, and whether the
+patient is a child or a grown-up relative of the writer (how their details are spoken of)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.fhir_model import PatientRecord
+from actions.clinic_config import ADULT_AGE
+from actions.dates import age_on
+from actions.mentions import relative_identity
+from actions.relatives import CHILD_RELATIONS, relation_asked_about, relation_in
+from actions.request_context import about_someone_else, introduction_before
+from actions.settings import get_clinic
+from actions.tracker_reading import form_request, form_texts, latest_text
+from actions.writers import writer_is_relative
+
+
+def verified_slots(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    slots: dict[str, Any],
+    patient: PatientRecord,
+    birth_date: date,
+) -> dict[str, Any]:
+    """Thanks, by the right name, and the slots of a verified patient."""
+    # A child's record is usually confirmed by a parent: thank the writer, not the child.
+    child = age_on(birth_date, get_clinic().now().date()) < ADULT_AGE
+    # "my dad's bill. His name is Carlos Rivera...": "confirmed for Carlos", not
+    # "Thank you, Carlos" to his child.
+    asked_about = relation_asked_about(tracker)
+    # ...also when the relation came earlier ("cancel my dad's appointment" - "Robert
+    # Smith" - "1/5/1950"): "confirmed for Robert" reads right to either of them.
+    relative = relation_in((tracker.latest_message or {}).get("text") or "") or asked_about
+    # ...the child asked about in this request, not earlier ("what do i owe, me not him"
+    # after the son's balance is the parent's own)
+    asked_here = relation_in(latest_text(tracker)) or relation_in(form_request(tracker))
+    if not child and asked_here in CHILD_RELATIONS:
+        # "how much does my son owe" - "emily johnson 4/12/1988": an adult's record,
+        # maybe the parent's own; her balance came with no word about the son.
+        dispatcher.utter_message(
+            response="utter_verified_adult_not_child",
+            patient_first_name=patient.given,
+            relation=CHILD_RELATIONS[asked_here],
+        )
+    else:
+        dispatcher.utter_message(
+            response="utter_verified_child" if child or relative else "utter_verified",
+            patient_first_name=patient.given,
+        )
+    verified = {
+        "verified": True,
+        "patient_id": patient.id,
+        "patient_name": f"{patient.given} {patient.family}",
+        "verify_attempts": 0.0,
+        "patient_status": "returning",
+    }
+    if slots.get("tried_name"):
+        verified["tried_name"] = None
+    # (a child asked about and an adult's details are the parent's own: see above)
+    # ("book me a physical, my wife said i need one" is the writer's own)
+    # (a grown daughter named with her details is a relative: "book my daughter aisha
+    # khan 1/22/92", then "now me" booked on her record)
+    today = get_clinic().now().date()
+    texts = form_texts(tracker)
+    named = any(
+        about_someone_else(t)
+        and (r := relation_in(t))
+        and (r not in CHILD_RELATIONS or relative_identity(t, today) is not None)
+        for t in texts
+    ) or any(
+        # "i'm his wife, can i cancel carlos rivera's appointment": "Carlos's follow-up"
+        writer_is_relative(t)
+        for t in [*texts, introduction_before(list(tracker.events))]
+    )
+    if not child and named:
+        # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child
+        verified["patient_is_relative"] = True
+    if child:
+        # "my son": how the parent called the child ("child" if they did not); set
+        # only for a child, so it also says the patient is one (is_child).
+        verified["patient_relation"] = relation_asked_about(tracker) or "child"
+    return verified
