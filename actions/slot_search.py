@@ -93,6 +93,9 @@ class SearchRequest:
     # The patient's age is not known yet: clinicians who see every age come first, so an adult
     # is not offered the pediatrician's times only to be refused once identified.
     age_unknown: bool = False
+    # An appointment being moved: with no time of day asked, the times nearest its own time
+    # come first each day ("move it to next week" of a 9am visit offered 8am ones).
+    near: time | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,10 @@ def request_from_slots(
         when = week_after_it(wanted, start.astimezone(clinic.tz).date(), now)
     when = when or parse_when(wanted, now) or parse_when("asap", now)
     assert when is not None
+    no_time_said = when.part_of_day is None and when.not_before is None and when.not_after is None
+    near = None
+    if moving is not None and no_time_said:
+        near = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz).time()
     practitioner = slots.get("practitioner")
     location = slots.get("location")
     return SearchRequest(
@@ -163,6 +170,7 @@ def request_from_slots(
         ),
         busy=busy,
         age_unknown=age is None,
+        near=near,
     )
 
 
@@ -258,6 +266,8 @@ def find_offers(
         if not slots:
             slots = _search(client, request, _horizon(any_day, now.date(), last_day), clinic, now)
     slots = _closest_first(slots, request.when, clinic)
+    if request.near is not None:
+        slots = _nearest_time_first(slots, request.near, clinic)
     if latest_first:
         slots.sort(key=lambda s: local_day(s, clinic), reverse=True)
     if request.age_unknown:
@@ -312,12 +322,20 @@ def _closest_first(slots: list[SlotRecord], when: When, clinic: ClinicConfig) ->
     low, high = datetime.combine(day, when.not_before), datetime.combine(day, when.not_after)
     if high - low > timedelta(hours=2, minutes=1):
         return slots
-    middle = low + (high - low) / 2
+    return _nearest_time_first(slots, (low + (high - low) / 2).time(), clinic)
+
+
+def _nearest_time_first(
+    slots: list[SlotRecord], near: time, clinic: ClinicConfig
+) -> list[SlotRecord]:
+    """Day by day, the times nearest ``near`` first."""
+    day = date(2000, 1, 1)
+    target = datetime.combine(day, near.replace(tzinfo=None))
 
     def distance(slot: SlotRecord) -> tuple[date, float]:
         local = slot.start.astimezone(clinic.tz)
         at = datetime.combine(day, local.time().replace(tzinfo=None))
-        return local.date(), abs((at - middle).total_seconds())
+        return local.date(), abs((at - target).total_seconds())
 
     return sorted(slots, key=distance)
 

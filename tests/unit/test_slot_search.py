@@ -334,3 +334,25 @@ def test_a_weekday_never_worked_weeks_ahead_gets_the_days_nearest_the_one_asked(
     ]
     assert offered and result.widened
     assert all(abs((day - when.start).days) <= 3 for day in offered)
+
+
+def test_an_appointment_moved_without_a_time_said_keeps_near_its_own_time() -> None:
+    # "move it to next week" of a 9am visit offered 8:00am three days running.
+    now = datetime(2026, 12, 4, 10, 0, tzinfo=CLINIC.tz)  # a Friday
+    client = DailySlots(now.date(), 21)
+    moving = {"id": "a1", "start": datetime(2026, 12, 9, 9, 0, tzinfo=CLINIC.tz).isoformat()}
+    slots = {"my_appointments": [moving], "appointment_choice": "a1"}
+    for wanted, expected in (
+        ("next week", {"09:00"}),
+        ("asap", {"10:40", "09:00"}),  # today's nearest is the first free after now
+        # a time of day said is kept: the earliest of the afternoon, as for any search
+        ("next week in the afternoon", {"12:00"}),
+    ):
+        request = request_from_slots({**slots, "date_preference": wanted}, CLINIC, now)
+        offers = find_offers(client, request, CLINIC, now).offers  # type: ignore[arg-type]
+        assert {o["start"][11:16] for o in offers} == expected, wanted
+    # a booking (nothing moved) keeps the earliest times
+    booking = request_from_slots({"date_preference": "next week"}, CLINIC, now)
+    assert booking.near is None
+    offers = find_offers(client, booking, CLINIC, now).offers  # type: ignore[arg-type]
+    assert {o["start"][11:16] for o in offers} == {"08:00"}
