@@ -394,6 +394,8 @@ MISREAD_DUE = frozenset({"faq", BOOKING_INTENT, "out_of_scope", "clinic_hours", 
 # with?") or one of these; or as the balance ("is it ok if i pay when i get paid", 0.49: the
 # identity check) when what is owed is not asked.
 MISREAD_PAY_LATER = MISREAD_DUE | {"nlu_fallback", "billing_balance"}
+# ...or read as how to pay, but with less confidence than the fallback's threshold (config.yml).
+UNSURE_PAY_LATER = 0.45
 # What an EOB is, or whether a balance is after insurance, read as one of these.
 MISREAD_INSURANCE_WORDS = frozenset(
     {
@@ -468,6 +470,10 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
         # minutes"), "how many months can i spread it over" (a booking)
         return True
     if intent in MISREAD_DUE and due_asked(text):
+        return True
+    if intent == PAY_INTENT and confidence < UNSURE_PAY_LATER and pay_later(text):
+        # "ok ill pay it next friday" right after the balance (how to pay, 0.29: "did you want
+        # to find out how to pay a bill?"): that later is fine, at once
         return True
     if (
         intent in MISREAD_PAY_LATER

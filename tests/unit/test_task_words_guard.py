@@ -874,3 +874,16 @@ def test_when_the_patient_will_pay_is_the_billing_answer(
 ) -> None:
     [message] = TaskWordsGuard().process([parsed(text, intent)])
     assert message.get("intent")["name"] == becomes
+
+
+def test_paying_later_read_as_how_to_pay_but_unsure_is_made_sure() -> None:
+    # "ok ill pay it next friday" after the balance: how to pay at 0.29, under the fallback's
+    # threshold, so "did you want to find out how to pay a bill?" came instead of "that's fine".
+    unsure = parsed_message("ok ill pay it next friday", "billing_pay", 0.29, "affirm", 0.28)
+    [message] = TaskWordsGuard().process([unsure])
+    assert message.get("intent")["name"] == "billing_pay"
+    assert message.get("intent")["confidence"] >= 0.45
+    # how to pay asked, unsure, without a word of later: left to the fallback's question
+    plain = parsed_message("pay how", "billing_pay", 0.29, "affirm", 0.28)
+    [message] = TaskWordsGuard().process([plain])
+    assert message.get("intent")["confidence"] == 0.29
