@@ -1790,6 +1790,16 @@ def test_a_new_child_booked_is_known_as_a_child(
     assert slots_of(events).get("patient_relation") == relation
 
 
+# "Just to check: cancel your ... ?" asked of appointment "a", for a verified patient.
+CANCEL_ASKED = {
+    "verified": True,
+    "patient_id": "p1",
+    "my_appointments": CHOICES,
+    "appointment_choice": "a",
+    "requested_slot": "cancel_confirmed",
+}
+
+
 @pytest.mark.parametrize(
     ("text", "intent", "answer"),
     [
@@ -1816,13 +1826,7 @@ def test_a_typed_yes_or_no_answers_the_cancel_question(
         text,
         intent=intent,
         active_loop="cancel_form",
-        slots={
-            "verified": True,
-            "patient_id": "p1",
-            "my_appointments": CHOICES,
-            "appointment_choice": "a",
-            "requested_slot": "cancel_confirmed",
-        },
+        slots=CANCEL_ASKED,
     )
     events = ValidateCancelForm().run(CollectingDispatcher(), tracker, {})
     assert slots_of(events)["cancel_confirmed"] is answer
@@ -1840,13 +1844,7 @@ def test_no_wait_and_a_question_at_the_cancel_question_answers_it_first(text: st
         intent="faq",
         confidence=0.99,
         active_loop="cancel_form",
-        slots={
-            "verified": True,
-            "patient_id": "p1",
-            "my_appointments": CHOICES,
-            "appointment_choice": "a",
-            "requested_slot": "cancel_confirmed",
-        },
+        slots=CANCEL_ASKED,
     )
     assert yes_or_no(tracker) is None
     assert ValidateCancelForm().should_let_through(tracker)
@@ -1863,13 +1861,7 @@ def test_a_person_or_an_emergency_still_interrupts_the_cancel_question() -> None
             text,
             intent=intent,
             active_loop="cancel_form",
-            slots={
-                "verified": True,
-                "patient_id": "p1",
-                "my_appointments": CHOICES,
-                "appointment_choice": "a",
-                "requested_slot": "cancel_confirmed",
-            },
+            slots=CANCEL_ASKED,
         )
         assert ValidateCancelForm().run(CollectingDispatcher(), tracker, {}) == []
 
