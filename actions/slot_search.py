@@ -117,16 +117,11 @@ def chosen_appointment(slots: dict[str, Any]) -> dict[str, Any] | None:
 NEXT_WEEK = re.compile(r"(?<!not )\bnext week\b", re.IGNORECASE)
 
 
-def week_after_it(wanted: str, its_day: date, now: datetime) -> When | None:
-    """ "move it to next week" of an appointment that is next week already: the week after
-    (it searched the appointment's own week, and offered an hour earlier the same day). The
-    offers name the days they span, so the patient sees which week was looked at."""
-    if not NEXT_WEEK.search(wanted):
-        return None
-    when = parse_when(wanted, now)
-    if when is None or not when.start <= its_day <= when.end:
-        return None
-    return parse_when(wanted, now + timedelta(days=7))
+def already_that_week(wanted: str, when: When, its_day: date) -> bool:
+    """ "move it to next week" of an appointment that is next week already: the week after is
+    meant (it searched the appointment's own week, and offered an hour earlier the same day).
+    The offers name the days they span, so the patient sees which week was looked at."""
+    return bool(NEXT_WEEK.search(wanted)) and when.start <= its_day <= when.end
 
 
 def request_from_slots(
@@ -141,17 +136,18 @@ def request_from_slots(
     While an appointment is being moved, "push it back a week" counts from its day."""
     wanted = str(slots.get("date_preference") or "asap")
     moving = chosen_appointment(slots)
-    when = None
-    if moving is not None:
-        start = datetime.fromisoformat(moving["start"])
+    start = datetime.fromisoformat(moving["start"]) if moving is not None else None
+    if start is not None:
         wanted = shift_said_as_day(wanted, start, now.date()) or wanted
-        when = week_after_it(wanted, start.astimezone(clinic.tz).date(), now)
-    when = when or parse_when(wanted, now) or parse_when("asap", now)
+    when = parse_when(wanted, now) or parse_when("asap", now)
     assert when is not None
-    no_time_said = when.part_of_day is None and when.not_before is None and when.not_after is None
     near = None
-    if moving is not None and no_time_said:
-        near = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz).time()
+    if start is not None:
+        its = start.astimezone(clinic.tz)
+        if already_that_week(wanted, when, its.date()):
+            when = parse_when(wanted, now + timedelta(days=7)) or when
+        if when.part_of_day is None and when.not_before is None and when.not_after is None:
+            near = its.time()
     practitioner = slots.get("practitioner")
     location = slots.get("location")
     return SearchRequest(
