@@ -361,13 +361,21 @@ def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[Appoint
     return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)
 
 
+def booked_in_this_chat(item: dict[str, Any], tracker: Tracker) -> bool:
+    """The appointment was booked in this chat (no late-change fee for it)."""
+    return bool(item.get("id")) and item.get("id") == tracker.get_slot("last_booked")
+
+
+def within_late_window(item: dict[str, Any], clinic: ClinicConfig) -> bool:
+    """The appointment starts within ``late_cancel_hours``."""
+    start = datetime.fromisoformat(item["start"])
+    return start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
+
+
 def late_change_policy(item: dict[str, Any], tracker: Tracker, clinic: ClinicConfig) -> str:
     """The late-change policy (with a leading space) when an appointment being cancelled or
     moved starts within ``late_cancel_hours``; else "". Not for one booked in this chat: a
     patient who cancelled a minute after booking was warned of a fee."""
-    if item.get("id") and item.get("id") == tracker.get_slot("last_booked"):
-        return ""
-    start = datetime.fromisoformat(item["start"])
-    if start - clinic.now() >= timedelta(hours=clinic.scheduling.late_cancel_hours):
+    if booked_in_this_chat(item, tracker) or not within_late_window(item, clinic):
         return ""
     return f" {clinic.scheduling.late_cancel_policy}"

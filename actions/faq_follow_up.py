@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking_guards import late_change_policy
+from actions.booking_guards import booked_in_this_chat, within_late_window
 from actions.clinic_config import VisitType
 from actions.formatting import a_or_an, day_and_time, visit_name
 from actions.matching import find_not_offered, longest_named
@@ -120,13 +120,12 @@ def fee_for_this_one(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     if item is None:
         return
     clinic = get_clinic()
-    start = datetime.fromisoformat(item["start"])
-    soon = start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
-    if soon and not late_change_policy(item, tracker, clinic):
-        return  # booked in this chat: no fee, though it is soon (the policy's exception)
+    soon = within_late_window(item, clinic)
+    if soon and booked_in_this_chat(item, tracker):
+        return  # no fee, though it is soon (the policy's exception)
     said = (
         f"{whose(dict(tracker.slots), clinic)} {visit_name(item.get('visit_type'), clinic)} on "
-        f"{day_and_time(start, clinic)}"
+        f"{day_and_time(datetime.fromisoformat(item['start']), clinic)}"
     )
     dispatcher.utter_message(
         response="utter_late_fee_applies" if soon else "utter_no_late_fee",
