@@ -262,7 +262,7 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
 # "my husband and i both need flu shots". The relative's booking comes first (the form books
 # for the relative named); the writer's own was lost.
 WRITER_AT_END = re.compile(r"\bfor (?:me|myself)\s*$", re.IGNORECASE)
-WRITER_FIRST = re.compile(r"^\s*(?:for\s+)?(?:me|myself|i)\b(?P<rest>.*)$", re.IGNORECASE)
+WRITER_FIRST = re.compile(r"^\s*(?:for\s+)?(?P<who>me|myself|i)\b(?P<rest>.*)$", re.IGNORECASE)
 ALSO_WORDS = re.compile(r"\s*\b(both|too|as well|also)\b", re.IGNORECASE)
 # What may follow "me" / "i" in the writer's clause: a visit ("me a checkup") or a need for one.
 WRITER_BOOKING = re.compile(
@@ -275,16 +275,16 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
     to offer when the relative's is done: the writer's clause, checked for the writer."""
     if own_intent != "book_appointment" or not any(OTHER_PERSON.search(c) for c in clauses):
         return None
+    relative_before = False
     for index, clause in enumerate(clauses):
         if OTHER_PERSON.search(clause):
+            relative_before = True
             continue
         if WRITER_AT_END.search(clause):
             text = clause  # "i want to book a physical for me" (and one for my wife)
-        elif (first := WRITER_FIRST.match(clause)) and any(
-            OTHER_PERSON.search(c) for c in clauses[:index]
-        ):
+        elif relative_before and (first := WRITER_FIRST.match(clause)):
             rest = ALSO_WORDS.sub("", first["rest"])
-            if not rest.strip() and first.group(0).strip().lower() == "i":
+            if not rest.strip() and first["who"].lower() == "i":
                 # "my son and i also need flu shots": the need is the next clause
                 rest = " " + ALSO_WORDS.sub("", " ".join(clauses[index + 1 : index + 2]))
                 if not rest.strip():
