@@ -295,6 +295,15 @@ class ActionCoreFallback(Action):
         return [UserUtteranceReverted()]
 
 
+def _identifies(text: str) -> bool:
+    """A name and birth date, or a full name alone: the patient saying who they are ("can i do a
+    payment plan" - "Carlos Rivera": his balance, which asks for the birth date next)."""
+    if given_identity(text, get_clinic().now().date()):
+        return True
+    name = introduced_name(text) or written_name(text)
+    return name is not None and bool(name[1]) and not relation_in(text)
+
+
 class ActionDetailsGiven(Action):
     """Details (a name, a birth date, a day) with no question asked. When the same message
     asks for something in words the model read past ("Hi, Emily Johnson, 04/12/1988. I'd like
@@ -315,7 +324,7 @@ class ActionDetailsGiven(Action):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
-        if intent is None and given_identity(text, get_clinic().now().date()):
+        if intent is None and _identifies(text):
             before = action_before_message(tracker)
             if before == "action_billing_pay":
                 # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which

@@ -87,6 +87,7 @@ from actions.tracker_reading import is_button_payload
 from actions.typed_answers import ALREADY_SAID, TYPO_SAID
 from actions.verified_patient import verified_slots
 from actions.verify_lockout import LockoutStoreError
+from actions.visit_request import written_name
 from actions.writers import NEW_WRITER, introduced_first_name, introduced_name, name_said_before
 
 logger = logging.getLogger(__name__)
@@ -315,6 +316,7 @@ class IdentitySteps:
                     or introduced_name(text)
                     or named_for(text)
                     or name_apart(text)
+                    or written_name(text)
                 )
             )
         ):
@@ -346,7 +348,13 @@ class IdentitySteps:
         name = (
             given[0]
             if given
-            else (introduced_name(text) or named_for(text) or apart or parse_full_name(about or ""))
+            else (
+                introduced_name(text)
+                or named_for(text)
+                or apart
+                or parse_full_name(about or "")
+                or written_name(text)  # "Carlos Rivera", the request it answers replayed
+            )
         )
         # Only the name: the check runs when the date of birth is asked and given.
         if name:

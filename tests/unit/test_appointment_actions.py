@@ -2186,6 +2186,17 @@ def test_the_writers_own_account_after_an_adult_relatives(fhir_env: FhirServer) 
     assert [m.get("person") for m in said] == ["your own account"]
 
 
+def test_a_bare_name_replayed_as_the_request_is_the_patients(fhir_env: FhirServer) -> None:
+    # "can i do a payment plan" - "Carlos Rivera" (replayed as billing_balance): the name was
+    # asked for again, and the birth date that followed got "Could you give me the full name?"
+    slots, said = start_form(ValidateBalanceForm(), "Carlos Rivera", "billing_balance", {})
+    assert said == []
+    assert slots["verify_name"] == "Carlos Rivera" and slots["requested_slot"] == "verify_dob"
+    # a clinician's name is no patient's
+    slots, _ = start_form(ValidateBalanceForm(), "Sam Lee", "billing_balance", {})
+    assert slots.get("verify_name") is None
+
+
 def test_another_person_asked_about_by_name_is_checked_first(fhir_env: FhirServer) -> None:
     # "what about Aisha Khan, when is she coming in?" showed Emily's appointments.
     emily = verified_as("Emily Johnson", "04/12/1988")

@@ -1325,6 +1325,11 @@ def test_a_name_after_the_payment_plan_answer_looks_up_the_balance() -> None:
     tracker = make_tracker("emily johnson 04/12/1988", intent="inform", events=answered)
     events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
     assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+    # a full name alone: the balance too, which asks for the birth date (it was "Thanks,
+    # Carlos. What can I help you with?" and the plan question was lost)
+    tracker = make_tracker("Carlos Rivera", intent="inform", events=answered)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
     # after something else, a thank-you by name
     dispatcher = CollectingDispatcher()
     plain = make_tracker("emily johnson 04/12/1988", intent="inform")
