@@ -116,6 +116,7 @@ test: install system-deps node-deps web-deps env train
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 validate: install
 	$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings

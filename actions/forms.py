@@ -278,8 +278,7 @@ class PatientForm(Action):
             # "no wait keep it" (once read as a complaint, which paused the chat).
             return False
         if any(
-            p.match(latest_text(tracker))
-            for p in (UNDECIDED, ALREADY_SAID, QUESTION_BACK, LEAVING)
+            p.match(latest_text(tracker)) for p in (UNDECIDED, ALREADY_SAID, QUESTION_BACK, LEAVING)
         ):
             # "idk" at "Who would you like to see?" (out of scope to the model, 1.0): no
             # preference, read by the form ("Sorry, that's not something I can help with");
@@ -447,12 +446,9 @@ class PatientForm(Action):
             return "utter_feelings_heard_in_form"
         intent = latest_intent(tracker)[0]
         if (
-            (
-                (intent in ("out_of_scope", "nlu_fallback") and VENTING.search(text))
-                or (intent in ("out_of_scope", "nlu_fallback", "complaint") and about_the_bot(text))
-            )
-            and not self._answers_anyway(tracker)
-        ):
+            (intent in ("out_of_scope", "nlu_fallback") and VENTING.search(text))
+            or (intent in ("out_of_scope", "nlu_fallback", "complaint") and about_the_bot(text))
+        ) and not self._answers_anyway(tracker):
             # "omg this is so annoying just give me a fucking appointment" mid-booking: "Sorry,
             # that's not something I can help with here"
             return "utter_sorry_lets_go_on"

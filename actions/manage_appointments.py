@@ -340,12 +340,8 @@ class ManageForm(IdentitySteps, PatientForm):
             # them"): the request may say which; all of them, also once one was being moved
             # ("ugh, cancel all my appts instead" cancelled only that one).
             described = self.described(tracker)
-            if not merged.get("appointment_choice") or (
-                self.takes_all and asks_for_all(described)
-            ):
-                updates.update(
-                    self._described_choice(merged, merged["my_appointments"], described)
-                )
+            if not merged.get("appointment_choice") or (self.takes_all and asks_for_all(described)):
+                updates.update(self._described_choice(merged, merged["my_appointments"], described))
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
             updates.update(self._fetch(merged, self.described(tracker)))
             items = updates.get("my_appointments") or []
@@ -460,7 +456,8 @@ class ManageForm(IdentitySteps, PatientForm):
         service = find_not_offered(text, self.clinic)
         if service is not None:
             dispatcher.utter_message(
-                response="utter_appointment_not_with_us", service=service.name,
+                response="utter_appointment_not_with_us",
+                service=service.name,
                 instead=service.instead,
             )
             return {"appointment_choice": NOT_LISTED}

@@ -52,7 +52,7 @@ NOT_SURE = re.compile(
 
 # The answer in a word: "new", "brand new", "new here".
 BARE_NEW = re.compile(r"\W*(brand )?new( (one|pt|here|to (you|you guys|the clinic)))?\W*$")
-THUMBS_UP = re.compile("[\U0001F44D\U0001F44C\u2705\u2714]")
+THUMBS_UP = re.compile("[\U0001f44d\U0001f44c\u2705\u2714]")
 
 
 def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
@@ -169,4 +169,3 @@ class ActionAskPatientStatus(Action):
         else:
             dispatcher.utter_message(response="utter_ask_patient_status")
         return []
-

@@ -107,9 +107,7 @@ CHILD_SPOKEN_OF = re.compile(
 
 def child_named(texts: list[str]) -> bool:
     """Whether the writer spoke of a child as the patient ("my son", "my 4 year old")."""
-    return any(
-        relation_in(t) in CHILD_RELATIONS or CHILD_SPOKEN_OF.search(t or "") for t in texts
-    )
+    return any(relation_in(t) in CHILD_RELATIONS or CHILD_SPOKEN_OF.search(t or "") for t in texts)
 
 
 def relation_in(text: str) -> str | None:

@@ -425,9 +425,7 @@ class ValidateRescheduleForm(ManageForm):
             return None
         current = slots.get("appointment_choice")
         _, rest = kept_and_rest(text)
-        if not (
-            APPOINTMENT_WORD.search(rest) or find_visit_type(rest, self.clinic) is not None
-        ):
+        if not (APPOINTMENT_WORD.search(rest) or find_visit_type(rest, self.clinic) is not None):
             return None  # "i meant the following monday": the new day
         fits = described_fits(rest, items, self.clinic) or []
         others = [items[i] for i in fits if items[i]["id"] != current]

@@ -31,8 +31,10 @@ def _form_activation(
     was activated."""
     for index in range(len(events) - 1, -1, -1):
         event = events[index]
-        if event.get("event") == "active_loop" and event.get("name") and (
-            form is None or event.get("name") == form
+        if (
+            event.get("event") == "active_loop"
+            and event.get("name")
+            and (form is None or event.get("name") == form)
         ):
             users = [i for i, e in enumerate(events[:index]) if e.get("event") == "user"]
             return index, (users[-1] if users else None)

@@ -39,7 +39,7 @@ NO_WAIT_ASKING = re.compile(
 YES_EMOJI = frozenset("👍👌✅✔☑🆗🙆")
 NO_EMOJI = frozenset("👎❌✖🚫🙅⛔")
 # Skin tones and the emoji presentation selector: "👍🏽" and "✔️" are 👍 and ✔.
-EMOJI_MODIFIERS = re.compile("[\U0001F3FB-\U0001F3FF\ufe0f\\s]")
+EMOJI_MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\\s]")
 # A message with a word in it (two letters or more), not only emoji, punctuation or one letter.
 HAS_A_WORD = re.compile(r"[^\W\d_]{2,}")
 

@@ -1,4 +1,4 @@
-""""The same doctor as last time": the clinician of the patient's latest visit, looked up.
+""" "The same doctor as last time": the clinician of the patient's latest visit, looked up.
 
 Patients ask for "my usual doctor" or "whoever I saw last time" instead of a name. The booking
 keeps the wish (slot ``usual_clinician``), checks who the patient is first, then reads their

@@ -83,12 +83,7 @@ def picked_offer(
             # saturday either" as Saturday's: that day's time if shown, else a search for it
             index = None
     if index is None:
-        on_day = [
-            i
-            for i, o in enumerate(offers)
-            if len(days) == 1
-            and _weekday(o, clinic) in days
-        ]
+        on_day = [i for i, o in enumerate(offers) if len(days) == 1 and _weekday(o, clinic) in days]
         if len(on_day) == 1 and not re.search(r"\d", text):
             index = on_day[0]
         elif on_day:
@@ -245,9 +240,7 @@ def read_search_details(
     elif (
         requested == "practitioner"
         and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text) or DONT_CARE.fullmatch(text))
-    ) or (
-        requested is None and ANY_CLINICIAN.search(text)
-    ):
+    ) or (requested is None and ANY_CLINICIAN.search(text)):
         updates["practitioner"] = "any"
     location = find_location(text, clinic)
     if location:
@@ -255,9 +248,7 @@ def read_search_details(
     elif (
         requested == "location"
         and (wants_anyone(text) or DOUBT_ONLY.fullmatch(text) or DONT_CARE.fullmatch(text))
-    ) or (
-        requested is None and ANY_OFFICE.search(text)
-    ):
+    ) or (requested is None and ANY_OFFICE.search(text)):
         updates["location"] = "any"
     soonest = SOONEST.search(text)
     if requested in ("practitioner", "location") and requested not in updates and soonest:

@@ -192,8 +192,17 @@ BACK_AGAIN_MISREAD = frozenset(
 # Read as these, "wait no i didn't mean that" takes back what was done (DIDNT_MEAN_THAT).
 TAKEN_BACK_AS = frozenset({DISPUTE_INTENT, COMPLAINT_INTENT, "out_of_scope", "nlu_fallback"})
 UNDONE_AS = frozenset(
-    {"cancel_appointment", "reschedule_appointment", "book_appointment", DISPUTE_INTENT,
-     COMPLAINT_INTENT, "out_of_scope", "nlu_fallback", "deny", "inform"}
+    {
+        "cancel_appointment",
+        "reschedule_appointment",
+        "book_appointment",
+        DISPUTE_INTENT,
+        COMPLAINT_INTENT,
+        "out_of_scope",
+        "nlu_fallback",
+        "deny",
+        "inform",
+    }
 )
 # "will i get charged for moving it?", "do u charge for changing it" (a dispute to the model:
 # handed to billing staff, the chat paused, the move lost): the late-change policy.

@@ -57,15 +57,36 @@ def percentile(values: list[float], pct: float) -> float:
 
 def time_training(out: Path) -> dict[str, float]:
     """Cold training (fresh cache) and a retrain with no change (the cache is reused)."""
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-           "RASA_CACHE_DIRECTORY": str(out / "cache")}
-    command = [RASA, "train", "--domain", "domain", "--data", "data", "--config", "config.yml",
-               "--out", str(out / "models"), "--num-threads", "2"]
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_CACHE_DIRECTORY": str(out / "cache"),
+    }
+    command = [
+        RASA,
+        "train",
+        "--domain",
+        "domain",
+        "--data",
+        "data",
+        "--config",
+        "config.yml",
+        "--out",
+        str(out / "models"),
+        "--num-threads",
+        "2",
+    ]
     results = {}
     for label in ("train_cold_s", "train_no_change_s"):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            command,
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         results[label] = round(time.perf_counter() - start, 1)
     return results
 

@@ -113,8 +113,10 @@ def serve(args: argparse.Namespace) -> int:
         )
     host = args.host or settings.console_host
     port = args.port or settings.console_port
-    print(f"Staff console on http://{'localhost' if host == '127.0.0.1' else host}:{port}/",
-          flush=True)
+    print(
+        f"Staff console on http://{'localhost' if host == '127.0.0.1' else host}:{port}/",
+        flush=True,
+    )
     web.run_app(
         create_app(config, store),
         host=host,

@@ -284,9 +284,7 @@ async def reply(request: web.Request) -> web.Response:
     if before["status"] == "waiting":
         await console.db(console.store.log, user, "claim", item)
     try:
-        await console.rasa.send_staff_message(
-            item["conversation_id"], body.text, user.display_name
-        )
+        await console.rasa.send_staff_message(item["conversation_id"], body.text, user.display_name)
     except RasaError as exc:
         await console.db(console.store.log, user, "reply_failed", item, str(exc))
         return error(502, f"Not sent: {exc}. Try again in a moment.")
@@ -432,5 +430,3 @@ async def rasa_events(request: web.Request) -> web.Response:
     console = _console(request)
     console.background(console.on_rasa_events(events))
     return web.json_response({"accepted": len(events)}, status=202)
-
-

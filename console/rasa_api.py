@@ -53,9 +53,7 @@ class RasaApi:
     def _conversation(self, conversation_id: str) -> str:
         return f"{self.url}/conversations/{quote(conversation_id, safe='')}"
 
-    async def _call(
-        self, method: str, url: str, params: dict[str, str], body: Any = None
-    ) -> Any:
+    async def _call(self, method: str, url: str, params: dict[str, str], body: Any = None) -> Any:
         client = await self._client()
         try:
             async with client.request(

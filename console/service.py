@@ -220,11 +220,7 @@ class Console:
             clinic, position, item["priority"], clinic.now(), str(item.get("reason") or "")
         )
         try:
-            await self.rasa.send_bot_message(
-                item["conversation_id"], text, {"queue_notice": True}
-            )
+            await self.rasa.send_bot_message(item["conversation_id"], text, {"queue_notice": True})
             logger.info("queue notice sent (item=%s, position=%s)", item["id"], position)
         except RasaError as exc:
             logger.warning("queue notice for item %s not sent: %s", item["id"], exc)
-
-

@@ -231,9 +231,7 @@ class Store:
 
     # --- staff accounts -----------------------------------------------------------------------
 
-    def create_user(
-        self, username: str, display_name: str, role: str, password_hash: str
-    ) -> User:
+    def create_user(self, username: str, display_name: str, role: str, password_hash: str) -> User:
         if role not in ("staff", "admin"):
             raise ValueError("role must be staff or admin")
         try:

@@ -21,8 +21,6 @@ SECRET = "unit-test-handoff-secret"
 PHONE_SECRET = "unit-phone-secret"
 
 
-
-
 def next_month_on(day: int, hour: int, minute: int = 0) -> str:
     """A clinic wall-clock time on ``day`` of next month, as FHIR writes it: an appointment that
     stays ahead of the clinic's today whatever day the tests run (fixed dates failed once

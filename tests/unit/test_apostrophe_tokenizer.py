@@ -51,7 +51,6 @@ def test_words_without_apostrophes_are_whitespace_tokens() -> None:
     ]
 
 
-
 def test_the_fingerprint_follows_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Rasa fingerprints a component by name and settings: without this, a change to the
     # tokenizer reused the model trained with the old tokens.

@@ -3952,9 +3952,7 @@ def test_nothing_booked_after_a_death_offers_the_front_desk_not_a_booking(
 )
 def test_nothing_booked_is_said_to_the_patient_as_you(slots: dict, have: str) -> None:
     # "Mary Ann O'Brien has no upcoming appointments with us" to Mary Ann herself
-    tracker = make_tracker(
-        "07/19/1964", slots={"verified": True, "no_appointments": True, **slots}
-    )
+    tracker = make_tracker("07/19/1964", slots={"verified": True, "no_appointments": True, **slots})
     dispatcher = CollectingDispatcher()
     ActionCancelAppointment().run(dispatcher, tracker, {})
     [message] = dispatcher.messages

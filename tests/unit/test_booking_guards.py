@@ -309,9 +309,7 @@ def test_reschedule_to_the_same_time_with_someone_else(fhir_env: FhirServer) -> 
         "booking_confirmed": True,
     }
     dispatcher = CollectingDispatcher()
-    events = ActionRescheduleAppointment().run(
-        dispatcher, make_tracker("yes", slots=confirmed), {}
-    )
+    events = ActionRescheduleAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_rescheduled"]
     assert [a.slot_id for a in client.upcoming_appointments(pid)] == [other.id]
     # the old time is kept for "put it back to the original time"
@@ -543,9 +541,7 @@ def test_a_booking_for_a_grown_up_relative_offers_no_pediatrician(fhir_env: Fhir
         # Saturdays downtown, only the pediatrician works
         "date_preference": "next saturday",
     }
-    tracker = make_tracker(
-        "no preference", slots=slots, events=started, active_loop="booking_form"
-    )
+    tracker = make_tracker("no preference", slots=slots, events=started, active_loop="booking_form")
     events = ActionAskSlotChoice().run(CollectingDispatcher(), tracker, {})
     offers = next(e["value"] for e in events if e.get("name") == "offered_slots")
     assert offers and "okafor" not in {o["practitioner"] for o in offers}
@@ -1078,8 +1074,18 @@ def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
     def at(start: datetime) -> AppointmentRecord:
         end = start + timedelta(minutes=15)
         return AppointmentRecord(
-            "a1", "booked", start, end, "s1", "p1", "okafor", "downtown",
-            "Dr. James Okafor", "Downtown Clinic", "vaccination", "",
+            "a1",
+            "booked",
+            start,
+            end,
+            "s1",
+            "p1",
+            "okafor",
+            "downtown",
+            "Dr. James Okafor",
+            "Downtown Clinic",
+            "vaccination",
+            "",
         )
 
     noon = morning.replace(hour=12)

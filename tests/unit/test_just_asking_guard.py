@@ -1,4 +1,4 @@
-""""no i was just asking" ends what was offered; "i was just wondering" waits for the question
+""" "no i was just asking" ends what was offered; "i was just wondering" waits for the question
 (addons/just_asking_guard.py and the actions that answer them)."""
 
 from __future__ import annotations

@@ -1463,8 +1463,6 @@ def test_the_writer_verified_before_a_relative_is_not_asked_again() -> None:
     assert not any(e.get("name") == "verified" for e in events if e.get("event") == "slot")
 
 
-
-
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("ok and mine?", "billing_balance"), ("now back to me, what do i owe", "billing_balance")],
