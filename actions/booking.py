@@ -55,7 +55,7 @@ from actions.booking_words import (
     other_doctor_named,
 )
 from actions.clients.fhir_model import FhirError
-from actions.clinic_config import ClinicConfig
+from actions.clinic_config import ClinicConfig, NotOffered
 from actions.clinician_days import clinician_meant
 from actions.dates import When, parse_when
 from actions.formatting import (
@@ -466,31 +466,16 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         slots: dict[str, Any],
         requested: str | None,
     ) -> dict[str, Any]:
+        """Everything one message says to the booking, in the order it matters: who the
+        patient is, what visit, with whom, where and when, which time, and the yes or no."""
         clinic = self.clinic
         text = latest_text(tracker)
         intent, _ = latest_intent(tracker)
         entities = (tracker.latest_message or {}).get("entities") or []
-        updates: dict[str, Any] = {}
         is_new = slots.get("patient_status") == "new"
 
-        if (
-            requested in ("verify_name", "verify_dob")
-            and not is_new
-            and (NEW_PATIENT_WORDS.search(text.lower()))
-        ):
-            # No record matched, and the patient (say, a child) was never seen here: booked as
-            # a new patient instead of a third failed check and a handoff.
-            return self._as_new_patient(dispatcher, slots)
-        if requested in ("verify_name", "verify_dob", "new_phone") and (
-            changed := self._search_change(dispatcher, text, entities, slots, requested)
-        ):
-            return changed
         if requested in ("verify_name", "verify_dob", "new_phone"):
-            checked = self.extract_identity(
-                dispatcher, tracker, slots, requested, new_patient=is_new
-            )
-            return {**checked, **self._known_after_all(dispatcher, slots, checked)}
-
+            return self._read_identity(dispatcher, tracker, slots, requested, entities, is_new)
         if requested is None and intent == "book_appointment" and not is_button_payload(text):
             # "I'd like a check-up, I have Kaiser": answer the insurance half before booking.
             named = plan_in_message(text, entities, clinic)
@@ -499,39 +484,11 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             if named is not None and (named.plan or named.family or INSURANCE_TALK.search(text)):
                 answer_plan(dispatcher, named, clinic)
 
+        updates: dict[str, Any] = {}
         updates.update(self._read_status(dispatcher, tracker, slots, requested))
         updates.update(self._identity_anytime(dispatcher, tracker, slots, updates, requested))
-
-        unavailable = (
-            None
-            if is_button_payload(text) or requested in ("date_preference", "slot_choice")
-            else find_not_offered(text, clinic)
-        )  # ("anytime except tuesday, I have physio then" is no request for physio)
-        if unavailable is not None:
-            # "a physical therapy session" was booked as an annual physical, and "mammogram"
-            # went to staff as a question about results: not done here, who does it, and what
-            # can be booked (the visit question comes next).
-            dispatcher.utter_message(
-                response="utter_not_offered",
-                service=unavailable.name,
-                instead=unavailable.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
-            )
-        found = read_search_details(
-            "" if is_button_payload(text) else text,
-            entities,
-            clinic,
-            requested,
-            slots.get("date_preference"),
-        )
-        if "location" not in found and (other := other_office(text, office_shown(slots), clinic)):
-            found["location"] = other  # "i meant the other office" at "Shall I book it?"
-        if requested is None and "practitioner" not in found and not slots.get("practitioner"):
-            # "ok book me with her" right after an answer about Dr. Patel: with her (the
-            # clinician was lost, and "Who would you like to see?" followed)
-            last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
-            meant = clinician_meant(text, last_answer, clinic) if WITH_THEM.search(text) else None
-            if meant is not None:
-                found["practitioner"] = meant.id
+        unavailable = self._not_offered(dispatcher, text, requested)
+        found = self._search_details(tracker, slots, requested, entities)
         offers = slots.get("offered_slots") or []
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
@@ -540,45 +497,15 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 found.pop(detail, None)
         if updates.get("patient_status") == "new" or is_new:
-            asked = found.pop("visit_type", None) or slots.get("visit_type")
-            first_visit = clinic.new_patient_visit()
-            if (
-                updates.get("patient_status") == "new"
-                and first_visit
-                and asked
-                not in (
-                    None,
-                    first_visit.id,
-                )
-            ):
-                # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
-                dispatcher.utter_message(
-                    response="utter_new_patient_visit_first",
-                    a_visit=a_or_an(visit_name(asked, clinic)),
-                    first_visit=first_visit.name,
-                )
+            self._new_patient_visit(dispatcher, slots, updates, found)
         if unavailable is not None:
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
                 updates["visit_type"] = None  # asked next (and read: no "please tap one")
         not_the_one_before(text, slots, found)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
-        merged = {**slots, **updates}
-        updates.update(someone_other_than(dispatcher, merged, clinic))
-        named = updates.get("practitioner")
-        # (The patient's age is looked up only for a clinician with an age limit.)
-        limited = has_age_limits(clinic, named)
-        age = patient_age({**slots, **updates}, clinic) if limited else None
-        if limited and refuse_children_only(
-            dispatcher,
-            clinic,
-            named,
-            # "can dr okafor see me, im 19": refused only after name, birth date and phone
-            age if age is not None else age_said(text),
-        ):
-            updates.update(instead_of_refused_clinician({**slots, **updates}, clinic))
-        elif named and refuse_women_only(dispatcher, clinic, named, form_texts(tracker)):
-            updates.update(instead_of_refused_clinician({**slots, **updates}, clinic))
+        updates.update(someone_other_than(dispatcher, {**slots, **updates}, clinic))
+        updates.update(self._clinician_limits(dispatcher, tracker, slots, updates))
 
         if unavailable is not None:
             pass  # said what can be booked instead
@@ -596,82 +523,17 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             # problem, said, instead of "what kind of visit?" with the symptom just told.
             updates.update(self._visit_for_symptoms(dispatcher))
 
-        if (
-            requested in ("visit_type", "practitioner", "location")
-            and requested not in updates
-            and not is_button_payload(text)
-            # ("same doctor as my last visit" was the last option, "No preference")
-            and not asks_for_usual_clinician(text)
-        ):
-            # "2", "the second one": as numbered on SMS and in "reply with its number".
-            texts = form_texts(tracker)
-            merged = {**slots, **updates}
-            options = choice_options(
-                requested, merged, clinic, age_spoken(texts), man_said(texts), woman_asked(texts)
-            )
-            index = parse_choice(text, [title for title, _ in options])
-            if index is not None:
-                updates[requested] = options[index][1]
-
-        if requested == "practitioner" and "practitioner" not in updates:
-            asked = str(last_event(list(tracker.events), "bot").get("text") or "")
-            if (again := last_seen_taken(text, asked, clinic)) is not None:
-                updates["practitioner"] = again  # "same one" to "Liam saw Dr. Okafor last time."
-        if requested == "practitioner" and "practitioner" not in updates and intent == "deny":
-            updates["practitioner"] = "any"
-        if requested == "location" and "location" not in updates and intent == "deny":
-            updates["location"] = "any"
-
+        updates.update(self._choice_answer(tracker, slots, updates, requested, intent))
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
             if picked:
                 updates["slot_choice"] = picked
             elif intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 updates.update({"date_preference": None, "offered_slots": None})
-
         if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
-            answer = yes_or_no(tracker)
-            if answer is True:
-                updates["booking_confirmed"] = True
-            elif answer is False:
-                duplicates = duplicates_of_chosen(tracker, clinic)
-                if duplicates:
-                    # "No" to a second visit of the same kind: nothing more to book.
-                    dispatcher.utter_message(
-                        response="utter_duplicate_not_booked",
-                        existing=visits_phrase(duplicates, clinic),
-                        still_have=who_has(slots, clinic, "still"),
-                        it="one of them" if len(duplicates) > 1 else "it",
-                    )
-                    updates["booking_confirmed"] = False
-                elif NEVER_MIND.search(text):
-                    dispatcher.utter_message(response="utter_stopped")
-                    updates["booking_confirmed"] = False  # nothing to book
-                else:
-                    dispatcher.utter_message(response="utter_booking_not_confirmed")
-                    updates.update(turned_down(slots))
-
+            updates.update(self._confirmation(dispatcher, tracker, slots))
         if any(k in updates for k in SEARCH_SLOTS):
-            before, elsewhere = self._drop_offers(dispatcher, updates, slots)
-            if elsewhere is not None:
-                pass  # where they work was said
-            elif (said_back := self._day_to_say_back(updates, slots, requested)) is not None:
-                response, day = said_back
-                dispatcher.utter_message(response=response, when=day.describe())
-            elif (
-                before.get("visit_type")
-                and before.get("practitioner") not in (None, "any")
-                and (
-                    updates.get("practitioner", "") is None or updates.get("visit_type", "") is None
-                )
-            ):
-                # "a pap smear with Sam Lee": one of the two is dropped; say why, rather than
-                # showing another clinician's times, or asking again what was just said.
-                dispatcher.utter_message(
-                    response="utter_practitioner_not_for_visit",
-                    practitioner=short_practitioner_name(before["practitioner"], clinic),
-                    a_visit=a_or_an(visit_name(before["visit_type"], clinic)),
-                )
+            self._say_search_change(dispatcher, slots, updates, requested)
         if requested == "practitioner" and not updates and not is_button_payload(text):
             other = other_doctor_named(text)
             if other is not None:
@@ -684,6 +546,211 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
                 updates["practitioner"] = None
         self._fill_single_choices({**slots, **updates}, updates, clinic)
         return updates
+
+    def _read_identity(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str,
+        entities: list[dict[str, Any]],
+        is_new: bool,
+    ) -> dict[str, Any]:
+        """The answer to a name, birth date or phone question."""
+        text = latest_text(tracker)
+        if requested != "new_phone" and not is_new and NEW_PATIENT_WORDS.search(text.lower()):
+            # No record matched, and the patient (say, a child) was never seen here: booked as
+            # a new patient instead of a third failed check and a handoff.
+            return self._as_new_patient(dispatcher, slots)
+        if changed := self._search_change(dispatcher, text, entities, slots, requested):
+            return changed
+        checked = self.extract_identity(dispatcher, tracker, slots, requested, new_patient=is_new)
+        return {**checked, **self._known_after_all(dispatcher, slots, checked)}
+
+    def _not_offered(
+        self, dispatcher: CollectingDispatcher, text: str, requested: str | None
+    ) -> NotOffered | None:
+        """A service the clinic does not offer, named in the message, and said so."""
+        if is_button_payload(text) or requested in ("date_preference", "slot_choice"):
+            return None  # ("anytime except tuesday, I have physio then" is no request for physio)
+        unavailable = find_not_offered(text, self.clinic)
+        if unavailable is not None:
+            clinic_phone = self.clinic.clinic.main_phone
+            # "a physical therapy session" was booked as an annual physical, and "mammogram"
+            # went to staff as a question about results: not done here, who does it, and what
+            # can be booked (the visit question comes next).
+            dispatcher.utter_message(
+                response="utter_not_offered",
+                service=unavailable.name,
+                instead=unavailable.instead.replace("{clinic_phone}", clinic_phone),
+            )
+        return unavailable
+
+    def _search_details(
+        self,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+        entities: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """The visit, clinician, office and day the message names."""
+        clinic = self.clinic
+        text = latest_text(tracker)
+        found = read_search_details(
+            "" if is_button_payload(text) else text,
+            entities,
+            clinic,
+            requested,
+            slots.get("date_preference"),
+        )
+        if "location" not in found and (other := other_office(text, office_shown(slots), clinic)):
+            found["location"] = other  # "i meant the other office" at "Shall I book it?"
+        if requested is None and "practitioner" not in found and not slots.get("practitioner"):
+            # "ok book me with her" right after an answer about Dr. Patel: with her (the
+            # clinician was lost, and "Who would you like to see?" followed)
+            last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
+            meant = clinician_meant(text, last_answer, clinic) if WITH_THEM.search(text) else None
+            if meant is not None:
+                found["practitioner"] = meant.id
+        return found
+
+    def _new_patient_visit(
+        self,
+        dispatcher: CollectingDispatcher,
+        slots: dict[str, Any],
+        updates: dict[str, Any],
+        found: dict[str, Any],
+    ) -> None:
+        """A new patient's first visit is the new-patient visit, whatever was asked for."""
+        asked = found.pop("visit_type", None) or slots.get("visit_type")
+        first_visit = self.clinic.new_patient_visit()
+        if (
+            updates.get("patient_status") == "new"
+            and first_visit
+            and asked not in (None, first_visit.id)
+        ):
+            # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
+            dispatcher.utter_message(
+                response="utter_new_patient_visit_first",
+                a_visit=a_or_an(visit_name(asked, self.clinic)),
+                first_visit=first_visit.name,
+            )
+
+    def _clinician_limits(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        updates: dict[str, Any],
+    ) -> dict[str, Any]:
+        """A clinician who sees only children, or only women, asked for by someone else:
+        said, and another clinician instead."""
+        clinic = self.clinic
+        named = updates.get("practitioner")
+        # (The patient's age is looked up only for a clinician with an age limit.)
+        limited = has_age_limits(clinic, named)
+        age = patient_age({**slots, **updates}, clinic) if limited else None
+        if limited and refuse_children_only(
+            dispatcher,
+            clinic,
+            named,
+            # "can dr okafor see me, im 19": refused only after name, birth date and phone
+            age if age is not None else age_said(latest_text(tracker)),
+        ):
+            return instead_of_refused_clinician({**slots, **updates}, clinic)
+        if named and refuse_women_only(dispatcher, clinic, named, form_texts(tracker)):
+            return instead_of_refused_clinician({**slots, **updates}, clinic)
+        return {}
+
+    def _choice_answer(
+        self,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        updates: dict[str, Any],
+        requested: str | None,
+        intent: str | None,
+    ) -> dict[str, Any]:
+        """The answer to "what visit / who / which office?" given by number, as "same one",
+        or as "no" (no preference)."""
+        clinic = self.clinic
+        text = latest_text(tracker)
+        if requested not in ("visit_type", "practitioner", "location") or requested in updates:
+            return {}
+        if not is_button_payload(text) and not asks_for_usual_clinician(text):
+            # ("same doctor as my last visit" was the last option, "No preference")
+            # "2", "the second one": as numbered on SMS and in "reply with its number".
+            texts = form_texts(tracker)
+            options = choice_options(
+                requested,
+                {**slots, **updates},
+                clinic,
+                age_spoken(texts),
+                man_said(texts),
+                woman_asked(texts),
+            )
+            index = parse_choice(text, [title for title, _ in options])
+            if index is not None:
+                return {requested: options[index][1]}
+        if requested == "practitioner":
+            asked = str(last_event(list(tracker.events), "bot").get("text") or "")
+            if (again := last_seen_taken(text, asked, clinic)) is not None:
+                return {"practitioner": again}  # "same one" to "Liam saw Dr. Okafor last time."
+        if requested in ("practitioner", "location") and intent == "deny":
+            return {requested: "any"}
+        return {}
+
+    def _confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, slots: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The yes or no to "Shall I book it?"."""
+        answer = yes_or_no(tracker)
+        if answer is True:
+            return {"booking_confirmed": True}
+        if answer is None:
+            return {}
+        duplicates = duplicates_of_chosen(tracker, self.clinic)
+        if duplicates:
+            # "No" to a second visit of the same kind: nothing more to book.
+            dispatcher.utter_message(
+                response="utter_duplicate_not_booked",
+                existing=visits_phrase(duplicates, self.clinic),
+                still_have=who_has(slots, self.clinic, "still"),
+                it="one of them" if len(duplicates) > 1 else "it",
+            )
+            return {"booking_confirmed": False}
+        if NEVER_MIND.search(latest_text(tracker)):
+            dispatcher.utter_message(response="utter_stopped")
+            return {"booking_confirmed": False}  # nothing to book
+        dispatcher.utter_message(response="utter_booking_not_confirmed")
+        return turned_down(slots)
+
+    def _say_search_change(
+        self,
+        dispatcher: CollectingDispatcher,
+        slots: dict[str, Any],
+        updates: dict[str, Any],
+        requested: str | None,
+    ) -> None:
+        """A new visit, clinician, office or day: what was offered is dropped (in
+        ``updates``), and the change said back."""
+        before, elsewhere = self._drop_offers(dispatcher, updates, slots)
+        if elsewhere is not None:
+            return  # where they work was said
+        if (said_back := self._day_to_say_back(updates, slots, requested)) is not None:
+            response, day = said_back
+            dispatcher.utter_message(response=response, when=day.describe())
+        elif (
+            before.get("visit_type")
+            and before.get("practitioner") not in (None, "any")
+            and (updates.get("practitioner", "") is None or updates.get("visit_type", "") is None)
+        ):
+            # "a pap smear with Sam Lee": one of the two is dropped; say why, rather than
+            # showing another clinician's times, or asking again what was just said.
+            dispatcher.utter_message(
+                response="utter_practitioner_not_for_visit",
+                practitioner=short_practitioner_name(before["practitioner"], self.clinic),
+                a_visit=a_or_an(visit_name(before["visit_type"], self.clinic)),
+            )
 
     def _day_to_say_back(
         self, updates: dict[str, Any], slots: dict[str, Any], requested: str | None
