@@ -51,6 +51,7 @@ earlier ... whats your saturday hours") is that request, not a complaint.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
@@ -601,6 +602,229 @@ def task_named(text: str) -> str | None:
     return None
 
 
+class Reading(NamedTuple):
+    """What a message is, read by its words: ``intent`` None keeps the model's reading (and
+    no later rule is tried); ``with_complaint`` marks a task asked for inside a complaint;
+    ``billing_staff`` a person asked for in billing words."""
+
+    intent: str | None
+    with_complaint: bool = False
+    billing_staff: bool = False
+
+
+KEEP = Reading(None)
+
+
+def task_reading(text: str, read_as: str | None, confidence: float = 1.0) -> Reading | None:
+    """The first rule that applies to ``text``, read by the model as ``read_as``; None: none
+    does. The order matters: the answers within a conversation, then billing, places and
+    people, then requests read as something else."""
+    for rules in (_conversation_reading, _topic_reading, _request_reading):
+        reading = rules(text, read_as, confidence)
+        if reading is not None:
+            return reading
+    return None
+
+
+def _conversation_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
+    """Replies within a conversation: not mine, keep it, already said, what do you mean,
+    where were we, keep it from home, undo."""
+    if read_as in NOT_MINE_MISREAD and NOT_MINE.search(text.replace("\u2019", "'")):
+        # "no thats not my appointment" after the list: the fallback's "Did you want to
+        # check your appointments?" (the check action says what can be done)
+        return Reading("check_appointment")
+    if keeps_it(text):
+        return Reading(DENY_INTENT)
+    if (read_as in (DISPUTE_INTENT, COMPLAINT_INTENT) and UNDECIDED.match(text)) or (
+        ALREADY_SAID.match(text) and read_as not in (*SAFETY_INTENTS, "affirm", "deny")
+    ):
+        # "i just told you my name??", "idk thats why im asking" (billing disputes at
+        # 0.84 and 0.93: handed to staff and the chat paused; "i already told you"
+        # after an answer: "Did you want to end the chat?"): not understood, said so
+        return Reading("out_of_scope")
+    if (read_as == "medical_advice" and CHAT_IMPATIENCE.match(text)) or (
+        read_as == DISPUTE_INTENT and vague_frustration(text)
+    ):
+        # "ugh this is taking forever" (a question for the nurses: handed over, the
+        # chat paused): venting, met as a complaint about nothing in particular is
+        # (sorry, and the question again; no handoff)
+        return Reading(COMPLAINT_INTENT)
+    if QUESTION_BACK.match(text) and read_as not in (
+        *SAFETY_INTENTS,
+        "affirm",
+        "deny",
+    ):
+        # "what do u mean" after the parking answer: how to pay a bill (0.45); in a task
+        # the form says its question another way, outside one: which part to explain
+        return Reading("out_of_scope")
+    if (
+        read_as in BACK_AGAIN_MISREAD
+        and WHERE_WERE_WE.search(text)
+        and len(text.split()) <= WHERE_WERE_WE_WORDS
+    ):
+        # "hi again, where were we": the offices' addresses (a directions question);
+        # a task running says where it was, none: the greeting
+        return Reading(GREET_INTENT)
+    if read_as not in SAFETY_INTENTS and KEEP_FROM_HOME.search(text.replace("\u2019", "'")):
+        return Reading("request_human")
+    if (
+        read_as in MISREAD_AS_NO
+        and OTHER_APPOINTMENT_NAMED.search(text)
+        and task_asked(text) in ("reschedule_appointment", "cancel_appointment")
+    ):
+        return Reading(str(task_asked(text)))
+    if read_as in UNDONE_AS and said_undo(UNDO_A_CHANGE, text):
+        return Reading("stop")
+    if read_as in TAKEN_BACK_AS and said_undo(DIDNT_MEAN_THAT, text):
+        # "wait no i didn't mean that" right after a cancellation: filed with staff as
+        # a complaint (the stop after a cancellation offers to book it again)
+        return Reading("stop")
+    return None
+
+
+def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
+    """Billing, places and people misread: fees, insurance words, the ER, the usual
+    clinician, feelings, money trouble, the nurse line, plans."""
+    if (
+        read_as in (DISPUTE_INTENT, COMPLAINT_INTENT)
+        and change_fee_asked(text)
+        and FEE_QUESTION.search(text)
+    ):
+        return Reading(PAY_INTENT)
+    if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
+        # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
+        # help with here"
+        return Reading(INSURANCE_INTENT)
+    if read_as in MISREAD_RECEIPT and PAPER_ASKED.search(text):
+        return Reading(PAY_INTENT)
+    if read_as in MISREAD_OFFICE and APPOINTMENT_OFFICE.search(text):
+        return Reading("directions")
+    if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
+        return Reading("directions")
+    if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
+        return Reading("directions")
+    if read_as == "ask_clinicians" and asks_for_usual_clinician(text) and task_named(text) is None:
+        # "can i see the same dr as last time?" (the list of our clinicians): a booking,
+        # with the clinician of the last visit (actions/usual_clinician.py)
+        return Reading(BOOKING_INTENT)
+    if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
+        return Reading(DISPUTE_INTENT)
+    if read_as == "request_human" and BILLING_TEAM.search(text):
+        return Reading("request_human", billing_staff=True)
+    if read_as not in SAFETY_INTENTS and WHO_WITH.search(text.replace("\u2019", "'")):
+        return Reading("check_appointment")
+    if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
+        read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
+    ):
+        # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
+        # fallback's kind word, with a person and 988 on offer; a form asks again
+        return Reading(FALLBACK_INTENT)
+    if (
+        read_as not in LEFT_WITH_A_FEE
+        and fee_disputed(text)
+        and task_asked(text) is None
+        and task_named(text) not in ("cancel_appointment", "reschedule_appointment")
+    ):
+        # "why is there a late fee on my bill" (the arrival time), "the late cancel fee
+        # is unfair my kid was sick" ("did you want to cancel?"): billing staff decide.
+        return Reading(DISPUTE_INTENT)
+    fee_asked_with = fee_task(text, read_as)
+    if fee_asked_with is not None:
+        # the cancellation goes ahead; its confirmation says the late-change policy
+        return Reading(fee_asked_with)
+    if billing_help_asked(text, read_as, confidence):
+        return Reading(PAY_INTENT)
+    if read_as == COMPLAINT_INTENT and OWN_APOLOGY.search(text):
+        # "sorry for being rude earlier, i was just stressed. can u tell me ur hours on
+        # saturday": a complaint handed to staff (and the chat paused), no hours given.
+        asked = request_in(text)
+        if asked is not None and asked != COMPLAINT_INTENT:
+            return Reading(asked)
+    if read_as in (COMPLAINT_INTENT, DISPUTE_INTENT) and eob_bill_asked(text):
+        # "i got an EOB, do i owe that?" (a complaint, a dispute): handed to staff and
+        # the chat paused
+        return Reading(INSURANCE_INTENT)
+    if read_as == COMPLAINT_INTENT:
+        asked = task_asked(text)
+        return Reading(asked, with_complaint=True) if asked is not None else KEEP
+    if (
+        read_as in ("request_human", "medical_advice", "clinic_hours")
+        and NURSE_LINE.search(text)
+        and get_clinic().clinic.after_hours_nurse_line
+    ):
+        # "whats the nurse line": handed to staff (and the chat paused) instead of
+        # the number (directions.contact_text gives it).
+        return Reading("contact_info")
+    if read_as not in LEFT_WITH_A_REFUND and REFUND.search(text):
+        return Reading(DISPUTE_INTENT)
+    if read_as == DISPUTE_INTENT and BARE_BILL.match(text):
+        return Reading(BALANCE_INTENT)
+    if read_as in MISREAD_INSURANCE_WORDS and eob_or_after_insurance(text):
+        # "whats an eob" (the balance again), "is that after insurance?" (details:
+        # the list of plans): what it means, said plainly
+        return Reading(INSURANCE_INTENT)
+    if read_as == BALANCE_INTENT and copay_asked(text):
+        # "how much is my copay": set by the plan (billing_insurance answers that), not
+        # a balance look-up (the model read it so at 0.57)
+        return Reading(INSURANCE_INTENT)
+    if (
+        read_as in MISREAD_PLAN_QUESTION or (read_as == "medical_advice" and len(text.split()) <= 2)
+    ) and plan_asked_about(text):
+        # ("medical?", Medi-Cal's other name, went to the nurses and paused the chat)
+        # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
+        # yes ("What can I help you with?"): whether the plan is taken.
+        return Reading(INSURANCE_INTENT)
+    return None
+
+
+def _request_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
+    """A request read as something else: a greeting that asks, a check that is a booking,
+    a new patient's move, a booking that names another task."""
+    if read_as == GREET_INTENT:
+        # "hello, question about my bill", "hi my dad needs help with his bill": the
+        # greeting and its menu, and the request was lost.
+        asked = request_in(text)
+        if asked is not None:
+            return Reading(asked)
+    if read_as == OUT_OF_SCOPE_INTENT:
+        if CHECK.search(text.replace("\u2019", "'")):
+            # "when is carlos rivera's appt": "not something I can help with"
+            return Reading("check_appointment")
+    if (
+        read_as == "check_appointment"
+        and NEEDS_A_VISIT.search(text)
+        and not CHECK.search(text.replace("\u2019", "'"))
+    ):
+        return Reading(BOOKING_INTENT)
+    if (
+        read_as in ("reschedule_appointment", "cancel_appointment", "check_appointment")
+        and NEW_PATIENT_WORDS.search(text.lower())
+        and task_named(text) is None
+        and not CANCEL_WORDS.search(text)
+    ):
+        # "hi new patient, james carter, 2/2/1980, need a checkup" (a move: "I couldn't
+        # match those details to a patient record", and tries counted): a first booking
+        return Reading(BOOKING_INTENT)
+    if read_as != BOOKING_INTENT:
+        return KEEP
+    named = task_named(text)
+    if (
+        named is None
+        and BEREAVEMENT.search(text)
+        and THEIR_VISITS.search(text)
+        and not NEW_BOOKING.search(text)
+    ):
+        # "my son passed away and you keep texting reminders for his checkup": a
+        # booking was started for him. Cancelling his visits (after the condolences
+        # the identity check says) stops the reminders.
+        named = "cancel_appointment"
+    if named is not None:
+        # Alone in the ranking: beside the model's booking (0.9) the fallback's
+        # ambiguity check would ask "did you mean …?" instead.
+        return Reading(named)
+    return None
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class TaskWordsGuard(RuleGuard):
     """A booking read into a message that asks to reschedule, cancel or see appointments
@@ -613,239 +837,15 @@ class TaskWordsGuard(RuleGuard):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            if intent.get(INTENT_NAME_KEY) in NOT_MINE_MISREAD and NOT_MINE.search(
-                text.replace("\u2019", "'")
-            ):
-                # "no thats not my appointment" after the list: the fallback's "Did you want to
-                # check your appointments?" (the check action says what can be done)
-                overrule(message, "check_appointment")
+            reading = task_reading(
+                text, intent.get(INTENT_NAME_KEY), float(intent.get("confidence", 1.0))
+            )
+            if reading is None or reading.intent is None:
                 continue
-            if keeps_it(text):
-                overrule(message, DENY_INTENT)
-                continue
-            if (
-                intent.get(INTENT_NAME_KEY) in (DISPUTE_INTENT, COMPLAINT_INTENT)
-                and UNDECIDED.match(text)
-            ) or (
-                ALREADY_SAID.match(text)
-                and intent.get(INTENT_NAME_KEY) not in (*SAFETY_INTENTS, "affirm", "deny")
-            ):
-                # "i just told you my name??", "idk thats why im asking" (billing disputes at
-                # 0.84 and 0.93: handed to staff and the chat paused; "i already told you"
-                # after an answer: "Did you want to end the chat?"): not understood, said so
-                overrule(message, "out_of_scope")
-                continue
-            read_as = intent.get(INTENT_NAME_KEY)
-            if (read_as == "medical_advice" and CHAT_IMPATIENCE.match(text)) or (
-                read_as == DISPUTE_INTENT and vague_frustration(text)
-            ):
-                # "ugh this is taking forever" (a question for the nurses: handed over, the
-                # chat paused): venting, met as a complaint about nothing in particular is
-                # (sorry, and the question again; no handoff)
-                overrule(message, COMPLAINT_INTENT)
-                continue
-            if QUESTION_BACK.match(text) and intent.get(INTENT_NAME_KEY) not in (
-                *SAFETY_INTENTS,
-                "affirm",
-                "deny",
-            ):
-                # "what do u mean" after the parking answer: how to pay a bill (0.45); in a task
-                # the form says its question another way, outside one: which part to explain
-                overrule(message, "out_of_scope")
-                continue
-            if (
-                intent.get(INTENT_NAME_KEY) in BACK_AGAIN_MISREAD
-                and WHERE_WERE_WE.search(text)
-                and len(text.split()) <= WHERE_WERE_WE_WORDS
-            ):
-                # "hi again, where were we": the offices' addresses (a directions question);
-                # a task running says where it was, none: the greeting
-                overrule(message, GREET_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) not in SAFETY_INTENTS and KEEP_FROM_HOME.search(
-                text.replace("\u2019", "'")
-            ):
-                overrule(message, "request_human")
-                continue
-            read_as = intent.get(INTENT_NAME_KEY)
-            if (
-                read_as in MISREAD_AS_NO
-                and OTHER_APPOINTMENT_NAMED.search(text)
-                and task_asked(text) in ("reschedule_appointment", "cancel_appointment")
-            ):
-                overrule(message, str(task_asked(text)))
-                continue
-            if read_as in UNDONE_AS and said_undo(UNDO_A_CHANGE, text):
-                overrule(message, "stop")
-                continue
-            if read_as in TAKEN_BACK_AS and said_undo(DIDNT_MEAN_THAT, text):
-                # "wait no i didn't mean that" right after a cancellation: filed with staff as
-                # a complaint (the stop after a cancellation offers to book it again)
-                overrule(message, "stop")
-                continue
-            if (
-                read_as in (DISPUTE_INTENT, COMPLAINT_INTENT)
-                and change_fee_asked(text)
-                and FEE_QUESTION.search(text)
-            ):
-                overrule(message, PAY_INTENT)
-                continue
-            if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
-                # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
-                # help with here"
-                overrule(message, INSURANCE_INTENT)
-                continue
-            if read_as in MISREAD_RECEIPT and PAPER_ASKED.search(text):
-                overrule(message, PAY_INTENT)
-                continue
-            if read_as in MISREAD_OFFICE and APPOINTMENT_OFFICE.search(text):
-                overrule(message, "directions")
-                continue
-            if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
-                overrule(message, "directions")
-                continue
-            if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
-                overrule(message, "directions")
-                continue
-            if (
-                read_as == "ask_clinicians"
-                and asks_for_usual_clinician(text)
-                and task_named(text) is None
-            ):
-                # "can i see the same dr as last time?" (the list of our clinicians): a booking,
-                # with the clinician of the last visit (actions/usual_clinician.py)
-                overrule(message, BOOKING_INTENT)
-                continue
-            if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
-                overrule(message, DISPUTE_INTENT)
-                continue
-            if read_as == "request_human" and BILLING_TEAM.search(text):
+            if reading.billing_staff:
                 ask_for_billing_staff(message)
                 continue
-            if read_as not in SAFETY_INTENTS and WHO_WITH.search(text.replace("\u2019", "'")):
-                overrule(message, "check_appointment")
-                continue
-            if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
-                read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
-            ):
-                # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
-                # fallback's kind word, with a person and 988 on offer; a form asks again
-                overrule(message, FALLBACK_INTENT)
-                continue
-            if (
-                read_as not in LEFT_WITH_A_FEE
-                and fee_disputed(text)
-                and task_asked(text) is None
-                and task_named(text) not in ("cancel_appointment", "reschedule_appointment")
-            ):
-                # "why is there a late fee on my bill" (the arrival time), "the late cancel fee
-                # is unfair my kid was sick" ("did you want to cancel?"): billing staff decide.
-                overrule(message, DISPUTE_INTENT)
-                continue
-            fee_asked_with = fee_task(text, read_as)
-            if fee_asked_with is not None:
-                # the cancellation goes ahead; its confirmation says the late-change policy
-                overrule(message, fee_asked_with)
-                continue
-            if billing_help_asked(text, read_as, float(intent.get("confidence", 1.0))):
-                overrule(message, PAY_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT and OWN_APOLOGY.search(text):
-                # "sorry for being rude earlier, i was just stressed. can u tell me ur hours on
-                # saturday": a complaint handed to staff (and the chat paused), no hours given.
-                asked = request_in(text)
-                if asked is not None and asked != COMPLAINT_INTENT:
-                    overrule(message, asked)
-                    continue
-            if read_as in (COMPLAINT_INTENT, DISPUTE_INTENT) and eob_bill_asked(text):
-                # "i got an EOB, do i owe that?" (a complaint, a dispute): handed to staff and
-                # the chat paused
-                overrule(message, INSURANCE_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) == COMPLAINT_INTENT:
-                asked = task_asked(text)
-                if asked is not None:
-                    overrule(message, asked)
-                    message.set(WITH_COMPLAINT_KEY, True, add_to_output=True)
-                continue
-            if (
-                intent.get(INTENT_NAME_KEY) in ("request_human", "medical_advice", "clinic_hours")
-                and NURSE_LINE.search(text)
-                and get_clinic().clinic.after_hours_nurse_line
-            ):
-                # "whats the nurse line": handed to staff (and the chat paused) instead of
-                # the number (directions.contact_text gives it).
-                overrule(message, "contact_info")
-                continue
-            if intent.get(INTENT_NAME_KEY) not in LEFT_WITH_A_REFUND and REFUND.search(text):
-                overrule(message, DISPUTE_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) == DISPUTE_INTENT and BARE_BILL.match(text):
-                overrule(message, BALANCE_INTENT)
-                continue
-            if read_as in MISREAD_INSURANCE_WORDS and eob_or_after_insurance(text):
-                # "whats an eob" (the balance again), "is that after insurance?" (details:
-                # the list of plans): what it means, said plainly
-                overrule(message, INSURANCE_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) == BALANCE_INTENT and copay_asked(text):
-                # "how much is my copay": set by the plan (billing_insurance answers that), not
-                # a balance look-up (the model read it so at 0.57)
-                overrule(message, INSURANCE_INTENT)
-                continue
-            if (
-                read_as in MISREAD_PLAN_QUESTION
-                or (read_as == "medical_advice" and len(text.split()) <= 2)
-            ) and plan_asked_about(text):
-                # ("medical?", Medi-Cal's other name, went to the nurses and paused the chat)
-                # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
-                # yes ("What can I help you with?"): whether the plan is taken.
-                overrule(message, INSURANCE_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) == GREET_INTENT:
-                # "hello, question about my bill", "hi my dad needs help with his bill": the
-                # greeting and its menu, and the request was lost.
-                asked = request_in(text)
-                if asked is not None:
-                    overrule(message, asked)
-                continue
-            if intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE_INTENT:
-                if CHECK.search(text.replace("\u2019", "'")):
-                    # "when is carlos rivera's appt": "not something I can help with"
-                    overrule(message, "check_appointment")
-                continue
-            if (
-                intent.get(INTENT_NAME_KEY) == "check_appointment"
-                and NEEDS_A_VISIT.search(text)
-                and not CHECK.search(text.replace("\u2019", "'"))
-            ):
-                overrule(message, BOOKING_INTENT)
-                continue
-            if (
-                read_as in ("reschedule_appointment", "cancel_appointment", "check_appointment")
-                and NEW_PATIENT_WORDS.search(text.lower())
-                and task_named(text) is None
-                and not CANCEL_WORDS.search(text)
-            ):
-                # "hi new patient, james carter, 2/2/1980, need a checkup" (a move: "I couldn't
-                # match those details to a patient record", and tries counted): a first booking
-                overrule(message, BOOKING_INTENT)
-                continue
-            if intent.get(INTENT_NAME_KEY) != BOOKING_INTENT:
-                continue
-            named = task_named(text)
-            if (
-                named is None
-                and BEREAVEMENT.search(text)
-                and THEIR_VISITS.search(text)
-                and not NEW_BOOKING.search(text)
-            ):
-                # "my son passed away and you keep texting reminders for his checkup": a
-                # booking was started for him. Cancelling his visits (after the condolences
-                # the identity check says) stops the reminders.
-                named = "cancel_appointment"
-            if named is not None:
-                # Alone in the ranking: beside the model's booking (0.9) the fallback's
-                # ambiguity check would ask "did you mean …?" instead.
-                overrule(message, named)
+            overrule(message, reading.intent)
+            if reading.with_complaint:
+                message.set(WITH_COMPLAINT_KEY, True, add_to_output=True)
         return messages
