@@ -263,10 +263,55 @@ SPAN_AHEAD = re.compile(
 
 
 def parse_when(text: str, now: datetime) -> When | None:
-    """The window a patient asks for, relative to ``now`` (clinic time). None if no time found."""
+    """The window a patient asks for, relative to ``now`` (clinic time). None if no time found.
+
+    Read in order: a correction ("thursday, no wait friday"), a day or week ruled out, then
+    spans and relative days, weeks, and last a weekday, a date or a part of the day."""
     cleaned = clean_words(text)
     if not cleaned:
         return None
+    when = _corrected(cleaned, now) or _with_exclusions(cleaned, now)
+    if when is not None:
+        return when
+    asked = _Asked.read(cleaned, now.date())
+    return (
+        _relative_window(cleaned, now, asked)
+        or _week_window(cleaned, asked)
+        or _day_window(cleaned, now, asked)
+    )
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The part of the day and clock limits a message asks for, and the day it was sent."""
+
+    today: date
+    part: str | None
+    not_before: time | None
+    not_after: time | None
+
+    @classmethod
+    def read(cls, cleaned: str, today: date) -> _Asked:
+        part = part_of_day(cleaned)
+        not_before, not_after = clock_limits(cleaned)
+        if late_in_the_day(cleaned) and part in ("evening", "afternoon", None):
+            # "late as possible", "late afternoon": the last hours the offices are open (few
+            # are open in the evening, which "late" alone was read as)
+            part, not_before = "afternoon", max(not_before or LATE_FROM, LATE_FROM)
+        if part and (not_before or not_after) and not overlap(part, not_before, not_after):
+            # "she has preschool in the morning, anything after 2?": the clock decides
+            part = None
+        return cls(today, part, not_before, not_after)
+
+    def window(self, start: date, end: date | None = None, exact: bool = False) -> When:
+        start = max(start, self.today)
+        return When(
+            start, max(end or start, start), self.part, self.not_before, self.not_after, exact
+        )
+
+
+def _corrected(cleaned: str, now: datetime) -> When | None:
+    """The day or time as corrected ("thursday, no wait friday"); None: no correction."""
     corrections = list(CORRECTED.finditer(cleaned))
     if corrections:
         before, after = cleaned[: corrections[-1].start()], cleaned[corrections[-1].end() :]
@@ -290,6 +335,12 @@ def parse_when(text: str, now: datetime) -> When | None:
             # ("thursday afternoon, actually friday": still the afternoon)
             kept = part_of_day(before) if instead.part_of_day is None else None
             return replace(instead, part_of_day=kept) if kept else instead
+    return None
+
+
+def _with_exclusions(cleaned: str, now: datetime) -> When | None:
+    """A day, a week or weekdays ruled out ("not tomorrow", "any day but monday"), and "the
+    week of ..."; None: none said."""
     today = now.date()
     not_that = NOT_THAT_DAY.search(cleaned)
     if not_that is not None:
@@ -349,20 +400,14 @@ def parse_when(text: str, now: datetime) -> When | None:
                 day.not_before,
                 day.not_after,
             )
-    part = part_of_day(cleaned)
-    not_before, not_after = clock_limits(cleaned)
-    if late_in_the_day(cleaned) and part in ("evening", "afternoon", None):
-        # "late as possible", "late afternoon": the last hours the offices are open (few
-        # are open in the evening, which "late" alone was read as)
-        part, not_before = "afternoon", max(not_before or LATE_FROM, LATE_FROM)
-    if part and (not_before or not_after) and not overlap(part, not_before, not_after):
-        # "she has preschool in the morning, anything after 2?": the clock decides
-        part = None
+    return None
 
-    def window(start: date, end: date | None = None, exact: bool = False) -> When:
-        start = max(start, today)
-        return When(start, max(end or start, start), part, not_before, not_after, exact)
 
+def _relative_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
+    """Spans ("in 1 or 2 days", "from the 8th to the 9th", "after the 10th"), a month,
+    "as soon as possible", "a week from friday", today and tomorrow."""
+    today, window = asked.today, asked.window
+    not_before, not_after = asked.not_before, asked.not_after
     span = SPAN_AHEAD.search(cleaned)
     if span:
         # "between 2 and 3 weeks from now", "in 1 or 2 days": from the first to the last (it
@@ -422,7 +467,13 @@ def parse_when(text: str, now: datetime) -> When | None:
         return window(today + timedelta(days=2), exact=True)
     if re.search(r"\b(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b", cleaned):
         return window(today + timedelta(days=1), exact=True)
+    return None
 
+
+def _week_window(cleaned: str, asked: _Asked) -> When | None:
+    """A week ("next week", "the week after next", "this weekend") or a time ahead ("in
+    about 4 weeks"), with the weekdays named in it."""
+    today, window = asked.today, asked.window
     days = weekdays_named(cleaned)
     if re.search(r"\bweek after next\b", cleaned):
         monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
@@ -462,7 +513,14 @@ def parse_when(text: str, now: datetime) -> When | None:
             return _only_on(window(target, target + timedelta(days=6)), days)
         # "in two weeks": that week, from the same weekday on.
         return window(target, target + timedelta(days=4))
+    return None
 
+
+def _day_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
+    """Weekdays ("thursday or friday", "next tuesday"), a date ("the 14th", "dec 3"), else
+    any day soon at the part of the day asked ("mornings are best")."""
+    today, window = asked.today, asked.window
+    days = weekdays_named(cleaned)
     several = len(days) > 1 or (days and PLURAL_WEEKDAY.search(cleaned))
     if several and not re.search(r"\d(st|nd|rd|th)\b|\d{1,2}/\d{1,2}", cleaned):
         # "thursday or friday", "monday or wednesday morning", "tuesdays": those days, soon
@@ -509,7 +567,7 @@ def parse_when(text: str, now: datetime) -> When | None:
         if parsed < today:
             return None  # a past date (or a birth date): not something we can book
         return window(parsed, exact=True)
-    if part or not_before or not_after:
+    if asked.part or asked.not_before or asked.not_after:
         # "mornings are best": any day soon, that part of the day.
         return window(today, today + timedelta(days=SOON_DAYS))
     return None
