@@ -458,33 +458,7 @@ class ActionBillingPay(Action):
         ):
             # "can I set up a payment plan", "I lost my job and can't pay": that answer alone,
             # ending with the offer, so a typed "yes" takes it; hardship is acknowledged first.
-            if ASSISTANCE.search(said) and not PLAN_ASKED.search(said):
-                # "do you have a sliding scale": the assistance program first (it led with
-                # payment plans, which answer another question)
-                first = (billing.financial_assistance, billing.payment_plans)
-                help_message["help"] = " ".join(t.strip() for t in first).strip() or help_text
-            if PLAN_LENGTH.search(said) and clinic.billing.payment_plans.strip():
-                help_message["help"] = f"{PLAN_LENGTH_SAID} {help_message['help']}"
-            if WAIVE_ASKED.search(said):
-                help_message["help"] = f"{WAIVE_SAID} {help_message['help']}"
-            if HARDSHIP.search(said):
-                sorry = "I'm sorry you're going through this."
-                help_message["help"] = f"{sorry} {help_message['help']}"
-            small = None if ASSISTANCE.search(said) else balance_under_plan_minimum(tracker, clinic)
-            if small is not None:
-                # "can i pay in installments" about Liam's $35: plans start at $100, so not
-                # "Set up a plan with billing" (staff would have said no).
-                least = money(billing.payment_plan_minimum, "USD")
-                help_message["help"] = (
-                    f"Payment plans are for balances of {least} or more, and {small} is under "
-                    f"that. {billing.financial_assistance.strip()}"
-                ).strip()
-            plan_button = staff_button(
-                "Ask billing about assistance"
-                if ASSISTANCE.search(said) or small is not None
-                else "Set up a plan with billing"
-            )
-            dispatcher.utter_message(buttons=[plan_button], **help_message)
+            self._help_paying(dispatcher, tracker, said, help_message, help_text)
             if not AMOUNT_ASKED.search(said):
                 # "i lost my job, can u help with my bill": that help is the answer; a balance
                 # look-up started after it ("What is the patient's full name?") swallowed the
@@ -576,6 +550,46 @@ class ActionBillingPay(Action):
         if tracker.active_loop_name:
             return []  # the form asks its own question next
         return answer_second_request(dispatcher, tracker, "billing_pay")
+
+    @staticmethod
+    def _help_paying(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        said: str,
+        help_message: dict[str, Any],
+        help_text: str,
+    ) -> None:
+        """Payment plans and financial assistance, in the order the patient asked, with a
+        button to billing staff (a plan only when the balance is big enough for one)."""
+        clinic = get_clinic()
+        billing = clinic.billing
+        if ASSISTANCE.search(said) and not PLAN_ASKED.search(said):
+            # "do you have a sliding scale": the assistance program first (it led with
+            # payment plans, which answer another question)
+            first = (billing.financial_assistance, billing.payment_plans)
+            help_message["help"] = " ".join(t.strip() for t in first).strip() or help_text
+        if PLAN_LENGTH.search(said) and clinic.billing.payment_plans.strip():
+            help_message["help"] = f"{PLAN_LENGTH_SAID} {help_message['help']}"
+        if WAIVE_ASKED.search(said):
+            help_message["help"] = f"{WAIVE_SAID} {help_message['help']}"
+        if HARDSHIP.search(said):
+            sorry = "I'm sorry you're going through this."
+            help_message["help"] = f"{sorry} {help_message['help']}"
+        small = None if ASSISTANCE.search(said) else balance_under_plan_minimum(tracker, clinic)
+        if small is not None:
+            # "can i pay in installments" about Liam's $35: plans start at $100, so not
+            # "Set up a plan with billing" (staff would have said no).
+            least = money(billing.payment_plan_minimum, "USD")
+            help_message["help"] = (
+                f"Payment plans are for balances of {least} or more, and {small} is under "
+                f"that. {billing.financial_assistance.strip()}"
+            ).strip()
+        plan_button = staff_button(
+            "Ask billing about assistance"
+            if ASSISTANCE.search(said) or small is not None
+            else "Set up a plan with billing"
+        )
+        dispatcher.utter_message(buttons=[plan_button], **help_message)
 
     @staticmethod
     def _collections(
