@@ -153,6 +153,17 @@ APPOINTMENT_OFFICE = re.compile(
     re.IGNORECASE,
 )
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
+# "pls cancel tmrw i got covid" (the walk-in answer, 0.995: "tmrw" and "covid" outweighed the
+# verb): a message that opens by asking for a cancellation or a move is that task. Not a bare
+# "cancel it" (at "Shall I book it?" a stop), nor the policy or its fee asked about.
+OPENS_WITH_TASK = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?(?:(?:please|pls|plz|kindly)\s+)?"
+    r"(?:(?:can|could|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?)?"
+    r"(cancel|re-?schedule|resched)\s+(?!(?:it|that|this)\W*(?:please|pls)?\W*$)"
+    r"(?!(?:policy|fee|fees|charge)\b)\S",
+    re.IGNORECASE,
+)
+MISREAD_OPENING_TASK = frozenset({"faq", "out_of_scope", "nlu_fallback", "greet"})
 MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 # "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
 # the directions action says 911 first and that we are no emergency room (actions/directions.py).
@@ -779,7 +790,13 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
 
 def _request_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
     """A request read as something else: a greeting that asks, a check that is a booking,
-    a new patient's move, a booking that names another task."""
+    a new patient's move, a booking that names another task; a message that opens with
+    "cancel" or "reschedule"."""
+    opening = OPENS_WITH_TASK.match(text.replace("\u2019", "'"))
+    if read_as in MISREAD_OPENING_TASK and opening and not NEW_BOOKING.search(text):
+        return Reading(
+            "cancel_appointment" if opening[1].lower() == "cancel" else "reschedule_appointment"
+        )
     if read_as == GREET_INTENT:
         # "hello, question about my bill", "hi my dad needs help with his bill": the
         # greeting and its menu, and the request was lost.

@@ -496,7 +496,14 @@ def test_a_policy_fee_named_alone_is_the_policy_not_a_dispute(text: str) -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["why was i charged a no show fee", "why the no show fee", "no show fee on my bill"],
+    [
+        "why was i charged a no show fee",
+        "why the no show fee",
+        "no show fee on my bill",
+        # the policy at 0.999, which only said what the fee is
+        "my statement lists a no show fee but i canceled the week before",
+        "got a late cancel fee but i called two days ahead",
+    ],
 )
 def test_a_policy_fee_charged_is_still_a_dispute(text: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, "faq")])
@@ -887,3 +894,26 @@ def test_paying_later_read_as_how_to_pay_but_unsure_is_made_sure() -> None:
     plain = parsed_message("pay how", "billing_pay", 0.29, "affirm", 0.28)
     [message] = TaskWordsGuard().process([plain])
     assert message.get("intent")["confidence"] == 0.29
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "task"),
+    [
+        # the walk-in answer at 0.995 ("tmrw" and "covid" outweighed the verb)
+        ("pls cancel tmrw, tested positive for covid", "faq", "cancel_appointment"),
+        ("hi, reschedule my thursday one please", "greet", "reschedule_appointment"),
+        ("could you cancel friday's appt", "out_of_scope", "cancel_appointment"),
+        # not a bare "cancel it" (a stop at "Shall I book it?"), the policy, a new booking,
+        # or an answer inside a task
+        ("cancel it", "out_of_scope", "out_of_scope"),
+        ("cancel policy?", "faq", "faq"),
+        ("reschedule fee?", "faq", "faq"),
+        ("cancel and book a new one for me", "faq", "faq"),
+        ("reschedule me to next week", "inform", "inform"),
+    ],
+)
+def test_a_message_that_opens_with_cancel_or_reschedule_is_that_task(
+    text: str, read_as: str, task: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == task
