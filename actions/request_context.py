@@ -13,8 +13,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from actions.mentions import given_identity
 from actions.relatives import DIED, OTHER_PERSON
 from actions.second_request import CLAUSE_BREAK, request_in
+from actions.settings import get_clinic
 from actions.tracker_reading import form_texts
 from actions.writers import new_writer
 
@@ -87,9 +89,14 @@ def introduction_before(events: list[dict[str, Any]]) -> str:
             break
         if intent in ANSWERED_BETWEEN and not texts:
             continue
-        if intent not in INTRODUCTIONS:
+        text = str(events[before].get("text") or "")
+        if intent not in INTRODUCTIONS and not (
+            # "hey its carlos rivera 9/30/75, what appointments do i have" (unsure: "Did you
+            # want to check ...?") - "can i move the one on the 10th": his name was asked again
+            intent == "nlu_fallback" and given_identity(text, get_clinic().now().date())
+        ):
             break
-        texts.insert(0, str(events[before].get("text") or ""))
+        texts.insert(0, text)
         if len(texts) == MAX_INTRODUCTION_MESSAGES:
             break
     return " ".join(texts)

@@ -54,7 +54,13 @@ TASK_WORDS = {
         r"\b(when is|when's|whens|what time is) [a-z]+'?s (next )?(appointment|appt|visit|"
         r"checkup|check up|physical)s?\b|"
         # "what are my bills and appointments": the clause "appointments" alone
-        r"^\s*((my|her|his|our|their) )?(upcoming |next )?(appointments|appts)\W*$",
+        r"^\s*((my|her|his|our|their) )?(upcoming |next )?(appointments|appts)\W*$|"
+        # "hey its carlos rivera 9/30/75, what appointments do i have": "Did you want to
+        # check your upcoming appointments?" cost a turn
+        r"\bwhat (appointments|appts|visits) (do|does) (i|we|he|she|my \w+) have\b|"
+        r"\bdo (i|we) (still )?have (any |an )?(upcoming |coming )?(appointments?|appts?)"
+        r"(?! (available|open|free))\b|"
+        r"\bwhat (are|r) (my|our) (upcoming |next )?(appointments|appts)\b",
         re.IGNORECASE,
     ),
     # "i was charged twice for my last visit and i need to cancel tuesday": the dispute was lost

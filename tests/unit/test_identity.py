@@ -700,6 +700,20 @@ def test_an_introduction_holds_over_a_plain_question_answered_since(
         assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
+def test_details_in_an_unclear_message_just_before_count(fhir_env: FhirServer) -> None:
+    """ "hey its mary ann o'brien 7/19/1964, something something" (unsure: "Did you want
+    to ...?") - "when is my appointment?": her name was asked for again."""
+    tracker = make_tracker(
+        "when is my appointment?",
+        intent="check_appointment",
+        events=introduced_first("nlu_fallback"),
+    )
+    slots = {
+        e["name"]: e["value"] for e in ValidateCheckForm().run(CollectingDispatcher(), tracker, {})
+    }
+    assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
+
+
 @pytest.mark.parametrize(
     ("intent", "between", "text"),
     [

@@ -149,6 +149,12 @@ def test_how_do_i_apply_after_the_assistance_answer_asks_how_to_apply(
     ("text", "guess", "taken"),
     [
         ("carlos rivera 9/30/1975 when is my follow up", "check_appointment", "check_appointment"),
+        (
+            "hey its carlos rivera 9/30/75, what appointments do i have",
+            "check_appointment",
+            "check_appointment",
+        ),
+        ("emily johnson 04/12/1988 do i have any appts coming up", "faq", "check_appointment"),
         # a visit named with the details: the model's booking guess
         (
             "new patient here, maria santos, dob 03/14/1985, need a checkup",
