@@ -111,6 +111,15 @@ ASK_OFFICE = {
 # --- which office ----------------------------------------------------------------------------
 
 
+def offices_in_brief(clinic: ClinicConfig) -> str:
+    """ "We have two offices: the Downtown Clinic at 1200 J Street, ... and the North Office
+    at 4500 Natomas Boulevard, ..." """
+    places = [f"the {loc.name} at {loc.address.one_line()}" for loc in clinic.locations]
+    counted = {2: "two", 3: "three", 4: "four"}.get(len(places), str(len(places)))
+    listed = ", ".join(places[:-1]) + f" and {places[-1]}"
+    return f"We have {counted} offices: {listed}."
+
+
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     """Offices the latest message names (entity first, then the text)."""
     found: list[Location] = []
@@ -409,6 +418,10 @@ class ActionLocationInfo(Action):
             # In the middle of a form, which asks its own question next: answer for every office.
             locations, explicit = list(clinic.locations), True
         if not locations:
+            if topic == "directions":
+                # "where are you located": where both offices are, in a line, before "Which
+                # office are you heading to?" (the question alone told nothing)
+                dispatcher.utter_message(text=offices_in_brief(clinic))
             dispatcher.utter_message(
                 text=ASK_OFFICE[topic],
                 buttons=[

@@ -402,7 +402,12 @@ def test_unverified_patient_never_gets_appointment_details(fhir: FakeScheduling)
     events, messages = run(tracker)
     assert fhir.calls == []
     assert events == [SlotSet("info_topic", "directions")]
-    assert messages[0]["text"] == "Which office are you heading to?"
+    # where both offices are, in brief, then the question
+    assert messages[0]["text"] == (
+        "We have two offices: the Downtown Clinic at 1200 J Street, Suite 300, Sacramento, CA "
+        "95814 and the North Office at 4500 Natomas Boulevard, Building B, Sacramento, CA 95835."
+    )
+    assert messages[1]["text"] == "Which office are you heading to?"
 
 
 def test_backend_down_just_asks_which_office(fhir: FakeScheduling) -> None:
