@@ -164,6 +164,17 @@ OPENS_WITH_TASK = re.compile(
     re.IGNORECASE,
 )
 MISREAD_OPENING_TASK = frozenset({"faq", "out_of_scope", "nlu_fallback", "greet"})
+# "why so much" after the balance (a yes at 0.89, so "What can I help you with?"): a question
+# about the amount, which the dispute action answers with what the balance is for.
+WHY_SO_MUCH = re.compile(
+    r"^\W*(?:(?:but|and|ok|okay|hmm|um|wait|so)\W+)?(?:why|how come)\s+(?:(?:is|was)\s+"
+    r"(?:it|that|this)\s+|(?:it|that|this)\s+(?:is\s+)?|its\s+|it's\s+)?(?:so|that)\s+"
+    r"(?:much|high|expensive|big|pricey)\b",
+    re.IGNORECASE,
+)
+MISREAD_WHY_SO_MUCH = frozenset(
+    {"affirm", "thank", "deny", "inform", "out_of_scope", "nlu_fallback"}
+)
 MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 # "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
 # the directions action says 911 first and that we are no emergency room (actions/directions.py).
@@ -702,6 +713,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         and FEE_QUESTION.search(text)
     ):
         return Reading(PAY_INTENT)
+    if read_as in MISREAD_WHY_SO_MUCH and WHY_SO_MUCH.match(text.replace("\u2019", "'")):
+        return Reading(DISPUTE_INTENT)
     if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
         # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
         # help with here"

@@ -917,3 +917,22 @@ def test_a_message_that_opens_with_cancel_or_reschedule_is_that_task(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == task
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # a yes at 0.89 after the balance: "What can I help you with?"
+        ("why so much", "affirm", "billing_dispute"),
+        ("hmm why is it that high", "thank", "billing_dispute"),
+        ("how come its so expensive", "out_of_scope", "billing_dispute"),
+        # thanks and yeses stay so
+        ("thanks so much", "thank", "thank"),
+        ("yes so much better", "affirm", "affirm"),
+    ],
+)
+def test_why_so_much_read_as_a_yes_is_a_question_about_the_amount(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
