@@ -72,37 +72,10 @@ def introduced_name(text: str, any_case: bool = False) -> tuple[str, str] | None
 FIRST_NAME_HERE = re.compile(r"^\W*(?:(?:hi|hello|hey)\W+)?(?P<name>[A-Z][\w'-]+)\s+here\b")
 # How people say how they are, capitalised as if a name ("I'm Pregnant, can i book").
 NOT_INTRODUCED = frozenset(
-    {
-        "sick",
-        "ill",
-        "late",
-        "new",
-        "back",
-        "sorry",
-        "fine",
-        "okay",
-        "ready",
-        "done",
-        "home",
-        "busy",
-        "free",
-        "sure",
-        "here",
-        "pregnant",
-        "deaf",
-        "blind",
-        "disabled",
-        "old",
-        "away",
-        "lost",
-        "stuck",
-        "calling",
-        "texting",
-        "writing",
-        "trying",
-        "wondering",
-        "hoping",
-    }
+    """
+    sick ill late new back sorry fine okay ready done home busy free sure here pregnant deaf
+    blind disabled old away lost stuck calling texting writing trying wondering hoping
+    """.split()
 )
 STATE_WORD_ENDING = re.compile(r"(?:ed|ous|ful|ive|ing|able|ible|less|ant|ic|ish|ory)$")
 
