@@ -283,12 +283,14 @@ def parse_when(text: str, now: datetime) -> When | None:
 
 @dataclass(frozen=True)
 class _Asked:
-    """The part of the day and clock limits a message asks for, and the day it was sent."""
+    """The part of the day, clock limits and weekdays a message asks for, and the day it was
+    sent."""
 
     today: date
     part: str | None
     not_before: time | None
     not_after: time | None
+    days: frozenset[int]
 
     @classmethod
     def read(cls, cleaned: str, today: date) -> _Asked:
@@ -301,7 +303,7 @@ class _Asked:
         if part and (not_before or not_after) and not overlap(part, not_before, not_after):
             # "she has preschool in the morning, anything after 2?": the clock decides
             part = None
-        return cls(today, part, not_before, not_after)
+        return cls(today, part, not_before, not_after, frozenset(weekdays_named(cleaned)))
 
     def window(self, start: date, end: date | None = None, exact: bool = False) -> When:
         start = max(start, self.today)
@@ -474,7 +476,7 @@ def _week_window(cleaned: str, asked: _Asked) -> When | None:
     """A week ("next week", "the week after next", "this weekend") or a time ahead ("in
     about 4 weeks"), with the weekdays named in it."""
     today, window = asked.today, asked.window
-    days = weekdays_named(cleaned)
+    days = asked.days
     if re.search(r"\bweek after next\b", cleaned):
         monday = today - timedelta(days=today.weekday()) + timedelta(days=14)
         return _only_on(window(monday, monday + timedelta(days=6)), days)
@@ -520,7 +522,7 @@ def _day_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
     """Weekdays ("thursday or friday", "next tuesday"), a date ("the 14th", "dec 3"), else
     any day soon at the part of the day asked ("mornings are best")."""
     today, window = asked.today, asked.window
-    days = weekdays_named(cleaned)
+    days = asked.days
     several = len(days) > 1 or (days and PLURAL_WEEKDAY.search(cleaned))
     if several and not re.search(r"\d(st|nd|rd|th)\b|\d{1,2}/\d{1,2}", cleaned):
         # "thursday or friday", "monday or wednesday morning", "tuesdays": those days, soon
@@ -590,7 +592,7 @@ def _day_of(month: str, day: str) -> str:
     return f"{month} {number}" if month else f"the {number}th"
 
 
-def _only_on(when: When, days: set[int]) -> When:
+def _only_on(when: When, days: frozenset[int]) -> When:
     """``when`` on the weekdays named only (all of them when none or one is named)."""
     if len(days) < 2:
         return when

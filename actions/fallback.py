@@ -301,7 +301,7 @@ def _identifies(text: str) -> bool:
     if given_identity(text, get_clinic().now().date()):
         return True
     name = introduced_name(text) or written_name(text)
-    return name is not None and bool(name[1]) and not relation_in(text)
+    return name is not None and not relation_in(text)
 
 
 class ActionDetailsGiven(Action):
