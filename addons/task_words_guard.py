@@ -805,8 +805,8 @@ def _request_reading(text: str, read_as: str | None, confidence: float) -> Readi
     """A request read as something else: a greeting that asks, a check that is a booking,
     a new patient's move, a booking that names another task; a message that opens with
     "cancel" or "reschedule"."""
-    opening = OPENS_WITH_TASK.match(text.replace("\u2019", "'"))
-    if read_as in MISREAD_OPENING_TASK and opening and not NEW_BOOKING.search(text):
+    opening = OPENS_WITH_TASK.match(text) if read_as in MISREAD_OPENING_TASK else None
+    if opening and not NEW_BOOKING.search(text):
         return Reading(
             "cancel_appointment" if opening[1].lower() == "cancel" else "reschedule_appointment"
         )
