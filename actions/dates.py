@@ -545,7 +545,8 @@ def _day_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
     ):
         which, name = match.group(1), match.group(2)
         weekday = WEEKDAY_NUMBERS[name]
-        day = next_weekday(today, weekday)
+        # "this friday" said on a Friday is today; a bare "friday" then is next week's.
+        day = next_weekday(today, weekday, include_today=which == "this")
         if which == "next":
             # "next X" is X of next week: on a Tuesday, "next friday" is Friday week.
             monday_next = today - timedelta(days=today.weekday()) + timedelta(days=7)

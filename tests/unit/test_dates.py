@@ -26,6 +26,9 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("tmrw morning", date(2026, 11, 25), date(2026, 11, 25), "morning"),
         ("this friday", date(2026, 11, 27), date(2026, 11, 27), None),
         ("friday", date(2026, 11, 27), date(2026, 11, 27), None),
+        # said on a Tuesday: "this tuesday" is today, a bare "tuesday" next week's
+        ("this tuesday afternoon", date(2026, 11, 24), date(2026, 11, 24), "afternoon"),
+        ("tuesday", date(2026, 12, 1), date(2026, 12, 1), None),
         # "next X" is X of next week.
         ("next friday", date(2026, 12, 4), date(2026, 12, 4), None),
         ("next Tuesday morning", date(2026, 12, 1), date(2026, 12, 1), "morning"),
