@@ -51,6 +51,17 @@ from addons.safety_triage import SAFETY_INTENTS
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
 INTERPRETER_KEY = "faq/interpreter"
+FORMS_KEY = "faq/forms_notes"
+# "i need a doctors note for work from my visit tuesday" (a booking, 1.0: "visit tuesday"):
+# a note or a form asked for, without a word of booking, gets how notes and forms are done
+# (which offers the visit when a form needs an exam).
+NOTE_ASKED = re.compile(
+    r"\b(?:(?:doctor|doctors|dr|drs|sick|work|school|excuse|medical|return to work) ?notes?|"
+    r"notes? for (?:work|school|my (?:job|boss|employer|work|school))|excuse letter|fmla|"
+    r"disability (?:forms?|paperwork)|(?:school|sports|camp|work|daycare) (?:forms?|paperwork))\b",
+    re.IGNORECASE,
+)
+NOTE_MISREAD = frozenset({"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback"})
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -259,7 +270,7 @@ def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
     """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
-    ``faq/interpreter`` for "no hablo ingles"."""
+    ``faq/interpreter`` for "no hablo ingles"; ``faq/forms_notes`` for a note asked for."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -279,6 +290,13 @@ class ServicesQuestionGuard(RuleGuard):
                 # answer picked already is kept, and made sure (at 0.44 it fell back)
                 key = faq_key(message) if intent == FAQ_INTENT else None
                 answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
+                continue
+            if (
+                intent in NOTE_MISREAD
+                and NOTE_ASKED.search(text.replace("\u2019", "'").replace("'", ""))
+                and not BOOKING_WORDS.search(text)
+            ):
+                answer_with(message, FORMS_KEY)
                 continue
             if intent in KEEP:
                 continue

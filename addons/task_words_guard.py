@@ -153,6 +153,16 @@ APPOINTMENT_OFFICE = re.compile(
     re.IGNORECASE,
 )
 MISREAD_ROUTE = frozenset({"faq", "check_appointment", "book_appointment", "out_of_scope"})
+# "what bus goes there" after the parking answer (out of scope, 1.0, beside "what bus goes to
+# arden fair mall"): public transport to the clinic is directions. "There" must be where the
+# bus goes ("is there a bus to the airport" is no question about us).
+TRANSIT_TO_US = re.compile(
+    r"\b(bus(es)?|train|light ?rail|streetcar|tram|transit|public transport(ation)?)\b.{0,40}"
+    r"\b((go|goes|going|get|gets|getting|stops?|runs?) there|(to|near|by|from) (you|u|ya|"
+    r"your|ur|the (clinic|office|doctors?'?s?))|your (clinic|office|place))\b",
+    re.IGNORECASE,
+)
+MISREAD_TRANSIT = frozenset({"faq", "out_of_scope", "nlu_fallback"})
 # "pls cancel tmrw i got covid" (the walk-in answer, 0.995: "tmrw" and "covid" outweighed the
 # verb): a message that opens by asking for a cancellation or a move is that task. Not a bare
 # "cancel it" (at "Shall I book it?" a stop), nor the policy or its fee asked about.
@@ -724,6 +734,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
     if read_as in MISREAD_OFFICE and APPOINTMENT_OFFICE.search(text):
         return Reading("directions")
     if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
+        return Reading("directions")
+    if read_as in MISREAD_TRANSIT and TRANSIT_TO_US.search(text.replace("\u2019", "'")):
         return Reading("directions")
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")

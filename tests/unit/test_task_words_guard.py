@@ -745,6 +745,12 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
         # at "Which office are you heading to?": the list of insurance plans
         ("idk whichever one my appt is at", "billing_insurance", "directions"),
         ("the one my appointment is at", "inform", "directions"),
+        # public transport to us, after the parking answer (out of scope, 1.0)
+        ("what bus goes there", "out_of_scope", "directions"),
+        ("which train stops near you", "out_of_scope", "directions"),
+        ("is there light rail to your office", "faq", "directions"),
+        ("is there a bus to the airport", "out_of_scope", "out_of_scope"),
+        ("what bus goes to arden fair mall", "out_of_scope", "out_of_scope"),
     ],
 )
 def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
