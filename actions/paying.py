@@ -546,7 +546,10 @@ class ActionBillingPay(Action):
             answer_method(dispatcher, asked, clinic)
         else:
             say_ways_to_pay(dispatcher, clinic)
-            dispatcher.utter_message(buttons=[staff_button()], **help_message)
+            if balance_under_plan_minimum(tracker, clinic) is None:
+                # (after Emily's $85 balance, "how can i pay it" went on about plans for $100
+                # or more: the ways to pay answer it, and their phone number reaches billing)
+                dispatcher.utter_message(buttons=[staff_button()], **help_message)
         if tracker.active_loop_name:
             return []  # the form asks its own question next
         return answer_second_request(dispatcher, tracker, "billing_pay")

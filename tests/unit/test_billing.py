@@ -547,6 +547,19 @@ def test_a_plan_asked_for_a_balance_under_the_minimum_says_so(
     assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
 
 
+@pytest.mark.parametrize(("amount", "plans_said"), [("85.00", False), ("240.00", True)])
+def test_how_to_pay_a_balance_under_the_plan_minimum_is_the_ways_to_pay_alone(
+    fhir: FakeFhir, amount: str, plans_said: bool
+) -> None:
+    """After Emily's $85 balance, "how can i pay it" went on about plans for $100 or more."""
+    fhir.invoices = [invoice(12, amount)]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("how can i pay it", "billing_pay", slots=VERIFIED)
+    ActionBillingPay().run(dispatcher, tracker, {})
+    expected = ["utter_billing_pay", "utter_billing_help"] if plans_said else ["utter_billing_pay"]
+    assert responses(dispatcher) == expected
+
+
 def test_a_plan_asked_with_name_and_birth_date_looks_up_the_balance_first() -> None:
     """ "carlos rivera 9/30/75 can i set up a payment plan" got the general answer, and "how
     much is my balance" then asked his name again: his balance first, then this answer (which
