@@ -15,7 +15,8 @@ a greeting, or what to bring to a visit. The services answer says what we do, an
 actions/faq_follow_up.py adds that specialists (clinic.yml ``not_offered``) are seen elsewhere.
 
 Likewise "no hablo ingles" (medical_advice at 0.96: a paused chat, in English) gets the
-interpreter answer (``faq/interpreter``), which has a line in Spanish.
+interpreter answer (``faq/interpreter``), which has a line in Spanish; and the common questions
+addons/faq_words.py recognises (a doctor's note, texts stopped, a teen alone) their answers.
 
 Placed after the ResponseSelector (whose answer it replaces) and before FallbackClassifier;
 SafetyTriage, last, still wins.
@@ -45,23 +46,13 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.matching import find_not_offered
 from actions.settings import get_clinic
 from addons.advice_guard import SYMPTOM
+from addons.faq_words import faq_asked
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
 INTERPRETER_KEY = "faq/interpreter"
-FORMS_KEY = "faq/forms_notes"
-# "i need a doctors note for work from my visit tuesday" (a booking, 1.0: "visit tuesday"):
-# a note or a form asked for, without a word of booking, gets how notes and forms are done
-# (which offers the visit when a form needs an exam).
-NOTE_ASKED = re.compile(
-    r"\b(?:(?:doctor|doctors|dr|drs|sick|work|school|excuse|medical|return to work) ?notes?|"
-    r"notes? for (?:work|school|my (?:job|boss|employer|work|school))|excuse letter|fmla|"
-    r"disability (?:forms?|paperwork)|(?:school|sports|camp|work|daycare) (?:forms?|paperwork))\b",
-    re.IGNORECASE,
-)
-NOTE_MISREAD = frozenset({"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback"})
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -270,7 +261,7 @@ def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
     """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
-    ``faq/interpreter`` for "no hablo ingles"; ``faq/forms_notes`` for a note asked for."""
+    ``faq/interpreter`` for "no hablo ingles"; the common questions of addons/faq_words.py."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -291,12 +282,10 @@ class ServicesQuestionGuard(RuleGuard):
                 key = faq_key(message) if intent == FAQ_INTENT else None
                 answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
                 continue
-            if (
-                intent in NOTE_MISREAD
-                and NOTE_ASKED.search(text.replace("\u2019", "'").replace("'", ""))
-                and not BOOKING_WORDS.search(text)
-            ):
-                answer_with(message, FORMS_KEY)
+            asked = faq_asked(text, intent)
+            if asked is not None:
+                # a note, texts stopped, a teen alone (addons/faq_words.py)
+                answer_with(message, asked)
                 continue
             if intent in KEEP:
                 continue

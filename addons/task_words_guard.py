@@ -267,7 +267,12 @@ RESCHEDULE = re.compile(
     r"(move|push) it (to|back|out|up|forward)|change it to|"
     # "i need to move the second one to ...", "i need to move the 8:30 one": a booking was
     # started (and "reschedule" at its questions got "Please tap one of the options")
-    r"(move|push|change|switch) (the|my) ([\w:']+ ){1,2}one)\b",
+    r"(move|push|change|switch) (the|my) ([\w:']+ ){1,2}one)\b|"
+    # "my daughter has a doctor visit on the 12th but ... could we find another date?" (the
+    # fallback asked "Did you want to book an appointment?"): a visit they have, another day
+    rf"\b(has|have|got) (a|an|my|her|his|our|their) ([\w']+ ){{0,2}}{_VISIT_NOUN}\b.{{0,80}}"
+    r"\b(find|pick|get|choose|do|have|give \w+) (another|a different|a new|a later|an earlier) "
+    r"(date|day|time)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(
@@ -321,6 +326,25 @@ OWES = re.compile(
     r"(balance|bill)\b",
     re.IGNORECASE,
 )
+# "did my xray come back" (a look-up of appointments, 0.51: "What is the patient's full
+# name?"), "are my labs back yet": results asked about, which clinicians give (a handoff).
+RESULTS_BACK = re.compile(
+    r"\b(my|the|his|her|our|their)\s+(labs?|lab work|lab results?|x-?rays?|results?|test "
+    r"results?|blood ?work|blood tests?|tests?|mri|ct scan|scans?|biopsy|ultrasound|mammogram|"
+    r"pap(?: smear)?)\s+(come|came|comes|coming|back|ready|in yet)\b",
+    re.IGNORECASE,
+)
+MISREAD_RESULTS = frozenset(
+    {"check_appointment", BOOKING_INTENT, "faq", "out_of_scope", "nlu_fallback", "greet"}
+)
+# "i got a statement but lost it, how much was it" (a dispute, 0.92: filed with billing staff
+# and the chat paused): a bill lost or never received, and what is owed asked: the balance.
+LOST_BILL = re.compile(
+    r"\b(lost|misplaced|threw (it )?(away|out)|can'?t find|cannot find|never (got|received)|"
+    r"didn'?t (get|receive))\b.{0,30}\b(bill|statement|invoice|it)\b.{0,40}\bhow much\b",
+    re.IGNORECASE,
+)
+MISREAD_LOST_BILL = frozenset({DISPUTE_INTENT, "nlu_fallback", "out_of_scope", "billing_pay"})
 # The bill named and nothing more ("bill", "the bill?"): read as a dispute (0.61), whose "what
 # happened?" a plain "ok" answered, filing a dispute and pausing the chat. What is owed, instead.
 BARE_BILL = re.compile(
@@ -743,6 +767,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "can i see the same dr as last time?" (the list of our clinicians): a booking,
         # with the clinician of the last visit (actions/usual_clinician.py)
         return Reading(BOOKING_INTENT)
+    if read_as in MISREAD_RESULTS and RESULTS_BACK.search(text):
+        return Reading("test_results")
+    if read_as in MISREAD_LOST_BILL and LOST_BILL.search(text.replace("\u2019", "'")):
+        return Reading(BALANCE_INTENT)
     if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
         return Reading(DISPUTE_INTENT)
     if read_as == "request_human" and BILLING_TEAM.search(text):

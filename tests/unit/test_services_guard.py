@@ -208,30 +208,3 @@ def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_a
 def test_language_words_in_a_task_or_an_emergency_are_left_alone(text: str, read_as: str) -> None:
     [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
     assert message.get("intent")["name"] == read_as
-
-
-@pytest.mark.parametrize(
-    ("text", "read_as", "key"),
-    [
-        # a booking at 1.0 ("visit tuesday"): the patient was asked if they'd been seen before
-        ("i need a doctors note for work from my visit tuesday", "book_appointment", "forms"),
-        ("need a dr’s note from my last visit", "check_appointment", "forms"),
-        ("my boss wants a note for work", "out_of_scope", "forms"),
-        ("my daughter needs her sports form filled out", "book_appointment", "forms"),
-        # a visit asked for in so many words stays a booking
-        ("I need a doctor's note for work, can I get an appointment", "book_appointment", None),
-        ("book a physical for his school form", "book_appointment", None),
-        ("i need a note for work", "emergency", None),
-    ],
-)
-def test_a_note_or_form_asked_for_gets_how_notes_and_forms_are_done(
-    text: str, read_as: str, key: str | None
-) -> None:
-    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
-    if key is None:
-        assert message.get("intent")["name"] == read_as
-    else:
-        assert message.get("intent") == {"name": "faq", "confidence": 1.0}
-        selected = message.get("response_selector")["faq"]["response"]
-        assert selected["intent_response_key"] == "faq/forms_notes"
-        assert selected["confidence"] == 1.0

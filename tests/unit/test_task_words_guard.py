@@ -88,6 +88,14 @@ def parsed(text: str, intent: str) -> Message:
             "reschedule_appointment",
         ),
         ("can i move my 830 appt", "reschedule_appointment"),
+        # the fallback asked "Did you want to book an appointment?" (a booking at 0.45)
+        (
+            "Hi, my daughter has a doctor visit on the 12th but she has a school trip that day. "
+            "Could we find another date?",
+            "reschedule_appointment",
+        ),
+        ("i have a checkup monday, can you give me a different time", "reschedule_appointment"),
+        ("can we find another date for a physical", None),  # none they have
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
@@ -938,6 +946,29 @@ def test_a_message_that_opens_with_cancel_or_reschedule_is_that_task(
     ],
 )
 def test_why_so_much_read_as_a_yes_is_a_question_about_the_amount(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # a look-up of appointments (0.51): "What is the patient's full name?"
+        ("did my xray come back", "check_appointment", "test_results"),
+        ("are my labs back yet", "faq", "test_results"),
+        ("hi is my bloodwork ready", "greet", "test_results"),
+        ("can i do my labs in the morning", "book_appointment", "book_appointment"),
+        ("when is my xray appointment", "check_appointment", "check_appointment"),
+        # a dispute (0.92): filed with billing staff, and the chat paused
+        ("i got a statement but lost it, how much was it", "billing_dispute", "billing_balance"),
+        ("never got a bill, how much do i owe?", "billing_dispute", "billing_balance"),
+        ("i lost my job, how much do i have to pay", "billing_dispute", "billing_dispute"),
+        ("this bill is wrong, how much should it be", "billing_dispute", "billing_dispute"),
+    ],
+)
+def test_results_asked_for_and_a_lost_bill_are_read_by_their_words(
     text: str, read_as: str, becomes: str
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])

@@ -1,0 +1,64 @@
+"""Common questions the model read as something else, recognised by their words.
+
+Each was met with a wrong turn, although the FAQ had its answer:
+
+* "i need a doctors note for work from my visit tuesday": a booking (1.0, "visit tuesday"),
+  and "Have you been seen here before?". The forms and notes answer says how notes are done
+  (and offers the visit when a form needs an exam). A visit asked for in so many words ("a
+  note for work, can I get an appointment") stays a booking.
+* "how do i stop getting text messages from you": out of scope (0.53). The reminders answer
+  says to reply STOP.
+* "can teenagers come in by themselves": the list of clinicians. The teen privacy answer says
+  what stays confidential and whether a parent needs to come.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMS_KEY = "faq/forms_notes"
+REMINDERS_KEY = "faq/reminders"
+TEEN_PRIVACY_KEY = "faq/teen_privacy"
+
+NOTE_ASKED = re.compile(
+    r"\b(?:(?:doctor|doctors|dr|drs|sick|work|school|excuse|medical|return to work) ?notes?|"
+    r"notes? for (?:work|school|my (?:job|boss|employer|work|school))|excuse letter|fmla|"
+    r"disability (?:forms?|paperwork)|(?:school|sports|camp|work|daycare) (?:forms?|paperwork))\b",
+    re.IGNORECASE,
+)
+BOOKING_WORDS = re.compile(
+    r"\b(?:book|schedule|appointments?|appts?|make an?|get (?:in|seen)|come in)\b", re.IGNORECASE
+)
+NOTE_MISREAD = frozenset({"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback"})
+
+TEXTS_STOPPED = re.compile(
+    r"\b(?:stop|quit|opt out of|unsubscribe from|turn off|no more)\s+(?:getting |receiving |"
+    r"sending (?:me )?)?(?:your |the |these |all (?:the |these |your )?)?(?:text|texts|text "
+    r"messages|sms|reminder texts|messages)\b|\b(?:unsubscribe|opt out)\b",
+    re.IGNORECASE,
+)
+TEXTS_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "stop", "complaint"})
+
+TEEN_ALONE = re.compile(
+    r"\b(?:teens?|teenagers?|minors?|kids? under 18|\d{2} ?(?:-| )?(?:year|yr)s?(?:-| )?olds?|"
+    r"i'?m (?:1[2-7])|im (?:1[2-7]))\b.{0,40}\b(?:by (?:themselves|himself|herself|myself)|"
+    r"alone|on (?:their|his|her|my) own|without (?:a |their |his |her |my )?(?:parents?|mom|"
+    r"dad|guardian))",
+    re.IGNORECASE,
+)
+TEEN_MISREAD = frozenset(
+    {"ask_clinicians", "book_appointment", "out_of_scope", "nlu_fallback", "faq", "inform"}
+)
+
+
+def faq_asked(text: str, read_as: str | None) -> str | None:
+    """The FAQ answer (``faq/...``) a message read as ``read_as`` asks for, if one of the
+    rules above applies; None otherwise (the model's reading stands)."""
+    plain = text.replace("\u2019", "'")
+    if read_as in NOTE_MISREAD and NOTE_ASKED.search(plain.replace("'", "")):
+        return None if BOOKING_WORDS.search(plain) else FORMS_KEY
+    if read_as in TEXTS_MISREAD and TEXTS_STOPPED.search(plain):
+        return REMINDERS_KEY
+    if read_as in TEEN_MISREAD and TEEN_ALONE.search(plain):
+        return TEEN_PRIVACY_KEY
+    return None

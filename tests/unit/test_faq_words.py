@@ -1,0 +1,65 @@
+"""Common questions the model misread, answered by their FAQ (addons/faq_words.py), through
+the ServicesQuestionGuard that applies them."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from addons.faq_words import faq_asked
+from addons.services_guard import ServicesQuestionGuard
+
+
+def parsed(text: str, intent: str) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.97})
+    message.set("response_selector", {"all_retrieval_intents": ["faq"], "faq": {}})
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "key"),
+    [
+        # a booking at 1.0 ("visit tuesday"): the patient was asked if they'd been seen before
+        ("i need a doctors note for work from my visit tuesday", "book_appointment", "forms_notes"),
+        ("need a dr’s note from my last visit", "check_appointment", "forms_notes"),
+        ("my boss wants a note for work", "out_of_scope", "forms_notes"),
+        ("my daughter needs her sports form filled out", "book_appointment", "forms_notes"),
+        # out of scope (0.53): "not something I can help with"
+        ("how do i stop getting text messages from you", "out_of_scope", "reminders"),
+        ("stop sending me texts", "stop", "reminders"),
+        ("how do i unsubscribe", "nlu_fallback", "reminders"),
+        # the list of clinicians
+        ("can teenagers come in by themselves", "ask_clinicians", "teen_privacy"),
+        ("can my 15 year old be seen without a parent", "book_appointment", "teen_privacy"),
+        ("im 16 can i come alone", "out_of_scope", "teen_privacy"),
+    ],
+)
+def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == f"faq/{key}"
+    assert selected["utter_action"] == f"utter_faq/{key}"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # a visit asked for in so many words stays a booking
+        ("I need a doctor's note for work, can I get an appointment", "book_appointment"),
+        ("book a physical for his school form", "book_appointment"),
+        ("i need a note for work", "emergency"),
+        # "stop" at a question is a never-mind; a complaint about texts names no stopping
+        ("stop", "stop"),
+        ("stop, I changed my mind", "stop"),
+        ("your texts are annoying", "complaint"),
+        # a teen's visit booked, or a question about a parent coming with an adult
+        ("book my 15 year old for a physical", "book_appointment"),
+        ("can my mom come with me", "faq"),
+    ],
+)
+def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:
+    assert faq_asked(text, read_as) is None
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent")["name"] == read_as
