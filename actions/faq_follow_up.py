@@ -57,6 +57,13 @@ OWN_WORDS = {
 ASKS_IF_TAKEN = re.compile(
     r"\b(take|takes|accept|accepts|accepted|cover|covers|covered|in network|in-network)\b", re.I
 )
+# Whether the clinic takes a plan, asked beside a topic whose own words include insurance
+# ("do you take Aetna, and what do I need to bring": only what to bring was answered).
+CLINIC_TAKES = re.compile(
+    r"\b((do|does|will) (you|u|ya|the clinic) (take|accept)|(are|r) (you|u) in[- ]?network|"
+    r"(is|are) \w+ accepted)\b",
+    re.I,
+)
 
 
 # Answers that say what we do, after which a service we don't offer needs saying: "do you do
@@ -154,7 +161,11 @@ def other_question(text: str, topic: str) -> dict[str, str] | None:
     skip = OWN_WORDS.get(topic, set())
     for clause in reversed(clauses):  # the common question usually comes first
         for intent, pattern in REQUEST_WORDS.items():
-            if intent in skip or not pattern.search(clause):
+            if not pattern.search(clause):
+                continue
+            if intent in skip and not (
+                intent == "billing_insurance" and CLINIC_TAKES.search(clause)
+            ):
                 continue
             if intent == "billing_insurance" and not ASKS_IF_TAKEN.search(clause):
                 continue

@@ -10,6 +10,8 @@ Each was met with a wrong turn, although the FAQ had its answer:
   says to reply STOP.
 * "can teenagers come in by themselves": the list of clinicians. The teen privacy answer says
   what stays confidential and whether a parent needs to come.
+* "my mom has an appt tuesday, can I come with her": a booking (0.93), and "What kind of visit
+  do you need?". The visitors answer says who may come along.
 """
 
 from __future__ import annotations
@@ -50,6 +52,22 @@ TEEN_MISREAD = frozenset(
     {"ask_clinicians", "book_appointment", "out_of_scope", "nlu_fallback", "faq", "inform"}
 )
 
+VISITORS_KEY = "faq/masks_visitors"
+_COMPANION = (
+    r"(?:husband|wife|partner|boyfriend|girlfriend|mom|mother|dad|father|friend|kids?|children|"
+    r"son|daughter|baby|sister|brother|support person|service (?:dog|animal)|caregiver|aide)"
+)
+VISITOR_ASKED = re.compile(
+    r"\bcan (?:i|we) (?:come|go|be there|sit in|stay|be in the room)(?: in)? with (?:her|him|"
+    r"them|my \w+)\b(?! (?:for|to get)\b)|"
+    rf"\bcan (?:i|we) bring (?:my|a|our|his|her) (?:\w+ )?{_COMPANION}\b(?! (?:in|for|to)\b)|"
+    r"\bcan (?:my|a) (?:\w+ )?(?:\w+ )?(?:come|be|stay|sit) (?:in )?(?:with me|in the room)\b",
+    re.IGNORECASE,
+)
+VISITORS_MISREAD = frozenset(
+    {"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback", "inform"}
+)
+
 
 def faq_asked(text: str, read_as: str | None) -> str | None:
     """The FAQ answer (``faq/...``) a message read as ``read_as`` asks for, if one of the
@@ -61,4 +79,6 @@ def faq_asked(text: str, read_as: str | None) -> str | None:
         return REMINDERS_KEY
     if read_as in TEEN_MISREAD and TEEN_ALONE.search(plain):
         return TEEN_PRIVACY_KEY
+    if read_as in VISITORS_MISREAD and VISITOR_ASKED.search(plain):
+        return VISITORS_KEY
     return None

@@ -50,6 +50,15 @@ def test_a_plan_question_in_the_same_message_is_answered() -> None:
     assert asked == {"intent": "billing_insurance", "text": "do you take aetna"}
 
 
+def test_a_plan_asked_beside_what_to_bring_is_answered_too() -> None:
+    # only what to bring was answered: insurance words are that topic's own
+    text = "hello, I'm a new patient, do you take Aetna, and what do I need to bring to my visit?"
+    assert other_question(text, "what_to_bring") == {
+        "intent": "billing_insurance",
+        "text": "do you take Aetna",
+    }
+
+
 def test_the_other_question_may_come_first() -> None:
     asked = other_question("are you open sunday? also do you do flu shots", "services")
     assert asked == {"intent": "clinic_hours", "text": "are you open sunday"}

@@ -33,6 +33,14 @@ def parsed(text: str, intent: str) -> Message:
         ("can teenagers come in by themselves", "ask_clinicians", "teen_privacy"),
         ("can my 15 year old be seen without a parent", "book_appointment", "teen_privacy"),
         ("im 16 can i come alone", "out_of_scope", "teen_privacy"),
+        # a booking (0.93): "What kind of visit do you need?"
+        (
+            "my mom Mary Ann O'Brien dob 7/19/64 has an appt tuesday, can I come with her",
+            "book_appointment",
+            "masks_visitors",
+        ),
+        ("can i bring my husband with me", "book_appointment", "masks_visitors"),
+        ("can my mom come in with me to my appt", "check_appointment", "masks_visitors"),
     ],
 )
 def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key: str) -> None:
@@ -57,6 +65,10 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         # a teen's visit booked, or a question about a parent coming with an adult
         ("book my 15 year old for a physical", "book_appointment"),
         ("can my mom come with me", "faq"),
+        # a visit for them booked
+        ("can i bring my son in for a checkup", "book_appointment"),
+        ("can i bring my daughter for her shots", "book_appointment"),
+        ("can i come with my son for his physical next week", "book_appointment"),
     ],
 )
 def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:
