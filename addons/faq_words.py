@@ -28,6 +28,7 @@ NOTE_ASKED = re.compile(
     r"disability (?:forms?|paperwork)|(?:school|sports|camp|work|daycare) (?:forms?|paperwork))\b",
     re.IGNORECASE,
 )
+# A word of booking: a message read as one that has it is one (addons/services_guard.py too).
 BOOKING_WORDS = re.compile(
     r"\b(?:book|schedule|appointments?|appts?|make an?|get (?:in|seen)|come in)\b", re.IGNORECASE
 )

@@ -46,7 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.matching import find_not_offered
 from actions.settings import get_clinic
 from addons.advice_guard import SYMPTOM
-from addons.faq_words import faq_asked
+from addons.faq_words import BOOKING_WORDS, faq_asked
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -179,12 +179,9 @@ LANGUAGE_HELP = re.compile(
     re.IGNORECASE,
 )
 MAX_LANGUAGE_WORDS = 12
-# Read as a booking, the message is one only with a word of one ("do you see kids" was read
-# as a booking, and the patient asked for the child's name).
+# Read as a booking, the message is one only with a word of one (BOOKING_WORDS: "do you see
+# kids" was read as a booking, and the patient asked for the child's name).
 BOOKING = "book_appointment"
-BOOKING_WORDS = re.compile(
-    r"\b(?:book|schedule|appointments?|appts?|make an?|get (?:in|seen)|come in)\b", re.IGNORECASE
-)
 # "flu shot?" read as one of these is a services question; read as an answer (``inform``), it
 # may name the visit being booked.
 BARE_FROM = frozenset({"medical_advice", "out_of_scope", None})
