@@ -16,7 +16,8 @@ actions/faq_follow_up.py adds that specialists (clinic.yml ``not_offered``) are 
 
 Likewise "no hablo ingles" (medical_advice at 0.96: a paused chat, in English) gets the
 interpreter answer (``faq/interpreter``), which has a line in Spanish; and the common questions
-addons/faq_words.py recognises (a doctor's note, texts stopped, a teen alone) their answers.
+addons/faq_words.py recognises (a doctor's note, texts stopped, a teen alone, a visitor)
+their answers.
 
 Placed after the ResponseSelector (whose answer it replaces) and before FallbackClassifier;
 SafetyTriage, last, still wins.
@@ -281,7 +282,7 @@ class ServicesQuestionGuard(RuleGuard):
                 continue
             asked = faq_asked(text, intent)
             if asked is not None:
-                # a note, texts stopped, a teen alone (addons/faq_words.py)
+                # a note, texts stopped, a teen alone, a visitor (addons/faq_words.py)
                 answer_with(message, asked)
                 continue
             if intent in KEEP:
