@@ -35,6 +35,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked, amenity_text
+from actions.billing import join_words
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig, Location
@@ -116,8 +117,7 @@ def offices_in_brief(clinic: ClinicConfig) -> str:
     at 4500 Natomas Boulevard, ..." """
     places = [f"the {loc.name} at {loc.address.one_line()}" for loc in clinic.locations]
     counted = {2: "two", 3: "three", 4: "four"}.get(len(places), str(len(places)))
-    listed = ", ".join(places[:-1]) + f" and {places[-1]}"
-    return f"We have {counted} offices: {listed}."
+    return f"We have {counted} offices: {join_words(places)}."
 
 
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
