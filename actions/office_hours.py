@@ -67,7 +67,8 @@ def weekly_hours(location: Location) -> str:
 
 
 def open_status(clinic: ClinicConfig, location: Location, now: datetime) -> str:
-    """``Open now until 6pm`` / ``Closed now; opens tomorrow at 8am`` (holidays included)."""
+    """``Open now until 6pm`` / ``Closed now; open today 9am–1pm`` / ``Closed now; opens
+    tomorrow at 8am`` (holidays included)."""
     local = now.astimezone(clinic.tz)
     holiday = clinic.holiday(local.date())
     today = clinic.hours_on(location, local.date())
@@ -78,6 +79,10 @@ def open_status(clinic: ClinicConfig, location: Location, now: datetime) -> str:
     upcoming = clinic.next_opening(location, local)
     if upcoming is None:
         return f"{closed}; please call {location.phone} to check when we reopen"
+    if today is not None and upcoming.date() == local.date():
+        # "what time do you close today" at 4am on a Saturday got "opens today at 9am": the
+        # closing time too, when it opens later today.
+        return f"{closed}; open today {today.label()}"
     return f"{closed}; opens {describe_when(upcoming, local)}"
 
 

@@ -43,6 +43,13 @@ def death_said(tracker: Tracker) -> bool:
 INTRODUCTIONS = frozenset({"greet", "inform"})
 # Events after which an earlier message no longer speaks for this request.
 NEW_CONTEXT = frozenset({"session_started", "restart", "active_loop", "form"})
+
+
+def _answered_a_form(events: list[dict[str, Any]]) -> bool:
+    """Whether a form took the message (the events after it, up to the next one): an answer
+    to its questions, used there ("Emily Johnston" - "04/12/1988" - no match - "ok what about
+    my appointments" checked those details again, and counted a second failed try)."""
+    return any(e.get("event") == "action" and str(e.get("name")).endswith("_form") for e in events)
 MAX_INTRODUCTION_MESSAGES = 3
 # Questions answered between the introduction and the request, which do not end it.
 ANSWERED_BETWEEN = frozenset(
@@ -79,13 +86,16 @@ def introduction_before(events: list[dict[str, Any]]) -> str:
     """The patient's messages before the latest one that only said who they are ("Hi, this is
     Carlos Rivera, 9/30/1975", or the name and the date in two messages), when the bot has
     only answered them and a few plain questions since ("what time do you open": she was
-    thanked by name, then asked for her name again with "what do i owe"); else ""."""
+    thanked by name, then asked for her name again with "what do i owe"); else "". Answers to
+    a form's questions are not one: the form had them."""
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     texts: list[str] = []
     pairs = list(zip(reversed(users[:-1]), reversed(users[1:]), strict=True))
     for before, after in pairs[:MAX_MESSAGES_BACK]:
         intent = ((events[before].get("parse_data") or {}).get("intent") or {}).get("name")
         if any(e.get("event") in NEW_CONTEXT for e in events[before:after]):
+            break
+        if _answered_a_form(events[before:after]):
             break
         if intent in ANSWERED_BETWEEN and not texts:
             continue

@@ -126,6 +126,12 @@ def test_weekly_hours_group_days_with_the_same_hours() -> None:
         (TUESDAY_10AM, "north", "Open now until 5pm"),
         (TUESDAY_11PM, "downtown", "Closed now; opens tomorrow at 8am"),
         (TUESDAY_11PM, "north", "Closed now; opens tomorrow at 7:30am"),
+        # Before opening: the day's hours, closing time too ("what time do you close today").
+        (
+            datetime(2026, 11, 24, 6, 0, tzinfo=CLINIC.tz),
+            "downtown",
+            "Closed now; open today 8am–6pm",
+        ),
         # Thanksgiving and the day after: closed until the weekend / Monday.
         (WEDNESDAY_8PM, "downtown", "Closed now; opens Saturday at 9am"),
         (WEDNESDAY_8PM, "north", "Closed now; opens Monday at 7:30am"),

@@ -779,6 +779,34 @@ def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
     assert slots["verified"] is True and slots["patient_name"] == "Mary Ann O'Brien"
 
 
+def test_answers_a_form_took_are_no_introduction(fhir_env: FhirServer) -> None:
+    """ "what do i owe" - "Emily Johnston" - "04/12/1988" (no match: "Could you give me the
+    full name?") - "ok what about my appointments": the details that had just failed were
+    checked again, and a second failed try counted, with no name typed."""
+    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
+    for text in ("Emily Johnston", "04/12/1988"):
+        events += [
+            {
+                "event": "user",
+                "text": text,
+                "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []},
+            },
+            {"event": "action", "name": "balance_form"},
+            {"event": "bot", "text": "Thank you."},
+            {"event": "action", "name": "action_listen"},
+        ]
+    tracker = make_tracker(
+        "ok what about my appointments",
+        intent="check_appointment",
+        events=events,
+        slots={"verify_attempts": 1.0, "tried_name": "Emily Johnston"},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateCheckForm().run(dispatcher, tracker, {})
+    assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
+    assert responses(dispatcher) == []
+
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
