@@ -50,6 +50,8 @@ def _answered_a_form(events: list[dict[str, Any]]) -> bool:
     to its questions, used there ("Emily Johnston" - "04/12/1988" - no match - "ok what about
     my appointments" checked those details again, and counted a second failed try)."""
     return any(e.get("event") == "action" and str(e.get("name")).endswith("_form") for e in events)
+
+
 MAX_INTRODUCTION_MESSAGES = 3
 # Questions answered between the introduction and the request, which do not end it.
 ANSWERED_BETWEEN = frozenset(
