@@ -184,6 +184,9 @@ class VisitType(BaseModel):
     # With "no preference", only clinicians of these specialties are offered (default: all of
     # `specialties`): a follow-up with anyone is not one with the women's health doctor.
     no_preference_specialties: list[str] | None = None
+    # Done at this visit and asked for by name ("do you do covid tests"): answered with a yes
+    # and what to book. Not entity synonyms (the aliases are), so the model is not retrained.
+    done_at_visit: list[str] = Field(default_factory=list)
 
 
 class NotOffered(BaseModel):

@@ -35,6 +35,15 @@ def test_the_topic_is_the_retrieval_intent_or_else_the_selected_response() -> No
     assert faq_topic(make_tracker("hi", intent="greet")) == ""
 
 
+@pytest.mark.parametrize("text", ["do you do covid tests", "can i get a strep test there"])
+def test_a_test_we_do_is_a_yes_and_what_it_is_booked_as(text: str) -> None:
+    # ("do you do covid tests" got the whole list of services, and no yes)
+    _, dispatcher = run(text, "services")
+    assert [(m["response"], m.get("visit")) for m in dispatcher.messages] == [
+        ("utter_offered_here", "a sick visit")
+    ]
+
+
 def test_a_quick_question_in_the_same_message_is_answered_at_once() -> None:
     events, dispatcher = run("do you do flu shots and are you open sunday", "services")
     # the yes to flu shots; the hours answer comes from the replayed question
