@@ -595,6 +595,13 @@ MISREAD_PLAN_QUESTION = frozenset(
     {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
 )
 MAX_PLAN_QUESTION_WORDS = 5
+# "what about kaiser" after "do you take medicare" (details 0.51, unsure: "Did you want to ask
+# whether we take your insurance?"): another plan asked about, in a follow-up's words.
+PLAN_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|and|also|or|so)\W+)*(?:what|how) about\b|^\W*(?:ok\W+)?(?:and|or)\b",
+    re.IGNORECASE,
+)
+MISREAD_PLAN_FOLLOW_UP = MISREAD_PLAN_QUESTION | {"inform", "nlu_fallback"}
 
 
 def plan_asked_about(text: str) -> bool:
@@ -832,7 +839,9 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # a balance look-up (the model read it so at 0.57)
         return Reading(INSURANCE_INTENT)
     if (
-        read_as in MISREAD_PLAN_QUESTION or (read_as == "medical_advice" and len(text.split()) <= 2)
+        read_as in MISREAD_PLAN_QUESTION
+        or (read_as == "medical_advice" and len(text.split()) <= 2)
+        or (read_as in MISREAD_PLAN_FOLLOW_UP and PLAN_FOLLOW_UP.search(text))
     ) and plan_asked_about(text):
         # ("medical?", Medi-Cal's other name, went to the nurses and paused the chat)
         # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a

@@ -572,6 +572,12 @@ def test_a_visit_needed_read_as_a_check_is_a_booking(text: str, becomes: str) ->
         ("medical ok", "faq", "billing_insurance"),
         ("medical question", "medical_advice", "medical_advice"),
         ("i have a medical question", "medical_advice", "medical_advice"),
+        # another plan, after an answer about one ("Did you want to ask whether we take ...?")
+        ("what about kaiser", "inform", "billing_insurance"),
+        ("ok and medi-cal?", "nlu_fallback", "billing_insurance"),
+        ("how about tricare", "inform", "billing_insurance"),
+        ("kaiser", "inform", "inform"),  # an answer, maybe to a question about the plan
+        ("what about my son", "inform", "inform"),
         # no plan, or a longer message: as read
         ("ok", "affirm", "affirm"),
         ("stop", "stop", "stop"),
