@@ -10,6 +10,7 @@ chat stays with staff and the patient hears why.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,17 +19,46 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
 from actions.handoff import handoff_client
+from actions.second_request import (
+    HANDED_OVER,
+    MAX_REQUEST_CHARS,
+    replayed,
+    request_in,
+    split_clauses,
+)
 from actions.settings import get_clinic
+from actions.tracker_reading import last_event
 
 logger = logging.getLogger(__name__)
 
 ACTION_NAME = "action_withdraw_handoff"
+# The patient takes the request for a person back. Not "forget it" in the middle of a
+# sentence, nor "I don't need help with the bill, I need a person".
+WITHDRAWS = re.compile(
+    r"^\W*(?:never ?mind|nvm|forget (?:it|about it)|no need|cancel (?:that|it))\b"
+    r"|\b(?:figured|sorted|worked) (?:it )?out\b|\bproblem solved\b|\b(?:i'?m|im) all set\b"
+    r"|\bno longer need\b"
+    r"|\b(?:don'?t|dont|do not) need (?:a |the |any )?(?:person|human|someone|anyone|staff|"
+    r"help|nurse|them|you)\b(?=\W*(?:any ?more|now|after all)?\W*$)"
+    r"|\bcancel (?:the|my|that) (?:request|call ?back|handoff)\b"
+    r"|\b(?:bot|assistant)\b.{0,20}\b(?:help me|instead)\b"
+    r"|\b(?:back to|use|ask) the (?:bot|assistant)\b",
+    re.IGNORECASE,
+)
+
+
+def withdraws(text: str | None) -> bool:
+    """The message takes back the request for a person ("never mind, I sorted it out")."""
+    return bool(text and WITHDRAWS.search(text.replace("\u2019", "'")))
+
+
 # The chat stays with staff for these outcomes; any other gives the assistant back.
 STAYS_WITH_STAFF = ("urgent", "claimed")
 
 
-def withdrawal_message(clinic: ClinicConfig, outcome: str) -> str:
-    """What the patient hears: the assistant is back, or why a person will still write."""
+def withdrawal_message(clinic: ClinicConfig, outcome: str, asked: bool = False) -> str:
+    """What the patient hears: the assistant is back, or why a person will still write.
+    ``asked``: the message asked something else too, answered next (no "what can I do?")."""
     info = clinic.clinic
     if outcome == "urgent":
         return (
@@ -42,7 +72,9 @@ def withdrawal_message(clinic: ClinicConfig, outcome: str) -> str:
             "shortly. If you don't need them anymore, just tell them and they'll close it."
         )
     back = (
-        "I'm back to help with appointments, billing or directions: what can I do for you? "
+        f"If you'd still like a person, call us at {info.main_phone}."
+        if asked
+        else "I'm back to help with appointments, billing or directions: what can I do for you? "
         f"And if you'd still like a person, call us at {info.main_phone}."
     )
     if outcome == "unreachable":
@@ -74,7 +106,25 @@ class ActionWithdrawHandoff(Action):
             else "unknown"
         )
         logger.info("patient withdrew a handoff: %s", outcome)
-        dispatcher.utter_message(text=withdrawal_message(get_clinic(), outcome))
+        asked = None if outcome in STAYS_WITH_STAFF else asked_with_it(tracker)
+        dispatcher.utter_message(text=withdrawal_message(get_clinic(), outcome, bool(asked)))
         if outcome in STAYS_WITH_STAFF:
             return []
-        return [ConversationResumed(), SlotSet("handoff_id", None)]
+        resumed: list[EventType] = [ConversationResumed(), SlotSet("handoff_id", None)]
+        if asked is None:
+            return resumed
+        # "never mind, what time do you open monday": the assistant back, and the question
+        # answered (it got "what can I do for you?", the question lost)
+        latest = last_event(tracker.events, "user")
+        return resumed + replayed(asked["text"], asked["intent"], latest, [])
+
+
+def asked_with_it(tracker: Tracker) -> dict[str, str] | None:
+    """The first request of ours the withdrawing message words ("never mind, what time do you
+    open monday"), as ``{"intent": ..., "text": <its clause>}``; else None."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    for clause in split_clauses(text):
+        intent = None if withdraws(clause) else request_in(clause)
+        if intent is not None and intent not in HANDED_OVER:
+            return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
+    return None

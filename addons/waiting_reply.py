@@ -23,7 +23,6 @@ Installed with the safety layer (:mod:`addons.safety_triage` calls :func:`instal
 from __future__ import annotations
 
 import logging
-import re
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +31,11 @@ from rasa.core.channels.channel import OutputChannel
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import BotUttered, ConversationPaused
+from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic_config import ClinicConfig, describe_when
+from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -46,20 +46,6 @@ ACK_KEY = "waiting_ack"  # in the acknowledgement's metadata
 AWAY_KEY = "staff_away"
 EXTERNAL_PREFIX = "EXTERNAL"
 WITHDRAW_ACTION = "action_withdraw_handoff"
-
-# The patient takes the request for a person back. Not "forget it" in the middle of a
-# sentence, nor "I don't need help with the bill, I need a person".
-WITHDRAWS = re.compile(
-    r"^\W*(?:never ?mind|nvm|forget (?:it|about it)|no need|cancel (?:that|it))\b"
-    r"|\b(?:figured|sorted|worked) (?:it )?out\b|\bproblem solved\b|\b(?:i'?m|im) all set\b"
-    r"|\bno longer need\b"
-    r"|\b(?:don'?t|dont|do not) need (?:a |the |any )?(?:person|human|someone|anyone|staff|"
-    r"help|nurse|them|you)\b(?=\W*(?:any ?more|now|after all)?\W*$)"
-    r"|\bcancel (?:the|my|that) (?:request|call ?back|handoff)\b"
-    r"|\b(?:bot|assistant)\b.{0,20}\b(?:help me|instead)\b"
-    r"|\b(?:back to|use|ask) the (?:bot|assistant)\b",
-    re.IGNORECASE,
-)
 
 
 def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
@@ -93,11 +79,6 @@ def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
     return {ACK_KEY: True, **({} if clinic.staff_available(now) else {AWAY_KEY: True})}
 
 
-def withdraws(text: str | None) -> bool:
-    """The message takes back the request for a person ("never mind, I sorted it out")."""
-    return bool(text and WITHDRAWS.search(text.replace("\u2019", "'")))
-
-
 def waiting_turn(tracker: DialogueStateTracker) -> int | None:
     """How many acknowledgements this wait has had, or None when none is due: a staff member
     has written since the pause, or the latest message is the console's own."""
@@ -121,15 +102,20 @@ def waiting_turn(tracker: DialogueStateTracker) -> int | None:
 
 async def _withdraw(
     processor: MessageProcessor, output_channel: OutputChannel, tracker: DialogueStateTracker
-) -> None:
+) -> bool:
     """Runs the withdrawal action, then listens if it gave the assistant back (no rule: a
-    paused chat has no prediction to make it)."""
+    paused chat has no prediction to make it). True: it gave the assistant back with a
+    question of the same message replayed ("never mind, what time do you open monday"),
+    for the caller to predict the answer to."""
     for name in (WITHDRAW_ACTION, ACTION_LISTEN_NAME):
         if name == ACTION_LISTEN_NAME and tracker.is_paused():
-            return  # it stays with staff; a paused turn ends without action_listen
+            return False  # it stays with staff; a paused turn ends without action_listen
+        if name == ACTION_LISTEN_NAME and isinstance(tracker.events[-1], UserUttered):
+            return True
         action = action_for_name_or_text(name, processor.domain, processor.action_endpoint)
         prediction = PolicyPrediction.for_action_name(processor.domain, name)
         await processor._run_action(action, tracker, output_channel, processor.nlg, prediction)
+    return False
 
 
 def install() -> None:
@@ -145,7 +131,8 @@ def install() -> None:
         if tracker.is_paused() and not self._should_handle_message(tracker):
             turn = waiting_turn(tracker)
             if turn is not None and withdraws(tracker.latest_message.text):
-                await _withdraw(self, output_channel, tracker)
+                if await _withdraw(self, output_channel, tracker):
+                    await original(self, output_channel, tracker)
                 return
             if turn is not None:
                 clinic = get_clinic()

@@ -136,6 +136,21 @@ def test_a_waiting_patient_who_says_never_mind_gets_the_assistant_back(
     assert any("Which office" in text for text in rasa.texts(conversation, "what's your address"))
 
 
+def test_never_mind_with_a_question_gets_the_question_answered(
+    rasa: RasaClient, console_staff: Callable[..., StaffClient]
+) -> None:
+    """ "never mind, where do i park at the north office" got "what can I do for you?", and
+    the question was lost."""
+    conversation = conversation_id()
+    escalate(rasa, conversation)
+    console_staff("dana").wait_for_item(conversation)
+    replies = rasa.texts(conversation, "never mind, where do i park at the north office")
+    assert "let our staff know you don't need them" in replies[0]
+    assert "what can I do for you" not in replies[0]
+    assert any("Parking at the North Office" in text for text in replies[1:])
+    assert rasa.tracker(conversation)["paused"] is False
+
+
 def test_never_mind_after_staff_picked_it_up_stays_with_them(
     rasa: RasaClient, console_staff: Callable[..., StaffClient]
 ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rasa_sdk.events import ConversationResumed, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationResumed, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
@@ -19,10 +19,12 @@ from tests.support.actions import SECRET, make_tracker, texts
 from tests.support.receivers import HandoffReceiver
 
 
-def withdraw(handoff_id: str | None) -> tuple[list[object], list[str]]:
+def withdraw(
+    handoff_id: str | None, text: str = "never mind, I sorted it out"
+) -> tuple[list[object], list[str]]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
-        "never mind, I sorted it out",
+        text,
         intent="deny",
         slots={"handoff_id": handoff_id},
         paused=True,
@@ -90,3 +92,20 @@ def test_an_unknown_handoff_gives_the_assistant_back(handoff_env: HandoffReceive
     events, [text] = withdraw(None)
     assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
     assert text.startswith("Okay, no problem. I'm back to help")
+
+
+def test_a_question_asked_with_the_withdrawal_is_answered_next(
+    handoff_env: HandoffReceiver,
+) -> None:
+    # "never mind, what time do you open monday": "what can I do for you?", the question lost
+    handoff_id = delivered(handoff_env)
+    events, [text] = withdraw(handoff_id, "never mind, what time do you open monday")
+    resumed, cleared, listen, replay = events
+    assert (resumed, cleared) == (ConversationResumed(), SlotSet("handoff_id", None))
+    assert listen == ActionExecuted("action_listen")
+    assert replay["text"] == "what time do you open monday"
+    assert replay["parse_data"]["intent"]["name"] == "clinic_hours"
+    assert "let our staff know" in text and "what can I do for you" not in text
+    # the withdrawal's own words ask nothing: "cancel that" is no cancellation
+    events, _ = withdraw(delivered(handoff_env), "cancel that request")
+    assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
