@@ -304,6 +304,17 @@ PAY_AT_THE_VISIT = re.compile(
     r"(come|get there|arrive|check in)|at check ?in|in person)\b"
 )
 
+# "can i pay over the phone", "can i pay online?": a yes, and that way (the whole list of ways
+# to pay and the payment plan paragraph answered it, twice in a row, and never said yes).
+PAY_BY_PHONE = re.compile(
+    r"\bpay\b.{0,20}\b(over the phone|by (tele)?phone|on the phone|by call(ing)?|by calling)\b"
+    r"|\b(call|phone) (in )?to pay\b"
+)
+PAY_ONLINE = re.compile(
+    r"\bpay\b.{0,20}\b(online|on ?line|on the (website|web ?site|web|portal|site|internet)|"
+    r"through the (portal|website)|on your (website|site))\b"
+)
+
 
 def change_fee_asked(text: str) -> bool:
     """A fee for moving or cancelling an appointment asked about (not a bill's)."""
@@ -542,6 +553,10 @@ class ActionBillingPay(Action):
             # "can i just pay at my appt?": the yes was buried in the list
             dispatcher.utter_message(response="utter_pay_at_the_visit")
             say_ways_to_pay(dispatcher, clinic)
+        elif PAY_BY_PHONE.search(said) and asked is None:
+            dispatcher.utter_message(response="utter_pay_by_phone", **facts)
+        elif PAY_ONLINE.search(said) and asked is None:
+            dispatcher.utter_message(response="utter_pay_online", **facts)
         elif asked is not None:
             answer_method(dispatcher, asked, clinic)
         else:

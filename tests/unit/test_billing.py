@@ -169,6 +169,28 @@ def test_paying_here_or_at_the_visit_is_answered_first(text: str, first: str) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("can i pay over the phone", "utter_pay_by_phone"),
+        ("can I pay my bill by phone?", "utter_pay_by_phone"),
+        ("can i call to pay", "utter_pay_by_phone"),
+        ("can i pay online", "utter_pay_online"),
+        ("is there a way to pay on the website", "utter_pay_online"),
+    ],
+)
+def test_paying_by_phone_or_online_gets_a_yes_and_that_way(text: str, answer: str) -> None:
+    """ "can i pay over the phone" got the whole list of ways to pay and the plan paragraph,
+    twice in a row when asked again, and no yes."""
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert responses(dispatcher) == [answer]
+    # a way to pay named with it is answered as that way ("can i pay by card over the phone")
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker("can i pay cash online", "billing_pay"), {})
+    assert responses(dispatcher) != ["utter_pay_online"]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "can i pay half now",
@@ -1541,16 +1563,20 @@ def test_someone_else_paying_is_a_yes_then_how(text: str, answer: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["can i pay my bill online", "can i pay my bill on saturday", "can we pay our balance now"],
+    ("text", "answer"),
+    [
+        ("can i pay my bill online", "utter_pay_online"),
+        ("can i pay my bill on saturday", "utter_billing_pay"),
+        ("can we pay our balance now", "utter_billing_pay"),
+    ],
 )
-def test_paying_ones_own_bill_is_not_paying_for_someone_else(text: str) -> None:
+def test_paying_ones_own_bill_is_not_paying_for_someone_else(text: str, answer: str) -> None:
     # "can i pay my bill online": "Yes, you can pay a bill for someone else, such as a family
     # member", and the question asked was never answered.
     dispatcher = CollectingDispatcher()
     ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
     said = [m["response"] for m in dispatcher.messages]
-    assert said[0] == "utter_billing_pay"
+    assert said[0] == answer
     assert "utter_billing_pay_for_someone" not in said
 
 
