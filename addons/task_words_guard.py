@@ -46,6 +46,8 @@ A new patient asking for a visit ("hi new patient, james carter, 2/2/1980, need 
 read as a move) is a booking; a plan typed in a few words ("accpet bluecross?", read as a stop)
 is an insurance question; an apology for one's own words with a request ("sorry for being rude
 earlier ... whats your saturday hours") is that request, not a complaint.
+
+The billing and insurance words these rules read live in addons/money_words.py.
 """
 
 from __future__ import annotations
@@ -60,25 +62,13 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.billing import PAPER_ASKED
 from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, feelings_only
-from actions.insurance import COPAY_ASKED, eob_bill_asked, eob_or_after_insurance, insurance_terms
+from actions.insurance import eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
 from actions.message_reading import vague_frustration
 from actions.office_answers import ER_ASKED
 from actions.patient_status import NEW_PATIENT_WORDS
-from actions.paying import (
-    PLAN_LENGTH,
-    already_paid,
-    cannot_pay,
-    change_fee_asked,
-    collections_asked,
-    due_asked,
-    late_payment_asked,
-    pay_later,
-    scam_asked,
-)
-from actions.payment_methods import brand_asked
-from actions.plan_names import plan_in_message
+from actions.paying import change_fee_asked
 from actions.request_context import BEREAVEMENT
 from actions.second_request import request_in
 from actions.settings import get_clinic
@@ -92,6 +82,32 @@ from actions.typed_answers import (
 from actions.undo_words import DIDNT_MEAN_THAT, UNDO_A_CHANGE, said_undo
 from actions.usual_clinician import asks_for_usual_clinician
 from addons.intent_override import RuleGuard, overrule
+from addons.money_words import (
+    BALANCE_INTENT,
+    BARE_BILL,
+    BILL_RECEIVED,
+    BOOKING_INTENT,
+    COMPLAINT_INTENT,
+    DISPUTE_INTENT,
+    FEE_QUESTION,
+    INSURANCE_INTENT,
+    LEFT_WITH_A_FEE,
+    LEFT_WITH_A_REFUND,
+    LOST_BILL,
+    MISREAD_BILL_RECEIVED,
+    MISREAD_INSURANCE_WORDS,
+    MISREAD_LOST_BILL,
+    MISREAD_PLAN_FOLLOW_UP,
+    MISREAD_PLAN_QUESTION,
+    MISREAD_WHY_SO_MUCH,
+    PAY_INTENT,
+    PLAN_FOLLOW_UP,
+    REFUND,
+    WHY_SO_MUCH,
+    billing_help_asked,
+    copay_asked,
+    plan_asked_about,
+)
 from addons.safety_triage import SAFETY_INTENTS
 
 # Impatience with the chat alone ("ugh this is taking forever"; not "my cough is taking
@@ -103,9 +119,6 @@ CHAT_IMPATIENCE = re.compile(
     r"hurry(?: up)?(?: please| pls| already)?)\W*$",
     re.IGNORECASE,
 )
-BOOKING_INTENT = "book_appointment"
-COMPLAINT_INTENT = "complaint"
-DISPUTE_INTENT = "billing_dispute"
 GREET_INTENT = "greet"
 # The nurse line's number asked for, not a nurse.
 NURSE_LINE = re.compile(
@@ -174,35 +187,10 @@ OPENS_WITH_TASK = re.compile(
     re.IGNORECASE,
 )
 MISREAD_OPENING_TASK = frozenset({"faq", "out_of_scope", "nlu_fallback", "greet"})
-# "why so much" after the balance (a yes at 0.89, so "What can I help you with?"): a question
-# about the amount, which the dispute action answers with what the balance is for.
-WHY_SO_MUCH = re.compile(
-    r"^\W*(?:(?:but|and|ok|okay|hmm|um|wait|so)\W+)?(?:why|how come)\s+(?:(?:is|was)\s+"
-    r"(?:it|that|this)\s+|(?:it|that|this)\s+(?:is\s+)?|its\s+|it's\s+)?(?:so|that)\s+"
-    r"(?:much|high|expensive|big|pricey)\b",
-    re.IGNORECASE,
-)
-MISREAD_WHY_SO_MUCH = frozenset(
-    {"affirm", "thank", "deny", "inform", "out_of_scope", "nlu_fallback"}
-)
 MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 # "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
 # the directions action says 911 first and that we are no emergency room (actions/directions.py).
 MISREAD_ER = MISREAD_ROUTE | {"greet", "complaint", "inform", "parking", "contact_info"}
-# "i got a bill", "received a bill from you" and nothing more: the dispute's "what happened?"
-# (read as the balance, it asked for the patient's name with no word of the bill's trouble).
-BILL_RECEIVED = re.compile(
-    r"^\W*(?:(?:hi|hey|hello|so|um+|ok|okay|yeah)\W+)*(?:i|we|my \w+) (?:just |also )?"
-    r"(?:got|received|recieved|have) (?:a|this|another|a new) (?:bill|statement|invoice)"
-    r"(?: (?:from (?:you|u|you guys|y'?all|the clinic|your clinic|your office)|in the mail|today|"
-    r"yesterday|this week))?\W*$",
-    re.IGNORECASE,
-)
-# (the dispute itself too, when read unsure: its "what happened?", not "did you mean ...?",
-# whichever way the model leans after a retrain)
-MISREAD_BILL_RECEIVED = frozenset(
-    {"billing_balance", "billing_pay", "out_of_scope", "inform", "billing_dispute"}
-)
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
 # one, to "Book another one anyway?": the Thursday was searched as the new booking's day).
@@ -236,11 +224,6 @@ UNDONE_AS = frozenset(
         "deny",
         "inform",
     }
-)
-# "will i get charged for moving it?", "do u charge for changing it" (a dispute to the model:
-# handed to billing staff, the chat paused, the move lost): the late-change policy.
-FEE_QUESTION = re.compile(
-    r"\b(will|would|do|does|is there|are there|am i|gonna|going to|can)\b", re.IGNORECASE
 )
 
 KEEP_FROM_HOME = re.compile(
@@ -337,27 +320,6 @@ RESULTS_BACK = re.compile(
 MISREAD_RESULTS = frozenset(
     {"check_appointment", BOOKING_INTENT, "faq", "out_of_scope", "nlu_fallback", "greet"}
 )
-# "i got a statement but lost it, how much was it" (a dispute, 0.92: filed with billing staff
-# and the chat paused): a bill lost or never received, and what is owed asked: the balance.
-LOST_BILL = re.compile(
-    r"\b(lost|misplaced|threw (it )?(away|out)|can'?t find|cannot find|never (got|received)|"
-    r"didn'?t (get|receive))\b.{0,30}\b(bill|statement|invoice|it)\b.{0,40}\bhow much\b",
-    re.IGNORECASE,
-)
-MISREAD_LOST_BILL = frozenset({DISPUTE_INTENT, "nlu_fallback", "out_of_scope", "billing_pay"})
-# The bill named and nothing more ("bill", "the bill?"): read as a dispute (0.61), whose "what
-# happened?" a plain "ok" answered, filing a dispute and pausing the chat. What is owed, instead.
-BARE_BILL = re.compile(
-    r"^\W*(the |a |my |our )?(bill|bills|billing|statement|invoice)"
-    r"( (please|pls|plz|question|help|info))?\W*$",
-    re.IGNORECASE,
-)
-# Money back ("can i get a refund": "Did you want to book an appointment?"; "refund" alone: a
-# yes, 0.84): a question for billing, asked what happened.
-REFUND = re.compile(r"\b(refund\w*|reimburs\w*|(my|our|the) money back)\b", re.IGNORECASE)
-LEFT_WITH_A_REFUND = frozenset(
-    {DISPUTE_INTENT, "billing_insurance", COMPLAINT_INTENT, "request_human", "faq", *SAFETY_INTENTS}
-)
 # Words of a new booking: with them, the message may well ask for one.
 NEW_BOOKING = re.compile(
     r"\b(book|make an? (appointment|appt)|new (appointment|appt|one)|another (appointment|appt|"
@@ -406,159 +368,6 @@ SOMEONE_ELSE_DOES_IT = re.compile(
 )
 
 
-BALANCE_INTENT = "billing_balance"
-INSURANCE_INTENT = "billing_insurance"
-# A copay asked (billing.COPAY_ASKED), unless what is owed is asked: "what's my copay for the
-# last visit", "my copay balance".
-OWED = re.compile(
-    r"\b(balance|owe|owed|owing|statements?|bills?|billed|charged?|paid|due|last visit|"
-    r"last time|already)\b",
-    re.IGNORECASE,
-)
-
-
-def copay_asked(text: str) -> bool:
-    """A copay, deductible or out-of-pocket cost asked about, not an amount owed."""
-    return bool(COPAY_ASKED.search(normalise(text))) and not OWED.search(text)
-
-
-PAY_INTENT = "billing_pay"
-# A fee on the bill disputed ("why is there a late fee on my bill": the arrival time; "the late
-# cancel fee is unfair": out of scope) is a billing dispute, unless read as one of these. Read
-# as a dispute already, it is made sure (0.3 asked "did you mean …?").
-LEFT_WITH_A_FEE = frozenset({"request_human", "share_card_number", "stop", *SAFETY_INTENTS})
-# Read as one of these, a message that can't pay ("i lost my job, cant pay": out of scope), asks
-# about collections or credit, or whether a bill is a scam is the how-to-pay question, whose
-# action answers each. Tasks, handoffs, safety and insurance (the self-pay answer covers help
-# paying) keep their reading; the how-to-pay reading itself is made sure.
-MISREAD_BILLING_HELP = frozenset(
-    {
-        PAY_INTENT,
-        "out_of_scope",
-        "faq",
-        "deny",  # "i have no money right now" (0.73); a yes takes the offer made, so no "affirm"
-        "greet",
-        "thank",
-        "goodbye",
-        "bot_challenge",
-        "billing_balance",
-        "clinic_hours",
-        "directions",
-        "parking",
-        "contact_info",
-        "ask_clinicians",
-        "nlu_fallback",
-    }
-)
-# ...and the plan's length ("how many months can i spread it over") read as a booking too.
-MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
-# How long there is to pay read as a common question ("how long do i have to pay": how long a
-# visit lasts) or a booking. Read as the balance it stays: that answer gives the patient's own
-# due date.
-MISREAD_DUE = frozenset({"faq", BOOKING_INTENT, "out_of_scope", "clinic_hours", "greet", "inform"})
-# When the patient will pay ("ill pay it friday") read as details (0.95: "What can I help you
-# with?") or one of these; or as the balance ("is it ok if i pay when i get paid", 0.49: the
-# identity check) when what is owed is not asked.
-MISREAD_PAY_LATER = MISREAD_DUE | {"nlu_fallback", "billing_balance"}
-# ...or read as how to pay, but with less confidence than the fallback's threshold (config.yml).
-UNSURE_PAY_LATER = 0.45
-# What an EOB is, or whether a balance is after insurance, read as one of these.
-MISREAD_INSURANCE_WORDS = frozenset(
-    {
-        "billing_balance",
-        "billing_pay",
-        "inform",
-        "faq",
-        "out_of_scope",
-        "affirm",
-        "deny",
-        "check_appointment",
-        "greet",
-        "thank",
-    }
-)
-# A bill said to be paid already, read as details or the appointments.
-MISREAD_AS_DETAILS = frozenset({"inform", "check_appointment"})
-# A way to pay named ("do you take care credit") read as one of these stays as read.
-KEEP_WITH_A_BRAND = LEFT_WITH_A_FEE | {
-    DISPUTE_INTENT,
-    COMPLAINT_INTENT,
-    "medical_advice",
-    "test_results",
-    BOOKING_INTENT,
-    "cancel_appointment",
-    "reschedule_appointment",
-    "check_appointment",
-}
-# A dispute read with less confidence than this (addons/unsure_escalation.py asks "did you mean
-# …?" under 0.55) is no dispute when the message asks about collections: "a collection agency
-# called me about a maple grove bill is this legit" got "question a charge?", then "what
-# happened?".
-UNSURE_DISPUTE = 0.55
-# "is there any help with medical bills" read as the balance: kept when the balance is asked.
-BALANCE_ASKED = re.compile(
-    r"\b(how much|what (do|does|did) (i|we|he|she|they|my \w+) owe|balance|amount due|"
-    r"what i owe)\b"
-)
-
-
-def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -> bool:
-    """Whether a message read as ``intent`` is really a question for the how-to-pay answer: it
-    can't pay, asks about collections, credit, a scam or late fees, or names a way to pay that
-    is nothing else ("do you take care credit": an insurance plan, "I don't see Care Credit on
-    my list")."""
-    if intent not in KEEP_WITH_A_BRAND and brand_asked(text, get_clinic().billing.methods):
-        return True
-    if intent == DISPUTE_INTENT:
-        return (
-            scam_asked(text)
-            or late_payment_asked(text)
-            # ("i have no money right now", unsure: "Did you want to question a charge?")
-            or (
-                confidence < UNSURE_DISPUTE
-                and (collections_asked(text) or already_paid(text) or cannot_pay(text))
-            )
-        )
-    if intent == "medical_advice" and collections_asked(text):
-        # "will this hurt my credit score" (0.75 medical advice, once apostrophes stopped
-        # counting: the nurses were asked): a credit score or collections is never medical
-        return True
-    if intent == COMPLAINT_INTENT and confidence < UNSURE_DISPUTE and already_paid(text):
-        # "i paid that already last wk wtf" (a complaint or a dispute, unsure: "Sorry, I didn't
-        # quite get that"): how long a payment takes to show, and billing staff
-        return True
-    if intent in MISREAD_AS_DETAILS and already_paid(text):
-        # "i already paid that last week" (details, 1.0: "What can I help you with?"), "i paid
-        # it online on thursday, can u check" (the appointments)
-        return True
-    if intent in MISREAD_PLAN_LENGTH and PLAN_LENGTH.search(normalise(text)):
-        # "how long can the plan be" (a common question: "Most visits are booked for 30
-        # minutes"), "how many months can i spread it over" (a booking)
-        return True
-    if intent in MISREAD_DUE and due_asked(text):
-        return True
-    if intent == PAY_INTENT and confidence < UNSURE_PAY_LATER and pay_later(text):
-        # "ok ill pay it next friday" right after the balance (how to pay, 0.29: "did you want
-        # to find out how to pay a bill?"): that later is fine, at once
-        return True
-    if (
-        intent in MISREAD_PAY_LATER
-        and pay_later(text)
-        and (intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text)))
-    ):
-        return True
-    if intent not in MISREAD_BILLING_HELP:
-        return False
-    if not (
-        cannot_pay(text)
-        or collections_asked(text)
-        or late_payment_asked(text)
-        or already_paid(text)
-    ):
-        return False
-    return intent != BALANCE_INTENT or not BALANCE_ASKED.search(normalise(text))
-
-
 def fee_task(text: str, intent: str | None) -> str | None:
     """A cancellation (or move) asked for with a question about its fee ("i need to cancel my
     physical, will i get charged a fee?": the policy only, read as a common question)."""
@@ -589,36 +398,6 @@ KEEP_WITH_FEELINGS = frozenset(
 # to tell us about a problem with your care?") is answered with condolences unless read so.
 KEEP_WITH_A_LOSS = frozenset({*SAFETY_INTENTS, "request_human", "medical_advice"})
 FALLBACK_INTENT = "nlu_fallback"
-
-# Short replies the model may read into a typed plan name.
-MISREAD_PLAN_QUESTION = frozenset(
-    {"stop", "affirm", "deny", "out_of_scope", "faq", "greet", "goodbye", "thank"}
-)
-MAX_PLAN_QUESTION_WORDS = 5
-# "what about kaiser" after "do you take medicare" (details 0.51, unsure: "Did you want to ask
-# whether we take your insurance?"): another plan asked about, in a follow-up's words.
-PLAN_FOLLOW_UP = re.compile(
-    r"^\W*(?:(?:ok|okay|and|also|or|so)\W+)*(?:what|how) about\b|^\W*(?:ok\W+)?(?:and|or)\b",
-    re.IGNORECASE,
-)
-MISREAD_PLAN_FOLLOW_UP = MISREAD_PLAN_QUESTION | {"inform", "nlu_fallback"}
-
-
-def plan_asked_about(text: str) -> bool:
-    """A few words that name one of the clinic's plans (or a plan of its company): "accpet
-    bluecross?", "blue sheild ok?", "aetna??"; not "medical question"."""
-    if len(text.split()) > MAX_PLAN_QUESTION_WORDS or NOT_A_PLAN.search(text):
-        return False
-    named = plan_in_message(text, [], get_clinic(), about_insurance=True)
-    return named is not None and (named.plan is not None or named.family is not None)
-
-
-# "medical question", "medical advice": Medi-Cal is also called "medical", these are not it.
-NOT_A_PLAN = re.compile(
-    r"\b(question|questions|advice|issue|issues|problem|problems|emergency|help|records?|"
-    r"history|condition|leave|note|form|forms)\b",
-    re.IGNORECASE,
-)
 
 DENY_INTENT = "deny"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
