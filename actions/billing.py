@@ -121,7 +121,9 @@ def total_due(invoices: list[InvoiceRecord]) -> str:
 
 def balance_under_plan_minimum(tracker: Tracker, clinic: ClinicConfig) -> str | None:
     """The verified patient's open balance ("$35.00") when it is under the payment-plan
-    minimum; None when it is not, nobody is verified, or the billing system does not answer."""
+    minimum (``NOTHING_OWED`` when nothing is open: Aisha, all paid up, was told about plans
+    for $100 or more); None when it is not, nobody is verified, or the billing system does not
+    answer."""
     patient_id = tracker.get_slot("patient_id")
     minimum = clinic.billing.payment_plan_minimum
     if not tracker.get_slot("verified") or not patient_id or minimum <= 0:
@@ -131,9 +133,14 @@ def balance_under_plan_minimum(tracker: Tracker, clinic: ClinicConfig) -> str | 
     except FhirError:
         return None
     invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
-    if not invoices or plan_offered(invoices, clinic):
+    if not invoices:
+        return NOTHING_OWED
+    if plan_offered(invoices, clinic):
         return None
     return total_due(invoices)
+
+
+NOTHING_OWED = "$0.00"
 
 
 PLAN_OFFER = "If paying it all at once is hard, we can set up a payment plan with you."

@@ -17,6 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import (
+    NOTHING_OWED,
     PAPER_ASKED,
     answer_method,
     as_balance_items,
@@ -594,7 +595,12 @@ class ActionBillingPay(Action):
             sorry = "I'm sorry you're going through this."
             help_message["help"] = f"{sorry} {help_message['help']}"
         small = None if ASSISTANCE.search(said) else balance_under_plan_minimum(tracker, clinic)
-        if small is not None:
+        if small == NOTHING_OWED:
+            help_message["help"] = (
+                f"There's nothing to pay on this account right now, so no plan is needed. "
+                f"{billing.financial_assistance.strip()}"
+            ).strip()
+        elif small is not None:
             # "can i pay in installments" about Liam's $35: plans start at $100, so not
             # "Set up a plan with billing" (staff would have said no).
             least = money(billing.payment_plan_minimum, "USD")

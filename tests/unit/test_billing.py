@@ -569,12 +569,25 @@ def test_a_plan_asked_for_a_balance_under_the_minimum_says_so(
     assert help_["buttons"] == [{"title": title, "payload": BILLING_STAFF}]
 
 
-@pytest.mark.parametrize(("amount", "plans_said"), [("85.00", False), ("240.00", True)])
+def test_a_plan_asked_with_nothing_owed_says_none_is_needed(fhir: FakeFhir) -> None:
+    # "Payment plans are for balances of $100.00 or more": Aisha owes nothing at all.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("can i set up a payment plan", "billing_pay", slots=VERIFIED)
+    ActionBillingPay().run(dispatcher, tracker, {})
+    [help_] = dispatcher.messages
+    assert help_["help"].startswith("There's nothing to pay on this account right now")
+    assert help_["buttons"] == [{"title": "Ask billing about assistance", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize(
+    ("amount", "plans_said"), [("85.00", False), ("240.00", True), (None, False)]
+)
 def test_how_to_pay_a_balance_under_the_plan_minimum_is_the_ways_to_pay_alone(
-    fhir: FakeFhir, amount: str, plans_said: bool
+    fhir: FakeFhir, amount: str | None, plans_said: bool
 ) -> None:
-    """After Emily's $85 balance, "how can i pay it" went on about plans for $100 or more."""
-    fhir.invoices = [invoice(12, amount)]
+    """After Emily's $85 balance, "how can i pay it" went on about plans for $100 or more (and
+    after Aisha's "nothing to pay right now", too)."""
+    fhir.invoices = [invoice(12, amount)] if amount else []
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("how can i pay it", "billing_pay", slots=VERIFIED)
     ActionBillingPay().run(dispatcher, tracker, {})
