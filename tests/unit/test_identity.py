@@ -758,21 +758,28 @@ def test_not_a_name(text: str) -> None:
     assert parse_full_name(text) is None
 
 
-def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
-    fhir_env: FhirServer,
-) -> None:
+def details_answered(texts: tuple[str, ...], by: str, reply: str) -> list[dict[str, Any]]:
+    """Messages of details (read as ``inform``), each answered by the action ``by``."""
     events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
-    for text in ("Mary Ann O'Brien", MARY_DOB):
+    for text in texts:
         events += [
             {
                 "event": "user",
                 "text": text,
                 "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []},
             },
-            {"event": "action", "name": "utter_how_can_help"},
-            {"event": "bot", "text": "What can I help you with?"},
+            {"event": "action", "name": by},
+            {"event": "bot", "text": reply},
             {"event": "action", "name": "action_listen"},
         ]
+    return events
+
+
+def test_a_name_and_a_birth_date_sent_in_two_messages_before_the_request_count(
+    fhir_env: FhirServer,
+) -> None:
+    texts = ("Mary Ann O'Brien", MARY_DOB)
+    events = details_answered(texts, "utter_how_can_help", "What can I help you with?")
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("when is my appointment", intent="check_appointment", events=events)
     slots = {e["name"]: e["value"] for e in ValidateCheckForm().run(dispatcher, tracker, {})}
@@ -783,22 +790,10 @@ def test_answers_a_form_took_are_no_introduction(fhir_env: FhirServer) -> None:
     """ "what do i owe" - "Emily Johnston" - "04/12/1988" (no match: "Could you give me the
     full name?") - "ok what about my appointments": the details that had just failed were
     checked again, and a second failed try counted, with no name typed."""
-    events: list[dict[str, Any]] = [{"event": "action", "name": "action_listen"}]
-    for text in ("Emily Johnston", "04/12/1988"):
-        events += [
-            {
-                "event": "user",
-                "text": text,
-                "parse_data": {"text": text, "intent": {"name": "inform"}, "entities": []},
-            },
-            {"event": "action", "name": "balance_form"},
-            {"event": "bot", "text": "Thank you."},
-            {"event": "action", "name": "action_listen"},
-        ]
     tracker = make_tracker(
         "ok what about my appointments",
         intent="check_appointment",
-        events=events,
+        events=details_answered(("Emily Johnston", "04/12/1988"), "balance_form", "Thank you."),
         slots={"verify_attempts": 1.0, "tried_name": "Emily Johnston"},
     )
     dispatcher = CollectingDispatcher()
