@@ -77,6 +77,7 @@ def test_find_location(text: str, expected: str | None) -> None:
         ("no, it's a flu shot not a sick visit", "vaccination"),  # the one denied is not it
         ("a physical instead of a sick visit", "physical"),
         ("i need a covid test", "sick"),  # a test done at that visit (done_at_visit)
+        ("i need an appointment for my blood pressure", "follow_up"),
         ("flu shot, not a flu test", "vaccination"),
         ("hello", None),
     ],
