@@ -188,6 +188,10 @@ class VisitType(BaseModel):
     # and what to book. Not entity synonyms (the aliases are), so the model is not retrained.
     done_at_visit: list[str] = Field(default_factory=list)
 
+    def said_as(self) -> list[str]:
+        """The words a patient names this visit by: its name, aliases and what is done at it."""
+        return [self.name, *self.aliases, *self.done_at_visit]
+
 
 class NotOffered(BaseModel):
     """A service patients ask to book that the clinic does not provide, and who does."""

@@ -97,7 +97,7 @@ def service_note(
     aliases = [
         (said, visit)
         for visit in clinic.visit_types
-        for alias in (visit.name, *visit.aliases, *visit.done_at_visit)
+        for alias in visit.said_as()
         for said in (alias, f"{alias}s")  # "do you do physicals"
     ]
     visit = longest_named(text, aliases)

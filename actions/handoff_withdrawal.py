@@ -27,7 +27,7 @@ from actions.second_request import (
     split_clauses,
 )
 from actions.settings import get_clinic
-from actions.tracker_reading import last_event
+from actions.tracker_reading import last_event, latest_text
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +122,7 @@ class ActionWithdrawHandoff(Action):
 def asked_with_it(tracker: Tracker) -> dict[str, str] | None:
     """The first request of ours the withdrawing message words ("never mind, what time do you
     open monday"), as ``{"intent": ..., "text": <its clause>}``; else None."""
-    text = (tracker.latest_message or {}).get("text") or ""
-    for clause in split_clauses(text):
+    for clause in split_clauses(latest_text(tracker)):
         intent = None if withdraws(clause) else request_in(clause)
         if intent is not None and intent not in HANDED_OVER:
             return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}

@@ -203,11 +203,8 @@ NOT_THIS_VISIT = re.compile(
 
 
 def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
-    candidates = [
-        (alias, v)
-        for v in clinic.visit_types
-        for alias in [v.name, v.id, *v.aliases, *v.done_at_visit]  # "i need a covid test"
-    ]
+    # ("i need a covid test": what is done at a visit names it too)
+    candidates = [(alias, v) for v in clinic.visit_types for alias in [v.id, *v.said_as()]]
     plain = normalise(text)
     text = plain if plain == "same day" else SAME_DAY_AS_A_TIME.sub(" ", plain)
     # "it's a flu shot, not a sick visit": the visit named, not the one denied

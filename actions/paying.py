@@ -308,7 +308,7 @@ PAY_AT_THE_VISIT = re.compile(
 # "can i pay over the phone", "can i pay online?": a yes, and that way (the whole list of ways
 # to pay and the payment plan paragraph answered it, twice in a row, and never said yes).
 PAY_BY_PHONE = re.compile(
-    r"\bpay\b.{0,20}\b(over the phone|by (tele)?phone|on the phone|by call(ing)?|by calling)\b"
+    r"\bpay\b.{0,20}\b(over the phone|by (tele)?phone|on the phone|by call(ing)?)\b"
     r"|\b(call|phone) (in )?to pay\b"
 )
 PAY_ONLINE = re.compile(

@@ -9,6 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
 from addons.waiting_reply import (
     ACK_KEY,
@@ -16,7 +17,6 @@ from addons.waiting_reply import (
     ack_metadata,
     waiting_reply,
     waiting_turn,
-    withdraws,
 )
 
 TZ = ZoneInfo("America/Los_Angeles")
