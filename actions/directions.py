@@ -40,6 +40,7 @@ from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig, Location
 from actions.clinician_days import book_with_button, clinician_days_text, wants_route
+from actions.cost_follow_up import is_cost_follow_up
 from actions.formatting import day_and_time
 from actions.hours_at_time import asked_clock, hours_at, without_clock
 from actions.matching import (
@@ -400,10 +401,14 @@ class ActionLocationInfo(Action):
         if (
             not locations
             and asked_office
-            and (intent == "inform" or UNDECIDED.match(latest_text(tracker)))
+            and (
+                intent == "inform"
+                or UNDECIDED.match(latest_text(tracker))
+                or is_cost_follow_up(latest_text(tracker))
+            )
         ):
-            # "Which office?" answered with something else (a name, a date) or "idk": every
-            # office, rather than the same question again.
+            # "Which office?" answered with something else (a name, a date), "idk" or "is it
+            # free?": every office, rather than the same question again.
             locations, explicit = list(clinic.locations), True
         if not locations and (
             topic in ALL_OFFICES_AT_ONCE

@@ -10,8 +10,9 @@ from rasa_sdk.events import EventType, FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked
-from actions.billing import as_balance_items
+from actions.billing import as_balance_items, staff_button
 from actions.clients.fhir_model import FhirError
+from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.feelings import baby_lost, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
@@ -34,7 +35,7 @@ from actions.named_others import first_name_follow_up
 from actions.offer_answers import INTENT_DESCRIPTIONS, SUGGESTION_OPENING, accepted_suggestion
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
-from actions.paying import asks_how_to_apply
+from actions.paying import PLAN_BUTTON, asks_how_to_apply
 from actions.relatives import relation_in
 from actions.second_request import (
     REFERENT,
@@ -338,6 +339,12 @@ class ActionDetailsGiven(Action):
                 intent = last_look_up(tracker)
         if intent is not None:
             return replay_as(tracker, latest, intent)
+        if plan_terms_offered(tracker, text):
+            dispatcher.utter_message(
+                response="utter_plan_terms_with_billing",
+                buttons=[staff_button(PLAN_BUTTON)],
+            )
+            return []
         # "Hi, this is Emily Johnson 04/12/1988": thanked by name (not yet checked: that is
         # done with the request that follows).
         clinic = get_clinic()
@@ -357,6 +364,28 @@ class ActionDetailsGiven(Action):
         else:
             dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+# How long, or how much a month: "6 months", "like $50 a month", "12 payments".
+PLAN_TERMS = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|eight|nine|ten|twelve|a few|few)\s*"
+    r"(?:months?|mos?|mths?|payments?|installments?)\b"
+    r"|\$?\d+(?:\.\d\d)?\s*(?:dollars\s*)?(?:a|per|each|every|/)\s*(?:month|mo)\b"
+    r"|\bmonthly\b",
+    re.IGNORECASE,
+)
+
+
+def plan_terms_offered(tracker: Tracker, text: str) -> bool:
+    """ "6 months" right after a payment plan was offered [Set up a plan with billing]: how long
+    the patient would like it to run, which billing staff agree with them."""
+    bot = last_event(list(tracker.events), "bot")
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    return (
+        action_before_message(tracker) == "action_billing_pay"
+        and any(b.get("title") == PLAN_BUTTON for b in buttons)
+        and bool(PLAN_TERMS.search(text))
+    )
 
 
 # The check-ins of an unsure crisis or emergency reading (inside the two-stage fallback): their
@@ -472,6 +501,10 @@ class ActionOutOfScope(Action):
             # [I'm okay, something else] under a check-in outside the fallback ("i cut myself
             # shaving lol, can i still come in for my physical" got the opening hours)
             return request_after_check(dispatcher, tracker)
+        if is_cost_follow_up(text):
+            # "is it free?" right after parking: the parking again (it was "What can I help
+            # you with?"); elsewhere, as the model read it (actions/cost_follow_up.py)
+            return cost_follow_up(tracker, latest)
         intent = request_in(text)
         if intent in PLAIN_REQUESTS:
             return replay_as(tracker, latest, intent)

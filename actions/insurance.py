@@ -22,6 +22,7 @@ from actions.billing import (
     staff_button,
 )
 from actions.clinic_config import ClinicConfig
+from actions.cost_follow_up import is_cost_follow_up
 from actions.look_ups import look_up_for_another
 from actions.matching import normalise
 from actions.payment_methods import brand_asked, method_asked
@@ -389,9 +390,10 @@ class ActionCheckInsurance(Action):
                 ],
                 **facts,
             )
-        elif named is None and COST_ASKED.search(normalise(text)):
+        elif named is None and (COST_ASKED.search(normalise(text)) or is_cost_follow_up(text)):
             # "how much is a visit if i pay cash" got "Yes, you can pay with cash"; "how much
-            # will my physical cost" got the self-pay answer (no one said they had no plan)
+            # will my physical cost" got the self-pay answer (no one said they had no plan);
+            # "is it free?" while booking got the plans we take
             if SELF_PAY.search(normalise(text)) or CASH_WORDS.search(normalise(text)):
                 say_self_pay(dispatcher, clinic)
             else:

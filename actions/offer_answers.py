@@ -55,6 +55,10 @@ INTENT_DESCRIPTIONS = {
 SUGGESTION_OPENING = "Sorry, I want to be sure I understood."
 
 
+# A question a yes does not answer: "Which office are you heading to?".
+WH_QUESTION = re.compile(r"(?:which|who|what|when|where|how)\b", re.IGNORECASE)
+
+
 # Accepted suggestions whose unclear message is read again as that request (it may say who,
 # when or which office); the others start as the Yes button does.
 READ_AGAIN = {
@@ -147,8 +151,23 @@ class ActionAnswerYes(Action):
             # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
             # with?" asked what the patient had just said.
             return replay_as(tracker, last_event(events, "user"), asked)
+        bot = last_event(events, "bot")
+        if not text.startswith("/") and asks_to_choose(bot):
+            # "yes" at "Which office are you visiting? Parking is different at each one."
+            # [Downtown Clinic] [North Office]: "What can I help you with?" dropped the choice
+            dispatcher.utter_message(text=bot.get("text"), buttons=bot["data"]["buttons"])
+            return []
         dispatcher.utter_message(response="utter_how_can_help")
         return []
+
+
+def asks_to_choose(bot: dict[str, Any]) -> bool:
+    """Whether a bot message asks the patient to pick one of its buttons ("Which office …?")."""
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    sentences = re.split(r"(?<=[.!?])\s+", str(bot.get("text") or "").strip())
+    return len(buttons) > 1 and any(
+        WH_QUESTION.match(sentence) and sentence.endswith("?") for sentence in sentences
+    )
 
 
 def ask_again(dispatcher: CollectingDispatcher, events: list[dict[str, Any]]) -> list[EventType]:
@@ -171,6 +190,10 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
     buttons = (bot.get("data") or {}).get("buttons") or []
     asks = (bot.get("text") or "").rstrip().endswith("?")
     if not buttons or not (asks or len(buttons) == 1):
+        return None
+    if asks_to_choose(bot):
+        # "yes" at "Which office are you heading to?" [Downtown Clinic] [North Office]: not
+        # the first office; the question again
         return None
     if not asks and str(buttons[0].get("title") or "").lower().endswith(" instead"):
         # "k" under the North Office's parking [Downtown Clinic instead]: got it, not the

@@ -98,6 +98,9 @@ NEEDS_HELP_PAYING = re.compile(
     rf"monthly payments?|{CANT} (afford|pay)|{ASSISTANCE_WORDS})\b"
 )
 
+# The button that hands a payment plan to billing staff.
+PLAN_BUTTON = "Set up a plan with billing"
+
 
 # What is owed asked with the help ("can i get a payment plan, how much do i owe"): looked up
 # after the answer.
@@ -484,7 +487,7 @@ class ActionBillingPay(Action):
                 # paying the rest over time: the plan, and staff to set it up
                 dispatcher.utter_message(
                     text=billing.payment_plans.strip(),
-                    buttons=[staff_button("Set up a plan with billing")],
+                    buttons=[staff_button(PLAN_BUTTON)],
                 )
         elif UNPAID_ASKED.search(said) and billing.late_fees.strip():
             # "what happens if i dont pay": what the clinic does (no late fees, a reminder
@@ -611,7 +614,7 @@ class ActionBillingPay(Action):
         plan_button = staff_button(
             "Ask billing about assistance"
             if ASSISTANCE.search(said) or small is not None
-            else "Set up a plan with billing"
+            else PLAN_BUTTON
         )
         dispatcher.utter_message(buttons=[plan_button], **help_message)
 

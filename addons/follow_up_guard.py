@@ -1,6 +1,7 @@
 """Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``;
 "till when?" and "how late?" ask the hours again; "is she taking new patients?" asks about the
-clinician just named.
+clinician just named; "is it free?" asks the price of what was just talked about
+(:mod:`actions.cost_follow_up`).
 
 Alone, such a message names a person and no task: the task is the one just done (a balance or
 the appointments looked up), which only the dialogue knows. The model guessed a booking for
@@ -15,9 +16,10 @@ from __future__ import annotations
 import re
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
 from actions.named_others import first_name_follow_up
 from addons.intent_override import RuleGuard, overrule
 
@@ -116,15 +118,19 @@ def is_follow_up(text: str) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FollowUpGuard(RuleGuard):
-    """``out_of_scope`` for "now mine", "what about my wife?", "me too"; ``clinic_hours`` for
-    "till when?"; ``ask_clinicians`` for "is she taking new patients?"."""
+    """``out_of_scope`` for "now mine", "what about my wife?", "me too", "is it free?";
+    ``clinic_hours`` for "till when?"; ``ask_clinicians`` for "is she taking new patients?"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            if is_follow_up(text) or first_name_follow_up(text):
+            if is_cost_follow_up(text):
+                read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+                message.set(READ_AS_KEY, read_as, add_to_output=True)
+                overrule(message, FOLLOW_UP_INTENT)
+            elif is_follow_up(text) or first_name_follow_up(text):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
                 # twice, and a handoff)
                 overrule(message, FOLLOW_UP_INTENT)

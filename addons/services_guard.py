@@ -100,6 +100,14 @@ OFFER_ASKED = re.compile(
     re.IGNORECASE,
 )
 SERVICE_WORD = re.compile(rf"\b{SERVICE}\b", re.IGNORECASE)
+# "do you check blood pressure" (a question for a nurse, to the model): with these verbs only
+# what a visit does counts (clinic.yml ``done_at_visit``), as "can you check my labs" is not
+# asking what we offer.
+CHECK_ASKED = re.compile(
+    rf"\b(?:do|does|can|will|would)\s+{WHO_OFFERS}\s+(?:also\s+)?"
+    r"(?:check|test for|screen for|monitor)\b(?P<what>.*)",
+    re.IGNORECASE,
+)
 # "shingles vaccine?" alone, read as a question for a nurse.
 BARE_VACCINE = re.compile(
     rf"^\W*(?:(?:the|a|an|any)\s+)?(?:[\w-]+\s+){{0,2}}(?:{VACCINES})\s*\?+\W*$", re.IGNORECASE
@@ -191,8 +199,14 @@ BARE_FROM = frozenset({"medical_advice", "out_of_scope", None})
 def asks_about_services(text: str, intent: str | None = None) -> bool:
     """Whether the clinic offers a service: vaccines, care for children, tests."""
     text = text.replace("\u2019", "'")
-    if len(text.split()) > MAX_WORDS or NOT_SERVICES.search(text) or SYMPTOM.search(text):
+    if len(text.split()) > MAX_WORDS or NOT_SERVICES.search(text):
         return False
+    if SYMPTOM.search(without_done_at_visit(text)):
+        # (what a visit does is not a symptom: "blood pressure" alone is a symptom word)
+        return False
+    checked = CHECK_ASKED.search(text)
+    if checked and done_at_a_visit(checked.group("what")):
+        return True
     if BARE_VACCINE.search(text):
         return intent in BARE_FROM
     asked = OFFER_ASKED.search(text)
@@ -200,7 +214,30 @@ def asks_about_services(text: str, intent: str | None = None) -> bool:
         return False
     what = asked.group("what") or asked.group("what2") or asked.group("what3") or ""
     # "do you do eye exams": a service we don't offer (the answer then says so and who does).
-    return bool(SERVICE_WORD.search(what)) or find_not_offered(what, get_clinic()) is not None
+    return (
+        bool(SERVICE_WORD.search(what))
+        or find_not_offered(what, get_clinic()) is not None
+        or done_at_a_visit(what)
+    )
+
+
+def _done_at_visit_words() -> re.Pattern[str]:
+    done = sorted(
+        (d for visit in get_clinic().visit_types for d in visit.done_at_visit),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(rf"\b(?:{'|'.join(re.escape(d) for d in done) or '(?!)'})s?\b", re.IGNORECASE)
+
+
+def done_at_a_visit(what: str) -> bool:
+    """Whether ``what`` names something a visit does ("blood pressure", "a covid test")."""
+    return bool(_done_at_visit_words().search(what))
+
+
+def without_done_at_visit(text: str) -> str:
+    """``text`` without what a visit does ("do you check blood pressure" -> "do you check ")."""
+    return _done_at_visit_words().sub(" ", text)
 
 
 def asks_for_language_help(text: str) -> bool:

@@ -15,7 +15,7 @@ from actions import billing, disputes, identity, paying
 from actions.billing import CHARGE_FOR, ActionShowBalance, ValidateBalanceForm, money
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
 from actions.disputes import ActionBillingDispute, ValidateDisputeForm, has_dispute_detail
-from actions.fallback import ActionOutOfScope
+from actions.fallback import ActionDetailsGiven, ActionOutOfScope
 from actions.insurance import ActionCheckInsurance
 from actions.paying import ActionBillingPay, late_payment_asked
 from actions.second_request import remember_second_request
@@ -998,6 +998,8 @@ def test_the_price_of_a_visit_is_billings_to_tell(text: str) -> None:
         "whats the price of a tb test",
         "wait how much will it cost",  # while booking: got the list of plans we take
         "what does that cost",
+        "is it free?",  # while booking (read as a yes first): got the list of plans we take
+        "do i have to pay for it",
     ],
 )
 def test_a_price_asked_with_no_word_of_insurance_is_billings_to_tell_too(text: str) -> None:
@@ -1890,3 +1892,41 @@ def test_a_receipt_asked_for_says_where_to_get_one(text: str) -> None:
     [message] = dispatcher.messages
     assert message["response"] == "utter_itemized_statement"
     assert {k: message[k] for k in BILLING} == BILLING
+
+
+PLAN_OFFERED = [
+    {"event": "action", "name": "action_billing_pay"},
+    {
+        "event": "bot",
+        "text": "Balances of $100 or more can be split into monthly payments with no interest. "
+        "Would you like me to connect you with our billing staff?",
+        "data": {"buttons": [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]},
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+@pytest.mark.parametrize("text", ["6 months", "maybe 12 payments", "like $50 a month", "monthly"])
+def test_a_plan_length_after_the_plan_offer_is_for_billing_to_agree(text: str) -> None:
+    # "6 months" (details, to the model) at "Would you like me to connect you with our billing
+    # staff?" got "What can I help you with?"
+    tracker = make_tracker(text, intent="inform", events=PLAN_OFFERED)
+    dispatcher = CollectingDispatcher()
+    assert ActionDetailsGiven().run(dispatcher, tracker, {}) == []
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_plan_terms_with_billing"
+    assert message["buttons"] == [{"title": "Set up a plan with billing", "payload": BILLING_STAFF}]
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("6 months", []),  # nothing offered: what can we help with
+        ("next tuesday", PLAN_OFFERED),  # a day, not a length
+    ],
+)
+def test_a_length_with_no_plan_offered_is_not_a_plan(text: str, events: list) -> None:
+    tracker = make_tracker(text, intent="inform", events=events)
+    dispatcher = CollectingDispatcher()
+    ActionDetailsGiven().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] != ["utter_plan_terms_with_billing"]

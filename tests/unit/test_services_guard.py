@@ -33,6 +33,10 @@ from addons.services_guard import (
         # a service we don't offer: the answer says so (actions/faq_follow_up.py)
         ("do you have a dentist", "out_of_scope"),
         ("do you do eye exams", "out_of_scope"),
+        # what a visit does (clinic.yml done_at_visit): "blood pressure" is a symptom word
+        ("do you check blood pressure", "medical_advice"),  # the chat paused for a nurse
+        ("can you check my blood pressure", "medical_advice"),
+        ("do you do blood pressure checks", "medical_advice"),
     ],
 )
 def test_asking_whether_a_service_is_offered_is_a_services_question(
@@ -51,6 +55,9 @@ def test_asking_whether_a_service_is_offered_is_a_services_question(
         ("do you have the shingles shot, i had a reaction last time", "medical_advice"),
         ("my arm is sore from my vaccine, do you see that a lot", "medical_advice"),
         ("do you see kids with a fever", "medical_advice"),
+        ("do you check blood pressure? mine is 190/120 and i have a headache", "medical_advice"),
+        ("can you check my labs", "test_results"),  # "check" asks what we offer of a visit only
+        ("can you check my appointment", "check_appointment"),
         # A booking, money, results, other questions.
         ("do you have any appointments for flu shots", "inform"),
         ("do you give flu shots on saturday", "clinic_hours"),

@@ -1,0 +1,70 @@
+"""A price asked of "it", right after parking: "is it free?", "how much is it?".
+
+Alone, such a question names nothing; only the dialogue knows what "it" is. After "Which office
+are you visiting? Parking is different at each one." the model read "is it free?" as a yes
+("What can I help you with?"), "how much does it cost" as the price of a visit and "do i have
+to pay for it" as paying a bill. ``addons/follow_up_guard.py`` reads such a question as
+``out_of_scope``; ``action_out_of_scope`` answers it as parking when parking was the last thing
+talked about (for every office when we had just asked which one), and otherwise as the model
+read it (kept in the parse data: "do i have to pay for it" after a balance is paying it), or as
+the cost of a visit when the model read no task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+
+from actions.second_request import replay_as, replayed
+from actions.stop import action_before_message
+
+# Parse-data key: the intent the model read the question as, before it became a follow-up.
+READ_AS_KEY = "cost_read_as"
+# What the model's reading is kept for; anything else (a yes, a fallback) is the cost of a visit.
+KEPT_READINGS = {"billing_pay", "billing_balance", "billing_dispute", "billing_insurance", "faq"}
+
+# Only "it"/"that"/"this" (or nothing): "how much is a visit" names its own subject.
+_IT = r"(?:it|that|this)"
+COST_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|k|and|so|but|oh|cool|thanks|great|also)\W+)*"
+    r"(?:"
+    rf"(?:is|r|are) {_IT} (?:free|paid|expensive|costly)(?: (?:of charge|or paid|or not))?"
+    rf"|how much (?:is|does|will|would) {_IT}(?: (?:cost|be|run|charge))?(?: me| us)?"
+    rf"|how much do (?:i|we|you) (?:pay|have to pay)(?: for {_IT})?"
+    rf"|(?:does|will|would) {_IT} cost(?: (?:anything|money|extra|me anything|a lot))?"
+    rf"|(?:do|will) (?:i|we) (?:have|need) to pay(?: (?:for {_IT}|anything|extra))?"
+    rf"|is there a (?:charge|fee|cost|price)(?: for {_IT})"
+    rf"|what does {_IT} cost"
+    r")\W*(?:(?:too|there|then)\W*)?$",
+    re.IGNORECASE,
+)
+
+
+def is_cost_follow_up(text: str) -> bool:
+    """Whether the message only asks the price of "it"."""
+    return bool(COST_FOLLOW_UP.search((text or "").replace("\u2019", "'")))
+
+
+def after_parking(tracker: Tracker) -> bool:
+    """Whether the last thing the assistant did was parking: its answer or "Which office?"."""
+    return (
+        action_before_message(tracker) == "action_location_info"
+        and tracker.get_slot("info_topic") == "parking"
+    )
+
+
+def cost_follow_up(tracker: Tracker, latest: dict[str, Any]) -> list[EventType]:
+    """The question again: as parking right after parking, else as the model read it."""
+    if after_parking(tracker):
+        return replay_as(tracker, latest, "parking")
+    parsed = tracker.latest_message or {}
+    read_as = parsed.get(READ_AS_KEY)
+    if read_as == "faq" and parsed.get("response_selector"):
+        text = str(latest.get("text") or "")
+        return replayed(text, "faq", latest, [], parsed["response_selector"])
+    if read_as in KEPT_READINGS and read_as != "faq":
+        return replay_as(tracker, latest, str(read_as))
+    return replay_as(tracker, latest, "billing_insurance")
