@@ -22,6 +22,18 @@ from actions.patient_match import scheduling_client
 logger = logging.getLogger(__name__)
 
 
+def recorded_male(slots: dict[str, Any]) -> bool:
+    """Whether the verified patient's record says male (FHIR administrative gender): a
+    clinician who sees women only is then not offered (Dr. Gonzalez was, to Robert Miller)."""
+    if not slots.get("verified") or not slots.get("patient_id"):
+        return False
+    try:
+        return scheduling_client().get_patient(str(slots["patient_id"])).gender == "male"
+    except FhirError:  # incl. BackendUnavailable
+        logger.warning("patient record unavailable; gender unknown")
+        return False
+
+
 def patient_age(slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None) -> int | None:
     """The patient's age (today, or ``on`` a visit's day) when known: from the date of birth
     given in this conversation, else from the verified patient's record. None when nobody is

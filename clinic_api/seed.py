@@ -496,6 +496,7 @@ def _seed_demo(
                     }
                 ],
                 "birthDate": str(person["birth_date"]),
+                **({"gender": person["gender"]} if person.get("gender") else {}),
                 "telecom": [{"system": "phone", "value": person["phone"], "use": "mobile"}],
             },
             DEMO_PATIENT_SYSTEM,

@@ -156,6 +156,7 @@ class FhirClient(FhirTransport):
             family=str(name.get("family") or ""),
             birth_date=parse_date(resource.get("birthDate")),
             phones=phones,
+            gender=str(resource.get("gender") or ""),
         )
 
     @staticmethod

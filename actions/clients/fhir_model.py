@@ -63,6 +63,8 @@ class PatientRecord:
     family: str
     birth_date: date | None
     phones: list[str]
+    # FHIR administrative gender ("male", "female", "other", "unknown"; "" when not recorded).
+    gender: str = ""
 
 
 @dataclass(frozen=True)

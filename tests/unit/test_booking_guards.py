@@ -1066,6 +1066,28 @@ def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man() -> None:
     assert any("Gonzalez" in t for t in titles)
 
 
+def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man_by_his_record(
+    fhir_env: FhirServer,
+) -> None:
+    # Robert Miller (74, male in his FHIR record) was offered Dr. Gonzalez for a follow-up
+    client = fhir_env.client()
+    robert = client.get_patient(patient_id(client, "Robert", "Miller"))
+    mary_ann = client.get_patient(patient_id(client, "Mary Ann", "O'Brien"))
+    assert (robert.gender, mary_ann.gender) == ("male", "female")
+    titles = {}
+    for patient in (robert, mary_ann):
+        slots = {
+            "visit_type": "follow_up",
+            "patient_status": "returning",
+            "verified": True,
+            "patient_id": patient.id,
+        }
+        titles[patient.given] = practitioner_titles(make_tracker("", slots=slots))
+    assert not any("Gonzalez" in t for t in titles["Robert"])
+    assert any("Patel" in t for t in titles["Robert"])
+    assert any("Gonzalez" in t for t in titles["Mary Ann"])
+
+
 def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
     # "Liam already has 2 vaccinations booked, on Mon Dec 7 and Mon Dec 7" read as a mistake
     clinic = get_clinic()
