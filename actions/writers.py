@@ -63,7 +63,10 @@ def introduced_name(text: str, any_case: bool = False) -> tuple[str, str] | None
         and match["intro"]
         and not any_case
         and not all(w[:1].isupper() for w in " ".join(name).split())
+        and not all(may_be_name(w) for w in " ".join(name).split())
     ):
+        # (typed in lower case, as often on a phone: "hi this is robert miller, i need to
+        # move my appointment" asked for his name; "im so sorry, ..." is no one)
         return None
     return name
 
@@ -75,6 +78,8 @@ NOT_INTRODUCED = frozenset(
     """
     sick ill late new back sorry fine okay ready done home busy free sure here pregnant deaf
     blind disabled old away lost stuck calling texting writing trying wondering hoping
+    super very so really kinda sorta pretty quite totally just still also too extremely bit
+    tired scared upset sad mad angry happy glad hurt hungry nervous anxious stressed afraid
     """.split()
 )
 STATE_WORD_ENDING = re.compile(r"(?:ed|ous|ful|ive|ing|able|ible|less|ant|ic|ish|ory)$")
@@ -100,12 +105,16 @@ def introduced_first_name(text: str) -> str | None:
         word, said = words[0].strip("."), bool(match["said"])
     if not said and not word[:1].isupper():
         return None
+    return one_name_word(word) if may_be_name(word) else None
+
+
+def may_be_name(word: str) -> bool:
+    """Whether a word after "this is" / "I'm" may be a name: not how someone is ("I'm
+    Confused", "This is Ridiculous", "I am Diabetic", "im so sorry") nor a common word."""
     plain = word.lower()
     if plain.endswith(("'s", "s'")) or plain in NOT_INTRODUCED or not first_name_alone(word):
-        return None
-    if len(plain) >= 6 and STATE_WORD_ENDING.search(plain):
-        return None  # "I'm Confused", "This is Ridiculous", "I am Diabetic"
-    return one_name_word(word)
+        return False
+    return not (len(plain) >= 6 and STATE_WORD_ENDING.search(plain))
 
 
 # Someone else says they now write, in a chat where a patient was verified ("my husband is

@@ -458,9 +458,18 @@ def test_a_refusal_read_as_out_of_scope_is_still_answered_by_the_form() -> None:
         ("Hi it's Carlos Rivera, when's my appt?", ("Carlos", "Rivera")),
         ("hi, Emily Johnson here, i need to resched my physical", ("Emily", "Johnson")),
         ("It's Really Urgent", None),
-        # Not introductions: no capitals after "I'm" / "this is", or not a name at all.
+        # In lower case, as often typed on a phone (he was asked for his name again)
+        ("hi this is robert miller, i need to move my appointment", ("robert", "miller")),
+        ("i'm emily johnson", ("emily", "johnson")),
+        ("its liam nguyen, my balance", ("liam", "nguyen")),
+        # Not introductions: how someone is, in any case, or not a name at all.
         ("I'm running late for my appointment", None),
-        ("i'm emily johnson", None),
+        ("im super tired, can i book", None),
+        ("im so sorry, i need to cancel", None),
+        ("this is really frustrating, i need help", None),
+        ("im kinda worried, is it bad", None),
+        ("this is urgent please, call me", None),
+        ("im on medicare, do you take it", None),
         ("I am looking to book a physical", None),
         ("This is a question about my bill", None),
         ("my name is emily", None),
