@@ -29,7 +29,9 @@ from actions.booking_guards import (
     chosen_offer,
     duplicates_of_chosen,
     instead_of_refused_clinician,
+    later_times,
     man_said,
+    other_times,
     refuse,
     refuse_children_only,
     refuse_women_only,
@@ -102,6 +104,7 @@ from actions.usual_clinician import asks_for_usual_clinician, usual_clinician
 from actions.visit_request import (
     PICK_DETAILS,
     answers_a_visit_question,
+    asks_more_times,
     not_the_one_before,
     office_shown,
     other_office,
@@ -527,9 +530,15 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
             if picked:
                 updates["slot_choice"] = picked
+            elif asks_more_times(text):
+                # "any other times?", "something later": the same three again (or "Take care!")
+                later = later_times(text, slots, clinic)
+                if not later:
+                    dispatcher.utter_message(response="utter_ask_other_time")
+                updates.update({**other_times(slots), **later})  # a later time is said back
             elif intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
-                updates.update({"date_preference": None, "offered_slots": None})
+                updates.update({"date_preference": None, **other_times(slots)})
         if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
             updates.update(self._confirmation(dispatcher, tracker, slots))
         if any(k in updates for k in SEARCH_SLOTS):

@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
-from actions.formatting import day_and_time, practitioner_name, visit_name
+from actions.formatting import clock, day_and_time, practitioner_name, visit_name
 from actions.patient_match import scheduling_client
 from actions.patient_words import patient_age, whose
 from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
@@ -301,6 +301,37 @@ def turned_down(slots: dict[str, Any]) -> dict[str, Any]:
         "offered_slots": None,
         "excluded_slots": [*excluded, chosen] if chosen else excluded or None,
     }
+
+
+def other_times(slots: dict[str, Any]) -> dict[str, Any]:
+    """ "any other times?", "none of those work" at the times shown: those are not offered
+    again (the next search showed them first), and the search runs again."""
+    shown = [str(o.get("id")) for o in slots.get("offered_slots") or [] if o.get("id")]
+    excluded = [s for s in slots.get("excluded_slots") or [] if s not in shown]
+    return {"offered_slots": None, "excluded_slots": [*excluded, *shown] or None}
+
+
+# "something later", "any later times" (not "a later date": another day, as any other time)
+LATER_IN_THE_DAY = re.compile(r"\blater\b(?!\s+(?:date|day|days|week|weeks|month))", re.I)
+
+
+def later_times(text: str, slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
+    """ "something later" at the times shown: later in the day than those, on the days asked
+    for (the next times along were just as early: 8:00, then 8:30). Morning times shown: the
+    afternoons; otherwise after the latest time shown. Nothing when "later" is not said."""
+    starts = [
+        datetime.fromisoformat(o["start"]).astimezone(clinic.tz)
+        for o in slots.get("offered_slots") or []
+        if o.get("start")
+    ]
+    if not starts or not LATER_IN_THE_DAY.search(text):
+        return {}
+    latest = max(starts, key=lambda start: start.time())
+    after = latest + timedelta(minutes=clinic.scheduling.slot_minutes)
+    # ("afternoon", not "later in the day": in a move that is later than the appointment)
+    later = "afternoon" if latest.hour < 12 else f"after {clock(after, clinic)}"
+    asked = str(slots.get("date_preference") or "").strip()
+    return {"date_preference": f"{asked} {later}".strip()}
 
 
 def refusal_events(

@@ -24,7 +24,15 @@ from actions.booking_choices import (
     say_where_they_work,
     someone_other_than,
 )
-from actions.booking_guards import check_offer, chosen_offer, refusal_events, refuse, turned_down
+from actions.booking_guards import (
+    check_offer,
+    chosen_offer,
+    later_times,
+    other_times,
+    refusal_events,
+    refuse,
+    turned_down,
+)
 from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
@@ -58,6 +66,7 @@ from actions.visit_request import (
     OTHER_OFFICE,
     PICK_DETAILS,
     answers_a_visit_question,
+    asks_more_times,
     not_the_one_before,
     only_other_office,
     picked_offer,
@@ -396,9 +405,13 @@ class ValidateRescheduleForm(ManageForm):
             if picked is not None:
                 ids = [o["id"] for o in offers]
                 return self._guard(dispatcher, slots, offers[ids.index(picked)])
+            if asks_more_times(text):
+                # "any other times?", "something later": the same three again
+                dispatcher.utter_message(response="utter_ask_other_time")
+                return {**other_times(slots), **later_times(text, slots, clinic)}
             if intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
-                return {"date_preference": None, "offered_slots": None}
+                return {"date_preference": None, **other_times(slots)}
         if requested == "booking_confirmed" and picked is not None:
             ids = [o["id"] for o in offers]
             chosen = self._guard(dispatcher, slots, offers[ids.index(picked)])

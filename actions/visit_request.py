@@ -541,6 +541,34 @@ NOT_THAT_DAY = re.compile(
 # "later than that?", "anything earlier?" about the times shown
 OTHER_TIMES = re.compile(r"\b(later|earlier|sooner|other times?|anything else)\b", re.I)
 
+_TIMES_NOUN = (
+    r"(?:times?|slots?|openings?|options?|ones?|days?|dates?|appointments?|appts?|availability)"
+)
+# Other (or later) times than those shown, asked for in a few words: "any other times?", "show
+# me more", "something later" (a goodbye to the model, "Take care!"; "more options" was paying a
+# bill). Not "earlier": the times shown are the first ones free.
+MORE_TIMES = re.compile(
+    r"^\W*(?:(?:ok|okay|hmm+|um+|no|nah|nope|none of (?:those|these|them)(?: work)?|"
+    r"(?:those|these|they) (?:dont|don't|do not|won't|wont) work(?: for me)?|not those|neither)"
+    r"\W+)*"
+    r"(?:(?:do you have|have you got|you got|got|are there|is there|can (?:i|you) (?:see|get)|"
+    r"what about|how about|could i get|can we do|i need|i want|id like|i'd like)\s+)?"
+    r"(?:(?:any|anything|something|some|a few)\s+(?:other|more|later|different)"
+    rf"(?:\s+{_TIMES_NOUN})?"
+    rf"|(?:other|more|later|different)\s+{_TIMES_NOUN}"
+    r"|(?:a\s+)?later\s+(?:time|date|day|slot|one|appointment)"
+    # ("more" alone, or "no more", is no such question)
+    r"|(?:(?:can you |could you |pls |please )?show me|can i see|got any|any) more)"
+    r"(?:\s+(?:available|open|than (?:that|those|these|them)|then|please|pls|instead|maybe))*"
+    r"\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_more_times(text: str) -> bool:
+    """Whether the message only asks for other times than those shown."""
+    return bool(MORE_TIMES.search((text or "").replace("\u2019", "'")))
+
 
 # Booking questions a name (and date of birth) may answer instead (checked at once).
 IDENTITY_ANYTIME = (

@@ -1,7 +1,7 @@
 """Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``;
 "till when?" and "how late?" ask the hours again; "is she taking new patients?" asks about the
 clinician just named; "is it free?" asks the price of what was just talked about
-(:mod:`actions.cost_follow_up`).
+(:mod:`actions.cost_follow_up`); "any other times?" answers the times shown (``inform``).
 
 Alone, such a message names a person and no task: the task is the one just done (a balance or
 the appointments looked up), which only the dialogue knows. The model guessed a booking for
@@ -21,9 +21,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
 from actions.named_others import first_name_follow_up
+from actions.visit_request import asks_more_times
 from addons.intent_override import RuleGuard, overrule
 
 FOLLOW_UP_INTENT = "out_of_scope"
+ANSWER_INTENT = "inform"
 RELATIONS = (
     r"husband|wife|spouse|partner|son|daughter|child|kid|kids|baby|boy|girl|mom|mother|mum|dad|"
     r"father|grandma|grandmother|grandpa|grandfather|brother|sister|fianc[eé]e?|boyfriend|"
@@ -119,7 +121,8 @@ def is_follow_up(text: str) -> bool:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FollowUpGuard(RuleGuard):
     """``out_of_scope`` for "now mine", "what about my wife?", "me too", "is it free?";
-    ``clinic_hours`` for "till when?"; ``ask_clinicians`` for "is she taking new patients?"."""
+    ``inform`` for "any other times?"; ``clinic_hours`` for "till when?"; ``ask_clinicians``
+    for "is she taking new patients?"."""
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -134,6 +137,10 @@ class FollowUpGuard(RuleGuard):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
                 # twice, and a handoff)
                 overrule(message, FOLLOW_UP_INTENT)
+            elif asks_more_times(text):
+                # "something later" at the times shown was a goodbye ("Take care!"), "more
+                # options" paying a bill: an answer to the booking's question
+                overrule(message, ANSWER_INTENT)
             elif HOURS_FOLLOW_UP.search(text.replace("\u2019", "'")):
                 overrule(message, HOURS_INTENT)
             elif CLINICIAN_FOLLOW_UP.search(text):

@@ -329,12 +329,58 @@ def test_correction_while_choosing_clears_the_offers() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        # a goodbye to the model ("Take care!"), then 8:30 and 8:00 offered after 8:00 and 7:30
+        ("something later", "next tuesday afternoon"),
+        ("anything later?", "next tuesday afternoon"),
+    ],
+)
+def test_later_times_asked_for_are_later_in_the_day(text: str, wanted: str) -> None:
+    slots = {**READY, "requested_slot": "slot_choice"}
+    events, dispatcher = run_booking(text, "inform", slots=slots)
+    assert dispatcher.messages == []  # the offers that follow say "(afternoon)"
+    changed = slots_of(events)
+    assert changed["date_preference"] == wanted
+    assert changed["excluded_slots"] == ["s1", "s2"] and changed["offered_slots"] is None
+    afternoon = {
+        **slots,
+        "offered_slots": [{"id": "s3", "start": "2026-12-01T13:30:00-08:00"}],
+        "date_preference": "next tuesday afternoon",
+    }
+    events, _ = run_booking(text, "inform", slots=afternoon)
+    # after the latest time shown (1:30 itself is taken by the one shown)
+    assert slots_of(events)["date_preference"] == "next tuesday afternoon after 2pm"
+
+
 def test_none_of_these_asks_for_another_time() -> None:
     events, dispatcher = run_booking("no", "deny", slots={**READY, "requested_slot": "slot_choice"})
     assert slots_of(events) == {
         "date_preference": None,
         "offered_slots": None,
+        "excluded_slots": ["s1", "s2"],  # not shown again first
         "requested_slot": "date_preference",
+    }
+    assert responses(dispatcher) == ["utter_ask_other_time"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("any other times?", "inform"),  # the same times again
+        ("show me more", "inform"),
+        ("a later date?", "inform"),
+        ("none of those work, any other times?", "inform"),
+    ],
+)
+def test_other_times_asked_for_search_past_those_shown(text: str, read_as: str) -> None:
+    slots = {**READY, "requested_slot": "slot_choice", "excluded_slots": ["s0"]}
+    events, dispatcher = run_booking(text, read_as, slots=slots)
+    assert slots_of(events) == {
+        "offered_slots": None,
+        "excluded_slots": ["s0", "s1", "s2"],
+        "requested_slot": "slot_choice",  # the preference kept: the next ones in it
     }
     assert responses(dispatcher) == ["utter_ask_other_time"]
 
@@ -4809,6 +4855,17 @@ def test_leaving_the_appointment_as_it_is_ends_the_move(text: str) -> None:
     tracker = make_tracker(text, intent="deny", active_loop="reschedule_form", slots=slots)
     events = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
     assert events["booking_confirmed"] is False and events["requested_slot"] is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [("any other times?", "inform"), ("nope", "deny")])
+def test_times_turned_down_in_a_move_are_not_shown_again(text: str, intent: str) -> None:
+    slots = {**MOVING, "requested_slot": "slot_choice", "slot_choice": None}
+    tracker = make_tracker(text, intent=intent, active_loop="reschedule_form", slots=slots)
+    dispatcher = CollectingDispatcher()
+    events = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert events["offered_slots"] is None and events["excluded_slots"] == ["s1"]
+    assert ("date_preference" in events) == (intent == "deny")  # other times: the same days
+    assert responses(dispatcher) == ["utter_ask_other_time"]
 
 
 def test_a_returning_patients_details_kept_unchecked_are_checked_before_the_yes(

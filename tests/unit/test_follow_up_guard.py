@@ -130,3 +130,21 @@ def test_till_when_asks_the_hours(text: str, hours: bool) -> None:
 )
 def test_she_or_he_taking_new_patients_is_a_clinician_question(text: str, about_them: bool) -> None:
     assert bool(CLINICIAN_FOLLOW_UP.search(text)) is about_them
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("something later", "goodbye", "inform"),  # "Take care!" at the times shown
+        ("more options", "billing_pay", "inform"),
+        ("any later times", "goodbye", "inform"),
+        ("later", "goodbye", "goodbye"),  # a goodbye, as often as not
+        ("no more", "deny", "deny"),
+        ("something else", "deny", "deny"),  # [No, something else]
+    ],
+)
+def test_other_times_asked_for_answer_the_booking(text: str, read_as: str, becomes: str) -> None:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": read_as, "confidence": 0.96}, add_to_output=True)
+    FollowUpGuard().process([message])
+    assert message.get("intent")["name"] == becomes
