@@ -105,6 +105,7 @@ from actions.visit_request import (
     PICK_DETAILS,
     answers_a_visit_question,
     asks_more_times,
+    no_preference_said,
     not_the_one_before,
     office_shown,
     other_office,
@@ -798,7 +799,8 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         visit = self.clinic.new_problem_visit()
         if (SYMPTOM.search(text) or BODY_PART.search(text)) and visit is not None:
             return self._visit_for_symptoms(dispatcher)
-        if UNSURE.search(text):
+        if UNSURE.search(text) or no_preference_said(text):
+            # ("no preference" at "What kind of visit?" got the same buttons again)
             dispatcher.utter_message(
                 response="utter_visit_type_help",
                 visit=visit.name if visit else "the closest kind",

@@ -279,6 +279,10 @@ def read_search_details(
         and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
         and not said_cannot_come(value, text)
     ]
+    if requested == "visit_type" and no_preference_said(text):
+        # "no preference" at "What kind of visit?" says nothing of when either (it searched
+        # "no preference evenings", said back as a day, and the question came again)
+        text, date_entities = "", []
     if requested in ("practitioner", "location") and updates.get(requested) == "any":
         # "No preference" answers who or where; it says nothing about when ("doesn't matter" is
         # also a date phrase), so it must not replace an earlier "next week" or skip that question.
@@ -563,6 +567,11 @@ MORE_TIMES = re.compile(
     r"\W*$",
     re.IGNORECASE,
 )
+
+
+def no_preference_said(text: str) -> bool:
+    """ "no preference", "either", "idk", "dont care": the answer to a choice, alone."""
+    return bool(wants_anyone(text) or DOUBT_ONLY.fullmatch(text) or DONT_CARE.fullmatch(text))
 
 
 def asks_more_times(text: str) -> bool:

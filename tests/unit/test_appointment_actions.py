@@ -2696,6 +2696,21 @@ def test_a_body_part_or_idk_read_as_out_of_scope_answers_the_visit_question(
     assert responses(dispatcher) == [said]
 
 
+@pytest.mark.parametrize("text", ["no preference", "either", "whatever"])
+def test_no_preference_of_visit_gets_help_choosing_and_is_no_day(text: str) -> None:
+    # "do you have evening appointments" ... "no preference" at "What kind of visit?": "Got it,
+    # I'll look at Sat Dec 5 to Sat Dec 19 (evening) instead", and the same question
+    slots = {
+        "patient_status": "returning",
+        "date_preference": "do you have evening appointments",
+        "requested_slot": "visit_type",
+    }
+    events, dispatcher = run_booking(text, slots=slots)
+    assert "date_preference" not in slots_of(events)
+    assert slots_of(events)["visit_type"] is None
+    assert responses(dispatcher) == ["utter_visit_type_help"]
+
+
 def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
     slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}
