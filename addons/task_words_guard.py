@@ -268,6 +268,28 @@ CANCEL = re.compile(
 )
 # Appointments the patient (or their family) already has, asked about: "can you tell me her
 # appointments and bills" was read as a booking ("What kind of visit do you need?").
+# The first opening asked about: "whats the earliest you can see me", "when can i get in".
+SOONEST_OPENING = re.compile(
+    # (not "my next appointment", nor "the first appointment of the day": the hours)
+    r"(?<!my )(?<!his )(?<!her )(?<!our )(?<!their )(?<!'s )"
+    r"\b(?:(?:earliest|soonest|first|next) (?:available )?(?:appointment|appt|opening|slot|"
+    r"time|availability|visit|spot)s?(?! (?:i|we) (?:should|need to|have to|must) "
+    r"(?:arrive|get there|come|be there))(?! (?:of|in) the (?:day|morning))"
+    r"|(?:earliest|soonest) (?:you|u|y'?all|the doctor|a doctor|dr \w+|someone) (?:can|could) "
+    r"(?:see|fit|get|take) (?:me|us|him|her|them|my \w+)"
+    r"|(?:earliest|soonest) (?:i|we|he|she|my \w+) (?:can|could) (?:be seen|get (?:in|seen)|"
+    r"see (?:a|the|someone|somebody|dr))"
+    r"|how soon can (?:i|we|he|she|my \w+) (?:be seen|get (?:in|seen|an appointment|an appt)|"
+    r"see (?:a|the|someone|somebody|dr))"
+    r"|when can (?:i|we|he|she|my \w+) (?:get in|be seen|get seen|get an (?:appointment|appt)|"
+    r"see (?:a|the) (?:doctor|dr|provider|nurse practitioner|np)))\b",
+    re.IGNORECASE,
+)
+# Read as one of these, such a question is a booking (a common question, the hours, one's own
+# appointments, a goodbye).
+SOONEST_MISREAD = frozenset(
+    {"faq", "check_appointment", "clinic_hours", "goodbye", "out_of_scope", "nlu_fallback"}
+)
 CHECK = re.compile(
     r"\b(((tell me|show me|list|look up|check|see|what are|what's|whats|when (is|are|'s)|"
     r"when's) (all )?(my|her|his|our|their) ([a-z]+'?s )?(upcoming |next |scheduled )?|"
@@ -653,6 +675,14 @@ def _request_reading(text: str, read_as: str | None, confidence: float) -> Readi
         and NEEDS_A_VISIT.search(text)
         and not CHECK.search(text.replace("\u2019", "'"))
     ):
+        return Reading(BOOKING_INTENT)
+    if (
+        read_as in SOONEST_MISREAD
+        and SOONEST_OPENING.search(text.replace("\u2019", "'"))
+        and not CHECK.search(text.replace("\u2019", "'"))
+    ):
+        # "whats the earliest you can see me" (when to arrive, 0.92), "when is the earliest
+        # appointment" (the patient's own appointments, after a name and birth date)
         return Reading(BOOKING_INTENT)
     if (
         read_as == "check_appointment"

@@ -997,3 +997,23 @@ def test_results_asked_for_and_a_lost_bill_are_read_by_their_words(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        ("whats the earliest you can see me", "faq", "book_appointment"),  # when to arrive
+        # the patient's own appointments, after a name and birth date
+        ("when is the earliest appointment", "check_appointment", "book_appointment"),
+        ("when can i get in", "faq", "book_appointment"),
+        ("how soon can my son be seen", "faq", "book_appointment"),
+        # arriving, one's own appointment, the opening hours: left as read
+        ("whats the earliest i should arrive", "faq", "faq"),
+        ("is my next appointment at 9", "check_appointment", "check_appointment"),
+        ("is carlos's next appointment at 9", "check_appointment", "check_appointment"),
+        ("when is your first appointment of the day", "faq", "faq"),
+    ],
+)
+def test_the_first_opening_asked_about_is_a_booking(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
