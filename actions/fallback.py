@@ -44,6 +44,7 @@ from actions.second_request import (
     request_in,
 )
 from actions.settings import get_clinic
+from actions.still_seen import is_marked, still_seen
 from actions.stop import action_before_message, answered_undo_of_cancel
 from actions.tracker_reading import events_this_session, last_event, last_response, latest_text
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
@@ -501,6 +502,10 @@ class ActionOutOfScope(Action):
             # [I'm okay, something else] under a check-in outside the fallback ("i cut myself
             # shaving lol, can i still come in for my physical" got the opening hours)
             return request_after_check(dispatcher, tracker)
+        if is_marked(tracker):
+            # "will they still see me?" right after the running-late answer: "Yes. A balance
+            # on your account never stops you ..." (actions/still_seen.py)
+            return still_seen(tracker, latest)
         if is_cost_follow_up(text):
             # "is it free?" right after parking: the parking again (it was "What can I help
             # you with?"); elsewhere, as the model read it (actions/cost_follow_up.py)

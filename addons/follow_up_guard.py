@@ -21,8 +21,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
 from actions.named_others import first_name_follow_up
+from actions.still_seen import MARK_KEY as STILL_SEEN_MARK
+from actions.still_seen import asks_still_seen_without_money
 from actions.visit_request import asks_more_times
 from addons.intent_override import RuleGuard, overrule
+from addons.services_guard import faq_key
 
 FOLLOW_UP_INTENT = "out_of_scope"
 ANSWER_INTENT = "inform"
@@ -136,6 +139,11 @@ class FollowUpGuard(RuleGuard):
             elif is_follow_up(text) or first_name_follow_up(text):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
                 # twice, and a handoff)
+                overrule(message, FOLLOW_UP_INTENT)
+            elif asks_still_seen_without_money(text, faq_key(message)):
+                # "will they still see me?" after the running-late answer: "Yes. A balance on
+                # your account never stops you ..." (actions/still_seen.py)
+                message.set(STILL_SEEN_MARK, True, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif asks_more_times(text):
                 # "something later" at the times shown was a goodbye ("Take care!"), "more
