@@ -24,8 +24,9 @@ from actions.stop import action_before_message
 # Parse-data key: the intent the model read the question as, before it became a follow-up.
 READ_AS_KEY = "cost_read_as"
 # The model's readings that are kept (and a common question's answer); anything else (a yes, a
-# fallback) is the cost of a visit.
-KEPT_READINGS = {"billing_pay", "billing_balance", "billing_dispute", "billing_insurance"}
+# fallback) is the cost of a visit. What is owed only right after the balance: "how much is it"
+# with nothing looked up asked for a name and birth date.
+KEPT_READINGS = {"billing_pay", "billing_dispute", "billing_insurance"}
 
 # Only "it"/"that"/"this" (or nothing): "how much is a visit" names its own subject.
 _IT = r"(?:it|that|this)"
@@ -66,6 +67,8 @@ def cost_follow_up(tracker: Tracker, latest: dict[str, Any]) -> list[EventType]:
     if read_as == "faq" and parsed.get("response_selector"):
         text = str(latest.get("text") or "")
         return replayed(text, "faq", latest, [], parsed["response_selector"])
-    if read_as in KEPT_READINGS:
+    if read_as in KEPT_READINGS or (
+        read_as == "billing_balance" and action_before_message(tracker) == "action_show_balance"
+    ):
         return replay_as(tracker, latest, str(read_as))
     return replay_as(tracker, latest, "billing_insurance")

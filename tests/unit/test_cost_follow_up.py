@@ -121,13 +121,14 @@ def test_is_it_free_after_one_office_s_parking_is_that_office_s_parking() -> Non
     [
         ("billing_pay", "billing_pay"),  # "do i have to pay for it" after a balance
         ("billing_insurance", "billing_insurance"),
+        ("billing_balance", "billing_balance"),  # right after the balance: it again
         ("affirm", "billing_insurance"),  # no task read: what a visit costs
         ("nlu_fallback", "billing_insurance"),
     ],
 )
 def test_elsewhere_the_model_s_reading_stands(read_as: str, meant: str) -> None:
     before = [
-        {"event": "action", "name": "action_balance"},
+        {"event": "action", "name": "action_show_balance"},
         {"event": "bot", "text": "The balance for Emily Johnson is $85.00."},
         {"event": "action", "name": "action_listen"},
     ]
@@ -139,6 +140,14 @@ def test_elsewhere_the_model_s_reading_stands(read_as: str, meant: str) -> None:
         extra={READ_AS_KEY: read_as},
     )
     assert _replayed_as(tracker) == (meant, "do i have to pay for it")
+
+
+def test_what_is_owed_with_nothing_looked_up_is_what_a_visit_costs() -> None:
+    # "how much is it" at the start asked for a name and birth date
+    tracker = make_tracker(
+        "how much is it", intent="out_of_scope", extra={READ_AS_KEY: "billing_balance"}
+    )
+    assert _replayed_as(tracker) == ("billing_insurance", "how much is it")
 
 
 def test_a_common_question_read_stays_that_question() -> None:
