@@ -23,9 +23,10 @@ BALANCE_KEY = "faq/care_with_balance"
 RUNNING_LATE_KEY = "faq/running_late"
 # Parse-data key that marks such a question.
 MARK_KEY = "still_seen"
+# Money, or how it is paid ("I don't have insurance, can I still come in" is for billing).
 MONEY_WORDS = re.compile(
     r"\b(owe\w*|bills?|balances?|paid|pay\w*|debt|money|collections?|overdue|unpaid|past due|"
-    r"account|afford|broke|\$\d*)",
+    r"account|afford|broke|insur\w*|medi-?cal|medicare|medicaid|coverage|covered|\$\d*)",
     re.IGNORECASE,
 )
 

@@ -140,7 +140,9 @@ class FollowUpGuard(RuleGuard):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
                 # twice, and a handoff)
                 overrule(message, FOLLOW_UP_INTENT)
-            elif asks_still_seen_without_money(text, faq_key(message)):
+            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == "faq" and (
+                asks_still_seen_without_money(text, faq_key(message))
+            ):
                 # "will they still see me?" after the running-late answer: "Yes. A balance on
                 # your account never stops you ..." (actions/still_seen.py)
                 message.set(STILL_SEEN_MARK, True, add_to_output=True)

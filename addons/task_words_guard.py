@@ -271,10 +271,12 @@ CANCEL = re.compile(
 # The first opening asked about: "whats the earliest you can see me", "when can i get in".
 SOONEST_OPENING = re.compile(
     # (not "my next appointment", nor "the first appointment of the day": the hours)
-    r"(?<!my )(?<!his )(?<!her )(?<!our )(?<!their )(?<!'s )"
-    r"\b(?:(?:earliest|soonest|first|next) (?:available )?(?:appointment|appt|opening|slot|"
-    r"time|availability|visit|spot)s?(?! (?:i|we) (?:should|need to|have to|must) "
-    r"(?:arrive|get there|come|be there))(?! (?:of|in) the (?:day|morning))"
+    r"(?<!\bmy )(?<!\bhis )(?<!\bher )(?<!\bour )(?<!\btheir )(?<!'s )"
+    # (not "the first visit": a new patient's, "what documents do i need for the first visit")
+    r"\b(?:(?:(?:earliest|soonest)(?: available)?|(?:first|next) available) (?:appointment|"
+    r"appt|opening|slot|time|availability|visit|spot)s?"
+    r"(?! (?:i|we) (?:should|need to|have to|must) (?:arrive|get there|come|be there))"
+    r"(?! (?:of|in) the (?:day|morning))"
     r"|(?:earliest|soonest) (?:you|u|y'?all|the doctor|a doctor|dr \w+|someone) (?:can|could) "
     r"(?:see|fit|get|take) (?:me|us|him|her|them|my \w+)"
     r"|(?:earliest|soonest) (?:i|we|he|she|my \w+) (?:can|could) (?:be seen|get (?:in|seen)|"

@@ -19,9 +19,9 @@ def selector(key: str) -> dict[str, Any]:
     return {"faq": {"response": {"intent_response_key": key, "confidence": 1.0}}}
 
 
-def guarded(text: str, key: str) -> Message:
+def guarded(text: str, key: str, read_as: str = "faq") -> Message:
     message = Message(data={"text": text})
-    message.set("intent", {"name": "faq", "confidence": 1.0}, add_to_output=True)
+    message.set("intent", {"name": read_as, "confidence": 1.0}, add_to_output=True)
     message.set("response_selector", selector(key), add_to_output=True)
     FollowUpGuard().process([message])
     return message
@@ -38,12 +38,22 @@ def test_the_balance_answer_without_money_words_is_a_follow_up(text: str) -> Non
     [
         ("will you still see me if i owe money", "faq/care_with_balance"),
         ("can i still be seen with an unpaid bill", "faq/care_with_balance"),
+        ("no insurance, will you still see me?", "faq/care_with_balance"),
         ("will they still see me?", "faq/running_late"),
     ],
 )
 def test_money_words_or_another_answer_are_left_as_read(text: str, key: str) -> None:
     message = guarded(text, key)
     assert message.get("intent")["name"] == "faq" and not message.get(MARK_KEY)
+
+
+def test_a_task_read_keeps_its_reading_whatever_answer_was_picked_beside_it() -> None:
+    # the ResponseSelector picks an answer for every message: "is my son's visit still on for
+    # friday" (a check) had the balance answer beside it, and became a follow-up
+    message = guarded(
+        "is my son's visit still on for friday", "faq/care_with_balance", "check_appointment"
+    )
+    assert message.get("intent")["name"] == "check_appointment" and not message.get(MARK_KEY)
 
 
 RUNNING_LATE = [

@@ -1012,6 +1012,10 @@ def test_results_asked_for_and_a_lost_bill_are_read_by_their_words(
         ("is my next appointment at 9", "check_appointment", "check_appointment"),
         ("is carlos's next appointment at 9", "check_appointment", "check_appointment"),
         ("when is your first appointment of the day", "faq", "faq"),
+        ("whats your next available appointment", "faq", "book_appointment"),
+        # a new patient's first visit is no opening asked about
+        ("what should i bring to the first visit", "faq", "faq"),
+        ("is my next available appointment monday", "check_appointment", "check_appointment"),
     ],
 )
 def test_the_first_opening_asked_about_is_a_booking(text: str, read_as: str, becomes: str) -> None:
