@@ -32,7 +32,7 @@ from actions.second_request import (
     split_clauses,
 )
 from actions.settings import get_clinic
-from actions.tracker_reading import latest_text
+from actions.tracker_reading import latest_text, selected_faq_key
 
 # Requests a topic's own question is often worded as: "is there a fee if I cancel" is the
 # cancellation policy, not a cancellation; "should I bring my insurance card" is what to bring.
@@ -147,8 +147,7 @@ def faq_topic(tracker: Tracker) -> str:
     intent = latest.get("intent") or {}
     name = str(intent.get("full_retrieval_intent_name") or "")
     if not name:
-        selected = ((latest.get("response_selector") or {}).get("faq") or {}).get("response")
-        name = str((selected or {}).get("intent_response_key") or "")
+        name = selected_faq_key(latest)
     return name.split("/", 1)[1] if "/" in name else ""
 
 

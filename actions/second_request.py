@@ -26,7 +26,7 @@ from actions.matching import find_visit_type
 from actions.relatives import OTHER_PERSON
 from actions.remembered_patient import forget_patient
 from actions.settings import get_clinic, get_settings
-from actions.tracker_reading import last_event
+from actions.tracker_reading import last_event, selected_faq_key
 
 # A clause about the fees or the policy of cancelling or moving, not a request to do it.
 NOT_THE_POLICY = r"^(?!.*\b(fees?|policy|policies|penalty|penalties|charged?|cost)\b)"
@@ -584,11 +584,11 @@ def answer_common_question(
         intent = parsed.get("intent") or {}
         if intent.get("name") != "faq" or (intent.get("confidence") or 0) < SURE_COMMON_QUESTION:
             continue
-        selected = parsed.get("response_selector") or {}
-        key = ((selected.get("faq") or {}).get("response") or {}).get("intent_response_key")
-        if not key or str(key).split("/", 1)[-1] == topic:
+        key = selected_faq_key(parsed)
+        if not key or key.split("/", 1)[-1] == topic:
             continue
         latest = last_event(tracker.events, "user")
+        selected = parsed.get("response_selector") or {}
         return replayed(clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected)
     return []
 

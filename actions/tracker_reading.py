@@ -1,5 +1,6 @@
 """Reading the conversation so far: the patient's latest message and the intent read in it,
-the message that started the running form and those sent since, the latest event of a kind,
+the common question's answer picked, the message that started the running form and those
+sent since, the latest event of a kind,
 and the response the bot said last.
 
 Nearly every action reads the tracker this way, so these live on their own rather than with
@@ -21,6 +22,13 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
 
 def latest_text(tracker: Tracker) -> str:
     return ((tracker.latest_message or {}).get("text") or "").strip()
+
+
+def selected_faq_key(parse_data: dict[str, Any]) -> str:
+    """The common question's answer the ResponseSelector picked, e.g. ``faq/running_late``;
+    empty when it picked none."""
+    selected = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("response")
+    return str((selected or {}).get("intent_response_key") or "")
 
 
 def _form_activation(
