@@ -18,7 +18,7 @@ from actions.billing import join_words
 from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
 from actions.clinic_config import ClinicConfig
 from actions.last_seen import last_seen_line
-from actions.patient_words import patient_age, recorded_male
+from actions.patient_words import patient_age, recorded_male, verified_record
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
 from actions.tracker_reading import form_texts
@@ -141,10 +141,11 @@ def choice_options(
             and (age is None or eligible_practitioners(clinic, v.id, age))
         ]
     if slot == "practitioner":
-        age = patient_age(slots, clinic)
+        record = verified_record(slots)  # (one call to the scheduling API, for age and sex)
+        age = patient_age(slots, clinic, record=record)
         age = age if age is not None else age_hint
         options = eligible_practitioners(clinic, slots.get("visit_type"), age)
-        if man or recorded_male(slots):  # male: no clinician who sees women only
+        if man or recorded_male(record):  # male: no clinician who sees women only
             women_only = {p.id for p in clinic.practitioners if p.sees_women_only}
             options = [pid for pid in options if pid not in women_only]
         if woman_clinician:  # "with a female doctor pls": Sam Lee was offered

@@ -13,7 +13,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from actions.clients.fhir_model import FhirError
+from actions.clients.fhir_model import FhirError, PatientRecord
 from actions.clinic_config import ADULT_AGE, ClinicConfig
 from actions.dates import age_on
 from actions.names import SECOND_FIRST_NAMES, capitalised
@@ -22,22 +22,33 @@ from actions.patient_match import scheduling_client
 logger = logging.getLogger(__name__)
 
 
-def recorded_male(slots: dict[str, Any]) -> bool:
+def verified_record(slots: dict[str, Any]) -> PatientRecord | None:
+    """The verified patient's record from the scheduling API; None when nobody is verified
+    or the backend does not answer."""
+    if not slots.get("verified") or not slots.get("patient_id"):
+        return None
+    try:
+        return scheduling_client().get_patient(str(slots["patient_id"]))
+    except FhirError:  # incl. BackendUnavailable
+        logger.warning("patient record unavailable")
+        return None
+
+
+def recorded_male(record: PatientRecord | None) -> bool:
     """Whether the verified patient's record says male (FHIR administrative gender): a
     clinician who sees women only is then not offered (Dr. Gonzalez was, to Robert Miller)."""
-    if not slots.get("verified") or not slots.get("patient_id"):
-        return False
-    try:
-        return scheduling_client().get_patient(str(slots["patient_id"])).gender == "male"
-    except FhirError:  # incl. BackendUnavailable
-        logger.warning("patient record unavailable; gender unknown")
-        return False
+    return record is not None and record.gender == "male"
 
 
-def patient_age(slots: dict[str, Any], clinic: ClinicConfig, on: date | None = None) -> int | None:
+def patient_age(
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+    on: date | None = None,
+    record: PatientRecord | None = None,
+) -> int | None:
     """The patient's age (today, or ``on`` a visit's day) when known: from the date of birth
-    given in this conversation, else from the verified patient's record. None when nobody is
-    identified yet."""
+    given in this conversation, else from the verified patient's record (``record`` when the
+    caller has it already, so it is fetched once). None when nobody is identified yet."""
     today = on or clinic.now().date()
     dob = slots.get("verify_dob")
     if dob:
@@ -45,14 +56,8 @@ def patient_age(slots: dict[str, Any], clinic: ClinicConfig, on: date | None = N
             return age_on(date.fromisoformat(str(dob)), today)
         except ValueError:
             pass
-    if slots.get("verified") and slots.get("patient_id"):
-        try:
-            birth = scheduling_client().get_patient(str(slots["patient_id"])).birth_date
-        except FhirError:  # incl. BackendUnavailable
-            logger.warning("patient record unavailable; age unknown")
-            return None
-        return age_on(birth, today) if birth else None
-    return None
+    record = record or verified_record(slots)
+    return age_on(record.birth_date, today) if record and record.birth_date else None
 
 
 def is_child(slots: dict[str, Any], clinic: ClinicConfig) -> bool:

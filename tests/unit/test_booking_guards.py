@@ -1088,6 +1088,26 @@ def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man_by_his_record
     assert any("Gonzalez" in t for t in titles["Mary Ann"])
 
 
+def test_the_record_is_fetched_once_for_the_clinician_buttons(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the age and the sex both come from the record: one request to the scheduling API
+    client = fhir_env.client()
+    robert_id = patient_id(client, "Robert", "Miller")
+    fetched: list[str] = []
+    get_patient = FhirClient.get_patient
+
+    def counting(self: FhirClient, pid: str) -> Any:
+        fetched.append(pid)
+        return get_patient(self, pid)
+
+    monkeypatch.setattr(FhirClient, "get_patient", counting)
+    slots = {"visit_type": "follow_up", "verified": True, "patient_id": robert_id}
+    titles = practitioner_titles(make_tracker("", slots=slots))
+    assert not any("Gonzalez" in t for t in titles)
+    assert fetched == [robert_id]
+
+
 def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
     # "Liam already has 2 vaccinations booked, on Mon Dec 7 and Mon Dec 7" read as a mistake
     clinic = get_clinic()
