@@ -221,13 +221,20 @@ def asks_about_services(text: str, intent: str | None = None) -> bool:
     )
 
 
+_DONE_AT_VISIT: dict[int, re.Pattern[str]] = {}
+
+
 def _done_at_visit_words() -> re.Pattern[str]:
-    done = sorted(
-        (d for visit in get_clinic().visit_types for d in visit.done_at_visit),
-        key=len,
-        reverse=True,
-    )
-    return re.compile(rf"\b(?:{'|'.join(re.escape(d) for d in done) or '(?!)'})s?\b", re.IGNORECASE)
+    """What clinic.yml says visits do, as one pattern, built once per clinic config (every
+    message asks)."""
+    clinic = get_clinic()
+    if id(clinic) not in _DONE_AT_VISIT:
+        done = [d for v in clinic.visit_types for d in v.done_at_visit]
+        done.sort(key=len, reverse=True)
+        words = "|".join(re.escape(d) for d in done) or "(?!)"
+        _DONE_AT_VISIT.clear()
+        _DONE_AT_VISIT[id(clinic)] = re.compile(rf"\b(?:{words})s?\b", re.IGNORECASE)
+    return _DONE_AT_VISIT[id(clinic)]
 
 
 def done_at_a_visit(what: str) -> bool:
