@@ -132,17 +132,15 @@ class FollowUpGuard(RuleGuard):
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
+            read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if is_cost_follow_up(text):
-                read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
                 message.set(READ_AS_KEY, read_as, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_follow_up(text) or first_name_follow_up(text):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
                 # twice, and a handoff)
                 overrule(message, FOLLOW_UP_INTENT)
-            elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) == "faq" and (
-                asks_still_seen_without_money(text, faq_key(message))
-            ):
+            elif read_as == "faq" and asks_still_seen_without_money(text, faq_key(message)):
                 # "will they still see me?" after the running-late answer: "Yes. A balance on
                 # your account never stops you ..." (actions/still_seen.py)
                 message.set(STILL_SEEN_MARK, True, add_to_output=True)

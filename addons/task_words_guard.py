@@ -485,6 +485,7 @@ def task_reading(text: str, read_as: str | None, confidence: float = 1.0) -> Rea
     """The first rule that applies to ``text``, read by the model as ``read_as``; None: none
     does. The order matters: the answers within a conversation, then billing, places and
     people, then requests read as something else."""
+    text = text.replace("\u2019", "'")  # "that’s not mine": the rules are written with '
     for rules in (_conversation_reading, _topic_reading, _request_reading):
         reading = rules(text, read_as, confidence)
         if reading is not None:
@@ -495,7 +496,7 @@ def task_reading(text: str, read_as: str | None, confidence: float = 1.0) -> Rea
 def _conversation_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
     """Replies within a conversation: not mine, keep it, already said, what do you mean,
     where were we, keep it from home, undo."""
-    if read_as in NOT_MINE_MISREAD and NOT_MINE.search(text.replace("\u2019", "'")):
+    if read_as in NOT_MINE_MISREAD and NOT_MINE.search(text):
         # "no thats not my appointment" after the list: the fallback's "Did you want to
         # check your appointments?" (the check action says what can be done)
         return Reading("check_appointment")
@@ -531,7 +532,7 @@ def _conversation_reading(text: str, read_as: str | None, confidence: float) -> 
         # "hi again, where were we": the offices' addresses (a directions question);
         # a task running says where it was, none: the greeting
         return Reading(GREET_INTENT)
-    if read_as not in SAFETY_INTENTS and KEEP_FROM_HOME.search(text.replace("\u2019", "'")):
+    if read_as not in SAFETY_INTENTS and KEEP_FROM_HOME.search(text):
         return Reading("request_human")
     if (
         read_as in MISREAD_AS_NO
@@ -557,7 +558,7 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         and FEE_QUESTION.search(text)
     ):
         return Reading(PAY_INTENT)
-    if read_as in MISREAD_WHY_SO_MUCH and WHY_SO_MUCH.match(text.replace("\u2019", "'")):
+    if read_as in MISREAD_WHY_SO_MUCH and WHY_SO_MUCH.match(text):
         return Reading(DISPUTE_INTENT)
     if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
         # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
@@ -569,7 +570,7 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
         return Reading("directions")
-    if read_as in MISREAD_TRANSIT and TRANSIT_TO_US.search(text.replace("\u2019", "'")):
+    if read_as in MISREAD_TRANSIT and TRANSIT_TO_US.search(text):
         return Reading("directions")
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")
@@ -579,13 +580,13 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading(BOOKING_INTENT)
     if read_as in MISREAD_RESULTS and RESULTS_BACK.search(text):
         return Reading("test_results")
-    if read_as in MISREAD_LOST_BILL and LOST_BILL.search(text.replace("\u2019", "'")):
+    if read_as in MISREAD_LOST_BILL and LOST_BILL.search(text):
         return Reading(BALANCE_INTENT)
     if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
         return Reading(DISPUTE_INTENT)
     if read_as == "request_human" and BILLING_TEAM.search(text):
         return Reading("request_human", billing_staff=True)
-    if read_as not in SAFETY_INTENTS and WHO_WITH.search(text.replace("\u2019", "'")):
+    if read_as not in SAFETY_INTENTS and WHO_WITH.search(text):
         return Reading("check_appointment")
     if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
         read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
@@ -669,26 +670,18 @@ def _request_reading(text: str, read_as: str | None, confidence: float) -> Readi
         if asked is not None:
             return Reading(asked)
     if read_as == OUT_OF_SCOPE_INTENT:
-        if CHECK.search(text.replace("\u2019", "'")):
+        if CHECK.search(text):
             # "when is carlos rivera's appt": "not something I can help with"
             return Reading("check_appointment")
-    if (
-        read_as == "check_appointment"
-        and NEEDS_A_VISIT.search(text)
-        and not CHECK.search(text.replace("\u2019", "'"))
-    ):
+    if read_as == "check_appointment" and NEEDS_A_VISIT.search(text) and not CHECK.search(text):
         return Reading(BOOKING_INTENT)
-    if (
-        read_as in SOONEST_MISREAD
-        and SOONEST_OPENING.search(text.replace("\u2019", "'"))
-        and not CHECK.search(text.replace("\u2019", "'"))
-    ):
+    if read_as in SOONEST_MISREAD and SOONEST_OPENING.search(text) and not CHECK.search(text):
         # "whats the earliest you can see me" (when to arrive, 0.92), "when is the earliest
         # appointment" (the patient's own appointments, after a name and birth date)
         return Reading(BOOKING_INTENT)
     if (
         read_as == "check_appointment"
-        and not CHECK.search(text.replace("\u2019", "'"))
+        and not CHECK.search(text)
         and (named := task_named(text)) in ("reschedule_appointment", "cancel_appointment")
     ):
         # "hi this is mary ann obrien, i need to move my appointment" (the name weighed: her
