@@ -131,14 +131,23 @@ def choice_options(
             # offered, and then replaced with the new-patient visit) are for later.
             return [(first_visit.name.capitalize(), first_visit.id)]
         named = clinic.practitioner(str(slots.get("practitioner") or ""))
-        age = patient_age(slots, clinic) if slots.get("verified") else None
+        record = verified_record(slots)
+        age = patient_age(slots, clinic, record=record) if slots.get("verified") else None
         age = age if age is not None else age_hint
+        # A man's record: not the visits only a clinician who sees women only does (Robert
+        # Miller, 76, was offered "Women's health exam"). Typed, it is still booked as asked.
+        women_only = (
+            {p.id for p in clinic.practitioners if p.sees_women_only}
+            if recorded_male(record)
+            else set()
+        )
         return [
             (v.name.capitalize(), v.id)
             for v in clinic.visit_types
             if not v.new_patients
             and (named is None or named.specialty in v.specialties)
             and (age is None or eligible_practitioners(clinic, v.id, age))
+            and not (women_only and set(eligible_practitioners(clinic, v.id)) <= women_only)
         ]
     if slot == "practitioner":
         record = verified_record(slots)  # (one call to the scheduling API, for age and sex)

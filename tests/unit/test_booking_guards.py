@@ -1088,6 +1088,26 @@ def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man_by_his_record
     assert any("Gonzalez" in t for t in titles["Mary Ann"])
 
 
+def test_a_visit_only_a_clinician_who_sees_women_only_does_is_not_offered_by_a_mans_record(
+    fhir_env: FhirServer,
+) -> None:
+    # Robert Miller (76, male in his FHIR record) was offered "Women's health exam"
+    client = fhir_env.client()
+    titles = {}
+    for given, family in (("Robert", "Miller"), ("Mary Ann", "O'Brien")):
+        slots = {
+            "patient_status": "returning",
+            "verified": True,
+            "patient_id": patient_id(client, given, family),
+        }
+        dispatcher = CollectingDispatcher()
+        ActionAskVisitType().run(dispatcher, make_tracker("", slots=slots), {})
+        titles[given] = [b["title"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "Women's health exam" not in titles["Robert"]
+    assert "Follow-up visit" in titles["Robert"]
+    assert "Women's health exam" in titles["Mary Ann"]
+
+
 def test_the_record_is_fetched_once_for_the_clinician_buttons(
     fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
