@@ -187,6 +187,20 @@ def test_the_day_a_patient_asks_about(text: str, day: str) -> None:
     assert found is not None and found[0].isoformat() == day
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        # on a Tuesday: "Tue, Dec 1" was answered for "how late are you open tuesday"
+        ("how late are you open on tuesday", "2026-11-24"),
+        ("open tues?", "2026-11-24"),
+        ("are you open next tuesday", "2026-12-01"),
+    ],
+)
+def test_todays_weekday_named_alone_is_today(text: str, day: str) -> None:
+    found = asked_day(text, CLINIC, TUESDAY_10AM)
+    assert found is not None and found[0].isoformat() == day
+
+
 def test_no_day_in_a_general_question() -> None:
     assert asked_day("what are your hours", CLINIC, TUESDAY_10AM) is None
     # how often, not when: "Fri, Dec 18" was answered
