@@ -30,7 +30,7 @@ from actions.booking_guards import late_change_policy
 from actions.booking_times import tell_change_failed
 from actions.clients.fhir_model import BackendUnavailable, FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label, parse_when
+from actions.dates import day_label, parse_when, today_if_named_alone
 from actions.formatting import appointment_sentence
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
 from actions.message_reading import safety_flagged, yes_or_no
@@ -210,7 +210,9 @@ def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
         return None
     now = clinic.now()
     when = parse_when(without_birth_dates(text, now.date()), now)
-    return when.start if when is not None and when.start == when.end else None
+    if when is None or when.start != when.end:
+        return None
+    return today_if_named_alone(when.start, text, now.date())  # "my saturday appt" today
 
 
 class ActionCancelAppointment(Action):

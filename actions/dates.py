@@ -139,6 +139,15 @@ def next_weekday(today: date, weekday: int, include_today: bool = False) -> date
     return today + timedelta(days=days)
 
 
+def today_if_named_alone(day: date, text: str, today: date) -> date:
+    """``day``, or today when the message names today's weekday alone, without "next", and
+    was read as a week from today: "are you open saturday?" or "cancel my saturday appt" on
+    a Saturday mean today. (A booking keeps next week's: today's times are mostly gone.)"""
+    if day != today + timedelta(days=7) or weekdays_named(text) != {today.weekday()}:
+        return day
+    return day if re.search(r"\bnext\b", text, re.IGNORECASE) else today
+
+
 def _ordinal_day(today: date, day: int) -> date | None:
     """ "the 14th": the next 14th of a month, today included."""
     year, month = today.year, today.month

@@ -16,8 +16,7 @@ from actions.clinic_config import (
     describe_when,
     format_clock,
 )
-from actions.date_words import weekdays_named
-from actions.dates import parse_when, past_day
+from actions.dates import parse_when, past_day, today_if_named_alone
 from actions.formatting import short_date
 from actions.matching import normalise
 from actions.observances import observance_day
@@ -115,16 +114,9 @@ def asked_day(text: str, clinic: ClinicConfig, now: datetime) -> tuple[date, Hol
         return day, clinic.holiday(day)
     when = parse_when(text, local)
     if when is not None and when.start == when.end:
-        day = when.start
-        if day == local.date() + timedelta(days=7) and names_today_alone(text, local.date()):
-            day = local.date()  # "how late are you open on saturday?" on a Saturday: today
+        day = today_if_named_alone(when.start, text, local.date())  # "open saturday?"
         return day, clinic.holiday(day)
     return None
-
-
-def names_today_alone(text: str, today: date) -> bool:
-    """Whether ``text`` names today's weekday, and no other, without "next"."""
-    return weekdays_named(text) == {today.weekday()} and not re.search(r"\bnext\b", normalise(text))
 
 
 def holiday_named(

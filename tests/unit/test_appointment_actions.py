@@ -4545,6 +4545,16 @@ def test_the_day_named_with_a_cancellation_is_its_day() -> None:
     assert asked == clinic.now().date() + timedelta(days=1)
 
 
+def test_todays_weekday_named_with_a_cancellation_is_today() -> None:
+    # "cancel my saturday appt" on a Saturday: "I don't see an appointment on Sat Dec 12"
+    clinic = get_clinic()
+    today = clinic.now().date()
+    weekday = today.strftime("%A").lower()
+    assert cancel_appointment.day_in_request(f"cancel my {weekday} appt", clinic) == today
+    later = cancel_appointment.day_in_request(f"cancel my appt next {weekday}", clinic)
+    assert later == today + timedelta(days=7)
+
+
 def test_book_me_with_her_after_an_answer_about_a_clinician_is_with_her() -> None:
     # "what days does dr patel work" - "ok book me with her": "Who would you like to see?"
     answered = [{"event": "bot", "text": "Dr. Priya Patel sees patients at the Downtown Clinic."}]
