@@ -46,6 +46,7 @@ from actions.matching import (
 )
 from actions.mentions import without_patient_names
 from actions.office_hours import holiday_named
+from actions.own_clinician import asks_own_clinician, own_clinician_line
 from actions.patient_match import scheduling_client
 from actions.patient_words import who_has, whose
 from actions.request_context import death_said
@@ -55,7 +56,13 @@ from actions.second_request import (
     offer_second_request,
 )
 from actions.settings import get_clinic
-from actions.tracker_reading import is_button_payload, last_event, last_response, latest_text
+from actions.tracker_reading import (
+    form_texts,
+    is_button_payload,
+    last_event,
+    last_response,
+    latest_text,
+)
 from actions.visit_request import ORDINAL_PICK
 
 MANAGE_SLOTS = [
@@ -587,6 +594,10 @@ class ActionShowAppointments(Action):
             dispatcher.utter_message(response="utter_stopped")
             return reset
         clinic = get_clinic()
+        if asks_own_clinician(form_texts(tracker)[0]):  # "who is my doctor?"
+            said = own_clinician_line(tracker.slots, clinic)
+            if said:
+                dispatcher.utter_message(text=said)
         try:
             items = load_appointments(str(tracker.get_slot("patient_id")), clinic)
         except FhirError:  # incl. BackendUnavailable

@@ -67,6 +67,7 @@ from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
 from actions.message_reading import vague_frustration
 from actions.office_answers import ER_ASKED
+from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.paying import change_fee_asked
 from actions.request_context import BEREAVEMENT
@@ -552,6 +553,10 @@ def _conversation_reading(text: str, read_as: str | None, confidence: float) -> 
 def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading | None:
     """Billing, places and people misread: fees, insurance words, the ER, the usual
     clinician, feelings, money trouble, the nurse line, plans."""
+    if read_as not in SAFETY_INTENTS and asks_own_clinician(text):
+        # "who is my doctor?": every clinician of the clinic was listed; "whos my pcp": "Did
+        # you want to check your appointments?" (actions/own_clinician.py answers it)
+        return Reading("check_appointment")
     if (
         read_as in (DISPUTE_INTENT, COMPLAINT_INTENT)
         and change_fee_asked(text)

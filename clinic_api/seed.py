@@ -403,7 +403,7 @@ def seed(
             ]
             report.add("Slot", len(backend.create(new)))
     if demo:
-        _seed_demo(backend, clinic, report, schedules, now, demo_path)
+        _seed_demo(backend, clinic, report, schedules, prac_refs, now, demo_path)
     return report
 
 
@@ -476,11 +476,13 @@ def _seed_demo(
     clinic: ClinicConfig,
     report: SeedReport,
     schedules: dict[tuple[str, str], dict[str, Any]],
+    prac_refs: dict[str, str],
     now: datetime,
     demo_path: Path,
 ) -> None:
     today = now.date()
     for person in load_demo_patients(demo_path):
+        primary = prac_refs.get(str(person.get("primary_care") or ""))
         patient = _ensure(
             backend,
             report,
@@ -497,6 +499,7 @@ def _seed_demo(
                 ],
                 "birthDate": str(person["birth_date"]),
                 **({"gender": person["gender"]} if person.get("gender") else {}),
+                **({"generalPractitioner": [{"reference": primary}]} if primary else {}),
                 "telecom": [{"system": "phone", "value": person["phone"], "use": "mobile"}],
             },
             DEMO_PATIENT_SYSTEM,

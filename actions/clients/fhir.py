@@ -157,6 +157,14 @@ class FhirClient(FhirTransport):
             birth_date=parse_date(resource.get("birthDate")),
             phones=phones,
             gender=str(resource.get("gender") or ""),
+            general_practitioner=next(
+                (
+                    str(ref.get("reference"))
+                    for ref in resource.get("generalPractitioner") or []
+                    if str(ref.get("reference") or "").startswith("Practitioner/")
+                ),
+                "",
+            ),
         )
 
     @staticmethod
@@ -225,6 +233,13 @@ class FhirClient(FhirTransport):
     def get_patient(self, patient_id: str) -> PatientRecord:
         """One patient by FHIR id (``NotFound`` if there is none)."""
         return self._patient(self._read("Patient", patient_id)[0])
+
+    def primary_clinician(self, patient: PatientRecord) -> PractitionerRecord | None:
+        """The patient's primary care clinician (``Patient.generalPractitioner``); None when
+        none is recorded."""
+        if not patient.general_practitioner:
+            return None
+        return self._practitioner_by_ref(patient.general_practitioner)
 
     def create_patient(
         self, given: str, family: str, birth_date: date, phone: str | None = None

@@ -65,6 +65,9 @@ class PatientRecord:
     phones: list[str]
     # FHIR administrative gender ("male", "female", "other", "unknown"; "" when not recorded).
     gender: str = ""
+    # Patient.generalPractitioner: the first Practitioner reference ("Practitioner/12"), the
+    # primary care clinician; "" when none is recorded.
+    general_practitioner: str = ""
 
 
 @dataclass(frozen=True)

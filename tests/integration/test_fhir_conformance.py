@@ -174,6 +174,16 @@ def test_last_visit(client: FhirClient) -> None:
     assert client.last_visit(robert.id) is None
 
 
+def test_primary_clinician(client: FhirClient) -> None:
+    """Patient.generalPractitioner, read back as the clinic's clinician; none recorded: None."""
+    emily = client.find_patients("Johnson", "Emily", date(1988, 4, 12))[0]
+    assert emily.general_practitioner.startswith("Practitioner/")
+    primary = client.primary_clinician(emily)
+    assert primary is not None and (primary.clinic_id, primary.name) == ("patel", "Dr. Priya Patel")
+    robert = client.find_patients("Miller", "Robert", date(1950, 11, 2))[0]
+    assert robert.general_practitioner == "" and client.primary_clinician(robert) is None
+
+
 def test_reschedule(client: FhirClient) -> None:
     aisha = client.find_patients("Khan", "Aisha", date(1992, 1, 22))[0]
     before = client.upcoming_appointments(aisha.id)

@@ -1,0 +1,79 @@
+"""'Who is my doctor?': the patient's primary care clinician and whom they saw last, told
+before their upcoming appointments once they are verified.
+
+It got the list of all the clinic's clinicians, or "not something I can help with". The
+primary care clinician is FHIR's ``Patient.generalPractitioner``; the last visit is the
+latest past appointment that took place. Nothing is said before verification (the check
+form asks for it first).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from actions.clients.fhir_model import FhirError
+from actions.clinic_config import ClinicConfig
+from actions.dates import day_label
+from actions.formatting import practitioner_name
+from actions.patient_match import scheduling_client
+from actions.patient_words import subject_of, verified_record, whose
+
+logger = logging.getLogger(__name__)
+
+_WHOSE = r"(?:my|our|his|her|their|the kids?'?|my (?:son|daughter|child|kid)'?s|\w+'s)"
+_KIND = (
+    r"(?:(?:regular|usual|assigned|main|family|primary(?: care)?|own|current)\s+)?"
+    r"(?:doctor|dr|doc|pcp|provider|physician|clinician|pediatrician|np|nurse practitioner"
+    r"|primary care(?: doctor| physician| provider)?)"
+)
+ASKS_OWN_CLINICIAN = re.compile(
+    rf"\bwho(?:'?s| is| was| are)\s+{_WHOSE}\s+{_KIND}\b(?!\s+(?:at|for|in|on|going|gonna|will))"
+    rf"|\b(?:what'?s|what is|whats)\s+(?:the name of\s+)?{_WHOSE}\s+{_KIND}'?s?\s+name\b"
+    rf"|\bname of {_WHOSE}\s+{_KIND}\b"
+    r"|\bwho (?:did|have|do) (?:i|we|he|she|they) (?:usually |normally |always )?"
+    r"(?:see|saw|been seeing) (?:last time|before|usually|normally|last)\b"
+    r"|\bwho (?:have|has) (?:i|we|he|she|they) been seeing\b"
+    r"|\bwho (?:did|do) (?:i|we|he|she|they) see (?:last|before)\b"
+    r"|\bwhich (?:doctor|dr|provider|clinician) (?:am i|is he|is she|are we) (?:assigned|with)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_own_clinician(text: str) -> bool:
+    """ "who is my doctor?", "whos my pcp", "who did i see last time", "what's my doctor's
+    name"."""
+    return bool(ASKS_OWN_CLINICIAN.search((text or "").replace("\u2019", "'")))
+
+
+def own_clinician_line(slots: dict[str, Any], clinic: ClinicConfig) -> str | None:
+    """ "Your primary care clinician is Dr. Priya Patel. Your last visit, on Mon Nov 23, was
+    with Sam Lee, NP." (for a child, "Liam's ..."); None when the backend does not answer."""
+    record = verified_record(slots)
+    if record is None:
+        return None
+    client = scheduling_client()
+    try:
+        primary = client.primary_clinician(record)
+        visit = client.last_visit(record.id)
+    except FhirError as exc:  # incl. BackendUnavailable: the appointments are tried next
+        logger.warning("own clinician not looked up: %s", type(exc).__name__)
+        return None
+    said = whose(slots, clinic)
+    owner = said[:1].upper() + said[1:]
+    lines = []
+    if primary is not None:
+        name = practitioner_name(primary.clinic_id, clinic, primary.name)
+        lines.append(f"{owner} primary care clinician is {name}.")
+    if visit is not None and visit.start is not None:
+        seen = practitioner_name(visit.practitioner_id, clinic, visit.practitioner_name)
+        day = day_label(visit.start.astimezone(clinic.tz).date())
+        lines.append(f"{owner} last visit, on {day}, was with {seen}.")
+    if lines:
+        return " ".join(lines)
+    patient = "you" if said == "your" else subject_of(said)
+    return (
+        f"I don't see a primary care clinician or a past visit on record for {patient} yet. "
+        f"I can book a visit here with whichever of our clinicians suits {patient}."
+    )

@@ -1,0 +1,107 @@
+"""'Who is my doctor?': read as a check of the patient's own appointments, and answered with
+the primary care clinician (Patient.generalPractitioner) and the last visit, against the
+embedded FHIR server."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.fhir import FhirClient
+from actions.dates import day_label
+from actions.manage_appointments import ActionShowAppointments
+from actions.own_clinician import asks_own_clinician, own_clinician_line
+from actions.settings import get_clinic
+from addons.task_words_guard import task_reading
+from tests.support.actions import make_tracker
+from tests.support.fhir_servers import FhirServer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who is my doctor",
+        "whos my pcp",
+        "who's my primary care doctor?",
+        "what\u2019s my doctor's name",
+        "who did i see last time",
+        "who is my son's doctor",
+        "who is liam's pediatrician",
+        "who have i been seeing",
+        "which doctor am i assigned to",
+    ],
+)
+def test_the_own_clinician_asked(text: str) -> None:
+    assert asks_own_clinician(text)
+    # read as a check of the patient's own appointments, whatever the model said
+    for read_as in ("ask_clinicians", "out_of_scope", "nlu_fallback"):
+        reading = task_reading(text, read_as)
+        assert reading is not None and reading.intent == "check_appointment"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who is the doctor at the north office",
+        "who do i see for a rash",
+        "who is my doctor going to be",
+        "who are your doctors",
+        "my doctor said to come back in 2 weeks",
+    ],
+)
+def test_other_questions_about_clinicians_are_not(text: str) -> None:
+    assert not asks_own_clinician(text)
+
+
+def patient(client: FhirClient, given: str, family: str) -> dict[str, object]:
+    [record] = client.find_patients(family=family, given=given)
+    return {"verified": True, "patient_id": record.id, "patient_name": f"{given} {family}"}
+
+
+def test_the_primary_clinician_and_the_last_visit_are_told(fhir_env: FhirServer) -> None:
+    client, clinic = fhir_env.client(), get_clinic()
+    emily = patient(client, "Emily", "Johnson")
+    last = client.last_visit(str(emily["patient_id"]))
+    assert last is not None and last.start is not None
+    day = day_label(last.start.astimezone(clinic.tz).date())
+    assert own_clinician_line(emily, clinic) == (
+        "Your primary care clinician is Dr. Priya Patel. "
+        f"Your last visit, on {day}, was with Sam Lee, NP."
+    )
+
+
+def test_a_childs_clinician_is_told_to_the_parent(fhir_env: FhirServer) -> None:
+    liam = {**patient(fhir_env.client(), "Liam", "Nguyen"), "patient_relation": "child"}
+    said = own_clinician_line(liam, get_clinic())
+    assert said is not None
+    assert said.startswith("Liam's primary care clinician is Dr. James Okafor. Liam's last visit")
+
+
+def test_nobody_on_record_is_said_with_what_can_be_done(fhir_env: FhirServer) -> None:
+    robert = patient(fhir_env.client(), "Robert", "Miller")
+    assert own_clinician_line(robert, get_clinic()) == (
+        "I don't see a primary care clinician or a past visit on record for you yet. "
+        "I can book a visit here with whichever of our clinicians suits you."
+    )
+
+
+def test_nothing_is_told_before_verification_or_with_the_backend_down() -> None:
+    # (no FHIR server in this test: the backend does not answer)
+    assert own_clinician_line({}, get_clinic()) is None
+    assert own_clinician_line({"verified": True, "patient_id": "p1"}, get_clinic()) is None
+
+
+def test_the_check_says_it_before_the_upcoming_appointments(fhir_env: FhirServer) -> None:
+    emily = patient(fhir_env.client(), "Emily", "Johnson")
+    events = [{"event": "active_loop", "name": "check_form"}]
+    tracker = make_tracker("who is my doctor", "check_appointment", slots=emily, events=events)
+    dispatcher = CollectingDispatcher()
+    ActionShowAppointments().run(dispatcher, tracker, {})
+    first, *rest = dispatcher.messages
+    assert first["text"].startswith("Your primary care clinician is Dr. Priya Patel.")
+    assert [m.get("response") for m in rest][:1] == ["utter_upcoming_appointments"]
+    # a plain check says nothing of it
+    tracker = make_tracker("when is my appt", "check_appointment", slots=emily, events=events)
+    dispatcher = CollectingDispatcher()
+    ActionShowAppointments().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0].get("response") == "utter_upcoming_appointments"
