@@ -110,7 +110,11 @@ QUESTION_WORDS = {
         # "do you take walk ins" is no plan
         r"\b(insurance|((do|does|will) (you|u|ya) (take|accept)|(you|u) take)"
         r"(?! (walk|appointments?|appts?|new patients|patients|kids|children|cash|cards?|credit"
-        r"|debit|checks?|apple pay|google pay|payments?|same day))|accepted)\b",
+        r"|debit|checks?|apple pay|google pay|payments?|same day))|accepted"
+        # "..., will my appointment be covered" (it got the phone-visit answer); not "covered
+        # in a rash"
+        r"|(be|is|it|are|they|get|gets|getting|i'?m|am i|was|were) covered(?! in\b)|coverage"
+        r"|in[- ]network)\b",
         re.IGNORECASE,
     ),
     "billing_pay": re.compile(

@@ -15,7 +15,9 @@ from actions.directions import ActionLocationInfo
 from actions.offer_answers import ActionAnswerYes
 from actions.reschedule_appointment import ActionRescheduleAppointment
 from actions.second_request import (
+    REQUEST_WORDS,
     WITH_COMPLAINT,
+    answer_second_request,
     first_task_name,
     offer_second_request,
     question_before_handoff,
@@ -25,6 +27,7 @@ from actions.second_request import (
 from actions.stop import ActionStop
 from addons.task_words_guard import WITH_COMPLAINT_KEY
 from tests.support.actions import make_tracker, next_month_on, responses
+from tests.support.nlu import CannedNlu, faq_parse
 
 BOOK_SON = {"intent": "book_appointment", "text": "book my son a checkup"}
 
@@ -658,3 +661,15 @@ def test_after_the_quick_question_the_kept_dispute_starts_at_once() -> None:
     assert SlotSet("pending_request", None) in events
     assert events[-1]["text"] == "i was charged twice"
     assert events[-1]["parse_data"]["intent"]["name"] == "billing_dispute"
+
+
+def test_a_coverage_clause_is_part_of_the_insurance_answer(canned_nlu: CannedNlu) -> None:
+    # "my insurance changed in january, will my appointment be covered": the insurance answer,
+    # then the phone-visit answer (the clause, read alone, was a common question)
+    canned_nlu.readings["will my appointment be covered"] = faq_parse("telehealth")
+    text = "my insurance changed in january, will my appointment be covered"
+    tracker = make_tracker(text, intent="billing_insurance")
+    assert answer_second_request(CollectingDispatcher(), tracker, "billing_insurance") == []
+    assert canned_nlu.asked == []
+    # ...but "covered in a rash" is no coverage
+    assert not REQUEST_WORDS["billing_insurance"].search("im covered in a rash")
