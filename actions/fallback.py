@@ -13,7 +13,7 @@ from actions.amenities import amenity_asked
 from actions.billing import as_balance_items, staff_button
 from actions.clients.fhir_model import FhirError
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
-from actions.feelings import baby_lost, feelings_only
+from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
 from actions.look_ups import (
@@ -181,6 +181,10 @@ class ActionAskAffirmation(Action):
         if baby_lost(text):
             # "i just lost my baby": condolences, the signs that need 911, and a person
             dispatcher.utter_message(response="utter_sorry_baby_lost")
+            return []
+        if death_told(text):
+            # "my wife passed away last week": "Did you want to book an appointment?"
+            dispatcher.utter_message(response="utter_sorry_for_death_told")
             return []
         if feelings_only(text):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)

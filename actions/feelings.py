@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from actions.request_context import DEATH_OF_KIN
 from actions.second_request import request_in
 
 # How the patient feels, said of themselves.
@@ -52,6 +53,39 @@ def baby_lost(text: str) -> bool:
     """A pregnancy or a baby lost, said with no request of ours."""
     text = (text or "").replace("\u2019", "'")
     return bool(BABY_LOST.search(text)) and request_in(text) is None
+
+
+# "my husband passed away last month, please remove him from your system": "If this is a
+# medical emergency, please call 911 now"; "my mother died, how do i close her account": "Did
+# you want to get directions to our office?". A death just now is left to the safety layer
+# and the fallback, which ask about an emergency first.
+JUST_NOW = re.compile(
+    r"\b(just|right now|a few minutes ago|minutes ago|an hour ago|this morning|today|tonight)\b",
+    re.IGNORECASE,
+)
+
+
+# Words of a task beside the death: "my dad died, he had a physical next week" (a cancellation),
+# "... you keep texting reminders", "... can i see dr patel" (the writer's own visit).
+TASK_WITH_A_DEATH = re.compile(
+    r"\b(appointments?|appts?|visits?|physical|check ?ups?|book|booking|schedule|scheduled|"
+    r"cancel\w*|resched\w*|move|bills?|balance|pay|paying|owe|insurance|refills?|reminders?|"
+    r"texts?|texting|calls?|calling|see (dr|doctor|someone|a doctor)|talk to)\b",
+    re.IGNORECASE,
+)
+
+
+def death_told(text: str) -> bool:
+    """A relative's death told, with no task or request of ours in the message and not just
+    now (a baby or a pregnancy lost has its own words: ``baby_lost``)."""
+    text = (text or "").replace("\u2019", "'")
+    return (
+        bool(DEATH_OF_KIN.search(text))
+        and not JUST_NOW.search(text)
+        and not BABY_LOST.search(text)
+        and not TASK_WITH_A_DEATH.search(text)
+        and request_in(text) is None
+    )
 
 
 def feelings_only(text: str) -> bool:

@@ -83,7 +83,7 @@ from actions.second_request import (
     remember_second_request,
 )
 from actions.settings import get_clinic
-from actions.tracker_reading import is_button_payload
+from actions.tracker_reading import is_button_payload, last_response
 from actions.typed_answers import ALREADY_SAID, TYPO_SAID
 from actions.verified_patient import verified_slots
 from actions.verify_lockout import LockoutStoreError
@@ -154,7 +154,8 @@ class IdentitySteps:
         a name the patient introduced themselves with is not asked again. A death mentioned
         with the request ("cancel my appointment, my dad died yesterday") is acknowledged
         first; so is a complaint that asked for the task, which goes to staff after it."""
-        if death_said(tracker):
+        if death_said(tracker) and last_response(tracker) != "utter_sorry_for_death_told":
+            # (not twice: "Cancel their appointments" is a button of those condolences)
             dispatcher.utter_message(response="utter_sorry_for_loss")
         updates = remember_second_request(tracker, self.own_intents)
         pending = updates.get("pending_request")

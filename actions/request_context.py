@@ -31,6 +31,9 @@ BEREAVEMENT = re.compile(
     rf"\b({_KIN}\s+{DIED}|lost my {_KIN}|funeral|death in the family|bereavement)\b",
     re.IGNORECASE,
 )
+# ...someone's death itself, not a funeral to go to ("i have a funeral tomorrow so i cant make
+# my appt" is the patient's own appointment).
+DEATH_OF_KIN = re.compile(rf"\b({_KIN}\s+{DIED}|lost my {_KIN})\b", re.IGNORECASE)
 
 
 def death_said(tracker: Tracker) -> bool:

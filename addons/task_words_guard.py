@@ -61,7 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.billing import PAPER_ASKED
 from actions.disputes import FEE_NAMED, fee_disputed
-from actions.feelings import baby_lost, feelings_only
+from actions.feelings import baby_lost, death_told, feelings_only
 from actions.insurance import eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
 from actions.matching import normalise
@@ -422,6 +422,22 @@ KEEP_WITH_FEELINGS = frozenset(
 # ...and a pregnancy or a baby lost ("i just lost my baby", read as a complaint: "Did you want
 # to tell us about a problem with your care?") is answered with condolences unless read so.
 KEEP_WITH_A_LOSS = frozenset({*SAFETY_INTENTS, "request_human", "medical_advice"})
+# ...and a relative's death told ("my wife passed away last week": "Did you want to book an
+# appointment?") unless read as a task that asks the patient about it (a cancellation says
+# sorry first) or as a bill.
+KEEP_WITH_A_DEATH = frozenset(
+    {
+        *KEEP_WITH_A_LOSS,
+        "cancel_appointment",
+        "reschedule_appointment",
+        "check_appointment",
+        "billing_balance",
+        "billing_pay",
+        "billing_dispute",
+        "billing_insurance",
+        "test_results",
+    }
+)
 FALLBACK_INTENT = "nlu_fallback"
 
 DENY_INTENT = "deny"
@@ -593,8 +609,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("request_human", billing_staff=True)
     if read_as not in SAFETY_INTENTS and WHO_WITH.search(text):
         return Reading("check_appointment")
-    if (read_as not in KEEP_WITH_FEELINGS and feelings_only(text)) or (
-        read_as not in KEEP_WITH_A_LOSS and baby_lost(text)
+    if (
+        (read_as not in KEEP_WITH_FEELINGS and feelings_only(text))
+        or (read_as not in KEEP_WITH_A_LOSS and baby_lost(text))
+        or (read_as not in KEEP_WITH_A_DEATH and death_told(text))
     ):
         # "im so overwhelmed" (a payment question, 1.0: the ways to pay a bill): the
         # fallback's kind word, with a person and 988 on offer; a form asks again

@@ -3973,6 +3973,21 @@ def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
     tracker = make_tracker("/cancel_appointment", intent="cancel_appointment", events=said_first)
     ValidateCancelForm().on_activation(dispatcher, tracker, {})
     assert responses(dispatcher)[:1] == ["utter_sorry_for_loss"]
+    # ...but not twice, after the condolences of a death told whose button started it
+    condoled = [
+        {"event": "user", "text": "my mother died, how do i close her account"},
+        {
+            "event": "bot",
+            "text": "I'm so sorry...",
+            "metadata": {"utter_action": "utter_sorry_for_death_told"},
+        },
+        {"event": "user", "text": "/cancel_appointment"},
+        {"event": "active_loop", "name": "cancel_form"},
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("/cancel_appointment", intent="cancel_appointment", events=condoled)
+    ValidateCancelForm().on_activation(dispatcher, tracker, {})
+    assert "utter_sorry_for_loss" not in responses(dispatcher)
 
 
 @pytest.mark.parametrize(

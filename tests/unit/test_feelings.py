@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
 from actions.fallback import ActionAskAffirmation
-from actions.feelings import baby_lost, feelings_only
+from actions.feelings import baby_lost, death_told, feelings_only
 from addons.task_words_guard import TaskWordsGuard
 from tests.support.actions import make_tracker, responses
 from tests.support.nlu_text import parsed_message
@@ -111,3 +111,45 @@ def test_a_baby_lost_gets_condolences_the_signs_for_911_and_a_person(read_as: st
     assert responses(dispatcher) == ["utter_sorry_baby_lost"]
     # a request with it is that request (condolences come with it: actions/identity.py)
     assert not baby_lost("we lost our baby last week, please cancel her appointments")
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # "If this is a medical emergency, please call 911 now"
+        ("my husband passed away last month, please remove him from your system", "nlu_fallback"),
+        # "Did you want to get directions to our office?"
+        ("my mother died, how do i close her account", "directions"),
+        # "Did you want to book an appointment?"
+        ("my wife passed away last week", "book_appointment"),
+        ("we lost my mother on sunday. she was a patient there for 20 years", "book_appointment"),
+    ],
+)
+def test_a_death_told_gets_condolences_and_what_staff_can_do(text: str, read_as: str) -> None:
+    message = parsed_message(text, read_as, 0.6, "out_of_scope", 0.1)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent")["name"] == "nlu_fallback"
+    dispatcher = CollectingDispatcher()
+    ActionAskAffirmation().run(dispatcher, make_tracker(text), {})
+    assert responses(dispatcher) == ["utter_sorry_for_death_told"]
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # a request with it is that request (the cancellation says sorry first)
+        ("my dad passed away, please cancel his appointments", "cancel_appointment"),
+        ("my husband died, what do i owe on his account", "billing_balance"),
+        # a task beside it, which the model missed (the guard makes it a cancellation)
+        ("my dad died, he had a physical next week", "cancel_appointment"),
+        # the patient's own appointment, and a death just now (the emergency question first)
+        ("i have a funeral tomorrow so i cant make my appt", "out_of_scope"),
+        ("my husband just died", "nlu_fallback"),
+        ("my phone died", "out_of_scope"),
+    ],
+)
+def test_a_death_with_a_request_or_just_now_is_not_only_told(text: str, read_as: str) -> None:
+    assert not death_told(text)
+    message = parsed_message(text, read_as, 0.6, "out_of_scope", 0.1)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent")["name"] == read_as

@@ -667,6 +667,10 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         # an everyday cut: 988's check-in
         "i cut myself shaving",
         "nicked my finger chopping onions, do i need a tetanus shot",
+        # a death told after the fact: the 911 check-in to a bereaved relative
+        "my husband passed away last month, please remove him from your system",
+        "my dad passed away in november. he was seeing dr patel",
+        "my mom died two weeks ago",
     ],
 )
 def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text: str) -> None:
@@ -681,6 +685,7 @@ def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text:
         "family emergency, my dad is having a heart attack",
         "the shot is going to hurt, i dont want to live anymore",
         "i might hurt myself before my appointment",
+        "my husband passed away last year and i dont want to live without him",
     ],
 )
 def test_danger_next_to_a_look_alike_still_fires(rules: SafetyRules, text: str) -> None:

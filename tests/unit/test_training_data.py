@@ -22,3 +22,20 @@ def test_nlu_file_reads_without_warnings(path: Path) -> None:
     problems = [str(w.message) for w in caught if w.category is UserWarning]
     assert not problems, "\n".join(problems)
     assert data.training_examples or data.lookup_tables
+
+
+def test_no_name_is_defined_twice_across_the_domain_files() -> None:
+    """Rasa merges ``domain/*.yml`` silently: a response, slot or form defined in two files is
+    one of them, unsaid (a new ``utter_sorry_for_loss`` replaced the cancellation's own)."""
+    import yaml
+
+    seen: dict[tuple[str, str], str] = {}
+    twice = []
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for section in ("responses", "slots", "forms"):
+            for name in data.get(section) or {}:
+                where = seen.setdefault((section, name), path.name)
+                if where != path.name:
+                    twice.append(f"{section}.{name}: {where} and {path.name}")
+    assert not twice, "\n".join(twice)
