@@ -18,6 +18,8 @@ from actions.names import CURLY_APOSTROPHES, parse_full_name
 # Someone other than the patient checked so far: "my husband's bill", "book my son in too".
 OTHER_PERSON = re.compile(
     r"\b(?:my|our)\s+(?P<other>(?:other|another|second|third)\s+)?"
+    # ("for me and my 2 kids": the children were forgotten once the writer's visit was booked)
+    r"(?:(?:two|three|four|2|3|4|both)\s+)?"
     r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
     r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
     r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"

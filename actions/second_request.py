@@ -280,6 +280,15 @@ WRITER_BOOKING = re.compile(
 )
 
 
+# ...and the writer's clause first, with the visit said after the relative: "book me and my son
+# a checkup" (the son's was booked, the writer's lost).
+WRITER_ALONE = re.compile(
+    r"^\s*(?:(?:can|could) (?:you|u) |pls |please )?(?:book|schedule|get|make)\s+(?:me|myself)"
+    r"(?:\s+in)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | None:
     """The writer's booking, asked with a relative's ("book my daughter and me a checkup"),
     to offer when the relative's is done: the writer's clause, checked for the writer."""
@@ -292,6 +301,10 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
             continue
         if WRITER_AT_END.search(clause):
             text = clause  # "i want to book a physical for me" (and one for my wife)
+        elif not relative_before and WRITER_ALONE.match(clause):
+            later = [m for c in clauses[index + 1 :] if (m := OTHER_PERSON.search(c))]
+            visit = later[0].string[later[0].end() :] if later else ""
+            text = f"{clause.strip()} {visit.strip()}"  # "book me" + " a checkup"
         elif relative_before and (first := WRITER_FIRST.match(clause)):
             rest = ALSO_WORDS.sub("", first["rest"])
             if not rest.strip() and first["who"].lower() == "i":
@@ -306,8 +319,31 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
             text = f"i{rest}" if needs else f"book me{rest}"
         else:
             continue
-        return {"intent": own_intent, "text": text.strip()[:MAX_REQUEST_CHARS], "own": "writer"}
+        text = text.strip() + others_left(clauses)
+        return {"intent": own_intent, "text": text[:MAX_REQUEST_CHARS], "own": "writer"}
     return None
+
+
+# "me and my 2 kids": one child is booked first, the other rides along with the writer's booking.
+SEVERAL_CHILDREN = re.compile(
+    r"\b(?:my|our)\s+(?P<count>two|2|both|three|3|four|4)\s+(?:little\s+)?"
+    r"(?P<who>kids|children|sons|daughters|boys|girls)\b",
+    re.IGNORECASE,
+)
+ONE_OF = {"kids": "kid", "children": "child", "sons": "son", "daughters": "daughter"}
+
+
+def others_left(clauses: list[str]) -> str:
+    """ " and my other kid" when the message named two children ("for me and my 2 kids"), so
+    the second is asked about after the first; "" otherwise."""
+    for clause in clauses:
+        several = SEVERAL_CHILDREN.search(clause)
+        if several is not None:
+            who = several["who"].lower()
+            one = ONE_OF.get(who, who[:-1])
+            many = several["count"].lower() not in ("two", "2", "both")
+            return f" and my other {who if many else one}"
+    return ""
 
 
 # "... and what does he owe": the person of the first request again.

@@ -252,6 +252,28 @@ def ready_to_cancel(
         # a request said not to be one ("You also asked: “dont want to book ...”")
         ("how much do i owe? dont want to book if i have a big bill", "billing_balance", None),
         ("i dont want to cancel, just move it", "reschedule_appointment", None),
+        # the writer and two children: one child first, then the other with the writer's own
+        # (the children were forgotten once the writer's visit was booked)
+        (
+            "hi, we just moved here and i need a doctor for me and my 2 kids",
+            "book_appointment",
+            {
+                "intent": "book_appointment",
+                "text": "i need a doctor for me and my other kid",
+                "own": "writer",
+            },
+        ),
+        (
+            "i need a doctor for me and my other kid",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need a doctor for me", "own": "writer"},
+        ),
+        # the writer's clause first, the visit after the relative (the writer's was lost)
+        (
+            "book me and my son a checkup",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "book me a checkup", "own": "writer"},
+        ),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
