@@ -40,8 +40,12 @@ PARTS_OF_DAY = {
 PART_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
 
 
-# "late as possible", "late afternoon", "latest": from LATE_FROM to closing.
-LATE_IN_THE_DAY = re.compile(r"\b(late afternoon|late in the day|late as possible|latest|late)\b")
+# "late as possible", "late afternoon", "latest": from LATE_FROM to closing; so are "the last
+# appointment of the day" and "end of the day" (7:30am was offered).
+LATE_IN_THE_DAY = re.compile(
+    r"\b(late afternoon|late in the day|late as possible|latest|late|end of (?:the )?day|"
+    r"last (?:appointment|appt|slot|opening|one|time|visit|thing) (?:of|in) the day)\b"
+)
 LATE_FROM = time(15)
 
 

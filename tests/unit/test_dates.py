@@ -361,6 +361,15 @@ def test_a_negated_busy_or_work_leaves_the_day_open(
             "afternoon",
             time(15),
         ),
+        # the earliest of the day (7:30am) was offered
+        (
+            "can i get the last appointment of the day on friday",
+            date(2026, 11, 27),
+            date(2026, 11, 27),
+            "afternoon",
+            time(15),
+        ),
+        ("end of the day friday", date(2026, 11, 27), date(2026, 11, 27), "afternoon", time(15)),
         (
             "any day in december, late afternoon",
             date(2026, 12, 1),
