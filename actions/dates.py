@@ -185,6 +185,9 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     if match:
         month = MONTHS.index(match.group(2)[:3]) + 1
         year = today.year if month >= today.month else today.year + 1
+        if match.group(1) == "end of" and BEFORE_THE_END.search(cleaned[: match.start()]):
+            # "before the end of december": any day until then, not its last ten days
+            return today, _last_of_month(date(year, month, 1))
     elif relative := re.search(
         r"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:the\s+)?"
         r"(next|this|coming) month\b",
@@ -197,6 +200,9 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
         return _part_of_month(first, relative.group(1) or "")
     elif re.search(r"\b(before|by) (the )?end of (the|this) year\b", cleaned):
         return today, date(today.year, 12, 31)
+    elif re.search(r"\b(before|by) (the )?end of (the |this )?month\b", cleaned):
+        # "a physical before the end of the month": from today (it offered Dec 22 to 31)
+        return today, _last_of_month(today)
     elif re.search(r"\b(end|later|rest) of (the|this) month\b", cleaned):
         match, month, year = None, today.month, today.year
         first = date(year, month, 1)
@@ -219,6 +225,14 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
         start = first + timedelta(days=7 * WEEK_OF_MONTH[week.group(1)])
         return start, start + timedelta(days=6)
     return _part_of_month(date(year, month, 1), match.group(1) or "")
+
+
+# "before the end of", "by the end of" (a month named after it).
+BEFORE_THE_END = re.compile(r"\b(?:before|by)\s+(?:the\s+)?$")
+
+
+def _last_of_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
 
 def _part_of_month(first: date, part: str) -> tuple[date, date]:

@@ -387,6 +387,16 @@ def test_a_negated_busy_or_work_leaves_the_day_open(
         ),
         ("the first week of january", date(2027, 1, 1), date(2027, 1, 7), None, None),
         ("sometime before the end of the year", date(2026, 11, 24), date(2026, 12, 31), None, None),
+        # any day until then, not the month's last ten days (Dec 22 to 31 was offered)
+        (
+            "a physical before the end of the month",
+            date(2026, 11, 24),
+            date(2026, 11, 30),
+            None,
+            None,
+        ),
+        ("by end of month", date(2026, 11, 24), date(2026, 11, 30), None, None),
+        ("before the end of december", date(2026, 11, 24), date(2026, 12, 31), None, None),
         ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None, None),
         ("no, FRIDAY", date(2026, 11, 27), date(2026, 11, 27), None, None),  # a correction
     ],
