@@ -62,17 +62,19 @@ def own_clinician_line(slots: dict[str, Any], clinic: ClinicConfig) -> str | Non
         return None
     said = whose(slots, clinic)
     owner = said[:1].upper() + said[1:]
+    patient = "you" if said == "your" else subject_of(said)
+    day = day_label(visit.start.astimezone(clinic.tz).date()) if visit and visit.start else ""
     lines = []
     if primary is not None:
         name = practitioner_name(primary.clinic_id, clinic, primary.name)
+        if day and visit and visit.practitioner_id == primary.clinic_id:
+            return f"{owner} primary care clinician is {name}, who {patient} last saw on {day}."
         lines.append(f"{owner} primary care clinician is {name}.")
-    if visit is not None and visit.start is not None:
+    if day and visit:
         seen = practitioner_name(visit.practitioner_id, clinic, visit.practitioner_name)
-        day = day_label(visit.start.astimezone(clinic.tz).date())
         lines.append(f"{owner} last visit, on {day}, was with {seen}.")
     if lines:
         return " ".join(lines)
-    patient = "you" if said == "your" else subject_of(said)
     return (
         f"I don't see a primary care clinician or a past visit on record for {patient} yet. "
         f"I can book a visit here with whichever of our clinicians suits {patient}."

@@ -74,7 +74,7 @@ def test_a_childs_clinician_is_told_to_the_parent(fhir_env: FhirServer) -> None:
     liam = {**patient(fhir_env.client(), "Liam", "Nguyen"), "patient_relation": "child"}
     said = own_clinician_line(liam, get_clinic())
     assert said is not None
-    assert said.startswith("Liam's primary care clinician is Dr. James Okafor. Liam's last visit")
+    assert said.startswith("Liam's primary care clinician is Dr. James Okafor, who Liam last saw")
 
 
 def test_nobody_on_record_is_said_with_what_can_be_done(fhir_env: FhirServer) -> None:
@@ -105,3 +105,16 @@ def test_the_check_says_it_before_the_upcoming_appointments(fhir_env: FhirServer
     dispatcher = CollectingDispatcher()
     ActionShowAppointments().run(dispatcher, tracker, {})
     assert dispatcher.messages[0].get("response") == "utter_upcoming_appointments"
+
+
+def test_the_same_clinician_is_named_once(fhir_env: FhirServer) -> None:
+    # "Your primary care clinician is Dr. Priya Patel. Your last visit, on Thu Nov 12, was
+    # with Dr. Priya Patel."
+    client, clinic = fhir_env.client(), get_clinic()
+    mary_ann = patient(client, "Mary Ann", "O'Brien")
+    last = client.last_visit(str(mary_ann["patient_id"]))
+    assert last is not None and last.start is not None
+    day = day_label(last.start.astimezone(clinic.tz).date())
+    assert own_clinician_line(mary_ann, clinic) == (
+        f"Your primary care clinician is Dr. Priya Patel, who you last saw on {day}."
+    )
