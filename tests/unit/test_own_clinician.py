@@ -58,12 +58,17 @@ def patient(client: FhirClient, given: str, family: str) -> dict[str, object]:
     return {"verified": True, "patient_id": record.id, "patient_name": f"{given} {family}"}
 
 
+def last_visit_day(client: FhirClient, slots: dict[str, object]) -> str:
+    """The day of the seeded last visit, as the reply says it ("Mon Nov 23")."""
+    last = client.last_visit(str(slots["patient_id"]))
+    assert last is not None and last.start is not None
+    return day_label(last.start.astimezone(get_clinic().tz).date())
+
+
 def test_the_primary_clinician_and_the_last_visit_are_told(fhir_env: FhirServer) -> None:
     client, clinic = fhir_env.client(), get_clinic()
     emily = patient(client, "Emily", "Johnson")
-    last = client.last_visit(str(emily["patient_id"]))
-    assert last is not None and last.start is not None
-    day = day_label(last.start.astimezone(clinic.tz).date())
+    day = last_visit_day(client, emily)
     assert own_clinician_line(emily, clinic) == (
         "Your primary care clinician is Dr. Priya Patel. "
         f"Your last visit, on {day}, was with Sam Lee, NP."
@@ -112,9 +117,7 @@ def test_the_same_clinician_is_named_once(fhir_env: FhirServer) -> None:
     # with Dr. Priya Patel."
     client, clinic = fhir_env.client(), get_clinic()
     mary_ann = patient(client, "Mary Ann", "O'Brien")
-    last = client.last_visit(str(mary_ann["patient_id"]))
-    assert last is not None and last.start is not None
-    day = day_label(last.start.astimezone(clinic.tz).date())
+    day = last_visit_day(client, mary_ann)
     assert own_clinician_line(mary_ann, clinic) == (
         f"Your primary care clinician is Dr. Priya Patel, who you last saw on {day}."
     )
