@@ -46,7 +46,13 @@ from actions.second_request import (
 from actions.settings import get_clinic
 from actions.still_seen import is_marked, still_seen
 from actions.stop import action_before_message, answered_undo_of_cancel
-from actions.tracker_reading import events_this_session, last_event, last_response, latest_text
+from actions.tracker_reading import (
+    events_this_session,
+    last_event,
+    last_response,
+    latest_text,
+    message_before_last,
+)
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
 from actions.visit_request import written_name
 from actions.writers import introduced_name
@@ -118,12 +124,6 @@ UNFINISHED_ENDING = set(
     want have got so but um uh well regarding re on of from in at
     """.split()
 )
-
-
-def message_before_last(tracker: Tracker) -> dict[str, Any]:
-    """The patient's message before the latest one, or {} when there is none."""
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    return users[-2] if len(users) > 1 else {}
 
 
 def unfinished(text: str) -> bool:

@@ -18,7 +18,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
 from actions.second_request import replayed
-from actions.tracker_reading import selected_faq_key
+from actions.tracker_reading import message_before_last, selected_faq_key
 
 BALANCE_KEY = "faq/care_with_balance"
 RUNNING_LATE_KEY = "faq/running_late"
@@ -41,8 +41,7 @@ def still_seen(tracker: Tracker, latest: dict[str, Any]) -> list[EventType]:
     """The question again: the running-late answer after the running-late question, else the
     answer picked."""
     text = str(latest.get("text") or "")
-    users = [e for e in tracker.events if e.get("event") == "user"]
-    before = users[-2] if len(users) > 1 else {}
+    before = message_before_last(tracker)
     if selected_faq_key(before.get("parse_data") or {}) == RUNNING_LATE_KEY:
         return replayed(text, "faq", latest, [], before["parse_data"]["response_selector"])
     selected = (tracker.latest_message or {}).get("response_selector") or {}

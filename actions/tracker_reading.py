@@ -79,6 +79,12 @@ def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     return next((e for e in reversed(events) if e.get("event") == kind), {})
 
 
+def message_before_last(tracker: Tracker) -> dict[str, Any]:
+    """The patient's message before the latest one, or {} when there is none."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return users[-2] if len(users) > 1 else {}
+
+
 def events_this_session(tracker: Tracker) -> Iterator[dict[str, Any]]:
     """The events of this conversation session, newest first (up to ``session_started``)."""
     for event in reversed(list(tracker.events)):
