@@ -46,6 +46,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.matching import find_not_offered
 from actions.settings import get_clinic
+from actions.tracker_reading import selected_faq_key
 from addons.advice_guard import SYMPTOM
 from addons.faq_words import BOOKING_WORDS, faq_asked
 from addons.intent_override import RuleGuard, overrule
@@ -163,9 +164,8 @@ def care_named_alone(text: str) -> bool:
 
 def faq_key(message: Message) -> str | None:
     """The common question's answer the ResponseSelector picked, e.g. ``faq/what_to_bring``."""
-    selector = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(FAQ_INTENT) or {}
-    prediction = selector.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {}
-    return prediction.get(INTENT_RESPONSE_KEY)
+    parse_data = {RESPONSE_SELECTOR_PROPERTY_NAME: message.get(RESPONSE_SELECTOR_PROPERTY_NAME)}
+    return selected_faq_key(parse_data) or None
 
 
 # A question for a nurse, a booking, money: not a services question.
