@@ -31,8 +31,18 @@ pytestmark = pytest.mark.integration
 PHONE_SECRET = "test-phone-secret"  # StackConfig.for_tests
 
 
+_PHONES_GIVEN: set[str] = set()
+
+
 def new_phone() -> str:
-    return f"+1916555{secrets.randbelow(10_000):04d}"
+    """A number no other test of this session texts from: the Twilio stand-in lives for the
+    whole session, so a number drawn twice would hand one test the other's replies. 555-0100 to
+    555-0199 are left to the clinic and the demo patients."""
+    while True:
+        phone = f"+1916555{200 + secrets.randbelow(9_800):04d}"
+        if phone not in _PHONES_GIVEN:
+            _PHONES_GIVEN.add(phone)
+            return phone
 
 
 def conversation_of(phone: str) -> str:
