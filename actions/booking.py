@@ -277,8 +277,12 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             return None  # nothing to book: declined, or "never mind"
         if not slots.get("verified") and not slots.get("patient_status"):
             return "patient_status"
-        if slots.get("usual_clinician") and not slots.get("verified"):
-            # "the same doctor as last time": who the patient is comes first, to look it up
+        if not slots.get("verified") and (
+            slots.get("usual_clinician")
+            or (slots.get("own_clinician_asked") and slots.get("patient_status") == "returning")
+        ):
+            # "the same doctor as last time", "who is my doctor?": who the patient is comes
+            # first, to look it up
             identity = self.identity_next_slot(slots)
             if identity:
                 return identity

@@ -37,6 +37,7 @@ from actions.message_reading import (
     yes_or_no,
     yes_taken_back,
 )
+from actions.own_clinician import aside_events as own_clinician_aside
 from actions.phone import find_phone
 from actions.remembered_patient import writer_to_go_back_to
 from actions.settings import get_clinic
@@ -469,6 +470,11 @@ class PatientForm(Action):
             dispatcher.utter_message(response=aside)
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
+        elif self.form_name in DEFERS_THE_BALANCE and (
+            aside := own_clinician_aside(dispatcher, tracker, get_clinic())
+        ):
+            # "who is my doctor?" mid-booking (it ended the booking to check appointments)
+            return aside
         elif requested and (later := self.question_for_later(tracker)) is not None:
             dispatcher.utter_message(response="utter_balance_after_task")
             return [

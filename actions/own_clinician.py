@@ -5,6 +5,11 @@ It got the list of all the clinic's clinicians, or "not something I can help wit
 primary care clinician is FHIR's ``Patient.generalPractitioner``; the last visit is the
 latest past appointment that took place. Nothing is said before verification (the check
 form asks for it first).
+
+Asked in the middle of a booking, a move or a cancellation, it was read as a check of the
+appointments, which ended the task (the physical asked for was lost). There it is answered
+beside the task (``aside_events``): at once when the patient is verified, else right after
+the identity check (``told_after_verification``), and the task's question comes again.
 """
 
 from __future__ import annotations
@@ -13,12 +18,18 @@ import logging
 import re
 from typing import Any
 
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import practitioner_name
+from actions.message_reading import safety_flagged
 from actions.patient_match import scheduling_client
 from actions.patient_words import subject_of, verified_record, whose
+from actions.tracker_reading import is_button_payload, latest_text
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +90,47 @@ def own_clinician_line(slots: dict[str, Any], clinic: ClinicConfig) -> str | Non
         f"I don't see a primary care clinician or a past visit on record for {patient} yet. "
         f"I can book a visit here with whichever of our clinicians suits {patient}."
     )
+
+
+def aside_events(
+    dispatcher: CollectingDispatcher, tracker: Tracker, clinic: ClinicConfig
+) -> list[EventType] | None:
+    """ "who is my doctor?" with a task's question waiting: the answer, or the promise of it
+    once the patient is verified, and the question again; None for any other message."""
+    text = latest_text(tracker)
+    requested = tracker.get_slot("requested_slot")
+    if (
+        not requested
+        or is_button_payload(text)
+        or safety_flagged(tracker)
+        or not asks_own_clinician(text)
+    ):
+        return None
+    events: list[EventType] = []
+    slots = dict(tracker.slots)
+    if slots.get("verified"):
+        line = own_clinician_line(slots, clinic)
+        if line is None:
+            dispatcher.utter_message(response="utter_own_clinician_unavailable")
+        else:
+            dispatcher.utter_message(text=line)
+    else:
+        dispatcher.utter_message(response="utter_own_clinician_after_identity")
+        events.append(SlotSet("own_clinician_asked", True))
+    # (a slot besides requested_slot, or Rasa takes it for a rejection)
+    return [*events, SlotSet(requested, None), SlotSet("requested_slot", requested)]
+
+
+def told_after_verification(
+    dispatcher: CollectingDispatcher, slots: dict[str, Any], clinic: ClinicConfig
+) -> dict[str, Any]:
+    """The answer promised by ``aside_events``, said once the identity check has passed
+    (``slots`` are the verified patient's); the promise is then kept."""
+    if not slots.get("own_clinician_asked"):
+        return {}
+    line = own_clinician_line(slots, clinic)
+    if line is None:
+        dispatcher.utter_message(response="utter_own_clinician_unavailable")
+    else:
+        dispatcher.utter_message(text=line)
+    return {"own_clinician_asked": None}

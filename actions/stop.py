@@ -45,6 +45,7 @@ FORM_SLOTS_TO_RESET = [
     "identity_declined",
     "pending_request",
     "usual_clinician",
+    "own_clinician_asked",
 ]
 
 

@@ -14,6 +14,7 @@ from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ADULT_AGE
 from actions.dates import age_on
 from actions.mentions import relative_identity
+from actions.own_clinician import told_after_verification
 from actions.relatives import CHILD_RELATIONS, relation_asked_about, relation_in
 from actions.request_context import about_someone_else, introduction_before
 from actions.settings import get_clinic
@@ -85,4 +86,6 @@ def verified_slots(
         # "my son": how the parent called the child ("child" if they did not); set
         # only for a child, so it also says the patient is one (is_child).
         verified["patient_relation"] = relation_asked_about(tracker) or "child"
+    # ("who is my doctor?" asked mid-booking, before the check: actions/own_clinician.py)
+    verified.update(told_after_verification(dispatcher, {**slots, **verified}, get_clinic()))
     return verified

@@ -5,15 +5,17 @@ embedded FHIR server."""
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking import ValidateBookingForm
 from actions.clients.fhir import FhirClient
 from actions.dates import day_label
 from actions.manage_appointments import ActionShowAppointments
 from actions.own_clinician import asks_own_clinician, own_clinician_line
 from actions.settings import get_clinic
 from addons.task_words_guard import task_reading
-from tests.support.actions import make_tracker
+from tests.support.actions import make_tracker, responses
 from tests.support.fhir_servers import FhirServer
 
 
@@ -120,4 +122,90 @@ def test_the_same_clinician_is_named_once(fhir_env: FhirServer) -> None:
     day = last_visit_day(client, mary_ann)
     assert own_clinician_line(mary_ann, clinic) == (
         f"Your primary care clinician is Dr. Priya Patel, who you last saw on {day}."
+    )
+
+
+def asked_mid_booking(slots: dict[str, object]) -> tuple[list, CollectingDispatcher]:
+    """ "who is my doctor" (read as a check) with the booking's question waiting."""
+    tracker = make_tracker(
+        "who is my doctor",
+        "check_appointment",
+        confidence=1.0,
+        slots={"visit_type": "physical", **slots},
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    return ValidateBookingForm().run(dispatcher, tracker, {}), dispatcher
+
+
+def test_asked_mid_booking_before_the_check_it_is_told_after_it(fhir_env: FhirServer) -> None:
+    # It ended the booking of a physical to check the appointments.
+    events, dispatcher = asked_mid_booking({"requested_slot": "patient_status"})
+    assert events == [
+        SlotSet("own_clinician_asked", True),
+        SlotSet("patient_status", None),
+        SlotSet("requested_slot", "patient_status"),
+    ]
+    assert responses(dispatcher) == ["utter_own_clinician_after_identity"]
+    # ...and the booking's identity check, once passed, tells it
+    tracker = make_tracker(
+        "04/12/1988",
+        slots={
+            "visit_type": "physical",
+            "patient_status": "returning",
+            "verify_name": "Emily Johnson",
+            "own_clinician_asked": True,
+            "requested_slot": "verify_dob",
+        },
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = {e["name"]: e["value"] for e in ValidateBookingForm().run(dispatcher, tracker, {})}
+    assert slots["verified"] is True and slots["own_clinician_asked"] is None
+    said = [m.get("response") or m.get("text") for m in dispatcher.messages]
+    assert said[0] == "utter_verified"
+    assert said[1].startswith("Your primary care clinician is Dr. Priya Patel.")
+
+
+def test_asked_mid_booking_when_verified_it_is_told_at_once(fhir_env: FhirServer) -> None:
+    emily = patient(fhir_env.client(), "Emily", "Johnson")
+    events, dispatcher = asked_mid_booking({**emily, "requested_slot": "practitioner"})
+    assert events == [SlotSet("practitioner", None), SlotSet("requested_slot", "practitioner")]
+    [told] = dispatcher.messages
+    assert told["text"].startswith("Your primary care clinician is Dr. Priya Patel.")
+
+
+def test_asked_mid_booking_with_the_backend_down_who_can_tell_is_said() -> None:
+    # (no FHIR server in this test)
+    slots = {"verified": True, "patient_id": "p1", "requested_slot": "practitioner"}
+    events, dispatcher = asked_mid_booking(slots)
+    assert events == [SlotSet("practitioner", None), SlotSet("requested_slot", "practitioner")]
+    assert responses(dispatcher) == ["utter_own_clinician_unavailable"]
+
+
+def test_a_verification_with_nothing_asked_says_nothing_more(fhir_env: FhirServer) -> None:
+    tracker = make_tracker(
+        "04/12/1988",
+        slots={"verify_name": "Emily Johnson", "requested_slot": "verify_dob"},
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = {e["name"]: e["value"] for e in ValidateBookingForm().run(dispatcher, tracker, {})}
+    assert slots["verified"] is True and "own_clinician_asked" not in slots
+    assert not any("primary care" in (m.get("text") or "") for m in dispatcher.messages)
+
+
+def test_a_returning_patient_who_asked_is_checked_before_the_choices() -> None:
+    # ("Who would you like to see?" came before the check, and so before the answer)
+    form = ValidateBookingForm()
+    asked = {"visit_type": "physical", "own_clinician_asked": True}
+    tracker = make_tracker("yes", active_loop="booking_form")
+    assert form.next_slot({**asked, "patient_status": "returning"}, tracker) == "verify_name"
+    # a new patient has no doctor here yet: the booking goes on as it was
+    assert form.next_slot({**asked, "patient_status": "new"}, tracker) == "practitioner"
+    assert (
+        form.next_slot(
+            {**asked, "own_clinician_asked": None, "patient_status": "returning"}, tracker
+        )
+        == "practitioner"
     )
