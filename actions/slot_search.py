@@ -15,7 +15,7 @@ from typing import Any
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import SlotRecord
-from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
 from actions.date_changes import shift_said_as_day
 from actions.dates import When, day_label, parse_when, within_part_of_day
 
@@ -416,17 +416,21 @@ def _only_for_children_then(
     if request.practitioner is not None:
         return None
     visit = clinic.visit_type(request.visit_type) if request.visit_type else None
-    working = [
-        p
-        for p in clinic.practitioners
-        if (visit is None or p.specialty in visit.specialties)
-        and any(
-            WEEKDAYS[day.weekday()] in p.schedule.get(loc.id, [])
-            and clinic.hours_on(loc, day) is not None
-            for day in days
-            for loc in locations
-        )
-    ]
+
+    def working_at(places: list[Location]) -> list[Practitioner]:
+        return [
+            p
+            for p in clinic.practitioners
+            if (visit is None or p.specialty in visit.specialties)
+            and any(
+                WEEKDAYS[day.weekday()] in p.schedule.get(loc.id, [])
+                and clinic.hours_on(loc, day) is not None
+                for day in days
+                for loc in places
+            )
+        ]
+
+    working = working_at(locations)
     if not working or not all(
         p.id in request.exclude_practitioners and p.sees_patients_under for p in working
     ):
@@ -435,7 +439,19 @@ def _only_for_children_then(
         f"{p.name}, who sees patients under {p.sees_patients_under}," for p in working
     )
     on = _on(days)
-    return f"{on[0].upper()}{on[1:]} only {who} {'is' if len(working) == 1 else 'are'} in"
+    only = f"only {who} {'is' if len(working) == 1 else 'are'} in"
+    if len(locations) == len(clinic.locations):
+        return f"{on[0].upper()}{on[1:]} {only}"
+    # One office asked for: which it is, and who is in at the other one then ("On Thursdays
+    # only Dr. James Okafor ... is in" read as the whole clinic).
+    where = " and the ".join(loc.name for loc in locations)
+    said = f"{on[0].upper()}{on[1:]} at the {where} {only}"
+    for other in (loc for loc in clinic.locations if loc not in locations):
+        there = [p for p in working_at([other]) if p.id not in request.exclude_practitioners]
+        if there:
+            names = " and ".join(p.name for p in there)
+            said += f" ({names} {'is' if len(there) == 1 else 'are'} at the {other.name} then)"
+    return said
 
 
 def offer_from_slot(slot: SlotRecord, clinic: ClinicConfig) -> dict[str, Any]:

@@ -120,6 +120,26 @@ def test_a_day_only_the_childrens_doctor_works_is_said_so_to_an_adult() -> None:
     assert closed_reason(weekday, CLINIC) is None
 
 
+def test_one_office_asked_for_is_named_with_who_is_in_at_the_other() -> None:
+    """ "downtown", "thursday afternoon", for a man's sick visit: "On Thursdays only Dr. James
+    Okafor ... is in", as if nobody else worked at the clinic then; Dr. Patel and Sam Lee are at
+    the North Office on Thursdays."""
+    thursday = TUESDAY + timedelta(days=2)
+    adult = SearchRequest("sick", None, "downtown", on(thursday), exclude_practitioners=("okafor",))
+    assert closed_reason(adult, CLINIC) == (
+        "On Thursdays at the Downtown Clinic only Dr. James Okafor, who sees patients under 18, "
+        "is in (Dr. Priya Patel and Sam Lee, NP are at the North Office then)"
+    )
+    # a clinician the patient turned down is not named
+    not_patel = SearchRequest(
+        "sick", None, "downtown", on(thursday), exclude_practitioners=("okafor", "patel")
+    )
+    assert closed_reason(not_patel, CLINIC) == (
+        "On Thursdays at the Downtown Clinic only Dr. James Okafor, who sees patients under 18, "
+        "is in (Sam Lee, NP is at the North Office then)"
+    )
+
+
 @pytest.mark.parametrize(
     ("location", "clock", "reason"),
     [
