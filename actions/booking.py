@@ -75,6 +75,7 @@ from actions.matching import (
     find_practitioner,
     find_visit_type,
     normalise,
+    other_visit_named,
     parse_choice,
 )
 from actions.message_reading import safety_flagged, yes_or_no
@@ -505,7 +506,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 found.pop(detail, None)
         if updates.get("patient_status") == "new" or is_new:
-            self._new_patient_visit(dispatcher, slots, updates, found)
+            self._new_patient_visit(dispatcher, text, slots, updates, found)
         if unavailable is not None:
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
@@ -631,24 +632,33 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
     def _new_patient_visit(
         self,
         dispatcher: CollectingDispatcher,
+        text: str,
         slots: dict[str, Any],
         updates: dict[str, Any],
         found: dict[str, Any],
     ) -> None:
         """A new patient's first visit is the new-patient visit, whatever was asked for."""
-        asked = found.pop("visit_type", None) or slots.get("visit_type")
+        asked_now = found.pop("visit_type", None)
         first_visit = self.clinic.new_patient_visit()
+        if first_visit and asked_now == first_visit.id:
+            other = other_visit_named(text, first_visit, self.clinic)
+            asked_now = other.id if other else asked_now
+        asked = asked_now or slots.get("visit_type")
         if (
-            updates.get("patient_status") == "new"
+            (updates.get("patient_status") == "new" or asked_now is not None)
             and first_visit
             and asked not in (None, first_visit.id)
         ):
-            # "a women's health exam" - "I'm new": say why a new-patient visit is booked.
+            # "a women's health exam" - "I'm new": say why a new-patient visit is booked; also
+            # for "im new and need a physical", or "physical" typed later (which got "Please
+            # tap one of the options", and nothing said of the physical).
             dispatcher.utter_message(
                 response="utter_new_patient_visit_first",
                 a_visit=a_or_an(visit_name(asked, self.clinic)),
                 first_visit=first_visit.name,
             )
+            if asked_now is not None:
+                updates["visit_type"] = first_visit.id  # (an answer: the question again)
 
     def _clinician_limits(
         self,

@@ -213,6 +213,16 @@ def find_visit_type(text: str, clinic: ClinicConfig) -> VisitType | None:
     return found if isinstance(found, VisitType) else None
 
 
+def other_visit_named(text: str, visit: VisitType, clinic: ClinicConfig) -> VisitType | None:
+    """Another visit than ``visit`` named in the same words: the physical of "im a new patient
+    and need a physical" (``find_visit_type`` finds the longer "new patient")."""
+    plain = normalise(text)
+    for alias in sorted({visit.id.replace("_", " "), *visit.said_as()}, key=len, reverse=True):
+        plain = re.sub(rf"\b{re.escape(normalise(alias))}\b", " ", plain)
+    other = find_visit_type(plain, clinic)
+    return other if other is not None and other.id != visit.id else None
+
+
 def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     """A service the clinic does not provide, named in ``text`` ("a physical therapy session",
     "can i get a mammogram"), and no visit it does besides: exact words only, since "physical

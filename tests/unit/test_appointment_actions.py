@@ -2711,6 +2711,28 @@ def test_no_preference_of_visit_gets_help_choosing_and_is_no_day(text: str) -> N
     assert responses(dispatcher) == ["utter_visit_type_help"]
 
 
+def test_a_new_patient_naming_another_visit_later_hears_why_and_the_question_again() -> None:
+    # "im new, want to become a patient" - "physical" at "Who would you like to see?": "Please
+    # tap one of the options", and nothing said of the physical.
+    slots = {"patient_status": "new", "visit_type": "new_patient", "requested_slot": "practitioner"}
+    events, dispatcher = run_booking("physical", slots=slots)
+    assert slots_of(events) == {"visit_type": "new_patient", "requested_slot": "practitioner"}
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_new_patient_visit_first"
+    assert message["a_visit"] == "an annual physical"
+
+
+def test_a_new_patient_asking_for_another_visit_at_once_hears_why() -> None:
+    # "im a new patient and need a physical": the new-patient visit, without a word
+    events, dispatcher = run_booking(
+        "im a new patient and need a physical", intent="book_appointment"
+    )
+    found = slots_of(events)
+    assert (found["patient_status"], found["visit_type"]) == ("new", "new_patient")
+    assert found["requested_slot"] == "practitioner"
+    assert responses(dispatcher) == ["utter_new_patient_visit_first"]
+
+
 def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
     slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}
