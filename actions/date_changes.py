@@ -109,14 +109,15 @@ _FOLLOWING_WEEKDAY = re.compile(
 _NEXT_WEEK_SAME_TIME = re.compile(
     r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
 )
-# "an hour later", "2 hours earlier", "later by an hour", "30 min later": the same day, that much
-# moved (minutes got the arrival-time answer).
+# "an hour later", "2 hours earlier", "later by an hour", "back an hour", "30 min later": the
+# same day, that much moved (minutes got the arrival-time answer).
 _HOUR_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
 _SHIFT_UNIT = r"hours?|hrs?|minutes?|mins?"
 _HOUR_SHIFT = re.compile(
     rf"\b(?:({_HOUR_AMOUNT})\s+(?:more\s+)?({_SHIFT_UNIT})\s+"
     r"(later|earlier|sooner|after|before|back|up)"
-    rf"|(later|earlier)\s+by\s+({_HOUR_AMOUNT})\s+({_SHIFT_UNIT}))\b"
+    # ("push it back an hour", "move it up half an hour": asked for a day)
+    rf"|(later|earlier|back|up)\s+(?:by\s+)?({_HOUR_AMOUNT})\s+({_SHIFT_UNIT}))\b"
 )
 _MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty five": 45, "forty-five": 45}
 # "same day", "that day", "later that day": the appointment's own day (not a same-day visit,

@@ -540,6 +540,10 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("wait, make it 30 min later", "wait make it december 3 at 10:00 am"),
         ("fifteen mins earlier", "december 3 at 9:15 am"),
         ("later by 45 minutes", "december 3 at 10:15 am"),
+        # the amount after the word (it asked "What day or time works best for you?")
+        ("can you push it back an hour", "can you push it december 3 at 10:30 am"),
+        ("move it up half an hour", "move it december 3 at 9:00 am"),
+        ("push it back by 2 hours", "push it december 3 at 11:30 am"),
         # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
         ("same day after 3", "december 3 after 3"),
         ("same day before 11am", "december 3 before 11am"),
