@@ -223,6 +223,13 @@ def other_visit_named(text: str, visit: VisitType, clinic: ClinicConfig) -> Visi
     return other if other is not None and other.id != visit.id else None
 
 
+# "my chiropractor said i should see a doctor": who sent the patient, not what they ask for.
+_NOT_THE_ONE_WHO_SAID = (
+    r"(?!\s+(?:said|says|told|tells|recommended|recommends|suggested|suggests|referred|sent|"
+    r"wants|thinks|thought))"
+)
+
+
 def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     """A service the clinic does not provide, named in ``text`` ("a physical therapy session",
     "can i get a mammogram"), and no visit it does besides: exact words only, since "physical
@@ -231,7 +238,7 @@ def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     for service in clinic.not_offered:
         # "do you do eye exams": an alias in the plural too
         said = [
-            rf"\b{re.escape(normalise(alias))}(?:s|es)?\b"
+            rf"\b{re.escape(normalise(alias))}(?:s|es)?\b{_NOT_THE_ONE_WHO_SAID}"
             for alias in service.aliases
             if normalise(alias)
         ]

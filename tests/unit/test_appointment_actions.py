@@ -4214,6 +4214,7 @@ def test_no_condolences_for_a_phone_or_a_test(text: str) -> None:
         ("i want to book a physical therapy session", "physical therapy"),
         ("can i book a DOT physical for my trucking job", "commercial driver (DOT) physicals"),
         ("can i book a colonoscopy", "colonoscopies or endoscopies"),
+        ("can i book botox", "cosmetic treatments (Botox, fillers, laser hair removal)"),
     ],
 )
 def test_a_service_not_offered_is_said_and_not_booked_as_another(text: str, service: str) -> None:
@@ -4543,6 +4544,9 @@ def test_an_unsure_crisis_guess_with_a_birth_date_is_read_by_the_booking() -> No
         # a visit the clinic does, about something done elsewhere
         ("a follow-up on my MRI results", None, "book_appointment"),
         ("a new pt appointment", None, "book_appointment"),
+        # who sent the patient, not what they ask for
+        ("my chiropractor said i should see a doctor for my back", None, "book_appointment"),
+        ("my dentist told me to get my blood sugar checked", None, "book_appointment"),
         # an answer to another question, and a stop
         ("anytime except tuesday, I have physio then", "date_preference", "inform"),
     ],
