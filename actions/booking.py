@@ -80,6 +80,7 @@ from actions.matching import (
 )
 from actions.message_reading import safety_flagged, yes_or_no
 from actions.names import one_name_word, parse_full_name
+from actions.own_clinician import asks_own_clinician
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
     patient_status,
@@ -206,6 +207,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             and not tracker.get_slot("verified")
             and not safety_flagged(tracker)
             and not OTHER_PERSON.search(latest_text(tracker))
+            and not asks_own_clinician(latest_text(tracker))  # (there is nobody yet either)
         ):
             return "utter_no_appointment_yet"
         return super().aside_reply(tracker)
@@ -495,6 +497,10 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
 
         updates: dict[str, Any] = {}
         updates.update(self._read_status(dispatcher, tracker, slots, requested))
+        if updates.get("patient_status") == "new" and slots.get("own_clinician_asked"):
+            # "who is my doctor?" - "No, I'm new": nobody yet, and the patient may choose
+            dispatcher.utter_message(response="utter_own_clinician_new_patient")
+            updates["own_clinician_asked"] = None
         updates.update(self._identity_anytime(dispatcher, tracker, slots, updates, requested))
         unavailable = self._not_offered(dispatcher, text, requested)
         found = self._search_details(tracker, slots, requested, entities)

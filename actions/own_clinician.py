@@ -114,6 +114,8 @@ def aside_events(
             dispatcher.utter_message(response="utter_own_clinician_unavailable")
         else:
             dispatcher.utter_message(text=line)
+    elif slots.get("patient_status") == "new":
+        dispatcher.utter_message(response="utter_own_clinician_new_patient")
     else:
         dispatcher.utter_message(response="utter_own_clinician_after_identity")
         events.append(SlotSet("own_clinician_asked", True))

@@ -209,3 +209,27 @@ def test_a_returning_patient_who_asked_is_checked_before_the_choices() -> None:
         )
         == "practitioner"
     )
+
+
+def test_a_new_patient_who_asked_hears_there_is_nobody_yet() -> None:
+    # asked before saying they are new: promised after the identity check, which never came
+    tracker = make_tracker(
+        "no, I'm new",
+        "deny",
+        slots={
+            "visit_type": "physical",
+            "own_clinician_asked": True,
+            "requested_slot": "patient_status",
+        },
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    slots = {e["name"]: e["value"] for e in ValidateBookingForm().run(dispatcher, tracker, {})}
+    assert slots["patient_status"] == "new" and slots["own_clinician_asked"] is None
+    assert responses(dispatcher)[0] == "utter_own_clinician_new_patient"
+    # asked after saying so
+    events, dispatcher = asked_mid_booking(
+        {"patient_status": "new", "requested_slot": "practitioner"}
+    )
+    assert events == [SlotSet("practitioner", None), SlotSet("requested_slot", "practitioner")]
+    assert responses(dispatcher) == ["utter_own_clinician_new_patient"]
