@@ -138,6 +138,26 @@ def asked_mid_booking(slots: dict[str, object]) -> tuple[list, CollectingDispatc
     return ValidateBookingForm().run(dispatcher, tracker, {}), dispatcher
 
 
+def answered_after_asking(
+    text: str, intent: str, requested: str, slots: dict[str, object]
+) -> tuple[dict[str, object], CollectingDispatcher]:
+    """The booking's answer to ``text`` at ``requested``, "who is my doctor?" asked before."""
+    tracker = make_tracker(
+        text,
+        intent,
+        slots={
+            "visit_type": "physical",
+            "own_clinician_asked": True,
+            "requested_slot": requested,
+            **slots,
+        },
+        active_loop="booking_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    return {e["name"]: e["value"] for e in events}, dispatcher
+
+
 def test_asked_mid_booking_before_the_check_it_is_told_after_it(fhir_env: FhirServer) -> None:
     # It ended the booking of a physical to check the appointments.
     events, dispatcher = asked_mid_booking({"requested_slot": "patient_status"})
@@ -148,19 +168,8 @@ def test_asked_mid_booking_before_the_check_it_is_told_after_it(fhir_env: FhirSe
     ]
     assert responses(dispatcher) == ["utter_own_clinician_after_identity"]
     # ...and the booking's identity check, once passed, tells it
-    tracker = make_tracker(
-        "04/12/1988",
-        slots={
-            "visit_type": "physical",
-            "patient_status": "returning",
-            "verify_name": "Emily Johnson",
-            "own_clinician_asked": True,
-            "requested_slot": "verify_dob",
-        },
-        active_loop="booking_form",
-    )
-    dispatcher = CollectingDispatcher()
-    slots = {e["name"]: e["value"] for e in ValidateBookingForm().run(dispatcher, tracker, {})}
+    asked = {"patient_status": "returning", "verify_name": "Emily Johnson"}
+    slots, dispatcher = answered_after_asking("04/12/1988", "inform", "verify_dob", asked)
     assert slots["verified"] is True and slots["own_clinician_asked"] is None
     said = [m.get("response") or m.get("text") for m in dispatcher.messages]
     assert said[0] == "utter_verified"
@@ -213,18 +222,7 @@ def test_a_returning_patient_who_asked_is_checked_before_the_choices() -> None:
 
 def test_a_new_patient_who_asked_hears_there_is_nobody_yet() -> None:
     # asked before saying they are new: promised after the identity check, which never came
-    tracker = make_tracker(
-        "no, I'm new",
-        "deny",
-        slots={
-            "visit_type": "physical",
-            "own_clinician_asked": True,
-            "requested_slot": "patient_status",
-        },
-        active_loop="booking_form",
-    )
-    dispatcher = CollectingDispatcher()
-    slots = {e["name"]: e["value"] for e in ValidateBookingForm().run(dispatcher, tracker, {})}
+    slots, dispatcher = answered_after_asking("no, I'm new", "deny", "patient_status", {})
     assert slots["patient_status"] == "new" and slots["own_clinician_asked"] is None
     assert responses(dispatcher)[0] == "utter_own_clinician_new_patient"
     # asked after saying so
