@@ -92,7 +92,19 @@ SYMPTOM = re.compile(
 # booking, unless what to do about it is asked too.
 VISIT_ASKED = re.compile(
     r"\b(need|needs|want|wants|would like|'?d like)( to (book|make|schedule|get))? (a|an) "
-    r"(sick visit|appointment|appt|checkup|check up|check-up)\b",
+    r"(sick visit|appointment|appt|checkup|check up|check-up)\b"
+    # "my chiropractor said i should see a doctor about my back" (a nurse's question, the chat
+    # paused): told to be seen, not asking what to do
+    r"|\b(said|says|told me|tells me|thinks|think|wants me to|recommended|suggested|sent me)"
+    r"( that| to)? ((i|we|he|she|they) (should|need to|have to|ought to|must|gotta) )?"
+    r"(see|go see|get seen by|be seen by|get checked by|get checked out by) "
+    r"(a |an |the |my |our )?(doctor|dr|doc|provider|physician|pcp|clinician|someone)\b",
+    re.IGNORECASE,
+)
+# ...but "do you think i should see a doctor about it?" asks what to do.
+VISIT_QUESTION = re.compile(
+    r"\b(do|does|would|should|did) (you|u|they|he|she|anyone|i) think\b|\bshould (i|we|he|she)"
+    r" (see|go see|get seen)\b",
     re.IGNORECASE,
 )
 VISIT_ASKED_FROM = frozenset({ADVICE_INTENT, "nlu_fallback"})
@@ -193,6 +205,7 @@ class AdviceQuestionGuard(RuleGuard):
             if (
                 intent in VISIT_ASKED_FROM
                 and VISIT_ASKED.search(text.replace("\u2019", "'"))
+                and not VISIT_QUESTION.search(text)
                 and not asks_for_advice(text)
             ):
                 overrule(message, BOOKING_INTENT)

@@ -185,6 +185,37 @@ def test_a_visit_asked_for_beside_a_symptom_is_a_booking(read_as: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "my chiropractor said i should see a doctor about my back",
+        "my pharmacist said i should see a doctor about this rash",
+        "my mom thinks i should see a doctor about my cough",
+        "urgent care told me to see my pcp this week",
+    ],
+)
+def test_told_to_see_a_doctor_is_a_booking(text: str) -> None:
+    # a question for the nurses: handed over, the chat paused, and nothing booked
+    [result] = AdviceQuestionGuard().process(
+        [parsed_message(text, "medical_advice", 0.9, "book_appointment", 0.1)]
+    )
+    assert result.get("intent") == {"name": "book_appointment", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you think i should see a doctor about my back",
+        "my mom thinks i should see a doctor, should i go see one for a fever of 101?",
+    ],
+)
+def test_asking_whether_to_see_a_doctor_stays_a_question(text: str) -> None:
+    [result] = AdviceQuestionGuard().process(
+        [parsed_message(text, "medical_advice", 0.9, "book_appointment", 0.1)]
+    )
+    assert result.get("intent")["name"] == "medical_advice"
+
+
+@pytest.mark.parametrize(
     ("text", "read_as"),
     [
         # what to do is asked too: a nurse
