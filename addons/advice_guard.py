@@ -92,15 +92,22 @@ SYMPTOM = re.compile(
 # booking, unless what to do about it is asked too.
 VISIT_ASKED = re.compile(
     r"\b(need|needs|want|wants|would like|'?d like)( to (book|make|schedule|get))? (a|an) "
-    r"(sick visit|appointment|appt|checkup|check up|check-up)\b"
-    # "my chiropractor said i should see a doctor about my back" (a nurse's question, the chat
-    # paused): told to be seen, not asking what to do
-    r"|\b(said|says|told me|tells me|thinks|think|wants me to|recommended|suggested|sent me)"
-    r"( that| to)? ((i|we|he|she|they) (should|need to|have to|ought to|must|gotta) )?"
-    r"(see|go see|get seen by|be seen by|get checked by|get checked out by) "
-    r"(a |an |the |my |our )?(doctor|dr|doc|provider|physician|pcp|clinician|someone)\b",
+    r"(sick visit|appointment|appt|checkup|check up|check-up)\b",
     re.IGNORECASE,
 )
+# "my chiropractor said i should see a doctor about my back" (a nurse's question, the chat
+# paused), "urgent care told me to follow up with my pcp" (the walk-in answer): told to be
+# seen, not asking what to do.
+TOLD_TO_BE_SEEN = re.compile(
+    r"\b(said|says|told me|tells me|thinks|think|wants me to|recommended|suggested|sent me)"
+    r"( that| to)? ((i|we|he|she|they) (should|need to|have to|ought to|must|gotta) )?"
+    r"(see|go see|get seen by|be seen by|get checked by|get checked out by|follow up with|"
+    r"followup with|f/u with) "
+    r"(a |an |the |my |our |your )?(primary (care )?)?"
+    r"(doctor|dr|doc|provider|physician|pcp|clinician|someone|regular doctor|family doctor)\b",
+    re.IGNORECASE,
+)
+TOLD_TO_BE_SEEN_FROM = frozenset({ADVICE_INTENT, "nlu_fallback", "faq"})
 # ...but "do you think i should see a doctor about it?" asks what to do.
 VISIT_QUESTION = re.compile(
     r"\b(do|does|would|should|did) (you|u|they|he|she|anyone|i) think\b|\bshould (i|we|he|she)"
@@ -202,12 +209,11 @@ class AdviceQuestionGuard(RuleGuard):
             if ill_and_coming and (intent in STILL_COME_FROM or intent not in KEEP):
                 overrule(message, ADVICE_INTENT)
                 continue
+            straight = text.replace("\u2019", "'")
             if (
-                intent in VISIT_ASKED_FROM
-                and VISIT_ASKED.search(text.replace("\u2019", "'"))
-                and not VISIT_QUESTION.search(text)
-                and not asks_for_advice(text)
-            ):
+                (intent in VISIT_ASKED_FROM and VISIT_ASKED.search(straight))
+                or (intent in TOLD_TO_BE_SEEN_FROM and TOLD_TO_BE_SEEN.search(straight))
+            ) and not (VISIT_QUESTION.search(text) or asks_for_advice(text)):
                 overrule(message, BOOKING_INTENT)
                 continue
             # "what do i do" is not "what do i owe"

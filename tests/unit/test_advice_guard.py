@@ -191,12 +191,14 @@ def test_a_visit_asked_for_beside_a_symptom_is_a_booking(read_as: str) -> None:
         "my pharmacist said i should see a doctor about this rash",
         "my mom thinks i should see a doctor about my cough",
         "urgent care told me to see my pcp this week",
+        "urgent care told me to follow up with my pcp",
     ],
 )
-def test_told_to_see_a_doctor_is_a_booking(text: str) -> None:
-    # a question for the nurses: handed over, the chat paused, and nothing booked
+@pytest.mark.parametrize("read_as", ["medical_advice", "faq"])
+def test_told_to_see_a_doctor_is_a_booking(text: str, read_as: str) -> None:
+    # a question for the nurses (handed over, the chat paused), or the walk-in answer
     [result] = AdviceQuestionGuard().process(
-        [parsed_message(text, "medical_advice", 0.9, "book_appointment", 0.1)]
+        [parsed_message(text, read_as, 0.9, "book_appointment", 0.1)]
     )
     assert result.get("intent") == {"name": "book_appointment", "confidence": 1.0}
 
