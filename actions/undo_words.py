@@ -10,6 +10,9 @@ import re
 _UNDO = (
     r"\bundo\b|\bun-?cancel"
     r"|\b(change|put|move|switch|set) (it|that) back\b"
+    # "can you put the physical back" (not "put my appt back a week", a move)
+    r"|\b(change|put|switch|set) (the|my) \w+( \w+)? back\b"
+    r"(?!\s+(a|an|one|two|three|\d+|by|to|till|until|an?other)\b)"
     r"|\b(want|get|have) (it|that|my (appointment|appt|visit|booking|slot|time)) back\b"
     r"|\b(didn'?t|did not|never|dont|don'?t) (want|mean|meant) (to|it|that)\b.{0,15}\bcancel"
     r"|\btake (that|it) back\b|\breinstate\b|\brestore\b"

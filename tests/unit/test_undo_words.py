@@ -15,6 +15,9 @@ from actions.undo_words import UNDO_A_CANCEL, UNDO_A_CHANGE, UNDO_A_MOVE, said_u
         "uncancel",
         "can i get my appointment back",
         "take that back",
+        # ("Did you want to book an appointment?" after a cancellation)
+        "wait no i only meant the flu shot, can you put the physical back",
+        "put my appointment back please",
     ],
 )
 def test_an_undo_is_read_by_all_three(text: str) -> None:
@@ -55,3 +58,11 @@ def test_other_requests_are_no_undo(text: str) -> None:
     assert not said_undo(UNDO_A_CHANGE, text)
     assert not said_undo(UNDO_A_CANCEL, text)
     assert not said_undo(UNDO_A_MOVE, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["put my appt back a week", "can you set my follow up back by an hour"]
+)
+def test_a_later_time_is_no_undo_of_a_cancellation(text: str) -> None:
+    assert not said_undo(UNDO_A_CHANGE, text)
+    assert not said_undo(UNDO_A_CANCEL, text)
