@@ -427,6 +427,14 @@ def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: 
     assert message.get("intent")["name"] == becomes
 
 
+def test_an_appointment_asked_with_no_money_stays_a_check() -> None:
+    text = "when is my appointment, also i have no money right now"
+    [result] = TaskWordsGuard().process(
+        [parsed_message(text, "check_appointment", 0.9, "faq", 0.1)]
+    )
+    assert result.get("intent")["name"] == "check_appointment"
+
+
 @pytest.mark.parametrize(
     ("text", "read_as"),
     [
@@ -437,6 +445,7 @@ def test_money_back_is_a_question_for_billing(text: str, read_as: str, becomes: 
         ("im broke, what happens if i dont pay", "faq"),  # the late-cancellation policy
         ("i have no money right now", "deny"),  # "What can I help you with?"
         ("i have no money right now", "billing_dispute"),  # unsure: "question a charge?"
+        ("i have no money right now", "check_appointment"),  # the identity check
         ("is there any help with medical bills", "billing_balance"),  # a balance look-up
         # collections, credit, a scam: the ways to pay, a dead end, or "question a charge?"
         ("will this hurt my credit score", "out_of_scope"),
