@@ -206,7 +206,7 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
     elif re.search(r"\b(end|later|rest) of (the|this) month\b", cleaned):
         match, month, year = None, today.month, today.year
         first = date(year, month, 1)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        last = _last_of_month(first)
         return max(first, last - timedelta(days=9)), last
     else:
         return None
@@ -220,7 +220,7 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
         # "the first week of january": those seven days, not the whole month
         first = date(year, month, 1)
         if week.group(1) == "last":
-            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            last = _last_of_month(first)
             return last - timedelta(days=6), last
         start = first + timedelta(days=7 * WEEK_OF_MONTH[week.group(1)])
         return start, start + timedelta(days=6)
@@ -237,7 +237,7 @@ def _last_of_month(day: date) -> date:
 
 def _part_of_month(first: date, part: str) -> tuple[date, date]:
     """The days of the month starting ``first`` that "early", "mid" or "late" mean."""
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = _last_of_month(first)
     if part == "early" or part in ("beginning of", "start of"):
         return first, first + timedelta(days=9)
     if part in ("mid", "middle of"):
