@@ -471,7 +471,7 @@ class PatientForm(Action):
             # (a slot besides requested_slot, or Rasa takes it for a rejection: the greeting)
             return [SlotSet(requested, None), SlotSet("requested_slot", requested)]
         elif self.form_name in DEFERS_THE_BALANCE and (
-            aside := own_clinician_aside(dispatcher, tracker, get_clinic())
+            aside := own_clinician_aside(dispatcher, tracker, self.clinic)
         ):
             # "who is my doctor?" mid-booking (it ended the booking to check appointments)
             return aside

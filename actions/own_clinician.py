@@ -109,11 +109,7 @@ def aside_events(
     events: list[EventType] = []
     slots = dict(tracker.slots)
     if slots.get("verified"):
-        line = own_clinician_line(slots, clinic)
-        if line is None:
-            dispatcher.utter_message(response="utter_own_clinician_unavailable")
-        else:
-            dispatcher.utter_message(text=line)
+        _tell(dispatcher, slots, clinic)
     elif slots.get("patient_status") == "new":
         dispatcher.utter_message(response="utter_own_clinician_new_patient")
     else:
@@ -130,9 +126,14 @@ def told_after_verification(
     (``slots`` are the verified patient's); the promise is then kept."""
     if not slots.get("own_clinician_asked"):
         return {}
+    _tell(dispatcher, slots, clinic)
+    return {"own_clinician_asked": None}
+
+
+def _tell(dispatcher: CollectingDispatcher, slots: dict[str, Any], clinic: ClinicConfig) -> None:
+    """The verified patient's clinicians, or who can tell them when the backend does not."""
     line = own_clinician_line(slots, clinic)
     if line is None:
         dispatcher.utter_message(response="utter_own_clinician_unavailable")
     else:
         dispatcher.utter_message(text=line)
-    return {"own_clinician_asked": None}
