@@ -330,7 +330,6 @@ SEVERAL_CHILDREN = re.compile(
     r"(?P<who>kids|children|sons|daughters|boys|girls)\b",
     re.IGNORECASE,
 )
-ONE_OF = {"kids": "kid", "children": "child", "sons": "son", "daughters": "daughter"}
 
 
 def others_left(clauses: list[str]) -> str:
@@ -340,7 +339,7 @@ def others_left(clauses: list[str]) -> str:
         several = SEVERAL_CHILDREN.search(clause)
         if several is not None:
             who = several["who"].lower()
-            one = ONE_OF.get(who, who[:-1])
+            one = "child" if who == "children" else who[:-1]
             many = several["count"].lower() not in ("two", "2", "both")
             return f" and my other {who if many else one}"
     return ""
