@@ -164,6 +164,13 @@ UNKNOWN_DAY_NAMED = re.compile(
 )
 
 
+# "open saturdays?", "on weekends": every such day, answered by the weekly hours (New Year's
+# Day's were given again after "what about new years day").
+EVERY_WEEKDAY_NAMED = re.compile(
+    r"\b((mon|tues|wednes|thurs|fri|satur|sun)days|weekends?|weekdays|every \w+day)\b",
+    re.IGNORECASE,
+)
+
 # "are you open now" names this moment: not the day asked about before (it repeated that day).
 NOW_ASKED = re.compile(r"\b(now|rn|currently|at the moment|atm|still open)\b", re.IGNORECASE)
 
@@ -179,6 +186,7 @@ def with_day_asked_before(tracker: Tracker, clinic: ClinicConfig, now: datetime)
         or len(text.split()) > SHORT_FOLLOW_UP_WORDS
         or asked_day(text, clinic, now) is not None
         or UNKNOWN_DAY_NAMED.search(text)
+        or EVERY_WEEKDAY_NAMED.search(text)
         or NOW_ASKED.search(text)
     ):
         return text

@@ -928,6 +928,17 @@ def test_a_day_we_do_not_know_is_not_the_day_asked_before(text: str) -> None:
     assert "Christmas Eve" not in answer
 
 
+@pytest.mark.parametrize(
+    "text", ["is the north office open saturdays", "are you open on weekends", "and sundays?"]
+)
+def test_every_such_day_is_not_the_holiday_asked_before(text: str) -> None:
+    # New Year's Day's hours were given again
+    _, answer = hours_asked_after("what about new years day", text)
+    _, alone = run(make_tracker(text, intent="clinic_hours"))
+    assert "New Year" not in answer
+    assert answer == alone[0]["text"]
+
+
 DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
 
 
