@@ -145,8 +145,15 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_again",
             "utter_ask_patient_status_named",
             "utter_ask_patient_status_gently",
+            "utter_ask_patient_status_for_plain",
         )
         text = latest_text(tracker)
+        # "Happy to help with your husband too." came just before: not "Happy to help" twice
+        for_relative = (
+            "utter_ask_patient_status_for_plain"
+            if last_response(tracker) == "utter_other_person"
+            else "utter_ask_patient_status_for"
+        )
         # (not a relative who has died: "my wife passed last month, can i see dr patel")
         said_now = living_relation_in(text)
         relation = said_now or living_relation_in(form_request(tracker, "booking_form"))
@@ -154,7 +161,7 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(response="utter_ask_patient_status")
         elif said_now:
             # "actually its for my daughter not me": the question again, for her
-            dispatcher.utter_message(response="utter_ask_patient_status_for", person=said_now)
+            dispatcher.utter_message(response=for_relative, person=said_now)
         elif asked and (first := _first_name_just_given(tracker)):
             # "aisha khan" at this question: "Got it, I'll keep that in mind" read oddly
             dispatcher.utter_message(response="utter_ask_patient_status_named", first_name=first)
@@ -162,7 +169,7 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:
             # "book my son a checkup": "Has your son been seen here before?", not "Have you".
-            dispatcher.utter_message(response="utter_ask_patient_status_for", person=relation)
+            dispatcher.utter_message(response=for_relative, person=relation)
         elif last_response(tracker) == "utter_sorry_for_loss":
             # "I'm so sorry for your loss." then "Happy to help you book." jarred.
             dispatcher.utter_message(response="utter_ask_patient_status_gently")

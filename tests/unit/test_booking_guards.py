@@ -752,6 +752,25 @@ def test_a_booking_after_a_death_is_for_the_writer(text: str) -> None:
     assert [m["response"] for m in gently.messages] == ["utter_ask_patient_status_gently"]
 
 
+def test_the_question_after_happy_to_help_with_a_relative_is_not_happy_to_help_again() -> None:
+    # "Happy to help with your husband too. ..." then "Happy to help you book. Has your
+    # husband been seen at ..."
+    text = "actually can i book a flu shot for my husband too"
+    helped = {
+        "event": "bot",
+        "text": "Happy to help with your husband too.",
+        "metadata": {"utter_action": "utter_other_person"},
+    }
+    plain = CollectingDispatcher()
+    ActionAskPatientStatus().run(plain, make_tracker(text, events=[helped]), {})
+    assert [(m["response"], m.get("person")) for m in plain.messages] == [
+        ("utter_ask_patient_status_for_plain", "husband")
+    ]
+    alone = CollectingDispatcher()
+    ActionAskPatientStatus().run(alone, make_tracker(text), {})
+    assert [m["response"] for m in alone.messages] == ["utter_ask_patient_status_for"]
+
+
 def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None:
     first = CollectingDispatcher()
     ActionAskPatientStatus().run(first, make_tracker("I need an appointment"), {})
