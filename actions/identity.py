@@ -35,6 +35,7 @@ from actions.identity_answers import (
     FORMAT_ASKED,
     NO_PHONE,
     NOT_KNOWN,
+    THIS_NUMBER,
     WHY_OR_NO,
     only_a_correction,
     other_ways_after_two_misses,
@@ -45,6 +46,7 @@ from actions.named_others import asked_about_name, named_for, named_other, other
 from actions.names import double_first_name, name_apart, one_name_word, parse_full_name
 from actions.patient_match import (
     scheduling_client,
+    sender_phone,
     sender_phone_hash,
     verification_lockout,
     verify_patient,
@@ -598,6 +600,10 @@ class IdentitySteps:
                 updates.update({"partial_dob": said_day, "birth_year_asked": True})
         if requested == "new_phone":
             phone = find_phone(text)
+            if phone is None and THIS_NUMBER.search(text.replace("\u2019", "'")):
+                phone = self._texting_number(dispatcher, tracker)
+                if phone is None:
+                    return {"new_phone": None}
             if phone is None:
                 return self._no_phone_given(dispatcher, tracker, text)
             updates["new_phone"] = phone
@@ -607,6 +613,16 @@ class IdentitySteps:
                 return updates
             updates.update(self._check(dispatcher, tracker, merged, new_patient))
         return updates
+
+    @staticmethod
+    def _texting_number(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
+        """ "this number" by SMS: the number the patient texts from, said so. On the web there
+        is none to see: they are asked to type it (not told again what a phone number is)."""
+        phone = sender_phone(tracker)
+        dispatcher.utter_message(
+            response="utter_texting_number_kept" if phone else "utter_no_number_seen"
+        )
+        return phone
 
     @staticmethod
     def _no_phone_given(

@@ -33,6 +33,15 @@ NO_PHONE = re.compile(
     r"no (phone|cell|cellphone|mobile)( number)?)\b",
     re.IGNORECASE,
 )
+# "this number", "same as the one im texting from" at the new patient's phone question: the
+# SMS sender's number (on the web there is none to see).
+THIS_NUMBER = re.compile(
+    r"\b(this|same|that) (number|phone|cell|one|#)\b|\bsame as (mine|my|me|the|this|before)\b|"
+    r"\b(text|txt|messag|writ|contact)(e|ing)? (you |u )?(from|on|with)\b|"
+    r"\b(use|try) (mine|my (number|cell|phone)|this)\b|\b(text|reach|call) me (here|on this)\b|"
+    r"\bthe one i'?m (on|using|texting)\b|^\W*(same|this|this 1|same 1|mine)\W*$",
+    re.IGNORECASE,
+)
 # "i dont know what format you want": any, with examples (it got "if you find them ...").
 FORMAT_ASKED = re.compile(
     r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"

@@ -22,7 +22,7 @@ from rasa_sdk import Tracker
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import FhirError, PatientRecord, normalize_name
-from actions.phone import phone_hash
+from actions.phone import phone_hash, unseal_phone
 from actions.settings import get_settings
 from actions.verify_lockout import VerifyLockout
 
@@ -57,6 +57,14 @@ def sender_phone_hash(tracker: Tracker) -> str | None:
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     value = metadata.get("phone_hash")
     return value if isinstance(value, str) and value else None
+
+
+def sender_phone(tracker: Tracker) -> str | None:
+    """The number an SMS came from (unsealed from the metadata); None on the web."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    token = metadata.get("phone_sealed")
+    secret = get_settings().phone_hash_secret
+    return unseal_phone(token, secret) if isinstance(token, str) and token and secret else None
 
 
 def name_splits(full_name: str) -> list[tuple[str, str]]:

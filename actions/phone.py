@@ -1,15 +1,26 @@
-"""Phone numbers without storing them: E.164 normalisation and a keyed hash.
+"""Phone numbers without storing them: E.164 normalisation, a keyed hash and a sealed form.
 
 The SMS channel derives the conversation id and a ``phone_hash`` (message metadata) from the
 sender's number with :func:`phone_hash`; identity verification compares that hash with the
-hashes of the patient's phone numbers on file. The raw number never enters the tracker or logs.
+hashes of the patient's phone numbers on file. It also passes the number sealed
+(``phone_sealed``, encrypted with a key derived from ``PHONE_HASH_SECRET``), so a new patient
+who answers "this number" at the phone question is not asked to type it out. The raw number
+never enters the tracker or logs.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+# Each use of PHONE_HASH_SECRET as a key gets its own label (HKDF "info").
+SENDER_SEAL = b"clinic-assistant sms sender v1"
 
 
 def normalize_phone(raw: str | None, default_country: str = "1") -> str | None:
@@ -30,6 +41,28 @@ def phone_hash(phone: str, secret: str) -> str:
     """Keyed, stable pseudonym of a phone number (HMAC-SHA256 of its E.164 form)."""
     normalised = normalize_phone(phone) or phone
     return hmac.new(secret.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def fernet_for(secret: str, purpose: bytes) -> Fernet:
+    """A Fernet key derived from ``PHONE_HASH_SECRET`` (HKDF-SHA256) for one ``purpose``."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        secret.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal_phone(phone: str, secret: str) -> str:
+    """The sender's number, encrypted for the message metadata."""
+    return fernet_for(secret, SENDER_SEAL).encrypt(phone.encode()).decode()
+
+
+def unseal_phone(token: str, secret: str) -> str | None:
+    """The number :func:`seal_phone` sealed; None if the token is not one (or the secret
+    changed since)."""
+    try:
+        return normalize_phone(fernet_for(secret, SENDER_SEAL).decrypt(token.encode()).decode())
+    except (InvalidToken, ValueError):
+        return None
 
 
 PHONE_WRITTEN = re.compile(r"(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}")

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 import threading
@@ -22,11 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.fernet import InvalidToken
 
-from actions.phone import normalize_phone, phone_hash
+from actions.phone import fernet_for, normalize_phone, phone_hash
 from addons.sms_text import Option
 
 SCHEMA = """
@@ -47,17 +44,12 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 
 
+CONTACTS_SEAL = b"clinic-assistant sms contacts v1"
+
+
 def conversation_id_for(phone_hash_value: str) -> str:
     """The pseudonymous conversation id of a number: stable, not reversible without the key."""
     return f"sms-{phone_hash_value[:24]}"
-
-
-def fernet_for(secret: str) -> Fernet:
-    """A Fernet key derived from ``PHONE_HASH_SECRET`` (HKDF-SHA256, its own purpose label)."""
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"clinic-assistant sms contacts v1"
-    ).derive(secret.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
 
 
 @dataclass(frozen=True)
@@ -92,7 +84,7 @@ class SmsStore:
     def __init__(self, path: Path, secret: str) -> None:
         self.path = path
         self.secret = secret
-        self._fernet = fernet_for(secret)
+        self._fernet = fernet_for(secret, CONTACTS_SEAL)
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:

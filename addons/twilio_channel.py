@@ -28,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
+from actions.phone import seal_phone
 from actions.settings import Settings, get_clinic, get_settings
 from addons import sms_text
 from addons.card_numbers import redact_card_numbers
@@ -339,7 +340,11 @@ class TwilioInput(InputChannel):
             message_sid=params.first("MessageSid") or params.first("SmsSid") or "",
             conversation_id=conversation,
             text=payload or text,
-            metadata={"phone_hash": contact.phone_hash},
+            # sealed: "this number" at a new patient's phone question (see actions.phone)
+            metadata={
+                "phone_hash": contact.phone_hash,
+                "phone_sealed": seal_phone(contact.phone, self.store.secret),
+            },
         )
         if not item.message_sid:
             return None

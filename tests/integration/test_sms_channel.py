@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from actions.phone import phone_hash
+from actions.phone import phone_hash, unseal_phone
 from launcher.stack import Stack, StackConfig, default_services
 from tests.support.channel_helpers import staff_reply, wait_until
 from tests.support.stack_fixtures import RasaClient, require_model
@@ -263,7 +263,9 @@ def test_the_conversation_is_pseudonymous_and_no_number_is_logged(
     text(rasa, twilio_standin, phone, "my number is wrong, can you help")
     tracker = rasa.tracker(conversation_of(phone))
     assert tracker["sender_id"].startswith("sms-") and tracker["latest_input_channel"] == "twilio"
-    assert tracker["latest_message"]["metadata"] == {"phone_hash": phone_hash(phone, PHONE_SECRET)}
+    metadata = tracker["latest_message"]["metadata"]
+    assert metadata["phone_hash"] == phone_hash(phone, PHONE_SECRET)
+    assert unseal_phone(metadata["phone_sealed"], PHONE_SECRET) == phone  # only sealed
     national = phone[2:]
     dumped = json.dumps(tracker)
     assert national not in dumped and phone not in dumped

@@ -40,7 +40,7 @@ from actions.manage_appointments import (
 from actions.message_reading import yes_or_no
 from actions.offer_answers import ActionAnswerNo
 from actions.patient_status import patient_status
-from actions.phone import phone_hash
+from actions.phone import phone_hash, seal_phone
 from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
@@ -4337,7 +4337,8 @@ def test_same_as_mine_at_the_phone_question_is_no_stop() -> None:
     assert not form.should_let_through(same)
     dispatcher = CollectingDispatcher()
     slots = slots_of(form.run(dispatcher, same, {}))
-    assert responses(dispatcher) == ["utter_need_phone"]
+    # in the web chat no number can be seen: typed, please (not "a 10-digit phone number")
+    assert responses(dispatcher) == ["utter_no_number_seen"]
     assert slots["new_phone"] is None  # asked again, nothing thrown away
     stop = make_tracker("never mind", intent="stop", slots=asked, active_loop="booking_form")
     assert form.should_let_through(stop)
@@ -4352,6 +4353,45 @@ NEW_PHONE_ASKED = {
     "verify_name": "Jordan Blake",
     "verify_dob": "1990-03-03",
 }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this number",
+        "same as mine",
+        "the one im texting from",
+        "you can use this one",
+        "same",
+        "text me here",
+        "same number as mine",
+    ],
+)
+def test_this_number_by_sms_is_the_number_texted_from(fhir_env: FhirServer, text: str) -> None:
+    # "same number as mine" got "Please send a 10-digit phone number" by SMS, where the
+    # number is known (sealed in the message metadata).
+    sealed = {"phone_hash": "h", "phone_sealed": seal_phone("+19165550161", PHONE_SECRET)}
+    tracker = make_tracker(
+        text,
+        intent="inform",
+        slots=NEW_PHONE_ASKED,
+        active_loop="booking_form",
+        channel="twilio",
+        metadata=sealed,
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
+    assert slots["new_phone"] == "+19165550161"
+    # sealed with another secret (it changed since): asked to type it, nothing made up
+    stale = {"phone_sealed": seal_phone("+19165550161", "old-secret")}
+    tracker = make_tracker(
+        text, intent="inform", slots=NEW_PHONE_ASKED, active_loop="booking_form", metadata=stale
+    )
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    assert responses(dispatcher) == ["utter_no_number_seen"]
+    assert slots["new_phone"] is None and slots["requested_slot"] == "new_phone"
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.phone import phone_hash
+from actions.phone import fernet_for, phone_hash, seal_phone, unseal_phone
 from addons.sms_outbox import SendResult, SmsOutbox
-from addons.sms_store import InboxItem, SmsStore, conversation_id_for
+from addons.sms_store import CONTACTS_SEAL, InboxItem, SmsStore, conversation_id_for
 from addons.sms_text import Option
 
 SECRET = "unit-phone-secret"
@@ -34,6 +34,17 @@ def test_the_conversation_id_is_a_pseudonym_and_the_number_is_encrypted(
     assert store.contact(contact.conversation_id) == contact
     raw = (tmp_path / "sms.sqlite3").read_bytes()
     assert b"5550177" not in raw and b"555-0177" not in raw
+
+
+def test_the_sealed_sender_number_opens_only_with_the_secret() -> None:
+    token = seal_phone(PHONE, SECRET)
+    assert "5550177" not in token
+    assert unseal_phone(token, SECRET) == PHONE
+    assert unseal_phone(token, "another-secret") is None
+    assert unseal_phone("not a token", SECRET) is None
+    # a key of its own: a number sealed for the contacts table does not open
+    contacts_token = fernet_for(SECRET, CONTACTS_SEAL).encrypt(PHONE.encode()).decode()
+    assert unseal_phone(contacts_token, SECRET) is None
 
 
 def test_a_changed_secret_cannot_read_old_numbers(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from actions.phone import unseal_phone
 from actions.settings import Settings
 from addons.sms_text import Option
 from addons.twilio_channel import TwilioInput, TwilioOutput, parse_form
@@ -116,7 +117,11 @@ def test_a_numbered_answer_becomes_the_payload_once(tmp_path: Path) -> None:
     channel.store.set_options(contact.conversation_id, [Option("Billing", "/billing_balance")])
     _, item = _accept(channel, "1")
     assert item is not None and item.text == "/billing_balance"
-    assert item.metadata == {"phone_hash": contact.phone_hash}
+    assert item.metadata["phone_hash"] == contact.phone_hash
+    # the number itself only sealed ("this number" at a new patient's phone question)
+    assert set(item.metadata) == {"phone_hash", "phone_sealed"}
+    assert PHONE[2:] not in item.metadata["phone_sealed"]
+    assert unseal_phone(item.metadata["phone_sealed"], "unit-phone-secret") == PHONE
     _, item = _accept(channel, "1", MessageSid="SMsecond")
     assert item is not None and item.text == "1"
 
