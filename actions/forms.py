@@ -28,6 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
+from actions.identity_answers import THIS_NUMBER
 from actions.mentions import given_identity, relative_identity
 from actions.message_reading import (
     VENTING,
@@ -252,10 +253,14 @@ class PatientForm(Action):
             tracker.get_slot("requested_slot") == "new_phone"
             and intent not in URGENT_INTENTS
             and not safety_flagged(tracker)
-            and find_phone(latest_text(tracker)) is not None
+            and (
+                find_phone(latest_text(tracker)) is not None
+                or THIS_NUMBER.search(latest_text(tracker).replace("\u2019", "'"))
+            )
         ):
             # "916.555.0161" at "What's the best phone number?" (a medical question to the
-            # model, 0.99): handed to the nurses, and the booking lost
+            # model, 0.99): handed to the nurses, and the booking lost; "this number" got
+            # the clinic's phone numbers
             return False
         if safety_flagged(tracker) or intent in URGENT_INTENTS or unsure_safety:
             # (unsure_safety: the model alone, unsure, read an emergency or a crisis; the

@@ -4373,14 +4373,16 @@ def test_this_number_by_sms_is_the_number_texted_from(fhir_env: FhirServer, text
     sealed = {"phone_hash": "h", "phone_sealed": seal_phone("+19165550161", PHONE_SECRET)}
     tracker = make_tracker(
         text,
-        intent="inform",
+        intent="contact_info",  # "this number" got the clinic's phone numbers
         slots=NEW_PHONE_ASKED,
         active_loop="booking_form",
         channel="twilio",
         metadata=sealed,
     )
+    form = ValidateBookingForm()
+    assert not form.should_let_through(tracker)
     dispatcher = CollectingDispatcher()
-    slots = slots_of(ValidateBookingForm().run(dispatcher, tracker, {}))
+    slots = slots_of(form.run(dispatcher, tracker, {}))
     assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
     assert slots["new_phone"] == "+19165550161"
     # sealed with another secret (it changed since): asked to type it, nothing made up
