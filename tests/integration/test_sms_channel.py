@@ -9,11 +9,13 @@ import secrets
 import signal
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
 import requests
 
+from actions.clients.fhir import FhirClient
 from actions.phone import phone_hash, unseal_phone
 from launcher.stack import Stack, StackConfig, default_services
 from tests.support.channel_helpers import staff_reply, wait_until
@@ -276,6 +278,36 @@ def test_the_conversation_is_pseudonymous_and_no_number_is_logged(
         assert national.encode() not in path.read_bytes(), path.name
     tracker_db = stack.config.data_dir / "tracker.db"
     assert national.encode() not in tracker_db.read_bytes()
+
+
+def test_a_new_patient_by_sms_can_answer_this_number(
+    stack: Stack, rasa: RasaClient, twilio_standin: TwilioStandIn
+) -> None:
+    # "same number as mine" got "Please send a 10-digit phone number", and "this number" the
+    # clinic's phone numbers, although the number texted from is known.
+    phone = new_phone()
+
+    def say(body: str) -> str:
+        return " ".join(text(rasa, twilio_standin, phone, body))
+
+    say("hi, I'd like to become a patient and book a first visit")
+    say("no preference")
+    say("either office is fine")
+    assert "Reply 1 for" in say("as soon as possible")
+    assert "full name" in say("1")
+    say("Casey Whitfield")
+    assert 'just reply "this number"' in say("7/7/1997")
+    kept = " ".join(text(rasa, twilio_standin, phone, "this number", count=2))
+    assert "the number you're texting from" in kept and "Shall I book it?" in kept
+    assert "You're booked" in say("yes")
+    fhir = FhirClient(stack.config.fhir_url, token=stack.config.env["FHIR_BEARER_TOKEN"])
+    try:
+        [patient] = fhir.find_patients(
+            family="Whitfield", given="Casey", birth_date=date(1997, 7, 7)
+        )
+    finally:
+        fhir.close()
+    assert patient.phones == [phone]
 
 
 def test_a_card_number_by_sms_is_refused_and_kept_nowhere(
