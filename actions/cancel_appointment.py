@@ -224,7 +224,7 @@ class ActionCancelAppointment(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ending = finish(dispatcher, tracker)
+        ending = finish(dispatcher, tracker, "cancel")
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]

@@ -528,8 +528,11 @@ class ActionAskAppointmentChoice(Action):
         return []
 
 
-def finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
-    """The common endings: escalate after failed verification, or report a backend problem."""
+def finish(
+    dispatcher: CollectingDispatcher, tracker: Tracker, change: str | None = None
+) -> list[EventType] | None:
+    """The common endings: escalate after failed verification, or report a backend problem.
+    ``change`` ("move", "cancel") is what the patient wanted to do to an appointment."""
     reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
     if tracker.get_slot("escalation_reason"):
         return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
@@ -539,20 +542,27 @@ def finish(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType
     if tracker.get_slot("identity_declined"):
         return reset + after_identity_declined(tracker)  # (utter_identity_declined said it)
     if tracker.get_slot("no_appointments"):
-        return reset + no_appointments(dispatcher, tracker)
+        return reset + no_appointments(dispatcher, tracker, change)
     return None
 
 
-def no_appointments(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+def no_appointments(
+    dispatcher: CollectingDispatcher, tracker: Tracker, change: str | None = None
+) -> list[EventType]:
     """Nothing booked: a booking offered, except after a death ("my mom passed away, cancel
     her appointments" got "Mary Ann O'Brien has no upcoming appointments. Would you like to
-    book one?"): then the front desk, who update the records and stop bills and mail."""
+    book one?"): then the front desk, who update the records and stop bills and mail. Asked
+    to move or cancel one, the patient expected one: who can look into it, too ("can i move
+    it to friday" got the same "no upcoming appointments" as the check before)."""
     if death_said(tracker):
         dispatcher.utter_message(response="utter_no_appointments_after_a_death")
         return []
     # ("Mary Ann O'Brien has no upcoming appointments" to Mary Ann herself)
     have = who_has(tracker.slots, get_clinic())
-    dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
+    if change:
+        dispatcher.utter_message(response="utter_nothing_to_change", have=have, change=change)
+    else:
+        dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
     return offer_second_request(dispatcher, tracker)
 
 

@@ -538,7 +538,7 @@ class ActionRescheduleAppointment(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ending = finish(dispatcher, tracker)
+        ending = finish(dispatcher, tracker, "move")
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]

@@ -41,7 +41,11 @@ from actions.message_reading import yes_or_no
 from actions.offer_answers import ActionAnswerNo
 from actions.patient_status import patient_status
 from actions.phone import phone_hash, seal_phone
-from actions.reschedule_appointment import ValidateRescheduleForm, new_time_part
+from actions.reschedule_appointment import (
+    ActionRescheduleAppointment,
+    ValidateRescheduleForm,
+    new_time_part,
+)
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.stop import ActionStop, cancels_instead
@@ -4019,7 +4023,7 @@ def test_a_death_said_with_the_request_is_acknowledged_first() -> None:
             "my mom passed away, please cancel her appointments",
             "utter_no_appointments_after_a_death",
         ),
-        ("cancel my appointment", "utter_no_upcoming_appointments"),
+        ("cancel my appointment", "utter_nothing_to_change"),
     ],
 )
 def test_nothing_booked_after_a_death_offers_the_front_desk_not_a_booking(
@@ -4054,7 +4058,22 @@ def test_nothing_booked_is_said_to_the_patient_as_you(slots: dict, have: str) ->
     dispatcher = CollectingDispatcher()
     ActionCancelAppointment().run(dispatcher, tracker, {})
     [message] = dispatcher.messages
-    assert (message["response"], message["have"]) == ("utter_no_upcoming_appointments", have)
+    assert (message["response"], message["have"]) == ("utter_nothing_to_change", have)
+    assert message["change"] == "cancel"
+
+
+def test_nothing_to_move_says_who_can_look_into_it_and_a_check_offers_a_booking() -> None:
+    # "can i move it to friday afternoon" got the check's "You have no upcoming appointments
+    # with us. Would you like to book one?" again, word for word.
+    slots = {"verified": True, "no_appointments": True, "patient_name": "Emily Johnson"}
+    moved = CollectingDispatcher()
+    ActionRescheduleAppointment().run(moved, make_tracker("can i move it", slots=slots), {})
+    assert [(m["response"], m["change"]) for m in moved.messages] == [
+        ("utter_nothing_to_change", "move")
+    ]
+    checked = CollectingDispatcher()
+    ActionShowAppointments().run(checked, make_tracker("when is my appt", slots=slots), {})
+    assert responses(checked) == ["utter_no_upcoming_appointments"]
 
 
 def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:
