@@ -22,7 +22,7 @@ from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import book_with_button, clinician_days_text, clinician_meant
 from actions.formatting import a_or_an
-from actions.matching import find_practitioner, normalise
+from actions.matching import find_location, find_practitioner, normalise
 from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
@@ -138,7 +138,11 @@ def _gender_text(
 def _one_clinician_text(
     practitioner: Practitioner, clinic: ClinicConfig, text: str, today: date
 ) -> str:
-    days = clinician_days_text(practitioner, clinic, text, [], today, tell_who=True)
+    # ("what days is she at the north office": that office's days first)
+    office = find_location(text, clinic)
+    days = clinician_days_text(
+        practitioner, clinic, text, [office] if office else [], today, tell_who=True
+    )
     if practitioner.qualification == "NP":
         days = f"{days} {NP_MEANS}"
     if not ASKS_NEW_PATIENTS.search(normalise(text)):

@@ -80,8 +80,11 @@ CLINICIANS_INTENT = "ask_clinicians"
 CLINICIAN_FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok|okay|and|so|great|thanks)\W+)*(?:is (?:she|he) (?:taking|accepting|open to)"
     r"(?: on)? (?:new )?patients|does (?:she|he) (?:take|accept|see|treat) (?:new patients|kids|"
-    r"children|babies|adults|teens|teenagers|men|women|seniors)|what days (?:is|does) (?:she|he) "
-    r"(?:work|come in|see patients|in))\W*(?:too|also)?\W*$",
+    r"children|babies|adults|teens|teenagers|men|women|seniors)|(?:what|which) days? (?:is|does) "
+    r"(?:she|he)(?: (?:work|come in|see patients))?"
+    # ("what days is she at the north office": an identity check for an appointment)
+    r"(?: in| there| (?:at|in) (?:the )?\w+(?: office| clinic| location)?)?)"
+    r"\W*(?:too|also)?\W*$",
     re.IGNORECASE,
 )
 

@@ -119,6 +119,11 @@ def test_she_or_he_is_the_clinician_just_named() -> None:
     _, message = run("is she taking new patients", events=answered)
     assert message["text"].startswith("Yes, Dr. Priya Patel is taking new patients.")
     assert titles(message) == ["Book with Dr. Patel"]
+    # the office asked about first (it started an identity check for an appointment)
+    _, message = run("what days is she at the north office", events=answered)
+    assert message["text"].startswith(
+        "Dr. Priya Patel is at the North Office on Tuesdays and Thursdays."
+    )
     # two named: no guess, the list
     both = [{"event": "bot", "text": "Dr. Priya Patel and Dr. Maria Gonzalez see women."}]
     _, message = run("is she taking new patients", events=both)

@@ -124,6 +124,9 @@ def test_till_when_asks_the_hours(text: str, hours: bool) -> None:
         ("is she taking new patients", True),  # started a booking
         ("ok does he see kids?", True),
         ("what days does she work", True),
+        ("what days is she at the north office", True),  # an identity check
+        ("which days does he work at downtown?", True),
+        ("what days is he in", True),
         ("can she see me next week", False),  # a booking
         ("is she there today", False),
     ],
