@@ -46,7 +46,7 @@ def wants_route(text: str, office_named: bool = False) -> bool:
     return office_named and not (SCHEDULE_WORDS.search(plain) or _DAY_ASKED.search(plain))
 
 
-def _days(days: list[str]) -> str:
+def days_phrase(days: list[str]) -> str:
     """``Mondays, Wednesdays and Fridays``; three or more days in a row: ``Monday to Friday``."""
     numbers = sorted(WEEKDAYS.index(d) for d in days if d in WEEKDAYS)
     runs: list[list[int]] = []
@@ -87,7 +87,7 @@ def clinician_days_text(
     offices = {loc.id: loc for loc in clinic.locations}
     schedule = {loc: days for loc, days in practitioner.schedule.items() if loc in offices}
     week = join_words(
-        [f"the {offices[loc].name} {_days(days)}" for loc, days in schedule.items()], "and"
+        [f"the {offices[loc].name} {days_phrase(days)}" for loc, days in schedule.items()], "and"
     )
     answer = f"{practitioner.name} sees patients at {week}, during office hours."
     asked = _asked_day(text, today)
@@ -104,7 +104,7 @@ def clinician_days_text(
         answer = f"{first} Each week they see patients at {week}."
     elif wanted:
         first = (
-            f"{practitioner.name} is at the {wanted[0].name} {_days(schedule[where[0]])}."
+            f"{practitioner.name} is at the {wanted[0].name} {days_phrase(schedule[where[0]])}."
             if where
             else f"No, {practitioner.name} doesn't work at the {wanted[0].name}."
         )

@@ -35,6 +35,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked, amenity_text
+from actions.appointment_hours import appointment_times_asked, appointment_times_text
 from actions.billing import join_words
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
@@ -464,6 +465,9 @@ class ActionLocationInfo(Action):
                 for loc in clinic.locations
                 if loc.id != locations[0].id
             ]
+        if topic == "clinic_hours" and not tracker.active_loop_name:
+            if appointment_times_asked(question):
+                buttons.append({"title": "Book an appointment", "payload": "/book_appointment"})
         dispatcher.utter_message(text=f"{note}\n{text}" if note else text, buttons=buttons)
         if len(locations) == 1 and tracker.get_slot("info_location") != locations[0].id:
             events.append(SlotSet("info_location", locations[0].id))
@@ -495,6 +499,10 @@ class ActionLocationInfo(Action):
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)
+        others = [loc for loc in clinic.locations if loc not in locations]
+        times = appointment_times_text(locations, text, others)
+        if times is not None:
+            return times  # "do you have evening appointments?"
         holidays_asked = bool(HOLIDAYS_ASKED.search(normalise(text)))
         at = None if holidays_asked else asked_clock(without_birth_dates(text, now.date()))
         if at is not None:

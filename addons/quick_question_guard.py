@@ -6,7 +6,8 @@ patients" asked which insurance the patient has. Asked whether (or when) the cli
 with no word of a booking, the message becomes ``clinic_hours`` (whose action reads the office
 and the day from the text); asked whether new patients are taken, and nothing else,
 ``ask_clinicians`` (who is taking new patients). The days it is closed ("any closures coming
-up?", a cancellation; "holiday schedule?", a check of appointments) are the hours too, and an
+up?", a cancellation; "holiday schedule?", a check of appointments) are the hours too, as are
+the times appointments are offered ("any saturday appointments?", an identity check), and an
 unsure reading of the hours is made sure. Placed before FallbackClassifier, so an unsure
 reading is answered; SafetyTriage, last, still wins.
 """
@@ -19,6 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.appointment_hours import appointment_times_asked
 from addons.intent_override import RuleGuard, overrule
 
 HOURS_INTENT = "clinic_hours"
@@ -75,6 +77,9 @@ def quick_question(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if NEW_PATIENTS_ASKED.search(text):
         return CLINICIANS_INTENT
+    if appointment_times_asked(text):
+        # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
+        return HOURS_INTENT
     # ("holiday schedule" is no booking)
     booking = BOOKING_WORDS.search(CLOSURES_ASKED.sub(" ", text))
     if (HOURS_ASKED.search(text) or CLOSURES_ASKED.search(text)) and not booking:
@@ -93,7 +98,8 @@ class QuickQuestionGuard(RuleGuard):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            misread = CLOSURE_MISREAD if CLOSURES_ASKED.search(text) else MISREAD
+            closures = CLOSURES_ASKED.search(text) or appointment_times_asked(text)
+            misread = CLOSURE_MISREAD if closures else MISREAD
             if intent not in misread and intent not in ("billing_insurance", HOURS_INTENT):
                 continue
             asked = quick_question(text)

@@ -939,6 +939,13 @@ def test_every_such_day_is_not_the_holiday_asked_before(text: str) -> None:
     assert answer == alone[0]["text"]
 
 
+def test_when_appointments_are_offered_is_answered_with_a_way_to_book() -> None:
+    # "do you have saturday appointments" started an identity check
+    _, [message] = run(make_tracker("do you have saturday appointments", intent="clinic_hours"))
+    assert message["text"].startswith("Yes: the Downtown Clinic is open on Saturdays, 9am–1pm.")
+    assert message["buttons"] == [{"title": "Book an appointment", "payload": "/book_appointment"}]
+
+
 DECEMBER_1ST = datetime(2026, 12, 1, 16, 0, tzinfo=TZ)
 
 

@@ -54,6 +54,8 @@ def test_whether_new_patients_are_taken_is_the_clinicians(text: str) -> None:
         "open the portal",
         "is there parking open",
         "my appointment got cancelled for a holiday closure",
+        "do you have evening appointments? i need to book a physical",  # the booking answers
+        "can i reschedule to a saturday appointment",
     ],
 )
 def test_other_messages_are_left_alone(text: str) -> None:
@@ -74,6 +76,12 @@ def parsed(text: str, intent: str) -> Message:
         ("hello do you accept new patients", "billing_insurance", "ask_clinicians"),
         ("any closures coming up?", "cancel_appointment", "clinic_hours"),
         ("holiday schedule?", "check_appointment", "clinic_hours"),
+        # the times appointments are offered: an identity check, a booking with no answer,
+        # the phone/video visit answer
+        ("do you have saturday appointments", "check_appointment", "clinic_hours"),
+        ("do you have evening appointments", "book_appointment", "clinic_hours"),
+        ("do you do appointments after 5", "faq", "clinic_hours"),
+        ("any weekend appointments?", "check_appointment", "clinic_hours"),
         # only the closures' misreadings give way to the hours
         ("are you open today", "cancel_appointment", "cancel_appointment"),
         # a task, billing or safety reading stays

@@ -1,0 +1,173 @@
+"""When appointments can be had: "do you have evening appointments?", "any weekend appts?",
+"do you do appointments after 5?".
+
+Answered from the weekly hours in ``clinic.yml``: the offices and days that fit, or plainly
+that none does. Such questions started a booking without an answer, an identity check (read
+as a look-up of the patient's appointments) or got the phone/video visit answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import time
+
+from actions.billing import join_words
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, Location, format_clock
+from actions.clinician_days import days_phrase
+
+_AT = r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a|p)?"
+_WHEN = (
+    r"(?:evenings?|nights?|late|after ?work|after ?school|after " + _AT + r"|early(?: morning)?|"
+    r"before ?work|before ?school|before " + _AT + r"|weekends?|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|sat|sun)"
+)
+_THINGS = r"(?:appointments?|appts?|apts?|visits?|hours|times|slots|openings|availability)"
+_WHO = r"(?:you|u|y'?all|you guys|they|the doctors?|(?:the |your )?\w+ (?:office|clinic))"
+APPOINTMENT_TIMES_ASKED = re.compile(
+    rf"\b(?:do|does|can|will) {_WHO} (?:ever |still )?(?:have|offer|do|take|book|schedule|got|"
+    rf"see patients|see people)(?: any)? (?:on |in the |at )?{_WHEN}(?: {_THINGS})?\b"
+    rf"|\b(?:any|are there(?: any)?|got any) {_WHEN} {_THINGS}\b"
+    rf"|\b(?:do|does|can) {_WHO} (?:have|do|see|take|offer) {_THINGS} (?:on |in the |at )?{_WHEN}",
+    re.IGNORECASE,
+)
+# A task asked beside the question ("...? i need to book a physical"): the task answers it.
+TASK_BESIDE = re.compile(r"\b(book|schedule|reschedule|move|cancel|change)\b", re.IGNORECASE)
+
+BOOK_THEN = "I can look for a time then: just tell me the day."
+EVENING = time(17, 0)  # "evening", "after work": open past 5pm
+EARLY = time(8, 0)  # "early", "before work": open before 8am
+_DAY_WORDS = {
+    "weekend": ("sat", "sun"),
+    "sat": ("sat",),
+    "sun": ("sun",),
+    **{name.lower(): (key,) for key, name in WEEKDAY_NAMES.items()},
+}
+
+
+def appointment_times_asked(text: str) -> bool:
+    """A question about when appointments are offered, with no task beside it."""
+    plain = text.replace("\u2019", "'")
+    match = APPOINTMENT_TIMES_ASKED.search(plain)
+    if match is None:
+        return False
+    rest = plain[: match.start()] + " " + plain[match.end() :]
+    return not TASK_BESIDE.search(rest)
+
+
+def _clock(said: str, pm_up_to: int) -> time | None:
+    """ "5" is 5pm up to ``pm_up_to`` ("after 5", "before 4"), later hours are am ("before
+    7"); "8:30pm" as written."""
+    found = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s*(am|pm|a|p)?", said.strip(), re.IGNORECASE)
+    if not found:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    suffix = (found.group(3) or "").lower()
+    if hour > 12 and suffix:
+        return None
+    if suffix.startswith("p") and hour < 12:
+        hour += 12
+    elif not suffix and 1 <= hour <= pm_up_to:
+        hour += 12
+    return time(hour % 24, minute) if hour < 24 and minute < 60 else None
+
+
+def _asked(text: str) -> tuple[Callable[[Location], str | None], str] | None:
+    """How to tell when an office fits what is asked, and the asked time in words ("after
+    5pm", "on Saturdays"); None if no time is named."""
+    match = APPOINTMENT_TIMES_ASKED.search(text.replace("\u2019", "'"))
+    said = (match.group(0) if match else text).lower()
+    after = re.search(r"\bafter (" + _AT + r")", said)
+    before = re.search(r"\bbefore (" + _AT + r")", said)
+    at = None
+    if after:
+        at = _clock(after.group(1), pm_up_to=8)
+    elif before:
+        at = _clock(before.group(1), pm_up_to=5)
+    elif re.search(r"\b(evenings?|nights?|late|after ?work|after ?school)\b", said):
+        at = EVENING
+    elif re.search(r"\b(early|before ?work|before ?school)\b", said):
+        at = EARLY
+    if at is not None and (before or (not after and at == EARLY)):
+        return (lambda loc: _before(loc, at)), f"before {format_clock(at)}"
+    if at is not None:
+        return (lambda loc: _after(loc, at)), f"after {format_clock(at)}"
+    days = [
+        day
+        for word, keys in _DAY_WORDS.items()
+        if re.search(rf"\b{word}s?\b", said)
+        for day in keys
+    ]
+    if not days:
+        return None
+    days = sorted(set(days), key=WEEKDAYS.index)  # ("weekends or saturdays")
+    named = "on " + join_words([f"{WEEKDAY_NAMES[d]}s" for d in days], "or")
+    return (lambda loc: _on_days(loc, days)), named
+
+
+def _after(location: Location, at: time) -> str | None:
+    """ "is open until 7pm on Thursdays and until 6pm from Monday to Wednesday" (latest
+    first)."""
+    closing: dict[time, list[str]] = {}
+    for day in WEEKDAYS:
+        hours = location.hours.get(day)
+        if hours is not None and hours.closes > at:
+            closing.setdefault(hours.closes, []).append(day)
+    parts = [
+        f"until {format_clock(closes)} {days_phrase(days)}"
+        for closes, days in sorted(closing.items(), reverse=True)
+    ]
+    return "is open " + join_words(parts, "and") if parts else None
+
+
+def _before(location: Location, at: time) -> str | None:
+    """ "opens at 7:30am from Monday to Thursday" (earliest first)."""
+    opening: dict[time, list[str]] = {}
+    for day in WEEKDAYS:
+        hours = location.hours.get(day)
+        if hours is not None and hours.opens < at:
+            opening.setdefault(hours.opens, []).append(day)
+    parts = [
+        f"at {format_clock(opens)} {days_phrase(days)}" for opens, days in sorted(opening.items())
+    ]
+    return "opens " + join_words(parts, "and") if parts else None
+
+
+def _on_days(location: Location, days: list[str]) -> str | None:
+    """ "is open on Saturdays, 9am–1pm" for the days asked that the office is open."""
+    parts = [
+        f"on {WEEKDAY_NAMES[day]}s, {hours.label()}"
+        for day in days
+        if (hours := location.hours.get(day)) is not None
+    ]
+    return "is open " + join_words(parts, "and") if parts else None
+
+
+def appointment_times_text(
+    locations: list[Location], text: str, others: list[Location] | None = None
+) -> str | None:
+    """Which of ``locations`` see patients when the message asks (None if it asks no such
+    thing); visits are booked within opening hours. If none does, ``others`` (the offices not
+    asked about) that do are named."""
+    if not appointment_times_asked(text):
+        return None
+    asked = _asked(text)
+    if asked is None:
+        return None
+    fits, when_asked = asked
+    found = [(loc, fits(loc)) for loc in locations]
+    open_ones = [f"the {loc.name} {when}" for loc, when in found if when]
+    closed = [loc.name for loc, when in found if not when]
+    if not open_ones:
+        where = "the " + locations[0].name if len(locations) == 1 else "our offices"
+        answer = f"Sorry, {where} {'isn' if len(locations) == 1 else 'aren'}'t open {when_asked}."
+        elsewhere = [f"the {loc.name} {when}" for loc in others or [] if (when := fits(loc))]
+        if elsewhere:
+            # "does the north office have saturday appointments": Downtown does
+            return f"{answer} But {join_words(elsewhere, 'and')}, if that suits you. {BOOK_THEN}"
+        return f"{answer} I can look for the time closest to it: just tell me which day suits you."
+    answer = "Yes: " + join_words(open_ones, "and") + "."
+    if closed and len(locations) > 1:
+        answer += f" The {join_words(closed, 'and the')} {'is' if len(closed) == 1 else 'are'}"
+        answer += f" not open {when_asked}."
+    return f"{answer} {BOOK_THEN}"
