@@ -14,6 +14,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.appointment_hours import appointment_times_asked
 from actions.birth_dates import birth_month_day, parse_birth_date
 from actions.booking_choices import (
     choice_options,
@@ -252,6 +253,14 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         ):
             # "the visit type is wrong. vaccination": a correction of this booking (it was
             # handed to billing staff as a dispute, and the chat paused)
+            return False
+        if (
+            tracker.get_slot("requested_slot") in ("date_preference", "slot_choice")
+            and not safety_flagged(tracker)
+            and appointment_times_asked(text)
+        ):
+            # "do you have evening appointments?" at "What day or time works best?": evening
+            # times looked for (it got the offices' late hours, then the same question)
             return False
         slots = tracker.slots
         if (

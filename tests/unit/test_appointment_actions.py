@@ -389,6 +389,23 @@ def test_other_times_asked_for_search_past_those_shown(text: str, read_as: str) 
     assert responses(dispatcher) == ["utter_ask_other_time"]
 
 
+def test_asked_whether_there_are_evening_appointments_evening_times_are_looked_for() -> None:
+    # "do you have evening appointments?" at "What day or time works best?" got the offices'
+    # late hours, then the same question
+    asked = {
+        "patient_status": "returning",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+        "requested_slot": "date_preference",
+    }
+    text = "do you have evening appointments?"
+    tracker = make_tracker(text, intent="clinic_hours", slots=asked, active_loop="booking_form")
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events, _ = run_booking(text, "clinic_hours", slots=asked)
+    assert "evening" in slots_of(events)["date_preference"]
+
+
 def test_unreadable_answer_explains_and_asks_again() -> None:
     events, dispatcher = run_booking(
         "the blue one",
