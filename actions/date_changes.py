@@ -105,9 +105,11 @@ _FOLLOWING_WEEKDAY = re.compile(
 )
 
 
-# "next week same time": the order turned round.
+# "next week same time": the order turned round; "the week after at the same time" (it
+# searched all that week, the appointment's weekday not first).
 _NEXT_WEEK_SAME_TIME = re.compile(
-    r"\b(?:next|following) week\s+(?:at\s+|around\s+)?(?:the\s+)?same time\b"
+    r"\b(?:(?:next|following) week|(?:the\s+)?week after)\s+(?:at\s+|around\s+)?(?:the\s+)?"
+    r"same time\b"
 )
 # "an hour later", "2 hours earlier", "later by an hour", "back an hour", "30 min later": the
 # same day, that much moved (minutes got the arrival-time answer).

@@ -523,6 +523,7 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("10 days earlier", "as soon as possible"),  # today or before
         # the order turned round ("next week same time" kept no time)
         ("next week same time", "december 10 at 9:30 am"),
+        ("can you do the week after at the same time", "can you do december 10 at 9:30 am"),
         # the appointment's own day and time ("same day but an hour later" searched today)
         ("same day but an hour later", "but december 3 at 10:30 am"),
         ("an hour earlier", "december 3 at 8:30 am"),
