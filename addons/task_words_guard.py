@@ -71,7 +71,7 @@ from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.paying import change_fee_asked
 from actions.request_context import BEREAVEMENT
-from actions.second_request import request_in
+from actions.second_request import request_in, second_request
 from actions.settings import get_clinic
 from actions.typed_answers import (
     ALREADY_SAID,
@@ -440,6 +440,8 @@ KEEP_WITH_A_DEATH = frozenset(
 )
 FALLBACK_INTENT = "nlu_fallback"
 
+# Tasks asked first in a message of two requests that was read as a common question.
+TASKS_FIRST = frozenset({"cancel_appointment", "reschedule_appointment", "check_appointment"})
 DENY_INTENT = "deny"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 KEEP_IT = re.compile(
@@ -686,6 +688,12 @@ def _request_reading(text: str, read_as: str | None, confidence: float) -> Readi
         return Reading(
             "cancel_appointment" if opening[1].lower() == "cancel" else "reschedule_appointment"
         )
+    if read_as == "faq" and (first := request_in(text)) in TASKS_FIRST:
+        if second_request(text, first) is not None and not NEW_BOOKING.search(text):
+            # "can i cancel my appointment and also what do i owe" (whether care goes on
+            # with a balance, 0.56): the balance was answered and the cancel lost. The task
+            # first; the other request is offered after it.
+            return Reading(first)
     if read_as == GREET_INTENT:
         # "hello, question about my bill", "hi my dad needs help with his bill": the
         # greeting and its menu, and the request was lost.

@@ -335,6 +335,26 @@ def test_a_move_or_a_cancel_read_as_a_check_is_that_task(text: str, becomes: str
 
 
 @pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        # whether care goes on with a balance owed (0.56): the cancel was lost
+        ("can i cancel my appointment and also what do i owe", "cancel_appointment"),
+        ("can i reschedule my physical and whats my balance", "reschedule_appointment"),
+        # a question about the policy, or one request: the common question stays
+        ("is there a fee to cancel my appointment and where do i park", "faq"),
+        ("what is your cancellation policy? and when is my appointment", "faq"),
+        ("do you do flu shots and can i book one", "faq"),
+        ("can i still cancel my appointment if i owe money", "faq"),
+    ],
+)
+def test_a_task_asked_first_beside_another_request_is_not_a_common_question(
+    text: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "faq")])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "task"),
     [
         # a booking was started for the child who died
