@@ -190,7 +190,7 @@ class ActionAskAffirmation(Action):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)
             dispatcher.utter_message(response="utter_feelings_heard")
             return []
-        if last_response(tracker) in ASSISTANCE_OFFERED and asks_how_to_apply(text):
+        if applying_after_the_offer(tracker, text):
             # "how do i apply" after the financial assistance answer: "Did you want to find
             # out how to pay a bill?", and its Yes gave the ways to pay.
             return replay_as(tracker, last_event(list(tracker.events), "user"), "billing_pay")
@@ -229,6 +229,11 @@ class ActionAskAffirmation(Action):
 # Answers that offer financial assistance (actions/paying.py), after which "how do i apply"
 # asks how to apply for it.
 ASSISTANCE_OFFERED = {"utter_billing_help", "utter_billing_collections"}
+
+
+def applying_after_the_offer(tracker: Tracker, text: str) -> bool:
+    """ "ok how do i apply" right after financial assistance was offered."""
+    return last_response(tracker) in ASSISTANCE_OFFERED and asks_how_to_apply(text)
 
 
 # Whether a plan is taken, asked in so many words ("do you take mutual of omaha").
@@ -510,6 +515,10 @@ class ActionOutOfScope(Action):
             # "will they still see me?" right after the running-late answer: "Yes. A balance
             # on your account never stops you ..." (actions/still_seen.py)
             return still_seen(tracker, latest)
+        if applying_after_the_offer(tracker, text):
+            # "ok how do i apply" (out of scope, 0.75) after the assistance answer: "not
+            # something I can help with"
+            return replay_as(tracker, latest, "billing_pay")
         if is_cost_follow_up(text):
             # "is it free?" right after parking: the parking again (it was "What can I help
             # you with?"); elsewhere, as the model read it (actions/cost_follow_up.py)

@@ -145,6 +145,24 @@ def test_how_do_i_apply_after_the_assistance_answer_asks_how_to_apply(
         assert message["text"].endswith("Did you want to find out how to pay a bill?")
 
 
+def test_ok_how_do_i_apply_read_as_out_of_scope_after_the_assistance_answer_is_answered() -> None:
+    # "ok how do i apply" (out of scope, 0.75) after "do you have a sliding scale": "Sorry,
+    # that's not something I can help with here."
+    answer = {
+        "event": "bot",
+        "text": "If paying is hard right now, ask about our financial assistance program ...",
+        "metadata": {"utter_action": "utter_billing_help"},
+    }
+    tracker = make_tracker("ok how do i apply", intent="out_of_scope", events=[answer])
+    dispatcher = CollectingDispatcher()
+    events = ActionOutOfScope().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
+        "ok how do i apply",
+        "billing_pay",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "guess", "taken"),
     [
