@@ -28,7 +28,7 @@ from actions.look_ups import (
     unclear_before,
 )
 from actions.manage_appointments import appointment_item
-from actions.matching import find_practitioner, find_visit_type
+from actions.matching import find_not_offered, find_practitioner, find_visit_type
 from actions.mentions import given_identity
 from actions.message_reading import about_the_bot, clearly_a_complaint
 from actions.named_others import first_name_follow_up
@@ -48,6 +48,7 @@ from actions.still_seen import is_marked, still_seen
 from actions.stop import action_before_message, answered_undo_of_cancel
 from actions.tracker_reading import (
     events_this_session,
+    is_button_payload,
     last_event,
     last_response,
     latest_text,
@@ -515,6 +516,16 @@ class ActionOutOfScope(Action):
             # "will they still see me?" right after the running-late answer: "Yes. A balance
             # on your account never stops you ..." (actions/still_seen.py)
             return still_seen(tracker, latest)
+        service = find_not_offered(text, get_clinic()) if not is_button_payload(text) else None
+        if service is not None:
+            # "do you do mammograms?", "can i get botox": that we don't, and who does (it
+            # came after the whole list of what we do; see addons/services_guard.py)
+            dispatcher.utter_message(
+                response="utter_not_offered_asked",
+                service=service.name,
+                instead=service.instead.replace("{clinic_phone}", get_clinic().clinic.main_phone),
+            )
+            return []
         if applying_after_the_offer(tracker, text):
             # "ok how do i apply" (out of scope, 0.75) after the assistance answer: "not
             # something I can help with"

@@ -196,6 +196,31 @@ BOOKING = "book_appointment"
 BARE_FROM = frozenset({"medical_advice", "out_of_scope", None})
 
 
+# "can i get botox": asked for here, with no visit word (a booking handles "can i book an mri").
+GET_ASKED = re.compile(
+    r"\b(?:can|could) (?:i|we|my \w+) (?:get|have|do) (?P<what>.*)", re.IGNORECASE
+)
+# Read as one of these, a question about a service we don't offer is answered as one
+# (out of scope): "do you do mammograms" was "Did you want to ask about test results?", "can i
+# get botox" the offices' addresses. The services answer keeps its reading unless it was the
+# whole list (faq/services): the "no" came after everything we do.
+NOT_OFFERED_FROM = BARE_CARE_FROM | {"test_results", "directions", "clinic_hours", "ask_clinicians"}
+NOT_OFFERED_INTENT = "out_of_scope"
+
+
+def asks_for_not_offered(text: str) -> bool:
+    """ "do you do mammograms?", "can i get botox": a service clinic.yml says we don't offer."""
+    text = text.replace("\u2019", "'")
+    # (not "can i get my mri results", a booking, costs or a question for a nurse)
+    if len(text.split()) > MAX_WORDS or NOT_SERVICES.search(text) or SYMPTOM.search(text):
+        return False
+    asked = OFFER_ASKED.search(text) or GET_ASKED.search(text)
+    if asked is None:
+        return False
+    what = next((g for g in asked.groups() if g), "")
+    return find_not_offered(what, get_clinic()) is not None
+
+
 def asks_about_services(text: str, intent: str | None = None) -> bool:
     """Whether the clinic offers a service: vaccines, care for children, tests."""
     text = text.replace("\u2019", "'")
@@ -328,6 +353,14 @@ class ServicesQuestionGuard(RuleGuard):
             if asked is not None:
                 # a note, texts stopped, a teen alone, a visitor (addons/faq_words.py)
                 answer_with(message, asked)
+                continue
+            if (
+                intent in NOT_OFFERED_FROM
+                and (intent != FAQ_INTENT or faq_key(message) == SERVICES_KEY)
+                and asks_for_not_offered(text)
+            ):
+                # the "no" and who does it, first (actions/fallback.py)
+                overrule(message, NOT_OFFERED_INTENT)
                 continue
             if intent in KEEP:
                 continue

@@ -215,3 +215,33 @@ def test_a_patient_without_english_gets_the_interpreter_answer(text: str, read_a
 def test_language_words_in_a_task_or_an_emergency_are_left_alone(text: str, read_as: str) -> None:
     [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
     assert message.get("intent")["name"] == read_as
+
+
+def parsed_as(text: str, intent: str, key: str) -> Message:
+    message = parsed(text, intent)
+    selected = message.get("response_selector")["faq"]["response"]
+    selected.update({"intent_response_key": key, "utter_action": f"utter_{key}"})
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "key", "becomes"),
+    [
+        # "Did you want to ask about test results?", the offices' addresses, and the whole list
+        # of what we do before the "no": that we don't, and who does (actions/fallback.py)
+        ("do you do mammograms", "test_results", "faq/forms_notes", "out_of_scope"),
+        ("can i get botox", "directions", "faq/services", "out_of_scope"),
+        ("do you offer botox", "faq", "faq/services", "out_of_scope"),
+        ("do you do eye exams", "out_of_scope", "faq/services", "out_of_scope"),
+        # the referral answer fits; results, safety and bookings keep their reading
+        ("do you have a dermatologist", "faq", "faq/referral", "faq"),
+        ("can i get my mri results", "test_results", "faq/forms_notes", "test_results"),
+        ("do you do mammograms", "emergency", "faq/forms_notes", "emergency"),
+        ("can i get an mri appointment", "book_appointment", "faq/services", "book_appointment"),
+    ],
+)
+def test_a_service_we_dont_offer_is_answered_as_one(
+    text: str, read_as: str, key: str, becomes: str
+) -> None:
+    [message] = ServicesQuestionGuard().process([parsed_as(text, read_as, key)])
+    assert message.get("intent")["name"] == becomes

@@ -164,6 +164,19 @@ def test_ok_how_do_i_apply_read_as_out_of_scope_after_the_assistance_answer_is_a
 
 
 @pytest.mark.parametrize(
+    ("text", "service"),
+    [("do you do mammograms", "imaging"), ("can i get botox", "cosmetic treatments")],
+)
+def test_a_service_we_dont_offer_gets_the_no_and_who_does_it(text: str, service: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionOutOfScope().run(dispatcher, make_tracker(text, intent="out_of_scope"), {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_not_offered_asked"
+    assert message["service"].startswith(service) and message["instead"]
+    assert events == []
+
+
+@pytest.mark.parametrize(
     ("text", "guess", "taken"),
     [
         ("carlos rivera 9/30/1975 when is my follow up", "check_appointment", "check_appointment"),
