@@ -25,7 +25,8 @@ _WHEN = (
 _THINGS = r"(?:appointments?|appts?|apts?|visits?|hours|times|slots|openings|availability)"
 _WHO = r"(?:you|u|y'?all|you guys|they|the doctors?|(?:the |your )?\w+ (?:office|clinic))"
 APPOINTMENT_TIMES_ASKED = re.compile(
-    rf"\b(?:do|does|can|will) {_WHO} (?:ever |still )?(?:have|offer|do|take|book|schedule|got|"
+    # (not "can you book saturday", a booking)
+    rf"\b(?:do|does|can|will) {_WHO} (?:ever |still )?(?:have|offer|do|take|got|"
     rf"see patients|see people)(?: any)? (?:on |in the |at )?{_WHEN}(?: {_THINGS})?\b"
     rf"|\b(?:any|are there(?: any)?|got any) {_WHEN} {_THINGS}\b"
     rf"|\b(?:do|does|can) {_WHO} (?:have|do|see|take|offer) {_THINGS} (?:on |in the |at )?{_WHEN}",

@@ -80,6 +80,8 @@ def test_no_office_open_then_is_said_plainly_with_a_way_on(
         "do you have evening appointments? i need to book a physical",  # the booking answers
         "do you have anything on friday",
         "can i move my appointment to saturday",
+        "can you book saturday",  # a booking
+        "can you schedule me early morning",
         "what are your hours",
     ],
 )
