@@ -68,6 +68,7 @@ from actions.formatting import (
 )
 from actions.forms import IDENTITY_SLOTS, INTERRUPT_CONFIDENCE, URGENT_INTENTS, PatientForm
 from actions.identity import IDENTITY_ENDINGS, IdentitySteps
+from actions.identity_answers import said_in_this_task
 from actions.insurance import answer_plan
 from actions.last_seen import last_seen_taken
 from actions.matching import (
@@ -521,7 +522,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 found.pop(detail, None)
         if updates.get("patient_status") == "new" or is_new:
-            self._new_patient_visit(dispatcher, text, slots, updates, found)
+            self._new_patient_visit(dispatcher, tracker, slots, updates, found)
         if unavailable is not None:
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
@@ -647,12 +648,14 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
     def _new_patient_visit(
         self,
         dispatcher: CollectingDispatcher,
-        text: str,
+        tracker: Tracker,
         slots: dict[str, Any],
         updates: dict[str, Any],
         found: dict[str, Any],
     ) -> None:
-        """A new patient's first visit is the new-patient visit, whatever was asked for."""
+        """A new patient's first visit is the new-patient visit, whatever was asked for (said
+        again more briefly: "physical" typed twice got "Welcome!" twice)."""
+        text = latest_text(tracker)
         asked_now = found.pop("visit_type", None)
         first_visit = self.clinic.new_patient_visit()
         if first_visit and asked_now == first_visit.id:
@@ -667,8 +670,11 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             # "a women's health exam" - "I'm new": say why a new-patient visit is booked; also
             # for "im new and need a physical", or "physical" typed later (which got "Please
             # tap one of the options", and nothing said of the physical).
+            first = "utter_new_patient_visit_first"
             dispatcher.utter_message(
-                response="utter_new_patient_visit_first",
+                response="utter_new_patient_visit_again"
+                if said_in_this_task(tracker, first)
+                else first,
                 a_visit=a_or_an(visit_name(asked, self.clinic)),
                 first_visit=first_visit.name,
             )

@@ -2767,6 +2767,24 @@ def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     )
 
 
+def test_the_visit_asked_again_by_a_new_patient_is_answered_briefly() -> None:
+    # "physical" typed again at "Who would you like to see?" got "Welcome! New patients start
+    # with a new-patient visit ..." word for word, every time
+    slots = {"patient_status": "new", "visit_type": "new_patient", "requested_slot": "practitioner"}
+    told = [
+        {"event": "active_loop", "name": "booking_form"},
+        {
+            "event": "bot",
+            "text": "Welcome! New patients start with a new-patient visit ...",
+            "metadata": {"utter_action": "utter_new_patient_visit_first"},
+        },
+    ]
+    _, dispatcher = run_booking("physical", slots=slots, events=told)
+    assert responses(dispatcher)[:1] == ["utter_new_patient_visit_again"]
+    _, first = run_booking("physical", slots=slots)
+    assert responses(first)[:1] == ["utter_new_patient_visit_first"]
+
+
 def test_a_name_in_answer_to_seen_before_is_kept_not_refused() -> None:
     # "Have you been seen here before?" - "Liam Nguyen" got "Please tap one of the options".
     events, dispatcher = run_booking(
