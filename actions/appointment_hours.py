@@ -32,8 +32,13 @@ APPOINTMENT_TIMES_ASKED = re.compile(
     rf"|\b(?:do|does|can) {_WHO} (?:have|do|see|take|offer) {_THINGS} (?:on |in the |at )?{_WHEN}",
     re.IGNORECASE,
 )
-# A task asked beside the question ("...? i need to book a physical"): the task answers it.
-TASK_BESIDE = re.compile(r"\b(book|schedule|reschedule|move|cancel|change)\b", re.IGNORECASE)
+# A task asked beside the question ("...? i need to book a physical"), or a particular day
+# ("any saturday appointments this week?"): the booking's search answers it.
+TASK_BESIDE = re.compile(
+    r"\b(book|schedule|reschedule|move|cancel|change|today|tonight|tomorrow|tmrw|"
+    r"(this|next|coming) (week|month|\w+day)|\d{1,2}(st|nd|rd|th))\b",
+    re.IGNORECASE,
+)
 
 BOOK_THEN = "I can look for a time then: just tell me the day."
 EVENING = time(17, 0)  # "evening", "after work": open past 5pm
@@ -47,7 +52,8 @@ _DAY_WORDS = {
 
 
 def appointment_times_asked(text: str) -> bool:
-    """A question about when appointments are offered, with no task beside it."""
+    """A question about when appointments are offered, with no task or particular day beside
+    it."""
     plain = text.replace("\u2019", "'")
     match = APPOINTMENT_TIMES_ASKED.search(plain)
     if match is None:

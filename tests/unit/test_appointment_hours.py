@@ -81,6 +81,8 @@ def test_no_office_open_then_is_said_plainly_with_a_way_on(
         "do you have anything on friday",
         "can i move my appointment to saturday",
         "can you book saturday",  # a booking
+        "any saturday appointments this week?",  # a particular day: the booking's search
+        "do you have evening appointments tomorrow",
         "can you schedule me early morning",
         "what are your hours",
     ],
