@@ -4,8 +4,8 @@ The SMS channel derives the conversation id and a ``phone_hash`` (message metada
 sender's number with :func:`phone_hash`; identity verification compares that hash with the
 hashes of the patient's phone numbers on file. It also passes the number sealed
 (``phone_sealed``, encrypted with a key derived from ``PHONE_HASH_SECRET``), so a new patient
-who answers "this number" at the phone question is not asked to type it out. The raw number
-never enters the tracker or logs.
+who answers "this number" at the phone question is not asked to type it out. The raw sender
+number never enters the tracker or logs, unless the patient gives it as that answer.
 """
 
 from __future__ import annotations
