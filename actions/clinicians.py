@@ -66,6 +66,11 @@ ASKS_NEW_PATIENTS = re.compile(
 
 # "can I pick my doctor?": yes, first.
 ASKS_TO_CHOOSE = re.compile(r"\b(pick|choose|chose|select|request)\b")
+# "can i switch doctors", "i want a different doctor" (addons/quick_question_guard.py)
+ASKS_TO_SWITCH = re.compile(r"\b(switch|switching|change|changing|swap|different)\b")
+SWITCH_ON_FILE = (
+    "To have them on file as your main clinician, the front desk can update it: {phone}."
+)
 BOOK_ONE = " Tap a name to book with them."
 # What a nurse practitioner is, for "is Sam Lee a real doctor?".
 NP_MEANS = (
@@ -197,9 +202,18 @@ class ActionClinicians(Action):
             answer, chosen = _one_clinician_text(named, clinic, text, today), [named]
             if said is not None:
                 answer = f"{said} {answer}"
+            elif ASKS_TO_SWITCH.search(plain):
+                # "can i switch to dr patel": yes, and how it sticks (it moved an appointment)
+                on_file = SWITCH_ON_FILE.format(phone=clinic.clinic.main_phone)
+                answer = f"Yes, you can see {named.name}: just choose them when you book. {answer}"
+                answer += f" {on_file}"
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
-            if ASKS_TO_CHOOSE.search(plain):
+            if ASKS_TO_SWITCH.search(plain):
+                # "can i switch doctors" ("Did you want to move an appointment?")
+                on_file = SWITCH_ON_FILE.format(phone=clinic.clinic.main_phone)
+                answer = f"Yes, you can choose who you see. {on_file} {answer}"
+            elif ASKS_TO_CHOOSE.search(plain):
                 answer = f"Yes, you can choose who you see. {answer}"
             if not tracker.active_loop_name:
                 answer += BOOK_ONE

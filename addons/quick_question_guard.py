@@ -72,10 +72,39 @@ NEW_PATIENTS_ASKED = re.compile(
 )
 
 
+# "can i switch doctors", "i want a different doctor", "can i change my pcp to dr patel": who
+# the patient sees from now on (read as moving an appointment). Not with an appointment named
+# ("switch my appointment to dr patel" is a move).
+_DOCTOR = (
+    r"(?:doctors?|docs?|drs?|providers?|physicians?|clinicians?|pcp|gp|"
+    r"primary care(?: doctor| provider| physician)?)"
+)
+SWITCH_ASKED = re.compile(
+    rf"\b(?:switch|change|swap)(?:ing)? (?:my |our |his |her |their |the )?{_DOCTOR}\b"
+    r"|\b(?:switch|change|swap)(?:ing)? (?:over )?to (?:dr\.? |doctor )?[a-z]+\b"
+    r"(?= as| for| instead|\W*$)"
+    rf"|\b(?:a |another |see a )?different {_DOCTOR}\b"
+    rf"|\bnew (?:primary care |family )?{_DOCTOR}\b",
+    re.IGNORECASE,
+)
+APPOINTMENT_NAMED = re.compile(
+    r"\b(?:appointments?|appts?|visits?|physicals?|check ?ups?|follow ?ups?|today|tomorrow|"
+    r"\w+day|next week)\b",
+    re.IGNORECASE,
+)
+SWITCH_MISREAD = MISREAD | {"reschedule_appointment", "check_appointment", "nlu_fallback"}
+
+
+def switch_asked(text: str) -> bool:
+    """Whether the patient asks to see another clinician from now on, with no visit named."""
+    text = text.replace("\u2019", "'")
+    return bool(SWITCH_ASKED.search(text)) and not APPOINTMENT_NAMED.search(text)
+
+
 def quick_question(text: str) -> str | None:
     """The intent whose answer the message asks for (hours, new patients), else None."""
     text = text.replace("\u2019", "'")
-    if NEW_PATIENTS_ASKED.search(text):
+    if NEW_PATIENTS_ASKED.search(text) or switch_asked(text):
         return CLINICIANS_INTENT
     if appointment_times_asked(text):
         # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
@@ -99,7 +128,9 @@ class QuickQuestionGuard(RuleGuard):
             if not isinstance(text, str) or text.startswith("/"):
                 continue
             closures = CLOSURES_ASKED.search(text) or appointment_times_asked(text)
-            misread = CLOSURE_MISREAD if closures else MISREAD
+            misread = (
+                CLOSURE_MISREAD if closures else SWITCH_MISREAD if switch_asked(text) else MISREAD
+            )
             if intent not in misread and intent not in ("billing_insurance", HOURS_INTENT):
                 continue
             asked = quick_question(text)

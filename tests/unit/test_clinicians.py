@@ -226,3 +226,21 @@ def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
     answered = [{"event": "bot", "text": "Sam Lee, NP sees patients at the North Office."}]
     _, message = run("is he a man or woman", events=answered)
     assert message["text"].startswith("Sam Lee, NP is a man.")
+
+
+def test_switching_doctors_is_a_yes_with_the_list_and_how_it_sticks() -> None:
+    # "hey can i switch doctors" got "Did you want to move an appointment to another time?"
+    _, message = run("hey can i switch doctors")
+    assert message["text"].startswith(
+        "Yes, you can choose who you see. To have them on file as your main clinician, the "
+        "front desk can update it: (916) 555-0142. Our clinicians at Maple Grove Family Health:"
+    )
+    assert len(titles(message)) == 4
+    _, named = run("can i switch to dr patel")
+    assert named["text"].startswith(
+        "Yes, you can see Dr. Priya Patel: just choose them when you book. Dr. Priya Patel sees"
+    )
+    assert titles(named) == ["Book with Dr. Patel"]
+    # (taking new patients is no switch)
+    _, new = run("is dr patel taking new patients")
+    assert new["text"].startswith("Yes, Dr. Priya Patel is taking new patients.")

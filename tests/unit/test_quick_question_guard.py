@@ -78,6 +78,16 @@ def parsed(text: str, intent: str) -> Message:
         ("holiday schedule?", "check_appointment", "clinic_hours"),
         # the times appointments are offered: an identity check, a booking with no answer,
         # the phone/video visit answer
+        # who the patient sees from now on: "Did you want to move an appointment?"
+        ("hey can i switch doctors", "reschedule_appointment", "ask_clinicians"),
+        ("i want a different doctor", "reschedule_appointment", "ask_clinicians"),
+        ("can i change my pcp to dr okafor", "reschedule_appointment", "ask_clinicians"),
+        (
+            "can i switch my appointment to dr patel",
+            "reschedule_appointment",
+            "reschedule_appointment",
+        ),
+        ("switch to friday", "reschedule_appointment", "reschedule_appointment"),
         ("do you have saturday appointments", "check_appointment", "clinic_hours"),
         ("do you have evening appointments", "book_appointment", "clinic_hours"),
         ("do you do appointments after 5", "faq", "clinic_hours"),
