@@ -74,7 +74,7 @@ NEW_PATIENTS_ASKED = re.compile(
 
 # "can i switch doctors", "i want a different doctor", "can i change my pcp to dr patel": who
 # the patient sees from now on (read as moving an appointment). Not with an appointment named
-# ("switch my appointment to dr patel" is a move).
+# ("switch my appointment to dr patel" is a move), nor records sent to a different doctor.
 _DOCTOR = (
     r"(?:doctors?|docs?|drs?|providers?|physicians?|clinicians?|pcp|gp|"
     r"primary care(?: doctor| provider| physician)?)"
@@ -83,13 +83,12 @@ SWITCH_ASKED = re.compile(
     rf"\b(?:switch|change|swap)(?:ing)? (?:my |our |his |her |their |the )?{_DOCTOR}\b"
     r"|\b(?:switch|change|swap)(?:ing)? (?:over )?to (?:dr\.? |doctor )?[a-z]+\b"
     r"(?= as| for| instead|\W*$)"
-    rf"|\b(?:a |another |see a )?different {_DOCTOR}\b"
-    rf"|\bnew (?:primary care |family )?{_DOCTOR}\b",
+    rf"|\b(?:a |another |see a )?different {_DOCTOR}\b",
     re.IGNORECASE,
 )
 APPOINTMENT_NAMED = re.compile(
     r"\b(?:appointments?|appts?|visits?|physicals?|check ?ups?|follow ?ups?|today|tomorrow|"
-    r"\w+day|next week)\b",
+    r"\w+day|next week|records?|referrals?|forms?|send|sent)\b",
     re.IGNORECASE,
 )
 SWITCH_MISREAD = MISREAD | {"reschedule_appointment", "check_appointment", "nlu_fallback"}

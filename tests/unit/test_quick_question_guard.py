@@ -88,6 +88,7 @@ def parsed(text: str, intent: str) -> Message:
             "reschedule_appointment",
         ),
         ("switch to friday", "reschedule_appointment", "reschedule_appointment"),
+        ("can you send my records to a different doctor", "faq", "faq"),
         ("do you have saturday appointments", "check_appointment", "clinic_hours"),
         ("do you have evening appointments", "book_appointment", "clinic_hours"),
         ("do you do appointments after 5", "faq", "clinic_hours"),
