@@ -81,7 +81,8 @@ _DOCTOR = (
 )
 SWITCH_ASKED = re.compile(
     rf"\b(?:switch|change|swap)(?:ing)? (?:my |our |his |her |their |the )?{_DOCTOR}\b"
-    r"|\b(?:switch|change|swap)(?:ing)? (?:over )?to (?:dr\.? |doctor )?[a-z]+\b"
+    # (a doctor by title: not "can i switch to paperless")
+    r"|\b(?:switch|change|swap)(?:ing)? (?:over )?to (?:dr\.?|doctor) [a-z]+\b"
     r"(?= as| for| instead|\W*$)"
     rf"|\b(?:a |another |see a )?different {_DOCTOR}\b",
     re.IGNORECASE,

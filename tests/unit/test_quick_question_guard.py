@@ -89,6 +89,8 @@ def parsed(text: str, intent: str) -> Message:
         ),
         ("switch to friday", "reschedule_appointment", "reschedule_appointment"),
         ("can you send my records to a different doctor", "faq", "faq"),
+        ("can i switch to paperless", "billing_pay", "billing_pay"),
+        ("can i change to email", "out_of_scope", "out_of_scope"),
         ("do you have saturday appointments", "check_appointment", "clinic_hours"),
         ("do you have evening appointments", "book_appointment", "clinic_hours"),
         ("do you do appointments after 5", "faq", "clinic_hours"),
