@@ -606,14 +606,13 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             return None  # ("anytime except tuesday, I have physio then" is no request for physio)
         unavailable = find_not_offered(text, self.clinic)
         if unavailable is not None:
-            clinic_phone = self.clinic.clinic.main_phone
             # "a physical therapy session" was booked as an annual physical, and "mammogram"
             # went to staff as a question about results: not done here, who does it, and what
             # can be booked (the visit question comes next).
             dispatcher.utter_message(
                 response="utter_not_offered",
                 service=unavailable.name,
-                instead=unavailable.instead.replace("{clinic_phone}", clinic_phone),
+                instead=unavailable.instead_calling(self.clinic.clinic.main_phone),
             )
         return unavailable
 

@@ -201,6 +201,10 @@ class NotOffered(BaseModel):
     # Who does it, or what to do instead: said right after "we don't offer ...".
     instead: str
 
+    def instead_calling(self, phone: str) -> str:
+        """``instead`` with the clinic's number in place of ``{clinic_phone}``."""
+        return self.instead.replace("{clinic_phone}", phone)
+
 
 class Scheduling(BaseModel):
     slot_minutes: int = Field(30, gt=0, le=240)

@@ -516,14 +516,15 @@ class ActionOutOfScope(Action):
             # "will they still see me?" right after the running-late answer: "Yes. A balance
             # on your account never stops you ..." (actions/still_seen.py)
             return still_seen(tracker, latest)
-        service = find_not_offered(text, get_clinic()) if not is_button_payload(text) else None
+        clinic = get_clinic()
+        service = find_not_offered(text, clinic) if not is_button_payload(text) else None
         if service is not None:
             # "do you do mammograms?", "can i get botox": that we don't, and who does (it
             # came after the whole list of what we do; see addons/services_guard.py)
             dispatcher.utter_message(
                 response="utter_not_offered_asked",
                 service=service.name,
-                instead=service.instead.replace("{clinic_phone}", get_clinic().clinic.main_phone),
+                instead=service.instead_calling(clinic.clinic.main_phone),
             )
             return []
         if applying_after_the_offer(tracker, text):

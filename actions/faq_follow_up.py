@@ -89,7 +89,7 @@ def service_note(
         dispatcher.utter_message(
             response="utter_not_offered_here",
             service=service.name,
-            instead=service.instead.replace("{clinic_phone}", clinic.clinic.main_phone),
+            instead=service.instead_calling(clinic.clinic.main_phone),
         )
         return
     if topic != "services" or booking_asked:
