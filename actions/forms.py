@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.identity_answers import THIS_NUMBER
+from actions.identity_answers import says_this_number
 from actions.mentions import given_identity, relative_identity
 from actions.message_reading import (
     VENTING,
@@ -255,7 +255,7 @@ class PatientForm(Action):
             and not safety_flagged(tracker)
             and (
                 find_phone(latest_text(tracker)) is not None
-                or THIS_NUMBER.search(latest_text(tracker).replace("\u2019", "'"))
+                or says_this_number(latest_text(tracker))
             )
         ):
             # "916.555.0161" at "What's the best phone number?" (a medical question to the

@@ -35,11 +35,11 @@ from actions.identity_answers import (
     FORMAT_ASKED,
     NO_PHONE,
     NOT_KNOWN,
-    THIS_NUMBER,
     WHY_OR_NO,
     only_a_correction,
     other_ways_after_two_misses,
     said_in_this_task,
+    says_this_number,
 )
 from actions.mentions import given_identity, relative_identity
 from actions.named_others import asked_about_name, named_for, named_other, other_first_name
@@ -600,7 +600,7 @@ class IdentitySteps:
                 updates.update({"partial_dob": said_day, "birth_year_asked": True})
         if requested == "new_phone":
             phone = find_phone(text)
-            if phone is None and THIS_NUMBER.search(text.replace("\u2019", "'")):
+            if phone is None and says_this_number(text):
                 phone = self._texting_number(dispatcher, tracker)
                 if phone is None:
                     return {"new_phone": None}

@@ -42,6 +42,13 @@ THIS_NUMBER = re.compile(
     r"\bthe one i'?m (on|using|texting)\b|^\W*(same|this|this 1|same 1|mine)\W*$",
     re.IGNORECASE,
 )
+
+
+def says_this_number(text: str) -> bool:
+    """ "this number", "same as the one i’m texting from" (any apostrophe)."""
+    return bool(THIS_NUMBER.search(text.replace("\u2019", "'")))
+
+
 # "i dont know what format you want": any, with examples (it got "if you find them ...").
 FORMAT_ASKED = re.compile(
     r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"
