@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import time
 
 from actions.billing import join_words
-from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, Location, format_clock
+from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, Location, TimeRange, format_clock
 from actions.clinician_days import days_phrase
 
 _AT = r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a|p)?"
@@ -51,15 +51,21 @@ _DAY_WORDS = {
 }
 
 
-def appointment_times_asked(text: str) -> bool:
-    """A question about when appointments are offered, with no task or particular day beside
-    it."""
+def _question(text: str) -> str | None:
+    """The words of a question about when appointments are offered (lower case), with no task
+    or particular day beside it; None if the message asks no such thing."""
     plain = text.replace("\u2019", "'")
     match = APPOINTMENT_TIMES_ASKED.search(plain)
     if match is None:
-        return False
+        return None
     rest = plain[: match.start()] + " " + plain[match.end() :]
-    return not TASK_BESIDE.search(rest)
+    return None if TASK_BESIDE.search(rest) else match.group(0).lower()
+
+
+def appointment_times_asked(text: str) -> bool:
+    """A question about when appointments are offered, with no task or particular day beside
+    it."""
+    return _question(text) is not None
 
 
 def _clock(said: str, pm_up_to: int) -> time | None:
@@ -79,11 +85,9 @@ def _clock(said: str, pm_up_to: int) -> time | None:
     return time(hour % 24, minute) if hour < 24 and minute < 60 else None
 
 
-def _asked(text: str) -> tuple[Callable[[Location], str | None], str] | None:
-    """How to tell when an office fits what is asked, and the asked time in words ("after
-    5pm", "on Saturdays"); None if no time is named."""
-    match = APPOINTMENT_TIMES_ASKED.search(text.replace("\u2019", "'"))
-    said = (match.group(0) if match else text).lower()
+def _asked(said: str) -> tuple[Callable[[Location], str | None], str] | None:
+    """How to tell when an office fits the question ``said`` (see :func:`_question`), and the
+    asked time in words ("after 5pm", "on Saturdays"); None if no time is named."""
     after = re.search(r"\bafter (" + _AT + r")", said)
     before = re.search(r"\bbefore (" + _AT + r")", said)
     at = None
@@ -112,14 +116,23 @@ def _asked(text: str) -> tuple[Callable[[Location], str | None], str] | None:
     return (lambda loc: _on_days(loc, days)), named
 
 
+def _days_by(
+    location: Location, edge: Callable[[TimeRange], time], fits: Callable[[time], bool]
+) -> dict[time, list[str]]:
+    """The weekdays ``location`` is open, grouped by their opening or closing time (``edge``),
+    where that time ``fits``."""
+    grouped: dict[time, list[str]] = {}
+    for day in WEEKDAYS:
+        hours = location.hours.get(day)
+        if hours is not None and fits(edge(hours)):
+            grouped.setdefault(edge(hours), []).append(day)
+    return grouped
+
+
 def _after(location: Location, at: time) -> str | None:
     """ "is open until 7pm on Thursdays and until 6pm from Monday to Wednesday" (latest
     first)."""
-    closing: dict[time, list[str]] = {}
-    for day in WEEKDAYS:
-        hours = location.hours.get(day)
-        if hours is not None and hours.closes > at:
-            closing.setdefault(hours.closes, []).append(day)
+    closing = _days_by(location, lambda hours: hours.closes, lambda closes: closes > at)
     parts = [
         f"until {format_clock(closes)} {days_phrase(days)}"
         for closes, days in sorted(closing.items(), reverse=True)
@@ -129,11 +142,7 @@ def _after(location: Location, at: time) -> str | None:
 
 def _before(location: Location, at: time) -> str | None:
     """ "opens at 7:30am from Monday to Thursday" (earliest first)."""
-    opening: dict[time, list[str]] = {}
-    for day in WEEKDAYS:
-        hours = location.hours.get(day)
-        if hours is not None and hours.opens < at:
-            opening.setdefault(hours.opens, []).append(day)
+    opening = _days_by(location, lambda hours: hours.opens, lambda opens: opens < at)
     parts = [
         f"at {format_clock(opens)} {days_phrase(days)}" for opens, days in sorted(opening.items())
     ]
@@ -156,9 +165,8 @@ def appointment_times_text(
     """Which of ``locations`` see patients when the message asks (None if it asks no such
     thing); visits are booked within opening hours. If none does, ``others`` (the offices not
     asked about) that do are named."""
-    if not appointment_times_asked(text):
-        return None
-    asked = _asked(text)
+    said = _question(text)
+    asked = _asked(said) if said is not None else None
     if asked is None:
         return None
     fits, when_asked = asked
