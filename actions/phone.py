@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import re
+from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -43,8 +44,10 @@ def phone_hash(phone: str, secret: str) -> str:
     return hmac.new(secret.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
+@lru_cache(maxsize=8)
 def fernet_for(secret: str, purpose: bytes) -> Fernet:
-    """A Fernet key derived from ``PHONE_HASH_SECRET`` (HKDF-SHA256) for one ``purpose``."""
+    """A Fernet key derived from ``PHONE_HASH_SECRET`` (HKDF-SHA256) for one ``purpose``;
+    derived once, not for every SMS sealed."""
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
         secret.encode()
     )
