@@ -190,6 +190,9 @@ class ActionClinicians(Action):
             if ASKS_MAN.search(plain)
             else None
         )
+        # "can i switch doctors": and how a new main clinician goes on file
+        switching = ASKS_TO_SWITCH.search(plain) is not None
+        on_file = SWITCH_ON_FILE.format(phone=clinic.clinic.main_phone)
         if gender is not None:
             # Before the name: "a doctor who is a lady" reads as "the doctor who sees kids".
             among, visit = self._who_could_see(tracker, clinic)
@@ -202,16 +205,14 @@ class ActionClinicians(Action):
             answer, chosen = _one_clinician_text(named, clinic, text, today), [named]
             if said is not None:
                 answer = f"{said} {answer}"
-            elif ASKS_TO_SWITCH.search(plain):
+            elif switching:
                 # "can i switch to dr patel": yes, and how it sticks (it moved an appointment)
-                on_file = SWITCH_ON_FILE.format(phone=clinic.clinic.main_phone)
                 answer = f"Yes, you can see {named.name}: just choose them when you book. {answer}"
                 answer += f" {on_file}"
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
-            if ASKS_TO_SWITCH.search(plain):
+            if switching:
                 # "can i switch doctors" ("Did you want to move an appointment?")
-                on_file = SWITCH_ON_FILE.format(phone=clinic.clinic.main_phone)
                 answer = f"Yes, you can choose who you see. {on_file} {answer}"
             elif ASKS_TO_CHOOSE.search(plain):
                 answer = f"Yes, you can choose who you see. {answer}"
