@@ -101,19 +101,30 @@ def switch_asked(text: str) -> bool:
     return bool(SWITCH_ASKED.search(text)) and not APPOINTMENT_NAMED.search(text)
 
 
-def quick_question(text: str) -> str | None:
-    """The intent whose answer the message asks for (hours, new patients), else None."""
+def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
+    """The intent whose answer the message asks for, and the readings of the model it
+    overrules (closures and appointment times overrule task readings too); None if none."""
     text = text.replace("\u2019", "'")
-    if NEW_PATIENTS_ASKED.search(text) or switch_asked(text):
-        return CLINICIANS_INTENT
+    if NEW_PATIENTS_ASKED.search(text):
+        return CLINICIANS_INTENT, MISREAD
+    if switch_asked(text):
+        return CLINICIANS_INTENT, SWITCH_MISREAD
     if appointment_times_asked(text):
         # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
-        return HOURS_INTENT
+        return HOURS_INTENT, CLOSURE_MISREAD
     # ("holiday schedule" is no booking)
     booking = BOOKING_WORDS.search(CLOSURES_ASKED.sub(" ", text))
-    if (HOURS_ASKED.search(text) or CLOSURES_ASKED.search(text)) and not booking:
-        return HOURS_INTENT
+    if CLOSURES_ASKED.search(text) and not booking:
+        return HOURS_INTENT, CLOSURE_MISREAD
+    if HOURS_ASKED.search(text) and not booking:
+        return HOURS_INTENT, MISREAD
     return None
+
+
+def quick_question(text: str) -> str | None:
+    """The intent whose answer the message asks for (hours, new patients), else None."""
+    reading = _reading(text)
+    return reading[0] if reading else None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -127,14 +138,11 @@ class QuickQuestionGuard(RuleGuard):
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or text.startswith("/"):
                 continue
-            closures = CLOSURES_ASKED.search(text) or appointment_times_asked(text)
-            misread = (
-                CLOSURE_MISREAD if closures else SWITCH_MISREAD if switch_asked(text) else MISREAD
-            )
-            if intent not in misread and intent not in ("billing_insurance", HOURS_INTENT):
+            reading = _reading(text)
+            if reading is None:
                 continue
-            asked = quick_question(text)
-            if asked is None:
+            asked, misread = reading
+            if intent not in misread and intent not in ("billing_insurance", HOURS_INTENT):
                 continue
             if asked == intent:
                 # made sure: "holiday schedule?" (the hours at 0.38) was "did you mean …?"
