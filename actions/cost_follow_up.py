@@ -28,13 +28,16 @@ READ_AS_KEY = "cost_read_as"
 # with nothing looked up asked for a name and birth date.
 KEPT_READINGS = {"billing_pay", "billing_dispute", "billing_insurance"}
 
-# Only "it"/"that"/"this" (or nothing): "how much is a visit" names its own subject.
+# Only "it"/"that"/"this" (or nothing: "how much?"): "how much is a visit" names its own
+# subject.
 _IT = r"(?:it|that|this)"
 COST_FOLLOW_UP = re.compile(
     r"^\W*(?:(?:ok|okay|k|and|so|but|oh|cool|thanks|great|also)\W+)*"
     r"(?:"
     rf"(?:is|r|are) {_IT} (?:free|paid|expensive|costly)(?: (?:of charge|or paid|or not))?"
-    rf"|how much (?:is|does|will|would) {_IT}(?: (?:cost|be|run|charge))?(?: me| us)?"
+    # ("how much" alone, right after parking, asked for a name and birth date: a balance)
+    rf"|how much(?: (?:is|does|will|would) {_IT}(?: (?:cost|be|run|charge))?(?: me| us)?)?"
+    r"|(?:what'?s|what is) the (?:cost|price)"
     rf"|how much do (?:i|we|you) (?:pay|have to pay)(?: for {_IT})?"
     rf"|(?:does|will|would) {_IT} cost(?: (?:anything|money|extra|me anything|a lot))?"
     rf"|(?:do|will) (?:i|we) (?:have|need) to pay(?: (?:for {_IT}|anything|extra))?"

@@ -141,6 +141,13 @@ _PART_OF_ITS_DAY = re.compile(
     r"(?:(?:to|into|in|for)\s+)?the\s+(morning|afternoon|evening)"
     r"(?:\s+(?:instead|please|pls|if possible|if you can))?"
 )
+# "later that same week", "earlier in the same week", "that same week": the days of the
+# appointment's own week (Monday to Saturday) after it, before it, or all ("anything later that
+# same week but in the afternoon" searched the two weeks from today). Not "this week": today's.
+_THAT_WEEK = re.compile(
+    r"\b(?:(?P<way>later|earlier)\s+(?:on\s+)?(?:in\s+)?(?:that|the)\s+(?:same\s+)?week"
+    r"|(?:that|the)\s+same\s+week)\b"
+)
 _LATER_WORD = re.compile(r"\b(later|after)\b")
 _EARLIER_WORD = re.compile(r"\b(earlier|before|sooner)\b")
 
@@ -157,6 +164,7 @@ def says_a_shift(text: str) -> bool:
         or _own_day_asked(cleaned)
         or _SAME_TIME.search(cleaned)
         or _FOLLOWING_WEEKDAY.search(cleaned)
+        or _THAT_WEEK.search(cleaned)
     )
 
 
@@ -261,6 +269,29 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
         weekday = WEEKDAY_NUMBERS[next(g for g in following.groups() if g)[:3]]
         target = next_weekday(start.date(), weekday)
         said = f"{target:%B} {target.day}" + (same_time if keep_time else "")
+    elif (week := _THAT_WEEK.search(cleaned)) is not None:
+        shift = week
+        said = _days_of_its_week(start.date(), week["way"], today)
     else:
         return _same_day_shift(cleaned, start)
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())
+
+
+def _days_of_its_week(day: date, way: str | None, today: date) -> str:
+    """The days of ``day``'s week (Monday to Saturday) after it ("later"), before it
+    ("earlier") or all, from tomorrow at the earliest, as ``parse_when`` reads them ("December
+    15-19"); none left: the days just after it, or as soon as possible."""
+    monday = day - timedelta(days=day.weekday())
+    first = max(monday, today + timedelta(days=1))
+    last = monday + timedelta(days=5)
+    if way == "later":
+        first = day + timedelta(days=1)
+    elif way == "earlier":
+        last = day - timedelta(days=1)
+    if first > last:
+        return "as soon as possible" if way == "earlier" else f"after {day:%B} {day.day}"
+    if first == last:
+        return f"{first:%B} {first.day}"
+    if first.month != last.month:
+        return f"{first:%B} {first.day} - {last:%B} {last.day}"
+    return f"{first:%B} {first.day}-{last.day}"

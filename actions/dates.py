@@ -447,7 +447,8 @@ def _relative_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
         month = between.group("month") or ""
         first_day = between.group("first") or between.group("first_day")
         first = parse_when(_day_of(month, first_day), now)
-        last = parse_when(_day_of(month, between.group("last")), now)
+        last_month = between.group("last_month") or month
+        last = parse_when(_day_of(last_month, between.group("last")), now)
         if first is not None and last is not None and first.start <= last.start:
             return window(first.start, last.end)
     after = AFTER_A_DAY.search(cleaned)
@@ -606,6 +607,8 @@ DAY_RANGE = re.compile(
     rf"\b(?:(?P<month>{MONTH_WORD})\s+(?:from\s+|between\s+)?(?:the\s+)?"
     rf"(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)|(?:from\s+|between\s+)?(?:the\s+)?"
     rf"(?P<first_day>{_ORDINAL}))\s*(?:-|to|through|thru|and|till|until)\s*"
+    # ("nov 30 - dec 2" was November 30 alone)
+    rf"(?:(?P<last_month>{MONTH_WORD})\s+)?"
     r"(?:the\s+)?(?P<last>\d{1,2}(?:st|nd|rd|th)?)\b(?!\s*(?:am|pm|:|o'?clock))"
 )
 

@@ -125,6 +125,8 @@ def offices_in_brief(clinic: ClinicConfig) -> str:
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     """Offices the latest message names (entity first, then the text)."""
     found: list[Location] = []
+    origins: list[Location] = []
+    text = latest_text(tracker)
     for entity in (tracker.latest_message or {}).get("entities") or []:
         if entity.get("entity") != "location":
             continue
@@ -132,7 +134,12 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
         loc = clinic.location(value) or find_location(value, clinic)
         if loc is not None and loc not in found:
             found.append(loc)
-    text = latest_text(tracker)
+            if FROM_HERE.search(text[: int(entity.get("start") or 0)]):
+                origins.append(loc)
+    if origins and len(origins) < len(found):
+        # "how do i get to the north office from downtown by bus": the way to the North
+        # Office (the Downtown Clinic's buses came too)
+        found = [loc for loc in found if loc not in origins]
     if not found and text and not is_button_payload(text):
         loc = find_location(text, clinic)
         if loc is not None:
@@ -143,6 +150,9 @@ def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
         found = [loc for loc in clinic.locations if loc.id != last]
     return found
 
+
+# Before an office named as where the patient sets out from: "from downtown", "coming from the".
+FROM_HERE = re.compile(r"\bfrom (?:the )?$", re.IGNORECASE)
 
 BILLING_OFFICE = re.compile(r"\bbilling\b")  # "billing", "the billing office", ...
 THEY = re.compile(r"\b(they|their|them|theyre|they re)\b")

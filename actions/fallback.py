@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked
 from actions.billing import as_balance_items, staff_button
+from actions.capabilities import asks_what_i_can_do
 from actions.clients.fhir_model import FhirError
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.feelings import baby_lost, death_told, feelings_only
@@ -42,6 +43,7 @@ from actions.second_request import (
     replay_as,
     replayed,
     request_in,
+    second_request,
 )
 from actions.settings import get_clinic
 from actions.still_seen import is_marked, still_seen
@@ -218,6 +220,11 @@ class ActionAskAffirmation(Action):
             # want to ...?" cost a turn (and its Yes asked his name again)
             asked = worded or ranking[0]
             return replay_as(tracker, last_event(list(tracker.events), "user"), asked)
+        if worded is not None and second_request(text, worded) is not None:
+            # Two requests worded the usual way ("i moved and my new address is different, and
+            # do i still owe anything"): the first, then the other, as when the model reads
+            # one of them. "Did you want to get directions?" answered neither.
+            return replay_as(tracker, last_event(list(tracker.events), "user"), worded)
         if ranking[0] == "billing_insurance" and ACCEPTANCE_ASKED.search(text):
             # "quick one: do you take CDPHP?": asked in so many words, and the model's best
             # guess too. "Did you want to ask whether we take your insurance?" cost a turn,
@@ -512,6 +519,10 @@ class ActionOutOfScope(Action):
             # [I'm okay, something else] under a check-in outside the fallback ("i cut myself
             # shaving lol, can i still come in for my physical" got the opening hours)
             return request_after_check(dispatcher, tracker)
+        if asks_what_i_can_do(text):
+            # "what can you do" asked for a name and birth date (read as a balance)
+            dispatcher.utter_message(response="utter_what_i_can_do")
+            return []
         if is_marked(tracker):
             # "will they still see me?" right after the running-late answer: "Yes. A balance
             # on your account never stops you ..." (actions/still_seen.py)

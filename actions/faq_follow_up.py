@@ -49,6 +49,7 @@ OWN_WORDS = {
     "referral": {"billing_insurance", "book_appointment"},
     "teen_privacy": {"billing_insurance", "billing_balance", "billing_pay"},
     "what_to_bring": {"billing_insurance", "billing_pay"},
+    "insurance_card": {"billing_insurance", "book_appointment", "check_appointment"},
     "visit_prep": {"book_appointment"},
     "reminders": {"check_appointment"},
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
 from actions.handoff import handoff_client
+from actions.relatives import relation_in
 from actions.second_request import (
     HANDED_OVER,
     MAX_REQUEST_CHARS,
@@ -87,8 +89,68 @@ def withdrawal_message(clinic: ClinicConfig, outcome: str, asked: bool = False) 
     return f"Okay, no problem. {back}"  # nothing (left) in the queue to take back
 
 
+# Waiting for staff who are away (nights, weekends), the patient asks for something the
+# assistant does itself ("my daughter has a fever, should i bring her in" went to a nurse, then
+# "can i book her a sick visit tomorrow then" met "saved for our staff, Monday at 8am"): it is
+# done now, and the first request stays in the staff's queue. Not after an emergency or a
+# crisis: that chat stays with staff, whatever is asked.
+URGENT_INTENTS = ("emergency", "crisis")
+
+
+def urgent_in(events: Iterable[dict[str, Any]]) -> bool:
+    """Whether the conversation held an emergency or a crisis (read by the model or the
+    safety layer)."""
+    for event in events:
+        if event.get("event") != "user":
+            continue
+        parsed = event.get("parse_data") or {}
+        intent = (parsed.get("intent") or {}).get("name")
+        flagged = (parsed.get("safety_check") or {}).get("category")
+        if intent in URGENT_INTENTS or flagged in URGENT_INTENTS:
+            return True
+    return False
+
+
+def asked_while_away(
+    text: str | None, clinic: ClinicConfig, events: Iterable[dict[str, Any]]
+) -> dict[str, str] | None:
+    """The request of ours (as :func:`asked_in` gives it) that a message written while waiting
+    for staff asks the assistant to do itself, while staff are away, in a chat with no
+    emergency or crisis in it; else None. ``events`` are only read when the rest holds."""
+    if withdraws(text) or clinic.staff_available(clinic.now()):
+        return None
+    asked = asked_in(text or "")
+    return None if asked is None or urgent_in(events) else asked
+
+
+def kept_for_staff_message(clinic: ClinicConfig) -> str:
+    """Said before the request is done: the first one still reaches staff, and when."""
+    return (
+        f"I can help with that myself. Your earlier message stays with our staff, and they'll "
+        f"reply here {clinic.staff_back(clinic.now())}."
+    )
+
+
+PRONOUN = re.compile(r"\b(her|him|them)\b", re.IGNORECASE)
+
+
+def named_again(text: str, events: list[dict[str, Any]]) -> str:
+    """ "book her a sick visit" as "book my daughter a sick visit" when the message before the
+    wait named her: the booking started again asked "Have you been seen here before?". Not
+    ``relation_asked_about``: it stops at the session's start, and a weekend's wait crosses
+    sessions."""
+    if not PRONOUN.search(text) or relation_in(text):
+        return text
+    for event in reversed(events[:-1]):
+        if event.get("event") == "user" and (relation := relation_in(event.get("text") or "")):
+            return PRONOUN.sub(f"my {relation}", text, count=1)
+    return text
+
+
 class ActionWithdrawHandoff(Action):
-    """Withdraws the open handoff; resumes the assistant unless the chat must stay with staff."""
+    """Withdraws the open handoff; resumes the assistant unless the chat must stay with staff.
+    A request of ours asked while staff are away (``asked_while_away``) is done at once, the
+    handoff left in the queue."""
 
     def name(self) -> str:
         return ACTION_NAME
@@ -99,6 +161,17 @@ class ActionWithdrawHandoff(Action):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[EventType]:
+        clinic = get_clinic()
+        text = latest_text(tracker)
+        if not withdraws(text):
+            events = list(tracker.events)
+            asked = asked_while_away(text, clinic, events)
+            if asked is None:
+                return []  # (the waiting reply's check, made again here)
+            dispatcher.utter_message(text=kept_for_staff_message(clinic))
+            said = named_again(asked["text"], events)
+            latest = last_event(events, "user")
+            return [ConversationResumed(), *replayed(said, asked["intent"], latest, [])]
         handoff_id = tracker.get_slot("handoff_id")
         outcome = (
             handoff_client().withdraw(str(handoff_id), tracker.sender_id)
@@ -107,7 +180,7 @@ class ActionWithdrawHandoff(Action):
         )
         logger.info("patient withdrew a handoff: %s", outcome)
         asked = None if outcome in STAYS_WITH_STAFF else asked_with_it(tracker)
-        dispatcher.utter_message(text=withdrawal_message(get_clinic(), outcome, bool(asked)))
+        dispatcher.utter_message(text=withdrawal_message(clinic, outcome, bool(asked)))
         if outcome in STAYS_WITH_STAFF:
             return []
         resumed: list[EventType] = [ConversationResumed(), SlotSet("handoff_id", None)]
@@ -122,7 +195,13 @@ class ActionWithdrawHandoff(Action):
 def asked_with_it(tracker: Tracker) -> dict[str, str] | None:
     """The first request of ours the withdrawing message words ("never mind, what time do you
     open monday"), as ``{"intent": ..., "text": <its clause>}``; else None."""
-    for clause in split_clauses(latest_text(tracker)):
+    return asked_in(latest_text(tracker))
+
+
+def asked_in(text: str) -> dict[str, str] | None:
+    """The first request of ours ``text`` words, but not a withdrawal's own words, as
+    ``{"intent": ..., "text": <its clause>}``; else None."""
+    for clause in split_clauses(text):
         intent = None if withdraws(clause) else request_in(clause)
         if intent is not None and intent not in HANDED_OVER:
             return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}

@@ -154,6 +154,8 @@ COST_ASKED = re.compile(
     r"|\bwhat (does|will|would) (it|that|this) cost\b"
 )
 # "i lost my insurance card": the visit can go ahead (it got the list of plans).
+# The common question's answer (domain/faq.yml), one text for both readings of the message.
+CARD_LOST_ANSWER = "utter_faq/insurance_card"
 CARD_LOST = re.compile(
     r"\b(lost|lose|misplaced|cant find|can t find|forgot|left|dont have|don t have|no have) "
     r"(my |his |her |the )?(insurance |medical |medi cal |medicare |medicaid )?card\b"
@@ -328,7 +330,7 @@ class ActionCheckInsurance(Action):
         if CARD_LOST.search(normalise(text)) and not several:
             # "i lost my insurance card, can i still come to my appt" got the list of plans,
             # and "forgot my medi-cal card at home" "Please bring your insurance card"
-            dispatcher.utter_message(response="utter_insurance_card_lost", **facts)
+            dispatcher.utter_message(response=CARD_LOST_ANSWER, **facts)
             return []
         brand = brand_asked(text, clinic.billing.methods)
         explained = eob_or_after_insurance(text) if named is None and not several else None

@@ -465,9 +465,12 @@ def _maybe_plan(name: str, clinic: ClinicConfig) -> bool:
         for n in [v.name, v.id.replace("_", " "), *v.aliases]
     ]
     core = set(words) - ARTICLES
+    # ("california silver plan" of "covered california silver plan thru blue shield" got "I
+    # don't see California Silver Plan on my list", then a yes for Blue Shield)
+    own = core - GENERIC_WORDS
     return (
         words not in offices
-        and not any(set(words) <= m for m in marketplaces)
+        and not any(set(words) <= m or (own and own <= m) for m in marketplaces)
         and not any(set(words) - CLINICIAN_TITLES and set(words) <= c for c in clinicians)
         and not (core and any(core <= v for v in visits))
     )

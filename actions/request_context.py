@@ -77,6 +77,11 @@ MAX_MESSAGES_BACK = 4
 OWN_ACCOUNT = "your own account"
 
 
+# A request about the relative named before it ("... can i cancel his visit"), not the writer's.
+THEIRS = re.compile(r"\b(his|her|their|him|them)\b", re.IGNORECASE)
+MINE = re.compile(r"\b(my|mine|me|myself|our|ours|us)\b", re.IGNORECASE)
+
+
 def about_someone_else(text: str) -> bool:
     """Whether every request in ``text`` is about another person ("Hi, this is Maria Lopez,
     when is my son's appointment?"): then the writer's name is not the patient's. "What's my
@@ -84,7 +89,13 @@ def about_someone_else(text: str) -> bool:
     if not OTHER_PERSON.search(text):
         return False
     requests = [c for c in CLAUSE_BREAK.split(text) if c and request_in(c)]
-    return not requests or all(OTHER_PERSON.search(c) for c in requests)
+    return not requests or all(
+        OTHER_PERSON.search(c)
+        # "my dad has dementia and i handle his appointments, can i cancel his tuesday visit"
+        # (Robert was told "You have no upcoming appointments")
+        or (THEIRS.search(c) and not MINE.search(c))
+        for c in requests
+    )
 
 
 def introduction_before(events: list[dict[str, Any]]) -> str:

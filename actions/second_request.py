@@ -98,7 +98,9 @@ QUESTION_WORDS = {
         re.IGNORECASE,
     ),
     "directions": re.compile(
-        r"\b(where is|where's|wheres|address|directions|how do i get|where (the|your) "
+        # (not the patient's own: "my new address is different" is for the front desk)
+        r"\b(where is|where's|wheres|(?<!my )(?<!new )(?<!home )(?<!mailing )address|"
+        r"directions|how do i get|where (the|your) "
         r"(clinic|office|offices) (is|are)|where (you|u) are|where are (you|u)|"
         # "where do i park and is there a bus": the route by bus or train is in the directions
         r"bus|buses|bus stop|train|light rail|transit|public transport\w*|"
@@ -120,7 +122,14 @@ QUESTION_WORDS = {
     "billing_pay": re.compile(
         r"\b(how (do|can) i pay|pay (my |the |a )?bill|payment plan)\b", re.IGNORECASE
     ),
-    "contact_info": re.compile(r"\b(phone number|fax|email address)\b", re.IGNORECASE),
+    "contact_info": re.compile(
+        r"\b(phone number|fax|email address|"
+        # the patient's own details changed: the front desk updates them ("i moved and my new
+        # address is different, and do i still owe anything" fell back to "directions?")
+        r"(my|our) (new )?(home |mailing )?address (is|has) (different|changed|wrong|new)|"
+        r"(update|change) (my|our) (home |mailing )?address|change of address)\b",
+        re.IGNORECASE,
+    ),
     "ask_clinicians": re.compile(
         r"\b(who are (your|the|ur) (doctors|providers|clinicians|drs)|(which|what) (doctors|"
         r"providers|clinicians)|(female|male|woman|women|lady|man) (doctor|dr|doc|provider|"
@@ -276,8 +285,11 @@ WRITER_FIRST = re.compile(r"^\s*(?:for\s+)?(?P<who>me|myself|i)\b(?P<rest>.*)$",
 ALSO_WORDS = re.compile(r"\s*\b(both|too|as well|also)\b", re.IGNORECASE)
 # What may follow "me" / "i" in the writer's clause: a visit ("me a checkup") or a need for one.
 WRITER_BOOKING = re.compile(
-    r"^\s*($|(a|an|one|another)\b|(need|needs|want|would like|'d like|have to)\b)", re.IGNORECASE
+    r"^\s*($|(a|an|one|another)\b|(need|needs|want|would like|'d like|have to|get|see)\b)",
+    re.IGNORECASE,
 )
+# "(can my wife and) i both get physicals", "(my son and) i see dr patel": a need for a visit.
+GET_OR_SEE = re.compile(r"^\s*(?:(?P<get>get)|(?P<see>see))\b", re.IGNORECASE)
 
 
 # ...and the writer's clause first, with the visit said after the relative: "book me and my son
@@ -315,6 +327,8 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
             if not WRITER_BOOKING.match(rest):
                 return None  # "... and i also have a question"
             # "(my son and) i both need flu shots", "(book my daughter and) me a checkup"
+            if said := GET_OR_SEE.match(rest):
+                rest = (" need" if said["get"] else " need to see") + rest[said.end() :]
             needs = re.match(r"\s*(need|want|would|'d|have)", rest)
             text = f"i{rest}" if needs else f"book me{rest}"
         else:
@@ -597,6 +611,16 @@ SAME_QUESTION_GOES_ON = re.compile(
 )
 
 
+# A clause that only asks for guidance on the first one: "i lost my insurance card, what do i
+# do" got the services list ("what do you do") after the card's answer.
+ASKS_WHAT_NOW = re.compile(
+    r"^\W*(?:(?:so|ok|okay|and|but|now)\W+)*(?:(?:what|wat|wht) (?:do|should|can|shall|would) "
+    r"(?:i|we|u|you) do(?: now| next| about (?:it|this|that))?|what now|what (?:are|r) my "
+    r"options|(?:please |pls )?help(?: me)?(?: please| pls)?|any (?:advice|ideas))\W*$",
+    re.IGNORECASE,
+)
+
+
 def answer_common_question(
     tracker: Tracker, text: str, answered: Callable[[str], bool], topic: str = ""
 ) -> list[EventType]:
@@ -613,6 +637,7 @@ def answer_common_question(
         for c in clauses
         if len(c.split()) >= MIN_QUESTION_WORDS
         and not SAME_QUESTION_GOES_ON.match(c)
+        and not ASKS_WHAT_NOW.match(c)
         and not answered(c)
         and not any(p.search(c) for p in REQUEST_WORDS.values())
     ]

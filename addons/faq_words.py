@@ -12,6 +12,10 @@ Each was met with a wrong turn, although the FAQ had its answer:
   what stays confidential and whether a parent needs to come.
 * "my mom has an appt tuesday, can I come with her": a booking (0.93), and "What kind of visit
   do you need?". The visitors answer says who may come along.
+* "do i need an appointment for a flu shot": a booking (0.98), and "Have you been seen here
+  before?". The walk-in answer says we see patients by appointment, and finds a time.
+* "i lost my insurance card, what do i do": out of scope (0.46). The insurance card answer
+  says the patient is still seen.
 """
 
 from __future__ import annotations
@@ -69,6 +73,32 @@ VISITORS_MISREAD = frozenset(
     {"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback", "inform"}
 )
 
+WALK_IN_KEY = "faq/walk_in"
+_APPOINTMENT = r"(?:an? )?(?:appointment|appt)s?"
+WALK_IN_ASKED = re.compile(
+    r"\b(?:do|does|will|would) (?:i|we|you|u|he|she|they|my (?:\w+ )?\w+) (?:need|(?:need|have) "
+    rf"to (?:have|make|book|schedule|get)) {_APPOINTMENT}\b|"
+    rf"\b(?:is|are) {_APPOINTMENT} (?:required|needed|necessary|a must)\b|"
+    r"\b(?:do|does) (?:i|we|he|she|they|my \w+) (?:have|need) to (?:book|schedule|make one|call) "
+    r"(?:ahead|first|in advance|beforehand)\b",
+    re.IGNORECASE,
+)
+# Beside the question, a booking asked for ("do i need an appointment? if so book me one"): the
+# model's booking stands.
+BOOKING_ASKED = re.compile(r"\b(?:book|schedule|set (?:me )?up|get me in|sign me up)\b", re.I)
+WALK_IN_MISREAD = frozenset({"book_appointment", "out_of_scope", "nlu_fallback"})
+
+INSURANCE_CARD_KEY = "faq/insurance_card"
+_CARD = r"(?:insurance|ins|medi-?cal|medicare|medicaid) cards?\b"
+CARD_MISSING = re.compile(
+    r"\b(?:lost|lose|losing|forgot|forget|left|misplaced|can'?t find|cannot find|don'?t have|"
+    r"do not have|haven'?t (?:got|gotten|received)|never got|(?:still )?waiting (?:on|for)|"
+    rf"stolen|expired)\b(?: \w+){{0,3}} {_CARD}|\b(?:no|without)(?: \w+)? {_CARD}|"
+    rf"\b{_CARD} (?:\w+ ){{0,2}}(?:got |was |is |went )?(?:lost|stolen|expired|missing)\b",
+    re.IGNORECASE,
+)
+CARD_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "billing_insurance", "faq"})
+
 
 def faq_asked(text: str, read_as: str | None) -> str | None:
     """The FAQ answer (``faq/...``) a message read as ``read_as`` asks for, if one of the
@@ -82,4 +112,9 @@ def faq_asked(text: str, read_as: str | None) -> str | None:
         return TEEN_PRIVACY_KEY
     if read_as in VISITORS_MISREAD and VISITOR_ASKED.search(plain):
         return VISITORS_KEY
+    if read_as in WALK_IN_MISREAD and (asked := WALK_IN_ASKED.search(plain)):
+        rest = plain[: asked.start()] + plain[asked.end() :]
+        return None if BOOKING_ASKED.search(rest) else WALK_IN_KEY
+    if read_as in CARD_MISREAD and CARD_MISSING.search(plain):
+        return INSURANCE_CARD_KEY
     return None

@@ -19,6 +19,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.capabilities import asks_what_i_can_do
 from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
 from actions.named_others import first_name_follow_up
 from actions.still_seen import MARK_KEY as STILL_SEEN_MARK
@@ -136,7 +137,10 @@ class FollowUpGuard(RuleGuard):
             if not isinstance(text, str):
                 continue
             read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if is_cost_follow_up(text):
+            if asks_what_i_can_do(text):
+                # "what can you do" was a balance, "menu" a stop (actions/capabilities.py)
+                overrule(message, FOLLOW_UP_INTENT)
+            elif is_cost_follow_up(text):
                 message.set(READ_AS_KEY, read_as, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_follow_up(text) or first_name_follow_up(text):

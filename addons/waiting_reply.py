@@ -15,7 +15,10 @@ A patient who takes the request back ("never mind, I figured it out", "can the b
 me instead") met the same acknowledgement and stayed in the queue, with the bot unable to help:
 such a message runs ``action_withdraw_handoff`` instead (:mod:`actions.handoff_withdrawal`),
 which closes the console item and gives the assistant back, unless the chat must stay with
-staff (urgent, or already claimed).
+staff (urgent, or already claimed). So does a request the assistant does itself, asked while
+staff are away ("can i book her a sick visit tomorrow then" after a nurse question on a
+Saturday night was "saved for our staff" until Monday): it is done at once, and the first
+request stays in the staff's queue.
 
 Installed with the safety layer (:mod:`addons.safety_triage` calls :func:`install`).
 """
@@ -34,8 +37,8 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.clinic_config import ClinicConfig, describe_when
-from actions.handoff_withdrawal import withdraws
+from actions.clinic_config import ClinicConfig
+from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
 
 logger = logging.getLogger(__name__)
@@ -54,8 +57,7 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
     info = clinic.clinic
     emergency = f"In an emergency, call {info.emergency_number}."
     if not clinic.staff_available(now):
-        back = clinic.next_staff_time(now)
-        when = describe_when(back, now) if back else "as soon as they are back"
+        when = clinic.staff_back(now)
         after_hours = (
             f"Thanks, I've added that for our staff. They're away right now and will reply "
             f"here {when}. {emergency}",
@@ -130,7 +132,13 @@ def install() -> None:
     ) -> None:
         if tracker.is_paused() and not self._should_handle_message(tracker):
             turn = waiting_turn(tracker)
-            if turn is not None and withdraws(tracker.latest_message.text):
+            written = tracker.latest_message.text
+            if turn is not None and (
+                withdraws(written)
+                # (the events are read, as dicts, only when the rest holds)
+                or asked_while_away(written, get_clinic(), (e.as_dict() for e in tracker.events))
+                is not None
+            ):
                 if await _withdraw(self, output_channel, tracker):
                     await original(self, output_channel, tracker)
                 return

@@ -53,8 +53,7 @@ def queue_notice(
             # The line that answers now, as at the handoff (the main line, closed too, was
             # given at 11pm: not billing's, nor the after-hours nurse line)
             return f"Thanks for your message. {next_steps_message(clinic, reason, now)}"
-        back = clinic.next_staff_time(now)
-        when = describe_when(back, now) if back else "as soon as they are back"
+        when = clinic.staff_back(now)
         return (
             f"Thanks for your message. Our staff are away right now; someone will reply here "
             f"{when}. If it can't wait, call us at {info.main_phone}.{danger}"

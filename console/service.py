@@ -26,6 +26,10 @@ from console.store import Store
 logger = logging.getLogger("console")
 
 T = TypeVar("T")
+
+# Bot messages that are not the assistant answering: its "your message reached staff", the
+# console's own notices, and staff replies.
+NOT_THE_ASSISTANT = ("waiting_ack", "queue_notice", "from_staff")
 AppointmentsLookup = Callable[[str], list[dict[str, Any]]]
 
 
@@ -206,7 +210,20 @@ class Console:
             # Staff away: the assistant's own acknowledgement said when they are back (its
             # "staff_away" metadata); a notice saying it again was a second text on SMS.
             told_when = any((e.get("metadata") or {}).get("staff_away") for e in conv_events)
-            if item["status"] == "waiting" and wrote_while_waiting and not told_when:
+            # The assistant itself answered: it is helping while staff are away
+            # (actions/handoff_withdrawal.py), and "Thanks for your message. Our staff are
+            # away ..." came in the middle of a booking.
+            assistant_on_it = any(
+                e.get("event") == "bot"
+                and not any((e.get("metadata") or {}).get(key) for key in NOT_THE_ASSISTANT)
+                for e in conv_events
+            )
+            if (
+                item["status"] == "waiting"
+                and wrote_while_waiting
+                and not told_when
+                and not assistant_on_it
+            ):
                 await self.send_queue_notice(item)
 
     async def send_queue_notice(self, item: dict[str, Any]) -> None:

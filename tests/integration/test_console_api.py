@@ -555,32 +555,50 @@ def test_no_queue_notice_when_the_assistant_already_said_when_staff_are_back(
 ) -> None:
     # Outside staff hours the assistant's acknowledgement says when staff are back; the
     # console's notice said it again (two texts on SMS). Its metadata says so.
-    record = new_item(console)
-    conversation = record["conversation_id"]
+    said = ("hello?", "Thanks, I've added that for our staff. They're away right now ...")
+    # ...while an acknowledgement during staff hours leaves the place in line to the console
+    held, sent = {"waiting_ack": True, "staff_away": True}, {"waiting_ack": True}
+    notice_only_after(console, fake_rasa, said, held, sent)
+
+
+def notice_only_after(
+    console: ConsoleProcess,
+    fake_rasa: FakeRasa,
+    said: tuple[str, str],
+    held: dict[str, bool],
+    sent: dict[str, bool],
+) -> None:
+    """No queue notice for a waiting patient's message and the bot's answer (``said``) with
+    the answer's metadata ``held``, and one when it carries ``sent`` instead."""
+    conversation = new_item(console)["conversation_id"]
     now = time.time()
     events = [
-        {"sender_id": conversation, "event": "user", "text": "hello?", "timestamp": now},
-        {
-            "sender_id": conversation,
-            "event": "bot",
-            "text": "Thanks, I've added that for our staff. They're away right now ...",
-            "timestamp": now,
-            "metadata": {"waiting_ack": True, "staff_away": True},
-        },
+        {"sender_id": conversation, "event": "user", "text": said[0], "timestamp": now},
+        {"sender_id": conversation, "event": "bot", "text": said[1], "timestamp": now},
     ]
+    events[1]["metadata"] = held
     headers = {"Authorization": f"Bearer {SECRET}"}
     url = f"{console.url}/api/rasa-events"
+
+    def notices() -> list[dict[str, Any]]:
+        return [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"]
+
     assert requests.post(url, json=events, headers=headers, timeout=10).status_code == 202
     time.sleep(1.5)
-    assert not [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"]
-    # ...while an acknowledgement during staff hours leaves the place in line to the console
-    events[1]["metadata"] = {"waiting_ack": True}
+    assert not notices()
+    events[1]["metadata"] = sent
     assert requests.post(url, json=events, headers=headers, timeout=10).status_code == 202
-    wait_for(
-        lambda: [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"],
-        10,
-        "a queue notice",
-    )
+    wait_for(notices, 10, "a queue notice")
+
+
+def test_no_queue_notice_while_the_assistant_itself_answers(
+    console: ConsoleProcess, fake_rasa: FakeRasa
+) -> None:
+    # A task asked while staff are away is done by the assistant, the request kept in the
+    # queue: "Thanks for your message. Our staff are away ..." came in the middle of a booking.
+    said = ("book her tomorrow", "Happy to help you book. Have you been seen here before?")
+    # ...while a staff member's reply in the batch is no answer of the assistant's
+    notice_only_after(console, fake_rasa, said, {}, {"from_staff": True})
 
 
 # --- audit and canned replies --------------------------------------------------------------------

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from actions.settings import get_clinic
 from tests.support.console import ConsoleHandoffs
 from tests.support.stack_fixtures import RasaClient
 
@@ -50,19 +51,37 @@ def acknowledged(rasa: RasaClient, conversation: str, text: str) -> str:
 def test_messages_while_paused_are_kept_and_acknowledged(rasa: RasaClient) -> None:
     """ "hello?", "how long will this take" while waiting met silence (the console's queue
     notice comes at most every two minutes, and never to the REST webhook): each gets a short
-    word that it reached staff, worded differently each time, and the bot does not take over
-    ("I need to book an appointment" starts no booking)."""
+    word that it reached staff, worded differently each time, and the bot does not take over."""
     conversation = escalated(rasa)
     first = acknowledged(rasa, conversation, "hello? is anyone there?")
-    second = acknowledged(rasa, conversation, "I need to book an appointment")
+    second = acknowledged(rasa, conversation, "how long will this take")
     assert first != second
     tracker = rasa.tracker(conversation)
     assert tracker["paused"] is True
-    assert user_texts(tracker)[-2:] == ["hello? is anyone there?", "I need to book an appointment"]
+    assert user_texts(tracker)[-2:] == ["hello? is anyone there?", "how long will this take"]
     # ...and none once a staff member writes: they are talking with the patient
     staff = {"event": "bot", "text": "Hi, Dana here.", "metadata": {"from_staff": True}}
     assert rasa.append_events(conversation, [staff]).status_code == 200
     assert rasa.say(conversation, "hi Dana, I need to change my address") == []
+
+
+def test_a_task_asked_while_waiting_is_done_only_while_staff_are_away(rasa: RasaClient) -> None:
+    """During staff hours "I need to book an appointment" waits for the person who is about to
+    answer; while staff are away (nights, weekends) the bot books it at once, and the first
+    request stays in the staff's queue (it was "saved for our staff" until Monday). Which one
+    this run sees depends on the clinic's clock; tests/unit/test_handoff_withdrawal.py fixes
+    the clock for both."""
+    clinic = get_clinic()
+    conversation = escalated(rasa)
+    if clinic.staff_available(clinic.now()):
+        acknowledged(rasa, conversation, "I need to book an appointment")
+        assert rasa.tracker(conversation)["paused"] is True
+        return
+    replies = rasa.texts(conversation, "I need to book an appointment")
+    assert replies[0].startswith("I can help with that myself."), replies
+    assert "stays with our staff" in replies[0]
+    assert any("been seen" in text for text in replies[1:]), replies
+    assert rasa.tracker(conversation)["paused"] is False
 
 
 @pytest.mark.parametrize(

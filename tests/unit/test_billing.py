@@ -1019,8 +1019,8 @@ def test_a_price_asked_with_no_word_of_insurance_is_billings_to_tell_too(text: s
         ("do i need insurance?", "utter_insurance_self_pay"),
         ("is insurance required to be seen", "utter_insurance_self_pay"),
         # the list of plans, to someone who only lost the card
-        ("i lost my insurance card, can i still come to my appt", "utter_insurance_card_lost"),
-        ("forgot my medi-cal card at home", "utter_insurance_card_lost"),
+        ("i lost my insurance card, can i still come to my appt", "utter_faq/insurance_card"),
+        ("forgot my medi-cal card at home", "utter_faq/insurance_card"),
     ],
 )
 def test_no_insurance_means_self_pay_and_a_lost_card_is_no_bar(text: str, response: str) -> None:

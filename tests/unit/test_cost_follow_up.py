@@ -46,6 +46,10 @@ TUESDAY_10AM = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles
         "does it cost anything",
         "is there a fee for that",
         "what does it cost?",
+        "how much",  # after parking: was a balance, and a name and birth date asked
+        "how much?",
+        "ok how much",
+        "whats the cost",
     ],
 )
 def test_a_price_of_it_is_a_cost_follow_up(text: str) -> None:
@@ -61,6 +65,8 @@ def test_a_price_of_it_is_a_cost_follow_up(text: str) -> None:
         "is parking free",
         "how much do i owe",
         "is it free to park downtown",
+        "how much parking is there",
+        "what's the cost of a physical",
     ],
 )
 def test_a_price_with_its_subject_is_not(text: str) -> None:
@@ -114,6 +120,23 @@ def test_is_it_free_after_one_office_s_parking_is_that_office_s_parking() -> Non
     dispatcher = CollectingDispatcher()
     ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, replayed, {})
     assert dispatcher.messages[0]["text"] == PARKING_NORTH
+
+
+def test_how_much_after_one_office_s_parking_is_that_office_s_parking() -> None:
+    answered = [
+        {"event": "action", "name": "action_location_info"},
+        {"event": "bot", "text": PARKING_NORTH},
+        {"event": "action", "name": "action_listen"},
+    ]
+    slots = {"info_topic": "parking", "info_location": "north"}
+    tracker = make_tracker(
+        "how much",
+        intent="out_of_scope",
+        events=answered,
+        slots=slots,
+        extra={READ_AS_KEY: "billing_balance"},
+    )
+    assert _replayed_as(tracker) == ("parking", "how much")
 
 
 @pytest.mark.parametrize(

@@ -548,6 +548,15 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
         ("same day after 3", "december 3 after 3"),
         ("same day before 11am", "december 3 before 11am"),
+        # the days of the appointment's own week (Mon Nov 30 - Sat Dec 5): "anything later that
+        # same week but in the afternoon" searched the two weeks from today
+        (
+            "anything later that same week but in the afternoon",
+            "anything december 4-5 but in the afternoon",
+        ),
+        ("later in the week", "december 4-5"),
+        ("that same week", "november 30 - december 5"),
+        ("earlier that week", "november 30 - december 2"),
     ],
 )
 def test_a_shift_counts_from_the_appointment(text: str, said: str) -> None:
@@ -651,6 +660,9 @@ def test_a_few_days_allowed_are_described_as_those_days() -> None:
     ("text", "start", "end", "part", "not_before"),
     [
         ("dec 8-9", date(2026, 12, 8), date(2026, 12, 9), None, None),  # was August 9
+        # a month on each side: "nov 30 - dec 2" was November 30 alone
+        ("nov 30 - dec 2", date(2026, 11, 30), date(2026, 12, 2), None, None),
+        ("december 30 to january 2", date(2026, 12, 30), date(2027, 1, 2), None, None),
         (
             "from the 8th to the 9th, afternoons",
             date(2026, 12, 8),

@@ -995,7 +995,9 @@ def test_the_holidays_asked_about_are_listed() -> None:
         ("what phone number do you have for me", True),
         ("my number changed", True),
         ("can you send the reminders to my phone instead of hers", True),
+        ("i moved recently and my new address is different", True),
         ("whats your phone number", False),
+        ("what is your address", False),
     ],
 )
 def test_the_patients_own_contact_details_go_to_the_front_desk(text: str, own: bool) -> None:
@@ -1246,3 +1248,38 @@ def test_open_at_a_time_with_no_day_is_the_next_time_it_comes_round_then_the_wee
         "Downtown Clinic: open (until 6pm)\n"
         "North Office: closed by then (closes at 5pm)"
     )
+
+
+def _tagged(text: str, *said: str) -> list[dict[str, Any]]:
+    """Location entities where the words ``said`` stand in ``text``, as the NLU tags them."""
+    values = {"downtown": "downtown", "north office": "north"}
+    return [
+        {
+            "entity": "location",
+            "value": values[s],
+            "start": text.find(s),
+            "end": text.find(s) + len(s),
+        }
+        for s in said
+    ]
+
+
+def test_the_office_set_out_from_is_not_the_one_asked_the_way_to() -> None:
+    # "how do i get to the north office from downtown by bus" got the Downtown Clinic's buses
+    # too
+    text = "how do i get to the north office from downtown by bus"
+    tracker = make_tracker(
+        text, intent="directions", entities=_tagged(text, "north office", "downtown")
+    )
+    _, messages = run(tracker)
+    assert len(messages) == 1
+    assert messages[0]["text"].startswith("North Office: 4500 Natomas Boulevard")
+    assert "Downtown" not in messages[0]["text"]
+    # both named as places to go: both answered
+    both = "which buses go to downtown and to the north office"
+    tracker = make_tracker(
+        both, intent="directions", entities=_tagged(both, "downtown", "north office")
+    )
+    _, messages = run(tracker)
+    said = " ".join(m["text"] for m in messages)
+    assert "Downtown Clinic" in said and "North Office" in said

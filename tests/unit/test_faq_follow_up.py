@@ -153,6 +153,26 @@ def test_a_clause_that_goes_on_with_the_question_is_not_read(canned_nlu: CannedN
     assert canned_nlu.asked == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i lost my insurance card, what do i do",  # "what do i do" got the services list
+        "my kid has a fever. what should i do now",
+        "forgot my forms at home, help",
+        "can't make it at 3, what are my options",
+    ],
+)
+def test_a_clause_asking_what_to_do_is_not_another_question(
+    canned_nlu: CannedNlu, text: str
+) -> None:
+    what_now = {"what do i do", "what should i do now", "help", "what are my options"}
+    for clause in what_now:
+        canned_nlu.readings[clause] = faq_parse("services")
+    events, _ = run(text, "what_to_bring")
+    assert events == []
+    assert not what_now & set(canned_nlu.asked)
+
+
 def test_when_the_model_cannot_be_asked_the_answer_stands_alone(canned_nlu: CannedNlu) -> None:
     canned_nlu.down = True
     events, dispatcher = run("do you do eye exams and can i get my records", "services")

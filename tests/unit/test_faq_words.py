@@ -41,6 +41,17 @@ def parsed(text: str, intent: str) -> Message:
         ),
         ("can i bring my husband with me", "book_appointment", "masks_visitors"),
         ("can my mom come in with me to my appt", "check_appointment", "masks_visitors"),
+        # a booking (0.98): "Have you been seen here before?"
+        ("do i need an appointment for a flu shot", "book_appointment", "walk_in"),
+        ("does my son need an appt for his shots", "book_appointment", "walk_in"),
+        ("is an appointment required for a sick visit?", "nlu_fallback", "walk_in"),
+        ("do we have to book ahead", "out_of_scope", "walk_in"),
+        ("do I have to make an appointment to get a tb test", "book_appointment", "walk_in"),
+        # out of scope (0.46): "not something I can help with"
+        ("i lost my insurance card, what do i do", "out_of_scope", "insurance_card"),
+        ("forgot my ins card at home can i still come", "nlu_fallback", "insurance_card"),
+        ("I haven't gotten my new insurance card yet", "billing_insurance", "insurance_card"),
+        ("my medi-cal card got stolen", "out_of_scope", "insurance_card"),
     ],
 )
 def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key: str) -> None:
@@ -69,6 +80,17 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         ("can i bring my son in for a checkup", "book_appointment"),
         ("can i bring my daughter for her shots", "book_appointment"),
         ("can i come with my son for his physical next week", "book_appointment"),
+        # a booking asked for beside the question, or an appointment wanted
+        ("do i need an appointment for a flu shot? if so book me one", "book_appointment"),
+        ("I need an appointment for a flu shot", "book_appointment"),
+        ("can i get an appointment friday", "book_appointment"),
+        ("do you have an appointment tomorrow morning", "book_appointment"),
+        ("do i have an appointment next week", "book_appointment"),
+        ("does my son have an appt on friday", "book_appointment"),
+        # a new card given, or the card brought
+        ("I have a new insurance card, how do I give it to you", "billing_insurance"),
+        ("do i need my insurance card", "faq"),
+        ("do you take my insurance card from blue shield", "billing_insurance"),
     ],
 )
 def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:

@@ -6,14 +6,19 @@ tests/integration/test_console_api.py, and end to end in test_console_stack.py.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
+import pytest
 from rasa_sdk.events import ActionExecuted, ConversationResumed, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
+from actions.clinic_config import ClinicConfig
 from actions.handoff import handoff_client
-from actions.handoff_withdrawal import ActionWithdrawHandoff
+from actions.handoff_withdrawal import ActionWithdrawHandoff, asked_while_away
 from actions.settings import get_clinic
 from tests.support.actions import SECRET, make_tracker, texts
 from tests.support.receivers import HandoffReceiver
@@ -109,3 +114,96 @@ def test_a_question_asked_with_the_withdrawal_is_answered_next(
     # the withdrawal's own words ask nothing: "cancel that" is no cancellation
     events, _ = withdraw(delivered(handoff_env), "cancel that request")
     assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
+
+
+SATURDAY_8PM = datetime(2026, 12, 5, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+TUESDAY_10AM = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+NURSE_ASKED = [
+    {
+        "event": "user",
+        "text": "my daughter has had a fever of 101 for two days, should i bring her in",
+        "parse_data": {"intent": {"name": "medical_advice"}, "entities": []},
+    },
+    {"event": "pause"},
+]
+
+
+def at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: when)
+
+
+def while_waiting(text: str, before: list[dict[str, Any]]) -> tuple[list[Any], list[str]]:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text, slots={"handoff_id": "h-1"}, paused=True, sender_id="conv-w", events=before
+    )
+    events = ActionWithdrawHandoff().run(dispatcher, tracker, {})
+    return events, texts(dispatcher)
+
+
+def test_a_task_asked_while_staff_are_away_is_done_and_the_request_kept(
+    monkeypatch: pytest.MonkeyPatch, handoff_env: HandoffReceiver
+) -> None:
+    # "can i book her a sick visit tomorrow then" met "saved for our staff" until Monday
+    at(monkeypatch, SATURDAY_8PM)
+    text = "ok can i book her a sick visit tomorrow then"
+    assert asked_while_away(text, get_clinic(), NURSE_ASKED)
+    events, [said] = while_waiting(text, NURSE_ASKED)
+    resumed, listen, replay = events
+    assert resumed == ConversationResumed() and listen == ActionExecuted("action_listen")
+    assert replay["parse_data"]["intent"]["name"] == "book_appointment"
+    # (her: the daughter of the question before; "Have you been seen here before?")
+    assert replay["text"] == "ok can i book my daughter a sick visit tomorrow"
+    assert said.startswith("I can help with that myself.")
+    assert "stays with our staff" in said and "Monday at 8am" in said
+    assert handoff_env.withdrawals == []  # the nurse question is still in the queue
+
+
+@pytest.mark.parametrize(
+    ("text", "when", "before"),
+    [
+        # staff are in: they answer soon, and the message is kept for them
+        ("can i book her a sick visit tomorrow then", TUESDAY_10AM, NURSE_ASKED),
+        # nothing of ours asked
+        ("hello??", SATURDAY_8PM, NURSE_ASKED),
+        ("its getting worse", SATURDAY_8PM, NURSE_ASKED),
+        # an emergency or a crisis stays with staff, whatever is asked
+        (
+            "what time do you open monday",
+            SATURDAY_8PM,
+            [
+                {
+                    "event": "user",
+                    "text": "i have crushing chest pain",
+                    "parse_data": {"intent": {"name": "emergency"}, "entities": []},
+                }
+            ],
+        ),
+        (
+            "what time do you open monday",
+            SATURDAY_8PM,
+            [
+                {
+                    "event": "user",
+                    "text": "...",
+                    "parse_data": {
+                        "intent": {"name": "nlu_fallback"},
+                        "safety_check": {"category": "crisis"},
+                    },
+                }
+            ],
+        ),
+    ],
+)
+def test_otherwise_the_chat_stays_with_staff(
+    monkeypatch: pytest.MonkeyPatch,
+    handoff_env: HandoffReceiver,
+    text: str,
+    when: datetime,
+    before: list[dict[str, Any]],
+) -> None:
+    at(monkeypatch, when)
+    assert not asked_while_away(text, get_clinic(), before)
+    events, said = while_waiting(text, before)
+    assert (events, said) == ([], [])
+    assert handoff_env.withdrawals == []

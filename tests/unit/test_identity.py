@@ -1027,6 +1027,19 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
         slots, _ = verify("carlos rivera 09/30/1975", events=wife)
         assert slots["verified"] is True and slots["patient_is_relative"] is True
         assert patient_words.whose(slots, identity.get_clinic()) == "Carlos's"
+    # the relative named first, the request about "his" visit: "Robert has no upcoming
+    # appointments" (it was "You have", to his son)
+    dad = [
+        {
+            "event": "user",
+            "text": "hi my dad has dementia and i handle his appointments, can i cancel his "
+            "tuesday visit",
+        },
+        {"event": "active_loop", "name": "cancel_form"},
+    ]
+    slots, _ = verify("robert miller 11/02/1950", events=dad)
+    assert slots["verified"] is True and slots["patient_is_relative"] is True
+    assert patient_words.who_has(slots, identity.get_clinic()) == "Robert has"
 
 
 @pytest.mark.parametrize(

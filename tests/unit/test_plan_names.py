@@ -285,10 +285,17 @@ def test_both_is_no_part_of_a_name(text: str, plans: list[str]) -> None:
         ("i have covered ca thru blue shield, is that ok?", ["Blue Cross Blue Shield"]),
         # An office's name tagged or cued as a plan: "I don't see J street on my list".
         ("do you take Blue Shield? I take the bus to J street", ["Blue Cross Blue Shield"]),
+        # a marketplace's metal tier tagged as a plan: "I don't see California Silver Plan"
+        (
+            "i have covered california silver plan through blue shield, am i covered",
+            ["Blue Cross Blue Shield"],
+        ),
     ],
 )
 def test_offices_and_marketplaces_are_not_plans(text: str, plans: list[str]) -> None:
     tags = [tag(text, "J street")] if "J street" in text else []
+    if "silver" in text:
+        tags = [tag(text, "california silver plan")]
     named = plans_in_message(text, tags, CLINIC)
     assert [n.plan.name if n.plan else n.said for n in named] == plans
 

@@ -129,6 +129,21 @@ def ready_to_cancel(
             "book_appointment",
             {"intent": "book_appointment", "text": "i need flu shots", "own": "writer"},
         ),
+        # (lost: "get" and "see" were not read as a need)
+        (
+            "can my wife and i both get physicals the same day",
+            "book_appointment",
+            {
+                "intent": "book_appointment",
+                "text": "i need physicals the same day",
+                "own": "writer",
+            },
+        ),
+        (
+            "my son and i see dr patel, can we book",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need to see dr patel", "own": "writer"},
+        ),
         (
             "my husband and I also need to schedule physicals",
             "book_appointment",
@@ -278,6 +293,20 @@ def ready_to_cancel(
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
     assert second_request(text, own) == other
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the patient's own address is for the front desk, not directions to us
+        ("so i moved and my new address is different", "contact_info"),
+        ("i need to update my address", "contact_info"),
+        ("what is your address", "directions"),
+        ("whats the address of the north office", "directions"),
+    ],
+)
+def test_whose_address(text: str, intent: str) -> None:
+    assert request_in(text) == intent
 
 
 def test_the_writers_own_booking_waits_for_the_relatives_and_is_said_so() -> None:

@@ -198,6 +198,12 @@ def test_a_request_worded_with_name_and_birth_date_is_taken_at_once(
     text: str, guess: str, taken: str
 ) -> None:
     # "Did you want to check your upcoming appointments?", and its Yes asked his name again.
+    assert_taken_at_once(text, guess, taken)
+
+
+def assert_taken_at_once(text: str, guess: str, taken: str) -> None:
+    """An unclear ``text`` (the model's best guess ``guess``) replayed as ``taken``, with no
+    "Did you want to ...?" first."""
     asked = {
         "event": "user",
         "text": text,
@@ -213,6 +219,44 @@ def test_a_request_worded_with_name_and_birth_date_is_taken_at_once(
     events = ActionAskAffirmation().run(dispatcher, tracker, {})
     assert dispatcher.messages == []
     assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (text, taken)
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "taken"),
+    [
+        # "Did you want to get directions to our office?" (for "my new address")
+        (
+            "hi there, so i moved recently and my new address is different, and i also wanted "
+            "to know if i still owe anything from my last visit in october",
+            "reschedule_appointment",
+            "contact_info",
+        ),
+        ("where do i park and is there a bus stop nearby", "faq", "parking"),
+    ],
+)
+def test_two_requests_worded_the_usual_way_are_taken_in_order(
+    text: str, guess: str, taken: str
+) -> None:
+    assert_taken_at_once(text, guess, taken)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my new address is different",  # one request: "Did you want ...?" as before
+        "blah blah owe",
+    ],
+)
+def test_one_worded_request_is_still_suggested(text: str) -> None:
+    tracker = make_tracker(
+        text,
+        intent="nlu_fallback",
+        extra={"intent_ranking": [{"name": "billing_balance", "confidence": 0.4}]},
+    )
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert events == []
+    assert len(dispatcher.messages) == 1
 
 
 def test_ask_affirmation_on_an_empty_or_emoji_message() -> None:
