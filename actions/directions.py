@@ -122,6 +122,22 @@ def offices_in_brief(clinic: ClinicConfig) -> str:
     return f"We have {counted} offices: {join_words(places)}."
 
 
+def office_of_same_message(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
+    """The office the answer to the first part of the same message was about, when this is
+    its other part replayed (same message id), else nothing."""
+    users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return []
+    latest, before = tracker.events[users[-1]], tracker.events[users[-2]]
+    if not latest.get("message_id") or latest.get("message_id") != before.get("message_id"):
+        return []
+    for event in reversed(tracker.events[users[-2] : users[-1]]):
+        if event.get("event") == "slot" and event.get("name") == "info_location":
+            loc = clinic.location(str(event.get("value") or ""))
+            return [loc] if loc is not None else []
+    return []
+
+
 def named_locations(tracker: Tracker, clinic: ClinicConfig) -> list[Location]:
     """Offices the latest message names (entity first, then the text)."""
     found: list[Location] = []
@@ -429,6 +445,10 @@ class ActionLocationInfo(Action):
             # "Which office?" answered with something else (a name, a date), "idk" or "is it
             # free?": every office, rather than the same question again.
             locations, explicit = list(clinic.locations), True
+        if not locations and topic in ALL_OFFICES_AT_ONCE:
+            # "the north office's address and are you open saturday": the North Office's
+            # hours (both came), as the first part of the same message was about it
+            locations = office_of_same_message(tracker, clinic)
         if not locations and (
             topic in ALL_OFFICES_AT_ONCE
             or len(clinic.locations) == 1
@@ -479,7 +499,8 @@ class ActionLocationInfo(Action):
             if appointment_times_asked(question):
                 buttons.append({"title": "Book an appointment", "payload": "/book_appointment"})
         dispatcher.utter_message(text=f"{note}\n{text}" if note else text, buttons=buttons)
-        if len(locations) == 1 and tracker.get_slot("info_location") != locations[0].id:
+        if len(locations) == 1:
+            # Set even when unchanged: the other part of the same message reads it from here.
             events.append(SlotSet("info_location", locations[0].id))
         if tracker.active_loop_name:
             return events  # the form asks its own question next

@@ -448,7 +448,7 @@ def test_the_office_talked_about_last_is_remembered() -> None:
         slots={"info_topic": "directions", "info_location": "north"},
     )
     events, messages = run(tracker)
-    assert events == [SlotSet("info_topic", "parking")]
+    assert events == [SlotSet("info_topic", "parking"), SlotSet("info_location", "north")]
     assert messages[0]["text"] == PARKING_NORTH
     assert [b["title"] for b in messages[0]["buttons"]] == ["Downtown Clinic instead"]
 
@@ -1283,3 +1283,44 @@ def test_the_office_set_out_from_is_not_the_one_asked_the_way_to() -> None:
     _, messages = run(tracker)
     said = " ".join(m["text"] for m in messages)
     assert "Downtown Clinic" in said and "North Office" in said
+
+
+# --- the other part of the same message -------------------------------------------------------
+
+
+def test_hours_asked_with_an_offices_address_are_that_offices() -> None:
+    first = make_tracker(
+        "whats the address of the north office and are you open saturday",
+        intent="directions",
+        entities=location_entity("north"),
+    )
+    first.events[-1]["message_id"] = "m1"
+    events, messages = run(first)
+    assert messages == [{**messages[0], "text": DIRECTIONS_NORTH}]
+    assert SlotSet("info_location", "north") in events
+    assert events[-1]["text"] == "are you open saturday"
+    assert events[-1]["message_id"] == "m1"
+
+    second = make_tracker(
+        "are you open saturday", intent="clinic_hours", events=[*first.events, *events[:-1]]
+    )
+    second.events[-1]["message_id"] = "m1"  # the same message, replayed
+    _, messages = run(second)
+    # the North Office's Saturday, and where to go that day (both offices' weeks came)
+    assert [m["text"] for m in messages] == [
+        "Sat, Nov 28: the North Office is closed. It opens again Monday at 7:30am. "
+        "The Downtown Clinic is open 9am–1pm that day."
+    ]
+
+
+def test_hours_asked_later_still_come_for_every_office() -> None:
+    """A new message (another id) after an answer about one office: both offices' hours."""
+    before = [
+        {"event": "user", "text": "where is the north office", "message_id": "m1"},
+        {"event": "slot", "name": "info_location", "value": "north"},
+    ]
+    tracker = make_tracker("what are your hours", intent="clinic_hours", events=before)
+    tracker.events[-1]["message_id"] = "m2"
+    _, messages = run(tracker)
+    assert messages[0]["text"].startswith("Downtown Clinic: ")
+    assert "\nNorth Office: " in messages[0]["text"]
