@@ -33,7 +33,12 @@ from actions.matching import find_not_offered, find_practitioner, find_visit_typ
 from actions.mentions import given_identity
 from actions.message_reading import about_the_bot, clearly_a_complaint
 from actions.named_others import first_name_follow_up
-from actions.offer_answers import INTENT_DESCRIPTIONS, SUGGESTION_OPENING, accepted_suggestion
+from actions.offer_answers import (
+    INTENT_DESCRIPTIONS,
+    SUGGESTION_OPENING,
+    accepted_suggestion,
+    offers_booking,
+)
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
 from actions.paying import PLAN_BUTTON, asks_how_to_apply
@@ -57,7 +62,7 @@ from actions.tracker_reading import (
     message_before_last,
 )
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
-from actions.visit_request import written_name
+from actions.visit_request import no_preference_said, written_name
 from actions.writers import introduced_name
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
@@ -343,6 +348,15 @@ class ActionDetailsGiven(Action):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
+        if (
+            intent is None
+            and no_preference_said(text)
+            and offers_booking(last_event(list(tracker.events), "bot"))
+        ):
+            # "any of them is fine" under the clinicians' [Book with …] buttons: a booking with
+            # whoever is free (it was "What can I help you with?")
+            anyone = [{"entity": "practitioner", "value": "any"}]
+            return replayed(text, "book_appointment", latest, anyone)
         if intent is None and _identifies(text):
             before = action_before_message(tracker)
             if before == "action_billing_pay":

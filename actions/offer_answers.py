@@ -146,6 +146,11 @@ class ActionAnswerYes(Action):
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
             return replayed(payload, intent, last_event(events, "user"), entities)
+        if not text.startswith("/") and offers_booking(last_event(events, "bot")):
+            # "yes" under the clinicians and their [Book with …] buttons: the booking, which
+            # asks who (it was "What can I help you with?")
+            book = "/book_appointment"
+            return replayed(book, "book_appointment", last_event(events, "user"), [])
         asked = request_in(latest_text(tracker))
         if asked is not None:
             # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
@@ -200,6 +205,15 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
         # other office's parking
         return None
     return first_button(bot)
+
+
+def offers_booking(bot: dict[str, Any]) -> bool:
+    """Whether a bot message's buttons all start a booking ([Book with Dr. Patel] [Book with
+    Sam Lee]...): the clinicians listed, one tap to book with each."""
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    return bool(buttons) and all(
+        str(b.get("payload") or "").startswith("/book_appointment") for b in buttons
+    )
 
 
 # "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.

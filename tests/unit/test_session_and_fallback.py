@@ -338,6 +338,59 @@ def test_a_yes_that_asks_for_something_is_that_request() -> None:
     assert responses(dispatcher) == ["utter_how_can_help"]
 
 
+CLINICIANS_LISTED = [
+    {"event": "user", "text": "are you accepting new patients"},
+    {
+        "event": "bot",
+        "text": "All of them welcome new patients. Tap a name to book with them.",
+        "data": {
+            "buttons": [
+                {
+                    "title": "Book with Dr. Patel",
+                    "payload": '/book_appointment{"practitioner": "patel"}',
+                },
+                {
+                    "title": "Book with Sam Lee",
+                    "payload": '/book_appointment{"practitioner": "lee"}',
+                },
+            ]
+        },
+    },
+]
+
+
+def test_a_yes_under_the_clinicians_starts_the_booking_which_asks_who() -> None:
+    """ "are you accepting new patients" - the clinicians [Book with …] - "yes" was "What can I
+    help you with?"; not the first clinician's button either."""
+    tracker = make_tracker("yes", intent="affirm", events=CLINICIANS_LISTED)
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["text"] == "/book_appointment"
+    assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+    assert events[-1]["parse_data"]["entities"] == []
+
+
+@pytest.mark.parametrize(
+    "text", ["any of them is fine", "whoever has the soonest appointment", "no preference"]
+)
+def test_no_preference_under_the_clinicians_is_a_booking_with_anyone(text: str) -> None:
+    tracker = make_tracker(text, intent="inform", events=CLINICIANS_LISTED)
+    dispatcher = CollectingDispatcher()
+    events = ActionDetailsGiven().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert (events[-1]["text"], events[-1]["parse_data"]["intent"]["name"]) == (
+        text,
+        "book_appointment",
+    )
+    # whoever is free: the booking form reads the entity, and does not ask who again
+    assert events[-1]["parse_data"]["entities"] == [{"entity": "practitioner", "value": "any"}]
+    # without the clinicians just shown, it is no request: what they need, or to rephrase
+    dispatcher = CollectingDispatcher()
+    assert ActionDetailsGiven().run(dispatcher, make_tracker(text, intent="inform"), {}) == []
+    assert responses(dispatcher)[0] in ("utter_how_can_help", "utter_ask_rephrase")
+
+
 def test_a_yes_under_an_other_office_button_is_no_tap_on_it() -> None:
     """ "k" under the North Office's parking and its [Downtown Clinic instead] button gave the
     Downtown Clinic's parking; a single button that offers something is still taken."""
