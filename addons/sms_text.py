@@ -106,6 +106,35 @@ def plain_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+# A phone shows numbered options, not buttons: "Tap a name to book with them." above "Reply 1
+# for Book with Dr. Patel" asked for a tap a text message cannot take. Each web wording of
+# the responses and actions, as said on SMS (tests/unit/test_sms_text.py checks that no "tap"
+# is left in any of them).
+SMS_WORDING = (
+    (r"\bTap a name to book with them\.", "Reply with a number to book with them."),
+    (
+        r"\bPlease tap one of the options, or reply with its number\.",
+        "Please reply with the number of one of the options.",
+    ),
+    (r"\btap it, or reply with its number\b", "reply with its number"),
+    (r"\btap a time, reply with its number,", "reply with a time's number,"),
+    (r"\bTap one of the options, or\b", "Reply with an option's number, or"),
+    (r"\btap \"New patient\"", 'reply "New patient"'),
+    (r"\btap below\.", "reply with the number below."),
+    (r"\bor tap one of these\.", "or reply with one of the numbers below."),
+    (r"\bor tap a button\.", "or reply with a number when I list options."),
+    (r"\bOr tap one of the buttons\s+below\.", "Or reply with one of the numbers below."),
+)
+_SMS_WORDING = [(re.compile(pattern), said) for pattern, said in SMS_WORDING]
+
+
+def sms_wording(text: str) -> str:
+    """``text`` with its web wording ("tap a name") as an SMS patient can act on it."""
+    for pattern, said in _SMS_WORDING:
+        text = pattern.sub(said, text)
+    return text
+
+
 def _short_url(url: str) -> str:
     base, _, query = url.partition("?")
     kept = [p for p in query.split("&") if p and not p.lower().startswith("utm_")]
@@ -124,7 +153,7 @@ def render(
     staff_name: str | None = None,
 ) -> str:
     """One bot message as SMS text: plain, options numbered, staff replies signed."""
-    body = plain_text(text)
+    body = plain_text(text) if staff_name is not None else sms_wording(plain_text(text))
     if staff_name is not None:
         body = f"{staff_name or 'Clinic staff'} (clinic staff): {body}"
     if options:

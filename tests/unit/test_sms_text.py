@@ -1,7 +1,12 @@
 """SMS text rules: carrier keywords, numbered options, plain text and splitting."""
 
-import pytest
+import glob
+import re
 
+import pytest
+import yaml
+
+from actions.clinicians import BOOK_ONE
 from addons import sms_text
 from addons.sms_text import Option
 
@@ -131,3 +136,35 @@ def test_many_parts_keep_the_limit_with_two_digit_numbers() -> None:
     assert len(parts) >= 10
     assert all(len(p) <= 1600 for p in parts)
     assert parts[-1].startswith(f"({len(parts)}/{len(parts)}) ")
+
+
+def _web_wordings() -> list[str]:
+    """Every response text in domain/ and the action texts that ask for a tap."""
+    texts = [BOOK_ONE]
+    for path in sorted(glob.glob("domain/*.yml")):
+        responses = (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("responses") or {}
+        for variants in responses.values():
+            texts += [str(v.get("text") or "") for v in variants]
+    return [t for t in texts if re.search(r"\btap\b", t, re.IGNORECASE)]
+
+
+def test_no_tap_is_asked_for_on_sms() -> None:
+    """A phone shows numbered options, not buttons: every "tap ..." is worded for SMS."""
+    wordings = _web_wordings()
+    assert len(wordings) >= 8  # the clinicians' list, the choice reminders, the greetings...
+    for text in wordings:
+        said = sms_text.render(text, [Option("Yes", "/affirm")])
+        assert not re.search(r"\btap\b", said, re.IGNORECASE), said
+
+
+def test_the_clinicians_list_asks_for_a_number_on_sms() -> None:
+    options = [Option("Book with Dr. Patel", "/book_appointment")]
+    said = sms_text.render(
+        "All of them welcome new patients. Tap a name to book with them.", options
+    )
+    assert said == (
+        "All of them welcome new patients. Reply with a number to book with them.\n\n"
+        "Reply 1 for Book with Dr. Patel"
+    )
+    # a staff member's own words are sent as written
+    assert "Tap a name" in sms_text.render("Tap a name to book with them.", staff_name="Dana")
