@@ -65,13 +65,16 @@ _COMPANION = (
 VISITOR_ASKED = re.compile(
     r"\bcan (?:i|we) (?:come|go|be there|sit in|stay|be in the room)(?: in)? with (?:her|him|"
     r"them|my \w+)\b(?! (?:for|to get)\b)|"
-    rf"\bcan (?:i|we) bring (?:my|a|our|his|her) (?:\w+ )?{_COMPANION}\b(?! (?:in|for|to)\b)|"
+    rf"\bcan (?:i|we) bring (?:my|a|our|his|her) (?:\w+ )?{_COMPANION}\b(?! (?:in|for|to)\b)"
+    r"(?!'s\b)|"
     r"\bcan (?:my|a) (?:\w+ )?(?:\w+ )?(?:come|be|stay|sit) (?:in )?(?:with me|in the room)\b",
     re.IGNORECASE,
 )
 VISITORS_MISREAD = frozenset(
     {"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback", "inform"}
 )
+# "can i bring my husband": what to bring to a visit (ID, insurance card), to the model.
+WHAT_TO_BRING_KEY = "faq/what_to_bring"
 
 WALK_IN_KEY = "faq/walk_in"
 _APPOINTMENT = r"(?:an? )?(?:appointment|appt)s?"
@@ -100,9 +103,10 @@ CARD_MISSING = re.compile(
 CARD_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "billing_insurance", "faq"})
 
 
-def faq_asked(text: str, read_as: str | None) -> str | None:
-    """The FAQ answer (``faq/...``) a message read as ``read_as`` asks for, if one of the
-    rules above applies; None otherwise (the model's reading stands)."""
+def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | None:
+    """The FAQ answer (``faq/...``) a message read as ``read_as`` (and, for ``faq``, answered
+    with ``key``) asks for, if one of the rules above applies; None otherwise (the model's
+    reading stands)."""
     plain = text.replace("\u2019", "'")
     if read_as in NOTE_MISREAD and NOTE_ASKED.search(plain.replace("'", "")):
         return None if BOOKING_WORDS.search(plain) else FORMS_KEY
@@ -110,7 +114,7 @@ def faq_asked(text: str, read_as: str | None) -> str | None:
         return REMINDERS_KEY
     if read_as in TEEN_MISREAD and TEEN_ALONE.search(plain):
         return TEEN_PRIVACY_KEY
-    if read_as in VISITORS_MISREAD and VISITOR_ASKED.search(plain):
+    if (read_as in VISITORS_MISREAD or key == WHAT_TO_BRING_KEY) and VISITOR_ASKED.search(plain):
         return VISITORS_KEY
     if read_as in WALK_IN_MISREAD and (asked := WALK_IN_ASKED.search(plain)):
         rest = plain[: asked.start()] + plain[asked.end() :]

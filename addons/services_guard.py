@@ -349,7 +349,7 @@ class ServicesQuestionGuard(RuleGuard):
                 key = faq_key(message) if intent == FAQ_INTENT else None
                 answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
                 continue
-            asked = faq_asked(text, intent)
+            asked = faq_asked(text, intent, faq_key(message) if intent == FAQ_INTENT else None)
             if asked is not None:
                 # a note, texts stopped, a teen alone, a visitor (addons/faq_words.py)
                 answer_with(message, asked)

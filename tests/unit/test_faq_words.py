@@ -97,3 +97,32 @@ def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:
     assert faq_asked(text, read_as) is None
     [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
     assert message.get("intent")["name"] == read_as
+
+
+def answered_with(text: str, key: str) -> Message:
+    """Read as a common question, answered with ``key``."""
+    message = parsed(text, "faq")
+    selector = {
+        "all_retrieval_intents": ["faq"],
+        "faq": {"response": {"intent_response_key": key, "utter_action": f"utter_{key}"}},
+    }
+    message.set("response_selector", selector)
+    return message
+
+
+def test_bringing_a_companion_read_as_what_to_bring_is_the_visitors_answer() -> None:
+    """ "can i bring my husband" got ID, insurance card and medicines to bring."""
+    [message] = ServicesQuestionGuard().process(
+        [answered_with("can i bring my husband", "faq/what_to_bring")]
+    )
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/masks_visitors"
+
+
+@pytest.mark.parametrize(
+    "text", ["can i bring my son's shot record", "what should i bring to my visit"]
+)
+def test_what_to_bring_stays_what_to_bring(text: str) -> None:
+    [message] = ServicesQuestionGuard().process([answered_with(text, "faq/what_to_bring")])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/what_to_bring"
