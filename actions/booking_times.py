@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -85,6 +85,19 @@ def visit_for_children(visit_type: str | None, clinic: ClinicConfig) -> bool:
     return visit_type is not None and visit_type in {
         v.for_children for v in clinic.visit_types if v.for_children
     }
+
+
+# How many days ahead a sick visit asked for on a closed day gets the after-hours nurse line.
+NURSE_LINE_DAYS = 1
+
+
+def closed_soon(reason: str, first_day: date, now: datetime, clinic: ClinicConfig) -> bool:
+    """Whether ``reason`` says the clinic (not one clinician) is closed when the patient asked,
+    today or tomorrow: a sick patient then needs to know who helps before we open."""
+    if reason.endswith(REST_OF_TODAY):
+        return True
+    today = now.astimezone(clinic.tz).date()
+    return reason.startswith("We're closed") and first_day <= today + timedelta(NURSE_LINE_DAYS)
 
 
 class ActionAskSlotChoice(Action):
@@ -179,8 +192,9 @@ class ActionAskSlotChoice(Action):
         )
         nurse_line = clinic.clinic.after_hours_nurse_line
         sick = slots.get("visit_type") == "sick"
-        if nurse_line and sick and reason and reason.endswith(REST_OF_TODAY):
-            # "im sick can i see someone tonight" at 7:30 pm: who helps before we open
+        if nurse_line and sick and reason and closed_soon(reason, request.when.start, now, clinic):
+            # "im sick can i see someone tonight" at 7:30 pm, "can he be seen tomorrow" on a
+            # Saturday: who helps before we open
             dispatcher.utter_message(response="utter_sick_after_hours", nurse_line=nurse_line)
         return events + [SlotSet("offered_slots", result.offers)]
 

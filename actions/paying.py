@@ -218,6 +218,26 @@ ALREADY_PAID = re.compile(
 )
 
 
+# "my card got declined on the portal", "the payment wont go through": a payment that failed
+# (not an insurance claim denied, which is a billing question of its own).
+PAYMENT_FAILED = re.compile(
+    r"\b(?:card|payment|paying|pay|portal|hsa|fsa|visa|mastercard|amex|debit|credit|"
+    r"transaction|checkout)\b(?:\W+\w+){0,6}?\W+(?:got |was |is |keeps |kept |being )?"
+    r"(?:declined|denied|rejected|refused|failed|fails|bounced|(?:won'?t|wont|will not|"
+    r"didn'?t|did not|doesn'?t|does not|isn'?t|is not|not) (?:go(?:ing)? through|work(?:ing)?|"
+    r"process(?:ing)?|accept(?:ed|ing)?)|errors?(?: out)?|gave (?:me )?an error)\b"
+    r"|\b(?:declined|error|failed)\b(?:\W+\w+){0,4}?\W+(?:card|payment|portal)\b",
+    re.IGNORECASE,
+)
+NOT_A_PAYMENT = re.compile(r"\b(?:claim|insurance|coverage|prior auth\w*|referral)\b", re.I)
+
+
+def payment_failed(text: str) -> bool:
+    """Whether the patient says a payment of theirs did not go through."""
+    text = (text or "").replace("\u2019", "'")
+    return bool(PAYMENT_FAILED.search(text)) and not NOT_A_PAYMENT.search(text)
+
+
 def already_paid(text: str) -> bool:
     """The patient says the bill was paid already (not "can i pay it online?")."""
     said = normalise(text)
@@ -439,6 +459,13 @@ class ActionBillingPay(Action):
             # ...and nothing more: the "i owe money" of the message started a balance look-up
             # ("What is the patient's full name?") right after "don't give details", and the
             # "yes" to billing staff answered it
+            return []
+        elif payment_failed(text):
+            # "my card got declined on the portal": the ways to pay again, and the payment
+            # plans, never said why or what to do
+            dispatcher.utter_message(
+                response="utter_payment_failed", buttons=[staff_button()], **facts
+            )
             return []
         elif already_paid(text):
             # "i already paid that last week": the balance again was no answer

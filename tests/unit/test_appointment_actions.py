@@ -730,6 +730,37 @@ def test_tonight_after_closing_is_closed_not_booked_up(
     assert nurse["nurse_line"] == clinic.clinic.after_hours_nurse_line
 
 
+@pytest.mark.parametrize(("asked", "nurse_line"), [("tomorrow", True), ("in two weeks", False)])
+def test_a_sick_visit_on_a_closed_day_soon_gets_the_nurse_line(
+    fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch, asked: str, nurse_line: bool
+) -> None:
+    """ "my son has an ear ache, can he be seen tomorrow" on a Saturday: "We're closed on
+    Sundays" and Monday's times, with no word of who helps before then. A Sunday weeks ahead
+    needs none."""
+    clinic = get_clinic()
+    day = clinic.now().date() + timedelta(days=1)
+    while day.weekday() != 5 or clinic.holiday(day) or clinic.holiday(day + timedelta(days=1)):
+        day += timedelta(days=1)
+    saturday = datetime.combine(day, datetime.min.time(), clinic.tz).replace(hour=11)
+    monkeypatch.setattr(type(clinic), "now", lambda self: saturday)
+    when = "tomorrow" if asked == "tomorrow" else (day + timedelta(days=15)).strftime("%B %d")
+    dispatcher = CollectingDispatcher()
+    slots = {
+        **READY,
+        "visit_type": "sick",
+        "practitioner": "any",
+        "location": "any",
+        "offered_slots": None,
+        "date_preference": when,
+    }
+    tracker = make_tracker(when, slots=slots, active_loop="booking_form")
+    ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == "utter_closed_nearest_slots"
+    assert dispatcher.messages[0]["reason"].startswith("We're closed")
+    said = [m.get("response") for m in dispatcher.messages[1:]]
+    assert ("utter_sick_after_hours" in said) is nurse_line
+
+
 def test_afternoons_over_a_week_are_offered_on_different_days(fhir_env: FhirServer) -> None:
     # The earliest slots of the week (mornings) filled the search before the afternoon filter.
     dispatcher = CollectingDispatcher()

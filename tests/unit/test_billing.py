@@ -12,7 +12,13 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import billing, disputes, identity, paying
-from actions.billing import CHARGE_FOR, ActionShowBalance, ValidateBalanceForm, money
+from actions.billing import (
+    CHARGE_FOR,
+    ActionShowBalance,
+    ValidateBalanceForm,
+    money,
+    staff_button,
+)
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
 from actions.disputes import ActionBillingDispute, ValidateDisputeForm, has_dispute_detail
 from actions.fallback import ActionDetailsGiven, ActionOutOfScope
@@ -207,6 +213,33 @@ def test_paying_part_now_gets_a_yes(text: str) -> None:
     said = responses(dispatcher)
     assert said[:2] == ["utter_partial_payment", "utter_billing_pay"]
     assert "Balances of $100 or more" in dispatcher.messages[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my card got declined on the portal",
+        "the payment wont go through",
+        "my hsa card was declined",
+        "tried to pay online and it gave me an error",
+    ],
+)
+def test_a_failed_payment_gets_what_to_do(text: str) -> None:
+    """ "my card got declined on the portal" got the ways to pay and the payment plans."""
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert events == []
+    assert responses(dispatcher) == ["utter_payment_failed"]
+    assert dispatcher.messages[0]["buttons"] == [staff_button()]
+
+
+@pytest.mark.parametrize(
+    "text", ["my insurance claim was denied", "can i pay with my hsa card", "how do i pay"]
+)
+def test_no_failed_payment_in_other_questions(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert "utter_payment_failed" not in responses(dispatcher)
 
 
 def test_a_copay_at_the_visit_is_no_yes() -> None:
