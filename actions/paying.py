@@ -222,14 +222,19 @@ ALREADY_PAID = re.compile(
 # (not an insurance claim denied, which is a billing question of its own).
 PAYMENT_FAILED = re.compile(
     r"\b(?:card|payment|paying|pay|portal|hsa|fsa|visa|mastercard|amex|debit|credit|"
-    r"transaction|checkout)\b(?:\W+\w+){0,6}?\W+(?:got |was |is |keeps |kept |being )?"
+    r"transaction|checkout)\b(?:\W+\w+){0,4}?\W+(?:got |was |is |keeps |kept |being )?"
     r"(?:declined|denied|rejected|refused|failed|fails|bounced|(?:won'?t|wont|will not|"
     r"didn'?t|did not|doesn'?t|does not|isn'?t|is not|not) (?:go(?:ing)? through|work(?:ing)?|"
-    r"process(?:ing)?|accept(?:ed|ing)?)|errors?(?: out)?|gave (?:me )?an error)\b"
+    r"process(?:ing)?)|errors?(?: out)?|gave (?:me )?an error)\b"
     r"|\b(?:declined|error|failed)\b(?:\W+\w+){0,4}?\W+(?:card|payment|portal)\b",
     re.IGNORECASE,
 )
-NOT_A_PAYMENT = re.compile(r"\b(?:claim|insurance|coverage|prior auth\w*|referral)\b", re.I)
+NOT_A_PAYMENT = re.compile(
+    r"\b(?:claim|insurance|coverage|prior auth\w*|referral)\b"
+    # "i cant pay, im not working right now": out of work, not a payment that failed
+    r"|\b(?:i'?m|im|i am|i'?ve been|been|he'?s|she'?s|we'?re|they'?re) not working\b",
+    re.IGNORECASE,
+)
 
 
 def payment_failed(text: str) -> bool:

@@ -234,7 +234,14 @@ def test_a_failed_payment_gets_what_to_do(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["my insurance claim was denied", "can i pay with my hsa card", "how do i pay"]
+    "text",
+    [
+        "my insurance claim was denied",
+        "can i pay with my hsa card",
+        "how do i pay",
+        "i cant pay my bill, im not working right now",
+        "can i pay cash or do you not accept it",
+    ],
 )
 def test_no_failed_payment_in_other_questions(text: str) -> None:
     dispatcher = CollectingDispatcher()
