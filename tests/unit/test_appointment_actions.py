@@ -701,6 +701,16 @@ def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) ->
     assert message["reason"] == "We're closed on Sundays"
 
 
+# A sick visit with anyone, anywhere, before the times are searched.
+SICK_WITH_ANYONE = {
+    **READY,
+    "visit_type": "sick",
+    "practitioner": "any",
+    "location": "any",
+    "offered_slots": None,
+}
+
+
 def test_tonight_after_closing_is_closed_not_booked_up(
     fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -713,14 +723,7 @@ def test_tonight_after_closing_is_closed_not_booked_up(
     evening = datetime.combine(day, datetime.min.time(), clinic.tz).replace(hour=19, minute=30)
     monkeypatch.setattr(type(clinic), "now", lambda self: evening)
     dispatcher = CollectingDispatcher()
-    slots = {
-        **READY,
-        "visit_type": "sick",
-        "practitioner": "any",
-        "location": "any",
-        "offered_slots": None,
-        "date_preference": "tonight",
-    }
+    slots = {**SICK_WITH_ANYONE, "date_preference": "tonight"}
     tracker = make_tracker("tonight", slots=slots, active_loop="booking_form")
     ActionAskSlotChoice().run(dispatcher, tracker, {})
     offers, nurse = dispatcher.messages
@@ -745,14 +748,7 @@ def test_a_sick_visit_on_a_closed_day_soon_gets_the_nurse_line(
     monkeypatch.setattr(type(clinic), "now", lambda self: saturday)
     when = "tomorrow" if asked == "tomorrow" else (day + timedelta(days=15)).strftime("%B %d")
     dispatcher = CollectingDispatcher()
-    slots = {
-        **READY,
-        "visit_type": "sick",
-        "practitioner": "any",
-        "location": "any",
-        "offered_slots": None,
-        "date_preference": when,
-    }
+    slots = {**SICK_WITH_ANYONE, "date_preference": when}
     tracker = make_tracker(when, slots=slots, active_loop="booking_form")
     ActionAskSlotChoice().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["response"] == "utter_closed_nearest_slots"
