@@ -366,8 +366,8 @@ def same_visit_nearby(
 
 
 def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -> str:
-    """ "an annual physical on Tue Dec 1"; "2 annual physicals booked, on Tue Dec 1 and Wed
-    Dec 2"."""
+    """ "an annual physical on Tue Dec 1, 9:00am with Dr. Priya Patel"; "2 annual physicals
+    booked, on Tue Dec 1 and Wed Dec 2"."""
     name = visit_name(appointments[0].visit_type, clinic)
     starts = [a.start for a in appointments if a.start]
     days = [day_label(start.astimezone(clinic.tz).date()) for start in starts]
@@ -375,8 +375,13 @@ def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -
         # "on Mon Dec 7 and Mon Dec 7" read as a mistake: with their times
         days = [day_and_time(start, clinic) for start in starts]
     if len(days) == 1:
+        # With its time and clinician: "on Thu Dec 10" alone, and the patient chose Thursday
+        # Dec 10 again, for a second follow-up that day, not knowing it was at 9am with Dr. Patel
         article = "an" if name[:1].lower() in "aeiou" else "a"
-        return f"{article} {name} on {days[0]}"
+        who = appointments[0].practitioner_name
+        return f"{article} {name} on {day_and_time(starts[0], clinic)}" + (
+            f" with {who}" if who else ""
+        )
     return f"{len(days)} {name}s booked, on {', '.join(days[:-1])} and {days[-1]}"
 
 

@@ -182,9 +182,9 @@ def test_the_same_kind_of_visit_days_apart_is_pointed_out(fhir_env: FhirServer) 
     assert ActionAskBookingConfirmed().run(dispatcher, tracker, {}) == []
     [question] = dispatcher.messages
     assert question["response"] == "utter_confirm_booking_again"
-    assert (
-        question["existing"]
-        == f"an annual physical on {day_label(physical.start.astimezone(clinic.tz))}"
+    # with its time and clinician (the day alone led to a second visit the same day)
+    assert question["existing"] == (
+        f"an annual physical on {day_and_time(physical.start, clinic)} with Dr. Priya Patel"
     )
     assert question["summary"].startswith("your annual physical with ")
 
@@ -1175,4 +1175,7 @@ def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
         f"2 vaccinations booked, on {day_and_time(morning, clinic)} and "
         f"{day_and_time(noon, clinic)}"
     )
-    assert visits_phrase([at(morning)], clinic) == f"a vaccination on {day_label(morning.date())}"
+    # one: its time and clinician ("Mon Dec 7, 8:00am with Dr. James Okafor")
+    assert visits_phrase([at(morning)], clinic) == (
+        f"a vaccination on {day_and_time(morning, clinic)} with Dr. James Okafor"
+    )
