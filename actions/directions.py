@@ -75,6 +75,7 @@ from actions.office_hours import (
     asked_day,
     hours_on_day,
     hours_text,
+    offices_compared,
 )
 from actions.patient_match import scheduling_client
 from actions.second_request import (
@@ -555,7 +556,9 @@ class ActionLocationInfo(Action):
         if clinic.clinic.after_hours_nurse_line and AFTER_HOURS_HELP.search(normalise(text)):
             # "is there an after hours number?" got the opening hours alone
             hours += f"\n{nurse_line_text(clinic)}."
-        return hours
+        compared = offices_compared(text, locations)
+        # "which office is open later?": which one first (both weeks alone left it to them)
+        return f"{compared}\n{hours}" if compared else hours
 
     def _implied(self, tracker: Tracker, clinic: ClinicConfig) -> tuple[list[Location], str]:
         """The office the conversation already points to, and how we know (or nothing)."""

@@ -1324,3 +1324,40 @@ def test_hours_asked_later_still_come_for_every_office() -> None:
     _, messages = run(tracker)
     assert messages[0]["text"].startswith("Downtown Clinic: ")
     assert "\nNorth Office: " in messages[0]["text"]
+
+
+# --- which office, compared -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first_line"),
+    [
+        (
+            "which office is open later",
+            "The Downtown Clinic is open latest: until 7pm on Thursdays.",
+        ),
+        (
+            "which location opens earliest",
+            "The North Office opens earliest: at 7:30am Monday to Friday.",
+        ),
+        (
+            "which office is open later on fridays",
+            "The Downtown Clinic is open latest: until 5pm on Fridays.",
+        ),
+        (
+            "which one is open later on saturdays",
+            "Only the Downtown Clinic is open on Saturdays: 9am–1pm.",
+        ),
+    ],
+)
+def test_which_office_is_open_later_is_answered_first(text: str, first_line: str) -> None:
+    """ "which office is open later" got both offices' weeks, and the patient had to compare."""
+    _, messages = run(make_tracker(text, intent="clinic_hours"))
+    lines = messages[0]["text"].split("\n")
+    assert lines[0] == first_line
+    assert lines[1].startswith("Downtown Clinic: ") and lines[2].startswith("North Office: ")
+
+
+def test_the_hours_alone_compare_nothing() -> None:
+    _, messages = run(make_tracker("what are your hours", intent="clinic_hours"))
+    assert messages[0]["text"].startswith("Downtown Clinic: ")
