@@ -244,6 +244,9 @@ class Billing(BaseModel):
     # Late fees or interest on unpaid bills: said when the patient asks ("do you charge late
     # fees?"); empty: billing staff are named as the ones who know.
     late_fees: str = ""
+    # Whether paying by card, online or by phone costs extra: said when asked ("is there a fee
+    # to pay by card?"); empty: billing staff are named as the ones who know.
+    card_fees: str = ""
 
 
 class ClinicInfo(BaseModel):

@@ -243,6 +243,30 @@ def payment_failed(text: str) -> bool:
     return bool(PAYMENT_FAILED.search(text)) and not NOT_A_PAYMENT.search(text)
 
 
+# "is there a fee to pay by card", "convenience fee for paying online": a fee for how one pays
+# (it got "Yes. A balance on your account never stops you from being seen").
+_PAID_BY = (
+    r"(?:card|cards|credit|debit|online|phone|portal|hsa|fsa|ach|check|cheque|apple pay|"
+    r"google pay|paypal|venmo)"
+)
+_FEE = (
+    r"(?:fees?|surcharges?|convenience fee|processing fee|service fee|extra (?:charge|fee|cost)|"
+    r"charge (?:extra|more|a fee)|cost (?:extra|more))"
+)
+CARD_FEE_ASKED = re.compile(
+    rf"\b{_FEE}\b(?:\W+\w+){{0,5}}?\W+{_PAID_BY}\b|\b{_PAID_BY}\b(?:\W+\w+){{0,3}}?\W+{_FEE}\b",
+    re.IGNORECASE,
+)
+# (not "the late fee on my credit card statement", "a fee for cancelling online")
+NOT_A_PAYING_FEE = re.compile(r"\b(?:late|cancel\w*|no[- ]show|missed|reschedul\w*)\b", re.I)
+
+
+def card_fee_asked(text: str) -> bool:
+    """Whether the patient asks if paying by card, online or by phone costs extra."""
+    text = (text or "").replace("\u2019", "'")
+    return bool(CARD_FEE_ASKED.search(text)) and not NOT_A_PAYING_FEE.search(text)
+
+
 def already_paid(text: str) -> bool:
     """The patient says the bill was paid already (not "can i pay it online?")."""
     said = normalise(text)
@@ -464,6 +488,15 @@ class ActionBillingPay(Action):
             # ...and nothing more: the "i owe money" of the message started a balance look-up
             # ("What is the patient's full name?") right after "don't give details", and the
             # "yes" to billing staff answered it
+            return []
+        elif card_fee_asked(text):
+            # "is there a fee to pay by card": clinic.yml billing.card_fees, then the ways
+            dispatcher.utter_message(
+                text=billing.card_fees.strip()
+                or f"Billing staff can tell you about any fee for paying by card at "
+                f"{billing.phone} ({billing.hours})."
+            )
+            say_ways_to_pay(dispatcher, clinic)
             return []
         elif payment_failed(text):
             # "my card got declined on the portal": the ways to pay again, and the payment

@@ -17,6 +17,7 @@ from actions.paying import (
     PLAN_LENGTH,
     already_paid,
     cannot_pay,
+    card_fee_asked,
     collections_asked,
     due_asked,
     late_payment_asked,
@@ -195,6 +196,10 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
     is nothing else ("do you take care credit": an insurance plan, "I don't see Care Credit on
     my list")."""
     if intent not in KEEP_WITH_A_BRAND and brand_asked(text, get_clinic().billing.methods):
+        return True
+    if intent not in KEEP_WITH_A_BRAND and card_fee_asked(text):
+        # "is there a fee to pay by card" (a common question: "Yes. A balance on your account
+        # never stops you from being seen")
         return True
     if intent == DISPUTE_INTENT:
         return (

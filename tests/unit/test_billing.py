@@ -25,6 +25,7 @@ from actions.fallback import ActionDetailsGiven, ActionOutOfScope
 from actions.insurance import ActionCheckInsurance
 from actions.paying import ActionBillingPay, late_payment_asked
 from actions.second_request import remember_second_request
+from actions.settings import get_clinic
 from tests.support.actions import (  # noqa: F401
     AFTER_PLAN_QUESTION,
     BALANCE_SHOWN,
@@ -213,6 +214,29 @@ def test_paying_part_now_gets_a_yes(text: str) -> None:
     said = responses(dispatcher)
     assert said[:2] == ["utter_partial_payment", "utter_billing_pay"]
     assert "Balances of $100 or more" in dispatcher.messages[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["is there a fee to pay by card", "any extra charge if i pay by phone"]
+)
+def test_a_fee_for_paying_by_card_is_answered_from_clinic_yml(text: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingPay().run(dispatcher, make_tracker(text, "billing_pay"), {})
+    assert events == []
+    assert dispatcher.messages[0]["text"] == get_clinic().billing.card_fees.strip()
+    assert [m.get("response") for m in dispatcher.messages] == [None, "utter_billing_pay"]
+
+
+def test_a_fee_for_paying_by_card_not_in_clinic_yml_names_billing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_clinic().billing, "card_fees", "")
+    dispatcher = CollectingDispatcher()
+    ActionBillingPay().run(dispatcher, make_tracker("card fee?", "billing_pay"), {})
+    assert dispatcher.messages[0]["text"] == (
+        "Billing staff can tell you about any fee for paying by card at (916) 555-0199 "
+        "(Monday to Friday, 8am to 5pm)."
+    )
 
 
 @pytest.mark.parametrize(

@@ -480,6 +480,9 @@ def test_an_appointment_asked_with_no_money_stays_a_check() -> None:
         ("whats the late fee", "faq"),
         ("do you charge interest if i pay my bill late", "faq"),
         ("is there a penalty for late payment", "billing_dispute"),
+        # a fee for paying by card: "Yes. A balance on your account never stops you ..."
+        ("is there a fee to pay by card", "faq"),
+        ("is there a convenience fee for paying online", "out_of_scope"),
     ],
 )
 def test_cannot_pay_collections_and_carecredit_are_how_to_pay(text: str, read_as: str) -> None:
