@@ -76,6 +76,37 @@ VISITORS_MISREAD = frozenset(
 # "can i bring my husband": what to bring to a visit (ID, insurance card), to the model.
 WHAT_TO_BRING_KEY = "faq/what_to_bring"
 
+SOMEONE_HELPS_KEY = "faq/someone_helps"
+_RELATIVE = (
+    r"(?:husband|wife|partner|boyfriend|girlfriend|daughter|son|mom|mother|dad|father|sister|"
+    r"brother|caregiver|aide|niece|nephew|grandson|granddaughter|family member|kids?|children)"
+)
+_CALLS = (
+    r"(?:call|calls|talk|talks|speak|speaks|phone|phones|contact|contacts)(?: (?:to|with))? "
+    r"(?:you|u|the (?:office|clinic|front desk)|billing|for me|on my behalf|about (?:my|our)|"
+    r"for my)\b"
+)
+# "can my daughter call you about my bills" (my balance, and the identity check), "my wife
+# handles my bills, can she call you": whether someone may call for the patient.
+SOMEONE_CALLS = re.compile(
+    rf"\b(?:can|could|may|is it ok(?:ay)? if|is it alright if) (?:my|our) (?:\w+ )?{_RELATIVE} "
+    rf"{_CALLS}|\b{_RELATIVE}\b.*\b(?:can|could|may) (?:she|he|they) {_CALLS}",
+    re.IGNORECASE,
+)
+SOMEONE_HELPS_MISREAD = frozenset(
+    {
+        "billing_balance",
+        "check_appointment",
+        "cancel_appointment",
+        "reschedule_appointment",
+        "book_appointment",
+        "request_human",
+        "out_of_scope",
+        "nlu_fallback",
+        "inform",
+    }
+)
+
 WALK_IN_KEY = "faq/walk_in"
 _APPOINTMENT = r"(?:an? )?(?:appointment|appt)s?"
 WALK_IN_ASKED = re.compile(
@@ -116,6 +147,8 @@ def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | N
         return TEEN_PRIVACY_KEY
     if (read_as in VISITORS_MISREAD or key == WHAT_TO_BRING_KEY) and VISITOR_ASKED.search(plain):
         return VISITORS_KEY
+    if read_as in SOMEONE_HELPS_MISREAD and SOMEONE_CALLS.search(plain):
+        return SOMEONE_HELPS_KEY
     if read_as in WALK_IN_MISREAD and (asked := WALK_IN_ASKED.search(plain)):
         rest = plain[: asked.start()] + plain[asked.end() :]
         return None if BOOKING_ASKED.search(rest) else WALK_IN_KEY

@@ -47,6 +47,10 @@ def parsed(text: str, intent: str) -> Message:
         ("is an appointment required for a sick visit?", "nlu_fallback", "walk_in"),
         ("do we have to book ahead", "out_of_scope", "walk_in"),
         ("do I have to make an appointment to get a tb test", "book_appointment", "walk_in"),
+        # the balance at 0.82 (and the identity check), a cancellation
+        ("can my daughter call you about my bills", "billing_balance", "someone_helps"),
+        ("my wife handles my bills can she call you", "billing_balance", "someone_helps"),
+        ("can my son call about my appointments", "cancel_appointment", "someone_helps"),
         # out of scope (0.46): "not something I can help with"
         ("i lost my insurance card, what do i do", "out_of_scope", "insurance_card"),
         ("forgot my ins card at home can i still come", "nlu_fallback", "insurance_card"),
@@ -87,6 +91,9 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         ("do you have an appointment tomorrow morning", "book_appointment"),
         ("do i have an appointment next week", "book_appointment"),
         ("does my son have an appt on friday", "book_appointment"),
+        # the relative is the patient, or we are asked to call them
+        ("can my daughter see dr patel friday", "book_appointment"),
+        ("can you call my daughter about her appointment", "check_appointment"),
         # a new card given, or the card brought
         ("I have a new insurance card, how do I give it to you", "billing_insurance"),
         ("do i need my insurance card", "faq"),
