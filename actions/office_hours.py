@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from actions.birth_dates import without_birth_dates
 from actions.clinic_config import (
+    WEEKDAY_NAMES,
     WEEKDAYS,
     ClinicConfig,
     Holiday,
@@ -288,17 +289,6 @@ LATER_ASKED = re.compile(
 EARLIER_ASKED = re.compile(
     rf"{WHICH_OFFICE}.*\b(?:earlier|earliest|early|first|before work)\b", re.IGNORECASE
 )
-FULL_DAY = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-
-
 DAYS_NAMED = re.compile(
     r"\b(?:(mon)(?:day)?|(tue)s?(?:day)?|(wed)(?:nesday)?|(thu)r?s?(?:day)?|(fri)(?:day)?|"
     r"(sat)(?:urday)?|(sun)(?:day)?|(weekday)|(weekend))s?\b",
@@ -319,12 +309,12 @@ def days_named(text: str) -> list[str]:
 
 
 def _days_said(days: list[str]) -> str:
-    """``on Thursdays``; ``Monday to Friday`` for a run of days; ``on Mondays and Fridays``."""
+    """``on Thursdays``; a run of three or more days: ``Monday to Friday``."""
     indexes = [WEEKDAYS.index(d) for d in days]
     if len(days) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        return f"{FULL_DAY[days[0]]} to {FULL_DAY[days[-1]]}"
-    plural = [f"{FULL_DAY[d]}s" for d in days]
-    return "on " + (plural[0] if len(plural) == 1 else f"{', '.join(plural[:-1])} and {plural[-1]}")
+        return f"{WEEKDAY_NAMES[days[0]]} to {WEEKDAY_NAMES[days[-1]]}"
+    named = [f"{WEEKDAY_NAMES[d]}s" for d in days]
+    return "on " + (named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}")
 
 
 def offices_compared(text: str, locations: list[Location]) -> str | None:
