@@ -276,6 +276,52 @@ def plan_asked_about(text: str) -> bool:
     return named is not None and (named.plan is not None or named.family is not None)
 
 
+# Read as one of these, a message naming one of the clinic's plans and asking whether it will
+# do is the insurance question: "can I come there with tricare" got what visitors may come,
+# "my grandma has Medicare part B, is that ok with you" went to the nurses (unsure).
+MISREAD_PLAN_OK = frozenset(
+    {
+        "faq",
+        "medical_advice",
+        "out_of_scope",
+        "inform",
+        "greet",
+        "affirm",
+        "ask_clinicians",
+        BOOKING_INTENT,
+    }
+)
+PLAN_OK_ASKED = re.compile(
+    r"\b(?:ok|okay|alright|fine|good|accept\w*|take|taken|in[- ]?network|work|covered|cover|"
+    r"see (?:us|me|him|her|them)|be seen|come (?:there|in|here)|use it)\b",
+    re.IGNORECASE,
+)
+# Read as a question for the nurses, only "is that ok (with you)?" at the end is about the plan
+# ("my dad has medicare, is it ok for him to take ibuprofen" stays with the nurses).
+PLAN_OK_AT_THE_END = re.compile(
+    r"\b(?:is|would|will) (?:that|this|it) (?:be )?(?:ok|okay|alright|fine|good|accepted)"
+    r"(?: (?:with you|there|here|at your \w+))?\W*$",
+    re.IGNORECASE,
+)
+# (a card asked about is the card's answer; a visit asked for is booked, the plan after it)
+NOT_PLAN_OK = re.compile(r"\b(?:cards?|book|schedule|appointments?|appts?)\b", re.IGNORECASE)
+MAX_PLAN_OK_WORDS = 16
+
+
+def plan_ok_asked(text: str, read_as: str | None) -> bool:
+    """Whether a message read as ``read_as`` names one of the clinic's plans and asks whether
+    it will do ("can we be seen with tri care"), in at most ``MAX_PLAN_OK_WORDS`` words."""
+    if read_as not in MISREAD_PLAN_OK or len(text.split()) > MAX_PLAN_OK_WORDS:
+        return False
+    if NOT_A_PLAN.search(text) or NOT_PLAN_OK.search(text):
+        return False
+    asked = PLAN_OK_AT_THE_END if read_as == "medical_advice" else PLAN_OK_ASKED
+    if not asked.search(text):
+        return False
+    named = plan_in_message(text, [], get_clinic(), about_insurance=True)
+    return named is not None and named.plan is not None
+
+
 # "medical question", "medical advice": Medi-Cal is also called "medical", these are not it.
 NOT_A_PLAN = re.compile(
     r"\b(question|questions|advice|issue|issues|problem|problems|emergency|help|records?|"

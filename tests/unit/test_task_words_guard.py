@@ -1053,3 +1053,31 @@ def test_results_asked_for_and_a_lost_bill_are_read_by_their_words(
 def test_the_first_opening_asked_about_is_a_booking(text: str, read_as: str, becomes: str) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "confidence"),
+    [
+        ("can I come there with tricare", "faq", 0.85),  # what visitors may come
+        ("military family with tri care, can we be seen", "faq", 0.56),
+        ("my grandma has Medicare part B, is that ok with you", "medical_advice", 0.42),
+    ],
+)
+def test_a_listed_plan_asked_about_is_the_insurance_question(
+    text: str, read_as: str, confidence: float
+) -> None:
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, confidence, "faq", 0.1)])
+    assert result.get("intent")["name"] == "billing_insurance"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("my dad has medicare, is it ok for him to take ibuprofen", "medical_advice"),
+        ("do i need to bring my aetna card", "faq"),
+        ("book a physical, is aetna ok", "book_appointment"),
+    ],
+)
+def test_a_plan_named_beside_another_question_keeps_its_reading(text: str, read_as: str) -> None:
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.9, "faq", 0.1)])
+    assert result.get("intent")["name"] == read_as
