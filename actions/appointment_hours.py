@@ -15,6 +15,7 @@ from datetime import time
 from actions.billing import join_words
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, Location, TimeRange, format_clock
 from actions.clinician_days import days_phrase
+from actions.date_words import weekdays_named
 
 _AT = r"\d{1,2}(?::\d\d)?\s*(?:am|pm|a|p)?"
 _WHEN = (
@@ -186,3 +187,66 @@ def appointment_times_text(
         answer += f" The {join_words(closed, 'and the')} {'is' if len(closed) == 1 else 'are'}"
         answer += f" not open {when_asked}."
     return f"{answer} {BOOK_THEN}"
+
+
+# "which office is open later?", "which location opens earliest": the offices compared, not
+# only both weeks listed (the patient had to work out which one).
+WHICH_OFFICE = r"\b(?:which|what) (?:office|location|clinic|site|one|place)s?\b"
+LATER_ASKED = re.compile(
+    rf"{WHICH_OFFICE}.*\b(?:later|latest|late|longer|longest|evenings?|after work)\b"
+    r"|\b(?:open|close|closes|closing) (?:the )?(?:later|latest)\b.*\b(?:office|location)\b",
+    re.IGNORECASE,
+)
+EARLIER_ASKED = re.compile(
+    rf"{WHICH_OFFICE}.*\b(?:earlier|earliest|early|first|before work)\b", re.IGNORECASE
+)
+WEEKENDS = re.compile(r"\bweekends?\b", re.IGNORECASE)
+WEEK_DAYS = re.compile(r"\bweekdays?\b", re.IGNORECASE)
+
+
+def days_named(text: str) -> list[str]:
+    """The weekdays a message names ("on fridays", "weekends"), in week order; [] for none."""
+    named = weekdays_named(text or "")
+    if WEEKENDS.search(text or ""):
+        named |= {5, 6}
+    if WEEK_DAYS.search(text or ""):
+        named |= {0, 1, 2, 3, 4}
+    return [WEEKDAYS[n] for n in sorted(named)]
+
+
+def offices_compared(text: str, locations: list[Location]) -> str | None:
+    """The office open latest (or opening earliest) and when, for "which office is open later";
+    None when not asked, or with one office."""
+    later = bool(LATER_ASKED.search(text or ""))
+    if len(locations) < 2 or not (later or EARLIER_ASKED.search(text or "")):
+        return None
+    asked = days_named(text) or list(WEEKDAYS)  # "which office is open later on fridays"
+
+    def edge(hours: TimeRange) -> time:
+        return hours.closes if later else hours.opens
+
+    best: list[tuple[Location, time, list[str]]] = []
+    for loc in locations:
+        grouped = _days_by(loc, edge, lambda _: True)
+        grouped = {t: [d for d in days if d in asked] for t, days in grouped.items()}
+        grouped = {t: days for t, days in grouped.items() if days}
+        if grouped:
+            extreme = (max if later else min)(grouped)
+            best.append((loc, extreme, grouped[extreme]))
+    if not best:
+        return None
+    if len(best) < 2:
+        # "which office is open later on saturdays": the one open at all that day
+        only, _, days = best[0]
+        return f"Only the {only.name} is open {days_phrase(days)}: {only.hours[days[0]].label()}."
+    best.sort(key=lambda b: b[1], reverse=later)
+    (first, extreme, days), runner_up = best[0], best[1]
+    if runner_up[1] == extreme:
+        offices = "Both offices" if len(best) == 2 else "All our offices"
+        if later:
+            return f"{offices} close at {format_clock(extreme)} at the latest."
+        return f"{offices} open at {format_clock(extreme)} at the earliest."
+    when = f"{format_clock(extreme)} {days_phrase(days)}"
+    if later:
+        return f"The {first.name} is open latest: until {when}."
+    return f"The {first.name} opens earliest: at {when}."

@@ -35,7 +35,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import amenity_asked, amenity_text
-from actions.appointment_hours import appointment_times_asked, appointment_times_text
+from actions.appointment_hours import (
+    appointment_times_asked,
+    appointment_times_text,
+    offices_compared,
+)
 from actions.billing import join_words
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
@@ -75,7 +79,6 @@ from actions.office_hours import (
     asked_day,
     hours_on_day,
     hours_text,
-    offices_compared,
 )
 from actions.patient_match import scheduling_client
 from actions.second_request import (

@@ -5,11 +5,10 @@ again. Times are in the clinic's time zone. ``actions/directions.py`` answers wi
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from actions.birth_dates import without_birth_dates
 from actions.clinic_config import (
-    WEEKDAY_NAMES,
     WEEKDAYS,
     ClinicConfig,
     Holiday,
@@ -276,75 +275,3 @@ def hours_text(
     if notice:
         lines.append(notice)
     return "\n".join(lines)
-
-
-# "which office is open later?", "which location opens earliest": the offices compared, not
-# only both weeks listed (the patient had to work out which one).
-WHICH_OFFICE = r"\b(?:which|what) (?:office|location|clinic|site|one|place)s?\b"
-LATER_ASKED = re.compile(
-    rf"{WHICH_OFFICE}.*\b(?:later|latest|late|longer|longest|evenings?|after work)\b"
-    r"|\b(?:open|close|closes|closing) (?:the )?(?:later|latest)\b.*\b(?:office|location)\b",
-    re.IGNORECASE,
-)
-EARLIER_ASKED = re.compile(
-    rf"{WHICH_OFFICE}.*\b(?:earlier|earliest|early|first|before work)\b", re.IGNORECASE
-)
-DAYS_NAMED = re.compile(
-    r"\b(?:(mon)(?:day)?|(tue)s?(?:day)?|(wed)(?:nesday)?|(thu)r?s?(?:day)?|(fri)(?:day)?|"
-    r"(sat)(?:urday)?|(sun)(?:day)?|(weekday)|(weekend))s?\b",
-    re.IGNORECASE,
-)
-
-
-def days_named(text: str) -> list[str]:
-    """The weekdays a message names ("on fridays", "weekends"), in week order; [] for none."""
-    named: set[str] = set()
-    for match in DAYS_NAMED.finditer(text or ""):
-        word = next(g for g in match.groups() if g).lower()
-        named |= {
-            "weekday": set(WEEKDAYS[:5]),
-            "weekend": set(WEEKDAYS[5:]),
-        }.get(word, {word})
-    return [d for d in WEEKDAYS if d in named]
-
-
-def _days_said(days: list[str]) -> str:
-    """``on Thursdays``; a run of three or more days: ``Monday to Friday``."""
-    indexes = [WEEKDAYS.index(d) for d in days]
-    if len(days) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
-        return f"{WEEKDAY_NAMES[days[0]]} to {WEEKDAY_NAMES[days[-1]]}"
-    named = [f"{WEEKDAY_NAMES[d]}s" for d in days]
-    return "on " + (named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}")
-
-
-def offices_compared(text: str, locations: list[Location]) -> str | None:
-    """The office open latest (or opening earliest) and when, for "which office is open later";
-    None when not asked, or with one office."""
-    later = bool(LATER_ASKED.search(text or ""))
-    if len(locations) < 2 or not (later or (EARLIER_ASKED.search(text or ""))):
-        return None
-    best: list[tuple[Location, time, list[str]]] = []
-    asked = days_named(text) or list(WEEKDAYS)  # "which office is open later on fridays"
-    for loc in locations:
-        times = [(d, loc.hours[d]) for d in asked if loc.hours[d]]
-        if not times:
-            continue
-        edge = (max if later else min)(h.closes if later else h.opens for _, h in times)
-        days = [d for d, h in times if (h.closes if later else h.opens) == edge]
-        best.append((loc, edge, days))
-    if not best:
-        return None
-    if len(best) < 2:
-        # "which office is open later on saturdays": the one open at all that day
-        only, edge, days = best[0]
-        return f"Only the {only.name} is open {_days_said(days)}: {only.hours[days[0]].label()}."
-    best.sort(key=lambda b: b[1], reverse=later)
-    (first, edge, days), runner_up = best[0], best[1]
-    if runner_up[1] == edge:
-        offices = "Both offices" if len(best) == 2 else "All our offices"
-        if later:
-            return f"{offices} close at {format_clock(edge)} at the latest."
-        return f"{offices} open at {format_clock(edge)} at the earliest."
-    if later:
-        return f"The {first.name} is open latest: until {format_clock(edge)} {_days_said(days)}."
-    return f"The {first.name} opens earliest: at {format_clock(edge)} {_days_said(days)}."

@@ -1338,7 +1338,7 @@ def test_hours_asked_later_still_come_for_every_office() -> None:
         ),
         (
             "which location opens earliest",
-            "The North Office opens earliest: at 7:30am Monday to Friday.",
+            "The North Office opens earliest: at 7:30am from Monday to Friday.",
         ),
         (
             "which office is open later on fridays",
