@@ -63,6 +63,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import (
+    ALL_CLOSED,
     REST_OF_TODAY,
     SearchRequest,
     SearchResult,
@@ -97,7 +98,7 @@ def closed_soon(reason: str, first_day: date, now: datetime, clinic: ClinicConfi
     if reason.endswith(REST_OF_TODAY):
         return True
     today = now.astimezone(clinic.tz).date()
-    return reason.startswith("We're closed") and first_day <= today + timedelta(NURSE_LINE_DAYS)
+    return reason.startswith(ALL_CLOSED) and first_day <= today + timedelta(NURSE_LINE_DAYS)
 
 
 class ActionAskSlotChoice(Action):

@@ -352,6 +352,8 @@ def _on(days: list[date]) -> str:
 # The end of the reason for today asked after closing time (actions/booking_times.py adds the
 # nurse line for a sick visit after it).
 REST_OF_TODAY = "closed for the rest of today"
+# How a reason starts when every office is closed on the days asked (not one clinician away).
+ALL_CLOSED = "We're closed"
 
 
 def closed_reason(
@@ -379,8 +381,8 @@ def closed_reason(
     if closed(clinic.locations):
         holiday = clinic.holiday(days[0]) if len(days) == 1 else None
         if holiday is not None:
-            return f"We're closed on {day_label(days[0])} ({holiday.name})"
-        return f"We're closed {_on(days)}"
+            return f"{ALL_CLOSED} on {day_label(days[0])} ({holiday.name})"
+        return f"{ALL_CLOSED} {_on(days)}"
     practitioner = clinic.practitioner(request.practitioner) if request.practitioner else None
     if practitioner is not None and not any(
         WEEKDAYS[day.weekday()] in practitioner.schedule.get(loc.id, [])
