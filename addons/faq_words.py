@@ -58,10 +58,12 @@ TEEN_MISREAD = frozenset(
 )
 
 VISITORS_KEY = "faq/masks_visitors"
-_COMPANION = (
-    r"(?:husband|wife|partner|boyfriend|girlfriend|mom|mother|dad|father|friend|kids?|children|"
-    r"son|daughter|baby|sister|brother|support person|service (?:dog|animal)|caregiver|aide)"
+# Family and carers, as people who come along to a visit or call for the patient.
+_FAMILY = (
+    r"husband|wife|partner|boyfriend|girlfriend|mom|mother|dad|father|kids?|children|son|"
+    r"daughter|sister|brother|caregiver|aide"
 )
+_COMPANION = rf"(?:{_FAMILY}|friend|baby|support person|service (?:dog|animal))"
 VISITOR_ASKED = re.compile(
     r"\bcan (?:i|we) (?:come|go|be there|sit in|stay|be in the room)(?: in)? with (?:her|him|"
     r"them|my \w+)\b(?! (?:for|to get)\b)|"
@@ -77,10 +79,7 @@ VISITORS_MISREAD = frozenset(
 WHAT_TO_BRING_KEY = "faq/what_to_bring"
 
 SOMEONE_HELPS_KEY = "faq/someone_helps"
-_RELATIVE = (
-    r"(?:husband|wife|partner|boyfriend|girlfriend|daughter|son|mom|mother|dad|father|sister|"
-    r"brother|caregiver|aide|niece|nephew|grandson|granddaughter|family member|kids?|children)"
-)
+_RELATIVE = rf"(?:{_FAMILY}|niece|nephew|grandson|granddaughter|family member)"
 _CALLS = (
     r"(?:call|calls|talk|talks|speak|speaks|phone|phones|contact|contacts)(?: (?:to|with))? "
     r"(?:you|u|the (?:office|clinic|front desk)|billing|for me|on my behalf|about (?:my|our)|"
