@@ -20,7 +20,9 @@ from actions.booking_choices import (
     choice_options,
     eligible_locations,
     eligible_practitioners,
+    nearer_office_chosen,
     say_where_they_work,
+    shares_surname,
     someone_other_than,
 )
 from actions.booking_guards import (
@@ -82,6 +84,7 @@ from actions.matching import (
 )
 from actions.message_reading import safety_flagged, yes_or_no
 from actions.names import one_name_word, parse_full_name
+from actions.nearby_areas import nearer_note
 from actions.own_clinician import asks_own_clinician
 from actions.patient_status import (
     NEW_PATIENT_WORDS,
@@ -264,6 +267,12 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             # times looked for (it got the offices' late hours, then the same question)
             return False
         slots = tracker.slots
+        if (
+            slots.get("requested_slot") == "location"
+            and not safety_flagged(tracker)
+            and nearer_office_chosen(text, slots, self.clinic)
+        ):
+            return False  # "whichever is closer to elk grove": that office (see extract)
         if (
             not safety_flagged(tracker)
             and self._correcting_registration(tracker, slots, slots.get("requested_slot"))
@@ -514,6 +523,10 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         updates.update(self._identity_anytime(dispatcher, tracker, slots, updates, requested))
         unavailable = self._not_offered(dispatcher, text, requested)
         found = self._search_details(tracker, slots, requested, entities)
+        if shares_surname(updates.get("verify_name"), found.get("practitioner"), clinic):
+            # "Jordan Lee" at "Who would you like to see?": the patient's name, noted as such,
+            # not Sam Lee (booked with him, after "Jordan Lee isn't one of our clinicians")
+            found.pop("practitioner")
         offers = slots.get("offered_slots") or []
         picked = (
             picked_offer(text, entities, offers, clinic) if requested == "slot_choice" else None
@@ -549,6 +562,11 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             updates.update(self._visit_for_symptoms(dispatcher))
 
         updates.update(self._choice_answer(tracker, slots, updates, requested, intent))
+        if requested == "location" and updates.get("location") in (None, "any"):
+            # ("whichever is closer to ...": no preference to the words before)
+            if nearer := nearer_office_chosen(text, {**slots, **updates}, clinic):
+                dispatcher.utter_message(text=nearer_note(*nearer))
+                updates["location"] = nearer[0].id
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
             if picked:
                 updates["slot_choice"] = picked

@@ -8,6 +8,7 @@ they work. The same list makes the buttons and decides what a typed "2" picks.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,8 +17,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
 from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
-from actions.clinic_config import ClinicConfig
+from actions.clinic_config import ClinicConfig, Location
 from actions.last_seen import last_seen_line
+from actions.matching import ROUTE_QUESTION, normalise
+from actions.nearby_areas import nearer_office
 from actions.patient_words import patient_age, recorded_male, verified_record
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
@@ -50,6 +53,30 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
             if loc not in locations:
                 locations.append(loc)
     return locations
+
+
+def nearer_office_chosen(
+    text: str, slots: dict[str, Any], clinic: ClinicConfig
+) -> tuple[Location, str] | None:
+    """ "whichever is closer to elk grove" at "Which office suits you best?": the office nearer
+    that place (with the place), when the visit can be had there. (It got both offices' full
+    directions, and the same question again.) Not a question about the way or parking."""
+    said = normalise(text)
+    if ROUTE_QUESTION.search(said) or re.search(r"\bpark", said):
+        return None
+    nearer = nearer_office(text, clinic)
+    if nearer is None or nearer[0].id not in eligible_locations(clinic, slots):
+        return None
+    return nearer
+
+
+def shares_surname(name: str | None, practitioner: str | None, clinic: ClinicConfig) -> bool:
+    """Whether a patient's ``name`` ends with the clinician's family name: the clinician read
+    from that name is none ("Jordan Lee" is not Sam Lee)."""
+    clinician = clinic.practitioner(practitioner) if practitioner else None
+    if not name or clinician is None:
+        return False
+    return name.split()[-1].lower() == clinician.family.lower()
 
 
 def only_office(clinic: ClinicConfig, slots: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ from actions.offer_answers import (
     INTENT_DESCRIPTIONS,
     SUGGESTION_OPENING,
     accepted_suggestion,
+    button_said,
     offers_booking,
 )
 from actions.patient_match import scheduling_client
@@ -198,6 +199,11 @@ class ActionAskAffirmation(Action):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)
             dispatcher.utter_message(response="utter_feelings_heard")
             return []
+        if (offered := button_said(list(tracker.events), text)) is not None:
+            # "ok how do i set that up" under [Set up a plan with billing]: that button, not
+            # "Did you want to find out how to pay a bill?"
+            intent, payload, entities = offered
+            return replayed(payload, intent, last_event(list(tracker.events), "user"), entities)
         if applying_after_the_offer(tracker, text):
             # "how do i apply" after the financial assistance answer: "Did you want to find
             # out how to pay a bill?", and its Yes gave the ways to pay.

@@ -62,6 +62,7 @@ from actions.tracker_reading import (
     last_event,
     last_response,
     latest_text,
+    responses_before_latest,
 )
 from actions.visit_request import ORDINAL_PICK
 
@@ -239,6 +240,24 @@ def described_fits(
 HOUR_SAID = re.compile(r"\b(?:at (\d{1,2})(?![\d:/.])(?! ?(?:am|pm))|(\d{1,2}) ?o'?clock)\b", re.I)
 
 
+# "move the first one", "cancel the last appt": a place in the list just shown.
+LISTED_PLACE = re.compile(
+    r"\b(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last|latter|former)"
+    r" (?:one|appointment|appt|visit|of them|on the list|listed)\b"
+)
+PLACES = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2}
+PLACES |= {"fourth": 3, "4th": 3, "last": -1, "latter": -1}
+
+
+def listed_place(tracker: Tracker) -> int | None:
+    """The appointment (index, -1 for the last) the latest message names by its place in the
+    list the bot has just shown ("can i move the first one to friday"); None otherwise."""
+    if "utter_upcoming_appointments" not in responses_before_latest(tracker):
+        return None
+    found = LISTED_PLACE.search(latest_text(tracker).lower())
+    return PLACES[found.group(1)] if found else None
+
+
 def hours_said(text: str) -> list[time]:
     """The bare hours a message names ("the one at 8")."""
     hours = [int(a or b) for a, b in HOUR_SAID.findall(text or "")]
@@ -347,10 +366,14 @@ class ManageForm(IdentitySteps, PatientForm):
             # them"): the request may say which; all of them, also once one was being moved
             # ("ugh, cancel all my appts instead" cancelled only that one).
             described = self.described(tracker)
+            items = merged["my_appointments"]
             if not merged.get("appointment_choice") or (self.takes_all and asks_for_all(described)):
-                updates.update(self._described_choice(merged, merged["my_appointments"], described))
+                place = listed_place(tracker)
+                updates.update(self._described_choice(merged, items, described, place))
         if self.needs_choice and merged.get("verified") and merged.get("my_appointments") is None:
-            updates.update(self._fetch(merged, self.described(tracker)))
+            # (the list may have been shown before this form: "move the first one")
+            place = listed_place(tracker) if self.starting(tracker) else None
+            updates.update(self._fetch(merged, self.described(tracker), place))
             items = updates.get("my_appointments") or []
             if self.names_the_only_one and len(items) == 1:
                 dispatcher.utter_message(
@@ -388,7 +411,9 @@ class ManageForm(IdentitySteps, PatientForm):
                 return str(last_event(events[:index], "user").get("text") or "")
         return ""
 
-    def _fetch(self, slots: dict[str, Any], described: str = "") -> dict[str, Any]:
+    def _fetch(
+        self, slots: dict[str, Any], described: str = "", place: int | None = None
+    ) -> dict[str, Any]:
         clinic = self.clinic
         try:
             items = load_appointments(str(slots["patient_id"]), clinic)
@@ -398,17 +423,24 @@ class ManageForm(IdentitySteps, PatientForm):
         if not items:
             updates["no_appointments"] = True
         else:
-            updates.update(self._described_choice({**slots, **updates}, items, described))
+            updates.update(self._described_choice({**slots, **updates}, items, described, place))
         return updates
 
     def _described_choice(
-        self, slots: dict[str, Any], items: list[dict[str, Any]], described: str
+        self,
+        slots: dict[str, Any],
+        items: list[dict[str, Any]],
+        described: str,
+        place: int | None = None,
     ) -> dict[str, Any]:
-        """The only one, the one the request described, or the one just booked or moved when
-        the request says "it" ("actually can you cancel it"); or all of them."""
+        """The only one, the one the request described (or named by its ``place`` in the list
+        just shown), or the one just booked or moved when the request says "it" ("actually can
+        you cancel it"); or all of them."""
         if all_but := self._all_but_kept(items, described):
             return all_but
         index = 0 if len(items) == 1 else choice_by_description(described, items, self.clinic)
+        if index is None and place is not None and -len(items) <= place < len(items):
+            index = place % len(items)
         ids = [i["id"] for i in items]
         if index is None and slots.get("last_booked") in ids and JUST_MADE.search(described):
             index = ids.index(slots["last_booked"])

@@ -106,5 +106,20 @@ def last_response(tracker: Tracker) -> str | None:
     return (bot.get("metadata") or {}).get("utter_action")
 
 
+def responses_before_latest(tracker: Tracker) -> list[str]:
+    """The responses the bot said between the patient's last two messages (what the latest
+    message answers), oldest first."""
+    said: list[str] = []
+    users = 0
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot":
+            said.insert(0, str((event.get("metadata") or {}).get("utter_action") or ""))
+    return said
+
+
 def is_button_payload(text: str) -> bool:
     return text.startswith("/")

@@ -3,19 +3,24 @@
 (``actions/verify_lockout.py``) gets a fresh store per test, never the one in ``DATA_DIR``, and
 the Rasa server's NLU (read for a second question in a message) is a canned stand-in
 (``canned_nlu``), never whatever server runs on this machine; nor is its FHIR backend
-(``_no_live_fhir``)."""
+(``_no_live_fhir``). ``two_booked``: a verified patient with two appointments."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import identity, patient_match, second_request
-from actions.settings import get_settings
+from actions.booking_times import ActionAskSlotChoice
+from actions.manage_appointments import load_appointments
+from actions.settings import get_clinic, get_settings
 from actions.verify_lockout import VerifyLockout
-from tests.support.actions import PHONE_SECRET
+from tests.support.actions import PHONE_SECRET, make_tracker
 from tests.support.fhir_servers import FhirServer
 from tests.support.nlu import CannedNlu
 
@@ -65,3 +70,24 @@ def canned_nlu(monkeypatch: pytest.MonkeyPatch) -> CannedNlu:
     nlu = CannedNlu()
     monkeypatch.setattr(second_request, "nlu_client", lambda: nlu)
     return nlu
+
+
+@pytest.fixture
+def two_booked(fhir_env: FhirServer) -> dict[str, Any]:
+    """A new patient, verified, with two appointments booked next week."""
+    client = fhir_env.client()
+    patient = client.create_patient("Dana", "Whitfield", date(1979, 3, 8))
+    search = {
+        "patient_status": "returning",
+        "visit_type": "follow_up",
+        "practitioner": "patel",
+        "location": "north",
+        "date_preference": "next week",
+    }
+    offers = ActionAskSlotChoice().run(CollectingDispatcher(), make_tracker("", slots=search), {})
+    offers = offers[0]["value"]
+    for offer in offers[:2]:
+        client.book(patient.id, offer["id"], "follow_up")
+    items = load_appointments(patient.id, get_clinic())
+    assert len(items) == 2
+    return {"verified": True, "patient_id": patient.id, "patient_name": "Dana Whitfield"}

@@ -3,14 +3,13 @@ embedded FHIR backend: what the patient is asked, what is cancelled, and what is
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.all_appointments import ALL_APPOINTMENTS, asks_for_all, means_all
-from actions.booking_times import ActionAskSlotChoice
 from actions.cancel_appointment import (
     ActionAskCancelConfirmed,
     ActionCancelAppointment,
@@ -81,27 +80,6 @@ def test_requests_that_cancel_every_appointment(text: str, all_of_them: bool) ->
 
 def slots_of(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-@pytest.fixture
-def two_booked(fhir_env: FhirServer) -> dict[str, Any]:
-    """A new patient, verified, with two appointments booked next week."""
-    client = fhir_env.client()
-    patient = client.create_patient("Dana", "Whitfield", date(1979, 3, 8))
-    search = {
-        "patient_status": "returning",
-        "visit_type": "follow_up",
-        "practitioner": "patel",
-        "location": "north",
-        "date_preference": "next week",
-    }
-    offers = ActionAskSlotChoice().run(CollectingDispatcher(), make_tracker("", slots=search), {})
-    offers = offers[0]["value"]
-    for offer in offers[:2]:
-        client.book(patient.id, offer["id"], "follow_up")
-    items = load_appointments(patient.id, get_clinic())
-    assert len(items) == 2
-    return {"verified": True, "patient_id": patient.id, "patient_name": "Dana Whitfield"}
 
 
 def test_cancel_both_in_the_request_asks_once_and_cancels_both(

@@ -236,6 +236,45 @@ def test_no_preference_for_where_but_a_day_for_when() -> None:
     assert slots_of(events)["date_preference"] == "but next week please"
 
 
+@pytest.mark.parametrize(
+    ("text", "office"),
+    [
+        ("whichever is closer to elk grove", "downtown"),
+        ("the one nearest roseville", "north"),
+        ("i live in rancho cordova", "downtown"),
+    ],
+)
+def test_a_place_named_for_which_office_is_the_nearer_office(text: str, office: str) -> None:
+    """ "whichever is closer to elk grove" at "Which office suits you best?" got both offices'
+    full directions (let through as a directions question) and the same question again."""
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        "practitioner": "patel",
+        "requested_slot": "location",
+    }
+    tracker = make_tracker(text, intent="directions", slots=slots, active_loop="booking_form")
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events, dispatcher = run_booking(text, intent="directions", slots=slots)
+    assert slots_of(events)["location"] == office
+    [note] = dispatcher.messages
+    assert note["text"].endswith("is the closer of our offices.")
+    assert get_clinic().location(office).name in note["text"]
+
+
+def test_a_nearer_office_the_clinician_does_not_work_at_is_not_chosen() -> None:
+    """Sam Lee works at the North Office only: "closer to elk grove" (Downtown) is no pick, nor
+    is a question about the way there."""
+    slots = {"patient_status": "returning", "visit_type": "sick", "requested_slot": "location"}
+    lee = {**slots, "practitioner": "lee"}
+    events, dispatcher = run_booking("closer to elk grove", intent="inform", slots=lee)
+    assert slots_of(events).get("location") != "downtown"
+    assert not any("closer" in str(m.get("text")) for m in dispatcher.messages)
+    patel = {**slots, "practitioner": "patel"}
+    events, _ = run_booking("where is the one near elk grove", intent="directions", slots=patel)
+    assert "location" not in slots_of(events)
+
+
 OFFERS = [
     {
         "id": "s1",
@@ -3674,6 +3713,25 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     assert dispatcher.messages[0]["name"] == "Emily Johnson"
     events, dispatcher = run_booking("mornings preferably", intent="inform", slots=asked_who)
     assert "verify_name" not in slots_of(events)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("Jordan Lee", "Jordan Lee"), ("Ana Patel", "Ana Patel")]
+)
+def test_a_patient_name_sharing_a_clinicians_surname_is_no_clinician(text: str, name: str) -> None:
+    """ "Who would you like to see?" - "Jordan Lee": "Jordan Lee isn't one of our clinicians
+    ... I've noted it", and then booked with Sam Lee (the surname read as him)."""
+    slots = {
+        "patient_status": "new",
+        "visit_type": "new_patient",
+        "requested_slot": "practitioner",
+    }
+    events, dispatcher = run_booking(text, intent="inform", slots=slots)
+    found = slots_of(events)
+    assert found["verify_name"] == name
+    assert found.get("practitioner") is None
+    assert found["requested_slot"] == "practitioner"  # who, asked again
+    assert responses(dispatcher) == ["utter_no_such_clinician_name_noted"]
 
 
 @pytest.mark.parametrize("text", ["Priya Patel", "Sam Lee", "james okafor"])

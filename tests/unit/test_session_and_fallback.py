@@ -1652,6 +1652,24 @@ def test_ok_set_it_up_takes_the_button_that_sets_it_up() -> None:
     assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
 
 
+@pytest.mark.parametrize("text", ["ok how do i set that up", "how do I set one up?"])
+def test_how_to_set_it_up_unclear_to_the_model_takes_the_button_that_sets_it_up(
+    text: str,
+) -> None:
+    # "ok how do i set that up" (nlu_fallback) under the payment plan's button: "Did you want
+    # to find out how to pay a bill?"
+    tracker = make_tracker(text, intent="nlu_fallback", events=BALANCE_SHOWN)
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "request_human"
+    assert events[-1]["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
+    # with no such button just shown: the usual "Did you mean ...?"
+    tracker = make_tracker(text, intent="nlu_fallback", events=BALANCE_SHOWN[:2])
+    events = ActionAskAffirmation().run(CollectingDispatcher(), tracker, {})
+    assert not any(event.get("event") == "user" for event in events)
+
+
 def test_what_the_balance_is_for_said_unclearly_lists_the_statements() -> None:
     # "wut is it for" (unclear to the model) right after the balance: "Take your time, I'm
     # here", as if the patient were still typing
