@@ -824,6 +824,13 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         you like to see?" - "next tuesday afternoon", after which a "2pm" was "instead")."""
         if not updates.get("date_preference"):
             return None
+        merged = {**slots, **updates}
+        if (merged.get("verified") or merged.get("patient_status")) and all(
+            merged.get(slot) for slot in ("visit_type", "practitioner", "location")
+        ):
+            # the times come next, and say the days ("Thanks, I'll look at Mon Dec 7 to Sun
+            # Dec 13", then "Here are the openings I found for Mon Dec 7 to Sun Dec 13")
+            return None
         if slots.get("date_preference"):
             if requested in ("date_preference", "slot_choice", "booking_confirmed"):
                 return None

@@ -48,6 +48,7 @@ from actions.second_request import (
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
 from actions.tracker_reading import form_texts, is_button_payload, last_event, latest_text
+from actions.visit_request import ORDINAL_PICK
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,8 @@ def day_in_request(text: str, clinic: ClinicConfig) -> date | None:
         # ("my dad passed away sunday, cancel his appointments": the day of the death)
         return None
     now = clinic.now()
+    # ("cancel the 2nd one": the second in the list, not "I don't see an appointment on Jan 2")
+    text = ORDINAL_PICK.sub(" ", text)
     when = parse_when(without_birth_dates(text, now.date()), now)
     if when is None or when.start != when.end:
         return None

@@ -373,7 +373,8 @@ def only_other_office(current: Any, clinic: ClinicConfig) -> str | None:
 # Questions answered from a list of buttons (or numbered options on SMS).
 PICKED_FROM_A_LIST = ("slot_choice", "practitioner", "location", "visit_type")
 ORDINAL_PICK = re.compile(
-    r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice)\b"
+    r"\b(the )?(1st|2nd|3rd|first|second|third|last) (one|option|time|slot|choice|appointment|"
+    r"appt|visit)\b"
     # "2nd pls", "the 3rd" alone at the times shown: a pick (Saturday the 2nd was searched)
     r"|^\W*(the )?(1st|2nd|3rd|first|second|third|last)\W*(pls|plz|please|thanks|thx|ty)?\W*$",
     re.I,

@@ -4754,6 +4754,9 @@ def test_not_offered_only_when_asked_for(text: str, requested: str | None, inten
         "cancel it. aisha khan 1/22/92",
         # the day of a death ("I don't see an appointment on Sun Dec 6")
         "my dad passed away sunday. please cancel his appointments",
+        # a place in the list just shown ("I don't see an appointment on Sat Jan 2")
+        "cancel the 2nd one",
+        "cancel the 3rd appt",
     ],
 )
 def test_a_birth_date_with_a_cancellation_is_not_its_day(text: str) -> None:
@@ -4840,6 +4843,25 @@ def test_a_first_day_at_another_question_is_kept_and_said() -> None:
     assert when is not None and when.part_of_day == "afternoon"
     assert responses(dispatcher) == ["utter_day_noted"]
     assert dispatcher.messages[0]["when"] == when.describe()
+
+
+def test_a_first_day_with_the_last_question_answered_is_said_by_the_times() -> None:
+    """ "Which office?" - "any weekday morning next week" (either office): the times come next
+    and say the days; "Thanks, I'll look at Mon Dec 7 to Sun Dec 13" before them said it
+    twice."""
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "follow_up",
+        "practitioner": "patel",
+        "requested_slot": "location",
+    }
+    events, dispatcher = run_booking("any weekday morning next week", slots=slots)
+    found = slots_of(events)
+    assert found["location"] == "any" and found["date_preference"]
+    assert responses(dispatcher) == []
+    # with the office still to choose, the day is said back
+    events, dispatcher = run_booking("next week", slots={**slots, "requested_slot": "practitioner"})
+    assert responses(dispatcher) == ["utter_day_noted"]
 
 
 @pytest.mark.parametrize("text", ["march 3", "its 4/12", "tomorrow"])
