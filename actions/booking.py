@@ -60,7 +60,7 @@ from actions.booking_words import (
     other_doctor_named,
 )
 from actions.clients.fhir_model import FhirError
-from actions.clinic_config import ClinicConfig, NotOffered
+from actions.clinic_config import ADULT_AGE, ClinicConfig, NotOffered
 from actions.clinician_days import clinician_meant
 from actions.dates import When, parse_when
 from actions.formatting import (
@@ -688,11 +688,17 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             # for "im new and need a physical", or "physical" typed later (which got "Please
             # tap one of the options", and nothing said of the physical).
             first = "utter_new_patient_visit_first"
+            visit = self.clinic.visit_type(str(asked))
+            age = age_spoken(form_texts(tracker))
+            if visit and visit.for_children and age is not None and age < ADULT_AGE:
+                said = visit.for_children  # a 6-year-old's checkup: not "an annual physical"
+            else:
+                said = asked
             dispatcher.utter_message(
                 response="utter_new_patient_visit_again"
                 if said_in_this_task(tracker, first)
                 else first,
-                a_visit=a_or_an(visit_name(asked, self.clinic)),
+                a_visit=a_or_an(visit_name(said, self.clinic)),
                 first_visit=first_visit.name,
             )
             if asked_now is not None:

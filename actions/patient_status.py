@@ -144,6 +144,7 @@ class ActionAskPatientStatus(Action):
             "utter_ask_patient_status_for",
             "utter_ask_patient_status_again",
             "utter_ask_patient_status_named",
+            "utter_ask_patient_status_relative_named",
             "utter_ask_patient_status_gently",
             "utter_ask_patient_status_for_plain",
         )
@@ -163,8 +164,12 @@ class ActionAskPatientStatus(Action):
             # "actually its for my daughter not me": the question again, for her
             dispatcher.utter_message(response=for_relative, person=said_now)
         elif asked and (first := _first_name_just_given(tracker)):
-            # "aisha khan" at this question: "Got it, I'll keep that in mind" read oddly
-            dispatcher.utter_message(response="utter_ask_patient_status_named", first_name=first)
+            # "aisha khan" at this question: "Got it, I'll keep that in mind" read oddly (and
+            # "shes 6, Zoe Nguyen" for a daughter is not Zoe writing)
+            named = "utter_ask_patient_status_relative_named" if relation else None
+            dispatcher.utter_message(
+                response=named or "utter_ask_patient_status_named", first_name=first
+            )
         elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:

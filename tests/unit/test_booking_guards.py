@@ -877,6 +877,45 @@ def test_a_name_given_at_been_here_before_is_thanked_by_name_and_kept() -> None:
     ]
 
 
+def test_a_childs_name_given_at_been_here_before_asks_about_the_child() -> None:
+    """ "book a checkup for my daughter" - "shes 6, Zoe Nguyen": "Thanks, Zoe. ... have you
+    (or the person the visit is for) been seen ...?", as if Zoe were writing; and, once she
+    is new, "you'd also like an annual physical" for a 6-year-old."""
+    started = [
+        {"event": "user", "text": "i want to book a checkup for my daughter"},
+        {"event": "active_loop", "name": "booking_form"},
+        {
+            "event": "bot",
+            "text": "Has your daughter been seen…",
+            "metadata": {"utter_action": "utter_ask_patient_status_for"},
+        },
+    ]
+    slots = {"requested_slot": "patient_status", "visit_type": "physical"}
+    tracker = make_tracker(
+        "shes 6, Zoe Nguyen",
+        intent="inform",
+        slots=slots,
+        active_loop="booking_form",
+        events=started,
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    tracker.events.extend(events)
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, tracker, {})
+    assert [(m["response"], m.get("first_name")) for m in dispatcher.messages] == [
+        ("utter_ask_patient_status_relative_named", "Zoe")
+    ]
+    new = [*started[:2], {"event": "user", "text": "shes 6, Zoe Nguyen"}]
+    tracker = make_tracker(
+        "no shes new", intent="deny", slots=slots, active_loop="booking_form", events=new
+    )
+    dispatcher = CollectingDispatcher()
+    ValidateBookingForm().run(dispatcher, tracker, {})
+    [welcome] = [m for m in dispatcher.messages if m.get("response")][:1]
+    assert welcome["response"] == "utter_new_patient_visit_first"
+    assert welcome["a_visit"] == "a well-child visit"
+
+
 # --- 6. the late-change policy ------------------------------------------------------------------
 
 
