@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 
+from actions.date_words import weekdays_named
+from actions.dates import parse_when
 from actions.insurance import COPAY_ASKED
-from actions.matching import normalise
+from actions.matching import find_location, find_practitioner, find_visit_type, normalise
+from actions.observances import observance_day
+from actions.office_hours import holiday_named
 from actions.paying import (
     PLAN_LENGTH,
     already_paid,
@@ -24,7 +28,7 @@ from actions.paying import (
     pay_later,
     scam_asked,
 )
-from actions.payment_methods import brand_asked
+from actions.payment_methods import brand_asked, method_asked
 from actions.plan_names import plan_in_message
 from actions.settings import get_clinic
 from addons.safety_triage import SAFETY_INTENTS
@@ -320,6 +324,52 @@ def plan_ok_asked(text: str, read_as: str | None) -> bool:
         return False
     named = plan_in_message(text, [], get_clinic(), about_insurance=True)
     return named is not None and named.plan is not None
+
+
+# A plan the clinic does not list, asked about by its capitalised name ("I'm on Quartz. Do
+# you take it", "Mercy Care ok there?"): parking and a goodbye answered. The insurance answer
+# says it is not on the list and who can check. Only as a question, and never a clinician,
+# an office, a visit, a day or a way to pay ("do you take Visa", "is Thursday ok?").
+UNKNOWN_PLAN_ASKED = re.compile(
+    r"\b(?:do|does|will|would|can) (?:you|u|ya|y'?all|you guys|u guys|the (?:clinic|office|"
+    r"practice)) (?:guys )?(?:take|accept)\b|\b(?:ok|okay|accepted|in[- ]?network|taken)\b.*\?",
+    re.IGNORECASE,
+)
+KEEP_WITH_AN_UNKNOWN_NAME = frozenset(
+    {INSURANCE_INTENT, "billing_pay", "billing_balance", DISPUTE_INTENT, "request_human"}
+    | set(SAFETY_INTENTS)
+)
+MAX_UNKNOWN_PLAN_WORDS = 12
+# Taken in, but no plan: "do you take Walk Ins", "New Patients", "Same Day".
+NOT_A_PLAN_TAKEN = re.compile(
+    r"\b(walk|new|patients?|kids|children|bab(y|ies)|same|emergenc\w*|late|pets?|dogs?)\b", re.I
+)
+
+
+def unknown_plan_asked(text: str, read_as: str | None) -> bool:
+    """Whether a short question asks if a plan the clinic does not list is taken."""
+    if read_as in KEEP_WITH_AN_UNKNOWN_NAME or len(text.split()) > MAX_UNKNOWN_PLAN_WORDS:
+        return False
+    if not UNKNOWN_PLAN_ASKED.search(text) or NOT_A_PLAN.search(text) or NOT_PLAN_OK.search(text):
+        return False
+    clinic = get_clinic()
+    named = plan_in_message(text, [], clinic, about_insurance=True)
+    if named is None or named.plan is not None or named.family is not None:
+        return False  # (a listed plan: plan_ok_asked)
+    words = named.said.split()
+    if not words or not all(w[:1].isupper() for w in words):
+        return False  # "do you take x-rays", "apple pay", "walk ins"
+    return not (
+        NOT_A_PLAN_TAKEN.search(named.said)
+        or method_asked(text, clinic.billing.methods)
+        or holiday_named(named.said, clinic, clinic.now().date())
+        or observance_day(named.said, clinic.now().date())
+        or find_practitioner(named.said, clinic)
+        or find_location(named.said, clinic)
+        or find_visit_type(named.said, clinic)
+        or weekdays_named(named.said)
+        or parse_when(named.said, clinic.now()) is not None
+    )
 
 
 # "medical question", "medical advice": Medi-Cal is also called "medical", these are not it.

@@ -109,6 +109,7 @@ from addons.money_words import (
     copay_asked,
     plan_asked_about,
     plan_ok_asked,
+    unknown_plan_asked,
 )
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -677,9 +678,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
         # yes ("What can I help you with?"): whether the plan is taken.
         return Reading(INSURANCE_INTENT)
-    if plan_ok_asked(text, read_as):
+    if plan_ok_asked(text, read_as) or unknown_plan_asked(text, read_as):
         # "can I come there with tricare" (what visitors may come), "my grandma has Medicare
-        # part B, is that ok with you" (the nurses): whether the plan is taken
+        # part B, is that ok with you" (the nurses), "Mercy Care ok there?" (a goodbye):
+        # whether the plan is taken
         return Reading(INSURANCE_INTENT)
     return None
 

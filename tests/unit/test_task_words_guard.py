@@ -1073,6 +1073,44 @@ def test_a_listed_plan_asked_about_is_the_insurance_question(
 @pytest.mark.parametrize(
     ("text", "read_as"),
     [
+        ("I have Peach State. Do you take it", "parking"),
+        ("Zing Health ok there?", "goodbye"),
+        ("do you guys take Bright Health", "directions"),
+    ],
+)
+def test_a_plan_not_on_the_list_asked_about_is_the_insurance_question(
+    text: str, read_as: str
+) -> None:
+    """Asked whether an unlisted plan is taken, the patient got parking, or "Take care!"; the
+    insurance answer says it is not on the list and who can check."""
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.8, "faq", 0.1)])
+    assert result.get("intent")["name"] == "billing_insurance"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("do you take Visa?", "billing_pay"),
+        ("do you take Apple Pay", "faq"),
+        ("do you take Walk Ins", "faq"),
+        ("do you take x-rays", "faq"),
+        ("Is Thursday ok?", "book_appointment"),
+        ("Is Christmas Eve ok?", "clinic_hours"),
+        ("is Downtown ok?", "directions"),
+        ("is Dr Lee ok for kids?", "ask_clinicians"),
+        ("Sounds good, thanks Maria", "thank"),
+    ],
+)
+def test_a_capitalised_name_that_is_no_plan_is_no_insurance_question(
+    text: str, read_as: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.8, "faq", 0.1)])
+    assert result.get("intent")["name"] != "billing_insurance"
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
         ("my dad has medicare, is it ok for him to take ibuprofen", "medical_advice"),
         ("do i need to bring my aetna card", "faq"),
         ("book a physical, is aetna ok", "book_appointment"),
