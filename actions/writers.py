@@ -173,11 +173,17 @@ WRITER_IS_RELATIVE = re.compile(
 
 # The writer says how they are related to the patient: "i'm his wife", "I'm Carlos's wife",
 # "this is carlos riveras daughter".
+RELATIONS = (
+    r"(?:wife|husband|partner|spouse|son|daughter|mom|mother|mum|dad|father|sister|brother|"
+    r"grandson|granddaughter|grandma|grandpa|grandmother|grandfather|niece|nephew|aunt|uncle|"
+    r"caregiver|carer|friend|neighbou?r|fianc[eé]e?|boyfriend|girlfriend)"
+)
 WRITER_RELATION = re.compile(
     r"\b(?:i'?m|im|i am|this is|its|it'?s)\s+(?:actually\s+|just\s+)?"
-    r"(?:his|her|their|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?'?s)\s+(?:wife|husband|partner|"
-    r"spouse|son|daughter|mom|mother|mum|dad|father|sister|brother|grandson|granddaughter|"
-    r"niece|nephew|caregiver|carer|friend|neighbou?r|fianc[eé]e?|boyfriend|girlfriend)\b",
+    rf"(?:his|her|their|[^\W\d_][\w-]*(?:\s+[^\W\d_][\w-]*)?'?s)\s+{RELATIONS}\b"
+    # "when is robert's next appointment? he's my dad" (Robert was told "You have no upcoming
+    # appointments")
+    rf"|\b(?:he|she)(?:'?s| is)\s+my\s+{RELATIONS}\b",
     re.IGNORECASE,
 )
 

@@ -1019,7 +1019,14 @@ def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: Fhir
     slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=grown)
     assert slots["verified"] is True and slots["patient_is_relative"] is True
     # the writer saying what they are to the patient: "Carlos's follow-up", not "your"
-    for said_by in ("im his wife, can i cancel his appt", "I'm Carlos's wife, when is his appt"):
+    # ...or what the patient is to the writer ("when is carlos's next appointment? he's my dad"
+    # was answered "You have no upcoming appointments")
+    for said_by in (
+        "im his wife, can i cancel his appt",
+        "I'm Carlos's wife, when is his appt",
+        "when is carlos's next appointment? he's my dad",
+        "can u check carlos rivera's appts, he is my grandpa",
+    ):
         wife = [
             {"event": "user", "text": said_by},
             {"event": "active_loop", "name": "check_form"},
