@@ -90,6 +90,10 @@ AFTER_INSURANCE = re.compile(
     r"\b(is|does|did|was)\b.{0,25}\b(after|minus|before|include|includes|including|count|"
     r"take into account|with)\b.{0,15}\b(insurance|what (my |the )?(insurance|plan) (paid|pays|"
     r"covered|covers))\b"
+    # "not sure if my insurance paid their part yet" (it got where to find a plan's name)
+    # (not "do you know if my insurance will pay for a physical": what a plan covers)
+    r"|\b(if|whether|has|have)\b.{0,12}\b(insurance|plan)\b.{0,12}\b(paid|processed|billed)\b"
+    r"|\bdid\b.{0,12}\b(insurance|plan)\b.{0,6}\bpay\b"
 )
 
 

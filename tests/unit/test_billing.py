@@ -1873,6 +1873,9 @@ def test_help_paying_starts_no_balance_look_up_unless_asked(text: str, looked_up
         ("whats an eob", "utter_insurance_eob"),
         ("is that after insurance?", "utter_balance_after_insurance"),
         ("does the 240 include what insurance paid", "utter_balance_after_insurance"),
+        # (where to find a plan's name, for "not sure")
+        ("not sure if my insurance paid their part yet", "utter_balance_after_insurance"),
+        ("did the insurance pay for my october visit", "utter_balance_after_insurance"),
         # ...and no balance look-up for its "do i owe that" ("What is the patient's name?")
         ("i got an EOB, do i owe that?", "utter_insurance_eob"),
     ],
