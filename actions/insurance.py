@@ -90,9 +90,12 @@ AFTER_INSURANCE = re.compile(
     r"\b(is|does|did|was)\b.{0,25}\b(after|minus|before|include|includes|including|count|"
     r"take into account|with)\b.{0,15}\b(insurance|what (my |the )?(insurance|plan) (paid|pays|"
     r"covered|covers))\b"
-    # "not sure if my insurance paid their part yet" (it got where to find a plan's name)
-    # (not "do you know if my insurance will pay for a physical": what a plan covers)
-    r"|\b(if|whether|has|have)\b.{0,12}\b(insurance|plan)\b.{0,12}\b(paid|processed|billed)\b"
+)
+# "not sure if my insurance paid their part yet" (it got where to find a plan's name); not
+# "do you know if my insurance will pay for a physical" (what a plan covers). Only once the
+# question is read as one about insurance: beside "what do I owe" the balance comes first.
+INSURANCE_PAID = re.compile(
+    r"\b(if|whether|has|have)\b.{0,12}\b(insurance|plan)\b.{0,12}\b(paid|processed|billed)\b"
     r"|\bdid\b.{0,12}\b(insurance|plan)\b.{0,6}\bpay\b"
 )
 
@@ -110,16 +113,16 @@ def eob_bill_asked(text: str) -> bool:
     return bool(EOB_ASKED.search(said) and OWE_ASKED.search(said))
 
 
-def eob_or_after_insurance(text: str) -> str | None:
+def eob_or_after_insurance(text: str, paid_too: bool = False) -> str | None:
     """``utter_insurance_eob`` or ``utter_balance_after_insurance`` when the message asks what an
-    EOB is (or whether one is to be paid) or whether a balance is what's left after insurance;
-    else None."""
+    EOB is (or whether one is to be paid) or whether a balance is what's left after insurance
+    (``paid_too``: or whether insurance has paid); else None."""
     said = normalise(text)
     if eob_bill_asked(text) or (
         EOB_ASKED.search(said) and TERM_ASKED.search(said) and not re.search(r"\bmy eob\b", said)
     ):
         return "utter_insurance_eob"
-    if AFTER_INSURANCE.search(said):
+    if AFTER_INSURANCE.search(said) or (paid_too and INSURANCE_PAID.search(said)):
         return "utter_balance_after_insurance"
     return None
 
@@ -337,7 +340,9 @@ class ActionCheckInsurance(Action):
             dispatcher.utter_message(response=CARD_LOST_ANSWER, **facts)
             return []
         brand = brand_asked(text, clinic.billing.methods)
-        explained = eob_or_after_insurance(text) if named is None and not several else None
+        explained = (
+            eob_or_after_insurance(text, paid_too=True) if named is None and not several else None
+        )
         if explained is not None:
             dispatcher.utter_message(
                 response=explained,

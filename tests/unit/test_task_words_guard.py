@@ -730,6 +730,12 @@ def test_a_new_patient_asking_for_a_visit_books_one(text: str, read_as: str, bec
         # a dispute stays one
         ("my EOB says I owe nothing but you billed me", "billing_dispute", "billing_dispute"),
         ("whats my balance", "billing_balance", "billing_balance"),
+        # the balance first, then whether insurance paid (the insurance answer alone, before)
+        (
+            "can you tell me what i owe, not sure if my insurance paid their part yet",
+            "billing_balance",
+            "billing_balance",
+        ),
     ],
 )
 def test_what_an_eob_is_or_a_balance_after_insurance_is_explained(
