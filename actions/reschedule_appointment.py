@@ -371,8 +371,11 @@ class ValidateRescheduleForm(ManageForm):
                 if shifted is not None:
                     updates["date_preference"] = shifted
             if "date_preference" not in updates:
-                # "a couple of days later": counted from the appointment's day by the search
-                updates["date_preference"] = without_birth_dates(text, clinic.now().date())
+                # "a couple of days later": counted from the appointment's day by the search;
+                # only the words for the new time ("move my 2pm appt on thursday to earlier
+                # that day" searched around 2pm, the appointment's own time)
+                shift = new_time if new_time and says_a_shift(new_time) else text
+                updates["date_preference"] = without_birth_dates(shift, clinic.now().date())
         updates = {k: v for k, v in updates.items() if slots.get(k) != v}
         merged = {**slots, **updates}
         updates.update(someone_other_than(dispatcher, merged, clinic))

@@ -29,6 +29,7 @@ from actions.cancel_appointment import (
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
+from actions.date_changes import shift_said_as_day
 from actions.dates import parse_when
 from actions.fallback import ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
@@ -1628,6 +1629,28 @@ def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
     wanted = slots_of(events)["date_preference"]
     assert "1975" not in wanted and "back a week" in wanted
+
+
+def test_a_shift_after_the_appointment_described_keeps_only_the_new_time() -> None:
+    """ "can i move my 2pm appt on thursday to earlier that day" offered 1:30, 2:30 and 3:00
+    (the 2pm that names the appointment read as the time wanted)."""
+    text = "can i move my 2pm appt on thursday to earlier that day"
+    tracker = make_tracker(
+        text,
+        intent="reschedule_appointment",
+        active_loop="reschedule_form",
+        slots={
+            "verified": True,
+            "patient_id": "p1",
+            "appointment_choice": "a1",
+            "requested_slot": "date_preference",
+        },
+    )
+    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
+    wanted = slots_of(events)["date_preference"]
+    assert "2pm" not in wanted and "earlier that day" in wanted
+    start = datetime(2026, 12, 10, 14, 0, tzinfo=get_clinic().tz)
+    assert shift_said_as_day(wanted, start, date(2026, 12, 6)) == "December 10 before 2:00 pm"
 
 
 CHOICES = [
