@@ -101,10 +101,15 @@ HARD_PART_OF_DAY = re.compile(
 )
 
 
+CLOCK_MERIDIEM = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b")
+
+
 def part_of_day(text: str) -> str | None:
     """``"tuesday morning"`` → ``morning``; ``"after work"`` → ``evening``."""
     cleaned = clean_words(text)
     cleaned = HARD_PART_OF_DAY.sub(" ", BUSY_PART_OF_DAY.sub(" ", cleaned))
+    # the "pm" of a clock time is no afternoon ("before 2 pm" looked only at noon to 2)
+    cleaned = CLOCK_MERIDIEM.sub(" ", cleaned)
     cleaned = f" {_without_other_lates(cleaned)} "
     for phrase in sorted(PARTS_OF_DAY, key=len, reverse=True):
         if f" {phrase} " in cleaned:

@@ -103,6 +103,11 @@ def test_parse_when(text: str, start: date, end: date, part: str | None) -> None
         ("Hi I am Aisha Khan, I need to book my womens health exam", None),
         ("i am free any day", None),
         ("I'm running late", None),
+        # the "pm" of a clock time: "before 2 pm" looked only from noon to 2
+        ("tuesday before 2 pm", None),
+        ("December 10 before 2:00 pm", None),
+        ("after 9:30 am", None),
+        ("tuesday pm", "afternoon"),
     ],
 )
 def test_part_of_day(text: str, part: str | None) -> None:
