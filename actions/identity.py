@@ -165,11 +165,15 @@ class IdentitySteps:
         if asked_about_later(pending) and not complaint:
             # "cancel my physical and book my son a checkup": the booking began without a word
             # about the cancellation, which seemed forgotten.
-            dispatcher.utter_message(
-                response="utter_second_request_later",
-                request=pending["text"],
-                task=first_task_name(tracker, pending, TASK_NAMES.get(self.form_name, "this")),
-            )
+            task = first_task_name(tracker, pending, TASK_NAMES.get(self.form_name, "this"))
+            if pending.get("own") == "writer" and task.endswith("'s booking"):
+                # "book an appt for me and my husband": "first your husband's booking, then
+                # yours", not then "“hi can i book an appt for me”"
+                dispatcher.utter_message(response="utter_own_booking_later", task=task)
+            else:
+                dispatcher.utter_message(
+                    response="utter_second_request_later", request=pending["text"], task=task
+                )
         if complaint:
             dispatcher.utter_message(response="utter_complaint_after_task")
             updates.update(complaint)
