@@ -36,6 +36,7 @@ from actions.identity_answers import (
     NO_PHONE,
     NOT_KNOWN,
     WHY_OR_NO,
+    YES_ONLY,
     only_a_correction,
     other_ways_after_two_misses,
     said_in_this_task,
@@ -604,7 +605,9 @@ class IdentitySteps:
                 updates.update({"partial_dob": said_day, "birth_year_asked": True})
         if requested == "new_phone":
             phone = find_phone(text)
-            if phone is None and says_this_number(text):
+            if phone is None and (
+                says_this_number(text) or (YES_ONLY.match(text) and sender_phone(tracker))
+            ):
                 phone = self._texting_number(dispatcher, tracker)
                 if phone is None:
                     return {"new_phone": None}

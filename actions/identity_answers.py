@@ -49,6 +49,13 @@ def says_this_number(text: str) -> bool:
     return bool(THIS_NUMBER.search(text.replace("\u2019", "'")))
 
 
+# "yes" by SMS to "What's the best phone number? If it's the one you're texting from, just
+# reply 'this number'": that one (it got "Please send a 10-digit phone number").
+YES_ONLY = re.compile(
+    r"^\W*(?:yes|yep|yeah|ya|yup|yes it is|it is|correct|sure|yes please|y)\W*$", re.IGNORECASE
+)
+
+
 # "i dont know what format you want": any, with examples (it got "if you find them ...").
 FORMAT_ASKED = re.compile(
     r"\b(format|what way|which way|how (do|should|must) i (write|type|put|enter|say) (it|that|"

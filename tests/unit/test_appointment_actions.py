@@ -4558,6 +4558,35 @@ def test_this_number_by_sms_is_the_number_texted_from(fhir_env: FhirServer, text
     assert slots["new_phone"] is None and slots["requested_slot"] == "new_phone"
 
 
+@pytest.mark.parametrize("text", ["yes", "yep", "Yes it is"])
+def test_a_yes_by_sms_at_the_phone_question_is_the_number_texted_from(
+    fhir_env: FhirServer, text: str
+) -> None:
+    """By SMS the question ends "If it's the one you're texting from, just reply 'this
+    number'", and "yes" got "Please send a 10-digit phone number". On the web, where no number
+    is seen, a yes is still asked to type one."""
+    sealed = {"phone_hash": "h", "phone_sealed": seal_phone("+19165550162", PHONE_SECRET)}
+    tracker = make_tracker(
+        text,
+        intent="affirm",
+        slots=NEW_PHONE_ASKED,
+        active_loop="booking_form",
+        channel="twilio",
+        metadata=sealed,
+    )
+    form = ValidateBookingForm()
+    assert not form.should_let_through(tracker)
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(form.run(dispatcher, tracker, {}))
+    assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
+    assert slots["new_phone"] == "+19165550162"
+    web = make_tracker(text, intent="affirm", slots=NEW_PHONE_ASKED, active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(ValidateBookingForm().run(dispatcher, web, {}))
+    assert responses(dispatcher) == ["utter_need_phone"]
+    assert slots["new_phone"] is None
+
+
 @pytest.mark.parametrize(
     ("text", "intent"),
     [("why do you need that", "complaint"), ("i'd rather not give my number", "deny")],
