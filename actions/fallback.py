@@ -241,9 +241,22 @@ class ActionAskAffirmation(Action):
             # guess too. "Did you want to ask whether we take your insurance?" cost a turn,
             # and its "Yes" lost the plan's name ("Which insurance plan do you have?").
             return replay_as(tracker, last_event(list(tracker.events), "user"), ranking[0])
+        if (
+            ranking[0] == "ask_clinicians"
+            and CLINICIAN_WHERE.search(text)
+            and find_practitioner(text, clinic) is not None
+        ):
+            # "which one has dr okafor" (after the two offices): where they see patients, not
+            # "Did you want to find out about our doctors?"
+            return replay_as(tracker, last_event(list(tracker.events), "user"), ranking[0])
         suggest(dispatcher, ranking[0])
         return []
 
+
+# Where a clinician works, asked in so many words.
+CLINICIAN_WHERE = re.compile(
+    r"\b(which|what) (one|office|location|clinic|place)\b|\bwhere (is|does|do)\b", re.IGNORECASE
+)
 
 # Answers that offer financial assistance (actions/paying.py), after which "how do i apply"
 # asks how to apply for it.

@@ -1447,6 +1447,29 @@ def test_a_plan_asked_about_in_so_many_words_is_answered_at_once(text: str, aske
         assert events == [] and "Did you want to" in dispatcher.messages[0]["text"]
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("which one has dr okafor", True),
+        ("which office has sam lee", True),
+        ("what about dr okafor", False),  # not where: "did you mean …?"
+        ("which one is closer", False),  # no clinician named
+    ],
+)
+def test_where_a_clinician_works_unclear_to_the_model_is_answered_at_once(
+    text: str, asked: bool
+) -> None:
+    # "which one has dr okafor" after the two offices: "Did you want to find out about our
+    # doctors?", a turn for nothing
+    dispatcher = CollectingDispatcher()
+    events = ActionAskAffirmation().run(dispatcher, unsure(text, "ask_clinicians"), {})
+    if asked:
+        assert dispatcher.messages == []
+        assert events[-1]["parse_data"]["intent"]["name"] == "ask_clinicians"
+    else:
+        assert not any(e.get("event") == "user" for e in events)
+
+
 def test_a_name_after_the_payment_plan_answer_looks_up_the_balance() -> None:
     # "can i do a payment plan" - "emily johnson 04/12/1988": "Thanks, Emily. What can I help
     # you with?"
