@@ -149,6 +149,8 @@ OWN_DETAILS = re.compile(
 )
 # "whats your email address", "can i email you": there is none for patients.
 EMAIL_ASKED = re.compile(r"\b(e ?mail|emails|emailing)\b")
+# "whats your website", "whats the website again" (after the ways to pay): both addresses.
+WEBSITE_ASKED = re.compile(r"\b(web ?site|web ?page|site|url|link)s?\b")
 
 
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:
@@ -180,6 +182,12 @@ def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> 
             "We don't take patient questions by email, to keep health information private: "
             "please call, or ask me here.",
         )
+    if WEBSITE_ASKED.search(normalise(text)):
+        # (it was read as a complaint, and handed to staff)
+        sites = [f"To pay a bill online: {clinic.billing.portal_url}"]
+        if clinic.clinic.website:
+            sites.insert(0, f"Our website: {clinic.clinic.website}")
+        lines[:0] = sites
     if len(locations) == len(clinic.locations) and len(locations) > 1:
         lines.append(f"Main number: {clinic.clinic.main_phone}")
     lines += [f"{loc.name}: {loc.phone}" for loc in locations]

@@ -1028,6 +1028,24 @@ def test_email_and_night_numbers_are_answered(text: str, no_email: bool, nurse_l
 
 
 @pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        ("whats your website", True),
+        ("whats the website again", True),
+        ("can i get the link to pay", True),
+        ("whats your phone number", False),
+    ],
+)
+def test_the_website_asked_for_is_given(text: str, sites: bool) -> None:
+    """ "whats the website again" after the ways to pay was read as a complaint and handed to
+    staff; the answer now gives the clinic's site and the bill-pay site."""
+    answer = contact_text(CLINIC, CLINIC.locations, text)
+    assert (f"Our website: {CLINIC.clinic.website}" in answer) is sites
+    assert (f"To pay a bill online: {CLINIC.billing.portal_url}" in answer) is sites
+    assert CLINIC.clinic.main_phone in answer
+
+
+@pytest.mark.parametrize(
     ("text", "checked"),
     [
         ("which office is my appointment at", True),
