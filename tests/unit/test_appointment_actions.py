@@ -1611,10 +1611,8 @@ def test_a_shift_of_the_appointment_is_the_new_time(fhir_env: FhirServer, text: 
     assert slots_of(events)["date_preference"] == text
 
 
-def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
-    """The date of birth in "Carlos Rivera 09/30/1975 - can you push my appointment back a
-    week?" once made the search read the whole message as "as soon as possible"."""
-    text = "Carlos Rivera 09/30/1975 - can you push my appointment back a week?"
+def move_asked(text: str) -> str:
+    """The day kept when a verified patient's request to move appointment a1 says ``text``."""
     tracker = make_tracker(
         text,
         intent="reschedule_appointment",
@@ -1627,27 +1625,20 @@ def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
         },
     )
     events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
-    wanted = slots_of(events)["date_preference"]
+    return str(slots_of(events)["date_preference"])
+
+
+def test_a_shift_said_with_the_birth_date_keeps_only_the_shift() -> None:
+    """The date of birth in "Carlos Rivera 09/30/1975 - can you push my appointment back a
+    week?" once made the search read the whole message as "as soon as possible"."""
+    wanted = move_asked("Carlos Rivera 09/30/1975 - can you push my appointment back a week?")
     assert "1975" not in wanted and "back a week" in wanted
 
 
 def test_a_shift_after_the_appointment_described_keeps_only_the_new_time() -> None:
     """ "can i move my 2pm appt on thursday to earlier that day" offered 1:30, 2:30 and 3:00
     (the 2pm that names the appointment read as the time wanted)."""
-    text = "can i move my 2pm appt on thursday to earlier that day"
-    tracker = make_tracker(
-        text,
-        intent="reschedule_appointment",
-        active_loop="reschedule_form",
-        slots={
-            "verified": True,
-            "patient_id": "p1",
-            "appointment_choice": "a1",
-            "requested_slot": "date_preference",
-        },
-    )
-    events = ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {})
-    wanted = slots_of(events)["date_preference"]
+    wanted = move_asked("can i move my 2pm appt on thursday to earlier that day")
     assert "2pm" not in wanted and "earlier that day" in wanted
     start = datetime(2026, 12, 10, 14, 0, tzinfo=get_clinic().tz)
     assert shift_said_as_day(wanted, start, date(2026, 12, 6)) == "December 10 before 2:00 pm"
