@@ -4508,6 +4508,25 @@ NEW_PHONE_ASKED = {
 }
 
 
+def assert_texted_number_kept(text: str, intent: str, phone: str) -> None:
+    """By SMS, ``text`` at the new patient's phone question keeps the number texted from."""
+    sealed = {"phone_hash": "h", "phone_sealed": seal_phone(phone, PHONE_SECRET)}
+    tracker = make_tracker(
+        text,
+        intent=intent,
+        slots=NEW_PHONE_ASKED,
+        active_loop="booking_form",
+        channel="twilio",
+        metadata=sealed,
+    )
+    form = ValidateBookingForm()
+    assert not form.should_let_through(tracker)
+    dispatcher = CollectingDispatcher()
+    slots = slots_of(form.run(dispatcher, tracker, {}))
+    assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
+    assert slots["new_phone"] == phone
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -4522,22 +4541,9 @@ NEW_PHONE_ASKED = {
 )
 def test_this_number_by_sms_is_the_number_texted_from(fhir_env: FhirServer, text: str) -> None:
     # "same number as mine" got "Please send a 10-digit phone number" by SMS, where the
-    # number is known (sealed in the message metadata).
-    sealed = {"phone_hash": "h", "phone_sealed": seal_phone("+19165550161", PHONE_SECRET)}
-    tracker = make_tracker(
-        text,
-        intent="contact_info",  # "this number" got the clinic's phone numbers
-        slots=NEW_PHONE_ASKED,
-        active_loop="booking_form",
-        channel="twilio",
-        metadata=sealed,
-    )
-    form = ValidateBookingForm()
-    assert not form.should_let_through(tracker)
-    dispatcher = CollectingDispatcher()
-    slots = slots_of(form.run(dispatcher, tracker, {}))
-    assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
-    assert slots["new_phone"] == "+19165550161"
+    # number is known (sealed in the message metadata); "this number" read as contact_info
+    # got the clinic's phone numbers.
+    assert_texted_number_kept(text, "contact_info", "+19165550161")
     # sealed with another secret (it changed since): asked to type it, nothing made up
     stale = {"phone_sealed": seal_phone("+19165550161", "old-secret")}
     tracker = make_tracker(
@@ -4556,21 +4562,7 @@ def test_a_yes_by_sms_at_the_phone_question_is_the_number_texted_from(
     """By SMS the question ends "If it's the one you're texting from, just reply 'this
     number'", and "yes" got "Please send a 10-digit phone number". On the web, where no number
     is seen, a yes is still asked to type one."""
-    sealed = {"phone_hash": "h", "phone_sealed": seal_phone("+19165550162", PHONE_SECRET)}
-    tracker = make_tracker(
-        text,
-        intent="affirm",
-        slots=NEW_PHONE_ASKED,
-        active_loop="booking_form",
-        channel="twilio",
-        metadata=sealed,
-    )
-    form = ValidateBookingForm()
-    assert not form.should_let_through(tracker)
-    dispatcher = CollectingDispatcher()
-    slots = slots_of(form.run(dispatcher, tracker, {}))
-    assert responses(dispatcher)[:1] == ["utter_texting_number_kept"]
-    assert slots["new_phone"] == "+19165550162"
+    assert_texted_number_kept(text, "affirm", "+19165550162")
     web = make_tracker(text, intent="affirm", slots=NEW_PHONE_ASKED, active_loop="booking_form")
     dispatcher = CollectingDispatcher()
     slots = slots_of(ValidateBookingForm().run(dispatcher, web, {}))
