@@ -582,7 +582,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
             updates.update(self._confirmation(dispatcher, tracker, slots))
         if any(k in updates for k in SEARCH_SLOTS):
-            self._say_search_change(dispatcher, slots, updates, requested)
+            self._say_search_change(dispatcher, tracker, slots, updates, requested)
         if requested == "practitioner" and not updates and not is_button_payload(text):
             other = other_doctor_named(text)
             if other is not None:
@@ -795,6 +795,7 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
     def _say_search_change(
         self,
         dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         slots: dict[str, Any],
         updates: dict[str, Any],
         requested: str | None,
@@ -804,7 +805,8 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
         before, elsewhere = self._drop_offers(dispatcher, updates, slots)
         if elsewhere is not None:
             return  # where they work was said
-        if (said_back := self._day_to_say_back(updates, slots, requested)) is not None:
+        said_back = self._day_to_say_back(tracker, updates, slots, requested)
+        if said_back is not None:
             response, day = said_back
             dispatcher.utter_message(response=response, when=day.describe())
         elif (
@@ -821,21 +823,22 @@ class ValidateBookingForm(BookingPatientSteps, IdentitySteps, PatientForm):
             )
 
     def _day_to_say_back(
-        self, updates: dict[str, Any], slots: dict[str, Any], requested: str | None
+        self,
+        tracker: Tracker,
+        updates: dict[str, Any],
+        slots: dict[str, Any],
+        requested: str | None,
     ) -> tuple[str, When] | None:
         """A day given at another question, with the response that says it back: the next
         question alone looked as if it was not heard. ``utter_day_changed`` when it replaces
-        one ("What's your date of birth?" - "wait wrong day, tomorrow instead"; new offers say
-        the day at the other questions), ``utter_day_noted`` when it is the first ("Who would
-        you like to see?" - "next tuesday afternoon", after which a "2pm" was "instead")."""
+        one, ``utter_day_noted`` when it is the first ("Who would you like to see?" - "next
+        tuesday afternoon", after which a "2pm" was "instead"). None when the times come next:
+        they say the days ("Thanks, I'll look at Mon Dec 7 to Sun Dec 13", then "Here are the
+        openings I found for Mon Dec 7 to Sun Dec 13"), as new offers do after "wait wrong day,
+        tomorrow instead" at an identity question."""
         if not updates.get("date_preference"):
             return None
-        merged = {**slots, **updates}
-        if (merged.get("verified") or merged.get("patient_status")) and all(
-            merged.get(slot) for slot in ("visit_type", "practitioner", "location")
-        ):
-            # the times come next, and say the days ("Thanks, I'll look at Mon Dec 7 to Sun
-            # Dec 13", then "Here are the openings I found for Mon Dec 7 to Sun Dec 13")
+        if self.next_slot({**slots, **updates}, tracker) == "slot_choice":
             return None
         if slots.get("date_preference"):
             if requested in ("date_preference", "slot_choice", "booking_confirmed"):
