@@ -16,7 +16,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.matching import parse_choice
 from actions.relatives import living_relation_in
-from actions.tracker_reading import form_request, last_response, latest_text
+from actions.tracker_reading import (
+    form_request,
+    last_response,
+    latest_text,
+    responses_before_latest,
+)
 
 NEW_PATIENT_WORDS = re.compile(
     r"\b(new (patient|pt)|i'?m new|i am new|first time|first visit|never been|not yet|"
@@ -117,6 +122,21 @@ def new_patients_asked_before(tracker: Tracker) -> bool:
     )
 
 
+# The ways the question is put (domain/appointments.yml).
+STATUS_ASKS = (
+    "utter_ask_patient_status",
+    "utter_ask_patient_status_for",
+    "utter_ask_patient_status_again",
+    "utter_ask_patient_status_why",
+    "utter_ask_patient_status_named",
+    "utter_ask_patient_status_relative_named",
+    "utter_ask_patient_status_gently",
+    "utter_ask_patient_status_for_plain",
+)
+# A day or time given instead of the answer, said back (actions/booking.py).
+DAY_SAID_BACK = ("utter_day_noted", "utter_day_changed")
+
+
 def _first_name_just_given(tracker: Tracker) -> str | None:
     """The first name of the patient's name, when their latest message gave it (the form kept
     it for the identity check); None otherwise."""
@@ -139,15 +159,10 @@ class ActionAskPatientStatus(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        asked = last_response(tracker) in (
-            "utter_ask_patient_status",
-            "utter_ask_patient_status_for",
-            "utter_ask_patient_status_again",
-            "utter_ask_patient_status_named",
-            "utter_ask_patient_status_relative_named",
-            "utter_ask_patient_status_gently",
-            "utter_ask_patient_status_for_plain",
-        )
+        # (what the question's answer came after: "Thanks, I'll look at Tue Dec 8" may have
+        # been said since)
+        asked = any(r in STATUS_ASKS for r in responses_before_latest(tracker))
+        said_back = last_response(tracker) in DAY_SAID_BACK
         text = latest_text(tracker)
         # "Happy to help with your husband too." came just before: not "Happy to help" twice
         for_relative = (
@@ -170,6 +185,10 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(
                 response=named or "utter_ask_patient_status_named", first_name=first
             )
+        elif asked and said_back:
+            # "Thanks, I'll look at Tue Dec 8." then "Got it, I'll keep that in mind" said the
+            # same twice
+            dispatcher.utter_message(response="utter_ask_patient_status_why")
         elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:

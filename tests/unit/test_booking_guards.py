@@ -817,6 +817,27 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
         again, make_tracker("next week after school", intent="inform", events=[asked]), {}
     )
     assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]
+    # The day was said back this turn ("Thanks, I'll look at Tue Dec 8."): the question again,
+    # neither "Happy to help you book" a second time nor "Got it" after "Thanks"
+    for said_back in ("utter_day_noted", "utter_day_changed"):
+        tracker = make_tracker("tuesday afternoon", intent="inform", events=[asked])
+        tracker.events.append(
+            {
+                "event": "bot",
+                "text": "Thanks, I'll look at…",
+                "metadata": {"utter_action": said_back},
+            }
+        )
+        why = CollectingDispatcher()
+        ActionAskPatientStatus().run(why, tracker, {})
+        assert [m["response"] for m in why.messages] == ["utter_ask_patient_status_why"]
+    # ...and when it is asked once more after that, it is still known to have been asked
+    why_asked = {**asked, "metadata": {"utter_action": "utter_ask_patient_status_why"}}
+    third = CollectingDispatcher()
+    ActionAskPatientStatus().run(
+        third, make_tracker("after school", intent="inform", events=[why_asked]), {}
+    )
+    assert [m["response"] for m in third.messages] == ["utter_ask_patient_status_again"]
 
 
 @pytest.mark.parametrize(
