@@ -19,9 +19,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_guards import booked_in_this_chat, within_late_window
-from actions.clinic_config import VisitType
 from actions.formatting import a_or_an, day_and_time, visit_name
-from actions.matching import find_not_offered, longest_named
+from actions.matching import find_not_offered, find_offered_visit
 from actions.patient_words import whose
 from actions.second_request import (
     MAX_REQUEST_CHARS,
@@ -71,6 +70,8 @@ CLINIC_TAKES = re.compile(
 # eye exams" got the services list (read as yes), "do you have a dermatologist" the referral
 # answer, never that there is none here.
 WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
+# "Yes, we do." (addons/services_guard.py: a yes-or-no question naming a visit we book).
+SERVICE_OFFERED_TOPIC = "service_offered"
 
 
 def service_note(
@@ -80,8 +81,10 @@ def service_note(
     does it (clinic.yml ``not_offered``: "do you do eye exams" read as a yes); or a visit we do
     ("do you do pap smears", "do you give flu shots"): yes, what it is booked as, and one tap
     to book it, unless the message asked to book already (the answer alone listed everything
-    we do, and left the patient to work out the yes)."""
-    if topic not in WHAT_WE_DO_TOPICS or not text or text.startswith("/"):
+    we do, and left the patient to work out the yes). After the plain "Yes, we do." only what
+    it is booked as."""
+    said_yes = topic == SERVICE_OFFERED_TOPIC
+    if (topic not in WHAT_WE_DO_TOPICS and not said_yes) or not text or text.startswith("/"):
         return
     clinic = get_clinic()
     service = find_not_offered(text, clinic)
@@ -93,20 +96,14 @@ def service_note(
             instead=service.instead_calling(clinic.clinic.main_phone),
         )
         return
-    if topic != "services" or booking_asked:
+    if topic == "referral" or booking_asked:
         return
-    aliases = [
-        (said, visit)
-        for visit in clinic.visit_types
-        for alias in visit.said_as()
-        for said in (alias, f"{alias}s")  # "do you do physicals"
-    ]
-    visit = longest_named(text, aliases)
-    if not isinstance(visit, VisitType):
+    visit = find_offered_visit(text, clinic)
+    if visit is None:
         return
     payload = "/book_appointment" + json.dumps({"visit_type": visit.id})
     dispatcher.utter_message(
-        response="utter_offered_here",
+        response="utter_offered_as" if said_yes else "utter_offered_here",
         visit=a_or_an(visit.name),
         buttons=[{"title": f"Book {a_or_an(visit.name)}", "payload": payload}],
     )

@@ -254,6 +254,22 @@ def find_not_offered(text: str, clinic: ClinicConfig) -> NotOffered | None:
     return None
 
 
+def find_offered_visit(text: str, clinic: ClinicConfig) -> VisitType | None:
+    """The visit we book that ``text`` names ("do you do pap smears": a women's health exam;
+    "physicals" in the plural too), unless it names a service we do not offer ("physical
+    therapy" is not the physical it contains)."""
+    if find_not_offered(text, clinic) is not None:
+        return None
+    aliases = [
+        (said, visit)
+        for visit in clinic.visit_types
+        for alias in visit.said_as()
+        for said in (alias, f"{alias}s")
+    ]
+    visit = longest_named(text, aliases)
+    return visit if isinstance(visit, VisitType) else None
+
+
 ORDINALS = {
     "first": 1,
     "1st": 1,

@@ -19,6 +19,10 @@ interpreter answer (``faq/interpreter``), which has a line in Spanish; and the c
 addons/faq_words.py recognises (a doctor's note, texts stopped, a teen alone, a visitor)
 their answers.
 
+A yes-or-no question about a visit we book ("do you do pap smears", "can i get a flu shot
+there") gets "Yes, we do." (``faq/service_offered``) instead of the whole list, and
+actions/faq_follow_up.py adds what it is booked as, with a button to book it.
+
 Placed after the ResponseSelector (whose answer it replaces) and before FallbackClassifier;
 SafetyTriage, last, still wins.
 """
@@ -44,7 +48,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.matching import find_not_offered
+from actions.matching import find_not_offered, find_offered_visit
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
 from addons.advice_guard import SYMPTOM
@@ -55,6 +59,8 @@ from addons.safety_triage import SAFETY_INTENTS
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
 INTERPRETER_KEY = "faq/interpreter"
+# "Yes, we do." for "do you do pap smears" (actions/faq_follow_up.py adds what it is booked as).
+SERVICE_OFFERED_KEY = "faq/service_offered"
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -325,6 +331,24 @@ def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
 
+# "what services do you offer, like physicals?" wants the list, not a yes.
+WHAT_ASKED = re.compile(r"^\W*(?:so |and |ok |okay )?(?:what|which|how)\b", re.IGNORECASE)
+
+
+def yes_to_a_visit_named(message: Message) -> None:
+    """The services answer to a yes-or-no question about a visit we book ("do you do pap
+    smears", "can i get a flu shot there") becomes "Yes, we do.": the whole list of what we do
+    came first, and left the patient to find the yes in it."""
+    text = message.get(TEXT)
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent != FAQ_INTENT or faq_key(message) != SERVICES_KEY or not isinstance(text, str):
+        return
+    if WHAT_ASKED.search(text) or not OFFER_ASKED.search(text):
+        return
+    if find_offered_visit(text, get_clinic()) is not None:
+        answer_with(message, SERVICE_OFFERED_KEY)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
     """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
@@ -332,43 +356,49 @@ class ServicesQuestionGuard(RuleGuard):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/"):
-                continue
-            if written_in_spanish(text) and intent not in ANSWERED_IN_ANY_LANGUAGE:
-                # a request written in Spanish, whatever the model read ("necesito cita para mi
-                # hijo, tiene fiebre" got what to bring to a visit; "cita para mi hijo por
-                # favor" a cancellation): the interpreter answer, its Spanish line and phone
-                answer_with(message, INTERPRETER_KEY)
-                continue
-            if intent in BARE_CARE_FROM and care_named_alone(text):
-                # "heart doctor?" and "therapist?" were a stop, "mental health help?" a
-                # greeting, "cardiologist?" what to bring to a visit; a services or referral
-                # answer picked already is kept, and made sure (at 0.44 it fell back)
-                key = faq_key(message) if intent == FAQ_INTENT else None
-                answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
-                continue
-            asked = faq_asked(text, intent, faq_key(message) if intent == FAQ_INTENT else None)
-            if asked is not None:
-                # a note, texts stopped, a teen alone, a visitor (addons/faq_words.py)
-                answer_with(message, asked)
-                continue
-            if (
-                intent in NOT_OFFERED_FROM
-                and (intent != FAQ_INTENT or faq_key(message) == SERVICES_KEY)
-                and asks_for_not_offered(text)
-            ):
-                # the "no" and who does it, first (actions/fallback.py)
-                overrule(message, NOT_OFFERED_INTENT)
-                continue
-            if intent in KEEP:
-                continue
-            if intent == BOOKING and BOOKING_WORDS.search(text):
-                continue  # a booking (an interpreter asked for is noted on it)
-            if asks_for_language_help(text):
-                answer_with(message, INTERPRETER_KEY)
-                continue
-            if asks_about_services(text, intent):
-                answer_with(message)
+            self._read(message)
+            yes_to_a_visit_named(message)
         return messages
+
+    def _read(self, message: Message) -> None:
+        """``message`` with the services, interpreter or common question's answer, when it
+        asks one."""
+        intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        text = message.get(TEXT)
+        if not isinstance(text, str) or text.startswith("/"):
+            return
+        if written_in_spanish(text) and intent not in ANSWERED_IN_ANY_LANGUAGE:
+            # a request written in Spanish, whatever the model read ("necesito cita para mi
+            # hijo, tiene fiebre" got what to bring to a visit; "cita para mi hijo por
+            # favor" a cancellation): the interpreter answer, its Spanish line and phone
+            answer_with(message, INTERPRETER_KEY)
+            return
+        if intent in BARE_CARE_FROM and care_named_alone(text):
+            # "heart doctor?" and "therapist?" were a stop, "mental health help?" a
+            # greeting, "cardiologist?" what to bring to a visit; a services or referral
+            # answer picked already is kept, and made sure (at 0.44 it fell back)
+            key = faq_key(message) if intent == FAQ_INTENT else None
+            answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
+            return
+        asked = faq_asked(text, intent, faq_key(message) if intent == FAQ_INTENT else None)
+        if asked is not None:
+            # a note, texts stopped, a teen alone, a visitor (addons/faq_words.py)
+            answer_with(message, asked)
+            return
+        if (
+            intent in NOT_OFFERED_FROM
+            and (intent != FAQ_INTENT or faq_key(message) == SERVICES_KEY)
+            and asks_for_not_offered(text)
+        ):
+            # the "no" and who does it, first (actions/fallback.py)
+            overrule(message, NOT_OFFERED_INTENT)
+            return
+        if intent in KEEP:
+            return
+        if intent == BOOKING and BOOKING_WORDS.search(text):
+            return  # a booking (an interpreter asked for is noted on it)
+        if asks_for_language_help(text):
+            answer_with(message, INTERPRETER_KEY)
+            return
+        if asks_about_services(text, intent):
+            answer_with(message)

@@ -247,6 +247,16 @@ def test_a_visit_we_do_named_in_the_question_gets_a_yes_and_a_way_to_book_it(
     assert said["buttons"] == [{"title": f"Book {visit}", "payload": payload}]
 
 
+def test_after_the_plain_yes_only_what_it_is_booked_as() -> None:
+    # "Yes, we do." (faq/service_offered, addons/services_guard.py) came first
+    events, dispatcher = run("do you do pap smears", "service_offered")
+    assert events == []
+    [said] = dispatcher.messages
+    assert (said["response"], said["visit"]) == ("utter_offered_as", "a women's health exam")
+    payload = '/book_appointment{"visit_type": "womens_health"}'
+    assert said["buttons"] == [{"title": "Book a women's health exam", "payload": payload}]
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [

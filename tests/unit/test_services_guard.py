@@ -97,14 +97,56 @@ def parsed(text: str, intent: str, confidence: float = 0.98) -> Message:
 
 
 def test_the_guard_answers_with_the_services_response() -> None:
-    [message] = ServicesQuestionGuard().process(
-        [parsed("do you have the shingles shot", "medical_advice")]
-    )
+    [message] = ServicesQuestionGuard().process([parsed("do you treat babies", "medical_advice")])
     assert message.get("intent") == {"name": "faq", "confidence": 1.0}
     selected = message.get("response_selector")["faq"]["response"]
     assert selected["intent_response_key"] == "faq/services"
     assert selected["utter_action"] == "utter_faq/services"
     assert message.get("response_selector")["all_retrieval_intents"] == ["faq"]
+
+
+def services_read(text: str) -> Message:
+    """``text`` as the model may read it: the services answer, at a confidence the fallback
+    would take."""
+    message = parsed(text, "faq", confidence=0.5)
+    message.get("response_selector")["faq"]["response"].update(
+        intent_response_key="faq/services", utter_action="utter_faq/services"
+    )
+    return message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do you do pap smears",
+        "can i get a flu shot there",
+        "do you guys do physicals?",
+    ],
+)
+def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None:
+    # ("do you do covid tests" got the whole list of what we do, then "Yes, we do")
+    shingles = parsed("do you have the shingles shot", "medical_advice")  # a nurse's, read
+    for message in (services_read(text), shingles):
+        [message] = ServicesQuestionGuard().process([message])
+        assert message.get("intent") == {"name": "faq", "confidence": 1.0}
+        selected = message.get("response_selector")["faq"]["response"]
+        assert selected["intent_response_key"] == "faq/service_offered"
+        assert selected["utter_action"] == "utter_faq/service_offered"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what services do you offer, like physicals?",  # the list asked for
+        "do you do physical therapy",  # not offered: the list, then who does it
+        "do you do blood work",  # no visit of ours named
+        "physicals?",  # no yes-or-no question
+    ],
+)
+def test_other_services_questions_keep_the_list(text: str) -> None:
+    [message] = ServicesQuestionGuard().process([services_read(text)])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/services"
 
 
 @pytest.mark.parametrize(
