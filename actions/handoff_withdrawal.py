@@ -198,11 +198,24 @@ def asked_with_it(tracker: Tracker) -> dict[str, str] | None:
     return asked_in(latest_text(tracker))
 
 
+# What insurance was expected to do ("i thought insurance would cover it", "my plan was
+# supposed to pay this"): a detail of a billing question for staff, not a question which plans
+# we take (it got "I can help with that myself" and the list of plans).
+INSURANCE_EXPECTED = re.compile(
+    r"\b(?:thought|figured|assumed|expected|should(?: have|'?ve)?|supposed to|was told|were "
+    r"told|told (?:me|us)|said (?:it|they|that))\b.{0,40}\b(?:cover|covers|covered|pay|paid|"
+    r"picks? up|picked up|take care of)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_in(text: str) -> dict[str, str] | None:
-    """The first request of ours ``text`` words, but not a withdrawal's own words, as
-    ``{"intent": ..., "text": <its clause>}``; else None."""
+    """The first request of ours ``text`` words, but not a withdrawal's own words, nor what
+    insurance was expected to pay, as ``{"intent": ..., "text": <its clause>}``; else None."""
     for clause in split_clauses(text):
         intent = None if withdraws(clause) else request_in(clause)
+        if intent == "billing_insurance" and INSURANCE_EXPECTED.search(clause):
+            continue
         if intent is not None and intent not in HANDED_OVER:
             return {"intent": intent, "text": clause[:MAX_REQUEST_CHARS]}
     return None

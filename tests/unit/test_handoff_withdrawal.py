@@ -127,6 +127,15 @@ NURSE_ASKED = [
     {"event": "pause"},
 ]
 
+BILL_QUESTION = [
+    {
+        "event": "user",
+        "text": "why is my bill so high",
+        "parse_data": {"intent": {"name": "billing_dispute"}, "entities": []},
+    },
+    {"event": "pause"},
+]
+
 
 def at(monkeypatch: pytest.MonkeyPatch, when: datetime) -> None:
     monkeypatch.setattr(ClinicConfig, "now", lambda self: when)
@@ -167,6 +176,11 @@ def test_a_task_asked_while_staff_are_away_is_done_and_the_request_kept(
         # nothing of ours asked
         ("hello??", SATURDAY_8PM, NURSE_ASKED),
         ("its getting worse", SATURDAY_8PM, NURSE_ASKED),
+        # what insurance should have paid: more for staff about the bill, not which plans
+        # we take ("I can help with that myself", and the list of plans)
+        ("i thought insurance would cover it", SATURDAY_8PM, BILL_QUESTION),
+        ("my insurance was supposed to pay for this visit", SATURDAY_8PM, BILL_QUESTION),
+        ("they told me insurance covered it", SATURDAY_8PM, BILL_QUESTION),
         # an emergency or a crisis stays with staff, whatever is asked
         (
             "what time do you open monday",
