@@ -363,6 +363,16 @@ def _corrected(cleaned: str, now: datetime) -> When | None:
     return None
 
 
+def week_start(today: date, which: str | None) -> date:
+    """The Monday of the week "this week", "the coming week" or "next week" (``which``) names,
+    said ``today``. Said on a Saturday or Sunday, "this week" is the coming one: on a Sunday it
+    was that Sunday alone ("We're closed on Sundays, sorry")."""
+    monday = today - timedelta(days=today.weekday())
+    if which == "next" or (which in ("this", "coming") and today.weekday() >= 5):
+        monday += timedelta(days=7)
+    return monday
+
+
 def _with_exclusions(cleaned: str, now: datetime) -> When | None:
     """A day, a week or weekdays ruled out ("not tomorrow", "any day but monday"), and "the
     week of ..."; None: none said."""
@@ -384,8 +394,7 @@ def _with_exclusions(cleaned: str, now: datetime) -> When | None:
         return when
     not_week = NOT_THAT_WEEK.search(cleaned)
     if not_week is not None:
-        monday = today - timedelta(days=today.weekday())
-        after = monday + timedelta(days=14 if not_week["which"] == "next" else 7)
+        after = week_start(today, not_week["which"]) + timedelta(days=7)
         rest = NOT_THAT_WEEK.sub(" ", cleaned)
         when = parse_when(rest, now) if rest.strip() else None
         if when is None:
@@ -507,8 +516,8 @@ def _week_window(cleaned: str, asked: _Asked) -> When | None:
     match = re.search(r"\b(this|next|coming)?\s*week(end)?\b", cleaned)
     if match and not re.search(r"\b(in|a|one|two|\d+)\s+weeks?\b", cleaned):
         which, weekend = match.group(1), match.group(2)
-        monday = today - timedelta(days=today.weekday())
-        if which == "next":
+        monday = week_start(today, None if weekend else which)
+        if weekend and which == "next":
             monday += timedelta(days=7)
         if weekend:
             saturday = monday + timedelta(days=5)

@@ -291,6 +291,30 @@ def test_days_and_times_ruled_out(
     assert (when.not_before, when.not_after) == (not_before, not_after)
 
 
+@pytest.mark.parametrize("weekend_day", [5, 6])  # Sat Dec 5, Sun Dec 6
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        # the "This week" button on a Sunday was that Sunday alone: "We're closed on Sundays"
+        ("this week", date(2026, 12, 7), date(2026, 12, 13)),
+        ("this week, thursday", date(2026, 12, 10), date(2026, 12, 10)),
+        ("next week", date(2026, 12, 7), date(2026, 12, 13)),
+    ],
+)
+def test_this_week_said_at_the_weekend_is_the_coming_one(
+    weekend_day: int, text: str, start: date, end: date
+) -> None:
+    now = datetime(2026, 12, weekend_day, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    when = parse_when(text, now)
+    assert when is not None and (when.start, when.end) == (start, end)
+    # ...and ruled out, the one after it
+    ruled_out = parse_when("anything but this week", now)
+    assert ruled_out is not None and ruled_out.start == date(2026, 12, 14)
+    # ...but "this weekend" is still the one under way
+    weekend = parse_when("this weekend", now)
+    assert weekend is not None and (weekend.start, weekend.end) == (now.date(), date(2026, 12, 6))
+
+
 @pytest.mark.parametrize(
     ("text", "start", "end", "not_on", "part"),
     [
