@@ -50,11 +50,20 @@ TEEN_ALONE = re.compile(
     r"\b(?:teens?|teenagers?|minors?|kids? under 18|\d{2} ?(?:-| )?(?:year|yr)s?(?:-| )?olds?|"
     r"i'?m (?:1[2-7])|im (?:1[2-7]))\b.{0,40}\b(?:by (?:themselves|himself|herself|myself)|"
     r"alone|on (?:their|his|her|my) own|without (?:a |their |his |her |my )?(?:parents?|mom|"
-    r"dad|guardian))",
+    r"dad|guardian)|without (?:me|us))",
     re.IGNORECASE,
 )
+# ("hey can my 15 yr old come in without me for a sports physical": the plans we take, 0.72)
 TEEN_MISREAD = frozenset(
-    {"ask_clinicians", "book_appointment", "out_of_scope", "nlu_fallback", "faq", "inform"}
+    {
+        "ask_clinicians",
+        "book_appointment",
+        "out_of_scope",
+        "nlu_fallback",
+        "faq",
+        "inform",
+        "billing_insurance",
+    }
 )
 
 VISITORS_KEY = "faq/masks_visitors"
