@@ -118,10 +118,25 @@ def clinician_days_text(
     return answer
 
 
+def short_name(practitioner: Practitioner) -> str:
+    """ "Dr. Gonzalez", "Sam Lee": the name as said once the full one has been."""
+    return f"{practitioner.prefix or practitioner.given} {practitioner.family}"
+
+
+def named_once(text: str, practitioner: Practitioner) -> str:
+    """``text`` with the clinician's full name the first time only ("Yes, Dr. Maria Gonzalez
+    is taking new patients. Dr. Gonzalez sees patients at ..."): three times in three
+    sentences read like a form letter."""
+    first = text.find(practitioner.name)
+    if first < 0:
+        return text
+    cut = first + len(practitioner.name)
+    return text[:cut] + text[cut:].replace(practitioner.name, short_name(practitioner))
+
+
 def book_with_button(practitioner: Practitioner) -> dict[str, str]:
     """One tap to start booking with this clinician (the booking form reads the entity)."""
-    first = practitioner.prefix or practitioner.given
-    short = f"{first} {practitioner.family}"
+    short = short_name(practitioner)
     payload = "/book_appointment" + json.dumps({"practitioner": practitioner.id})
     return {"title": f"Book with {short}", "payload": payload}
 

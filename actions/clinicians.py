@@ -20,7 +20,12 @@ from actions.billing import join_words
 from actions.booking_choices import eligible_practitioners
 from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS
 from actions.clinic_config import ClinicConfig, Practitioner
-from actions.clinician_days import book_with_button, clinician_days_text, clinician_meant
+from actions.clinician_days import (
+    book_with_button,
+    clinician_days_text,
+    clinician_meant,
+    named_once,
+)
 from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
 from actions.patient_words import patient_age
@@ -209,6 +214,7 @@ class ActionClinicians(Action):
                 # "can i switch to dr patel": yes, and how it sticks (it moved an appointment)
                 answer = f"Yes, you can see {named.name}: just choose them when you book. {answer}"
                 answer += f" {on_file}"
+            answer = named_once(answer, named)
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
             if switching:
