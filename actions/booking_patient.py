@@ -65,7 +65,8 @@ def another_visit_type(visit_type: str | None) -> dict[str, Any]:
 
 class BookingPatientSteps:
     """The steps about who the patient is (see the module docstring). They use the form's
-    ``clinic``, ``starting`` and ``_drop_inconsistent`` and ``IdentitySteps``' checks."""
+    ``clinic`` and ``starting``, ``BookingChangeSteps``' ``_drop_inconsistent`` and
+    ``IdentitySteps``' checks."""
 
     def _registration_corrected(
         self,
