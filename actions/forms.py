@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
-from actions.identity_answers import says_this_number
+from actions.identity_answers import YES_ONLY, says_this_number
 from actions.mentions import given_identity, relative_identity
 from actions.message_reading import (
     VENTING,
@@ -38,6 +38,7 @@ from actions.message_reading import (
     yes_or_no,
     yes_taken_back,
 )
+from actions.offer_answers import offer_before_question
 from actions.own_clinician import aside_events as own_clinician_aside
 from actions.phone import find_phone
 from actions.remembered_patient import writer_to_go_back_to
@@ -277,6 +278,16 @@ class PatientForm(Action):
         if intent == "stop" and just_asking(latest_text(tracker)):
             # "no i was just asking" at "Shall I book it?": not booked, and no other time
             # looked for (the time shown was dropped as turned down)
+            return True
+        if (
+            tracker.get_slot("requested_slot") in ("verify_name", "verify_dob")
+            and intent == "affirm"
+            and YES_ONLY.match(latest_text(tracker))  # a yes with nothing more
+            and offer_before_question(list(tracker.events)) is not None
+        ):
+            # "can i do a payment plan" at "What is the patient's full name?": the plans, "Would
+            # you like me to connect you with our billing staff?", the name question again; then
+            # "yes" was taken as a name ("If typing it here is awkward ..."): it takes the offer
             return True
         confirming = tracker.get_slot("requested_slot") in CONFIRMATION_SLOTS
         if confirming and yes_or_no(tracker) is not None:

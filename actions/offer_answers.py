@@ -142,6 +142,10 @@ class ActionAnswerYes(Action):
             entities = (original.get("parse_data") or {}).get("entities") or []
             return replayed(original.get("text") or "", intent, original, entities)
         offered = offered_task(events) or button_said(events, latest_text(tracker))
+        if offered is None and tracker.active_loop_name:
+            # "yes" after the offer and the form's question again (forms.PatientForm lets
+            # it through): the offer
+            offered = offer_before_question(events)
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
@@ -205,6 +209,28 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
         # other office's parking
         return None
     return first_button(bot)
+
+
+def offer_before_question(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
+    """The task offered by an answer given mid-form, before the form asked its question again
+    ("... Would you like me to connect you with our billing staff?" [Set up a plan with
+    billing], then "What is the patient's full name?"), as ``first_button``; None when the
+    form's question was all that was said, or nothing was offered. Read for a "yes" typed
+    after both (it was taken as the patient's name, "If typing it here is awkward ...")."""
+    said: list[dict[str, Any]] = []
+    users = 0
+    for event in reversed(events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif users == 1 and event.get("event") == "bot":
+            said.insert(0, event)
+    for bot in reversed(said[:-1]):
+        offered = offered_task([bot])
+        if offered is not None:
+            return offered
+    return None
 
 
 def offers_booking(bot: dict[str, Any]) -> bool:

@@ -495,6 +495,44 @@ def test_typed_yes_to_an_offer_of_billing_staff_is_that_button() -> None:
         assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
 
 
+def test_yes_after_an_offer_and_the_name_question_again_takes_the_offer() -> None:
+    # "whats my balance" - name? - "ok can i do a payment plan": the plans and "Would you like
+    # me to connect you with our billing staff?", then the name question again; "yes" was
+    # taken as the name ("If typing it here is awkward ...")
+    staff = {
+        "title": "Set up a plan with billing",
+        "payload": '/request_human{"staff_team": "billing"}',
+    }
+    asked = {"event": "user", "text": "ok can i do a payment plan", "parse_data": {}}
+    offer = BotUttered(
+        "Balances ... Would you like me to connect you with our billing staff?",
+        {"buttons": [staff]},
+    )
+    again = BotUttered(
+        "Could you give me the patient's full name?",
+        metadata={"utter_action": "utter_ask_verify_name"},
+    )
+
+    def at_name(text: str, before: list[Any]) -> Tracker:
+        return make_tracker(
+            text,
+            intent="affirm",
+            slots={"requested_slot": "verify_name"},
+            events=before,
+            active_loop="balance_form",
+        )
+
+    assert ValidateBalanceForm().should_let_through(at_name("yes", [asked, offer, again]))
+    _, replay = ActionAnswerYes().run(
+        CollectingDispatcher(), at_name("yes", [asked, offer, again]), {}
+    )
+    assert replay["parse_data"]["intent"]["name"] == "request_human"
+    assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
+    # With no offer before the question, or more than a yes, it is the form's to read
+    for text, before in (("yes", [asked, again]), ("yes its carlos rivera", [asked, offer, again])):
+        assert not ValidateBalanceForm().should_let_through(at_name(text, before))
+
+
 def test_typed_yes_to_a_suggested_dispute_asks_what_happened_like_the_button() -> None:
     """The unclear message is not filed as the dispute's details."""
     tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("billing_dispute"))
