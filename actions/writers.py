@@ -80,7 +80,15 @@ NOT_INTRODUCED = frozenset(
     blind disabled old away lost stuck calling texting writing trying wondering hoping
     super very so really kinda sorta pretty quite totally just still also too extremely bit
     tired scared upset sad mad angry happy glad hurt hungry nervous anxious stressed afraid
+    good great well alright awesome better worse bad weird nice cool desperate unsure
     """.split()
+)
+# "hey its carlos, whats my balance": a greeting, an introduction and a first name in lower
+# case, then a comma (typed on a phone: the last name was asked, and "rivera" taken as a first
+# name, "And the last name?").
+GREETED_FIRST_NAME = re.compile(
+    r"^\W*(?:hi|hello|hey|hiya)\W+(?:this is|it'?s|its|i'?m|im)\s+(?P<name>[a-z][\w'-]+)\s*[,;]",
+    re.IGNORECASE,
 )
 STATE_WORD_ENDING = re.compile(r"(?:ed|ous|ful|ive|ing|able|ible|less|ant|ic|ish|ory)$")
 
@@ -103,7 +111,8 @@ def introduced_first_name(text: str) -> str | None:
         if len(words) != 1:
             return None
         word, said = words[0].strip("."), bool(match["said"])
-    if not said and not word[:1].isupper():
+    greeted = GREETED_FIRST_NAME.match(text)
+    if not said and not word[:1].isupper() and (greeted is None or greeted["name"] != word):
         return None
     return one_name_word(word) if may_be_name(word) else None
 

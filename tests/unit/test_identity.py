@@ -511,6 +511,13 @@ def test_a_name_given_with_the_request_is_not_asked_again() -> None:
         ("This is Ridiculous", None),
         ("its Carlos's appt i need to move", None),
         ("this is carlos", None),
+        # typed on a phone: a greeting, the name, a comma (the last name was asked for, and
+        # "rivera" taken as a first name)
+        ("hey its carlos, whats my balance", "Carlos"),
+        ("hi im aisha, need to reschedule", "Aisha"),
+        ("hey its bad, my bill is wrong", None),
+        ("hi im good, can i book a checkup", None),
+        ("its carlos, whats my balance", None),
         ("I'm Carlos Rivera", None),
     ],
 )
