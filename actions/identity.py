@@ -556,6 +556,9 @@ class IdentitySteps:
             if half:
                 kept.update({"partial_name": half, "last_name_asked": True})
             else:
+                if dob is not None and not slots.get("verify_dob"):
+                    # ("9/30/75" got the name question again, as if it was not read)
+                    dispatcher.utter_message(response="utter_dob_noted")
                 other_ways_after_two_misses(dispatcher, tracker, slots)
             return {**kept, "verify_name": None, "identity_reask": True}
         if requested == "verify_dob" and dob is not None and slots.get("verify_name"):

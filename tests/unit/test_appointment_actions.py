@@ -3364,9 +3364,10 @@ def test_a_birth_date_given_for_the_name_is_kept_and_the_name_asked_once(
 ) -> None:
     """ "What is the patient's full name?" - "09/30/1975": the date is kept and the name asked
     again in one message (identity_reask), not "Could you give me the full name" followed by
-    the whole question again; a name then verifies at once."""
+    the whole question again; a name then verifies at once. The date is said to be kept
+    (the question alone read as if it was not)."""
     slots, said = verify("09/30/1975", "verify_name", {})
-    assert said == []
+    assert said == ["utter_dob_noted"]
     assert slots == {
         "verify_dob": "1975-09-30",
         "verify_name": None,

@@ -553,6 +553,20 @@ def test_a_first_name_given_with_the_request_is_kept_and_the_last_name_asked() -
     assert [(e["name"], e["value"]) for e in events] == [("requested_slot", "verify_name")]
 
 
+def test_a_date_of_birth_at_the_name_question_is_kept_and_said_to_be() -> None:
+    # ("9/30/75" got the name question again, as if it was not read)
+    answered, said = verify("9/30/75")
+    assert (answered["verify_dob"], answered["verify_name"]) == ("1975-09-30", None)
+    assert said == ["utter_dob_noted"]
+    # a first name with it: "Thanks. And the last name?" says enough
+    answered, said = verify("carlos 9/30/75")
+    assert (answered["partial_name"], answered["verify_dob"]) == ("Carlos", "1975-09-30")
+    assert said == []
+    # and once kept, not said again
+    _, said = verify("9/30/1975", {"verify_dob": "1975-09-30", "identity_reask": True})
+    assert "utter_dob_noted" not in said
+
+
 def said_first(text: str) -> list[dict[str, Any]]:
     """The patient's first message, and the name question it got."""
     return [
