@@ -22,7 +22,14 @@ from actions.forms import TASK_INTENTS, PatientForm
 from actions.handoff import escalate
 from actions.matching import normalise
 from actions.message_reading import safety_flagged, yes_or_no
-from actions.second_request import question_before_handoff, replayed
+from actions.second_request import (
+    MAX_REQUEST_CHARS,
+    REQUEST_WORDS,
+    common_question_in,
+    question_before_handoff,
+    replayed,
+    split_clauses,
+)
 from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 
 # A fee named: "late fee", "the late cancel fee", "no show fee", "the fee".
@@ -229,7 +236,8 @@ class ActionBillingDispute(Action):
             # "why so much" right after the balance was handed to billing staff as a dispute,
             # the chat paused: what the balance is made of first, with "Something's not right"
             return [SlotSet("dispute_details", None), *items]
-        quick = question_before_handoff(latest_text(tracker))
+        text = latest_text(tracker)
+        quick = question_before_handoff(text)
         if quick is not None and tracker.get_slot("pending_request") is None:
             # "i was charged twice. also what time do you close?": the hours first (once the
             # chat is handed over, staff answer it), then the dispute, at once, in the rest of
@@ -239,6 +247,21 @@ class ActionBillingDispute(Action):
             latest = last_event(tracker.events, "user")
             return [SlotSet("pending_request", dispute)] + replayed(
                 question["text"], question["intent"], latest, []
+            )
+        common = None
+        if tracker.get_slot("pending_request") is None:
+            disputed = REQUEST_WORDS["billing_dispute"]
+            common = common_question_in(text, lambda clause: bool(disputed.search(clause)))
+        if common is not None:
+            # "i need a refill and also my bill is wrong": the refills answer first (the
+            # refill was lost: only the bill reached staff), then the dispute, at once
+            clause, parsed = common
+            rest = ", ".join(c for c in split_clauses(text) if c != clause)
+            dispute = {"intent": "billing_dispute", "text": rest, "at_once": True}
+            latest = last_event(tracker.events, "user")
+            selected = parsed.get("response_selector") or {}
+            return [SlotSet("pending_request", dispute)] + replayed(
+                clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected
             )
         details = str(tracker.get_slot("dispute_details") or "").strip()
         dispatcher.utter_message(response="utter_billing_dispute")

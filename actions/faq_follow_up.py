@@ -187,6 +187,11 @@ class ActionFaqFollowUp(Action):
             fee_for_this_one(dispatcher, tracker, topic)
             return []  # the form asks its own question next
         text = latest_text(tracker)
+        kept = tracker.get_slot("pending_request")
+        if isinstance(kept, dict) and kept.get("at_once"):
+            # "i need a refill and also my bill is wrong": the refills answered first, the
+            # dispute now (actions/disputes.py)
+            return follow_up(dispatcher, tracker, kept)
         other = other_question(text, topic)
         # ("do you give tdap shots? if so can i book one": the booking is offered below)
         booking_asked = other is not None and other["intent"] == "book_appointment"

@@ -621,17 +621,17 @@ ASKS_WHAT_NOW = re.compile(
 )
 
 
-def answer_common_question(
-    tracker: Tracker, text: str, answered: Callable[[str], bool], topic: str = ""
-) -> list[EventType]:
-    """A common question in a clause of ``text`` that the answer given did not cover
-    (``answered``; ``topic``: the common question answered), read by the model on its own and
-    replayed for ``utter_faq``; else nothing."""
+def common_question_in(
+    text: str, answered: Callable[[str], bool], topic: str = ""
+) -> tuple[str, dict[str, Any]] | None:
+    """The clause of ``text`` that is a common question the answer given did not cover
+    (``answered``; ``topic``: the common question answered), and the model's reading of it on
+    its own; None when there is none (or the model cannot be asked)."""
     if not text or text.startswith("/"):
-        return []
+        return None
     clauses = split_clauses(text)
     if len(clauses) < 2:
-        return []
+        return None
     unread = [
         c
         for c in clauses
@@ -644,17 +644,29 @@ def answer_common_question(
     for clause in unread[:MAX_CLAUSES_READ]:
         parsed = nlu_client().parse(clause[:MAX_REQUEST_CHARS])
         if parsed is None:
-            return []  # the answer given stands alone
+            return None  # the answer given stands alone
         intent = parsed.get("intent") or {}
         if intent.get("name") != "faq" or (intent.get("confidence") or 0) < SURE_COMMON_QUESTION:
             continue
         key = selected_faq_key(parsed)
         if not key or key.split("/", 1)[-1] == topic:
             continue
-        latest = last_event(tracker.events, "user")
-        selected = parsed.get("response_selector") or {}
-        return replayed(clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected)
-    return []
+        return clause, parsed
+    return None
+
+
+def answer_common_question(
+    tracker: Tracker, text: str, answered: Callable[[str], bool], topic: str = ""
+) -> list[EventType]:
+    """A common question in a clause of ``text`` that the answer given did not cover, replayed
+    for ``utter_faq`` (see :func:`common_question_in`); else nothing."""
+    found = common_question_in(text, answered, topic)
+    if found is None:
+        return []
+    clause, parsed = found
+    latest = last_event(tracker.events, "user")
+    selected = parsed.get("response_selector") or {}
+    return replayed(clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected)
 
 
 # What each form does, as "Let's do one thing at a time: first <this>, then …" says it.

@@ -22,6 +22,7 @@ from actions.billing import (
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord, PatientRecord
 from actions.disputes import ActionBillingDispute, ValidateDisputeForm, has_dispute_detail
 from actions.fallback import ActionDetailsGiven, ActionOutOfScope
+from actions.faq_follow_up import ActionFaqFollowUp
 from actions.insurance import ActionCheckInsurance
 from actions.paying import ActionBillingPay, late_payment_asked
 from actions.second_request import remember_second_request
@@ -33,6 +34,7 @@ from tests.support.actions import (  # noqa: F401
     make_tracker,
     responses,
 )
+from tests.support.nlu import CannedNlu, faq_parse
 from tests.support.receivers import HandoffReceiver
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -1378,6 +1380,43 @@ def test_a_quick_question_with_the_dispute_is_answered_before_the_handoff(
     assert dispatcher.messages[0]["response"] == "utter_billing_dispute"
     [record] = handoff_env.records
     assert record["summary"].startswith(f'Billing dispute. About the bill: "{text}"')
+
+
+def test_a_common_question_with_the_dispute_is_answered_before_the_handoff(
+    handoff_env: HandoffReceiver,  # noqa: F811
+    canned_nlu: CannedNlu,
+) -> None:
+    # "i need a refill and also my bill is wrong": only the bill reached staff, the refill
+    # was lost
+    canned_nlu.readings["i need a refill"] = faq_parse("prescription_refill")
+    text = "i need a refill and also my bill is wrong"
+    tracker = make_tracker(
+        text, intent="billing_dispute", slots={"dispute_details": text}, sender_id="conv-r"
+    )
+    dispatcher = CollectingDispatcher()
+    kept, listen, question = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and handoff_env.records == []  # not handed over yet
+    dispute = {"intent": "billing_dispute", "text": "my bill is wrong", "at_once": True}
+    assert kept == SlotSet("pending_request", dispute)
+    assert listen["name"] == "action_listen"
+    assert question["text"] == "i need a refill"
+    selected = question["parse_data"]["response_selector"]["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/prescription_refill"
+    # after the refills answer, the dispute at once
+    answered = make_tracker(
+        "i need a refill",
+        intent="faq",
+        slots={"pending_request": dispute},
+        extra={"response_selector": question["parse_data"]["response_selector"]},
+    )
+    events = ActionFaqFollowUp().run(CollectingDispatcher(), answered, {})
+    assert events[-1]["text"] == "my bill is wrong"
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_dispute"
+    # a dispute alone is handed over as before (nothing else to read)
+    canned_nlu.asked.clear()
+    alone = make_tracker("my bill is wrong", intent="billing_dispute", sender_id="conv-r2")
+    assert ConversationPaused() in ActionBillingDispute().run(CollectingDispatcher(), alone, {})
+    assert canned_nlu.asked == []
 
 
 @pytest.mark.parametrize(
