@@ -137,6 +137,15 @@ STATUS_ASKS = (
 DAY_SAID_BACK = ("utter_day_noted", "utter_day_changed")
 
 
+# How the assistant says a relation the patient wrote casually ("my kid is sick": "Has your
+# child been seen ...?", not "your kid").
+SPOKEN_AS = {"kid": "child", "kiddo": "child", "boy": "son", "girl": "daughter"}
+
+
+def spoken_of(relation: str) -> str:
+    return SPOKEN_AS.get(relation, relation)
+
+
 def _first_name_just_given(tracker: Tracker) -> str | None:
     """The first name of the patient's name, when their latest message gave it (the form kept
     it for the identity check); None otherwise."""
@@ -177,7 +186,7 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(response="utter_ask_patient_status")
         elif said_now:
             # "actually its for my daughter not me": the question again, for her
-            dispatcher.utter_message(response=for_relative, person=said_now)
+            dispatcher.utter_message(response=for_relative, person=spoken_of(said_now))
         elif asked and (first := _first_name_just_given(tracker)):
             # "aisha khan" at this question: "Got it, I'll keep that in mind" read oddly (and
             # "shes 6, Zoe Nguyen" for a daughter is not Zoe writing)
@@ -193,7 +202,7 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:
             # "book my son a checkup": "Has your son been seen here before?", not "Have you".
-            dispatcher.utter_message(response=for_relative, person=relation)
+            dispatcher.utter_message(response=for_relative, person=spoken_of(relation))
         elif last_response(tracker) == "utter_sorry_for_loss":
             # "I'm so sorry for your loss." then "Happy to help you book." jarred.
             dispatcher.utter_message(response="utter_ask_patient_status_gently")

@@ -752,6 +752,16 @@ def test_a_booking_after_a_death_is_for_the_writer(text: str) -> None:
     assert [m["response"] for m in gently.messages] == ["utter_ask_patient_status_gently"]
 
 
+def test_a_kid_is_spoken_of_as_a_child() -> None:
+    # ("my kid is sick can she get in today": "Has your kid been seen at ...?")
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("my kid is sick can she get in today")
+    ActionAskPatientStatus().run(dispatcher, tracker, {})
+    assert [(m["response"], m.get("person")) for m in dispatcher.messages] == [
+        ("utter_ask_patient_status_for", "child")
+    ]
+
+
 def test_the_question_after_happy_to_help_with_a_relative_is_not_happy_to_help_again() -> None:
     # "Happy to help with your husband too. ..." then "Happy to help you book. Has your
     # husband been seen at ..."
