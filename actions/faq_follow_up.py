@@ -19,8 +19,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_guards import booked_in_this_chat, within_late_window
+from actions.clinician_days import short_name
 from actions.formatting import a_or_an, day_and_time, visit_name
-from actions.matching import find_not_offered, find_offered_visit
+from actions.matching import find_not_offered, find_offered_visit, find_practitioner
 from actions.patient_words import whose
 from actions.second_request import (
     MAX_REQUEST_CHARS,
@@ -101,11 +102,26 @@ def service_note(
     visit = find_offered_visit(text, clinic)
     if visit is None:
         return
-    payload = "/book_appointment" + json.dumps({"visit_type": visit.id})
+    # "does dr okafor do shots": with them; "does dr gonzalez do shots": that she doesn't
+    practitioner = find_practitioner(text, clinic)
+    booked_as, title = a_or_an(visit.name), f"Book {a_or_an(visit.name)}"
+    details = {"visit_type": visit.id}
+    if practitioner is not None and practitioner.specialty in visit.specialties:
+        booked_as = f"{booked_as} with {practitioner.name}"
+        title = f"{title} with {short_name(practitioner)}"
+        details["practitioner"] = practitioner.id
+    elif practitioner is not None:
+        dispatcher.utter_message(
+            response="utter_practitioner_not_for_visit",
+            practitioner=practitioner.name,
+            a_visit=booked_as,
+        )
+        said_yes = True  # (no "Yes, we do" after that)
+    payload = "/book_appointment" + json.dumps(details)
     dispatcher.utter_message(
         response="utter_offered_as" if said_yes else "utter_offered_here",
-        visit=a_or_an(visit.name),
-        buttons=[{"title": f"Book {a_or_an(visit.name)}", "payload": payload}],
+        visit=booked_as,
+        buttons=[{"title": title, "payload": payload}],
     )
 
 

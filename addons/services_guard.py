@@ -48,7 +48,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.matching import find_not_offered, find_offered_visit
+from actions.matching import find_not_offered, find_offered_visit, find_practitioner
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
 from addons.advice_guard import SYMPTOM
@@ -331,6 +331,12 @@ def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
 
+# "does dr okafor do shots", "can sam lee see kids": a clinician's own services.
+CLINICIAN_ASKED = re.compile(
+    r"\b(?:do|does|can|will|would)\s+(?:dr\.?\s+|doctor\s+)?[\w'.-]+(?:\s+[\w'.-]+)?\s+"
+    r"(?:also\s+)?(?:do|give|offer|see|treat|perform|provide|administer)\b",
+    re.IGNORECASE,
+)
 # "what services do you offer, like physicals?" wants the list, not a yes.
 WHAT_ASKED = re.compile(r"^\W*(?:so |and |ok |okay )?(?:what|which|how)\b", re.IGNORECASE)
 
@@ -343,10 +349,16 @@ def yes_to_a_visit_named(message: Message) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if intent != FAQ_INTENT or faq_key(message) != SERVICES_KEY or not isinstance(text, str):
         return
-    if WHAT_ASKED.search(text) or not OFFER_ASKED.search(text):
+    if WHAT_ASKED.search(text):
         return
-    if find_offered_visit(text, get_clinic()) is not None:
-        answer_with(message, SERVICE_OFFERED_KEY)
+    clinic = get_clinic()
+    practitioner = find_practitioner(text, clinic)
+    if not OFFER_ASKED.search(text) and not (practitioner and CLINICIAN_ASKED.search(text)):
+        return
+    visit = find_offered_visit(text, clinic)
+    if visit is None or (practitioner and practitioner.specialty not in visit.specialties):
+        return  # (the list, then who does it instead: actions/faq_follow_up.py)
+    answer_with(message, SERVICE_OFFERED_KEY)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

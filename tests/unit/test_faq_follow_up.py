@@ -247,6 +247,29 @@ def test_a_visit_we_do_named_in_the_question_gets_a_yes_and_a_way_to_book_it(
     assert said["buttons"] == [{"title": f"Book {visit}", "payload": payload}]
 
 
+def test_a_clinician_named_with_the_visit_is_booked_with_or_said_not_to_do_it() -> None:
+    # "does dr okafor do shots" got "Yes, we do" and a booking with whoever
+    _, dispatcher = run("does dr okafor do shots", "service_offered")
+    [said] = dispatcher.messages
+    assert (said["response"], said["visit"]) == (
+        "utter_offered_as",
+        "a vaccination with Dr. James Okafor",
+    )
+    payload = '/book_appointment{"visit_type": "vaccination", "practitioner": "okafor"}'
+    assert said["buttons"] == [{"title": "Book a vaccination with Dr. Okafor", "payload": payload}]
+    # one who doesn't do it: said, and the visit with whoever does (no "Yes, we do")
+    _, dispatcher = run("does dr gonzalez do flu shots", "services")
+    no, booked_as = dispatcher.messages
+    assert (no["response"], no["practitioner"], no["a_visit"]) == (
+        "utter_practitioner_not_for_visit",
+        "Dr. Maria Gonzalez",
+        "a vaccination",
+    )
+    assert (booked_as["response"], booked_as["visit"]) == ("utter_offered_as", "a vaccination")
+    payload = '/book_appointment{"visit_type": "vaccination"}'
+    assert booked_as["buttons"] == [{"title": "Book a vaccination", "payload": payload}]
+
+
 def test_after_the_plain_yes_only_what_it_is_booked_as() -> None:
     # "Yes, we do." (faq/service_offered, addons/services_guard.py) came first
     events, dispatcher = run("do you do pap smears", "service_offered")

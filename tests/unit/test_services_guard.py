@@ -121,6 +121,7 @@ def services_read(text: str) -> Message:
         "do you do pap smears",
         "can i get a flu shot there",
         "do you guys do physicals?",
+        "does dr okafor do shots",  # a clinician who does them
     ],
 )
 def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None:
@@ -141,6 +142,7 @@ def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None
         "do you do physical therapy",  # not offered: the list, then who does it
         "do you do blood work",  # no visit of ours named
         "physicals?",  # no yes-or-no question
+        "does dr gonzalez do flu shots",  # she doesn't: said after the list
     ],
 )
 def test_other_services_questions_keep_the_list(text: str) -> None:
