@@ -21,7 +21,7 @@ from actions.second_request import (
     take_second_request,
 )
 from actions.stop import answered_undo_of_cancel
-from actions.tracker_reading import last_event, latest_text
+from actions.tracker_reading import bot_messages_before_latest, last_event, latest_text
 from actions.typed_answers import OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 
 # How each intent is offered back to the patient in "Did you mean …?". Not `faq`: its "yes"
@@ -217,15 +217,7 @@ def offer_before_question(events: list[dict[str, Any]]) -> tuple[str, str, list]
     billing], then "What is the patient's full name?"), as ``first_button``; None when the
     form's question was all that was said, or nothing was offered. Read for a "yes" typed
     after both (it was taken as the patient's name, "If typing it here is awkward ...")."""
-    said: list[dict[str, Any]] = []
-    users = 0
-    for event in reversed(events):
-        if event.get("event") == "user":
-            users += 1
-            if users == 2:
-                break
-        elif users == 1 and event.get("event") == "bot":
-            said.insert(0, event)
+    said = bot_messages_before_latest(events)
     for bot in reversed(said[:-1]):
         offered = offered_task([bot])
         if offered is not None:

@@ -106,19 +106,27 @@ def last_response(tracker: Tracker) -> str | None:
     return (bot.get("metadata") or {}).get("utter_action")
 
 
-def responses_before_latest(tracker: Tracker) -> list[str]:
-    """The responses the bot said between the patient's last two messages (what the latest
-    message answers), oldest first."""
-    said: list[str] = []
+def bot_messages_before_latest(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bot's messages between the patient's last two messages (what the latest message
+    answers), oldest first."""
+    said: list[dict[str, Any]] = []
     users = 0
-    for event in reversed(list(tracker.events)):
+    for event in reversed(events):
         if event.get("event") == "user":
             users += 1
             if users == 2:
                 break
         elif users == 1 and event.get("event") == "bot":
-            said.insert(0, str((event.get("metadata") or {}).get("utter_action") or ""))
+            said.insert(0, event)
     return said
+
+
+def responses_before_latest(tracker: Tracker) -> list[str]:
+    """The names of the responses of :func:`bot_messages_before_latest`."""
+    return [
+        str((event.get("metadata") or {}).get("utter_action") or "")
+        for event in bot_messages_before_latest(list(tracker.events))
+    ]
 
 
 def is_button_payload(text: str) -> bool:
