@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from actions.billing import join_words
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
 from actions.date_words import WEEKDAY, WEEKDAY_NUMBERS
-from actions.matching import normalise
+from actions.matching import find_offered_visit, normalise
 
 # Asked about a clinician's office route ("how do I get to Dr. Patel's office"): directions to
 # where they work, not their days.
@@ -116,6 +116,30 @@ def clinician_days_text(
         answer += f" {practitioner.name} sees children and teens under "
         answer += f"{practitioner.sees_patients_under} only."
     return answer
+
+
+# "does dr okafor do shots", "can sam lee see kids": a clinician's own services.
+CLINICIAN_ASKED = re.compile(
+    r"\b(?:do|does|can|will|would)\s+(?:dr\.?\s+|doctor\s+)?[\w'.-]+(?:\s+[\w'.-]+)?\s+"
+    r"(?:also\s+)?(?:do|give|offer|see|treat|perform|provide|administer)\b",
+    re.IGNORECASE,
+)
+
+
+def visit_done_by(
+    text: str, practitioner: Practitioner, clinic: ClinicConfig
+) -> tuple[str, list[Practitioner]] | None:
+    """Whether ``practitioner`` does the visit a question names ("does dr gonzalez do flu
+    shots": it got her days alone), to say first, and who does it (to book with); None when
+    no such question is asked."""
+    visit = find_offered_visit(text, clinic) if CLINICIAN_ASKED.search(text) else None
+    if visit is None:
+        return None
+    if practitioner.specialty in visit.specialties:
+        return f"Yes, {practitioner.name} does {visit.name}s.", [practitioner]
+    others = [p for p in clinic.practitioners if p.specialty in visit.specialties]
+    instead = f" {join_words([p.name for p in others], 'or')} can." if others else ""
+    return f"No, {practitioner.name} doesn't do {visit.name}s.{instead}", others
 
 
 def short_name(practitioner: Practitioner) -> str:

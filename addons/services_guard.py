@@ -48,7 +48,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.clinician_days import CLINICIAN_ASKED
+from actions.dates import parse_when
 from actions.matching import find_not_offered, find_offered_visit, find_practitioner
+from actions.second_request import split_clauses
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
 from addons.advice_guard import SYMPTOM
@@ -331,14 +334,26 @@ def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)
 
 
-# "does dr okafor do shots", "can sam lee see kids": a clinician's own services.
-CLINICIAN_ASKED = re.compile(
-    r"\b(?:do|does|can|will|would)\s+(?:dr\.?\s+|doctor\s+)?[\w'.-]+(?:\s+[\w'.-]+)?\s+"
-    r"(?:also\s+)?(?:do|give|offer|see|treat|perform|provide|administer)\b",
-    re.IGNORECASE,
-)
 # "what services do you offer, like physicals?" wants the list, not a yes.
 WHAT_ASKED = re.compile(r"^\W*(?:so |and |ok |okay )?(?:what|which|how)\b", re.IGNORECASE)
+
+
+# "do you do pap smears ...": the question opens the message.
+OPENS_WITH_DO_YOU = re.compile(
+    rf"^\W*(?:(?:hi|hey|hello)\W+)?(?:do|does)\s+{WHO_OFFERS}\s", re.IGNORECASE
+)
+
+
+def booking_misread(text: str) -> bool:
+    """ "do you do pap smears and are you open saturday" (a booking to the model, 0.66): a
+    message that opens with whether we do something, with no word of booking, nor a day or
+    time in that question."""
+    first = split_clauses(text)[0] if text.strip() else ""
+    return (
+        OPENS_WITH_DO_YOU.match(text) is not None
+        and BOOKING_WORDS.search(text) is None
+        and parse_when(first, get_clinic().now()) is None
+    )
 
 
 def yes_to_a_visit_named(message: Message) -> None:
@@ -347,9 +362,11 @@ def yes_to_a_visit_named(message: Message) -> None:
     came first, and left the patient to find the yes in it."""
     text = message.get(TEXT)
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-    if intent != FAQ_INTENT or faq_key(message) != SERVICES_KEY or not isinstance(text, str):
+    if not isinstance(text, str) or WHAT_ASKED.search(text):
         return
-    if WHAT_ASKED.search(text):
+    if intent == BOOKING and booking_misread(text):
+        pass  # "do you do pap smears and are you open saturday": no booking asked for
+    elif intent != FAQ_INTENT or faq_key(message) != SERVICES_KEY:
         return
     clinic = get_clinic()
     practitioner = find_practitioner(text, clinic)

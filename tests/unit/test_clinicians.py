@@ -102,6 +102,21 @@ def test_without_genders_in_clinic_yml_the_front_desk_is_offered(
     assert message["buttons"] == []
 
 
+def test_whether_a_named_clinician_does_a_visit_is_answered_first() -> None:
+    # "does dr gonzalez do flu shots" got her days alone
+    _, message = run("does dr gonzalez do flu shots")
+    assert message["text"].startswith(
+        "No, Dr. Maria Gonzalez doesn't do vaccinations. Dr. Priya Patel, Dr. James Okafor or "
+        "Sam Lee, NP can. Dr. Gonzalez sees patients at"
+    )
+    assert titles(message) == ["Book with Dr. Patel", "Book with Dr. Okafor", "Book with Sam Lee"]
+    _, message = run("does dr patel do physicals")
+    assert message["text"].startswith(
+        "Yes, Dr. Priya Patel does annual physicals. Dr. Patel sees patients at"
+    )
+    assert titles(message) == ["Book with Dr. Patel"]
+
+
 def test_a_named_clinician_taking_new_patients() -> None:
     _, message = run("is dr gonzalez taking new patients?")
     assert message["text"] == (

@@ -135,6 +135,19 @@ def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None
         assert selected["utter_action"] == "utter_faq/service_offered"
 
 
+def test_a_services_question_read_as_a_booking_gets_yes() -> None:
+    # "do you do pap smears and are you open saturday" (a booking, 0.66) asked if the patient
+    # had been seen here before; the hours are the follow-up's (actions/faq_follow_up.py)
+    text = "do you do pap smears and are you open saturday"
+    [message] = ServicesQuestionGuard().process([parsed(text, "book_appointment", 0.66)])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/service_offered"
+    # a booking worded as one, or a day in the question itself, stays a booking
+    for booking in ("do you do pap smears? i want to book one", "do you do physicals next week"):
+        [message] = ServicesQuestionGuard().process([parsed(booking, "book_appointment", 0.66)])
+        assert message.get("intent")["name"] == "book_appointment"
+
+
 @pytest.mark.parametrize(
     "text",
     [
