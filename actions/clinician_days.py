@@ -115,7 +115,19 @@ def clinician_days_text(
     elif practitioner.sees_patients_under:
         answer += f" {practitioner.name} sees children and teens under "
         answer += f"{practitioner.sees_patients_under} only."
-    return answer
+    return named_once(answer, practitioner)
+
+
+def clinician_answer(
+    practitioner: Practitioner, clinic: ClinicConfig, text: str, named: list[Location], today: date
+) -> tuple[str, list[Practitioner]]:
+    """:func:`clinician_days_text`, after whether they do a visit asked about ("does dr
+    gonzalez do flu shots"), and who to offer a booking with."""
+    days = clinician_days_text(practitioner, clinic, text, named, today)
+    does = visit_done_by(text, practitioner, clinic)
+    if does is None:
+        return days, [practitioner]
+    return named_once(f"{does[0]} {days}", practitioner), does[1]
 
 
 # "does dr okafor do shots", "can sam lee see kids": a clinician's own services.

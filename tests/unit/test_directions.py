@@ -823,7 +823,7 @@ def test_a_childrens_clinician_says_so_and_runs_of_days_are_short() -> None:
     _, messages = run(make_tracker("when is dr okafor in", intent="clinic_hours"))
     assert messages[0]["text"] == (
         "Dr. James Okafor sees patients at the Downtown Clinic from Monday to Saturday, during "
-        "office hours. Dr. James Okafor sees babies, children and teens (under 18) only."
+        "office hours. Dr. Okafor sees babies, children and teens (under 18) only."
     )
 
 
@@ -853,9 +853,23 @@ def test_who_a_clinician_sees_when_asked() -> None:
     # "does Sam Lee see kids?" ended the chat ("Take care!").
     _, messages = run(make_tracker("does sam lee see kids?", intent="clinic_hours"))
     assert messages[0]["text"].endswith(
-        "Sam Lee, NP sees patients of all ages, children included, for checkups, illness and "
+        "Sam Lee sees patients of all ages, children included, for checkups, illness and "
         "follow-ups."
     )
+
+
+def test_whether_a_clinician_does_a_visit_comes_before_their_days() -> None:
+    # "does dr gonzalez do flu shots" (the hours, to the model) got her days alone
+    _, [said] = run(make_tracker("does dr gonzalez do flu shots", intent="clinic_hours"))
+    assert said["text"].startswith(
+        "No, Dr. Maria Gonzalez doesn't do vaccinations. Dr. Priya Patel, Dr. James Okafor or "
+        "Sam Lee, NP can. Dr. Gonzalez sees patients at the Downtown Clinic"
+    )
+    assert [b["title"] for b in said["buttons"]] == [
+        "Book with Dr. Patel",
+        "Book with Dr. Okafor",
+        "Book with Sam Lee",
+    ]
 
 
 def test_the_way_to_an_office_named_with_a_clinician_is_the_way() -> None:
