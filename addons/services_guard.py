@@ -364,9 +364,9 @@ def yes_to_a_visit_named(message: Message) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if not isinstance(text, str) or WHAT_ASKED.search(text):
         return
-    if intent == BOOKING and booking_misread(text):
-        pass  # "do you do pap smears and are you open saturday": no booking asked for
-    elif intent != FAQ_INTENT or faq_key(message) != SERVICES_KEY:
+    services_answer = intent == FAQ_INTENT and faq_key(message) == SERVICES_KEY
+    # ("do you do pap smears and are you open saturday": no booking asked for)
+    if not services_answer and not (intent == BOOKING and booking_misread(text)):
         return
     clinic = get_clinic()
     practitioner = find_practitioner(text, clinic)
