@@ -73,6 +73,7 @@ from actions.slot_search import (
     request_from_slots,
 )
 from actions.tracker_reading import form_texts
+from actions.visit_request import SOONEST
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,9 @@ class ActionAskSlotChoice(Action):
             )
             return events + [SlotSet("offered_slots", [])]
         intro = "utter_nearest_slots" if result.widened else "utter_offer_slots"
+        if intro == "utter_offer_slots" and SOONEST.search(str(slots.get("date_preference") or "")):
+            # ("as soon as possible": "the openings I found for Sun Dec 6 to Sun Dec 20")
+            intro = "utter_soonest_slots"
         reason = closed_reason(request, clinic, now) if result.widened else None
         if reason:
             intro = "utter_closed_nearest_slots"

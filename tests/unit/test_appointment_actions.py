@@ -679,6 +679,22 @@ def test_offers_come_from_the_backend(fhir_env: FhirServer) -> None:
     ]
 
 
+def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
+    fhir_env: FhirServer,
+) -> None:
+    # ("asap": "Here are the openings I found for Sun Dec 6 to Sun Dec 20")
+    for said, intro in (("asap", "utter_soonest_slots"), ("next week", "utter_offer_slots")):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            said,
+            slots={**READY, "offered_slots": None, "date_preference": said},
+            active_loop="booking_form",
+        )
+        [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+        assert event["value"]
+        assert responses(dispatcher) == [intro]
+
+
 def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirServer) -> None:
     """ "tues or thurs next week in the afternoon" while moving Dr. Patel's Downtown visit was
     "I couldn't find an opening in the next few weeks": she is at North on those days."""
