@@ -23,11 +23,11 @@ from actions.handoff import escalate
 from actions.matching import normalise
 from actions.message_reading import safety_flagged, yes_or_no
 from actions.second_request import (
-    MAX_REQUEST_CHARS,
     REQUEST_WORDS,
     common_question_in,
     question_before_handoff,
     replayed,
+    replayed_common_question,
     split_clauses,
 )
 from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
@@ -223,6 +223,26 @@ class ValidateDisputeForm(PatientForm):
         return {}
 
 
+def question_first(tracker: Tracker) -> tuple[list[EventType], str] | None:
+    """A question asked with the dispute, replayed to be answered before it, and the rest of
+    the message; None when there is none. A quick one: "i was charged twice. also what time do
+    you close?" (the hours were never answered); a common one: "i need a refill and also my
+    bill is wrong" (the refill was lost: only the bill reached staff)."""
+    text = latest_text(tracker)
+    quick = question_before_handoff(text)
+    if quick is not None:
+        question, rest = quick
+        latest = last_event(tracker.events, "user")
+        return replayed(question["text"], question["intent"], latest, []), rest
+    disputed = REQUEST_WORDS["billing_dispute"]
+    common = common_question_in(text, lambda clause: bool(disputed.search(clause)))
+    if common is None:
+        return None
+    clause, parsed = common
+    rest = ", ".join(c for c in split_clauses(text) if c != clause)
+    return replayed_common_question(tracker, clause, parsed), rest
+
+
 class ActionBillingDispute(Action):
     """Submit of ``dispute_form``: acknowledge, keep the patient's account, escalate to billing."""
 
@@ -236,33 +256,15 @@ class ActionBillingDispute(Action):
             # "why so much" right after the balance was handed to billing staff as a dispute,
             # the chat paused: what the balance is made of first, with "Something's not right"
             return [SlotSet("dispute_details", None), *items]
-        text = latest_text(tracker)
-        quick = question_before_handoff(text)
-        if quick is not None and tracker.get_slot("pending_request") is None:
-            # "i was charged twice. also what time do you close?": the hours first (once the
-            # chat is handed over, staff answer it), then the dispute, at once, in the rest of
-            # the message's words (its account stays in dispute_details)
-            question, rest = quick
+        pending = tracker.get_slot("pending_request")
+        first = question_first(tracker) if pending is None else None
+        if first is not None:
+            # the question answered first (once the chat is handed over, staff answer it),
+            # then the dispute, at once, in the rest of the message's words (its account
+            # stays in dispute_details)
+            replay, rest = first
             dispute = {"intent": "billing_dispute", "text": rest, "at_once": True}
-            latest = last_event(tracker.events, "user")
-            return [SlotSet("pending_request", dispute)] + replayed(
-                question["text"], question["intent"], latest, []
-            )
-        common = None
-        if tracker.get_slot("pending_request") is None:
-            disputed = REQUEST_WORDS["billing_dispute"]
-            common = common_question_in(text, lambda clause: bool(disputed.search(clause)))
-        if common is not None:
-            # "i need a refill and also my bill is wrong": the refills answer first (the
-            # refill was lost: only the bill reached staff), then the dispute, at once
-            clause, parsed = common
-            rest = ", ".join(c for c in split_clauses(text) if c != clause)
-            dispute = {"intent": "billing_dispute", "text": rest, "at_once": True}
-            latest = last_event(tracker.events, "user")
-            selected = parsed.get("response_selector") or {}
-            return [SlotSet("pending_request", dispute)] + replayed(
-                clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected
-            )
+            return [SlotSet("pending_request", dispute), *replay]
         details = str(tracker.get_slot("dispute_details") or "").strip()
         dispatcher.utter_message(response="utter_billing_dispute")
         note = f'About the bill: "{clip(details, DETAILS_LIMIT)}"' if details else None

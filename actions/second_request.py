@@ -661,9 +661,14 @@ def answer_common_question(
     """A common question in a clause of ``text`` that the answer given did not cover, replayed
     for ``utter_faq`` (see :func:`common_question_in`); else nothing."""
     found = common_question_in(text, answered, topic)
-    if found is None:
-        return []
-    clause, parsed = found
+    return [] if found is None else replayed_common_question(tracker, *found)
+
+
+def replayed_common_question(
+    tracker: Tracker, clause: str, parsed: dict[str, Any]
+) -> list[EventType]:
+    """``clause`` replayed as the common question the model read it as (``parsed``), for
+    ``utter_faq``."""
     latest = last_event(tracker.events, "user")
     selected = parsed.get("response_selector") or {}
     return replayed(clause[:MAX_REQUEST_CHARS], "faq", latest, [], selected)
