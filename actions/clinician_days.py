@@ -118,16 +118,16 @@ def clinician_days_text(
     return named_once(answer, practitioner)
 
 
-def clinician_answer(
-    practitioner: Practitioner, clinic: ClinicConfig, text: str, named: list[Location], today: date
+def visit_answer_first(
+    answer: str, text: str, practitioner: Practitioner, clinic: ClinicConfig
 ) -> tuple[str, list[Practitioner]]:
-    """:func:`clinician_days_text`, after whether they do a visit asked about ("does dr
-    gonzalez do flu shots"), and who to offer a booking with."""
-    days = clinician_days_text(practitioner, clinic, text, named, today)
+    """``answer`` about ``practitioner``, after whether they do a visit ``text`` asks about
+    ("does dr gonzalez do flu shots"), with the full name once; and who to offer a booking
+    with."""
     does = visit_done_by(text, practitioner, clinic)
     if does is None:
-        return days, [practitioner]
-    return named_once(f"{does[0]} {days}", practitioner), does[1]
+        return named_once(answer, practitioner), [practitioner]
+    return named_once(f"{does[0]} {answer}", practitioner), does[1]
 
 
 # "does dr okafor do shots", "can sam lee see kids": a clinician's own services.

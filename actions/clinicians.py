@@ -25,7 +25,7 @@ from actions.clinician_days import (
     clinician_days_text,
     clinician_meant,
     named_once,
-    visit_done_by,
+    visit_answer_first,
 )
 from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
@@ -208,12 +208,11 @@ class ActionClinicians(Action):
                 # asked for a male clinician was booked with Dr. Patel.
                 answer += BOOK_ONE if len(chosen) > 1 else " Would you like to book with them?"
         elif named is not None:
-            answer, chosen = _one_clinician_text(named, clinic, text, today), [named]
-            does = visit_done_by(text, named, clinic)
-            if does is not None:
-                # "does dr gonzalez do flu shots": the answer, then her days (and buttons to
-                # book with whoever does it)
-                answer, chosen = f"{does[0]} {answer}", does[1]
+            # ("does dr gonzalez do flu shots": that first, and buttons to book with whoever
+            # does it)
+            answer, chosen = visit_answer_first(
+                _one_clinician_text(named, clinic, text, today), text, named, clinic
+            )
             if said is not None:
                 answer = f"{said} {answer}"
             elif switching:

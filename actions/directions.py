@@ -44,7 +44,12 @@ from actions.billing import join_words
 from actions.birth_dates import without_birth_dates
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig, Location
-from actions.clinician_days import book_with_button, clinician_answer, wants_route
+from actions.clinician_days import (
+    book_with_button,
+    clinician_days_text,
+    visit_answer_first,
+    wants_route,
+)
 from actions.cost_follow_up import is_cost_follow_up
 from actions.formatting import day_and_time
 from actions.hours_at_time import asked_clock, hours_at, without_clock
@@ -391,9 +396,9 @@ class ActionLocationInfo(Action):
         elif clinician is not None:
             # "what days does Dr. Patel work?": the clinician's days and offices ("does sam lee
             # see kids?": whether he does, first)
-            answer, book_with = clinician_answer(
-                clinician, clinic, latest_text(tracker), locations, now.date()
-            )
+            text = latest_text(tracker)
+            days = clinician_days_text(clinician, clinic, text, locations, now.date())
+            answer, book_with = visit_answer_first(days, text, clinician, clinic)
             buttons = [] if tracker.active_loop_name else [book_with_button(p) for p in book_with]
             dispatcher.utter_message(text=answer, buttons=buttons)
             if OFFICE_HOURS_ASKED.search(normalise(latest_text(tracker))):
