@@ -348,12 +348,9 @@ def booking_misread(text: str) -> bool:
     """ "do you do pap smears and are you open saturday" (a booking to the model, 0.66): a
     message that opens with whether we do something, with no word of booking, nor a day or
     time in that question."""
-    first = split_clauses(text)[0] if text.strip() else ""
-    return (
-        OPENS_WITH_DO_YOU.match(text) is not None
-        and BOOKING_WORDS.search(text) is None
-        and parse_when(first, get_clinic().now()) is None
-    )
+    if OPENS_WITH_DO_YOU.match(text) is None or BOOKING_WORDS.search(text) is not None:
+        return False  # (most bookings: no clause split, no date read)
+    return parse_when(split_clauses(text)[0], get_clinic().now()) is None
 
 
 def yes_to_a_visit_named(message: Message) -> None:
