@@ -1,4 +1,4 @@
-"""The booking form's multiple-choice questions: what kind of visit, who, which office.
+"""The booking form's multiple-choice questions: what kind of visit, who, which office, when.
 
 The options are what the clinic can actually offer for the rest of the request: only the
 clinicians who do this kind of visit (and see a patient of this age), only the offices where
@@ -25,6 +25,7 @@ from actions.patient_words import patient_age, recorded_male, verified_record
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
 from actions.tracker_reading import form_texts
+from actions.visit_request import WEEKEND_DATE_SUGGESTIONS, date_suggestions
 
 
 def eligible_practitioners(
@@ -262,6 +263,22 @@ class ActionAskLocation(AskChoice):
 
     slot = "location"
     question = "Which office suits you best?"
+
+
+class ActionAskDatePreference(Action):
+    """ "What day or time works best?"; asked on a weekend, its buttons are "This coming week"
+    and "The week after" ("This week" and "Next week" then gave the same days)."""
+
+    def name(self) -> str:
+        return "action_ask_date_preference"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        weekend = date_suggestions(get_clinic().now().date()) is WEEKEND_DATE_SUGGESTIONS
+        response = "utter_ask_date_preference_weekend" if weekend else "utter_ask_date_preference"
+        dispatcher.utter_message(response=response)
+        return []
 
 
 def entity_payload(entity: str, value: str) -> str:

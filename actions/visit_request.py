@@ -9,7 +9,7 @@ Shared by booking (``actions/booking.py``) and rescheduling
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from actions.birth_dates import without_birth_dates
@@ -318,11 +318,13 @@ def read_search_details(
             updates["date_preference"] = with_kept_limits(previous_when, days, now)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
-    elif requested == "date_preference" and text:
-        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS).
-        index = parse_choice(text, DATE_SUGGESTIONS)
+    elif requested == "date_preference" and text and not says_a_shift(text):
+        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS). (Not "the
+        # week after", an appointment's own week moved: the weekend's "the week after next".)
+        suggestions = date_suggestions(clinic.now().date())
+        index = parse_choice(text, suggestions)
         if index is not None:
-            updates["date_preference"] = DATE_SUGGESTIONS[index]
+            updates["date_preference"] = suggestions[index]
         elif (
             wants_anyone(text) and ONLY_FILLER.fullmatch(without_anyone(text).lower())
         ) or DOUBT_ONLY.fullmatch(text):
@@ -386,8 +388,18 @@ RELATIVE_TO_A_DAY = re.compile(
     r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I
 )
 
-# The buttons of utter_ask_date_preference (domain/appointments.yml), in order.
+# The buttons of utter_ask_date_preference (domain/appointments.yml), in order; on a Saturday
+# or Sunday those of utter_ask_date_preference_weekend, where "this week" and "next week" both
+# mean the coming week (the two buttons gave the same days).
 DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
+WEEKEND_DATE_SUGGESTIONS = ["as soon as possible", "this coming week", "the week after next"]
+
+
+def date_suggestions(today: date) -> list[str]:
+    """The payloads of the day question's buttons, as asked ``today``."""
+    return WEEKEND_DATE_SUGGESTIONS if today.weekday() >= 5 else DATE_SUGGESTIONS
+
+
 SOONEST = re.compile(
     r"\b(earliest|soonest|first available|next available|asap|as soon as possible|"
     r"whatever is first|whoever is first|first (?:one|opening|slot) you have)\b",

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cancel_appointment, manage_appointments, patient_match
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
+from actions.booking_choices import ActionAskDatePreference
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
@@ -50,7 +51,12 @@ from actions.reschedule_appointment import (
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.stop import ActionStop, cancels_instead
-from actions.visit_request import DATE_SUGGESTIONS, picked_offer, read_search_details
+from actions.visit_request import (
+    DATE_SUGGESTIONS,
+    WEEKEND_DATE_SUGGESTIONS,
+    picked_offer,
+    read_search_details,
+)
 from tests.support.actions import (
     PHONE_SECRET,
     actions_use_fhir,
@@ -2628,8 +2634,10 @@ def test_booking_checks_a_name_and_birth_date_given_with_the_request(
     assert "verified" not in slots and said == []
 
 
-def test_a_number_picks_a_suggested_day() -> None:
+def test_a_number_picks_a_suggested_day(monkeypatch: pytest.MonkeyPatch) -> None:
     # "3" at "What day or time works best?" got "Sorry, I didn't catch a day".
+    tuesday = datetime(2026, 12, 1, 10, 0, tzinfo=get_clinic().tz)
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: tuesday)
     domain_file = Path(__file__).resolve().parents[2] / "domain" / "appointments.yml"
     domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
     [ask] = domain["responses"]["utter_ask_date_preference"]
@@ -2637,6 +2645,42 @@ def test_a_number_picks_a_suggested_day() -> None:
     for text, day in (("3", "next week"), ("1", "as soon as possible")):
         found = read_search_details(text, [], get_clinic(), "date_preference")
         assert found["date_preference"] == day
+
+
+@pytest.mark.parametrize("day", [5, 6])  # Saturday 5, Sunday 6 December 2026
+def test_the_day_question_on_a_weekend_offers_two_different_weeks(
+    monkeypatch: pytest.MonkeyPatch, day: int
+) -> None:
+    # Asked on a Sunday, "This week" and "Next week" both gave the week starting the next day.
+    weekend = datetime(2026, 12, day, 10, 0, tzinfo=get_clinic().tz)
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: weekend)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("book a physical", active_loop="booking_form")
+    assert ActionAskDatePreference().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_ask_date_preference_weekend"]
+    domain_file = Path(__file__).resolve().parents[2] / "domain" / "appointments.yml"
+    domain = yaml.safe_load(domain_file.read_text(encoding="utf-8"))
+    [ask] = domain["responses"]["utter_ask_date_preference_weekend"]
+    payloads = [b["payload"] for b in ask["buttons"]]
+    assert payloads == WEEKEND_DATE_SUGGESTIONS
+    weeks = [parse_when(p, weekend) for p in payloads[1:]]
+    assert weeks[0].start == date(2026, 12, 7) and weeks[1].start == date(2026, 12, 14)
+    # ...and a typed "3" is the third of these buttons
+    found = read_search_details("3", [], get_clinic(), "date_preference")
+    assert found["date_preference"] == "the week after next"
+    # ...not "the week after" (an appointment's own week moved, when rescheduling)
+    found = read_search_details("the week after", [], get_clinic(), "date_preference")
+    assert found.get("date_preference") != "the week after next"
+
+
+def test_the_day_question_on_a_weekday_keeps_this_and_next_week(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    friday = datetime(2026, 12, 4, 16, 0, tzinfo=get_clinic().tz)
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: friday)
+    dispatcher = CollectingDispatcher()
+    ActionAskDatePreference().run(dispatcher, make_tracker("book a physical"), {})
+    assert responses(dispatcher) == ["utter_ask_date_preference"]
 
 
 def test_the_earliest_at_who_or_where_is_anyone_soonest() -> None:
