@@ -55,6 +55,21 @@ NOT_SURE = re.compile(
 )
 
 
+# "ok book it" at "Have you been seen here before?": a go-ahead, not a yes to the question (the
+# model's "affirm" made a returning patient of someone who may be new). "yes book it" stays a yes.
+GO_AHEAD = re.compile(
+    r"\b(book (it|me|that|one|me in)|go ahead|(let'?s|lets) do (it|that|this)|do it|"
+    r"sign me up|set (it|that) up|schedule (it|me|that))\b"
+)
+ANSWERED_YES = re.compile(r"(yes|yeah|yep|yup|ya|yea|yah|correct|i have)\b")
+
+
+def goes_ahead(text: str) -> bool:
+    """Whether ``text`` only says to go on with the booking ("ok book it", "sure go ahead")."""
+    lowered = text.lower().replace("’", "'").strip()
+    return bool(GO_AHEAD.search(lowered)) and not ANSWERED_YES.match(lowered)
+
+
 # The answer in a word: "new", "brand new", "new here".
 BARE_NEW = re.compile(r"\W*(brand )?new( (one|pt|here|to (you|you guys|the clinic)))?\W*$")
 THUMBS_UP = re.compile("[\U0001f44d\U0001f44c\u2705\u2714]")
@@ -82,6 +97,8 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
         # found offers "New patient" (utter_verification_no_match_booking). "no preference"
         # was taken for "no", a new patient.
         return "returning"
+    if goes_ahead(lowered):
+        return None
     choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
     if choice is not None:
         return ("returning", "new")[choice]
@@ -194,9 +211,9 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(
                 response=named or "utter_ask_patient_status_named", first_name=first
             )
-        elif asked and said_back:
+        elif asked and (said_back or goes_ahead(text)):
             # "Thanks, I'll look at Tue Dec 8." then "Got it, I'll keep that in mind" said the
-            # same twice
+            # same twice; after "ok book it" it kept nothing in mind
             dispatcher.utter_message(response="utter_ask_patient_status_why")
         elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")

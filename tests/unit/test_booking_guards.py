@@ -26,7 +26,7 @@ from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.dates import day_label
 from actions.formatting import address_line, day_and_time
 from actions.manage_appointments import appointment_item
-from actions.patient_status import ActionAskPatientStatus
+from actions.patient_status import ActionAskPatientStatus, patient_status
 from actions.reschedule_appointment import ActionRescheduleAppointment, ValidateRescheduleForm
 from actions.settings import get_clinic
 from actions.slot_search import offer_from_slot
@@ -848,6 +848,46 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
         third, make_tracker("after school", intent="inform", events=[why_asked]), {}
     )
     assert [m["response"] for m in third.messages] == ["utter_ask_patient_status_again"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("ok book it", None),
+        ("sure go ahead", None),
+        ("k lets do it", None),
+        ("yes book it", "returning"),
+        ("ok book it, ive been there before", "returning"),
+        ("book me in im new", "new"),
+    ],
+)
+def test_a_go_ahead_is_no_answer_to_new_or_returning(text: str, status: str | None) -> None:
+    # "can i get a flu shot on sat" - "Have you been seen here before?" - "ok book it": the
+    # model's "affirm" made a returning patient of someone who never said so.
+    assert patient_status(text, "affirm", True) == status
+
+
+def test_the_question_again_after_a_go_ahead_keeps_nothing_in_mind() -> None:
+    asked = {
+        "event": "bot",
+        "text": "Have you been seen…",
+        "metadata": {"utter_action": "utter_ask_patient_status"},
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "ok book it",
+        intent="affirm",
+        slots={"requested_slot": "patient_status", "visit_type": "vaccination"},
+        active_loop="booking_form",
+        events=[asked],
+    )
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots.get("patient_status") is None and slots["requested_slot"] == "patient_status"
+    again = CollectingDispatcher()
+    ActionAskPatientStatus().run(again, tracker, {})
+    # "One thing first, so I book the right kind of visit", not "Got it, I'll keep that in mind"
+    assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_why"]
 
 
 @pytest.mark.parametrize(
