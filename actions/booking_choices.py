@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.billing import join_words
 from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
 from actions.clinic_config import ClinicConfig, Location
+from actions.dates import parse_when
 from actions.last_seen import last_seen_line
 from actions.matching import ROUTE_QUESTION, normalise
 from actions.nearby_areas import nearer_office
@@ -193,10 +194,24 @@ def choice_options(
         ]
     if slot == "location":
         options = eligible_locations(clinic, slots)
-        return [(clinic.location(lid).name, lid) for lid in options] + [  # type: ignore[union-attr]
-            ("Either is fine", "any")
-        ]
+        return [
+            (clinic.location(lid).name + _closed_on_day_asked(clinic, lid, slots), lid)  # type: ignore[union-attr]
+            for lid in options
+        ] + [("Either is fine", "any")]
     return []
+
+
+def _closed_on_day_asked(clinic: ClinicConfig, location_id: str, slots: dict[str, Any]) -> str:
+    """ " (closed Saturdays)": the one day asked for is one the office is closed ("a flu shot
+    on sat" offered the North Office without a word, then said it is closed on Saturdays)."""
+    asked = slots.get("date_preference")
+    when = parse_when(str(asked), clinic.now()) if asked else None
+    location = clinic.location(location_id)
+    if when is None or when.start != when.end or location is None:
+        return ""
+    if clinic.hours_on(location, when.start) is not None:
+        return ""
+    return " (closed that day)" if clinic.holiday(when.start) else f" (closed {when.start:%A}s)"
 
 
 def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:

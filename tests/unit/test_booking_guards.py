@@ -13,7 +13,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
-from actions.booking_choices import ActionAskPractitioner, ActionAskVisitType
+from actions.booking_choices import ActionAskLocation, ActionAskPractitioner, ActionAskVisitType
 from actions.booking_guards import age_spoken, check_offer, same_visit_nearby, visits_phrase
 from actions.booking_times import (
     ActionAskBookingConfirmed,
@@ -486,6 +486,45 @@ def test_a_typed_number_picks_from_the_menu(requested: str, text: str, value: st
     tracker = make_tracker(text, intent="inform", slots=slots, active_loop="booking_form")
     events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
     assert SlotSet(requested, value) in events
+
+
+@pytest.mark.parametrize(
+    ("asked", "north"),
+    [
+        ("can i get a flu shot on sat", "North Office (closed Saturdays)"),
+        ("dec 25", "North Office (closed that day)"),
+        ("tuesday", "North Office"),  # open that day
+        ("next week", "North Office"),  # more than one day: open on some
+    ],
+)
+def test_the_office_question_says_an_office_is_closed_on_the_day_asked(
+    monkeypatch: pytest.MonkeyPatch, asked: str, north: str
+) -> None:
+    # "a flu shot on sat" offered the North Office without a word; picked, it was "closed on
+    # Saturdays, sorry" and other days.
+    clinic = get_clinic()
+    monday = datetime(2026, 12, 7, 10, 0, tzinfo=clinic.tz)
+    monkeypatch.setattr(type(clinic), "now", lambda self: monday)
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "vaccination",
+        "practitioner": "any",
+        "date_preference": asked,
+    }
+    dispatcher = CollectingDispatcher()
+    ActionAskLocation().run(dispatcher, make_tracker("", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    downtown = "Downtown Clinic (closed that day)" if asked == "dec 25" else "Downtown Clinic"
+    assert titles == [downtown, north, "Either is fine"]
+    # ...and "north" typed still picks it
+    tracker = make_tracker(
+        "north",
+        intent="inform",
+        slots={**slots, "requested_slot": "location"},
+        active_loop="booking_form",
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    assert SlotSet("location", "north") in events
 
 
 def practitioner_titles(tracker: Any) -> list[str]:
