@@ -24,7 +24,6 @@ from actions.booking_choices import (
     someone_other_than,
 )
 from actions.booking_guards import (
-    age_said,
     age_spoken,
     check_offer,
     chosen_offer,
@@ -663,8 +662,9 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             dispatcher,
             clinic,
             named,
-            # "can dr okafor see me, im 19": refused only after name, birth date and phone
-            age if age is not None else age_said(latest_text(tracker)),
+            # "can dr okafor see me, im 19" (or "...see my 20 year old"): refused only after
+            # name, birth date and phone
+            age if age is not None else age_spoken([latest_text(tracker)]),
         ):
             return instead_of_refused_clinician({**slots, **updates}, clinic)
         if named and refuse_women_only(dispatcher, clinic, named, form_texts(tracker)):

@@ -54,7 +54,9 @@ def age_said(text: str) -> int | None:
 YEARS_OLD = r"(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old"
 AGE_IN_YEARS = re.compile(
     rf"\bfor (?:my|our|a|an|the) {YEARS_OLD}\b"
-    rf"|\b(?:my|our) {YEARS_OLD}(?: \w+)? (?:needs|has|is|isn'?t|should|will)\b",
+    rf"|\b(?:my|our) {YEARS_OLD}(?: \w+)? (?:needs|has|is|isn'?t|should|will)\b"
+    # "can dr okafor see my 20 year old": booked plainly, the limit found at the end
+    rf"|\b(?:see|treat|examine|check|book|schedule) (?:in )?(?:my|our) {YEARS_OLD}\b",
     re.IGNORECASE,
 )
 
@@ -79,7 +81,7 @@ def age_spoken(texts: list[str]) -> int | None:
             return said
         match = AGE_IN_YEARS.search(text or "")
         if match:
-            return int(match.group(1) or match.group(2))
+            return int(next(g for g in match.groups() if g))
         if BABY.search(text or ""):
             return 0
     return None

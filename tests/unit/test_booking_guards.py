@@ -547,7 +547,13 @@ def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> Non
 
 @pytest.mark.parametrize(
     ("text", "told"),
-    [("can dr okafor see me, im 19", True), ("can dr okafor see him, hes 8", False)],
+    [
+        ("can dr okafor see me, im 19", True),
+        ("can dr okafor see him, hes 8", False),
+        # (a plain booking with him; the limit was found after the patient's details)
+        ("can dr okafor see my 20 year old", True),
+        ("can dr okafor see my 8 yr old", False),
+    ],
 )
 def test_an_age_said_with_the_pediatrician_is_heard_before_identity(text: str, told: bool) -> None:
     """ "can dr okafor see me, im 19": his times were offered, and he was refused only after
