@@ -51,10 +51,18 @@ EXTERNAL_PREFIX = "EXTERNAL"
 WITHDRAW_ACTION = "action_withdraw_handoff"
 
 
-def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
+# The reply that began a wait for someone in crisis (domain/escalation.yml).
+CRISIS_REPLY = "utter_crisis"
+
+
+def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: bool = False) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
-    differently, so "hello?" and "hello??" do not get the same words back."""
+    differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
+    a crisis, the crisis line comes with it each time ("i dont want to talk to 988" got "Thanks,
+    I've added that for our staff")."""
     info = clinic.clinic
+    if crisis:
+        return _crisis_reply(clinic, now, turn)
     emergency = f"In an emergency, call {info.emergency_number}."
     if not clinic.staff_available(now):
         when = clinic.staff_back(now)
@@ -73,6 +81,38 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
         f"{emergency}",
     )
     return replies[turn % len(replies)]
+
+
+def _crisis_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
+    info = clinic.clinic
+    line, danger = info.crisis_line, f"If you're in danger, call {info.emergency_number}."
+    staff = (
+        f"Our staff will read this {clinic.staff_back(now)}"
+        if not clinic.staff_available(now)
+        else "A staff member will reply here as soon as they can"
+    )
+    replies = (
+        f"Thank you for telling me. {staff}, and you don't have to wait alone until then: "
+        f"the {info.crisis_line_name} is there right now at {line}, free and private. If "
+        f"talking feels like too much, you can text {line} instead. {danger}",
+        f"I'm still here, and everything you write is saved for our staff. If it would help "
+        f"to talk or text with someone now, {line} is open 24/7. {danger}",
+    )
+    return replies[turn % len(replies)]
+
+
+def in_crisis_wait(tracker: DialogueStateTracker) -> bool:
+    """Whether the crisis reply came just before this wait's pause."""
+    paused = False
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            paused = True
+        elif paused and isinstance(event, UserUttered):
+            return False
+        elif paused and isinstance(event, BotUttered):
+            if (event.metadata or {}).get("utter_action") == CRISIS_REPLY:
+                return True
+    return False
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -145,7 +185,7 @@ def install() -> None:
             if turn is not None:
                 clinic = get_clinic()
                 now = clinic.now()
-                text = waiting_reply(clinic, now, turn)
+                text = waiting_reply(clinic, now, turn, in_crisis_wait(tracker))
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)
                 tracker.update(BotUttered(text, metadata=metadata))

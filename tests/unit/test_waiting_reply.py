@@ -15,6 +15,7 @@ from addons.waiting_reply import (
     ACK_KEY,
     AWAY_KEY,
     ack_metadata,
+    in_crisis_wait,
     waiting_reply,
     waiting_turn,
 )
@@ -40,6 +41,41 @@ def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
     after = [waiting_reply(clinic, TUESDAY_11PM, turn) for turn in range(2)]
     assert len(set(after)) == 2
     assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
+
+
+def test_a_wait_begun_by_a_crisis_keeps_the_crisis_line_in_each_acknowledgement() -> None:
+    # "i dont see the point anymore" - 988 and a pause - "i dont want to talk to 988": it got
+    # "Thanks, I've added that for our staff. They're away right now ..."
+    clinic = get_clinic()
+    for now in (TUESDAY_10AM, TUESDAY_11PM):
+        replies = [waiting_reply(clinic, now, turn, crisis=True) for turn in range(2)]
+        assert len(set(replies)) == 2
+        assert all("988" in text and "call 911" in text for text in replies)
+        assert "text 988" in replies[0]  # another way than a call
+    assert "tomorrow at 8am" in waiting_reply(clinic, TUESDAY_11PM, 0, crisis=True)
+    assert "988" not in waiting_reply(clinic, TUESDAY_11PM, 0)
+
+
+def test_a_crisis_wait_is_told_by_the_reply_before_the_pause() -> None:
+    crisis = [
+        said("i dont see the point anymore", "crisis"),
+        BotUttered("I'm really sorry...", metadata={"utter_action": "utter_crisis"}),
+        ActionExecuted("action_escalate"),
+        BotUttered("Our staff are away right now..."),
+        ConversationPaused(),
+        said("i dont want to talk to 988", "request_human"),
+    ]
+    assert in_crisis_wait(tracker_with(*crisis))
+    billing = [
+        said("why is my bill so high", "billing_dispute"),
+        BotUttered("I'll pass this to billing", metadata={"utter_action": "utter_dispute"}),
+        ActionExecuted("action_escalate"),
+        ConversationPaused(),
+        said("hello?"),
+    ]
+    assert not in_crisis_wait(tracker_with(*billing))
+    # a crisis before, handed back, then a billing question paused it again: not a crisis wait
+    assert not in_crisis_wait(tracker_with(*crisis[:5], said("thanks"), *billing))
 
 
 def test_an_acknowledgement_outside_staff_hours_tells_the_console_it_said_when() -> None:
