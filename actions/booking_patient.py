@@ -21,6 +21,7 @@ from actions.names import capitalised, corrected_name, parse_full_name
 from actions.patient_status import (
     NOT_NEW,
     SAYS_RETURNING,
+    goes_ahead,
     new_patients_asked_before,
     patient_status,
 )
@@ -229,7 +230,11 @@ class BookingPatientSteps:
                 # "Have you been seen here before?" - "Liam Nguyen": who it is for, kept for the
                 # identity questions (the status is asked again, without "please tap").
                 name = parse_full_name(text)
-                if name and not OTHER_PERSON.search(text):
+                if goes_ahead(text):
+                    # "ok book it": the question again, with why it is asked (not "please tap
+                    # one of the options" first)
+                    updates["patient_status"] = None
+                elif name and not OTHER_PERSON.search(text):
                     updates["verify_name"] = f"{name[0]} {name[1]}"
                 elif OTHER_PERSON.search(text):
                     # "actually its for my daughter not me": asked again, for her ("Has your

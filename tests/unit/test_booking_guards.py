@@ -929,6 +929,7 @@ def test_the_question_again_after_a_go_ahead_keeps_nothing_in_mind() -> None:
     events = ValidateBookingForm().run(dispatcher, tracker, {})
     slots = {e["name"]: e["value"] for e in events}
     assert slots.get("patient_status") is None and slots["requested_slot"] == "patient_status"
+    assert responses(dispatcher) == []  # not "Please tap one of the options" first
     again = CollectingDispatcher()
     ActionAskPatientStatus().run(again, tracker, {})
     # "One thing first, so I book the right kind of visit", not "Got it, I'll keep that in mind"
