@@ -48,6 +48,13 @@ SOON_WORDS = (
     "earliest",
     "first available",
     "next available",
+    # "whats her next opening": the soonest (it was the day question, asked again)
+    "next opening",
+    "next openings",
+    "next open slot",
+    "next open appointment",
+    "next free slot",
+    "next free appointment",
     "any time",
     "anytime",
     "whenever",

@@ -402,7 +402,8 @@ def date_suggestions(today: date) -> list[str]:
 
 SOONEST = re.compile(
     r"\b(earliest|soonest|first available|next available|asap|as soon as possible|"
-    r"whatever is first|whoever is first|first (?:one|opening|slot) you have)\b",
+    r"whatever is first|whoever is first|first (?:one|opening|slot) you have|next openings?|"
+    r"next (?:open|free) (?:slot|appointment))\b",
     re.IGNORECASE,
 )
 # What may be left of a "no preference" answer: "either is fine", "any works for me".

@@ -689,7 +689,11 @@ def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
     fhir_env: FhirServer,
 ) -> None:
     # ("asap": "Here are the openings I found for Sun Dec 6 to Sun Dec 20")
-    for said, intro in (("asap", "utter_soonest_slots"), ("next week", "utter_offer_slots")):
+    for said, intro in (
+        ("asap", "utter_soonest_slots"),
+        ("whats her next opening", "utter_soonest_slots"),
+        ("next week", "utter_offer_slots"),
+    ):
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(
             said,

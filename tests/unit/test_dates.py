@@ -59,6 +59,9 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("day after tomorrow", date(2026, 11, 26), date(2026, 11, 26), None),
         ("asap", date(2026, 11, 24), date(2026, 12, 8), None),
         ("as soon as possible please", date(2026, 11, 24), date(2026, 12, 8), None),
+        # "...about my blood pressure, whats her next opening": the day question came anyway
+        ("whats her next opening", date(2026, 11, 24), date(2026, 12, 8), None),
+        ("when is the next free appointment", date(2026, 11, 24), date(2026, 12, 8), None),
         ("early december", date(2026, 12, 1), date(2026, 12, 10), None),
         # once read as "a month from today, morning" (Dec 24)
         ("book a follow up early next month", date(2026, 12, 1), date(2026, 12, 10), None),
