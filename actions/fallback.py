@@ -17,6 +17,7 @@ from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
+from actions.how_to_get_it import how_to_get_it, is_how_to_get_it
 from actions.look_ups import (
     LOOK_UPS,
     PLAIN_REQUESTS,
@@ -575,6 +576,12 @@ class ActionOutOfScope(Action):
             # "ok how do i apply" (out of scope, 0.75) after the assistance answer: "not
             # something I can help with"
             return replay_as(tracker, latest, "billing_pay")
+        if is_how_to_get_it(text):
+            # "how do i get it then" after the doctor's-note answer: the addresses (read as
+            # directions); that answer again (actions/how_to_get_it.py)
+            events = how_to_get_it(dispatcher, tracker, latest)
+            if events is not None:
+                return events
         if is_cost_follow_up(text):
             # "is it free?" right after parking: the parking again (it was "What can I help
             # you with?"); elsewhere, as the model read it (actions/cost_follow_up.py)

@@ -1,7 +1,9 @@
 """Rasa NLU component: "ok now mine", "and for my son?" are follow-ups, read as ``out_of_scope``;
 "till when?" and "how late?" ask the hours again; "is she taking new patients?" asks about the
 clinician just named; "is it free?" asks the price of what was just talked about
-(:mod:`actions.cost_follow_up`); "any other times?" answers the times shown (``inform``).
+(:mod:`actions.cost_follow_up`); "how do i get it?" asks how to get what a common question's
+answer was about (:mod:`actions.how_to_get_it`); "any other times?" answers the times shown
+(``inform``).
 
 Alone, such a message names a person and no task: the task is the one just done (a balance or
 the appointments looked up), which only the dialogue knows. The model guessed a booking for
@@ -21,6 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.capabilities import asks_what_i_can_do
 from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
+from actions.how_to_get_it import READ_AS_KEY as HOW_READ_AS_KEY
+from actions.how_to_get_it import is_how_to_get_it
 from actions.named_others import first_name_follow_up
 from actions.still_seen import MARK_KEY as STILL_SEEN_MARK
 from actions.still_seen import asks_still_seen_without_money
@@ -142,6 +146,10 @@ class FollowUpGuard(RuleGuard):
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_cost_follow_up(text):
                 message.set(READ_AS_KEY, read_as, add_to_output=True)
+                overrule(message, FOLLOW_UP_INTENT)
+            elif is_how_to_get_it(text):
+                # "how do i get it then" after the doctor's-note answer was directions
+                message.set(HOW_READ_AS_KEY, read_as, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_follow_up(text) or first_name_follow_up(text):
                 # ("and liam?" after Emily's appointments: "Sorry, I didn't quite get that",
