@@ -18,7 +18,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions.second_request import replay_as, replayed
+from actions.second_request import replay_as, replayed_faq_as_read
 from actions.stop import action_before_message
 
 # Parse-data key: the intent the model read the question as, before it became a follow-up.
@@ -65,11 +65,9 @@ def cost_follow_up(tracker: Tracker, latest: dict[str, Any]) -> list[EventType]:
     """The question again: as parking right after parking, else as the model read it."""
     if after_parking(tracker):
         return replay_as(tracker, latest, "parking")
-    parsed = tracker.latest_message or {}
-    read_as = parsed.get(READ_AS_KEY)
-    if read_as == "faq" and parsed.get("response_selector"):
-        text = str(latest.get("text") or "")
-        return replayed(text, "faq", latest, [], parsed["response_selector"])
+    read_as = (tracker.latest_message or {}).get(READ_AS_KEY)
+    if read_as == "faq" and (again := replayed_faq_as_read(tracker, latest)) is not None:
+        return again
     if read_as in KEPT_READINGS or (
         read_as == "billing_balance" and action_before_message(tracker) == "action_show_balance"
     ):

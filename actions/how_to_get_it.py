@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.second_request import replay_as, replayed
+from actions.second_request import replay_as, replayed_faq_as_read
 from actions.tracker_reading import bot_messages_before_latest
 
 # Parse-data key: the intent the model read the question as, before it became a follow-up.
@@ -57,11 +57,7 @@ def how_to_get_it(
         dispatcher.utter_message(response="utter_how_to_get_it")
         dispatcher.utter_message(response=faq)
         return []
-    parsed = tracker.latest_message or {}
-    read_as = parsed.get(READ_AS_KEY)
-    if read_as == "faq" and parsed.get("response_selector"):
-        text = str(latest.get("text") or "")
-        return replayed(text, "faq", latest, [], parsed["response_selector"])
-    if read_as in NO_REQUEST or read_as == "faq":
-        return None
-    return replay_as(tracker, latest, str(read_as))
+    read_as = (tracker.latest_message or {}).get(READ_AS_KEY)
+    if read_as == "faq":
+        return replayed_faq_as_read(tracker, latest)
+    return None if read_as in NO_REQUEST else replay_as(tracker, latest, str(read_as))

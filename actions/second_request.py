@@ -517,6 +517,15 @@ def replay_as(tracker: Tracker, latest: dict[str, Any], intent: str) -> list[Eve
     return replayed(str(latest.get("text") or ""), intent, latest, entities)
 
 
+def replayed_faq_as_read(tracker: Tracker, latest: dict[str, Any]) -> list[EventType] | None:
+    """The latest message again as the common question the model read it as, with its answer
+    selection (for ``utter_faq``), after a guard made it a follow-up; None without one."""
+    selected = (tracker.latest_message or {}).get("response_selector")
+    if not selected:
+        return None
+    return replayed(str(latest.get("text") or ""), "faq", latest, [], selected)
+
+
 def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
     """The other request, in the patient's words, as if just written. The writer's own request
     after one for someone else ("own": "writer") checks who it is for again."""

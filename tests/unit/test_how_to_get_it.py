@@ -73,3 +73,15 @@ def test_elsewhere_the_model_s_reading_stands() -> None:
     offered[2] = {**offered[2], "metadata": {"utter_action": "utter_faq/service_offered"}}
     events, said = _out_of_scope(offered, "book_appointment")
     assert said == [] and events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+
+
+def test_a_common_question_read_stays_that_question() -> None:
+    selected = {"faq": {"response": {"intent_response_key": "faq/records"}}}
+    tracker = make_tracker(
+        "how do i request that",
+        intent="out_of_scope",
+        extra={READ_AS_KEY: "faq", "response_selector": selected},
+    )
+    events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
+    assert events[-1]["parse_data"]["intent"]["name"] == "faq"
+    assert events[-1]["parse_data"]["response_selector"] == selected
