@@ -1,7 +1,8 @@
 """A place the patient names instead of an office: "which office is closer to Elk Grove?".
 
 Both offices' full directions came back, and the patient had to work out which was nearer.
-Each office's ``nearby`` list in ``clinic.yml`` names the places it is the closer one for.
+Each office's ``nearby`` list in ``clinic.yml`` names the places (and ZIP codes) it is the closer
+one for.
 """
 
 from __future__ import annotations
@@ -18,5 +19,7 @@ def nearer_office(text: str, clinic: ClinicConfig) -> tuple[Location, str] | Non
 
 
 def nearer_note(location: Location, place: str) -> str:
-    """ "From Elk Grove, the Downtown Clinic is the closer of our offices." """
-    return f"From {place}, the {location.name} is the closer of our offices."
+    """ "From Elk Grove, the Downtown Clinic is the closer of our offices." ("From ZIP code
+    95835, ..." for a ZIP code.)"""
+    where = f"ZIP code {place}" if place.isdigit() else place
+    return f"From {where}, the {location.name} is the closer of our offices."

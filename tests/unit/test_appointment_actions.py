@@ -249,6 +249,7 @@ def test_no_preference_for_where_but_a_day_for_when() -> None:
         ("whichever is closer to elk grove", "downtown"),
         ("the one nearest roseville", "north"),
         ("i live in rancho cordova", "downtown"),
+        ("whatever's closest to 95835", "north"),  # a ZIP code: "please tap one of the options"
     ],
 )
 def test_a_place_named_for_which_office_is_the_nearer_office(text: str, office: str) -> None:

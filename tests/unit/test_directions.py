@@ -1189,6 +1189,10 @@ def test_a_charger_question_read_as_out_of_scope_is_answered() -> None:
         ("is the north office closer to natomas", None, None),
         ("we live in west sacramento, where should we go", "downtown", "West Sacramento"),
         ("im coming from roseville", "north", "Roseville"),
+        ("which office is closest to 95823", "downtown", "95823"),
+        ("im in 95660", "north", "95660"),
+        ("my zip is 95814-1234", "downtown", "95814"),
+        ("call me at 916 958 3512", None, None),  # no ZIP code in a phone number
         ("which office is closer to me", None, None),
         ("how far is the north office from downtown", None, None),
     ],
@@ -1207,6 +1211,13 @@ def test_which_office_is_closer_gets_that_office_s_directions() -> None:
         + directions_text(get_clinic().location("downtown"))
     )
     assert answer["buttons"] == []
+
+
+def test_a_zip_code_is_said_as_one() -> None:
+    _, messages = run(make_tracker("which office is closest to 95835", intent="directions"))
+    assert messages[0]["text"].startswith(
+        "From ZIP code 95835, the North Office is the closer of our offices.\n"
+    )
 
 
 def test_a_place_answers_which_office() -> None:
