@@ -71,8 +71,10 @@ CLINIC_TAKES = re.compile(
 # eye exams" got the services list (read as yes), "do you have a dermatologist" the referral
 # answer, never that there is none here.
 WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
-# "Yes, we do." (addons/services_guard.py: a yes-or-no question naming a visit we book).
+# "Yes, we do." (addons/services_guard.py: a yes-or-no question naming a visit we book), and
+# "Yes." to one asked of a clinician ("does dr okafor do shots").
 SERVICE_OFFERED_TOPIC = "service_offered"
+YES_TOPICS = frozenset({SERVICE_OFFERED_TOPIC, "clinician_offers"})
 
 
 def service_note(
@@ -84,7 +86,7 @@ def service_note(
     to book it, unless the message asked to book already (the answer alone listed everything
     we do, and left the patient to work out the yes). After the plain "Yes, we do." only what
     it is booked as."""
-    said_yes = topic == SERVICE_OFFERED_TOPIC
+    said_yes = topic in YES_TOPICS
     if (topic not in WHAT_WE_DO_TOPICS and not said_yes) or not text or text.startswith("/"):
         return
     clinic = get_clinic()

@@ -25,7 +25,7 @@ READ_AS_KEY = "how_read_as"
 FAQ_PREFIX = "utter_faq/"
 # Answers after which "how do i get one" is a booking, as the model reads it ("do you do flu
 # shots?" - "Yes, we do.").
-SERVICE_ANSWERS = {"utter_faq/service_offered", "utter_faq/services"}
+SERVICE_ANSWERS = {"utter_faq/service_offered", "utter_faq/clinician_offers", "utter_faq/services"}
 # Readings that are no request of their own (then nothing is replayed).
 NO_REQUEST = {None, "", "out_of_scope", "nlu_fallback"}
 

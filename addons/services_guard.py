@@ -64,6 +64,9 @@ SERVICES_KEY = "faq/services"
 INTERPRETER_KEY = "faq/interpreter"
 # "Yes, we do." for "do you do pap smears" (actions/faq_follow_up.py adds what it is booked as).
 SERVICE_OFFERED_KEY = "faq/service_offered"
+# ...asked of a clinician ("does dr okafor do shots"): "Yes." ("Yes, we do." answered a "does
+# he").
+CLINICIAN_OFFERS_KEY = "faq/clinician_offers"
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -372,7 +375,8 @@ def yes_to_a_visit_named(message: Message) -> None:
     visit = find_offered_visit(text, clinic)
     if visit is None or (practitioner and practitioner.specialty not in visit.specialties):
         return  # (the list, then who does it instead: actions/faq_follow_up.py)
-    answer_with(message, SERVICE_OFFERED_KEY)
+    asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text)
+    answer_with(message, CLINICIAN_OFFERS_KEY if asked_of_them else SERVICE_OFFERED_KEY)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

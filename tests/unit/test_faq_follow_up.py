@@ -249,7 +249,7 @@ def test_a_visit_we_do_named_in_the_question_gets_a_yes_and_a_way_to_book_it(
 
 def test_a_clinician_named_with_the_visit_is_booked_with_or_said_not_to_do_it() -> None:
     # "does dr okafor do shots" got "Yes, we do" and a booking with whoever
-    _, dispatcher = run("does dr okafor do shots", "service_offered")
+    _, dispatcher = run("does dr okafor do shots", "clinician_offers")
     [said] = dispatcher.messages
     assert (said["response"], said["visit"]) == (
         "utter_offered_as",

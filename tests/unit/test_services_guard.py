@@ -121,7 +121,6 @@ def services_read(text: str) -> Message:
         "do you do pap smears",
         "can i get a flu shot there",
         "do you guys do physicals?",
-        "does dr okafor do shots",  # a clinician who does them
     ],
 )
 def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None:
@@ -133,6 +132,14 @@ def test_a_yes_or_no_question_naming_a_visit_we_book_gets_yes(text: str) -> None
         selected = message.get("response_selector")["faq"]["response"]
         assert selected["intent_response_key"] == "faq/service_offered"
         assert selected["utter_action"] == "utter_faq/service_offered"
+
+
+def test_asked_of_a_clinician_who_does_it_the_yes_is_not_we_do() -> None:
+    # "does dr okafor do shots" got "Yes, we do."
+    [message] = ServicesQuestionGuard().process([services_read("does dr okafor do shots")])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert selected["intent_response_key"] == "faq/clinician_offers"
+    assert selected["utter_action"] == "utter_faq/clinician_offers"
 
 
 def test_a_services_question_read_as_a_booking_gets_yes() -> None:
