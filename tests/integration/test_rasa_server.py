@@ -213,6 +213,11 @@ def test_im_okay_after_a_check_in_takes_the_request_of_the_message(rasa: RasaCli
     [
         # a visit we book: the yes, and what it is booked as
         ("do you have the shingles shot", ["Yes, we do.", "It's booked as a vaccination"]),
+        # ...asked of a clinician: a plain yes ("Yes, we do." answered a "does he")
+        (
+            "does dr okafor do shots",
+            ["Yes.", "It's booked as a vaccination with Dr. James Okafor"],
+        ),
         # no visit named: what we do
         ("do you see kids", ["We're a family practice for all ages, babies to seniors"]),
     ],
