@@ -61,13 +61,14 @@ GO_AHEAD = re.compile(
     r"\b(book (it|me|that|one|me in)|go ahead|(let'?s|lets) do (it|that|this)|do it|"
     r"sign me up|set (it|that) up|schedule (it|me|that))\b"
 )
-ANSWERED_YES = re.compile(r"(yes|yeah|yep|yup|ya|yea|yah|correct|i have)\b")
+# ...and "no, i cant do it monday" stays a no.
+ANSWERED = re.compile(r"(yes|yeah|yep|yup|ya|yea|yah|correct|i have|no|nope|nah|never)\b")
 
 
 def goes_ahead(text: str) -> bool:
     """Whether ``text`` only says to go on with the booking ("ok book it", "sure go ahead")."""
     lowered = text.lower().replace("’", "'").strip()
-    return bool(GO_AHEAD.search(lowered)) and not ANSWERED_YES.match(lowered)
+    return bool(GO_AHEAD.search(lowered)) and not ANSWERED.match(lowered)
 
 
 # The answer in a word: "new", "brand new", "new here".

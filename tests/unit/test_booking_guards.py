@@ -912,6 +912,10 @@ def test_a_go_ahead_is_no_answer_to_new_or_returning(text: str, status: str | No
     assert patient_status(text, "affirm", True) == status
 
 
+def test_a_no_with_do_it_in_it_stays_a_no() -> None:
+    assert patient_status("no, i cant do it monday", "deny", True) == "new"
+
+
 def test_the_question_again_after_a_go_ahead_keeps_nothing_in_mind() -> None:
     asked = {
         "event": "bot",
