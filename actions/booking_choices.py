@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -26,7 +27,7 @@ from actions.patient_words import patient_age, recorded_male, verified_record
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
 from actions.tracker_reading import form_texts
-from actions.visit_request import WEEKEND_DATE_SUGGESTIONS, date_suggestions
+from actions.visit_request import date_question
 
 
 def eligible_practitioners(
@@ -193,25 +194,29 @@ def choice_options(
             ("No preference", "any")
         ]
     if slot == "location":
-        options = eligible_locations(clinic, slots)
+        day = _one_day_asked(clinic, slots)
+        offices = [clinic.location(lid) for lid in eligible_locations(clinic, slots)]
         return [
-            (clinic.location(lid).name + _closed_on_day_asked(clinic, lid, slots), lid)  # type: ignore[union-attr]
-            for lid in options
+            (office.name + _closed_note(clinic, office, day), office.id)
+            for office in offices
+            if office is not None
         ] + [("Either is fine", "any")]
     return []
 
 
-def _closed_on_day_asked(clinic: ClinicConfig, location_id: str, slots: dict[str, Any]) -> str:
-    """ " (closed Saturdays)": the one day asked for is one the office is closed ("a flu shot
-    on sat" offered the North Office without a word, then said it is closed on Saturdays)."""
+def _one_day_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> date | None:
+    """The day asked for, when the request names one day only ("a flu shot on sat")."""
     asked = slots.get("date_preference")
     when = parse_when(str(asked), clinic.now()) if asked else None
-    location = clinic.location(location_id)
-    if when is None or when.start != when.end or location is None:
+    return when.start if when is not None and when.start == when.end else None
+
+
+def _closed_note(clinic: ClinicConfig, office: Location, day: date | None) -> str:
+    """ " (closed Saturdays)": the office is closed on the one day asked for ("a flu shot on
+    sat" offered the North Office without a word, then said it is closed on Saturdays)."""
+    if day is None or clinic.hours_on(office, day) is not None:
         return ""
-    if clinic.hours_on(location, when.start) is not None:
-        return ""
-    return " (closed that day)" if clinic.holiday(when.start) else f" (closed {when.start:%A}s)"
+    return " (closed that day)" if clinic.holiday(day) else f" (closed {day:%A}s)"
 
 
 def _practitioner_title(clinic: ClinicConfig, practitioner_id: str, age: int | None) -> str:
@@ -290,8 +295,7 @@ class ActionAskDatePreference(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        weekend = date_suggestions(get_clinic().now().date()) is WEEKEND_DATE_SUGGESTIONS
-        response = "utter_ask_date_preference_weekend" if weekend else "utter_ask_date_preference"
+        response, _ = date_question(get_clinic().now().date())
         dispatcher.utter_message(response=response)
         return []
 

@@ -321,7 +321,7 @@ def read_search_details(
     elif requested == "date_preference" and text and not says_a_shift(text):
         # "3": the numbered suggestions of utter_ask_date_preference (as on SMS). (Not "the
         # week after", an appointment's own week moved: the weekend's "the week after next".)
-        suggestions = date_suggestions(clinic.now().date())
+        _, suggestions = date_question(clinic.now().date())
         index = parse_choice(text, suggestions)
         if index is not None:
             updates["date_preference"] = suggestions[index]
@@ -395,9 +395,11 @@ DATE_SUGGESTIONS = ["as soon as possible", "this week", "next week"]
 WEEKEND_DATE_SUGGESTIONS = ["as soon as possible", "this coming week", "the week after next"]
 
 
-def date_suggestions(today: date) -> list[str]:
-    """The payloads of the day question's buttons, as asked ``today``."""
-    return WEEKEND_DATE_SUGGESTIONS if today.weekday() >= 5 else DATE_SUGGESTIONS
+def date_question(today: date) -> tuple[str, list[str]]:
+    """The day question asked ``today``: its response, and its buttons' payloads."""
+    if today.weekday() >= 5:
+        return "utter_ask_date_preference_weekend", WEEKEND_DATE_SUGGESTIONS
+    return "utter_ask_date_preference", DATE_SUGGESTIONS
 
 
 SOONEST = re.compile(
