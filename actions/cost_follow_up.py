@@ -18,11 +18,9 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 
-from actions.second_request import replay_as, replayed_faq_as_read
+from actions.second_request import READ_AS_KEY, replay_as, replayed_faq_as_read
 from actions.stop import action_before_message
 
-# Parse-data key: the intent the model read the question as, before it became a follow-up.
-READ_AS_KEY = "cost_read_as"
 # The model's readings that are kept (and a common question's answer); anything else (a yes, a
 # fallback) is the cost of a visit. What is owed only right after the balance: "how much is it"
 # with nothing looked up asked for a name and birth date.

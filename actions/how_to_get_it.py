@@ -17,11 +17,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.second_request import replay_as, replayed_faq_as_read
+from actions.second_request import READ_AS_KEY, replay_as, replayed_faq_as_read
 from actions.tracker_reading import bot_messages_before_latest
 
-# Parse-data key: the intent the model read the question as, before it became a follow-up.
-READ_AS_KEY = "how_read_as"
 FAQ_PREFIX = "utter_faq/"
 # Answers after which "how do i get one" is a booking, as the model reads it ("do you do flu
 # shots?" - "Yes, we do.").

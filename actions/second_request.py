@@ -517,6 +517,11 @@ def replay_as(tracker: Tracker, latest: dict[str, Any], intent: str) -> list[Eve
     return replayed(str(latest.get("text") or ""), intent, latest, entities)
 
 
+# Parse-data key: the intent the model read a message as, before a follow-up guard
+# (addons/follow_up_guard.py) made it ``out_of_scope`` ("is it free?", "how do i get it?").
+READ_AS_KEY = "read_as_before_follow_up"
+
+
 def replayed_faq_as_read(tracker: Tracker, latest: dict[str, Any]) -> list[EventType] | None:
     """The latest message again as the common question the model read it as, with its answer
     selection (for ``utter_faq``), after a guard made it a follow-up; None without one."""
