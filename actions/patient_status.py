@@ -61,8 +61,11 @@ GO_AHEAD = re.compile(
     r"\b(book (it|me|that|one|me in)|go ahead|(let'?s|lets) do (it|that|this)|do it|"
     r"sign me up|set (it|that) up|schedule (it|me|that))\b"
 )
+# How a yes or a no to the question opens ("sure" is a yes, but "sure go ahead" a go-ahead).
+YES_WORDS = r"yes|yeah|yep|yup|ya|yea|yah|correct|i have"
+NO_WORDS = r"no|nope|nah|never"
 # ...and "no, i cant do it monday" stays a no.
-ANSWERED = re.compile(r"(yes|yeah|yep|yup|ya|yea|yah|correct|i have|no|nope|nah|never)\b")
+ANSWERED = re.compile(rf"(?:{YES_WORDS}|{NO_WORDS})\b")
 
 
 def goes_ahead(text: str) -> bool:
@@ -103,10 +106,10 @@ def patient_status(text: str, intent: str | None, asked: bool) -> str | None:
     choice = parse_choice(lowered, ["yes, i've been before", "no, i'm new"])
     if choice is not None:
         return ("returning", "new")[choice]
-    said_yes = re.match(r"(yes|yeah|yep|yup|ya|yea|yah|sure|correct|i have)\b", lowered)
+    said_yes = re.match(rf"(?:{YES_WORDS}|sure)\b", lowered)
     if intent == "affirm" or said_yes:
         return "returning"
-    if intent == "deny" or re.match(r"(no|nope|nah|never)\b", lowered):
+    if intent == "deny" or re.match(rf"(?:{NO_WORDS})\b", lowered):
         return "new"
     return None
 
