@@ -370,12 +370,12 @@ def yes_to_a_visit_named(message: Message) -> None:
         return
     clinic = get_clinic()
     practitioner = find_practitioner(text, clinic)
-    if not OFFER_ASKED.search(text) and not (practitioner and CLINICIAN_ASKED.search(text)):
+    asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text) is not None
+    if not OFFER_ASKED.search(text) and not asked_of_them:
         return
     visit = find_offered_visit(text, clinic)
     if visit is None or (practitioner and practitioner.specialty not in visit.specialties):
         return  # (the list, then who does it instead: actions/faq_follow_up.py)
-    asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text)
     answer_with(message, CLINICIAN_OFFERS_KEY if asked_of_them else SERVICE_OFFERED_KEY)
 
 
