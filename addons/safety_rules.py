@@ -25,6 +25,10 @@ from typing import Any
 
 import yaml
 
+# The entity a message that fired a rule carries, naming it (addons/safety_triage.py), for
+# replies that differ by rule (``utter_crisis``, addons/waiting_reply.py).
+SAFETY_RULE_ENTITY = "safety_rule"
+
 EMERGENCY = "emergency"
 CRISIS = "crisis"
 CATEGORIES = (EMERGENCY, CRISIS)

@@ -39,7 +39,13 @@ from rasa.shared.nlu.training_data.message import Message
 from addons import clarified_words, paused_safety, typed_buttons, waiting_reply
 from addons.intent_override import overrule
 from addons.paused_safety import SAFETY_KEY
-from addons.safety_rules import DEFAULT_RULES_FILE, RulesFileError, SafetyRules, load_rules
+from addons.safety_rules import (
+    DEFAULT_RULES_FILE,
+    SAFETY_RULE_ENTITY,
+    RulesFileError,
+    SafetyRules,
+    load_rules,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +70,6 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # ``safety_rule`` entity, whose slot the variation's condition reads: the reply stays a plain
 # response, sent even when the action server is down.
 OWN_REPLY_RULES = ("abuse_violence", "child_abuse_neglect")
-SAFETY_RULE_ENTITY = "safety_rule"
 
 
 def resolve_rules_path(configured: str | Path) -> Path:

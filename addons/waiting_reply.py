@@ -40,6 +40,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from actions.clinic_config import ClinicConfig
 from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
+from addons.safety_rules import SAFETY_RULE_ENTITY
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +56,15 @@ WITHDRAW_ACTION = "action_withdraw_handoff"
 CRISIS_REPLY = "utter_crisis"
 
 
-def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: bool = False) -> str:
+def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: str | None = None) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
     differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
-    a crisis, the crisis line comes with it each time ("i dont want to talk to 988" got "Thanks,
-    I've added that for our staff")."""
+    a crisis (``crisis``: the safety rule that fired, "" for none named), the line for it
+    comes with it each time ("i dont want to talk to 988" got "Thanks, I've added that for our
+    staff")."""
     info = clinic.clinic
-    if crisis:
-        return _crisis_reply(clinic, now, turn)
+    if crisis is not None:
+        return _crisis_reply(clinic, now, turn, crisis)
     emergency = f"In an emergency, call {info.emergency_number}."
     if not clinic.staff_available(now):
         when = clinic.staff_back(now)
@@ -83,36 +85,59 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: bool =
     return replies[turn % len(replies)]
 
 
-def _crisis_reply(clinic: ClinicConfig, now: datetime, turn: int) -> str:
+def _crisis_reply(clinic: ClinicConfig, now: datetime, turn: int, rule: str) -> str:
     info = clinic.clinic
-    line, danger = info.crisis_line, f"If you're in danger, call {info.emergency_number}."
+    danger = f"If you're in danger, call {info.emergency_number}."
     staff = (
         f"Our staff will read this {clinic.staff_back(now)}"
         if not clinic.staff_available(now)
         else "A staff member will reply here as soon as they can"
     )
+    name, line, by_text = _crisis_line(clinic, rule)
     replies = (
         f"Thank you for telling me. {staff}, and you don't have to wait alone until then: "
-        f"the {info.crisis_line_name} is there right now at {line}, free and private. If "
-        f"talking feels like too much, you can text {line} instead. {danger}",
+        f"the {name} is there right now at {line}, free and private. If talking feels like "
+        f"too much, you can {by_text} instead. {danger}",
         f"I'm still here, and everything you write is saved for our staff. If it would help "
-        f"to talk or text with someone now, {line} is open 24/7. {danger}",
+        f"to talk or text with someone now, the {name} ({line}) is open 24/7. {danger}",
     )
     return replies[turn % len(replies)]
 
 
-def in_crisis_wait(tracker: DialogueStateTracker) -> bool:
-    """Whether the crisis reply came just before this wait's pause."""
-    paused = False
+def _crisis_line(clinic: ClinicConfig, rule: str) -> tuple[str, str, str]:
+    """The line the crisis reply gave, for the wait after it: someone hurting the patient has
+    the domestic violence line, a child at risk the child abuse line (as ``utter_crisis``'s
+    variations, when clinic.yml has them: "my husband hits me" heard 988 only while waiting),
+    anything else 988. (Name, number, how to text it.)"""
+    info = clinic.clinic
+    if rule == "abuse_violence" and info.abuse_line:
+        name = info.abuse_line_name or "domestic violence hotline"
+        by_text = info.abuse_line_text or f"text {info.abuse_line}"
+        return name, info.abuse_line, by_text
+    if rule == "child_abuse_neglect" and info.child_abuse_line:
+        name = info.child_abuse_line_name or "child abuse hotline"
+        return name, info.child_abuse_line, f"text {info.child_abuse_line}"
+    return info.crisis_line_name, info.crisis_line, f"text {info.crisis_line}"
+
+
+def crisis_wait(tracker: DialogueStateTracker) -> str | None:
+    """The safety rule of the crisis whose reply came just before this wait's pause ("" when the
+    message carried none), or None when this wait was not begun by a crisis."""
+    paused = crisis = False
     for event in reversed(tracker.events):
         if isinstance(event, ConversationPaused):
             paused = True
+        elif crisis and isinstance(event, UserUttered):
+            rules = (
+                e.get("value") for e in event.entities if e.get("entity") == SAFETY_RULE_ENTITY
+            )
+            return str(next(rules, ""))
         elif paused and isinstance(event, UserUttered):
-            return False
+            return None
         elif paused and isinstance(event, BotUttered):
             if (event.metadata or {}).get("utter_action") == CRISIS_REPLY:
-                return True
-    return False
+                crisis = True
+    return "" if crisis else None
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -185,7 +210,7 @@ def install() -> None:
             if turn is not None:
                 clinic = get_clinic()
                 now = clinic.now()
-                text = waiting_reply(clinic, now, turn, in_crisis_wait(tracker))
+                text = waiting_reply(clinic, now, turn, crisis_wait(tracker))
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)
                 tracker.update(BotUttered(text, metadata=metadata))

@@ -15,7 +15,7 @@ from addons.waiting_reply import (
     ACK_KEY,
     AWAY_KEY,
     ack_metadata,
-    in_crisis_wait,
+    crisis_wait,
     waiting_reply,
     waiting_turn,
 )
@@ -48,11 +48,11 @@ def test_a_wait_begun_by_a_crisis_keeps_the_crisis_line_in_each_acknowledgement(
     # "Thanks, I've added that for our staff. They're away right now ..."
     clinic = get_clinic()
     for now in (TUESDAY_10AM, TUESDAY_11PM):
-        replies = [waiting_reply(clinic, now, turn, crisis=True) for turn in range(2)]
+        replies = [waiting_reply(clinic, now, turn, crisis="") for turn in range(2)]
         assert len(set(replies)) == 2
         assert all("988" in text and "call 911" in text for text in replies)
         assert "text 988" in replies[0]  # another way than a call
-    assert "tomorrow at 8am" in waiting_reply(clinic, TUESDAY_11PM, 0, crisis=True)
+    assert "tomorrow at 8am" in waiting_reply(clinic, TUESDAY_11PM, 0, crisis="")
     assert "988" not in waiting_reply(clinic, TUESDAY_11PM, 0)
 
 
@@ -65,7 +65,7 @@ def test_a_crisis_wait_is_told_by_the_reply_before_the_pause() -> None:
         ConversationPaused(),
         said("i dont want to talk to 988", "request_human"),
     ]
-    assert in_crisis_wait(tracker_with(*crisis))
+    assert crisis_wait(tracker_with(*crisis)) == ""
     billing = [
         said("why is my bill so high", "billing_dispute"),
         BotUttered("I'll pass this to billing", metadata={"utter_action": "utter_dispute"}),
@@ -73,9 +73,40 @@ def test_a_crisis_wait_is_told_by_the_reply_before_the_pause() -> None:
         ConversationPaused(),
         said("hello?"),
     ]
-    assert not in_crisis_wait(tracker_with(*billing))
+    assert crisis_wait(tracker_with(*billing)) is None
     # a crisis before, handed back, then a billing question paused it again: not a crisis wait
-    assert not in_crisis_wait(tracker_with(*crisis[:5], said("thanks"), *billing))
+    assert crisis_wait(tracker_with(*crisis[:5], said("thanks"), *billing)) is None
+
+
+def test_a_wait_begun_by_abuse_keeps_the_line_made_for_it() -> None:
+    # "my boyfriend hits me" got the domestic violence line, then a pause; "are you there"
+    # while waiting heard 988 only, twice.
+    clinic = get_clinic()
+    for now in (TUESDAY_10AM, TUESDAY_11PM):
+        replies = [waiting_reply(clinic, now, turn, "abuse_violence") for turn in range(2)]
+        assert all("1-800-799-7233" in text and "call 911" in text for text in replies)
+        assert "text START to 88788" in replies[0]
+        assert "Domestic Violence Hotline" in replies[1]
+        child = [waiting_reply(clinic, now, turn, "child_abuse_neglect") for turn in range(2)]
+        assert all("1-800-422-4453" in text and "call 911" in text for text in child)
+        assert "text 1-800-422-4453" in child[0]
+    # a clinic without those lines says 988
+    info = clinic.clinic.copy(update={"abuse_line": "", "child_abuse_line": ""})
+    plain = clinic.copy(update={"clinic": info})
+    for rule in ("abuse_violence", "child_abuse_neglect"):
+        assert "text 988" in waiting_reply(plain, TUESDAY_10AM, 0, rule)
+
+
+def test_the_crisis_of_a_wait_is_the_rule_the_message_before_its_reply_fired() -> None:
+    rule = {"entity": "safety_rule", "value": "abuse_violence"}
+    events = [
+        UserUttered("he hits me", {"name": "crisis", "confidence": 1.0}, entities=[rule]),
+        BotUttered("I'm so sorry...", metadata={"utter_action": "utter_crisis"}),
+        ActionExecuted("action_escalate"),
+        ConversationPaused(),
+        said("are you there"),
+    ]
+    assert crisis_wait(tracker_with(*events)) == "abuse_violence"
 
 
 def test_an_acknowledgement_outside_staff_hours_tells_the_console_it_said_when() -> None:
