@@ -33,6 +33,7 @@ from actions.stop import action_before_message
 from actions.tracker_reading import is_button_payload, last_event, latest_intent, latest_text
 from actions.typed_answers import UNDECIDED
 from addons.details_text import name_with_birth_date
+from addons.faq_words import card_sent
 
 # Insured, but the plan's name unknown: "not sure what it's called", "through my job".
 PLAN_NAME_UNKNOWN = re.compile(
@@ -381,6 +382,11 @@ class ActionCheckInsurance(Action):
                 )
             if INSURANCE_UPDATE.search(normalise(text)):
                 dispatcher.utter_message(response="utter_insurance_update_how", **facts)
+        elif named is None and card_sent(text):
+            # "can i email you a copy of my insurance card" got the list of plans
+            dispatcher.utter_message(
+                response="utter_insurance_card_sent", buttons=[staff_button()], **facts
+            )
         elif named is None and INSURANCE_UPDATE.search(normalise(text)):
             dispatcher.utter_message(
                 response="utter_insurance_update", buttons=[staff_button()], **facts

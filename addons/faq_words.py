@@ -140,6 +140,26 @@ CARD_MISSING = re.compile(
     re.IGNORECASE,
 )
 CARD_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "billing_insurance", "faq"})
+# The card sent to us ("where do i send my insurance card", "can i email you a copy of my
+# insurance card"): the lost-card answer ("You can still come to your visit without the card")
+# or the list of plans. Read as an insurance question (addons/services_guard.py), answered by
+# actions/insurance.py: bring it to the visit, not a photo in the chat.
+CARD_SENT = re.compile(
+    r"(?:\b(?:send|sending|e-?mail|emailing|fax|faxing|text|texting|mail|upload|uploading|"
+    r"submit|attach)(?! me\b)(?: \w+){0,5}|\bget (?:you|u|y'?all|it to you)(?: \w+){0,3}|"
+    r"\b(?:do|does|will|would) (?:you|u|y'?all|the (?:clinic|office|front desk)) (?:need|want|"
+    r"require)(?: to see)?)"
+    r" (?:(?:a )?(?:copy|copies|picture|pic|photo|scan|image) of )?"
+    rf"(?:my|the|our|his|her|their|a) (?:new |updated )?{_CARD}",
+    re.IGNORECASE,
+)
+CARD_SENT_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "faq"})
+
+
+def card_sent(text: str) -> bool:
+    """Whether ``text`` asks how to get the insurance card to us (not a lost or missing one)."""
+    plain = text.replace("\u2019", "'")
+    return bool(CARD_SENT.search(plain)) and not CARD_MISSING.search(plain)
 
 
 def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | None:

@@ -55,7 +55,7 @@ from actions.second_request import split_clauses
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
 from addons.advice_guard import SYMPTOM
-from addons.faq_words import BOOKING_WORDS, faq_asked
+from addons.faq_words import BOOKING_WORDS, CARD_SENT_MISREAD, card_sent, faq_asked
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
@@ -218,6 +218,7 @@ GET_ASKED = re.compile(
 # whole list (faq/services): the "no" came after everything we do.
 NOT_OFFERED_FROM = BARE_CARE_FROM | {"test_results", "directions", "clinic_hours", "ask_clinicians"}
 NOT_OFFERED_INTENT = "out_of_scope"
+INSURANCE_INTENT = "billing_insurance"
 
 
 def asks_for_not_offered(text: str) -> bool:
@@ -409,6 +410,11 @@ class ServicesQuestionGuard(RuleGuard):
             # answer picked already is kept, and made sure (at 0.44 it fell back)
             key = faq_key(message) if intent == FAQ_INTENT else None
             answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
+            return
+        if intent in CARD_SENT_MISREAD and card_sent(text):
+            # "where do i send my insurance card" got the lost-card answer: an insurance
+            # question, answered by actions/insurance.py
+            overrule(message, INSURANCE_INTENT)
             return
         asked = faq_asked(text, intent, faq_key(message) if intent == FAQ_INTENT else None)
         if asked is not None:

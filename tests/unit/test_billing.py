@@ -1145,6 +1145,20 @@ def test_updating_insurance_says_how_and_asks_for_the_new_plan(text: str) -> Non
     assert message["billing_phone"] == "(916) 555-0199"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can i email you a copy of my insurance card",  # it got the list of plans
+        "where do i send my insurance card",
+        "do you need a copy of my insurance card before my visit",
+    ],
+)
+def test_sending_the_card_to_us_is_bring_it_not_a_photo(text: str) -> None:
+    message = check_insurance(text)
+    assert message["response"] == "utter_insurance_card_sent"
+    assert [b["payload"] for b in message["buttons"]] == [billing.STAFF_PAYLOAD]
+
+
 def test_a_new_plan_named_is_checked_and_how_to_update_it_follows() -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(

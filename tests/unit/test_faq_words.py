@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from addons.faq_words import faq_asked
+from addons.faq_words import card_sent, faq_asked
 from addons.services_guard import ServicesQuestionGuard
 
 
@@ -139,3 +139,22 @@ def test_what_to_bring_stays_what_to_bring(text: str) -> None:
     [message] = ServicesQuestionGuard().process([answered_with(text, "faq/what_to_bring")])
     selected = message.get("response_selector")["faq"]["response"]
     assert selected["intent_response_key"] == "faq/what_to_bring"
+
+
+@pytest.mark.parametrize(
+    ("text", "sent"),
+    [
+        ("where do i send my insurance card", True),
+        ("how do i get you my new insurance card", True),
+        ("does the front desk need to see my medicare card", True),
+        ("can i upload my medi-cal card online", True),
+        # a lost, missing or replaced card, or one sent to the patient
+        ("i lost my insurance card, can i send you a photo of it", False),
+        ("i need a new insurance card", False),
+        ("where do I get a new insurance card", False),
+        ("send me a copy of my insurance card", False),
+        ("do i need to bring my insurance card", False),
+    ],
+)
+def test_the_card_sent_to_us_is_told_from_a_lost_one(text: str, sent: bool) -> None:
+    assert card_sent(text) is sent

@@ -309,3 +309,26 @@ def test_a_service_we_dont_offer_is_answered_as_one(
 ) -> None:
     [message] = ServicesQuestionGuard().process([parsed_as(text, read_as, key)])
     assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("where do i send my insurance card", "faq/insurance_card"),
+        ("can i text you a picture of my insurance card", "faq/insurance_card"),
+        ("should i fax my insurance card", "faq/what_to_bring"),
+    ],
+)
+def test_the_card_sent_to_us_is_an_insurance_question(text: str, key: str) -> None:
+    # "where do i send my insurance card": "You can still come to your visit without the card"
+    [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", key)])
+    assert message.get("intent") == {"name": "billing_insurance", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i lost my insurance card, where do i get a new one", "can i send my card to the pharmacy"],
+)
+def test_a_lost_card_or_another_card_keeps_its_answer(text: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", "faq/insurance_card")])
+    assert message.get("intent")["name"] == "faq"
