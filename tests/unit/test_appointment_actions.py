@@ -4434,6 +4434,10 @@ def test_no_condolences_for_a_phone_or_a_test(text: str) -> None:
         ("can i book a DOT physical for my trucking job", "commercial driver (DOT) physicals"),
         ("can i book a colonoscopy", "colonoscopies or endoscopies"),
         ("can i book botox", "cosmetic treatments (Botox, fillers, laser hair removal)"),
+        (
+            "i want to get my tubes tied",
+            "surgical procedures (vasectomies, hernia repairs and the like)",
+        ),
     ],
 )
 def test_a_service_not_offered_is_said_and_not_booked_as_another(text: str, service: str) -> None:

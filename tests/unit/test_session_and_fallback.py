@@ -165,7 +165,12 @@ def test_ok_how_do_i_apply_read_as_out_of_scope_after_the_assistance_answer_is_a
 
 @pytest.mark.parametrize(
     ("text", "service"),
-    [("do you do mammograms", "imaging"), ("can i get botox", "cosmetic treatments")],
+    [
+        ("do you do mammograms", "imaging"),
+        ("can i get botox", "cosmetic treatments"),
+        # "Sorry, that's not something I can help with here"
+        ("do you do vasectomies", "surgical procedures"),
+    ],
 )
 def test_a_service_we_dont_offer_gets_the_no_and_who_does_it(text: str, service: str) -> None:
     dispatcher = CollectingDispatcher()
