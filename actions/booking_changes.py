@@ -21,7 +21,7 @@ from actions.dates import When, parse_when
 from actions.formatting import a_or_an, visit_name
 from actions.names import one_name_word, parse_full_name
 from actions.phone import find_phone
-from actions.tracker_reading import is_button_payload
+from actions.tracker_reading import is_button_payload, latest_text
 from actions.visit_request import PICK_DETAILS, office_shown, other_office, read_search_details
 
 # Questions at which a first day given is said back; after the later ones (identity, times)
@@ -103,6 +103,8 @@ class BookingChangeSteps:
             before.get("visit_type")
             and before.get("practitioner") not in (None, "any")
             and (updates.get("practitioner", "") is None or updates.get("visit_type", "") is None)
+            # (not for "Annual physical with someone else", which said it: action_ask_visit_type)
+            and not is_button_payload(latest_text(tracker))
         ):
             # "a pap smear with Sam Lee": one of the two is dropped; say why, rather than
             # showing another clinician's times, or asking again what was just said.

@@ -246,7 +246,7 @@ class AskChoice(Action):
             age_spoken(texts),
             man_said(texts),
             woman_asked(texts),
-        )
+        ) + self.more_options(tracker)
         dispatcher.utter_message(
             text=self.question_for(dict(tracker.slots), [value for _, value in options]),
             buttons=[
@@ -259,12 +259,43 @@ class AskChoice(Action):
     def question_for(self, slots: dict[str, Any], choices: list[str]) -> str:
         return self.question
 
+    def more_options(self, tracker: Tracker) -> list[tuple[str, str]]:
+        """Options beyond what the rest of the request allows (none by default)."""
+        return []
+
 
 class ActionAskVisitType(AskChoice):
     """What kind of visit: the clinic's visit types."""
 
     slot = "visit_type"
     question = "What kind of visit do you need?"
+
+    def more_options(self, tracker: Tracker) -> list[tuple[str, str]]:
+        """ "book a physical" - "dr gonzalez", who does none: "Dr. Gonzalez doesn't see patients
+        for an annual physical", and her visits only were offered, the physical asked for
+        gone. It is offered too, with someone who does it (choosing it asks who)."""
+        clinic = get_clinic()
+        dropped = clinic.visit_type(visit_dropped(tracker.events) or "")
+        if dropped is None or not eligible_practitioners(clinic, dropped.id):
+            return []
+        return [(f"{dropped.name.capitalize()} with someone else", dropped.id)]
+
+
+def visit_dropped(events: list[dict[str, Any]]) -> str | None:
+    """The visit type this turn dropped (a clinician who does not do it was named), else None."""
+    dropped = False
+    this_turn = True
+    for event in reversed(events):
+        if event.get("event") == "user":
+            this_turn = False
+        elif event.get("event") == "slot" and event.get("name") == "visit_type":
+            if not dropped:
+                if not this_turn or event.get("value"):
+                    return None
+                dropped = True
+            elif event.get("value"):
+                return str(event["value"])
+    return None
 
 
 class ActionAskPractitioner(AskChoice):

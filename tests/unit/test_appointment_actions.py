@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cancel_appointment, manage_appointments, patient_match
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
-from actions.booking_choices import ActionAskDatePreference
+from actions.booking_choices import ActionAskDatePreference, ActionAskVisitType
 from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
@@ -4106,6 +4106,49 @@ def test_a_clinician_who_does_not_do_the_visit_is_said_so() -> None:
     assert message["response"] == "utter_practitioner_not_for_visit"
     assert (message["practitioner"], message["a_visit"]) == ("Dr. Gonzalez", "an annual physical")
     assert slots["practitioner"] == "gonzalez" and slots["requested_slot"] == "visit_type"
+
+
+def test_the_visit_a_clinician_named_does_not_do_is_still_offered_with_someone_else() -> None:
+    # "book a physical" - "dr gonzalez": her visits only were offered, the physical gone.
+    asked = {"patient_status": "returning", "visit_type": "physical"}
+    earlier = [{"event": "slot", "name": "visit_type", "value": "physical"}]
+    tracker = make_tracker(
+        "dr gonzalez",
+        intent="inform",
+        slots={**asked, "requested_slot": "practitioner"},
+        active_loop="booking_form",
+        events=earlier,
+    )
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    tracker.events.extend(events)
+    tracker.slots.update(slots_of(events))
+    dispatcher = CollectingDispatcher()
+    ActionAskVisitType().run(dispatcher, tracker, {})
+    [question] = dispatcher.messages
+    assert [b["title"] for b in question["buttons"]] == [
+        "Follow-up visit",
+        "Women's health exam",
+        "Annual physical with someone else",
+    ]
+    assert question["buttons"][-1]["payload"] == '/inform{"visit_type": "physical"}'
+    # ...tapped: who does it, without saying again that she does not
+    dispatcher = CollectingDispatcher()
+    tapped = make_tracker(
+        question["buttons"][-1]["payload"],
+        intent="inform",
+        entities=[{"entity": "visit_type", "value": "physical"}],
+        slots={**asked, "visit_type": None, "practitioner": "gonzalez"},
+        active_loop="booking_form",
+    )
+    tapped.slots["requested_slot"] = "visit_type"
+    slots = slots_of(ValidateBookingForm().run(dispatcher, tapped, {}))
+    assert slots["visit_type"] == "physical" and slots["practitioner"] is None
+    assert slots["requested_slot"] == "practitioner" and dispatcher.messages == []
+    # a visit type not dropped in this turn is no extra option
+    later = make_tracker("", slots=tracker.slots, events=list(tracker.events))
+    dispatcher = CollectingDispatcher()
+    ActionAskVisitType().run(dispatcher, later, {})
+    assert len(dispatcher.messages[0]["buttons"]) == 2
 
 
 def test_a_birth_date_not_known_says_how_to_go_on(fhir_env: FhirServer) -> None:
