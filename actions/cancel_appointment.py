@@ -63,6 +63,27 @@ MOVE_INSTEAD = re.compile(
 )
 
 
+# Why the appointment is cancelled, said instead of yes ("he's feeling better", "something came
+# up"): heard, and the question asked again (it got "Please tap one of the options"). Nothing
+# is cancelled without the yes.
+REASON_SAID = re.compile(
+    r"\b(?:(?:i|he|she|we|they|im|hes|shes|were|theyre)(?:'?m|'?s|'?re| am| is| are)? "
+    r"(?:feeling |doing )?(?:much |a lot |way |so much )?better|feels? (?:much )?better|"
+    r"recovered|something (?:came|has come|come) up|"
+    r"(?:can'?t|cannot|won'?t|will not|unable to|not able to) (?:make it|come|go|be there|"
+    r"get there)|out of town|(?:have|got|need) to work|"
+    r"(?:no longer|don'?t|do not|doesn'?t|does not) need (?:it|him|her|the (?:visit|appointment|"
+    r"appt)|to (?:come|be seen|go))|(?:went|going) to (?:urgent care|the er|another (?:doctor|"
+    r"clinic))|moving away|moved away|no (?:ride|transportation|babysitter|childcare))\b",
+    re.IGNORECASE,
+)
+
+
+def reason_said(text: str) -> bool:
+    """Whether ``text`` gives a reason to cancel (and no yes or no: those are read first)."""
+    return REASON_SAID.search(text.replace("\u2019", "'")) is not None
+
+
 def moves_instead(text: str) -> bool:
     # "hold on dont cancel, just change the day": a cancel said not to do is no cancel
     kept = re.sub(r"\b(don'?t|do not|not|never) cancel\w*", " ", text, flags=re.IGNORECASE)
@@ -78,7 +99,8 @@ class ValidateCancelForm(ManageForm):
         # "can i move it instead?" answers "Cancel it?" (no), whatever the model read (a
         # correction is read whatever the model read too: should_let_through)
         return super().answers_requested_slot(tracker, requested) or (
-            requested == "cancel_confirmed" and moves_instead(latest_text(tracker))
+            requested == "cancel_confirmed"
+            and (moves_instead(latest_text(tracker)) or reason_said(latest_text(tracker)))
         )
 
     def should_let_through(self, tracker: Tracker) -> bool:
@@ -89,6 +111,8 @@ class ValidateCancelForm(ManageForm):
             and (
                 yes_and_another(text, "cancel_appointment") is not None
                 or self.corrected_choice(tracker, dict(tracker.slots)) is not None
+                # ("i have to work that day" was a goodbye: "Take care!")
+                or reason_said(text)
             )
         ):
             return False
@@ -159,6 +183,14 @@ class ValidateCancelForm(ManageForm):
         if choice and choice != slots.get("appointment_choice"):
             return {"appointment_choice": choice}
         return {}
+
+    def explain(
+        self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
+    ) -> None:
+        if requested == "cancel_confirmed" and reason_said(text):
+            dispatcher.utter_message(response="utter_cancel_reason_heard")
+            return
+        super().explain(dispatcher, requested, text)
 
 
 class ActionAskCancelConfirmed(Action):

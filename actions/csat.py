@@ -156,7 +156,9 @@ class ValidateCsatForm(PatientForm):
             return {"csat_comment": "" if intent == "stop" else parse_comment(text)}
         return {}
 
-    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
+    def explain(
+        self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
+    ) -> None:
         dispatcher.utter_message(response="utter_csat_need_score")
 
 

@@ -179,8 +179,10 @@ class PatientForm(Action):
         """Slot updates when the form starts, before the message is read (none by default)."""
         return {}
 
-    def explain(self, dispatcher: CollectingDispatcher, requested: str | None) -> None:
-        """Say what we need when a message did not answer ``requested``."""
+    def explain(
+        self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
+    ) -> None:
+        """Say what we need when a message (``text``) did not answer ``requested``."""
         if requested == "date_preference":
             dispatcher.utter_message(response="utter_explain_date_preference")
         elif requested == "slot_choice":
@@ -520,7 +522,7 @@ class PatientForm(Action):
                     # another form's; [Just check my balance] at "what happened?" got "Sorry,
                     # I didn't quite get that")
                     if not about_the_offer:  # (the question again answers it)
-                        self.explain(dispatcher, requested)
+                        self.explain(dispatcher, requested, latest_text(tracker))
                     updates = {requested: None}
         slots.update(updates)
         next_slot = self.next_slot(slots, tracker)

@@ -1975,6 +1975,28 @@ CANCEL_ASKED = {
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("he's feeling better", "inform"),
+        ("something came up at work", "inform"),
+        ("i have to work that day", "goodbye"),  # "Take care!"
+    ],
+)
+def test_a_reason_to_cancel_is_heard_and_the_question_asked_again(text: str, intent: str) -> None:
+    # "he's feeling better" at "cancel it?": "Please tap one of the options". Still no
+    # cancellation without the yes.
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, active_loop="cancel_form", slots=CANCEL_ASKED)
+    events = ValidateCancelForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_cancel_reason_heard"]
+    assert slots_of(events).get("cancel_confirmed") is None
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("blue", intent="inform", active_loop="cancel_form", slots=CANCEL_ASKED)
+    ValidateCancelForm().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_explain_choice"]
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "answer"),
     [
         ("Yes, cancel it", "stop", True),  # the button's own title, typed: once read as "stop"
