@@ -51,6 +51,7 @@ from actions.interpreter import (
     interpreter_phrase,
     session_texts,
 )
+from actions.matching import find_location
 from actions.names import capitalised, given_and_family
 from actions.patient_match import scheduling_client
 from actions.patient_words import is_child, patient_age, who_has, whose
@@ -151,7 +152,9 @@ class ActionAskSlotChoice(Action):
                 left_out = (*request.exclude_practitioners, *men_left_out(clinic, eligible))
                 request = replace(request, exclude_practitioners=left_out)
             result = find_offers(scheduling_client(), request, clinic, now)
-            there = at_their_other_office(request, result, clinic, now)
+            # (moving with anyone, the office kept only from the appointment: any office)
+            kept = moving is not None and not any(find_location(t, clinic) for t in texts)
+            there = at_their_other_office(request, result, clinic, now, office_kept=kept)
         except FhirError:  # incl. BackendUnavailable
             dispatcher.utter_message(response="utter_backend_unavailable")
             return [SlotSet("backend_error", True), SlotSet("requested_slot", None)]
@@ -163,8 +166,10 @@ class ActionAskSlotChoice(Action):
             office = clinic.location(str(slots.get("location")))
             other = clinic.location(str(result.offers[0]["location"]))
             dispatcher.utter_message(
-                response="utter_practitioner_there_instead",
-                practitioner=practitioner.name if practitioner else "Your clinician",
+                response="utter_practitioner_there_instead"
+                if practitioner
+                else "utter_openings_there_instead",
+                practitioner=practitioner.name if practitioner else "",
                 office=office.name if office else "that office",
                 other=other.name if other else "our other office",
                 when=request.when.describe(),
@@ -213,14 +218,24 @@ def offer_buttons(offers: list[dict[str, Any]], clinic: ClinicConfig) -> list[di
 
 
 def at_their_other_office(
-    request: SearchRequest, result: SearchResult, clinic: ClinicConfig, now: datetime
+    request: SearchRequest,
+    result: SearchResult,
+    clinic: ClinicConfig,
+    now: datetime,
+    office_kept: bool = False,
 ) -> tuple[SearchRequest, SearchResult] | None:
     """The clinician asked for, at their other office, when the office kept has nothing at the
-    times asked for (or only the nearest ones) and the other has: the search and its result."""
-    if (result.offers and not result.widened) or not (request.practitioner and request.location):
+    times asked for (or only the nearest ones) and the other has: the search and its result.
+    With anyone, the same when the office was only kept from the appointment being moved
+    (``office_kept``): "tuesday with any doctor" got other days at the Downtown Clinic, where
+    only the pediatrician is in on Tuesdays, though the other clinicians are at North then."""
+    anyone = request.practitioner is None and office_kept
+    if (result.offers and not result.widened) or not request.location:
         return None
-    practitioner = clinic.practitioner(request.practitioner)
-    works_at = practitioner.locations if practitioner else []
+    if not (request.practitioner or anyone):
+        return None
+    practitioner = clinic.practitioner(request.practitioner) if request.practitioner else None
+    works_at = practitioner.locations if practitioner else [loc.id for loc in clinic.locations]
     others = [loc for loc in works_at if loc != request.location]
     if not others:
         return None

@@ -104,7 +104,9 @@ OTHER_CLINICIAN = re.compile(
     r"no preference (on|for) (the )?(provider|doctor|clinician|dr|who)|"
     r"any (other )?(provider|doctor|clinician)|(a )?different (provider|doctor|clinician|dr)|"
     r"other than (dr\.? )?\w+|not with (dr\.? )?\w+|(anyone|anybody) but (dr\.? )?\w+|"
-    r"not (dr\.? )?\w+,? (someone|somebody|anyone|anybody) else)\b",
+    r"not (dr\.? )?\w+,? (someone|somebody|anyone|anybody) else|"
+    # "anything tuesday with anyone" at the day question (it kept Dr. Patel)
+    r"with (anyone|anybody|whoever|whoever is (free|available|open)))\b",
     re.IGNORECASE,
 )
 ANY_OFFICE = re.compile(

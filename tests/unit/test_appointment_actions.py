@@ -732,6 +732,47 @@ def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirSer
     assert dispatcher.messages[0]["response"] == "utter_offer_slots"
 
 
+def test_moving_with_anyone_the_office_kept_from_the_appointment_gives_way(
+    fhir_env: FhirServer,
+) -> None:
+    """ "anything tuesday with any doctor" while moving a Downtown physical: other days at the
+    Downtown Clinic, where only the pediatrician is in on Tuesdays (the others are at North)."""
+    when = "tuesday next week"
+    moving = {"id": "a1", "start": "2026-12-09T08:00:00-08:00", "location": "downtown"}
+    slots = {
+        **READY,
+        "practitioner": "any",
+        "location": "downtown",
+        "offered_slots": None,
+        "date_preference": when,
+        "my_appointments": [moving],
+        "appointment_choice": "a1",
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        f"anything {when} with any doctor", slots=slots, active_loop="reschedule_form"
+    )
+    location, offered = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert (location["name"], location["value"]) == ("location", "north")
+    assert {o["location"] for o in offered["value"]} == {"north"}
+    assert {datetime.fromisoformat(o["start"]).weekday() for o in offered["value"]} == {1}
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_openings_there_instead"
+    assert (message["office"], message["other"]) == ("Downtown Clinic", "North Office")
+    # an office the patient named is kept
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        f"{when} at downtown with anyone", slots=slots, active_loop="reschedule_form"
+    )
+    [offered] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert {o["location"] for o in offered["value"]} == {"downtown"}
+    # ...and so is the office chosen when booking
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(when, slots=slots, active_loop="booking_form")
+    [offered] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert {o["location"] for o in offered["value"]} == {"downtown"}
+
+
 def test_a_woman_clinician_asked_for_is_searched_for_with_no_preference(
     fhir_env: FhirServer,
 ) -> None:
@@ -888,6 +929,7 @@ def test_a_day_beyond_the_booking_window_says_so(fhir_env: FhirServer) -> None:
         ("anyone", "date_preference", {}),
         # ...but "not Sam" is, at any point (it kept Sam Lee, who is not in on Saturdays).
         ("no preference on provider", "slot_choice", {"practitioner": "any"}),
+        ("anything tuesday with anyone", "date_preference", {"practitioner": "any"}),
         (
             "can i see someone other than dr lee",
             "slot_choice",
