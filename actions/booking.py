@@ -20,7 +20,9 @@ from actions.booking_choices import (
     choice_options,
     eligible_practitioners,
     nearer_office_chosen,
+    say_where_they_work,
     shares_surname,
+    sole_office_remarked,
     someone_other_than,
 )
 from actions.booking_guards import (
@@ -263,6 +265,12 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             and nearer_office_chosen(text, slots, self.clinic)
         ):
             return False  # "whichever is closer to elk grove": that office (see extract)
+        if (
+            slots.get("requested_slot") == "date_preference"
+            and not safety_flagged(tracker)
+            and sole_office_remarked(text, slots, self.clinic)
+        ):
+            return False  # ...where the clinician works, when they work at one only
         if (
             not safety_flagged(tracker)
             and self._correcting_registration(tracker, slots, slots.get("requested_slot"))
@@ -507,6 +515,11 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             if nearer := nearer_office_chosen(text, {**slots, **updates}, clinic):
                 dispatcher.utter_message(text=nearer_note(*nearer))
                 updates["location"] = nearer[0].id
+        if requested == "date_preference" and not updates and slots.get("location"):
+            # (the one office, never asked: "whichever is closest to 95835" at the day question)
+            if who := sole_office_remarked(text, slots, clinic):
+                say_where_they_work(dispatcher, who, clinic)
+                updates["location"] = slots.get("location")
         if requested == "slot_choice" and not any(k in updates for k in SEARCH_SLOTS):
             if picked:
                 updates["slot_choice"] = picked

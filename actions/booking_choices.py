@@ -73,6 +73,28 @@ def nearer_office_chosen(
     return nearer
 
 
+# An office asked about in words ("which office is closer", "the nearest one to me").
+OFFICE_ASKED = re.compile(
+    r"\b(which|what|closest|closer|nearest|nearer) (office|location|clinic)\b"
+    r"|\b(closest|closer|nearest|nearer) (one )?to (me|my (house|home|place|work|job))\b"
+)
+
+
+def sole_office_remarked(text: str, slots: dict[str, Any], clinic: ClinicConfig) -> str | None:
+    """ "whichever is closest to 95835" at the day question, when the office was never asked:
+    the clinician chosen works at one only (Dr. Okafor, Downtown). It got "I didn't catch a
+    day", the office unsaid. That clinician, to say where they work; else None."""
+    practitioner = slots.get("practitioner")
+    if practitioner in (None, "any") or only_office(clinic, slots) == "any":
+        return None
+    said = normalise(text)
+    if ROUTE_QUESTION.search(said) or re.search(r"\bpark", said):
+        return None
+    if nearer_office(text, clinic) is None and not OFFICE_ASKED.search(said):
+        return None
+    return str(practitioner)
+
+
 def shares_surname(name: str | None, practitioner: str | None, clinic: ClinicConfig) -> bool:
     """Whether a patient's ``name`` ends with the clinician's family name: the clinician read
     from that name is none ("Jordan Lee" is not Sam Lee)."""

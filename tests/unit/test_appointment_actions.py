@@ -283,6 +283,36 @@ def test_a_nearer_office_the_clinician_does_not_work_at_is_not_chosen() -> None:
     assert "location" not in slots_of(events)
 
 
+@pytest.mark.parametrize(
+    "text", ["whichever office is closest to 95835", "which office is closer to me"]
+)
+def test_an_office_asked_of_a_clinician_at_one_only_is_said_at_the_day_question(text: str) -> None:
+    """Dr. Okafor works Downtown only, taken without asking: "whichever office is closest to
+    95835" at the day question got "I didn't catch a day", the office unsaid."""
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "well_child",
+        "practitioner": "okafor",
+        "location": "downtown",
+        "requested_slot": "date_preference",
+    }
+    tracker = make_tracker(text, intent="directions", slots=slots, active_loop="booking_form")
+    assert not ValidateBookingForm().should_let_through(tracker)
+    events, dispatcher = run_booking(text, intent="directions", slots=slots)
+    assert slots_of(events)["location"] == "downtown"
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_practitioner_elsewhere"
+    assert (message["practitioner"], message["offices"]) == (
+        "Dr. James Okafor",
+        "the Downtown Clinic",
+    )
+    # a clinician at both offices was asked which one: no such word
+    events, dispatcher = run_booking(
+        text, intent="directions", slots={**slots, "practitioner": "patel"}
+    )
+    assert "utter_practitioner_elsewhere" not in responses(dispatcher)
+
+
 OFFERS = [
     {
         "id": "s1",
