@@ -635,6 +635,19 @@ ASKS_WHAT_NOW = re.compile(
 )
 
 
+# ...or whether the visit can still go ahead for all that: "my mom only speaks vietnamese, can
+# she still come" got how to prepare for a visit after the interpreter answer.
+STILL_GOES_AHEAD = re.compile(
+    r"^\W*(?:(?:so|and|but|then)\W+)?(?:can|could|may|will|would) (?:i|she|he|they|we|my \w+|"
+    r"(?:he|she|they|we|i) (?:still )?be able to) (?:still )?(?:come|come in|go|be seen|get seen|"
+    r"see (?:a|the) (?:doctor|provider)|keep (?:it|my appointment|the appointment)|make it)"
+    r"(?: in)?(?: then| anyway| anyways)?\W*$"
+    r"|^\W*(?:(?:so|and|but)\W+)?(?:is|would|will) (?:that|this|it) (?:be )?(?:ok|okay|fine|"
+    r"alright|all right|a problem)\W*$",
+    re.IGNORECASE,
+)
+
+
 def common_question_in(
     text: str, answered: Callable[[str], bool], topic: str = ""
 ) -> tuple[str, dict[str, Any]] | None:
@@ -652,6 +665,7 @@ def common_question_in(
         if len(c.split()) >= MIN_QUESTION_WORDS
         and not SAME_QUESTION_GOES_ON.match(c)
         and not ASKS_WHAT_NOW.match(c)
+        and not STILL_GOES_AHEAD.match(c)
         and not answered(c)
         and not any(p.search(c) for p in REQUEST_WORDS.values())
     ]

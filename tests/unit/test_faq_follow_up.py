@@ -173,6 +173,26 @@ def test_a_clause_asking_what_to_do_is_not_another_question(
     assert not what_now & set(canned_nlu.asked)
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # how to prepare for a visit followed the interpreter answer
+        ("my mom only speaks vietnamese, can she still come", "interpreter"),
+        ("i lost my insurance card, can i still be seen", "insurance_card"),
+        ("running 10 minutes late, is that ok", "running_late"),
+    ],
+)
+def test_a_clause_asking_whether_it_still_goes_ahead_is_not_another_question(
+    canned_nlu: CannedNlu, text: str, topic: str
+) -> None:
+    still = ("can she still come", "can i still be seen", "is that ok")
+    for clause in still:
+        canned_nlu.readings[clause] = faq_parse("visit_prep")
+    events, _ = run(text, topic)
+    assert events == []
+    assert not set(still) & set(canned_nlu.asked)
+
+
 def test_when_the_model_cannot_be_asked_the_answer_stands_alone(canned_nlu: CannedNlu) -> None:
     canned_nlu.down = True
     events, dispatcher = run("do you do eye exams and can i get my records", "services")
