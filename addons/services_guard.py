@@ -50,6 +50,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.clinician_days import CLINICIAN_ASKED
 from actions.dates import parse_when
+from actions.interpreter import language_in
 from actions.matching import find_not_offered, find_offered_visit, find_practitioner
 from actions.second_request import split_clauses
 from actions.settings import get_clinic
@@ -380,6 +381,25 @@ def yes_to_a_visit_named(message: Message) -> None:
     answer_with(message, CLINICIAN_OFFERS_KEY if asked_of_them else SERVICE_OFFERED_KEY)
 
 
+# The interpreter answer for a language it does not name: "do you have a vietnamese
+# interpreter" got "in Spanish and many other languages" and a paragraph in Spanish.
+INTERPRETER_OTHER_LANGUAGE_KEY = "faq/interpreter_other_language"
+# Languages the interpreter answer itself names (its Spanish line, ASL and relay).
+NAMED_IN_THE_ANSWER = frozenset({"Spanish", "American Sign Language (ASL)"})
+
+
+def interpreter_in_another_language(message: Message) -> None:
+    """The interpreter answer for a language other than those it names, in English."""
+    text = message.get(TEXT)
+    if message.get(INTENT, {}).get(INTENT_NAME_KEY) != FAQ_INTENT or not isinstance(text, str):
+        return
+    if faq_key(message) != INTERPRETER_KEY or written_in_spanish(text):
+        return
+    language = language_in(text)
+    if language is not None and language not in NAMED_IN_THE_ANSWER:
+        answer_with(message, INTERPRETER_OTHER_LANGUAGE_KEY)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
     """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
@@ -389,6 +409,7 @@ class ServicesQuestionGuard(RuleGuard):
         for message in messages:
             self._read(message)
             yes_to_a_visit_named(message)
+            interpreter_in_another_language(message)
         return messages
 
     def _read(self, message: Message) -> None:

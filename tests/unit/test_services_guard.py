@@ -332,3 +332,22 @@ def test_the_card_sent_to_us_is_an_insurance_question(text: str, key: str) -> No
 def test_a_lost_card_or_another_card_keeps_its_answer(text: str) -> None:
     [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", "faq/insurance_card")])
     assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # "in Spanish and many other languages", and a paragraph in Spanish
+        ("do you have a vietnamese interpreter", "faq/interpreter_other_language"),
+        ("my dad only speaks punjabi, can you help", "faq/interpreter_other_language"),
+        # the languages the answer names keep it, as does no language named
+        ("do you have spanish interpreters", "faq/interpreter"),
+        ("do you have sign language interpreters", "faq/interpreter"),
+        ("do you have interpreters", "faq/interpreter"),
+        ("necesito un interprete", "faq/interpreter"),
+    ],
+)
+def test_an_interpreter_in_a_language_the_answer_does_not_name(text: str, key: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", "faq/interpreter")])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert (message.get("intent")["name"], selected["intent_response_key"]) == ("faq", key)
