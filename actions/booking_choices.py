@@ -64,13 +64,18 @@ def nearer_office_chosen(
     """ "whichever is closer to elk grove" at "Which office suits you best?": the office nearer
     that place (with the place), when the visit can be had there. (It got both offices' full
     directions, and the same question again.) Not a question about the way or parking."""
-    said = normalise(text)
-    if ROUTE_QUESTION.search(said) or re.search(r"\bpark", said):
+    if asks_the_way(text):
         return None
     nearer = nearer_office(text, clinic)
     if nearer is None or nearer[0].id not in eligible_locations(clinic, slots):
         return None
     return nearer
+
+
+def asks_the_way(text: str) -> bool:
+    """A question about the way there or parking (a directions question, not an office)."""
+    said = normalise(text)
+    return bool(ROUTE_QUESTION.search(said) or re.search(r"\bpark", said))
 
 
 # An office asked about in words ("which office is closer", "the nearest one to me").
@@ -87,10 +92,9 @@ def sole_office_remarked(text: str, slots: dict[str, Any], clinic: ClinicConfig)
     practitioner = slots.get("practitioner")
     if practitioner in (None, "any") or only_office(clinic, slots) == "any":
         return None
-    said = normalise(text)
-    if ROUTE_QUESTION.search(said) or re.search(r"\bpark", said):
+    if asks_the_way(text):
         return None
-    if nearer_office(text, clinic) is None and not OFFICE_ASKED.search(said):
+    if nearer_office(text, clinic) is None and not OFFICE_ASKED.search(normalise(text)):
         return None
     return str(practitioner)
 
