@@ -75,6 +75,9 @@ WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
 # "Yes." to one asked of a clinician ("does dr okafor do shots").
 SERVICE_OFFERED_TOPIC = "service_offered"
 YES_TOPICS = frozenset({SERVICE_OFFERED_TOPIC, "clinician_offers"})
+# Answers after which a visit named in the question is offered too, as after the yes: "can my
+# 15 yr old come in without me for a sports physical" got who may come, and no way to book.
+VISIT_NAMED_TOPICS = frozenset({"teen_privacy"})
 
 
 def service_note(
@@ -86,7 +89,7 @@ def service_note(
     to book it, unless the message asked to book already (the answer alone listed everything
     we do, and left the patient to work out the yes). After the plain "Yes, we do." only what
     it is booked as."""
-    said_yes = topic in YES_TOPICS
+    said_yes = topic in YES_TOPICS or topic in VISIT_NAMED_TOPICS
     if (topic not in WHAT_WE_DO_TOPICS and not said_yes) or not text or text.startswith("/"):
         return
     clinic = get_clinic()

@@ -355,3 +355,17 @@ def test_the_fee_question_while_cancelling_says_whether_it_applies_to_this_one(
     # another common question in the same place adds nothing
     _, other = run("where do i park", "parking", slots=slots, active_loop="cancel_form")
     assert other.messages == []
+
+
+def test_a_visit_named_with_a_teen_coming_alone_is_offered_after_the_answer() -> None:
+    # "can my 15 yr old come in without me for a sports physical": who may come, no booking
+    events, dispatcher = run(
+        "can my 15 yr old come in without me for a sports physical", "teen_privacy"
+    )
+    assert events == []
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_offered_as"
+    assert said["buttons"][0]["payload"].startswith("/book_appointment")
+    # no visit named: the answer alone
+    _, dispatcher = run("can teenagers come in by themselves", "teen_privacy")
+    assert dispatcher.messages == []
