@@ -64,12 +64,14 @@ from actions.nearby_areas import nearer_note, nearer_office
 from actions.office_answers import (
     ACCESSIBLE_WORDS,
     AFTER_HOURS_HELP,
+    CHECK_IN_ASKED,
     DRIVING_WORDS,
     ER_ASKED,
     GETTING_IN_WORDS,
     TRANSIT_WORDS,
     access_text,
     answers_only_the_office,
+    check_in_text,
     contact_text,
     directions_text,
     emergency_room_text,
@@ -528,6 +530,9 @@ class ActionLocationInfo(Action):
             plain = normalise(text)
             # ...unless the route is asked too ("address and is there an elevator")
             getting_in = ACCESSIBLE_WORDS.search(plain) or GETTING_IN_WORDS.search(plain)
+            check_in = CHECK_IN_ASKED.search(text)
+            if check_in and not ROUTE_QUESTION.search(normalise(CHECK_IN_ASKED.sub(" ", text))):
+                return "\n".join(check_in_text(loc) for loc in locations)
             if getting_in and not ROUTE_QUESTION.search(plain):
                 return "\n\n".join(access_text(loc) for loc in locations)
             if (

@@ -73,6 +73,22 @@ def access_text(location: Location) -> str:
     return "\n".join(lines)
 
 
+# Where to check in ("where do i check in" got what to bring; "where is the front desk" the
+# phone numbers): the front desk, where in the building.
+CHECK_IN_ASKED = re.compile(
+    r"\bwhere (do|should|can|will|would|am) (i|we|you|u) (supposed to )?(check ?in|sign ?in|"
+    r"go (when|once|after) (i|we) (get|arrive)\w*)|\bwhere (is|s|are) (the )?(front "
+    r"desk|reception|check ?in|registration)\b|\bwhere (to|do you) (check ?in|sign ?in)\b",
+    re.IGNORECASE,
+)
+
+
+def check_in_text(location: Location) -> str:
+    """Where the front desk is, for checking in."""
+    where = f" {location.floor}" if location.floor else ""
+    return f"{location.name} ({location.address.line}): check in at the front desk.{where}"
+
+
 def parking_text(location: Location, accessible: bool = False) -> str:
     text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
     if location.parking_validation:

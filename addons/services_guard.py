@@ -52,6 +52,7 @@ from actions.clinician_days import CLINICIAN_ASKED
 from actions.dates import parse_when
 from actions.interpreter import language_in
 from actions.matching import find_not_offered, find_offered_visit, find_practitioner
+from actions.office_answers import CHECK_IN_ASKED
 from actions.second_request import split_clauses
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
@@ -220,6 +221,10 @@ GET_ASKED = re.compile(
 NOT_OFFERED_FROM = BARE_CARE_FROM | {"test_results", "directions", "clinic_hours", "ask_clinicians"}
 NOT_OFFERED_INTENT = "out_of_scope"
 INSURANCE_INTENT = "billing_insurance"
+DIRECTIONS_INTENT = "directions"
+CHECK_IN_MISREAD = frozenset(
+    {"faq", "contact_info", "check_appointment", "book_appointment", "out_of_scope", "nlu_fallback"}
+)
 
 
 def asks_for_not_offered(text: str) -> bool:
@@ -431,6 +436,11 @@ class ServicesQuestionGuard(RuleGuard):
             # answer picked already is kept, and made sure (at 0.44 it fell back)
             key = faq_key(message) if intent == FAQ_INTENT else None
             answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
+            return
+        if intent in CHECK_IN_MISREAD and CHECK_IN_ASKED.search(text):
+            # "where do i check in" got what to bring; "where is the front desk" the phone
+            # numbers: the front desk, where in the building (actions/directions.py)
+            overrule(message, DIRECTIONS_INTENT)
             return
         if intent in CARD_SENT_MISREAD and card_sent(text):
             # "where do i send my insurance card" got the lost-card answer: an insurance

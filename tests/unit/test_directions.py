@@ -609,6 +609,25 @@ def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) 
     assert route[0]["text"] == DIRECTIONS_NORTH
 
 
+@pytest.mark.parametrize(
+    "text", ["where do i check in at the north office", "where is the front desk at north"]
+)
+def test_where_to_check_in_is_the_front_desk_and_where_it_is(text: str) -> None:
+    # "where do i check in" got what to bring, "where is the front desk" the phone numbers
+    _, messages = run(make_tracker(text, intent="directions", entities=location_entity("north")))
+    assert messages[0]["text"] == (
+        "North Office (4500 Natomas Boulevard, Building B): check in at the front desk. "
+        "Ground floor of Building B, next to the pharmacy."
+    )
+    # ...and the route too when it is asked
+    asked = make_tracker(
+        "where do i check in and whats the address",
+        intent="directions",
+        entities=location_entity("north"),
+    )
+    assert run(asked)[1][0]["text"] == DIRECTIONS_NORTH
+
+
 def test_a_question_of_its_own_after_which_office_is_answered_alone() -> None:
     # "where are you located" - "Which office?" - "is the north office wheelchair accessible"
     # was read as one question with the first, and got the whole route card.

@@ -351,3 +351,23 @@ def test_an_interpreter_in_a_language_the_answer_does_not_name(text: str, key: s
     [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", "faq/interpreter")])
     selected = message.get("response_selector")["faq"]["response"]
     assert (message.get("intent")["name"], selected["intent_response_key"]) == ("faq", key)
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("where do i check in", "faq"),  # what to bring
+        ("where is the front desk", "contact_info"),  # the phone numbers
+        ("where do i check in at the north office", "check_appointment"),
+    ],
+)
+def test_where_to_check_in_is_a_directions_question(text: str, read_as: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed(text, read_as)])
+    assert message.get("intent") == {"name": "directions", "confidence": 1.0}
+
+
+def test_when_to_check_in_keeps_its_answer() -> None:
+    [message] = ServicesQuestionGuard().process(
+        [parsed_as("what time should i check in", "faq", "faq/arrival_time")]
+    )
+    assert message.get("intent")["name"] == "faq"
