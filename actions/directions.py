@@ -464,8 +464,10 @@ class ActionLocationInfo(Action):
             topic in ALL_OFFICES_AT_ONCE
             or len(clinic.locations) == 1
             or wants_every_office(tracker)
+            or (topic == "directions" and CHECK_IN_ASKED.search(latest_text(tracker)))
         ):
-            # Hours and phone numbers for every office fit one short message.
+            # Hours, phone numbers and where to check in, for every office, fit one short
+            # message.
             locations, explicit = list(clinic.locations), True
         if not locations:
             locations, note = self._implied(tracker, clinic)

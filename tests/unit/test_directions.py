@@ -626,6 +626,11 @@ def test_where_to_check_in_is_the_front_desk_and_where_it_is(text: str) -> None:
         entities=location_entity("north"),
     )
     assert run(asked)[1][0]["text"] == DIRECTIONS_NORTH
+    # no office named: both, in two lines (not "Which office are you heading to?")
+    _, messages = run(make_tracker("where do i check in", intent="directions"))
+    lines = messages[0]["text"].split("\n")
+    assert [line.split(" (")[0] for line in lines] == ["Downtown Clinic", "North Office"]
+    assert all("check in at the front desk" in line for line in lines)
 
 
 def test_a_question_of_its_own_after_which_office_is_answered_alone() -> None:
