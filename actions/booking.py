@@ -105,6 +105,7 @@ from actions.typed_answers import NEVER_MIND
 from actions.usual_clinician import asks_for_usual_clinician, usual_clinician
 from actions.visit_request import (
     PICK_DETAILS,
+    SOONEST,
     answers_a_visit_question,
     asks_more_times,
     no_preference_said,
@@ -613,6 +614,16 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             meant = clinician_meant(text, last_answer, clinic) if WITH_THEM.search(text) else None
             if meant is not None:
                 found["practitioner"] = meant.id
+        if (
+            requested == "practitioner"
+            and found.get("practitioner") == "any"
+            and "location" not in found
+            and not slots.get("location")
+            and SOONEST.search(text)
+        ):
+            # "the earliest" at "Who would you like to see?": wherever is first too ("Which
+            # office suits you best?" came next)
+            found["location"] = "any"
         return found
 
     def _new_patient_visit(

@@ -2793,6 +2793,18 @@ def test_the_earliest_at_who_or_where_is_anyone_soonest() -> None:
     assert found["practitioner"] == "patel"
 
 
+def test_the_earliest_at_who_is_wherever_too_unless_an_office_was_chosen() -> None:
+    # "the earliest" at "Who would you like to see?" got "Which office suits you best?" next
+    asking = {"patient_status": "returning", "visit_type": "follow_up"}
+    events, _ = run_booking("the earliest", slots={**asking, "requested_slot": "practitioner"})
+    slots = slots_of(events)
+    assert (slots["practitioner"], slots["location"]) == ("any", "any")
+    assert slots["requested_slot"] == "slot_choice"
+    chosen = {**asking, "location": "north", "requested_slot": "practitioner"}
+    events, _ = run_booking("the earliest", slots=chosen)
+    assert "location" not in slots_of(events)
+
+
 def test_a_bare_clock_time_at_the_day_question() -> None:
     # "330" at "What day or time works best?" got "Sorry, I didn't catch a day there"
     found = read_search_details("330", [], get_clinic(), "date_preference")
