@@ -35,7 +35,7 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ADULT_AGE, ClinicConfig
-from actions.dates import day_label
+from actions.dates import When, day_label
 from actions.duplicate_patients import duplicate_note, possible_duplicate
 from actions.formatting import (
     address_line,
@@ -172,7 +172,7 @@ class ActionAskSlotChoice(Action):
                 practitioner=practitioner.name if practitioner else "",
                 office=office.name if office else "that office",
                 other=other.name if other else "our other office",
-                when=request.when.describe(),
+                when=open_days(request.when, request.location, clinic).describe(),
                 buttons=offer_buttons(result.offers, clinic),
             )
             location = SlotSet("location", result.offers[0]["location"])
@@ -196,7 +196,7 @@ class ActionAskSlotChoice(Action):
             reason = f"{reason}, and {limit}" if reason else limit
         dispatcher.utter_message(
             response=intro,
-            when=request.when.describe(),
+            when=open_days(request.when, request.location, clinic).describe(),
             reason=reason,
             buttons=offer_buttons(result.offers, clinic),
         )
@@ -215,6 +215,25 @@ def offer_buttons(offers: list[dict[str, Any]], clinic: ClinicConfig) -> list[di
         {"title": offer_label(offer, clinic), "payload": entity_payload("slot_choice", offer["id"])}
         for offer in offers
     ]
+
+
+def open_days(when: When, location: str | None, clinic: ClinicConfig) -> When:
+    """``when`` without the closed days at either end, for saying it: "Here are the openings I
+    found for Mon Dec 14 to Sun Dec 20" named a Sunday, when no office opens."""
+    offices = [clinic.location(location)] if location else clinic.locations
+
+    def is_open(day: date) -> bool:
+        return any(office and clinic.hours_on(office, day) is not None for office in offices)
+
+    start, end = when.start, when.end
+    days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    if not any(is_open(day) for day in days):
+        return when  # (the reason it is closed is said)
+    while start < end and not is_open(start):
+        start += timedelta(days=1)
+    while end > start and not is_open(end):
+        end -= timedelta(days=1)
+    return replace(when, start=start, end=end)
 
 
 def at_their_other_office(

@@ -21,6 +21,7 @@ from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
     ActionBookAppointment,
+    open_days,
 )
 from actions.cancel_appointment import (
     ActionAskCancelConfirmed,
@@ -31,7 +32,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.date_changes import shift_said_as_day
-from actions.dates import parse_when
+from actions.dates import When, parse_when
 from actions.fallback import ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
 from actions.manage_appointments import (
@@ -5553,3 +5554,15 @@ def test_an_appointment_is_picked_by_its_month_or_as_todays() -> None:
     for text in ("cancel my 9am today", "the 9 am one today", "cancel today's 9am"):
         assert choice_by_description(text, items, clinic) == 0, text
     assert choice_by_description("cancel my 9am", items, clinic) is None
+
+
+def test_the_days_said_with_the_openings_leave_out_closed_days_at_either_end() -> None:
+    # "Here are the openings I found for Mon Dec 14 to Sun Dec 20": no office opens on Sundays
+    clinic = get_clinic()
+    week = When(date(2026, 12, 14), date(2026, 12, 20))
+    assert open_days(week, None, clinic).describe() == "Mon Dec 14 to Sat Dec 19"
+    assert open_days(week, "north", clinic).describe() == "Mon Dec 14 to Fri Dec 18"
+    weekend = When(date(2026, 12, 12), date(2026, 12, 13), part_of_day="morning")
+    assert open_days(weekend, None, clinic).describe() == "Sat Dec 12 (morning)"
+    # all closed: as asked (the reason is said with the nearest openings)
+    assert open_days(weekend, "north", clinic) == weekend
