@@ -352,11 +352,7 @@ class ValidateRescheduleForm(ManageForm):
                 or str(e.get("value") or "").lower() in said
             ]
         updates = read_search_details(
-            new_time,
-            entities,
-            clinic,
-            requested,
-            slots.get("date_preference"),
+            new_time, entities, clinic, requested, slots.get("date_preference"), moving=True
         )
         updates.pop("visit_type", None)  # the visit stays what it was
         not_the_one_before(new_time, slots, updates)

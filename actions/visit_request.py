@@ -220,9 +220,11 @@ def read_search_details(
     clinic: ClinicConfig,
     requested: str | None,
     previous_when: str | None = None,
+    moving: bool = False,
 ) -> dict[str, Any]:
     """Visit type, practitioner, location and date named anywhere in one message; a time of
-    day alone ("anything after 3?") is about the days of ``previous_when``."""
+    day alone ("anything after 3?") is about the days of ``previous_when``. ``moving``: an
+    appointment is being moved, so "the week after" may be its own week moved."""
     updates: dict[str, Any] = {}
     visit = find_visit_type(VISIT_REFERRED_TO.sub(" ", text), clinic)
     if visit:
@@ -318,9 +320,10 @@ def read_search_details(
             updates["date_preference"] = with_kept_limits(previous_when, days, now)
     elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
         updates["date_preference"] = " ".join(str(v) for v in date_entities)
-    elif requested == "date_preference" and text and not says_a_shift(text):
-        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS). (Not "the
-        # week after", an appointment's own week moved: the weekend's "the week after next".)
+    elif requested == "date_preference" and text and not (moving and says_a_shift(text)):
+        # "3": the numbered suggestions of utter_ask_date_preference (as on SMS). (Moving an
+        # appointment, not "the week after", its own week moved: the weekend's "the week after
+        # next". Booking, it is that button typed: it got "I didn't catch a day there".)
         _, suggestions = date_question(clinic.now().date())
         index = parse_choice(text, suggestions)
         if index is not None:

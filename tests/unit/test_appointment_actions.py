@@ -2768,8 +2768,11 @@ def test_the_day_question_on_a_weekend_offers_two_different_weeks(
     # ...and a typed "3" is the third of these buttons
     found = read_search_details("3", [], get_clinic(), "date_preference")
     assert found["date_preference"] == "the week after next"
-    # ...not "the week after" (an appointment's own week moved, when rescheduling)
-    found = read_search_details("the week after", [], get_clinic(), "date_preference")
+    # ...and so is its title typed when booking ("I didn't catch a day there")...
+    found = read_search_details("The week after", [], get_clinic(), "date_preference")
+    assert found["date_preference"] == "the week after next"
+    # ...not "the week after" when rescheduling (the appointment's own week moved)
+    found = read_search_details("the week after", [], get_clinic(), "date_preference", moving=True)
     assert found.get("date_preference") != "the week after next"
 
 
