@@ -54,7 +54,7 @@ from actions.interpreter import (
 from actions.matching import find_location
 from actions.names import capitalised, given_and_family
 from actions.patient_match import scheduling_client
-from actions.patient_words import is_child, patient_age, who_has, whose
+from actions.patient_words import is_child, patient_age, subject_of, who_has, whose
 from actions.phone import phone_for_display
 from actions.relatives import adult_relative_named, child_named, relation_asked_about
 from actions.second_request import (
@@ -215,6 +215,17 @@ def offer_buttons(offers: list[dict[str, Any]], clinic: ClinicConfig) -> list[di
         {"title": offer_label(offer, clinic), "payload": entity_payload("slot_choice", offer["id"])}
         for offer in offers
     ]
+
+
+def arrival_sentence(said: str, child: bool, arrive: str) -> str:
+    """When to come and what to bring, said to the writer ("Please arrive 15 minutes early with
+    your photo ID" told a wife booking her husband's physical to bring her own)."""
+    if said == "your":
+        return f"Please arrive {arrive} with your photo ID and insurance card."
+    name = subject_of(said)
+    if child:
+        return f"Please bring {name} {arrive}, with {said} insurance card and your photo ID."
+    return f"Please have {name} arrive {arrive} with their photo ID and insurance card."
 
 
 def open_days(when: When, location: str | None, clinic: ClinicConfig) -> When:
@@ -462,14 +473,19 @@ class ActionBookAppointment(Action):
         logger.info("appointment booked")
         item = {**offer, "visit_type": tracker.get_slot("visit_type"), "id": appointment.id}
         new_patient = tracker.get_slot("patient_status") == "new"
+        said = whose(tracker.slots, clinic)
         dispatcher.utter_message(
             response="utter_booked",
-            summary=appointment_sentence(item, clinic, whose(tracker.slots, clinic)),
+            summary=appointment_sentence(item, clinic, said),
             address=address_line(offer.get("location"), clinic),
             # As the arrival-time answer says (domain/faq.yml): new patients come 30 minutes
             # early; never before the office opens.
-            arrive=arrival(
-                offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
+            arrival=arrival_sentence(
+                said,
+                is_child(tracker.slots, clinic),
+                arrival(
+                    offer, clinic, NEW_PATIENT_ARRIVE_MINUTES if new_patient else ARRIVE_MINUTES
+                ),
             ),
         )
         if new_patient and clinic.clinic.website:

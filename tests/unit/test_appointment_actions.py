@@ -21,6 +21,7 @@ from actions.booking_times import (
     ActionAskBookingConfirmed,
     ActionAskSlotChoice,
     ActionBookAppointment,
+    arrival_sentence,
     open_days,
 )
 from actions.cancel_appointment import (
@@ -1187,7 +1188,10 @@ def test_book_then_the_same_slot_is_taken(fhir_env: FhirServer) -> None:
     events = ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=confirmed), {})
     assert responses(dispatcher) == ["utter_booked"]
     # 15 minutes early (30 for a new patient, as the FAQ says), never before the office opens
-    assert dispatcher.messages[0]["arrive"] == expected_arrival(offers[0], 15)
+    arrive = expected_arrival(offers[0], 15)
+    assert dispatcher.messages[0]["arrival"] == (
+        f"Please arrive {arrive} with your photo ID and insurance card."
+    )
     assert dispatcher.messages[0]["address"] == (
         "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835 "
         "(Ground floor of Building B, next to the pharmacy)"  # "...{address}." adds the stop
@@ -1920,7 +1924,7 @@ def test_a_new_patient_is_asked_to_come_30_minutes_early(fhir_env: FhirServer) -
     ActionBookAppointment().run(dispatcher, make_tracker("yes", slots=new), {})
     # ...and that the forms can be filled in online first (said only when asked about them)
     assert responses(dispatcher) == ["utter_booked", "utter_new_patient_forms_online"]
-    assert dispatcher.messages[0]["arrive"] == expected_arrival(offer, 30)
+    assert expected_arrival(offer, 30) in dispatcher.messages[0]["arrival"]
 
 
 def test_a_new_patient_hears_their_details_and_can_put_them_right(fhir_env: FhirServer) -> None:
@@ -5569,3 +5573,18 @@ def test_the_days_said_with_the_openings_leave_out_closed_days_at_either_end() -
     assert open_days(weekend, None, clinic).describe() == "Sat Dec 12 (morning)"
     # all closed: as asked (the reason is said with the nearest openings)
     assert open_days(weekend, "north", clinic) == weekend
+
+
+def test_when_to_come_and_what_to_bring_is_said_to_whoever_booked() -> None:
+    # "Please arrive 15 minutes early with your photo ID" told a wife who booked her husband's
+    # physical to bring her own
+    assert arrival_sentence("your", False, "15 minutes early") == (
+        "Please arrive 15 minutes early with your photo ID and insurance card."
+    )
+    assert arrival_sentence("Robert's", False, "15 minutes early") == (
+        "Please have Robert arrive 15 minutes early with their photo ID and insurance card."
+    )
+    assert arrival_sentence("Liam's", True, "when the office opens at 8:00am") == (
+        "Please bring Liam when the office opens at 8:00am, with Liam's insurance card and your "
+        "photo ID."
+    )
