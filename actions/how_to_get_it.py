@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.second_request import READ_AS_KEY, replay_as, replayed_faq_as_read
-from actions.tracker_reading import bot_messages_before_latest
+from actions.tracker_reading import responses_before_latest
 
 FAQ_PREFIX = "utter_faq/"
 # Answers after which "how do i get one" is a booking, as the model reads it ("do you do flu
@@ -46,10 +46,7 @@ def how_to_get_it(
 ) -> list[EventType] | None:
     """The common question's answer just given, again (it says how); else the question as the
     model read it; None when it read no request either."""
-    answered = [
-        str((m.get("metadata") or {}).get("utter_action") or "")
-        for m in bot_messages_before_latest(list(tracker.events))
-    ]
+    answered = responses_before_latest(tracker)
     faq = next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)
     if faq is not None and faq not in SERVICE_ANSWERS:
         dispatcher.utter_message(response="utter_how_to_get_it")
