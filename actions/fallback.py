@@ -14,6 +14,7 @@ from actions.billing import as_balance_items, staff_button
 from actions.capabilities import asks_what_i_can_do
 from actions.clients.fhir_model import FhirError
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
+from actions.dates import parse_when
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
@@ -40,6 +41,7 @@ from actions.offer_answers import (
     accepted_suggestion,
     button_said,
     offers_booking,
+    time_offered,
 )
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
@@ -368,6 +370,11 @@ class ActionDetailsGiven(Action):
             clinic = get_clinic()
             if find_visit_type(text, clinic) or find_practitioner(text, clinic):
                 intent = "book_appointment"  # "need a follow up with sam lee feb 20"
+            elif parse_when(text, clinic.now()) is not None:
+                # "what about tomorrow morning" under "... I can look for a time today or
+                # tomorrow right here." [Find a time]: that search, for that day (it was
+                # "What can I help you with?")
+                intent = time_offered(list(tracker.events))
         if (
             intent is None
             and no_preference_said(text)

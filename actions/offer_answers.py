@@ -234,6 +234,18 @@ def offers_booking(bot: dict[str, Any]) -> bool:
     )
 
 
+# Offers that a day or a time of day answers: "... I can look for a time today or tomorrow
+# right here." [Find a time] - "what about tomorrow morning".
+TIME_TASKS = {"book_appointment", "reschedule_appointment"}
+
+
+def time_offered(events: list[dict[str, Any]]) -> str | None:
+    """The booking or move the last bot message offered (``offered_task``), which a day or a
+    time written next takes up; None when it offered neither."""
+    offered = offered_task(events)
+    return offered[0] if offered is not None and offered[0] in TIME_TASKS else None
+
+
 # "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.
 SET_IT_UP = re.compile(r"\bset (it |that |this |one |me |a plan |that plan )?up\b", re.IGNORECASE)
 

@@ -681,6 +681,45 @@ def test_details_alone_get_what_can_i_help_with(text: str, first_name: str | Non
         assert responses(dispatcher) == ["utter_how_can_help"]
 
 
+@pytest.mark.parametrize(
+    ("offer", "text", "intent"),
+    [
+        (
+            "We see patients by appointment, so please book first: I can look for a time "
+            "today or tomorrow right here.",
+            "what about tomorrow morning",
+            "book_appointment",
+        ),
+        ("Would you like to move it to another day?", "friday afternoon", "reschedule_appointment"),
+    ],
+)
+def test_a_day_under_an_offer_to_find_a_time_takes_it_up(
+    offer: str, text: str, intent: str
+) -> None:
+    # "What can I help you with?" to the day the patient had just been offered to look for
+    payload = f"/{intent}"
+    offered = {
+        "event": "bot",
+        "text": offer,
+        "data": {"buttons": [{"title": "Find a time", "payload": payload}]},
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="inform", events=[offered])
+    events = ActionDetailsGiven().run(dispatcher, tracker, {})
+    assert dispatcher.messages == []
+    assert events[-1]["text"] == text and events[-1]["parse_data"]["intent"]["name"] == intent
+    # ...but a day under an answer that offers no booking is still "What can I help you with?"
+    other = {
+        "event": "bot",
+        "text": offer,
+        "data": {"buttons": [{"title": "Ways to pay", "payload": "/billing_pay"}]},
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="inform", events=[other])
+    assert ActionDetailsGiven().run(dispatcher, tracker, {}) == []
+    assert responses(dispatcher) == ["utter_how_can_help"]
+
+
 @pytest.mark.parametrize("text", ["salam", "blorp?", "jjjjj"])
 def test_no_details_at_all_is_unclear_and_twice_goes_to_staff(
     handoff_env: HandoffReceiver, text: str
