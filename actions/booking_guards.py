@@ -21,6 +21,7 @@ from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import clock, day_and_time, practitioner_name, visit_name
+from actions.matching import find_practitioner
 from actions.patient_match import scheduling_client
 from actions.patient_words import patient_age, whose
 from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
@@ -129,6 +130,20 @@ def woman_asked(texts: list[str]) -> bool:
     """Whether the patient asked for a woman clinician in this task ("sick visit, with a
     female doctor pls"): only women are offered, and "no preference" searches only them."""
     return any(ASKS_WOMAN.search((text or "").lower()) for text in texts)
+
+
+def woman_asked_instead(texts: list[str], practitioner_id: Any, clinic: ClinicConfig) -> bool:
+    """Whether a woman clinician was asked for after this man was last named (or he was never
+    named: he is the moved appointment's): "can i do it with a female doctor instead" while
+    moving Sam Lee's visit, and his times came back."""
+    practitioner = clinic.practitioner(str(practitioner_id)) if practitioner_id else None
+    if practitioner is None or getattr(practitioner, "gender", "") != "man":
+        return False
+    asked = [i for i, text in enumerate(texts) if ASKS_WOMAN.search((text or "").lower())]
+    named = [
+        i for i, text in enumerate(texts) if find_practitioner(text or "", clinic) is practitioner
+    ]
+    return bool(asked) and asked[-1] > max(named, default=-1)
 
 
 def men_left_out(clinic: ClinicConfig, options: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ from actions.booking_guards import (
     refuse_children_only,
     visits_phrase,
     woman_asked,
+    woman_asked_instead,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ADULT_AGE, ClinicConfig
@@ -145,6 +146,9 @@ class ActionAskSlotChoice(Action):
                 instead = instead_of_refused_clinician(slots, clinic)
                 slots.update(instead)
                 events += [SlotSet(slot, value) for slot, value in instead.items()]
+            if woman_asked_instead(texts, slots.get("practitioner"), clinic):
+                slots["practitioner"] = "any"
+                events.append(SlotSet("practitioner", "any"))
             request = request_from_slots(slots, clinic, now, age=age, busy=busy)
             if woman_asked(texts) and slots.get("practitioner") in (None, "any"):
                 # "a female doctor pls", then "no preference": Sam Lee's times were offered

@@ -827,6 +827,31 @@ def test_a_woman_clinician_asked_for_is_searched_for_with_no_preference(
     assert "lee" in offered["anyone"]  # (he has the earliest times)
 
 
+def test_a_woman_clinician_asked_for_instead_of_the_man_kept_is_searched_for(
+    fhir_env: FhirServer,
+) -> None:
+    """Moving Sam Lee's sick visit, "can i do it with a female doctor instead": "our female
+    clinicians are Dr. Patel and Dr. Gonzalez", then Sam Lee's times again."""
+    slots = {
+        **READY,
+        "visit_type": "sick",
+        "practitioner": "lee",
+        "location": "north",
+        "offered_slots": None,
+        "date_preference": "asap",
+    }
+    woman = {"event": "user", "text": "can i do it with a female doctor instead"}
+    him = {"event": "user", "text": "ok sam lee then"}
+    offered: dict[str, set[str]] = {}
+    for asked, events in (("woman", [woman]), ("him after", [woman, him]), ("nothing", [])):
+        tracker = make_tracker("asap", slots=slots, active_loop="booking_form", events=events)
+        *changed, event = ActionAskSlotChoice().run(CollectingDispatcher(), tracker, {})
+        offered[asked] = {o["practitioner"] for o in event["value"]}
+        if asked == "woman":
+            assert changed == [SlotSet("practitioner", "any")]
+    assert offered == {"woman": {"patel"}, "him after": {"lee"}, "nothing": {"lee"}}
+
+
 def test_a_closed_day_is_said_with_the_nearest_openings(fhir_env: FhirServer) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
