@@ -1,8 +1,11 @@
-"""Bike racks and electric-car chargers: asked about as parking, answered from ``clinic.yml``.
+"""Bike racks, electric-car chargers and what is inside an office (restrooms, a baby-changing
+table, Wi-Fi, a room to nurse): asked about as parking, answered from ``clinic.yml``.
 
 "is there a bike rack" got the car park ("Park in the City Garage..."), and "can i charge my
-electric car there" got "not something I can help with". Each office's ``bike_parking`` and
-``ev_charging`` answer them; an office without the detail sends the patient to its front desk.
+electric car there" got "not something I can help with"; "is there a place to change my baby"
+asked for the patient's name (read as a move), "is there wifi in the waiting room" got the
+visitor policy. Each office's ``bike_parking``, ``ev_charging`` and ``facilities`` answer
+them; an office without the detail sends the patient to its front desk.
 """
 
 from __future__ import annotations
@@ -26,13 +29,43 @@ AMENITIES = {
         r"|plug in my (car|ev|tesla))\b",
         re.IGNORECASE,
     ),
+    # (not "can i change my baby's appointment", nor "do i need to use the bathroom before")
+    "facilities": re.compile(
+        # (not "my wifi keeps dropping", nor the password "at starbucks")
+        r"\b(is there|do you have|do u have|do you guys have|you have|you got|any|free|guest|"
+        r"public) (free |guest |public )?(wi-?fi|wireless|internet)\b"
+        r"|\b(wi-?fi|internet) (in|at) (the|your) (waiting room|office|clinic|lobby|building)\b"
+        r"|\b(the|your|ur) wi-?fi\b(?!( password)? at\b)"
+        r"|\b(changing (table|station|area)s?|baby changing|(change|changing) (a |my |the |your "
+        r"|our )?(baby|infant|toddler|diapers?|nappy|nappies)\b(?!'|\s*(s|appointment|appt|"
+        r"visit|checkup|check-up|booking|time)\b))"
+        r"|\b(nursing|lactation|breastfeeding|pumping) (room|area|space|station)s?\b"
+        r"|\b(place|room|somewhere) to (nurse|breastfeed|breast feed|pump)\b"
+        r"|\b(water fountains?|drinking fountains?|water coolers?|vending machines?|snack "
+        r"machines?)\b"
+        r"|\b(is there|are there|do you have|do u have|do you guys have|you got|where(?:'?s| is|"
+        r" are)?|any) (a |an |the |public )?(bathroom|restroom|toilet|washroom|lavatory)s?\b"
+        r"|\b(bathroom|restroom|toilet)s? (there|in the (building|waiting room|clinic|office|"
+        r"lobby)|at (the|your) (office|clinic))\b",
+        re.IGNORECASE,
+    ),
 }
-LABEL = {"bike_parking": "Bike parking", "ev_charging": "Electric car charging"}
+LABEL = {
+    "bike_parking": "Bike parking",
+    "ev_charging": "Electric car charging",
+    "facilities": "Facilities",
+}
+# "are the restrooms wheelchair accessible": the accessibility answer says it.
+ACCESSIBILITY = re.compile(r"\b(accessib\w*|wheelchairs?|walkers?|handicap\w*|ada)\b", re.I)
 
 
 def amenity_asked(text: str) -> str | None:
-    """``bike_parking`` or ``ev_charging`` when the message asks about one, else None."""
-    return next((kind for kind, words in AMENITIES.items() if words.search(text or "")), None)
+    """``bike_parking``, ``ev_charging`` or ``facilities`` when the message asks about one,
+    else None."""
+    kind = next((kind for kind, words in AMENITIES.items() if words.search(text or "")), None)
+    if kind == "facilities" and ACCESSIBILITY.search(text or ""):
+        return None
+    return kind
 
 
 def amenity_text(kind: str, locations: list[Location]) -> str:

@@ -114,6 +114,8 @@ class Location(BaseModel):
     accessibility: str = ""
     bike_parking: str = ""
     ev_charging: str = ""
+    # Restrooms, baby changing, Wi-Fi, a room to nurse ("is there a changing table?").
+    facilities: str = ""
     # Places this office is the closer one for ("which office is closer to Elk Grove?").
     nearby: list[str] = Field(default_factory=list)
 

@@ -89,7 +89,8 @@ QUESTION_WORDS = {
         r"he|she|cant|can't|could|gonna|go|free)\s+park\b|\bpark\s+(there|here|at|in|on|for|"
         r"near|nearby|close|free|the car|my car)\b"
         # "what are your hours and is there a bike rack": the rack was dropped
-        rf"|{AMENITIES['bike_parking'].pattern}|{AMENITIES['ev_charging'].pattern}",
+        rf"|{AMENITIES['bike_parking'].pattern}|{AMENITIES['ev_charging'].pattern}"
+        rf"|{AMENITIES['facilities'].pattern}",
         re.IGNORECASE,
     ),
     "clinic_hours": re.compile(

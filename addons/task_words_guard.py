@@ -59,6 +59,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.amenities import amenity_asked
 from actions.billing import PAPER_ASKED
 from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, death_told, feelings_only
@@ -194,6 +195,16 @@ MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 # "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
 # the directions action says 911 first and that we are no emergency room (actions/directions.py).
 MISREAD_ER = MISREAD_ROUTE | {"greet", "complaint", "inform", "parking", "contact_info"}
+MISREAD_FACILITY = MISREAD_ROUTE | {
+    "directions",
+    "greet",
+    "inform",
+    "contact_info",
+    "clinic_hours",
+    "book_appointment",
+    "reschedule_appointment",
+    "cancel_appointment",
+}
 
 # "no just move the thursday one to this", "no! move my dec 10 appt to mon 1pm" (a "no", read as
 # one, to "Book another one anyway?": the Thursday was searched as the new booking's day).
@@ -599,6 +610,11 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")
+    if read_as in MISREAD_FACILITY and amenity_asked(text) and task_named(text) is None:
+        # "is there a place to change my baby" (a move: a name asked for), "is there wifi in
+        # the waiting room" (the visitor policy): the office's facilities, asked as parking
+        # is (actions/amenities.py)
+        return Reading("parking")
     if read_as == "ask_clinicians" and asks_for_usual_clinician(text) and task_named(text) is None:
         # "can i see the same dr as last time?" (the list of our clinicians): a booking,
         # with the clinician of the last visit (actions/usual_clinician.py)

@@ -1151,7 +1151,16 @@ def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
         ("do you have ev charging", "ev_charging"),
         ("is there a charger for my tesla at the north office", "ev_charging"),
         ("any electric car chargers?", "ev_charging"),
+        ("is there a changing table", "facilities"),
+        ("is there a place to change my baby", "facilities"),
+        ("do you have wifi", "facilities"),
+        ("where is the restroom", "facilities"),
+        ("is there somewhere to breastfeed", "facilities"),
         # not these
+        ("can i change my baby's appointment", None),
+        ("need to change my baby appt", None),
+        ("i have to pee a lot, can i see someone", None),
+        ("are your restrooms wheelchair accessible", None),
         ("i fell off my bike", None),
         ("there is a charge on my bill", None),
         ("i was charged twice", None),
@@ -1183,6 +1192,22 @@ def test_a_charger_asked_at_one_office_gets_that_office_s() -> None:
     _, messages = run(tracker)
     assert [m["text"] for m in messages] == [
         "Electric car charging at the North Office: There are no EV chargers in our lot."
+    ]
+
+
+def test_a_changing_table_asked_at_one_office_gets_that_office_s_facilities() -> None:
+    # "is there a place to change my baby" asked for the patient's name
+    tracker = make_tracker(
+        "is there a place to change my baby at the north office",
+        intent="parking",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert [m["text"] for m in messages] == [
+        "Facilities at the North Office: A restroom with a baby-changing table is off the "
+        "waiting room. Free guest Wi-Fi (ask the front desk for the password) and a water "
+        "cooler in the waiting room; no food on site. Ask the front desk for a private room "
+        "to nurse or pump."
     ]
 
 

@@ -908,6 +908,31 @@ def test_an_er_or_a_bill_received_gets_its_answer(text: str, intent: str, become
     assert message.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # a name was asked for (a move), the visitor policy, "not something I can help with"
+        ("is there a place to change my baby", "reschedule_appointment", "parking"),
+        ("is there wifi in the waiting room", "faq", "parking"),
+        ("do you have a water fountain", "out_of_scope", "parking"),
+        ("where is the bathroom", "directions", "parking"),
+        # a task named stays as read, and so does safety
+        ("can i change my baby's appointment", "reschedule_appointment", "reschedule_appointment"),
+        (
+            "reschedule my physical, also is there wifi",
+            "reschedule_appointment",
+            "reschedule_appointment",
+        ),
+        ("my baby fell off the changing table and wont wake up", "emergency", "emergency"),
+    ],
+)
+def test_the_office_s_facilities_asked_get_their_answer(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
 def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
     a charge?" instead of the dispute's "what happened?"."""
