@@ -47,7 +47,13 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.slot_search import chosen_appointment
-from actions.tracker_reading import form_texts, is_button_payload, last_event, latest_text
+from actions.tracker_reading import (
+    form_texts,
+    is_button_payload,
+    last_event,
+    last_response,
+    latest_text,
+)
 from actions.visit_request import ORDINAL_PICK
 
 logger = logging.getLogger(__name__)
@@ -77,6 +83,9 @@ REASON_SAID = re.compile(
     r"clinic))|moving away|moved away|no (?:ride|transportation|babysitter|childcare))\b",
     re.IGNORECASE,
 )
+
+
+REASON_HEARD = "utter_cancel_reason_heard"
 
 
 def reason_said(text: str) -> bool:
@@ -188,7 +197,7 @@ class ValidateCancelForm(ManageForm):
         self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
     ) -> None:
         if requested == "cancel_confirmed" and reason_said(text):
-            dispatcher.utter_message(response="utter_cancel_reason_heard")
+            dispatcher.utter_message(response=REASON_HEARD)
             return
         super().explain(dispatcher, requested, text)
 
@@ -223,6 +232,10 @@ class ActionAskCancelConfirmed(Action):
             datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()
             for i in tracker.get_slot("my_appointments") or [item]
         }
+        if reason_said(latest_text(tracker)) and last_response(tracker) != REASON_HEARD:
+            # "the one on monday, he's feeling better" at "Which appointment?": the question
+            # with no word of it (it is heard when said at the question: ValidateCancelForm)
+            dispatcher.utter_message(response=REASON_HEARD)
         if asked_day is not None and asked_day not in days:
             # "cancel my appt tmrw" (hers is next week): "cancel ... Wed Dec 9?" with no word
             # that nothing is booked tomorrow.

@@ -4350,6 +4350,34 @@ def test_a_day_asked_with_no_appointment_on_it_is_said(fhir_env: FhirServer) -> 
     assert [m.get("response") for m in dispatcher.messages] == ["utter_confirm_cancel"]
 
 
+def test_a_reason_given_with_the_choice_is_heard_before_the_confirmation() -> None:
+    # "the one on monday, he's feeling better" at "Which appointment?": "Just to check: cancel
+    # ...?" with no word of it
+    slots = {**CANCEL_ASKED, "requested_slot": "appointment_choice"}
+    text = "the one on monday, he's feeling better"
+    asked = [{"event": "user", "text": "i need to cancel my sons appointment"}]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, slots=slots, events=asked, active_loop="cancel_form")
+    ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_cancel_reason_heard", "utter_confirm_cancel"]
+    # ...once: heard at the question already (ValidateCancelForm.explain), not twice
+    heard = {
+        "event": "bot",
+        "text": "Thanks.",
+        "metadata": {"utter_action": "utter_cancel_reason_heard"},
+    }
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, slots=slots, events=asked, active_loop="cancel_form")
+    tracker.events.append(heard)
+    ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_confirm_cancel"]
+    # ...and none with no reason
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("the monday one", slots=slots, events=asked, active_loop="cancel_form")
+    ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_confirm_cancel"]
+
+
 def test_a_childs_checkup_is_the_well_child_visit() -> None:
     items = [
         {"start": "2026-12-03T08:00:00-08:00", "visit_type": "vaccination"},
