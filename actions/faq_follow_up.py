@@ -76,8 +76,10 @@ WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
 SERVICE_OFFERED_TOPIC = "service_offered"
 YES_TOPICS = frozenset({SERVICE_OFFERED_TOPIC, "clinician_offers"})
 # Answers after which a visit named in the question is offered too, as after the yes: "can my
-# 15 yr old come in without me for a sports physical" got who may come, and no way to book.
-VISIT_NAMED_TOPICS = frozenset({"teen_privacy"})
+# 15 yr old come in without me for a sports physical" got who may come, and no way to book;
+# "my daughter needs a sports physical form filled out" got "I can book that visit here", and
+# "yes please" got "What can I help you with?".
+VISIT_NAMED_TOPICS = frozenset({"teen_privacy", "forms_notes"})
 
 
 def service_note(

@@ -369,3 +369,15 @@ def test_a_visit_named_with_a_teen_coming_alone_is_offered_after_the_answer() ->
     # no visit named: the answer alone
     _, dispatcher = run("can teenagers come in by themselves", "teen_privacy")
     assert dispatcher.messages == []
+
+
+def test_a_visit_named_with_a_form_to_fill_in_is_offered_after_the_answer() -> None:
+    # "my daughter needs a sports physical form filled out": "... I can book that visit here",
+    # and "yes please" got "What can I help you with?" (no button to take)
+    _, dispatcher = run("my daughter needs a sports physical form filled out", "forms_notes")
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_offered_as"
+    assert said["buttons"][0]["payload"] == '/book_appointment{"visit_type": "well_child"}'
+    # a form with no visit named: the answer alone
+    _, dispatcher = run("i need a doctors note for work", "forms_notes")
+    assert dispatcher.messages == []
