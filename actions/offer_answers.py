@@ -150,7 +150,8 @@ class ActionAnswerYes(Action):
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
             return replayed(payload, intent, last_event(events, "user"), entities)
-        if not text.startswith("/") and offers_booking(last_event(events, "bot")):
+        bot = last_event(events, "bot")
+        if not text.startswith("/") and (offers_booking(bot) or books_in_words(bot)):
             # "yes" under the clinicians and their [Book with …] buttons: the booking, which
             # asks who (it was "What can I help you with?")
             book = "/book_appointment"
@@ -160,7 +161,6 @@ class ActionAnswerYes(Action):
             # "do you take new patients?" - "ok book me" (a yes, 0.61): "What can I help you
             # with?" asked what the patient had just said.
             return replay_as(tracker, last_event(events, "user"), asked)
-        bot = last_event(events, "bot")
         if not text.startswith("/") and asks_to_choose(bot):
             # "yes" at "Which office are you visiting? Parking is different at each one."
             # [Downtown Clinic] [North Office]: "What can I help you with?" dropped the choice
@@ -223,6 +223,18 @@ def offer_before_question(events: list[dict[str, Any]]) -> tuple[str, str, list]
         if offered is not None:
             return offered
     return None
+
+
+# An answer that offers a booking in words, with no button: "You don't need a referral to see
+# our clinicians, and I can book you here." (a "yes please" got "What can I help you with?").
+# (not "I can book, move, cancel or check an appointment": what the assistant does)
+BOOKS_IN_WORDS = re.compile(r"\bI can book\s+(?!or\b|and\b)\w", re.IGNORECASE)
+
+
+def books_in_words(bot: dict[str, Any]) -> bool:
+    """Whether a bot message without buttons says it can book a visit here."""
+    buttons = (bot.get("data") or {}).get("buttons") or []
+    return not buttons and bool(BOOKS_IN_WORDS.search(str(bot.get("text") or "")))
 
 
 def offers_booking(bot: dict[str, Any]) -> bool:

@@ -377,6 +377,29 @@ def test_a_yes_under_the_clinicians_starts_the_booking_which_asks_who() -> None:
 
 
 @pytest.mark.parametrize(
+    ("said", "books"),
+    [
+        # "great yes please" got "What can I help you with?"
+        ("You don't need a referral to see our clinicians, and I can book you here.", True),
+        ("I can book in-person visits here. To ask about a video visit, call us.", True),
+        # what the assistant does is no offer
+        ("I can book, move, cancel or check an appointment, look up what you owe.", False),
+        ("I can book or check appointments for them.", False),
+    ],
+)
+def test_a_yes_to_a_booking_offered_in_words_starts_it(said: str, books: bool) -> None:
+    answered = [{"event": "user", "text": "do i need a referral"}, BotUttered(said)]
+    tracker = make_tracker("great yes please", intent="affirm", events=answered)
+    dispatcher = CollectingDispatcher()
+    events = ActionAnswerYes().run(dispatcher, tracker, {})
+    if books:
+        assert dispatcher.messages == []
+        assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+    else:
+        assert (events, responses(dispatcher)) == ([], ["utter_how_can_help"])
+
+
+@pytest.mark.parametrize(
     "text", ["any of them is fine", "whoever has the soonest appointment", "no preference"]
 )
 def test_no_preference_under_the_clinicians_is_a_booking_with_anyone(text: str) -> None:
