@@ -66,6 +66,21 @@ FOR_SOMEONE_ELSE = re.compile(
     r"this is for (my|our)|(it'?s|its|is) for him|(it'?s|its|is) for her)\b",
     re.IGNORECASE,
 )
+# The sex a relation says ("my husband": male), to tell the writer's own record from theirs.
+RELATION_SEX = {
+    **dict.fromkeys(
+        ("husband", "son", "boy", "dad", "father", "daddy", "grandpa", "grandfather", "grandson",
+         "brother", "boyfriend", "fiance", "fiancé"),
+        "male",
+    ),
+    **dict.fromkeys(
+        ("wife", "daughter", "girl", "mom", "mother", "mum", "mommy", "grandma", "grandmother",
+         "granddaughter", "sister", "girlfriend", "fiancee", "fiancée"),
+        "female",
+    ),
+}  # fmt: skip
+
+
 # Relatives who are grown-ups (a brother or sister may be a child).
 ADULT_RELATIONS = {
     "husband", "wife", "spouse", "partner", "mom", "mother", "mum", "mommy", "dad", "father",

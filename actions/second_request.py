@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import AMENITIES
 from actions.clients.rasa_nlu import RasaNluClient
+from actions.formatting import a_or_an
 from actions.matching import find_visit_type
 from actions.relatives import OTHER_PERSON
 from actions.remembered_patient import forget_patient
@@ -534,8 +535,9 @@ def replayed_faq_as_read(tracker: Tracker, latest: dict[str, Any]) -> list[Event
 
 def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
     """The other request, in the patient's words, as if just written. The writer's own request
-    after one for someone else ("own": "writer") checks who it is for again."""
-    fresh = pending.get("own") == "writer" and tracker.get_slot("verified")
+    after one for someone else ("own": "writer"), or a relative's after the writer's
+    ("relative"), checks who it is for again."""
+    fresh = pending.get("own") in ("writer", "relative") and tracker.get_slot("verified")
     latest = last_event(tracker.events, "user")
     return (
         (forget_patient() if fresh else [])
@@ -730,6 +732,25 @@ def first_task_name(tracker: Tracker, pending: dict[str, Any], task: str) -> str
     if pending.get("own") != "writer" or not booking_after_booking or not relative:
         return task
     return f"your {relative['who'].lower()}'s booking"
+
+
+def relative_booked_first(pending: Any, texts: list[str]) -> str | None:
+    """The relative ("husband") whose booking comes first while the writer's own waits
+    (``writer_too``: "book physicals for me and my husband"); None otherwise."""
+    if not _is_request(pending) or pending.get("own") != "writer":
+        return None
+    if pending["intent"] != "book_appointment":
+        return None
+    found = next((m for text in texts if (m := OTHER_PERSON.search(text))), None)
+    return found["who"].lower() if found else None
+
+
+def relative_booking(relation: str, writers: dict[str, Any]) -> dict[str, Any]:
+    """The relative's booking, to offer once the writer's is done, with the visit of the
+    writer's request ("book my husband an annual physical"); checked for that person."""
+    visit = find_visit_type(str(writers.get("text") or ""), get_clinic())
+    what = a_or_an(visit.name) if visit is not None else "an appointment"
+    return {"intent": "book_appointment", "text": f"book my {relation} {what}", "own": "relative"}
 
 
 def asked_about_later(pending: Any) -> bool:

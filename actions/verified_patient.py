@@ -15,8 +15,14 @@ from actions.clinic_config import ADULT_AGE
 from actions.dates import age_on
 from actions.mentions import relative_identity
 from actions.own_clinician import told_after_verification
-from actions.relatives import CHILD_RELATIONS, relation_asked_about, relation_in
+from actions.relatives import (
+    CHILD_RELATIONS,
+    RELATION_SEX,
+    relation_asked_about,
+    relation_in,
+)
 from actions.request_context import about_someone_else, introduction_before
+from actions.second_request import relative_booked_first, relative_booking
 from actions.settings import get_clinic
 from actions.tracker_reading import form_request, form_texts, latest_text
 from actions.writers import writer_is_relative
@@ -79,6 +85,23 @@ def verified_slots(
         writer_is_relative(t)
         for t in [*texts, introduction_before(list(tracker.events))]
     )
+    relative_first = relative_booked_first(slots.get("pending_request"), texts)
+    if not child and not named and relative_first is not None:
+        # "book physicals for me and my husband": "first your husband's booking, then yours".
+        # His details are his ("You saw Sam Lee last time" was said to his wife); hers, at his
+        # question, are hers: her booking now, and his after it ("You also asked: 'can i book
+        # physicals for me'" came once hers was booked).
+        sex = RELATION_SEX.get(relative_first)
+        waits = relative_booking(relative_first, slots["pending_request"])
+        if relative_first in CHILD_RELATIONS:
+            # an adult's record at the child's question: taken as the writer's own, said above
+            # ("If you meant your daughter's record, ..."); the child's booking after it
+            verified["pending_request"] = waits
+        elif sex and patient.gender in ("male", "female") and patient.gender != sex:
+            verified["pending_request"] = waits
+            dispatcher.utter_message(response="utter_own_booking_first", relation=relative_first)
+        else:
+            named = True
     if not child and named:
         # "cancel my dad's appointment": "Robert's vaccination", not "your" to his child
         verified["patient_is_relative"] = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from rasa_sdk.events import ActionExecuted, BotUttered, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -10,7 +12,7 @@ from actions import cancel_appointment
 from actions.booking import ValidateBookingForm
 from actions.booking_times import ActionBookAppointment
 from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelForm
-from actions.clients.fhir_model import BackendUnavailable
+from actions.clients.fhir_model import BackendUnavailable, PatientRecord
 from actions.directions import ActionLocationInfo
 from actions.offer_answers import ActionAnswerYes
 from actions.reschedule_appointment import ActionRescheduleAppointment
@@ -25,6 +27,7 @@ from actions.second_request import (
     second_request,
 )
 from actions.stop import ActionStop
+from actions.verified_patient import verified_slots
 from addons.task_words_guard import WITH_COMPLAINT_KEY
 from tests.support.actions import make_tracker, next_month_on, responses
 from tests.support.nlu import CannedNlu, faq_parse
@@ -725,3 +728,58 @@ def test_a_coverage_clause_is_part_of_the_insurance_answer(canned_nlu: CannedNlu
     assert canned_nlu.asked == []
     # ...but "covered in a rash" is no coverage
     assert not REQUEST_WORDS["billing_insurance"].search("im covered in a rash")
+
+
+@pytest.mark.parametrize(
+    ("given", "gender", "own_first"),
+    [
+        # her own details at "Has your husband been seen here before?": hers now, his after
+        ("Emily", "female", True),
+        # his: his booking, spoken of as his ("You saw Sam Lee last time" was said to her)
+        ("Carlos", "male", False),
+        # nothing recorded: the details are taken as his, as asked
+        ("Sam", "", False),
+    ],
+)
+def test_the_writers_own_details_at_the_relatives_booking_book_theirs_first(
+    given: str, gender: str, own_first: bool
+) -> None:
+    request = "can i book physicals for me and my husband on the same day"
+    mine = {"intent": "book_appointment", "text": "can i book physicals for me", "own": "writer"}
+    slots = {"pending_request": mine, "requested_slot": "verify_dob"}
+    asked = [{"event": "user", "text": request}]
+    tracker = make_tracker("04/12/1988", slots=slots, events=asked, active_loop="booking_form")
+    patient = PatientRecord("p1", given, "Johnson", date(1988, 4, 12), [], gender=gender)
+    dispatcher = CollectingDispatcher()
+    verified = verified_slots(dispatcher, tracker, slots, patient, date(1988, 4, 12))
+    if own_first:
+        assert verified["pending_request"] == {
+            "intent": "book_appointment",
+            "text": "book my husband an annual physical",
+            "own": "relative",
+        }
+        assert not verified.get("patient_is_relative")
+        said = dispatcher.messages[-1]
+        assert (said["response"], said["relation"]) == ("utter_own_booking_first", "husband")
+    else:
+        assert "pending_request" not in verified
+        assert verified["patient_is_relative"] is True
+        assert "utter_own_booking_first" not in responses(dispatcher)
+
+
+def test_an_adults_details_at_the_childs_booking_book_the_writers_first() -> None:
+    # "checkups for me and my daughter" - Emily's own details: "If you meant your daughter's
+    # record, ...", her booking spoken of as hers, and the daughter's offered after it
+    mine = {"intent": "book_appointment", "text": "i need checkups for me", "own": "writer"}
+    slots = {"pending_request": mine, "requested_slot": "verify_dob"}
+    asked = [
+        {"event": "user", "text": "i need checkups for me and my daughter"},
+        {"event": "active_loop", "name": "booking_form"},
+    ]
+    tracker = make_tracker("04/12/1988", slots=slots, events=asked, active_loop="booking_form")
+    patient = PatientRecord("p1", "Emily", "Johnson", date(1988, 4, 12), [], gender="female")
+    dispatcher = CollectingDispatcher()
+    verified = verified_slots(dispatcher, tracker, slots, patient, date(1988, 4, 12))
+    assert verified["pending_request"]["text"] == "book my daughter an annual physical"
+    assert not verified.get("patient_is_relative")
+    assert responses(dispatcher) == ["utter_verified_adult_not_child"]
