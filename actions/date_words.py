@@ -125,6 +125,18 @@ CANNOT_COME_THAT_DAY = re.compile(
 )
 
 
+# "i cant make my appointment friday": the day of the appointment not made, by its weekday
+# (one day: "can't do fridays" rules them all out, in ruled_out_days.RULED_OUT_DAYS).
+CANNOT_COME_ON_WEEKDAY = re.compile(
+    r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
+    r"(?:make|come(?:\s+in)?|go|attend)(?:\s+(?:it|in|to))?"
+    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:\w+\s+)?(?:appointment|appt|visit|one|physical|"
+    r"check ?up|follow ?up|shot|exam))?"
+    rf"\s+(?:on\s+)?(?:this\s+)?{WEEKDAY}\b(?!s)",
+    re.IGNORECASE,
+)
+
+
 # An age, not a day: "she is 3 months old", "my 2 year old", "he's 6 weeks" ("3 months old"
 # was read as March 1, and the search offered the last days it could book).
 AGE = re.compile(

@@ -37,6 +37,7 @@ from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.date_changes import says_a_shift, shift_said_as_day
+from actions.date_words import CANNOT_COME_ON_WEEKDAY
 from actions.formatting import address_line, appointment_sentence, day_and_time
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
 from actions.matching import find_location, find_visit_type
@@ -112,6 +113,10 @@ def new_time_part(text: str) -> str:
     """ "move my physical from the 8th to the 9th": what comes after "to" is the new time (the
     8th is the appointment, see ``described``). Without such a split, the text less the
     appointment it describes ("need to move my thursday appt" searched Thursdays)."""
+    # ("i cant make my appointment friday, my car broke down": the Friday is the appointment's,
+    # and Fridays were left out of the search)
+    if CANNOT_COME_ON_WEEKDAY.search(text):
+        text = " ".join(CANNOT_COME_ON_WEEKDAY.sub(" ", text).split())
     verb = MOVE_VERB.search(text)
     if verb is None:
         return text

@@ -4163,6 +4163,10 @@ def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -
         ("push my appt on the 10th back a week", "push back a week"),
         ("push the 9am one back a week", "push back a week"),
         ("move my appointment on friday", "move on friday"),  # at the end: the day asked for
+        # the appointment's day not made is no day ruled out: Fridays were left out
+        ("i cant make my appointment friday, my car broke down", "i , my car broke down"),
+        ("can't make it on tuesday, can we do monday", ", can we do monday"),
+        ("i can't do fridays, move it", "i can't do fridays, move it"),
     ],
 )
 def test_the_new_time_is_what_comes_after_to(text: str, new_time: str) -> None:
