@@ -177,6 +177,17 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     return again
 
 
+def welcome_new_patient(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None:
+    """ "hi im new to the area and looking for a family doctor": a welcome, and what the first
+    visit is (it was "Who would you like to see?" and nothing else), unless a welcome was said
+    already (a new patient asking for another kind of visit hears what comes first)."""
+    first_visit = clinic.new_patient_visit()
+    said = {str(m.get("response") or "") for m in dispatcher.messages}
+    if first_visit is None or any(r.startswith("utter_new_patient_visit") for r in said):
+        return
+    dispatcher.utter_message(response="utter_new_patient_welcome", first_visit=first_visit.name)
+
+
 class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps, PatientForm):
     # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
     no_match_response = "utter_verification_no_match_booking"
@@ -485,6 +496,8 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
                 found.pop(detail, None)
         if updates.get("patient_status") == "new" or is_new:
             self._new_patient_visit(dispatcher, tracker, slots, updates, found)
+        if requested is None and updates.get("patient_status") == "new" and not is_new:
+            welcome_new_patient(dispatcher, clinic)
         if unavailable is not None:
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:

@@ -3038,6 +3038,25 @@ def test_a_new_patient_asking_for_another_visit_at_once_hears_why() -> None:
     assert responses(dispatcher) == ["utter_new_patient_visit_first"]
 
 
+def test_a_new_patient_asking_to_join_is_welcomed_before_the_first_question() -> None:
+    # "hi im new to the area and looking for a family doctor": "Who would you like to see?"
+    # and nothing else
+    events, dispatcher = run_booking(
+        "hi im new to the area and looking for a family doctor", intent="book_appointment"
+    )
+    found = slots_of(events)
+    assert (found["patient_status"], found["visit_type"]) == ("new", "new_patient")
+    [message] = dispatcher.messages
+    assert (message["response"], message["first_visit"]) == (
+        "utter_new_patient_welcome",
+        "new-patient visit",
+    )
+    # ...once: "no, I'm new" at the question later is no new request
+    slots = {"requested_slot": "patient_status"}
+    _, dispatcher = run_booking("no, I'm new", intent="deny", slots=slots)
+    assert "utter_new_patient_welcome" not in responses(dispatcher)
+
+
 def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
     slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}
