@@ -74,6 +74,13 @@ def _asked_day(text: str, today: date) -> str | None:
     return None
 
 
+def sees(practitioner: Practitioner) -> str:
+    """ "he sees", "she sees" from the optional ``gender`` in ``clinic.yml``; "they see" without
+    it (it was "they" for Sam Lee, who is a man)."""
+    said = {"woman": "she", "man": "he"}.get(getattr(practitioner, "gender", "") or "")
+    return f"{said} sees" if said else "they see"
+
+
 def clinician_days_text(
     practitioner: Practitioner,
     clinic: ClinicConfig,
@@ -101,14 +108,14 @@ def clinician_days_text(
             else f"No, {practitioner.name} isn't in on {WEEKDAY_NAMES[asked]}s"
             + (f" at the {wanted[0].name}." if wanted else ".")
         )
-        answer = f"{first} Each week they see patients at {week}."
+        answer = f"{first} Each week {sees(practitioner)} patients at {week}."
     elif wanted:
         first = (
             f"{practitioner.name} is at the {wanted[0].name} {days_phrase(schedule[where[0]])}."
             if where
             else f"No, {practitioner.name} doesn't work at the {wanted[0].name}."
         )
-        answer = f"{first} Each week they see patients at {week}."
+        answer = f"{first} Each week {sees(practitioner)} patients at {week}."
     asked_who = tell_who or bool(WHO_ASKED.search(normalise(text)))
     if practitioner.sees and (asked_who or practitioner.sees_patients_under):
         answer += f" {practitioner.name} sees {practitioner.sees}."

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import directions
 from actions.amenities import amenity_asked, amenity_text
 from actions.clients.fhir_model import AppointmentRecord, BackendUnavailable
+from actions.clinician_days import sees
 from actions.directions import ASK_OFFICE, ActionLocationInfo
 from actions.fallback import ActionOutOfScope
 from actions.hours_at_time import asked_clock
@@ -812,23 +813,44 @@ def test_a_clinicians_days_and_offices_with_one_tap_to_book() -> None:
 @pytest.mark.parametrize(
     ("text", "first"),
     [
-        ("is dr gonzalez in on fridays", "Dr. Maria Gonzalez is at the North Office on Fridays."),
-        ("is sam lee working tomorrow", "Sam Lee, NP is at the North Office on Wednesdays."),
-        ("is dr patel in today", "Dr. Priya Patel is at the North Office on Tuesdays."),
+        (
+            "is dr gonzalez in on fridays",
+            "Dr. Maria Gonzalez is at the North Office on Fridays. Each week she sees",
+        ),
+        # (it was "they" for him)
+        (
+            "is sam lee working tomorrow",
+            "Sam Lee, NP is at the North Office on Wednesdays. Each week he sees",
+        ),
+        (
+            "is dr patel in today",
+            "Dr. Priya Patel is at the North Office on Tuesdays. Each week she sees",
+        ),
         (
             "is dr gonzalez at north on tuesdays",
-            "No, Dr. Maria Gonzalez isn't in on Tuesdays at the North Office.",
+            "No, Dr. Maria Gonzalez isn't in on Tuesdays at the North Office. Each week she sees",
         ),
         (
             "is dr patel at downtown",
-            "Dr. Priya Patel is at the Downtown Clinic on Mondays, Wednesdays and Fridays.",
+            "Dr. Priya Patel is at the Downtown Clinic on Mondays, Wednesdays and Fridays. Each "
+            "week she sees",
         ),
-        ("is dr okafor at north", "No, Dr. James Okafor doesn't work at the North Office."),
+        (
+            "is dr okafor at north",
+            "No, Dr. James Okafor doesn't work at the North Office. Each week he sees",
+        ),
     ],
 )
 def test_the_day_or_office_asked_about_is_answered_first(text: str, first: str) -> None:
     _, messages = run(make_tracker(text, intent="clinic_hours"))
-    assert messages[0]["text"].startswith(first + " Each week they see patients at the ")
+    assert messages[0]["text"].startswith(first + " patients at the ")
+
+
+def test_a_clinician_with_no_gender_on_file_is_they() -> None:
+    clinic = get_clinic()
+    lee = clinic.practitioner("lee").copy(update={"gender": ""})
+    assert sees(lee) == "they see"
+    assert sees(clinic.practitioner("lee")) == "he sees"
 
 
 def test_the_offices_hours_asked_with_a_clinicians_day_are_answered_too() -> None:
