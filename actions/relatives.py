@@ -20,10 +20,12 @@ OTHER_PERSON = re.compile(
     r"\b(?:my|our)\s+(?P<other>(?:other|another|second|third)\s+)?"
     # ("for me and my 2 kids": the children were forgotten once the writer's visit was booked)
     r"(?:(?:two|three|four|2|3|4|both)\s+)?"
-    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|baby|step)\s*)?"
+    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|teen|baby|step)\s*)?"
     r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
     r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
-    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend)(?:'?s)?\b"
+    # ("can i book my toddler a sick visit": "Have you been seen here before?")
+    r"brother|sister|fianc[eé]e?|boyfriend|girlfriend|toddler|infant|newborn|teenager|teen)"
+    r"(?:'?s)?\b"
     # ...not one named for how the writer gets there or when they can ("my daughter usually
     # drives me, i'd like a checkup for myself": "Has your daughter been seen here before?";
     # "my husband has the car on mondays so can I move my physical"), unless the rest of the
@@ -57,6 +59,11 @@ CHILD_RELATIONS = {
     "child": "child",
     "kid": "child",
     "baby": "child",
+    "toddler": "toddler",
+    "infant": "baby",
+    "newborn": "baby",
+    "teen": "teen",
+    "teenager": "teen",
 }
 
 

@@ -807,6 +807,22 @@ def test_a_kid_is_spoken_of_as_a_child() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # "Have you been seen at ...?" was asked of the parent
+        ("can i book my toddler a sick visit tomorrow", "toddler"),
+        ("i need to book my teenager a physical", "teenager"),
+    ],
+)
+def test_a_child_spoken_of_by_age_is_asked_about(text: str, person: str) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, make_tracker(text), {})
+    assert [(m["response"], m.get("person")) for m in dispatcher.messages] == [
+        ("utter_ask_patient_status_for", person)
+    ]
+
+
 def test_the_question_after_happy_to_help_with_a_relative_is_not_happy_to_help_again() -> None:
     # "Happy to help with your husband too. ..." then "Happy to help you book. Has your
     # husband been seen at ..."

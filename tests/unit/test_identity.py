@@ -1187,6 +1187,10 @@ def test_this_bill_is_nobody_s() -> None:
         ("is it ok if my son makes the appointment for me", None),
         ("my daughter is writing this for me, i need a checkup", None),
         ("can i book for my wife", "wife"),
+        # a child by age ("Have you been seen here before?" was asked of the parent)
+        ("can i book my toddler a sick visit tomorrow", "toddler"),
+        ("i need to book my teenager a physical", "teenager"),
+        ("my teen daughter needs a sports physical", "daughter"),
     ],
 )
 def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
