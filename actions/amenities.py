@@ -43,6 +43,13 @@ AMENITIES = {
         r"|\b(place|room|somewhere) to (nurse|breastfeed|breast feed|pump)\b"
         r"|\b(water fountains?|drinking fountains?|water coolers?|vending machines?|snack "
         r"machines?)\b"
+        # "where can i get lunch near downtown" (the offices' addresses): what is in the building
+        r"|\bwhere (can|could|do|should) (i|we) (get|grab|buy|find) (some |a )?(lunch|food|"
+        r"breakfast|coffee|snacks?|something to eat|a bite)\b"
+        r"|\b(somewhere|anywhere|any place|a place) (to|i can|we can) (eat|get (food|lunch|"
+        r"coffee))\b"
+        r"|\b(is there|are there|do you have|any) (a |an )?(cafe|café|cafeteria|coffee shop|"
+        r"restaurants?|food|snacks?)\b"
         r"|\b(is there|are there|do you have|do u have|do you guys have|you got|where(?:'?s| is|"
         r" are)?|any) (a |an |the |public )?(bathroom|restroom|toilet|washroom|lavatory)s?\b"
         r"|\b(bathroom|restroom|toilet)s? (there|in the (building|waiting room|clinic|office|"

@@ -1178,11 +1178,14 @@ def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
         ("do you have wifi", "facilities"),
         ("where is the restroom", "facilities"),
         ("is there somewhere to breastfeed", "facilities"),
+        ("where can i get lunch near downtown", "facilities"),  # (the offices' addresses)
+        ("is there a cafe in the building", "facilities"),
         # not these
         ("can i change my baby's appointment", None),
         ("need to change my baby appt", None),
         ("i have to pee a lot, can i see someone", None),
         ("are your restrooms wheelchair accessible", None),
+        ("i get lunch break at noon, can i book then", None),
         ("i fell off my bike", None),
         ("there is a charge on my bill", None),
         ("i was charged twice", None),
