@@ -1208,32 +1208,27 @@ def test_a_bike_rack_asked_gets_each_office_s_racks_not_the_car_park() -> None:
     assert events == [SlotSet("info_topic", "parking")]
 
 
-def test_a_charger_asked_at_one_office_gets_that_office_s() -> None:
-    tracker = make_tracker(
-        "is there a charger for my tesla at the north office",
-        intent="parking",
-        entities=location_entity("north"),
-    )
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        (
+            "is there a charger for my tesla at the north office",
+            "Electric car charging at the North Office: There are no EV chargers in our lot.",
+        ),
+        # (it asked for the patient's name)
+        (
+            "is there a place to change my baby at the north office",
+            "Facilities at the North Office: A restroom with a baby-changing table is off the "
+            "waiting room. Free guest Wi-Fi (ask the front desk for the password) and a water "
+            "cooler in the waiting room; no food on site. Ask the front desk for a private "
+            "room to nurse or pump.",
+        ),
+    ],
+)
+def test_an_amenity_asked_at_one_office_gets_that_office_s(text: str, answer: str) -> None:
+    tracker = make_tracker(text, intent="parking", entities=location_entity("north"))
     _, messages = run(tracker)
-    assert [m["text"] for m in messages] == [
-        "Electric car charging at the North Office: There are no EV chargers in our lot."
-    ]
-
-
-def test_a_changing_table_asked_at_one_office_gets_that_office_s_facilities() -> None:
-    # "is there a place to change my baby" asked for the patient's name
-    tracker = make_tracker(
-        "is there a place to change my baby at the north office",
-        intent="parking",
-        entities=location_entity("north"),
-    )
-    _, messages = run(tracker)
-    assert [m["text"] for m in messages] == [
-        "Facilities at the North Office: A restroom with a baby-changing table is off the "
-        "waiting room. Free guest Wi-Fi (ask the front desk for the password) and a water "
-        "cooler in the waiting room; no food on site. Ask the front desk for a private room "
-        "to nurse or pump."
-    ]
+    assert [m["text"] for m in messages] == [answer]
 
 
 def test_an_office_without_the_detail_sends_the_patient_to_its_front_desk() -> None:
