@@ -69,6 +69,7 @@ SERVICE_OFFERED_KEY = "faq/service_offered"
 # ...asked of a clinician ("does dr okafor do shots"): "Yes." ("Yes, we do." answered a "does
 # he").
 CLINICIAN_OFFERS_KEY = "faq/clinician_offers"
+CLINICIAN_OFFERS_MISREAD = frozenset({"clinic_hours", "ask_clinicians", "directions"})
 # Read as one of these, the message is left as read: a common question already, a task,
 # billing, safety or a person.
 KEEP = frozenset(
@@ -371,13 +372,15 @@ def yes_to_a_visit_named(message: Message) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if not isinstance(text, str) or WHAT_ASKED.search(text):
         return
-    services_answer = intent == FAQ_INTENT and faq_key(message) == SERVICES_KEY
-    # ("do you do pap smears and are you open saturday": no booking asked for)
-    if not services_answer and not (intent == BOOKING and booking_misread(text)):
-        return
     clinic = get_clinic()
     practitioner = find_practitioner(text, clinic)
     asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text) is not None
+    services_answer = intent == FAQ_INTENT and faq_key(message) == SERVICES_KEY
+    # ("does dr okafor do shots", read as his hours after a retrain: no "It's booked as ...")
+    of_them_misread = asked_of_them and intent in CLINICIAN_OFFERS_MISREAD
+    # ("do you do pap smears and are you open saturday": no booking asked for)
+    if not (services_answer or of_them_misread or (intent == BOOKING and booking_misread(text))):
+        return
     if not OFFER_ASKED.search(text) and not asked_of_them:
         return
     visit = find_offered_visit(text, clinic)

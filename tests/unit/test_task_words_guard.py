@@ -466,10 +466,13 @@ def test_an_appointment_asked_with_no_money_stays_a_check() -> None:
         ("i have no money right now", "deny"),  # "What can I help you with?"
         ("i have no money right now", "billing_dispute"),  # unsure: "question a charge?"
         ("i have no money right now", "check_appointment"),  # the identity check
+        ("i have no money right now", "inform"),  # "Sorry, I didn't quite get that"
         ("is there any help with medical bills", "billing_balance"),  # a balance look-up
         # collections, credit, a scam: the ways to pay, a dead end, or "question a charge?"
         ("will this hurt my credit score", "out_of_scope"),
         ("will this hurt my credit score", "medical_advice"),  # "our nurses can" (0.75)
+        # the classifier alone, unsure (0.39): "If this is a medical emergency, call 911"
+        ("will this hurt my credit score", "emergency"),
         ("is my account in collections", "billing_pay"),
         ("a collection agency called me about a maple grove bill is this legit", "billing_dispute"),
         ("i got a text saying i owe money is this a scam", "billing_dispute"),
@@ -490,6 +493,13 @@ def test_cannot_pay_collections_and_carecredit_are_how_to_pay(text: str, read_as
     [result] = TaskWordsGuard().process([message])
     assert result.get("intent") == {"name": "billing_pay", "confidence": 1.0}
     assert [r["name"] for r in result.get("intent_ranking")] == ["billing_pay"]
+
+
+def test_a_sure_emergency_guess_stays_whatever_the_billing_words() -> None:
+    # (the check-in is the safety layer's: only an unsure guess of the classifier gives way)
+    message = parsed_message("will this hurt my credit score", "emergency", 0.9, "faq", 0.05)
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent")["name"] == "emergency"
 
 
 @pytest.mark.parametrize(
