@@ -115,11 +115,14 @@ _THAT_DAY = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
     r"(?:st|nd|rd|th)?)"
 )
+# "can't make", "won't be able to come in to my physical": an appointment not made, before its day.
+_CANNOT = r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
+_THE_APPOINTMENT = (
+    r"(?:\s+(?:it|in|to))?(?:\s+(?:my|his|her|our|the|that)\s+(?:\w+\s+)?(?:appointment|appt|"
+    r"visit|one|physical|check ?up|follow ?up|shot|exam))?"
+)
 CANNOT_COME_THAT_DAY = re.compile(
-    r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
-    r"(?:make|come(?:\s+in)?|go|do|attend)(?:\s+(?:it|in|to))?"
-    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:\w+\s+)?(?:appointment|appt|visit|one|physical|"
-    r"check ?up|follow ?up|shot|exam))?"
+    rf"{_CANNOT}(?:make|come(?:\s+in)?|go|do|attend){_THE_APPOINTMENT}"
     rf"\s+(?:on\s+)?{_THAT_DAY}(?:\s*(?:,|or|and|nor)\s*(?:the\s+)?{_THAT_DAY})*"
     r"(?:\s+(?:morning|afternoon|evening))?\b"
 )
@@ -128,10 +131,7 @@ CANNOT_COME_THAT_DAY = re.compile(
 # "i cant make my appointment friday": the day of the appointment not made, by its weekday
 # (one day: "can't do fridays" rules them all out, in ruled_out_days.RULED_OUT_DAYS).
 CANNOT_COME_ON_WEEKDAY = re.compile(
-    r"\b(?:can'?t|cannot|won'?t be able to|unable to|not going to|won'?t)\s+"
-    r"(?:make|come(?:\s+in)?|go|attend)(?:\s+(?:it|in|to))?"
-    r"(?:\s+(?:my|his|her|our|the|that)\s+(?:\w+\s+)?(?:appointment|appt|visit|one|physical|"
-    r"check ?up|follow ?up|shot|exam))?"
+    rf"{_CANNOT}(?:make|come(?:\s+in)?|go|attend){_THE_APPOINTMENT}"
     rf"\s+(?:on\s+)?(?:this\s+)?{WEEKDAY}\b(?!s)",
     re.IGNORECASE,
 )
