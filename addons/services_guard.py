@@ -372,15 +372,17 @@ def yes_to_a_visit_named(message: Message) -> None:
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     if not isinstance(text, str) or WHAT_ASKED.search(text):
         return
-    clinic = get_clinic()
-    practitioner = find_practitioner(text, clinic)
-    asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text) is not None
     services_answer = intent == FAQ_INTENT and faq_key(message) == SERVICES_KEY
     # ("does dr okafor do shots", read as his hours after a retrain: no "It's booked as ...")
-    of_them_misread = asked_of_them and intent in CLINICIAN_OFFERS_MISREAD
+    of_them_misread = intent in CLINICIAN_OFFERS_MISREAD
     # ("do you do pap smears and are you open saturday": no booking asked for)
     if not (services_answer or of_them_misread or (intent == BOOKING and booking_misread(text))):
         return
+    clinic = get_clinic()
+    practitioner = find_practitioner(text, clinic)
+    asked_of_them = practitioner is not None and CLINICIAN_ASKED.search(text) is not None
+    if of_them_misread and not asked_of_them:
+        return  # ("is dr okafor in on fridays": his days)
     if not OFFER_ASKED.search(text) and not asked_of_them:
         return
     visit = find_offered_visit(text, clinic)

@@ -201,7 +201,6 @@ MISREAD_FACILITY = MISREAD_ROUTE | {
     "inform",
     "contact_info",
     "clinic_hours",
-    "book_appointment",
     "reschedule_appointment",
     "cancel_appointment",
 }
