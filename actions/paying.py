@@ -10,6 +10,7 @@ patterns, so money trouble is ``billing_pay`` whatever the model read.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -33,6 +34,14 @@ from actions.insurance import COPAY_ASKED
 from actions.matching import normalise
 from actions.mentions import given_identity
 from actions.payment_methods import method_asked
+from actions.plan_amounts import (
+    AGREED_WITH_STAFF,
+    NO_BALANCE_YET,
+    PlanAsked,
+    open_total,
+    plan_amount_asked,
+    plan_sum,
+)
 from actions.request_context import introduction_before
 from actions.second_request import answer_second_request, replayed
 from actions.settings import get_clinic
@@ -533,6 +542,15 @@ class ActionBillingPay(Action):
             # says whether it can be split), then this answer; it was the general one, and
             # "how much is my balance" asked his name again.
             return balance_first(tracker, text, identified)
+        elif (plan := plan_amount_asked(text)) is not None and not PAYING_HOW.search(said):
+            # "how much would it be per month", "ok lets do 3 months" after the plan offer
+            total = open_total(tracker, clinic)
+            if total is None and tracker.get_slot("verified"):
+                # under the plan minimum, nothing owed, or billing did not answer
+                self._help_paying(dispatcher, tracker, said, help_message, help_text)
+                return []
+            self._plan_amount(dispatcher, plan, total, balance_button)
+            return []
         elif (NEEDS_HELP_PAYING.search(said) or PLAN_LENGTH.search(said)) and not PAYING_HOW.search(
             said
         ):
@@ -682,6 +700,26 @@ class ActionBillingPay(Action):
             else PLAN_BUTTON
         )
         dispatcher.utter_message(buttons=[plan_button], **help_message)
+
+    @staticmethod
+    def _plan_amount(
+        dispatcher: CollectingDispatcher,
+        plan: PlanAsked,
+        total: Decimal | None,
+        balance_button: dict[str, str],
+    ) -> None:
+        """The monthly sum for the verified patient's balance; without one, the plan terms and
+        a button to look the balance up."""
+        plan_button = staff_button(PLAN_BUTTON)
+        if total is not None:
+            dispatcher.utter_message(
+                text=f"{plan_sum(plan, total)} {AGREED_WITH_STAFF}", buttons=[plan_button]
+            )
+            return
+        terms = get_clinic().billing.payment_plans.strip() or AGREED_WITH_STAFF
+        dispatcher.utter_message(
+            text=f"{NO_BALANCE_YET} {terms}", buttons=[plan_button, balance_button]
+        )
 
     @staticmethod
     def _collections(

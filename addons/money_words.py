@@ -29,6 +29,7 @@ from actions.paying import (
     scam_asked,
 )
 from actions.payment_methods import brand_asked, method_asked
+from actions.plan_amounts import monthly_amount_asked
 from actions.plan_names import plan_in_message
 from actions.settings import get_clinic
 from addons.safety_triage import SAFETY_INTENTS
@@ -143,6 +144,8 @@ MISREAD_BILLING_HELP = frozenset(
 )
 # ...and the plan's length ("how many months can i spread it over") read as a booking too.
 MISREAD_PLAN_LENGTH = MISREAD_BILLING_HELP | {BOOKING_INTENT}
+# ...and what a plan comes to each month read as the insurance question too.
+MISREAD_PLAN_AMOUNT = MISREAD_PLAN_LENGTH | {"billing_insurance"}
 # How long there is to pay read as a common question ("how long do i have to pay": how long a
 # visit lasts) or a booking. Read as the balance it stays: that answer gives the patient's own
 # due date.
@@ -240,6 +243,10 @@ def billing_help_asked(text: str, intent: str | None, confidence: float = 1.0) -
     if intent in MISREAD_PLAN_LENGTH and PLAN_LENGTH.search(normalise(text)):
         # "how long can the plan be" (a common question: "Most visits are booked for 30
         # minutes"), "how many months can i spread it over" (a booking)
+        return True
+    if intent in MISREAD_PLAN_AMOUNT and monthly_amount_asked(text):
+        # "how much would it be per month" after the plan offer (the insurance question, 0.67:
+        # "The cost depends on the visit and on your insurance"): the plan's sum
         return True
     if intent in MISREAD_DUE and due_asked(text):
         return True

@@ -567,7 +567,6 @@ def test_a_plan_or_help_asked_for_comes_first(text: str) -> None:
         "can i split that up",
         "can i make payments on it",
         "do you do financing",
-        "can i pay 50 a month",
         "can i pay a little at a time",
         "is there a way to spread it out",
     ],
