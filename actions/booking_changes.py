@@ -132,15 +132,35 @@ class BookingChangeSteps:
             return None
         if self.next_slot({**slots, **updates}, tracker) == "slot_choice":
             return None
+        now = self.clinic.now()
+        day = parse_when(str(updates["date_preference"]), now)
         if slots.get("date_preference"):
             if requested in ("date_preference", "slot_choice", "booking_confirmed"):
                 return None
-            response = "utter_day_changed"
+            before = parse_when(str(slots["date_preference"]), now)
+            # "thursday", then "afternoon if possible": the same days narrowed, said as noted
+            # ("Got it, I'll look at Thu Dec 10 (afternoon) instead": nothing was replaced)
+            narrowed = (
+                day is not None
+                and before is not None
+                and before.start <= day.start
+                and day.end <= before.end
+                and (
+                    (day.start, day.end, day.part_of_day, day.not_before, day.not_after)
+                    != (
+                        before.start,
+                        before.end,
+                        before.part_of_day,
+                        before.not_before,
+                        before.not_after,
+                    )
+                )
+            )
+            response = "utter_day_noted" if narrowed else "utter_day_changed"
         elif requested in FIRST_DAY_SAID_AT:
             response = "utter_day_noted"
         else:
             return None
-        day = parse_when(str(updates["date_preference"]), self.clinic.now())
         return (response, day) if day is not None else None
 
     @staticmethod

@@ -5183,6 +5183,31 @@ def test_a_first_day_at_another_question_is_kept_and_said() -> None:
     assert dispatcher.messages[0]["when"] == when.describe()
 
 
+@pytest.mark.parametrize(
+    ("said", "response"),
+    [
+        ("afternoon if possible", "utter_day_noted"),  # the same Thursday, narrowed
+        ("actually friday afternoon", "utter_day_changed"),  # another day
+    ],
+)
+def test_a_part_of_day_added_to_the_day_given_is_no_change(said: str, response: str) -> None:
+    # "can i see someone thursday" ... "Who would you like to see?" - "afternoon if possible":
+    # "Got it, I'll look at Thu Dec 10 (afternoon) instead", though nothing was replaced.
+    events, dispatcher = run_booking(
+        said,
+        slots={
+            "patient_status": "returning",
+            "visit_type": "sick",
+            "date_preference": "thursday",
+            "requested_slot": "practitioner",
+        },
+    )
+    when = parse_when(str(slots_of(events)["date_preference"]), get_clinic().now())
+    assert when is not None and when.part_of_day == "afternoon"
+    assert responses(dispatcher) == [response]
+    assert dispatcher.messages[0]["when"] == when.describe()
+
+
 def test_a_first_day_with_the_last_question_answered_is_said_by_the_times() -> None:
     """ "Which office?" - "any weekday morning next week" (either office): the times come next
     and say the days; "Thanks, I'll look at Mon Dec 7 to Sun Dec 13" before them said it
