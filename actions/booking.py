@@ -17,9 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.appointment_hours import appointment_times_asked
 from actions.booking_changes import BookingChangeSteps
 from actions.booking_choices import (
-    choice_options,
     eligible_practitioners,
     nearer_office_chosen,
+    options_for,
     say_where_they_work,
     shares_surname,
     sole_office_remarked,
@@ -32,7 +32,6 @@ from actions.booking_guards import (
     duplicates_of_chosen,
     instead_of_refused_clinician,
     later_times,
-    man_said,
     other_times,
     refuse,
     refuse_children_only,
@@ -40,7 +39,6 @@ from actions.booking_guards import (
     short_practitioner_name,
     turned_down,
     visits_phrase,
-    woman_asked,
 )
 from actions.booking_patient import BookingPatientSteps, another_visit_type
 from actions.booking_words import (
@@ -726,14 +724,7 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             # ("same doctor as my last visit" was the last option, "No preference")
             # "2", "the second one": as numbered on SMS and in "reply with its number".
             texts = form_texts(tracker)
-            options = choice_options(
-                requested,
-                {**slots, **updates},
-                clinic,
-                age_spoken(texts),
-                man_said(texts),
-                woman_asked(texts),
-            )
+            options = options_for(requested, {**slots, **updates}, clinic, texts)
             index = parse_choice(text, [title for title, _ in options])
             if index is not None:
                 return {requested: options[index][1]}

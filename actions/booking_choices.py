@@ -17,8 +17,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
-from actions.booking_guards import age_spoken, man_said, men_left_out, woman_asked
-from actions.clinic_config import ClinicConfig, Location
+from actions.booking_guards import (
+    age_spoken,
+    family_doctor_asked,
+    man_said,
+    men_left_out,
+    woman_asked,
+)
+from actions.clinic_config import ADULT_AGE, ClinicConfig, Location
 from actions.dates import parse_when
 from actions.last_seen import last_seen_line
 from actions.matching import ROUTE_QUESTION, normalise
@@ -174,6 +180,7 @@ def choice_options(
     age_hint: int | None = None,
     man: bool = False,
     woman_clinician: bool = False,
+    family_doctor: bool = False,
 ) -> list[tuple[str, str]]:
     """The (title, value) options offered for ``visit_type``, ``practitioner`` or
     ``location``, in order: the buttons, and what a typed "2" picks. ``age_hint``: the age
@@ -216,6 +223,11 @@ def choice_options(
         if woman_clinician:  # "with a female doctor pls": Sam Lee was offered
             men = men_left_out(clinic, options)
             options = [pid for pid in options if pid not in men]
+        if family_doctor and (age is None or age >= ADULT_AGE):
+            # "looking for a family doctor": not the pediatrician nor women's health (for a
+            # child, the pediatrician is one too)
+            family = [pid for pid in options if family_medicine(clinic, pid)]
+            options = family or options
         return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
             ("No preference", "any")
         ]
@@ -228,6 +240,31 @@ def choice_options(
             if office is not None
         ] + [("Either is fine", "any")]
     return []
+
+
+def family_medicine(clinic: ClinicConfig, practitioner_id: str) -> bool:
+    """Whether the clinician's specialty is family medicine (by its id or name)."""
+    prac = clinic.practitioner(practitioner_id)
+    if prac is None:
+        return False
+    name = clinic.specialties.get(prac.specialty, prac.specialty)
+    return "family" in f"{prac.specialty} {name}".lower()
+
+
+def options_for(
+    slot: str, slots: dict[str, Any], clinic: ClinicConfig, texts: list[str]
+) -> list[tuple[str, str]]:
+    """``choice_options`` with what this task's messages said of the patient: an age, a
+    man, a woman clinician or a family doctor asked for."""
+    return choice_options(
+        slot,
+        slots,
+        clinic,
+        age_spoken(texts),
+        man_said(texts),
+        woman_asked(texts),
+        family_doctor_asked(texts),
+    )
 
 
 def _one_day_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> date | None:
@@ -265,14 +302,8 @@ class AskChoice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         texts = form_texts(tracker)
-        options = choice_options(
-            self.slot,
-            dict(tracker.slots),
-            get_clinic(),
-            age_spoken(texts),
-            man_said(texts),
-            woman_asked(texts),
-        ) + self.more_options(tracker)
+        options = options_for(self.slot, dict(tracker.slots), get_clinic(), texts)
+        options += self.more_options(tracker)
         dispatcher.utter_message(
             text=self.question_for(dict(tracker.slots), [value for _, value in options]),
             buttons=[

@@ -132,6 +132,19 @@ def woman_asked(texts: list[str]) -> bool:
     return any(ASKS_WOMAN.search((text or "").lower()) for text in texts)
 
 
+# "looking for a family doctor", "i need a new pcp": a family-medicine clinician (the list
+# offered the pediatrician and the women's health doctor too).
+ASKS_FAMILY_DOCTOR = re.compile(
+    r"\b(family (doctors?|docs?|drs?|physicians?|practitioners?|medicine|provider)|primary care"
+    r"|pcps?|gp|general practitioner|regular (doctor|doc|dr))\b"
+)
+
+
+def family_doctor_asked(texts: list[str]) -> bool:
+    """Whether the patient asked for a family doctor in this task."""
+    return any(ASKS_FAMILY_DOCTOR.search((text or "").lower()) for text in texts)
+
+
 def woman_asked_instead(texts: list[str], practitioner_id: Any, clinic: ClinicConfig) -> bool:
     """Whether a woman clinician was asked for after this man was last named (or he was never
     named: he is the moved appointment's): "can i do it with a female doctor instead" while

@@ -1232,6 +1232,46 @@ def test_a_woman_clinician_asked_for_offers_only_women() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        # the pediatrician and the women's health doctor were offered
+        (
+            "hi, im new to the area and looking for a family doctor",
+            ["Dr. Priya Patel", "Sam Lee, NP"],
+        ),
+        ("i need a new pcp", ["Dr. Priya Patel", "Sam Lee, NP"]),
+        ("want to establish care with a primary care doctor", ["Dr. Priya Patel", "Sam Lee, NP"]),
+        # a child's family doctor may be the pediatrician
+        (
+            "looking for a family doctor for my 4 year old",
+            ["Dr. Priya Patel", "Dr. James Okafor", "Sam Lee, NP"],
+        ),
+        # no family doctor asked for: everyone the first visit is with
+        (
+            "hi im new here",
+            [
+                "Dr. Priya Patel",
+                "Dr. James Okafor (patients under 18)",
+                "Dr. Maria Gonzalez",
+                "Sam Lee, NP",
+            ],
+        ),
+    ],
+)
+def test_a_family_doctor_asked_for_offers_family_medicine(text: str, titles: list[str]) -> None:
+    slots = {"visit_type": "new_patient", "patient_status": "new"}
+    tracker = make_tracker(text, slots=slots)
+    assert practitioner_titles(tracker) == [*titles, "No preference"]
+    # ...and "2" typed is the second of these
+    asked = {**slots, "requested_slot": "practitioner"}
+    tracker = make_tracker("2", slots=asked, active_loop="booking_form")
+    tracker.events.insert(0, {"event": "user", "text": text})
+    events = ValidateBookingForm().run(CollectingDispatcher(), tracker, {})
+    second = {"Sam Lee, NP": "lee", "Dr. James Okafor": "okafor"}.get(titles[1], "okafor")
+    assert {"event": "slot", "timestamp": None, "name": "practitioner", "value": second} in events
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "im a man, i want a follow up with dr gonzalez",  # was booked
