@@ -125,8 +125,9 @@ def service_note(
         )
         said_yes = True  # (no "Yes, we do" after that)
     payload = "/book_appointment" + json.dumps(details)
+    response = "utter_offered_as" if said_yes else "utter_offered_here"
     dispatcher.utter_message(
-        response="utter_offered_as" if said_yes else "utter_offered_here",
+        response="utter_offered_for_form" if topic == "forms_notes" else response,
         visit=booked_as,
         buttons=[{"title": title, "payload": payload}],
     )

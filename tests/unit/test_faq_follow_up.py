@@ -376,8 +376,14 @@ def test_a_visit_named_with_a_form_to_fill_in_is_offered_after_the_answer() -> N
     # and "yes please" got "What can I help you with?" (no button to take)
     _, dispatcher = run("my daughter needs a sports physical form filled out", "forms_notes")
     [said] = dispatcher.messages
-    assert said["response"] == "utter_offered_as"
+    assert said["response"] == "utter_offered_for_form"
     assert said["buttons"][0]["payload"] == '/book_appointment{"visit_type": "well_child"}'
+    # "It's booked as a sick visit", as if one had been asked about: "if you need one"
+    _, dispatcher = run("can i get a note for work, i was sick yesterday", "forms_notes")
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_offered_for_form"
+    assert said["visit"] == "a sick visit"
+    assert said["buttons"][0]["payload"] == '/book_appointment{"visit_type": "sick"}'
     # a form with no visit named: the answer alone
     _, dispatcher = run("i need a doctors note for work", "forms_notes")
     assert dispatcher.messages == []
