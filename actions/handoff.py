@@ -21,6 +21,7 @@ from actions.call_back import call_back_line
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.clinic_config import ClinicConfig
 from actions.settings import get_clinic, get_settings
+from actions.visit_while_away import visit_offer
 
 logger = logging.getLogger(__name__)
 
@@ -290,6 +291,9 @@ def escalate(
             text=f"{unfinished} isn't done yet: our staff can help with it too, or ask me "
             "again once you're done with them."
         )
+    if reason == "medical_advice" and (offer := visit_offer(text, clinic, now)):
+        # "should i bring him in", staff away: the visit, which the assistant can book now
+        dispatcher.utter_message(text=offer)
     record = HandoffRecord(
         conversation_id=tracker.sender_id,
         reason=reason,

@@ -30,6 +30,7 @@ from actions.second_request import (
 )
 from actions.settings import get_clinic
 from actions.tracker_reading import last_event, latest_text
+from actions.visit_while_away import yes_to_visit_offer
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +121,10 @@ def asked_while_away(
     if withdraws(text) or clinic.staff_available(clinic.now()):
         return None
     asked = asked_in(text or "")
+    if asked is None:
+        # "yes" to "I can book a sick visit for you right here" (actions/visit_while_away.py)
+        said = list(events)
+        asked, events = yes_to_visit_offer(text, said, clinic), said
     return None if asked is None or urgent_in(events) else asked
 
 
