@@ -317,6 +317,14 @@ CHECK = re.compile(
     # "my son liam nguyen has an appointment, when is it?"
     r"(has|have) an? (appointment|appt|visit)\b[^.?!]{0,40}\b(when|what (time|day)) (is|was) "
     r"it\b|"
+    # "i have an appt next week i think but i forgot what day" (a booking, 0.97, with a parking
+    # question after it), "i forgot what time my appointment is"
+    r"(has|have|got) an? (appointment|appt|visit)\b[^.?!]{0,40}\b(forgot|forget|can'?t "
+    r"remember|cannot remember|don'?t remember|not sure( of)?) (what|which|the) (day|time|date)"
+    r"\b|"
+    r"\b(forgot|forget|can'?t remember|cannot remember|don'?t remember) (what day|what time|"
+    r"when|the (day|date|time)( of)?) (my|our|his|her|their) ([a-z]+'?s )?(next )?(appointment|"
+    r"appt|visit)\b|"
     # "is robert miller booked with dr patel on monday?"
     r"\bis (?!(dr|doctor|the|there)\b)[a-z .']{1,30} (booked|scheduled) (with|for|on|at)\b|"
     # "when is carlos rivera's appt", "what time is liam's appointment" (out_of_scope, 1.0)

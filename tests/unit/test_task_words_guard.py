@@ -320,6 +320,30 @@ def test_someones_appointments_asked_by_name_are_a_check(
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # a booking (0.97): "Have you been seen here before?", and the parking question lost
+        (
+            "hey so i have an appt next week i think but i forgot what day, also is parking "
+            "free at the downtown one",
+            "book_appointment",
+            "check_appointment",
+        ),
+        ("i forgot what time my appointment is", "book_appointment", "check_appointment"),
+        ("i cant remember when my sons appointment is", "out_of_scope", "check_appointment"),
+        # no appointment forgotten
+        ("i need an appt, i forgot to book one", "book_appointment", "book_appointment"),
+        ("i forgot my insurance card at my appointment", "faq", "faq"),
+    ],
+)
+def test_an_appointment_whose_day_is_forgotten_is_a_check(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "becomes"),
     [
         # the name weighed: her appointments (0.9), and the move offered after them
