@@ -13,7 +13,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.birth_dates import birth_month_day, parse_birth_date
-from actions.booking_choices import eligible_locations, eligible_practitioners, say_where_they_work
+from actions.booking_choices import (
+    eligible_locations,
+    eligible_practitioners,
+    offices_on_days_asked,
+    say_where_they_work,
+)
 from actions.booking_guards import short_practitioner_name
 from actions.booking_words import CHANGE_CUE
 from actions.clinic_config import ClinicConfig
@@ -216,6 +221,7 @@ class BookingChangeSteps:
                 updates["practitioner"] = options[0]
                 merged["practitioner"] = options[0]
         if merged.get("practitioner") and not merged.get("location"):
-            options = eligible_locations(clinic, merged)
+            # (the clinician's offices on the days asked: Dr. Patel is Downtown on Fridays)
+            options = offices_on_days_asked(clinic, merged)
             if len(options) == 1:
                 updates["location"] = options[0]

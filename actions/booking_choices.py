@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,7 +24,7 @@ from actions.booking_guards import (
     men_left_out,
     woman_asked,
 )
-from actions.clinic_config import ADULT_AGE, ClinicConfig, Location
+from actions.clinic_config import ADULT_AGE, WEEKDAYS, ClinicConfig, Location
 from actions.dates import parse_when
 from actions.last_seen import last_seen_line
 from actions.matching import ROUTE_QUESTION, normalise
@@ -62,6 +62,25 @@ def eligible_locations(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]
             if loc not in locations:
                 locations.append(loc)
     return locations
+
+
+def offices_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> list[str]:
+    """``eligible_locations``, only those where the clinician asked for works on the weekdays
+    asked for: "a follow up at 4:30 on friday with dr patel" asked "Which office suits you
+    best?", though she is at the Downtown Clinic only on Fridays. All of them when nothing
+    narrows it."""
+    options = eligible_locations(clinic, slots)
+    practitioner = clinic.practitioner(str(slots.get("practitioner") or ""))
+    asked = slots.get("date_preference")
+    when = parse_when(str(asked), clinic.now()) if asked and practitioner else None
+    if practitioner is None or when is None:
+        return options
+    # (a week holds every weekday: "next tuesday or thursday" is two weeks, two weekdays)
+    span = min((when.end - when.start).days + 1, len(WEEKDAYS))
+    days = (when.start + timedelta(days=n) for n in range(span))
+    weekdays = {WEEKDAYS[d.weekday()] for d in days if d.weekday() not in when.not_on}
+    there = [loc for loc in options if weekdays & set(practitioner.schedule.get(loc, []))]
+    return there or options
 
 
 def nearer_office_chosen(

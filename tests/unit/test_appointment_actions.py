@@ -185,6 +185,29 @@ def test_only_one_clinician_does_this_visit() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("said", "office"),
+    [
+        # Dr. Patel: Downtown on Mondays, Wednesdays and Fridays, North on Tuesdays and Thursdays
+        ("a follow up at 4:30 on friday with dr patel", "downtown"),
+        ("a follow up with dr patel next tuesday or thursday", "north"),
+        # days at both offices, or no day: the office is asked
+        ("a follow up with dr patel on monday or tuesday next week", None),
+        ("a follow up with dr patel", None),
+        ("a follow up with dr patel as soon as possible", None),
+    ],
+)
+def test_the_clinicians_one_office_on_the_days_asked_is_not_asked(
+    said: str, office: str | None
+) -> None:
+    # "Which office suits you best?", though she is at the Downtown Clinic only on Fridays
+    events, _ = run_booking(said, slots={"requested_slot": None, "patient_status": "returning"})
+    slots = slots_of(events)
+    assert slots["practitioner"] == "patel"
+    assert slots.get("location") == office
+    assert (slots["requested_slot"] == "location") is (office is None)
+
+
 def test_clinician_who_does_not_do_this_visit_drops_the_visit_type() -> None:
     events, _ = run_booking(
         "dr okafor",
