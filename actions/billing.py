@@ -119,20 +119,29 @@ def total_due(invoices: list[InvoiceRecord]) -> str:
     return join_words([money(amount, cur) for cur, amount in totals.items()])
 
 
-def balance_under_plan_minimum(tracker: Tracker, clinic: ClinicConfig) -> str | None:
-    """The verified patient's open balance ("$35.00") when it is under the payment-plan
-    minimum (``NOTHING_OWED`` when nothing is open: Aisha, all paid up, was told about plans
-    for $100 or more); None when it is not, nobody is verified, or the billing system does not
-    answer."""
+def verified_open_invoices(tracker: Tracker) -> list[InvoiceRecord] | None:
+    """The verified patient's open statements (issued, with something to pay); None when
+    nobody is verified or the billing system does not answer."""
     patient_id = tracker.get_slot("patient_id")
-    minimum = clinic.billing.payment_plan_minimum
-    if not tracker.get_slot("verified") or not patient_id or minimum <= 0:
+    if not tracker.get_slot("verified") or not patient_id:
         return None
     try:
         invoices = scheduling_client().open_invoices(str(patient_id))
     except FhirError:
         return None
-    invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
+    return [i for i in invoices if i.status == "issued" and i.total > 0]
+
+
+def balance_under_plan_minimum(tracker: Tracker, clinic: ClinicConfig) -> str | None:
+    """The verified patient's open balance ("$35.00") when it is under the payment-plan
+    minimum (``NOTHING_OWED`` when nothing is open: Aisha, all paid up, was told about plans
+    for $100 or more); None when it is not, nobody is verified, or the billing system does not
+    answer."""
+    if clinic.billing.payment_plan_minimum <= 0:
+        return None
+    invoices = verified_open_invoices(tracker)
+    if invoices is None:
+        return None
     if not invoices:
         return NOTHING_OWED
     if plan_offered(invoices, clinic):

@@ -34,6 +34,18 @@ from actions.visit_request import PICK_DETAILS, office_shown, other_office, read
 FIRST_DAY_SAID_AT = ("patient_status", "visit_type", "practitioner", "location")
 
 
+def narrows(day: When | None, before: When | None) -> bool:
+    """Whether ``day`` is ``before`` made narrower: the same days or some of them, a part of
+    day or a time limit added."""
+    if day is None or before is None:
+        return False
+
+    def window(when: When) -> tuple[Any, ...]:
+        return (when.start, when.end, when.part_of_day, when.not_before, when.not_after)
+
+    return before.start <= day.start and day.end <= before.end and window(day) != window(before)
+
+
 class BookingChangeSteps:
     """The steps for a changed search detail (see the module docstring)."""
 
@@ -143,25 +155,9 @@ class BookingChangeSteps:
             if requested in ("date_preference", "slot_choice", "booking_confirmed"):
                 return None
             before = parse_when(str(slots["date_preference"]), now)
-            # "thursday", then "afternoon if possible": the same days narrowed, said as noted
-            # ("Got it, I'll look at Thu Dec 10 (afternoon) instead": nothing was replaced)
-            narrowed = (
-                day is not None
-                and before is not None
-                and before.start <= day.start
-                and day.end <= before.end
-                and (
-                    (day.start, day.end, day.part_of_day, day.not_before, day.not_after)
-                    != (
-                        before.start,
-                        before.end,
-                        before.part_of_day,
-                        before.not_before,
-                        before.not_after,
-                    )
-                )
-            )
-            response = "utter_day_noted" if narrowed else "utter_day_changed"
+            # "thursday", then "afternoon if possible": said as noted ("Got it, I'll look at
+            # Thu Dec 10 (afternoon) instead": nothing was replaced)
+            response = "utter_day_noted" if narrows(day, before) else "utter_day_changed"
         elif requested in FIRST_DAY_SAID_AT:
             response = "utter_day_noted"
         else:

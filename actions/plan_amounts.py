@@ -15,10 +15,8 @@ from decimal import ROUND_UP, Decimal
 
 from rasa_sdk import Tracker
 
-from actions.billing import money, plan_offered
-from actions.clients.fhir_model import FhirError
+from actions.billing import money, plan_offered, verified_open_invoices
 from actions.clinic_config import ClinicConfig
-from actions.patient_match import scheduling_client
 
 MONTH_WORDS = {
     "two": 2,
@@ -89,14 +87,7 @@ def open_total(tracker: Tracker, clinic: ClinicConfig) -> Decimal | None:
     """The verified patient's open balance in dollars when a plan can be set up for it; None
     when nobody is verified, nothing is owed, the balance is under the plan minimum, it is in
     another currency, or the billing system does not answer."""
-    patient_id = tracker.get_slot("patient_id")
-    if not tracker.get_slot("verified") or not patient_id:
-        return None
-    try:
-        invoices = scheduling_client().open_invoices(str(patient_id))
-    except FhirError:
-        return None
-    invoices = [i for i in invoices if i.status == "issued" and i.total > 0]
+    invoices = verified_open_invoices(tracker)
     if not invoices or any((i.currency or "USD").upper() != "USD" for i in invoices):
         return None
     if not plan_offered(invoices, clinic):

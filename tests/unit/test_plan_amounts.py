@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import billing, plan_amounts
+from actions import billing
 from actions.clients.fhir_model import BackendUnavailable, InvoiceRecord
 from actions.paying import ActionBillingPay
 from actions.plan_amounts import PlanAsked, monthly_amount_asked, plan_amount_asked, plan_sum
@@ -39,7 +39,6 @@ class Invoices:
 
 
 def with_invoices(monkeypatch: pytest.MonkeyPatch, fake: Invoices) -> Invoices:
-    monkeypatch.setattr(plan_amounts, "scheduling_client", lambda: fake)
     monkeypatch.setattr(billing, "scheduling_client", lambda: fake)
     return fake
 
