@@ -61,7 +61,7 @@ from actions.typed_answers import (
     WHERE_WERE_WE,
     WHERE_WERE_WE_WORDS,
 )
-from actions.writers import name_said_before
+from actions.writers import name_said_before, writer_is_relative
 from addons.just_asking_guard import just_asking
 
 logger = logging.getLogger(__name__)
@@ -183,7 +183,11 @@ class PatientForm(Action):
         self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
     ) -> None:
         """Say what we need when a message (``text``) did not answer ``requested``."""
-        if requested == "date_preference":
+        if requested in CHOICE_SLOTS | {"date_preference"} and writer_is_relative(text):
+            # "im his mom" at "What day or time works best?": "Sorry, I didn't catch a day
+            # there", as if it were a wrong answer. Heard, then the question again.
+            dispatcher.utter_message(response="utter_identity_noted")
+        elif requested == "date_preference":
             dispatcher.utter_message(response="utter_explain_date_preference")
         elif requested == "slot_choice":
             dispatcher.utter_message(response="utter_explain_slot_choice")

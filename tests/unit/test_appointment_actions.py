@@ -524,6 +524,30 @@ def test_unreadable_answer_explains_and_asks_again() -> None:
 
 
 @pytest.mark.parametrize(
+    ("requested", "slots"),
+    [
+        ("date_preference", {"practitioner": "okafor", "location": "downtown"}),
+        ("practitioner", {}),
+    ],
+)
+def test_who_the_writer_is_to_the_patient_is_heard_not_explained(
+    requested: str, slots: dict[str, str]
+) -> None:
+    # Liam's booking, "What day or time works best?" - "im his mom": "Sorry, I didn't catch a
+    # day there", as if it were a wrong answer
+    asked = {
+        "patient_status": "returning",
+        "visit_type": "sick",
+        **slots,
+        "requested_slot": requested,
+    }
+    for text in ("im his mom", "I'm her father"):
+        events, dispatcher = run_booking(text, slots=asked)
+        assert slots_of(events)["requested_slot"] == requested
+        assert responses(dispatcher) == ["utter_identity_noted"]
+
+
+@pytest.mark.parametrize(
     "text",
     ["I don't know, my knee hurts", "sprained ankle", "throwing up since last night"],
 )
