@@ -1,11 +1,13 @@
-"""Bike racks, electric-car chargers and what is inside an office (restrooms, a baby-changing
-table, Wi-Fi, a room to nurse): asked about as parking, answered from ``clinic.yml``.
+"""Bike racks, electric-car chargers, what is inside an office (restrooms, a baby-changing
+table, Wi-Fi, a room to nurse) and the nearest pharmacy: asked about as parking, answered from
+``clinic.yml``.
 
 "is there a bike rack" got the car park ("Park in the City Garage..."), and "can i charge my
 electric car there" got "not something I can help with"; "is there a place to change my baby"
 asked for the patient's name (read as a move), "is there wifi in the waiting room" got the
-visitor policy. Each office's ``bike_parking``, ``ev_charging`` and ``facilities`` answer
-them; an office without the detail sends the patient to its front desk.
+visitor policy, "is there a pharmacy nearby" an office's whole directions. Each office's
+``bike_parking``, ``ev_charging``, ``facilities`` and ``pharmacy`` answer them; an office
+without the detail sends the patient to its front desk.
 """
 
 from __future__ import annotations
@@ -56,19 +58,31 @@ AMENITIES = {
         r"lobby)|at (the|your) (office|clinic))\b",
         re.IGNORECASE,
     ),
+    # "is there a pharmacy nearby" got the North Office's whole directions (not "can you send
+    # my prescription to the pharmacy", nor "call my pharmacy")
+    "pharmacy": re.compile(
+        r"\b(is there|are there|do you have|do u have|do you guys have|you have|any|where(?:'?s|"
+        r" is| are)?|nearest|closest) (a |an |the |any )?(nearest |closest |nearby |good )?"
+        r"(pharmacy|pharmacies|drug ?stores?|chemist)\b"
+        r"|\b(pharmacy|pharmacies|drug ?stores?) (nearby|near ?by|close by|close to (you|there|"
+        r"the (clinic|office))|near (you|there|the (clinic|office))|in the building|on ?site|"
+        r"next door|downstairs)\b",
+        re.IGNORECASE,
+    ),
 }
 LABEL = {
     "bike_parking": "Bike parking",
     "ev_charging": "Electric car charging",
     "facilities": "Facilities",
+    "pharmacy": "Pharmacy",
 }
 # "are the restrooms wheelchair accessible": the accessibility answer says it.
 ACCESSIBILITY = re.compile(r"\b(accessib\w*|wheelchairs?|walkers?|handicap\w*|ada)\b", re.I)
 
 
 def amenity_asked(text: str) -> str | None:
-    """``bike_parking``, ``ev_charging`` or ``facilities`` when the message asks about one,
-    else None."""
+    """``bike_parking``, ``ev_charging``, ``facilities`` or ``pharmacy`` when the message asks
+    about one, else None."""
     kind = next((kind for kind, words in AMENITIES.items() if words.search(text or "")), None)
     if kind == "facilities" and ACCESSIBILITY.search(text or ""):
         return None

@@ -116,6 +116,8 @@ class Location(BaseModel):
     ev_charging: str = ""
     # Restrooms, baby changing, Wi-Fi, a room to nurse ("is there a changing table?").
     facilities: str = ""
+    # The nearest pharmacy ("is there a pharmacy nearby?").
+    pharmacy: str = ""
     # Places this office is the closer one for ("which office is closer to Elk Grove?").
     nearby: list[str] = Field(default_factory=list)
 

@@ -1180,6 +1180,9 @@ def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
         ("is there somewhere to breastfeed", "facilities"),
         ("where can i get lunch near downtown", "facilities"),  # (the offices' addresses)
         ("is there a cafe in the building", "facilities"),
+        ("is there a pharmacy nearby", "pharmacy"),
+        ("where's the nearest pharmacy", "pharmacy"),
+        ("any drugstores near the clinic", "pharmacy"),
         # not these
         ("can i change my baby's appointment", None),
         ("need to change my baby appt", None),
@@ -1190,6 +1193,9 @@ def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
         ("there is a charge on my bill", None),
         ("i was charged twice", None),
         ("where do i park my tesla", None),
+        # a prescription for the care team, not where a pharmacy is
+        ("can you send my prescription to the pharmacy", None),
+        ("my pharmacy says you never sent it", None),
     ],
 )
 def test_a_bike_rack_or_a_charger_asked(text: str, kind: str | None) -> None:
@@ -1229,6 +1235,19 @@ def test_an_amenity_asked_at_one_office_gets_that_office_s(text: str, answer: st
     tracker = make_tracker(text, intent="parking", entities=location_entity("north"))
     _, messages = run(tracker)
     assert [m["text"] for m in messages] == [answer]
+
+
+def test_the_nearest_pharmacy_asked_gets_each_office_s() -> None:
+    # "is there a pharmacy nearby": the North Office's whole directions, "next to the
+    # pharmacy" in the middle of them
+    _, messages = run(make_tracker("is there a pharmacy nearby", intent="parking"))
+    [answer] = messages
+    assert answer["text"].splitlines() == [
+        "Pharmacy at the Downtown Clinic: The nearest pharmacy is one block south, at 12th and K "
+        "Street. Ask us to send your prescription there, or to any pharmacy you choose.",
+        "Pharmacy at the North Office: A pharmacy is right next door, on the ground floor of "
+        "Building B. Ask us to send your prescription there, or to any pharmacy you choose.",
+    ]
 
 
 def test_an_office_without_the_detail_sends_the_patient_to_its_front_desk() -> None:

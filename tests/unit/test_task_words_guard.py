@@ -950,6 +950,7 @@ def test_an_er_or_a_bill_received_gets_its_answer(text: str, intent: str, become
         ("is there wifi in the waiting room", "faq", "parking"),
         ("do you have a water fountain", "out_of_scope", "parking"),
         ("where is the bathroom", "directions", "parking"),
+        ("is there a pharmacy nearby", "directions", "parking"),
         # a task named stays as read, and so does safety
         ("can i change my baby's appointment", "reschedule_appointment", "reschedule_appointment"),
         (
