@@ -167,7 +167,13 @@ class IdentitySteps:
             # "cancel my physical and book my son a checkup": the booking began without a word
             # about the cancellation, which seemed forgotten.
             task = first_task_name(tracker, pending, TASK_NAMES.get(self.form_name, "this"))
-            if pending.get("own") == "writer" and task.endswith("'s booking"):
+            if pending.get("children"):
+                # "checkups for both my kids": not 'first the booking, then “book my other kid
+                # an annual physical”'
+                dispatcher.utter_message(
+                    response="utter_one_child_at_a_time", other=pending["children"]
+                )
+            elif pending.get("own") == "writer" and task.endswith("'s booking"):
                 # "book an appt for me and my husband": "first your husband's booking, then
                 # yours", not then "“hi can i book an appt for me”"
                 dispatcher.utter_message(response="utter_own_booking_later", task=task)

@@ -237,7 +237,7 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         return None
     clauses = split_clauses(text)
     if len(clauses) < 2:
-        return None
+        return other_child_too(clauses, own_intent)
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
     own_clauses = [c for c in clauses if REQUEST_WORDS[own_intent].search(c)]
     if own_intent in AT_ONCE and own_clauses and not OTHER_PERSON.search(own_clauses[0]):
@@ -274,8 +274,10 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
                     # ("when is my sons appointment and what does he owe" is still the son's).
                     pending["own"] = "writer"
                 return pending
-    return same_task_for_another(clauses, own_clauses, own_intent) or writer_too(
-        clauses, own_intent
+    return (
+        same_task_for_another(clauses, own_clauses, own_intent)
+        or writer_too(clauses, own_intent)
+        or other_child_too(clauses, own_intent)
     )
 
 
@@ -340,25 +342,80 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
     return None
 
 
-# "me and my 2 kids": one child is booked first, the other rides along with the writer's booking.
+# "me and my 2 kids", "checkups for both my kids", "my kids need flu shots": one child is
+# booked at a time, and the other was forgotten once the first was booked.
 SEVERAL_CHILDREN = re.compile(
-    r"\b(?:my|our)\s+(?P<count>two|2|both|three|3|four|4)\s+(?:little\s+)?"
-    r"(?P<who>kids|children|sons|daughters|boys|girls)\b",
+    r"\b(?:(?:my|our)\s+(?P<count>two|2|both|three|3|four|4)\s+(?:little\s+)?"
+    r"(?P<who>kids|children|sons|daughters|boys|girls)"
+    r"|both\s+(?:of\s+)?(?:my|our)\s+(?P<both>kids|children|sons|daughters|boys|girls)"
+    r"|(?:my|our)\s+(?:little\s+)?(?P<some>kids|children|twins))\b",
     re.IGNORECASE,
 )
+
+
+def other_children(text: str) -> str | None:
+    """ "other kid" when ``text`` names two children ("both my kids", "my 2 sons": "other
+    son"), "other kids" for more or an unknown number ("my kids"); None for no children."""
+    several = SEVERAL_CHILDREN.search(text)
+    if several is None:
+        return None
+    who = (several["who"] or several["both"] or several["some"]).lower()
+    one = {"children": "child", "twins": "twin"}.get(who, who[:-1])
+    count = (several["count"] or "").lower()
+    two = count in ("two", "2", "both") or several["both"] or who == "twins"
+    return f"other {one}" if two else f"other {who}"
 
 
 def others_left(clauses: list[str]) -> str:
     """ " and my other kid" when the message named two children ("for me and my 2 kids"), so
     the second is asked about after the first; "" otherwise."""
-    for clause in clauses:
-        several = SEVERAL_CHILDREN.search(clause)
-        if several is not None:
-            who = several["who"].lower()
-            one = "child" if who == "children" else who[:-1]
-            many = several["count"].lower() not in ("two", "2", "both")
-            return f" and my other {who if many else one}"
-    return ""
+    found = next((o for clause in clauses if (o := other_children(clause))), None)
+    return f" and my {found}" if found else ""
+
+
+# The children are the ones booked for: "for both my kids", "book my 2 sons", "my kids need"
+# (not "can my kids come with me").
+CHILDREN_BOOKED_BEFORE = re.compile(
+    r"\b(?:for|book|schedule|get|bring(?: in)?|take)\s+(?:both\s+(?:of\s+)?)?$", re.IGNORECASE
+)
+CHILDREN_BOOKED_AFTER = re.compile(
+    r"^\s+(?:both\s+|all\s+)?(?:need|needs|have to|are due|r due|due)\b", re.IGNORECASE
+)
+
+
+def children_booked(clause: str) -> bool:
+    """Whether the clause asks a visit for several children of the writer."""
+    several = SEVERAL_CHILDREN.search(clause)
+    if several is None:
+        return False
+    start = several.start()
+    if clause[:start].lower().rstrip().endswith("both"):
+        start = clause.lower().rindex("both", 0, start)  # "both my kids": from "both"
+    return bool(
+        CHILDREN_BOOKED_BEFORE.search(clause[:start])
+        or CHILDREN_BOOKED_AFTER.match(clause[several.end() :])
+    )
+
+
+def other_child_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | None:
+    """The next child's booking, asked with the first ("i need to book checkups for both my
+    kids"), to offer when the first is booked: checked for that child."""
+    if own_intent != "book_appointment":
+        return None
+    clause = next((c for c in clauses if children_booked(c)), None)
+    if clause is None:
+        return None
+    visit = find_visit_type(clause, get_clinic())
+    what = f" {a_or_an(visit.name)}" if visit is not None else " an appointment"
+    other = str(other_children(clause))
+    text = f"book my {other}{what}"
+    # ("children": said at the start, "first one, then your other kid")
+    return {
+        "intent": own_intent,
+        "text": text[:MAX_REQUEST_CHARS],
+        "own": "relative",
+        "children": other,
+    }
 
 
 # "... and what does he owe": the person of the first request again.

@@ -286,6 +286,41 @@ def ready_to_cancel(
             "book_appointment",
             {"intent": "book_appointment", "text": "i need a doctor for me", "own": "writer"},
         ),
+        # several children, the writer not among them: the next child's booking after the
+        # first child's (the other was forgotten once Liam was booked)
+        (
+            "i need to book checkups for both my kids",
+            "book_appointment",
+            {
+                "intent": "book_appointment",
+                "text": "book my other kid an annual physical",
+                "own": "relative",
+                "children": "other kid",
+            },
+        ),
+        (
+            "my kids need flu shots",
+            "book_appointment",
+            {
+                "intent": "book_appointment",
+                "text": "book my other kids a vaccination",
+                "own": "relative",
+                "children": "other kids",
+            },
+        ),
+        (
+            "my twins need their well child visits",
+            "book_appointment",
+            {
+                "intent": "book_appointment",
+                "text": "book my other twin a well-child visit",
+                "own": "relative",
+                "children": "other twin",
+            },
+        ),
+        # children who are not the ones booked for
+        ("i need a physical, can my kids come with me", "book_appointment", None),
+        ("what does it cost for both my kids", "billing_insurance", None),
         # the writer's clause first, the visit after the relative (the writer's was lost)
         (
             "book me and my son a checkup",
@@ -310,6 +345,19 @@ def test_the_other_request_in_a_message(text: str, own: str, other: dict | None)
 )
 def test_whose_address(text: str, intent: str) -> None:
     assert request_in(text) == intent
+
+
+def test_the_next_childs_booking_waits_for_the_first_and_is_said_so() -> None:
+    # "i need to book checkups for both my kids": Liam was booked, and his sister forgotten
+    tracker = make_tracker("i need to book checkups for both my kids", intent="book_appointment")
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    [pending] = [e["value"] for e in events if e.get("name") == "pending_request"]
+    assert pending["text"] == "book my other kid an annual physical"
+    # not 'first the booking, then “book my other kid an annual physical”'
+    [said] = [m for m in dispatcher.messages if m.get("response") == "utter_one_child_at_a_time"]
+    assert said["other"] == "other kid"
+    assert not any(m.get("response") == "utter_second_request_later" for m in dispatcher.messages)
 
 
 def test_the_writers_own_booking_waits_for_the_relatives_and_is_said_so() -> None:
