@@ -21,10 +21,11 @@ from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import clock, day_and_time, practitioner_name, visit_name
-from actions.matching import find_practitioner
+from actions.matching import find_practitioner, normalise
 from actions.patient_match import scheduling_client
 from actions.patient_words import patient_age, whose
 from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
+from actions.tracker_reading import form_texts
 
 logger = logging.getLogger(__name__)
 
@@ -427,6 +428,22 @@ def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[Appoint
     return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)
 
 
+# "will i have to pay a fee for moving it?", "do i have to pay to reschedule" (the ways to pay a
+# bill, and the payment plans, were the answer).
+CHANGE_FEE_ASKED = re.compile(
+    r"\b(fee|fees|charge|charged|charges|penalty|pay|cost)\b.{0,40}\b(mov(e|ing)|resched\w*|"
+    r"cancel\w*|chang(e|ing)|push(ing)?)\b"
+    r"|\b(mov(e|ing)|resched\w*|cancel\w*|chang(e|ing))\b.{0,40}\b(fee|fees|charged?|penalty|"
+    r"cost)\b"
+)
+
+
+def change_fee_asked(text: str) -> bool:
+    """A fee for moving or cancelling an appointment asked about (not a bill's)."""
+    said = normalise(text)
+    return bool(CHANGE_FEE_ASKED.search(said)) and not re.search(r"\b(bill|balance|plan)\b", said)
+
+
 def booked_in_this_chat(item: dict[str, Any], tracker: Tracker) -> bool:
     """The appointment was booked in this chat (no late-change fee for it)."""
     return bool(item.get("id")) and item.get("id") == tracker.get_slot("last_booked")
@@ -438,10 +455,19 @@ def within_late_window(item: dict[str, Any], clinic: ClinicConfig) -> bool:
     return start - clinic.now() < timedelta(hours=clinic.scheduling.late_cancel_hours)
 
 
-def late_change_policy(item: dict[str, Any], tracker: Tracker, clinic: ClinicConfig) -> str:
+def late_change_policy(
+    item: dict[str, Any], tracker: Tracker, clinic: ClinicConfig, no_fee_said: bool = True
+) -> str:
     """The late-change policy (with a leading space) when an appointment being cancelled or
-    moved starts within ``late_cancel_hours``; else "". Not for one booked in this chat: a
-    patient who cancelled a minute after booking was warned of a fee."""
+    moved starts within ``late_cancel_hours``; else "", or that there is no fee when the task
+    asked about one (``no_fee_said``). Not for one booked in this chat: a patient who
+    cancelled a minute after booking was warned of a fee."""
     if booked_in_this_chat(item, tracker) or not within_late_window(item, clinic):
-        return ""
+        if not no_fee_said or not any(change_fee_asked(t) for t in form_texts(tracker)):
+            return ""
+        # "cancel my appt on wednesday, will i get charged": cancelled, and never answered
+        hours = clinic.scheduling.late_cancel_hours
+        late = within_late_window(item, clinic)
+        why = "it was booked just now" if late else f"it's more than {hours} hours away"
+        return f" There's no fee for this one: {why}."
     return f" {clinic.scheduling.late_cancel_policy}"

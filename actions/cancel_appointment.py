@@ -214,7 +214,11 @@ class ActionAskCancelConfirmed(Action):
         bereaved = death_said(tracker)
         if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
             items = tracker.get_slot("my_appointments") or []
-            policies = [] if bereaved else [late_change_policy(i, tracker, clinic) for i in items]
+            policies = (
+                []
+                if bereaved
+                else [late_change_policy(i, tracker, clinic, no_fee_said=False) for i in items]
+            )
             dispatcher.utter_message(
                 response="utter_confirm_cancel_all",
                 which=how_many(items),

@@ -28,6 +28,7 @@ from actions.billing import (
     say_ways_to_pay,
     staff_button,
 )
+from actions.booking_guards import change_fee_asked
 from actions.clinic_config import ClinicConfig
 from actions.disputes import fee_disputed
 from actions.insurance import COPAY_ASKED
@@ -337,16 +338,6 @@ APPOINTMENT_FEE = re.compile(
 ABOUT_A_BILL = re.compile(r"\b(bill|bills|payment|payments|pay|paying|balance|interest)\b")
 
 
-# "will i have to pay a fee for moving it?", "do i have to pay to reschedule" (the ways to pay a
-# bill, and the payment plans, were the answer).
-CHANGE_FEE_ASKED = re.compile(
-    r"\b(fee|fees|charge|charged|charges|penalty|pay|cost)\b.{0,40}\b(mov(e|ing)|resched\w*|"
-    r"cancel\w*|chang(e|ing)|push(ing)?)\b"
-    r"|\b(mov(e|ing)|resched\w*|cancel\w*|chang(e|ing))\b.{0,40}\b(fee|fees|charged?|penalty|"
-    r"cost)\b"
-)
-
-
 # "can i pay it here", "can i pay in the chat", "can you take my payment by text"
 PAY_HERE = re.compile(
     r"\b(pay|payment|card)\b.{0,30}\b(here|in (the |this )?chat|through (you|the chat|this)|"
@@ -376,12 +367,6 @@ PAY_ONLINE = re.compile(
     r"\bpay\b.{0,20}\b(online|on ?line|on the (website|web ?site|web|portal|site|internet)|"
     r"through the (portal|website)|on your (website|site))\b"
 )
-
-
-def change_fee_asked(text: str) -> bool:
-    """A fee for moving or cancelling an appointment asked about (not a bill's)."""
-    said = normalise(text)
-    return bool(CHANGE_FEE_ASKED.search(said)) and not re.search(r"\b(bill|balance|plan)\b", said)
 
 
 # "i'll pay it friday", "ill pay when i get paid", "is it ok if i pay next week": when the patient

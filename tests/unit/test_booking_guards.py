@@ -1101,6 +1101,45 @@ def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
         assert (message["response"], message["policy"]) == ("utter_confirm_cancel", said)
 
 
+def test_a_fee_asked_about_with_the_task_is_answered_at_the_confirmation() -> None:
+    """ "cancel my appt on wednesday, will i get charged": "Just to check: cancel ...?", then
+    "Done", and the question was never answered (the policy is said only within a day)."""
+    clinic = get_clinic()
+    soon = {
+        "id": "a1",
+        "start": (clinic.now() + timedelta(hours=4)).isoformat(),
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+    }
+    later = {**soon, "id": "a2", "start": (clinic.now() + timedelta(days=3)).isoformat()}
+    slots = {"verified": True, "my_appointments": [soon, later]}
+    hours = clinic.scheduling.late_cancel_hours
+    policy = clinic.scheduling.late_cancel_policy
+    cases = (
+        ("cancel my appt on wednesday, will i get charged", "a2", None),
+        ("cancel my appt on wednesday, will i get charged", "a1", None),
+        ("cancel my appt on wednesday, will i get charged", "a1", "a1"),
+        ("cancel my appt on wednesday", "a2", None),
+    )
+    expected = (
+        f" There's no fee for this one: it's more than {hours} hours away.",
+        f" {policy}",  # within the day: the policy, as before
+        " There's no fee for this one: it was booked just now.",
+        "",  # no fee asked: nothing said
+    )
+    for (text, choice, last_booked), said in zip(cases, expected):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            text,
+            slots={**slots, "appointment_choice": choice, "last_booked": last_booked},
+            active_loop="cancel_form",
+        )
+        ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+        assert dispatcher.messages[-1]["response"] == "utter_confirm_cancel"
+        assert dispatcher.messages[-1]["policy"] == said
+
+
 def test_the_age_that_counts_is_the_one_on_the_visit_day() -> None:
     # 17 today, 18 on the day: Dr. Okafor (under 18 only) was booked for him.
     clinic = get_clinic()
