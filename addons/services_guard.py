@@ -326,6 +326,17 @@ def written_in_spanish(text: str) -> bool:
     return len(spanish) >= MIN_SPANISH_WORDS and len(spanish) >= SPANISH_SHARE * len(words)
 
 
+ENGLISH_LANGUAGE_WORDS = re.compile(r"\b(speak|speaking|talk|understand|english)\b", re.I)
+
+
+def in_spanish(text: str) -> bool:
+    """Written in Spanish, or asking in Spanish for help in Spanish ("no hablo ingles",
+    "necesito un interprete"; not "me no speak english")."""
+    return written_in_spanish(text) or bool(
+        LANGUAGE_HELP.search(text) and not ENGLISH_LANGUAGE_WORDS.search(text)
+    )
+
+
 def answer_with(message: Message, key: str = SERVICES_KEY) -> None:
     """``faq`` with the answer ``key``, as if the ResponseSelector had picked it."""
     overrule(message, FAQ_INTENT)
@@ -394,16 +405,23 @@ def yes_to_a_visit_named(message: Message) -> None:
 # The interpreter answer for a language it does not name: "do you have a vietnamese
 # interpreter" got "in Spanish and many other languages" and a paragraph in Spanish.
 INTERPRETER_OTHER_LANGUAGE_KEY = "faq/interpreter_other_language"
+# ...and asked in Spanish: the Spanish first ("no hablo ingles" got a paragraph of English, then
+# the Spanish line).
+INTERPRETER_IN_SPANISH_KEY = "faq/interpreter_in_spanish"
 # Languages the interpreter answer itself names (its Spanish line, ASL and relay).
 NAMED_IN_THE_ANSWER = frozenset({"Spanish", "American Sign Language (ASL)"})
 
 
 def interpreter_in_another_language(message: Message) -> None:
-    """The interpreter answer for a language other than those it names, in English."""
+    """The interpreter answer for a language other than those it names, in English; asked in
+    Spanish, the Spanish first."""
     text = message.get(TEXT)
     if message.get(INTENT, {}).get(INTENT_NAME_KEY) != FAQ_INTENT or not isinstance(text, str):
         return
-    if faq_key(message) != INTERPRETER_KEY or written_in_spanish(text):
+    if faq_key(message) != INTERPRETER_KEY:
+        return
+    if in_spanish(text):
+        answer_with(message, INTERPRETER_IN_SPANISH_KEY)
         return
     language = language_in(text)
     if language is not None and language not in NAMED_IN_THE_ANSWER:

@@ -1128,7 +1128,7 @@ def test_a_fee_asked_about_with_the_task_is_answered_at_the_confirmation() -> No
         " There's no fee for this one: it was booked just now.",
         "",  # no fee asked: nothing said
     )
-    for (text, choice, last_booked), said in zip(cases, expected):
+    for (text, choice, last_booked), said in zip(cases, expected, strict=True):
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(
             text,
