@@ -561,10 +561,15 @@ class ActionAskAppointmentChoice(Action):
 
 
 def finish(
-    dispatcher: CollectingDispatcher, tracker: Tracker, change: str | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    change: str | None = None,
+    book_instead: str | None = None,
 ) -> list[EventType] | None:
     """The common endings: escalate after failed verification, or report a backend problem.
-    ``change`` ("move", "cancel") is what the patient wanted to do to an appointment."""
+    ``change`` ("move", "cancel") is what the patient wanted to do to an appointment;
+    ``book_instead``, the booking offered when there is none ("book an annual physical next
+    month")."""
     reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]
     if tracker.get_slot("escalation_reason"):
         return reset + escalate(dispatcher, tracker, tracker.get_slot("escalation_reason"))
@@ -574,12 +579,15 @@ def finish(
     if tracker.get_slot("identity_declined"):
         return reset + after_identity_declined(tracker)  # (utter_identity_declined said it)
     if tracker.get_slot("no_appointments"):
-        return reset + no_appointments(dispatcher, tracker, change)
+        return reset + no_appointments(dispatcher, tracker, change, book_instead)
     return None
 
 
 def no_appointments(
-    dispatcher: CollectingDispatcher, tracker: Tracker, change: str | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    change: str | None = None,
+    book_instead: str | None = None,
 ) -> list[EventType]:
     """Nothing booked: a booking offered, except after a death ("my mom passed away, cancel
     her appointments" got "Mary Ann O'Brien has no upcoming appointments. Would you like to
@@ -592,7 +600,16 @@ def no_appointments(
     # ("Mary Ann O'Brien has no upcoming appointments" to Mary Ann herself)
     have = who_has(tracker.slots, get_clinic())
     if change:
-        dispatcher.utter_message(response="utter_nothing_to_change", have=have, change=change)
+        # ("push my physical to next month": its button books that, not a blank booking)
+        buttons = (
+            [{"title": book_instead[:1].upper() + book_instead[1:], "payload": book_instead}]
+            if book_instead
+            else None
+        )
+        extra = {"buttons": buttons} if buttons else {}
+        dispatcher.utter_message(
+            response="utter_nothing_to_change", have=have, change=change, **extra
+        )
     else:
         dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
     return offer_second_request(dispatcher, tracker)

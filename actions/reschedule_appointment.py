@@ -38,7 +38,8 @@ from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.date_changes import says_a_shift, shift_said_as_day
 from actions.date_words import CANNOT_COME_ON_WEEKDAY
-from actions.formatting import address_line, appointment_sentence, day_and_time
+from actions.dates import parse_when
+from actions.formatting import a_or_an, address_line, appointment_sentence, day_and_time
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
 from actions.matching import find_location, find_visit_type
 from actions.message_reading import safety_flagged, yes_or_no
@@ -533,6 +534,31 @@ class ValidateRescheduleForm(ManageForm):
         return refuse(dispatcher, refusal, offer["id"], slots)
 
 
+# Words of a new time, at most: "next month", "friday afternoon" (not a whole sentence).
+MAX_NEW_TIME_WORDS = 6
+
+
+def booking_instead(tracker: Tracker) -> str | None:
+    """What to book when there is nothing to move, in the request's words: "push my physical
+    to next month" -> "book an annual physical next month" (its "Book an appointment" asked
+    again what kind of visit, and when); None when the request named neither."""
+    texts = form_texts(tracker)
+    text = texts[0] if texts else ""
+    if not text or text.startswith("/"):
+        return None
+    clinic = get_clinic()
+    visit = find_visit_type(text, clinic)
+    verb = MOVE_VERB.search(text)
+    parts = NEW_TIME.split(text[verb.end() :], maxsplit=1) if verb else []
+    when = parts[1].strip(" .!?") if len(parts) == 2 else ""
+    if len(when.split()) > MAX_NEW_TIME_WORDS or parse_when(when, clinic.now()) is None:
+        when = ""
+    if visit is None and not when:
+        return None
+    what = a_or_an(visit.name) if visit is not None else "an appointment"
+    return " ".join(f"book {what} {when}".split())
+
+
 class ActionRescheduleAppointment(Action):
     """Submit of the reschedule form: book the new time, then release the old one."""
 
@@ -542,7 +568,7 @@ class ActionRescheduleAppointment(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        ending = finish(dispatcher, tracker, "move")
+        ending = finish(dispatcher, tracker, "move", booking_instead(tracker))
         if ending is not None:
             return ending
         reset = [SlotSet(slot, None) for slot in MANAGE_SLOTS]

@@ -4556,6 +4556,42 @@ def test_nothing_to_move_says_who_can_look_into_it_and_a_check_offers_a_booking(
     assert responses(checked) == ["utter_no_upcoming_appointments"]
 
 
+@pytest.mark.parametrize(
+    ("request_text", "booking"),
+    [
+        (
+            "hi its emily, can i push my physical to next month",
+            "book an annual physical next month",
+        ),
+        ("move my appt to friday afternoon", "book an appointment friday afternoon"),
+        ("can i move my follow up", "book a follow-up visit"),
+        # nothing of a visit or a time: the plain booking
+        ("i need to reschedule", None),
+    ],
+)
+def test_nothing_to_move_offers_to_book_what_the_move_asked(
+    request_text: str, booking: str | None
+) -> None:
+    # "push my physical to next month" with none booked: [Book an appointment], then "What
+    # kind of visit do you need?", the physical and the month forgotten
+    slots = {"verified": True, "no_appointments": True, "patient_name": "Emily Johnson"}
+    started = [
+        {"event": "user", "text": request_text},
+        {"event": "active_loop", "name": "reschedule_form"},
+    ]
+    tracker = make_tracker("04/12/1988", slots=slots, events=started)
+    dispatcher = CollectingDispatcher()
+    ActionRescheduleAppointment().run(dispatcher, tracker, {})
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_nothing_to_change"
+    if booking is None:
+        assert not message.get("buttons")  # the response's own [Book an appointment]
+    else:
+        assert message["buttons"] == [
+            {"title": booking[:1].upper() + booking[1:], "payload": booking}
+        ]
+
+
 def test_the_day_they_cannot_come_is_no_day_to_search_even_when_tagged() -> None:
     # "i cant make it tomorrow" (the model tagged "tomorrow") searched tomorrow.
     tagged = [{"entity": "date", "value": "tomorrow"}]
