@@ -600,16 +600,18 @@ def no_appointments(
     # ("Mary Ann O'Brien has no upcoming appointments" to Mary Ann herself)
     have = who_has(tracker.slots, get_clinic())
     if change:
-        # ("push my physical to next month": its button books that, not a blank booking)
-        buttons = (
-            [{"title": book_instead[:1].upper() + book_instead[1:], "payload": book_instead}]
-            if book_instead
-            else None
-        )
-        extra = {"buttons": buttons} if buttons else {}
-        dispatcher.utter_message(
-            response="utter_nothing_to_change", have=have, change=change, **extra
-        )
+        if book_instead:
+            # "push my physical to next month": its button books that, not a blank booking
+            dispatcher.utter_message(
+                response="utter_nothing_to_change_book_that",
+                have=have,
+                change=change,
+                buttons=[
+                    {"title": book_instead[:1].upper() + book_instead[1:], "payload": book_instead}
+                ],
+            )
+        else:
+            dispatcher.utter_message(response="utter_nothing_to_change", have=have, change=change)
     else:
         dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
     return offer_second_request(dispatcher, tracker)
