@@ -23,6 +23,7 @@ from actions.booking_times import (
 from actions.cancel_appointment import ActionAskCancelConfirmed
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
+from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
 from actions.formatting import address_line, day_and_time
 from actions.manage_appointments import appointment_item
@@ -1056,10 +1057,8 @@ def test_a_childs_name_given_at_been_here_before_asks_about_the_child() -> None:
 # --- 6. the late-change policy ------------------------------------------------------------------
 
 
-def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
-    """Moving an appointment hours away never mentioned the fee (only cancelling did); and a
-    patient who cancelled a minute after booking was warned of one."""
-    clinic = get_clinic()
+def soon_and_later(clinic: ClinicConfig) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A physical in 4 hours (within the late-change window) and one in 3 days."""
     soon = {
         "id": "a1",
         "start": (clinic.now() + timedelta(hours=4)).isoformat(),
@@ -1067,7 +1066,14 @@ def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
         "practitioner": "patel",
         "location": "north",
     }
-    later = {**soon, "id": "a2", "start": (clinic.now() + timedelta(days=3)).isoformat()}
+    return soon, {**soon, "id": "a2", "start": (clinic.now() + timedelta(days=3)).isoformat()}
+
+
+def test_the_late_change_policy_for_a_move_or_cancel_within_a_day() -> None:
+    """Moving an appointment hours away never mentioned the fee (only cancelling did); and a
+    patient who cancelled a minute after booking was warned of one."""
+    clinic = get_clinic()
+    soon, later = soon_and_later(clinic)
     new_time = {**soon, "id": "s9", "start": (clinic.now() + timedelta(days=7)).isoformat()}
     moving = {
         "verified": True,
@@ -1105,14 +1111,7 @@ def test_a_fee_asked_about_with_the_task_is_answered_at_the_confirmation() -> No
     """ "cancel my appt on wednesday, will i get charged": "Just to check: cancel ...?", then
     "Done", and the question was never answered (the policy is said only within a day)."""
     clinic = get_clinic()
-    soon = {
-        "id": "a1",
-        "start": (clinic.now() + timedelta(hours=4)).isoformat(),
-        "visit_type": "physical",
-        "practitioner": "patel",
-        "location": "north",
-    }
-    later = {**soon, "id": "a2", "start": (clinic.now() + timedelta(days=3)).isoformat()}
+    soon, later = soon_and_later(clinic)
     slots = {"verified": True, "my_appointments": [soon, later]}
     hours = clinic.scheduling.late_cancel_hours
     policy = clinic.scheduling.late_cancel_policy
