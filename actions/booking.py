@@ -202,6 +202,22 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             intents = intents - {"reschedule_appointment"}
         return intents
 
+    def said_again(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any], text: str
+    ) -> bool:
+        """ "north is fine" at the day question, with the North Office kept already (Sam Lee
+        works there only): "Sorry, I didn't catch a day there", as if it were a wrong answer.
+        Heard, then the question again."""
+        office = find_location(text, self.clinic)
+        if office is not None and office.id == slots.get("location"):
+            dispatcher.utter_message(text=f"Good, the {office.name} it is.")
+            return True
+        named = find_practitioner(text, self.clinic)
+        if named is not None and named.id == slots.get("practitioner"):
+            dispatcher.utter_message(text=f"Good, {named.name} it is.")
+            return True
+        return False
+
     def aside_reply(self, tracker: Tracker) -> str | None:
         # A new patient's "when is my appointment?" mid-booking: there is none yet (the check
         # ran, found no record, and forgot the name and birth date the booking had kept).

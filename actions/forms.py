@@ -179,6 +179,13 @@ class PatientForm(Action):
         """Slot updates when the form starts, before the message is read (none by default)."""
         return {}
 
+    def said_again(
+        self, dispatcher: CollectingDispatcher, slots: dict[str, Any], text: str
+    ) -> bool:
+        """Whether a message that answers nothing asked only repeats what the form has (and
+        was acknowledged, instead of explained); no by default."""
+        return False
+
     def explain(
         self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
     ) -> None:
@@ -525,8 +532,10 @@ class PatientForm(Action):
                     # (starting, the message asked for this task: the question waiting was
                     # another form's; [Just check my balance] at "what happened?" got "Sorry,
                     # I didn't quite get that")
-                    if not about_the_offer:  # (the question again answers it)
-                        self.explain(dispatcher, requested, latest_text(tracker))
+                    text = latest_text(tracker)
+                    # (the question again answers it)
+                    if not about_the_offer and not self.said_again(dispatcher, slots, text):
+                        self.explain(dispatcher, requested, text)
                     updates = {requested: None}
         slots.update(updates)
         next_slot = self.next_slot(slots, tracker)

@@ -65,6 +65,7 @@ from tests.support.actions import (
     make_tracker,
     next_month_on,
     responses,
+    texts,
 )
 from tests.support.fhir_servers import FhirServer
 
@@ -5291,6 +5292,31 @@ def test_a_part_of_day_added_to_the_day_given_is_no_change(said: str, response: 
     assert when is not None and when.part_of_day == "afternoon"
     assert responses(dispatcher) == [response]
     assert dispatcher.messages[0]["when"] == when.describe()
+
+
+@pytest.mark.parametrize(
+    ("said", "heard"),
+    [
+        ("north is fine", "Good, the North Office it is."),
+        ("sam lee is good", "Good, Sam Lee, NP it is."),
+    ],
+)
+def test_what_the_booking_has_said_again_is_heard_not_explained(said: str, heard: str) -> None:
+    # A new patient chose Sam Lee (the North Office, his only one, was kept), then "north is
+    # fine" at "What day or time works best?": "Sorry, I didn't catch a day there".
+    slots = {
+        "patient_status": "new",
+        "visit_type": "new_patient",
+        "practitioner": "lee",
+        "location": "north",
+        "requested_slot": "date_preference",
+    }
+    events, dispatcher = run_booking(said, slots=slots)
+    assert slots_of(events)["requested_slot"] == "date_preference"
+    assert texts(dispatcher) == [heard]
+    # another office than the one kept is no repeat
+    _, dispatcher = run_booking("the blue one", slots=slots)
+    assert responses(dispatcher) == ["utter_explain_date_preference"]
 
 
 def test_a_first_day_with_the_last_question_answered_is_said_by_the_times() -> None:
