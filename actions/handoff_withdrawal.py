@@ -128,11 +128,16 @@ def asked_while_away(
     return None if asked is None or urgent_in(events) else asked
 
 
-def kept_for_staff_message(clinic: ClinicConfig) -> str:
-    """Said before the request is done: the first one still reaches staff, and when."""
+def kept_for_staff_message(clinic: ClinicConfig, offered: bool = False) -> str:
+    """Said before the request is done: the first one still reaches staff, and when.
+    ``offered``: a yes to the visit the assistant offered ("I can help with that myself"
+    answered the bot's own offer)."""
+    when = clinic.staff_back(clinic.now())
+    if offered:
+        return f"Let's book it. Your question stays with our nurses, and they'll reply here {when}."
     return (
         f"I can help with that myself. Your earlier message stays with our staff, and they'll "
-        f"reply here {clinic.staff_back(clinic.now())}."
+        f"reply here {when}."
     )
 
 
@@ -173,7 +178,8 @@ class ActionWithdrawHandoff(Action):
             asked = asked_while_away(text, clinic, events)
             if asked is None:
                 return []  # (the waiting reply's check, made again here)
-            dispatcher.utter_message(text=kept_for_staff_message(clinic))
+            offered = asked_in(text) is None  # (a yes to the visit offered, not a request)
+            dispatcher.utter_message(text=kept_for_staff_message(clinic, offered))
             said = named_again(asked["text"], events)
             latest = last_event(events, "user")
             return [ConversationResumed(), *replayed(said, asked["intent"], latest, [])]

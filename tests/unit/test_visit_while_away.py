@@ -95,7 +95,8 @@ def test_a_yes_to_the_offer_books_for_whom_the_question_was(
     assert replay["parse_data"]["intent"]["name"] == "book_appointment"
     assert replay["text"] == "book a sick visit for my son"
     [said] = texts(dispatcher)
-    assert said.startswith("I can help with that myself. Your earlier message stays")
+    # (not "I can help with that myself": the bot offered it)
+    assert said.startswith("Let's book it. Your question stays with our nurses")
     assert handoff_env.withdrawals == []  # the question stays with the nurses
 
 
