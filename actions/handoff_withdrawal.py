@@ -122,9 +122,10 @@ def asked_while_away(
         return None
     asked = asked_in(text or "")
     if asked is None:
-        # "yes" to "I can book a sick visit for you right here" (actions/visit_while_away.py)
-        said = list(events)
-        asked, events = yes_to_visit_offer(text, said, clinic), said
+        # "yes" to "I can book a sick visit for you right here" (actions/visit_while_away.py);
+        # the events are read twice, for the offer and then for urgency
+        events = list(events)
+        asked = yes_to_visit_offer(text, events, clinic)
     return None if asked is None or urgent_in(events) else asked
 
 

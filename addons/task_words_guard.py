@@ -61,6 +61,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.amenities import amenity_asked
 from actions.billing import PAPER_ASKED
+from actions.booking_guards import change_fee_asked
 from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.insurance import eob_bill_asked, eob_or_after_insurance, insurance_terms
@@ -70,7 +71,6 @@ from actions.message_reading import vague_frustration
 from actions.office_answers import ER_ASKED
 from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
-from actions.paying import change_fee_asked
 from actions.request_context import BEREAVEMENT
 from actions.second_request import request_in, second_request
 from actions.settings import get_clinic
