@@ -55,6 +55,9 @@ INTENT_REASONS = {reason: reason for reason in REASONS if reason not in NOT_INTE
 TEAM_REASONS = {"billing": "billing_question"}
 
 CHANNELS = {"socketio": "web", "rest": "web", "twilio": "sms"}
+# The team a handoff went to, in the metadata of the message that said what happens next: the
+# replies while the patient waits (addons/waiting_reply.py) read it.
+TEAM_KEY = "handoff_team"
 
 
 @lru_cache(maxsize=1)
@@ -173,9 +176,16 @@ def next_steps_message(
             " For a medical question that can't wait until then, our after-hours nurse line "
             f"is at {info.after_hours_nurse_line}."
         )
+    # (a bill is no emergency: "In an emergency, call 911" after a billing question read as
+    # boilerplate; the safety layer still answers one written while waiting)
+    emergency = (
+        ""
+        if REASONS[reason].team == "billing"
+        else f" In an emergency, call {info.emergency_number}."
+    )
     return (
         f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "
-        f"{call}.{nurse} In an emergency, call {info.emergency_number}."
+        f"{call}.{nurse}{emergency}"
     )
 
 
@@ -272,7 +282,10 @@ def escalate(
                 f"{info.crisis_line} to reach the {info.crisis_line_name}, free and open 24/7."
             )
         )
-    dispatcher.utter_message(text=next_steps_message(clinic, reason, now, crisis_related))
+    # (the team, in the message's metadata, words the replies while they wait: waiting_reply)
+    dispatcher.utter_message(
+        text=next_steps_message(clinic, reason, now, crisis_related), **{TEAM_KEY: meta.team}
+    )
     text = str((tracker.latest_message or {}).get("text") or "")
     call = (
         None

@@ -38,6 +38,7 @@ from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic_config import ClinicConfig
+from actions.handoff import TEAM_KEY
 from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
 from addons.safety_rules import SAFETY_RULE_ENTITY
@@ -56,16 +57,22 @@ WITHDRAW_ACTION = "action_withdraw_handoff"
 CRISIS_REPLY = "utter_crisis"
 
 
-def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: str | None = None) -> str:
+def waiting_reply(
+    clinic: ClinicConfig,
+    now: datetime,
+    turn: int,
+    crisis: str | None = None,
+    team: str | None = None,
+) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
     differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
     a crisis (``crisis``: the safety rule that fired, "" for none named), the line for it
     comes with it each time ("i dont want to talk to 988" got "Thanks, I've added that for our
-    staff")."""
+    staff"). A wait for the billing ``team`` is not told to call 911 at every message."""
     info = clinic.clinic
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
-    emergency = f"In an emergency, call {info.emergency_number}."
+    emergency = "" if team == "billing" else f"In an emergency, call {info.emergency_number}."
     if not clinic.staff_available(now):
         when = clinic.staff_back(now)
         after_hours = (
@@ -73,7 +80,7 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: str | 
             f"here {when}. {emergency}",
             f"Got it, that's saved for our staff too; they'll see it {when}. {emergency}",
         )
-        return after_hours[turn % len(after_hours)]
+        return after_hours[turn % len(after_hours)].rstrip()
     replies = (
         "Thanks, I've added that for our staff: whoever joins you will see everything you've "
         f"written. {emergency}",
@@ -82,7 +89,7 @@ def waiting_reply(clinic: ClinicConfig, now: datetime, turn: int, crisis: str | 
         "I've passed that on too. A staff member will reply here as soon as one is free. "
         f"{emergency}",
     )
-    return replies[turn % len(replies)]
+    return replies[turn % len(replies)].rstrip()
 
 
 def _crisis_reply(clinic: ClinicConfig, now: datetime, turn: int, rule: str) -> str:
@@ -138,6 +145,20 @@ def crisis_wait(tracker: DialogueStateTracker) -> str | None:
             if (event.metadata or {}).get("utter_action") == CRISIS_REPLY:
                 crisis = True
     return "" if crisis else None
+
+
+def wait_team(tracker: DialogueStateTracker) -> str | None:
+    """The team this wait is for, from the handoff's "what happens next" message before the
+    latest pause (``TEAM_KEY`` in its metadata), or None when it names none."""
+    paused = False
+    for event in reversed(tracker.events):
+        if isinstance(event, ConversationPaused):
+            paused = True
+        elif paused and isinstance(event, UserUttered):
+            return None
+        elif paused and isinstance(event, BotUttered) and (event.metadata or {}).get(TEAM_KEY):
+            return str(event.metadata[TEAM_KEY])
+    return None
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -210,7 +231,7 @@ def install() -> None:
             if turn is not None:
                 clinic = get_clinic()
                 now = clinic.now()
-                text = waiting_reply(clinic, now, turn, crisis_wait(tracker))
+                text = waiting_reply(clinic, now, turn, crisis_wait(tracker), wait_team(tracker))
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)
                 tracker.update(BotUttered(text, metadata=metadata))

@@ -13,6 +13,7 @@ from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.handoff import (
     ABUSE_NOTE,
     REASONS,
+    TEAM_KEY,
     ActionEscalate,
     build_summary,
     escalate,
@@ -314,10 +315,11 @@ def test_next_steps_follow_staff_hours() -> None:
     after = next_steps_message(clinic, "request_human", TUESDAY_11PM)
     assert "tomorrow at 8am" in after and clinic.clinic.main_phone in after
     billing_after = next_steps_message(clinic, "billing_dispute", TUESDAY_11PM)
+    # (a bill is no emergency: no "In an emergency, call 911" after it)
     assert billing_after.endswith(
-        "If you'd rather call, billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm). "
-        "In an emergency, call 911."
+        "If you'd rather call, billing is at (916) 555-0199 (Monday to Friday, 8am to 5pm)."
     )
+    assert "911" not in billing_after and after.endswith("In an emergency, call 911.")
     # A medical question at night: the after-hours nurse line (clinic.yml) as well.
     advice_after = next_steps_message(clinic, "medical_advice", TUESDAY_11PM)
     assert "after-hours nurse line is at (916) 555-0177" in advice_after
@@ -439,3 +441,16 @@ def test_a_call_asked_for_at_night_says_when_and_not_in_an_emergency(
     tracker = make_tracker("call me back, my chest hurts", intent="emergency")
     escalate(dispatcher, tracker, "emergency", now=TUESDAY_10AM)
     assert not any("phone number" in m["text"] for m in dispatcher.messages)
+
+
+def test_the_next_steps_message_names_the_team_for_the_replies_while_waiting(
+    handoff_env: HandoffReceiver,
+) -> None:
+    """addons/waiting_reply.py words a billing wait without 911 by the team it reads here."""
+    for reason, intent, team in (
+        ("billing_dispute", "billing_dispute", "billing"),
+        ("request_human", "request_human", "front_desk"),
+    ):
+        dispatcher = CollectingDispatcher()
+        escalate(dispatcher, make_tracker("i need help", intent=intent), reason, now=TUESDAY_11PM)
+        assert dispatcher.messages[0][TEAM_KEY] == team

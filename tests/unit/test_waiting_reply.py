@@ -9,6 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.handoff import TEAM_KEY
 from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
 from addons.waiting_reply import (
@@ -16,6 +17,7 @@ from addons.waiting_reply import (
     AWAY_KEY,
     ack_metadata,
     crisis_wait,
+    wait_team,
     waiting_reply,
     waiting_turn,
 )
@@ -41,6 +43,41 @@ def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
     after = [waiting_reply(clinic, TUESDAY_11PM, turn) for turn in range(2)]
     assert len(set(after)) == 2
     assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
+
+
+def test_a_billing_wait_is_not_told_to_call_911_at_every_message() -> None:
+    # "i got a bill for 240 dollars..." - handoff - "Carlos Rivera": "...In an emergency,
+    # call 911." after each message about a bill
+    clinic = get_clinic()
+    for now, turns in ((TUESDAY_10AM, 3), (TUESDAY_11PM, 2)):
+        replies = [waiting_reply(clinic, now, turn, team="billing") for turn in range(turns)]
+        assert len(set(replies)) == turns
+        assert all("911" not in text and text == text.strip() for text in replies)
+        assert all(
+            "911" in waiting_reply(clinic, now, turn, team="front_desk") for turn in range(turns)
+        )
+    # a crisis while waiting for billing keeps its line and 911
+    assert "call 911" in waiting_reply(clinic, TUESDAY_11PM, 0, crisis="", team="billing")
+
+
+def test_the_wait_team_is_read_from_the_message_before_the_pause() -> None:
+    billing = tracker_with(
+        said("my bill is wrong", "billing_dispute"),
+        BotUttered("Our staff are away right now.", metadata={TEAM_KEY: "billing"}),
+        ConversationPaused(),
+        ActionExecuted("action_listen"),
+        said("hello?"),
+    )
+    assert wait_team(billing) == "billing"
+    # a team named before an earlier message is not this wait's
+    older = tracker_with(
+        BotUttered("Our staff are away right now.", metadata={TEAM_KEY: "billing"}),
+        said("i need a person", "request_human"),
+        BotUttered("Our staff are away right now."),
+        ConversationPaused(),
+        said("hello?"),
+    )
+    assert wait_team(older) is None
 
 
 def test_a_wait_begun_by_a_crisis_keeps_the_crisis_line_in_each_acknowledgement() -> None:
