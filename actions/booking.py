@@ -31,6 +31,7 @@ from actions.booking_guards import (
     chosen_offer,
     duplicates_of_chosen,
     instead_of_refused_clinician,
+    later_on_days_named,
     later_times,
     other_times,
     refuse,
@@ -560,6 +561,9 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             elif intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 updates.update({"date_preference": None, **other_times(slots)})
+        if requested == "slot_choice" and updates.get("date_preference"):
+            # "anything later on wednesday?": after the Wednesday time just shown
+            updates.update(later_on_days_named(text, slots, updates["date_preference"], clinic))
         if requested == "booking_confirmed" and not any(k in updates for k in SEARCH_SLOTS):
             updates.update(self._confirmation(dispatcher, tracker, slots))
         if any(k in updates for k in SEARCH_SLOTS):

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label
+from actions.dates import day_label, parse_when
 from actions.formatting import clock, day_and_time, practitioner_name, visit_name
 from actions.matching import find_practitioner, normalise
 from actions.patient_match import scheduling_client
@@ -363,6 +363,26 @@ def later_times(text: str, slots: dict[str, Any], clinic: ClinicConfig) -> dict[
     later = "afternoon" if latest.hour < 12 else f"after {clock(after, clinic)}"
     asked = str(slots.get("date_preference") or "").strip()
     return {"date_preference": f"{asked} {later}".strip()}
+
+
+def later_on_days_named(
+    text: str, slots: dict[str, Any], asked: str | None, clinic: ClinicConfig
+) -> dict[str, Any]:
+    """ "anything later in the afternoon on wednesday?" at the times shown: later than those
+    shown on the days now ``asked`` (the day's 12:00pm, just shown, came first again).
+    Nothing when none was shown on them, or "later" is not said."""
+    when = parse_when(asked, clinic.now()) if asked and LATER_IN_THE_DAY.search(text) else None
+    if when is None:
+        return {}
+    shown = [
+        offer
+        for offer in slots.get("offered_slots") or []
+        if offer.get("start")
+        and when.start
+        <= datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
+        <= when.end
+    ]
+    return later_times(text, {"offered_slots": shown, "date_preference": asked}, clinic)
 
 
 def refusal_events(

@@ -27,6 +27,7 @@ from actions.booking_choices import (
 from actions.booking_guards import (
     check_offer,
     chosen_offer,
+    later_on_days_named,
     later_times,
     other_times,
     refusal_events,
@@ -403,6 +404,9 @@ class ValidateRescheduleForm(ManageForm):
         if picks_a_shown_time(text, updates, picked, offers):
             for detail in PICK_DETAILS:  # "tuesday", "8 am", "downtown, 5pm": one of those shown
                 updates.pop(detail, None)
+        if requested == "slot_choice" and updates.get("date_preference"):
+            # "anything later on wednesday?": after the Wednesday time just shown
+            updates.update(later_on_days_named(text, slots, updates["date_preference"], clinic))
         if any(k in updates for k in SEARCH_SLOTS):
             self._search_again(dispatcher, updates, slots)
             return updates

@@ -461,6 +461,46 @@ def test_later_times_asked_for_are_later_in_the_day(text: str, wanted: str) -> N
     assert slots_of(events)["date_preference"] == "next tuesday afternoon after 2pm"
 
 
+NOON_OFFERS = [
+    {"id": f"n{day}", "start": f"2026-12-0{day}T12:00:00-08:00", "practitioner": "patel"}
+    for day in (1, 2, 4)
+]
+
+
+@pytest.mark.parametrize("form", ["booking_form", "reschedule_form"])
+def test_later_times_asked_for_on_a_day_named_are_later_than_those_shown_that_day(
+    monkeypatch: pytest.MonkeyPatch, fhir_env: FhirServer, form: str
+) -> None:
+    """ "anything later in the afternoon on wednesday?" at Mon, Wed and Fri 12:00pm: Wednesday
+    12:00pm came first again."""
+    sunday = datetime(2026, 11, 29, 17, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: sunday)
+    form_class = ValidateBookingForm if form == "booking_form" else ValidateRescheduleForm
+    slots = {
+        **READY,
+        "date_preference": "next week afternoon",
+        "offered_slots": NOON_OFFERS,
+        "requested_slot": "slot_choice",
+        **(
+            {"verified": True, "patient_id": "p1", "appointment_choice": "a1"}
+            if form == "reschedule_form"
+            else {}
+        ),
+    }
+    for text, wanted in (
+        ("anything later in the afternoon on wednesday?", " after 12:30pm"),
+        ("do you have something later on tuesday", " after 12:30pm"),
+        ("anything later on thursday", ""),  # nothing was shown on Thursday
+        ("what about wednesday", ""),  # no "later"
+    ):
+        tracker = make_tracker(text, intent="inform", slots=slots, active_loop=form)
+        events = form_class().run(CollectingDispatcher(), tracker, {})
+        said = slots_of(events)["date_preference"]
+        # (the afternoon asked before may be kept: "on tuesday afternoons after 12:30pm")
+        assert said.startswith(text) and said.endswith(wanted)
+        assert ("12:30pm" in said) == bool(wanted)
+
+
 def test_none_of_these_asks_for_another_time() -> None:
     events, dispatcher = run_booking("no", "deny", slots={**READY, "requested_slot": "slot_choice"})
     assert slots_of(events) == {
