@@ -28,7 +28,12 @@ NEW_PATIENT_WORDS = re.compile(
     # "haven't been in since last spring" is a returning patient
     r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
     r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
-    r"(both |all )?(new|brand new)|(has|have)n'?t been seen)\b"
+    r"(both |all )?(new|brand new)|(has|have)n'?t been seen|"
+    # "im not a patient there yet" was asked "Have you been seen here before?" (a writer who
+    # is "not a patient, my daughter is" says nothing of the patient: the place or "yet" is)
+    r"not yet (a |an )?(patient|pt)|not (a |an )?(patient|pt)"
+    r"(( (there|here|with (you|u)( guys)?|of (yours|the clinic)|at (your|the) (clinic|office)))"
+    r"( yet)?| yet))\b"
 )
 RETURNING_WORDS = re.compile(
     r"\b(been (there |here |seen |in )?(before|b4|bfore|befor)|existing|returning|current patient|"

@@ -4314,9 +4314,14 @@ def test_a_returning_patient_read_as_new_can_say_so() -> None:
         ("ya been there b4", "returning"),
         ("i need to book a checkup for my daughter, shes been seen before", "returning"),
         ("she hasnt been seen", "new"),
+        # "...im not a patient there yet": "Have you been seen here before?"
+        ("whats the earliest i can get in? im not a patient there yet", "new"),
+        ("not yet a patient", "new"),
+        ("i'm not a patient with you guys", "new"),
+        ("im not a patient but my daughter is", None),
     ],
 )
-def test_new_or_returning_in_the_patients_words(text: str, status: str) -> None:
+def test_new_or_returning_in_the_patients_words(text: str, status: str | None) -> None:
     assert patient_status(text, None, True) == status
 
 
