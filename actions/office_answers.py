@@ -132,6 +132,12 @@ ER_ASKED = re.compile(
     rf"|\b{_ER_PLACE}s? (near|close to|nearby|around|by) (me|here|you|u|the clinic|your)\b"
     rf"|\b(get to|directions to|way to|where is|wheres|where s) the {_ER_PLACE}\b"
     rf"|\bwhich {_ER_PLACE}s? (do|does|should) (you|u|i|we)\b"
+    # "is there an urgent care nearby" (a booking), "is there any urgent care open then" after
+    # a holiday's hours (the hours again), "where can i go if you're closed"
+    rf"|\b(is|are) there (an? |any )?(\w+ )?{_ER_PLACE}s?\b"
+    rf"|\b(any|an?) {_ER_PLACE}s? (that s |that is |thats )?(still )?open\b"
+    r"|\bwhere (can|do|should|could) (i|we) go (if|when|while) (you re|you are|youre|ur|u r|"
+    r"the (clinic|office) is|you guys are|yall are|y all are) closed\b"
 )
 
 

@@ -194,7 +194,15 @@ MISREAD_OPENING_TASK = frozenset({"faq", "out_of_scope", "nlu_fallback", "greet"
 MISREAD_OFFICE = MISREAD_ROUTE | {"billing_insurance", "inform"}
 # "where is the nearest ER?", "closest hospital to you" (out of scope, a common question):
 # the directions action says 911 first and that we are no emergency room (actions/directions.py).
-MISREAD_ER = MISREAD_ROUTE | {"greet", "complaint", "inform", "parking", "contact_info"}
+# ("is there any urgent care open then", after a holiday's hours: those hours again)
+MISREAD_ER = MISREAD_ROUTE | {
+    "greet",
+    "complaint",
+    "inform",
+    "parking",
+    "contact_info",
+    "clinic_hours",
+}
 MISREAD_FACILITY = MISREAD_ROUTE | {
     "directions",
     "greet",

@@ -1142,6 +1142,12 @@ def test_which_office_an_appointment_is_at_is_the_appointments_after_the_check(
         "how do i get to the emergency room",
         "which hospital do you use",
         "do you have an ER",
+        # "is there an urgent care nearby" began a booking; "...open then", after a holiday's
+        # hours, got those hours again
+        "is there an urgent care nearby",
+        "is there any urgent care open then",
+        "any urgent care thats open on sunday?",
+        "where can i go if you're closed?",
     ],
 )
 def test_the_nearest_emergency_room_is_not_our_address(text: str) -> None:
@@ -1154,7 +1160,12 @@ def test_the_nearest_emergency_room_is_not_our_address(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["is your office near the hospital", "where is the downtown office, by the er?"]
+    "text",
+    [
+        "is your office near the hospital",
+        "where is the downtown office, by the er?",
+        "is there parking by the hospital entrance",
+    ],
 )
 def test_an_office_near_a_hospital_is_still_our_address(text: str) -> None:
     _, messages = run(make_tracker(text, intent="directions"))

@@ -927,6 +927,12 @@ def test_another_insurance_word_asked_after_one_is_explained(text: str) -> None:
         ("where is the nearest ER?", "out_of_scope", "directions"),
         ("is there an urgent care near me", "faq", "directions"),
         ("which hospital do you use", "out_of_scope", "directions"),
+        ("is there an urgent care nearby", "book_appointment", "directions"),
+        ("is there any urgent care open then", "clinic_hours", "directions"),
+        ("where can i go if you're closed", "clinic_hours", "directions"),
+        # the clinic's own hours and walk-ins stay as read
+        ("are you open on sundays", "clinic_hours", "clinic_hours"),
+        ("is this urgent care?", "faq", "faq"),
         # safety still wins
         ("how do i get to the emergency room", "emergency", "emergency"),
         # the patient's name was asked, with no word of the bill's trouble
