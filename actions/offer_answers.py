@@ -141,7 +141,11 @@ class ActionAnswerYes(Action):
                 return replayed(f"/{intent}", intent, original, [])
             entities = (original.get("parse_data") or {}).get("entities") or []
             return replayed(original.get("text") or "", intent, original, entities)
-        offered = offered_task(events) or button_said(events, latest_text(tracker))
+        offered = (
+            offered_task(events)
+            or button_said(events, latest_text(tracker))
+            or offer_still_open(events)
+        )
         if offered is None and tracker.active_loop_name:
             # "yes" after the offer and the form's question again (forms.PatientForm lets
             # it through): the offer
@@ -209,6 +213,38 @@ def offered_task(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
         # other office's parking
         return None
     return first_button(bot)
+
+
+# Messages a patient may write between an offer and the answer that repeats its button: a name,
+# then a birth date.
+OPEN_OFFER_TURNS = 2
+
+
+def offer_still_open(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:
+    """An offer asked a little earlier and not yet answered, whose button the last bot message
+    repeats among others: "i cant afford my bill" - "... Would you like me to connect you with
+    our billing staff?" [Set up a plan with billing] - a name and birth date - the balance
+    [Ways to pay] [Set up a payment plan] - "yes please" was "What can I help you with?".
+    None when a yes, a no or a tap came between, or the button is not repeated."""
+    latest_bot = max((i for i, e in enumerate(events) if e.get("event") == "bot"), default=None)
+    if latest_bot is None:
+        return None
+    buttons = (events[latest_bot].get("data") or {}).get("buttons") or []
+    shown = {str(b.get("payload") or "") for b in buttons}
+    turns = 0
+    for event in reversed(events[:latest_bot]):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            turns += 1
+            text = str(event.get("text") or "")
+            if turns > OPEN_OFFER_TURNS or intent in ("affirm", "deny") or text.startswith("/"):
+                return None
+        elif event.get("event") == "bot" and (event.get("data") or {}).get("buttons"):
+            # (the identity questions between have no buttons)
+            asks = str(event.get("text") or "").rstrip().endswith("?")
+            offered = offered_task([event]) if asks else None
+            return offered if offered is not None and offered[1] in shown else None
+    return None
 
 
 def offer_before_question(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:

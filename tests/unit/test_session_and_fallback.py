@@ -561,6 +561,54 @@ def test_yes_after_an_offer_and_the_name_question_again_takes_the_offer() -> Non
         assert not ValidateBalanceForm().should_let_through(at_name(text, before))
 
 
+def test_yes_to_an_offer_repeated_under_the_balance_takes_it() -> None:
+    """ "i cant afford to pay my whole bill at once" - "... Would you like me to connect you
+    with our billing staff?" - "Carlos Rivera 09/30/1975" - the balance [Ways to pay] [Set up a
+    payment plan] - "yes please": "What can I help you with?"."""
+    plan = '/request_human{"staff_team": "billing"}'
+    offer = BotUttered(
+        "I'm sorry you're going through this. ... Would you like me to connect you with our "
+        "billing staff?",
+        {"buttons": [{"title": "Set up a plan with billing", "payload": plan}]},
+    )
+
+    def user(text: str, intent: str = "inform") -> dict[str, Any]:
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+    balance = BotUttered(
+        "The balance for Carlos Rivera is $240.00 ... we can set up a payment plan with you.",
+        {
+            "buttons": [
+                {"title": "Ways to pay", "payload": "/billing_pay"},
+                {"title": "Set up a payment plan", "payload": plan},
+            ]
+        },
+    )
+    confirmed = BotUttered("Thank you, Carlos, that's confirmed.")
+    name_asked = BotUttered("And the date of birth?")
+    for between in (
+        [user("Carlos Rivera 09/30/1975")],
+        [user("Carlos Rivera"), name_asked, user("9/30/75")],
+    ):
+        events = [offer, *between, confirmed, balance]
+        tracker = make_tracker("yes please", intent="affirm", events=events)
+        _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+        assert replay["parse_data"]["intent"]["name"] == "request_human"
+        assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
+    # Answered already, too long ago, or not repeated: what can I help with
+    book = {"title": "Book a visit", "payload": "/book_appointment"}
+    other = BotUttered(balance["text"], {"buttons": [balance["data"]["buttons"][0], book]})
+    for events in (
+        [offer, user("no thanks", "deny"), balance],
+        [offer, user("a"), user("b"), user("c"), balance],
+        [offer, user("Carlos Rivera 09/30/1975"), other],
+    ):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("yes please", intent="affirm", events=events)
+        assert ActionAnswerYes().run(dispatcher, tracker, {}) == []
+        assert responses(dispatcher) == ["utter_how_can_help"]
+
+
 def test_typed_yes_to_a_suggested_dispute_asks_what_happened_like_the_button() -> None:
     """The unclear message is not filed as the dispute's details."""
     tracker = make_tracker("yes", intent="affirm", events=_suggestion_history("billing_dispute"))
