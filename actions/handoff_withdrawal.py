@@ -22,6 +22,7 @@ from actions.clinic_config import ClinicConfig
 from actions.handoff import handoff_client
 from actions.relatives import relation_in
 from actions.second_request import (
+    ASKED_AS_QUESTION,
     HANDED_OVER,
     MAX_REQUEST_CHARS,
     replayed,
@@ -37,9 +38,10 @@ logger = logging.getLogger(__name__)
 ACTION_NAME = "action_withdraw_handoff"
 # The patient takes the request for a person back. Not "forget it" in the middle of a
 # sentence, nor "I don't need help with the bill, I need a person".
+OPENING_WITHDRAWAL = r"^\W*(?:never ?mind|nvm|forget (?:it|about it)|no need|cancel (?:that|it))\b"
 WITHDRAWS = re.compile(
-    r"^\W*(?:never ?mind|nvm|forget (?:it|about it)|no need|cancel (?:that|it))\b"
-    r"|\b(?:figured|sorted|worked) (?:it )?out\b|\bproblem solved\b|\b(?:i'?m|im) all set\b"
+    OPENING_WITHDRAWAL
+    + r"|\b(?:figured|sorted|worked) (?:it )?out\b|\bproblem solved\b|\b(?:i'?m|im) all set\b"
     r"|\bno longer need\b"
     r"|\b(?:don'?t|dont|do not) need (?:a |the |any )?(?:person|human|someone|anyone|staff|"
     r"help|nurse|them|you)\b(?=\W*(?:any ?more|now|after all)?\W*$)"
@@ -225,6 +227,10 @@ def asked_in(text: str) -> dict[str, str] | None:
     """The first request of ours ``text`` words, but not a withdrawal's own words, nor what
     insurance was expected to pay, as ``{"intent": ..., "text": <its clause>}``; else None."""
     for clause in split_clauses(text):
+        # ("nvm when does the clinic open": the question after the opening words; not "never
+        # mind i dont need help with my bill")
+        rest = re.sub(OPENING_WITHDRAWAL, "", clause, flags=re.IGNORECASE).strip()
+        clause = rest if rest and ASKED_AS_QUESTION.search(rest) else clause
         intent = None if withdraws(clause) else request_in(clause)
         if intent == "billing_insurance" and INSURANCE_EXPECTED.search(clause):
             continue

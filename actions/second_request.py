@@ -96,7 +96,12 @@ QUESTION_WORDS = {
     ),
     "clinic_hours": re.compile(
         r"\b(hours|what time (do|does|are) (you|u)|(are|r) (you|u) open|open (on|today|tomorrow|"
-        r"tmrw|now|right now|saturday|sunday))\b",
+        r"tmrw|now|right now|saturday|sunday)"
+        # "nevermind, can you just tell me when the office opens tomorrow": the chat was given
+        # back, and the question lost
+        r"|when (do|does|will) (you|u|the (office|clinic)|your (office|clinic)|it) (open|close)"
+        r"|when (you|u|the (office|clinic)|your (office|clinic)|it) (opens?|closes?)"
+        r"|(opening|closing) time)\b",
         re.IGNORECASE,
     ),
     "directions": re.compile(

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.clinic_config import ClinicConfig
 from actions.handoff import handoff_client
-from actions.handoff_withdrawal import ActionWithdrawHandoff, asked_while_away
+from actions.handoff_withdrawal import ActionWithdrawHandoff, asked_in, asked_while_away
 from actions.settings import get_clinic
 from tests.support.actions import SECRET, make_tracker, texts
 from tests.support.receivers import HandoffReceiver
@@ -114,6 +114,31 @@ def test_a_question_asked_with_the_withdrawal_is_answered_next(
     # the withdrawal's own words ask nothing: "cancel that" is no cancellation
     events, _ = withdraw(delivered(handoff_env), "cancel that request")
     assert events == [ConversationResumed(), SlotSet("handoff_id", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        # the chat was given back, and the question lost
+        (
+            "nevermind, can you just tell me when the office opens tomorrow",
+            "can you just tell me when the office opens tomorrow",
+        ),
+        ("nvm when does the clinic open", "when does the clinic open"),
+        ("forget it, whats your closing time on friday", "whats your closing time on friday"),
+        ("never mind where do i park", "where do i park"),
+        ("never mind i dont need help with my bill", None),
+        ("nvm i figured it out", None),
+    ],
+)
+def test_the_hours_asked_with_a_withdrawal_in_other_words_are_answered_next(
+    text: str, asked: str | None
+) -> None:
+    found = asked_in(text)
+    assert (found or {}).get("text") == asked
+    if asked is not None:
+        assert found == {"intent": found["intent"], "text": asked}
+        assert found["intent"] == ("parking" if "park" in asked else "clinic_hours")
 
 
 SATURDAY_8PM = datetime(2026, 12, 5, 20, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
