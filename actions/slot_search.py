@@ -15,7 +15,15 @@ from typing import Any
 
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import SlotRecord
-from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, ClinicConfig, Location, Practitioner
+from actions.clinic_config import (
+    WEEKDAY_NAMES,
+    WEEKDAYS,
+    ClinicConfig,
+    Location,
+    Practitioner,
+    format_clock,
+)
+from actions.clock_times import PART_HOURS
 from actions.date_changes import shift_said_as_day
 from actions.dates import When, day_label, parse_when, within_part_of_day
 
@@ -241,6 +249,15 @@ def find_offers(
     widened = False
     if not slots:
         widened = True
+        if reason := other_hours_asked(request, clinic):
+            # "christmas eve in the afternoon", open until 12pm: that morning, latest first
+            any_time = replace(request.when, part_of_day=None, not_before=None, not_after=None)
+            late = OPEN_UNTIL in reason
+            slots = sorted(
+                _search(client, request, any_time, clinic, now),
+                key=lambda s: (local_day(s, clinic), (-1 if late else 1) * s.start.timestamp()),
+            )
+    if not slots:
         slots = _search(client, request, request.when.widen(3), clinic, now)
     last_day = now.date() + timedelta(weeks=clinic.scheduling.weeks_ahead)
     beyond = request.when.start > last_day
@@ -407,7 +424,49 @@ def closed_reason(
         return f"{practitioner.name} isn't in{where} {_on(days)}{only}"
     if location and closed(locations):
         return f"The {location.name} is closed {_on(days)}"
-    return _only_for_children_then(request, clinic, days, locations)
+    return _open_other_hours(request.when, clinic, days, locations) or _only_for_children_then(
+        request, clinic, days, locations
+    )
+
+
+# How ``_open_other_hours`` says the offices close before the time asked.
+OPEN_UNTIL = "open only until"
+
+
+def other_hours_asked(request: SearchRequest, clinic: ClinicConfig) -> str | None:
+    """``_open_other_hours`` for the request's days (a week at most) and offices."""
+    days = _days(request.when)
+    location = clinic.location(request.location) if request.location else None
+    if not 0 < len(days) <= 7:
+        return None
+    return _open_other_hours(
+        request.when, clinic, days, [location] if location else clinic.locations
+    )
+
+
+def _open_other_hours(
+    when: When, clinic: ClinicConfig, days: list[date], locations: list[Location]
+) -> str | None:
+    """ "On Thu Dec 24 (Christmas Eve) we're open only until 12pm": the part of the day asked
+    for is outside the hours of every office open then ("Nothing is free for Thu Dec 24
+    (afternoon)" read as booked up). None when some office is open then."""
+    if when.part_of_day is None and when.not_before is None and when.not_after is None:
+        return None
+    low, high = PART_HOURS.get(when.part_of_day or "", (0, 24))
+    start = max(time(low), when.not_before or time(0))
+    end = min(time(high - 1, 59) if high < 24 else time(23, 59), when.not_after or time(23, 59))
+    hours = [h for day in days for loc in locations if (h := clinic.hours_on(loc, day))]
+    if not hours or any(h.opens < end and h.closes > start for h in hours):
+        return None
+    if len(days) == 1:
+        holiday = clinic.holiday(days[0])
+        on = f"On {day_label(days[0])}" + (f" ({holiday.name})" if holiday else "")
+    else:
+        on = f"{_on(days)[0].upper()}{_on(days)[1:]}"
+    where = f"the {locations[0].name} is" if len(locations) == 1 else "we're"
+    if all(h.closes <= start for h in hours):
+        return f"{on} {where} {OPEN_UNTIL} {format_clock(max(h.closes for h in hours))}"
+    return f"{on} {where} not open until {format_clock(min(h.opens for h in hours))}"
 
 
 def _only_for_children_then(

@@ -376,3 +376,66 @@ def test_an_appointment_moved_without_a_time_said_keeps_near_its_own_time() -> N
     assert booking.near is None
     offers = find_offers(client, booking, CLINIC, now).offers  # type: ignore[arg-type]
     assert {o["start"][11:16] for o in offers} == {"08:00"}
+
+
+SHORT_DAY = next(h for h in CLINIC.holidays if h.hours is not None)
+
+
+class ShortDaySlots:
+    """Dr. Patel every 20 minutes at the Downtown Clinic, within each office's hours, on the
+    three days up to ``SHORT_DAY`` (a holiday open until 12pm); honours the window searched."""
+
+    def __init__(self) -> None:
+        self.slots = []
+        downtown = CLINIC.location("downtown")
+        assert downtown is not None
+        for back in range(3, -1, -1):
+            day = SHORT_DAY.date - timedelta(days=back)
+            hours = CLINIC.hours_on(downtown, day)
+            start = datetime.combine(day, hours.opens, CLINIC.tz) if hours else None
+            while hours and start and start.time() < hours.closes:
+                self.slots.append(
+                    SlotRecord(
+                        f"{day}-{start:%H%M}",
+                        start,
+                        start + timedelta(minutes=20),
+                        "patel",
+                        "downtown",
+                        "Dr. Priya Patel",
+                        "Downtown Clinic",
+                        [],
+                        "1",
+                    )
+                )
+                start += timedelta(minutes=20)
+
+    def find_free_slots(self, start: datetime, end: datetime, **_: object) -> list[SlotRecord]:
+        return [s for s in self.slots if start <= s.start < end]
+
+
+def test_a_part_of_day_the_offices_are_closed_says_their_hours_and_offers_that_day() -> None:
+    """ "a sick visit on christmas eve in the afternoon": "Nothing is free for Thu Dec 24
+    (afternoon)", as if booked up, and the noon times of the days before it."""
+    day = SHORT_DAY.date
+    assert SHORT_DAY.hours is not None and SHORT_DAY.hours.closes == time(12)
+    now = datetime.combine(day - timedelta(days=10), time(9), CLINIC.tz)
+    afternoon = When(day, day, part_of_day="afternoon", exact=True)
+    request = SearchRequest("sick", None, None, afternoon)
+    assert closed_reason(request, CLINIC) == (
+        f"On {day:%a %b} {day.day} ({SHORT_DAY.name}) we're open only until 12pm"
+    )
+    result = find_offers(ShortDaySlots(), request, CLINIC, now)  # type: ignore[arg-type]
+    assert result.widened
+    # that morning, its latest times (the nearest to the afternoon asked for)
+    assert [o["start"][:16] for o in result.offers] == [
+        f"{day}T11:00",
+        f"{day}T11:20",
+        f"{day}T11:40",
+    ]
+    # Before the Downtown Clinic opens on a Saturday; an afternoon on a full day is no reason
+    early = When(SATURDAY, SATURDAY, not_after=time(8), exact=True)
+    assert closed_reason(SearchRequest("sick", None, "downtown", early), CLINIC) == (
+        f"On {SATURDAY:%a %b} {SATURDAY.day} the Downtown Clinic is not open until 9am"
+    )
+    tuesday = When(TUESDAY, TUESDAY, part_of_day="afternoon", exact=True)
+    assert closed_reason(SearchRequest("sick", None, None, tuesday), CLINIC) is None
