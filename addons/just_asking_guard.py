@@ -35,8 +35,11 @@ JUST_ASKING = re.compile(
 # "i was just wondering", "quick question", "i have a question", "can i ask something"
 ABOUT_TO_ASK = re.compile(
     r"^\W*(?:(?:hi|hey|hello|um+|so|ok|okay)\W+)*(?:(?:i was |i'?m |im )(?:just )?wondering"
-    r"|(?:i (?:have|had|got)|got|quick) (?:a )?(?:quick )?question|can i ask (?:you )?"
-    r"(?:something|a question))\W*$",
+    # ("i have a few questions" asked "Did you want to talk to a person?")
+    r"|(?:(?:i|we) (?:have|had|got)|got|quick) (?:a |some |a few |few |a couple (?:of )?|"
+    r"couple (?:of )?|two |2 |three |3 |several )?(?:quick |small |more )?questions?"
+    r"(?: for (?:you|u))?|can i ask (?:you )?(?:something|a (?:quick )?question|"
+    r"(?:a few|some|a couple of) (?:quick )?questions))\W*$",
     re.IGNORECASE,
 )
 

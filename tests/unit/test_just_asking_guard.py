@@ -35,7 +35,19 @@ def test_just_asking_stops_what_was_offered(text: str, read_as: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["i was just wondering", "quick question", "hi i have a question", "can i ask something"],
+    [
+        "i was just wondering",
+        "quick question",
+        "hi i have a question",
+        "can i ask something",
+        # "Did you want to talk to a person?"
+        "i have a few questions",
+        "i got a couple questions",
+        "we have some questions",
+        "i have a question for you",
+        "can i ask a few questions",
+        "hi, i have 2 quick questions",
+    ],
 )
 def test_a_question_announced_waits_for_it(text: str) -> None:
     # "i was just wondering" (a balance question, 0.95) asked for the patient's full name
@@ -49,6 +61,8 @@ def test_a_question_announced_waits_for_it(text: str) -> None:
         ("no i was just asking about parking", "parking"),
         ("i was just asking for a person", "request_human"),
         ("no i was just asking", "crisis"),
+        ("i have some questions about my bill", "billing_balance"),
+        ("i have a few questions for a nurse", "medical_advice"),
     ],
 )
 def test_a_message_with_more_in_it_keeps_its_reading(text: str, read_as: str) -> None:
