@@ -88,6 +88,7 @@ from actions.patient_status import (
 from actions.patient_words import is_child, patient_age, who_has
 from actions.plan_names import plan_in_message
 from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
+from actions.said_before import clinician_named_before, visit_named_before
 from actions.second_request import yes_and_another
 from actions.slot_search import (
     has_age_limits,
@@ -643,8 +644,17 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             # clinician was lost, and "Who would you like to see?" followed)
             last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
             meant = clinician_meant(text, last_answer, clinic) if WITH_THEM.search(text) else None
+            if meant is None and WITH_THEM.search(text):
+                # ...or the patient's own message just before ("do i need a referral to see
+                # dr gonzalez" - "how long are physicals" - "book me one with her")
+                meant = clinician_named_before(list(tracker.events), clinic)
             if meant is not None:
                 found["practitioner"] = meant.id
+        if requested is None and "visit_type" not in found and not slots.get("visit_type"):
+            # "how long are physicals usually" - "ok can you book me one"
+            visit = visit_named_before(text, list(tracker.events), clinic)
+            if visit is not None:
+                found["visit_type"] = visit.id
         if (
             requested == "practitioner"
             and found.get("practitioner") == "any"

@@ -50,6 +50,7 @@ from actions.reschedule_appointment import (
     ValidateRescheduleForm,
     new_time_part,
 )
+from actions.said_before import visit_named_before
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.stop import ActionStop, cancels_instead
@@ -5845,3 +5846,51 @@ def test_when_to_come_and_what_to_bring_is_said_to_whoever_booked() -> None:
         "Please bring Liam when the office opens at 8:00am, with Liam's insurance card and your "
         "photo ID."
     )
+
+
+def _asked(text: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": "faq"}}}
+
+
+def _answered(text: str) -> dict[str, Any]:
+    return {"event": "bot", "text": text, "data": {}}
+
+
+QUESTIONS_BEFORE = [
+    _asked("first, do i need a referral to see dr gonzalez"),
+    _answered("You don't need a referral to see our clinicians, and I can book you here."),
+    _asked("second, how long are physicals usually"),
+    _answered("Most visits are booked for 30 minutes with your provider."),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "said"),
+    [
+        # "What kind of visit do you need?", then who, both just said
+        (
+            "ok and can you book me one with her",
+            {"visit_type": "physical", "practitioner": None},
+            ["utter_practitioner_not_for_visit"],  # she does women's health only
+        ),
+        ("can you book me one", {"visit_type": "physical"}, []),
+        ("book me with her", {"practitioner": "gonzalez"}, []),
+        ("book me a sick visit", {"visit_type": "sick"}, []),  # said now: that one
+        ("i need to book an appointment", {}, []),  # no "one": asked as before
+    ],
+)
+def test_a_booking_that_refers_back_takes_the_visit_and_clinician_just_asked_about(
+    text: str, wanted: dict[str, Any], said: list[str]
+) -> None:
+    events, dispatcher = run_booking(text, "book_appointment", events=QUESTIONS_BEFORE)
+    changed = slots_of(events)
+    assert {k: changed.get(k) for k in ("visit_type", "practitioner") if k in changed} == wanted
+    assert responses(dispatcher) == said
+
+
+def test_only_a_visit_asked_for_as_one_refers_back() -> None:
+    clinic = get_clinic()
+    for text in ("can i get one", "please schedule me one", "book it for me"):
+        assert visit_named_before(text, [*QUESTIONS_BEFORE, _asked(text)], clinic) is not None
+    for text in ("i need an appointment", "one more thing, book a visit", "i get that"):
+        assert visit_named_before(text, [*QUESTIONS_BEFORE, _asked(text)], clinic) is None
