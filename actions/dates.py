@@ -272,6 +272,17 @@ AFTER_A_DAY = re.compile(
 )
 
 
+# "before the 20th", "before dec 24", "by friday" (a day; "before 11" is a time of day; "can i
+# come by friday" is that Friday)
+BEFORE_A_DAY = re.compile(
+    AFTER_A_DAY.pattern.replace(
+        r"\bafter ",
+        r"(?<!come )(?<!stop )(?<!drop )(?<!swing )(?<!pop )\b(?P<by>before|by) ",
+        1,
+    )
+)
+
+
 # "next thursday, no wait friday": what comes after the correction is the day asked for.
 # What a correction may say alone: a time ("930", "make it 4", "at 2:30pm").
 NEW_CLOCK = re.compile(
@@ -475,6 +486,16 @@ def _relative_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
         if day is not None:
             start = day.end + timedelta(days=1)
             return window(start, start + timedelta(days=SOON_DAYS - 1))
+    before = BEFORE_A_DAY.search(cleaned)
+    if before and not BEFORE_THE_END.search(cleaned[: before.end()]):
+        # "before dec 24", "sometime before christmas" (said as its date): from today up to the
+        # day before it ("I didn't catch a day there")
+        day = parse_when(before.group("day"), now)
+        if day is not None and day.start > today + timedelta(days=1):
+            # ("by friday": Friday too)
+            last = day.end if before["by"] == "by" else day.start - timedelta(days=1)
+            # (at most four weeks: "before thanksgiving" in December is next November's)
+            return window(today, min(last, today + timedelta(days=2 * SOON_DAYS)))
     month_window = _month_window(cleaned, today)
     if month_window:
         start, end = month_window

@@ -308,6 +308,24 @@ def read_search_details(
     elif day is not None and re.search(r"(?<!day )(?<!week )\bafter\b", text, re.IGNORECASE):
         # "sometime after christmas, mornings": from the day after (it searched from today)
         text = f"after {day:%B} {day.day} {text}"
+    elif day is not None and re.search(r"(?<!day )(?<!week )\bbefore\b", text, re.IGNORECASE):
+        # "sometime before christmas": up to the day before ("I didn't catch a day there")
+        text = f"before {day:%B} {day.day} {text}"
+    elif day is not None and re.search(r"\b(?:around|about)\b", text, re.IGNORECASE):
+        # "sometime around christmas": a few days either side
+        first, last = day - timedelta(days=3), day + timedelta(days=3)
+        text = f"from {first:%B} {first.day} to {last:%B} {last.day} {text}"
+    elif day is not None and WEEK_OF.search(text):
+        # "the week of christmas", "christmas week": the week it falls in
+        text = f"the week of {day:%B} {day.day} {WEEK_OF.sub(' ', text)}"
+    elif day is not None and (week := WEEK_AROUND.search(text)) is not None:
+        # "the week before christmas", "the week after thanksgiving"
+        first = day + timedelta(days=1 if week.group(1).lower() == "after" else -7)
+        last = first + timedelta(days=6)
+        text = f"from {first:%B} {first.day} to {last:%B} {last.day} {WEEK_AROUND.sub(' ', text)}"
+    elif day is None and (season := after_the_holidays(text, clinic, now.date())) is not None:
+        # "sometime after the holidays": after the last of the winter holidays
+        text = f"after {season:%B} {season.day} {text}"
     if text and parse_when(text, now) is not None:
         updates["date_preference"] = text
         if previous_when and only_time_of_day(text, now):
@@ -386,6 +404,30 @@ ORDINAL_PICK = re.compile(
 )
 
 ORDINAL_DAY = re.compile(r"\s*(the\s+)?(1st|2nd|3rd|first|second|third|last)\s*", re.I)
+# "the week of christmas", "thanksgiving week" (a holiday's name before "week").
+WEEK_OF = re.compile(r"\b(?:the )?week of\b|(?<=[a-z] )week\b(?! (?:before|after)\b)", re.I)
+# "the week before christmas", "the week after thanksgiving".
+WEEK_AROUND = re.compile(r"\b(?:the )?week (before|after)\b", re.IGNORECASE)
+# "after the holidays", "after the holiday season".
+THE_HOLIDAYS = re.compile(r"\bafter (?:the )?(?:holidays|holiday season)\b", re.IGNORECASE)
+# How far ahead the winter holidays are looked for.
+HOLIDAY_SEASON_DAYS = 60
+
+
+def after_the_holidays(text: str, clinic: ClinicConfig, today: date) -> date | None:
+    """The last winter holiday (December or New Year's Day) in clinic.yml within the next two
+    months, for "after the holidays"; None when not said or none is listed."""
+    if not THE_HOLIDAYS.search(text):
+        return None
+    season = [
+        h.date
+        for h in clinic.holidays
+        if today <= h.date <= today + timedelta(days=HOLIDAY_SEASON_DAYS)
+        and (h.date.month == 12 or (h.date.month == 1 and h.date.day <= 2))
+    ]
+    return max(season, default=None)
+
+
 # "the week before thanksgiving", "after christmas": not one day ("the day after christmas" is).
 RELATIVE_TO_A_DAY = re.compile(
     r"\b(around|week|until|till|since|from)\b|(?<!day )\b(after|before)\b", re.I

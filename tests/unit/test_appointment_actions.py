@@ -1100,7 +1100,7 @@ def test_no_preference_said_in_the_request(
         ("Christmas please", 10, None),
         ("xmas", 10, None),  # what patients call it
         ("the day after christmas", 11, None),
-        ("the week after christmas", None, None),  # not one day: asked again
+        ("the week after christmas", None, None),  # not one day (a window: below)
     ],
 )
 def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: str | None) -> None:
@@ -1112,16 +1112,75 @@ def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: 
     ]
     with_holidays = clinic.copy(update={"holidays": holidays})
     found = read_search_details(text, [], with_holidays, "date_preference")
-    if day_offset is None:
-        assert "date_preference" not in found
-        return
     when = parse_when(found["date_preference"], clinic.now())
     assert when is not None
+    if day_offset is None:
+        assert when.start != when.end
+        return
     assert (when.start, when.end, when.part_of_day) == (
         today + timedelta(days=day_offset),
         today + timedelta(days=day_offset),
         part,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "part"),
+    [
+        # each was "Sorry, I didn't catch a day there"
+        ("sometime before christmas", 0, 9, None),
+        ("the week before christmas", 3, 9, None),
+        ("the week after christmas, afternoons", 11, 17, "afternoon"),
+        ("sometime around christmas", 7, 13, None),
+        ("the week of christmas", None, None, None),  # its Monday to Sunday
+        ("christmas week", None, None, None),
+        ("sometime after the holidays", 12, 25, None),  # after New Year's Day
+    ],
+)
+def test_a_window_around_a_holiday_is_read(
+    text: str, first: int | None, last: int | None, part: str | None
+) -> None:
+    clinic = get_clinic()
+    today = clinic.now().date()
+    christmas = today + timedelta(days=10)
+    holidays = [
+        Holiday(date=christmas, name="Christmas Day"),
+        Holiday(date=christmas + timedelta(days=1), name="New Year's Day"),
+    ]
+    # (New Year's Day a day later: "the holidays" end at the last of them)
+    with_holidays = clinic.copy(update={"holidays": holidays})
+    found = read_search_details(text, [], with_holidays, "date_preference")
+    when = parse_when(found["date_preference"], clinic.now())
+    assert when is not None
+    if first is None:
+        monday = christmas - timedelta(days=christmas.weekday())
+        assert (when.start, when.end) == (max(monday, today), monday + timedelta(days=6))
+        return
+    assert (when.start, when.end, when.part_of_day) == (
+        today + timedelta(days=first),
+        today + timedelta(days=last),
+        part,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "last", "exact"),
+    [
+        ("before the 20th", 19, False),
+        ("can you do it by the 20th", 20, False),  # the day itself too
+        ("can i come by on the 20th", 20, True),  # that day
+        ("before 11", None, False),  # a time of day
+    ],
+)
+def test_before_a_day_is_up_to_it(text: str, last: int | None, exact: bool) -> None:
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
+    when = parse_when(text, now)
+    assert when is not None and when.exact == exact
+    if last is None:
+        assert when.not_after == time(11)
+        return
+    assert when.end == date(2026, 12, last)
+    assert when.start == (date(2026, 12, last) if exact else now.date())
 
 
 def test_after_a_holiday_is_from_the_day_after() -> None:
