@@ -314,6 +314,9 @@ def parse_when(text: str, now: datetime) -> When | None:
     when = _corrected(cleaned, now) or _with_exclusions(cleaned, now)
     if when is not None:
         return when
+    part_of_week = _part_of_week(cleaned, now.date())
+    if part_of_week is not None:
+        return part_of_week
     asked = _Asked.read(cleaned, now.date())
     return (
         _relative_window(cleaned, now, asked)
@@ -531,6 +534,61 @@ def _relative_window(cleaned: str, now: datetime, asked: _Asked) -> When | None:
     if re.search(r"\b(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b", cleaned):
         return window(today + timedelta(days=1), exact=True)
     return None
+
+
+# "early next week", "later this week", "middle of the week", "midweek": which days of it (the
+# week was read whole, and "early" as the mornings).
+PART_OF_WEEK = re.compile(
+    r"\b(?P<part>early|beginning of|start of|mid|middle of|late|later|end of)\s+(?:in\s+|on\s+)?"
+    r"(?P<which>this|next|the coming|coming|the)?\s*week\b"
+    r"(?!\s*of\b)(?!\s+(?:after|before)\s+(?!\d))"
+    r"|\b(?P<midweek>mid-?week)\b"
+)
+# The weekdays (Monday 0) each part means.
+WEEK_PARTS = {"early": (0, 2), "mid": (1, 3), "late": (3, 5)}
+# "in the next couple days", "the next day or two", "within the next week": from today.
+NEXT_FEW_DAYS = re.compile(
+    r"\b(?:(?:in|within|over|during)\s+)?(?:the\s+)?(?:next|coming)\s+(?:(?P<count>\d+|a couple|"
+    r"couple|a few|few|two|three|four|five)(?:\s+of)?\s+(?P<unit>day|week)s?\b|(?P<unit2>day|week)"
+    r" or two\b)"
+    r"|\b(?:within|over|during)\s+the\s+next\s+(?P<unit3>week)\b"
+)
+
+
+def _part_of_week(cleaned: str, today: date) -> When | None:
+    """The days a part of a week names, or the next few days; None when neither is said."""
+    rest = None
+    few = NEXT_FEW_DAYS.search(cleaned)
+    part = PART_OF_WEEK.search(cleaned)
+    if few is not None:
+        unit = few["unit"] or few["unit2"] or few["unit3"]
+        count = few["count"]
+        number = (int(count) if count.isdigit() else NUMBER_WORDS[count]) if count else 1
+        if few["unit2"]:
+            number = 2  # "a day or two", "a week or two"
+        days = number * (7 if unit == "week" else 1)
+        first, last, rest = today, today + timedelta(days=days), NEXT_FEW_DAYS.sub(" ", cleaned)
+    elif part is not None:
+        word = "mid" if part["midweek"] else part["part"].split()[0]
+        key = {"beginning": "early", "start": "early", "middle": "mid", "later": "late"}
+        low, high = WEEK_PARTS[key.get(word, "late" if word == "end" else word)]
+        which = part["which"]
+        monday = week_start(today, "next" if which == "next" else "this")
+        if which in (None, "the") and monday + timedelta(days=high) < today:
+            monday += timedelta(days=7)  # "early in the week" said on a Friday: next week's
+        first, last = monday + timedelta(days=low), monday + timedelta(days=high)
+        if last < today:
+            return None
+        rest = PART_OF_WEEK.sub(" ", cleaned)
+    if rest is None:
+        return None
+    asked = _Asked.read(rest, today)
+    if len(asked.days) == 1:
+        # "early next week, tuesday ideally": that Tuesday
+        day = first + timedelta(days=(min(asked.days) - first.weekday()) % 7)
+        if day <= last:
+            return asked.window(day, exact=True)
+    return _only_on(asked.window(first, last), asked.days)
 
 
 def _week_window(cleaned: str, asked: _Asked) -> When | None:

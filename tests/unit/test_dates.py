@@ -88,10 +88,28 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a
         ("after the 10th, mornings", date(2026, 12, 11), date(2026, 12, 24), "morning"),
         ("any time after friday", date(2026, 11, 28), date(2026, 12, 11), None),
         ("after next week", date(2026, 12, 7), date(2026, 12, 20), None),
+        # a part of a week: its days (the whole week, and "early" read as the mornings)
+        ("early next week", date(2026, 11, 30), date(2026, 12, 2), None),
+        ("beginning of next week in the morning", date(2026, 11, 30), date(2026, 12, 2), "morning"),
+        ("middle of next week", date(2026, 12, 1), date(2026, 12, 3), None),
+        ("midweek", date(2026, 11, 24), date(2026, 11, 26), None),  # from today
+        ("later this week", date(2026, 11, 26), date(2026, 11, 28), None),
+        ("end of the week", date(2026, 11, 26), date(2026, 11, 28), None),
+        ("late next week after 3", date(2026, 12, 3), date(2026, 12, 5), None),
+        ("early next week, tuesday ideally", date(2026, 12, 1), date(2026, 12, 1), None),
+        # the next few days, from today (each was "I didn't catch a day there")
+        ("in the next couple days", date(2026, 11, 24), date(2026, 11, 26), None),
+        ("the next day or two", date(2026, 11, 24), date(2026, 11, 26), None),
+        ("next few days, afternoons", date(2026, 11, 24), date(2026, 11, 27), "afternoon"),
+        ("within the next week", date(2026, 11, 24), date(2026, 12, 1), None),  # not next week's
+        ("the week after christmas", None, None, None),  # a holiday's: actions/visit_request
     ],
 )
-def test_parse_when(text: str, start: date, end: date, part: str | None) -> None:
+def test_parse_when(text: str, start: date | None, end: date | None, part: str | None) -> None:
     when = parse_when(text, NOW)
+    if start is None:
+        assert when is None
+        return
     assert when is not None, text
     assert (when.start, when.end, when.part_of_day) == (start, end, part)
 
