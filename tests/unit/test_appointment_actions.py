@@ -1090,6 +1090,17 @@ def test_no_preference_said_in_the_request(
     assert {k: v for k, v in found.items() if k != "date_preference"} == expected
 
 
+def read_with_holidays(text: str, holidays: list[Holiday]) -> When:
+    """The window ``text`` asks for, with these holidays in clinic.yml."""
+    clinic = get_clinic()
+    found = read_search_details(
+        text, [], clinic.copy(update={"holidays": holidays}), "date_preference"
+    )
+    when = parse_when(found["date_preference"], clinic.now())
+    assert when is not None, text
+    return when
+
+
 @pytest.mark.parametrize(
     ("text", "day_offset", "part"),
     [
@@ -1104,16 +1115,14 @@ def test_no_preference_said_in_the_request(
     ],
 )
 def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: str | None) -> None:
-    clinic = get_clinic()
-    today = clinic.now().date()
-    holidays = [
-        Holiday(date=today + timedelta(days=9), name="Christmas Eve"),
-        Holiday(date=today + timedelta(days=10), name="Christmas Day"),
-    ]
-    with_holidays = clinic.copy(update={"holidays": holidays})
-    found = read_search_details(text, [], with_holidays, "date_preference")
-    when = parse_when(found["date_preference"], clinic.now())
-    assert when is not None
+    today = get_clinic().now().date()
+    when = read_with_holidays(
+        text,
+        [
+            Holiday(date=today + timedelta(days=9), name="Christmas Eve"),
+            Holiday(date=today + timedelta(days=10), name="Christmas Day"),
+        ],
+    )
     if day_offset is None:
         assert when.start != when.end
         return
@@ -1140,18 +1149,16 @@ def test_a_holiday_by_name_is_its_date(text: str, day_offset: int | None, part: 
 def test_a_window_around_a_holiday_is_read(
     text: str, first: int | None, last: int | None, part: str | None
 ) -> None:
-    clinic = get_clinic()
-    today = clinic.now().date()
+    today = get_clinic().now().date()
     christmas = today + timedelta(days=10)
-    holidays = [
-        Holiday(date=christmas, name="Christmas Day"),
-        Holiday(date=christmas + timedelta(days=1), name="New Year's Day"),
-    ]
     # (New Year's Day a day later: "the holidays" end at the last of them)
-    with_holidays = clinic.copy(update={"holidays": holidays})
-    found = read_search_details(text, [], with_holidays, "date_preference")
-    when = parse_when(found["date_preference"], clinic.now())
-    assert when is not None
+    when = read_with_holidays(
+        text,
+        [
+            Holiday(date=christmas, name="Christmas Day"),
+            Holiday(date=christmas + timedelta(days=1), name="New Year's Day"),
+        ],
+    )
     if first is None:
         monday = christmas - timedelta(days=christmas.weekday())
         assert (when.start, when.end) == (max(monday, today), monday + timedelta(days=6))

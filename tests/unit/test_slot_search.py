@@ -197,6 +197,21 @@ def test_the_time_asked_for_is_offered_when_free() -> None:
     assert "15:30" in times and times == sorted(times)
 
 
+def patel_downtown(slot_id: str, start: datetime) -> SlotRecord:
+    """A free 20-minute slot with Dr. Patel at the Downtown Clinic."""
+    return SlotRecord(
+        slot_id,
+        start,
+        start + timedelta(minutes=20),
+        "patel",
+        "downtown",
+        "Dr. Priya Patel",
+        "Downtown Clinic",
+        [],
+        "1",
+    )
+
+
 class DailySlots:
     """A scheduling client with free slots every 20 minutes from 8:00 to 17:40 (past 16:00 in
     California is the next day in UTC) with Dr. Patel on every open day of ``days`` from
@@ -212,19 +227,7 @@ class DailySlots:
             for n in range(30):
                 start = datetime.combine(day, time(8), CLINIC.tz) + timedelta(minutes=20 * n)
                 start = start.astimezone(timezone.utc)  # as FHIR servers often write them
-                self.slots.append(
-                    SlotRecord(
-                        f"s{i}-{n}",
-                        start,
-                        start + timedelta(minutes=20),
-                        "patel",
-                        "downtown",
-                        "Dr. Priya Patel",
-                        "Downtown Clinic",
-                        [],
-                        "1",
-                    )
-                )
+                self.slots.append(patel_downtown(f"s{i}-{n}", start))
 
     def find_free_slots(
         self, start: datetime, end: datetime, limit: int = 20, **_: object
@@ -394,19 +397,7 @@ class ShortDaySlots:
             hours = CLINIC.hours_on(downtown, day)
             start = datetime.combine(day, hours.opens, CLINIC.tz) if hours else None
             while hours and start and start.time() < hours.closes:
-                self.slots.append(
-                    SlotRecord(
-                        f"{day}-{start:%H%M}",
-                        start,
-                        start + timedelta(minutes=20),
-                        "patel",
-                        "downtown",
-                        "Dr. Priya Patel",
-                        "Downtown Clinic",
-                        [],
-                        "1",
-                    )
-                )
+                self.slots.append(patel_downtown(f"{day}-{start:%H%M}", start))
                 start += timedelta(minutes=20)
 
     def find_free_slots(self, start: datetime, end: datetime, **_: object) -> list[SlotRecord]:
