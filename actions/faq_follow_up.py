@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking_guards import booked_in_this_chat, within_late_window
@@ -197,6 +197,31 @@ def other_question(text: str, topic: str) -> dict[str, str] | None:
     return None
 
 
+SPANISH_TOPIC = "interpreter_in_spanish"
+SPANISH_ANSWERED = "spanish_answered"
+
+
+def in_spanish(
+    dispatcher: CollectingDispatcher, tracker: Tracker, topic: str, now: datetime | None = None
+) -> list[EventType]:
+    """After the Spanish interpreter answer: while we are closed, the after-hours nurse line, in
+    Spanish (the answer says to call the front desk, which nobody answers then: "para mi hijo,
+    tiene fiebre" at night); and the answer is marked given, so a second message in Spanish
+    gets it in other words (domain/faq.yml), not word for word again."""
+    if topic != SPANISH_TOPIC:
+        return []
+    clinic = get_clinic()
+    line = clinic.clinic.after_hours_nurse_line
+    if line and not clinic.staff_available(now or clinic.now()):
+        dispatcher.utter_message(
+            text=f"Ahora estamos cerrados. Si es una pregunta médica que no puede esperar, "
+            f"llame a nuestra línea de enfermería fuera de horario: {line} (pida un intérprete)."
+        )
+    if tracker.get_slot(SPANISH_ANSWERED):
+        return []
+    return [SlotSet(SPANISH_ANSWERED, True)]
+
+
 class ActionFaqFollowUp(Action):
     """After a common question's answer: the other question of the same message, if any."""
 
@@ -207,9 +232,15 @@ class ActionFaqFollowUp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         topic = faq_topic(tracker)
+        spanish = in_spanish(dispatcher, tracker, topic)
         if tracker.active_loop_name:
             fee_for_this_one(dispatcher, tracker, topic)
-            return []  # the form asks its own question next
+            return spanish  # the form asks its own question next
+        return spanish + self._follow_up(dispatcher, tracker, topic)
+
+    def _follow_up(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, topic: str
+    ) -> list[EventType]:
         text = latest_text(tracker)
         kept = tracker.get_slot("pending_request")
         if isinstance(kept, dict) and kept.get("at_once"):

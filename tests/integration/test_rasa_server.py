@@ -266,3 +266,6 @@ def test_no_hablo_ingles_gets_interpreter_help_not_a_nurse(rasa: RasaClient) -> 
     # the Spanish first (it was a paragraph of English, then the Spanish line)
     assert replies.startswith("Hola. El servicio de intérprete es gratis."), replies
     assert not rasa.tracker(conversation)["paused"]
+    # a second message in Spanish: in other words, not the same paragraph again
+    again = " ".join(rasa.texts(conversation, "necesito cita para mi hijo, tiene fiebre"))
+    assert again.startswith("Sigo aquí, pero solo puedo escribir en inglés."), again

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SlotSet as CoreSlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.events import ActionExecuted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directions import ActionLocationInfo
-from actions.faq_follow_up import ActionFaqFollowUp, faq_topic, other_question
+from actions.faq_follow_up import ActionFaqFollowUp, faq_topic, in_spanish, other_question
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 from tests.support.nlu import CannedNlu, faq_parse
@@ -387,3 +393,48 @@ def test_a_visit_named_with_a_form_to_fill_in_is_offered_after_the_answer() -> N
     # a form with no visit named: the answer alone
     _, dispatcher = run("i need a doctors note for work", "forms_notes")
     assert dispatcher.messages == []
+
+
+def test_the_spanish_answer_is_marked_given_and_gives_the_nurse_line_while_closed() -> None:
+    """ "hola necesito una cita" - "para mi hijo, tiene fiebre" at night: the same answer word
+    for word, with the front desk's number, which nobody answers then."""
+    clinic = get_clinic()
+    tuesday = datetime(2026, 12, 1, tzinfo=clinic.tz)
+    for hour, closed in ((23, True), (10, False)):
+        dispatcher = CollectingDispatcher()
+        tracker = faq_tracker("para mi hijo, tiene fiebre", "interpreter_in_spanish")
+        events = in_spanish(
+            dispatcher, tracker, "interpreter_in_spanish", tuesday.replace(hour=hour)
+        )
+        assert events == [SlotSet("spanish_answered", True)]
+        said = [m["text"] for m in dispatcher.messages]
+        assert said == (
+            [
+                "Ahora estamos cerrados. Si es una pregunta médica que no puede esperar, llame a "
+                "nuestra línea de enfermería fuera de horario: (916) 555-0177 (pida un "
+                "intérprete)."
+            ]
+            if closed
+            else []
+        )
+    # marked once; and another answer marks nothing
+    again = faq_tracker("hola", "interpreter_in_spanish", slots={"spanish_answered": True})
+    assert in_spanish(CollectingDispatcher(), again, "interpreter_in_spanish") == []
+    assert run("do you have interpreters", "interpreter")[0] == []
+
+
+def test_a_second_message_in_spanish_gets_the_answer_in_other_words() -> None:
+    """Rasa's own response generator picks domain/faq.yml's other wording once
+    ``spanish_answered`` is set."""
+    domain = Domain.load(str(Path(__file__).resolve().parents[2] / "domain"))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+
+    async def said(answered: bool) -> str:
+        events = [CoreSlotSet("spanish_answered", True)] if answered else []
+        tracker = DialogueStateTracker.from_events("es", events, slots=domain.slots)
+        message = await nlg.generate("utter_faq/interpreter_in_spanish", tracker, "rest")
+        return str((message or {}).get("text"))
+
+    first, again = asyncio.run(said(False)), asyncio.run(said(True))
+    assert first.startswith("Hola. El servicio de intérprete es gratis.")
+    assert again.startswith("Sigo aquí, pero solo puedo escribir en inglés.")
