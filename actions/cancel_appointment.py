@@ -87,10 +87,42 @@ REASON_SAID = re.compile(
 
 REASON_HEARD = "utter_cancel_reason_heard"
 
+# Cancelling because someone is ill ("cancel both my appointments tomorrow, i have covid"): it
+# got "Just to check" with no word of it. The writer, or someone else.
+_ILLNESS = (
+    r"(?:sick|ill|unwell|not feeling (?:well|good|great)|feeling (?:sick|unwell|awful|terrible)"
+    r"|(?:got|have|has|caught|came down with|tested positive for) (?:covid(?:-?19)?|the flu|flu|"
+    r"a (?:bad )?cold|a fever|strep|a stomach bug|the stomach flu|rsv)|tested positive)"
+)
+_ILL_NOW = r"(?:\s+(?:been|a bit|so|really|too))?\s+" + _ILLNESS
+WRITER_ILL = re.compile(rf"\b(?:i|im|i'm|i am|i've|ive|i have|i got|i just){_ILL_NOW}\b", re.I)
+OTHER_ILL = re.compile(
+    r"\b(?P<who>he|she|they|hes|he's|shes|she's|theyre|they're|my (?:son|daughter|kid|child|"
+    r"husband|wife|mom|dad|mother|father|baby|partner))(?:\s+(?:is|are|has|have|got))?"
+    + _ILL_NOW
+    + r"\b",
+    re.I,
+)
+HE = re.compile(r"\b(?:he|hes|he's|son|husband|dad|father)$", re.I)
+SHE = re.compile(r"\b(?:she|shes|she's|daughter|wife|mom|mother)$", re.I)
+
+
+def illness_said(texts: list[str]) -> str | None:
+    """A kind word for an illness given as the reason to cancel, or None."""
+    joined = " ".join(texts).replace("\u2019", "'")
+    if WRITER_ILL.search(joined):
+        return "I'm sorry you're not feeling well. I hope you feel better soon."
+    other = OTHER_ILL.search(joined)
+    if other is None:
+        return None
+    who = other["who"]
+    hope = "he feels" if HE.search(who) else "she feels" if SHE.search(who) else "they feel"
+    return f"I'm sorry to hear that. I hope {hope} better soon."
+
 
 def reason_said(text: str) -> bool:
     """Whether ``text`` gives a reason to cancel (and no yes or no: those are read first)."""
-    return REASON_SAID.search(text.replace("\u2019", "'")) is not None
+    return REASON_SAID.search(text.replace("\u2019", "'")) is not None or bool(illness_said([text]))
 
 
 def moves_instead(text: str) -> bool:
@@ -196,6 +228,9 @@ class ValidateCancelForm(ManageForm):
     def explain(
         self, dispatcher: CollectingDispatcher, requested: str | None, text: str = ""
     ) -> None:
+        if requested == "cancel_confirmed" and (kind_word := illness_said([text])):
+            dispatcher.utter_message(text=kind_word)
+            return
         if requested == "cancel_confirmed" and reason_said(text):
             dispatcher.utter_message(response=REASON_HEARD)
             return
@@ -236,7 +271,12 @@ class ActionAskCancelConfirmed(Action):
             datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()
             for i in tracker.get_slot("my_appointments") or [item]
         }
-        if reason_said(latest_text(tracker)) and last_response(tracker) != REASON_HEARD:
+        kind_word = illness_said(form_texts(tracker))
+        if kind_word and not any(
+            e.get("event") == "bot" and e.get("text") == kind_word for e in tracker.events
+        ):
+            dispatcher.utter_message(text=kind_word)
+        elif reason_said(latest_text(tracker)) and last_response(tracker) != REASON_HEARD:
             # "the one on monday, he's feeling better" at "Which appointment?": the question
             # with no word of it (it is heard when said at the question: ValidateCancelForm)
             dispatcher.utter_message(response=REASON_HEARD)

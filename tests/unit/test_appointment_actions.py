@@ -4533,6 +4533,34 @@ def test_a_day_asked_with_no_appointment_on_it_is_said(fhir_env: FhirServer) -> 
     assert [m.get("response") for m in dispatcher.messages] == ["utter_confirm_cancel"]
 
 
+def test_an_illness_given_as_the_reason_gets_a_kind_word_once() -> None:
+    """ "cancel both my appointments tomorrow, i have covid": "Just to check: cancel ...?" with
+    no word of it."""
+    asked = [{"event": "user", "text": "cancel my appointment please, i have covid"}]
+    kind = "I'm sorry you're not feeling well. I hope you feel better soon."
+
+    def confirm(events: list[dict[str, Any]]) -> list[Any]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(
+            "04/12/1988", slots=CANCEL_ASKED, events=events, active_loop="cancel_form"
+        )
+        ActionAskCancelConfirmed().run(dispatcher, tracker, {})
+        return [m.get("response") or m.get("text") for m in dispatcher.messages]
+
+    assert confirm(asked) == [kind, "utter_confirm_cancel"]
+    assert confirm([*asked, {"event": "bot", "text": kind}]) == ["utter_confirm_cancel"]
+    # said at "Cancel it?": the kind word, and the question again; nothing cancelled yet
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "my son is sick", intent="inform", active_loop="cancel_form", slots=CANCEL_ASKED
+    )
+    events = ValidateCancelForm().run(dispatcher, tracker, {})
+    assert [m.get("text") for m in dispatcher.messages] == [
+        "I'm sorry to hear that. I hope he feels better soon."
+    ]
+    assert slots_of(events).get("cancel_confirmed") is None
+
+
 def test_a_reason_given_with_the_choice_is_heard_before_the_confirmation() -> None:
     # "the one on monday, he's feeling better" at "Which appointment?": "Just to check: cancel
     # ...?" with no word of it
