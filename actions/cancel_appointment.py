@@ -247,6 +247,11 @@ class ActionAskCancelConfirmed(Action):
         clinic = get_clinic()
         # (no fee spoken of to someone cancelling for a person who died)
         bereaved = death_said(tracker)
+        kind_word = illness_said(form_texts(tracker))
+        if kind_word and not any(
+            e.get("event") == "bot" and e.get("text") == kind_word for e in tracker.events
+        ):
+            dispatcher.utter_message(text=kind_word)
         if tracker.get_slot("appointment_choice") == ALL_APPOINTMENTS:
             items = tracker.get_slot("my_appointments") or []
             policies = (
@@ -271,12 +276,11 @@ class ActionAskCancelConfirmed(Action):
             datetime.fromisoformat(i["start"]).astimezone(clinic.tz).date()
             for i in tracker.get_slot("my_appointments") or [item]
         }
-        kind_word = illness_said(form_texts(tracker))
-        if kind_word and not any(
-            e.get("event") == "bot" and e.get("text") == kind_word for e in tracker.events
+        if (
+            reason_said(latest_text(tracker))
+            and not kind_word
+            and last_response(tracker) != REASON_HEARD
         ):
-            dispatcher.utter_message(text=kind_word)
-        elif reason_said(latest_text(tracker)) and last_response(tracker) != REASON_HEARD:
             # "the one on monday, he's feeling better" at "Which appointment?": the question
             # with no word of it (it is heard when said at the question: ValidateCancelForm)
             dispatcher.utter_message(response=REASON_HEARD)

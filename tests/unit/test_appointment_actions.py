@@ -14,6 +14,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cancel_appointment, manage_appointments, patient_match
+from actions.all_appointments import ALL_APPOINTMENTS
 from actions.billing import ValidateBalanceForm
 from actions.booking import ValidateBookingForm
 from actions.booking_choices import ActionAskDatePreference, ActionAskVisitType
@@ -4539,16 +4540,17 @@ def test_an_illness_given_as_the_reason_gets_a_kind_word_once() -> None:
     asked = [{"event": "user", "text": "cancel my appointment please, i have covid"}]
     kind = "I'm sorry you're not feeling well. I hope you feel better soon."
 
-    def confirm(events: list[dict[str, Any]]) -> list[Any]:
+    def confirm(events: list[dict[str, Any]], choice: str = "a") -> list[Any]:
         dispatcher = CollectingDispatcher()
-        tracker = make_tracker(
-            "04/12/1988", slots=CANCEL_ASKED, events=events, active_loop="cancel_form"
-        )
+        slots = {**CANCEL_ASKED, "appointment_choice": choice}
+        tracker = make_tracker("04/12/1988", slots=slots, events=events, active_loop="cancel_form")
         ActionAskCancelConfirmed().run(dispatcher, tracker, {})
         return [m.get("response") or m.get("text") for m in dispatcher.messages]
 
     assert confirm(asked) == [kind, "utter_confirm_cancel"]
     assert confirm([*asked, {"event": "bot", "text": kind}]) == ["utter_confirm_cancel"]
+    # "cancel both ...": all of them
+    assert confirm(asked, ALL_APPOINTMENTS) == [kind, "utter_confirm_cancel_all"]
     # said at "Cancel it?": the kind word, and the question again; nothing cancelled yet
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
