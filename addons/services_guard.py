@@ -228,6 +228,20 @@ CHECK_IN_MISREAD = frozenset(
 )
 
 
+# A visit at home asked for in other words than "do you do ...": "can the doctor come to my
+# house, my mom cant walk" got the visitor policy and then the walk-in answer ("cant walk").
+HOME_VISIT_ASKED = re.compile(
+    r"\b(?:come|coming|visit|see (?:me|her|him|us|them)) (?:to|at) (?:my|our|her|his|their) "
+    r"(?:house|home|place|apartment)\b|\bhome ?visits?\b|\bhouse ?calls?\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_home_visit(text: str) -> bool:
+    """A home visit asked for, when clinic.yml lists it among what we don't offer."""
+    return bool(HOME_VISIT_ASKED.search(text)) and find_not_offered(text, get_clinic()) is not None
+
+
 def asks_for_not_offered(text: str) -> bool:
     """ "do you do mammograms?", "can i get botox": a service clinic.yml says we don't offer."""
     text = text.replace("\u2019", "'")
@@ -479,7 +493,7 @@ class ServicesQuestionGuard(RuleGuard):
             intent in NOT_OFFERED_FROM
             and (intent != FAQ_INTENT or faq_key(message) == SERVICES_KEY)
             and asks_for_not_offered(text)
-        ):
+        ) or (intent in NOT_OFFERED_FROM and asks_for_a_home_visit(text)):
             # the "no" and who does it, first (actions/fallback.py)
             overrule(message, NOT_OFFERED_INTENT)
             return

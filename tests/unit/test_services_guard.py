@@ -314,6 +314,16 @@ def parsed_as(text: str, intent: str, key: str) -> Message:
         ("can i get my mri results", "test_results", "faq/forms_notes", "test_results"),
         ("do you do mammograms", "emergency", "faq/forms_notes", "emergency"),
         ("can i get an mri appointment", "book_appointment", "faq/services", "book_appointment"),
+        # a home visit in other words: the visitor policy, then the walk-in answer ("cant walk")
+        (
+            "can the doctor come to my house, my mom cant walk",
+            "faq",
+            "faq/masks_visitors",
+            "out_of_scope",
+        ),
+        ("do you make house calls", "faq", "faq/walk_in", "out_of_scope"),
+        ("can i bring my mom to the house", "faq", "faq/masks_visitors", "faq"),
+        ("i need a home visit, she fell and cant get up", "emergency", "faq/services", "emergency"),
     ],
 )
 def test_a_service_we_dont_offer_is_answered_as_one(
