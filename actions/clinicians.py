@@ -29,6 +29,7 @@ from actions.clinician_days import (
 )
 from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
+from actions.next_opening import next_opening_asked, next_opening_text
 from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
@@ -207,6 +208,14 @@ class ActionClinicians(Action):
                 # Not a yes/no question: a typed "yes" took the first button, and a man who
                 # asked for a male clinician was booked with Dr. Patel.
                 answer += BOOK_ONE if len(chosen) > 1 else " Would you like to book with them?"
+        elif (
+            named is not None
+            and next_opening_asked(text)
+            and (opening := next_opening_text(named, clinic, (self.clock or clinic.now)()))
+            is not None
+        ):
+            # "whats dr patels next opening": the date and time, not her working days
+            answer, chosen = opening, [named]
         elif named is not None:
             # ("does dr gonzalez do flu shots": that first, and buttons to book with whoever
             # does it)

@@ -66,8 +66,9 @@ from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.insurance import eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
-from actions.matching import normalise
+from actions.matching import find_practitioner, normalise
 from actions.message_reading import vague_frustration
+from actions.next_opening import next_opening_asked
 from actions.office_answers import ER_ASKED
 from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
@@ -203,6 +204,9 @@ MISREAD_ER = MISREAD_ROUTE | {
     "contact_info",
     "clinic_hours",
 }
+# A clinician's next opening asked for (not "how soon can i get in to see dr patel": a booking,
+# which offers her soonest times).
+MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
 MISREAD_FACILITY = MISREAD_ROUTE | {
     "directions",
     "greet",
@@ -625,6 +629,14 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")
+    if (
+        read_as in MISREAD_NEXT_OPENING
+        and next_opening_asked(text)
+        and find_practitioner(text, get_clinic()) is not None
+    ):
+        # "how long is the wait to get in with dr patel" (how long a visit lasts), "how far
+        # out is dr patel booked" (a look-up): her next opening (actions/next_opening.py)
+        return Reading("ask_clinicians")
     if read_as in MISREAD_FACILITY and amenity_asked(text) and task_named(text) is None:
         # "is there a place to change my baby" (a move: a name asked for), "is there wifi in
         # the waiting room" (the visitor policy): the office's facilities, asked as parking

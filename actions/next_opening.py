@@ -1,0 +1,52 @@
+"""A clinician's next opening, asked as a question: "whats dr patels next opening" got her
+working days, and "how long is the wait to get in with dr patel" how long a visit lasts. The
+scheduling API is asked for the first free slot; if it cannot answer, the days are said as
+before (the caller's fallback)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from actions.clients.fhir_model import FhirError
+from actions.clinic_config import ClinicConfig, Practitioner
+from actions.formatting import day_and_time
+from actions.patient_match import scheduling_client
+
+logger = logging.getLogger(__name__)
+
+NEXT_OPENING_ASKED = re.compile(
+    r"\b(?:next (?:opening|openings|available|availability|free (?:slot|time|appointment)|"
+    r"open (?:slot|appointment))|soonest|earliest (?:opening|appointment|available|time|slot)|"
+    r"first (?:available|opening)|how soon (?:can|could|will) (?:i|we|my \w+|he|she) "
+    r"(?:get in|be seen|see)|how long (?:is|s) (?:the|your) wait (?:to|for)|how far out (?:is|are))"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+def next_opening_asked(text: str) -> bool:
+    """Whether ``text`` asks when a clinician is next free."""
+    return bool(NEXT_OPENING_ASKED.search(text.replace("\u2019", "'")))
+
+
+def next_opening_text(clinician: Practitioner, clinic: ClinicConfig, now: datetime) -> str | None:
+    """ "Dr. Priya Patel's next opening is Mon Dec 7, 8:30am at the Downtown Clinic."; None when
+    the scheduling API cannot say."""
+    weeks = clinic.scheduling.weeks_ahead
+    try:
+        slots = scheduling_client().find_free_slots(
+            now, now + timedelta(weeks=weeks), practitioner=clinician.id, limit=1
+        )
+    except FhirError as exc:  # incl. BackendUnavailable
+        logger.warning("next opening not found: %s", exc)
+        return None
+    if not slots:
+        return (
+            f"{clinician.name} has no openings I can book in the next {weeks} weeks. Our front "
+            f"desk may find you a time: {clinic.clinic.main_phone}."
+        )
+    slot = slots[0]
+    where = f" at the {slot.location_name}" if slot.location_name else ""
+    return f"{clinician.name}'s next opening is {day_and_time(slot.start, clinic)}{where}."
