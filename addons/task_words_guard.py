@@ -207,6 +207,7 @@ MISREAD_ER = MISREAD_ROUTE | {
 # A clinician's next opening asked for (not "how soon can i get in to see dr patel": a booking,
 # which offers her soonest times).
 MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
+WHEN_OR_WHAT = re.compile(r"\W*(?:when|what|whats|what's|wat)\b", re.IGNORECASE)
 MISREAD_FACILITY = MISREAD_ROUTE | {
     "directions",
     "greet",
@@ -630,7 +631,11 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")
     if (
-        read_as in MISREAD_NEXT_OPENING
+        (
+            read_as in MISREAD_NEXT_OPENING
+            # ("when is sam lees next available appointment": a question, not a request)
+            or (read_as == "book_appointment" and WHEN_OR_WHAT.match(text))
+        )
         and next_opening_asked(text)
         and find_practitioner(text, get_clinic()) is not None
     ):

@@ -75,6 +75,7 @@ def test_without_the_scheduling_api_her_days_are_said() -> None:
         ("how far out is dr patel booked", "check_appointment", "ask_clinicians"),
         # a booking offers her soonest times; with no clinician, as read
         ("how soon can i get in to see dr patel", "book_appointment", "book_appointment"),
+        ("when is sam lees next available appointment", "book_appointment", "ask_clinicians"),
         ("how long is the wait to get in", "faq", "faq"),
     ],
 )
