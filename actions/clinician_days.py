@@ -177,10 +177,12 @@ def named_once(text: str, practitioner: Practitioner) -> str:
     return text[:cut] + text[cut:].replace(practitioner.name, short_name(practitioner))
 
 
-def book_with_button(practitioner: Practitioner) -> dict[str, str]:
-    """One tap to start booking with this clinician (the booking form reads the entity)."""
+def book_with_button(practitioner: Practitioner, when: str | None = None) -> dict[str, str]:
+    """One tap to start booking with this clinician (the booking form reads the entity), and
+    ``when`` ("December 7 at 8:00am": the next opening said) as its date."""
     short = short_name(practitioner)
-    payload = "/book_appointment" + json.dumps({"practitioner": practitioner.id})
+    values = {"practitioner": practitioner.id, **({"date": when} if when else {})}
+    payload = "/book_appointment" + json.dumps(values)
     return {"title": f"Book with {short}", "payload": payload}
 
 

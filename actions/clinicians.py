@@ -29,7 +29,7 @@ from actions.clinician_days import (
 )
 from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
-from actions.next_opening import next_opening_asked, next_opening_text
+from actions.next_opening import next_opening, next_opening_asked
 from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
@@ -211,11 +211,18 @@ class ActionClinicians(Action):
         elif (
             named is not None
             and next_opening_asked(text)
-            and (opening := next_opening_text(named, clinic, (self.clock or clinic.now)()))
-            is not None
+            and (opening := next_opening(named, clinic, (self.clock or clinic.now)())) is not None
         ):
-            # "whats dr patels next opening": the date and time, not her working days
-            answer, chosen = opening, [named]
+            # "whats dr patels next opening": the date and time, not her working days, and
+            # a button to book that time
+            answer, button = opening
+            buttons = [] if tracker.active_loop_name else [button]
+            dispatcher.utter_message(text=answer, buttons=buttons)
+            return (
+                []
+                if tracker.active_loop_name
+                else answer_second_request(dispatcher, tracker, "ask_clinicians")
+            )
         elif named is not None:
             # ("does dr gonzalez do flu shots": that first, and buttons to book with whoever
             # does it)

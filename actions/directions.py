@@ -61,7 +61,7 @@ from actions.matching import (
     wants_anyone,
 )
 from actions.nearby_areas import nearer_note, nearer_office
-from actions.next_opening import next_opening_asked, next_opening_text
+from actions.next_opening import next_opening, next_opening_asked
 from actions.office_answers import (
     ACCESSIBLE_WORDS,
     AFTER_HOURS_HELP,
@@ -400,13 +400,12 @@ class ActionLocationInfo(Action):
             # "what days does Dr. Patel work?": the clinician's days and offices ("does sam lee
             # see kids?": whether he does, first)
             text = latest_text(tracker)
-            opening = (
-                next_opening_text(clinician, clinic, now) if next_opening_asked(text) else None
-            )
+            opening = next_opening(clinician, clinic, now) if next_opening_asked(text) else None
             if opening is not None:
                 # "whats dr patels next opening": the date and time, not her working days
-                buttons = [] if tracker.active_loop_name else [book_with_button(clinician)]
-                dispatcher.utter_message(text=opening, buttons=buttons)
+                answer, button = opening
+                buttons = [] if tracker.active_loop_name else [button]
+                dispatcher.utter_message(text=answer, buttons=buttons)
                 return events
             days = clinician_days_text(clinician, clinic, text, locations, now.date())
             answer, book_with = visit_answer_first(days, text, clinician, clinic)

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig, Practitioner
-from actions.formatting import day_and_time
+from actions.clinician_days import book_with_button
+from actions.formatting import clock, day_and_time
 from actions.patient_match import scheduling_client
 
 logger = logging.getLogger(__name__)
@@ -31,9 +32,12 @@ def next_opening_asked(text: str) -> bool:
     return bool(NEXT_OPENING_ASKED.search(text.replace("\u2019", "'")))
 
 
-def next_opening_text(clinician: Practitioner, clinic: ClinicConfig, now: datetime) -> str | None:
-    """ "Dr. Priya Patel's next opening is Mon Dec 7, 8:30am at the Downtown Clinic."; None when
-    the scheduling API cannot say."""
+def next_opening(
+    clinician: Practitioner, clinic: ClinicConfig, now: datetime
+) -> tuple[str, dict[str, str]] | None:
+    """ "Dr. Priya Patel's next opening is Mon Dec 7, 8:30am at the Downtown Clinic.", and a
+    button to book with her at that time ("ok book it" then searches it first, not "What day or
+    time works best?"); None when the scheduling API cannot say."""
     weeks = clinic.scheduling.weeks_ahead
     try:
         slots = scheduling_client().find_free_slots(
@@ -45,8 +49,11 @@ def next_opening_text(clinician: Practitioner, clinic: ClinicConfig, now: dateti
     if not slots:
         return (
             f"{clinician.name} has no openings I can book in the next {weeks} weeks. Our front "
-            f"desk may find you a time: {clinic.clinic.main_phone}."
+            f"desk may find you a time: {clinic.clinic.main_phone}.",
+            book_with_button(clinician),
         )
     slot = slots[0]
+    start = slot.start.astimezone(clinic.tz)
     where = f" at the {slot.location_name}" if slot.location_name else ""
-    return f"{clinician.name}'s next opening is {day_and_time(slot.start, clinic)}{where}."
+    said = f"{clinician.name}'s next opening is {day_and_time(start, clinic)}{where}."
+    return said, book_with_button(clinician, f"{start:%B} {start.day} at {clock(start, clinic)}")

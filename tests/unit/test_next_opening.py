@@ -3,12 +3,15 @@ of the real embedded scheduling API, not the clinician's working days."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinicians import ActionClinicians
+from actions.dates import parse_when
 from actions.directions import ActionLocationInfo
 from actions.formatting import day_and_time
 from actions.next_opening import next_opening_asked
@@ -35,12 +38,16 @@ def test_a_next_opening_asked_for(text: str, asked: bool) -> None:
     assert next_opening_asked(text) is asked
 
 
-def said(text: str, intent: str) -> str:
+def answered(text: str, intent: str) -> dict[str, Any]:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent)
     action = ActionClinicians() if intent == "ask_clinicians" else ActionLocationInfo()
     action.run(dispatcher, tracker, {})
-    return dispatcher.messages[0]["text"]
+    return dispatcher.messages[0]
+
+
+def said(text: str, intent: str) -> str:
+    return str(answered(text, intent)["text"])
 
 
 def test_the_next_opening_is_the_first_free_slot_and_moves_on_once_it_is_booked(
@@ -55,6 +62,13 @@ def test_the_next_opening_is_the_first_free_slot_and_moves_on_once_it_is_booked(
         assert said("whats dr patels next opening", intent) == (
             f"{answer} at the {first.location_name}."
         )
+    # [Book with Dr. Patel] (and "ok book it") books from that time: the booking reads it
+    [button] = answered("whats dr patels next opening", "ask_clinicians")["buttons"]
+    payload = json.loads(button["payload"].removeprefix("/book_appointment"))
+    local = first.start.astimezone(get_clinic().tz)
+    when = parse_when(payload["date"], datetime.now(get_clinic().tz))
+    assert payload["practitioner"] == "patel" and when is not None
+    assert when.start == local.date() and when.not_before <= local.time() <= when.not_after
     patient = client.create_patient("Noor", "Haddad", date(1990, 5, 5))
     client.book(patient.id, first.id, "follow_up")
     assert not said("whats dr patels next opening", "ask_clinicians").startswith(answer + " ")
