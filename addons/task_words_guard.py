@@ -204,6 +204,16 @@ MISREAD_ER = MISREAD_ROUTE | {
     "contact_info",
     "clinic_hours",
 }
+# Free appointments asked for on a day or at a time: a booking, which offers them.
+AVAILABILITY_ASKED = re.compile(
+    r"\b(?:anything|something|any (?:times?|slots?|appointments?|appts?|openings?|spots?))\s+"
+    r"(?:open|available|free)\b.{0,30}\b(?:today|tonight|tomorrow|tmrw|morning|afternoon|"
+    r"evening|this week|next week|monday|tuesday|wednesday|thursday|friday|saturday)\b",
+    re.IGNORECASE,
+)
+MISREAD_AVAILABILITY = frozenset(
+    {"nlu_fallback", "billing_pay", "clinic_hours", "faq", "out_of_scope", "greet"}
+)
 # A clinician's next opening asked for (not "how soon can i get in to see dr patel": a booking,
 # which offers her soonest times).
 MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
@@ -628,6 +638,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_TRANSIT and TRANSIT_TO_US.search(text):
         return Reading("directions")
+    if read_as in MISREAD_AVAILABILITY and AVAILABILITY_ASKED.search(text):
+        # "do you have anything open tomorrow morning" ("Did you want to check our opening
+        # hours?"), "is there anything free this afternoon" (a question about paying)
+        return Reading("book_appointment")
     if read_as in MISREAD_ER and ER_ASKED.search(normalise(text)):
         return Reading("directions")
     if (

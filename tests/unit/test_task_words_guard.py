@@ -921,6 +921,23 @@ def test_another_insurance_word_asked_after_one_is_explained(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "Did you want to check our opening hours?", a question about paying
+        ("do you have anything open tomorrow morning", "nlu_fallback", "book_appointment"),
+        ("is there anything free this afternoon", "billing_pay", "book_appointment"),
+        ("any appointments available on friday?", "clinic_hours", "book_appointment"),
+        # the offices' hours, and costs, stay as read
+        ("are you open tomorrow morning", "clinic_hours", "clinic_hours"),
+        ("is anything free for kids", "billing_pay", "billing_pay"),
+    ],
+)
+def test_free_times_asked_for_are_a_booking(text: str, read_as: str, becomes: str) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert message.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "becomes"),
     [
         # the clinic's own address was the answer
