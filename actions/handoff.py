@@ -176,17 +176,19 @@ def next_steps_message(
             " For a medical question that can't wait until then, our after-hours nurse line "
             f"is at {info.after_hours_nurse_line}."
         )
-    # (a bill is no emergency: "In an emergency, call 911" after a billing question read as
-    # boilerplate; the safety layer still answers one written while waiting)
-    emergency = (
-        ""
-        if REASONS[reason].team == "billing"
-        else f" In an emergency, call {info.emergency_number}."
-    )
+    emergency = emergency_sentence(clinic, REASONS[reason].team)
+    tail = f" {emergency}" if emergency else ""
     return (
         f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "
-        f"{call}.{nurse}{emergency}"
+        f"{call}.{nurse}{tail}"
     )
+
+
+def emergency_sentence(clinic: ClinicConfig, team: str | None) -> str:
+    """ "In an emergency, call 911." for a patient waiting for ``team``; "" for the billing
+    team: after a billing question it read as boilerplate, at every message (the safety layer
+    still answers an emergency written while waiting)."""
+    return "" if team == "billing" else f"In an emergency, call {clinic.clinic.emergency_number}."
 
 
 # The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.

@@ -38,7 +38,7 @@ from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic_config import ClinicConfig
-from actions.handoff import TEAM_KEY
+from actions.handoff import TEAM_KEY, emergency_sentence
 from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
 from addons.safety_rules import SAFETY_RULE_ENTITY
@@ -72,7 +72,7 @@ def waiting_reply(
     info = clinic.clinic
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
-    emergency = "" if team == "billing" else f"In an emergency, call {info.emergency_number}."
+    emergency = emergency_sentence(clinic, team)
     if not clinic.staff_available(now):
         when = clinic.staff_back(now)
         after_hours = (
@@ -127,38 +127,41 @@ def _crisis_line(clinic: ClinicConfig, rule: str) -> tuple[str, str, str]:
     return info.crisis_line_name, info.crisis_line, f"text {info.crisis_line}"
 
 
-def crisis_wait(tracker: DialogueStateTracker) -> str | None:
-    """The safety rule of the crisis whose reply came just before this wait's pause ("" when the
-    message carried none), or None when this wait was not begun by a crisis."""
-    paused = crisis = False
-    for event in reversed(tracker.events):
-        if isinstance(event, ConversationPaused):
-            paused = True
-        elif crisis and isinstance(event, UserUttered):
-            rules = (
-                e.get("value") for e in event.entities if e.get("entity") == SAFETY_RULE_ENTITY
-            )
-            return str(next(rules, ""))
-        elif paused and isinstance(event, UserUttered):
-            return None
-        elif paused and isinstance(event, BotUttered):
-            if (event.metadata or {}).get("utter_action") == CRISIS_REPLY:
-                crisis = True
-    return "" if crisis else None
-
-
-def wait_team(tracker: DialogueStateTracker) -> str | None:
-    """The team this wait is for, from the handoff's "what happens next" message before the
-    latest pause (``TEAM_KEY`` in its metadata), or None when it names none."""
+def _before_pause(tracker: DialogueStateTracker) -> tuple[list[BotUttered], UserUttered | None]:
+    """The bot's messages before the latest pause, newest first, back to the patient's message
+    they answered (and that message): what the handoff said, and why. ([], None) with no
+    pause."""
+    said: list[BotUttered] = []
     paused = False
     for event in reversed(tracker.events):
         if isinstance(event, ConversationPaused):
             paused = True
         elif paused and isinstance(event, UserUttered):
-            return None
-        elif paused and isinstance(event, BotUttered) and (event.metadata or {}).get(TEAM_KEY):
-            return str(event.metadata[TEAM_KEY])
-    return None
+            return said, event
+        elif paused and isinstance(event, BotUttered):
+            said.append(event)
+    return said, None
+
+
+def crisis_wait(tracker: DialogueStateTracker) -> str | None:
+    """The safety rule of the crisis whose reply came just before this wait's pause ("" when the
+    message carried none), or None when this wait was not begun by a crisis."""
+    said, user = _before_pause(tracker)
+    if not any((e.metadata or {}).get("utter_action") == CRISIS_REPLY for e in said):
+        return None
+    rules = (
+        e.get("value")
+        for e in (user.entities if user is not None else [])
+        if e.get("entity") == SAFETY_RULE_ENTITY
+    )
+    return str(next(rules, ""))
+
+
+def wait_team(tracker: DialogueStateTracker) -> str | None:
+    """The team this wait is for, from the handoff's "what happens next" message before the
+    latest pause (``TEAM_KEY`` in its metadata), or None when it names none."""
+    said, _ = _before_pause(tracker)
+    return next((str(e.metadata[TEAM_KEY]) for e in said if (e.metadata or {}).get(TEAM_KEY)), None)
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
