@@ -20,6 +20,7 @@ from actions import ruled_out_days
 from actions.clinic_config import WEEKDAY_NAMES, WEEKDAYS, format_clock
 from actions.clock_times import (
     LATE_FROM,
+    PART_HOURS,
     PARTS_OF_DAY,
     clock_limits,
     in_part_of_day,
@@ -105,7 +106,12 @@ class When:
         # ("after 3" was kept, and not said: the patient could not tell it was heard; a
         # window around a time asked for, "at 4pm", has both limits and is not said)
         one_limit = (self.not_before is None) != (self.not_after is None)
-        if one_limit and self.not_before is not None and self.not_before != time(12, 0):
+        # ("afternoon, after 7:30am": a limit the part of day already keeps is not said)
+        after = self.not_before if one_limit else None
+        part_start = time(PART_HOURS[self.part_of_day][0]) if self.part_of_day else None
+        if after is not None and part_start is not None and after <= part_start:
+            after = None
+        if after is not None and after != time(12, 0):
             notes.append(f"after {format_clock(self.not_before)}")
         elif one_limit and self.not_before is not None and not self.part_of_day:
             notes.append("afternoons")  # "no mornings"

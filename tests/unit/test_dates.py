@@ -13,7 +13,7 @@ from actions.date_changes import (
     with_kept_limits,
     with_new_time,
 )
-from actions.dates import parse_when, within_part_of_day
+from actions.dates import When, parse_when, within_part_of_day
 from actions.ruled_out_days import said_cannot_come
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # a Tuesday
@@ -519,6 +519,25 @@ def test_limits_said_before_stay_when_the_days_change(
 ) -> None:
     when = parse_when(with_kept_limits(previous, text, NOW), NOW)
     assert when is not None and when.describe() == described
+
+
+@pytest.mark.parametrize(
+    ("part", "after", "described"),
+    [
+        # "same day but later in the afternoon" moving a 7:30am visit: the afternoon says it
+        ("afternoon", time(7, 30), "Mon Dec 14 (afternoon)"),
+        ("evening", time(12, 0), "Mon Dec 14 (evening)"),
+        # a limit inside the part of day is still said
+        ("afternoon", time(15, 0), "Mon Dec 14 (afternoon, after 3pm)"),
+        ("morning", time(9, 30), "Mon Dec 14 (morning, after 9:30am)"),
+    ],
+)
+def test_a_time_limit_the_part_of_day_keeps_is_not_said(
+    part: str, after: time, described: str
+) -> None:
+    day = date(2026, 12, 14)
+    when = When(day, day, part_of_day=part, not_before=after, exact=True)
+    assert when.describe() == described
 
 
 def test_next_week_after_a_time_is_no_shift_of_the_appointment() -> None:
