@@ -218,6 +218,12 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         if named is not None and named.id == slots.get("practitioner"):
             dispatcher.utter_message(text=f"Good, {named.name} it is.")
             return True
+        visit = find_visit_type(text, self.clinic)
+        if visit is not None and visit.id == slots.get("visit_type"):
+            # "can i get covid vaccine too" with a flu shot's vaccination kept: "Please tap one
+            # of the options" (the same visit, and which vaccines is for the nurse to hear)
+            dispatcher.utter_message(response="utter_same_visit_kept", visit=visit.name)
+            return True
         return False
 
     def aside_reply(self, tracker: Tracker) -> str | None:

@@ -20,6 +20,7 @@ from actions.tracker_reading import (
     form_request,
     last_response,
     latest_text,
+    replied_to_latest,
     responses_before_latest,
 )
 
@@ -159,8 +160,6 @@ STATUS_ASKS = (
     "utter_ask_patient_status_gently",
     "utter_ask_patient_status_for_plain",
 )
-# A day or time given instead of the answer, said back (actions/booking.py).
-DAY_SAID_BACK = ("utter_day_noted", "utter_day_changed")
 
 
 # How the assistant says a relation the patient wrote casually ("my kid is sick": "Has your
@@ -197,7 +196,9 @@ class ActionAskPatientStatus(Action):
         # (what the question's answer came after: "Thanks, I'll look at Tue Dec 8" may have
         # been said since)
         asked = any(r in STATUS_ASKS for r in responses_before_latest(tracker))
-        said_back = last_response(tracker) in DAY_SAID_BACK
+        # (a day said back, "Thanks, I'll look at Tue Dec 8", a question answered, or "Good,
+        # I'll book that as your vaccination": then "Got it, I'll keep that in mind" jarred)
+        said_back = replied_to_latest(tracker)
         text = latest_text(tracker)
         # "Happy to help with your husband too." came just before: not "Happy to help" twice
         for_relative = (

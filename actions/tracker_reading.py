@@ -106,6 +106,17 @@ def last_response(tracker: Tracker) -> str | None:
     return (bot.get("metadata") or {}).get("utter_action")
 
 
+def replied_to_latest(tracker: Tracker) -> bool:
+    """Whether the bot has already said something since the patient's latest message (an
+    answer, or the answer heard), so a question next needs no "Got it" of its own."""
+    for event in reversed(list(tracker.events)):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False
+
+
 def bot_messages_before_latest(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The bot's messages between the patient's last two messages (what the latest message
     answers), oldest first."""

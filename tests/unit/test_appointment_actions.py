@@ -5461,6 +5461,22 @@ def test_what_the_booking_has_said_again_is_heard_not_explained(said: str, heard
     assert responses(dispatcher) == ["utter_explain_date_preference"]
 
 
+def test_the_visit_kept_named_again_is_heard_not_explained() -> None:
+    """ "what about for flu shots" started a vaccination booking; "can i get covid vaccine too"
+    at "Have you been seen here before?" got "Please tap one of the options"."""
+    slots = {"visit_type": "vaccination", "requested_slot": "patient_status"}
+    events, dispatcher = run_booking(
+        "can i get covid vaccine too", intent="book_appointment", slots=slots
+    )
+    assert slots_of(events)["requested_slot"] == "patient_status"
+    assert dispatcher.messages[0]["response"] == "utter_same_visit_kept"
+    assert dispatcher.messages[0]["visit"] == "vaccination"
+    # another visit is no repeat: it is read as the visit asked for
+    events, dispatcher = run_booking("actually a physical", intent="book_appointment", slots=slots)
+    assert slots_of(events)["visit_type"] == "physical"
+    assert responses(dispatcher) != ["utter_same_visit_kept"]
+
+
 def test_a_first_day_with_the_last_question_answered_is_said_by_the_times() -> None:
     """ "Which office?" - "any weekday morning next week" (either office): the times come next
     and say the days; "Thanks, I'll look at Mon Dec 7 to Sun Dec 13" before them said it

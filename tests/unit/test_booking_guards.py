@@ -890,14 +890,15 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     )
     assert [m["response"] for m in again.messages] == ["utter_ask_patient_status_again"]
     # The day was said back this turn ("Thanks, I'll look at Tue Dec 8."): the question again,
-    # neither "Happy to help you book" a second time nor "Got it" after "Thanks"
-    for said_back in ("utter_day_noted", "utter_day_changed"):
+    # neither "Happy to help you book" a second time nor "Got it" after "Thanks"; nor after
+    # a question answered ("how long is the wait usually") or "Good, Sam Lee, NP it is."
+    for said_back in ("utter_day_noted", "utter_day_changed", "utter_faq/visit_length", None):
         tracker = make_tracker("tuesday afternoon", intent="inform", events=[asked])
         tracker.events.append(
             {
                 "event": "bot",
                 "text": "Thanks, I'll look at…",
-                "metadata": {"utter_action": said_back},
+                "metadata": {"utter_action": said_back} if said_back else {},
             }
         )
         why = CollectingDispatcher()
