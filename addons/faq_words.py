@@ -149,8 +149,10 @@ CARD_SENT = re.compile(
     r"submit|attach)(?! me\b)(?: \w+){0,5}|\bget (?:you|u|y'?all|it to you)(?: \w+){0,3}|"
     r"\b(?:do|does|will|would) (?:you|u|y'?all|the (?:clinic|office|front desk)) (?:need|want|"
     r"require)(?: to see)?)"
-    r" (?:(?:a )?(?:copy|copies|picture|pic|photo|scan|image) of )?"
-    rf"(?:my|the|our|his|her|their|a) (?:new |updated )?{_CARD}",
+    # ("a picture of the card" alone, after the plan was named: the lost-card answer)
+    r" (?:(?:a )?(?:copy|copies|picture|pic|photo|scan|image) of (?:my|the|our|his|her|their) "
+    rf"(?:new |updated )?(?:{_CARD}|cards?\b)|(?:my|the|our|his|her|their|a) "
+    rf"(?:new |updated )?{_CARD})",
     re.IGNORECASE,
 )
 CARD_SENT_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "faq"})

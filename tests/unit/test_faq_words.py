@@ -148,6 +148,12 @@ def test_what_to_bring_stays_what_to_bring(text: str) -> None:
         ("how do i get you my new insurance card", True),
         ("does the front desk need to see my medicare card", True),
         ("can i upload my medi-cal card online", True),
+        # "its aetna" - "can i just send you a picture of the card" got the lost-card answer
+        ("can i just send you a picture of the card", True),
+        ("ok can i text a pic of my new card", True),
+        # a card to pay with, or a card alone without a picture of it
+        ("can i send a picture of my credit card", False),
+        ("can i send you my card number", False),
         # a lost, missing or replaced card, or one sent to the patient
         ("i lost my insurance card, can i send you a photo of it", False),
         ("i need a new insurance card", False),
