@@ -78,6 +78,30 @@ FRUSTRATION = re.compile(
 FRUSTRATION_WORDS = 12
 
 
+# Trouble reaching us or getting a visit ("can't get through on the phone", "nobody answers",
+# "been trying for 3 weeks"): a booking begun so opens with a sorry (actions/patient_status.py).
+HARD_TO_REACH = re.compile(
+    r"\b(can'?t|cannot|couldn'?t|could not) get (through|a hold of|ahold of|an? (appointment|appt|"
+    r"visit))\b|\b(no ?one|nobody|no body) (ever )?(answers?|answered|picks? up|picked up|calls? "
+    r"back|called( me)? back|returns?)\b|\bnever (called|calls|call|got) (me )?back\b|\bon hold\b|"
+    r"\b(been|kept) (calling|trying to (get|book|reach|call|schedule|make))\b|"
+    r"\b(hard|impossible|difficult) to (get|reach|book)\b",
+    re.IGNORECASE,
+)
+
+
+# Annoyance said outright (not "omg", "confused" or "hurry": "omg i need a flu shot asap").
+FED_UP = re.compile(
+    r"\b(ridiculous|frustrat\w*|annoy\w*|fed up|unacceptable|sick of|tired of)\b", re.IGNORECASE
+)
+
+
+def sounds_frustrated(text: str) -> bool:
+    """Annoyance, or trouble reaching us, in whatever the message asks besides."""
+    text = text.replace("\u2019", "'")
+    return bool(FED_UP.search(text) or HARD_TO_REACH.search(text))
+
+
 def vague_frustration(text: str) -> bool:
     """Frustration with nothing of the clinic named, and no complaint word besides."""
     if not FRUSTRATION.search(text) or len(text.split()) > FRUSTRATION_WORDS:

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.matching import parse_choice
+from actions.message_reading import sounds_frustrated
 from actions.relatives import living_relation_in
 from actions.tracker_reading import (
     form_request,
@@ -200,17 +201,26 @@ class ActionAskPatientStatus(Action):
         # I'll book that as your vaccination": then "Got it, I'll keep that in mind" jarred)
         said_back = replied_to_latest(tracker)
         text = latest_text(tracker)
+        # "I'm sorry about that. Let's take care of your appointment first" (a complaint that
+        # asked for a visit) came just before: not "Happy to help you book" after it
+        opened = last_response(tracker) in ("utter_complaint_after_task", "utter_sorry_for_loss")
+        if not asked and not opened and sounds_frustrated(text):
+            # "ugh so frustrated, can't get through on the phone. need to book a physical":
+            # "Happy to help you book" answered none of it
+            dispatcher.utter_message(response="utter_sorry_hard_to_book")
+            opened = True
         # "Happy to help with your husband too." came just before: not "Happy to help" twice
         for_relative = (
             "utter_ask_patient_status_for_plain"
-            if last_response(tracker) == "utter_other_person"
+            if last_response(tracker) == "utter_other_person" or opened
             else "utter_ask_patient_status_for"
         )
         # (not a relative who has died: "my wife passed last month, can i see dr patel")
         said_now = living_relation_in(text)
         relation = said_now or living_relation_in(form_request(tracker, "booking_form"))
         if FOR_THE_WRITER.search(text.replace("\u2019", "'")):
-            dispatcher.utter_message(response="utter_ask_patient_status")
+            plain = "utter_ask_patient_status_gently" if opened else "utter_ask_patient_status"
+            dispatcher.utter_message(response=plain)
         elif said_now:
             # "actually its for my daughter not me": the question again, for her
             dispatcher.utter_message(response=for_relative, person=spoken_of(said_now))
@@ -230,7 +240,7 @@ class ActionAskPatientStatus(Action):
         elif relation:
             # "book my son a checkup": "Has your son been seen here before?", not "Have you".
             dispatcher.utter_message(response=for_relative, person=spoken_of(relation))
-        elif last_response(tracker) == "utter_sorry_for_loss":
+        elif opened:
             # "I'm so sorry for your loss." then "Happy to help you book." jarred.
             dispatcher.utter_message(response="utter_ask_patient_status_gently")
         else:

@@ -414,6 +414,20 @@ NEEDS_A_VISIT = re.compile(
 )
 
 
+# A visit asked for now, in a complaint: at the start of a sentence or after "so", "but" ...
+# ("i've been calling for days and nobody answers, i need an appointment"; not "why do i need
+# an appointment" nor "the front desk was rude when i tried to book one").
+BOOKING_ASKED = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?:so|and|but|now|still|just|please|pls|plz)\s+)"
+    r"(?:(?:i|we)\s+(?:really\s+|still\s+|just\s+)?(?:need|want|would like|wanna|'d like|"
+    r"d like)\s+(?:to\s+(?:book|make|get|schedule|set up)\s+)?|(?:can|could)\s+(?:i|we|you|u)"
+    r"\s+(?:please\s+|just\s+)?(?:book|schedule|get|make)\s+(?:me\s+|us\s+)?|"
+    r"(?:need|want)\s+to\s+(?:book|schedule|make|get)\s+)"
+    r"(?:an?|my|another)\s+(?:new\s+)?(?:appointment|appt|visit|physical|check-?up|check up)\b",
+    re.IGNORECASE,
+)
+
+
 # A task asked for, not told about: at the start of a sentence or after "just", "please",
 # "so", "i want to", "can you" ... ("why did you cancel my appointment" asks for nothing).
 ASKED_TASK = re.compile(
@@ -709,7 +723,11 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # the chat paused
         return Reading(INSURANCE_INTENT)
     if read_as == COMPLAINT_INTENT:
-        asked = task_asked(text)
+        # ("... nobody answers, i need an appointment": "Did you want to tell us about a
+        # problem?", and a "yes" paused the chat with no visit booked)
+        asked = task_asked(text) or (
+            "book_appointment" if BOOKING_ASKED.search(text.replace("\u2019", "'")) else None
+        )
         return Reading(asked, with_complaint=True) if asked is not None else KEEP
     if (
         read_as in ("request_human", "medical_advice", "clinic_hours")

@@ -914,6 +914,53 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # "Happy to help you book." answered none of the frustration
+        (
+            "ugh so frustrated, can't get through on the phone. need to book a physical",
+            [("utter_sorry_hard_to_book", None), ("utter_ask_patient_status_gently", None)],
+        ),
+        (
+            "ive been on hold 40 minutes. I just need to make an appointment for my son",
+            [("utter_sorry_hard_to_book", None), ("utter_ask_patient_status_for_plain", "son")],
+        ),
+        # no frustration in "omg", nor in trying something else
+        ("omg i need a flu shot asap", [("utter_ask_patient_status", None)]),
+        (
+            "i've been trying to lose weight, can i book a physical",
+            [("utter_ask_patient_status", None)],
+        ),
+    ],
+)
+def test_a_booking_begun_in_frustration_opens_with_a_sorry(
+    text: str, said: list[tuple[str, str | None]]
+) -> None:
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, make_tracker(text, intent="book_appointment"), {})
+    assert [(m["response"], m.get("person")) for m in dispatcher.messages] == said
+
+
+def test_a_complaint_that_asked_for_a_visit_gets_no_happy_to_help_after_its_sorry() -> None:
+    # "I'm sorry about that. Let's take care of your appointment first, and then I'll pass
+    # what you told us on to our staff." then "Happy to help you book."
+    tracker = make_tracker(
+        "i've been calling for days and nobody answers, i need an appointment",
+        intent="book_appointment",
+    )
+    tracker.events.append(
+        {
+            "event": "bot",
+            "text": "I'm sorry…",
+            "metadata": {"utter_action": "utter_complaint_after_task"},
+        }
+    )
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, tracker, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_patient_status_gently"]
+
+
+@pytest.mark.parametrize(
     ("text", "status"),
     [
         ("ok book it", None),

@@ -217,6 +217,29 @@ def test_a_complaint_that_asks_for_a_task_becomes_it_and_is_marked() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "booking"),
+    [
+        # "Did you want to tell us about a problem?": a yes paused the chat, no visit booked
+        ("i've been calling for days and nobody answers, i need an appointment", True),
+        ("ive been on hold 40 minutes. I just need to make an appointment for my son", True),
+        ("nobody picks up the phone!! can i book a physical", True),
+        # told about, not asked for: the complaint itself
+        ("the front desk was so rude when i tried to book an appointment", False),
+        ("why do i need an appointment for a refill, this is ridiculous", False),
+        ("i wanted to book an appointment but nobody answered", False),
+        ("I booked an appointment and waited 2 hours, this is unacceptable", False),
+    ],
+)
+def test_a_complaint_that_asks_for_a_visit_is_a_booking_and_is_marked(
+    text: str, booking: bool
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "complaint")])
+    expected = "book_appointment" if booking else "complaint"
+    assert result.get("intent")["name"] == expected
+    assert result.get(WITH_COMPLAINT_KEY) is (True if booking else None)
+
+
+@pytest.mark.parametrize(
     ("text", "insurance"),
     [
         ("how much is my copay", True),  # was the balance, after the identity questions
