@@ -146,11 +146,18 @@ TEAM_ENTITY = "staff_team"
 
 
 def ask_for_billing_staff(message: Message) -> None:
-    """A person asked for in billing words: the team the button would name, as its entity."""
+    """A person asked for in billing words: the team the button would name, as its entity
+    (over the whole message: ``rasa test nlu`` needs every entity's place in the text)."""
     entities = message.get(ENTITIES) or []
     if any(e.get("entity") == TEAM_ENTITY for e in entities):
         return
-    team = {"entity": TEAM_ENTITY, "value": "billing", "extractor": "TaskWordsGuard"}
+    team = {
+        "entity": TEAM_ENTITY,
+        "value": "billing",
+        "start": 0,
+        "end": len(message.get(TEXT) or ""),
+        "extractor": "TaskWordsGuard",
+    }
     message.set(ENTITIES, [*entities, team], add_to_output=True)
 
 
