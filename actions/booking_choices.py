@@ -229,6 +229,9 @@ def choice_options(
             if not v.new_patients
             and (named is None or named.specialty in v.specialties)
             and (age is None or eligible_practitioners(clinic, v.id, age))
+            # ("shes 4": an annual physical offered, then "I'll look for a well-child visit
+            # instead" once picked; the child's visit is in the list already)
+            and not (age is not None and age < ADULT_AGE and v.for_children)
             and not (women_only and set(eligible_practitioners(clinic, v.id)) <= women_only)
         ]
     if slot == "practitioner":

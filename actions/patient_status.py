@@ -209,10 +209,11 @@ class ActionAskPatientStatus(Action):
             # "Happy to help you book" answered none of it
             dispatcher.utter_message(response="utter_sorry_hard_to_book")
             opened = True
-        # "Happy to help with your husband too." came just before: not "Happy to help" twice
+        # "Happy to help with your husband too." came just before, or "Happy to help you
+        # book" was the question answered ("its for my daughter shes 4"): not twice
         for_relative = (
             "utter_ask_patient_status_for_plain"
-            if last_response(tracker) == "utter_other_person" or opened
+            if last_response(tracker) == "utter_other_person" or opened or asked
             else "utter_ask_patient_status_for"
         )
         # (not a relative who has died: "my wife passed last month, can i see dr patel")

@@ -466,6 +466,31 @@ def test_an_adult_is_not_offered_a_visit_only_children_have(fhir_env: FhirServer
     assert "Well-child visit" not in titles and "Annual physical" in titles
 
 
+def test_a_child_is_not_offered_the_adult_visit_the_childs_visit_replaces(
+    fhir_env: FhirServer,
+) -> None:
+    """ "its for my daughter shes 4": "Annual physical" was offered beside "Well-child visit",
+    and picking it said "Since Zoe is under 18, I'll look for a well-child visit instead"."""
+    dispatcher = CollectingDispatcher()
+    started = [
+        {"event": "user", "text": "can i book with dr okafor"},
+        {"event": "active_loop", "name": "booking_form"},
+    ]
+    tracker = make_tracker(
+        "its for my daughter shes 4", slots={"patient_status": "returning"}, events=started
+    )
+    ActionAskVisitType().run(dispatcher, tracker, {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert "Well-child visit" in titles and "Annual physical" not in titles
+    # known by the birth date too (Liam Nguyen, 9)
+    pid = patient_id(fhir_env.client(), "Liam", "Nguyen")
+    dispatcher = CollectingDispatcher()
+    slots = {"verified": True, "patient_id": pid, "patient_status": "returning"}
+    ActionAskVisitType().run(dispatcher, make_tracker("", slots=slots), {})
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert "Well-child visit" in titles and "Annual physical" not in titles
+
+
 @pytest.mark.parametrize(
     ("requested", "text", "value"),
     [
@@ -868,6 +893,18 @@ def test_been_here_before_asked_again_says_the_answer_was_kept_and_why() -> None
     ActionAskPatientStatus().run(for_her, switched, {})
     assert [(m["response"], m.get("person")) for m in for_her.messages] == [
         ("utter_ask_patient_status_for", "daughter")
+    ]
+    # ...without "Happy to help you book" twice, once the question was put
+    put = {
+        "event": "bot",
+        "text": "Happy…",
+        "metadata": {"utter_action": "utter_ask_patient_status"},
+    }
+    for_her = CollectingDispatcher()
+    switched = make_tracker("its for my daughter shes 4", events=[*started, put])
+    ActionAskPatientStatus().run(for_her, switched, {})
+    assert [(m["response"], m.get("person")) for m in for_her.messages] == [
+        ("utter_ask_patient_status_for_plain", "daughter")
     ]
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
