@@ -46,6 +46,7 @@ from actions.offer_answers import (
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
 from actions.paying import PLAN_BUTTON, asks_how_to_apply
+from actions.refill_reply import medicine_named_after_refill
 from actions.relatives import relation_in
 from actions.second_request import (
     REFERENT,
@@ -201,6 +202,10 @@ class ActionAskAffirmation(Action):
         if feelings_only(text):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)
             dispatcher.utter_message(response="utter_feelings_heard")
+            return []
+        if medicine_named_after_refill(tracker, text):
+            # "lisinopril" after the refill answer: "Did you want to find out about our doctors?"
+            dispatcher.utter_message(response="utter_refill_medicine_named")
             return []
         if (offered := button_said(list(tracker.events), text)) is not None:
             # "ok how do i set that up" under [Set up a plan with billing]: that button, not
@@ -365,6 +370,10 @@ class ActionDetailsGiven(Action):
     ) -> list[EventType]:
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
+        if medicine_named_after_refill(tracker, text):
+            # "the blue inhaler" after the refill answer: "What can I help you with?"
+            dispatcher.utter_message(response="utter_refill_medicine_named")
+            return []
         intent = request_in(text) or look_up_for_another(tracker, text)
         if intent is None and not text.startswith("/"):
             clinic = get_clinic()
