@@ -113,6 +113,8 @@ class Location(BaseModel):
     transit: str = ""
     accessibility: str = ""
     bike_parking: str = ""
+    # Where a passenger can be let out at the door ("can i drop my dad off?").
+    drop_off: str = ""
     ev_charging: str = ""
     # Restrooms, baby changing, Wi-Fi, a room to nurse ("is there a changing table?").
     facilities: str = ""

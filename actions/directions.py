@@ -67,6 +67,7 @@ from actions.office_answers import (
     AFTER_HOURS_HELP,
     CHECK_IN_ASKED,
     DRIVING_WORDS,
+    DROP_OFF_ASKED,
     ER_ASKED,
     GETTING_IN_WORDS,
     TRANSIT_WORDS,
@@ -75,6 +76,7 @@ from actions.office_answers import (
     check_in_text,
     contact_text,
     directions_text,
+    drop_off_text,
     emergency_room_text,
     nurse_line_text,
     parking_text,
@@ -533,6 +535,12 @@ class ActionLocationInfo(Action):
     def _answer(
         topic: str, clinic: ClinicConfig, locations: list[Location], text: str, now: datetime
     ) -> str:
+        if (
+            topic in ("parking", "directions")
+            and DROP_OFF_ASKED.search(normalise(text))
+            and all(loc.drop_off for loc in locations)
+        ):
+            return "\n".join(drop_off_text(loc) for loc in locations)
         if topic == "parking":
             accessible = bool(ACCESSIBLE_WORDS.search(normalise(text)))
             return "\n".join(parking_text(loc, accessible) for loc in locations)

@@ -89,6 +89,27 @@ def check_in_text(location: Location) -> str:
     return f"{location.name} ({location.address.line}): check in at the front desk.{where}"
 
 
+# A passenger let out at the door ("can i drop him off at the door", "is there a drop off
+# area"): it got the whole directions card.
+# (not papers: "can i drop off the forms", "drop my paperwork off")
+_PAPERS = (
+    r"(?:(?:the|my|some|a|his|her|our|these|those) )?(?:forms?|paperwork|papers?|documents?|"
+    r"records?|samples?|specimens?|urine|stool|checks?|payments?|meds|medications?|letters?)\b"
+)
+DROP_OFF_ASKED = re.compile(
+    rf"\bdrop(?:ping)? (?:him|her|them|me|us|my (?!{_PAPERS})\w+|the kids) off\b|"
+    rf"\bdrop[- ]?off\b(?! {_PAPERS})|"
+    r"\bpick(?:ing)? (?:him|her|them|me|us) up\b|\bpick[- ]?up (?:zone|area|spot|lane)\b|"
+    r"\b(?:loading|passenger) zone\b|\blet (?:him|her|them|me|us) out\b"
+)
+
+
+def drop_off_text(location: Location) -> str:
+    """Where to let a passenger out at the door, with the way in for a wheelchair."""
+    text = f"Dropping off at the {location.name} ({location.address.line}): {location.drop_off}"
+    return f"{text} Accessibility: {location.accessibility}" if location.accessibility else text
+
+
 def parking_text(location: Location, accessible: bool = False) -> str:
     text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
     if location.parking_validation:

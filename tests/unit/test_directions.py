@@ -556,6 +556,31 @@ def test_billing_phone_first_when_the_patient_asks_for_billing() -> None:
     assert messages[0]["text"].count("555-0199") == 1
 
 
+@pytest.mark.parametrize("intent", ["directions", "parking"])
+@pytest.mark.parametrize(
+    "text",
+    ["can i drop him off at the door", "is there a drop off area at downtown"],
+)
+def test_a_passenger_let_out_at_the_door_gets_where_to_drop_off(text: str, intent: str) -> None:
+    # "my dad uses a wheelchair" - "can i drop him off at the door": the whole directions card
+    tracker = make_tracker(text, intent=intent, entities=location_entity("downtown"))
+    _, messages = run(tracker)
+    answer = messages[0]["text"]
+    clinic = get_clinic()
+    downtown = clinic.location("downtown")
+    assert downtown is not None and downtown.drop_off
+    assert answer == (
+        f"Dropping off at the Downtown Clinic (1200 J Street, Suite 300): {downtown.drop_off} "
+        f"Accessibility: {downtown.accessibility}"
+    )
+    # papers dropped off are no passenger
+    papers = make_tracker(
+        "can i drop off the forms at downtown", intent=intent, entities=location_entity("downtown")
+    )
+    _, messages = run(papers)
+    assert "Dropping off" not in messages[0]["text"]
+
+
 def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
     tracker = make_tracker(
         "is there handicap parking at north", intent="parking", entities=location_entity("north")
