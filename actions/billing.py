@@ -37,7 +37,7 @@ from actions.payment_methods import MethodAsked
 from actions.second_request import after_identity_declined, offer_second_request, replay_as
 from actions.settings import get_clinic
 from actions.stop import action_before_message
-from actions.tracker_reading import last_event, latest_text
+from actions.tracker_reading import last_event, latest_text, responses_before_latest
 
 logger = logging.getLogger(__name__)
 
@@ -77,16 +77,19 @@ def staff_button(title: str = "Talk to billing staff") -> dict[str, str]:
 
 
 def answer_method(
-    dispatcher: CollectingDispatcher, asked: MethodAsked, clinic: ClinicConfig
+    dispatcher: CollectingDispatcher, asked: MethodAsked, clinic: ClinicConfig, tracker: Tracker
 ) -> None:
-    """ "do you take Apple Pay?": the answer to that first, then the ways to pay."""
+    """ "do you take Apple Pay?": the answer to that first, then the ways to pay, unless they
+    answered the message before ("what about cash" after "do you take apple pay": the same
+    list twice in a row)."""
     dispatcher.utter_message(
         response="utter_payment_method_accepted"
         if asked.accepted
         else "utter_payment_method_not_listed",
         method=asked.said,
     )
-    say_ways_to_pay(dispatcher, clinic)
+    if "utter_billing_pay" not in responses_before_latest(tracker):
+        say_ways_to_pay(dispatcher, clinic)
 
 
 def say_ways_to_pay(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None:

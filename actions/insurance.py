@@ -358,7 +358,7 @@ class ActionCheckInsurance(Action):
             return []
         elif brand is not None and (named is None or (named.plan is None and named.family is None)):
             # "do you take care credit" got "I don't see Care Credit on my list" of plans
-            answer_method(dispatcher, brand, clinic)
+            answer_method(dispatcher, brand, clinic, tracker)
         elif marketplace and not several and (named is None or named.plan is None):
             # "Covered California" is a marketplace, not a plan: which company is it with?
             dispatcher.utter_message(
@@ -419,7 +419,7 @@ class ActionCheckInsurance(Action):
                 )
         elif named is None and (asked := method_asked(text, clinic.billing.methods)):
             # "do you accept cash?" read as an insurance question: a way to pay, not a plan
-            answer_method(dispatcher, asked, clinic)
+            answer_method(dispatcher, asked, clinic, tracker)
         elif named is None and (PLAN_NAME_UNKNOWN.search(normalise(text)) or doubt):
             # "it's through my job, idk the name": where to find it, and who can check
             dispatcher.utter_message(

@@ -630,7 +630,7 @@ class ActionBillingPay(Action):
         elif PAY_ONLINE.search(said) and asked is None:
             dispatcher.utter_message(response="utter_pay_online", **facts)
         elif asked is not None:
-            answer_method(dispatcher, asked, clinic)
+            answer_method(dispatcher, asked, clinic, tracker)
         else:
             say_ways_to_pay(dispatcher, clinic)
             if balance_under_plan_minimum(tracker, clinic) is None:

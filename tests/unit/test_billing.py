@@ -804,6 +804,26 @@ def test_a_way_to_pay_asked_by_name_is_answered(text: str, answer: str, method: 
     assert ways["response"] == "utter_billing_pay"
 
 
+def test_the_ways_to_pay_just_given_are_not_given_again() -> None:
+    # "do you take apple pay" (the answer, then the ways to pay) - "what about paying in person
+    # with cash": "Yes, you can pay with cash." and the same list again
+    shown = [
+        {"event": "user", "text": "do you take apple pay"},
+        {"event": "bot", "text": "I don't see ...", "metadata": {}},
+        {
+            "event": "bot",
+            "text": "Here's how ...",
+            "metadata": {"utter_action": "utter_billing_pay"},
+        },
+    ]
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("what about paying in person with cash", "billing_pay", events=shown)
+    ActionBillingPay().run(dispatcher, tracker, {})
+    assert [(m["response"], m.get("method")) for m in dispatcher.messages] == [
+        ("utter_payment_method_accepted", "cash")
+    ]
+
+
 # --- insurance -------------------------------------------------------------------------------
 
 
