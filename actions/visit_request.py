@@ -281,9 +281,10 @@ def read_search_details(
         and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
         and not said_cannot_come(value, text)
     ]
-    if requested == "visit_type" and no_preference_said(text):
+    if requested in ("visit_type", "patient_status") and no_preference_said(text):
         # "no preference" at "What kind of visit?" says nothing of when either (it searched
-        # "no preference evenings", said back as a day, and the question came again)
+        # "no preference evenings", said back as a day, and the question came again); nor at
+        # "Have you been seen here before?" ("Thanks, I'll look at Sun Dec 6 to Sun Dec 20")
         text, date_entities = "", []
     if requested in ("practitioner", "location") and updates.get(requested) == "any":
         # "No preference" answers who or where; it says nothing about when ("doesn't matter" is

@@ -3172,6 +3172,18 @@ def test_no_preference_of_visit_gets_help_choosing_and_is_no_day(text: str) -> N
     assert responses(dispatcher) == ["utter_visit_type_help"]
 
 
+def test_no_preference_at_been_here_before_is_no_day() -> None:
+    # "... my knee" - "Have you been seen here before?" - "no preference": "Thanks, I'll look
+    # at Sun Dec 6 to Sun Dec 20" (today, closed, among them), and the day was never asked
+    events, dispatcher = run_booking(
+        "no preference", slots={"visit_type": "sick", "requested_slot": "patient_status"}
+    )
+    found = slots_of(events)
+    assert "date_preference" not in found
+    assert found["patient_status"] == "returning"  # looked up; no record offers "New patient"
+    assert "utter_day_noted" not in responses(dispatcher)
+
+
 def test_a_new_patient_naming_another_visit_later_hears_why_and_the_question_again() -> None:
     # "im new, want to become a patient" - "physical" at "Who would you like to see?": "Please
     # tap one of the options", and nothing said of the physical.
