@@ -218,6 +218,11 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         if named is not None and named.id == slots.get("practitioner"):
             dispatcher.utter_message(text=f"Good, {named.name} it is.")
             return True
+        if slots.get("patient_status") == "new" and NEW_PATIENT_WORDS.search(text.lower()):
+            # "no we're both new" at "Who would you like to see?": "Please tap one of the
+            # options" (or, by its "no", no preference)
+            dispatcher.utter_message(response="utter_identity_noted")
+            return True
         visit = find_visit_type(text, self.clinic)
         if visit is not None and visit.id == slots.get("visit_type"):
             # "can i get covid vaccine too" with a flu shot's vaccination kept: "Please tap one
@@ -768,7 +773,12 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             asked = str(last_event(list(tracker.events), "bot").get("text") or "")
             if (again := last_seen_taken(text, asked, clinic)) is not None:
                 return {"practitioner": again}  # "same one" to "Liam saw Dr. Okafor last time."
-        if requested in ("practitioner", "location") and intent == "deny":
+        if (
+            requested in ("practitioner", "location")
+            and intent == "deny"
+            and not NEW_PATIENT_WORDS.search(text.lower())
+        ):
+            # (not "no we're both new": said of the patients, not of who or where)
             return {requested: "any"}
         return {}
 

@@ -117,9 +117,17 @@ ANY_OFFICE = re.compile(
 )
 
 
+# "both" of the patients, not of the options ("no we're both new" at "Who would you like to
+# see?" was no preference).
+BOTH_OF_US = re.compile(
+    r"\b(?:we re|were|we are|we|they re|they are|they|us|you) both\b|"
+    r"\bboth (?:of (?:us|them|you)|new|been|my|our|kids|children|patients)\b"
+)
+
+
 def wants_anyone(text: str) -> bool:
     """ "no preference", "whoever is free", "either" → the patient does not mind."""
-    haystack = normalise(text)
+    haystack = BOTH_OF_US.sub(" ", normalise(text))
     return any(_contains(haystack, phrase) for phrase in ANY_WORDS)
 
 

@@ -3172,6 +3172,23 @@ def test_no_preference_of_visit_gets_help_choosing_and_is_no_day(text: str) -> N
     assert responses(dispatcher) == ["utter_visit_type_help"]
 
 
+@pytest.mark.parametrize("requested", ["practitioner", "location"])
+@pytest.mark.parametrize("text", ["no we're both new", "no, we are both new patients"])
+def test_both_new_is_heard_not_no_preference(text: str, requested: str) -> None:
+    # "a new patient appointment for me and my wife" - "Who would you like to see?" - "no we're
+    # both new": anyone (its "no", and "both"), and the office question came next
+    slots = {"patient_status": "new", "visit_type": "new_patient", "requested_slot": requested}
+    if requested == "location":
+        slots["practitioner"] = "patel"
+    events, dispatcher = run_booking(text, intent="deny", slots=slots)
+    assert slots_of(events) == {requested: None, "requested_slot": requested}
+    assert responses(dispatcher) == ["utter_identity_noted"]
+    # a plain no, or "both" of the options, is still no preference
+    for said, intent in (("no", "deny"), ("both are fine", "inform")):
+        events, _ = run_booking(said, intent=intent, slots=slots)
+        assert slots_of(events)[requested] == "any"
+
+
 def test_no_preference_at_been_here_before_is_no_day() -> None:
     # "... my knee" - "Have you been seen here before?" - "no preference": "Thanks, I'll look
     # at Sun Dec 6 to Sun Dec 20" (today, closed, among them), and the day was never asked
