@@ -103,6 +103,7 @@ from actions.tracker_reading import (
 )
 from actions.typed_answers import NEVER_MIND
 from actions.usual_clinician import asks_for_usual_clinician, usual_clinician
+from actions.visit_about import say_visits, visits_explained
 from actions.visit_request import (
     PICK_DETAILS,
     SOONEST,
@@ -218,6 +219,8 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         if named is not None and named.id == slots.get("practitioner"):
             dispatcher.utter_message(text=f"Good, {named.name} it is.")
             return True
+        if visits_explained(text, self.clinic):
+            return True  # what the visits are was said (extract), and the question follows
         if slots.get("patient_status") == "new" and NEW_PATIENT_WORDS.search(text.lower()):
             # "no we're both new" at "Who would you like to see?": "Please tap one of the
             # options" (or, by its "no", no preference)
@@ -529,6 +532,16 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
                 updates["visit_type"] = None  # asked next (and read: no "please tap one")
+        explained = visits_explained(text, clinic) if requested in (None, "visit_type") else []
+        if explained:
+            # "whats the difference between a physical and a well woman exam": "Happy to help
+            # you book", the question unanswered, and the physical taken as the visit; at
+            # "What kind of visit?", "what's a follow up visit" chose it
+            say_visits(dispatcher, explained, buttons=False)
+            if requested == "visit_type":
+                return updates  # asked, not chosen: the question again
+            if len(explained) > 1:
+                found.pop("visit_type", None)  # which one: asked with the buttons
         not_the_one_before(text, slots, found)
         updates.update({k: v for k, v in found.items() if slots.get(k) != v})
         updates.update(someone_other_than(dispatcher, {**slots, **updates}, clinic))

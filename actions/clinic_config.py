@@ -193,6 +193,9 @@ class VisitType(BaseModel):
     # Done at this visit and asked for by name ("do you do covid tests"): answered with a yes
     # and what to book. Not entity synonyms (the aliases are), so the model is not retrained.
     done_at_visit: list[str] = Field(default_factory=list)
+    # What the visit is for, in plain words ("whats the difference between a physical and a
+    # well woman exam"): said when asked (actions/visit_about.py). No advice.
+    about: str = ""
 
     def said_as(self) -> list[str]:
         """The words a patient names this visit by: its name, aliases and what is done at it."""

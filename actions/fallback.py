@@ -67,6 +67,7 @@ from actions.tracker_reading import (
     message_before_last,
 )
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
+from actions.visit_about import say_visits, visits_explained
 from actions.visit_request import no_preference_said, written_name
 from actions.writers import introduced_name
 from addons.details_text import only_name_and_birth_date
@@ -587,6 +588,12 @@ class ActionOutOfScope(Action):
                 service=service.name,
                 instead=service.instead_calling(clinic.clinic.main_phone),
             )
+            return []
+        explained = visits_explained(text, clinic) if not is_button_payload(text) else []
+        if explained:
+            # "what does a physical include" (the opening hours), "what is a follow up visit"
+            # (the insurance plans): what it is, and a button to book it
+            say_visits(dispatcher, explained, buttons=True)
             return []
         if applying_after_the_offer(tracker, text):
             # "ok how do i apply" (out of scope, 0.75) after the assistance answer: "not

@@ -56,6 +56,7 @@ from actions.office_answers import CHECK_IN_ASKED
 from actions.second_request import split_clauses
 from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
+from actions.visit_about import visits_explained
 from addons.advice_guard import SYMPTOM
 from addons.faq_words import BOOKING_WORDS, CARD_SENT_MISREAD, card_sent, faq_asked
 from addons.intent_override import RuleGuard, overrule
@@ -221,6 +222,11 @@ GET_ASKED = re.compile(
 # whole list (faq/services): the "no" came after everything we do.
 NOT_OFFERED_FROM = BARE_CARE_FROM | {"test_results", "directions", "clinic_hours", "ask_clinicians"}
 NOT_OFFERED_INTENT = "out_of_scope"
+# Tasks that keep their reading when a visit is asked about ("what happens at my follow up
+# visit? can i move it"): a booking says what the visit is itself.
+VISIT_TASKS = frozenset(
+    {"book_appointment", "reschedule_appointment", "cancel_appointment", "check_appointment"}
+)
 INSURANCE_INTENT = "billing_insurance"
 DIRECTIONS_INTENT = "directions"
 CHECK_IN_MISREAD = frozenset(
@@ -478,6 +484,17 @@ class ServicesQuestionGuard(RuleGuard):
             # "where do i check in" got what to bring; "where is the front desk" the phone
             # numbers: the front desk, where in the building (actions/directions.py)
             overrule(message, DIRECTIONS_INTENT)
+            return
+        if (
+            intent not in VISIT_TASKS
+            and intent not in SAFETY_INTENTS
+            and not SYMPTOM.search(text)
+            and visits_explained(text, get_clinic())
+        ):
+            # "what does a physical include" got the opening hours, "what is a follow up
+            # visit" the insurance plans: what it is (actions/visit_about.py, answered by
+            # action_out_of_scope; a booking started says it itself)
+            overrule(message, NOT_OFFERED_INTENT)
             return
         if intent in CARD_SENT_MISREAD and card_sent(text):
             # "where do i send my insurance card" got the lost-card answer: an insurance
