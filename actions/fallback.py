@@ -69,7 +69,7 @@ from actions.tracker_reading import (
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
 from actions.visit_about import say_visits, visits_explained
 from actions.visit_request import no_preference_said, written_name
-from actions.writers import introduced_name
+from actions.writers import introduced_name, writer_is_relative
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
 from addons.just_asking_guard import about_to_ask
@@ -153,6 +153,19 @@ QUESTION_OPENINGS = set(
 )
 
 
+# "im his dad", "i'm her mom": who the writer is, said alone (a few words, no request).
+RELATION_ONLY_WORDS = 6
+
+
+def says_who_they_are(text: str) -> bool:
+    """Whether the message only says what the writer is to the patient ("im his dad")."""
+    return (
+        writer_is_relative(text)
+        and len(text.split()) <= RELATION_ONLY_WORDS
+        and request_in(text) is None
+    )
+
+
 class ActionAskAffirmation(Action):
     """First unclear message: offer the most likely meaning, or a way to rephrase. Venting at
     the chat gets an apology and a person on offer; a person asked for is one."""
@@ -207,6 +220,11 @@ class ActionAskAffirmation(Action):
         if medicine_named_after_refill(tracker, text):
             # "lisinopril" after the refill answer: "Did you want to find out about our doctors?"
             dispatcher.utter_message(response="utter_refill_medicine_named")
+            return []
+        if says_who_they_are(text):
+            # "im his dad" after his balance: the 988 check-in (safety/triage.yml now knows it),
+            # then "Did you want to ...?"
+            dispatcher.utter_message(response="utter_relation_noted")
             return []
         if (offered := button_said(list(tracker.events), text)) is not None:
             # "ok how do i set that up" under [Set up a plan with billing]: that button, not
@@ -419,6 +437,9 @@ class ActionDetailsGiven(Action):
         clinic = get_clinic()
         given = given_identity(text, clinic.now().date())
         name = given[0] if given else (introduced_name(text) or written_name(text))
+        if name is None and says_who_they_are(text):
+            dispatcher.utter_message(response="utter_relation_noted")  # "i am his father"
+            return []
         if name is None and says_nothing(text, tracker, clinic):
             # "salam", "blorp", a key mash: read as details by the model, but none are there.
             # Unclear twice in a row goes to staff, as the two-stage fallback does.

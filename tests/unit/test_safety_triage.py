@@ -657,6 +657,9 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "its not me its my husband",
         "actually its for my daughter not me",
         "shoot, i missed my appt",
+        # trial of 2026-12-07: the 988 check-in for a parent after his son's balance
+        "im his dad",
+        "i'm her mom",
         # trial of 2026-12-03: 911 check-ins for frustration, and a sibling's booking
         "ugh this is so confusing",
         "can i book his sister too shes 6",
@@ -685,6 +688,7 @@ def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text:
         "family emergency, my dad is having a heart attack",
         "the shot is going to hurt, i dont want to live anymore",
         "i might hurt myself before my appointment",
+        "im his dad and i want to end my life",
         "my husband passed away last year and i dont want to live without him",
     ],
 )

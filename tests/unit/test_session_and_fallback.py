@@ -1893,3 +1893,24 @@ def test_a_doubt_at_an_offer_is_no_yes(text: str) -> None:
     events = ActionAnswerYes().run(CollectingDispatcher(), yes, {})
     [replay] = [e for e in events if e.get("event") == "user"]
     assert replay["parse_data"]["intent"]["name"] == "request_human"
+
+
+def _said_alone(action: Any, text: str, intent: str) -> list[str | None]:
+    dispatcher = CollectingDispatcher()
+    ranking = [{"name": "ask_clinicians", "confidence": 0.3}]
+    action.run(dispatcher, make_tracker(text, intent=intent, extra={"intent_ranking": ranking}), {})
+    return [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [(ActionAskAffirmation(), "nlu_fallback"), (ActionDetailsGiven(), "inform")],
+)
+@pytest.mark.parametrize("text", ["im his dad", "i'm her mom", "i am his father"])
+def test_who_the_writer_is_said_alone_is_heard(action: object, intent: str, text: str) -> None:
+    # "im his dad" after his son's balance: the 988 check-in, then "Did you want to ...?"
+    assert _said_alone(action, text, intent) == ["utter_relation_noted"]
+    # ...not with a request ("im his dad, whats his balance") or a name
+    assert _said_alone(action, "im his dad, can i book his checkup", intent) != [
+        "utter_relation_noted"
+    ]
