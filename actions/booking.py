@@ -122,6 +122,9 @@ logger = logging.getLogger(__name__)
 
 # Changing one of these invalidates the offered slots and the confirmation.
 SEARCH_SLOTS = ("visit_type", "practitioner", "location", "date_preference")
+# The questions at which "what's a follow-up visit?" is answered, then asked again (none: the
+# message that starts the booking).
+VISITS_EXPLAINED_AT = (None, "patient_status", *SEARCH_SLOTS)
 BOOKING_SLOTS = [
     "patient_status",
     "visit_type",
@@ -219,7 +222,9 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         if named is not None and named.id == slots.get("practitioner"):
             dispatcher.utter_message(text=f"Good, {named.name} it is.")
             return True
-        if visits_explained(text, self.clinic):
+        if slots.get("requested_slot") in VISITS_EXPLAINED_AT and visits_explained(
+            text, self.clinic
+        ):
             return True  # what the visits are was said (extract), and the question follows
         if slots.get("patient_status") == "new" and NEW_PATIENT_WORDS.search(text.lower()):
             # "no we're both new" at "Who would you like to see?": "Please tap one of the
@@ -532,14 +537,14 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:
                 updates["visit_type"] = None  # asked next (and read: no "please tap one")
-        explained = visits_explained(text, clinic) if requested in (None, "visit_type") else []
+        explained = visits_explained(text, clinic) if requested in VISITS_EXPLAINED_AT else []
         if explained:
             # "whats the difference between a physical and a well woman exam": "Happy to help
             # you book", the question unanswered, and the physical taken as the visit; at
             # "What kind of visit?", "what's a follow up visit" chose it
             say_visits(dispatcher, explained, buttons=False)
-            if requested == "visit_type":
-                return updates  # asked, not chosen: the question again
+            if requested is not None:
+                return {}  # asked, not chosen ("new patient" no answer): the question again
             if len(explained) > 1:
                 found.pop("visit_type", None)  # which one: asked with the buttons
         not_the_one_before(text, slots, found)

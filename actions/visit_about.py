@@ -1,4 +1,4 @@
-"""What a kind of visit is, asked as the booking starts.
+"""What a kind of visit is, asked before or while booking one.
 
 "whats the difference between a physical and a well woman exam" started a booking ("Happy to
 help you book. Have you been seen here before?") with the question unanswered, and the

@@ -76,6 +76,24 @@ def test_asked_at_the_visit_question_it_is_said_and_asked_again() -> None:
     assert [m["text"] for m in said] == [about("follow_up")]
 
 
+def test_asked_at_another_question_it_is_said_and_nothing_is_taken_from_it() -> None:
+    # "what is a new patient visit?" at "Have you been seen here before?" is no "new"
+    found, said = _book("what is a new patient visit?", {"requested_slot": "patient_status"})
+    assert found == {"patient_status": None, "requested_slot": "patient_status"}
+    assert [m["text"] for m in said] == [about("new_patient")]
+    # ...nor, at the day question, another visit than the one being booked
+    slots = {
+        "patient_status": "returning",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "north",
+        "requested_slot": "date_preference",
+    }
+    found, said = _book("what's a follow up visit?", slots)
+    assert found == {"date_preference": None, "requested_slot": "date_preference"}
+    assert [m["text"] for m in said] == [about("follow_up")]
+
+
 def test_asked_outside_a_booking_it_is_said_with_a_button_to_book() -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("what is a follow up visit", intent="out_of_scope")
