@@ -26,6 +26,7 @@ Installed with the safety layer (:mod:`addons.safety_triage` calls :func:`instal
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -57,22 +58,48 @@ WITHDRAW_ACTION = "action_withdraw_handoff"
 CRISIS_REPLY = "utter_crisis"
 
 
+# "thanks", "ok thank you", "ok", "sounds good": nothing more for staff ("ok" got "Thanks, I've
+# added that for our staff", "thanks" "Got it, that's saved for our staff too").
+THANKS_ONLY = re.compile(
+    r"^\W*(?:(?:ok|okay|k|kk|great|cool|perfect|awesome|sounds good|got it|alright|all right)"
+    r"\W*)*(?:thanks|thank you|thank u|thanx|thx|ty|tysm|much appreciated|appreciate it)"
+    r"(?: (?:so much|very much|a lot|again|so so much))?\W*$",
+    re.IGNORECASE,
+)
+OK_ONLY = re.compile(
+    r"^\W*(?:ok|okay|k|kk|okie|sounds good|got it|alright|all right|great|cool|perfect|will do|"
+    r"understood|ok cool|ok great|okay great)\W*$",
+    re.IGNORECASE,
+)
+
+
 def waiting_reply(
     clinic: ClinicConfig,
     now: datetime,
     turn: int,
     crisis: str | None = None,
     team: str | None = None,
+    written: str = "",
 ) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
     differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
     a crisis (``crisis``: the safety rule that fired, "" for none named), the line for it
     comes with it each time ("i dont want to talk to 988" got "Thanks, I've added that for our
-    staff"). A wait for the billing ``team`` is not told to call 911 at every message."""
+    staff"). A wait for the billing ``team`` is not told to call 911 at every message. A thanks
+    or an okay (``written``) is met as one, with when staff reply."""
     info = clinic.clinic
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
     emergency = emergency_sentence(clinic, team)
+    opening = "You're welcome." if THANKS_ONLY.match(written) else ""
+    opening = opening or ("Okay." if OK_ONLY.match(written) else "")
+    if opening:
+        reply = (
+            f"Our staff will reply here {clinic.staff_back(now)}."
+            if not clinic.staff_available(now)
+            else "A staff member will reply here as soon as one is free."
+        )
+        return f"{opening} {reply} {emergency}".rstrip()
     if not clinic.staff_available(now):
         when = clinic.staff_back(now)
         after_hours = (
@@ -234,7 +261,9 @@ def install() -> None:
             if turn is not None:
                 clinic = get_clinic()
                 now = clinic.now()
-                text = waiting_reply(clinic, now, turn, crisis_wait(tracker), wait_team(tracker))
+                text = waiting_reply(
+                    clinic, now, turn, crisis_wait(tracker), wait_team(tracker), written or ""
+                )
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)
                 tracker.update(BotUttered(text, metadata=metadata))

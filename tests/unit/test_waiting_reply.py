@@ -45,6 +45,35 @@ def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
     assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
 
 
+@pytest.mark.parametrize(
+    ("written", "opening"),
+    [
+        ("thanks", "You're welcome."),
+        ("ok thank you so much!", "You're welcome."),
+        ("ty", "You're welcome."),
+        ("ok", "Okay."),
+        ("sounds good", "Okay."),
+    ],
+)
+def test_a_thanks_or_an_okay_while_waiting_is_met_as_one(written: str, opening: str) -> None:
+    # "ok" got "Thanks, I've added that for our staff", "thanks" "Got it, that's saved for our
+    # staff too"
+    clinic = get_clinic()
+    away = waiting_reply(clinic, TUESDAY_11PM, 1, written=written)
+    assert (
+        away == f"{opening} Our staff will reply here tomorrow at 8am. In an emergency, call 911."
+    )
+    here = waiting_reply(clinic, TUESDAY_10AM, 0, team="billing", written=written)
+    assert here == f"{opening} A staff member will reply here as soon as one is free."
+    # a crisis wait keeps its own line; anything more than thanks is kept for staff
+    assert not waiting_reply(clinic, TUESDAY_11PM, 0, crisis="", written=written).startswith(
+        opening
+    )
+    assert waiting_reply(clinic, TUESDAY_11PM, 0, written="ok its getting worse").startswith(
+        "Thanks, I've added that"
+    )
+
+
 def test_a_billing_wait_is_not_told_to_call_911_at_every_message() -> None:
     # "i got a bill for 240 dollars..." - handoff - "Carlos Rivera": "...In an emergency,
     # call 911." after each message about a bill
