@@ -33,6 +33,7 @@ from actions.next_opening import next_opening, next_opening_asked
 from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
+from actions.slot_search import age_limit
 from actions.tracker_reading import last_event, latest_text
 
 ASKS_MAN = re.compile(
@@ -63,6 +64,31 @@ def gender_said(plain: str, practitioner: Practitioner) -> str | None:
         return None
     asked = "woman" if WOMAN_WORDS.search(found.group(0)) else "man"
     return f"Yes, {said}" if asked == practitioner.gender else f"No, {said}"
+
+
+# "does she see men", "does dr gonzalez treat guys": who a clinician sees, asked of men.
+ASKS_SEES_MEN = re.compile(
+    r"\b(see|sees|seeing|treat|treats|take|takes|work with)\b(?: \w+){0,2} "
+    r"(men|males?|guys|man|husbands?|boys)\b"
+)
+
+
+def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) -> str | None:
+    """ "No, Dr. Maria Gonzalez sees women only; Dr. Priya Patel and Sam Lee, NP see men." (or
+    a yes), when asked whether a clinician sees men; None when not asked. ("does she see men"
+    got her days again.)"""
+    if not ASKS_SEES_MEN.search(plain):
+        return None
+    if not practitioner.sees_women_only:
+        return f"Yes, {practitioner.name} sees men."
+    others = [
+        p.name
+        for p in clinic.practitioners
+        if not p.sees_women_only and age_limit(clinic, p.id) is None
+    ]
+    if not others:
+        return f"No, {practitioner.name} sees women only."
+    return f"No, {practitioner.name} sees women only; {join_words(others)} see men."
 
 
 ASKS_NEW_PATIENTS = re.compile(
@@ -187,7 +213,11 @@ class ActionClinicians(Action):
         plain = normalise(text)
         last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
         named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
-        said = gender_said(plain, named) if named is not None else None
+        said = (
+            (gender_said(plain, named) or sees_men_said(plain, named, clinic))
+            if named is not None
+            else None
+        )
         gender = (
             None
             if said is not None  # "is sam lee a female": of him, not "our female clinicians"

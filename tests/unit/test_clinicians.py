@@ -244,6 +244,20 @@ def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
     assert message["text"].startswith("Sam Lee, NP is a man.")
 
 
+def test_whether_a_clinician_sees_men_is_answered_first() -> None:
+    # "is dr gonzalez accepting new patients" - "does she see men": her days again
+    answered = [{"event": "bot", "text": "Yes, Dr. Maria Gonzalez is taking new patients."}]
+    _, message = run("does she see men", events=answered)
+    assert message["text"].startswith(
+        "No, Dr. Maria Gonzalez sees women only; Dr. Priya Patel and Sam Lee, NP see men."
+    )
+    _, message = run("does dr patel treat guys")
+    assert message["text"].startswith("Yes, Dr. Priya Patel sees men.")
+    # not asked: her days alone
+    _, message = run("when does dr gonzalez work")
+    assert "see men" not in message["text"] and "sees men" not in message["text"]
+
+
 def test_switching_doctors_is_a_yes_with_the_list_and_how_it_sticks() -> None:
     # "hey can i switch doctors" got "Did you want to move an appointment to another time?"
     _, message = run("hey can i switch doctors")
