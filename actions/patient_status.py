@@ -39,7 +39,11 @@ NEW_PATIENT_WORDS = re.compile(
 )
 RETURNING_WORDS = re.compile(
     r"\b(been (there |here |seen |in )?(before|b4|bfore|befor)|existing|returning|current patient|"
-    r"i have been|i've been|seen (there|here|you)|already a patient|i'?m a patient|"
+    # ("i've been" as the answer, or "i've been there": not "i've been calling for days",
+    # which booked as returning without the question)
+    r"(i have|i'?ve) been(?=\s*(there|here|seen|before|b4|a patient|coming|going|seeing|"
+    r"to (you|your|the)\b|[.!,]|$))|"
+    r"seen (there|here|you)|already a patient|i'?m a patient|"
     # "shes been seen before" (asked three times), "ya been there b4"
     r"(she|he|they|we)('?s|'?re| has| have| is| are|s) (been|seen) (seen|there|here|before|b4))\b"
 )

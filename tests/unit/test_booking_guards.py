@@ -1014,6 +1014,22 @@ def test_a_go_ahead_is_no_answer_to_new_or_returning(text: str, status: str | No
     assert patient_status(text, "affirm", True) == status
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # "i've been" said of something else: no answer (it booked as returning, unasked)
+        ("i've been calling for days and nobody answers, i need an appointment", None),
+        ("ive been sick all week, need to see someone", None),
+        # ...said of being here, or as the answer
+        ("i've been", "returning"),
+        ("i have been seen by dr patel", "returning"),
+        ("ive been to your downtown office", "returning"),
+    ],
+)
+def test_ive_been_is_an_answer_only_of_being_here(text: str, status: str | None) -> None:
+    assert patient_status(text, "book_appointment", False) == status
+
+
 def test_a_no_with_do_it_in_it_stays_a_no() -> None:
     assert patient_status("no, i cant do it monday", "deny", True) == "new"
 
