@@ -105,9 +105,12 @@ DROP_OFF_ASKED = re.compile(
 
 
 def drop_off_text(location: Location) -> str:
-    """Where to let a passenger out at the door, with the way in for a wheelchair."""
+    """Where to let a passenger out at the door, the way in for a wheelchair, and the front
+    desk's number (the drop-off lines say to call it)."""
     text = f"Dropping off at the {location.name} ({location.address.line}): {location.drop_off}"
-    return f"{text} Accessibility: {location.accessibility}" if location.accessibility else text
+    if location.accessibility:
+        text += f" Accessibility: {location.accessibility}"
+    return f"{text} Front desk: {location.phone}."
 
 
 def parking_text(location: Location, accessible: bool = False) -> str:

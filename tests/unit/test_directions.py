@@ -571,7 +571,7 @@ def test_a_passenger_let_out_at_the_door_gets_where_to_drop_off(text: str, inten
     assert downtown is not None and downtown.drop_off
     assert answer == (
         f"Dropping off at the Downtown Clinic (1200 J Street, Suite 300): {downtown.drop_off} "
-        f"Accessibility: {downtown.accessibility}"
+        f"Accessibility: {downtown.accessibility} Front desk: {downtown.phone}."
     )
     # papers dropped off are no passenger
     papers = make_tracker(
