@@ -88,7 +88,10 @@ from actions.office_hours import (
     HOLIDAY_NOTICE_DAYS,
     asked_day,
     hours_on_day,
+    hours_on_weekdays,
     hours_text,
+    upcoming_holidays,
+    weekdays_asked,
 )
 from actions.patient_match import scheduling_client
 from actions.second_request import (
@@ -577,6 +580,13 @@ class ActionLocationInfo(Action):
             table = hours_text(clinic, locations, now, HOLIDAY_NOTICE_DAYS)
             return f"{hours_at(clinic, locations, at, None, now)}\n{table}"
         day = None if holidays_asked else asked_day(text, clinic, now)
+        weekdays = weekdays_asked(text) if day is None and not holidays_asked else []
+        if weekdays and not offices_compared(text, locations):
+            # "are you open saturdays": that day of the week (the week's hours alone left the
+            # yes or no to the patient), and the holidays coming up
+            notice = upcoming_holidays(clinic, now, HOLIDAY_NOTICE_DAYS)
+            answer = hours_on_weekdays(locations, weekdays)
+            return f"{answer}\n{notice}" if notice else answer
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.
             return hours_on_day(clinic, locations, day[0], day[1], now)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from actions.birth_dates import without_birth_dates
 from actions.clinic_config import (
+    WEEKDAY_NAMES,
     WEEKDAYS,
     ClinicConfig,
     Holiday,
@@ -45,6 +46,41 @@ HOLIDAY_ALIASES = {
     "christmas eve": re.compile(r"\b(xmas|x mas) eve\b"),
     "martin luther king": re.compile(r"\b(mlk|martin luther king)\b"),
 }
+
+
+# Days of the week asked about as such ("are you open saturdays", "hours on weekends"): the
+# week's hours alone never said yes or no.
+WEEKDAYS_ASKED = re.compile(r"\b(?:(mon|tues|wednes|thurs|fri|satur|sun)days|(weekends?))\b")
+PLURAL_DAY = {"mon": "mon", "tues": "tue", "wednes": "wed", "thurs": "thu", "fri": "fri"}
+PLURAL_DAY |= {"satur": "sat", "sun": "sun"}
+
+
+def weekdays_asked(text: str) -> list[str]:
+    """The days of the week a question names in the plural ("saturdays": ``["sat"]``,
+    "weekends": ``["sat", "sun"]``), in week order; none for a date or a day ("saturday")."""
+    days: set[str] = set()
+    for match in WEEKDAYS_ASKED.finditer(normalise(text)):
+        days |= {PLURAL_DAY[match.group(1)]} if match.group(1) else {"sat", "sun"}
+    return [day for day in WEEKDAYS if day in days]
+
+
+def hours_on_weekdays(locations: list[Location], days: list[str]) -> str:
+    """``On Saturdays: Downtown Clinic 9am–1pm; North Office closed.`` for each day asked
+    (``On Sundays both offices are closed.``)."""
+    lines = []
+    for day in days:
+        plural = f"{WEEKDAY_NAMES[day]}s"
+        if all(loc.hours[day] is None for loc in locations):
+            who = f"the {locations[0].name} is" if len(locations) == 1 else "both offices are"
+            who = who if len(locations) <= 2 else "all our offices are"
+            lines.append(f"On {plural} {who} closed.")
+            continue
+        hours = [
+            f"{loc.name} {loc.hours[day].label() if loc.hours[day] else 'closed'}"
+            for loc in locations
+        ]
+        lines.append(f"On {plural}: {'; '.join(hours)}.")
+    return "\n".join(lines)
 
 
 def weekly_hours(location: Location) -> str:

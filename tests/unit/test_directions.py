@@ -1528,3 +1528,35 @@ def test_which_office_is_open_later_is_answered_first(text: str, first_line: str
 def test_the_hours_alone_compare_nothing() -> None:
     _, messages = run(make_tracker("what are your hours", intent="clinic_hours"))
     assert messages[0]["text"].startswith("Downtown Clinic: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        # the week's hours alone: the yes or no was left to the patient
+        ("are you open saturdays", "On Saturdays: Downtown Clinic 9am–1pm; North Office closed."),
+        ("r u open sundays?", "On Sundays both offices are closed."),
+        (
+            "what are your hours on weekends",
+            "On Saturdays: Downtown Clinic 9am–1pm; North Office closed.\n"
+            "On Sundays both offices are closed.",
+        ),
+    ],
+)
+def test_a_day_of_the_week_asked_gets_that_days_hours(text: str, answer: str) -> None:
+    _, messages = run(make_tracker(text, intent="clinic_hours"))
+    # (then the holidays of the next two weeks, Thanksgiving on this Tuesday)
+    holidays = (
+        "Holiday hours: Thu, Nov 26 closed (Thanksgiving Day); "
+        "Fri, Nov 27 closed (Day after Thanksgiving)."
+    )
+    assert messages[0]["text"] == f"{answer}\n{holidays}"
+    # one office named: that office's
+    _, messages = run(
+        make_tracker(
+            "is the north office open saturdays",
+            intent="clinic_hours",
+            entities=location_entity("north"),
+        )
+    )
+    assert messages[0]["text"].startswith("On Saturdays the North Office is closed.\n")
