@@ -15,6 +15,7 @@ from actions.capabilities import asks_what_i_can_do
 from actions.clients.fhir_model import FhirError
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.dates import parse_when
+from actions.details_request import request_beside_details
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
@@ -412,6 +413,10 @@ class ActionDetailsGiven(Action):
             # whoever is free (it was "What can I help you with?")
             anyone = [{"entity": "practitioner", "value": "any"}]
             return replayed(text, "book_appointment", latest, anyone)
+        if intent is None and given_identity(text, get_clinic().now().date()):
+            # "hi, I'm Carlos Rivera, 9/30/1975. I got a bill for $240 and I don't understand
+            # it": "Thanks, Carlos. What can I help you with?", the bill lost
+            intent = request_beside_details(text, get_clinic().now().date())
         if intent is None and _identifies(text):
             before = action_before_message(tracker)
             if before == "action_billing_pay":
