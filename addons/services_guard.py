@@ -448,6 +448,36 @@ def interpreter_in_another_language(message: Message) -> None:
         answer_with(message, INTERPRETER_OTHER_LANGUAGE_KEY)
 
 
+# The visitors, masks and animals answer, one line each: asked about one of them ("can i bring
+# my service dog", "can i bring my kids"), that line alone (the three lines came back for each
+# of three questions in a row).
+VISITORS_KEY = "faq/masks_visitors"
+ONE_OF_THEM = {
+    "faq/animals": re.compile(
+        r"\b(dogs?|cats?|pets?|animals?|puppy|emotional support)\b", re.IGNORECASE
+    ),
+    "faq/masks": re.compile(r"\b(masks?|masking|face coverings?)\b", re.IGNORECASE),
+    "faq/visitors": re.compile(
+        r"\b(kids?|children|child|baby|babies|toddler|son|daughter|husband|wife|partner|"
+        r"friend|family|mom|dad|mother|father|someone|somebody|visitors?|support person|"
+        r"caregiver|guest)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def one_visiting_line(message: Message) -> None:
+    """The visitors, masks or animals line alone, when the question names one of them only."""
+    text = message.get(TEXT)
+    if message.get(INTENT, {}).get(INTENT_NAME_KEY) != FAQ_INTENT or not isinstance(text, str):
+        return
+    if faq_key(message) != VISITORS_KEY:
+        return
+    named = [key for key, words in ONE_OF_THEM.items() if words.search(text)]
+    if len(named) == 1:
+        answer_with(message, named[0])
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ServicesQuestionGuard(RuleGuard):
     """``faq/services`` for "do you see kids?" and "do you have the shingles shot?";
@@ -458,6 +488,7 @@ class ServicesQuestionGuard(RuleGuard):
             self._read(message)
             yes_to_a_visit_named(message)
             interpreter_in_another_language(message)
+            one_visiting_line(message)
         return messages
 
     def _read(self, message: Message) -> None:

@@ -40,13 +40,14 @@ def parsed(text: str, intent: str) -> Message:
             "teen_privacy",
         ),
         # a booking (0.93): "What kind of visit do you need?"
+        # (the visitors' line alone, of the visitors, masks and animals answer)
         (
             "my mom Mary Ann O'Brien dob 7/19/64 has an appt tuesday, can I come with her",
             "book_appointment",
-            "masks_visitors",
+            "visitors",
         ),
-        ("can i bring my husband with me", "book_appointment", "masks_visitors"),
-        ("can my mom come in with me to my appt", "check_appointment", "masks_visitors"),
+        ("can i bring my husband with me", "book_appointment", "visitors"),
+        ("can my mom come in with me to my appt", "check_appointment", "visitors"),
         # a booking (0.98): "Have you been seen here before?"
         ("do i need an appointment for a flu shot", "book_appointment", "walk_in"),
         ("does my son need an appt for his shots", "book_appointment", "walk_in"),
@@ -129,7 +130,25 @@ def test_bringing_a_companion_read_as_what_to_bring_is_the_visitors_answer() -> 
         [answered_with("can i bring my husband", "faq/what_to_bring")]
     )
     selected = message.get("response_selector")["faq"]["response"]
-    assert selected["intent_response_key"] == "faq/masks_visitors"
+    assert selected["intent_response_key"] == "faq/visitors"  # that line of the answer
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # the three lines came back for each of three questions in a row
+        ("can i bring my kids to my appointment", "faq/visitors"),
+        ("ok. can i bring my service dog", "faq/animals"),
+        ("do i have to wear a mask", "faq/masks"),
+        # two of them, or none named: the whole answer
+        ("can my husband and my service dog come", "faq/masks_visitors"),
+        ("whats your policy on that", "faq/masks_visitors"),
+    ],
+)
+def test_one_line_of_the_visiting_answer_for_one_topic(text: str, key: str) -> None:
+    [message] = ServicesQuestionGuard().process([answered_with(text, "faq/masks_visitors")])
+    selected = message.get("response_selector")["faq"]["response"]
+    assert (selected["intent_response_key"], selected["utter_action"]) == (key, f"utter_{key}")
 
 
 @pytest.mark.parametrize(
