@@ -29,7 +29,7 @@ from actions.clinician_days import (
 )
 from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
-from actions.next_opening import next_opening, next_opening_asked
+from actions.next_opening import next_opening, next_opening_asked, say_next_opening
 from actions.patient_words import patient_age
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
@@ -245,9 +245,7 @@ class ActionClinicians(Action):
         ):
             # "whats dr patels next opening": the date and time, not her working days, and
             # a button to book that time
-            answer, button = opening
-            buttons = [] if tracker.active_loop_name else [button]
-            dispatcher.utter_message(text=answer, buttons=buttons)
+            say_next_opening(dispatcher, opening, bool(tracker.active_loop_name))
             return (
                 []
                 if tracker.active_loop_name

@@ -61,7 +61,7 @@ from actions.matching import (
     wants_anyone,
 )
 from actions.nearby_areas import nearer_note, nearer_office
-from actions.next_opening import next_opening, next_opening_asked
+from actions.next_opening import next_opening, next_opening_asked, say_next_opening
 from actions.office_answers import (
     ACCESSIBLE_WORDS,
     AFTER_HOURS_HELP,
@@ -408,9 +408,7 @@ class ActionLocationInfo(Action):
             opening = next_opening(clinician, clinic, now) if next_opening_asked(text) else None
             if opening is not None:
                 # "whats dr patels next opening": the date and time, not her working days
-                answer, button = opening
-                buttons = [] if tracker.active_loop_name else [button]
-                dispatcher.utter_message(text=answer, buttons=buttons)
+                say_next_opening(dispatcher, opening, bool(tracker.active_loop_name))
                 return events
             days = clinician_days_text(clinician, clinic, text, locations, now.date())
             answer, book_with = visit_answer_first(days, text, clinician, clinic)

@@ -413,10 +413,11 @@ class ActionDetailsGiven(Action):
             # whoever is free (it was "What can I help you with?")
             anyone = [{"entity": "practitioner", "value": "any"}]
             return replayed(text, "book_appointment", latest, anyone)
-        if intent is None and given_identity(text, get_clinic().now().date()):
+        today = get_clinic().now().date()
+        if intent is None and given_identity(text, today):
             # "hi, I'm Carlos Rivera, 9/30/1975. I got a bill for $240 and I don't understand
             # it": "Thanks, Carlos. What can I help you with?", the bill lost
-            intent = request_beside_details(text, get_clinic().now().date())
+            intent = request_beside_details(text, today)
         if intent is None and _identifies(text):
             before = action_before_message(tracker)
             if before == "action_billing_pay":

@@ -9,6 +9,8 @@ import logging
 import re
 from datetime import datetime, timedelta
 
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.clients.fhir_model import FhirError
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import book_with_button
@@ -57,3 +59,11 @@ def next_opening(
     where = f" at the {slot.location_name}" if slot.location_name else ""
     said = f"{clinician.name}'s next opening is {day_and_time(start, clinic)}{where}."
     return said, book_with_button(clinician, f"{start:%B} {start.day} at {clock(start, clinic)}")
+
+
+def say_next_opening(
+    dispatcher: CollectingDispatcher, opening: tuple[str, dict[str, str]], in_task: bool
+) -> None:
+    """The opening found, with its button to book it (none in a task, whose question follows)."""
+    answer, button = opening
+    dispatcher.utter_message(text=answer, buttons=[] if in_task else [button])
