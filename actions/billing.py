@@ -26,6 +26,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.bill_explained import bill_not_understood
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
 from actions.forms import PatientForm
@@ -266,13 +267,13 @@ BILL_RECEIVED = re.compile(
 )
 
 
-def said_since_last_balance(tracker: Tracker, pattern: re.Pattern[str]) -> bool:
+def said_since_last_balance(tracker: Tracker, says: Callable[[str], object]) -> bool:
     """Whether a message since the last balance shown says it (identity questions may have
     come between)."""
     for event in reversed(tracker.events):
         if event.get("event") == "action" and event.get("name") == "action_show_balance":
             return False
-        if event.get("event") == "user" and pattern.search(event.get("text") or ""):
+        if event.get("event") == "user" and says(event.get("text") or ""):
             return True
     return False
 
@@ -281,7 +282,7 @@ def say_where_to_get_paper(
     dispatcher: CollectingDispatcher, tracker: Tracker, facts: dict[str, str]
 ) -> None:
     """Asked in any message since the last balance shown (identity questions came between)."""
-    if said_since_last_balance(tracker, PAPER_ASKED):
+    if said_since_last_balance(tracker, PAPER_ASKED.search):
         dispatcher.utter_message(response="utter_itemized_statement", **facts)
 
 
@@ -331,7 +332,8 @@ class ActionShowBalance(Action):
             # ("why so much" right after "nothing to pay": the bill the patient has in mind)
             nothing_due = (
                 "utter_bill_but_nothing_due"
-                if said_since_last_balance(tracker, BILL_RECEIVED)
+                if said_since_last_balance(tracker, BILL_RECEIVED.search)
+                or said_since_last_balance(tracker, bill_not_understood)
                 or CHARGE_FOR.search(normalise(latest_text(tracker)))
                 else "utter_balance_nothing_due"
             )
@@ -368,8 +370,11 @@ class ActionShowBalance(Action):
                 buttons=[{"title": "Ways to pay", "payload": "/billing_pay"}],
                 **details,
             )
-        if CHARGE_FOR.search(normalise(latest_text(tracker))):
-            # "what was that charge for?" got the same total again
+        if CHARGE_FOR.search(normalise(latest_text(tracker))) or said_since_last_balance(
+            tracker, bill_not_understood
+        ):
+            # "what was that charge for?" got the same total again (and "i don't understand
+            # my bill", asked before the identity questions, the total only)
             dispatcher.utter_message(
                 response="utter_balance_items",
                 items=itemised(invoices),

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.bill_explained import as_bill_explained
 from actions.billing import as_balance_items
 from actions.dispute_question import DETAIL_MARKERS, asks_back
 from actions.forms import TASK_INTENTS, PatientForm
@@ -266,6 +267,9 @@ class ActionBillingDispute(Action):
             dispute = {"intent": "billing_dispute", "text": rest, "at_once": True}
             return [SlotSet("pending_request", dispute), *replay]
         details = str(tracker.get_slot("dispute_details") or "").strip()
+        if (explained := as_bill_explained(tracker, details)) is not None:
+            # "i got a bill and i don't understand it": what it is made of first
+            return [SlotSet("dispute_details", None), *explained]
         dispatcher.utter_message(response="utter_billing_dispute")
         note = f'About the bill: "{clip(details, DETAILS_LIMIT)}"' if details else None
         return [SlotSet("dispute_details", None)] + escalate(

@@ -12,6 +12,7 @@ from rasa_sdk.events import ActiveLoop, ConversationPaused, FollowupAction, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import billing, disputes, identity, paying
+from actions.bill_explained import bill_not_understood
 from actions.billing import (
     CHARGE_FOR,
     ActionShowBalance,
@@ -1511,6 +1512,81 @@ def test_why_so_much_with_nothing_due_speaks_of_the_bill_in_hand(fhir: FakeFhir)
     # "why so much" after "nothing to pay" got "nothing to pay" again, word for word
     _, messages = show_balance(VERIFIED, text="why so much", intent="billing_balance")
     assert [m["response"] for m in messages] == ["utter_bill_but_nothing_due"]
+
+
+@pytest.mark.parametrize(
+    ("text", "unclear"),
+    [
+        ("my dad got a bill from you and we don't understand it", True),
+        ("I'm confused about my statement", True),
+        ("can you explain my bill?", True),
+        ("got a statement, idk what its for", True),
+        ("this bill makes no sense", True),
+        ("i dont understand why i was charged twice", False),
+        ("i don't understand, insurance should have covered it", False),
+        ("can someone explain my bill", False),
+        ("I want to dispute a charge", False),
+        ("they billed me for a flu shot I never got", False),
+    ],
+)
+def test_a_bill_not_understood_is_told_apart_from_a_bill_said_to_be_wrong(
+    text: str, unclear: bool
+) -> None:
+    assert bill_not_understood(text) is unclear
+
+
+def test_a_bill_not_understood_is_explained_before_billing_staff(
+    fhir: FakeFhir,
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    # "I got a bill and I don't understand it" was filed for billing staff and the chat paused,
+    # though the account says what the bill is for: the balance question, with its items
+    text = "I got a bill and I don't understand it"
+    tracker = make_tracker(text, intent="billing_dispute", slots={"dispute_details": text})
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and handoff_env.records == []
+    assert events[0] == SlotSet("dispute_details", None)
+    listen, replayed = events[1:]
+    assert listen["name"] == "action_listen"
+    assert (replayed["text"], replayed["parse_data"]["intent"]["name"]) == (
+        text,
+        "billing_balance",
+    )
+    # after the identity questions, each statement is named with a way back to the dispute
+    fhir.invoices = [invoice(12, "85.00", iid="i1")]
+    asked = [
+        {"event": "user", "text": text},
+        {"event": "action", "name": "balance_form"},
+        {"event": "bot", "text": "What's the patient's full name?"},
+        {"event": "user", "text": "Emily Johnson"},
+    ]
+    dispatcher = CollectingDispatcher()
+    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_balance_due",
+        "utter_balance_items",
+    ]
+    assert dispatcher.messages[1]["items"].startswith("Office visit copay, $85.00 (billed ")
+    assert dispatcher.messages[1]["buttons"][0]["payload"] == "/billing_dispute"
+    # with nothing open, the bill in hand is spoken of
+    fhir.invoices = []
+    dispatcher = CollectingDispatcher()
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_bill_but_nothing_due"]
+
+
+def test_a_bill_said_to_be_wrong_still_goes_to_billing_staff(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    text = "i dont understand why i was charged twice"
+    tracker = make_tracker(text, intent="billing_dispute", slots={"dispute_details": text})
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert ConversationPaused() in events
+    assert dispatcher.messages[0]["response"] == "utter_billing_dispute"
+    assert [r["reason"] for r in handoff_env.records] == ["billing_dispute"]
 
 
 def test_a_plan_name_misread_as_stop_after_the_question_gets_the_plan_answer() -> None:
