@@ -53,7 +53,7 @@ from actions.second_request import (
     yes_and_another,
 )
 from actions.settings import get_clinic
-from actions.slot_search import chosen_appointment
+from actions.slot_search import chosen_appointment, days_searched
 from actions.stop import last_change, switches_to_cancel
 from actions.tracker_reading import (
     form_texts,
@@ -359,7 +359,12 @@ class ValidateRescheduleForm(ManageForm):
                 or str(e.get("value") or "").lower() in said
             ]
         updates = read_search_details(
-            new_time, entities, clinic, requested, slots.get("date_preference"), moving=True
+            new_time,
+            entities,
+            clinic,
+            requested,
+            days_searched(slots, clinic, clinic.now()),
+            moving=True,
         )
         updates.pop("visit_type", None)  # the visit stays what it was
         not_the_one_before(new_time, slots, updates)

@@ -132,6 +132,21 @@ def already_that_week(wanted: str, when: When, its_day: date) -> bool:
     return bool(NEXT_WEEK.search(wanted)) and when.start <= its_day <= when.end
 
 
+def days_searched(slots: dict[str, Any], clinic: ClinicConfig, now: datetime) -> str | None:
+    """The days asked for as the search read them: "next week" of an appointment that is next
+    week already is the week after next ("tuesday afternoon" said to those offers searched
+    this week's Tuesday, before the week shown)."""
+    wanted = slots.get("date_preference")
+    moving = chosen_appointment(slots)
+    if not wanted or moving is None:
+        return wanted
+    when = parse_when(str(wanted), now)
+    its_day = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz).date()
+    if when is not None and already_that_week(str(wanted), when, its_day):
+        return NEXT_WEEK.sub("the week after next", str(wanted))
+    return str(wanted)
+
+
 def request_from_slots(
     slots: dict[str, Any],
     clinic: ClinicConfig,

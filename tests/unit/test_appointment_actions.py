@@ -3743,6 +3743,42 @@ def test_a_weekday_is_the_one_in_the_days_asked(
 
 
 @pytest.mark.parametrize(
+    ("text", "day"),
+    [("tuesday afternoon if possible", 15), ("thurs?", 17), ("next tuesday", 8)],
+)
+def test_a_weekday_said_to_the_week_after_an_appointment_next_week_is_in_that_week(
+    text: str, day: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Moving a Monday Dec 7 visit "to next week", said on Sunday Dec 6: Dec 14 to 19 was
+    offered (the appointment is in next week already); "tuesday afternoon" then searched
+    Tuesday Dec 8, before the week shown. ("next tuesday" said in full keeps its meaning.)"""
+    sunday = datetime(2026, 12, 6, 23, 20, tzinfo=ZoneInfo("America/Los_Angeles"))
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: sunday)
+    moving = {
+        "id": "a1",
+        "start": "2026-12-07T10:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+    }
+    slots = {
+        "verified": True,
+        "patient_id": "p1",
+        "my_appointments": [moving],
+        "appointment_choice": "a1",
+        "date_preference": "next week sometime",
+        "requested_slot": "slot_choice",
+    }
+    shown = request_from_slots(slots, get_clinic(), sunday).when
+    assert (shown.start, shown.end) == (date(2026, 12, 14), date(2026, 12, 20))
+    tracker = make_tracker(text, intent="inform", active_loop="reschedule_form", slots=slots)
+    form = ValidateRescheduleForm()
+    updates = form.extract_more(CollectingDispatcher(), tracker, dict(tracker.slots), "slot_choice")
+    searched = request_from_slots({**slots, **updates}, get_clinic(), sunday).when
+    assert (searched.start, searched.end) == (date(2026, 12, day), date(2026, 12, day))
+
+
+@pytest.mark.parametrize(
     ("answered", "requested"),
     [
         ({}, "patient_status"),
