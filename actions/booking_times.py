@@ -165,14 +165,20 @@ class ActionAskSlotChoice(Action):
         if there is not None:
             # "tues or thurs next week" with Dr. Patel, kept at Downtown: she is at North then
             # (it was "I couldn't find an opening in the next few weeks")
-            request, result = there
             practitioner = clinic.practitioner(str(request.practitioner))
+            # ("has no openings at the Downtown Clinic for Tue Dec 15": she is never there on
+            # Tuesdays, which the patient is told)
+            reason = closed_reason(request, clinic, now) if practitioner else None
+            request, result = there
             office = clinic.location(str(slots.get("location")))
             other = clinic.location(str(result.offers[0]["location"]))
             dispatcher.utter_message(
-                response="utter_practitioner_there_instead"
+                response="utter_closed_nearest_slots"
+                if reason
+                else "utter_practitioner_there_instead"
                 if practitioner
                 else "utter_openings_there_instead",
+                reason=reason,
                 practitioner=practitioner.name if practitioner else "",
                 office=office.name if office else "that office",
                 other=other.name if other else "our other office",

@@ -375,10 +375,15 @@ def _days(when: When) -> list[date]:
 
 
 def _on(days: list[date]) -> str:
-    """ "on Fridays" for one day of the week, else "from Sat Nov 28 to Sun Nov 29"."""
+    """ "on Fridays" for one day of the week, "from Sat Nov 28 to Sun Nov 29" for days in a
+    row, else each day: "on Tue Dec 8 and Thu Dec 10" ("tues or thurs": "from Tue Dec 8 to Thu
+    Dec 10" spoke of the Wednesday too)."""
     if len({day.weekday() for day in days}) == 1:
         return f"on {WEEKDAY_NAMES[WEEKDAYS[days[0].weekday()]]}s"
-    return f"from {day_label(days[0])} to {day_label(days[-1])}"
+    if (days[-1] - days[0]).days == len(days) - 1:
+        return f"from {day_label(days[0])} to {day_label(days[-1])}"
+    labels = [day_label(day) for day in days]
+    return f"on {', '.join(labels[:-1])} and {labels[-1]}"
 
 
 # The end of the reason for today asked after closing time (actions/booking_times.py adds the

@@ -34,7 +34,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
 from actions.clinic_config import ClinicConfig, Holiday
 from actions.date_changes import shift_said_as_day
-from actions.dates import When, parse_when
+from actions.dates import When, day_label, parse_when
 from actions.fallback import ActionAskAffirmation, ActionComplaint
 from actions.formatting import a_or_an, arrival
 from actions.manage_appointments import (
@@ -828,6 +828,10 @@ def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
         assert responses(dispatcher) == [intro]
 
 
+def _days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
 def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirServer) -> None:
     """ "tues or thurs next week in the afternoon" while moving Dr. Patel's Downtown visit was
     "I couldn't find an opening in the next few weeks": she is at North on those days."""
@@ -843,8 +847,16 @@ def test_the_clinician_at_their_other_office_on_the_days_asked(fhir_env: FhirSer
     days = {datetime.fromisoformat(o["start"]).weekday() for o in offered["value"]}
     assert days <= {1, 3}
     [message] = dispatcher.messages
-    assert message["response"] == "utter_practitioner_there_instead"
-    assert (message["office"], message["other"]) == ("Downtown Clinic", "North Office")
+    # she is never at Downtown on those days: said so (it was "has no openings at the
+    # Downtown Clinic for ...", as if booked up)
+    assert message["response"] == "utter_closed_nearest_slots"
+    asked = parse_when(when, get_clinic().now())
+    assert asked is not None
+    tuesday, thursday = (d for d in _days_between(asked.start, asked.end) if d.weekday() in (1, 3))
+    assert message["reason"] == (
+        f"Dr. Priya Patel isn't in at the Downtown Clinic on {day_label(tuesday)} and "
+        f"{day_label(thursday)}, only at the North Office"
+    )
     # ...while the office kept with times free is what is offered
     slots["date_preference"] = "mon or wed next week"
     dispatcher = CollectingDispatcher()

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 
 from actions.clients.fhir_model import SlotRecord
-from actions.dates import When, parse_when
+from actions.dates import When, day_label, parse_when
 from actions.settings import get_clinic
 from actions.slot_search import SearchRequest, closed_reason, find_offers, request_from_slots
 
@@ -430,3 +430,15 @@ def test_a_part_of_day_the_offices_are_closed_says_their_hours_and_offers_that_d
     )
     tuesday = When(TUESDAY, TUESDAY, part_of_day="afternoon", exact=True)
     assert closed_reason(SearchRequest("sick", None, None, tuesday), CLINIC) is None
+
+
+def test_days_with_a_gap_are_each_named_in_the_reason() -> None:
+    """ "tues or thurs" with Dr. Patel at Downtown (she is at North those days): "isn't in ...
+    from Tue to Thu" spoke of the Wednesday between, when she is there."""
+    thursday = TUESDAY + timedelta(days=2)
+    when = When(TUESDAY, thursday, not_on=frozenset({2}))
+    reason = closed_reason(SearchRequest("sick", "patel", "downtown", when), CLINIC)
+    assert reason == (
+        f"Dr. Priya Patel isn't in at the Downtown Clinic on {day_label(TUESDAY)} and "
+        f"{day_label(thursday)}, only at the North Office"
+    )
