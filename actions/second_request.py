@@ -21,6 +21,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SlotSet, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.amenities import AMENITIES
+from actions.booking_guards import ASKS_WOMAN
 from actions.clients.rasa_nlu import RasaNluClient
 from actions.formatting import a_or_an
 from actions.matching import find_visit_type
@@ -254,6 +255,8 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
         if clause in own_clauses or NEGATED_REQUEST.search(clause):
             continue  # the request being handled, or one said not to be ("dont want to book")
         for intent, pattern in REQUEST_WORDS.items():
+            if woman_clinician_kept(intent, clause, own_intent):
+                continue
             if (intent not in skip or another_appointment(intent, clause, own_clauses)) and (
                 pattern.search(clause)
             ):
@@ -485,6 +488,21 @@ def same_task_for_another(
             relative = f"{relative} {own[first.end() :].strip()}".strip()
         return {"intent": own_intent, "text": f"{verb.group(0)} my {relative}"[:MAX_REQUEST_CHARS]}
     return None
+
+
+# Tasks that keep a woman clinician asked for with them: only women are offered.
+KEEPS_A_WOMAN_ASKED = {"book_appointment", "reschedule_appointment"}
+
+
+def woman_clinician_kept(intent: str, clause: str, own_intent: str | None) -> bool:
+    """ "i need a physical, i prefer a female doctor": the booking offers only women, so no
+    clinicians' answer is kept for after it ("Yes: our female clinicians are ..." came right
+    after the visit was booked with one)."""
+    return (
+        intent == "ask_clinicians"
+        and own_intent in KEEPS_A_WOMAN_ASKED
+        and bool(ASKS_WOMAN.search(clause.lower()))
+    )
 
 
 def another_appointment(intent: str, clause: str, own_clauses: list[str]) -> bool:

@@ -656,6 +656,25 @@ def test_the_clinicians_asked_with_another_question() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "hi im new, i need a physical sometime this month, i prefer a female doctor",
+        "can i book a sick visit, do you have a woman doctor",
+    ],
+)
+def test_a_woman_clinician_asked_with_a_booking_is_kept_by_the_booking(text: str) -> None:
+    # The booking offers only women; "Yes: our female clinicians are ..." came right after the
+    # visit was booked with one.
+    assert second_request(text, "book_appointment") is None
+    # ...while a question about the clinicians is still kept, and so is the answer beside
+    # another task
+    pending = second_request("i need a physical, and who are your doctors", "book_appointment")
+    assert pending == {"intent": "ask_clinicians", "text": "who are your doctors"}
+    pending = second_request("what time do you close, do you have a female doctor", "clinic_hours")
+    assert pending is not None and pending["intent"] == "ask_clinicians"
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "clause"),
     [
         ("yes book it. and whats my balance?", "billing_balance", "whats my balance"),
