@@ -24,15 +24,21 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from addons.safety_rules import SAFETY_RULE_ENTITY
+from addons.waiting_reply import crisis_wait, waiting_turn
+
 logger = logging.getLogger(__name__)
 
 SAFETY_KEY = "safety"  # where the safety layer puts its hit in the parse data
 
 
 def urgent_while_paused(tracker: DialogueStateTracker) -> bool:
-    """The latest message fired the safety layer, and nothing paused the chat after it."""
+    """The latest message fired the safety layer, and nothing paused the chat after it; not the
+    same crisis said again in the wait its reply began (see ``crisis_said_again``)."""
     latest = tracker.latest_message
     if latest is None or not (latest.parse_data or {}).get(SAFETY_KEY):
+        return False
+    if crisis_said_again(tracker):
         return False
     for event in reversed(tracker.events):
         if isinstance(event, ConversationPaused):
@@ -40,6 +46,23 @@ def urgent_while_paused(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, UserUttered):
             return True
     return False
+
+
+def crisis_said_again(tracker: DialogueStateTracker) -> bool:
+    """A crisis of the same kind said again in the wait its own reply began, before staff
+    wrote ("whats the point anymore" - 988 - "no i mean i just dont want to be here" got the
+    same paragraph and the same "staff are away" a second time, word for word): the wait's
+    own reply answers it, with the same line and 911 (:mod:`addons.waiting_reply`), and the
+    conversation, urgent already, stays in the queue. An emergency always breaks through."""
+    latest = tracker.latest_message
+    hit = (latest.parse_data or {}).get(SAFETY_KEY) or {} if latest is not None else {}
+    if hit.get("category") != "crisis" or waiting_turn(tracker) is None:
+        return False
+    rule = next(
+        (str(e.get("value")) for e in latest.entities if e.get("entity") == SAFETY_RULE_ENTITY),
+        "",
+    )
+    return crisis_wait(tracker) == rule
 
 
 def install() -> None:

@@ -115,6 +115,15 @@ def test_an_emergency_while_paused_is_answered_and_raised(
         # the wait is now a crisis's: the crisis line comes with each acknowledgement
         [reply] = rasa.texts(conversation, "hello? anyone?")
         assert "staff" in reply and "988" in reply and "911" in reply, reply
+        # the same crisis said again gets such a reply too, not the first paragraph and a
+        # third handoff record word for word
+        [again] = rasa.texts(conversation, "i still want to kill myself")
+        assert "988" in again and "911" in again, again
+        assert again != replies[0]
+        assert (
+            len([r for r in handoff_receiver.records if r["conversation_id"] == conversation]) == 2
+        )
+        assert rasa.tracker(conversation)["paused"] is True
     else:
         acknowledged(rasa, conversation, "hello? anyone?")
 

@@ -59,3 +59,41 @@ def test_other_messages_while_paused_are_not_handled() -> None:
     assert not MessageProcessor._should_handle_message(guess)
     # /restart still does, as in Rasa
     assert MessageProcessor._should_handle_message(paused_then(user("/restart", "restart")))
+
+
+def crisis_wait_then(*events: Any, rule: str | None = None) -> DialogueStateTracker:
+    """A wait begun by the crisis reply (its safety rule entity when it has a variation)."""
+    first = user("whats the point of anything anymore", "crisis", CRISIS)
+    if rule:
+        first.entities.append({"entity": "safety_rule", "value": rule})
+    history = [
+        ActionExecuted("action_listen"),
+        first,
+        BotUttered("Please call or text 988", metadata={"utter_action": "utter_crisis"}),
+        BotUttered("Our staff are away right now"),
+        ConversationPaused(),
+        ActionExecuted("action_listen"),
+        *events,
+    ]
+    return DialogueStateTracker.from_events("patient", history, domain=Domain.empty())
+
+
+def test_the_same_crisis_said_again_in_its_wait_gets_the_wait_reply() -> None:
+    """ "no i mean i just dont want to be here" after the 988 reply got the same paragraph and
+    the same "staff are away" again, word for word: the wait's own crisis reply answers it."""
+    paused_safety.install()
+    again = user("no i mean i just dont want to be here", "crisis", CRISIS)
+    assert not MessageProcessor._should_handle_message(crisis_wait_then(again))
+    # an emergency still breaks through
+    emergency = {"category": "emergency", "rule_id": "overdose", "crisis_related": True}
+    took = user("i took all my pills", "emergency", emergency)
+    assert MessageProcessor._should_handle_message(crisis_wait_then(took))
+    # ...and so does a crisis of another kind, whose reply names another line
+    hurt = user("my husband hits me", "crisis", CRISIS)
+    hurt.entities.append({"entity": "safety_rule", "value": "abuse_violence"})
+    assert MessageProcessor._should_handle_message(crisis_wait_then(hurt))
+    # ...and any crisis once staff have written (no acknowledgement comes then)
+    staff = BotUttered("Hi, this is Dana from the clinic", metadata={"from_staff": True})
+    assert MessageProcessor._should_handle_message(crisis_wait_then(staff, again))
+    # ...and a crisis said in a wait that began with something else
+    assert MessageProcessor._should_handle_message(paused_then(again))
