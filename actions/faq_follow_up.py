@@ -206,20 +206,20 @@ def in_spanish(
 ) -> list[EventType]:
     """After the Spanish interpreter answer: while we are closed, the after-hours nurse line, in
     Spanish (the answer says to call the front desk, which nobody answers then: "para mi hijo,
-    tiene fiebre" at night); and the answer is marked given, so a second message in Spanish
-    gets it in other words (domain/faq.yml), not word for word again."""
+    tiene fiebre" at night), once; and the answer is marked given, so a second message in
+    Spanish gets it in other words (domain/faq.yml), not word for word again (the nurse line
+    came word for word after both)."""
     if topic != SPANISH_TOPIC:
         return []
     clinic = get_clinic()
     line = clinic.clinic.after_hours_nurse_line
-    if line and not clinic.staff_available(now or clinic.now()):
+    answered = tracker.get_slot(SPANISH_ANSWERED)
+    if line and not answered and not clinic.staff_available(now or clinic.now()):
         dispatcher.utter_message(
             text=f"Ahora estamos cerrados. Si es una pregunta médica que no puede esperar, "
             f"llame a nuestra línea de enfermería fuera de horario: {line} (pida un intérprete)."
         )
-    if tracker.get_slot(SPANISH_ANSWERED):
-        return []
-    return [SlotSet(SPANISH_ANSWERED, True)]
+    return [] if answered else [SlotSet(SPANISH_ANSWERED, True)]
 
 
 class ActionFaqFollowUp(Action):

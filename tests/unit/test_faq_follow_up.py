@@ -418,9 +418,15 @@ def test_the_spanish_answer_is_marked_given_and_gives_the_nurse_line_while_close
             if closed
             else []
         )
-    # marked once; and another answer marks nothing
-    again = faq_tracker("hola", "interpreter_in_spanish", slots={"spanish_answered": True})
-    assert in_spanish(CollectingDispatcher(), again, "interpreter_in_spanish") == []
+    # marked once, and the nurse line said once ("hablan español?" after it got it again,
+    # word for word); another answer marks nothing
+    again = faq_tracker(
+        "hablan español?", "interpreter_in_spanish", slots={"spanish_answered": True}
+    )
+    dispatcher = CollectingDispatcher()
+    night = tuesday.replace(hour=23)
+    assert in_spanish(dispatcher, again, "interpreter_in_spanish", night) == []
+    assert dispatcher.messages == []
     assert run("do you have interpreters", "interpreter")[0] == []
 
 
