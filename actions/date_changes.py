@@ -148,6 +148,16 @@ _THAT_WEEK = re.compile(
     r"\b(?:(?P<way>later|earlier)\s+(?:on\s+)?(?:in\s+)?(?:that|the)\s+(?:same\s+)?week"
     r"|(?:that|the)\s+same\s+week)\b"
 )
+# "can we do it earlier?", "anything sooner", "an earlier date", "move it up": sooner than the
+# appointment, no amount said (it asked "What day or time works best for you?", the request
+# lost). Not "earlier that day" (its own day), "earlier than 3", "as i said earlier".
+_SOONER = re.compile(
+    r"(?<!said )(?<!told you )(?<!mentioned )(?<!asked )(?<!wrote )(?<!told )"
+    r"\b(?:(?:an|a)\s+)?(?:earlier|sooner)(?:\s+(?:date|day|time|appointment|appt|slot|one|opening)s?)?"
+    r"\b(?!\s+(?:that|than|in\s+the|on\s+the|today|this\s+morning)\b)"
+    r"|\bmove\s+(?:it|that|this|(?:my|the|his|her)\s+\w+)\s+up\b(?!\s+(?:by\s+)?\w+\s+(?:days?|weeks?))"
+    r"|\bbring\s+(?:it|that|this)\s+forward\b"
+)
 _LATER_WORD = re.compile(r"\b(later|after)\b")
 _EARLIER_WORD = re.compile(r"\b(earlier|before|sooner)\b")
 
@@ -165,6 +175,7 @@ def says_a_shift(text: str) -> bool:
         or _SAME_TIME.search(cleaned)
         or _FOLLOWING_WEEKDAY.search(cleaned)
         or _THAT_WEEK.search(cleaned)
+        or _SOONER.search(cleaned)
     )
 
 
@@ -272,8 +283,17 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
     elif (week := _THAT_WEEK.search(cleaned)) is not None:
         shift = week
         said = _days_of_its_week(start.date(), week["way"], today)
+    elif (same_day := _same_day_shift(cleaned, start)) is not None:
+        return same_day
+    elif (sooner := _SOONER.search(cleaned)) is not None:
+        # the days before the appointment's; for a visit today or tomorrow, earlier that day
+        # (the soonest offered days after it, too)
+        shift = sooner
+        close = start.date() - today <= timedelta(days=1)
+        day = f"{start:%B} {start.day}"
+        said = f"{day} before {_clock_words(start)}" if close else f"before {day}"
     else:
-        return _same_day_shift(cleaned, start)
+        return None
     return " ".join(f"{cleaned[: shift.start()]} {said} {cleaned[shift.end() :]}".split())
 
 

@@ -1941,6 +1941,36 @@ def test_a_shift_after_the_appointment_described_keeps_only_the_new_time() -> No
     assert shift_said_as_day(wanted, start, date(2026, 12, 6)) == "December 10 before 2:00 pm"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can we do it earlier?",
+        "can i move my physical to an earlier date",
+        "anything sooner",
+        "move it up",
+    ],
+)
+def test_earlier_said_alone_searches_before_the_appointment(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "my son has a checkup coming up, can we do it earlier?": "What day or time works best
+    for you?" (the request lost); the days before the appointment are searched, and for a
+    visit tomorrow its earlier times (not the soonest days, which came after it)."""
+    sunday = datetime(2026, 12, 6, 21, 0, tzinfo=get_clinic().tz)
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: sunday)
+    wanted = move_asked(text)
+    for day, window in ((10, (6, 9)), (7, (7, 7))):
+        moving = {"id": "a1", "start": f"2026-12-{day:02d}T15:30:00-08:00"}
+        slots = {"my_appointments": [moving], "appointment_choice": "a1", "date_preference": wanted}
+        when = request_from_slots(slots, get_clinic(), sunday).when
+        assert (when.start.day, when.end.day) == window
+        assert when.not_after == (time(15, 30) if day == 7 else None)
+    # ...not "as i said earlier", nor a time earlier than one said
+    for said in ("as i said earlier, tuesday", "earlier than 3pm on friday"):
+        start = datetime(2026, 12, 10, 15, 30, tzinfo=get_clinic().tz)
+        assert shift_said_as_day(said, start, sunday.date()) is None
+
+
 CHOICES = [
     {
         "id": "a",
