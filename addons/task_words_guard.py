@@ -298,7 +298,13 @@ RESCHEDULE = re.compile(
     # fallback asked "Did you want to book an appointment?"): a visit they have, another day
     rf"\b(has|have|got) (a|an|my|her|his|our|their) ([\w']+ ){{0,2}}{_VISIT_NOUN}\b.{{0,80}}"
     r"\b(find|pick|get|choose|do|have|give \w+) (another|a different|a new|a later|an earlier) "
-    r"(date|day|time)\b",
+    r"(date|day|time)\b|"
+    # "is there anything sooner for my appointment on the 23rd?" (a new booking was started,
+    # and the visit type asked)
+    r"\b(anything|something|any openings?|an opening|a spot|a slot) (sooner|earlier) (than|for|"
+    rf"instead of) (my|his|her|our|their|the) ([\w']+ ){{0,2}}{_VISIT_NOUN}\b|"
+    rf"\b(get|make|have|do) (my|his|her|our|their|the) ([\w']+ ){{0,2}}{_VISIT_NOUN} "
+    r"(sooner|earlier)\b",
     re.IGNORECASE,
 )
 CANCEL = re.compile(

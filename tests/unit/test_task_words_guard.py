@@ -98,6 +98,14 @@ def parsed(text: str, intent: str) -> Message:
         ),
         ("i have a checkup monday, can you give me a different time", "reschedule_appointment"),
         ("can we find another date for a physical", None),  # none they have
+        # a new booking was started, and the visit type asked
+        (
+            "is there anything sooner for my appointment on the 23rd? its for liam nguyen",
+            "reschedule_appointment",
+        ),
+        ("can i get my physical sooner", "reschedule_appointment"),
+        ("anything earlier than my 3pm appt on friday?", "reschedule_appointment"),
+        ("is there anything sooner", None),  # free times, no visit of theirs
     ],
 )
 def test_the_task_named(text: str, task: str | None) -> None:
