@@ -669,8 +669,9 @@ class ActionOutOfScope(Action):
             # something I can help with here" was cold for someone finding their feet
             dispatcher.utter_message(response="utter_how_it_works")
             return []
-        if QUESTION_BACK.match(text):
-            # "what do u mean" after the parking answer: how to pay a bill
+        if QUESTION_BACK.match(text) or not _has_words(text):
+            # "what do u mean" after the parking answer: how to pay a bill; "?" alone: "Sorry,
+            # that's not something I can help with here"
             dispatcher.utter_message(response="utter_which_part")
             return []
         if ALREADY_SAID.match(text):

@@ -699,6 +699,11 @@ def test_a_first_message_that_is_no_request_gets_how_this_works(text: str) -> No
     dispatcher = CollectingDispatcher()
     ActionOutOfScope().run(dispatcher, make_tracker("what?", "out_of_scope", events=spoke), {})
     assert responses(dispatcher) == ["utter_which_part"]
+    # ...and so does "?" alone (it was "Sorry, that's not something I can help with here")
+    dispatcher = CollectingDispatcher()
+    ActionOutOfScope().run(dispatcher, make_tracker(text, "out_of_scope", events=spoke), {})
+    if not any(ch.isalnum() for ch in text):
+        assert responses(dispatcher) == ["utter_which_part"]
 
 
 def test_a_first_name_after_the_appointments_looks_them_up_for_that_person() -> None:
