@@ -92,13 +92,16 @@ REASON_HEARD = "utter_cancel_reason_heard"
 _ILLNESS = (
     r"(?:sick|ill|unwell|not feeling (?:well|good|great)|feeling (?:sick|unwell|awful|terrible)"
     r"|(?:got|have|has|caught|came down with|tested positive for) (?:covid(?:-?19)?|the flu|flu|"
-    r"a (?:bad )?cold|a fever|strep|a stomach bug|the stomach flu|rsv)|tested positive)"
+    r"a (?:bad )?cold|a fever|strep|a stomach bug|the stomach flu|rsv)|tested positive"
+    # "cancel my moms appointment, she's in the hospital" got "Just to check" with no word of it
+    r"|in (?:the )?hospital|hospitali[sz]ed|admitted(?: to (?:the )?hospital)?|in the er"
+    r"|in the emergency room|in an accident|had (?:a |an )?(?:surgery|operation|accident|fall))"
 )
 _ILL_NOW = r"(?:\s+(?:been|a bit|so|really|too))?\s+" + _ILLNESS
 WRITER_ILL = re.compile(rf"\b(?:i|im|i'm|i am|i've|ive|i have|i got|i just){_ILL_NOW}\b", re.I)
 OTHER_ILL = re.compile(
     r"\b(?P<who>he|she|they|hes|he's|shes|she's|theyre|they're|my (?:son|daughter|kid|child|"
-    r"husband|wife|mom|dad|mother|father|baby|partner))(?:\s+(?:is|are|has|have|got))?"
+    r"husband|wife|mom|dad|mother|father|baby|partner))(?:\s+(?:is|are|has|have|got|was|were))?"
     + _ILL_NOW
     + r"\b",
     re.I,

@@ -29,6 +29,7 @@ from actions.cancel_appointment import (
     ActionAskCancelConfirmed,
     ActionCancelAppointment,
     ValidateCancelForm,
+    illness_said,
 )
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import PatientRecord
@@ -4668,6 +4669,31 @@ def test_an_illness_given_as_the_reason_gets_a_kind_word_once() -> None:
         "I'm sorry to hear that. I hope he feels better soon."
     ]
     assert slots_of(events).get("cancel_confirmed") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "i need to cancel my moms appointment, she's in the hospital",
+            "I'm sorry to hear that. I hope she feels better soon.",
+        ),
+        (
+            "cancel my husbands physical, he was hospitalized last night",
+            "I'm sorry to hear that. I hope he feels better soon.",
+        ),
+        (
+            "please cancel my appt, i had surgery on monday",
+            "I'm sorry you're not feeling well. I hope you feel better soon.",
+        ),
+        ("cancel my appointment, i have to work", None),
+    ],
+)
+def test_a_stay_in_hospital_given_as_the_reason_gets_a_kind_word(
+    text: str, kind: str | None
+) -> None:
+    # "cancel my moms appointment, she's in the hospital" got "Just to check" with no word of it
+    assert illness_said([text]) == kind
 
 
 def test_a_reason_given_with_the_choice_is_heard_before_the_confirmation() -> None:
