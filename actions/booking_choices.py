@@ -250,6 +250,16 @@ def choice_options(
             # child, the pediatrician is one too)
             family = [pid for pid in options if family_medicine(clinic, pid)]
             options = family or options
+        office = slots.get("location")
+        if office not in (None, "any"):
+            # "... at the downtown office?": Sam Lee, who is at the North Office only, was
+            # offered
+            there = [
+                pid
+                for pid in options
+                if (practitioner := clinic.practitioner(pid)) and office in practitioner.locations
+            ]
+            options = there or options
         return [(_practitioner_title(clinic, pid, age), pid) for pid in options] + [
             ("No preference", "any")
         ]

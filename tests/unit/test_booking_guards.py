@@ -571,6 +571,17 @@ def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> Non
     ]
 
 
+def test_the_office_asked_for_offers_only_the_clinicians_there() -> None:
+    # "a sick visit ... at the downtown office?": Sam Lee, at the North Office only, was offered
+    slots = {"patient_status": "returning", "visit_type": "sick", "location": "downtown"}
+    titles = practitioner_titles(make_tracker("", slots=slots))
+    assert titles == ["Dr. Priya Patel", "Dr. James Okafor (patients under 18)", "No preference"]
+    slots["location"] = "north"
+    assert "Sam Lee, NP" in practitioner_titles(make_tracker("", slots=slots))
+    slots["location"] = "any"
+    assert "Sam Lee, NP" in practitioner_titles(make_tracker("", slots=slots))
+
+
 @pytest.mark.parametrize(
     ("text", "told"),
     [
