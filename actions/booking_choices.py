@@ -71,15 +71,42 @@ def offices_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> list[s
     narrows it."""
     options = eligible_locations(clinic, slots)
     practitioner = clinic.practitioner(str(slots.get("practitioner") or ""))
-    asked = slots.get("date_preference")
-    when = parse_when(str(asked), clinic.now()) if asked and practitioner else None
-    if practitioner is None or when is None:
+    weekdays = weekdays_asked(clinic, slots) if practitioner else None
+    if practitioner is None or weekdays is None:
         return options
+    there = [loc for loc in options if weekdays & set(practitioner.schedule.get(loc, []))]
+    return there or options
+
+
+def weekdays_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> set[str] | None:
+    """The weekdays of the days asked for ("mon", "sat"), or None when none were asked."""
+    asked = slots.get("date_preference")
+    when = parse_when(str(asked), clinic.now()) if asked else None
+    if when is None:
+        return None
     # (a week holds every weekday: "next tuesday or thursday" is two weeks, two weekdays)
     span = min((when.end - when.start).days + 1, len(WEEKDAYS))
     days = (when.start + timedelta(days=n) for n in range(span))
-    weekdays = {WEEKDAYS[d.weekday()] for d in days if d.weekday() not in when.not_on}
-    there = [loc for loc in options if weekdays & set(practitioner.schedule.get(loc, []))]
+    return {WEEKDAYS[d.weekday()] for d in days if d.weekday() not in when.not_on}
+
+
+def in_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any], options: list[str]) -> list[str]:
+    """The clinicians of ``options`` who work on the days asked for (at the office asked for):
+    "flu shots for my kids on saturday morning" offered Dr. Patel and Sam Lee, who are never
+    in on Saturdays. All of them when nothing narrows it, or nobody would be left."""
+    weekdays = weekdays_asked(clinic, slots)
+    if weekdays is None:
+        return options
+    office = slots.get("location")
+    there = []
+    for pid in options:
+        practitioner = clinic.practitioner(pid)
+        schedule = practitioner.schedule if practitioner else {}
+        worked = {
+            day for loc, days in schedule.items() if office in (None, "any", loc) for day in days
+        }
+        if weekdays & worked:
+            there.append(pid)
     return there or options
 
 
@@ -250,6 +277,7 @@ def choice_options(
             # child, the pediatrician is one too)
             family = [pid for pid in options if family_medicine(clinic, pid)]
             options = family or options
+        options = in_on_days_asked(clinic, slots, options)
         office = slots.get("location")
         if office not in (None, "any"):
             # "... at the downtown office?": Sam Lee, who is at the North Office only, was

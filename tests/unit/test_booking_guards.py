@@ -582,6 +582,25 @@ def test_the_office_asked_for_offers_only_the_clinicians_there() -> None:
     assert "Sam Lee, NP" in practitioner_titles(make_tracker("", slots=slots))
 
 
+def test_the_days_asked_for_offer_only_the_clinicians_in_then() -> None:
+    # "flu shots for my two kids on saturday morning": Dr. Patel and Sam Lee were offered,
+    # who are never in on Saturdays
+    slots = {"patient_status": "returning", "visit_type": "vaccination"}
+    slots["date_preference"] = "saturday morning"
+    titles = practitioner_titles(make_tracker("", slots=slots))
+    assert titles == ["Dr. James Okafor (patients under 18)", "No preference"]
+    # Tuesdays: Dr. Patel and Sam Lee are at the North Office, Dr. Okafor Downtown
+    slots["date_preference"] = "tuesday"
+    assert len(practitioner_titles(make_tracker("", slots=slots))) == 4
+    slots["location"] = "downtown"
+    titles = practitioner_titles(make_tracker("", slots=slots))
+    assert titles == ["Dr. James Okafor (patients under 18)", "No preference"]
+    # nobody in then for an adult (Dr. Okafor sees children only): everyone, to be told why
+    adult = {**slots, "date_preference": "saturday", "location": None}
+    titles = practitioner_titles(make_tracker("i'm 40", slots=adult))
+    assert "Dr. Priya Patel" in titles
+
+
 @pytest.mark.parametrize(
     ("text", "told"),
     [
