@@ -23,6 +23,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.amenities import AMENITIES
 from actions.booking_guards import ASKS_WOMAN
 from actions.clients.rasa_nlu import RasaNluClient
+from actions.dates import parse_when
 from actions.formatting import a_or_an
 from actions.matching import find_visit_type
 from actions.relatives import OTHER_PERSON
@@ -416,7 +417,10 @@ def other_child_too(clauses: list[str], own_intent: str | None) -> dict[str, str
     visit = find_visit_type(clause, get_clinic())
     what = f" {a_or_an(visit.name)}" if visit is not None else " an appointment"
     other = str(other_children(clause))
-    text = f"book my {other}{what}"
+    # the days asked for both ("flu shots for my two kids on saturday morning": the second
+    # child's booking asked the day again, and offered clinicians never in on Saturdays)
+    when = when_words(" ".join(clauses))
+    text = f"book my {other}{what}" + (f" {when}" if when else "")
     # ("children": said at the start, "first one, then your other kid")
     return {
         "intent": own_intent,
@@ -424,6 +428,21 @@ def other_child_too(clauses: list[str], own_intent: str | None) -> dict[str, str
         "own": "relative",
         "children": other,
     }
+
+
+def when_words(text: str) -> str | None:
+    """The fewest last (or first) words of ``text`` that say the same days and times as all
+    of it ("on saturday morning"); None when it names none."""
+    now = get_clinic().now()
+    whole = parse_when(text, now)
+    if whole is None:
+        return None
+    words = text.split()
+    for count in range(1, len(words) + 1):
+        for part in (" ".join(words[-count:]), " ".join(words[:count])):
+            if parse_when(part, now) == whole:
+                return part.strip(" ,.!?")
+    return None
 
 
 # "... and what does he owe": the person of the first request again.

@@ -13,6 +13,7 @@ from actions.booking import ValidateBookingForm
 from actions.booking_times import ActionBookAppointment
 from actions.cancel_appointment import ActionCancelAppointment, ValidateCancelForm
 from actions.clients.fhir_model import BackendUnavailable, PatientRecord
+from actions.dates import parse_when
 from actions.directions import ActionLocationInfo
 from actions.offer_answers import ActionAnswerYes
 from actions.reschedule_appointment import ActionRescheduleAppointment
@@ -26,6 +27,7 @@ from actions.second_request import (
     request_in,
     second_request,
 )
+from actions.settings import get_clinic
 from actions.stop import ActionStop
 from actions.verified_patient import verified_slots
 from addons.task_words_guard import WITH_COMPLAINT_KEY
@@ -648,6 +650,27 @@ def test_walk_ins_are_no_insurance_plan() -> None:
     assert second_request("what time do you close, do you take walk ins", "clinic_hours") is None
     pending = second_request("what time do you close, do you take aetna", "clinic_hours")
     assert pending == {"intent": "billing_insurance", "text": "do you take aetna"}
+
+
+@pytest.mark.parametrize(
+    ("text", "booked"),
+    [
+        ("i need flu shots for my two kids on saturday morning", "book my other kid a vaccination"),
+        (
+            "checkups for both my kids, next tuesday after school if possible",
+            "book my other kid an annual physical",
+        ),
+    ],
+)
+def test_the_days_asked_for_both_children_come_with_the_second_booking(
+    text: str, booked: str
+) -> None:
+    # "flu shots for my two kids on saturday morning": the second child's booking asked for
+    # the day again, and offered clinicians never in on Saturdays
+    pending = second_request(text, "book_appointment")
+    assert pending is not None and pending["text"].startswith(booked + " ")
+    now = get_clinic().now()
+    assert parse_when(pending["text"], now) == parse_when(text, now) is not None
 
 
 def test_the_clinicians_asked_with_another_question() -> None:
