@@ -19,7 +19,8 @@ from actions.request_context import BEREAVEMENT
 ALL_APPOINTMENTS = "*all"
 
 _NOUNS = r"(appointments|appts|appt?s|visits|ones|bookings)"
-_WHOSE = r"((my|his|her|their|our|the|these|those|of) ){0,2}"
+# (and one word more: "all of liam's appointments", "all my upcoming appointments" asked which)
+_WHOSE = r"((my|his|her|their|our|the|these|those|of) ){0,2}([\w'’]+ )?"
 # "both", "all of them", "all 3", "them all", "every one of them", "all my appointments".
 ALL_WORDS = re.compile(
     rf"\b(both|all of (them|those|these|em)|them (all|both)|all (\d|two|three|four)\b|"

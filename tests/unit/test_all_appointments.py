@@ -69,6 +69,9 @@ def test_answers_that_pick_one_or_none(text: str) -> None:
         ("can you cancel all of my appts", True),
         ("my dad passed away last week, please cancel his appointments", True),
         ("my mom died, cancel her appointments", True),
+        # "Which appointment would you like to cancel?" came with a list of seven
+        ("we're moving out of state, please cancel all of liam's appointments", True),
+        ("cancel all my upcoming appointments", True),
         ("cancel my appointment", False),
         ("cancel my appointment on friday", False),
         ("i need to cancel her appointment", False),
