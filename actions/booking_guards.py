@@ -23,7 +23,7 @@ from actions.dates import day_label, parse_when
 from actions.formatting import clock, day_and_time, practitioner_name, visit_name
 from actions.matching import find_practitioner, normalise
 from actions.patient_match import scheduling_client
-from actions.patient_words import patient_age, whose
+from actions.patient_words import patient_age, who_has, whose
 from actions.slot_search import Busy, overlaps, sees_patient, too_young_for
 from actions.tracker_reading import form_texts
 
@@ -446,6 +446,38 @@ def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[Appoint
     except FhirError:  # incl. BackendUnavailable
         return []
     return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)
+
+
+def same_day_note(tracker: Tracker, clinic: ClinicConfig) -> str:
+    """ " (you also have a sick visit at 10:00am that day)": the patient's other visits on the
+    day chosen, with their office when it is another (a second visit the same day was booked
+    without a word, at the other office too); "" for none, or when the backend cannot say."""
+    offer = chosen_offer(tracker.slots)
+    if offer is None:
+        return ""
+    day = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
+    try:
+        booked = booked_appointments(dict(tracker.slots))
+    except FhirError:  # incl. BackendUnavailable
+        return ""
+    others = sorted(
+        (a for a in booked if a.start and a.start.astimezone(clinic.tz).date() == day),
+        key=lambda a: a.start or datetime.min,
+    )
+    if not others:
+        return ""
+    parts = []
+    for other in others:
+        assert other.start is not None
+        name = visit_name(other.visit_type, clinic)
+        article = "an" if name[:1].lower() in "aeiou" else "a"
+        elsewhere = other.location_id and other.location_id != offer.get("location")
+        place = f" at the {other.location_name}" if elsewhere and other.location_name else ""
+        parts.append(f"{article} {name} at {clock(other.start, clinic)}{place}")
+    visits = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    has = who_has(dict(tracker.slots), clinic, "also")
+    has = has[0].lower() + has[1:] if has.startswith("You ") else has
+    return f" ({has} {visits} that day)"
 
 
 # "will i have to pay a fee for moving it?", "do i have to pay to reschedule" (the ways to pay a

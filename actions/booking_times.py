@@ -30,6 +30,7 @@ from actions.booking_guards import (
     men_left_out,
     refusal_events,
     refuse_children_only,
+    same_day_note,
     visits_phrase,
     woman_asked,
     woman_asked_instead,
@@ -340,6 +341,7 @@ class ActionAskBookingConfirmed(Action):
             )
             return []
         summary = appointment_sentence(item, clinic, whose(tracker.slots, clinic))
+        summary += same_day_note(tracker, clinic)
         registering = new_patient_details(tracker.slots)
         if registering is not None:
             # A new patient's record is made from these: said back, so a typo can be fixed

@@ -25,7 +25,7 @@ from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label
-from actions.formatting import address_line, day_and_time
+from actions.formatting import address_line, clock, day_and_time
 from actions.manage_appointments import appointment_item
 from actions.patient_status import ActionAskPatientStatus, patient_status
 from actions.reschedule_appointment import ActionRescheduleAppointment, ValidateRescheduleForm
@@ -260,6 +260,34 @@ def test_an_ordinary_confirmation_has_no_warning(fhir_env: FhirServer) -> None:
         dispatcher, make_tracker("", slots=slots, active_loop="booking_form"), {}
     )
     assert responses(dispatcher) == ["utter_confirm_booking"]
+
+
+def test_another_visit_the_same_day_is_named_at_the_confirmation(fhir_env: FhirServer) -> None:
+    """A flu shot picked for the day of Emily's physical was confirmed without a word of it
+    (at the other office, too, she would have learnt of it on the day)."""
+    client = fhir_env.client()
+    clinic = client.clinic
+    pid = patient_id(client, "Emily", "Johnson")
+    [physical] = client.upcoming_appointments(pid)
+    assert physical.start is not None
+    day = physical.start.astimezone(clinic.tz).date()
+    slot = next(
+        s
+        for s in free_slots(client, days=30, visit_type="vaccination")
+        if s.start.astimezone(clinic.tz).date() == day
+        and abs(s.start - physical.start) >= timedelta(hours=1)
+    )
+    slots = booking_slots(pid, [offer(slot, client)], visit_type="vaccination", slot_choice=slot.id)
+    dispatcher = CollectingDispatcher()
+    ActionAskBookingConfirmed().run(
+        dispatcher, make_tracker("", slots=slots, active_loop="booking_form"), {}
+    )
+    [question] = dispatcher.messages
+    assert question["response"] == "utter_confirm_booking"
+    place = f" at the {physical.location_name}" if physical.location_id != slot.location_id else ""
+    assert question["summary"].endswith(
+        f" (you also have an annual physical at {clock(physical.start, clinic)}{place} that day)"
+    )
 
 
 # --- 3. rescheduling is not blocked by the appointment being moved -----------------------------
