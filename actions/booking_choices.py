@@ -70,11 +70,24 @@ def offices_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> list[s
     best?", though she is at the Downtown Clinic only on Fridays. All of them when nothing
     narrows it."""
     options = eligible_locations(clinic, slots)
-    practitioner = clinic.practitioner(str(slots.get("practitioner") or ""))
-    weekdays = weekdays_asked(clinic, slots) if practitioner else None
-    if practitioner is None or weekdays is None:
+    weekdays = weekdays_asked(clinic, slots)
+    if weekdays is None:
         return options
-    there = [loc for loc in options if weekdays & set(practitioner.schedule.get(loc, []))]
+    practitioner = clinic.practitioner(str(slots.get("practitioner") or ""))
+    if practitioner is not None:
+        schedules = [practitioner.schedule]
+    else:
+        # with anyone: whoever may see the patient ("a covid booster tomorrow afternoon",
+        # a Tuesday, offered the Downtown Clinic, where only the pediatrician is in then)
+        age = patient_age(slots, clinic)
+        visit = slots.get("visit_type")
+        who = (clinic.practitioner(p) for p in eligible_practitioners(clinic, visit, age))
+        schedules = [p.schedule for p in who if p is not None]
+    there = [
+        loc
+        for loc in options
+        if any(weekdays & set(schedule.get(loc, [])) for schedule in schedules)
+    ]
     return there or options
 
 

@@ -13,7 +13,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.booking import ValidateBookingForm
-from actions.booking_choices import ActionAskLocation, ActionAskPractitioner, ActionAskVisitType
+from actions.booking_choices import (
+    ActionAskLocation,
+    ActionAskPractitioner,
+    ActionAskVisitType,
+    offices_on_days_asked,
+)
 from actions.booking_guards import age_spoken, check_offer, same_visit_nearby, visits_phrase
 from actions.booking_times import (
     ActionAskBookingConfirmed,
@@ -615,6 +620,22 @@ def test_the_office_asked_for_offers_only_the_clinicians_there() -> None:
     assert "Sam Lee, NP" in practitioner_titles(make_tracker("", slots=slots))
     slots["location"] = "any"
     assert "Sam Lee, NP" in practitioner_titles(make_tracker("", slots=slots))
+
+
+def test_with_anyone_the_office_is_where_someone_sees_the_patient_on_the_days_asked() -> None:
+    """ "a covid booster tomorrow afternoon" (a Tuesday), anyone: the Downtown Clinic was
+    offered, where only the pediatrician is in on Tuesdays, and its other days came back."""
+    clinic = get_clinic()
+    adult = {"visit_type": "vaccination", "practitioner": "any", "verify_dob": "1988-04-12"}
+    assert offices_on_days_asked(clinic, {**adult, "date_preference": "tuesday"}) == ["north"]
+    assert offices_on_days_asked(clinic, {**adult, "date_preference": "monday"}) == [
+        "downtown",
+        "north",
+    ]
+    # a child may see the pediatrician Downtown; no day asked: both
+    child = {**adult, "verify_dob": "2017-06-05", "date_preference": "tuesday"}
+    assert offices_on_days_asked(clinic, child) == ["downtown", "north"]
+    assert offices_on_days_asked(clinic, adult) == ["downtown", "north"]
 
 
 def test_the_days_asked_for_offer_only_the_clinicians_in_then() -> None:
