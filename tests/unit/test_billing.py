@@ -1453,6 +1453,24 @@ def test_a_common_question_with_the_dispute_is_answered_before_the_handoff(
     assert canned_nlu.asked == []
 
 
+def dispute_replayed_as_balance(
+    tracker: Any, receiver: HandoffReceiver, text: str
+) -> tuple[list[Any], dict[str, Any]]:
+    """The dispute action's events when it replays the message as the balance question (no
+    reply, no handoff), and the replayed message."""
+    dispatcher = CollectingDispatcher()
+    events = ActionBillingDispute().run(dispatcher, tracker, {})
+    assert dispatcher.messages == [] and receiver.records == []
+    assert events[0] == SlotSet("dispute_details", None)
+    listen, replayed = events[1:]
+    assert listen["name"] == "action_listen"
+    assert (replayed["text"], replayed["parse_data"]["intent"]["name"]) == (
+        text,
+        "billing_balance",
+    )
+    return events, replayed
+
+
 @pytest.mark.parametrize(
     "text", ["why so much", "why is it that high??", "how come i owe $240", "why was i charged 85"]
 )
@@ -1469,16 +1487,7 @@ def test_why_so_much_right_after_the_balance_lists_what_it_is_for(
         slots={**VERIFIED, "dispute_details": text},
         events=[*BALANCE_SHOWN, {"event": "action", "name": "action_listen"}],
     )
-    dispatcher = CollectingDispatcher()
-    events = ActionBillingDispute().run(dispatcher, tracker, {})
-    assert dispatcher.messages == [] and handoff_env.records == []
-    assert events[0] == SlotSet("dispute_details", None)
-    listen, replayed = events[1:]
-    assert listen["name"] == "action_listen"
-    assert (replayed["text"], replayed["parse_data"]["intent"]["name"]) == (
-        text,
-        "billing_balance",
-    )
+    events, replayed = dispute_replayed_as_balance(tracker, handoff_env, text)
     # the balance action then lists the statements only, not the whole balance again (the
     # replay has the message's id, so the balance is still what came just before it)
     fhir.invoices = [invoice(12, "85.00", iid="i1")]
@@ -1543,16 +1552,7 @@ def test_a_bill_not_understood_is_explained_before_billing_staff(
     # though the account says what the bill is for: the balance question, with its items
     text = "I got a bill and I don't understand it"
     tracker = make_tracker(text, intent="billing_dispute", slots={"dispute_details": text})
-    dispatcher = CollectingDispatcher()
-    events = ActionBillingDispute().run(dispatcher, tracker, {})
-    assert dispatcher.messages == [] and handoff_env.records == []
-    assert events[0] == SlotSet("dispute_details", None)
-    listen, replayed = events[1:]
-    assert listen["name"] == "action_listen"
-    assert (replayed["text"], replayed["parse_data"]["intent"]["name"]) == (
-        text,
-        "billing_balance",
-    )
+    dispute_replayed_as_balance(tracker, handoff_env, text)
     # after the identity questions, each statement is named with a way back to the dispute
     fhir.invoices = [invoice(12, "85.00", iid="i1")]
     asked = [
