@@ -430,15 +430,19 @@ def other_child_too(clauses: list[str], own_intent: str | None) -> dict[str, str
     }
 
 
+# At most this many words say when (a long message is not read over and over).
+WHEN_WORDS = 12
+
+
 def when_words(text: str) -> str | None:
-    """The fewest last (or first) words of ``text`` that say the same days and times as all
-    of it ("on saturday morning"); None when it names none."""
+    """The fewest last (or first) words of ``text``, up to ``WHEN_WORDS``, that say the same
+    days and times as all of it ("on saturday morning"); None when they name none."""
     now = get_clinic().now()
     whole = parse_when(text, now)
     if whole is None:
         return None
     words = text.split()
-    for count in range(1, len(words) + 1):
+    for count in range(1, min(len(words), WHEN_WORDS) + 1):
         for part in (" ".join(words[-count:]), " ".join(words[:count])):
             if parse_when(part, now) == whole:
                 return part.strip(" ,.!?")
