@@ -287,7 +287,7 @@ def shift_said_as_day(text: str, start: datetime, today: date) -> str | None:
         return same_day
     elif (sooner := _SOONER.search(cleaned)) is not None:
         # the days before the appointment's; for a visit today or tomorrow, earlier that day
-        # (the soonest offered days after it, too)
+        # (the soonest times, asked instead, ran on past it)
         shift = sooner
         close = start.date() - today <= timedelta(days=1)
         day = f"{start:%B} {start.day}"
