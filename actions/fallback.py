@@ -49,6 +49,7 @@ from actions.patient_words import whose
 from actions.paying import PLAN_BUTTON, asks_how_to_apply
 from actions.refill_reply import medicine_named_after_refill
 from actions.relatives import relation_in
+from actions.running_late import tell_front_desk
 from actions.second_request import (
     REFERENT,
     replay_as,
@@ -188,6 +189,10 @@ class ActionAskAffirmation(Action):
         if not _has_words(text):
             dispatcher.utter_message(response="utter_empty_message")
             return []
+        if (told := tell_front_desk(dispatcher, tracker)) is not None:
+            # "can you let them know" after the running-late answer: "Did you want to ask
+            # whether I'm a bot?"
+            return told
         if ASKS_FOR_A_PERSON.search(text) and not IS_THIS_A_PERSON.search(text):
             dispatcher.utter_message(response="utter_request_human")
             return escalate(dispatcher, tracker, "request_human")
@@ -597,6 +602,8 @@ class ActionOutOfScope(Action):
             # [I'm okay, something else] under a check-in outside the fallback ("i cut myself
             # shaving lol, can i still come in for my physical" got the opening hours)
             return request_after_check(dispatcher, tracker)
+        if (told := tell_front_desk(dispatcher, tracker)) is not None:
+            return told  # "pls tell them im on my way" after the running-late answer
         if asks_what_i_can_do(text):
             # "what can you do" asked for a name and birth date (read as a balance)
             dispatcher.utter_message(response="utter_what_i_can_do")
