@@ -53,7 +53,9 @@ def age_said(text: str) -> int | None:
 
 # The patient's age in years: "for my 4 year old son", "my 15-yr-old daughter needs ..." (not
 # "can i bring my 4 year old": someone else).
-YEARS_OLD = r"(\d{1,2})[\s-]*(?:years?|yrs?)[\s-]*old"
+# ("my 4 yo has a fever", "my 4y/o": Dr. Okafor was offered as "(patients under 18)", and the
+# women's health doctor too)
+YEARS_OLD = r"(\d{1,2})[\s-]*(?:(?:years?|yrs?)[\s-]*old|y/o|y\.o\.?|yo(?![a-z]))"
 AGE_IN_YEARS = re.compile(
     rf"\bfor (?:my|our|a|an|the) {YEARS_OLD}\b"
     rf"|\b(?:my|our) {YEARS_OLD}(?: \w+)? (?:needs|has|is|isn'?t|should|will)\b"

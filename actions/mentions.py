@@ -172,6 +172,16 @@ def _is_clinician(name: tuple[str, str]) -> bool:
     )
 
 
+# The writer's first name given at the start: "hey its maria, ...", "this is sam and i need",
+# "I'm James." (not "this is maria gonzalez": a clinician's full name stays).
+FIRST_NAME_GIVEN = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))\W+)?"
+    r"(?:it'?s|it is|this is|i'?m|i am|my name is|my name'?s)\s+(?P<name>[a-z][a-z'-]+)"
+    r"(?=\s*(?:[,.!?;:]|-\s|$)|\s+(?:here|and|i|i'?m|my|we|our)\b)",
+    re.IGNORECASE,
+)
+
+
 def without_patient_names(text: str, today: date) -> str:
     """``text`` less the names of the people a visit is for, so that they are not read as a
     clinician's: "new patient, maria santos 03/14/1985" chose Dr. Maria Gonzalez, "james
@@ -193,6 +203,11 @@ def without_patient_names(text: str, today: date) -> str:
         if not _is_clinician(name):
             pattern = r"\b" + r"\W+".join(re.escape(w) for w in " ".join(name).split()) + r"\b"
             text = re.sub(pattern, " ", text, flags=re.IGNORECASE)
+    own = FIRST_NAME_GIVEN.search(text)
+    if own is not None and normalize_name(own["name"]) in staff_name_words():
+        # "hey its maria, my 4 yo has a fever": the writer, not Dr. Maria Gonzalez ("Dr.
+        # Gonzalez doesn't see patients for a sick visit")
+        text = text[: own.start("name")] + " " + text[own.end("name") :]
     relation = OTHER_PERSON.search(text)
     if relation is not None:
         # "my son sam needs a sick visit": the word after the relation is the son

@@ -124,6 +124,7 @@ CHILD_SPOKEN_OF = re.compile(
     r"\b(kids?|child|children|baby|babies|toddler|infant|newborn|teen|teenager|preschooler|"
     r"pediatric\w*|(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen)[ -](year|yr|month|week)s?[ -]old|"
+    r"\d{1,2} ?(?:y/o|y\.o\.?|yo(?![a-z]))|"
     r"(she|he)'?s (\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)",
     re.IGNORECASE,
 )

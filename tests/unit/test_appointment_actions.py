@@ -4218,6 +4218,21 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "clinician"),
+    [
+        # "Dr. Gonzalez doesn't see patients for a sick visit": the writer's own first name
+        ("hey its maria, my 4 yo has had a fever since yesterday can she be seen today", None),
+        ("Hi, this is James. My son needs a checkup", None),
+        ("im sam and i need a sick visit with dr patel", "patel"),
+        ("can i see maria on friday", "gonzalez"),
+    ],
+)
+def test_the_writers_first_name_given_is_no_clinician(text: str, clinician: str | None) -> None:
+    found = read_search_details(text, [], get_clinic(), None)
+    assert found.get("practitioner") == clinician
+
+
+@pytest.mark.parametrize(
     ("text", "name"), [("Jordan Lee", "Jordan Lee"), ("Ana Patel", "Ana Patel")]
 )
 def test_a_patient_name_sharing_a_clinicians_surname_is_no_clinician(text: str, name: str) -> None:

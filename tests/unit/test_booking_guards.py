@@ -33,6 +33,7 @@ from actions.dates import day_label
 from actions.formatting import address_line, clock, day_and_time
 from actions.manage_appointments import appointment_item
 from actions.patient_status import ActionAskPatientStatus, patient_status
+from actions.relatives import child_named
 from actions.reschedule_appointment import ActionRescheduleAppointment, ValidateRescheduleForm
 from actions.settings import get_clinic
 from actions.slot_search import offer_from_slot
@@ -1419,6 +1420,11 @@ def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> No
         (["i need a pap smear, can i bring my baby"], None),
         (["i need a pap smear, can i bring my 4 year old"], None),  # not the patient's age
         (["a physical on the 4th"], None),
+        # "(patients under 18)" and the women's health doctor were offered for her
+        (["hey its maria, my 4 yo has had a fever since yesterday"], 4),
+        (["my 4yo needs a flu shot"], 4),
+        (["sick visit for my 9 y/o"], 9),
+        (["yo can i book a physical"], None),
     ],
 )
 def test_an_age_said_in_words_is_read(texts: list[str], age: int | None) -> None:
@@ -1620,3 +1626,10 @@ def test_two_visits_on_one_day_are_told_apart_by_their_times() -> None:
     assert visits_phrase([at(morning)], clinic) == (
         f"a vaccination on {day_and_time(morning, clinic)} with Dr. James Okafor"
     )
+
+
+def test_a_child_of_a_few_years_in_short_is_a_child() -> None:
+    # "my 4 yo has a fever": "Have you been seen here before?", as if for the writer
+    assert child_named(["hey its maria, my 4 yo has had a fever"])
+    assert child_named(["my 9 y/o needs a checkup"])
+    assert not child_named(["yo can i book a physical"])
