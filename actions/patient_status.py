@@ -14,6 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.booking_guards import YEARS_OLD
 from actions.matching import parse_choice
 from actions.message_reading import sounds_frustrated
 from actions.relatives import living_relation_in
@@ -170,6 +171,8 @@ STATUS_ASKS = (
 # How the assistant says a relation the patient wrote casually ("my kid is sick": "Has your
 # child been seen ...?", not "your kid").
 SPOKEN_AS = {"kid": "child", "kiddo": "child", "boy": "son", "girl": "daughter"}
+# "my 4 year old", "our 9 y/o": a child named by age alone (no "son" or "daughter").
+CHILD_BY_AGE = re.compile(rf"\b(?:my|our)\s+{YEARS_OLD}", re.IGNORECASE)
 
 
 def spoken_of(relation: str) -> str:
@@ -222,7 +225,11 @@ class ActionAskPatientStatus(Action):
         )
         # (not a relative who has died: "my wife passed last month, can i see dr patel")
         said_now = living_relation_in(text)
-        relation = said_now or living_relation_in(form_request(tracker, "booking_form"))
+        request = form_request(tracker, "booking_form")
+        relation = said_now or living_relation_in(request)
+        if relation is None and CHILD_BY_AGE.search(f"{request} {text}"):
+            # "my 4 yo has a fever, can she be seen today": "Have you been seen here before?"
+            relation = "child"
         if FOR_THE_WRITER.search(text.replace("\u2019", "'")):
             plain = "utter_ask_patient_status_gently" if opened else "utter_ask_patient_status"
             dispatcher.utter_message(response=plain)

@@ -926,6 +926,8 @@ def test_a_kid_is_spoken_of_as_a_child() -> None:
         # "Have you been seen at ...?" was asked of the parent
         ("can i book my toddler a sick visit tomorrow", "toddler"),
         ("i need to book my teenager a physical", "teenager"),
+        ("hey its maria, my 4 yo has had a fever since yesterday can she be seen today", "child"),
+        ("flu shot for our 9 year old please", "child"),
     ],
 )
 def test_a_child_spoken_of_by_age_is_asked_about(text: str, person: str) -> None:
