@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.dates import day_label, parse_when
-from actions.formatting import clock, day_and_time, practitioner_name, visit_name
+from actions.formatting import a_or_an, clock, day_and_time, practitioner_name, visit_name
 from actions.matching import find_practitioner, normalise
 from actions.patient_match import scheduling_client
 from actions.patient_words import patient_age, who_has, whose
@@ -438,30 +438,33 @@ def visits_phrase(appointments: list[AppointmentRecord], clinic: ClinicConfig) -
     return f"{len(days)} {name}s booked, on {', '.join(days[:-1])} and {days[-1]}"
 
 
+def booked_if_known(slots: dict[str, Any]) -> list[AppointmentRecord]:
+    """``booked_appointments``, or none when the backend cannot say."""
+    try:
+        return booked_appointments(slots)
+    except FhirError:  # incl. BackendUnavailable
+        return []
+
+
 def duplicates_of_chosen(tracker: Tracker, clinic: ClinicConfig) -> list[AppointmentRecord]:
     """Same-kind visits near the chosen slot (none if the backend cannot say)."""
     offer = chosen_offer(tracker.slots)
     if offer is None:
         return []
-    try:
-        appointments = booked_appointments(dict(tracker.slots))
-    except FhirError:  # incl. BackendUnavailable
-        return []
+    appointments = booked_if_known(dict(tracker.slots))
     return same_visit_nearby(offer, tracker.get_slot("visit_type"), appointments, clinic)
 
 
-def same_day_note(tracker: Tracker, clinic: ClinicConfig) -> str:
-    """ " (you also have a sick visit at 10:00am that day)": the patient's other visits on the
-    day chosen, with their office when it is another (a second visit the same day was booked
-    without a word, at the other office too); "" for none, or when the backend cannot say."""
-    offer = chosen_offer(tracker.slots)
-    if offer is None:
-        return ""
+def same_day_note(
+    offer: dict[str, Any],
+    booked: list[AppointmentRecord],
+    slots: dict[str, Any],
+    clinic: ClinicConfig,
+) -> str:
+    """ " (you also have a sick visit at 10:00am that day)": the patient's other visits
+    (``booked``) on the day of ``offer``, with their office when it is another (a second visit
+    the same day was booked without a word, at the other office too); "" for none."""
     day = datetime.fromisoformat(offer["start"]).astimezone(clinic.tz).date()
-    try:
-        booked = booked_appointments(dict(tracker.slots))
-    except FhirError:  # incl. BackendUnavailable
-        return ""
     others = sorted(
         (a for a in booked if a.start and a.start.astimezone(clinic.tz).date() == day),
         key=lambda a: a.start or datetime.min,
@@ -471,13 +474,12 @@ def same_day_note(tracker: Tracker, clinic: ClinicConfig) -> str:
     parts = []
     for other in others:
         assert other.start is not None
-        name = visit_name(other.visit_type, clinic)
-        article = "an" if name[:1].lower() in "aeiou" else "a"
         elsewhere = other.location_id and other.location_id != offer.get("location")
         place = f" at the {other.location_name}" if elsewhere and other.location_name else ""
-        parts.append(f"{article} {name} at {clock(other.start, clinic)}{place}")
+        visit = a_or_an(visit_name(other.visit_type, clinic))
+        parts.append(f"{visit} at {clock(other.start, clinic)}{place}")
     visits = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    has = who_has(dict(tracker.slots), clinic, "also")
+    has = who_has(slots, clinic, "also")
     has = has[0].lower() + has[1:] if has.startswith("You ") else has
     return f" ({has} {visits} that day)"
 

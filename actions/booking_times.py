@@ -22,15 +22,16 @@ from actions.booking_guards import (
     age_spoken,
     appointment_times,
     booked_appointments,
+    booked_if_known,
     check_offer,
     chosen_offer,
-    duplicates_of_chosen,
     instead_of_refused_clinician,
     late_change_policy,
     men_left_out,
     refusal_events,
     refuse_children_only,
     same_day_note,
+    same_visit_nearby,
     visits_phrase,
     woman_asked,
     woman_asked_instead,
@@ -317,7 +318,9 @@ class ActionAskBookingConfirmed(Action):
             return [SlotSet("slot_choice", None)]
         item = {**offer, "visit_type": tracker.get_slot("visit_type")}
         rescheduling = tracker.active_loop_name == "reschedule_form"
-        duplicates = [] if rescheduling else duplicates_of_chosen(tracker, clinic)
+        # (read once: for a visit of the same kind nearby, and for others the same day)
+        booked = [] if rescheduling else booked_if_known(dict(tracker.slots))
+        duplicates = same_visit_nearby(offer, tracker.get_slot("visit_type"), booked, clinic)
         if duplicates:
             # Another visit of the same kind a few days away: say so, so "no" is easy.
             dispatcher.utter_message(
@@ -341,7 +344,7 @@ class ActionAskBookingConfirmed(Action):
             )
             return []
         summary = appointment_sentence(item, clinic, whose(tracker.slots, clinic))
-        summary += same_day_note(tracker, clinic)
+        summary += same_day_note(offer, booked, dict(tracker.slots), clinic)
         registering = new_patient_details(tracker.slots)
         if registering is not None:
             # A new patient's record is made from these: said back, so a typo can be fixed
