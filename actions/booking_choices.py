@@ -70,7 +70,7 @@ def offices_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> list[s
     best?", though she is at the Downtown Clinic only on Fridays. All of them when nothing
     narrows it."""
     options = eligible_locations(clinic, slots)
-    weekdays = weekdays_asked(clinic, slots)
+    weekdays = weekdays_of_days_asked(clinic, slots)
     if weekdays is None:
         return options
     practitioner = clinic.practitioner(str(slots.get("practitioner") or ""))
@@ -91,7 +91,7 @@ def offices_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> list[s
     return there or options
 
 
-def weekdays_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> set[str] | None:
+def weekdays_of_days_asked(clinic: ClinicConfig, slots: dict[str, Any]) -> set[str] | None:
     """The weekdays of the days asked for ("mon", "sat"), or None when none were asked."""
     asked = slots.get("date_preference")
     when = parse_when(str(asked), clinic.now()) if asked else None
@@ -107,7 +107,7 @@ def in_on_days_asked(clinic: ClinicConfig, slots: dict[str, Any], options: list[
     """The clinicians of ``options`` who work on the days asked for (at the office asked for):
     "flu shots for my kids on saturday morning" offered Dr. Patel and Sam Lee, who are never
     in on Saturdays. All of them when nothing narrows it, or nobody would be left."""
-    weekdays = weekdays_asked(clinic, slots)
+    weekdays = weekdays_of_days_asked(clinic, slots)
     if weekdays is None:
         return options
     office = slots.get("location")
