@@ -135,16 +135,21 @@ def already_that_week(wanted: str, when: When, its_day: date) -> bool:
 def days_searched(slots: dict[str, Any], clinic: ClinicConfig, now: datetime) -> str | None:
     """The days asked for as the search read them: "next week" of an appointment that is next
     week already is the week after next ("tuesday afternoon" said to those offers searched
-    this week's Tuesday, before the week shown)."""
+    this week's Tuesday, before the week shown). Said so only when those words read as the
+    very days searched ("early next week" as "early the week after next" would not: kept as
+    said)."""
     wanted = slots.get("date_preference")
     moving = chosen_appointment(slots)
     if not wanted or moving is None:
         return wanted
-    when = parse_when(str(wanted), now)
+    said = str(wanted)
+    when = parse_when(said, now)
     its_day = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz).date()
-    if when is not None and already_that_week(str(wanted), when, its_day):
-        return NEXT_WEEK.sub("the week after next", str(wanted))
-    return str(wanted)
+    if when is None or not already_that_week(said, when, its_day):
+        return said
+    moved = NEXT_WEEK.sub("the week after next", said)
+    searched = parse_when(said, now + timedelta(days=7))  # (as request_from_slots reads it)
+    return moved if parse_when(moved, now) == searched else said
 
 
 def request_from_slots(

@@ -9,7 +9,13 @@ import pytest
 from actions.clients.fhir_model import SlotRecord
 from actions.dates import When, day_label, parse_when
 from actions.settings import get_clinic
-from actions.slot_search import SearchRequest, closed_reason, find_offers, request_from_slots
+from actions.slot_search import (
+    SearchRequest,
+    closed_reason,
+    days_searched,
+    find_offers,
+    request_from_slots,
+)
 
 CLINIC = get_clinic()
 CLOSED_HOLIDAY = next(h for h in CLINIC.holidays if h.hours is None)
@@ -442,3 +448,18 @@ def test_days_with_a_gap_are_each_named_in_the_reason() -> None:
         f"Dr. Priya Patel isn't in at the Downtown Clinic on {day_label(TUESDAY)} and "
         f"{day_label(thursday)}, only at the North Office"
     )
+
+
+def test_the_days_searched_are_said_as_the_week_after_only_when_that_reads_the_same() -> None:
+    """ "next week" of a visit next week already is the week after next; "early next week"
+    would read as all of it (and "early" as mornings): kept as said."""
+    sunday = datetime(2026, 12, 6, 21, 0, tzinfo=CLINIC.tz)
+    moving = {"id": "a1", "start": "2026-12-07T10:00:00-08:00"}
+    slots: dict = {"my_appointments": [moving], "appointment_choice": "a1"}
+    for wanted, said in (
+        ("next week", "the week after next"),
+        ("next week in the afternoon", "the week after next in the afternoon"),
+        ("early next week", "early next week"),
+        ("next week tuesday", "next week tuesday"),
+    ):
+        assert days_searched({**slots, "date_preference": wanted}, CLINIC, sunday) == said
