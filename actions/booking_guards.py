@@ -351,13 +351,19 @@ LATER_IN_THE_DAY = re.compile(r"\blater\b(?!\s+(?:date|day|days|week|weeks|month
 def later_times(text: str, slots: dict[str, Any], clinic: ClinicConfig) -> dict[str, Any]:
     """ "something later" at the times shown: later in the day than those, on the days asked
     for (the next times along were just as early: 8:00, then 8:30). Morning times shown: the
-    afternoons; otherwise after the latest time shown. Nothing when "later" is not said."""
+    afternoons; otherwise after the latest time shown. Nothing when "later" is not said, or
+    a clock time is ("later, after 3")."""
     starts = [
         datetime.fromisoformat(o["start"]).astimezone(clinic.tz)
         for o in slots.get("offered_slots") or []
         if o.get("start")
     ]
     if not starts or not LATER_IN_THE_DAY.search(text):
+        return {}
+    own = parse_when(text, clinic.now())
+    if own is not None and (own.not_before or own.not_after):
+        # "anything later like 3 or 4?": the patient's own times (after the latest shown, 1:30,
+        # they were lost)
         return {}
     latest = max(starts, key=lambda start: start.time())
     after = latest + timedelta(minutes=clinic.scheduling.slot_minutes)

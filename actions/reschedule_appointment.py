@@ -422,7 +422,9 @@ class ValidateRescheduleForm(ManageForm):
             if asks_more_times(text):
                 # "any other times?", "something later": the same three again
                 dispatcher.utter_message(response="utter_ask_other_time")
-                return {**other_times(slots), **later_times(text, slots, clinic)}
+                # (later on the days searched: "the afternoon instead" was every afternoon's)
+                searched = {**slots, "date_preference": days_searched(slots, clinic, clinic.now())}
+                return {**other_times(slots), **later_times(text, searched, clinic)}
             if intent == "deny":
                 dispatcher.utter_message(response="utter_ask_other_time")
                 return {"date_preference": None, **other_times(slots)}

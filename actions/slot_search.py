@@ -133,18 +133,25 @@ def already_that_week(wanted: str, when: When, its_day: date) -> bool:
 
 
 def days_searched(slots: dict[str, Any], clinic: ClinicConfig, now: datetime) -> str | None:
-    """The days asked for as the search read them: "next week" of an appointment that is next
-    week already is the week after next ("tuesday afternoon" said to those offers searched
-    this week's Tuesday, before the week shown). Said so only when those words read as the
-    very days searched ("early next week" as "early the week after next" would not: kept as
-    said)."""
+    """The days asked for as the search read them: a shift of the appointment said as the day
+    it lands on ("the afternoon instead": "December 11 afternoon"); "next week" of an
+    appointment that is next week already is the week after next ("tuesday afternoon" said to
+    those offers searched this week's Tuesday, before the week shown). Said so only when those
+    words read as the very days searched ("early next week" as "early the week after next"
+    would not: kept as said)."""
     wanted = slots.get("date_preference")
     moving = chosen_appointment(slots)
     if not wanted or moving is None:
         return wanted
     said = str(wanted)
+    its_start = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz)
+    resolved = shift_said_as_day(said, its_start, now.date())
+    if resolved is not None:
+        # "the afternoon instead" is its own day's afternoon: with a time said next ("anything
+        # later like 3 or 4?") it was "the instead anything later like 3 or 4?", every day's
+        return resolved
     when = parse_when(said, now)
-    its_day = datetime.fromisoformat(moving["start"]).astimezone(clinic.tz).date()
+    its_day = its_start.date()
     if when is None or not already_that_week(said, when, its_day):
         return said
     moved = NEXT_WEEK.sub("the week after next", said)

@@ -23,6 +23,16 @@ TYPED_YES = re.compile(
     r"that works|works for me|alright|all right|fine|k|kk|y(?![?'’]))\b",
     re.IGNORECASE,
 )
+# "ok sign me up" at "Shall I connect you with them?" (a payment plan offered): a booking to
+# the model (0.77), which asked "What kind of visit do you need?". Signed up for nothing named,
+# it is a yes to what was offered ("sign me up for a flu shot" names a visit, and stays one).
+SIGN_ME_UP = re.compile(
+    FILLER + r"(?:(?:yes|yeah|yep|ok|okay|sure|great|perfect|sounds good)\b[\s,.!]*)?"
+    r"(?:please\s+)?(?:sign|set) (?:me|us) up"
+    r"(?:\s+(?:for|with) (?:it|that|this|one|the plan|a plan|the payment plan))?"
+    r"(?:\s+please)?[\s.!]*$",
+    re.IGNORECASE,
+)
 TYPED_NO = re.compile(
     FILLER + r"(no|nope|nah|n|don'?t|do not|not now|keep it)\b(?!\s+(problem|prob|worries)\b)",
     re.IGNORECASE,

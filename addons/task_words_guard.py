@@ -78,6 +78,7 @@ from actions.settings import get_clinic
 from actions.typed_answers import (
     ALREADY_SAID,
     QUESTION_BACK,
+    SIGN_ME_UP,
     UNDECIDED,
     WHERE_WERE_WE,
     WHERE_WERE_WE_WORDS,
@@ -591,6 +592,8 @@ def _conversation_reading(text: str, read_as: str | None, confidence: float) -> 
         return Reading("check_appointment")
     if keeps_it(text):
         return Reading(DENY_INTENT)
+    if read_as not in SAFETY_INTENTS and SIGN_ME_UP.match(text):
+        return Reading("affirm")
     if (read_as in (DISPUTE_INTENT, COMPLAINT_INTENT) and UNDECIDED.match(text)) or (
         ALREADY_SAID.match(text) and read_as not in (*SAFETY_INTENTS, "affirm", "deny")
     ):

@@ -504,6 +504,57 @@ def test_later_times_asked_for_on_a_day_named_are_later_than_those_shown_that_da
         assert ("12:30pm" in said) == bool(wanted)
 
 
+@pytest.mark.parametrize(
+    ("text", "dates", "not_before", "not_after"),
+    [
+        # "the instead anything later like 3 or 4? after 1:30pm": every day's 1:30 on
+        ("anything later like 3 or 4?", ["3", "4"], time(15, 0), time(17, 0)),
+        # the afternoons of the next two weeks, after 1:30
+        ("anything later?", [], time(13, 30), None),
+    ],
+)
+def test_later_times_asked_moving_to_its_own_afternoon_stay_on_its_day(
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    dates: list[str],
+    not_before: time,
+    not_after: time | None,
+) -> None:
+    """ "can i just change it to the afternoon instead" (Fri Dec 11, 8am): Friday's 12:00 and
+    1:00 shown; a later time asked is asked on that Friday."""
+    monday = datetime(2026, 12, 7, 1, 50, tzinfo=ZoneInfo("America/Los_Angeles"))
+    monkeypatch.setattr(ClinicConfig, "now", lambda self: monday)
+    appointment = {
+        "id": "a1",
+        "start": "2026-12-11T08:00:00-08:00",
+        "visit_type": "physical",
+        "practitioner": "patel",
+        "location": "downtown",
+    }
+    slots = {
+        **READY,
+        "location": "downtown",
+        "verified": True,
+        "patient_id": "p1",
+        "appointment_choice": "a1",
+        "my_appointments": [appointment],
+        "date_preference": "the afternoon instead",
+        "offered_slots": [
+            {"id": f"f{hour}", "start": f"2026-12-11T{hour}:00:00-08:00", "practitioner": "patel"}
+            for hour in (12, 13)
+        ],
+        "requested_slot": "slot_choice",
+    }
+    entities = [{"entity": "date", "value": value} for value in dates]
+    tracker = make_tracker(
+        text, intent="inform", slots=slots, active_loop="reschedule_form", entities=entities
+    )
+    changed = slots_of(ValidateRescheduleForm().run(CollectingDispatcher(), tracker, {}))
+    when = request_from_slots({**slots, **changed}, get_clinic(), monday).when
+    assert (when.start, when.end) == (date(2026, 12, 11), date(2026, 12, 11))
+    assert (when.not_before, when.not_after) == (not_before, not_after)
+
+
 def test_none_of_these_asks_for_another_time() -> None:
     events, dispatcher = run_booking("no", "deny", slots={**READY, "requested_slot": "slot_choice"})
     assert slots_of(events) == {

@@ -291,6 +291,23 @@ def test_keeping_an_appointment_is_a_no(text: str, read_as: str, keeps: bool) ->
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "agrees"),
+    [
+        # at "Shall I connect you with them?" (a payment plan): "What kind of visit?"
+        ("ok sign me up", "book_appointment", True),
+        ("yes please sign me up for it", "book_appointment", True),
+        ("sure, set me up with the payment plan!", "billing_pay", True),
+        ("Sign me up", "book_appointment", True),
+        ("sign me up for a flu shot", "book_appointment", False),
+        ("sign me up as a new patient", "book_appointment", False),
+    ],
+)
+def test_signing_up_for_nothing_named_is_a_yes(text: str, read_as: str, agrees: bool) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == ("affirm" if agrees else read_as)
+
+
+@pytest.mark.parametrize(
     ("text", "read_as", "becomes"),
     [
         # filed with staff as a complaint right after a cancellation
