@@ -46,7 +46,8 @@ from actions.offer_answers import (
 )
 from actions.patient_match import scheduling_client
 from actions.patient_words import whose
-from actions.paying import PLAN_BUTTON, asks_how_to_apply
+from actions.paying import PLAN_BUTTON, asks_how_to_apply, balance_first
+from actions.plan_amounts import plan_amount_asked
 from actions.refill_reply import medicine_named_after_refill
 from actions.relatives import relation_in
 from actions.running_late import tell_front_desk
@@ -429,6 +430,11 @@ class ActionDetailsGiven(Action):
                 # "can i do a payment plan" - "emily johnson 04/12/1988": her balance, which
                 # says whether a plan can be set up (it was "Thanks, Emily. What can I help
                 # you with?")
+                asked = str(message_before_last(tracker).get("text") or "")
+                if plan_amount_asked(asked) is not None:
+                    # "how much per month would a plan be" - "carlos rivera 9/30/1975": the
+                    # balance, then what a month would be (it was the balance alone)
+                    return balance_first(tracker, asked, text)
                 intent = "billing_balance"
             elif before in LOOK_UPS or last_response(tracker) == "utter_whose_details":
                 # "... If you meant your son's record, send me their full name and date of

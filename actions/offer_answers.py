@@ -295,7 +295,10 @@ def time_offered(events: list[dict[str, Any]]) -> str | None:
 
 
 # "ok set it up" under [Ways to pay] [Set up a payment plan]: the button that sets something up.
-SET_IT_UP = re.compile(r"\bset (it |that |this |one |me |a plan |that plan )?up\b", re.IGNORECASE)
+# ("ok sign me up" under the balance and [Set up a payment plan] was "What can I help you with?")
+SET_IT_UP = re.compile(
+    r"\bset (it |that |this |one |me |a plan |that plan )?up\b|\bsign (me|us) up\b", re.IGNORECASE
+)
 
 
 def button_said(events: list[dict[str, Any]], text: str) -> tuple[str, str, list] | None:

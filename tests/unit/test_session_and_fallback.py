@@ -1652,6 +1652,26 @@ def test_a_name_after_the_payment_plan_answer_looks_up_the_balance() -> None:
     assert responses(dispatcher) == ["utter_how_can_help_named"]
 
 
+def test_a_name_after_a_monthly_amount_asked_looks_up_the_balance_then_the_amount() -> None:
+    # "how much per month would a payment plan be" - "Carlos Rivera 9/30/1975": the balance
+    # alone, and the month's sum was never said
+    asked = "how much per month would a payment plan be"
+    answered = [
+        {"event": "user", "text": asked},
+        {"event": "action", "name": "action_billing_pay"},
+        {"event": "bot", "text": "What you pay each month depends on your balance ..."},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker("Carlos Rivera 9/30/1975", intent="inform", events=answered)
+    events = ActionDetailsGiven().run(CollectingDispatcher(), tracker, {})
+    assert events[0] == SlotSet(
+        "pending_request",
+        {"intent": "billing_pay", "text": asked, "asked_after": "billing_balance"},
+    )
+    assert events[-1]["text"] == "Carlos Rivera 9/30/1975"
+    assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
+
+
 def test_what_about_someone_read_as_details_or_a_plan_is_the_same_look_up() -> None:
     """ "what about my son liam" (read as details: "What can I help you with?") and "what about
     carlos rivera 09/30/1975" (read as a plan: "I don't see Carlos Rivera 09 on my list")."""
@@ -1822,9 +1842,10 @@ def test_back_to_the_writer_during_someone_elses_check(text: str, intent: str) -
         assert not any(e.get("name") == "verified" and e.get("value") for e in events)
 
 
-def test_ok_set_it_up_takes_the_button_that_sets_it_up() -> None:
+@pytest.mark.parametrize("text", ["ok set it up", "ok sign me up"])
+def test_ok_set_it_up_takes_the_button_that_sets_it_up(text: str) -> None:
     # "ok set it up" under the overdue balance was "What can I help you with?"
-    tracker = make_tracker("ok set it up", intent="affirm", events=BALANCE_SHOWN)
+    tracker = make_tracker(text, intent="affirm", events=BALANCE_SHOWN)
     dispatcher = CollectingDispatcher()
     events = ActionAnswerYes().run(dispatcher, tracker, {})
     assert dispatcher.messages == []
