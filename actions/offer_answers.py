@@ -146,9 +146,11 @@ class ActionAnswerYes(Action):
             or button_said(events, latest_text(tracker))
             or offer_still_open(events)
         )
-        if offered is None and tracker.active_loop_name:
+        if offered is None and (tracker.active_loop_name or said_aside(events)):
             # "yes" after the offer and the form's question again (forms.PatientForm lets
-            # it through): the offer
+            # it through): the offer; so too after the offer and a note without a question
+            # ("... O toque «Book an appointment»" [Book an appointment], then the nurse line
+            # at night: "si" was "What can I help you with?")
             offered = offer_before_question(events)
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
@@ -245,6 +247,17 @@ def offer_still_open(events: list[dict[str, Any]]) -> tuple[str, str, list] | No
             offered = offered_task([event]) if asks else None
             return offered if offered is not None and offered[1] in shown else None
     return None
+
+
+def said_aside(events: list[dict[str, Any]]) -> bool:
+    """Whether the last bot message is a note after another of the same turn: no buttons, no
+    question."""
+    bot = last_event(events, "bot")
+    return (
+        len(bot_messages_before_latest(events)) > 1
+        and not (bot.get("data") or {}).get("buttons")
+        and not str(bot.get("text") or "").rstrip().endswith("?")
+    )
 
 
 def offer_before_question(events: list[dict[str, Any]]) -> tuple[str, str, list] | None:

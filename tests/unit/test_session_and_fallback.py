@@ -523,6 +523,27 @@ def test_typed_yes_to_an_offer_of_billing_staff_is_that_button() -> None:
         assert replay["parse_data"]["entities"] == [{"entity": "staff_team", "value": "billing"}]
 
 
+def test_yes_after_an_offer_and_a_note_after_it_takes_the_offer() -> None:
+    # "hola necesito una cita": the interpreter answer [Book an appointment], then the nurse
+    # line at night; "si" was "What can I help you with?"
+    asked = {"event": "user", "text": "hola necesito una cita", "parse_data": {}}
+    offer = BotUttered(
+        "Hola. ... O toque «Book an appointment» para hacer la cita aquí, en inglés.",
+        {"buttons": [{"title": "Book an appointment", "payload": "/book_appointment"}]},
+    )
+    note = BotUttered("Ahora estamos cerrados. Si es una pregunta médica ...")
+    tracker = make_tracker("si", intent="affirm", events=[asked, offer, note])
+    _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+    assert replay["parse_data"]["intent"]["name"] == "book_appointment"
+    # the note a question of its own, or the offer in an earlier turn: not taken
+    question = BotUttered("Is there anything else I can help with?")
+    for before in ([asked, offer, question], [offer, asked, note]):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("si", intent="affirm", events=before)
+        assert ActionAnswerYes().run(dispatcher, tracker, {}) == []
+        assert responses(dispatcher) == ["utter_how_can_help"]
+
+
 def test_yes_after_an_offer_and_the_name_question_again_takes_the_offer() -> None:
     # "whats my balance" - name? - "ok can i do a payment plan": the plans and "Would you like
     # me to connect you with our billing staff?", then the name question again; "yes" was
