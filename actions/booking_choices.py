@@ -30,6 +30,7 @@ from actions.last_seen import last_seen_line
 from actions.matching import ROUTE_QUESTION, normalise
 from actions.nearby_areas import nearer_office
 from actions.patient_words import patient_age, recorded_male, verified_record
+from actions.relatives import adult_relative_named
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, not_for_anyone, sees_patient
 from actions.tracker_reading import form_texts
@@ -327,13 +328,19 @@ def family_medicine(clinic: ClinicConfig, practitioner_id: str) -> bool:
 def options_for(
     slot: str, slots: dict[str, Any], clinic: ClinicConfig, texts: list[str]
 ) -> list[tuple[str, str]]:
-    """``choice_options`` with what this task's messages said of the patient: an age, a
-    man, a woman clinician or a family doctor asked for."""
+    """``choice_options`` with what this task's messages said of the patient: an age (a
+    grown-up relative's, "my husband", is an adult's), a man, a woman clinician or a family
+    doctor asked for."""
+    age = age_spoken(texts)
+    if age is None and adult_relative_named(texts):
+        # "flu shots for me and my husband on saturday": Dr. Okafor (patients under 18) was
+        # offered, and his times then refused
+        age = ADULT_AGE
     return choice_options(
         slot,
         slots,
         clinic,
-        age_spoken(texts),
+        age,
         man_said(texts),
         woman_asked(texts),
         family_doctor_asked(texts),

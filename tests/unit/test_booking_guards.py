@@ -612,6 +612,23 @@ def test_before_the_age_is_known_the_buttons_say_who_sees_children_only() -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "okafor"),
+    [
+        # the pediatrician was offered, and his Saturday times refused once the birth date came
+        ("can me and my husband both get flu shots", False),
+        ("flu shot for my mom please", False),
+        ("flu shot for my son please", True),
+        ("can i get a flu shot", True),  # (no one said: who he sees is said on his button)
+    ],
+)
+def test_a_grown_up_relative_is_not_offered_the_childrens_doctor(text: str, okafor: bool) -> None:
+    slots = {"patient_status": "returning", "visit_type": "vaccination"}
+    titles = practitioner_titles(make_tracker(text, slots=slots))
+    assert ("Dr. James Okafor (patients under 18)" in titles) == okafor
+    assert titles[0] == "Dr. Priya Patel" and titles[-1] == "No preference"
+
+
 def test_the_office_asked_for_offers_only_the_clinicians_there() -> None:
     # "a sick visit ... at the downtown office?": Sam Lee, at the North Office only, was offered
     slots = {"patient_status": "returning", "visit_type": "sick", "location": "downtown"}
