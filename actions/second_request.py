@@ -314,6 +314,23 @@ WRITER_ALONE = re.compile(
 )
 
 
+# ...or the writer alone before the relative, the need said after both: "can me and my husband
+# both get flu shots on saturday", "me and my wife need flu shots" (the husband's was booked,
+# the writer's lost).
+WRITER_ONLY = re.compile(r"^\s*(?:(?:can|could)\s+)?(?:me|myself|i)\s*$", re.IGNORECASE)
+
+
+def _need_said(rest: str) -> str | None:
+    """ "i need flu shots" from what follows "me and my husband" (" both get flu shots"), or
+    None when that is no need for a visit."""
+    rest = ALSO_WORDS.sub("", rest)
+    if said := GET_OR_SEE.match(rest):
+        rest = (" need" if said["get"] else " need to see") + rest[said.end() :]
+    if not re.match(r"\s*(need|want|would like|'d like|have to)\b", rest, re.IGNORECASE):
+        return None
+    return f"i{rest}"
+
+
 def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | None:
     """The writer's booking, asked with a relative's ("book my daughter and me a checkup"),
     to offer when the relative's is done: the writer's clause, checked for the writer."""
@@ -326,6 +343,12 @@ def writer_too(clauses: list[str], own_intent: str | None) -> dict[str, str] | N
             continue
         if WRITER_AT_END.search(clause):
             text = clause  # "i want to book a physical for me" (and one for my wife)
+        elif not relative_before and WRITER_ONLY.match(clause):
+            later = [m for c in clauses[index + 1 : index + 2] if (m := OTHER_PERSON.search(c))]
+            need = _need_said(later[0].string[later[0].end() :]) if later else None
+            if need is None:
+                return None
+            text = need
         elif not relative_before and WRITER_ALONE.match(clause):
             later = [m for c in clauses[index + 1 :] if (m := OTHER_PERSON.search(c))]
             visit = later[0].string[later[0].end() :] if later else ""

@@ -329,6 +329,18 @@ def ready_to_cancel(
             "book_appointment",
             {"intent": "book_appointment", "text": "book me a checkup", "own": "writer"},
         ),
+        # ...or the writer alone first, the need after the relative (the husband's was booked)
+        (
+            "can me and my husband both get flu shots on saturday",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need flu shots on saturday", "own": "writer"},
+        ),
+        (
+            "can i and my son see dr patel",
+            "book_appointment",
+            {"intent": "book_appointment", "text": "i need to see dr patel", "own": "writer"},
+        ),
+        ("can i and my son come in together", "book_appointment", None),
     ],
 )
 def test_the_other_request_in_a_message(text: str, own: str, other: dict | None) -> None:
