@@ -38,6 +38,9 @@ TASK_WORDS = {
     "book_appointment": re.compile(
         r"\b(book|schedule|make (an|a|another|a new) (appointment|appt)|"
         r"set up (an|a) (appointment|appt|visit)|get (me|him|her|them|us|my \w+) (in|seen)|"
+        # "yes. can he be seen for the sick thing tomorrow instead" at "Cancel it?": cancelled,
+        # and "Would you like to book another time?"
+        r"(can|could) (i|we|he|she|they|my \w+) (be|get) seen|"
         # "i need a sick visit and i need a spanish interpreter": the booking was dropped
         r"(i|we|he|she|they|my \w+) (need|needs|want|wants|would like|'d like) (a|an|another) "
         r"(new )?(appointment|appt|sick visit|physical|checkup|check up|check-up|follow up|"

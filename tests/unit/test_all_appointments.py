@@ -482,6 +482,25 @@ def test_yes_with_another_task_at_the_cancel_question_cancels_and_keeps_the_othe
     }
 
 
+def test_yes_with_a_visit_asked_at_the_cancel_question_cancels_and_keeps_the_booking() -> None:
+    """ "yes. can he be seen for the sick thing tomorrow instead": cancelled, then "Would you
+    like to book another time?", the day and the visit said lost."""
+    asked = {
+        "verified": True,
+        "my_appointments": THREE,
+        "appointment_choice": "a",
+        "requested_slot": "cancel_confirmed",
+    }
+    text = "yes. can he be seen for the sick thing tomorrow instead"
+    tracker = make_tracker(text, intent="affirm", slots=asked, active_loop="cancel_form")
+    slots = slots_of(ValidateCancelForm().run(CollectingDispatcher(), tracker, {}))
+    assert slots["cancel_confirmed"] is True
+    assert slots["pending_request"] == {
+        "intent": "book_appointment",
+        "text": "can he be seen for the sick thing tomorrow instead",
+    }
+
+
 def test_yes_with_another_task_at_the_move_question_moves_and_keeps_the_other() -> None:
     """ "yes thx. oh and cancel the physical on the 10th too" at "Move it to …?": the 10th was
     searched, the move never made, and nothing cancelled."""
