@@ -226,6 +226,16 @@ MISREAD_AVAILABILITY = frozenset(
 # which offers her soonest times).
 MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
 WHEN_OR_WHAT = re.compile(r"\W*(?:when|what|whats|what's|wat)\b", re.IGNORECASE)
+# A disabled parking permit: "what if i have a handicap placard" (what to do without an
+# insurance card, 0.71) is the parking answer, with the office's accessible spaces.
+PARKING_PERMIT = re.compile(
+    r"\b(?:handicap\w*|disabled|disability|accessible|ada|blue)\s+(?:parking\s+)?"
+    r"(?:placards?|permits?|tags?|plates?|stickers?|badges?|hang ?tags?)\b|\bplacards?\b",
+    re.IGNORECASE,
+)
+MISREAD_PERMIT = frozenset(
+    {"faq", "out_of_scope", "nlu_fallback", "billing_insurance", "contact_info", "inform"}
+)
 MISREAD_FACILITY = MISREAD_ROUTE | {
     "directions",
     "greet",
@@ -686,6 +696,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "how long is the wait to get in with dr patel" (how long a visit lasts), "how far
         # out is dr patel booked" (a look-up): her next opening (actions/next_opening.py)
         return Reading("ask_clinicians")
+    if read_as in MISREAD_PERMIT and PARKING_PERMIT.search(text) and task_named(text) is None:
+        return Reading("parking")
     if read_as in MISREAD_FACILITY and amenity_asked(text) and task_named(text) is None:
         # "is there a place to change my baby" (a move: a name asked for), "is there wifi in
         # the waiting room" (the visitor policy): the office's facilities, asked as parking

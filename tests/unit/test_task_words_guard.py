@@ -1045,6 +1045,25 @@ def test_the_office_s_facilities_asked_get_their_answer(
     assert message.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # what to do without an insurance card
+        ("what if i have a handicap placard", "faq", "parking"),
+        ("i have a disabled parking permit, does that work there", "out_of_scope", "parking"),
+        ("do you take my blue badge", "billing_insurance", "parking"),
+        # a task named stays as read
+        ("book a physical, i have a handicap placard", "book_appointment", "book_appointment"),
+        ("my insurance card is lost", "faq", "faq"),
+    ],
+)
+def test_a_disabled_parking_permit_is_a_parking_question(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
 def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
     a charge?" instead of the dispute's "what happened?"."""
