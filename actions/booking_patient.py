@@ -49,6 +49,9 @@ BOOKING_WORDS = re.compile(
 CORRECTABLE_AT = ("date_preference", "slot_choice", "booking_confirmed")
 # ...and the name alone, as soon as it is given ("oops typo, Morgan Ellis" at "date of birth?").
 NAME_CORRECTABLE_AT = (*CORRECTABLE_AT, "verify_dob", "new_phone")
+# Questions at which a name typed in lower case ("aisha khan", as on a phone) is the patient's:
+# at "Which one works for you?" it got the question again, and the birth date after it too.
+LOWER_CASE_NAME_AT = ("practitioner", "location", "date_preference", "slot_choice")
 # "my last name is spelled Whitfeld", "sorry the name is Dana Whitfeld": a name corrected.
 NAME_WORD = re.compile(r"\b(name|spelled|spelt|spelling|typo)\b", re.IGNORECASE)
 
@@ -271,7 +274,7 @@ class BookingPatientSteps:
             and requested != "patient_status"
             and not slots.get("verified")
             and not is_button_payload(text)
-            and (name := written_name(text, requested in ("practitioner", "location"))) is not None
+            and (name := written_name(text, requested in LOWER_CASE_NAME_AT)) is not None
             and not OTHER_PERSON.search(text)
         ):
             # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was

@@ -4266,6 +4266,14 @@ def test_a_name_alone_at_a_booking_question_is_kept_not_a_billing_question() -> 
     assert dispatcher.messages[0]["name"] == "Emily Johnson"
     events, dispatcher = run_booking("mornings preferably", intent="inform", slots=asked_who)
     assert "verify_name" not in slots_of(events)
+    # ...and at the times shown ("Which one works for you?", and again at the birth date)
+    choosing = {**READY, "requested_slot": "slot_choice"}
+    events, dispatcher = run_booking("aisha khan", intent="inform", slots=choosing)
+    assert slots_of(events)["verify_name"] == "aisha khan"
+    assert responses(dispatcher) == ["utter_identity_noted"]
+    for text in ("the first one", "anything later", "none work"):
+        events, _ = run_booking(text, intent="inform", slots=choosing)
+        assert "verify_name" not in slots_of(events)
 
 
 @pytest.mark.parametrize(
