@@ -12,6 +12,7 @@ import re
 
 from actions.clients.fhir_model import normalize_name
 from actions.names import NOT_NAME_WORDS, WEEKDAY_WORDS
+from actions.payment_methods import NAMED_METHODS
 from actions.settings import get_clinic
 
 # Words before "'s" that are not a person's name.
@@ -109,6 +110,11 @@ NOT_ASKED_ABOUT = set(
 )
 
 
+# Ways to pay named in one word: "what about venmo" after the ways to pay ("What would you like
+# me to do for Venmo?").
+PAYMENT_WORDS = frozenset(name for name in NAMED_METHODS if " " not in name)
+
+
 def could_be_a_name(word: str) -> bool:
     """Whether a lower-case word may be part of a person's name (see ``first_name_alone``)."""
     return first_name_alone(word)
@@ -118,7 +124,7 @@ def first_name_alone(word: str) -> bool:
     """A word said alone after "and"/"what about" that is a person's first name: not a common
     word, nor a word of clinic.yml (an office, a visit, a plan, a clinician: "and north?")."""
     plain = word.lower()
-    if plain in NOT_ASKED_ABOUT or not name_like(word):
+    if plain in NOT_ASKED_ABOUT or plain in PAYMENT_WORDS or not name_like(word):
         return False
     return plain not in clinic_words()
 

@@ -13,6 +13,7 @@ from addons.follow_up_guard import (
     is_follow_up,
     is_pronoun_follow_up,
 )
+from addons.task_words_guard import TaskWordsGuard
 
 
 @pytest.mark.parametrize(
@@ -90,6 +91,9 @@ def test_the_guard_sets_out_of_scope_and_leaves_other_messages_alone() -> None:
         ("and tuesday?", False),
         ("and north?", False),
         ("and weekends?", False),
+        # a way to pay ("What would you like me to do for Venmo?")
+        ("what about venmo", False),
+        ("and paypal?", False),
     ],
 )
 def test_a_first_name_alone_after_and_is_a_follow_up(text: str, follow_up: bool) -> None:
@@ -97,6 +101,15 @@ def test_a_first_name_alone_after_and_is_a_follow_up(text: str, follow_up: bool)
     message.set("intent", {"name": "nlu_fallback", "confidence": 0.4}, add_to_output=True)
     FollowUpGuard().process([message])
     assert (message.get("intent")["name"] == "out_of_scope") is follow_up
+
+
+def test_a_way_to_pay_after_what_about_is_a_question_on_paying() -> None:
+    # after "can i pay with apple pay": "What would you like me to do for Venmo?"
+    message = Message(data={"text": "what about venmo"})
+    message.set("intent", {"name": "out_of_scope", "confidence": 0.99}, add_to_output=True)
+    TaskWordsGuard().process([message])
+    FollowUpGuard().process([message])
+    assert message.get("intent")["name"] == "billing_pay"
 
 
 @pytest.mark.parametrize(
