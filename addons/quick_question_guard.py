@@ -76,8 +76,9 @@ NEW_PATIENTS_ASKED = re.compile(
 # the patient sees from now on (read as moving an appointment). Not with an appointment named
 # ("switch my appointment to dr patel" is a move), nor records sent to a different doctor.
 _DOCTOR = (
-    r"(?:doctors?|docs?|drs?|providers?|physicians?|clinicians?|pcp|gp|"
-    r"primary care(?: doctor| provider| physician)?)"
+    # ("can i switch my primary doctor to sam lee": the physical was moved)
+    r"(?:(?:(?:primary|regular|usual|main|family)(?: care)? )?"
+    r"(?:doctors?|docs?|drs?|providers?|physicians?|clinicians?)|pcp|gp|primary care)"
 )
 SWITCH_ASKED = re.compile(
     rf"\b(?:switch|change|swap)(?:ing)? (?:my |our |his |her |their |the )?{_DOCTOR}\b"

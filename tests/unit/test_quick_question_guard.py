@@ -82,6 +82,9 @@ def parsed(text: str, intent: str) -> Message:
         ("hey can i switch doctors", "reschedule_appointment", "ask_clinicians"),
         ("i want a different doctor", "reschedule_appointment", "ask_clinicians"),
         ("can i change my pcp to dr okafor", "reschedule_appointment", "ask_clinicians"),
+        # (the physical was moved)
+        ("can i switch my primary doctor to sam lee", "reschedule_appointment", "ask_clinicians"),
+        ("i want to change my regular doctor", "reschedule_appointment", "ask_clinicians"),
         (
             "can i switch my appointment to dr patel",
             "reschedule_appointment",
