@@ -261,8 +261,11 @@ class ActionClinicians(Action):
                 answer = f"{said} {answer}"
             elif switching:
                 # "can i switch to dr patel": yes, and how it sticks (it moved an appointment)
-                answer = f"Yes, you can see {named.name}: just choose them when you book. {answer}"
-                answer += f" {on_file}"
+                them = {"woman": "her", "man": "him"}.get(named.gender or "", "them")
+                answer = (
+                    f"Yes, you can see {named.name}: just choose {them} when you book. {answer}"
+                )
+                answer += " " + on_file.replace("have them", f"have {them}")
             answer = named_once(answer, named)
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)

@@ -268,9 +268,15 @@ def test_switching_doctors_is_a_yes_with_the_list_and_how_it_sticks() -> None:
     assert len(titles(message)) == 4
     _, named = run("can i switch to dr patel")
     assert named["text"].startswith(
-        "Yes, you can see Dr. Priya Patel: just choose them when you book. Dr. Patel sees"
+        "Yes, you can see Dr. Priya Patel: just choose her when you book. Dr. Patel sees"
+    )
+    assert named["text"].endswith(
+        "To have her on file as your main clinician, the front desk can update it: (916) 555-0142."
     )
     assert titles(named) == ["Book with Dr. Patel"]
+    # ("just choose them": Sam Lee is a man)
+    _, lee = run("can i switch my primary doctor to sam lee")
+    assert lee["text"].startswith("Yes, you can see Sam Lee, NP: just choose him when you book.")
     # (taking new patients is no switch)
     _, new = run("is dr patel taking new patients")
     assert new["text"].startswith("Yes, Dr. Priya Patel is taking new patients.")
