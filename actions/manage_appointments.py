@@ -612,9 +612,30 @@ def no_appointments(
             )
         else:
             dispatcher.utter_message(response="utter_nothing_to_change", have=have, change=change)
+    elif any(REMINDED.search(text) for text in form_texts(tracker)):
+        # "i got a text reminder about an appointment on thursday but i dont remember making
+        # one": "no upcoming appointments", and nothing about the reminder
+        clinic = get_clinic()
+        dispatcher.utter_message(
+            text=f"{have} no upcoming appointments with us. If you got a reminder for one, our "
+            f"front desk can look into it at {clinic.clinic.main_phone}: it may have been meant "
+            "for someone else. Would you like to book one?",
+            buttons=[{"title": "Book an appointment", "payload": "/book_appointment"}],
+        )
     else:
         dispatcher.utter_message(response="utter_no_upcoming_appointments", have=have)
     return offer_second_request(dispatcher, tracker)
+
+
+# A reminder or call about an appointment the patient did not expect.
+REMINDED = re.compile(
+    r"\b(got|get|getting|received|had|keep getting)\b.{0,20}"
+    r"\b(reminders?|texts?|calls?|voicemails?|emails?|messages?)\b.{0,40}"
+    r"\b(appointments?|appts?|visits?)\b"
+    r"|\b(appointments?|appts?|visits?)\s+reminders?\b"
+    r"|\b(don'?t|do not|didn'?t|did not|can'?t|cannot) remember (making|booking|scheduling)",
+    re.IGNORECASE,
+)
 
 
 # "no thats not my appointment", "i never booked that" after the list: the same list again

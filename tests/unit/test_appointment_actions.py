@@ -53,6 +53,7 @@ from actions.reschedule_appointment import (
     new_time_part,
 )
 from actions.said_before import visit_named_before
+from actions.second_request import second_request
 from actions.settings import get_clinic, get_settings
 from actions.slot_search import request_from_slots
 from actions.stop import ActionStop, cancels_instead
@@ -4904,6 +4905,34 @@ def test_nothing_to_move_says_who_can_look_into_it_and_a_check_offers_a_booking(
     checked = CollectingDispatcher()
     ActionShowAppointments().run(checked, make_tracker("when is my appt", slots=slots), {})
     assert responses(checked) == ["utter_no_upcoming_appointments"]
+
+
+def test_nothing_booked_after_a_reminder_says_who_can_look_into_it() -> None:
+    """ "i got a text reminder about an appointment on thursday but i dont remember making
+    one": "You have no upcoming appointments with us", and nothing of the reminder; and the
+    knee said after it was lost."""
+    text = (
+        "hi so i got a text reminder about an appointment on thursday but i dont remember "
+        "making one, and also i think i might need to see someone about my knee"
+    )
+    slots = {
+        "verified": True,
+        "no_appointments": True,
+        "patient_name": "Emily Johnson",
+        "pending_request": second_request(text, "check_appointment"),
+    }
+    checked = CollectingDispatcher()
+    ActionShowAppointments().run(checked, make_tracker(text, slots=slots), {})
+    said, offer = checked.messages
+    assert said["text"] == (
+        "You have no upcoming appointments with us. If you got a reminder for one, our front "
+        "desk can look into it at (916) 555-0142: it may have been meant for someone else. "
+        "Would you like to book one?"
+    )
+    assert offer["text"] == (
+        "You also asked: \u201ci think i might need to see someone about my knee\u201d. "
+        "Shall we do that now?"
+    )
 
 
 @pytest.mark.parametrize(

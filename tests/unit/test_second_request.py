@@ -355,6 +355,11 @@ def test_the_other_request_in_a_message(text: str, own: str, other: dict | None)
         ("i need to update my address", "contact_info"),
         ("what is your address", "directions"),
         ("whats the address of the north office", "directions"),
+        # someone to see is a visit; a question whether to is no request, nor a bill
+        ("i think i might need to see someone about my knee", "book_appointment"),
+        ("can i see dr patel this week", "book_appointment"),
+        ("do i need to see a doctor for this", None),
+        ("i need to see someone about my bill", "billing_balance"),
     ],
 )
 def test_whose_address(text: str, intent: str) -> None:
