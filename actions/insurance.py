@@ -374,6 +374,21 @@ class ActionCheckInsurance(Action):
             unsure = [i for i, p in enumerate(several) if not (p.plan and p.accepted)]
             for i, plan in enumerate(several):
                 answer_plan(dispatcher, plan, clinic, offer_staff=bool(unsure) and i == unsure[-1])
+        elif (
+            named is not None
+            and named.plan is not None
+            and named.accepted
+            and COPAY_ASKED.search(normalise(text))
+        ):
+            # "whats my copay for a physical with blue shield": "Yes, we accept Blue Cross
+            # Blue Shield" answered a question not asked, and the copay one in passing
+            dispatcher.utter_message(
+                text=f"Your copay is set by your plan, not by us: it's often printed on your "
+                f"insurance card, and {named.plan.name} can tell you exactly. We do accept "
+                f"{named.plan.name}, so please bring the card to your visit. Billing staff can "
+                f"also check your coverage at {facts['billing_phone']} ({facts['billing_hours']}).",
+                buttons=[staff_button()],
+            )
         elif named is not None and (named.plan is not None or named.family is not None):
             answer_plan(dispatcher, named, clinic)
             if not (named.plan and named.accepted) and LIST_ASKED.search(normalise(text)):

@@ -1150,6 +1150,18 @@ def test_a_copay_is_set_by_the_plan_and_the_balance_is_offered(text: str) -> Non
     ]
 
 
+def test_a_copay_asked_with_a_plan_we_take_is_answered_first() -> None:
+    # "Yes, we accept Blue Cross Blue Shield", to a question about the copay
+    message = check_insurance("whats my copay for a physical with aetna")
+    assert message["text"].startswith(
+        "Your copay is set by your plan, not by us: it's often printed on your insurance card, "
+        "and Aetna can tell you exactly. We do accept Aetna, so please bring the card"
+    )
+    assert [b["payload"] for b in message["buttons"]] == [billing.STAFF_PAYLOAD]
+    # a plan named alone is still the yes
+    assert check_insurance("do you take aetna")["response"] == "utter_insurance_accepted"
+
+
 @pytest.mark.parametrize(
     "text",
     [
