@@ -186,9 +186,10 @@ _EITHER_HOUR = re.compile(
     rf"(?![\w/:.-]){_NOT_A_CLOCK_AFTER}"
 )
 # "10-11am", "from 1 to 3", "monday 10 to 11": a window of the day (the earliest mornings were
-# offered); with "from", an am/pm, or right after a day, so "dec 8-9" stays two days.
+# offered); with "from", "like", an am/pm, right after a day or with lunch said ("during my
+# lunch break, like 12-1": December 1), so "dec 8-9" stays two days.
 _CLOCK_RANGE = re.compile(
-    r"(?:\b(?P<from>from)\s+|(?P<day>\b(?:today|tomorrow|tonight|mon|monday|tue|tues|tuesday|"
+    r"(?:\b(?P<from>from)\s+|\b(?P<like>like|around|about|roughly|ideally)\s+|(?P<day>\b(?:today|tomorrow|tonight|mon|monday|tue|tues|tuesday|"
     r"wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\s+)|"
     r"(?<![\w/:$.-]))"
     r"(?P<first>\d{1,2}(?::\d{2})?)\s*(?P<m1>am|pm)?\s*(?:-|to|till|til|until)\s*"
@@ -219,7 +220,9 @@ def _spoken_clocks(text: str) -> str:
 
     def clock_range(match: re.Match[str]) -> str:
         said = match.group(0)
-        if not (match["from"] or match["day"] or match["m1"] or match["m2"]):
+        if not (match["from"] or match["day"] or match["m1"] or match["m2"]) and not (
+            match["like"] or _LUNCH.search(text)
+        ):
             return said
         if re.search(rf"\b{MONTH_WORD}\W*$", text[: match.start()]):
             return said

@@ -797,6 +797,10 @@ def test_bare_numbers_are_no_day_range() -> None:
         ("friday 10 to 11", date(2026, 11, 27), time(10, 0), time(11, 0)),
         ("friday from 1 to 3", date(2026, 11, 27), time(13, 0), time(15, 0)),
         ("friday 2-4pm", date(2026, 11, 27), time(14, 0), time(16, 0)),
+        # ...said with "like" or lunch ("during my lunch break, like 12-1": December 1)
+        ("friday during my lunch break, like 12-1", date(2026, 11, 27), time(12), time(13)),
+        ("friday over lunch, 12-1", date(2026, 11, 27), time(12), time(13)),
+        ("friday like 11-1", date(2026, 11, 27), time(11), time(13)),
         # a time corrected in the same message (the first one was searched)
         ("friday 830 no wait 930", date(2026, 11, 27), time(8, 30), time(10, 31)),
         ("friday at 2, actually make it 4", date(2026, 11, 27), time(15, 0), time(17, 1)),
