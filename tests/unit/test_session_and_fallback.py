@@ -1366,9 +1366,23 @@ def test_im_okay_after_a_check_in_books_the_visit_asked_for() -> None:
     assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
 
 
-def test_im_okay_after_a_check_in_takes_the_models_routine_guess() -> None:
-    # "can i see dr patel about it" words no request of ours: the model's next guess, a booking
+def test_im_okay_after_a_check_in_books_a_clinician_asked_for() -> None:
+    # "... can i see dr patel about it" after the check-in: the booking asked for in words,
+    # whatever the model guessed
     text = "ive been really depressed lately, can i see dr patel about it"
+    faint = [
+        {"name": "crisis", "confidence": 0.5},
+        {"name": "book_appointment", "confidence": 0.05},
+    ]
+    events, dispatcher = rephrase(after_check_in(text, "crisis", faint))
+    assert dispatcher.messages == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+
+
+def test_im_okay_after_a_check_in_takes_the_models_routine_guess() -> None:
+    # "can dr patel help with that" words no request of ours: the model's next guess, a booking
+    # ("can i see dr patel about it" words one: actions/second_request.py)
+    text = "ive been really depressed lately, can dr patel help with that"
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.45},
         {"name": "crisis", "confidence": 0.41},
