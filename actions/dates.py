@@ -201,6 +201,13 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
         if match.group(1) == "end of" and BEFORE_THE_END.search(cleaned[: match.start()]):
             # "before the end of december": any day until then, not its last ten days
             return today, _last_of_month(date(year, month, 1))
+        before = BEFORE_THE_MONTH.search(cleaned[: match.start()])
+        first = date(year, month, 1)
+        if match.group(1) is None and before and not NOT_BEFORE.search(before.group("lead")):
+            # "her shots before school starts in january", "by january": the days until then
+            # (January itself was searched); "cant come before january" is January on
+            if first > today + timedelta(days=1):
+                return today, first - timedelta(days=1)
     elif relative := re.search(
         r"\b(?:(early|mid|middle of|late|end of|beginning of|start of)\s+)?(?:the\s+)?"
         r"(next|this|coming) month\b",
@@ -242,6 +249,12 @@ def _month_window(cleaned: str, today: date) -> tuple[date, date] | None:
 
 # "before the end of", "by the end of" (a month named after it).
 BEFORE_THE_END = re.compile(r"\b(?:before|by)\s+(?:the\s+)?$")
+# "before school starts in", "by" (a month named after it; no number between: "before 10am
+# in january" is a time of day in January).
+BEFORE_THE_MONTH = re.compile(
+    r"(?P<lead>(?:\b[a-z']+\s+){0,3})\b(?:before|by)\b(?:\s+[a-z']+){0,6}?\s+(?:in\s+)?$"
+)
+NOT_BEFORE = re.compile(r"\b(?:not|cant|can t|cannot|wont|won t|unable|no)\b")
 
 
 def _last_of_month(day: date) -> date:

@@ -447,6 +447,16 @@ def test_a_negated_busy_or_work_leaves_the_day_open(
         ),
         ("by end of month", date(2026, 11, 24), date(2026, 11, 30), None, None),
         ("before the end of december", date(2026, 11, 24), date(2026, 12, 31), None, None),
+        # the days until a month named after "before" or "by" (the month itself was searched)
+        (
+            "shots before school starts in january",
+            date(2026, 11, 24),
+            date(2026, 12, 31),
+            None,
+            None,
+        ),
+        ("by january", date(2026, 11, 24), date(2026, 12, 31), None, None),
+        ("i cant come before january", date(2027, 1, 1), date(2027, 1, 31), None, None),
         ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None, None),
         ("no, FRIDAY", date(2026, 11, 27), date(2026, 11, 27), None, None),  # a correction
     ],
