@@ -158,6 +158,17 @@ CARD_SENT = re.compile(
 CARD_SENT_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "faq"})
 
 
+# "is there a way to get my appointment confirmation emailed to me" (what the chat does with
+# what is written in it, 0.99), "can you email me a confirmation" (our phone numbers): the
+# reminders answer, which says what confirmation the patient gets and who sends reminders.
+CONFIRMATION_SENT = re.compile(
+    r"\b(?:e-?mail|text)(?:ed|s)?\b.{0,40}\b(?:confirmations?|reminders?)\b"
+    r"|\b(?:confirmations?|reminders?)\b.{0,40}\b(?:e-?mail|text)(?:ed|s)?\b",
+    re.IGNORECASE,
+)
+CONFIRMATION_MISREAD = frozenset({"faq", "contact_info", "out_of_scope", "nlu_fallback"})
+
+
 def card_sent(text: str) -> bool:
     """Whether ``text`` asks how to get the insurance card to us (not a lost or missing one)."""
     plain = text.replace("\u2019", "'")
@@ -184,4 +195,11 @@ def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | N
         return None if BOOKING_ASKED.search(rest) else WALK_IN_KEY
     if read_as in CARD_MISREAD and CARD_MISSING.search(plain):
         return INSURANCE_CARD_KEY
+    if (
+        read_as in CONFIRMATION_MISREAD
+        and key != REMINDERS_KEY
+        and CONFIRMATION_SENT.search(plain)
+        and not TEXTS_STOPPED.search(plain)
+    ):
+        return REMINDERS_KEY
     return None

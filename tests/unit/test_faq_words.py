@@ -63,6 +63,14 @@ def parsed(text: str, intent: str) -> Message:
         ("forgot my ins card at home can i still come", "nlu_fallback", "insurance_card"),
         ("I haven't gotten my new insurance card yet", "billing_insurance", "insurance_card"),
         ("my medi-cal card got stolen", "out_of_scope", "insurance_card"),
+        # what the chat does with what is written in it (0.99), our phone numbers (0.92)
+        (
+            "is there a way to get my appointment confirmation emailed to me",
+            "faq",
+            "reminders",
+        ),
+        ("can you email me a confirmation", "contact_info", "reminders"),
+        ("can i get a text reminder the day before", "nlu_fallback", "reminders"),
     ],
 )
 def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key: str) -> None:
@@ -105,6 +113,9 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         ("I have a new insurance card, how do I give it to you", "billing_insurance"),
         ("do i need my insurance card", "faq"),
         ("do you take my insurance card from blue shield", "billing_insurance"),
+        # a confirmation asked of a booking, or an email address changed
+        ("yes book it and email me the confirmation", "book_appointment"),
+        ("i need to update my email", "contact_info"),
     ],
 )
 def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:
