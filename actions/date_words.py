@@ -189,7 +189,8 @@ _EITHER_HOUR = re.compile(
 # offered); with "from", "like", an am/pm, right after a day or with lunch said ("during my
 # lunch break, like 12-1": December 1), so "dec 8-9" stays two days.
 _CLOCK_RANGE = re.compile(
-    r"(?:\b(?P<from>from)\s+|\b(?P<like>like|around|about|roughly|ideally)\s+|(?P<day>\b(?:today|tomorrow|tonight|mon|monday|tue|tues|tuesday|"
+    r"(?:\b(?P<from>from)\s+|\b(?P<like>like|around|about|roughly|ideally)\s+|"
+    r"(?P<day>\b(?:today|tomorrow|tonight|mon|monday|tue|tues|tuesday|"
     r"wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\s+)|"
     r"(?<![\w/:$.-]))"
     r"(?P<first>\d{1,2}(?::\d{2})?)\s*(?P<m1>am|pm)?\s*(?:-|to|till|til|until)\s*"

@@ -44,9 +44,9 @@ TASK_WORDS = {
         # "and also i think i might need to see someone about my knee" (after a look-up: lost)
         r"((?<!do i )(?<!do we )(?<!does he )(?<!does she )"  # ("do i need to see a doctor?")
         r"(need|needs|want|wants|would like|'d like|have) to|(can|could) (i|we|he|she|they)) "
-        r"see (someone|somebody|a doctor|a dr|the doctor|a provider|dr\.? [a-z]+|doctor [a-z]+)"
-        r"(?! (about|for|re|regarding) (my |the |this |a |our |his |her )?(bills?|balance|charges?|"
-        r"invoice|payments?|insurance|statement|account))|"
+        r"see (someone|somebody|a doctor|a dr|the doctor|a provider|(dr\.?|doctor) [a-z]+)"
+        r"\b(?!'s\b)(?! (about|for|re|regarding) (my |the |this |a |our |his |her )?"
+        r"(bills?|balance|charges?|invoice|payments?|insurance|statement|account))|"
         # "i need a sick visit and i need a spanish interpreter": the booking was dropped
         r"(i|we|he|she|they|my \w+) (need|needs|want|wants|would like|'d like) (a|an|another) "
         r"(new )?(appointment|appt|sick visit|physical|checkup|check up|check-up|follow up|"
