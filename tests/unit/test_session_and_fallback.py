@@ -506,6 +506,28 @@ def test_typed_yes_to_an_offer_takes_its_first_button() -> None:
         assert responses(dispatcher) == ["utter_how_can_help"]
 
 
+def test_yes_to_a_booking_offered_after_a_question_keeps_who_and_when() -> None:
+    # "Yes, we do. It's booked as an annual physical" [Book an annual physical] - "yes please":
+    # "Have you been seen here before?" and "What day or time works best?", the son and the
+    # month lost
+    asked = "do u guys do physicals for sports, my son needs one for basketball tryouts next month"
+    payload = '/book_appointment{"visit_type": "physical"}'
+    offer = BotUttered(
+        "It's booked as an annual physical, and I can set that up for you right here.",
+        {"buttons": [{"title": "Book an annual physical", "payload": payload}]},
+    )
+    question = {"event": "user", "text": asked, "parse_data": {}}
+    tracker = make_tracker("yes please", intent="affirm", events=[question, offer])
+    _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+    assert (replay["text"], replay["parse_data"]["intent"]["name"]) == (asked, "book_appointment")
+    assert replay["parse_data"]["entities"] == [{"entity": "visit_type", "value": "physical"}]
+    # a question that says neither: the button
+    plain = {"event": "user", "text": "do you do sports physicals", "parse_data": {}}
+    tracker = make_tracker("yes please", intent="affirm", events=[plain, offer])
+    _, replay = ActionAnswerYes().run(CollectingDispatcher(), tracker, {})
+    assert replay["text"] == payload
+
+
 def test_typed_yes_to_an_offer_of_billing_staff_is_that_button() -> None:
     for text in (
         "Would you like me to connect you with our billing staff?",
