@@ -106,6 +106,7 @@ NOT_ASKED_ABOUT = set(
     again later earlier soon next last please pls thanks yes no ok
     blood work lab labs xray xrays shot shots vaccine vaccines test tests results refill refills
     records forms
+    email emails fax phone number numbers website site portal text texts mail
     """.split()
 )
 

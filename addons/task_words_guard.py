@@ -226,6 +226,15 @@ MISREAD_AVAILABILITY = frozenset(
 # which offers her soonest times).
 MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
 WHEN_OR_WHAT = re.compile(r"\W*(?:when|what|whats|what's|wat)\b", re.IGNORECASE)
+# A way to reach us asked in a few words, after another: "and email?" (after the fax number:
+# "What would you like me to do for Email?"), "what about the website".
+CONTACT_FOLLOW_UP = re.compile(
+    r"^\W*(?:(?:ok|okay|and|or|also|what about|how about|and what about)\W+)*"
+    r"(?:(?:your|the|an?)\s+)?(?:e-?mail(?:\s+address)?|fax(?:\s+number)?|website|web ?site|"
+    r"(?:patient\s+)?portal|phone(?:\s+number)?)\W*$",
+    re.IGNORECASE,
+)
+CONTACT_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "inform", "faq"})
 # A disabled parking permit: "what if i have a handicap placard" (what to do without an
 # insurance card, 0.71) is the parking answer, with the office's accessible spaces.
 PARKING_PERMIT = re.compile(
@@ -696,6 +705,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "how long is the wait to get in with dr patel" (how long a visit lasts), "how far
         # out is dr patel booked" (a look-up): her next opening (actions/next_opening.py)
         return Reading("ask_clinicians")
+    if read_as in CONTACT_MISREAD and CONTACT_FOLLOW_UP.match(text):
+        return Reading("contact_info")
     if read_as in MISREAD_PERMIT and PARKING_PERMIT.search(text) and task_named(text) is None:
         return Reading("parking")
     if read_as in MISREAD_FACILITY and amenity_asked(text) and task_named(text) is None:

@@ -94,6 +94,8 @@ def test_the_guard_sets_out_of_scope_and_leaves_other_messages_alone() -> None:
         # a way to pay ("What would you like me to do for Venmo?")
         ("what about venmo", False),
         ("and paypal?", False),
+        # a way to reach us ("What would you like me to do for Email?")
+        ("and email?", False),
     ],
 )
 def test_a_first_name_alone_after_and_is_a_follow_up(text: str, follow_up: bool) -> None:

@@ -1064,6 +1064,25 @@ def test_a_disabled_parking_permit_is_a_parking_question(
     assert message.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # after the fax number: "What would you like me to do for Email?"
+        ("and email?", "out_of_scope", "contact_info"),
+        ("what about your website", "nlu_fallback", "contact_info"),
+        ("fax?", "faq", "contact_info"),
+        # more than a way to reach us stays as read
+        ("can i email you my insurance card", "out_of_scope", "out_of_scope"),
+        ("and liam?", "out_of_scope", "out_of_scope"),
+    ],
+)
+def test_a_way_to_reach_us_asked_in_a_few_words_is_the_contact_answer(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
 def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
     a charge?" instead of the dispute's "what happened?"."""
