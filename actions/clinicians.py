@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
 from actions.booking_choices import eligible_practitioners
-from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS
+from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS, age_spoken
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import (
     book_with_button,
@@ -31,9 +31,10 @@ from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
 from actions.next_opening import next_opening, next_opening_asked, say_next_opening
 from actions.patient_words import patient_age
+from actions.relatives import CHILD_SPOKEN_OF
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
-from actions.slot_search import age_limit
+from actions.slot_search import age_limit, sees_patient
 from actions.tracker_reading import last_event, latest_text
 
 ASKS_MAN = re.compile(
@@ -145,6 +146,15 @@ def clinicians_list_text(clinic: ClinicConfig) -> str:
     )
 
 
+def them(practitioner: Practitioner) -> str:
+    """ "her" or "him" by the clinician's ``gender`` in clinic.yml, else "them"."""
+    return {"woman": "her", "man": "him"}.get(practitioner.gender or "", "them")
+
+
+# The age of "kids" said with no age: a school child's (who sees patients from 12 is not one).
+CHILD_AGE = 8
+
+
 def _gender_text(
     clinic: ClinicConfig, gender: str, word: str, among: list[Practitioner], visit: str
 ) -> tuple[str, list[Practitioner]]:
@@ -237,7 +247,8 @@ class ActionClinicians(Action):
             if not tracker.active_loop_name and chosen:
                 # Not a yes/no question: a typed "yes" took the first button, and a man who
                 # asked for a male clinician was booked with Dr. Patel.
-                answer += BOOK_ONE if len(chosen) > 1 else " Would you like to book with them?"
+                one = f" Would you like to book with {them(chosen[0])}?"
+                answer += BOOK_ONE if len(chosen) > 1 else one
         elif (
             named is not None
             and next_opening_asked(text)
@@ -261,11 +272,11 @@ class ActionClinicians(Action):
                 answer = f"{said} {answer}"
             elif switching:
                 # "can i switch to dr patel": yes, and how it sticks (it moved an appointment)
-                them = {"woman": "her", "man": "him"}.get(named.gender or "", "them")
+                him_or_her = them(named)
                 answer = (
-                    f"Yes, you can see {named.name}: just choose {them} when you book. {answer}"
+                    f"Yes, you can see {named.name}: just choose {him_or_her} when you book. "
+                    f"{answer} {on_file.replace('have them', f'have {him_or_her}')}"
                 )
-                answer += " " + on_file.replace("have them", f"have {them}")
             answer = named_once(answer, named)
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
@@ -289,6 +300,13 @@ class ActionClinicians(Action):
         slots = dict(tracker.slots)
         visit = clinic.visit_type(str(slots.get("visit_type") or ""))
         if tracker.active_loop_name != "booking_form" or visit is None:
+            if CHILD_SPOKEN_OF.search(latest_text(tracker)):
+                # "do you have a female doctor who sees kids": the women's health doctor
+                # (from 12) was named beside Dr. Patel
+                age = age_spoken([latest_text(tracker)])
+                age = CHILD_AGE if age is None else age
+                kids = [p for p in clinic.practitioners if sees_patient(clinic, p.id, age)]
+                return kids, " who sees children"
             return list(clinic.practitioners), ""
         ids = eligible_practitioners(clinic, visit.id, patient_age(slots, clinic))
         return [p for p in clinic.practitioners if p.id in ids], f" for {a_or_an(visit.name)}"

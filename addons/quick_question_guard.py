@@ -96,6 +96,17 @@ APPOINTMENT_NAMED = re.compile(
 SWITCH_MISREAD = MISREAD | {"reschedule_appointment", "check_appointment", "nlu_fallback"}
 
 
+# "do you have a female doctor who sees kids" (the services we offer, 1.0): the clinicians of
+# that gender (actions/clinicians.py). A booking asked with it stays one.
+GENDER_ASKED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello)\W+)?(?:do (?:you|u|y'?all)(?: guys)? have|is there|are there|any|"
+    r"got)\b.{0,15}?\b(?:female|woman|women|lady|male|man|men)\s+(?:doctors?|drs?|docs?|"
+    r"providers?|physicians?|clinicians?|pediatricians?|nps?|nurse practitioners?)\b",
+    re.IGNORECASE,
+)
+GENDER_BOOKING = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
+
+
 def switch_asked(text: str) -> bool:
     """Whether the patient asks to see another clinician from now on, with no visit named."""
     text = text.replace("\u2019", "'")
@@ -110,6 +121,8 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         return CLINICIANS_INTENT, MISREAD
     if switch_asked(text):
         return CLINICIANS_INTENT, SWITCH_MISREAD
+    if GENDER_ASKED.search(text) and not GENDER_BOOKING.search(text):
+        return CLINICIANS_INTENT, MISREAD
     if appointment_times_asked(text):
         # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
         return HOURS_INTENT, CLOSURE_MISREAD

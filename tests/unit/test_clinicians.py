@@ -71,6 +71,16 @@ def test_a_female_clinician_names_the_women(text: str) -> None:
     assert titles(message) == ["Book with Dr. Patel", "Book with Dr. Gonzalez"]
 
 
+def test_a_female_clinician_for_children_names_those_who_see_them() -> None:
+    # Dr. Gonzalez (women's health, from 12) was named beside Dr. Patel
+    _, message = run("do you have a female doctor who sees kids")
+    assert message["text"] == (
+        "Yes: our female clinician who sees children is Dr. Priya Patel (family medicine). "
+        "Would you like to book with her?"
+    )
+    assert titles(message) == ["Book with Dr. Patel"]
+
+
 def test_a_male_clinician_says_who_sees_children_only() -> None:
     _, message = run("is there a male provider")
     assert message["text"] == (

@@ -82,6 +82,14 @@ def parsed(text: str, intent: str) -> Message:
         ("hey can i switch doctors", "reschedule_appointment", "ask_clinicians"),
         ("i want a different doctor", "reschedule_appointment", "ask_clinicians"),
         ("can i change my pcp to dr okafor", "reschedule_appointment", "ask_clinicians"),
+        # a clinician of a gender asked for: the services we offer (1.0); a booking stays one
+        ("do you have a female doctor who sees kids", "faq", "ask_clinicians"),
+        ("is there a male provider", "out_of_scope", "ask_clinicians"),
+        (
+            "do you have a female doctor, i want to book a pap smear",
+            "book_appointment",
+            "book_appointment",
+        ),
         # (the physical was moved)
         ("can i switch my primary doctor to sam lee", "reschedule_appointment", "ask_clinicians"),
         ("i want to change my regular doctor", "reschedule_appointment", "ask_clinicians"),
