@@ -21,7 +21,9 @@ from actions.tracker_reading import last_event, latest_text
 # "we don't understand it", "i'm confused about my statement", "can you explain my bill",
 # "what is this bill": the bill not understood (the text normalised: "don t").
 NOT_UNDERSTOOD = re.compile(
-    r"\b(?:don t|dont|do not|can t|cant|cannot|didn t|didnt|not) (?:really |quite |even )?"
+    # ("my husband got a bill he doesnt understand": filed for staff, the chat paused)
+    r"\b(?:don t|dont|do not|doesn t|doesnt|does not|can t|cant|cannot|didn t|didnt|not) "
+    r"(?:really |quite |even )?"
     r"(?:understand|figure out|make sense of|follow)\b"
     r"|\bconfus(?:ed|ing|es)\b|\bmakes? no sense\b|\b(?:doesn t|doesnt|does not) make sense\b"
     r"|\b(?:not sure|idk|no idea|don t know|dont know) what (?:its|(?:it|this|that|they|the \w+)"

@@ -33,6 +33,9 @@ READ_ALONE = frozenset(
     }
 )
 SURE = 0.8
+# ...and when the whole message was unclear to the model (the name and date confuse it): the
+# rest's reading above the fallback threshold is better than "Did you want …?" about a guess.
+SURE_WHEN_UNCLEAR = 0.5
 # Fewer words than this left is no request ("hi, it's Carlos Rivera 9/30/1975 here").
 MIN_WORDS = 3
 # What is left of the introduction once the name and date are gone: "hi, I'm", "dob", "here".
@@ -44,9 +47,9 @@ INTRODUCTION = re.compile(
 )
 
 
-def request_beside_details(text: str, today: date) -> str | None:
+def request_beside_details(text: str, today: date, sure: float = SURE) -> str | None:
     """The request the message makes besides the name and birth date, if the model reads one
-    surely in the rest alone; None otherwise (or when the model cannot be asked)."""
+    surely (``sure``) in the rest alone; None otherwise (or when the model cannot be asked)."""
     rest = without_birth_dates(without_patient_names(text, today), today)
     rest = re.sub(r"\s+", " ", INTRODUCTION.sub(" ", rest)).strip(" ,.;:-")
     if len(re.findall(r"[a-zA-Z']+", rest)) < MIN_WORDS:
@@ -54,4 +57,4 @@ def request_beside_details(text: str, today: date) -> str | None:
     parsed = second_request.nlu_client().parse(rest)
     intent = ((parsed or {}).get("intent") or {}) if isinstance(parsed, dict) else {}
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-    return name if name in READ_ALONE and confidence >= SURE else None
+    return name if name in READ_ALONE and confidence >= sure else None

@@ -15,7 +15,7 @@ from actions.capabilities import asks_what_i_can_do
 from actions.clients.fhir_model import FhirError
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.dates import parse_when
-from actions.details_request import request_beside_details
+from actions.details_request import SURE_WHEN_UNCLEAR, request_beside_details
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
@@ -265,6 +265,13 @@ class ActionAskAffirmation(Action):
             # want to ...?" cost a turn (and its Yes asked his name again)
             asked = worded or ranking[0]
             return replay_as(tracker, last_event(list(tracker.events), "user"), asked)
+        if given_identity(text, clinic.now().date()) and (
+            beside := request_beside_details(text, clinic.now().date(), SURE_WHEN_UNCLEAR)
+        ):
+            # "hey my husband carlos rivera 9/30/75 got a bill he doesnt understand, can you
+            # tell me what its for" (unclear: "Did you want to get our phone numbers?"): the
+            # rest of the message, read without the name and date, is a billing question
+            return replay_as(tracker, last_event(list(tracker.events), "user"), beside)
         if worded is not None and second_request(text, worded) is not None:
             # Two requests worded the usual way ("i moved and my new address is different, and
             # do i still owe anything"): the first, then the other, as when the model reads

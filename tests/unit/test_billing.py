@@ -1539,6 +1539,7 @@ def test_why_so_much_with_nothing_due_speaks_of_the_bill_in_hand(fhir: FakeFhir)
     ("text", "unclear"),
     [
         ("my dad got a bill from you and we don't understand it", True),
+        ("my husband got a bill he doesnt understand", True),  # (handed to staff)
         ("I'm confused about my statement", True),
         ("can you explain my bill?", True),
         ("got a statement, idk what its for", True),
