@@ -53,6 +53,13 @@ OWN_WORDS = {
     "visit_prep": {"book_appointment"},
     "reminders": {"check_appointment"},
 }
+# A visit asked for in a clause of its own, whatever the common question's words: "i need a
+# physical next week, do i need to fast before it?" got how to prepare, and no booking.
+VISIT_STATED = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|so|ok|okay|also|and)\W+)*(?:i|we|he|she|my \w+) (?:need|needs|want|"
+    r"wants|would like|'d like) (?:a|an|another|to book|to schedule|to make)\b",
+    re.IGNORECASE,
+)
 # After a common question, "insurance" alone is often part of it ("can I get my records and my
 # insurance card copied"): the plan question must ask whether one is taken.
 ASKS_IF_TAKEN = re.compile(
@@ -185,7 +192,8 @@ def other_question(text: str, topic: str) -> dict[str, str] | None:
             if not pattern.search(clause):
                 continue
             if intent in skip and not (
-                intent == "billing_insurance" and CLINIC_TAKES.search(clause)
+                (intent == "billing_insurance" and CLINIC_TAKES.search(clause))
+                or (intent == "book_appointment" and VISIT_STATED.match(clause))
             ):
                 continue
             if intent == "billing_insurance" and not ASKS_IF_TAKEN.search(clause):

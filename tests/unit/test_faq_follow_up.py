@@ -445,3 +445,23 @@ def test_a_second_message_in_spanish_gets_the_answer_in_other_words() -> None:
     first, again = asyncio.run(said(False)), asyncio.run(said(True))
     assert first.startswith("Hola. El servicio de intérprete es gratis.")
     assert again.startswith("Sigo aquí, pero solo puedo escribir en inglés.")
+
+
+def test_a_visit_asked_for_beside_how_to_prepare_is_offered_after_it() -> None:
+    # "i need a physical next week, do i need to fast before it?": how to prepare, and no
+    # booking (a booking's words beside that answer are usually part of its question)
+    events, dispatcher = run(
+        "i need a physical next week, do i need to fast before it?", "visit_prep"
+    )
+    assert dispatcher.messages[-1]["text"] == (
+        "You also asked: \u201ci need a physical next week\u201d. Shall we do that now?"
+    )
+    assert events == [
+        SlotSet(
+            "pending_request",
+            {"intent": "book_appointment", "text": "i need a physical next week"},
+        )
+    ]
+    # ...but not the appointment the question is about
+    events, dispatcher = run("do i need to fast before my appointment next week", "visit_prep")
+    assert events == [] and dispatcher.messages == []
