@@ -29,7 +29,12 @@ from actions.matching import find_visit_type
 from actions.relatives import OTHER_PERSON
 from actions.remembered_patient import forget_patient
 from actions.settings import get_clinic, get_settings
-from actions.tracker_reading import last_event, selected_faq_key
+from actions.tracker_reading import (
+    form_activation_index,
+    form_request,
+    last_event,
+    selected_faq_key,
+)
 
 # A clause about the fees or the policy of cancelling or moving, not a request to do it.
 NOT_THE_POLICY = r"^(?!.*\b(fees?|policy|policies|penalty|penalties|charged?|cost)\b)"
@@ -710,7 +715,25 @@ def offer_second_request(dispatcher: CollectingDispatcher, tracker: Tracker) -> 
     pending = tracker.get_slot("pending_request")
     if _is_request(pending):
         return follow_up(dispatcher, tracker, pending)
-    return asked_with_the_yes(dispatcher, tracker)
+    return asked_with_the_yes(dispatcher, tracker) or common_question_of_the_task(tracker)
+
+
+def common_question_of_the_task(tracker: Tracker) -> list[EventType]:
+    """A common question asked in the message that started the task, answered once it is
+    done: "i need a refill on my inhaler and also want to book my yearly physical" booked the
+    physical, and the refill was never answered. Not when a common question was answered
+    during the task already."""
+    events = list(tracker.events)
+    started = form_activation_index(events)
+    if started is None:
+        return []
+    if any(
+        str((e.get("metadata") or {}).get("utter_action") or "").startswith("utter_faq")
+        for e in events[started:]
+        if e.get("event") == "bot"
+    ):
+        return []
+    return answer_common_question(tracker, form_request(tracker), lambda clause: False)
 
 
 def asked_with_the_yes(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

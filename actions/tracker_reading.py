@@ -49,6 +49,12 @@ def _form_activation(
     return None
 
 
+def form_activation_index(events: list[dict[str, Any]]) -> int | None:
+    """The index of the event that activated the last form, or None when none was."""
+    found = _form_activation(events)
+    return found[0] if found is not None else None
+
+
 def form_request(tracker: Tracker, form: str | None = None) -> str:
     """The patient's message that started the form that is running (or ``form``); the latest
     message when none did."""

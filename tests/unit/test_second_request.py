@@ -890,3 +890,29 @@ def test_an_adults_details_at_the_childs_booking_book_the_writers_first() -> Non
     assert verified["pending_request"]["text"] == "book my daughter an annual physical"
     assert not verified.get("patient_is_relative")
     assert responses(dispatcher) == ["utter_verified_adult_not_child"]
+
+
+def test_a_common_question_of_the_message_that_started_a_task_is_answered_after_it(
+    canned_nlu: CannedNlu,
+) -> None:
+    """ "i need a refill on my inhaler and also want to book my yearly physical": the physical
+    booked, and the refill never answered."""
+    text = "i need a refill on my inhaler and also want to book my yearly physical"
+    canned_nlu.readings["i need a refill on my inhaler"] = faq_parse("prescription_refill")
+    started = [
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": "book_appointment"}}},
+        {"event": "action", "name": "booking_form"},
+        {"event": "active_loop", "name": "booking_form"},
+        {"event": "bot", "text": "Have you been seen here before?", "metadata": {}},
+        {"event": "user", "text": "yes", "parse_data": {"intent": {"name": "affirm"}}},
+        {"event": "active_loop", "name": None},
+    ]
+    tracker = make_tracker("yes", intent="affirm", events=started)
+    events = offer_second_request(CollectingDispatcher(), tracker)
+    replay = events[-1]
+    assert replay["text"] == "i need a refill on my inhaler"
+    assert replay["parse_data"]["intent"]["name"] == "faq"
+    # ...not when a common question was answered during the task
+    answered = [*started[:4], BotUttered("Refills ...", metadata={"utter_action": "utter_faq"})]
+    tracker = make_tracker("yes", intent="affirm", events=[*answered, *started[4:]])
+    assert offer_second_request(CollectingDispatcher(), tracker) == []
