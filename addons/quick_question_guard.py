@@ -104,6 +104,14 @@ GENDER_ASKED = re.compile(
     r"providers?|physicians?|clinicians?|pediatricians?|nps?|nurse practitioners?)\b",
     re.IGNORECASE,
 )
+# "is dr okafor in on saturday", "i just need to know if dr patel works tuesdays" (a booking,
+# 0.95: "Let's get this booked"): which days the clinician is in (actions/clinicians.py).
+CLINICIAN_IN_ASKED = re.compile(
+    r"\b(?:is|if|whether|does|when)\s+(?:dr\.?|doctor)\s+[a-z]+\s+(?:is\s+)?"
+    r"(?:in|there|working|works|work|around|at the \w+ (?:office|clinic))\b"
+    rf"(?:\s+(?:on|this|next|any))?\s+(?:{_DAY})\W*$",
+    re.IGNORECASE,
+)
 GENDER_BOOKING = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
 
 
@@ -123,6 +131,8 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         return CLINICIANS_INTENT, SWITCH_MISREAD
     if GENDER_ASKED.search(text) and not GENDER_BOOKING.search(text):
         return CLINICIANS_INTENT, MISREAD
+    if CLINICIAN_IN_ASKED.search(text) and not GENDER_BOOKING.search(text):
+        return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if appointment_times_asked(text):
         # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
         return HOURS_INTENT, CLOSURE_MISREAD

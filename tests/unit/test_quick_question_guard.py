@@ -82,6 +82,14 @@ def parsed(text: str, intent: str) -> Message:
         ("hey can i switch doctors", "reschedule_appointment", "ask_clinicians"),
         ("i want a different doctor", "reschedule_appointment", "ask_clinicians"),
         ("can i change my pcp to dr okafor", "reschedule_appointment", "ask_clinicians"),
+        # the days a clinician is in: "Let's get this booked" (0.95)
+        (
+            "ive been on hold for 30 minutes!! i just need to know if dr okafor is in on saturday",
+            "book_appointment",
+            "ask_clinicians",
+        ),
+        ("does dr patel work tuesdays", "clinic_hours", "ask_clinicians"),
+        ("book me with dr patel on saturday", "book_appointment", "book_appointment"),
         # a clinician of a gender asked for: the services we offer (1.0); a booking stays one
         ("do you have a female doctor who sees kids", "faq", "ask_clinicians"),
         ("is there a male provider", "out_of_scope", "ask_clinicians"),
