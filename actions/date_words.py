@@ -146,6 +146,12 @@ AGE = re.compile(
     r"five|six|seven|eight|nine|ten|eleven|\d{1,2})\s+(?:days?|weeks?|months?)\b"
     r"(?!\s+(?:from|out|ahead|away|later)\b)"
     r"|\b\d{1,3}\s+(?:days?|weeks?|months?|years?)\s+of\s+age\b"
+    # a child's visit by age: "her 4 year shots", "the 2 month vaccines", "his 6 month
+    # checkup" (December 7, 2030 was searched: "I can only book up to …")
+    r"|\b(?:one|two|four|six|nine|twelve|fifteen|eighteen|\d{1,2})[\s-]*(?:weeks?|wk|months?|mo|"
+    r"years?|yrs?|yr)[\s-]*(?:old[\s-]*)?(?=(?:well[\s-]*(?:child|baby)[\s-]*)?(?:shots?|"
+    r"vaccines?|vaccinations?|immunizations?|jabs?|check[\s-]*ups?|physicals?|well[\s-]*(?:child|"
+    r"baby)|visits?|appointments?|appts?|exams?)\b)"
 )
 
 

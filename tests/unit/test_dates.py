@@ -153,6 +153,10 @@ def test_no_date_in_text(text: str) -> None:
         "she just turned 9 months",
         # "the 9am one" was September 1st ("I don't see an appointment on Wed Sep 1")
         "i dont need 2 physicals on the same day, cancel the 9am one",
+        # a child's visit by age: 2030 was searched ("I can only book up to …")
+        "my daughter needs her 4 year shots",
+        "his 2 month vaccines",
+        "the 15-month well child visit",
     ],
 )
 def test_an_age_or_a_clock_time_is_no_day(text: str) -> None:
@@ -191,6 +195,9 @@ def test_a_day_said_with_an_age_is_that_day() -> None:
     assert when is not None
     assert (when.start, when.part_of_day) == (date(2026, 12, 4), "afternoon")
     assert parse_when("in 3 months", NOW) is not None
+    when = parse_when("her 4 year checkup next week", NOW)
+    assert when is not None and when.start == date(2026, 11, 30)
+    assert parse_when("can i come in 2 weeks for a checkup", NOW) is not None
 
 
 @pytest.mark.parametrize(
