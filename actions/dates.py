@@ -791,9 +791,10 @@ def _dateparser_date(cleaned: str, now: datetime) -> date | None:
 
 def _not_a_year_late(parsed: date, today: date, cleaned: str) -> date:
     """Today's own date ("Nov 30" on Nov 30) is today: dateparser's "future" skips to next
-    year's, unless the year was written."""
+    year's, unless the year was written, or a year said ("a year from now" was today)."""
     same_day = (parsed.month, parsed.day) == (today.month, today.day)
-    if same_day and parsed.year == today.year + 1 and not re.search(r"\b\d{4}\b", cleaned):
+    year_said = re.search(r"\b(?:\d{4}|years?|yrs?)\b", cleaned)
+    if same_day and parsed.year == today.year + 1 and not year_said:
         return today
     return parsed
 

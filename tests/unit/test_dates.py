@@ -992,3 +992,13 @@ def test_a_part_of_the_day_that_is_hard_or_a_late_husband_is_not_asked_for(
     text: str, part: str | None
 ) -> None:
     assert part_of_day(text) == part
+
+
+def test_a_year_from_now_is_a_year_from_now() -> None:
+    # "a year from now" was today: the year skipped by "future" dates was taken back
+    for text in ("a year from now", "in a year"):
+        when = parse_when(text, NOW)
+        assert when is not None and when.start == date(2027, 11, 24)
+    # ...while today's own date said alone is today
+    when = parse_when("nov 24", NOW)
+    assert when is not None and when.start == date(2026, 11, 24)
