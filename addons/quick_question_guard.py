@@ -97,7 +97,7 @@ SWITCH_MISREAD = MISREAD | {"reschedule_appointment", "check_appointment", "nlu_
 
 
 # "do you have a female doctor who sees kids" (the services we offer, 1.0): the clinicians of
-# that gender (actions/clinicians.py). A booking asked with it stays one.
+# that gender (actions/clinicians.py). A booking asked with it (BOOKING_NAMED) stays one.
 GENDER_ASKED = re.compile(
     r"^\W*(?:(?:hi|hey|hello)\W+)?(?:do (?:you|u|y'?all)(?: guys)? have|is there|are there|any|"
     r"got)\b.{0,15}?\b(?:female|woman|women|lady|male|man|men)\s+(?:doctors?|drs?|docs?|"
@@ -112,7 +112,7 @@ CLINICIAN_IN_ASKED = re.compile(
     rf"(?:\s+(?:on|this|next|any))?\s+(?:{_DAY})\W*$",
     re.IGNORECASE,
 )
-GENDER_BOOKING = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
+BOOKING_NAMED = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
 
 
 def switch_asked(text: str) -> bool:
@@ -129,9 +129,9 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         return CLINICIANS_INTENT, MISREAD
     if switch_asked(text):
         return CLINICIANS_INTENT, SWITCH_MISREAD
-    if GENDER_ASKED.search(text) and not GENDER_BOOKING.search(text):
+    if GENDER_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD
-    if CLINICIAN_IN_ASKED.search(text) and not GENDER_BOOKING.search(text):
+    if CLINICIAN_IN_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if appointment_times_asked(text):
         # "do you have evening appointments?": the hours that fit (actions/appointment_hours)
