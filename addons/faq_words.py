@@ -158,6 +158,16 @@ CARD_SENT = re.compile(
 CARD_SENT_MISREAD = frozenset({"out_of_scope", "nlu_fallback", "faq"})
 
 
+# "hi i have a question about my sons vaccine record, can i get a copy" (unclear: "Did you want
+# to book an appointment?"): the records answer.
+RECORDS_KEY = "faq/records_request"
+RECORDS_ASKED = re.compile(
+    r"\b(?:cop(?:y|ies)|send|get|need|request|transfer)\b.{0,40}\b(?:(?:medical|health|"
+    r"vaccine|vaccination|shot|immunization)\s+)?records?\b"
+    r"|\b(?:vaccine|vaccination|shot|immunization)\s+(?:records?|history)\b",
+    re.IGNORECASE,
+)
+RECORDS_MISREAD = frozenset({"nlu_fallback", "out_of_scope", "book_appointment"})
 # "is there a way to get my appointment confirmation emailed to me" (what the chat does with
 # what is written in it, 0.99), "can you email me a confirmation" (our phone numbers): the
 # reminders answer, which says what confirmation the patient gets and who sends reminders.
@@ -195,6 +205,12 @@ def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | N
         return None if BOOKING_ASKED.search(rest) else WALK_IN_KEY
     if read_as in CARD_MISREAD and CARD_MISSING.search(plain):
         return INSURANCE_CARD_KEY
+    if (
+        read_as in RECORDS_MISREAD
+        and RECORDS_ASKED.search(plain)
+        and not BOOKING_WORDS.search(plain)
+    ):
+        return RECORDS_KEY
     if (
         read_as in CONFIRMATION_MISREAD
         and key != REMINDERS_KEY

@@ -71,6 +71,12 @@ def parsed(text: str, intent: str) -> Message:
         ),
         ("can you email me a confirmation", "contact_info", "reminders"),
         ("can i get a text reminder the day before", "nlu_fallback", "reminders"),
+        # "Did you want to book an appointment?"
+        (
+            "hi i have a question about my sons vaccine record, can i get a copy",
+            "nlu_fallback",
+            "records_request",
+        ),
     ],
 )
 def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key: str) -> None:
@@ -116,6 +122,8 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         # a confirmation asked of a booking, or an email address changed
         ("yes book it and email me the confirmation", "book_appointment"),
         ("i need to update my email", "contact_info"),
+        # records said with a booking
+        ("book a physical, i need it for my school records", "book_appointment"),
     ],
 )
 def test_other_messages_keep_their_reading(text: str, read_as: str) -> None:
