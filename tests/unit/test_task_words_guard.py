@@ -1036,47 +1036,21 @@ def test_an_er_or_a_bill_received_gets_its_answer(text: str, intent: str, become
             "reschedule_appointment",
         ),
         ("my baby fell off the changing table and wont wake up", "emergency", "emergency"),
-    ],
-)
-def test_the_office_s_facilities_asked_get_their_answer(
-    text: str, intent: str, becomes: str
-) -> None:
-    [message] = TaskWordsGuard().process([parsed(text, intent)])
-    assert message.get("intent")["name"] == becomes
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "becomes"),
-    [
-        # what to do without an insurance card
+        # a disabled parking permit: what to do without an insurance card
         ("what if i have a handicap placard", "faq", "parking"),
         ("i have a disabled parking permit, does that work there", "out_of_scope", "parking"),
         ("do you take my blue badge", "billing_insurance", "parking"),
-        # a task named stays as read
         ("book a physical, i have a handicap placard", "book_appointment", "book_appointment"),
         ("my insurance card is lost", "faq", "faq"),
-    ],
-)
-def test_a_disabled_parking_permit_is_a_parking_question(
-    text: str, intent: str, becomes: str
-) -> None:
-    [message] = TaskWordsGuard().process([parsed(text, intent)])
-    assert message.get("intent")["name"] == becomes
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "becomes"),
-    [
-        # after the fax number: "What would you like me to do for Email?"
+        # a way to reach us after the fax number: "What would you like me to do for Email?"
         ("and email?", "out_of_scope", "contact_info"),
         ("what about your website", "nlu_fallback", "contact_info"),
         ("fax?", "faq", "contact_info"),
-        # more than a way to reach us stays as read
         ("can i email you my insurance card", "out_of_scope", "out_of_scope"),
         ("and liam?", "out_of_scope", "out_of_scope"),
     ],
 )
-def test_a_way_to_reach_us_asked_in_a_few_words_is_the_contact_answer(
+def test_places_and_ways_to_reach_us_asked_get_their_answer(
     text: str, intent: str, becomes: str
 ) -> None:
     [message] = TaskWordsGuard().process([parsed(text, intent)])
