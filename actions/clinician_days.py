@@ -74,11 +74,21 @@ def _asked_day(text: str, today: date) -> str | None:
     return None
 
 
+# A clinician's pronouns (subject, object) from the optional ``gender`` in ``clinic.yml``.
+PRONOUNS = {"woman": ("she", "her"), "man": ("he", "him")}
+
+
 def sees(practitioner: Practitioner) -> str:
-    """ "he sees", "she sees" from the optional ``gender`` in ``clinic.yml``; "they see" without
-    it (it was "they" for Sam Lee, who is a man)."""
-    said = {"woman": "she", "man": "he"}.get(getattr(practitioner, "gender", "") or "")
-    return f"{said} sees" if said else "they see"
+    """ "he sees", "she sees"; "they see" without a ``gender`` (it was "they" for Sam Lee, who
+    is a man)."""
+    said = PRONOUNS.get(getattr(practitioner, "gender", "") or "")
+    return f"{said[0]} sees" if said else "they see"
+
+
+def them(practitioner: Practitioner) -> str:
+    """ "her" or "him" ("just choose him when you book"); "them" without a ``gender``."""
+    said = PRONOUNS.get(getattr(practitioner, "gender", "") or "")
+    return said[1] if said else "them"
 
 
 def clinician_days_text(

@@ -25,6 +25,7 @@ from actions.clinician_days import (
     clinician_days_text,
     clinician_meant,
     named_once,
+    them,
     visit_answer_first,
 )
 from actions.formatting import a_or_an
@@ -144,11 +145,6 @@ def clinicians_list_text(clinic: ClinicConfig) -> str:
     return "\n".join(
         [f"Our clinicians at {clinic.clinic.name}:", *lines, _new_patients_sentence(clinic)]
     )
-
-
-def them(practitioner: Practitioner) -> str:
-    """ "her" or "him" by the clinician's ``gender`` in clinic.yml, else "them"."""
-    return {"woman": "her", "man": "him"}.get(practitioner.gender or "", "them")
 
 
 # The age of "kids" said with no age: a school child's (who sees patients from 12 is not one).

@@ -256,7 +256,9 @@ class ActionAskAffirmation(Action):
             dispatcher.utter_message(response="utter_ask_rephrase")
             return []
         clinic = get_clinic()
-        if given_identity(text, clinic.now().date()) and (
+        today = clinic.now().date()
+        identified = given_identity(text, today) is not None
+        if identified and (
             worded is not None
             or (ranking[0] == "book_appointment" and find_visit_type(text, clinic) is not None)
         ):
@@ -265,9 +267,7 @@ class ActionAskAffirmation(Action):
             # want to ...?" cost a turn (and its Yes asked his name again)
             asked = worded or ranking[0]
             return replay_as(tracker, last_event(list(tracker.events), "user"), asked)
-        if given_identity(text, clinic.now().date()) and (
-            beside := request_beside_details(text, clinic.now().date(), SURE_WHEN_UNCLEAR)
-        ):
+        if identified and (beside := request_beside_details(text, today, SURE_WHEN_UNCLEAR)):
             # "hey my husband carlos rivera 9/30/75 got a bill he doesnt understand, can you
             # tell me what its for" (unclear: "Did you want to get our phone numbers?"): the
             # rest of the message, read without the name and date, is a billing question

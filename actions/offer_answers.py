@@ -149,10 +149,9 @@ class ActionAnswerYes(Action):
                 return replayed(f"/{intent}", intent, original, [])
             entities = (original.get("parse_data") or {}).get("entities") or []
             return replayed(original.get("text") or "", intent, original, entities)
+        latest_offer = offered_task(events)
         offered = (
-            offered_task(events)
-            or button_said(events, latest_text(tracker))
-            or offer_still_open(events)
+            latest_offer or button_said(events, latest_text(tracker)) or offer_still_open(events)
         )
         if offered is None and (tracker.active_loop_name or said_aside(events)):
             # "yes" after the offer and the form's question again (forms.PatientForm lets
@@ -163,7 +162,7 @@ class ActionAnswerYes(Action):
         if offered is not None:
             # "Would you like to book one?" [Book an appointment] - "yes": that button.
             intent, payload, entities = offered
-            asked = booking_words_before(tracker, offered)
+            asked = booking_words_before(tracker, intent) if offered == latest_offer else None
             return replayed(asked or payload, intent, last_event(events, "user"), entities)
         bot = last_event(events, "bot")
         if not text.startswith("/") and (offers_booking(bot) or books_in_words(bot)):
@@ -258,12 +257,13 @@ def offer_still_open(events: list[dict[str, Any]]) -> tuple[str, str, list] | No
     return None
 
 
-def booking_words_before(tracker: Tracker, offered: tuple[str, str, list]) -> str | None:
-    """The question that got a booking offered, when it says who or when: "do u guys do
-    physicals for sports, my son needs one for basketball tryouts next month" - "Yes, we do"
-    [Book an annual physical] - "yes please" asked "Have you been seen here before?" and what
-    day suited, the son and the month lost. None otherwise (the button alone is the request)."""
-    if offered[0] != "book_appointment" or offered != offered_task(list(tracker.events)):
+def booking_words_before(tracker: Tracker, intent: str) -> str | None:
+    """The question that got a booking (``intent``) offered by the last answer, when it says
+    who or when: "do u guys do physicals for sports, my son needs one for basketball tryouts
+    next month" - "Yes, we do" [Book an annual physical] - "yes please" asked "Have you been
+    seen here before?" and what day suited, the son and the month lost. None otherwise (the
+    button alone is the request)."""
+    if intent != "book_appointment":
         return None
     asked = str(message_before_last(tracker).get("text") or "")
     if not asked or asked.startswith("/"):
