@@ -122,13 +122,19 @@ WALK_IN_ASKED = re.compile(
     rf"to (?:have|make|book|schedule|get)) {_APPOINTMENT}\b|"
     rf"\b(?:is|are) {_APPOINTMENT} (?:required|needed|necessary|a must)\b|"
     r"\b(?:do|does) (?:i|we|he|she|they|my \w+) (?:have|need) to (?:book|schedule|make one|call) "
-    r"(?:ahead|first|in advance|beforehand)\b",
+    r"(?:ahead|first|in advance|beforehand)\b|"
+    # "hi can i get a flu shot without an appointment" (unclear: "Did you want to ask a nurse a
+    # medical question?"), "can i just walk in for a tb test"
+    rf"\b(?:can|could|may) (?:i|we|he|she|they|my \w+)\b.{{0,50}}\bwithout (?:an? |making an? |"
+    rf"booking an? )?{_APPOINTMENT}\b|"
+    r"\b(?:can|could|may) (?:i|we|he|she|they|my \w+) (?:just )?walk[- ]?in\b",
     re.IGNORECASE,
 )
 # Beside the question, a booking asked for ("do i need an appointment? if so book me one"): the
 # model's booking stands.
 BOOKING_ASKED = re.compile(r"\b(?:book|schedule|set (?:me )?up|get me in|sign me up)\b", re.I)
-WALK_IN_MISREAD = frozenset({"book_appointment", "out_of_scope", "nlu_fallback"})
+# (a nurse's question: "hi can i get a flu shot without an appointment", 0.42)
+WALK_IN_MISREAD = frozenset({"book_appointment", "out_of_scope", "nlu_fallback", "medical_advice"})
 
 INSURANCE_CARD_KEY = "faq/insurance_card"
 _CARD = r"(?:insurance|ins|medi-?cal|medicare|medicaid) cards?\b"

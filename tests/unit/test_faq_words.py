@@ -54,6 +54,10 @@ def parsed(text: str, intent: str) -> Message:
         ("is an appointment required for a sick visit?", "nlu_fallback", "walk_in"),
         ("do we have to book ahead", "out_of_scope", "walk_in"),
         ("do I have to make an appointment to get a tb test", "book_appointment", "walk_in"),
+        # "Did you want to ask a nurse a medical question?"
+        ("hi can i get a flu shot without an appointment", "medical_advice", "walk_in"),
+        ("could my son get seen without an appt", "book_appointment", "walk_in"),
+        ("can i just walk in for a tb test", "out_of_scope", "walk_in"),
         # the balance at 0.82 (and the identity check), a cancellation
         ("can my daughter call you about my bills", "billing_balance", "someone_helps"),
         ("my wife handles my bills can she call you", "billing_balance", "someone_helps"),
@@ -108,6 +112,8 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         # a booking asked for beside the question, or an appointment wanted
         ("do i need an appointment for a flu shot? if so book me one", "book_appointment"),
         ("I need an appointment for a flu shot", "book_appointment"),
+        ("I was seen at a walk in clinic, I need a follow up appointment", "book_appointment"),
+        ("can i come in today without an appointment or should i book one", "book_appointment"),
         ("can i get an appointment friday", "book_appointment"),
         ("do you have an appointment tomorrow morning", "book_appointment"),
         ("do i have an appointment next week", "book_appointment"),
