@@ -80,6 +80,8 @@ from actions.office_answers import (
     emergency_room_text,
     nurse_line_text,
     parking_text,
+    sms_number,
+    texting_answer,
     topic_payload,
     transit_text,
 )
@@ -511,6 +513,10 @@ class ActionLocationInfo(Action):
             users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
             question = " ".join(users[-2:])
         text = self._answer(topic, clinic, locations, question, now)
+        if topic == "contact_info":
+            by_sms = tracker.get_latest_input_channel() == "twilio"
+            texting = texting_answer(question, by_sms, sms_number())
+            text = f"{texting}\n{text}" if texting else text  # "can i text this number"
         buttons = []
         if not explicit and len(locations) == 1:
             # We guessed the office: one tap for another one.

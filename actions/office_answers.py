@@ -9,6 +9,8 @@ import re
 
 from actions.clinic_config import ClinicConfig, Location
 from actions.matching import normalise
+from actions.phone import phone_for_display
+from actions.settings import get_settings
 
 # At most this many words in a reply to "Which office?" that only names the office ("the
 # north one please"); more is a question of its own.
@@ -197,6 +199,44 @@ OWN_DETAILS = re.compile(
 EMAIL_ASKED = re.compile(r"\b(e ?mail|emails|emailing)\b")
 # "whats your website", "whats the website again" (after the ways to pay): both addresses.
 WEBSITE_ASKED = re.compile(r"\b(web ?site|web ?page|site|url|link)s?\b")
+
+
+# "can i text this number", "do you take texts": whether texting works (the numbers alone did
+# not say). Read in normalised text ("can t", "y all").
+TEXTING_ASKED = re.compile(
+    r"\b(?:can|could|do|does|may) (?:i|we|(?:you|u)(?: guys| all)?|y all|the (?:clinic|office))"
+    r" (?:also )?"
+    r"(?:text|sms|send (?:you )?(?:a )?texts?|take texts?|accept texts?|do texts?|get texts?)\b"
+    r"|\btext (?:you|this number|that number|the (?:clinic|office))\b"
+    r"|\bis (?:this|that) (?:number )?(?:a )?text(?:able| number)?\b"
+)
+
+
+def sms_number() -> str | None:
+    """The number patients can text (the SMS channel's), for display; None without SMS."""
+    settings = get_settings()
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return None
+    return phone_for_display(settings.twilio_from_number) if settings.twilio_from_number else None
+
+
+def texting_answer(text: str, by_sms: bool, sms_number: str | None) -> str | None:
+    """Whether the patient can text us, when they ask: yes on the SMS channel; the SMS number
+    from the website when there is one; otherwise that our lines take calls. None when not
+    asked."""
+    if not TEXTING_ASKED.search(normalise(text)):
+        return None
+    if by_sms:
+        return (
+            "Yes: this number takes texts any time, and I answer straight away. For a person, "
+            'text "talk to a person".'
+        )
+    if sms_number:
+        return (
+            f"Yes: you can text us at {sms_number} any time, and I answer there as I do here. "
+            "The numbers below are for calls."
+        )
+    return "Our phone lines take calls, not texts. You can message me here any time."
 
 
 def contact_text(clinic: ClinicConfig, locations: list[Location], text: str) -> str:

@@ -21,7 +21,7 @@ from actions.hours_at_time import asked_clock
 from actions.nearby_areas import nearer_office
 from actions.office_answers import contact_text, directions_text
 from actions.office_hours import asked_day, hours_text, open_status, upcoming_holidays, weekly_hours
-from actions.settings import get_clinic
+from actions.settings import get_clinic, get_settings
 from tests.support.actions import make_tracker
 
 TZ = ZoneInfo("America/Los_Angeles")
@@ -537,6 +537,39 @@ def test_the_nurse_line_is_given_when_asked_for_after_hours(text: str, intent: s
 def test_a_fax_number_asked_for_comes_first() -> None:
     _, messages = run(make_tracker("whats your fax number", intent="contact_info"))
     assert messages[0]["text"].splitlines()[0] == "Fax: (916) 555-0149"
+
+
+@pytest.mark.parametrize(
+    ("sid", "channel", "first_line"),
+    [
+        # by text: yes, this number
+        ("AC" + "0" * 32, "twilio", "Yes: this number takes texts any time"),
+        # on the website, with SMS set up: the number to text
+        ("AC" + "0" * 32, "socketio", "Yes: you can text us at (916) 555-0100 any time"),
+        # without SMS: our lines take calls
+        ("", "socketio", "Our phone lines take calls, not texts."),
+    ],
+)
+def test_texting_asked_is_answered_before_the_numbers(
+    sid: str, channel: str, first_line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "can i text this number" got the phone numbers alone, with no word about texts."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token" if sid else "")
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+19165550100")
+    get_settings.cache_clear()
+    try:
+        for text in ("can i text this number", "do you guys take texts?", "can I text you"):
+            tracker = make_tracker(text, intent="contact_info", channel=channel)
+            _, messages = run(tracker)
+            lines = messages[0]["text"].splitlines()
+            assert lines[0].startswith(first_line), text
+            assert "Main number: (916) 555-0142" in lines  # the numbers still follow
+    finally:
+        get_settings.cache_clear()
+    # not asked: the numbers alone
+    _, messages = run(make_tracker("whats your phone number", intent="contact_info"))
+    assert "text" not in messages[0]["text"].splitlines()[0].lower()
 
 
 def test_phone_number_of_the_office_named() -> None:
