@@ -71,7 +71,7 @@ from actions.tracker_reading import (
 )
 from actions.typed_answers import ALREADY_SAID, QUESTION_BACK, UNDECIDED
 from actions.visit_about import say_visits, visits_explained
-from actions.visit_request import no_preference_said, written_name
+from actions.visit_request import SOONEST, no_preference_said, written_name
 from actions.writers import introduced_name, writer_is_relative
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
@@ -388,6 +388,11 @@ def _identifies(text: str) -> bool:
     return name is not None and not relation_in(text)
 
 
+# The first opening asked as a question ("whats the earliest you have", "soonest u got?"), not
+# an answer ("whoever has the soonest appointment").
+OPENING_ASKED = re.compile(r"^\W*(?:what|whats|what's|when|whens|when's)\b|\?\W*$", re.IGNORECASE)
+
+
 class ActionDetailsGiven(Action):
     """Details (a name, a birth date, a day) with no question asked. When the same message
     asks for something in words the model read past ("Hi, Emily Johnson, 04/12/1988. I'd like
@@ -426,6 +431,10 @@ class ActionDetailsGiven(Action):
             # whoever is free (it was "What can I help you with?")
             anyone = [{"entity": "practitioner", "value": "any"}]
             return replayed(text, "book_appointment", latest, anyone)
+        if intent is None and SOONEST.search(text) and OPENING_ASKED.search(text):
+            # "whats the earliest you have" with nothing offered: a booking, first opening
+            # first (it was "What can I help you with?")
+            intent = "book_appointment"
         today = get_clinic().now().date()
         if intent is None and given_identity(text, today):
             # "hi, I'm Carlos Rivera, 9/30/1975. I got a bill for $240 and I don't understand

@@ -693,6 +693,9 @@ def test_no_after_anything_else_is_goodbye() -> None:
         # A visit or a clinician named: a booking.
         ("need a follow up with sam lee feb 20", "book_appointment"),
         ("physical with dr patel downtown on tuesday the 8th", "book_appointment"),
+        # The first opening asked for: a booking ("What can I help you with?" before).
+        ("whats the earliest you have", "book_appointment"),
+        ("soonest u got?", "book_appointment"),
     ],
 )
 def test_details_with_a_request_worded_in_them_start_it(text: str, intent: str) -> None:
