@@ -34,7 +34,7 @@ from actions.look_ups import (
 from actions.manage_appointments import appointment_item
 from actions.matching import find_not_offered, find_practitioner, find_visit_type
 from actions.mentions import given_identity
-from actions.message_reading import about_the_bot, clearly_a_complaint
+from actions.message_reading import about_the_bot, clearly_a_complaint, feedback_offered
 from actions.named_others import first_name_follow_up
 from actions.offer_answers import (
     INTENT_DESCRIPTIONS,
@@ -764,6 +764,11 @@ class ActionComplaint(Action):
             # "wait no!! keep it, i clicked wrong" just after a cancellation: "Did you want to
             # tell us about a problem with your care?" (and "No" led nowhere)
             return []
+        if feedback_offered(latest_text(tracker)):
+            # "i want to leave a review": thanks, and staff read what comes next (it was "I'm
+            # sorry about your experience")
+            dispatcher.utter_message(text="Thank you, we'd love to hear it.")
+            return escalate(dispatcher, tracker, "feedback")
         if not clearly_a_complaint(tracker):
             suggest(dispatcher, "complaint")
             return []

@@ -41,6 +41,7 @@ REASONS: dict[str, Reason] = {
     "medical_advice": Reason("high", "clinical", "Medical question for a nurse"),
     "test_results": Reason("high", "clinical", "Asking about test results"),
     "complaint": Reason("normal", "service", "Complaint: service recovery"),
+    "feedback": Reason("normal", "service", "Wants to leave feedback"),
     "billing_dispute": Reason("normal", "billing", "Billing dispute"),
     "request_human": Reason("normal", "front_desk", "Asked for a person"),
     "billing_question": Reason("normal", "billing", "Asked for billing staff"),
@@ -49,7 +50,7 @@ REASONS: dict[str, Reason] = {
 }
 
 # Intents that escalate, and the reason they carry (the others are set by actions or buttons).
-NOT_INTENTS = {"low_confidence", "verification_failed", "billing_question"}
+NOT_INTENTS = {"low_confidence", "verification_failed", "billing_question", "feedback"}
 INTENT_REASONS = {reason: reason for reason in REASONS if reason not in NOT_INTENTS}
 # A "talk to a person" button that names a team: /request_human{"staff_team": "billing"}.
 TEAM_REASONS = {"billing": "billing_question"}
@@ -129,6 +130,12 @@ def next_steps_message(
     """What happens next, honest about staff hours."""
     info = clinic.clinic
     urgent = REASONS[reason].priority == "urgent"
+    if reason == "feedback":
+        # (not "someone will reply" and 911, as for a complaint: the words are what is wanted)
+        later = (
+            "" if clinic.staff_available(now) else f" when they're back {clinic.staff_back(now)}"
+        )
+        return f"Write it here in your own words, and our team will read it{later}."
     if clinic.staff_available(now):
         if urgent:
             return (

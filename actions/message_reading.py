@@ -38,6 +38,21 @@ COMPLAINT_WORDS = re.compile(
     re.IGNORECASE,
 )
 COMPLAINT_CONFIDENCE = 0.9
+# "i want to leave a review", "can i give a compliment to dr patel": feedback offered, not yet
+# good or bad (it got "I'm sorry about your experience").
+FEEDBACK_OFFERED = re.compile(
+    r"\b(?:leave|write|give|post|share|send|submit|pass (?:on|along))\b.{0,20}"
+    r"\b(?:reviews?|feedback|compliments?|shout ?outs?|kudos|testimonials?|praise)\b"
+    r"|\bwhere (?:can|do|could) (?:i|we) (?:review|rate)\b",
+    re.IGNORECASE,
+)
+
+
+def feedback_offered(text: str) -> bool:
+    """Whether ``text`` offers feedback without saying anything went wrong."""
+    return bool(FEEDBACK_OFFERED.search(text)) and not COMPLAINT_WORDS.search(text)
+
+
 # "this bot is useless", "you're not helping": about this chat, not the clinic's care or staff.
 ABOUT_THE_BOT = re.compile(
     r"\b(this|you|ur|your|stupid|dumb|useless)\s+(bot|chat ?bot|chat|robot|assistant|ai)\b|"

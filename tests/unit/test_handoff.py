@@ -10,6 +10,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, Slot
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clients.handoff import HandoffClient, HandoffRecord
+from actions.fallback import ActionComplaint
 from actions.handoff import (
     ABUSE_NOTE,
     REASONS,
@@ -454,3 +455,40 @@ def test_the_next_steps_message_names_the_team_for_the_replies_while_waiting(
         dispatcher = CollectingDispatcher()
         escalate(dispatcher, make_tracker("i need help", intent=intent), reason, now=TUESDAY_11PM)
         assert dispatcher.messages[0][TEAM_KEY] == team
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("i want to leave a review", "feedback"),
+        ("can i give a compliment to dr patel", "feedback"),
+        ("where can i leave feedback for the front desk", "feedback"),
+        # something wrong said with it: a complaint, with its apology
+        ("i want to leave a bad review, the receptionist was rude", "complaint"),
+    ],
+)
+def test_feedback_offered_is_thanked_and_passed_to_staff(
+    handoff_env: HandoffReceiver, text: str, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "i want to leave a review" got "I'm sorry about your experience" and "someone will
+    reply here", as a complaint."""
+    monkeypatch.setattr(type(get_clinic()), "now", lambda self: TUESDAY_11PM)
+    dispatcher = CollectingDispatcher()
+    events = ActionComplaint().run(dispatcher, make_tracker(text, "complaint", 0.98), {})
+    assert ConversationPaused() in events
+    [record] = handoff_env.records
+    assert record["reason"] == reason
+    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    if reason == "feedback":
+        assert record["summary"].startswith("Wants to leave feedback.")
+        assert said == [
+            "Thank you, we'd love to hear it.",
+            "Write it here in your own words, and our team will read it when they're back "
+            "tomorrow at 8am.",
+        ]
+    else:
+        assert said[0] == "utter_complaint"
+    # while staff are in: no wait said
+    assert next_steps_message(get_clinic(), "feedback", TUESDAY_10AM) == (
+        "Write it here in your own words, and our team will read it."
+    )
