@@ -59,6 +59,9 @@ CHANNELS = {"socketio": "web", "rest": "web", "twilio": "sms"}
 # The team a handoff went to, in the metadata of the message that said what happens next: the
 # replies while the patient waits (addons/waiting_reply.py) read it.
 TEAM_KEY = "handoff_team"
+# ...and for feedback given (the service team's): no "In an emergency, call 911" after a
+# compliment, at each message.
+FEEDBACK_WAIT = "service_feedback"
 
 
 @lru_cache(maxsize=1)
@@ -193,9 +196,13 @@ def next_steps_message(
 
 def emergency_sentence(clinic: ClinicConfig, team: str | None) -> str:
     """ "In an emergency, call 911." for a patient waiting for ``team``; "" for the billing
-    team: after a billing question it read as boilerplate, at every message (the safety layer
-    still answers an emergency written while waiting)."""
-    return "" if team == "billing" else f"In an emergency, call {clinic.clinic.emergency_number}."
+    team (or feedback given): after a billing question it read as boilerplate, at every
+    message (the safety layer still answers an emergency written while waiting)."""
+    return (
+        ""
+        if team in ("billing", FEEDBACK_WAIT)
+        else f"In an emergency, call {clinic.clinic.emergency_number}."
+    )
 
 
 # The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.
@@ -293,7 +300,8 @@ def escalate(
         )
     # (the team, in the message's metadata, words the replies while they wait: waiting_reply)
     dispatcher.utter_message(
-        text=next_steps_message(clinic, reason, now, crisis_related), **{TEAM_KEY: meta.team}
+        text=next_steps_message(clinic, reason, now, crisis_related),
+        **{TEAM_KEY: FEEDBACK_WAIT if reason == "feedback" else meta.team},
     )
     text = str((tracker.latest_message or {}).get("text") or "")
     call = (

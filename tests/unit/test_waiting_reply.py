@@ -9,7 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.handoff import TEAM_KEY
+from actions.handoff import FEEDBACK_WAIT, TEAM_KEY
 from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
 from addons.waiting_reply import (
@@ -74,12 +74,14 @@ def test_a_thanks_or_an_okay_while_waiting_is_met_as_one(written: str, opening: 
     )
 
 
-def test_a_billing_wait_is_not_told_to_call_911_at_every_message() -> None:
+@pytest.mark.parametrize("team", ["billing", FEEDBACK_WAIT])
+def test_a_billing_wait_is_not_told_to_call_911_at_every_message(team: str) -> None:
     # "i got a bill for 240 dollars..." - handoff - "Carlos Rivera": "...In an emergency,
-    # call 911." after each message about a bill
+    # call 911." after each message about a bill (and "i want to leave a review" - "Dr Patel
+    # was wonderful with my mom": the same, after a compliment)
     clinic = get_clinic()
     for now, turns in ((TUESDAY_10AM, 3), (TUESDAY_11PM, 2)):
-        replies = [waiting_reply(clinic, now, turn, team="billing") for turn in range(turns)]
+        replies = [waiting_reply(clinic, now, turn, team=team) for turn in range(turns)]
         assert len(set(replies)) == turns
         assert all("911" not in text and text == text.strip() for text in replies)
         assert all(
