@@ -93,6 +93,31 @@ def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) 
     return f"No, {practitioner.name} sees women only; {join_words(others)} see men."
 
 
+# "how old do you have to be to see dr okafor" (when to arrive for a visit), "does dr patel see
+# adults", "what ages does dr gonzalez see": the ages, first. Read in normalised text.
+ASKS_AGES = re.compile(
+    r"\b(?:how old|what ages?|which ages|age (?:limit|range|cut ?off)|too old|too young|"
+    r"(?:see|sees|seeing|treat|treats|take|takes) (?:\w+ ){0,2}(?:adults?|grown ups|kids|children|"
+    r"babies|infants|newborns|teens?|teenagers|seniors|elderly|all ages))\b"
+)
+
+
+def ages_said(plain: str, practitioner: Practitioner) -> str | None:
+    """ "Dr. James Okafor sees patients under 18." (from ``sees_patients_under`` and
+    ``sees_patients_from`` in clinic.yml), when the ages a clinician sees are asked; None
+    when not asked."""
+    if not ASKS_AGES.search(plain):
+        return None
+    under, start = practitioner.sees_patients_under, practitioner.sees_patients_from
+    if under is not None and start is not None:
+        return f"{practitioner.name} sees patients from {start} to {under - 1}."
+    if under is not None:
+        return f"{practitioner.name} sees patients under {under} only."
+    if start is not None:
+        return f"{practitioner.name} sees patients from age {start}."
+    return f"{practitioner.name} sees patients of all ages."
+
+
 ASKS_NEW_PATIENTS = re.compile(
     r"\b(new patients?|taking (on )?(patients|new)|accepting (new )?patients|accepting new|"
     r"open to new|(take|takes|taking) me)\b"
@@ -220,7 +245,16 @@ class ActionClinicians(Action):
         last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
         named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
         said = (
-            (gender_said(plain, named) or sees_men_said(plain, named, clinic))
+            (
+                gender_said(plain, named)
+                or sees_men_said(plain, named, clinic)
+                # (not "a female doctor who sees kids": of the women, below)
+                or (
+                    None
+                    if ASKS_WOMAN.search(plain) or ASKS_MAN.search(plain)
+                    else ages_said(plain, named)
+                )
+            )
             if named is not None
             else None
         )

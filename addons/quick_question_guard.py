@@ -112,6 +112,17 @@ CLINICIAN_IN_ASKED = re.compile(
     rf"(?:\s+(?:on|this|next|any))?\s+(?:{_DAY})\W*$",
     re.IGNORECASE,
 )
+# "how old do you have to be to see dr okafor" (how to prepare for a visit, 0.94), "does dr
+# gonzalez see men" (her days, 0.68): whom that clinician sees (actions/clinicians.py).
+_NAMED_CLINICIAN = r"(?:(?:dr\.?|doctor) [a-z]+|sam lee|nurse practitioner lee)"
+WHO_THEY_SEE_ASKED = re.compile(
+    r"\b(?:how old|what ages?|which ages|age (?:limit|range|cut ?off))\b"
+    rf".{{0,40}}{_NAMED_CLINICIAN}"
+    rf"|\b(?:does|do|can|will|would|is) {_NAMED_CLINICIAN} (?:only )?(?:see|treat|take|work with)"
+    r" (?:\w+ )?(?:men|males?|guys|boys|women|females?|girls|adults?|grown ups|kids|children|"
+    r"babies|infants|newborns|teens?|teenagers|seniors|elderly|all ages)\b",
+    re.IGNORECASE,
+)
 BOOKING_NAMED = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
 
 
@@ -131,6 +142,8 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         return CLINICIANS_INTENT, SWITCH_MISREAD
     if GENDER_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD
+    if WHO_THEY_SEE_ASKED.search(text) and not BOOKING_NAMED.search(text):
+        return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if CLINICIAN_IN_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if appointment_times_asked(text):

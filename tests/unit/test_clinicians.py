@@ -254,6 +254,26 @@ def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
     assert message["text"].startswith("Sam Lee, NP is a man.")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # (how to prepare for a visit, before the guard)
+        (
+            "how old do you have to be to see dr okafor",
+            "Dr. James Okafor sees patients under 18 only.",
+        ),
+        ("does dr patel see adults", "Dr. Priya Patel sees patients of all ages."),
+        ("what ages does dr gonzalez see", "Dr. Maria Gonzalez sees patients from age 12."),
+    ],
+)
+def test_the_ages_a_clinician_sees_are_answered_first(text: str, said: str) -> None:
+    _, message = run(text)
+    assert message["text"].startswith(said)
+    # not asked: no ages first
+    _, message = run("when does dr okafor work")
+    assert not message["text"].startswith("Dr. James Okafor sees patients under")
+
+
 def test_whether_a_clinician_sees_men_is_answered_first() -> None:
     # "is dr gonzalez accepting new patients" - "does she see men": her days again
     answered = [{"event": "bot", "text": "Yes, Dr. Maria Gonzalez is taking new patients."}]

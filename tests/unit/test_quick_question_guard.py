@@ -90,6 +90,11 @@ def parsed(text: str, intent: str) -> Message:
         ),
         ("does dr patel work tuesdays", "clinic_hours", "ask_clinicians"),
         ("book me with dr patel on saturday", "book_appointment", "book_appointment"),
+        # whom a clinician sees: how to prepare for a visit (0.94), her days (0.68)
+        ("how old do you have to be to see dr okafor", "faq", "ask_clinicians"),
+        ("does dr gonzalez see men", "clinic_hours", "ask_clinicians"),
+        ("does sam lee see kids", "book_appointment", "ask_clinicians"),
+        ("can dr okafor see my son on friday, book it", "book_appointment", "book_appointment"),
         # a clinician of a gender asked for: the services we offer (1.0); a booking stays one
         ("do you have a female doctor who sees kids", "faq", "ask_clinicians"),
         ("is there a male provider", "out_of_scope", "ask_clinicians"),
