@@ -36,6 +36,15 @@ NOTE_ASKED = re.compile(
 BOOKING_WORDS = re.compile(
     r"\b(?:book|schedule|appointments?|appts?|make an?|get (?:in|seen)|come in)\b", re.IGNORECASE
 )
+# A note of a visit had ("can i get a note that i was at my appointment today": a booking, 0.98,
+# for its "appointment today"): the forms and notes answer, booking words or not.
+NOTE_OF_A_VISIT = re.compile(
+    r"\b(?:note|letter|proof)\b(?: \w+){0,2} (?:that|saying|showing|proving|stating) (?:i|he|she|"
+    r"we|they|my \w+) (?:was|were|had|came|went|attended|saw)\b"
+    r"|\bproof (?:of|that) (?:my|his|her|our|the|i|he|she|we)\b.{0,20}\b(?:appointment|appt|"
+    r"visit|seen|was there|came in)\b",
+    re.IGNORECASE,
+)
 NOTE_MISREAD = frozenset({"book_appointment", "check_appointment", "out_of_scope", "nlu_fallback"})
 
 TEXTS_STOPPED = re.compile(
@@ -196,6 +205,12 @@ def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | N
     with ``key``) asks for, if one of the rules above applies; None otherwise (the model's
     reading stands)."""
     plain = text.replace("\u2019", "'")
+    if (
+        read_as in NOTE_MISREAD
+        and NOTE_OF_A_VISIT.search(plain)
+        and not BOOKING_ASKED.search(plain)
+    ):
+        return FORMS_KEY
     if read_as in NOTE_MISREAD and NOTE_ASKED.search(plain.replace("'", "")):
         return None if BOOKING_WORDS.search(plain) else FORMS_KEY
     if read_as in TEXTS_MISREAD and TEXTS_STOPPED.search(plain):
