@@ -95,10 +95,13 @@ def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) 
 
 # "how old do you have to be to see dr okafor" (when to arrive for a visit), "does dr patel see
 # adults", "what ages does dr gonzalez see": the ages, first. Read in normalised text.
+AGES_WORDS = r"(?:how old|what ages?|which ages|age (?:limit|range|cut ?off)|too old|too young)"
+AGE_GROUPS = (
+    r"(?:adults?|grown ups|kids|children|babies|infants|newborns|teens?|teenagers|seniors|"
+    r"elderly|all ages)"
+)
 ASKS_AGES = re.compile(
-    r"\b(?:how old|what ages?|which ages|age (?:limit|range|cut ?off)|too old|too young|"
-    r"(?:see|sees|seeing|treat|treats|take|takes) (?:\w+ ){0,2}(?:adults?|grown ups|kids|children|"
-    r"babies|infants|newborns|teens?|teenagers|seniors|elderly|all ages))\b"
+    rf"\b(?:{AGES_WORDS}|(?:see|sees|seeing|treat|treats|take|takes) (?:\w+ ){{0,2}}{AGE_GROUPS})\b"
 )
 
 

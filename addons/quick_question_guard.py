@@ -21,6 +21,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.appointment_hours import appointment_times_asked
+from actions.clinicians import AGE_GROUPS, AGES_WORDS
+from actions.matching import find_practitioner
+from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
 
 HOURS_INTENT = "clinic_hours"
@@ -113,14 +116,12 @@ CLINICIAN_IN_ASKED = re.compile(
     re.IGNORECASE,
 )
 # "how old do you have to be to see dr okafor" (how to prepare for a visit, 0.94), "does dr
-# gonzalez see men" (her days, 0.68): whom that clinician sees (actions/clinicians.py).
-_NAMED_CLINICIAN = r"(?:(?:dr\.?|doctor) [a-z]+|sam lee|nurse practitioner lee)"
+# gonzalez see men" (her days, 0.68): whom that clinician sees (actions/clinicians.py), when a
+# clinician of clinic.yml is named.
 WHO_THEY_SEE_ASKED = re.compile(
-    r"\b(?:how old|what ages?|which ages|age (?:limit|range|cut ?off))\b"
-    rf".{{0,40}}{_NAMED_CLINICIAN}"
-    rf"|\b(?:does|do|can|will|would|is) {_NAMED_CLINICIAN} (?:only )?(?:see|treat|take|work with)"
-    r" (?:\w+ )?(?:men|males?|guys|boys|women|females?|girls|adults?|grown ups|kids|children|"
-    r"babies|infants|newborns|teens?|teenagers|seniors|elderly|all ages)\b",
+    rf"\b{AGES_WORDS}\b"
+    r"|\b(?:does|do|can|will|would|is) (?:\w+ ){1,3}(?:only )?(?:see|treat|take|work with) "
+    rf"(?:\w+ )?(?:{AGE_GROUPS}|men|males?|guys|boys|women|females?|girls)\b",
     re.IGNORECASE,
 )
 BOOKING_NAMED = re.compile(r"\b(?:book|schedule|appointments?|appts?)\b", re.IGNORECASE)
@@ -142,7 +143,11 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         return CLINICIANS_INTENT, SWITCH_MISREAD
     if GENDER_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD
-    if WHO_THEY_SEE_ASKED.search(text) and not BOOKING_NAMED.search(text):
+    if (
+        WHO_THEY_SEE_ASKED.search(text)
+        and not BOOKING_NAMED.search(text)
+        and find_practitioner(text, get_clinic()) is not None
+    ):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if CLINICIAN_IN_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
