@@ -188,6 +188,15 @@ TRANSIT_TO_US = re.compile(
     r"your|ur|the (clinic|office|doctors?'?s?))|your (clinic|office|place))\b",
     re.IGNORECASE,
 )
+# ...and the way here asked by car, taxi or from a station ("how do i get there by uber", "how
+# do i get there from the train station": out of scope, 1.0, like "how do I get to the airport
+# by bus"): there, here, or to us.
+GETTING_HERE = re.compile(
+    r"\b(?:how (?:do|can|would|should|could|will) (?:i|we|you|u|my \w+)|(?:best|easiest|fastest|"
+    r"quickest|simplest) way to) get (?:there|here|to (?:you|u|ya|your (?:clinic|office|place)|"
+    r"the (?:clinic|office|doctors?'?s?)))\b",
+    re.IGNORECASE,
+)
 MISREAD_TRANSIT = frozenset({"faq", "out_of_scope", "nlu_fallback"})
 # "pls cancel tmrw i got covid" (the walk-in answer, 0.995: "tmrw" and "covid" outweighed the
 # verb): a message that opens by asking for a cancellation or a move is that task. Not a bare
@@ -685,7 +694,7 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
         return Reading("directions")
-    if read_as in MISREAD_TRANSIT and TRANSIT_TO_US.search(text):
+    if read_as in MISREAD_TRANSIT and (TRANSIT_TO_US.search(text) or GETTING_HERE.search(text)):
         return Reading("directions")
     if read_as in MISREAD_AVAILABILITY and AVAILABILITY_ASKED.search(text):
         # "do you have anything open tomorrow morning" ("Did you want to check our opening

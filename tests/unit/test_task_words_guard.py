@@ -909,6 +909,12 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
         ("is there light rail to your office", "faq", "directions"),
         ("is there a bus to the airport", "out_of_scope", "out_of_scope"),
         ("what bus goes to arden fair mall", "out_of_scope", "out_of_scope"),
+        # the way here by car, taxi or from a station (out of scope, 1.0)
+        ("how do i get there from the train station", "out_of_scope", "directions"),
+        ("how do i get there by uber", "out_of_scope", "directions"),
+        ("whats the quickest way to get to your office by car", "out_of_scope", "directions"),
+        ("how do I get to the airport from downtown", "out_of_scope", "out_of_scope"),
+        ("how do i get a fishing license", "out_of_scope", "out_of_scope"),
     ],
 )
 def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
