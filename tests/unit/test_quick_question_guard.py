@@ -92,6 +92,7 @@ def parsed(text: str, intent: str) -> Message:
         ("book me with dr patel on saturday", "book_appointment", "book_appointment"),
         # whom a clinician sees: how to prepare for a visit (0.94), her days (0.68)
         ("how old do you have to be to see dr okafor", "faq", "ask_clinicians"),
+        ("how old do you have to be to see dr okafor", "directions", "ask_clinicians"),
         ("does dr gonzalez see men", "clinic_hours", "ask_clinicians"),
         ("does sam lee see kids", "book_appointment", "ask_clinicians"),
         ("can dr okafor see my son on friday, book it", "book_appointment", "book_appointment"),
