@@ -43,6 +43,15 @@ ABOUT_TO_ASK = re.compile(
     re.IGNORECASE,
 )
 
+# "u there?", "hello?? anyone there" (with no question waiting: "Did you want to get directions
+# to our office?"); not "hey there", a greeting.
+ANYONE_THERE = re.compile(
+    r"^\W*(?:(?:hi|hey|hello+|helo|yo)\W+)*(?:(?:(?:are|r) )?(?:you|u|ya) (?:still )?(?:there|here|"
+    r"around)|(?:is )?any ?(?:one|body) (?:there|here|around)|still there)\W*$"
+    r"|^\W*(?:hi|hey|hello+|helo)\W*\?+\W*$",
+    re.IGNORECASE,
+)
+
 
 def just_asking(text: str) -> bool:
     """ "no i was just asking": a task offered or started is not wanted."""
@@ -50,8 +59,11 @@ def just_asking(text: str) -> bool:
 
 
 def about_to_ask(text: str) -> bool:
-    """ "i was just wondering": the question is still to come."""
-    return bool(ABOUT_TO_ASK.match((text or "").replace("\u2019", "'")))
+    """ "i was just wondering": the question is still to come. So too "u there?" (with no
+    question waiting: "Did you want to get directions to our office?"), though not a plain
+    "hi", a greeting."""
+    plain = (text or "").replace("\u2019", "'")
+    return bool(ABOUT_TO_ASK.match(plain) or ANYONE_THERE.match(plain))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

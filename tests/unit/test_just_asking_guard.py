@@ -47,6 +47,10 @@ def test_just_asking_stops_what_was_offered(text: str, read_as: str) -> None:
         "i have a question for you",
         "can i ask a few questions",
         "hi, i have 2 quick questions",
+        # whether we are there ("Did you want to get directions to our office?")
+        "u there?",
+        "hello?? anyone there",
+        "are you still there",
     ],
 )
 def test_a_question_announced_waits_for_it(text: str) -> None:
@@ -67,6 +71,11 @@ def test_a_question_announced_waits_for_it(text: str) -> None:
 )
 def test_a_message_with_more_in_it_keeps_its_reading(text: str, read_as: str) -> None:
     assert intent_after_guard(text, read_as) == read_as
+
+
+@pytest.mark.parametrize("text", ["hi", "hello", "hey there"])
+def test_a_plain_greeting_stays_one(text: str) -> None:
+    assert intent_after_guard(text, "greet", 0.99) == "greet"
 
 
 def test_just_asking_with_nothing_running_asks_what_else() -> None:
