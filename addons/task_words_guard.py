@@ -193,8 +193,8 @@ TRANSIT_TO_US = re.compile(
 # by bus"): there, here, or to us.
 GETTING_HERE = re.compile(
     r"\b(?:how (?:do|can|would|should|could|will) (?:i|we|you|u|my \w+)|(?:best|easiest|fastest|"
-    r"quickest|simplest) way to) get (?:there|here|to (?:you|u|ya|your (?:clinic|office|place)|"
-    r"the (?:clinic|office|doctors?'?s?)))\b",
+    r"quickest|simplest) way to) get (?:there|here|to (?:you|u|ya|your (?:\w+ )?(?:clinic|office|"
+    r"place)|the (?:\w+ )?(?:clinic|office)|the doctors?'?s?))\b",
     re.IGNORECASE,
 )
 MISREAD_TRANSIT = frozenset({"faq", "out_of_scope", "nlu_fallback"})

@@ -912,6 +912,7 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
         # the way here by car, taxi or from a station (out of scope, 1.0)
         ("how do i get there from the train station", "out_of_scope", "directions"),
         ("how do i get there by uber", "out_of_scope", "directions"),
+        ("how do i get to the north office by car", "out_of_scope", "directions"),
         ("whats the quickest way to get to your office by car", "out_of_scope", "directions"),
         ("how do I get to the airport from downtown", "out_of_scope", "out_of_scope"),
         ("how do i get a fishing license", "out_of_scope", "out_of_scope"),
