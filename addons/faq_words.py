@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import re
 
+# Money back asked for (addons/money_words.py, addons/services_guard.py).
+REFUND = re.compile(r"\b(refund\w*|reimburs\w*|(my|our|the) money back)\b", re.IGNORECASE)
+
 FORMS_KEY = "faq/forms_notes"
 REMINDERS_KEY = "faq/reminders"
 TEEN_PRIVACY_KEY = "faq/teen_privacy"
@@ -194,6 +197,35 @@ CONFIRMATION_SENT = re.compile(
 CONFIRMATION_MISREAD = frozenset({"faq", "contact_info", "out_of_scope", "nlu_fallback"})
 
 
+# A visit by phone or video asked for ("can i do my follow up over the phone": "Did you want
+# to cancel an appointment?"): the telehealth answer. Not the phone as the way to do a task
+# ("can i cancel my appointment over the phone").
+TELEHEALTH_KEY = "faq/telehealth"
+_VISIT = r"(?:follow ?ups?|visits?|appointments?|appts?|check ?ups?|physicals?|consults?)"
+_REMOTE = (
+    r"(?:over the phone|by phone|on the phone|by video|over video|on video|virtual(?:ly)?|"
+    r"telehealth|tele ?medicine|on zoom|(?:phone|video|virtual|zoom) (?:visit|call|appointment|"
+    r"appt|one))"
+)
+REMOTE_VISIT_ASKED = re.compile(
+    rf"\b(?:do|have|doing|having|switch|change|turn|make)\b(?: \w+){{0,3}} {_VISIT}"
+    rf"(?: \w+){{0,3}} {_REMOTE}\b"
+    rf"|\b{_VISIT}\b.{{0,20}}\b(?:have to|need to|got to|has to|must) be in person\b",
+    re.IGNORECASE,
+)
+TELEHEALTH_MISREAD = frozenset(
+    {
+        "cancel_appointment",
+        "reschedule_appointment",
+        "book_appointment",
+        "check_appointment",
+        "nlu_fallback",
+        "out_of_scope",
+        "contact_info",
+    }
+)
+
+
 def card_sent(text: str) -> bool:
     """Whether ``text`` asks how to get the insurance card to us (not a lost or missing one)."""
     plain = text.replace("\u2019", "'")
@@ -213,6 +245,8 @@ def faq_asked(text: str, read_as: str | None, key: str | None = None) -> str | N
         return FORMS_KEY
     if read_as in NOTE_MISREAD and NOTE_ASKED.search(plain.replace("'", "")):
         return None if BOOKING_WORDS.search(plain) else FORMS_KEY
+    if read_as in TELEHEALTH_MISREAD and REMOTE_VISIT_ASKED.search(plain):
+        return TELEHEALTH_KEY
     if read_as in TEXTS_MISREAD and TEXTS_STOPPED.search(plain):
         return REMINDERS_KEY
     if read_as in TEEN_MISREAD and TEEN_ALONE.search(plain):

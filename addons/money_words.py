@@ -88,7 +88,6 @@ BARE_BILL = re.compile(
 )
 # Money back ("can i get a refund": "Did you want to book an appointment?"; "refund" alone: a
 # yes, 0.84): a question for billing, asked what happened.
-REFUND = re.compile(r"\b(refund\w*|reimburs\w*|(my|our|the) money back)\b", re.IGNORECASE)
 LEFT_WITH_A_REFUND = frozenset(
     {DISPUTE_INTENT, "billing_insurance", COMPLAINT_INTENT, "request_human", "faq", *SAFETY_INTENTS}
 )

@@ -58,12 +58,15 @@ from actions.settings import get_clinic
 from actions.tracker_reading import selected_faq_key
 from actions.visit_about import visits_explained
 from addons.advice_guard import SYMPTOM
-from addons.faq_words import BOOKING_WORDS, CARD_SENT_MISREAD, card_sent, faq_asked
+from addons.faq_words import BOOKING_WORDS, CARD_SENT_MISREAD, REFUND, card_sent, faq_asked
 from addons.intent_override import RuleGuard, overrule
 from addons.safety_triage import SAFETY_INTENTS
 
 FAQ_INTENT = "faq"
 SERVICES_KEY = "faq/services"
+REFILL_KEY = "faq/prescription_refill"
+DISPUTE_INTENT = "billing_dispute"
+REFILL_WORD = re.compile(r"\brefill", re.IGNORECASE)
 INTERPRETER_KEY = "faq/interpreter"
 # "Yes, we do." for "do you do pap smears" (actions/faq_follow_up.py adds what it is booked as).
 SERVICE_OFFERED_KEY = "faq/service_offered"
@@ -510,6 +513,16 @@ class ServicesQuestionGuard(RuleGuard):
             # answer picked already is kept, and made sure (at 0.44 it fell back)
             key = faq_key(message) if intent == FAQ_INTENT else None
             answer_with(message, key if key in KEEP_FAQ_KEYS else SERVICES_KEY)
+            return
+        if (
+            intent == FAQ_INTENT
+            and faq_key(message) == REFILL_KEY
+            and REFUND.search(text)
+            and not REFILL_WORD.search(text)
+        ):
+            # "can i get a refund" got the refills answer (0.77): money back is for billing
+            # staff, asked what happened (as money_words.REFUND read otherwise)
+            overrule(message, DISPUTE_INTENT)
             return
         if intent in CHECK_IN_MISREAD and CHECK_IN_ASKED.search(text):
             # "where do i check in" got what to bring; "where is the front desk" the phone

@@ -85,6 +85,7 @@ from actions.typed_answers import (
 )
 from actions.undo_words import DIDNT_MEAN_THAT, UNDO_A_CHANGE, said_undo
 from actions.usual_clinician import asks_for_usual_clinician
+from addons.faq_words import REFUND
 from addons.intent_override import RuleGuard, overrule
 from addons.money_words import (
     BALANCE_INTENT,
@@ -106,7 +107,6 @@ from addons.money_words import (
     MISREAD_WHY_SO_MUCH,
     PAY_INTENT,
     PLAN_FOLLOW_UP,
-    REFUND,
     WHY_SO_MUCH,
     billing_help_asked,
     copay_asked,

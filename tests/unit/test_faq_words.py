@@ -32,6 +32,11 @@ def parsed(text: str, intent: str) -> Message:
         ("how do i stop getting text messages from you", "out_of_scope", "reminders"),
         ("stop sending me texts", "stop", "reminders"),
         ("how do i unsubscribe", "nlu_fallback", "reminders"),
+        # "Did you want to cancel an appointment?"
+        ("can i do my follow up over the phone", "cancel_appointment", "telehealth"),
+        ("could we have the visit by video instead", "reschedule_appointment", "telehealth"),
+        ("does my follow up have to be in person", "nlu_fallback", "telehealth"),
+        ("can i switch my appt to a video visit", "reschedule_appointment", "telehealth"),
         # the list of clinicians
         ("can teenagers come in by themselves", "ask_clinicians", "teen_privacy"),
         ("can my 15 year old be seen without a parent", "book_appointment", "teen_privacy"),
@@ -117,6 +122,9 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         ("do i need an appointment for a flu shot? if so book me one", "book_appointment"),
         ("I need an appointment for a flu shot", "book_appointment"),
         ("I was seen at a walk in clinic, I need a follow up appointment", "book_appointment"),
+        # the phone as the way to do a task
+        ("can i cancel my appointment over the phone", "cancel_appointment"),
+        ("can i book my appointment over the phone", "book_appointment"),
         ("can i come in today without an appointment or should i book one", "book_appointment"),
         ("can i get an appointment friday", "book_appointment"),
         ("do you have an appointment tomorrow morning", "book_appointment"),

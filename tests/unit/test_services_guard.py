@@ -394,3 +394,19 @@ def test_when_to_check_in_keeps_its_answer() -> None:
         [parsed_as("what time should i check in", "faq", "faq/arrival_time")]
     )
     assert message.get("intent")["name"] == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "becomes"),
+    [
+        # the refills answer (0.77): money back is for billing staff
+        ("can i get a refund", "faq/prescription_refill", "billing_dispute"),
+        ("how do i get my money back", "faq/prescription_refill", "billing_dispute"),
+        # a refill asked for, or another answer picked, stays
+        ("refill or refund? i need my inhaler refilled", "faq/prescription_refill", "faq"),
+        ("whats your refund policy for the no show fee", "faq/cancellation_policy", "faq"),
+    ],
+)
+def test_money_back_read_as_a_refill_goes_to_billing(text: str, key: str, becomes: str) -> None:
+    [message] = ServicesQuestionGuard().process([parsed_as(text, "faq", key)])
+    assert message.get("intent")["name"] == becomes
