@@ -25,6 +25,7 @@ from actions.clinician_days import (
     clinician_days_text,
     clinician_meant,
     named_once,
+    short_name,
     them,
     visit_answer_first,
 )
@@ -247,17 +248,14 @@ class ActionClinicians(Action):
         plain = normalise(text)
         last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
         named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
+        # (not "a female doctor who sees kids": of the women, below)
+        ages = (
+            ages_said(plain, named)
+            if named is not None and not (ASKS_WOMAN.search(plain) or ASKS_MAN.search(plain))
+            else None
+        )
         said = (
-            (
-                gender_said(plain, named)
-                or sees_men_said(plain, named, clinic)
-                # (not "a female doctor who sees kids": of the women, below)
-                or (
-                    None
-                    if ASKS_WOMAN.search(plain) or ASKS_MAN.search(plain)
-                    else ages_said(plain, named)
-                )
-            )
+            (gender_said(plain, named) or sees_men_said(plain, named, clinic) or ages)
             if named is not None
             else None
         )
@@ -301,6 +299,11 @@ class ActionClinicians(Action):
             answer, chosen = visit_answer_first(
                 _one_clinician_text(named, clinic, text, today), text, named, clinic
             )
+            if said is not None and said == ages and named.sees and not named.sees_women_only:
+                # (the days went on to say whom they see, the ages again; not "women and
+                # teens", which the ages did not say)
+                for who in (named.name, short_name(named)):
+                    answer = answer.replace(f" {who} sees {named.sees}.", "")
             if said is not None:
                 answer = f"{said} {answer}"
             elif switching:

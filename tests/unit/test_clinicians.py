@@ -269,6 +269,8 @@ def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
 def test_the_ages_a_clinician_sees_are_answered_first(text: str, said: str) -> None:
     _, message = run(text)
     assert message["text"].startswith(said)
+    # the ages and the days, not the ages again (but "women and teens" for Dr. Gonzalez)
+    assert message["text"].count(" sees ") == (3 if "gonzalez" in text else 2)
     # not asked: no ages first
     _, message = run("when does dr okafor work")
     assert not message["text"].startswith("Dr. James Okafor sees patients under")
