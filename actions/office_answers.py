@@ -213,11 +213,10 @@ TEXTING_ASKED = re.compile(
 
 
 def sms_number() -> str | None:
-    """The number patients can text (the SMS channel's), for display; None without SMS."""
+    """The number patients can text (the SMS channel's), for display; None without SMS (a
+    number whose texts would go unanswered is not given)."""
     settings = get_settings()
-    if not (settings.twilio_account_sid and settings.twilio_auth_token):
-        return None
-    return phone_for_display(settings.twilio_from_number) if settings.twilio_from_number else None
+    return phone_for_display(settings.twilio_from_number) if settings.sms_enabled else None
 
 
 def texting_answer(text: str, by_sms: bool, sms_number: str | None) -> str | None:

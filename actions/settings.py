@@ -141,6 +141,19 @@ class Settings:
     )
 
     @property
+    def sms_enabled(self) -> bool:
+        """Whether texts are answered: the four settings the SMS channel needs
+        (addons/twilio_channel.py, where credentials.yml may also give them)."""
+        return all(
+            (
+                self.twilio_account_sid,
+                self.twilio_auth_token,
+                self.twilio_from_number,
+                self.phone_hash_secret,
+            )
+        )
+
+    @property
     def console_database_url(self) -> str:
         """``CONSOLE_DB_URL``, or the console's SQLite file in ``DATA_DIR``."""
         return self.console_db_url or f"sqlite:///{self.data_dir / 'console.sqlite3'}"

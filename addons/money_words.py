@@ -86,8 +86,9 @@ BARE_BILL = re.compile(
     r"( (please|pls|plz|question|help|info))?\W*$",
     re.IGNORECASE,
 )
-# Money back ("can i get a refund": "Did you want to book an appointment?"; "refund" alone: a
-# yes, 0.84): a question for billing, asked what happened.
+# Money back (faq_words.REFUND: "can i get a refund" was "Did you want to book an
+# appointment?"; "refund" alone a yes, 0.84) is a question for billing, asked what happened,
+# unless read as one of these.
 LEFT_WITH_A_REFUND = frozenset(
     {DISPUTE_INTENT, "billing_insurance", COMPLAINT_INTENT, "request_human", "faq", *SAFETY_INTENTS}
 )

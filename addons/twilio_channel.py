@@ -209,6 +209,7 @@ class TwilioInput(InputChannel):
         self.webhook_url = str(overrides.get("webhook_url", settings.twilio_webhook_url))
         api_base = str(overrides.get("api_base", settings.twilio_api_base))
         secret = settings.phone_hash_secret
+        # (Settings.sms_enabled, with credentials.yml's values)
         self.enabled = all((self.account_sid, self.auth_token, self.from_number, secret))
         self.store: SmsStore | None = None
         self.outbox: SmsOutbox | None = None

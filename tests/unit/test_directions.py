@@ -572,6 +572,23 @@ def test_texting_asked_is_answered_before_the_numbers(
     assert "text" not in messages[0]["text"].splitlines()[0].lower()
 
 
+def test_no_sms_number_is_given_when_texts_would_go_unanswered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Twilio's keys without the phone-hash secret: the SMS webhook answers 503
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "0" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "token")
+    monkeypatch.setenv("TWILIO_FROM_NUMBER", "+19165550100")
+    monkeypatch.setenv("PHONE_HASH_SECRET", "")
+    get_settings.cache_clear()
+    try:
+        tracker = make_tracker("can i text this number", intent="contact_info", channel="socketio")
+        _, messages = run(tracker)
+    finally:
+        get_settings.cache_clear()
+    assert messages[0]["text"].startswith("Our phone lines take calls, not texts.")
+
+
 def test_phone_number_of_the_office_named() -> None:
     tracker = make_tracker(
         "number for the north office?", intent="contact_info", entities=location_entity("north")
