@@ -88,7 +88,11 @@ from actions.patient_status import (
 from actions.patient_words import is_child, patient_age, who_has
 from actions.plan_names import plan_in_message
 from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
-from actions.said_before import clinician_named_before, visit_named_before
+from actions.said_before import (
+    booking_tapped_after_question,
+    clinician_named_before,
+    visit_named_before,
+)
 from actions.second_request import yes_and_another
 from actions.slot_search import (
     has_age_limits,
@@ -666,6 +670,12 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
             requested,
             slots.get("date_preference"),
         )
+        asked = booking_tapped_after_question(tracker) if requested is None else None
+        if asked is not None:
+            # [Book an appointment] tapped under "Do you have evening hours?": the evening too,
+            # as a typed "yes" keeps it (offer_answers)
+            before = read_search_details(asked, [], clinic, None, slots.get("date_preference"))
+            found = {**before, **found}
         if "location" not in found and (other := other_office(text, office_shown(slots), clinic)):
             found["location"] = other  # "i meant the other office" at "Shall I book it?"
         if requested is None and "practitioner" not in found and not slots.get("practitioner"):

@@ -12,8 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dates import parse_when
-from actions.relatives import OTHER_PERSON
+from actions.said_before import booking_words_before
 from actions.second_request import (
     CLEAR,
     replay_as,
@@ -22,13 +21,11 @@ from actions.second_request import (
     start_second_request,
     take_second_request,
 )
-from actions.settings import get_clinic
 from actions.stop import answered_undo_of_cancel
 from actions.tracker_reading import (
     bot_messages_before_latest,
     last_event,
     latest_text,
-    message_before_last,
 )
 from actions.typed_answers import OK_BUT_WAIT, QUESTION_BACK, UNDECIDED
 
@@ -254,22 +251,6 @@ def offer_still_open(events: list[dict[str, Any]]) -> tuple[str, str, list] | No
             asks = str(event.get("text") or "").rstrip().endswith("?")
             offered = offered_task([event]) if asks else None
             return offered if offered is not None and offered[1] in shown else None
-    return None
-
-
-def booking_words_before(tracker: Tracker, intent: str) -> str | None:
-    """The question that got a booking (``intent``) offered by the last answer, when it says
-    who or when: "do u guys do physicals for sports, my son needs one for basketball tryouts
-    next month" - "Yes, we do" [Book an annual physical] - "yes please" asked "Have you been
-    seen here before?" and what day suited, the son and the month lost. None otherwise (the
-    button alone is the request)."""
-    if intent != "book_appointment":
-        return None
-    asked = str(message_before_last(tracker).get("text") or "")
-    if not asked or asked.startswith("/"):
-        return None
-    if OTHER_PERSON.search(asked) or parse_when(asked, get_clinic().now()) is not None:
-        return asked
     return None
 
 

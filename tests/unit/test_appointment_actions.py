@@ -6242,3 +6242,32 @@ def test_only_a_visit_asked_for_as_one_refers_back() -> None:
         assert visit_named_before(text, [*QUESTIONS_BEFORE, _asked(text)], clinic) is not None
     for text in ("i need an appointment", "one more thing, book a visit", "i get that"):
         assert visit_named_before(text, [*QUESTIONS_BEFORE, _asked(text)], clinic) is None
+
+
+def _offered(text: str, payload: str) -> dict[str, Any]:
+    return {
+        "event": "bot",
+        "text": text,
+        "data": {"buttons": [{"title": "Book", "payload": payload}]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("question", "tapped", "shown", "wanted"),
+    [
+        # a typed "yes" kept the evening; the tapped button asked "What day or time works best?"
+        ("do you have any evening hours", "/book_appointment", "/book_appointment", True),
+        ("can i come in next thursday", "/book_appointment", "/book_appointment", True),
+        ("do you do physicals", "/book_appointment", "/book_appointment", False),  # no when
+        # a booking button from further back (not under the answer): the question is not its
+        ("do you have any evening hours", "/book_appointment", "/request_human", False),
+    ],
+)
+def test_a_tapped_booking_button_keeps_when_the_question_under_it_asked_for(
+    question: str, tapped: str, shown: str, wanted: bool
+) -> None:
+    before = [_asked(question), _offered("Yes. I can look for a time then.", shown)]
+    events, _ = run_booking(tapped, "book_appointment", events=before)
+    assert ("date_preference" in slots_of(events)) is wanted
+    if wanted:
+        assert slots_of(events)["date_preference"] == question
