@@ -33,6 +33,10 @@ class Reason:
     priority: str  # urgent > high > normal (the console sorts by it)
     team: str  # who should pick it up
     label: str  # what staff read in the queue
+    # Feedback given: the patient's words are what is wanted, read by staff rather than
+    # answered. Its wait says so ("our team will read it", not "someone will reply"), with no
+    # "In an emergency, call 911" after a compliment.
+    to_read: bool = False
 
 
 REASONS: dict[str, Reason] = {
@@ -41,7 +45,7 @@ REASONS: dict[str, Reason] = {
     "medical_advice": Reason("high", "clinical", "Medical question for a nurse"),
     "test_results": Reason("high", "clinical", "Asking about test results"),
     "complaint": Reason("normal", "service", "Complaint: service recovery"),
-    "feedback": Reason("normal", "service", "Wants to leave feedback"),
+    "feedback": Reason("normal", "service", "Wants to leave feedback", to_read=True),
     "billing_dispute": Reason("normal", "billing", "Billing dispute"),
     "request_human": Reason("normal", "front_desk", "Asked for a person"),
     "billing_question": Reason("normal", "billing", "Asked for billing staff"),
@@ -56,12 +60,10 @@ INTENT_REASONS = {reason: reason for reason in REASONS if reason not in NOT_INTE
 TEAM_REASONS = {"billing": "billing_question"}
 
 CHANNELS = {"socketio": "web", "rest": "web", "twilio": "sms"}
-# The team a handoff went to, in the metadata of the message that said what happens next: the
-# replies while the patient waits (addons/waiting_reply.py) read it.
+# The team a handoff went to and why, in the metadata of the message that said what happens
+# next: the replies while the patient waits (addons/waiting_reply.py) read them.
 TEAM_KEY = "handoff_team"
-# ...and for feedback given (the service team's): no "In an emergency, call 911" after a
-# compliment, at each message.
-FEEDBACK_WAIT = "service_feedback"
+REASON_KEY = "handoff_reason"
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +135,7 @@ def next_steps_message(
     """What happens next, honest about staff hours."""
     info = clinic.clinic
     urgent = REASONS[reason].priority == "urgent"
-    if reason == "feedback":
+    if to_be_read(reason):
         # (not "someone will reply" and 911, as for a complaint: the words are what is wanted)
         later = (
             "" if clinic.staff_available(now) else f" when they're back {clinic.staff_back(now)}"
@@ -186,7 +188,7 @@ def next_steps_message(
             " For a medical question that can't wait until then, our after-hours nurse line "
             f"is at {info.after_hours_nurse_line}."
         )
-    emergency = emergency_sentence(clinic, REASONS[reason].team)
+    emergency = emergency_sentence(clinic, REASONS[reason].team, reason)
     tail = f" {emergency}" if emergency else ""
     return (
         f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "
@@ -194,15 +196,30 @@ def next_steps_message(
     )
 
 
-def emergency_sentence(clinic: ClinicConfig, team: str | None) -> str:
+def emergency_sentence(clinic: ClinicConfig, team: str | None, reason: str | None = None) -> str:
     """ "In an emergency, call 911." for a patient waiting for ``team``; "" for the billing
-    team (or feedback given): after a billing question it read as boilerplate, at every
-    message (the safety layer still answers an emergency written while waiting)."""
-    return (
-        ""
-        if team in ("billing", FEEDBACK_WAIT)
-        else f"In an emergency, call {clinic.clinic.emergency_number}."
-    )
+    team, or feedback given (a ``reason`` to be read): after a billing question it read as
+    boilerplate, at every message (the safety layer still answers an emergency written while
+    waiting)."""
+    quiet = team == "billing" or to_be_read(reason)
+    return "" if quiet else f"In an emergency, call {clinic.clinic.emergency_number}."
+
+
+def to_be_read(reason: str | None) -> bool:
+    """Whether a wait for staff is for words they read rather than answer (feedback given)."""
+    return reason in REASONS and REASONS[reason].to_read
+
+
+def wait_reason(events: list[dict[str, Any]]) -> str | None:
+    """The reason of the latest handoff in ``events`` (``REASON_KEY`` in the metadata of the
+    message that said what happens next); None when none is named."""
+    for event in reversed(events):
+        reason = (
+            (event.get("metadata") or {}).get(REASON_KEY) if event.get("event") == "bot" else None
+        )
+        if reason:
+            return str(reason)
+    return None
 
 
 # The safety rule (safety/triage.yml) for someone hurting the patient: partner, relative, carer.
@@ -301,7 +318,7 @@ def escalate(
     # (the team, in the message's metadata, words the replies while they wait: waiting_reply)
     dispatcher.utter_message(
         text=next_steps_message(clinic, reason, now, crisis_related),
-        **{TEAM_KEY: FEEDBACK_WAIT if reason == "feedback" else meta.team},
+        **{TEAM_KEY: meta.team, REASON_KEY: reason},
     )
     text = str((tracker.latest_message or {}).get("text") or "")
     call = (

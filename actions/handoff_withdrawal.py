@@ -19,7 +19,7 @@ from rasa_sdk.events import ConversationResumed, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_config import ClinicConfig
-from actions.handoff import handoff_client
+from actions.handoff import handoff_client, to_be_read, wait_reason
 from actions.relatives import relation_in
 from actions.second_request import (
     ASKED_AS_QUESTION,
@@ -131,13 +131,21 @@ def asked_while_away(
     return None if asked is None or urgent_in(events) else asked
 
 
-def kept_for_staff_message(clinic: ClinicConfig, offered: bool = False) -> str:
+def kept_for_staff_message(
+    clinic: ClinicConfig, offered: bool = False, reason: str | None = None
+) -> str:
     """Said before the request is done: the first one still reaches staff, and when.
     ``offered``: a yes to the visit the assistant offered ("I can help with that myself"
-    answered the bot's own offer)."""
+    answered the bot's own offer). Feedback given (a ``reason`` to be read) is read, not
+    replied to."""
     when = clinic.staff_back(clinic.now())
     if offered:
         return f"Let's book it. Your question stays with our nurses, and they'll reply here {when}."
+    if to_be_read(reason):
+        return (
+            f"I can help with that myself. Your feedback stays with our team, and they'll read "
+            f"it {when}."
+        )
     return (
         f"I can help with that myself. Your earlier message stays with our staff, and they'll "
         f"reply here {when}."
@@ -182,7 +190,8 @@ class ActionWithdrawHandoff(Action):
             if asked is None:
                 return []  # (the waiting reply's check, made again here)
             offered = asked_in(text) is None  # (a yes to the visit offered, not a request)
-            dispatcher.utter_message(text=kept_for_staff_message(clinic, offered))
+            kept = kept_for_staff_message(clinic, offered, wait_reason(events))
+            dispatcher.utter_message(text=kept)
             said = named_again(asked["text"], events)
             latest = last_event(events, "user")
             return [ConversationResumed(), *replayed(said, asked["intent"], latest, [])]

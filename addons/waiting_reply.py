@@ -39,7 +39,7 @@ from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic_config import ClinicConfig
-from actions.handoff import TEAM_KEY, emergency_sentence
+from actions.handoff import REASON_KEY, TEAM_KEY, emergency_sentence, to_be_read
 from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
 from addons.safety_rules import SAFETY_RULE_ENTITY
@@ -80,17 +80,21 @@ def waiting_reply(
     crisis: str | None = None,
     team: str | None = None,
     written: str = "",
+    reason: str | None = None,
 ) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
     differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
     a crisis (``crisis``: the safety rule that fired, "" for none named), the line for it
     comes with it each time ("i dont want to talk to 988" got "Thanks, I've added that for our
     staff"). A wait for the billing ``team`` is not told to call 911 at every message. A thanks
-    or an okay (``written``) is met as one, with when staff reply."""
+    or an okay (``written``) is met as one, with when staff reply. Feedback given (a handoff
+    ``reason`` to be read) is thanked, and read by staff rather than replied to."""
     info = clinic.clinic
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
-    emergency = emergency_sentence(clinic, team)
+    if to_be_read(reason):
+        return _feedback_reply(clinic, now, turn, written)
+    emergency = emergency_sentence(clinic, team, reason)
     opening = "You're welcome." if THANKS_ONLY.match(written) else ""
     opening = opening or ("Okay." if OK_ONLY.match(written) else "")
     if opening:
@@ -117,6 +121,21 @@ def waiting_reply(
         f"{emergency}",
     )
     return replies[turn % len(replies)].rstrip()
+
+
+def _feedback_reply(clinic: ClinicConfig, now: datetime, turn: int, written: str) -> str:
+    """ "i want to leave a review" - "Write it here in your own words" - the review: it got
+    "Thanks, I've added that for our staff. They're away right now and will reply here"."""
+    when = "soon" if clinic.staff_available(now) else clinic.staff_back(now)
+    if THANKS_ONLY.match(written) or OK_ONLY.match(written):
+        opening = "You're welcome." if THANKS_ONLY.match(written) else "Okay."
+        return f"{opening} Our team will read your feedback {when}."
+    replies = (
+        f"Thank you for taking the time to tell us. I've passed it on to our team, and they'll "
+        f"read it {when}.",
+        "Got it, I've added that to your feedback for our team.",
+    )
+    return replies[turn % len(replies)]
 
 
 def _crisis_reply(clinic: ClinicConfig, now: datetime, turn: int, rule: str) -> str:
@@ -184,11 +203,12 @@ def crisis_wait(tracker: DialogueStateTracker) -> str | None:
     return str(next(rules, ""))
 
 
-def wait_team(tracker: DialogueStateTracker) -> str | None:
-    """The team this wait is for, from the handoff's "what happens next" message before the
-    latest pause (``TEAM_KEY`` in its metadata), or None when it names none."""
+def wait_team(tracker: DialogueStateTracker, key: str = TEAM_KEY) -> str | None:
+    """The team this wait is for (or its reason, with ``REASON_KEY``), from the handoff's "what
+    happens next" message before the latest pause (``key`` in its metadata), or None when it
+    names none."""
     said, _ = _before_pause(tracker)
-    return next((str(e.metadata[TEAM_KEY]) for e in said if (e.metadata or {}).get(TEAM_KEY)), None)
+    return next((str(e.metadata[key]) for e in said if (e.metadata or {}).get(key)), None)
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -262,7 +282,13 @@ def install() -> None:
                 clinic = get_clinic()
                 now = clinic.now()
                 text = waiting_reply(
-                    clinic, now, turn, crisis_wait(tracker), wait_team(tracker), written or ""
+                    clinic,
+                    now,
+                    turn,
+                    crisis_wait(tracker),
+                    wait_team(tracker),
+                    written or "",
+                    wait_team(tracker, REASON_KEY),
                 )
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)

@@ -13,7 +13,7 @@ from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.fallback import ActionComplaint
 from actions.handoff import (
     ABUSE_NOTE,
-    FEEDBACK_WAIT,
+    REASON_KEY,
     REASONS,
     TEAM_KEY,
     ActionEscalate,
@@ -483,7 +483,7 @@ def test_feedback_offered_is_thanked_and_passed_to_staff(
     if reason == "feedback":
         assert record["summary"].startswith("Wants to leave feedback.")
         # (the wait that follows is told no "In an emergency, call 911" at each message)
-        assert dispatcher.messages[-1][TEAM_KEY] == FEEDBACK_WAIT
+        assert dispatcher.messages[-1][REASON_KEY] == "feedback"
         assert said == [
             "Thank you, we'd love to hear it.",
             "Write it here in your own words, and our team will read it when they're back "

@@ -193,6 +193,33 @@ def test_a_task_asked_while_staff_are_away_is_done_and_the_request_kept(
     assert handoff_env.withdrawals == []  # the nurse question is still in the queue
 
 
+FEEDBACK_GIVEN = [
+    {"event": "user", "text": "i want to leave a review", "parse_data": {"intent": {}}},
+    {
+        "event": "bot",
+        "text": "Write it here in your own words, and our team will read it.",
+        "metadata": {"handoff_team": "service", "handoff_reason": "feedback"},
+    },
+    {"event": "pause"},
+    {"event": "user", "text": "dr patel was lovely", "parse_data": {"intent": {}}},
+]
+
+
+def test_a_question_after_feedback_keeps_the_feedback_to_be_read_not_replied_to(
+    monkeypatch: pytest.MonkeyPatch, handoff_env: HandoffReceiver
+) -> None:
+    # "i want to leave a review" - the review - "also is the north office open saturday":
+    # "Your earlier message stays with our staff, and they'll reply here"
+    at(monkeypatch, SATURDAY_8PM)
+    events, [said] = while_waiting("is the north office open on saturdays", FEEDBACK_GIVEN)
+    assert events[0] == ConversationResumed()
+    assert said == (
+        "I can help with that myself. Your feedback stays with our team, and they'll read it "
+        "Monday at 8am."
+    )
+    assert handoff_env.withdrawals == []
+
+
 @pytest.mark.parametrize(
     ("text", "when", "before"),
     [

@@ -9,7 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.handoff import FEEDBACK_WAIT, TEAM_KEY
+from actions.handoff import REASON_KEY, TEAM_KEY
 from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
 from addons.waiting_reply import (
@@ -74,14 +74,17 @@ def test_a_thanks_or_an_okay_while_waiting_is_met_as_one(written: str, opening: 
     )
 
 
-@pytest.mark.parametrize("team", ["billing", FEEDBACK_WAIT])
-def test_a_billing_wait_is_not_told_to_call_911_at_every_message(team: str) -> None:
+@pytest.mark.parametrize(("team", "reason"), [("billing", None), ("service", "feedback")])
+def test_a_billing_wait_is_not_told_to_call_911_at_every_message(
+    team: str, reason: str | None
+) -> None:
     # "i got a bill for 240 dollars..." - handoff - "Carlos Rivera": "...In an emergency,
     # call 911." after each message about a bill (and "i want to leave a review" - "Dr Patel
     # was wonderful with my mom": the same, after a compliment)
     clinic = get_clinic()
-    for now, turns in ((TUESDAY_10AM, 3), (TUESDAY_11PM, 2)):
-        replies = [waiting_reply(clinic, now, turn, team=team) for turn in range(turns)]
+    for now in (TUESDAY_10AM, TUESDAY_11PM):
+        turns = 2 if reason else 3 if clinic.staff_available(now) else 2
+        replies = [waiting_reply(clinic, now, t, team=team, reason=reason) for t in range(turns)]
         assert len(set(replies)) == turns
         assert all("911" not in text and text == text.strip() for text in replies)
         assert all(
@@ -235,3 +238,33 @@ def test_taking_the_request_back_is_recognised(text: str) -> None:
 )
 def test_other_messages_while_waiting_are_not_a_withdrawal(text: str) -> None:
     assert not withdraws(text)
+
+
+def test_feedback_written_while_waiting_is_thanked_as_read_not_as_to_be_answered() -> None:
+    # "i want to leave a review" - "Write it here in your own words" - "dr patel was wonderful
+    # with my daughter": "Thanks, I've added that for our staff. They're away right now and
+    # will reply here today at 8am."
+    clinic = get_clinic()
+    night = [waiting_reply(clinic, TUESDAY_11PM, t, reason="feedback") for t in range(2)]
+    assert night == [
+        "Thank you for taking the time to tell us. I've passed it on to our team, and they'll "
+        "read it tomorrow at 8am.",
+        "Got it, I've added that to your feedback for our team.",
+    ]
+    day = waiting_reply(clinic, TUESDAY_10AM, 0, reason="feedback")
+    assert day.endswith("and they'll read it soon.")
+    assert waiting_reply(clinic, TUESDAY_11PM, 1, written="thanks!", reason="feedback") == (
+        "You're welcome. Our team will read your feedback tomorrow at 8am."
+    )
+    # any other wait is still answered as one (a complaint: someone will reply)
+    assert "will reply here" in waiting_reply(clinic, TUESDAY_11PM, 0, reason="complaint")
+
+
+def test_the_wait_reason_is_read_beside_the_team() -> None:
+    feedback = tracker_with(
+        said("i want to leave a review", "complaint"),
+        BotUttered("Write it here.", metadata={TEAM_KEY: "service", REASON_KEY: "feedback"}),
+        ConversationPaused(),
+        said("dr patel was great"),
+    )
+    assert (wait_team(feedback), wait_team(feedback, REASON_KEY)) == ("service", "feedback")
