@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
+from actions.handoff import to_be_read
 from actions.settings import get_clinic, get_settings
 from console import auth
 from console.canned import load_canned_replies
@@ -223,6 +224,9 @@ class Console:
                 and wrote_while_waiting
                 and not told_when
                 and not assistant_on_it
+                # feedback given is read, not answered: "You're number 3 in line for our staff"
+                # followed "I've passed it on to our team"
+                and not to_be_read(str(item.get("reason") or ""))
             ):
                 await self.send_queue_notice(item)
 

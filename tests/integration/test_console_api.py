@@ -561,6 +561,31 @@ def test_no_queue_notice_when_the_assistant_already_said_when_staff_are_back(
     notice_only_after(console, fake_rasa, said, held, sent)
 
 
+def test_no_queue_notice_for_feedback_being_written(
+    console: ConsoleProcess, fake_rasa: FakeRasa
+) -> None:
+    # "i want to leave a review" - the review - "I've passed it on to our team", then "Thanks
+    # for waiting. You're number 16 in line for our staff; the estimated wait is about 64
+    # minutes."
+    def patient_writes(conversation: str) -> None:
+        event = {"sender_id": conversation, "event": "user", "text": "dr lee was so kind"}
+        event["timestamp"] = time.time()
+        headers = {"Authorization": f"Bearer {SECRET}"}
+        url = f"{console.url}/api/rasa-events"
+        assert requests.post(url, json=[event], headers=headers, timeout=10).status_code == 202
+
+    def notices(conversation: str) -> list[dict[str, Any]]:
+        return [c for c in fake_rasa.calls_for(conversation) if c["action"] == "tracker/events"]
+
+    feedback = new_item(console, reason="feedback")["conversation_id"]
+    complaint = new_item(console, reason="complaint")["conversation_id"]
+    patient_writes(feedback)
+    patient_writes(complaint)
+    wait_for(lambda: notices(complaint), 10, "the complaint's queue notice")
+    time.sleep(0.5)
+    assert not notices(feedback)
+
+
 def notice_only_after(
     console: ConsoleProcess,
     fake_rasa: FakeRasa,
