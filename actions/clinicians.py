@@ -98,11 +98,14 @@ def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) 
 # adults", "what ages does dr gonzalez see": the ages, first. Read in normalised text.
 AGES_WORDS = r"(?:how old|what ages?|which ages|age (?:limit|range|cut ?off)|too old|too young)"
 AGE_GROUPS = (
-    r"(?:adults?|grown ups|kids|children|babies|infants|newborns|teens?|teenagers|seniors|"
-    r"elderly|all ages)"
+    r"(?:adults?|grown ups|kids|children|babies|infants|newborns|toddlers?|little ones|teens?|"
+    r"teenagers|seniors|elderly|all ages)"
 )
+# "is dr okafor good with toddlers?" (a nurse's question, 0.66): whom they see
+GOOD_WITH = r"(?:good|great|gentle|patient|experienced) with"
 ASKS_AGES = re.compile(
-    rf"\b(?:{AGES_WORDS}|(?:see|sees|seeing|treat|treats|take|takes) (?:\w+ ){{0,2}}{AGE_GROUPS})\b"
+    rf"\b(?:{AGES_WORDS}|(?:see|sees|seeing|treat|treats|take|takes|{GOOD_WITH}) "
+    rf"(?:\w+ ){{0,2}}{AGE_GROUPS})\b"
 )
 
 

@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.appointment_hours import appointment_times_asked
-from actions.clinicians import AGE_GROUPS, AGES_WORDS
+from actions.clinicians import AGE_GROUPS, AGES_WORDS, GOOD_WITH
 from actions.matching import find_practitioner
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
@@ -120,7 +120,8 @@ CLINICIAN_IN_ASKED = re.compile(
 # clinician of clinic.yml is named.
 WHO_THEY_SEE_ASKED = re.compile(
     rf"\b{AGES_WORDS}\b"
-    r"|\b(?:does|do|can|will|would|is) (?:\w+ ){1,3}(?:only )?(?:see|treat|take|work with) "
+    r"|\b(?:does|do|can|will|would|is) (?:[\w.']+ ){1,3}(?:only )?"
+    rf"(?:see|treat|take|work with|{GOOD_WITH}) "
     rf"(?:\w+ )?(?:{AGE_GROUPS}|men|males?|guys|boys|women|females?|girls)\b",
     re.IGNORECASE,
 )
@@ -149,7 +150,8 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         and find_practitioner(text, get_clinic()) is not None
     ):
         # (retrained, the first was read as directions, 0.52: the clinician's days)
-        return CLINICIANS_INTENT, MISREAD | {"clinic_hours", "directions"}
+        # ("is dr okafor good with toddlers?" was a question for a nurse, 0.66)
+        return CLINICIANS_INTENT, MISREAD | {"clinic_hours", "directions", "medical_advice"}
     if CLINICIAN_IN_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if appointment_times_asked(text):

@@ -264,6 +264,8 @@ def test_one_clinicians_gender_asked_is_answered(text: str, said: str) -> None:
         ),
         ("does dr patel see adults", "Dr. Priya Patel sees patients of all ages."),
         ("what ages does dr gonzalez see", "Dr. Maria Gonzalez sees patients from age 12."),
+        # (a question for a nurse, before the guard)
+        ("Is Dr. Okafor good with toddlers?", "Dr. James Okafor sees patients under 18 only."),
     ],
 )
 def test_the_ages_a_clinician_sees_are_answered_first(text: str, said: str) -> None:

@@ -95,6 +95,10 @@ def parsed(text: str, intent: str) -> Message:
         ("how old do you have to be to see dr okafor", "directions", "ask_clinicians"),
         ("does dr gonzalez see men", "clinic_hours", "ask_clinicians"),
         ("does sam lee see kids", "book_appointment", "ask_clinicians"),
+        # a question for a nurse (0.66): whom the clinician sees
+        ("Is Dr. Okafor good with toddlers?", "medical_advice", "ask_clinicians"),
+        ("is dr patel great with kids", "faq", "ask_clinicians"),
+        ("is it ok to give my toddler tylenol", "medical_advice", "medical_advice"),
         ("can dr okafor see my son on friday, book it", "book_appointment", "book_appointment"),
         # a clinician of a gender asked for: the services we offer (1.0); a booking stays one
         ("do you have a female doctor who sees kids", "faq", "ask_clinicians"),
