@@ -142,7 +142,8 @@ INSURANCE_UPDATE = re.compile(
     r"\b(update|updating|change|changing|add|adding|give (you|u)|send|upload|submit|switch)\b"
     r".{0,20}\b(insurance|insurance card|insurance info|card|coverage)\b"
     r"|\b(new|different) (insurance|insurance card|card|plan)\b"
-    r"|\binsurance (changed|is changing|has changed|switched|is different|is new)\b"
+    r"|\b(insurance|coverage) (changed|changes|is changing|has changed|switched|is different|"
+    r"is new)\b"
     r"|\b(changed|switched) (my |our )?(insurance|plans?|insurers?)\b"
 )
 _PRICED = (

@@ -13,7 +13,7 @@ import re
 
 from actions.date_words import weekdays_named
 from actions.dates import parse_when
-from actions.insurance import COPAY_ASKED
+from actions.insurance import COPAY_ASKED, INSURANCE_UPDATE
 from actions.matching import find_location, find_practitioner, find_visit_type, normalise
 from actions.observances import observance_day
 from actions.office_hours import holiday_named
@@ -395,3 +395,38 @@ NOT_A_PLAN = re.compile(
     r"history|condition|leave|note|form|forms)\b",
     re.IGNORECASE,
 )
+
+
+# "I want to switch to a different insurance" (moving an appointment, 0.98), "i got a new
+# insurance card" (what to do without the card): how to update the insurance on file
+# (actions/insurance.py answers it), when the insurance itself is named and no visit is.
+MISREAD_INSURANCE_UPDATE = frozenset(
+    {
+        "reschedule_appointment",
+        "book_appointment",
+        "cancel_appointment",
+        "check_appointment",
+        "inform",
+        "faq",
+        "out_of_scope",
+        "nlu_fallback",
+        "affirm",
+        "deny",
+    }
+)
+INSURANCE_NAMED = re.compile(r"\b(?:insurance|insurer|coverage|health plan)\b")
+VISIT_NAMED = re.compile(r"\b(?:book|schedule|appointments?|appts?|visits?|see (?:dr|doctor))\b")
+MAX_INSURANCE_UPDATE_WORDS = 20
+
+
+def insurance_update_asked(text: str, read_as: str | None) -> bool:
+    """Whether a message read as ``read_as`` says the patient's insurance changed or asks how
+    to update it, with no visit named ("can i move my visit, i have new insurance" is a move)."""
+    if read_as not in MISREAD_INSURANCE_UPDATE or len(text.split()) > MAX_INSURANCE_UPDATE_WORDS:
+        return False
+    plain = normalise(text)
+    return (
+        bool(INSURANCE_UPDATE.search(plain))
+        and bool(INSURANCE_NAMED.search(plain))
+        and not VISIT_NAMED.search(plain)
+    )

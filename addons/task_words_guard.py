@@ -110,6 +110,7 @@ from addons.money_words import (
     WHY_SO_MUCH,
     billing_help_asked,
     copay_asked,
+    insurance_update_asked,
     plan_asked_about,
     plan_ok_asked,
     unknown_plan_asked,
@@ -805,6 +806,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # ("medical?", Medi-Cal's other name, went to the nurses and paused the chat)
         # "accpet bluecross?" was a stop ("Nothing was changed"), "blue sheild ok?" a
         # yes ("What can I help you with?"): whether the plan is taken.
+        return Reading(INSURANCE_INTENT)
+    if insurance_update_asked(text, read_as):
         return Reading(INSURANCE_INTENT)
     if plan_ok_asked(text, read_as) or unknown_plan_asked(text, read_as):
         # "can I come there with tricare" (what visitors may come), "my grandma has Medicare

@@ -1169,6 +1169,9 @@ def test_a_copay_asked_with_a_plan_we_take_is_answered_first() -> None:
         "my insurance changed, do you take my new plan",
         "I have a new insurance card, how do I give it to you",
         "i switched insurance how do i let you know",
+        # (read as a reschedule and a lost card's answer, before the guard)
+        "I want to switch to a different insurance",
+        "i got a new insurance card",
     ],
 )
 def test_updating_insurance_says_how_and_asks_for_the_new_plan(text: str) -> None:

@@ -1233,6 +1233,32 @@ def test_a_listed_plan_asked_about_is_the_insurance_question(
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # a reschedule (0.98), a lost card's answer: how to update the insurance on file
+        (
+            "I want to switch to a different insurance",
+            "reschedule_appointment",
+            "billing_insurance",
+        ),
+        ("i got a new insurance card", "faq", "billing_insurance"),
+        ("my coverage is changing next month", "inform", "billing_insurance"),
+        # a visit named with it stays the task; a card alone may be the one paid with
+        (
+            "can i move my appt, i have new insurance",
+            "reschedule_appointment",
+            "reschedule_appointment",
+        ),
+        ("i need to update my card on file", "billing_pay", "billing_pay"),
+        ("i lost my insurance card", "faq", "faq"),
+    ],
+)
+def test_insurance_changed_is_the_insurance_question(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.97, "faq", 0.1)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "read_as"),
     [
         ("I have Peach State. Do you take it", "parking"),
