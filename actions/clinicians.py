@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.billing import join_words
 from actions.booking_choices import eligible_practitioners
-from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS, age_spoken
+from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS, YEARS_OLD, age_spoken
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import (
     book_with_button,
@@ -33,7 +33,7 @@ from actions.formatting import a_or_an
 from actions.matching import find_location, find_practitioner, normalise
 from actions.next_opening import next_opening, next_opening_asked, say_next_opening
 from actions.patient_words import patient_age
-from actions.relatives import CHILD_SPOKEN_OF
+from actions.relatives import CHILD_SPOKEN_OF, child_named
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, sees_patient
@@ -171,12 +171,49 @@ def _new_patients_sentence(clinic: ClinicConfig) -> str:
 
 def clinicians_list_text(clinic: ClinicConfig) -> str:
     """Every clinician, their specialty and who they see, one per line."""
-    lines = [
-        f"• {_short(p, clinic)}" + (f": {p.sees}" if p.sees else "") for p in clinic.practitioners
-    ]
     return "\n".join(
-        [f"Our clinicians at {clinic.clinic.name}:", *lines, _new_patients_sentence(clinic)]
+        [
+            f"Our clinicians at {clinic.clinic.name}:",
+            *_lines(clinic.practitioners, clinic),
+            _new_patients_sentence(clinic),
+        ]
     )
+
+
+def _lines(practitioners: list[Practitioner], clinic: ClinicConfig) -> list[str]:
+    return [f"• {_short(p, clinic)}" + (f": {p.sees}" if p.sees else "") for p in practitioners]
+
+
+CHILDS_AGE = re.compile(rf"\b(?:my|our|a|an) {YEARS_OLD}", re.IGNORECASE)
+
+
+def clinicians_for_child(text: str, clinic: ClinicConfig) -> tuple[str, list[Practitioner]] | None:
+    """ "which doctor is best for my 2 year old", "who should my daughter see, she is 5": the
+    clinicians who see a child of that age (the list had the women's health doctor, from 12,
+    beside the pediatrician); None when no child is spoken of, or nobody sees them."""
+    if not child_named([text]):
+        return None
+    # (any "my 15 year old": the child asked about; age_spoken wants it to be the patient)
+    said = CHILDS_AGE.search(text)
+    age = age_spoken([text]) if said is None else int(said.group(1))
+    kids = [
+        p
+        for p in clinic.practitioners
+        if sees_patient(clinic, p.id, CHILD_AGE if age is None else age)
+    ]
+    if not kids:
+        return None
+    taking = [p.name for p in kids if p in new_patient_clinicians(clinic)]
+    welcome = (
+        "All of them welcome new patients."
+        if len(taking) == len(kids)
+        else f"New patients can book with {join_words(taking, 'or')}."
+        if taking
+        else ""
+    )
+    whom = "children of that age" if age is not None else "children"
+    lines = [f"These clinicians see {whom}:", *_lines(kids, clinic), welcome]
+    return "\n".join(line for line in lines if line), kids
 
 
 # The age of "kids" said with no age: a school child's (who sees patients from 12 is not one).
@@ -317,6 +354,10 @@ class ActionClinicians(Action):
                     f"{answer} {on_file.replace('have them', f'have {him_or_her}')}"
                 )
             answer = named_once(answer, named)
+        elif not switching and (for_child := clinicians_for_child(text, clinic)) is not None:
+            answer, chosen = for_child
+            if not tracker.active_loop_name:
+                answer += BOOK_ONE
         else:
             answer, chosen = clinicians_list_text(clinic), list(clinic.practitioners)
             if switching:

@@ -23,6 +23,8 @@ from rasa.shared.nlu.training_data.message import Message
 from actions.appointment_hours import appointment_times_asked
 from actions.clinicians import AGE_GROUPS, AGES_WORDS, GOOD_WITH
 from actions.matching import find_practitioner
+from actions.own_clinician import asks_own_clinician
+from actions.relatives import child_named
 from actions.settings import get_clinic
 from addons.intent_override import RuleGuard, overrule
 
@@ -107,6 +109,35 @@ GENDER_ASKED = re.compile(
     r"providers?|physicians?|clinicians?|pediatricians?|nps?|nurse practitioners?)\b",
     re.IGNORECASE,
 )
+# "which doctor is best for my 2 year old" (unclear, 0.45), "what doctor do you recommend for
+# kids" (not something we do, 1.0), "who should my daughter see, she is 5" (a common question):
+# the clinicians who see a child of that age (actions/clinicians.py), when a child is spoken of.
+CLINICIAN_FOR_CHILD_ASKED = re.compile(
+    r"\b(?:which|what|who)(?:'s| is| are)?(?: \w+){0,2} (?:doctors?|drs?|docs?|providers?|"
+    r"physicians?|clinicians?|pediatricians?|peds)\b"
+    r"|\bwho (?:should|can|could|would) (?:my|our) (?:\w+ ){0,2}(?:see|go to)\b"
+    r"|\bwho (?:do|would) (?:you|u) recommend\b",
+    re.IGNORECASE,
+)
+# (not a visit had, "what doctor did my son see last time", nor a day: "which doctor sees kids
+# on saturday" is the days they are in)
+NOT_FOR_CHILD = re.compile(rf"\b(?:did|was|were|last time|{_DAY})\b", re.IGNORECASE)
+# (a question for a nurse stays one: "which doctor should my son see for his rash")
+CHILD_MISREAD = MISREAD | {"nlu_fallback", "clinic_hours", "contact_info"}
+
+
+def clinician_for_child_asked(text: str) -> bool:
+    """Whether the message asks which clinician a child of the writer's should see."""
+    return (
+        bool(CLINICIAN_FOR_CHILD_ASKED.search(text))
+        and child_named([text])
+        and not BOOKING_NAMED.search(text)
+        and not NOT_FOR_CHILD.search(text)
+        and not asks_own_clinician(text)  # "who is my sons doctor"
+        and find_practitioner(text, get_clinic()) is None
+    )
+
+
 # "is dr okafor in on saturday", "i just need to know if dr patel works tuesdays" (a booking,
 # 0.95: "Let's get this booked"): which days the clinician is in (actions/clinicians.py).
 CLINICIAN_IN_ASKED = re.compile(
@@ -152,6 +183,8 @@ def _reading(text: str) -> tuple[str, frozenset[str | None]] | None:
         # (retrained, the first was read as directions, 0.52: the clinician's days)
         # ("is dr okafor good with toddlers?" was a question for a nurse, 0.66)
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours", "directions", "medical_advice"}
+    if clinician_for_child_asked(text):
+        return CLINICIANS_INTENT, CHILD_MISREAD
     if CLINICIAN_IN_ASKED.search(text) and not BOOKING_NAMED.search(text):
         return CLINICIANS_INTENT, MISREAD | {"clinic_hours"}
     if appointment_times_asked(text):

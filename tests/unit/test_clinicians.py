@@ -314,3 +314,45 @@ def test_switching_doctors_is_a_yes_with_the_list_and_how_it_sticks() -> None:
     # (taking new patients is no switch)
     _, new = run("is dr patel taking new patients")
     assert new["text"].startswith("Yes, Dr. Priya Patel is taking new patients.")
+
+
+@pytest.mark.parametrize(
+    ("text", "whom", "booked"),
+    [
+        # the list had the women's health doctor (from 12) beside the pediatrician
+        (
+            "which doctor is best for my 2 year old",
+            "children of that age",
+            ["Book with Dr. Patel", "Book with Dr. Okafor", "Book with Sam Lee"],
+        ),
+        (
+            "what doctor do you recommend for kids",
+            "children",
+            ["Book with Dr. Patel", "Book with Dr. Okafor", "Book with Sam Lee"],
+        ),
+        # a teen: Dr. Gonzalez sees women and teens from 12
+        (
+            "who should my 15 year old daughter see",
+            "children of that age",
+            [
+                "Book with Dr. Patel",
+                "Book with Dr. Okafor",
+                "Book with Dr. Gonzalez",
+                "Book with Sam Lee",
+            ],
+        ),
+    ],
+)
+def test_the_clinicians_for_a_child_are_those_who_see_that_age(
+    text: str, whom: str, booked: list[str]
+) -> None:
+    _, message = run(text)
+    assert message["text"].startswith(f"These clinicians see {whom}:\n• Dr. Priya Patel")
+    assert message["text"].endswith(
+        "All of them welcome new patients. Tap a name to book with them."
+    )
+    assert titles(message) == booked
+    # no child spoken of: everyone
+    _, message = run("which doctor do you recommend")
+    assert message["text"].startswith("Our clinicians at Maple Grove Family Health:")
+    assert len(titles(message)) == 4

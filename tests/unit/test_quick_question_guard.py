@@ -95,6 +95,16 @@ def parsed(text: str, intent: str) -> Message:
         ("how old do you have to be to see dr okafor", "directions", "ask_clinicians"),
         ("does dr gonzalez see men", "clinic_hours", "ask_clinicians"),
         ("does sam lee see kids", "book_appointment", "ask_clinicians"),
+        # unclear (0.45), not something we do (1.0), a common question: who sees children
+        ("which doctor is best for my 2 year old", "nlu_fallback", "ask_clinicians"),
+        ("what doctor do you recommend for kids", "out_of_scope", "ask_clinicians"),
+        ("who should my daughter see, she is 5", "faq", "ask_clinicians"),
+        # ...not the patient's own clinician, a visit had, a day, a booking, a nurse's question
+        ("who is my sons doctor", "faq", "faq"),
+        ("what doctor did my son see last time", "faq", "faq"),
+        ("which doctor sees kids on saturday", "clinic_hours", "clinic_hours"),
+        ("which doctor can i book for my son", "book_appointment", "book_appointment"),
+        ("which doctor should my son see for his rash", "medical_advice", "medical_advice"),
         # a question for a nurse (0.66): whom the clinician sees
         ("Is Dr. Okafor good with toddlers?", "medical_advice", "ask_clinicians"),
         ("is dr patel great with kids", "faq", "ask_clinicians"),
