@@ -70,6 +70,7 @@ from actions.office_answers import (
     DROP_OFF_ASKED,
     ER_ASKED,
     GETTING_IN_WORDS,
+    PARKING_COST_ASKED,
     TRANSIT_WORDS,
     access_text,
     answers_only_the_office,
@@ -484,6 +485,13 @@ class ActionLocationInfo(Action):
             locations, explicit = list(clinic.locations), True
         if not locations:
             locations, note = self._implied(tracker, clinic)
+        if (
+            not locations
+            and topic == "parking"
+            and PARKING_COST_ASKED.search(normalise(latest_text(tracker)))
+        ):
+            # "is parking free?": whether each office's is, in two lines (it asked which office)
+            locations, explicit = list(clinic.locations), True
         if not locations and tracker.active_loop_name:
             # In the middle of a form, which asks its own question next: answer for every office.
             locations, explicit = list(clinic.locations), True
@@ -550,7 +558,8 @@ class ActionLocationInfo(Action):
             return "\n".join(drop_off_text(loc) for loc in locations)
         if topic == "parking":
             accessible = bool(ACCESSIBLE_WORDS.search(normalise(text)))
-            return "\n".join(parking_text(loc, accessible) for loc in locations)
+            cost = bool(PARKING_COST_ASKED.search(normalise(text)))
+            return "\n".join(parking_text(loc, accessible, cost) for loc in locations)
         if topic == "directions":
             plain = normalise(text)
             # ...unless the route is asked too ("address and is there an elevator")

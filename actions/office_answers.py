@@ -115,10 +115,21 @@ def drop_off_text(location: Location) -> str:
     return f"{text} Front desk: {location.phone}."
 
 
-def parking_text(location: Location, accessible: bool = False) -> str:
-    text = f"Parking at the {location.name} ({location.address.line}): {location.parking}"
-    if location.parking_validation:
-        text += f" {location.parking_validation}"
+# "is parking free?", "how much is parking", "do you validate": what it costs comes first (it
+# came after the garage's entrance and the street meters).
+PARKING_COST_ASKED = re.compile(
+    r"\b(?:free|cost|costs|price|how much|pay|paid|charge|fee|validate|validation|expensive)\b"
+)
+
+
+def parking_text(location: Location, accessible: bool = False, cost_asked: bool = False) -> str:
+    """Where to park at ``location`` and whether we validate (first, when ``cost_asked``)."""
+    said = [location.parking, location.parking_validation]
+    if cost_asked:
+        said.reverse()
+    text = f"Parking at the {location.name} ({location.address.line}): " + " ".join(
+        part for part in said if part
+    )
     if accessible and location.accessibility:
         text += f" Accessibility: {location.accessibility}"
     return text

@@ -32,6 +32,15 @@ PARKING_NORTH = (
     "Parking at the North Office (4500 Natomas Boulevard, Building B): Free parking in the lot "
     "in front of Building B, no time limit. No validation needed; parking is free."
 )
+# ...asked what it costs: whether it is free first (it came after the lot and its time limit)
+NORTH_COST = (
+    "Parking at the North Office (4500 Natomas Boulevard, Building B): No validation needed; "
+    "parking is free. Free parking in the lot in front of Building B, no time limit."
+)
+DOWNTOWN_COST = (
+    "Parking at the Downtown Clinic (1200 J Street, Suite 300): Bring your garage ticket to the "
+    "front desk; we validate up to 2 hours. Park in the City Garage"
+)
 TUESDAY_10AM = datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
@@ -103,7 +112,7 @@ def test_is_it_free_at_which_office_is_parking_at_every_office() -> None:
     dispatcher = CollectingDispatcher()
     ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, replayed, {})
     answer = dispatcher.messages[0]["text"]
-    assert answer.startswith("Parking at the Downtown Clinic") and answer.endswith(PARKING_NORTH)
+    assert answer.startswith(DOWNTOWN_COST) and answer.endswith(f"\n{NORTH_COST}")
     assert "Which office" not in answer
 
 
@@ -119,6 +128,28 @@ def test_is_it_free_after_one_office_s_parking_is_that_office_s_parking() -> Non
     replayed = make_tracker("is it free?", intent="parking", events=answered, slots=slots)
     dispatcher = CollectingDispatcher()
     ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, replayed, {})
+    assert dispatcher.messages[0]["text"] == NORTH_COST
+
+
+@pytest.mark.parametrize(
+    "text", ["is parking free", "do you validate parking", "how much is parking"]
+)
+def test_what_parking_costs_asked_is_said_first_for_every_office(text: str) -> None:
+    # "is parking free" asked "Which office are you visiting?", and the answer then began
+    # with the garage's entrance and the street meters
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="parking")
+    ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
+    [answer] = [m["text"] for m in dispatcher.messages]
+    assert answer.startswith(DOWNTOWN_COST) and answer.endswith(f"\n{NORTH_COST}")
+    # where to park, not asked what it costs: as before, office asked
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("where do i park", intent="parking")
+    ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"].startswith("Which office are you visiting?")
+    tracker = make_tracker("where do i park at the north office", intent="parking")
+    dispatcher = CollectingDispatcher()
+    ActionLocationInfo(clock=lambda: TUESDAY_10AM).run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["text"] == PARKING_NORTH
 
 
