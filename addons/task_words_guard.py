@@ -232,6 +232,22 @@ AVAILABILITY_ASKED = re.compile(
 MISREAD_AVAILABILITY = frozenset(
     {"nlu_fallback", "billing_pay", "clinic_hours", "faq", "out_of_scope", "greet"}
 )
+# ...and asked of the clinic with no "open" or "free": "do you have anything tomorrow" (the
+# patient's own appointments, 0.9: a name and birth date asked), "got anything this friday" (a
+# question about paying, 0.68). "do i have anything tomorrow" stays a look-up.
+_OPENING_DAY = (
+    r"(?:today|tonight|tomorrow|tmrw|tmr|(?:this|next) (?:week|weekend|morning|afternoon|evening)"
+    r"|(?:(?:this|next|on) )?(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?)(?:day)?s?)"
+)
+OPENING_ON_A_DAY = re.compile(
+    r"^\W*(?:(?:hi|hey|hello|so|ok|okay|and)\W+)*"
+    r"(?:(?:do|does) (?:you|u|ya|y'?all|the (?:clinic|office))(?: guys)? have|(?:you |u |ya )?got)"
+    r" (?:anything|something|any(?: (?:times?|slots?|openings?|spots?|appointments?|appts?|"
+    r"availability))?)(?: (?:open|available|free|left))?(?: (?:for|on))? "
+    rf"{_OPENING_DAY}\b",
+    re.IGNORECASE,
+)
+MISREAD_OPENING_DAY = MISREAD_AVAILABILITY | {"check_appointment", "inform", "affirm"}
 # A clinician's next opening asked for (not "how soon can i get in to see dr patel": a booking,
 # which offers her soonest times).
 MISREAD_NEXT_OPENING = frozenset({"faq", "check_appointment", "out_of_scope", "clinic_hours"})
@@ -697,7 +713,9 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_TRANSIT and (TRANSIT_TO_US.search(text) or GETTING_HERE.search(text)):
         return Reading("directions")
-    if read_as in MISREAD_AVAILABILITY and AVAILABILITY_ASKED.search(text):
+    if (read_as in MISREAD_AVAILABILITY and AVAILABILITY_ASKED.search(text)) or (
+        read_as in MISREAD_OPENING_DAY and OPENING_ON_A_DAY.search(text)
+    ):
         # "do you have anything open tomorrow morning" ("Did you want to check our opening
         # hours?"), "is there anything free this afternoon" (a question about paying)
         return Reading("book_appointment")

@@ -988,6 +988,12 @@ def test_another_insurance_word_asked_after_one_is_explained(text: str) -> None:
         ("do you have anything open tomorrow morning", "nlu_fallback", "book_appointment"),
         ("is there anything free this afternoon", "billing_pay", "book_appointment"),
         ("any appointments available on friday?", "clinic_hours", "book_appointment"),
+        # asked of the clinic: the patient's own appointments (0.9), paying (0.68)
+        ("do you have anything tomorrow", "check_appointment", "book_appointment"),
+        ("got anything this friday", "billing_pay", "book_appointment"),
+        ("hi do u guys have any openings on monday", "inform", "book_appointment"),
+        # the patient's own day, a look-up
+        ("do i have anything tomorrow", "check_appointment", "check_appointment"),
         # the offices' hours, and costs, stay as read
         ("are you open tomorrow morning", "clinic_hours", "clinic_hours"),
         ("is anything free for kids", "billing_pay", "billing_pay"),
