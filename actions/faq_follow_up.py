@@ -18,10 +18,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.billing import billing_facts
 from actions.booking_guards import booked_in_this_chat, within_late_window
 from actions.clinician_days import short_name
 from actions.formatting import a_or_an, day_and_time, visit_name
-from actions.matching import find_not_offered, find_offered_visit, find_practitioner
+from actions.matching import find_not_offered, find_offered_visit, find_practitioner, normalise
 from actions.patient_words import whose
 from actions.second_request import (
     MAX_REQUEST_CHARS,
@@ -82,6 +83,8 @@ WHAT_WE_DO_TOPICS = frozenset({"services", "referral"})
 # "Yes." to one asked of a clinician ("does dr okafor do shots").
 SERVICE_OFFERED_TOPIC = "service_offered"
 YES_TOPICS = frozenset({SERVICE_OFFERED_TOPIC, "clinician_offers"})
+# The price asked with a service ("do you do sports physicals, how much"): billing says it.
+PRICE_ASKED = re.compile(r"\b(?:how much|cost|costs|price|prices|fee|fees|charge)\b")
 # Answers after which a visit named in the question is offered too, as after the yes: "can my
 # 15 yr old come in without me for a sports physical" got who may come, and no way to book;
 # "my daughter needs a sports physical form filled out" got "I can book that visit here", and
@@ -259,6 +262,9 @@ class ActionFaqFollowUp(Action):
         # ("do you give tdap shots? if so can i book one": the booking is offered below)
         booking_asked = other is not None and other["intent"] == "book_appointment"
         service_note(dispatcher, text, topic, booking_asked)
+        if other is None and topic in YES_TOPICS and PRICE_ASKED.search(normalise(text)):
+            # "do you do sports physicals, how much": the yes and the booking, the price lost
+            dispatcher.utter_message(response="utter_visit_cost", **billing_facts(get_clinic()))
         if other is not None:
             return follow_up(dispatcher, tracker, other)
         # "do you do x-rays and can i get my records": another common question

@@ -307,6 +307,18 @@ def test_after_the_plain_yes_only_what_it_is_booked_as() -> None:
     assert said["buttons"] == [{"title": "Book a women's health exam", "payload": payload}]
 
 
+def test_a_price_asked_with_the_yes_says_who_can_tell_it() -> None:
+    # "do you do sports physicals, how much": the yes and the booking, the price lost
+    _, dispatcher = run("do you do sports physicals, how much", "service_offered")
+    booked_as, cost = dispatcher.messages
+    assert (booked_as["response"], booked_as["visit"]) == ("utter_offered_as", "a well-child visit")
+    assert cost["response"] == "utter_visit_cost"
+    assert cost["billing_phone"] == "(916) 555-0199"
+    # no price asked: the yes alone
+    _, dispatcher = run("do you do sports physicals", "service_offered")
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offered_as"]
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
