@@ -49,6 +49,13 @@ NOT_NAME_WORDS = (
     ORDINAL_DAY_WORDS
     | NUMBER_MONTH_AND_VERB_WORDS
     | {
+        # "my dad needs a refill": no one called "Needs Refill" (the "a" taken for an initial)
+        "needs",
+        "wants",
+        "has",
+        "have",
+        "refill",
+        "refills",
         # "and weekends?", "and dec?" after the hours: no one called Weekends ("Jan" and "Jun" are
         # first names)
         "weekend",
@@ -497,6 +504,13 @@ def name_apart(text: str) -> tuple[str, str] | None:
         for sentence in reversed(sentences):
             if (whole := _whole_name(_name_part(sentence))) is not None:
                 return whole
+    for match in RELATIVE_NAMED.finditer(text.translate(CURLY_APOSTROPHES)):
+        # "writing on behalf of my elderly father Robert Miller who has an appointment": the
+        # name was asked next, as if not given
+        words = match.group(1).split()
+        for size in range(len(words), 1, -1):
+            if (whole := _whole_name(" ".join(words[:size]))) is not None:
+                return whole
     for match in POSSESSIVE_NAME.finditer(text.translate(CURLY_APOSTROPHES)):
         words = match.group(1).split()
         for size in range(min(len(words), 4), 1, -1):
@@ -519,6 +533,12 @@ LOWER_POSSESSIVE = re.compile(
 )
 
 
+# A relative named, capitalised, inside a longer message: "my elderly father Robert Miller".
+RELATIVE_NAMED = re.compile(
+    r"\b(?:my|our) (?:[a-z]+ )?(?:dad|father|mom|mother|mum|son|daughter|husband|wife|partner|"
+    r"grandma|grandpa|grandmother|grandfather|brother|sister|child|kid)(?:'s name is|s name is| is|"
+    r" named| called|,)? ((?:[A-Z][\w'-]*\s+){1,3}[A-Z][\w'-]*)"
+)
 # "Emily Johnson's balance": capitalised words before a possessive.
 POSSESSIVE_NAME = re.compile(r"((?:\b[A-Z][\w'-]*\s+){1,3}[A-Z][\w-]*(?:'[A-Z][\w-]*)?)'s\b")
 

@@ -20,7 +20,9 @@ OTHER_PERSON = re.compile(
     r"\b(?:my|our)\s+(?P<other>(?:other|another|second|third)\s+)?"
     # ("for me and my 2 kids": the children were forgotten once the writer's visit was booked)
     r"(?:(?:two|three|four|2|3|4|both)\s+)?"
-    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|teen|baby|step)\s*)?"
+    # ("my elderly father Robert Miller": "You have no upcoming appointments")
+    r"(?:(?:little|older|younger|oldest|youngest|eldest|teenage|teen|baby|step|elderly|aging|"
+    r"ageing|aged|sick|disabled|late)\s*)?"
     r"(?P<who>husband|wife|spouse|partner|son|daughter|child|kid|baby|boy|girl|mom|mother|mum|"
     r"mommy|dad|father|daddy|grandma|grandmother|grandpa|grandfather|grandson|granddaughter|"
     # ("can i book my toddler a sick visit": "Have you been seen here before?")

@@ -779,6 +779,15 @@ SURE_COMMON_QUESTION = 0.7
 MAX_CLAUSES_READ = 3
 # Words in a clause read as a question of its own ("hi, what time..." is one question).
 MIN_QUESTION_WORDS = 3
+# Answers given to a clause only when it asks: "Hello, I am writing on behalf of my elderly
+# father ..., could you tell me [his appointment time]?" got "Yes. A family member or caregiver
+# can call or chat for you" after the appointment, to a question not asked.
+ASKED_ONLY = frozenset({"someone_helps"})
+QUESTION_FORM = re.compile(
+    r"\?|^\W*(?:(?:hi|hello|hey|so|and|also|ok|okay|but)\W+)*(?:can|could|may|is|are|do|does|"
+    r"will|would|how|what|who|where|when|why)\b",
+    re.IGNORECASE,
+)
 # A clause that goes on with the question before it ("does my insurance need a referral, or can
 # i just come" got the walk-in answer too).
 SAME_QUESTION_GOES_ON = re.compile(
@@ -839,6 +848,8 @@ def common_question_in(
             continue
         key = selected_faq_key(parsed)
         if not key or key.split("/", 1)[-1] == topic:
+            continue
+        if key.split("/", 1)[-1] in ASKED_ONLY and not QUESTION_FORM.search(clause):
             continue
         return clause, parsed
     return None

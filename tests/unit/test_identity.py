@@ -105,6 +105,13 @@ def fail_in_new_conversation(sender: str, name: str, tries: int) -> list[str]:
         ("his name is carlos rivera", ("carlos", "rivera")),
         ("my dad robert miller", ("robert", "miller")),
         ("my son is liam nguyen", ("liam", "nguyen")),
+        # ...inside a request ("What is the patient's full name?" came next, as if not given)
+        (
+            "Hello, I am writing on behalf of my elderly father Robert Miller who has an "
+            "appointment coming up and he cannot remember the time, could you tell me?",
+            ("Robert", "Miller"),
+        ),
+        ("can you check on my wife Aisha Khan appointment", ("Aisha", "Khan")),
         ("hi, Emily Johnson", ("Emily", "Johnson")),
         # the birth date day first, in Spanish or English ("Could you give me the full name")
         ("carlos rivera 30 de septiembre de 1975", ("carlos", "rivera")),
@@ -1191,6 +1198,8 @@ def test_this_bill_is_nobody_s() -> None:
         ("can i book my toddler a sick visit tomorrow", "toddler"),
         ("i need to book my teenager a physical", "teenager"),
         ("my teen daughter needs a sports physical", "daughter"),
+        # ...or by how they are ("You have no upcoming appointments" was said of him)
+        ("what time is my elderly father's appointment", "father"),
     ],
 )
 def test_a_relative_named_for_a_ride_or_a_schedule_is_not_the_patient(
@@ -1249,3 +1258,10 @@ def test_a_new_patient_with_a_middle_name_is_found_without_it(fhir_env: FhirServ
     )
     for typed in ("Jenna Odell", "Jenna Marie Odell"):
         assert patient_match.verify_patient(client, typed, date(1991, 3, 7)).status == "verified"
+
+
+@pytest.mark.parametrize(
+    "text", ["my son Liam needs a checkup", "my daughter Is Sick Today", "my dad needs a refill"]
+)
+def test_a_relative_spoken_of_without_a_full_name_is_no_name(text: str) -> None:
+    assert parse_full_name(text) is None

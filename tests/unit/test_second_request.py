@@ -21,6 +21,7 @@ from actions.second_request import (
     REQUEST_WORDS,
     WITH_COMPLAINT,
     answer_second_request,
+    common_question_in,
     first_task_name,
     offer_second_request,
     question_before_handoff,
@@ -916,3 +917,16 @@ def test_a_common_question_of_the_message_that_started_a_task_is_answered_after_
     answered = [*started[:4], BotUttered("Refills ...", metadata={"utter_action": "utter_faq"})]
     tracker = make_tracker("yes", intent="affirm", events=[*answered, *started[4:]])
     assert offer_second_request(CollectingDispatcher(), tracker) == []
+
+
+def test_someone_helping_is_answered_only_when_asked(canned_nlu: CannedNlu) -> None:
+    # "Hello, I am writing on behalf of my elderly father ..., could you tell me?" got "Yes. A
+    # family member or caregiver can call or chat for you" after his appointments
+    said = "I am writing on behalf of my elderly father who has an appointment coming up"
+    canned_nlu.readings[said] = faq_parse("someone_helps")
+    asked = "can i call for my dad"
+    canned_nlu.readings[asked] = faq_parse("someone_helps")
+    text = f"Hello, {said}, could you tell me the time"
+    assert common_question_in(text, lambda clause: False) is None
+    found = common_question_in(f"i need my dads appointment time, {asked}", lambda clause: False)
+    assert found is not None and found[0] == asked
