@@ -46,7 +46,13 @@ RETURNING_WORDS = re.compile(
     r"to (you|your|the)\b|[.!,]|$))|"
     r"seen (there|here|you)|already a patient|i'?m a patient|"
     # "shes been seen before" (asked three times), "ya been there b4"
-    r"(she|he|they|we)('?s|'?re| has| have| is| are|s) (been|seen) (seen|there|here|before|b4))\b"
+    r"(she|he|they|we)('?s|'?re| has| have| is| are|s) (been|seen) (seen|there|here|before|b4)|"
+    # a visit had, with a clinician who asked for another: "my daughter had her checkup last
+    # week with dr okafor and he said to come back in a month" was asked "Has your daughter
+    # been seen here before?" (no record found still offers "New patient")
+    # (not "the er said to follow up with a doctor": someone else's advice)
+    r"(said|told|wants|wanted|asked)( (me|us|her|him|them|my \w+))? to come (back|in again)|"
+    r"(saw|seen by|had (her|his|my|their|our|a|an)( \w+){1,3} with) (dr\.?|doctor) [a-z]+)\b"
 )
 
 

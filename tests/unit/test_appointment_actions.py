@@ -4576,6 +4576,28 @@ def test_new_or_returning_in_the_patients_words(text: str, status: str | None) -
     assert patient_status(text, None, True) == status
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a visit had with one of ours: "Has your daughter been seen here before?"
+        (
+            "my daughter had her checkup last week with dr okafor and he said to come back in a "
+            "month, can we do that on a saturday morning?",
+            "returning",
+        ),
+        ("dr patel told me to come back in 2 weeks for my blood pressure", "returning"),
+        ("i saw dr patel last month and need a follow up", "returning"),
+        # someone else's advice says nothing of it
+        ("the er said to follow up with a doctor this week", None),
+        ("i need a physical", None),
+    ],
+)
+def test_a_visit_had_with_a_clinician_is_a_returning_patient_unasked(
+    text: str, status: str | None
+) -> None:
+    assert patient_status(text, "book_appointment", False) == status
+
+
 def test_new_alone_is_an_answer_only_to_the_question() -> None:
     assert patient_status("new", None, False) is None
 
