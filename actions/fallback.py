@@ -75,7 +75,7 @@ from actions.visit_request import SOONEST, no_preference_said, written_name
 from actions.writers import introduced_name, writer_is_relative
 from addons.details_text import only_name_and_birth_date
 from addons.follow_up_guard import is_follow_up, is_pronoun_follow_up
-from addons.just_asking_guard import about_to_ask
+from addons.just_asking_guard import about_to_ask, wrong_number
 
 # Parse-data key set by addons/safety_triage.py: the classifier alone guessed an emergency or
 # a crisis, unsure.
@@ -169,6 +169,19 @@ def says_who_they_are(text: str) -> bool:
     )
 
 
+def wrong_number_reply(tracker: Tracker) -> str:
+    """ "sorry wrong number": who we are, and nothing to do (it was "Did you want to question a
+    charge on your bill?"); by text, how to get no more messages."""
+    clinic = get_clinic()
+    reply = (
+        f"No problem. This is the automated assistant of {clinic.clinic.name}. If you meant to "
+        "reach us, I'm happy to help; if not, there's nothing you need to do."
+    )
+    if tracker.get_latest_input_channel() == "twilio":
+        reply += " Reply STOP and we won't text this number again."
+    return reply
+
+
 class ActionAskAffirmation(Action):
     """First unclear message: offer the most likely meaning, or a way to rephrase. Venting at
     the chat gets an apology and a person on offer; a person asked for is one."""
@@ -211,6 +224,9 @@ class ActionAskAffirmation(Action):
             return []
         if unfinished(text) or about_to_ask(text):
             dispatcher.utter_message(response="utter_take_your_time")
+            return []
+        if wrong_number(text):
+            dispatcher.utter_message(text=wrong_number_reply(tracker))
             return []
         if baby_lost(text):
             # "i just lost my baby": condolences, the signs that need 911, and a person
@@ -352,6 +368,9 @@ class ActionDefaultFallback(Action):
         if unfinished(text) or about_to_ask(text):
             # Still typing, a few words at a time: waited for, not handed over.
             dispatcher.utter_message(response="utter_take_your_time")
+            return []
+        if wrong_number(text):
+            dispatcher.utter_message(text=wrong_number_reply(tracker))
             return []
         earlier = str(message_before_last(tracker).get("text") or "")
         asked = request_in(earlier)

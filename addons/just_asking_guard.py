@@ -6,7 +6,8 @@ a bill; inside a booking started by mistake it did the same. It becomes ``stop``
 running ends, and with none running the patient is asked what else we can do
 (``actions/stop.py``). "i was just wondering" (a balance question, 0.95: "What is the
 patient's full name?") and "i have a question" announce a question still to come: they become
-``nlu_fallback``, whose action waits for it ("Take your time, I'm here"). Placed before
+``nlu_fallback``, whose action waits for it ("Take your time, I'm here"); so does "sorry wrong
+number", which that action answers as such (``wrong_number``). Placed before
 FallbackClassifier; SafetyTriage, last, still wins.
 """
 
@@ -53,6 +54,30 @@ ANYONE_THERE = re.compile(
 )
 
 
+# "wrong number sorry" (a question about a charge, 0.45: "Did you want to question a charge?"),
+# "who is this? i think you have the wrong number": someone who did not mean to write to us.
+# Not a number of ours that is wrong ("you have the wrong number on file for me"), nor one on
+# a booking or a bill ("wrong person" is left to what is running: it may answer "Is this for
+# Emily?").
+WRONG_NUMBER = re.compile(r"\bwrong (?:(?:phone )?number\b|no\.|#)", re.IGNORECASE)
+NOT_WRONG_NUMBER = re.compile(
+    r"\b(?:on file|on record|file|record|chart|account|update|change|changed|for me|my number|"
+    r"book|booked|schedul\w*|appointment|appt|bill|billed|charge\w*)\b",
+    re.IGNORECASE,
+)
+MAX_WRONG_NUMBER_WORDS = 12
+
+
+def wrong_number(text: str) -> bool:
+    """Whether a short message says the writer reached us by mistake."""
+    plain = (text or "").replace("\u2019", "'")
+    return (
+        len(plain.split()) <= MAX_WRONG_NUMBER_WORDS
+        and bool(WRONG_NUMBER.search(plain))
+        and not NOT_WRONG_NUMBER.search(plain)
+    )
+
+
 def just_asking(text: str) -> bool:
     """ "no i was just asking": a task offered or started is not wanted."""
     return bool(JUST_ASKING.match((text or "").replace("\u2019", "'")))
@@ -76,7 +101,7 @@ class JustAskingGuard(RuleGuard):
             read_as = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             if not isinstance(text, str) or read_as in KEPT:
                 continue
-            if about_to_ask(text):
+            if about_to_ask(text) or wrong_number(text):
                 overrule(message, FALLBACK_INTENT)
             elif just_asking(text):
                 overrule(message, STOP_INTENT)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionAskAffirmation
+from actions.fallback import ActionAskAffirmation, ActionDefaultFallback
 from actions.stop import ActionStop
 from addons.just_asking_guard import JustAskingGuard
 from tests.support.actions import make_tracker, responses
@@ -107,3 +107,41 @@ def test_just_asking_at_the_booking_confirmation_stops() -> None:
         slots={"requested_slot": "booking_confirmed", "slot_choice": "s1"},
     )
     assert ValidateBookingForm().should_let_through(tracker)
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "Did you want to question a charge on your bill?"
+        ("wrong number sorry", "billing_dispute", "nlu_fallback"),
+        ("who is this? i think you have the wrong number", "contact_info", "nlu_fallback"),
+        ("Wrong number. Please stop texting me", "stop", "nlu_fallback"),
+        # a number of ours that is wrong, or one on a bill, keeps its reading
+        ("you have the wrong number on file for me", "contact_info", "contact_info"),
+        ("the wrong number is on my bill", "billing_dispute", "billing_dispute"),
+        ("wrong person", "deny", "deny"),
+    ],
+)
+def test_a_wrong_number_is_no_request(text: str, read_as: str, becomes: str) -> None:
+    assert intent_after_guard(text, read_as, 0.45) == becomes
+
+
+@pytest.mark.parametrize(
+    ("channel", "ending"),
+    [
+        ("rest", "there's nothing you need to do."),
+        ("twilio", "Reply STOP and we won't text this number again."),
+    ],
+)
+def test_a_wrong_number_is_told_who_we_are_and_that_nothing_is_needed(
+    channel: str, ending: str
+) -> None:
+    for action in (ActionAskAffirmation(), ActionDefaultFallback()):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker("sorry wrong number", intent="nlu_fallback", channel=channel)
+        assert action.run(dispatcher, tracker, {}) == []
+        [said] = [m["text"] for m in dispatcher.messages]
+        assert said.startswith(
+            "No problem. This is the automated assistant of Maple Grove Family Health."
+        )
+        assert said.endswith(ending)
