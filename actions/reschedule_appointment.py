@@ -111,6 +111,13 @@ THE_ONE_MOVED = re.compile(
 )
 
 
+# A move said as a cancellation and a booking: what follows the booking is the new time.
+CANCEL_THEN_BOOK = re.compile(
+    r"\bcancel\b.*?\b(?:and|then|&)\s+(?:\w+\s+){0,2}?(?:book|schedule|make|get|set up)\b",
+    re.IGNORECASE,
+)
+
+
 def new_time_part(text: str) -> str:
     """ "move my physical from the 8th to the 9th": what comes after "to" is the new time (the
     8th is the appointment, see ``described``). Without such a split, the text less the
@@ -119,6 +126,10 @@ def new_time_part(text: str) -> str:
     # and Fridays were left out of the search)
     if CANNOT_COME_ON_WEEKDAY.search(text):
         text = " ".join(CANNOT_COME_ON_WEEKDAY.sub(" ", text).split())
+    if (then_book := CANCEL_THEN_BOOK.search(text)) is not None:
+        # "cancel my appointment on friday and book a new one next week": the new time is
+        # what follows the booking (it searched only next week's Friday)
+        return text[then_book.end() :]
     verb = MOVE_VERB.search(text)
     if verb is None:
         return text

@@ -4525,6 +4525,12 @@ def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -
         ("i cant make my appointment friday, my car broke down", "i , my car broke down"),
         ("can't make it on tuesday, can we do monday", ", can we do monday"),
         ("i can't do fridays, move it", "i can't do fridays, move it"),
+        # a move said as a cancellation and a booking: only next week's Friday was searched
+        (
+            "I need to cancel my appointment on friday and book a new one next week with sam lee",
+            "a new one next week with sam lee",
+        ),
+        ("cancel my tuesday appt and then schedule me for thursday", "me for thursday"),
     ],
 )
 def test_the_new_time_is_what_comes_after_to(text: str, new_time: str) -> None:
