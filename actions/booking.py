@@ -111,6 +111,7 @@ from actions.visit_about import say_visits, visits_explained
 from actions.visit_request import (
     PICK_DETAILS,
     SOONEST,
+    WAIT_FOR_VISIT,
     answers_a_visit_question,
     asks_more_times,
     no_preference_said,
@@ -522,6 +523,19 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         updates.update(self._identity_anytime(dispatcher, tracker, slots, updates, requested))
         unavailable = self._not_offered(dispatcher, text, requested)
         found = self._search_details(tracker, slots, requested, entities)
+        if (
+            requested is None
+            and WAIT_FOR_VISIT.search(text.replace("\u2019", "'"))
+            and "date_preference" not in found
+            and not slots.get("date_preference")
+        ):
+            # "how long is the wait for an appointment": the soonest times answer it (how long
+            # a visit lasts was said)
+            dispatcher.utter_message(
+                text="It depends on the kind of visit and who you see, so I'll look up the "
+                "soonest times for you."
+            )
+            found["date_preference"] = "as soon as possible"
         if shares_surname(updates.get("verify_name"), found.get("practitioner"), clinic):
             # "Jordan Lee" at "Who would you like to see?": the patient's name, noted as such,
             # not Sam Lee (booked with him, after "Jordan Lee isn't one of our clinicians")

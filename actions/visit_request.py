@@ -454,6 +454,22 @@ SOONEST = re.compile(
     r"next (?:open|free) (?:slot|appointment))\b",
     re.IGNORECASE,
 )
+# How long the wait for a visit is ("how long is the wait for an appointment", "how far out are
+# you booking": how long a visit lasts was said): the soonest times answer it.
+WAIT_FOR_VISIT = re.compile(
+    r"\bhow long (?:is|s|'s) (?:the|your|a) wait(?:ing)?(?: time| list)? (?:to|for) (?:get (?:in|"
+    r"seen|an? (?:appointment|appt|visit))|be seen|an? (?:appointment|appt|visit)|new patients?|"
+    r"see (?:a|the) (?:doctor|dr|provider))"
+    r"|\bhow long does it (?:usually )?take to (?:get (?:in|seen|an? (?:appointment|appt|visit))|"
+    r"be seen)"
+    r"|\bhow long (?:do|would|will) (?:i|we|patients|people) (?:have to |need to )?wait (?:for|"
+    r"to get) (?:an? )?(?:appointment|appt|visit|in)"
+    r"|\bhow far out (?:are|r|is) (?:you|u|y'?all|the (?:clinic|office))(?: guys)? (?:booking|"
+    r"booked|scheduling)"
+    r"|\bwhat(?:'?s| is) the wait(?:ing)? (?:time )?(?:for|to get) (?:an? )?(?:appointment|appt|"
+    r"visit|in|new patients?)\b",
+    re.IGNORECASE,
+)
 # What may be left of a "no preference" answer: "either is fine", "any works for me".
 # "idk", "not sure", "no idea tbh" alone at who, where or when: no preference (it was "Sorry,
 # that's not something I can help with here"). Not "not sure yet. where do i park".

@@ -85,6 +85,7 @@ from actions.typed_answers import (
 )
 from actions.undo_words import DIDNT_MEAN_THAT, UNDO_A_CHANGE, said_undo
 from actions.usual_clinician import asks_for_usual_clinician
+from actions.visit_request import WAIT_FOR_VISIT
 from addons.faq_words import REFUND
 from addons.intent_override import RuleGuard, overrule
 from addons.money_words import (
@@ -862,7 +863,12 @@ def _request_reading(text: str, read_as: str | None, confidence: float) -> Readi
             return Reading("check_appointment")
     if read_as == "check_appointment" and NEEDS_A_VISIT.search(text) and not CHECK.search(text):
         return Reading(BOOKING_INTENT)
-    if read_as in SOONEST_MISREAD and SOONEST_OPENING.search(text) and not CHECK.search(text):
+    if (
+        read_as in SOONEST_MISREAD
+        and (SOONEST_OPENING.search(text) or WAIT_FOR_VISIT.search(text.replace("\u2019", "'")))
+        and not CHECK.search(text)
+    ):
+        # ("how long is the wait for an appointment": how long a visit lasts)
         # "whats the earliest you can see me" (when to arrive, 0.92), "when is the earliest
         # appointment" (the patient's own appointments, after a name and birth date)
         return Reading(BOOKING_INTENT)

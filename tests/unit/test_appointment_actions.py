@@ -6299,3 +6299,18 @@ def test_a_tapped_booking_button_keeps_when_the_question_under_it_asked_for(
     assert ("date_preference" in slots_of(events)) is wanted
     if wanted:
         assert slots_of(events)["date_preference"] == question
+
+
+def test_the_wait_for_a_visit_is_answered_with_the_soonest_times() -> None:
+    # "how long is the wait for an appointment": how long a visit lasts was said
+    events, dispatcher = run_booking("how long is the wait for an appointment", "book_appointment")
+    assert slots_of(events)["date_preference"] == "as soon as possible"
+    assert dispatcher.messages[0]["text"] == (
+        "It depends on the kind of visit and who you see, so I'll look up the soonest times for "
+        "you."
+    )
+    # a day said with it is kept
+    events, dispatcher = run_booking(
+        "how far out are you booking, anything friday?", "book_appointment"
+    )
+    assert slots_of(events)["date_preference"] != "as soon as possible"

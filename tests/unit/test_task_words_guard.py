@@ -1216,6 +1216,14 @@ def test_results_asked_for_and_a_lost_bill_are_read_by_their_words(
         # a new patient's first visit is no opening asked about
         ("what should i bring to the first visit", "faq", "faq"),
         ("is my next available appointment monday", "check_appointment", "check_appointment"),
+        # the wait for a visit (how long a visit lasts, 0.96)
+        ("how long is the wait for an appointment", "faq", "book_appointment"),
+        ("how long does it take to get an appointment", "faq", "book_appointment"),
+        ("how far out are you booking", "faq", "book_appointment"),
+        # ...not the wait in the office
+        ("how long is the wait in the waiting room", "faq", "faq"),
+        # with a clinician: their next opening
+        ("how long is the wait to get in with dr patel", "faq", "ask_clinicians"),
     ],
 )
 def test_the_first_opening_asked_about_is_a_booking(text: str, read_as: str, becomes: str) -> None:
