@@ -87,10 +87,11 @@ def test_without_the_scheduling_api_her_days_are_said() -> None:
         # how long a visit lasts, an appointment look-up
         ("how long is the wait to get in with dr patel", "faq", "ask_clinicians"),
         ("how far out is dr patel booked", "check_appointment", "ask_clinicians"),
-        # a booking offers her soonest times; with no clinician, as read
+        # a booking offers her soonest times; with no clinician, a booking too (how long a
+        # visit lasts was said: the booking says it depends, and offers the soonest times)
         ("how soon can i get in to see dr patel", "book_appointment", "book_appointment"),
         ("when is sam lees next available appointment", "book_appointment", "ask_clinicians"),
-        ("how long is the wait to get in", "faq", "faq"),
+        ("how long is the wait to get in", "faq", "book_appointment"),
     ],
 )
 def test_a_next_opening_goes_to_the_clinicians_answer(
