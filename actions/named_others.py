@@ -26,6 +26,9 @@ DATA_FOR_NAME = re.compile(
     # "my son" is no name, see parse_full_name)
     r"|\b(?i:what|how much)\s+(?i:does|do)\s+(?P<owes>[^\W\d_][\w'-]+(?:\s+[^\W\d_][\w'-]+)"
     r"{1,2})\s+(?i:owe|have)\b"
+    # "does Carlos Rivera have a balance": the name was asked for again
+    r"|\b(?i:does|did)\s+(?P<has>[^\W\d_][\w'-]+(?:\s+[^\W\d_][\w'-]+){1,2})\s+(?i:still\s+)?"
+    r"(?i:owe\b|have\s+(?:a|an|any)\s+(?:balance|bill|bills|appointments?|appts?|visits?)\b)"
 )
 
 
@@ -35,7 +38,7 @@ def named_for(text: str) -> tuple[str, str] | None:
     match = DATA_FOR_NAME.search((text or "").translate(CURLY_APOSTROPHES).strip())
     if match is None:
         return None
-    name = parse_full_name(match["name"] or match["owes"])
+    name = parse_full_name(match["name"] or match["owes"] or match["has"])
     staff = staff_name_words()
     if name is None or any(normalize_name(w) in staff for w in " ".join(name).split()):
         return None

@@ -4136,6 +4136,9 @@ def test_a_second_miss_in_a_row_names_the_other_ways_once(fhir_env: FhirServer) 
         ("what does Carlos Rivera owe?", "Carlos Rivera"),
         ("and what does carlos rivera owe", "carlos rivera"),  # lower case, as typed on phones
         ("what does my son owe", None),
+        # (the name was asked for again)
+        ("does Carlos Rivera have a balance", "Carlos Rivera"),
+        ("does my son have a balance", None),
     ],
 )
 def test_a_name_the_request_is_for_is_not_asked_again(
