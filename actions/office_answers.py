@@ -202,6 +202,9 @@ OWN_DETAILS = re.compile(
     r"\b|\bmy (phone|number|address|email|contact (info|details)) (changed|is wrong|is not right)"
     r"\b|\bmy (new )?(home |mailing )?address (is|has) (different|changed|new)\b"
     r"|\bchange of address\b"
+    # "whats the phone number you have on file for me" (the clinic's numbers alone)
+    r"|\b(phone|number|address|email|contact (info|details))\b.{0,25}\b(you|u) have "
+    r"(on file|for (me|us|him|her))\b|\b(on file|on my (file|record|chart|account))\b"
     # "can you send the reminders to my phone instead of hers"
     r"|\b(send|text|call)\b.{0,30}\b(to )?my (own )?(phone|number|cell)\b.{0,12}\binstead\b"
     r"|\b(text|send it to|call) my (phone|number|cell) instead\b"

@@ -1131,6 +1131,8 @@ def test_the_holidays_asked_about_are_listed() -> None:
         ("my number changed", True),
         ("can you send the reminders to my phone instead of hers", True),
         ("i moved recently and my new address is different", True),
+        ("whats the phone number you have on file for me", True),  # the clinic's numbers alone
+        ("what address do you have on file", True),
         ("whats your phone number", False),
         ("what is your address", False),
     ],
