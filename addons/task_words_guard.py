@@ -230,6 +230,20 @@ AVAILABILITY_ASKED = re.compile(
     r"evening|this week|next week|monday|tuesday|wednesday|thursday|friday|saturday)\b",
     re.IGNORECASE,
 )
+# An appointment cancelled by the clinic, and why asked: a complaint for staff, who can say (not
+# a billing dispute, 0.75). "i need to cancel" and "i cancelled" are the patient's own.
+CANCELLED_BY_US = re.compile(
+    r"\b(?:appointment|appt|visit|physical|check ?up)s? (?:got|was|were|has been|have been|is|"
+    r"been) (?:cancell?ed|canceled)\b(?! by me\b)"
+    r"|\b(?:you|u|you guys|u guys|y'?all|the (?:clinic|office|doctor|front desk)|they|someone)"
+    r"(?: \w+)? (?:cancell?ed|canceled) (?:my|our|his|her|their) (?:\w+ )?"
+    r"(?:appointment|appt|visit|physical|check ?up)"
+    r"|\bwhy (?:was|were|did|is|has) (?:my|our|his|her|their) (?:\w+ )?(?:appointment|appt|visit|"
+    r"physical|check ?up)s? (?:get |been )?(?:cancell?ed|canceled)\b",
+    re.IGNORECASE,
+)
+BILL_NAMED = re.compile(r"\b(?:bill|billed|charged?|fee|invoice|statement|refund)\b", re.IGNORECASE)
+MISREAD_CANCELLED_BY_US = frozenset({DISPUTE_INTENT, "nlu_fallback", "out_of_scope", "faq"})
 MISREAD_AVAILABILITY = frozenset(
     {"nlu_fallback", "billing_pay", "clinic_hours", "faq", "out_of_scope", "greet"}
 )
@@ -805,6 +819,14 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "whats the nurse line": handed to staff (and the chat paused) instead of
         # the number (directions.contact_text gives it).
         return Reading("contact_info")
+    if (
+        read_as in MISREAD_CANCELLED_BY_US
+        and CANCELLED_BY_US.search(text.replace("\u2019", "'"))
+        and not BILL_NAMED.search(text)
+    ):
+        # "my appointment got cancelled by you guys, why?": "I'm sorry about the trouble with
+        # your bill" and billing staff
+        return Reading(COMPLAINT_INTENT)
     if read_as not in LEFT_WITH_A_REFUND and REFUND.search(text):
         return Reading(DISPUTE_INTENT)
     if read_as == DISPUTE_INTENT and BARE_BILL.match(text):

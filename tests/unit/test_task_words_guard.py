@@ -1321,3 +1321,27 @@ def test_a_capitalised_name_that_is_no_plan_is_no_insurance_question(
 def test_a_plan_named_beside_another_question_keeps_its_reading(text: str, read_as: str) -> None:
     [result] = TaskWordsGuard().process([parsed_message(text, read_as, 0.9, "faq", 0.1)])
     assert result.get("intent")["name"] == read_as
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "I'm sorry about the trouble with your bill", and billing staff
+        ("my appointment got cancelled by you guys, why?", "billing_dispute", "complaint"),
+        ("why was my appointment cancelled", "nlu_fallback", "complaint"),
+        ("the office canceled my sons physical", "out_of_scope", "complaint"),
+        # a fee for it is the bill's; the patient's own cancellation stays as read
+        (
+            "my appointment was cancelled and i was still charged",
+            "billing_dispute",
+            "billing_dispute",
+        ),
+        ("my appointment was cancelled by me by mistake", "nlu_fallback", "nlu_fallback"),
+        ("i need to cancel my appointment", "cancel_appointment", "cancel_appointment"),
+    ],
+)
+def test_an_appointment_we_cancelled_is_a_complaint_not_a_bill(
+    text: str, read_as: str, becomes: str
+) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
