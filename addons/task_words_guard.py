@@ -230,6 +230,16 @@ AVAILABILITY_ASKED = re.compile(
     r"evening|this week|next week|monday|tuesday|wednesday|thursday|friday|saturday)\b",
     re.IGNORECASE,
 )
+# A missed appointment asked to be made again: "I missed my appointment yesterday, can I
+# reschedule" moved the next one coming up (it has passed: a new booking). Not "i'm going to
+# miss my appointment tomorrow", a move.
+MISSED_REBOOKED = re.compile(
+    r"\b(?:missed|didn'?t make it to|couldn'?t make it to|forgot(?: about)?|no[- ]?showed)"
+    r"(?: (?:my|our|his|her|their|the))? (?:\w+ )?(?:appointment|appt|visit|physical|check ?up)\b"
+    r".{0,40}\b(?:reschedul\w*|re-?book\w*|re-schedul\w*|book (?:a|another|a new)|new (?:one|"
+    r"appointment|appt|time)|another (?:one|appointment|appt|time))\b",
+    re.IGNORECASE,
+)
 # An appointment cancelled by the clinic, and why asked: a complaint for staff, who can say (not
 # a billing dispute, 0.75). "i need to cancel" and "i cancelled" are the patient's own.
 CANCELLED_BY_US = re.compile(
@@ -819,6 +829,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         # "whats the nurse line": handed to staff (and the chat paused) instead of
         # the number (directions.contact_text gives it).
         return Reading("contact_info")
+    if read_as == "reschedule_appointment" and MISSED_REBOOKED.search(text.replace("\u2019", "'")):
+        return Reading("book_appointment")
     if (
         read_as in MISREAD_CANCELLED_BY_US
         and CANCELLED_BY_US.search(text.replace("\u2019", "'"))

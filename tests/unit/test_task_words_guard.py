@@ -1345,3 +1345,19 @@ def test_an_appointment_we_cancelled_is_a_complaint_not_a_bill(
 ) -> None:
     [result] = TaskWordsGuard().process([parsed(text, read_as)])
     assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
+    ("text", "becomes"),
+    [
+        # it has passed: a new booking (the next one coming up was moved)
+        ("I missed my appointment yesterday, can I reschedule", "book_appointment"),
+        ("i forgot about my appt this morning, can i get a new one", "book_appointment"),
+        # one still to come is moved
+        ("im going to miss my appointment tomorrow can i reschedule", "reschedule_appointment"),
+        ("can i reschedule my appointment", "reschedule_appointment"),
+    ],
+)
+def test_a_missed_appointment_made_again_is_a_new_booking(text: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "reschedule_appointment")])
+    assert result.get("intent")["name"] == becomes
