@@ -173,6 +173,18 @@ INCLUDED = {
     "reschedule_appointment": {"book_appointment", "cancel_appointment"},
     "book_appointment": {"billing_insurance"},
 }
+# A missed appointment asked to be made again: "I missed my appointment yesterday, can I
+# reschedule" moved the next one coming up (it has passed: a new booking, read so by
+# addons/task_words_guard.py), and its "reschedule" is no second request ("Let's do one thing at
+# a time: first the booking, then 'can I reschedule'"). Not "i'm going to miss my appointment
+# tomorrow", a move.
+MISSED_REBOOKED = re.compile(
+    r"\b(?:missed|didn'?t make it to|couldn'?t make it to|forgot(?: about)?|no[- ]?showed)"
+    r"(?: (?:my|our|his|her|their|the))? (?:\w+ )?(?:appointment|appt|visit|physical|check ?up)\b"
+    r".{0,40}\b(?:reschedul\w*|re-?book\w*|re-schedul\w*|book (?:a|another|a new)|new (?:one|"
+    r"appointment|appt|time)|another (?:one|appointment|appt|time))\b",
+    re.IGNORECASE,
+)
 # Where one request ends and the next begins.
 CLAUSE_BREAK = re.compile(r"\b(?:and|also|then|plus|after that)\b|[,;.!?]", re.IGNORECASE)
 MAX_REQUEST_CHARS = 160
@@ -260,6 +272,8 @@ def second_request(text: str, own_intent: str | None) -> dict[str, str] | None:
     if len(clauses) < 2:
         return other_child_too(clauses, own_intent)
     skip = {own_intent, *INCLUDED.get(own_intent, set())}
+    if own_intent == "book_appointment" and MISSED_REBOOKED.search(text.replace("\u2019", "'")):
+        skip.add("reschedule_appointment")
     own_clauses = [c for c in clauses if REQUEST_WORDS[own_intent].search(c)]
     if own_intent in AT_ONCE and own_clauses and not OTHER_PERSON.search(own_clauses[0]):
         # "what's my balance and what does my son owe": the same request for someone else.

@@ -73,7 +73,7 @@ from actions.office_answers import ER_ASKED
 from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.request_context import BEREAVEMENT
-from actions.second_request import request_in, second_request
+from actions.second_request import MISSED_REBOOKED, request_in, second_request
 from actions.settings import get_clinic
 from actions.typed_answers import (
     ALREADY_SAID,
@@ -228,16 +228,6 @@ AVAILABILITY_ASKED = re.compile(
     r"\b(?:anything|something|any (?:times?|slots?|appointments?|appts?|openings?|spots?))\s+"
     r"(?:open|available|free)\b.{0,30}\b(?:today|tonight|tomorrow|tmrw|morning|afternoon|"
     r"evening|this week|next week|monday|tuesday|wednesday|thursday|friday|saturday)\b",
-    re.IGNORECASE,
-)
-# A missed appointment asked to be made again: "I missed my appointment yesterday, can I
-# reschedule" moved the next one coming up (it has passed: a new booking). Not "i'm going to
-# miss my appointment tomorrow", a move.
-MISSED_REBOOKED = re.compile(
-    r"\b(?:missed|didn'?t make it to|couldn'?t make it to|forgot(?: about)?|no[- ]?showed)"
-    r"(?: (?:my|our|his|her|their|the))? (?:\w+ )?(?:appointment|appt|visit|physical|check ?up)\b"
-    r".{0,40}\b(?:reschedul\w*|re-?book\w*|re-schedul\w*|book (?:a|another|a new)|new (?:one|"
-    r"appointment|appt|time)|another (?:one|appointment|appt|time))\b",
     re.IGNORECASE,
 )
 # An appointment cancelled by the clinic, and why asked: a complaint for staff, who can say (not

@@ -930,3 +930,14 @@ def test_someone_helping_is_answered_only_when_asked(canned_nlu: CannedNlu) -> N
     assert common_question_in(text, lambda clause: False) is None
     found = common_question_in(f"i need my dads appointment time, {asked}", lambda clause: False)
     assert found is not None and found[0] == asked
+
+
+def test_a_missed_appointment_made_again_is_one_request() -> None:
+    # "Let's do one thing at a time: first the booking, then 'can I reschedule'"
+    text = "I missed my appointment yesterday, can I reschedule"
+    assert second_request(text, "book_appointment") is None
+    # a move asked beside a booking is still a second request
+    found = second_request(
+        "book me a physical, and can i reschedule my sons checkup", "book_appointment"
+    )
+    assert found is not None and found["intent"] == "reschedule_appointment"
