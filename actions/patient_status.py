@@ -52,7 +52,10 @@ RETURNING_WORDS = re.compile(
     # been seen here before?" (no record found still offers "New patient")
     # (not "the er said to follow up with a doctor": someone else's advice)
     r"(said|told|wants|wanted|asked)( (me|us|her|him|them|my \w+))? to come (back|in again)|"
-    r"(saw|seen by|had (her|his|my|their|our|a|an)( \w+){1,3} with) (dr\.?|doctor) [a-z]+)\b"
+    r"(saw|seen by|had (her|his|my|their|our|a|an)( \w+){1,3} with) (dr\.?|doctor) [a-z]+|"
+    # an appointment missed was one booked: "I missed my appointment yesterday, can I reschedule"
+    r"(missed|forgot( about)?|didn'?t make it to|couldn'?t make it to) (my|his|her|their|our) "
+    r"(\w+ )?(appointment|appt|visit))\b"
 )
 
 

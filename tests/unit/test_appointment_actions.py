@@ -4596,6 +4596,9 @@ def test_new_or_returning_in_the_patients_words(text: str, status: str | None) -
         ),
         ("dr patel told me to come back in 2 weeks for my blood pressure", "returning"),
         ("i saw dr patel last month and need a follow up", "returning"),
+        # an appointment missed was one booked
+        ("I missed my appointment yesterday, can I reschedule", "returning"),
+        ("i forgot my sons appointment this morning, can we get a new one", "returning"),
         # someone else's advice says nothing of it
         ("the er said to follow up with a doctor this week", None),
         ("i need a physical", None),
