@@ -109,6 +109,13 @@ from actions.typed_answers import UNDECIDED
 
 logger = logging.getLogger(__name__)
 
+# Whether the offices close for lunch, asked (read in normalised text).
+LUNCH_ASKED = re.compile(
+    r"\blunch (?:hours?|break|time|hour)\b"
+    r"|\b(?:close|closed|closing|shut) (?:\w+ )?(?:for|at|during|over) lunch\b"
+    r"|\b(?:open|opened) (?:\w+ )?(?:during|at|over|thru|through) lunch\b"
+)
+
 Clock = Callable[[], datetime]
 
 TOPICS = ("directions", "clinic_hours", "parking", "contact_info")
@@ -521,6 +528,11 @@ class ActionLocationInfo(Action):
             users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
             question = " ".join(users[-2:])
         text = self._answer(topic, clinic, locations, question, now)
+        if topic == "clinic_hours" and LUNCH_ASKED.search(normalise(question)):
+            # "lunch hours?", "do you close for lunch": the hours alone left it to be worked
+            # out (each office's day is one stretch in clinic.yml: no break)
+            these = "The office stays" if len(locations) == 1 else "Our offices stay"
+            text = f"{these} open through lunch, with no break.\n{text}"
         if topic == "contact_info":
             by_sms = tracker.get_latest_input_channel() == "twilio"
             texting = texting_answer(question, by_sms, sms_number())

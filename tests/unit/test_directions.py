@@ -1612,3 +1612,15 @@ def test_a_day_of_the_week_asked_gets_that_days_hours(text: str, answer: str) ->
         )
     )
     assert messages[0]["text"].startswith("On Saturdays the North Office is closed.\n")
+
+
+def test_closing_for_lunch_asked_is_answered_before_the_hours() -> None:
+    # "lunch hours?" got the opening hours alone, the break left to be worked out
+    _, messages = run(make_tracker("do you close for lunch", intent="clinic_hours"))
+    assert messages[0]["text"].startswith(
+        "Our offices stay open through lunch, with no break.\nDowntown Clinic:"
+    )
+    _, messages = run(make_tracker("lunch hours at the north office?", intent="clinic_hours"))
+    assert messages[0]["text"].startswith("The office stays open through lunch, with no break.")
+    _, messages = run(make_tracker("what are your hours", intent="clinic_hours"))
+    assert "lunch" not in messages[0]["text"]
