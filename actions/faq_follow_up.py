@@ -209,6 +209,12 @@ def other_question(text: str, topic: str) -> dict[str, str] | None:
 
 
 SPANISH_TOPIC = "interpreter_in_spanish"
+# A bill, a payment or insurance, asked in Spanish ("cuanto debo", "quiero pagar mi factura").
+BILL_IN_SPANISH = re.compile(
+    r"\b(?:debo|deuda|debe|factura|facturas|cuenta|saldo|pagar|pago|pagos|cobro|cobraron|"
+    r"cobrado|seguro|aseguranza|medi-?cal)\b",
+    re.IGNORECASE,
+)
 SPANISH_ANSWERED = "spanish_answered"
 
 
@@ -223,6 +229,12 @@ def in_spanish(
     if topic != SPANISH_TOPIC:
         return []
     clinic = get_clinic()
+    if BILL_IN_SPANISH.search(latest_text(tracker)):
+        # "cuanto debo" got the appointments' line alone (book, move or cancel a visit)
+        dispatcher.utter_message(
+            text=f"Para preguntas sobre su cuenta, sus pagos o su seguro, llame a facturación al "
+            f"{clinic.billing.phone} y pida un intérprete."
+        )
     line = clinic.clinic.after_hours_nurse_line
     answered = tracker.get_slot(SPANISH_ANSWERED)
     if line and not answered and not clinic.staff_available(now or clinic.now()):

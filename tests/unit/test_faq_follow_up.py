@@ -442,6 +442,20 @@ def test_the_spanish_answer_is_marked_given_and_gives_the_nurse_line_while_close
     assert run("do you have interpreters", "interpreter")[0] == []
 
 
+@pytest.mark.parametrize("text", ["cuanto debo", "quiero pagar mi factura", "aceptan mi seguro?"])
+def test_a_bill_asked_in_spanish_gets_billing_s_number(text: str) -> None:
+    # "cuanto debo" got the appointments' line alone (book, move or cancel a visit)
+    clinic = get_clinic()
+    tuesday_10am = datetime(2026, 12, 1, 10, tzinfo=clinic.tz)
+    dispatcher = CollectingDispatcher()
+    tracker = faq_tracker(text, "interpreter_in_spanish")
+    in_spanish(dispatcher, tracker, "interpreter_in_spanish", tuesday_10am)
+    assert [m["text"] for m in dispatcher.messages] == [
+        "Para preguntas sobre su cuenta, sus pagos o su seguro, llame a facturación al "
+        "(916) 555-0199 y pida un intérprete."
+    ]
+
+
 def test_a_second_message_in_spanish_gets_the_answer_in_other_words() -> None:
     """Rasa's own response generator picks domain/faq.yml's other wording once
     ``spanish_answered`` is set."""
