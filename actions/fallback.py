@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.amenities import amenity_asked
 from actions.billing import as_balance_items, staff_button
 from actions.capabilities import asks_what_i_can_do
-from actions.clients.fhir_model import FhirError
+from actions.clients.fhir_model import FhirError, normalize_name
 from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
 from actions.dates import parse_when
 from actions.details_request import SURE_WHEN_UNCLEAR, request_beside_details
@@ -36,6 +36,7 @@ from actions.matching import find_not_offered, find_practitioner, find_visit_typ
 from actions.mentions import given_identity
 from actions.message_reading import about_the_bot, clearly_a_complaint, feedback_offered
 from actions.named_others import first_name_follow_up
+from actions.names import capitalised
 from actions.offer_answers import (
     INTENT_DESCRIPTIONS,
     SUGGESTION_OPENING,
@@ -398,6 +399,25 @@ class ActionCoreFallback(Action):
         return [UserUtteranceReverted()]
 
 
+def verified_again(tracker: Tracker, text: str) -> str | None:
+    """The verified patient's first name, when ``text`` only gives their name (and birth date)
+    again; None for anyone else's."""
+    patient = str(tracker.get_slot("patient_name") or "")
+    if not tracker.get_slot("verified") or not patient:
+        return None
+    given = given_identity(text, get_clinic().now().date())
+    name = given[0] if given else (introduced_name(text) or written_name(text))
+    if name is None or normalize_name(" ".join(name)) != normalize_name(patient):
+        return None
+    if (
+        given
+        and tracker.get_slot("verify_dob")
+        and given[1].isoformat() != tracker.get_slot("verify_dob")
+    ):
+        return None  # another birth date: someone of the same name
+    return capitalised(name[0])
+
+
 def _identifies(text: str) -> bool:
     """A name and birth date, or a full name alone: the patient saying who they are ("can i do a
     payment plan" - "Carlos Rivera": his balance, which asks for the birth date next)."""
@@ -471,6 +491,14 @@ class ActionDetailsGiven(Action):
                     # balance, then what a month would be (it was the balance alone)
                     return balance_first(tracker, asked, text)
                 intent = "billing_balance"
+            elif before in LOOK_UPS and (first := verified_again(tracker, text)) is not None:
+                # "Emily Johnson" again right after her balance: the balance again, word for
+                # word
+                dispatcher.utter_message(
+                    text=f"Thanks, {first}: you're already confirmed for this chat, so there's "
+                    "no need to send your details again. What else can I help with?"
+                )
+                return []
             elif before in LOOK_UPS or last_response(tracker) == "utter_whose_details":
                 # "... If you meant your son's record, send me their full name and date of
                 # birth." - "liam nguyen 06/05/2017": his balance (it was "Thanks, Liam. What

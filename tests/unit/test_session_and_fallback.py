@@ -2000,3 +2000,31 @@ def test_who_the_writer_is_said_alone_is_heard(action: object, intent: str, text
     assert _said_alone(action, "im his dad, can i book his checkup", intent) != [
         "utter_relation_noted"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("Emily Johnson", True),  # the balance again, word for word
+        ("emily johnson 04/12/1988", True),
+        ("Carlos Rivera", False),  # someone else's: their look-up, as before
+    ],
+)
+def test_the_verified_patient_s_own_name_again_is_no_new_look_up(text: str, again: bool) -> None:
+    shown = [
+        {"event": "user", "text": "whats my balance"},
+        {"event": "action", "name": "action_show_balance"},
+        {"event": "bot", "text": "The balance for Emily Johnson is $85.00."},
+    ]
+    verified = {"verified": True, "patient_id": "p1", "patient_name": "Emily Johnson"}
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="inform", events=shown, slots=verified)
+    events = ActionDetailsGiven().run(dispatcher, tracker, {})
+    if again:
+        assert events == []
+        assert [m["text"] for m in dispatcher.messages] == [
+            "Thanks, Emily: you're already confirmed for this chat, so there's no need to send "
+            "your details again. What else can I help with?"
+        ]
+    else:
+        assert events[-1]["parse_data"]["intent"]["name"] == "billing_balance"
