@@ -106,11 +106,19 @@ _CALLS = (
     r"(?:you|u|the (?:office|clinic|front desk)|billing|for me|on my behalf|about (?:my|our)|"
     r"for my)\b"
 )
+# ...or book for them: "can my husband book for me" started a booking for the writer ("Have
+# you been seen here before?"), the question unanswered.
+_BOOKS_FOR = (
+    r"(?:book|books|schedule|schedules|make|makes|cancel|cancels|change|changes|move|moves|"
+    r"reschedule|reschedules|manage|manages)(?: (?:(?:an?|the|my|our) )?(?:appointments?|appts?))? "
+    r"(?:for me|for us|on my behalf|on our behalf)\b"
+    r"|(?:book|schedule|make|cancel|change|manage)s? (?:my|our) (?:appointments?|appts?)\b"
+)
 # "can my daughter call you about my bills" (my balance, and the identity check), "my wife
 # handles my bills, can she call you": whether someone may call for the patient.
 SOMEONE_CALLS = re.compile(
     rf"\b(?:can|could|may|is it ok(?:ay)? if|is it alright if) (?:my|our) (?:\w+ )?{_RELATIVE} "
-    rf"{_CALLS}|\b{_RELATIVE}\b.*\b(?:can|could|may) (?:she|he|they) {_CALLS}",
+    rf"(?:{_CALLS}|{_BOOKS_FOR})|\b{_RELATIVE}\b.*\b(?:can|could|may) (?:she|he|they) {_CALLS}",
     re.IGNORECASE,
 )
 SOMEONE_HELPS_MISREAD = frozenset(

@@ -70,6 +70,9 @@ def parsed(text: str, intent: str) -> Message:
         ("can my daughter call you about my bills", "billing_balance", "someone_helps"),
         ("my wife handles my bills can she call you", "billing_balance", "someone_helps"),
         ("can my son call about my appointments", "cancel_appointment", "someone_helps"),
+        # a booking for the writer ("Have you been seen here before?"), the question unanswered
+        ("can my husband book for me", "book_appointment", "someone_helps"),
+        ("is it ok if my son schedules appointments for me", "book_appointment", "someone_helps"),
         # out of scope (0.46): "not something I can help with"
         ("i lost my insurance card, what do i do", "out_of_scope", "insurance_card"),
         ("forgot my ins card at home can i still come", "nlu_fallback", "insurance_card"),
@@ -116,6 +119,9 @@ def test_a_misread_common_question_gets_its_answer(text: str, read_as: str, key:
         ("can my mom come with me", "faq"),
         # a visit for them booked
         ("can i bring my son in for a checkup", "book_appointment"),
+        # booked for a relative, or by one who names no one it is for
+        ("can i book for my wife", "book_appointment"),
+        ("can my husband book an appointment", "book_appointment"),
         ("can i bring my daughter for her shots", "book_appointment"),
         ("can i come with my son for his physical next week", "book_appointment"),
         # a booking asked for beside the question, or an appointment wanted
