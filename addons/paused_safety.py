@@ -25,7 +25,7 @@ from rasa.shared.core.events import ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons.safety_rules import SAFETY_RULE_ENTITY
-from addons.waiting_reply import crisis_wait, waiting_turn
+from addons.waiting_reply import wait_for, waiting_turn
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def crisis_said_again(tracker: DialogueStateTracker) -> bool:
         (str(e.get("value")) for e in latest.entities if e.get("entity") == SAFETY_RULE_ENTITY),
         "",
     )
-    return crisis_wait(tracker) == rule
+    return wait_for(tracker).crisis == rule
 
 
 def install() -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from rasa.core.actions.action import action_for_name_or_text
 from rasa.core.channels.channel import OutputChannel
@@ -189,26 +189,32 @@ def _before_pause(tracker: DialogueStateTracker) -> tuple[list[BotUttered], User
     return said, None
 
 
-def crisis_wait(tracker: DialogueStateTracker) -> str | None:
-    """The safety rule of the crisis whose reply came just before this wait's pause ("" when the
-    message carried none), or None when this wait was not begun by a crisis."""
+class Wait(NamedTuple):
+    """What a wait is for, read from the handoff's messages before the latest pause: the safety
+    rule of the crisis that began it ("" when its message carried none; None: no crisis), and
+    the team and reason its "what happens next" message named (None when it named none)."""
+
+    crisis: str | None
+    team: str | None
+    reason: str | None
+
+
+def wait_for(tracker: DialogueStateTracker) -> Wait:
+    """This wait's :class:`Wait`, from one walk back through the events."""
     said, user = _before_pause(tracker)
-    if not any((e.metadata or {}).get("utter_action") == CRISIS_REPLY for e in said):
-        return None
-    rules = (
-        e.get("value")
-        for e in (user.entities if user is not None else [])
-        if e.get("entity") == SAFETY_RULE_ENTITY
-    )
-    return str(next(rules, ""))
+    crisis = None
+    if any((e.metadata or {}).get("utter_action") == CRISIS_REPLY for e in said):
+        rules = (
+            e.get("value")
+            for e in (user.entities if user is not None else [])
+            if e.get("entity") == SAFETY_RULE_ENTITY
+        )
+        crisis = str(next(rules, ""))
 
+    def named(key: str) -> str | None:
+        return next((str(e.metadata[key]) for e in said if (e.metadata or {}).get(key)), None)
 
-def wait_team(tracker: DialogueStateTracker, key: str = TEAM_KEY) -> str | None:
-    """The team this wait is for (or its reason, with ``REASON_KEY``), from the handoff's "what
-    happens next" message before the latest pause (``key`` in its metadata), or None when it
-    names none."""
-    said, _ = _before_pause(tracker)
-    return next((str(e.metadata[key]) for e in said if (e.metadata or {}).get(key)), None)
+    return Wait(crisis, named(TEAM_KEY), named(REASON_KEY))
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -281,14 +287,9 @@ def install() -> None:
             if turn is not None:
                 clinic = get_clinic()
                 now = clinic.now()
+                wait = wait_for(tracker)
                 text = waiting_reply(
-                    clinic,
-                    now,
-                    turn,
-                    crisis_wait(tracker),
-                    wait_team(tracker),
-                    written or "",
-                    wait_team(tracker, REASON_KEY),
+                    clinic, now, turn, wait.crisis, wait.team, written or "", wait.reason
                 )
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)

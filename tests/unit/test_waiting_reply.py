@@ -16,8 +16,7 @@ from addons.waiting_reply import (
     ACK_KEY,
     AWAY_KEY,
     ack_metadata,
-    crisis_wait,
-    wait_team,
+    wait_for,
     waiting_reply,
     waiting_turn,
 )
@@ -102,7 +101,7 @@ def test_the_wait_team_is_read_from_the_message_before_the_pause() -> None:
         ActionExecuted("action_listen"),
         said("hello?"),
     )
-    assert wait_team(billing) == "billing"
+    assert wait_for(billing).team == "billing"
     # a team named before an earlier message is not this wait's
     older = tracker_with(
         BotUttered("Our staff are away right now.", metadata={TEAM_KEY: "billing"}),
@@ -111,7 +110,7 @@ def test_the_wait_team_is_read_from_the_message_before_the_pause() -> None:
         ConversationPaused(),
         said("hello?"),
     )
-    assert wait_team(older) is None
+    assert wait_for(older).team is None
 
 
 def test_a_wait_begun_by_a_crisis_keeps_the_crisis_line_in_each_acknowledgement() -> None:
@@ -136,7 +135,7 @@ def test_a_crisis_wait_is_told_by_the_reply_before_the_pause() -> None:
         ConversationPaused(),
         said("i dont want to talk to 988", "request_human"),
     ]
-    assert crisis_wait(tracker_with(*crisis)) == ""
+    assert wait_for(tracker_with(*crisis)).crisis == ""
     billing = [
         said("why is my bill so high", "billing_dispute"),
         BotUttered("I'll pass this to billing", metadata={"utter_action": "utter_dispute"}),
@@ -144,9 +143,9 @@ def test_a_crisis_wait_is_told_by_the_reply_before_the_pause() -> None:
         ConversationPaused(),
         said("hello?"),
     ]
-    assert crisis_wait(tracker_with(*billing)) is None
+    assert wait_for(tracker_with(*billing)).crisis is None
     # a crisis before, handed back, then a billing question paused it again: not a crisis wait
-    assert crisis_wait(tracker_with(*crisis[:5], said("thanks"), *billing)) is None
+    assert wait_for(tracker_with(*crisis[:5], said("thanks"), *billing)).crisis is None
 
 
 def test_a_wait_begun_by_abuse_keeps_the_line_made_for_it() -> None:
@@ -177,7 +176,7 @@ def test_the_crisis_of_a_wait_is_the_rule_the_message_before_its_reply_fired() -
         ConversationPaused(),
         said("are you there"),
     ]
-    assert crisis_wait(tracker_with(*events)) == "abuse_violence"
+    assert wait_for(tracker_with(*events)).crisis == "abuse_violence"
 
 
 def test_an_acknowledgement_outside_staff_hours_tells_the_console_it_said_when() -> None:
@@ -267,4 +266,4 @@ def test_the_wait_reason_is_read_beside_the_team() -> None:
         ConversationPaused(),
         said("dr patel was great"),
     )
-    assert (wait_team(feedback), wait_team(feedback, REASON_KEY)) == ("service", "feedback")
+    assert wait_for(feedback)[1:] == ("service", "feedback")
