@@ -327,18 +327,20 @@ def read_search_details(
     elif day is None and (season := after_the_holidays(text, clinic, now.date())) is not None:
         # "sometime after the holidays": after the last of the winter holidays
         text = f"after {season:%B} {season.day} {text}"
-    if text and parse_when(text, now) is not None:
-        updates["date_preference"] = text
-        if previous_when and only_time_of_day(text, now):
-            combined = with_new_time(previous_when, text)
+    said = text if text and parse_when(text, now) is not None else None
+    if said is None and date_entities and parse_when(" ".join(date_entities), now):
+        # the words the model read as when ("the 9am one": "9am", the days asked kept)
+        said = " ".join(date_entities)
+    if said is not None:
+        updates["date_preference"] = said
+        if previous_when and only_time_of_day(said, now):
+            combined = with_new_time(previous_when, said)
             # ("something in the afternoon?" + "3pm?" made "something in the 3pm?", which no
             # search could read: the first days found, in the morning)
-            updates["date_preference"] = combined if parse_when(combined, now) else text
+            updates["date_preference"] = combined if parse_when(combined, now) else said
         elif previous_when:
-            days = _weekday_in_the_days_asked(text, previous_when, now)
+            days = _weekday_in_the_days_asked(said, previous_when, now)
             updates["date_preference"] = with_kept_limits(previous_when, days, now)
-    elif date_entities and parse_when(" ".join(str(v) for v in date_entities), now):
-        updates["date_preference"] = " ".join(str(v) for v in date_entities)
     elif requested == "date_preference" and text and not (moving and says_a_shift(text)):
         # "3": the numbered suggestions of utter_ask_date_preference (as on SMS). (Moving an
         # appointment, not "the week after", its own week moved: the weekend's "the week after

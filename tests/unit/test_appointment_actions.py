@@ -5993,6 +5993,19 @@ def test_a_time_after_a_part_of_the_day_is_searched(before: str, expected: str) 
     assert parse_when(found["date_preference"], get_clinic().now()) is not None
 
 
+def test_a_time_the_model_read_keeps_the_days_asked() -> None:
+    # "thursday morning", then "the 9am one" (none of the times shown was at 9): the words
+    # alone read as no time, the model's "9am" did, and searched 9am over two weeks (Tuesday
+    # first) instead of Thursday's
+    entities = [{"entity": "date", "value": "9am"}]
+    found = read_search_details(
+        "the 9am one", entities, get_clinic(), "slot_choice", "thursday morning"
+    )
+    assert found["date_preference"] == "thursday 9am"
+    when = parse_when(found["date_preference"], get_clinic().now())
+    assert when is not None and when.start == when.end and when.start.weekday() == 3
+
+
 @pytest.mark.parametrize(
     "text",
     [
