@@ -149,11 +149,7 @@ def next_steps_message(
             )
         # ("can i just call someone instead" was handed over with no number to call; billing's
         # line keeps shorter hours than the staff at the console: said, as after hours)
-        call = (
-            f"billing is at {clinic.billing.phone} ({clinic.billing.hours})"
-            if REASONS[reason].team == "billing"
-            else f"we're at {info.main_phone}"
-        )
+        call = call_in_hours(clinic, REASONS[reason].team)
         # (no "within a few minutes": the wait depends on the queue, told when they write)
         return (
             "A staff member will join this chat as soon as one is free. You can keep writing "
@@ -194,6 +190,14 @@ def next_steps_message(
         f"Our staff are away right now. Someone will reply here {when}. If you'd rather call, "
         f"{call}.{nurse}{tail}"
     )
+
+
+def call_in_hours(clinic: ClinicConfig, team: str | None) -> str:
+    """Where a patient waiting for ``team`` can call instead, while staff are in: billing's own
+    line, with its hours (shorter than the staff's at the console), or the clinic's."""
+    if team == "billing":
+        return f"billing is at {clinic.billing.phone} ({clinic.billing.hours})"
+    return f"we're at {clinic.clinic.main_phone}"
 
 
 def emergency_sentence(clinic: ClinicConfig, team: str | None, reason: str | None = None) -> str:

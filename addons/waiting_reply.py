@@ -39,7 +39,7 @@ from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.clinic_config import ClinicConfig
-from actions.handoff import REASON_KEY, TEAM_KEY, emergency_sentence, to_be_read
+from actions.handoff import REASON_KEY, TEAM_KEY, call_in_hours, emergency_sentence, to_be_read
 from actions.handoff_withdrawal import asked_while_away, withdraws
 from actions.settings import get_clinic
 from addons.safety_rules import SAFETY_RULE_ENTITY
@@ -89,7 +89,6 @@ def waiting_reply(
     staff"). A wait for the billing ``team`` is not told to call 911 at every message. A thanks
     or an okay (``written``) is met as one, with when staff reply. Feedback given (a handoff
     ``reason`` to be read) is thanked, and read by staff rather than replied to."""
-    info = clinic.clinic
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
     if to_be_read(reason):
@@ -116,7 +115,7 @@ def waiting_reply(
         "Thanks, I've added that for our staff: whoever joins you will see everything you've "
         f"written. {emergency}",
         "Got it. You're still in line for a person, and your messages are saved for them. If "
-        f"you'd rather call, we're at {info.main_phone}. {emergency}",
+        f"you'd rather call, {call_in_hours(clinic, team)}. {emergency}",
         "I've passed that on too. A staff member will reply here as soon as one is free. "
         f"{emergency}",
     )

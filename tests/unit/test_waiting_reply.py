@@ -44,6 +44,15 @@ def test_each_message_of_a_wait_is_acknowledged_in_other_words() -> None:
     assert all("tomorrow at 8am" in text and "call 911" in text for text in after)
 
 
+def test_a_billing_wait_offers_billing_s_own_line() -> None:
+    # "I got a bill for a visit I never had" - handoff ("billing is at (916) 555-0199") - two
+    # messages: the second acknowledgement said "If you'd rather call, we're at" the main line
+    clinic = get_clinic()
+    second = waiting_reply(clinic, TUESDAY_10AM, 1, team="billing")
+    assert f"billing is at {clinic.billing.phone} ({clinic.billing.hours})" in second
+    assert clinic.clinic.main_phone not in second
+
+
 @pytest.mark.parametrize(
     ("written", "opening"),
     [
