@@ -76,6 +76,13 @@ ASKS_SEES_MEN = re.compile(
 )
 
 
+def men_seen_by(clinic: ClinicConfig) -> list[Practitioner]:
+    """The clinicians who see adult men (not one who sees women only, nor children only)."""
+    return [
+        p for p in clinic.practitioners if not p.sees_women_only and age_limit(clinic, p.id) is None
+    ]
+
+
 def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) -> str | None:
     """ "No, Dr. Maria Gonzalez sees women only; Dr. Priya Patel and Sam Lee, NP see men." (or
     a yes), when asked whether a clinician sees men; None when not asked. ("does she see men"
@@ -84,11 +91,7 @@ def sees_men_said(plain: str, practitioner: Practitioner, clinic: ClinicConfig) 
         return None
     if not practitioner.sees_women_only:
         return f"Yes, {practitioner.name} sees men."
-    others = [
-        p.name
-        for p in clinic.practitioners
-        if not p.sees_women_only and age_limit(clinic, p.id) is None
-    ]
+    others = [p.name for p in men_seen_by(clinic)]
     if not others:
         return f"No, {practitioner.name} sees women only."
     return f"No, {practitioner.name} sees women only; {join_words(others)} see men."
@@ -333,6 +336,17 @@ class ActionClinicians(Action):
                 if tracker.active_loop_name
                 else answer_second_request(dispatcher, tracker, "ask_clinicians")
             )
+        elif (
+            named is not None
+            and said is not None
+            and said.startswith("No, ")
+            and (said == sees_men_said(plain, named, clinic))
+        ):
+            # "does she see men": no, and who does, to book with (not her days again, with a
+            # button to book with her)
+            answer, chosen = said, men_seen_by(clinic)
+            if chosen and not tracker.active_loop_name:
+                answer += BOOK_ONE
         elif named is not None:
             # ("does dr gonzalez do flu shots": that first, and buttons to book with whoever
             # does it)

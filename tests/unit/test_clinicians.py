@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import clinicians
-from actions.clinicians import ActionClinicians, new_patient_clinicians
+from actions.clinicians import BOOK_ONE, ActionClinicians, new_patient_clinicians
 from actions.settings import get_clinic
 from tests.support.actions import make_tracker
 from tests.support.nlu import CannedNlu
@@ -282,9 +282,15 @@ def test_whether_a_clinician_sees_men_is_answered_first() -> None:
     # "is dr gonzalez accepting new patients" - "does she see men": her days again
     answered = [{"event": "bot", "text": "Yes, Dr. Maria Gonzalez is taking new patients."}]
     _, message = run("does she see men", events=answered)
-    assert message["text"].startswith(
+    assert message["text"] == (
         "No, Dr. Maria Gonzalez sees women only; Dr. Priya Patel and Sam Lee, NP see men."
+        + BOOK_ONE
     )
+    # to book with them, not with her (it offered "Book with Dr. Gonzalez" alone)
+    assert [b["title"] for b in message["buttons"]] == [
+        "Book with Dr. Patel",
+        "Book with Sam Lee",
+    ]
     _, message = run("does dr patel treat guys")
     assert message["text"].startswith("Yes, Dr. Priya Patel sees men.")
     # not asked: her days alone
