@@ -48,7 +48,7 @@ from actions.mentions import without_patient_names
 from actions.office_hours import holiday_named
 from actions.own_clinician import asks_own_clinician, own_clinician_line
 from actions.patient_match import scheduling_client
-from actions.patient_words import who_has, whose
+from actions.patient_words import subject_of, who_has, whose
 from actions.request_context import death_said
 from actions.second_request import (
     after_identity_declined,
@@ -691,5 +691,7 @@ class ActionShowAppointments(Action):
             return reset
         said = whose(tracker.slots, clinic)
         lines = "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in items)
-        dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines)
+        # "coming up for you: - your annual physical", not "for Emily Johnson: - your ..."
+        whom = {"patient_name": subject_of(said)} if said == "your" else {}
+        dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines, **whom)
         return reset + offer_second_request(dispatcher, tracker)

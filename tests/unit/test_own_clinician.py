@@ -112,6 +112,10 @@ def test_the_check_says_it_before_the_upcoming_appointments(fhir_env: FhirServer
     dispatcher = CollectingDispatcher()
     ActionShowAppointments().run(dispatcher, tracker, {})
     assert dispatcher.messages[0].get("response") == "utter_upcoming_appointments"
+    # to the patient: "coming up for you: - your annual physical ..." (it said "coming up
+    # for Emily Johnson: - your annual physical")
+    assert dispatcher.messages[0]["patient_name"] == "you"
+    assert dispatcher.messages[0]["appointments"].startswith("- your annual physical")
 
 
 def test_the_same_clinician_is_named_once(fhir_env: FhirServer) -> None:
