@@ -200,6 +200,10 @@ def welcome_new_patient(dispatcher: CollectingDispatcher, clinic: ClinicConfig) 
 class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps, PatientForm):
     # No match: "if the patient is new here, tap New patient" (see _as_new_patient).
     no_match_response = "utter_verification_no_match_booking"
+    no_match_early_responses = (
+        "utter_verification_no_match_booking_early",
+        "utter_verification_no_match_sms_early",
+    )
     form_name = "booking_form"
     own_intents = {"book_appointment"}
     checks_identity_at_start = False

@@ -122,6 +122,10 @@ class IdentitySteps:
     # which asks who the patient is at the end).
     checks_identity_at_start = True
     no_match_response = "utter_verification_no_match"
+    # No match for details given before their question (booking asks them after a time is
+    # picked): that they are asked again then, for the web and for SMS ("Let's try once more."
+    # was followed by "Who would you like to see?"). None: the name is asked next.
+    no_match_early_responses: tuple[str, str] | None = None
 
     def answers_requested_slot(self, tracker: Tracker, requested: str | None) -> bool:
         text = (tracker.latest_message or {}).get("text") or ""
@@ -713,9 +717,14 @@ class IdentitySteps:
         logger.info("identity not verified (attempt %s of %s)", attempts, MAX_ATTEMPTS)
         if attempts >= MAX_ATTEMPTS:
             return self._give_up(dispatcher, slots)
-        dispatcher.utter_message(
-            response="utter_verification_no_match_sms" if on_sms else self.no_match_response
-        )
+        early = self.no_match_early_responses
+        asked = tracker.get_slot("requested_slot") in ("verify_name", "verify_dob")
+        if early is not None and not asked:
+            dispatcher.utter_message(response=early[on_sms])
+        else:
+            dispatcher.utter_message(
+                response="utter_verification_no_match_sms" if on_sms else self.no_match_response
+            )
         # The name is asked again in one short question (identity_reask), not the long one;
         # a corrected date of birth alone is taken for the name tried (tried_name).
         return {

@@ -2296,13 +2296,14 @@ def test_no_booking_for_a_returning_patient_never_verified(fhir_env: FhirServer)
     found = fhir_env.client().find_patients("Quartermaine", "Zebulon", date(1996, 2, 27))
     assert found == []
     # ...and said "been here before", the details given early are checked at once: no match
-    # is said then, and they are asked again at the end
+    # is said then (with that they are asked again before booking), and they are asked again at
+    # the end
     form = ValidateBookingForm()
     slots = {"patient_status": "returning", "verify_name": "Zebulon Quartermaine"}
     said = CollectingDispatcher()
     tracker = make_tracker("02/27/1996", intent="inform", slots=slots, active_loop="booking_form")
     updates = form._identity_detail(said, tracker, slots, "02/27/1996", False)
-    assert responses(said) == ["utter_verification_no_match_booking"]
+    assert responses(said) == ["utter_verification_no_match_booking_early"]
     assert (updates["verify_name"], updates["verify_dob"]) == (None, None)
 
 
@@ -5486,6 +5487,34 @@ def test_the_grandchilds_details_sent_while_times_are_shown_check_him(
     assert responses(dispatcher)[0] == "utter_other_person"
     assert slots["patient_name"] == "Liam Nguyen" and slots["verified"] is True
     assert slots["offered_slots"] is None and slots["slot_choice"] is None
+
+
+@pytest.mark.parametrize(
+    ("channel", "response"),
+    [
+        ("rest", "utter_verification_no_match_booking_early"),
+        ("twilio", "utter_verification_no_match_sms_early"),
+    ],
+)
+def test_details_that_match_no_one_before_their_question_are_asked_for_again_later(
+    fhir_env: FhirServer, channel: str, response: str
+) -> None:
+    """ "Robert Miller 11/02/1951" (a wrong year) at "Who would you like to see?": "Let's try
+    once more, with the name ..." and then "Who would you like to see?" again; the name is
+    asked once a time is picked."""
+    asking = {
+        "patient_status": "returning",
+        "visit_type": "physical",
+        "requested_slot": "practitioner",
+    }
+    text = "robert miller 11/02/1951"
+    events, dispatcher = run_booking(text, slots=asking, channel=channel)
+    assert responses(dispatcher)[:1] == [response]
+    assert slots_of(events)["verify_name"] is None
+    # at the name question itself, "once more": the name is asked next
+    asking["requested_slot"] = "verify_name"
+    _, dispatcher = run_booking(text, slots=asking, channel=channel)
+    assert responses(dispatcher)[:1] == [response.removesuffix("_early")]
 
 
 def test_not_for_me_but_my_dad_in_the_middle_of_a_booking_checks_him(fhir_env: FhirServer) -> None:
