@@ -31,6 +31,12 @@ NOT_UNDERSTOOD = re.compile(
     r"|\bexplain (?:my|the|this|that|our|his|her|these|those) (?:bill|statement|charge|invoice)s?\b"
     r"|\bhelp (?:me |us )?understand\b"
     r"|\bwhat (?:is|s) (?:this|that) (?:bill|statement|invoice)\b"
+    # "why was i charged 240 dollars", "what was i billed for": what the charge is (it paused
+    # for billing staff, though the account names each statement)
+    r"|\bwhy (?:was|am|were|did|do|does|is|has|have) (?:i|we|he|she|they|my \w+) "
+    r"(?:been |being |getting |get |got )?(?:charged|billed)\b"
+    r"|\bwhat (?:was|am|were|is|did) (?:i|we|he|she|they|my \w+) "
+    r"(?:been |being |get |got )?(?:charged|billed) for\b"
 )
 # ...but not when something is said to be wrong ("i don't understand why i was charged twice"),
 # nor a person asked for ("can someone explain my bill"): those are for billing staff.
@@ -39,7 +45,7 @@ SOMETHING_WRONG = re.compile(
     r"denied|deny|rejected|refund\w*|overcharg\w*|already paid|paid (?:it|that|this|already)|"
     r"covered|cover it|free|not mine|wasn t|wasnt|didn t (?:go|have|get|see)|too (?:much|high)|"
     r"so (?:much|high)|dispute\w*|unfair|someone|somebody|person|human|staff|call me|talk to|"
-    r"speak to|collections?)\b"
+    r"speak to|collections?|again)\b"
 )
 
 

@@ -1552,6 +1552,12 @@ def test_why_so_much_with_nothing_due_speaks_of_the_bill_in_hand(fhir: FakeFhir)
         ("can someone explain my bill", False),
         ("I want to dispute a charge", False),
         ("they billed me for a flu shot I never got", False),
+        # what a charge is for: explained (it paused for billing staff)
+        ("why was i charged 240 dollars", True),
+        ("what was my husband billed for?", True),
+        ("why was i charged twice", False),
+        ("why was i charged so much", False),
+        ("why did i get charged again", False),
     ],
 )
 def test_a_bill_not_understood_is_told_apart_from_a_bill_said_to_be_wrong(
@@ -1591,6 +1597,15 @@ def test_a_bill_not_understood_is_explained_before_billing_staff(
     dispatcher = CollectingDispatcher()
     ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_bill_but_nothing_due"]
+
+
+def test_why_a_charge_was_made_asked_first_is_explained_before_billing_staff(
+    handoff_env: HandoffReceiver,  # noqa: F811
+) -> None:
+    # "why was i charged 240 dollars" as the first message paused the chat for billing staff
+    text = "why was i charged 240 dollars"
+    tracker = make_tracker(text, intent="billing_dispute", slots={"dispute_details": text})
+    dispute_replayed_as_balance(tracker, handoff_env, text)
 
 
 def test_a_bill_said_to_be_wrong_still_goes_to_billing_staff(
