@@ -347,6 +347,14 @@ def appointment_meant(tracker: Tracker) -> bool:
     return False
 
 
+def getting_in_asked(text: str) -> bool:
+    """Whether the way into an office is asked ("is there an elevator", "is it wheelchair
+    accessible"), not the route too ("address and is there an elevator")."""
+    plain = normalise(text)
+    getting_in = ACCESSIBLE_WORDS.search(plain) or GETTING_IN_WORDS.search(plain)
+    return bool(getting_in) and not ROUTE_QUESTION.search(plain)
+
+
 class ActionLocationInfo(Action):
     """Directions, hours or parking for the office the patient means (see module docstring)."""
 
@@ -492,6 +500,10 @@ class ActionLocationInfo(Action):
             locations, explicit = list(clinic.locations), True
         if not locations:
             locations, note = self._implied(tracker, clinic)
+        if not locations and topic == "directions" and getting_in_asked(latest_text(tracker)):
+            # "is there an elevator", "are your offices wheelchair accessible": the way into
+            # each office, a few lines each (it asked which office first)
+            locations, explicit = list(clinic.locations), True
         if (
             not locations
             and topic == "parking"
@@ -574,12 +586,10 @@ class ActionLocationInfo(Action):
             return "\n".join(parking_text(loc, accessible, cost) for loc in locations)
         if topic == "directions":
             plain = normalise(text)
-            # ...unless the route is asked too ("address and is there an elevator")
-            getting_in = ACCESSIBLE_WORDS.search(plain) or GETTING_IN_WORDS.search(plain)
             check_in = CHECK_IN_ASKED.search(text)
             if check_in and not ROUTE_QUESTION.search(normalise(CHECK_IN_ASKED.sub(" ", text))):
                 return "\n".join(check_in_text(loc) for loc in locations)
-            if getting_in and not ROUTE_QUESTION.search(plain):
+            if getting_in_asked(text):
                 return "\n\n".join(access_text(loc) for loc in locations)
             if (
                 TRANSIT_WORDS.search(plain)

@@ -686,6 +686,23 @@ def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) 
 
 
 @pytest.mark.parametrize(
+    "text", ["is there an elevator", "are your offices wheelchair accessible", "is there a ramp"]
+)
+def test_getting_in_asked_of_no_office_is_answered_for_each(text: str) -> None:
+    # "is there an elevator" got both addresses and "Which office are you heading to?"
+    _, messages = run(make_tracker(text, intent="directions"))
+    downtown, north = messages[0]["text"].split("\n\n")
+    assert downtown.startswith("Downtown Clinic (1200 J Street, Suite 300)\n")
+    assert "Accessibility: Step-free entrance on J Street" in downtown
+    assert north.startswith("North Office (4500 Natomas Boulevard, Building B)\n")
+    assert messages[0]["buttons"] == []
+    # an office the chat is about already: that one
+    _, messages = run(make_tracker(text, intent="directions", slots={"info_location": "north"}))
+    assert messages[0]["text"].startswith("North Office (")
+    assert "Downtown Clinic" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
     "text", ["where do i check in at the north office", "where is the front desk at north"]
 )
 def test_where_to_check_in_is_the_front_desk_and_where_it_is(text: str) -> None:
