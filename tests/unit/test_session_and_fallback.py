@@ -1118,6 +1118,9 @@ def test_a_pause_or_a_doubt_in_a_task_asks_the_question_again(
         ("ok thanks bye", "booking_form", "booking_confirmed", "utter_keep_your_place"),
         ("ok thats all", "cancel_form", "cancel_confirmed", "utter_keep_your_place"),
         ("gotta go, will finish later", "booking_form", "slot_choice", "utter_keep_your_place"),
+        # ("Take care!", then the times shown again)
+        ("thanks so much bye", "booking_form", "slot_choice", "utter_keep_your_place"),
+        ("bye, thank you very much", "reschedule_form", "slot_choice", "utter_keep_your_place"),
         # "Goodbye" and the question again; other times were offered
         ("ill book later", "booking_form", "practitioner", "utter_keep_your_place"),
         ("ill do it another time", "booking_form", "location", "utter_keep_your_place"),
