@@ -30,6 +30,9 @@ NO_CALL = re.compile(
 )
 
 STAFF_NOTE = "Asked for a phone call: the number is in the chat."
+# In the metadata of the message that asked for the number: the number written while waiting
+# is thanked as the number to call (addons/waiting_reply.py).
+CALL_KEY = "call_asked"
 
 
 def call_back_line(text: str, clinic: ClinicConfig, now: datetime) -> str | None:

@@ -16,8 +16,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.call_back import CALL_KEY, call_back_line
 from actions.call_back import STAFF_NOTE as CALL_NOTE
-from actions.call_back import call_back_line
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.clinic_config import ClinicConfig
 from actions.settings import get_clinic, get_settings
@@ -332,7 +332,7 @@ def escalate(
     )
     if call:
         # "can someone call me back": nobody at the console has a number to ring
-        dispatcher.utter_message(text=call)
+        dispatcher.utter_message(text=call, **{CALL_KEY: True})
         note = f"{CALL_NOTE} {note}" if note else CALL_NOTE
     unfinished = UNFINISHED_TASKS.get(str(task_under_way(tracker)))
     if unfinished and meta.priority != "urgent":

@@ -38,9 +38,11 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.call_back import CALL_KEY
 from actions.clinic_config import ClinicConfig
 from actions.handoff import REASON_KEY, TEAM_KEY, call_in_hours, emergency_sentence, to_be_read
 from actions.handoff_withdrawal import asked_while_away, withdraws
+from actions.phone import find_phone
 from actions.settings import get_clinic
 from addons.safety_rules import SAFETY_RULE_ENTITY
 
@@ -81,6 +83,7 @@ def waiting_reply(
     team: str | None = None,
     written: str = "",
     reason: str | None = None,
+    call_asked: bool = False,
 ) -> str:
     """The acknowledgement for the ``turn``-th message of this wait (0 first): worded in turn
     differently, so "hello?" and "hello??" do not get the same words back. In a wait begun by
@@ -88,12 +91,18 @@ def waiting_reply(
     comes with it each time ("i dont want to talk to 988" got "Thanks, I've added that for our
     staff"). A wait for the billing ``team`` is not told to call 911 at every message. A thanks
     or an okay (``written``) is met as one, with when staff reply. Feedback given (a handoff
-    ``reason`` to be read) is thanked, and read by staff rather than replied to."""
+    ``reason`` to be read) is thanked, and read by staff rather than replied to. A phone number
+    written after the handoff asked for one (``call_asked``) is thanked as the one to call."""
     if crisis is not None:
         return _crisis_reply(clinic, now, turn, crisis)
     if to_be_read(reason):
         return _feedback_reply(clinic, now, turn, written)
     emergency = emergency_sentence(clinic, team, reason)
+    if call_asked and find_phone(written):
+        # ("Thanks, I've added that for our staff: whoever joins you will see everything")
+        when = "as soon as one is free" if clinic.staff_available(now) else clinic.staff_back(now)
+        thanked = f"Thanks, I've passed your number on: staff will call you {when}."
+        return f"{thanked} {emergency}".rstrip()
     opening = "You're welcome." if THANKS_ONLY.match(written) else ""
     opening = opening or ("Okay." if OK_ONLY.match(written) else "")
     if opening:
@@ -196,6 +205,7 @@ class Wait(NamedTuple):
     crisis: str | None
     team: str | None
     reason: str | None
+    call_asked: bool = False
 
 
 def wait_for(tracker: DialogueStateTracker) -> Wait:
@@ -213,7 +223,8 @@ def wait_for(tracker: DialogueStateTracker) -> Wait:
     def named(key: str) -> str | None:
         return next((str(e.metadata[key]) for e in said if (e.metadata or {}).get(key)), None)
 
-    return Wait(crisis, named(TEAM_KEY), named(REASON_KEY))
+    call_asked = any((e.metadata or {}).get(CALL_KEY) for e in said)
+    return Wait(crisis, named(TEAM_KEY), named(REASON_KEY), call_asked)
 
 
 def ack_metadata(clinic: ClinicConfig, now: datetime) -> dict[str, bool]:
@@ -288,7 +299,14 @@ def install() -> None:
                 now = clinic.now()
                 wait = wait_for(tracker)
                 text = waiting_reply(
-                    clinic, now, turn, wait.crisis, wait.team, written or "", wait.reason
+                    clinic,
+                    now,
+                    turn,
+                    wait.crisis,
+                    wait.team,
+                    written or "",
+                    wait.reason,
+                    wait.call_asked,
                 )
                 await output_channel.send_response(tracker.sender_id, {"text": text})
                 metadata = ack_metadata(clinic, now)

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.call_back import CALL_KEY
 from actions.clients.handoff import HandoffClient, HandoffRecord
 from actions.fallback import ActionComplaint
 from actions.handoff import (
@@ -426,6 +427,8 @@ def test_a_call_asked_for_asks_the_number_and_tells_staff(
         return
     _next_steps, call = said
     assert asked in call and call.endswith("as soon as one is free.")
+    # (marked, so the number written next is thanked as the one to call: waiting_reply)
+    assert dispatcher.messages[-1][CALL_KEY] is True
     assert record["summary"].startswith(
         "Asked for a person. Asked for a phone call: the number is in the chat."
     )

@@ -9,6 +9,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from actions.call_back import CALL_KEY
 from actions.handoff import REASON_KEY, TEAM_KEY
 from actions.handoff_withdrawal import withdraws
 from actions.settings import get_clinic
@@ -51,6 +52,40 @@ def test_a_billing_wait_offers_billing_s_own_line() -> None:
     second = waiting_reply(clinic, TUESDAY_10AM, 1, team="billing")
     assert f"billing is at {clinic.billing.phone} ({clinic.billing.hours})" in second
     assert clinic.clinic.main_phone not in second
+
+
+def test_a_number_written_for_a_call_asked_is_thanked_as_the_one_to_call() -> None:
+    # "can someone call me back about my test results" - "please write the best phone number"
+    # - "916-555-0123": "Thanks, I've added that for our staff: whoever joins you will see
+    # everything you've written."
+    clinic = get_clinic()
+    day = waiting_reply(
+        clinic, TUESDAY_10AM, 0, team="clinical", written="916-555-0123", call_asked=True
+    )
+    assert day == (
+        "Thanks, I've passed your number on: staff will call you as soon as one is free. In an "
+        "emergency, call 911."
+    )
+    night = waiting_reply(clinic, TUESDAY_11PM, 1, written="its (916) 555 0123", call_asked=True)
+    assert night.startswith("Thanks, I've passed your number on: staff will call you tomorrow")
+    # no call asked, or no number written: the usual words
+    assert "passed your number" not in waiting_reply(
+        clinic, TUESDAY_10AM, 0, written="916-555-0123"
+    )
+    assert "passed your number" not in waiting_reply(
+        clinic, TUESDAY_10AM, 0, written="hello?", call_asked=True
+    )
+    # read from the message that asked for it, before the pause
+    asked = tracker_with(
+        said("can someone call me back", "request_human"),
+        BotUttered("A staff member will join this chat...", metadata={TEAM_KEY: "front_desk"}),
+        BotUttered("please write the best phone number", metadata={CALL_KEY: True}),
+        ConversationPaused(),
+        said("916-555-0123"),
+    )
+    assert wait_for(asked).call_asked is True
+    events = list(asked.events)
+    assert wait_for(tracker_with(*events[:2], *events[3:])).call_asked is False
 
 
 @pytest.mark.parametrize(
@@ -275,4 +310,4 @@ def test_the_wait_reason_is_read_beside_the_team() -> None:
         ConversationPaused(),
         said("dr patel was great"),
     )
-    assert wait_for(feedback)[1:] == ("service", "feedback")
+    assert wait_for(feedback)[1:3] == ("service", "feedback")
