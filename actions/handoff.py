@@ -201,11 +201,11 @@ def call_in_hours(clinic: ClinicConfig, team: str | None) -> str:
 
 
 def emergency_sentence(clinic: ClinicConfig, team: str | None, reason: str | None = None) -> str:
-    """ "In an emergency, call 911." for a patient waiting for ``team``; "" for the billing
-    team, or feedback given (a ``reason`` to be read): after a billing question it read as
-    boilerplate, at every message (the safety layer still answers an emergency written while
-    waiting)."""
-    quiet = team == "billing" or to_be_read(reason)
+    """ "In an emergency, call 911." for a patient waiting for ``team``; "" for the billing or
+    the service team (a complaint), or feedback given (a ``reason`` to be read): after a
+    billing question or a complaint about the front desk it read as boilerplate, at every
+    message (the safety layer still answers an emergency written while waiting)."""
+    quiet = team in ("billing", "service") or to_be_read(reason)
     return "" if quiet else f"In an emergency, call {clinic.clinic.emergency_number}."
 
 

@@ -117,13 +117,16 @@ def test_a_thanks_or_an_okay_while_waiting_is_met_as_one(written: str, opening: 
     )
 
 
-@pytest.mark.parametrize(("team", "reason"), [("billing", None), ("service", "feedback")])
+@pytest.mark.parametrize(
+    ("team", "reason"), [("billing", None), ("service", "feedback"), ("service", "complaint")]
+)
 def test_a_billing_wait_is_not_told_to_call_911_at_every_message(
     team: str, reason: str | None
 ) -> None:
     # "i got a bill for 240 dollars..." - handoff - "Carlos Rivera": "...In an emergency,
     # call 911." after each message about a bill (and "i want to leave a review" - "Dr Patel
-    # was wonderful with my mom": the same, after a compliment)
+    # was wonderful with my mom": the same, after a compliment; "the receptionist was really
+    # rude to me" - "her name was tina I think": the same)
     clinic = get_clinic()
     for now in (TUESDAY_10AM, TUESDAY_11PM):
         turns = 2 if reason else 3 if clinic.staff_available(now) else 2
