@@ -72,6 +72,8 @@ from actions.office_answers import (
     GETTING_IN_WORDS,
     PARKING_COST_ASKED,
     TRANSIT_WORDS,
+    TRAVEL_TIME_ASKED,
+    TRAVEL_TIME_LINE,
     access_text,
     answers_only_the_office,
     check_in_text,
@@ -540,6 +542,9 @@ class ActionLocationInfo(Action):
             users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
             question = " ".join(users[-2:])
         text = self._answer(topic, clinic, locations, question, now)
+        if topic == "directions" and TRAVEL_TIME_ASKED.search(normalise(question)):
+            # "how long does it take to drive there": the map says, not a visit's length
+            text = f"{TRAVEL_TIME_LINE}\n{text}"
         if topic == "clinic_hours" and LUNCH_ASKED.search(normalise(question)):
             # "lunch hours?", "do you close for lunch": the hours alone left it to be worked
             # out (each office's day is one stretch in clinic.yml: no break)

@@ -48,6 +48,20 @@ GETTING_IN_WORDS = re.compile(
 )
 
 
+# "how long does it take to drive there", "how many minutes from downtown to the north office":
+# the trip's time, which depends on where the patient sets out (it got how long a visit lasts).
+# In normalised text.
+TRAVEL_TIME_ASKED = re.compile(
+    r"\bhow (?:long|many minutes|much time)\b.{0,30}\b(?:drive|driving|get there|get here|"
+    r"get to (?:you|u|the|your)|walk|walking|commute|ride|trip|travel)\b"
+    r"|\bhow many minutes (?:from|to|away)\b|\b(?:drive|driving|travel) time\b"
+)
+TRAVEL_TIME_LINE = (
+    "How long the trip takes depends on where you set out and the traffic, so I can't say "
+    "here: the map link below gives the route and the time from where you are."
+)
+
+
 # "can i take the bus there": the stop and the address, not the whole card (which SMS splits in
 # two) - unless the way by car, the map or the address is asked too.
 TRANSIT_WORDS = re.compile(r"\b(bus(es)?|train|transit|light rail|metro|public transport\w*)\b")

@@ -69,7 +69,7 @@ from actions.manage_appointments import NOT_MINE
 from actions.matching import find_practitioner, normalise
 from actions.message_reading import vague_frustration
 from actions.next_opening import next_opening_asked
-from actions.office_answers import ER_ASKED
+from actions.office_answers import ER_ASKED, TRAVEL_TIME_ASKED
 from actions.own_clinician import asks_own_clinician
 from actions.patient_status import NEW_PATIENT_WORDS
 from actions.request_context import BEREAVEMENT
@@ -726,7 +726,12 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("directions")
     if read_as in MISREAD_ROUTE and ROUTE_TO_APPOINTMENT.search(text):
         return Reading("directions")
-    if read_as in MISREAD_TRANSIT and (TRANSIT_TO_US.search(text) or GETTING_HERE.search(text)):
+    if read_as in MISREAD_TRANSIT and (
+        TRANSIT_TO_US.search(text)
+        or GETTING_HERE.search(text)
+        # "how long does it take to drive there" (how long a visit lasts, 0.99)
+        or TRAVEL_TIME_ASKED.search(normalise(text))
+    ):
         return Reading("directions")
     if (read_as in MISREAD_AVAILABILITY and AVAILABILITY_ASKED.search(text)) or (
         read_as in MISREAD_OPENING_DAY and OPENING_ON_A_DAY.search(text)

@@ -19,7 +19,7 @@ from actions.directions import ASK_OFFICE, ActionLocationInfo
 from actions.fallback import ActionOutOfScope
 from actions.hours_at_time import asked_clock
 from actions.nearby_areas import nearer_office
-from actions.office_answers import contact_text, directions_text
+from actions.office_answers import TRAVEL_TIME_LINE, contact_text, directions_text
 from actions.office_hours import asked_day, hours_text, open_status, upcoming_holidays, weekly_hours
 from actions.settings import get_clinic, get_settings
 from tests.support.actions import make_tracker
@@ -683,6 +683,23 @@ def test_a_question_about_getting_in_gets_the_floor_and_access_notes(text: str) 
         )
     )
     assert route[0]["text"] == DIRECTIONS_NORTH
+
+
+def test_how_long_the_trip_takes_says_the_map_tells_it() -> None:
+    # "how long does it take to drive there" after the North Office's directions: how long a
+    # visit lasts
+    tracker = make_tracker(
+        "how long does it take to drive there",
+        intent="directions",
+        slots={"info_location": "north"},
+    )
+    _, messages = run(tracker)
+    first, rest = messages[0]["text"].split("\n", 1)
+    assert first == TRAVEL_TIME_LINE
+    assert rest == DIRECTIONS_NORTH
+    # not said to a plain question of the way
+    _, messages = run(make_tracker("where is the north office", intent="directions"))
+    assert TRAVEL_TIME_LINE not in messages[0]["text"]
 
 
 @pytest.mark.parametrize(

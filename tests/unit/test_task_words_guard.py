@@ -916,6 +916,11 @@ def test_a_person_asked_for_in_billing_words_is_billing_staff(text: str, team: s
         ("whats the quickest way to get to your office by car", "out_of_scope", "directions"),
         ("how do I get to the airport from downtown", "out_of_scope", "out_of_scope"),
         ("how do i get a fishing license", "out_of_scope", "out_of_scope"),
+        # how long the trip takes (how long a visit lasts, 0.99)
+        ("how long does it take to drive there", "faq", "directions"),
+        ("how long to get there by bus", "faq", "directions"),
+        ("how long does a physical take", "faq", "faq"),
+        ("how long does it take to get my results", "faq", "faq"),
     ],
 )
 def test_the_way_to_an_appointment_is_directions(text: str, read_as: str, becomes: str) -> None:
