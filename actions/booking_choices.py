@@ -257,11 +257,12 @@ def choice_options(
         record = verified_record(slots)
         age = patient_age(slots, clinic, record=record) if slots.get("verified") else None
         age = age if age is not None else age_hint
-        # A man's record: not the visits only a clinician who sees women only does (Robert
-        # Miller, 76, was offered "Women's health exam"). Typed, it is still booked as asked.
+        # A man's record, or a man said to be the patient ("for my son"): not the visits only a
+        # clinician who sees women only does (Robert Miller, 76, was offered "Women's health
+        # exam", and so was a son). Typed, it is still booked as asked.
         women_only = (
             {p.id for p in clinic.practitioners if p.sees_women_only}
-            if recorded_male(record)
+            if man or recorded_male(record)
             else set()
         )
         return [

@@ -1593,6 +1593,25 @@ def test_a_visit_only_a_clinician_who_sees_women_only_does_is_not_offered_by_a_m
     assert "Women's health exam" in titles["Mary Ann"]
 
 
+def test_a_visit_only_a_clinician_who_sees_women_only_does_is_not_offered_for_a_son() -> None:
+    # "i need an appointment for my son" - "yes he's been seen before": "Women's health exam"
+    # was among the kinds of visit
+    titles = {}
+    for text in ("i need an appointment for my son", "i need an appointment for my daughter"):
+        tracker = make_tracker(
+            text,
+            intent="book_appointment",
+            slots={"patient_status": "returning"},
+            active_loop="booking_form",
+        )
+        dispatcher = CollectingDispatcher()
+        ActionAskVisitType().run(dispatcher, tracker, {})
+        titles[text] = [b["title"] for b in dispatcher.messages[-1]["buttons"]]
+    assert "Women's health exam" not in titles["i need an appointment for my son"]
+    assert "Well-child visit" in titles["i need an appointment for my son"]
+    assert "Women's health exam" in titles["i need an appointment for my daughter"]
+
+
 def test_the_record_is_fetched_once_for_the_clinician_buttons(
     fhir_env: FhirServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
