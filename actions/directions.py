@@ -81,6 +81,7 @@ from actions.office_answers import (
     directions_text,
     drop_off_text,
     emergency_room_text,
+    map_text,
     nurse_line_text,
     parking_text,
     sms_number,
@@ -602,6 +603,9 @@ class ActionLocationInfo(Action):
                 and all(loc.transit for loc in locations)
             ):
                 return "\n\n".join(transit_text(loc) for loc in locations)
+            if TRAVEL_TIME_ASKED.search(plain):
+                # (with TRAVEL_TIME_LINE: the whole card again, floor and access notes too)
+                return "\n\n".join(map_text(loc) for loc in locations)
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":
             return contact_text(clinic, locations, text)

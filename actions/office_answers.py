@@ -68,6 +68,11 @@ TRANSIT_WORDS = re.compile(r"\b(bus(es)?|train|transit|light rail|metro|public t
 DRIVING_WORDS = re.compile(r"\b(address|directions?|map|drive|driving|car|route)\b")
 
 
+def map_text(location: Location) -> str:
+    """The address and the map link: for how long the trip takes, which the map tells."""
+    return f"{location.name}: {location.address.one_line()}\nMap: {location.map_url}"
+
+
 def transit_text(location: Location) -> str:
     """The address and how to get there by bus or train."""
     return "\n".join(

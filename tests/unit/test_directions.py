@@ -694,9 +694,11 @@ def test_how_long_the_trip_takes_says_the_map_tells_it() -> None:
         slots={"info_location": "north"},
     )
     _, messages = run(tracker)
-    first, rest = messages[0]["text"].split("\n", 1)
-    assert first == TRAVEL_TIME_LINE
-    assert rest == DIRECTIONS_NORTH
+    assert messages[0]["text"] == (
+        f"{TRAVEL_TIME_LINE}\n"
+        "North Office: 4500 Natomas Boulevard, Building B, Sacramento, CA 95835\n"
+        "Map: https://maps.google.com/?q=4500+Natomas+Boulevard+Sacramento+CA+95835"
+    )
     # not said to a plain question of the way
     _, messages = run(make_tracker("where is the north office", intent="directions"))
     assert TRAVEL_TIME_LINE not in messages[0]["text"]
