@@ -26,6 +26,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.already_paid import already_paid
 from actions.bill_explained import bill_not_understood
 from actions.clients.fhir_model import FhirError, InvoiceRecord
 from actions.clinic_config import ClinicConfig
@@ -383,6 +384,12 @@ class ActionShowBalance(Action):
                     staff_button(),
                 ],
                 **facts,
+            )
+        if said_since_last_balance(tracker, already_paid):
+            # "i paid my bill last week but it still shows a balance": the balance alone, with
+            # ways to pay, left the payment unanswered
+            dispatcher.utter_message(
+                response="utter_billing_already_paid", buttons=[staff_button()], **facts
             )
         say_where_to_get_paper(dispatcher, tracker, facts)
         logger.info("balance shown (%s open)", len(invoices))

@@ -17,6 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.already_paid import already_paid
 from actions.billing import (
     NOTHING_OWED,
     PAPER_ASKED,
@@ -215,19 +216,6 @@ def scam_asked(text: str) -> bool:
     return bool(SCAM.search(said) and MONEY.search(said) and REACHED_BY.search(said))
 
 
-# "i already paid that last week", "but i paid it online yesterday": got the same balance again
-# (or "What can I help you with?"). A payment takes days to show; billing can check it.
-ALREADY_PAID = re.compile(
-    r"\b(i|we|my \w+|he|she) (already |just |have |ve |already have )?(paid|payed|"
-    r"sent (the |a |my )?payment|made (the |a |my )?payment)\b"
-    r"(?! (it |the bill |my bill )?(late|off|online\?))"
-    r".{0,40}\b(already|last|yesterday|ago|this (morning|week|month)|on the|online|by phone|"
-    r"over the phone|in person|at the desk|check|card)\b"
-    r"|\b(i|we) (already|have already|ve already) (paid|payed)\b"
-    r"|\b(already|been) paid (it|that|this|in full|off)\b"
-)
-
-
 # "my card got declined on the portal", "the payment wont go through": a payment that failed
 # (not an insurance claim denied, which is a billing question of its own).
 PAYMENT_FAILED = re.compile(
@@ -275,12 +263,6 @@ def card_fee_asked(text: str) -> bool:
     """Whether the patient asks if paying by card, online or by phone costs extra."""
     text = (text or "").replace("\u2019", "'")
     return bool(CARD_FEE_ASKED.search(text)) and not NOT_A_PAYING_FEE.search(text)
-
-
-def already_paid(text: str) -> bool:
-    """The patient says the bill was paid already (not "can i pay it online?")."""
-    said = normalise(text)
-    return bool(ALREADY_PAID.search(said)) and not re.search(r"\b(can|could|how) (i|we)\b", said)
 
 
 def collections_asked(text: str) -> bool:

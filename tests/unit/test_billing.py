@@ -1608,6 +1608,33 @@ def test_why_a_charge_was_made_asked_first_is_explained_before_billing_staff(
     dispute_replayed_as_balance(tracker, handoff_env, text)
 
 
+def test_a_payment_said_made_is_answered_after_the_balance(fhir: FakeFhir) -> None:
+    # "i paid my bill last week but it still shows a balance" - name - birth date: the balance
+    # and the ways to pay, nothing about the payment
+    text = "i paid my bill last week but it still shows a balance"
+    fhir.invoices = [invoice(12, "85.00", iid="i1")]
+    asked = [
+        {"event": "user", "text": text},
+        {"event": "action", "name": "balance_form"},
+        {"event": "bot", "text": "What's the patient's full name?"},
+        {"event": "user", "text": "Emily Johnson"},
+    ]
+    dispatcher = CollectingDispatcher()
+    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
+    assert [m["response"] for m in dispatcher.messages][:2] == [
+        "utter_balance_due",
+        "utter_billing_already_paid",
+    ]
+    assert dispatcher.messages[1]["buttons"][0]["payload"].startswith("/request_human")
+    # a plain balance question: the balance alone
+    plain = [{**asked[0], "text": "whats my balance"}, *asked[1:]]
+    dispatcher = CollectingDispatcher()
+    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=plain)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
+    assert "utter_billing_already_paid" not in [m["response"] for m in dispatcher.messages]
+
+
 def test_a_bill_said_to_be_wrong_still_goes_to_billing_staff(
     handoff_env: HandoffReceiver,  # noqa: F811
 ) -> None:
