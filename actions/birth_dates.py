@@ -168,6 +168,25 @@ CORRECTION = re.compile(
 )
 
 
+def impossible_date(text: str, today: date) -> str | None:
+    """ "February 30, 1990" for a date typed month first with a month and day that are not on
+    the calendar ("02/30/1990", "4/31/85", "2/29/1990"); None otherwise. (Read as the year
+    alone, "02/30/1990" got "I still need the month and day of birth".)"""
+    found = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b", clean_words(text or ""))
+    if found is None:
+        return None
+    month, day, year = (int(part) for part in found.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None  # another order, or no date: asked for again as before
+    if year < 100:
+        year += 2000 if year <= today.year % 100 else 1900
+    try:
+        date(year, month, day)
+    except ValueError:
+        return f"{date(2000, month, 1):%B} {day}, {year}"
+    return None
+
+
 def parse_birth_date(text: str, today: date) -> date | None:
     """A date of birth in the forms patients type: 03/14/1985, 3-14-85, March 14 1985, 14 Mar 1985.
 

@@ -27,7 +27,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.birth_dates import birth_month_day, birth_year, parse_birth_date
+from actions.birth_dates import birth_month_day, birth_year, impossible_date, parse_birth_date
 from actions.clients.fhir_model import normalize_name
 from actions.handoff import patient_channel
 from actions.identity_answers import (
@@ -587,6 +587,17 @@ class IdentitySteps:
                 # "Carlos Rivera" - "... date of birth?" - "sorry, Carla Rivera": the name is
                 # corrected, and the date of birth asked for it.
                 return {"verify_name": f"{again[0]} {again[1]}", "verify_dob": None}
+            impossible = impossible_date(text, today)
+            if impossible is not None:
+                # "02/30/1990": that it is not on the calendar, and the question again
+                dispatcher.utter_message(response="utter_birth_date_impossible", date=impossible)
+                return {
+                    "verify_dob": None,
+                    "partial_dob": None,
+                    "birth_year_asked": False,
+                    "birth_day_asked": False,
+                    "identity_reask": False,
+                }
             said_day = birth_month_day(text, today)
             if said_day is not None:
                 # "march 3": kept, and the year asked for (birth_year_asked).

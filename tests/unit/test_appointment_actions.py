@@ -4021,6 +4021,29 @@ def test_a_birthday_without_its_year_is_kept_and_the_year_asked(fhir_env: FhirSe
     assert slots["verified"] is True
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("02/30/1990", "February 30, 1990"),
+        ("4/31/85", "April 31, 1985"),
+        ("2/29/1990", "February 29, 1990"),
+    ],
+)
+def test_a_date_not_on_the_calendar_is_said_to_be_off(
+    fhir_env: FhirServer, text: str, said: str
+) -> None:
+    """ "john smith" - "02/30/1990": "I still need the month and day of birth" (the year alone
+    was read), though the patient had sent them."""
+    dispatcher = CollectingDispatcher()
+    asked = {"verify_name": "Carlos Rivera", "requested_slot": "verify_dob"}
+    tracker = make_tracker(text, slots=asked, active_loop="check_form")
+    slots = slots_of(ValidateCheckForm().run(dispatcher, tracker, {}))
+    [message] = dispatcher.messages
+    assert (message["response"], message["date"]) == ("utter_birth_date_impossible", said)
+    assert slots["verify_dob"] is None and slots["birth_day_asked"] is False
+    assert slots["identity_reask"] is False
+
+
 def test_a_year_alone_is_kept_and_the_month_and_day_asked(fhir_env: FhirServer) -> None:
     """ "Liam Nguyen" - "2017" - "I didn't catch a date of birth there" - "june 5" - "I still
     need the year of birth": the year had been sent, and was forgotten."""
