@@ -184,6 +184,26 @@ SPOKEN_AS = {"kid": "child", "kiddo": "child", "boy": "son", "girl": "daughter"}
 CHILD_BY_AGE = re.compile(rf"\b(?:my|our)\s+{YEARS_OLD}", re.IGNORECASE)
 
 
+# "book her a sick visit", "can he be seen tomorrow": the patient named only as "her" or "him".
+THIRD_PERSON = re.compile(
+    r"\b(?:book|schedule|see|get|bring|take) (?:her|him)\b|\b(?:can|could) (?:she|he) (?:be seen|"
+    r"come|get)\b|\b(?:she|he) (?:needs|has|is)\b",
+    re.IGNORECASE,
+)
+
+
+def relation_said_before(tracker: Tracker) -> str | None:
+    """The relative one of the few messages before the latest spoke of ("can my 16 year old
+    come in without me" - "ok book her a sick visit tomorrow": "Have you been seen here
+    before?"), or None."""
+    users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    for said in reversed(users[:-1][-3:]):
+        relation = living_relation_in(said) or ("child" if CHILD_BY_AGE.search(said) else None)
+        if relation is not None:
+            return relation
+    return None
+
+
 def spoken_of(relation: str) -> str:
     return SPOKEN_AS.get(relation, relation)
 
@@ -239,6 +259,8 @@ class ActionAskPatientStatus(Action):
         if relation is None and CHILD_BY_AGE.search(f"{request} {text}"):
             # "my 4 yo has a fever, can she be seen today": "Have you been seen here before?"
             relation = "child"
+        if relation is None and THIRD_PERSON.search(f"{request} {text}"):
+            relation = relation_said_before(tracker)
         if FOR_THE_WRITER.search(text.replace("\u2019", "'")):
             plain = "utter_ask_patient_status_gently" if opened else "utter_ask_patient_status"
             dispatcher.utter_message(response=plain)

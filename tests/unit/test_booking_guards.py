@@ -955,6 +955,28 @@ def test_a_child_spoken_of_by_age_is_asked_about(text: str, person: str) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "text", "person"),
+    [
+        # "Have you been seen at ...?" was asked of the parent
+        ("can my 16 year old come in without me", "ok book her a sick visit tomorrow", "child"),
+        ("my husband needs a flu shot", "can he be seen saturday", "husband"),
+        # no "her" or "him": the writer
+        ("can my 16 year old come in without me", "ok i need a physical too", None),
+    ],
+)
+def test_her_or_him_after_a_relative_is_that_relative(
+    before: str, text: str, person: str | None
+) -> None:
+    dispatcher = CollectingDispatcher()
+    earlier = [{"event": "user", "text": before}, {"event": "bot", "text": "Teens can be seen."}]
+    ActionAskPatientStatus().run(dispatcher, make_tracker(text, events=earlier), {})
+    expected = (
+        ("utter_ask_patient_status_for", person) if person else ("utter_ask_patient_status", None)
+    )
+    assert [(m["response"], m.get("person")) for m in dispatcher.messages] == [expected]
+
+
 def test_the_question_after_happy_to_help_with_a_relative_is_not_happy_to_help_again() -> None:
     # "Happy to help with your husband too. ..." then "Happy to help you book. Has your
     # husband been seen at ..."
