@@ -28,6 +28,9 @@ def parsed(text: str, intent: str) -> Message:
         # a note of a visit had: a booking (0.98, "appointment today")
         ("can i get a note that i was at my appointment today", "book_appointment", "forms_notes"),
         ("i need proof that my son was seen yesterday", "check_appointment", "forms_notes"),
+        # the note's answer, unsure beside a booking (0.48 and 0.46): "Did you want to book an
+        # appointment?"
+        ("i need a note for work saying i was seen yesterday", "faq", "forms_notes"),
         # out of scope (0.53): "not something I can help with"
         ("how do i stop getting text messages from you", "out_of_scope", "reminders"),
         ("stop sending me texts", "stop", "reminders"),
