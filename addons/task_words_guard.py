@@ -330,6 +330,29 @@ UNDONE_AS = frozenset(
     }
 )
 
+# "can i talk to dr patel directly" ("Did you want to get directions to our office?"), "i want to
+# speak with my doctor" (the interpreter answer, 0.97): a person, who passes the message on.
+TALK_TO = re.compile(
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\b|\b(?:get in touch with|reach|contact|message)\b",
+    re.IGNORECASE,
+)
+MY_CLINICIAN = re.compile(
+    r"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:my|our|the) (?:own )?(?:doctor|dr|doc|pcp|"
+    r"physician|provider|nurse practitioner|care team)\b",
+    re.IGNORECASE,
+)
+MISREAD_TALK_TO_CLINICIAN = frozenset(
+    {"faq", "nlu_fallback", "out_of_scope", "directions", "clinic_hours", "contact_info", "greet"}
+)
+
+
+def clinician_talk_asked(text: str) -> bool:
+    """Whether the message asks to talk to a clinician, by name or as "my doctor"."""
+    if MY_CLINICIAN.search(text):
+        return True
+    return bool(TALK_TO.search(text)) and find_practitioner(text, get_clinic()) is not None
+
+
 KEEP_FROM_HOME = re.compile(
     r"\b(do ?n[o']?t|do not|stop|never|no more|can you not|please not)\s+(\w+\s+){0,2}?"
     r"(mail|mailing|send|sending|call|calling|text|texting|leave|leaving)\b.{0,60}"
@@ -685,6 +708,8 @@ def _conversation_reading(text: str, read_as: str | None, confidence: float) -> 
         # a task running says where it was, none: the greeting
         return Reading(GREET_INTENT)
     if read_as not in SAFETY_INTENTS and KEEP_FROM_HOME.search(text):
+        return Reading("request_human")
+    if read_as in MISREAD_TALK_TO_CLINICIAN and clinician_talk_asked(text):
         return Reading("request_human")
     if (
         read_as in MISREAD_AS_NO

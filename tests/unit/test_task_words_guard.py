@@ -455,6 +455,25 @@ def test_a_death_in_the_family_read_as_a_booking_is_a_cancellation(text: str, ta
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as", "becomes"),
+    [
+        # "Did you want to get directions to our office?"
+        ("can i talk to dr patel directly", "nlu_fallback", "request_human"),
+        # the interpreter answer (0.97)
+        ("i want to speak with my doctor", "faq", "request_human"),
+        ("can i get in touch with sam lee", "out_of_scope", "request_human"),
+        # a question about them, or a visit: as read
+        ("does dr patel speak spanish", "faq", "faq"),
+        ("i need to talk to my doctor about my knee", "book_appointment", "book_appointment"),
+        ("where can i talk to someone about my bill", "faq", "faq"),
+    ],
+)
+def test_talking_to_a_clinician_goes_to_staff(text: str, read_as: str, becomes: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, read_as)])
+    assert result.get("intent")["name"] == becomes
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "task"),
     [
         # got how to pay
