@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 NEXT_OPENING_ASKED = re.compile(
     r"\b(?:next (?:opening|openings|available|availability|free (?:slot|time|appointment)|"
     r"open (?:slot|appointment))|soonest|earliest (?:opening|appointment|available|time|slot)|"
+    # ("whats the earliest i can get in with sam lee": the booking's first question)
+    r"earliest (?:i|we|my \w+|he|she|you|u) (?:can|could) (?:get in|be seen|see|come in)|"
     r"first (?:available|opening)|how soon (?:can|could|will) (?:i|we|my \w+|he|she) "
     r"(?:get in|be seen|see)|how long (?:is|s) (?:the|your) wait (?:to|for)|how far out (?:is|are))"
     r"\b",

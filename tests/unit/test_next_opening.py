@@ -30,6 +30,7 @@ from tests.support.nlu_text import parsed_message
         ("how long is the wait to get in with dr patel", True),
         ("how far out is dr patel booked", True),
         ("how soon can i get in to see dr okafor", True),
+        ("whats the earliest i can get in with sam lee", True),
         ("what days does dr patel work", False),
         ("how long is a visit with dr patel", False),
     ],
@@ -91,6 +92,8 @@ def test_without_the_scheduling_api_her_days_are_said() -> None:
         # visit lasts was said: the booking says it depends, and offers the soonest times)
         ("how soon can i get in to see dr patel", "book_appointment", "book_appointment"),
         ("when is sam lees next available appointment", "book_appointment", "ask_clinicians"),
+        # ("Have you been seen here before?")
+        ("whats the earliest i can get in with sam lee", "book_appointment", "ask_clinicians"),
         ("how long is the wait to get in", "faq", "book_appointment"),
     ],
 )
