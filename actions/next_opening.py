@@ -16,6 +16,7 @@ from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import book_with_button
 from actions.formatting import clock, day_and_time
 from actions.patient_match import scheduling_client
+from actions.slot_search import BOOKING_NOTICE
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +45,10 @@ def next_opening(
     time works best?"); None when the scheduling API cannot say."""
     weeks = clinic.scheduling.weeks_ahead
     try:
+        # (from the booking's notice on: "Mon Dec 7, 12:00pm" at 11:40, then "ok book it"
+        # offered 12:30pm first)
         slots = scheduling_client().find_free_slots(
-            now, now + timedelta(weeks=weeks), practitioner=clinician.id, limit=1
+            now + BOOKING_NOTICE, now + timedelta(weeks=weeks), practitioner=clinician.id, limit=1
         )
     except FhirError as exc:  # incl. BackendUnavailable
         logger.warning("next opening not found: %s", exc)

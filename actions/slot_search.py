@@ -212,13 +212,15 @@ def _window(day_from: date, day_to: date, clinic: ClinicConfig) -> tuple[datetim
 
 
 SEARCH_LIMIT = 300
+# No time sooner than this is offered: the patient needs it to get here.
+BOOKING_NOTICE = timedelta(minutes=30)
 
 
 def _search(
     client: FhirClient, request: SearchRequest, when: When, clinic: ClinicConfig, now: datetime
 ) -> list[SlotRecord]:
     start, end = _window(when.start, when.end, clinic)
-    start = max(start, now + timedelta(minutes=30))
+    start = max(start, now + BOOKING_NOTICE)
     if end <= start:
         return []
     found = client.find_free_slots(

@@ -14,8 +14,9 @@ from actions.clinicians import ActionClinicians
 from actions.dates import parse_when
 from actions.directions import ActionLocationInfo
 from actions.formatting import day_and_time
-from actions.next_opening import next_opening_asked
+from actions.next_opening import next_opening, next_opening_asked
 from actions.settings import get_clinic
+from actions.slot_search import BOOKING_NOTICE
 from addons.task_words_guard import TaskWordsGuard
 from tests.support.actions import make_tracker
 from tests.support.fhir_servers import FhirServer
@@ -56,7 +57,7 @@ def test_the_next_opening_is_the_first_free_slot_and_moves_on_once_it_is_booked(
 ) -> None:
     """ "whats dr patels next opening" got her working days."""
     client = fhir_env.client()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(timezone.utc) + BOOKING_NOTICE
     first = client.find_free_slots(now, now + timedelta(weeks=6), practitioner="patel", limit=1)[0]
     answer = f"Dr. Priya Patel's next opening is {day_and_time(first.start, get_clinic())}"
     for intent in ("ask_clinicians", "clinic_hours"):  # the model's readings of it
@@ -73,6 +74,21 @@ def test_the_next_opening_is_the_first_free_slot_and_moves_on_once_it_is_booked(
     patient = client.create_patient("Noor", "Haddad", date(1990, 5, 5))
     client.book(patient.id, first.id, "follow_up")
     assert not said("whats dr patels next opening", "ask_clinicians").startswith(answer + " ")
+
+
+def test_the_next_opening_leaves_the_booking_s_notice(fhir_env: FhirServer) -> None:
+    # "Sam Lee, NP's next opening is Mon Dec 7, 12:00pm" at 11:40, then "ok book it": 12:30pm
+    # first (the booking offers nothing in the next half hour)
+    clinic = get_clinic()
+    now = datetime.now(timezone.utc) + timedelta(days=1)
+    client = fhir_env.client()
+    first = client.find_free_slots(now, now + timedelta(weeks=6), practitioner="lee", limit=1)[0]
+    soon = first.start - BOOKING_NOTICE + timedelta(minutes=10)
+    opening = next_opening(clinic.practitioner("lee"), clinic, soon)
+    assert opening is not None
+    assert day_and_time(first.start, clinic) not in opening[0]
+    opening = next_opening(clinic.practitioner("lee"), clinic, first.start - BOOKING_NOTICE)
+    assert opening is not None and day_and_time(first.start, clinic) in opening[0]
 
 
 def test_without_the_scheduling_api_her_days_are_said() -> None:
