@@ -35,11 +35,16 @@ STAFF_NOTE = "Asked for a phone call: the number is in the chat."
 CALL_KEY = "call_asked"
 
 
+def call_when(clinic: ClinicConfig, now: datetime) -> str:
+    """When staff will make a call asked for: now, or when they are back."""
+    return "as soon as one is free" if clinic.staff_available(now) else clinic.staff_back(now)
+
+
 def call_back_line(text: str, clinic: ClinicConfig, now: datetime) -> str | None:
     """What to tell a patient who asked for a call in ``text``; None if they did not."""
     if not text or text.startswith("/") or not CALL_ASKED.search(text) or NO_CALL.search(text):
         return None
-    when = "as soon as one is free" if clinic.staff_available(now) else clinic.staff_back(now)
+    when = call_when(clinic, now)
     if find_phone(text):
         return f"Staff will call you at the number you gave, {when}."
     return (

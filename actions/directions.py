@@ -604,7 +604,7 @@ class ActionLocationInfo(Action):
             ):
                 return "\n\n".join(transit_text(loc) for loc in locations)
             if TRAVEL_TIME_ASKED.search(plain):
-                # (with TRAVEL_TIME_LINE: the whole card again, floor and access notes too)
+                # (after TRAVEL_TIME_LINE: not the whole card again, floor and access notes)
                 return "\n\n".join(map_text(loc) for loc in locations)
             return "\n\n".join(directions_text(loc) for loc in locations)
         if topic == "contact_info":

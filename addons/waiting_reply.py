@@ -38,7 +38,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, ConversationPaused, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.call_back import CALL_KEY
+from actions.call_back import CALL_KEY, call_when
 from actions.clinic_config import ClinicConfig
 from actions.handoff import REASON_KEY, TEAM_KEY, call_in_hours, emergency_sentence, to_be_read
 from actions.handoff_withdrawal import asked_while_away, withdraws
@@ -100,7 +100,7 @@ def waiting_reply(
     emergency = emergency_sentence(clinic, team, reason)
     if call_asked and find_phone(written):
         # ("Thanks, I've added that for our staff: whoever joins you will see everything")
-        when = "as soon as one is free" if clinic.staff_available(now) else clinic.staff_back(now)
+        when = call_when(clinic, now)
         thanked = f"Thanks, I've passed your number on: staff will call you {when}."
         return f"{thanked} {emergency}".rstrip()
     opening = "You're welcome." if THANKS_ONLY.match(written) else ""
