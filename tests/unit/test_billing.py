@@ -1566,6 +1566,20 @@ def test_a_bill_not_understood_is_told_apart_from_a_bill_said_to_be_wrong(
     assert bill_not_understood(text) is unclear
 
 
+def balance_after_identity(first: str) -> list[dict[str, Any]]:
+    """What the balance says after ``first``, then the name and date of birth asked for."""
+    asked = [
+        {"event": "user", "text": first},
+        {"event": "action", "name": "balance_form"},
+        {"event": "bot", "text": "What's the patient's full name?"},
+        {"event": "user", "text": "Emily Johnson"},
+    ]
+    dispatcher = CollectingDispatcher()
+    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
+    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
+    return dispatcher.messages
+
+
 def test_a_bill_not_understood_is_explained_before_billing_staff(
     fhir: FakeFhir,
     handoff_env: HandoffReceiver,  # noqa: F811
@@ -1577,26 +1591,14 @@ def test_a_bill_not_understood_is_explained_before_billing_staff(
     dispute_replayed_as_balance(tracker, handoff_env, text)
     # after the identity questions, each statement is named with a way back to the dispute
     fhir.invoices = [invoice(12, "85.00", iid="i1")]
-    asked = [
-        {"event": "user", "text": text},
-        {"event": "action", "name": "balance_form"},
-        {"event": "bot", "text": "What's the patient's full name?"},
-        {"event": "user", "text": "Emily Johnson"},
-    ]
-    dispatcher = CollectingDispatcher()
-    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
-    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
-    assert [m["response"] for m in dispatcher.messages] == [
-        "utter_balance_due",
-        "utter_balance_items",
-    ]
-    assert dispatcher.messages[1]["items"].startswith("Office visit copay, $85.00 (billed ")
-    assert dispatcher.messages[1]["buttons"][0]["payload"] == "/billing_dispute"
+    messages = balance_after_identity(text)
+    assert [m["response"] for m in messages] == ["utter_balance_due", "utter_balance_items"]
+    assert messages[1]["items"].startswith("Office visit copay, $85.00 (billed ")
+    assert messages[1]["buttons"][0]["payload"] == "/billing_dispute"
     # with nothing open, the bill in hand is spoken of
     fhir.invoices = []
-    dispatcher = CollectingDispatcher()
-    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_bill_but_nothing_due"]
+    messages = balance_after_identity(text)
+    assert [m["response"] for m in messages] == ["utter_bill_but_nothing_due"]
 
 
 def test_why_a_charge_was_made_asked_first_is_explained_before_billing_staff(
@@ -1611,28 +1613,14 @@ def test_why_a_charge_was_made_asked_first_is_explained_before_billing_staff(
 def test_a_payment_said_made_is_answered_after_the_balance(fhir: FakeFhir) -> None:
     # "i paid my bill last week but it still shows a balance" - name - birth date: the balance
     # and the ways to pay, nothing about the payment
-    text = "i paid my bill last week but it still shows a balance"
     fhir.invoices = [invoice(12, "85.00", iid="i1")]
-    asked = [
-        {"event": "user", "text": text},
-        {"event": "action", "name": "balance_form"},
-        {"event": "bot", "text": "What's the patient's full name?"},
-        {"event": "user", "text": "Emily Johnson"},
-    ]
-    dispatcher = CollectingDispatcher()
-    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=asked)
-    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
-    assert [m["response"] for m in dispatcher.messages][:2] == [
-        "utter_balance_due",
-        "utter_billing_already_paid",
-    ]
-    assert dispatcher.messages[1]["buttons"][0]["payload"].startswith("/request_human")
+    messages = balance_after_identity("i paid my bill last week but it still shows a balance")
+    responses_said = [m["response"] for m in messages]
+    assert responses_said[:2] == ["utter_balance_due", "utter_billing_already_paid"]
+    assert messages[1]["buttons"][0]["payload"].startswith("/request_human")
     # a plain balance question: the balance alone
-    plain = [{**asked[0], "text": "whats my balance"}, *asked[1:]]
-    dispatcher = CollectingDispatcher()
-    after = make_tracker("04/12/1988", intent="inform", slots=VERIFIED, events=plain)
-    ActionShowBalance(clock=lambda: TODAY).run(dispatcher, after, {})
-    assert "utter_billing_already_paid" not in [m["response"] for m in dispatcher.messages]
+    messages = balance_after_identity("whats my balance")
+    assert "utter_billing_already_paid" not in [m["response"] for m in messages]
 
 
 def test_a_bill_said_to_be_wrong_still_goes_to_billing_staff(
