@@ -150,18 +150,21 @@ NEW_PATIENTS_ASKED = re.compile(
     r".{0,10}\bnew (patients|pts|patient)\b",
     re.IGNORECASE,
 )
-# How many of the patient's messages before the booking may have asked it.
-NEW_PATIENTS_LOOK_BACK = 3
+# How many of the patient's messages before the latest may have said what the booking reads
+# from them (whether we take new patients, who "her" is).
+LOOK_BACK = 3
+
+
+def messages_before(tracker: Tracker) -> list[str]:
+    """The patient's last few messages before the latest, newest first."""
+    users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
+    return list(reversed(users[:-1]))[:LOOK_BACK]
 
 
 def new_patients_asked_before(tracker: Tracker) -> bool:
     """Whether the patient asked if we take new patients in one of their last few messages
     before the latest (which started the booking)."""
-    users = [e for e in reversed(list(tracker.events)) if e.get("event") == "user"]
-    return any(
-        NEW_PATIENTS_ASKED.search(str(e.get("text") or ""))
-        for e in users[1 : 1 + NEW_PATIENTS_LOOK_BACK]
-    )
+    return any(NEW_PATIENTS_ASKED.search(said) for said in messages_before(tracker))
 
 
 # The ways the question is put (domain/appointments.yml).
@@ -196,8 +199,7 @@ def relation_said_before(tracker: Tracker) -> str | None:
     """The relative one of the few messages before the latest spoke of ("can my 16 year old
     come in without me" - "ok book her a sick visit tomorrow": "Have you been seen here
     before?"), or None."""
-    users = [str(e.get("text") or "") for e in tracker.events if e.get("event") == "user"]
-    for said in reversed(users[:-1][-3:]):
+    for said in messages_before(tracker):
         relation = living_relation_in(said) or ("child" if CHILD_BY_AGE.search(said) else None)
         if relation is not None:
             return relation
