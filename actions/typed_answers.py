@@ -158,9 +158,10 @@ YES_TAKEN_BACK = re.compile(
 # "thanks bye", "ok gotta go, will finish later", "ok thats all": leaving with a question
 # waiting. Not an answer ("ok thanks bye" at "Shall I book it?" booked the visit, "ok nvm
 # thanks bye" at "cancel it?" cancelled it), and the goodbye came with the question again.
+# ("thanks so much bye" at the times shown: "Take care!", then the times again)
+_THANKS = r"(?:thanks|thank you)(?: so much| very much| a lot)?|thx|ty"
 LEAVING = re.compile(
-    # ("thanks so much bye" at the times shown: "Take care!", then the times again)
-    r"^\W*((ok+|okay|k|kk|alright|(?:thanks|thank you)(?: so much| very much| a lot)?|thx|ty|"
+    rf"^\W*((ok+|okay|k|kk|alright|{_THANKS}|"
     r"sorry|um+|oh|well|anyway|no|nah|actually)[\s,.!]+)*"
     r"(bye|goodbye|bye bye|bye now|gotta go|got to go|have to go|need to go|gtg|g2g|"
     r"that'?s all( for now)?|thats it|that'?s it for now|talk (to you )?later|ttyl|see ya|"
@@ -171,7 +172,7 @@ LEAVING = re.compile(
     # "no actually ill call u guys later" at "Shall I book it?": other times were offered
     r"i'?ll (just )?(call|phone|ring)( you| u| the office| the clinic)?( guys)?"
     r"( later| instead| tomorrow)?)"
-    r"([\s,.!]+((?:thanks|thank you)(?: so much| very much| a lot)?|thx|ty|bye|for now|"
+    rf"([\s,.!]+({_THANKS}|bye|for now|"
     r"(i'?ll |will )?(finish|come back|be back|do it|do this)( later| in a bit)?))*\W*$",
     re.IGNORECASE,
 )
