@@ -297,11 +297,8 @@ class ActionClinicians(Action):
             if named is not None and not (ASKS_WOMAN.search(plain) or ASKS_MAN.search(plain))
             else None
         )
-        said = (
-            (gender_said(plain, named) or sees_men_said(plain, named, clinic) or ages)
-            if named is not None
-            else None
-        )
+        men = sees_men_said(plain, named, clinic) if named is not None else None
+        said = (gender_said(plain, named) or men or ages) if named is not None else None
         gender = (
             None
             if said is not None  # "is sam lee a female": of him, not "our female clinicians"
@@ -336,12 +333,7 @@ class ActionClinicians(Action):
                 if tracker.active_loop_name
                 else answer_second_request(dispatcher, tracker, "ask_clinicians")
             )
-        elif (
-            named is not None
-            and said is not None
-            and said.startswith("No, ")
-            and (said == sees_men_said(plain, named, clinic))
-        ):
+        elif said is not None and said == men and said.startswith("No, "):
             # "does she see men": no, and who does, to book with (not her days again, with a
             # button to book with her)
             answer, chosen = said, men_seen_by(clinic)
