@@ -168,11 +168,15 @@ CORRECTION = re.compile(
 )
 
 
+# "03/14/1985", "3-14-85": month, day and year in digits (read month first).
+MONTH_DAY_YEAR = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
+
+
 def impossible_date(text: str, today: date) -> str | None:
     """ "February 30, 1990" for a date typed month first with a month and day that are not on
     the calendar ("02/30/1990", "4/31/85", "2/29/1990"); None otherwise. (Read as the year
     alone, "02/30/1990" got "I still need the month and day of birth".)"""
-    found = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b", clean_words(text or ""))
+    found = MONTH_DAY_YEAR.search(clean_words(text or ""))
     if found is None:
         return None
     month, day, year = (int(part) for part in found.groups())
@@ -205,7 +209,7 @@ def _parse_birth_date(text: str, today: date) -> date | None:
     cleaned = written_numbers(clean_words(text))  # "april twelfth nineteen eighty eight"
     if not cleaned or not re.search(r"\d", cleaned):
         return None
-    numeric = re.search(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b", cleaned)
+    numeric = MONTH_DAY_YEAR.search(cleaned)
     if numeric is None:
         # "04121988", "041288" typed without separators (each was "I didn't catch a date of
         # birth there", seven times over): month, day, year, when the digits are all there is
