@@ -19,7 +19,12 @@ from actions.details_request import SURE_WHEN_UNCLEAR, request_beside_details
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.formatting import address_line, appointment_sentence
 from actions.handoff import escalate
-from actions.how_to_get_it import how_to_get_it, is_how_to_get_it
+from actions.how_to_get_it import (
+    how_long_it_takes,
+    how_to_get_it,
+    is_how_long_it_takes,
+    is_how_to_get_it,
+)
 from actions.look_ups import (
     LOOK_UPS,
     PLAIN_REQUESTS,
@@ -706,6 +711,12 @@ class ActionOutOfScope(Action):
             # "how do i get it then" after the doctor's-note answer: the addresses (read as
             # directions); that answer again (actions/how_to_get_it.py)
             events = how_to_get_it(dispatcher, tracker, latest)
+            if events is not None:
+                return events
+        if is_how_long_it_takes(text):
+            # "how long does that take" after the records answer: how long a visit lasts (read
+            # as faq/visit_length); how long records take (actions/how_to_get_it.py)
+            events = how_long_it_takes(dispatcher, tracker, latest)
             if events is not None:
                 return events
         if is_cost_follow_up(text):

@@ -1,4 +1,5 @@
-"""'how do i get it?' right after a common question's answer: that answer again, not directions.
+"""'how do i get it?' right after a common question's answer: that answer again, not directions;
+'how long does that take?' after it: how long that takes, not how long a visit lasts.
 
 After "Forms ... and doctor's notes are handled by your provider's team. Bring or send the form
 to the front desk, or call ..." the model read "how do i get it then" as directions (the offices'
@@ -6,6 +7,10 @@ addresses). Alone, "it" names nothing; only the dialogue knows it was the note.
 ``addons/follow_up_guard.py`` reads such a question as ``out_of_scope``, keeping the model's
 reading; ``action_out_of_scope`` gives the answer just given again, which says how, or, when no
 common question was answered just before, the question as the model read it.
+
+After the records answer, "how long does that take" got how long a visit lasts (the model's
+faq/visit_length): the records' own time is the answer; after an answer that names no time (a
+refill, a form), the front desk, who know.
 """
 
 from __future__ import annotations
@@ -35,6 +40,23 @@ HOW_TO_GET_IT = re.compile(
     re.IGNORECASE,
 )
 
+# "how long does that take", "how soon will they be ready": only "it"/"that"/"they", whose subject
+# only the dialogue knows ("how long does a physical take" names its own).
+HOW_LONG_IT_TAKES = re.compile(
+    r"^\W*(?:(?:ok|okay|k|so|and|but|um+|thanks|oh|great|cool)\W+)*"
+    r"(?:how (?:long|soon) (?:does|will|would|should|do|can) (?:it|that|this|they|those|that one)"
+    r" (?:usually |normally |typically )?(?:take|be ready|be done|come|get here|arrive)"
+    r"|how long (?:till|until|before) (?:it'?s|they'?re|it is|they are|i get (?:it|them))"
+    r"(?: (?:ready|done|back|sent))?)"
+    r"(?:\W+(?:then|now|usually|normally))?\W*$",
+    re.IGNORECASE,
+)
+# Common questions whose answer names the time asked about, and the response that says it.
+TIMED_ANSWERS = {"utter_faq/records_request": "utter_records_how_long"}
+# Answers about time itself, after which "how long does it take" is read as the model reads it
+# (a visit's length).
+ABOUT_TIME = {"utter_faq/visit_length", "utter_faq/arrival_time", "utter_faq/running_late"}
+
 
 def is_how_to_get_it(text: str) -> bool:
     """Whether the message only asks how to get "it" ("how do i get it then?")."""
@@ -52,6 +74,31 @@ def how_to_get_it(
         dispatcher.utter_message(response="utter_how_to_get_it")
         dispatcher.utter_message(response=faq)
         return []
+    return _as_read(tracker, latest)
+
+
+def is_how_long_it_takes(text: str) -> bool:
+    """Whether the message only asks how long "it" takes ("how long does that take?")."""
+    return bool(HOW_LONG_IT_TAKES.search((text or "").replace("\u2019", "'")))
+
+
+def how_long_it_takes(
+    dispatcher: CollectingDispatcher, tracker: Tracker, latest: dict[str, Any]
+) -> list[EventType] | None:
+    """How long what the common question just answered takes (the front desk's number when
+    the answer names no time); else the question as the model read it; None when it read no
+    request either."""
+    answered = responses_before_latest(tracker)
+    faq = next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)
+    if faq is not None and faq not in ABOUT_TIME:
+        dispatcher.utter_message(response=TIMED_ANSWERS.get(faq, "utter_how_long_unknown"))
+        return []
+    return _as_read(tracker, latest)
+
+
+def _as_read(tracker: Tracker, latest: dict[str, Any]) -> list[EventType] | None:
+    """The message again as the model read it before the follow-up guard; None when that is
+    no request."""
     read_as = (tracker.latest_message or {}).get(READ_AS_KEY)
     if read_as == "faq":
         return replayed_faq_as_read(tracker, latest)

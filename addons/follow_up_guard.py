@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.capabilities import asks_what_i_can_do
 from actions.cost_follow_up import is_cost_follow_up
-from actions.how_to_get_it import is_how_to_get_it
+from actions.how_to_get_it import is_how_long_it_takes, is_how_to_get_it
 from actions.named_others import first_name_follow_up
 from actions.second_request import READ_AS_KEY
 from actions.still_seen import MARK_KEY as STILL_SEEN_MARK
@@ -144,9 +144,10 @@ class FollowUpGuard(RuleGuard):
             if asks_what_i_can_do(text):
                 # "what can you do" was a balance, "menu" a stop (actions/capabilities.py)
                 overrule(message, FOLLOW_UP_INTENT)
-            elif is_cost_follow_up(text) or is_how_to_get_it(text):
+            elif is_cost_follow_up(text) or is_how_to_get_it(text) or is_how_long_it_takes(text):
                 # "is it free?" after parking, "how do i get it then" after the doctor's-note
-                # answer (directions, to the model): what "it" is, the dialogue knows
+                # answer (directions, to the model), "how long does that take" after the
+                # records answer (a visit's length): what "it" is, the dialogue knows
                 message.set(READ_AS_KEY, read_as, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_follow_up(text) or first_name_follow_up(text):

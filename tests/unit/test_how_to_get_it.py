@@ -10,7 +10,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionOutOfScope
-from actions.how_to_get_it import READ_AS_KEY, is_how_to_get_it
+from actions.how_to_get_it import READ_AS_KEY, is_how_long_it_takes, is_how_to_get_it
 from addons.follow_up_guard import FollowUpGuard
 from tests.support.actions import make_tracker
 
@@ -85,3 +85,80 @@ def test_a_common_question_read_stays_that_question() -> None:
     events = ActionOutOfScope().run(CollectingDispatcher(), tracker, {})
     assert events[-1]["parse_data"]["intent"]["name"] == "faq"
     assert events[-1]["parse_data"]["response_selector"] == selected
+
+
+RECORDS_ANSWERED = [
+    {"event": "user", "text": "I need a copy of my medical records sent to my new doctor"},
+    {"event": "action", "name": "utter_faq"},
+    {
+        "event": "bot",
+        "text": "You can get a copy of your records ... Requests are usually ready within 15 ...",
+        "metadata": {"utter_action": "utter_faq/records_request"},
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long does that take",
+        "ok how long will it take?",
+        "how soon will they be ready",
+        "how long till they're ready",
+    ],
+)
+def test_how_long_it_takes_is_a_follow_up(text: str) -> None:
+    assert is_how_long_it_takes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["how long does a physical take", "how long does it take to get there", "how long is the wait"],
+)
+def test_how_long_something_named_takes_is_not(text: str) -> None:
+    assert not is_how_long_it_takes(text)
+
+
+def test_the_guard_makes_how_long_a_follow_up() -> None:
+    message = Message(data={"text": "how long does that take"})
+    message.set("intent", {"name": "faq", "confidence": 0.97}, add_to_output=True)
+    FollowUpGuard().process([message])
+    assert message.get("intent")["name"] == "out_of_scope"
+    assert message.get(READ_AS_KEY) == "faq"
+
+
+def _how_long(events: list[dict[str, Any]], read_as: str) -> tuple[list, list]:
+    tracker = make_tracker(
+        "how long does that take",
+        intent="out_of_scope",
+        events=events,
+        extra={READ_AS_KEY: read_as},
+    )
+    dispatcher = CollectingDispatcher()
+    return ActionOutOfScope().run(dispatcher, tracker, {}), dispatcher.messages
+
+
+def test_after_the_records_answer_how_long_records_take() -> None:
+    # it got how long a visit lasts (faq/visit_length)
+    events, said = _how_long(RECORDS_ANSWERED, "faq")
+    assert events == []
+    assert [m["response"] for m in said] == ["utter_records_how_long"]
+
+
+def test_after_an_answer_with_no_time_the_front_desk() -> None:
+    events, said = _how_long(NOTE_ANSWERED, "faq")
+    assert events == []
+    assert [m["response"] for m in said] == ["utter_how_long_unknown"]
+
+
+def test_with_no_common_question_before_it_is_as_read() -> None:
+    # after a booking, "how long will it take" is how long the visit lasts, as the model reads it
+    events, said = _how_long([], "book_appointment")
+    assert said == []
+    assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+    # ...and after the visit's length itself
+    lasted = [dict(e) for e in NOTE_ANSWERED]
+    lasted[2] = {**lasted[2], "metadata": {"utter_action": "utter_faq/visit_length"}}
+    events, said = _how_long(lasted, "book_appointment")
+    assert said == [] and events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
