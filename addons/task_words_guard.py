@@ -474,6 +474,14 @@ OWES = re.compile(
     r"(balance|bill)\b",
     re.IGNORECASE,
 )
+# The amount owed asked to be seen ("can i see what i owe", "check what we owe"); with no
+# word of paying it (PAYING_NAMED), which the ways to pay answer.
+OWED_SEEN = re.compile(
+    r"\b(see|check|know|tell me|find out|look up|show me|view) (what|how much) (i|we|he|she|"
+    r"they|my \w+) (still )?(owe|owes)\b",
+    re.IGNORECASE,
+)
+PAYING_NAMED = re.compile(r"\b(pay|paying|payment|payments|plan|split)\b", re.IGNORECASE)
 # "did my xray come back" (a look-up of appointments, 0.51: "What is the patient's full
 # name?"), "are my labs back yet": results asked about, which clinicians give (a handoff).
 RESULTS_BACK = re.compile(
@@ -741,6 +749,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading(PAY_INTENT)
     if read_as in MISREAD_WHY_SO_MUCH and WHY_SO_MUCH.match(text):
         return Reading(DISPUTE_INTENT)
+    if read_as == PAY_INTENT and OWED_SEEN.search(text) and not PAYING_NAMED.search(text):
+        # "actually can i also see what i owe" (how to pay, 0.69, then the balance after it as
+        # a second request): the amount asked, not the ways to pay it
+        return Reading(BALANCE_INTENT)
     if read_as in ("out_of_scope", "nlu_fallback") and insurance_terms(text):
         # "whats a copay" - "and a deductible?": "Sorry, that's not something I can
         # help with here"

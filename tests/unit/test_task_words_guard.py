@@ -143,6 +143,22 @@ def test_the_nurse_lines_number_is_no_handoff(text: str, intent: str, task: str)
 
 
 @pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        # how to pay (0.69), then the balance as a second request after it
+        ("actually can i also see what i owe", "billing_balance"),
+        ("could you check how much we still owe", "billing_balance"),
+        # paying named: the ways to pay answer it
+        ("can i see what i owe and pay it online", "billing_pay"),
+        ("how do i pay what i owe", "billing_pay"),
+    ],
+)
+def test_the_amount_owed_asked_to_be_seen_is_the_balance(text: str, read_as: str) -> None:
+    [result] = TaskWordsGuard().process([parsed(text, "billing_pay")])
+    assert result.get("intent")["name"] == read_as
+
+
+@pytest.mark.parametrize(
     ("text", "intent", "read_as"),
     [
         # billing disputes (0.84, 0.93): handed to staff, and the chat paused till morning
