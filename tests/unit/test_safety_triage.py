@@ -667,6 +667,9 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "do i have an appointment myself",
         "is the appointment for me myself or my son",
         "is anything booked for myself",
+        # medicine running low, after the refill answer: 911, and the chat paused
+        "i only have two of my blood pressure pills left",
+        "im nearly out of my cholesterol meds",
         # an everyday cut: 988's check-in
         "i cut myself shaving",
         "nicked my finger chopping onions, do i need a tetanus shot",
@@ -690,6 +693,9 @@ def test_classifier_false_alarms_are_known_look_alikes(rules: SafetyRules, text:
         "i might hurt myself before my appointment",
         "im his dad and i want to end my life",
         "my husband passed away last year and i dont want to live without him",
+        "i only have 3 pills left and im going to take them all to end it",
+        "im almost out of my meds and i cant breathe",
+        "only two pills left, i took the rest so i would not wake up",
     ],
 )
 def test_danger_next_to_a_look_alike_still_fires(rules: SafetyRules, text: str) -> None:
