@@ -669,6 +669,7 @@ def test_an_unsure_classifier_guess_gets_a_check_in_not_a_handoff(component: Any
         "is anything booked for myself",
         # medicine running low, after the refill answer: 911, and the chat paused
         "i only have two of my blood pressure pills left",
+        "i have 2 days of pills left",
         "im nearly out of my cholesterol meds",
         # an everyday cut: 988's check-in
         "i cut myself shaving",
