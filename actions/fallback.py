@@ -54,13 +54,14 @@ from actions.patient_match import scheduling_client
 from actions.patient_words import whose
 from actions.paying import PLAN_BUTTON, asks_how_to_apply, balance_first
 from actions.plan_amounts import plan_amount_asked
-from actions.refill_reply import medicine_named_after_refill
+from actions.refill_reply import refill_reply, running_low
 from actions.relatives import relation_in
 from actions.running_late import tell_front_desk
 from actions.second_request import (
     REFERENT,
     replay_as,
     replayed,
+    replayed_as_read,
     request_in,
     second_request,
 )
@@ -246,9 +247,10 @@ class ActionAskAffirmation(Action):
             # "im so overwhelmed": the ways to pay a bill (read as a payment question)
             dispatcher.utter_message(response="utter_feelings_heard")
             return []
-        if medicine_named_after_refill(tracker, text):
-            # "lisinopril" after the refill answer: "Did you want to find out about our doctors?"
-            dispatcher.utter_message(response="utter_refill_medicine_named")
+        if (refill := refill_reply(tracker, text)) is not None:
+            # "lisinopril" after the refill answer: "Did you want to find out about our doctors?";
+            # "i only have 2 pills left": "... a problem with your care?"
+            dispatcher.utter_message(response=refill)
             return []
         if says_who_they_are(text):
             # "im his dad" after his balance: the 988 check-in (safety/triage.yml now knows it),
@@ -452,9 +454,9 @@ class ActionDetailsGiven(Action):
     ) -> list[EventType]:
         latest = last_event(list(tracker.events), "user")
         text = str(latest.get("text") or "")
-        if medicine_named_after_refill(tracker, text):
+        if (refill := refill_reply(tracker, text)) is not None:
             # "the blue inhaler" after the refill answer: "What can I help you with?"
-            dispatcher.utter_message(response="utter_refill_medicine_named")
+            dispatcher.utter_message(response=refill)
             return []
         intent = request_in(text) or look_up_for_another(tracker, text)
         if intent is None and not text.startswith("/"):
@@ -678,6 +680,13 @@ class ActionOutOfScope(Action):
             return request_after_check(dispatcher, tracker)
         if (told := tell_front_desk(dispatcher, tracker)) is not None:
             return told  # "pls tell them im on my way" after the running-late answer
+        if (refill := refill_reply(tracker, text)) is not None:
+            # "i ran out yesterday, is that bad" after the refill answer: a name asked for (a
+            # look-up); "im almost out": the refill answer word for word
+            dispatcher.utter_message(response=refill)
+            return []
+        if running_low(text) and (events := replayed_as_read(tracker, latest)) is not None:
+            return events  # "i ran out" with no medicine named nor refill before: as read
         if asks_what_i_can_do(text):
             # "what can you do" asked for a name and birth date (read as a balance)
             dispatcher.utter_message(response="utter_what_i_can_do")

@@ -22,15 +22,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.second_request import READ_AS_KEY, replay_as, replayed_faq_as_read
+from actions.second_request import replayed_as_read
 from actions.tracker_reading import responses_before_latest
 
 FAQ_PREFIX = "utter_faq/"
 # Answers after which "how do i get one" is a booking, as the model reads it ("do you do flu
 # shots?" - "Yes, we do.").
 SERVICE_ANSWERS = {"utter_faq/service_offered", "utter_faq/clinician_offers", "utter_faq/services"}
-# Readings that are no request of their own (then nothing is replayed).
-NO_REQUEST = {None, "", "out_of_scope", "nlu_fallback"}
 
 HOW_TO_GET_IT = re.compile(
     r"^\W*(?:(?:ok|okay|k|so|and|but|um+|thanks|oh)\W+)*"
@@ -74,7 +72,7 @@ def how_to_get_it(
         dispatcher.utter_message(response="utter_how_to_get_it")
         dispatcher.utter_message(response=faq)
         return []
-    return _as_read(tracker, latest)
+    return replayed_as_read(tracker, latest)
 
 
 def is_how_long_it_takes(text: str) -> bool:
@@ -93,13 +91,4 @@ def how_long_it_takes(
     if faq is not None and faq not in ABOUT_TIME:
         dispatcher.utter_message(response=TIMED_ANSWERS.get(faq, "utter_how_long_unknown"))
         return []
-    return _as_read(tracker, latest)
-
-
-def _as_read(tracker: Tracker, latest: dict[str, Any]) -> list[EventType] | None:
-    """The message again as the model read it before the follow-up guard; None when that is
-    no request."""
-    read_as = (tracker.latest_message or {}).get(READ_AS_KEY)
-    if read_as == "faq":
-        return replayed_faq_as_read(tracker, latest)
-    return None if read_as in NO_REQUEST else replay_as(tracker, latest, str(read_as))
+    return replayed_as_read(tracker, latest)

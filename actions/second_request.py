@@ -687,6 +687,19 @@ def replayed_faq_as_read(tracker: Tracker, latest: dict[str, Any]) -> list[Event
     return replayed(str(latest.get("text") or ""), "faq", latest, [], selected)
 
 
+# Readings that are no request of their own (then nothing is replayed).
+NO_REQUEST = {None, "", "out_of_scope", "nlu_fallback"}
+
+
+def replayed_as_read(tracker: Tracker, latest: dict[str, Any]) -> list[EventType] | None:
+    """The latest message again as the model read it before a follow-up guard made it
+    ``out_of_scope``; None when that was no request."""
+    read_as = (tracker.latest_message or {}).get(READ_AS_KEY)
+    if read_as == "faq":
+        return replayed_faq_as_read(tracker, latest)
+    return None if read_as in NO_REQUEST else replay_as(tracker, latest, str(read_as))
+
+
 def start_second_request(tracker: Tracker, pending: dict[str, Any]) -> list[EventType]:
     """The other request, in the patient's words, as if just written. The writer's own request
     after one for someone else ("own": "writer"), or a relative's after the writer's

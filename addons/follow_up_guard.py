@@ -25,11 +25,13 @@ from actions.capabilities import asks_what_i_can_do
 from actions.cost_follow_up import is_cost_follow_up
 from actions.how_to_get_it import is_how_long_it_takes, is_how_to_get_it
 from actions.named_others import first_name_follow_up
-from actions.second_request import READ_AS_KEY
+from actions.refill_reply import running_low
+from actions.second_request import READ_AS_KEY, request_in
 from actions.still_seen import MARK_KEY as STILL_SEEN_MARK
 from actions.still_seen import asks_still_seen_without_money
 from actions.visit_request import asks_more_times
 from addons.intent_override import RuleGuard, overrule
+from addons.safety_triage import SAFETY_INTENTS
 from addons.services_guard import faq_key
 
 FOLLOW_UP_INTENT = "out_of_scope"
@@ -144,10 +146,18 @@ class FollowUpGuard(RuleGuard):
             if asks_what_i_can_do(text):
                 # "what can you do" was a balance, "menu" a stop (actions/capabilities.py)
                 overrule(message, FOLLOW_UP_INTENT)
-            elif is_cost_follow_up(text) or is_how_to_get_it(text) or is_how_long_it_takes(text):
+            elif (
+                is_cost_follow_up(text)
+                or is_how_to_get_it(text)
+                or is_how_long_it_takes(text)
+                or (
+                    running_low(text) and read_as not in SAFETY_INTENTS and request_in(text) is None
+                )
+            ):
                 # "is it free?" after parking, "how do i get it then" after the doctor's-note
                 # answer (directions, to the model), "how long does that take" after the
-                # records answer (a visit's length): what "it" is, the dialogue knows
+                # records answer (a visit's length), "i ran out yesterday" after the refill
+                # answer (a look-up; actions/refill_reply.py): what "it" is, the dialogue knows
                 message.set(READ_AS_KEY, read_as, add_to_output=True)
                 overrule(message, FOLLOW_UP_INTENT)
             elif is_follow_up(text) or first_name_follow_up(text):

@@ -10,7 +10,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionOutOfScope
-from actions.how_to_get_it import READ_AS_KEY, is_how_long_it_takes, is_how_to_get_it
+from actions.how_to_get_it import is_how_long_it_takes, is_how_to_get_it
+from actions.second_request import READ_AS_KEY
 from addons.follow_up_guard import FollowUpGuard
 from tests.support.actions import make_tracker
 
