@@ -627,6 +627,16 @@ class ActionAskRephrase(Action):
             # after [No, something else] the guess was wrong: "Sorry, I didn't quite get that"
             # blamed the patient's words
             guessed = accepted_suggestion(list(tracker.events)) is not None
+            latest = tracker.latest_message or {}
+            if (
+                not guessed
+                and latest.get("intent", {}).get("name") == "out_of_scope"
+                and not is_button_payload(str(latest.get("text") or ""))
+            ):
+                # The fallback answered without asking ("i only have 2 pills left": the refill
+                # reply), so there was no guess to say no to: "i ran out yesterday, is that
+                # bad" after it (a follow-up, out_of_scope) got "Sorry, I didn't quite get it"
+                return ActionOutOfScope().run(dispatcher, tracker, domain)
             dispatcher.utter_message(
                 response="utter_ask_rephrase_after_guess" if guessed else "utter_ask_rephrase"
             )

@@ -25,6 +25,9 @@ from actions.second_request import request_in
 from actions.tracker_reading import responses_before_latest
 
 REFILL_ANSWER = "utter_faq/prescription_refill"
+# The refill answer and the replies after it: "i ran out yesterday, is that bad" came after
+# the reply to "i only have 2 pills left".
+REFILL_TALK = {REFILL_ANSWER, "utter_refill_running_low", "utter_refill_medicine_named"}
 # A medicine's name, maybe with a dose or "my": a few words, no question.
 MAX_WORDS = 4
 MEDICINE = (
@@ -73,7 +76,7 @@ def medicine_named_after_refill(tracker: Tracker, text: str) -> bool:
 def refill_reply(tracker: Tracker, text: str) -> str | None:
     """The response for a reply about a refill: medicine running low (said with a medicine,
     or right after the refill answer), a medicine named right after it; else None."""
-    after_refill = REFILL_ANSWER in responses_before_latest(tracker)
+    after_refill = not REFILL_TALK.isdisjoint(responses_before_latest(tracker))
     if (
         running_low(text)
         and (after_refill or _NAMES_MEDICINE.search(normalise(text)))

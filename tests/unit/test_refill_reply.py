@@ -8,7 +8,12 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.fallback import ActionAskAffirmation, ActionDetailsGiven, ActionOutOfScope
+from actions.fallback import (
+    ActionAskAffirmation,
+    ActionAskRephrase,
+    ActionDetailsGiven,
+    ActionOutOfScope,
+)
 from actions.refill_reply import running_low
 from actions.second_request import READ_AS_KEY
 from addons.follow_up_guard import FollowUpGuard
@@ -127,3 +132,17 @@ def test_the_guard_reads_running_low_as_a_follow_up(text: str, read_as: str, gua
     FollowUpGuard().process([message])
     assert (message.get("intent")["name"] == "out_of_scope") is guarded
     assert (message.get(READ_AS_KEY) == read_as) is guarded
+
+
+def test_a_follow_up_after_a_fallback_that_answered_is_no_no() -> None:
+    # "i only have 2 pills left" (the fallback, which gave the refill reply without asking),
+    # then "i ran out yesterday, is that bad" (out_of_scope: the fallback loop's "no"): "Sorry,
+    # I didn't quite get that"
+    replied = [
+        *REFILL_ANSWERED,
+        {"event": "user", "text": "i only have 2 pills left"},
+        {"event": "bot", "text": "Thanks for telling me. ...", "metadata": {}},
+    ]
+    replied[-1]["metadata"] = {"utter_action": "utter_refill_running_low"}
+    said = _said(ActionAskRephrase(), "i ran out yesterday, is that bad", "out_of_scope", replied)
+    assert said == ["utter_refill_running_low"]
