@@ -1283,6 +1283,34 @@ def test_a_childs_name_given_at_been_here_before_asks_about_the_child() -> None:
     assert welcome["a_visit"] == "a well-child visit"
 
 
+def test_a_childs_age_at_been_here_before_is_heard_and_asked_about_the_child() -> None:
+    """ "my daughter needs her shots before school starts" - "she's 5": "Please tap one of the
+    options, or reply with its number", then "have you (or the person the visit is for) been
+    seen ...?"."""
+    started = [
+        {"event": "user", "text": "my daughter needs her shots before school starts"},
+        {"event": "active_loop", "name": "booking_form"},
+        {
+            "event": "bot",
+            "text": "Has your daughter been seen…",
+            "metadata": {"utter_action": "utter_ask_patient_status_for"},
+        },
+    ]
+    slots = {"requested_slot": "patient_status", "visit_type": "vaccination"}
+    tracker = make_tracker(
+        "she's 5", intent="inform", slots=slots, active_loop="booking_form", events=started
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateBookingForm().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_identity_noted"]
+    tracker.events.extend(events)
+    dispatcher = CollectingDispatcher()
+    ActionAskPatientStatus().run(dispatcher, tracker, {})
+    assert [(m["response"], m.get("person")) for m in dispatcher.messages] == [
+        ("utter_ask_patient_status_for_plain", "daughter")
+    ]
+
+
 # --- 6. the late-change policy ------------------------------------------------------------------
 
 
