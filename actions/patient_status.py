@@ -276,14 +276,14 @@ class ActionAskPatientStatus(Action):
             dispatcher.utter_message(
                 response=named or "utter_ask_patient_status_named", first_name=first
             )
-        elif asked and (said_back or goes_ahead(text)):
-            # "Thanks, I'll look at Tue Dec 8." then "Got it, I'll keep that in mind" said the
-            # same twice; after "ok book it" it kept nothing in mind
-            dispatcher.utter_message(response="utter_ask_patient_status_why")
         elif asked and relation:
             # "she's 5" at "Has your daughter been seen here before?": not "have you (or the
             # person the visit is for)" when we know who it is for
             dispatcher.utter_message(response=for_relative, person=spoken_of(relation))
+        elif asked and (said_back or goes_ahead(text)):
+            # "Thanks, I'll look at Tue Dec 8." then "Got it, I'll keep that in mind" said the
+            # same twice; after "ok book it" it kept nothing in mind
+            dispatcher.utter_message(response="utter_ask_patient_status_why")
         elif asked:
             dispatcher.utter_message(response="utter_ask_patient_status_again")
         elif relation:

@@ -1303,7 +1303,9 @@ def test_a_childs_age_at_been_here_before_is_heard_and_asked_about_the_child() -
     dispatcher = CollectingDispatcher()
     events = ValidateBookingForm().run(dispatcher, tracker, {})
     assert [m.get("response") for m in dispatcher.messages] == ["utter_identity_noted"]
-    tracker.events.extend(events)
+    noted = {"event": "bot", "text": "Thanks, I've noted that.", "metadata": {}}
+    noted["metadata"] = {"utter_action": "utter_identity_noted"}
+    tracker.events.extend([*events, noted])
     dispatcher = CollectingDispatcher()
     ActionAskPatientStatus().run(dispatcher, tracker, {})
     assert [(m["response"], m.get("person")) for m in dispatcher.messages] == [
