@@ -21,6 +21,7 @@ from actions.booking_choices import eligible_practitioners
 from actions.booking_guards import ASKS_WOMAN, CLINICIAN_WORDS, YEARS_OLD, age_spoken
 from actions.clinic_config import ClinicConfig, Practitioner
 from actions.clinician_days import (
+    PRONOUN,
     book_with_button,
     clinician_days_text,
     clinician_meant,
@@ -34,6 +35,7 @@ from actions.matching import find_location, find_practitioner, normalise
 from actions.next_opening import next_opening, next_opening_asked, say_next_opening
 from actions.patient_words import patient_age
 from actions.relatives import CHILD_SPOKEN_OF, child_named
+from actions.said_before import clinician_named_before
 from actions.second_request import answer_second_request
 from actions.settings import get_clinic
 from actions.slot_search import age_limit, sees_patient
@@ -290,7 +292,17 @@ class ActionClinicians(Action):
         text = latest_text(tracker)
         plain = normalise(text)
         last_answer = str(last_event(list(tracker.events), "bot").get("text") or "")
-        named = find_practitioner(text, clinic) or clinician_meant(text, last_answer, clinic)
+        named = (
+            find_practitioner(text, clinic)
+            or clinician_meant(text, last_answer, clinic)
+            # "do i need a referral to see dr gonzalez" - "is she accepting new patients": every
+            # clinician was listed (the answer named none): the one the patient named
+            or (
+                clinician_named_before(list(tracker.events), clinic)
+                if PRONOUN.search(plain)
+                else None
+            )
+        )
         # (not "a female doctor who sees kids": of the women, below)
         ages = (
             ages_said(plain, named)

@@ -156,6 +156,18 @@ def test_she_or_he_is_the_clinician_just_named() -> None:
     assert len(titles(message)) == 4
 
 
+def test_she_is_the_clinician_the_patient_named_when_the_answer_named_none() -> None:
+    # "do i need a referral to see dr gonzalez" - (no referral needed) - "is she accepting new
+    # patients": every clinician was listed
+    asked = [
+        {"event": "user", "text": "do i need a referral to see dr gonzalez"},
+        {"event": "bot", "text": "You don't need a referral to see our clinicians."},
+    ]
+    _, message = run("is she accepting new patients", events=asked)
+    assert message["text"].startswith("Yes, Dr. Maria Gonzalez is taking new patients.")
+    assert titles(message) == ["Book with Dr. Gonzalez"]
+
+
 def test_a_clinician_who_does_no_new_patient_visits_names_who_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
