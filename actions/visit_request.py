@@ -89,6 +89,12 @@ def picked_offer(
         elif on_day:
             within = parse_choice(text, [labels[i] for i in on_day])
             index = on_day[within] if within is not None else None
+    if index is None and not days and not re.search(r"\d", text):
+        # "the sam lee one", with one of Sam Lee's times shown among Dr. Patel's: that one (it
+        # searched Sam Lee's times again)
+        named = find_practitioner(text, clinic)
+        theirs = [i for i, o in enumerate(offers) if named and o.get("practitioner") == named.id]
+        index = theirs[0] if len(theirs) == 1 else None
     dated = ORDINAL_PICK.sub(" ", text)  # "the 2nd one" names no date
     if index is not None and _bare_ordinal_no_day_shown(text, offers, clinic):
         dated = ""  # "the 2nd" with no time shown on the 2nd: the second one, not Dec 2

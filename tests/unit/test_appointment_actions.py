@@ -3189,6 +3189,35 @@ def test_a_time_shown_is_picked_by_its_day_or_time(text: str, picked: str | None
         assert found["date_preference"]
 
 
+MIXED = [
+    {**SHOWN[0], "practitioner": "patel", "location": "downtown"},
+    SHOWN[1],
+    {**SHOWN[2], "practitioner": "patel", "location": "downtown"},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        # one of Sam Lee's times shown among Dr. Patel's: "the sam lee one" searched his again
+        ("the sam lee one", "tue"),
+        ("sam lee please", "tue"),
+        # two of hers: which one is not clear; asking for others is a new search
+        ("the patel one", None),
+        ("anything else with sam lee?", None),
+    ],
+)
+def test_the_one_time_shown_with_a_clinician_is_picked_by_their_name(
+    text: str, picked: str | None
+) -> None:
+    slots = {**READY, "offered_slots": MIXED, "requested_slot": "slot_choice"}
+    events, _ = run_booking(text, slots=slots)
+    found = slots_of(events)
+    assert found.get("slot_choice") == picked
+    if picked:
+        assert "practitioner" not in found and "date_preference" not in found
+
+
 def test_a_time_of_day_alone_keeps_the_days_asked_for() -> None:
     # "anything after 3?" about Thursday's openings searched the next two weeks.
     slots = {
