@@ -17,9 +17,14 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions.billing import billing_facts, staff_button
+from actions.matching import find_visit_type
 from actions.second_request import READ_AS_KEY, replay_as, replayed_faq_as_read
+from actions.settings import get_clinic
 from actions.stop import action_before_message
+from actions.tracker_reading import responses_before_latest
 
 # The model's readings that are kept (and a common question's answer); anything else (a yes, a
 # fallback) is the cost of a visit. What is owed only right after the balance: "how much is it"
@@ -44,6 +49,30 @@ COST_FOLLOW_UP = re.compile(
     r")\W*(?:(?:too|there|then)\W*)?$",
     re.IGNORECASE,
 )
+
+
+# "what about a physical", "and a flu shot?": another visit, right after the cost of a visit.
+WHAT_ABOUT = re.compile(
+    r"^\W*(?:(?:ok|okay|and|so|but|hmm)\W+)*(?:what|how) about\b|^\W*and (?:for )?(?:a|an)\b",
+    re.IGNORECASE,
+)
+# The answers about what a visit costs.
+COST_ANSWERS = {"utter_visit_cost", "utter_insurance_self_pay"}
+
+
+def priced_another_visit(dispatcher: CollectingDispatcher, tracker: Tracker, text: str) -> bool:
+    """ "what about a physical" right after the cost of a visit: the cost of that one, said
+    (it was "Did you want to book an appointment?"); False, saying nothing, otherwise."""
+    if not (
+        WHAT_ABOUT.search((text or "").replace("\u2019", "'"))
+        and find_visit_type(text, get_clinic()) is not None
+        and not COST_ANSWERS.isdisjoint(responses_before_latest(tracker))
+    ):
+        return False
+    dispatcher.utter_message(
+        response="utter_visit_cost", buttons=[staff_button()], **billing_facts(get_clinic())
+    )
+    return True
 
 
 def is_cost_follow_up(text: str) -> bool:

@@ -13,7 +13,7 @@ from actions.amenities import amenity_asked
 from actions.billing import as_balance_items, staff_button
 from actions.capabilities import asks_what_i_can_do
 from actions.clients.fhir_model import FhirError, normalize_name
-from actions.cost_follow_up import cost_follow_up, is_cost_follow_up
+from actions.cost_follow_up import cost_follow_up, is_cost_follow_up, priced_another_visit
 from actions.dates import parse_when
 from actions.details_request import SURE_WHEN_UNCLEAR, request_beside_details
 from actions.feelings import baby_lost, death_told, feelings_only
@@ -252,6 +252,8 @@ class ActionAskAffirmation(Action):
             # "i only have 2 pills left": "... a problem with your care?"
             dispatcher.utter_message(response=refill)
             return []
+        if priced_another_visit(dispatcher, tracker, text):
+            return []  # "what about a physical" after the cost of a visit: "Did you want to book?"
         if says_who_they_are(text):
             # "im his dad" after his balance: the 988 check-in (safety/triage.yml now knows it),
             # then "Did you want to ...?"
@@ -697,6 +699,8 @@ class ActionOutOfScope(Action):
             return []
         if running_low(text) and (events := replayed_as_read(tracker, latest)) is not None:
             return events  # "i ran out" with no medicine named nor refill before: as read
+        if priced_another_visit(dispatcher, tracker, text):
+            return []  # "what about a physical" after the cost of a visit
         if asks_what_i_can_do(text):
             # "what can you do" asked for a name and birth date (read as a balance)
             dispatcher.utter_message(response="utter_what_i_can_do")

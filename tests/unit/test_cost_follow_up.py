@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.cost_follow_up import READ_AS_KEY, is_cost_follow_up
 from actions.directions import ActionLocationInfo
-from actions.fallback import ActionOutOfScope
+from actions.fallback import ActionAskAffirmation, ActionOutOfScope
 from actions.offer_answers import ActionAnswerYes
 from addons.follow_up_guard import FollowUpGuard
 from tests.support.actions import make_tracker
@@ -228,3 +228,43 @@ def test_a_yes_at_which_office_asks_again(text: str) -> None:
         assert ActionAnswerYes().run(dispatcher, tracker, {}) == []
         [message] = dispatcher.messages
         assert (message["text"], message["buttons"]) == (asked, OFFICE_BUTTONS)
+
+
+PRICED = [
+    {"event": "user", "text": "how much is a visit without insurance"},
+    {
+        "event": "bot",
+        "text": "You're welcome to be seen without insurance, as a self-pay patient. ...",
+        "metadata": {"utter_action": "utter_insurance_self_pay"},
+    },
+    {"event": "action", "name": "action_listen"},
+]
+
+
+@pytest.mark.parametrize("text", ["what about a physical", "and a flu shot?", "ok how about a pap"])
+def test_another_visit_right_after_a_price_is_that_visit_s_price(text: str) -> None:
+    # "what about a physical" got "Did you want to book an appointment?"
+    for action, intent in (
+        (ActionAskAffirmation(), "nlu_fallback"),
+        (ActionOutOfScope(), "out_of_scope"),
+    ):
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent=intent, events=PRICED)
+        assert action.run(dispatcher, tracker, {}) == []
+        [said] = dispatcher.messages
+        assert said["response"] == "utter_visit_cost"
+        assert said["billing_phone"] == "(916) 555-0199"
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("what about a physical", []),  # no price before it
+        ("what about tomorrow", PRICED),  # no visit named
+    ],
+)
+def test_elsewhere_what_about_a_visit_is_no_price(text: str, events: list) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="nlu_fallback", events=events)
+    ActionAskAffirmation().run(dispatcher, tracker, {})
+    assert "utter_visit_cost" not in [m.get("response") for m in dispatcher.messages]
