@@ -281,7 +281,12 @@ class ValidateRescheduleForm(ManageForm):
             requested in ("date_preference", "slot_choice")
             and item is not None
             and (
-                latest_intent(tracker)[0] == "check_appointment"
+                # ("9am" at the times shown, read as a look-up at 0.87: the recap, and the same
+                # times again; a time is an answer)
+                (
+                    latest_intent(tracker)[0] == "check_appointment"
+                    and parse_when(latest_text(tracker), self.clinic.now()) is None
+                )
                 or ABOUT_THE_ONE_MOVING.search(latest_text(tracker))
             )
             and not safety_flagged(tracker)

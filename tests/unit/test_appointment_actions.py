@@ -6047,6 +6047,23 @@ def test_asking_about_the_appointment_being_moved_says_it_and_goes_on(
     assert "utter_moving_recap" not in responses(dispatcher)
 
 
+def test_a_time_read_as_a_look_up_while_moving_is_a_time() -> None:
+    # "9am" at the times shown (a look-up, 0.87): "The appointment we're moving is ...", and
+    # the same three times again
+    slots = {**MOVING, "requested_slot": "slot_choice", "slot_choice": None}
+    tracker = make_tracker(
+        "9am",
+        intent="check_appointment",
+        confidence=0.87,
+        active_loop="reschedule_form",
+        slots=slots,
+    )
+    dispatcher = CollectingDispatcher()
+    events = ValidateRescheduleForm().run(dispatcher, tracker, {})
+    assert "utter_moving_recap" not in responses(dispatcher)
+    assert "9am" in str(slots_of(events).get("date_preference"))
+
+
 def test_a_childrens_visit_with_a_family_doctor_is_the_visit_she_does() -> None:
     # "Dr. Patel doesn't see patients for a well-child visit", again at "doesnt dr patel see
     # kids?": the physical she does for children too
