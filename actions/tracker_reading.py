@@ -80,6 +80,18 @@ def form_texts(tracker: Tracker) -> list[str]:
     return texts or [latest_text(tracker)]
 
 
+def form_responses(tracker: Tracker) -> list[str]:
+    """The names of the responses said since the running form started."""
+    events = list(tracker.events)
+    found = _form_activation(events)
+    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
+    return [
+        str((e.get("metadata") or {}).get("utter_action") or "")
+        for e in events[start:]
+        if e.get("event") == "bot"
+    ]
+
+
 def last_event(events: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     """The latest event of ``kind`` ("user", "bot"), or {} when there is none."""
     return next((e for e in reversed(events) if e.get("event") == kind), {})

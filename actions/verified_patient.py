@@ -24,8 +24,20 @@ from actions.relatives import (
 from actions.request_context import about_someone_else, introduction_before
 from actions.second_request import relative_booked_first, relative_booking
 from actions.settings import get_clinic
-from actions.tracker_reading import form_request, form_texts, latest_text
+from actions.tracker_reading import form_request, form_responses, form_texts, latest_text
 from actions.writers import writer_is_relative
+
+# "Has your mom been seen here before?": the booking is the relative's.
+RELATIVE_STATUS_ASKS = {
+    "utter_ask_patient_status_for",
+    "utter_ask_patient_status_for_plain",
+    "utter_ask_patient_status_relative_named",
+}
+
+
+def asked_of_a_relative(tracker: Tracker) -> bool:
+    """Whether this form asked whether a relative had been seen here (the booking is theirs)."""
+    return not RELATIVE_STATUS_ASKS.isdisjoint(form_responses(tracker))
 
 
 def verified_slots(
@@ -86,6 +98,17 @@ def verified_slots(
         for t in [*texts, introduction_before(list(tracker.events))]
     )
     relative_first = relative_booked_first(slots.get("pending_request"), texts)
+    if (
+        not named
+        and relative_first is None
+        and asked_here not in CHILD_RELATIONS  # (an adult's record at a child's question)
+        and asked_of_a_relative(tracker)
+    ):
+        # "my mom is 82 and ... she needs her yearly checkup ... can we get a morning slot"
+        # (the "we" asked for the booking): "Has your mom been seen here before?" was asked
+        # and answered, yet "your annual physical ... arrive with your photo ID" was said to
+        # her child
+        named = True
     if not child and not named and relative_first is not None:
         # "book physicals for me and my husband": "first your husband's booking, then yours".
         # His details are his ("You saw Sam Lee last time" was said to his wife); hers, at his

@@ -992,6 +992,36 @@ def test_a_name_in_a_sentence_of_its_own_or_a_possessive_is_not_asked_again(
         assert slots["requested_slot"] == "verify_dob"
 
 
+def test_a_relative_asked_about_by_the_booking_is_the_patient(fhir_env: FhirServer) -> None:
+    """ "my mom is 82 and ... she needs her yearly checkup ... can we get a morning slot next
+    week" - "Has your mom been seen here before?" - yes - her details: "your annual physical
+    ... arrive with your photo ID" was said to her child."""
+    started = [
+        {
+            "event": "user",
+            "text": "hi so my mom is 82 and she has a hard time walking, she needs her yearly "
+            "checkup with dr patel, is there parking close to the door at the north office and "
+            "can we get a morning slot next week",
+        },
+        {"event": "active_loop", "name": "check_form"},
+        {
+            "event": "bot",
+            "text": "Happy to help you book. Has your mom been seen here before?",
+            "metadata": {"utter_action": "utter_ask_patient_status_for"},
+        },
+        {"event": "user", "text": "yes she has"},
+    ]
+    slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=started)
+    assert slots["patient_is_relative"] is True
+    assert patient_words.whose(slots, identity.get_clinic()) == "Mary Ann's"
+    # asked of the writer: her own
+    own = [dict(e) for e in started]
+    own[0] = {**own[0], "text": "i need my checkup, can we get a slot"}
+    own[2] = {**own[2], "metadata": {"utter_action": "utter_ask_patient_status"}}
+    slots, _ = verify(f"mary ann o'brien {MARY_DOB}", events=own)
+    assert "patient_is_relative" not in slots
+
+
 def test_an_adults_details_when_a_child_was_asked_about_say_whose(fhir_env: FhirServer) -> None:
     """ "how much does my son owe" - "emily johnson 4/12/1988" showed her own balance with no
     word about the son."""
