@@ -70,6 +70,7 @@ from actions.office_answers import (
     DROP_OFF_ASKED,
     ER_ASKED,
     GETTING_IN_WORDS,
+    NEAR_THE_DOOR,
     PARKING_COST_ASKED,
     TRANSIT_WORDS,
     TRAVEL_TIME_ASKED,
@@ -587,8 +588,9 @@ class ActionLocationInfo(Action):
         ):
             return "\n".join(drop_off_text(loc) for loc in locations)
         if topic == "parking":
-            accessible = bool(ACCESSIBLE_WORDS.search(normalise(text)))
-            cost = bool(PARKING_COST_ASKED.search(normalise(text)))
+            plain = normalise(text)
+            accessible = bool(ACCESSIBLE_WORDS.search(plain) or NEAR_THE_DOOR.search(plain))
+            cost = bool(PARKING_COST_ASKED.search(plain))
             return "\n".join(parking_text(loc, accessible, cost) for loc in locations)
         if topic == "directions":
             plain = normalise(text)

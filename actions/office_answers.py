@@ -40,6 +40,15 @@ ACCESSIBLE_WORDS = re.compile(
     r"\b(handicap\w*|accessible|accessibility|disabled|disability|wheelchair\w*|ada|placard)\b"
 )
 
+# Parking asked for someone who can't walk far ("is there parking close to the door", "my mom
+# has a hard time walking"): the accessible spaces too (it was the lot alone).
+NEAR_THE_DOOR = re.compile(
+    r"\b(close|closer|closest|near|nearer|nearest|right) (to |by )?(the )?(door|doors|entrance|"
+    r"building|front)\b|\b(hard time|trouble|difficulty|problems?) walking\b|"
+    r"\bcan ?t walk (far|much|well|long)\b|\b(walker|cane|mobility)\b"
+)
+
+
 # "is it wheelchair accessible", "is the other one upstairs too?": the way in, not the route
 # (these words, or ACCESSIBLE_WORDS).
 GETTING_IN_WORDS = re.compile(

@@ -631,6 +631,21 @@ def test_a_passenger_let_out_at_the_door_gets_where_to_drop_off(text: str, inten
     assert "Dropping off" not in messages[0]["text"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there parking close to the door at the north office",
+        "my mom has a hard time walking, where do we park at north",
+        "she uses a walker, where should we park at the north office",
+    ],
+)
+def test_parking_for_someone_who_cant_walk_far_gets_the_accessible_spaces(text: str) -> None:
+    # the lot alone ("Free parking in the lot in front of Building B")
+    _, messages = run(make_tracker(text, intent="parking", entities=location_entity("north")))
+    assert messages[0]["text"].startswith(PARKING_NORTH)
+    assert "6 accessible parking spaces by the door" in messages[0]["text"]
+
+
 def test_accessible_parking_question_gets_the_accessibility_notes() -> None:
     tracker = make_tracker(
         "is there handicap parking at north", intent="parking", entities=location_entity("north")
