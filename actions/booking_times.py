@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -37,7 +37,7 @@ from actions.booking_guards import (
     woman_asked_instead,
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
-from actions.clinic_config import ADULT_AGE, ClinicConfig
+from actions.clinic_config import ADULT_AGE, ClinicConfig, format_clock
 from actions.dates import When, day_label
 from actions.duplicate_patients import duplicate_note, possible_duplicate
 from actions.formatting import (
@@ -48,6 +48,7 @@ from actions.formatting import (
     offer_label,
 )
 from actions.handoff import escalate
+from actions.hours_at_time import asked_clock
 from actions.interpreter import (
     interpreter_needed,
     interpreter_note,
@@ -84,6 +85,21 @@ logger = logging.getLogger(__name__)
 # Minutes early to arrive (the same as the arrival-time answer in domain/faq.yml).
 ARRIVE_MINUTES = 15
 NEW_PATIENT_ARRIVE_MINUTES = 30
+
+
+def time_asked_taken(
+    slots: dict[str, Any], when: When, offers: list[dict[str, Any]]
+) -> time | None:
+    """The clock time asked for ("tuesday 8:30"), when no time offered starts then; None when
+    none was asked (a limit, "after 3", is none) or one does."""
+    clock = asked_clock(str(slots.get("date_preference") or ""))
+    if clock is None or when.not_before is None or when.not_after is None:
+        return None
+    if not when.not_before <= clock <= when.not_after:
+        return None
+    clinic = get_clinic()
+    starts = {datetime.fromisoformat(o["start"]).astimezone(clinic.tz).time() for o in offers}
+    return None if clock in starts else clock
 
 
 def visit_for_children(visit_type: str | None, clinic: ClinicConfig) -> bool:
@@ -206,10 +222,19 @@ class ActionAskSlotChoice(Action):
             intro = "utter_latest_slots"
             limit = f"I can only book up to {day_label(result.last_bookable)} so far"
             reason = f"{reason}, and {limit}" if reason else limit
+        clock = None
+        if intro == "utter_offer_slots" and (
+            taken := time_asked_taken(slots, request.when, result.offers)
+        ):
+            # "tuesday 8:30" with 8:30 booked: the times around it, with no word that it was
+            # not free ("Here are the openings I found for Tue Dec 15")
+            intro = "utter_time_asked_taken"
+            clock = format_clock(taken)
         dispatcher.utter_message(
             response=intro,
             when=open_days(request.when, request.location, clinic).describe(),
             reason=reason,
+            clock=clock,
             buttons=offer_buttons(result.offers, clinic),
         )
         nurse_line = clinic.clinic.after_hours_nurse_line

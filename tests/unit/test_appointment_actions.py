@@ -24,6 +24,7 @@ from actions.booking_times import (
     ActionBookAppointment,
     arrival_sentence,
     open_days,
+    time_asked_taken,
 )
 from actions.cancel_appointment import (
     ActionAskCancelConfirmed,
@@ -879,6 +880,38 @@ def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
         [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
         assert event["value"]
         assert responses(dispatcher) == [intro]
+
+
+def test_a_time_asked_that_is_not_free_is_said_with_the_nearest(fhir_env: FhirServer) -> None:
+    # "tuesday 8:30" with 8:30 booked: "Here are the openings I found for Tue Dec 15", no word
+    # that 8:30 was not free (no slot ever starts at 8:10)
+    said = "next tuesday at 8:10am"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        said,
+        slots={**READY, "offered_slots": None, "date_preference": said},
+        active_loop="booking_form",
+    )
+    [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
+    assert event["value"]
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_time_asked_taken"
+    assert message["clock"] == "8:10am"
+
+
+def test_a_time_asked_and_offered_or_a_limit_is_no_time_taken() -> None:
+    tz = get_clinic().tz
+    when = parse_when("next tuesday at 8:30", get_clinic().now())
+    assert when is not None
+    day = when.start
+    at = [{"start": datetime.combine(day, time(8, 30), tz).isoformat()}]
+    later = [{"start": datetime.combine(day, time(9, 0), tz).isoformat()}]
+    slots = {"date_preference": "next tuesday at 8:30"}
+    assert time_asked_taken(slots, when, at) is None
+    assert time_asked_taken(slots, when, later) == time(8, 30)
+    after = parse_when("next tuesday after 3", get_clinic().now())
+    assert after is not None
+    assert time_asked_taken({"date_preference": "next tuesday after 3"}, after, later) is None
 
 
 def _days_between(first: date, last: date) -> list[date]:
