@@ -38,6 +38,7 @@ from actions.booking_guards import (
 )
 from actions.clients.fhir_model import BackendUnavailable, FhirError, SlotTaken
 from actions.clinic_config import ADULT_AGE, ClinicConfig, format_clock
+from actions.clock_times import clock_times_said
 from actions.dates import When, day_label
 from actions.duplicate_patients import duplicate_note, possible_duplicate
 from actions.formatting import (
@@ -48,7 +49,6 @@ from actions.formatting import (
     offer_label,
 )
 from actions.handoff import escalate
-from actions.hours_at_time import asked_clock
 from actions.interpreter import (
     interpreter_needed,
     interpreter_note,
@@ -92,7 +92,8 @@ def time_asked_taken(
 ) -> time | None:
     """The clock time asked for ("tuesday 8:30"), when no time offered starts then; None when
     none was asked (a limit, "after 3", is none) or one does."""
-    clock = asked_clock(str(slots.get("date_preference") or ""))
+    said = clock_times_said(str(slots.get("date_preference") or ""))
+    clock = said[0] if len(said) == 1 else None
     if clock is None or when.not_before is None or when.not_after is None:
         return None
     if not when.not_before <= clock <= when.not_after:

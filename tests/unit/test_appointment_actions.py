@@ -885,7 +885,7 @@ def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
 def test_a_time_asked_that_is_not_free_is_said_with_the_nearest(fhir_env: FhirServer) -> None:
     # "tuesday 8:30" with 8:30 booked: "Here are the openings I found for Tue Dec 15", no word
     # that 8:30 was not free (no slot ever starts at 8:10)
-    said = "next tuesday at 8:10am"
+    said = "next tuesday 8:10"
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         said,
