@@ -100,6 +100,7 @@ from actions.office_hours import (
     upcoming_holidays,
     weekdays_asked,
 )
+from actions.office_overview import offices_compared_asked, offices_overview, overview_buttons
 from actions.patient_match import scheduling_client
 from actions.second_request import (
     answer_second_request,
@@ -457,6 +458,18 @@ class ActionLocationInfo(Action):
             # their office, after the identity check
             latest = last_event(list(tracker.events), "user")
             return events + replay_as(tracker, latest, "check_appointment")
+        if (
+            not locations
+            and topic in ("directions", "clinic_hours")
+            and len(clinic.locations) > 1
+            and offices_compared_asked(normalise(latest_text(tracker)))
+        ):
+            # "whats the difference between the two offices": both addresses, and "Which
+            # office are you heading to?" (actions/office_overview.py)
+            dispatcher.utter_message(
+                text=offices_overview(clinic), buttons=overview_buttons(clinic)
+            )
+            return events
         asked_office = last_event(tracker.events, "bot").get("text") in ASK_OFFICE.values()
         note = ""
         nearer = None if locations else nearer_office(latest_text(tracker), clinic)

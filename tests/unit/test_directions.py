@@ -1675,3 +1675,37 @@ def test_closing_for_lunch_asked_is_answered_before_the_hours() -> None:
     assert messages[0]["text"].startswith("The office stays open through lunch, with no break.")
     _, messages = run(make_tracker("what are your hours", intent="clinic_hours"))
     assert "lunch" not in messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "whats the difference between the two offices",
+        "which office should i go to",
+        "can you compare your locations",
+    ],
+)
+def test_the_offices_compared_side_by_side(text: str) -> None:
+    # both addresses, and "Which office are you heading to?": the question the patient asked
+    _, messages = run(make_tracker(text, intent="directions"))
+    [message] = messages
+    said = message["text"]
+    assert said.startswith("Downtown Clinic, 1200 J Street, Suite 300\nOpen: Mon–Wed 8am–6pm")
+    assert "Dr. Okafor (under 18 only): Monday to Saturday" in said
+    assert "North Office, 4500 Natomas Boulevard, Building B\nOpen: Mon–Thu 7:30am–5pm" in said
+    assert "Sam Lee: Monday to Friday" in said
+    assert "Parking: Free parking in the lot in front of Building B" in said
+    assert [b["title"] for b in message["buttons"]] == [
+        "Downtown Clinic directions",
+        "North Office directions",
+    ]
+
+
+def test_one_office_named_is_not_a_comparison() -> None:
+    tracker = make_tracker(
+        "which office should i go to, the north one?",
+        intent="directions",
+        entities=location_entity("north"),
+    )
+    _, messages = run(tracker)
+    assert not messages[0]["text"].startswith("Downtown Clinic, 1200 J Street")
