@@ -644,7 +644,7 @@ class ActionLocationInfo(Action):
             # "are you open saturdays": that day of the week (the week's hours alone left the
             # yes or no to the patient), and the holidays coming up
             notice = upcoming_holidays(clinic, now, HOLIDAY_NOTICE_DAYS)
-            answer = hours_on_weekdays(locations, weekdays)
+            answer = hours_on_weekdays(locations, weekdays, tuple(clinic.locations))
             return f"{answer}\n{notice}" if notice else answer
         if day is not None and (day[1] is not None or day[0] != now.date()):
             # A holiday or another day; "today" is answered by "open now" below.

@@ -64,16 +64,24 @@ def weekdays_asked(text: str) -> list[str]:
     return [day for day in WEEKDAYS if day in days]
 
 
-def hours_on_weekdays(locations: list[Location], days: list[str]) -> str:
+def hours_on_weekdays(
+    locations: list[Location], days: list[str], every_office: tuple[Location, ...] = ()
+) -> str:
     """``On Saturdays: Downtown Clinic 9am–1pm; North Office closed.`` for each day asked
-    (``On Sundays both offices are closed.``)."""
+    (``On Sundays both offices are closed.``). An office asked about that is closed that day
+    names another of ``every_office`` open then ("what about saturdays at north": "closed",
+    and nothing more, was a dead end)."""
     lines = []
     for day in days:
         plural = f"{WEEKDAY_NAMES[day]}s"
         if all(loc.hours[day] is None for loc in locations):
             who = f"the {locations[0].name} is" if len(locations) == 1 else "both offices are"
             who = who if len(locations) <= 2 else "all our offices are"
-            lines.append(f"On {plural} {who} closed.")
+            open_then = [o for o in every_office if o not in locations and o.hours[day]]
+            elsewhere = "".join(
+                f" The {o.name} is open then, {o.hours[day].label()}." for o in open_then
+            )
+            lines.append(f"On {plural} {who} closed.{elsewhere}")
             continue
         hours = [
             f"{loc.name} {loc.hours[day].label() if loc.hours[day] else 'closed'}"

@@ -1662,7 +1662,10 @@ def test_a_day_of_the_week_asked_gets_that_days_hours(text: str, answer: str) ->
             entities=location_entity("north"),
         )
     )
-    assert messages[0]["text"].startswith("On Saturdays the North Office is closed.\n")
+    # (and the office open then: "closed" alone was a dead end)
+    assert messages[0]["text"].startswith(
+        "On Saturdays the North Office is closed. The Downtown Clinic is open then, 9am–1pm.\n"
+    )
 
 
 def test_closing_for_lunch_asked_is_answered_before_the_hours() -> None:
