@@ -114,7 +114,10 @@ MAN_SAID = re.compile(
     rf"|\bfor (?:my|our) {_HE}\b|\b(?:my|our) {_HE}(?: \w+)? (?:needs|wants|has|is)\b"
     # "can i also book my dad, hes 78": booked with the women's-health doctor
     rf"|\b(?:book|booking|schedule|get|make) (?:in )?(?:my|our) {_HE}\b"
-    rf"|\b(?:my|our) {_HE}\W+(?:he'?s|hes|he is|he needs|he has|he only)\b",
+    rf"|\b(?:my|our) {_HE}\W+(?:he'?s|hes|he is|he needs|he has|he only)\b"
+    # "for my kid hes got an ear infection": Dr. Gonzalez (women only) was offered
+    r"|\b(?:my|our) (?:kid|child|baby|toddler|teen|teenager|little one|grandkid|grandchild)"
+    r"\W+(?:he'?s|hes|he is|he needs|he has|he only|he got|he)\b",
     re.IGNORECASE,
 )
 

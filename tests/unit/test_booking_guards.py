@@ -1601,6 +1601,12 @@ def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man() -> None:
     # ...and a woman, or nothing said, still has her
     titles = practitioner_titles(make_tracker("need a follow up", slots=slots))
     assert any("Gonzalez" in t for t in titles)
+    # "my kid hes got ...": a boy (she was offered)
+    kid = "hey do u guys hav anything 2morrow for my kid hes got an ear infection i think"
+    titles = practitioner_titles(make_tracker(kid, slots=slots))
+    assert not any("Gonzalez" in t for t in titles)
+    titles = practitioner_titles(make_tracker("my kid shes got a cough", slots=slots))
+    assert any("Gonzalez" in t for t in titles)
 
 
 def test_the_clinician_who_sees_women_only_is_not_offered_to_a_man_by_his_record(
