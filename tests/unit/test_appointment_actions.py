@@ -871,21 +871,11 @@ def test_as_soon_as_possible_gets_the_soonest_openings_not_two_weeks_of_dates(
         ("whats her next opening", "utter_soonest_slots"),
         ("next week", "utter_offer_slots"),
     ):
-        dispatcher = CollectingDispatcher()
-        tracker = make_tracker(
-            said,
-            slots={**READY, "offered_slots": None, "date_preference": said},
-            active_loop="booking_form",
-        )
-        [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
-        assert event["value"]
-        assert responses(dispatcher) == [intro]
+        assert responses(_offered_for(said)) == [intro]
 
 
-def test_a_time_asked_that_is_not_free_is_said_with_the_nearest(fhir_env: FhirServer) -> None:
-    # "tuesday 8:30" with 8:30 booked: "Here are the openings I found for Tue Dec 15", no word
-    # that 8:30 was not free (no slot ever starts at 8:10)
-    said = "next tuesday 8:10"
+def _offered_for(said: str) -> CollectingDispatcher:
+    """What the times asked for ``said`` (the date preference) were offered with."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(
         said,
@@ -894,7 +884,13 @@ def test_a_time_asked_that_is_not_free_is_said_with_the_nearest(fhir_env: FhirSe
     )
     [event] = ActionAskSlotChoice().run(dispatcher, tracker, {})
     assert event["value"]
-    [message] = dispatcher.messages
+    return dispatcher
+
+
+def test_a_time_asked_that_is_not_free_is_said_with_the_nearest(fhir_env: FhirServer) -> None:
+    # "tuesday 8:30" with 8:30 booked: "Here are the openings I found for Tue Dec 15", no word
+    # that 8:30 was not free (no slot ever starts at 8:10)
+    [message] = _offered_for("next tuesday 8:10").messages
     assert message["response"] == "utter_time_asked_taken"
     assert message["clock"] == "8:10am"
 
