@@ -468,6 +468,21 @@ class IdentitySteps:
         new_patient: bool = False,
     ) -> dict[str, Any]:
         """Read name / date of birth / phone from the message; verify once both are known."""
+        updates = self._read_identity(dispatcher, tracker, slots, requested, new_patient)
+        if slots.get("birth_date_impossible") and "birth_date_impossible" not in updates:
+            # (the date not on the calendar was the message before: its "write it again"
+            # wording is for that question only)
+            updates = {**updates, "birth_date_impossible": False}
+        return updates
+
+    def _read_identity(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        slots: dict[str, Any],
+        requested: str | None,
+        new_patient: bool,
+    ) -> dict[str, Any]:
         if slots.get("verified") or requested not in ("verify_name", "verify_dob", "new_phone"):
             return {}
         previous = writer_to_go_back_to(tracker)
@@ -597,6 +612,8 @@ class IdentitySteps:
                     "birth_year_asked": False,
                     "birth_day_asked": False,
                     "identity_reask": False,
+                    # (then "Thank you. And the date of birth, month first?" read oddly)
+                    "birth_date_impossible": True,
                 }
             said_day = birth_month_day(text, today)
             if said_day is not None:

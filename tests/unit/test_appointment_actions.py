@@ -4100,6 +4100,11 @@ def test_a_date_not_on_the_calendar_is_said_to_be_off(
     assert (message["response"], message["date"]) == ("utter_birth_date_impossible", said)
     assert slots["verify_dob"] is None and slots["birth_day_asked"] is False
     assert slots["identity_reask"] is False
+    # the question again, as "write it again" ("Thank you. And the date of birth?" followed)
+    assert slots["birth_date_impossible"] is True
+    tracker = make_tracker("02/28/1990", slots={**asked, **slots}, active_loop="check_form")
+    again = slots_of(ValidateCheckForm().run(CollectingDispatcher(), tracker, {}))
+    assert again["birth_date_impossible"] is False
 
 
 def test_a_year_alone_is_kept_and_the_month_and_day_asked(fhir_env: FhirServer) -> None:
