@@ -325,7 +325,11 @@ class ActionCheckInsurance(Action):
         doubt = after_our_question and bool(
             UNDECIDED.match(text) or PLAN_NAME_UNKNOWN.search(normalise(text))
         )
-        named = None if doubt else named_plan(tracker, clinic, answering)
+        named = named_plan(tracker, clinic, answering)
+        if doubt and (named is None or (named.plan is None and named.family is None)):
+            # (a plan of ours named with it is that plan: "my plan is through my work, its
+            # united" got where to find the plan's name)
+            named = None
         several = several_plans(tracker, clinic)
         marketplace = marketplace_named(text, clinic)
         if (named is None or (named.plan is None and named.family is None)) and not marketplace:

@@ -1051,6 +1051,17 @@ def test_no_plan_is_named_by_a_doubt(text: str, intent: str) -> None:
     assert responses(dispatcher) == ["utter_insurance_name_unknown"]
 
 
+def test_a_plan_named_beside_a_doubt_is_that_plan() -> None:
+    # "my plan is through my work, its united" got where to find the plan's name
+    tracker = make_tracker(
+        "my plan is through my work, its united", intent="inform", events=AFTER_PLAN_QUESTION
+    )
+    dispatcher = CollectingDispatcher()
+    ActionCheckInsurance().run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_insurance_accepted"]
+    assert dispatcher.messages[0]["plan"] == "UnitedHealthcare"
+
+
 @pytest.mark.parametrize("text", ["do you accept cash", "¿aceptan efectivo?"])
 def test_a_way_to_pay_read_as_an_insurance_question_is_answered_as_one(text: str) -> None:
     # Was the list of insurance plans.
