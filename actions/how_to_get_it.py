@@ -49,11 +49,15 @@ HOW_LONG_IT_TAKES = re.compile(
     r"(?:\W+(?:then|now|usually|normally))?\W*$",
     re.IGNORECASE,
 )
-# Common questions whose answer names the time asked about, and the response that says it.
-TIMED_ANSWERS = {"utter_faq/records_request": "utter_records_how_long"}
-# Answers about time itself, after which "how long does it take" is read as the model reads it
-# (a visit's length).
-ABOUT_TIME = {"utter_faq/visit_length", "utter_faq/arrival_time", "utter_faq/running_late"}
+# Answers about something staff do for the patient, and how long it takes: the records' time,
+# or who can tell. After any other answer ("do you do flu shots?" - "Yes"), "how long does it
+# take" is read as the model reads it (a visit's length).
+TIMED_ANSWERS = {
+    "utter_faq/records_request": "utter_records_how_long",
+    "utter_faq/prescription_refill": "utter_how_long_unknown",
+    "utter_faq/forms_notes": "utter_how_long_unknown",
+    "utter_faq/referral": "utter_how_long_unknown",
+}
 
 
 def is_how_to_get_it(text: str) -> bool:
@@ -84,11 +88,11 @@ def how_long_it_takes(
     dispatcher: CollectingDispatcher, tracker: Tracker, latest: dict[str, Any]
 ) -> list[EventType] | None:
     """How long what the common question just answered takes (the front desk's number when
-    the answer names no time); else the question as the model read it; None when it read no
-    request either."""
+    the answer names no time), after one about something staff do; else the question as the
+    model read it; None when it read no request either."""
     answered = responses_before_latest(tracker)
     faq = next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)
-    if faq is not None and faq not in ABOUT_TIME:
-        dispatcher.utter_message(response=TIMED_ANSWERS.get(faq, "utter_how_long_unknown"))
+    if faq in TIMED_ANSWERS:
+        dispatcher.utter_message(response=TIMED_ANSWERS[faq])
         return []
     return replayed_as_read(tracker, latest)

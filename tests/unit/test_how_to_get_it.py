@@ -158,8 +158,9 @@ def test_with_no_common_question_before_it_is_as_read() -> None:
     events, said = _how_long([], "book_appointment")
     assert said == []
     assert events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
-    # ...and after the visit's length itself
-    lasted = [dict(e) for e in NOTE_ANSWERED]
-    lasted[2] = {**lasted[2], "metadata": {"utter_action": "utter_faq/visit_length"}}
-    events, said = _how_long(lasted, "book_appointment")
-    assert said == [] and events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
+    # ...and after the visit's length itself, or a service we offer ("do you do flu shots?")
+    for answer in ("utter_faq/visit_length", "utter_faq/service_offered"):
+        lasted = [dict(e) for e in NOTE_ANSWERED]
+        lasted[2] = {**lasted[2], "metadata": {"utter_action": answer}}
+        events, said = _how_long(lasted, "book_appointment")
+        assert said == [] and events[-1]["parse_data"]["intent"]["name"] == "book_appointment"
