@@ -468,14 +468,14 @@ class IdentitySteps:
         new_patient: bool = False,
     ) -> dict[str, Any]:
         """Read name / date of birth / phone from the message; verify once both are known."""
-        updates = self._read_identity(dispatcher, tracker, slots, requested, new_patient)
+        updates = self._identity_in_message(dispatcher, tracker, slots, requested, new_patient)
         if slots.get("birth_date_impossible") and "birth_date_impossible" not in updates:
             # (the date not on the calendar was the message before: its "write it again"
             # wording is for that question only)
             updates = {**updates, "birth_date_impossible": False}
         return updates
 
-    def _read_identity(
+    def _identity_in_message(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
