@@ -70,8 +70,7 @@ def how_to_get_it(
 ) -> list[EventType] | None:
     """The common question's answer just given, again (it says how); else the question as the
     model read it; None when it read no request either."""
-    answered = responses_before_latest(tracker)
-    faq = next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)
+    faq = _common_answer_just_given(tracker)
     if faq is not None and faq not in SERVICE_ANSWERS:
         dispatcher.utter_message(response="utter_how_to_get_it")
         dispatcher.utter_message(response=faq)
@@ -90,9 +89,14 @@ def how_long_it_takes(
     """How long what the common question just answered takes (the front desk's number when
     the answer names no time), after one about something staff do; else the question as the
     model read it; None when it read no request either."""
-    answered = responses_before_latest(tracker)
-    faq = next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)
+    faq = _common_answer_just_given(tracker)
     if faq in TIMED_ANSWERS:
         dispatcher.utter_message(response=TIMED_ANSWERS[faq])
         return []
     return replayed_as_read(tracker, latest)
+
+
+def _common_answer_just_given(tracker: Tracker) -> str | None:
+    """The common question's answer (``utter_faq/...``) said just before the latest message."""
+    answered = responses_before_latest(tracker)
+    return next((name for name in reversed(answered) if name.startswith(FAQ_PREFIX)), None)

@@ -66,11 +66,17 @@ def form_request(tracker: Tracker, form: str | None = None) -> str:
     return str(events[user].get("text") or "") if user is not None else ""
 
 
+def _form_start(events: list[dict[str, Any]]) -> int:
+    """Where the running form began: the message that started it, else its activation (0
+    with no form)."""
+    found = _form_activation(events)
+    return 0 if found is None else (found[1] if found[1] is not None else found[0])
+
+
 def form_texts(tracker: Tracker) -> list[str]:
     """The patient's messages since the running form started, the one that started it first."""
     events = list(tracker.events)
-    found = _form_activation(events)
-    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
+    start = _form_start(events)
     texts = [str(e.get("text") or "") for e in events[start:] if e.get("event") == "user"]
     if texts and texts[0].startswith("/"):
         # Started by a button ("Did you want to cancel an appointment?" [Yes]): the words that
@@ -83,11 +89,9 @@ def form_texts(tracker: Tracker) -> list[str]:
 def form_responses(tracker: Tracker) -> list[str]:
     """The names of the responses said since the running form started."""
     events = list(tracker.events)
-    found = _form_activation(events)
-    start = 0 if found is None else (found[1] if found[1] is not None else found[0])
     return [
         str((e.get("metadata") or {}).get("utter_action") or "")
-        for e in events[start:]
+        for e in events[_form_start(events) :]
         if e.get("event") == "bot"
     ]
 
