@@ -50,6 +50,22 @@ MISREAD_WHY_SO_MUCH = frozenset(
     {"affirm", "thank", "deny", "inform", "out_of_scope", "nlu_fallback"}
 )
 
+# "i thought insurance covered it", "my plan should have paid that" (read unsure, then "did you
+# want to ask whether we take your insurance?"): a bill the patient believes insurance owes,
+# which billing staff look into with the claim in front of them.
+INSURANCE_SHOULD_HAVE_PAID = re.compile(
+    r"\b(?:thought|supposed to|should(?:'?ve| have)|shouldn'?t|meant to|why (?:didn'?t|did not"
+    r"|won'?t|wouldn'?t|hasn'?t|isn'?t))\b.{0,30}\b(?:insurance|insurer|plan|coverage)\b.{0,25}"
+    r"\b(?:cover|covers|covered|pay|pays|paid|pick(?:ed)? (?:it |that |this )?up)\b"
+    r"|\b(?:insurance|insurer|plan|coverage)\b.{0,20}\b(?:was supposed to|should(?:'?ve| have)"
+    r"|was meant to|didn'?t|did not|never|refused to|won'?t)\b.{0,12}"
+    r"\b(?:cover|covered|pay|paid|pick(?:ed)? (?:it |that |this )?up)\b",
+    re.IGNORECASE,
+)
+MISREAD_INSURANCE_SHOULD_HAVE_PAID = frozenset(
+    {"billing_insurance", "billing_balance", "out_of_scope", "inform", "nlu_fallback", "deny"}
+)
+
 # "i got a bill", "received a bill from you" and nothing more: the dispute's "what happened?"
 # (read as the balance, it asked for the patient's name with no word of the bill's trouble).
 BILL_RECEIVED = re.compile(

@@ -97,10 +97,12 @@ from addons.money_words import (
     DISPUTE_INTENT,
     FEE_QUESTION,
     INSURANCE_INTENT,
+    INSURANCE_SHOULD_HAVE_PAID,
     LEFT_WITH_A_FEE,
     LEFT_WITH_A_REFUND,
     LOST_BILL,
     MISREAD_BILL_RECEIVED,
+    MISREAD_INSURANCE_SHOULD_HAVE_PAID,
     MISREAD_INSURANCE_WORDS,
     MISREAD_LOST_BILL,
     MISREAD_PLAN_FOLLOW_UP,
@@ -808,6 +810,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
     if read_as in MISREAD_LOST_BILL and LOST_BILL.search(text):
         return Reading(BALANCE_INTENT)
     if read_as in MISREAD_BILL_RECEIVED and BILL_RECEIVED.match(text):
+        return Reading(DISPUTE_INTENT)
+    if read_as in MISREAD_INSURANCE_SHOULD_HAVE_PAID and INSURANCE_SHOULD_HAVE_PAID.search(text):
+        # "i thought insurance covered it" ("did you want to ask whether we take your
+        # insurance?"): the claim is for billing staff
         return Reading(DISPUTE_INTENT)
     if read_as == "request_human" and BILLING_TEAM.search(text):
         return Reading("request_human", billing_staff=True)

@@ -1110,6 +1110,29 @@ def test_places_and_ways_to_reach_us_asked_get_their_answer(
     assert message.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # "did you want to ask whether we take your insurance?": billing staff look at the claim
+        ("i thought my insurance covered that", "nlu_fallback", "billing_dispute"),
+        ("my plan should have paid this", "billing_insurance", "billing_dispute"),
+        ("why didnt my insurance pay for it", "billing_balance", "billing_dispute"),
+        ("insurance was supposed to pick it up", "out_of_scope", "billing_dispute"),
+        ("the insurance never paid", "inform", "billing_dispute"),
+        # whether a plan covers something is the insurance question
+        ("does insurance cover a physical", "billing_insurance", "billing_insurance"),
+        ("will my plan pay for the flu shot", "billing_insurance", "billing_insurance"),
+        # and safety still wins
+        ("i thought insurance covered it, i want to die", "crisis", "crisis"),
+    ],
+)
+def test_a_bill_insurance_should_have_paid_goes_to_billing_staff(
+    text: str, intent: str, becomes: str
+) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
 def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
     a charge?" instead of the dispute's "what happened?"."""
