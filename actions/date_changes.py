@@ -113,7 +113,11 @@ _NEXT_WEEK_SAME_TIME = re.compile(
 )
 # "an hour later", "2 hours earlier", "later by an hour", "back an hour", "30 min later": the
 # same day, that much moved (minutes got the arrival-time answer).
-_HOUR_AMOUNT = r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
+_HOUR_AMOUNT = (
+    r"an?|one|two|three|four|half an?|\d{1,2}|fifteen|twenty|thirty|forty[- ]five"
+    # ("push it back a couple hours" asked for a day)
+    r"|(?:a\s+)?(?:couple|few)(?:\s+of)?"
+)
 _SHIFT_UNIT = r"hours?|hrs?|minutes?|mins?"
 _HOUR_SHIFT = re.compile(
     rf"\b(?:({_HOUR_AMOUNT})\s+(?:more\s+)?({_SHIFT_UNIT})\s+"
@@ -192,7 +196,7 @@ def _clock_words(moment: datetime) -> str:
 
 
 def _hours_moved(match: re.Match[str]) -> timedelta:
-    amount = match.group(1) or match.group(5) or "an"
+    amount = " ".join((match.group(1) or match.group(5) or "an").replace(" of", "").split())
     direction = match.group(3) or match.group(4) or "later"
     unit = match.group(2) or match.group(6) or "hour"
     if amount.startswith("half"):

@@ -631,6 +631,10 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ("can you push it back an hour", "can you push it december 3 at 10:30 am"),
         ("move it up half an hour", "move it december 3 at 9:00 am"),
         ("push it back by 2 hours", "push it december 3 at 11:30 am"),
+        # a couple, a few ("push it back a couple hours" asked for a day)
+        ("can i push it back a couple hours", "can i push it december 3 at 11:30 am"),
+        ("a couple of hours later", "december 3 at 11:30 am"),
+        ("a few hours later", "december 3 at 12:30 pm"),
         # the patient's own limit on that day is kept ("same day after 3" became Dec 3, 2110)
         ("same day after 3", "december 3 after 3"),
         ("same day before 11am", "december 3 before 11am"),
