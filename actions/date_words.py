@@ -128,6 +128,16 @@ CANNOT_COME_THAT_DAY = re.compile(
 )
 
 
+# "i cant make my 11:00 one", "can't come to the 2pm appt": the appointment not made, by its
+# time (its time was searched as the new one).
+CANNOT_COME_AT_ITS_TIME = re.compile(
+    rf"{_CANNOT}(?:make|come(?:\s+in)?|go|do|attend)(?:\s+(?:it|in|to|for))?"
+    r"\s+(?:my|his|her|our|the|that)\s+\d{1,2}(?::\d{2})?(?:\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock))?"
+    r"(?:\s+(?:one|appt|appointment|visit|physical|check ?up|follow ?up|shot|exam))?\b",
+    re.IGNORECASE,
+)
+
+
 # "i cant make my appointment friday": the day of the appointment not made, by its weekday
 # (one day: "can't do fridays" rules them all out, in ruled_out_days.RULED_OUT_DAYS).
 CANNOT_COME_ON_WEEKDAY = re.compile(

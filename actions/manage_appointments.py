@@ -381,6 +381,15 @@ class ManageForm(IdentitySteps, PatientForm):
                     summary=appointment_sentence(items[0], self.clinic, whose(merged, self.clinic)),
                     have=who_has(merged, self.clinic),
                 )
+            elif self.names_the_only_one and (chosen := updates.get("appointment_choice")):
+                # "i cant make it thursday" with two booked: "What day or time works best?"
+                # came with no word of which one was being moved
+                said = next((item for item in items if item["id"] == chosen), None)
+                if said is not None:
+                    dispatcher.utter_message(
+                        response="utter_moving_recap",
+                        summary=appointment_sentence(said, self.clinic, whose(merged, self.clinic)),
+                    )
         if updates.get("appointment_choice"):
             # "move my womens health appt, can i see someone other than dr gonzalez?": said
             # before the appointment (and its kind of visit) was known

@@ -38,7 +38,7 @@ from actions.booking_times import offer_others, tell_change_failed
 from actions.clients.fhir_model import FhirError, SlotTaken
 from actions.clinic_config import ClinicConfig
 from actions.date_changes import says_a_shift, shift_said_as_day
-from actions.date_words import CANNOT_COME_ON_WEEKDAY
+from actions.date_words import CANNOT_COME_AT_ITS_TIME, CANNOT_COME_ON_WEEKDAY
 from actions.dates import parse_when
 from actions.formatting import a_or_an, address_line, appointment_sentence, day_and_time
 from actions.manage_appointments import MANAGE_SLOTS, WRONG_ONE, ManageForm, described_fits, finish
@@ -124,8 +124,9 @@ def new_time_part(text: str) -> str:
     appointment it describes ("need to move my thursday appt" searched Thursdays)."""
     # ("i cant make my appointment friday, my car broke down": the Friday is the appointment's,
     # and Fridays were left out of the search)
-    if CANNOT_COME_ON_WEEKDAY.search(text):
-        text = " ".join(CANNOT_COME_ON_WEEKDAY.sub(" ", text).split())
+    for its_own in (CANNOT_COME_ON_WEEKDAY, CANNOT_COME_AT_ITS_TIME):
+        if its_own.search(text):
+            text = " ".join(its_own.sub(" ", text).split())
     if (then_book := CANCEL_THEN_BOOK.search(text)) is not None:
         # "cancel my appointment on friday and book a new one next week": the new time is
         # what follows the booking (it searched only next week's Friday)

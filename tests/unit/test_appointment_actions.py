@@ -38,11 +38,12 @@ from actions.clinic_config import ClinicConfig, Holiday
 from actions.date_changes import shift_said_as_day
 from actions.dates import When, day_label, parse_when
 from actions.fallback import ActionAskAffirmation, ActionComplaint
-from actions.formatting import a_or_an, arrival
+from actions.formatting import a_or_an, appointment_sentence, arrival
 from actions.manage_appointments import (
     ActionShowAppointments,
     ValidateCheckForm,
     choice_by_description,
+    load_appointments,
 )
 from actions.message_reading import yes_or_no
 from actions.offer_answers import ActionAnswerNo
@@ -1364,6 +1365,33 @@ def test_reschedule_names_the_only_appointment(fhir_env: FhirServer) -> None:
     assert responses(dispatcher) == ["utter_verified", "utter_the_only_appointment"]
     summary = dispatcher.messages[1]["summary"]
     assert summary.startswith("your annual physical with Dr. Priya Patel on ")
+
+
+def test_reschedule_says_which_one_the_request_described(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    """ "i cant make my 8:00 one" with two booked: "What day or time works best?" came with no
+    word of which appointment was being moved."""
+    items = load_appointments(two_booked["patient_id"], get_clinic())
+    second = datetime.fromisoformat(items[1]["start"])
+    text = f"i cant make my {second:%-I:%M} one"
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent="reschedule_appointment", slots=two_booked)
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots["appointment_choice"] == items[1]["id"]
+    assert slots["requested_slot"] == "date_preference"
+    [said] = dispatcher.messages
+    assert said["response"] == "utter_moving_recap"
+    assert said["summary"] == appointment_sentence(items[1], get_clinic(), "your")
+    # none described: the question, and no recap
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "i need to move my appt",
+        intent="reschedule_appointment",
+        slots=two_booked,
+    )
+    slots = slots_of(ValidateRescheduleForm().run(dispatcher, tracker, {}))
+    assert slots["requested_slot"] == "appointment_choice" and dispatcher.messages == []
 
 
 def test_a_clinician_named_before_the_appointment_was_found_is_kept(
@@ -4615,6 +4643,10 @@ def test_a_bare_day_read_as_a_cancellation_answers_the_day_question(form: Any) -
         ("i cant make my appointment friday, my car broke down", "i , my car broke down"),
         ("can't make it on tuesday, can we do monday", ", can we do monday"),
         ("i can't do fridays, move it", "i can't do fridays, move it"),
+        # ...nor its time ("i cant make my 11:00 one" searched 11:00)
+        ("i cant make my 11:00 one", "i"),
+        ("can't come to the 2pm appt, how about thursday", ", how about thursday"),
+        ("i cant make it at 2pm", "i cant make it at 2pm"),
         # a move said as a cancellation and a booking: only next week's Friday was searched
         (
             "I need to cancel my appointment on friday and book a new one next week with sam lee",
