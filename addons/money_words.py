@@ -62,8 +62,17 @@ INSURANCE_SHOULD_HAVE_PAID = re.compile(
     r"\b(?:cover|covered|pay|paid|pick(?:ed)? (?:it |that |this )?up)\b",
     re.IGNORECASE,
 )
+# (the dispute itself too: read at 0.53, it went to the fallback's question all the same)
 MISREAD_INSURANCE_SHOULD_HAVE_PAID = frozenset(
-    {"billing_insurance", "billing_balance", "out_of_scope", "inform", "nlu_fallback", "deny"}
+    {
+        "billing_insurance",
+        "billing_balance",
+        "out_of_scope",
+        "inform",
+        "nlu_fallback",
+        "deny",
+        "billing_dispute",
+    }
 )
 
 # "i got a bill", "received a bill from you" and nothing more: the dispute's "what happened?"

@@ -1133,6 +1133,15 @@ def test_a_bill_insurance_should_have_paid_goes_to_billing_staff(
     assert message.get("intent")["name"] == becomes
 
 
+def test_insurance_that_should_have_paid_read_as_an_unsure_dispute_is_a_sure_one() -> None:
+    """ "i thought insurance covered it" at 0.53 dispute went to the fallback's question."""
+    message = parsed_message(
+        "i thought insurance covered it", "billing_dispute", 0.53, "billing_insurance", 0.43
+    )
+    [result] = TaskWordsGuard().process([message])
+    assert result.get("intent") == {"name": "billing_dispute", "confidence": 1.0}
+
+
 def test_a_bill_received_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i got a bill" at 0.52 dispute, 0.46 balance after a retrain: "Did you want to question
     a charge?" instead of the dispute's "what happened?"."""
