@@ -150,7 +150,9 @@ _PART_OF_ITS_DAY = re.compile(
 # same week but in the afternoon" searched the two weeks from today). Not "this week": today's.
 _THAT_WEEK = re.compile(
     r"\b(?:(?P<way>later|earlier)\s+(?:on\s+)?(?:in\s+)?(?:that|the)\s+(?:same\s+)?week"
-    r"|(?:that|the)\s+same\s+week)\b"
+    r"|(?:that|the)\s+same\s+week"
+    # "same week is fine" ("Sorry, I didn't catch a day there")
+    r"|\bsame\s+week(?!\s+(?:next|as|following|after)\b))\b"
 )
 # "can we do it earlier?", "anything sooner", "an earlier date", "move it up": sooner than the
 # appointment, no amount said (it asked "What day or time works best for you?", the request

@@ -646,6 +646,8 @@ APPOINTMENT = datetime(2026, 12, 3, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles"
         ),
         ("later in the week", "december 4-5"),
         ("that same week", "november 30 - december 5"),
+        ("same week is fine", "november 30 - december 5 is fine"),
+        ("ok, same week please", "ok november 30 - december 5 please"),
         ("earlier that week", "november 30 - december 2"),
     ],
 )
