@@ -172,6 +172,24 @@ def men_left_out(clinic: ClinicConfig, options: list[str]) -> list[str]:
     return [pid for pid in options if pid not in women] if women else []
 
 
+# "i'm a woman, 52", "45 yo female": said of oneself, as "i'm a guy" is (MAN_SAID).
+WOMAN_SAID = re.compile(
+    r"\b(?:i'?m|i am|im) (?:a |an )?(?:woman|female|lady|girl|gal)\b"
+    r"|\b\d{1,3}[\s-]*(?:yo|y/o|yrs?|years?)?[\s-]*(?:old )?(?:female|woman)\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_patient(text: str) -> bool:
+    """Whether a message tells the patient's age or sex ("she's 5", "i'm a guy, 34"): heard,
+    and kept for the clinicians offered, when it answers no question."""
+    return (
+        age_said(text) is not None
+        or MAN_SAID.search(text or "") is not None
+        or WOMAN_SAID.search(text or "") is not None
+    )
+
+
 def man_said(texts: list[str]) -> bool:
     """Whether the messages say the patient is male (a clinician who sees women only is not
     offered)."""

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.birth_dates import parse_birth_date
+from actions.booking_guards import about_the_patient
 from actions.clients.fhir_model import normalize_name
 from actions.formatting import a_or_an, visit_name
 from actions.matching import find_visit_type
@@ -276,6 +277,7 @@ class BookingPatientSteps:
             and not is_button_payload(text)
             and (name := written_name(text, requested in LOWER_CASE_NAME_AT)) is not None
             and not OTHER_PERSON.search(text)
+            and not about_the_patient(text)  # ("45 yo female" was the name "Yo Female")
         ):
             # "What kind of visit?" - "Emily Johnson": kept for the identity questions (it was
             # "please tap" and then a billing question that showed her balance).

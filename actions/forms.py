@@ -26,7 +26,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer_beside import ANSWERED_BESIDE, statement_clauses, with_text
-from actions.booking_guards import age_said
+from actions.booking_guards import about_the_patient
 from actions.clinic_config import ClinicConfig
 from actions.dates import parse_when
 from actions.identity_answers import YES_ONLY, says_this_number
@@ -192,12 +192,13 @@ class PatientForm(Action):
     ) -> None:
         """Say what we need when a message (``text``) did not answer ``requested``."""
         if requested in CHOICE_SLOTS | {"date_preference"} and (
-            writer_is_relative(text) or age_said(text) is not None
+            writer_is_relative(text) or about_the_patient(text)
         ):
             # "im his mom" at "What day or time works best?": "Sorry, I didn't catch a day
             # there", as if it were a wrong answer; "she's 5" at "Has your daughter been seen
             # here before?": "Please tap one of the options". Heard (the age is kept for the
-            # clinicians offered: booking_guards.age_spoken), then the question again.
+            # clinicians offered: booking_guards.age_spoken; "i'm a guy, 34" too), then the
+            # question again.
             dispatcher.utter_message(response="utter_identity_noted")
         elif requested == "date_preference":
             dispatcher.utter_message(response="utter_explain_date_preference")

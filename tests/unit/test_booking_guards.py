@@ -1313,6 +1313,16 @@ def test_a_childs_age_at_been_here_before_is_heard_and_asked_about_the_child() -
     ]
 
 
+@pytest.mark.parametrize("text", ["i'm a guy, 34", "im a woman", "45 yo female"])
+def test_the_patients_sex_or_age_at_the_clinician_question_is_heard(text: str) -> None:
+    """ "i'm a guy, 34" at "Who would you like to see?": "Please tap one of the options"."""
+    slots = {"requested_slot": "practitioner", "visit_type": "new_patient"}
+    tracker = make_tracker(text, intent="inform", slots=slots, active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    ValidateBookingForm().run(dispatcher, tracker, {})
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_identity_noted"]
+
+
 # --- 6. the late-change policy ------------------------------------------------------------------
 
 
