@@ -52,6 +52,11 @@ TASK_WORDS = {
         r"see (someone|somebody|a doctor|a dr|the doctor|a provider|(dr\.?|doctor) [a-z]+)"
         r"\b(?!'s\b)(?! (about|for|re|regarding) (my |the |this |a |our |his |her )?"
         r"(bills?|balance|charges?|invoice|payments?|insurance|statement|account))|"
+        # "hi im new to the area and looking for a primary care doc": booked, and then the
+        # services list came as a question of its own
+        r"(looking for|searching for|trying to find|want to find|need to find|in need of|"
+        r"need a new|want a new) (a |an )?(new )?(primary care |family |regular |pediatric )?"
+        r"(doc|doctor|dr|physician|provider|pcp|pediatrician|gp|primary care)\b(?!'s\b)|"
         # "i need a sick visit and i need a spanish interpreter": the booking was dropped
         r"(i|we|he|she|they|my \w+) (need|needs|want|wants|would like|'d like) (a|an|another) "
         r"(new )?(appointment|appt|sick visit|physical|checkup|check up|check-up|follow up|"

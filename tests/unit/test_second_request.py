@@ -919,6 +919,23 @@ def test_a_common_question_of_the_message_that_started_a_task_is_answered_after_
     assert offer_second_request(CollectingDispatcher(), tracker) == []
 
 
+def test_looking_for_a_doctor_is_the_booking_not_a_common_question(
+    canned_nlu: CannedNlu,
+) -> None:
+    """ "hi im new to the area and looking for a primary care doc": booked, then the services
+    list (the clause read on its own as what we do, 0.91)."""
+    clause = "looking for a primary care doc"
+    canned_nlu.readings[clause] = faq_parse("services")
+    text = f"hi im new to the area and {clause}"
+    assert common_question_in(text, lambda c: False) is None
+    assert second_request(text, "book_appointment") is None
+    # ...and beside another question, it is a booking to offer
+    other = second_request("what are your hours and im looking for a new doctor", "clinic_hours")
+    assert other == {"intent": "book_appointment", "text": "im looking for a new doctor"}
+    # a doctor's note is no booking
+    assert second_request("what are your hours and i need a doctor's note", "clinic_hours") is None
+
+
 def test_someone_helping_is_answered_only_when_asked(canned_nlu: CannedNlu) -> None:
     # "Hello, I am writing on behalf of my elderly father ..., could you tell me?" got "Yes. A
     # family member or caregiver can call or chat for you" after his appointments
