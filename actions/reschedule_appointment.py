@@ -220,6 +220,13 @@ REBOOKS = re.compile(
     re.IGNORECASE,
 )
 MOVES_ANOTHER = re.compile(r"\b(move|push|shift|bump|swap)\b|\bother\b", re.IGNORECASE)
+# "actually wait can i just move it to the afternoon" right after "I've cancelled ...": the
+# one just cancelled, as "it" ("You have no upcoming appointments, so there's nothing to move").
+MOVES_IT = re.compile(
+    r"\b(move|push|shift|bump|switch|change|reschedule)\s+(it|that|that one|this one)\b"
+    r"(?!.*\b(my other|the other|other one|another (one|appointment|appt|visit))\b)",
+    re.IGNORECASE,
+)
 
 
 def rebooks_the_cancelled(tracker: Tracker) -> bool:
@@ -227,7 +234,9 @@ def rebooks_the_cancelled(tracker: Tracker) -> bool:
     if last_change(tracker) != "action_cancel_appointment":
         return False
     text = latest_text(tracker)
-    return bool(REBOOKS.search(text)) and not MOVES_ANOTHER.search(text)
+    return bool(MOVES_IT.search(text)) or (
+        bool(REBOOKS.search(text)) and not MOVES_ANOTHER.search(text)
+    )
 
 
 class ValidateRescheduleForm(ManageForm):
@@ -584,7 +593,24 @@ def booking_instead(tracker: Tracker) -> str | None:
     if visit is None and not when:
         return None
     what = a_or_an(visit.name) if visit is not None else "an appointment"
-    return " ".join(f"book {what} {when}".split())
+    return " ".join(f"book {what} {_said_after_a_visit(when)}".split())
+
+
+# A new time that needs its little word after "book an appointment" ("Book an appointment the
+# afternoon"): "in the afternoon", "on friday", "on the 14th".
+_PART_OF_DAY_FIRST = re.compile(r"^(?:the )?(?:morning|afternoon|evening)s?\b", re.IGNORECASE)
+_DAY_FIRST = re.compile(
+    r"^(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*|the \d{1,2}(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+
+
+def _said_after_a_visit(when: str) -> str:
+    if _PART_OF_DAY_FIRST.match(when):
+        return f"in {when}" if when.lower().startswith("the ") else f"in the {when}"
+    if _DAY_FIRST.match(when):
+        return f"on {when}"
+    return when
 
 
 class ActionRescheduleAppointment(Action):

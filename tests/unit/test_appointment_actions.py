@@ -5095,7 +5095,10 @@ def test_nothing_booked_after_a_reminder_says_who_can_look_into_it() -> None:
             "hi its emily, can i push my physical to next month",
             "book an annual physical next month",
         ),
-        ("move my appt to friday afternoon", "book an appointment friday afternoon"),
+        ("move my appt to friday afternoon", "book an appointment on friday afternoon"),
+        # ("Book an appointment the afternoon")
+        ("can i just move it to the afternoon", "book an appointment in the afternoon"),
+        ("move my physical to the 14th", "book an annual physical on the 14th"),
         ("can i move my follow up", "book a follow-up visit"),
         # nothing of a visit or a time: the plain booking
         ("i need to reschedule", None),
@@ -5202,6 +5205,9 @@ CANCELLED_NOW = [{"event": "action", "name": "action_cancel_appointment"}, *AFTE
         "ok book me something next week instead",
         "i want to rebook the follow up i just cancelled",
         "can i get a new time for it",
+        # "it", moved: "You have no upcoming appointments, so there's nothing to move"
+        "actually wait can i just move it to the afternoon",
+        "can i move it to another day",
     ],
 )
 def test_a_reschedule_just_after_a_cancellation_books_that_visit_again(text: str) -> None:
@@ -5226,7 +5232,14 @@ def test_a_reschedule_just_after_a_cancellation_books_that_visit_again(text: str
     )
 
 
-@pytest.mark.parametrize("text", ["actually move my physical instead", "move my other one too"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "actually move my physical instead",
+        "move my other one too",
+        "can i move it, the other one i mean",
+    ],
+)
 def test_moving_another_appointment_after_a_cancellation_is_still_a_move(text: str) -> None:
     tracker = make_tracker(
         text,
