@@ -74,7 +74,9 @@ def overlap(part: str, not_before: time | None, not_after: time | None) -> bool:
 # "I am Aisha", "I'm running late": the verb, not a part of the day.
 NOT_A_PART_OF_DAY = re.compile(
     r"\b(?:i|we|you|he|she|they|who|what|where|how)\s+am\b"
+    # (not "she works days so late afternoon is best": the afternoon from noon was searched)
     r"|\b(?:running|be|being|was|were|am|i'm|im|is|are|too|so|bit|little)\s+late\b"
+    r"(?!\s+(?:afternoons?|evenings?|mornings?|in\s+the\s+day)\b)"
     # "my late husband saw her too": the afternoon was searched
     r"|\b(?:my|our|his|her)\s+late\s+(?:husband|wife|mother|father|mom|dad|son|daughter|"
     r"partner|brother|sister|grandma|grandpa|grandmother|grandfather)\b"

@@ -465,6 +465,14 @@ def test_a_negated_busy_or_work_leaves_the_day_open(
         ("by january", date(2026, 11, 24), date(2026, 12, 31), None, None),
         ("i cant come before january", date(2027, 1, 1), date(2027, 1, 31), None, None),
         ("I'm running late, can I come friday", date(2026, 11, 27), date(2026, 11, 27), None, None),
+        # "so late afternoon" is no "so late" (noon was offered)
+        (
+            "she works days so late afternoon is best",
+            date(2026, 11, 24),
+            date(2026, 12, 8),
+            "afternoon",
+            time(15),
+        ),
         ("no, FRIDAY", date(2026, 11, 27), date(2026, 11, 27), None, None),  # a correction
     ],
 )
