@@ -463,6 +463,31 @@ CHECK = re.compile(
 )
 # "who's my appt with", "who is it with": the appointments, which name the clinician (it got
 # "we see patients by appointment, so please book first", or "did you want our doctors?").
+# "do i have anything this week" (how to pay, 0.89), "anything on the books for me this week" (a
+# booking, 1.0): the patient's own appointments asked about, with no appointment word.
+ANYTHING_BOOKED = re.compile(
+    r"\b(?:do|did) (?:i|we) (?:still )?have (?:anything|something|any ?thing)"
+    r"(?! (?:to|i|we) (?:pay|owe)\b)(?! (?:due|owing|outstanding|left to pay)\b)"
+    r"(?: (?:booked|scheduled|set up|on the books|on (?:the|my|your) (?:calendar|schedule)|"
+    r"coming up|this week|next week|today|tomorrow|tmrw|on (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|"
+    r"(?:this|next) (?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*))"
+    r"|\b(?:anything|something) (?:on the books|booked|scheduled|on (?:the|your) (?:calendar|"
+    r"schedule)) for (?:me|us)\b"
+    r"|\b(?:am i|are we) (?:booked|scheduled|down) for (?:anything|something)\b",
+    re.IGNORECASE,
+)
+MISREAD_ANYTHING_BOOKED = frozenset(
+    {
+        "billing_pay",
+        "billing_balance",
+        "book_appointment",
+        "faq",
+        "out_of_scope",
+        "nlu_fallback",
+        "clinic_hours",
+        "inform",
+    }
+)
 WHO_WITH = re.compile(
     r"^\W*(?:(?:ok|okay|and|so|wait|sorry)\W+)*(who|which (doctor|dr|provider|clinician|one))"
     r"(?:'?s| is| was| am i)( (my|the|his|her|our|their|that) ([a-z']+ ){0,2}(appointment|appt|"
@@ -818,6 +843,10 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
     if read_as == "request_human" and BILLING_TEAM.search(text):
         return Reading("request_human", billing_staff=True)
     if read_as not in SAFETY_INTENTS and WHO_WITH.search(text):
+        return Reading("check_appointment")
+    if read_as in MISREAD_ANYTHING_BOOKED and ANYTHING_BOOKED.search(text):
+        # "do i have anything this week": how to pay; "anything on the books for me this
+        # week": a booking
         return Reading("check_appointment")
     if (
         (read_as not in KEEP_WITH_FEELINGS and feelings_only(text))

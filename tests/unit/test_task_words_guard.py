@@ -1133,6 +1133,26 @@ def test_a_bill_insurance_should_have_paid_goes_to_billing_staff(
     assert message.get("intent")["name"] == becomes
 
 
+@pytest.mark.parametrize(
+    ("text", "intent", "becomes"),
+    [
+        # how to pay, and a booking: the patient's own appointments
+        ("do i have anything this week", "billing_pay", "check_appointment"),
+        ("anything on the books for me this week", "book_appointment", "check_appointment"),
+        ("do we have something on friday", "faq", "check_appointment"),
+        ("am i booked for anything tomorrow?", "book_appointment", "check_appointment"),
+        # money, or the clinic's openings, stay as read
+        ("do i have anything to pay this week", "billing_pay", "billing_pay"),
+        ("do i have anything due this week", "billing_balance", "billing_balance"),
+        ("do you have anything this week", "book_appointment", "book_appointment"),
+        ("do i have anything this week", "emergency", "emergency"),
+    ],
+)
+def test_anything_booked_for_the_patient_is_a_check(text: str, intent: str, becomes: str) -> None:
+    [message] = TaskWordsGuard().process([parsed(text, intent)])
+    assert message.get("intent")["name"] == becomes
+
+
 def test_insurance_that_should_have_paid_read_as_an_unsure_dispute_is_a_sure_one() -> None:
     """ "i thought insurance covered it" at 0.53 dispute went to the fallback's question."""
     message = parsed_message(
