@@ -31,8 +31,9 @@ from actions.booking_choices import someone_other_than
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
 from actions.clock_times import clock_times_said
+from actions.date_changes import only_time_of_day
 from actions.date_words import weekdays_named
-from actions.dates import parse_when
+from actions.dates import When, parse_when
 from actions.formatting import appointment_sentence, day_and_time, visit_name
 from actions.forms import PatientForm
 from actions.handoff import escalate
@@ -249,10 +250,16 @@ PLACES = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, 
 PLACES |= {"fourth": 3, "4th": 3, "last": -1, "latter": -1}
 
 
+# The look-up's answers that list the appointments, and those that list them in order.
+IN_ORDER_LISTS = frozenset({"utter_upcoming_appointments", "utter_nothing_booked_then"})
+APPOINTMENT_LISTS = IN_ORDER_LISTS | {"utter_appointments_then"}
+
+
 def listed_place(tracker: Tracker) -> int | None:
     """The appointment (index, -1 for the last) the latest message names by its place in the
     list the bot has just shown ("can i move the first one to friday"); None otherwise."""
-    if "utter_upcoming_appointments" not in responses_before_latest(tracker):
+    # (the list split by the days asked about is in another order: "Which appointment?")
+    if not IN_ORDER_LISTS & set(responses_before_latest(tracker)):
         return None
     found = LISTED_PLACE.search(latest_text(tracker).lower())
     return PLACES[found.group(1)] if found else None
@@ -662,7 +669,7 @@ def not_mine_after_the_list(dispatcher: CollectingDispatcher, tracker: Tracker) 
     """Said, when the patient says an appointment just listed is not theirs."""
     if not NOT_MINE.search(latest_text(tracker).replace("\u2019", "'")):
         return False
-    if last_response(tracker) != "utter_upcoming_appointments":
+    if last_response(tracker) not in APPOINTMENT_LISTS:
         return False
     dispatcher.utter_message(response="utter_not_my_appointment")
     return True
@@ -699,8 +706,47 @@ class ActionShowAppointments(Action):
         if not_mine_after_the_list(dispatcher, tracker):
             return reset
         said = whose(tracker.slots, clinic)
-        lines = "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in items)
-        # "coming up for you: - your annual physical", not "for Emily Johnson: - your ..."
-        whom = {"patient_name": subject_of(said)} if said == "your" else {}
-        dispatcher.utter_message(response="utter_upcoming_appointments", appointments=lines, **whom)
+
+        def listed(some: list[dict[str, Any]]) -> str:
+            return "\n".join(f"- {appointment_sentence(i, clinic, said)}" for i in some)
+
+        asked = days_asked(form_texts(tracker)[0], clinic)
+        within = [i for i in items if asked and asked.start <= _day_of(i) <= asked.end]
+        if asked is not None and not within:
+            # "do i have anything tomorrow": the whole list came, with no word of tomorrow
+            dispatcher.utter_message(
+                response="utter_nothing_booked_then",
+                have=who_has(tracker.slots, clinic),
+                when=asked.describe(),
+                appointments=listed(items),
+            )
+        elif asked is not None and len(within) < len(items):
+            dispatcher.utter_message(
+                response="utter_appointments_then",
+                when=asked.describe(),
+                appointments=listed(within),
+                others=listed([i for i in items if i not in within]),
+            )
+        else:
+            # "coming up for you: - your annual physical", not "for Emily Johnson: - your ..."
+            whom = {"patient_name": subject_of(said)} if said == "your" else {}
+            dispatcher.utter_message(
+                response="utter_upcoming_appointments", appointments=listed(items), **whom
+            )
         return reset + offer_second_request(dispatcher, tracker)
+
+
+def days_asked(text: str, clinic: ClinicConfig) -> When | None:
+    """The days a look-up asks about ("do i have anything this week", "is my appt tomorrow"),
+    without a time of day only ("in the morning") or a date of birth given with it; None when
+    it names no day."""
+    today = clinic.now().date()
+    cleaned = without_birth_dates(text or "", today)
+    if not cleaned or cleaned.startswith("/") or only_time_of_day(cleaned, clinic.now()):
+        return None
+    when = parse_when(cleaned, clinic.now())
+    return None if when is None or when.not_on else when
+
+
+def _day_of(item: dict[str, Any]) -> date:
+    return datetime.fromisoformat(item["start"]).date()

@@ -2749,6 +2749,47 @@ def test_an_appointment_listed_that_is_not_mine_gets_who_can_check(
     assert responses(dispatcher) == ["utter_upcoming_appointments"]
 
 
+def test_a_look_up_that_names_days_says_what_falls_on_them(
+    fhir_env: FhirServer, two_booked: dict[str, Any]
+) -> None:
+    """ "do i have anything tomorrow" got the whole list, with no word of tomorrow."""
+    clinic = get_clinic()
+    items = load_appointments(two_booked["patient_id"], clinic)
+    day = datetime.fromisoformat(items[0]["start"]).date()
+    tomorrow = clinic.now().date() + timedelta(days=1)
+    assert day != tomorrow
+    sentences = [f"- {appointment_sentence(i, clinic, 'your')}" for i in items]
+
+    def shown(text: str) -> dict[str, Any]:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent="check_appointment", slots=two_booked)
+        ActionShowAppointments().run(dispatcher, tracker, {})
+        [message] = dispatcher.messages
+        return message
+
+    nothing = shown("do i have anything tomorrow")
+    assert nothing["response"] == "utter_nothing_booked_then"
+    assert (nothing["have"], nothing["when"]) == ("You have", day_label(tomorrow))
+    assert nothing["appointments"].splitlines() == sentences
+    # the day they are on: both, as a plain list
+    on_the_day = f"do i have an appt on {day:%B} {day.day}"
+    assert shown(on_the_day)["response"] == "utter_upcoming_appointments"
+    # no day named, or only a time of day: the plain list
+    assert shown("when is my appointment")["response"] == "utter_upcoming_appointments"
+    assert shown("is my appt in the morning")["response"] == "utter_upcoming_appointments"
+    # ...and a third one on another day: that day's apart from the rest
+    client = fhir_env.client()
+    [offer] = client.find_free_slots(
+        clinic.now(), datetime.combine(day, time(0), tzinfo=clinic.tz), "patel", limit=1
+    )
+    client.book(two_booked["patient_id"], offer.id, "follow_up")
+    third = [i for i in load_appointments(two_booked["patient_id"], clinic) if i not in items]
+    split = shown(f"anything on {day:%B} {day.day}?")
+    assert split["response"] == "utter_appointments_then"
+    assert split["appointments"].splitlines() == sentences
+    assert split["others"] == f"- {appointment_sentence(third[0], clinic, 'your')}"
+
+
 def test_a_request_about_someone_else_checks_that_person_first(fhir_env: FhirServer) -> None:
     emily = verified_as("Emily Johnson", "04/12/1988")
     slots, said = start_form(
