@@ -86,6 +86,16 @@ REASON_SAID = re.compile(
 
 
 REASON_HEARD = "utter_cancel_reason_heard"
+# ...said warmly when the reason is getting better ("Thanks for letting me know" to "im feeling
+# better so i dont need it").
+BETTER_HEARD = "utter_cancel_reason_better"
+GOT_BETTER = re.compile(r"\b(?:better|recovered)\b", re.IGNORECASE)
+
+
+def reason_heard(text: str) -> str:
+    """The response that hears the reason given for cancelling."""
+    return BETTER_HEARD if GOT_BETTER.search(text) else REASON_HEARD
+
 
 # Cancelling because someone is ill ("cancel both my appointments tomorrow, i have covid"): it
 # got "Just to check" with no word of it. The writer, or someone else.
@@ -235,7 +245,7 @@ class ValidateCancelForm(ManageForm):
             dispatcher.utter_message(text=kind_word)
             return
         if requested == "cancel_confirmed" and reason_said(text):
-            dispatcher.utter_message(response=REASON_HEARD)
+            dispatcher.utter_message(response=reason_heard(text))
             return
         super().explain(dispatcher, requested, text)
 
@@ -282,11 +292,11 @@ class ActionAskCancelConfirmed(Action):
         if (
             reason_said(latest_text(tracker))
             and not kind_word
-            and last_response(tracker) != REASON_HEARD
+            and last_response(tracker) not in (REASON_HEARD, BETTER_HEARD)
         ):
             # "the one on monday, he's feeling better" at "Which appointment?": the question
             # with no word of it (it is heard when said at the question: ValidateCancelForm)
-            dispatcher.utter_message(response=REASON_HEARD)
+            dispatcher.utter_message(response=reason_heard(latest_text(tracker)))
         if asked_day is not None and asked_day not in days:
             # "cancel my appt tmrw" (hers is next week): "cancel ... Wed Dec 9?" with no word
             # that nothing is booked tomorrow.

@@ -2386,20 +2386,24 @@ CANCEL_ASKED = {
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"),
+    ("text", "intent", "heard"),
     [
-        ("he's feeling better", "inform"),
-        ("something came up at work", "inform"),
-        ("i have to work that day", "goodbye"),  # "Take care!"
+        # (getting better is glad news: "Thanks for letting me know" alone was cold)
+        ("he's feeling better", "inform", "utter_cancel_reason_better"),
+        ("im much better so i dont need it", "inform", "utter_cancel_reason_better"),
+        ("something came up at work", "inform", "utter_cancel_reason_heard"),
+        ("i have to work that day", "goodbye", "utter_cancel_reason_heard"),  # "Take care!"
     ],
 )
-def test_a_reason_to_cancel_is_heard_and_the_question_asked_again(text: str, intent: str) -> None:
+def test_a_reason_to_cancel_is_heard_and_the_question_asked_again(
+    text: str, intent: str, heard: str
+) -> None:
     # "he's feeling better" at "cancel it?": "Please tap one of the options". Still no
     # cancellation without the yes.
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, intent=intent, active_loop="cancel_form", slots=CANCEL_ASKED)
     events = ValidateCancelForm().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_cancel_reason_heard"]
+    assert responses(dispatcher) == [heard]
     assert slots_of(events).get("cancel_confirmed") is None
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("blue", intent="inform", active_loop="cancel_form", slots=CANCEL_ASKED)
@@ -4974,12 +4978,12 @@ def test_a_reason_given_with_the_choice_is_heard_before_the_confirmation() -> No
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, slots=slots, events=asked, active_loop="cancel_form")
     ActionAskCancelConfirmed().run(dispatcher, tracker, {})
-    assert responses(dispatcher) == ["utter_cancel_reason_heard", "utter_confirm_cancel"]
+    assert responses(dispatcher) == ["utter_cancel_reason_better", "utter_confirm_cancel"]
     # ...once: heard at the question already (ValidateCancelForm.explain), not twice
     heard = {
         "event": "bot",
         "text": "Thanks.",
-        "metadata": {"utter_action": "utter_cancel_reason_heard"},
+        "metadata": {"utter_action": "utter_cancel_reason_better"},
     }
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(text, slots=slots, events=asked, active_loop="cancel_form")
