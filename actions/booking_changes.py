@@ -24,6 +24,7 @@ from actions.booking_words import CHANGE_CUE
 from actions.clinic_config import ClinicConfig
 from actions.dates import When, parse_when
 from actions.formatting import a_or_an, visit_name
+from actions.matching import find_practitioner
 from actions.names import one_name_word, parse_full_name
 from actions.phone import find_phone
 from actions.tracker_reading import is_button_payload, latest_text
@@ -44,6 +45,10 @@ def narrows(day: When | None, before: When | None) -> bool:
         return (when.start, when.end, when.part_of_day, when.not_before, when.not_after)
 
     return before.start <= day.start and day.end <= before.end and window(day) != window(before)
+
+
+# The questions a clinician named instead of an answer is said back at (the question follows).
+CLINICIAN_NOTED_AT = frozenset({"patient_status", "visit_type"})
 
 
 class BookingChangeSteps:
@@ -129,6 +134,20 @@ class BookingChangeSteps:
                 response="utter_practitioner_not_for_visit",
                 practitioner=short_practitioner_name(before["practitioner"], self.clinic),
                 a_visit=a_or_an(visit_name(before["visit_type"], self.clinic)),
+            )
+        elif (
+            requested in CLINICIAN_NOTED_AT
+            and not updates.get(requested)  # (answered, the next question follows)
+            and updates.get("practitioner") not in (None, "any")
+            and slots.get("practitioner") != updates["practitioner"]
+            and not is_button_payload(latest_text(tracker))
+            and find_practitioner(latest_text(tracker), self.clinic) is not None
+        ):
+            # "dr okafor" at "Has your daughter been seen here before?": the question again,
+            # with no word of the clinician
+            dispatcher.utter_message(
+                response="utter_clinician_noted",
+                practitioner=short_practitioner_name(updates["practitioner"], self.clinic),
             )
 
     def _day_to_say_back(

@@ -32,6 +32,11 @@ NEW_PATIENT_WORDS = re.compile(
     r"haven'?t been(?! (in|back|since|for|there in|here in)\b)|"
     r"(she|he|they|she'?s|he'?s|they'?re|they are|she is|he is|it'?s|we'?re|we are) (is |are )?"
     r"(both |all )?(new|brand new)|(has|have)n'?t been seen|"
+    # "My daughter Zoe Park (born 3/4/2019) is new here": asked again if she had been seen
+    r"(son|daughter|kid|child|baby|boy|girl|husband|wife|partner|mom|mother|dad|father|"
+    r"grandma|grandpa|toddler|\)) (is|are) (brand )?new\b(?! to\b)|"
+    r"(is|are) (brand )?new (here|there|to (you|u)\b|to (your|the|this) (clinic|practice|office|"
+    r"doctors?))|"
     # "im not a patient there yet" was asked "Have you been seen here before?" (a writer who
     # is "not a patient, my daughter is" says nothing of the patient: the place or "yet" is)
     r"not yet (a |an )?(patient|pt)|not (a |an )?(patient|pt)"

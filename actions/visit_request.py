@@ -287,7 +287,12 @@ def read_search_details(
         and (value := without_birth_dates(str(e.get("value") or ""), now.date()).strip())
         and not said_cannot_come(value, text)
     ]
-    if requested in ("visit_type", "patient_status") and no_preference_said(text):
+    if (
+        requested in ("visit_type", "patient_status")
+        and no_preference_said(text)
+        # ("any weekday after 3" says when: "Please tap one of the options", the time lost)
+        and parse_when(without_anyone(text), now) is None
+    ):
         # "no preference" at "What kind of visit?" says nothing of when either (it searched
         # "no preference evenings", said back as a day, and the question came again); nor at
         # "Have you been seen here before?" ("Thanks, I'll look at Sun Dec 6 to Sun Dec 20")

@@ -4766,6 +4766,12 @@ def test_new_or_returning_in_the_patients_words(text: str, status: str | None) -
         # someone else's advice says nothing of it
         ("the er said to follow up with a doctor this week", None),
         ("i need a physical", None),
+        # the patient said to be new ("Has your daughter been seen here before?")
+        ("My daughter Zoe Park (born 3/4/2019) is new here, she needs a well check", "new"),
+        ("my son is new to the clinic", "new"),
+        ("zoe is new to you guys", "new"),
+        ("my insurance is new, i need a physical", None),
+        ("my son is new to the medicine, can he be seen", None),
     ],
 )
 def test_a_visit_had_with_a_clinician_is_a_returning_patient_unasked(

@@ -1313,6 +1313,38 @@ def test_a_childs_age_at_been_here_before_is_heard_and_asked_about_the_child() -
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "said", "kept"),
+    [
+        # "Please tap one of the options", the time lost ("any" read as no preference)
+        ("any weekday after 3", ["utter_day_noted"], {"date_preference": "any weekday after 3"}),
+        # the question again with no word of the clinician
+        ("dr okafor", ["utter_clinician_noted"], {"practitioner": "okafor"}),
+        # answered: the next question follows, with nothing said back
+        (
+            "no, she is new. dr okafor",
+            ["utter_new_patient_visit_first"],
+            {"patient_status": "new", "practitioner": "okafor"},
+        ),
+        ("no preference", [], {"patient_status": "returning"}),
+    ],
+)
+def test_what_is_said_at_been_here_before_instead_of_an_answer_is_heard(
+    text: str, said: list[str], kept: dict[str, str]
+) -> None:
+    """ "My daughter ... needs a well check" - "Has your daughter been seen here before?"."""
+    slots = {"requested_slot": "patient_status", "visit_type": "well_child"}
+    tracker = make_tracker(text, intent="inform", slots=slots, active_loop="booking_form")
+    dispatcher = CollectingDispatcher()
+    found = {
+        e["name"]: e["value"]
+        for e in ValidateBookingForm().run(dispatcher, tracker, {})
+        if e.get("event") == "slot"
+    }
+    assert [m.get("response") for m in dispatcher.messages] == said
+    assert {k: found.get(k) for k in kept} == kept
+
+
 @pytest.mark.parametrize("text", ["i'm a guy, 34", "im a woman", "45 yo female"])
 def test_the_patients_sex_or_age_at_the_clinician_question_is_heard(text: str) -> None:
     """ "i'm a guy, 34" at "Who would you like to see?": "Please tap one of the options"."""
