@@ -87,7 +87,7 @@ from actions.patient_status import (
 )
 from actions.patient_words import is_child, patient_age, who_has
 from actions.plan_names import plan_in_message
-from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON
+from actions.relatives import FOR_SOMEONE_ELSE, OTHER_PERSON, RELATION_SEX, relation_in
 from actions.said_before import (
     booking_tapped_after_question,
     clinician_named_before,
@@ -186,13 +186,25 @@ def same_visit_again(tracker: Tracker, clinic: ClinicConfig) -> dict[str, Any]:
     return again
 
 
-def welcome_new_patient(dispatcher: CollectingDispatcher, clinic: ClinicConfig) -> None:
+def welcome_new_patient(
+    dispatcher: CollectingDispatcher, clinic: ClinicConfig, text: str = ""
+) -> None:
     """ "hi im new to the area and looking for a family doctor": a welcome, and what the first
     visit is (it was "Who would you like to see?" and nothing else), unless a welcome was said
-    already (a new patient asking for another kind of visit hears what comes first)."""
+    already (a new patient asking for another kind of visit hears what comes first). A relative
+    named in ``text`` is welcomed ("my daughter ... is new here" heard "Your first visit")."""
     first_visit = clinic.new_patient_visit()
     said = {str(m.get("response") or "") for m in dispatcher.messages}
     if first_visit is None or any(r.startswith("utter_new_patient_visit") for r in said):
+        return
+    relation = relation_in(text)
+    if relation is not None:
+        dispatcher.utter_message(
+            response="utter_new_patient_welcome_for",
+            person=relation,
+            their={"male": "His", "female": "Her"}.get(RELATION_SEX.get(relation, ""), "Their"),
+            first_visit=first_visit.name,
+        )
         return
     dispatcher.utter_message(response="utter_new_patient_welcome", first_visit=first_visit.name)
 
@@ -554,7 +566,7 @@ class ValidateBookingForm(BookingPatientSteps, BookingChangeSteps, IdentitySteps
         if updates.get("patient_status") == "new" or is_new:
             self._new_patient_visit(dispatcher, tracker, slots, updates, found)
         if requested is None and updates.get("patient_status") == "new" and not is_new:
-            welcome_new_patient(dispatcher, clinic)
+            welcome_new_patient(dispatcher, clinic, text)
         if unavailable is not None:
             found.pop("visit_type", None)  # the "physical" of "physical therapy"
             if not is_new:

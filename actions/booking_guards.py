@@ -17,9 +17,10 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.birth_dates import parse_birth_date
 from actions.clients.fhir_model import AppointmentRecord, FhirError
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label, parse_when
+from actions.dates import age_on, day_label, parse_when
 from actions.formatting import a_or_an, clock, day_and_time, practitioner_name, visit_name
 from actions.matching import find_practitioner, normalise
 from actions.patient_match import scheduling_client
@@ -88,7 +89,20 @@ def age_spoken(texts: list[str]) -> int | None:
             return int(next(g for g in match.groups() if g))
         if BABY.search(text or ""):
             return 0
+        born = BORN_ON.search(text or "")
+        if born is not None and WRITER_NAMED.search(text[: born.start()]):
+            born = None  # ("im carlos rivera dob 9/30/75, book my daughter": his, not hers)
+        today = datetime.now().date()
+        birth = parse_birth_date(born.group(1), today) if born else None
+        if birth is not None:
+            # "My daughter Zoe Park (born 3/4/2019) is new here": Dr. Gonzalez (from 12) offered
+            return age_on(birth, today)
     return None
+
+
+WRITER_NAMED = re.compile(r"\b(?:i'?m|i am|my name is|my name'?s|this is|it'?s)\b", re.IGNORECASE)
+# A birth date said with a marker: "(born 3/4/2019)", "dob 6/5/17".
+BORN_ON = re.compile(r"\b(?:born|dob|d\.o\.b\.?|date of birth)\b[\s:]*(?:on\s+)?([^)(,;]{4,24})")
 
 
 def refuse_children_only(

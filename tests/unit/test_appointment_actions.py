@@ -3469,6 +3469,21 @@ def test_a_new_patient_asking_to_join_is_welcomed_before_the_first_question() ->
     assert "utter_new_patient_welcome" not in responses(dispatcher)
 
 
+def test_a_new_relative_is_welcomed_as_the_relative() -> None:
+    # "My daughter Zoe Park (born 3/4/2019) is new here": "Your first visit here is ..."
+    events, dispatcher = run_booking(
+        "My daughter Zoe Park (born 3/4/2019) is new here, she needs a well check",
+        intent="book_appointment",
+    )
+    assert slots_of(events)["patient_status"] == "new"
+    [message] = dispatcher.messages
+    assert (message["response"], message["person"], message["their"]) == (
+        "utter_new_patient_welcome_for",
+        "daughter",
+        "Her",
+    )
+
+
 def test_a_new_patient_hears_why_a_new_patient_visit_is_booked() -> None:
     # A women's health exam asked for, then "I'm new": the new-patient visit, without a word.
     slots = {"visit_type": "womens_health", "requested_slot": "patient_status"}

@@ -29,7 +29,7 @@ from actions.cancel_appointment import ActionAskCancelConfirmed
 from actions.clients.fhir import FhirClient
 from actions.clients.fhir_model import AppointmentRecord, SlotRecord
 from actions.clinic_config import ClinicConfig
-from actions.dates import day_label
+from actions.dates import age_on, day_label
 from actions.formatting import address_line, clock, day_and_time
 from actions.manage_appointments import appointment_item
 from actions.patient_status import ActionAskPatientStatus, patient_status
@@ -1538,6 +1538,15 @@ def test_a_child_asking_for_the_womens_health_doctor_hears_whom_she_sees() -> No
         (["my 4yo needs a flu shot"], 4),
         (["sick visit for my 9 y/o"], 9),
         (["yo can i book a physical"], None),
+        # a birth date given for the patient: Dr. Gonzalez (from 12) was offered for a girl of 7
+        (
+            ["My daughter Zoe Park (born 3/4/2019) is new here, she needs a well check"],
+            age_on(date(2019, 3, 4), date.today()),
+        ),
+        (["dob 6/5/2017, liam needs a checkup"], age_on(date(2017, 6, 5), date.today())),
+        # ...not the writer's own
+        (["im carlos rivera dob 9/30/75, book my daughter a physical"], None),
+        (["i was born in sacramento"], None),
     ],
 )
 def test_an_age_said_in_words_is_read(texts: list[str], age: int | None) -> None:
