@@ -1124,19 +1124,8 @@ def test_places_and_ways_to_reach_us_asked_get_their_answer(
         ("will my plan pay for the flu shot", "billing_insurance", "billing_insurance"),
         # and safety still wins
         ("i thought insurance covered it, i want to die", "crisis", "crisis"),
-    ],
-)
-def test_a_bill_insurance_should_have_paid_goes_to_billing_staff(
-    text: str, intent: str, becomes: str
-) -> None:
-    [message] = TaskWordsGuard().process([parsed(text, intent)])
-    assert message.get("intent")["name"] == becomes
-
-
-@pytest.mark.parametrize(
-    ("text", "intent", "becomes"),
-    [
-        # how to pay, and a booking: the patient's own appointments
+        # "do i have anything this week" got how to pay, and "... for me" a booking: the
+        # patient's own appointments
         ("do i have anything this week", "billing_pay", "check_appointment"),
         ("anything on the books for me this week", "book_appointment", "check_appointment"),
         ("do we have something on friday", "faq", "check_appointment"),
@@ -1148,7 +1137,9 @@ def test_a_bill_insurance_should_have_paid_goes_to_billing_staff(
         ("do i have anything this week", "emergency", "emergency"),
     ],
 )
-def test_anything_booked_for_the_patient_is_a_check(text: str, intent: str, becomes: str) -> None:
+def test_a_bill_insurance_owes_or_anything_booked_gets_its_answer(
+    text: str, intent: str, becomes: str
+) -> None:
     [message] = TaskWordsGuard().process([parsed(text, intent)])
     assert message.get("intent")["name"] == becomes
 
