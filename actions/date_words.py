@@ -72,6 +72,26 @@ def weekday_of(word: str) -> int:
     return next(n for name, n in WEEKDAY_NUMBERS.items() if word.rstrip("s").startswith(name))
 
 
+def weekdays_wanted(text: str) -> set[int]:
+    """The weekdays a message asks for: those named, a run of them ("mon-fri mornings" was
+    Monday and Friday only) and the working week ("any weekday after 3" offered Saturdays)."""
+    days = weekdays_named(text)
+    for run in WEEKDAY_RUN.finditer(text.lower()):
+        first, last = weekday_of(run.group(1)), weekday_of(run.group(2))
+        days |= {(first + step) % 7 for step in range((last - first) % 7 + 1)}
+    if WORKING_WEEK.search(text.lower()):
+        days |= set(range(5))
+    return days
+
+
+WEEKDAY_RUN = re.compile(rf"\b{WEEKDAY}s?\s*(?:-|to|through|thru|till|til|until)\s*{WEEKDAY}s?\b")
+WORKING_WEEK = re.compile(
+    r"\b(?:any|on|only|most|a|some|during the)\s+week ?days?\b"
+    r"|\bweek ?days?\s+(?:only|mornings?|afternoons?|evenings?|after|before|at|works?|are "
+    r"(?:fine|good|best|better|ok|okay))\b"
+)
+
+
 # Text-message spellings of time words ("2moro aftn", "nxt wk").
 SHORTHAND = {
     "2moro": "tomorrow",

@@ -39,6 +39,7 @@ from actions.date_words import (
     clean_words,
     weekday_of,
     weekdays_named,
+    weekdays_wanted,
 )
 from actions.ruled_out_days import NOT_THAT_DAY, NOT_THAT_WEEK
 
@@ -366,7 +367,7 @@ class _Asked:
         if part and (not_before or not_after) and not overlap(part, not_before, not_after):
             # "she has preschool in the morning, anything after 2?": the clock decides
             part = None
-        return cls(today, part, not_before, not_after, frozenset(weekdays_named(cleaned)))
+        return cls(today, part, not_before, not_after, frozenset(weekdays_wanted(cleaned)))
 
     def window(self, start: date, end: date | None = None, exact: bool = False) -> When:
         start = max(start, self.today)

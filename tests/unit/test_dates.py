@@ -966,6 +966,14 @@ def test_a_day_of_a_month_said_the_british_way_is_that_day(text: str, day: tuple
         ("tuesdays are best for me", {1}),
         ("i said tuesdays", {1}),
         ("mondays after 3", {0}),
+        # a run of days ("mon-fri mornings" was Monday and Friday only)
+        ("mon-fri mornings", {0, 1, 2, 3, 4}),
+        ("monday through wednesday", {0, 1, 2}),
+        ("tues to thurs", {1, 2, 3}),
+        ("fri-mon", {4, 5, 6, 0}),
+        # the working week ("any weekday after 3" offered Saturday mornings' office)
+        ("any weekday after 3", {0, 1, 2, 3, 4}),
+        ("weekday mornings", {0, 1, 2, 3, 4}),
     ],
 )
 def test_weekdays_said_in_the_plural_are_those_days_any_week(text: str, weekdays: set) -> None:
