@@ -461,8 +461,6 @@ CHECK = re.compile(
     r"\bmanage (my|his|her|their) ([a-z]+'?s )?(appointments|appts)\b)",
     re.IGNORECASE,
 )
-# "who's my appt with", "who is it with": the appointments, which name the clinician (it got
-# "we see patients by appointment, so please book first", or "did you want our doctors?").
 # "do i have anything this week" (how to pay, 0.89), "anything on the books for me this week" (a
 # booking, 1.0): the patient's own appointments asked about, with no appointment word.
 ANYTHING_BOOKED = re.compile(
@@ -488,6 +486,8 @@ MISREAD_ANYTHING_BOOKED = frozenset(
         "inform",
     }
 )
+# "who's my appt with", "who is it with": the appointments, which name the clinician (it got
+# "we see patients by appointment, so please book first", or "did you want our doctors?").
 WHO_WITH = re.compile(
     r"^\W*(?:(?:ok|okay|and|so|wait|sorry)\W+)*(who|which (doctor|dr|provider|clinician|one))"
     r"(?:'?s| is| was| am i)( (my|the|his|her|our|their|that) ([a-z']+ ){0,2}(appointment|appt|"
