@@ -66,7 +66,7 @@ from actions.disputes import FEE_NAMED, fee_disputed
 from actions.feelings import baby_lost, death_told, feelings_only
 from actions.insurance import eob_bill_asked, eob_or_after_insurance, insurance_terms
 from actions.manage_appointments import NOT_MINE
-from actions.matching import find_practitioner, normalise
+from actions.matching import find_practitioner, find_visit_type, normalise
 from actions.message_reading import vague_frustration
 from actions.next_opening import next_opening_asked
 from actions.office_answers import ER_ASKED, TRAVEL_TIME_ASKED
@@ -486,6 +486,36 @@ MISREAD_ANYTHING_BOOKED = frozenset(
         "inform",
     }
 )
+# "my dad needs a flu shot, hes 76 and uses a wheelchair" (directions, 0.66: the offices'
+# accessibility, and the booking lost): a visit asked for, with the patient's needs told, not
+# asked about.
+MOBILITY_TOLD = re.compile(
+    r"\b(?:wheel ?chairs?|walkers?|canes?|mobility scooters?|crutches|disabled|disability|"
+    r"handicapped|can'?t walk|cannot walk)\b",
+    re.IGNORECASE,
+)
+PLACE_ASKED = re.compile(
+    r"\?|\b(?:where|how do (?:i|we) get|address|directions|parking|park|bus|ramps?|elevators?|"
+    r"accessible|access|entrance|doors?|is (?:it|there|the)|are (?:you|there))\b",
+    re.IGNORECASE,
+)
+VISIT_WANTED = re.compile(
+    r"\b(?:book|schedule|appointment|appt|needs?|wants?|would like|'d like)\b", re.IGNORECASE
+)
+
+
+def visit_with_needs_told(text: str, read_as: str | None) -> bool:
+    """Whether a message read as the way to us asks for a visit and only tells of a wheelchair
+    or the like."""
+    return (
+        read_as == "directions"
+        and MOBILITY_TOLD.search(text) is not None
+        and PLACE_ASKED.search(text) is None
+        and VISIT_WANTED.search(text) is not None
+        and find_visit_type(text, get_clinic()) is not None
+    )
+
+
 # "who's my appt with", "who is it with": the appointments, which name the clinician (it got
 # "we see patients by appointment, so please book first", or "did you want our doctors?").
 WHO_WITH = re.compile(
@@ -844,6 +874,8 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("request_human", billing_staff=True)
     if read_as not in SAFETY_INTENTS and WHO_WITH.search(text):
         return Reading("check_appointment")
+    if visit_with_needs_told(text, read_as):
+        return Reading(BOOKING_INTENT)
     if read_as in MISREAD_ANYTHING_BOOKED and ANYTHING_BOOKED.search(text):
         # "do i have anything this week": how to pay; "anything on the books for me this
         # week": a booking

@@ -1135,6 +1135,16 @@ def test_places_and_ways_to_reach_us_asked_get_their_answer(
         ("do i have anything due this week", "billing_balance", "billing_balance"),
         ("do you have anything this week", "book_appointment", "book_appointment"),
         ("do i have anything this week", "emergency", "emergency"),
+        # a visit asked for, a wheelchair told (the offices' accessibility, the booking lost)
+        (
+            "my dad needs a flu shot, hes 76 and uses a wheelchair",
+            "directions",
+            "book_appointment",
+        ),
+        ("book a physical, i use a wheelchair", "directions", "book_appointment"),
+        # ...and asked about, it is the way in
+        ("is the north office wheelchair accessible", "directions", "directions"),
+        ("my mom needs a checkup, she uses a walker. where do we park", "directions", "directions"),
     ],
 )
 def test_a_bill_insurance_owes_or_anything_booked_gets_its_answer(
