@@ -516,6 +516,36 @@ def visit_with_needs_told(text: str, read_as: str | None) -> bool:
     )
 
 
+# "can i get a shingles shot" (medical advice, 0.99: passed to the nurses, who reply tomorrow),
+# "i need a tdap booster" (we see patients by appointment): a vaccination asked for. Not a
+# question about one ("can i get a flu shot if i'm pregnant", "do you give tdap").
+SHOT_ASKED_FOR = re.compile(
+    r"\b(?:can|could|may) (?:i|we|he|she|my \w+) (?:get|have|come in for|book)\b"
+    r"|\b(?:i|we|he|she|my \w+) (?:need|needs|want|wants|would like|'d like)(?: to get)?\b"
+    r"|\b(?:book|schedule|get) (?:me|him|her|us)\b",
+    re.IGNORECASE,
+)
+SHOT_QUESTION = re.compile(
+    r"\b(?:if|should|safe|pregnan\w*|breastfeeding|side effects?|allerg\w*|react\w*|while|"
+    r"after|since|too soon|how (?:long|often|soon)|ok to|okay to|same day as|at the same time|"
+    r"cost|price|covered|insurance|free|"
+    r"do (?:you|u|y'?all) (?:do|give|offer|have|carry|provide))\b",
+    re.IGNORECASE,
+)
+MISREAD_SHOT = frozenset({"medical_advice", "faq", "nlu_fallback", "out_of_scope"})
+
+
+def shot_asked_for(text: str, read_as: str | None) -> bool:
+    """Whether a message misread as advice or a common question asks to get a vaccination."""
+    visit = find_visit_type(text, get_clinic()) if read_as in MISREAD_SHOT else None
+    return (
+        visit is not None
+        and visit.id == "vaccination"
+        and SHOT_ASKED_FOR.search(text) is not None
+        and SHOT_QUESTION.search(text) is None
+    )
+
+
 # "who's my appt with", "who is it with": the appointments, which name the clinician (it got
 # "we see patients by appointment, so please book first", or "did you want our doctors?").
 WHO_WITH = re.compile(
@@ -874,7 +904,7 @@ def _topic_reading(text: str, read_as: str | None, confidence: float) -> Reading
         return Reading("request_human", billing_staff=True)
     if read_as not in SAFETY_INTENTS and WHO_WITH.search(text):
         return Reading("check_appointment")
-    if visit_with_needs_told(text, read_as):
+    if visit_with_needs_told(text, read_as) or shot_asked_for(text, read_as):
         return Reading(BOOKING_INTENT)
     if read_as in MISREAD_ANYTHING_BOOKED and ANYTHING_BOOKED.search(text):
         # "do i have anything this week": how to pay; "anything on the books for me this

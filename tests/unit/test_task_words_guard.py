@@ -1145,6 +1145,13 @@ def test_places_and_ways_to_reach_us_asked_get_their_answer(
         # ...and asked about, it is the way in
         ("is the north office wheelchair accessible", "directions", "directions"),
         ("my mom needs a checkup, she uses a walker. where do we park", "directions", "directions"),
+        # a shot asked for: the nurses (who reply tomorrow), or "we see patients by appointment"
+        ("can i get a shingles shot", "medical_advice", "book_appointment"),
+        ("i need a tdap booster", "faq", "book_appointment"),
+        # ...and a question about one stays as read
+        ("can i get a flu shot if im pregnant", "medical_advice", "medical_advice"),
+        ("do you give tdap", "faq", "faq"),
+        ("can i get a physical", "faq", "faq"),
     ],
 )
 def test_a_bill_insurance_owes_or_anything_booked_gets_its_answer(
