@@ -72,13 +72,18 @@ def weekday_of(word: str) -> int:
     return next(n for name, n in WEEKDAY_NUMBERS.items() if word.rstrip("s").startswith(name))
 
 
+def weekdays_from_to(first: str, last: str) -> set[int]:
+    """The weekdays from one named to another, both included ("fri" to "mon": Fri to Mon)."""
+    start, end = weekday_of(first), weekday_of(last)
+    return {(start + step) % 7 for step in range((end - start) % 7 + 1)}
+
+
 def weekdays_wanted(text: str) -> set[int]:
     """The weekdays a message asks for: those named, a run of them ("mon-fri mornings" was
     Monday and Friday only) and the working week ("any weekday after 3" offered Saturdays)."""
     days = weekdays_named(text)
     for run in WEEKDAY_RUN.finditer(text.lower()):
-        first, last = weekday_of(run.group(1)), weekday_of(run.group(2))
-        days |= {(first + step) % 7 for step in range((last - first) % 7 + 1)}
+        days |= weekdays_from_to(run.group(1), run.group(2))
     if WORKING_WEEK.search(text.lower()):
         days |= set(range(5))
     return days

@@ -18,7 +18,7 @@ from actions.date_words import (
     WEEKDAY,
     WEEKDAY_NUMBERS,
     clean_words,
-    weekday_of,
+    weekdays_from_to,
 )
 
 # "not mondays", "any day but friday", "can't do tues or wed": weekdays ruled out.
@@ -75,8 +75,7 @@ class RuledOut:
 def ruled_out(cleaned: str) -> RuledOut | None:
     days: set[int] = set()
     for match in RULED_OUT_DAY_RANGE.finditer(cleaned):
-        first, last = (weekday_of(match.group(i)) for i in (1, 2))
-        days.update((first + i) % 7 for i in range((last - first) % 7 + 1))
+        days.update(weekdays_from_to(match.group(1), match.group(2)))
     for match in RULED_OUT_WEEK_PART.finditer(cleaned):
         days.update({5, 6} if match["part"].startswith("weekend") else range(5))
     cleaned = RULED_OUT_WEEK_PART.sub(" ", RULED_OUT_DAY_RANGE.sub(" ", cleaned))
