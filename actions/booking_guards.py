@@ -90,13 +90,14 @@ def age_spoken(texts: list[str]) -> int | None:
         if BABY.search(text or ""):
             return 0
         born = BORN_ON.search(text or "")
-        if born is not None and WRITER_NAMED.search(text[: born.start()]):
-            born = None  # ("im carlos rivera dob 9/30/75, book my daughter": his, not hers)
-        today = datetime.now().date()
-        birth = parse_birth_date(born.group(1), today) if born else None
-        if birth is not None:
-            # "My daughter Zoe Park (born 3/4/2019) is new here": Dr. Gonzalez (from 12) offered
-            return age_on(birth, today)
+        # ("im carlos rivera dob 9/30/75, book my daughter": his, not hers)
+        if born is not None and not WRITER_NAMED.search(text[: born.start()]):
+            today = datetime.now().date()
+            birth = parse_birth_date(born.group(1), today)
+            if birth is not None:
+                # "My daughter Zoe Park (born 3/4/2019) is new here": Dr. Gonzalez (from 12)
+                # was offered
+                return age_on(birth, today)
     return None
 
 

@@ -537,13 +537,14 @@ MISREAD_SHOT = frozenset({"medical_advice", "faq", "nlu_fallback", "out_of_scope
 
 def shot_asked_for(text: str, read_as: str | None) -> bool:
     """Whether a message misread as advice or a common question asks to get a vaccination."""
-    visit = find_visit_type(text, get_clinic()) if read_as in MISREAD_SHOT else None
-    return (
-        visit is not None
-        and visit.id == "vaccination"
-        and SHOT_ASKED_FOR.search(text) is not None
-        and SHOT_QUESTION.search(text) is None
-    )
+    if (
+        read_as not in MISREAD_SHOT
+        or SHOT_ASKED_FOR.search(text) is None
+        or SHOT_QUESTION.search(text) is not None
+    ):
+        return False  # (before the visit's fuzzy look-up, which every such message would pay)
+    visit = find_visit_type(text, get_clinic())
+    return visit is not None and visit.id == "vaccination"
 
 
 # "who's my appt with", "who is it with": the appointments, which name the clinician (it got
